@@ -1,0 +1,55 @@
+# vinet: the two commands are `make demo` and `make test`; both set up first.
+SHELL := /bin/bash
+GOBIN := $(shell go env GOPATH 2>/dev/null)/bin
+export PATH := $(GOBIN):$(PATH)
+export VINET_BIN := $(CURDIR)/build/release/src/cli/vinet
+JOBS ?= 2
+
+.PHONY: all setup configure build test unit-test fuzz-build fuzz-smoke integration-test \
+        test-asan demo bench format clean
+
+all: build
+
+setup:
+	@bash scripts/setup.sh
+
+configure: setup
+	@cmake --preset release >/dev/null
+
+build: configure
+	@cmake --build --preset release -j $(JOBS)
+
+unit-test: build
+	@ctest --preset release
+
+fuzz-build: setup
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+
+fuzz-smoke: fuzz-build
+	@bash scripts/fuzz_smoke.sh build/fuzz
+
+integration-test: build
+	@if ls tests/integration/test_*.py >/dev/null 2>&1; then \
+	  python3 -m pytest -q tests/integration; \
+	else echo "no integration tests yet"; fi
+
+# Every test: unit, fuzz smoke, integration. CI runs this.
+test: unit-test fuzz-smoke integration-test
+
+test-asan: setup
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+	@ctest --preset asan
+
+demo: build
+	@bash scripts/demo.sh
+
+bench: build
+	@bash scripts/bench.sh
+
+format:
+	@git ls-files '*.h' '*.cpp' | xargs clang-format -i
+
+clean:
+	rm -rf build

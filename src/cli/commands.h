@@ -1,0 +1,16 @@
+// Registration of the `vinet` command's subcommands, one function per
+// component. Each function adds its subcommands to `app`; their callbacks
+// report failure by throwing vinet::StatusError (or CLI::Error for usage),
+// which main() turns into a message on stderr and a non-zero exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace vinet::cli {
+
+void RegisterChainCommands(CLI::App& app);    // keys, chain, devnet, tx, query
+void RegisterRuntimeCommands(CLI::App& app);  // run, model
+void RegisterZkCommands(CLI::App& app);       // zk
+void RegisterTeeCommands(CLI::App& app);      // tee, enclave
+
+}  // namespace vinet::cli

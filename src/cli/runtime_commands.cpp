@@ -1,0 +1,7 @@
+#include "cli/commands.h"
+
+namespace vinet::cli {
+
+void RegisterRuntimeCommands(CLI::App& /*app*/) {}
+
+}  // namespace vinet::cli

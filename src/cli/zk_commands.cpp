@@ -1,0 +1,7 @@
+#include "cli/commands.h"
+
+namespace vinet::cli {
+
+void RegisterZkCommands(CLI::App& /*app*/) {}
+
+}  // namespace vinet::cli
