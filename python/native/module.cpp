@@ -1,0 +1,10 @@
+// vinet._native: the Python SDK's native core, so that Python and C++ share one
+// implementation of hashing, signatures, attestation and proof verification.
+#include "bindings.h"
+
+PYBIND11_MODULE(_native, m) {
+  m.doc() = "vinet native core";
+  vinet::py::BindRuntime(m);
+  vinet::py::BindTee(m);
+  vinet::py::BindZk(m);
+}
