@@ -24,7 +24,7 @@ unit-test: build
 
 fuzz-build: setup
 	@cmake --preset fuzz >/dev/null
-	@cmake --build --preset fuzz -j $(JOBS)
+	@cmake --build --preset fuzz -j $(JOBS) --target fuzz_all
 
 fuzz-smoke: fuzz-build
 	@bash scripts/fuzz_smoke.sh build/fuzz
