@@ -392,6 +392,45 @@ TEST(Server, WaitReturnsWhenAnotherThreadStops) {
   EXPECT_EQ(r.server.Start().code(), Code::kInvalidArgument);
 }
 
+// Commit stops the server from inside the Application (e.g. a halt height).
+class HaltingApp : public KvTestApp {
+ public:
+  pb::ResponseCommit Commit() override {
+    auto resp = KvTestApp::Commit();
+    server->Stop();  // returns although this very connection is being stopped
+    halted.store(true);
+    return resp;
+  }
+  Server* server = nullptr;
+  std::atomic<bool> halted{false};
+};
+
+TEST(Server, StopFromInsideTheApplication) {
+  HaltingApp app;
+  auto r = std::make_unique<Running>(app);
+  app.server = &r->server;
+  TestClient c = r->Connect();
+  TestClient other = r->Connect();
+  c.Queue(CommitRequest());
+  c.Queue(FlushRequest());
+  ASSERT_TRUE(c.Send().ok());
+  r->server.Wait();
+  EXPECT_TRUE(other.ReadsEof());
+  EXPECT_TRUE(c.ReadsEof() || c.Read().ok());  // the answer may or may not get out
+  r.reset();  // the destructor joins the connection that called Stop()
+  EXPECT_TRUE(app.halted.load());
+}
+
+TEST(Server, ConcurrentStopsAllReturnAfterTheServerStopped) {
+  KvTestApp app;
+  Running r(app);
+  TestClient c = r.Connect();
+  std::vector<std::thread> stoppers;
+  for (int i = 0; i < 4; ++i) stoppers.emplace_back([&] { r.server.Stop(); });
+  for (auto& t : stoppers) t.join();
+  EXPECT_TRUE(c.ReadsEof());
+}
+
 TEST(Server, PeerHalfCloseStillGetsBufferedAnswers) {
   KvTestApp app;
   Running r(app);
