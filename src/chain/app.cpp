@@ -67,9 +67,8 @@ CommitMeta ChainApp::committed() const {
 
 abci::pb::ResponseInfo ChainApp::Info(const abci::pb::RequestInfo& /*req*/) {
   std::lock_guard lock(mu_);
-  // CometBFT (re)connected: drop staged work, start the mempool afresh.
-  pending_.reset();
-  ResetMempool();
+  // Info also serves the RPC's abci_info at any time (even between
+  // FinalizeBlock and Commit), so it must not touch staged or mempool state.
   auto meta = store_->meta();
   abci::pb::ResponseInfo resp;
   resp.set_data("vinet");

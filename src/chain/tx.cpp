@@ -52,8 +52,13 @@ TxStatus DecodeTx(ByteSpan bytes, DecodedTx& out) {
 }
 
 Bytes BuildSignedTx(const crypto::SecretKey& key, const txpb::TxBody& body) {
+  std::string bytes = SerializeDeterministic(body);
+  return SignRawTx(key, AsBytes(bytes));
+}
+
+Bytes SignRawTx(const crypto::SecretKey& key, ByteSpan body) {
   txpb::Tx tx;
-  tx.set_body(SerializeDeterministic(body));
+  tx.set_body(ToString(body));
   tx.set_signer_pubkey(std::string(key.public_key().begin(), key.public_key().end()));
   auto sig = key.Sign(SignBytes(tx.body()));
   tx.set_signature(std::string(sig.begin(), sig.end()));

@@ -5,7 +5,7 @@
 // starts from the last Commit) and returns the app hash of the result;
 // Commit persists that overlay, the height and the hash in one synced batch.
 // CheckTx runs against a separate mempool overlay, reset after every Commit
-// (and on Info, i.e. when CometBFT reconnects). All methods take one mutex:
+// and InitChain. Info is read-only (RPC clients call it at any time). All methods take one mutex:
 // safe for concurrent calls from the server's connection threads.
 //
 // Test hook: if the environment variable VINET_TEST_CRASH_BEFORE_COMMIT_AT_HEIGHT

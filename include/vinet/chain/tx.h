@@ -42,6 +42,9 @@ TxStatus DecodeTx(ByteSpan tx, DecodedTx& out);
 // Serializes `body`, signs it with `key` and returns the Tx bytes.
 Bytes BuildSignedTx(const crypto::SecretKey& key, const txpb::TxBody& body);
 
+// Signs arbitrary body bytes (not necessarily a valid TxBody) into a Tx.
+Bytes SignRawTx(const crypto::SecretKey& key, ByteSpan body);
+
 // Name of the body's message ("transfer", "register_node", ...; "none").
 std::string_view MessageName(const txpb::TxBody& body);
 

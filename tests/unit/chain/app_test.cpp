@@ -198,3 +198,20 @@ TEST(Genesis, ParsesAndRejectsPrecisely) {
 
 }  // namespace
 }  // namespace vinet::chain
+
+namespace vinet::chain {
+namespace {
+
+// Regression: RPC abci_info may arrive between FinalizeBlock and Commit.
+TEST_F(AppTest, InfoBetweenFinalizeAndCommitKeepsStagedBlock) {
+  auto app = OpenApp();
+  Init(*app);
+  auto fb = Block(*app, 1, {Transfer(0, 5)});
+  EXPECT_EQ(app->Info({}).last_block_height(), 0);
+  app->Commit();
+  EXPECT_EQ(app->Info({}).last_block_height(), 1);
+  EXPECT_EQ(app->Info({}).last_block_app_hash(), fb.app_hash());
+}
+
+}  // namespace
+}  // namespace vinet::chain
