@@ -48,7 +48,7 @@ void BM_CheckTransfer(benchmark::State& st) {
   ApplyGenesis(g, s);
   auto txs = Transfers(alice, "bench", 1);
   for (auto _ : st) {
-    Overlay mempool(genesis);
+    auto mempool = Overlay::Over(genesis);
     auto r = ExecuteTx(mempool, AsBytes(txs[0]), 1, "bench", ExecMode::kCheck);
     benchmark::DoNotOptimize(r);
   }

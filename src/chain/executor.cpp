@@ -74,12 +74,12 @@ ExecResult ExecuteTx(Overlay& state, ByteSpan tx_bytes, int64_t height, std::str
   if (!result.status.ok()) return result;
 
   TxContext ctx{height, chain_id, *params};
-  Overlay charged(state);
+  auto charged = Overlay::Over(state);
   State charged_state(charged);
   result.status = ChargeSigner(charged_state, ctx, tx);
   if (!result.status.ok()) return result;
 
-  Overlay effects(charged);
+  auto effects = Overlay::Over(charged);
   State effects_state(effects);
   result.status = Dispatch(effects_state, ctx, tx, result.events);
   if (result.status.ok()) {

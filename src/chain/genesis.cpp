@@ -28,6 +28,9 @@ Status ParseParams(const json& p, statepb::Params& params) {
     if (key == "min_stake") {
       params.set_min_stake(n);
     } else if (key == "unbonding_blocks") {
+      if (n > (uint64_t{1} << 40)) {
+        return Error(Code::kParse, "genesis.params.unbonding_blocks: larger than 2^40");
+      }
       params.set_unbonding_blocks(static_cast<int64_t>(n));
     } else if (key == "min_fee") {
       params.set_min_fee(n);

@@ -1,6 +1,7 @@
 // Fuzzes the network-facing tx path: DecodeTx, then ExecuteTx in both modes
 // against a small funded state. Any input must yield a result code, never a
 // crash; a rejected CheckTx must leave the state untouched.
+#include <cstdio>
 #include <cstdlib>
 
 #include "vinet/chain/executor.h"
@@ -34,12 +35,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   TxStatus st = DecodeTx(tx, decoded);
   if (!st.ok() && st.log.empty()) std::abort();
 
-  Overlay check(fx.genesis);
+  auto check = Overlay::Over(fx.genesis);
   auto r = ExecuteTx(check, tx, 2, "fuzz-chain", ExecMode::kCheck);
-  if (!r.status.ok() && !check.changes().empty()) std::abort();
+  if (!r.status.ok() && !check.changes().empty()) {
+    fprintf(stderr, "code %d log %s changes %zu\n", (int)r.status.code, r.status.log.c_str(),
+            check.changes().size());
+    std::abort();
+  }
   if (!r.status.ok() && r.status.log.empty()) std::abort();
 
-  Overlay deliver(fx.genesis);
+  auto deliver = Overlay::Over(fx.genesis);
   auto d = ExecuteTx(deliver, tx, 2, "fuzz-chain", ExecMode::kDeliver);
   if (d.status.code != r.status.code) std::abort();  // same state, same verdict
   return 0;

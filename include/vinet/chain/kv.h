@@ -26,8 +26,15 @@ class KvReader {
 
 class Overlay : public KvReader {
  public:
-  // `base` must outlive the overlay.
+  // A layer over `base`, which must outlive it. To layer over another
+  // Overlay use Overlay::Over(parent): copying is disabled because a copy
+  // would silently duplicate the parent's changes instead of layering.
   explicit Overlay(const KvReader& base) : base_(&base) {}
+  static Overlay Over(const KvReader& base) { return Overlay(base); }
+  Overlay(const Overlay&) = delete;
+  Overlay& operator=(const Overlay&) = delete;
+  Overlay(Overlay&&) = default;
+  Overlay& operator=(Overlay&&) = default;
 
   Result<std::optional<std::string>> Get(std::string_view key) const override;
   void Put(std::string key, std::string value) { changes_[std::move(key)] = std::move(value); }

@@ -194,6 +194,11 @@ TEST(Genesis, ParsesAndRejectsPrecisely) {
   EXPECT_NE(ParseGenesis(R"({"params":{"min_fee":-1}})").status().message().find("min_fee"),
             std::string::npos);
   EXPECT_EQ(ParseGenesis("{").status().code(), Code::kParse);
+  EXPECT_NE(ParseGenesis(R"({"params":{"unbonding_blocks":18446744073709551615}})")
+                .status()
+                .message()
+                .find("unbonding_blocks"),
+            std::string::npos);
 }
 
 }  // namespace
@@ -211,6 +216,29 @@ TEST_F(AppTest, InfoBetweenFinalizeAndCommitKeepsStagedBlock) {
   app->Commit();
   EXPECT_EQ(app->Info({}).last_block_height(), 1);
   EXPECT_EQ(app->Info({}).last_block_app_hash(), fb.app_hash());
+}
+
+}  // namespace
+}  // namespace vinet::chain
+
+namespace vinet::chain {
+namespace {
+
+TEST(Overlay, LayersWithoutTouchingParentUntilMerge) {
+  EmptyKv empty;
+  Overlay block(empty);
+  block.Put("k1", "a");
+  auto tx = Overlay::Over(block);
+  EXPECT_EQ(tx.Get("k1").value(), std::optional<std::string>("a"));
+  EXPECT_TRUE(tx.changes().empty());  // a layer, not a copy of the parent
+  tx.Put("k2", "b");
+  tx.Delete("k1");
+  EXPECT_FALSE(tx.Get("k1").value().has_value());
+  EXPECT_TRUE(block.Get("k1").value().has_value());
+  EXPECT_FALSE(block.Get("k2").value().has_value());
+  tx.MergeInto(block);
+  EXPECT_FALSE(block.Get("k1").value().has_value());
+  EXPECT_EQ(block.Get("k2").value(), std::optional<std::string>("b"));
 }
 
 }  // namespace
