@@ -1,5 +1,6 @@
 #include "abci/connection.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 

@@ -30,17 +30,17 @@ struct Conn {
   std::atomic<bool> done{false};
 };
 
-// Joins a finished or shut-down connection thread and closes its fd.
-void Reap(Conn& conn) {
+// Joins a finished or shut-down connection thread and closes its fd. Returns
+// false, doing nothing, when called on that connection's own thread (an
+// Application method called Stop()); the destructor reaps it later.
+bool Reap(Conn& conn) {
   if (conn.thread.joinable()) {
-    if (conn.thread.get_id() == std::this_thread::get_id()) {
-      conn.thread.detach();  // Stop() called from an Application method.
-      return;                // leave the fd to the detached thread's process
-    }
+    if (conn.thread.get_id() == std::this_thread::get_id()) return false;
     conn.thread.join();
   }
   if (conn.fd >= 0) close(conn.fd);
   conn.fd = -1;
+  return true;
 }
 
 }  // namespace
@@ -55,8 +55,7 @@ struct Server::Impl {
   Application& app;
   ServerOptions options;
 
-  std::mutex stop_mu;  // serialises Stop()
-  std::mutex mu;       // guards everything below
+  std::mutex mu;  // guards everything below but `stopping`
   std::condition_variable stopped_cv;
   bool started = false;
   bool stopped = false;
@@ -64,8 +63,13 @@ struct Server::Impl {
   int wake_pipe[2] = {-1, -1};  // Stop() writes to [1] to end AcceptLoop
   std::thread accept_thread;
   std::list<std::unique_ptr<Conn>> conns;
-  std::atomic<bool> stopping{false};
+  std::atomic<bool> stopping{false};  // set once, by the first Stop()
 };
+
+namespace {
+// The server whose connection the current thread serves, if any.
+thread_local const void* serving = nullptr;
+}  // namespace
 
 void Server::Impl::AcceptLoop() {
   uint64_t accepted = 0;
@@ -105,6 +109,7 @@ void Server::Impl::StartConnection(int fd, std::string peer) {
   conns.push_back(std::move(conn));
   spdlog::debug("abci connection {}: accepted", raw->peer);
   raw->thread = std::thread([this, raw] {
+    serving = this;
     ServeConnection(raw->fd, app, options.max_message_bytes, stopping, raw->peer);
     raw->done.store(true);
   });
@@ -126,12 +131,13 @@ Server::Server(Application& app, ServerOptions options)
 
 Server::~Server() {
   Stop();
+  // A connection whose Application method called Stop() could not join itself.
+  for (auto& conn : impl_->conns) Reap(*conn);
 }
 
 Status Server::Start() {
-  std::lock_guard stop_lock(impl_->stop_mu);
   std::lock_guard lock(impl_->mu);
-  if (impl_->started || impl_->stopped) {
+  if (impl_->started || impl_->stopping.load()) {
     return Error(Code::kInvalidArgument, "abci server: Start called twice or after Stop");
   }
   VINET_ASSIGN_OR_RETURN(const ListenAddress parsed, ParseListenAddress(impl_->options.address));
@@ -152,12 +158,15 @@ std::string Server::address() const {
 }
 
 void Server::Stop() {
-  std::lock_guard stop_lock(impl_->stop_mu);
+  if (impl_->stopping.exchange(true)) {
+    // Another call is stopping (or has). Wait for it, unless this thread is
+    // one of the connections that call must join.
+    if (serving != impl_.get()) Wait();
+    return;
+  }
   std::list<std::unique_ptr<Conn>> conns;
   {
     std::lock_guard lock(impl_->mu);
-    if (impl_->stopped) return;
-    impl_->stopping.store(true);
     if (impl_->wake_pipe[1] >= 0) {
       const char byte = 0;
       [[maybe_unused]] ssize_t n = write(impl_->wake_pipe[1], &byte, 1);
@@ -169,8 +178,12 @@ void Server::Stop() {
     std::lock_guard lock(impl_->mu);
     conns.swap(impl_->conns);
   }
-  for (auto& conn : conns) Reap(*conn);
+  std::list<std::unique_ptr<Conn>> unreaped;
+  for (auto& conn : conns) {
+    if (!Reap(*conn)) unreaped.push_back(std::move(conn));
+  }
   std::lock_guard lock(impl_->mu);
+  impl_->conns.swap(unreaped);
   CloseListener(impl_->listener);
   for (int& fd : impl_->wake_pipe) {
     if (fd >= 0) close(fd);

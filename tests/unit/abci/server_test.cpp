@@ -10,6 +10,7 @@
 #include <future>
 #include <thread>
 
+#include "abci/connection.h"
 #include "abci/frame_codec.h"
 #include "unit/abci/kv_test_app.h"
 #include "unit/abci/test_client.h"
@@ -26,6 +27,8 @@ using testing::InfoRequest;
 using testing::KvTestApp;
 using testing::QueryRequest;
 using testing::TestClient;
+
+constexpr size_t kMaxPendingOutputForTest = kMaxPendingOutput;
 
 // A started server on a free port (or unix socket), stopped on destruction.
 struct Running {
@@ -93,13 +96,59 @@ TEST(Server, NothingIsWrittenBeforeFlush) {
   Running r(app);
   TestClient c = r.Connect();
   c.Queue(EchoRequest("held"));
+  c.Queue(CheckTxRequest("a=b"));
   ASSERT_TRUE(c.Send().ok());
-  // Without a Flush the answer stays buffered; a Flush releases both, in order.
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // Without a Flush the answers stay buffered; a Flush releases them, in order.
+  EXPECT_FALSE(c.HasDataWithin(200)) << "answer written before Flush";
   c.Queue(FlushRequest());
   ASSERT_TRUE(c.Send().ok());
   EXPECT_EQ(MustRead(c).echo().message(), "held");
+  EXPECT_EQ(MustRead(c).value_case(), pb::Response::kCheckTx);
   EXPECT_EQ(MustRead(c).value_case(), pb::Response::kFlush);
+}
+
+TEST(Server, UnflushedOutputIsWrittenPastTheBound) {
+  KvTestApp app;
+  Running r(app);
+  TestClient c = r.Connect();
+  const std::string payload(1024, 'p');
+  const int count = static_cast<int>(kMaxPendingOutputForTest / payload.size()) + 64;
+  for (int i = 0; i < count; ++i) c.Queue(EchoRequest(payload));
+  ASSERT_TRUE(c.Send().ok());
+  EXPECT_TRUE(c.HasDataWithin(10000)) << "server kept more than the bound unflushed";
+  c.Queue(FlushRequest());
+  ASSERT_TRUE(c.Send().ok());
+  for (int i = 0; i < count; ++i) ASSERT_EQ(MustRead(c).echo().message().size(), 1024u) << i;
+  EXPECT_EQ(MustRead(c).value_case(), pb::Response::kFlush);
+}
+
+TEST(Server, StopDuringTrafficNeitherHangsNorCrashes) {
+  KvTestApp app;
+  auto r = std::make_unique<Running>(app);
+  const std::string address = r->server.address();
+  std::atomic<bool> done{false};
+  std::vector<std::thread> clients;
+  for (int id = 0; id < 4; ++id) {
+    clients.emplace_back([&] {
+      while (!done.load()) {
+        auto c = TestClient::Connect(address);
+        if (!c.ok()) return;  // listener closed
+        for (int round = 0; round < 50 && !done.load(); ++round) {
+          for (int j = 0; j < 20; ++j) c->Queue(CheckTxRequest("k=v"));
+          c->Queue(FlushRequest());
+          if (!c->Send().ok()) break;
+          bool ok = true;
+          for (int j = 0; j <= 20 && ok; ++j) ok = c->Read().ok();
+          if (!ok) break;
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  r->server.Stop();
+  done.store(true);
+  for (auto& t : clients) t.join();
+  EXPECT_FALSE(TestClient::Connect(address).ok());
 }
 
 TEST(Server, BlockLifecycleAgainstKvApp) {
@@ -341,6 +390,45 @@ TEST(Server, WaitReturnsWhenAnotherThreadStops) {
   r.server.Wait();
   stopper.join();
   EXPECT_EQ(r.server.Start().code(), Code::kInvalidArgument);
+}
+
+// Commit stops the server from inside the Application (e.g. a halt height).
+class HaltingApp : public KvTestApp {
+ public:
+  pb::ResponseCommit Commit() override {
+    auto resp = KvTestApp::Commit();
+    server->Stop();  // returns although this very connection is being stopped
+    halted.store(true);
+    return resp;
+  }
+  Server* server = nullptr;
+  std::atomic<bool> halted{false};
+};
+
+TEST(Server, StopFromInsideTheApplication) {
+  HaltingApp app;
+  auto r = std::make_unique<Running>(app);
+  app.server = &r->server;
+  TestClient c = r->Connect();
+  TestClient other = r->Connect();
+  c.Queue(CommitRequest());
+  c.Queue(FlushRequest());
+  ASSERT_TRUE(c.Send().ok());
+  r->server.Wait();
+  EXPECT_TRUE(other.ReadsEof());
+  EXPECT_TRUE(c.ReadsEof() || c.Read().ok());  // the answer may or may not get out
+  r.reset();  // the destructor joins the connection that called Stop()
+  EXPECT_TRUE(app.halted.load());
+}
+
+TEST(Server, ConcurrentStopsAllReturnAfterTheServerStopped) {
+  KvTestApp app;
+  Running r(app);
+  TestClient c = r.Connect();
+  std::vector<std::thread> stoppers;
+  for (int i = 0; i < 4; ++i) stoppers.emplace_back([&] { r.server.Stop(); });
+  for (auto& t : stoppers) t.join();
+  EXPECT_TRUE(c.ReadsEof());
 }
 
 TEST(Server, PeerHalfCloseStillGetsBufferedAnswers) {

@@ -1,6 +1,7 @@
 #include "unit/abci/test_client.h"
 
 #include <arpa/inet.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
@@ -116,6 +117,12 @@ bool TestClient::ReadsEof() {
 
 void TestClient::CloseWrite() {
   shutdown(fd_, SHUT_WR);
+}
+
+bool TestClient::HasDataWithin(int ms) {
+  if (!in_.empty()) return true;
+  pollfd p{fd_, POLLIN, 0};
+  return poll(&p, 1, ms) == 1;
 }
 
 pb::Request EchoRequest(const std::string& message) {

@@ -28,6 +28,8 @@ class TestClient {
   // True if the server closed the connection (EOF, or reset) before any more bytes.
   bool ReadsEof();
   void CloseWrite();
+  // True if bytes from the server are readable within `ms` (nothing is consumed).
+  bool HasDataWithin(int ms);
 
  private:
   explicit TestClient(int fd) : fd_(fd) {}
