@@ -45,20 +45,33 @@ void StateHasher::Rebuild(const std::vector<std::pair<std::string, std::string>>
 }
 
 crypto::Digest256 StateHasher::RootWith(const Overlay& staged) const {
-  // Group staged changes by bucket, then rehash only those buckets.
-  std::map<uint8_t, std::map<std::string_view, const std::optional<std::string>*>> dirty;
+  // Group staged changes by bucket, then rehash only those buckets by merging
+  // the committed entries with the staged ones in key order (no copies).
+  using Changes = std::map<std::string_view, const std::optional<std::string>*>;
+  std::map<uint8_t, Changes> dirty;
   for (const auto& [key, value] : staged.changes()) dirty[BucketOf(key)][key] = &value;
   auto hashes = bucket_hashes_;
   for (const auto& [b, changes] : dirty) {
-    Bucket merged = buckets_[b];
-    for (const auto& [key, value] : changes) {
-      if (*value) {
-        merged[std::string(key)] = LeafHash(key, **value);
-      } else {
-        merged.erase(std::string(key));
+    const Bucket& committed = buckets_[b];
+    crypto::Sha256Hasher h;
+    bool any = false;
+    auto emit = [&](std::string_view key, const crypto::Digest256& leaf) {
+      AppendEntry(h, key, leaf);
+      any = true;
+    };
+    auto c = committed.begin();
+    auto s = changes.begin();
+    while (c != committed.end() || s != changes.end()) {
+      if (s == changes.end() || (c != committed.end() && c->first < s->first)) {
+        emit(c->first, c->second);
+        ++c;
+        continue;
       }
+      if (c != committed.end() && c->first == s->first) ++c;  // staged value wins
+      if (*s->second) emit(s->first, LeafHash(s->first, **s->second));
+      ++s;
     }
-    hashes[b] = HashBucket(merged);
+    hashes[b] = any ? h.Finish() : kEmptyBucket;
   }
   crypto::Sha256Hasher h;
   h.Update(AsBytes("vinet.apphash.v1"));

@@ -5,9 +5,17 @@ from devnet import new_key, pb_bytes, pb_uint, tx_body, vinet
 
 
 def agree(devnet, indices):
-    """Every height seen by several validators' apps carries one app hash."""
-    seen = devnet.app_hashes_by_height(indices)
-    common = set.intersection(*(set(seen[i]) for i in indices))
+    """Samples every app's (height, hash) until some heights were seen by all;
+    every such height must carry one app hash on all of them."""
+    indices = list(indices)
+    seen = {i: {} for i in indices}
+    for _ in range(4):
+        for i, hs in devnet.app_hashes_by_height(indices, seconds=2.0).items():
+            seen[i].update(hs)
+        common = set.intersection(*(set(seen[i]) for i in indices))
+        if common:
+            break
+    assert common, f"no height reported by all of {indices}: {seen}"
     for h in common:
         hashes = {seen[i][h] for i in indices}
         assert len(hashes) == 1, f"app hashes differ at height {h}: {hashes}"
