@@ -120,7 +120,10 @@ def run(args, work, net):
         vi = k % len(urls)
         s = requests.Session()
         for tx in batches[k]:
-            r = rpc(urls[vi], method, session=s, tx=tx)
+            try:
+                r = rpc(urls[vi], method, session=s, tx=tx)
+            except RuntimeError:  # e.g. "mempool is full"
+                r = {"code": -1}
             if r.get("code", 0) == 0:
                 accepted[k] += 1
             else:
