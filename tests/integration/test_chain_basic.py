@@ -1,7 +1,7 @@
 """A 4-validator devnet: blocks, CLI transfers, agreement, bad inputs."""
-import base64
+import json
 
-from devnet import new_key, pb_bytes, pb_uint, tx_body, vinet
+from devnet import new_key, pb_bytes, tx_body, vinet
 
 
 def agree(devnet, indices):
@@ -58,16 +58,27 @@ def test_validators_agree_on_app_hash(devnet):
     assert header["app_hash"].lower() == seen[0][h]
 
 
-def test_register_node_and_query(devnet, tmp_path, ledger):
+def test_node_lifecycle_via_cli(devnet, tmp_path, ledger):
     key, addr = new_key(tmp_path, "operator")
     out, _ = devnet.transfer(devnet.dev_key, addr, 5000)
     ledger.append({"hash": out["hash"], "to": addr, "amount": 5000})
-    proc = vinet("tx", "register-node", "--key", key, "--stake", 2000, "--endpoint",
-                 "http://127.0.0.1:9", "--node", devnet.rpc_url(0), "--json")
+    node_opts = ["--key", key, "--node", devnet.rpc_url(0), "--json"]
+    proc = vinet("tx", "register-node", "--stake", 2000, "--endpoint", "http://127.0.0.1:9",
+                 *node_opts)
     assert '"code":0' in proc.stdout
-    node = vinet("query", "node", addr, "--node", devnet.rpc_url(2), "--json").stdout
-    assert '"stake":2000' in node and '"status":"active"' in node
-    ledger.append({"hash": None, "to": addr, "amount": -2001})  # stake locked + fee
+    node = json.loads(vinet("query", "node", addr, "--node", devnet.rpc_url(2), "--json").stdout)
+    assert node["stake"] == 2000 and node["status"] == "active"
+    assert devnet.account(1, addr)["balance"] == 5000 - 2000 - 1
+    unbond = json.loads(vinet("tx", "unbond", *node_opts).stdout)
+    early = vinet("tx", "withdraw", *node_opts, check=False)
+    assert early.returncode == 1 and "code 14 (unbonding_pending)" in early.stderr
+    params = json.loads(vinet("query", "params", "--node", devnet.rpc_url(0), "--json").stdout)
+    assert devnet.wait_height(0, unbond["height"] + params["unbonding_blocks"], timeout=30)
+    vinet("tx", "withdraw", *node_opts)
+    assert devnet.account(3, addr)["balance"] == 5000 - 3  # stake back, three fees paid
+    gone = vinet("query", "node", addr, "--node", devnet.rpc_url(0), check=False)
+    assert gone.returncode == 1 and "not found" in gone.stderr
+    ledger.append({"hash": None, "to": addr, "amount": -3})
 
 
 def check_rejected(devnet, tx, code, log_part):
