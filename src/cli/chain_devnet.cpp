@@ -182,7 +182,8 @@ void WaitForHeight(const json& validators, int64_t min_height, double seconds) {
   }
 }
 
-void Up(DevnetOptions& o) {
+// Checks options, makes DIR absolute and clears an old, stopped network.
+void PrepareDir(DevnetOptions& o) {
   if (o.validators < 1 || o.validators > 16) {
     throw StatusError(Error(Code::kInvalidArgument, "--validators must be in 1..16"));
   }
@@ -196,46 +197,44 @@ void Up(DevnetOptions& o) {
                             "devnet in " + o.dir + " is running; `vinet devnet down` first"));
   }
   for (int i = 0; i < 64; ++i) fs::remove_all(fs::path(o.dir) / ("node" + std::to_string(i)));
-  std::string cometbft = ValueOrThrow(FindCometBft());
-  ValueOrThrow(RunCapture({cometbft, "testnet", "--v", std::to_string(o.validators), "--o", o.dir,
-                           "--starting-ip-address", "127.0.0.1", "--populate-persistent-peers"}));
-  std::string dev_address = EnsureDevKey(o.dir);
+}
+
+// Three ports per validator: p2p, RPC, ABCI.
+std::vector<int> AssignPorts(const DevnetOptions& o) {
+  if (o.base_port <= 0) return ValueOrThrow(FreePorts(3 * o.validators));
   std::vector<int> ports;
-  if (o.base_port > 0) {
-    for (int i = 0; i < o.validators; ++i) {
-      for (int k = 0; k < 3; ++k) ports.push_back(o.base_port + 10 * i + k);
-    }
-  } else {
-    ports = ValueOrThrow(FreePorts(3 * o.validators));
+  for (int i = 0; i < o.validators; ++i) {
+    for (int k = 0; k < 3; ++k) ports.push_back(o.base_port + 10 * i + k);
   }
+  return ports;
+}
+
+// Describes each validator (home, node id, addresses) and its peers list.
+json DescribeValidators(const DevnetOptions& o, const std::string& cometbft,
+                        const std::vector<int>& ports, std::string& peers) {
   json validators = json::array();
-  std::string peers;
   for (int i = 0; i < o.validators; ++i) {
     fs::path home = fs::path(o.dir) / ("node" + std::to_string(i));
     std::string id = ValueOrThrow(RunCapture({cometbft, "show-node-id", "--home", home.string()}));
     id.erase(id.find_last_not_of(" \r\n") + 1);
     std::string p2p = "127.0.0.1:" + std::to_string(ports[3 * i]);
     std::string rpc = "127.0.0.1:" + std::to_string(ports[3 * i + 1]);
-    std::string abci = "tcp://127.0.0.1:" + std::to_string(ports[3 * i + 2]);
     validators.push_back({{"index", i},
                           {"home", home.string()},
                           {"node_id", id},
                           {"p2p_laddr", "tcp://" + p2p},
                           {"rpc_laddr", "tcp://" + rpc},
                           {"rpc", "http://" + rpc},
-                          {"abci", abci},
+                          {"abci", "tcp://127.0.0.1:" + std::to_string(ports[3 * i + 2])},
                           {"app_pid", 0},
                           {"comet_pid", 0}});
     peers += (peers.empty() ? "" : ",") + id + "@" + p2p;
   }
-  for (auto& v : validators) RewriteConfig(v["home"].get<std::string>(), v, peers, o.block_time);
-  WriteGenesis(o, dev_address);
-  json state = {{"dir", o.dir},
-                {"chain_id", o.chain_id},
-                {"block_time", o.block_time},
-                {"dev_key", (fs::path(o.dir) / "keys" / "dev.key").string()},
-                {"dev_address", dev_address},
-                {"validators", validators}};
+  return validators;
+}
+
+// Starts every pair and waits for blocks; on any failure stops what started.
+void Launch(const DevnetOptions& o, json& state, const std::string& cometbft) {
   try {
     for (auto& v : state["validators"]) StartPair(v, cometbft);
     SaveState(o.dir, state);
@@ -245,11 +244,32 @@ void Up(DevnetOptions& o) {
     SaveState(o.dir, state);
     throw;
   }
-  std::cout << (o.as_json ? state.dump()
-                          : "devnet up: " + std::to_string(o.validators) + " validators, rpc " +
-                                state["validators"][0]["rpc"].get<std::string>() + ", dev key " +
-                                state["dev_key"].get<std::string>())
-            << "\n";
+}
+
+void Up(DevnetOptions& o) {
+  PrepareDir(o);
+  std::string cometbft = ValueOrThrow(FindCometBft());
+  ValueOrThrow(RunCapture({cometbft, "testnet", "--v", std::to_string(o.validators), "--o", o.dir,
+                           "--starting-ip-address", "127.0.0.1", "--populate-persistent-peers"}));
+  std::string dev_address = EnsureDevKey(o.dir);
+  std::string peers;
+  json validators = DescribeValidators(o, cometbft, AssignPorts(o), peers);
+  for (auto& v : validators) RewriteConfig(v["home"].get<std::string>(), v, peers, o.block_time);
+  WriteGenesis(o, dev_address);
+  json state = {{"dir", o.dir},
+                {"chain_id", o.chain_id},
+                {"block_time", o.block_time},
+                {"dev_key", (fs::path(o.dir) / "keys" / "dev.key").string()},
+                {"dev_address", dev_address},
+                {"validators", validators}};
+  Launch(o, state, cometbft);
+  if (o.as_json) {
+    std::cout << state.dump() << "\n";
+  } else {
+    std::cout << "devnet up: " << o.validators << " validators, rpc "
+              << state["validators"][0]["rpc"].get<std::string>() << ", dev key "
+              << state["dev_key"].get<std::string>() << "\n";
+  }
 }
 
 json Status(const std::string& dir) {
@@ -279,6 +299,47 @@ json Status(const std::string& dir) {
   return out;
 }
 
+void PrintStatus(const DevnetOptions& o) {
+  auto s = Status(o.dir);
+  if (o.as_json) {
+    std::cout << s.dump() << "\n";
+    return;
+  }
+  for (const auto& v : s["validators"]) {
+    std::cout << "validator " << v["index"] << ": rpc " << v["rpc"].get<std::string>() << " height "
+              << v["height"] << " app " << v["app_pid"]
+              << (v["app_alive"].get<bool>() ? "" : "(dead)") << " comet " << v["comet_pid"]
+              << (v["comet_alive"].get<bool>() ? "" : "(dead)") << "\n";
+  }
+}
+
+// Stops and starts pair `index` (with this process's environment), waits for its RPC.
+void Restart(const DevnetOptions& o, int index) {
+  json state = LoadState(o.dir);
+  auto& vs = state["validators"];
+  if (index < 0 || index >= static_cast<int>(vs.size())) {
+    throw StatusError(Error(Code::kInvalidArgument, "no validator " + std::to_string(index)));
+  }
+  auto& v = vs[static_cast<size_t>(index)];
+  StopPair(v);
+  StartPair(v, ValueOrThrow(FindCometBft()));
+  SaveState(o.dir, state);
+  WaitForHeight(json::array({v}), 1, o.timeout);
+  std::cout << "validator " << index << " restarted\n";
+}
+
+void Down(const DevnetOptions& o) {
+  if (!fs::exists(StateFile(o.dir))) {
+    std::cout << "no devnet in " << o.dir << "\n";
+    return;
+  }
+  json state = LoadState(o.dir);
+  for (auto& v : state["validators"]) StopPair(v);
+  SaveState(o.dir, state);
+  if (o.clean) fs::remove_all(o.dir);
+  std::cout << "devnet down\n";
+}
+
 }  // namespace
 
 void RegisterDevnetCommands(CLI::App& app) {
@@ -302,51 +363,17 @@ void RegisterDevnetCommands(CLI::App& app) {
   auto* status = devnet->add_subcommand("status", "pids, RPC URLs, heights and app hashes");
   add_dir(status);
   status->add_flag("--json", o.as_json, "print JSON");
-  status->callback([] {
-    auto s = Status(o.dir);
-    if (o.as_json) {
-      std::cout << s.dump() << "\n";
-      return;
-    }
-    for (const auto& v : s["validators"]) {
-      std::cout << "validator " << v["index"] << ": rpc " << v["rpc"].get<std::string>()
-                << " height " << v["height"] << " app " << v["app_pid"]
-                << (v["app_alive"].get<bool>() ? "" : "(dead)") << " comet " << v["comet_pid"]
-                << (v["comet_alive"].get<bool>() ? "" : "(dead)") << "\n";
-    }
-  });
+  status->callback([] { PrintStatus(o); });
 
   auto* restart = devnet->add_subcommand("restart", "stop and start validator I's pair");
   add_dir(restart);
   restart->add_option("index", index, "validator index")->required();
-  restart->callback([] {
-    json state = LoadState(o.dir);
-    auto& vs = state["validators"];
-    if (index < 0 || index >= static_cast<int>(vs.size())) {
-      throw StatusError(Error(Code::kInvalidArgument, "no validator " + std::to_string(index)));
-    }
-    auto& v = vs[static_cast<size_t>(index)];
-    StopPair(v);
-    StartPair(v, ValueOrThrow(FindCometBft()));
-    SaveState(o.dir, state);
-    WaitForHeight(json::array({v}), 1, o.timeout);
-    std::cout << "validator " << index << " restarted\n";
-  });
+  restart->callback([] { Restart(o, index); });
 
   auto* down = devnet->add_subcommand("down", "stop every process of the devnet");
   add_dir(down);
   down->add_flag("--clean", o.clean, "also delete the devnet directory");
-  down->callback([] {
-    if (!fs::exists(StateFile(o.dir))) {
-      std::cout << "no devnet in " << o.dir << "\n";
-      return;
-    }
-    json state = LoadState(o.dir);
-    for (auto& v : state["validators"]) StopPair(v);
-    SaveState(o.dir, state);
-    if (o.clean) fs::remove_all(o.dir);
-    std::cout << "devnet down\n";
-  });
+  down->callback([] { Down(o); });
 }
 
 }  // namespace vinet::cli
