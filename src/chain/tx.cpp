@@ -1,6 +1,7 @@
 #include "vinet/chain/tx.h"
 
 #include <fmt/format.h>
+#include <google/protobuf/unknown_field_set.h>
 
 #include "vinet/chain/state.h"
 
@@ -14,6 +15,46 @@ Bytes SignBytes(std::string_view body) {
   return msg;
 }
 
+// The first unknown field number of `msg` (0 if none). Unknown fields are
+// rejected: they would be ignored silently, yet change the tx hash.
+int FirstUnknownField(const google::protobuf::Message& msg) {
+  const auto& unknown = msg.GetReflection()->GetUnknownFields(msg);
+  return unknown.empty() ? 0 : unknown.field(0).number();
+}
+
+TxStatus CheckNoUnknownFields(const txpb::TxBody& body) {
+  const google::protobuf::Message* inner = nullptr;
+  switch (body.msg_case()) {
+    case txpb::TxBody::kTransfer:
+      inner = &body.transfer();
+      break;
+    case txpb::TxBody::kRegisterNode:
+      inner = &body.register_node();
+      break;
+    case txpb::TxBody::kUnbond:
+      inner = &body.unbond();
+      break;
+    case txpb::TxBody::kWithdraw:
+      inner = &body.withdraw();
+      break;
+    case txpb::TxBody::MSG_NOT_SET:
+      if (int f = FirstUnknownField(body)) {
+        return TxStatus::Fail(
+            TxCode::kUnknownMessage,
+            fmt::format("tx.body.msg: no message known to this version (field {})", f));
+      }
+      return TxStatus::Fail(TxCode::kUnknownMessage, "tx.body.msg: not set");
+  }
+  if (int f = FirstUnknownField(body)) {
+    return TxStatus::Fail(TxCode::kMalformedTx, fmt::format("tx.body: unknown field {}", f));
+  }
+  if (int f = FirstUnknownField(*inner)) {
+    return TxStatus::Fail(TxCode::kMalformedTx,
+                          fmt::format("tx.body.{}: unknown field {}", MessageName(body), f));
+  }
+  return {};
+}
+
 }  // namespace
 
 TxStatus DecodeTx(ByteSpan bytes, DecodedTx& out) {
@@ -23,6 +64,9 @@ TxStatus DecodeTx(ByteSpan bytes, DecodedTx& out) {
     return TxStatus::Fail(
         TxCode::kMalformedTx,
         fmt::format("tx: not a vinet.tx.v1.Tx protobuf ({} bytes)", bytes.size()));
+  }
+  if (int f = FirstUnknownField(tx)) {
+    return TxStatus::Fail(TxCode::kMalformedTx, fmt::format("tx: unknown field {}", f));
   }
   if (tx.signer_pubkey().size() != 32) {
     return TxStatus::Fail(
@@ -44,11 +88,7 @@ TxStatus DecodeTx(ByteSpan bytes, DecodedTx& out) {
     return TxStatus::Fail(TxCode::kBadSignature,
                           "tx.signature: does not verify for signer " + out.signer_address);
   }
-  if (out.body.msg_case() == txpb::TxBody::MSG_NOT_SET) {
-    return TxStatus::Fail(TxCode::kUnknownMessage,
-                          "tx.body.msg: no message known to this version (unset or a newer type)");
-  }
-  return {};
+  return CheckNoUnknownFields(out.body);
 }
 
 Bytes BuildSignedTx(const crypto::SecretKey& key, const txpb::TxBody& body) {

@@ -73,6 +73,39 @@ TEST(DecodeTx, RejectsUnknownMessageEvenWhenSigned) {
   EXPECT_EQ(st.code, TxCode::kUnknownMessage) << st.log;
 }
 
+std::string SignedWithRawBody(const crypto::SecretKey& key, const std::string& raw) {
+  return ToString(SignRawTx(key, AsBytes(raw)));
+}
+
+TEST(DecodeTx, RejectsUnknownFieldsAtEveryLevel) {
+  auto key = KeyFromByte(4);
+  auto body = testing::TransferBody("c", 0, std::string(40, 'a'), 5);
+  DecodedTx tx;
+  // Outer Tx: field 9 (varint) appended.
+  auto outer = ToString(BuildSignedTx(key, body)) + std::string("\x48\x01", 2);
+  auto st = DecodeTx(AsBytes(outer), tx);
+  EXPECT_EQ(st.code, TxCode::kMalformedTx);
+  EXPECT_NE(st.log.find("tx: unknown field 9"), std::string::npos) << st.log;
+  // TxBody: field 7 next to a known message.
+  st = DecodeTx(AsBytes(SignedWithRawBody(key, body.SerializeAsString() + "\x38\x01")), tx);
+  EXPECT_NE(st.log.find("tx.body: unknown field 7"), std::string::npos) << st.log;
+  // Transfer: field 3 inside the message.
+  std::string transfer = body.transfer().SerializeAsString() + "\x18\x01";
+  txpb::TxBody head = body;
+  head.clear_transfer();
+  std::string raw =
+      head.SerializeAsString() + "\x52" + std::string(1, char(transfer.size())) + transfer;
+  st = DecodeTx(AsBytes(SignedWithRawBody(key, raw)), tx);
+  EXPECT_EQ(st.code, TxCode::kMalformedTx);
+  EXPECT_NE(st.log.find("tx.body.transfer: unknown field 3"), std::string::npos) << st.log;
+  // No message at all.
+  txpb::TxBody empty;
+  empty.set_chain_id("c");
+  st = DecodeTx(BuildSignedTx(key, empty), tx);
+  EXPECT_EQ(st.code, TxCode::kUnknownMessage);
+  EXPECT_EQ(st.log, "tx.body.msg: not set");
+}
+
 TEST(TxCodes, NamesAreStable) {
   EXPECT_EQ(TxCodeName(TxCode::kBadNonce), "bad_nonce");
   EXPECT_EQ(static_cast<int>(TxCode::kBadNonce), 5);
