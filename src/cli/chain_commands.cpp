@@ -1,7 +1,143 @@
+// `vinet keys`, `vinet chain start`, `vinet tx ...`, `vinet query ...`
+// (devnet commands live in chain_devnet.cpp). Output with --json is stable
+// and documented in docs/chain.md.
+#include <signal.h>
+
+#include <iostream>
+#include <thread>
+
+#include <toml++/toml.h>
+#include <nlohmann/json.hpp>
+
+#include <spdlog/spdlog.h>
+#include "cli/chain_cli.h"
 #include "cli/commands.h"
+#include "vinet/abci/server.h"
+#include "vinet/chain/app.h"
+#include "vinet/chain/rpc_client.h"
+#include "vinet/chain/tx.h"
+#include "vinet/common/log.h"
+#include "vinet/crypto/ed25519.h"
 
 namespace vinet::cli {
+using chain::Base64Encode;
+using chain::RpcClient;
+namespace {
 
-void RegisterChainCommands(CLI::App& /*app*/) {}
+using json = nlohmann::json;
+
+void PrintJsonOrText(bool as_json, const json& value) {
+  if (as_json) {
+    std::cout << value.dump() << "\n";
+    return;
+  }
+  for (const auto& [k, v] : value.items()) {
+    std::cout << k << ": " << (v.is_string() ? v.get<std::string>() : v.dump()) << "\n";
+  }
+}
+
+json KeyJson(const crypto::SecretKey& key) {
+  return {{"address", crypto::AddressOf(key.public_key())},
+          {"public_key", ToHex(key.public_key())}};
+}
+
+void RegisterKeys(CLI::App& app) {
+  auto* keys = app.add_subcommand("keys", "Ed25519 account keys")->require_subcommand(1);
+  auto* create = keys->add_subcommand("new", "create a key file (refuses to overwrite)");
+  static std::string out;
+  static bool as_json = false;
+  create->add_option("--out", out, "key file to write")->required();
+  create->add_flag("--json", as_json, "print {\"address\", \"public_key\"}");
+  create->callback([] {
+    auto key = crypto::SecretKey::Generate();
+    ThrowIfError(crypto::SaveKeyFile(key, out));
+    PrintJsonOrText(as_json, KeyJson(key));
+  });
+  auto* show = keys->add_subcommand("show", "print a key file's address and public key");
+  static std::string file;
+  show->add_option("file", file, "key file")->required();
+  show->add_flag("--json", as_json, "print {\"address\", \"public_key\"}");
+  show->callback([] {
+    auto key = ValueOrThrow(crypto::LoadKeyFile(file));
+    PrintJsonOrText(as_json, KeyJson(key));
+  });
+}
+
+std::string ProxyAppFromConfig(const std::string& home) {
+  auto path = std::filesystem::path(home) / "config" / "config.toml";
+  try {
+    auto tbl = toml::parse_file(path.string());
+    if (auto v = tbl["proxy_app"].value<std::string>()) return *v;
+  } catch (const toml::parse_error& e) {
+    throw StatusError(Error(Code::kParse, path.string() + ": " + std::string(e.description())));
+  }
+  throw StatusError(Error(Code::kNotFound, path.string() + ": no proxy_app; pass --address"));
+}
+
+void RegisterChainStart(CLI::App& app) {
+  auto* chain = app.add_subcommand("chain", "the chain application")->require_subcommand(1);
+  auto* start = chain->add_subcommand("start", "run the ABCI application until SIGTERM/SIGINT");
+  static std::string home, address, data;
+  start->add_option("--home", home, "CometBFT home of this validator")->required();
+  start->add_option("--address", address, "listen address (default: proxy_app of config.toml)");
+  start->add_option("--data", data, "state directory (default: HOME/vinet-data)");
+  start->callback([] {
+    InitLogging("chain");
+    if (address.empty()) address = ProxyAppFromConfig(home);
+    if (data.empty()) data = (std::filesystem::path(home) / "vinet-data").string();
+    auto app = ValueOrThrow(chain::ChainApp::Open(data));
+    // Block the stop signals in every thread; this one waits for them.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    abci::Server server(*app, {address});
+    ThrowIfError(server.Start());
+    spdlog::info("chain: serving ABCI on {}", server.address());
+    int sig = 0;
+    sigwait(&set, &sig);
+    spdlog::info("chain: signal {}, stopping", sig);
+    server.Stop();
+  });
+}
+
+void RegisterQuery(CLI::App& app) {
+  auto* query = app.add_subcommand("query", "read committed chain state")->require_subcommand(1);
+  static std::string node = kDefaultNode, address;
+  static bool as_json = false;
+  auto run = [](const std::string& path) {
+    RpcClient rpc(node);
+    auto r = ValueOrThrow(rpc.AbciQuery(path));
+    if (r["code"] != 0) {
+      throw StatusError(Error(Code::kNotFound, "query " + path + ": code " + r["code"].dump() +
+                                                   ": " + r["log"].get<std::string>()));
+    }
+    auto value = json::parse(r["value"].get<std::string>(), nullptr, false);
+    if (value.is_discarded()) throw StatusError(Error(Code::kParse, "query: answer is not JSON"));
+    PrintJsonOrText(as_json, value);
+  };
+  for (std::string what : {"account", "node"}) {
+    auto* sub = query->add_subcommand(what, "query an " + what + " by address");
+    sub->add_option("address", address, "40 hex chars")->required();
+    sub->add_option("--node", node, "CometBFT RPC URL");
+    sub->add_flag("--json", as_json, "print JSON");
+    sub->callback([what, run] { run("/" + what + "/" + address); });
+  }
+  auto* params = query->add_subcommand("params", "query the chain parameters");
+  params->add_option("--node", node, "CometBFT RPC URL");
+  params->add_flag("--json", as_json, "print JSON");
+  params->callback([run] { run("/params"); });
+}
+
+}  // namespace
+
+void RegisterChainCommands(CLI::App& app) {
+  RegisterKeys(app);
+  RegisterChainStart(app);
+  RegisterTxCommands(app);
+  RegisterQuery(app);
+  RegisterDevnetCommands(app);
+}
 
 }  // namespace vinet::cli

@@ -1,0 +1,59 @@
+// vinet's ABCI application: the chain state machine behind CometBFT.
+//
+// Owns the Store and the app-hash index. FinalizeBlock executes a block on a
+// fresh overlay of the committed state (so a replay after a crash always
+// starts from the last Commit) and returns the app hash of the result;
+// Commit persists that overlay, the height and the hash in one synced batch.
+// CheckTx runs against a separate mempool overlay, reset after every Commit
+// and InitChain. Info is read-only (RPC clients call it at any time). All methods take one mutex:
+// safe for concurrent calls from the server's connection threads.
+//
+// Test hook: if the environment variable VINET_TEST_CRASH_BEFORE_COMMIT_AT_HEIGHT
+// is H at start-up, the process calls _exit(70) in Commit of height H before
+// writing anything (simulating a crash between FinalizeBlock and Commit).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "vinet/abci/application.h"
+#include "vinet/chain/app_hash.h"
+#include "vinet/chain/store.h"
+
+namespace vinet::chain {
+
+class ChainApp final : public abci::Application {
+ public:
+  // Opens the store in `data_dir` and rebuilds the app-hash index. Errors: kIo, kInternal.
+  static Result<std::unique_ptr<ChainApp>> Open(const std::filesystem::path& data_dir);
+
+  abci::pb::ResponseInfo Info(const abci::pb::RequestInfo& req) override;
+  abci::pb::ResponseQuery Query(const abci::pb::RequestQuery& req) override;
+  abci::pb::ResponseCheckTx CheckTx(const abci::pb::RequestCheckTx& req) override;
+  abci::pb::ResponseInitChain InitChain(const abci::pb::RequestInitChain& req) override;
+  abci::pb::ResponseFinalizeBlock FinalizeBlock(const abci::pb::RequestFinalizeBlock& req) override;
+  abci::pb::ResponseCommit Commit() override;
+
+  // Last committed height and app hash (for tests and logs).
+  CommitMeta committed() const;
+
+ private:
+  explicit ChainApp(std::unique_ptr<Store> store);
+  void ResetMempool();
+
+  mutable std::mutex mu_;
+  std::unique_ptr<Store> store_;
+  StateHasher hasher_;
+  std::unique_ptr<Overlay> mempool_;
+  struct Pending {
+    int64_t height = 0;
+    Bytes app_hash;
+    std::unique_ptr<Overlay> changes;
+  };
+  std::optional<Pending> pending_;
+  std::optional<int64_t> crash_before_commit_at_;
+};
+
+}  // namespace vinet::chain

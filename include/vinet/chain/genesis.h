@@ -1,0 +1,36 @@
+// The chain's genesis: CometBFT's `app_state` (JSON) for vinet.
+//
+//   {"accounts": [{"address": "<40 hex>", "balance": 1000000}, ...],
+//    "params": {"min_stake": 1000, "unbonding_blocks": 10, "min_fee": 1,
+//               "max_tx_bytes": 65536}}
+// Balances and params may be JSON numbers or decimal strings. Missing params
+// take their defaults; an empty or null app_state is an empty genesis.
+// Rejected (kParse, naming the field): malformed JSON, bad address,
+// duplicate account, negative or non-integer amounts, unknown keys.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vinet/chain/state.h"
+
+namespace vinet::chain {
+
+struct GenesisAccount {
+  std::string address;
+  uint64_t balance = 0;
+};
+
+struct Genesis {
+  std::vector<GenesisAccount> accounts;
+  statepb::Params params;
+};
+
+statepb::Params DefaultParams();
+Result<Genesis> ParseGenesis(std::string_view app_state_json);
+std::string GenesisToJson(const Genesis& genesis);
+// Writes genesis records into `state`.
+void ApplyGenesis(const Genesis& genesis, State& state);
+
+}  // namespace vinet::chain

@@ -1,0 +1,40 @@
+// One handler per message: validate the message against state, then apply it.
+//
+// A handler runs after the executor has authenticated the tx, checked chain
+// id, nonce and fee, and charged the fee. It reads and writes `state` (a
+// per-tx overlay the executor discards if the handler fails) and appends its
+// events. Handlers are deterministic: no clocks, no randomness, no unordered
+// iteration.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "tendermint/abci/types.pb.h"
+#include "vinet/chain/state.h"
+#include "vinet/chain/tx.h"
+
+namespace vinet::chain {
+
+struct TxContext {
+  int64_t height = 0;  // the block being executed (for CheckTx: last committed + 1)
+  std::string_view chain_id;
+  statepb::Params params;
+};
+
+using Events = std::vector<::tendermint::abci::Event>;
+
+TxStatus HandleTransfer(State& state, const TxContext& ctx, const DecodedTx& tx,
+                        const txpb::Transfer& msg, Events& events);
+TxStatus HandleRegisterNode(State& state, const TxContext& ctx, const DecodedTx& tx,
+                            const txpb::RegisterNode& msg, Events& events);
+TxStatus HandleUnbond(State& state, const TxContext& ctx, const DecodedTx& tx,
+                      const txpb::Unbond& msg, Events& events);
+TxStatus HandleWithdraw(State& state, const TxContext& ctx, const DecodedTx& tx,
+                        const txpb::Withdraw& msg, Events& events);
+
+// Appends an event whose attributes are all indexed.
+void AddEvent(Events& events, std::string_view type,
+              std::initializer_list<std::pair<std::string_view, std::string>> attributes);
+
+}  // namespace vinet::chain

@@ -1,0 +1,177 @@
+#include "vinet/chain/app.h"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdlib>
+
+#include <spdlog/spdlog.h>
+
+#include "vinet/chain/executor.h"
+#include "vinet/chain/genesis.h"
+#include "vinet/chain/query.h"
+
+namespace vinet::chain {
+namespace {
+
+constexpr const char* kCrashEnv = "VINET_TEST_CRASH_BEFORE_COMMIT_AT_HEIGHT";
+
+std::optional<int64_t> CrashHeightFromEnv() {
+  const char* v = std::getenv(kCrashEnv);
+  if (v == nullptr || *v == '\0') return std::nullopt;
+  int64_t h = 0;
+  std::string_view s(v);
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), h);
+  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
+  return h;
+}
+
+template <typename Resp>
+void SetResult(Resp& resp, const TxStatus& status) {
+  resp.set_code(static_cast<uint32_t>(status.code));
+  resp.set_log(status.log);
+  resp.set_codespace(status.ok() ? "" : "vinet");
+}
+
+}  // namespace
+
+ChainApp::ChainApp(std::unique_ptr<Store> store) : store_(std::move(store)) {
+  crash_before_commit_at_ = CrashHeightFromEnv();
+}
+
+Result<std::unique_ptr<ChainApp>> ChainApp::Open(const std::filesystem::path& data_dir) {
+  VINET_ASSIGN_OR_RETURN(auto store, Store::Open(data_dir));
+  std::unique_ptr<ChainApp> app(new ChainApp(std::move(store)));
+  VINET_ASSIGN_OR_RETURN(auto state, app->store_->ScanState());
+  app->hasher_.Rebuild(state);
+  auto meta = app->store_->meta();
+  if (meta.height > 0) {
+    auto root = app->hasher_.Root();
+    if (Bytes(root.begin(), root.end()) != meta.app_hash) {
+      return Error(Code::kInternal, "chain: stored app hash does not match the stored state");
+    }
+  }
+  app->ResetMempool();
+  spdlog::info("chain: opened {} at height {}", data_dir.string(), meta.height);
+  return app;
+}
+
+void ChainApp::ResetMempool() {
+  mempool_ = std::make_unique<Overlay>(*store_);
+}
+
+CommitMeta ChainApp::committed() const {
+  std::lock_guard lock(mu_);
+  return store_->meta();
+}
+
+abci::pb::ResponseInfo ChainApp::Info(const abci::pb::RequestInfo& /*req*/) {
+  std::lock_guard lock(mu_);
+  // Info also serves the RPC's abci_info at any time (even between
+  // FinalizeBlock and Commit), so it must not touch staged or mempool state.
+  auto meta = store_->meta();
+  abci::pb::ResponseInfo resp;
+  resp.set_data("vinet");
+  resp.set_version("0.1.0");
+  resp.set_app_version(1);
+  resp.set_last_block_height(meta.height);
+  if (meta.height > 0) resp.set_last_block_app_hash(ToString(meta.app_hash));
+  return resp;
+}
+
+abci::pb::ResponseQuery ChainApp::Query(const abci::pb::RequestQuery& req) {
+  std::lock_guard lock(mu_);
+  return HandleQuery(*store_, store_->meta().height, req);
+}
+
+abci::pb::ResponseCheckTx ChainApp::CheckTx(const abci::pb::RequestCheckTx& req) {
+  std::lock_guard lock(mu_);
+  auto meta = store_->meta();
+  auto result =
+      ExecuteTx(*mempool_, AsBytes(req.tx()), meta.height + 1, meta.chain_id, ExecMode::kCheck);
+  abci::pb::ResponseCheckTx resp;
+  SetResult(resp, result.status);
+  return resp;
+}
+
+abci::pb::ResponseInitChain ChainApp::InitChain(const abci::pb::RequestInitChain& req) {
+  std::lock_guard lock(mu_);
+  abci::pb::ResponseInitChain resp;
+  auto genesis = ParseGenesis(req.app_state_bytes());
+  if (!genesis.ok()) {
+    // No valid state can follow a bad genesis; stop rather than diverge.
+    spdlog::critical("chain: {}", genesis.status().ToString());
+    std::_Exit(78);
+  }
+  // Genesis replaces any previous state (InitChain may be repeated after a crash).
+  Overlay changes(*store_);
+  auto old = store_->ScanState();
+  if (old.ok()) {
+    for (const auto& [key, value] : *old) changes.Delete(key);
+  }
+  State state(changes);
+  ApplyGenesis(*genesis, state);
+  StateHasher fresh;
+  auto root = fresh.RootWith(changes);
+  CommitMeta meta{req.initial_height() > 0 ? req.initial_height() - 1 : 0,
+                  Bytes(root.begin(), root.end()), req.chain_id()};
+  if (auto s = store_->Commit(changes, meta); !s.ok()) {
+    spdlog::critical("chain: init_chain: {}", s.ToString());
+    std::_Exit(74);
+  }
+  auto all = store_->ScanState();
+  if (!all.ok()) {
+    spdlog::critical("chain: init_chain: {}", all.status().ToString());
+    std::_Exit(74);
+  }
+  hasher_.Rebuild(*all);
+  ResetMempool();
+  resp.set_app_hash(ToString(meta.app_hash));
+  spdlog::info("chain: init_chain {} with {} accounts", req.chain_id(), genesis->accounts.size());
+  return resp;
+}
+
+abci::pb::ResponseFinalizeBlock ChainApp::FinalizeBlock(const abci::pb::RequestFinalizeBlock& req) {
+  std::lock_guard lock(mu_);
+  auto meta = store_->meta();
+  // Always from the last committed state: a replay discards any staged block.
+  auto changes = std::make_unique<Overlay>(*store_);
+  abci::pb::ResponseFinalizeBlock resp;
+  for (const auto& tx : req.txs()) {
+    auto result = ExecuteTx(*changes, AsBytes(tx), req.height(), meta.chain_id, ExecMode::kDeliver);
+    auto* out = resp.add_tx_results();
+    SetResult(*out, result.status);
+    for (auto& ev : result.events) *out->add_events() = std::move(ev);
+  }
+  auto root = hasher_.RootWith(*changes);
+  Bytes app_hash(root.begin(), root.end());
+  resp.set_app_hash(ToString(app_hash));
+  pending_ = Pending{req.height(), std::move(app_hash), std::move(changes)};
+  return resp;
+}
+
+abci::pb::ResponseCommit ChainApp::Commit() {
+  std::lock_guard lock(mu_);
+  abci::pb::ResponseCommit resp;
+  if (!pending_) {
+    spdlog::critical("chain: Commit without FinalizeBlock");
+    std::_Exit(70);
+  }
+  if (crash_before_commit_at_ && *crash_before_commit_at_ == pending_->height) {
+    spdlog::warn("chain: test hook: exiting before Commit of height {}", pending_->height);
+    std::fflush(nullptr);
+    _exit(70);
+  }
+  CommitMeta meta{pending_->height, pending_->app_hash, store_->meta().chain_id};
+  if (auto s = store_->Commit(*pending_->changes, meta); !s.ok()) {
+    // Continuing would diverge from the chain; stop and let the operator restart.
+    spdlog::critical("chain: {}", s.ToString());
+    std::_Exit(74);
+  }
+  hasher_.Apply(*pending_->changes);
+  pending_.reset();
+  ResetMempool();
+  return resp;
+}
+
+}  // namespace vinet::chain

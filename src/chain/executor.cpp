@@ -1,0 +1,95 @@
+#include "vinet/chain/executor.h"
+
+#include <fmt/format.h>
+
+namespace vinet::chain {
+namespace {
+
+TxStatus Dispatch(State& state, const TxContext& ctx, const DecodedTx& tx, Events& events) {
+  const auto& body = tx.body;
+  switch (body.msg_case()) {
+    case txpb::TxBody::kTransfer:
+      return HandleTransfer(state, ctx, tx, body.transfer(), events);
+    case txpb::TxBody::kRegisterNode:
+      return HandleRegisterNode(state, ctx, tx, body.register_node(), events);
+    case txpb::TxBody::kUnbond:
+      return HandleUnbond(state, ctx, tx, body.unbond(), events);
+    case txpb::TxBody::kWithdraw:
+      return HandleWithdraw(state, ctx, tx, body.withdraw(), events);
+    case txpb::TxBody::MSG_NOT_SET:
+      break;
+  }
+  return TxStatus::Fail(TxCode::kUnknownMessage, "tx.body.msg: unknown");
+}
+
+// Stateful checks shared by every message; on success charges the fee and
+// bumps the nonce in `state`.
+TxStatus ChargeSigner(State& state, const TxContext& ctx, const DecodedTx& tx) {
+  if (tx.body.chain_id() != ctx.chain_id) {
+    return TxStatus::Fail(
+        TxCode::kWrongChainId,
+        fmt::format("tx.body.chain_id: expected '{}', got '{}'", ctx.chain_id, tx.body.chain_id()));
+  }
+  if (tx.body.fee() < ctx.params.min_fee()) {
+    return TxStatus::Fail(TxCode::kFeeTooLow, fmt::format("tx.body.fee: {} below min_fee {}",
+                                                          tx.body.fee(), ctx.params.min_fee()));
+  }
+  auto account = state.GetAccount(tx.signer_address);
+  if (!account.ok()) return TxStatus::Fail(TxCode::kInternal, account.status().ToString());
+  if (tx.body.nonce() != account->nonce()) {
+    return TxStatus::Fail(TxCode::kBadNonce,
+                          fmt::format("tx.body.nonce: expected {}, got {} for {}", account->nonce(),
+                                      tx.body.nonce(), tx.signer_address));
+  }
+  if (account->balance() < tx.body.fee()) {
+    return TxStatus::Fail(TxCode::kInsufficientFunds,
+                          fmt::format("tx.body.fee: {} exceeds balance {} of {}", tx.body.fee(),
+                                      account->balance(), tx.signer_address));
+  }
+  account->set_balance(account->balance() - tx.body.fee());
+  account->set_nonce(account->nonce() + 1);
+  state.PutAccount(tx.signer_address, *account);
+  return {};
+}
+
+}  // namespace
+
+ExecResult ExecuteTx(Overlay& state, ByteSpan tx_bytes, int64_t height, std::string_view chain_id,
+                     ExecMode mode) {
+  ExecResult result;
+  State base(state);
+  auto params = base.GetParams();
+  if (!params.ok()) {
+    result.status = TxStatus::Fail(TxCode::kInternal, params.status().ToString());
+    return result;
+  }
+  if (tx_bytes.size() > params->max_tx_bytes()) {
+    result.status =
+        TxStatus::Fail(TxCode::kTxTooLarge, fmt::format("tx: {} bytes exceed max_tx_bytes {}",
+                                                        tx_bytes.size(), params->max_tx_bytes()));
+    return result;
+  }
+  DecodedTx tx;
+  result.status = DecodeTx(tx_bytes, tx);
+  if (!result.status.ok()) return result;
+
+  TxContext ctx{height, chain_id, *params};
+  auto charged = Overlay::Over(state);
+  State charged_state(charged);
+  result.status = ChargeSigner(charged_state, ctx, tx);
+  if (!result.status.ok()) return result;
+
+  auto effects = Overlay::Over(charged);
+  State effects_state(effects);
+  result.status = Dispatch(effects_state, ctx, tx, result.events);
+  if (result.status.ok()) {
+    effects.MergeInto(charged);
+  } else {
+    result.events.clear();
+    if (mode == ExecMode::kCheck) return result;  // rejected: mempool state untouched
+  }
+  charged.MergeInto(state);
+  return result;
+}
+
+}  // namespace vinet::chain

@@ -1,0 +1,124 @@
+#include "vinet/chain/genesis.h"
+
+#include <charconv>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+namespace vinet::chain {
+namespace {
+
+using json = nlohmann::json;
+
+Result<uint64_t> ParseAmount(const json& v, const std::string& field) {
+  if (v.is_number_unsigned()) return v.get<uint64_t>();
+  if (v.is_string()) {
+    const auto& s = v.get_ref<const std::string&>();
+    uint64_t out = 0;
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    if (!s.empty() && ec == std::errc() && ptr == s.data() + s.size()) return out;
+  }
+  return Error(Code::kParse, "genesis." + field + ": expected a non-negative integer");
+}
+
+Status ParseParams(const json& p, statepb::Params& params) {
+  if (!p.is_object()) return Error(Code::kParse, "genesis.params: expected an object");
+  for (const auto& [key, value] : p.items()) {
+    VINET_ASSIGN_OR_RETURN(uint64_t n, ParseAmount(value, "params." + key));
+    if (key == "min_stake") {
+      params.set_min_stake(n);
+    } else if (key == "unbonding_blocks") {
+      if (n > (uint64_t{1} << 40)) {
+        return Error(Code::kParse, "genesis.params.unbonding_blocks: larger than 2^40");
+      }
+      params.set_unbonding_blocks(static_cast<int64_t>(n));
+    } else if (key == "min_fee") {
+      params.set_min_fee(n);
+    } else if (key == "max_tx_bytes") {
+      params.set_max_tx_bytes(n);
+    } else {
+      return Error(Code::kParse, "genesis.params." + key + ": unknown parameter");
+    }
+  }
+  return Status::Ok();
+}
+
+Status ParseAccounts(const json& list, std::vector<GenesisAccount>& out) {
+  if (!list.is_array()) return Error(Code::kParse, "genesis.accounts: expected an array");
+  std::set<std::string> seen;
+  for (size_t i = 0; i < list.size(); ++i) {
+    std::string field = "accounts[" + std::to_string(i) + "]";
+    const auto& a = list[i];
+    if (!a.is_object() || !a.contains("address") || !a["address"].is_string()) {
+      return Error(Code::kParse, "genesis." + field + ".address: missing");
+    }
+    GenesisAccount acct;
+    acct.address = a["address"].get<std::string>();
+    if (!IsValidAddress(acct.address)) {
+      return Error(Code::kParse, "genesis." + field + ".address: expected 40 lowercase hex chars");
+    }
+    if (!seen.insert(acct.address).second) {
+      return Error(Code::kParse, "genesis." + field + ".address: duplicate " + acct.address);
+    }
+    if (!a.contains("balance"))
+      return Error(Code::kParse, "genesis." + field + ".balance: missing");
+    VINET_ASSIGN_OR_RETURN(acct.balance, ParseAmount(a["balance"], field + ".balance"));
+    out.push_back(std::move(acct));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+statepb::Params DefaultParams() {
+  statepb::Params p;
+  p.set_min_stake(1000);
+  p.set_unbonding_blocks(10);
+  p.set_min_fee(1);
+  p.set_max_tx_bytes(65536);
+  return p;
+}
+
+Result<Genesis> ParseGenesis(std::string_view text) {
+  Genesis g;
+  g.params = DefaultParams();
+  if (text.empty() || text == "null") return g;
+  json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return Error(Code::kParse, "genesis: app_state is not valid JSON");
+  if (doc.is_null()) return g;
+  if (!doc.is_object()) return Error(Code::kParse, "genesis: app_state must be a JSON object");
+  for (const auto& [key, value] : doc.items()) {
+    if (key == "accounts") {
+      VINET_RETURN_IF_ERROR(ParseAccounts(value, g.accounts));
+    } else if (key == "params") {
+      VINET_RETURN_IF_ERROR(ParseParams(value, g.params));
+    } else {
+      return Error(Code::kParse, "genesis." + key + ": unknown key");
+    }
+  }
+  return g;
+}
+
+std::string GenesisToJson(const Genesis& genesis) {
+  json accounts = json::array();
+  for (const auto& a : genesis.accounts) {
+    accounts.push_back({{"address", a.address}, {"balance", a.balance}});
+  }
+  const auto& p = genesis.params;
+  json params = {{"min_stake", p.min_stake()},
+                 {"unbonding_blocks", p.unbonding_blocks()},
+                 {"min_fee", p.min_fee()},
+                 {"max_tx_bytes", p.max_tx_bytes()}};
+  return json{{"accounts", accounts}, {"params", params}}.dump();
+}
+
+void ApplyGenesis(const Genesis& genesis, State& state) {
+  state.PutParams(genesis.params);
+  for (const auto& a : genesis.accounts) {
+    statepb::Account acct;
+    acct.set_balance(a.balance);
+    state.PutAccount(a.address, acct);
+  }
+}
+
+}  // namespace vinet::chain

@@ -1,0 +1,100 @@
+#include "vinet/chain/query.h"
+
+#include <nlohmann/json.hpp>
+
+#include "vinet/chain/result_codes.h"
+#include "vinet/chain/state.h"
+#include "vinet/common/bytes.h"
+
+namespace vinet::chain {
+namespace {
+
+using json = nlohmann::json;
+using ::tendermint::abci::ResponseQuery;
+
+ResponseQuery Fail(QueryCode code, std::string log) {
+  ResponseQuery r;
+  r.set_code(static_cast<uint32_t>(code));
+  r.set_log(std::move(log));
+  return r;
+}
+
+ResponseQuery Answer(const json& value) {
+  ResponseQuery r;
+  r.set_value(value.dump());
+  return r;
+}
+
+std::string_view StatusName(statepb::NodeStatus s) {
+  switch (s) {
+    case statepb::NODE_STATUS_ACTIVE:
+      return "active";
+    case statepb::NODE_STATUS_UNBONDING:
+      return "unbonding";
+    default:
+      return "unspecified";
+  }
+}
+
+ResponseQuery QueryAccount(State& state, const std::string& address) {
+  auto account = state.GetAccount(address);
+  if (!account.ok()) return Fail(QueryCode::kInternal, account.status().ToString());
+  return Answer(
+      {{"address", address}, {"balance", account->balance()}, {"nonce", account->nonce()}});
+}
+
+ResponseQuery QueryNode(State& state, const std::string& address) {
+  auto node = state.GetNode(address);
+  if (!node.ok()) return Fail(QueryCode::kInternal, node.status().ToString());
+  if (!node->has_value()) return Fail(QueryCode::kNotFound, "node " + address + " not found");
+  const auto& n = **node;
+  return Answer({{"address", address},
+                 {"public_key", ToHex(AsBytes(n.public_key()))},
+                 {"stake", n.stake()},
+                 {"endpoint", n.endpoint()},
+                 {"status", StatusName(n.status())},
+                 {"registered_height", n.registered_height()},
+                 {"unbond_complete_height", n.unbond_complete_height()},
+                 {"jailed", n.jailed()}});
+}
+
+ResponseQuery QueryParams(State& state) {
+  auto p = state.GetParams();
+  if (!p.ok()) return Fail(QueryCode::kNotFound, p.status().ToString());
+  return Answer({{"min_stake", p->min_stake()},
+                 {"unbonding_blocks", p->unbonding_blocks()},
+                 {"min_fee", p->min_fee()},
+                 {"max_tx_bytes", p->max_tx_bytes()}});
+}
+
+}  // namespace
+
+ResponseQuery HandleQuery(const KvReader& committed, int64_t height,
+                          const ::tendermint::abci::RequestQuery& req) {
+  Overlay view(committed);  // read-only use
+  State state(view);
+  const std::string& path = req.path();
+  ResponseQuery r;
+  auto with_address = [&](std::string_view prefix, auto handler) {
+    std::string address = path.substr(prefix.size());
+    if (!IsValidAddress(address)) {
+      return Fail(QueryCode::kBadAddress,
+                  "query " + path + ": address must be 40 lowercase hex chars");
+    }
+    return handler(state, address);
+  };
+  if (path.starts_with("/account/")) {
+    r = with_address("/account/", QueryAccount);
+  } else if (path.starts_with("/node/")) {
+    r = with_address("/node/", QueryNode);
+  } else if (path == "/params") {
+    r = QueryParams(state);
+  } else {
+    r = Fail(QueryCode::kUnknownPath,
+             "unknown query path '" + path + "' (known: /account/<addr>, /node/<addr>, /params)");
+  }
+  r.set_height(height);
+  return r;
+}
+
+}  // namespace vinet::chain

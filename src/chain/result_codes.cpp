@@ -1,0 +1,45 @@
+#include "vinet/chain/result_codes.h"
+
+namespace vinet::chain {
+
+std::string_view TxCodeName(TxCode code) {
+  switch (code) {
+    case TxCode::kOk:
+      return "ok";
+    case TxCode::kMalformedTx:
+      return "malformed_tx";
+    case TxCode::kTxTooLarge:
+      return "tx_too_large";
+    case TxCode::kBadSignature:
+      return "bad_signature";
+    case TxCode::kWrongChainId:
+      return "wrong_chain_id";
+    case TxCode::kBadNonce:
+      return "bad_nonce";
+    case TxCode::kFeeTooLow:
+      return "fee_too_low";
+    case TxCode::kInsufficientFunds:
+      return "insufficient_funds";
+    case TxCode::kUnknownMessage:
+      return "unknown_message";
+    case TxCode::kInvalidMessage:
+      return "invalid_message";
+    case TxCode::kStakeTooLow:
+      return "stake_too_low";
+    case TxCode::kNodeExists:
+      return "node_exists";
+    case TxCode::kNodeNotFound:
+      return "node_not_found";
+    case TxCode::kNodeNotActive:
+      return "node_not_active";
+    case TxCode::kUnbondingPending:
+      return "unbonding_pending";
+    case TxCode::kOverflow:
+      return "overflow";
+    case TxCode::kInternal:
+      return "internal";
+  }
+  return "unknown";
+}
+
+}  // namespace vinet::chain

@@ -1,0 +1,131 @@
+#include "vinet/chain/rpc_client.h"
+
+#include <httplib.h>
+
+namespace vinet::chain {
+namespace {
+
+constexpr std::string_view kAlphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+int64_t AsInt(const nlohmann::json& v) {
+  if (v.is_string()) return std::stoll(v.get<std::string>());
+  if (v.is_number_integer()) return v.get<int64_t>();
+  return 0;
+}
+
+}  // namespace
+
+std::string Base64Encode(ByteSpan data) {
+  std::string out;
+  out.reserve((data.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 2 < data.size(); i += 3) {
+    uint32_t v = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
+    for (int s = 18; s >= 0; s -= 6) out.push_back(kAlphabet[(v >> s) & 63]);
+  }
+  if (size_t rest = data.size() - i; rest > 0) {
+    uint32_t v = data[i] << 16;
+    if (rest == 2) v |= data[i + 1] << 8;
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out.push_back(rest == 2 ? kAlphabet[(v >> 6) & 63] : '=');
+    out.push_back('=');
+  }
+  return out;
+}
+
+Result<Bytes> Base64Decode(std::string_view text) {
+  Bytes out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '=') break;
+    auto pos = kAlphabet.find(c);
+    if (pos == std::string_view::npos) {
+      return Error(Code::kParse, "base64: invalid character at offset " + std::to_string(i));
+    }
+    acc = (acc << 6) | static_cast<uint32_t>(pos);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<uint8_t>((acc >> bits) & 0xff));
+    }
+  }
+  return out;
+}
+
+RpcClient::RpcClient(std::string url, int timeout_seconds)
+    : url_(std::move(url)), timeout_seconds_(timeout_seconds) {
+  while (!url_.empty() && url_.back() == '/') url_.pop_back();
+}
+
+Result<nlohmann::json> RpcClient::Call(const std::string& method, const nlohmann::json& params) {
+  httplib::Client client(url_);
+  client.set_connection_timeout(timeout_seconds_);
+  client.set_read_timeout(timeout_seconds_);
+  nlohmann::json req = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
+  auto res = client.Post("/", req.dump(), "application/json");
+  if (!res) {
+    return Error(Code::kUnavailable, "rpc " + url_ + ": " + httplib::to_string(res.error()) +
+                                         " (is the node running?)");
+  }
+  auto doc = nlohmann::json::parse(res->body, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    return Error(Code::kParse, "rpc " + method + ": reply is not JSON (HTTP " +
+                                   std::to_string(res->status) + ")");
+  }
+  if (doc.contains("error")) {
+    const auto& e = doc["error"];
+    return Error(Code::kInvalidArgument,
+                 "rpc " + method + ": " + e.value("message", "") + " " + e.value("data", ""));
+  }
+  if (!doc.contains("result")) return Error(Code::kParse, "rpc " + method + ": no result");
+  return doc["result"];
+}
+
+Result<int64_t> RpcClient::LatestHeight() {
+  VINET_ASSIGN_OR_RETURN(auto st, Call("status", nlohmann::json::object()));
+  return AsInt(st["sync_info"]["latest_block_height"]);
+}
+
+Result<std::string> RpcClient::ChainId() {
+  VINET_ASSIGN_OR_RETURN(auto st, Call("status", nlohmann::json::object()));
+  return st["node_info"]["network"].get<std::string>();
+}
+
+Result<nlohmann::json> RpcClient::AbciQuery(const std::string& path) {
+  VINET_ASSIGN_OR_RETURN(auto r, Call("abci_query", {{"path", path}, {"data", ""}}));
+  const auto& resp = r["response"];
+  nlohmann::json out;
+  out["code"] = resp.value("code", 0);
+  out["log"] = resp.value("log", "");
+  out["height"] = AsInt(resp.value("height", nlohmann::json("0")));
+  std::string value;
+  if (resp.contains("value") && resp["value"].is_string()) {
+    VINET_ASSIGN_OR_RETURN(auto bytes, Base64Decode(resp["value"].get<std::string>()));
+    value = ToString(bytes);
+  }
+  out["value"] = value;
+  return out;
+}
+
+Result<nlohmann::json> RpcClient::BroadcastTxSync(ByteSpan tx) {
+  VINET_ASSIGN_OR_RETURN(auto r, Call("broadcast_tx_sync", {{"tx", Base64Encode(tx)}}));
+  return nlohmann::json{
+      {"code", r.value("code", 0)}, {"log", r.value("log", "")}, {"hash", r.value("hash", "")}};
+}
+
+Result<nlohmann::json> RpcClient::FindTx(const std::string& hash_hex) {
+  // Base64 of the raw hash bytes, as CometBFT's JSON-RPC expects for []byte params.
+  VINET_ASSIGN_OR_RETURN(auto hash, FromHex(hash_hex));
+  auto r = Call("tx", {{"hash", Base64Encode(hash)}, {"prove", false}});
+  if (!r.ok()) {
+    if (r.status().message().find("not found") != std::string::npos) return nlohmann::json();
+    return r.status();
+  }
+  return *r;
+}
+
+}  // namespace vinet::chain

@@ -1,0 +1,87 @@
+#include "vinet/chain/state.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+namespace vinet::chain {
+namespace {
+
+template <typename T>
+Result<T> ParseRecord(std::string_view key, const std::string& bytes) {
+  T msg;
+  if (!msg.ParseFromString(bytes)) {
+    return Error(Code::kInternal, "state: corrupt record under key " + std::string(key));
+  }
+  return msg;
+}
+
+}  // namespace
+
+std::string SerializeDeterministic(const google::protobuf::MessageLite& msg) {
+  std::string out;
+  google::protobuf::io::StringOutputStream stream(&out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  msg.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return out;
+}
+
+std::string AccountKey(std::string_view address) {
+  return "a/" + std::string(address);
+}
+std::string NodeKey(std::string_view address) {
+  return "n/" + std::string(address);
+}
+
+bool IsValidAddress(std::string_view address) {
+  if (address.size() != 40) return false;
+  for (char c : address) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+Result<statepb::Account> State::GetAccount(std::string_view address) const {
+  std::string key = AccountKey(address);
+  VINET_ASSIGN_OR_RETURN(auto value, kv_.Get(key));
+  if (!value) return statepb::Account();
+  return ParseRecord<statepb::Account>(key, *value);
+}
+
+void State::PutAccount(std::string_view address, const statepb::Account& account) {
+  // An account with nothing in it is not stored, so the state stays minimal.
+  if (account.balance() == 0 && account.nonce() == 0) {
+    kv_.Delete(AccountKey(address));
+  } else {
+    kv_.Put(AccountKey(address), SerializeDeterministic(account));
+  }
+}
+
+Result<std::optional<statepb::Node>> State::GetNode(std::string_view address) const {
+  std::string key = NodeKey(address);
+  VINET_ASSIGN_OR_RETURN(auto value, kv_.Get(key));
+  if (!value) return std::optional<statepb::Node>();
+  VINET_ASSIGN_OR_RETURN(auto node, ParseRecord<statepb::Node>(key, *value));
+  return std::optional<statepb::Node>(std::move(node));
+}
+
+void State::PutNode(std::string_view address, const statepb::Node& node) {
+  kv_.Put(NodeKey(address), SerializeDeterministic(node));
+}
+
+void State::DeleteNode(std::string_view address) {
+  kv_.Delete(NodeKey(address));
+}
+
+Result<statepb::Params> State::GetParams() const {
+  VINET_ASSIGN_OR_RETURN(auto value, kv_.Get(kParamsKey));
+  if (!value) return Error(Code::kNotFound, "state: params not set (no genesis yet)");
+  return ParseRecord<statepb::Params>(kParamsKey, *value);
+}
+
+void State::PutParams(const statepb::Params& params) {
+  kv_.Put(std::string(kParamsKey), SerializeDeterministic(params));
+}
+
+}  // namespace vinet::chain

@@ -1,0 +1,124 @@
+#include "vinet/chain/tx.h"
+
+#include <fmt/format.h>
+#include <google/protobuf/unknown_field_set.h>
+
+#include "vinet/chain/state.h"
+
+namespace vinet::chain {
+namespace {
+
+Bytes SignBytes(std::string_view body) {
+  Bytes msg(kSignDomain.size() + body.size());
+  std::copy(kSignDomain.begin(), kSignDomain.end(), msg.begin());
+  std::copy(body.begin(), body.end(), msg.begin() + static_cast<ptrdiff_t>(kSignDomain.size()));
+  return msg;
+}
+
+// The first unknown field number of `msg` (0 if none). Unknown fields are
+// rejected: they would be ignored silently, yet change the tx hash.
+int FirstUnknownField(const google::protobuf::Message& msg) {
+  const auto& unknown = msg.GetReflection()->GetUnknownFields(msg);
+  return unknown.empty() ? 0 : unknown.field(0).number();
+}
+
+TxStatus CheckNoUnknownFields(const txpb::TxBody& body) {
+  const google::protobuf::Message* inner = nullptr;
+  switch (body.msg_case()) {
+    case txpb::TxBody::kTransfer:
+      inner = &body.transfer();
+      break;
+    case txpb::TxBody::kRegisterNode:
+      inner = &body.register_node();
+      break;
+    case txpb::TxBody::kUnbond:
+      inner = &body.unbond();
+      break;
+    case txpb::TxBody::kWithdraw:
+      inner = &body.withdraw();
+      break;
+    case txpb::TxBody::MSG_NOT_SET:
+      if (int f = FirstUnknownField(body)) {
+        return TxStatus::Fail(
+            TxCode::kUnknownMessage,
+            fmt::format("tx.body.msg: no message known to this version (field {})", f));
+      }
+      return TxStatus::Fail(TxCode::kUnknownMessage, "tx.body.msg: not set");
+  }
+  if (int f = FirstUnknownField(body)) {
+    return TxStatus::Fail(TxCode::kMalformedTx, fmt::format("tx.body: unknown field {}", f));
+  }
+  if (int f = FirstUnknownField(*inner)) {
+    return TxStatus::Fail(TxCode::kMalformedTx,
+                          fmt::format("tx.body.{}: unknown field {}", MessageName(body), f));
+  }
+  return {};
+}
+
+}  // namespace
+
+TxStatus DecodeTx(ByteSpan bytes, DecodedTx& out) {
+  txpb::Tx tx;
+  if (bytes.empty()) return TxStatus::Fail(TxCode::kMalformedTx, "tx: empty");
+  if (!tx.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return TxStatus::Fail(
+        TxCode::kMalformedTx,
+        fmt::format("tx: not a vinet.tx.v1.Tx protobuf ({} bytes)", bytes.size()));
+  }
+  if (int f = FirstUnknownField(tx)) {
+    return TxStatus::Fail(TxCode::kMalformedTx, fmt::format("tx: unknown field {}", f));
+  }
+  if (tx.signer_pubkey().size() != 32) {
+    return TxStatus::Fail(
+        TxCode::kMalformedTx,
+        fmt::format("tx.signer_pubkey: expected 32 bytes, got {}", tx.signer_pubkey().size()));
+  }
+  if (tx.signature().size() != 64) {
+    return TxStatus::Fail(
+        TxCode::kMalformedTx,
+        fmt::format("tx.signature: expected 64 bytes, got {}", tx.signature().size()));
+  }
+  if (tx.body().empty()) return TxStatus::Fail(TxCode::kMalformedTx, "tx.body: empty");
+  if (!out.body.ParseFromString(tx.body())) {
+    return TxStatus::Fail(TxCode::kMalformedTx, "tx.body: not a vinet.tx.v1.TxBody protobuf");
+  }
+  std::copy(tx.signer_pubkey().begin(), tx.signer_pubkey().end(), out.signer.begin());
+  out.signer_address = crypto::AddressOf(out.signer);
+  if (!crypto::Verify(out.signer, SignBytes(tx.body()), AsBytes(tx.signature()))) {
+    return TxStatus::Fail(TxCode::kBadSignature,
+                          "tx.signature: does not verify for signer " + out.signer_address);
+  }
+  return CheckNoUnknownFields(out.body);
+}
+
+Bytes BuildSignedTx(const crypto::SecretKey& key, const txpb::TxBody& body) {
+  std::string bytes = SerializeDeterministic(body);
+  return SignRawTx(key, AsBytes(bytes));
+}
+
+Bytes SignRawTx(const crypto::SecretKey& key, ByteSpan body) {
+  txpb::Tx tx;
+  tx.set_body(ToString(body));
+  tx.set_signer_pubkey(std::string(key.public_key().begin(), key.public_key().end()));
+  auto sig = key.Sign(SignBytes(tx.body()));
+  tx.set_signature(std::string(sig.begin(), sig.end()));
+  return ToBytes(SerializeDeterministic(tx));
+}
+
+std::string_view MessageName(const txpb::TxBody& body) {
+  switch (body.msg_case()) {
+    case txpb::TxBody::kTransfer:
+      return "transfer";
+    case txpb::TxBody::kRegisterNode:
+      return "register_node";
+    case txpb::TxBody::kUnbond:
+      return "unbond";
+    case txpb::TxBody::kWithdraw:
+      return "withdraw";
+    case txpb::TxBody::MSG_NOT_SET:
+      return "none";
+  }
+  return "none";
+}
+
+}  // namespace vinet::chain

@@ -1,0 +1,13 @@
+// Internal registration helpers of the chain's CLI commands (see commands.h).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace vinet::cli {
+
+inline constexpr const char* kDefaultNode = "http://127.0.0.1:26657";
+
+void RegisterTxCommands(CLI::App& app);      // chain_tx.cpp
+void RegisterDevnetCommands(CLI::App& app);  // chain_devnet.cpp
+
+}  // namespace vinet::cli

@@ -1,0 +1,379 @@
+// `vinet devnet up|status|restart|down`: a local N-validator network, each
+// validator a `cometbft start` + `vinet chain start` pair in the background.
+//
+// Layout under DIR (default .vinet/devnet):
+//   keys/dev.key          funded in genesis (created if missing, kept across ups)
+//   node<i>/              CometBFT home of validator i (config/, data/),
+//   node<i>/vinet-data/   the app's RocksDB, node<i>/app.log, node<i>/comet.log
+//   devnet.json           chain id, ports and pids (what `down` stops)
+// Ports are free loopback ports unless --base-port P is given (then validator
+// i uses P+10i for p2p, P+10i+1 for RPC, P+10i+2 for ABCI).
+#include <fstream>
+#include <iostream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "cli/chain_cli.h"
+#include "cli/chain_process.h"
+#include "vinet/chain/genesis.h"
+#include "vinet/chain/rpc_client.h"
+#include "vinet/crypto/ed25519.h"
+
+namespace vinet::cli {
+using chain::Base64Encode;
+using chain::RpcClient;
+namespace {
+
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+constexpr uint64_t kDevBalance = 1'000'000'000'000ULL;
+
+struct DevnetOptions {
+  std::string dir = ".vinet/devnet";
+  int validators = 4;
+  std::string block_time = "1s";
+  int base_port = 0;
+  std::string chain_id = "vinet-devnet";
+  double timeout = 90;
+  bool as_json = false, clean = false;
+};
+
+fs::path StateFile(const std::string& dir) {
+  return fs::path(dir) / "devnet.json";
+}
+
+std::string ReadFile(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw StatusError(Error(Code::kNotFound, "cannot read " + p.string()));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WriteFile(const fs::path& p, const std::string& text) {
+  fs::path tmp = p.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) throw StatusError(Error(Code::kIo, "cannot write " + tmp.string()));
+  }
+  fs::rename(tmp, p);
+}
+
+json LoadState(const std::string& dir) {
+  auto doc = json::parse(ReadFile(StateFile(dir)), nullptr, false);
+  if (doc.is_discarded()) throw StatusError(Error(Code::kParse, "devnet.json is not JSON"));
+  return doc;
+}
+
+void SaveState(const std::string& dir, const json& state) {
+  WriteFile(StateFile(dir), state.dump(2) + "\n");
+}
+
+// Sets `key = value` inside [section] ("" = top level) of a TOML text.
+void SetTomlKey(std::vector<std::string>& lines, const std::string& section, const std::string& key,
+                const std::string& value) {
+  std::string current;
+  std::regex key_re("^\\s*" + key + "\\s*=");
+  for (auto& line : lines) {
+    if (!line.empty() && line[0] == '[') {
+      current = line.substr(1, line.find(']') - 1);
+      continue;
+    }
+    if (current == section && std::regex_search(line, key_re)) {
+      line = key + " = " + value;
+      return;
+    }
+  }
+  throw StatusError(Error(Code::kNotFound, "config.toml: no key " + key + " in [" + section + "]"));
+}
+
+std::string Quote(const std::string& s) {
+  return "\"" + s + "\"";
+}
+
+void RewriteConfig(const fs::path& home, const json& v, const std::string& peers,
+                   const std::string& block_time) {
+  auto path = home / "config" / "config.toml";
+  std::vector<std::string> lines;
+  std::stringstream ss(ReadFile(path));
+  for (std::string line; std::getline(ss, line);) lines.push_back(line);
+  SetTomlKey(lines, "", "proxy_app", Quote(v["abci"].get<std::string>()));
+  SetTomlKey(lines, "", "moniker", Quote("validator" + v["index"].dump()));
+  SetTomlKey(lines, "rpc", "laddr", Quote(v["rpc_laddr"].get<std::string>()));
+  SetTomlKey(lines, "p2p", "laddr", Quote(v["p2p_laddr"].get<std::string>()));
+  SetTomlKey(lines, "p2p", "persistent_peers", Quote(peers));
+  SetTomlKey(lines, "p2p", "allow_duplicate_ip", "true");
+  SetTomlKey(lines, "p2p", "addr_book_strict", "false");
+  SetTomlKey(lines, "consensus", "timeout_commit", Quote(block_time));
+  SetTomlKey(lines, "consensus", "timeout_propose", Quote("1s"));
+  std::string text;
+  for (const auto& l : lines) text += l + "\n";
+  WriteFile(path, text);
+}
+
+void WriteGenesis(const DevnetOptions& o, const std::string& dev_address) {
+  auto first = fs::path(o.dir) / "node0" / "config" / "genesis.json";
+  auto genesis = json::parse(ReadFile(first));
+  chain::Genesis app_state;
+  app_state.params = chain::DefaultParams();
+  app_state.accounts.push_back({dev_address, kDevBalance});
+  genesis["chain_id"] = o.chain_id;
+  genesis["app_state"] = json::parse(chain::GenesisToJson(app_state));
+  for (int i = 0; i < o.validators; ++i) {
+    WriteFile(fs::path(o.dir) / ("node" + std::to_string(i)) / "config" / "genesis.json",
+              genesis.dump(2) + "\n");
+  }
+}
+
+std::string EnsureDevKey(const std::string& dir) {
+  auto path = fs::path(dir) / "keys" / "dev.key";
+  if (!fs::exists(path)) {
+    fs::create_directories(path.parent_path());
+    ThrowIfError(crypto::SaveKeyFile(crypto::SecretKey::Generate(), path));
+  }
+  auto key = ValueOrThrow(crypto::LoadKeyFile(path));
+  return crypto::AddressOf(key.public_key());
+}
+
+void StartPair(json& v, const std::string& cometbft) {
+  fs::path home = v["home"].get<std::string>();
+  v["app_pid"] = ValueOrThrow(
+      SpawnDetached({SelfExe(), "chain", "start", "--home", home.string()}, home / "app.log"));
+  v["comet_pid"] =
+      ValueOrThrow(SpawnDetached({cometbft, "start", "--home", home.string()}, home / "comet.log"));
+}
+
+void StopPair(json& v) {
+  std::string marker = v["home"].get<std::string>();
+  StopProcess(v.value("comet_pid", 0), marker, 5000ms);
+  StopProcess(v.value("app_pid", 0), marker, 5000ms);
+  v["comet_pid"] = 0;
+  v["app_pid"] = 0;
+}
+
+bool AnyAlive(const json& state) {
+  for (const auto& v : state["validators"]) {
+    if (IsAlive(v.value("app_pid", 0)) || IsAlive(v.value("comet_pid", 0))) return true;
+  }
+  return false;
+}
+
+// Waits until every listed validator's RPC reports height >= min_height.
+void WaitForHeight(const json& validators, int64_t min_height, double seconds) {
+  auto deadline = std::chrono::steady_clock::now() +
+                  std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+  for (const auto& v : validators) {
+    RpcClient rpc(v["rpc"].get<std::string>(), 2);
+    while (true) {
+      auto h = rpc.LatestHeight();
+      if (h.ok() && *h >= min_height) break;
+      if (std::chrono::steady_clock::now() > deadline) {
+        throw StatusError(Error(Code::kTimeout, "devnet: " + v["rpc"].get<std::string>() +
+                                                    " did not reach height " +
+                                                    std::to_string(min_height) + "; see " +
+                                                    v["home"].get<std::string>() + "/*.log"));
+      }
+      std::this_thread::sleep_for(200ms);
+    }
+  }
+}
+
+// Checks options, makes DIR absolute and clears an old, stopped network.
+void PrepareDir(DevnetOptions& o) {
+  if (o.validators < 1 || o.validators > 16) {
+    throw StatusError(Error(Code::kInvalidArgument, "--validators must be in 1..16"));
+  }
+  if (!std::regex_match(o.block_time, std::regex("[0-9]+(ms|s)"))) {
+    throw StatusError(Error(Code::kInvalidArgument, "--block-time like 500ms or 1s"));
+  }
+  fs::create_directories(o.dir);
+  o.dir = fs::canonical(o.dir).string();
+  if (fs::exists(StateFile(o.dir)) && AnyAlive(LoadState(o.dir))) {
+    throw StatusError(Error(Code::kAlreadyExists,
+                            "devnet in " + o.dir + " is running; `vinet devnet down` first"));
+  }
+  for (int i = 0; i < 64; ++i) fs::remove_all(fs::path(o.dir) / ("node" + std::to_string(i)));
+}
+
+// Three ports per validator: p2p, RPC, ABCI.
+std::vector<int> AssignPorts(const DevnetOptions& o) {
+  if (o.base_port <= 0) return ValueOrThrow(FreePorts(3 * o.validators));
+  std::vector<int> ports;
+  for (int i = 0; i < o.validators; ++i) {
+    for (int k = 0; k < 3; ++k) ports.push_back(o.base_port + 10 * i + k);
+  }
+  return ports;
+}
+
+// Describes each validator (home, node id, addresses) and its peers list.
+json DescribeValidators(const DevnetOptions& o, const std::string& cometbft,
+                        const std::vector<int>& ports, std::string& peers) {
+  json validators = json::array();
+  for (int i = 0; i < o.validators; ++i) {
+    fs::path home = fs::path(o.dir) / ("node" + std::to_string(i));
+    std::string id = ValueOrThrow(RunCapture({cometbft, "show-node-id", "--home", home.string()}));
+    id.erase(id.find_last_not_of(" \r\n") + 1);
+    std::string p2p = "127.0.0.1:" + std::to_string(ports[3 * i]);
+    std::string rpc = "127.0.0.1:" + std::to_string(ports[3 * i + 1]);
+    validators.push_back({{"index", i},
+                          {"home", home.string()},
+                          {"node_id", id},
+                          {"p2p_laddr", "tcp://" + p2p},
+                          {"rpc_laddr", "tcp://" + rpc},
+                          {"rpc", "http://" + rpc},
+                          {"abci", "tcp://127.0.0.1:" + std::to_string(ports[3 * i + 2])},
+                          {"app_pid", 0},
+                          {"comet_pid", 0}});
+    peers += (peers.empty() ? "" : ",") + id + "@" + p2p;
+  }
+  return validators;
+}
+
+// Starts every pair and waits for blocks; on any failure stops what started.
+void Launch(const DevnetOptions& o, json& state, const std::string& cometbft) {
+  try {
+    for (auto& v : state["validators"]) StartPair(v, cometbft);
+    SaveState(o.dir, state);
+    WaitForHeight(state["validators"], 2, o.timeout);
+  } catch (...) {
+    for (auto& v : state["validators"]) StopPair(v);
+    SaveState(o.dir, state);
+    throw;
+  }
+}
+
+void Up(DevnetOptions& o) {
+  PrepareDir(o);
+  std::string cometbft = ValueOrThrow(FindCometBft());
+  ValueOrThrow(RunCapture({cometbft, "testnet", "--v", std::to_string(o.validators), "--o", o.dir,
+                           "--starting-ip-address", "127.0.0.1", "--populate-persistent-peers"}));
+  std::string dev_address = EnsureDevKey(o.dir);
+  std::string peers;
+  json validators = DescribeValidators(o, cometbft, AssignPorts(o), peers);
+  for (auto& v : validators) RewriteConfig(v["home"].get<std::string>(), v, peers, o.block_time);
+  WriteGenesis(o, dev_address);
+  json state = {{"dir", o.dir},
+                {"chain_id", o.chain_id},
+                {"block_time", o.block_time},
+                {"dev_key", (fs::path(o.dir) / "keys" / "dev.key").string()},
+                {"dev_address", dev_address},
+                {"validators", validators}};
+  Launch(o, state, cometbft);
+  if (o.as_json) {
+    std::cout << state.dump() << "\n";
+  } else {
+    std::cout << "devnet up: " << o.validators << " validators, rpc "
+              << state["validators"][0]["rpc"].get<std::string>() << ", dev key "
+              << state["dev_key"].get<std::string>() << "\n";
+  }
+}
+
+json Status(const std::string& dir) {
+  json state = LoadState(dir);
+  json out = {{"dir", state["dir"]},
+              {"chain_id", state["chain_id"]},
+              {"dev_key", state["dev_key"]},
+              {"dev_address", state["dev_address"]},
+              {"validators", json::array()}};
+  for (const auto& v : state["validators"]) {
+    json row = {{"index", v["index"]},
+                {"rpc", v["rpc"]},
+                {"home", v["home"]},
+                {"app_pid", v["app_pid"]},
+                {"comet_pid", v["comet_pid"]},
+                {"app_alive", IsAlive(v.value("app_pid", 0))},
+                {"comet_alive", IsAlive(v.value("comet_pid", 0))},
+                {"height", nullptr},
+                {"app_hash", nullptr}};
+    RpcClient rpc(v["rpc"].get<std::string>(), 2);
+    if (auto st = rpc.Call("status", json::object()); st.ok()) {
+      row["height"] = std::stoll((*st)["sync_info"]["latest_block_height"].get<std::string>());
+      row["app_hash"] = (*st)["sync_info"]["latest_app_hash"];
+    }
+    out["validators"].push_back(row);
+  }
+  return out;
+}
+
+void PrintStatus(const DevnetOptions& o) {
+  auto s = Status(o.dir);
+  if (o.as_json) {
+    std::cout << s.dump() << "\n";
+    return;
+  }
+  for (const auto& v : s["validators"]) {
+    std::cout << "validator " << v["index"] << ": rpc " << v["rpc"].get<std::string>() << " height "
+              << v["height"] << " app " << v["app_pid"]
+              << (v["app_alive"].get<bool>() ? "" : "(dead)") << " comet " << v["comet_pid"]
+              << (v["comet_alive"].get<bool>() ? "" : "(dead)") << "\n";
+  }
+}
+
+// Stops and starts pair `index` (with this process's environment), waits for its RPC.
+void Restart(const DevnetOptions& o, int index) {
+  json state = LoadState(o.dir);
+  auto& vs = state["validators"];
+  if (index < 0 || index >= static_cast<int>(vs.size())) {
+    throw StatusError(Error(Code::kInvalidArgument, "no validator " + std::to_string(index)));
+  }
+  auto& v = vs[static_cast<size_t>(index)];
+  StopPair(v);
+  StartPair(v, ValueOrThrow(FindCometBft()));
+  SaveState(o.dir, state);
+  WaitForHeight(json::array({v}), 1, o.timeout);
+  std::cout << "validator " << index << " restarted\n";
+}
+
+void Down(const DevnetOptions& o) {
+  if (!fs::exists(StateFile(o.dir))) {
+    std::cout << "no devnet in " << o.dir << "\n";
+    return;
+  }
+  json state = LoadState(o.dir);
+  for (auto& v : state["validators"]) StopPair(v);
+  SaveState(o.dir, state);
+  if (o.clean) fs::remove_all(o.dir);
+  std::cout << "devnet down\n";
+}
+
+}  // namespace
+
+void RegisterDevnetCommands(CLI::App& app) {
+  static DevnetOptions o;
+  static int index = 0;
+  auto* devnet =
+      app.add_subcommand("devnet", "a local multi-validator network")->require_subcommand(1);
+  auto add_dir = [](CLI::App* cmd) {
+    cmd->add_option("--dir", o.dir, "devnet directory")->capture_default_str();
+  };
+  auto* up = devnet->add_subcommand("up", "generate and start a fresh devnet, wait for blocks");
+  add_dir(up);
+  up->add_option("--validators", o.validators, "number of validators")->capture_default_str();
+  up->add_option("--block-time", o.block_time, "timeout_commit, e.g. 500ms")->capture_default_str();
+  up->add_option("--base-port", o.base_port, "fixed ports from P (default: free ports)");
+  up->add_option("--chain-id", o.chain_id, "chain id")->capture_default_str();
+  up->add_option("--timeout", o.timeout, "seconds to wait for blocks")->capture_default_str();
+  up->add_flag("--json", o.as_json, "print the devnet state as JSON");
+  up->callback([] { Up(o); });
+
+  auto* status = devnet->add_subcommand("status", "pids, RPC URLs, heights and app hashes");
+  add_dir(status);
+  status->add_flag("--json", o.as_json, "print JSON");
+  status->callback([] { PrintStatus(o); });
+
+  auto* restart = devnet->add_subcommand("restart", "stop and start validator I's pair");
+  add_dir(restart);
+  restart->add_option("index", index, "validator index")->required();
+  restart->callback([] { Restart(o, index); });
+
+  auto* down = devnet->add_subcommand("down", "stop every process of the devnet");
+  add_dir(down);
+  down->add_flag("--clean", o.clean, "also delete the devnet directory");
+  down->callback([] { Down(o); });
+}
+
+}  // namespace vinet::cli

@@ -1,0 +1,117 @@
+#include <gtest/gtest.h>
+
+#include "unit/chain/chain_test_util.h"
+
+namespace vinet::chain {
+namespace {
+
+using testing::KeyFromByte;
+
+TEST(DecodeTx, AcceptsSignedTransfer) {
+  auto key = KeyFromByte(1);
+  auto bytes = BuildSignedTx(key, testing::TransferBody("c", 0, std::string(40, 'a'), 5));
+  DecodedTx tx;
+  auto st = DecodeTx(bytes, tx);
+  ASSERT_TRUE(st.ok()) << st.log;
+  EXPECT_EQ(tx.signer_address, testing::AddrOf(key));
+  EXPECT_EQ(tx.body.transfer().amount(), 5u);
+  EXPECT_EQ(MessageName(tx.body), "transfer");
+}
+
+TEST(DecodeTx, RejectsMalformedProtobuf) {
+  Bytes junk = {0xff, 0xff, 0xff, 0x01};
+  DecodedTx tx;
+  auto st = DecodeTx(junk, tx);
+  EXPECT_EQ(st.code, TxCode::kMalformedTx);
+  EXPECT_NE(st.log.find("not a vinet.tx.v1.Tx"), std::string::npos) << st.log;
+  EXPECT_EQ(DecodeTx({}, tx).code, TxCode::kMalformedTx);
+}
+
+TEST(DecodeTx, RejectsWrongKeyAndSignatureSizes) {
+  txpb::Tx t;
+  t.set_body("x");
+  t.set_signer_pubkey(std::string(31, 'k'));
+  t.set_signature(std::string(64, 's'));
+  DecodedTx tx;
+  auto st = DecodeTx(AsBytes(t.SerializeAsString()), tx);
+  EXPECT_EQ(st.code, TxCode::kMalformedTx);
+  EXPECT_NE(st.log.find("tx.signer_pubkey: expected 32 bytes, got 31"), std::string::npos);
+  t.set_signer_pubkey(std::string(32, 'k'));
+  t.set_signature(std::string(63, 's'));
+  st = DecodeTx(AsBytes(t.SerializeAsString()), tx);
+  EXPECT_NE(st.log.find("tx.signature: expected 64 bytes, got 63"), std::string::npos);
+}
+
+TEST(DecodeTx, RejectsTamperedBody) {
+  auto key = KeyFromByte(2);
+  auto bytes = BuildSignedTx(key, testing::TransferBody("c", 0, std::string(40, 'a'), 5));
+  txpb::Tx t;
+  ASSERT_TRUE(t.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())));
+  auto body = testing::TransferBody("c", 0, std::string(40, 'a'), 500);
+  t.set_body(body.SerializeAsString());
+  DecodedTx tx;
+  auto st = DecodeTx(AsBytes(t.SerializeAsString()), tx);
+  EXPECT_EQ(st.code, TxCode::kBadSignature);
+  EXPECT_NE(st.log.find("does not verify"), std::string::npos);
+}
+
+TEST(DecodeTx, RejectsUnknownMessageEvenWhenSigned) {
+  auto key = KeyFromByte(3);
+  txpb::TxBody body;
+  body.set_chain_id("c");
+  // Field 15 (a future RegisterModel) is unknown to this version.
+  std::string raw = body.SerializeAsString() + std::string("\x7a\x00", 2);
+  txpb::Tx t;
+  t.set_body(raw);
+  t.set_signer_pubkey(std::string(key.public_key().begin(), key.public_key().end()));
+  Bytes msg(kSignDomain.begin(), kSignDomain.end());
+  msg.insert(msg.end(), raw.begin(), raw.end());
+  auto sig = key.Sign(msg);
+  t.set_signature(std::string(sig.begin(), sig.end()));
+  DecodedTx tx;
+  auto st = DecodeTx(AsBytes(t.SerializeAsString()), tx);
+  EXPECT_EQ(st.code, TxCode::kUnknownMessage) << st.log;
+}
+
+std::string SignedWithRawBody(const crypto::SecretKey& key, const std::string& raw) {
+  return ToString(SignRawTx(key, AsBytes(raw)));
+}
+
+TEST(DecodeTx, RejectsUnknownFieldsAtEveryLevel) {
+  auto key = KeyFromByte(4);
+  auto body = testing::TransferBody("c", 0, std::string(40, 'a'), 5);
+  DecodedTx tx;
+  // Outer Tx: field 9 (varint) appended.
+  auto outer = ToString(BuildSignedTx(key, body)) + std::string("\x48\x01", 2);
+  auto st = DecodeTx(AsBytes(outer), tx);
+  EXPECT_EQ(st.code, TxCode::kMalformedTx);
+  EXPECT_NE(st.log.find("tx: unknown field 9"), std::string::npos) << st.log;
+  // TxBody: field 7 next to a known message.
+  st = DecodeTx(AsBytes(SignedWithRawBody(key, body.SerializeAsString() + "\x38\x01")), tx);
+  EXPECT_NE(st.log.find("tx.body: unknown field 7"), std::string::npos) << st.log;
+  // Transfer: field 3 inside the message.
+  std::string transfer = body.transfer().SerializeAsString() + "\x18\x01";
+  txpb::TxBody head = body;
+  head.clear_transfer();
+  std::string raw =
+      head.SerializeAsString() + "\x52" + std::string(1, char(transfer.size())) + transfer;
+  st = DecodeTx(AsBytes(SignedWithRawBody(key, raw)), tx);
+  EXPECT_EQ(st.code, TxCode::kMalformedTx);
+  EXPECT_NE(st.log.find("tx.body.transfer: unknown field 3"), std::string::npos) << st.log;
+  // No message at all.
+  txpb::TxBody empty;
+  empty.set_chain_id("c");
+  st = DecodeTx(BuildSignedTx(key, empty), tx);
+  EXPECT_EQ(st.code, TxCode::kUnknownMessage);
+  EXPECT_EQ(st.log, "tx.body.msg: not set");
+}
+
+TEST(TxCodes, NamesAreStable) {
+  EXPECT_EQ(TxCodeName(TxCode::kBadNonce), "bad_nonce");
+  EXPECT_EQ(static_cast<int>(TxCode::kBadNonce), 5);
+  EXPECT_EQ(static_cast<int>(TxCode::kUnknownMessage), 8);
+  EXPECT_EQ(TxCodeName(TxCode::kInternal), "internal");
+}
+
+}  // namespace
+}  // namespace vinet::chain
