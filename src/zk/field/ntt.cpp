@@ -109,6 +109,28 @@ void NttBitReversed(std::span<Fp> a, unsigned threads) {
   DifRecursive(a.data(), n, tw->data(), threads);
 }
 
+void NttBitReversedPadded(std::span<Fp> a, size_t prefix_len) {
+  size_t n = a.size();
+  assert(std::has_single_bit(n) && std::has_single_bit(prefix_len) && prefix_len <= n);
+  if (n <= 1) return;
+  auto tw_table = Cache().Get(std::countr_zero(n));
+  const Fp* tw = tw_table->data();
+  Fp* data = a.data();
+  size_t half = n / 2;
+  // While every block's second half is zero, a butterfly is one multiplication.
+  for (; half >= prefix_len && half >= 1; half /= 2) {
+    for (size_t block = 0; block < n; block += 2 * half) {
+      for (size_t j = 0; j < prefix_len; ++j)
+        data[block + half + j] = data[block + j] * tw[half + j];
+    }
+  }
+  size_t block_size = 2 * half;
+  if (block_size < 2) return;
+  for (size_t block = 0; block < n; block += block_size) {
+    DifRecursive(data + block, block_size, tw, 1);
+  }
+}
+
 void Ntt(std::span<Fp> a, unsigned threads) {
   NttBitReversed(a, threads);
   BitReverse(a);

@@ -26,7 +26,7 @@ ByteSpan AsByteSpan(std::span<const Fp> values) {
 void EncodeRow(std::span<const Fp> msg, std::span<Fp> out) {
   std::copy(msg.begin(), msg.end(), out.begin());
   std::fill(out.begin() + msg.size(), out.end(), Fp::Zero());
-  NttBitReversed(out, 1);
+  NttBitReversedPadded(out, msg.size());
 }
 
 // Encodes an extension-field vector coordinate-wise (the code is F_p-linear).
@@ -36,8 +36,8 @@ std::vector<Fp2> EncodeExt(std::span<const Fp2> msg, size_t len) {
     c0[j] = msg[j].c0();
     c1[j] = msg[j].c1();
   }
-  NttBitReversed(c0, 1);
-  NttBitReversed(c1, 1);
+  NttBitReversedPadded(c0, msg.size());
+  NttBitReversedPadded(c1, msg.size());
   std::vector<Fp2> out(len);
   for (size_t j = 0; j < len; ++j) out[j] = Fp2(c0[j], c1[j]);
   return out;

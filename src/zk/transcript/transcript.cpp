@@ -32,14 +32,14 @@ class Transcript::Squeezer {
 
  private:
   void Refill() {
-    crypto::Sha256Hasher h;
     uint8_t ctr[8];
     for (int i = 0; i < 8; ++i) ctr[i] = static_cast<uint8_t>(counter_ >> (8 * i));
     ++counter_;
-    block_ = h.Update(seed_).Update(ctr).Finish();
+    block_ = hasher_.Update(seed_).Update(ctr).Finish();
     pos_ = 0;
   }
 
+  crypto::Sha256Hasher hasher_;
   Digest seed_;
   Digest block_{};
   size_t pos_ = 32;
@@ -87,38 +87,45 @@ void Transcript::AbsorbFp2s(std::string_view label, std::span<const Fp2> v) {
   Absorb(label, w.bytes());
 }
 
-Fp Transcript::ChallengeFp(std::string_view label) {
+Transcript::Squeezer Transcript::Ratchet(std::string_view label) {
   crypto::Sha256Hasher h;
   h.Update(AsBytes("vinet.zk.squeeze")).Update(state_);
   AppendLabel(h, label);
   state_ = h.Finish();
-  Squeezer s(state_);
+  return Squeezer(state_);
+}
+
+Fp Transcript::SampleFp(Squeezer& s) {
   for (;;) {
     uint64_t w = s.NextWord();
     if (w < Fp::kModulus) return Fp(w);
   }
 }
 
+Fp Transcript::ChallengeFp(std::string_view label) {
+  Squeezer s = Ratchet(label);
+  return SampleFp(s);
+}
+
 Fp2 Transcript::ChallengeFp2(std::string_view label) {
-  Fp c0 = ChallengeFp(label);
-  Fp c1 = ChallengeFp(label);
-  return Fp2(c0, c1);
+  return ChallengeFp2s(label, 1)[0];
 }
 
 std::vector<Fp2> Transcript::ChallengeFp2s(std::string_view label, size_t count) {
+  Squeezer s = Ratchet(label);
   std::vector<Fp2> out(count);
-  for (auto& x : out) x = ChallengeFp2(label);
+  for (auto& x : out) {
+    Fp c0 = SampleFp(s);
+    Fp c1 = SampleFp(s);
+    x = Fp2(c0, c1);
+  }
   return out;
 }
 
 std::vector<size_t> Transcript::ChallengeDistinctIndices(std::string_view label, size_t count,
                                                          size_t bound) {
   assert(count <= bound && bound > 0);
-  crypto::Sha256Hasher h;
-  h.Update(AsBytes("vinet.zk.squeeze")).Update(state_);
-  AppendLabel(h, label);
-  state_ = h.Finish();
-  Squeezer s(state_);
+  Squeezer s = Ratchet(label);
   uint64_t limit = (~uint64_t{0} / bound) * bound;  // largest multiple of bound in range
   std::set<size_t> chosen;
   while (chosen.size() < count) {

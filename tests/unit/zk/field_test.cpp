@@ -221,3 +221,23 @@ TEST(Ntt, LargeSizesAgreeAcrossThreadCountsAndInvert) {
 
 }  // namespace
 }  // namespace vinet::zk
+
+namespace vinet::zk {
+namespace {
+
+TEST(Ntt, PaddedTransformMatchesFullTransform) {
+  std::mt19937_64 rng(7);
+  for (int log_n = 1; log_n <= 14; ++log_n) {
+    for (int log_prefix = 0; log_prefix <= log_n; ++log_prefix) {
+      std::vector<Fp> a(size_t{1} << log_n);
+      for (size_t i = 0; i < (size_t{1} << log_prefix); ++i) a[i] = Fp(rng());
+      std::vector<Fp> full = a;
+      NttBitReversed(full);
+      NttBitReversedPadded(a, size_t{1} << log_prefix);
+      ASSERT_EQ(a, full) << log_n << " " << log_prefix;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace vinet::zk

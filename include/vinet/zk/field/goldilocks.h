@@ -32,19 +32,20 @@ class Fp {
   constexpr uint64_t value() const { return v_; }
   constexpr bool IsZero() const { return v_ == 0; }
 
+  // Branch-free: field data is random, so branches would mispredict.
   friend constexpr Fp operator+(Fp a, Fp b) {
     uint64_t s = a.v_ + b.v_;
-    if (s < a.v_) {
-      s += kEpsilon;  // wrapped past 2^64: add 2^64 - p
-    } else if (s >= kModulus) {
-      s -= kModulus;
-    }
-    return Raw(s);
+    uint64_t carry = s < a.v_;
+    uint64_t t = s - kModulus;
+    uint64_t below = s < kModulus;
+    // Take s - p (mod 2^64) if the true sum reached p: a carry, or s >= p.
+    uint64_t take = carry | (below ^ 1);
+    return Raw(t ^ ((s ^ t) & (take - 1)));
   }
   friend constexpr Fp operator-(Fp a, Fp b) {
     uint64_t d = a.v_ - b.v_;
-    if (a.v_ < b.v_) d -= kEpsilon;  // borrowed 2^64: subtract 2^64 - p
-    return Raw(d);
+    uint64_t borrow = a.v_ < b.v_;
+    return Raw(d + (kModulus & (0 - borrow)));
   }
   constexpr Fp operator-() const { return Fp() - *this; }
   friend constexpr Fp operator*(Fp a, Fp b) {
@@ -83,11 +84,11 @@ class Fp {
     uint64_t hi_hi = hi >> 32;
     uint64_t hi_lo = hi & kEpsilon;
     uint64_t t0 = lo - hi_hi;
-    if (lo < hi_hi) t0 -= kEpsilon;
+    t0 -= kEpsilon & (0 - static_cast<uint64_t>(lo < hi_hi));
     uint64_t t1 = hi_lo * kEpsilon;
     uint64_t t2 = t0 + t1;
-    if (t2 < t1) t2 += kEpsilon;
-    if (t2 >= kModulus) t2 -= kModulus;
+    t2 += kEpsilon & (0 - static_cast<uint64_t>(t2 < t1));
+    t2 -= kModulus & (0 - static_cast<uint64_t>(t2 >= kModulus));
     return Raw(t2);
   }
 

@@ -7,9 +7,9 @@
 // SHA-256("vinet.zk.squeeze" || state || u32 len || label) and then reads
 // 8-byte little-endian words from SHA-256(state || u64 counter) blocks:
 // field elements by rejection sampling (a word >= p is discarded, no modular
-// bias), indices below a bound by rejecting words past the largest multiple
-// of the bound. Prover and verifier must perform the same calls in the same
-// order. Not thread-safe; copyable (a copy forks the transcript).
+// bias; one ratchet per call, however many elements it returns), indices below a bound by rejecting
+// words past the largest multiple of the bound. Prover and verifier must perform the same calls in
+// the same order. Not thread-safe; copyable (a copy forks the transcript).
 #pragma once
 
 #include <cstdint>
@@ -46,6 +46,9 @@ class Transcript {
 
  private:
   class Squeezer;
+  Squeezer Ratchet(std::string_view label);
+  static Fp SampleFp(Squeezer& s);
+
   Digest state_{};
 };
 
