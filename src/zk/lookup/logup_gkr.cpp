@@ -1,7 +1,6 @@
 #include "vinet/zk/lookup/logup_gkr.h"
 
 #include <bit>
-#include <map>
 #include <string>
 #include <unordered_map>
 
@@ -94,7 +93,13 @@ Result<std::vector<Fp>> ComputeMultiplicities(const LookupTable& table,
   if (witness.size() != table.num_columns()) {
     return Error(Code::kInvalidArgument, "logup: witness and table column counts differ");
   }
-  std::map<std::pair<uint64_t, uint64_t>, size_t> index;
+  struct PairHash {
+    size_t operator()(const std::pair<uint64_t, uint64_t>& p) const {
+      return std::hash<uint64_t>()(p.first * 0x9E3779B97F4A7C15ULL ^ p.second);
+    }
+  };
+  std::unordered_map<std::pair<uint64_t, uint64_t>, size_t, PairHash> index;
+  index.reserve(size_t{1} << table.num_vars());
   size_t rows = size_t{1} << table.num_vars();
   for (size_t j = 0; j < rows; ++j) {
     uint64_t b = table.num_columns() > 1 ? table.Value(1, j).value() : 0;

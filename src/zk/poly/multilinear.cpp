@@ -37,13 +37,23 @@ Fp2 EqEval(std::span<const Fp2> a, std::span<const Fp2> b) {
 void FoldFirstVariable(std::vector<Fp2>& evals, Fp2 r, unsigned threads) {
   assert(evals.size() >= 2 && std::has_single_bit(evals.size()));
   size_t half = evals.size() / 2;
-  ParallelFor(half, threads, [&](size_t b, size_t e) {
-    for (size_t i = b; i < e; ++i) {
+  if (threads <= 1 || half < 8192) {
+    for (size_t i = 0; i < half; ++i) {
       Fp2 lo = evals[2 * i];
       evals[i] = lo + r * (evals[2 * i + 1] - lo);
     }
+    evals.resize(half);
+    return;
+  }
+  // In place would race (chunk 0 reads what chunk 1 writes): fold out of place.
+  std::vector<Fp2> out(half);
+  ParallelFor(half, threads, [&](size_t b, size_t e) {
+    for (size_t i = b; i < e; ++i) {
+      Fp2 lo = evals[2 * i];
+      out[i] = lo + r * (evals[2 * i + 1] - lo);
+    }
   });
-  evals.resize(half);
+  evals = std::move(out);
 }
 
 std::vector<Fp2> FoldFirstVariable(std::span<const Fp> evals, Fp2 r, unsigned threads) {

@@ -38,26 +38,67 @@ Status CheckStatement(const std::vector<std::vector<Fp2>>& polys,
   return Status::Ok();
 }
 
+// Adds sum_{i in [b, e)} prod_f P_f(i, X) at X = 0..D to `sums`: each factor's
+// line through (lo, hi) is walked by repeated addition of hi - lo. The term's
+// coefficient is applied once per chunk by the caller (linearity).
+template <size_t F, size_t D>
+void AccumulateTerm(const std::array<const Fp2*, F>& tab, size_t b, size_t e, RoundEvals& sums) {
+  RoundEvals local{};
+  for (size_t i = b; i < e; ++i) {
+    std::array<Fp2, F> v, d;
+    for (size_t f = 0; f < F; ++f) {
+      v[f] = tab[f][2 * i];
+      d[f] = tab[f][2 * i + 1] - v[f];
+    }
+    for (size_t t = 0; t <= D; ++t) {
+      if (t > 0) {
+        for (size_t f = 0; f < F; ++f) v[f] += d[f];
+      }
+      Fp2 prod = v[0];
+      for (size_t f = 1; f < F; ++f) prod *= v[f];
+      local[t] += prod;
+    }
+  }
+  for (size_t t = 0; t <= D; ++t) sums[t] += local[t];
+}
+
+template <size_t D>
+void AccumulateTermDegree(const std::vector<std::vector<Fp2>>& polys, const ProductTerm& term,
+                          size_t b, size_t e, RoundEvals& sums) {
+  const auto& fs = term.factors;
+  switch (fs.size()) {
+    case 1:
+      AccumulateTerm<1, D>({polys[fs[0]].data()}, b, e, sums);
+      break;
+    case 2:
+      AccumulateTerm<2, D>({polys[fs[0]].data(), polys[fs[1]].data()}, b, e, sums);
+      break;
+    default:
+      AccumulateTerm<3, D>({polys[fs[0]].data(), polys[fs[1]].data(), polys[fs[2]].data()}, b, e,
+                           sums);
+      break;
+  }
+}
+
 // Evaluations of the round polynomial at X = 0..degree for pairs [b, e).
 RoundEvals RoundChunk(const std::vector<std::vector<Fp2>>& polys,
                       std::span<const ProductTerm> terms, size_t degree, size_t b, size_t e) {
   RoundEvals sums{};
-  std::vector<std::array<Fp2, kMaxSumcheckDegree + 1>> vals(polys.size());
-  for (size_t i = b; i < e; ++i) {
-    for (size_t k = 0; k < polys.size(); ++k) {
-      Fp2 lo = polys[k][2 * i], hi = polys[k][2 * i + 1];
-      Fp2 diff = hi - lo;
-      vals[k][0] = lo;
-      vals[k][1] = hi;
-      for (size_t t = 2; t <= degree; ++t) vals[k][t] = vals[k][t - 1] + diff;
+  for (const auto& term : terms) {
+    RoundEvals part{};
+    switch (degree) {
+      case 1:
+        AccumulateTermDegree<1>(polys, term, b, e, part);
+        break;
+      case 2:
+        AccumulateTermDegree<2>(polys, term, b, e, part);
+        break;
+      default:
+        AccumulateTermDegree<3>(polys, term, b, e, part);
+        break;
     }
-    for (const auto& term : terms) {
-      for (size_t t = 0; t <= degree; ++t) {
-        Fp2 prod = vals[term.factors[0]][t];
-        for (size_t f = 1; f < term.factors.size(); ++f) prod *= vals[term.factors[f]][t];
-        sums[t] += term.coeff * prod;
-      }
-    }
+    bool unit = term.coeff == Fp2::One();
+    for (size_t t = 0; t <= degree; ++t) sums[t] += unit ? part[t] : term.coeff * part[t];
   }
   return sums;
 }

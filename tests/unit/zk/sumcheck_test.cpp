@@ -32,7 +32,7 @@ TEST(Sumcheck, CompleteForAllDegreesAndThreadCounts) {
       {{Fp2::One(), {0}}}, {{Fp2::One(), {0, 1}}}, Terms()};
   for (const auto& terms : cases) {
     for (unsigned threads : {1u, 2u}) {
-      size_t n = 11;
+      size_t n = 15;  // large enough for the parallel paths
       auto tables = RandomTables(rng, 3, n);
       Fp2 expect;
       for (size_t i = 0; i < tables[0].size(); ++i) {
