@@ -18,8 +18,10 @@ double ExtensionFieldBits();
 double SumcheckSoundnessBits(size_t degree, size_t rounds);
 
 // LogUp-GKR over 2^witness_vars witness rows and 2^table_vars table rows:
-// error <= (N_w + N_t)/|F| (alpha) + N_w N_t/|F| (beta, two columns)
+// error <= (N_w + N_t)/|F| (alpha, beta: the cleared-denominator identity is
+// a polynomial of total degree <= N_w + N_t in (alpha, beta))
 //        + sum_{k=1}^{L-1} (3k + 2)/|F| (layer sumchecks, lambda, mu).
+// num_columns does not change the bound; it is kept for callers' clarity.
 double LogUpSoundnessBits(size_t witness_vars, size_t table_vars, size_t num_columns);
 
 // Union bound: -log2(sum_i 2^-bits_i).

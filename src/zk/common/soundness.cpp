@@ -21,7 +21,8 @@ double LogUpSoundnessBits(size_t witness_vars, size_t table_vars, size_t num_col
   double nw = std::ldexp(1.0, static_cast<int>(witness_vars));
   double nt = std::ldexp(1.0, static_cast<int>(table_vars));
   size_t tree_vars = 1 + std::max(witness_vars, table_vars);
-  double numerator = nw + nt + (num_columns > 1 ? nw * nt : 0.0);
+  (void)num_columns;  // alpha and beta are one bivariate Schwartz-Zippel draw
+  double numerator = nw + nt;
   for (size_t k = 1; k < tree_vars; ++k) numerator += 3.0 * static_cast<double>(k) + 2.0;
   return ExtensionFieldBits() - std::log2(numerator);
 }

@@ -61,8 +61,14 @@ inline void DifLevel(Fp* a, size_t half, const Fp* tw, size_t j0, size_t j1) {
 }
 
 void DifIterative(Fp* a, size_t n, const Fp* tw) {
-  for (size_t half = n / 2; half >= 1; half /= 2) {
+  for (size_t half = n / 2; half >= 2; half /= 2) {
     for (size_t block = 0; block < n; block += 2 * half) DifLevel(a + block, half, tw, 0, half);
+  }
+  // Last level: the twiddle is 1.
+  for (size_t j = 0; j < n; j += 2) {
+    Fp u = a[j], v = a[j + 1];
+    a[j] = u + v;
+    a[j + 1] = u - v;
   }
 }
 
