@@ -121,7 +121,8 @@ Result<std::vector<Fp>> ComputeMultiplicities(const LookupTable& table,
 }
 
 Result<LogUpProof> ProveLogUp(const LookupTable& table, std::span<const std::vector<Fp>> witness,
-                              std::span<const Fp> m, Transcript& transcript, unsigned threads) {
+                              std::span<const Fp> m, Transcript& transcript, unsigned threads,
+                              LogUpClaims* claims) {
   if (witness.size() != table.num_columns() || witness.empty() || witness.size() > 2) {
     return Error(Code::kInvalidArgument, "logup: need 1 or 2 witness columns matching the table");
   }
@@ -186,6 +187,13 @@ Result<LogUpProof> ProveLogUp(const LookupTable& table, std::span<const std::vec
   transcript.AbsorbFp2s("logup.witness_evals", proof.witness_evals);
   transcript.AbsorbFp2("logup.multiplicity_eval", proof.multiplicity_eval);
   transcript.AbsorbFp2s("logup.table_evals", proof.table_evals);
+  if (claims != nullptr) {
+    claims->witness_point.assign(r.begin(), r.begin() + st.witness_vars);
+    claims->table_point.assign(r.begin(), r.begin() + st.table_vars);
+    claims->witness_evals = proof.witness_evals;
+    claims->multiplicity_eval = proof.multiplicity_eval;
+    claims->table_evals = proof.table_evals;
+  }
   return proof;
 }
 

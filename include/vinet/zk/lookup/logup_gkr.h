@@ -67,10 +67,12 @@ Result<std::vector<Fp>> ComputeMultiplicities(const LookupTable& table,
 
 // Proves the lookup for the given multiplicities (not re-checked: a wrong
 // witness yields a proof the verifier rejects). kInvalidArgument for shape
-// errors or a zero denominator (probability ~ 2^-100).
+// errors or a zero denominator (probability ~ 2^-100). If `claims` is not
+// null it receives the claims the verifier will end with (points and values),
+// which the prover then proves, e.g. with PCS openings.
 Result<LogUpProof> ProveLogUp(const LookupTable& table, std::span<const std::vector<Fp>> witness,
                               std::span<const Fp> multiplicities, Transcript& transcript,
-                              unsigned threads = 1);
+                              unsigned threads = 1, LogUpClaims* claims = nullptr);
 
 // kVerification naming the failed check; on success, claims to discharge.
 Result<LogUpClaims> VerifyLogUp(const LogUpStatement& statement, const LogUpProof& proof,
