@@ -41,7 +41,9 @@ Status CheckStatement(const std::vector<std::vector<Fp2>>& polys,
 // Adds sum_{i in [b, e)} prod_f P_f(i, X) at X = 0..D to `sums`: each factor's
 // line through (lo, hi) is walked by repeated addition of hi - lo. The term's
 // coefficient is applied once per chunk by the caller (linearity).
-template <size_t F, size_t D>
+// With kSkipOne the value at X = 1 is not computed (the caller derives it
+// from the running claim as claim - g(0)).
+template <size_t F, size_t D, bool kSkipOne>
 void AccumulateTerm(const std::array<const Fp2*, F>& tab, size_t b, size_t e, RoundEvals& sums) {
   RoundEvals local{};
   for (size_t i = b; i < e; ++i) {
@@ -54,6 +56,7 @@ void AccumulateTerm(const std::array<const Fp2*, F>& tab, size_t b, size_t e, Ro
       if (t > 0) {
         for (size_t f = 0; f < F; ++f) v[f] += d[f];
       }
+      if (kSkipOne && t == 1) continue;
       Fp2 prod = v[0];
       for (size_t f = 1; f < F; ++f) prod *= v[f];
       local[t] += prod;
@@ -62,40 +65,51 @@ void AccumulateTerm(const std::array<const Fp2*, F>& tab, size_t b, size_t e, Ro
   for (size_t t = 0; t <= D; ++t) sums[t] += local[t];
 }
 
-template <size_t D>
+template <size_t D, bool kSkipOne>
 void AccumulateTermDegree(const std::vector<std::vector<Fp2>>& polys, const ProductTerm& term,
                           size_t b, size_t e, RoundEvals& sums) {
   const auto& fs = term.factors;
   switch (fs.size()) {
     case 1:
-      AccumulateTerm<1, D>({polys[fs[0]].data()}, b, e, sums);
+      AccumulateTerm<1, D, kSkipOne>({polys[fs[0]].data()}, b, e, sums);
       break;
     case 2:
-      AccumulateTerm<2, D>({polys[fs[0]].data(), polys[fs[1]].data()}, b, e, sums);
+      AccumulateTerm<2, D, kSkipOne>({polys[fs[0]].data(), polys[fs[1]].data()}, b, e, sums);
       break;
     default:
-      AccumulateTerm<3, D>({polys[fs[0]].data(), polys[fs[1]].data(), polys[fs[2]].data()}, b, e,
-                           sums);
+      AccumulateTerm<3, D, kSkipOne>(
+          {polys[fs[0]].data(), polys[fs[1]].data(), polys[fs[2]].data()}, b, e, sums);
+      break;
+  }
+}
+
+template <bool kSkipOne>
+void AccumulateAnyDegree(const std::vector<std::vector<Fp2>>& polys, const ProductTerm& term,
+                         size_t degree, size_t b, size_t e, RoundEvals& sums) {
+  switch (degree) {
+    case 1:
+      AccumulateTermDegree<1, kSkipOne>(polys, term, b, e, sums);
+      break;
+    case 2:
+      AccumulateTermDegree<2, kSkipOne>(polys, term, b, e, sums);
+      break;
+    default:
+      AccumulateTermDegree<3, kSkipOne>(polys, term, b, e, sums);
       break;
   }
 }
 
 // Evaluations of the round polynomial at X = 0..degree for pairs [b, e).
 RoundEvals RoundChunk(const std::vector<std::vector<Fp2>>& polys,
-                      std::span<const ProductTerm> terms, size_t degree, size_t b, size_t e) {
+                      std::span<const ProductTerm> terms, size_t degree, bool skip_one, size_t b,
+                      size_t e) {
   RoundEvals sums{};
   for (const auto& term : terms) {
     RoundEvals part{};
-    switch (degree) {
-      case 1:
-        AccumulateTermDegree<1>(polys, term, b, e, part);
-        break;
-      case 2:
-        AccumulateTermDegree<2>(polys, term, b, e, part);
-        break;
-      default:
-        AccumulateTermDegree<3>(polys, term, b, e, part);
-        break;
+    if (skip_one) {
+      AccumulateAnyDegree<true>(polys, term, degree, b, e, part);
+    } else {
+      AccumulateAnyDegree<false>(polys, term, degree, b, e, part);
     }
     bool unit = term.coeff == Fp2::One();
     for (size_t t = 0; t <= degree; ++t) sums[t] += unit ? part[t] : term.coeff * part[t];
@@ -162,6 +176,7 @@ Result<SumcheckProverOutput> ProveSumcheck(std::vector<std::vector<Fp2>> polys,
   size_t num_vars = std::countr_zero(polys[0].size());
   size_t degree = SumcheckDegree(terms);
   SumcheckProverOutput out;
+  Fp2 claim;
   for (size_t round = 0; round < num_vars; ++round) {
     size_t half = polys[0].size() / 2;
     RoundEvals total{};
@@ -169,7 +184,7 @@ Result<SumcheckProverOutput> ProveSumcheck(std::vector<std::vector<Fp2>> polys,
     ParallelFor(
         half, threads,
         [&](size_t b, size_t e) {
-          RoundEvals part = RoundChunk(polys, terms, degree, b, e);
+          RoundEvals part = RoundChunk(polys, terms, degree, round > 0, b, e);
           std::lock_guard<std::mutex> lock(mu);
           for (size_t t = 0; t <= degree; ++t) total[t] += part[t];
         },
@@ -177,10 +192,13 @@ Result<SumcheckProverOutput> ProveSumcheck(std::vector<std::vector<Fp2>> polys,
     if (round == 0) {
       out.claimed_sum = total[0] + total[1];
       transcript.AbsorbFp2("sumcheck.claim", out.claimed_sum);
+    } else {
+      total[1] = claim - total[0];  // g(0) + g(1) = claim
     }
     UnivariatePoly g = UnivariatePoly::Interpolate(std::span<const Fp2>(total.data(), degree + 1));
     transcript.AbsorbFp2s("sumcheck.round", g.coeffs);
     Fp2 r = transcript.ChallengeFp2("sumcheck.challenge");
+    claim = g.Evaluate(r);
     out.point.push_back(r);
     out.proof.rounds.push_back(std::move(g));
     for (auto& p : polys) FoldFirstVariable(p, r, threads);

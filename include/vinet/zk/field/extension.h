@@ -27,21 +27,27 @@ class Fp2 {
   constexpr bool IsZero() const { return c0_.IsZero() && c1_.IsZero(); }
   constexpr bool IsBase() const { return c1_.IsZero(); }
 
-  friend constexpr Fp2 operator+(Fp2 a, Fp2 b) { return {a.c0_ + b.c0_, a.c1_ + b.c1_}; }
-  friend constexpr Fp2 operator-(Fp2 a, Fp2 b) { return {a.c0_ - b.c0_, a.c1_ - b.c1_}; }
-  constexpr Fp2 operator-() const { return {-c0_, -c1_}; }
-  friend constexpr Fp2 operator*(Fp2 a, Fp2 b) {
+  [[gnu::always_inline]] friend constexpr Fp2 operator+(Fp2 a, Fp2 b) {
+    return {a.c0_ + b.c0_, a.c1_ + b.c1_};
+  }
+  [[gnu::always_inline]] friend constexpr Fp2 operator-(Fp2 a, Fp2 b) {
+    return {a.c0_ - b.c0_, a.c1_ - b.c1_};
+  }
+  [[gnu::always_inline]] constexpr Fp2 operator-() const { return {-c0_, -c1_}; }
+  [[gnu::always_inline]] friend constexpr Fp2 operator*(Fp2 a, Fp2 b) {
     Fp a0b0 = a.c0_ * b.c0_;
     Fp a1b1 = a.c1_ * b.c1_;
     Fp cross = (a.c0_ + a.c1_) * (b.c0_ + b.c1_) - a0b0 - a1b1;
     return {a0b0 + MulByNonResidue(a1b1), cross};
   }
-  friend constexpr Fp2 operator*(Fp2 a, Fp b) { return {a.c0_ * b, a.c1_ * b}; }
-  friend constexpr Fp2 operator*(Fp a, Fp2 b) { return b * a; }
-  constexpr Fp2& operator+=(Fp2 b) { return *this = *this + b; }
-  constexpr Fp2& operator-=(Fp2 b) { return *this = *this - b; }
-  constexpr Fp2& operator*=(Fp2 b) { return *this = *this * b; }
-  constexpr Fp2& operator*=(Fp b) { return *this = *this * b; }
+  [[gnu::always_inline]] friend constexpr Fp2 operator*(Fp2 a, Fp b) {
+    return {a.c0_ * b, a.c1_ * b};
+  }
+  [[gnu::always_inline]] friend constexpr Fp2 operator*(Fp a, Fp2 b) { return b * a; }
+  [[gnu::always_inline]] constexpr Fp2& operator+=(Fp2 b) { return *this = *this + b; }
+  [[gnu::always_inline]] constexpr Fp2& operator-=(Fp2 b) { return *this = *this - b; }
+  [[gnu::always_inline]] constexpr Fp2& operator*=(Fp2 b) { return *this = *this * b; }
+  [[gnu::always_inline]] constexpr Fp2& operator*=(Fp b) { return *this = *this * b; }
   friend constexpr bool operator==(Fp2 a, Fp2 b) { return a.c0_ == b.c0_ && a.c1_ == b.c1_; }
 
   constexpr Fp2 Square() const { return *this * *this; }
@@ -62,7 +68,7 @@ class Fp2 {
   }
 
  private:
-  static constexpr Fp MulByNonResidue(Fp a) {
+  [[gnu::always_inline]] static constexpr Fp MulByNonResidue(Fp a) {
     Fp a2 = a + a;
     Fp a4 = a2 + a2;
     return a4 + a2 + a;

@@ -33,7 +33,7 @@ class Fp {
   constexpr bool IsZero() const { return v_ == 0; }
 
   // Branch-free: field data is random, so branches would mispredict.
-  friend constexpr Fp operator+(Fp a, Fp b) {
+  [[gnu::always_inline]] friend constexpr Fp operator+(Fp a, Fp b) {
     uint64_t s = a.v_ + b.v_;
     uint64_t carry = s < a.v_;
     uint64_t t = s - kModulus;
@@ -42,19 +42,19 @@ class Fp {
     uint64_t take = carry | (below ^ 1);
     return Raw(t ^ ((s ^ t) & (take - 1)));
   }
-  friend constexpr Fp operator-(Fp a, Fp b) {
+  [[gnu::always_inline]] friend constexpr Fp operator-(Fp a, Fp b) {
     uint64_t d = a.v_ - b.v_;
     uint64_t borrow = a.v_ < b.v_;
     return Raw(d + (kModulus & (0 - borrow)));
   }
-  constexpr Fp operator-() const { return Fp() - *this; }
-  friend constexpr Fp operator*(Fp a, Fp b) {
+  [[gnu::always_inline]] constexpr Fp operator-() const { return Fp() - *this; }
+  [[gnu::always_inline]] friend constexpr Fp operator*(Fp a, Fp b) {
     unsigned __int128 prod = static_cast<unsigned __int128>(a.v_) * b.v_;
     return Reduce128(static_cast<uint64_t>(prod), static_cast<uint64_t>(prod >> 64));
   }
-  constexpr Fp& operator+=(Fp b) { return *this = *this + b; }
-  constexpr Fp& operator-=(Fp b) { return *this = *this - b; }
-  constexpr Fp& operator*=(Fp b) { return *this = *this * b; }
+  [[gnu::always_inline]] constexpr Fp& operator+=(Fp b) { return *this = *this + b; }
+  [[gnu::always_inline]] constexpr Fp& operator-=(Fp b) { return *this = *this - b; }
+  [[gnu::always_inline]] constexpr Fp& operator*=(Fp b) { return *this = *this * b; }
   friend constexpr bool operator==(Fp a, Fp b) { return a.v_ == b.v_; }
 
   constexpr Fp Square() const { return *this * *this; }
@@ -80,7 +80,7 @@ class Fp {
     return f;
   }
   // x = lo + 2^64 hi = lo + 2^64 hi_lo + 2^96 hi_hi = lo + eps*hi_lo - hi_hi.
-  static constexpr Fp Reduce128(uint64_t lo, uint64_t hi) {
+  [[gnu::always_inline]] static constexpr Fp Reduce128(uint64_t lo, uint64_t hi) {
     uint64_t hi_hi = hi >> 32;
     uint64_t hi_lo = hi & kEpsilon;
     uint64_t t0 = lo - hi_hi;
