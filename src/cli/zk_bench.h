@@ -14,7 +14,7 @@ namespace vinet::cli {
 struct ZkBenchOptions {
   int min_log = 16;
   int max_log = 22;
-  int logup_max_log = 20;  // LogUp keeps the whole tree in memory (~200 B per leaf)
+  int logup_max_log = 22;  // LogUp keeps its whole tree in memory (~1.2 GB at 2^22)
   int reps = 3;
   unsigned threads = 2;
 };

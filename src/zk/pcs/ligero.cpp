@@ -238,6 +238,11 @@ Status LigeroPcs::VerifyProof(const PcsCommitment& c, std::span<const Fp2> point
       proof.paths.size() != t) {
     return Fail("proof has the wrong shape");
   }
+  for (size_t n = 0; n < t; ++n) {
+    if (proof.columns[n].size() != height || proof.paths[n].size() != depth) {
+      return Fail("query " + std::to_string(n) + " has the wrong shape");
+    }
+  }
   AbsorbStatement(transcript, c, point, evals);
   std::vector<Fp2> gamma = transcript.ChallengeFp2s("ligero.gamma", height);
   transcript.AbsorbFp2s("ligero.u_prox", proof.u_prox);
@@ -264,9 +269,6 @@ Status LigeroPcs::VerifyProof(const PcsCommitment& c, std::span<const Fp2> point
   }
   for (size_t n = 0; n < t; ++n) {
     const std::vector<Fp>& col = proof.columns[n];
-    if (col.size() != height || proof.paths[n].size() != depth) {
-      return Fail("query " + std::to_string(n) + " has the wrong shape");
-    }
     if (!MerkleTree::VerifyPath(c.root, queries[n], MerkleLeafHash(AsByteSpan(col)),
                                 proof.paths[n])) {
       return Fail("query " + std::to_string(n) + ": Merkle path does not reach the root");

@@ -211,6 +211,14 @@ Result<SumcheckProverOutput> ProveSumcheck(std::vector<std::vector<Fp2>> polys,
 Result<SumcheckClaim> VerifySumcheck(size_t num_vars, size_t num_polys,
                                      std::span<const ProductTerm> terms, Fp2 claimed_sum,
                                      const SumcheckProof& proof, Transcript& transcript) {
+  for (const auto& t : terms) {
+    if (t.factors.empty() || t.factors.size() > kMaxSumcheckDegree) {
+      return Error(Code::kInvalidArgument, "sumcheck: a term needs 1 to 3 factors");
+    }
+    for (uint32_t f : t.factors) {
+      if (f >= num_polys) return Error(Code::kInvalidArgument, "sumcheck: factor out of range");
+    }
+  }
   size_t degree = SumcheckDegree(terms);
   if (proof.rounds.size() != num_vars || proof.final_evals.size() != num_polys) {
     return Error(Code::kVerification, "sumcheck: proof has the wrong shape");
@@ -232,11 +240,6 @@ Result<SumcheckClaim> VerifySumcheck(size_t num_vars, size_t num_polys,
     Fp2 r = transcript.ChallengeFp2("sumcheck.challenge");
     out.point.push_back(r);
     claim = g.Evaluate(r);
-  }
-  for (const auto& t : terms) {
-    for (uint32_t f : t.factors) {
-      if (f >= num_polys) return Error(Code::kInvalidArgument, "sumcheck: factor out of range");
-    }
   }
   if (EvaluateTerms(terms, proof.final_evals) != claim) {
     return Error(Code::kVerification, "sumcheck: final evaluations do not match the last round");
