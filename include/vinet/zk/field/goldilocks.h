@@ -70,6 +70,11 @@ class Fp {
   // Multiplicative inverse (Fermat); Inverse(0) == 0.
   constexpr Fp Inverse() const { return Pow(kModulus - 2); }
 
+  // x mod p for any 128-bit x.
+  [[gnu::always_inline]] static constexpr Fp Reduce(unsigned __int128 x) {
+    return Reduce128(static_cast<uint64_t>(x), static_cast<uint64_t>(x >> 64));
+  }
+
   // A primitive 2^log_n-th root of unity, log_n <= 32 (7 generates F_p^*).
   static Fp RootOfUnity(int log_n);
 
