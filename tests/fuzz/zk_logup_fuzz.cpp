@@ -9,6 +9,12 @@ using namespace vinet::zk;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const fuzz::LogUpFixture fx;
+  static const bool honest_ok = [] {  // the fixture must be a real, accepted proof
+    auto p = LogUpProof::Parse(fx.honest, fx.statement);
+    Transcript t("fuzz");
+    return p.ok() && VerifyLogUp(fx.statement, *p, t).ok();
+  }();
+  if (!honest_ok) std::abort();
   Bytes in(data, data + size);
   auto proof = LogUpProof::Parse(in, fx.statement);
   if (!proof.ok()) return 0;

@@ -9,6 +9,14 @@ using namespace vinet::zk;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const fuzz::SumcheckFixture fx;
+  static const bool honest_ok = [] {  // the fixture must be a real, accepted proof
+    ByteReader r(fx.honest);
+    auto p = SumcheckProof::Parse(r, fuzz::SumcheckFixture::kVars, 3, 3);
+    Transcript t("fuzz");
+    return p.ok() &&
+           VerifySumcheck(fuzz::SumcheckFixture::kVars, 3, fx.terms, fx.claimed_sum, *p, t).ok();
+  }();
+  if (!honest_ok) std::abort();
   ByteSpan in(data, size);
   ByteReader r(in);
   auto proof = SumcheckProof::Parse(r, fuzz::SumcheckFixture::kVars, 3, 3);
