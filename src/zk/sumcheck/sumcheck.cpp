@@ -16,8 +16,8 @@ using RoundEvals = std::array<Fp2, kMaxSumcheckDegree + 1>;
 
 Status CheckStatement(const std::vector<std::vector<Fp2>>& polys,
                       std::span<const ProductTerm> terms) {
-  if (polys.empty() || polys[0].size() < 2 || !std::has_single_bit(polys[0].size())) {
-    return Error(Code::kInvalidArgument, "sumcheck: need tables of size 2^n, n >= 1");
+  if (polys.empty() || !std::has_single_bit(polys[0].size())) {
+    return Error(Code::kInvalidArgument, "sumcheck: need tables of size 2^n");
   }
   for (const auto& p : polys) {
     if (p.size() != polys[0].size()) {
@@ -176,6 +176,12 @@ Result<SumcheckProverOutput> ProveSumcheck(std::vector<std::vector<Fp2>> polys,
   size_t num_vars = std::countr_zero(polys[0].size());
   size_t degree = SumcheckDegree(terms);
   SumcheckProverOutput out;
+  if (num_vars == 0) {  // nothing to reduce: the sum is the single term value
+    std::vector<Fp2> values;
+    for (const auto& p : polys) values.push_back(p[0]);
+    out.claimed_sum = EvaluateTerms(terms, values);
+    transcript.AbsorbFp2("sumcheck.claim", out.claimed_sum);
+  }
   Fp2 claim;
   for (size_t round = 0; round < num_vars; ++round) {
     size_t half = polys[0].size() / 2;

@@ -55,6 +55,18 @@ TEST(Sumcheck, CompleteForAllDegreesAndThreadCounts) {
   }
 }
 
+TEST(Sumcheck, ZeroVariablesIsJustTheFinalCheck) {
+  std::vector<std::vector<Fp2>> tables = {{Fp2(Fp(2))}, {Fp2(Fp(3))}, {Fp2(Fp(4))}};
+  Transcript tp("test");
+  auto out = ProveSumcheck(tables, Terms(), tp).value();
+  EXPECT_EQ(out.claimed_sum, Fp2(Fp(3 * 24 - 12 + 10)));
+  EXPECT_TRUE(out.proof.rounds.empty());
+  Transcript tv("test");
+  EXPECT_TRUE(VerifySumcheck(0, 3, Terms(), out.claimed_sum, out.proof, tv).ok());
+  Transcript tw("test");
+  EXPECT_FALSE(VerifySumcheck(0, 3, Terms(), out.claimed_sum + Fp2::One(), out.proof, tw).ok());
+}
+
 TEST(Sumcheck, WrongClaimIsRejected) {
   std::mt19937_64 rng(21);
   auto tables = RandomTables(rng, 3, 4);

@@ -59,7 +59,8 @@ struct SumcheckProverOutput {
 // The degree bound of a term list: the largest product size.
 size_t SumcheckDegree(std::span<const ProductTerm> terms);
 
-// Proves the sum of `terms` over tables of equal size 2^n (n >= 1). The
+// Proves the sum of `terms` over tables of equal size 2^n (n >= 0; with n = 0
+// there are no rounds, only the final evaluations). The
 // tables are consumed (folded in place). Errors: kInvalidArgument on mismatched
 // sizes, out-of-range factor indices or degree > 3.
 Result<SumcheckProverOutput> ProveSumcheck(std::vector<std::vector<Fp2>> polys,
