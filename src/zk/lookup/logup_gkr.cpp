@@ -1,6 +1,7 @@
 #include "vinet/zk/lookup/logup_gkr.h"
 
 #include <bit>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 
@@ -81,6 +82,72 @@ Layer Parent(const Layer& child, unsigned threads) {
   return out;
 }
 
+struct LayerProof {
+  SumcheckProof proof;
+  std::vector<Fp2> point;
+};
+
+// One layer reduction: the sumcheck of eq(rho, y) * [pe qo + po qe + lambda qe qo]
+// in exactly the generic sumcheck's format and transcript order (so
+// VerifySumcheck with LayerTerms checks it), but proved faster: eq is split as
+// scale * eq(rho_j, X) * eq(rho_{>j}, y), so the prover only sums the
+// degree-2 part h(X) over a half-size eq table, derives h(1) from the claim,
+// and multiplies by the linear eq factor itself. Tables: pe, po, qe, qo.
+LayerProof ProveLayer(std::span<const Fp2> rho, Fp2 lambda, Fp2 claim,
+                      std::array<std::vector<Fp2>, 4> t, Transcript& tr, unsigned threads) {
+  const Fp2 one = Fp2::One();
+  LayerProof out;
+  tr.AbsorbFp2("sumcheck.claim", claim);
+  std::vector<Fp2> eq_rest = EqTable(rho.subspan(1), threads);
+  Fp2 scale = one;
+  for (size_t j = 0; j < rho.size(); ++j) {
+    Fp2 rj = rho[j];
+    bool derive_one = !rj.IsZero() && !scale.IsZero();
+    std::array<Fp2, 3> h{};
+    std::mutex mu;
+    ParallelFor(
+        eq_rest.size(), threads,
+        [&](size_t b, size_t e) {
+          std::array<Fp2, 3> loc{};
+          for (size_t i = b; i < e; ++i) {
+            Fp2 pe0 = t[0][2 * i], pe1 = t[0][2 * i + 1], po0 = t[1][2 * i], po1 = t[1][2 * i + 1];
+            Fp2 qe0 = t[2][2 * i], qe1 = t[2][2 * i + 1], qo0 = t[3][2 * i], qo1 = t[3][2 * i + 1];
+            Fp2 w = eq_rest[i];
+            loc[0] += w * (pe0 * qo0 + po0 * qe0 + lambda * (qe0 * qo0));
+            if (!derive_one) loc[1] += w * (pe1 * qo1 + po1 * qe1 + lambda * (qe1 * qo1));
+            Fp2 pe2 = pe1 + pe1 - pe0, po2 = po1 + po1 - po0;
+            Fp2 qe2 = qe1 + qe1 - qe0, qo2 = qo1 + qo1 - qo0;
+            loc[2] += w * (pe2 * qo2 + po2 * qe2 + lambda * (qe2 * qo2));
+          }
+          std::lock_guard<std::mutex> lock(mu);
+          for (size_t x = 0; x < 3; ++x) h[x] += loc[x];
+        },
+        1024);
+    if (derive_one) {  // claim = scale * ((1 - rho_j) h(0) + rho_j h(1))
+      h[1] = (claim * scale.Inverse() - (one - rj) * h[0]) * rj.Inverse();
+    }
+    UnivariatePoly hp = UnivariatePoly::Interpolate(h);
+    Fp2 a = scale * (one - rj), bl = scale * (rj + rj - one);  // scale * eq(rho_j, X)
+    UnivariatePoly g{{a * hp.coeffs[0], a * hp.coeffs[1] + bl * hp.coeffs[0],
+                      a * hp.coeffs[2] + bl * hp.coeffs[1], bl * hp.coeffs[2]}};
+    tr.AbsorbFp2s("sumcheck.round", g.coeffs);
+    Fp2 r = tr.ChallengeFp2("sumcheck.challenge");
+    claim = g.Evaluate(r);
+    scale *= (one - rj) * (one - r) + rj * r;
+    out.point.push_back(r);
+    out.proof.rounds.push_back(std::move(g));
+    for (auto& table : t) FoldFirstVariable(table, r, threads);
+    if (eq_rest.size() > 1) {  // sum out the next variable: eq over rho_{>j+1}
+      for (size_t i = 0; i < eq_rest.size() / 2; ++i)
+        eq_rest[i] = eq_rest[2 * i] + eq_rest[2 * i + 1];
+      eq_rest.resize(eq_rest.size() / 2);
+    }
+  }
+  out.proof.final_evals = {scale, t[0][0], t[1][0], t[2][0], t[3][0]};
+  tr.AbsorbFp2s("sumcheck.final_evals", out.proof.final_evals);
+  return out;
+}
+
 }  // namespace
 
 LogUpStatement StatementFor(const LookupTable& table, size_t witness_vars) {
@@ -153,26 +220,33 @@ Result<LogUpProof> ProveLogUp(const LookupTable& table, std::span<const std::vec
   const Layer& l1 = layers[1];
   proof.layer1 = {l1.p[0], l1.p[1], l1.q[0], l1.q[1]};
   transcript.AbsorbFp2s("logup.layer1", proof.layer1);
-  std::vector<Fp2> point{transcript.ChallengeFp2("logup.mu")};
+  Fp2 mu = transcript.ChallengeFp2("logup.mu");
+  std::vector<Fp2> point{mu};
+  Fp2 claim_p = l1.p[0] + mu * (l1.p[1] - l1.p[0]), claim_q = l1.q[0] + mu * (l1.q[1] - l1.q[0]);
   for (size_t k = 1; k < tree_vars; ++k) {
     Fp2 lambda = transcript.ChallengeFp2("logup.lambda");
-    const Layer& child = layers[k + 1];
+    Layer child = std::move(layers[k + 1]);  // freed after this layer
     size_t n = child.p.size() / 2;
-    std::vector<std::vector<Fp2>> polys(5, std::vector<Fp2>(n));
-    polys[0] = EqTable(point, threads);
-    for (size_t y = 0; y < n; ++y) {
-      polys[1][y] = child.p[2 * y];
-      polys[2][y] = child.p[2 * y + 1];
-      polys[3][y] = child.q[2 * y];
-      polys[4][y] = child.q[2 * y + 1];
-    }
-    auto terms = LayerTerms(lambda);
-    VINET_ASSIGN_OR_RETURN(SumcheckProverOutput out,
-                           ProveSumcheck(std::move(polys), terms, transcript, threads));
-    Fp2 mu = transcript.ChallengeFp2("logup.mu");
+    std::array<std::vector<Fp2>, 4> halves;
+    for (auto& h : halves) h.resize(n);
+    ParallelFor(n, threads, [&](size_t b, size_t e) {
+      for (size_t y = b; y < e; ++y) {
+        halves[0][y] = child.p[2 * y];
+        halves[1][y] = child.p[2 * y + 1];
+        halves[2][y] = child.q[2 * y];
+        halves[3][y] = child.q[2 * y + 1];
+      }
+    });
+    child = Layer{};
+    LayerProof lp = ProveLayer(point, lambda, claim_p + lambda * claim_q, std::move(halves),
+                               transcript, threads);
+    const auto& f = lp.proof.final_evals;
+    mu = transcript.ChallengeFp2("logup.mu");
+    claim_p = f[1] + mu * (f[2] - f[1]);
+    claim_q = f[3] + mu * (f[4] - f[3]);
     point.assign(1, mu);
-    point.insert(point.end(), out.point.begin(), out.point.end());
-    proof.layers.push_back(std::move(out.proof));
+    point.insert(point.end(), lp.point.begin(), lp.point.end());
+    proof.layers.push_back(std::move(lp.proof));
   }
   std::span<const Fp2> r(point);
   for (const auto& c : witness) {
