@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <functional>
 #include <random>
+#include <string>
 
 #include "vinet/common/result.h"
 #include "vinet/zk/field/extension.h"
@@ -24,13 +26,28 @@ double Ms(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
 
-// Median wall time of `reps` runs of `fn` (which may do untimed setup first
-// by returning the time it measured itself).
-double Median(int reps, const std::function<double()>& fn) {
-  std::vector<double> t;
-  for (int i = 0; i < std::max(1, reps); ++i) t.push_back(fn());
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
+double CpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+// Runs `fn` (which returns the wall time of its timed part) `reps` times and
+// stores the median wall time as row[key + "_ms"] and the median process CPU
+// time (all threads, including fn's untimed setup) as row[key + "_cpu_ms"].
+// CPU time is what to compare when the machine is shared.
+void Measure(nlohmann::json& row, const std::string& key, int reps,
+             const std::function<double()>& fn) {
+  std::vector<double> wall, cpu;
+  for (int i = 0; i < std::max(1, reps); ++i) {
+    double c0 = CpuMs();
+    wall.push_back(fn());
+    cpu.push_back(CpuMs() - c0);
+  }
+  std::sort(wall.begin(), wall.end());
+  std::sort(cpu.begin(), cpu.end());
+  row[key + "_ms"] = wall[wall.size() / 2];
+  row[key + "_cpu_ms"] = cpu[cpu.size() / 2];
 }
 
 template <typename F>
@@ -62,7 +79,7 @@ nlohmann::json BenchSize(int log_n, const ZkBenchOptions& o) {
   nlohmann::json row = {{"log_size", log_n}};
   std::vector<Fp> base = RandomBase(n, rng);
 
-  row["ntt_ms"] = Median(o.reps, [&] {
+  Measure(row, "ntt", o.reps, [&] {
     std::vector<Fp> a = base;
     auto t0 = Clock::now();
     Ntt(a, o.threads);
@@ -74,13 +91,13 @@ nlohmann::json BenchSize(int log_n, const ZkBenchOptions& o) {
   std::vector<Fp2> a(base.begin(), base.end()), b(n);
   for (auto& x : b) x = Fp2(Fp(rng()));
   SumcheckProverOutput sc;
-  row["sumcheck_prove_ms"] = Median(o.reps, [&] {
+  Measure(row, "sumcheck_prove", o.reps, [&] {
     Transcript t("bench");
     auto t0 = Clock::now();
     sc = ValueOrThrow(ProveSumcheck({a, b}, terms, t, o.threads));
     return Ms(t0, Clock::now());
   });
-  row["sumcheck_verify_ms"] = Median(o.reps, [&] {
+  Measure(row, "sumcheck_verify", o.reps, [&] {
     Transcript t("bench");
     auto t0 = Clock::now();
     ValueOrThrow(VerifySumcheck(log_n, 2, terms, sc.claimed_sum, sc.proof, t));
@@ -94,14 +111,14 @@ nlohmann::json BenchSize(int log_n, const ZkBenchOptions& o) {
     for (auto& x : w[0]) x = Fp(rng() & 0xffff);
     std::vector<Fp> m = ValueOrThrow(ComputeMultiplicities(table, w));
     LogUpProof lp;
-    row["logup_prove_ms"] = Median(o.reps, [&] {
+    Measure(row, "logup_prove", o.reps, [&] {
       Transcript t("bench");
       auto t0 = Clock::now();
       lp = ValueOrThrow(ProveLogUp(table, w, m, t, o.threads));
       return Ms(t0, Clock::now());
     });
     LogUpStatement st = StatementFor(table, log_n);
-    row["logup_verify_ms"] = Median(o.reps, [&] {
+    Measure(row, "logup_verify", o.reps, [&] {
       Transcript t("bench");
       auto t0 = Clock::now();
       ValueOrThrow(VerifyLogUp(st, lp, t));
@@ -113,7 +130,7 @@ nlohmann::json BenchSize(int log_n, const ZkBenchOptions& o) {
 
   LigeroPcs pcs({100, 2, o.threads});
   PcsCommitted committed;
-  row["pcs_commit_ms"] = Median(o.reps, [&] {
+  Measure(row, "pcs_commit", o.reps, [&] {
     auto t0 = Clock::now();
     committed = ValueOrThrow(pcs.Commit({base}));
     return Ms(t0, Clock::now());
@@ -121,13 +138,13 @@ nlohmann::json BenchSize(int log_n, const ZkBenchOptions& o) {
   std::vector<Fp2> point(log_n);
   for (auto& x : point) x = Fp2(Fp(rng()), Fp(rng()));
   PcsOpening opening;
-  row["pcs_open_ms"] = Median(o.reps, [&] {
+  Measure(row, "pcs_open", o.reps, [&] {
     Transcript t("bench");
     auto t0 = Clock::now();
     opening = ValueOrThrow(pcs.Open(*committed.data, point, t));
     return Ms(t0, Clock::now());
   });
-  row["pcs_verify_ms"] = Median(o.reps, [&] {
+  Measure(row, "pcs_verify", o.reps, [&] {
     Transcript t("bench");
     auto t0 = Clock::now();
     ThrowIfError(pcs.Verify(committed.commitment, point, opening.evals, opening.proof, t));
@@ -181,7 +198,16 @@ void PrintZkBench(const nlohmann::json& r) {
         s["pcs_opening_bytes"].get<size_t>(), num("sumcheck_bits"), num("logup_bits"),
         num("pcs_bits"));
   }
-  std::printf("(-1: not run at this size; raise --logup-max-log)\n");
+  std::printf("(-1: not run at this size; raise --logup-max-log)\n\n");
+  std::printf("process CPU ms, all threads (stable when the machine is shared):\n");
+  std::printf("%4s %10s %10s %10s %10s %10s\n", "log", "sc_prove", "lu_prove", "pcs_commit",
+              "pcs_open", "pcs_vrfy");
+  for (const auto& s : r["sizes"]) {
+    auto num = [&](const char* k) { return s.contains(k) ? s[k].get<double>() : -1.0; };
+    std::printf("%4d %10.2f %10.2f %10.2f %10.2f %10.3f\n", s["log_size"].get<int>(),
+                num("sumcheck_prove_cpu_ms"), num("logup_prove_cpu_ms"), num("pcs_commit_cpu_ms"),
+                num("pcs_open_cpu_ms"), num("pcs_verify_cpu_ms"));
+  }
 }
 
 }  // namespace vinet::cli

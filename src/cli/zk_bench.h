@@ -4,7 +4,8 @@
 // multilinears) prove/verify, LogUp-GKR (2^n values into a 2^16 range table)
 // prove/verify, Ligero commit/open/verify and opening size, plus the
 // soundness bits of the configured parameters. Field multiplication rates are
-// measured once. Each timing is the median of `reps` runs (wall clock).
+// measured once. Each timing is the median of `reps` runs, as wall clock and
+// as process CPU time (the latter is comparable on a shared machine).
 #pragma once
 
 #include <nlohmann/json.hpp>
