@@ -101,6 +101,16 @@ size_t LigeroNumQueries(int security_bits, int log_inv_rate) {
 
 LigeroPcs::LigeroPcs(LigeroParams params) : params_(params) {}
 
+Bytes LigeroPcs::ParametersEncoding() const {
+  ByteWriter w;
+  w.U32(static_cast<uint32_t>(name().size()));
+  w.Raw(AsBytes(name()));
+  w.U32(static_cast<uint32_t>(params_.security_bits));
+  w.U32(static_cast<uint32_t>(params_.log_inv_rate));
+  w.U32(1);  // ShapeFor rule version
+  return w.Take();
+}
+
 LigeroPcs::Shape LigeroPcs::ShapeFor(size_t num_vars) {
   size_t rows_log = num_vars >= 4 ? (num_vars - 4) / 2 : 0;
   return {rows_log, num_vars - rows_log};

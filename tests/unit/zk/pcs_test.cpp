@@ -105,6 +105,13 @@ INSTANTIATE_TEST_SUITE_P(Ligero, PcsConformance,
                          ::testing::Values(LigeroParams{100, 2, 1}, LigeroParams{100, 2, 2},
                                            LigeroParams{128, 1, 2}));
 
+TEST(Ligero, ParametersEncodingNamesEveryParameter) {
+  Bytes base = LigeroPcs({100, 2, 1}).ParametersEncoding();
+  EXPECT_EQ(base, LigeroPcs({100, 2, 2}).ParametersEncoding());  // threads do not matter
+  EXPECT_NE(base, LigeroPcs({128, 2, 1}).ParametersEncoding());
+  EXPECT_NE(base, LigeroPcs({100, 1, 1}).ParametersEncoding());
+}
+
 TEST(Ligero, RejectsBadInputs) {
   LigeroPcs pcs;
   EXPECT_EQ(pcs.Commit({}).status().code(), Code::kInvalidArgument);

@@ -55,6 +55,8 @@ class LigeroPcs final : public MultilinearPcs {
   size_t num_queries(size_t num_vars) const;
 
   std::string_view name() const override { return "ligero-sha256-rs4"; }
+  // name || u32 security_bits || u32 log_inv_rate || u32 shape-rule version.
+  Bytes ParametersEncoding() const override;
   double SoundnessBits(size_t num_vars) const override;
   Result<PcsCommitted> Commit(std::vector<std::vector<Fp>> polys) const override;
   Result<PcsOpening> Open(const PcsProverData& data, std::span<const Fp2> point,

@@ -57,6 +57,9 @@ class MultilinearPcs {
   virtual ~MultilinearPcs() = default;
 
   virtual std::string_view name() const = 0;
+  // Canonical bytes naming the scheme and every parameter that changes a
+  // commitment or an opening, for binding into ids (e.g. the model id).
+  virtual Bytes ParametersEncoding() const = 0;
   // -log2 of the opening's soundness error for polynomials of num_vars variables.
   virtual double SoundnessBits(size_t num_vars) const = 0;
 
