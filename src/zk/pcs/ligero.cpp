@@ -8,6 +8,7 @@
 #include "vinet/zk/field/ntt.h"
 #include "vinet/zk/parallel.h"
 #include "vinet/zk/poly/multilinear.h"
+#include "zk/common/huge_page_allocator.h"
 
 namespace vinet::zk {
 namespace {
@@ -53,8 +54,9 @@ struct LigeroProverData final : PcsProverData {
   PcsCommitment commitment;
   LigeroPcs::Shape shape{};
   std::vector<std::vector<Fp>> polys;
-  std::vector<Fp> encoded_columns;  // column-major: column j at [j * height, (j+1) * height)
-  size_t height = 0;                // num_polys * rows
+  std::vector<Fp, detail::HugePageAllocator<Fp>>
+      encoded_columns;  // column-major: column j at [j * height, (j+1) * height)
+  size_t height = 0;    // num_polys * rows
   size_t codeword_len = 0;
   MerkleTree tree;
 };
