@@ -35,8 +35,11 @@ TEST(LookupTables, ClosedFormsMatchTheirTables) {
   std::mt19937_64 rng(30);
   RangeTable range(6);
   ReluClampTable relu(9, 4);
+  ClampTable clamp(9, 4);
+  ClampTable clamp_narrow(6, 1);
   for (const LookupTable* t :
-       {static_cast<const LookupTable*>(&range), static_cast<const LookupTable*>(&relu)}) {
+       {static_cast<const LookupTable*>(&range), static_cast<const LookupTable*>(&relu),
+        static_cast<const LookupTable*>(&clamp), static_cast<const LookupTable*>(&clamp_narrow)}) {
     for (int trial = 0; trial < 3; ++trial) {
       std::vector<Fp2> r(t->num_vars());
       for (auto& x : r) x = RandomFp2(rng);
@@ -50,6 +53,10 @@ TEST(LookupTables, ClosedFormsMatchTheirTables) {
   EXPECT_EQ(relu.Value(1, 0), Fp::Zero());
   EXPECT_EQ(relu.Value(1, 256 + 5), Fp(5));
   EXPECT_EQ(relu.Value(1, 511), Fp(15));
+  EXPECT_EQ(clamp.Value(1, 0), Fp::FromSigned(-8));
+  EXPECT_EQ(clamp.Value(1, 256 - 3), Fp::FromSigned(-3));
+  EXPECT_EQ(clamp.Value(1, 256 + 7), Fp(7));
+  EXPECT_EQ(clamp.Value(1, 256 + 9), Fp(7));
 }
 
 struct LookupRun {
@@ -97,6 +104,7 @@ TEST(LogUp, CompleteForRangeReluAndCommittedTables) {
   CheckComplete(RangeTable(4), 4, 3);   // equal sizes
   CheckComplete(RangeTable(3), 0, 4);   // a single witness row
   CheckComplete(ReluClampTable(10, 7), 11, 5);
+  CheckComplete(ClampTable(10, 8), 9, 8);
   std::mt19937_64 rng(6);
   std::vector<std::vector<Fp>> cols(2, std::vector<Fp>(32));
   for (auto& c : cols)

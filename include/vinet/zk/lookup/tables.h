@@ -57,6 +57,24 @@ class ReluClampTable final : public LookupTable {
   size_t bits_, out_bits_;
 };
 
+// Row j holds (x, y) with x = j - 2^(bits-1) and y = clamp(x) to the signed
+// range [-2^(out_bits-1), 2^(out_bits-1)) (requantization without ReLU).
+// Requires 1 <= out_bits < bits. With v = sum_{k<out_bits-1} 2^k r_k, the MLE
+// of y = (1 - r_top)(Z1 v - 2^(out_bits-1)) + r_top(Z0 v + (1 - Z0)(2^(out_bits-1) - 1)),
+// Z1 = prod_{out_bits-1<=k<bits-1} r_k, Z0 = prod_{out_bits-1<=k<bits-1} (1 - r_k).
+class ClampTable final : public LookupTable {
+ public:
+  ClampTable(size_t bits, size_t out_bits) : bits_(bits), out_bits_(out_bits) {}
+  size_t num_vars() const override { return bits_; }
+  size_t num_columns() const override { return 2; }
+  Fp Value(size_t column, size_t row) const override;
+  bool closed_form() const override { return true; }
+  Fp2 EvaluateColumn(size_t column, std::span<const Fp2> point) const override;
+
+ private:
+  size_t bits_, out_bits_;
+};
+
 // Arbitrary columns supplied by the prover (each of size 2^num_vars).
 class CommittedTable final : public LookupTable {
  public:
