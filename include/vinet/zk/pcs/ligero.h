@@ -1,0 +1,78 @@
+// Ligero-style multilinear commitment (transparent, hash-based).
+//
+// A polynomial of n variables is laid out as a matrix of 2^rows_log rows and
+// 2^cols_log columns (evaluation index = row * cols + col, so the low
+// cols_log variables select the column). Each row is Reed-Solomon encoded at
+// rate 1/2^log_inv_rate by zero-padding and an NTT (codeword symbols in
+// bit-reversed order); the batch's encoded rows are stacked and every column
+// of the encoded matrix is a Merkle leaf. An opening at point z = (z_col,
+// z_row) sends two combinations of the message rows: u_prox with random
+// coefficients gamma (proximity) and u_eval = sum_k beta^k sum_i eq(z_row, i)
+// row_{k,i} (evaluation), then t distinct queried columns with Merkle paths.
+// The verifier checks <eq(z_col), u_eval> = sum_k beta^k y_k and, at every
+// queried column, that both encoded combinations match the column.
+// t = ceil(lambda / -log2(1 - delta)), delta = (1 - rho) / 2 (docs/zk.md).
+// Thread-safe: the scheme object is immutable.
+#pragma once
+
+#include "vinet/zk/pcs/merkle.h"
+#include "vinet/zk/pcs/pcs.h"
+
+namespace vinet::zk {
+
+struct LigeroParams {
+  int security_bits = 100;  // lambda for the query phase
+  int log_inv_rate = 2;     // rate 1/4
+  unsigned threads = 1;     // prover parallelism
+};
+
+// Queries for the query phase: ceil(lambda / -log2(1 - (1 - rho)/2)).
+size_t LigeroNumQueries(int security_bits, int log_inv_rate);
+
+// The opening proof, as sent.
+struct LigeroProof {
+  std::vector<Fp2> u_prox;                 // cols entries
+  std::vector<Fp2> u_eval;                 // cols entries
+  std::vector<std::vector<Fp>> columns;    // t columns of num_polys * rows values
+  std::vector<std::vector<Digest>> paths;  // t Merkle paths of depth log2(cols * 2^log_inv_rate)
+
+  void Serialize(ByteWriter& w) const;
+  Bytes ToBytes() const;
+  // Shape checked against the commitment; wrong counts are kParse errors.
+  static Result<LigeroProof> Parse(ByteSpan bytes, size_t cols, size_t column_height,
+                                   size_t num_queries, size_t depth);
+};
+
+class LigeroPcs final : public MultilinearPcs {
+ public:
+  explicit LigeroPcs(LigeroParams params = {});
+
+  struct Shape {
+    size_t rows_log, cols_log;
+  };
+  // The matrix shape used for n variables (balances proof size and verify time).
+  static Shape ShapeFor(size_t num_vars);
+  size_t num_queries(size_t num_vars) const;
+
+  std::string_view name() const override { return "ligero-sha256-rs4"; }
+  // name || u32 security_bits || u32 log_inv_rate || u32 shape-rule version.
+  Bytes ParametersEncoding() const override;
+  double SoundnessBits(size_t num_vars) const override;
+  Result<PcsCommitted> Commit(std::vector<std::vector<Fp>> polys) const override;
+  Result<PcsOpening> Open(const PcsProverData& data, std::span<const Fp2> point,
+                          Transcript& transcript) const override;
+  Status Verify(const PcsCommitment& commitment, std::span<const Fp2> point,
+                std::span<const Fp2> evals, ByteSpan proof, Transcript& transcript) const override;
+
+  // Structured forms of Open/Verify, used by the tests that alter components.
+  Result<LigeroProof> OpenProof(const PcsProverData& data, std::span<const Fp2> point,
+                                Transcript& transcript, std::vector<Fp2>* evals) const;
+  Status VerifyProof(const PcsCommitment& commitment, std::span<const Fp2> point,
+                     std::span<const Fp2> evals, const LigeroProof& proof,
+                     Transcript& transcript) const;
+
+ private:
+  LigeroParams params_;
+};
+
+}  // namespace vinet::zk

@@ -1,0 +1,41 @@
+// Binary SHA-256 Merkle tree over a power-of-two number of leaves.
+//
+// Leaf digest = SHA-256(0x00 || leaf bytes); inner node = SHA-256(0x01 ||
+// left || right), so leaves and nodes cannot be confused. A path is the list
+// of sibling digests from the leaf level up (depth = log2 #leaves entries).
+// The tree owns all its node digests (2n - 1) and is immutable after Build;
+// concurrent reads are safe. Build hashes in parallel with `threads`.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "vinet/zk/codec.h"
+
+namespace vinet::zk {
+
+Digest MerkleLeafHash(ByteSpan leaf);
+Digest MerkleNodeHash(const Digest& left, const Digest& right);
+
+class MerkleTree {
+ public:
+  // Leaves are already leaf digests; their count must be a power of two >= 1.
+  static MerkleTree Build(std::vector<Digest> leaf_digests, unsigned threads = 1);
+
+  const Digest& root() const { return nodes_[1 % nodes_.size()]; }
+  size_t num_leaves() const { return num_leaves_; }
+  size_t depth() const;
+  std::vector<Digest> Path(size_t index) const;
+
+  // True iff `leaf_digest` at `index` with `path` hashes up to `root`.
+  static bool VerifyPath(const Digest& root, size_t index, const Digest& leaf_digest,
+                         std::span<const Digest> path);
+
+ private:
+  // nodes_[1] is the root, nodes_[i] has children 2i and 2i+1, leaves at
+  // [n, 2n). With one leaf, nodes_ = {leaf} and the root is the leaf.
+  std::vector<Digest> nodes_;
+  size_t num_leaves_ = 0;
+};
+
+}  // namespace vinet::zk

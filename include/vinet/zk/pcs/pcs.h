@@ -1,0 +1,81 @@
+// The multilinear polynomial commitment interface.
+//
+// A scheme commits to a batch of base-field multilinear polynomials with the
+// same number of variables (given by their 2^n evaluations) and later opens
+// all of them at one extension-field point. Commit returns the public
+// commitment and the prover's private data (for Ligero the encoded matrix),
+// which the prover keeps and may open any number of times (commit once, open
+// many). Open and Verify absorb the commitment, the point and the claimed
+// evaluations into the caller's transcript before drawing any challenge, so
+// an opening is bound to everything the caller absorbed before it.
+// Implementations: LigeroPcs (pcs/ligero.h). WHIR or Basefold can be added
+// behind the same interface without changing the protocols above it.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "vinet/common/result.h"
+#include "vinet/zk/codec.h"
+#include "vinet/zk/transcript/transcript.h"
+
+namespace vinet::zk {
+
+// Public commitment: what a verifier stores (e.g. with a model id).
+struct PcsCommitment {
+  Digest root{};
+  uint32_t num_vars = 0;
+  uint32_t num_polys = 0;
+
+  void Serialize(ByteWriter& w) const;
+  // Errors (kParse): truncation, num_vars > 40, num_polys == 0 or > 2^16.
+  static Result<PcsCommitment> Parse(ByteReader& r);
+  void AbsorbInto(Transcript& t) const;
+  friend bool operator==(const PcsCommitment&, const PcsCommitment&) = default;
+};
+
+// Scheme-specific prover state, opaque to callers.
+class PcsProverData {
+ public:
+  virtual ~PcsProverData() = default;
+};
+
+struct PcsCommitted {
+  PcsCommitment commitment;
+  std::shared_ptr<const PcsProverData> data;
+};
+
+struct PcsOpening {
+  std::vector<Fp2> evals;  // one per committed polynomial, in commit order
+  Bytes proof;             // canonical encoding of the scheme's opening proof
+};
+
+class MultilinearPcs {
+ public:
+  virtual ~MultilinearPcs() = default;
+
+  virtual std::string_view name() const = 0;
+  // Canonical bytes naming the scheme and every parameter that changes a
+  // commitment or an opening, for binding into ids (e.g. the model id).
+  virtual Bytes ParametersEncoding() const = 0;
+  // -log2 of the opening's soundness error for polynomials of num_vars variables.
+  virtual double SoundnessBits(size_t num_vars) const = 0;
+
+  // polys: equal sizes 2^n with n >= 1. kInvalidArgument otherwise.
+  virtual Result<PcsCommitted> Commit(std::vector<std::vector<Fp>> polys) const = 0;
+
+  // Evaluates every committed polynomial at `point` (length n) and proves it.
+  // kInvalidArgument if the data is not this scheme's or the point is wrong.
+  virtual Result<PcsOpening> Open(const PcsProverData& data, std::span<const Fp2> point,
+                                  Transcript& transcript) const = 0;
+
+  // Accepts iff `proof` shows that the committed polynomials evaluate to
+  // `evals` at `point`. kParse for malformed bytes, kVerification otherwise.
+  virtual Status Verify(const PcsCommitment& commitment, std::span<const Fp2> point,
+                        std::span<const Fp2> evals, ByteSpan proof,
+                        Transcript& transcript) const = 0;
+};
+
+}  // namespace vinet::zk

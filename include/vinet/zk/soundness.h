@@ -1,0 +1,30 @@
+// Soundness error bounds of the protocols, as -log2(error) ("bits").
+//
+// |F| is the challenge field Fp2 (p^2 elements, log2 |F| = 127.99...). The
+// formulas are stated and derived in docs/zk.md; the code computes the bits
+// from them so that parameters and documentation cannot drift apart.
+#pragma once
+
+#include <cstddef>
+#include <initializer_list>
+
+namespace vinet::zk {
+
+// log2 |Fp2|.
+double ExtensionFieldBits();
+
+// Sumcheck with `rounds` variables and round degree `degree`:
+// error <= degree * rounds / |F|.
+double SumcheckSoundnessBits(size_t degree, size_t rounds);
+
+// LogUp-GKR over 2^witness_vars witness rows and 2^table_vars table rows:
+// error <= (N_w + N_t)/|F| (alpha, beta: the cleared-denominator identity is
+// a polynomial of total degree <= N_w + N_t in (alpha, beta))
+//        + sum_{k=1}^{L-1} (3k + 2)/|F| (layer sumchecks, lambda, mu).
+// num_columns does not change the bound; it is kept for callers' clarity.
+double LogUpSoundnessBits(size_t witness_vars, size_t table_vars, size_t num_columns);
+
+// Union bound: -log2(sum_i 2^-bits_i).
+double CombineSoundnessBits(std::initializer_list<double> bits);
+
+}  // namespace vinet::zk

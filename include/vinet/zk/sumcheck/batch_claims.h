@@ -1,0 +1,41 @@
+// Reduces several evaluation claims on one multilinear polynomial to a single
+// claim at one new point, so a committed polynomial (the model weights) is
+// opened once per proof however many layers read it.
+//
+// Claims W(z_k) = y_k, k = 1..K, all points of the same length n. After
+// absorbing the points and values, beta is drawn and a degree-2 sumcheck
+// proves sum_x W(x) E(x) = sum_k beta^k y_k with E(x) = sum_k beta^k eq(z_k, x).
+// The verifier evaluates E(r) itself and is left with the claim W(r) = value,
+// which the caller discharges with one PCS opening at r.
+// Soundness error: (K - 1)/|F| (beta) + 2n/|F| (sumcheck).
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "vinet/common/result.h"
+#include "vinet/zk/sumcheck/sumcheck.h"
+
+namespace vinet::zk {
+
+struct EvalClaim {
+  std::vector<Fp2> point;
+  Fp2 value;
+};
+
+struct BatchedClaimProof {
+  SumcheckProof sumcheck;  // n rounds, degree 2, final evaluations (W(r), E(r))
+};
+
+// Prover: `evals` is W's table (2^n values). kInvalidArgument if there are
+// no claims or a point's length is not n. The claims are not re-checked.
+Result<BatchedClaimProof> ProveBatchedClaims(std::span<const Fp> evals,
+                                             std::span<const EvalClaim> claims,
+                                             Transcript& transcript, EvalClaim* reduced,
+                                             unsigned threads = 1);
+
+// Verifier: on success returns the single claim W(r) = value to open.
+Result<EvalClaim> VerifyBatchedClaims(size_t num_vars, std::span<const EvalClaim> claims,
+                                      const BatchedClaimProof& proof, Transcript& transcript);
+
+}  // namespace vinet::zk

@@ -1,0 +1,79 @@
+// Sumcheck for sums of products of multilinear polynomials (degree <= 3).
+//
+// Statement: claimed_sum = sum_{x in {0,1}^n} sum_t coeff_t * prod_{k in
+// factors_t} P_k(x). The prover sends, per round i, the round polynomial
+// g_i(X) in coefficient form (degree bound d = largest product size), the
+// verifier checks g_i(0) + g_i(1) against the running claim and draws r_i from
+// the transcript; variables are bound x_0 first (see poly/multilinear.h).
+// At the end the prover sends P_k(r) for every k ("final evaluations") and the
+// verifier checks sum_t coeff_t prod P_k(r) against the last claim. The
+// verifier does NOT know whether the final evaluations are true: it returns
+// them with the point r as a `SumcheckClaim` that the caller must discharge
+// (PCS opening, a closed-form evaluation, or the next GKR layer). This makes
+// the sumcheck drivable by any protocol that supplies polynomials and claims.
+// Both sides absorb the claimed sum, every round message and the final
+// evaluations into the shared transcript. The prover is linear-time: each
+// round touches every table entry once and then folds the tables in half.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "vinet/common/result.h"
+#include "vinet/zk/codec.h"
+#include "vinet/zk/poly/univariate.h"
+#include "vinet/zk/transcript/transcript.h"
+
+namespace vinet::zk {
+
+constexpr size_t kMaxSumcheckDegree = 3;
+
+struct ProductTerm {
+  Fp2 coeff;
+  std::vector<uint32_t> factors;  // indices into the polynomial list, 1..3 of them
+};
+
+struct SumcheckProof {
+  std::vector<UnivariatePoly> rounds;  // n polynomials of degree_bound + 1 coefficients
+  std::vector<Fp2> final_evals;        // P_k(r) for every polynomial k
+
+  void Serialize(ByteWriter& w) const;
+  // Shape is fixed by the statement; any other count is a parse error.
+  static Result<SumcheckProof> Parse(ByteReader& r, size_t num_vars, size_t degree,
+                                     size_t num_polys);
+};
+
+// What the verifier learned: the polynomials' claimed values at `point`.
+struct SumcheckClaim {
+  std::vector<Fp2> point;
+  std::vector<Fp2> final_evals;
+};
+
+struct SumcheckProverOutput {
+  SumcheckProof proof;
+  Fp2 claimed_sum;
+  std::vector<Fp2> point;
+};
+
+// The degree bound of a term list: the largest product size.
+size_t SumcheckDegree(std::span<const ProductTerm> terms);
+
+// Proves the sum of `terms` over tables of equal size 2^n (n >= 0; with n = 0
+// there are no rounds, only the final evaluations). The
+// tables are consumed (folded in place). Errors: kInvalidArgument on mismatched
+// sizes, out-of-range factor indices or degree > 3.
+Result<SumcheckProverOutput> ProveSumcheck(std::vector<std::vector<Fp2>> polys,
+                                           std::span<const ProductTerm> terms,
+                                           Transcript& transcript, unsigned threads = 1);
+
+// Checks `proof` for the claim; kVerification naming the failing round on a
+// wrong message. On success the caller must still check the returned claim.
+Result<SumcheckClaim> VerifySumcheck(size_t num_vars, size_t num_polys,
+                                     std::span<const ProductTerm> terms, Fp2 claimed_sum,
+                                     const SumcheckProof& proof, Transcript& transcript);
+
+// sum_t coeff_t * prod_k values[factor]: the combination the verifier checks.
+Fp2 EvaluateTerms(std::span<const ProductTerm> terms, std::span<const Fp2> values);
+
+}  // namespace vinet::zk

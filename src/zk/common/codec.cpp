@@ -1,0 +1,103 @@
+#include "vinet/zk/codec.h"
+
+#include <string>
+
+namespace vinet::zk {
+
+void ByteWriter::U32(uint32_t v) {
+  for (int i = 0; i < 4; ++i) out_.push_back(static_cast<uint8_t>(v >> (8 * i)));
+}
+
+void ByteWriter::U64(uint64_t v) {
+  for (int i = 0; i < 8; ++i) out_.push_back(static_cast<uint8_t>(v >> (8 * i)));
+}
+
+Status ByteReader::Need(size_t n, std::string_view field) const {
+  if (data_.size() - offset_ < n) {
+    return Error(Code::kParse, std::string(field) + ": truncated at offset " +
+                                   std::to_string(offset_) + " (need " + std::to_string(n) +
+                                   " bytes, have " + std::to_string(data_.size() - offset_) + ")");
+  }
+  return Status::Ok();
+}
+
+Result<uint32_t> ByteReader::U32(std::string_view field) {
+  VINET_RETURN_IF_ERROR(Need(4, field));
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(data_[offset_ + i]) << (8 * i);
+  offset_ += 4;
+  return v;
+}
+
+Result<uint64_t> ByteReader::U64(std::string_view field) {
+  VINET_RETURN_IF_ERROR(Need(8, field));
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(data_[offset_ + i]) << (8 * i);
+  offset_ += 8;
+  return v;
+}
+
+Result<Fp> ByteReader::ReadFp(std::string_view field) {
+  size_t at = offset_;
+  VINET_ASSIGN_OR_RETURN(uint64_t v, U64(field));
+  if (v >= Fp::kModulus) {
+    return Error(Code::kParse,
+                 std::string(field) + ": field element >= p at offset " + std::to_string(at));
+  }
+  return Fp(v);
+}
+
+Result<Fp2> ByteReader::ReadFp2(std::string_view field) {
+  VINET_ASSIGN_OR_RETURN(Fp c0, ReadFp(field));
+  VINET_ASSIGN_OR_RETURN(Fp c1, ReadFp(field));
+  return Fp2(c0, c1);
+}
+
+Result<Digest> ByteReader::ReadDigest(std::string_view field) {
+  VINET_RETURN_IF_ERROR(Need(32, field));
+  Digest d;
+  for (size_t i = 0; i < 32; ++i) d[i] = data_[offset_ + i];
+  offset_ += 32;
+  return d;
+}
+
+Result<uint32_t> ByteReader::Count(std::string_view field, uint32_t max_count) {
+  size_t at = offset_;
+  VINET_ASSIGN_OR_RETURN(uint32_t n, U32(field));
+  if (n > max_count) {
+    return Error(Code::kParse, std::string(field) + ": count " + std::to_string(n) +
+                                   " exceeds limit " + std::to_string(max_count) + " at offset " +
+                                   std::to_string(at));
+  }
+  return n;
+}
+
+Result<std::vector<Fp>> ByteReader::FpVector(std::string_view field, uint32_t max_count) {
+  VINET_ASSIGN_OR_RETURN(uint32_t n, Count(field, max_count));
+  VINET_RETURN_IF_ERROR(Need(size_t{n} * 8, field));
+  std::vector<Fp> out(n);
+  for (auto& x : out) {
+    VINET_ASSIGN_OR_RETURN(x, ReadFp(field));
+  }
+  return out;
+}
+
+Result<std::vector<Fp2>> ByteReader::Fp2Vector(std::string_view field, uint32_t max_count) {
+  VINET_ASSIGN_OR_RETURN(uint32_t n, Count(field, max_count));
+  VINET_RETURN_IF_ERROR(Need(size_t{n} * 16, field));
+  std::vector<Fp2> out(n);
+  for (auto& x : out) {
+    VINET_ASSIGN_OR_RETURN(x, ReadFp2(field));
+  }
+  return out;
+}
+
+Status ByteReader::Finish(std::string_view what) const {
+  if (offset_ != data_.size()) {
+    return Error(Code::kParse, std::string(what) + ": " + std::to_string(data_.size() - offset_) +
+                                   " trailing bytes at offset " + std::to_string(offset_));
+  }
+  return Status::Ok();
+}
+
+}  // namespace vinet::zk

@@ -1,0 +1,400 @@
+#include "vinet/zk/lookup/logup_gkr.h"
+
+#include <bit>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "vinet/zk/parallel.h"
+#include "vinet/zk/poly/multilinear.h"
+
+namespace vinet::zk {
+namespace {
+
+constexpr size_t kMaxVars = 30;
+
+// Layer reduction terms over [eq, p_even, p_odd, q_even, q_odd]:
+// eq * (p_e q_o + p_o q_e) + lambda * eq * q_e q_o.
+std::vector<ProductTerm> LayerTerms(Fp2 lambda) {
+  return {{Fp2::One(), {0, 1, 4}}, {Fp2::One(), {0, 2, 3}}, {lambda, {0, 3, 4}}};
+}
+
+struct Layer {
+  std::vector<Fp2> p, q;
+};
+
+void AbsorbShape(Transcript& t, const LogUpStatement& s) {
+  ByteWriter w;
+  w.U32(static_cast<uint32_t>(s.witness_vars));
+  w.U32(static_cast<uint32_t>(s.table_vars));
+  w.U32(static_cast<uint32_t>(s.num_columns));
+  w.U32(s.closed_table != nullptr ? 1 : 0);
+  t.Absorb("logup.statement", w.bytes());
+}
+
+Status Fail(const std::string& what) {
+  return Error(Code::kVerification, "logup: " + what);
+}
+
+// prod_{from <= k < to} (1 - r_k): selects the real rows of a padded region.
+Fp2 Selector(std::span<const Fp2> r, size_t from, size_t to) {
+  Fp2 acc = Fp2::One();
+  for (size_t k = from; k < to; ++k) acc *= Fp2::One() - r[k];
+  return acc;
+}
+
+Layer BuildLeaves(const LookupTable& table, std::span<const std::vector<Fp>> witness,
+                  std::span<const Fp> m, size_t witness_vars, Fp2 alpha, Fp2 beta, size_t tree_vars,
+                  unsigned threads) {
+  size_t half = size_t{1} << (tree_vars - 1);
+  Layer leaves{std::vector<Fp2>(2 * half), std::vector<Fp2>(2 * half, Fp2::One())};
+  size_t nw = size_t{1} << witness_vars, nt = size_t{1} << table.num_vars();
+  ParallelFor(nw, threads, [&](size_t b, size_t e) {
+    for (size_t i = b; i < e; ++i) {
+      Fp2 f = witness[0][i];
+      if (witness.size() > 1) f += beta * witness[1][i];
+      leaves.p[i] = Fp2::One();
+      leaves.q[i] = alpha - f;
+    }
+  });
+  ParallelFor(nt, threads, [&](size_t b, size_t e) {
+    for (size_t j = b; j < e; ++j) {
+      Fp2 t = table.Value(0, j);
+      if (table.num_columns() > 1) t += beta * table.Value(1, j);
+      leaves.p[half + j] = -Fp2(m[j]);
+      leaves.q[half + j] = alpha - t;
+    }
+  });
+  return leaves;
+}
+
+Layer Parent(const Layer& child, unsigned threads) {
+  size_t n = child.p.size() / 2;
+  Layer out{std::vector<Fp2>(n), std::vector<Fp2>(n)};
+  ParallelFor(n, threads, [&](size_t b, size_t e) {
+    for (size_t y = b; y < e; ++y) {
+      Fp2 p0 = child.p[2 * y], p1 = child.p[2 * y + 1];
+      Fp2 q0 = child.q[2 * y], q1 = child.q[2 * y + 1];
+      out.p[y] = p0 * q1 + p1 * q0;
+      out.q[y] = q0 * q1;
+    }
+  });
+  return out;
+}
+
+struct LayerProof {
+  SumcheckProof proof;
+  std::vector<Fp2> point;
+};
+
+// One layer reduction: the sumcheck of eq(rho, y) * [pe qo + po qe + lambda qe qo]
+// in exactly the generic sumcheck's format and transcript order (so
+// VerifySumcheck with LayerTerms checks it), but proved faster: eq is split as
+// scale * eq(rho_j, X) * eq(rho_{>j}, y), so the prover only sums the
+// degree-2 part h(X) over a half-size eq table, derives h(1) from the claim,
+// and multiplies by the linear eq factor itself. Tables: pe, po, qe, qo.
+LayerProof ProveLayer(std::span<const Fp2> rho, Fp2 lambda, Fp2 claim,
+                      std::array<std::vector<Fp2>, 4> t, Transcript& tr, unsigned threads) {
+  const Fp2 one = Fp2::One();
+  LayerProof out;
+  tr.AbsorbFp2("sumcheck.claim", claim);
+  std::vector<Fp2> eq_rest = EqTable(rho.subspan(1), threads);
+  Fp2 scale = one;
+  for (size_t j = 0; j < rho.size(); ++j) {
+    Fp2 rj = rho[j];
+    bool derive_one = !rj.IsZero() && !scale.IsZero();
+    std::array<Fp2, 3> h{};
+    std::mutex mu;
+    ParallelFor(
+        eq_rest.size(), threads,
+        [&](size_t b, size_t e) {
+          std::array<Fp2, 3> loc{};
+          for (size_t i = b; i < e; ++i) {
+            Fp2 pe0 = t[0][2 * i], pe1 = t[0][2 * i + 1], po0 = t[1][2 * i], po1 = t[1][2 * i + 1];
+            Fp2 qe0 = t[2][2 * i], qe1 = t[2][2 * i + 1], qo0 = t[3][2 * i], qo1 = t[3][2 * i + 1];
+            Fp2 w = eq_rest[i];
+            loc[0] += w * (pe0 * qo0 + po0 * qe0 + lambda * (qe0 * qo0));
+            if (!derive_one) loc[1] += w * (pe1 * qo1 + po1 * qe1 + lambda * (qe1 * qo1));
+            Fp2 pe2 = pe1 + pe1 - pe0, po2 = po1 + po1 - po0;
+            Fp2 qe2 = qe1 + qe1 - qe0, qo2 = qo1 + qo1 - qo0;
+            loc[2] += w * (pe2 * qo2 + po2 * qe2 + lambda * (qe2 * qo2));
+          }
+          std::lock_guard<std::mutex> lock(mu);
+          for (size_t x = 0; x < 3; ++x) h[x] += loc[x];
+        },
+        1024);
+    if (derive_one) {  // claim = scale * ((1 - rho_j) h(0) + rho_j h(1))
+      h[1] = (claim * scale.Inverse() - (one - rj) * h[0]) * rj.Inverse();
+    }
+    UnivariatePoly hp = UnivariatePoly::Interpolate(h);
+    Fp2 a = scale * (one - rj), bl = scale * (rj + rj - one);  // scale * eq(rho_j, X)
+    UnivariatePoly g{{a * hp.coeffs[0], a * hp.coeffs[1] + bl * hp.coeffs[0],
+                      a * hp.coeffs[2] + bl * hp.coeffs[1], bl * hp.coeffs[2]}};
+    tr.AbsorbFp2s("sumcheck.round", g.coeffs);
+    Fp2 r = tr.ChallengeFp2("sumcheck.challenge");
+    claim = g.Evaluate(r);
+    scale *= (one - rj) * (one - r) + rj * r;
+    out.point.push_back(r);
+    out.proof.rounds.push_back(std::move(g));
+    for (auto& table : t) FoldFirstVariable(table, r, threads);
+    if (eq_rest.size() > 1) {  // sum out the next variable: eq over rho_{>j+1}
+      for (size_t i = 0; i < eq_rest.size() / 2; ++i)
+        eq_rest[i] = eq_rest[2 * i] + eq_rest[2 * i + 1];
+      eq_rest.resize(eq_rest.size() / 2);
+    }
+  }
+  out.proof.final_evals = {scale, t[0][0], t[1][0], t[2][0], t[3][0]};
+  tr.AbsorbFp2s("sumcheck.final_evals", out.proof.final_evals);
+  return out;
+}
+
+}  // namespace
+
+LogUpStatement StatementFor(const LookupTable& table, size_t witness_vars) {
+  return {witness_vars, table.num_vars(), table.num_columns(),
+          table.closed_form() ? &table : nullptr};
+}
+
+Result<std::vector<Fp>> ComputeMultiplicities(const LookupTable& table,
+                                              std::span<const std::vector<Fp>> witness) {
+  if (witness.size() != table.num_columns()) {
+    return Error(Code::kInvalidArgument, "logup: witness and table column counts differ");
+  }
+  struct PairHash {
+    size_t operator()(const std::pair<uint64_t, uint64_t>& p) const {
+      return std::hash<uint64_t>()(p.first * 0x9E3779B97F4A7C15ULL ^ p.second);
+    }
+  };
+  std::unordered_map<std::pair<uint64_t, uint64_t>, size_t, PairHash> index;
+  index.reserve(size_t{1} << table.num_vars());
+  size_t rows = size_t{1} << table.num_vars();
+  for (size_t j = 0; j < rows; ++j) {
+    uint64_t b = table.num_columns() > 1 ? table.Value(1, j).value() : 0;
+    index.emplace(std::make_pair(table.Value(0, j).value(), b), j);
+  }
+  std::vector<uint64_t> counts(rows);
+  for (size_t i = 0; i < witness[0].size(); ++i) {
+    uint64_t b = witness.size() > 1 ? witness[1][i].value() : 0;
+    auto it = index.find({witness[0][i].value(), b});
+    if (it == index.end()) {
+      return Error(Code::kInvalidArgument,
+                   "logup: witness row " + std::to_string(i) + " is not in the table");
+    }
+    ++counts[it->second];
+  }
+  std::vector<Fp> m(rows);
+  for (size_t j = 0; j < rows; ++j) m[j] = Fp(counts[j]);
+  return m;
+}
+
+Result<LogUpProof> ProveLogUp(const LookupTable& table, std::span<const std::vector<Fp>> witness,
+                              std::span<const Fp> m, Transcript& transcript, unsigned threads,
+                              LogUpClaims* claims) {
+  if (witness.size() != table.num_columns() || witness.empty() || witness.size() > 2) {
+    return Error(Code::kInvalidArgument, "logup: need 1 or 2 witness columns matching the table");
+  }
+  size_t nw = witness[0].size();
+  if (nw == 0 || !std::has_single_bit(nw) || std::countr_zero(nw) > int{kMaxVars}) {
+    return Error(Code::kInvalidArgument, "logup: witness size must be 2^n, n <= 30");
+  }
+  for (const auto& c : witness) {
+    if (c.size() != nw) return Error(Code::kInvalidArgument, "logup: witness columns differ");
+  }
+  if (m.size() != (size_t{1} << table.num_vars()) || table.num_vars() > kMaxVars) {
+    return Error(Code::kInvalidArgument, "logup: multiplicities must have one entry per row");
+  }
+  LogUpStatement st = StatementFor(table, std::countr_zero(nw));
+  AbsorbShape(transcript, st);
+  Fp2 beta = transcript.ChallengeFp2("logup.beta");
+  Fp2 alpha = transcript.ChallengeFp2("logup.alpha");
+  size_t tree_vars = st.tree_vars();
+  std::vector<Layer> layers(tree_vars + 1);
+  layers[tree_vars] =
+      BuildLeaves(table, witness, m, st.witness_vars, alpha, beta, tree_vars, threads);
+  for (size_t k = tree_vars; k-- > 1;) layers[k] = Parent(layers[k + 1], threads);
+  for (Fp2 q : layers[tree_vars].q) {
+    if (q.IsZero()) return Error(Code::kInvalidArgument, "logup: zero denominator");
+  }
+
+  LogUpProof proof;
+  const Layer& l1 = layers[1];
+  proof.layer1 = {l1.p[0], l1.p[1], l1.q[0], l1.q[1]};
+  transcript.AbsorbFp2s("logup.layer1", proof.layer1);
+  Fp2 mu = transcript.ChallengeFp2("logup.mu");
+  std::vector<Fp2> point{mu};
+  Fp2 claim_p = l1.p[0] + mu * (l1.p[1] - l1.p[0]), claim_q = l1.q[0] + mu * (l1.q[1] - l1.q[0]);
+  for (size_t k = 1; k < tree_vars; ++k) {
+    Fp2 lambda = transcript.ChallengeFp2("logup.lambda");
+    Layer child = std::move(layers[k + 1]);  // freed after this layer
+    size_t n = child.p.size() / 2;
+    std::array<std::vector<Fp2>, 4> halves;
+    for (auto& h : halves) h.resize(n);
+    ParallelFor(n, threads, [&](size_t b, size_t e) {
+      for (size_t y = b; y < e; ++y) {
+        halves[0][y] = child.p[2 * y];
+        halves[1][y] = child.p[2 * y + 1];
+        halves[2][y] = child.q[2 * y];
+        halves[3][y] = child.q[2 * y + 1];
+      }
+    });
+    child = Layer{};
+    LayerProof lp = ProveLayer(point, lambda, claim_p + lambda * claim_q, std::move(halves),
+                               transcript, threads);
+    const auto& f = lp.proof.final_evals;
+    mu = transcript.ChallengeFp2("logup.mu");
+    claim_p = f[1] + mu * (f[2] - f[1]);
+    claim_q = f[3] + mu * (f[4] - f[3]);
+    point.assign(1, mu);
+    point.insert(point.end(), lp.point.begin(), lp.point.end());
+    proof.layers.push_back(std::move(lp.proof));
+  }
+  std::span<const Fp2> r(point);
+  for (const auto& c : witness) {
+    proof.witness_evals.push_back(EvaluateMle(std::span<const Fp>(c), r.first(st.witness_vars)));
+  }
+  proof.multiplicity_eval = EvaluateMle(m, r.first(st.table_vars));
+  if (!table.closed_form()) {
+    for (size_t c = 0; c < table.num_columns(); ++c) {
+      proof.table_evals.push_back(table.EvaluateColumn(c, r.first(st.table_vars)));
+    }
+  }
+  transcript.AbsorbFp2s("logup.witness_evals", proof.witness_evals);
+  transcript.AbsorbFp2("logup.multiplicity_eval", proof.multiplicity_eval);
+  transcript.AbsorbFp2s("logup.table_evals", proof.table_evals);
+  if (claims != nullptr) {
+    claims->witness_point.assign(r.begin(), r.begin() + st.witness_vars);
+    claims->table_point.assign(r.begin(), r.begin() + st.table_vars);
+    claims->witness_evals = proof.witness_evals;
+    claims->multiplicity_eval = proof.multiplicity_eval;
+    claims->table_evals = proof.table_evals;
+  }
+  return proof;
+}
+
+Result<LogUpClaims> VerifyLogUp(const LogUpStatement& st, const LogUpProof& proof,
+                                Transcript& transcript) {
+  if (st.num_columns < 1 || st.num_columns > 2 || st.witness_vars > kMaxVars ||
+      st.table_vars > kMaxVars) {
+    return Error(Code::kInvalidArgument, "logup: unsupported statement shape");
+  }
+  if (st.closed_table != nullptr && (st.closed_table->num_vars() != st.table_vars ||
+                                     st.closed_table->num_columns() != st.num_columns)) {
+    return Error(Code::kInvalidArgument, "logup: table does not match the statement");
+  }
+  size_t tree_vars = st.tree_vars();
+  size_t table_evals = st.closed_table != nullptr ? 0 : st.num_columns;
+  if (proof.layers.size() != tree_vars - 1 || proof.witness_evals.size() != st.num_columns ||
+      proof.table_evals.size() != table_evals) {
+    return Fail("proof has the wrong shape");
+  }
+  AbsorbShape(transcript, st);
+  Fp2 beta = transcript.ChallengeFp2("logup.beta");
+  Fp2 alpha = transcript.ChallengeFp2("logup.alpha");
+  auto [p0, p1, q0, q1] = proof.layer1;
+  if ((q0 * q1).IsZero()) return Fail("root denominator is zero");
+  if (!(p0 * q1 + p1 * q0).IsZero()) return Fail("fractional sums do not cancel");
+  transcript.AbsorbFp2s("logup.layer1", proof.layer1);
+  Fp2 mu = transcript.ChallengeFp2("logup.mu");
+  std::vector<Fp2> point{mu};
+  Fp2 claim_p = p0 + mu * (p1 - p0), claim_q = q0 + mu * (q1 - q0);
+  for (size_t k = 1; k < tree_vars; ++k) {
+    Fp2 lambda = transcript.ChallengeFp2("logup.lambda");
+    auto terms = LayerTerms(lambda);
+    auto sc =
+        VerifySumcheck(k, 5, terms, claim_p + lambda * claim_q, proof.layers[k - 1], transcript);
+    if (!sc.ok()) return sc.status().WithContext("logup: layer " + std::to_string(k));
+    const auto& f = sc->final_evals;
+    if (f[0] != EqEval(point, sc->point)) {
+      return Fail("layer " + std::to_string(k) + ": wrong eq evaluation");
+    }
+    mu = transcript.ChallengeFp2("logup.mu");
+    claim_p = f[1] + mu * (f[2] - f[1]);
+    claim_q = f[3] + mu * (f[4] - f[3]);
+    point.assign(1, mu);
+    point.insert(point.end(), sc->point.begin(), sc->point.end());
+  }
+  std::span<const Fp2> r(point);
+  LogUpClaims out;
+  out.witness_point.assign(r.begin(), r.begin() + st.witness_vars);
+  out.table_point.assign(r.begin(), r.begin() + st.table_vars);
+  out.witness_evals = proof.witness_evals;
+  out.multiplicity_eval = proof.multiplicity_eval;
+  std::vector<Fp2> t_evals = proof.table_evals;
+  if (st.closed_table != nullptr) {
+    for (size_t c = 0; c < st.num_columns; ++c) {
+      t_evals.push_back(st.closed_table->EvaluateColumn(c, out.table_point));
+    }
+  } else {
+    out.table_evals = proof.table_evals;
+  }
+  Fp2 f = proof.witness_evals[0], t = t_evals[0];
+  if (st.num_columns > 1) {
+    f += beta * proof.witness_evals[1];
+    t += beta * t_evals[1];
+  }
+  Fp2 top = r[tree_vars - 1];
+  Fp2 sel_w = Selector(r, st.witness_vars, tree_vars - 1);
+  Fp2 sel_t = Selector(r, st.table_vars, tree_vars - 1);
+  Fp2 one = Fp2::One();
+  Fp2 expect_p = (one - top) * sel_w - top * sel_t * proof.multiplicity_eval;
+  Fp2 expect_q =
+      (one - top) * (sel_w * (alpha - f) + one - sel_w) + top * (sel_t * (alpha - t) + one - sel_t);
+  if (expect_p != claim_p || expect_q != claim_q) {
+    return Fail("leaf claims do not match the witness, multiplicity and table evaluations");
+  }
+  transcript.AbsorbFp2s("logup.witness_evals", proof.witness_evals);
+  transcript.AbsorbFp2("logup.multiplicity_eval", proof.multiplicity_eval);
+  transcript.AbsorbFp2s("logup.table_evals", proof.table_evals);
+  return out;
+}
+
+void LogUpProof::Serialize(ByteWriter& w) const {
+  for (Fp2 v : layer1) w.Field(v);
+  w.U32(static_cast<uint32_t>(layers.size()));
+  for (const auto& l : layers) l.Serialize(w);
+  w.FieldVector<Fp2>(witness_evals);
+  w.Field(multiplicity_eval);
+  w.FieldVector<Fp2>(table_evals);
+}
+
+Bytes LogUpProof::ToBytes() const {
+  ByteWriter w;
+  Serialize(w);
+  return w.Take();
+}
+
+Result<LogUpProof> LogUpProof::Parse(ByteSpan bytes, const LogUpStatement& st) {
+  ByteReader r(bytes);
+  LogUpProof p;
+  for (auto& v : p.layer1) {
+    VINET_ASSIGN_OR_RETURN(v, r.ReadFp2("logup.layer1"));
+  }
+  size_t at = r.offset();
+  VINET_ASSIGN_OR_RETURN(uint32_t n, r.U32("logup.layers"));
+  if (n + 1 != st.tree_vars()) {
+    return Error(Code::kParse, "logup.layers: expected " + std::to_string(st.tree_vars() - 1) +
+                                   " at offset " + std::to_string(at));
+  }
+  for (size_t k = 1; k <= n; ++k) {
+    VINET_ASSIGN_OR_RETURN(SumcheckProof sc, SumcheckProof::Parse(r, k, 3, 5));
+    p.layers.push_back(std::move(sc));
+  }
+  at = r.offset();
+  VINET_ASSIGN_OR_RETURN(p.witness_evals, r.Fp2Vector("logup.witness_evals", 2));
+  if (p.witness_evals.size() != st.num_columns) {
+    return Error(Code::kParse, "logup.witness_evals: expected " + std::to_string(st.num_columns) +
+                                   " at offset " + std::to_string(at));
+  }
+  VINET_ASSIGN_OR_RETURN(p.multiplicity_eval, r.ReadFp2("logup.multiplicity_eval"));
+  at = r.offset();
+  VINET_ASSIGN_OR_RETURN(p.table_evals, r.Fp2Vector("logup.table_evals", 2));
+  size_t expect = st.closed_table != nullptr ? 0 : st.num_columns;
+  if (p.table_evals.size() != expect) {
+    return Error(Code::kParse, "logup.table_evals: expected " + std::to_string(expect) +
+                                   " at offset " + std::to_string(at));
+  }
+  VINET_RETURN_IF_ERROR(r.Finish("logup proof"));
+  return p;
+}
+
+}  // namespace vinet::zk

@@ -1,0 +1,258 @@
+#include "vinet/zk/sumcheck/sumcheck.h"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <mutex>
+#include <string>
+
+#include "vinet/zk/parallel.h"
+#include "vinet/zk/poly/multilinear.h"
+
+namespace vinet::zk {
+namespace {
+
+using RoundEvals = std::array<Fp2, kMaxSumcheckDegree + 1>;
+
+Status CheckStatement(const std::vector<std::vector<Fp2>>& polys,
+                      std::span<const ProductTerm> terms) {
+  if (polys.empty() || !std::has_single_bit(polys[0].size())) {
+    return Error(Code::kInvalidArgument, "sumcheck: need tables of size 2^n");
+  }
+  for (const auto& p : polys) {
+    if (p.size() != polys[0].size()) {
+      return Error(Code::kInvalidArgument, "sumcheck: tables differ in size");
+    }
+  }
+  if (terms.empty()) return Error(Code::kInvalidArgument, "sumcheck: no terms");
+  for (const auto& t : terms) {
+    if (t.factors.empty() || t.factors.size() > kMaxSumcheckDegree) {
+      return Error(Code::kInvalidArgument, "sumcheck: a term needs 1 to 3 factors");
+    }
+    for (uint32_t f : t.factors) {
+      if (f >= polys.size()) {
+        return Error(Code::kInvalidArgument, "sumcheck: factor index out of range");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+// Adds sum_{i in [b, e)} prod_f P_f(i, X) at X = 0..D to `sums`: each factor's
+// line through (lo, hi) is walked by repeated addition of hi - lo. The term's
+// coefficient is applied once per chunk by the caller (linearity).
+// With kSkipOne the value at X = 1 is not computed (the caller derives it
+// from the running claim as claim - g(0)).
+template <size_t F, size_t D, bool kSkipOne>
+void AccumulateTerm(const std::array<const Fp2*, F>& tab, size_t b, size_t e, RoundEvals& sums) {
+  RoundEvals local{};
+  for (size_t i = b; i < e; ++i) {
+    std::array<Fp2, F> v, d;
+    for (size_t f = 0; f < F; ++f) {
+      v[f] = tab[f][2 * i];
+      d[f] = tab[f][2 * i + 1] - v[f];
+    }
+    for (size_t t = 0; t <= D; ++t) {
+      if (t > 0) {
+        for (size_t f = 0; f < F; ++f) v[f] += d[f];
+      }
+      if (kSkipOne && t == 1) continue;
+      Fp2 prod = v[0];
+      for (size_t f = 1; f < F; ++f) prod *= v[f];
+      local[t] += prod;
+    }
+  }
+  for (size_t t = 0; t <= D; ++t) sums[t] += local[t];
+}
+
+template <size_t D, bool kSkipOne>
+void AccumulateTermDegree(const std::vector<std::vector<Fp2>>& polys, const ProductTerm& term,
+                          size_t b, size_t e, RoundEvals& sums) {
+  const auto& fs = term.factors;
+  switch (fs.size()) {
+    case 1:
+      AccumulateTerm<1, D, kSkipOne>({polys[fs[0]].data()}, b, e, sums);
+      break;
+    case 2:
+      AccumulateTerm<2, D, kSkipOne>({polys[fs[0]].data(), polys[fs[1]].data()}, b, e, sums);
+      break;
+    default:
+      AccumulateTerm<3, D, kSkipOne>(
+          {polys[fs[0]].data(), polys[fs[1]].data(), polys[fs[2]].data()}, b, e, sums);
+      break;
+  }
+}
+
+template <bool kSkipOne>
+void AccumulateAnyDegree(const std::vector<std::vector<Fp2>>& polys, const ProductTerm& term,
+                         size_t degree, size_t b, size_t e, RoundEvals& sums) {
+  switch (degree) {
+    case 1:
+      AccumulateTermDegree<1, kSkipOne>(polys, term, b, e, sums);
+      break;
+    case 2:
+      AccumulateTermDegree<2, kSkipOne>(polys, term, b, e, sums);
+      break;
+    default:
+      AccumulateTermDegree<3, kSkipOne>(polys, term, b, e, sums);
+      break;
+  }
+}
+
+// Evaluations of the round polynomial at X = 0..degree for pairs [b, e).
+RoundEvals RoundChunk(const std::vector<std::vector<Fp2>>& polys,
+                      std::span<const ProductTerm> terms, size_t degree, bool skip_one, size_t b,
+                      size_t e) {
+  RoundEvals sums{};
+  for (const auto& term : terms) {
+    RoundEvals part{};
+    if (skip_one) {
+      AccumulateAnyDegree<true>(polys, term, degree, b, e, part);
+    } else {
+      AccumulateAnyDegree<false>(polys, term, degree, b, e, part);
+    }
+    bool unit = term.coeff == Fp2::One();
+    for (size_t t = 0; t <= degree; ++t) sums[t] += unit ? part[t] : term.coeff * part[t];
+  }
+  return sums;
+}
+
+}  // namespace
+
+size_t SumcheckDegree(std::span<const ProductTerm> terms) {
+  size_t d = 0;
+  for (const auto& t : terms) d = std::max(d, t.factors.size());
+  return d;
+}
+
+Fp2 EvaluateTerms(std::span<const ProductTerm> terms, std::span<const Fp2> values) {
+  Fp2 acc;
+  for (const auto& t : terms) {
+    Fp2 prod = t.coeff;
+    for (uint32_t f : t.factors) prod *= values[f];
+    acc += prod;
+  }
+  return acc;
+}
+
+void SumcheckProof::Serialize(ByteWriter& w) const {
+  w.U32(static_cast<uint32_t>(rounds.size()));
+  for (const auto& r : rounds) w.FieldVector<Fp2>(r.coeffs);
+  w.FieldVector<Fp2>(final_evals);
+}
+
+Result<SumcheckProof> SumcheckProof::Parse(ByteReader& r, size_t num_vars, size_t degree,
+                                           size_t num_polys) {
+  SumcheckProof proof;
+  size_t at = r.offset();
+  VINET_ASSIGN_OR_RETURN(uint32_t n, r.U32("sumcheck.rounds"));
+  if (n != num_vars) {
+    return Error(Code::kParse, "sumcheck.rounds: expected " + std::to_string(num_vars) +
+                                   " rounds, got " + std::to_string(n) + " at offset " +
+                                   std::to_string(at));
+  }
+  proof.rounds.resize(n);
+  for (auto& round : proof.rounds) {
+    at = r.offset();
+    VINET_ASSIGN_OR_RETURN(round.coeffs, r.Fp2Vector("sumcheck.round", 4));
+    if (round.coeffs.size() != degree + 1) {
+      return Error(Code::kParse, "sumcheck.round: expected " + std::to_string(degree + 1) +
+                                     " coefficients at offset " + std::to_string(at));
+    }
+  }
+  at = r.offset();
+  VINET_ASSIGN_OR_RETURN(proof.final_evals, r.Fp2Vector("sumcheck.final_evals", 1u << 16));
+  if (proof.final_evals.size() != num_polys) {
+    return Error(Code::kParse, "sumcheck.final_evals: expected " + std::to_string(num_polys) +
+                                   " values at offset " + std::to_string(at));
+  }
+  return proof;
+}
+
+Result<SumcheckProverOutput> ProveSumcheck(std::vector<std::vector<Fp2>> polys,
+                                           std::span<const ProductTerm> terms,
+                                           Transcript& transcript, unsigned threads) {
+  VINET_RETURN_IF_ERROR(CheckStatement(polys, terms));
+  size_t num_vars = std::countr_zero(polys[0].size());
+  size_t degree = SumcheckDegree(terms);
+  SumcheckProverOutput out;
+  if (num_vars == 0) {  // nothing to reduce: the sum is the single term value
+    std::vector<Fp2> values;
+    for (const auto& p : polys) values.push_back(p[0]);
+    out.claimed_sum = EvaluateTerms(terms, values);
+    transcript.AbsorbFp2("sumcheck.claim", out.claimed_sum);
+  }
+  Fp2 claim;
+  for (size_t round = 0; round < num_vars; ++round) {
+    size_t half = polys[0].size() / 2;
+    RoundEvals total{};
+    std::mutex mu;
+    ParallelFor(
+        half, threads,
+        [&](size_t b, size_t e) {
+          RoundEvals part = RoundChunk(polys, terms, degree, round > 0, b, e);
+          std::lock_guard<std::mutex> lock(mu);
+          for (size_t t = 0; t <= degree; ++t) total[t] += part[t];
+        },
+        1024);
+    if (round == 0) {
+      out.claimed_sum = total[0] + total[1];
+      transcript.AbsorbFp2("sumcheck.claim", out.claimed_sum);
+    } else {
+      total[1] = claim - total[0];  // g(0) + g(1) = claim
+    }
+    UnivariatePoly g = UnivariatePoly::Interpolate(std::span<const Fp2>(total.data(), degree + 1));
+    transcript.AbsorbFp2s("sumcheck.round", g.coeffs);
+    Fp2 r = transcript.ChallengeFp2("sumcheck.challenge");
+    claim = g.Evaluate(r);
+    out.point.push_back(r);
+    out.proof.rounds.push_back(std::move(g));
+    for (auto& p : polys) FoldFirstVariable(p, r, threads);
+  }
+  for (const auto& p : polys) out.proof.final_evals.push_back(p[0]);
+  transcript.AbsorbFp2s("sumcheck.final_evals", out.proof.final_evals);
+  return out;
+}
+
+Result<SumcheckClaim> VerifySumcheck(size_t num_vars, size_t num_polys,
+                                     std::span<const ProductTerm> terms, Fp2 claimed_sum,
+                                     const SumcheckProof& proof, Transcript& transcript) {
+  for (const auto& t : terms) {
+    if (t.factors.empty() || t.factors.size() > kMaxSumcheckDegree) {
+      return Error(Code::kInvalidArgument, "sumcheck: a term needs 1 to 3 factors");
+    }
+    for (uint32_t f : t.factors) {
+      if (f >= num_polys) return Error(Code::kInvalidArgument, "sumcheck: factor out of range");
+    }
+  }
+  size_t degree = SumcheckDegree(terms);
+  if (proof.rounds.size() != num_vars || proof.final_evals.size() != num_polys) {
+    return Error(Code::kVerification, "sumcheck: proof has the wrong shape");
+  }
+  transcript.AbsorbFp2("sumcheck.claim", claimed_sum);
+  Fp2 claim = claimed_sum;
+  SumcheckClaim out;
+  for (size_t round = 0; round < num_vars; ++round) {
+    const UnivariatePoly& g = proof.rounds[round];
+    if (g.coeffs.size() != degree + 1) {
+      return Error(Code::kVerification,
+                   "sumcheck: round " + std::to_string(round) + " has the wrong degree");
+    }
+    if (g.SumOverBooleans() != claim) {
+      return Error(Code::kVerification,
+                   "sumcheck: round " + std::to_string(round) + ": g(0) + g(1) != claim");
+    }
+    transcript.AbsorbFp2s("sumcheck.round", g.coeffs);
+    Fp2 r = transcript.ChallengeFp2("sumcheck.challenge");
+    out.point.push_back(r);
+    claim = g.Evaluate(r);
+  }
+  if (EvaluateTerms(terms, proof.final_evals) != claim) {
+    return Error(Code::kVerification, "sumcheck: final evaluations do not match the last round");
+  }
+  transcript.AbsorbFp2s("sumcheck.final_evals", proof.final_evals);
+  out.final_evals = proof.final_evals;
+  return out;
+}
+
+}  // namespace vinet::zk

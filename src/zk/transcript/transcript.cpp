@@ -1,0 +1,139 @@
+#include "vinet/zk/transcript/transcript.h"
+
+#include <algorithm>
+#include <cassert>
+#include <set>
+
+#include "vinet/crypto/hash.h"
+
+namespace vinet::zk {
+namespace {
+
+void AppendLabel(crypto::Sha256Hasher& h, std::string_view label) {
+  uint8_t len[4];
+  for (int i = 0; i < 4; ++i) len[i] = static_cast<uint8_t>(label.size() >> (8 * i));
+  h.Update(len).Update(AsBytes(label));
+}
+
+}  // namespace
+
+// Reads 8-byte words from SHA-256(state || counter) blocks.
+class Transcript::Squeezer {
+ public:
+  explicit Squeezer(const Digest& seed) : seed_(seed) {}
+
+  uint64_t NextWord() {
+    if (pos_ == block_.size()) Refill();
+    uint64_t w = 0;
+    for (int i = 0; i < 8; ++i) w |= static_cast<uint64_t>(block_[pos_ + i]) << (8 * i);
+    pos_ += 8;
+    return w;
+  }
+
+ private:
+  void Refill() {
+    uint8_t ctr[8];
+    for (int i = 0; i < 8; ++i) ctr[i] = static_cast<uint8_t>(counter_ >> (8 * i));
+    ++counter_;
+    block_ = hasher_.Update(seed_).Update(ctr).Finish();
+    pos_ = 0;
+  }
+
+  crypto::Sha256Hasher hasher_;
+  Digest seed_;
+  Digest block_{};
+  size_t pos_ = 32;
+  uint64_t counter_ = 0;
+};
+
+Transcript::Transcript(std::string_view protocol) {
+  crypto::Sha256Hasher h;
+  h.Update(AsBytes("vinet.zk.transcript"));
+  AppendLabel(h, protocol);
+  state_ = h.Finish();
+}
+
+void Transcript::Absorb(std::string_view label, ByteSpan data) {
+  crypto::Sha256Hasher h;
+  h.Update(AsBytes("vinet.zk.absorb")).Update(state_);
+  AppendLabel(h, label);
+  uint8_t len[8];
+  for (int i = 0; i < 8; ++i) len[i] = static_cast<uint8_t>(uint64_t{data.size()} >> (8 * i));
+  h.Update(len).Update(data);
+  state_ = h.Finish();
+}
+
+void Transcript::AbsorbU64(std::string_view label, uint64_t v) {
+  ByteWriter w;
+  w.U64(v);
+  Absorb(label, w.bytes());
+}
+
+void Transcript::AbsorbFp(std::string_view label, Fp v) {
+  ByteWriter w;
+  w.Field(v);
+  Absorb(label, w.bytes());
+}
+
+void Transcript::AbsorbFp2(std::string_view label, Fp2 v) {
+  ByteWriter w;
+  w.Field(v);
+  Absorb(label, w.bytes());
+}
+
+void Transcript::AbsorbFp2s(std::string_view label, std::span<const Fp2> v) {
+  ByteWriter w;
+  w.FieldVector(v);
+  Absorb(label, w.bytes());
+}
+
+Transcript::Squeezer Transcript::Ratchet(std::string_view label) {
+  crypto::Sha256Hasher h;
+  h.Update(AsBytes("vinet.zk.squeeze")).Update(state_);
+  AppendLabel(h, label);
+  state_ = h.Finish();
+  return Squeezer(state_);
+}
+
+Fp Transcript::SampleFp(Squeezer& s) {
+  for (;;) {
+    uint64_t w = s.NextWord();
+    if (w < Fp::kModulus) return Fp(w);
+  }
+}
+
+Fp Transcript::ChallengeFp(std::string_view label) {
+  Squeezer s = Ratchet(label);
+  return SampleFp(s);
+}
+
+Fp2 Transcript::ChallengeFp2(std::string_view label) {
+  return ChallengeFp2s(label, 1)[0];
+}
+
+std::vector<Fp2> Transcript::ChallengeFp2s(std::string_view label, size_t count) {
+  Squeezer s = Ratchet(label);
+  std::vector<Fp2> out(count);
+  for (auto& x : out) {
+    Fp c0 = SampleFp(s);
+    Fp c1 = SampleFp(s);
+    x = Fp2(c0, c1);
+  }
+  return out;
+}
+
+std::vector<size_t> Transcript::ChallengeDistinctIndices(std::string_view label, size_t count,
+                                                         size_t bound) {
+  assert(count <= bound && bound > 0);
+  Squeezer s = Ratchet(label);
+  uint64_t limit = (~uint64_t{0} / bound) * bound;  // largest multiple of bound in range
+  std::set<size_t> chosen;
+  while (chosen.size() < count) {
+    uint64_t w = s.NextWord();
+    if (w >= limit) continue;
+    chosen.insert(static_cast<size_t>(w % bound));
+  }
+  return std::vector<size_t>(chosen.begin(), chosen.end());
+}
+
+}  // namespace vinet::zk

@@ -1,0 +1,63 @@
+// Fixed small statements shared by the zk fuzz targets and their seed
+// generator: each builds one honest proof deterministically, so a fuzz
+// target can check that nothing but the honest encoding is ever accepted.
+#pragma once
+
+#include <random>
+
+#include "vinet/zk/lookup/logup_gkr.h"
+#include "vinet/zk/pcs/ligero.h"
+#include "vinet/zk/sumcheck/sumcheck.h"
+
+namespace vinet::zk::fuzz {
+
+struct SumcheckFixture {
+  static constexpr size_t kVars = 3;
+  std::vector<ProductTerm> terms = {{Fp2(Fp(3)), {0, 1, 2}}, {Fp2::One(), {1}}};
+  Fp2 claimed_sum;
+  Bytes honest;
+
+  SumcheckFixture() {
+    std::mt19937_64 rng(1);
+    std::vector<std::vector<Fp2>> polys(3, std::vector<Fp2>(1u << kVars));
+    for (auto& p : polys)
+      for (auto& x : p) x = Fp2(Fp(rng()), Fp(rng()));
+    Transcript t("fuzz");
+    auto out = ProveSumcheck(polys, terms, t).value();
+    claimed_sum = out.claimed_sum;
+    ByteWriter w;
+    out.proof.Serialize(w);
+    honest = w.Take();
+  }
+};
+
+struct LogUpFixture {
+  RangeTable table{3};
+  LogUpStatement statement = StatementFor(table, 2);
+  Bytes honest;
+
+  LogUpFixture() {
+    std::vector<std::vector<Fp>> w = {{Fp(1), Fp(7), Fp(7), Fp(0)}};
+    auto m = ComputeMultiplicities(table, w).value();
+    Transcript t("fuzz");
+    honest = ProveLogUp(table, w, m, t).value().ToBytes();
+  }
+};
+
+struct LigeroFixture {
+  LigeroPcs pcs;
+  PcsCommitted committed;
+  std::vector<Fp2> point{Fp2(Fp(5), Fp(6)), Fp2(Fp(7), Fp(8))};
+  std::vector<Fp2> evals;
+  Bytes honest;
+
+  LigeroFixture() {
+    committed = pcs.Commit({{Fp(1), Fp(2), Fp(3), Fp(4)}}).value();
+    Transcript t("fuzz");
+    auto opening = pcs.Open(*committed.data, point, t).value();
+    evals = opening.evals;
+    honest = opening.proof;
+  }
+};
+
+}  // namespace vinet::zk::fuzz
