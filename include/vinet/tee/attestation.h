@@ -27,11 +27,11 @@ inline constexpr size_t kMaxPcrs = 32;
 
 struct AttestationDocument {
   std::string module_id;
-  std::string digest;       // always "SHA384"
+  std::string digest;         // always "SHA384"
   uint64_t timestamp_ms = 0;  // milliseconds since the Unix epoch
   std::map<uint32_t, Bytes> pcrs;
-  Bytes certificate;              // DER leaf
-  std::vector<Bytes> cabundle;    // DER, root first
+  Bytes certificate;            // DER leaf
+  std::vector<Bytes> cabundle;  // DER, root first
   std::optional<Bytes> public_key;
   std::optional<Bytes> user_data;
   std::optional<Bytes> nonce;

@@ -49,7 +49,8 @@ class Decoder {
   }
 
   Result<Value> Item(int depth) {
-    if (depth > kMaxDepth) return ParseError(pos_, "nesting deeper than " + std::to_string(kMaxDepth));
+    if (depth > kMaxDepth)
+      return ParseError(pos_, "nesting deeper than " + std::to_string(kMaxDepth));
     if (left() == 0) return ParseError(pos_, "unexpected end of input");
     size_t start = pos_;
     uint8_t initial = data_[pos_++];
@@ -79,7 +80,8 @@ class Decoder {
       case 2:
       case 3:
         v.type = major == 2 ? Type::kBytes : Type::kText;
-        if (arg > left()) return ParseError(start, "string length " + std::to_string(arg) + " past end");
+        if (arg > left())
+          return ParseError(start, "string length " + std::to_string(arg) + " past end");
         v.str = data_.subspan(pos_, arg);
         pos_ += arg;
         return Status::Ok();
@@ -138,8 +140,10 @@ class Decoder {
       }
     }
     if (major == 7) return ParseError(start, "unexpected break");
-    if (major == 2 || major == 3) return ParseError(start, "indefinite-length string not supported");
-    return ParseError(start, "indefinite length not allowed for major type " + std::to_string(major));
+    if (major == 2 || major == 3)
+      return ParseError(start, "indefinite-length string not supported");
+    return ParseError(start,
+                      "indefinite length not allowed for major type " + std::to_string(major));
   }
 
   Status MapEntry(Value& map, int depth) {
@@ -182,19 +186,30 @@ const Value* Value::Find(uint64_t uint_key) const {
 
 std::string_view Value::TypeName() const {
   switch (type) {
-    case Type::kUnsigned: return "unsigned";
-    case Type::kNegative: return "negative";
-    case Type::kBytes: return "bytes";
-    case Type::kText: return "text";
-    case Type::kArray: return "array";
-    case Type::kMap: return "map";
-    case Type::kTag: return "tag";
-    case Type::kSimple: return IsNull() ? "null" : "simple";
-    case Type::kFloat: return "float";
+    case Type::kUnsigned:
+      return "unsigned";
+    case Type::kNegative:
+      return "negative";
+    case Type::kBytes:
+      return "bytes";
+    case Type::kText:
+      return "text";
+    case Type::kArray:
+      return "array";
+    case Type::kMap:
+      return "map";
+    case Type::kTag:
+      return "tag";
+    case Type::kSimple:
+      return IsNull() ? "null" : "simple";
+    case Type::kFloat:
+      return "float";
   }
   return "unknown";
 }
 
-Result<Value> Decode(ByteSpan data) { return Decoder(data).DecodeAll(); }
+Result<Value> Decode(ByteSpan data) {
+  return Decoder(data).DecodeAll();
+}
 
 }  // namespace vinet::tee::cbor

@@ -7,7 +7,9 @@
 namespace vinet::tee {
 namespace {
 
-Status CoseError(std::string what) { return Error(Code::kParse, "cose: " + std::move(what)); }
+Status CoseError(std::string what) {
+  return Error(Code::kParse, "cose: " + std::move(what));
+}
 
 Status CheckProtectedHeader(ByteSpan header) {
   auto decoded = cbor::Decode(header);
@@ -24,10 +26,9 @@ Status CheckProtectedHeader(ByteSpan header) {
     return CoseError("alg is not an integer");
   }
   int64_t value = alg->type == cbor::Type::kUnsigned ? static_cast<int64_t>(alg->uint)
-                                                      : -1 - static_cast<int64_t>(alg->uint);
+                                                     : -1 - static_cast<int64_t>(alg->uint);
   if (alg->uint > (1ULL << 62) || value != kCoseAlgEs384) {
-    return Error(Code::kUnsupported,
-                 "cose: alg " + std::to_string(value) + " is not ES384 (-35)");
+    return Error(Code::kUnsupported, "cose: alg " + std::to_string(value) + " is not ES384 (-35)");
   }
   return Status::Ok();
 }
@@ -39,7 +40,8 @@ Result<CoseSign1> ParseCoseSign1(ByteSpan document) {
   CoseSign1 out;
   const cbor::Value* envelope = &root;
   if (root.type == cbor::Type::kTag) {
-    if (root.uint != kCoseSign1Tag) return CoseError("tag " + std::to_string(root.uint) + " is not 18");
+    if (root.uint != kCoseSign1Tag)
+      return CoseError("tag " + std::to_string(root.uint) + " is not 18");
     out.tagged = true;
     envelope = &root.items[0];
   }

@@ -50,7 +50,8 @@ std::string LastError() {
 }
 
 Result<Bytes> RawToDerSignature(ByteSpan raw) {
-  if (raw.empty() || raw.size() % 2 != 0) return Error(Code::kParse, "raw signature has odd length");
+  if (raw.empty() || raw.size() % 2 != 0)
+    return Error(Code::kParse, "raw signature has odd length");
   size_t half = raw.size() / 2;
   EcdsaSigPtr sig(ECDSA_SIG_new());
   BIGNUM* r = BN_bin2bn(raw.data(), static_cast<int>(half), nullptr);

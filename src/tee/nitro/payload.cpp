@@ -37,7 +37,8 @@ Status ParsePcrs(const Value& v, AttestationDocument& doc) {
     std::string name = "pcrs[" + std::to_string(k.uint) + "]";
     VINET_RETURN_IF_ERROR(ExpectType(val, Type::kBytes, name));
     size_t n = val.str.size();
-    if (n != 32 && n != 48 && n != 64) return FieldError(name, std::to_string(n) + " bytes, need 32/48/64");
+    if (n != 32 && n != 48 && n != 64)
+      return FieldError(name, std::to_string(n) + " bytes, need 32/48/64");
     doc.pcrs[static_cast<uint32_t>(k.uint)] = Bytes(val.str.begin(), val.str.end());
   }
   return Status::Ok();
@@ -72,7 +73,8 @@ Status ParseField(std::string_view key, const Value& v, AttestationDocument& doc
     doc.module_id = std::string(v.text());
   } else if (key == "digest") {
     VINET_RETURN_IF_ERROR(ExpectType(v, Type::kText, key));
-    if (v.text() != "SHA384") return FieldError(key, "\"" + std::string(v.text()) + "\" is not SHA384");
+    if (v.text() != "SHA384")
+      return FieldError(key, "\"" + std::string(v.text()) + "\" is not SHA384");
     doc.digest = std::string(v.text());
   } else if (key == "timestamp") {
     VINET_RETURN_IF_ERROR(ExpectType(v, Type::kUnsigned, key));

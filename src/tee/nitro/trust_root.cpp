@@ -43,7 +43,8 @@ const TrustRoot& TrustRoot::AwsNitro() {
 
 Result<TrustRoot> TrustRoot::FromDer(ByteSpan der) {
   VINET_ASSIGN_OR_RETURN(ossl::X509Ptr cert, ossl::ParseDer(der, "root"));
-  if (X509_check_ca(cert.get()) == 0) return Error(Code::kVerification, "root: not a CA certificate");
+  if (X509_check_ca(cert.get()) == 0)
+    return Error(Code::kVerification, "root: not a CA certificate");
   if (X509_check_issued(cert.get(), cert.get()) != X509_V_OK) {
     return Error(Code::kVerification, "root: not self-issued");
   }

@@ -10,7 +10,9 @@
 namespace vinet::tee {
 namespace {
 
-Status Fail(std::string what) { return Error(Code::kVerification, std::move(what)); }
+Status Fail(std::string what) {
+  return Error(Code::kVerification, std::move(what));
+}
 
 const TrustRoot* SelectRoot(const AttestationDocument& doc, std::span<const TrustRoot> roots) {
   for (const TrustRoot& r : roots) {
@@ -72,8 +74,9 @@ Status VerifyChain(const AttestationDocument& doc, X509* leaf, uint64_t at_ms) {
   STACK_OF(X509)* path = X509_STORE_CTX_get0_chain(ctx.get());
   size_t n = static_cast<size_t>(sk_X509_num(path));
   if (n != doc.cabundle.size() + 1) {
-    return Fail("cabundle: path has " + std::to_string(n) + " certificates but leaf + cabundle has " +
-                std::to_string(doc.cabundle.size() + 1) + " (extra or unused certificates)");
+    return Fail("cabundle: path has " + std::to_string(n) +
+                " certificates but leaf + cabundle has " + std::to_string(doc.cabundle.size() + 1) +
+                " (extra or unused certificates)");
   }
   for (size_t i = 1; i + 1 < n; ++i) {
     if (X509_cmp(sk_X509_value(path, static_cast<int>(i)), bundle[bundle.size() - i]) != 0) {
@@ -109,8 +112,8 @@ Status CheckSignature(const CoseSign1& cose, X509* leaf) {
                                    X509_get0_pubkey(leaf)) != 1) {
     return Error(Code::kInternal, "signature: " + ossl::LastError());
   }
-  int rc = EVP_DigestVerify(ctx.get(), der.data(), der.size(), signed_bytes.data(),
-                            signed_bytes.size());
+  int rc =
+      EVP_DigestVerify(ctx.get(), der.data(), der.size(), signed_bytes.data(), signed_bytes.size());
   if (rc != 1) {
     ossl::LastError();
     return Fail("signature: ES384 signature does not verify under the leaf key");
