@@ -21,6 +21,38 @@ bool SameKey(const Value& a, const Value& b) {
   }
 }
 
+// RFC 3629 UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF.
+// Returns the offset of the first invalid byte, or text.size() when valid.
+size_t FirstInvalidUtf8(ByteSpan t) {
+  size_t i = 0;
+  while (i < t.size()) {
+    uint8_t b = t[i];
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t n = 0;
+    uint32_t cp = 0, min = 0;
+    if ((b & 0xe0) == 0xc0) {
+      n = 1, cp = b & 0x1f, min = 0x80;
+    } else if ((b & 0xf0) == 0xe0) {
+      n = 2, cp = b & 0x0f, min = 0x800;
+    } else if ((b & 0xf8) == 0xf0) {
+      n = 3, cp = b & 0x07, min = 0x10000;
+    } else {
+      return i;
+    }
+    if (t.size() - i <= n) return i;
+    for (size_t k = 1; k <= n; ++k) {
+      if ((t[i + k] & 0xc0) != 0x80) return i;
+      cp = (cp << 6) | (t[i + k] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += n + 1;
+  }
+  return t.size();
+}
+
 class Decoder {
  public:
   explicit Decoder(ByteSpan data) : data_(data) {}
@@ -83,6 +115,10 @@ class Decoder {
         if (arg > left())
           return ParseError(start, "string length " + std::to_string(arg) + " past end");
         v.str = data_.subspan(pos_, arg);
+        if (major == 3) {
+          size_t bad = FirstInvalidUtf8(v.str);
+          if (bad != v.str.size()) return ParseError(pos_ + bad, "invalid UTF-8 in text string");
+        }
         pos_ += arg;
         return Status::Ok();
       case 4:
