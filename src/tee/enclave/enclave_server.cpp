@@ -79,10 +79,16 @@ EnclaveServer::~EnclaveServer() {
 }
 
 std::string EnclaveServer::Handle(std::string_view request_json) {
+  constexpr auto kReplace = json::error_handler_t::replace;
   json req = json::parse(request_json, nullptr, false);
   if (req.is_discarded()) return ErrorReply(Error(Code::kParse, "request is not JSON")).dump();
-  auto reply = Dispatch(enclave_, req);
-  return (reply.ok() ? *reply : ErrorReply(reply.status())).dump();
+  try {
+    auto reply = Dispatch(enclave_, req);
+    return (reply.ok() ? *reply : ErrorReply(reply.status())).dump(-1, ' ', false, kReplace);
+  } catch (const std::exception& e) {  // a JSON type mismatch in the request
+    return ErrorReply(Error(Code::kInvalidArgument, std::string("request: ") + e.what()))
+        .dump(-1, ' ', false, kReplace);
+  }
 }
 
 Status EnclaveServer::Start() {

@@ -68,6 +68,17 @@ TEST(EnclaveServerTest, AttestInferVerifyOverTheSocket) {
   auto bad = client->Call("{\"method\":\"attest\",\"nonce\":\"zz\"}");
   ASSERT_TRUE(bad.ok());
   EXPECT_NE(bad->find("\"ok\":false"), std::string::npos);
+  std::string ids = std::string(64, '1');
+  for (const char* inputs :
+       {"5", "[{\"name\":\"x\",\"dtype\":\"f32\",\"shape\":\"x\"}]",
+        "[{\"name\":\"x\",\"dtype\":\"f32\",\"shape\":[1],\"values\":[\"a\"]}]",
+        "[{\"name\":\"x\",\"dtype\":\"f32\",\"shape\":[2],\"values\":[1]}]"}) {
+    auto reply =
+        client->Call("{\"method\":\"infer\",\"inference_id\":\"" + ids + "\",\"node_id\":\"" + ids +
+                     "\",\"model_id\":\"echo\",\"inputs\":" + inputs + "}");
+    ASSERT_TRUE(reply.ok());
+    EXPECT_NE(reply->find("\"ok\":false"), std::string::npos) << inputs << " -> " << *reply;
+  }
   auto junk = client->Call("not json");
   ASSERT_TRUE(junk.ok());
   EXPECT_NE(junk->find("\"code\":\"parse\""), std::string::npos);
