@@ -4,3 +4,4 @@ vinet_fuzz_target(tee_cose ${CMAKE_CURRENT_LIST_DIR}/tee_cose_fuzz.cpp DEPS vine
 vinet_fuzz_target(tee_payload ${CMAKE_CURRENT_LIST_DIR}/tee_payload_fuzz.cpp DEPS vinet_tee)
 vinet_fuzz_target(tee_receipt ${CMAKE_CURRENT_LIST_DIR}/tee_receipt_fuzz.cpp DEPS vinet_tee)
 vinet_fuzz_target(tee_nsm ${CMAKE_CURRENT_LIST_DIR}/tee_nsm_fuzz.cpp DEPS vinet_tee)
+vinet_fuzz_target(tee_enclave_request ${CMAKE_CURRENT_LIST_DIR}/tee_enclave_request_fuzz.cpp DEPS vinet_tee)
