@@ -4,6 +4,7 @@
 //   ReceiptVerifier().add_attestation(document, at_ms=None, roots_pem=None, ttl_ms=None, **policy)
 //   ReceiptVerifier().verify_receipt(receipt, at_ms=None, input_hash=None,
 //                                    require_node_signature=False)
+//   tensors_hash(tensors_json) -> bytes; encode_receipt(json) / decode_receipt(bytes)
 // `receipt` is the receipt's JSON text (str) or its canonical bytes. `roots_pem`
 // is a list of PEM roots (default: the built-in AWS Nitro root). Policy
 // keywords: max_age_ms, nonce (bytes), pcrs ({index: bytes or [bytes]}),
@@ -15,6 +16,7 @@
 #include <chrono>
 
 #include "bindings.h"
+#include "tee/receipt/tensor_json.h"
 #include "vinet/tee/receipt_verifier.h"
 #include "vinet/tee/verifier.h"
 
@@ -180,6 +182,16 @@ void BindTee(pybind11::module_& m) {
   t.def("verify_attestation", &VerifyAttestationPy, "document"_a, "at_ms"_a = pyb::none(),
         "roots_pem"_a = pyb::none(),
         "Verify a Nitro attestation document and its policy; returns its fields.");
+  t.def(
+      "tensors_hash",
+      [](const std::string& tensors_json) {
+        auto j = nlohmann::json::parse(tensors_json, nullptr, false);
+        if (j.is_discarded()) Raise(Error(Code::kParse, "tensors: not JSON"));
+        auto hash = tee::TensorsHash(Check(tee::TensorsFromJson(j)));
+        return PyBytes(hash);
+      },
+      "SHA-256 of the canonical encoding of tensors given as a JSON list of "
+      "{name, dtype, shape, data (hex) | values}: a receipt's input_hash / output_hash.");
   t.def(
       "decode_receipt",
       [](const pyb::bytes& b) {
