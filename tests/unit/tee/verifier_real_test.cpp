@@ -81,14 +81,16 @@ TEST(VerifierRealTest, FailsThreeHoursAfterItsTimestamp) {
   }
 }
 
-TEST(VerifierRealTest, FailsUnderAnyOtherRoot) {
-  // A different self-signed CA: the second certificate in a real bundle is a
-  // CA but not self-signed, so build "another root" from the dev emulator test
-  // elsewhere; here the intermediate's issuer check makes FromDer refuse it.
+// Verification under other roots is in verifier_negative_test.cpp
+// (FailsUnderAnotherRoot); here: an intermediate can never be made a root.
+TEST(VerifierRealTest, IntermediateIsNotAcceptedAsRoot) {
   Bytes doc = ReadData("aws-prod-2022-10-13.cbor");
   auto parsed = ParseAttestationUnverified(doc);
   ASSERT_TRUE(parsed.ok());
-  EXPECT_FALSE(TrustRoot::FromDer(parsed->cabundle[1]).ok());
+  auto as_root = TrustRoot::FromDer(parsed->cabundle[1]);
+  EXPECT_EQ(as_root.status().code(), Code::kVerification);
+  EXPECT_NE(as_root.status().message().find("not self-issued"), std::string::npos)
+      << as_root.status().ToString();
 }
 
 TEST(VerifierRealTest, SelfSignedFakeIsRejected) {
