@@ -63,6 +63,10 @@ void SignAsEnclave(Receipt& r, const crypto::SecretKey& enclave_key);
 // Sets node_signature; kInvalidArgument unless node_id is `node_key`'s public key.
 Status SignAsNode(Receipt& r, const crypto::SecretKey& node_key);
 
+// Checks node_signature against node_id (any mode). kUnauthenticated when it
+// is absent or does not verify.
+Status VerifyNodeSignature(const Receipt& r);
+
 // JSON form (hex for bytes, tensors as {"name","dtype","shape","data"}):
 std::string ReceiptToJson(const Receipt& r);
 Result<Receipt> ReceiptFromJson(std::string_view json);

@@ -164,4 +164,13 @@ Status SignAsNode(Receipt& r, const crypto::SecretKey& node_key) {
   return Status::Ok();
 }
 
+Status VerifyNodeSignature(const Receipt& r) {
+  if (!r.node_signature) return Error(Code::kUnauthenticated, "receipt: node signature missing");
+  auto key = crypto::PublicKeyFromBytes(r.node_id);
+  if (!key.ok() || !crypto::Verify(*key, NodeSigningBytes(r), *r.node_signature)) {
+    return Error(Code::kUnauthenticated, "receipt: node signature does not verify");
+  }
+  return Status::Ok();
+}
+
 }  // namespace vinet::tee

@@ -75,10 +75,7 @@ Status VerifyReceipt(const Receipt& r, const AttestationCache& cache, uint64_t a
     return Error(Code::kUnauthenticated, "receipt: enclave signature does not verify");
   }
   if (r.node_signature) {
-    auto node_key = crypto::PublicKeyFromBytes(r.node_id);
-    if (!node_key.ok() || !crypto::Verify(*node_key, NodeSigningBytes(r), *r.node_signature)) {
-      return Error(Code::kUnauthenticated, "receipt: node signature does not verify");
-    }
+    VINET_RETURN_IF_ERROR(VerifyNodeSignature(r));
   } else if (expect.require_node_signature) {
     return Fail("node signature missing");
   }

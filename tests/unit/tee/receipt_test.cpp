@@ -162,6 +162,29 @@ TEST(ReceiptEncodingTest, CanonicalRoundTripAndStrictness) {
   EXPECT_EQ(DecodeReceipt(truncated).status().code(), Code::kParse);
 }
 
+TEST(ReceiptTest, NodeSignatureAloneForAnyMode) {
+  auto node = crypto::SecretKey::Generate();
+  Receipt r;
+  r.inference_id = Bytes(32, 1);
+  r.model_id = "m";
+  r.mode = Mode::kVanilla;
+  r.outputs = {F32Tensor("y", {1}, {2.0f})};
+  auto h = TensorsHash(r.outputs);
+  r.input_hash = Bytes(32, 2);
+  r.output_hash = Bytes(h.begin(), h.end());
+  r.node_id = Bytes(node.public_key().begin(), node.public_key().end());
+  EXPECT_EQ(VerifyNodeSignature(r).code(), Code::kUnauthenticated);
+  ASSERT_TRUE(SignAsNode(r, node).ok());
+  EXPECT_TRUE(VerifyNodeSignature(r).ok());
+  r.input_hash[0] ^= 1;
+  EXPECT_EQ(VerifyNodeSignature(r).code(), Code::kUnauthenticated);
+  auto other = crypto::SecretKey::Generate();
+  EXPECT_EQ(SignAsNode(r, other).code(), Code::kInvalidArgument);
+  // A VANILLA receipt is not a TEE receipt.
+  AttestationCache empty;
+  EXPECT_NE(VerifyReceipt(r, empty, 0).message().find("not TEE"), std::string::npos);
+}
+
 TEST(ReceiptEncodingTest, JsonRoundTrip) {
   AttestedSetup s;
   auto back = ReceiptFromJson(ReceiptToJson(s.receipt));
