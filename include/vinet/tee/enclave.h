@@ -1,0 +1,57 @@
+// The enclave: an ephemeral Ed25519 key, an attestation provider, a model
+// runner, and its measurements, with the three operations it serves.
+//
+// The key is generated when the `Enclave` is built and never leaves it.
+// `Attest(nonce)` asks the provider for a document binding the key
+// (public_key), the configuration hash (user_data) and the caller's nonce.
+// `Infer` runs a model and returns a receipt signed by the enclave key: mode
+// TEE, input_hash/output_hash over the canonical tensor encoding, node_id as
+// given by the caller (the node that will co-sign). Thread-safe: the provider
+// and runner are called concurrently only if they are thread-safe themselves
+// (both built-in providers and runners are).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "vinet/crypto/ed25519.h"
+#include "vinet/tee/measurement.h"
+#include "vinet/tee/model_runner.h"
+#include "vinet/tee/provider.h"
+#include "vinet/tee/receipt.h"
+
+namespace vinet::tee {
+
+struct EnclaveInfo {
+  crypto::PublicKey enclave_key{};
+  std::vector<std::string> models;
+  std::string provider;
+  bool debug = false;
+  EnclaveMeasurements measurements;
+};
+
+struct InferRequest {
+  Bytes inference_id;  // 32 bytes
+  Bytes node_id;       // 32 bytes
+  std::string model_id;
+  std::vector<NamedTensor> inputs;
+};
+
+class Enclave {
+ public:
+  Enclave(std::unique_ptr<AttestationProvider> provider, std::unique_ptr<ModelRunner> runner,
+          EnclaveMeasurements measurements, bool debug);
+
+  EnclaveInfo Info() const;
+  Result<Bytes> Attest(ByteSpan nonce);
+  Result<Receipt> Infer(const InferRequest& request);
+
+ private:
+  crypto::SecretKey key_;
+  std::unique_ptr<AttestationProvider> provider_;
+  std::unique_ptr<ModelRunner> runner_;
+  EnclaveMeasurements measurements_;
+  bool debug_;
+};
+
+}  // namespace vinet::tee

@@ -1,0 +1,45 @@
+// Private helpers shared by the `vinet tee` and `vinet enclave` commands.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "vinet/common/bytes.h"
+#include "vinet/common/result.h"
+#include "vinet/tee/model_runner.h"
+#include "vinet/tee/policy.h"
+
+namespace vinet::cli {
+
+void RegisterEnclaveCommands(CLI::App& app);
+
+// "1500" (ms), "500ms", "30s", "10m", "3h", "2d". Errors: kInvalidArgument.
+Result<uint64_t> ParseDurationMs(std::string_view text);
+uint64_t NowMs();
+Result<Bytes> ReadFileBytes(const std::filesystem::path& path);
+Status WriteFileBytes(const std::filesystem::path& path, ByteSpan data);
+
+// Options shared by `tee verify` and `tee verify-receipt`.
+struct PolicyFlags {
+  std::string root_pem;
+  std::string at = "now";
+  std::string max_age;
+  std::string nonce_hex;
+  std::vector<std::string> expect_pcrs;  // "N=HEX"
+  bool allow_debug = false;
+  void Add(CLI::App* cmd);
+  Result<tee::AttestationPolicy> Policy() const;
+  Result<tee::TrustRoot> Root() const;
+  // The verification time: "now", "doc" (the document's own timestamp), or ms.
+  Result<uint64_t> Time(ByteSpan document) const;
+};
+
+// The model runner the enclave serves. Until the runtime is plugged in this is
+// the test-only echo runner over the model files' stems (logged loudly).
+std::unique_ptr<tee::ModelRunner> MakeModelRunner(const std::filesystem::path& models_dir);
+
+}  // namespace vinet::cli

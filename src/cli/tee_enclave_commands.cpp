@@ -1,0 +1,128 @@
+// `vinet enclave start | attest | info`.
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "cli/tee_cli.h"
+#include "vinet/common/log.h"
+#include "vinet/tee/emulator.h"
+#include "vinet/tee/enclave_server.h"
+#include "vinet/tee/nsm.h"
+
+namespace vinet::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct EnclaveArgs {
+  std::string socket;
+  std::string models;
+  std::string ca_dir = ".vinet/dev-ca";
+  std::string provider = "emulator";
+  bool debug = false;
+  std::string nonce_hex;
+  std::string out;
+};
+
+std::unique_ptr<tee::Enclave> BuildEnclave(const EnclaveArgs& a) {
+  if (!fs::is_directory(a.models)) {
+    throw StatusError(
+        Error(Code::kInvalidArgument, "--models " + a.models + " is not a directory"));
+  }
+  tee::EnclaveMeasurements m =
+      ValueOrThrow(tee::MeasureEnclave(tee::SelfExecutable(), a.models, a.debug));
+  std::unique_ptr<tee::AttestationProvider> provider;
+  if (a.provider == "nitro") {
+    provider = ValueOrThrow(tee::NitroProvider::Open());
+  } else if (a.provider == "emulator") {
+    tee::DevCa ca = ValueOrThrow(tee::DevCa::LoadOrCreate(a.ca_dir));
+    tee::EmulatorOptions o;
+    o.debug = a.debug;
+    provider = std::make_unique<tee::EmulatorProvider>(std::move(ca), m.image, m.config_pcr, o);
+  } else {
+    throw StatusError(Error(Code::kInvalidArgument, "--provider must be emulator or nitro"));
+  }
+  auto runner = MakeModelRunner(a.models);
+  spdlog::warn("enclave: serving models with the TEST-ONLY echo runner (runtime not plugged in)");
+  return std::make_unique<tee::Enclave>(std::move(provider), std::move(runner), m, a.debug);
+}
+
+void RunStart(const EnclaveArgs& a) {
+  InitLogging("enclave");
+  // Block the stop signals before any thread starts, then wait for one.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  auto enclave = BuildEnclave(a);
+  tee::EnclaveServer server(*enclave, a.socket);
+  ThrowIfError(server.Start());
+  tee::EnclaveInfo info = enclave->Info();
+  std::cout << "enclave listening on " << a.socket << " key " << ToHex(info.enclave_key) << " pcr0 "
+            << (a.debug ? std::string(96, '0') : ToHex(info.measurements.image)) << std::endl;
+  int sig = 0;
+  sigwait(&set, &sig);
+  spdlog::info("enclave: signal {}, stopping", sig);
+  server.Stop();
+}
+
+void RunAttest(const EnclaveArgs& a) {
+  Bytes nonce = ValueOrThrow(FromHex(a.nonce_hex));
+  Bytes doc;
+  if (!a.socket.empty()) {
+    tee::EnclaveClient client = ValueOrThrow(tee::EnclaveClient::Connect(a.socket));
+    doc = ValueOrThrow(client.Attest(nonce));
+  } else {
+    if (a.models.empty()) {
+      throw StatusError(
+          Error(Code::kInvalidArgument, "give --socket or --models (one-off emulator)"));
+    }
+    auto enclave = BuildEnclave(a);
+    doc = ValueOrThrow(enclave->Attest(nonce));
+    std::cerr << "attested a one-off emulator enclave key " << ToHex(enclave->Info().enclave_key)
+              << " (no enclave serves it)\n";
+  }
+  ThrowIfError(WriteFileBytes(a.out, doc));
+  std::cout << "wrote " << doc.size() << " bytes to " << a.out << "\n";
+}
+
+void RunInfo(const EnclaveArgs& a) {
+  tee::EnclaveClient client = ValueOrThrow(tee::EnclaveClient::Connect(a.socket));
+  auto reply = ValueOrThrow(client.Call("{\"method\":\"info\"}"));
+  std::cout << reply << "\n";
+}
+
+}  // namespace
+
+void RegisterEnclaveCommands(CLI::App& app) {
+  CLI::App* enclave = app.add_subcommand("enclave", "the TEE enclave process (Nitro or emulator)");
+  enclave->require_subcommand(1);
+  auto args = std::make_shared<EnclaveArgs>();
+
+  CLI::App* start = enclave->add_subcommand("start", "serve attest/infer/info on a unix socket");
+  start->add_option("--socket", args->socket, "unix socket path")->required();
+  start->add_option("--models", args->models, "directory of model files")->required();
+  start->add_flag("--debug", args->debug, "debug mode: PCR0/1/2 are zero, as on AWS");
+  start->add_option("--provider", args->provider, "emulator (default) or nitro (/dev/nsm)");
+  start->add_option("--ca-dir", args->ca_dir, "emulator dev CA directory (root.pem for genesis)")
+      ->capture_default_str();
+  start->callback([args] { RunStart(*args); });
+
+  CLI::App* attest = enclave->add_subcommand("attest", "write an attestation document for a nonce");
+  attest->add_option("--nonce", args->nonce_hex, "nonce (hex)")->required();
+  attest->add_option("--out", args->out, "output file")->required();
+  attest->add_option("--socket", args->socket, "ask a running enclave (default: one-off emulator)");
+  attest->add_option("--models", args->models, "models directory for a one-off emulator");
+  attest->add_option("--ca-dir", args->ca_dir, "emulator dev CA directory")->capture_default_str();
+  attest->add_flag("--debug", args->debug, "one-off emulator in debug mode");
+  attest->callback([args] { RunAttest(*args); });
+
+  CLI::App* info =
+      enclave->add_subcommand("info", "print a running enclave's key and measurements");
+  info->add_option("--socket", args->socket, "unix socket path")->required();
+  info->callback([args] { RunInfo(*args); });
+}
+
+}  // namespace vinet::cli

@@ -1,0 +1,55 @@
+#include "vinet/tee/enclave.h"
+
+namespace vinet::tee {
+
+Enclave::Enclave(std::unique_ptr<AttestationProvider> provider, std::unique_ptr<ModelRunner> runner,
+                 EnclaveMeasurements measurements, bool debug)
+    : key_(crypto::SecretKey::Generate()),
+      provider_(std::move(provider)),
+      runner_(std::move(runner)),
+      measurements_(std::move(measurements)),
+      debug_(debug) {}
+
+EnclaveInfo Enclave::Info() const {
+  EnclaveInfo info;
+  info.enclave_key = key_.public_key();
+  info.models = runner_->ModelIds();
+  info.provider = std::string(provider_->name());
+  info.debug = debug_;
+  info.measurements = measurements_;
+  return info;
+}
+
+Result<Bytes> Enclave::Attest(ByteSpan nonce) {
+  AttestationRequest req;
+  req.nonce = Bytes(nonce.begin(), nonce.end());
+  req.public_key = Bytes(key_.public_key().begin(), key_.public_key().end());
+  req.user_data = Bytes(measurements_.config_hash.begin(), measurements_.config_hash.end());
+  return provider_->Attest(req);
+}
+
+Result<Receipt> Enclave::Infer(const InferRequest& request) {
+  if (request.inference_id.size() != 32) {
+    return Error(Code::kInvalidArgument, "infer: inference_id must be 32 bytes");
+  }
+  if (request.node_id.size() != 32)
+    return Error(Code::kInvalidArgument, "infer: node_id must be 32 bytes");
+  VINET_RETURN_IF_ERROR(ValidateTensors(request.inputs));
+  VINET_ASSIGN_OR_RETURN(std::vector<NamedTensor> outputs,
+                         runner_->Run(request.model_id, request.inputs));
+  VINET_RETURN_IF_ERROR(ValidateTensors(outputs));
+  Receipt r;
+  r.inference_id = request.inference_id;
+  r.model_id = request.model_id;
+  r.mode = Mode::kTee;
+  auto in_hash = TensorsHash(request.inputs);
+  auto out_hash = TensorsHash(outputs);
+  r.input_hash = Bytes(in_hash.begin(), in_hash.end());
+  r.output_hash = Bytes(out_hash.begin(), out_hash.end());
+  r.outputs = std::move(outputs);
+  r.node_id = request.node_id;
+  SignAsEnclave(r, key_);
+  return r;
+}
+
+}  // namespace vinet::tee

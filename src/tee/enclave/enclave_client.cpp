@@ -1,0 +1,106 @@
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "tee/receipt/tensor_json.h"
+#include "vinet/tee/enclave_server.h"
+
+namespace vinet::tee {
+namespace {
+
+using nlohmann::json;
+
+Result<json> Reply(const std::string& text) {
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("ok")) {
+    return Error(Code::kParse, "enclave reply is not a JSON object with \"ok\"");
+  }
+  if (!j["ok"].get<bool>()) {
+    return Error(Code::kUnavailable, "enclave: " + j.value("code", std::string("?")) + ": " +
+                                         j.value("error", std::string("?")));
+  }
+  return j;
+}
+
+Result<Bytes> HexOf(const json& j, const char* name) {
+  if (!j.contains(name) || !j[name].is_string()) {
+    return Error(Code::kParse, std::string("enclave reply: ") + name + " missing");
+  }
+  return FromHex(j[name].get<std::string>());
+}
+
+}  // namespace
+
+Result<EnclaveClient> EnclaveClient::Connect(const std::filesystem::path& socket_path) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (socket_path.string().size() >= sizeof(addr.sun_path)) {
+    return Error(Code::kInvalidArgument, "socket path too long");
+  }
+  std::strncpy(addr.sun_path, socket_path.c_str(), sizeof(addr.sun_path) - 1);
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    Status s = Error(Code::kUnavailable, "cannot connect to enclave at " + socket_path.string() +
+                                             ": " + std::strerror(errno));
+    if (fd >= 0) ::close(fd);
+    return s;
+  }
+  return EnclaveClient(fd);
+}
+
+EnclaveClient::EnclaveClient(EnclaveClient&& other) noexcept : fd_(other.fd_) {
+  other.fd_ = -1;
+}
+
+EnclaveClient::~EnclaveClient() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Result<std::string> EnclaveClient::Call(std::string_view request_json) {
+  VINET_RETURN_IF_ERROR(WriteFrame(fd_, request_json));
+  return ReadFrame(fd_);
+}
+
+Result<RemoteEnclaveInfo> EnclaveClient::Info() {
+  VINET_ASSIGN_OR_RETURN(std::string text, Call(json{{"method", "info"}}.dump()));
+  VINET_ASSIGN_OR_RETURN(json j, Reply(text));
+  RemoteEnclaveInfo info;
+  VINET_ASSIGN_OR_RETURN(info.enclave_key, HexOf(j, "enclave_key"));
+  VINET_ASSIGN_OR_RETURN(info.pcr0, HexOf(j, "pcr0"));
+  VINET_ASSIGN_OR_RETURN(info.pcr2, HexOf(j, "pcr2"));
+  VINET_ASSIGN_OR_RETURN(info.config_hash, HexOf(j, "config_hash"));
+  if (!j.contains("models") || !j["models"].is_array())
+    return Error(Code::kParse, "enclave reply: models");
+  for (const auto& m : j["models"]) {
+    if (m.is_string()) info.models.push_back(m.get<std::string>());
+  }
+  info.provider = j.value("provider", std::string());
+  info.debug = j.value("debug", false);
+  info.config = j.value("config", std::string());
+  return info;
+}
+
+Result<Bytes> EnclaveClient::Attest(ByteSpan nonce) {
+  VINET_ASSIGN_OR_RETURN(std::string text,
+                         Call(json{{"method", "attest"}, {"nonce", ToHex(nonce)}}.dump()));
+  VINET_ASSIGN_OR_RETURN(json j, Reply(text));
+  return HexOf(j, "document");
+}
+
+Result<Receipt> EnclaveClient::Infer(const InferRequest& request) {
+  json req{{"method", "infer"},
+           {"inference_id", ToHex(request.inference_id)},
+           {"node_id", ToHex(request.node_id)},
+           {"model_id", request.model_id},
+           {"inputs", TensorsToJson(request.inputs)}};
+  VINET_ASSIGN_OR_RETURN(std::string text, Call(req.dump()));
+  VINET_ASSIGN_OR_RETURN(json j, Reply(text));
+  if (!j.contains("receipt")) return Error(Code::kParse, "enclave reply: receipt missing");
+  return ReceiptFromJson(j["receipt"].dump());
+}
+
+}  // namespace vinet::tee

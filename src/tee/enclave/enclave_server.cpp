@@ -1,0 +1,183 @@
+#include "vinet/tee/enclave_server.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "tee/receipt/tensor_json.h"
+
+namespace vinet::tee {
+namespace {
+
+using nlohmann::json;
+
+json ErrorReply(const Status& s) {
+  return json{{"ok", false}, {"code", std::string(CodeName(s.code()))}, {"error", s.message()}};
+}
+
+Result<Bytes> HexArg(const json& req, const char* name) {
+  if (!req.contains(name) || !req[name].is_string()) {
+    return Error(Code::kInvalidArgument, std::string(name) + ": missing or not a hex string");
+  }
+  auto b = FromHex(req[name].get<std::string>());
+  if (!b.ok()) return b.status().WithContext(name);
+  return b;
+}
+
+json InfoReply(const EnclaveInfo& info) {
+  const auto& m = info.measurements;
+  return json{{"ok", true},
+              {"enclave_key", ToHex(info.enclave_key)},
+              {"models", info.models},
+              {"provider", info.provider},
+              {"debug", info.debug},
+              {"pcr0", info.debug ? std::string(96, '0') : ToHex(m.image)},
+              {"pcr2", info.debug ? std::string(96, '0') : ToHex(m.config_pcr)},
+              {"config_hash", ToHex(m.config_hash)},
+              {"config", m.config}};
+}
+
+Result<json> Dispatch(Enclave& enclave, const json& req) {
+  if (!req.is_object() || !req.contains("method") || !req["method"].is_string()) {
+    return Error(Code::kInvalidArgument, "request: need an object with a \"method\"");
+  }
+  std::string method = req["method"].get<std::string>();
+  if (method == "info") return InfoReply(enclave.Info());
+  if (method == "attest") {
+    VINET_ASSIGN_OR_RETURN(Bytes nonce, HexArg(req, "nonce"));
+    VINET_ASSIGN_OR_RETURN(Bytes doc, enclave.Attest(nonce));
+    return json{{"ok", true}, {"document", ToHex(doc)}};
+  }
+  if (method == "infer") {
+    InferRequest ir;
+    VINET_ASSIGN_OR_RETURN(ir.inference_id, HexArg(req, "inference_id"));
+    VINET_ASSIGN_OR_RETURN(ir.node_id, HexArg(req, "node_id"));
+    if (!req.contains("model_id") || !req["model_id"].is_string()) {
+      return Error(Code::kInvalidArgument, "model_id: missing");
+    }
+    ir.model_id = req["model_id"].get<std::string>();
+    if (!req.contains("inputs")) return Error(Code::kInvalidArgument, "inputs: missing");
+    VINET_ASSIGN_OR_RETURN(ir.inputs, TensorsFromJson(req["inputs"]));
+    VINET_ASSIGN_OR_RETURN(Receipt r, enclave.Infer(ir));
+    return json{{"ok", true}, {"receipt", json::parse(ReceiptToJson(r))}};
+  }
+  return Error(Code::kInvalidArgument, "unknown method \"" + method + "\"");
+}
+
+}  // namespace
+
+EnclaveServer::EnclaveServer(Enclave& enclave, std::filesystem::path socket_path)
+    : enclave_(enclave), path_(std::move(socket_path)) {}
+
+EnclaveServer::~EnclaveServer() {
+  Stop();
+}
+
+std::string EnclaveServer::Handle(std::string_view request_json) {
+  constexpr auto kReplace = json::error_handler_t::replace;
+  json req = json::parse(request_json, nullptr, false);
+  if (req.is_discarded()) return ErrorReply(Error(Code::kParse, "request is not JSON")).dump();
+  try {
+    auto reply = Dispatch(enclave_, req);
+    return (reply.ok() ? *reply : ErrorReply(reply.status())).dump(-1, ' ', false, kReplace);
+  } catch (const std::exception& e) {  // a JSON type mismatch in the request
+    return ErrorReply(Error(Code::kInvalidArgument, std::string("request: ") + e.what()))
+        .dump(-1, ' ', false, kReplace);
+  }
+}
+
+Status EnclaveServer::Start() {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path_.string().size() >= sizeof(addr.sun_path)) {
+    return Error(Code::kInvalidArgument, "socket path too long: " + path_.string());
+  }
+  std::strncpy(addr.sun_path, path_.c_str(), sizeof(addr.sun_path) - 1);
+  std::error_code ec;
+  std::filesystem::remove(path_, ec);
+  listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+      ::listen(listen_fd_, 64) != 0) {
+    Status s = Error(Code::kIo, "enclave socket " + path_.string() + ": " + std::strerror(errno));
+    if (listen_fd_ >= 0) ::close(listen_fd_);
+    listen_fd_ = -1;
+    return s;
+  }
+  acceptor_ = std::thread([this] { AcceptLoop(); });
+  return Status::Ok();
+}
+
+void EnclaveServer::AcceptLoop() {
+  while (!stopping_) {
+    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR) continue;
+      return;  // the socket was shut down
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) {
+      ::close(fd);
+      return;
+    }
+    ReapFinished();
+    auto conn = std::make_unique<Connection>();
+    conn->fd = fd;
+    Connection* raw = conn.get();
+    conn->thread = std::thread([this, raw] { Serve(raw); });
+    connections_.push_back(std::move(conn));
+  }
+}
+
+void EnclaveServer::ReapFinished() {
+  for (auto it = connections_.begin(); it != connections_.end();) {
+    if ((*it)->done) {
+      (*it)->thread.join();
+      ::close((*it)->fd);
+      it = connections_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void EnclaveServer::Serve(Connection* conn) {
+  while (true) {
+    auto frame = ReadFrame(conn->fd);
+    if (!frame.ok()) {
+      if (frame.status().code() != Code::kUnavailable && !stopping_) {
+        spdlog::warn("enclave: dropping connection: {}", frame.status().ToString());
+      }
+      break;
+    }
+    if (!WriteFrame(conn->fd, Handle(*frame)).ok()) break;
+  }
+  ::shutdown(conn->fd, SHUT_RDWR);
+  conn->done = true;
+}
+
+void EnclaveServer::Stop() {
+  if (stopping_.exchange(true)) return;
+  if (listen_fd_ >= 0) ::shutdown(listen_fd_, SHUT_RDWR);
+  if (acceptor_.joinable()) acceptor_.join();
+  if (listen_fd_ >= 0) ::close(listen_fd_);
+  listen_fd_ = -1;
+  std::list<std::unique_ptr<Connection>> conns;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    conns.swap(connections_);
+  }
+  for (auto& c : conns) ::shutdown(c->fd, SHUT_RDWR);
+  for (auto& c : conns) {
+    if (c->thread.joinable()) c->thread.join();
+    ::close(c->fd);
+  }
+  std::error_code ec;
+  std::filesystem::remove(path_, ec);
+}
+
+}  // namespace vinet::tee

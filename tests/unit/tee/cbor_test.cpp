@@ -1,0 +1,112 @@
+// The strict CBOR decoder and the writer.
+#include <gtest/gtest.h>
+
+#include <deque>
+
+#include "vinet/tee/cbor.h"
+
+namespace vinet::tee::cbor {
+namespace {
+
+// Decoded values point into their input, so inputs live for the whole test run.
+Result<Value> D(std::string_view hex) {
+  static std::deque<Bytes> inputs;
+  inputs.push_back(*FromHex(hex));
+  return Decode(inputs.back());
+}
+
+void ExpectParse(std::string_view hex, std::string_view reason) {
+  auto r = D(hex);
+  ASSERT_FALSE(r.ok()) << hex;
+  EXPECT_EQ(r.status().code(), Code::kParse);
+  EXPECT_NE(r.status().message().find(reason), std::string::npos)
+      << hex << ": " << r.status().ToString();
+}
+
+TEST(CborTest, ScalarsAndSpans) {
+  auto v = D("1903e8");
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->type, Type::kUnsigned);
+  EXPECT_EQ(v->uint, 1000u);
+  auto n = D("3822");
+  EXPECT_EQ(n->type, Type::kNegative);
+  EXPECT_EQ(n->uint, 34u);  // -35
+  auto m = D("a2616101616202");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->Find("b")->uint, 2u);
+  EXPECT_EQ(m->Find("b")->offset, 6u);
+  EXPECT_EQ(ToHex(m->Find("a")->raw), "01");
+  EXPECT_EQ(m->Find("zz"), nullptr);
+  EXPECT_TRUE(D("f6")->IsNull());
+  EXPECT_EQ(D("fb3ff0000000000000")->type, Type::kFloat);
+}
+
+TEST(CborTest, IndefiniteContainers) {
+  auto m = D("bf6161016162820102ff");
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_TRUE(m->indefinite);
+  EXPECT_EQ(m->map_size(), 2u);
+  EXPECT_EQ(m->Find("b")->items.size(), 2u);
+  EXPECT_EQ(D("9f0102ff")->items.size(), 2u);
+  ExpectParse("bf616101", "without break");
+  ExpectParse("5f4101ff", "indefinite-length string not supported");
+  ExpectParse("ff", "unexpected break");
+  ExpectParse("1f", "indefinite length not allowed");
+}
+
+TEST(CborTest, RejectsMalformed) {
+  ExpectParse("0000", "1 trailing byte(s) at offset 1");
+  ExpectParse("1c", "reserved additional info 28");
+  ExpectParse("19", "truncated argument");
+  ExpectParse("5a00000005", "past end");
+  ExpectParse("9b00000000ffffffff", "array count past end");
+  ExpectParse("bb00000000ffffffff", "map count past end");
+  ExpectParse("", "unexpected end of input");
+  ExpectParse("f800", "non-canonical simple value");
+  ExpectParse("a1a00000", "map key of type map");
+}
+
+TEST(CborTest, DuplicateKeysComparedByValue) {
+  ExpectParse("a2616101616102", "duplicate map key at offset 4");
+  ExpectParse("a20100180102", "duplicate map key");  // 1 and 0x1801 are the same key
+  ExpectParse("bf01000102ff", "duplicate map key");
+  EXPECT_TRUE(D("a201002000").ok());  // 1 and -1 differ
+}
+
+TEST(CborTest, DepthLimit) {
+  std::string deep(2 * (kMaxDepth + 2), '8');
+  for (size_t i = 1; i < deep.size(); i += 2) deep[i] = '1';
+  deep += "00";
+  ExpectParse(deep, "nesting deeper");
+}
+
+TEST(CborTest, TextMustBeUtf8) {
+  EXPECT_TRUE(D("63e282ac").ok());  // U+20AC
+  ExpectParse("6190", "invalid UTF-8");
+  ExpectParse("62c0af", "invalid UTF-8");    // overlong '/'
+  ExpectParse("63eda080", "invalid UTF-8");  // surrogate
+  ExpectParse("62e282", "invalid UTF-8");    // truncated sequence
+  EXPECT_TRUE(D("4190").ok());               // bytes are not text
+}
+
+TEST(CborTest, WriterIsShortestFormAndRoundTrips) {
+  Writer w;
+  w.Map(3).Uint(23).Uint(24).Int(-25).Uint(0x10000).Text("k").Bstr(Bytes{1});
+  EXPECT_EQ(ToHex(w.bytes()),
+            "a3"
+            "17"
+            "1818"
+            "3818"
+            "1a00010000"
+            "616b"
+            "4101");
+  auto v = Decode(w.bytes());
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->map_size(), 3u);
+  Writer big;
+  big.Uint(0x100000000ULL);
+  EXPECT_EQ(ToHex(big.bytes()), "1b0000000100000000");
+}
+
+}  // namespace
+}  // namespace vinet::tee::cbor

@@ -1,0 +1,44 @@
+// Builds in-process emulator enclaves for tests (ephemeral dev CA, the
+// test-only echo runner).
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include "vinet/tee/emulator.h"
+#include "vinet/tee/enclave.h"
+
+namespace vinet::tee::testing {
+
+inline uint64_t NowMs() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+struct TestEnclave {
+  std::unique_ptr<Enclave> enclave;
+  TrustRoot root;
+};
+
+inline EnclaveMeasurements FakeMeasurements() {
+  EnclaveMeasurements m;
+  m.config = "vinet-enclave-config-v1\nmodel echo.onnx 00\ndebug 0\n";
+  m.image = crypto::Sha384(AsBytes("test image"));
+  m.config_pcr = crypto::Sha384(AsBytes(m.config));
+  m.config_hash = crypto::Sha256(AsBytes(m.config));
+  return m;
+}
+
+inline TestEnclave MakeTestEnclave(bool debug = false) {
+  auto ca = DevCa::CreateEphemeral();
+  TrustRoot root = ca->root();
+  EnclaveMeasurements m = FakeMeasurements();
+  EmulatorOptions o;
+  o.debug = debug;
+  auto provider = std::make_unique<EmulatorProvider>(std::move(*ca), m.image, m.config_pcr, o);
+  auto runner = std::make_unique<TestOnlyEchoRunner>(std::vector<std::string>{"echo"});
+  return {std::make_unique<Enclave>(std::move(provider), std::move(runner), m, debug), root};
+}
+
+}  // namespace vinet::tee::testing
