@@ -48,7 +48,7 @@ struct ReceiptFixture {
   std::optional<TrustRoot> root;
   Bytes doc;
   AttestationCache cache;
-  Receipt receipt;
+  protocol::Receipt receipt;
   uint64_t now = NowMs();
 
   ReceiptFixture() {
@@ -69,8 +69,8 @@ struct ReceiptFixture {
     receipt = *enclave->Infer({Bytes(32, 1),
                                Bytes(node.public_key().begin(), node.public_key().end()),
                                "mlp",
-                               {F32Tensor("logits", {1, 10}, x)}});
-    (void)SignAsNode(receipt, node);
+                               {protocol::F32Tensor("logits", {1, 10}, x)}});
+    (void)protocol::SignAsNode(receipt, node);
   }
 };
 
@@ -96,9 +96,9 @@ BENCHMARK(BM_VerifyReceiptCached)->Unit(benchmark::kMicrosecond);
 
 void BM_DecodeAndVerifyReceiptCached(benchmark::State& state) {
   ReceiptFixture f;
-  Bytes encoded = EncodeReceipt(f.receipt);
+  Bytes encoded = protocol::EncodeReceipt(f.receipt);
   for (auto _ : state) {
-    auto r = DecodeReceipt(encoded);
+    auto r = protocol::DecodeReceipt(encoded);
     Status s = r.ok() ? VerifyReceipt(*r, f.cache, f.now) : r.status();
     if (!s.ok()) state.SkipWithError(s.ToString().c_str());
     benchmark::DoNotOptimize(s);

@@ -16,7 +16,7 @@
 #include <chrono>
 
 #include "bindings.h"
-#include "tee/receipt/tensor_json.h"
+#include "vinet/protocol/tensor_json.h"
 #include "vinet/tee/receipt_verifier.h"
 #include "vinet/tee/verifier.h"
 
@@ -109,11 +109,11 @@ pyb::dict ToDict(const tee::VerifiedAttestation& v) {
                    "verified_at_ms"_a = v.verified_at_ms);
 }
 
-tee::Receipt ReceiptArg(const pyb::object& receipt) {
+protocol::Receipt ReceiptArg(const pyb::object& receipt) {
   if (pyb::isinstance<pyb::bytes>(receipt)) {
-    return Check(tee::DecodeReceipt(ToBytesArg(receipt.cast<pyb::bytes>())));
+    return Check(protocol::DecodeReceipt(ToBytesArg(receipt.cast<pyb::bytes>())));
   }
-  return Check(tee::ReceiptFromJson(receipt.cast<std::string>()));
+  return Check(protocol::ReceiptFromJson(receipt.cast<std::string>()));
 }
 
 pyb::dict VerifyAttestationPy(const pyb::bytes& document, std::optional<uint64_t> at_ms,
@@ -152,7 +152,7 @@ class ReceiptVerifier {
 
   void VerifyReceiptPy(const pyb::object& receipt, std::optional<uint64_t> at_ms,
                        std::optional<pyb::bytes> input_hash, bool require_node_signature) {
-    tee::Receipt r = ReceiptArg(receipt);
+    protocol::Receipt r = ReceiptArg(receipt);
     tee::ReceiptExpectations e;
     if (input_hash) e.input_hash = ToBytesArg(*input_hash);
     e.require_node_signature = require_node_signature;
@@ -187,7 +187,7 @@ void BindTee(pybind11::module_& m) {
       [](const std::string& tensors_json) {
         auto j = nlohmann::json::parse(tensors_json, nullptr, false);
         if (j.is_discarded()) Raise(Error(Code::kParse, "tensors: not JSON"));
-        auto hash = tee::TensorsHash(Check(tee::TensorsFromJson(j)));
+        auto hash = protocol::TensorsHash(Check(protocol::TensorsFromJson(j)));
         return PyBytes(hash);
       },
       "SHA-256 of the canonical encoding of tensors given as a JSON list of "
@@ -195,13 +195,13 @@ void BindTee(pybind11::module_& m) {
   t.def(
       "decode_receipt",
       [](const pyb::bytes& b) {
-        return tee::ReceiptToJson(Check(tee::DecodeReceipt(ToBytesArg(b))));
+        return protocol::ReceiptToJson(Check(protocol::DecodeReceipt(ToBytesArg(b))));
       },
       "Strictly decode canonical receipt bytes to the receipt's JSON.");
   t.def(
       "encode_receipt",
       [](const std::string& json) {
-        return PyBytes(tee::EncodeReceipt(Check(tee::ReceiptFromJson(json))));
+        return PyBytes(protocol::EncodeReceipt(Check(protocol::ReceiptFromJson(json))));
       },
       "Canonical bytes of a receipt given as JSON.");
   pyb::class_<ReceiptVerifier>(t, "ReceiptVerifier")

@@ -95,7 +95,7 @@ void RunVerifyReceipt(const ReceiptArgs& a) {
   Bytes text = ValueOrThrow(ReadFileBytes(a.receipt));
   json j = json::parse(ToString(text), nullptr, false);
   if (j.is_object() && j.contains("receipt")) j = j["receipt"];  // an enclave reply
-  tee::Receipt receipt = ValueOrThrow(tee::ReceiptFromJson(j.dump()));
+  protocol::Receipt receipt = ValueOrThrow(protocol::ReceiptFromJson(j.dump()));
   Bytes doc = ValueOrThrow(ReadFileBytes(a.attestation));
   tee::TrustRoot root = ValueOrThrow(a.flags.Root());
   tee::AttestationPolicy policy = ValueOrThrow(a.flags.Policy());

@@ -4,13 +4,13 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "vinet/tee/cbor.h"
+#include "vinet/cbor/cbor.h"
 #include "vinet/tee/cose.h"
 #include "vinet/tee/verifier.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   vinet::ByteSpan in(data, size);
-  (void)vinet::tee::cbor::Decode(in);
+  (void)vinet::cbor::Decode(in);
   auto cose = vinet::tee::ParseCoseSign1(in);
   if (!cose.ok()) return 0;
   (void)vinet::tee::Sig1Structure(cose->protected_header, cose->payload);

@@ -4,17 +4,17 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "vinet/tee/receipt.h"
+#include "vinet/protocol/receipt.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   vinet::ByteSpan in(data, size);
-  (void)vinet::tee::DecodeTensors(in);
-  auto r = vinet::tee::DecodeReceipt(in);
+  (void)vinet::protocol::DecodeTensors(in);
+  auto r = vinet::protocol::DecodeReceipt(in);
   if (!r.ok()) return 0;
-  vinet::Bytes again = vinet::tee::EncodeReceipt(*r);
+  vinet::Bytes again = vinet::protocol::EncodeReceipt(*r);
   if (again != vinet::Bytes(in.begin(), in.end())) std::abort();
-  (void)vinet::tee::EnclaveSigningBytes(*r);
-  (void)vinet::tee::NodeSigningBytes(*r);
-  (void)vinet::tee::ReceiptFromJson(vinet::tee::ReceiptToJson(*r));
+  (void)vinet::protocol::EnclaveSigningBytes(*r);
+  (void)vinet::protocol::NodeSigningBytes(*r);
+  (void)vinet::protocol::ReceiptFromJson(vinet::protocol::ReceiptToJson(*r));
   return 0;
 }

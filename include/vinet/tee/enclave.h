@@ -18,7 +18,7 @@
 #include "vinet/tee/measurement.h"
 #include "vinet/tee/model_runner.h"
 #include "vinet/tee/provider.h"
-#include "vinet/tee/receipt.h"
+#include "vinet/protocol/receipt.h"
 
 namespace vinet::tee {
 
@@ -34,7 +34,7 @@ struct InferRequest {
   Bytes inference_id;  // 32 bytes
   Bytes node_id;       // 32 bytes
   std::string model_id;
-  std::vector<NamedTensor> inputs;
+  std::vector<protocol::NamedTensor> inputs;
 };
 
 class Enclave {
@@ -44,7 +44,7 @@ class Enclave {
 
   EnclaveInfo Info() const;
   Result<Bytes> Attest(ByteSpan nonce);
-  Result<Receipt> Infer(const InferRequest& request);
+  Result<protocol::Receipt> Infer(const InferRequest& request);
 
  private:
   crypto::SecretKey key_;

@@ -80,7 +80,7 @@ class EnclaveClient {
 
   Result<RemoteEnclaveInfo> Info();
   Result<Bytes> Attest(ByteSpan nonce);
-  Result<Receipt> Infer(const InferRequest& request);
+  Result<protocol::Receipt> Infer(const InferRequest& request);
   // One raw exchange (JSON text in, JSON text out).
   Result<std::string> Call(std::string_view request_json);
 

@@ -11,7 +11,7 @@
 //
 // `VerifyReceipt` then costs one hash of the outputs and one or two Ed25519
 // checks: mode TEE, enclave key in the cache and unexpired at `at_ms`,
-// output_hash equal to TensorsHash(outputs), the enclave signature, and the
+// output_hash equal to protocol::TensorsHash(outputs), the enclave signature, and the
 // node signature when present (node_id is the node's key). Errors:
 // kVerification / kUnauthenticated naming the failed check.
 #pragma once
@@ -26,7 +26,7 @@
 #include "vinet/common/result.h"
 #include "vinet/crypto/ed25519.h"
 #include "vinet/tee/policy.h"
-#include "vinet/tee/receipt.h"
+#include "vinet/protocol/receipt.h"
 
 namespace vinet::tee {
 
@@ -55,13 +55,13 @@ class AttestationCache {
 };
 
 struct ReceiptExpectations {
-  std::optional<Bytes> input_hash;  // the caller's own TensorsHash(inputs)
+  std::optional<Bytes> input_hash;  // the caller's own protocol::TensorsHash(inputs)
   std::optional<Bytes> inference_id;
   std::optional<std::string> model_id;
   bool require_node_signature = false;
 };
 
-Status VerifyReceipt(const Receipt& receipt, const AttestationCache& cache, uint64_t at_ms,
+Status VerifyReceipt(const protocol::Receipt& receipt, const AttestationCache& cache, uint64_t at_ms,
                      const ReceiptExpectations& expect = {});
 
 }  // namespace vinet::tee

@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "vinet/tee/cbor.h"
+#include "vinet/cbor/cbor.h"
 #include "vinet/tee/cose.h"
 
 namespace vinet::tee {

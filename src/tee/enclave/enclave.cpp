@@ -28,27 +28,27 @@ Result<Bytes> Enclave::Attest(ByteSpan nonce) {
   return provider_->Attest(req);
 }
 
-Result<Receipt> Enclave::Infer(const InferRequest& request) {
+Result<protocol::Receipt> Enclave::Infer(const InferRequest& request) {
   if (request.inference_id.size() != 32) {
     return Error(Code::kInvalidArgument, "infer: inference_id must be 32 bytes");
   }
   if (request.node_id.size() != 32)
     return Error(Code::kInvalidArgument, "infer: node_id must be 32 bytes");
-  VINET_RETURN_IF_ERROR(ValidateTensors(request.inputs));
-  VINET_ASSIGN_OR_RETURN(std::vector<NamedTensor> outputs,
+  VINET_RETURN_IF_ERROR(protocol::ValidateTensors(request.inputs));
+  VINET_ASSIGN_OR_RETURN(std::vector<protocol::NamedTensor> outputs,
                          runner_->Run(request.model_id, request.inputs));
-  VINET_RETURN_IF_ERROR(ValidateTensors(outputs));
-  Receipt r;
+  VINET_RETURN_IF_ERROR(protocol::ValidateTensors(outputs));
+  protocol::Receipt r;
   r.inference_id = request.inference_id;
   r.model_id = request.model_id;
-  r.mode = Mode::kTee;
-  auto in_hash = TensorsHash(request.inputs);
-  auto out_hash = TensorsHash(outputs);
+  r.mode = protocol::Mode::kTee;
+  auto in_hash = protocol::TensorsHash(request.inputs);
+  auto out_hash = protocol::TensorsHash(outputs);
   r.input_hash = Bytes(in_hash.begin(), in_hash.end());
   r.output_hash = Bytes(out_hash.begin(), out_hash.end());
   r.outputs = std::move(outputs);
   r.node_id = request.node_id;
-  SignAsEnclave(r, key_);
+  protocol::SignAsEnclave(r, key_);
   return r;
 }
 

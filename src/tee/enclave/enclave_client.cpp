@@ -6,7 +6,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "tee/receipt/tensor_json.h"
+#include "vinet/protocol/tensor_json.h"
 #include "vinet/tee/enclave_server.h"
 
 namespace vinet::tee {
@@ -91,16 +91,16 @@ Result<Bytes> EnclaveClient::Attest(ByteSpan nonce) {
   return HexOf(j, "document");
 }
 
-Result<Receipt> EnclaveClient::Infer(const InferRequest& request) {
+Result<protocol::Receipt> EnclaveClient::Infer(const InferRequest& request) {
   json req{{"method", "infer"},
            {"inference_id", ToHex(request.inference_id)},
            {"node_id", ToHex(request.node_id)},
            {"model_id", request.model_id},
-           {"inputs", TensorsToJson(request.inputs)}};
+           {"inputs", protocol::TensorsToJson(request.inputs)}};
   VINET_ASSIGN_OR_RETURN(std::string text, Call(req.dump()));
   VINET_ASSIGN_OR_RETURN(json j, Reply(text));
   if (!j.contains("receipt")) return Error(Code::kParse, "enclave reply: receipt missing");
-  return ReceiptFromJson(j["receipt"].dump());
+  return protocol::ReceiptFromJson(j["receipt"].dump());
 }
 
 }  // namespace vinet::tee

@@ -9,7 +9,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "tee/receipt/tensor_json.h"
+#include "vinet/protocol/tensor_json.h"
 
 namespace vinet::tee {
 namespace {
@@ -62,9 +62,9 @@ Result<json> Dispatch(Enclave& enclave, const json& req) {
     }
     ir.model_id = req["model_id"].get<std::string>();
     if (!req.contains("inputs")) return Error(Code::kInvalidArgument, "inputs: missing");
-    VINET_ASSIGN_OR_RETURN(ir.inputs, TensorsFromJson(req["inputs"]));
-    VINET_ASSIGN_OR_RETURN(Receipt r, enclave.Infer(ir));
-    return json{{"ok", true}, {"receipt", json::parse(ReceiptToJson(r))}};
+    VINET_ASSIGN_OR_RETURN(ir.inputs, protocol::TensorsFromJson(req["inputs"]));
+    VINET_ASSIGN_OR_RETURN(protocol::Receipt r, enclave.Infer(ir));
+    return json{{"ok", true}, {"receipt", json::parse(protocol::ReceiptToJson(r))}};
   }
   return Error(Code::kInvalidArgument, "unknown method \"" + method + "\"");
 }

@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "vinet/tee/cbor.h"
+#include "vinet/cbor/cbor.h"
 
 namespace vinet::tee {
 namespace {

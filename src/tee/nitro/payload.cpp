@@ -2,7 +2,7 @@
 #include <string>
 
 #include "vinet/tee/attestation.h"
-#include "vinet/tee/cbor.h"
+#include "vinet/cbor/cbor.h"
 
 namespace vinet::tee {
 namespace {

@@ -10,7 +10,7 @@ Status Fail(std::string what) {
   return Error(Code::kVerification, "receipt: " + std::move(what));
 }
 
-Status CheckExpectations(const Receipt& r, const ReceiptExpectations& e) {
+Status CheckExpectations(const protocol::Receipt& r, const ReceiptExpectations& e) {
   if (e.input_hash && r.input_hash != *e.input_hash) return Fail("input_hash is not the caller's");
   if (e.inference_id && r.inference_id != *e.inference_id) return Fail("inference_id differs");
   if (e.model_id && r.model_id != *e.model_id) return Fail("model_id differs");
@@ -52,11 +52,11 @@ size_t AttestationCache::size() const {
   return entries_.size();
 }
 
-Status VerifyReceipt(const Receipt& r, const AttestationCache& cache, uint64_t at_ms,
+Status VerifyReceipt(const protocol::Receipt& r, const AttestationCache& cache, uint64_t at_ms,
                      const ReceiptExpectations& expect) {
-  Status valid = ValidateReceipt(r);
+  Status valid = protocol::ValidateReceipt(r);
   if (!valid.ok()) return Fail(valid.message());
-  if (r.mode != Mode::kTee) return Fail("mode is " + std::string(ModeName(r.mode)) + ", not TEE");
+  if (r.mode != protocol::Mode::kTee) return Fail("mode is " + std::string(protocol::ModeName(r.mode)) + ", not TEE");
   if (!r.enclave_key || !r.enclave_signature) return Fail("no enclave key or signature");
   VINET_RETURN_IF_ERROR(CheckExpectations(r, expect));
   crypto::PublicKey key{};
@@ -67,15 +67,15 @@ Status VerifyReceipt(const Receipt& r, const AttestationCache& cache, uint64_t a
     return Fail("enclave attestation expired at " + std::to_string(attested->valid_until_ms) +
                 " ms");
   }
-  auto hash = TensorsHash(r.outputs);
+  auto hash = protocol::TensorsHash(r.outputs);
   if (!std::equal(hash.begin(), hash.end(), r.output_hash.begin(), r.output_hash.end())) {
     return Fail("output_hash does not match the outputs");
   }
-  if (!crypto::Verify(key, EnclaveSigningBytes(r), *r.enclave_signature)) {
+  if (!crypto::Verify(key, protocol::EnclaveSigningBytes(r), *r.enclave_signature)) {
     return Error(Code::kUnauthenticated, "receipt: enclave signature does not verify");
   }
   if (r.node_signature) {
-    VINET_RETURN_IF_ERROR(VerifyNodeSignature(r));
+    VINET_RETURN_IF_ERROR(protocol::VerifyNodeSignature(r));
   } else if (expect.require_node_signature) {
     return Fail("node signature missing");
   }

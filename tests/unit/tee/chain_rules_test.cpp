@@ -12,7 +12,7 @@
 #include <string>
 
 #include "tee/nitro/openssl_util.h"
-#include "vinet/tee/cbor.h"
+#include "vinet/cbor/cbor.h"
 #include "vinet/tee/cose.h"
 #include "vinet/tee/verifier.h"
 

@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "vinet/crypto/ed25519.h"
-#include "vinet/tee/cbor.h"
+#include "vinet/cbor/cbor.h"
 #include "vinet/tee/cose.h"
 #include "vinet/tee/emulator.h"
 #include "vinet/tee/measurement.h"

@@ -54,11 +54,11 @@ TEST(EnclaveServerTest, AttestInferVerifyOverTheSocket) {
   InferRequest req{Bytes(32, 5),
                    Bytes(node.public_key().begin(), node.public_key().end()),
                    "echo",
-                   {F32Tensor("x", {3}, {1, 2, 3})}};
+                   {protocol::F32Tensor("x", {3}, {1, 2, 3})}};
   auto receipt = client->Infer(req);
   ASSERT_TRUE(receipt.ok()) << receipt.status().ToString();
   EXPECT_TRUE(VerifyReceipt(*receipt, cache, now).ok());
-  ASSERT_TRUE(SignAsNode(*receipt, node).ok());
+  ASSERT_TRUE(protocol::SignAsNode(*receipt, node).ok());
   EXPECT_TRUE(VerifyReceipt(*receipt, cache, now).ok());
 
   req.model_id = "missing";

@@ -4,7 +4,7 @@
 #include "test_data.h"
 #include "vinet/tee/attestation.h"
 #include "vinet/tee/nsm.h"
-#include "vinet/tee/receipt.h"
+#include "vinet/protocol/receipt.h"
 
 namespace vinet::tee {
 namespace {
@@ -19,7 +19,7 @@ TEST(FuzzSeedsTest, SeedsParse) {
     EXPECT_TRUE(p.ok()) << d.file << ": " << p.status().ToString();
     EXPECT_EQ(Seed("tee_cose", d.file), testing::ReadData(d.file));
   }
-  auto r = DecodeReceipt(Seed("tee_receipt", "receipt.cbor"));
+  auto r = protocol::DecodeReceipt(Seed("tee_receipt", "receipt.cbor"));
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE(DecodeNsmAttestationResponse(Seed("tee_nsm", "attestation.cbor")).ok());
 }

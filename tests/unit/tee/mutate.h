@@ -6,7 +6,7 @@
 #include <functional>
 #include <string>
 
-#include "vinet/tee/cbor.h"
+#include "vinet/cbor/cbor.h"
 #include "vinet/tee/cose.h"
 
 namespace vinet::tee::testing {

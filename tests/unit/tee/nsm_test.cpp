@@ -2,7 +2,7 @@
 // compiled; opening a missing device fails cleanly).
 #include <gtest/gtest.h>
 
-#include "vinet/tee/cbor.h"
+#include "vinet/cbor/cbor.h"
 #include "vinet/tee/nsm.h"
 
 namespace vinet::tee {

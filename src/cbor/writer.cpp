@@ -1,6 +1,6 @@
-#include "vinet/tee/cbor.h"
+#include "vinet/cbor/cbor.h"
 
-namespace vinet::tee::cbor {
+namespace vinet::cbor {
 
 void Writer::Head(uint8_t major, uint64_t v) {
   uint8_t m = static_cast<uint8_t>(major << 5);
@@ -73,4 +73,4 @@ Writer& Writer::Raw(ByteSpan encoded) {
   return *this;
 }
 
-}  // namespace vinet::tee::cbor
+}  // namespace vinet::cbor

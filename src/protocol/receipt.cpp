@@ -1,8 +1,8 @@
-#include "vinet/tee/receipt.h"
+#include "vinet/protocol/receipt.h"
 
-#include "vinet/tee/cbor.h"
+#include "vinet/cbor/cbor.h"
 
-namespace vinet::tee {
+namespace vinet::protocol {
 namespace {
 
 constexpr uint64_t kReceiptVersion = 1;
@@ -173,4 +173,4 @@ Status VerifyNodeSignature(const Receipt& r) {
   return Status::Ok();
 }
 
-}  // namespace vinet::tee
+}  // namespace vinet::protocol

@@ -17,7 +17,7 @@
 #include "vinet/common/result.h"
 #include "vinet/crypto/hash.h"
 
-namespace vinet::tee {
+namespace vinet::protocol {
 
 struct NamedTensor {
   std::string name;
@@ -46,4 +46,4 @@ crypto::Digest256 TensorsHash(const std::vector<NamedTensor>& tensors);
 NamedTensor F32Tensor(std::string name, std::vector<int64_t> shape,
                       const std::vector<float>& values);
 
-}  // namespace vinet::tee
+}  // namespace vinet::protocol

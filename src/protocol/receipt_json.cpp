@@ -1,10 +1,10 @@
 // JSON form of receipts and tensors (hex for bytes).
 #include <nlohmann/json.hpp>
 
-#include "tee/receipt/tensor_json.h"
-#include "vinet/tee/receipt.h"
+#include "vinet/protocol/tensor_json.h"
+#include "vinet/protocol/receipt.h"
 
-namespace vinet::tee {
+namespace vinet::protocol {
 namespace {
 
 using nlohmann::json;
@@ -120,4 +120,4 @@ Result<Receipt> ReceiptFromJson(std::string_view text) {
   return r;
 }
 
-}  // namespace vinet::tee
+}  // namespace vinet::protocol

@@ -1,8 +1,8 @@
 #include <string>
 
-#include "vinet/tee/cbor.h"
+#include "vinet/cbor/cbor.h"
 
-namespace vinet::tee::cbor {
+namespace vinet::cbor {
 namespace {
 
 Status ParseError(size_t offset, std::string_view what) {
@@ -248,4 +248,4 @@ Result<Value> Decode(ByteSpan data) {
   return Decoder(data).DecodeAll();
 }
 
-}  // namespace vinet::tee::cbor
+}  // namespace vinet::cbor

@@ -1,12 +1,12 @@
-#include "vinet/tee/tensor.h"
+#include "vinet/protocol/tensor.h"
 
 #include <algorithm>
 #include <cstring>
 #include <set>
 
-#include "vinet/tee/cbor.h"
+#include "vinet/cbor/cbor.h"
 
-namespace vinet::tee {
+namespace vinet::protocol {
 namespace {
 
 Status TensorError(const std::string& name, const std::string& what) {
@@ -110,4 +110,4 @@ NamedTensor F32Tensor(std::string name, std::vector<int64_t> shape,
   return t;
 }
 
-}  // namespace vinet::tee
+}  // namespace vinet::protocol

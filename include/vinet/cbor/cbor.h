@@ -23,7 +23,7 @@
 #include "vinet/common/bytes.h"
 #include "vinet/common/result.h"
 
-namespace vinet::tee::cbor {
+namespace vinet::cbor {
 
 enum class Type : uint8_t {
   kUnsigned,  // major 0: `uint` is the value
@@ -91,4 +91,4 @@ class Writer {
   Bytes out_;
 };
 
-}  // namespace vinet::tee::cbor
+}  // namespace vinet::cbor

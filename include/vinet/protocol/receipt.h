@@ -25,9 +25,9 @@
 #include "vinet/common/bytes.h"
 #include "vinet/common/result.h"
 #include "vinet/crypto/ed25519.h"
-#include "vinet/tee/tensor.h"
+#include "vinet/protocol/tensor.h"
 
-namespace vinet::tee {
+namespace vinet::protocol {
 
 enum class Mode : uint8_t { kVanilla = 0, kTee = 1, kZkml = 2 };
 std::string_view ModeName(Mode mode);  // "VANILLA", "TEE", "ZKML"
@@ -71,4 +71,4 @@ Status VerifyNodeSignature(const Receipt& r);
 std::string ReceiptToJson(const Receipt& r);
 Result<Receipt> ReceiptFromJson(std::string_view json);
 
-}  // namespace vinet::tee
+}  // namespace vinet::protocol

@@ -5,9 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "vinet/tee/tensor.h"
+#include "vinet/protocol/tensor.h"
 
-namespace vinet::tee {
+namespace vinet::protocol {
 
 nlohmann::json TensorToJson(const NamedTensor& t);
 nlohmann::json TensorsToJson(const std::vector<NamedTensor>& tensors);
@@ -15,4 +15,4 @@ Result<NamedTensor> TensorFromJson(const nlohmann::json& j);
 // Validates too (kParse on invalid tensors).
 Result<std::vector<NamedTensor>> TensorsFromJson(const nlohmann::json& j);
 
-}  // namespace vinet::tee
+}  // namespace vinet::protocol

@@ -3,9 +3,9 @@
 
 #include <deque>
 
-#include "vinet/tee/cbor.h"
+#include "vinet/cbor/cbor.h"
 
-namespace vinet::tee::cbor {
+namespace vinet::cbor {
 namespace {
 
 // Decoded values point into their input, so inputs live for the whole test run.
@@ -109,4 +109,4 @@ TEST(CborTest, WriterIsShortestFormAndRoundTrips) {
 }
 
 }  // namespace
-}  // namespace vinet::tee::cbor
+}  // namespace vinet::cbor
