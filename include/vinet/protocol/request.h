@@ -1,0 +1,68 @@
+// Inference requests: what a client signs, and its inference id.
+//
+// Wire format: vinet.inference.v1.SignedRequest (proto/vinet/inference/v1/
+// request.proto). The client signs kRequestDomain || body, the exact body
+// bytes it sends; the inference id is SHA-256(kRequestDomain || body), so the
+// id never depends on re-serialization. Decoding is strict: unknown fields,
+// a body that does not parse, wrong key/signature/hash lengths, an empty
+// chain or model id, or an unknown mode are kParse errors naming the field.
+// `VerifyRequest` checks the signature (kUnauthenticated). All types are
+// plain values.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "vinet/common/bytes.h"
+#include "vinet/common/result.h"
+#include "vinet/crypto/ed25519.h"
+#include "vinet/crypto/hash.h"
+#include "vinet/protocol/receipt.h"
+
+namespace vinet::protocol {
+
+inline constexpr std::string_view kRequestDomain{"vinet.request.v1\0", 17};
+
+struct InferenceRequest {
+  std::string chain_id;
+  std::string model_id;
+  Mode mode = Mode::kVanilla;
+  Bytes input_hash;  // 32 bytes
+  uint64_t max_fee = 0;
+  uint64_t nonce = 0;
+  int64_t timestamp_ms = 0;
+
+  friend bool operator==(const InferenceRequest&, const InferenceRequest&) = default;
+};
+
+struct SignedRequest {
+  Bytes body;  // serialized RequestBody, exactly as signed
+  crypto::PublicKey client_pubkey{};
+  crypto::Signature signature{};
+  InferenceRequest request;  // `body` decoded
+
+  friend bool operator==(const SignedRequest&, const SignedRequest&) = default;
+};
+
+// Serializes `request` and signs it with `client_key`.
+SignedRequest SignRequest(const InferenceRequest& request, const crypto::SecretKey& client_key);
+
+// Protobuf SignedRequest bytes ⇄ value. Decode checks form, not the signature.
+Bytes EncodeSignedRequest(const SignedRequest& signed_request);
+Result<SignedRequest> DecodeSignedRequest(ByteSpan encoded);
+
+// kUnauthenticated unless the signature verifies over kRequestDomain || body.
+Status VerifyRequest(const SignedRequest& signed_request);
+
+// SHA-256(kRequestDomain || body).
+crypto::Digest256 InferenceId(const SignedRequest& signed_request);
+
+// The client's account address (crypto::AddressOf of its key).
+std::string ClientAddress(const SignedRequest& signed_request);
+
+// JSON form: {"body": hex, "client_pubkey": hex, "signature": hex}.
+std::string SignedRequestToJson(const SignedRequest& signed_request);
+Result<SignedRequest> SignedRequestFromJson(std::string_view json);
+
+}  // namespace vinet::protocol

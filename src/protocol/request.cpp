@@ -1,0 +1,158 @@
+#include "vinet/protocol/request.h"
+
+#include <google/protobuf/message.h>
+#include <google/protobuf/unknown_field_set.h>
+
+#include <nlohmann/json.hpp>
+
+#include "vinet/inference/v1/request.pb.h"
+
+namespace vinet::protocol {
+namespace {
+
+namespace pb = ::vinet::inference::v1;
+
+Status ParseError(std::string_view field, std::string_view what) {
+  return Error(Code::kParse, "request." + std::string(field) + ": " + std::string(what));
+}
+
+Status RejectUnknownFields(const google::protobuf::Message& msg, std::string_view where) {
+  const auto& unknown = msg.GetReflection()->GetUnknownFields(msg);
+  if (unknown.empty()) return Status::Ok();
+  return ParseError(where, "unknown field " + std::to_string(unknown.field(0).number()));
+}
+
+Bytes SigningBytes(ByteSpan body) {
+  Bytes out(kRequestDomain.size() + body.size());
+  ByteSpan domain = AsBytes(kRequestDomain);
+  std::copy(domain.begin(), domain.end(), out.begin());
+  std::copy(body.begin(), body.end(), out.begin() + static_cast<std::ptrdiff_t>(domain.size()));
+  return out;
+}
+
+Bytes SerializeBody(const InferenceRequest& r) {
+  pb::RequestBody body;
+  body.set_chain_id(r.chain_id);
+  body.set_model_id(r.model_id);
+  body.set_mode(static_cast<pb::Mode>(r.mode));
+  body.set_input_hash(ToString(r.input_hash));
+  body.set_max_fee(r.max_fee);
+  body.set_nonce(r.nonce);
+  body.set_timestamp_ms(r.timestamp_ms);
+  std::string out;
+  body.SerializeToString(&out);
+  return ToBytes(out);
+}
+
+Result<InferenceRequest> ParseBody(ByteSpan bytes) {
+  pb::RequestBody body;
+  if (!body.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return ParseError("body", "not a vinet.inference.v1.RequestBody");
+  }
+  VINET_RETURN_IF_ERROR(RejectUnknownFields(body, "body"));
+  if (body.chain_id().empty()) return ParseError("body.chain_id", "empty");
+  if (body.model_id().empty()) return ParseError("body.model_id", "empty");
+  if (!pb::Mode_IsValid(body.mode())) {
+    return ParseError("body.mode", "unknown mode " + std::to_string(body.mode()));
+  }
+  if (body.input_hash().size() != 32) {
+    return ParseError("body.input_hash",
+                      "expected 32 bytes, got " + std::to_string(body.input_hash().size()));
+  }
+  InferenceRequest r;
+  r.chain_id = body.chain_id();
+  r.model_id = body.model_id();
+  r.mode = static_cast<Mode>(body.mode());
+  r.input_hash = ToBytes(body.input_hash());
+  r.max_fee = body.max_fee();
+  r.nonce = body.nonce();
+  r.timestamp_ms = body.timestamp_ms();
+  return r;
+}
+
+template <size_t N>
+Result<std::array<uint8_t, N>> FixedBytes(ByteSpan b, std::string_view field) {
+  if (b.size() != N) {
+    return ParseError(field, "expected " + std::to_string(N) + " bytes, got " +
+                                 std::to_string(b.size()));
+  }
+  std::array<uint8_t, N> out{};
+  std::copy(b.begin(), b.end(), out.begin());
+  return out;
+}
+
+Result<SignedRequest> Assemble(Bytes body, ByteSpan pubkey, ByteSpan signature) {
+  SignedRequest s;
+  VINET_ASSIGN_OR_RETURN(s.client_pubkey, FixedBytes<32>(pubkey, "client_pubkey"));
+  VINET_ASSIGN_OR_RETURN(s.signature, FixedBytes<64>(signature, "signature"));
+  VINET_ASSIGN_OR_RETURN(s.request, ParseBody(body));
+  s.body = std::move(body);
+  return s;
+}
+
+}  // namespace
+
+SignedRequest SignRequest(const InferenceRequest& request, const crypto::SecretKey& client_key) {
+  SignedRequest s;
+  s.body = SerializeBody(request);
+  s.client_pubkey = client_key.public_key();
+  s.signature = client_key.Sign(SigningBytes(s.body));
+  s.request = request;
+  return s;
+}
+
+Bytes EncodeSignedRequest(const SignedRequest& s) {
+  pb::SignedRequest msg;
+  msg.set_body(ToString(s.body));
+  msg.set_client_pubkey(ToString(s.client_pubkey));
+  msg.set_signature(ToString(s.signature));
+  std::string out;
+  msg.SerializeToString(&out);
+  return ToBytes(out);
+}
+
+Result<SignedRequest> DecodeSignedRequest(ByteSpan encoded) {
+  pb::SignedRequest msg;
+  if (!msg.ParseFromArray(encoded.data(), static_cast<int>(encoded.size()))) {
+    return ParseError("", "not a vinet.inference.v1.SignedRequest");
+  }
+  VINET_RETURN_IF_ERROR(RejectUnknownFields(msg, "signed_request"));
+  return Assemble(ToBytes(msg.body()), AsBytes(msg.client_pubkey()), AsBytes(msg.signature()));
+}
+
+Status VerifyRequest(const SignedRequest& s) {
+  if (!crypto::Verify(s.client_pubkey, SigningBytes(s.body), s.signature)) {
+    return Error(Code::kUnauthenticated, "request.signature: does not verify for client " +
+                                             crypto::AddressOf(s.client_pubkey));
+  }
+  return Status::Ok();
+}
+
+crypto::Digest256 InferenceId(const SignedRequest& s) { return crypto::Sha256(SigningBytes(s.body)); }
+
+std::string ClientAddress(const SignedRequest& s) { return crypto::AddressOf(s.client_pubkey); }
+
+std::string SignedRequestToJson(const SignedRequest& s) {
+  nlohmann::json j = {{"body", ToHex(s.body)},
+                      {"client_pubkey", ToHex(s.client_pubkey)},
+                      {"signature", ToHex(s.signature)}};
+  return j.dump();
+}
+
+Result<SignedRequest> SignedRequestFromJson(std::string_view json) {
+  nlohmann::json j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return ParseError("", "not a JSON object");
+  Bytes parts[3];
+  const char* names[3] = {"body", "client_pubkey", "signature"};
+  for (int i = 0; i < 3; ++i) {
+    if (!j.contains(names[i]) || !j[names[i]].is_string()) {
+      return ParseError(names[i], "missing hex string");
+    }
+    auto bytes = FromHex(j[names[i]].get<std::string>());
+    if (!bytes.ok()) return bytes.status().WithContext(std::string("request.") + names[i]);
+    parts[i] = std::move(*bytes);
+  }
+  return Assemble(std::move(parts[0]), parts[1], parts[2]);
+}
+
+}  // namespace vinet::protocol
