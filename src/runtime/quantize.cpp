@@ -223,8 +223,14 @@ Result<QuantizedModel> QuantizeBuilder::Build(QuantizedModel q) {
         VINET_ASSIGN_OR_RETURN(int t, RuntimeInput(n, 0));
         l.inputs = {t};
         l.output = NewTensor(q, v, q.tensors_[t].scale);  // scale passes through
-        if (l.op == QOp::kAveragePool || l.op == QOp::kGlobalAveragePool)
+        if (l.op == QOp::kAveragePool || l.op == QOp::kGlobalAveragePool) {
           l.shift = detail::kPoolShift;
+          const Shape& xs = shapes_[n.inputs[0]];
+          int64_t window = l.op == QOp::kAveragePool
+                               ? n.attrs.kernel[0] * n.attrs.kernel[1]
+                               : NumElements(xs) / std::max<int64_t>(xs[0] * xs[1], 1);
+          l.max_abs_accumulator = 127 * window;
+        }
         break;
       }
       case OpType::kAdd: {
