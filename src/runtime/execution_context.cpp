@@ -1,3 +1,4 @@
+#include <chrono>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -39,7 +40,17 @@ Status ExecutionContext::RunInPlace(std::span<const float* const> inputs,
   for (const Node& n : g.nodes) {
     int v = n.outputs[0];
     slots_[v] = p.alias[v] >= 0 ? slots_[p.alias[v]] : arena + p.offset[v];
+    if (!profiling_) {
+      detail::RunNode(n, p.shapes, slots_.data(), arena + p.scratch_offset);
+      continue;
+    }
+    auto start = std::chrono::steady_clock::now();
     detail::RunNode(n, p.shapes, slots_.data(), arena + p.scratch_offset);
+    auto& entry = profile_[std::string(OpTypeName(n.op))];
+    entry.nanos += std::chrono::duration_cast<std::chrono::nanoseconds>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+    ++entry.calls;
   }
   return Status::Ok();
 }

@@ -11,6 +11,7 @@
 
 #include "runtime/model_id.h"
 #include "runtime/onnx_tensor.h"
+#include "runtime/wire_check.h"
 
 namespace vinet::runtime::detail {
 namespace {
@@ -591,10 +592,11 @@ Result<LoadedOnnx> LoadOnnx(ByteSpan bytes, const LoadOptions& options) {
   }
   onnx::ModelProto proto;
   if (!proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return Error(Code::kParse,
-                 fmt::format("model: not a valid ONNX ModelProto ({} bytes): protobuf "
-                             "decoding failed (truncated or corrupted)",
-                             bytes.size()));
+    std::string where = DescribeWireError(bytes);
+    return Error(
+        Code::kParse,
+        fmt::format("not a valid ONNX ModelProto ({} bytes): {}", bytes.size(),
+                    where.empty() ? "protobuf decoding failed (invalid field contents)" : where));
   }
   if (!proto.has_graph()) return Error(Code::kParse, "model: has no graph");
   Context ctx(options);

@@ -6,7 +6,9 @@
 
 // v8f values pass between inline helpers of one translation unit only, so the
 // AVX-vs-baseline calling convention difference GCC warns about cannot bite.
-#if defined(__GNUC__) && !defined(__clang__)
+#if defined(__clang__)
+#pragma clang diagnostic ignored "-Wpsabi"
+#elif defined(__GNUC__)
 #pragma GCC diagnostic ignored "-Wpsabi"
 #endif
 

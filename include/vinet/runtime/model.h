@@ -122,7 +122,20 @@ class ExecutionContext {
 
   const Model& model() const { return *model_; }
 
+  // Per-op-type wall time (nanoseconds) and call counts accumulated over
+  // runs while profiling is on (off by default; on costs two clock reads per
+  // node). Reset clears the totals.
+  struct OpProfile {
+    int64_t nanos = 0;
+    int64_t calls = 0;
+  };
+  void EnableProfiling(bool on) { profiling_ = on; }
+  const std::map<std::string, OpProfile>& profile() const { return profile_; }
+  void ResetProfile() { profile_.clear(); }
+
  private:
+  bool profiling_ = false;
+  std::map<std::string, OpProfile> profile_;
   std::shared_ptr<const Model> model_;
   std::shared_ptr<const Plan> plan_;
   std::vector<Shape> plan_shapes_;

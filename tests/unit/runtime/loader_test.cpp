@@ -42,6 +42,10 @@ TEST(Loader, RejectsTruncatedAndGarbageBytes) {
     Status s = LoadStatus(bad);
     EXPECT_FALSE(s.ok()) << "cut " << cut;
   }
+  Bytes third(good.begin(), good.begin() + static_cast<long>(good.size() / 3));
+  Status cut = LoadStatus(third);
+  EXPECT_EQ(cut.code(), Code::kParse);
+  EXPECT_NE(cut.message().find("byte offset"), std::string::npos) << cut.message();
   Status s = LoadStatus(ToBytes("\xff\xff\xff\xff not a protobuf"));
   EXPECT_EQ(s.code(), Code::kParse);
   EXPECT_NE(s.message().find("ModelProto"), std::string::npos) << s.message();

@@ -1,0 +1,4 @@
+# The ONNX loader (untrusted model files / bytes): parse, validate, plan and
+# run once, plus the int8 quantizer on what loads.
+vinet_fuzz_target(runtime_onnx_loader ${CMAKE_CURRENT_SOURCE_DIR}/runtime_onnx_loader.cpp
+                  DEPS vinet_runtime)
