@@ -10,19 +10,19 @@
 namespace vinet::runtime::detail {
 namespace {
 
-inline v8f Load8(const float* p) {
+VINET_INLINE v8f Load8(const float* p) {
   v8f v;
   std::memcpy(&v, p, sizeof(v));
   return v;
 }
-inline void Store8(float* p, v8f v) {
+VINET_INLINE void Store8(float* p, v8f v) {
   std::memcpy(p, &v, sizeof(v));
 }
 
 // MR rows x (NV*8) columns of C over the whole K, accumulators in registers.
 template <int MR, int NV>
-inline void MicroKernel(int64_t k, const float* a, int64_t lda, const float* b, int64_t ldb,
-                        float* c, int64_t ldc, bool accumulate) {
+VINET_INLINE void MicroKernel(int64_t k, const float* a, int64_t lda, const float* b, int64_t ldb,
+                              float* c, int64_t ldc, bool accumulate) {
   v8f acc[MR][NV] = {};
   for (int64_t p = 0; p < k; ++p) {
     const float* bp = b + p * ldb;
@@ -43,8 +43,8 @@ inline void MicroKernel(int64_t k, const float* a, int64_t lda, const float* b, 
 }
 
 // Scalar edge: rows [0, m) x columns [0, n) for the leftover columns.
-inline void EdgeKernel(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b,
-                       int64_t ldb, float* c, int64_t ldc, bool accumulate) {
+VINET_INLINE void EdgeKernel(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
+                             const float* b, int64_t ldb, float* c, int64_t ldc, bool accumulate) {
   for (int64_t i = 0; i < m; ++i) {
     for (int64_t j = 0; j < n; ++j) {
       float s = 0.0f;
@@ -55,8 +55,8 @@ inline void EdgeKernel(int64_t m, int64_t n, int64_t k, const float* a, int64_t 
 }
 
 template <int MR>
-inline void RowBlock(int64_t n, int64_t k, const float* a, int64_t lda, const float* b, int64_t ldb,
-                     float* c, int64_t ldc, bool accumulate) {
+VINET_INLINE void RowBlock(int64_t n, int64_t k, const float* a, int64_t lda, const float* b,
+                           int64_t ldb, float* c, int64_t ldc, bool accumulate) {
   int64_t j = 0;
   if constexpr (MR == 1) {
     for (; j + 64 <= n; j += 64) MicroKernel<1, 8>(k, a, lda, b + j, ldb, c + j, ldc, accumulate);
@@ -66,23 +66,42 @@ inline void RowBlock(int64_t n, int64_t k, const float* a, int64_t lda, const fl
   if (j < n) EdgeKernel(MR, n - j, k, a, lda, b + j, ldb, c + j, ldc, accumulate);
 }
 
-VINET_HOT void OwnGemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b,
-                       int64_t ldb, float* c, int64_t ldc, bool accumulate) {
+VINET_INLINE void OwnGemmBody(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
+                              const float* b, int64_t ldb, float* c, int64_t ldc, bool accumulate) {
   int64_t i = 0;
   for (; i + 4 <= m; i += 4)
     RowBlock<4>(n, k, a + i * lda, lda, b, ldb, c + i * ldc, ldc, accumulate);
   for (; i < m; ++i) RowBlock<1>(n, k, a + i * lda, lda, b, ldb, c + i * ldc, ldc, accumulate);
 }
 
+VINET_AVX2 void OwnGemmAvx2(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
+                            const float* b, int64_t ldb, float* c, int64_t ldc, bool accumulate) {
+  OwnGemmBody(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+}
+
+void OwnGemmBase(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b,
+                 int64_t ldb, float* c, int64_t ldc, bool accumulate) {
+  OwnGemmBody(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+}
+
+void OwnGemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b,
+             int64_t ldb, float* c, int64_t ldc, bool accumulate) {
+  if (HasAvx2Fma()) {
+    OwnGemmAvx2(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+  } else {
+    OwnGemmBase(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+  }
+}
+
 }  // namespace
 
 GemmBackend ChooseGemmBackend(int64_t m, int64_t n, int64_t k) {
-  // Measured with bench/runtime (BM_Gemm*): see docs/runtime.md. Our kernel
-  // wins while the product is small or has few rows (OpenBLAS's packing and
-  // dispatch cost dominates); OpenBLAS wins on large, square-ish products.
-  if (m <= 4) return GemmBackend::kOwn;
-  if (m * n * k <= (int64_t{1} << 18)) return GemmBackend::kOwn;
-  return GemmBackend::kBlas;
+  // From BM_Gemm (bench/runtime, table in docs/runtime.md): our kernel wins
+  // when every tile is full (N a multiple of 16; one row, or M a multiple of 4
+  // and at least 32) and K is long enough to amortize loading C; OpenBLAS's
+  // AVX-512 kernels win on ragged tiles, short K and mid-sized M.
+  bool full_tiles = n % 16 == 0 && (m == 1 || (m % 4 == 0 && m >= 32));
+  return full_tiles && k >= 64 ? GemmBackend::kOwn : GemmBackend::kBlas;
 }
 
 void Gemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b, int64_t ldb,

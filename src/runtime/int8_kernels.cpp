@@ -8,8 +8,8 @@ namespace vinet::runtime::detail {
 namespace {
 
 // acc[M,N] += A[M,K] · B[K,N]; rows of B are streamed once per row of A.
-VINET_HOT void Int8GemmAccumulate(int64_t m, int64_t n, int64_t k, const int8_t* a, const int8_t* b,
-                                  int32_t* acc) {
+VINET_INLINE void Int8GemmBody(int64_t m, int64_t n, int64_t k, const int8_t* a, const int8_t* b,
+                               int32_t* acc) {
   for (int64_t i = 0; i < m; ++i) {
     int32_t* row = acc + i * n;
     for (int64_t p = 0; p < k; ++p) {
@@ -18,6 +18,24 @@ VINET_HOT void Int8GemmAccumulate(int64_t m, int64_t n, int64_t k, const int8_t*
       const int8_t* bp = b + p * n;
       for (int64_t j = 0; j < n; ++j) row[j] += av * static_cast<int32_t>(bp[j]);
     }
+  }
+}
+
+VINET_AVX2 void Int8GemmAvx2(int64_t m, int64_t n, int64_t k, const int8_t* a, const int8_t* b,
+                             int32_t* acc) {
+  Int8GemmBody(m, n, k, a, b, acc);
+}
+
+void Int8GemmBase(int64_t m, int64_t n, int64_t k, const int8_t* a, const int8_t* b, int32_t* acc) {
+  Int8GemmBody(m, n, k, a, b, acc);
+}
+
+void Int8GemmAccumulate(int64_t m, int64_t n, int64_t k, const int8_t* a, const int8_t* b,
+                        int32_t* acc) {
+  if (HasAvx2Fma()) {
+    Int8GemmAvx2(m, n, k, a, b, acc);
+  } else {
+    Int8GemmBase(m, n, k, a, b, acc);
   }
 }
 

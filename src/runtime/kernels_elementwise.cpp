@@ -10,7 +10,7 @@ namespace vinet::runtime::detail {
 namespace {
 
 template <typename F>
-inline void Row(F f, const float* a, bool va, const float* b, bool vb, float* y, int64_t n) {
+VINET_INLINE void Row(F f, const float* a, bool va, const float* b, bool vb, float* y, int64_t n) {
   if (va && vb) {
     for (int64_t i = 0; i < n; ++i) y[i] = f(a[i], b[i]);
   } else if (va) {
@@ -28,8 +28,8 @@ inline void Row(F f, const float* a, bool va, const float* b, bool vb, float* y,
 // Walks the output in rows of its innermost dimension; a and b advance by
 // their broadcast strides (0 on broadcast axes).
 template <typename F>
-VINET_HOT void Broadcast(F f, const float* a, const Shape& sa, const float* b, const Shape& sb,
-                         float* y, const Shape& so) {
+void Broadcast(F f, const float* a, const Shape& sa, const float* b, const Shape& sb, float* y,
+               const Shape& so) {
   size_t r = so.size();
   if (r == 0) {
     y[0] = f(a[0], b[0]);
@@ -82,7 +82,7 @@ void BinaryKernel(OpType op, const float* a, const Shape& sa, const float* b, co
   }
 }
 
-VINET_HOT void UnaryKernel(const Node& node, const float* x, float* y, int64_t n) {
+void UnaryKernel(const Node& node, const float* x, float* y, int64_t n) {
   const Attrs& a = node.attrs;
   switch (node.op) {
     case OpType::kRelu:

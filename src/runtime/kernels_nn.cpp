@@ -17,7 +17,7 @@ bool IsPointwise(const WindowGeom& g) {
          g.pr == 0;
 }
 
-VINET_HOT void Im2Col(const WindowGeom& g, int64_t channels, const float* x, float* col) {
+void Im2Col(const WindowGeom& g, int64_t channels, const float* x, float* col) {
   int64_t p = g.oh * g.ow;
   for (int64_t c = 0; c < channels; ++c) {
     const float* xc = x + c * g.h * g.w;
@@ -77,7 +77,7 @@ void ConvKernel(const Node& node, const Shape& xs, const Shape& ws, const float*
   }
 }
 
-VINET_HOT void PoolKernel(const Node& node, const Shape& xs, const float* x, float* y) {
+void PoolKernel(const Node& node, const Shape& xs, const float* x, float* y) {
   WindowGeom g = *PoolGeometry(node.attrs, xs);
   bool is_max = node.op == OpType::kMaxPool;
   for (int64_t nc = 0; nc < g.n * g.c; ++nc) {
