@@ -85,25 +85,26 @@ void PoolKernel(const Node& node, const Shape& xs, const float* x, float* y) {
     float* yc = y + nc * g.oh * g.ow;
     for (int64_t oh = 0; oh < g.oh; ++oh) {
       int64_t h0 = oh * g.sh - g.pt;
+      // Window rows i with 0 <= h0 + i*dh < h (valid) and < h + pb (padded).
+      int64_t i_lo = h0 >= 0 ? 0 : (-h0 + g.dh - 1) / g.dh;
+      int64_t i_hi = std::min<int64_t>(g.kh, h0 < g.h ? (g.h - 1 - h0) / g.dh + 1 : 0);
+      int64_t i_pad = std::min<int64_t>(g.kh, (g.h + g.pb - 1 - h0) / g.dh + 1);
       for (int64_t ow = 0; ow < g.ow; ++ow) {
         int64_t w0 = ow * g.sw - g.pl;
+        int64_t j_lo = w0 >= 0 ? 0 : (-w0 + g.dw - 1) / g.dw;
+        int64_t j_hi = std::min<int64_t>(g.kw, w0 < g.w ? (g.w - 1 - w0) / g.dw + 1 : 0);
+        int64_t j_pad = std::min<int64_t>(g.kw, (g.w + g.pr - 1 - w0) / g.dw + 1);
         float acc = is_max ? -std::numeric_limits<float>::infinity() : 0.0f;
-        int64_t valid = 0, padded = 0;
-        for (int64_t i = 0; i < g.kh; ++i) {
-          int64_t ih = h0 + i * g.dh;
-          if (ih >= g.h + g.pb) break;
-          for (int64_t j = 0; j < g.kw; ++j) {
-            int64_t iw = w0 + j * g.dw;
-            if (iw >= g.w + g.pr) break;
-            ++padded;
-            if (ih < 0 || ih >= g.h || iw < 0 || iw >= g.w) continue;
-            float v = xc[ih * g.w + iw];
-            ++valid;
+        for (int64_t i = i_lo; i < i_hi; ++i) {
+          const float* xr = xc + (h0 + i * g.dh) * g.w + w0;
+          for (int64_t j = j_lo; j < j_hi; ++j) {
+            float v = xr[j * g.dw];
             acc = is_max ? std::max(acc, v) : acc + v;
           }
         }
         if (!is_max) {
-          int64_t count = node.attrs.count_include_pad ? padded : valid;
+          int64_t valid = std::max<int64_t>(i_hi - i_lo, 0) * std::max<int64_t>(j_hi - j_lo, 0);
+          int64_t count = node.attrs.count_include_pad ? i_pad * j_pad : valid;
           acc = count > 0 ? acc / static_cast<float>(count) : 0.0f;
         }
         yc[oh * g.ow + ow] = acc;
