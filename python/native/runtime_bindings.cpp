@@ -188,6 +188,13 @@ void BindRuntime(::py::module_& m) {
                              })
       .def_property_readonly("input", &runtime::QuantizedModel::input)
       .def_property_readonly("output", &runtime::QuantizedModel::output)
+      .def_static(
+          "decode",
+          [](::py::bytes data) {
+            std::string s = data;
+            return Unwrap(runtime::QuantizedModel::Decode(AsBytes(s)));
+          },
+          "Inverse of canonical_encoding (strict)")
       .def("canonical_encoding",
            [](const runtime::QuantizedModel& q) {
              Bytes b = q.CanonicalEncoding();

@@ -51,6 +51,10 @@ Status ReadWindow(const Attrs& a, WindowGeom& g, int64_t kh, int64_t kw) {
   g.pl = pick(a.pads, 4, 1, 0);
   g.pb = pick(a.pads, 4, 2, 0);
   g.pr = pick(a.pads, 4, 3, 0);
+  constexpr int64_t kLimit = int64_t{1} << 20;
+  for (int64_t v : {g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.pb, g.pr}) {
+    if (v > kLimit) return Error(Code::kOutOfRange, "window attribute exceeds 2^20");
+  }
   if (g.kh < 1 || g.kw < 1 || g.sh < 1 || g.sw < 1 || g.dh < 1 || g.dw < 1 || g.pt < 0 ||
       g.pl < 0 || g.pb < 0 || g.pr < 0 || g.pt >= g.kh * g.dh || g.pb >= g.kh * g.dh ||
       g.pl >= g.kw * g.dw || g.pr >= g.kw * g.dw) {

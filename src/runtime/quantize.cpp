@@ -36,9 +36,12 @@ float ScaleFor(float max_value) {
   return max_value > 0.0f ? max_value / 127.0f : 1.0f / 127.0f;
 }
 
-Int8Tensor QuantizeWeights(const Tensor& w, float& scale) {
+Result<Int8Tensor> QuantizeWeights(const Tensor& w, float& scale) {
   float mx = 0.0f;
-  for (float v : w.data) mx = std::max(mx, std::fabs(v));
+  for (float v : w.data) {
+    if (!std::isfinite(v)) return Error(Code::kInvalidArgument, "weights must be finite");
+    mx = std::max(mx, std::fabs(v));
+  }
   scale = ScaleFor(mx);
   Int8Tensor q{w.shape, std::vector<int8_t>(w.data.size())};
   for (size_t i = 0; i < w.data.size(); ++i) {
@@ -118,7 +121,7 @@ Status QuantizeBuilder::SetBiasAndRequant(QuantizedModel& q, const Node& n, QLay
     l.bias.resize(n_out);
     for (int64_t o = 0; o < n_out; ++o) {
       double b = std::round(bias->data[bias->data.size() == 1 ? 0 : o] / acc_scale);
-      if (std::fabs(b) >= 2147483647.0 / 2) {
+      if (!std::isfinite(b) || std::fabs(b) >= 2147483647.0 / 2) {
         return Error(Code::kOutOfRange,
                      detail::NodeLabel(n) + ": bias does not fit int32 at scale s_in*s_w");
       }
@@ -160,7 +163,7 @@ Status QuantizeBuilder::AddLinear(QuantizedModel& q, const Node& n, QLayer& l) {
                    detail::NodeLabel(n) + ": the int8 path needs a constant [N] bias");
     }
   }
-  l.weight = QuantizeWeights(*w, l.weight_scale);
+  VINET_ASSIGN_OR_RETURN(l.weight, QuantizeWeights(*w, l.weight_scale));
   return SetBiasAndRequant(q, n, l, bias, w->shape[1], w->shape[0]);
 }
 
@@ -200,7 +203,7 @@ Result<QuantizedModel> QuantizeBuilder::Build(QuantizedModel q) {
                        detail::NodeLabel(n) + ": the int8 path needs constant weights");
         l.inputs = {t};
         l.output = NewTensor(q, v, OutputScale(v));
-        l.weight = QuantizeWeights(*w, l.weight_scale);
+        VINET_ASSIGN_OR_RETURN(l.weight, QuantizeWeights(*w, l.weight_scale));
         int64_t oc = w->shape[0];
         VINET_RETURN_IF_ERROR(
             SetBiasAndRequant(q, n, l, Const(n, 2), oc, NumElements(w->shape) / oc));
@@ -273,6 +276,12 @@ Result<QuantizedModel> Quantize(const Model& model, std::span<const TensorMap> c
   if (calibration.empty()) return Error(Code::kInvalidArgument, "calibration set is empty");
   const Graph& g = model.graph();
   VINET_ASSIGN_OR_RETURN(std::vector<Range> ranges, Calibrate(g, calibration));
+  for (size_t v = 0; v < ranges.size(); ++v) {
+    if (!std::isfinite(ranges[v].max_abs)) {
+      return Error(Code::kInvalidArgument,
+                   "calibration produced a non-finite value in '" + g.values[v].name + "'");
+    }
+  }
   // Shapes for a batch of one, as recorded in the tensors.
   std::vector<Shape> probe;
   for (const auto& io : model.inputs()) {

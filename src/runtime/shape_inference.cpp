@@ -34,7 +34,9 @@ Result<Shape> ReshapeShape(const Attrs& a, const Shape& x) {
       continue;
     }
     if (out[i] < 0) return Error(Code::kInvalidArgument, "reshape dimension is negative");
-    known *= out[i];
+    if (__builtin_mul_overflow(known, out[i], &known)) {
+      return Error(Code::kOutOfRange, "reshape target " + ShapeToString(a.shape) + " is too large");
+    }
   }
   int64_t total = NumElements(x);
   if (infer >= 0) {

@@ -21,7 +21,9 @@ std::optional<int64_t> CheckedNumElements(const Shape& shape, int64_t limit) {
 
 int64_t NumElements(const Shape& shape) {
   int64_t n = 1;
-  for (int64_t d : shape) n *= d;
+  for (int64_t d : shape) {
+    if (__builtin_mul_overflow(n, d, &n)) return INT64_MAX;  // saturate; callers bound-check
+  }
   return n;
 }
 

@@ -70,3 +70,13 @@ def test_transformer_is_rejected_by_int8_path_with_node_name():
     model = _native.Model.from_bytes(om.transformer_block().SerializeToString())
     with pytest.raises(RuntimeError, match=r"unsupported: node '.*' \(LayerNormalization\)"):
         _native.quantize(model, [{"x": om.random_input([16, 64], 2, 1)}])
+
+
+def test_decoded_quantized_model_runs_identically():
+    _, q, sample = load_and_quantize("lenet5", 2)
+    d = _native.QuantizedModel.decode(q.canonical_encoding())
+    assert d.id == q.id
+    x = q.quantize_input(om.random_input(sample, 2, 3))
+    assert d.run_int8(x).tobytes() == q.run_int8(x).tobytes()
+    with pytest.raises(RuntimeError, match="byte offset"):
+        _native.QuantizedModel.decode(q.canonical_encoding()[:-3])

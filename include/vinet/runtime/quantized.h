@@ -106,6 +106,13 @@ class QuantizedModel {
   Bytes CanonicalEncoding() const;
   crypto::Digest256 Id() const;
 
+  // Inverse of CanonicalEncoding, for nodes and provers that load a committed
+  // quantized model instead of re-calibrating. Strict: every length, id, op
+  // name, shift (1..62) and weight size is checked, trailing bytes rejected;
+  // errors are Code::kParse naming the field and byte offset. Decode then
+  // CanonicalEncoding returns the same bytes.
+  static Result<QuantizedModel> Decode(ByteSpan bytes);
+
  private:
   friend class detail::QuantizeBuilder;
   std::vector<QTensor> tensors_;

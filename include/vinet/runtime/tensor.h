@@ -21,7 +21,7 @@ using Shape = std::vector<int64_t>;
 // is negative or the product exceeds `limit` (checked without overflow).
 std::optional<int64_t> CheckedNumElements(const Shape& shape, int64_t limit = (int64_t{1} << 40));
 
-// Product of the dimensions. Precondition: a concrete, validated shape.
+// Product of the dimensions (INT64_MAX on overflow). Meant for validated shapes.
 int64_t NumElements(const Shape& shape);
 
 // "[1, 3, 28, 28]"; symbolic dimensions print as "?".

@@ -293,3 +293,50 @@ TEST(Int8, RejectsBadInputs) {
 
 }  // namespace
 }  // namespace vinet::runtime
+
+namespace vinet::runtime {
+namespace {
+
+TEST(QuantizedEncoding, DecodeRoundTripsAndRunsIdentically) {
+  auto model = LoadModel(testing::SmallCnn(8));
+  QuantizedModel q = QuantizeWith(*model, {2, 1, 8, 8}, 2);
+  Bytes enc = q.CanonicalEncoding();
+  auto d = QuantizedModel::Decode(enc);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->CanonicalEncoding(), enc);
+  EXPECT_EQ(d->Id(), q.Id());
+  auto in = *q.QuantizeInput(Random({2, 1, 8, 8}, 3));
+  EXPECT_EQ(d->Run(in)->data, q.Run(in)->data);
+  for (size_t i = 0; i < q.layers().size(); ++i) {
+    EXPECT_EQ(d->layers()[i].max_abs_accumulator, q.layers()[i].max_abs_accumulator) << i;
+  }
+}
+
+TEST(QuantizedEncoding, DecodeRejectsTruncationTrailingBytesAndBadFields) {
+  auto model = LoadModel(testing::SmallCnn(9));
+  Bytes enc = QuantizeWith(*model, {1, 1, 8, 8}, 1).CanonicalEncoding();
+  for (size_t cut : {size_t{0}, size_t{3}, enc.size() / 2, enc.size() - 1}) {
+    auto r = QuantizedModel::Decode(ByteSpan(enc.data(), cut));
+    EXPECT_EQ(r.status().code(), Code::kParse) << cut;
+    EXPECT_NE(r.status().message().find("byte offset"), std::string::npos) << r.status().message();
+  }
+  Bytes trailing = enc;
+  trailing.push_back(0);
+  EXPECT_NE(QuantizedModel::Decode(trailing).status().message().find("trailing"),
+            std::string::npos);
+  Bytes bad_domain = enc;
+  bad_domain[4] ^= 1;
+  EXPECT_EQ(QuantizedModel::Decode(bad_domain).status().code(), Code::kParse);
+  // Flipping any single byte either fails to decode or changes the encoding.
+  for (size_t i = 0; i < enc.size(); i += 7) {
+    Bytes flipped = enc;
+    flipped[i] ^= 0x5a;
+    auto r = QuantizedModel::Decode(flipped);
+    if (r.ok()) {
+      EXPECT_EQ(r->CanonicalEncoding(), flipped) << i;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace vinet::runtime
