@@ -61,6 +61,20 @@ void Broadcast(F f, const float* a, const Shape& sa, const float* b, const Shape
   }
 }
 
+// erf by Abramowitz & Stegun 7.1.28: 1 − (1 + a1·x + … + a6·x^6)^−16 for
+// x ≥ 0, odd extension; absolute error ≤ 3e-7 (plus float rounding, ≤ 2e-6).
+// No libm call, so the loop vectorizes, unlike std::erf.
+inline float FastErf(float x) {
+  float ax = std::fabs(x);
+  float p = 1.0f + ax * (0.0705230784f + ax * (0.0422820123f + ax * (0.0092705272f +
+                   ax * (0.0001520143f + ax * (0.0002765672f + ax * 0.0000430638f)))));
+  p *= p;
+  p *= p;
+  p *= p;
+  p *= p;
+  return std::copysign(1.0f - 1.0f / p, x);
+}
+
 }  // namespace
 
 void BinaryKernel(OpType op, const float* a, const Shape& sa, const float* b, const Shape& sb,
@@ -105,7 +119,7 @@ void UnaryKernel(const Node& node, const float* x, float* y, int64_t n) {
       return;
     }
     case OpType::kErf:
-      for (int64_t i = 0; i < n; ++i) y[i] = std::erf(x[i]);
+      for (int64_t i = 0; i < n; ++i) y[i] = FastErf(x[i]);
       return;
     case OpType::kSqrt:
       for (int64_t i = 0; i < n; ++i) y[i] = std::sqrt(x[i]);

@@ -7,7 +7,8 @@
 namespace vinet::runtime::detail {
 
 Result<int64_t> NormalizeAxis(int64_t axis, int64_t rank) {
-  if (axis < -rank || axis >= std::max<int64_t>(rank, 1)) {
+  if (rank < 1) return Error(Code::kInvalidArgument, "an axis needs a tensor of rank >= 1");
+  if (axis < -rank || axis >= rank) {
     return Error(Code::kInvalidArgument,
                  fmt::format("axis {} is out of range for rank {}", axis, rank));
   }

@@ -2,9 +2,11 @@
 // shapes of the register blocking; requantization rounding.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 
 #include "runtime/gemm.h"
+#include "runtime/kernels.h"
 #include "runtime/requant.h"
 
 namespace vinet::runtime::detail {
@@ -56,6 +58,21 @@ TEST(Requant, ChoosesSixteenBitMultipliers) {
   EXPECT_FALSE(ChooseRequant(1e6).ok());
   EXPECT_EQ(PoolMultiplier(4), 1 << 18);
   EXPECT_EQ(PoolMultiplier(3), ((1 << 20) + 1) / 3);
+}
+
+}  // namespace
+}  // namespace vinet::runtime::detail
+
+namespace vinet::runtime::detail {
+namespace {
+
+TEST(Erf, FastErfIsWithinTwoMicroOfLibm) {
+  Node n;
+  n.op = OpType::kErf;
+  std::vector<float> x, y(20001);
+  for (int i = -10000; i <= 10000; ++i) x.push_back(i * 0.0007f);
+  UnaryKernel(n, x.data(), y.data(), static_cast<int64_t>(x.size()));
+  for (size_t i = 0; i < x.size(); ++i) ASSERT_NEAR(y[i], std::erf(x[i]), 2e-6) << x[i];
 }
 
 }  // namespace
