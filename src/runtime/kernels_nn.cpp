@@ -77,6 +77,16 @@ void ConvKernel(const Node& node, const Shape& xs, const Shape& ws, const float*
   }
 }
 
+namespace {
+// Non-negative numerators only; the common dilation 1 costs no division.
+inline int64_t FloorDiv(int64_t a, int64_t d) {
+  return d == 1 ? a : a / d;
+}
+inline int64_t CeilDiv(int64_t a, int64_t d) {
+  return d == 1 ? a : (a + d - 1) / d;
+}
+}  // namespace
+
 void PoolKernel(const Node& node, const Shape& xs, const float* x, float* y) {
   WindowGeom g = *PoolGeometry(node.attrs, xs);
   bool is_max = node.op == OpType::kMaxPool;
@@ -86,14 +96,14 @@ void PoolKernel(const Node& node, const Shape& xs, const float* x, float* y) {
     for (int64_t oh = 0; oh < g.oh; ++oh) {
       int64_t h0 = oh * g.sh - g.pt;
       // Window rows i with 0 <= h0 + i*dh < h (valid) and < h + pb (padded).
-      int64_t i_lo = h0 >= 0 ? 0 : (-h0 + g.dh - 1) / g.dh;
-      int64_t i_hi = std::min<int64_t>(g.kh, h0 < g.h ? (g.h - 1 - h0) / g.dh + 1 : 0);
-      int64_t i_pad = std::min<int64_t>(g.kh, (g.h + g.pb - 1 - h0) / g.dh + 1);
+      int64_t i_lo = h0 >= 0 ? 0 : CeilDiv(-h0, g.dh);
+      int64_t i_hi = std::min<int64_t>(g.kh, h0 < g.h ? FloorDiv(g.h - 1 - h0, g.dh) + 1 : 0);
+      int64_t i_pad = std::min<int64_t>(g.kh, FloorDiv(g.h + g.pb - 1 - h0, g.dh) + 1);
       for (int64_t ow = 0; ow < g.ow; ++ow) {
         int64_t w0 = ow * g.sw - g.pl;
-        int64_t j_lo = w0 >= 0 ? 0 : (-w0 + g.dw - 1) / g.dw;
-        int64_t j_hi = std::min<int64_t>(g.kw, w0 < g.w ? (g.w - 1 - w0) / g.dw + 1 : 0);
-        int64_t j_pad = std::min<int64_t>(g.kw, (g.w + g.pr - 1 - w0) / g.dw + 1);
+        int64_t j_lo = w0 >= 0 ? 0 : CeilDiv(-w0, g.dw);
+        int64_t j_hi = std::min<int64_t>(g.kw, w0 < g.w ? FloorDiv(g.w - 1 - w0, g.dw) + 1 : 0);
+        int64_t j_pad = std::min<int64_t>(g.kw, FloorDiv(g.w + g.pr - 1 - w0, g.dw) + 1);
         float acc = is_max ? -std::numeric_limits<float>::infinity() : 0.0f;
         for (int64_t i = i_lo; i < i_hi; ++i) {
           const float* xr = xc + (h0 + i * g.dh) * g.w + w0;
