@@ -87,9 +87,39 @@ inline int64_t CeilDiv(int64_t a, int64_t d) {
 }
 }  // namespace
 
+namespace {
+// MaxPool 2x2 stride 2 with every window inside the input (LeNet, VGG-style
+// downsampling): branch-free, two rows at a time.
+bool IsPlainMax2x2(const WindowGeom& g) {
+  return g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.dh == 1 && g.dw == 1 && g.pt == 0 &&
+         g.pl == 0 && 2 * g.oh <= g.h && 2 * g.ow <= g.w;
+}
+
+void MaxPool2x2(const WindowGeom& g, const float* x, float* y) {
+  for (int64_t nc = 0; nc < g.n * g.c; ++nc) {
+    const float* xc = x + nc * g.h * g.w;
+    float* yc = y + nc * g.oh * g.ow;
+    for (int64_t oh = 0; oh < g.oh; ++oh) {
+      const float* r0 = xc + 2 * oh * g.w;
+      const float* r1 = r0 + g.w;
+      float* out = yc + oh * g.ow;
+      for (int64_t ow = 0; ow < g.ow; ++ow) {
+        float a = std::max(r0[2 * ow], r0[2 * ow + 1]);
+        float b = std::max(r1[2 * ow], r1[2 * ow + 1]);
+        out[ow] = std::max(a, b);
+      }
+    }
+  }
+}
+}  // namespace
+
 void PoolKernel(const Node& node, const Shape& xs, const float* x, float* y) {
   WindowGeom g = *PoolGeometry(node.attrs, xs);
   bool is_max = node.op == OpType::kMaxPool;
+  if (is_max && IsPlainMax2x2(g)) {
+    MaxPool2x2(g, x, y);
+    return;
+  }
   for (int64_t nc = 0; nc < g.n * g.c; ++nc) {
     const float* xc = x + nc * g.h * g.w;
     float* yc = y + nc * g.oh * g.ow;
