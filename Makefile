@@ -4,6 +4,7 @@ GOBIN := $(shell go env GOPATH 2>/dev/null)/bin
 export PATH := $(GOBIN):$(PATH)
 export VINET_BIN := $(CURDIR)/build/release/src/cli/vinet
 JOBS ?= 2
+BENCH ?= OFF
 
 .PHONY: all setup configure build test unit-test fuzz-build fuzz-smoke integration-test \
         test-asan demo bench format clean
@@ -14,7 +15,7 @@ setup:
 	@bash scripts/setup.sh
 
 configure: setup
-	@cmake --preset release >/dev/null
+	@cmake --preset release -DVINET_BENCH=$(BENCH) >/dev/null
 
 build: configure
 	@cmake --build --preset release -j $(JOBS)
@@ -45,8 +46,10 @@ test-asan: setup
 demo: build
 	@bash scripts/demo.sh
 
-bench: build
-	@bash scripts/bench.sh
+bench: setup
+	@cmake --preset release -DVINET_BENCH=ON >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+	@bash scripts/bench.sh $(COMPONENTS)
 
 format:
 	@git ls-files '*.h' '*.cpp' | xargs clang-format -i
