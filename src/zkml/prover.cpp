@@ -1,0 +1,204 @@
+// Commit (weights polynomial, one Ligero commitment) and Prove.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "vinet/zk/poly/multilinear.h"
+#include "zkml/package.h"
+#include "zkml/proof.h"
+
+namespace vinet::zkml {
+
+using zk::EvalClaim;
+using zk::Fp;
+using zk::Fp2;
+using namespace detail;
+
+namespace {
+
+std::vector<Fp> BuildWeights(const runtime::QuantizedModel& m, const ModelCircuit& c,
+                             const WeightLayout& wl) {
+  std::vector<Fp> w(size_t{1} << wl.num_vars);
+  for (size_t i = 0; i < c.spec.blocks.size(); ++i) {
+    const runtime::QLayer& l = m.layers()[c.linear_layer[i]];
+    const LinearBlock& b = c.spec.blocks[i];
+    size_t out_log = CeilLog2(b.out_size);
+    for (size_t k = 0; k < b.in_size; ++k) {
+      for (size_t n = 0; n < b.out_size; ++n) {
+        w[wl.w[i].offset + (k << out_log) + n] = Fp::FromSigned(l.weight.data[k * b.out_size + n]);
+      }
+    }
+    for (size_t n = 0; n < l.bias.size(); ++n) w[wl.bias[i].offset + n] = Fp::FromSigned(l.bias[n]);
+  }
+  return w;
+}
+
+std::span<const Fp> Slice(const std::vector<Fp>& v, Segment s) {
+  return std::span<const Fp>(v).subspan(s.offset, size_t{1} << s.log);
+}
+
+// Fills the block's q', y, limbs and shifted limb into the advice.
+Status FillBlock(const LinearBlock& b, const BlockSegments& s, std::span<const int64_t> acc,
+                 std::vector<Fp>& adv, std::vector<int8_t>& y_out) {
+  size_t len = size_t{1} << s.out_log;
+  uint32_t limbs = b.num_limbs();
+  uint32_t top_bits = b.shift - kLimbBits * (limbs - 1);
+  y_out.assign(b.out_size, 0);
+  for (size_t n = 0; n < len; ++n) {
+    __int128 a = n < b.out_size ? acc[n] : 0;
+    __int128 v = a * b.multiplier + (static_cast<__int128>(1) << (b.shift - 1));
+    __int128 q = v >> b.shift;  // floor
+    uint64_t r = static_cast<uint64_t>(v - (q << b.shift));
+    if (q < -(1 << 15) || q >= (1 << 15)) {
+      return Error(Code::kOutOfRange,
+                   fmt::format("pre-clamp value {} of output {} is outside the provable range "
+                               "[-2^15, 2^15)",
+                               static_cast<int64_t>(q), n));
+    }
+    int64_t qi = static_cast<int64_t>(q);
+    int64_t y = b.relu ? std::clamp<int64_t>(qi, 0, 127) : std::clamp<int64_t>(qi, -127, 127);
+    adv[s.qp.offset + n] = Fp::FromSigned(qi);
+    adv[s.y.offset + n] = Fp::FromSigned(y);
+    if (n < b.out_size) y_out[n] = static_cast<int8_t>(y);
+    uint64_t top = 0;
+    for (uint32_t j = 0; j < limbs; ++j) {
+      top = (r >> (kLimbBits * j)) & ((1u << kLimbBits) - 1);
+      adv[s.limbs[j].offset + n] = Fp(top);
+    }
+    adv[s.shifted.offset + n] = Fp(top + (1u << kLimbBits) - (uint64_t{1} << top_bits));
+  }
+  return Status();
+}
+
+void AddClaim(std::vector<EvalClaim>& claims, std::span<const Fp2> z, Segment s, size_t total,
+              Fp2 value) {
+  claims.push_back({EmbedPoint(z, s, total), value});
+}
+
+}  // namespace
+
+Result<Committed> Commit(runtime::QuantizedModel model, const ZkmlParams& params) {
+  auto pkg = std::make_shared<ProverPackage>();
+  VINET_ASSIGN_OR_RETURN(pkg->circuit, SpecFromModel(model));
+  pkg->model = std::move(model);
+  pkg->threads = std::max(1u, params.threads);
+  pkg->weight_layout = MakeWeightLayout(pkg->circuit.spec);
+  pkg->advice_layout = MakeAdviceLayout(pkg->circuit.spec);
+  pkg->weights = BuildWeights(pkg->model, pkg->circuit, pkg->weight_layout);
+  pkg->vk.spec = pkg->circuit.spec;
+  pkg->vk.security_bits = params.security_bits;
+  pkg->vk.log_inv_rate = params.log_inv_rate;
+  zk::LigeroPcs pcs = pkg->vk.Pcs(pkg->threads);
+  VINET_ASSIGN_OR_RETURN(pkg->committed, pcs.Commit({pkg->weights}));
+  pkg->vk.weights = pkg->committed.commitment;
+  VerifyingKey vk = pkg->vk;
+  return Committed{std::move(pkg), std::move(vk)};
+}
+
+Result<Proved> Prove(const ProverPackage& pkg, const runtime::Int8Tensor& input) {
+  const ModelSpec& spec = pkg.circuit.spec;
+  const AdviceLayout& al = pkg.advice_layout;
+  const WeightLayout& wl = pkg.weight_layout;
+  VINET_RETURN_IF_ERROR(CheckShape("input", input, spec.input_shape));
+  runtime::Int8Tensor in{pkg.model.tensors()[pkg.model.input()].shape, input.data};
+  in.shape[0] = 1;
+  runtime::Witness wit;
+  VINET_ASSIGN_OR_RETURN(runtime::Int8Tensor out, pkg.model.Run(in, &wit));
+
+  // Witness -> advice polynomial.
+  std::vector<Fp> adv(size_t{1} << al.num_vars);
+  std::vector<std::vector<int8_t>> ys(spec.blocks.size());
+  for (size_t i = 0; i < spec.blocks.size(); ++i) {
+    const auto& acc = wit.layers[pkg.circuit.linear_layer[i]].accumulator.data;
+    VINET_RETURN_IF_ERROR(FillBlock(spec.blocks[i], al.blocks[i], acc, adv, ys[i]));
+  }
+  if (ys[spec.output_block] != out.data) {
+    return Error(Code::kInternal, "circuit output differs from the runtime's int8 output");
+  }
+  std::vector<LookupSlot> slots = LookupSlots(al);
+  for (const LookupSlot& s : slots) {
+    std::vector<std::vector<Fp>> cols = {{Slice(adv, s.x).begin(), Slice(adv, s.x).end()}};
+    if (s.two_columns) cols.emplace_back(Slice(adv, s.y).begin(), Slice(adv, s.y).end());
+    VINET_ASSIGN_OR_RETURN(std::vector<Fp> m, zk::ComputeMultiplicities(*s.table, cols));
+    std::copy(m.begin(), m.end(), adv.begin() + s.m.offset);
+  }
+  zk::LigeroPcs pcs = pkg.vk.Pcs(pkg.threads);
+  VINET_ASSIGN_OR_RETURN(zk::PcsCommitted adv_com, pcs.Commit({adv}));
+
+  runtime::Int8Tensor public_out{spec.output_shape, out.data};
+  zk::Transcript t = StartTranscript(pkg.vk, input, public_out);
+  ModelProof proof;
+  proof.advice = adv_com.commitment;
+  proof.advice.AbsorbInto(t);
+  std::vector<EvalClaim> ac, wc;  // advice and weight claims
+
+  for (const LookupSlot& s : slots) {
+    std::vector<std::vector<Fp>> cols = {{Slice(adv, s.x).begin(), Slice(adv, s.x).end()}};
+    if (s.two_columns) cols.emplace_back(Slice(adv, s.y).begin(), Slice(adv, s.y).end());
+    zk::LogUpClaims lc;
+    VINET_ASSIGN_OR_RETURN(zk::LogUpProof lp,
+                           zk::ProveLogUp(*s.table, cols, Slice(adv, s.m), t, pkg.threads, &lc));
+    proof.lookups.push_back(lp.ToBytes());
+    AddClaim(ac, lc.witness_point, s.x, al.num_vars, lc.witness_evals[0]);
+    if (s.two_columns) AddClaim(ac, lc.witness_point, s.y, al.num_vars, lc.witness_evals[1]);
+    AddClaim(ac, lc.table_point, s.m, al.num_vars, lc.multiplicity_eval);
+  }
+
+  const BlockSegments& ob = al.blocks[spec.output_block];
+  std::vector<Fp2> tau = t.ChallengeFp2s("zkml.output_point", ob.out_log);
+  AddClaim(ac, tau, ob.y, al.num_vars, zk::EvaluateMle(Slice(adv, ob.y), tau));
+
+  for (size_t i = spec.blocks.size(); i-- > 0;) {
+    const LinearBlock& b = spec.blocks[i];
+    const BlockSegments& s = al.blocks[i];
+    std::vector<Fp2> rho = t.ChallengeFp2s("zkml.block_point", s.out_log);
+    BlockProof bp;
+    bp.evals.push_back(zk::EvaluateMle(Slice(adv, s.qp), rho));
+    for (Segment l : s.limbs) bp.evals.push_back(zk::EvaluateMle(Slice(adv, l), rho));
+    bp.evals.push_back(zk::EvaluateMle(Slice(adv, s.shifted), rho));
+    bp.evals.push_back(zk::EvaluateMle(Slice(pkg.weights, wl.bias[i]), rho));
+    t.AbsorbFp2s("zkml.block_evals", bp.evals);
+    // A(k) = Σ_n eq(ρ, n) W[k, n]; X = the block's input.
+    std::vector<Fp2> eq = zk::EqTable(rho);
+    std::vector<Fp2> a(size_t{1} << s.in_log);
+    for (size_t k = 0; k < b.in_size; ++k) {
+      const Fp* row = pkg.weights.data() + wl.w[i].offset + (k << s.out_log);
+      Fp2 sum;
+      for (size_t n = 0; n < b.out_size; ++n) sum += eq[n] * row[n];
+      a[k] = sum;
+    }
+    std::vector<Fp> x = b.input < 0 ? PaddedInt8(input.data, s.in_log)
+                                    : std::vector<Fp>(Slice(adv, al.blocks[b.input].y).begin(),
+                                                      Slice(adv, al.blocks[b.input].y).end());
+    std::vector<zk::ProductTerm> terms = {{Fp2::One(), {0, 1}}};
+    VINET_ASSIGN_OR_RETURN(
+        zk::SumcheckProverOutput sc,
+        zk::ProveSumcheck({std::move(a), zk::ToExtension(x)}, terms, t, pkg.threads));
+    std::vector<Fp2> rk = rho;
+    rk.insert(rk.end(), sc.point.begin(), sc.point.end());
+    AddClaim(wc, rk, wl.w[i], wl.num_vars, sc.proof.final_evals[0]);
+    AddClaim(wc, rho, wl.bias[i], wl.num_vars, bp.evals.back());
+    AddClaim(ac, rho, s.qp, al.num_vars, bp.evals[0]);
+    for (size_t j = 0; j < s.limbs.size(); ++j)
+      AddClaim(ac, rho, s.limbs[j], al.num_vars, bp.evals[1 + j]);
+    AddClaim(ac, rho, s.shifted, al.num_vars, bp.evals[1 + s.limbs.size()]);
+    if (b.input >= 0) {
+      AddClaim(ac, sc.point, al.blocks[b.input].y, al.num_vars, sc.proof.final_evals[1]);
+    }
+    bp.matmul = std::move(sc.proof);
+    proof.blocks.push_back(std::move(bp));
+  }
+
+  EvalClaim reduced;
+  VINET_ASSIGN_OR_RETURN(proof.advice_batch,
+                         zk::ProveBatchedClaims(adv, ac, t, &reduced, pkg.threads));
+  VINET_ASSIGN_OR_RETURN(zk::PcsOpening ao, pcs.Open(*adv_com.data, reduced.point, t));
+  proof.advice_opening = std::move(ao.proof);
+  VINET_ASSIGN_OR_RETURN(proof.weight_batch,
+                         zk::ProveBatchedClaims(pkg.weights, wc, t, &reduced, pkg.threads));
+  VINET_ASSIGN_OR_RETURN(zk::PcsOpening wo, pcs.Open(*pkg.committed.data, reduced.point, t));
+  proof.weight_opening = std::move(wo.proof);
+  return Proved{std::move(public_out), proof.Encode()};
+}
+
+}  // namespace vinet::zkml
