@@ -37,6 +37,7 @@ struct Column {
 
 AdviceLayout MakeAdviceLayout(const ModelSpec& spec) {
   AdviceLayout a;
+  a.clamp_bits = spec.clamp_bits;
   Column range, relu, sym;
   struct Ids {
     size_t clamp;
@@ -59,8 +60,8 @@ AdviceLayout MakeAdviceLayout(const ModelSpec& spec) {
   a.has_sym = !sym.logs.empty();
   // Top level: range column, clamp column pairs, multiplicities.
   std::vector<size_t> logs = {range.log, kLimbBits};
-  if (a.has_relu) logs.insert(logs.end(), {relu.log, relu.log, kClampTableBits});
-  if (a.has_sym) logs.insert(logs.end(), {sym.log, sym.log, kClampTableBits});
+  if (a.has_relu) logs.insert(logs.end(), {relu.log, relu.log, spec.clamp_bits});
+  if (a.has_sym) logs.insert(logs.end(), {sym.log, sym.log, spec.clamp_bits});
   std::vector<size_t> off;
   a.num_vars = Allocate(logs, off);
   size_t k = 0;

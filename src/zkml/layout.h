@@ -30,6 +30,7 @@ struct BlockSegments {
 
 struct AdviceLayout {
   size_t num_vars = 0;
+  size_t clamp_bits = 0;
   std::vector<BlockSegments> blocks;
   Segment range_col, m_range;
   bool has_relu = false, has_sym = false;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <memory>
+
 #include "zkml/sym_clamp_table.h"
 
 namespace vinet::zkml::detail {
@@ -11,12 +13,24 @@ using zk::ByteWriter;
 
 std::vector<LookupSlot> LookupSlots(const AdviceLayout& a) {
   static const zk::RangeTable kRange(kLimbBits);
-  static const zk::ReluClampTable kRelu(kClampTableBits, 7);
-  static const SymClampTable kSym(kClampTableBits);
+  static const auto* kRelu = [] {
+    auto* t = new std::vector<std::unique_ptr<zk::LookupTable>>();
+    for (uint32_t b = 0; b <= kMaxClampBits; ++b)
+      t->push_back(b < kMinClampBits ? nullptr : std::make_unique<zk::ReluClampTable>(b, 7));
+    return t;
+  }();
+  static const auto* kSym = [] {
+    auto* t = new std::vector<std::unique_ptr<zk::LookupTable>>();
+    for (uint32_t b = 0; b <= kMaxClampBits; ++b)
+      t->push_back(b < kMinClampBits ? nullptr : std::make_unique<SymClampTable>(b));
+    return t;
+  }();
+  const zk::LookupTable* relu = (*kRelu)[a.clamp_bits].get();
+  const zk::LookupTable* sym = (*kSym)[a.clamp_bits].get();
   std::vector<LookupSlot> s;
   s.push_back({&kRange, a.range_col, {}, a.m_range, false, "range"});
-  if (a.has_relu) s.push_back({&kRelu, a.relu_x, a.relu_y, a.m_relu, true, "relu-clamp"});
-  if (a.has_sym) s.push_back({&kSym, a.sym_x, a.sym_y, a.m_sym, true, "clamp"});
+  if (a.has_relu) s.push_back({relu, a.relu_x, a.relu_y, a.m_relu, true, "relu-clamp"});
+  if (a.has_sym) s.push_back({sym, a.sym_x, a.sym_y, a.m_sym, true, "clamp"});
   return s;
 }
 

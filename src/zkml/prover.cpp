@@ -1,11 +1,13 @@
 // Commit (weights polynomial, one Ligero commitment) and Prove.
 #include <algorithm>
+#include <chrono>
 
 #include <fmt/format.h>
 
 #include "vinet/zk/poly/multilinear.h"
 #include "zkml/package.h"
 #include "zkml/proof.h"
+#include "zkml/segment_claims.h"
 
 namespace vinet::zkml {
 
@@ -38,8 +40,8 @@ std::span<const Fp> Slice(const std::vector<Fp>& v, Segment s) {
 }
 
 // Fills the block's q', y, limbs and shifted limb into the advice.
-Status FillBlock(const LinearBlock& b, const BlockSegments& s, std::span<const int64_t> acc,
-                 std::vector<Fp>& adv, std::vector<int8_t>& y_out) {
+Status FillBlock(uint32_t clamp_bits, const LinearBlock& b, const BlockSegments& s,
+                 std::span<const int64_t> acc, std::vector<Fp>& adv, std::vector<int8_t>& y_out) {
   size_t len = size_t{1} << s.out_log;
   uint32_t limbs = b.num_limbs();
   uint32_t top_bits = b.shift - kLimbBits * (limbs - 1);
@@ -49,10 +51,11 @@ Status FillBlock(const LinearBlock& b, const BlockSegments& s, std::span<const i
     __int128 v = a * b.multiplier + (static_cast<__int128>(1) << (b.shift - 1));
     __int128 q = v >> b.shift;  // floor
     uint64_t r = static_cast<uint64_t>(v - (q << b.shift));
-    if (q < -(1 << 15) || q >= (1 << 15)) {
+    int64_t half = int64_t{1} << (clamp_bits - 1);
+    if (q < -half || q >= half) {
       return Error(Code::kOutOfRange,
                    fmt::format("pre-clamp value {} of output {} is outside the provable range "
-                               "[-2^15, 2^15)",
+                               "of the clamp table",
                                static_cast<int64_t>(q), n));
     }
     int64_t qi = static_cast<int64_t>(q);
@@ -68,11 +71,6 @@ Status FillBlock(const LinearBlock& b, const BlockSegments& s, std::span<const i
     adv[s.shifted.offset + n] = Fp(top + (1u << kLimbBits) - (uint64_t{1} << top_bits));
   }
   return Status();
-}
-
-void AddClaim(std::vector<EvalClaim>& claims, std::span<const Fp2> z, Segment s, size_t total,
-              Fp2 value) {
-  claims.push_back({EmbedPoint(z, s, total), value});
 }
 
 }  // namespace
@@ -95,7 +93,26 @@ Result<Committed> Commit(runtime::QuantizedModel model, const ZkmlParams& params
   return Committed{std::move(pkg), std::move(vk)};
 }
 
-Result<Proved> Prove(const ProverPackage& pkg, const runtime::Int8Tensor& input) {
+namespace {
+// Adds the milliseconds since the last lap to *slot (when timing).
+class Laps {
+ public:
+  explicit Laps(ProveTimings* t) : t_(t) {}
+  void Lap(double ProveTimings::*slot) {
+    auto now = std::chrono::steady_clock::now();
+    if (t_) t_->*slot += std::chrono::duration<double, std::milli>(now - last_).count();
+    last_ = now;
+  }
+
+ private:
+  ProveTimings* t_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+}  // namespace
+
+Result<Proved> Prove(const ProverPackage& pkg, const runtime::Int8Tensor& input,
+                     ProveTimings* timings) {
+  Laps laps(timings);
   const ModelSpec& spec = pkg.circuit.spec;
   const AdviceLayout& al = pkg.advice_layout;
   const WeightLayout& wl = pkg.weight_layout;
@@ -110,7 +127,8 @@ Result<Proved> Prove(const ProverPackage& pkg, const runtime::Int8Tensor& input)
   std::vector<std::vector<int8_t>> ys(spec.blocks.size());
   for (size_t i = 0; i < spec.blocks.size(); ++i) {
     const auto& acc = wit.layers[pkg.circuit.linear_layer[i]].accumulator.data;
-    VINET_RETURN_IF_ERROR(FillBlock(spec.blocks[i], al.blocks[i], acc, adv, ys[i]));
+    VINET_RETURN_IF_ERROR(
+        FillBlock(spec.clamp_bits, spec.blocks[i], al.blocks[i], acc, adv, ys[i]));
   }
   if (ys[spec.output_block] != out.data) {
     return Error(Code::kInternal, "circuit output differs from the runtime's int8 output");
@@ -122,15 +140,17 @@ Result<Proved> Prove(const ProverPackage& pkg, const runtime::Int8Tensor& input)
     VINET_ASSIGN_OR_RETURN(std::vector<Fp> m, zk::ComputeMultiplicities(*s.table, cols));
     std::copy(m.begin(), m.end(), adv.begin() + s.m.offset);
   }
+  laps.Lap(&ProveTimings::witness);
   zk::LigeroPcs pcs = pkg.vk.Pcs(pkg.threads);
   VINET_ASSIGN_OR_RETURN(zk::PcsCommitted adv_com, pcs.Commit({adv}));
+  laps.Lap(&ProveTimings::advice_commit);
 
   runtime::Int8Tensor public_out{spec.output_shape, out.data};
   zk::Transcript t = StartTranscript(pkg.vk, input, public_out);
   ModelProof proof;
   proof.advice = adv_com.commitment;
   proof.advice.AbsorbInto(t);
-  std::vector<EvalClaim> ac, wc;  // advice and weight claims
+  ClaimList ac(al.num_vars), wc(wl.num_vars);  // advice and weight claims
 
   for (const LookupSlot& s : slots) {
     std::vector<std::vector<Fp>> cols = {{Slice(adv, s.x).begin(), Slice(adv, s.x).end()}};
@@ -139,14 +159,15 @@ Result<Proved> Prove(const ProverPackage& pkg, const runtime::Int8Tensor& input)
     VINET_ASSIGN_OR_RETURN(zk::LogUpProof lp,
                            zk::ProveLogUp(*s.table, cols, Slice(adv, s.m), t, pkg.threads, &lc));
     proof.lookups.push_back(lp.ToBytes());
-    AddClaim(ac, lc.witness_point, s.x, al.num_vars, lc.witness_evals[0]);
-    if (s.two_columns) AddClaim(ac, lc.witness_point, s.y, al.num_vars, lc.witness_evals[1]);
-    AddClaim(ac, lc.table_point, s.m, al.num_vars, lc.multiplicity_eval);
+    ac.Add(lc.witness_point, s.x, lc.witness_evals[0]);
+    if (s.two_columns) ac.Add(lc.witness_point, s.y, lc.witness_evals[1]);
+    ac.Add(lc.table_point, s.m, lc.multiplicity_eval);
   }
 
+  laps.Lap(&ProveTimings::lookups);
   const BlockSegments& ob = al.blocks[spec.output_block];
   std::vector<Fp2> tau = t.ChallengeFp2s("zkml.output_point", ob.out_log);
-  AddClaim(ac, tau, ob.y, al.num_vars, zk::EvaluateMle(Slice(adv, ob.y), tau));
+  ac.Add(tau, ob.y, zk::EvaluateMle(Slice(adv, ob.y), tau));
 
   for (size_t i = spec.blocks.size(); i-- > 0;) {
     const LinearBlock& b = spec.blocks[i];
@@ -176,28 +197,28 @@ Result<Proved> Prove(const ProverPackage& pkg, const runtime::Int8Tensor& input)
         zk::ProveSumcheck({std::move(a), zk::ToExtension(x)}, terms, t, pkg.threads));
     std::vector<Fp2> rk = rho;
     rk.insert(rk.end(), sc.point.begin(), sc.point.end());
-    AddClaim(wc, rk, wl.w[i], wl.num_vars, sc.proof.final_evals[0]);
-    AddClaim(wc, rho, wl.bias[i], wl.num_vars, bp.evals.back());
-    AddClaim(ac, rho, s.qp, al.num_vars, bp.evals[0]);
-    for (size_t j = 0; j < s.limbs.size(); ++j)
-      AddClaim(ac, rho, s.limbs[j], al.num_vars, bp.evals[1 + j]);
-    AddClaim(ac, rho, s.shifted, al.num_vars, bp.evals[1 + s.limbs.size()]);
+    wc.Add(rk, wl.w[i], sc.proof.final_evals[0]);
+    wc.Add(rho, wl.bias[i], bp.evals.back());
+    ac.Add(rho, s.qp, bp.evals[0]);
+    for (size_t j = 0; j < s.limbs.size(); ++j) ac.Add(rho, s.limbs[j], bp.evals[1 + j]);
+    ac.Add(rho, s.shifted, bp.evals[1 + s.limbs.size()]);
     if (b.input >= 0) {
-      AddClaim(ac, sc.point, al.blocks[b.input].y, al.num_vars, sc.proof.final_evals[1]);
+      ac.Add(sc.point, al.blocks[b.input].y, sc.proof.final_evals[1]);
     }
     bp.matmul = std::move(sc.proof);
     proof.blocks.push_back(std::move(bp));
   }
 
+  laps.Lap(&ProveTimings::layers);
   EvalClaim reduced;
-  VINET_ASSIGN_OR_RETURN(proof.advice_batch,
-                         zk::ProveBatchedClaims(adv, ac, t, &reduced, pkg.threads));
+  VINET_ASSIGN_OR_RETURN(proof.advice_batch, ac.Prove(adv, t, &reduced, pkg.threads));
   VINET_ASSIGN_OR_RETURN(zk::PcsOpening ao, pcs.Open(*adv_com.data, reduced.point, t));
   proof.advice_opening = std::move(ao.proof);
-  VINET_ASSIGN_OR_RETURN(proof.weight_batch,
-                         zk::ProveBatchedClaims(pkg.weights, wc, t, &reduced, pkg.threads));
+  laps.Lap(&ProveTimings::advice_open);
+  VINET_ASSIGN_OR_RETURN(proof.weight_batch, wc.Prove(pkg.weights, t, &reduced, pkg.threads));
   VINET_ASSIGN_OR_RETURN(zk::PcsOpening wo, pcs.Open(*pkg.committed.data, reduced.point, t));
   proof.weight_opening = std::move(wo.proof);
+  laps.Lap(&ProveTimings::weight_open);
   return Proved{std::move(public_out), proof.Encode()};
 }
 

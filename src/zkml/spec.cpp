@@ -1,5 +1,6 @@
 #include "vinet/zkml/spec.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <map>
@@ -87,6 +88,16 @@ Status AddLinear(const runtime::QuantizedModel& m, size_t li, Sources& src, Mode
   if (bound >= (static_cast<__int128>(1) << 62)) {
     return Unsupported(l, "accumulator bound |acc|·M + 2^s reaches 2^62");
   }
+  // |q'| <= |acc|·M / 2^s + 1: the clamp table must hold [−2^(b−1), 2^(b−1)).
+  int64_t qmax = static_cast<int64_t>(
+                     (static_cast<__int128>(l.max_abs_accumulator) * l.multiplier) >> l.shift) +
+                 1;
+  uint32_t bits = static_cast<uint32_t>(CeilLog2(static_cast<uint64_t>(qmax) + 1)) + 1;
+  if (bits > kMaxClampBits) {
+    return Unsupported(l, fmt::format("pre-clamp values up to {} need a clamp table above 2^{}",
+                                      qmax, kMaxClampBits));
+  }
+  c.spec.clamp_bits = std::max(c.spec.clamp_bits, bits);
   LinearBlock b;
   b.in_size = static_cast<uint32_t>(k);
   b.out_size = static_cast<uint32_t>(n);
@@ -126,6 +137,10 @@ size_t ModelSpec::output_size() const {
 Status ModelSpec::Validate() const {
   if (blocks.empty()) return Error(Code::kUnsupported, "model has no Gemm/MatMul layer to prove");
   if (output_block >= blocks.size()) return Error(Code::kParse, "output block out of range");
+  if (clamp_bits < kMinClampBits || clamp_bits > kMaxClampBits) {
+    return Error(Code::kParse, fmt::format("clamp_bits {} outside {}..{}", clamp_bits,
+                                           kMinClampBits, kMaxClampBits));
+  }
   if (blocks[output_block].out_size != output_size()) {
     return Error(Code::kParse, "output shape does not match the output block");
   }
@@ -164,6 +179,7 @@ void ModelSpec::Encode(ByteWriter& w) const {
     w.U32(b.relu ? 1 : 0);
   }
   w.U32(output_block);
+  w.U32(clamp_bits);
 }
 
 Result<ModelSpec> ModelSpec::Parse(ByteReader& r) {
@@ -190,6 +206,7 @@ Result<ModelSpec> ModelSpec::Parse(ByteReader& r) {
     b.relu = relu == 1;
   }
   VINET_ASSIGN_OR_RETURN(s.output_block, r.U32("spec.output_block"));
+  VINET_ASSIGN_OR_RETURN(s.clamp_bits, r.U32("spec.clamp_bits"));
   Status st = s.Validate();
   if (!st.ok()) return Error(Code::kParse, "spec: " + st.message());
   return s;

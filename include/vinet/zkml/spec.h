@@ -22,8 +22,10 @@ namespace vinet::zkml {
 
 inline constexpr uint32_t kMaxDim = uint32_t{1} << 24;
 inline constexpr int kMaxShift = 48;
-// The clamp lookup covers q' in [−2^15, 2^15).
-inline constexpr int kClampTableBits = 16;
+// The clamp lookup covers q' in [−2^(b−1), 2^(b−1)), b = clamp_bits in
+// [kMinClampBits, kMaxClampBits], chosen at commit from the accumulator bounds.
+inline constexpr uint32_t kMinClampBits = 9;
+inline constexpr uint32_t kMaxClampBits = 16;
 inline constexpr int kLimbBits = 8;
 
 struct LinearBlock {
@@ -45,6 +47,7 @@ struct ModelSpec {
   float output_scale = 1.0f;
   std::vector<LinearBlock> blocks;
   uint32_t output_block = 0;
+  uint32_t clamp_bits = kMinClampBits;  // log2 of the clamp tables
 
   size_t input_size() const;
   size_t output_size() const;

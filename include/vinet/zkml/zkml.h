@@ -77,8 +77,13 @@ struct Proved {
   runtime::Int8Tensor output;
   Bytes proof;
 };
+// Where the prover's time went (milliseconds), for benchmarks.
+struct ProveTimings {
+  double witness = 0, advice_commit = 0, lookups = 0, layers = 0, advice_open = 0, weight_open = 0;
+};
 // Input: int8, batch of one, the model's input shape.
-Result<Proved> Prove(const ProverPackage& package, const runtime::Int8Tensor& input);
+Result<Proved> Prove(const ProverPackage& package, const runtime::Int8Tensor& input,
+                     ProveTimings* timings = nullptr);
 
 Status Verify(const VerifyingKey& vk, const runtime::Int8Tensor& input,
               const runtime::Int8Tensor& output, ByteSpan proof);
