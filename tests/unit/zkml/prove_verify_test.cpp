@@ -105,3 +105,33 @@ TEST(ZkmlVerify, RejectsShapeMismatchesAndTrailingBytes) {
 
 }  // namespace
 }  // namespace vinet::zkml
+
+namespace vinet::zkml {
+namespace {
+
+// Every byte of the non-opening sections, and of the two PCS openings every
+// byte of a stride chosen so that about 6,000 flips run in total; each flip
+// must be rejected.
+TEST(ZkmlVerify, RejectsFlippedProofBytes) {
+  auto a = Commit(testing::RandomMlp({4, 3}, 11, false));
+  ASSERT_TRUE(a.ok());
+  runtime::Int8Tensor in = Input(a->vk, 1);
+  auto p = Prove(*a->package, in);
+  ASSERT_TRUE(p.ok());
+  const Bytes& proof = p->proof;
+  size_t stride = std::max<size_t>(1, proof.size() / 5000);
+  size_t flips = 0;
+  for (size_t i = 0; i < proof.size(); i += (i < 2048 ? 1 : stride)) {
+    Bytes b = proof;
+    b[i] ^= static_cast<uint8_t>(1u << (i % 8));
+    Status st = Verify(a->vk, in, p->output, b);
+    ASSERT_FALSE(st.ok()) << "byte " << i << " of " << proof.size();
+    EXPECT_TRUE(st.code() == Code::kParse || st.code() == Code::kVerification) << st.ToString();
+    ++flips;
+  }
+  EXPECT_GT(flips, 5000u);
+  RecordProperty("proof_bytes", static_cast<int>(proof.size()));
+}
+
+}  // namespace
+}  // namespace vinet::zkml
