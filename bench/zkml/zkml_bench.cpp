@@ -80,11 +80,12 @@ int main(int argc, char** argv) {
       "{{\"model\": \"{}\", \"threads\": {}, \"reps\": {}, \"setup_ms\": {:.1f}, "
       "\"prove_ms\": {:.1f}, \"verify_ms\": {:.2f}, \"proof_bytes\": {}, \"vk_bytes\": {}, "
       "\"weight_vars\": {}, \"argmax_agreement\": {:.4f}, \"verify_cost_units\": {}, "
+      "\"soundness_bits\": {:.1f}, "
       "\"phases_ms\": {{\"witness\": {:.1f}, \"advice_commit\": {:.1f}, \"lookups\": {:.1f}, "
       "\"layers\": {:.1f}, \"advice_open\": {:.1f}, \"weight_open\": {:.1f}}}}}\n",
       argv[1], threads, reps, setup, Median(prove), Median(verify), proof_bytes,
       c->vk.Encode().size(), c->vk.weights.num_vars, acc.ok() ? acc->argmax_agreement : -1.0,
-      cost.units(), phases.witness, phases.advice_commit, phases.lookups, phases.layers,
-      phases.advice_open, phases.weight_open);
+      cost.units(), zkml::SoundnessBits(c->vk), phases.witness, phases.advice_commit,
+      phases.lookups, phases.layers, phases.advice_open, phases.weight_open);
   return 0;
 }

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "vinet/zk/soundness.h"
 #include "zkml/package.h"
 #include "zkml/proof.h"
 
@@ -153,6 +154,32 @@ VerifyCost EstimateVerifyCost(const VerifyingKey& vk) {
     c.hashes += t * (sh.cols_log + vk.log_inv_rate + (rows * 8 + 63) / 64);
   }
   return c;
+}
+
+double SoundnessBits(const VerifyingKey& vk) {
+  detail::AdviceLayout a = detail::MakeAdviceLayout(vk.spec);
+  detail::WeightLayout wl = detail::MakeWeightLayout(vk.spec);
+  double f = zk::ExtensionFieldBits();
+  double err = 0;
+  auto add = [&](double bits) { err += std::exp2(-bits); };
+  size_t advice_claims = 1;
+  for (const detail::LookupSlot& s : detail::LookupSlots(a)) {
+    add(zk::LogUpSoundnessBits(s.x.log, s.table->num_vars(), s.two_columns ? 2 : 1));
+    advice_claims += s.two_columns ? 3 : 2;
+  }
+  for (size_t i = 0; i < vk.spec.blocks.size(); ++i) {
+    add(zk::SumcheckSoundnessBits(2, std::max<size_t>(1, a.blocks[i].in_log)));
+    advice_claims += vk.spec.blocks[i].num_limbs() + 3;
+  }
+  // Claim batching: (K − 1)/|F| for beta plus the degree-2 sumcheck.
+  err += std::exp2(std::log2(static_cast<double>(advice_claims)) - f);
+  err += std::exp2(std::log2(2.0 * vk.spec.blocks.size()) - f);
+  add(zk::SumcheckSoundnessBits(2, a.num_vars));
+  add(zk::SumcheckSoundnessBits(2, wl.num_vars));
+  zk::LigeroPcs pcs = vk.Pcs();
+  add(pcs.SoundnessBits(a.num_vars));
+  add(pcs.SoundnessBits(wl.num_vars));
+  return -std::log2(err);
 }
 
 namespace detail {

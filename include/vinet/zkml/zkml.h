@@ -30,7 +30,7 @@
 namespace vinet::zkml {
 
 struct ZkmlParams {
-  int security_bits = 100;  // Ligero query phase
+  int security_bits = 102;  // Ligero query phase (two openings: >= 100 bits overall)
   int log_inv_rate = 2;     // Ligero code rate 1/4
   unsigned threads = 2;     // prover threads
 };
@@ -38,7 +38,7 @@ struct ZkmlParams {
 struct VerifyingKey {
   ModelSpec spec;
   zk::PcsCommitment weights;
-  int security_bits = 100;
+  int security_bits = 102;
   int log_inv_rate = 2;
 
   Bytes Encode() const;
@@ -55,6 +55,10 @@ struct VerifyCost {
 };
 // The verifier's cost for any proof under `vk` (not a function of the proof).
 VerifyCost EstimateVerifyCost(const VerifyingKey& vk);
+
+// -log2 of the proof's soundness error under `vk` (union bound over the
+// lookups, matmul sumchecks, claim batching and both PCS openings; docs/zkml.md).
+double SoundnessBits(const VerifyingKey& vk);
 
 class ProverPackage;
 struct Committed {

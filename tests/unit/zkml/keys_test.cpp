@@ -57,6 +57,17 @@ TEST(ZkmlKey, VerifyCostDependsOnTheKeyOnly) {
   EXPECT_GT(EstimateVerifyCost(big->vk).units(), EstimateVerifyCost(a->vk).units());
 }
 
+TEST(ZkmlKey, DefaultParametersReachOneHundredBits) {
+  for (const auto& dims : {std::vector<int64_t>{4, 3}, {64, 32, 10}}) {
+    auto c = Commit(RandomMlp(dims, 2));
+    ASSERT_TRUE(c.ok());
+    EXPECT_GE(SoundnessBits(c->vk), 100.0);
+    VerifyingKey weak = c->vk;
+    weak.security_bits = 80;
+    EXPECT_LT(SoundnessBits(weak), 100.0);
+  }
+}
+
 TEST(ZkmlPackage, RoundTripsAndRejectsCorruption) {
   auto c = Commit(RandomMlp({12, 8, 3}, 9));
   ASSERT_TRUE(c.ok());
