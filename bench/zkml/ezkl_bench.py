@@ -28,11 +28,19 @@ def main():
     reps = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     target = sys.argv[3] if len(sys.argv) > 3 else "resources"
     d = pathlib.Path(tempfile.mkdtemp(prefix="ezkl_"))
-    dims = [x.dim_value or 1 for x in onnx.load(model).graph.input[0].type.tensor_type.shape.dim]
+    # EZKL needs concrete shapes: fix the symbolic batch dimension to 1.
+    proto = onnx.load(model)
+    for v in list(proto.graph.input) + list(proto.graph.output):
+        for dim in v.type.tensor_type.shape.dim:
+            if not dim.dim_value:
+                dim.dim_value = 1
+    model = str(d / "model.onnx")
+    onnx.save(proto, model)
+    dims = [x.dim_value for x in proto.graph.input[0].type.tensor_type.shape.dim]
     rng = np.random.default_rng(500)
     x = rng.normal(0, 1, size=dims).astype(np.float32)
     (d / "input.json").write_text(json.dumps({"input_data": [x.reshape(-1).tolist()]}))
-    cal = rng.normal(0, 1, size=[16] + dims[1:]).astype(np.float32)
+    cal = rng.normal(0, 1, size=dims).astype(np.float32)
     (d / "cal.json").write_text(json.dumps({"input_data": [cal.reshape(-1).tolist()]}))
     p = {k: str(d / k) for k in ["settings.json", "model.compiled", "kzg.srs", "vk.key", "pk.key",
                                  "witness.json", "proof.json"]}
@@ -56,7 +64,7 @@ def main():
     proof = json.loads(pathlib.Path(p["proof.json"]).read_text())
     proof_bytes = len(bytes.fromhex(proof["proof"][2:] if proof["proof"].startswith("0x") else proof["proof"])) \
         if isinstance(proof.get("proof"), str) else len(proof.get("proof", []))
-    print(json.dumps({"model": model, "target": target, "logrows": logrows, "setup_s": round(setup, 2),
+    print(json.dumps({"model": sys.argv[1], "target": target, "logrows": logrows, "setup_s": round(setup, 2),
                       "prove_s": round(statistics.median(prove), 3),
                       "verify_ms": round(1000 * statistics.median(verify), 1),
                       "proof_bytes": proof_bytes, "vk_bytes": os.path.getsize(p["vk.key"]),

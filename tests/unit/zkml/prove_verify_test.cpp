@@ -109,9 +109,10 @@ TEST(ZkmlVerify, RejectsShapeMismatchesAndTrailingBytes) {
 namespace vinet::zkml {
 namespace {
 
-// Every byte of the non-opening sections, and of the two PCS openings every
-// byte of a stride chosen so that about 6,000 flips run in total; each flip
-// must be rejected.
+// One bit flipped per position: every byte of the first 2 KB (the advice
+// commitment and the first lookup proof), then a stride through the rest (the
+// other lookups, block messages, batching sumchecks and both openings) so that
+// about 7,000 flips run; each must be rejected.
 TEST(ZkmlVerify, RejectsFlippedProofBytes) {
   auto a = Commit(testing::RandomMlp({4, 3}, 11, false));
   ASSERT_TRUE(a.ok());
