@@ -139,12 +139,14 @@ VerifyCost EstimateVerifyCost(const VerifyingKey& vk) {
   }
   for (size_t i = 0; i < vk.spec.blocks.size(); ++i) {
     const LinearBlock& b = vk.spec.blocks[i];
-    c.field_ops += 8 * a.blocks[i].in_log + 4 * b.num_limbs() + 16;
+    c.field_ops += 8 * a.blocks[i].in_log + 8 * a.blocks[i].chunks.size() + 4 * b.num_limbs() + 16;
     if (b.input < 0) c.field_ops += 4 * (size_t{1} << a.blocks[i].in_log);
-    claims += b.num_limbs() + 3;
+    claims += b.num_limbs() + 2 + a.blocks[i].chunks.size();
   }
   c.field_ops += 4 * (size_t{1} << a.blocks[vk.spec.output_block].out_log);
-  c.field_ops += 8 * claims * a.num_vars + 8 * 2 * vk.spec.blocks.size() * wl.num_vars;
+  size_t weight_claims = 0;
+  for (const auto& b : a.blocks) weight_claims += 1 + b.chunks.size();
+  c.field_ops += 8 * claims * a.num_vars + 8 * weight_claims * wl.num_vars;
   for (size_t n : {a.num_vars, wl.num_vars}) {
     zk::LigeroPcs::Shape sh = zk::LigeroPcs::ShapeFor(n);
     size_t len = size_t{1} << (sh.cols_log + vk.log_inv_rate);
@@ -168,12 +170,16 @@ double SoundnessBits(const VerifyingKey& vk) {
     advice_claims += s.two_columns ? 3 : 2;
   }
   for (size_t i = 0; i < vk.spec.blocks.size(); ++i) {
-    add(zk::SumcheckSoundnessBits(2, std::max<size_t>(1, a.blocks[i].in_log)));
-    advice_claims += vk.spec.blocks[i].num_limbs() + 3;
+    for (detail::Segment ch : a.blocks[i].chunks) {
+      add(zk::SumcheckSoundnessBits(2, std::max<size_t>(1, ch.log)));
+    }
+    advice_claims += vk.spec.blocks[i].num_limbs() + 2 + a.blocks[i].chunks.size();
   }
   // Claim batching: (K − 1)/|F| for beta plus the degree-2 sumcheck.
   err += std::exp2(std::log2(static_cast<double>(advice_claims)) - f);
-  err += std::exp2(std::log2(2.0 * vk.spec.blocks.size()) - f);
+  size_t weight_claims = 0;
+  for (const auto& b : a.blocks) weight_claims += 1 + b.chunks.size();
+  err += std::exp2(std::log2(static_cast<double>(weight_claims)) - f);
   add(zk::SumcheckSoundnessBits(2, a.num_vars));
   add(zk::SumcheckSoundnessBits(2, wl.num_vars));
   zk::LigeroPcs pcs = vk.Pcs();

@@ -35,6 +35,18 @@ struct Column {
 
 }  // namespace
 
+std::vector<Segment> KChunks(uint32_t k) {
+  std::vector<Segment> chunks;
+  size_t at = 0;
+  for (int bit = 31; bit >= 0; --bit) {
+    if ((k >> bit) & 1u) {
+      chunks.push_back({at, static_cast<size_t>(bit)});
+      at += size_t{1} << bit;
+    }
+  }
+  return chunks;
+}
+
 AdviceLayout MakeAdviceLayout(const ModelSpec& spec) {
   AdviceLayout a;
   a.clamp_bits = spec.clamp_bits;
@@ -51,6 +63,7 @@ AdviceLayout MakeAdviceLayout(const ModelSpec& spec) {
     BlockSegments& s = a.blocks[i];
     s.out_log = CeilLog2(b.out_size);
     s.in_log = CeilLog2(b.in_size);
+    s.chunks = KChunks(b.in_size);
     ids[i].clamp = (b.relu ? relu : sym).Add(s.out_log);
     for (uint32_t l = 0; l < b.num_limbs(); ++l) ids[i].limbs.push_back(range.Add(s.out_log));
     ids[i].shifted = range.Add(s.out_log);
@@ -92,15 +105,20 @@ AdviceLayout MakeAdviceLayout(const ModelSpec& spec) {
 WeightLayout MakeWeightLayout(const ModelSpec& spec) {
   std::vector<size_t> logs;
   for (const LinearBlock& b : spec.blocks) {
-    logs.push_back(CeilLog2(b.in_size) + CeilLog2(b.out_size));
+    for (Segment c : KChunks(b.in_size)) logs.push_back(c.log + CeilLog2(b.out_size));
     logs.push_back(CeilLog2(b.out_size));
   }
   std::vector<size_t> off;
   WeightLayout w;
   w.num_vars = Allocate(logs, off);
-  for (size_t i = 0; i < spec.blocks.size(); ++i) {
-    w.w.push_back({off[2 * i], logs[2 * i]});
-    w.bias.push_back({off[2 * i + 1], logs[2 * i + 1]});
+  size_t k = 0;
+  for (const LinearBlock& b : spec.blocks) {
+    w.w.emplace_back();
+    for (size_t c = 0; c < KChunks(b.in_size).size(); ++c, ++k) {
+      w.w.back().push_back({off[k], logs[k]});
+    }
+    w.bias.push_back({off[k], logs[k]});
+    ++k;
   }
   return w;
 }

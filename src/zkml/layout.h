@@ -21,8 +21,12 @@ struct Segment {
 };
 
 struct BlockSegments {
-  size_t out_log = 0;          // log2 of the padded output length
-  size_t in_log = 0;           // log2 of the padded input length
+  size_t out_log = 0;  // log2 of the padded output length
+  size_t in_log = 0;   // log2 of the padded input length
+  // The input rows split into power-of-two chunks (K's binary digits, largest
+  // first), each with its own matmul sumcheck, so that no weight is padded
+  // along K: offset = first row (aligned to 2^log), log = log2 of the rows.
+  std::vector<Segment> chunks;
   Segment qp, y;               // pre-clamp quotient q', output y (clamp column pair)
   std::vector<Segment> limbs;  // remainder limbs, kLimbBits each (range column)
   Segment shifted;             // top limb + (2^8 − 2^top_bits) (range column)
@@ -40,10 +44,13 @@ struct AdviceLayout {
 
 struct WeightLayout {
   size_t num_vars = 0;
-  std::vector<Segment> w;     // [K, N] padded, index k·2^out_log + n
+  // Per block, per chunk: [2^log rows, N padded], index (k − offset)·2^out_log + n.
+  std::vector<std::vector<Segment>> w;
   std::vector<Segment> bias;  // [N] padded
 };
 
+// K's binary digits as row chunks, largest first.
+std::vector<Segment> KChunks(uint32_t k);
 AdviceLayout MakeAdviceLayout(const ModelSpec& spec);
 WeightLayout MakeWeightLayout(const ModelSpec& spec);
 

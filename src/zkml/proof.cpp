@@ -65,7 +65,8 @@ Bytes ModelProof::Encode() const {
   for (const Bytes& l : lookups) Blob(w, l);
   for (const BlockProof& b : blocks) {
     w.FieldVector<zk::Fp2>(b.evals);
-    b.matmul.Serialize(w);
+    w.FieldVector<zk::Fp2>(b.chunk_sums);
+    for (const auto& m : b.matmul) m.Serialize(w);
   }
   advice_batch.sumcheck.Serialize(w);
   Blob(w, advice_opening);
@@ -100,9 +101,19 @@ Result<ModelProof> ModelProof::Parse(ByteSpan bytes, const ModelSpec& spec, cons
       return Error(Code::kParse, fmt::format("block {} evals at byte {}: {} values, want {}", i, at,
                                              bp.evals.size(), want));
     }
-    auto sc = zk::SumcheckProof::Parse(r, a.blocks[i].in_log, 2, 2);
-    if (!sc.ok()) return sc.status().WithContext(fmt::format("block {} matmul", i));
-    bp.matmul = std::move(*sc);
+    const auto& chunks = a.blocks[i].chunks;
+    at = r.offset();
+    VINET_ASSIGN_OR_RETURN(bp.chunk_sums,
+                           r.Fp2Vector("block.chunk_sums", static_cast<uint32_t>(chunks.size())));
+    if (bp.chunk_sums.size() != chunks.size()) {
+      return Error(Code::kParse, fmt::format("block {} chunk sums at byte {}: {} values, want {}",
+                                             i, at, bp.chunk_sums.size(), chunks.size()));
+    }
+    for (Segment c : chunks) {
+      auto sc = zk::SumcheckProof::Parse(r, c.log, 2, 2);
+      if (!sc.ok()) return sc.status().WithContext(fmt::format("block {} matmul", i));
+      bp.matmul.push_back(std::move(*sc));
+    }
     p.blocks.push_back(std::move(bp));
   }
   auto ab = zk::SumcheckProof::Parse(r, a.num_vars, 2, 2);

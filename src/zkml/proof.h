@@ -2,7 +2,8 @@
 //
 // advice commitment ‖ per lookup (range, relu-clamp if any, clamp if any):
 // u32 len ‖ LogUpProof ‖ per block, from the last to the first: vector Fp2
-// (q', limbs, shifted limb, bias at ρ) ‖ SumcheckProof (matmul) ‖ advice
+// (q', limbs, shifted limb, bias at ρ) ‖ vector Fp2 chunk sums ‖ per K-chunk
+// SumcheckProof (matmul) ‖ advice
 // batch SumcheckProof ‖ u32 len ‖ advice opening ‖ weight batch SumcheckProof
 // ‖ u32 len ‖ weight opening. Every count is fixed by the key; trailing
 // bytes are rejected.
@@ -19,8 +20,9 @@
 namespace vinet::zkml::detail {
 
 struct BlockProof {
-  std::vector<zk::Fp2> evals;  // q', limbs..., shifted, bias (at ρ)
-  zk::SumcheckProof matmul;    // in_log rounds, degree 2, (A(κ), X(κ))
+  std::vector<zk::Fp2> evals;             // q', limbs..., shifted, bias (at ρ)
+  std::vector<zk::Fp2> chunk_sums;        // Σ_{k in chunk} W(ρ, k)·x(k), per chunk
+  std::vector<zk::SumcheckProof> matmul;  // per chunk: log rounds, degree 2, (A(κ), X(κ))
 };
 
 struct ModelProof {

@@ -25,9 +25,14 @@ std::vector<Fp> BuildWeights(const runtime::QuantizedModel& m, const ModelCircui
     const runtime::QLayer& l = m.layers()[c.linear_layer[i]];
     const LinearBlock& b = c.spec.blocks[i];
     size_t out_log = CeilLog2(b.out_size);
-    for (size_t k = 0; k < b.in_size; ++k) {
-      for (size_t n = 0; n < b.out_size; ++n) {
-        w[wl.w[i].offset + (k << out_log) + n] = Fp::FromSigned(l.weight.data[k * b.out_size + n]);
+    std::vector<Segment> chunks = KChunks(b.in_size);
+    for (size_t c = 0; c < chunks.size(); ++c) {
+      for (size_t k = 0; k < (size_t{1} << chunks[c].log); ++k) {
+        size_t row = chunks[c].offset + k;
+        for (size_t n = 0; n < b.out_size; ++n) {
+          w[wl.w[i][c].offset + (k << out_log) + n] =
+              Fp::FromSigned(l.weight.data[row * b.out_size + n]);
+        }
       }
     }
     for (size_t n = 0; n < l.bias.size(); ++n) w[wl.bias[i].offset + n] = Fp::FromSigned(l.bias[n]);
@@ -179,33 +184,46 @@ Result<Proved> Prove(const ProverPackage& pkg, const runtime::Int8Tensor& input,
     bp.evals.push_back(zk::EvaluateMle(Slice(adv, s.shifted), rho));
     bp.evals.push_back(zk::EvaluateMle(Slice(pkg.weights, wl.bias[i]), rho));
     t.AbsorbFp2s("zkml.block_evals", bp.evals);
-    // A(k) = Σ_n eq(ρ, n) W[k, n]; X = the block's input.
+    // Per chunk c: A(k) = Σ_n eq(ρ, n) W_c[k, n]; X = the chunk of the input.
     std::vector<Fp2> eq = zk::EqTable(rho);
-    std::vector<Fp2> a(size_t{1} << s.in_log);
-    for (size_t k = 0; k < b.in_size; ++k) {
-      const Fp* row = pkg.weights.data() + wl.w[i].offset + (k << s.out_log);
-      Fp2 sum;
-      for (size_t n = 0; n < b.out_size; ++n) sum += eq[n] * row[n];
-      a[k] = sum;
+    std::vector<Fp> x_all = b.input < 0 ? PaddedInt8(input.data, s.in_log)
+                                        : std::vector<Fp>(Slice(adv, al.blocks[b.input].y).begin(),
+                                                          Slice(adv, al.blocks[b.input].y).end());
+    std::vector<std::vector<Fp2>> as;
+    for (size_t c = 0; c < s.chunks.size(); ++c) {
+      std::vector<Fp2> a(size_t{1} << s.chunks[c].log);
+      Fp2 sum_c;
+      for (size_t k = 0; k < a.size(); ++k) {
+        const Fp* row = pkg.weights.data() + wl.w[i][c].offset + (k << s.out_log);
+        Fp2 sum;
+        for (size_t n = 0; n < b.out_size; ++n) sum += eq[n] * row[n];
+        a[k] = sum;
+        sum_c += sum * x_all[s.chunks[c].offset + k];
+      }
+      bp.chunk_sums.push_back(sum_c);
+      as.push_back(std::move(a));
     }
-    std::vector<Fp> x = b.input < 0 ? PaddedInt8(input.data, s.in_log)
-                                    : std::vector<Fp>(Slice(adv, al.blocks[b.input].y).begin(),
-                                                      Slice(adv, al.blocks[b.input].y).end());
-    std::vector<zk::ProductTerm> terms = {{Fp2::One(), {0, 1}}};
-    VINET_ASSIGN_OR_RETURN(
-        zk::SumcheckProverOutput sc,
-        zk::ProveSumcheck({std::move(a), zk::ToExtension(x)}, terms, t, pkg.threads));
-    std::vector<Fp2> rk = rho;
-    rk.insert(rk.end(), sc.point.begin(), sc.point.end());
-    wc.Add(rk, wl.w[i], sc.proof.final_evals[0]);
+    t.AbsorbFp2s("zkml.chunk_sums", bp.chunk_sums);
+    for (size_t c = 0; c < s.chunks.size(); ++c) {
+      Segment ch = s.chunks[c];
+      std::vector<Fp2> x(x_all.begin() + ch.offset, x_all.begin() + ch.offset + as[c].size());
+      std::vector<zk::ProductTerm> terms = {{Fp2::One(), {0, 1}}};
+      VINET_ASSIGN_OR_RETURN(
+          zk::SumcheckProverOutput sc,
+          zk::ProveSumcheck({std::move(as[c]), std::move(x)}, terms, t, pkg.threads));
+      std::vector<Fp2> rk = rho;
+      rk.insert(rk.end(), sc.point.begin(), sc.point.end());
+      wc.Add(rk, wl.w[i][c], sc.proof.final_evals[0]);
+      if (b.input >= 0) {
+        Segment ys = al.blocks[b.input].y;
+        ac.Add(sc.point, {ys.offset + ch.offset, ch.log}, sc.proof.final_evals[1]);
+      }
+      bp.matmul.push_back(std::move(sc.proof));
+    }
     wc.Add(rho, wl.bias[i], bp.evals.back());
     ac.Add(rho, s.qp, bp.evals[0]);
     for (size_t j = 0; j < s.limbs.size(); ++j) ac.Add(rho, s.limbs[j], bp.evals[1 + j]);
     ac.Add(rho, s.shifted, bp.evals[1 + s.limbs.size()]);
-    if (b.input >= 0) {
-      ac.Add(sc.point, al.blocks[b.input].y, sc.proof.final_evals[1]);
-    }
-    bp.matmul = std::move(sc.proof);
     proof.blocks.push_back(std::move(bp));
   }
 

@@ -79,22 +79,34 @@ Status Verify(const VerifyingKey& vk, const runtime::Int8Tensor& input,
     if (bp.evals[1 + limbs] != bp.evals[limbs] + offset) {
       return Fail(fmt::format("block {}: remainder top limb is not range-bound", i));
     }
-    Fp2 claim = AccumulatorAt(b, bp.evals) - bp.evals.back();
+    Fp2 total;
+    for (Fp2 v : bp.chunk_sums) total += v;
+    if (total != AccumulatorAt(b, bp.evals) - bp.evals.back()) {
+      return Fail(fmt::format("block {}: requantization identity (chunk sums)", i));
+    }
+    t.AbsorbFp2s("zkml.chunk_sums", bp.chunk_sums);
     std::vector<zk::ProductTerm> terms = {{Fp2::One(), {0, 1}}};
-    auto sc = zk::VerifySumcheck(s.in_log, 2, terms, claim, bp.matmul, t);
-    if (!sc.ok()) return sc.status().WithContext(fmt::format("block {} matmul", i));
-    std::vector<Fp2> rk = rho;
-    rk.insert(rk.end(), sc->point.begin(), sc->point.end());
-    AddClaim(wc, rk, wl.w[i], wl.num_vars, sc->final_evals[0]);
+    for (size_t c = 0; c < s.chunks.size(); ++c) {
+      Segment ch = s.chunks[c];
+      auto sc = zk::VerifySumcheck(ch.log, 2, terms, bp.chunk_sums[c], bp.matmul[c], t);
+      if (!sc.ok()) return sc.status().WithContext(fmt::format("block {} matmul", i));
+      std::vector<Fp2> rk = rho;
+      rk.insert(rk.end(), sc->point.begin(), sc->point.end());
+      AddClaim(wc, rk, wl.w[i][c], wl.num_vars, sc->final_evals[0]);
+      if (b.input >= 0) {
+        Segment ys = al.blocks[b.input].y;
+        AddClaim(ac, sc->point, {ys.offset + ch.offset, ch.log}, al.num_vars, sc->final_evals[1]);
+      } else {
+        auto part = std::span<const int8_t>(input.data).subspan(ch.offset, size_t{1} << ch.log);
+        if (zk::EvaluateMle(PaddedInt8(part, ch.log), sc->point) != sc->final_evals[1]) {
+          return Fail(fmt::format("block {}: public input evaluation", i));
+        }
+      }
+    }
     AddClaim(wc, rho, wl.bias[i], wl.num_vars, bp.evals.back());
     AddClaim(ac, rho, s.qp, al.num_vars, bp.evals[0]);
     for (size_t j = 0; j < limbs; ++j) AddClaim(ac, rho, s.limbs[j], al.num_vars, bp.evals[1 + j]);
     AddClaim(ac, rho, s.shifted, al.num_vars, bp.evals[1 + limbs]);
-    if (b.input >= 0) {
-      AddClaim(ac, sc->point, al.blocks[b.input].y, al.num_vars, sc->final_evals[1]);
-    } else if (zk::EvaluateMle(PaddedInt8(input.data, s.in_log), sc->point) != sc->final_evals[1]) {
-      return Fail(fmt::format("block {}: public input evaluation", i));
-    }
   }
 
   zk::LigeroPcs pcs = vk.Pcs();
