@@ -112,7 +112,9 @@ void Commit(const Args& a) {
   std::cerr << "quantizing " << a.model << "\n";
   auto q = ValueOrThrow(runtime::Quantize(*model, Calibration(a.calibration, *model)));
   std::cerr << "building the circuit and committing the weights\n";
-  zkml::Committed c = ValueOrThrow(zkml::Commit(std::move(q), {100, 2, a.threads}));
+  zkml::ZkmlParams params;
+  params.threads = a.threads;
+  zkml::Committed c = ValueOrThrow(zkml::Commit(std::move(q), params));
   WriteBinary(a.out, zkml::EncodePackage(*c.package));
   std::cerr << fmt::format("wrote {} ({} weight variables)\n", a.out, c.vk.weights.num_vars);
   std::cout << ToHex(c.vk.ModelId()) << "\n";
