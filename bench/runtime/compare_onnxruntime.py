@@ -99,7 +99,8 @@ def main():
                              env={"VINET_RUNTIME_BENCH_DIR": str(tmp)}, capture_output=True, text=True, check=True)
         print("\npure C++ (ExecutionContext::RunInPlace, no Python):")
         for b in json.loads(out.stdout)["benchmarks"]:
-            print(f"  {b['name']:40} {b['real_time']:10.1f} us   {b.get('samples/s', 0):10.0f} samples/s")
+            print(f"  {b['name']:40} wall {b['real_time']:10.1f} us   cpu {b['cpu_time']:10.1f} us   "
+                  f"{b.get('samples/s', 0):10.0f} samples/s (per cpu second)")
     json.dump(rows, open(tmp / "results.json", "w"), indent=1)
     print(f"\nraw numbers: {tmp / 'results.json'}")
 

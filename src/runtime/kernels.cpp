@@ -23,7 +23,7 @@ int64_t ScratchFloats(const Node& node, const std::vector<Shape>& shapes) {
   if (node.op != OpType::kConv) return 0;
   auto g = ConvGeometry(node.attrs, shapes[node.inputs[0]], shapes[node.inputs[1]]);
   if (!g.ok()) return 0;
-  return (g->c / g->group) * g->kh * g->kw * g->oh * g->ow;
+  return (g->c / g->group) * g->kh * g->kw * ConvColumnStride(g->oh * g->ow);
 }
 
 void RunNode(const Node& node, const std::vector<Shape>& shapes, float* const* slots,

@@ -20,6 +20,13 @@ bool IsAliasOp(OpType op);
 
 int64_t ScratchFloats(const Node& node, const std::vector<Shape>& shapes);
 
+// Row stride of the im2col matrix for p output pixels: p, plus one cache
+// line when p is a multiple of 256 floats, so that walking down K does not
+// hit the same L1 set every row (4 KiB aliasing).
+inline int64_t ConvColumnStride(int64_t p) {
+  return p % 256 == 0 ? p + 16 : p;
+}
+
 void RunNode(const Node& node, const std::vector<Shape>& shapes, float* const* slots,
              float* scratch);
 

@@ -66,8 +66,11 @@ void Broadcast(F f, const float* a, const Shape& sa, const float* b, const Shape
 // No libm call, so the loop vectorizes, unlike std::erf.
 inline float FastErf(float x) {
   float ax = std::fabs(x);
-  float p = 1.0f + ax * (0.0705230784f + ax * (0.0422820123f + ax * (0.0092705272f +
-                   ax * (0.0001520143f + ax * (0.0002765672f + ax * 0.0000430638f)))));
+  float p =
+      1.0f + ax * (0.0705230784f +
+                   ax * (0.0422820123f +
+                         ax * (0.0092705272f +
+                               ax * (0.0001520143f + ax * (0.0002765672f + ax * 0.0000430638f)))));
   p *= p;
   p *= p;
   p *= p;

@@ -100,16 +100,6 @@ Result<std::shared_ptr<const Model>> Model::LoadFile(const std::string& path,
   return r;
 }
 
-Result<std::shared_ptr<const Model>> Model::FromGraph(Graph graph, crypto::Digest256 id,
-                                                      const LoadOptions& options) {
-  detail::LoadedOnnx loaded;
-  for (const auto& [v, t] : graph.constants) loaded.parameter_count += NumElements(t.shape);
-  for (const Node& n : graph.nodes) loaded.op_histogram[std::string(OpTypeName(n.op))]++;
-  loaded.graph = std::move(graph);
-  loaded.id = id;
-  return ModelBuilder::Build(std::move(loaded), options);
-}
-
 Result<std::shared_ptr<const Plan>> Model::PlanFor(const std::vector<Shape>& input_shapes) const {
   if (input_shapes.size() != inputs_.size()) {
     return Error(Code::kInvalidArgument,

@@ -49,9 +49,6 @@ class Model {
                                                        const LoadOptions& options = {});
   static Result<std::shared_ptr<const Model>> LoadBytes(ByteSpan onnx_bytes,
                                                         const LoadOptions& options = {});
-  // Wraps an already built IR graph (tests, the quantizer); validates it.
-  static Result<std::shared_ptr<const Model>> FromGraph(Graph graph, crypto::Digest256 id,
-                                                        const LoadOptions& options = {});
 
   Model(const Model&) = delete;
   Model& operator=(const Model&) = delete;
