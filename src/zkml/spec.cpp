@@ -22,7 +22,10 @@ namespace {
 
 size_t Elements(const std::vector<int64_t>& shape) {
   size_t n = 1;
-  for (int64_t d : shape) n *= static_cast<size_t>(d);
+  for (int64_t d : shape) {
+    n = d > 0 && n > (size_t{1} << 40) / static_cast<size_t>(d) ? (size_t{1} << 40)
+                                                                : n * static_cast<size_t>(d);
+  }
   return n;
 }
 
@@ -42,6 +45,9 @@ Result<std::vector<int64_t>> ParseShape(ByteReader& r, std::string_view field) {
                    fmt::format("{} at byte {}: dimension {} outside 1..2^24", field, at, v));
     }
     d = static_cast<int64_t>(v);
+  }
+  if (Elements(shape) > kMaxDim) {
+    return Error(Code::kParse, fmt::format("{}: more than 2^24 elements", field));
   }
   return shape;
 }

@@ -1,6 +1,7 @@
 // Verifying keys, packages, unsupported models and the custom clamp table.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <random>
 
 #include "unit/runtime/onnx_builder.h"
@@ -42,6 +43,25 @@ TEST(ZkmlKey, RoundTripsAndRejectsTruncationTrailingBytesAndBadFields) {
   VerifyingKey bad = c->vk;
   bad.weights.num_vars += 1;
   EXPECT_EQ(VerifyingKey::Parse(bad.Encode()).status().code(), Code::kParse);
+  // Oversized shapes, broken wiring and out-of-range parameters are parse errors.
+  std::vector<std::function<void(VerifyingKey&)>> breaks = {
+      [](VerifyingKey& k) {
+        k.spec.input_shape = {1 << 24, 1 << 24};
+      },
+      [](VerifyingKey& k) { k.spec.blocks[1].input = 1; },
+      [](VerifyingKey& k) { k.spec.blocks[0].in_size += 1; },
+      [](VerifyingKey& k) { k.spec.blocks[0].shift = 60; },
+      [](VerifyingKey& k) { k.spec.blocks[0].multiplier = 0; },
+      [](VerifyingKey& k) { k.spec.clamp_bits = 17; },
+      [](VerifyingKey& k) { k.spec.output_block = 7; },
+      [](VerifyingKey& k) { k.spec.output_scale = -1.0f; },
+      [](VerifyingKey& k) { k.security_bits = 20; },
+  };
+  for (size_t i = 0; i < breaks.size(); ++i) {
+    VerifyingKey k = c->vk;
+    breaks[i](k);
+    EXPECT_EQ(VerifyingKey::Parse(k.Encode()).status().code(), Code::kParse) << "case " << i;
+  }
 }
 
 TEST(ZkmlKey, VerifyCostDependsOnTheKeyOnly) {
