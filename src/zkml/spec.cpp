@@ -200,8 +200,8 @@ Result<ModelSpec> ModelSpec::Parse(ByteReader& r) {
     VINET_ASSIGN_OR_RETURN(b.in_size, r.U32("block.in_size"));
     VINET_ASSIGN_OR_RETURN(b.out_size, r.U32("block.out_size"));
     VINET_ASSIGN_OR_RETURN(uint32_t input, r.U32("block.input"));
-    b.input = static_cast<int32_t>(input) - 1;
     if (input > 1024) return Error(Code::kParse, "block.input: out of range");
+    b.input = static_cast<int32_t>(input) - 1;
     VINET_ASSIGN_OR_RETURN(uint64_t mult, r.U64("block.multiplier"));
     if (mult > (uint64_t{1} << 16)) return Error(Code::kParse, "block.multiplier: above 2^16");
     b.multiplier = static_cast<int64_t>(mult);
