@@ -3,11 +3,13 @@
 
 #include "cli/commands.h"
 #include "cli/zk_bench.h"
+#include "cli/zk_model.h"
 
 namespace vinet::cli {
 
 void RegisterZkCommands(CLI::App& app) {
-  CLI::App* zk = app.add_subcommand("zk", "proof-system core: benchmarks");
+  CLI::App* zk =
+      app.add_subcommand("zk", "ZKML: commit models, prove and verify inferences; core benchmarks");
   zk->require_subcommand(1);
   auto opts = std::make_shared<ZkBenchOptions>();
   auto json = std::make_shared<bool>(false);
@@ -27,6 +29,7 @@ void RegisterZkCommands(CLI::App& app) {
       PrintZkBench(result);
     }
   });
+  RegisterZkModelCommands(*zk);
 }
 
 }  // namespace vinet::cli

@@ -1,0 +1,100 @@
+// zkml_bench MODEL.onnx [REPS] [THREADS]: quantizes the model on 16 random
+// N(0,1) inputs, commits it, then proves and verifies REPS random inputs and
+// prints one JSON line: medians in ms, the prover's phase breakdown, proof
+// and key bytes, and the float-vs-int8 argmax agreement on 64 random inputs.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <random>
+
+#include "vinet/zkml/zkml.h"
+
+using namespace vinet;
+
+namespace {
+
+double Ms(std::chrono::steady_clock::time_point a) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count();
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+runtime::TensorMap RandomInput(const runtime::Model& m, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> d(0, 1);
+  runtime::Shape s = m.inputs()[0].shape;
+  for (auto& v : s) v = v < 0 ? 1 : v;
+  runtime::Tensor t{s, std::vector<float>(runtime::NumElements(s))};
+  for (float& v : t.data) v = d(rng);
+  return {{m.inputs()[0].name, t}};
+}
+
+int Fail(const Status& s) {
+  fmt::print(stderr, "error: {}\n", s.ToString());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return fmt::print(stderr, "usage: zkml_bench MODEL.onnx [REPS] [THREADS]\n"), 2;
+  int reps = argc > 2 ? std::atoi(argv[2]) : 5;
+  unsigned threads = argc > 3 ? static_cast<unsigned>(std::atoi(argv[3])) : 2;
+  auto model = runtime::Model::LoadFile(argv[1]);
+  if (!model.ok()) return Fail(model.status());
+  std::vector<runtime::TensorMap> cal, held_out;
+  for (uint32_t i = 0; i < 16; ++i) cal.push_back(RandomInput(**model, i));
+  for (uint32_t i = 0; i < 64; ++i) held_out.push_back(RandomInput(**model, 1000 + i));
+  auto q = runtime::Quantize(**model, cal);
+  if (!q.ok()) return Fail(q.status());
+  auto acc = runtime::CompareWithFloat(**model, *q, held_out);
+  auto t0 = std::chrono::steady_clock::now();
+  zkml::ZkmlParams params;
+  params.threads = threads;
+  auto c = zkml::Commit(*q, params);
+  double setup = Ms(t0);
+  if (!c.ok()) return Fail(c.status());
+  std::vector<double> prove, verify, prove_cpu, verify_cpu;
+  zkml::ProveTimings phases;
+  size_t proof_bytes = 0;
+  for (int r = 0; r < reps; ++r) {
+    auto x = zkml::QuantizeInput(c->vk.spec, RandomInput(**model, 500 + r).begin()->second);
+    if (!x.ok()) return Fail(x.status());
+    zkml::ProveTimings t;
+    t0 = std::chrono::steady_clock::now();
+    std::clock_t c0 = std::clock();
+    auto p = zkml::Prove(*c->package, *x, &t);
+    prove.push_back(Ms(t0));
+    prove_cpu.push_back(1000.0 * static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC);
+    if (!p.ok()) return Fail(p.status());
+    if (r == reps / 2) phases = t;
+    proof_bytes = p->proof.size();
+    t0 = std::chrono::steady_clock::now();
+    c0 = std::clock();
+    Status st = zkml::Verify(c->vk, *x, p->output, p->proof);
+    verify.push_back(Ms(t0));
+    verify_cpu.push_back(1000.0 * static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC);
+    if (!st.ok()) return Fail(st);
+  }
+  zkml::VerifyCost cost = zkml::EstimateVerifyCost(c->vk);
+  fmt::print(
+      "{{\"model\": \"{}\", \"threads\": {}, \"reps\": {}, \"setup_ms\": {:.1f}, "
+      "\"prove_ms\": {:.1f}, \"prove_cpu_ms\": {:.1f}, \"verify_ms\": {:.2f}, "
+      "\"verify_cpu_ms\": {:.2f}, \"proof_bytes\": {}, \"vk_bytes\": {}, "
+      "\"weight_vars\": {}, \"argmax_agreement\": {:.4f}, \"verify_cost_units\": {}, "
+      "\"soundness_bits\": {:.1f}, "
+      "\"phases_ms\": {{\"witness\": {:.1f}, \"advice_commit\": {:.1f}, \"lookups\": {:.1f}, "
+      "\"layers\": {:.1f}, \"advice_open\": {:.1f}, \"weight_open\": {:.1f}}}}}\n",
+      argv[1], threads, reps, setup, Median(prove), Median(prove_cpu), Median(verify),
+      Median(verify_cpu), proof_bytes, c->vk.Encode().size(), c->vk.weights.num_vars,
+      acc.ok() ? acc->argmax_agreement : -1.0, cost.units(), zkml::SoundnessBits(c->vk),
+      phases.witness, phases.advice_commit, phases.lookups, phases.layers, phases.advice_open,
+      phases.weight_open);
+  return 0;
+}

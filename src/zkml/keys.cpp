@@ -1,0 +1,245 @@
+// Verifying key, model id, package encoding and the shared transcript start.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "vinet/zk/soundness.h"
+#include "zkml/package.h"
+#include "zkml/proof.h"
+
+namespace vinet::zkml {
+
+using zk::ByteReader;
+using zk::ByteWriter;
+
+namespace {
+constexpr uint32_t kVkMagic = 0x4b565a56;   // "VZVK"
+constexpr uint32_t kPkgMagic = 0x4b505a56;  // "VZPK"
+constexpr uint32_t kVersion = 1;
+constexpr std::string_view kModelIdDomain = "vinet.zkml.model_id.v1";
+}  // namespace
+
+Bytes VerifyingKey::Encode() const {
+  ByteWriter w;
+  w.U32(kVkMagic);
+  w.U32(kVersion);
+  spec.Encode(w);
+  weights.Serialize(w);
+  w.U32(static_cast<uint32_t>(security_bits));
+  w.U32(static_cast<uint32_t>(log_inv_rate));
+  return w.Take();
+}
+
+Result<VerifyingKey> VerifyingKey::Parse(ByteSpan bytes) {
+  ByteReader r(bytes);
+  VINET_ASSIGN_OR_RETURN(uint32_t magic, r.U32("vk.magic"));
+  if (magic != kVkMagic) return Error(Code::kParse, "vk.magic at byte 0: not a verifying key");
+  VINET_ASSIGN_OR_RETURN(uint32_t version, r.U32("vk.version"));
+  if (version != kVersion) {
+    return Error(Code::kParse,
+                 fmt::format("vk.version at byte 4: {} is not {}", version, kVersion));
+  }
+  VerifyingKey vk;
+  VINET_ASSIGN_OR_RETURN(vk.spec, ModelSpec::Parse(r));
+  VINET_ASSIGN_OR_RETURN(vk.weights, zk::PcsCommitment::Parse(r));
+  size_t want_vars = detail::MakeWeightLayout(vk.spec).num_vars;
+  if (vk.weights.num_vars != want_vars || vk.weights.num_polys != 1) {
+    return Error(Code::kParse, fmt::format("vk.weights: commitment shape ({}, {}) is not ({}, 1)",
+                                           vk.weights.num_vars, vk.weights.num_polys, want_vars));
+  }
+  size_t at = r.offset();
+  VINET_ASSIGN_OR_RETURN(uint32_t bits, r.U32("vk.security_bits"));
+  VINET_ASSIGN_OR_RETURN(uint32_t rate, r.U32("vk.log_inv_rate"));
+  if (bits < 80 || bits > 256 || rate < 1 || rate > 4) {
+    return Error(
+        Code::kParse,
+        fmt::format("vk.pcs at byte {}: security {} / rate 2^-{} not allowed", at, bits, rate));
+  }
+  vk.security_bits = static_cast<int>(bits);
+  vk.log_inv_rate = static_cast<int>(rate);
+  VINET_RETURN_IF_ERROR(r.Finish("verifying key"));
+  return vk;
+}
+
+zk::LigeroPcs VerifyingKey::Pcs(unsigned threads) const {
+  return zk::LigeroPcs(zk::LigeroParams{security_bits, log_inv_rate, threads});
+}
+
+crypto::Digest256 VerifyingKey::ModelId() const {
+  ByteWriter w;
+  spec.Encode(w);  // architecture and quantization parameters
+  w.DigestValue(weights.root);
+  w.U32(weights.num_vars);
+  w.U32(weights.num_polys);
+  Bytes params = Pcs().ParametersEncoding();
+  w.U32(static_cast<uint32_t>(params.size()));
+  w.Raw(params);
+  crypto::Sha256Hasher h;
+  h.Update(AsBytes(kModelIdDomain));
+  h.Update(w.bytes());
+  return h.Finish();
+}
+
+Bytes EncodePackage(const ProverPackage& p) {
+  ByteWriter w;
+  w.U32(kPkgMagic);
+  w.U32(kVersion);
+  Bytes model = p.model.CanonicalEncoding();
+  Bytes vk = p.vk.Encode();
+  w.U64(model.size());
+  w.Raw(model);
+  w.U64(vk.size());
+  w.Raw(vk);
+  return w.Take();
+}
+
+Result<Committed> LoadPackage(ByteSpan bytes, unsigned threads) {
+  auto fail = [](std::string m) { return Error(Code::kParse, "package: " + m); };
+  if (bytes.size() < 16) return fail("truncated header");
+  ByteReader r(bytes);
+  VINET_ASSIGN_OR_RETURN(uint32_t magic, r.U32("package.magic"));
+  VINET_ASSIGN_OR_RETURN(uint32_t version, r.U32("package.version"));
+  if (magic != kPkgMagic || version != kVersion) return fail("not a version-1 prover package");
+  VINET_ASSIGN_OR_RETURN(uint64_t mlen, r.U64("package.model_length"));
+  if (mlen > bytes.size() - 16) return fail("model length past the end");
+  ByteSpan model_bytes = bytes.subspan(16, mlen);
+  size_t at = 16 + mlen;
+  if (bytes.size() - at < 8) return fail("truncated key length");
+  ByteReader r2(bytes.subspan(at));
+  VINET_ASSIGN_OR_RETURN(uint64_t vlen, r2.U64("package.key_length"));
+  if (vlen != bytes.size() - at - 8) return fail("key length does not end the file");
+  VINET_ASSIGN_OR_RETURN(runtime::QuantizedModel model,
+                         runtime::QuantizedModel::Decode(model_bytes));
+  VINET_ASSIGN_OR_RETURN(VerifyingKey stored, VerifyingKey::Parse(bytes.subspan(at + 8)));
+  ZkmlParams params{stored.security_bits, stored.log_inv_rate, threads};
+  VINET_ASSIGN_OR_RETURN(Committed c, Commit(std::move(model), params));
+  if (c.vk.Encode() != stored.Encode()) {
+    return Error(Code::kVerification, "package: recommitted weights do not match the stored key");
+  }
+  return c;
+}
+
+const runtime::QuantizedModel& PackageModel(const ProverPackage& p) {
+  return p.model;
+}
+const VerifyingKey& PackageKey(const ProverPackage& p) {
+  return p.vk;
+}
+
+VerifyCost EstimateVerifyCost(const VerifyingKey& vk) {
+  detail::AdviceLayout a = detail::MakeAdviceLayout(vk.spec);
+  detail::WeightLayout wl = detail::MakeWeightLayout(vk.spec);
+  VerifyCost c;
+  size_t claims = 0;
+  for (const detail::LookupSlot& s : detail::LookupSlots(a)) {
+    size_t l = 1 + std::max(s.x.log, s.table->num_vars());
+    c.field_ops += 12 * l * l + 8 * s.table->num_vars();
+    claims += s.two_columns ? 3 : 2;
+  }
+  for (size_t i = 0; i < vk.spec.blocks.size(); ++i) {
+    const LinearBlock& b = vk.spec.blocks[i];
+    c.field_ops += 8 * a.blocks[i].in_log + 8 * a.blocks[i].chunks.size() + 4 * b.num_limbs() + 16;
+    if (b.input < 0) c.field_ops += 4 * (size_t{1} << a.blocks[i].in_log);
+    claims += b.num_limbs() + 2 + a.blocks[i].chunks.size();
+  }
+  c.field_ops += 4 * (size_t{1} << a.blocks[vk.spec.output_block].out_log);
+  size_t weight_claims = 0;
+  for (const auto& b : a.blocks) weight_claims += 1 + b.chunks.size();
+  c.field_ops += 8 * claims * a.num_vars + 8 * weight_claims * wl.num_vars;
+  for (size_t n : {a.num_vars, wl.num_vars}) {
+    zk::LigeroPcs::Shape sh = zk::LigeroPcs::ShapeFor(n);
+    size_t len = size_t{1} << (sh.cols_log + vk.log_inv_rate);
+    size_t t = vk.Pcs().num_queries(n);
+    size_t rows = size_t{1} << sh.rows_log;
+    c.field_ops += 4 * len * (sh.cols_log + vk.log_inv_rate) + 4 * t * rows + 4 * (len / 4);
+    c.hashes += t * (sh.cols_log + vk.log_inv_rate + (rows * 8 + 63) / 64);
+  }
+  return c;
+}
+
+double SoundnessBits(const VerifyingKey& vk) {
+  detail::AdviceLayout a = detail::MakeAdviceLayout(vk.spec);
+  detail::WeightLayout wl = detail::MakeWeightLayout(vk.spec);
+  double f = zk::ExtensionFieldBits();
+  double err = 0;
+  auto add = [&](double bits) { err += std::exp2(-bits); };
+  size_t advice_claims = 1;
+  for (const detail::LookupSlot& s : detail::LookupSlots(a)) {
+    add(zk::LogUpSoundnessBits(s.x.log, s.table->num_vars(), s.two_columns ? 2 : 1));
+    advice_claims += s.two_columns ? 3 : 2;
+  }
+  for (size_t i = 0; i < vk.spec.blocks.size(); ++i) {
+    for (detail::Segment ch : a.blocks[i].chunks) {
+      add(zk::SumcheckSoundnessBits(2, std::max<size_t>(1, ch.log)));
+    }
+    advice_claims += vk.spec.blocks[i].num_limbs() + 2 + a.blocks[i].chunks.size();
+  }
+  // Claim batching: (K − 1)/|F| for beta plus the degree-2 sumcheck.
+  err += std::exp2(std::log2(static_cast<double>(advice_claims)) - f);
+  size_t weight_claims = 0;
+  for (const auto& b : a.blocks) weight_claims += 1 + b.chunks.size();
+  err += std::exp2(std::log2(static_cast<double>(weight_claims)) - f);
+  add(zk::SumcheckSoundnessBits(2, a.num_vars));
+  add(zk::SumcheckSoundnessBits(2, wl.num_vars));
+  zk::LigeroPcs pcs = vk.Pcs();
+  add(pcs.SoundnessBits(a.num_vars));
+  add(pcs.SoundnessBits(wl.num_vars));
+  return -std::log2(err);
+}
+
+namespace detail {
+
+zk::Transcript StartTranscript(const VerifyingKey& vk, const runtime::Int8Tensor& input,
+                               const runtime::Int8Tensor& output) {
+  zk::Transcript t("vinet.zkml.inference.v1");
+  crypto::Digest256 id = vk.ModelId();
+  t.Absorb("model_id", id);
+  t.Absorb("input",
+           ByteSpan(reinterpret_cast<const uint8_t*>(input.data.data()), input.data.size()));
+  t.Absorb("output",
+           ByteSpan(reinterpret_cast<const uint8_t*>(output.data.data()), output.data.size()));
+  return t;
+}
+
+std::vector<zk::Fp> PaddedInt8(std::span<const int8_t> v, size_t log) {
+  std::vector<zk::Fp> out(size_t{1} << log);
+  for (size_t i = 0; i < v.size(); ++i) out[i] = zk::Fp::FromSigned(v[i]);
+  return out;
+}
+
+Status CheckShape(std::string_view what, const runtime::Int8Tensor& t,
+                  const std::vector<int64_t>& shape) {
+  size_t n = 1;
+  for (int64_t d : shape) n *= static_cast<size_t>(d);
+  if (t.data.size() != n) {
+    return Error(Code::kInvalidArgument,
+                 fmt::format("{}: {} values, the key expects {} (shape {})", what, t.data.size(), n,
+                             runtime::ShapeToString(shape)));
+  }
+  for (int8_t v : t.data) {
+    if (v == -128) return Error(Code::kInvalidArgument, fmt::format("{}: holds -128", what));
+  }
+  return Status();
+}
+
+}  // namespace detail
+
+Result<runtime::Int8Tensor> QuantizeInput(const ModelSpec& spec, const runtime::Tensor& x) {
+  if (x.data.size() != spec.input_size()) {
+    return Error(Code::kInvalidArgument,
+                 fmt::format("input: {} values, the key expects {} (shape {})", x.data.size(),
+                             spec.input_size(), runtime::ShapeToString(spec.input_shape)));
+  }
+  runtime::Int8Tensor q{spec.input_shape, std::vector<int8_t>(x.data.size())};
+  for (size_t i = 0; i < x.data.size(); ++i) {
+    if (!std::isfinite(x.data[i])) {
+      return Error(Code::kInvalidArgument, fmt::format("input: element {} is not finite", i));
+    }
+    float r = std::round(x.data[i] / spec.input_scale);
+    q.data[i] = static_cast<int8_t>(std::clamp(r, -127.0f, 127.0f));
+  }
+  return q;
+}
+
+}  // namespace vinet::zkml

@@ -1,0 +1,135 @@
+#include "zkml/layout.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace vinet::zkml::detail {
+
+namespace {
+
+// Offsets for segments of sizes 2^logs[i], each aligned to its size; returns
+// the log2 of the total (at least 1 so that the PCS accepts it).
+size_t Allocate(std::span<const size_t> logs, std::vector<size_t>& offsets) {
+  std::vector<size_t> order(logs.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return logs[a] > logs[b]; });
+  offsets.assign(logs.size(), 0);
+  size_t at = 0;
+  for (size_t i : order) {
+    offsets[i] = at;
+    at += size_t{1} << logs[i];
+  }
+  return std::max<size_t>(1, CeilLog2(at));
+}
+
+// Sub-segments inside a column: relative offsets, column log.
+struct Column {
+  std::vector<size_t> logs, offsets;
+  size_t log = 0;
+  size_t Add(size_t l) {
+    logs.push_back(l);
+    return logs.size() - 1;
+  }
+};
+
+}  // namespace
+
+std::vector<Segment> KChunks(uint32_t k) {
+  std::vector<Segment> chunks;
+  size_t at = 0;
+  for (int bit = 31; bit >= 0; --bit) {
+    if ((k >> bit) & 1u) {
+      chunks.push_back({at, static_cast<size_t>(bit)});
+      at += size_t{1} << bit;
+    }
+  }
+  return chunks;
+}
+
+AdviceLayout MakeAdviceLayout(const ModelSpec& spec) {
+  AdviceLayout a;
+  a.clamp_bits = spec.clamp_bits;
+  Column range, relu, sym;
+  struct Ids {
+    size_t clamp;
+    std::vector<size_t> limbs;
+    size_t shifted;
+  };
+  std::vector<Ids> ids(spec.blocks.size());
+  a.blocks.resize(spec.blocks.size());
+  for (size_t i = 0; i < spec.blocks.size(); ++i) {
+    const LinearBlock& b = spec.blocks[i];
+    BlockSegments& s = a.blocks[i];
+    s.out_log = CeilLog2(b.out_size);
+    s.in_log = CeilLog2(b.in_size);
+    s.chunks = KChunks(b.in_size);
+    ids[i].clamp = (b.relu ? relu : sym).Add(s.out_log);
+    for (uint32_t l = 0; l < b.num_limbs(); ++l) ids[i].limbs.push_back(range.Add(s.out_log));
+    ids[i].shifted = range.Add(s.out_log);
+  }
+  for (Column* c : {&range, &relu, &sym}) c->log = Allocate(c->logs, c->offsets);
+  a.has_relu = !relu.logs.empty();
+  a.has_sym = !sym.logs.empty();
+  // Top level: range column, clamp column pairs, multiplicities.
+  std::vector<size_t> logs = {range.log, kLimbBits};
+  if (a.has_relu) logs.insert(logs.end(), {relu.log, relu.log, spec.clamp_bits});
+  if (a.has_sym) logs.insert(logs.end(), {sym.log, sym.log, spec.clamp_bits});
+  std::vector<size_t> off;
+  a.num_vars = Allocate(logs, off);
+  size_t k = 0;
+  a.range_col = {off[k], logs[k]}, ++k;
+  a.m_range = {off[k], logs[k]}, ++k;
+  if (a.has_relu) {
+    a.relu_x = {off[k], logs[k]}, a.relu_y = {off[k + 1], logs[k + 1]};
+    a.m_relu = {off[k + 2], logs[k + 2]}, k += 3;
+  }
+  if (a.has_sym) {
+    a.sym_x = {off[k], logs[k]}, a.sym_y = {off[k + 1], logs[k + 1]};
+    a.m_sym = {off[k + 2], logs[k + 2]}, k += 3;
+  }
+  for (size_t i = 0; i < spec.blocks.size(); ++i) {
+    BlockSegments& s = a.blocks[i];
+    bool r = spec.blocks[i].relu;
+    const Column& c = r ? relu : sym;
+    size_t rel = c.offsets[ids[i].clamp];
+    s.qp = {(r ? a.relu_x : a.sym_x).offset + rel, s.out_log};
+    s.y = {(r ? a.relu_y : a.sym_y).offset + rel, s.out_log};
+    for (size_t id : ids[i].limbs)
+      s.limbs.push_back({a.range_col.offset + range.offsets[id], s.out_log});
+    s.shifted = {a.range_col.offset + range.offsets[ids[i].shifted], s.out_log};
+  }
+  return a;
+}
+
+WeightLayout MakeWeightLayout(const ModelSpec& spec) {
+  std::vector<size_t> logs;
+  for (const LinearBlock& b : spec.blocks) {
+    for (Segment c : KChunks(b.in_size)) logs.push_back(c.log + CeilLog2(b.out_size));
+    logs.push_back(CeilLog2(b.out_size));
+  }
+  std::vector<size_t> off;
+  WeightLayout w;
+  w.num_vars = Allocate(logs, off);
+  size_t k = 0;
+  for (const LinearBlock& b : spec.blocks) {
+    w.w.emplace_back();
+    for (size_t c = 0; c < KChunks(b.in_size).size(); ++c, ++k) {
+      w.w.back().push_back({off[k], logs[k]});
+    }
+    w.bias.push_back({off[k], logs[k]});
+    ++k;
+  }
+  return w;
+}
+
+std::vector<zk::Fp2> EmbedPoint(std::span<const zk::Fp2> z, Segment seg, size_t total_vars) {
+  std::vector<zk::Fp2> p(z.begin(), z.end());
+  size_t high = seg.offset >> seg.log;
+  for (size_t k = seg.log; k < total_vars; ++k) {
+    p.push_back(((high >> (k - seg.log)) & 1) ? zk::Fp2::One() : zk::Fp2::Zero());
+  }
+  return p;
+}
+
+}  // namespace vinet::zkml::detail

@@ -1,0 +1,60 @@
+// Where every committed vector lives inside the advice and weight polynomials
+// (private). Both sides derive the same layout from the ModelSpec alone.
+//
+// Segments of size 2^log sit at offsets aligned to their size (allocated
+// largest first), so a claim on a segment at point z is the claim on the whole
+// polynomial at z ‖ bits(offset >> log): no extra protocol is needed to split
+// one committed polynomial into many vectors.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "vinet/zk/field/extension.h"
+#include "vinet/zkml/spec.h"
+
+namespace vinet::zkml::detail {
+
+struct Segment {
+  size_t offset = 0;
+  size_t log = 0;
+};
+
+struct BlockSegments {
+  size_t out_log = 0;  // log2 of the padded output length
+  size_t in_log = 0;   // log2 of the padded input length
+  // The input rows split into power-of-two chunks (K's binary digits, largest
+  // first), each with its own matmul sumcheck, so that no weight is padded
+  // along K: offset = first row (aligned to 2^log), log = log2 of the rows.
+  std::vector<Segment> chunks;
+  Segment qp, y;               // pre-clamp quotient q', output y (clamp column pair)
+  std::vector<Segment> limbs;  // remainder limbs, kLimbBits each (range column)
+  Segment shifted;             // top limb + (2^8 − 2^top_bits) (range column)
+};
+
+struct AdviceLayout {
+  size_t num_vars = 0;
+  size_t clamp_bits = 0;
+  std::vector<BlockSegments> blocks;
+  Segment range_col, m_range;
+  bool has_relu = false, has_sym = false;
+  Segment relu_x, relu_y, m_relu;
+  Segment sym_x, sym_y, m_sym;
+};
+
+struct WeightLayout {
+  size_t num_vars = 0;
+  // Per block, per chunk: [2^log rows, N padded], index (k − offset)·2^out_log + n.
+  std::vector<std::vector<Segment>> w;
+  std::vector<Segment> bias;  // [N] padded
+};
+
+// K's binary digits as row chunks, largest first.
+std::vector<Segment> KChunks(uint32_t k);
+AdviceLayout MakeAdviceLayout(const ModelSpec& spec);
+WeightLayout MakeWeightLayout(const ModelSpec& spec);
+
+// z ‖ bits(offset >> log), total_vars coordinates.
+std::vector<zk::Fp2> EmbedPoint(std::span<const zk::Fp2> z, Segment seg, size_t total_vars);
+
+}  // namespace vinet::zkml::detail

@@ -1,0 +1,33 @@
+// The prover's package (private): the quantized model, its circuit, the
+// weight polynomial and the Ligero prover data of its commitment.
+#pragma once
+
+#include "vinet/zkml/zkml.h"
+#include "zkml/layout.h"
+
+namespace vinet::zkml {
+
+class ProverPackage {
+ public:
+  runtime::QuantizedModel model;
+  ModelCircuit circuit;
+  detail::WeightLayout weight_layout;
+  detail::AdviceLayout advice_layout;
+  std::vector<zk::Fp> weights;  // the committed polynomial
+  zk::PcsCommitted committed;
+  VerifyingKey vk;
+  unsigned threads = 2;
+};
+
+namespace detail {
+// The transcript both sides start from: protocol, model id, input, output.
+zk::Transcript StartTranscript(const VerifyingKey& vk, const runtime::Int8Tensor& input,
+                               const runtime::Int8Tensor& output);
+// Int8 values as field elements, zero-padded to 2^log.
+std::vector<zk::Fp> PaddedInt8(std::span<const int8_t> v, size_t log);
+// Checks a tensor against the key's shape (batch of one).
+Status CheckShape(std::string_view what, const runtime::Int8Tensor& t,
+                  const std::vector<int64_t>& shape);
+}  // namespace detail
+
+}  // namespace vinet::zkml

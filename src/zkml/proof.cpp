@@ -1,0 +1,133 @@
+#include "zkml/proof.h"
+
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "zkml/sym_clamp_table.h"
+
+namespace vinet::zkml::detail {
+
+using zk::ByteReader;
+using zk::ByteWriter;
+
+std::vector<LookupSlot> LookupSlots(const AdviceLayout& a) {
+  static const zk::RangeTable kRange(kLimbBits);
+  static const auto* kRelu = [] {
+    auto* t = new std::vector<std::unique_ptr<zk::LookupTable>>();
+    for (uint32_t b = 0; b <= kMaxClampBits; ++b)
+      t->push_back(b < kMinClampBits ? nullptr : std::make_unique<zk::ReluClampTable>(b, 7));
+    return t;
+  }();
+  static const auto* kSym = [] {
+    auto* t = new std::vector<std::unique_ptr<zk::LookupTable>>();
+    for (uint32_t b = 0; b <= kMaxClampBits; ++b)
+      t->push_back(b < kMinClampBits ? nullptr : std::make_unique<SymClampTable>(b));
+    return t;
+  }();
+  const zk::LookupTable* relu = (*kRelu)[a.clamp_bits].get();
+  const zk::LookupTable* sym = (*kSym)[a.clamp_bits].get();
+  std::vector<LookupSlot> s;
+  s.push_back({&kRange, a.range_col, {}, a.m_range, false, "range"});
+  if (a.has_relu) s.push_back({relu, a.relu_x, a.relu_y, a.m_relu, true, "relu-clamp"});
+  if (a.has_sym) s.push_back({sym, a.sym_x, a.sym_y, a.m_sym, true, "clamp"});
+  return s;
+}
+
+namespace {
+
+void Blob(ByteWriter& w, ByteSpan b) {
+  w.U32(static_cast<uint32_t>(b.size()));
+  w.Raw(b);
+}
+
+Result<ByteSpan> ReadBlob(ByteReader& r, ByteSpan all, std::string_view field) {
+  VINET_ASSIGN_OR_RETURN(uint32_t len, r.U32(field));
+  size_t at = r.offset();
+  if (len > all.size() - at) {
+    return Error(Code::kParse,
+                 fmt::format("{} at byte {}: length {} past the end", field, at, len));
+  }
+  if (len % 4 != 0) {
+    return Error(Code::kParse,
+                 fmt::format("{} at byte {}: length {} is not a multiple of 4", field, at, len));
+  }
+  ByteSpan out = all.subspan(at, len);
+  for (uint32_t i = 0; i < len; i += 4) VINET_RETURN_IF_ERROR(r.U32(field).status());
+  return out;
+}
+
+}  // namespace
+
+Bytes ModelProof::Encode() const {
+  ByteWriter w;
+  advice.Serialize(w);
+  for (const Bytes& l : lookups) Blob(w, l);
+  for (const BlockProof& b : blocks) {
+    w.FieldVector<zk::Fp2>(b.evals);
+    w.FieldVector<zk::Fp2>(b.chunk_sums);
+    for (const auto& m : b.matmul) m.Serialize(w);
+  }
+  advice_batch.sumcheck.Serialize(w);
+  Blob(w, advice_opening);
+  weight_batch.sumcheck.Serialize(w);
+  Blob(w, weight_opening);
+  return w.Take();
+}
+
+Result<ModelProof> ModelProof::Parse(ByteSpan bytes, const ModelSpec& spec, const AdviceLayout& a,
+                                     const WeightLayout& wl) {
+  ByteReader r(bytes);
+  ModelProof p;
+  VINET_ASSIGN_OR_RETURN(p.advice, zk::PcsCommitment::Parse(r));
+  if (p.advice.num_vars != a.num_vars || p.advice.num_polys != 1) {
+    return Error(Code::kParse, fmt::format("advice commitment: shape ({}, {}) is not ({}, 1)",
+                                           p.advice.num_vars, p.advice.num_polys, a.num_vars));
+  }
+  for (const LookupSlot& s : LookupSlots(a)) {
+    VINET_ASSIGN_OR_RETURN(ByteSpan blob, ReadBlob(r, bytes, "lookup"));
+    p.lookups.emplace_back(blob.begin(), blob.end());
+    zk::LogUpStatement st = zk::StatementFor(*s.table, s.x.log);
+    auto parsed = zk::LogUpProof::Parse(blob, st);
+    if (!parsed.ok()) return parsed.status().WithContext("lookup");
+  }
+  for (size_t i = spec.blocks.size(); i-- > 0;) {
+    const LinearBlock& b = spec.blocks[i];
+    BlockProof bp;
+    size_t want = b.num_limbs() + 3;
+    size_t at = r.offset();
+    VINET_ASSIGN_OR_RETURN(bp.evals, r.Fp2Vector("block.evals", static_cast<uint32_t>(want)));
+    if (bp.evals.size() != want) {
+      return Error(Code::kParse, fmt::format("block {} evals at byte {}: {} values, want {}", i, at,
+                                             bp.evals.size(), want));
+    }
+    const auto& chunks = a.blocks[i].chunks;
+    at = r.offset();
+    VINET_ASSIGN_OR_RETURN(bp.chunk_sums,
+                           r.Fp2Vector("block.chunk_sums", static_cast<uint32_t>(chunks.size())));
+    if (bp.chunk_sums.size() != chunks.size()) {
+      return Error(Code::kParse, fmt::format("block {} chunk sums at byte {}: {} values, want {}",
+                                             i, at, bp.chunk_sums.size(), chunks.size()));
+    }
+    for (Segment c : chunks) {
+      auto sc = zk::SumcheckProof::Parse(r, c.log, 2, 2);
+      if (!sc.ok()) return sc.status().WithContext(fmt::format("block {} matmul", i));
+      bp.matmul.push_back(std::move(*sc));
+    }
+    p.blocks.push_back(std::move(bp));
+  }
+  auto ab = zk::SumcheckProof::Parse(r, a.num_vars, 2, 2);
+  if (!ab.ok()) return ab.status().WithContext("advice batch");
+  p.advice_batch.sumcheck = std::move(*ab);
+  VINET_ASSIGN_OR_RETURN(ByteSpan ao, ReadBlob(r, bytes, "advice opening"));
+  p.advice_opening.assign(ao.begin(), ao.end());
+  auto wb = zk::SumcheckProof::Parse(r, wl.num_vars, 2, 2);
+  if (!wb.ok()) return wb.status().WithContext("weight batch");
+  p.weight_batch.sumcheck = std::move(*wb);
+  VINET_ASSIGN_OR_RETURN(ByteSpan wo, ReadBlob(r, bytes, "weight opening"));
+  p.weight_opening.assign(wo.begin(), wo.end());
+  VINET_RETURN_IF_ERROR(r.Finish("model proof"));
+  return p;
+}
+
+}  // namespace vinet::zkml::detail

@@ -1,0 +1,81 @@
+"""`vinet zk commit|export-vk|prove|verify` end to end on ONNX models."""
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pytest
+
+import onnx_models
+from zkml_helpers import VINET, read_json, run, write_json
+
+
+@pytest.fixture(scope="module")
+def mlp(tmp_path_factory):
+    if not os.access(VINET, os.X_OK):
+        pytest.fail(f"vinet binary not found at {VINET}; build first or set VINET_BIN")
+    d = tmp_path_factory.mktemp("zkml")
+    model = onnx_models.save(onnx_models.mlp(1), d / "mlp.onnx")
+    cal = [{"x": onnx_models.random_input([784], 4, seed=i).tolist()} for i in range(4)]
+    write_json(d / "cal.json", cal)
+    run("zk", "commit", model, "--calibration", d / "cal.json", "--out", d / "mlp.vzk")
+    vk = run("zk", "export-vk", d / "mlp.vzk", "--out", d / "mlp.vk")
+    for i in (1, 2):
+        write_json(d / f"in{i}.json", {"x": onnx_models.random_input([784], 1, seed=10 + i).tolist()})
+        run("zk", "prove", d / "mlp.vzk", "--input", d / f"in{i}.json", "--out", d / f"p{i}.bin",
+            "--output", d / f"out{i}.json")
+    return d, vk.stdout.strip()
+
+
+def verify(d, vk="mlp.vk", inp="in1.json", out="out1.json", proof="p1.bin"):
+    return run("zk", "verify", d / vk, "--input", d / inp, "--output", d / out, "--proof", d / proof,
+               check=False)
+
+
+def test_valid_proof_and_output_matches_quantized_runtime(mlp):
+    d, model_id = mlp
+    assert len(model_id) == 64 and int(model_id, 16) >= 0
+    p = verify(d)
+    assert p.returncode == 0 and p.stdout.strip() == "valid", p.stderr
+    out = read_json(d / "out1.json")
+    # The runtime's int8 path on the same input gives the same integers.
+    run_out = run("run", d / "mlp.onnx", "--input", d / "in1.json", "--quantized",
+                  "--calibration", d / "cal.json")
+    floats = np.array(json.loads(run_out.stdout)["y"]).reshape(-1)
+    assert np.allclose(floats, np.array(out["int8"]) * out["scale"], atol=1e-6)
+    assert np.allclose(out["data"], np.array(out["int8"]) * out["scale"])
+
+
+def test_wrong_output_input_and_replay_rejected(mlp):
+    d, _ = mlp
+    out = read_json(d / "out1.json")
+    out["int8"][3] += 1 if out["int8"][3] < 127 else -1
+    write_json(d / "bad_out.json", out)
+    for args in ({"out": "bad_out.json"}, {"inp": "in2.json"},
+                 {"inp": "in2.json", "out": "out2.json"}, {"out": "out2.json", "proof": "p2.bin"}):
+        p = verify(d, **args)
+        assert p.returncode == 1 and "valid" not in p.stdout, args
+        assert "error:" in p.stderr
+    assert verify(d, inp="in2.json", out="out2.json", proof="p2.bin").returncode == 0
+
+
+def test_malformed_files_give_clear_errors(mlp):
+    d, _ = mlp
+    (d / "junk.bin").write_bytes(b"\x00" * 40)
+    p = verify(d, proof="junk.bin")
+    assert p.returncode == 1 and "parse" in p.stderr
+    p = verify(d, vk="junk.bin")
+    assert p.returncode == 1 and "vk.magic" in p.stderr
+    write_json(d / "short.json", {"x": [0.0] * 10})
+    p = verify(d, inp="short.json")
+    assert p.returncode == 1 and "784" in p.stderr
+    p = run("zk", "prove", d / "junk.bin", "--input", d / "in1.json", "--out", d / "x.bin", check=False)
+    assert p.returncode == 1 and "package" in p.stderr
+
+
+def test_unsupported_model_names_the_op(tmp_path):
+    model = onnx_models.save(onnx_models.lenet5(2), tmp_path / "lenet.onnx")
+    p = run("zk", "commit", model, "--out", tmp_path / "l.vzk", check=False)
+    assert p.returncode == 1
+    assert "Conv" in p.stderr and "not supported" in p.stderr

@@ -1,0 +1,42 @@
+// Known answer: the fuzz fixture's proof and key are byte-for-byte the seeds
+// stored in tests/fuzz/corpus (catches accidental protocol changes). With
+// VINET_UPDATE_ZKML_SEEDS=1 the seeds are rewritten instead.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "fuzz/zkml_fixture.h"
+
+namespace vinet::zkml {
+namespace {
+
+std::filesystem::path Seed(const std::string& target) {
+  return std::filesystem::path(VINET_SOURCE_DIR) / "tests/fuzz/corpus" / target / "honest";
+}
+
+void CheckOrWrite(const std::string& target, const Bytes& bytes) {
+  std::filesystem::path p = Seed(target);
+  if (std::getenv("VINET_UPDATE_ZKML_SEEDS") != nullptr) {
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()),
+               static_cast<std::streamsize>(bytes.size()));
+  }
+  std::ifstream f(p, std::ios::binary);
+  ASSERT_TRUE(f) << p;
+  Bytes stored((std::istreambuf_iterator<char>(f)), {});
+  EXPECT_EQ(stored, bytes) << target << ": the protocol or the fixture changed";
+}
+
+TEST(ZkmlKnownAnswer, FixtureProofAndKeyMatchTheStoredSeeds) {
+  fuzz::ZkmlFixture fx;
+  EXPECT_TRUE(Verify(fx.committed.vk, fx.input, fx.output, fx.proof).ok());
+  CheckOrWrite("zkml_proof", fx.proof);
+  CheckOrWrite("zkml_key", fx.key);
+}
+
+}  // namespace
+}  // namespace vinet::zkml
