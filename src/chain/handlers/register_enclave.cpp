@@ -5,6 +5,8 @@
 // Re-registration by the same node refreshes the record.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "vinet/chain/enclave_nonce.h"
 #include "vinet/chain/handlers.h"
 #include "vinet/tee/policy.h"
@@ -69,9 +71,9 @@ TxStatus CheckModels(const State& state, const txpb::RegisterEnclave& msg, const
     auto model = state.GetModel(id);
     if (!model.ok()) return Fail(TxCode::kInternal, model.status().ToString());
     if (!model->has_value()) return Fail(TxCode::kModelNotFound, "model " + id + " not registered");
-    bool allowed = false;
-    for (const auto& p : (*model)->allowed_pcr0())
-      allowed |= AsBytes(p).size() == pcr0.size() && std::equal(p.begin(), p.end(), pcr0.begin());
+    const std::string pcr0_bytes = ToString(pcr0);
+    const auto& allowlist = (*model)->allowed_pcr0();
+    bool allowed = std::find(allowlist.begin(), allowlist.end(), pcr0_bytes) != allowlist.end();
     if (!allowed) {
       return Fail(
           TxCode::kPcrNotAllowed,
