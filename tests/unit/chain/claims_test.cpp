@@ -165,3 +165,32 @@ TEST_F(ClaimsTest, BatchBoundsAndUnregisteredSubmitter) {
 
 }  // namespace
 }  // namespace vinet::chain
+
+namespace vinet::chain {
+namespace {
+
+// A full batch of max_claims_per_tx TEE claims in one tx: every one settles
+// exactly once and the client pays exactly one fee per claim.
+TEST_F(ClaimsTest, FullBatchOfTeeClaimsAllSettleOnce) {
+  SetUpTee();
+  {
+    State s(state_);
+    statepb::Account rich;
+    rich.set_balance(1'000'000);
+    s.PutAccount(testing::AddrOf(client_), rich);
+  }
+  const uint64_t n = params_.max_claims_per_tx();
+  std::vector<txpb::Claim> claims;
+  for (uint64_t i = 0; i < n; ++i) {
+    auto req = Request(Mode::kTee, 1000 + i);
+    claims.push_back(ClaimOf(req, ReceiptFor(req, &enclave_)));
+  }
+  auto r = Submit(std::move(claims));
+  ASSERT_TRUE(r.status.ok()) << r.status.log;
+  ASSERT_EQ(r.events.size(), n);
+  for (const auto& ev : r.events) EXPECT_EQ(Attr(ev, "status"), "SETTLED") << Attr(ev, "reason");
+  EXPECT_EQ(Account(client_).balance(), 1'000'000u - 10 * n);
+}
+
+}  // namespace
+}  // namespace vinet::chain
