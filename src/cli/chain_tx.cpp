@@ -1,4 +1,5 @@
-// `vinet tx transfer|register-node|unbond|withdraw`: build, sign, broadcast
+// `vinet tx transfer|register-node|unbond|withdraw` (and, in
+// chain_tx_inference.cpp, register-model|register-enclave): build, sign, broadcast
 // (broadcast_tx_sync) and, unless --no-wait, wait until the tx is in a block.
 // Nonce and chain id are fetched from the node unless given. Output (--json):
 //   {"hash": "<hex>", "code": N, "log": "...", "height": N}   (height 0 if not waited)
@@ -10,7 +11,7 @@
 #include <iostream>
 #include <thread>
 
-#include "cli/chain_cli.h"
+#include "cli/chain_tx.h"
 #include "vinet/chain/result_codes.h"
 #include "vinet/chain/rpc_client.h"
 #include "vinet/chain/tx.h"
@@ -18,18 +19,8 @@
 namespace vinet::cli {
 using chain::Base64Encode;
 using chain::RpcClient;
-namespace {
-
 using json = nlohmann::json;
 namespace txpb = ::vinet::tx::v1;
-
-struct TxOptions {
-  std::string key_file, node = kDefaultNode, chain_id;
-  int64_t nonce = -1;
-  uint64_t fee = 1;
-  bool no_wait = false, as_json = false;
-  double wait_seconds = 30;
-};
 
 void AddCommonOptions(CLI::App* cmd, TxOptions& o) {
   cmd->add_option("--key", o.key_file, "signer's key file")->required();
@@ -41,6 +32,8 @@ void AddCommonOptions(CLI::App* cmd, TxOptions& o) {
   cmd->add_option("--wait-seconds", o.wait_seconds, "how long to wait for inclusion");
   cmd->add_flag("--json", o.as_json, "print JSON");
 }
+
+namespace {
 
 // Fills chain id and nonce from the node when not given.
 void Resolve(TxOptions& o, RpcClient& rpc, const std::string& address) {
@@ -72,6 +65,8 @@ std::string CodeText(int64_t code) {
          std::string(chain::TxCodeName(static_cast<chain::TxCode>(code))) + ")";
 }
 
+}  // namespace
+
 void SendAndReport(TxOptions& o, const std::function<void(txpb::TxBody&)>& fill) {
   auto key = ValueOrThrow(crypto::LoadKeyFile(o.key_file));
   RpcClient rpc(o.node);
@@ -102,6 +97,8 @@ void SendAndReport(TxOptions& o, const std::function<void(txpb::TxBody&)>& fill)
                                                         ": " + out["log"].get<std::string>()));
   }
 }
+
+namespace {
 
 void RegisterTransfer(CLI::App* tx) {
   static TxOptions o;
@@ -154,6 +151,7 @@ void RegisterTxCommands(CLI::App& app) {
   auto* tx = app.add_subcommand("tx", "sign and send transactions")->require_subcommand(1);
   RegisterTransfer(tx);
   RegisterSignRaw(tx);
+  RegisterInferenceTxCommands(tx);
 
   static TxOptions reg_o, unbond_o, withdraw_o;
   static uint64_t stake = 0;

@@ -1,0 +1,128 @@
+// SubmitClaims execution cost: one tx of N TEE claims (request, node and
+// enclave signatures each verified, fee settled) against a state with a
+// registered node, model and emulator-attested enclave. Reports claims/s of
+// one validator's FinalizeBlock work (no CometBFT, no disk).
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+
+#include "vinet/chain/enclave_nonce.h"
+#include "vinet/chain/executor.h"
+#include "vinet/chain/genesis.h"
+#include "vinet/protocol/request.h"
+#include "vinet/tee/emulator.h"
+
+namespace {
+
+using namespace vinet;
+using namespace vinet::chain;
+constexpr std::string_view kChain = "bench-chain";
+
+crypto::SecretKey Key(uint8_t b) {
+  return std::move(crypto::SecretKey::FromSeed(Bytes(32, b)).value());
+}
+
+struct World {
+  crypto::SecretKey node = Key(1), client = Key(2), enclave = Key(3);
+  EmptyKv empty;
+  Overlay state{empty};
+  int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  uint64_t nonce = 0;
+
+  ExecResult Run(txpb::TxBody body, int64_t height, Overlay& on) {
+    body.set_chain_id(std::string(kChain));
+    body.set_nonce(nonce);
+    body.set_fee(1);
+    return ExecuteTx(on, BuildSignedTx(node, body), height, kChain, ExecMode::kDeliver, now_ms);
+  }
+
+  World() {
+    tee::EmulatorProvider provider(std::move(tee::DevCa::CreateEphemeral().value()),
+                                   crypto::Sha384(AsBytes(std::string("img"))),
+                                   crypto::Sha384(AsBytes(std::string("cfg"))));
+    Genesis g;
+    g.params = DefaultParams();
+    g.params.clear_tee_roots();
+    g.params.add_tee_roots(provider.root().ToPem());
+    g.accounts.push_back({crypto::AddressOf(node.public_key()), 1'000'000});
+    g.accounts.push_back({crypto::AddressOf(client.public_key()), 1'000'000'000});
+    State s(state);
+    ApplyGenesis(g, s);
+    txpb::TxBody reg;
+    reg.mutable_register_node()->set_stake(10'000);
+    reg.mutable_register_node()->set_endpoint("http://n");
+    Run(reg, 1, state);
+    ++nonce;
+    txpb::TxBody model;
+    auto* m = model.mutable_register_model();
+    m->set_model_id("m1");
+    m->set_name("m");
+    m->set_format("onnx");
+    m->set_fee_per_inference(1);
+    m->add_modes(inference::v1::MODE_TEE);
+    m->add_allowed_pcr0(ToString(provider.pcrs().at(0)));
+    Run(model, 1, state);
+    ++nonce;
+    auto n = EnclaveNonce(kChain, node.public_key(), 1);
+    tee::AttestationRequest req;
+    req.nonce = Bytes(n.begin(), n.end());
+    req.public_key = Bytes(enclave.public_key().begin(), enclave.public_key().end());
+    txpb::TxBody enc;
+    enc.mutable_register_enclave()->set_attestation_document(
+        ToString(provider.AttestAt(req, static_cast<uint64_t>(now_ms)).value()));
+    enc.mutable_register_enclave()->add_model_ids("m1");
+    enc.mutable_register_enclave()->set_nonce_height(1);
+    if (!Run(enc, 2, state).status.ok()) std::abort();
+    ++nonce;
+  }
+
+  txpb::TxBody Claims(int count) {
+    txpb::TxBody body;
+    for (int i = 0; i < count; ++i) {
+      protocol::InferenceRequest r;
+      r.chain_id = std::string(kChain);
+      r.model_id = "m1";
+      r.mode = protocol::Mode::kTee;
+      r.input_hash = Bytes(32, 1);
+      r.max_fee = 10;
+      r.nonce = static_cast<uint64_t>(i);
+      auto signed_req = protocol::SignRequest(r, client);
+      protocol::Receipt receipt;
+      auto id = protocol::InferenceId(signed_req);
+      receipt.inference_id = Bytes(id.begin(), id.end());
+      receipt.model_id = "m1";
+      receipt.mode = protocol::Mode::kTee;
+      receipt.input_hash = r.input_hash;
+      receipt.output_hash = Bytes(32, 2);
+      receipt.node_id = Bytes(node.public_key().begin(), node.public_key().end());
+      protocol::SignAsEnclave(receipt, enclave);
+      (void)protocol::SignAsNode(receipt, node);
+      auto* c = body.mutable_submit_claims()->add_claims();
+      c->mutable_request()->ParseFromString(ToString(protocol::EncodeSignedRequest(signed_req)));
+      c->set_receipt(ToString(protocol::EncodeReceipt(receipt)));
+    }
+    return body;
+  }
+};
+
+void BM_SubmitTeeClaims(benchmark::State& st) {
+  World world;
+  auto body = world.Claims(static_cast<int>(st.range(0)));
+  for (auto _ : st) {
+    auto block = Overlay::Over(world.state);
+    auto r = world.Run(body, 3, block);
+    if (!r.status.ok() || r.events.size() != static_cast<size_t>(st.range(0))) {
+      st.SkipWithError("claims did not settle");
+    }
+  }
+  st.counters["claims/s"] =
+      benchmark::Counter(static_cast<double>(st.range(0)) * static_cast<double>(st.iterations()),
+                         benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_SubmitTeeClaims)->Arg(1000)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

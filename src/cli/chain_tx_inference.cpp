@@ -1,0 +1,113 @@
+// `vinet tx register-model` and `vinet tx register-enclave`, plus
+// `vinet tx enclave-nonce`, which prints the nonce an attestation document for
+// RegisterEnclave must carry ({"height": H, "nonce": hex}) so that a script
+// can ask the node's enclave (GET /v1/attestation?nonce=…) and pass the
+// document back with --document-b64 and --nonce-height H.
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/chain_tx.h"
+#include "vinet/chain/enclave_nonce.h"
+#include "vinet/chain/rpc_client.h"
+#include "vinet/protocol/receipt.h"
+
+namespace vinet::cli {
+namespace {
+
+namespace txpb = ::vinet::tx::v1;
+
+inference::v1::Mode ModeOf(std::string name) {
+  for (auto& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return static_cast<inference::v1::Mode>(ValueOrThrow(protocol::ParseMode(name)));
+}
+
+Bytes ReadDocument(const std::string& file, const std::string& b64) {
+  if (!b64.empty()) return ValueOrThrow(chain::Base64Decode(b64));
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw StatusError(Error(Code::kIo, "cannot read " + file));
+  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void RegisterModelCommand(CLI::App* tx) {
+  static TxOptions o;
+  static std::string model_id, name, format = "onnx";
+  static uint64_t fee = 0;
+  static std::vector<std::string> modes, pcr0s;
+  auto* cmd = tx->add_subcommand("register-model", "register a model (signer becomes owner)");
+  AddCommonOptions(cmd, o);
+  cmd->add_option("--model-id", model_id, "model id (e.g. its content hash)")->required();
+  cmd->add_option("--name", name, "display name")->required();
+  cmd->add_option("--format", format, "model format (onnx)");
+  cmd->add_option("--fee-per-inference", fee, "fee a client pays per inference")->required();
+  cmd->add_option("--mode", modes, "offered mode: vanilla|tee|zkml (repeat)")->required();
+  cmd->add_option("--pcr0", pcr0s, "allowed enclave PCR0, 96 hex chars (repeat)");
+  cmd->callback([] {
+    SendAndReport(o, [](txpb::TxBody& b) {
+      auto* m = b.mutable_register_model();
+      m->set_model_id(model_id);
+      m->set_name(name);
+      m->set_format(format);
+      m->set_fee_per_inference(fee);
+      for (const auto& mode : modes) m->add_modes(ModeOf(mode));
+      for (const auto& p : pcr0s) m->add_allowed_pcr0(ToString(ValueOrThrow(FromHex(p))));
+    });
+  });
+}
+
+void RegisterEnclaveCommand(CLI::App* tx) {
+  static TxOptions o;
+  static std::string document_file, document_b64;
+  static std::vector<std::string> models;
+  static int64_t nonce_height = 0;
+  auto* cmd = tx->add_subcommand("register-enclave", "register or refresh the node's enclave");
+  AddCommonOptions(cmd, o);
+  auto* file = cmd->add_option("--document", document_file, "attestation document file (COSE)");
+  auto* b64 = cmd->add_option("--document-b64", document_b64, "attestation document, base64");
+  file->excludes(b64);
+  cmd->add_option("--nonce-height", nonce_height, "height bound into the document's nonce")
+      ->required();
+  cmd->add_option("--model", models, "model id the enclave serves (repeat)")->required();
+  cmd->callback([] {
+    if (document_file.empty() && document_b64.empty()) {
+      throw StatusError(Error(Code::kInvalidArgument, "give --document or --document-b64"));
+    }
+    Bytes doc = ReadDocument(document_file, document_b64);
+    SendAndReport(o, [&](txpb::TxBody& b) {
+      auto* e = b.mutable_register_enclave();
+      e->set_attestation_document(ToString(doc));
+      for (const auto& m : models) e->add_model_ids(m);
+      e->set_nonce_height(nonce_height);
+    });
+  });
+}
+
+void EnclaveNonceCommand(CLI::App* tx) {
+  static std::string key_file, node = kDefaultNode, chain_id;
+  static int64_t height = -1;
+  auto* cmd = tx->add_subcommand("enclave-nonce", "print the RegisterEnclave attestation nonce");
+  cmd->add_option("--key", key_file, "node key file")->required();
+  cmd->add_option("--node", node, "CometBFT RPC URL");
+  cmd->add_option("--chain-id", chain_id, "chain id (default: the node's)");
+  cmd->add_option("--height", height, "height to bind (default: latest)");
+  cmd->callback([] {
+    auto key = ValueOrThrow(crypto::LoadKeyFile(key_file));
+    chain::RpcClient rpc(node);
+    if (chain_id.empty()) chain_id = ValueOrThrow(rpc.ChainId());
+    if (height < 0) height = ValueOrThrow(rpc.LatestHeight());
+    auto nonce = chain::EnclaveNonce(chain_id, key.public_key(), static_cast<uint64_t>(height));
+    std::cout << nlohmann::json{{"height", height}, {"nonce", ToHex(nonce)}}.dump() << "\n";
+  });
+}
+
+}  // namespace
+
+void RegisterInferenceTxCommands(CLI::App* tx) {
+  RegisterModelCommand(tx);
+  RegisterEnclaveCommand(tx);
+  EnclaveNonceCommand(tx);
+}
+
+}  // namespace vinet::cli
