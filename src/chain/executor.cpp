@@ -16,6 +16,9 @@ TxStatus Dispatch(State& state, const TxContext& ctx, const DecodedTx& tx, Event
       return HandleUnbond(state, ctx, tx, body.unbond(), events);
     case txpb::TxBody::kWithdraw:
       return HandleWithdraw(state, ctx, tx, body.withdraw(), events);
+    case txpb::TxBody::kRegisterEnclave:
+    case txpb::TxBody::kRegisterModel:
+    case txpb::TxBody::kSubmitClaims:
     case txpb::TxBody::MSG_NOT_SET:
       break;
   }
