@@ -392,6 +392,15 @@ void RegisterDevnetCommands(CLI::App& app) {
   restart->add_option("index", index, "validator index")->required();
   restart->callback([] { Restart(o, index); });
 
+  auto* restart_node = devnet->add_subcommand("restart-node", "stop and start the inference node");
+  add_dir(restart_node);
+  restart_node->callback([] {
+    json state = LoadState(o.dir);
+    RestartNode(o.dir, state, o.timeout);
+    SaveState(o.dir, state);
+    std::cout << "inference node restarted\n";
+  });
+
   auto* down = devnet->add_subcommand("down", "stop every process of the devnet");
   add_dir(down);
   down->add_flag("--clean", o.clean, "also delete the devnet directory");

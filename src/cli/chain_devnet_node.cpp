@@ -92,7 +92,7 @@ std::string WriteNodeConfig(const std::string& dir, const json& state, int port)
       << "rpc = \"" << state["validators"][0]["rpc"].get<std::string>() << "\"\n"
       << "chain_id = \"" << state["chain_id"].get<std::string>() << "\"\n\n[enclave]\n"
       << "socket = \"" << state["enclave"]["socket"].get<std::string>() << "\"\n\n"
-      << "[submitter]\ninterval_ms = 200\nmax_batch = 2000\ntx_fee = 1\n";
+      << "[submitter]\ninterval_ms = 200\nmax_batch = 1000\ntx_fee = 1\n";
   if (!out) throw StatusError(Error(Code::kIo, "cannot write " + config.string()));
   return config.string();
 }
@@ -131,6 +131,22 @@ InferenceSetup PrepareInference(const std::string& dir, const std::vector<std::s
   return s;
 }
 
+static void StartNode(const std::string& dir, json& state, double timeout) {
+  std::string config = state["node"]["config"];
+  std::string log = (fs::path(dir) / "inference-node" / "node.log").string();
+  pid_t pid = ValueOrThrow(SpawnDetached({SelfExe(), "node", "start", "--config", config}, log));
+  state["node"]["pid"] = pid;
+  WaitHealthy(state["node"]["url"], pid, log, timeout);
+}
+
+void RestartNode(const std::string& dir, json& state, double timeout) {
+  if (!state.contains("node") || !state["node"].contains("config")) {
+    throw StatusError(Error(Code::kNotFound, "this devnet has no inference node"));
+  }
+  StopProcess(state["node"].value("pid", 0), state["node"]["config"], 5000ms);
+  StartNode(dir, state, timeout);
+}
+
 void LaunchInference(const std::string& dir, json& state, const InferenceSetup& setup,
                      double timeout) {
   state["tee_root"] = setup.tee_root_pem_file;
@@ -159,12 +175,9 @@ void LaunchInference(const std::string& dir, json& state, const InferenceSetup& 
   }
   int port = ValueOrThrow(FreePorts(1))[0];
   std::string config = WriteNodeConfig(dir, state, port);
-  std::string log = (fs::path(dir) / "inference-node" / "node.log").string();
-  pid_t pid = ValueOrThrow(SpawnDetached({SelfExe(), "node", "start", "--config", config}, log));
-  state["node"]["pid"] = pid;
   state["node"]["config"] = config;
   state["node"]["url"] = "http://127.0.0.1:" + std::to_string(port);
-  WaitHealthy(state["node"]["url"], pid, log, timeout);
+  StartNode(dir, state, timeout);
 }
 
 void StopInference(json& state) {

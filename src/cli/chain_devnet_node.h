@@ -30,6 +30,9 @@ InferenceSetup PrepareInference(const std::string& dir, const std::vector<std::s
 void LaunchInference(const std::string& dir, nlohmann::json& state, const InferenceSetup& setup,
                      double timeout_seconds);
 void StopInference(nlohmann::json& state);
+// Stops the node if it runs, starts it again with the same config (its claim
+// queue survives), waits for /healthz.
+void RestartNode(const std::string& dir, nlohmann::json& state, double timeout_seconds);
 // Status fields for `devnet status --json`.
 void AddInferenceStatus(const nlohmann::json& state, nlohmann::json& out);
 

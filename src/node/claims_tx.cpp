@@ -21,7 +21,7 @@ Bytes BuildSubmitClaimsTx(const crypto::SecretKey& key, const std::string& chain
 
 Bytes BuildRegisterEnclaveTx(const crypto::SecretKey& key, const std::string& chain_id,
                              uint64_t nonce, uint64_t fee, ByteSpan document,
-                             const std::vector<std::string>& model_ids) {
+                             const std::vector<std::string>& model_ids, int64_t nonce_height) {
   chain::txpb::TxBody body;
   body.set_chain_id(chain_id);
   body.set_nonce(nonce);
@@ -29,6 +29,7 @@ Bytes BuildRegisterEnclaveTx(const crypto::SecretKey& key, const std::string& ch
   auto* msg = body.mutable_register_enclave();
   msg->set_attestation_document(document.data(), document.size());
   for (const auto& id : model_ids) msg->add_model_ids(id);
+  msg->set_nonce_height(nonce_height);
   return chain::BuildSignedTx(key, body);
 }
 

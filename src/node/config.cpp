@@ -53,7 +53,7 @@ Result<NodeConfig> LoadNodeConfig(const fs::path& file) {
   c.data_dir = Resolve(base, data_dir);
   c.key_file = Resolve(base, key_file);
   c.models_dir = Resolve(base, models_dir);
-  c.default_fee = t.at_path("node.default_fee").value_or<uint64_t>(c.default_fee);
+  c.default_fee = t.at_path("node.default_fee").value_or(c.default_fee);
   c.http_threads = t.at_path("node.http_threads").value_or(c.http_threads);
   c.chain_rpc = t.at_path("chain.rpc").value_or(c.chain_rpc);
   c.chain_id = t.at_path("chain.chain_id").value_or(c.chain_id);
@@ -62,7 +62,7 @@ Result<NodeConfig> LoadNodeConfig(const fs::path& file) {
   }
   c.submit_interval_ms = t.at_path("submitter.interval_ms").value_or(c.submit_interval_ms);
   c.max_batch = t.at_path("submitter.max_batch").value_or(c.max_batch);
-  c.tx_fee = t.at_path("submitter.tx_fee").value_or<uint64_t>(c.tx_fee);
+  c.tx_fee = t.at_path("submitter.tx_fee").value_or(c.tx_fee);
   if (c.submit_interval_ms < 10 || c.max_batch < 1 || c.http_threads < 1) {
     return Error(Code::kInvalidArgument, "config: submitter.interval_ms >= 10, max_batch >= 1");
   }

@@ -177,8 +177,11 @@ Status Submitter::MaybeRegisterEnclave() {
   VINET_ASSIGN_OR_RETURN(auto record, node_.chain().Query("/enclave/" + key_hex));
   if (record) {
     int64_t expires = record->value("expires_time_ms", int64_t{0});
-    int64_t registered = record->value("registered_time_ms", expires - 3'600'000);
-    if (expires - now > (expires - registered) / 3) return Status::Ok();
+    int64_t ttl = 3'600'000;
+    if (auto params = node_.chain().Query("/params"); params.ok() && *params) {
+      ttl = (**params).value("enclave_ttl_ms", ttl);
+    }
+    if (expires - now > ttl / 3) return Status::Ok();
   }
   chain::RpcClient rpc(node_.config().chain_rpc, 10);
   VINET_ASSIGN_OR_RETURN(int64_t height, rpc.LatestHeight());
@@ -188,7 +191,7 @@ Status Submitter::MaybeRegisterEnclave() {
   VINET_ASSIGN_OR_RETURN(uint64_t n, ChainNonce());
   if (nonce_ && *nonce_ > n) n = *nonce_;
   Bytes tx = BuildRegisterEnclaveTx(node_.key(), node_.config().chain_id, n, node_.config().tx_fee,
-                                    doc, info->models);
+                                    doc, info->models, height);
   VINET_ASSIGN_OR_RETURN(json r, rpc.BroadcastTxSync(tx));
   if (r.value("code", 0) != 0) {
     nonce_.reset();

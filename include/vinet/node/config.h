@@ -12,7 +12,7 @@
 //   [enclave]
 //   socket = "/path/enclave.sock"  # optional: enables TEE mode
 //   [submitter]
-//   interval_ms = 500  max_batch = 2000  tx_fee = 1
+//   interval_ms = 500  max_batch = 1000  tx_fee = 1
 // Relative paths are resolved against the config file's folder. Missing
 // required keys or wrong types are kInvalidArgument naming the key.
 #pragma once
@@ -34,7 +34,7 @@ struct NodeConfig {
   std::string chain_id = "vinet-devnet";
   std::filesystem::path enclave_socket;  // empty: no TEE
   int submit_interval_ms = 500;
-  int max_batch = 2000;
+  int max_batch = 1000;
   uint64_t tx_fee = 1;
   int http_threads = 8;
 };

@@ -22,6 +22,7 @@
 #include "vinet/node/ledger.h"
 #include "vinet/node/metrics.h"
 #include "vinet/node/runtime_runner.h"
+#include "vinet/protocol/request.h"
 
 namespace vinet::node {
 
