@@ -61,6 +61,14 @@ TxStatus CheckNoUnknownFields(const txpb::TxBody& body) {
     return TxStatus::Fail(TxCode::kMalformedTx,
                           fmt::format("tx.body.{}: unknown field {}", MessageName(body), f));
   }
+  // Claim wrappers too (their request and receipt are decoded strictly later).
+  for (int i = 0; i < body.submit_claims().claims_size(); ++i) {
+    if (int f = FirstUnknownField(body.submit_claims().claims(i))) {
+      return TxStatus::Fail(
+          TxCode::kMalformedTx,
+          fmt::format("tx.body.submit_claims.claims[{}]: unknown field {}", i, f));
+    }
+  }
   return {};
 }
 
