@@ -285,8 +285,8 @@ void Up(DevnetOptions& o) {
     std::cout << "devnet up: " << o.validators << " validators, rpc "
               << state["validators"][0]["rpc"].get<std::string>() << ", dev key "
               << state["dev_key"].get<std::string>() << ", node "
-              << state["node"]["url"].get<std::string>() << ", models "
-              << state["models"].dump() << "\n";
+              << state["node"]["url"].get<std::string>() << ", models " << state["models"].dump()
+              << "\n";
   }
 }
 

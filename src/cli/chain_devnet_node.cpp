@@ -68,7 +68,9 @@ json StartEnclave(const std::string& dir, double timeout) {
     if (client.ok()) {
       auto info = client->Info();
       if (info.ok()) {
-        return {{"pid", pid}, {"socket", socket.string()}, {"pcr0", ToHex(info->pcr0)},
+        return {{"pid", pid},
+                {"socket", socket.string()},
+                {"pcr0", ToHex(info->pcr0)},
                 {"key", ToHex(info->enclave_key)}};
       }
     }

@@ -104,8 +104,8 @@ void RunInfer(ClientArgs& a) {
     std::ofstream(a.receipt_out) << protocol::ReceiptToJson(r.receipt) << "\n";
   }
   if (a.wait == "settled") {
-    auto s = ValueOrThrow(c.WaitSettled(r.inference_id, r.received_ms,
-                                        static_cast<int64_t>(a.timeout * 1000)));
+    auto s = ValueOrThrow(
+        c.WaitSettled(r.inference_id, r.received_ms, static_cast<int64_t>(a.timeout * 1000)));
     out["settlement"] = {{"status", s.status},
                          {"height", s.height},
                          {"seen_ms", s.seen_ms},
@@ -122,8 +122,8 @@ void RunInfer(ClientArgs& a) {
             << "answered in " << answer_ms << " ms, verified locally in " << verify_ms << " ms\n";
   if (out.contains("settlement")) {
     std::cout << "settlement " << out["settlement"]["status"].get<std::string>() << " at height "
-              << out["settlement"]["height"] << ", trust gap "
-              << out["settlement"]["trust_gap_ms"] << " ms\n";
+              << out["settlement"]["height"] << ", trust gap " << out["settlement"]["trust_gap_ms"]
+              << " ms\n";
   }
 }
 

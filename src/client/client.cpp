@@ -43,8 +43,8 @@ Result<json> Client::Http(const std::string& method, const std::string& path,
   http.set_read_timeout(60);
   auto res = method == "POST" ? http.Post(path, body, "application/json") : http.Get(path);
   if (!res) {
-    return Error(Code::kUnavailable, "node " + options_.node_url + " did not answer " + path + ": " +
-                                         httplib::to_string(res.error()));
+    return Error(Code::kUnavailable, "node " + options_.node_url + " did not answer " + path +
+                                         ": " + httplib::to_string(res.error()));
   }
   json j = json::parse(res->body, nullptr, false);
   if (j.is_discarded()) return Error(Code::kParse, "node answer to " + path + " is not JSON");

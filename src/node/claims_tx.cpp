@@ -4,8 +4,8 @@
 
 namespace vinet::node {
 
-Bytes BuildSubmitClaimsTx(const crypto::SecretKey& key, const std::string& chain_id,
-                          uint64_t nonce, uint64_t fee, const std::vector<ClaimRecord>& claims) {
+Bytes BuildSubmitClaimsTx(const crypto::SecretKey& key, const std::string& chain_id, uint64_t nonce,
+                          uint64_t fee, const std::vector<ClaimRecord>& claims) {
   chain::txpb::TxBody body;
   body.set_chain_id(chain_id);
   body.set_nonce(nonce);

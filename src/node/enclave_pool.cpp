@@ -25,8 +25,8 @@ auto EnclavePool::With(F&& f) -> decltype(f(std::declval<tee::EnclaveClient&>())
     auto client = Borrow();
     if (!client.ok()) return client.status().WithContext("enclave " + socket_.string());
     auto r = f(*client);
-    bool broken = !r.ok() && (r.status().code() == Code::kIo ||
-                              r.status().code() == Code::kUnavailable);
+    bool broken =
+        !r.ok() && (r.status().code() == Code::kIo || r.status().code() == Code::kUnavailable);
     if (!broken) {
       Return(std::move(*client));
       return r;

@@ -39,8 +39,9 @@ void Reply(httplib::Response& res, const Result<json>& r) {
     return;
   }
   res.status = HttpStatus(r.status().code());
-  json e = {{"error",
-             {{"code", std::string(CodeName(r.status().code()))}, {"message", r.status().message()}}}};
+  json e = {
+      {"error",
+       {{"code", std::string(CodeName(r.status().code()))}, {"message", r.status().message()}}}};
   res.set_content(e.dump(), "application/json");
 }
 
@@ -63,7 +64,8 @@ Result<int> HttpServer::Start(const std::string& host, int port, int threads) {
     }
     auto r = node_.Infer(body);
     if (!r.ok()) {
-      node_.metrics().Count("vinet_node_inferences_total", std::string(CodeName(r.status().code())));
+      node_.metrics().Count("vinet_node_inferences_total",
+                            std::string(CodeName(r.status().code())));
       spdlog::info("infer rejected code={} msg=\"{}\"", CodeName(r.status().code()),
                    r.status().message());
     }
@@ -85,7 +87,8 @@ Result<int> HttpServer::Start(const std::string& host, int port, int threads) {
   server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(node_.MetricsText(), "text/plain; version=0.0.4");
   });
-  int bound = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
+  int bound =
+      port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
   if (bound < 0) return Error(Code::kIo, "cannot bind " + host + ":" + std::to_string(port));
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   return bound;

@@ -41,9 +41,10 @@ Status Ledger::Accept(const ClaimRecord& claim, uint64_t client_balance) {
     reserved_.insert(claim.id_hex);
     held_[claim.client] += claim.fee;
   }
-  Status s = store_->Get(claim.id_hex).ok()
-                 ? Error(Code::kAlreadyExists, "inference " + claim.id_hex + " was already accepted")
-                 : store_->Put(claim);
+  Status s =
+      store_->Get(claim.id_hex).ok()
+          ? Error(Code::kAlreadyExists, "inference " + claim.id_hex + " was already accepted")
+          : store_->Put(claim);
   std::lock_guard lock(mu_);
   reserved_.erase(claim.id_hex);
   held_[claim.client] -= claim.fee;
@@ -81,8 +82,9 @@ std::vector<ClaimRecord> Ledger::OpenClaims(const std::string& status, size_t ma
       if (c.status == status) out.push_back(c);
     }
   }
-  std::sort(out.begin(), out.end(),
-            [](const ClaimRecord& a, const ClaimRecord& b) { return a.accepted_ms < b.accepted_ms; });
+  std::sort(out.begin(), out.end(), [](const ClaimRecord& a, const ClaimRecord& b) {
+    return a.accepted_ms < b.accepted_ms;
+  });
   if (out.size() > max) out.resize(max);
   return out;
 }

@@ -55,7 +55,8 @@ Result<std::shared_ptr<const runtime::Model>> ModelStore::Load(const std::string
   }
   VINET_ASSIGN_OR_RETURN(auto model, runtime::Model::LoadFile(path.string()));
   if (model->id_hex() != model_id) {
-    return Error(Code::kVerification, "model file " + path.string() + " hashes to " + model->id_hex());
+    return Error(Code::kVerification,
+                 "model file " + path.string() + " hashes to " + model->id_hex());
   }
   return model;
 }

@@ -139,10 +139,9 @@ Result<json> Node::Infer(const json& body) {
   VINET_ASSIGN_OR_RETURN(uint64_t balance, chain_.Balance(claim.client));
   uint64_t held = ledger_->Held(claim.client);
   if (held > balance || balance - held < model.fee) {
-    return Error(Code::kInsufficientFunds, "client " + claim.client + " has " +
-                                               std::to_string(balance) + " (" +
-                                               std::to_string(held) + " held here); fee is " +
-                                               std::to_string(model.fee));
+    return Error(Code::kInsufficientFunds,
+                 "client " + claim.client + " has " + std::to_string(balance) + " (" +
+                     std::to_string(held) + " held here); fee is " + std::to_string(model.fee));
   }
   auto id = protocol::InferenceId(req);
   Bytes inference_id(id.begin(), id.end());

@@ -67,7 +67,8 @@ Result<uint64_t> Submitter::ChainNonce() {
 }
 
 void Submitter::Step() {
-  if (Status s = MaybeRegisterEnclave(); !s.ok()) spdlog::warn("enclave registration: {}", s.ToString());
+  if (Status s = MaybeRegisterEnclave(); !s.ok())
+    spdlog::warn("enclave registration: {}", s.ToString());
   if (Status s = Track(); !s.ok()) spdlog::warn("submitter track: {}", s.ToString());
   if (WallMs() < next_try_ms_) return;
   Status s = Submit();
@@ -164,8 +165,8 @@ Status Submitter::Submit() {
   }
   VINET_RETURN_IF_ERROR(node_.ledger().Update(batch));
   if (!r.ok()) return r.status();
-  return Error(Code::kUnavailable, "SubmitClaims CheckTx code " + (*r)["code"].dump() + ": " +
-                                       (*r).value("log", ""));
+  return Error(Code::kUnavailable,
+               "SubmitClaims CheckTx code " + (*r)["code"].dump() + ": " + (*r).value("log", ""));
 }
 
 Status Submitter::MaybeRegisterEnclave() {
@@ -195,8 +196,8 @@ Status Submitter::MaybeRegisterEnclave() {
   VINET_ASSIGN_OR_RETURN(json r, rpc.BroadcastTxSync(tx));
   if (r.value("code", 0) != 0) {
     nonce_.reset();
-    return Error(Code::kVerification, "RegisterEnclave CheckTx code " + r["code"].dump() + ": " +
-                                          r.value("log", ""));
+    return Error(Code::kVerification,
+                 "RegisterEnclave CheckTx code " + r["code"].dump() + ": " + r.value("log", ""));
   }
   nonce_ = n + 1;
   next_enclave_try_ms_ = now + 5000;  // let it land before checking again

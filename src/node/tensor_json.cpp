@@ -21,8 +21,8 @@ Status Flatten(const json& j, size_t depth, std::vector<int64_t>& shape, std::ve
     if (!out.empty()) return Error(Code::kParse, "tensor " + name + ": ragged array");
     shape.push_back(static_cast<int64_t>(j.size()));
   } else if (depth > shape.size() || shape[depth] != static_cast<int64_t>(j.size())) {
-    return Error(Code::kParse, "tensor " + name + ": ragged array at depth " +
-                                   std::to_string(depth));
+    return Error(Code::kParse,
+                 "tensor " + name + ": ragged array at depth " + std::to_string(depth));
   }
   for (const auto& e : j) VINET_RETURN_IF_ERROR(Flatten(e, depth + 1, shape, out, name));
   return Status::Ok();

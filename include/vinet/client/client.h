@@ -30,9 +30,9 @@
 namespace vinet::client {
 
 struct ClientOptions {
-  std::string node_url;   // http://host:port
-  std::string chain_rpc;  // CometBFT RPC http://host:port
-  std::string chain_id;   // empty: asked from the node's /healthz
+  std::string node_url;               // http://host:port
+  std::string chain_rpc;              // CometBFT RPC http://host:port
+  std::string chain_id;               // empty: asked from the node's /healthz
   std::vector<tee::TrustRoot> roots;  // for TEE attestation
   bool allow_debug_enclaves = false;
   uint64_t max_fee = 1'000'000;
@@ -53,8 +53,8 @@ struct Settlement {
   std::string status;  // SETTLED, REJECTED, ...
   int64_t height = 0;
   std::string tx_hash;
-  int64_t seen_ms = 0;        // client wall clock
-  int64_t trust_gap_ms = 0;   // seen_ms - received_ms
+  int64_t seen_ms = 0;       // client wall clock
+  int64_t trust_gap_ms = 0;  // seen_ms - received_ms
 };
 
 class Client {

@@ -13,9 +13,8 @@ namespace vinet::node {
 
 class Histogram {
  public:
-  static constexpr std::array<double, 14> kBuckets{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
-                                                   0.01,   0.025,   0.05,   0.1,   0.5,    1.0,
-                                                   2.5,    10.0};
+  static constexpr std::array<double, 14> kBuckets{
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0, 2.5, 10.0};
   void Observe(double seconds);
   // Appends the histogram's lines for `name{labels}`.
   void Render(std::string& out, const std::string& name, const std::string& labels) const;

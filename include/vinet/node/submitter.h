@@ -56,8 +56,8 @@ class Submitter {
 };
 
 // Transaction bytes the submitter sends (signed with the node's key).
-Bytes BuildSubmitClaimsTx(const crypto::SecretKey& key, const std::string& chain_id,
-                          uint64_t nonce, uint64_t fee, const std::vector<ClaimRecord>& claims);
+Bytes BuildSubmitClaimsTx(const crypto::SecretKey& key, const std::string& chain_id, uint64_t nonce,
+                          uint64_t fee, const std::vector<ClaimRecord>& claims);
 Bytes BuildRegisterEnclaveTx(const crypto::SecretKey& key, const std::string& chain_id,
                              uint64_t nonce, uint64_t fee, ByteSpan document,
                              const std::vector<std::string>& model_ids, int64_t nonce_height);

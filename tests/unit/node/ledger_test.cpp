@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "node/node_test_util.h"
+#include "unit/node/node_test_util.h"
 
 namespace vinet::node {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "node/node_test_util.h"
+#include "unit/node/node_test_util.h"
 #include "vinet/node/runtime_runner.h"
 
 namespace vinet::node {

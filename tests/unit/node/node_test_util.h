@@ -5,7 +5,7 @@
 #include <fstream>
 #include <random>
 
-#include "runtime/onnx_builder.h"
+#include "unit/runtime/onnx_builder.h"
 
 namespace vinet::node::testing {
 
@@ -29,7 +29,8 @@ inline std::filesystem::path WriteTinyModel(const std::filesystem::path& file, u
   b.Node("Relu", {"h"}, {"y"});
   Bytes bytes = b.Serialize();
   std::ofstream(file, std::ios::binary)
-      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+      .write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
   return file;
 }
 

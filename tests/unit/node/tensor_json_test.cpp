@@ -29,15 +29,15 @@ TEST(TensorJson, ObjectFormWithDtypeRoundTrips) {
 
 TEST(TensorJson, RejectsMalformedTensorsWithTheirName) {
   const char* bad[] = {
-      R"({"x": [[1, 2], [3]]})",                           // ragged
-      R"({"x": [[1, 2], 3]})",                             // ragged
-      R"({"x": ["a"]})",                                   // non-number
-      R"({"x": {"shape": [2], "data": [1]}})",             // size mismatch
-      R"({"x": {"shape": [1], "data": [300], "dtype": "i8"}})",  // out of range
-      R"({"x": {"shape": [1], "data": [1.5], "dtype": "i32"}})", // not an integer
-      R"({"x": {"shape": [1], "data": [1], "dtype": "f16"}})",   // unknown dtype
-      R"({"x": {"shape": [-1], "data": []}})",             // negative dim
-      R"({"x": {"data": [1]}})",                           // no shape
+      R"({"x": [[1, 2], [3]]})",                                  // ragged
+      R"({"x": [[1, 2], 3]})",                                    // ragged
+      R"({"x": ["a"]})",                                          // non-number
+      R"({"x": {"shape": [2], "data": [1]}})",                    // size mismatch
+      R"({"x": {"shape": [1], "data": [300], "dtype": "i8"}})",   // out of range
+      R"({"x": {"shape": [1], "data": [1.5], "dtype": "i32"}})",  // not an integer
+      R"({"x": {"shape": [1], "data": [1], "dtype": "f16"}})",    // unknown dtype
+      R"({"x": {"shape": [-1], "data": []}})",                    // negative dim
+      R"({"x": {"data": [1]}})",                                  // no shape
   };
   for (const char* text : bad) {
     auto t = TensorMapFromJson(json::parse(text));
