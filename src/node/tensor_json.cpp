@@ -81,7 +81,9 @@ Result<protocol::NamedTensor> OneFromJson(const std::string& name, const json& j
       t.dtype = j["dtype"].get<std::string>();
     }
     for (const auto& d : j["shape"]) {
-      if (!d.is_number_unsigned()) return Error(Code::kParse, "tensor " + name + ": bad shape");
+      if (!d.is_number_integer() || d.get<int64_t>() < 0) {
+        return Error(Code::kParse, "tensor " + name + ": bad shape");
+      }
       t.shape.push_back(d.get<int64_t>());
     }
     for (const auto& v : j["data"]) {
