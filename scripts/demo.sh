@@ -33,20 +33,25 @@ import json, sys
 json.dump({"x": [[0.1 * i - 0.8 for i in range(16)]]}, open(sys.argv[1], "w"))
 PY
 
+REPORT=$(cat <<'PY'
+import json, sys, datetime
+r = json.load(sys.stdin)
+def ts(ms):
+    return datetime.datetime.fromtimestamp(ms / 1000, datetime.timezone.utc).strftime("%H:%M:%S.%f")[:-3]
+s = r["settlement"]
+y = [round(v, 4) for v in r["outputs"]["y"]["data"]]
+what = "receipt signatures, enclave attestation" if r["mode"] == "TEE" else "receipt signatures"
+print(f"  result        y = {y}")
+print(f"  arrived       {ts(r['received_ms'])} UTC ({r['answer_ms']:.1f} ms after sending)")
+print(f"  verified      locally in {r['verify_ms']:.3f} ms ({what})")
+print(f"  settled       {ts(s['seen_ms'])} UTC, {s['status']} at height {s['height']}")
+print(f"  trust gap     {s['trust_gap_ms']} ms")
+PY
+)
 for MODE in vanilla tee; do
   echo "== $MODE inference"
   "$VINET" infer "$MODEL_ID" --input "$INPUT" --mode "$MODE" --wait settled --devnet "$DIR" --json \
-    | python3 -c '
-import json, sys, datetime
-r = json.load(sys.stdin)
-ts = lambda ms: datetime.datetime.fromtimestamp(ms / 1000, datetime.timezone.utc).strftime("%H:%M:%S.%f")[:-3]
-s = r["settlement"]
-print(f"  result        y = {[round(v, 4) for v in r[\"outputs\"][\"y\"][\"data\"]]}")
-print(f"  arrived       {ts(r[\"received_ms\"])} UTC ({r[\"answer_ms\"]:.1f} ms after sending)")
-print(f"  verified      locally in {r[\"verify_ms\"]:.3f} ms (receipt signatures" + (", enclave attestation)" if r["mode"] == "TEE" else ")"))
-print(f"  settled       {ts(s[\"seen_ms\"])} UTC, {s[\"status\"]} at height {s[\"height\"]}")
-print(f"  trust gap     {s[\"trust_gap_ms\"]} ms")
-'
+    | python3 -c "$REPORT"
 done
 
 if [ "${DEMO_KEEP:-0}" = 1 ]; then
