@@ -44,6 +44,21 @@ def call(sock_path, request):
     return reply
 
 
+def write_model(models_dir, n):
+    """A Relu over [1, n] floats, stored as <model id>.onnx like the node's model store."""
+    import onnx
+    from onnx import TensorProto, helper
+    from vinet._native_loader import _native
+    graph = helper.make_graph([helper.make_node("Relu", ["x"], ["y"])], "bench",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, n])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, n])])
+    data = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]).SerializeToString()
+    model_id = _native.Model.from_bytes(data).id
+    with open(os.path.join(models_dir, model_id + ".onnx"), "wb") as f:
+        f.write(data)
+    return model_id
+
+
 def timed(fn, n):
     for _ in range(min(100, n)):
         fn()
@@ -64,7 +79,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         models = os.path.join(tmp, "models")
         os.makedirs(models)
-        open(os.path.join(models, "bench.onnx"), "wb").write(b"bench model bytes")
+        model_id = write_model(models, args.elements)
         sock = os.path.join(tmp, "enclave.sock")
         proc = subprocess.Popen([VINET, "enclave", "start", "--socket", sock, "--models", models,
                                  "--ca-dir", os.path.join(tmp, "ca")],
@@ -75,12 +90,12 @@ def main():
                     break
                 time.sleep(0.05)
             node = protocol.Key.generate()
-            x = {"x": np.random.default_rng(1).standard_normal(args.elements).astype(np.float32)}
+            x = {"x": np.random.default_rng(1).standard_normal((1, args.elements)).astype(np.float32)}
             iid = os.urandom(32)
             inputs = [{"name": n, "dtype": d, "shape": s, "data": b.hex()}
                       for n, d, s, b in as_tensors(x)]
             receipt = call(sock, {"method": "infer", "inference_id": iid.hex(),
-                                  "node_id": node.public_key.hex(), "model_id": "bench",
+                                  "node_id": node.public_key.hex(), "model_id": model_id,
                                   "inputs": inputs})["receipt"]
             receipt = json.loads(protocol.sign_as_node(json.dumps(receipt), node))
             nonce = os.urandom(32)
@@ -92,15 +107,15 @@ def main():
             outputs = from_json(receipt["outputs"])
             input_hash = tensors_hash(x)
             tee_p50, tee_p99 = timed(lambda: verifier.check(
-                receipt, outputs, inference_id=iid.hex(), model_id="bench", mode="TEE",
+                receipt, outputs, inference_id=iid.hex(), model_id=model_id, mode="TEE",
                 input_hash=input_hash), args.n)
         finally:
             proc.terminate()
             proc.wait(timeout=10)
     outs = {"y": np.ones(args.elements, np.float32)}
-    vanilla = json.loads(protocol.make_receipt(iid, "bench", 0, input_hash, as_tensors(outs), node))
+    vanilla = json.loads(protocol.make_receipt(iid, model_id, 0, input_hash, as_tensors(outs), node))
     van_p50, van_p99 = timed(lambda: verifier.check(
-        vanilla, outs, inference_id=iid.hex(), model_id="bench", mode="VANILLA",
+        vanilla, outs, inference_id=iid.hex(), model_id=model_id, mode="VANILLA",
         input_hash=input_hash), args.n)
     print(f"outputs: {len(outputs)} tensor(s), {args.elements} f32 elements; n={args.n}")
     print(f"attestation verify (first use, then cached): {attest_ms:.2f} ms")

@@ -18,12 +18,16 @@ from .errors import ChainUnavailable, Timeout
 from .types import ModelInfo, Result, Settlement
 
 
+MAX_SUBSCRIPTIONS = 32
+
+
 class AsyncClient:
     """Same arguments as :class:`vinet.Client`; use ``async with`` or ``await close()``."""
 
     def __init__(self, node_url: str, chain_url: str, key: KeyLike, chain_id: Optional[str] = None,
                  roots: Any = None, **kw: Any) -> None:
         self._c = Client(node_url, chain_url, key, chain_id, roots, **kw)
+        self._subscriptions: Optional[asyncio.Semaphore] = None
 
     @property
     def key(self):  # type: ignore[no-untyped-def]
@@ -90,6 +94,14 @@ class AsyncClient:
         early = await self._settled_from_claim(iid)
         if early:
             return early
+        # CometBFT allows 100 subscribing websocket clients by default: at most
+        # MAX_SUBSCRIPTIONS waits hold one at a time, the others queue.
+        if self._subscriptions is None:
+            self._subscriptions = asyncio.Semaphore(MAX_SUBSCRIPTIONS)
+        async with self._subscriptions:
+            return await self._subscribe_and_wait(iid)
+
+    async def _subscribe_and_wait(self, iid: str) -> Settlement:
         url = _core.ws_url(self._c.chain_url)
         try:
             ws = await ws_connect(url, max_size=None)

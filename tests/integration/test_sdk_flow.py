@@ -112,6 +112,16 @@ def test_bad_client_signature_is_authentication_failed(client, model):
         client._node("POST", "/v1/infer", infer=True, json=payload)
 
 
+def test_malformed_tensor_is_invalid_request(client, model):
+    from vinet import _core
+    payload, _, _, _ = _core.build_infer(client.key, client.chain_id, model.model_id,
+                                         inputs_for(model), "VANILLA", 10 ** 6)
+    name = sorted(payload["inputs"])[0]
+    payload["inputs"][name]["data"] = payload["inputs"][name]["data"][:-1]  # one value short
+    with pytest.raises(vinet.InvalidRequest):
+        client._node("POST", "/v1/infer", infer=True, json=payload)
+
+
 def test_unfunded_key_is_insufficient_funds(devnet, model):
     poor = make_client(devnet, key=vinet.Key.generate())
     with pytest.raises(vinet.InsufficientFunds):
