@@ -159,3 +159,50 @@ def test_async_client(net):
     assert models[0].model_id == "double"
     assert [float(r.output["y"][0]) for r in results] == [0.0, 2.0, 4.0, 6.0]
     assert all(r.verified for r in results) and s.status == "SETTLED"
+
+
+class FakeAsyncWs:
+    def __init__(self, messages):
+        self.messages = [json.dumps(m) for m in messages]
+        self.sent = []
+
+    def __await__(self):
+        async def ready():
+            return self
+        return ready().__await__()
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        return False
+
+    async def send(self, text):
+        self.sent.append(json.loads(text))
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self):
+        if not self.messages:
+            await asyncio.sleep(3600)
+        return self.messages.pop(0)
+
+
+def test_async_wait_settled_by_subscription_and_timeout(net, monkeypatch):
+    iid = "ef" * 32
+    ws = FakeAsyncWs([{"jsonrpc": "2.0", "id": 1, "result": {}}, event(iid, "REJECTED", 21)])
+    monkeypatch.setattr(vinet.aio, "ws_connect", lambda *a, **k: ws)
+
+    async def main():
+        c = vinet.AsyncClient("http://node", "http://chain", vinet.Key.generate(), chain_id="x")
+        c._c._http = net
+        s = await c.wait_settled(iid, timeout=5)
+        with pytest.raises(vinet.Timeout):
+            await c.wait_settled("01" * 32, timeout=0.2)
+        return s
+
+    s = asyncio.run(main())
+    assert (s.status, s.height, s.tx_hash, s.settled) == ("REJECTED", 21, "BEEF", False)
+    assert s.trust_gap is None  # this client never received that receipt
+    assert ws.sent[0]["params"]["query"].endswith(f"vinet.claim.id='{iid}'")

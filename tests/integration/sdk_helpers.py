@@ -43,3 +43,71 @@ def inputs_for(model, seed=0):
 def wrong_shape_inputs(model):
     return {name: np.zeros([max(1, d) + 3 for d in shape] + [2], dtype=np.float32)
             for name, shape in model.inputs.items()}
+
+
+# ---------------------------------------------------------------- a bare enclave emulator
+
+def write_relu_model(models_dir, n):
+    """A Relu over [1, n] floats stored as <model id>.onnx (the node's store layout)."""
+    import os
+
+    from onnx import TensorProto, helper
+    from vinet._native_loader import _native
+    graph = helper.make_graph([helper.make_node("Relu", ["x"], ["y"])], "relu",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, n])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, n])])
+    data = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]).SerializeToString()
+    model_id = _native.Model.from_bytes(data).id
+    with open(os.path.join(str(models_dir), model_id + ".onnx"), "wb") as f:
+        f.write(data)
+    return model_id
+
+
+class Enclave:
+    """`vinet enclave start` (emulator) on a unix socket; stopped by close()."""
+
+    def __init__(self, vinet_bin, directory, n=8):
+        import os
+        import subprocess
+        import time
+        self.dir = str(directory)
+        models = os.path.join(self.dir, "models")
+        os.makedirs(models, exist_ok=True)
+        self.model_id = write_relu_model(models, n)
+        self.socket = os.path.join(self.dir, "enclave.sock")
+        self.ca_dir = os.path.join(self.dir, "ca")
+        self.proc = subprocess.Popen([vinet_bin, "enclave", "start", "--socket", self.socket,
+                                      "--models", models, "--ca-dir", self.ca_dir],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 30
+        while not os.path.exists(self.socket):
+            if self.proc.poll() is not None or time.time() > deadline:
+                self.close()
+                raise RuntimeError("vinet enclave did not start")
+            time.sleep(0.05)
+
+    def root_pem(self):
+        import os
+        with open(os.path.join(self.ca_dir, "root.pem")) as f:
+            return f.read()
+
+    def call(self, request):
+        import json
+        import socket
+        import struct
+        with socket.socket(socket.AF_UNIX) as s:
+            s.settimeout(30)
+            s.connect(self.socket)
+            data = json.dumps(request).encode()
+            s.sendall(struct.pack(">I", len(data)) + data)
+            n = struct.unpack(">I", s.recv(4, socket.MSG_WAITALL))[0]
+            return json.loads(s.recv(n, socket.MSG_WAITALL))
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except Exception:
+                self.proc.kill()
+                self.proc.wait()
