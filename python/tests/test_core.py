@@ -87,8 +87,8 @@ def test_settlement_from_a_batch_event_picks_our_claim():
             "height": "40", "result": {"events": [_event(other, "REJECTED", 40),
                                                   _event(ours, "SETTLED", 40)]}}}},
         "events": {"tx.hash": ["CAFE"], "vinet.claim.id": [other, ours]}}}
-    assert _core.settlement_from_ws(msg, ours) == ("SETTLED", 40, "CAFE")
-    assert _core.settlement_from_ws(msg, other) == ("REJECTED", 40, "CAFE")
+    assert _core.settlement_from_ws(msg, ours) == ("SETTLED", 40, "CAFE", None)
+    assert _core.settlement_from_ws(msg, other) == ("REJECTED", 40, "CAFE", None)
     assert _core.settlement_from_ws(msg, "cc" * 32) is None
     assert _core.settlement_from_ws({"jsonrpc": "2.0", "id": 1, "result": {}}, ours) is None
 

@@ -171,8 +171,8 @@ def claim_from_events(events: Any, inference_id: str) -> Optional[Dict[str, str]
     return None
 
 
-def settlement_from_ws(message: Any, inference_id: str) -> Optional[Tuple[str, int, Optional[str]]]:
-    """(status, height, tx hash) from a websocket event message, or None when the
+def settlement_from_ws(message: Any, inference_id: str) -> Optional[Tuple[str, int, Optional[str], Optional[str]]]:
+    """(status, height, tx hash, reason) from a websocket event message, or None when the
     message is not our claim's event (acks, other claims)."""
     result = (message or {}).get("result") or {}
     data = (result.get("data") or {}).get("value") or {}
@@ -184,7 +184,7 @@ def settlement_from_ws(message: Any, inference_id: str) -> Optional[Tuple[str, i
         return None
     hashes = (result.get("events") or {}).get("tx.hash") or [None]
     height = int(attrs.get("height") or txr.get("height") or 0)
-    return attrs.get("status", ""), height, hashes[0]
+    return attrs.get("status", ""), height, hashes[0], attrs.get("reason") or None
 
 
 def tx_hash_from_search(body: Any) -> Optional[str]:
@@ -193,11 +193,11 @@ def tx_hash_from_search(body: Any) -> Optional[str]:
 
 
 def make_settlement(inference_id: str, status: str, height: int, tx_hash: Optional[str],
-                    received_ms: Optional[float]) -> Settlement:
+                    received_ms: Optional[float], reason: Optional[str] = None) -> Settlement:
     seen = time.time() * 1000.0
     gap = None if received_ms is None else (seen - received_ms) / 1000.0
     return Settlement(inference_id=inference_id, status=status, height=int(height),
-                      tx_hash=tx_hash, trust_gap=gap, observed_ms=seen)
+                      tx_hash=tx_hash, trust_gap=gap, observed_ms=seen, reason=reason or None)
 
 
 def is_final(claim: Optional[Mapping[str, Any]]) -> bool:

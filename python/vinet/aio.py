@@ -119,5 +119,5 @@ class AsyncClient:
                 found = _core.settlement_from_ws(msg, iid)
                 if found and found[0] not in _core.PENDING_STATUSES:
                     return _core.make_settlement(iid, found[0], found[1], found[2],
-                                                 self._c._received_ms(iid))
+                                                 self._c._received_ms(iid), found[3])
         raise ChainUnavailable("chain websocket closed before the claim settled")

@@ -233,7 +233,7 @@ class Client(_ClientBase):
     def _from_claim(self, iid: str, claim: Dict[str, Any]) -> Settlement:
         tx_hash = _core.tx_hash_from_search(self._chain("/tx_search", _core.tx_search_params(iid)))
         return _core.make_settlement(iid, str(claim.get("status")), int(claim.get("height", 0)),
-                                     tx_hash, self._received_ms(iid))
+                                     tx_hash, self._received_ms(iid), claim.get("reason"))
 
     def wait_settled(self, inference_id: str, timeout: float = 30.0) -> Settlement:
         """Wait until the chain settles (or rejects) the claim, by a websocket
@@ -270,5 +270,5 @@ class Client(_ClientBase):
                 found = _core.settlement_from_ws(msg, iid)
                 if found and found[0] not in _core.PENDING_STATUSES:
                     return _core.make_settlement(iid, found[0], found[1], found[2],
-                                                 self._received_ms(iid))
+                                                 self._received_ms(iid), found[3])
         raise Timeout(f"inference {iid} not settled within {timeout}s", code="timeout")

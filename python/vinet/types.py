@@ -44,7 +44,8 @@ class Settlement:
     ``status`` is the claim status (``SETTLED``, ``REJECTED``, ...), ``height`` the
     block, ``tx_hash`` the SubmitClaims tx (hex, may be None when the chain no
     longer indexes it), ``trust_gap`` seconds between receiving the receipt and
-    seeing the settlement (None when this client did not receive the receipt)."""
+    seeing the settlement (None when this client did not receive the receipt),
+    ``reason`` the chain's explanation for a claim it did not settle."""
 
     inference_id: str
     status: str
@@ -52,6 +53,7 @@ class Settlement:
     tx_hash: Optional[str]
     trust_gap: Optional[float]
     observed_ms: float
+    reason: Optional[str] = None  # why a claim was not settled (chain's words)
 
     @property
     def settled(self) -> bool:
