@@ -87,8 +87,8 @@ abci::pb::ResponseQuery ChainApp::Query(const abci::pb::RequestQuery& req) {
 abci::pb::ResponseCheckTx ChainApp::CheckTx(const abci::pb::RequestCheckTx& req) {
   std::lock_guard lock(mu_);
   auto meta = store_->meta();
-  auto result =
-      ExecuteTx(*mempool_, AsBytes(req.tx()), meta.height + 1, meta.chain_id, ExecMode::kCheck);
+  auto result = ExecuteTx(*mempool_, AsBytes(req.tx()), meta.height + 1, meta.chain_id,
+                          ExecMode::kCheck, last_block_time_ms_);
   abci::pb::ResponseCheckTx resp;
   SetResult(resp, result.status);
   return resp;
@@ -137,8 +137,13 @@ abci::pb::ResponseFinalizeBlock ChainApp::FinalizeBlock(const abci::pb::RequestF
   // Always from the last committed state: a replay discards any staged block.
   auto changes = std::make_unique<Overlay>(*store_);
   abci::pb::ResponseFinalizeBlock resp;
+  // Block time from the header, the same on every validator.
+  int64_t block_time_ms = req.time().seconds() * 1000 + req.time().nanos() / 1'000'000;
+  last_block_time_ms_ = block_time_ms;
+  uint32_t index = 0;
   for (const auto& tx : req.txs()) {
-    auto result = ExecuteTx(*changes, AsBytes(tx), req.height(), meta.chain_id, ExecMode::kDeliver);
+    auto result = ExecuteTx(*changes, AsBytes(tx), req.height(), meta.chain_id, ExecMode::kDeliver,
+                            block_time_ms, index++);
     auto* out = resp.add_tx_results();
     SetResult(*out, result.status);
     for (auto& ev : result.events) *out->add_events() = std::move(ev);

@@ -16,6 +16,12 @@ TxStatus Dispatch(State& state, const TxContext& ctx, const DecodedTx& tx, Event
       return HandleUnbond(state, ctx, tx, body.unbond(), events);
     case txpb::TxBody::kWithdraw:
       return HandleWithdraw(state, ctx, tx, body.withdraw(), events);
+    case txpb::TxBody::kRegisterEnclave:
+      return HandleRegisterEnclave(state, ctx, tx, body.register_enclave(), events);
+    case txpb::TxBody::kRegisterModel:
+      return HandleRegisterModel(state, ctx, tx, body.register_model(), events);
+    case txpb::TxBody::kSubmitClaims:
+      return HandleSubmitClaims(state, ctx, tx, body.submit_claims(), events);
     case txpb::TxBody::MSG_NOT_SET:
       break;
   }
@@ -55,7 +61,7 @@ TxStatus ChargeSigner(State& state, const TxContext& ctx, const DecodedTx& tx) {
 }  // namespace
 
 ExecResult ExecuteTx(Overlay& state, ByteSpan tx_bytes, int64_t height, std::string_view chain_id,
-                     ExecMode mode) {
+                     ExecMode mode, int64_t block_time_ms, uint32_t tx_index) {
   ExecResult result;
   State base(state);
   auto params = base.GetParams();
@@ -73,7 +79,7 @@ ExecResult ExecuteTx(Overlay& state, ByteSpan tx_bytes, int64_t height, std::str
   result.status = DecodeTx(tx_bytes, tx);
   if (!result.status.ok()) return result;
 
-  TxContext ctx{height, chain_id, *params};
+  TxContext ctx{height, chain_id, *params, block_time_ms, tx_index};
   auto charged = Overlay::Over(state);
   State charged_state(charged);
   result.status = ChargeSigner(charged_state, ctx, tx);

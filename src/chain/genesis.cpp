@@ -3,7 +3,10 @@
 #include <charconv>
 #include <set>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "vinet/tee/trust_root.h"
 
 namespace vinet::chain {
 namespace {
@@ -21,9 +24,62 @@ Result<uint64_t> ParseAmount(const json& v, const std::string& field) {
   return Error(Code::kParse, "genesis." + field + ": expected a non-negative integer");
 }
 
+// tee_roots: a list of PEM certificates, each checked to parse as one root.
+Status ParseTeeRoots(const json& v, statepb::Params& params) {
+  if (!v.is_array()) return Error(Code::kParse, "genesis.params.tee_roots: expected an array");
+  params.clear_tee_roots();
+  for (size_t i = 0; i < v.size(); ++i) {
+    std::string field = "genesis.params.tee_roots[" + std::to_string(i) + "]";
+    if (!v[i].is_string()) return Error(Code::kParse, field + ": expected a PEM string");
+    const auto& pem = v[i].get_ref<const std::string&>();
+    if (auto root = tee::TrustRoot::FromPem(pem); !root.ok()) {
+      return Error(Code::kParse, field + ": " + root.status().message());
+    }
+    params.add_tee_roots(pem);
+  }
+  return Status::Ok();
+}
+
+Status ParseSmallParam(const std::string& key, uint64_t n, statepb::Params& params) {
+  auto bounded = [&](uint64_t max) -> Status {
+    if (n > max)
+      return Error(Code::kParse, fmt::format("genesis.params.{}: larger than {}", key, max));
+    return Status::Ok();
+  };
+  if (key == "enclave_ttl_ms" || key == "attestation_window" || key == "zkml_deadline_blocks") {
+    VINET_RETURN_IF_ERROR(bounded(uint64_t{1} << 50));
+    auto v = static_cast<int64_t>(n);
+    if (key == "enclave_ttl_ms") params.set_enclave_ttl_ms(v);
+    if (key == "attestation_window") params.set_attestation_window(v);
+    if (key == "zkml_deadline_blocks") params.set_zkml_deadline_blocks(v);
+  } else if (key == "slash_invalid_bps") {
+    VINET_RETURN_IF_ERROR(bounded(10000));
+    params.set_slash_invalid_bps(static_cast<uint32_t>(n));
+  } else if (key == "max_claims_per_tx") {
+    VINET_RETURN_IF_ERROR(bounded(100000));
+    params.set_max_claims_per_tx(static_cast<uint32_t>(n));
+  } else if (key == "compensation") {
+    params.set_compensation(n);
+  } else {
+    return Error(Code::kParse, "genesis.params." + key + ": unknown parameter");
+  }
+  return Status::Ok();
+}
+
 Status ParseParams(const json& p, statepb::Params& params) {
   if (!p.is_object()) return Error(Code::kParse, "genesis.params: expected an object");
   for (const auto& [key, value] : p.items()) {
+    if (key == "tee_roots") {
+      VINET_RETURN_IF_ERROR(ParseTeeRoots(value, params));
+      continue;
+    }
+    if (key == "allow_debug_enclaves") {
+      if (!value.is_boolean()) {
+        return Error(Code::kParse, "genesis.params.allow_debug_enclaves: expected a boolean");
+      }
+      params.set_allow_debug_enclaves(value.get<bool>());
+      continue;
+    }
     VINET_ASSIGN_OR_RETURN(uint64_t n, ParseAmount(value, "params." + key));
     if (key == "min_stake") {
       params.set_min_stake(n);
@@ -37,7 +93,7 @@ Status ParseParams(const json& p, statepb::Params& params) {
     } else if (key == "max_tx_bytes") {
       params.set_max_tx_bytes(n);
     } else {
-      return Error(Code::kParse, "genesis.params." + key + ": unknown parameter");
+      VINET_RETURN_IF_ERROR(ParseSmallParam(key, n, params));
     }
   }
   return Status::Ok();
@@ -75,7 +131,15 @@ statepb::Params DefaultParams() {
   p.set_min_stake(1000);
   p.set_unbonding_blocks(10);
   p.set_min_fee(1);
-  p.set_max_tx_bytes(65536);
+  p.set_max_tx_bytes(1 << 20);
+  p.set_enclave_ttl_ms(24 * 3600 * 1000);
+  p.set_attestation_window(100);
+  p.set_allow_debug_enclaves(false);
+  p.set_slash_invalid_bps(1000);
+  p.set_compensation(1000);
+  p.set_max_claims_per_tx(1000);
+  p.set_zkml_deadline_blocks(100);
+  p.add_tee_roots(std::string(tee::TrustRoot::AwsNitro().ToPem()));
   return p;
 }
 
@@ -105,10 +169,19 @@ std::string GenesisToJson(const Genesis& genesis) {
     accounts.push_back({{"address", a.address}, {"balance", a.balance}});
   }
   const auto& p = genesis.params;
-  json params = {{"min_stake", p.min_stake()},
-                 {"unbonding_blocks", p.unbonding_blocks()},
-                 {"min_fee", p.min_fee()},
-                 {"max_tx_bytes", p.max_tx_bytes()}};
+  json params = {
+      {"min_stake", p.min_stake()},
+      {"unbonding_blocks", p.unbonding_blocks()},
+      {"min_fee", p.min_fee()},
+      {"max_tx_bytes", p.max_tx_bytes()},
+      {"tee_roots", json(std::vector<std::string>(p.tee_roots().begin(), p.tee_roots().end()))},
+      {"enclave_ttl_ms", p.enclave_ttl_ms()},
+      {"attestation_window", p.attestation_window()},
+      {"allow_debug_enclaves", p.allow_debug_enclaves()},
+      {"slash_invalid_bps", p.slash_invalid_bps()},
+      {"compensation", p.compensation()},
+      {"max_claims_per_tx", p.max_claims_per_tx()},
+      {"zkml_deadline_blocks", p.zkml_deadline_blocks()}};
   return json{{"accounts", accounts}, {"params", params}}.dump();
 }
 

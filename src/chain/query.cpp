@@ -1,5 +1,7 @@
 #include "vinet/chain/query.h"
 
+#include "query_inference.h"
+
 #include <nlohmann/json.hpp>
 
 #include "vinet/chain/result_codes.h"
@@ -61,10 +63,19 @@ ResponseQuery QueryNode(State& state, const std::string& address) {
 ResponseQuery QueryParams(State& state) {
   auto p = state.GetParams();
   if (!p.ok()) return Fail(QueryCode::kNotFound, p.status().ToString());
-  return Answer({{"min_stake", p->min_stake()},
-                 {"unbonding_blocks", p->unbonding_blocks()},
-                 {"min_fee", p->min_fee()},
-                 {"max_tx_bytes", p->max_tx_bytes()}});
+  return Answer(
+      {{"min_stake", p->min_stake()},
+       {"unbonding_blocks", p->unbonding_blocks()},
+       {"min_fee", p->min_fee()},
+       {"max_tx_bytes", p->max_tx_bytes()},
+       {"tee_roots", std::vector<std::string>(p->tee_roots().begin(), p->tee_roots().end())},
+       {"enclave_ttl_ms", p->enclave_ttl_ms()},
+       {"attestation_window", p->attestation_window()},
+       {"allow_debug_enclaves", p->allow_debug_enclaves()},
+       {"slash_invalid_bps", p->slash_invalid_bps()},
+       {"compensation", p->compensation()},
+       {"max_claims_per_tx", p->max_claims_per_tx()},
+       {"zkml_deadline_blocks", p->zkml_deadline_blocks()}});
 }
 
 }  // namespace
@@ -89,9 +100,17 @@ ResponseQuery HandleQuery(const KvReader& committed, int64_t height,
     r = with_address("/node/", QueryNode);
   } else if (path == "/params") {
     r = QueryParams(state);
+  } else if (path.starts_with("/model/")) {
+    r = QueryModel(state, path.substr(7));
+  } else if (path.starts_with("/enclave/")) {
+    r = QueryEnclave(state, path.substr(9));
+  } else if (path.starts_with("/claim/")) {
+    r = QueryClaim(state, path.substr(7));
   } else {
     r = Fail(QueryCode::kUnknownPath,
-             "unknown query path '" + path + "' (known: /account/<addr>, /node/<addr>, /params)");
+             "unknown query path '" + path +
+                 "' (known: /account/<addr>, /node/<addr>, /params, /model/<id>, "
+                 "/enclave/<key hex>, /claim/<id hex>)");
   }
   r.set_height(height);
   return r;

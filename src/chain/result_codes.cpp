@@ -36,6 +36,16 @@ std::string_view TxCodeName(TxCode code) {
       return "unbonding_pending";
     case TxCode::kOverflow:
       return "overflow";
+    case TxCode::kModelExists:
+      return "model_exists";
+    case TxCode::kModelNotFound:
+      return "model_not_found";
+    case TxCode::kAttestationInvalid:
+      return "attestation_invalid";
+    case TxCode::kPcrNotAllowed:
+      return "pcr_not_allowed";
+    case TxCode::kNodeJailed:
+      return "node_jailed";
     case TxCode::kInternal:
       return "internal";
   }

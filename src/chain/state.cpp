@@ -3,6 +3,8 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
+#include "vinet/common/bytes.h"
+
 namespace vinet::chain {
 namespace {
 
@@ -32,6 +34,19 @@ std::string AccountKey(std::string_view address) {
 }
 std::string NodeKey(std::string_view address) {
   return "n/" + std::string(address);
+}
+
+std::string ModelKey(std::string_view model_id) {
+  return "m/" + std::string(model_id);
+}
+std::string EnclaveKey(std::string_view key_hex) {
+  return "e/" + std::string(key_hex);
+}
+std::string ClaimKey(std::string_view id_hex) {
+  return "c/" + std::string(id_hex);
+}
+std::string RiskKey(std::string_view address) {
+  return "r/" + std::string(address);
 }
 
 bool IsValidAddress(std::string_view address) {
@@ -82,6 +97,48 @@ Result<statepb::Params> State::GetParams() const {
 
 void State::PutParams(const statepb::Params& params) {
   kv_.Put(std::string(kParamsKey), SerializeDeterministic(params));
+}
+
+namespace {
+
+template <typename T>
+Result<std::optional<T>> GetOptional(const Overlay& kv, const std::string& key) {
+  VINET_ASSIGN_OR_RETURN(auto value, kv.Get(key));
+  if (!value) return std::optional<T>();
+  VINET_ASSIGN_OR_RETURN(auto record, ParseRecord<T>(key, *value));
+  return std::optional<T>(std::move(record));
+}
+
+}  // namespace
+
+Result<std::optional<statepb::Model>> State::GetModel(std::string_view model_id) const {
+  return GetOptional<statepb::Model>(kv_, ModelKey(model_id));
+}
+void State::PutModel(const statepb::Model& model) {
+  kv_.Put(ModelKey(model.model_id()), SerializeDeterministic(model));
+}
+Result<std::optional<statepb::Enclave>> State::GetEnclave(std::string_view key_hex) const {
+  return GetOptional<statepb::Enclave>(kv_, EnclaveKey(key_hex));
+}
+void State::PutEnclave(const statepb::Enclave& enclave) {
+  kv_.Put(EnclaveKey(ToHex(AsBytes(enclave.public_key()))), SerializeDeterministic(enclave));
+}
+Result<std::optional<statepb::Claim>> State::GetClaim(std::string_view id_hex) const {
+  return GetOptional<statepb::Claim>(kv_, ClaimKey(id_hex));
+}
+void State::PutClaim(const statepb::Claim& claim) {
+  kv_.Put(ClaimKey(ToHex(AsBytes(claim.inference_id()))), SerializeDeterministic(claim));
+}
+Result<statepb::NodeRisk> State::GetRisk(std::string_view address) const {
+  VINET_ASSIGN_OR_RETURN(auto risk, GetOptional<statepb::NodeRisk>(kv_, RiskKey(address)));
+  return risk.value_or(statepb::NodeRisk());
+}
+void State::PutRisk(std::string_view address, const statepb::NodeRisk& risk) {
+  if (risk.unsettled_value() == 0) {
+    kv_.Delete(RiskKey(address));
+  } else {
+    kv_.Put(RiskKey(address), SerializeDeterministic(risk));
+  }
 }
 
 }  // namespace vinet::chain

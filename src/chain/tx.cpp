@@ -37,6 +37,15 @@ TxStatus CheckNoUnknownFields(const txpb::TxBody& body) {
     case txpb::TxBody::kWithdraw:
       inner = &body.withdraw();
       break;
+    case txpb::TxBody::kRegisterEnclave:
+      inner = &body.register_enclave();
+      break;
+    case txpb::TxBody::kRegisterModel:
+      inner = &body.register_model();
+      break;
+    case txpb::TxBody::kSubmitClaims:
+      inner = &body.submit_claims();
+      break;
     case txpb::TxBody::MSG_NOT_SET:
       if (int f = FirstUnknownField(body)) {
         return TxStatus::Fail(
@@ -51,6 +60,14 @@ TxStatus CheckNoUnknownFields(const txpb::TxBody& body) {
   if (int f = FirstUnknownField(*inner)) {
     return TxStatus::Fail(TxCode::kMalformedTx,
                           fmt::format("tx.body.{}: unknown field {}", MessageName(body), f));
+  }
+  // Claim wrappers too (their request and receipt are decoded strictly later).
+  for (int i = 0; i < body.submit_claims().claims_size(); ++i) {
+    if (int f = FirstUnknownField(body.submit_claims().claims(i))) {
+      return TxStatus::Fail(
+          TxCode::kMalformedTx,
+          fmt::format("tx.body.submit_claims.claims[{}]: unknown field {}", i, f));
+    }
   }
   return {};
 }
@@ -115,6 +132,12 @@ std::string_view MessageName(const txpb::TxBody& body) {
       return "unbond";
     case txpb::TxBody::kWithdraw:
       return "withdraw";
+    case txpb::TxBody::kRegisterEnclave:
+      return "register_enclave";
+    case txpb::TxBody::kRegisterModel:
+      return "register_model";
+    case txpb::TxBody::kSubmitClaims:
+      return "submit_claims";
     case txpb::TxBody::MSG_NOT_SET:
       return "none";
   }

@@ -47,6 +47,8 @@ class ChainApp final : public abci::Application {
   std::unique_ptr<Store> store_;
   StateHasher hasher_;
   std::unique_ptr<Overlay> mempool_;
+  // Time of the last finalized block, for CheckTx (mempool only, never consensus).
+  int64_t last_block_time_ms_ = 0;
   struct Pending {
     int64_t height = 0;
     Bytes app_hash;

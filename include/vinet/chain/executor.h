@@ -21,7 +21,9 @@ struct ExecResult {
   Events events;
 };
 
+// `block_time_ms`: the block header's time (FinalizeBlock) or the last
+// block's (CheckTx); `tx_index`: the tx's position in its block.
 ExecResult ExecuteTx(Overlay& state, ByteSpan tx, int64_t height, std::string_view chain_id,
-                     ExecMode mode);
+                     ExecMode mode, int64_t block_time_ms = 0, uint32_t tx_index = 0);
 
 }  // namespace vinet::chain

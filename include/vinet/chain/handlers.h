@@ -20,6 +20,10 @@ struct TxContext {
   int64_t height = 0;  // the block being executed (for CheckTx: last committed + 1)
   std::string_view chain_id;
   statepb::Params params;
+  // Block time (Unix ms) from the FinalizeBlock header; for CheckTx the last
+  // block's time. The only clock handlers may read.
+  int64_t block_time_ms = 0;
+  uint32_t tx_index = 0;  // position of the tx in its block
 };
 
 using Events = std::vector<::tendermint::abci::Event>;
@@ -32,6 +36,13 @@ TxStatus HandleUnbond(State& state, const TxContext& ctx, const DecodedTx& tx,
                       const txpb::Unbond& msg, Events& events);
 TxStatus HandleWithdraw(State& state, const TxContext& ctx, const DecodedTx& tx,
                         const txpb::Withdraw& msg, Events& events);
+
+TxStatus HandleRegisterModel(State& state, const TxContext& ctx, const DecodedTx& tx,
+                             const txpb::RegisterModel& msg, Events& events);
+TxStatus HandleRegisterEnclave(State& state, const TxContext& ctx, const DecodedTx& tx,
+                               const txpb::RegisterEnclave& msg, Events& events);
+TxStatus HandleSubmitClaims(State& state, const TxContext& ctx, const DecodedTx& tx,
+                            const txpb::SubmitClaims& msg, Events& events);
 
 // Appends an event whose attributes are all indexed.
 void AddEvent(Events& events, std::string_view type,

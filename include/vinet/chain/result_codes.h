@@ -13,22 +13,27 @@ namespace vinet::chain {
 
 enum class TxCode : uint32_t {
   kOk = 0,
-  kMalformedTx = 1,        // bytes are not a Tx/TxBody protobuf, or fields have wrong sizes
-  kTxTooLarge = 2,         // tx bytes exceed params.max_tx_bytes
-  kBadSignature = 3,       // Ed25519 signature does not verify
-  kWrongChainId = 4,       // body.chain_id differs from the chain's
-  kBadNonce = 5,           // body.nonce differs from the account's nonce
-  kFeeTooLow = 6,          // body.fee < params.min_fee
-  kInsufficientFunds = 7,  // balance cannot pay fee + amount/stake
-  kUnknownMessage = 8,     // body carries no message this version knows
-  kInvalidMessage = 9,     // a message field is out of its contract
-  kStakeTooLow = 10,       // RegisterNode.stake < params.min_stake
-  kNodeExists = 11,        // RegisterNode for an already registered node
-  kNodeNotFound = 12,      // Unbond/Withdraw/query of an unknown node
-  kNodeNotActive = 13,     // Unbond of a node that is not ACTIVE
-  kUnbondingPending = 14,  // Withdraw before unbonding completed (or not unbonding)
-  kOverflow = 15,          // an amount would overflow uint64
-  kInternal = 100,         // store failure or broken invariant (a bug)
+  kMalformedTx = 1,          // bytes are not a Tx/TxBody protobuf, or fields have wrong sizes
+  kTxTooLarge = 2,           // tx bytes exceed params.max_tx_bytes
+  kBadSignature = 3,         // Ed25519 signature does not verify
+  kWrongChainId = 4,         // body.chain_id differs from the chain's
+  kBadNonce = 5,             // body.nonce differs from the account's nonce
+  kFeeTooLow = 6,            // body.fee < params.min_fee
+  kInsufficientFunds = 7,    // balance cannot pay fee + amount/stake
+  kUnknownMessage = 8,       // body carries no message this version knows
+  kInvalidMessage = 9,       // a message field is out of its contract
+  kStakeTooLow = 10,         // RegisterNode.stake < params.min_stake
+  kNodeExists = 11,          // RegisterNode for an already registered node
+  kNodeNotFound = 12,        // Unbond/Withdraw/query of an unknown node
+  kNodeNotActive = 13,       // Unbond of a node that is not ACTIVE
+  kUnbondingPending = 14,    // Withdraw before unbonding completed (or not unbonding)
+  kOverflow = 15,            // an amount would overflow uint64
+  kModelExists = 16,         // RegisterModel for an id already registered
+  kModelNotFound = 17,       // RegisterEnclave names an unknown model
+  kAttestationInvalid = 18,  // document fails verification, nonce binding or debug rule
+  kPcrNotAllowed = 19,       // enclave PCR0 not in a served model's allowlist
+  kNodeJailed = 20,          // the signer node is jailed
+  kInternal = 100,           // store failure or broken invariant (a bug)
 };
 
 // Short snake_case name, e.g. "bad_nonce"; used in logs and docs.
@@ -40,6 +45,7 @@ enum class QueryCode : uint32_t {
   kUnknownPath = 1,
   kBadAddress = 2,
   kNotFound = 3,
+  kBadId = 4,  // malformed model id, enclave key or inference id
   kInternal = 100,
 };
 

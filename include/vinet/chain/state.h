@@ -4,7 +4,10 @@
 //   "a/<address>"  vinet.state.v1.Account   (address: 40 lowercase hex chars)
 //   "n/<address>"  vinet.state.v1.Node      (address of the operator account)
 //   "p/params"     vinet.state.v1.Params
-// Later issues add "e/" enclaves, "m/" models, "c/" claims. An absent account
+//   "m/<model id>"           vinet.state.v1.Model
+//   "e/<enclave key hex>"    vinet.state.v1.Enclave
+//   "c/<inference id hex>"   vinet.state.v1.Claim
+//   "r/<address>"            vinet.state.v1.NodeRisk (absent: nothing at risk) An absent account
 // reads as balance 0, nonce 0. Values are deterministic protobuf bytes.
 // A stored value that does not parse is reported as kInternal (corruption).
 // State reads through and writes into an Overlay it does not own.
@@ -23,6 +26,10 @@ namespace statepb = ::vinet::state::v1;
 
 std::string AccountKey(std::string_view address);
 std::string NodeKey(std::string_view address);
+std::string ModelKey(std::string_view model_id);
+std::string EnclaveKey(std::string_view key_hex);
+std::string ClaimKey(std::string_view id_hex);
+std::string RiskKey(std::string_view address);
 inline constexpr std::string_view kParamsKey = "p/params";
 
 // True iff `address` is 40 lowercase hex characters.
@@ -38,6 +45,15 @@ class State {
   Result<std::optional<statepb::Node>> GetNode(std::string_view address) const;
   void PutNode(std::string_view address, const statepb::Node& node);
   void DeleteNode(std::string_view address);
+
+  Result<std::optional<statepb::Model>> GetModel(std::string_view model_id) const;
+  void PutModel(const statepb::Model& model);
+  Result<std::optional<statepb::Enclave>> GetEnclave(std::string_view key_hex) const;
+  void PutEnclave(const statepb::Enclave& enclave);
+  Result<std::optional<statepb::Claim>> GetClaim(std::string_view id_hex) const;
+  void PutClaim(const statepb::Claim& claim);
+  Result<statepb::NodeRisk> GetRisk(std::string_view address) const;
+  void PutRisk(std::string_view address, const statepb::NodeRisk& risk);
 
   // Errors: kNotFound before genesis wrote params.
   Result<statepb::Params> GetParams() const;

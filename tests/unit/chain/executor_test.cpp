@@ -94,7 +94,7 @@ TEST_F(ExecutorTest, InvalidRecipientRejected) {
 
 TEST_F(ExecutorTest, OversizedTxRejected) {
   auto body = TransferBody("test-chain", 0, AddrOf(bob_), 1);
-  body.mutable_transfer()->set_to(std::string(70'000, 'a'));
+  body.mutable_transfer()->set_to(std::string(1'100'000, 'a'));
   EXPECT_EQ(Run(body).status.code, TxCode::kTxTooLarge);
 }
 

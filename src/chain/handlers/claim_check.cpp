@@ -1,0 +1,120 @@
+#include "handlers/claim_check.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace vinet::chain {
+namespace {
+
+using Outcome = ClaimCheck::Outcome;
+
+bool SameBytes(ByteSpan a, ByteSpan b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
+}
+
+bool ModelOffers(const statepb::Model& model, protocol::Mode mode) {
+  return std::any_of(model.modes().begin(), model.modes().end(),
+                     [&](int m) { return m == static_cast<int>(mode); });
+}
+
+bool PcrAllowed(const statepb::Model& model, const std::string& pcr0) {
+  return std::any_of(model.allowed_pcr0().begin(), model.allowed_pcr0().end(),
+                     [&](const std::string& p) { return p == pcr0; });
+}
+
+// Receipt fields agree with the request and the submitting node.
+std::string ReceiptMismatch(const protocol::Receipt& r, const protocol::SignedRequest& req,
+                            const crypto::Digest256& id, const DecodedTx& tx) {
+  if (!SameBytes(r.inference_id, id)) return "receipt.inference_id differs from the request's";
+  if (r.model_id != req.request.model_id) return "receipt.model_id differs from the request's";
+  if (r.mode != req.request.mode) return "receipt.mode differs from the request's";
+  if (!SameBytes(r.input_hash, req.request.input_hash)) return "receipt.input_hash differs";
+  if (!SameBytes(r.node_id, tx.signer)) return "receipt.node_id is not the submitting node";
+  return {};
+}
+
+// TEE: enclave registered to this node, unexpired, allowed, and its signature.
+std::string EnclaveProblem(const State& state, const TxContext& ctx, const DecodedTx& tx,
+                           const protocol::Receipt& r, const statepb::Model& model) {
+  if (!r.enclave_key || !r.enclave_signature) return "receipt: TEE claim without enclave signature";
+  std::string key_hex = ToHex(*r.enclave_key);
+  auto enclave = state.GetEnclave(key_hex);
+  if (!enclave.ok()) return "state: " + enclave.status().ToString();
+  if (!enclave->has_value()) return "enclave " + key_hex + " is not registered";
+  const auto& e = **enclave;
+  if (!SameBytes(AsBytes(e.node()), tx.signer))
+    return "enclave " + key_hex + " belongs to another node";
+  if (ctx.block_time_ms >= e.expires_time_ms()) {
+    return fmt::format("enclave {} expired at {} ms (block time {})", key_hex, e.expires_time_ms(),
+                       ctx.block_time_ms);
+  }
+  if (!PcrAllowed(model, e.pcr0())) return "enclave PCR0 not allowed by model " + model.model_id();
+  crypto::PublicKey key{};
+  std::copy(r.enclave_key->begin(), r.enclave_key->end(), key.begin());
+  if (!crypto::Verify(key, protocol::EnclaveSigningBytes(r), *r.enclave_signature)) {
+    return "receipt.enclave_signature does not verify";
+  }
+  return {};
+}
+
+std::string ReceiptProblem(const State& state, const TxContext& ctx, const DecodedTx& tx,
+                           const txpb::Claim& claim, const ClaimCheck& check,
+                           const crypto::Digest256& id) {
+  auto receipt = protocol::DecodeReceipt(AsBytes(claim.receipt()));
+  if (!receipt.ok()) return receipt.status().message();
+  if (!receipt->outputs.empty()) return "receipt.outputs: must be emptied on chain";
+  if (auto m = ReceiptMismatch(*receipt, *check.request, id, tx); !m.empty()) return m;
+  if (auto s = protocol::VerifyNodeSignature(*receipt); !s.ok()) return s.message();
+  if (receipt->mode == protocol::Mode::kTee)
+    return EnclaveProblem(state, ctx, tx, *receipt, *check.model);
+  if (receipt->enclave_key || receipt->enclave_signature)
+    return "receipt: enclave fields outside TEE mode";
+  return {};
+}
+
+ClaimCheck Skip(ClaimCheck check, Outcome outcome, std::string reason) {
+  check.outcome = outcome;
+  check.reason = std::move(reason);
+  return check;
+}
+
+}  // namespace
+
+ClaimCheck CheckClaim(const State& state, const TxContext& ctx, const DecodedTx& tx,
+                      const txpb::Claim& claim) {
+  ClaimCheck check;
+  auto decoded = protocol::DecodeSignedRequest(AsBytes(SerializeDeterministic(claim.request())));
+  if (!decoded.ok()) return Skip(std::move(check), Outcome::kInvalid, decoded.status().message());
+  check.request = std::move(*decoded);
+  auto id = protocol::InferenceId(*check.request);
+  check.id_hex = ToHex(id);
+  if (auto s = protocol::VerifyRequest(*check.request); !s.ok()) {
+    return Skip(std::move(check), Outcome::kInvalid, "request: " + s.message());
+  }
+  const auto& req = check.request->request;
+  if (req.chain_id != ctx.chain_id) {
+    return Skip(std::move(check), Outcome::kInvalid, "request.chain_id: '" + req.chain_id + "'");
+  }
+  auto existing = state.GetClaim(check.id_hex);
+  if (!existing.ok() || existing->has_value()) {
+    return Skip(std::move(check), Outcome::kDuplicate, "inference id already claimed");
+  }
+  auto model = state.GetModel(req.model_id);
+  if (!model.ok() || !model->has_value()) {
+    return Skip(std::move(check), Outcome::kInvalid, "model " + req.model_id + " not registered");
+  }
+  check.model = std::move(**model);
+  if (!ModelOffers(*check.model, req.mode)) {
+    return Skip(
+        std::move(check), Outcome::kInvalid,
+        fmt::format("model {} does not offer mode {}", req.model_id, protocol::ModeName(req.mode)));
+  }
+  if (auto problem = ReceiptProblem(state, ctx, tx, claim, check, id); !problem.empty()) {
+    return Skip(std::move(check), Outcome::kRejected, std::move(problem));
+  }
+  check.outcome = Outcome::kValid;
+  return check;
+}
+
+}  // namespace vinet::chain

@@ -1,0 +1,89 @@
+// RegisterModel: record a new model (id unique) with its fee, modes and the
+// enclave measurements (PCR0) allowed to serve it; the signer is its owner.
+#include <fmt/format.h>
+
+#include <set>
+
+#include "vinet/chain/handlers.h"
+
+namespace vinet::chain {
+namespace {
+
+constexpr size_t kMaxIdLength = 128;
+constexpr size_t kMaxPcrs = 64;
+constexpr size_t kPcrBytes = 48;
+
+bool IsIdChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_' || c == '.' || c == ':';
+}
+
+TxStatus Invalid(std::string log) {
+  return TxStatus::Fail(TxCode::kInvalidMessage, std::move(log));
+}
+
+TxStatus ValidateModel(const txpb::RegisterModel& msg) {
+  const auto& id = msg.model_id();
+  if (id.empty() || id.size() > kMaxIdLength) {
+    return Invalid(fmt::format("register_model.model_id: length {} not in 1..128", id.size()));
+  }
+  for (char c : id) {
+    if (!IsIdChar(c)) return Invalid("register_model.model_id: only [A-Za-z0-9._:-] allowed");
+  }
+  if (msg.name().empty() || msg.name().size() > kMaxIdLength) {
+    return Invalid(fmt::format("register_model.name: length {} not in 1..128", msg.name().size()));
+  }
+  if (msg.format() != "onnx") {
+    return Invalid("register_model.format: expected 'onnx', got '" + msg.format() + "'");
+  }
+  if (msg.modes().empty()) return Invalid("register_model.modes: empty");
+  std::set<int> seen;
+  for (int mode : msg.modes()) {
+    if (!inference::v1::Mode_IsValid(mode)) {
+      return Invalid(fmt::format("register_model.modes: unknown mode {}", mode));
+    }
+    if (!seen.insert(mode).second) {
+      return Invalid(fmt::format("register_model.modes: duplicate mode {}", mode));
+    }
+  }
+  if (static_cast<size_t>(msg.allowed_pcr0_size()) > kMaxPcrs) {
+    return Invalid(fmt::format("register_model.allowed_pcr0: more than {} entries", kMaxPcrs));
+  }
+  for (int i = 0; i < msg.allowed_pcr0_size(); ++i) {
+    if (msg.allowed_pcr0(i).size() != kPcrBytes) {
+      return Invalid(fmt::format("register_model.allowed_pcr0[{}]: expected 48 bytes, got {}", i,
+                                 msg.allowed_pcr0(i).size()));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+TxStatus HandleRegisterModel(State& state, const TxContext& ctx, const DecodedTx& tx,
+                             const txpb::RegisterModel& msg, Events& events) {
+  if (auto s = ValidateModel(msg); !s.ok()) return s;
+  auto existing = state.GetModel(msg.model_id());
+  if (!existing.ok()) return TxStatus::Fail(TxCode::kInternal, existing.status().ToString());
+  if (existing->has_value()) {
+    return TxStatus::Fail(TxCode::kModelExists,
+                          "register_model: model " + msg.model_id() + " is already registered");
+  }
+  statepb::Model model;
+  model.set_model_id(msg.model_id());
+  model.set_name(msg.name());
+  model.set_format(msg.format());
+  model.set_fee_per_inference(msg.fee_per_inference());
+  *model.mutable_modes() = msg.modes();
+  *model.mutable_allowed_pcr0() = msg.allowed_pcr0();
+  model.set_owner(std::string(tx.signer.begin(), tx.signer.end()));
+  model.set_registered_height(ctx.height);
+  state.PutModel(model);
+  AddEvent(events, "vinet.model",
+           {{"id", msg.model_id()},
+            {"owner", tx.signer_address},
+            {"fee", std::to_string(msg.fee_per_inference())}});
+  return {};
+}
+
+}  // namespace vinet::chain

@@ -1,0 +1,177 @@
+// SubmitClaims: a batch of claims by a registered, unjailed node. The tx
+// succeeds when well-formed; each claim gets its own status (claim_check.h)
+// and its own `vinet.claim` event:
+//   SETTLED   VANILLA/TEE valid and funded: fee moves client → node
+//   PENDING   ZKML valid and funded: fee escrowed from the client, counted in
+//             the node's unsettled value (risk limit: never above its stake)
+//   REJECTED  node-attributable invalidity: slash_invalid_bps of the node's
+//             stake slashed, the client compensated from it (up to
+//             `compensation`), the rest burned, the node jailed
+//   DUPLICATE / UNFUNDED / INVALID / OVER_RISK_LIMIT: skipped, nothing stored
+#include <fmt/format.h>
+
+#include "handlers/claim_check.h"
+
+namespace vinet::chain {
+namespace {
+
+using Outcome = ClaimCheck::Outcome;
+constexpr uint64_t kBpsDenominator = 10000;
+
+std::string StatusName(statepb::ClaimStatus status) {
+  std::string name = statepb::ClaimStatus_Name(status);
+  return name.substr(std::string_view("CLAIM_STATUS_").size());
+}
+
+struct BatchContext {
+  State& state;
+  const TxContext& ctx;
+  const DecodedTx& tx;
+  Events& events;
+};
+
+void Emit(BatchContext& b, const ClaimCheck& check, statepb::ClaimStatus status, uint64_t fee) {
+  std::string mode =
+      check.request ? std::string(protocol::ModeName(check.request->request.mode)) : "";
+  std::string client = check.request ? protocol::ClientAddress(*check.request) : "";
+  AddEvent(b.events, "vinet.claim",
+           {{"id", check.id_hex},
+            {"status", StatusName(status)},
+            {"height", std::to_string(b.ctx.height)},
+            {"mode", mode},
+            {"node", b.tx.signer_address},
+            {"client", client},
+            {"fee", std::to_string(fee)},
+            {"reason", check.reason}});
+}
+
+void Store(BatchContext& b, const ClaimCheck& check, statepb::ClaimStatus status, uint64_t fee) {
+  statepb::Claim record;
+  auto id = FromHex(check.id_hex);
+  record.set_inference_id(ToString(*id));
+  record.set_status(status);
+  record.set_mode(static_cast<inference::v1::Mode>(check.request->request.mode));
+  record.set_model_id(check.request->request.model_id);
+  record.set_node(std::string(b.tx.signer.begin(), b.tx.signer.end()));
+  record.set_client(ToString(check.request->client_pubkey));
+  record.set_fee(fee);
+  record.set_height(b.ctx.height);
+  if (status == statepb::CLAIM_STATUS_PENDING) {
+    record.set_deadline(b.ctx.height + b.ctx.params.zkml_deadline_blocks());
+  }
+  record.set_tx_index(b.ctx.tx_index);
+  record.set_reason(check.reason);
+  b.state.PutClaim(record);
+}
+
+uint64_t SlashAmount(uint64_t stake, uint32_t bps) {
+  // stake * bps / 10000 without overflow.
+  return stake / kBpsDenominator * bps + stake % kBpsDenominator * bps / kBpsDenominator;
+}
+
+Status Reject(BatchContext& b, const ClaimCheck& check) {
+  VINET_ASSIGN_OR_RETURN(auto node, b.state.GetNode(b.tx.signer_address));
+  uint64_t slash = SlashAmount(node->stake(), b.ctx.params.slash_invalid_bps());
+  uint64_t compensation = std::min(slash, b.ctx.params.compensation());
+  node->set_stake(node->stake() - slash);
+  node->set_jailed(true);
+  b.state.PutNode(b.tx.signer_address, *node);
+  std::string client = protocol::ClientAddress(*check.request);
+  VINET_ASSIGN_OR_RETURN(auto account, b.state.GetAccount(client));
+  account.set_balance(account.balance() + compensation);  // ≤ total supply: no overflow
+  b.state.PutAccount(client, account);
+  Store(b, check, statepb::CLAIM_STATUS_REJECTED, 0);
+  Emit(b, check, statepb::CLAIM_STATUS_REJECTED, 0);
+  return Status::Ok();
+}
+
+// Moves `fee` from the client to the node (SETTLED) or into escrow (PENDING).
+Status Settle(BatchContext& b, ClaimCheck& check) {
+  const auto& req = check.request->request;
+  uint64_t fee = check.model->fee_per_inference();
+  std::string client = protocol::ClientAddress(*check.request);
+  VINET_ASSIGN_OR_RETURN(auto client_account, b.state.GetAccount(client));
+  if (fee > req.max_fee || client_account.balance() < fee) {
+    check.reason = fmt::format("fee {} with max_fee {} and client balance {}", fee, req.max_fee,
+                               client_account.balance());
+    Emit(b, check, statepb::CLAIM_STATUS_UNFUNDED, fee);
+    return Status::Ok();
+  }
+  bool pending = req.mode == protocol::Mode::kZkml;
+  if (pending) {
+    VINET_ASSIGN_OR_RETURN(auto node, b.state.GetNode(b.tx.signer_address));
+    VINET_ASSIGN_OR_RETURN(auto risk, b.state.GetRisk(b.tx.signer_address));
+    if (risk.unsettled_value() + fee > node->stake()) {
+      check.reason = fmt::format("unsettled {} + fee {} exceeds stake {}", risk.unsettled_value(),
+                                 fee, node->stake());
+      Emit(b, check, statepb::CLAIM_STATUS_OVER_RISK_LIMIT, fee);
+      return Status::Ok();
+    }
+    risk.set_unsettled_value(risk.unsettled_value() + fee);
+    b.state.PutRisk(b.tx.signer_address, risk);
+  }
+  client_account.set_balance(client_account.balance() - fee);
+  b.state.PutAccount(client, client_account);
+  if (!pending) {
+    VINET_ASSIGN_OR_RETURN(auto node_account, b.state.GetAccount(b.tx.signer_address));
+    node_account.set_balance(node_account.balance() + fee);  // ≤ total supply
+    b.state.PutAccount(b.tx.signer_address, node_account);
+  }
+  auto status = pending ? statepb::CLAIM_STATUS_PENDING : statepb::CLAIM_STATUS_SETTLED;
+  Store(b, check, status, fee);
+  Emit(b, check, status, fee);
+  return Status::Ok();
+}
+
+Status Process(BatchContext& b, const txpb::Claim& claim) {
+  ClaimCheck check = CheckClaim(b.state, b.ctx, b.tx, claim);
+  switch (check.outcome) {
+    case Outcome::kInvalid:
+      Emit(b, check, statepb::CLAIM_STATUS_INVALID, 0);
+      return Status::Ok();
+    case Outcome::kDuplicate:
+      Emit(b, check, statepb::CLAIM_STATUS_DUPLICATE, 0);
+      return Status::Ok();
+    case Outcome::kRejected:
+      return Reject(b, check);
+    case Outcome::kValid:
+      return Settle(b, check);
+  }
+  return Status::Ok();
+}
+
+TxStatus CheckSubmitter(const State& state, const TxContext& ctx, const DecodedTx& tx,
+                        const txpb::SubmitClaims& msg) {
+  if (msg.claims().empty())
+    return TxStatus::Fail(TxCode::kInvalidMessage, "submit_claims.claims: empty");
+  if (static_cast<uint64_t>(msg.claims_size()) > ctx.params.max_claims_per_tx()) {
+    return TxStatus::Fail(TxCode::kInvalidMessage,
+                          fmt::format("submit_claims.claims: {} exceed max_claims_per_tx {}",
+                                      msg.claims_size(), ctx.params.max_claims_per_tx()));
+  }
+  auto node = state.GetNode(tx.signer_address);
+  if (!node.ok()) return TxStatus::Fail(TxCode::kInternal, node.status().ToString());
+  if (!node->has_value()) {
+    return TxStatus::Fail(TxCode::kNodeNotFound,
+                          "node " + tx.signer_address + " is not registered");
+  }
+  if ((*node)->jailed()) {
+    return TxStatus::Fail(TxCode::kNodeJailed, "node " + tx.signer_address + " is jailed");
+  }
+  return {};
+}
+
+}  // namespace
+
+TxStatus HandleSubmitClaims(State& state, const TxContext& ctx, const DecodedTx& tx,
+                            const txpb::SubmitClaims& msg, Events& events) {
+  if (auto s = CheckSubmitter(state, ctx, tx, msg); !s.ok()) return s;
+  BatchContext batch{state, ctx, tx, events};
+  for (const auto& claim : msg.claims()) {
+    if (auto s = Process(batch, claim); !s.ok())
+      return TxStatus::Fail(TxCode::kInternal, s.ToString());
+  }
+  return {};
+}
+
+}  // namespace vinet::chain

@@ -1,0 +1,167 @@
+// SubmitClaims: settlement, rejection with slashing, skipped claims, events.
+#include "unit/chain/inference_fixture.h"
+
+namespace vinet::chain {
+namespace {
+
+using protocol::Mode;
+using testing::InferenceFixture;
+
+class ClaimsTest : public InferenceFixture {
+ protected:
+  ExecResult Submit(std::vector<txpb::Claim> claims, int64_t height = 6, int64_t offset = 0) {
+    return Run(node_, ClaimsBody(std::move(claims)), height, offset);
+  }
+  const ::tendermint::abci::Event& ClaimEvent(const ExecResult& r, size_t i) {
+    size_t seen = 0;
+    for (const auto& ev : r.events) {
+      if (ev.type() == "vinet.claim" && seen++ == i) return ev;
+    }
+    ADD_FAILURE() << "no claim event " << i;
+    return r.events.at(0);
+  }
+};
+
+TEST_F(ClaimsTest, TeeClaimFromEmulatorEnclaveSettlesAndPaysNode) {
+  SetUpTee();
+  uint64_t node_before = Account(node_).balance();
+  auto req = Request(Mode::kTee, 1);
+  auto r = Submit({ClaimOf(req, ReceiptFor(req, &enclave_))});
+  ASSERT_TRUE(r.status.ok()) << r.status.log;
+  const auto& ev = ClaimEvent(r, 0);
+  EXPECT_EQ(Attr(ev, "status"), "SETTLED") << Attr(ev, "reason");
+  EXPECT_EQ(Attr(ev, "id"), ToHex(protocol::InferenceId(req)));
+  EXPECT_EQ(Attr(ev, "mode"), "TEE");
+  EXPECT_EQ(Attr(ev, "height"), "6");
+  EXPECT_EQ(Attr(ev, "node"), testing::AddrOf(node_));
+  EXPECT_EQ(Attr(ev, "client"), testing::AddrOf(client_));
+  EXPECT_TRUE(ev.attributes(0).index());
+  EXPECT_EQ(Account(client_).balance(), 1'000u - 10);
+  EXPECT_EQ(Account(node_).balance(), node_before - 1 + 10);  // tx fee 1, claim fee 10
+  auto rec = ClaimRecord(req);
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(rec->status(), statepb::CLAIM_STATUS_SETTLED);
+  EXPECT_EQ(rec->fee(), 10u);
+  EXPECT_EQ(rec->height(), 6);
+}
+
+TEST_F(ClaimsTest, VanillaClaimSettlesInBatchWithOthers) {
+  SetUpTee();
+  auto a = Request(Mode::kVanilla, 1);
+  auto b = Request(Mode::kTee, 2);
+  auto r = Submit({ClaimOf(a, ReceiptFor(a, nullptr)), ClaimOf(b, ReceiptFor(b, &enclave_))});
+  ASSERT_TRUE(r.status.ok()) << r.status.log;
+  EXPECT_EQ(Attr(ClaimEvent(r, 0), "status"), "SETTLED");
+  EXPECT_EQ(Attr(ClaimEvent(r, 0), "mode"), "VANILLA");
+  EXPECT_EQ(Attr(ClaimEvent(r, 1), "status"), "SETTLED");
+  EXPECT_EQ(Account(client_).balance(), 1'000u - 20);
+}
+
+TEST_F(ClaimsTest, TamperedReceiptIsRejectedSlashedCompensatedAndJailed) {
+  SetUpTee();
+  auto req = Request(Mode::kTee, 1);
+  auto receipt = ReceiptFor(req, &enclave_);
+  receipt.output_hash[0] ^= 1;  // after signing
+  auto r = Submit({ClaimOf(req, receipt)});
+  ASSERT_TRUE(r.status.ok()) << r.status.log;
+  EXPECT_EQ(Attr(ClaimEvent(r, 0), "status"), "REJECTED");
+  EXPECT_EQ(NodeRecord().stake(), 9'000u);  // 10% of 10'000
+  EXPECT_TRUE(NodeRecord().jailed());
+  EXPECT_EQ(Account(client_).balance(), 1'000u + 500);  // compensation, no fee
+  auto rec = ClaimRecord(req);
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(rec->status(), statepb::CLAIM_STATUS_REJECTED);
+  EXPECT_NE(rec->reason().find("node"), std::string::npos) << rec->reason();
+  // A jailed node can submit nothing more.
+  auto next = Request(Mode::kVanilla, 2);
+  auto again = Submit({ClaimOf(next, ReceiptFor(next, nullptr))});
+  EXPECT_EQ(again.status.code, TxCode::kNodeJailed);
+}
+
+TEST_F(ClaimsTest, BadEnclaveSignatureRejected) {
+  SetUpTee();
+  auto req = Request(Mode::kTee, 1);
+  auto receipt = ReceiptFor(req, &enclave_);
+  (*receipt.enclave_signature)[3] ^= 1;
+  ASSERT_TRUE(protocol::SignAsNode(receipt, node_).ok());  // node signs the bad signature
+  auto r = Submit({ClaimOf(req, receipt)});
+  EXPECT_EQ(Attr(ClaimEvent(r, 0), "status"), "REJECTED");
+  EXPECT_EQ(Attr(ClaimEvent(r, 0), "reason"), "receipt.enclave_signature does not verify");
+}
+
+TEST_F(ClaimsTest, ExpiredEnclaveCannotSettle) {
+  SetUpTee();
+  auto req = Request(Mode::kTee, 1);
+  auto r = Submit({ClaimOf(req, ReceiptFor(req, &enclave_))}, 7, 60'000);  // ttl 60 s
+  EXPECT_EQ(Attr(ClaimEvent(r, 0), "status"), "REJECTED");
+  EXPECT_NE(Attr(ClaimEvent(r, 0), "reason").find("expired"), std::string::npos);
+  EXPECT_TRUE(NodeRecord().jailed());
+}
+
+TEST_F(ClaimsTest, UnregisteredEnclaveRejected) {
+  SetUpTee();
+  auto stranger = testing::KeyFromByte(50);
+  auto req = Request(Mode::kTee, 1);
+  auto r = Submit({ClaimOf(req, ReceiptFor(req, &stranger))});
+  EXPECT_EQ(Attr(ClaimEvent(r, 0), "status"), "REJECTED");
+  EXPECT_EQ(Attr(ClaimEvent(r, 0), "reason"),
+            "enclave " + ToHex(stranger.public_key()) + " is not registered");
+}
+
+TEST_F(ClaimsTest, ReceiptForAnotherRequestRejected) {
+  SetUpTee();
+  auto req = Request(Mode::kVanilla, 1);
+  auto other = Request(Mode::kVanilla, 2);
+  auto r = Submit({ClaimOf(req, ReceiptFor(other, nullptr))});
+  EXPECT_EQ(Attr(ClaimEvent(r, 0), "status"), "REJECTED");
+  EXPECT_EQ(Attr(ClaimEvent(r, 0), "reason"), "receipt.inference_id differs from the request's");
+}
+
+TEST_F(ClaimsTest, DuplicateInferenceIdSkippedAndNotChargedTwice) {
+  SetUpTee();
+  auto req = Request(Mode::kVanilla, 1);
+  auto claim = ClaimOf(req, ReceiptFor(req, nullptr));
+  auto r = Submit({claim, claim});
+  EXPECT_EQ(Attr(ClaimEvent(r, 0), "status"), "SETTLED");
+  EXPECT_EQ(Attr(ClaimEvent(r, 1), "status"), "DUPLICATE");
+  auto later = Submit({claim}, 7);
+  EXPECT_EQ(Attr(ClaimEvent(later, 0), "status"), "DUPLICATE");
+  EXPECT_EQ(Account(client_).balance(), 1'000u - 10);
+}
+
+TEST_F(ClaimsTest, UnfundedClientSkippedAndNothingStored) {
+  SetUpTee();
+  auto poor = testing::KeyFromByte(51);
+  auto req = Request(Mode::kVanilla, 1, &poor);
+  auto r = Submit({ClaimOf(req, ReceiptFor(req, nullptr))});
+  EXPECT_EQ(Attr(ClaimEvent(r, 0), "status"), "UNFUNDED");
+  EXPECT_FALSE(ClaimRecord(req).has_value());
+  auto capped = Request(Mode::kVanilla, 2, nullptr, /*max_fee=*/9);  // fee is 10
+  r = Submit({ClaimOf(capped, ReceiptFor(capped, nullptr))});
+  EXPECT_EQ(Attr(ClaimEvent(r, 0), "status"), "UNFUNDED");
+  EXPECT_EQ(Account(client_).balance(), 1'000u);
+  EXPECT_FALSE(NodeRecord().jailed());
+}
+
+TEST_F(ClaimsTest, BadClientSignatureIsInvalidNotSlashed) {
+  SetUpTee();
+  auto req = Request(Mode::kVanilla, 1);
+  req.signature[0] ^= 1;
+  auto r = Submit({ClaimOf(req, ReceiptFor(req, nullptr))});
+  EXPECT_EQ(Attr(ClaimEvent(r, 0), "status"), "INVALID");
+  EXPECT_FALSE(NodeRecord().jailed());
+  EXPECT_FALSE(ClaimRecord(req).has_value());
+}
+
+TEST_F(ClaimsTest, BatchBoundsAndUnregisteredSubmitter) {
+  auto req = Request(Mode::kVanilla, 1);
+  auto r = Submit({ClaimOf(req, ReceiptFor(req, nullptr))});
+  EXPECT_EQ(r.status.code, TxCode::kNodeNotFound);
+  ASSERT_TRUE(RegisterNode().status.ok());
+  r = Submit({});
+  EXPECT_EQ(r.status.code, TxCode::kInvalidMessage);
+  EXPECT_EQ(r.status.log, "submit_claims.claims: empty");
+}
+
+}  // namespace
+}  // namespace vinet::chain

@@ -1,0 +1,160 @@
+// The inference messages through ChainApp: genesis with tee_roots, block time
+// from the FinalizeBlock header, JSON queries, and two app instances fed the
+// same blocks agreeing on every app hash. Also the ZKML risk-limit bookkeeping.
+#include <nlohmann/json.hpp>
+
+#include "unit/chain/inference_fixture.h"
+#include "vinet/chain/app.h"
+
+namespace vinet::chain {
+namespace {
+
+using protocol::Mode;
+using testing::InferenceFixture;
+using testing::TempDir;
+
+class InferenceAppTest : public InferenceFixture {
+ protected:
+  std::string Tx(const crypto::SecretKey& key, txpb::TxBody body) {
+    uint64_t& n = nonces_[testing::AddrOf(key)];
+    body.set_chain_id(std::string(testing::kChain));
+    body.set_nonce(n++);
+    body.set_fee(1);
+    return ToString(BuildSignedTx(key, body));
+  }
+  void Init(ChainApp& app) {
+    abci::pb::RequestInitChain req;
+    req.set_chain_id(std::string(testing::kChain));
+    req.set_initial_height(1);
+    Genesis g;
+    g.params = params_;
+    g.accounts.push_back({testing::AddrOf(node_), 100'000});
+    g.accounts.push_back({testing::AddrOf(client_), 1'000});
+    g.accounts.push_back({testing::AddrOf(owner_), 1'000});
+    req.set_app_state_bytes(GenesisToJson(g));
+    app.InitChain(req);
+  }
+  abci::pb::ResponseFinalizeBlock Block(ChainApp& app, int64_t height,
+                                        const std::vector<std::string>& txs) {
+    abci::pb::RequestFinalizeBlock req;
+    req.set_height(height);
+    int64_t t = now_ms_ + height * 1000;
+    req.mutable_time()->set_seconds(t / 1000);
+    req.mutable_time()->set_nanos(static_cast<int32_t>(t % 1000) * 1'000'000);
+    for (const auto& tx : txs) req.add_txs(tx);
+    auto resp = app.FinalizeBlock(req);
+    app.Commit();
+    return resp;
+  }
+  nlohmann::json Query(ChainApp& app, const std::string& path, uint32_t* code = nullptr) {
+    abci::pb::RequestQuery q;
+    q.set_path(path);
+    auto r = app.Query(q);
+    if (code) *code = r.code();
+    return r.code() == 0 ? nlohmann::json::parse(r.value()) : nlohmann::json();
+  }
+  std::vector<std::vector<std::string>> Blocks() {
+    txpb::TxBody reg;
+    reg.mutable_register_node()->set_stake(10'000);
+    reg.mutable_register_node()->set_endpoint("http://n");
+    auto doc = Document(*provider_, enclave_.public_key(), 1);
+    auto a = Request(Mode::kTee, 1);
+    auto b = Request(Mode::kVanilla, 2);
+    auto bad = Request(Mode::kTee, 3);
+    auto bad_receipt = ReceiptFor(bad, &enclave_);
+    bad_receipt.output_hash[5] ^= 1;
+    return {{Tx(owner_, ModelBody("m1", {pcr0_})), Tx(node_, reg)},
+            {Tx(node_, EnclaveBody(doc, 1))},
+            {Tx(node_, ClaimsBody({ClaimOf(a, ReceiptFor(a, &enclave_)),
+                                   ClaimOf(b, ReceiptFor(b, nullptr))}))},
+            {Tx(node_, ClaimsBody({ClaimOf(bad, bad_receipt)}))}};
+  }
+  std::map<std::string, uint64_t> nonces_;
+};
+
+TEST_F(InferenceAppTest, TwoAppsAgreeOnHashesAndQueriesAnswerJson) {
+  TempDir d1, d2;
+  auto app1 = std::move(ChainApp::Open(d1.path()).value());
+  auto app2 = std::move(ChainApp::Open(d2.path()).value());
+  Init(*app1);
+  Init(*app2);
+  auto blocks = Blocks();
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    auto r1 = Block(*app1, static_cast<int64_t>(i) + 1, blocks[i]);
+    auto r2 = Block(*app2, static_cast<int64_t>(i) + 1, blocks[i]);
+    EXPECT_EQ(r1.app_hash(), r2.app_hash()) << "height " << i + 1;
+    for (const auto& tx : r1.tx_results()) EXPECT_EQ(tx.code(), 0u) << tx.log();
+    ASSERT_EQ(r1.tx_results_size(), r2.tx_results_size());
+  }
+  auto model = Query(*app1, "/model/m1");
+  EXPECT_EQ(model["fee_per_inference"], 10);
+  EXPECT_EQ(model["modes"], nlohmann::json({"VANILLA", "TEE"}));
+  EXPECT_EQ(model["allowed_pcr0"][0], ToHex(AsBytes(pcr0_)));
+  auto enclave = Query(*app1, "/enclave/" + ToHex(enclave_.public_key()));
+  EXPECT_EQ(enclave["node"], testing::AddrOf(node_));
+  EXPECT_EQ(enclave["expires_time_ms"], now_ms_ + 2000 + 60'000);  // block 2 time + ttl
+  auto a = Request(Mode::kTee, 1);
+  auto claim = Query(*app1, "/claim/" + ToHex(protocol::InferenceId(a)));
+  EXPECT_EQ(claim["status"], "SETTLED");
+  EXPECT_EQ(claim["mode"], "TEE");
+  EXPECT_EQ(claim["height"], 3);
+  auto bad = Request(Mode::kTee, 3);
+  EXPECT_EQ(Query(*app1, "/claim/" + ToHex(protocol::InferenceId(bad)))["status"], "REJECTED");
+  uint32_t code = 0;
+  Query(*app1, "/claim/" + std::string(64, 'a'), &code);
+  EXPECT_EQ(code, static_cast<uint32_t>(QueryCode::kNotFound));
+  Query(*app1, "/claim/xyz", &code);
+  EXPECT_EQ(code, static_cast<uint32_t>(QueryCode::kBadId));
+  Query(*app1, "/enclave/ABC", &code);
+  EXPECT_EQ(code, static_cast<uint32_t>(QueryCode::kBadId));
+  Query(*app1, "/model/none", &code);
+  EXPECT_EQ(code, static_cast<uint32_t>(QueryCode::kNotFound));
+  EXPECT_EQ(Query(*app1, "/params")["slash_invalid_bps"], 1000);
+}
+
+TEST_F(InferenceAppTest, GenesisRejectsBadTeeParams) {
+  auto bad_root = ParseGenesis(R"({"params": {"tee_roots": ["not a pem"]}})");
+  ASSERT_FALSE(bad_root.ok());
+  EXPECT_NE(bad_root.status().message().find("genesis.params.tee_roots[0]"), std::string::npos);
+  auto bps = ParseGenesis(R"({"params": {"slash_invalid_bps": 10001}})");
+  ASSERT_FALSE(bps.ok());
+  EXPECT_EQ(bps.status().message(), "genesis.params.slash_invalid_bps: larger than 10000");
+  auto debug = ParseGenesis(R"({"params": {"allow_debug_enclaves": 1}})");
+  EXPECT_FALSE(debug.ok());
+  auto ok = ParseGenesis(R"({"params": {"allow_debug_enclaves": true, "enclave_ttl_ms": 5}})");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_TRUE(ok->params.allow_debug_enclaves());
+  EXPECT_EQ(ok->params.enclave_ttl_ms(), 5);
+  ASSERT_EQ(ok->params.tee_roots_size(), 1);  // default: the built-in AWS root
+  auto round = ParseGenesis(GenesisToJson(*ok));
+  ASSERT_TRUE(round.ok());
+  EXPECT_EQ(round->params.SerializeAsString(), ok->params.SerializeAsString());
+}
+
+TEST_F(InferenceAppTest, ZkmlClaimsArePendingWithinTheRiskLimit) {
+  ASSERT_TRUE(RegisterNode(1'000).status.ok());
+  {
+    State s(state_);
+    statepb::Account rich;
+    rich.set_balance(10'000);
+    s.PutAccount(testing::AddrOf(client_), rich);
+  }
+  auto body = ModelBody("m1", {}, 600);
+  body.mutable_register_model()->add_modes(inference::v1::MODE_ZKML);
+  ASSERT_TRUE(Run(owner_, body).status.ok());
+  auto a = Request(Mode::kZkml, 1, nullptr, 1'000);
+  auto b = Request(Mode::kZkml, 2, nullptr, 1'000);
+  auto r = Run(
+      node_, ClaimsBody({ClaimOf(a, ReceiptFor(a, nullptr)), ClaimOf(b, ReceiptFor(b, nullptr))}));
+  ASSERT_TRUE(r.status.ok()) << r.status.log;
+  EXPECT_EQ(Attr(r.events[0], "status"), "PENDING");
+  EXPECT_EQ(Attr(r.events[1], "status"), "OVER_RISK_LIMIT");  // 600 + 600 > stake 1000
+  State s(state_);
+  EXPECT_EQ(s.GetRisk(testing::AddrOf(node_)).value().unsettled_value(), 600u);
+  EXPECT_EQ(Account(client_).balance(), 10'000u - 600);  // escrowed
+  EXPECT_EQ(ClaimRecord(a)->deadline(), 5 + params_.zkml_deadline_blocks());
+  EXPECT_FALSE(ClaimRecord(b).has_value());
+}
+
+}  // namespace
+}  // namespace vinet::chain
