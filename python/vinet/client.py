@@ -173,10 +173,13 @@ class Client(_ClientBase):
 
     def _fee(self, model_id: str) -> int:
         if model_id not in self._fees:
-            self.models()
-        if model_id not in self._fees:
-            raise ModelNotFound(f"model {model_id} is not served by {self.node_url}",
-                                code="not_found")
+            served = {m.model_id for m in self.models()}
+            if model_id not in served:
+                raise ModelNotFound(f"model {model_id} is not served by {self.node_url}",
+                                    code="not_found")
+            if model_id not in self._fees:
+                raise ModelNotFound(f"model {model_id} has no fee: it is not registered on "
+                                    "chain (or pass max_fee)", code="not_found")
         return self._fees[model_id]
 
     def infer(self, model_id: str, inputs: Mapping[str, Any], mode: str = "tee",
