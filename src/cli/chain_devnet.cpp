@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "cli/chain_cli.h"
+#include "cli/chain_devnet_node.h"
 #include "cli/chain_process.h"
 #include "vinet/chain/genesis.h"
 #include "vinet/chain/rpc_client.h"
@@ -39,6 +40,7 @@ struct DevnetOptions {
   std::string chain_id = "vinet-devnet";
   double timeout = 90;
   bool as_json = false, clean = false;
+  std::vector<std::string> models;  // ONNX files for the inference node
 };
 
 fs::path StateFile(const std::string& dir) {
@@ -115,12 +117,15 @@ void RewriteConfig(const fs::path& home, const json& v, const std::string& peers
   WriteFile(path, text);
 }
 
-void WriteGenesis(const DevnetOptions& o, const std::string& dev_address) {
+void WriteGenesis(const DevnetOptions& o, const std::string& dev_address,
+                  const InferenceSetup& inference) {
   auto first = fs::path(o.dir) / "node0" / "config" / "genesis.json";
   auto genesis = json::parse(ReadFile(first));
   chain::Genesis app_state;
   app_state.params = chain::DefaultParams();
   app_state.accounts.push_back({dev_address, kDevBalance});
+  app_state.accounts.push_back({inference.node_address, kDevnetNodeBalance});
+  app_state.params.add_tee_roots(ReadFile(inference.tee_root_pem_file));
   genesis["chain_id"] = o.chain_id;
   genesis["app_state"] = json::parse(chain::GenesisToJson(app_state));
   for (int i = 0; i < o.validators; ++i) {
@@ -197,6 +202,7 @@ void PrepareDir(DevnetOptions& o) {
                             "devnet in " + o.dir + " is running; `vinet devnet down` first"));
   }
   for (int i = 0; i < 64; ++i) fs::remove_all(fs::path(o.dir) / ("node" + std::to_string(i)));
+  fs::remove_all(fs::path(o.dir) / "inference-node");
 }
 
 // Three ports per validator: p2p, RPC, ABCI.
@@ -255,7 +261,8 @@ void Up(DevnetOptions& o) {
   std::string peers;
   json validators = DescribeValidators(o, cometbft, AssignPorts(o), peers);
   for (auto& v : validators) RewriteConfig(v["home"].get<std::string>(), v, peers, o.block_time);
-  WriteGenesis(o, dev_address);
+  InferenceSetup inference = PrepareInference(o.dir, o.models);
+  WriteGenesis(o, dev_address, inference);
   json state = {{"dir", o.dir},
                 {"chain_id", o.chain_id},
                 {"block_time", o.block_time},
@@ -263,12 +270,23 @@ void Up(DevnetOptions& o) {
                 {"dev_address", dev_address},
                 {"validators", validators}};
   Launch(o, state, cometbft);
+  try {
+    LaunchInference(o.dir, state, inference, o.timeout);
+  } catch (...) {
+    StopInference(state);
+    for (auto& v : state["validators"]) StopPair(v);
+    SaveState(o.dir, state);
+    throw;
+  }
+  SaveState(o.dir, state);
   if (o.as_json) {
     std::cout << state.dump() << "\n";
   } else {
     std::cout << "devnet up: " << o.validators << " validators, rpc "
               << state["validators"][0]["rpc"].get<std::string>() << ", dev key "
-              << state["dev_key"].get<std::string>() << "\n";
+              << state["dev_key"].get<std::string>() << ", node "
+              << state["node"]["url"].get<std::string>() << ", models "
+              << state["models"].dump() << "\n";
   }
 }
 
@@ -296,6 +314,7 @@ json Status(const std::string& dir) {
     }
     out["validators"].push_back(row);
   }
+  AddInferenceStatus(state, out);
   return out;
 }
 
@@ -334,6 +353,7 @@ void Down(const DevnetOptions& o) {
     return;
   }
   json state = LoadState(o.dir);
+  StopInference(state);
   for (auto& v : state["validators"]) StopPair(v);
   SaveState(o.dir, state);
   if (o.clean) fs::remove_all(o.dir);
@@ -358,6 +378,8 @@ void RegisterDevnetCommands(CLI::App& app) {
   up->add_option("--chain-id", o.chain_id, "chain id")->capture_default_str();
   up->add_option("--timeout", o.timeout, "seconds to wait for blocks")->capture_default_str();
   up->add_flag("--json", o.as_json, "print the devnet state as JSON");
+  up->add_option("--model", o.models, "ONNX model for the inference node (repeatable)")
+      ->check(CLI::ExistingFile);
   up->callback([] { Up(o); });
 
   auto* status = devnet->add_subcommand("status", "pids, RPC URLs, heights and app hashes");
@@ -369,6 +391,15 @@ void RegisterDevnetCommands(CLI::App& app) {
   add_dir(restart);
   restart->add_option("index", index, "validator index")->required();
   restart->callback([] { Restart(o, index); });
+
+  auto* restart_node = devnet->add_subcommand("restart-node", "stop and start the inference node");
+  add_dir(restart_node);
+  restart_node->callback([] {
+    json state = LoadState(o.dir);
+    RestartNode(o.dir, state, o.timeout);
+    SaveState(o.dir, state);
+    std::cout << "inference node restarted\n";
+  });
 
   auto* down = devnet->add_subcommand("down", "stop every process of the devnet");
   add_dir(down);

@@ -12,5 +12,7 @@ void RegisterChainCommands(CLI::App& app);    // keys, chain, devnet, tx, query
 void RegisterRuntimeCommands(CLI::App& app);  // run, model
 void RegisterZkCommands(CLI::App& app);       // zk
 void RegisterTeeCommands(CLI::App& app);      // tee, enclave
+void RegisterNodeCommands(CLI::App& app);     // node, model add (after runtime)
+void RegisterClientCommands(CLI::App& app);   // infer, verify, status
 
 }  // namespace vinet::cli

@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   vinet::cli::RegisterRuntimeCommands(app);
   vinet::cli::RegisterZkCommands(app);
   vinet::cli::RegisterTeeCommands(app);
+  vinet::cli::RegisterNodeCommands(app);
+  vinet::cli::RegisterClientCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

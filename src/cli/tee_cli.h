@@ -38,8 +38,8 @@ struct PolicyFlags {
   Result<uint64_t> Time(ByteSpan document) const;
 };
 
-// The model runner the enclave serves. Until the runtime is plugged in this is
-// the test-only echo runner over the model files' stems (logged loudly).
+// The model runner the enclave serves: vinet's runtime over the ONNX files of
+// `models_dir` (a node::ModelStore: DIR/<model id>.onnx).
 std::unique_ptr<tee::ModelRunner> MakeModelRunner(const std::filesystem::path& models_dir);
 
 }  // namespace vinet::cli

@@ -1,8 +1,11 @@
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <fstream>
 #include <sstream>
 
 #include "cli/tee_cli.h"
+#include "vinet/node/runtime_runner.h"
 #include "vinet/tee/verifier.h"
 
 namespace vinet::cli {
@@ -97,13 +100,11 @@ Result<uint64_t> PolicyFlags::Time(ByteSpan document) const {
 }
 
 std::unique_ptr<tee::ModelRunner> MakeModelRunner(const std::filesystem::path& models_dir) {
-  std::vector<std::string> ids;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(models_dir, ec)) {
-    if (e.is_regular_file()) ids.push_back(e.path().stem().string());
-  }
-  std::sort(ids.begin(), ids.end());
-  return std::make_unique<tee::TestOnlyEchoRunner>(ids);
+  auto runner = std::make_unique<node::RuntimeModelRunner>(node::ModelStore(models_dir));
+  for (const auto& e : runner->load_errors()) spdlog::warn("enclave: model not loaded: {}", e);
+  spdlog::info("enclave: serving {} ONNX models from {} with the vinet runtime",
+               runner->ModelIds().size(), models_dir.string());
+  return runner;
 }
 
 }  // namespace vinet::cli

@@ -44,7 +44,6 @@ std::unique_ptr<tee::Enclave> BuildEnclave(const EnclaveArgs& a) {
     throw StatusError(Error(Code::kInvalidArgument, "--provider must be emulator or nitro"));
   }
   auto runner = MakeModelRunner(a.models);
-  spdlog::warn("enclave: serving models with the TEST-ONLY echo runner (runtime not plugged in)");
   return std::make_unique<tee::Enclave>(std::move(provider), std::move(runner), m, a.debug);
 }
 

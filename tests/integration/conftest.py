@@ -11,6 +11,12 @@ import shutil
 import pytest
 
 from devnet import Devnet, VINET, become_subreaper
+from node_helpers import InferenceDevnet
+
+
+class NetWithNode(InferenceDevnet, Devnet):
+    """The session devnet also runs an enclave emulator and an inference node
+    serving the demo model (scripts/make_demo_model.py)."""
 
 
 def pytest_configure(config):
@@ -28,7 +34,7 @@ def vinet_bin():
 
 @pytest.fixture(scope="session")
 def devnet(vinet_bin, tmp_path_factory):
-    net = Devnet(tmp_path_factory.mktemp("devnet") / "net", validators=4, block_time="400ms")
+    net = NetWithNode(tmp_path_factory.mktemp("devnet") / "net", validators=4, block_time="400ms")
     try:
         net.up()
         yield net

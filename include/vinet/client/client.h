@@ -1,0 +1,93 @@
+// `vinet::Client`: the C++ client of an inference node, in two steps.
+//
+//   1. `Infer` signs a request (docs/network.md) for the inputs, posts it to
+//      the node and returns at once with the outputs and the receipt.
+//   2. `Verify` checks locally that the receipt binds this request, these
+//      inputs and the outputs held, and its signatures: the node's in every
+//      mode; in TEE mode also the enclave's, under an attestation document
+//      fetched from the node with a fresh nonce and verified under the
+//      configured trust roots (cached per enclave key).
+//      `WaitSettled` then waits for the chain's verdict on the claim. It polls
+//      the chain's /claim/<id> query every `poll_ms` (not a websocket
+//      subscription), so its trust-gap measurement has poll_ms resolution.
+// Errors carry the node's code (kInsufficientFunds, kNotFound, ...) and
+// message. Not thread-safe (one Client per thread); cheap to construct.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "vinet/crypto/ed25519.h"
+#include "vinet/protocol/receipt.h"
+#include "vinet/protocol/request.h"
+#include "vinet/tee/receipt_verifier.h"
+#include "vinet/tee/trust_root.h"
+
+namespace vinet::client {
+
+struct ClientOptions {
+  std::string node_url;   // http://host:port
+  std::string chain_rpc;  // CometBFT RPC http://host:port
+  std::string chain_id;   // empty: asked from the node's /healthz
+  std::vector<tee::TrustRoot> roots;  // for TEE attestation
+  bool allow_debug_enclaves = false;
+  uint64_t max_fee = 1'000'000;
+  int poll_ms = 50;
+};
+
+struct InferResult {
+  std::string inference_id;  // hex
+  protocol::SignedRequest request;
+  std::vector<protocol::NamedTensor> inputs;
+  std::vector<protocol::NamedTensor> outputs;
+  protocol::Receipt receipt;
+  int64_t sent_ms = 0, received_ms = 0;  // client wall clock
+  int64_t node_answered_ms = 0;
+};
+
+struct Settlement {
+  std::string status;  // SETTLED, REJECTED, ...
+  int64_t height = 0;
+  std::string tx_hash;
+  int64_t seen_ms = 0;        // client wall clock
+  int64_t trust_gap_ms = 0;   // seen_ms - received_ms
+};
+
+class Client {
+ public:
+  Client(ClientOptions options, crypto::SecretKey key);
+
+  Result<InferResult> Infer(const std::string& model_id,
+                            const std::vector<protocol::NamedTensor>& inputs, protocol::Mode mode);
+  Status Verify(const InferResult& result);
+  // Waits until the claim has a final status or `timeout_ms` passes (kTimeout).
+  Result<Settlement> WaitSettled(const std::string& inference_id, int64_t received_ms,
+                                 int64_t timeout_ms);
+  // The node's record of an inference (GET /v1/inferences/<id>).
+  Result<nlohmann::json> NodeStatus(const std::string& inference_id);
+  // The chain's claim record, nullopt while unknown.
+  Result<std::optional<nlohmann::json>> ChainClaim(const std::string& inference_id);
+
+ private:
+  Result<nlohmann::json> Http(const std::string& method, const std::string& path,
+                              const std::string& body = "");
+  Status EnsureChainId();
+  Status EnsureAttested(const protocol::Receipt& receipt);
+
+  ClientOptions options_;
+  crypto::SecretKey key_;
+  tee::AttestationCache cache_;
+};
+
+// Verifies a receipt's form, output hash, node signature and (TEE) enclave
+// signature without network access. It does NOT check the enclave's
+// attestation: for that use Client::Verify, or `vinet tee verify-receipt`.
+Status VerifyReceiptOffline(const protocol::Receipt& receipt);
+
+int64_t NowMs();
+
+}  // namespace vinet::client

@@ -1,0 +1,65 @@
+// The node's durable job queue: one record per accepted claim, in RocksDB.
+//
+// Key "c/<inference id hex>" → JSON record. Every `Put` is a synced write
+// (WriteOptions::sync), so once it returns the claim survives kill -9 and
+// power loss; the node answers a client only after it. `LoadAll` returns every
+// record (used at start-up to rebuild the in-memory pending set). Status
+// values: ACCEPTED (not yet in a tx), SUBMITTED (in a tx the chain accepted
+// into its mempool), and the chain's final statuses (SETTLED, REJECTED,
+// DUPLICATE, UNFUNDED). Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "vinet/common/bytes.h"
+#include "vinet/common/result.h"
+#include "vinet/protocol/receipt.h"
+
+namespace rocksdb {
+class DB;
+}
+
+namespace vinet::node {
+
+struct ClaimRecord {
+  std::string id_hex;
+  Bytes request;  // EncodeSignedRequest
+  Bytes receipt;  // EncodeReceipt with outputs emptied (what goes on chain)
+  std::string status = "ACCEPTED";
+  std::string client;  // address
+  std::string model_id;
+  protocol::Mode mode = protocol::Mode::kVanilla;
+  uint64_t fee = 0;
+  std::string tx_hash;
+  int64_t height = 0;
+  int64_t accepted_ms = 0;
+  int64_t submitted_ms = 0;
+  int64_t settled_ms = 0;
+
+  bool final() const { return status != "ACCEPTED" && status != "SUBMITTED"; }
+};
+
+std::string ClaimToJson(const ClaimRecord& c);
+Result<ClaimRecord> ClaimFromJson(std::string_view text);
+
+class ClaimStore {
+ public:
+  static Result<std::unique_ptr<ClaimStore>> Open(const std::filesystem::path& dir);
+  ~ClaimStore();
+
+  Status Put(const ClaimRecord& claim);
+  // Several records in one synced batch.
+  Status PutMany(const std::vector<ClaimRecord>& claims);
+  Result<ClaimRecord> Get(const std::string& id_hex) const;  // kNotFound
+  Result<std::vector<ClaimRecord>> LoadAll() const;
+
+ private:
+  explicit ClaimStore(rocksdb::DB* db) : db_(db) {}
+  rocksdb::DB* db_;
+};
+
+}  // namespace vinet::node

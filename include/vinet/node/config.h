@@ -1,0 +1,44 @@
+// The inference node's configuration (TOML, `vinet node start --config FILE`).
+//
+//   [node]
+//   listen = "127.0.0.1:8080"      # HTTP API address
+//   data_dir = "/path/node-data"   # claim queue (RocksDB)
+//   key_file = "/path/node.key"    # the node's Ed25519 key (signs receipts and txs)
+//   models_dir = "/path/models"    # content-addressed model store
+//   default_fee = 10               # fee when the chain has no record of a model
+//   [chain]
+//   rpc = "http://127.0.0.1:26657"
+//   chain_id = "vinet-devnet"
+//   [enclave]
+//   socket = "/path/enclave.sock"  # optional: enables TEE mode
+//   [submitter]
+//   interval_ms = 500  max_batch = 1000  tx_fee = 1
+// Relative paths are resolved against the config file's folder. Missing
+// required keys or wrong types are kInvalidArgument naming the key.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "vinet/common/result.h"
+
+namespace vinet::node {
+
+struct NodeConfig {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::filesystem::path data_dir, key_file, models_dir;
+  uint64_t default_fee = 10;
+  std::string chain_rpc = "http://127.0.0.1:26657";
+  std::string chain_id = "vinet-devnet";
+  std::filesystem::path enclave_socket;  // empty: no TEE
+  int submit_interval_ms = 500;
+  int max_batch = 1000;
+  uint64_t tx_fee = 1;
+  int http_threads = 8;
+};
+
+Result<NodeConfig> LoadNodeConfig(const std::filesystem::path& file);
+
+}  // namespace vinet::node

@@ -1,0 +1,49 @@
+// The node's view of its claims: the durable ClaimStore plus, in memory, the
+// open ones (ACCEPTED / SUBMITTED) and the fees they hold per client.
+//
+// `Accept` reserves the fee against the client's committed balance (the
+// client's balance minus what this node already holds unsettled for it, so
+// concurrent requests cannot overspend), writes the record synced, and only
+// then returns; a duplicate inference id is kAlreadyExists, an overspend
+// kInsufficientFunds, and on a write failure the reservation is released.
+// The submitter moves claims ACCEPTED → SUBMITTED → final through `Update`
+// (each update synced before it returns). Thread-safe.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "vinet/node/claim_store.h"
+
+namespace vinet::node {
+
+class Ledger {
+ public:
+  static Result<std::unique_ptr<Ledger>> Open(const std::filesystem::path& dir);
+
+  Status Accept(const ClaimRecord& claim, uint64_t client_balance);
+  // Writes `claims` (synced, one batch) and updates the open set.
+  Status Update(const std::vector<ClaimRecord>& claims);
+
+  Result<ClaimRecord> Get(const std::string& id_hex) const;
+  uint64_t Held(const std::string& client) const;
+  // Open claims with the given status, oldest first, at most `max`.
+  std::vector<ClaimRecord> OpenClaims(const std::string& status, size_t max) const;
+  size_t OpenCount() const;
+
+ private:
+  explicit Ledger(std::unique_ptr<ClaimStore> store) : store_(std::move(store)) {}
+  void Track(const ClaimRecord& c);  // caller holds mu_
+
+  std::unique_ptr<ClaimStore> store_;
+  mutable std::mutex mu_;
+  std::map<std::string, ClaimRecord> open_;
+  std::set<std::string> reserved_;  // ids being written by Accept
+  std::map<std::string, uint64_t> held_;
+};
+
+}  // namespace vinet::node

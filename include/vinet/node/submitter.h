@@ -1,0 +1,67 @@
+// The submitter: moves the node's claims onto the chain and learns their fate.
+//
+// Every `interval_ms` (one block or less) one step:
+//   1. re-attests the enclave (RegisterEnclave) when it is unregistered or
+//      within a third of its TTL of expiry;
+//   2. for each SUBMITTED tx, looks it up by hash; once in a block, records
+//      each claim's final status from the tx's `vinet.claim` events (a
+//      DUPLICATE is resolved through /claim/<id>: if the chain holds it for
+//      this node, that record's status wins). A tx not found `resubmit_ms`
+//      after broadcast has its claims put back to ACCEPTED;
+//   3. takes up to max_batch ACCEPTED claims, builds one SubmitClaims tx with
+//      the next nonce, records the claims as SUBMITTED with the tx hash
+//      (synced) and only then broadcasts it. A CheckTx failure puts them back
+//      and re-reads the nonce; failures back off exponentially (to 8 s).
+// Because the tx hash is stored before the broadcast, a restart finds every
+// claim either ACCEPTED (submitted again: the chain answers DUPLICATE for one
+// that did land, resolved as above) or tied to a tx it can look up: no claim
+// is lost, and the chain's duplicate rule means none is settled twice.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "vinet/node/node.h"
+
+namespace vinet::node {
+
+class Submitter {
+ public:
+  explicit Submitter(Node& node) : node_(node) {}
+  ~Submitter() { Stop(); }
+  void Start();
+  void Stop();
+  // One step (tests call it directly). Errors are logged, not returned.
+  void Step();
+
+ private:
+  Status Track();
+  Status Submit();
+  Status MaybeRegisterEnclave();
+  Result<uint64_t> ChainNonce();
+  Status Resolve(std::vector<ClaimRecord> claims, const nlohmann::json& tx);
+
+  Node& node_;
+  std::optional<uint64_t> nonce_;
+  int failures_ = 0;
+  int64_t next_try_ms_ = 0;
+  int64_t next_enclave_try_ms_ = 0;
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::thread thread_;
+};
+
+// Transaction bytes the submitter sends (signed with the node's key).
+Bytes BuildSubmitClaimsTx(const crypto::SecretKey& key, const std::string& chain_id,
+                          uint64_t nonce, uint64_t fee, const std::vector<ClaimRecord>& claims);
+Bytes BuildRegisterEnclaveTx(const crypto::SecretKey& key, const std::string& chain_id,
+                             uint64_t nonce, uint64_t fee, ByteSpan document,
+                             const std::vector<std::string>& model_ids, int64_t nonce_height);
+// SHA-256("vinet.enclave.v1\0" || chain_id || node_pubkey || u64be(height)).
+Bytes EnclaveNonce(const std::string& chain_id, const crypto::PublicKey& node, uint64_t height);
+
+}  // namespace vinet::node

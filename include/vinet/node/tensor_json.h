@@ -1,0 +1,23 @@
+// The user-facing JSON form of tensors (HTTP API, CLI input files, SDK).
+//
+// A tensor map is a JSON object {"name": tensor}; a tensor is either nested
+// arrays of numbers (f32; rectangular, the nesting gives the shape) or
+// {"shape": [...], "data": [flat numbers], "dtype": "f32"} (dtype optional,
+// one of f32 f64 i8 u8 i32 i64). Parsing is strict: ragged arrays, a
+// non-number, an integer out of its dtype's range, a non-finite float or a
+// size/shape mismatch is a kParse error naming the tensor. Output is always
+// the object form with the tensor's dtype.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "vinet/common/result.h"
+#include "vinet/protocol/tensor.h"
+
+namespace vinet::node {
+
+Result<std::vector<protocol::NamedTensor>> TensorMapFromJson(const nlohmann::json& j);
+nlohmann::json TensorMapToJson(const std::vector<protocol::NamedTensor>& tensors);
+
+}  // namespace vinet::node

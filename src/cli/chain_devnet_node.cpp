@@ -1,0 +1,214 @@
+#include "cli/chain_devnet_node.h"
+
+#include <httplib.h>
+
+#include <fstream>
+#include <thread>
+
+#include "cli/chain_process.h"
+#include "vinet/chain/rpc_client.h"
+#include "vinet/chain/tx.h"
+#include "vinet/crypto/ed25519.h"
+#include "vinet/node/model_store.h"
+#include "vinet/tee/dev_ca.h"
+#include "vinet/tee/enclave_server.h"
+
+namespace vinet::cli {
+namespace {
+
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+namespace txpb = ::vinet::tx::v1;
+
+std::chrono::steady_clock::time_point Deadline(double seconds) {
+  return std::chrono::steady_clock::now() +
+         std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+// Signs, broadcasts and waits for `body` in a block; throws on any failure.
+void SendTx(chain::RpcClient& rpc, const crypto::SecretKey& key, txpb::TxBody body,
+            const std::string& what) {
+  std::string address = crypto::AddressOf(key.public_key());
+  auto q = ValueOrThrow(rpc.AbciQuery("/account/" + address));
+  auto account = json::parse(q["value"].get<std::string>(), nullptr, false);
+  body.set_chain_id(ValueOrThrow(rpc.ChainId()));
+  body.set_nonce(account.is_object() ? account.value("nonce", uint64_t{0}) : 0);
+  body.set_fee(1);
+  Bytes tx = chain::BuildSignedTx(key, body);
+  json r = ValueOrThrow(rpc.BroadcastTxSync(tx));
+  if (r.value("code", 0) != 0) {
+    throw StatusError(Error(Code::kInvalidArgument, what + ": CheckTx " + r.dump()));
+  }
+  std::string hash = r.value("hash", "");
+  auto deadline = Deadline(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    json found = ValueOrThrow(rpc.FindTx(hash));
+    if (!found.is_null() && found.contains("tx_result")) {
+      if (found["tx_result"].value("code", 0) != 0) {
+        throw StatusError(Error(Code::kInvalidArgument, what + ": " + found["tx_result"].dump()));
+      }
+      return;
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  throw StatusError(Error(Code::kTimeout, what + ": tx " + hash + " not in a block after 30 s"));
+}
+
+json StartEnclave(const std::string& dir, double timeout) {
+  fs::path socket = fs::path(dir) / "enclave.sock";
+  fs::path log = fs::path(dir) / "enclave.log";
+  pid_t pid = ValueOrThrow(SpawnDetached(
+      {SelfExe(), "enclave", "start", "--socket", socket.string(), "--models",
+       (fs::path(dir) / "models").string(), "--ca-dir", (fs::path(dir) / "dev-ca").string()},
+      log));
+  auto deadline = Deadline(timeout);
+  while (true) {
+    auto client = tee::EnclaveClient::Connect(socket);
+    if (client.ok()) {
+      auto info = client->Info();
+      if (info.ok()) {
+        return {{"pid", pid}, {"socket", socket.string()}, {"pcr0", ToHex(info->pcr0)},
+                {"key", ToHex(info->enclave_key)}};
+      }
+    }
+    if (!IsAlive(pid) || std::chrono::steady_clock::now() > deadline) {
+      throw StatusError(Error(Code::kUnavailable, "enclave did not start; see " + log.string()));
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+}
+
+std::string WriteNodeConfig(const std::string& dir, const json& state, int port) {
+  fs::path home = fs::path(dir) / "inference-node";
+  fs::create_directories(home);
+  fs::path config = home / "node.toml";
+  std::ofstream out(config);
+  out << "[node]\nlisten = \"127.0.0.1:" << port << "\"\n"
+      << "data_dir = \"" << (home / "data").string() << "\"\n"
+      << "key_file = \"" << state["node"]["key"].get<std::string>() << "\"\n"
+      << "models_dir = \"" << (fs::path(dir) / "models").string() << "\"\n"
+      << "default_fee = " << kDevnetModelFee << "\n\n[chain]\n"
+      << "rpc = \"" << state["validators"][0]["rpc"].get<std::string>() << "\"\n"
+      << "chain_id = \"" << state["chain_id"].get<std::string>() << "\"\n\n[enclave]\n"
+      << "socket = \"" << state["enclave"]["socket"].get<std::string>() << "\"\n\n"
+      << "[submitter]\ninterval_ms = 200\nmax_batch = 1000\ntx_fee = 1\n";
+  if (!out) throw StatusError(Error(Code::kIo, "cannot write " + config.string()));
+  return config.string();
+}
+
+void WaitHealthy(const std::string& url, pid_t pid, const std::string& log, double timeout) {
+  auto deadline = Deadline(timeout);
+  while (true) {
+    httplib::Client http(url);
+    http.set_connection_timeout(1);
+    if (auto res = http.Get("/healthz"); res && res->status == 200) return;
+    if (!IsAlive(pid) || std::chrono::steady_clock::now() > deadline) {
+      throw StatusError(Error(Code::kUnavailable, "inference node did not start; see " + log));
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+}
+
+}  // namespace
+
+InferenceSetup PrepareInference(const std::string& dir, const std::vector<std::string>& models) {
+  InferenceSetup s;
+  fs::path key = fs::path(dir) / "keys" / "node.key";
+  if (!fs::exists(key)) {
+    fs::create_directories(key.parent_path());
+    ThrowIfError(crypto::SaveKeyFile(crypto::SecretKey::Generate(), key));
+  }
+  s.node_key = key.string();
+  s.node_address = crypto::AddressOf(ValueOrThrow(crypto::LoadKeyFile(key)).public_key());
+  fs::path ca_dir = fs::path(dir) / "dev-ca";
+  ValueOrThrow(tee::DevCa::LoadOrCreate(ca_dir));
+  s.tee_root_pem_file = (ca_dir / "root.pem").string();
+  s.models_dir = (fs::path(dir) / "models").string();
+  fs::create_directories(s.models_dir);
+  node::ModelStore store(s.models_dir);
+  for (const auto& m : models) s.model_ids.push_back(ValueOrThrow(store.Add(m)));
+  return s;
+}
+
+static void StartNode(const std::string& dir, json& state, double timeout) {
+  std::string config = state["node"]["config"];
+  std::string log = (fs::path(dir) / "inference-node" / "node.log").string();
+  pid_t pid = ValueOrThrow(SpawnDetached({SelfExe(), "node", "start", "--config", config}, log));
+  state["node"]["pid"] = pid;
+  WaitHealthy(state["node"]["url"], pid, log, timeout);
+}
+
+void RestartNode(const std::string& dir, json& state, double timeout) {
+  if (!state.contains("node") || !state["node"].contains("config")) {
+    throw StatusError(Error(Code::kNotFound, "this devnet has no inference node"));
+  }
+  StopProcess(state["node"].value("pid", 0), state["node"]["config"], 5000ms);
+  StartNode(dir, state, timeout);
+}
+
+void LaunchInference(const std::string& dir, json& state, const InferenceSetup& setup,
+                     double timeout) {
+  state["tee_root"] = setup.tee_root_pem_file;
+  state["models"] = setup.model_ids;
+  state["node"] = {{"key", setup.node_key}, {"address", setup.node_address}, {"pid", 0}};
+  state["enclave"] = StartEnclave(dir, timeout);
+  chain::RpcClient rpc(state["validators"][0]["rpc"].get<std::string>(), 10);
+  auto node_key = ValueOrThrow(crypto::LoadKeyFile(setup.node_key));
+  txpb::TxBody reg;
+  reg.mutable_register_node()->set_stake(kDevnetNodeStake);
+  reg.mutable_register_node()->set_endpoint("http://127.0.0.1");
+  SendTx(rpc, node_key, reg, "register-node");
+  auto dev_key = ValueOrThrow(crypto::LoadKeyFile(state["dev_key"].get<std::string>()));
+  Bytes pcr0 = ValueOrThrow(FromHex(state["enclave"]["pcr0"].get<std::string>()));
+  for (const auto& id : setup.model_ids) {
+    txpb::TxBody body;
+    auto* m = body.mutable_register_model();
+    m->set_model_id(id);
+    m->set_name("demo-" + id.substr(0, 8));
+    m->set_format("onnx");
+    m->set_fee_per_inference(kDevnetModelFee);
+    m->add_modes(::vinet::inference::v1::MODE_VANILLA);
+    m->add_modes(::vinet::inference::v1::MODE_TEE);
+    m->add_allowed_pcr0(pcr0.data(), pcr0.size());
+    SendTx(rpc, dev_key, body, "register-model " + id);
+  }
+  int port = ValueOrThrow(FreePorts(1))[0];
+  std::string config = WriteNodeConfig(dir, state, port);
+  state["node"]["config"] = config;
+  state["node"]["url"] = "http://127.0.0.1:" + std::to_string(port);
+  StartNode(dir, state, timeout);
+}
+
+void StopInference(json& state) {
+  if (state.contains("node") && state["node"].value("pid", 0) != 0) {
+    StopProcess(state["node"]["pid"], state["node"].value("config", "node.toml"), 5000ms);
+    state["node"]["pid"] = 0;
+  }
+  if (state.contains("enclave") && state["enclave"].value("pid", 0) != 0) {
+    StopProcess(state["enclave"]["pid"], state["enclave"].value("socket", "enclave.sock"), 5000ms);
+    state["enclave"]["pid"] = 0;
+  }
+}
+
+void AddInferenceStatus(const json& state, json& out) {
+  if (state.contains("node")) {
+    out["node"] = {{"url", state["node"].value("url", "")},
+                   {"pid", state["node"].value("pid", 0)},
+                   {"address", state["node"].value("address", "")},
+                   {"key", state["node"].value("key", "")},
+                   {"config", state["node"].value("config", "")},
+                   {"alive", IsAlive(state["node"].value("pid", 0))}};
+  }
+  if (state.contains("enclave")) {
+    out["enclave"] = {{"pid", state["enclave"].value("pid", 0)},
+                      {"socket", state["enclave"].value("socket", "")},
+                      {"pcr0", state["enclave"].value("pcr0", "")},
+                      {"key", state["enclave"].value("key", "")},
+                      {"alive", IsAlive(state["enclave"].value("pid", 0))}};
+  }
+  if (state.contains("tee_root")) out["tee_root"] = state["tee_root"];
+  if (state.contains("models")) out["models"] = state["models"];
+}
+
+}  // namespace vinet::cli

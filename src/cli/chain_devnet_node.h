@@ -1,0 +1,39 @@
+// The inference side of `vinet devnet`: an enclave emulator and an inference
+// node next to the validators (chain_devnet_node.cpp).
+//
+// Before genesis, `PrepareInference` creates the node key, the emulator's dev
+// CA (its root goes into genesis tee_roots) and the model store with the given
+// ONNX files. After the validators produce blocks, `LaunchInference` starts
+// the enclave, registers the node (stake) and the models (fee, VANILLA+TEE,
+// PCR0 = the enclave's) on chain, writes node.toml and starts the node,
+// which registers its enclave itself. `StopInference` stops both.
+// State lives in devnet.json: "node": {"url","pid","key","address","config"},
+// "enclave": {"pid","socket","pcr0"}, "tee_root", "models".
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace vinet::cli {
+
+struct InferenceSetup {
+  std::string node_key, node_address, tee_root_pem_file, models_dir;
+  std::vector<std::string> model_ids;
+};
+
+inline constexpr uint64_t kDevnetNodeBalance = 1'000'000'000ULL;
+inline constexpr uint64_t kDevnetNodeStake = 100'000'000ULL;
+inline constexpr uint64_t kDevnetModelFee = 10;
+
+InferenceSetup PrepareInference(const std::string& dir, const std::vector<std::string>& models);
+void LaunchInference(const std::string& dir, nlohmann::json& state, const InferenceSetup& setup,
+                     double timeout_seconds);
+void StopInference(nlohmann::json& state);
+// Stops the node if it runs, starts it again with the same config (its claim
+// queue survives), waits for /healthz.
+void RestartNode(const std::string& dir, nlohmann::json& state, double timeout_seconds);
+// Status fields for `devnet status --json`.
+void AddInferenceStatus(const nlohmann::json& state, nlohmann::json& out);
+
+}  // namespace vinet::cli

@@ -1,0 +1,203 @@
+#include "vinet/client/client.h"
+
+#include <httplib.h>
+#include <sodium.h>
+
+#include <chrono>
+#include <thread>
+
+#include "vinet/chain/rpc_client.h"
+#include "vinet/node/tensor_json.h"
+
+namespace vinet::client {
+using json = nlohmann::json;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+namespace {
+
+Code CodeFromName(const std::string& name) {
+  for (int c = 1; c <= static_cast<int>(Code::kInternal); ++c) {
+    if (CodeName(static_cast<Code>(c)) == name) return static_cast<Code>(c);
+  }
+  return Code::kInternal;
+}
+
+Bytes Digest(const crypto::Digest256& d) {
+  return Bytes(d.begin(), d.end());
+}
+
+}  // namespace
+
+Client::Client(ClientOptions options, crypto::SecretKey key)
+    : options_(std::move(options)), key_(std::move(key)) {}
+
+Result<json> Client::Http(const std::string& method, const std::string& path,
+                          const std::string& body) {
+  httplib::Client http(options_.node_url);
+  http.set_connection_timeout(5);
+  http.set_read_timeout(60);
+  auto res = method == "POST" ? http.Post(path, body, "application/json") : http.Get(path);
+  if (!res) {
+    return Error(Code::kUnavailable, "node " + options_.node_url + " did not answer " + path + ": " +
+                                         httplib::to_string(res.error()));
+  }
+  json j = json::parse(res->body, nullptr, false);
+  if (j.is_discarded()) return Error(Code::kParse, "node answer to " + path + " is not JSON");
+  if (res->status != 200) {
+    if (j.contains("error") && j["error"].is_object()) {
+      return Error(CodeFromName(j["error"].value("code", "internal")),
+                   j["error"].value("message", "node error"));
+    }
+    return Error(Code::kInternal, "node answered HTTP " + std::to_string(res->status));
+  }
+  return j;
+}
+
+Status Client::EnsureChainId() {
+  if (!options_.chain_id.empty()) return Status::Ok();
+  VINET_ASSIGN_OR_RETURN(json health, Http("GET", "/healthz"));
+  options_.chain_id = health.value("chain_id", "");
+  if (options_.chain_id.empty()) return Error(Code::kParse, "node /healthz has no chain_id");
+  return Status::Ok();
+}
+
+Result<InferResult> Client::Infer(const std::string& model_id,
+                                  const std::vector<protocol::NamedTensor>& inputs,
+                                  protocol::Mode mode) {
+  VINET_RETURN_IF_ERROR(EnsureChainId());
+  VINET_RETURN_IF_ERROR(protocol::ValidateTensors(inputs));
+  protocol::InferenceRequest req;
+  req.chain_id = options_.chain_id;
+  req.model_id = model_id;
+  req.mode = mode;
+  req.input_hash = Digest(protocol::TensorsHash(inputs));
+  req.max_fee = options_.max_fee;
+  randombytes_buf(&req.nonce, sizeof(req.nonce));
+  req.timestamp_ms = NowMs();
+  InferResult r;
+  r.request = protocol::SignRequest(req, key_);
+  r.inputs = inputs;
+  json body = {{"request", json::parse(protocol::SignedRequestToJson(r.request))},
+               {"inputs", node::TensorMapToJson(inputs)}};
+  r.sent_ms = NowMs();
+  VINET_ASSIGN_OR_RETURN(json answer, Http("POST", "/v1/infer", body.dump()));
+  r.received_ms = NowMs();
+  r.inference_id = answer.value("inference_id", "");
+  r.node_answered_ms = answer.value("node_answered_ms", int64_t{0});
+  VINET_ASSIGN_OR_RETURN(r.outputs, node::TensorMapFromJson(answer["outputs"]));
+  VINET_ASSIGN_OR_RETURN(r.receipt, protocol::ReceiptFromJson(answer["receipt"].dump()));
+  return r;
+}
+
+Status Client::EnsureAttested(const protocol::Receipt& receipt) {
+  crypto::PublicKey key{};
+  if (!receipt.enclave_key || receipt.enclave_key->size() != key.size()) {
+    return Error(Code::kVerification, "TEE receipt without an enclave key");
+  }
+  std::copy(receipt.enclave_key->begin(), receipt.enclave_key->end(), key.begin());
+  if (auto e = cache_.Find(key); e && e->valid_until_ms > static_cast<uint64_t>(NowMs())) {
+    return Status::Ok();
+  }
+  Bytes nonce(32);
+  randombytes_buf(nonce.data(), nonce.size());
+  VINET_ASSIGN_OR_RETURN(json att, Http("GET", "/v1/attestation?nonce=" + ToHex(nonce)));
+  VINET_ASSIGN_OR_RETURN(Bytes doc, chain::Base64Decode(att.value("document", "")));
+  tee::AttestationPolicy policy;
+  policy.expected_nonce = nonce;
+  policy.allow_debug = options_.allow_debug_enclaves;
+  policy.require_enclave_key = true;
+  policy.expected_public_key = *receipt.enclave_key;
+  if (options_.roots.empty()) {
+    return Error(Code::kVerification, "no trust roots configured to verify the enclave");
+  }
+  auto added = cache_.Add(doc, options_.roots, static_cast<uint64_t>(NowMs()), policy);
+  if (!added.ok()) return added.status().WithContext("enclave attestation");
+  return Status::Ok();
+}
+
+Status Client::Verify(const InferResult& r) {
+  const protocol::Receipt& rc = r.receipt;
+  Bytes id = Digest(protocol::InferenceId(r.request));
+  if (rc.inference_id != id || ToHex(id) != r.inference_id) {
+    return Error(Code::kVerification, "receipt.inference_id is not this request's id");
+  }
+  if (rc.model_id != r.request.request.model_id || rc.mode != r.request.request.mode) {
+    return Error(Code::kVerification, "receipt model or mode differs from the request");
+  }
+  if (rc.input_hash != Digest(protocol::TensorsHash(r.inputs))) {
+    return Error(Code::kVerification, "receipt.input_hash is not the hash of our inputs");
+  }
+  if (protocol::TensorsHash(r.outputs) != protocol::TensorsHash(rc.outputs) ||
+      rc.output_hash != Digest(protocol::TensorsHash(rc.outputs))) {
+    return Error(Code::kVerification, "receipt.output_hash does not match the outputs");
+  }
+  if (rc.mode != protocol::Mode::kTee) return protocol::VerifyNodeSignature(rc);
+  VINET_RETURN_IF_ERROR(EnsureAttested(rc));
+  tee::ReceiptExpectations expect;
+  expect.require_node_signature = true;
+  return tee::VerifyReceipt(rc, cache_, static_cast<uint64_t>(NowMs()), expect);
+}
+
+Result<std::optional<json>> Client::ChainClaim(const std::string& inference_id) {
+  chain::RpcClient rpc(options_.chain_rpc, 5);
+  VINET_ASSIGN_OR_RETURN(json answer, rpc.AbciQuery("/claim/" + inference_id));
+  if (answer.value("code", 0) != 0) return std::optional<json>();
+  json j = json::parse(answer["value"].get<std::string>(), nullptr, false);
+  if (j.is_discarded()) return Error(Code::kParse, "chain /claim answer is not JSON");
+  return std::optional<json>(std::move(j));
+}
+
+Result<Settlement> Client::WaitSettled(const std::string& inference_id, int64_t received_ms,
+                                       int64_t timeout_ms) {
+  int64_t deadline = NowMs() + timeout_ms;
+  while (true) {
+    auto claim = ChainClaim(inference_id);
+    if (claim.ok() && claim->has_value()) {
+      const json& c = **claim;
+      std::string status = c.value("status", "");
+      if (status != "PENDING" && !status.empty()) {
+        Settlement s;
+        s.status = status;
+        s.height = c.value("height", int64_t{0});
+        s.tx_hash = c.value("tx_hash", "");
+        s.seen_ms = NowMs();
+        s.trust_gap_ms = s.seen_ms - received_ms;
+        return s;
+      }
+    }
+    if (NowMs() > deadline) {
+      return Error(Code::kTimeout, "inference " + inference_id + " not settled within " +
+                                       std::to_string(timeout_ms) + " ms");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(options_.poll_ms));
+  }
+}
+
+Result<json> Client::NodeStatus(const std::string& inference_id) {
+  return Http("GET", "/v1/inferences/" + inference_id);
+}
+
+Status VerifyReceiptOffline(const protocol::Receipt& receipt) {
+  VINET_RETURN_IF_ERROR(protocol::ValidateReceipt(receipt));
+  if (receipt.output_hash != Digest(protocol::TensorsHash(receipt.outputs))) {
+    return Error(Code::kVerification, "receipt.output_hash does not match its outputs");
+  }
+  if (receipt.mode == protocol::Mode::kTee) {
+    if (!receipt.enclave_key || !receipt.enclave_signature) {
+      return Error(Code::kVerification, "TEE receipt without an enclave signature");
+    }
+    crypto::PublicKey key{};
+    std::copy(receipt.enclave_key->begin(), receipt.enclave_key->end(), key.begin());
+    if (!crypto::Verify(key, protocol::EnclaveSigningBytes(receipt), *receipt.enclave_signature)) {
+      return Error(Code::kUnauthenticated, "receipt.enclave_signature does not verify");
+    }
+  }
+  return protocol::VerifyNodeSignature(receipt);
+}
+
+}  // namespace vinet::client

@@ -1,0 +1,64 @@
+#include "vinet/node/chain_view.h"
+
+#include "vinet/chain/rpc_client.h"
+
+namespace vinet::node {
+using json = nlohmann::json;
+
+ChainView::ChainView(std::string rpc_url, uint64_t default_fee, int64_t ttl_ms)
+    : rpc_url_(std::move(rpc_url)), default_fee_(default_fee), ttl_(ttl_ms) {}
+
+Result<std::optional<json>> ChainView::Query(const std::string& path) const {
+  chain::RpcClient rpc(rpc_url_, 5);
+  VINET_ASSIGN_OR_RETURN(json answer, rpc.AbciQuery(path));
+  if (answer.value("code", 0) != 0) return std::optional<json>();
+  const std::string& value = answer["value"].get_ref<const std::string&>();
+  json j = json::parse(value, nullptr, false);
+  if (j.is_discarded()) return Error(Code::kParse, "chain query " + path + ": answer is not JSON");
+  return std::optional<json>(std::move(j));
+}
+
+Result<std::optional<json>> ChainView::CachedQuery(const std::string& path) {
+  auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mu_);
+    auto it = cache_.find(path);
+    if (it != cache_.end() && now - it->second.at < ttl_) {
+      if (it->second.value.is_null()) return std::optional<json>();
+      return std::optional<json>(it->second.value);
+    }
+  }
+  auto r = Query(path);
+  if (!r.ok()) return r.status().WithContext("chain " + rpc_url_);
+  std::lock_guard lock(mu_);
+  cache_[path] = {r->has_value() ? **r : json(), now};
+  return r;
+}
+
+Result<uint64_t> ChainView::Balance(const std::string& address) {
+  VINET_ASSIGN_OR_RETURN(auto account, CachedQuery("/account/" + address));
+  if (!account) return uint64_t{0};
+  return account->value("balance", uint64_t{0});
+}
+
+Result<ChainModel> ChainView::Model(const std::string& model_id) {
+  VINET_ASSIGN_OR_RETURN(auto record, CachedQuery("/model/" + model_id));
+  ChainModel m;
+  if (!record) {
+    m.fee = default_fee_;
+    m.modes = {protocol::Mode::kVanilla, protocol::Mode::kTee};
+    return m;
+  }
+  m.registered = true;
+  m.fee = record->value("fee_per_inference", record->value("fee", uint64_t{0}));
+  for (const auto& mode : record->value("modes", json::array())) {
+    if (mode.is_number_unsigned()) {
+      m.modes.push_back(static_cast<protocol::Mode>(mode.get<int>()));
+    } else if (mode.is_string()) {
+      if (auto p = protocol::ParseMode(mode.get<std::string>()); p.ok()) m.modes.push_back(*p);
+    }
+  }
+  return m;
+}
+
+}  // namespace vinet::node

@@ -1,0 +1,45 @@
+#include "vinet/chain/tx.h"
+#include "vinet/node/submitter.h"
+#include "vinet/protocol/request.h"
+
+namespace vinet::node {
+
+Bytes BuildSubmitClaimsTx(const crypto::SecretKey& key, const std::string& chain_id,
+                          uint64_t nonce, uint64_t fee, const std::vector<ClaimRecord>& claims) {
+  chain::txpb::TxBody body;
+  body.set_chain_id(chain_id);
+  body.set_nonce(nonce);
+  body.set_fee(fee);
+  auto* msg = body.mutable_submit_claims();
+  for (const auto& c : claims) {
+    auto* claim = msg->add_claims();
+    claim->mutable_request()->ParseFromArray(c.request.data(), static_cast<int>(c.request.size()));
+    claim->set_receipt(c.receipt.data(), c.receipt.size());
+  }
+  return chain::BuildSignedTx(key, body);
+}
+
+Bytes BuildRegisterEnclaveTx(const crypto::SecretKey& key, const std::string& chain_id,
+                             uint64_t nonce, uint64_t fee, ByteSpan document,
+                             const std::vector<std::string>& model_ids, int64_t nonce_height) {
+  chain::txpb::TxBody body;
+  body.set_chain_id(chain_id);
+  body.set_nonce(nonce);
+  body.set_fee(fee);
+  auto* msg = body.mutable_register_enclave();
+  msg->set_attestation_document(document.data(), document.size());
+  for (const auto& id : model_ids) msg->add_model_ids(id);
+  msg->set_nonce_height(nonce_height);
+  return chain::BuildSignedTx(key, body);
+}
+
+Bytes EnclaveNonce(const std::string& chain_id, const crypto::PublicKey& node, uint64_t height) {
+  Bytes m = ToBytes(std::string_view("vinet.enclave.v1\0", 17));
+  m.insert(m.end(), chain_id.begin(), chain_id.end());
+  m.insert(m.end(), node.begin(), node.end());
+  for (int i = 7; i >= 0; --i) m.push_back(static_cast<uint8_t>(height >> (8 * i)));
+  auto d = crypto::Sha256(m);
+  return Bytes(d.begin(), d.end());
+}
+
+}  // namespace vinet::node

@@ -1,0 +1,72 @@
+#include "vinet/node/config.h"
+
+#include <toml++/toml.h>
+
+namespace vinet::node {
+namespace fs = std::filesystem;
+namespace {
+
+fs::path Resolve(const fs::path& base, const std::string& p) {
+  fs::path path(p);
+  return path.is_absolute() ? path : base / path;
+}
+
+Result<std::string> RequiredString(const toml::table& t, std::string_view key) {
+  auto v = t.at_path(key).value<std::string>();
+  if (!v || v->empty()) {
+    return Error(Code::kInvalidArgument, "config: " + std::string(key) + " (string) is required");
+  }
+  return *v;
+}
+
+Status ParseListen(const std::string& listen, NodeConfig& c) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) {
+    return Error(Code::kInvalidArgument, "config: node.listen wants host:port");
+  }
+  c.host = listen.substr(0, colon);
+  try {
+    c.port = std::stoi(listen.substr(colon + 1));
+  } catch (...) {
+    return Error(Code::kInvalidArgument, "config: node.listen has a bad port");
+  }
+  if (c.port < 0 || c.port > 65535) return Error(Code::kInvalidArgument, "config: bad port");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<NodeConfig> LoadNodeConfig(const fs::path& file) {
+  toml::table t;
+  try {
+    t = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    return Error(Code::kParse, file.string() + ": " + std::string(e.description()));
+  }
+  fs::path base = fs::absolute(file).parent_path();
+  NodeConfig c;
+  VINET_ASSIGN_OR_RETURN(std::string listen, RequiredString(t, "node.listen"));
+  VINET_RETURN_IF_ERROR(ParseListen(listen, c));
+  VINET_ASSIGN_OR_RETURN(std::string data_dir, RequiredString(t, "node.data_dir"));
+  VINET_ASSIGN_OR_RETURN(std::string key_file, RequiredString(t, "node.key_file"));
+  VINET_ASSIGN_OR_RETURN(std::string models_dir, RequiredString(t, "node.models_dir"));
+  c.data_dir = Resolve(base, data_dir);
+  c.key_file = Resolve(base, key_file);
+  c.models_dir = Resolve(base, models_dir);
+  c.default_fee = t.at_path("node.default_fee").value_or(c.default_fee);
+  c.http_threads = t.at_path("node.http_threads").value_or(c.http_threads);
+  c.chain_rpc = t.at_path("chain.rpc").value_or(c.chain_rpc);
+  c.chain_id = t.at_path("chain.chain_id").value_or(c.chain_id);
+  if (auto s = t.at_path("enclave.socket").value<std::string>(); s && !s->empty()) {
+    c.enclave_socket = Resolve(base, *s);
+  }
+  c.submit_interval_ms = t.at_path("submitter.interval_ms").value_or(c.submit_interval_ms);
+  c.max_batch = t.at_path("submitter.max_batch").value_or(c.max_batch);
+  c.tx_fee = t.at_path("submitter.tx_fee").value_or(c.tx_fee);
+  if (c.submit_interval_ms < 10 || c.max_batch < 1 || c.http_threads < 1) {
+    return Error(Code::kInvalidArgument, "config: submitter.interval_ms >= 10, max_batch >= 1");
+  }
+  return c;
+}
+
+}  // namespace vinet::node

@@ -1,0 +1,50 @@
+#include "vinet/node/enclave_pool.h"
+
+namespace vinet::node {
+
+Result<tee::EnclaveClient> EnclavePool::Borrow() {
+  {
+    std::lock_guard lock(mu_);
+    if (!idle_.empty()) {
+      tee::EnclaveClient c = std::move(idle_.back());
+      idle_.pop_back();
+      return c;
+    }
+  }
+  return tee::EnclaveClient::Connect(socket_);
+}
+
+void EnclavePool::Return(tee::EnclaveClient client) {
+  std::lock_guard lock(mu_);
+  if (idle_.size() < 32) idle_.push_back(std::move(client));
+}
+
+template <typename F>
+auto EnclavePool::With(F&& f) -> decltype(f(std::declval<tee::EnclaveClient&>())) {
+  for (int attempt = 0;; ++attempt) {
+    auto client = Borrow();
+    if (!client.ok()) return client.status().WithContext("enclave " + socket_.string());
+    auto r = f(*client);
+    bool broken = !r.ok() && (r.status().code() == Code::kIo ||
+                              r.status().code() == Code::kUnavailable);
+    if (!broken) {
+      Return(std::move(*client));
+      return r;
+    }
+    if (attempt == 1) return r;  // the dropped connection closes itself
+  }
+}
+
+Result<tee::RemoteEnclaveInfo> EnclavePool::Info() {
+  return With([](tee::EnclaveClient& c) { return c.Info(); });
+}
+
+Result<Bytes> EnclavePool::Attest(ByteSpan nonce) {
+  return With([&](tee::EnclaveClient& c) { return c.Attest(nonce); });
+}
+
+Result<protocol::Receipt> EnclavePool::Infer(const tee::InferRequest& request) {
+  return With([&](tee::EnclaveClient& c) { return c.Infer(request); });
+}
+
+}  // namespace vinet::node

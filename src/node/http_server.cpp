@@ -1,0 +1,101 @@
+#include "vinet/node/http_server.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+namespace vinet::node {
+using json = nlohmann::json;
+namespace {
+
+int HttpStatus(Code code) {
+  switch (code) {
+    case Code::kInvalidArgument:
+    case Code::kParse:
+    case Code::kOutOfRange:
+      return 400;
+    case Code::kUnauthenticated:
+      return 401;
+    case Code::kInsufficientFunds:
+      return 402;
+    case Code::kPermission:
+      return 403;
+    case Code::kNotFound:
+      return 404;
+    case Code::kAlreadyExists:
+      return 409;
+    case Code::kUnsupported:
+      return 501;
+    case Code::kUnavailable:
+    case Code::kTimeout:
+      return 503;
+    default:
+      return 500;
+  }
+}
+
+void Reply(httplib::Response& res, const Result<json>& r) {
+  if (r.ok()) {
+    res.set_content(r->dump(), "application/json");
+    return;
+  }
+  res.status = HttpStatus(r.status().code());
+  json e = {{"error",
+             {{"code", std::string(CodeName(r.status().code()))}, {"message", r.status().message()}}}};
+  res.set_content(e.dump(), "application/json");
+}
+
+}  // namespace
+
+HttpServer::HttpServer(Node& node) : node_(node), server_(std::make_unique<httplib::Server>()) {}
+
+HttpServer::~HttpServer() {
+  Stop();
+}
+
+Result<int> HttpServer::Start(const std::string& host, int port, int threads) {
+  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server_->set_payload_max_length(64u << 20);
+  server_->Post("/v1/infer", [this](const httplib::Request& req, httplib::Response& res) {
+    json body = json::parse(req.body, nullptr, false);
+    if (body.is_discarded()) {
+      Reply(res, Error(Code::kParse, "body is not JSON"));
+      return;
+    }
+    auto r = node_.Infer(body);
+    if (!r.ok()) {
+      node_.metrics().Count("vinet_node_inferences_total", std::string(CodeName(r.status().code())));
+      spdlog::info("infer rejected code={} msg=\"{}\"", CodeName(r.status().code()),
+                   r.status().message());
+    }
+    Reply(res, r);
+  });
+  server_->Get(R"(/v1/inferences/([0-9a-fA-F]{64}))",
+               [this](const httplib::Request& req, httplib::Response& res) {
+                 Reply(res, node_.Inference(req.matches[1].str()));
+               });
+  server_->Get("/v1/attestation", [this](const httplib::Request& req, httplib::Response& res) {
+    Reply(res, node_.Attestation(req.get_param_value("nonce")));
+  });
+  server_->Get("/v1/models", [this](const httplib::Request&, httplib::Response& res) {
+    Reply(res, node_.Models());
+  });
+  server_->Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+    Reply(res, node_.Health());
+  });
+  server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(node_.MetricsText(), "text/plain; version=0.0.4");
+  });
+  int bound = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
+  if (bound < 0) return Error(Code::kIo, "cannot bind " + host + ":" + std::to_string(port));
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  return bound;
+}
+
+void HttpServer::Stop() {
+  if (thread_.joinable()) {
+    server_->stop();
+    thread_.join();
+  }
+}
+
+}  // namespace vinet::node

@@ -1,0 +1,95 @@
+#include "vinet/node/ledger.h"
+
+#include <algorithm>
+
+namespace vinet::node {
+
+Result<std::unique_ptr<Ledger>> Ledger::Open(const std::filesystem::path& dir) {
+  VINET_ASSIGN_OR_RETURN(auto store, ClaimStore::Open(dir));
+  VINET_ASSIGN_OR_RETURN(auto all, store->LoadAll());
+  std::unique_ptr<Ledger> ledger(new Ledger(std::move(store)));
+  for (const auto& c : all) ledger->Track(c);
+  return ledger;
+}
+
+void Ledger::Track(const ClaimRecord& c) {
+  auto it = open_.find(c.id_hex);
+  if (it != open_.end()) {
+    held_[it->second.client] -= it->second.fee;
+    if (held_[it->second.client] == 0) held_.erase(it->second.client);
+    open_.erase(it);
+  }
+  if (!c.final()) {
+    open_[c.id_hex] = c;
+    held_[c.client] += c.fee;
+  }
+}
+
+Status Ledger::Accept(const ClaimRecord& claim, uint64_t client_balance) {
+  {
+    std::lock_guard lock(mu_);
+    if (open_.count(claim.id_hex) || reserved_.count(claim.id_hex)) {
+      return Error(Code::kAlreadyExists, "inference " + claim.id_hex + " was already accepted");
+    }
+    uint64_t held = held_.count(claim.client) ? held_[claim.client] : 0;
+    if (held > client_balance || client_balance - held < claim.fee) {
+      return Error(Code::kInsufficientFunds,
+                   "client " + claim.client + " has balance " + std::to_string(client_balance) +
+                       " with " + std::to_string(held) + " held unsettled at this node; fee is " +
+                       std::to_string(claim.fee));
+    }
+    reserved_.insert(claim.id_hex);
+    held_[claim.client] += claim.fee;
+  }
+  Status s = store_->Get(claim.id_hex).ok()
+                 ? Error(Code::kAlreadyExists, "inference " + claim.id_hex + " was already accepted")
+                 : store_->Put(claim);
+  std::lock_guard lock(mu_);
+  reserved_.erase(claim.id_hex);
+  held_[claim.client] -= claim.fee;
+  if (s.ok()) Track(claim);
+  if (held_[claim.client] == 0) held_.erase(claim.client);
+  return s;
+}
+
+Status Ledger::Update(const std::vector<ClaimRecord>& claims) {
+  VINET_RETURN_IF_ERROR(store_->PutMany(claims));
+  std::lock_guard lock(mu_);
+  for (const auto& c : claims) Track(c);
+  return Status::Ok();
+}
+
+Result<ClaimRecord> Ledger::Get(const std::string& id_hex) const {
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = open_.find(id_hex); it != open_.end()) return it->second;
+  }
+  return store_->Get(id_hex);
+}
+
+uint64_t Ledger::Held(const std::string& client) const {
+  std::lock_guard lock(mu_);
+  auto it = held_.find(client);
+  return it == held_.end() ? 0 : it->second;
+}
+
+std::vector<ClaimRecord> Ledger::OpenClaims(const std::string& status, size_t max) const {
+  std::vector<ClaimRecord> out;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, c] : open_) {
+      if (c.status == status) out.push_back(c);
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const ClaimRecord& a, const ClaimRecord& b) { return a.accepted_ms < b.accepted_ms; });
+  if (out.size() > max) out.resize(max);
+  return out;
+}
+
+size_t Ledger::OpenCount() const {
+  std::lock_guard lock(mu_);
+  return open_.size();
+}
+
+}  // namespace vinet::node

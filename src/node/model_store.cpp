@@ -1,0 +1,63 @@
+#include "vinet/node/model_store.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace vinet::node {
+namespace fs = std::filesystem;
+
+Result<std::string> ModelStore::Add(const fs::path& onnx_file) {
+  std::ifstream in(onnx_file, std::ios::binary);
+  if (!in) return Error(Code::kIo, "cannot read " + onnx_file.string());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string bytes = ss.str();
+  auto model = runtime::Model::LoadBytes(ToBytes(bytes));
+  if (!model.ok()) return model.status().WithContext(onnx_file.string());
+  std::string id = (*model)->id_hex();
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec) return Error(Code::kIo, "cannot create " + dir_.string() + ": " + ec.message());
+  fs::path target = PathOf(id);
+  if (fs::exists(target)) return id;
+  fs::path tmp = target.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out) return Error(Code::kIo, "cannot write " + tmp.string());
+  }
+  fs::rename(tmp, target, ec);
+  if (ec) return Error(Code::kIo, "cannot rename into " + target.string() + ": " + ec.message());
+  return id;
+}
+
+std::vector<std::string> ModelStore::Ids() const {
+  std::vector<std::string> ids;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir_, ec)) {
+    if (e.is_regular_file() && e.path().extension() == ".onnx") {
+      ids.push_back(e.path().stem().string());
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+fs::path ModelStore::PathOf(const std::string& model_id) const {
+  return dir_ / (model_id + ".onnx");
+}
+
+Result<std::shared_ptr<const runtime::Model>> ModelStore::Load(const std::string& model_id) const {
+  fs::path path = PathOf(model_id);
+  if (model_id.find('/') != std::string::npos || !fs::exists(path)) {
+    return Error(Code::kNotFound, "model " + model_id + " is not in the store " + dir_.string());
+  }
+  VINET_ASSIGN_OR_RETURN(auto model, runtime::Model::LoadFile(path.string()));
+  if (model->id_hex() != model_id) {
+    return Error(Code::kVerification, "model file " + path.string() + " hashes to " + model->id_hex());
+  }
+  return model;
+}
+
+}  // namespace vinet::node

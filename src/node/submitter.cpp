@@ -1,0 +1,207 @@
+#include "vinet/node/submitter.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <map>
+
+#include "vinet/chain/rpc_client.h"
+
+namespace vinet::node {
+using json = nlohmann::json;
+namespace {
+
+constexpr int64_t kResubmitMs = 20'000;
+
+std::string TxHash(ByteSpan tx) {
+  std::string h = ToHex(crypto::Sha256(tx));
+  std::transform(h.begin(), h.end(), h.begin(), ::toupper);
+  return h;
+}
+
+// id → status from the tx result's vinet.claim events.
+std::map<std::string, std::string> ClaimStatuses(const json& tx) {
+  std::map<std::string, std::string> out;
+  const json& events = tx["tx_result"].value("events", json::array());
+  for (const auto& e : events) {
+    if (e.value("type", "") != "vinet.claim") continue;
+    std::string id, status;
+    for (const auto& a : e.value("attributes", json::array())) {
+      if (a.value("key", "") == "id") id = a.value("value", "");
+      if (a.value("key", "") == "status") status = a.value("value", "");
+    }
+    if (!id.empty()) out[id] = status;
+  }
+  return out;
+}
+
+std::string ModeLabel(protocol::Mode m) {
+  std::string s(protocol::ModeName(m));
+  std::transform(s.begin(), s.end(), s.begin(), ::tolower);
+  return s;
+}
+
+}  // namespace
+
+void Submitter::Start() {
+  thread_ = std::thread([this] {
+    while (!stop_) {
+      Step();
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, std::chrono::milliseconds(node_.config().submit_interval_ms),
+                   [this] { return stop_.load(); });
+    }
+  });
+}
+
+void Submitter::Stop() {
+  stop_ = true;
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+Result<uint64_t> Submitter::ChainNonce() {
+  std::string address = crypto::AddressOf(node_.key().public_key());
+  VINET_ASSIGN_OR_RETURN(auto account, node_.chain().Query("/account/" + address));
+  return account ? account->value("nonce", uint64_t{0}) : uint64_t{0};
+}
+
+void Submitter::Step() {
+  if (Status s = MaybeRegisterEnclave(); !s.ok()) spdlog::warn("enclave registration: {}", s.ToString());
+  if (Status s = Track(); !s.ok()) spdlog::warn("submitter track: {}", s.ToString());
+  if (WallMs() < next_try_ms_) return;
+  Status s = Submit();
+  if (s.ok()) {
+    failures_ = 0;
+    return;
+  }
+  ++failures_;
+  int64_t backoff = std::min<int64_t>(8000, int64_t{100} << std::min(failures_, 7));
+  next_try_ms_ = WallMs() + backoff;
+  nonce_.reset();
+  spdlog::warn("submitter: {} (retry in {} ms)", s.ToString(), backoff);
+}
+
+Status Submitter::Resolve(std::vector<ClaimRecord> claims, const json& tx) {
+  auto statuses = ClaimStatuses(tx);
+  int64_t height = std::stoll(tx.value("height", std::string("0")));
+  int64_t now = WallMs();
+  std::string me = crypto::AddressOf(node_.key().public_key());
+  for (auto& c : claims) {
+    std::string status = statuses.count(c.id_hex) ? statuses[c.id_hex] : "";
+    if (status.empty() || status == "DUPLICATE") {
+      // The chain may already hold this claim from an earlier tx of ours.
+      VINET_ASSIGN_OR_RETURN(auto record, node_.chain().Query("/claim/" + c.id_hex));
+      if (record && record->value("node", "") == me) {
+        status = record->value("status", "SETTLED");
+        height = record->value("height", height);
+      } else if (status.empty()) {
+        status = tx["tx_result"].value("code", 0) == 0 ? "UNKNOWN" : "FAILED";
+      }
+    }
+    c.status = status;
+    c.height = height;
+    c.settled_ms = now;
+    node_.metrics().Count("vinet_node_claims_total", status);
+    if (status == "SETTLED") {
+      node_.metrics().Observe("vinet_node_trust_gap_seconds", ModeLabel(c.mode),
+                              static_cast<double>(now - c.accepted_ms) / 1000.0);
+    }
+  }
+  return node_.ledger().Update(claims);
+}
+
+Status Submitter::Track() {
+  auto submitted = node_.ledger().OpenClaims("SUBMITTED", SIZE_MAX);
+  std::map<std::string, std::vector<ClaimRecord>> by_tx;
+  for (auto& c : submitted) by_tx[c.tx_hash].push_back(std::move(c));
+  chain::RpcClient rpc(node_.chain().rpc_url(), 5);
+  for (auto& [hash, claims] : by_tx) {
+    VINET_ASSIGN_OR_RETURN(json tx, rpc.FindTx(hash));
+    if (!tx.is_null() && tx.contains("tx_result")) {
+      VINET_RETURN_IF_ERROR(Resolve(std::move(claims), tx));
+      continue;
+    }
+    if (WallMs() - claims.front().submitted_ms < kResubmitMs) continue;
+    spdlog::warn("submitter: tx {} not in a block after {} ms; resubmitting {} claims", hash,
+                 kResubmitMs, claims.size());
+    for (auto& c : claims) {
+      c.status = "ACCEPTED";
+      c.tx_hash.clear();
+    }
+    VINET_RETURN_IF_ERROR(node_.ledger().Update(claims));
+  }
+  return Status::Ok();
+}
+
+Status Submitter::Submit() {
+  auto batch = node_.ledger().OpenClaims("ACCEPTED", static_cast<size_t>(node_.config().max_batch));
+  if (batch.empty()) return Status::Ok();
+  if (!nonce_) {
+    VINET_ASSIGN_OR_RETURN(uint64_t n, ChainNonce());
+    nonce_ = n;
+  }
+  const NodeConfig& cfg = node_.config();
+  Bytes tx = BuildSubmitClaimsTx(node_.key(), cfg.chain_id, *nonce_, cfg.tx_fee, batch);
+  std::string hash = TxHash(tx);
+  int64_t now = WallMs();
+  for (auto& c : batch) {
+    c.status = "SUBMITTED";
+    c.tx_hash = hash;
+    c.submitted_ms = now;
+  }
+  VINET_RETURN_IF_ERROR(node_.ledger().Update(batch));
+  chain::RpcClient rpc(cfg.chain_rpc, 10);
+  auto r = rpc.BroadcastTxSync(tx);
+  if (r.ok() && (*r).value("code", 0) == 0) {
+    ++*nonce_;
+    spdlog::info("submitter: tx {} with {} claims, nonce {}", hash, batch.size(), *nonce_ - 1);
+    return Status::Ok();
+  }
+  for (auto& c : batch) {
+    c.status = "ACCEPTED";
+    c.tx_hash.clear();
+  }
+  VINET_RETURN_IF_ERROR(node_.ledger().Update(batch));
+  if (!r.ok()) return r.status();
+  return Error(Code::kUnavailable, "SubmitClaims CheckTx code " + (*r)["code"].dump() + ": " +
+                                       (*r).value("log", ""));
+}
+
+Status Submitter::MaybeRegisterEnclave() {
+  const auto& info = node_.enclave_info();
+  int64_t now = WallMs();
+  if (!info || now < next_enclave_try_ms_) return Status::Ok();
+  next_enclave_try_ms_ = now + 2000;
+  std::string key_hex = ToHex(info->enclave_key);
+  VINET_ASSIGN_OR_RETURN(auto record, node_.chain().Query("/enclave/" + key_hex));
+  if (record) {
+    int64_t expires = record->value("expires_time_ms", int64_t{0});
+    int64_t ttl = 3'600'000;
+    if (auto params = node_.chain().Query("/params"); params.ok() && *params) {
+      ttl = (**params).value("enclave_ttl_ms", ttl);
+    }
+    if (expires - now > ttl / 3) return Status::Ok();
+  }
+  chain::RpcClient rpc(node_.config().chain_rpc, 10);
+  VINET_ASSIGN_OR_RETURN(int64_t height, rpc.LatestHeight());
+  Bytes nonce = EnclaveNonce(node_.config().chain_id, node_.key().public_key(),
+                             static_cast<uint64_t>(height));
+  VINET_ASSIGN_OR_RETURN(Bytes doc, node_.enclave()->Attest(nonce));
+  VINET_ASSIGN_OR_RETURN(uint64_t n, ChainNonce());
+  if (nonce_ && *nonce_ > n) n = *nonce_;
+  Bytes tx = BuildRegisterEnclaveTx(node_.key(), node_.config().chain_id, n, node_.config().tx_fee,
+                                    doc, info->models, height);
+  VINET_ASSIGN_OR_RETURN(json r, rpc.BroadcastTxSync(tx));
+  if (r.value("code", 0) != 0) {
+    nonce_.reset();
+    return Error(Code::kVerification, "RegisterEnclave CheckTx code " + r["code"].dump() + ": " +
+                                          r.value("log", ""));
+  }
+  nonce_ = n + 1;
+  next_enclave_try_ms_ = now + 5000;  // let it land before checking again
+  spdlog::info("submitter: RegisterEnclave {} sent at height {}", key_hex, height);
+  return Status::Ok();
+}
+
+}  // namespace vinet::node

@@ -1,0 +1,157 @@
+"""Helpers for the inference-node integration tests: sign inference requests
+and hash tensors in Python (independently of the C++ code under test), and
+talk to the node's HTTP API. Nothing here asserts; tests do.
+"""
+import hashlib
+import json
+import os
+import random
+import struct
+import subprocess
+import time
+
+import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from devnet import pb_bytes, pb_uint
+
+REQUEST_DOMAIN = b"vinet.request.v1\0"
+
+
+# ---------------------------------------------------------------- canonical CBOR tensors
+
+def _cbor_head(major, n):
+    if n < 24:
+        return bytes([major << 5 | n])
+    for extra, fmt in ((24, ">B"), (25, ">H"), (26, ">I"), (27, ">Q")):
+        if n < (1 << (8 * struct.calcsize(fmt))):
+            return bytes([major << 5 | extra]) + struct.pack(fmt, n)
+    raise ValueError(n)
+
+
+def _cbor_text(s):
+    b = s.encode()
+    return _cbor_head(3, len(b)) + b
+
+
+def tensors_hash(tensors):
+    """tensors: {name: (dtype, shape, data bytes)} -> SHA-256 of the canonical encoding."""
+    out = _cbor_head(4, len(tensors))
+    for name in sorted(tensors):
+        dtype, shape, data = tensors[name]
+        out += _cbor_head(4, 4) + _cbor_text(name) + _cbor_text(dtype)
+        out += _cbor_head(4, len(shape)) + b"".join(_cbor_head(0, d) for d in shape)
+        out += _cbor_head(2, len(data)) + data
+    return hashlib.sha256(out).digest()
+
+
+def f32(name, shape, values):
+    return {name: ("f32", list(shape), struct.pack(f"<{len(values)}f", *values))}
+
+
+def as_json_inputs(tensors):
+    out = {}
+    for name, (dtype, shape, data) in tensors.items():
+        assert dtype == "f32"
+        out[name] = {"shape": shape, "dtype": "f32",
+                     "data": list(struct.unpack(f"<{len(data) // 4}f", data))}
+    return out
+
+
+# ---------------------------------------------------------------- keys and requests
+
+class Key:
+    def __init__(self, seed):
+        self.sk = Ed25519PrivateKey.from_private_bytes(seed)
+        self.pub = self.sk.public_key().public_bytes_raw()
+
+    @classmethod
+    def from_file(cls, path):
+        with open(path) as f:
+            return cls(bytes.fromhex(json.load(f)["seed"]))
+
+    @classmethod
+    def generate(cls):
+        return cls(os.urandom(32))
+
+    @property
+    def address(self):
+        return hashlib.sha256(self.pub).digest()[:20].hex()
+
+
+def request_body(chain_id, model_id, mode, input_hash, max_fee, nonce=None, ts=None):
+    body = pb_bytes(1, chain_id.encode()) + pb_bytes(2, model_id.encode())
+    if mode:
+        body += pb_uint(3, mode)
+    body += pb_bytes(4, input_hash) + pb_uint(5, max_fee)
+    body += pb_uint(6, nonce if nonce is not None else random.getrandbits(63) + 1)
+    body += pb_uint(7, ts if ts is not None else int(time.time() * 1000))
+    return body
+
+
+def signed_request(key, body, tamper=False):
+    sig = key.sk.sign(REQUEST_DOMAIN + body)
+    if tamper:
+        sig = bytes([sig[0] ^ 1]) + sig[1:]
+    return {"body": body.hex(), "client_pubkey": key.pub.hex(), "signature": sig.hex()}
+
+
+def inference_id(body):
+    return hashlib.sha256(REQUEST_DOMAIN + body).hexdigest()
+
+
+class NodeApi:
+    def __init__(self, url, chain_id):
+        self.url = url
+        self.chain_id = chain_id
+        self.session = requests.Session()
+
+    def infer(self, key, model_id, tensors, mode=0, max_fee=1000, tamper=False, inputs=None,
+              input_hash=None):
+        body = request_body(self.chain_id, model_id, mode,
+                            input_hash or tensors_hash(tensors), max_fee)
+        payload = {"request": signed_request(key, body, tamper),
+                   "inputs": inputs if inputs is not None else as_json_inputs(tensors)}
+        r = self.session.post(self.url + "/v1/infer", json=payload, timeout=30)
+        return r.status_code, r.json(), inference_id(body)
+
+    def get(self, path):
+        r = self.session.get(self.url + path, timeout=10)
+        return r.status_code, (r.json() if "json" in r.headers.get("content-type", "") else r.text)
+
+
+# ---------------------------------------------------------------- devnet with an inference node
+
+class InferenceDevnet:
+    """Mixin for devnet.Devnet: `up` also adds the demo model (and so starts the
+    enclave emulator and node serving it); `restart_node` restarts the node."""
+
+    demo_model = None
+
+    def up(self):
+        from devnet import ROOT
+        self.demo_model = os.path.join(self.dir + "-demo_model.onnx")
+        subprocess.run(["python3", os.path.join(ROOT, "scripts/make_demo_model.py"),
+                        self.demo_model], check=True)
+        from devnet import vinet as run
+        run("devnet", "up", "--dir", self.dir, "--validators", self.validators,
+            "--block-time", self.block_time, "--timeout", 90, "--model", self.demo_model)
+        self.state = self.status()
+        return self
+
+    def all_pids(self):
+        pids = super().all_pids()
+        try:
+            with open(os.path.join(self.dir, "devnet.json")) as f:
+                st = json.load(f)
+            pids += [st.get("node", {}).get("pid", 0), st.get("enclave", {}).get("pid", 0)]
+        except OSError:
+            pass
+        return pids
+
+    def restart_node(self):
+        from devnet import reap, vinet as run
+        old = self.all_pids()
+        run("devnet", "restart-node", "--dir", self.dir)
+        reap(old)
+        self.state = self.status()

@@ -1,0 +1,65 @@
+#include "vinet/node/ledger.h"
+
+#include <gtest/gtest.h>
+
+#include "node/node_test_util.h"
+
+namespace vinet::node {
+namespace {
+
+ClaimRecord Claim(const std::string& id, const std::string& client, uint64_t fee) {
+  ClaimRecord c;
+  c.id_hex = id;
+  c.client = client;
+  c.fee = fee;
+  c.model_id = "m";
+  c.request = {1, 2, 3};
+  c.receipt = {4, 5};
+  return c;
+}
+
+TEST(Ledger, AcceptedClaimsSurviveReopenAndHoldFees) {
+  testing::TempDir dir;
+  {
+    auto ledger = Ledger::Open(dir.path);
+    ASSERT_TRUE(ledger.ok());
+    ASSERT_TRUE((*ledger)->Accept(Claim("aa", "alice", 10), 100).ok());
+    ASSERT_TRUE((*ledger)->Accept(Claim("bb", "alice", 10), 100).ok());
+    EXPECT_EQ((*ledger)->Held("alice"), 20u);
+  }
+  auto ledger = Ledger::Open(dir.path);
+  ASSERT_TRUE(ledger.ok());
+  EXPECT_EQ((*ledger)->Held("alice"), 20u);
+  EXPECT_EQ((*ledger)->OpenClaims("ACCEPTED", 10).size(), 2u);
+  auto got = (*ledger)->Get("bb");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->request, (Bytes{1, 2, 3}));
+}
+
+TEST(Ledger, RejectsOverspendAndDuplicates) {
+  testing::TempDir dir;
+  auto ledger = std::move(*Ledger::Open(dir.path));
+  ASSERT_TRUE(ledger->Accept(Claim("aa", "bob", 60), 100).ok());
+  Status over = ledger->Accept(Claim("bb", "bob", 60), 100);
+  EXPECT_EQ(over.code(), Code::kInsufficientFunds) << over.ToString();
+  EXPECT_EQ(ledger->Accept(Claim("aa", "bob", 1), 100).code(), Code::kAlreadyExists);
+  EXPECT_FALSE(ledger->Get("bb").ok());
+  EXPECT_EQ(ledger->Held("bob"), 60u);
+}
+
+TEST(Ledger, FinalStatusReleasesTheHoldButKeepsTheRecord) {
+  testing::TempDir dir;
+  auto ledger = std::move(*Ledger::Open(dir.path));
+  ClaimRecord c = Claim("aa", "carol", 30);
+  ASSERT_TRUE(ledger->Accept(c, 30).ok());
+  c.status = "SETTLED";
+  c.height = 7;
+  ASSERT_TRUE(ledger->Update({c}).ok());
+  EXPECT_EQ(ledger->Held("carol"), 0u);
+  EXPECT_EQ(ledger->OpenCount(), 0u);
+  EXPECT_EQ(ledger->Get("aa")->status, "SETTLED");
+  EXPECT_EQ(ledger->Accept(c, 100).code(), Code::kAlreadyExists);  // ids are never reused
+}
+
+}  // namespace
+}  // namespace vinet::node
