@@ -7,6 +7,7 @@ namespace vinet::py {
 
 void BindRuntime(pybind11::module_& m);
 void BindTee(pybind11::module_& m);
+void BindProtocol(pybind11::module_& m);
 void BindZk(pybind11::module_& m);
 
 }  // namespace vinet::py

@@ -6,5 +6,6 @@ PYBIND11_MODULE(_native, m) {
   m.doc() = "vinet native core";
   vinet::py::BindRuntime(m);
   vinet::py::BindTee(m);
+  vinet::py::BindProtocol(m);
   vinet::py::BindZk(m);
 }

@@ -1,0 +1,100 @@
+"""In-process stand-ins for an inference node and a chain RPC, speaking the JSON
+of docs/network.md, so the SDK's logic is tested without sockets. The fake node
+signs real receipts with the native core (VANILLA: node key only)."""
+import base64
+import hashlib
+import json
+from urllib.parse import urlparse
+
+import numpy as np
+
+from vinet._native_loader import protocol
+from vinet.tensors import as_tensors, from_json
+
+
+class FakeResponse:
+    def __init__(self, status, body):
+        self.status_code = status
+        self.text = body if isinstance(body, str) else json.dumps(body)
+
+    def json(self):
+        return json.loads(self.text)
+
+    def raise_for_status(self):
+        if self.status_code >= 400:
+            import requests
+            raise requests.HTTPError(f"HTTP {self.status_code}")
+
+
+class FakeNet:
+    """One fake node (model 'double': y = 2x) plus one fake chain."""
+
+    def __init__(self, chain_id="fake-chain", fee=5):
+        self.chain_id = chain_id
+        self.fee = fee
+        self.node_key = protocol.Key.generate()
+        self.requests = []
+        self.claims = {}          # inference id -> claim record
+        self.error = None         # (http status, code, message) to answer /v1/infer with
+        self.tamper = None        # function(outputs dict) -> outputs dict after signing
+
+    # requests.Session surface
+    def request(self, method, url, timeout=None, json=None, params=None):
+        path = urlparse(url).path
+        self.requests.append((method, path, json, params))
+        if method == "GET" and path == "/v1/models":
+            return FakeResponse(200, [{"model_id": "double", "name": "double",
+                                       "inputs": {"x": [2]}, "outputs": {"y": [2]},
+                                       "modes": ["VANILLA"], "fee": self.fee}])
+        if method == "POST" and path == "/v1/infer":
+            return self._infer(json)
+        return FakeResponse(404, {"error": {"code": "not_found", "message": path}})
+
+    def get(self, url, params=None, timeout=None):
+        path = urlparse(url).path
+        self.requests.append(("GET", path, None, params))
+        if path == "/status":
+            return FakeResponse(200, {"result": {"node_info": {"network": self.chain_id}}})
+        if path == "/abci_query":
+            iid = params["path"].strip('"').split("/")[-1]
+            claim = self.claims.get(iid)
+            if claim is None:
+                return FakeResponse(200, {"result": {"response": {"code": 3, "log": "not found"}}})
+            value = base64.b64encode(json.dumps(claim).encode()).decode()
+            return FakeResponse(200, {"result": {"response": {"code": 0, "value": value}}})
+        if path == "/tx_search":
+            return FakeResponse(200, {"result": {"txs": [{"hash": "AB" * 32}], "total_count": "1"}})
+        return FakeResponse(404, "no such path")
+
+    def close(self):
+        pass
+
+    def _infer(self, payload):
+        if self.error:
+            status, code, message = self.error
+            return FakeResponse(status, {"error": {"code": code, "message": message}})
+        req = payload["request"]
+        body = bytes.fromhex(req["body"])
+        pk, sig = bytes.fromhex(req["client_pubkey"]), bytes.fromhex(req["signature"])
+        if not protocol.verify_request(body, pk, sig):
+            return FakeResponse(401, {"error": {"code": "unauthenticated", "message": "bad signature"}})
+        fields = protocol.decode_request_body(body, pk, sig)
+        inputs = from_json(payload["inputs"])
+        if protocol.tensors_hash(as_tensors(inputs)) != fields["input_hash"]:
+            return FakeResponse(400, {"error": {"code": "invalid_argument", "message": "input hash"}})
+        outputs = {"y": (inputs["x"] * 2).astype(np.float32)}
+        iid = protocol.inference_id(body)
+        receipt = json.loads(protocol.make_receipt(iid, fields["model_id"], fields["mode"],
+                                                   fields["input_hash"], as_tensors(outputs),
+                                                   self.node_key))
+        if self.tamper:
+            outputs = self.tamper(outputs)
+        return FakeResponse(200, {
+            "inference_id": iid.hex(),
+            "outputs": {k: {"shape": list(v.shape), "dtype": "f32", "data": v.reshape(-1).tolist()}
+                        for k, v in outputs.items()},
+            "receipt": receipt, "node_received_ms": 1, "node_answered_ms": 2})
+
+
+def request_id(body: bytes) -> str:
+    return hashlib.sha256(b"vinet.request.v1\0" + body).hexdigest()

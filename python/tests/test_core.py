@@ -1,0 +1,113 @@
+import base64
+import hashlib
+import json
+
+import numpy as np
+import pytest
+
+import vinet
+from vinet import _core
+from vinet._native_loader import protocol
+
+
+def test_build_infer_signs_a_request_the_native_decoder_accepts():
+    key = vinet.Key.generate()
+    x = np.arange(4, dtype=np.float32)
+    payload, iid, arrays, input_hash = _core.build_infer(key, "c1", "m1", {"x": x}, "TEE", 7,
+                                                         nonce=99, timestamp_ms=1234)
+    req = payload["request"]
+    body, pk, sig = (bytes.fromhex(req[k]) for k in ("body", "client_pubkey", "signature"))
+    assert pk == key.public_key and protocol.verify_request(body, pk, sig)
+    assert iid == hashlib.sha256(b"vinet.request.v1\0" + body).hexdigest()
+    fields = protocol.decode_request_body(body, pk, sig)
+    assert fields == {"chain_id": "c1", "model_id": "m1", "mode": 1, "input_hash": input_hash,
+                      "max_fee": 7, "nonce": 99, "timestamp_ms": 1234}
+    assert payload["inputs"]["x"] == {"shape": [4], "dtype": "f32", "data": [0.0, 1.0, 2.0, 3.0]}
+    # a changed byte in the body no longer verifies
+    bad = bytearray(body)
+    bad[-1] ^= 1
+    assert not protocol.verify_request(bytes(bad), pk, sig)
+
+
+def test_fresh_nonces_give_fresh_ids():
+    key = vinet.Key.generate()
+    ids = {_core.build_infer(key, "c", "m", {"x": [1.0]}, "VANILLA", 1)[1] for _ in range(20)}
+    assert len(ids) == 20
+
+
+@pytest.mark.parametrize("status,code,cls", [
+    (400, "invalid_argument", vinet.InvalidRequest), (400, "parse", vinet.InvalidRequest),
+    (401, "unauthenticated", vinet.AuthenticationFailed),
+    (402, "insufficient_funds", vinet.InsufficientFunds),
+    (503, "unavailable", vinet.NodeUnavailable), (500, "internal", vinet.NodeError),
+    (504, "timeout", vinet.Timeout),
+])
+def test_error_codes_map_to_types(status, code, cls):
+    err = _core.parse_error(status, json.dumps({"error": {"code": code, "message": "why"}}))
+    assert type(err) is cls and err.code == code and err.http_status == status
+    assert "why" in str(err) and isinstance(err, vinet.VinetError)
+
+
+def test_not_found_is_model_not_found_only_for_infer():
+    body = json.dumps({"error": {"code": "not_found", "message": "model x"}})
+    assert type(_core.parse_error(404, body, infer=True)) is vinet.ModelNotFound
+    assert type(_core.parse_error(404, body)) is vinet.NotFound
+    assert type(_core.parse_error(503, "<html>busy</html>")) is vinet.NodeUnavailable
+    assert type(_core.parse_error(500, "garbage")) is vinet.NodeError
+
+
+def test_parse_infer_rejects_an_answer_for_another_inference():
+    with pytest.raises(vinet.VerificationFailed):
+        _core.parse_infer({"inference_id": "00" * 32, "outputs": {}, "receipt": {}}, "11" * 32)
+    with pytest.raises(vinet.NodeError):
+        _core.parse_infer({"inference_id": "11" * 32}, "11" * 32)
+
+
+def test_claim_query_answers():
+    claim = {"status": "SETTLED", "height": 12}
+    value = base64.b64encode(json.dumps(claim).encode()).decode()
+    assert _core.claim_from_query({"result": {"response": {"code": 0, "value": value}}}) == claim
+    assert _core.claim_from_query({"result": {"response": {"code": 3}}}) is None
+    with pytest.raises(vinet.ChainError):
+        _core.claim_from_query({"result": {"response": {"code": 100, "log": "boom"}}})
+    assert _core.is_final(claim) and not _core.is_final({"status": "PENDING"})
+    assert not _core.is_final(None)
+
+
+def _event(iid, status, height):
+    return {"type": "vinet.claim", "attributes": [
+        {"key": "id", "value": iid, "index": True}, {"key": "status", "value": status},
+        {"key": "height", "value": str(height)}, {"key": "mode", "value": "TEE"}]}
+
+
+def test_settlement_from_a_batch_event_picks_our_claim():
+    ours, other = "aa" * 32, "bb" * 32
+    msg = {"jsonrpc": "2.0", "id": 1, "result": {
+        "query": "q", "data": {"type": "tendermint/event/Tx", "value": {"TxResult": {
+            "height": "40", "result": {"events": [_event(other, "REJECTED", 40),
+                                                  _event(ours, "SETTLED", 40)]}}}},
+        "events": {"tx.hash": ["CAFE"], "vinet.claim.id": [other, ours]}}}
+    assert _core.settlement_from_ws(msg, ours) == ("SETTLED", 40, "CAFE", None)
+    assert _core.settlement_from_ws(msg, other) == ("REJECTED", 40, "CAFE", None)
+    assert _core.settlement_from_ws(msg, "cc" * 32) is None
+    assert _core.settlement_from_ws({"jsonrpc": "2.0", "id": 1, "result": {}}, ours) is None
+
+
+def test_subscription_query_and_urls():
+    sub = json.loads(_core.subscribe_request("ab" * 32))
+    assert sub["method"] == "subscribe"
+    assert sub["params"]["query"] == f"tm.event='Tx' AND vinet.claim.id='{'ab' * 32}'"
+    assert _core.ws_url("http://127.0.0.1:26657") == "ws://127.0.0.1:26657/websocket"
+    assert _core.ws_url("https://rpc.example/") == "wss://rpc.example/websocket"
+    with pytest.raises(vinet.InvalidRequest):
+        _core.check_inference_id("xyz")
+
+
+def test_roots_from_text_and_file(tmp_path):
+    pem = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
+    path = tmp_path / "root.pem"
+    path.write_text(pem)
+    assert _core.load_roots(None) is None
+    assert _core.load_roots(pem) == [pem]
+    assert _core.load_roots(str(path)) == [pem]
+    assert _core.load_roots([path, pem]) == [pem, pem]

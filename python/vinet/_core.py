@@ -1,0 +1,211 @@
+"""Transport-free logic shared by Client and AsyncClient: building signed
+requests, parsing the node's answers and the chain's claim records and events,
+and mapping errors. Nothing here does I/O, so it is unit-tested directly."""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import time
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+from urllib.parse import urlparse, urlunparse
+
+import numpy as np
+
+from ._native_loader import protocol
+from .errors import ChainError, NodeError, VerificationFailed, VinetError, error_from_node
+from .tensors import canonical, from_json, tensors_hash, to_json
+from .types import MODES, ModelInfo, Settlement, mode_name
+
+PENDING_STATUSES = {"PENDING", "ACCEPTED", "SUBMITTED"}
+
+
+def load_roots(roots: Any) -> Optional[List[str]]:
+    """Trust roots as PEM texts: None (the AWS Nitro root), a PEM text, a path to
+    a PEM file, or a list of those."""
+    if roots is None:
+        return None
+    items = [roots] if isinstance(roots, (str, bytes, os.PathLike)) else list(roots)
+    pems = []
+    for item in items:
+        if isinstance(item, bytes):
+            item = item.decode()
+        if isinstance(item, str) and "-----BEGIN" in item:
+            pems.append(item)
+        else:
+            with open(item, "r", encoding="ascii") as f:
+                pems.append(f.read())
+    return pems
+
+
+def build_infer(key: Any, chain_id: str, model_id: str, inputs: Mapping[str, Any], mode: str,
+                max_fee: int, nonce: Optional[int] = None,
+                timestamp_ms: Optional[int] = None) -> Tuple[Dict[str, Any], str, Dict[str, np.ndarray], bytes]:
+    """The ``POST /v1/infer`` payload, the inference id (hex), the canonical
+    input arrays and their hash."""
+    if not isinstance(model_id, str) or not model_id:
+        raise error_from_node("invalid_argument", "model_id: must be a non-empty string")
+    if not isinstance(max_fee, int) or max_fee < 0:
+        raise error_from_node("invalid_argument", "max_fee: must be a non-negative int")
+    arrays = canonical(inputs)
+    input_hash = tensors_hash(arrays)
+    signed = protocol.sign_request(
+        key._native, chain_id, model_id, MODES[mode], input_hash, max_fee,
+        secrets.randbits(64) if nonce is None else nonce,
+        int(time.time() * 1000) if timestamp_ms is None else timestamp_ms)
+    payload = {
+        "request": {"body": signed["body"].hex(), "client_pubkey": signed["client_pubkey"].hex(),
+                    "signature": signed["signature"].hex()},
+        "inputs": to_json(arrays),
+    }
+    return payload, signed["inference_id"].hex(), arrays, input_hash
+
+
+def parse_error(status: int, text: str, *, infer: bool = False) -> VinetError:
+    """The typed error of a non-2xx node answer."""
+    try:
+        err = json.loads(text)["error"]
+        return error_from_node(err.get("code"), err.get("message", ""), status, infer=infer)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        code = "unavailable" if status in (502, 503, 504) else None
+        return error_from_node(code, f"HTTP {status}: {text[:200]}", status, infer=infer)
+
+
+def parse_infer(body: Any, inference_id: str) -> Tuple[Dict[str, np.ndarray], Dict[str, Any],
+                                                       Optional[int], Optional[int]]:
+    """Outputs, receipt JSON and node timestamps of a ``/v1/infer`` answer. The
+    answer's inference id must be ours."""
+    if not isinstance(body, dict) or "receipt" not in body or "outputs" not in body:
+        raise NodeError("infer: answer lacks outputs or receipt")
+    if body.get("inference_id") != inference_id:
+        raise VerificationFailed(
+            f"infer: node answered for inference {body.get('inference_id')!r}, "
+            f"not ours ({inference_id})", code="verification")
+    receipt = body["receipt"]
+    if isinstance(receipt, str):
+        receipt = json.loads(receipt)
+    if not isinstance(receipt, dict):
+        raise NodeError("infer: receipt is not a JSON object")
+    return from_json(body["outputs"]), receipt, body.get("node_received_ms"), body.get("node_answered_ms")
+
+
+def parse_models(body: Any) -> List[ModelInfo]:
+    if isinstance(body, dict) and "models" in body:
+        body = body["models"]
+    if not isinstance(body, list):
+        raise NodeError("models: answer is not a list")
+    out = []
+    for m in body:
+        out.append(ModelInfo(model_id=m["model_id"], name=m.get("name", ""),
+                             inputs={k: list(v) for k, v in (m.get("inputs") or {}).items()},
+                             modes=[mode_name(x) for x in m.get("modes", [])],
+                             outputs={k: list(v) for k, v in (m.get("outputs") or {}).items()},
+                             fee=m.get("fee")))
+    return out
+
+
+# ---------------------------------------------------------------- chain
+
+def rpc_url(chain_url: str, path: str) -> str:
+    return chain_url.rstrip("/") + path
+
+
+def ws_url(chain_url: str) -> str:
+    """CometBFT's websocket endpoint for an RPC URL (http→ws, https→wss)."""
+    u = urlparse(chain_url)
+    scheme = {"http": "ws", "https": "wss"}.get(u.scheme, u.scheme)
+    return urlunparse((scheme, u.netloc, u.path.rstrip("/") + "/websocket", "", "", ""))
+
+
+def chain_id_from_status(body: Any) -> str:
+    try:
+        return body["result"]["node_info"]["network"]
+    except (KeyError, TypeError):
+        raise ChainError("status: answer lacks result.node_info.network")
+
+
+def claim_from_query(body: Any) -> Optional[Dict[str, Any]]:
+    """The claim record of an ``abci_query /claim/<id>`` answer, or None when the
+    chain has none (code 3)."""
+    try:
+        resp = body["result"]["response"]
+    except (KeyError, TypeError):
+        raise ChainError(f"abci_query: unexpected answer {str(body)[:200]}")
+    code = int(resp.get("code", 0) or 0)
+    if code == 3:
+        return None
+    if code != 0:
+        raise ChainError(f"abci_query /claim: code {code}: {resp.get('log', '')}")
+    value = resp.get("value")
+    if not value:
+        return None
+    return json.loads(base64.b64decode(value))
+
+
+def subscribe_request(inference_id: str, request_id: int = 1) -> str:
+    query = f"tm.event='Tx' AND vinet.claim.id='{inference_id}'"
+    return json.dumps({"jsonrpc": "2.0", "method": "subscribe", "id": request_id,
+                       "params": {"query": query}})
+
+
+def tx_search_params(inference_id: str) -> Dict[str, str]:
+    return {"query": f"\"vinet.claim.id='{inference_id}'\"", "per_page": "1"}
+
+
+def _attrs(event: Mapping[str, Any]) -> Dict[str, str]:
+    out = {}
+    for a in event.get("attributes", []):
+        k, v = a.get("key", ""), a.get("value", "")
+        out[k] = v
+    return out
+
+
+def claim_from_events(events: Any, inference_id: str) -> Optional[Dict[str, str]]:
+    """The ``vinet.claim`` event attributes for our id in a tx's event list."""
+    for ev in events or []:
+        if ev.get("type") == "vinet.claim":
+            attrs = _attrs(ev)
+            if attrs.get("id") == inference_id:
+                return attrs
+    return None
+
+
+def settlement_from_ws(message: Any, inference_id: str) -> Optional[Tuple[str, int, Optional[str], Optional[str]]]:
+    """(status, height, tx hash, reason) from a websocket event message, or None when the
+    message is not our claim's event (acks, other claims)."""
+    result = (message or {}).get("result") or {}
+    data = (result.get("data") or {}).get("value") or {}
+    txr = data.get("TxResult")
+    if not txr:
+        return None
+    attrs = claim_from_events((txr.get("result") or {}).get("events"), inference_id)
+    if attrs is None:
+        return None
+    hashes = (result.get("events") or {}).get("tx.hash") or [None]
+    height = int(attrs.get("height") or txr.get("height") or 0)
+    return attrs.get("status", ""), height, hashes[0], attrs.get("reason") or None
+
+
+def tx_hash_from_search(body: Any) -> Optional[str]:
+    txs = ((body or {}).get("result") or {}).get("txs") or []
+    return txs[0].get("hash") if txs else None
+
+
+def make_settlement(inference_id: str, status: str, height: int, tx_hash: Optional[str],
+                    received_ms: Optional[float], reason: Optional[str] = None) -> Settlement:
+    seen = time.time() * 1000.0
+    gap = None if received_ms is None else (seen - received_ms) / 1000.0
+    return Settlement(inference_id=inference_id, status=status, height=int(height),
+                      tx_hash=tx_hash, trust_gap=gap, observed_ms=seen, reason=reason or None)
+
+
+def is_final(claim: Optional[Mapping[str, Any]]) -> bool:
+    return claim is not None and str(claim.get("status", "")).upper() not in PENDING_STATUSES
+
+
+def check_inference_id(inference_id: str) -> str:
+    s = str(inference_id).lower()
+    if len(s) != 64 or any(c not in "0123456789abcdef" for c in s):
+        raise error_from_node("invalid_argument", f"inference_id: need 64 hex chars, got {inference_id!r}")
+    return s

@@ -1,0 +1,37 @@
+"""Imports the native core ``vinet._native``.
+
+Installed packages carry it (``pip install ./python``). In a source checkout it
+is taken from ``$VINET_NATIVE`` or the repository's ``build/release`` tree, so
+the SDK's own unit tests run without installing."""
+from __future__ import annotations
+
+import glob
+import importlib.util
+import os
+import sys
+
+
+def _load_from_build():  # type: ignore[no-untyped-def]
+    here = os.path.dirname(os.path.abspath(__file__))
+    candidates = [os.environ["VINET_NATIVE"]] if os.environ.get("VINET_NATIVE") else sorted(
+        glob.glob(os.path.join(here, "..", "..", "build", "release", "python", "vinet",
+                               "_native*.so")))
+    for path in candidates:
+        spec = importlib.util.spec_from_file_location("vinet._native", path)
+        if spec and spec.loader:
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            sys.modules["vinet._native"] = module
+            return module
+    raise ImportError(
+        "vinet._native is missing: build the repository (make build) and install the SDK "
+        "with `pip install ./python` (docs/sdk.md)")
+
+
+try:
+    from . import _native  # type: ignore[attr-defined]
+except ImportError:
+    _native = _load_from_build()
+
+protocol = _native.protocol
+tee = _native.tee

@@ -1,0 +1,277 @@
+"""The synchronous client: the two steps of an inference (an answer at once,
+settlement later) against one inference node and one chain RPC endpoint.
+
+    client = vinet.Client("http://127.0.0.1:8080", "http://127.0.0.1:26657",
+                          vinet.Key.from_file("dev.key"), roots="dev-ca/root.pem")
+    result = client.infer(model_id, {"x": x}, mode="tee")   # verified locally
+    settlement = client.wait_settled(result.inference_id, timeout=10)
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import threading
+import time
+from collections import OrderedDict
+from typing import Any, Dict, List, Mapping, Optional, Union
+
+import requests
+from websockets.sync.client import connect as ws_connect
+
+from . import _core
+from .errors import (ChainUnavailable, InvalidRequest, ModelNotFound, NodeError, NodeUnavailable,
+                     Timeout, VerificationFailed, VinetError)
+from .keys import Key
+from .types import Result, Settlement, Timings, mode_name, now_ms
+from .verify import Verifier
+
+KeyLike = Union[Key, str, "os.PathLike[str]"]
+
+
+def _as_key(key: KeyLike) -> Key:
+    return key if isinstance(key, Key) else Key.from_file(key)
+
+
+class _ClientBase:
+    """State shared by Client and AsyncClient (no I/O)."""
+
+    def __init__(self, node_url: str, chain_url: str, key: KeyLike, chain_id: Optional[str] = None,
+                 roots: Any = None, *, allow_debug: bool = False, timeout: float = 30.0,
+                 verifier: Optional[Verifier] = None) -> None:
+        self.node_url = node_url.rstrip("/")
+        self.chain_url = chain_url.rstrip("/")
+        self.key = _as_key(key)
+        self.timeout = timeout
+        self._chain_id = chain_id
+        self.verifier = verifier or Verifier(_core.load_roots(roots), allow_debug=allow_debug)
+        self._fees: Dict[str, int] = {}
+        self._received: "OrderedDict[str, float]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _remember(self, inference_id: str, received_ms: float) -> None:
+        with self._lock:
+            self._received[inference_id] = received_ms
+            while len(self._received) > 100_000:
+                self._received.popitem(last=False)
+
+    def _received_ms(self, inference_id: str) -> Optional[float]:
+        with self._lock:
+            return self._received.get(inference_id)
+
+    def _result(self, inference_id: str, model_id: str, mode: str, body: Any, arrays: Any,
+                input_hash: bytes, sent: float, received: float) -> Result:
+        outputs, receipt, node_rx, node_tx = _core.parse_infer(body, inference_id)
+        self._remember(inference_id, received)
+        return Result(inference_id=inference_id, model_id=model_id, mode=mode, output=outputs,
+                      receipt=receipt, input_hash=input_hash,
+                      timings=Timings(sent_ms=sent, received_ms=received,
+                                      node_received_ms=node_rx, node_answered_ms=node_tx),
+                      _verify=self._verify_result)
+
+    def _needs_attestation(self, result: Result) -> Optional[bytes]:
+        if result.mode != "TEE":
+            return None
+        key_hex = result.receipt.get("enclave_key")
+        if not isinstance(key_hex, str):
+            raise VerificationFailed("receipt: TEE receipt without enclave key", code="verification")
+        key = bytes.fromhex(key_hex)
+        return None if self.verifier.has_key(key) else key
+
+    def _check(self, result: Result) -> None:
+        self.verifier.check(result.receipt, result.output, inference_id=result.inference_id,
+                            model_id=result.model_id, mode=result.mode,
+                            input_hash=result.input_hash)
+
+    def _add_attestation(self, body: Any, nonce: bytes, key: bytes) -> None:
+        try:
+            document = base64.b64decode(body["document"])
+            answered_key = bytes.fromhex(body["enclave_key"])
+        except (KeyError, TypeError, ValueError) as e:
+            raise NodeError(f"attestation: malformed answer ({e})")
+        if answered_key != key:
+            raise VerificationFailed(
+                f"attestation: node's enclave key {answered_key.hex()} is not the receipt's "
+                f"{key.hex()} (enclave restarted?)", code="verification")
+        self.verifier.add_attestation(document, nonce, expected_key=key)
+
+    def _verify_result(self, result: Result) -> None:  # overridden
+        raise NotImplementedError
+
+
+class Client(_ClientBase):
+    """Blocking client. Arguments:
+
+    - ``node_url``: the inference node's HTTP API (``http://host:port``).
+    - ``chain_url``: a CometBFT RPC endpoint (``http://host:26657``).
+    - ``key``: a :class:`Key` or the path of a key file; it signs requests and
+      pays fees.
+    - ``chain_id``: defaults to the chain's (asked once from ``/status``).
+    - ``roots``: trust roots for TEE attestation: PEM text(s) or file path(s);
+      None means the AWS Nitro root. A devnet's dev root: :func:`vinet.devnet_roots`.
+    - ``allow_debug``: accept debug enclaves (all-zero PCR0); never in production.
+    - ``timeout``: seconds for each HTTP call.
+    """
+
+    def __init__(self, node_url: str, chain_url: str, key: KeyLike, chain_id: Optional[str] = None,
+                 roots: Any = None, **kw: Any) -> None:
+        super().__init__(node_url, chain_url, key, chain_id, roots, **kw)
+        self._http = requests.Session()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ HTTP helpers
+
+    def _node(self, method: str, path: str, *, infer: bool = False, **kw: Any) -> Any:
+        try:
+            r = self._http.request(method, self.node_url + path, timeout=self.timeout, **kw)
+        except requests.Timeout as e:
+            raise Timeout(f"node {self.node_url}{path}: no answer in {self.timeout}s ({e})")
+        except requests.RequestException as e:
+            raise NodeUnavailable(f"node {self.node_url}: {e}")
+        if r.status_code >= 300:
+            raise _core.parse_error(r.status_code, r.text, infer=infer)
+        try:
+            return r.json()
+        except ValueError:
+            raise NodeError(f"node {path}: answer is not JSON")
+
+    def _chain(self, path: str, params: Optional[Dict[str, str]] = None) -> Any:
+        try:
+            r = self._http.get(_core.rpc_url(self.chain_url, path), params=params,
+                               timeout=self.timeout)
+            r.raise_for_status()
+            return r.json()
+        except requests.RequestException as e:
+            raise ChainUnavailable(f"chain {self.chain_url}{path}: {e}")
+        except ValueError:
+            raise ChainUnavailable(f"chain {path}: answer is not JSON")
+
+    # ------------------------------------------------------------ API
+
+    @property
+    def chain_id(self) -> str:
+        """The chain id requests are signed for (from the chain's status if not given)."""
+        if self._chain_id is None:
+            self._chain_id = _core.chain_id_from_status(self._chain("/status"))
+        return self._chain_id
+
+    def models(self) -> List["_core.ModelInfo"]:
+        """The models this node serves."""
+        models = _core.parse_models(self._node("GET", "/v1/models"))
+        for m in models:
+            if m.fee is not None:
+                self._fees[m.model_id] = int(m.fee)
+        return models
+
+    def _fee(self, model_id: str) -> int:
+        if model_id not in self._fees:
+            served = {m.model_id for m in self.models()}
+            if model_id not in served:
+                raise ModelNotFound(f"model {model_id} is not served by {self.node_url}",
+                                    code="not_found")
+            if model_id not in self._fees:
+                raise ModelNotFound(f"model {model_id} has no fee: it is not registered on "
+                                    "chain (or pass max_fee)", code="not_found")
+        return self._fees[model_id]
+
+    def infer(self, model_id: str, inputs: Mapping[str, Any], mode: str = "tee",
+              max_fee: Optional[int] = None, verify: bool = True,
+              wait: Optional[str] = None, timeout: float = 30.0) -> Result:
+        """Run ``model_id`` on ``inputs`` (tensor name → nested lists or numpy
+        array). Returns as soon as the node answers; with ``verify`` (default) the
+        receipt is checked locally first, raising VerificationFailed. ``max_fee``
+        defaults to the model's fee. ``wait="settled"`` also waits (up to
+        ``timeout`` s) for the chain to settle the claim: ``result.settlement``."""
+        try:
+            mode = mode_name(mode)
+        except ValueError as e:
+            raise InvalidRequest(str(e), code="invalid_argument")
+        if wait not in (None, "settled"):
+            raise InvalidRequest(f"wait must be None or 'settled', got {wait!r}")
+        fee = self._fee(model_id) if max_fee is None else max_fee
+        payload, inference_id, arrays, input_hash = _core.build_infer(
+            self.key, self.chain_id, model_id, inputs, mode, fee)
+        sent = now_ms()
+        body = self._node("POST", "/v1/infer", infer=True, json=payload)
+        result = self._result(inference_id, model_id, mode, body, arrays, input_hash, sent, now_ms())
+        if verify:
+            result.verify()
+        if wait == "settled":
+            result.settlement = self.wait_settled(inference_id, timeout=timeout)
+            result.timings.settled_ms = result.settlement.observed_ms
+        return result
+
+    def _verify_result(self, result: Result) -> None:
+        key = self._needs_attestation(result)
+        if key is not None:
+            self.attest(key)
+        self._check(result)
+
+    def attest(self, enclave_key: Optional[bytes] = None) -> None:
+        """Fetch the node's attestation with a fresh nonce, verify it under the
+        roots and cache its enclave key (done automatically by verify)."""
+        nonce = os.urandom(32)
+        body = self._node("GET", "/v1/attestation", params={"nonce": nonce.hex()})
+        if enclave_key is None:
+            enclave_key = bytes.fromhex(body.get("enclave_key", ""))
+        self._add_attestation(body, nonce, enclave_key)
+
+    def inference(self, inference_id: str) -> Dict[str, Any]:
+        """The node's record of an inference (``GET /v1/inferences/<id>``)."""
+        return self._node("GET", f"/v1/inferences/{_core.check_inference_id(inference_id)}")
+
+    def claim(self, inference_id: str) -> Optional[Dict[str, Any]]:
+        """The chain's claim record, or None when it has none yet."""
+        iid = _core.check_inference_id(inference_id)
+        return _core.claim_from_query(self._chain("/abci_query", {"path": f"\"/claim/{iid}\""}))
+
+    def _from_claim(self, iid: str, claim: Dict[str, Any]) -> Settlement:
+        tx_hash = _core.tx_hash_from_search(self._chain("/tx_search", _core.tx_search_params(iid)))
+        return _core.make_settlement(iid, str(claim.get("status")), int(claim.get("height", 0)),
+                                     tx_hash, self._received_ms(iid), claim.get("reason"))
+
+    def wait_settled(self, inference_id: str, timeout: float = 30.0) -> Settlement:
+        """Wait until the chain settles (or rejects) the claim, by a websocket
+        subscription to its ``vinet.claim`` event; the claim record is checked
+        first so a claim settled earlier is not missed. Raises Timeout."""
+        iid = _core.check_inference_id(inference_id)
+        deadline = time.monotonic() + timeout
+        claim = self.claim(iid)
+        if _core.is_final(claim):
+            return self._from_claim(iid, claim)
+        try:
+            ws = ws_connect(_core.ws_url(self.chain_url), open_timeout=max(0.1, timeout),
+                            max_size=None)
+        except (OSError, Exception) as e:
+            raise ChainUnavailable(f"chain websocket {_core.ws_url(self.chain_url)}: {e}")
+        with ws:
+            ws.send(_core.subscribe_request(iid))
+            claim = self.claim(iid)  # closes the gap between the first check and subscribing
+            if _core.is_final(claim):
+                return self._from_claim(iid, claim)
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                try:
+                    raw = ws.recv(timeout=left)
+                except TimeoutError:
+                    break
+                except Exception as e:
+                    raise ChainUnavailable(f"chain websocket closed: {e}")
+                msg = json.loads(raw)
+                if msg.get("error"):
+                    raise ChainUnavailable(f"chain subscription failed: {msg['error']}")
+                found = _core.settlement_from_ws(msg, iid)
+                if found and found[0] not in _core.PENDING_STATUSES:
+                    return _core.make_settlement(iid, found[0], found[1], found[2],
+                                                 self._received_ms(iid), found[3])
+        raise Timeout(f"inference {iid} not settled within {timeout}s", code="timeout")
