@@ -6,7 +6,7 @@ export VINET_BIN := $(CURDIR)/build/release/src/cli/vinet
 JOBS ?= 2
 BENCH ?= OFF
 
-.PHONY: all setup configure build test unit-test fuzz-build fuzz-smoke integration-test \
+.PHONY: all setup configure build test unit-test fuzz-build fuzz-smoke integration-test sdk-install sdk-test \
         test-asan demo bench format clean
 
 all: build
@@ -30,13 +30,20 @@ fuzz-build: setup
 fuzz-smoke: fuzz-build
 	@bash scripts/fuzz_smoke.sh build/fuzz
 
-integration-test: build
+# The Python SDK (its native core comes from build/release).
+sdk-install: build
+	@python3 -m pip install -q --disable-pip-version-check ./python
+
+sdk-test: sdk-install
+	@python3 -m pytest -q python/tests
+
+integration-test: build sdk-install
 	@if ls tests/integration/test_*.py >/dev/null 2>&1; then \
 	  python3 -m pytest -q tests/integration; \
 	else echo "no integration tests yet"; fi
 
 # Every test: unit, fuzz smoke, integration. CI runs this.
-test: unit-test fuzz-smoke integration-test
+test: unit-test sdk-test fuzz-smoke integration-test
 
 test-asan: setup
 	@cmake --preset asan >/dev/null
