@@ -33,13 +33,5 @@ Bytes BuildRegisterEnclaveTx(const crypto::SecretKey& key, const std::string& ch
   return chain::BuildSignedTx(key, body);
 }
 
-Bytes EnclaveNonce(const std::string& chain_id, const crypto::PublicKey& node, uint64_t height) {
-  Bytes m = ToBytes(std::string_view("vinet.enclave.v1\0", 17));
-  m.insert(m.end(), chain_id.begin(), chain_id.end());
-  m.insert(m.end(), node.begin(), node.end());
-  for (int i = 7; i >= 0; --i) m.push_back(static_cast<uint8_t>(height >> (8 * i)));
-  auto d = crypto::Sha256(m);
-  return Bytes(d.begin(), d.end());
-}
 
 }  // namespace vinet::node

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "vinet/chain/enclave_nonce.h"
 #include "vinet/chain/rpc_client.h"
 
 namespace vinet::node {
@@ -186,8 +187,9 @@ Status Submitter::MaybeRegisterEnclave() {
   }
   chain::RpcClient rpc(node_.config().chain_rpc, 10);
   VINET_ASSIGN_OR_RETURN(int64_t height, rpc.LatestHeight());
-  Bytes nonce = EnclaveNonce(node_.config().chain_id, node_.key().public_key(),
-                             static_cast<uint64_t>(height));
+  crypto::Digest256 nonce_digest = chain::EnclaveNonce(
+      node_.config().chain_id, node_.key().public_key(), static_cast<uint64_t>(height));
+  Bytes nonce(nonce_digest.begin(), nonce_digest.end());
   VINET_ASSIGN_OR_RETURN(Bytes doc, node_.enclave()->Attest(nonce));
   VINET_ASSIGN_OR_RETURN(uint64_t n, ChainNonce());
   if (nonce_ && *nonce_ > n) n = *nonce_;

@@ -61,7 +61,5 @@ Bytes BuildSubmitClaimsTx(const crypto::SecretKey& key, const std::string& chain
 Bytes BuildRegisterEnclaveTx(const crypto::SecretKey& key, const std::string& chain_id,
                              uint64_t nonce, uint64_t fee, ByteSpan document,
                              const std::vector<std::string>& model_ids, int64_t nonce_height);
-// SHA-256("vinet.enclave.v1\0" || chain_id || node_pubkey || u64be(height)).
-Bytes EnclaveNonce(const std::string& chain_id, const crypto::PublicKey& node, uint64_t height);
 
 }  // namespace vinet::node
