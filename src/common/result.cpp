@@ -4,21 +4,36 @@ namespace vinet {
 
 std::string_view CodeName(Code code) {
   switch (code) {
-    case Code::kOk: return "ok";
-    case Code::kInvalidArgument: return "invalid_argument";
-    case Code::kParse: return "parse";
-    case Code::kNotFound: return "not_found";
-    case Code::kAlreadyExists: return "already_exists";
-    case Code::kUnauthenticated: return "unauthenticated";
-    case Code::kVerification: return "verification";
-    case Code::kPermission: return "permission";
-    case Code::kInsufficientFunds: return "insufficient_funds";
-    case Code::kOutOfRange: return "out_of_range";
-    case Code::kUnsupported: return "unsupported";
-    case Code::kIo: return "io";
-    case Code::kUnavailable: return "unavailable";
-    case Code::kTimeout: return "timeout";
-    case Code::kInternal: return "internal";
+    case Code::kOk:
+      return "ok";
+    case Code::kInvalidArgument:
+      return "invalid_argument";
+    case Code::kParse:
+      return "parse";
+    case Code::kNotFound:
+      return "not_found";
+    case Code::kAlreadyExists:
+      return "already_exists";
+    case Code::kUnauthenticated:
+      return "unauthenticated";
+    case Code::kVerification:
+      return "verification";
+    case Code::kPermission:
+      return "permission";
+    case Code::kInsufficientFunds:
+      return "insufficient_funds";
+    case Code::kOutOfRange:
+      return "out_of_range";
+    case Code::kUnsupported:
+      return "unsupported";
+    case Code::kIo:
+      return "io";
+    case Code::kUnavailable:
+      return "unavailable";
+    case Code::kTimeout:
+      return "timeout";
+    case Code::kInternal:
+      return "internal";
   }
   return "unknown";
 }

@@ -32,7 +32,8 @@ SecretKey SecretKey::Generate() {
 Result<SecretKey> SecretKey::FromSeed(ByteSpan seed) {
   EnsureSodium();
   if (seed.size() != 32) {
-    return Error(Code::kParse, "ed25519 seed: expected 32 bytes, got " + std::to_string(seed.size()));
+    return Error(Code::kParse,
+                 "ed25519 seed: expected 32 bytes, got " + std::to_string(seed.size()));
   }
   SecretKey key;
   std::copy(seed.begin(), seed.end(), key.seed_.begin());
@@ -79,9 +80,8 @@ Status SaveKeyFile(const SecretKey& key, const std::filesystem::path& path) {
     return Error(Code::kAlreadyExists, "key file exists, not overwriting: " + path.string());
   }
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-  nlohmann::json j = {{"type", "ed25519"},
-                      {"public_key", ToHex(key.public_key())},
-                      {"seed", ToHex(key.seed())}};
+  nlohmann::json j = {
+      {"type", "ed25519"}, {"public_key", ToHex(key.public_key())}, {"seed", ToHex(key.seed())}};
   {
     std::ofstream out(path);
     if (!out) return Error(Code::kIo, "cannot write key file: " + path.string());
@@ -111,7 +111,8 @@ Result<SecretKey> LoadKeyFile(const std::filesystem::path& path) {
   auto key = SecretKey::FromSeed(*seed);
   if (!key.ok()) return key.status().WithContext(where);
   if (j.contains("public_key")) {
-    if (!j["public_key"].is_string() || j["public_key"].get<std::string>() != ToHex(key->public_key())) {
+    if (!j["public_key"].is_string() ||
+        j["public_key"].get<std::string>() != ToHex(key->public_key())) {
       return Error(Code::kParse, where + ": public_key does not match seed");
     }
   }

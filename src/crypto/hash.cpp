@@ -19,8 +19,12 @@ std::array<uint8_t, N> OneShot(const EVP_MD* md, ByteSpan data) {
 
 }  // namespace
 
-Digest256 Sha256(ByteSpan data) { return OneShot<32>(EVP_sha256(), data); }
-Digest384 Sha384(ByteSpan data) { return OneShot<48>(EVP_sha384(), data); }
+Digest256 Sha256(ByteSpan data) {
+  return OneShot<32>(EVP_sha256(), data);
+}
+Digest384 Sha384(ByteSpan data) {
+  return OneShot<48>(EVP_sha384(), data);
+}
 
 struct Sha256Hasher::Impl {
   EVP_MD_CTX* ctx = nullptr;

@@ -33,5 +33,4 @@ Bytes BuildRegisterEnclaveTx(const crypto::SecretKey& key, const std::string& ch
   return chain::BuildSignedTx(key, body);
 }
 
-
 }  // namespace vinet::node

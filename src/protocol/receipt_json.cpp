@@ -1,8 +1,8 @@
 // JSON form of receipts and tensors (hex for bytes).
 #include <nlohmann/json.hpp>
 
-#include "vinet/protocol/tensor_json.h"
 #include "vinet/protocol/receipt.h"
+#include "vinet/protocol/tensor_json.h"
 
 namespace vinet::protocol {
 namespace {

@@ -73,8 +73,8 @@ Result<InferenceRequest> ParseBody(ByteSpan bytes) {
 template <size_t N>
 Result<std::array<uint8_t, N>> FixedBytes(ByteSpan b, std::string_view field) {
   if (b.size() != N) {
-    return ParseError(field, "expected " + std::to_string(N) + " bytes, got " +
-                                 std::to_string(b.size()));
+    return ParseError(field,
+                      "expected " + std::to_string(N) + " bytes, got " + std::to_string(b.size()));
   }
   std::array<uint8_t, N> out{};
   std::copy(b.begin(), b.end(), out.begin());
@@ -128,9 +128,13 @@ Status VerifyRequest(const SignedRequest& s) {
   return Status::Ok();
 }
 
-crypto::Digest256 InferenceId(const SignedRequest& s) { return crypto::Sha256(SigningBytes(s.body)); }
+crypto::Digest256 InferenceId(const SignedRequest& s) {
+  return crypto::Sha256(SigningBytes(s.body));
+}
 
-std::string ClientAddress(const SignedRequest& s) { return crypto::AddressOf(s.client_pubkey); }
+std::string ClientAddress(const SignedRequest& s) {
+  return crypto::AddressOf(s.client_pubkey);
+}
 
 std::string SignedRequestToJson(const SignedRequest& s) {
   nlohmann::json j = {{"body", ToHex(s.body)},

@@ -29,8 +29,12 @@ Result<Bytes> FromHex(std::string_view hex);
 inline ByteSpan AsBytes(std::string_view s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
-inline Bytes ToBytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
-inline std::string ToString(ByteSpan b) { return std::string(b.begin(), b.end()); }
+inline Bytes ToBytes(std::string_view s) {
+  return Bytes(s.begin(), s.end());
+}
+inline std::string ToString(ByteSpan b) {
+  return std::string(b.begin(), b.end());
+}
 
 // Constant-time equality for secrets and MACs (length is not secret).
 bool ConstantTimeEqual(ByteSpan a, ByteSpan b);

@@ -72,16 +72,19 @@ class [[nodiscard]] Status {
 };
 
 // Shorthands for building errors: `return Error(Code::kParse, "…")`.
-inline Status Error(Code code, std::string message) { return Status(code, std::move(message)); }
+inline Status Error(Code code, std::string message) {
+  return Status(code, std::move(message));
+}
 
 // A value of type T or a non-OK Status.
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : data_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : data_(std::move(status)) {  // NOLINT: implicit by design
     assert(!std::get<Status>(data_).ok() && "Result built from an OK status");
-    if (std::get<Status>(data_).ok()) data_ = Status(Code::kInternal, "Result built from OK status");
+    if (std::get<Status>(data_).ok())
+      data_ = Status(Code::kInternal, "Result built from OK status");
   }
 
   bool ok() const { return std::holds_alternative<T>(data_); }
@@ -134,9 +137,9 @@ T ValueOrThrow(Result<T> r) {
 #define VINET_CONCAT_(a, b) VINET_CONCAT_INNER_(a, b)
 
 // Returns the Status from the enclosing function if `expr` (a Status) is an error.
-#define VINET_RETURN_IF_ERROR(expr)           \
-  do {                                        \
-    ::vinet::Status vinet_status_ = (expr);   \
+#define VINET_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::vinet::Status vinet_status_ = (expr);        \
     if (!vinet_status_.ok()) return vinet_status_; \
   } while (0)
 

@@ -15,10 +15,10 @@
 #include <string>
 
 #include "vinet/crypto/ed25519.h"
+#include "vinet/protocol/receipt.h"
 #include "vinet/tee/measurement.h"
 #include "vinet/tee/model_runner.h"
 #include "vinet/tee/provider.h"
-#include "vinet/protocol/receipt.h"
 
 namespace vinet::tee {
 

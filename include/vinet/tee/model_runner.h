@@ -23,8 +23,8 @@ class ModelRunner {
   virtual std::vector<std::string> ModelIds() const = 0;
   // Runs `model_id` on named inputs. Errors: kNotFound (unknown model),
   // kInvalidArgument (inputs do not fit the model), kInternal.
-  virtual Result<std::vector<protocol::NamedTensor>> Run(std::string_view model_id,
-                                               const std::vector<protocol::NamedTensor>& inputs) = 0;
+  virtual Result<std::vector<protocol::NamedTensor>> Run(
+      std::string_view model_id, const std::vector<protocol::NamedTensor>& inputs) = 0;
 };
 
 // FOR TESTS ONLY: serves the given model ids; each "model" returns its inputs
@@ -33,8 +33,8 @@ class TestOnlyEchoRunner : public ModelRunner {
  public:
   explicit TestOnlyEchoRunner(std::vector<std::string> model_ids) : ids_(std::move(model_ids)) {}
   std::vector<std::string> ModelIds() const override { return ids_; }
-  Result<std::vector<protocol::NamedTensor>> Run(std::string_view model_id,
-                                       const std::vector<protocol::NamedTensor>& inputs) override;
+  Result<std::vector<protocol::NamedTensor>> Run(
+      std::string_view model_id, const std::vector<protocol::NamedTensor>& inputs) override;
 
  private:
   std::vector<std::string> ids_;

@@ -25,8 +25,8 @@
 
 #include "vinet/common/result.h"
 #include "vinet/crypto/ed25519.h"
-#include "vinet/tee/policy.h"
 #include "vinet/protocol/receipt.h"
+#include "vinet/tee/policy.h"
 
 namespace vinet::tee {
 
@@ -61,7 +61,7 @@ struct ReceiptExpectations {
   bool require_node_signature = false;
 };
 
-Status VerifyReceipt(const protocol::Receipt& receipt, const AttestationCache& cache, uint64_t at_ms,
-                     const ReceiptExpectations& expect = {});
+Status VerifyReceipt(const protocol::Receipt& receipt, const AttestationCache& cache,
+                     uint64_t at_ms, const ReceiptExpectations& expect = {});
 
 }  // namespace vinet::tee

@@ -4,8 +4,8 @@
 
 namespace vinet::tee {
 
-Result<std::vector<protocol::NamedTensor>> TestOnlyEchoRunner::Run(std::string_view model_id,
-                                                         const std::vector<protocol::NamedTensor>& inputs) {
+Result<std::vector<protocol::NamedTensor>> TestOnlyEchoRunner::Run(
+    std::string_view model_id, const std::vector<protocol::NamedTensor>& inputs) {
   if (std::find(ids_.begin(), ids_.end(), model_id) == ids_.end()) {
     return Error(Code::kNotFound, "model " + std::string(model_id) + " is not served");
   }

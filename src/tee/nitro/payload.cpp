@@ -1,8 +1,8 @@
 #include <algorithm>
 #include <string>
 
-#include "vinet/tee/attestation.h"
 #include "vinet/cbor/cbor.h"
+#include "vinet/tee/attestation.h"
 
 namespace vinet::tee {
 namespace {

@@ -56,7 +56,8 @@ Status VerifyReceipt(const protocol::Receipt& r, const AttestationCache& cache, 
                      const ReceiptExpectations& expect) {
   Status valid = protocol::ValidateReceipt(r);
   if (!valid.ok()) return Fail(valid.message());
-  if (r.mode != protocol::Mode::kTee) return Fail("mode is " + std::string(protocol::ModeName(r.mode)) + ", not TEE");
+  if (r.mode != protocol::Mode::kTee)
+    return Fail("mode is " + std::string(protocol::ModeName(r.mode)) + ", not TEE");
   if (!r.enclave_key || !r.enclave_signature) return Fail("no enclave key or signature");
   VINET_RETURN_IF_ERROR(CheckExpectations(r, expect));
   crypto::PublicKey key{};

@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "vinet/crypto/ed25519.h"
 #include "vinet/cbor/cbor.h"
+#include "vinet/crypto/ed25519.h"
 #include "vinet/tee/cose.h"
 #include "vinet/tee/emulator.h"
 #include "vinet/tee/measurement.h"

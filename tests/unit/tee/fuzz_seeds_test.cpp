@@ -2,9 +2,9 @@
 #include <gtest/gtest.h>
 
 #include "test_data.h"
+#include "vinet/protocol/receipt.h"
 #include "vinet/tee/attestation.h"
 #include "vinet/tee/nsm.h"
-#include "vinet/protocol/receipt.h"
 
 namespace vinet::tee {
 namespace {

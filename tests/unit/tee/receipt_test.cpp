@@ -84,7 +84,8 @@ TEST(ReceiptTest, AnyChangedFieldIsRejected) {
 TEST(ReceiptTest, AnotherEnclavesKeyIsRejected) {
   AttestedSetup s;
   auto other = MakeTestEnclave();
-  InferRequest req{Bytes(32, 1), s.receipt.node_id, "echo", {protocol::F32Tensor("x", {1}, {1.0f})}};
+  InferRequest req{
+      Bytes(32, 1), s.receipt.node_id, "echo", {protocol::F32Tensor("x", {1}, {1.0f})}};
   auto r = other.enclave->Infer(req);
   ASSERT_TRUE(r.ok());
   Status st = VerifyReceipt(*r, s.cache, s.now);
@@ -122,7 +123,8 @@ TEST(ReceiptTest, DebugAttestationIsRejected) {
   auto added = cache.Add(*doc, std::span<const TrustRoot>(&te.root, 1), now, {});
   ASSERT_FALSE(added.ok());
   EXPECT_NE(added.status().message().find("debug-mode"), std::string::npos);
-  auto r = te.enclave->Infer({Bytes(32, 2), Bytes(32, 3), "echo", {protocol::F32Tensor("x", {1}, {1.0f})}});
+  auto r = te.enclave->Infer(
+      {Bytes(32, 2), Bytes(32, 3), "echo", {protocol::F32Tensor("x", {1}, {1.0f})}});
   ASSERT_TRUE(r.ok());
   EXPECT_FALSE(VerifyReceipt(*r, cache, now).ok());
 }
@@ -148,7 +150,8 @@ TEST(ReceiptEncodingTest, CanonicalRoundTripAndStrictness) {
   // Version 2 is unknown.
   Bytes v2 = enc;
   v2[1] = 0x02;
-  EXPECT_NE(protocol::DecodeReceipt(v2).status().message().find("receipt.version"), std::string::npos);
+  EXPECT_NE(protocol::DecodeReceipt(v2).status().message().find("receipt.version"),
+            std::string::npos);
   // A non-shortest integer (mode 1 as 0x1801) is the same value, not the canonical form.
   protocol::Receipt vanilla = s.receipt;
   Bytes e2 = protocol::EncodeReceipt(vanilla);
