@@ -1,5 +1,6 @@
 #include "vinet/chain/query.h"
 
+#include "query_answer.h"
 #include "query_inference.h"
 
 #include <nlohmann/json.hpp>
@@ -14,19 +15,6 @@ namespace {
 using json = nlohmann::json;
 using ::tendermint::abci::ResponseQuery;
 
-ResponseQuery Fail(QueryCode code, std::string log) {
-  ResponseQuery r;
-  r.set_code(static_cast<uint32_t>(code));
-  r.set_log(std::move(log));
-  return r;
-}
-
-ResponseQuery Answer(const json& value) {
-  ResponseQuery r;
-  r.set_value(value.dump());
-  return r;
-}
-
 std::string_view StatusName(statepb::NodeStatus s) {
   switch (s) {
     case statepb::NODE_STATUS_ACTIVE:
@@ -40,30 +28,30 @@ std::string_view StatusName(statepb::NodeStatus s) {
 
 ResponseQuery QueryAccount(State& state, const std::string& address) {
   auto account = state.GetAccount(address);
-  if (!account.ok()) return Fail(QueryCode::kInternal, account.status().ToString());
-  return Answer(
+  if (!account.ok()) return QueryFail(QueryCode::kInternal, account.status().ToString());
+  return QueryAnswer(
       {{"address", address}, {"balance", account->balance()}, {"nonce", account->nonce()}});
 }
 
 ResponseQuery QueryNode(State& state, const std::string& address) {
   auto node = state.GetNode(address);
-  if (!node.ok()) return Fail(QueryCode::kInternal, node.status().ToString());
-  if (!node->has_value()) return Fail(QueryCode::kNotFound, "node " + address + " not found");
+  if (!node.ok()) return QueryFail(QueryCode::kInternal, node.status().ToString());
+  if (!node->has_value()) return QueryFail(QueryCode::kNotFound, "node " + address + " not found");
   const auto& n = **node;
-  return Answer({{"address", address},
-                 {"public_key", ToHex(AsBytes(n.public_key()))},
-                 {"stake", n.stake()},
-                 {"endpoint", n.endpoint()},
-                 {"status", StatusName(n.status())},
-                 {"registered_height", n.registered_height()},
-                 {"unbond_complete_height", n.unbond_complete_height()},
-                 {"jailed", n.jailed()}});
+  return QueryAnswer({{"address", address},
+                      {"public_key", ToHex(AsBytes(n.public_key()))},
+                      {"stake", n.stake()},
+                      {"endpoint", n.endpoint()},
+                      {"status", StatusName(n.status())},
+                      {"registered_height", n.registered_height()},
+                      {"unbond_complete_height", n.unbond_complete_height()},
+                      {"jailed", n.jailed()}});
 }
 
 ResponseQuery QueryParams(State& state) {
   auto p = state.GetParams();
-  if (!p.ok()) return Fail(QueryCode::kNotFound, p.status().ToString());
-  return Answer(
+  if (!p.ok()) return QueryFail(QueryCode::kNotFound, p.status().ToString());
+  return QueryAnswer(
       {{"min_stake", p->min_stake()},
        {"unbonding_blocks", p->unbonding_blocks()},
        {"min_fee", p->min_fee()},
@@ -89,8 +77,8 @@ ResponseQuery HandleQuery(const KvReader& committed, int64_t height,
   auto with_address = [&](std::string_view prefix, auto handler) {
     std::string address = path.substr(prefix.size());
     if (!IsValidAddress(address)) {
-      return Fail(QueryCode::kBadAddress,
-                  "query " + path + ": address must be 40 lowercase hex chars");
+      return QueryFail(QueryCode::kBadAddress,
+                       "query " + path + ": address must be 40 lowercase hex chars");
     }
     return handler(state, address);
   };
@@ -107,10 +95,10 @@ ResponseQuery HandleQuery(const KvReader& committed, int64_t height,
   } else if (path.starts_with("/claim/")) {
     r = QueryClaim(state, path.substr(7));
   } else {
-    r = Fail(QueryCode::kUnknownPath,
-             "unknown query path '" + path +
-                 "' (known: /account/<addr>, /node/<addr>, /params, /model/<id>, "
-                 "/enclave/<key hex>, /claim/<id hex>)");
+    r = QueryFail(QueryCode::kUnknownPath,
+                  "unknown query path '" + path +
+                      "' (known: /account/<addr>, /node/<addr>, /params, /model/<id>, "
+                      "/enclave/<key hex>, /claim/<id hex>)");
   }
   r.set_height(height);
   return r;

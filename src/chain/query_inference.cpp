@@ -1,4 +1,5 @@
 #include "query_inference.h"
+#include "query_answer.h"
 
 #include <nlohmann/json.hpp>
 
@@ -11,19 +12,6 @@ namespace {
 
 using json = nlohmann::json;
 using ::tendermint::abci::ResponseQuery;
-
-ResponseQuery Fail(QueryCode code, std::string log) {
-  ResponseQuery r;
-  r.set_code(static_cast<uint32_t>(code));
-  r.set_log(std::move(log));
-  return r;
-}
-
-ResponseQuery Answer(const json& value) {
-  ResponseQuery r;
-  r.set_value(value.dump());
-  return r;
-}
 
 bool IsHex64(const std::string& s) {
   if (s.size() != 64) return false;
@@ -61,32 +49,34 @@ json ModesJson(const google::protobuf::RepeatedField<int>& modes) {
 
 ResponseQuery QueryModel(const State& state, const std::string& model_id) {
   if (model_id.empty() || model_id.size() > 128) {
-    return Fail(QueryCode::kBadId, "query /model/: id length not in 1..128");
+    return QueryFail(QueryCode::kBadId, "query /model/: id length not in 1..128");
   }
   auto model = state.GetModel(model_id);
-  if (!model.ok()) return Fail(QueryCode::kInternal, model.status().ToString());
-  if (!model->has_value()) return Fail(QueryCode::kNotFound, "model " + model_id + " not found");
+  if (!model.ok()) return QueryFail(QueryCode::kInternal, model.status().ToString());
+  if (!model->has_value())
+    return QueryFail(QueryCode::kNotFound, "model " + model_id + " not found");
   const auto& m = **model;
   json pcrs = json::array();
   for (const auto& p : m.allowed_pcr0()) pcrs.push_back(Hex(p));
-  return Answer({{"model_id", m.model_id()},
-                 {"name", m.name()},
-                 {"format", m.format()},
-                 {"fee_per_inference", m.fee_per_inference()},
-                 {"modes", ModesJson(m.modes())},
-                 {"allowed_pcr0", pcrs},
-                 {"owner", AddressOfKey(m.owner())},
-                 {"registered_height", m.registered_height()}});
+  return QueryAnswer({{"model_id", m.model_id()},
+                      {"name", m.name()},
+                      {"format", m.format()},
+                      {"fee_per_inference", m.fee_per_inference()},
+                      {"modes", ModesJson(m.modes())},
+                      {"allowed_pcr0", pcrs},
+                      {"owner", AddressOfKey(m.owner())},
+                      {"registered_height", m.registered_height()}});
 }
 
 ResponseQuery QueryEnclave(const State& state, const std::string& key_hex) {
   if (!IsHex64(key_hex))
-    return Fail(QueryCode::kBadId, "query /enclave/: key must be 64 lowercase hex chars");
+    return QueryFail(QueryCode::kBadId, "query /enclave/: key must be 64 lowercase hex chars");
   auto enclave = state.GetEnclave(key_hex);
-  if (!enclave.ok()) return Fail(QueryCode::kInternal, enclave.status().ToString());
-  if (!enclave->has_value()) return Fail(QueryCode::kNotFound, "enclave " + key_hex + " not found");
+  if (!enclave.ok()) return QueryFail(QueryCode::kInternal, enclave.status().ToString());
+  if (!enclave->has_value())
+    return QueryFail(QueryCode::kNotFound, "enclave " + key_hex + " not found");
   const auto& e = **enclave;
-  return Answer(
+  return QueryAnswer(
       {{"public_key", key_hex},
        {"node", AddressOfKey(e.node())},
        {"node_public_key", Hex(e.node())},
@@ -98,22 +88,23 @@ ResponseQuery QueryEnclave(const State& state, const std::string& key_hex) {
 
 ResponseQuery QueryClaim(const State& state, const std::string& id_hex) {
   if (!IsHex64(id_hex))
-    return Fail(QueryCode::kBadId, "query /claim/: id must be 64 lowercase hex chars");
+    return QueryFail(QueryCode::kBadId, "query /claim/: id must be 64 lowercase hex chars");
   auto claim = state.GetClaim(id_hex);
-  if (!claim.ok()) return Fail(QueryCode::kInternal, claim.status().ToString());
-  if (!claim->has_value()) return Fail(QueryCode::kNotFound, "claim " + id_hex + " not found");
+  if (!claim.ok()) return QueryFail(QueryCode::kInternal, claim.status().ToString());
+  if (!claim->has_value()) return QueryFail(QueryCode::kNotFound, "claim " + id_hex + " not found");
   const auto& c = **claim;
-  return Answer({{"inference_id", id_hex},
-                 {"status", StripPrefix(statepb::ClaimStatus_Name(c.status()), "CLAIM_STATUS_")},
-                 {"mode", StripPrefix(inference::v1::Mode_Name(c.mode()), "MODE_")},
-                 {"model_id", c.model_id()},
-                 {"node", AddressOfKey(c.node())},
-                 {"client", AddressOfKey(c.client())},
-                 {"fee", c.fee()},
-                 {"height", c.height()},
-                 {"deadline", c.deadline()},
-                 {"tx_index", c.tx_index()},
-                 {"reason", c.reason()}});
+  return QueryAnswer(
+      {{"inference_id", id_hex},
+       {"status", StripPrefix(statepb::ClaimStatus_Name(c.status()), "CLAIM_STATUS_")},
+       {"mode", StripPrefix(inference::v1::Mode_Name(c.mode()), "MODE_")},
+       {"model_id", c.model_id()},
+       {"node", AddressOfKey(c.node())},
+       {"client", AddressOfKey(c.client())},
+       {"fee", c.fee()},
+       {"height", c.height()},
+       {"deadline", c.deadline()},
+       {"tx_index", c.tx_index()},
+       {"reason", c.reason()}});
 }
 
 }  // namespace vinet::chain
