@@ -152,8 +152,11 @@ VerifyCost EstimateVerifyCost(const VerifyingKey& vk) {
     size_t len = size_t{1} << (sh.cols_log + vk.log_inv_rate);
     size_t t = vk.Pcs().num_queries(n);
     size_t rows = size_t{1} << sh.rows_log;
-    c.field_ops += 4 * len * (sh.cols_log + vk.log_inv_rate) + 4 * t * rows + 4 * (len / 4);
-    c.hashes += t * (sh.cols_log + vk.log_inv_rate + (rows * 8 + 63) / 64);
+    size_t depth = sh.cols_log + vk.log_inv_rate;
+    // One encoding of u_prox + xi u_eval, one dot product per queried column.
+    c.field_ops += 2 * len * depth + 2 * t * rows + 4 * (len / 4);
+    // Leaf hashes plus at most MultiProofMaxSize inner nodes (the multi-proof).
+    c.hashes += t * ((rows * 8 + 63) / 64) + zk::MerkleTree::MultiProofMaxSize(depth, t);
   }
   return c;
 }

@@ -58,8 +58,18 @@ class ByteReader {
   Result<Digest> ReadDigest(std::string_view field);
   // A u32 count that must be <= max_count.
   Result<uint32_t> Count(std::string_view field, uint32_t max_count);
-  Result<std::vector<Fp>> FpVector(std::string_view field, uint32_t max_count);
-  Result<std::vector<Fp2>> Fp2Vector(std::string_view field, uint32_t max_count);
+  // Exactly `count` elements of F (Fp or Fp2), no length prefix.
+  template <typename F>
+  Result<std::vector<F>> FieldArray(std::string_view field, size_t count);
+  // A u32 count <= max_count, then that many elements of F (Fp or Fp2).
+  template <typename F>
+  Result<std::vector<F>> FieldVector(std::string_view field, uint32_t max_count);
+  Result<std::vector<Fp>> FpVector(std::string_view field, uint32_t max_count) {
+    return FieldVector<Fp>(field, max_count);
+  }
+  Result<std::vector<Fp2>> Fp2Vector(std::string_view field, uint32_t max_count) {
+    return FieldVector<Fp2>(field, max_count);
+  }
   // Error unless every byte was consumed.
   Status Finish(std::string_view what) const;
 

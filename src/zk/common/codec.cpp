@@ -1,6 +1,7 @@
 #include "vinet/zk/codec.h"
 
 #include <string>
+#include <type_traits>
 
 namespace vinet::zk {
 
@@ -72,25 +73,31 @@ Result<uint32_t> ByteReader::Count(std::string_view field, uint32_t max_count) {
   return n;
 }
 
-Result<std::vector<Fp>> ByteReader::FpVector(std::string_view field, uint32_t max_count) {
-  VINET_ASSIGN_OR_RETURN(uint32_t n, Count(field, max_count));
-  VINET_RETURN_IF_ERROR(Need(size_t{n} * 8, field));
-  std::vector<Fp> out(n);
+template <typename F>
+Result<std::vector<F>> ByteReader::FieldArray(std::string_view field, size_t count) {
+  constexpr size_t kBytes = sizeof(uint64_t) * (std::is_same_v<F, Fp2> ? 2 : 1);
+  if (count > (data_.size() - offset_) / kBytes) return Need(count * kBytes, field);
+  std::vector<F> out(count);
   for (auto& x : out) {
-    VINET_ASSIGN_OR_RETURN(x, ReadFp(field));
+    if constexpr (std::is_same_v<F, Fp2>) {
+      VINET_ASSIGN_OR_RETURN(x, ReadFp2(field));
+    } else {
+      VINET_ASSIGN_OR_RETURN(x, ReadFp(field));
+    }
   }
   return out;
 }
 
-Result<std::vector<Fp2>> ByteReader::Fp2Vector(std::string_view field, uint32_t max_count) {
+template <typename F>
+Result<std::vector<F>> ByteReader::FieldVector(std::string_view field, uint32_t max_count) {
   VINET_ASSIGN_OR_RETURN(uint32_t n, Count(field, max_count));
-  VINET_RETURN_IF_ERROR(Need(size_t{n} * 16, field));
-  std::vector<Fp2> out(n);
-  for (auto& x : out) {
-    VINET_ASSIGN_OR_RETURN(x, ReadFp2(field));
-  }
-  return out;
+  return FieldArray<F>(field, n);
 }
+
+template Result<std::vector<Fp>> ByteReader::FieldArray<Fp>(std::string_view, size_t);
+template Result<std::vector<Fp2>> ByteReader::FieldArray<Fp2>(std::string_view, size_t);
+template Result<std::vector<Fp>> ByteReader::FieldVector<Fp>(std::string_view, uint32_t);
+template Result<std::vector<Fp2>> ByteReader::FieldVector<Fp2>(std::string_view, uint32_t);
 
 Status ByteReader::Finish(std::string_view what) const {
   if (offset_ != data_.size()) {

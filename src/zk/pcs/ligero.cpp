@@ -89,6 +89,13 @@ void AbsorbStatement(Transcript& t, const PcsCommitment& c, std::span<const Fp2>
   t.AbsorbFp2s("ligero.evals", evals);
 }
 
+// The t distinct column queries, in increasing order (the multi-proof order).
+std::vector<size_t> SortedQueries(Transcript& t, size_t count, size_t len) {
+  std::vector<size_t> q = t.ChallengeDistinctIndices("ligero.queries", count, len);
+  std::sort(q.begin(), q.end());
+  return q;
+}
+
 Status Fail(const std::string& what) {
   return Error(Code::kVerification, "ligero: " + what);
 }
@@ -109,7 +116,7 @@ Bytes LigeroPcs::ParametersEncoding() const {
   w.Raw(AsBytes(name()));
   w.U32(static_cast<uint32_t>(params_.security_bits));
   w.U32(static_cast<uint32_t>(params_.log_inv_rate));
-  w.U32(1);  // ShapeFor rule version
+  w.U32(2);  // version: 1 = ShapeFor rule; 2 = + multi-proof, combined column check
   return w.Take();
 }
 
@@ -134,7 +141,8 @@ double LigeroPcs::SoundnessBits(size_t num_vars) const {
   // Proximity and evaluation combinations: |codeword| / |F_ext| each, plus
   // batching up to 2^16 polynomials: 2^16 / |F_ext|. |F_ext| = p^2 > 2^127.99.
   double field = std::ldexp(1.0, -127);
-  double comb = (2.0 * static_cast<double>(len) + 65536.0) * field;
+  // The verifier's combination xi of the two column checks adds 1 / |F_ext|.
+  double comb = (2.0 * static_cast<double>(len) + 65536.0 + 1.0) * field;
   return -std::log2(query + comb);
 }
 
@@ -225,13 +233,14 @@ Result<LigeroProof> LigeroPcs::OpenProof(const PcsProverData& data, std::span<co
     power *= beta;
   }
   transcript.AbsorbFp2s("ligero.u_eval", proof.u_eval);
-  std::vector<size_t> queries = transcript.ChallengeDistinctIndices(
-      "ligero.queries", num_queries(d->commitment.num_vars), d->codeword_len);
+  std::vector<size_t> queries =
+      SortedQueries(transcript, num_queries(d->commitment.num_vars), d->codeword_len);
   for (size_t q : queries) {
     const Fp* col = d->encoded_columns.data() + q * d->height;
     proof.columns.emplace_back(col, col + d->height);
-    proof.paths.push_back(d->tree.Path(q));
   }
+  proof.merkle_nodes = d->tree.MultiProof(queries);
+  (void)transcript.ChallengeFp2("ligero.xi");  // the verifier's; kept for transcript agreement
   if (evals != nullptr) *evals = std::move(ys);
   return proof;
 }
@@ -246,12 +255,11 @@ Status LigeroPcs::VerifyProof(const PcsCommitment& c, std::span<const Fp2> point
   size_t rows = size_t{1} << s.rows_log, cols = size_t{1} << s.cols_log;
   size_t height = rows * c.num_polys, len = cols << params_.log_inv_rate;
   size_t t = num_queries(c.num_vars), depth = s.cols_log + params_.log_inv_rate;
-  if (proof.u_prox.size() != cols || proof.u_eval.size() != cols || proof.columns.size() != t ||
-      proof.paths.size() != t) {
+  if (proof.u_prox.size() != cols || proof.u_eval.size() != cols || proof.columns.size() != t) {
     return Fail("proof has the wrong shape");
   }
   for (size_t n = 0; n < t; ++n) {
-    if (proof.columns[n].size() != height || proof.paths[n].size() != depth) {
+    if (proof.columns[n].size() != height) {
       return Fail("query " + std::to_string(n) + " has the wrong shape");
     }
   }
@@ -260,41 +268,48 @@ Status LigeroPcs::VerifyProof(const PcsCommitment& c, std::span<const Fp2> point
   transcript.AbsorbFp2s("ligero.u_prox", proof.u_prox);
   Fp2 beta = transcript.ChallengeFp2("ligero.beta");
   transcript.AbsorbFp2s("ligero.u_eval", proof.u_eval);
-  std::vector<size_t> queries = transcript.ChallengeDistinctIndices("ligero.queries", t, len);
+  std::vector<size_t> queries = SortedQueries(transcript, t, len);
+  Fp2 xi = transcript.ChallengeFp2("ligero.xi");
+
+  size_t want_nodes = MerkleTree::MultiProofSize(depth, queries);
+  if (proof.merkle_nodes.size() != want_nodes) {
+    return Fail("Merkle multi-proof has " + std::to_string(proof.merkle_nodes.size()) +
+                " nodes, the queries need " + std::to_string(want_nodes));
+  }
+  std::vector<Digest> leaves(t);
+  for (size_t n = 0; n < t; ++n) leaves[n] = MerkleLeafHash(AsByteSpan(proof.columns[n]));
+  if (!MerkleTree::VerifyMultiProof(c.root, depth, queries, leaves, proof.merkle_nodes)) {
+    return Fail("Merkle multi-proof does not reach the root");
+  }
 
   std::vector<Fp2> eq_col = EqTable(point.first(s.cols_log));
   std::vector<Fp2> eq_row = EqTable(point.subspan(s.cols_log));
-  std::vector<Fp2> beta_pows(c.num_polys);
   Fp2 claimed, power = Fp2::One();
+  std::vector<Fp2> beta_pows(c.num_polys);
   for (size_t k = 0; k < c.num_polys; ++k) {
     beta_pows[k] = power;
     claimed += power * evals[k];
     power *= beta;
   }
   if (Dot(eq_col, proof.u_eval) != claimed) return Fail("u_eval does not give the evaluations");
-  std::vector<Fp2> enc_prox = EncodeExt(proof.u_prox, len);
-  std::vector<Fp2> enc_eval = EncodeExt(proof.u_eval, len);
-  // Coefficient of stacked row (k, i) in the evaluation check: beta^k eq_row[i].
-  std::vector<Fp2> eval_coeffs(height);
+  // One combined check per column: Enc(u_prox + xi u_eval)[q] against
+  // sum_i (gamma_i + xi beta^k eq_row[i]) col_i, row (k, i) stacked.
+  std::vector<Fp2> combined(cols);
+  for (size_t j = 0; j < cols; ++j) combined[j] = proof.u_prox[j] + xi * proof.u_eval[j];
+  std::vector<Fp2> encoded = EncodeExt(combined, len);
+  std::vector<Fp2> coeffs(height);
   for (size_t k = 0; k < c.num_polys; ++k) {
-    for (size_t i = 0; i < rows; ++i) eval_coeffs[k * rows + i] = beta_pows[k] * eq_row[i];
+    Fp2 scale = xi * beta_pows[k];
+    for (size_t i = 0; i < rows; ++i)
+      coeffs[k * rows + i] = gamma[k * rows + i] + scale * eq_row[i];
   }
   for (size_t n = 0; n < t; ++n) {
     const std::vector<Fp>& col = proof.columns[n];
-    if (!MerkleTree::VerifyPath(c.root, queries[n], MerkleLeafHash(AsByteSpan(col)),
-                                proof.paths[n])) {
-      return Fail("query " + std::to_string(n) + ": Merkle path does not reach the root");
-    }
-    Fp2 prox, eval;
-    for (size_t i = 0; i < height; ++i) {
-      prox += gamma[i] * col[i];
-      eval += eval_coeffs[i] * col[i];
-    }
-    if (prox != enc_prox[queries[n]]) {
-      return Fail("query " + std::to_string(n) + ": column disagrees with u_prox");
-    }
-    if (eval != enc_eval[queries[n]]) {
-      return Fail("query " + std::to_string(n) + ": column disagrees with u_eval");
+    Fp2 acc;
+    for (size_t i = 0; i < height; ++i) acc += coeffs[i] * col[i];
+    if (acc != encoded[queries[n]]) {
+      return Fail("query " + std::to_string(n) + " (column " + std::to_string(queries[n]) +
+                  "): column disagrees with u_prox + xi u_eval");
     }
   }
   return Status::Ok();

@@ -22,12 +22,11 @@ void LigeroProof::Serialize(ByteWriter& w) const {
   w.FieldVector<Fp2>(u_prox);
   w.FieldVector<Fp2>(u_eval);
   w.U32(static_cast<uint32_t>(columns.size()));
-  for (const auto& c : columns) w.FieldVector<Fp>(c);
-  w.U32(static_cast<uint32_t>(paths.size()));
-  for (const auto& p : paths) {
-    w.U32(static_cast<uint32_t>(p.size()));
-    for (const auto& d : p) w.DigestValue(d);
+  for (const auto& c : columns) {
+    for (Fp x : c) w.Field(x);
   }
+  w.U32(static_cast<uint32_t>(merkle_nodes.size()));
+  for (const auto& d : merkle_nodes) w.DigestValue(d);
 }
 
 Bytes LigeroProof::ToBytes() const {
@@ -55,21 +54,18 @@ Result<LigeroProof> LigeroProof::Parse(ByteSpan bytes, size_t cols, size_t colum
   VINET_RETURN_IF_ERROR(ExpectCount(r, "ligero.columns", num_queries));
   p.columns.resize(num_queries);
   for (auto& c : p.columns) {
-    at = r.offset();
-    VINET_ASSIGN_OR_RETURN(c, r.FpVector("ligero.column", 1u << 30));
-    if (c.size() != column_height) {
-      return Error(Code::kParse, "ligero.column: expected " + std::to_string(column_height) +
-                                     " values at offset " + std::to_string(at));
-    }
+    VINET_ASSIGN_OR_RETURN(c, r.FieldArray<Fp>("ligero.column", column_height));
   }
-  VINET_RETURN_IF_ERROR(ExpectCount(r, "ligero.paths", num_queries));
-  p.paths.resize(num_queries);
-  for (auto& path : p.paths) {
-    VINET_RETURN_IF_ERROR(ExpectCount(r, "ligero.path", depth));
-    path.resize(depth);
-    for (auto& d : path) {
-      VINET_ASSIGN_OR_RETURN(d, r.ReadDigest("ligero.path.node"));
-    }
+  at = r.offset();
+  size_t max_nodes = MerkleTree::MultiProofMaxSize(depth, num_queries);
+  VINET_ASSIGN_OR_RETURN(uint32_t nodes, r.U32("ligero.merkle_nodes"));
+  if (nodes > max_nodes) {
+    return Error(Code::kParse, "ligero.merkle_nodes: " + std::to_string(nodes) + " exceeds " +
+                                   std::to_string(max_nodes) + " at offset " + std::to_string(at));
+  }
+  p.merkle_nodes.resize(nodes);
+  for (auto& d : p.merkle_nodes) {
+    VINET_ASSIGN_OR_RETURN(d, r.ReadDigest("ligero.merkle_node"));
   }
   VINET_RETURN_IF_ERROR(r.Finish("ligero proof"));
   return p;

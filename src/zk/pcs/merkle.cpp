@@ -1,5 +1,6 @@
 #include "vinet/zk/pcs/merkle.h"
 
+#include <algorithm>
 #include <bit>
 #include <cassert>
 
@@ -10,6 +11,36 @@ namespace vinet::zk {
 namespace {
 constexpr uint8_t kLeafTag[1] = {0x00};
 constexpr uint8_t kNodeTag[1] = {0x01};
+
+bool StrictlyIncreasingBelow(std::span<const size_t> indices, size_t depth) {
+  if (indices.empty() || depth >= 64) return false;
+  for (size_t i = 0; i < indices.size(); ++i) {
+    if ((indices[i] >> depth) != 0 || (i > 0 && indices[i] <= indices[i - 1])) return false;
+  }
+  return true;
+}
+
+// Walks a multi-proof from the leaves up. `level` holds the known node
+// indices of the current level (increasing); for each one whose sibling is
+// not known, `need(level_from_leaves, index)` is called once, in proof order.
+// `merge(k, i, sibling_known)` combines entry i (and i + 1 if its sibling is
+// known) into entry k of the next level.
+template <typename Need, typename Merge>
+void WalkMultiProof(std::vector<size_t>& level, size_t depth, Need need, Merge merge) {
+  for (size_t d = 0; d < depth; ++d) {
+    size_t k = 0;
+    for (size_t i = 0; i < level.size(); ++i, ++k) {
+      size_t idx = level[i];
+      bool pair = (idx & 1) == 0 && i + 1 < level.size() && level[i + 1] == (idx | 1);
+      if (!pair) need(d, idx);
+      merge(k, i, pair);
+      level[k] = idx >> 1;
+      if (pair) ++i;
+    }
+    level.resize(k);
+  }
+}
+
 }  // namespace
 
 Digest MerkleLeafHash(ByteSpan leaf) {
@@ -65,6 +96,59 @@ bool MerkleTree::VerifyPath(const Digest& root, size_t index, const Digest& leaf
     index >>= 1;
   }
   return acc == root;
+}
+
+std::vector<Digest> MerkleTree::MultiProof(std::span<const size_t> indices) const {
+  assert(StrictlyIncreasingBelow(indices, depth()));
+  std::vector<Digest> proof;
+  std::vector<size_t> level(indices.begin(), indices.end());
+  WalkMultiProof(
+      level, depth(),
+      [&](size_t d, size_t idx) { proof.push_back(nodes_[((num_leaves_ >> d) + idx) ^ 1]); },
+      [](size_t, size_t, bool) {});
+  return proof;
+}
+
+size_t MerkleTree::MultiProofSize(size_t depth, std::span<const size_t> indices) {
+  if (!StrictlyIncreasingBelow(indices, depth)) return 0;
+  size_t count = 0;
+  std::vector<size_t> level(indices.begin(), indices.end());
+  WalkMultiProof(
+      level, depth, [&](size_t, size_t) { ++count; }, [](size_t, size_t, bool) {});
+  return count;
+}
+
+size_t MerkleTree::MultiProofMaxSize(size_t depth, size_t count) {
+  size_t total = 0;
+  for (size_t l = 0; l < depth && l < 64; ++l) {
+    size_t shift = depth - l - 1;
+    total += shift >= 63 ? count : std::min(count, size_t{1} << shift);
+  }
+  return total;
+}
+
+bool MerkleTree::VerifyMultiProof(const Digest& root, size_t depth, std::span<const size_t> indices,
+                                  std::span<const Digest> leaf_digests,
+                                  std::span<const Digest> proof) {
+  if (!StrictlyIncreasingBelow(indices, depth) || leaf_digests.size() != indices.size() ||
+      proof.size() != MultiProofSize(depth, indices)) {
+    return false;
+  }
+  std::vector<size_t> level(indices.begin(), indices.end());
+  std::vector<Digest> known(leaf_digests.begin(), leaf_digests.end());
+  size_t used = 0;
+  Digest sibling{};
+  WalkMultiProof(
+      level, depth, [&](size_t, size_t) { sibling = proof[used++]; },
+      [&](size_t k, size_t i, bool pair) {
+        if (pair) {
+          known[k] = MerkleNodeHash(known[i], known[i + 1]);
+        } else {
+          known[k] = (level[i] & 1) ? MerkleNodeHash(sibling, known[i])
+                                    : MerkleNodeHash(known[i], sibling);
+        }
+      });
+  return used == proof.size() && level.size() == 1 && known[0] == root;
 }
 
 }  // namespace vinet::zk

@@ -98,9 +98,9 @@ TEST(Composition, KnownAnswerProofDigest) {
   Transcripted run = ProveAndVerify(42);
   // Pinned when the protocol was fixed: a change means the protocol changed.
   EXPECT_EQ(ToHex(crypto::Sha256(run.proof_bytes)),
-            "cc7eb839b4286121285f869f090a870011f3d05a14555a79af8e8412aa7b83b2");
+            "86b7b369ae2573d08f3b82022ab9f8c6d1115c75dd7bade43b7802fe7e316da4");
   EXPECT_EQ(ToHex(run.final_state),
-            "54ca5facb23b2cc2f6a3b74318c67d8472d780736b7c05aa720abe3a6878b719");
+            "ac43cc850a6f968eb62b086d6bec5d622783f3eb3b2c05496a107f07fe1f0020");
 }
 
 TEST(Soundness, ConfiguredParametersReachOneHundredBits) {

@@ -3,6 +3,7 @@
 // single-byte changes of an opening.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <random>
 
@@ -50,6 +51,85 @@ TEST(Merkle, PathsVerifyAndDetectTampering) {
         EXPECT_FALSE(MerkleTree::VerifyPath(t.root(), i, leaves[i], bad));
       }
     }
+  }
+}
+
+// Builds a tree of n leaves (leaf i = hash of byte i).
+std::vector<Digest> ByteLeaves(size_t n) {
+  std::vector<Digest> leaves(n);
+  for (size_t i = 0; i < n; ++i) {
+    uint8_t b = static_cast<uint8_t>(i);
+    leaves[i] = MerkleLeafHash(ByteSpan(&b, 1));
+  }
+  return leaves;
+}
+
+TEST(Merkle, MultiProofsSendEachSiblingOnceAndDetectTampering) {
+  std::mt19937_64 rng(5);
+  for (size_t n : {1u, 2u, 16u, 256u}) {
+    std::vector<Digest> leaves = ByteLeaves(n);
+    MerkleTree t = MerkleTree::Build(leaves, 2);
+    for (size_t count : {size_t{1}, size_t{2}, n / 2, n}) {
+      if (count == 0 || count > n) continue;
+      std::vector<size_t> idx(n);
+      for (size_t i = 0; i < n; ++i) idx[i] = i;
+      std::shuffle(idx.begin(), idx.end(), rng);
+      idx.resize(count);
+      std::sort(idx.begin(), idx.end());
+      std::vector<Digest> opened;
+      for (size_t i : idx) opened.push_back(leaves[i]);
+      auto proof = t.MultiProof(idx);
+      EXPECT_EQ(proof.size(), MerkleTree::MultiProofSize(t.depth(), idx));
+      EXPECT_LE(proof.size(), MerkleTree::MultiProofMaxSize(t.depth(), count));
+      if (count == n) {
+        EXPECT_TRUE(proof.empty());  // every sibling is opened
+      }
+      EXPECT_TRUE(MerkleTree::VerifyMultiProof(t.root(), t.depth(), idx, opened, proof))
+          << n << " leaves, " << count << " opened";
+      for (size_t k = 0; k < proof.size(); ++k) {
+        auto bad = proof;
+        bad[k][k % 32] ^= 2;
+        EXPECT_FALSE(MerkleTree::VerifyMultiProof(t.root(), t.depth(), idx, opened, bad));
+      }
+      for (size_t k = 0; k < opened.size(); ++k) {
+        auto bad = opened;
+        bad[k][0] ^= 1;
+        EXPECT_FALSE(MerkleTree::VerifyMultiProof(t.root(), t.depth(), idx, bad, proof));
+      }
+      if (!proof.empty()) {
+        auto shorter = proof;
+        shorter.pop_back();
+        EXPECT_FALSE(MerkleTree::VerifyMultiProof(t.root(), t.depth(), idx, opened, shorter));
+      }
+      auto longer = proof;
+      longer.push_back(Digest{});
+      EXPECT_FALSE(MerkleTree::VerifyMultiProof(t.root(), t.depth(), idx, opened, longer));
+      if (count >= 2) {  // unsorted or repeated indices are refused
+        auto swapped = idx;
+        std::swap(swapped[0], swapped[1]);
+        EXPECT_FALSE(MerkleTree::VerifyMultiProof(t.root(), t.depth(), swapped, opened, proof));
+        auto repeated = idx;
+        repeated[1] = repeated[0];
+        EXPECT_FALSE(MerkleTree::VerifyMultiProof(t.root(), t.depth(), repeated, opened, proof));
+      }
+      if (n > 1 && idx.back() + 1 < n) {  // a shifted index set does not verify
+        auto shifted = idx;
+        shifted.back() += 1;
+        EXPECT_FALSE(MerkleTree::VerifyMultiProof(t.root(), t.depth(), shifted, opened, proof));
+      }
+      std::vector<size_t> outside{n};
+      EXPECT_FALSE(
+          MerkleTree::VerifyMultiProof(t.root(), t.depth(), outside, {&opened[0], 1}, proof));
+    }
+  }
+}
+
+TEST(Merkle, MultiProofOfOneLeafIsItsPath) {
+  std::vector<Digest> leaves = ByteLeaves(64);
+  MerkleTree t = MerkleTree::Build(leaves, 1);
+  for (size_t i : {0u, 17u, 63u}) {
+    size_t idx[1] = {i};
+    EXPECT_EQ(t.MultiProof(idx), t.Path(i));
   }
 }
 
@@ -147,7 +227,7 @@ struct Fixture {
 };
 
 TEST(Ligero, EveryElementChangeIsRejected) {
-  Fixture f(6, 2);
+  Fixture f(9, 2);  // 512 encoded columns, 148 queried: the multi-proof is not empty
   ASSERT_TRUE(f.Accepts(f.proof, f.committed.commitment));
   size_t checked = 0;
   auto expect_reject = [&](const LigeroProof& p, const char* what, size_t i) {
@@ -168,11 +248,23 @@ TEST(Ligero, EveryElementChangeIsRejected) {
       p.columns[q][i] += Fp::One();
       expect_reject(p, "column value", q * 1000 + i);
     }
-    for (size_t k = 0; k < f.proof.paths[q].size(); ++k) {
-      LigeroProof p = f.proof;
-      p.paths[q][k][k % 32] ^= 0x40;
-      expect_reject(p, "path node", q * 1000 + k);
-    }
+  }
+  for (size_t k = 0; k < f.proof.merkle_nodes.size(); ++k) {
+    LigeroProof p = f.proof;
+    p.merkle_nodes[k][k % 32] ^= 0x40;
+    expect_reject(p, "Merkle node", k);
+  }
+  {  // one node too many or too few, columns swapped
+    LigeroProof p = f.proof;
+    ASSERT_FALSE(p.merkle_nodes.empty());
+    p.merkle_nodes.push_back(p.merkle_nodes.back());
+    expect_reject(p, "extra Merkle node", 0);
+    p = f.proof;
+    p.merkle_nodes.pop_back();
+    expect_reject(p, "missing Merkle node", 0);
+    p = f.proof;
+    std::swap(p.columns[0], p.columns[1]);
+    expect_reject(p, "swapped columns", 0);
   }
   for (size_t b = 0; b < 32; ++b) {
     PcsCommitment c = f.committed.commitment;
@@ -200,6 +292,27 @@ TEST(Ligero, EveryByteChangeIsRejected) {
   longer.push_back(0);
   EXPECT_FALSE(f.AcceptsBytes(longer));
   EXPECT_FALSE(f.AcceptsBytes(Bytes(bytes.begin(), bytes.end() - 1)));
+}
+
+TEST(Ligero, EveryByteOfColumnsAndMultiProofIsChecked) {
+  Fixture f(9, 1);  // 148 of 512 columns: a non-empty multi-proof
+  Bytes bytes = f.proof.ToBytes();
+  ASSERT_TRUE(f.AcceptsBytes(bytes));
+  ASSERT_FALSE(f.proof.merkle_nodes.empty());
+  size_t u_bytes = 2 * (4 + 16 * f.proof.u_prox.size());
+  for (size_t i = u_bytes; i < bytes.size(); ++i) {
+    Bytes bad = bytes;
+    bad[i] ^= static_cast<uint8_t>(1u << (i % 8));
+    EXPECT_FALSE(f.AcceptsBytes(bad)) << "byte " << i;
+  }
+  // A node count above the largest possible multi-proof is a parse error.
+  size_t count_at = bytes.size() - 4 - 32 * f.proof.merkle_nodes.size();
+  Bytes huge = bytes;
+  huge[count_at + 3] = 0x7f;
+  Transcript t("fixture");
+  Status s = f.pcs.Verify(f.committed.commitment, f.point, f.evals, huge, t);
+  EXPECT_EQ(s.code(), Code::kParse);
+  EXPECT_NE(s.message().find("ligero.merkle_nodes"), std::string::npos) << s.message();
 }
 
 TEST(Ligero, ParseErrorsNameTheField) {

@@ -8,9 +8,12 @@
 // of the encoded matrix is a Merkle leaf. An opening at point z = (z_col,
 // z_row) sends two combinations of the message rows: u_prox with random
 // coefficients gamma (proximity) and u_eval = sum_k beta^k sum_i eq(z_row, i)
-// row_{k,i} (evaluation), then t distinct queried columns with Merkle paths.
-// The verifier checks <eq(z_col), u_eval> = sum_k beta^k y_k and, at every
-// queried column, that both encoded combinations match the column.
+// row_{k,i} (evaluation), then t distinct queried columns (in increasing
+// index order) with one Merkle multi-proof. The verifier checks
+// <eq(z_col), u_eval> = sum_k beta^k y_k and, at every queried column, that
+// the encoding of u_prox + xi u_eval (xi drawn after the queries) matches the
+// same combination of the column: one encoding and one dot product per column
+// instead of two, at an extra soundness error of 1/|F_ext|.
 // t = ceil(lambda / -log2(1 - delta)), delta = (1 - rho) / 2 (docs/zk.md).
 // Thread-safe: the scheme object is immutable.
 #pragma once
@@ -31,14 +34,17 @@ size_t LigeroNumQueries(int security_bits, int log_inv_rate);
 
 // The opening proof, as sent.
 struct LigeroProof {
-  std::vector<Fp2> u_prox;                 // cols entries
-  std::vector<Fp2> u_eval;                 // cols entries
-  std::vector<std::vector<Fp>> columns;    // t columns of num_polys * rows values
-  std::vector<std::vector<Digest>> paths;  // t Merkle paths of depth log2(cols * 2^log_inv_rate)
+  std::vector<Fp2> u_prox;               // cols entries
+  std::vector<Fp2> u_eval;               // cols entries
+  std::vector<std::vector<Fp>> columns;  // t columns of num_polys * rows values, increasing index
+  std::vector<Digest> merkle_nodes;      // multi-proof of the t columns (MerkleTree::MultiProof)
 
   void Serialize(ByteWriter& w) const;
   Bytes ToBytes() const;
-  // Shape checked against the commitment; wrong counts are kParse errors.
+  // Shape checked against the commitment (u lengths, t, column height, at
+  // most MultiProofMaxSize(depth, t) Merkle nodes); wrong counts are kParse
+  // errors. The exact
+  // node count depends on the queries and is checked by the verifier.
   static Result<LigeroProof> Parse(ByteSpan bytes, size_t cols, size_t column_height,
                                    size_t num_queries, size_t depth);
 };

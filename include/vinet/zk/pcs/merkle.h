@@ -3,6 +3,10 @@
 // Leaf digest = SHA-256(0x00 || leaf bytes); inner node = SHA-256(0x01 ||
 // left || right), so leaves and nodes cannot be confused. A path is the list
 // of sibling digests from the leaf level up (depth = log2 #leaves entries).
+// A multi-proof opens a set of leaves (strictly increasing indices) and sends
+// each sibling digest that the verifier cannot compute from the opened leaves
+// exactly once: level by level from the leaves up, increasing index within a
+// level. Its length is a function of the index set alone (MultiProofSize).
 // The tree owns all its node digests (2n - 1) and is immutable after Build;
 // concurrent reads are safe. Build hashes in parallel with `threads`.
 #pragma once
@@ -30,6 +34,19 @@ class MerkleTree {
   // True iff `leaf_digest` at `index` with `path` hashes up to `root`.
   static bool VerifyPath(const Digest& root, size_t index, const Digest& leaf_digest,
                          std::span<const Digest> path);
+
+  // Multi-proof for `indices` (strictly increasing, each < num_leaves()).
+  std::vector<Digest> MultiProof(std::span<const size_t> indices) const;
+  // Digests in a multi-proof of `indices` in a tree of 2^depth leaves; 0 if
+  // the indices are not strictly increasing and below 2^depth.
+  static size_t MultiProofSize(size_t depth, std::span<const size_t> indices);
+  // The largest multi-proof of `count` distinct leaves among 2^depth:
+  // sum over levels l of min(count, 2^(depth - l - 1)).
+  static size_t MultiProofMaxSize(size_t depth, size_t count);
+  // True iff the leaves (digests, one per index, indices strictly increasing
+  // and < 2^depth) with `proof`, consumed exactly, hash up to `root`.
+  static bool VerifyMultiProof(const Digest& root, size_t depth, std::span<const size_t> indices,
+                               std::span<const Digest> leaf_digests, std::span<const Digest> proof);
 
  private:
   // nodes_[1] is the root, nodes_[i] has children 2i and 2i+1, leaves at

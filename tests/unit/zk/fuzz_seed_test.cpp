@@ -1,0 +1,46 @@
+// Known answer for the zk fuzz seeds: each fixture's honest proof is byte for
+// byte the seed in tests/fuzz/corpus (first byte 0x00 selects the proof
+// parser in zk_ligero), so a change of an encoding shows up here and the
+// fuzzers keep starting from valid proofs. VINET_UPDATE_ZK_SEEDS=1 rewrites.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "fuzz/zk_fixtures.h"
+
+namespace vinet::zk {
+namespace {
+
+void CheckOrWrite(const std::string& target, const std::string& name, const Bytes& bytes) {
+  std::filesystem::path p =
+      std::filesystem::path(VINET_SOURCE_DIR) / "tests/fuzz/corpus" / target / name;
+  if (std::getenv("VINET_UPDATE_ZK_SEEDS") != nullptr) {
+    std::ofstream(p, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()),
+               static_cast<std::streamsize>(bytes.size()));
+  }
+  std::ifstream f(p, std::ios::binary);
+  ASSERT_TRUE(f) << p;
+  Bytes stored((std::istreambuf_iterator<char>(f)), {});
+  EXPECT_EQ(stored, bytes) << target << "/" << name << ": the encoding or the fixture changed";
+}
+
+TEST(ZkFuzzSeeds, LigeroSeedsAreTheFixturesEncodings) {
+  fuzz::LigeroFixture fx;
+  Transcript t("fuzz");
+  ASSERT_TRUE(fx.pcs.Verify(fx.committed.commitment, fx.point, fx.evals, fx.honest, t).ok());
+  Bytes opening{0x00};
+  opening.insert(opening.end(), fx.honest.begin(), fx.honest.end());
+  CheckOrWrite("zk_ligero", "honest_opening", opening);
+  ByteWriter w;
+  w.Raw(Bytes{0x01});  // first byte odd selects PcsCommitment::Parse
+  fx.committed.commitment.Serialize(w);
+  Bytes commitment = w.Take();
+  CheckOrWrite("zk_ligero", "commitment", commitment);
+}
+
+}  // namespace
+}  // namespace vinet::zk
