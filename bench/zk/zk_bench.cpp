@@ -52,6 +52,23 @@ void BM_LigeroCommit(benchmark::State& state) {
 }
 BENCHMARK(BM_LigeroCommit)->ArgsProduct({{16, 20}, {1, 2}})->Unit(benchmark::kMillisecond);
 
+void BM_LigeroVerify(benchmark::State& state) {
+  size_t n = static_cast<size_t>(state.range(0));
+  auto v = RandomVector(size_t{1} << n);
+  LigeroPcs pcs({100, 2, 1});
+  PcsCommitted c = pcs.Commit({v}).value();
+  std::vector<Fp2> point(n);
+  for (size_t i = 0; i < n; ++i) point[i] = Fp2(Fp(i + 3), Fp(7 * i + 1));
+  Transcript tp("bench");
+  PcsOpening open = pcs.Open(*c.data, point, tp).value();
+  for (auto _ : state) {
+    Transcript t("bench");
+    benchmark::DoNotOptimize(pcs.Verify(c.commitment, point, open.evals, open.proof, t));
+  }
+  state.counters["bytes"] = static_cast<double>(open.proof.size());
+}
+BENCHMARK(BM_LigeroVerify)->Arg(15)->Arg(17)->Arg(20)->Unit(benchmark::kMicrosecond);
+
 void BM_SumcheckProve(benchmark::State& state) {
   size_t n = size_t{1} << state.range(0);
   auto a = RandomVector(n), b = RandomVector(n / 2 * 2);

@@ -1,16 +1,25 @@
 #include "vinet/zk/codec.h"
 
+#include <bit>
+#include <cstring>
 #include <string>
 #include <type_traits>
 
 namespace vinet::zk {
 
+static_assert(std::endian::native == std::endian::little,
+              "the codec copies little-endian integers directly");
+
 void ByteWriter::U32(uint32_t v) {
-  for (int i = 0; i < 4; ++i) out_.push_back(static_cast<uint8_t>(v >> (8 * i)));
+  size_t at = out_.size();
+  out_.resize(at + 4);
+  std::memcpy(out_.data() + at, &v, 4);
 }
 
 void ByteWriter::U64(uint64_t v) {
-  for (int i = 0; i < 8; ++i) out_.push_back(static_cast<uint8_t>(v >> (8 * i)));
+  size_t at = out_.size();
+  out_.resize(at + 8);
+  std::memcpy(out_.data() + at, &v, 8);
 }
 
 Status ByteReader::Need(size_t n, std::string_view field) const {
@@ -25,7 +34,7 @@ Status ByteReader::Need(size_t n, std::string_view field) const {
 Result<uint32_t> ByteReader::U32(std::string_view field) {
   VINET_RETURN_IF_ERROR(Need(4, field));
   uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(data_[offset_ + i]) << (8 * i);
+  std::memcpy(&v, data_.data() + offset_, 4);
   offset_ += 4;
   return v;
 }
@@ -33,7 +42,7 @@ Result<uint32_t> ByteReader::U32(std::string_view field) {
 Result<uint64_t> ByteReader::U64(std::string_view field) {
   VINET_RETURN_IF_ERROR(Need(8, field));
   uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(data_[offset_ + i]) << (8 * i);
+  std::memcpy(&v, data_.data() + offset_, 8);
   offset_ += 8;
   return v;
 }
@@ -75,14 +84,24 @@ Result<uint32_t> ByteReader::Count(std::string_view field, uint32_t max_count) {
 
 template <typename F>
 Result<std::vector<F>> ByteReader::FieldArray(std::string_view field, size_t count) {
-  constexpr size_t kBytes = sizeof(uint64_t) * (std::is_same_v<F, Fp2> ? 2 : 1);
-  if (count > (data_.size() - offset_) / kBytes) return Need(count * kBytes, field);
-  std::vector<F> out(count);
-  for (auto& x : out) {
-    if constexpr (std::is_same_v<F, Fp2>) {
-      VINET_ASSIGN_OR_RETURN(x, ReadFp2(field));
+  constexpr size_t kWords = std::is_same_v<F, Fp2> ? 2 : 1;
+  if (count > (data_.size() - offset_) / (8 * kWords)) return Need(count * 8 * kWords, field);
+  std::vector<F> out;
+  out.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    uint64_t w[kWords];
+    std::memcpy(w, data_.data() + offset_, 8 * kWords);
+    for (size_t k = 0; k < kWords; ++k) {
+      if (w[k] >= Fp::kModulus) {
+        return Error(Code::kParse, std::string(field) + ": field element >= p at offset " +
+                                       std::to_string(offset_ + 8 * k));
+      }
+    }
+    offset_ += 8 * kWords;
+    if constexpr (kWords == 2) {
+      out.emplace_back(Fp(w[0]), Fp(w[1]));
     } else {
-      VINET_ASSIGN_OR_RETURN(x, ReadFp(field));
+      out.emplace_back(w[0]);
     }
   }
   return out;
