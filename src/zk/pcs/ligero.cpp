@@ -61,21 +61,49 @@ struct LigeroProverData final : PcsProverData {
   MerkleTree tree;
 };
 
-// sum_i coeffs[i] * row_i over the stacked message rows, in parallel over columns.
+// A sum of products of two field elements (each < 2^64), reduced once: a
+// 128-bit accumulator plus a count of its overflows (2^128 = -2^32 mod p).
+struct LazySum {
+  unsigned __int128 acc = 0;
+  uint64_t wraps = 0;
+
+  [[gnu::always_inline]] void AddProduct(uint64_t a, uint64_t b) {
+    unsigned __int128 p = static_cast<unsigned __int128>(a) * b;
+    acc += p;
+    wraps += acc < p;
+  }
+  Fp Value() const {
+    constexpr Fp kTwoTo128(Fp::kModulus - (uint64_t{1} << 32));
+    return Fp::Reduce(acc) + Fp(wraps) * kTwoTo128;
+  }
+};
+
+// sum_i coeffs[i] * row_i over the stacked message rows, in parallel over
+// columns; each column block accumulates lazily and reduces once.
 std::vector<Fp2> CombineRows(const LigeroProverData& d, std::span<const Fp2> coeffs,
                              unsigned threads) {
+  constexpr size_t kBlock = 64;
   size_t cols = size_t{1} << d.shape.cols_log;
   size_t rows = size_t{1} << d.shape.rows_log;
   std::vector<Fp2> out(cols);
   ParallelFor(
       cols, threads,
       [&](size_t b, size_t e) {
-        for (size_t k = 0; k < d.polys.size(); ++k) {
-          for (size_t i = 0; i < rows; ++i) {
-            Fp2 c = coeffs[k * rows + i];
-            const Fp* row = d.polys[k].data() + i * cols;
-            for (size_t j = b; j < e; ++j) out[j] += c * row[j];
+        for (size_t j0 = b; j0 < e; j0 += kBlock) {
+          size_t j1 = std::min(e, j0 + kBlock);
+          LazySum s0[kBlock], s1[kBlock];
+          for (size_t k = 0; k < d.polys.size(); ++k) {
+            for (size_t i = 0; i < rows; ++i) {
+              Fp2 c = coeffs[k * rows + i];
+              uint64_t c0 = c.c0().value(), c1 = c.c1().value();
+              const Fp* row = d.polys[k].data() + i * cols;
+              for (size_t j = j0; j < j1; ++j) {
+                s0[j - j0].AddProduct(c0, row[j].value());
+                s1[j - j0].AddProduct(c1, row[j].value());
+              }
+            }
           }
+          for (size_t j = j0; j < j1; ++j) out[j] = Fp2(s0[j - j0].Value(), s1[j - j0].Value());
         }
       },
       256);
@@ -305,9 +333,12 @@ Status LigeroPcs::VerifyProof(const PcsCommitment& c, std::span<const Fp2> point
   }
   for (size_t n = 0; n < t; ++n) {
     const std::vector<Fp>& col = proof.columns[n];
-    Fp2 acc;
-    for (size_t i = 0; i < height; ++i) acc += coeffs[i] * col[i];
-    if (acc != encoded[queries[n]]) {
+    LazySum a0, a1;
+    for (size_t i = 0; i < height; ++i) {
+      a0.AddProduct(coeffs[i].c0().value(), col[i].value());
+      a1.AddProduct(coeffs[i].c1().value(), col[i].value());
+    }
+    if (Fp2(a0.Value(), a1.Value()) != encoded[queries[n]]) {
       return Fail("query " + std::to_string(n) + " (column " + std::to_string(queries[n]) +
                   "): column disagrees with u_prox + xi u_eval");
     }

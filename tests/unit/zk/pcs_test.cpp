@@ -173,6 +173,21 @@ void CheckCompleteness(const MultilinearPcs& pcs, size_t n, size_t count, uint64
   }
 }
 
+TEST(Ligero, LargestFieldElementsOpenCorrectly) {
+  // Every entry p - 1 and every point coordinate (p - 1, p - 1): the row
+  // combinations' 128-bit accumulators overflow on almost every addition.
+  LigeroPcs pcs;
+  size_t n = 12;
+  std::vector<Fp> poly(size_t{1} << n, Fp(Fp::kModulus - 1));
+  auto committed = pcs.Commit({poly}).value();
+  std::vector<Fp2> point(n, Fp2(Fp(Fp::kModulus - 1), Fp(Fp::kModulus - 1)));
+  Transcript tp("max");
+  auto open = pcs.Open(*committed.data, point, tp).value();
+  EXPECT_EQ(open.evals[0], EvaluateMle(std::span<const Fp>(poly), point));
+  Transcript tv("max");
+  EXPECT_TRUE(pcs.Verify(committed.commitment, point, open.evals, open.proof, tv).ok());
+}
+
 class PcsConformance : public ::testing::TestWithParam<LigeroParams> {};
 
 TEST_P(PcsConformance, OpensWhatWasCommitted) {
