@@ -44,15 +44,21 @@ struct LogUpFixture {
   }
 };
 
+// n = 7: 2 rows of 64 columns, 256 encoded columns of which 148 are queried,
+// so the opening carries a non-empty Merkle multi-proof.
 struct LigeroFixture {
+  static constexpr size_t kVars = 7;
   LigeroPcs pcs;
   PcsCommitted committed;
-  std::vector<Fp2> point{Fp2(Fp(5), Fp(6)), Fp2(Fp(7), Fp(8))};
+  std::vector<Fp2> point;
   std::vector<Fp2> evals;
   Bytes honest;
 
   LigeroFixture() {
-    committed = pcs.Commit({{Fp(1), Fp(2), Fp(3), Fp(4)}}).value();
+    std::vector<Fp> poly(size_t{1} << kVars);
+    for (size_t i = 0; i < poly.size(); ++i) poly[i] = Fp(i * i + 1);
+    for (size_t i = 0; i < kVars; ++i) point.emplace_back(Fp(5 + 2 * i), Fp(6 + 2 * i));
+    committed = pcs.Commit({poly}).value();
     Transcript t("fuzz");
     auto opening = pcs.Open(*committed.data, point, t).value();
     evals = opening.evals;

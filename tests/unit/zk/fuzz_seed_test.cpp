@@ -32,6 +32,8 @@ TEST(ZkFuzzSeeds, LigeroSeedsAreTheFixturesEncodings) {
   fuzz::LigeroFixture fx;
   Transcript t("fuzz");
   ASSERT_TRUE(fx.pcs.Verify(fx.committed.commitment, fx.point, fx.evals, fx.honest, t).ok());
+  // The seed exercises the multi-proof: fewer queries than encoded columns.
+  ASSERT_LT(fx.pcs.num_queries(fx.kVars), size_t{4} << 6);
   Bytes opening{0x00};
   opening.insert(opening.end(), fx.honest.begin(), fx.honest.end());
   CheckOrWrite("zk_ligero", "honest_opening", opening);
