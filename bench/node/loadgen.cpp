@@ -182,6 +182,7 @@ int Run(const Options& o) {
     pool.emplace_back([&] {
       httplib::Client http(node_url);
       http.set_keep_alive(true);
+      http.set_tcp_nodelay(true);
       http.set_read_timeout(60);
       for (size_t i; (i = next++) < reqs.size();) {
         auto s = Clock::now();

@@ -19,6 +19,14 @@ struct ChainEvents::Impl {
   websocket::stream<beast::tcp_stream> ws{ioc};
   beast::flat_buffer buffer;
 
+  ~Impl() {
+    beast::error_code ec;
+    beast::get_lowest_layer(ws).socket().shutdown(tcp::socket::shutdown_both, ec);
+    beast::get_lowest_layer(ws).socket().close(ec);
+    ioc.restart();
+    ioc.run();  // a pending read completes (aborted) before the stream goes
+  }
+
   // Runs the started async operation until its handler ran or `ms` passed;
   // on timeout cancels it (the stream is then unusable) and says so.
   Status RunFor(int64_t ms, const bool& done, const std::string& what) {
@@ -31,16 +39,26 @@ struct ChainEvents::Impl {
     return Error(Code::kTimeout, what + ": no answer within " + std::to_string(ms) + " ms");
   }
 
+  // One read stays outstanding across calls: a timeout leaves it pending (the
+  // stream stays usable) and the next call resumes waiting for it.
+  bool reading = false, read_done = false;
+  beast::error_code read_ec;
+
   Result<std::string> Read(int64_t ms) {
-    bool done = false;
-    beast::error_code ec;
-    buffer.clear();
-    ws.async_read(buffer, [&](beast::error_code e, size_t) {
-      ec = e;
-      done = true;
-    });
-    VINET_RETURN_IF_ERROR(RunFor(ms, done, "chain websocket read"));
-    if (ec) return Error(Code::kUnavailable, "chain websocket: " + ec.message());
+    if (!reading) {
+      reading = true;
+      read_done = false;
+      buffer.clear();
+      ws.async_read(buffer, [this](beast::error_code e, size_t) {
+        read_ec = e;
+        read_done = true;
+      });
+    }
+    ioc.restart();
+    ioc.run_for(std::chrono::milliseconds(std::max<int64_t>(ms, 1)));
+    if (!read_done) return Error(Code::kTimeout, "chain websocket: no message in time");
+    reading = false;
+    if (read_ec) return Error(Code::kUnavailable, "chain websocket: " + read_ec.message());
     return beast::buffers_to_string(buffer.data());
   }
 
@@ -84,13 +102,7 @@ struct ChainEvents::Impl {
 
 ChainEvents::ChainEvents(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-ChainEvents::~ChainEvents() {
-  if (impl_ && impl_->ws.is_open()) {
-    beast::error_code ec;
-    beast::get_lowest_layer(impl_->ws).socket().shutdown(tcp::socket::shutdown_both, ec);
-    beast::get_lowest_layer(impl_->ws).socket().close(ec);
-  }
-}
+ChainEvents::~ChainEvents() = default;
 
 Result<std::unique_ptr<ChainEvents>> ChainEvents::Subscribe(const std::string& ws_url,
                                                             const std::string& query,

@@ -42,6 +42,7 @@ Result<json> Client::Http(const std::string& method, const std::string& path,
   httplib::Client http(options_.node_url);
   http.set_connection_timeout(5);
   http.set_read_timeout(60);
+  http.set_tcp_nodelay(true);
   auto res = method == "POST" ? http.Post(path, body, "application/json") : http.Get(path);
   if (!res) {
     return Error(Code::kUnavailable, "node " + options_.node_url + " did not answer " + path +

@@ -4,7 +4,8 @@
 // Subscribe connects (ws:// only), sends the subscribe call and waits for its
 // acknowledgement; an error answer is kUnavailable naming CometBFT's message.
 // Next returns the next event message (the JSON-RPC `result` object holding
-// `data` and `events`), kTimeout when none arrives in time, kUnavailable when
+// `data` and `events`), kTimeout when none arrives in time (the subscription
+// stays usable: call Next again), kUnavailable when
 // the socket drops (the caller reconnects by subscribing again), kParse for a
 // frame that is not JSON. Every wait is bounded by its timeout. Not
 // thread-safe; owns its socket, closed on destruction.

@@ -89,6 +89,22 @@ TEST(ChainEvents, TimesOutWhenNothingArrives) {
   EXPECT_EQ(next.status().code(), Code::kTimeout);
 }
 
+TEST(ChainEvents, StaysUsableAfterATimeout) {
+  Child server("pending");  // PENDING after ~100 ms, then SETTLED
+  auto sub = ChainEvents::Subscribe(server.url(), Query(), 5000);
+  ASSERT_TRUE(sub.ok()) << sub.status().ToString();
+  auto early = (*sub)->Next(1);
+  if (!early.ok()) {
+    EXPECT_EQ(early.status().code(), Code::kTimeout);
+    early = (*sub)->Next(5000);
+  }
+  ASSERT_TRUE(early.ok()) << early.status().ToString();
+  EXPECT_EQ(ClaimEventFor(*early, kId)->status, "PENDING");
+  auto later = (*sub)->Next(5000);
+  ASSERT_TRUE(later.ok()) << later.status().ToString();
+  EXPECT_EQ(ClaimEventFor(*later, kId)->status, "SETTLED");
+}
+
 TEST(ChainEvents, RefusedSubscriptionNamesTheError) {
   Child server("error");
   auto sub = ChainEvents::Subscribe(server.url(), Query(), 5000);
