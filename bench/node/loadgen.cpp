@@ -3,7 +3,7 @@
 // clock starts; each thread keeps one HTTP connection alive).
 //
 //   node_loadgen --devnet DIR [--mode tee|vanilla] [--n 4000] [--threads 8]
-//                [--timeout 120] [--runtime-baseline 0] [--json]
+//                [--rate R] [--timeout 120] [--runtime-baseline 0] [--json]
 //
 // Listens to every committed tx over CometBFT's websocket (subscription, not
 // polling) and reports, for N inferences of the devnet's first model:
@@ -13,7 +13,9 @@
 //   rtt          p50/p99 of the HTTP round trip of POST /v1/infer, ms
 // With --runtime-baseline K it also runs the model K times in-process with
 // the node's runtime (RuntimeModelRunner, same store) and reports its p50, so
-// node overhead = rtt p50 − model p50 (use --threads 1 for that).
+// node overhead = rtt p50 − model p50 (use --threads 1 for that). --rate R
+// paces the requests (request i leaves at i/R s) so that a trust-gap run
+// covers many blocks instead of one burst at one phase of the block cycle.
 #include <httplib.h>
 #include <sodium.h>
 
@@ -83,7 +85,7 @@ struct Prepared {
 struct Options {
   std::string devnet, mode = "tee";
   int n = 4000, threads = 8, baseline = 0;
-  double timeout = 120;
+  double timeout = 120, rate = 0;  // rate: requests/s, 0 = as fast as possible
   bool as_json = false;
 };
 
@@ -185,6 +187,10 @@ int Run(const Options& o) {
       http.set_tcp_nodelay(true);
       http.set_read_timeout(60);
       for (size_t i; (i = next++) < reqs.size();) {
+        if (o.rate > 0) {  // request i leaves at t0 + i / rate: spread over many blocks
+          std::this_thread::sleep_until(
+              t0 + std::chrono::microseconds(static_cast<int64_t>(1e6 * i / o.rate)));
+        }
         auto s = Clock::now();
         auto res = http.Post("/v1/infer", reqs[i].body, "application/json");
         received[i] = Clock::now();
@@ -227,6 +233,7 @@ int Run(const Options& o) {
   json out = {{"mode", o.mode},
               {"n", o.n},
               {"threads", o.threads},
+              {"rate", o.rate},
               {"errors", errors.load()},
               {"statuses", statuses},
               {"answered_per_s", o.n / answer_s},
@@ -260,6 +267,7 @@ int main(int argc, char** argv) {
   app.add_option("--n", o.n, "inferences");
   app.add_option("--threads", o.threads, "concurrent connections");
   app.add_option("--timeout", o.timeout, "seconds to wait for settlement");
+  app.add_option("--rate", o.rate, "requests per second (default: as fast as possible)");
   app.add_option("--runtime-baseline", o.baseline, "also time the model alone this many times");
   app.add_flag("--json", o.as_json, "one-line JSON");
   CLI11_PARSE(app, argc, argv);

@@ -33,9 +33,9 @@ say "(c) node answer latency over raw model time (sequential, VANILLA, runtime b
 say "(c) the same in TEE mode (model runs in the enclave emulator)"
 "$LOADGEN" --devnet "$DIR" --mode tee --n 300 --threads 1 --runtime-baseline 300 --json
 
-say "(b) trust gap per mode, light load (2 connections)"
-"$LOADGEN" --devnet "$DIR" --mode vanilla --n 300 --threads 2 --json
-"$LOADGEN" --devnet "$DIR" --mode tee --n 300 --threads 2 --json
+say "(b) trust gap per mode: 50 inferences/s for 12 s (spread over ~10 blocks)"
+"$LOADGEN" --devnet "$DIR" --mode vanilla --n 600 --threads 4 --rate 50 --json
+"$LOADGEN" --devnet "$DIR" --mode tee --n 600 --threads 4 --rate 50 --json
 
 say "(a) settled TEE inferences per second ($N_TPUT inferences, $THREADS connections)"
 if [[ "${PERF:-0}" == 1 ]]; then
