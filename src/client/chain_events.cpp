@@ -160,13 +160,10 @@ std::string WebsocketUrl(const std::string& rpc_url) {
   return u + "/websocket";
 }
 
-std::optional<ClaimEvent> ClaimEventFor(const json& result, const std::string& inference_id) {
-  const json* events = nullptr;
-  try {
-    events = &result.at("data").at("value").at("TxResult").at("result").at("events");
-  } catch (const json::exception&) {
-    return std::nullopt;
-  }
+namespace {
+
+std::optional<ClaimEvent> FindClaimEvent(const json& result, const std::string& inference_id) {
+  const json* events = &result.at("data").at("value").at("TxResult").at("result").at("events");
   if (!events->is_array()) return std::nullopt;
   for (const auto& e : *events) {
     if (!e.is_object() || e.value("type", "") != "vinet.claim") continue;
@@ -187,6 +184,18 @@ std::optional<ClaimEvent> ClaimEventFor(const json& result, const std::string& i
     return out;
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+// Messages come from the chain node: any shape that is not the expected one
+// (missing keys, wrong types) means "not our event", never an exception.
+std::optional<ClaimEvent> ClaimEventFor(const json& result, const std::string& inference_id) {
+  try {
+    return FindClaimEvent(result, inference_id);
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
 }
 
 }  // namespace vinet::client

@@ -120,6 +120,14 @@ TEST(ChainEvents, RejectsNonWebsocketUrl) {
   EXPECT_EQ(WebsocketUrl("http://127.0.0.1:26657/"), "ws://127.0.0.1:26657/websocket");
 }
 
+TEST(ChainEvents, MalformedEventsAreNotOurs) {
+  for (const char* text : {R"({})", R"({"data": 1})", R"({"data": {"value": {"TxResult": {"result":
+           {"events": [{"type": 7}, {"type": "vinet.claim", "attributes": [{"key": 1, "value": 2}]},
+           {"type": "vinet.claim", "attributes": "x"}]}}}}})"}) {
+    EXPECT_FALSE(ClaimEventFor(json::parse(text), kId).has_value()) << text;
+  }
+}
+
 ClientOptions Options(const std::string& ws, int rpc_port) {
   ClientOptions o;
   o.node_url = "http://127.0.0.1:1";
