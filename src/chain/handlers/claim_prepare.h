@@ -1,7 +1,10 @@
 // The state-free half of checking SubmitClaims claims: decoding the request
-// and receipt, the inference id, and the three Ed25519 checks (client, node,
-// enclave). Pure functions of the claim bytes, so a batch may be prepared on
-// several threads: the results are the same whatever the split, which keeps
+// and receipt, the inference id, and the Ed25519 checks of the client's
+// request and the enclave's receipt signature. The node's receipt signature
+// is only required present: the tx carrying the receipt bytes is signed by
+// that same node key (CheckClaim requires receipt.node_id = tx signer), which
+// already proves the node endorsed them. Pure functions of the claim bytes, so a batch may be
+// prepared on several threads: the results are the same whatever the split, which keeps
 // FinalizeBlock deterministic. CheckClaim (claim_check.h) then applies the
 // state-dependent rules, in claim order, on these results.
 #pragma once
@@ -22,7 +25,7 @@ struct PreparedClaim {
   crypto::Digest256 id{};
   std::string receipt_error;  // decode failure, "" when fine
   std::optional<protocol::Receipt> receipt;
-  std::string node_signature_error;   // "" when the node signature verifies
+  std::string node_signature_error;   // "" when the node signature is present
   bool enclave_signature_ok = false;  // enclave fields present and verifying
 };
 
