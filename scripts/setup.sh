@@ -10,7 +10,7 @@ APT_PACKAGES=(
   libssl-dev libsodium-dev libcbor-dev librocksdb-dev protobuf-compiler libprotobuf-dev
   libonnx-dev libopenblas-dev libgmp-dev libcli11-dev libspdlog-dev libfmt-dev
   nlohmann-json3-dev libtomlplusplus-dev libcpp-httplib-dev libgtest-dev libgmock-dev
-  libbenchmark-dev pybind11-dev python3-dev
+  libbenchmark-dev pybind11-dev python3-dev libboost-dev
 )
 
 log() { printf '[setup] %s\n' "$*" >&2; }

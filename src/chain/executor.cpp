@@ -79,7 +79,7 @@ ExecResult ExecuteTx(Overlay& state, ByteSpan tx_bytes, int64_t height, std::str
   result.status = DecodeTx(tx_bytes, tx);
   if (!result.status.ok()) return result;
 
-  TxContext ctx{height, chain_id, *params, block_time_ms, tx_index};
+  TxContext ctx{height, chain_id, *params, block_time_ms, tx_index, mode == ExecMode::kCheck};
   auto charged = Overlay::Over(state);
   State charged_state(charged);
   result.status = ChargeSigner(charged_state, ctx, tx);

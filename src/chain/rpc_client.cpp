@@ -65,6 +65,7 @@ Result<nlohmann::json> RpcClient::Call(const std::string& method, const nlohmann
   httplib::Client client(url_);
   client.set_connection_timeout(timeout_seconds_);
   client.set_read_timeout(timeout_seconds_);
+  client.set_tcp_nodelay(true);  // no Nagle wait between request headers and body
   nlohmann::json req = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
   auto res = client.Post("/", req.dump(), "application/json");
   if (!res) {

@@ -41,6 +41,7 @@ struct DevnetOptions {
   double timeout = 90;
   bool as_json = false, clean = false;
   std::vector<std::string> models;  // ONNX files for the inference node
+  int64_t enclave_ttl_ms = 0;       // 0: the genesis default
 };
 
 fs::path StateFile(const std::string& dir) {
@@ -126,6 +127,7 @@ void WriteGenesis(const DevnetOptions& o, const std::string& dev_address,
   app_state.accounts.push_back({dev_address, kDevBalance});
   app_state.accounts.push_back({inference.node_address, kDevnetNodeBalance});
   app_state.params.add_tee_roots(ReadFile(inference.tee_root_pem_file));
+  if (o.enclave_ttl_ms > 0) app_state.params.set_enclave_ttl_ms(o.enclave_ttl_ms);
   genesis["chain_id"] = o.chain_id;
   genesis["app_state"] = json::parse(chain::GenesisToJson(app_state));
   for (int i = 0; i < o.validators; ++i) {
@@ -380,6 +382,8 @@ void RegisterDevnetCommands(CLI::App& app) {
   up->add_flag("--json", o.as_json, "print the devnet state as JSON");
   up->add_option("--model", o.models, "ONNX model for the inference node (repeatable)")
       ->check(CLI::ExistingFile);
+  up->add_option("--enclave-ttl-ms", o.enclave_ttl_ms,
+                 "genesis enclave_ttl_ms (default: the chain's default)");
   up->callback([] { Up(o); });
 
   auto* status = devnet->add_subcommand("status", "pids, RPC URLs, heights and app hashes");

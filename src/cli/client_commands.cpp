@@ -108,6 +108,7 @@ void RunInfer(ClientArgs& a) {
         c.WaitSettled(r.inference_id, r.received_ms, static_cast<int64_t>(a.timeout * 1000)));
     out["settlement"] = {{"status", s.status},
                          {"height", s.height},
+                         {"tx_hash", s.tx_hash},
                          {"seen_ms", s.seen_ms},
                          {"trust_gap_ms", s.trust_gap_ms}};
   } else if (!a.wait.empty()) {

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "vinet/chain/rpc_client.h"
+#include "vinet/client/chain_events.h"
 #include "vinet/node/tensor_json.h"
 
 namespace vinet::client {
@@ -41,6 +42,7 @@ Result<json> Client::Http(const std::string& method, const std::string& path,
   httplib::Client http(options_.node_url);
   http.set_connection_timeout(5);
   http.set_read_timeout(60);
+  http.set_tcp_nodelay(true);
   auto res = method == "POST" ? http.Post(path, body, "application/json") : http.Get(path);
   if (!res) {
     return Error(Code::kUnavailable, "node " + options_.node_url + " did not answer " + path +
@@ -152,30 +154,75 @@ Result<std::optional<json>> Client::ChainClaim(const std::string& inference_id) 
   return std::optional<json>(std::move(j));
 }
 
+namespace {
+
+bool IsFinal(const std::string& status) {
+  return !status.empty() && status != "PENDING";
+}
+
+Settlement MakeSettlement(std::string status, int64_t height, std::string tx_hash,
+                          int64_t received_ms) {
+  Settlement s;
+  s.status = std::move(status);
+  s.height = height;
+  s.tx_hash = std::move(tx_hash);
+  s.seen_ms = NowMs();
+  s.trust_gap_ms = s.seen_ms - received_ms;
+  return s;
+}
+
+}  // namespace
+
+// The chain's record, if final: the catch-up for events fired before we listened.
+Result<std::optional<Settlement>> Client::SettledOnChain(const std::string& inference_id,
+                                                         int64_t received_ms) {
+  VINET_ASSIGN_OR_RETURN(auto claim, ChainClaim(inference_id));
+  if (!claim || !IsFinal(claim->value("status", ""))) return std::optional<Settlement>();
+  return std::optional<Settlement>(MakeSettlement((*claim)["status"],
+                                                  claim->value("height", int64_t{0}),
+                                                  claim->value("tx_hash", ""), received_ms));
+}
+
 Result<Settlement> Client::WaitSettled(const std::string& inference_id, int64_t received_ms,
                                        int64_t timeout_ms) {
-  int64_t deadline = NowMs() + timeout_ms;
-  while (true) {
-    auto claim = ChainClaim(inference_id);
-    if (claim.ok() && claim->has_value()) {
-      const json& c = **claim;
-      std::string status = c.value("status", "");
-      if (status != "PENDING" && !status.empty()) {
-        Settlement s;
-        s.status = status;
-        s.height = c.value("height", int64_t{0});
-        s.tx_hash = c.value("tx_hash", "");
-        s.seen_ms = NowMs();
-        s.trust_gap_ms = s.seen_ms - received_ms;
-        return s;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  auto left = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
+                                                                 std::chrono::steady_clock::now())
+        .count();
+  };
+  if (auto s = SettledOnChain(inference_id, received_ms); s.ok() && *s) return **s;
+  std::string url =
+      options_.chain_ws.empty() ? WebsocketUrl(options_.chain_rpc) : options_.chain_ws;
+  std::string query = "tm.event='Tx' AND vinet.claim.id='" + inference_id + "'";
+  Status last = Error(Code::kTimeout, "no subscription");
+  for (int64_t backoff = 100; left() > 0; backoff = std::min<int64_t>(2000, backoff * 2)) {
+    auto sub = ChainEvents::Subscribe(url, query, left());
+    if (auto s = SettledOnChain(inference_id, received_ms); s.ok() && *s) return **s;
+    if (sub.ok()) {
+      backoff = 50;
+      while (true) {
+        auto msg = (*sub)->Next(left());
+        if (!msg.ok()) {
+          last = msg.status();
+          break;
+        }
+        auto ev = ClaimEventFor(*msg, inference_id);
+        if (ev && IsFinal(ev->status)) {
+          return MakeSettlement(ev->status, ev->height, ev->tx_hash, received_ms);
+        }
       }
+    } else {
+      last = sub.status();
     }
-    if (NowMs() > deadline) {
-      return Error(Code::kTimeout, "inference " + inference_id + " not settled within " +
-                                       std::to_string(timeout_ms) + " ms");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(options_.poll_ms));
+    if (last.code() == Code::kTimeout) break;
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::min(backoff, std::max<int64_t>(left(), 0))));
   }
+  if (auto s = SettledOnChain(inference_id, received_ms); s.ok() && *s) return **s;
+  return Error(Code::kTimeout, "inference " + inference_id + " not settled within " +
+                                   std::to_string(timeout_ms) + " ms (last: " + last.ToString() +
+                                   ")");
 }
 
 Result<json> Client::NodeStatus(const std::string& inference_id) {

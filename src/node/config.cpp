@@ -60,6 +60,8 @@ Result<NodeConfig> LoadNodeConfig(const fs::path& file) {
   if (auto s = t.at_path("enclave.socket").value<std::string>(); s && !s->empty()) {
     c.enclave_socket = Resolve(base, *s);
   }
+  c.reattest_after_expiry_ms =
+      t.at_path("enclave.reattest_after_expiry_ms").value_or(c.reattest_after_expiry_ms);
   c.submit_interval_ms = t.at_path("submitter.interval_ms").value_or(c.submit_interval_ms);
   c.max_batch = t.at_path("submitter.max_batch").value_or(c.max_batch);
   c.tx_fee = t.at_path("submitter.tx_fee").value_or(c.tx_fee);

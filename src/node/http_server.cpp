@@ -56,6 +56,9 @@ HttpServer::~HttpServer() {
 Result<int> HttpServer::Start(const std::string& host, int port, int threads) {
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server_->set_payload_max_length(64u << 20);
+  // Headers and body go out as two writes: without TCP_NODELAY, Nagle holds the
+  // second until the peer's delayed ACK (~40 ms per answer).
+  server_->set_tcp_nodelay(true);
   server_->Post("/v1/infer", [this](const httplib::Request& req, httplib::Response& res) {
     json body = json::parse(req.body, nullptr, false);
     if (body.is_discarded()) {

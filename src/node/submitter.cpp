@@ -183,7 +183,8 @@ Status Submitter::MaybeRegisterEnclave() {
     if (auto params = node_.chain().Query("/params"); params.ok() && *params) {
       ttl = (**params).value("enclave_ttl_ms", ttl);
     }
-    if (expires - now > ttl / 3) return Status::Ok();
+    int64_t late = node_.config().reattest_after_expiry_ms;
+    if (late > 0 ? now < expires + late : expires - now > ttl / 3) return Status::Ok();
   }
   chain::RpcClient rpc(node_.config().chain_rpc, 10);
   VINET_ASSIGN_OR_RETURN(int64_t height, rpc.LatestHeight());

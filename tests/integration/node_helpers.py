@@ -127,6 +127,7 @@ class InferenceDevnet:
     enclave emulator and node serving it); `restart_node` restarts the node."""
 
     demo_model = None
+    extra_up_args = ()  # more `vinet devnet up` options, e.g. ("--enclave-ttl-ms", 20000)
 
     def up(self):
         from devnet import ROOT
@@ -135,7 +136,8 @@ class InferenceDevnet:
                         self.demo_model], check=True)
         from devnet import vinet as run
         run("devnet", "up", "--dir", self.dir, "--validators", self.validators,
-            "--block-time", self.block_time, "--timeout", 90, "--model", self.demo_model)
+            "--block-time", self.block_time, "--timeout", 90, "--model", self.demo_model,
+            *self.extra_up_args)
         self.state = self.status()
         return self
 

@@ -53,6 +53,9 @@ def test_two_step_flow_via_cli(devnet, model_id, mode, tmp_path):
     assert out["settlement"]["trust_gap_ms"] >= 0
     claim = chain_claim(devnet, out["inference_id"])
     assert claim["status"] == "SETTLED"
+    # The C++ client learnt it from the websocket event (or the catch-up query):
+    # same height as the chain's record.
+    assert out["settlement"]["height"] == claim["height"]
     assert claim["mode"] in (mode.upper(), 0 if mode == "vanilla" else 1)
     # The receipt file verifies offline; a tampered copy does not.
     ok = vinet_json("verify", receipt, "--json")

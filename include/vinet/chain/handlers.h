@@ -24,6 +24,9 @@ struct TxContext {
   // block's time. The only clock handlers may read.
   int64_t block_time_ms = 0;
   uint32_t tx_index = 0;  // position of the tx in its block
+  // CheckTx (mempool admission): handlers may skip work whose outcome cannot
+  // fail the tx (SubmitClaims' per-claim checks); FinalizeBlock does it all.
+  bool check_only = false;
 };
 
 using Events = std::vector<::tendermint::abci::Event>;

@@ -7,9 +7,11 @@
 //      mode; in TEE mode also the enclave's, under an attestation document
 //      fetched from the node with a fresh nonce and verified under the
 //      configured trust roots (cached per enclave key).
-//      `WaitSettled` then waits for the chain's verdict on the claim. It polls
-//      the chain's /claim/<id> query every `poll_ms` (not a websocket
-//      subscription), so its trust-gap measurement has poll_ms resolution.
+//      `WaitSettled` then waits for the chain's verdict on the claim: it
+//      subscribes to CometBFT's websocket for the claim's `vinet.claim`
+//      event (chain_events.h) and queries /claim/<id> after each
+//      (re)subscription, so a claim settled earlier is not missed; a dropped
+//      socket is reconnected (backoff 100 ms → 2 s) until the timeout.
 // Errors carry the node's code (kInsufficientFunds, kNotFound, ...) and
 // message. Not thread-safe (one Client per thread); cheap to construct.
 #pragma once
@@ -36,7 +38,7 @@ struct ClientOptions {
   std::vector<tee::TrustRoot> roots;  // for TEE attestation
   bool allow_debug_enclaves = false;
   uint64_t max_fee = 1'000'000;
-  int poll_ms = 50;
+  std::string chain_ws;  // CometBFT websocket; empty: derived from chain_rpc
 };
 
 struct InferResult {
@@ -77,6 +79,8 @@ class Client {
                               const std::string& body = "");
   Status EnsureChainId();
   Status EnsureAttested(const protocol::Receipt& receipt);
+  Result<std::optional<Settlement>> SettledOnChain(const std::string& inference_id,
+                                                   int64_t received_ms);
 
   ClientOptions options_;
   crypto::SecretKey key_;

@@ -11,6 +11,8 @@
 //   chain_id = "vinet-devnet"
 //   [enclave]
 //   socket = "/path/enclave.sock"  # optional: enables TEE mode
+//   reattest_after_expiry_ms = 0   # devnet/tests only: > 0 delays re-attestation
+//                                  # until the key has been expired this long
 //   [submitter]
 //   interval_ms = 500  max_batch = 1000  tx_fee = 1
 // Relative paths are resolved against the config file's folder. Missing
@@ -33,6 +35,7 @@ struct NodeConfig {
   std::string chain_rpc = "http://127.0.0.1:26657";
   std::string chain_id = "vinet-devnet";
   std::filesystem::path enclave_socket;  // empty: no TEE
+  int64_t reattest_after_expiry_ms = 0;  // 0: re-attest a third of the TTL before expiry
   int submit_interval_ms = 500;
   int max_batch = 1000;
   uint64_t tx_fee = 1;

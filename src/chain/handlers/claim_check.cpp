@@ -34,42 +34,44 @@ std::string ReceiptMismatch(const protocol::Receipt& r, const protocol::SignedRe
   return {};
 }
 
+struct Problem {
+  std::string reason;  // empty: none
+  bool slash = true;
+};
+
 // TEE: enclave registered to this node, unexpired, allowed, and its signature.
-std::string EnclaveProblem(const State& state, const TxContext& ctx, const DecodedTx& tx,
-                           const protocol::Receipt& r, const statepb::Model& model) {
-  if (!r.enclave_key || !r.enclave_signature) return "receipt: TEE claim without enclave signature";
+Problem EnclaveProblem(const State& state, const TxContext& ctx, const DecodedTx& tx,
+                       const PreparedClaim& p, const statepb::Model& model) {
+  const protocol::Receipt& r = *p.receipt;
+  if (!r.enclave_key || !r.enclave_signature)
+    return {"receipt: TEE claim without enclave signature"};
   std::string key_hex = ToHex(*r.enclave_key);
   auto enclave = state.GetEnclave(key_hex);
-  if (!enclave.ok()) return "state: " + enclave.status().ToString();
-  if (!enclave->has_value()) return "enclave " + key_hex + " is not registered";
+  if (!enclave.ok()) return {"state: " + enclave.status().ToString()};
+  if (!enclave->has_value()) return {"enclave " + key_hex + " is not registered"};
   const auto& e = **enclave;
   if (!SameBytes(AsBytes(e.node()), tx.signer))
-    return "enclave " + key_hex + " belongs to another node";
+    return {"enclave " + key_hex + " belongs to another node"};
   if (ctx.block_time_ms >= e.expires_time_ms()) {
-    return fmt::format("enclave {} expired at {} ms (block time {})", key_hex, e.expires_time_ms(),
-                       ctx.block_time_ms);
+    return {fmt::format("enclave {} expired at {} ms (block time {})", key_hex, e.expires_time_ms(),
+                        ctx.block_time_ms),
+            false};
   }
-  if (!PcrAllowed(model, e.pcr0())) return "enclave PCR0 not allowed by model " + model.model_id();
-  crypto::PublicKey key{};
-  std::copy(r.enclave_key->begin(), r.enclave_key->end(), key.begin());
-  if (!crypto::Verify(key, protocol::EnclaveSigningBytes(r), *r.enclave_signature)) {
-    return "receipt.enclave_signature does not verify";
-  }
+  if (!PcrAllowed(model, e.pcr0()))
+    return {"enclave PCR0 not allowed by model " + model.model_id()};
+  if (!p.enclave_signature_ok) return {"receipt.enclave_signature does not verify"};
   return {};
 }
 
-std::string ReceiptProblem(const State& state, const TxContext& ctx, const DecodedTx& tx,
-                           const txpb::Claim& claim, const ClaimCheck& check,
-                           const crypto::Digest256& id) {
-  auto receipt = protocol::DecodeReceipt(AsBytes(claim.receipt()));
-  if (!receipt.ok()) return receipt.status().message();
-  if (!receipt->outputs.empty()) return "receipt.outputs: must be emptied on chain";
-  if (auto m = ReceiptMismatch(*receipt, *check.request, id, tx); !m.empty()) return m;
-  if (auto s = protocol::VerifyNodeSignature(*receipt); !s.ok()) return s.message();
-  if (receipt->mode == protocol::Mode::kTee)
-    return EnclaveProblem(state, ctx, tx, *receipt, *check.model);
-  if (receipt->enclave_key || receipt->enclave_signature)
-    return "receipt: enclave fields outside TEE mode";
+Problem ReceiptProblem(const State& state, const TxContext& ctx, const DecodedTx& tx,
+                       const PreparedClaim& p, const statepb::Model& model) {
+  if (!p.receipt) return {p.receipt_error};
+  const protocol::Receipt& r = *p.receipt;
+  if (!r.outputs.empty()) return {"receipt.outputs: must be emptied on chain"};
+  if (auto m = ReceiptMismatch(r, *p.request, p.id, tx); !m.empty()) return {m};
+  if (!p.node_signature_error.empty()) return {p.node_signature_error};
+  if (r.mode == protocol::Mode::kTee) return EnclaveProblem(state, ctx, tx, p, model);
+  if (r.enclave_key || r.enclave_signature) return {"receipt: enclave fields outside TEE mode"};
   return {};
 }
 
@@ -83,15 +85,16 @@ ClaimCheck Skip(ClaimCheck check, Outcome outcome, std::string reason) {
 
 ClaimCheck CheckClaim(const State& state, const TxContext& ctx, const DecodedTx& tx,
                       const txpb::Claim& claim) {
+  return CheckClaim(state, ctx, tx, PrepareClaim(claim));
+}
+
+ClaimCheck CheckClaim(const State& state, const TxContext& ctx, const DecodedTx& tx,
+                      const PreparedClaim& p) {
   ClaimCheck check;
-  auto decoded = protocol::DecodeSignedRequest(AsBytes(SerializeDeterministic(claim.request())));
-  if (!decoded.ok()) return Skip(std::move(check), Outcome::kInvalid, decoded.status().message());
-  check.request = std::move(*decoded);
-  auto id = protocol::InferenceId(*check.request);
-  check.id_hex = ToHex(id);
-  if (auto s = protocol::VerifyRequest(*check.request); !s.ok()) {
-    return Skip(std::move(check), Outcome::kInvalid, "request: " + s.message());
-  }
+  if (!p.request) return Skip(std::move(check), Outcome::kInvalid, p.request_error);
+  check.request = p.request;
+  check.id_hex = ToHex(p.id);
+  if (!p.request_error.empty()) return Skip(std::move(check), Outcome::kInvalid, p.request_error);
   const auto& req = check.request->request;
   if (req.chain_id != ctx.chain_id) {
     return Skip(std::move(check), Outcome::kInvalid, "request.chain_id: '" + req.chain_id + "'");
@@ -110,8 +113,9 @@ ClaimCheck CheckClaim(const State& state, const TxContext& ctx, const DecodedTx&
         std::move(check), Outcome::kInvalid,
         fmt::format("model {} does not offer mode {}", req.model_id, protocol::ModeName(req.mode)));
   }
-  if (auto problem = ReceiptProblem(state, ctx, tx, claim, check, id); !problem.empty()) {
-    return Skip(std::move(check), Outcome::kRejected, std::move(problem));
+  if (auto problem = ReceiptProblem(state, ctx, tx, p, *check.model); !problem.reason.empty()) {
+    check.slash = problem.slash;
+    return Skip(std::move(check), Outcome::kRejected, std::move(problem.reason));
   }
   check.outcome = Outcome::kValid;
   return check;

@@ -7,12 +7,15 @@
 //   kRejected  node-attributable: receipt malformed or inconsistent with the
 //              request, bad node signature, unknown/foreign/expired enclave,
 //              PCR0 no longer allowed, bad enclave signature
+//              (`slash` false for an expired enclave key: a liveness lapse,
+//              not a forgery; the claim is refused without slashing)
 //   kValid     every check passed
 #pragma once
 
 #include <optional>
 #include <string>
 
+#include "handlers/claim_prepare.h"
 #include "vinet/chain/handlers.h"
 #include "vinet/protocol/request.h"
 
@@ -22,6 +25,7 @@ struct ClaimCheck {
   enum class Outcome { kValid, kInvalid, kDuplicate, kRejected };
   Outcome outcome = Outcome::kInvalid;
   std::string reason;                              // empty when valid
+  bool slash = true;                               // kRejected: slash and jail the node
   std::optional<protocol::SignedRequest> request;  // set unless malformed
   std::string id_hex;
   std::optional<statepb::Model> model;
@@ -29,5 +33,8 @@ struct ClaimCheck {
 
 ClaimCheck CheckClaim(const State& state, const TxContext& ctx, const DecodedTx& tx,
                       const txpb::Claim& claim);
+// The same on a claim already prepared (claim_prepare.h), e.g. in parallel.
+ClaimCheck CheckClaim(const State& state, const TxContext& ctx, const DecodedTx& tx,
+                      const PreparedClaim& prepared);
 
 }  // namespace vinet::chain

@@ -6,7 +6,8 @@
 //             the node's unsettled value (risk limit: never above its stake)
 //   REJECTED  node-attributable invalidity: slash_invalid_bps of the node's
 //             stake slashed, the client compensated from it (up to
-//             `compensation`), the rest burned, the node jailed
+//             `compensation`), the rest burned, the node jailed; a claim
+//             under an expired enclave key is REJECTED without slashing
 //   DUPLICATE / UNFUNDED / INVALID / OVER_RISK_LIMIT: skipped, nothing stored
 #include <fmt/format.h>
 
@@ -70,6 +71,11 @@ uint64_t SlashAmount(uint64_t stake, uint32_t bps) {
 }
 
 Status Reject(BatchContext& b, const ClaimCheck& check) {
+  if (!check.slash) {  // expired enclave key: refused, nobody paid, nobody slashed
+    Store(b, check, statepb::CLAIM_STATUS_REJECTED, 0);
+    Emit(b, check, statepb::CLAIM_STATUS_REJECTED, 0);
+    return Status::Ok();
+  }
   VINET_ASSIGN_OR_RETURN(auto node, b.state.GetNode(b.tx.signer_address));
   uint64_t slash = SlashAmount(node->stake(), b.ctx.params.slash_invalid_bps());
   uint64_t compensation = std::min(slash, b.ctx.params.compensation());
@@ -123,7 +129,7 @@ Status Settle(BatchContext& b, ClaimCheck& check) {
   return Status::Ok();
 }
 
-Status Process(BatchContext& b, const txpb::Claim& claim) {
+Status Process(BatchContext& b, const PreparedClaim& claim) {
   ClaimCheck check = CheckClaim(b.state, b.ctx, b.tx, claim);
   switch (check.outcome) {
     case Outcome::kInvalid:
@@ -166,8 +172,13 @@ TxStatus CheckSubmitter(const State& state, const TxContext& ctx, const DecodedT
 TxStatus HandleSubmitClaims(State& state, const TxContext& ctx, const DecodedTx& tx,
                             const txpb::SubmitClaims& msg, Events& events) {
   if (auto s = CheckSubmitter(state, ctx, tx, msg); !s.ok()) return s;
+  // Each claim settles on its own and none can fail the tx: the mempool need
+  // not verify them (FinalizeBlock does, once per validator).
+  if (ctx.check_only) return {};
   BatchContext batch{state, ctx, tx, events};
-  for (const auto& claim : msg.claims()) {
+  // Signatures first, on two threads (pure, so deterministic); then the
+  // state rules claim by claim, in order.
+  for (const auto& claim : PrepareClaims(msg)) {
     if (auto s = Process(batch, claim); !s.ok())
       return TxStatus::Fail(TxCode::kInternal, s.ToString());
   }

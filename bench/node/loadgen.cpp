@@ -1,0 +1,280 @@
+// node_loadgen: a load generator for an inference node on a devnet, in C++ so
+// that the generator is not the bottleneck (requests are signed before the
+// clock starts; each thread keeps one HTTP connection alive).
+//
+//   node_loadgen --devnet DIR [--mode tee|vanilla] [--n 4000] [--threads 8]
+//                [--rate R] [--timeout 120] [--runtime-baseline 0] [--json]
+//
+// Listens to every committed tx over CometBFT's websocket (subscription, not
+// polling) and reports, for N inferences of the devnet's first model:
+//   answered/s   N / (last answer − first request)
+//   settled/s    N / (last SETTLED event seen − first request)
+//   trust gap    p50/p99 of (SETTLED event seen − receipt received), ms
+//   rtt          p50/p99 of the HTTP round trip of POST /v1/infer, ms
+// With --runtime-baseline K it also runs the model K times in-process with
+// the node's runtime (RuntimeModelRunner, same store) and reports its p50, so
+// node overhead = rtt p50 − model p50 (use --threads 1 for that). --rate R
+// paces the requests (request i leaves at i/R s) so that a trust-gap run
+// covers many blocks instead of one burst at one phase of the block cycle.
+#include <httplib.h>
+#include <sodium.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "vinet/client/chain_events.h"
+#include "vinet/crypto/ed25519.h"
+#include "vinet/node/runtime_runner.h"
+#include "vinet/node/tensor_json.h"
+#include "vinet/protocol/request.h"
+
+namespace {
+
+using namespace vinet;
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+double Ms(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+double Pct(std::vector<double> xs, double p) {
+  if (xs.empty()) return -1;
+  std::sort(xs.begin(), xs.end());
+  return xs[std::min(xs.size() - 1, static_cast<size_t>(p / 100 * static_cast<double>(xs.size())))];
+}
+
+json Get(const std::string& url, const std::string& path) {
+  httplib::Client http(url);
+  auto res = http.Get(path);
+  if (!res || res->status != 200) throw std::runtime_error("GET " + url + path + " failed");
+  return json::parse(res->body);
+}
+
+std::vector<protocol::NamedTensor> Inputs(const json& model, uint32_t seed) {
+  std::vector<protocol::NamedTensor> out;
+  for (const auto& [name, shape] : model["inputs"].items()) {
+    protocol::NamedTensor t{name, "f32", {}, {}};
+    size_t n = 1;
+    for (const auto& d : shape) {
+      int64_t v = d.is_number() && d.get<int64_t>() > 0 ? d.get<int64_t>() : 1;
+      t.shape.push_back(v);
+      n *= static_cast<size_t>(v);
+    }
+    std::vector<float> values(n);
+    for (size_t i = 0; i < n; ++i) values[i] = static_cast<float>((seed * 31 + i) % 97) / 97.0f;
+    t.data.resize(n * 4);
+    std::memcpy(t.data.data(), values.data(), n * 4);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+struct Prepared {
+  std::string id, body;
+};
+
+struct Options {
+  std::string devnet, mode = "tee";
+  int n = 4000, threads = 8, baseline = 0;
+  double timeout = 120, rate = 0;  // rate: requests/s, 0 = as fast as possible
+  bool as_json = false;
+};
+
+// Collects every vinet.claim event of committed txs: id → seen time.
+class Listener {
+ public:
+  explicit Listener(const std::string& rpc) {
+    sub_ = ValueOrThrow(
+        client::ChainEvents::Subscribe(client::WebsocketUrl(rpc), "tm.event='Tx'", 10000));
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~Listener() {
+    stop_ = true;
+    thread_.join();
+  }
+  std::map<std::string, std::pair<std::string, Clock::time_point>> Seen() {
+    std::lock_guard lock(mu_);
+    return seen_;
+  }
+  size_t Count() {
+    std::lock_guard lock(mu_);
+    return seen_.size();
+  }
+
+ private:
+  void Loop() {
+    while (!stop_) {
+      auto msg = sub_->Next(200);
+      if (!msg.ok()) {
+        if (msg.status().code() != Code::kTimeout) {
+          std::cerr << "listener: " << msg.status().ToString() << "\n";
+          return;
+        }
+        continue;
+      }
+      auto now = Clock::now();
+      const json* events = nullptr;
+      try {
+        events = &msg->at("data").at("value").at("TxResult").at("result").at("events");
+      } catch (const json::exception&) {
+        continue;
+      }
+      std::lock_guard lock(mu_);
+      for (const auto& e : *events) {
+        if (e.value("type", "") != "vinet.claim") continue;
+        std::string id, status;
+        for (const auto& a : e["attributes"]) {
+          if (a.value("key", "") == "id") id = a.value("value", "");
+          if (a.value("key", "") == "status") status = a.value("value", "");
+        }
+        seen_.emplace(id, std::make_pair(status, now));
+      }
+    }
+  }
+  std::unique_ptr<client::ChainEvents> sub_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  std::map<std::string, std::pair<std::string, Clock::time_point>> seen_;
+};
+
+int Run(const Options& o) {
+  json devnet = json::parse(std::ifstream(o.devnet + "/devnet.json"));
+  std::string node_url = devnet["node"]["url"], rpc = devnet["validators"][0]["rpc"];
+  auto key = ValueOrThrow(crypto::LoadKeyFile(devnet["dev_key"].get<std::string>()));
+  json health = Get(node_url, "/healthz");
+  json model = Get(node_url, "/v1/models")[0];
+  protocol::Mode mode = o.mode == "tee" ? protocol::Mode::kTee : protocol::Mode::kVanilla;
+  // Sign every request before the clock starts.
+  std::vector<Prepared> reqs;
+  auto inputs = Inputs(model, 1);
+  json inputs_json = node::TensorMapToJson(inputs);
+  auto ih = protocol::TensorsHash(inputs);
+  for (int i = 0; i < o.n; ++i) {
+    protocol::InferenceRequest r;
+    r.chain_id = health["chain_id"];
+    r.model_id = model["model_id"];
+    r.mode = mode;
+    r.input_hash.assign(ih.begin(), ih.end());
+    r.max_fee = 1'000'000;
+    randombytes_buf(&r.nonce, sizeof(r.nonce));
+    r.timestamp_ms = 0;
+    auto s = protocol::SignRequest(r, key);
+    json body = {{"request", json::parse(protocol::SignedRequestToJson(s))},
+                 {"inputs", inputs_json}};
+    reqs.push_back({ToHex(protocol::InferenceId(s)), body.dump()});
+  }
+  Listener listener(rpc);
+  std::vector<Clock::time_point> received(reqs.size());
+  std::vector<double> rtt(reqs.size());
+  std::atomic<size_t> next{0};
+  std::atomic<int> errors{0};
+  auto t0 = Clock::now();
+  std::vector<std::thread> pool;
+  for (int t = 0; t < o.threads; ++t) {
+    pool.emplace_back([&] {
+      httplib::Client http(node_url);
+      http.set_keep_alive(true);
+      http.set_tcp_nodelay(true);
+      http.set_read_timeout(60);
+      for (size_t i; (i = next++) < reqs.size();) {
+        if (o.rate > 0) {  // request i leaves at t0 + i / rate: spread over many blocks
+          std::this_thread::sleep_until(
+              t0 + std::chrono::microseconds(static_cast<int64_t>(1e6 * i / o.rate)));
+        }
+        auto s = Clock::now();
+        auto res = http.Post("/v1/infer", reqs[i].body, "application/json");
+        received[i] = Clock::now();
+        rtt[i] = Ms(s, received[i]);
+        if (!res || res->status != 200) {
+          if (errors++ < 3) std::cerr << "infer: " << (res ? res->body : "no answer") << "\n";
+        }
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+  auto answered = Clock::now();
+  auto deadline = t0 + std::chrono::milliseconds(static_cast<int64_t>(o.timeout * 1000));
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < reqs.size(); ++i) index[reqs[i].id] = i;
+  while (Clock::now() < deadline) {
+    auto seen = listener.Seen();
+    size_t ours = 0;
+    for (const auto& r : reqs) ours += seen.count(r.id);
+    if (ours + static_cast<size_t>(errors.load()) >= reqs.size()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  auto seen = listener.Seen();
+  std::map<std::string, int> statuses;
+  std::vector<double> gaps;
+  Clock::time_point last = t0;
+  for (size_t i = 0; i < reqs.size(); ++i) {
+    auto it = seen.find(reqs[i].id);
+    if (it == seen.end()) {
+      ++statuses["UNSEEN"];
+      continue;
+    }
+    ++statuses[it->second.first];
+    if (it->second.first == "SETTLED") {
+      gaps.push_back(Ms(received[i], it->second.second));
+      last = std::max(last, it->second.second);
+    }
+  }
+  double answer_s = Ms(t0, answered) / 1000, settle_s = Ms(t0, last) / 1000;
+  json out = {{"mode", o.mode},
+              {"n", o.n},
+              {"threads", o.threads},
+              {"rate", o.rate},
+              {"errors", errors.load()},
+              {"statuses", statuses},
+              {"answered_per_s", o.n / answer_s},
+              {"settled_per_s", gaps.empty() ? 0.0 : static_cast<double>(gaps.size()) / settle_s},
+              {"trust_gap_ms_p50", Pct(gaps, 50)},
+              {"trust_gap_ms_p99", Pct(gaps, 99)},
+              {"rtt_ms_p50", Pct(rtt, 50)},
+              {"rtt_ms_p99", Pct(rtt, 99)}};
+  if (o.baseline > 0) {
+    node::RuntimeModelRunner runner(node::ModelStore(devnet["dir"].get<std::string>() + "/models"));
+    std::vector<double> model_ms;
+    for (int i = 0; i < o.baseline; ++i) {
+      auto s = Clock::now();
+      ValueOrThrow(runner.Run(model["model_id"].get<std::string>(), inputs));
+      model_ms.push_back(Ms(s, Clock::now()));
+    }
+    out["model_ms_p50"] = Pct(model_ms, 50);
+    out["overhead_ms_p50"] = Pct(rtt, 50) - Pct(model_ms, 50);
+  }
+  std::cout << (o.as_json ? out.dump() : out.dump(2)) << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app("load generator for a devnet's inference node");
+  Options o;
+  app.add_option("--devnet", o.devnet, "devnet directory")->required();
+  app.add_option("--mode", o.mode, "tee or vanilla")->check(CLI::IsMember({"tee", "vanilla"}));
+  app.add_option("--n", o.n, "inferences");
+  app.add_option("--threads", o.threads, "concurrent connections");
+  app.add_option("--timeout", o.timeout, "seconds to wait for settlement");
+  app.add_option("--rate", o.rate, "requests per second (default: as fast as possible)");
+  app.add_option("--runtime-baseline", o.baseline, "also time the model alone this many times");
+  app.add_flag("--json", o.as_json, "one-line JSON");
+  CLI11_PARSE(app, argc, argv);
+  try {
+    return Run(o);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,61 @@
+#include "handlers/claim_prepare.h"
+
+#include <thread>
+
+namespace vinet::chain {
+namespace {
+
+constexpr int kMinClaimsPerThread = 32;
+
+void PrepareReceipt(const txpb::Claim& claim, PreparedClaim& p) {
+  auto receipt = protocol::DecodeReceipt(AsBytes(claim.receipt()));
+  if (!receipt.ok()) {
+    p.receipt_error = receipt.status().message();
+    return;
+  }
+  p.receipt = std::move(*receipt);
+  const protocol::Receipt& r = *p.receipt;
+  // The node's signature over the receipt is not verified here: the tx that
+  // carries these exact receipt bytes is signed by the same key (receipt.node_id
+  // must be the tx signer), so a second check would add nothing but cost.
+  if (!r.node_signature) p.node_signature_error = "receipt: node signature missing";
+  if (!r.enclave_key || !r.enclave_signature) return;
+  auto key = crypto::PublicKeyFromBytes(*r.enclave_key);
+  p.enclave_signature_ok =
+      key.ok() && crypto::Verify(*key, protocol::EnclaveSigningBytes(r), *r.enclave_signature);
+}
+
+}  // namespace
+
+PreparedClaim PrepareClaim(const txpb::Claim& claim) {
+  PreparedClaim p;
+  auto decoded = protocol::DecodeSignedRequest(AsBytes(SerializeDeterministic(claim.request())));
+  if (!decoded.ok()) {
+    p.request_error = decoded.status().message();
+    return p;
+  }
+  p.request = std::move(*decoded);
+  p.id = protocol::InferenceId(*p.request);
+  if (auto s = protocol::VerifyRequest(*p.request); !s.ok()) {
+    p.request_error = "request: " + s.message();
+    return p;
+  }
+  PrepareReceipt(claim, p);
+  return p;
+}
+
+std::vector<PreparedClaim> PrepareClaims(const txpb::SubmitClaims& msg, int threads) {
+  const int n = msg.claims_size();
+  std::vector<PreparedClaim> out(static_cast<size_t>(n));
+  auto run = [&](int begin, int end) {
+    for (int i = begin; i < end; ++i) out[static_cast<size_t>(i)] = PrepareClaim(msg.claims(i));
+  };
+  int workers = std::max(1, std::min(threads, n / kMinClaimsPerThread));
+  std::vector<std::thread> pool;
+  for (int w = 1; w < workers; ++w) pool.emplace_back(run, n * w / workers, n * (w + 1) / workers);
+  run(0, n / workers);
+  for (auto& t : pool) t.join();
+  return out;
+}
+
+}  // namespace vinet::chain
