@@ -40,7 +40,10 @@ struct DevnetOptions {
   std::string chain_id = "vinet-devnet";
   double timeout = 90;
   bool as_json = false, clean = false;
-  std::vector<std::string> models;  // ONNX files for the inference node
+  std::vector<std::string> models;   // ONNX files for the inference node
+  int64_t zkml_deadline_blocks = 0;  // 0: the chain's default
+  std::string byzantine;             // node fault injection (devnet only)
+  int prover_threads = 1;
 };
 
 fs::path StateFile(const std::string& dir) {
@@ -126,6 +129,7 @@ void WriteGenesis(const DevnetOptions& o, const std::string& dev_address,
   app_state.accounts.push_back({dev_address, kDevBalance});
   app_state.accounts.push_back({inference.node_address, kDevnetNodeBalance});
   app_state.params.add_tee_roots(ReadFile(inference.tee_root_pem_file));
+  if (o.zkml_deadline_blocks > 0) app_state.params.set_zkml_deadline_blocks(o.zkml_deadline_blocks);
   genesis["chain_id"] = o.chain_id;
   genesis["app_state"] = json::parse(chain::GenesisToJson(app_state));
   for (int i = 0; i < o.validators; ++i) {
@@ -262,6 +266,8 @@ void Up(DevnetOptions& o) {
   json validators = DescribeValidators(o, cometbft, AssignPorts(o), peers);
   for (auto& v : validators) RewriteConfig(v["home"].get<std::string>(), v, peers, o.block_time);
   InferenceSetup inference = PrepareInference(o.dir, o.models);
+  inference.byzantine = o.byzantine;
+  inference.prover_threads = o.prover_threads;
   WriteGenesis(o, dev_address, inference);
   json state = {{"dir", o.dir},
                 {"chain_id", o.chain_id},
@@ -380,6 +386,13 @@ void RegisterDevnetCommands(CLI::App& app) {
   up->add_flag("--json", o.as_json, "print the devnet state as JSON");
   up->add_option("--model", o.models, "ONNX model for the inference node (repeatable)")
       ->check(CLI::ExistingFile);
+  up->add_option("--zkml-deadline-blocks", o.zkml_deadline_blocks,
+                 "ZKML proof window in blocks (genesis param; default: the chain's)");
+  up->add_option("--byzantine", o.byzantine,
+                 "inference node fault injection: wrong-output | bad-proof | no-proof")
+      ->check(CLI::IsMember({"wrong-output", "bad-proof", "no-proof"}));
+  up->add_option("--prover-threads", o.prover_threads, "inference node prover threads (1-2)")
+      ->check(CLI::Range(1, 2));
   up->callback([] { Up(o); });
 
   auto* status = devnet->add_subcommand("status", "pids, RPC URLs, heights and app hashes");
