@@ -27,6 +27,10 @@ struct Genesis {
   statepb::Params params;
 };
 
+// Default cap on a block's ZKML verification work (zkml::VerifyCost units):
+// room for about 10 proofs of the 784-128-10 MLP per block (docs/chain.md).
+inline constexpr uint64_t kDefaultMaxBlockVerifyUnits = 1'000'000'000;
+
 statepb::Params DefaultParams();
 Result<Genesis> ParseGenesis(std::string_view app_state_json);
 std::string GenesisToJson(const Genesis& genesis);
