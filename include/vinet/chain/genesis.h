@@ -28,8 +28,9 @@ struct Genesis {
 };
 
 // Default cap on a block's ZKML verification work (zkml::VerifyCost units):
-// room for about 10 proofs of the 784-128-10 MLP per block (docs/chain.md).
-inline constexpr uint64_t kDefaultMaxBlockVerifyUnits = 1'000'000'000;
+// an MLP 784-128-10 proof costs ~1.06M units and ~5 ms of one core, so this
+// admits ~190 such proofs, about 1 s of verification (docs/chain.md).
+inline constexpr uint64_t kDefaultMaxBlockVerifyUnits = 200'000'000;
 
 statepb::Params DefaultParams();
 Result<Genesis> ParseGenesis(std::string_view app_state_json);
