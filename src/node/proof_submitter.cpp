@@ -8,8 +8,6 @@
 #include "vinet/chain/rpc_client.h"
 #include "vinet/chain/tx.h"
 
-#include <google/protobuf/unknown_field_set.h>
-
 namespace vinet::node {
 using json = nlohmann::json;
 namespace {
@@ -18,7 +16,6 @@ constexpr int64_t kResubmitMs = 20'000;
 constexpr size_t kEnvelopeBytes = 1024;  // body fields, signature, key, framing
 constexpr size_t kProofOverhead = 64;    // per ZkmlProof: tags, lengths, inference id
 constexpr size_t kMaxProofsPerTx = 64;
-constexpr int kSubmitProofsField = 17;
 
 std::string TxHash(ByteSpan tx) {
   std::string h = ToHex(crypto::Sha256(tx));
@@ -38,18 +35,14 @@ Bytes BuildSubmitProofsTx(const crypto::SecretKey& key, const std::string& chain
   body.set_chain_id(chain_id);
   body.set_nonce(nonce);
   body.set_fee(fee);
-  chain::txpb::SubmitProofs msg;
+  auto* msg = body.mutable_submit_proofs();
   for (const auto& j : jobs) {
-    auto* p = msg.add_proofs();
+    auto* p = msg->add_proofs();
     Bytes id = FromHex(j.id_hex).value_or(Bytes{});
     p->set_inference_id(id.data(), id.size());
     p->set_inputs(j.inputs.data(), j.inputs.size());
     p->set_proof(j.proof.data(), j.proof.size());
   }
-  // TxBody.submit_proofs = 17 (tx.proto). Written as a raw field so this
-  // builds whether or not the oneof in this tree lists it yet.
-  body.GetReflection()->MutableUnknownFields(&body)->AddLengthDelimited(kSubmitProofsField,
-                                                                        msg.SerializeAsString());
   return chain::BuildSignedTx(key, body);
 }
 
