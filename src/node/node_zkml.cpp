@@ -102,6 +102,7 @@ Result<json> Node::Proof(const std::string& id_hex) const {
               {"inputs", ToHex(j.inputs)},
               {"prove_seconds", j.prove_seconds},
               {"tx_hash", j.tx_hash},
+              {"attempts", j.attempts},
               {"error", j.error}};
 }
 

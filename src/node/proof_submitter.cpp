@@ -16,6 +16,7 @@ constexpr int64_t kResubmitMs = 20'000;
 constexpr size_t kEnvelopeBytes = 1024;  // body fields, signature, key, framing
 constexpr size_t kProofOverhead = 64;    // per ZkmlProof: tags, lengths, inference id
 constexpr size_t kMaxProofsPerTx = 64;
+constexpr int kTxsPerStep = 4;
 
 std::string TxHash(ByteSpan tx) {
   std::string h = ToHex(crypto::Sha256(tx));
@@ -51,7 +52,13 @@ void ProofSubmitter::Step(std::optional<uint64_t>& nonce,
   if (Status s = Track(); !s.ok()) spdlog::warn("proof submitter track: {}", s.ToString());
   if (Status s = Sweep(); !s.ok()) spdlog::warn("proof submitter sweep: {}", s.ToString());
   if (WallMs() < next_try_ms_) return;
-  Status s = Submit(nonce, chain_nonce);
+  Status s;
+  // Up to kTxsPerStep txs per step while full batches are left.
+  for (int i = 0; i < kTxsPerStep && s.ok(); ++i) {
+    bool more = false;
+    s = Submit(nonce, chain_nonce, more);
+    if (!more) break;
+  }
   if (s.ok()) {
     failures_ = 0;
     return;
@@ -132,7 +139,8 @@ Status ProofSubmitter::Track() {
 }
 
 Status ProofSubmitter::Submit(std::optional<uint64_t>& nonce,
-                              const std::function<Result<uint64_t>()>& chain_nonce) {
+                              const std::function<Result<uint64_t>()>& chain_nonce, bool& more) {
+  more = false;
   auto proved = node_.proof_jobs().WithStatus("PROVED", SIZE_MAX);
   if (proved.empty()) return Status::Ok();
   VINET_ASSIGN_OR_RETURN(json params, Params());
@@ -157,7 +165,10 @@ Status ProofSubmitter::Submit(std::optional<uint64_t>& nonce,
       failed.push_back(j);
       continue;
     }
-    if (bytes + size > budget || batch.size() >= kMaxProofsPerTx) break;
+    if (bytes + size > budget || batch.size() >= kMaxProofsPerTx) {
+      more = true;
+      break;
+    }
     bytes += size;
     batch.push_back(j);
   }
@@ -186,11 +197,22 @@ Status ProofSubmitter::Submit(std::optional<uint64_t>& nonce,
                  tx.size(), *nonce - 1);
     return Status::Ok();
   }
+  // Refused: a claim that is already final on chain (settled by an earlier
+  // tx, expired) finishes its job; the rest wait for the next try.
+  std::vector<ProofJob> again;
   for (auto& j : batch) {
+    auto record = r.ok() ? node_.chain().Query("/claim/" + j.id_hex)
+                         : Result<std::optional<json>>(std::nullopt);
+    std::string status = record.ok() && *record ? (**record).value("status", "") : "";
+    if (FinalClaimStatus(status)) {
+      VINET_RETURN_IF_ERROR(Finish(j, status, (**record).value("settled_height", int64_t{0})));
+      continue;
+    }
     j.status = "PROVED";
     j.tx_hash.clear();
+    again.push_back(j);
   }
-  VINET_RETURN_IF_ERROR(node_.proof_jobs().Put(batch));
+  VINET_RETURN_IF_ERROR(node_.proof_jobs().Put(again));
   if (!r.ok()) return r.status();
   return Error(Code::kUnavailable,
                "SubmitProofs CheckTx code " + (*r)["code"].dump() + ": " + (*r).value("log", ""));

@@ -12,7 +12,7 @@
 //      is FAILED with that reason and logged as an error. Jobs are recorded
 //      SUBMITTED with the tx hash (synced) before the broadcast, so a restart
 //      looks the tx up instead of sending the proof again. Failures back off
-//      exponentially (to 8 s).
+//      exponentially (to 8 s). Up to 4 txs per step while full ones are left.
 //   3. Sweep: PENDING claims past their deadline (claim height +
 //      zkml_deadline_blocks) are looked up: EXPIRED (no-proof, a lost proof)
 //      finishes them.
@@ -34,8 +34,9 @@ class ProofSubmitter {
 
  private:
   Status Track();
+  // `more`: a full tx went out and PROVED jobs are left.
   Status Submit(std::optional<uint64_t>& nonce,
-                const std::function<Result<uint64_t>()>& chain_nonce);
+                const std::function<Result<uint64_t>()>& chain_nonce, bool& more);
   Status Sweep();
   Status Finish(ProofJob job, const std::string& status, int64_t height);
   Result<nlohmann::json> Params();
