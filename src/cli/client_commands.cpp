@@ -1,6 +1,8 @@
 // `vinet infer`, `vinet verify`, `vinet status`: the C++ client (vinet::Client).
 //
-//   vinet infer MODEL_ID --input IN.json [--mode vanilla|tee] [--wait settled] [--json]
+//   vinet infer MODEL_ID --input IN.json [--mode vanilla|tee|zkml] [--wait settled] [--json]
+//   (zkml: the answer comes at once; its proof is then fetched from the node
+//   and verified locally against the chain's verifying key)
 //   vinet verify RECEIPT.json      (signatures and output hash, offline)
 //   vinet status INFERENCE_ID      (the node's record and the chain's claim)
 // Endpoints and key come from flags, or from a devnet's devnet.json
@@ -14,6 +16,7 @@
 
 #include "cli/commands.h"
 #include "vinet/client/client.h"
+#include "vinet/client/zkml.h"
 #include "vinet/node/tensor_json.h"
 
 namespace vinet::cli {
@@ -113,6 +116,19 @@ void RunInfer(ClientArgs& a) {
   } else if (!a.wait.empty()) {
     throw StatusError(Error(Code::kInvalidArgument, "--wait takes \"settled\""));
   }
+  if (mode == protocol::Mode::kZkml) {
+    auto p0 = std::chrono::steady_clock::now();
+    Bytes proof = ValueOrThrow(
+        client::FetchProof(a.node_url, r.inference_id, static_cast<int64_t>(a.timeout * 1000)));
+    double proof_wait_ms = MsSince(p0);
+    auto vk = ValueOrThrow(client::FetchZkmlKey(a.chain_rpc, a.model_id));
+    auto z0 = std::chrono::steady_clock::now();
+    ThrowIfError(client::VerifyZkml(vk, r, proof));
+    out["zkml"] = {{"proof_bytes", proof.size()},
+                   {"proof_wait_ms", proof_wait_ms},
+                   {"proof_verified", true},
+                   {"proof_verify_ms", MsSince(z0)}};
+  }
   if (a.as_json) {
     std::cout << out.dump() << "\n";
     return;
@@ -165,7 +181,7 @@ void RegisterClientCommands(CLI::App& app) {
   auto* infer = app.add_subcommand("infer", "run an inference on a node, verify, optionally wait");
   infer->add_option("model_id", a.model_id, "model id (hex)")->required();
   infer->add_option("--input", a.input, "inputs JSON {name: tensor}")->required();
-  infer->add_option("--mode", a.mode, "vanilla or tee")->capture_default_str();
+  infer->add_option("--mode", a.mode, "vanilla, tee or zkml")->capture_default_str();
   infer->add_option("--wait", a.wait, "\"settled\": wait for the chain's verdict");
   infer->add_option("--timeout", a.timeout, "seconds to wait for settlement");
   infer->add_option("--receipt-out", a.receipt_out, "write the receipt JSON here");
