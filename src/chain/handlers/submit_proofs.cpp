@@ -124,7 +124,8 @@ Result<Planned> Plan(const State& state, const TxContext& ctx, const DecodedTx& 
 uint64_t TotalCost(const std::vector<Planned>& plans) {
   uint64_t total = 0;
   for (const auto& p : plans) {
-    if (p.problem == TxCode::kOk) total += p.cost;  // per-key costs ≤ max: no overflow in practice
+    if (p.problem != TxCode::kOk) continue;
+    total = p.cost > UINT64_MAX - total ? UINT64_MAX : total + p.cost;  // saturate
   }
   return total;
 }
@@ -171,11 +172,10 @@ Status Settle(State& state, const TxContext& ctx, Planned& p, Events& events) {
              {{"id", p.id_hex}, {"result", "IGNORED"}, {"reason", p.reason}});
     return Status::Ok();
   }
-  Status verdict = Status::Ok();
   auto output = DecodeZkmlOutput(*p.vk, p.claim.output());
   if (!output.ok())
     return Error(Code::kInternal, "stored claim output: " + output.status().message());
-  verdict = zkml::Verify(*p.vk, p.input, *output, AsBytes(p.proof->proof()));
+  Status verdict = zkml::Verify(*p.vk, p.input, *output, AsBytes(p.proof->proof()));
   auto to = verdict.ok() ? statepb::CLAIM_STATUS_SETTLED : statepb::CLAIM_STATUS_REJECTED;
   std::string reason = verdict.ok() ? "" : "proof: " + verdict.ToString();
   return ResolvePendingClaim(state, ctx.params, ctx.height, std::move(p.claim), to,

@@ -345,6 +345,23 @@ TEST_F(ZkmlSettlementTest, SettledClaimsAreSkippedByTheSweep) {
   EXPECT_EQ(NodeRecord().stake(), 10'000u);
 }
 
+TEST_F(ZkmlSettlementTest, WithdrawWaitsForPendingClaims) {
+  SetUpZkml();
+  auto job = Job(1);
+  ASSERT_TRUE(SubmitClaim(job, 5).status.ok());
+  txpb::TxBody unbond;
+  unbond.mutable_unbond();
+  ASSERT_TRUE(Run(node_, unbond, 6).status.ok());
+  txpb::TxBody withdraw;
+  withdraw.mutable_withdraw();
+  int64_t later = 6 + params_.unbonding_blocks();
+  auto r = Run(node_, withdraw, later);
+  EXPECT_EQ(r.status.code, TxCode::kUnbondingPending);
+  EXPECT_EQ(r.status.log, "withdraw: 10 of ZKML fees still PENDING");
+  ASSERT_TRUE(Deliver(node_, ProofsBody({ProofOf(job)}), later).status.ok());
+  EXPECT_TRUE(Run(node_, withdraw, later).status.ok());
+}
+
 TEST_F(ZkmlSettlementTest, GenesisParsesTheZkmlParams) {
   auto g = ParseGenesis(R"({"params": {"slash_missing_bps": 250, "max_block_verify_units": 77}})");
   ASSERT_TRUE(g.ok()) << g.status().ToString();
