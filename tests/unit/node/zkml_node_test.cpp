@@ -8,6 +8,8 @@
 #include "unit/node/node_test_util.h"
 #include "vinet/chain/tx.h"
 #include "vinet/node/config.h"
+#include "vinet/node/ledger.h"
+#include "vinet/node/node.h"
 #include "vinet/node/proof_jobs.h"
 #include "vinet/node/proof_submitter.h"
 #include "vinet/node/prover_pool.h"
@@ -213,6 +215,50 @@ TEST(SubmitProofsTx, CarriesEachProofUnderField17) {
   }
   field += msg;
   EXPECT_NE(ToString(tx).find(field), std::string::npos);
+}
+
+// Start-up reconciliation: a job whose claim was never written (crash before
+// answering) is dropped; a queued job with its claim is proved.
+TEST(NodeZkml, RestartDropsOrphanJobsAndResumesQueuedOnes) {
+  ZkmlStore s;
+  testing::TempDir dir;
+  NodeConfig c;
+  c.data_dir = dir.path / "data";
+  c.key_file = dir.path / "node.key";
+  c.models_dir = s.store.dir();
+  c.chain_rpc = "http://127.0.0.1:1";
+  ASSERT_TRUE(crypto::SaveKeyFile(crypto::SecretKey::Generate(), c.key_file).ok());
+  {
+    auto ledger = Ledger::Open(c.data_dir / "claims");
+    ASSERT_TRUE(ledger.ok());
+    ClaimRecord claim;
+    claim.id_hex = std::string(64, 'b');
+    claim.client = "client";
+    claim.model_id = s.id;
+    claim.mode = protocol::Mode::kZkml;
+    claim.fee = 1;
+    claim.accepted_ms = 2;
+    ASSERT_TRUE((*ledger)->Accept(claim, 10).ok());
+    auto jobs = ProofJobs::Open(c.data_dir / "proofs");
+    ASSERT_TRUE(jobs.ok());
+    ASSERT_TRUE((*jobs)
+                    ->Put({QueuedJob(std::string(64, 'a'), s.id, 0.2f, 1),
+                           QueuedJob(std::string(64, 'b'), s.id, 0.3f, 2)})
+                    .ok());
+  }
+  auto node = Node::Create(c);
+  ASSERT_TRUE(node.ok()) << node.status().ToString();
+  ProofJobs& jobs = (*node)->proof_jobs();
+  EXPECT_EQ(jobs.Get(std::string(64, 'a')).status().code(), Code::kNotFound);
+  ASSERT_TRUE(WaitFor([&] { return jobs.Count("PROVED") == 1; }));
+  auto proof = (*node)->Proof(std::string(64, 'b'));
+  ASSERT_TRUE(proof.ok());
+  EXPECT_EQ((*proof)["status"], "PROVED");
+  EXPECT_TRUE((*proof)["proof"].is_string());
+  auto key = (*node)->ZkmlKey(s.id);
+  ASSERT_TRUE(key.ok());
+  EXPECT_EQ((*key)["zkml_model_id"], ToHex(s.vk.ModelId()));
+  EXPECT_EQ((*node)->ZkmlKey(std::string(64, 'c')).status().code(), Code::kNotFound);
 }
 
 }  // namespace
