@@ -1,8 +1,9 @@
 // `vinet infer`, `vinet verify`, `vinet status`: the C++ client (vinet::Client).
 //
-//   vinet infer MODEL_ID --input IN.json [--mode vanilla|tee|zkml] [--wait settled] [--json]
+//   vinet infer MODEL_ID --input IN.json [--mode vanilla|tee|zkml] [--wait settled|proof] [--json]
 //   (zkml: the answer comes at once; its proof is then fetched from the node
-//   and verified locally against the chain's verifying key)
+//   and verified locally against the chain's verifying key; --wait proof:
+//   the node proves before answering and the answer carries the proof)
 //   vinet verify RECEIPT.json      (signatures and output hash, offline)
 //   vinet status INFERENCE_ID      (the node's record and the chain's claim)
 // Endpoints and key come from flags, or from a devnet's devnet.json
@@ -91,7 +92,10 @@ void RunInfer(ClientArgs& a) {
   for (auto& ch : mode_name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   protocol::Mode mode = ValueOrThrow(protocol::ParseMode(mode_name));
   auto t0 = std::chrono::steady_clock::now();
-  client::InferResult r = ValueOrThrow(c.Infer(a.model_id, inputs, mode));
+  if (a.wait == "proof" && mode != protocol::Mode::kZkml) {
+    throw StatusError(Error(Code::kInvalidArgument, "--wait proof needs --mode zkml"));
+  }
+  client::InferResult r = ValueOrThrow(c.Infer(a.model_id, inputs, mode, a.wait == "proof"));
   double answer_ms = MsSince(t0);
   auto v0 = std::chrono::steady_clock::now();
   ThrowIfError(c.Verify(r));
@@ -113,8 +117,8 @@ void RunInfer(ClientArgs& a) {
                          {"height", s.height},
                          {"seen_ms", s.seen_ms},
                          {"trust_gap_ms", s.trust_gap_ms}};
-  } else if (!a.wait.empty()) {
-    throw StatusError(Error(Code::kInvalidArgument, "--wait takes \"settled\""));
+  } else if (!a.wait.empty() && a.wait != "proof") {
+    throw StatusError(Error(Code::kInvalidArgument, "--wait takes \"settled\" or \"proof\""));
   }
   if (mode == protocol::Mode::kZkml) {
     auto p0 = std::chrono::steady_clock::now();
@@ -182,7 +186,9 @@ void RegisterClientCommands(CLI::App& app) {
   infer->add_option("model_id", a.model_id, "model id (hex)")->required();
   infer->add_option("--input", a.input, "inputs JSON {name: tensor}")->required();
   infer->add_option("--mode", a.mode, "vanilla, tee or zkml")->capture_default_str();
-  infer->add_option("--wait", a.wait, "\"settled\": wait for the chain's verdict");
+  infer->add_option(
+      "--wait", a.wait,
+      "\"settled\": wait for the chain's verdict; \"proof\" (zkml): proof in the answer");
   infer->add_option("--timeout", a.timeout, "seconds to wait for settlement");
   infer->add_option("--receipt-out", a.receipt_out, "write the receipt JSON here");
   AddEndpoints(infer, a);

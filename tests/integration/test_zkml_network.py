@@ -97,6 +97,22 @@ def test_inline_proof_is_verified_locally(zknet):
         assert c.wait_settled(r.inference_id, timeout=30).status == "SETTLED"
 
 
+@pytest.mark.parametrize("wait", ["settled", "proof"])
+def test_cpp_client_verifies_zkml_proofs(zknet, tmp_path, wait):
+    """`vinet infer --mode zkml`: async (proof fetched) and inline (--wait proof)."""
+    x = tmp_path / "x.json"
+    x.write_text(json.dumps({"x": zk_input(5)["x"].tolist()}))
+    out = json.loads(vinet("infer", zknet.model_id, "--input", x, "--mode", "zkml", "--wait", wait,
+                           "--devnet", zknet.dir, "--json").stdout)
+    assert out["zkml"]["proof_verified"] is True and out["zkml"]["proof_bytes"] > 1000
+    assert out["outputs"]["y"]["dtype"] == "i8"
+    if wait == "settled":
+        assert out["settlement"]["status"] == "SETTLED"
+    bad = vinet("infer", zknet.model_id, "--input", x, "--mode", "vanilla", "--wait", "proof",
+                "--devnet", zknet.dir, check=False)
+    assert bad.returncode == 1 and "needs --mode zkml" in bad.stderr
+
+
 def test_node_killed_mid_proof_resumes_and_settles(zknet):
     with zk_client(zknet) as c:
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
