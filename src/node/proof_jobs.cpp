@@ -26,6 +26,22 @@ std::string Key(const std::string& id_hex) {
   return std::string(kPrefix) + id_hex;
 }
 
+// What the in-memory index keeps: finished jobs without their (large) proof
+// and inputs, which Get reads back from the store.
+bool Finished(const ProofJob& j);
+
+ProofJob Indexed(const ProofJob& j) {
+  if (!Finished(j)) return j;
+  ProofJob slim = j;
+  slim.proof.clear();
+  slim.inputs.clear();
+  return slim;
+}
+
+bool Finished(const ProofJob& j) {
+  return j.status == "DONE" || j.status == "FAILED" || j.status == "SKIPPED";
+}
+
 }  // namespace
 
 std::string ProofJobToJson(const ProofJob& j) {
@@ -84,7 +100,7 @@ Result<std::unique_ptr<ProofJobs>> ProofJobs::Open(const std::filesystem::path& 
   for (it->Seek(std::string(kPrefix)); it->Valid() && it->key().starts_with(kPrefix.data());
        it->Next()) {
     VINET_ASSIGN_OR_RETURN(ProofJob j, ProofJobFromJson(it->value().ToStringView()));
-    jobs->jobs_[j.id_hex] = std::move(j);
+    jobs->jobs_[j.id_hex] = Indexed(j);
   }
   if (!it->status().ok()) return IoError("proof jobs scan", it->status());
   return jobs;
@@ -101,7 +117,7 @@ Status ProofJobs::Put(const std::vector<ProofJob>& jobs) {
   auto s = db_->Write(Synced(), &batch);
   if (!s.ok()) return IoError("proof jobs write", s);
   std::lock_guard lock(mu_);
-  for (const auto& j : jobs) jobs_[j.id_hex] = j;
+  for (const auto& j : jobs) jobs_[j.id_hex] = Indexed(j);
   return Status::Ok();
 }
 
@@ -114,10 +130,16 @@ Status ProofJobs::Delete(const std::string& id_hex) {
 }
 
 Result<ProofJob> ProofJobs::Get(const std::string& id_hex) const {
-  std::lock_guard lock(mu_);
-  auto it = jobs_.find(id_hex);
-  if (it == jobs_.end()) return Error(Code::kNotFound, "no proof job for inference " + id_hex);
-  return it->second;
+  {
+    std::lock_guard lock(mu_);
+    auto it = jobs_.find(id_hex);
+    if (it == jobs_.end()) return Error(Code::kNotFound, "no proof job for inference " + id_hex);
+    if (!Finished(it->second)) return it->second;
+  }
+  std::string value;
+  auto s = db_->Get(rocksdb::ReadOptions(), Key(id_hex), &value);
+  if (!s.ok()) return IoError("proof jobs get", s);
+  return ProofJobFromJson(value);
 }
 
 std::vector<ProofJob> ProofJobs::WithStatus(const std::string& status, size_t max) const {

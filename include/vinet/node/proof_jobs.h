@@ -8,7 +8,10 @@
 // FAILED: the prover could not prove it (kept for inspection, never retried).
 // Byzantine "no-proof" jobs are written as SKIPPED. `Open` reloads everything
 // so a restarted node resumes: QUEUED jobs are proved again in arrival order,
-// PROVED ones submitted, SUBMITTED ones looked up by tx hash. Thread-safe.
+// PROVED ones submitted, SUBMITTED ones looked up by tx hash. Finished jobs
+// (DONE, FAILED, SKIPPED) are indexed in memory without proof and inputs;
+// `Get` reads those back from the store; `WithStatus` returns them slim.
+// Thread-safe.
 #pragma once
 
 #include <cstdint>

@@ -116,6 +116,14 @@ TEST(ProofJobs, SurviveReopenInArrivalOrder) {
   EXPECT_EQ(queued[1].id_hex, "aa");
   EXPECT_EQ((*jobs)->Get("cc")->proof, (Bytes{9, 9}));
   EXPECT_EQ((*jobs)->Count("PROVED"), 1u);
+  // A finished job keeps its proof on disk only; Get still returns it.
+  ProofJob done = *(*jobs)->Get("cc");
+  done.status = "DONE";
+  done.claim_status = "SETTLED";
+  ASSERT_TRUE((*jobs)->Put({done}).ok());
+  EXPECT_TRUE((*jobs)->WithStatus("DONE", 10).at(0).proof.empty());
+  EXPECT_EQ((*jobs)->Get("cc")->proof, (Bytes{9, 9}));
+  EXPECT_EQ((*jobs)->Get("cc")->claim_status, "SETTLED");
   ASSERT_TRUE((*jobs)->Delete("aa").ok());
   EXPECT_EQ((*jobs)->Get("aa").status().code(), Code::kNotFound);
   EXPECT_EQ(ProofJobFromJson("{\"id\": 1}").status().code(), Code::kParse);
