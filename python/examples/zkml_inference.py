@@ -37,14 +37,13 @@ def main() -> None:
         t0 = time.perf_counter()
         r.verify()
         verify_ms = (time.perf_counter() - t0) * 1000
-        proof = client.inference(r.inference_id)
         job = client._node("GET", f"/v1/inferences/{r.inference_id}/proof")
         print(f"  proved        by the node in {job['prove_seconds'] * 1000:.1f} ms "
               f"({len(r.proof)} bytes)")
         print(f"  settled       {s.status} at height {s.height} (proof verified by the validators)")
         print(f"  trust gap     {s.trust_gap * 1000:.0f} ms")
         print(f"  verified      proof locally in {verify_ms:.1f} ms (fetch + verify): "
-              f"{r.proof_verified}; node record {proof['status']}")
+              f"{r.proof_verified}")
 
         print("== ZKML inline (wait=\"proof\")")
         t0 = time.perf_counter()
