@@ -3,3 +3,7 @@ add_executable(chain_bench ${CMAKE_CURRENT_SOURCE_DIR}/chain/chain_bench.cpp)
 target_link_libraries(chain_bench PRIVATE vinet_chain benchmark::benchmark)
 add_executable(chain_claims_bench ${CMAKE_CURRENT_SOURCE_DIR}/chain/claims_bench.cpp)
 target_link_libraries(chain_claims_bench PRIVATE vinet_chain benchmark::benchmark)
+# ZKML proofs verified per second (FinalizeBlock of MLP 784-128-10 proofs).
+add_executable(chain_zkml_bench ${CMAKE_CURRENT_SOURCE_DIR}/chain/zkml_proofs_bench.cpp)
+target_include_directories(chain_zkml_bench PRIVATE ${PROJECT_SOURCE_DIR}/tests)
+target_link_libraries(chain_zkml_bench PRIVATE vinet_chain onnx_proto benchmark::benchmark)

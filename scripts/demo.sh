@@ -4,6 +4,9 @@
 # nothing downloaded). Runs one VANILLA and one TEE inference through the C++
 # client (`vinet infer`), and prints for each the result, when it arrived, how
 # long local verification took, when it settled on chain, and the trust gap.
+# Then ZKML on the ZKML demo MLP (make_demo_model.py --zkml): asynchronous
+# (C++ client and SDK: prove time, trust gap, local proof verification) and
+# inline (the answer carries the proof) through the Python SDK.
 # Then stops everything (DEMO_KEEP=1 leaves the network running; stop it later
 # with `vinet devnet down --dir .vinet/devnet`).
 set -euo pipefail
@@ -12,6 +15,7 @@ export PATH="$(go env GOPATH 2>/dev/null || echo /root/go)/bin:$PATH"
 VINET=${VINET_BIN:-build/release/src/cli/vinet}
 DIR=${DEMO_DIR:-.vinet/devnet}
 MODEL=.vinet/demo_model.onnx
+ZKML_MODEL=.vinet/demo_model_zkml.onnx
 
 "$VINET" devnet down --dir "$DIR" >/dev/null 2>&1 || true
 if [ "${DEMO_KEEP:-0}" != 1 ]; then
@@ -21,9 +25,11 @@ fi
 mkdir -p .vinet
 echo "== generating the demo model (2-layer MLP, 16 -> 4) with scripts/make_demo_model.py"
 python3 scripts/make_demo_model.py "$MODEL"
+python3 scripts/make_demo_model.py --zkml "$ZKML_MODEL"
 
 echo "== starting a 4-validator devnet, an enclave emulator and an inference node in $DIR"
-"$VINET" devnet up --dir "$DIR" --validators 4 --block-time 1s --model "$MODEL"
+"$VINET" devnet up --dir "$DIR" --validators 4 --block-time 1s --model "$MODEL" \
+  --model "$ZKML_MODEL"
 MODEL_ID=$("$VINET" devnet status --dir "$DIR" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["models"][0])')
 echo "model $MODEL_ID"
 
@@ -53,6 +59,24 @@ for MODE in vanilla tee; do
   "$VINET" infer "$MODEL_ID" --input "$INPUT" --mode "$MODE" --wait settled --devnet "$DIR" --json \
     | python3 -c "$REPORT"
 done
+
+ZKML_REPORT=$(cat <<'PY'
+import json, sys
+r = json.load(sys.stdin)
+s, z = r["settlement"], r["zkml"]
+print(f"  result        y = {r['outputs']['y']['data']} (int8)")
+print(f"  arrived       {r['answer_ms']:.1f} ms after sending")
+print(f"  proof         {z['proof_bytes']} bytes, fetched after {z['proof_wait_ms']:.0f} ms, verified locally in {z['proof_verify_ms']:.1f} ms")
+print(f"  settled       {s['status']} at height {s['height']} (proof verified by the validators)")
+print(f"  trust gap     {s['trust_gap_ms']} ms")
+PY
+)
+ZKML_ID=$("$VINET" devnet status --dir "$DIR" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["zkml_models"][0])')
+echo "== zkml inference (C++ client: answer at once, proof fetched and verified locally)"
+"$VINET" infer "$ZKML_ID" --input "$INPUT" --mode zkml --wait settled --devnet "$DIR" --json \
+  | python3 -c "$ZKML_REPORT"
+echo "== zkml through the Python SDK (python/examples/zkml_inference.py)"
+PYTHONPATH=python VINET_BIN="$VINET" python3 python/examples/zkml_inference.py --devnet "$DIR"
 
 if [ "${DEMO_KEEP:-0}" = 1 ]; then
   echo "devnet left running; stop it with: $VINET devnet down --dir $DIR"

@@ -9,5 +9,6 @@ void BindRuntime(pybind11::module_& m);
 void BindTee(pybind11::module_& m);
 void BindProtocol(pybind11::module_& m);
 void BindZk(pybind11::module_& m);
+void BindZkml(pybind11::module_& m);
 
 }  // namespace vinet::py

@@ -8,4 +8,5 @@ PYBIND11_MODULE(_native, m) {
   vinet::py::BindTee(m);
   vinet::py::BindProtocol(m);
   vinet::py::BindZk(m);
+  vinet::py::BindZkml(m);
 }

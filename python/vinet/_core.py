@@ -143,6 +143,17 @@ def claim_from_query(body: Any) -> Optional[Dict[str, Any]]:
     return json.loads(base64.b64decode(value))
 
 
+def query_json(body: Any) -> Optional[Dict[str, Any]]:
+    """The JSON value of an ``abci_query`` answer; None for any failure code."""
+    try:
+        resp = body["result"]["response"]
+    except (KeyError, TypeError):
+        raise ChainError(f"abci_query: unexpected answer {str(body)[:200]}")
+    if int(resp.get("code", 0) or 0) != 0 or not resp.get("value"):
+        return None
+    return json.loads(base64.b64decode(resp["value"]))
+
+
 def subscribe_request(inference_id: str, request_id: int = 1) -> str:
     query = f"tm.event='Tx' AND vinet.claim.id='{inference_id}'"
     return json.dumps({"jsonrpc": "2.0", "method": "subscribe", "id": request_id,

@@ -35,3 +35,4 @@ except ImportError:
 
 protocol = _native.protocol
 tee = _native.tee
+zkml = getattr(_native, "zkml", None)

@@ -25,6 +25,7 @@ from .errors import (ChainUnavailable, InvalidRequest, ModelNotFound, NodeError,
 from .keys import Key
 from .types import Result, Settlement, Timings, mode_name, now_ms
 from .verify import Verifier
+from .zkml import ZkmlKeys, verify_proof
 
 KeyLike = Union[Key, str, "os.PathLike[str]"]
 
@@ -46,6 +47,7 @@ class _ClientBase:
         self._chain_id = chain_id
         self.verifier = verifier or Verifier(_core.load_roots(roots), allow_debug=allow_debug)
         self._fees: Dict[str, int] = {}
+        self.zkml_keys = ZkmlKeys()
         self._received: "OrderedDict[str, float]" = OrderedDict()
         self._lock = threading.Lock()
 
@@ -63,11 +65,17 @@ class _ClientBase:
                 input_hash: bytes, sent: float, received: float) -> Result:
         outputs, receipt, node_rx, node_tx = _core.parse_infer(body, inference_id)
         self._remember(inference_id, received)
-        return Result(inference_id=inference_id, model_id=model_id, mode=mode, output=outputs,
-                      receipt=receipt, input_hash=input_hash,
-                      timings=Timings(sent_ms=sent, received_ms=received,
-                                      node_received_ms=node_rx, node_answered_ms=node_tx),
-                      _verify=self._verify_result)
+        result = Result(inference_id=inference_id, model_id=model_id, mode=mode, output=outputs,
+                        receipt=receipt, input_hash=input_hash,
+                        timings=Timings(sent_ms=sent, received_ms=received,
+                                        node_received_ms=node_rx, node_answered_ms=node_tx),
+                        _verify=self._verify_result, inputs=arrays)
+        zk = body.get("zkml") if isinstance(body, dict) else None
+        if isinstance(zk, dict):
+            result.output_scale = zk.get("output_scale")
+            if zk.get("proof"):
+                result.proof = bytes.fromhex(zk["proof"])
+        return result
 
     def _needs_attestation(self, result: Result) -> Optional[bytes]:
         if result.mode != "TEE":
@@ -189,20 +197,32 @@ class Client(_ClientBase):
         array). Returns as soon as the node answers; with ``verify`` (default) the
         receipt is checked locally first, raising VerificationFailed. ``max_fee``
         defaults to the model's fee. ``wait="settled"`` also waits (up to
-        ``timeout`` s) for the chain to settle the claim: ``result.settlement``."""
+        ``timeout`` s) for the chain to settle the claim: ``result.settlement``.
+        ZKML (``mode="zkml"``): the answer comes at once with the int8 output and
+        the proof follows asynchronously (``verify`` checks the receipt; call
+        ``result.verify()`` later to fetch and check the proof);
+        ``wait="proof"`` makes the node prove before answering, and the proof is
+        verified locally here."""
         try:
             mode = mode_name(mode)
         except ValueError as e:
             raise InvalidRequest(str(e), code="invalid_argument")
-        if wait not in (None, "settled"):
-            raise InvalidRequest(f"wait must be None or 'settled', got {wait!r}")
+        if wait not in (None, "settled", "proof"):
+            raise InvalidRequest(f"wait must be None, 'settled' or 'proof', got {wait!r}")
+        if wait == "proof" and mode != "ZKML":
+            raise InvalidRequest("wait='proof' needs mode='zkml'", code="invalid_argument")
         fee = self._fee(model_id) if max_fee is None else max_fee
         payload, inference_id, arrays, input_hash = _core.build_infer(
             self.key, self.chain_id, model_id, inputs, mode, fee)
+        if wait == "proof":
+            payload["wait"] = "proof"
         sent = now_ms()
         body = self._node("POST", "/v1/infer", infer=True, json=payload)
         result = self._result(inference_id, model_id, mode, body, arrays, input_hash, sent, now_ms())
-        if verify:
+        if verify and mode == "ZKML" and result.proof is None:
+            self._check(result)  # the proof does not exist yet: result.verify() fetches it
+            result.verified = True
+        elif verify:
             result.verify()
         if wait == "settled":
             result.settlement = self.wait_settled(inference_id, timeout=timeout)
@@ -214,6 +234,51 @@ class Client(_ClientBase):
         if key is not None:
             self.attest(key)
         self._check(result)
+        if result.mode == "ZKML":
+            result.proof_verified = False
+            if result.proof is None:
+                result.proof = self.proof(result.inference_id, wait=self.timeout)
+            verify_proof(self.zkml_key(result.model_id), result.inputs or {}, result.output,
+                         result.proof)
+            result.proof_verified = True
+
+    def zkml_key(self, model_id: str) -> bytes:
+        """The model's ZKML verifying key: from the chain (``/zkml_key/<id>``),
+        cached. When the chain has no such query, the node's copy is used only
+        if it hashes to the zkml model id in the chain's model record."""
+        vk = self.zkml_keys.get(model_id)
+        if vk is not None:
+            return vk
+        record = _core.query_json(self._chain("/abci_query", {"path": f"\"/zkml_key/{model_id}\""}))
+        if record and record.get("verifying_key"):
+            self.zkml_keys.put(model_id, bytes.fromhex(record["verifying_key"]),
+                               record.get("zkml_model_id"))
+        else:
+            model = _core.query_json(self._chain("/abci_query", {"path": f"\"/model/{model_id}\""}))
+            expect = (model or {}).get("zkml_model_id")
+            if not expect:
+                raise VerificationFailed(f"zkml: the chain has no verifying key for {model_id}",
+                                         code="verification")
+            body = self._node("GET", f"/v1/models/{model_id}/zkml_key")
+            self.zkml_keys.put(model_id, bytes.fromhex(body["verifying_key"]), expect)
+        return self.zkml_keys.get(model_id)  # type: ignore[return-value]
+
+    def proof(self, inference_id: str, wait: float = 0.0) -> bytes:
+        """ZKML: the node's proof of an inference (``GET /v1/inferences/<id>/proof``),
+        polling up to ``wait`` seconds until it exists. Raises Timeout, or
+        VerificationFailed when the node will never have one."""
+        iid = _core.check_inference_id(inference_id)
+        deadline = time.monotonic() + wait
+        while True:
+            body = self._node("GET", f"/v1/inferences/{iid}/proof")
+            if body.get("proof"):
+                return bytes.fromhex(body["proof"])
+            if body.get("status") in ("FAILED", "SKIPPED"):
+                raise VerificationFailed(f"zkml: node has no proof for {iid} ({body.get('status')}"
+                                         f" {body.get('error', '')})", code="verification")
+            if time.monotonic() >= deadline:
+                raise Timeout(f"zkml: no proof for {iid} within {wait}s", code="timeout")
+            time.sleep(0.1)
 
     def attest(self, enclave_key: Optional[bytes] = None) -> None:
         """Fetch the node's attestation with a fresh nonce, verify it under the
@@ -262,9 +327,13 @@ class Client(_ClientBase):
                 if left <= 0:
                     break
                 try:
-                    raw = ws.recv(timeout=left)
+                    raw = ws.recv(timeout=min(left, 1.0))
                 except TimeoutError:
-                    break
+                    # Block-level transitions (ZKML EXPIRED) come with no tx event.
+                    claim = self.claim(iid)
+                    if _core.is_final(claim):
+                        return self._from_claim(iid, claim)
+                    continue
                 except Exception as e:
                     raise ChainUnavailable(f"chain websocket closed: {e}")
                 msg = json.loads(raw)

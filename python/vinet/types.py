@@ -91,11 +91,19 @@ class Result:
     timings: Timings
     settlement: Optional[Settlement] = None
     verified: bool = False
+    # ZKML: the proof (inline with wait="proof", or fetched by verify()),
+    # whether it verified locally, the output's dequantization scale.
+    proof: Optional[bytes] = None
+    proof_verified: bool = False
+    output_scale: Optional[float] = None
+    inputs: Optional[Dict[str, np.ndarray]] = field(default=None, repr=False)
     _verify: Optional[Callable[["Result"], None]] = field(default=None, repr=False, compare=False)
 
     def verify(self) -> "Result":
         """Verify output hash, node signature and (TEE) enclave signature and
-        attestation with the native core; raises VerificationFailed."""
+        attestation with the native core; for ZKML also the proof (inline, or
+        fetched from the node once it exists, waiting up to the client's
+        timeout). Raises VerificationFailed."""
         if self._verify is None:
             raise RuntimeError("this Result is not bound to a client")
         self.verified = False
@@ -107,6 +115,11 @@ class Result:
     @property
     def receipt_received_ms(self) -> float:
         return self.timings.received_ms
+
+    def dequantized(self) -> Dict[str, np.ndarray]:
+        """ZKML: the int8 outputs times the key's output scale (float32)."""
+        scale = 1.0 if self.output_scale is None else self.output_scale
+        return {k: v.astype(np.float32) * np.float32(scale) for k, v in self.output.items()}
 
     def outputs_list(self) -> List[Tuple[str, np.ndarray]]:
         return sorted(self.output.items())

@@ -141,18 +141,35 @@ abci::pb::ResponseFinalizeBlock ChainApp::FinalizeBlock(const abci::pb::RequestF
   int64_t block_time_ms = req.time().seconds() * 1000 + req.time().nanos() / 1'000'000;
   last_block_time_ms_ = block_time_ms;
   uint32_t index = 0;
+  uint64_t verify_units = 0;  // ZKML verification work of this block (metered)
   for (const auto& tx : req.txs()) {
     auto result = ExecuteTx(*changes, AsBytes(tx), req.height(), meta.chain_id, ExecMode::kDeliver,
-                            block_time_ms, index++);
+                            block_time_ms, index++, &verify_units);
     auto* out = resp.add_tx_results();
     SetResult(*out, result.status);
     for (auto& ev : result.events) *out->add_events() = std::move(ev);
   }
+  EndBlock(*changes, req.height(), resp);
   auto root = hasher_.RootWith(*changes);
   Bytes app_hash(root.begin(), root.end());
   resp.set_app_hash(ToString(app_hash));
   pending_ = Pending{req.height(), std::move(app_hash), std::move(changes)};
   return resp;
+}
+
+// After the block's txs: ZKML claims whose deadline passed expire; their
+// events are block events (subscribers match them by vinet.claim.id).
+void ChainApp::EndBlock(Overlay& changes, int64_t height, abci::pb::ResponseFinalizeBlock& resp) {
+  State state(changes);
+  auto params = state.GetParams();
+  Events events;
+  Status s = params.ok() ? ExpireClaims(state, *params, height, events) : params.status();
+  if (!s.ok()) {
+    // A store failure here would make this validator diverge; stop instead.
+    spdlog::critical("chain: end block {}: {}", height, s.ToString());
+    std::_Exit(74);
+  }
+  for (auto& ev : events) *resp.add_events() = std::move(ev);
 }
 
 abci::pb::ResponseCommit ChainApp::Commit() {

@@ -22,6 +22,8 @@ TxStatus Dispatch(State& state, const TxContext& ctx, const DecodedTx& tx, Event
       return HandleRegisterModel(state, ctx, tx, body.register_model(), events);
     case txpb::TxBody::kSubmitClaims:
       return HandleSubmitClaims(state, ctx, tx, body.submit_claims(), events);
+    case txpb::TxBody::kSubmitProofs:
+      return HandleSubmitProofs(state, ctx, tx, body.submit_proofs(), events);
     case txpb::TxBody::MSG_NOT_SET:
       break;
   }
@@ -61,7 +63,8 @@ TxStatus ChargeSigner(State& state, const TxContext& ctx, const DecodedTx& tx) {
 }  // namespace
 
 ExecResult ExecuteTx(Overlay& state, ByteSpan tx_bytes, int64_t height, std::string_view chain_id,
-                     ExecMode mode, int64_t block_time_ms, uint32_t tx_index) {
+                     ExecMode mode, int64_t block_time_ms, uint32_t tx_index,
+                     uint64_t* block_verify_units) {
   ExecResult result;
   State base(state);
   auto params = base.GetParams();
@@ -79,7 +82,13 @@ ExecResult ExecuteTx(Overlay& state, ByteSpan tx_bytes, int64_t height, std::str
   result.status = DecodeTx(tx_bytes, tx);
   if (!result.status.ok()) return result;
 
-  TxContext ctx{height, chain_id, *params, block_time_ms, tx_index, mode == ExecMode::kCheck};
+  TxContext ctx{height,
+                chain_id,
+                *params,
+                block_time_ms,
+                tx_index,
+                mode == ExecMode::kCheck,
+                block_verify_units};
   auto charged = Overlay::Over(state);
   State charged_state(charged);
   result.status = ChargeSigner(charged_state, ctx, tx);

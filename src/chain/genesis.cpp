@@ -58,8 +58,13 @@ Status ParseSmallParam(const std::string& key, uint64_t n, statepb::Params& para
   } else if (key == "max_claims_per_tx") {
     VINET_RETURN_IF_ERROR(bounded(100000));
     params.set_max_claims_per_tx(static_cast<uint32_t>(n));
+  } else if (key == "slash_missing_bps") {
+    VINET_RETURN_IF_ERROR(bounded(10000));
+    params.set_slash_missing_bps(static_cast<uint32_t>(n));
   } else if (key == "compensation") {
     params.set_compensation(n);
+  } else if (key == "max_block_verify_units") {
+    params.set_max_block_verify_units(n);
   } else {
     return Error(Code::kParse, "genesis.params." + key + ": unknown parameter");
   }
@@ -139,6 +144,8 @@ statepb::Params DefaultParams() {
   p.set_compensation(1000);
   p.set_max_claims_per_tx(1000);
   p.set_zkml_deadline_blocks(100);
+  p.set_slash_missing_bps(500);
+  p.set_max_block_verify_units(kDefaultMaxBlockVerifyUnits);
   p.add_tee_roots(std::string(tee::TrustRoot::AwsNitro().ToPem()));
   return p;
 }
@@ -181,7 +188,9 @@ std::string GenesisToJson(const Genesis& genesis) {
       {"slash_invalid_bps", p.slash_invalid_bps()},
       {"compensation", p.compensation()},
       {"max_claims_per_tx", p.max_claims_per_tx()},
-      {"zkml_deadline_blocks", p.zkml_deadline_blocks()}};
+      {"zkml_deadline_blocks", p.zkml_deadline_blocks()},
+      {"slash_missing_bps", p.slash_missing_bps()},
+      {"max_block_verify_units", p.max_block_verify_units()}};
   return json{{"accounts", accounts}, {"params", params}}.dump();
 }
 

@@ -63,7 +63,9 @@ ResponseQuery QueryParams(State& state) {
        {"slash_invalid_bps", p->slash_invalid_bps()},
        {"compensation", p->compensation()},
        {"max_claims_per_tx", p->max_claims_per_tx()},
-       {"zkml_deadline_blocks", p->zkml_deadline_blocks()}});
+       {"zkml_deadline_blocks", p->zkml_deadline_blocks()},
+       {"slash_missing_bps", p->slash_missing_bps()},
+       {"max_block_verify_units", p->max_block_verify_units()}});
 }
 
 }  // namespace
@@ -94,11 +96,13 @@ ResponseQuery HandleQuery(const KvReader& committed, int64_t height,
     r = QueryEnclave(state, path.substr(9));
   } else if (path.starts_with("/claim/")) {
     r = QueryClaim(state, path.substr(7));
+  } else if (path.starts_with("/zkml_key/")) {
+    r = QueryZkmlKey(state, path.substr(10));
   } else {
     r = QueryFail(QueryCode::kUnknownPath,
                   "unknown query path '" + path +
                       "' (known: /account/<addr>, /node/<addr>, /params, /model/<id>, "
-                      "/enclave/<key hex>, /claim/<id hex>)");
+                      "/enclave/<key hex>, /claim/<id hex>, /zkml_key/<model id>)");
   }
   r.set_height(height);
   return r;

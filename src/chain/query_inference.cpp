@@ -65,7 +65,26 @@ ResponseQuery QueryModel(const State& state, const std::string& model_id) {
                       {"modes", ModesJson(m.modes())},
                       {"allowed_pcr0", pcrs},
                       {"owner", AddressOfKey(m.owner())},
-                      {"registered_height", m.registered_height()}});
+                      {"registered_height", m.registered_height()},
+                      {"zkml_model_id", Hex(m.zkml_model_id())},
+                      {"zkml_verify_cost", m.zkml_verify_cost()}});
+}
+
+ResponseQuery QueryZkmlKey(const State& state, const std::string& model_id) {
+  if (model_id.empty() || model_id.size() > 128) {
+    return QueryFail(QueryCode::kBadId, "query /zkml_key/: id length not in 1..128");
+  }
+  auto model = state.GetModel(model_id);
+  if (!model.ok()) return QueryFail(QueryCode::kInternal, model.status().ToString());
+  auto key = state.GetZkmlKey(model_id);
+  if (!key.ok()) return QueryFail(QueryCode::kInternal, key.status().ToString());
+  if (!model->has_value() || !key->has_value()) {
+    return QueryFail(QueryCode::kNotFound, "model " + model_id + " has no zkml verifying key");
+  }
+  return QueryAnswer({{"model_id", model_id},
+                      {"zkml_model_id", Hex((*model)->zkml_model_id())},
+                      {"zkml_verify_cost", (*model)->zkml_verify_cost()},
+                      {"verifying_key", Hex(**key)}});
 }
 
 ResponseQuery QueryEnclave(const State& state, const std::string& key_hex) {
@@ -104,7 +123,10 @@ ResponseQuery QueryClaim(const State& state, const std::string& id_hex) {
        {"height", c.height()},
        {"deadline", c.deadline()},
        {"tx_index", c.tx_index()},
-       {"reason", c.reason()}});
+       {"reason", c.reason()},
+       {"settled_height", c.settled_height()},
+       {"input_hash", Hex(c.input_hash())},
+       {"output", Hex(c.output())}});
 }
 
 }  // namespace vinet::chain

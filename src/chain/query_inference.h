@@ -1,5 +1,6 @@
 // JSON answers for the inference-network queries (docs/chain.md):
-//   /model/<id>, /enclave/<key hex>, /claim/<inference id hex>.
+//   /model/<id>, /enclave/<key hex>, /claim/<inference id hex>,
+//   /zkml_key/<model id> (the ZKML verifying key, hex).
 // Bad ids answer QueryCode::kBadId, absent records kNotFound.
 #pragma once
 
@@ -13,5 +14,6 @@ namespace vinet::chain {
 ::tendermint::abci::ResponseQuery QueryModel(const State& state, const std::string& model_id);
 ::tendermint::abci::ResponseQuery QueryEnclave(const State& state, const std::string& key_hex);
 ::tendermint::abci::ResponseQuery QueryClaim(const State& state, const std::string& id_hex);
+::tendermint::abci::ResponseQuery QueryZkmlKey(const State& state, const std::string& model_id);
 
 }  // namespace vinet::chain

@@ -46,6 +46,18 @@ std::string_view TxCodeName(TxCode code) {
       return "pcr_not_allowed";
     case TxCode::kNodeJailed:
       return "node_jailed";
+    case TxCode::kVerifyBudgetExceeded:
+      return "verify_budget_exceeded";
+    case TxCode::kVerifyCostTooHigh:
+      return "verify_cost_too_high";
+    case TxCode::kClaimNotFound:
+      return "claim_not_found";
+    case TxCode::kClaimNotPending:
+      return "claim_not_pending";
+    case TxCode::kClaimNotOwned:
+      return "claim_not_owned";
+    case TxCode::kProofMalformed:
+      return "proof_malformed";
     case TxCode::kInternal:
       return "internal";
   }

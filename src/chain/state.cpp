@@ -1,5 +1,7 @@
 #include "vinet/chain/state.h"
 
+#include <fmt/format.h>
+
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
@@ -47,6 +49,12 @@ std::string ClaimKey(std::string_view id_hex) {
 }
 std::string RiskKey(std::string_view address) {
   return "r/" + std::string(address);
+}
+std::string ZkmlKeyKey(std::string_view model_id) {
+  return "k/" + std::string(model_id);
+}
+std::string DeadlineKey(int64_t deadline) {
+  return fmt::format("d/{:020d}", deadline);
 }
 
 bool IsValidAddress(std::string_view address) {
@@ -139,6 +147,24 @@ void State::PutRisk(std::string_view address, const statepb::NodeRisk& risk) {
   } else {
     kv_.Put(RiskKey(address), SerializeDeterministic(risk));
   }
+}
+
+Result<std::optional<std::string>> State::GetZkmlKey(std::string_view model_id) const {
+  return kv_.Get(ZkmlKeyKey(model_id));
+}
+void State::PutZkmlKey(std::string_view model_id, std::string key_bytes) {
+  kv_.Put(ZkmlKeyKey(model_id), std::move(key_bytes));
+}
+Result<statepb::DeadlineIndex> State::GetDeadlineIndex(int64_t deadline) const {
+  VINET_ASSIGN_OR_RETURN(auto index,
+                         GetOptional<statepb::DeadlineIndex>(kv_, DeadlineKey(deadline)));
+  return index.value_or(statepb::DeadlineIndex());
+}
+void State::PutDeadlineIndex(int64_t deadline, const statepb::DeadlineIndex& index) {
+  kv_.Put(DeadlineKey(deadline), SerializeDeterministic(index));
+}
+void State::DeleteDeadlineIndex(int64_t deadline) {
+  kv_.Delete(DeadlineKey(deadline));
 }
 
 }  // namespace vinet::chain

@@ -46,6 +46,9 @@ TxStatus CheckNoUnknownFields(const txpb::TxBody& body) {
     case txpb::TxBody::kSubmitClaims:
       inner = &body.submit_claims();
       break;
+    case txpb::TxBody::kSubmitProofs:
+      inner = &body.submit_proofs();
+      break;
     case txpb::TxBody::MSG_NOT_SET:
       if (int f = FirstUnknownField(body)) {
         return TxStatus::Fail(
@@ -67,6 +70,13 @@ TxStatus CheckNoUnknownFields(const txpb::TxBody& body) {
       return TxStatus::Fail(
           TxCode::kMalformedTx,
           fmt::format("tx.body.submit_claims.claims[{}]: unknown field {}", i, f));
+    }
+  }
+  for (int i = 0; i < body.submit_proofs().proofs_size(); ++i) {
+    if (int f = FirstUnknownField(body.submit_proofs().proofs(i))) {
+      return TxStatus::Fail(
+          TxCode::kMalformedTx,
+          fmt::format("tx.body.submit_proofs.proofs[{}]: unknown field {}", i, f));
     }
   }
   return {};
@@ -138,6 +148,8 @@ std::string_view MessageName(const txpb::TxBody& body) {
       return "register_model";
     case txpb::TxBody::kSubmitClaims:
       return "submit_claims";
+    case txpb::TxBody::kSubmitProofs:
+      return "submit_proofs";
     case txpb::TxBody::MSG_NOT_SET:
       return "none";
   }

@@ -124,6 +124,16 @@ void RegisterQuery(CLI::App& app) {
     sub->add_flag("--json", as_json, "print JSON");
     sub->callback([what, run] { run("/" + what + "/" + address); });
   }
+  static std::string id;
+  for (std::string what : {"model", "claim", "zkml-key"}) {
+    auto* sub = query->add_subcommand(what, "query a " + what + " by id");
+    sub->add_option("id", id, what == "claim" ? "inference id, 64 hex chars" : "model id")
+        ->required();
+    sub->add_option("--node", node, "CometBFT RPC URL");
+    sub->add_flag("--json", as_json, "print JSON");
+    std::string path = what == "zkml-key" ? "/zkml_key/" : "/" + what + "/";
+    sub->callback([path, run] { run(path + id); });
+  }
   auto* params = query->add_subcommand("params", "query the chain parameters");
   params->add_option("--node", node, "CometBFT RPC URL");
   params->add_flag("--json", as_json, "print JSON");

@@ -42,6 +42,9 @@ struct DevnetOptions {
   bool as_json = false, clean = false;
   std::vector<std::string> models;  // ONNX files for the inference node
   int64_t enclave_ttl_ms = 0;       // 0: the genesis default
+  std::vector<std::string> params;  // genesis param overrides, "key=value"
+  std::string byzantine;            // node fault injection (devnet only)
+  int prover_threads = 1;
 };
 
 fs::path StateFile(const std::string& dir) {
@@ -113,6 +116,9 @@ void RewriteConfig(const fs::path& home, const json& v, const std::string& peers
   SetTomlKey(lines, "p2p", "addr_book_strict", "false");
   SetTomlKey(lines, "consensus", "timeout_commit", Quote(block_time));
   SetTomlKey(lines, "consensus", "timeout_propose", Quote("1s"));
+  // A SubmitProofs tx of two MLP proofs is ~730 KB, ~1 MB as base64 JSON:
+  // above CometBFT's default RPC body limit (1,000,000 bytes).
+  SetTomlKey(lines, "rpc", "max_body_bytes", "4000000");
   std::string text;
   for (const auto& l : lines) text += l + "\n";
   WriteFile(path, text);
@@ -130,6 +136,17 @@ void WriteGenesis(const DevnetOptions& o, const std::string& dev_address,
   if (o.enclave_ttl_ms > 0) app_state.params.set_enclave_ttl_ms(o.enclave_ttl_ms);
   genesis["chain_id"] = o.chain_id;
   genesis["app_state"] = json::parse(chain::GenesisToJson(app_state));
+  for (const auto& kv : o.params) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw StatusError(Error(Code::kInvalidArgument, "--param " + kv + ": expected KEY=VALUE"));
+    }
+    auto value = json::parse(kv.substr(eq + 1), nullptr, false);
+    if (value.is_discarded()) value = kv.substr(eq + 1);
+    genesis["app_state"]["params"][kv.substr(0, eq)] = value;
+  }
+  // The app refuses a bad genesis at start-up; refuse it here, with the field.
+  ThrowIfError(chain::ParseGenesis(genesis["app_state"].dump()).status());
   for (int i = 0; i < o.validators; ++i) {
     WriteFile(fs::path(o.dir) / ("node" + std::to_string(i)) / "config" / "genesis.json",
               genesis.dump(2) + "\n");
@@ -264,6 +281,8 @@ void Up(DevnetOptions& o) {
   json validators = DescribeValidators(o, cometbft, AssignPorts(o), peers);
   for (auto& v : validators) RewriteConfig(v["home"].get<std::string>(), v, peers, o.block_time);
   InferenceSetup inference = PrepareInference(o.dir, o.models);
+  inference.byzantine = o.byzantine;
+  inference.prover_threads = o.prover_threads;
   WriteGenesis(o, dev_address, inference);
   json state = {{"dir", o.dir},
                 {"chain_id", o.chain_id},
@@ -380,10 +399,17 @@ void RegisterDevnetCommands(CLI::App& app) {
   up->add_option("--chain-id", o.chain_id, "chain id")->capture_default_str();
   up->add_option("--timeout", o.timeout, "seconds to wait for blocks")->capture_default_str();
   up->add_flag("--json", o.as_json, "print the devnet state as JSON");
+  up->add_option("--param", o.params,
+                 "genesis param override KEY=VALUE, e.g. zkml_deadline_blocks=10 (repeatable)");
   up->add_option("--model", o.models, "ONNX model for the inference node (repeatable)")
       ->check(CLI::ExistingFile);
   up->add_option("--enclave-ttl-ms", o.enclave_ttl_ms,
                  "genesis enclave_ttl_ms (default: the chain's default)");
+  up->add_option("--byzantine", o.byzantine,
+                 "inference node fault injection: wrong-output | bad-proof | no-proof")
+      ->check(CLI::IsMember({"wrong-output", "bad-proof", "no-proof"}));
+  up->add_option("--prover-threads", o.prover_threads, "inference node prover threads (1-2)")
+      ->check(CLI::Range(1, 2));
   up->callback([] { Up(o); });
 
   auto* status = devnet->add_subcommand("status", "pids, RPC URLs, heights and app hashes");

@@ -6,12 +6,14 @@
 #include <thread>
 
 #include "cli/chain_process.h"
+#include "cli/node_zkml.h"
 #include "vinet/chain/rpc_client.h"
 #include "vinet/chain/tx.h"
 #include "vinet/crypto/ed25519.h"
 #include "vinet/node/model_store.h"
 #include "vinet/tee/dev_ca.h"
 #include "vinet/tee/enclave_server.h"
+#include "vinet/zkml/zkml.h"
 
 namespace vinet::cli {
 namespace {
@@ -81,7 +83,8 @@ json StartEnclave(const std::string& dir, double timeout) {
   }
 }
 
-std::string WriteNodeConfig(const std::string& dir, const json& state, int port) {
+std::string WriteNodeConfig(const std::string& dir, const json& state, int port,
+                            const InferenceSetup& setup) {
   fs::path home = fs::path(dir) / "inference-node";
   fs::create_directories(home);
   fs::path config = home / "node.toml";
@@ -90,11 +93,13 @@ std::string WriteNodeConfig(const std::string& dir, const json& state, int port)
       << "data_dir = \"" << (home / "data").string() << "\"\n"
       << "key_file = \"" << state["node"]["key"].get<std::string>() << "\"\n"
       << "models_dir = \"" << (fs::path(dir) / "models").string() << "\"\n"
-      << "default_fee = " << kDevnetModelFee << "\n\n[chain]\n"
+      << "default_fee = " << kDevnetModelFee << "\ndevnet = true\n\n[chain]\n"
       << "rpc = \"" << state["validators"][0]["rpc"].get<std::string>() << "\"\n"
       << "chain_id = \"" << state["chain_id"].get<std::string>() << "\"\n\n[enclave]\n"
       << "socket = \"" << state["enclave"]["socket"].get<std::string>() << "\"\n\n"
-      << "[submitter]\ninterval_ms = 200\nmax_batch = 1000\ntx_fee = 1\n";
+      << "[submitter]\ninterval_ms = 200\nmax_batch = 1000\ntx_fee = 1\n\n"
+      << "[zkml]\nprover_threads = " << setup.prover_threads << "\n";
+  if (!setup.byzantine.empty()) out << "byzantine = \"" << setup.byzantine << "\"\n";
   if (!out) throw StatusError(Error(Code::kIo, "cannot write " + config.string()));
   return config.string();
 }
@@ -129,7 +134,16 @@ InferenceSetup PrepareInference(const std::string& dir, const std::vector<std::s
   s.models_dir = (fs::path(dir) / "models").string();
   fs::create_directories(s.models_dir);
   node::ModelStore store(s.models_dir);
-  for (const auto& m : models) s.model_ids.push_back(ValueOrThrow(store.Add(m)));
+  for (const auto& m : models) {
+    zkml::VerifyingKey vk;
+    auto id = store.AddZkml(m, ZkmlCalibration("", m), &vk);
+    if (id.ok()) {
+      s.zkml_keys[*id] = vk.Encode();
+    } else if (id.status().code() == Code::kUnsupported) {
+      id = store.Add(m);  // not provable: VANILLA + TEE only
+    }
+    s.model_ids.push_back(ValueOrThrow(std::move(id)));
+  }
   return s;
 }
 
@@ -153,6 +167,8 @@ void LaunchInference(const std::string& dir, json& state, const InferenceSetup& 
                      double timeout) {
   state["tee_root"] = setup.tee_root_pem_file;
   state["models"] = setup.model_ids;
+  state["zkml_models"] = json::array();
+  for (const auto& [id, vk] : setup.zkml_keys) state["zkml_models"].push_back(id);
   state["node"] = {{"key", setup.node_key}, {"address", setup.node_address}, {"pid", 0}};
   state["enclave"] = StartEnclave(dir, timeout);
   chain::RpcClient rpc(state["validators"][0]["rpc"].get<std::string>(), 10);
@@ -173,10 +189,14 @@ void LaunchInference(const std::string& dir, json& state, const InferenceSetup& 
     m->add_modes(::vinet::inference::v1::MODE_VANILLA);
     m->add_modes(::vinet::inference::v1::MODE_TEE);
     m->add_allowed_pcr0(pcr0.data(), pcr0.size());
+    if (auto vk = setup.zkml_keys.find(id); vk != setup.zkml_keys.end()) {
+      m->add_modes(::vinet::inference::v1::MODE_ZKML);
+      m->set_zkml_verifying_key(vk->second.data(), vk->second.size());
+    }
     SendTx(rpc, dev_key, body, "register-model " + id);
   }
   int port = ValueOrThrow(FreePorts(1))[0];
-  std::string config = WriteNodeConfig(dir, state, port);
+  std::string config = WriteNodeConfig(dir, state, port, setup);
   state["node"]["config"] = config;
   state["node"]["url"] = "http://127.0.0.1:" + std::to_string(port);
   StartNode(dir, state, timeout);
@@ -211,6 +231,7 @@ void AddInferenceStatus(const json& state, json& out) {
   }
   if (state.contains("tee_root")) out["tee_root"] = state["tee_root"];
   if (state.contains("models")) out["models"] = state["models"];
+  if (state.contains("zkml_models")) out["zkml_models"] = state["zkml_models"];
 }
 
 }  // namespace vinet::cli

@@ -3,23 +3,31 @@
 //
 // Before genesis, `PrepareInference` creates the node key, the emulator's dev
 // CA (its root goes into genesis tee_roots) and the model store with the given
-// ONNX files. After the validators produce blocks, `LaunchInference` starts
-// the enclave, registers the node (stake) and the models (fee, VANILLA+TEE,
-// PCR0 = the enclave's) on chain, writes node.toml and starts the node,
-// which registers its enclave itself. `StopInference` stops both.
+// ONNX files; every model the ZKML circuits can prove is also committed
+// (prover package <id>.vzk, seeded random calibration). After the validators produce blocks,
+// `LaunchInference` starts the enclave, registers the node (stake) and the models (fee,
+// VANILLA+TEE, PCR0 = the enclave's; ZKML with the verifying key when committed) on chain, writes
+// node.toml and starts the node, which registers its enclave itself. `StopInference` stops both.
 // State lives in devnet.json: "node": {"url","pid","key","address","config"},
 // "enclave": {"pid","socket","pcr0"}, "tee_root", "models".
 #pragma once
 
 #include <nlohmann/json.hpp>
+
+#include <map>
 #include <string>
 #include <vector>
+#include "vinet/common/bytes.h"
 
 namespace vinet::cli {
 
 struct InferenceSetup {
   std::string node_key, node_address, tee_root_pem_file, models_dir;
   std::vector<std::string> model_ids;
+  std::map<std::string, Bytes> zkml_keys;  // model id → zkml::VerifyingKey::Encode
+  // Written into node.toml: fault injection ("" = honest) and prover threads.
+  std::string byzantine;
+  int prover_threads = 1;
 };
 
 inline constexpr uint64_t kDevnetNodeBalance = 1'000'000'000ULL;

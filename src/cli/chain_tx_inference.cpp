@@ -1,4 +1,7 @@
-// `vinet tx register-model` and `vinet tx register-enclave`, plus
+// `vinet tx register-model` (ZKML: --zkml-vk KEY_FILE, the zkml verifying
+// key bytes), `vinet tx register-enclave`, `vinet tx submit-proof` (one ZKML
+// proof: --inference-id HEX, --inputs FILE with the canonical tensor encoding
+// of the request's inputs, --proof FILE with the proof bytes), plus
 // `vinet tx enclave-nonce`, which prints the nonce an attestation document for
 // RegisterEnclave must carry ({"height": H, "nonce": hex}) so that a script
 // can ask the node's enclave (GET /v1/attestation?nonce=…) and pass the
@@ -24,16 +27,20 @@ inference::v1::Mode ModeOf(std::string name) {
   return static_cast<inference::v1::Mode>(ValueOrThrow(protocol::ParseMode(name)));
 }
 
-Bytes ReadDocument(const std::string& file, const std::string& b64) {
-  if (!b64.empty()) return ValueOrThrow(chain::Base64Decode(b64));
+Bytes ReadFileBytes(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw StatusError(Error(Code::kIo, "cannot read " + file));
   return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+Bytes ReadDocument(const std::string& file, const std::string& b64) {
+  if (!b64.empty()) return ValueOrThrow(chain::Base64Decode(b64));
+  return ReadFileBytes(file);
+}
+
 void RegisterModelCommand(CLI::App* tx) {
   static TxOptions o;
-  static std::string model_id, name, format = "onnx";
+  static std::string model_id, name, format = "onnx", zkml_vk;
   static uint64_t fee = 0;
   static std::vector<std::string> modes, pcr0s;
   auto* cmd = tx->add_subcommand("register-model", "register a model (signer becomes owner)");
@@ -44,8 +51,10 @@ void RegisterModelCommand(CLI::App* tx) {
   cmd->add_option("--fee-per-inference", fee, "fee a client pays per inference")->required();
   cmd->add_option("--mode", modes, "offered mode: vanilla|tee|zkml (repeat)")->required();
   cmd->add_option("--pcr0", pcr0s, "allowed enclave PCR0, 96 hex chars (repeat)");
+  cmd->add_option("--zkml-vk", zkml_vk, "ZKML verifying key file (required with --mode zkml)");
   cmd->callback([] {
-    SendAndReport(o, [](txpb::TxBody& b) {
+    Bytes vk = zkml_vk.empty() ? Bytes() : ReadFileBytes(zkml_vk);
+    SendAndReport(o, [&](txpb::TxBody& b) {
       auto* m = b.mutable_register_model();
       m->set_model_id(model_id);
       m->set_name(name);
@@ -53,6 +62,7 @@ void RegisterModelCommand(CLI::App* tx) {
       m->set_fee_per_inference(fee);
       for (const auto& mode : modes) m->add_modes(ModeOf(mode));
       for (const auto& p : pcr0s) m->add_allowed_pcr0(ToString(ValueOrThrow(FromHex(p))));
+      if (!vk.empty()) m->set_zkml_verifying_key(ToString(vk));
     });
   });
 }
@@ -84,6 +94,27 @@ void RegisterEnclaveCommand(CLI::App* tx) {
   });
 }
 
+void SubmitProofCommand(CLI::App* tx) {
+  static TxOptions o;
+  static std::string id_hex, inputs_file, proof_file;
+  auto* cmd = tx->add_subcommand("submit-proof", "submit a ZKML proof for a PENDING claim");
+  AddCommonOptions(cmd, o);
+  cmd->add_option("--inference-id", id_hex, "the claim's inference id (64 hex)")->required();
+  cmd->add_option("--inputs", inputs_file, "canonical tensor encoding of the request's inputs")
+      ->required();
+  cmd->add_option("--proof", proof_file, "zkml proof file")->required();
+  cmd->callback([] {
+    Bytes id = ValueOrThrow(FromHex(id_hex));
+    Bytes inputs = ReadFileBytes(inputs_file), proof = ReadFileBytes(proof_file);
+    SendAndReport(o, [&](txpb::TxBody& b) {
+      auto* p = b.mutable_submit_proofs()->add_proofs();
+      p->set_inference_id(ToString(id));
+      p->set_inputs(ToString(inputs));
+      p->set_proof(ToString(proof));
+    });
+  });
+}
+
 void EnclaveNonceCommand(CLI::App* tx) {
   static std::string key_file, node = kDefaultNode, chain_id;
   static int64_t height = -1;
@@ -107,6 +138,7 @@ void EnclaveNonceCommand(CLI::App* tx) {
 void RegisterInferenceTxCommands(CLI::App* tx) {
   RegisterModelCommand(tx);
   RegisterEnclaveCommand(tx);
+  SubmitProofCommand(tx);
   EnclaveNonceCommand(tx);
 }
 

@@ -1,6 +1,9 @@
 // `vinet infer`, `vinet verify`, `vinet status`: the C++ client (vinet::Client).
 //
-//   vinet infer MODEL_ID --input IN.json [--mode vanilla|tee] [--wait settled] [--json]
+//   vinet infer MODEL_ID --input IN.json [--mode vanilla|tee|zkml] [--wait settled|proof] [--json]
+//   (zkml: the answer comes at once; its proof is then fetched from the node
+//   and verified locally against the chain's verifying key; --wait proof:
+//   the node proves before answering and the answer carries the proof)
 //   vinet verify RECEIPT.json      (signatures and output hash, offline)
 //   vinet status INFERENCE_ID      (the node's record and the chain's claim)
 // Endpoints and key come from flags, or from a devnet's devnet.json
@@ -14,6 +17,7 @@
 
 #include "cli/commands.h"
 #include "vinet/client/client.h"
+#include "vinet/client/zkml.h"
 #include "vinet/node/tensor_json.h"
 
 namespace vinet::cli {
@@ -88,7 +92,10 @@ void RunInfer(ClientArgs& a) {
   for (auto& ch : mode_name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   protocol::Mode mode = ValueOrThrow(protocol::ParseMode(mode_name));
   auto t0 = std::chrono::steady_clock::now();
-  client::InferResult r = ValueOrThrow(c.Infer(a.model_id, inputs, mode));
+  if (a.wait == "proof" && mode != protocol::Mode::kZkml) {
+    throw StatusError(Error(Code::kInvalidArgument, "--wait proof needs --mode zkml"));
+  }
+  client::InferResult r = ValueOrThrow(c.Infer(a.model_id, inputs, mode, a.wait == "proof"));
   double answer_ms = MsSince(t0);
   auto v0 = std::chrono::steady_clock::now();
   ThrowIfError(c.Verify(r));
@@ -111,8 +118,21 @@ void RunInfer(ClientArgs& a) {
                          {"tx_hash", s.tx_hash},
                          {"seen_ms", s.seen_ms},
                          {"trust_gap_ms", s.trust_gap_ms}};
-  } else if (!a.wait.empty()) {
-    throw StatusError(Error(Code::kInvalidArgument, "--wait takes \"settled\""));
+  } else if (!a.wait.empty() && a.wait != "proof") {
+    throw StatusError(Error(Code::kInvalidArgument, "--wait takes \"settled\" or \"proof\""));
+  }
+  if (mode == protocol::Mode::kZkml) {
+    auto p0 = std::chrono::steady_clock::now();
+    Bytes proof = ValueOrThrow(
+        client::FetchProof(a.node_url, r.inference_id, static_cast<int64_t>(a.timeout * 1000)));
+    double proof_wait_ms = MsSince(p0);
+    auto vk = ValueOrThrow(client::FetchZkmlKey(a.chain_rpc, a.model_id));
+    auto z0 = std::chrono::steady_clock::now();
+    ThrowIfError(client::VerifyZkml(vk, r, proof));
+    out["zkml"] = {{"proof_bytes", proof.size()},
+                   {"proof_wait_ms", proof_wait_ms},
+                   {"proof_verified", true},
+                   {"proof_verify_ms", MsSince(z0)}};
   }
   if (a.as_json) {
     std::cout << out.dump() << "\n";
@@ -166,8 +186,10 @@ void RegisterClientCommands(CLI::App& app) {
   auto* infer = app.add_subcommand("infer", "run an inference on a node, verify, optionally wait");
   infer->add_option("model_id", a.model_id, "model id (hex)")->required();
   infer->add_option("--input", a.input, "inputs JSON {name: tensor}")->required();
-  infer->add_option("--mode", a.mode, "vanilla or tee")->capture_default_str();
-  infer->add_option("--wait", a.wait, "\"settled\": wait for the chain's verdict");
+  infer->add_option("--mode", a.mode, "vanilla, tee or zkml")->capture_default_str();
+  infer->add_option(
+      "--wait", a.wait,
+      "\"settled\": wait for the chain's verdict; \"proof\" (zkml): proof in the answer");
   infer->add_option("--timeout", a.timeout, "seconds to wait for settlement");
   infer->add_option("--receipt-out", a.receipt_out, "write the receipt JSON here");
   AddEndpoints(infer, a);

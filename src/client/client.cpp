@@ -70,7 +70,7 @@ Status Client::EnsureChainId() {
 
 Result<InferResult> Client::Infer(const std::string& model_id,
                                   const std::vector<protocol::NamedTensor>& inputs,
-                                  protocol::Mode mode) {
+                                  protocol::Mode mode, bool wait_proof) {
   VINET_RETURN_IF_ERROR(EnsureChainId());
   VINET_RETURN_IF_ERROR(protocol::ValidateTensors(inputs));
   protocol::InferenceRequest req;
@@ -86,6 +86,7 @@ Result<InferResult> Client::Infer(const std::string& model_id,
   r.inputs = inputs;
   json body = {{"request", json::parse(protocol::SignedRequestToJson(r.request))},
                {"inputs", node::TensorMapToJson(inputs)}};
+  if (wait_proof) body["wait"] = "proof";
   r.sent_ms = NowMs();
   VINET_ASSIGN_OR_RETURN(json answer, Http("POST", "/v1/infer", body.dump()));
   r.received_ms = NowMs();
@@ -93,6 +94,9 @@ Result<InferResult> Client::Infer(const std::string& model_id,
   r.node_answered_ms = answer.value("node_answered_ms", int64_t{0});
   VINET_ASSIGN_OR_RETURN(r.outputs, node::TensorMapFromJson(answer["outputs"]));
   VINET_ASSIGN_OR_RETURN(r.receipt, protocol::ReceiptFromJson(answer["receipt"].dump()));
+  if (answer.contains("zkml") && answer["zkml"].value("proof", json()).is_string()) {
+    VINET_ASSIGN_OR_RETURN(r.zkml_proof, FromHex(answer["zkml"]["proof"].get<std::string>()));
+  }
   return r;
 }
 

@@ -36,6 +36,37 @@ Status ParseListen(const std::string& listen, NodeConfig& c) {
 
 }  // namespace
 
+Result<Byzantine> ParseByzantine(std::string_view name) {
+  if (name.empty() || name == "none") return Byzantine::kNone;
+  if (name == "wrong-output") return Byzantine::kWrongOutput;
+  if (name == "bad-proof") return Byzantine::kBadProof;
+  if (name == "no-proof") return Byzantine::kNoProof;
+  return Error(Code::kInvalidArgument, "byzantine mode \"" + std::string(name) +
+                                           "\": expected wrong-output, bad-proof or no-proof");
+}
+
+std::string_view ByzantineName(Byzantine b) {
+  switch (b) {
+    case Byzantine::kWrongOutput:
+      return "wrong-output";
+    case Byzantine::kBadProof:
+      return "bad-proof";
+    case Byzantine::kNoProof:
+      return "no-proof";
+    default:
+      return "none";
+  }
+}
+
+Status CheckByzantine(const NodeConfig& c) {
+  if (c.byzantine != Byzantine::kNone && !c.devnet) {
+    return Error(Code::kInvalidArgument,
+                 "byzantine mode " + std::string(ByzantineName(c.byzantine)) +
+                     " is only allowed on a devnet node (node.devnet = true)");
+  }
+  return Status::Ok();
+}
+
 Result<NodeConfig> LoadNodeConfig(const fs::path& file) {
   toml::table t;
   try {
@@ -65,6 +96,15 @@ Result<NodeConfig> LoadNodeConfig(const fs::path& file) {
   c.submit_interval_ms = t.at_path("submitter.interval_ms").value_or(c.submit_interval_ms);
   c.max_batch = t.at_path("submitter.max_batch").value_or(c.max_batch);
   c.tx_fee = t.at_path("submitter.tx_fee").value_or(c.tx_fee);
+  c.devnet = t.at_path("node.devnet").value_or(false);
+  int64_t prover_threads = t.at_path("zkml.prover_threads").value_or(int64_t{1});
+  if (prover_threads < 1 || prover_threads > 2) {
+    return Error(Code::kInvalidArgument, "config: zkml.prover_threads must be 1 or 2");
+  }
+  c.prover_threads = static_cast<unsigned>(prover_threads);
+  VINET_ASSIGN_OR_RETURN(c.byzantine,
+                         ParseByzantine(t.at_path("zkml.byzantine").value_or(std::string())));
+  VINET_RETURN_IF_ERROR(CheckByzantine(c));
   if (c.submit_interval_ms < 10 || c.max_batch < 1 || c.http_threads < 1) {
     return Error(Code::kInvalidArgument, "config: submitter.interval_ms >= 10, max_batch >= 1");
   }

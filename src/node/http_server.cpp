@@ -78,6 +78,14 @@ Result<int> HttpServer::Start(const std::string& host, int port, int threads) {
                [this](const httplib::Request& req, httplib::Response& res) {
                  Reply(res, node_.Inference(req.matches[1].str()));
                });
+  server_->Get(R"(/v1/inferences/([0-9a-fA-F]{64})/proof)",
+               [this](const httplib::Request& req, httplib::Response& res) {
+                 Reply(res, node_.Proof(req.matches[1].str()));
+               });
+  server_->Get(R"(/v1/models/([0-9a-fA-F]{64})/zkml_key)",
+               [this](const httplib::Request& req, httplib::Response& res) {
+                 Reply(res, node_.ZkmlKey(req.matches[1].str()));
+               });
   server_->Get("/v1/attestation", [this](const httplib::Request& req, httplib::Response& res) {
     Reply(res, node_.Attestation(req.get_param_value("nonce")));
   });

@@ -12,16 +12,26 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::filesystem::path& dir) {
   return ledger;
 }
 
+namespace {
+// A PENDING (ZKML) claim's fee is already escrowed by the chain, out of the
+// client's balance: holding it here too would count it twice.
+bool HoldsFee(const ClaimRecord& c) {
+  return !c.final() && c.status != "PENDING";
+}
+}  // namespace
+
 void Ledger::Track(const ClaimRecord& c) {
   auto it = open_.find(c.id_hex);
   if (it != open_.end()) {
-    held_[it->second.client] -= it->second.fee;
-    if (held_[it->second.client] == 0) held_.erase(it->second.client);
+    if (HoldsFee(it->second)) {
+      held_[it->second.client] -= it->second.fee;
+      if (held_[it->second.client] == 0) held_.erase(it->second.client);
+    }
     open_.erase(it);
   }
   if (!c.final()) {
     open_[c.id_hex] = c;
-    held_[c.client] += c.fee;
+    if (HoldsFee(c)) held_[c.client] += c.fee;
   }
 }
 

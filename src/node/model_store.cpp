@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <sstream>
+
+#include "vinet/runtime/quantized.h"
+#include "vinet/zkml/zkml.h"
 
 namespace vinet::node {
 namespace fs = std::filesystem;
@@ -42,6 +46,43 @@ std::vector<std::string> ModelStore::Ids() const {
   }
   std::sort(ids.begin(), ids.end());
   return ids;
+}
+
+fs::path ModelStore::ZkmlPackagePath(const std::string& model_id) const {
+  return dir_ / (model_id + ".vzk");
+}
+
+Result<std::string> ModelStore::AddZkml(const fs::path& onnx_file,
+                                        std::span<const runtime::TensorMap> calibration,
+                                        zkml::VerifyingKey* vk) {
+  VINET_ASSIGN_OR_RETURN(std::string id, Add(onnx_file));
+  fs::path target = ZkmlPackagePath(id);
+  if (fs::exists(target)) {
+    if (!vk) return id;
+    std::ifstream in(target, std::ios::binary);
+    Bytes bytes((std::istreambuf_iterator<char>(in)), {});
+    auto loaded = zkml::LoadPackage(bytes);
+    if (!loaded.ok()) return loaded.status().WithContext(target.string());
+    *vk = loaded->vk;
+    return id;
+  }
+  VINET_ASSIGN_OR_RETURN(auto model, Load(id));
+  VINET_ASSIGN_OR_RETURN(auto quantized, runtime::Quantize(*model, calibration));
+  auto committed = zkml::Commit(std::move(quantized));
+  if (!committed.ok()) return committed.status().WithContext("zkml commit of " + id);
+  if (vk) *vk = committed->vk;
+  Bytes bytes = zkml::EncodePackage(*committed->package);
+  fs::path tmp = target.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
+    if (!out) return Error(Code::kIo, "cannot write " + tmp.string());
+  }
+  std::error_code ec;
+  fs::rename(tmp, target, ec);
+  if (ec) return Error(Code::kIo, "cannot rename into " + target.string() + ": " + ec.message());
+  return id;
 }
 
 fs::path ModelStore::PathOf(const std::string& model_id) const {

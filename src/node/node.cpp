@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "node_zkml.h"
 #include "vinet/chain/rpc_client.h"
 #include "vinet/node/tensor_json.h"
 #include "vinet/protocol/request.h"
@@ -65,6 +66,7 @@ Result<std::unique_ptr<Node>> Node::Create(NodeConfig config) {
   for (const auto& e : runner->load_errors()) spdlog::warn("model not loaded: {}", e);
   std::unique_ptr<Node> node(
       new Node(std::move(config), std::move(key), std::move(ledger), std::move(runner)));
+  VINET_RETURN_IF_ERROR(node->OpenZkml());
   if (!node->config_.enclave_socket.empty()) {
     node->enclave_ = std::make_unique<EnclavePool>(node->config_.enclave_socket);
     auto info = node->enclave_->Info();
@@ -78,10 +80,19 @@ Result<std::unique_ptr<Node>> Node::Create(NodeConfig config) {
 
 Result<protocol::Receipt> Node::Execute(const protocol::SignedRequest& req,
                                         const std::vector<protocol::NamedTensor>& inputs,
-                                        const Bytes& inference_id) {
+                                        const Bytes& inference_id, ZkmlRun* zkml_run) {
   Bytes node_id(key_.public_key().begin(), key_.public_key().end());
   protocol::Receipt r;
-  if (req.request.mode == Mode::kTee) {
+  if (req.request.mode == Mode::kZkml) {
+    r.outputs = zkml_run->output;
+    r.inference_id = inference_id;
+    r.model_id = req.request.model_id;
+    r.mode = Mode::kZkml;
+    r.input_hash = req.request.input_hash;
+    auto oh = protocol::TensorsHash(r.outputs);
+    r.output_hash.assign(oh.begin(), oh.end());
+    r.node_id = node_id;
+  } else if (req.request.mode == Mode::kTee) {
     tee::InferRequest ireq{inference_id, node_id, req.request.model_id, inputs};
     VINET_ASSIGN_OR_RETURN(r, enclave_->Infer(ireq));
     VINET_RETURN_IF_ERROR(CheckReceiptMatches(r, req, inference_id, node_id));
@@ -113,7 +124,13 @@ Result<json> Node::Infer(const json& body) {
   if (!runner_->Find(r.model_id)) {
     return Error(Code::kNotFound, "model " + r.model_id + " is not served by this node");
   }
-  if (r.mode == Mode::kZkml) return Error(Code::kUnsupported, "ZKML mode is not served here");
+  if (r.mode == Mode::kZkml && !zkml_->Has(r.model_id)) {
+    return Error(Code::kUnsupported, "model " + r.model_id + " is not served in ZKML mode here");
+  }
+  std::string wait = body.value("wait", std::string());
+  if (wait != "" && !(wait == "proof" && r.mode == Mode::kZkml)) {
+    return Error(Code::kInvalidArgument, "wait: only \"proof\" (ZKML mode) is known");
+  }
   if (r.mode == Mode::kTee &&
       (!enclave_ || std::find(enclave_info_->models.begin(), enclave_info_->models.end(),
                               r.model_id) == enclave_info_->models.end())) {
@@ -146,17 +163,30 @@ Result<json> Node::Infer(const json& body) {
   auto id = protocol::InferenceId(req);
   Bytes inference_id(id.begin(), id.end());
   auto run0 = std::chrono::steady_clock::now();
-  VINET_ASSIGN_OR_RETURN(protocol::Receipt receipt, Execute(req, inputs, inference_id));
+  ZkmlRun zkml_run;
+  if (r.mode == Mode::kZkml) {
+    VINET_ASSIGN_OR_RETURN(zkml_run, RunZkml(r.model_id, inputs, wait == "proof"));
+  }
+  VINET_ASSIGN_OR_RETURN(protocol::Receipt receipt, Execute(req, inputs, inference_id, &zkml_run));
   double run_s = SecondsSince(run0);
   claim.id_hex = ToHex(inference_id);
   claim.request = protocol::EncodeSignedRequest(req);
   protocol::Receipt on_chain = receipt;
-  on_chain.outputs.clear();
+  if (r.mode != Mode::kZkml) on_chain.outputs.clear();  // ZKML: the chain keeps the output
   claim.receipt = protocol::EncodeReceipt(on_chain);
   claim.model_id = r.model_id;
   claim.mode = r.mode;
   claim.accepted_ms = WallMs();
-  VINET_RETURN_IF_ERROR(ledger_->Accept(claim, balance));
+  std::optional<ProofJob> job;
+  if (r.mode == Mode::kZkml) {
+    job = MakeJob(claim, inputs, zkml_run);
+    VINET_RETURN_IF_ERROR(proof_jobs_->Put({*job}));
+  }
+  if (Status s = ledger_->Accept(claim, balance); !s.ok()) {
+    if (job) (void)proof_jobs_->Delete(job->id_hex);
+    return s;
+  }
+  if (job && job->status == "QUEUED") prover_->Notify();
   int64_t answered_ms = WallMs();
   std::string mode = ModeLabel(r.mode);
   double total_s = SecondsSince(t0);
@@ -164,18 +194,25 @@ Result<json> Node::Infer(const json& body) {
   metrics_.Observe("vinet_node_model_seconds", mode, run_s);
   metrics_.Observe("vinet_node_overhead_seconds", mode, total_s - run_s);
   metrics_.Count("vinet_node_inferences_total", "accepted");
-  return json{{"inference_id", claim.id_hex},
+  json answer{{"inference_id", claim.id_hex},
               {"outputs", TensorMapToJson(receipt.outputs)},
               {"receipt", json::parse(protocol::ReceiptToJson(receipt))},
               {"node_received_ms", received_ms},
               {"node_answered_ms", answered_ms},
               {"fee", claim.fee}};
+  if (job) answer["zkml"] = ZkmlAnswer(**zkml_->Key(r.model_id), *job);
+  return answer;
 }
 
 Result<json> Node::Inference(const std::string& id_hex) const {
   VINET_ASSIGN_OR_RETURN(ClaimRecord c, ledger_->Get(id_hex));
   VINET_ASSIGN_OR_RETURN(protocol::Receipt receipt, protocol::DecodeReceipt(c.receipt));
-  return json{{"inference_id", c.id_hex},
+  json proof = nullptr;
+  if (auto j = proof_jobs_->Get(id_hex); j.ok()) {
+    proof = {{"status", j->status}, {"claim_status", j->claim_status}};
+  }
+  return json{{"proof", proof},
+              {"inference_id", c.id_hex},
               {"status", c.status},
               {"mode", protocol::ModeName(c.mode)},
               {"model_id", c.model_id},
@@ -204,6 +241,11 @@ json Node::Models() {
     for (const auto& io : model->inputs()) inputs[io.name] = io.shape;
     for (const auto& io : model->outputs()) outputs[io.name] = io.shape;
     json modes = json::array({"VANILLA"});
+    json zkml_id = nullptr;
+    if (auto vk = zkml_->Key(id); vk.ok()) {
+      modes.push_back("ZKML");
+      zkml_id = ToHex((*vk)->ModelId());
+    }
     if (enclave_info_ && std::find(enclave_info_->models.begin(), enclave_info_->models.end(),
                                    id) != enclave_info_->models.end()) {
       modes.push_back("TEE");
@@ -215,7 +257,8 @@ json Node::Models() {
                    {"outputs", outputs},
                    {"modes", modes},
                    {"fee", chain_model.ok() ? json(chain_model->fee) : json(nullptr)},
-                   {"registered", chain_model.ok() && chain_model->registered}});
+                   {"registered", chain_model.ok() && chain_model->registered},
+                   {"zkml_model_id", zkml_id}});
   }
   return out;
 }
@@ -227,12 +270,14 @@ json Node::Health() const {
               {"chain_id", config_.chain_id},
               {"tee", enclave_ != nullptr},
               {"enclave_key", enclave_info_ ? json(ToHex(enclave_info_->enclave_key)) : json()},
-              {"open_claims", ledger_->OpenCount()}};
+              {"open_claims", ledger_->OpenCount()},
+              {"proof_queue", proof_jobs_->Count("QUEUED")},
+              {"byzantine", std::string(ByzantineName(config_.byzantine))}};
 }
 
 std::string Node::MetricsText() const {
   return metrics_.Render() + "# TYPE vinet_node_open_claims gauge\nvinet_node_open_claims " +
-         std::to_string(ledger_->OpenCount()) + "\n";
+         std::to_string(ledger_->OpenCount()) + "\n" + ZkmlMetricsText(*proof_jobs_);
 }
 
 }  // namespace vinet::node

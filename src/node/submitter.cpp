@@ -75,6 +75,7 @@ void Submitter::Step() {
   Status s = Submit();
   if (s.ok()) {
     failures_ = 0;
+    proofs_.Step(nonce_, [this] { return ChainNonce(); });
     return;
   }
   ++failures_;

@@ -101,7 +101,7 @@ def test_bad_inputs_rejected_in_checktx(devnet, tmp_path):
                    5, f"expected {nonce}, got {nonce - 1}")
     check_rejected(devnet, devnet.signed_transfer(devnet.dev_key, bob, 10**18, nonce),
                    7, "exceeds balance")
-    future = tx_body(devnet.chain_id, nonce, 1, 17, pb_bytes(1, b"proof"))  # SubmitProof: reserved, not yet known
+    future = tx_body(devnet.chain_id, nonce, 1, 18, pb_bytes(1, b"x"))  # Challenge: reserved, not yet known
     check_rejected(devnet, devnet.sign_raw(devnet.dev_key, future), 8, "no message known")
     check_rejected(devnet, devnet.sign_raw(devnet.dev_key, b"\x0a\xff"), 1, "tx.body")
     # The network is unharmed: it still makes blocks and accepts a good tx.

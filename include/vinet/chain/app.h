@@ -42,6 +42,7 @@ class ChainApp final : public abci::Application {
  private:
   explicit ChainApp(std::unique_ptr<Store> store);
   void ResetMempool();
+  void EndBlock(Overlay& changes, int64_t height, abci::pb::ResponseFinalizeBlock& resp);
 
   mutable std::mutex mu_;
   std::unique_ptr<Store> store_;

@@ -22,8 +22,10 @@ struct ExecResult {
 };
 
 // `block_time_ms`: the block header's time (FinalizeBlock) or the last
-// block's (CheckTx); `tx_index`: the tx's position in its block.
+// block's (CheckTx); `tx_index`: the tx's position in its block;
+// `block_verify_units`: the block's ZKML verify-unit counter (TxContext).
 ExecResult ExecuteTx(Overlay& state, ByteSpan tx, int64_t height, std::string_view chain_id,
-                     ExecMode mode, int64_t block_time_ms = 0, uint32_t tx_index = 0);
+                     ExecMode mode, int64_t block_time_ms = 0, uint32_t tx_index = 0,
+                     uint64_t* block_verify_units = nullptr);
 
 }  // namespace vinet::chain

@@ -27,6 +27,11 @@ struct Genesis {
   statepb::Params params;
 };
 
+// Default cap on a block's ZKML verification work (zkml::VerifyCost units):
+// an MLP 784-128-10 proof costs ~1.06M units and ~5 ms of one core, so this
+// admits ~190 such proofs, about 1 s of verification (docs/chain.md).
+inline constexpr uint64_t kDefaultMaxBlockVerifyUnits = 200'000'000;
+
 statepb::Params DefaultParams();
 Result<Genesis> ParseGenesis(std::string_view app_state_json);
 std::string GenesisToJson(const Genesis& genesis);

@@ -25,8 +25,12 @@ struct TxContext {
   int64_t block_time_ms = 0;
   uint32_t tx_index = 0;  // position of the tx in its block
   // CheckTx (mempool admission): handlers may skip work whose outcome cannot
-  // fail the tx (SubmitClaims' per-claim checks); FinalizeBlock does it all.
+  // fail the tx (SubmitClaims' per-claim checks, ZKML proof verification) and
+  // reject early instead; effects are never committed in this mode.
   bool check_only = false;
+  // ZKML verify units already spent in this block (FinalizeBlock owns the
+  // counter; null: the tx gets a fresh budget of max_block_verify_units).
+  uint64_t* block_verify_units = nullptr;
 };
 
 using Events = std::vector<::tendermint::abci::Event>;
@@ -46,6 +50,15 @@ TxStatus HandleRegisterEnclave(State& state, const TxContext& ctx, const Decoded
                                const txpb::RegisterEnclave& msg, Events& events);
 TxStatus HandleSubmitClaims(State& state, const TxContext& ctx, const DecodedTx& tx,
                             const txpb::SubmitClaims& msg, Events& events);
+TxStatus HandleSubmitProofs(State& state, const TxContext& ctx, const DecodedTx& tx,
+                            const txpb::SubmitProofs& msg, Events& events);
+
+// End of block `height`: every claim still PENDING with deadline height − 1
+// (the deadline index bucket, so no scan) becomes EXPIRED: slash_missing_bps
+// of the node's stake, the fee refunded to the client plus compensation from
+// the slash, risk released; one `vinet.claim` event each. kInternal on store
+// failure.
+Status ExpireClaims(State& state, const statepb::Params& params, int64_t height, Events& events);
 
 // Appends an event whose attributes are all indexed.
 void AddEvent(Events& events, std::string_view type,

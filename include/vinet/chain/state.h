@@ -7,8 +7,10 @@
 //   "m/<model id>"           vinet.state.v1.Model
 //   "e/<enclave key hex>"    vinet.state.v1.Enclave
 //   "c/<inference id hex>"   vinet.state.v1.Claim
-//   "r/<address>"            vinet.state.v1.NodeRisk (absent: nothing at risk) An absent account
-// reads as balance 0, nonce 0. Values are deterministic protobuf bytes.
+//   "r/<address>"            vinet.state.v1.NodeRisk (absent: nothing at risk)
+//   "k/<model id>"           zkml::VerifyingKey encoding (ZKML models, raw bytes)
+//   "d/<deadline, %020d>"    vinet.state.v1.DeadlineIndex (PENDING ZKML claims by deadline)
+// An absent account reads as balance 0, nonce 0. Values are deterministic protobuf bytes.
 // A stored value that does not parse is reported as kInternal (corruption).
 // State reads through and writes into an Overlay it does not own.
 #pragma once
@@ -30,6 +32,8 @@ std::string ModelKey(std::string_view model_id);
 std::string EnclaveKey(std::string_view key_hex);
 std::string ClaimKey(std::string_view id_hex);
 std::string RiskKey(std::string_view address);
+std::string ZkmlKeyKey(std::string_view model_id);
+std::string DeadlineKey(int64_t deadline);  // deadline >= 0
 inline constexpr std::string_view kParamsKey = "p/params";
 
 // True iff `address` is 40 lowercase hex characters.
@@ -54,6 +58,13 @@ class State {
   void PutClaim(const statepb::Claim& claim);
   Result<statepb::NodeRisk> GetRisk(std::string_view address) const;
   void PutRisk(std::string_view address, const statepb::NodeRisk& risk);
+  // ZKML verifying key bytes of a model (nullopt: none stored).
+  Result<std::optional<std::string>> GetZkmlKey(std::string_view model_id) const;
+  void PutZkmlKey(std::string_view model_id, std::string key_bytes);
+  // Claims PENDING with this deadline (absent: empty).
+  Result<statepb::DeadlineIndex> GetDeadlineIndex(int64_t deadline) const;
+  void PutDeadlineIndex(int64_t deadline, const statepb::DeadlineIndex& index);
+  void DeleteDeadlineIndex(int64_t deadline);
 
   // Errors: kNotFound before genesis wrote params.
   Result<statepb::Params> GetParams() const;

@@ -49,6 +49,7 @@ struct InferResult {
   protocol::Receipt receipt;
   int64_t sent_ms = 0, received_ms = 0;  // client wall clock
   int64_t node_answered_ms = 0;
+  Bytes zkml_proof;  // ZKML with wait_proof: the proof the node sent (client/zkml.h verifies)
 };
 
 struct Settlement {
@@ -64,7 +65,8 @@ class Client {
   Client(ClientOptions options, crypto::SecretKey key);
 
   Result<InferResult> Infer(const std::string& model_id,
-                            const std::vector<protocol::NamedTensor>& inputs, protocol::Mode mode);
+                            const std::vector<protocol::NamedTensor>& inputs, protocol::Mode mode,
+                            bool wait_proof = false);  // ZKML: the node proves before answering
   Status Verify(const InferResult& result);
   // Waits until the claim has a final status or `timeout_ms` passes (kTimeout).
   Result<Settlement> WaitSettled(const std::string& inference_id, int64_t received_ms,

@@ -5,7 +5,8 @@
 // power loss; the node answers a client only after it. `LoadAll` returns every
 // record (used at start-up to rebuild the in-memory pending set). Status
 // values: ACCEPTED (not yet in a tx), SUBMITTED (in a tx the chain accepted
-// into its mempool), and the chain's final statuses (SETTLED, REJECTED,
+// into its mempool), PENDING (ZKML: on chain, awaiting its proof), and the
+// chain's final statuses (SETTLED, REJECTED,
 // DUPLICATE, UNFUNDED). Thread-safe.
 #pragma once
 
@@ -40,7 +41,10 @@ struct ClaimRecord {
   int64_t submitted_ms = 0;
   int64_t settled_ms = 0;
 
-  bool final() const { return status != "ACCEPTED" && status != "SUBMITTED"; }
+  // PENDING (ZKML, on chain awaiting its proof) stays open: its fee is at stake.
+  bool final() const {
+    return status != "ACCEPTED" && status != "SUBMITTED" && status != "PENDING";
+  }
 };
 
 std::string ClaimToJson(const ClaimRecord& c);

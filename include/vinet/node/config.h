@@ -15,6 +15,11 @@
 //                                  # until the key has been expired this long
 //   [submitter]
 //   interval_ms = 500  max_batch = 1000  tx_fee = 1
+//   [zkml]
+//   prover_threads = 1             # 1..2 proving workers (ZKML mode)
+//   byzantine = "no-proof"         # fault injection: only with node.devnet = true
+// `node.devnet = true` marks a devnet node (set by `vinet devnet up`); the
+// byzantine modes (wrong-output | bad-proof | no-proof) are refused without it.
 // Relative paths are resolved against the config file's folder. Missing
 // required keys or wrong types are kInvalidArgument naming the key.
 #pragma once
@@ -26,6 +31,11 @@
 #include "vinet/common/result.h"
 
 namespace vinet::node {
+
+enum class Byzantine { kNone, kWrongOutput, kBadProof, kNoProof };
+// "" / "none" → kNone; kInvalidArgument for any other unknown name.
+Result<Byzantine> ParseByzantine(std::string_view name);
+std::string_view ByzantineName(Byzantine b);
 
 struct NodeConfig {
   std::string host = "127.0.0.1";
@@ -40,7 +50,13 @@ struct NodeConfig {
   int max_batch = 1000;
   uint64_t tx_fee = 1;
   int http_threads = 8;
+  unsigned prover_threads = 1;
+  bool devnet = false;
+  Byzantine byzantine = Byzantine::kNone;
 };
+
+// kInvalidArgument when a byzantine mode is set on a node that is not a devnet node.
+Status CheckByzantine(const NodeConfig& c);
 
 Result<NodeConfig> LoadNodeConfig(const std::filesystem::path& file);
 

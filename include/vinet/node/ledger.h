@@ -1,5 +1,6 @@
 // The node's view of its claims: the durable ClaimStore plus, in memory, the
-// open ones (ACCEPTED / SUBMITTED) and the fees they hold per client.
+// open ones (ACCEPTED / SUBMITTED / PENDING) and the fees they hold per client
+// (ACCEPTED and SUBMITTED only: the chain escrows a PENDING claim's fee).
 //
 // `Accept` reserves the fee against the client's committed balance (the
 // client's balance minus what this node already holds unsettled for it, so

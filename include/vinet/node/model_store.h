@@ -6,15 +6,21 @@
 // the same model twice is a no-op. `Ids` lists what is stored. `Load` loads
 // one and checks that its content still hashes to its file name (kDataLoss
 // otherwise). The store owns nothing in memory; callers own loaded models.
+// ZKML: `AddZkml` also quantizes the model on `calibration` (runtime::Quantize),
+// commits it (zkml::Commit: kUnsupported when the circuit cannot prove it) and
+// writes the prover package (zkml::EncodePackage) to DIR/<id>.vzk, atomically;
+// an existing package is kept.
 #pragma once
 
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "vinet/common/result.h"
 #include "vinet/runtime/model.h"
+#include "vinet/zkml/zkml.h"
 
 namespace vinet::node {
 
@@ -24,9 +30,14 @@ class ModelStore {
 
   // Returns the model id (hex).
   Result<std::string> Add(const std::filesystem::path& onnx_file);
+  // Returns the model id; the package's verifying key goes to `vk` when given.
+  Result<std::string> AddZkml(const std::filesystem::path& onnx_file,
+                              std::span<const runtime::TensorMap> calibration,
+                              zkml::VerifyingKey* vk = nullptr);
   std::vector<std::string> Ids() const;
   Result<std::shared_ptr<const runtime::Model>> Load(const std::string& model_id) const;
   std::filesystem::path PathOf(const std::string& model_id) const;
+  std::filesystem::path ZkmlPackagePath(const std::string& model_id) const;
   const std::filesystem::path& dir() const { return dir_; }
 
  private:

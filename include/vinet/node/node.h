@@ -8,6 +8,10 @@
 // claim durably (Ledger) → answer. A failed request writes nothing and so
 // costs the client nothing. Thread-safe; the HTTP server calls it from many
 // threads. The Submitter (submitter.h) settles what the Ledger holds.
+// ZKML (node_zkml.cpp): the int8 model runs, the receipt carries its "i8"
+// output, and a durable proof job (proof_jobs.h) is written before the claim;
+// the ProverPool proves it later, or at once with body "wait": "proof"
+// (the answer then carries the proof). `Proof` serves a job's proof.
 #pragma once
 
 #include <memory>
@@ -21,7 +25,10 @@
 #include "vinet/node/enclave_pool.h"
 #include "vinet/node/ledger.h"
 #include "vinet/node/metrics.h"
+#include "vinet/node/proof_jobs.h"
+#include "vinet/node/prover_pool.h"
 #include "vinet/node/runtime_runner.h"
+#include "vinet/node/zkml_models.h"
 #include "vinet/protocol/request.h"
 
 namespace vinet::node {
@@ -33,6 +40,10 @@ class Node {
   Result<nlohmann::json> Infer(const nlohmann::json& body);
   Result<nlohmann::json> Inference(const std::string& id_hex) const;
   Result<nlohmann::json> Attestation(const std::string& nonce_hex);
+  // ZKML: the job's state and, once proved, the proof (hex) and its inputs.
+  Result<nlohmann::json> Proof(const std::string& id_hex) const;
+  // ZKML: a served model's verifying key (hex) and zkml model id.
+  Result<nlohmann::json> ZkmlKey(const std::string& model_id) const;
   nlohmann::json Models();
   nlohmann::json Health() const;
   std::string MetricsText() const;
@@ -44,13 +55,23 @@ class Node {
   ChainView& chain() { return chain_; }
   EnclavePool* enclave() { return enclave_.get(); }
   const std::optional<tee::RemoteEnclaveInfo>& enclave_info() const { return enclave_info_; }
+  ProofJobs& proof_jobs() { return *proof_jobs_; }
+  const ZkmlModels& zkml() const { return *zkml_; }
+  ~Node();
 
  private:
   Node(NodeConfig config, crypto::SecretKey key, std::unique_ptr<Ledger> ledger,
        std::unique_ptr<RuntimeModelRunner> runner);
   Result<protocol::Receipt> Execute(const protocol::SignedRequest& req,
                                     const std::vector<protocol::NamedTensor>& inputs,
-                                    const Bytes& inference_id);
+                                    const Bytes& inference_id, ZkmlRun* zkml_run);
+  // ZKML: runs (or, inline, proves) and applies byzantine wrong-output.
+  Result<ZkmlRun> RunZkml(const std::string& model_id,
+                          const std::vector<protocol::NamedTensor>& inputs, bool prove_inline);
+  // ZKML: the proof job written before the claim.
+  ProofJob MakeJob(const ClaimRecord& claim, const std::vector<protocol::NamedTensor>& inputs,
+                   ZkmlRun& run) const;
+  Status OpenZkml();
 
   NodeConfig config_;
   crypto::SecretKey key_;
@@ -60,6 +81,9 @@ class Node {
   std::optional<tee::RemoteEnclaveInfo> enclave_info_;
   ChainView chain_;
   Metrics metrics_;
+  std::unique_ptr<ZkmlModels> zkml_;
+  std::unique_ptr<ProofJobs> proof_jobs_;
+  std::unique_ptr<ProverPool> prover_;  // declared last: stops first
 };
 
 int64_t WallMs();

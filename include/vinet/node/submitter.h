@@ -16,6 +16,8 @@
 // claim either ACCEPTED (submitted again: the chain answers DUPLICATE for one
 // that did land, resolved as above) or tied to a tx it can look up: no claim
 // is lost, and the chain's duplicate rule means none is settled twice.
+// ZKML claims land PENDING; each step then also runs the ProofSubmitter
+// (proof_submitter.h) with the same nonce.
 #pragma once
 
 #include <atomic>
@@ -25,12 +27,13 @@
 #include <thread>
 
 #include "vinet/node/node.h"
+#include "vinet/node/proof_submitter.h"
 
 namespace vinet::node {
 
 class Submitter {
  public:
-  explicit Submitter(Node& node) : node_(node) {}
+  explicit Submitter(Node& node) : node_(node), proofs_(node) {}
   ~Submitter() { Stop(); }
   void Start();
   void Stop();
@@ -45,6 +48,7 @@ class Submitter {
   Status Resolve(std::vector<ClaimRecord> claims, const nlohmann::json& tx);
 
   Node& node_;
+  ProofSubmitter proofs_;
   std::optional<uint64_t> nonce_;
   int failures_ = 0;
   int64_t next_try_ms_ = 0;

@@ -67,7 +67,10 @@ Problem ReceiptProblem(const State& state, const TxContext& ctx, const DecodedTx
                        const PreparedClaim& p, const statepb::Model& model) {
   if (!p.receipt) return {p.receipt_error};
   const protocol::Receipt& r = *p.receipt;
-  if (!r.outputs.empty()) return {"receipt.outputs: must be emptied on chain"};
+  // ZKML receipts carry their int8 outputs: the proof is checked against them.
+  if (!r.outputs.empty() && r.mode != protocol::Mode::kZkml) {
+    return {"receipt.outputs: must be emptied on chain"};
+  }
   if (auto m = ReceiptMismatch(r, *p.request, p.id, tx); !m.empty()) return {m};
   if (!p.node_signature_error.empty()) return {p.node_signature_error};
   if (r.mode == protocol::Mode::kTee) return EnclaveProblem(state, ctx, tx, p, model);

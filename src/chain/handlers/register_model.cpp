@@ -1,10 +1,16 @@
 // RegisterModel: record a new model (id unique) with its fee, modes and the
 // enclave measurements (PCR0) allowed to serve it; the signer is its owner.
+// ZKML mode requires a verifying key (and only ZKML mode allows one): parsed
+// strictly, stored under "k/<model id>", its zkml model id and metered verify
+// cost recorded in the model; a key costing more than a whole block's
+// verification budget is refused (verify_cost_too_high).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "vinet/chain/handlers.h"
+#include "vinet/zkml/zkml.h"
 
 namespace vinet::chain {
 namespace {
@@ -58,6 +64,35 @@ TxStatus ValidateModel(const txpb::RegisterModel& msg) {
   return {};
 }
 
+bool OffersZkml(const txpb::RegisterModel& msg) {
+  return std::any_of(msg.modes().begin(), msg.modes().end(),
+                     [](int m) { return m == inference::v1::MODE_ZKML; });
+}
+
+// Parses and meters the key; fills the model's zkml fields.
+TxStatus CheckZkmlKey(const txpb::RegisterModel& msg, const statepb::Params& params,
+                      statepb::Model& model) {
+  bool zkml = OffersZkml(msg);
+  if (!zkml && msg.zkml_verifying_key().empty()) return {};
+  if (!zkml) return Invalid("register_model.zkml_verifying_key: set but modes lack MODE_ZKML");
+  if (msg.zkml_verifying_key().empty())
+    return Invalid("register_model.zkml_verifying_key: required for MODE_ZKML");
+  auto vk = zkml::VerifyingKey::Parse(AsBytes(msg.zkml_verifying_key()));
+  if (!vk.ok()) return Invalid("register_model.zkml_verifying_key: " + vk.status().message());
+  uint64_t cost = zkml::EstimateVerifyCost(*vk).units();
+  if (cost > params.max_block_verify_units()) {
+    return TxStatus::Fail(
+        TxCode::kVerifyCostTooHigh,
+        fmt::format("register_model.zkml_verifying_key: verify cost {} units exceeds "
+                    "max_block_verify_units {}",
+                    cost, params.max_block_verify_units()));
+  }
+  auto id = vk->ModelId();
+  model.set_zkml_model_id(std::string(id.begin(), id.end()));
+  model.set_zkml_verify_cost(cost);
+  return {};
+}
+
 }  // namespace
 
 TxStatus HandleRegisterModel(State& state, const TxContext& ctx, const DecodedTx& tx,
@@ -70,6 +105,7 @@ TxStatus HandleRegisterModel(State& state, const TxContext& ctx, const DecodedTx
                           "register_model: model " + msg.model_id() + " is already registered");
   }
   statepb::Model model;
+  if (auto s = CheckZkmlKey(msg, ctx.params, model); !s.ok()) return s;
   model.set_model_id(msg.model_id());
   model.set_name(msg.name());
   model.set_format(msg.format());
@@ -79,6 +115,7 @@ TxStatus HandleRegisterModel(State& state, const TxContext& ctx, const DecodedTx
   model.set_owner(std::string(tx.signer.begin(), tx.signer.end()));
   model.set_registered_height(ctx.height);
   state.PutModel(model);
+  if (!msg.zkml_verifying_key().empty()) state.PutZkmlKey(msg.model_id(), msg.zkml_verifying_key());
   AddEvent(events, "vinet.model",
            {{"id", msg.model_id()},
             {"owner", tx.signer_address},

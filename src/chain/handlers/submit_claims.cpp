@@ -3,21 +3,27 @@
 // and its own `vinet.claim` event:
 //   SETTLED   VANILLA/TEE valid and funded: fee moves client → node
 //   PENDING   ZKML valid and funded: fee escrowed from the client, counted in
-//             the node's unsettled value (risk limit: never above its stake)
+//             the node's unsettled value (risk limit: never above its stake);
+//             the record keeps input_hash and the receipt's int8 outputs (what
+//             the proof must match) and enters the deadline index
+//             (SubmitProofs settles it, ExpireClaims expires it)
 //   REJECTED  node-attributable invalidity: slash_invalid_bps of the node's
 //             stake slashed, the client compensated from it (up to
 //             `compensation`), the rest burned, the node jailed; a claim
 //             under an expired enclave key is REJECTED without slashing
 //   DUPLICATE / UNFUNDED / INVALID / OVER_RISK_LIMIT: skipped, nothing stored
+//   (a ZKML receipt whose outputs are not one int8 tensor of the key's output
+//   shape hashing to output_hash is INVALID)
 #include <fmt/format.h>
 
 #include "handlers/claim_check.h"
+#include "handlers/claim_transition.h"
+#include "handlers/zkml_claim.h"
 
 namespace vinet::chain {
 namespace {
 
 using Outcome = ClaimCheck::Outcome;
-constexpr uint64_t kBpsDenominator = 10000;
 
 std::string StatusName(statepb::ClaimStatus status) {
   std::string name = statepb::ClaimStatus_Name(status);
@@ -46,7 +52,8 @@ void Emit(BatchContext& b, const ClaimCheck& check, statepb::ClaimStatus status,
             {"reason", check.reason}});
 }
 
-void Store(BatchContext& b, const ClaimCheck& check, statepb::ClaimStatus status, uint64_t fee) {
+void Store(BatchContext& b, const ClaimCheck& check, statepb::ClaimStatus status, uint64_t fee,
+           const std::string& zkml_output = {}) {
   statepb::Claim record;
   auto id = FromHex(check.id_hex);
   record.set_inference_id(ToString(*id));
@@ -59,15 +66,38 @@ void Store(BatchContext& b, const ClaimCheck& check, statepb::ClaimStatus status
   record.set_height(b.ctx.height);
   if (status == statepb::CLAIM_STATUS_PENDING) {
     record.set_deadline(b.ctx.height + b.ctx.params.zkml_deadline_blocks());
+    record.set_input_hash(ToString(check.request->request.input_hash));
+    record.set_output(zkml_output);
   }
   record.set_tx_index(b.ctx.tx_index);
   record.set_reason(check.reason);
   b.state.PutClaim(record);
 }
 
-uint64_t SlashAmount(uint64_t stake, uint32_t bps) {
-  // stake * bps / 10000 without overflow.
-  return stake / kBpsDenominator * bps + stake % kBpsDenominator * bps / kBpsDenominator;
+// Adds a PENDING claim to the deadline index bucket of its deadline.
+Status IndexDeadline(BatchContext& b, const ClaimCheck& check) {
+  int64_t deadline = b.ctx.height + b.ctx.params.zkml_deadline_blocks();
+  VINET_ASSIGN_OR_RETURN(auto index, b.state.GetDeadlineIndex(deadline));
+  index.add_inference_ids(ToString(*FromHex(check.id_hex)));
+  b.state.PutDeadlineIndex(deadline, index);
+  return Status::Ok();
+}
+
+// ZKML: the receipt's outputs as the proof must match them; empty with
+// check.reason set when they are unusable (INVALID).
+Result<std::string> ZkmlOutput(BatchContext& b, ClaimCheck& check, const PreparedClaim& claim) {
+  auto vk = LoadZkmlKey(b.state, check.model->model_id());
+  if (!vk.ok()) {
+    if (vk.status().code() == Code::kInternal) return vk.status();
+    check.reason = vk.status().message();
+    return std::string();
+  }
+  auto output = ZkmlReceiptOutput(*vk, *claim.receipt);
+  if (!output.ok()) {
+    check.reason = output.status().message();
+    return std::string();
+  }
+  return std::move(*output);
 }
 
 Status Reject(BatchContext& b, const ClaimCheck& check) {
@@ -92,7 +122,7 @@ Status Reject(BatchContext& b, const ClaimCheck& check) {
 }
 
 // Moves `fee` from the client to the node (SETTLED) or into escrow (PENDING).
-Status Settle(BatchContext& b, ClaimCheck& check) {
+Status Settle(BatchContext& b, ClaimCheck& check, const std::string& zkml_output) {
   const auto& req = check.request->request;
   uint64_t fee = check.model->fee_per_inference();
   std::string client = protocol::ClientAddress(*check.request);
@@ -124,7 +154,8 @@ Status Settle(BatchContext& b, ClaimCheck& check) {
     b.state.PutAccount(b.tx.signer_address, node_account);
   }
   auto status = pending ? statepb::CLAIM_STATUS_PENDING : statepb::CLAIM_STATUS_SETTLED;
-  Store(b, check, status, fee);
+  Store(b, check, status, fee, zkml_output);
+  if (pending) VINET_RETURN_IF_ERROR(IndexDeadline(b, check));
   Emit(b, check, status, fee);
   return Status::Ok();
 }
@@ -141,9 +172,17 @@ Status Process(BatchContext& b, const PreparedClaim& claim) {
     case Outcome::kRejected:
       return Reject(b, check);
     case Outcome::kValid:
-      return Settle(b, check);
+      break;
   }
-  return Status::Ok();
+  std::string zkml_output;
+  if (check.request->request.mode == protocol::Mode::kZkml) {
+    VINET_ASSIGN_OR_RETURN(zkml_output, ZkmlOutput(b, check, claim));
+    if (zkml_output.empty()) {
+      Emit(b, check, statepb::CLAIM_STATUS_INVALID, 0);
+      return Status::Ok();
+    }
+  }
+  return Settle(b, check, zkml_output);
 }
 
 TxStatus CheckSubmitter(const State& state, const TxContext& ctx, const DecodedTx& tx,

@@ -1,5 +1,6 @@
 // Withdraw: after unbonding completed, return the stake to the operator's
-// balance and remove the node record.
+// balance and remove the node record. Refused while ZKML claims of the node
+// are PENDING (its stake still backs them: slashing on expiry or a bad proof).
 #include <fmt/format.h>
 
 #include "vinet/chain/handlers.h"
@@ -22,6 +23,13 @@ TxStatus HandleWithdraw(State& state, const TxContext& ctx, const DecodedTx& tx,
     return TxStatus::Fail(TxCode::kUnbondingPending,
                           fmt::format("withdraw: unbonding completes at height {}, now {}",
                                       n.unbond_complete_height(), ctx.height));
+  }
+  auto risk = state.GetRisk(tx.signer_address);
+  if (!risk.ok()) return TxStatus::Fail(TxCode::kInternal, risk.status().ToString());
+  if (risk->unsettled_value() > 0) {
+    return TxStatus::Fail(
+        TxCode::kUnbondingPending,
+        fmt::format("withdraw: {} of ZKML fees still PENDING", risk->unsettled_value()));
   }
   auto account = state.GetAccount(tx.signer_address);
   if (!account.ok()) return TxStatus::Fail(TxCode::kInternal, account.status().ToString());

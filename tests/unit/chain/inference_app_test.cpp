@@ -1,6 +1,6 @@
 // The inference messages through ChainApp: genesis with tee_roots, block time
 // from the FinalizeBlock header, JSON queries, and two app instances fed the
-// same blocks agreeing on every app hash. Also the ZKML risk-limit bookkeeping.
+// same blocks agreeing on every app hash.
 #include <nlohmann/json.hpp>
 
 #include "unit/chain/inference_fixture.h"
@@ -129,31 +129,6 @@ TEST_F(InferenceAppTest, GenesisRejectsBadTeeParams) {
   auto round = ParseGenesis(GenesisToJson(*ok));
   ASSERT_TRUE(round.ok());
   EXPECT_EQ(round->params.SerializeAsString(), ok->params.SerializeAsString());
-}
-
-TEST_F(InferenceAppTest, ZkmlClaimsArePendingWithinTheRiskLimit) {
-  ASSERT_TRUE(RegisterNode(1'000).status.ok());
-  {
-    State s(state_);
-    statepb::Account rich;
-    rich.set_balance(10'000);
-    s.PutAccount(testing::AddrOf(client_), rich);
-  }
-  auto body = ModelBody("m1", {}, 600);
-  body.mutable_register_model()->add_modes(inference::v1::MODE_ZKML);
-  ASSERT_TRUE(Run(owner_, body).status.ok());
-  auto a = Request(Mode::kZkml, 1, nullptr, 1'000);
-  auto b = Request(Mode::kZkml, 2, nullptr, 1'000);
-  auto r = Run(
-      node_, ClaimsBody({ClaimOf(a, ReceiptFor(a, nullptr)), ClaimOf(b, ReceiptFor(b, nullptr))}));
-  ASSERT_TRUE(r.status.ok()) << r.status.log;
-  EXPECT_EQ(Attr(r.events[0], "status"), "PENDING");
-  EXPECT_EQ(Attr(r.events[1], "status"), "OVER_RISK_LIMIT");  // 600 + 600 > stake 1000
-  State s(state_);
-  EXPECT_EQ(s.GetRisk(testing::AddrOf(node_)).value().unsettled_value(), 600u);
-  EXPECT_EQ(Account(client_).balance(), 10'000u - 600);  // escrowed
-  EXPECT_EQ(ClaimRecord(a)->deadline(), 5 + params_.zkml_deadline_blocks());
-  EXPECT_FALSE(ClaimRecord(b).has_value());
 }
 
 }  // namespace

@@ -59,8 +59,8 @@ TEST(DecodeTx, RejectsUnknownMessageEvenWhenSigned) {
   auto key = KeyFromByte(3);
   txpb::TxBody body;
   body.set_chain_id("c");
-  // Field 17 (a future SubmitProof) is unknown to this version.
-  std::string raw = body.SerializeAsString() + std::string("\x8a\x01\x00", 3);
+  // Field 18 (a future Challenge) is unknown to this version.
+  std::string raw = body.SerializeAsString() + std::string("\x92\x01\x00", 3);
   txpb::Tx t;
   t.set_body(raw);
   t.set_signer_pubkey(std::string(key.public_key().begin(), key.public_key().end()));

@@ -61,5 +61,29 @@ TEST(Ledger, FinalStatusReleasesTheHoldButKeepsTheRecord) {
   EXPECT_EQ(ledger->Accept(c, 100).code(), Code::kAlreadyExists);  // ids are never reused
 }
 
+TEST(Ledger, PendingZkmlClaimStaysOpenButHoldsNoFee) {
+  testing::TempDir dir;
+  {
+    auto ledger = std::move(*Ledger::Open(dir.path));
+    ClaimRecord c = Claim("bb", "dave", 30);
+    c.mode = protocol::Mode::kZkml;
+    ASSERT_TRUE(ledger->Accept(c, 30).ok());
+    EXPECT_EQ(ledger->Held("dave"), 30u);
+    c.status = "PENDING";  // on chain: the chain escrowed the fee
+    ASSERT_TRUE(ledger->Update({c}).ok());
+    EXPECT_EQ(ledger->Held("dave"), 0u);
+    EXPECT_EQ(ledger->OpenCount(), 1u);
+    EXPECT_EQ(ledger->OpenClaims("PENDING", 10).size(), 1u);
+  }
+  auto ledger = std::move(*Ledger::Open(dir.path));
+  EXPECT_EQ(ledger->Held("dave"), 0u);
+  EXPECT_EQ(ledger->OpenClaims("PENDING", 10).size(), 1u);
+  ClaimRecord c = *ledger->Get("bb");
+  c.status = "EXPIRED";
+  ASSERT_TRUE(ledger->Update({c}).ok());
+  EXPECT_EQ(ledger->OpenCount(), 0u);
+  EXPECT_EQ(ledger->Held("dave"), 0u);
+}
+
 }  // namespace
 }  // namespace vinet::node

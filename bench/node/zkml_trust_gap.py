@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""ZKML trust gap and inline-proof latency on a devnet (real processes).
+
+Starts a devnet (default: 4 validators, 1 s blocks) whose inference node
+serves MODEL (default: the ZKML demo MLP, scripts/make_demo_model.py --zkml;
+any ONNX model the ZKML circuits prove, e.g. LeNet-5 once CNNs are provable),
+then measures with the Python SDK:
+
+- async ZKML: answer latency, and trust gap = from the answer to the client
+  seeing SETTLED (websocket), for --count inferences sent --concurrency at a time;
+- inline (wait="proof"): answer latency with the proof, and local verification.
+
+Prints p50/p99 and the load average; --json for a machine-readable line.
+
+    PYTHONPATH=python python3 bench/node/zkml_trust_gap.py [--model M.onnx] [--count 50]
+"""
+import argparse
+import concurrent.futures
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "python"))
+import vinet  # noqa: E402
+from vinet.devnet import devnet_status, devnet_urls  # noqa: E402
+
+
+def pct(values, p):
+    return float(np.percentile(np.asarray(values), p)) if values else float("nan")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", help="ONNX model (default: the ZKML demo MLP)")
+    ap.add_argument("--validators", type=int, default=4)
+    ap.add_argument("--block-time", default="1s")
+    ap.add_argument("--count", type=int, default=50)
+    ap.add_argument("--concurrency", type=int, default=1)
+    ap.add_argument("--inline", type=int, default=20, help="inline-proof inferences")
+    ap.add_argument("--prover-threads", type=int, default=1)
+    ap.add_argument("--vinet", default=os.environ.get(
+        "VINET_BIN", os.path.join(ROOT, "build/release/src/cli/vinet")))
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+
+    work = tempfile.mkdtemp(prefix="zkml_bench_")
+    net = os.path.join(work, "net")
+    model = args.model
+    if not model:
+        model = os.path.join(work, "mlp_zkml.onnx")
+        subprocess.run([sys.executable, os.path.join(ROOT, "scripts/make_demo_model.py"), "--zkml",
+                        model], check=True)
+    env = dict(os.environ, PATH=os.path.expanduser("~/go/bin") + ":/root/go/bin:" + os.environ["PATH"])
+    subprocess.run([args.vinet, "devnet", "up", "--dir", net, "--validators", str(args.validators),
+                    "--block-time", args.block_time, "--model", model, "--prover-threads",
+                    str(args.prover_threads)], check=True, env=env, stdout=subprocess.DEVNULL)
+    try:
+        status = devnet_status(net, args.vinet)
+        if not status.get("zkml_models"):
+            print(f"{model}: not provable by the ZKML circuits (devnet registered it without ZKML)",
+                  file=sys.stderr)
+            return 1
+        model_id = status["zkml_models"][0]
+        urls = devnet_urls(status)
+        with vinet.Client(urls["node_url"], urls["chain_url"], urls["dev_key"],
+                          roots=vinet.devnet_roots(net)) as c:
+            info = next(m for m in c.models() if m.model_id == model_id)
+            name, dims = next(iter(info.inputs.items()))
+            shape = [max(1, d) for d in dims]
+            rng = np.random.default_rng(5)
+
+            def one(i):
+                x = {name: rng.standard_normal(shape).astype(np.float32)}
+                r = c.infer(model_id, x, mode="zkml")
+                s = c.wait_settled(r.inference_id, timeout=120)
+                return r.timings.latency_ms, s.trust_gap, s.status
+
+            c.infer(model_id, {name: np.zeros(shape, np.float32)}, mode="zkml")  # warm-up
+            t0 = time.time()
+            with concurrent.futures.ThreadPoolExecutor(args.concurrency) as pool:
+                runs = list(pool.map(one, range(args.count)))
+            wall = time.time() - t0
+            answers = [a for a, _, _ in runs]
+            gaps = [g for _, g, st in runs if st == "SETTLED"]
+            inline, verify = [], []
+            for i in range(args.inline):
+                x = {name: rng.standard_normal(shape).astype(np.float32)}
+                r = c.infer(model_id, x, mode="zkml", wait="proof", verify=False)
+                inline.append(r.timings.latency_ms)
+                v = time.perf_counter()
+                r.verify()
+                verify.append((time.perf_counter() - v) * 1000)
+            metrics = c._http.get(urls["node_url"] + "/metrics", timeout=5).text
+        prove = [l for l in metrics.splitlines() if l.startswith("vinet_node_prove_seconds_sum{mode=\"zkml\"}")
+                 or l.startswith("vinet_node_prove_seconds_count{mode=\"zkml\"}")]
+        vals = {l.split("{")[0]: float(l.split()[-1]) for l in prove}
+        prove_ms = 1000 * vals.get("vinet_node_prove_seconds_sum", 0) / max(1, vals.get(
+            "vinet_node_prove_seconds_count", 1))
+        out = {"model": os.path.basename(model), "validators": args.validators,
+               "block_time": args.block_time, "count": args.count, "settled": len(gaps),
+               "concurrency": args.concurrency, "wall_s": round(wall, 2),
+               "answer_ms_p50": round(pct(answers, 50), 1), "answer_ms_p99": round(pct(answers, 99), 1),
+               "trust_gap_s_p50": round(pct(gaps, 50), 3), "trust_gap_s_p99": round(pct(gaps, 99), 3),
+               "prove_ms_mean": round(prove_ms, 1),
+               "inline_answer_ms_p50": round(pct(inline, 50), 1),
+               "inline_answer_ms_p99": round(pct(inline, 99), 1),
+               "local_verify_ms_p50": round(pct(verify, 50), 2),
+               "loadavg": [round(v, 2) for v in os.getloadavg()]}
+        if args.json:
+            print(json.dumps(out))
+        else:
+            for k, v in out.items():
+                print(f"{k:22} {v}")
+        return 0
+    finally:
+        subprocess.run([args.vinet, "devnet", "down", "--dir", net, "--clean"], env=env,
+                       stdout=subprocess.DEVNULL)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+// The node's durable ZKML proof jobs, one per ZKML inference, in their own
+// RocksDB (DATA_DIR/proofs), key "p/<inference id hex>" → JSON record.
+//
+// Life of a job (each transition a synced write before anything depends on
+// it):  QUEUED (written before the node answers; inputs kept) → PROVED (proof
+// kept) → SUBMITTED (in a SubmitProofs tx whose hash is stored before the
+// broadcast) → DONE (the chain's final claim status in `claim_status`).
+// FAILED: the prover could not prove it (kept for inspection, never retried).
+// Byzantine "no-proof" jobs are written as SKIPPED. `Open` reloads everything
+// so a restarted node resumes: QUEUED jobs are proved again in arrival order,
+// PROVED ones submitted, SUBMITTED ones looked up by tx hash. Finished jobs
+// (DONE, FAILED, SKIPPED) are indexed in memory without proof and inputs;
+// `Get` reads those back from the store; `WithStatus` returns them slim.
+// Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "vinet/common/bytes.h"
+#include "vinet/common/result.h"
+
+namespace rocksdb {
+class DB;
+}
+
+namespace vinet::node {
+
+struct ProofJob {
+  std::string id_hex;
+  std::string model_id;
+  Bytes inputs;  // canonical protocol::EncodeTensors of the request's f32 inputs
+  Bytes proof;
+  std::string status = "QUEUED";
+  std::string claim_status;  // DONE: SETTLED / REJECTED / EXPIRED
+  std::string tx_hash;
+  std::string error;  // FAILED: why
+  int attempts = 0;   // SubmitProofs txs sent
+  int64_t accepted_ms = 0, proved_ms = 0, submitted_ms = 0, settled_ms = 0;
+  double prove_seconds = 0;
+};
+
+std::string ProofJobToJson(const ProofJob& j);
+Result<ProofJob> ProofJobFromJson(std::string_view text);
+
+class ProofJobs {
+ public:
+  static Result<std::unique_ptr<ProofJobs>> Open(const std::filesystem::path& dir);
+  ~ProofJobs();
+
+  // Writes (synced) and indexes `jobs` in one batch.
+  Status Put(const std::vector<ProofJob>& jobs);
+  Status Delete(const std::string& id_hex);
+  Result<ProofJob> Get(const std::string& id_hex) const;  // kNotFound
+  // Jobs with `status`, oldest first (accepted_ms), at most `max`.
+  std::vector<ProofJob> WithStatus(const std::string& status, size_t max) const;
+  size_t Count(const std::string& status) const;
+
+ private:
+  explicit ProofJobs(rocksdb::DB* db) : db_(db) {}
+  rocksdb::DB* db_;
+  mutable std::mutex mu_;
+  std::map<std::string, ProofJob> jobs_;
+};
+
+}  // namespace vinet::node

@@ -1,0 +1,54 @@
+// The ZKML half of the submitter: moves PROVED proof jobs onto the chain in
+// SubmitProofs txs and learns each claim's fate. Called by Submitter::Step
+// (one thread, sharing the node's tx nonce), in three parts:
+//   1. Track: for each SUBMITTED tx, once in a block, asks /claim/<id> for
+//      every proof in it: SETTLED / REJECTED / EXPIRED finish the job and the
+//      claim (synced); a tx the chain refused (code != 0), or one not in a
+//      block after `resubmit_ms`, puts its jobs back to PROVED (a claim still
+//      PENDING after a landed tx is looked at again until then).
+//   2. Submit: PROVED jobs whose claim is PENDING on chain (never before the
+//      claim landed), oldest first, packed into one tx up to the chain's
+//      max_tx_bytes (minus the envelope); a single proof too large for any tx
+//      is FAILED with that reason and logged as an error. Jobs are recorded
+//      SUBMITTED with the tx hash (synced) before the broadcast, so a restart
+//      looks the tx up instead of sending the proof again. Failures back off
+//      exponentially (to 8 s). Up to 4 txs per step while full ones are left.
+//   3. Sweep: PENDING claims past their deadline (claim height +
+//      zkml_deadline_blocks) are looked up: EXPIRED (no-proof, a lost proof)
+//      finishes them.
+#pragma once
+
+#include <functional>
+#include <optional>
+
+#include "vinet/node/node.h"
+
+namespace vinet::node {
+
+class ProofSubmitter {
+ public:
+  explicit ProofSubmitter(Node& node) : node_(node) {}
+  // `nonce` is the submitter's next nonce (reset on a CheckTx failure);
+  // `chain_nonce` reads it from the chain when unset.
+  void Step(std::optional<uint64_t>& nonce, const std::function<Result<uint64_t>()>& chain_nonce);
+
+ private:
+  Status Track();
+  // `more`: a full tx went out and PROVED jobs are left.
+  Status Submit(std::optional<uint64_t>& nonce,
+                const std::function<Result<uint64_t>()>& chain_nonce, bool& more);
+  Status Sweep();
+  Status Finish(ProofJob job, const std::string& status, int64_t height);
+  Result<nlohmann::json> Params();
+
+  Node& node_;
+  std::optional<nlohmann::json> params_;
+  int failures_ = 0;
+  int64_t next_try_ms_ = 0, next_sweep_ms_ = 0;
+};
+
+// One SubmitProofs tx (signed with the node's key).
+Bytes BuildSubmitProofsTx(const crypto::SecretKey& key, const std::string& chain_id, uint64_t nonce,
+                          uint64_t fee, const std::vector<ProofJob>& jobs);
+
+}  // namespace vinet::node

@@ -1,0 +1,207 @@
+// SubmitProofs: ZKML proofs for the signer node's PENDING claims.
+//
+// Per proof (in order): the claim exists, is PENDING, belongs to the signer,
+// its deadline has not passed (height ≤ deadline), the proof's inputs are
+// canonical tensors whose TensorsHash is the claim's input_hash and that the
+// key's input rule quantizes. A proof failing any of these changes nothing
+// (event `vinet.proof` with result IGNORED and the reason). Otherwise
+// zkml::Verify(key, quantized inputs, recorded output, proof) decides:
+// valid → SETTLED, invalid → REJECTED (claim_transition.h).
+//
+// Metering: each verified proof costs its model's zkml_verify_cost units; a tx
+// whose proofs cost more than max_block_verify_units fails with
+// verify_cost_too_high, and one that would overrun what is left of the
+// block's budget fails with verify_budget_exceeded (only fee and nonce
+// change: the node resubmits in a later block).
+//
+// CheckTx (ctx.check_only) never verifies: it rejects the whole tx on the
+// first problem with its own code (claim_not_found, claim_not_pending,
+// claim_not_owned, proof_malformed incl. zkml::CheckProofForm) or when the
+// tx alone exceeds the block budget.
+#include <fmt/format.h>
+
+#include <set>
+
+#include "handlers/claim_transition.h"
+#include "handlers/zkml_claim.h"
+#include "vinet/zkml/proof_check.h"
+
+namespace vinet::chain {
+namespace {
+
+constexpr size_t kInferenceIdBytes = 32;
+
+struct Planned {
+  const txpb::ZkmlProof* proof = nullptr;
+  std::string id_hex;
+  TxCode problem = TxCode::kOk;  // kOk: verify it
+  std::string reason;
+  statepb::Claim claim;
+  std::optional<zkml::VerifyingKey> vk;
+  runtime::Int8Tensor input;
+  uint64_t cost = 0;
+};
+
+TxStatus CheckForm(const txpb::SubmitProofs& msg) {
+  if (msg.proofs().empty())
+    return TxStatus::Fail(TxCode::kInvalidMessage, "submit_proofs.proofs: empty");
+  std::set<std::string> seen;
+  for (int i = 0; i < msg.proofs_size(); ++i) {
+    const auto& id = msg.proofs(i).inference_id();
+    if (id.size() != kInferenceIdBytes) {
+      return TxStatus::Fail(TxCode::kInvalidMessage,
+                            fmt::format("submit_proofs.proofs[{}].inference_id: expected 32 "
+                                        "bytes, got {}",
+                                        i, id.size()));
+    }
+    if (!seen.insert(id).second) {
+      return TxStatus::Fail(
+          TxCode::kInvalidMessage,
+          fmt::format("submit_proofs.proofs[{}].inference_id: duplicate in this tx", i));
+    }
+  }
+  return {};
+}
+
+void Problem(Planned& p, TxCode code, std::string reason) {
+  p.problem = code;
+  p.reason = std::move(reason);
+}
+
+// Everything but the verification itself; kInternal on store failure.
+Result<Planned> Plan(const State& state, const TxContext& ctx, const DecodedTx& tx,
+                     const txpb::ZkmlProof& proof) {
+  Planned p;
+  p.proof = &proof;
+  p.id_hex = ToHex(AsBytes(proof.inference_id()));
+  VINET_ASSIGN_OR_RETURN(auto claim, state.GetClaim(p.id_hex));
+  if (!claim) {
+    Problem(p, TxCode::kClaimNotFound, "claim " + p.id_hex + " not found");
+    return p;
+  }
+  p.claim = std::move(*claim);
+  if (p.claim.status() != statepb::CLAIM_STATUS_PENDING) {
+    Problem(p, TxCode::kClaimNotPending,
+            "claim " + p.id_hex + " is " + statepb::ClaimStatus_Name(p.claim.status()));
+    return p;
+  }
+  if (ctx.height > p.claim.deadline()) {
+    Problem(p, TxCode::kClaimNotPending,
+            fmt::format("claim {}: deadline {} passed (height {})", p.id_hex, p.claim.deadline(),
+                        ctx.height));
+    return p;
+  }
+  ByteSpan node = AsBytes(p.claim.node());
+  if (!std::equal(tx.signer.begin(), tx.signer.end(), node.begin(), node.end())) {
+    Problem(p, TxCode::kClaimNotOwned, "claim " + p.id_hex + " belongs to another node");
+    return p;
+  }
+  auto vk = LoadZkmlKey(state, p.claim.model_id());
+  if (!vk.ok()) return vk.status();  // a PENDING claim's model always has a key
+  VINET_ASSIGN_OR_RETURN(auto model, state.GetModel(p.claim.model_id()));
+  p.cost = model ? model->zkml_verify_cost() : 0;
+  auto inputs = protocol::DecodeTensors(AsBytes(proof.inputs()));
+  if (!inputs.ok()) {
+    Problem(p, TxCode::kProofMalformed, "proof.inputs: " + inputs.status().message());
+    return p;
+  }
+  auto hash = protocol::TensorsHash(*inputs);
+  ByteSpan expected = AsBytes(p.claim.input_hash());
+  if (!std::equal(hash.begin(), hash.end(), expected.begin(), expected.end())) {
+    Problem(p, TxCode::kProofMalformed, "proof.inputs: TensorsHash differs from claim input_hash");
+    return p;
+  }
+  auto input = DecodeZkmlInput(*vk, *inputs);
+  if (!input.ok()) {
+    Problem(p, TxCode::kProofMalformed, input.status().message());
+    return p;
+  }
+  p.input = std::move(*input);
+  p.vk = std::move(*vk);
+  return p;
+}
+
+uint64_t TotalCost(const std::vector<Planned>& plans) {
+  uint64_t total = 0;
+  for (const auto& p : plans) {
+    if (p.problem != TxCode::kOk) continue;
+    total = p.cost > UINT64_MAX - total ? UINT64_MAX : total + p.cost;  // saturate
+  }
+  return total;
+}
+
+TxStatus CheckOnly(const std::vector<Planned>& plans, uint64_t total, uint64_t max) {
+  for (const auto& p : plans) {
+    if (p.problem != TxCode::kOk) return TxStatus::Fail(p.problem, "submit_proofs: " + p.reason);
+    if (auto s = zkml::CheckProofForm(*p.vk, AsBytes(p.proof->proof())); !s.ok()) {
+      return TxStatus::Fail(TxCode::kProofMalformed,
+                            "submit_proofs: claim " + p.id_hex + ": proof: " + s.message());
+    }
+  }
+  if (total > max) {
+    return TxStatus::Fail(TxCode::kVerifyCostTooHigh,
+                          fmt::format("submit_proofs: {} verify units exceed "
+                                      "max_block_verify_units {}",
+                                      total, max));
+  }
+  return {};
+}
+
+TxStatus Meter(const TxContext& ctx, uint64_t total) {
+  uint64_t max = ctx.params.max_block_verify_units();
+  if (total > max) {
+    return TxStatus::Fail(TxCode::kVerifyCostTooHigh,
+                          fmt::format("submit_proofs: {} verify units exceed "
+                                      "max_block_verify_units {}",
+                                      total, max));
+  }
+  uint64_t used = ctx.block_verify_units ? *ctx.block_verify_units : 0;
+  if (total > max - std::min(used, max)) {
+    return TxStatus::Fail(TxCode::kVerifyBudgetExceeded,
+                          fmt::format("submit_proofs: {} verify units with {} of {} already used "
+                                      "in this block; resubmit in a later block",
+                                      total, used, max));
+  }
+  if (ctx.block_verify_units) *ctx.block_verify_units = used + total;
+  return {};
+}
+
+Status Settle(State& state, const TxContext& ctx, Planned& p, Events& events) {
+  if (p.problem != TxCode::kOk) {
+    AddEvent(events, "vinet.proof",
+             {{"id", p.id_hex}, {"result", "IGNORED"}, {"reason", p.reason}});
+    return Status::Ok();
+  }
+  auto output = DecodeZkmlOutput(*p.vk, p.claim.output());
+  if (!output.ok())
+    return Error(Code::kInternal, "stored claim output: " + output.status().message());
+  Status verdict = zkml::Verify(*p.vk, p.input, *output, AsBytes(p.proof->proof()));
+  auto to = verdict.ok() ? statepb::CLAIM_STATUS_SETTLED : statepb::CLAIM_STATUS_REJECTED;
+  std::string reason = verdict.ok() ? "" : "proof: " + verdict.ToString();
+  return ResolvePendingClaim(state, ctx.params, ctx.height, std::move(p.claim), to,
+                             std::move(reason), events);
+}
+
+}  // namespace
+
+TxStatus HandleSubmitProofs(State& state, const TxContext& ctx, const DecodedTx& tx,
+                            const txpb::SubmitProofs& msg, Events& events) {
+  if (auto s = CheckForm(msg); !s.ok()) return s;
+  std::vector<Planned> plans;
+  plans.reserve(msg.proofs_size());
+  for (const auto& proof : msg.proofs()) {
+    auto p = Plan(state, ctx, tx, proof);
+    if (!p.ok()) return TxStatus::Fail(TxCode::kInternal, p.status().ToString());
+    plans.push_back(std::move(*p));
+  }
+  uint64_t total = TotalCost(plans);
+  if (ctx.check_only) return CheckOnly(plans, total, ctx.params.max_block_verify_units());
+  if (auto s = Meter(ctx, total); !s.ok()) return s;
+  for (auto& p : plans) {
+    if (auto s = Settle(state, ctx, p, events); !s.ok())
+      return TxStatus::Fail(TxCode::kInternal, s.ToString());
+  }
+  return {};
+}
+
+}  // namespace vinet::chain

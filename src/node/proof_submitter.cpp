@@ -1,0 +1,249 @@
+#include "vinet/node/proof_submitter.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <map>
+
+#include "vinet/chain/rpc_client.h"
+#include "vinet/chain/tx.h"
+
+namespace vinet::node {
+using json = nlohmann::json;
+namespace {
+
+constexpr int64_t kResubmitMs = 20'000;
+constexpr size_t kEnvelopeBytes = 1024;  // body fields, signature, key, framing
+constexpr size_t kProofOverhead = 64;    // per ZkmlProof: tags, lengths, inference id
+constexpr size_t kMaxProofsPerTx = 64;
+constexpr int kTxsPerStep = 4;
+
+std::string TxHash(ByteSpan tx) {
+  std::string h = ToHex(crypto::Sha256(tx));
+  std::transform(h.begin(), h.end(), h.begin(), ::toupper);
+  return h;
+}
+
+bool FinalClaimStatus(const std::string& s) {
+  return !s.empty() && s != "PENDING" && s != "ACCEPTED" && s != "SUBMITTED";
+}
+
+}  // namespace
+
+Bytes BuildSubmitProofsTx(const crypto::SecretKey& key, const std::string& chain_id, uint64_t nonce,
+                          uint64_t fee, const std::vector<ProofJob>& jobs) {
+  chain::txpb::TxBody body;
+  body.set_chain_id(chain_id);
+  body.set_nonce(nonce);
+  body.set_fee(fee);
+  auto* msg = body.mutable_submit_proofs();
+  for (const auto& j : jobs) {
+    auto* p = msg->add_proofs();
+    Bytes id = FromHex(j.id_hex).value_or(Bytes{});
+    p->set_inference_id(id.data(), id.size());
+    p->set_inputs(j.inputs.data(), j.inputs.size());
+    p->set_proof(j.proof.data(), j.proof.size());
+  }
+  return chain::BuildSignedTx(key, body);
+}
+
+void ProofSubmitter::Step(std::optional<uint64_t>& nonce,
+                          const std::function<Result<uint64_t>()>& chain_nonce) {
+  if (Status s = Track(); !s.ok()) spdlog::warn("proof submitter track: {}", s.ToString());
+  if (Status s = Sweep(); !s.ok()) spdlog::warn("proof submitter sweep: {}", s.ToString());
+  if (WallMs() < next_try_ms_) return;
+  Status s;
+  // Up to kTxsPerStep txs per step while full batches are left.
+  for (int i = 0; i < kTxsPerStep && s.ok(); ++i) {
+    bool more = false;
+    s = Submit(nonce, chain_nonce, more);
+    if (!more) break;
+  }
+  if (s.ok()) {
+    failures_ = 0;
+    return;
+  }
+  ++failures_;
+  int64_t backoff = std::min<int64_t>(8000, int64_t{100} << std::min(failures_, 7));
+  next_try_ms_ = WallMs() + backoff;
+  nonce.reset();
+  spdlog::warn("proof submitter: {} (retry in {} ms)", s.ToString(), backoff);
+}
+
+Result<json> ProofSubmitter::Params() {
+  if (!params_) {
+    VINET_ASSIGN_OR_RETURN(auto p, node_.chain().Query("/params"));
+    if (!p) return Error(Code::kUnavailable, "chain has no /params");
+    params_ = *p;
+  }
+  return *params_;
+}
+
+Status ProofSubmitter::Finish(ProofJob job, const std::string& status, int64_t height) {
+  int64_t now = WallMs();
+  VINET_ASSIGN_OR_RETURN(ClaimRecord claim, node_.ledger().Get(job.id_hex));
+  claim.status = status;
+  if (height > 0) claim.height = height;
+  claim.settled_ms = now;
+  VINET_RETURN_IF_ERROR(node_.ledger().Update({claim}));
+  job.status = "DONE";
+  job.claim_status = status;
+  job.settled_ms = now;
+  VINET_RETURN_IF_ERROR(node_.proof_jobs().Put({job}));
+  node_.metrics().Count("vinet_node_claims_total", status);
+  if (status == "SETTLED") {
+    double gap = static_cast<double>(now - claim.accepted_ms) / 1000.0;
+    node_.metrics().Observe("vinet_node_trust_gap_seconds", "zkml", gap);
+    node_.metrics().Observe("vinet_node_zkml_settlement_seconds", "zkml", gap);
+  }
+  spdlog::info("zkml claim {}: {}", job.id_hex, status);
+  return Status::Ok();
+}
+
+Status ProofSubmitter::Track() {
+  std::map<std::string, std::vector<ProofJob>> by_tx;
+  for (auto& j : node_.proof_jobs().WithStatus("SUBMITTED", SIZE_MAX)) {
+    by_tx[j.tx_hash].push_back(std::move(j));
+  }
+  chain::RpcClient rpc(node_.chain().rpc_url(), 5);
+  int64_t now = WallMs();
+  for (auto& [hash, jobs] : by_tx) {
+    VINET_ASSIGN_OR_RETURN(json tx, rpc.FindTx(hash));
+    bool landed = !tx.is_null() && tx.contains("tx_result");
+    int code = landed ? tx["tx_result"].value("code", 0) : 0;
+    std::vector<ProofJob> retry;
+    for (auto& j : jobs) {
+      if (landed) {
+        VINET_ASSIGN_OR_RETURN(auto record, node_.chain().Query("/claim/" + j.id_hex));
+        std::string status = record ? record->value("status", "") : "";
+        if (FinalClaimStatus(status)) {
+          VINET_RETURN_IF_ERROR(Finish(j, status, record->value("settled_height", int64_t{0})));
+          continue;
+        }
+        if (code != 0) {
+          spdlog::warn("proof submitter: SubmitProofs tx {} failed (code {}): {}", hash, code,
+                       tx["tx_result"].value("log", ""));
+          retry.push_back(j);
+          continue;
+        }
+      }
+      if (now - j.submitted_ms >= kResubmitMs) retry.push_back(j);
+    }
+    for (auto& j : retry) {
+      j.status = "PROVED";
+      j.tx_hash.clear();
+    }
+    VINET_RETURN_IF_ERROR(node_.proof_jobs().Put(retry));
+  }
+  return Status::Ok();
+}
+
+Status ProofSubmitter::Submit(std::optional<uint64_t>& nonce,
+                              const std::function<Result<uint64_t>()>& chain_nonce, bool& more) {
+  more = false;
+  auto proved = node_.proof_jobs().WithStatus("PROVED", SIZE_MAX);
+  if (proved.empty()) return Status::Ok();
+  VINET_ASSIGN_OR_RETURN(json params, Params());
+  size_t max_tx = params.value("max_tx_bytes", size_t{1} << 20);
+  size_t budget = max_tx > kEnvelopeBytes ? max_tx - kEnvelopeBytes : 0;
+  std::vector<ProofJob> batch, failed;
+  size_t bytes = 0;
+  for (auto& j : proved) {
+    auto claim = node_.ledger().Get(j.id_hex);
+    if (!claim.ok()) continue;
+    if (claim->status != "PENDING") {
+      if (claim->final()) VINET_RETURN_IF_ERROR(Finish(j, claim->status, 0));
+      continue;  // not on chain yet
+    }
+    size_t size = j.proof.size() + j.inputs.size() + kProofOverhead;
+    if (size > budget) {
+      j.status = "FAILED";
+      j.error = "proof of " + std::to_string(size) + " bytes does not fit a tx (max_tx_bytes " +
+                std::to_string(max_tx) + ")";
+      spdlog::error("proof submitter: inference {}: {}", j.id_hex, j.error);
+      node_.metrics().Count("vinet_node_proofs_total", "too_large");
+      failed.push_back(j);
+      continue;
+    }
+    if (bytes + size > budget || batch.size() >= kMaxProofsPerTx) {
+      more = true;
+      break;
+    }
+    bytes += size;
+    batch.push_back(j);
+  }
+  VINET_RETURN_IF_ERROR(node_.proof_jobs().Put(failed));
+  if (batch.empty()) return Status::Ok();
+  if (!nonce) {
+    VINET_ASSIGN_OR_RETURN(uint64_t n, chain_nonce());
+    nonce = n;
+  }
+  const NodeConfig& cfg = node_.config();
+  Bytes tx = BuildSubmitProofsTx(node_.key(), cfg.chain_id, *nonce, cfg.tx_fee, batch);
+  std::string hash = TxHash(tx);
+  int64_t now = WallMs();
+  for (auto& j : batch) {
+    j.status = "SUBMITTED";
+    j.tx_hash = hash;
+    j.submitted_ms = now;
+    ++j.attempts;
+  }
+  VINET_RETURN_IF_ERROR(node_.proof_jobs().Put(batch));
+  chain::RpcClient rpc(cfg.chain_rpc, 10);
+  auto r = rpc.BroadcastTxSync(tx);
+  if (r.ok() && (*r).value("code", 0) == 0) {
+    ++*nonce;
+    spdlog::info("proof submitter: tx {} with {} proofs ({} bytes), nonce {}", hash, batch.size(),
+                 tx.size(), *nonce - 1);
+    return Status::Ok();
+  }
+  // Refused: a claim that is already final on chain (settled by an earlier
+  // tx, expired) finishes its job; the rest wait for the next try.
+  std::vector<ProofJob> again;
+  for (auto& j : batch) {
+    auto record = r.ok() ? node_.chain().Query("/claim/" + j.id_hex)
+                         : Result<std::optional<json>>(std::nullopt);
+    std::string status = record.ok() && *record ? (**record).value("status", "") : "";
+    if (FinalClaimStatus(status)) {
+      VINET_RETURN_IF_ERROR(Finish(j, status, (**record).value("settled_height", int64_t{0})));
+      continue;
+    }
+    j.status = "PROVED";
+    j.tx_hash.clear();
+    again.push_back(j);
+  }
+  VINET_RETURN_IF_ERROR(node_.proof_jobs().Put(again));
+  if (!r.ok()) return r.status();
+  return Error(Code::kUnavailable,
+               "SubmitProofs CheckTx code " + (*r)["code"].dump() + ": " + (*r).value("log", ""));
+}
+
+Status ProofSubmitter::Sweep() {
+  int64_t now = WallMs();
+  if (now < next_sweep_ms_) return Status::Ok();
+  next_sweep_ms_ = now + 1000;
+  auto pending = node_.ledger().OpenClaims("PENDING", SIZE_MAX);
+  if (pending.empty()) return Status::Ok();
+  VINET_ASSIGN_OR_RETURN(json params, Params());
+  int64_t window = params.value("zkml_deadline_blocks", int64_t{100});
+  chain::RpcClient rpc(node_.chain().rpc_url(), 5);
+  VINET_ASSIGN_OR_RETURN(int64_t height, rpc.LatestHeight());
+  for (const auto& c : pending) {
+    if (c.height + window >= height) continue;
+    VINET_ASSIGN_OR_RETURN(auto record, node_.chain().Query("/claim/" + c.id_hex));
+    std::string status = record ? record->value("status", "") : "";
+    if (!FinalClaimStatus(status)) continue;
+    auto job = node_.proof_jobs().Get(c.id_hex);
+    if (job.ok()) {
+      VINET_RETURN_IF_ERROR(Finish(*job, status, record->value("settled_height", int64_t{0})));
+    } else {
+      ClaimRecord done = c;
+      done.status = status;
+      done.settled_ms = now;
+      VINET_RETURN_IF_ERROR(node_.ledger().Update({done}));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace vinet::node

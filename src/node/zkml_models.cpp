@@ -1,0 +1,113 @@
+#include "vinet/node/zkml_models.h"
+
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+namespace vinet::node {
+namespace {
+
+Result<Bytes> ReadAll(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return Error(Code::kIo, "cannot read " + p.string());
+  return Bytes(std::istreambuf_iterator<char>(in), {});
+}
+
+protocol::NamedTensor OutputTensor(const std::string& name, const runtime::Int8Tensor& out) {
+  protocol::NamedTensor t{name, "i8", out.shape, Bytes(out.data.size())};
+  if (!out.data.empty()) std::memcpy(t.data.data(), out.data.data(), out.data.size());
+  return t;
+}
+
+}  // namespace
+
+Result<runtime::Tensor> ZkmlInput(const zkml::ModelSpec& spec,
+                                  const std::vector<protocol::NamedTensor>& inputs) {
+  if (inputs.size() != 1) {
+    return Error(Code::kInvalidArgument,
+                 "ZKML models take exactly one input tensor, got " + std::to_string(inputs.size()));
+  }
+  const auto& t = inputs.front();
+  if (t.dtype != "f32") {
+    return Error(Code::kInvalidArgument,
+                 "input " + t.name + ": dtype " + t.dtype + " (ZKML takes f32)");
+  }
+  if (t.shape != spec.input_shape) {
+    return Error(Code::kInvalidArgument, "input " + t.name + ": shape does not match the model's");
+  }
+  runtime::Tensor x;
+  x.shape = t.shape;
+  x.data.resize(t.data.size() / 4);
+  if (!x.data.empty()) std::memcpy(x.data.data(), t.data.data(), x.data.size() * 4);
+  return x;
+}
+
+ZkmlModels::ZkmlModels(const ModelStore& store) {
+  for (const std::string& id : store.Ids()) {
+    auto path = store.ZkmlPackagePath(id);
+    if (!std::filesystem::exists(path)) continue;
+    auto bytes = ReadAll(path);
+    auto committed =
+        bytes.ok() ? zkml::LoadPackage(*bytes) : Result<zkml::Committed>(bytes.status());
+    auto onnx = store.Load(id);
+    if (!committed.ok() || !onnx.ok()) {
+      load_errors_.push_back(
+          id + ".vzk: " + (committed.ok() ? onnx.status() : committed.status()).ToString());
+      continue;
+    }
+    std::string name = (*onnx)->outputs().empty() ? "y" : (*onnx)->outputs()[0].name;
+    models_.emplace(id, Entry{std::move(*committed), name});
+  }
+}
+
+bool ZkmlModels::Has(std::string_view model_id) const {
+  return models_.find(model_id) != models_.end();
+}
+
+Result<const ZkmlModels::Entry*> ZkmlModels::Find(std::string_view model_id) const {
+  auto it = models_.find(model_id);
+  if (it == models_.end()) {
+    return Error(Code::kNotFound,
+                 "model " + std::string(model_id) + " is not served in ZKML mode here");
+  }
+  return &it->second;
+}
+
+Result<const zkml::VerifyingKey*> ZkmlModels::Key(std::string_view model_id) const {
+  VINET_ASSIGN_OR_RETURN(const Entry* e, Find(model_id));
+  return &e->committed.vk;
+}
+
+Result<ZkmlRun> ZkmlModels::Run(std::string_view model_id,
+                                const std::vector<protocol::NamedTensor>& inputs) const {
+  VINET_ASSIGN_OR_RETURN(const Entry* e, Find(model_id));
+  VINET_ASSIGN_OR_RETURN(runtime::Tensor x, ZkmlInput(e->committed.vk.spec, inputs));
+  ZkmlRun r;
+  VINET_ASSIGN_OR_RETURN(r.input, zkml::QuantizeInput(e->committed.vk.spec, x));
+  VINET_ASSIGN_OR_RETURN(auto out, zkml::PackageModel(*e->committed.package).Run(r.input));
+  r.output.push_back(OutputTensor(e->output_name, out));
+  return r;
+}
+
+Result<ZkmlRun> ZkmlModels::Prove(std::string_view model_id,
+                                  const std::vector<protocol::NamedTensor>& inputs) const {
+  VINET_ASSIGN_OR_RETURN(const Entry* e, Find(model_id));
+  VINET_ASSIGN_OR_RETURN(runtime::Tensor x, ZkmlInput(e->committed.vk.spec, inputs));
+  ZkmlRun r;
+  VINET_ASSIGN_OR_RETURN(r.input, zkml::QuantizeInput(e->committed.vk.spec, x));
+  auto t0 = std::chrono::steady_clock::now();
+  VINET_ASSIGN_OR_RETURN(zkml::Proved proved, zkml::Prove(*e->committed.package, r.input));
+  r.prove_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.output.push_back(OutputTensor(e->output_name, proved.output));
+  r.proof = std::move(proved.proof);
+  return r;
+}
+
+std::vector<std::string> ZkmlModels::ModelIds() const {
+  std::vector<std::string> ids;
+  for (const auto& [id, e] : models_) ids.push_back(id);
+  return ids;
+}
+
+}  // namespace vinet::node

@@ -1,0 +1,251 @@
+"""ZKML on the network, end to end with real processes: a devnet whose node
+serves the ZKML demo MLP; the SDK; byzantine nodes (devnet fault injection).
+
+- async ZKML: answer at once, proof later, PENDING → SETTLED, proof verified
+  locally by the SDK;
+- inline (wait="proof"): the answer carries the proof, verified locally;
+  a tampered proof or output fails local verification;
+- the node killed (-9) with proof jobs open resumes and every claim settles
+  before its deadline, none settled twice;
+- 200 ZKML inferences all settle;
+- each byzantine mode ends REJECTED or EXPIRED, stake slashed, client refunded;
+- a proof for another input is ignored (wrong input hash) or REJECTED
+  (right inputs, another inference's proof).
+"""
+import concurrent.futures
+import json
+import os
+import time
+
+import numpy as np
+import pytest
+import requests
+
+from devnet import vinet
+from zkml_net_helpers import ZkmlDevnet, encode_inputs, zk_client, zk_input
+
+vinet_sdk = pytest.importorskip("vinet")
+
+
+@pytest.fixture(scope="module")
+def zknet(vinet_bin, tmp_path_factory):
+    net = ZkmlDevnet(tmp_path_factory.mktemp("zkml") / "net", validators=1, block_time="300ms",
+                     params=["zkml_deadline_blocks=60"])
+    try:
+        net.up()
+        yield net
+    finally:
+        net.down()
+
+
+def byzantine_net(tmp_path, mode, deadline_blocks):
+    return ZkmlDevnet(tmp_path / ("byz-" + mode), validators=1, block_time="300ms",
+                      params=[f"zkml_deadline_blocks={deadline_blocks}"], byzantine=mode)
+
+
+def node_record(net, inference_id, status, timeout=10):
+    """The node's record of an inference once it reached `status` (or the last seen)."""
+    deadline = time.time() + timeout
+    while True:
+        rec = requests.get(f"{net.node_url}/v1/inferences/{inference_id}", timeout=5).json()
+        if rec.get("status") == status or time.time() > deadline:
+            return rec
+        time.sleep(0.2)
+
+
+def test_async_zkml_settles_with_a_verified_proof(zknet):
+    with zk_client(zknet) as c:
+        x = zk_input(1)
+        r = c.infer(zknet.model_id, x, mode="zkml")
+        assert r.verified and r.proof is None and not r.proof_verified
+        (y,) = r.output.values()
+        assert y.dtype == np.int8 and y.shape == (1, 4)
+        s = c.wait_settled(r.inference_id, timeout=30)
+        assert s.status == "SETTLED", s
+        assert s.trust_gap is not None and s.trust_gap > 0
+        r.verify()  # fetches the proof from the node and verifies it locally
+        assert r.proof_verified and len(r.proof) > 1000
+        claim = zknet.claim(r.inference_id)
+        assert claim["status"] == "SETTLED" and claim["mode"] == "ZKML"
+        node = node_record(zknet, r.inference_id, "SETTLED")
+        assert node["status"] == "SETTLED" and node["proof"]["status"] == "DONE"
+        metrics = requests.get(zknet.node_url + "/metrics", timeout=5).text
+        for name in ("vinet_node_prove_seconds_count", "vinet_node_proof_queue_depth",
+                     "vinet_node_zkml_settlement_seconds_count"):
+            assert name in metrics
+
+
+def test_inline_proof_is_verified_locally(zknet):
+    from vinet.errors import VerificationFailed
+    from vinet.zkml import verify_proof
+    with zk_client(zknet) as c:
+        x = zk_input(2)
+        r = c.infer(zknet.model_id, x, mode="zkml", wait="proof")
+        assert r.proof is not None and r.proof_verified
+        vk = c.zkml_key(zknet.model_id)
+        bad = bytearray(r.proof)
+        bad[len(bad) // 2] ^= 1
+        with pytest.raises(VerificationFailed):
+            verify_proof(vk, x, r.output, bytes(bad))
+        (name, y), = r.output.items()
+        y2 = y.copy()
+        y2[0, 0] = y2[0, 0] + 1 if y2[0, 0] < 127 else 126
+        with pytest.raises(VerificationFailed):
+            verify_proof(vk, x, {name: y2}, r.proof)
+        with pytest.raises(VerificationFailed):
+            verify_proof(vk, zk_input(3), r.output, r.proof)
+        assert c.wait_settled(r.inference_id, timeout=30).status == "SETTLED"
+
+
+@pytest.mark.parametrize("wait", ["settled", "proof"])
+def test_cpp_client_verifies_zkml_proofs(zknet, tmp_path, wait):
+    """`vinet infer --mode zkml`: async (proof fetched) and inline (--wait proof)."""
+    x = tmp_path / "x.json"
+    x.write_text(json.dumps({"x": zk_input(5)["x"].tolist()}))
+    out = json.loads(vinet("infer", zknet.model_id, "--input", x, "--mode", "zkml", "--wait", wait,
+                           "--devnet", zknet.dir, "--json").stdout)
+    assert out["zkml"]["proof_verified"] is True and out["zkml"]["proof_bytes"] > 1000
+    assert out["outputs"]["y"]["dtype"] == "i8"
+    if wait == "settled":
+        assert out["settlement"]["status"] == "SETTLED"
+    bad = vinet("infer", zknet.model_id, "--input", x, "--mode", "vanilla", "--wait", "proof",
+                "--devnet", zknet.dir, check=False)
+    assert bad.returncode == 1 and "needs --mode zkml" in bad.stderr
+
+
+def test_node_killed_mid_proof_resumes_and_settles(zknet):
+    with zk_client(zknet) as c:
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(lambda i: c.infer(zknet.model_id, zk_input(100 + i),
+                                                      mode="zkml"), range(40)))
+    zknet.kill_node()  # answered claims and their proof jobs are on disk
+    # Proofs wait for their claim's block, so the kill always lands with open jobs.
+    open_jobs = [r for r in results
+                 if zknet.claim(r.inference_id) is None
+                 or zknet.claim(r.inference_id)["status"] == "PENDING"]
+    assert open_jobs
+    zknet.restart_node()
+    for r in results:
+        claim = zknet.wait_claim(r.inference_id, {"SETTLED", "REJECTED", "EXPIRED"}, timeout=60)
+        assert claim and claim["status"] == "SETTLED", claim
+    # Nothing proved-and-submitted twice: each job's proof went out in one tx.
+    for r in results:
+        proof = requests.get(f"{zknet.node_url}/v1/inferences/{r.inference_id}/proof",
+                             timeout=5).json()
+        assert proof["status"] == "DONE" and proof["attempts"] == 1, proof
+
+
+def test_200_zkml_inferences_all_settle(zknet):
+    t0 = time.time()
+    with zk_client(zknet) as c:
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(lambda i: c.infer(zknet.model_id, zk_input(1000 + i),
+                                                      mode="zkml"), range(200)))
+    assert len({r.inference_id for r in results}) == 200
+    statuses = {}
+    for r in results:
+        claim = zknet.wait_claim(r.inference_id, {"SETTLED", "REJECTED", "EXPIRED"},
+                                 timeout=max(5, 120 - (time.time() - t0)))
+        statuses[r.inference_id] = claim and claim["status"]
+    assert list(statuses.values()).count("SETTLED") == 200, \
+        {s: list(statuses.values()).count(s) for s in set(statuses.values())}
+
+
+def _byzantine_case(tmp_path, mode, want, deadline_blocks=60, local_check=None):
+    net = byzantine_net(tmp_path, mode, deadline_blocks)
+    try:
+        net.up()
+        with zk_client(net) as c:
+            client = c.key.address
+            before_balance, before_stake = net.balance(client), net.stake()
+            r = c.infer(net.model_id, zk_input(7), mode="zkml")
+            s = c.wait_settled(r.inference_id, timeout=60)
+            assert s.status == want, s
+            assert net.stake() < before_stake
+            assert net.balance(client) > before_balance  # fee refunded, compensation paid
+            if local_check:
+                local_check(c, net)
+    finally:
+        net.down()
+
+
+def test_byzantine_wrong_output_is_rejected(vinet_bin, tmp_path):
+    from vinet.errors import VerificationFailed
+
+    def inline_fails_locally(c, net):
+        with pytest.raises(VerificationFailed):
+            c.infer(net.model_id, zk_input(8), mode="zkml", wait="proof")
+    _byzantine_case(tmp_path, "wrong-output", "REJECTED", local_check=inline_fails_locally)
+
+
+def test_byzantine_bad_proof_is_rejected(vinet_bin, tmp_path):
+    _byzantine_case(tmp_path, "bad-proof", "REJECTED")
+
+
+def test_byzantine_no_proof_expires_and_foreign_proofs_are_refused(vinet_bin, tmp_path):
+    """A no-proof node's claims expire; proofs made for another input are
+    ignored (input hash) or REJECTED (right inputs, another inference's proof)."""
+    net = byzantine_net(tmp_path, "no-proof", 25)
+    try:
+        net.up()
+        with zk_client(net) as c:
+            client = c.key.address
+            before_balance, before_stake = net.balance(client), net.stake()
+            xa, xb = zk_input(21), zk_input(22)
+            a = c.infer(net.model_id, xa, mode="zkml")
+            b = c.infer(net.model_id, xb, mode="zkml")
+            for r in (a, b):
+                assert net.wait_claim(r.inference_id, {"PENDING"}, timeout=20)["status"] == "PENDING"
+            # A valid proof of B's input, made outside the node.
+            pkg = os.path.join(net.dir, "models", net.model_id + ".vzk")
+            xb_json = tmp_path / "xb.json"
+            xb_json.write_text(json.dumps({"x": xb["x"].tolist()}))
+            proof_b = tmp_path / "b.proof"
+            vinet("zk", "prove", pkg, "--input", xb_json, "--out", proof_b,
+                  "--output", tmp_path / "b.out.json")
+            ins_a, ins_b = tmp_path / "a.in", tmp_path / "b.in"
+            ins_a.write_bytes(encode_inputs(xa))
+            ins_b.write_bytes(encode_inputs(xb))
+            common = ["--key", net.node_key, "--node", net.rpc_url(0)]
+            # B's inputs for claim A: the input hash differs, nothing changes.
+            vinet("tx", "submit-proof", *common, "--inference-id", a.inference_id,
+                  "--inputs", ins_b, "--proof", proof_b, check=False)
+            assert net.claim(a.inference_id)["status"] == "PENDING"
+            # A's inputs with B's proof: verified and found false → REJECTED.
+            vinet("tx", "submit-proof", *common, "--inference-id", a.inference_id,
+                  "--inputs", ins_a, "--proof", proof_b)
+            assert net.wait_claim(a.inference_id, {"REJECTED"}, timeout=20)["status"] == "REJECTED"
+            # B never gets a proof: EXPIRED at its deadline, slash_missing, refund.
+            s = c.wait_settled(b.inference_id, timeout=60)
+            assert s.status == "EXPIRED", s
+            assert net.stake() < before_stake
+            assert net.balance(client) > before_balance
+            assert node_record(net, b.inference_id, "EXPIRED")["status"] == "EXPIRED"
+    finally:
+        net.down()
+
+
+def test_proof_larger_than_a_tx_is_an_error_not_hidden(vinet_bin, tmp_path):
+    """max_tx_bytes below one proof (165 KB): the job FAILS with the reason, the
+    claim EXPIRES (the node is slashed for it), nothing is retried forever."""
+    net = ZkmlDevnet(tmp_path / "small-tx", validators=1, block_time="300ms",
+                     params=["zkml_deadline_blocks=10", "max_tx_bytes=120000"])
+    try:
+        net.up()
+        with zk_client(net) as c:
+            r = c.infer(net.model_id, zk_input(9), mode="zkml")
+            deadline = time.time() + 20
+            proof = {}
+            while time.time() < deadline:
+                proof = requests.get(f"{net.node_url}/v1/inferences/{r.inference_id}/proof",
+                                     timeout=5).json()
+                if proof["status"] == "FAILED":
+                    break
+                time.sleep(0.2)
+            assert proof["status"] == "FAILED", proof
+            assert "does not fit a tx" in proof["error"] and "max_tx_bytes 120000" in proof["error"]
+            assert c.wait_settled(r.inference_id, timeout=30).status == "EXPIRED"
+        log = open(os.path.join(net.dir, "inference-node", "node.log")).read()
+        assert "does not fit a tx" in log
+    finally:
+        net.down()
