@@ -151,9 +151,12 @@ Status ProofSubmitter::Submit(std::optional<uint64_t>& nonce,
   for (auto& j : proved) {
     auto claim = node_.ledger().Get(j.id_hex);
     if (!claim.ok()) continue;
-    if (claim->status != "PENDING") {
+    // A claim whose tx the mempool accepted (SUBMITTED) is already in the
+    // validators' check state: its proof may follow at once, right behind it
+    // (next nonce), and both can land in the same block.
+    if (claim->status != "PENDING" && claim->status != "SUBMITTED") {
       if (claim->final()) VINET_RETURN_IF_ERROR(Finish(j, claim->status, 0));
-      continue;  // not on chain yet
+      continue;  // not broadcast yet
     }
     size_t size = j.proof.size() + j.inputs.size() + kProofOverhead;
     if (size > budget) {

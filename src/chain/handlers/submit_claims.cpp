@@ -19,6 +19,7 @@
 #include "handlers/claim_check.h"
 #include "handlers/claim_transition.h"
 #include "handlers/zkml_claim.h"
+#include "vinet/inference/v1/request.pb.h"
 
 namespace vinet::chain {
 namespace {
@@ -160,6 +161,13 @@ Status Settle(BatchContext& b, ClaimCheck& check, const std::string& zkml_output
   return Status::Ok();
 }
 
+// Cheap pre-check (no signature): does the claim's request ask for ZKML?
+bool IsZkmlClaim(const txpb::Claim& claim) {
+  ::vinet::inference::v1::RequestBody body;
+  return body.ParseFromString(claim.request().body()) &&
+         body.mode() == ::vinet::inference::v1::MODE_ZKML;
+}
+
 Status Process(BatchContext& b, const PreparedClaim& claim) {
   ClaimCheck check = CheckClaim(b.state, b.ctx, b.tx, claim);
   switch (check.outcome) {
@@ -211,10 +219,19 @@ TxStatus CheckSubmitter(const State& state, const TxContext& ctx, const DecodedT
 TxStatus HandleSubmitClaims(State& state, const TxContext& ctx, const DecodedTx& tx,
                             const txpb::SubmitClaims& msg, Events& events) {
   if (auto s = CheckSubmitter(state, ctx, tx, msg); !s.ok()) return s;
-  // Each claim settles on its own and none can fail the tx: the mempool need
-  // not verify them (FinalizeBlock does, once per validator).
-  if (ctx.check_only) return {};
   BatchContext batch{state, ctx, tx, events};
+  // Each claim settles on its own and none can fail the tx: the mempool need
+  // not verify them (FinalizeBlock does, once per validator). ZKML claims are
+  // the exception: the check state records them PENDING so that a proof sent
+  // right behind its claim passes CheckTx and can land in the same block.
+  if (ctx.check_only) {
+    for (const auto& claim : msg.claims()) {
+      if (!IsZkmlClaim(claim)) continue;
+      if (auto s = Process(batch, PrepareClaim(claim)); !s.ok())
+        return TxStatus::Fail(TxCode::kInternal, s.ToString());
+    }
+    return {};
+  }
   // Signatures first, on two threads (pure, so deterministic); then the
   // state rules claim by claim, in order.
   for (const auto& claim : PrepareClaims(msg)) {
