@@ -5,21 +5,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "node/rocks_store.h"
+
 namespace vinet::node {
 namespace {
 
 using json = nlohmann::json;
 constexpr std::string_view kPrefix = "c/";
-
-Status IoError(std::string_view what, const rocksdb::Status& s) {
-  return Error(Code::kIo, std::string(what) + ": " + s.ToString());
-}
-
-rocksdb::WriteOptions Synced() {
-  rocksdb::WriteOptions o;
-  o.sync = true;
-  return o;
-}
 
 }  // namespace
 
@@ -65,13 +57,7 @@ Result<ClaimRecord> ClaimFromJson(std::string_view text) {
 }
 
 Result<std::unique_ptr<ClaimStore>> ClaimStore::Open(const std::filesystem::path& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  rocksdb::Options options;
-  options.create_if_missing = true;
-  rocksdb::DB* raw = nullptr;
-  auto s = rocksdb::DB::Open(options, dir.string(), &raw);
-  if (!s.ok()) return IoError("open claim store " + dir.string(), s);
+  VINET_ASSIGN_OR_RETURN(rocksdb::DB * raw, detail::OpenRocksDb(dir, "claim store"));
   return std::unique_ptr<ClaimStore>(new ClaimStore(raw));
 }
 
@@ -80,23 +66,24 @@ ClaimStore::~ClaimStore() {
 }
 
 Status ClaimStore::Put(const ClaimRecord& claim) {
-  auto s = db_->Put(Synced(), std::string(kPrefix) + claim.id_hex, ClaimToJson(claim));
-  return s.ok() ? Status::Ok() : IoError("claim store put", s);
+  auto s =
+      db_->Put(detail::SyncedWrites(), std::string(kPrefix) + claim.id_hex, ClaimToJson(claim));
+  return s.ok() ? Status::Ok() : detail::RocksError("claim store put", s);
 }
 
 Status ClaimStore::PutMany(const std::vector<ClaimRecord>& claims) {
   if (claims.empty()) return Status::Ok();
   rocksdb::WriteBatch batch;
   for (const auto& c : claims) batch.Put(std::string(kPrefix) + c.id_hex, ClaimToJson(c));
-  auto s = db_->Write(Synced(), &batch);
-  return s.ok() ? Status::Ok() : IoError("claim store write", s);
+  auto s = db_->Write(detail::SyncedWrites(), &batch);
+  return s.ok() ? Status::Ok() : detail::RocksError("claim store write", s);
 }
 
 Result<ClaimRecord> ClaimStore::Get(const std::string& id_hex) const {
   std::string value;
   auto s = db_->Get(rocksdb::ReadOptions(), std::string(kPrefix) + id_hex, &value);
   if (s.IsNotFound()) return Error(Code::kNotFound, "no inference " + id_hex + " at this node");
-  if (!s.ok()) return IoError("claim store get", s);
+  if (!s.ok()) return detail::RocksError("claim store get", s);
   return ClaimFromJson(value);
 }
 
@@ -108,7 +95,7 @@ Result<std::vector<ClaimRecord>> ClaimStore::LoadAll() const {
     VINET_ASSIGN_OR_RETURN(ClaimRecord c, ClaimFromJson(it->value().ToStringView()));
     out.push_back(std::move(c));
   }
-  if (!it->status().ok()) return IoError("claim store scan", it->status());
+  if (!it->status().ok()) return detail::RocksError("claim store scan", it->status());
   return out;
 }
 

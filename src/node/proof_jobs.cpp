@@ -6,21 +6,13 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "node/rocks_store.h"
+
 namespace vinet::node {
 namespace {
 
 using json = nlohmann::json;
 constexpr std::string_view kPrefix = "p/";
-
-Status IoError(std::string_view what, const rocksdb::Status& s) {
-  return Error(Code::kIo, std::string(what) + ": " + s.ToString());
-}
-
-rocksdb::WriteOptions Synced() {
-  rocksdb::WriteOptions o;
-  o.sync = true;
-  return o;
-}
 
 std::string Key(const std::string& id_hex) {
   return std::string(kPrefix) + id_hex;
@@ -88,13 +80,7 @@ Result<ProofJob> ProofJobFromJson(std::string_view text) {
 }
 
 Result<std::unique_ptr<ProofJobs>> ProofJobs::Open(const std::filesystem::path& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  rocksdb::Options options;
-  options.create_if_missing = true;
-  rocksdb::DB* raw = nullptr;
-  auto s = rocksdb::DB::Open(options, dir.string(), &raw);
-  if (!s.ok()) return IoError("open proof jobs " + dir.string(), s);
+  VINET_ASSIGN_OR_RETURN(rocksdb::DB * raw, detail::OpenRocksDb(dir, "proof jobs"));
   std::unique_ptr<ProofJobs> jobs(new ProofJobs(raw));
   std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions()));
   for (it->Seek(std::string(kPrefix)); it->Valid() && it->key().starts_with(kPrefix.data());
@@ -102,7 +88,7 @@ Result<std::unique_ptr<ProofJobs>> ProofJobs::Open(const std::filesystem::path& 
     VINET_ASSIGN_OR_RETURN(ProofJob j, ProofJobFromJson(it->value().ToStringView()));
     jobs->jobs_[j.id_hex] = Indexed(j);
   }
-  if (!it->status().ok()) return IoError("proof jobs scan", it->status());
+  if (!it->status().ok()) return detail::RocksError("proof jobs scan", it->status());
   return jobs;
 }
 
@@ -114,16 +100,16 @@ Status ProofJobs::Put(const std::vector<ProofJob>& jobs) {
   if (jobs.empty()) return Status::Ok();
   rocksdb::WriteBatch batch;
   for (const auto& j : jobs) batch.Put(Key(j.id_hex), ProofJobToJson(j));
-  auto s = db_->Write(Synced(), &batch);
-  if (!s.ok()) return IoError("proof jobs write", s);
+  auto s = db_->Write(detail::SyncedWrites(), &batch);
+  if (!s.ok()) return detail::RocksError("proof jobs write", s);
   std::lock_guard lock(mu_);
   for (const auto& j : jobs) jobs_[j.id_hex] = Indexed(j);
   return Status::Ok();
 }
 
 Status ProofJobs::Delete(const std::string& id_hex) {
-  auto s = db_->Delete(Synced(), Key(id_hex));
-  if (!s.ok()) return IoError("proof jobs delete", s);
+  auto s = db_->Delete(detail::SyncedWrites(), Key(id_hex));
+  if (!s.ok()) return detail::RocksError("proof jobs delete", s);
   std::lock_guard lock(mu_);
   jobs_.erase(id_hex);
   return Status::Ok();
@@ -138,7 +124,7 @@ Result<ProofJob> ProofJobs::Get(const std::string& id_hex) const {
   }
   std::string value;
   auto s = db_->Get(rocksdb::ReadOptions(), Key(id_hex), &value);
-  if (!s.ok()) return IoError("proof jobs get", s);
+  if (!s.ok()) return detail::RocksError("proof jobs get", s);
   return ProofJobFromJson(value);
 }
 
