@@ -16,7 +16,7 @@ using zk::ByteWriter;
 namespace {
 constexpr uint32_t kVkMagic = 0x4b565a56;   // "VZVK"
 constexpr uint32_t kPkgMagic = 0x4b505a56;  // "VZPK"
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersion = 2;            // 2: CNN blocks (kind, window) in the spec
 constexpr std::string_view kModelIdDomain = "vinet.zkml.model_id.v1";
 }  // namespace
 
