@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "runtime/op_geometry.h"
+#include "zkml/gather.h"
 
 namespace vinet::zkml {
 
@@ -312,6 +313,11 @@ size_t ModelSpec::output_size() const {
 
 Status ModelSpec::Validate() const {
   if (blocks.empty()) return Error(Code::kUnsupported, "model has no layer to prove");
+  if (std::none_of(blocks.begin(), blocks.end(), [](const LinearBlock& b) {
+        return b.kind == BlockKind::kLinear || b.kind == BlockKind::kConv;
+      })) {
+    return Error(Code::kUnsupported, "model has no Gemm/MatMul/Conv layer (no weights)");
+  }
   if (output_block >= blocks.size()) return Error(Code::kParse, "output block out of range");
   if (clamp_bits < kMinClampBits || clamp_bits > kMaxClampBits) {
     return Error(Code::kParse, fmt::format("clamp_bits {} outside {}..{}", clamp_bits,
