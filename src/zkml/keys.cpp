@@ -152,14 +152,17 @@ BlockCounts CountBlock(const ModelSpec& spec, const detail::AdviceLayout& a, siz
   if (b.kind == BlockKind::kLinear) c.weight_claims = s.chunks.size() + 1;
   if (b.kind == BlockKind::kConv) c.weight_claims = 2;
   for (size_t g = 0; g < sh.gathers; ++g) c.sumchecks.push_back({sh.gather_log, 2});
+  // Gather entries: at most one per (channel, window slot, output position).
+  const Window& w = b.win;
+  size_t slots = size_t{w.c} * w.kh * w.kw * w.oh * w.ow;
   if (b.kind == BlockKind::kConv) {
-    detail::Gather g = detail::ConvGather(b);
-    c.gather_entries = g.entries.size();
-    c.eq_entries += (size_t{1} << g.row_log) + (size_t{1} << g.col_log) + (size_t{1} << s.out_log);
+    size_t plog = CeilLog2(uint64_t{w.oh} * w.ow);
+    c.gather_entries = slots;
+    c.eq_entries += (size_t{1} << (plog + detail::ConvKLog(b))) + (size_t{1} << s.in_log) +
+                    (size_t{1} << s.out_log);
   } else if (b.kind == BlockKind::kAvgPool || b.kind == BlockKind::kMaxPool) {
-    detail::Gather g = detail::PoolGather(b);
-    c.gather_entries = g.entries.size();
-    c.eq_entries += (size_t{1} << g.row_log) + (size_t{1} << g.col_log);
+    c.gather_entries = slots;
+    c.eq_entries += (size_t{1} << s.out_log) + (size_t{1} << s.in_log);
   }
   if (b.kind == BlockKind::kMaxPool) {
     size_t kk = size_t{b.win.kh} * b.win.kw;

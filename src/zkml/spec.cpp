@@ -88,7 +88,7 @@ Status ValidateWindow(const LinearBlock& b) {
     if (v > kMaxGeomDim) return Error(Code::kParse, "window: padding above 4096");
   }
   uint64_t in = uint64_t{w.c} * w.h * w.w, out = uint64_t{w.oc} * w.oh * w.ow;
-  uint64_t work = uint64_t{w.kh} * w.kw * w.oh * w.ow * (b.kind == BlockKind::kConv ? w.c : 1);
+  uint64_t work = uint64_t{w.kh} * w.kw * w.oh * w.ow * w.c;  // gather entries, at most
   if (in != b.in_size || out != b.out_size || in > kMaxDim || out > kMaxDim || work > kMaxDim) {
     return Error(Code::kParse, "window: sizes inconsistent or above 2^24");
   }
