@@ -68,6 +68,16 @@ TEST(ZkmlCnn, ResidualBlockWithOverlappingMaxPool) {
                  3);
 }
 
+TEST(ZkmlCnn, CeilModePools) {
+  ExpectComplete(CnnBuilder(2, 7, 8, 6)
+                     .Conv(3, 2, 1, 0, 1, true)
+                     .Pool("MaxPool", 2, 2, 0, false, true)
+                     .Pool("AveragePool", 2, 2, 1, false, true)
+                     .Dense(3)
+                     .Build(),
+                 6);
+}
+
 TEST(ZkmlCnn, ConvOutputIsTheModelOutput) {
   ExpectComplete(CnnBuilder(2, 5, 6, 4).Conv(3, 2, 1, 0).Pool("MaxPool", 2, 1).Build(), 4);
 }

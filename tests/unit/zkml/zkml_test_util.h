@@ -97,14 +97,23 @@ struct CnnBuilder {
     return *this;
   }
   CnnBuilder& Pool(const std::string& op, int64_t k, int64_t stride, int64_t pad = 0,
-                   bool include_pad = false) {
+                   bool include_pad = false, bool ceil_mode = false) {
     std::string y = Next();
     auto& node = b.Node(op, {x}, {y}, "pool" + std::to_string(n));
     runtime::testing::OnnxBuilder::Ints(node, "kernel_shape", {k, k});
     runtime::testing::OnnxBuilder::Ints(node, "strides", {stride, stride});
     runtime::testing::OnnxBuilder::Ints(node, "pads", {pad, pad, pad, pad});
     if (include_pad) runtime::testing::OnnxBuilder::Int(node, "count_include_pad", 1);
-    h = Out(h, k, stride, pad, pad, 1), w = Out(w, k, stride, pad, pad, 1);
+    if (ceil_mode) {
+      runtime::testing::OnnxBuilder::Int(node, "ceil_mode", 1);
+      auto ceil_out = [&](int64_t in) {
+        int64_t o = (in + 2 * pad - k + stride - 1) / stride + 1;
+        return (o - 1) * stride >= in + pad ? o - 1 : o;
+      };
+      h = ceil_out(h), w = ceil_out(w);
+    } else {
+      h = Out(h, k, stride, pad, pad, 1), w = Out(w, k, stride, pad, pad, 1);
+    }
     x = y;
     return *this;
   }
