@@ -261,7 +261,10 @@ Status AddRelu(const runtime::QuantizedModel& m, const QLayer& l, Sources& src, 
     return Unsupported(l, "ReLU is provable only right after Gemm/MatMul/Conv/pooling/Add");
   }
   LinearBlock& b = c.spec.blocks[it->second];
-  bool sole_use = src.uses[l.inputs[0]] == 1 && l.inputs[0] != m.output();
+  // The ReLU must read the layer's own output (not a reshaped alias that
+  // other layers could also read unrectified) and be its only reader.
+  bool own = m.layers()[c.linear_layer[it->second]].output == l.inputs[0];
+  bool sole_use = own && src.uses[l.inputs[0]] == 1 && l.inputs[0] != m.output();
   if (b.relu || !sole_use) {
     return Unsupported(l, "ReLU must be the only consumer of the layer it follows");
   }
