@@ -219,9 +219,10 @@ Status AddWindowed(const runtime::QuantizedModel& m, size_t li, Sources& src, Mo
     b.kind = BlockKind::kAvgPool;
     b.multiplier = 1;
     b.shift = static_cast<uint32_t>(l.shift);
-    // acc = M_k·Σ window, M_k = round(2^s/k) <= 2^s: |acc| <= 127·kh·kw·2^s.
-    int64_t max_acc = int64_t{127} * w.kh * w.kw * (int64_t{1} << std::min(l.shift, 40));
+    // acc = M_k·Σ window with at most k summands of |x| <= 127 and
+    // M_k = floor((2^s + k/2)/k), so k·M_k <= 2^s + k/2: |acc| <= 127·(2^s + kh·kw/2).
     if (l.shift > 40) return Unsupported(l, "pool shift above 40");
+    int64_t max_acc = int64_t{127} * ((int64_t{1} << l.shift) + int64_t{w.kh} * w.kw / 2);
     VINET_RETURN_IF_ERROR(CheckRequantBounds(l, max_acc, 1, l.shift, c));
   }
   Push(l, li, b, src, c);

@@ -78,6 +78,14 @@ TEST(ZkmlCnn, CeilModePools) {
                  6);
 }
 
+TEST(ZkmlCnn, LargeGlobalAverageWindowKeepsTheSmallClampTable) {
+  runtime::QuantizedModel q =
+      CnnBuilder(1, 24, 24, 7).Conv(2, 3, 1, 1).GlobalAvg().Dense(2).Build();
+  auto c = Commit(q);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ExpectComplete(q, 7);
+}
+
 TEST(ZkmlCnn, ConvOutputIsTheModelOutput) {
   ExpectComplete(CnnBuilder(2, 5, 6, 4).Conv(3, 2, 1, 0).Pool("MaxPool", 2, 1).Build(), 4);
 }
