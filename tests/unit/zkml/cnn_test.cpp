@@ -86,8 +86,35 @@ TEST(ZkmlCnn, LargeGlobalAverageWindowKeepsTheSmallClampTable) {
   ExpectComplete(q, 7);
 }
 
-TEST(ZkmlCnn, ConvOutputIsTheModelOutput) {
-  ExpectComplete(CnnBuilder(2, 5, 6, 4).Conv(3, 2, 1, 0).Pool("MaxPool", 2, 1).Build(), 4);
+// Every output element ±1 is rejected (the output block's own argument).
+void ExpectEveryWrongOutputRejected(const runtime::QuantizedModel& q, uint32_t seed) {
+  auto c = Commit(q);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  runtime::Int8Tensor in = Input(c->vk, seed);
+  auto p = Prove(*c->package, in);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  for (size_t i = 0; i < p->output.data.size(); ++i) {
+    for (int d : {-1, 1}) {
+      runtime::Int8Tensor out = p->output;
+      int v = out.data[i] + d;
+      if (v < -127 || v > 127) continue;
+      out.data[i] = static_cast<int8_t>(v);
+      EXPECT_EQ(Verify(c->vk, in, out, p->proof).code(), Code::kVerification) << i;
+    }
+  }
+}
+
+TEST(ZkmlCnn, MaxPoolOrResidualAddAsTheModelOutput) {
+  runtime::QuantizedModel pool =
+      CnnBuilder(2, 5, 6, 4).Conv(3, 2, 1, 0).Pool("MaxPool", 2, 1).Build();
+  ExpectComplete(pool, 4);
+  ExpectEveryWrongOutputRejected(pool, 8);
+  runtime::QuantizedModel add = CnnBuilder(2, 4, 4, 5).Conv(2, 3, 1, 1, 1, true).Residual().Build();
+  ExpectComplete(add, 5);
+  ExpectEveryWrongOutputRejected(add, 9);
+  runtime::QuantizedModel avg = CnnBuilder(1, 6, 6, 6).Conv(2, 3).Pool("AveragePool", 2, 2).Build();
+  ExpectComplete(avg, 6);
+  ExpectEveryWrongOutputRejected(avg, 10);
 }
 
 TEST(ZkmlCnn, LeNet5CommitsProvesAndVerifies) {
