@@ -38,7 +38,6 @@ Status BlockProver::GatherSumcheck(int32_t src, std::vector<Fp2> table, BlockPro
 Result<BlockProof> BlockProver::Prove(size_t i) {
   const LinearBlock& b = pkg.circuit.spec.blocks[i];
   const BlockSegments& s = pkg.advice_layout.blocks[i];
-  const WeightLayout& wl = pkg.weight_layout;
   std::vector<Fp2> rho = t.ChallengeFp2s("zkml.block_point", s.out_log);
   BlockProof bp;
   if (b.kind == BlockKind::kMaxPool) {
@@ -66,8 +65,6 @@ Result<BlockProof> BlockProver::Prove(size_t i) {
       break;
     }
     case BlockKind::kAdd: {
-      Storage st = pkg.circuit.spec.StorageOf(b.input);
-      (void)st;
       Fp2 va = zk::EvaluateMle(ToFp2(Source(b.input)), rho);
       Fp2 vb = zk::EvaluateMle(ToFp2(Source(b.input_b)), rho);
       bp.evals.push_back(va);
@@ -80,7 +77,6 @@ Result<BlockProof> BlockProver::Prove(size_t i) {
     case BlockKind::kMaxPool:
       break;
   }
-  (void)wl;
   return bp;
 }
 

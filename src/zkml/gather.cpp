@@ -112,7 +112,7 @@ std::vector<Fp2> GatherTable(const Gather& g, std::span<const Fp2> eq_rows,
 
 Fp2 GatherEval(const Gather& g, std::span<const Fp2> eq_rows, std::span<const Fp2> eq_cols,
                std::span<const Fp2> group_weights) {
-  // Σ over entries, grouped by (group, coef) runs to save multiplications.
+  // Σ_e coef_e · w[group_e] · eq_rows[row_e] · eq_cols[col_e].
   Fp2 sum;
   for (const GatherEntry& e : g.entries) {
     sum += eq_rows[e.row] * eq_cols[e.col] * group_weights[e.group] * Fp::FromSigned(e.coef);
