@@ -23,6 +23,41 @@ import numpy as np  # noqa: E402
 import onnx  # noqa: E402
 
 
+def explicit_window_attributes(proto):
+    """EZKL's ONNX importer needs strides/pads/dilations spelled out on Conv and pools."""
+    from onnx import helper
+    for node in proto.graph.node:
+        if node.op_type not in ("Conv", "MaxPool", "AveragePool"):
+            continue
+        have = {a.name for a in node.attribute}
+        kernel = next((list(a.ints) for a in node.attribute if a.name == "kernel_shape"), None)
+        if kernel is None:  # Conv: from the weight initializer
+            w = next(i for i in proto.graph.initializer if i.name == node.input[1])
+            kernel = list(w.dims[2:])
+        rank = len(kernel)
+        defaults = {"strides": [1] * rank, "pads": [0] * (2 * rank)}
+        if node.op_type == "Conv":
+            defaults["dilations"] = [1] * rank
+        for name, value in defaults.items():
+            if name not in have:
+                node.attribute.append(helper.make_attribute(name, value))
+
+
+def accuracy(model, x, witness_path):
+    """Max |EZKL output - float32 onnxruntime output| (from the witness's rescaled outputs)."""
+    try:
+        import onnxruntime as ort
+        sess = ort.InferenceSession(model)
+        ref = np.asarray(sess.run(None, {sess.get_inputs()[0].name: x})[0], dtype=np.float64).reshape(-1)
+        w = json.loads(pathlib.Path(witness_path).read_text())
+        out = w.get("pretty_elements", {}).get("rescaled_outputs")
+        got = np.asarray([float(v) for v in out[0]], dtype=np.float64)
+        return {"max_abs_err": float(np.max(np.abs(got - ref))), "ref_max_abs": float(np.max(np.abs(ref))),
+                "argmax_equal": bool(np.argmax(got) == np.argmax(ref))}
+    except Exception as e:  # noqa: BLE001 - report, do not fail the timing run
+        return {"error": repr(e)}
+
+
 def main():
     model = sys.argv[1]
     reps = int(sys.argv[2]) if len(sys.argv) > 2 else 5
@@ -34,6 +69,7 @@ def main():
         for dim in v.type.tensor_type.shape.dim:
             if not dim.dim_value:
                 dim.dim_value = 1
+    explicit_window_attributes(proto)
     model = str(d / "model.onnx")
     onnx.save(proto, model)
     dims = [x.dim_value for x in proto.graph.input[0].type.tensor_type.shape.dim]
@@ -52,6 +88,7 @@ def main():
     ezkl.gen_srs(p["kzg.srs"], logrows)
     ezkl.setup(p["model.compiled"], p["vk.key"], p["pk.key"], p["kzg.srs"])
     setup = time.perf_counter() - t0
+    print(json.dumps({"progress": "setup", "setup_s": round(setup, 2), "logrows": logrows}), flush=True)
     prove, verify = [], []
     for _ in range(reps):
         t0 = time.perf_counter()
@@ -61,6 +98,9 @@ def main():
         t0 = time.perf_counter()
         assert ezkl.verify(p["proof.json"], p["settings.json"], p["vk.key"], p["kzg.srs"])
         verify.append(time.perf_counter() - t0)
+        print(json.dumps({"progress": "rep", "prove_s": round(prove[-1], 3),
+                          "verify_ms": round(1000 * verify[-1], 1)}), flush=True)
+    print(json.dumps({"accuracy": accuracy(model, x, p["witness.json"])}), flush=True)
     proof = json.loads(pathlib.Path(p["proof.json"]).read_text())
     proof_bytes = len(bytes.fromhex(proof["proof"][2:] if proof["proof"].startswith("0x") else proof["proof"])) \
         if isinstance(proof.get("proof"), str) else len(proof.get("proof", []))

@@ -83,6 +83,13 @@ int main(int argc, char** argv) {
     if (!st.ok()) return Fail(st);
   }
   zkml::VerifyCost cost = zkml::EstimateVerifyCost(c->vk);
+  // The circuit, for reading the phases: kind, output elements, shift, ReLU.
+  std::string blocks;
+  for (const zkml::LinearBlock& b : c->vk.spec.blocks) {
+    blocks += fmt::format("{}{}:{}:s{}{}", blocks.empty() ? "" : " ", static_cast<int>(b.kind),
+                          b.out_size, b.shift, b.relu ? "r" : "");
+  }
+  fmt::print(stderr, "blocks (kind:out:shift): {}, clamp_bits {}\n", blocks, c->vk.spec.clamp_bits);
   fmt::print(
       "{{\"model\": \"{}\", \"threads\": {}, \"reps\": {}, \"setup_ms\": {:.1f}, "
       "\"prove_ms\": {:.1f}, \"prove_cpu_ms\": {:.1f}, \"verify_ms\": {:.2f}, "

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "vinet/zk/soundness.h"
+#include "zkml/gather.h"
 #include "zkml/package.h"
 #include "zkml/proof.h"
 
@@ -16,7 +17,7 @@ using zk::ByteWriter;
 namespace {
 constexpr uint32_t kVkMagic = 0x4b565a56;   // "VZVK"
 constexpr uint32_t kPkgMagic = 0x4b505a56;  // "VZPK"
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersion = 2;            // 2: CNN blocks (kind, window) in the spec
 constexpr std::string_view kModelIdDomain = "vinet.zkml.model_id.v1";
 }  // namespace
 
@@ -127,25 +128,73 @@ const VerifyingKey& PackageKey(const ProverPackage& p) {
   return p.vk;
 }
 
+namespace {
+
+// Per block: the advice and weight claims it adds, the gathers' entries, and
+// its sumchecks (rounds, degree), all from the key.
+struct BlockCounts {
+  size_t advice_claims = 0, weight_claims = 0, gather_entries = 0, eq_entries = 0;
+  std::vector<std::pair<size_t, size_t>> sumchecks;  // (rounds, degree)
+  size_t batch_terms = 0;                            // random-combination terms (γ, δ)
+};
+
+BlockCounts CountBlock(const ModelSpec& spec, const detail::AdviceLayout& a, size_t i) {
+  const LinearBlock& b = spec.blocks[i];
+  const detail::BlockSegments& s = a.blocks[i];
+  detail::BlockShape sh = detail::ShapeOf(b, s);
+  BlockCounts c;
+  size_t sources = b.kind == BlockKind::kAdd ? 2 : 1;
+  size_t input_reads = (b.input < 0) + (b.kind == BlockKind::kAdd && b.input_b < 0);
+  c.eq_entries += input_reads * (size_t{1} << s.in_log);
+  if (b.requantizes()) c.advice_claims += b.num_limbs() + 2;
+  for (size_t log : sh.matmul_logs) c.sumchecks.push_back({log, 2});
+  c.advice_claims += b.kind == BlockKind::kLinear ? s.chunks.size() : sources;
+  if (b.kind == BlockKind::kLinear) c.weight_claims = s.chunks.size() + 1;
+  if (b.kind == BlockKind::kConv) c.weight_claims = 2;
+  for (size_t g = 0; g < sh.gathers; ++g) c.sumchecks.push_back({sh.gather_log, 2});
+  // Gather entries: at most one per (channel, window slot, output position).
+  const Window& w = b.win;
+  size_t slots = size_t{w.c} * w.kh * w.kw * w.oh * w.ow;
+  if (b.kind == BlockKind::kConv) {
+    size_t plog = CeilLog2(uint64_t{w.oh} * w.ow);
+    c.gather_entries = slots;
+    c.eq_entries += (size_t{1} << (plog + detail::ConvKLog(b))) + (size_t{1} << s.in_log) +
+                    (size_t{1} << s.out_log);
+  } else if (b.kind == BlockKind::kAvgPool || b.kind == BlockKind::kMaxPool) {
+    c.gather_entries = slots;
+    c.eq_entries += (size_t{1} << s.out_log) + (size_t{1} << s.in_log);
+  }
+  if (b.kind == BlockKind::kMaxPool) {
+    size_t kk = size_t{b.win.kh} * b.win.kw;
+    c.advice_claims += 1 + 4 * (kk - 1);
+    c.sumchecks.push_back({s.out_log, 3});
+    c.eq_entries += 2 * (size_t{1} << s.out_log);
+    c.batch_terms = 2 * kk;
+  }
+  return c;
+}
+
+}  // namespace
+
 VerifyCost EstimateVerifyCost(const VerifyingKey& vk) {
   detail::AdviceLayout a = detail::MakeAdviceLayout(vk.spec);
   detail::WeightLayout wl = detail::MakeWeightLayout(vk.spec);
   VerifyCost c;
-  size_t claims = 0;
+  size_t claims = 0, weight_claims = 0;
   for (const detail::LookupSlot& s : detail::LookupSlots(a)) {
     size_t l = 1 + std::max(s.x.log, s.table->num_vars());
     c.field_ops += 12 * l * l + 8 * s.table->num_vars();
     claims += s.two_columns ? 3 : 2;
   }
   for (size_t i = 0; i < vk.spec.blocks.size(); ++i) {
-    const LinearBlock& b = vk.spec.blocks[i];
-    c.field_ops += 8 * a.blocks[i].in_log + 8 * a.blocks[i].chunks.size() + 4 * b.num_limbs() + 16;
-    if (b.input < 0) c.field_ops += 4 * (size_t{1} << a.blocks[i].in_log);
-    claims += b.num_limbs() + 2 + a.blocks[i].chunks.size();
+    BlockCounts bc = CountBlock(vk.spec, a, i);
+    c.field_ops += 16 + 4 * vk.spec.blocks[i].num_limbs() + 4 * bc.eq_entries +
+                   5 * bc.gather_entries + 2 * bc.batch_terms;
+    for (auto [rounds, degree] : bc.sumchecks) c.field_ops += 4 * (degree + 2) * rounds;
+    claims += bc.advice_claims;
+    weight_claims += bc.weight_claims;
   }
   c.field_ops += 4 * (size_t{1} << a.blocks[vk.spec.output_block].out_log);
-  size_t weight_claims = 0;
-  for (const auto& b : a.blocks) weight_claims += 1 + b.chunks.size();
   c.field_ops += 8 * claims * a.num_vars + 8 * weight_claims * wl.num_vars;
   for (size_t n : {a.num_vars, wl.num_vars}) {
     zk::LigeroPcs::Shape sh = zk::LigeroPcs::ShapeFor(n);
@@ -167,22 +216,27 @@ double SoundnessBits(const VerifyingKey& vk) {
   double f = zk::ExtensionFieldBits();
   double err = 0;
   auto add = [&](double bits) { err += std::exp2(-bits); };
-  size_t advice_claims = 1;
+  size_t advice_claims = 1, weight_claims = 0;
   for (const detail::LookupSlot& s : detail::LookupSlots(a)) {
     add(zk::LogUpSoundnessBits(s.x.log, s.table->num_vars(), s.two_columns ? 2 : 1));
     advice_claims += s.two_columns ? 3 : 2;
   }
   for (size_t i = 0; i < vk.spec.blocks.size(); ++i) {
-    for (detail::Segment ch : a.blocks[i].chunks) {
-      add(zk::SumcheckSoundnessBits(2, std::max<size_t>(1, ch.log)));
+    BlockCounts bc = CountBlock(vk.spec, a, i);
+    for (auto [rounds, degree] : bc.sumchecks) {
+      add(zk::SumcheckSoundnessBits(degree, std::max<size_t>(1, rounds)));
     }
-    advice_claims += vk.spec.blocks[i].num_limbs() + 2 + a.blocks[i].chunks.size();
+    // Max-pool: the γ and δ combinations ((kk − 1)/|F| each) and the
+    // zero-check's random point (out_log/|F|, Schwartz–Zippel on eq·Σ).
+    if (bc.batch_terms > 0) {
+      err += std::exp2(std::log2(static_cast<double>(bc.batch_terms + a.blocks[i].out_log)) - f);
+    }
+    advice_claims += bc.advice_claims;
+    weight_claims += bc.weight_claims;
   }
   // Claim batching: (K − 1)/|F| for beta plus the degree-2 sumcheck.
   err += std::exp2(std::log2(static_cast<double>(advice_claims)) - f);
-  size_t weight_claims = 0;
-  for (const auto& b : a.blocks) weight_claims += 1 + b.chunks.size();
-  err += std::exp2(std::log2(static_cast<double>(weight_claims)) - f);
+  err += std::exp2(std::log2(static_cast<double>(std::max<size_t>(1, weight_claims))) - f);
   add(zk::SumcheckSoundnessBits(2, a.num_vars));
   add(zk::SumcheckSoundnessBits(2, wl.num_vars));
   zk::LigeroPcs pcs = vk.Pcs();

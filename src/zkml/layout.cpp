@@ -1,5 +1,7 @@
 #include "zkml/layout.h"
 
+#include "zkml/gather.h"
+
 #include <algorithm>
 #include <numeric>
 
@@ -47,13 +49,18 @@ std::vector<Segment> KChunks(uint32_t k) {
   return chunks;
 }
 
+uint32_t LinearRows(const ModelSpec& spec, const LinearBlock& b) {
+  Storage st = spec.StorageOf(b.input);
+  return st.flat() ? b.in_size : uint32_t{1} << st.log();
+}
+
 AdviceLayout MakeAdviceLayout(const ModelSpec& spec) {
   AdviceLayout a;
   a.clamp_bits = spec.clamp_bits;
-  Column range, relu, sym;
+  Column range, relu, sym, free;
   struct Ids {
     size_t clamp;
-    std::vector<size_t> limbs;
+    std::vector<size_t> limbs, d, e;
     size_t shifted;
   };
   std::vector<Ids> ids(spec.blocks.size());
@@ -61,20 +68,30 @@ AdviceLayout MakeAdviceLayout(const ModelSpec& spec) {
   for (size_t i = 0; i < spec.blocks.size(); ++i) {
     const LinearBlock& b = spec.blocks[i];
     BlockSegments& s = a.blocks[i];
-    s.out_log = CeilLog2(b.out_size);
-    s.in_log = CeilLog2(b.in_size);
-    s.chunks = KChunks(b.in_size);
+    s.out_log = spec.StorageOf(static_cast<int32_t>(i)).log();
+    s.in_log = spec.StorageOf(b.input).log();
+    if (b.kind == BlockKind::kLinear) s.chunks = KChunks(LinearRows(spec, b));
+    if (b.kind == BlockKind::kMaxPool) {
+      ids[i].clamp = free.Add(s.out_log);
+      for (uint32_t j = 1; j < b.win.kh * b.win.kw; ++j) {
+        ids[i].d.push_back(range.Add(s.out_log));
+        ids[i].e.push_back(range.Add(s.out_log));
+      }
+      continue;
+    }
     ids[i].clamp = (b.relu ? relu : sym).Add(s.out_log);
     for (uint32_t l = 0; l < b.num_limbs(); ++l) ids[i].limbs.push_back(range.Add(s.out_log));
     ids[i].shifted = range.Add(s.out_log);
   }
-  for (Column* c : {&range, &relu, &sym}) c->log = Allocate(c->logs, c->offsets);
+  for (Column* c : {&range, &relu, &sym, &free}) c->log = Allocate(c->logs, c->offsets);
   a.has_relu = !relu.logs.empty();
   a.has_sym = !sym.logs.empty();
-  // Top level: range column, clamp column pairs, multiplicities.
+  a.has_free = !free.logs.empty();
+  // Top level: range column, clamp column pairs, multiplicities, free column.
   std::vector<size_t> logs = {range.log, kLimbBits};
   if (a.has_relu) logs.insert(logs.end(), {relu.log, relu.log, spec.clamp_bits});
   if (a.has_sym) logs.insert(logs.end(), {sym.log, sym.log, spec.clamp_bits});
+  if (a.has_free) logs.push_back(free.log);
   std::vector<size_t> off;
   a.num_vars = Allocate(logs, off);
   size_t k = 0;
@@ -88,8 +105,15 @@ AdviceLayout MakeAdviceLayout(const ModelSpec& spec) {
     a.sym_x = {off[k], logs[k]}, a.sym_y = {off[k + 1], logs[k + 1]};
     a.m_sym = {off[k + 2], logs[k + 2]}, k += 3;
   }
+  if (a.has_free) a.free_col = {off[k], logs[k]}, ++k;
   for (size_t i = 0; i < spec.blocks.size(); ++i) {
     BlockSegments& s = a.blocks[i];
+    if (spec.blocks[i].kind == BlockKind::kMaxPool) {
+      s.y = {a.free_col.offset + free.offsets[ids[i].clamp], s.out_log};
+      for (size_t id : ids[i].d) s.d.push_back({a.range_col.offset + range.offsets[id], s.out_log});
+      for (size_t id : ids[i].e) s.e.push_back({a.range_col.offset + range.offsets[id], s.out_log});
+      continue;
+    }
     bool r = spec.blocks[i].relu;
     const Column& c = r ? relu : sym;
     size_t rel = c.offsets[ids[i].clamp];
@@ -103,21 +127,29 @@ AdviceLayout MakeAdviceLayout(const ModelSpec& spec) {
 }
 
 WeightLayout MakeWeightLayout(const ModelSpec& spec) {
+  // Per block: the weight chunks' logs, then the bias log (none without weights).
+  std::vector<std::vector<size_t>> per(spec.blocks.size());
   std::vector<size_t> logs;
-  for (const LinearBlock& b : spec.blocks) {
-    for (Segment c : KChunks(b.in_size)) logs.push_back(c.log + CeilLog2(b.out_size));
-    logs.push_back(CeilLog2(b.out_size));
+  for (size_t i = 0; i < spec.blocks.size(); ++i) {
+    const LinearBlock& b = spec.blocks[i];
+    if (b.kind == BlockKind::kLinear) {
+      for (Segment c : KChunks(LinearRows(spec, b))) per[i].push_back(c.log + CeilLog2(b.out_size));
+      per[i].push_back(CeilLog2(b.out_size));
+    } else if (b.kind == BlockKind::kConv) {
+      per[i] = {ConvKLog(b) + CeilLog2(b.win.oc), CeilLog2(b.win.oc)};
+    }
+    logs.insert(logs.end(), per[i].begin(), per[i].end());
   }
   std::vector<size_t> off;
   WeightLayout w;
   w.num_vars = Allocate(logs, off);
   size_t k = 0;
-  for (const LinearBlock& b : spec.blocks) {
+  for (size_t i = 0; i < spec.blocks.size(); ++i) {
     w.w.emplace_back();
-    for (size_t c = 0; c < KChunks(b.in_size).size(); ++c, ++k) {
-      w.w.back().push_back({off[k], logs[k]});
-    }
-    w.bias.push_back({off[k], logs[k]});
+    w.bias.emplace_back();
+    if (per[i].empty()) continue;
+    for (size_t c = 0; c + 1 < per[i].size(); ++c, ++k) w.w.back().push_back({off[k], logs[k]});
+    w.bias.back() = {off[k], logs[k]};
     ++k;
   }
   return w;

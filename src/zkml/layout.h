@@ -21,8 +21,8 @@ struct Segment {
 };
 
 struct BlockSegments {
-  size_t out_log = 0;  // log2 of the padded output length
-  size_t in_log = 0;   // log2 of the padded input length
+  size_t out_log = 0;  // log2 of the output's storage (Storage::log)
+  size_t in_log = 0;   // log2 of the input's storage
   // The input rows split into power-of-two chunks (K's binary digits, largest
   // first), each with its own matmul sumcheck, so that no weight is padded
   // along K: offset = first row (aligned to 2^log), log = log2 of the rows.
@@ -30,6 +30,9 @@ struct BlockSegments {
   Segment qp, y;               // pre-clamp quotient q', output y (clamp column pair)
   std::vector<Segment> limbs;  // remainder limbs, kLimbBits each (range column)
   Segment shifted;             // top limb + (2^8 − 2^top_bits) (range column)
+  // kMaxPool: y sits in the free column; per window slot j >= 1 the running
+  // maximum's steps d_j = m_j − m_{j−1} and gaps e_j = m_j − a_j (range column).
+  std::vector<Segment> d, e;
 };
 
 struct AdviceLayout {
@@ -40,17 +43,24 @@ struct AdviceLayout {
   bool has_relu = false, has_sym = false;
   Segment relu_x, relu_y, m_relu;
   Segment sym_x, sym_y, m_sym;
+  bool has_free = false;
+  Segment free_col;  // max-pool outputs (int8, no lookup of their own)
 };
 
 struct WeightLayout {
   size_t num_vars = 0;
   // Per block, per chunk: [2^log rows, N padded], index (k − offset)·2^out_log + n.
+  // Conv: one chunk [2^klog, OC padded], index k·2^oclog + oc. Pools, Add: none.
   std::vector<std::vector<Segment>> w;
-  std::vector<Segment> bias;  // [N] padded
+  std::vector<Segment> bias;  // [N] / [OC] padded (unused without weights)
 };
 
 // K's binary digits as row chunks, largest first.
 std::vector<Segment> KChunks(uint32_t k);
+// A Linear block's weight rows: K for a flat input; otherwise the input's
+// storage size (rows at padded positions are zero), so that the matmul reads
+// the input in its storage layout.
+uint32_t LinearRows(const ModelSpec& spec, const LinearBlock& b);
 AdviceLayout MakeAdviceLayout(const ModelSpec& spec);
 WeightLayout MakeWeightLayout(const ModelSpec& spec);
 

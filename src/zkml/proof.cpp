@@ -34,6 +34,41 @@ std::vector<LookupSlot> LookupSlots(const AdviceLayout& a) {
   return s;
 }
 
+BlockShape ShapeOf(const LinearBlock& b, const BlockSegments& s) {
+  BlockShape sh;
+  size_t limbs = b.num_limbs();
+  switch (b.kind) {
+    case BlockKind::kLinear:
+      sh.evals = limbs + 3;
+      sh.chunks = s.chunks.size();
+      for (Segment c : s.chunks) sh.matmul_logs.push_back(c.log);
+      break;
+    case BlockKind::kConv:
+      sh.evals = limbs + 3;
+      sh.matmul_logs = {ConvKLog(b)};
+      sh.gathers = 1;
+      break;
+    case BlockKind::kAvgPool:
+      sh.evals = limbs + 2;
+      sh.gathers = 1;
+      break;
+    case BlockKind::kAdd:
+      sh.evals = limbs + 4;
+      break;
+    case BlockKind::kMaxPool: {
+      size_t kk = size_t{b.win.kh} * b.win.kw;
+      sh.evals = 2 * kk - 1;
+      sh.gathers = 1;
+      sh.zeros = 1;
+      sh.zero_log = s.out_log;
+      sh.zero_polys = 1 + 2 * (kk - 1);
+      break;
+    }
+  }
+  sh.gather_log = s.in_log;
+  return sh;
+}
+
 namespace {
 
 void Blob(ByteWriter& w, ByteSpan b) {
@@ -67,6 +102,8 @@ Bytes ModelProof::Encode() const {
     w.FieldVector<zk::Fp2>(b.evals);
     w.FieldVector<zk::Fp2>(b.chunk_sums);
     for (const auto& m : b.matmul) m.Serialize(w);
+    for (const auto& g : b.gather) g.Serialize(w);
+    for (const auto& z : b.zero) z.Serialize(w);
   }
   advice_batch.sumcheck.Serialize(w);
   Blob(w, advice_opening);
@@ -92,27 +129,35 @@ Result<ModelProof> ModelProof::Parse(ByteSpan bytes, const ModelSpec& spec, cons
     if (!parsed.ok()) return parsed.status().WithContext("lookup");
   }
   for (size_t i = spec.blocks.size(); i-- > 0;) {
-    const LinearBlock& b = spec.blocks[i];
+    BlockShape sh = ShapeOf(spec.blocks[i], a.blocks[i]);
     BlockProof bp;
-    size_t want = b.num_limbs() + 3;
     size_t at = r.offset();
-    VINET_ASSIGN_OR_RETURN(bp.evals, r.Fp2Vector("block.evals", static_cast<uint32_t>(want)));
-    if (bp.evals.size() != want) {
+    VINET_ASSIGN_OR_RETURN(bp.evals, r.Fp2Vector("block.evals", static_cast<uint32_t>(sh.evals)));
+    if (bp.evals.size() != sh.evals) {
       return Error(Code::kParse, fmt::format("block {} evals at byte {}: {} values, want {}", i, at,
-                                             bp.evals.size(), want));
+                                             bp.evals.size(), sh.evals));
     }
-    const auto& chunks = a.blocks[i].chunks;
     at = r.offset();
     VINET_ASSIGN_OR_RETURN(bp.chunk_sums,
-                           r.Fp2Vector("block.chunk_sums", static_cast<uint32_t>(chunks.size())));
-    if (bp.chunk_sums.size() != chunks.size()) {
+                           r.Fp2Vector("block.chunk_sums", static_cast<uint32_t>(sh.chunks)));
+    if (bp.chunk_sums.size() != sh.chunks) {
       return Error(Code::kParse, fmt::format("block {} chunk sums at byte {}: {} values, want {}",
-                                             i, at, bp.chunk_sums.size(), chunks.size()));
+                                             i, at, bp.chunk_sums.size(), sh.chunks));
     }
-    for (Segment c : chunks) {
-      auto sc = zk::SumcheckProof::Parse(r, c.log, 2, 2);
+    for (size_t log : sh.matmul_logs) {
+      auto sc = zk::SumcheckProof::Parse(r, log, 2, 2);
       if (!sc.ok()) return sc.status().WithContext(fmt::format("block {} matmul", i));
       bp.matmul.push_back(std::move(*sc));
+    }
+    for (size_t g = 0; g < sh.gathers; ++g) {
+      auto sc = zk::SumcheckProof::Parse(r, sh.gather_log, 2, 2);
+      if (!sc.ok()) return sc.status().WithContext(fmt::format("block {} gather", i));
+      bp.gather.push_back(std::move(*sc));
+    }
+    for (size_t z = 0; z < sh.zeros; ++z) {
+      auto sc = zk::SumcheckProof::Parse(r, sh.zero_log, 3, sh.zero_polys);
+      if (!sc.ok()) return sc.status().WithContext(fmt::format("block {} max zero-check", i));
+      bp.zero.push_back(std::move(*sc));
     }
     p.blocks.push_back(std::move(bp));
   }

@@ -15,15 +15,35 @@
 #include "vinet/zk/pcs/pcs.h"
 #include "vinet/zk/sumcheck/batch_claims.h"
 #include "vinet/zkml/spec.h"
+#include "zkml/gather.h"
 #include "zkml/layout.h"
 
 namespace vinet::zkml::detail {
 
+// Per block kind (at the block's point ρ):
+//   Linear: evals q', limbs, shifted, bias; chunk sums; a matmul per K-chunk.
+//   Conv:   evals q', limbs, shifted, bias(ρ_oc); one matmul over the padded
+//           im2col rows (A(κ), Xcol(κ, ρ_p)); one gather Xcol -> input.
+//   AvgPool: evals q', limbs, shifted; one gather (window sums · M_k) -> input.
+//   Add:    evals q', limbs, shifted, a(ρ), b(ρ).
+//   MaxPool: evals y, d_1.., e_1..; one gather (γ-combined slots) -> input;
+//           one zero-check Σ eq(r, ·)·Σ_j δ^j d_j·e_j = 0 (degree 3).
 struct BlockProof {
-  std::vector<zk::Fp2> evals;             // q', limbs..., shifted, bias (at ρ)
-  std::vector<zk::Fp2> chunk_sums;        // Σ_{k in chunk} W(ρ, k)·x(k), per chunk
-  std::vector<zk::SumcheckProof> matmul;  // per chunk: log rounds, degree 2, (A(κ), X(κ))
+  std::vector<zk::Fp2> evals;
+  std::vector<zk::Fp2> chunk_sums;        // Linear: Σ_{k in chunk} W(ρ, k)·x(k), per chunk
+  std::vector<zk::SumcheckProof> matmul;  // degree 2, (A(κ), X(κ))
+  std::vector<zk::SumcheckProof> gather;  // degree 2, (G̃(r, ρ_j), x(ρ_j))
+  std::vector<zk::SumcheckProof> zero;    // MaxPool: degree 3, (eq, d..., e...)
 };
+
+// Fixed per-block counts, from the key.
+struct BlockShape {
+  size_t evals = 0, chunks = 0;
+  std::vector<size_t> matmul_logs;
+  size_t gathers = 0, gather_log = 0;
+  size_t zeros = 0, zero_log = 0, zero_polys = 0;
+};
+BlockShape ShapeOf(const LinearBlock& b, const BlockSegments& s);
 
 struct ModelProof {
   zk::PcsCommitment advice;

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "vinet/zk/poly/multilinear.h"
+#include "zkml/block_prover.h"
+#include "zkml/gather.h"
 #include "zkml/package.h"
 #include "zkml/proof.h"
 #include "zkml/segment_claims.h"
@@ -24,15 +26,29 @@ std::vector<Fp> BuildWeights(const runtime::QuantizedModel& m, const ModelCircui
   for (size_t i = 0; i < c.spec.blocks.size(); ++i) {
     const runtime::QLayer& l = m.layers()[c.linear_layer[i]];
     const LinearBlock& b = c.spec.blocks[i];
-    size_t out_log = CeilLog2(b.out_size);
-    std::vector<Segment> chunks = KChunks(b.in_size);
-    for (size_t c = 0; c < chunks.size(); ++c) {
-      for (size_t k = 0; k < (size_t{1} << chunks[c].log); ++k) {
-        size_t row = chunks[c].offset + k;
-        for (size_t n = 0; n < b.out_size; ++n) {
-          w[wl.w[i][c].offset + (k << out_log) + n] =
-              Fp::FromSigned(l.weight.data[row * b.out_size + n]);
+    if (b.kind == BlockKind::kConv) {
+      size_t oclog = CeilLog2(b.win.oc);
+      size_t kk = size_t{b.win.c} * b.win.kh * b.win.kw;
+      for (size_t oc = 0; oc < b.win.oc; ++oc) {
+        for (size_t k = 0; k < kk; ++k) {
+          w[wl.w[i][0].offset + (k << oclog) + oc] = Fp::FromSigned(l.weight.data[oc * kk + k]);
         }
+      }
+      for (size_t n = 0; n < l.bias.size(); ++n)
+        w[wl.bias[i].offset + n] = Fp::FromSigned(l.bias[n]);
+      continue;
+    }
+    if (b.kind != BlockKind::kLinear) continue;
+    size_t out_log = CeilLog2(b.out_size);
+    std::vector<Segment> chunks = KChunks(LinearRows(c.spec, b));
+    Storage st = c.spec.StorageOf(b.input);
+    for (size_t k = 0; k < b.in_size; ++k) {
+      size_t row = st.flat() ? k : st.Index(k);  // the input's storage position
+      size_t ci = 0;
+      while (row >= chunks[ci].offset + (size_t{1} << chunks[ci].log)) ++ci;
+      size_t base = wl.w[i][ci].offset + ((row - chunks[ci].offset) << out_log);
+      for (size_t n = 0; n < b.out_size; ++n) {
+        w[base + n] = Fp::FromSigned(l.weight.data[k * b.out_size + n]);
       }
     }
     for (size_t n = 0; n < l.bias.size(); ++n) w[wl.bias[i].offset + n] = Fp::FromSigned(l.bias[n]);
@@ -44,16 +60,17 @@ std::span<const Fp> Slice(const std::vector<Fp>& v, Segment s) {
   return std::span<const Fp>(v).subspan(s.offset, size_t{1} << s.log);
 }
 
-// Fills the block's q', y, limbs and shifted limb into the advice.
+// Fills a requantizing block's q', y, limbs and shifted limb into the advice;
+// acc and y_out in the block's storage layout (2^out_log entries).
 Status FillBlock(uint32_t clamp_bits, const LinearBlock& b, const BlockSegments& s,
-                 std::span<const int64_t> acc, std::vector<Fp>& adv, std::vector<int8_t>& y_out) {
+                 std::span<const int64_t> acc, std::vector<Fp>& adv, std::vector<int64_t>& y_out) {
   size_t len = size_t{1} << s.out_log;
   uint32_t limbs = b.num_limbs();
   uint32_t top_bits = b.shift - kLimbBits * (limbs - 1);
-  y_out.assign(b.out_size, 0);
+  y_out.assign(len, 0);
   for (size_t n = 0; n < len; ++n) {
-    __int128 a = n < b.out_size ? acc[n] : 0;
-    __int128 v = a * b.multiplier + (static_cast<__int128>(1) << (b.shift - 1));
+    __int128 a = acc[n];
+    __int128 v = a * b.requant_multiplier() + (static_cast<__int128>(1) << (b.shift - 1));
     __int128 q = v >> b.shift;  // floor
     uint64_t r = static_cast<uint64_t>(v - (q << b.shift));
     int64_t half = int64_t{1} << (clamp_bits - 1);
@@ -67,13 +84,90 @@ Status FillBlock(uint32_t clamp_bits, const LinearBlock& b, const BlockSegments&
     int64_t y = b.relu ? std::clamp<int64_t>(qi, 0, 127) : std::clamp<int64_t>(qi, -127, 127);
     adv[s.qp.offset + n] = Fp::FromSigned(qi);
     adv[s.y.offset + n] = Fp::FromSigned(y);
-    if (n < b.out_size) y_out[n] = static_cast<int8_t>(y);
+    y_out[n] = y;
     uint64_t top = 0;
     for (uint32_t j = 0; j < limbs; ++j) {
       top = (r >> (kLimbBits * j)) & ((1u << kLimbBits) - 1);
       adv[s.limbs[j].offset + n] = Fp(top);
     }
     adv[s.shifted.offset + n] = Fp(top + (1u << kLimbBits) - (uint64_t{1} << top_bits));
+  }
+  return Status();
+}
+
+// Running maximum over the window slots: y, d_j = m_j − m_{j−1}, e_j = m_j − a_j.
+void FillMaxPool(const LinearBlock& b, const BlockSegments& s, std::span<const int64_t> x,
+                 std::vector<Fp>& adv, std::vector<int64_t>& y_out) {
+  Gather g = PoolGather(b);
+  uint32_t kk = b.win.kh * b.win.kw;
+  std::vector<int64_t> m = GatherApply(g, x, 0);
+  for (uint32_t j = 1; j < kk; ++j) {
+    std::vector<int64_t> a = GatherApply(g, x, j);
+    for (size_t n = 0; n < m.size(); ++n) {
+      int64_t next = std::max(m[n], a[n]);
+      adv[s.d[j - 1].offset + n] = Fp::FromSigned(next - m[n]);
+      adv[s.e[j - 1].offset + n] = Fp::FromSigned(next - a[n]);
+      m[n] = next;
+    }
+  }
+  for (size_t n = 0; n < m.size(); ++n) adv[s.y.offset + n] = Fp::FromSigned(m[n]);
+  y_out = std::move(m);
+}
+
+// A runtime tensor (flat NCHW) in a storage layout of 2^log entries.
+std::vector<int64_t> ToStorage(std::span<const int8_t> flat, Storage st) {
+  std::vector<int64_t> v(size_t{1} << st.log());
+  for (size_t i = 0; i < flat.size(); ++i) v[st.Index(i)] = flat[i];
+  return v;
+}
+std::vector<int64_t> ToStorage(std::span<const int64_t> flat, Storage st) {
+  std::vector<int64_t> v(size_t{1} << st.log());
+  for (size_t i = 0; i < flat.size(); ++i) v[st.Index(i)] = flat[i];
+  return v;
+}
+
+// Every block's output y (storage layout), filling the advice.
+Status FillAdvice(const ProverPackage& pkg, const runtime::Witness& wit,
+                  std::vector<int64_t> input_storage, std::vector<Fp>& adv,
+                  std::vector<std::vector<int64_t>>& ys) {
+  const ModelSpec& spec = pkg.circuit.spec;
+  const AdviceLayout& al = pkg.advice_layout;
+  ys.assign(spec.blocks.size(), {});
+  auto source = [&](int32_t src) -> const std::vector<int64_t>& {
+    return src < 0 ? input_storage : ys[src];
+  };
+  for (size_t i = 0; i < spec.blocks.size(); ++i) {
+    const LinearBlock& b = spec.blocks[i];
+    const BlockSegments& s = al.blocks[i];
+    const runtime::LayerTrace& tr = wit.layers[pkg.circuit.linear_layer[i]];
+    Storage out = spec.StorageOf(static_cast<int32_t>(i));
+    std::vector<int64_t> acc;
+    switch (b.kind) {
+      case BlockKind::kLinear:
+      case BlockKind::kConv:
+        acc = ToStorage(std::span<const int64_t>(tr.accumulator.data), out);
+        break;
+      case BlockKind::kAvgPool:
+        acc = GatherApply(PoolGather(b), source(b.input), 0);
+        break;
+      case BlockKind::kAdd: {
+        const auto& a = source(b.input);
+        const auto& c = source(b.input_b);
+        acc.resize(a.size());
+        for (size_t n = 0; n < a.size(); ++n) acc[n] = a[n] * b.multiplier + c[n] * b.multiplier_b;
+        break;
+      }
+      case BlockKind::kMaxPool:
+        FillMaxPool(b, s, source(b.input), adv, ys[i]);
+        break;
+    }
+    if (b.kind != BlockKind::kMaxPool) {
+      VINET_RETURN_IF_ERROR(FillBlock(spec.clamp_bits, b, s, acc, adv, ys[i]));
+    }
+    if (!b.relu && ToStorage(std::span<const int8_t>(tr.output.data), out) != ys[i]) {
+      return Error(Code::kInternal,
+                   fmt::format("block {}: circuit output differs from the runtime's", i));
+    }
   }
   return Status();
 }
@@ -129,13 +223,11 @@ Result<Proved> Prove(const ProverPackage& pkg, const runtime::Int8Tensor& input,
 
   // Witness -> advice polynomial.
   std::vector<Fp> adv(size_t{1} << al.num_vars);
-  std::vector<std::vector<int8_t>> ys(spec.blocks.size());
-  for (size_t i = 0; i < spec.blocks.size(); ++i) {
-    const auto& acc = wit.layers[pkg.circuit.linear_layer[i]].accumulator.data;
-    VINET_RETURN_IF_ERROR(
-        FillBlock(spec.clamp_bits, spec.blocks[i], al.blocks[i], acc, adv, ys[i]));
-  }
-  if (ys[spec.output_block] != out.data) {
+  std::vector<std::vector<int64_t>> ys;
+  std::vector<int64_t> xin = ToStorage(std::span<const int8_t>(input.data), spec.StorageOf(-1));
+  VINET_RETURN_IF_ERROR(FillAdvice(pkg, wit, xin, adv, ys));
+  if (ys[spec.output_block] !=
+      ToStorage(std::span<const int8_t>(out.data), spec.StorageOf(spec.output_block))) {
     return Error(Code::kInternal, "circuit output differs from the runtime's int8 output");
   }
   std::vector<LookupSlot> slots = LookupSlots(al);
@@ -174,56 +266,9 @@ Result<Proved> Prove(const ProverPackage& pkg, const runtime::Int8Tensor& input,
   std::vector<Fp2> tau = t.ChallengeFp2s("zkml.output_point", ob.out_log);
   ac.Add(tau, ob.y, zk::EvaluateMle(Slice(adv, ob.y), tau));
 
+  BlockProver bpv{pkg, adv, xin, ys, t, ac, wc};
   for (size_t i = spec.blocks.size(); i-- > 0;) {
-    const LinearBlock& b = spec.blocks[i];
-    const BlockSegments& s = al.blocks[i];
-    std::vector<Fp2> rho = t.ChallengeFp2s("zkml.block_point", s.out_log);
-    BlockProof bp;
-    bp.evals.push_back(zk::EvaluateMle(Slice(adv, s.qp), rho));
-    for (Segment l : s.limbs) bp.evals.push_back(zk::EvaluateMle(Slice(adv, l), rho));
-    bp.evals.push_back(zk::EvaluateMle(Slice(adv, s.shifted), rho));
-    bp.evals.push_back(zk::EvaluateMle(Slice(pkg.weights, wl.bias[i]), rho));
-    t.AbsorbFp2s("zkml.block_evals", bp.evals);
-    // Per chunk c: A(k) = Σ_n eq(ρ, n) W_c[k, n]; X = the chunk of the input.
-    std::vector<Fp2> eq = zk::EqTable(rho);
-    std::vector<Fp> x_all = b.input < 0 ? PaddedInt8(input.data, s.in_log)
-                                        : std::vector<Fp>(Slice(adv, al.blocks[b.input].y).begin(),
-                                                          Slice(adv, al.blocks[b.input].y).end());
-    std::vector<std::vector<Fp2>> as;
-    for (size_t c = 0; c < s.chunks.size(); ++c) {
-      std::vector<Fp2> a(size_t{1} << s.chunks[c].log);
-      Fp2 sum_c;
-      for (size_t k = 0; k < a.size(); ++k) {
-        const Fp* row = pkg.weights.data() + wl.w[i][c].offset + (k << s.out_log);
-        Fp2 sum;
-        for (size_t n = 0; n < b.out_size; ++n) sum += eq[n] * row[n];
-        a[k] = sum;
-        sum_c += sum * x_all[s.chunks[c].offset + k];
-      }
-      bp.chunk_sums.push_back(sum_c);
-      as.push_back(std::move(a));
-    }
-    t.AbsorbFp2s("zkml.chunk_sums", bp.chunk_sums);
-    for (size_t c = 0; c < s.chunks.size(); ++c) {
-      Segment ch = s.chunks[c];
-      std::vector<Fp2> x(x_all.begin() + ch.offset, x_all.begin() + ch.offset + as[c].size());
-      std::vector<zk::ProductTerm> terms = {{Fp2::One(), {0, 1}}};
-      VINET_ASSIGN_OR_RETURN(
-          zk::SumcheckProverOutput sc,
-          zk::ProveSumcheck({std::move(as[c]), std::move(x)}, terms, t, pkg.threads));
-      std::vector<Fp2> rk = rho;
-      rk.insert(rk.end(), sc.point.begin(), sc.point.end());
-      wc.Add(rk, wl.w[i][c], sc.proof.final_evals[0]);
-      if (b.input >= 0) {
-        Segment ys = al.blocks[b.input].y;
-        ac.Add(sc.point, {ys.offset + ch.offset, ch.log}, sc.proof.final_evals[1]);
-      }
-      bp.matmul.push_back(std::move(sc.proof));
-    }
-    wc.Add(rho, wl.bias[i], bp.evals.back());
-    ac.Add(rho, s.qp, bp.evals[0]);
-    for (size_t j = 0; j < s.limbs.size(); ++j) ac.Add(rho, s.limbs[j], bp.evals[1 + j]);
-    ac.Add(rho, s.shifted, bp.evals[1 + s.limbs.size()]);
+    VINET_ASSIGN_OR_RETURN(BlockProof bp, bpv.Prove(i));
     proof.blocks.push_back(std::move(bp));
   }
 

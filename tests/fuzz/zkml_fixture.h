@@ -1,4 +1,5 @@
-// Fuzz fixture: a tiny committed MLP, one input, its honest proof and key.
+// Fuzz fixture: a tiny committed CNN (Conv, ReLU, MaxPool, Flatten, Gemm), one
+// input, its honest proof and key.
 #pragma once
 
 #include <cstdlib>
@@ -15,21 +16,28 @@ struct ZkmlFixture {
 
   ZkmlFixture() {
     runtime::testing::OnnxBuilder b;
-    b.Input("x", {-1, 6}).Output("y");
-    b.RandomInit("w1", {6, 5}, 0.4f, 1).RandomInit("b1", {5}, 0.1f, 2);
-    b.RandomInit("w2", {5, 3}, 0.4f, 3).RandomInit("b2", {3}, 0.1f, 4);
-    b.Node("Gemm", {"x", "w1", "b1"}, {"h"}, "fc1");
+    using B = runtime::testing::OnnxBuilder;
+    b.Input("x", {-1, 1, 4, 4}).Output("y");
+    b.RandomInit("w1", {2, 1, 3, 3}, 0.4f, 1).RandomInit("b1", {2}, 0.1f, 2);
+    b.RandomInit("w2", {3, 8}, 0.4f, 3).RandomInit("b2", {3}, 0.1f, 4);
+    B::Ints(b.Node("Conv", {"x", "w1", "b1"}, {"h"}, "conv1"), "pads", {1, 1, 1, 1});
     b.Node("Relu", {"h"}, {"r"}, "relu");
-    b.Node("Gemm", {"r", "w2", "b2"}, {"y"}, "fc2");
+    auto& pool = b.Node("MaxPool", {"r"}, {"p"}, "pool");
+    B::Ints(pool, "kernel_shape", {2, 2});
+    B::Ints(pool, "strides", {2, 2});
+    b.Node("Flatten", {"p"}, {"f"}, "flatten");
+    B::Int(b.Node("Gemm", {"f", "w2", "b2"}, {"y"}, "fc2"), "transB", 1);
     auto m = runtime::Model::LoadBytes(b.Serialize());
     if (!m.ok()) std::abort();
-    runtime::Tensor cal{{2, 6}, {0.5f, -1, 0.25f, 1, -0.75f, 0.1f, -0.3f, 0.9f, 1.2f, -1, 0, 0.4f}};
+    runtime::Tensor cal{{2, 1, 4, 4}, {}};
+    for (size_t i = 0; i < 32; ++i)
+      cal.data.push_back(static_cast<float>((i * 7) % 11) / 5.0f - 1.0f);
     auto q = runtime::Quantize(**m, std::vector<runtime::TensorMap>{{{"x", cal}}});
     if (!q.ok()) std::abort();
     auto c = zkml::Commit(*q, {100, 2, 1});
     if (!c.ok()) std::abort();
     committed = *c;
-    input = {{1, 6}, {10, -20, 30, 127, -127, 0}};
+    input = {{1, 1, 4, 4}, {10, -20, 30, 127, -127, 0, 5, 9, -9, 60, 1, 2, 3, -4, 100, -100}};
     auto p = zkml::Prove(*committed.package, input);
     if (!p.ok()) std::abort();
     output = p->output;

@@ -6,6 +6,7 @@ import os
 
 import numpy as np
 import pytest
+from onnx import helper
 
 import onnx_models
 from zkml_helpers import VINET, read_json, run, write_json
@@ -74,8 +75,37 @@ def test_malformed_files_give_clear_errors(mlp):
     assert p.returncode == 1 and "package" in p.stderr
 
 
+def test_lenet5_proves_and_verifies(tmp_path):
+    d = tmp_path
+    model = onnx_models.save(onnx_models.lenet5(2), d / "lenet.onnx")
+    cal = [{"x": onnx_models.random_input([1, 28, 28], 4, seed=i).tolist()} for i in range(2)]
+    write_json(d / "cal.json", cal)
+    run("zk", "commit", model, "--calibration", d / "cal.json", "--out", d / "l.vzk")
+    run("zk", "export-vk", d / "l.vzk", "--out", d / "l.vk")
+    write_json(d / "in.json", {"x": onnx_models.random_input([1, 28, 28], 1, seed=7).tolist()})
+    run("zk", "prove", d / "l.vzk", "--input", d / "in.json", "--out", d / "p.bin",
+        "--output", d / "out.json")
+    p = verify(d, vk="l.vk", inp="in.json", out="out.json", proof="p.bin")
+    assert p.returncode == 0 and p.stdout.strip() == "valid", p.stderr
+    out = read_json(d / "out.json")
+    run_out = run("run", model, "--input", d / "in.json", "--quantized", "--calibration", d / "cal.json")
+    floats = np.array(json.loads(run_out.stdout)["y"]).reshape(-1)
+    assert np.allclose(floats, np.array(out["int8"]) * out["scale"], atol=1e-6)
+    out["int8"][0] += 1 if out["int8"][0] < 127 else -1
+    write_json(d / "bad.json", out)
+    p = verify(d, vk="l.vk", inp="in.json", out="bad.json", proof="p.bin")
+    assert p.returncode == 1 and "valid" not in p.stdout and "error:" in p.stderr
+
+
 def test_unsupported_model_names_the_op(tmp_path):
-    model = onnx_models.save(onnx_models.lenet5(2), tmp_path / "lenet.onnx")
-    p = run("zk", "commit", model, "--out", tmp_path / "l.vzk", check=False)
+    # A ReLU after a max-pool is not fused into a requantizing layer.
+    w = onnx_models.Weights(3)
+    nodes = [helper.make_node("Conv", ["x", w.add("cw", [2, 1, 3, 3]), w.add("cb", [2], 0.1)], ["c"]),
+             helper.make_node("MaxPool", ["c"], ["p"], kernel_shape=[2, 2], strides=[2, 2]),
+             helper.make_node("Relu", ["p"], ["y"], name="relu_after_pool")]
+    proto = onnx_models.make_model(nodes, [onnx_models.fin("x", ["N", 1, 8, 8])],
+                                   [onnx_models.fout("y", ["N", 2, 3, 3])], w.inits, name="bad")
+    model = onnx_models.save(proto, tmp_path / "bad.onnx")
+    p = run("zk", "commit", model, "--out", tmp_path / "b.vzk", check=False)
     assert p.returncode == 1
-    assert "Conv" in p.stderr and "not supported" in p.stderr
+    assert "relu_after_pool" in p.stderr and "Relu" in p.stderr, p.stderr

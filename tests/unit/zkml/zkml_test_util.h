@@ -55,3 +55,108 @@ inline runtime::QuantizedModel RandomMlp(const std::vector<int64_t>& dims, uint3
 }
 
 }  // namespace vinet::zkml::testing
+
+namespace vinet::zkml::testing {
+
+// A small CNN described layer by layer, built through the runtime's ONNX
+// loader and quantizer (tests only).
+struct CnnBuilder {
+  runtime::testing::OnnxBuilder b;
+  runtime::Shape input;
+  std::string x = "x";
+  int64_t c = 0, h = 0, w = 0;
+  uint32_t seed;
+  int n = 0;
+
+  CnnBuilder(int64_t channels, int64_t height, int64_t width, uint32_t s)
+      : input{-1, channels, height, width}, c(channels), h(height), w(width), seed(s) {
+    b.Input("x", input);
+  }
+  std::string Next() { return "t" + std::to_string(n++); }
+  static int64_t Out(int64_t in, int64_t k, int64_t s, int64_t p0, int64_t p1, int64_t d) {
+    return (in + p0 + p1 - d * (k - 1) - 1) / s + 1;
+  }
+  CnnBuilder& Conv(int64_t oc, int64_t k, int64_t stride = 1, int64_t pad = 0, int64_t dil = 1,
+                   bool relu = false) {
+    std::string wn = Next(), bn = Next(), y = Next();
+    b.RandomInit(wn, {oc, c, k, k}, 1.0f / std::sqrt(float(c * k * k)), seed++);
+    b.RandomInit(bn, {oc}, 0.1f, seed++);
+    auto& node = b.Node("Conv", {x, wn, bn}, {y}, "conv" + std::to_string(n));
+    runtime::testing::OnnxBuilder::Ints(node, "strides", {stride, stride});
+    runtime::testing::OnnxBuilder::Ints(node, "pads", {pad, pad, pad, pad});
+    runtime::testing::OnnxBuilder::Ints(node, "dilations", {dil, dil});
+    h = Out(h, k, stride, pad, pad, dil), w = Out(w, k, stride, pad, pad, dil), c = oc;
+    x = y;
+    if (relu) Relu();
+    return *this;
+  }
+  CnnBuilder& Relu() {
+    std::string y = Next();
+    b.Node("Relu", {x}, {y}, "relu" + std::to_string(n));
+    x = y;
+    return *this;
+  }
+  CnnBuilder& Pool(const std::string& op, int64_t k, int64_t stride, int64_t pad = 0,
+                   bool include_pad = false, bool ceil_mode = false) {
+    std::string y = Next();
+    auto& node = b.Node(op, {x}, {y}, "pool" + std::to_string(n));
+    runtime::testing::OnnxBuilder::Ints(node, "kernel_shape", {k, k});
+    runtime::testing::OnnxBuilder::Ints(node, "strides", {stride, stride});
+    runtime::testing::OnnxBuilder::Ints(node, "pads", {pad, pad, pad, pad});
+    if (include_pad) runtime::testing::OnnxBuilder::Int(node, "count_include_pad", 1);
+    if (ceil_mode) {
+      runtime::testing::OnnxBuilder::Int(node, "ceil_mode", 1);
+      auto ceil_out = [&](int64_t in) {
+        int64_t o = (in + 2 * pad - k + stride - 1) / stride + 1;
+        return (o - 1) * stride >= in + pad ? o - 1 : o;
+      };
+      h = ceil_out(h), w = ceil_out(w);
+    } else {
+      h = Out(h, k, stride, pad, pad, 1), w = Out(w, k, stride, pad, pad, 1);
+    }
+    x = y;
+    return *this;
+  }
+  CnnBuilder& GlobalAvg() {
+    std::string y = Next();
+    b.Node("GlobalAveragePool", {x}, {y}, "gap" + std::to_string(n));
+    h = w = 1;
+    x = y;
+    return *this;
+  }
+  // x -> conv(3x3, pad 1) -> relu -> conv(3x3, pad 1) -> add(x) -> relu.
+  CnnBuilder& Residual() {
+    std::string skip = x;
+    Conv(c, 3, 1, 1, 1, true).Conv(c, 3, 1, 1);
+    std::string y = Next();
+    b.Node("Add", {x, skip}, {y}, "add" + std::to_string(n));
+    x = y;
+    return Relu();
+  }
+  CnnBuilder& Dense(int64_t out, bool relu = false) {
+    std::string f = Next(), wn = Next(), bn = Next(), y = Next();
+    b.Node("Flatten", {x}, {f}, "flatten" + std::to_string(n));
+    int64_t k = c * h * w;
+    b.RandomInit(wn, {out, k}, 1.0f / std::sqrt(float(k)), seed++);
+    b.RandomInit(bn, {out}, 0.1f, seed++);
+    auto& node = b.Node("Gemm", {f, wn, bn}, {y}, "fc" + std::to_string(n));
+    runtime::testing::OnnxBuilder::Int(node, "transB", 1);
+    c = 1, h = 1, w = out;
+    x = y;
+    if (relu) Relu();
+    return *this;
+  }
+  runtime::QuantizedModel Build() {
+    b.Output(x);
+    auto m = runtime::Model::LoadBytes(b.Serialize());
+    EXPECT_TRUE(m.ok()) << m.status().ToString();
+    runtime::Shape s = input;
+    s[0] = 4;
+    std::vector<runtime::TensorMap> cal = {{{"x", RandomTensor(s, seed + 100)}}};
+    auto q = runtime::Quantize(**m, cal);
+    EXPECT_TRUE(q.ok()) << q.status().ToString();
+    return *q;
+  }
+};
+
+}  // namespace vinet::zkml::testing

@@ -1,0 +1,38 @@
+// The verifier's per-block checks (private): replays BlockProver's transcript
+// for one block and turns its messages into advice and weight claims; the
+// public input's claims are checked on the spot (its MLE in storage layout).
+#pragma once
+
+#include <vector>
+
+#include "vinet/zk/sumcheck/batch_claims.h"
+#include "zkml/proof.h"
+
+namespace vinet::zkml::detail {
+
+struct BlockVerifier {
+  const ModelSpec& spec;
+  const AdviceLayout& al;
+  const WeightLayout& wl;
+  const std::vector<zk::Fp>& input;  // model input, storage layout
+  zk::Transcript& t;
+  std::vector<zk::EvalClaim>& ac;
+  std::vector<zk::EvalClaim>& wc;
+
+  Status Verify(size_t i, const BlockProof& bp);
+
+ private:
+  Status Linear(size_t i, const BlockProof& bp, std::span<const zk::Fp2> rho, zk::Fp2 acc);
+  Status Conv(size_t i, const BlockProof& bp, std::span<const zk::Fp2> rho, zk::Fp2 acc);
+  Status MaxPool(size_t i, const BlockProof& bp, std::span<const zk::Fp2> rho);
+  // Verifies Σ_j T(j)·x(j) = claimed with T = G̃(row point, ·) weighted by
+  // the groups, and discharges the claim on the source.
+  Status GatherCheck(size_t i, int32_t src, const Gather& g, std::span<const zk::Fp2> row_point,
+                     std::span<const zk::Fp2> group_weights, zk::Fp2 claimed,
+                     const zk::SumcheckProof& proof);
+  Status SourceClaim(size_t i, int32_t src, std::span<const zk::Fp2> z, zk::Fp2 value);
+  void Advice(std::span<const zk::Fp2> z, Segment s, zk::Fp2 v);
+  void Weight(std::span<const zk::Fp2> z, Segment s, zk::Fp2 v);
+};
+
+}  // namespace vinet::zkml::detail
