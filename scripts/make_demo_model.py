@@ -17,8 +17,9 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 
-def build(zkml: bool = False) -> onnx.ModelProto:
-    rng = np.random.default_rng(7)
+def build(zkml: bool = False, seed: int = 7) -> onnx.ModelProto:
+    """The demo MLP; another `seed` gives the same architecture, other weights."""
+    rng = np.random.default_rng(seed)
     w1 = (rng.standard_normal((16, 32)) * 0.3).astype(np.float32)
     b1 = (rng.standard_normal(32) * 0.1).astype(np.float32)
     w2 = (rng.standard_normal((32, 4)) * 0.3).astype(np.float32)

@@ -98,6 +98,7 @@ class Devnet:
         reap(pids)
 
     def all_pids(self):
+        """The validators' app and CometBFT pids."""
         try:
             with open(os.path.join(self.dir, "devnet.json")) as f:
                 st = json.load(f)
@@ -220,3 +221,14 @@ def new_key(tmp_path, name):
     path = os.path.join(str(tmp_path), f"{name}.key")
     info = vinet_json("keys", "new", "--out", path, "--json")
     return path, info["address"]
+
+
+def node_and_enclave_pids(directory):
+    """The inference node's and the enclave emulator's pids from devnet.json
+    (0 where not started); [] when the devnet has no state file."""
+    try:
+        with open(os.path.join(directory, "devnet.json")) as f:
+            st = json.load(f)
+    except OSError:
+        return []
+    return [st.get("node", {}).get("pid", 0), st.get("enclave", {}).get("pid", 0)]

@@ -142,14 +142,8 @@ class InferenceDevnet:
         return self
 
     def all_pids(self):
-        pids = super().all_pids()
-        try:
-            with open(os.path.join(self.dir, "devnet.json")) as f:
-                st = json.load(f)
-            pids += [st.get("node", {}).get("pid", 0), st.get("enclave", {}).get("pid", 0)]
-        except OSError:
-            pass
-        return pids
+        from devnet import node_and_enclave_pids
+        return super().all_pids() + node_and_enclave_pids(self.dir)
 
     def restart_node(self):
         from devnet import reap, vinet as run

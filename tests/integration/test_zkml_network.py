@@ -15,13 +15,18 @@ serves the ZKML demo MLP; the SDK; byzantine nodes (devnet fault injection).
 import concurrent.futures
 import json
 import os
+import sys
 import time
 
 import numpy as np
+import onnx
 import pytest
 import requests
 
 from devnet import vinet
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts"))
+import make_demo_model  # noqa: E402  (the repository's demo model builder)
 from zkml_net_helpers import ZkmlDevnet, encode_inputs, zk_client, zk_input
 
 vinet_sdk = pytest.importorskip("vinet")
@@ -184,7 +189,8 @@ def test_byzantine_bad_proof_is_rejected(vinet_bin, tmp_path):
 
 def test_byzantine_no_proof_expires_and_foreign_proofs_are_refused(vinet_bin, tmp_path):
     """A no-proof node's claims expire; proofs made for another input are
-    ignored (input hash) or REJECTED (right inputs, another inference's proof)."""
+    ignored (input hash) or REJECTED (right inputs, another inference's proof);
+    a valid proof of the right input under another model is REJECTED."""
     net = byzantine_net(tmp_path, "no-proof", 25)
     try:
         net.up()
@@ -192,9 +198,11 @@ def test_byzantine_no_proof_expires_and_foreign_proofs_are_refused(vinet_bin, tm
             client = c.key.address
             before_balance, before_stake = net.balance(client), net.stake()
             xa, xb = zk_input(21), zk_input(22)
+            xc = zk_input(23)
             a = c.infer(net.model_id, xa, mode="zkml")
             b = c.infer(net.model_id, xb, mode="zkml")
-            for r in (a, b):
+            cc = c.infer(net.model_id, xc, mode="zkml")
+            for r in (a, b, cc):
                 assert net.wait_claim(r.inference_id, {"PENDING"}, timeout=20)["status"] == "PENDING"
             # A valid proof of B's input, made outside the node.
             pkg = os.path.join(net.dir, "models", net.model_id + ".vzk")
@@ -215,6 +223,22 @@ def test_byzantine_no_proof_expires_and_foreign_proofs_are_refused(vinet_bin, tm
             vinet("tx", "submit-proof", *common, "--inference-id", a.inference_id,
                   "--inputs", ins_a, "--proof", proof_b)
             assert net.wait_claim(a.inference_id, {"REJECTED"}, timeout=20)["status"] == "REJECTED"
+            # C's inputs with a valid proof from another model (same architecture,
+            # other weights): the proof is bound to that model's key → REJECTED.
+            other = tmp_path / "other.onnx"
+            onnx.save(make_demo_model.build(zkml=True, seed=8), str(other))
+            other_pkg = tmp_path / "other.vzk"
+            vinet("zk", "commit", other, "--out", other_pkg)
+            xc_json = tmp_path / "xc.json"
+            xc_json.write_text(json.dumps({"x": xc["x"].tolist()}))
+            proof_other = tmp_path / "c.other.proof"
+            vinet("zk", "prove", other_pkg, "--input", xc_json, "--out", proof_other)
+            ins_c = tmp_path / "c.in"
+            ins_c.write_bytes(encode_inputs(xc))
+            vinet("tx", "submit-proof", *common, "--inference-id", cc.inference_id,
+                  "--inputs", ins_c, "--proof", proof_other)
+            rejected = net.wait_claim(cc.inference_id, {"REJECTED"}, timeout=20)
+            assert rejected["status"] == "REJECTED", rejected
             # B never gets a proof: EXPIRED at its deadline, slash_missing, refund.
             s = c.wait_settled(b.inference_id, timeout=60)
             assert s.status == "EXPIRED", s
