@@ -1,9 +1,12 @@
 #include "vinet/chain/tx.h"
 
 #include <fmt/format.h>
+
 #include <google/protobuf/unknown_field_set.h>
+#include <cctype>
 
 #include "vinet/chain/state.h"
+#include "vinet/crypto/hash.h"
 
 namespace vinet::chain {
 namespace {
@@ -116,6 +119,12 @@ TxStatus DecodeTx(ByteSpan bytes, DecodedTx& out) {
                           "tx.signature: does not verify for signer " + out.signer_address);
   }
   return CheckNoUnknownFields(out.body);
+}
+
+std::string TxHashHex(ByteSpan tx) {
+  std::string h = ToHex(crypto::Sha256(tx));
+  for (auto& c : h) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return h;
 }
 
 Bytes BuildSignedTx(const crypto::SecretKey& key, const txpb::TxBody& body) {

@@ -18,12 +18,6 @@ constexpr size_t kProofOverhead = 64;    // per ZkmlProof: tags, lengths, infere
 constexpr size_t kMaxProofsPerTx = 64;
 constexpr int kTxsPerStep = 4;
 
-std::string TxHash(ByteSpan tx) {
-  std::string h = ToHex(crypto::Sha256(tx));
-  std::transform(h.begin(), h.end(), h.begin(), ::toupper);
-  return h;
-}
-
 bool FinalClaimStatus(const std::string& s) {
   return !s.empty() && s != "PENDING" && s != "ACCEPTED" && s != "SUBMITTED";
 }
@@ -183,7 +177,7 @@ Status ProofSubmitter::Submit(std::optional<uint64_t>& nonce,
   }
   const NodeConfig& cfg = node_.config();
   Bytes tx = BuildSubmitProofsTx(node_.key(), cfg.chain_id, *nonce, cfg.tx_fee, batch);
-  std::string hash = TxHash(tx);
+  std::string hash = chain::TxHashHex(tx);
   int64_t now = WallMs();
   for (auto& j : batch) {
     j.status = "SUBMITTED";

@@ -7,18 +7,13 @@
 
 #include "vinet/chain/enclave_nonce.h"
 #include "vinet/chain/rpc_client.h"
+#include "vinet/chain/tx.h"
 
 namespace vinet::node {
 using json = nlohmann::json;
 namespace {
 
 constexpr int64_t kResubmitMs = 20'000;
-
-std::string TxHash(ByteSpan tx) {
-  std::string h = ToHex(crypto::Sha256(tx));
-  std::transform(h.begin(), h.end(), h.begin(), ::toupper);
-  return h;
-}
 
 // id → status from the tx result's vinet.claim events.
 std::map<std::string, std::string> ClaimStatuses(const json& tx) {
@@ -146,7 +141,7 @@ Status Submitter::Submit() {
   }
   const NodeConfig& cfg = node_.config();
   Bytes tx = BuildSubmitClaimsTx(node_.key(), cfg.chain_id, *nonce_, cfg.tx_fee, batch);
-  std::string hash = TxHash(tx);
+  std::string hash = chain::TxHashHex(tx);
   int64_t now = WallMs();
   for (auto& c : batch) {
     c.status = "SUBMITTED";

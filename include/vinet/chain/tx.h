@@ -42,6 +42,10 @@ TxStatus DecodeTx(ByteSpan tx, DecodedTx& out);
 // Serializes `body`, signs it with `key` and returns the Tx bytes.
 Bytes BuildSignedTx(const crypto::SecretKey& key, const txpb::TxBody& body);
 
+// CometBFT's hash of a tx: upper-case hex SHA-256 of its bytes (what
+// /tx?hash= and broadcast results use).
+std::string TxHashHex(ByteSpan tx);
+
 // Signs arbitrary body bytes (not necessarily a valid TxBody) into a Tx.
 Bytes SignRawTx(const crypto::SecretKey& key, ByteSpan body);
 
