@@ -83,24 +83,21 @@ Result<protocol::Receipt> Node::Execute(const protocol::SignedRequest& req,
                                         const Bytes& inference_id, ZkmlRun* zkml_run) {
   Bytes node_id(key_.public_key().begin(), key_.public_key().end());
   protocol::Receipt r;
-  if (req.request.mode == Mode::kZkml) {
-    r.outputs = zkml_run->output;
-    r.inference_id = inference_id;
-    r.model_id = req.request.model_id;
-    r.mode = Mode::kZkml;
-    r.input_hash = req.request.input_hash;
-    auto oh = protocol::TensorsHash(r.outputs);
-    r.output_hash.assign(oh.begin(), oh.end());
-    r.node_id = node_id;
-  } else if (req.request.mode == Mode::kTee) {
+  if (req.request.mode == Mode::kTee) {
     tee::InferRequest ireq{inference_id, node_id, req.request.model_id, inputs};
     VINET_ASSIGN_OR_RETURN(r, enclave_->Infer(ireq));
     VINET_RETURN_IF_ERROR(CheckReceiptMatches(r, req, inference_id, node_id));
   } else {
-    VINET_ASSIGN_OR_RETURN(r.outputs, runner_->Run(req.request.model_id, inputs));
+    // VANILLA and ZKML: the node ran the model itself; the receipt binds
+    // the request to the outputs it computed.
+    if (req.request.mode == Mode::kZkml) {
+      r.outputs = zkml_run->output;
+    } else {
+      VINET_ASSIGN_OR_RETURN(r.outputs, runner_->Run(req.request.model_id, inputs));
+    }
     r.inference_id = inference_id;
     r.model_id = req.request.model_id;
-    r.mode = Mode::kVanilla;
+    r.mode = req.request.mode;
     r.input_hash = req.request.input_hash;
     auto oh = protocol::TensorsHash(r.outputs);
     r.output_hash.assign(oh.begin(), oh.end());
