@@ -14,7 +14,8 @@ from urllib.parse import urlparse, urlunparse
 import numpy as np
 
 from ._native_loader import protocol
-from .errors import ChainError, NodeError, VerificationFailed, VinetError, error_from_node
+from .errors import (ChainError, ChainUnavailable, NodeError, VerificationFailed, VinetError,
+                     error_from_node)
 from .tensors import canonical, from_json, tensors_hash, to_json
 from .types import MODES, ModelInfo, Settlement, mode_name
 
@@ -209,6 +210,19 @@ def make_settlement(inference_id: str, status: str, height: int, tx_hash: Option
     gap = None if received_ms is None else (seen - received_ms) / 1000.0
     return Settlement(inference_id=inference_id, status=status, height=int(height),
                       tx_hash=tx_hash, trust_gap=gap, observed_ms=seen, reason=reason or None)
+
+
+def settlement_from_ws_text(raw: str, inference_id: str,
+                            received_ms: Optional[float]) -> Optional[Settlement]:
+    """One websocket message of a claim subscription: the final Settlement it
+    reports for `inference_id`, or None. Raises ChainUnavailable on an error reply."""
+    msg = json.loads(raw)
+    if msg.get("error"):
+        raise ChainUnavailable(f"chain subscription failed: {msg['error']}")
+    found = settlement_from_ws(msg, inference_id)
+    if found and found[0] not in PENDING_STATUSES:
+        return make_settlement(inference_id, found[0], found[1], found[2], received_ms, found[3])
+    return None
 
 
 def is_final(claim: Optional[Mapping[str, Any]]) -> bool:

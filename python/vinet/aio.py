@@ -7,7 +7,6 @@ subscription, so thousands of waits share one event loop cheaply.
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any, Dict, List, Mapping, Optional
 
 from websockets.asyncio.client import connect as ws_connect
@@ -113,11 +112,7 @@ class AsyncClient:
             if early:
                 return early
             async for raw in ws:
-                msg = json.loads(raw)
-                if msg.get("error"):
-                    raise ChainUnavailable(f"chain subscription failed: {msg['error']}")
-                found = _core.settlement_from_ws(msg, iid)
-                if found and found[0] not in _core.PENDING_STATUSES:
-                    return _core.make_settlement(iid, found[0], found[1], found[2],
-                                                 self._c._received_ms(iid), found[3])
+                settled = _core.settlement_from_ws_text(raw, iid, self._c._received_ms(iid))
+                if settled:
+                    return settled
         raise ChainUnavailable("chain websocket closed before the claim settled")

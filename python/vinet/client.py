@@ -9,7 +9,6 @@ settlement later) against one inference node and one chain RPC endpoint.
 from __future__ import annotations
 
 import base64
-import json
 import os
 import threading
 import time
@@ -336,11 +335,7 @@ class Client(_ClientBase):
                     continue
                 except Exception as e:
                     raise ChainUnavailable(f"chain websocket closed: {e}")
-                msg = json.loads(raw)
-                if msg.get("error"):
-                    raise ChainUnavailable(f"chain subscription failed: {msg['error']}")
-                found = _core.settlement_from_ws(msg, iid)
-                if found and found[0] not in _core.PENDING_STATUSES:
-                    return _core.make_settlement(iid, found[0], found[1], found[2],
-                                                 self._received_ms(iid), found[3])
+                settled = _core.settlement_from_ws_text(raw, iid, self._received_ms(iid))
+                if settled:
+                    return settled
         raise Timeout(f"inference {iid} not settled within {timeout}s", code="timeout")
