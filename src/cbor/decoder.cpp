@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <cstring>
 #include <string>
 
 #include "vinet/cbor/cbor.h"
@@ -9,17 +11,30 @@ Status ParseError(size_t offset, std::string_view what) {
   return Error(Code::kParse, "cbor: " + std::string(what) + " at offset " + std::to_string(offset));
 }
 
-// True when two map keys denote the same value.
-bool SameKey(const Value& a, const Value& b) {
-  if (a.type != b.type) return false;
-  switch (a.type) {
-    case Type::kUnsigned:
-    case Type::kNegative:
-      return a.uint == b.uint;
-    default:
-      return a.str.size() == b.str.size() && std::equal(a.str.begin(), a.str.end(), b.str.begin());
+// What a map key is compared by.
+struct KeyRef {
+  Type type;
+  uint64_t uint;
+  ByteSpan str;
+  size_t offset;
+};
+
+// A total order on map keys (integers by value, strings by bytes) in which
+// equal keys are adjacent: sorting by it finds duplicates in O(n log n).
+template <typename K>
+int CompareKeys(const K& a, const K& b) {
+  if (a.type != b.type) return a.type < b.type ? -1 : 1;
+  if (a.type == Type::kUnsigned || a.type == Type::kNegative)
+    return a.uint == b.uint ? 0 : (a.uint < b.uint ? -1 : 1);
+  size_t n = std::min(a.str.size(), b.str.size());
+  if (n > 0) {
+    if (int c = std::memcmp(a.str.data(), b.str.data(), n); c != 0) return c < 0 ? -1 : 1;
   }
+  return a.str.size() == b.str.size() ? 0 : (a.str.size() < b.str.size() ? -1 : 1);
 }
+
+// Maps up to this size are checked pairwise (cheaper than sorting).
+constexpr size_t kPairwiseKeys = 8;
 
 // RFC 3629 UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF.
 // Returns the offset of the first invalid byte, or text.size() when valid.
@@ -55,9 +70,13 @@ size_t FirstInvalidUtf8(ByteSpan t) {
 
 class Decoder {
  public:
-  explicit Decoder(ByteSpan data) : data_(data) {}
+  Decoder(ByteSpan data, const Limits& limits) : data_(data), limits_(limits) {}
 
   Result<Value> DecodeAll() {
+    if (data_.size() > limits_.max_bytes) {
+      return ParseError(0, "input of " + std::to_string(data_.size()) + " bytes exceeds " +
+                               std::to_string(limits_.max_bytes));
+    }
     VINET_ASSIGN_OR_RETURN(Value v, Item(0));
     if (pos_ != data_.size()) {
       return ParseError(pos_, std::to_string(data_.size() - pos_) + " trailing byte(s)");
@@ -81,9 +100,11 @@ class Decoder {
   }
 
   Result<Value> Item(int depth) {
-    if (depth > kMaxDepth)
-      return ParseError(pos_, "nesting deeper than " + std::to_string(kMaxDepth));
+    if (depth > limits_.max_depth)
+      return ParseError(pos_, "nesting deeper than " + std::to_string(limits_.max_depth));
     if (left() == 0) return ParseError(pos_, "unexpected end of input");
+    if (++items_ > limits_.max_items)
+      return ParseError(pos_, "more than " + std::to_string(limits_.max_items) + " items");
     size_t start = pos_;
     uint8_t initial = data_[pos_++];
     uint8_t major = initial >> 5, ai = initial & 0x1f;
@@ -124,6 +145,7 @@ class Decoder {
       case 4:
         v.type = Type::kArray;
         if (arg > left()) return ParseError(start, "array count past end");
+        v.items.reserve(Reservable(arg));
         for (uint64_t i = 0; i < arg; ++i) {
           VINET_ASSIGN_OR_RETURN(Value item, Item(depth + 1));
           v.items.push_back(std::move(item));
@@ -131,9 +153,11 @@ class Decoder {
         return Status::Ok();
       case 5:
         v.type = Type::kMap;
+        if (!limits_.allow_maps) return ParseError(start, "map not allowed here");
         if (arg > left() / 2) return ParseError(start, "map count past end");
+        v.items.reserve(Reservable(2 * arg));
         for (uint64_t i = 0; i < arg; ++i) VINET_RETURN_IF_ERROR(MapEntry(v, depth));
-        return Status::Ok();
+        return CheckDuplicateKeys(v);
       case 6: {
         v.type = Type::kTag;
         v.uint = arg;
@@ -161,11 +185,12 @@ class Decoder {
     v.indefinite = true;
     if (major == 4 || major == 5) {
       v.type = major == 4 ? Type::kArray : Type::kMap;
+      if (major == 5 && !limits_.allow_maps) return ParseError(start, "map not allowed here");
       while (true) {
         if (left() == 0) return ParseError(start, "indefinite item without break");
         if (data_[pos_] == 0xff) {
           ++pos_;
-          return Status::Ok();
+          return major == 5 ? CheckDuplicateKeys(v) : Status::Ok();
         }
         if (major == 5) {
           VINET_RETURN_IF_ERROR(MapEntry(v, depth));
@@ -189,8 +214,10 @@ class Decoder {
         key.type != Type::kBytes) {
       return ParseError(key_at, "map key of type " + std::string(key.TypeName()));
     }
-    for (size_t i = 0; i < map.items.size(); i += 2) {
-      if (SameKey(map.items[i], key)) return ParseError(key_at, "duplicate map key");
+    if (map.items.size() < 2 * kPairwiseKeys) {
+      for (size_t i = 0; i < map.items.size(); i += 2) {
+        if (CompareKeys(map.items[i], key) == 0) return ParseError(key_at, "duplicate map key");
+      }
     }
     VINET_ASSIGN_OR_RETURN(Value value, Item(depth + 1));
     map.items.push_back(std::move(key));
@@ -198,8 +225,47 @@ class Decoder {
     return Status::Ok();
   }
 
+  // How many items to reserve for a definite container announcing `n`: never
+  // more than the item budget left, so a count cannot make us allocate more
+  // than the limits allow.
+  size_t Reservable(uint64_t n) const {
+    size_t budget = limits_.max_items > items_ ? limits_.max_items - items_ : 0;
+    return static_cast<size_t>(std::min<uint64_t>(n, budget));
+  }
+
+  // Maps larger than kPairwiseKeys: sort the keys and report the earliest
+  // repeat in input order, as a pairwise scan would.
+  Status CheckDuplicateKeys(const Value& map) {
+    size_t n = map.map_size();
+    if (n <= kPairwiseKeys) return Status::Ok();
+    // Compact copies (no pointer chasing into the tree while sorting).
+    std::vector<KeyRef> keys(n);
+    for (size_t i = 0; i < n; ++i) {
+      const Value& k = map.key(i);
+      keys[i] = {k.type, k.uint, k.str, k.offset};
+    }
+    // Ordered by key, then by offset: a total order (offsets differ), so the
+    // result does not depend on the sort's stability.
+    auto before = [](const KeyRef& a, const KeyRef& b) {
+      int c = CompareKeys(a, b);
+      return c != 0 ? c < 0 : a.offset < b.offset;
+    };
+    // Deterministic encoders emit sorted keys: check that first, in O(n).
+    if (!std::is_sorted(keys.begin(), keys.end(), before))
+      std::sort(keys.begin(), keys.end(), before);
+    size_t first_repeat = SIZE_MAX;
+    for (size_t i = 1; i < n; ++i) {
+      if (CompareKeys(keys[i - 1], keys[i]) == 0)
+        first_repeat = std::min(first_repeat, keys[i].offset);
+    }
+    if (first_repeat != SIZE_MAX) return ParseError(first_repeat, "duplicate map key");
+    return Status::Ok();
+  }
+
   ByteSpan data_;
+  const Limits& limits_;
   size_t pos_ = 0;
+  size_t items_ = 0;
 };
 
 }  // namespace
@@ -245,7 +311,11 @@ std::string_view Value::TypeName() const {
 }
 
 Result<Value> Decode(ByteSpan data) {
-  return Decoder(data).DecodeAll();
+  return Decode(data, Limits{});
+}
+
+Result<Value> Decode(ByteSpan data, const Limits& limits) {
+  return Decoder(data, limits).DecodeAll();
 }
 
 }  // namespace vinet::cbor

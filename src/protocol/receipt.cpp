@@ -104,7 +104,9 @@ Bytes EncodeReceipt(const Receipt& r) {
 }
 
 Result<Receipt> DecodeReceipt(ByteSpan encoded) {
-  VINET_ASSIGN_OR_RETURN(cbor::Value root, cbor::Decode(encoded));
+  cbor::Limits limits;
+  limits.allow_maps = false;  // a receipt has none: a map can only be an attack
+  VINET_ASSIGN_OR_RETURN(cbor::Value root, cbor::Decode(encoded, limits));
   if (root.type != cbor::Type::kArray || root.items.size() != 11) {
     return ParseFail("envelope", "not an array of 11 items");
   }

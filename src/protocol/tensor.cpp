@@ -68,7 +68,9 @@ Bytes EncodeTensors(const std::vector<NamedTensor>& tensors) {
 }
 
 Result<std::vector<NamedTensor>> DecodeTensors(ByteSpan encoded) {
-  VINET_ASSIGN_OR_RETURN(cbor::Value root, cbor::Decode(encoded));
+  cbor::Limits limits;
+  limits.allow_maps = false;  // tensors are arrays of arrays
+  VINET_ASSIGN_OR_RETURN(cbor::Value root, cbor::Decode(encoded, limits));
   auto fail = [](const std::string& what) { return Error(Code::kParse, "tensors: " + what); };
   if (root.type != cbor::Type::kArray) return fail("not an array");
   std::vector<NamedTensor> out;

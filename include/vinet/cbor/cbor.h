@@ -9,6 +9,13 @@
 // left. Definite and indefinite arrays and maps are both accepted. Every error
 // is Code::kParse and names the byte offset.
 //
+// Hostile input: decoding is O(n log n) in the input size whatever its shape
+// (duplicate keys are found by sorting each map's keys, never by comparing
+// every pair, and never by an unseeded hash that could be flooded). `Limits`
+// bounds the input size (checked before any work), the total number of items
+// (each costs a `Value`), the nesting depth, and may forbid maps altogether
+// for formats that have none (receipts, tensors).
+//
 // A decoded `Value` refers into the input buffer (strings and the exact raw
 // encoding of every item as `raw`), so the caller keeps the input alive while
 // it uses the tree. Nothing is ever re-encoded to check a signature: `raw` is
@@ -38,6 +45,14 @@ enum class Type : uint8_t {
 };
 
 inline constexpr int kMaxDepth = 16;
+
+// Bounds applied by `Decode`; the defaults suit every format vinet reads.
+struct Limits {
+  size_t max_bytes = size_t{1} << 26;  // input size, checked first
+  size_t max_items = size_t{1} << 16;  // data items in the whole tree
+  int max_depth = kMaxDepth;           // nesting (0 = a scalar at the top)
+  bool allow_maps = true;              // false: any map is an error
+};
 inline constexpr uint64_t kSimpleFalse = 20, kSimpleTrue = 21, kSimpleNull = 22;
 
 struct Value {
@@ -64,6 +79,7 @@ struct Value {
 
 // Decodes one item spanning all of `data`. Errors: kParse with offset.
 Result<Value> Decode(ByteSpan data);
+Result<Value> Decode(ByteSpan data, const Limits& limits);
 
 // Appends canonical (shortest-form) CBOR. Never fails.
 class Writer {

@@ -6,7 +6,9 @@
 //    enclave_key (bstr 32 | null), enclave_signature (bstr 64 | null),
 //    node_signature (bstr 64 | null)]
 // in shortest form. `DecodeReceipt` accepts only that exact form (it
-// re-encodes and compares), so one receipt has one encoding.
+// re-encodes and compares), so one receipt has one encoding; it refuses any
+// CBOR map before building the tree (a receipt has none), and the chain caps
+// a claim's receipt at kMaxClaimReceiptBytes before decoding it.
 //
 // Signatures (Ed25519):
 //   enclave: over "vinet-receipt-enclave-v1" || CBOR [inference_id, model_id,
@@ -28,6 +30,10 @@
 #include "vinet/protocol/tensor.h"
 
 namespace vinet::protocol {
+
+// Largest receipt the chain decodes in a claim (outputs are empty on chain
+// except a ZKML claim's int8 outputs).
+inline constexpr size_t kMaxClaimReceiptBytes = 16384;
 
 enum class Mode : uint8_t { kVanilla = 0, kTee = 1, kZkml = 2 };
 std::string_view ModeName(Mode mode);  // "VANILLA", "TEE", "ZKML"

@@ -18,6 +18,8 @@ namespace vinet::tee {
 inline constexpr int64_t kCoseAlgEs384 = -35;
 inline constexpr uint64_t kCoseSign1Tag = 18;
 inline constexpr size_t kMaxPayloadBytes = 16384;
+// A whole COSE_Sign1 document: the payload plus headers and signature.
+inline constexpr size_t kMaxDocumentBytes = kMaxPayloadBytes + 512;
 inline constexpr size_t kEs384SignatureBytes = 96;
 
 struct CoseSign1 {

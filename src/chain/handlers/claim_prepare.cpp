@@ -8,6 +8,11 @@ namespace {
 constexpr int kMinClaimsPerThread = 32;
 
 void PrepareReceipt(const txpb::Claim& claim, PreparedClaim& p) {
+  if (claim.receipt().size() > protocol::kMaxClaimReceiptBytes) {
+    p.receipt_error = "receipt: " + std::to_string(claim.receipt().size()) + " bytes exceed " +
+                      std::to_string(protocol::kMaxClaimReceiptBytes);
+    return;
+  }
   auto receipt = protocol::DecodeReceipt(AsBytes(claim.receipt()));
   if (!receipt.ok()) {
     p.receipt_error = receipt.status().message();

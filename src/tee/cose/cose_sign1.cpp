@@ -36,7 +36,14 @@ Status CheckProtectedHeader(ByteSpan header) {
 }  // namespace
 
 Result<CoseSign1> ParseCoseSign1(ByteSpan document) {
-  VINET_ASSIGN_OR_RETURN(cbor::Value root, cbor::Decode(document));
+  if (document.size() > kMaxDocumentBytes) {
+    return CoseError("document of " + std::to_string(document.size()) + " bytes exceeds " +
+                     std::to_string(kMaxDocumentBytes));
+  }
+  cbor::Limits limits;
+  limits.max_bytes = kMaxDocumentBytes;
+  limits.max_items = 64;  // tag, envelope, 4 members, an (empty) unprotected header
+  VINET_ASSIGN_OR_RETURN(cbor::Value root, cbor::Decode(document, limits));
   CoseSign1 out;
   const cbor::Value* envelope = &root;
   if (root.type == cbor::Type::kTag) {

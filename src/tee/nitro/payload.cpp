@@ -3,6 +3,7 @@
 
 #include "vinet/cbor/cbor.h"
 #include "vinet/tee/attestation.h"
+#include "vinet/tee/cose.h"
 
 namespace vinet::tee {
 namespace {
@@ -112,7 +113,14 @@ bool AttestationDocument::IsDebug() const {
 }
 
 Result<AttestationDocument> ParseAttestationPayload(ByteSpan payload) {
-  auto decoded = cbor::Decode(payload);
+  if (payload.size() > kMaxPayloadBytes) {
+    return FieldError("payload", std::to_string(payload.size()) + " bytes exceed " +
+                                     std::to_string(kMaxPayloadBytes));
+  }
+  cbor::Limits limits;
+  limits.max_bytes = kMaxPayloadBytes;
+  limits.max_items = 1024;  // 9 fields, ≤ 32 PCRs, a short cabundle
+  auto decoded = cbor::Decode(payload, limits);
   if (!decoded.ok()) return decoded.status().WithContext("attestation payload");
   const Value& map = *decoded;
   if (map.type != Type::kMap) return FieldError("payload", "not a map");

@@ -1,6 +1,8 @@
 // The strict CBOR decoder and the writer.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <deque>
 
 #include "vinet/cbor/cbor.h"
@@ -106,6 +108,106 @@ TEST(CborTest, WriterIsShortestFormAndRoundTrips) {
   Writer big;
   big.Uint(0x100000000ULL);
   EXPECT_EQ(ToHex(big.bytes()), "1b0000000100000000");
+}
+
+// A map of `n` distinct text keys "k<i>" (all values 0), definite length,
+// in a scrambled order (sorted keys would skip the sort).
+Bytes BigMap(size_t n) {
+  Writer w;
+  w.Map(n);
+  for (size_t i = 0; i < n; ++i) {
+    size_t k = (i * 2654435761u) % n;  // a fixed permutation when gcd(2654435761, n) = 1
+    w.Text("k" + std::to_string(k) + "." + std::to_string(i)).Uint(0);
+  }
+  return std::move(w).bytes();
+}
+
+TEST(CborTest, DuplicateKeysFoundInLargeMaps) {
+  Writer w;
+  w.Map(20);
+  for (int i = 0; i < 19; ++i) w.Uint(static_cast<uint64_t>(i)).Uint(0);
+  w.Uint(3).Uint(0);  // repeats key 3, after the pairwise window
+  Bytes b = std::move(w).bytes();
+  auto r = Decode(b);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("duplicate map key at offset 39"), std::string::npos)
+      << r.status().ToString();
+  // Indefinite maps are checked at their break.
+  Writer iw;
+  iw.IndefiniteMap();
+  for (int i = 0; i < 12; ++i) iw.Text("x" + std::to_string(i % 11)).Uint(0);
+  iw.Break();
+  EXPECT_FALSE(Decode(iw.bytes()).ok());
+  EXPECT_TRUE(Decode(BigMap(5000)).ok());
+}
+
+TEST(CborTest, LimitsCheckedBeforeWork) {
+  Bytes big = BigMap(100);
+  Limits small;
+  small.max_bytes = big.size() - 1;
+  auto r = Decode(big, small);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("exceeds"), std::string::npos);
+  Limits items;
+  items.max_items = 200;  // the map + 100 keys + 100 values = 201
+  r = Decode(big, items);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("more than 200 items"), std::string::npos);
+  items.max_items = 201;
+  EXPECT_TRUE(Decode(big, items).ok());
+  Limits no_maps;
+  no_maps.allow_maps = false;
+  r = Decode(big, no_maps);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("map not allowed here at offset 0"), std::string::npos);
+  Bytes nested = *FromHex("82a0bfff");
+  r = Decode(nested, no_maps);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("map not allowed here at offset 1"), std::string::npos);
+  Limits shallow;
+  shallow.max_depth = 1;
+  EXPECT_TRUE(Decode(*FromHex("8100"), shallow).ok());
+  EXPECT_FALSE(Decode(*FromHex("818100"), shallow).ok());
+  // The default item cap bounds a 1 MiB array of one-byte items.
+  Bytes flat(1 + 4 + 200000, 0x00);
+  flat[0] = 0x9a;
+  flat[1] = 0x00, flat[2] = 0x03, flat[3] = 0x0d, flat[4] = 0x40;  // 200000 items
+  r = Decode(flat);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("items"), std::string::npos);
+}
+
+// Time to decode `b` once under `limits` (must succeed).
+double DecodeSeconds(const Bytes& b, const Limits& limits) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = Decode(b, limits);
+  auto t1 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(r.ok());
+  return std::chrono::duration<double>(t1 - t0).count();
+}
+
+// The largest legal map (max_items / 2 entries) and half of it: doubling the
+// input must not more than ~double the time (a pairwise duplicate check made
+// it 4x: 30 s for a 960 KB receipt map). Checked with 4x the default item
+// limit, where both trees are far larger than any CPU cache (at the default
+// the half tree may fit in a cache the full one misses, which is noise).
+void ExpectLinear(const Limits& limits) {
+  const size_t full = (limits.max_items - 1) / 2;
+  Bytes half_map = BigMap(full / 2), full_map = BigMap(full);
+  // Minimum of interleaved runs: noise on a shared machine only adds time.
+  double t_half = 1e9, t_full = 1e9;
+  for (int run = 0; run < 9; ++run) {
+    t_half = std::min(t_half, DecodeSeconds(half_map, limits));
+    t_full = std::min(t_full, DecodeSeconds(full_map, limits));
+  }
+  EXPECT_LE(t_full, 2.5 * t_half) << full << " entries: half " << t_half << " s, full " << t_full
+                                  << " s";
+}
+
+TEST(CborTest, MaximalMapDecodesInLinearTime) {
+  Limits big;
+  big.max_items = 4 * Limits{}.max_items;
+  ExpectLinear(big);
 }
 
 }  // namespace
