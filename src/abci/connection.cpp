@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <exception>
+#include <optional>
 
 #include "abci/dispatch.h"
 #include "abci/frame_codec.h"
@@ -39,8 +40,20 @@ void AppendException(std::string_view error, std::string& out) {
 class Session {
  public:
   Session(int fd, Application& app, size_t max_message_bytes, const std::atomic<bool>& stopping,
-          const std::string& peer)
-      : fd_(fd), app_(app), reader_(max_message_bytes), stopping_(stopping), peer_(peer) {}
+          const std::string& peer, ConsensusSlot slot)
+      : fd_(fd),
+        app_(app),
+        reader_(max_message_bytes),
+        stopping_(stopping),
+        peer_(peer),
+        slot_(slot) {}
+
+  // Gives up the consensus role if this connection held it.
+  void ReleaseConsensus() {
+    if (slot_.consensus_owner == nullptr) return;
+    uint64_t mine = slot_.conn_id;
+    slot_.consensus_owner->compare_exchange_strong(mine, 0);
+  }
 
   ConnectionEnd Run() {
     std::array<char, kReadChunk> chunk;
@@ -64,6 +77,10 @@ class Session {
       if (!next.ok()) return Fail(ConnectionEnd::kMalformed, next.status().ToString());
       if (!next->has_value()) return std::nullopt;
       const pb::Request& request = **next;
+      if (auto refused = Refusal(request)) {
+        return Fail(ConnectionEnd::kRefused,
+                    fmt::format("{} refused: {}", RequestName(request), *refused));
+      }
       try {
         AppendFrame(Dispatch(app_, request), out_);
       } catch (const std::exception& e) {
@@ -78,6 +95,18 @@ class Session {
         return SocketError("write");
       }
     }
+  }
+
+  // Why `request` must not reach the Application here, if it must not.
+  std::optional<std::string> Refusal(const pb::Request& request) {
+    if (slot_.consensus_owner != nullptr && IsConsensusRequest(request)) {
+      uint64_t expected = 0;
+      if (!slot_.consensus_owner->compare_exchange_strong(expected, slot_.conn_id) &&
+          expected != slot_.conn_id) {
+        return std::string("another connection is the consensus connection");
+      }
+    }
+    return app_.Refuse(request);
   }
 
   // Writes earlier answers, then a ResponseException naming the failure.
@@ -110,16 +139,34 @@ class Session {
   RequestReader reader_;
   const std::atomic<bool>& stopping_;
   const std::string& peer_;
+  ConsensusSlot slot_;
   std::string out_;
 };
 
 }  // namespace
 
+bool IsConsensusRequest(const pb::Request& request) {
+  switch (request.value_case()) {
+    case pb::Request::kInitChain:
+    case pb::Request::kPrepareProposal:
+    case pb::Request::kProcessProposal:
+    case pb::Request::kFinalizeBlock:
+    case pb::Request::kCommit:
+    case pb::Request::kExtendVote:
+    case pb::Request::kVerifyVoteExtension:
+      return true;
+    default:
+      return false;
+  }
+}
+
 ConnectionEnd ServeConnection(int fd, Application& app, size_t max_message_bytes,
-                              const std::atomic<bool>& stopping, const std::string& peer) {
-  Session session(fd, app, max_message_bytes, stopping, peer);
+                              const std::atomic<bool>& stopping, const std::string& peer,
+                              ConsensusSlot slot) {
+  Session session(fd, app, max_message_bytes, stopping, peer, slot);
   const ConnectionEnd end = session.Run();
   shutdown(fd, SHUT_RDWR);
+  session.ReleaseConsensus();
   return end;
 }
 

@@ -6,6 +6,12 @@
 // client that never flushes cannot grow it without bound). Returns on EOF, on
 // a socket error, after a malformed frame (answered with ResponseException
 // after all earlier answers), or after the Application throws (likewise).
+// Protocol misuse is answered the same way and ends only that connection,
+// never the process: a consensus request (InitChain, Prepare/Process
+// Proposal, FinalizeBlock, Commit, vote extensions) on a connection other
+// than the one consensus connection (the first to send one claims
+// `consensus_owner` with its `conn_id` until it ends), or a request the
+// Application refuses (Application::Refuse).
 // The caller owns `fd`: ServeConnection shuts it down on return but does not
 // close it, so the number cannot be reused while another thread may still
 // call shutdown() on it.
@@ -27,10 +33,22 @@ enum class ConnectionEnd {
   kStopped,       // `stopping` was set (server shutdown)
   kMalformed,     // bad frame or truncated stream
   kAppException,  // the Application threw
+  kRefused,       // protocol misuse, answered with ResponseException
   kSocketError,   // read or write failed
 };
 
+// Which connection is the consensus one (0: none yet); shared by a server's
+// connections. Null: no single-consensus-connection rule (tests, fuzzing).
+struct ConsensusSlot {
+  std::atomic<uint64_t>* consensus_owner = nullptr;
+  uint64_t conn_id = 0;  // > 0
+};
+
 ConnectionEnd ServeConnection(int fd, Application& app, size_t max_message_bytes,
-                              const std::atomic<bool>& stopping, const std::string& peer);
+                              const std::atomic<bool>& stopping, const std::string& peer,
+                              ConsensusSlot slot = {});
+
+// True for the requests only CometBFT's consensus connection sends.
+bool IsConsensusRequest(const pb::Request& request);
 
 }  // namespace vinet::abci

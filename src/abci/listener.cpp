@@ -67,6 +67,20 @@ std::string FormatTcp(const sockaddr_storage& addr) {
   return fmt::format("tcp://{}:{}", ip, ntohs(a4.sin_port));
 }
 
+// 127.0.0.0/8, ::1, or ::ffff:127.0.0.0/104.
+bool IsLoopback(const sockaddr_storage& addr) {
+  if (addr.ss_family == AF_INET) {
+    const auto& a4 = reinterpret_cast<const sockaddr_in&>(addr);
+    return (ntohl(a4.sin_addr.s_addr) >> 24) == 127;
+  }
+  if (addr.ss_family == AF_INET6) {
+    const auto& a6 = reinterpret_cast<const sockaddr_in6&>(addr);
+    if (IN6_IS_ADDR_LOOPBACK(&a6.sin6_addr)) return true;
+    return IN6_IS_ADDR_V4MAPPED(&a6.sin6_addr) && a6.sin6_addr.s6_addr[12] == 127;
+  }
+  return false;
+}
+
 Result<Listener> ListenTcp(const ListenAddress& address) {
   const std::string shown = fmt::format("tcp://{}:{}", address.host, address.port);
   addrinfo hints{};
@@ -101,6 +115,18 @@ Result<Listener> ListenTcp(const ListenAddress& address) {
   }
   freeaddrinfo(found);
   if (fd < 0) return IoError(last_step, shown, last_errno);
+  // Whoever reaches the ABCI socket drives the state machine: TCP is for
+  // loopback only (anything else: a unix socket, or a tunnel).
+  sockaddr_storage local{};
+  socklen_t local_len = sizeof local;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len);
+  if (!IsLoopback(local)) {
+    close(fd);
+    return Error(Code::kInvalidArgument,
+                 fmt::format("abci listen {}: not a loopback address (the ABCI socket must not be "
+                             "reachable from other machines)",
+                             shown));
+  }
   sockaddr_storage bound{};
   socklen_t len = sizeof bound;
   getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len);
@@ -131,6 +157,13 @@ Result<Listener> ListenUnix(const ListenAddress& address) {
     const int err = errno;
     close(fd);
     return IoError("bind", shown, err);
+  }
+  // Owner-only before anyone can connect (connect fails until listen()).
+  if (chmod(addr.sun_path, 0600) != 0) {
+    const int err = errno;
+    close(fd);
+    unlink(addr.sun_path);
+    return IoError("chmod 0600", shown, err);
   }
   if (listen(fd, kBacklog) != 0) {
     const int err = errno;

@@ -4,7 +4,10 @@
 // unknown scheme, missing or non-numeric port, port > 65535, relative or
 // over-long unix path). Listen binds and listens; failures are kIo naming
 // the address and errno text. A stale unix socket file (nobody accepting on
-// it) is removed before binding; a live one makes Listen fail. The returned
+// it) is removed before binding; a live one makes Listen fail. A unix socket
+// is made mode 0600 before it listens (only its owner may connect); a TCP
+// address must be loopback (127/8, ::1), else kInvalidArgument: whoever
+// reaches this socket drives the state machine. The returned
 // Listener owns its fd; the caller closes it with CloseListener.
 #pragma once
 

@@ -63,7 +63,9 @@ struct Server::Impl {
   int wake_pipe[2] = {-1, -1};  // Stop() writes to [1] to end AcceptLoop
   std::thread accept_thread;
   std::list<std::unique_ptr<Conn>> conns;
-  std::atomic<bool> stopping{false};  // set once, by the first Stop()
+  std::atomic<bool> stopping{false};         // set once, by the first Stop()
+  std::atomic<uint64_t> consensus_owner{0};  // id of the consensus connection, 0: none
+  uint64_t next_conn_id = 0;
 };
 
 namespace {
@@ -108,9 +110,10 @@ void Server::Impl::StartConnection(int fd, std::string peer) {
   Conn* raw = conn.get();
   conns.push_back(std::move(conn));
   spdlog::debug("abci connection {}: accepted", raw->peer);
-  raw->thread = std::thread([this, raw] {
+  ConsensusSlot slot{&consensus_owner, ++next_conn_id};
+  raw->thread = std::thread([this, raw, slot] {
     serving = this;
-    ServeConnection(raw->fd, app, options.max_message_bytes, stopping, raw->peer);
+    ServeConnection(raw->fd, app, options.max_message_bytes, stopping, raw->peer, slot);
     raw->done.store(true);
   });
 }

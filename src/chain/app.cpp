@@ -94,6 +94,27 @@ abci::pb::ResponseCheckTx ChainApp::CheckTx(const abci::pb::RequestCheckTx& req)
   return resp;
 }
 
+std::optional<std::string> ChainApp::Refuse(const abci::pb::Request& req) {
+  std::lock_guard lock(mu_);
+  const int64_t height = store_->meta().height;
+  switch (req.value_case()) {
+    case abci::pb::Request::kInitChain:
+      if (height > 0) return "the chain is at height " + std::to_string(height) + ", not genesis";
+      return std::nullopt;
+    case abci::pb::Request::kFinalizeBlock:
+      if (req.finalize_block().height() != height + 1) {
+        return "height " + std::to_string(req.finalize_block().height()) +
+               " is not the next block " + std::to_string(height + 1);
+      }
+      return std::nullopt;
+    case abci::pb::Request::kCommit:
+      if (!pending_) return std::string("no finalized block to commit");
+      return std::nullopt;
+    default:
+      return std::nullopt;
+  }
+}
+
 abci::pb::ResponseInitChain ChainApp::InitChain(const abci::pb::RequestInitChain& req) {
   std::lock_guard lock(mu_);
   abci::pb::ResponseInitChain resp;

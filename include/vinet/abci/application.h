@@ -15,9 +15,15 @@
 //     returns. After a crash, Info reports the last committed height/hash.
 //   - Methods must not throw; an exception reaching the server is reported
 //     to CometBFT as ResponseException, which stops the node.
+//   - Refuse is asked before every request: a reason makes the server answer
+//     ResponseException and close that connection instead of calling the
+//     method (protocol misuse such as Commit without FinalizeBlock must not
+//     take the process down).
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 
 #include "tendermint/abci/types.pb.h"
 
@@ -28,6 +34,9 @@ namespace pb = ::tendermint::abci;
 class Application {
  public:
   virtual ~Application() = default;
+
+  // A reason to refuse `req` on this connection, or nullopt (default).
+  virtual std::optional<std::string> Refuse(const pb::Request& /*req*/) { return std::nullopt; }
 
   // Query connection.
   virtual pb::ResponseInfo Info(const pb::RequestInfo& req) = 0;

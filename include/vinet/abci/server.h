@@ -6,7 +6,11 @@
 // the socket when it answers a Flush. Each connection is served by its own
 // thread; the Application must be safe for concurrent calls across
 // connections (see application.h). A malformed frame closes that connection
-// with a logged error; it never crashes the process. The server does not own
+// with a logged error; it never crashes the process. Only one connection at a
+// time may send consensus requests (the first that does, until it closes);
+// consensus requests on any other, and requests the Application refuses
+// (Application::Refuse), are answered with ResponseException and close that
+// connection only. The server does not own
 // the Application, which must outlive it.
 #pragma once
 

@@ -33,6 +33,10 @@ class ChainApp final : public abci::Application {
   abci::pb::ResponseQuery Query(const abci::pb::RequestQuery& req) override;
   abci::pb::ResponseCheckTx CheckTx(const abci::pb::RequestCheckTx& req) override;
   abci::pb::ResponseInitChain InitChain(const abci::pb::RequestInitChain& req) override;
+  // Protocol misuse answered with an ABCI exception (the process keeps
+  // running): InitChain once a block is committed (it would wipe the state),
+  // FinalizeBlock of any height but the next, Commit without FinalizeBlock.
+  std::optional<std::string> Refuse(const abci::pb::Request& req) override;
   abci::pb::ResponseFinalizeBlock FinalizeBlock(const abci::pb::RequestFinalizeBlock& req) override;
   abci::pb::ResponseCommit Commit() override;
 

@@ -2,6 +2,7 @@
 #include "vinet/abci/server.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -440,6 +441,90 @@ TEST(Server, PeerHalfCloseStillGetsBufferedAnswers) {
   c.CloseWrite();
   EXPECT_EQ(MustRead(c).echo().message(), "last words");
   EXPECT_TRUE(c.ReadsEof());
+}
+
+TEST(Server, UnixSocketIsOwnerOnly) {
+  KvTestApp app;
+  const std::string path = "/tmp/vinet_abci_mode_" + std::to_string(getpid()) + ".sock";
+  Running r(app, "unix://" + path);
+  struct stat st {};
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST(Server, TcpMustBeLoopback) {
+  KvTestApp app;
+  Server any(app, ServerOptions{"tcp://0.0.0.0:0", 1024});
+  Status s = any.Start();
+  EXPECT_EQ(s.code(), Code::kInvalidArgument) << s.ToString();
+  EXPECT_NE(s.message().find("not a loopback address"), std::string::npos) << s.ToString();
+  Server loop(app, ServerOptions{"tcp://127.0.0.2:0", 1024});
+  EXPECT_TRUE(loop.Start().ok());
+}
+
+// An app refusing Commit (as ChainApp does without a finalized block).
+class RefusingApp : public KvTestApp {
+ public:
+  std::optional<std::string> Refuse(const pb::Request& req) override {
+    if (req.value_case() == pb::Request::kCommit) return std::string("nothing to commit");
+    return std::nullopt;
+  }
+};
+
+TEST(Server, RefusedRequestIsAnExceptionAndClosesOnlyThatConnection) {
+  RefusingApp app;
+  Running r(app);
+  TestClient bad = r.Connect();
+  bad.Queue(CommitRequest());
+  bad.Queue(FlushRequest());
+  ASSERT_TRUE(bad.Send().ok());
+  pb::Response e = MustRead(bad);
+  ASSERT_EQ(e.value_case(), pb::Response::kException);
+  EXPECT_EQ(e.exception().error(), "commit refused: nothing to commit");
+  EXPECT_TRUE(bad.ReadsEof());
+  TestClient good = r.Connect();
+  good.Queue(EchoRequest("still here"));
+  good.Queue(FlushRequest());
+  ASSERT_TRUE(good.Send().ok());
+  EXPECT_EQ(MustRead(good).echo().message(), "still here");
+}
+
+TEST(Server, OnlyOneConsensusConnectionUntilItCloses) {
+  KvTestApp app;
+  Running r(app);
+  auto owner = std::make_unique<TestClient>(r.Connect());
+  owner->Queue(FinalizeBlockRequest(1, {"a=1"}));
+  owner->Queue(FlushRequest());
+  ASSERT_TRUE(owner->Send().ok());
+  EXPECT_EQ(MustRead(*owner).value_case(), pb::Response::kFinalizeBlock);
+  EXPECT_EQ(MustRead(*owner).value_case(), pb::Response::kFlush);
+  // An intruder's Commit would persist the owner's block: refused.
+  TestClient intruder = r.Connect();
+  intruder.Queue(InfoRequest());  // non-consensus requests are fine
+  intruder.Queue(CommitRequest());
+  intruder.Queue(FlushRequest());
+  ASSERT_TRUE(intruder.Send().ok());
+  EXPECT_EQ(MustRead(intruder).value_case(), pb::Response::kInfo);
+  pb::Response e = MustRead(intruder);
+  ASSERT_EQ(e.value_case(), pb::Response::kException);
+  EXPECT_EQ(e.exception().error(),
+            "commit refused: another connection is the consensus connection");
+  // The owner commits; once it closes, a new connection may take over.
+  owner->Queue(CommitRequest());
+  owner->Queue(FlushRequest());
+  ASSERT_TRUE(owner->Send().ok());
+  EXPECT_EQ(MustRead(*owner).value_case(), pb::Response::kCommit);
+  owner.reset();
+  bool took_over = false;
+  for (int attempt = 0; attempt < 100 && !took_over; ++attempt) {
+    TestClient next = r.Connect();
+    next.Queue(FinalizeBlockRequest(2, {"b=2"}));
+    next.Queue(FlushRequest());
+    ASSERT_TRUE(next.Send().ok());
+    took_over = MustRead(next).value_case() == pb::Response::kFinalizeBlock;
+    if (!took_over) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(took_over);
 }
 
 }  // namespace

@@ -85,6 +85,29 @@ TEST_F(AppTest, BlocksCommitAndQueriesAnswerJson) {
   EXPECT_EQ(info.last_block_app_hash(), fb.app_hash());
 }
 
+TEST_F(AppTest, ProtocolMisuseIsRefusedNotFatal) {
+  auto app = OpenApp();
+  abci::pb::Request commit;
+  commit.mutable_commit();
+  abci::pb::Request init;
+  init.mutable_init_chain()->set_chain_id("unit-chain");
+  EXPECT_FALSE(app->Refuse(init).has_value());  // genesis: allowed
+  Init(*app);
+  EXPECT_EQ(app->Refuse(commit), "no finalized block to commit");
+  abci::pb::Request fin;
+  fin.mutable_finalize_block()->set_height(5);
+  EXPECT_EQ(app->Refuse(fin), "height 5 is not the next block 1");
+  fin.mutable_finalize_block()->set_height(1);
+  EXPECT_FALSE(app->Refuse(fin).has_value());
+  Block(*app, 1, {Transfer(0, 5)});
+  EXPECT_FALSE(app->Refuse(commit).has_value());
+  app->Commit();
+  EXPECT_EQ(app->Refuse(commit), "no finalized block to commit");
+  // InitChain would wipe a chain that has blocks.
+  EXPECT_EQ(app->Refuse(init), "the chain is at height 1, not genesis");
+  EXPECT_EQ(QueryJson(*app, "/account/" + AddrOf(bob_))["balance"], 5);
+}
+
 TEST_F(AppTest, CheckTxUsesMempoolStateResetAfterCommit) {
   auto app = OpenApp();
   Init(*app);
