@@ -167,6 +167,15 @@ Result<Genesis> ParseGenesis(std::string_view text) {
       return Error(Code::kParse, "genesis." + key + ": unknown key");
     }
   }
+  // Every later credit relies on "≤ total supply: no overflow".
+  uint64_t total = 0;
+  for (size_t i = 0; i < g.accounts.size(); ++i) {
+    if (g.accounts[i].balance > UINT64_MAX - total) {
+      return Error(Code::kParse, "genesis.accounts[" + std::to_string(i) +
+                                     "].balance: total supply exceeds 2^64 - 1");
+    }
+    total += g.accounts[i].balance;
+  }
   return g;
 }
 

@@ -98,6 +98,14 @@ TxStatus DecodeTx(ByteSpan bytes, DecodedTx& out) {
   if (int f = FirstUnknownField(tx)) {
     return TxStatus::Fail(TxCode::kMalformedTx, fmt::format("tx: unknown field {}", f));
   }
+  // The envelope is not signed: a repeated field (the parser keeps the
+  // last), reordered fields or a non-minimal varint would give anyone a new
+  // tx hash for the same signed content. Only the canonical encoding passes.
+  if (SerializeDeterministic(tx) !=
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size())) {
+    return TxStatus::Fail(TxCode::kMalformedTx,
+                          "tx: not canonically encoded (repeated, reordered or padded fields)");
+  }
   if (tx.signer_pubkey().size() != 32) {
     return TxStatus::Fail(
         TxCode::kMalformedTx,

@@ -1,6 +1,7 @@
 #include "vinet/tee/verifier.h"
 
 #include <openssl/obj_mac.h>
+#include <openssl/x509_vfy.h>
 
 #include <algorithm>
 
@@ -64,6 +65,12 @@ Status VerifyChain(const AttestationDocument& doc, X509* leaf, uint64_t at_ms) {
   X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
   X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(at_ms / 1000));
   X509_VERIFY_PARAM_set_depth(param, static_cast<int>(doc.cabundle.size()) + 1);
+  // Pin the path rules instead of inheriting defaults: the path must end at
+  // the given root (no partial chain) and no alternative chain is tried.
+  // (X509_V_FLAG_X509_STRICT is not set: it would also demand an Authority
+  // Key Identifier, which the devnet emulator's CA does not write.)
+  X509_VERIFY_PARAM_clear_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
+  X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_NO_ALT_CHAINS);
   if (X509_verify_cert(ctx.get()) != 1) {
     int err = X509_STORE_CTX_get_error(ctx.get());
     int depth = X509_STORE_CTX_get_error_depth(ctx.get());
@@ -88,10 +95,11 @@ Status VerifyChain(const AttestationDocument& doc, X509* leaf, uint64_t at_ms) {
 
 Status CheckLeaf(X509* leaf) {
   if (X509_check_ca(leaf) != 0) return Fail("leaf: is a CA certificate");
+  // X509_get_key_usage answers UINT32_MAX ("anything") when the extension
+  // is absent; AWS leaves always carry it, so absence is refused.
   uint32_t usage = X509_get_key_usage(leaf);
-  if (usage != UINT32_MAX && (usage & KU_DIGITAL_SIGNATURE) == 0) {
-    return Fail("leaf: key usage lacks digitalSignature");
-  }
+  if (usage == UINT32_MAX) return Fail("leaf: no keyUsage extension");
+  if ((usage & KU_DIGITAL_SIGNATURE) == 0) return Fail("leaf: key usage lacks digitalSignature");
   EVP_PKEY* key = X509_get0_pubkey(leaf);
   char group[64] = {0};
   size_t len = 0;

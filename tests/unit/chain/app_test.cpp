@@ -227,6 +227,19 @@ TEST(Genesis, ParsesAndRejectsPrecisely) {
             std::string::npos);
 }
 
+TEST(Genesis, BalancesMustSumWithinUint64) {
+  auto acct = [](char c, const std::string& balance) {
+    return R"({"address":")" + std::string(40, c) + R"(","balance":")" + balance + R"("})";
+  };
+  auto max = ParseGenesis(R"({"accounts":[)" + acct('a', "18446744073709551614") + "," +
+                          acct('b', "1") + "]}");
+  EXPECT_TRUE(max.ok()) << max.status().ToString();  // exactly 2^64 - 1
+  auto over = ParseGenesis(R"({"accounts":[)" + acct('a', "18446744073709551615") + "," +
+                           acct('b', "1") + "]}");
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.status().message(), "genesis.accounts[1].balance: total supply exceeds 2^64 - 1");
+}
+
 }  // namespace
 }  // namespace vinet::chain
 

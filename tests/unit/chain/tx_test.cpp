@@ -55,6 +55,38 @@ TEST(DecodeTx, RejectsTamperedBody) {
   EXPECT_NE(st.log.find("does not verify"), std::string::npos);
 }
 
+TEST(DecodeTx, RejectsNonCanonicalEnvelopes) {
+  // Anyone can re-encode the unsigned envelope: each form below has the same
+  // signed content under a new tx hash, and must not pass.
+  auto key = KeyFromByte(4);
+  auto bytes = BuildSignedTx(key, testing::TransferBody("c", 0, std::string(40, 'a'), 5));
+  DecodedTx tx;
+  ASSERT_TRUE(DecodeTx(bytes, tx).ok());
+  std::string canonical = ToString(bytes);
+  txpb::Tx t;
+  ASSERT_TRUE(t.ParseFromString(canonical));
+  // A repeated signature field: the parser keeps the last (valid) one.
+  txpb::Tx junk_sig;
+  junk_sig.set_signature(std::string(64, 'x'));
+  std::string repeated = junk_sig.SerializeAsString() + canonical;
+  ASSERT_TRUE(txpb::Tx().ParseFromString(repeated));
+  auto st = DecodeTx(AsBytes(repeated), tx);
+  EXPECT_EQ(st.code, TxCode::kMalformedTx);
+  EXPECT_NE(st.log.find("not canonically encoded"), std::string::npos) << st.log;
+  // Fields reordered (signature first).
+  txpb::Tx sig_only, rest;
+  sig_only.set_signature(t.signature());
+  rest.set_body(t.body());
+  rest.set_signer_pubkey(t.signer_pubkey());
+  std::string reordered = sig_only.SerializeAsString() + rest.SerializeAsString();
+  EXPECT_EQ(DecodeTx(AsBytes(reordered), tx).code, TxCode::kMalformedTx);
+  // A repeated body field whose first copy is junk.
+  txpb::Tx junk_body;
+  junk_body.set_body("junk");
+  std::string two_bodies = junk_body.SerializeAsString() + canonical;
+  EXPECT_EQ(DecodeTx(AsBytes(two_bodies), tx).code, TxCode::kMalformedTx);
+}
+
 TEST(DecodeTx, RejectsUnknownMessageEvenWhenSigned) {
   auto key = KeyFromByte(3);
   txpb::TxBody body;

@@ -53,6 +53,7 @@ Node Make(const Spec& spec, const Node* issuer, int64_t now) {
   X509V3_set_ctx(&ctx, issuer ? issuer->cert.get() : c, c, nullptr, nullptr, 0);
   for (auto [nid, value] : {std::pair{NID_basic_constraints, spec.basic_constraints},
                             std::pair{NID_key_usage, spec.key_usage}}) {
+    if (value.empty()) continue;  // extension left out
     X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
     X509_add_ext(c, ext, -1);
     X509_EXTENSION_free(ext);
@@ -133,6 +134,14 @@ TEST(ChainRulesTest, LeafRules) {
   ExpectReason(c.Check(kRoot, kInt, no_ds), "leaf: key usage lacks digitalSignature");
   Spec p256{"leaf", "critical,CA:FALSE", "critical,digitalSignature", "P-256"};
   ExpectReason(c.Check(kRoot, kInt, p256), "leaf: key is not EC P-384");
+}
+
+// Without keyUsage OpenSSL reports "any usage"; AWS leaves always carry it
+// (digitalSignature), so a leaf without it is refused (issue 12, finding 11).
+TEST(ChainRulesTest, LeafWithoutKeyUsageRefused) {
+  ChainCase c;
+  Spec no_ku{"leaf", "critical,CA:FALSE", ""};
+  ExpectReason(c.Check(kRoot, kInt, no_ku), "leaf: no keyUsage extension");
 }
 
 }  // namespace

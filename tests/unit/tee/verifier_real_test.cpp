@@ -63,6 +63,33 @@ TEST(VerifierRealTest, SpecificFieldsOfRealDocuments) {
   EXPECT_EQ(late2024->document.public_key->size(), 65u);
 }
 
+// Pins the X.509 time rules on the real documents (the chain's result must
+// not move with the linked OpenSSL): valid from the leaf's notBefore
+// (inclusive) to its notAfter (exclusive: at notAfter itself the leaf has
+// expired), refused one second before notBefore, each with its reason.
+TEST(VerifierRealTest, LeafValidityBoundariesArePinned) {
+  for (const auto& d : kRealDocs) {
+    Bytes doc = ReadData(d.file);
+    auto at_ts = VerifyAttestation(doc, TrustRoot::AwsNitro(), d.timestamp_ms);
+    ASSERT_TRUE(at_ts.ok()) << d.file << ": " << at_ts.status().ToString();
+    const uint64_t nb = static_cast<uint64_t>(at_ts->leaf.not_before_s) * 1000;
+    const uint64_t na = static_cast<uint64_t>(at_ts->leaf.not_after_s) * 1000;
+    EXPECT_TRUE(VerifyAttestation(doc, TrustRoot::AwsNitro(), nb).ok()) << d.file;
+    auto last = VerifyAttestation(doc, TrustRoot::AwsNitro(), na - 1000);
+    EXPECT_TRUE(last.ok()) << d.file << ": " << last.status().ToString();
+    auto early = VerifyAttestation(doc, TrustRoot::AwsNitro(), nb - 1000);
+    ASSERT_FALSE(early.ok()) << d.file;
+    EXPECT_NE(early.status().message().find("chain: certificate is not yet valid"),
+              std::string::npos)
+        << early.status().message();
+    auto late = VerifyAttestation(doc, TrustRoot::AwsNitro(), na);
+    ASSERT_FALSE(late.ok()) << d.file;
+    EXPECT_NE(late.status().message().find("chain: certificate has expired"), std::string::npos)
+        << late.status().message();
+    EXPECT_EQ(at_ts->root_fingerprint, kAwsNitroRootSha256);
+  }
+}
+
 TEST(VerifierRealTest, EveryRealDocumentIsExpiredNow) {
   for (const auto& d : kRealDocs) {
     auto v = VerifyAttestation(ReadData(d.file), TrustRoot::AwsNitro(), NowMs());
