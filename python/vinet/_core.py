@@ -19,7 +19,7 @@ from .errors import (ChainError, ChainUnavailable, NodeError, VerificationFailed
 from .tensors import canonical, from_json, tensors_hash, to_json
 from .types import MODES, ModelInfo, Settlement, mode_name
 
-PENDING_STATUSES = {"PENDING", "ACCEPTED", "SUBMITTED"}
+PENDING_STATUSES = {"PENDING", "ACCEPTED", "SUBMITTED", "REFUSED"}  # REFUSED: resubmitted
 
 
 def load_roots(roots: Any) -> Optional[List[str]]:

@@ -56,6 +56,9 @@ std::string ZkmlKeyKey(std::string_view model_id) {
 std::string DeadlineKey(int64_t deadline) {
   return fmt::format("d/{:020d}", deadline);
 }
+std::string DeadlineEntryKey(int64_t deadline, uint64_t i) {
+  return fmt::format("d/{:020d}/{:010d}", deadline, i);
+}
 
 bool IsValidAddress(std::string_view address) {
   if (address.size() != 40) return false;
@@ -131,6 +134,9 @@ Result<std::optional<statepb::Enclave>> State::GetEnclave(std::string_view key_h
 void State::PutEnclave(const statepb::Enclave& enclave) {
   kv_.Put(EnclaveKey(ToHex(AsBytes(enclave.public_key()))), SerializeDeterministic(enclave));
 }
+void State::DeleteEnclave(std::string_view key_hex) {
+  kv_.Delete(EnclaveKey(key_hex));
+}
 Result<std::optional<statepb::Claim>> State::GetClaim(std::string_view id_hex) const {
   return GetOptional<statepb::Claim>(kv_, ClaimKey(id_hex));
 }
@@ -142,7 +148,7 @@ Result<statepb::NodeRisk> State::GetRisk(std::string_view address) const {
   return risk.value_or(statepb::NodeRisk());
 }
 void State::PutRisk(std::string_view address, const statepb::NodeRisk& risk) {
-  if (risk.unsettled_value() == 0) {
+  if (risk.unsettled_value() == 0 && risk.pending_claims() == 0) {
     kv_.Delete(RiskKey(address));
   } else {
     kv_.Put(RiskKey(address), SerializeDeterministic(risk));
@@ -160,10 +166,21 @@ Result<statepb::DeadlineIndex> State::GetDeadlineIndex(int64_t deadline) const {
                          GetOptional<statepb::DeadlineIndex>(kv_, DeadlineKey(deadline)));
   return index.value_or(statepb::DeadlineIndex());
 }
-void State::PutDeadlineIndex(int64_t deadline, const statepb::DeadlineIndex& index) {
+Status State::AddToDeadlineIndex(int64_t deadline, std::string_view inference_id) {
+  VINET_ASSIGN_OR_RETURN(auto index, GetDeadlineIndex(deadline));
+  kv_.Put(DeadlineEntryKey(deadline, index.count()), std::string(inference_id));
+  index.set_count(index.count() + 1);
   kv_.Put(DeadlineKey(deadline), SerializeDeterministic(index));
+  return Status::Ok();
 }
-void State::DeleteDeadlineIndex(int64_t deadline) {
+Result<std::string> State::GetDeadlineEntry(int64_t deadline, uint64_t i) const {
+  VINET_ASSIGN_OR_RETURN(auto value, kv_.Get(DeadlineEntryKey(deadline, i)));
+  if (!value)
+    return Error(Code::kInternal, "deadline index entry missing: " + DeadlineEntryKey(deadline, i));
+  return std::move(*value);
+}
+void State::DeleteDeadlineIndex(int64_t deadline, uint64_t count) {
+  for (uint64_t i = 0; i < count; ++i) kv_.Delete(DeadlineEntryKey(deadline, i));
   kv_.Delete(DeadlineKey(deadline));
 }
 

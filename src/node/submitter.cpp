@@ -97,6 +97,16 @@ Status Submitter::Resolve(std::vector<ClaimRecord> claims, const json& tx) {
         status = tx["tx_result"].value("code", 0) == 0 ? "UNKNOWN" : "FAILED";
       }
     }
+    if (status == "REFUSED") {
+      // Our enclave key had expired on chain: nothing was stored, so the
+      // same claim goes out again once the enclave re-attests (not before
+      // the next registration check: no tx-fee loop meanwhile).
+      c.status = "ACCEPTED";
+      c.tx_hash.clear();
+      next_try_ms_ = std::max(next_try_ms_, now + 2000);
+      node_.metrics().Count("vinet_node_claims_total", status);
+      continue;
+    }
     c.status = status;
     c.height = height;
     c.settled_ms = now;

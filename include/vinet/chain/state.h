@@ -9,7 +9,8 @@
 //   "c/<inference id hex>"   vinet.state.v1.Claim
 //   "r/<address>"            vinet.state.v1.NodeRisk (absent: nothing at risk)
 //   "k/<model id>"           zkml::VerifyingKey encoding (ZKML models, raw bytes)
-//   "d/<deadline, %020d>"    vinet.state.v1.DeadlineIndex (PENDING ZKML claims by deadline)
+//   "d/<deadline, %020d>"    vinet.state.v1.DeadlineIndex (count of PENDING ZKML claims by
+//   deadline) "d/<deadline, %020d>/<i, %010d>"  raw inference id, entry i of that bucket
 // An absent account reads as balance 0, nonce 0. Values are deterministic protobuf bytes.
 // A stored value that does not parse is reported as kInternal (corruption).
 // State reads through and writes into an Overlay it does not own.
@@ -34,6 +35,7 @@ std::string ClaimKey(std::string_view id_hex);
 std::string RiskKey(std::string_view address);
 std::string ZkmlKeyKey(std::string_view model_id);
 std::string DeadlineKey(int64_t deadline);  // deadline >= 0
+std::string DeadlineEntryKey(int64_t deadline, uint64_t i);
 inline constexpr std::string_view kParamsKey = "p/params";
 
 // True iff `address` is 40 lowercase hex characters.
@@ -54,6 +56,7 @@ class State {
   void PutModel(const statepb::Model& model);
   Result<std::optional<statepb::Enclave>> GetEnclave(std::string_view key_hex) const;
   void PutEnclave(const statepb::Enclave& enclave);
+  void DeleteEnclave(std::string_view key_hex);
   Result<std::optional<statepb::Claim>> GetClaim(std::string_view id_hex) const;
   void PutClaim(const statepb::Claim& claim);
   Result<statepb::NodeRisk> GetRisk(std::string_view address) const;
@@ -61,10 +64,14 @@ class State {
   // ZKML verifying key bytes of a model (nullopt: none stored).
   Result<std::optional<std::string>> GetZkmlKey(std::string_view model_id) const;
   void PutZkmlKey(std::string_view model_id, std::string key_bytes);
-  // Claims PENDING with this deadline (absent: empty).
+  // The deadline bucket's header (absent: count 0).
   Result<statepb::DeadlineIndex> GetDeadlineIndex(int64_t deadline) const;
-  void PutDeadlineIndex(int64_t deadline, const statepb::DeadlineIndex& index);
-  void DeleteDeadlineIndex(int64_t deadline);
+  // Appends one inference id to the bucket: two small writes, O(1).
+  Status AddToDeadlineIndex(int64_t deadline, std::string_view inference_id);
+  // Entry i of the bucket (i < count).
+  Result<std::string> GetDeadlineEntry(int64_t deadline, uint64_t i) const;
+  // Deletes the header and its `count` entries.
+  void DeleteDeadlineIndex(int64_t deadline, uint64_t count);
 
   // Errors: kNotFound before genesis wrote params.
   Result<statepb::Params> GetParams() const;

@@ -35,16 +35,21 @@ std::string ReceiptMismatch(const protocol::Receipt& r, const protocol::SignedRe
 }
 
 struct Problem {
-  std::string reason;  // empty: none
-  bool slash = true;
+  std::string reason;   // empty: none
+  bool refuse = false;  // refused without a record (the node may retry), not REJECTED
 };
 
-// TEE: enclave registered to this node, unexpired, allowed, and its signature.
+// TEE: the enclave signature first (a claim nobody's enclave signed is the
+// node's fault whatever the key's state), then the key registered to this
+// node, allowed, and unexpired. An expired key with a valid signature is
+// refused without a record: the enclave did sign, only its attestation is
+// stale, so the node re-attests and resubmits the same claim.
 Problem EnclaveProblem(const State& state, const TxContext& ctx, const DecodedTx& tx,
                        const PreparedClaim& p, const statepb::Model& model) {
   const protocol::Receipt& r = *p.receipt;
   if (!r.enclave_key || !r.enclave_signature)
     return {"receipt: TEE claim without enclave signature"};
+  if (!p.enclave_signature_ok) return {"receipt.enclave_signature does not verify"};
   std::string key_hex = ToHex(*r.enclave_key);
   auto enclave = state.GetEnclave(key_hex);
   if (!enclave.ok()) return {"state: " + enclave.status().ToString()};
@@ -52,14 +57,13 @@ Problem EnclaveProblem(const State& state, const TxContext& ctx, const DecodedTx
   const auto& e = **enclave;
   if (!SameBytes(AsBytes(e.node()), tx.signer))
     return {"enclave " + key_hex + " belongs to another node"};
+  if (!PcrAllowed(model, e.pcr0()))
+    return {"enclave PCR0 not allowed by model " + model.model_id()};
   if (ctx.block_time_ms >= e.expires_time_ms()) {
     return {fmt::format("enclave {} expired at {} ms (block time {})", key_hex, e.expires_time_ms(),
                         ctx.block_time_ms),
-            false};
+            true};
   }
-  if (!PcrAllowed(model, e.pcr0()))
-    return {"enclave PCR0 not allowed by model " + model.model_id()};
-  if (!p.enclave_signature_ok) return {"receipt.enclave_signature does not verify"};
   return {};
 }
 
@@ -117,8 +121,8 @@ ClaimCheck CheckClaim(const State& state, const TxContext& ctx, const DecodedTx&
         fmt::format("model {} does not offer mode {}", req.model_id, protocol::ModeName(req.mode)));
   }
   if (auto problem = ReceiptProblem(state, ctx, tx, p, *check.model); !problem.reason.empty()) {
-    check.slash = problem.slash;
-    return Skip(std::move(check), Outcome::kRejected, std::move(problem.reason));
+    Outcome outcome = problem.refuse ? Outcome::kRefused : Outcome::kRejected;
+    return Skip(std::move(check), outcome, std::move(problem.reason));
   }
   check.outcome = Outcome::kValid;
   return check;

@@ -5,10 +5,12 @@
 //              unknown model or mode the model does not offer (skipped)
 //   kDuplicate its inference id already has a record (skipped)
 //   kRejected  node-attributable: receipt malformed or inconsistent with the
-//              request, bad node signature, unknown/foreign/expired enclave,
-//              PCR0 no longer allowed, bad enclave signature
-//              (`slash` false for an expired enclave key: a liveness lapse,
-//              not a forgery; the claim is refused without slashing)
+//              request, bad node signature, bad enclave signature (checked
+//              before anything about the key), unknown/foreign enclave,
+//              PCR0 no longer allowed
+//   kRefused   a valid enclave signature under an expired key: a liveness
+//              lapse, not a forgery; no record, no slash, so the node can
+//              re-attest and resubmit the same claim (event REFUSED)
 //   kValid     every check passed
 #pragma once
 
@@ -22,10 +24,9 @@
 namespace vinet::chain {
 
 struct ClaimCheck {
-  enum class Outcome { kValid, kInvalid, kDuplicate, kRejected };
+  enum class Outcome { kValid, kInvalid, kDuplicate, kRejected, kRefused };
   Outcome outcome = Outcome::kInvalid;
   std::string reason;                              // empty when valid
-  bool slash = true;                               // kRejected: slash and jail the node
   std::optional<protocol::SignedRequest> request;  // set unless malformed
   std::string id_hex;
   std::optional<statepb::Model> model;

@@ -27,11 +27,16 @@ Status Credit(State& state, const std::string& address, uint64_t amount) {
   return Status::Ok();
 }
 
-// Slashes the node (if it still exists); returns the amount slashed.
-Result<uint64_t> Slash(State& state, const std::string& node_address, uint32_t bps, bool jail) {
+// Slashes the node (if it still exists); returns the amount slashed. A
+// missing proof (not jailing) never takes the stake below `floor`
+// (min_stake): repeated expiries, even of fee-0 claims, cannot drain an
+// ACTIVE node to nothing.
+Result<uint64_t> Slash(State& state, const std::string& node_address, uint32_t bps, bool jail,
+                       uint64_t floor) {
   VINET_ASSIGN_OR_RETURN(auto node, state.GetNode(node_address));
   if (!node) return uint64_t{0};
   uint64_t slash = SlashAmount(node->stake(), bps);
+  if (!jail) slash = std::min(slash, node->stake() > floor ? node->stake() - floor : 0);
   node->set_stake(node->stake() - slash);
   if (jail) node->set_jailed(true);
   state.PutNode(node_address, *node);
@@ -41,6 +46,7 @@ Result<uint64_t> Slash(State& state, const std::string& node_address, uint32_t b
 Status ReleaseRisk(State& state, const std::string& node_address, uint64_t fee) {
   VINET_ASSIGN_OR_RETURN(auto risk, state.GetRisk(node_address));
   risk.set_unsettled_value(risk.unsettled_value() - std::min(fee, risk.unsettled_value()));
+  if (risk.pending_claims() > 0) risk.set_pending_claims(risk.pending_claims() - 1);
   state.PutRisk(node_address, risk);
   return Status::Ok();
 }
@@ -80,7 +86,7 @@ Status ResolvePendingClaim(State& state, const statepb::Params& params, int64_t 
   } else {
     bool rejected = to == statepb::CLAIM_STATUS_REJECTED;
     uint32_t bps = rejected ? params.slash_invalid_bps() : params.slash_missing_bps();
-    VINET_ASSIGN_OR_RETURN(uint64_t slash, Slash(state, node, bps, rejected));
+    VINET_ASSIGN_OR_RETURN(uint64_t slash, Slash(state, node, bps, rejected, params.min_stake()));
     uint64_t compensation = std::min(slash, params.compensation());
     VINET_RETURN_IF_ERROR(Credit(state, client, claim.fee() + compensation));
   }

@@ -7,8 +7,9 @@ Status ExpireClaims(State& state, const statepb::Params& params, int64_t height,
   int64_t deadline = height - 1;
   if (deadline < 0) return Status::Ok();
   VINET_ASSIGN_OR_RETURN(auto index, state.GetDeadlineIndex(deadline));
-  if (index.inference_ids().empty()) return Status::Ok();
-  for (const auto& id : index.inference_ids()) {
+  if (index.count() == 0) return Status::Ok();
+  for (uint64_t i = 0; i < index.count(); ++i) {
+    VINET_ASSIGN_OR_RETURN(std::string id, state.GetDeadlineEntry(deadline, i));
     VINET_ASSIGN_OR_RETURN(auto claim, state.GetClaim(ToHex(AsBytes(id))));
     if (!claim || claim->status() != statepb::CLAIM_STATUS_PENDING) continue;  // resolved
     std::string reason = "no valid proof by deadline " + std::to_string(claim->deadline());
@@ -16,7 +17,7 @@ Status ExpireClaims(State& state, const statepb::Params& params, int64_t height,
                                               statepb::CLAIM_STATUS_EXPIRED, std::move(reason),
                                               events));
   }
-  state.DeleteDeadlineIndex(deadline);
+  state.DeleteDeadlineIndex(deadline, index.count());
   return Status::Ok();
 }
 

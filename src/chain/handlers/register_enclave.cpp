@@ -15,13 +15,14 @@ namespace vinet::chain {
 namespace {
 
 constexpr int kMaxModels = 64;
+constexpr int kMaxEnclavesPerNode = 16;  // distinct keys, listed in the node record
 constexpr uint64_t kMaxDocumentAgeMs = 10 * 60 * 1000;
 
 TxStatus Fail(TxCode code, std::string log) {
   return TxStatus::Fail(code, std::move(log));
 }
 
-TxStatus CheckNodeActive(const State& state, const DecodedTx& tx) {
+TxStatus CheckNodeActive(const State& state, const TxContext& ctx, const DecodedTx& tx) {
   auto node = state.GetNode(tx.signer_address);
   if (!node.ok()) return Fail(TxCode::kInternal, node.status().ToString());
   if (!node->has_value()) {
@@ -32,6 +33,11 @@ TxStatus CheckNodeActive(const State& state, const DecodedTx& tx) {
   }
   if ((*node)->jailed())
     return Fail(TxCode::kNodeJailed, "node " + tx.signer_address + " is jailed");
+  if ((*node)->stake() < ctx.params.min_stake()) {
+    return Fail(TxCode::kStakeTooLow,
+                fmt::format("node {} stake {} below min_stake {}", tx.signer_address,
+                            (*node)->stake(), ctx.params.min_stake()));
+  }
   return {};
 }
 
@@ -87,7 +93,7 @@ TxStatus CheckModels(const State& state, const txpb::RegisterEnclave& msg, const
 
 TxStatus HandleRegisterEnclave(State& state, const TxContext& ctx, const DecodedTx& tx,
                                const txpb::RegisterEnclave& msg, Events& events) {
-  if (auto s = CheckNodeActive(state, tx); !s.ok()) return s;
+  if (auto s = CheckNodeActive(state, ctx, tx); !s.ok()) return s;
   if (auto s = CheckNonceHeight(ctx, msg.nonce_height()); !s.ok()) return s;
   auto verified = VerifyDocument(ctx, tx, msg);
   if (!verified.ok()) {
@@ -108,6 +114,18 @@ TxStatus HandleRegisterEnclave(State& state, const TxContext& ctx, const Decoded
   if (existing->has_value() && (*existing)->node() != node) {
     return Fail(TxCode::kInvalidMessage,
                 "register_enclave: enclave key " + key_hex + " is bound to another node");
+  }
+  if (!existing->has_value()) {  // a new key: list it in the node record
+    auto record = state.GetNode(tx.signer_address);
+    if (!record.ok() || !record->has_value())
+      return Fail(TxCode::kInternal, "register_enclave: node record vanished");
+    if ((*record)->enclave_keys_size() >= kMaxEnclavesPerNode) {
+      return Fail(TxCode::kInvalidMessage,
+                  fmt::format("register_enclave: node already has {} enclave keys (max {})",
+                              (*record)->enclave_keys_size(), kMaxEnclavesPerNode));
+    }
+    (*record)->add_enclave_keys(ToString(key));
+    state.PutNode(tx.signer_address, **record);
   }
   statepb::Enclave enclave;
   enclave.set_public_key(ToString(key));

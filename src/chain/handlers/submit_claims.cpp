@@ -9,12 +9,16 @@
 //             (SubmitProofs settles it, ExpireClaims expires it)
 //   REJECTED  node-attributable invalidity: slash_invalid_bps of the node's
 //             stake slashed, the client compensated from it (up to
-//             `compensation`), the rest burned, the node jailed; a claim
-//             under an expired enclave key is REJECTED without slashing
+//             `compensation`), the rest burned, the node jailed
 //   DUPLICATE / UNFUNDED / INVALID / OVER_RISK_LIMIT: skipped, nothing stored
+//   REFUSED   a validly signed claim under an expired enclave key: skipped,
+//             nothing stored, nobody slashed; the node re-attests and
+//             resubmits the same claim
 //   (a ZKML receipt whose outputs are not one int8 tensor of the key's output
 //   shape hashing to output_hash is INVALID)
 #include <fmt/format.h>
+
+#include <map>
 
 #include "handlers/claim_check.h"
 #include "handlers/claim_transition.h"
@@ -36,6 +40,9 @@ struct BatchContext {
   const TxContext& ctx;
   const DecodedTx& tx;
   Events& events;
+  // Verifying keys parsed so far in this tx (a model's key never changes):
+  // one parse per model per tx, not per claim.
+  std::map<std::string, zkml::VerifyingKey, std::less<>> keys;
 };
 
 void Emit(BatchContext& b, const ClaimCheck& check, statepb::ClaimStatus status, uint64_t fee) {
@@ -75,25 +82,27 @@ void Store(BatchContext& b, const ClaimCheck& check, statepb::ClaimStatus status
   b.state.PutClaim(record);
 }
 
-// Adds a PENDING claim to the deadline index bucket of its deadline.
+// Adds a PENDING claim to the deadline index bucket of its deadline: one new
+// key per claim, O(1) whatever the bucket already holds.
 Status IndexDeadline(BatchContext& b, const ClaimCheck& check) {
   int64_t deadline = b.ctx.height + b.ctx.params.zkml_deadline_blocks();
-  VINET_ASSIGN_OR_RETURN(auto index, b.state.GetDeadlineIndex(deadline));
-  index.add_inference_ids(ToString(*FromHex(check.id_hex)));
-  b.state.PutDeadlineIndex(deadline, index);
-  return Status::Ok();
+  return b.state.AddToDeadlineIndex(deadline, ToString(*FromHex(check.id_hex)));
 }
 
 // ZKML: the receipt's outputs as the proof must match them; empty with
 // check.reason set when they are unusable (INVALID).
 Result<std::string> ZkmlOutput(BatchContext& b, ClaimCheck& check, const PreparedClaim& claim) {
-  auto vk = LoadZkmlKey(b.state, check.model->model_id());
-  if (!vk.ok()) {
-    if (vk.status().code() == Code::kInternal) return vk.status();
-    check.reason = vk.status().message();
-    return std::string();
+  auto cached = b.keys.find(check.model->model_id());
+  if (cached == b.keys.end()) {
+    auto vk = LoadZkmlKey(b.state, check.model->model_id());
+    if (!vk.ok()) {
+      if (vk.status().code() == Code::kInternal) return vk.status();
+      check.reason = vk.status().message();
+      return std::string();
+    }
+    cached = b.keys.emplace(check.model->model_id(), std::move(*vk)).first;
   }
-  auto output = ZkmlReceiptOutput(*vk, *claim.receipt);
+  auto output = ZkmlReceiptOutput(cached->second, *claim.receipt);
   if (!output.ok()) {
     check.reason = output.status().message();
     return std::string();
@@ -102,11 +111,6 @@ Result<std::string> ZkmlOutput(BatchContext& b, ClaimCheck& check, const Prepare
 }
 
 Status Reject(BatchContext& b, const ClaimCheck& check) {
-  if (!check.slash) {  // expired enclave key: refused, nobody paid, nobody slashed
-    Store(b, check, statepb::CLAIM_STATUS_REJECTED, 0);
-    Emit(b, check, statepb::CLAIM_STATUS_REJECTED, 0);
-    return Status::Ok();
-  }
   VINET_ASSIGN_OR_RETURN(auto node, b.state.GetNode(b.tx.signer_address));
   uint64_t slash = SlashAmount(node->stake(), b.ctx.params.slash_invalid_bps());
   uint64_t compensation = std::min(slash, b.ctx.params.compensation());
@@ -145,6 +149,7 @@ Status Settle(BatchContext& b, ClaimCheck& check, const std::string& zkml_output
       return Status::Ok();
     }
     risk.set_unsettled_value(risk.unsettled_value() + fee);
+    risk.set_pending_claims(risk.pending_claims() + 1);
     b.state.PutRisk(b.tx.signer_address, risk);
   }
   client_account.set_balance(client_account.balance() - fee);
@@ -171,6 +176,9 @@ bool IsZkmlClaim(const txpb::Claim& claim) {
 Status Process(BatchContext& b, const PreparedClaim& claim) {
   ClaimCheck check = CheckClaim(b.state, b.ctx, b.tx, claim);
   switch (check.outcome) {
+    case Outcome::kRefused:
+      Emit(b, check, statepb::CLAIM_STATUS_REFUSED, 0);
+      return Status::Ok();
     case Outcome::kInvalid:
       Emit(b, check, statepb::CLAIM_STATUS_INVALID, 0);
       return Status::Ok();
@@ -211,6 +219,12 @@ TxStatus CheckSubmitter(const State& state, const TxContext& ctx, const DecodedT
   if ((*node)->jailed()) {
     return TxStatus::Fail(TxCode::kNodeJailed, "node " + tx.signer_address + " is jailed");
   }
+  // A node whose stake was slashed below the minimum backs nothing more.
+  if ((*node)->stake() < ctx.params.min_stake()) {
+    return TxStatus::Fail(TxCode::kStakeTooLow,
+                          fmt::format("node {} stake {} below min_stake {}", tx.signer_address,
+                                      (*node)->stake(), ctx.params.min_stake()));
+  }
   return {};
 }
 
@@ -219,7 +233,7 @@ TxStatus CheckSubmitter(const State& state, const TxContext& ctx, const DecodedT
 TxStatus HandleSubmitClaims(State& state, const TxContext& ctx, const DecodedTx& tx,
                             const txpb::SubmitClaims& msg, Events& events) {
   if (auto s = CheckSubmitter(state, ctx, tx, msg); !s.ok()) return s;
-  BatchContext batch{state, ctx, tx, events};
+  BatchContext batch{state, ctx, tx, events, {}};
   // Each claim settles on its own and none can fail the tx: the mempool need
   // not verify them (FinalizeBlock does, once per validator). ZKML claims are
   // the exception: the check state records them PENDING so that a proof sent

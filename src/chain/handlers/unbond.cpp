@@ -1,5 +1,6 @@
-// Unbond: an ACTIVE node starts unbonding its whole stake; it can withdraw
-// once `unbonding_blocks` blocks have passed.
+// Unbond: an ACTIVE, unjailed node starts unbonding its whole stake; it can
+// withdraw once `unbonding_blocks` blocks have passed. A jailed node cannot
+// unbond: jailing is a tombstone (stake locked, address never re-registers).
 #include "vinet/chain/handlers.h"
 
 namespace vinet::chain {
@@ -13,6 +14,9 @@ TxStatus HandleUnbond(State& state, const TxContext& ctx, const DecodedTx& tx,
                           "unbond: no node registered by " + tx.signer_address);
   }
   statepb::Node& n = **node;
+  if (n.jailed()) {
+    return TxStatus::Fail(TxCode::kNodeJailed, "unbond: node " + tx.signer_address + " is jailed");
+  }
   if (n.status() != statepb::NODE_STATUS_ACTIVE) {
     return TxStatus::Fail(TxCode::kNodeNotActive,
                           "unbond: node " + tx.signer_address + " is not active");

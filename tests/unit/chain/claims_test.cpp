@@ -91,19 +91,41 @@ TEST_F(ClaimsTest, BadEnclaveSignatureRejected) {
   EXPECT_EQ(Attr(ClaimEvent(r, 0), "reason"), "receipt.enclave_signature does not verify");
 }
 
-TEST_F(ClaimsTest, ExpiredEnclaveCannotSettle) {
+TEST_F(ClaimsTest, ExpiredEnclaveRefusedWithoutRecordThenResubmittedAfterReattesting) {
   SetUpTee();
   auto req = Request(Mode::kTee, 1);
-  auto r = Submit({ClaimOf(req, ReceiptFor(req, &enclave_))}, 7, 60'000);  // ttl 60 s
-  EXPECT_EQ(Attr(ClaimEvent(r, 0), "status"), "REJECTED");
+  auto claim = ClaimOf(req, ReceiptFor(req, &enclave_));
+  auto r = Submit({claim}, 7, 60'000);  // ttl 60 s
+  EXPECT_EQ(Attr(ClaimEvent(r, 0), "status"), "REFUSED");
   EXPECT_NE(Attr(ClaimEvent(r, 0), "reason").find("expired"), std::string::npos);
-  // A lapse, not a forgery: nobody paid, nobody slashed, the node may re-attest.
+  // A lapse, not a forgery: nobody paid, nobody slashed, and no record that
+  // would make the honest retry a DUPLICATE.
   EXPECT_FALSE(NodeRecord().jailed());
   EXPECT_EQ(NodeRecord().stake(), 10'000u);
   EXPECT_EQ(Account(client_).balance(), 1'000u);
-  auto rec = ClaimRecord(req);
-  ASSERT_TRUE(rec.has_value());
-  EXPECT_EQ(rec->status(), statepb::CLAIM_STATUS_REJECTED);
+  EXPECT_FALSE(ClaimRecord(req).has_value());
+  // Re-attest (refreshes the key) and resubmit the very same claim.
+  auto re = Run(node_, EnclaveBody(Document(*provider_, enclave_.public_key(), 7), 7), 8, 60'000);
+  ASSERT_TRUE(re.status.ok()) << re.status.log;
+  auto again = Submit({claim}, 9, 60'000);
+  EXPECT_EQ(Attr(ClaimEvent(again, 0), "status"), "SETTLED")
+      << Attr(ClaimEvent(again, 0), "reason");
+  EXPECT_EQ(Account(client_).balance(), 1'000u - 10);
+}
+
+TEST_F(ClaimsTest, ExpiredKeyWithoutValidSignatureIsRejectedNotRefused) {
+  // A node holding an expired registration cannot void someone's request
+  // for free: the signature is checked before the key's expiry.
+  SetUpTee();
+  auto req = Request(Mode::kTee, 1);
+  auto receipt = ReceiptFor(req, &enclave_);
+  (*receipt.enclave_signature)[0] ^= 1;
+  ASSERT_TRUE(protocol::SignAsNode(receipt, node_).ok());
+  auto r = Submit({ClaimOf(req, receipt)}, 7, 60'000);
+  EXPECT_EQ(Attr(ClaimEvent(r, 0), "status"), "REJECTED");
+  EXPECT_EQ(Attr(ClaimEvent(r, 0), "reason"), "receipt.enclave_signature does not verify");
+  EXPECT_TRUE(NodeRecord().jailed());
+  EXPECT_EQ(NodeRecord().stake(), 9'000u);
 }
 
 TEST_F(ClaimsTest, UnregisteredEnclaveRejected) {

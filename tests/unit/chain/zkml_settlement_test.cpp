@@ -70,8 +70,8 @@ TEST_F(ZkmlSettlementTest, PendingClaimRecordsInputHashOutputAndDeadlineIndex) {
   EXPECT_EQ(c.output(), ToString(protocol::EncodeTensors({Int8Output(job.output)})));
   State s(state_);
   auto index = s.GetDeadlineIndex(c.deadline()).value();
-  ASSERT_EQ(index.inference_ids_size(), 1);
-  EXPECT_EQ(index.inference_ids(0), c.inference_id());
+  ASSERT_EQ(index.count(), 1u);
+  EXPECT_EQ(s.GetDeadlineEntry(c.deadline(), 0).value(), c.inference_id());
   EXPECT_EQ(Risk(), 10u);
   EXPECT_EQ(Account(client_).balance(), 1'000u - 10);
 }
@@ -357,9 +357,73 @@ TEST_F(ZkmlSettlementTest, WithdrawWaitsForPendingClaims) {
   int64_t later = 6 + params_.unbonding_blocks();
   auto r = Run(node_, withdraw, later);
   EXPECT_EQ(r.status.code, TxCode::kUnbondingPending);
-  EXPECT_EQ(r.status.log, "withdraw: 10 of ZKML fees still PENDING");
+  EXPECT_EQ(r.status.log, "withdraw: 1 ZKML claim(s) worth 10 still PENDING");
   ASSERT_TRUE(Deliver(node_, ProofsBody({ProofOf(job)}), later).status.ok());
   EXPECT_TRUE(Run(node_, withdraw, later).status.ok());
+}
+
+TEST_F(ZkmlSettlementTest, WithdrawWaitsForPendingFeeZeroClaims) {
+  // Finding 9: the pending fee value was the only check, so fee-0 claims
+  // left a node free to walk away from the claims its stake backs.
+  ASSERT_TRUE(RegisterNode().status.ok());
+  ASSERT_TRUE(Run(owner_, ZkmlModelBody("m1", Key(), /*fee=*/0)).status.ok());
+  auto job = Job(1);
+  ASSERT_TRUE(SubmitClaim(job, 5).status.ok());
+  EXPECT_EQ(Record(job).status(), statepb::CLAIM_STATUS_PENDING);
+  EXPECT_EQ(Risk(), 0u);
+  txpb::TxBody unbond;
+  unbond.mutable_unbond();
+  ASSERT_TRUE(Run(node_, unbond, 6).status.ok());
+  txpb::TxBody withdraw;
+  withdraw.mutable_withdraw();
+  int64_t later = 6 + params_.unbonding_blocks();
+  auto r = Run(node_, withdraw, later);
+  EXPECT_EQ(r.status.code, TxCode::kUnbondingPending);
+  EXPECT_EQ(r.status.log, "withdraw: 1 ZKML claim(s) worth 0 still PENDING");
+  ASSERT_TRUE(Deliver(node_, ProofsBody({ProofOf(job)}), later).status.ok());
+  EXPECT_TRUE(Run(node_, withdraw, later).status.ok());
+}
+
+TEST_F(ZkmlSettlementTest, ExpiriesNeverDrainStakeBelowMinStake) {
+  ASSERT_TRUE(RegisterNode(10'000).status.ok());
+  ASSERT_TRUE(Run(owner_, ZkmlModelBody("m1", Key(), /*fee=*/0)).status.ok());
+  params_.set_min_stake(9'800);
+  SetParams(params_);
+  std::vector<ZkmlJob> jobs;
+  for (uint64_t n = 1; n <= 3; ++n) jobs.push_back(Job(n, 0.1f * static_cast<float>(n)));
+  std::vector<txpb::Claim> claims;
+  for (const auto& j : jobs) claims.push_back(ClaimOf(j.request, ZkmlReceipt(j)));
+  ASSERT_TRUE(Run(node_, ClaimsBody(std::move(claims)), 5).status.ok());
+  int64_t deadline = Record(jobs[0]).deadline();
+  State s(state_);
+  Events events;
+  ASSERT_TRUE(ExpireClaims(s, params_, deadline + 1, events).ok());
+  EXPECT_EQ(events.size(), 3u);
+  EXPECT_EQ(NodeRecord().stake(), 9'800u);  // 200 (not 500), then nothing: floored
+  EXPECT_FALSE(NodeRecord().jailed());
+}
+
+TEST_F(ZkmlSettlementTest, LargeDeadlineBucketIsOneKeyPerClaimAndFullySwept) {
+  SetUpZkml();
+  State s(state_);
+  const int64_t deadline = 42;
+  for (uint64_t i = 0; i < 300; ++i) {
+    Bytes id(32, 0);
+    id[0] = static_cast<uint8_t>(i), id[1] = static_cast<uint8_t>(i >> 8);
+    ASSERT_TRUE(s.AddToDeadlineIndex(deadline, ToString(id)).ok());
+  }
+  EXPECT_EQ(s.GetDeadlineIndex(deadline).value().count(), 300u);
+  Bytes last(32, 0);
+  last[0] = 43, last[1] = 1;  // 299
+  EXPECT_EQ(s.GetDeadlineEntry(deadline, 299).value(), ToString(last));
+  // The header stays small whatever the bucket holds.
+  EXPECT_LT(state_.Get(DeadlineKey(deadline)).value()->size(), 8u);
+  Events events;
+  ASSERT_TRUE(ExpireClaims(s, params_, deadline + 1, events).ok());  // ids name no claim
+  EXPECT_TRUE(events.empty());
+  EXPECT_FALSE(state_.Get(DeadlineKey(deadline)).value().has_value());
+  EXPECT_FALSE(state_.Get(DeadlineEntryKey(deadline, 0)).value().has_value());
+  EXPECT_FALSE(state_.Get(DeadlineEntryKey(deadline, 299)).value().has_value());
 }
 
 TEST_F(ZkmlSettlementTest, GenesisParsesTheZkmlParams) {
