@@ -89,6 +89,26 @@ TxStatus CheckModels(const State& state, const txpb::RegisterEnclave& msg, const
   return {};
 }
 
+// A node at its key limit (e.g. after many enclave restarts) frees the slots
+// of keys expired for a whole enclave_ttl_ms (a key that lapsed only briefly
+// may still be re-attested to settle its refused claims): their records go.
+TxStatus DropExpiredEnclaves(State& state, const TxContext& ctx, statepb::Node& node) {
+  google::protobuf::RepeatedPtrField<std::string> live;
+  for (const auto& key : node.enclave_keys()) {
+    std::string key_hex = ToHex(AsBytes(key));
+    auto enclave = state.GetEnclave(key_hex);
+    if (!enclave.ok()) return Fail(TxCode::kInternal, enclave.status().ToString());
+    if (enclave->has_value() &&
+        ctx.block_time_ms - ctx.params.enclave_ttl_ms() >= (*enclave)->expires_time_ms()) {
+      state.DeleteEnclave(key_hex);
+    } else if (enclave->has_value()) {
+      *live.Add() = key;
+    }
+  }
+  *node.mutable_enclave_keys() = std::move(live);
+  return {};
+}
+
 }  // namespace
 
 TxStatus HandleRegisterEnclave(State& state, const TxContext& ctx, const DecodedTx& tx,
@@ -119,6 +139,9 @@ TxStatus HandleRegisterEnclave(State& state, const TxContext& ctx, const Decoded
     auto record = state.GetNode(tx.signer_address);
     if (!record.ok() || !record->has_value())
       return Fail(TxCode::kInternal, "register_enclave: node record vanished");
+    if ((*record)->enclave_keys_size() >= kMaxEnclavesPerNode) {
+      if (auto s = DropExpiredEnclaves(state, ctx, **record); !s.ok()) return s;
+    }
     if ((*record)->enclave_keys_size() >= kMaxEnclavesPerNode) {
       return Fail(TxCode::kInvalidMessage,
                   fmt::format("register_enclave: node already has {} enclave keys (max {})",

@@ -93,5 +93,26 @@ TEST_F(JailTest, NodeBelowMinStakeCannotSubmitOrAttest) {
   EXPECT_EQ(Account(client_).balance(), 1'000u);
 }
 
+TEST_F(JailTest, EnclaveKeyLimitFreesOnlyLongExpiredKeys) {
+  SetUpTee();                          // key 33 registered at block time now (ttl 60 s)
+  for (uint8_t b = 60; b < 75; ++b) {  // 15 more: 16 in all
+    auto k = testing::KeyFromByte(b);
+    auto r = Run(node_, EnclaveBody(Document(*provider_, k.public_key(), 5), 5), 6);
+    ASSERT_TRUE(r.status.ok()) << r.status.log;
+  }
+  EXPECT_EQ(NodeRecord().enclave_keys_size(), 16);
+  auto extra = testing::KeyFromByte(80);
+  auto full = Run(node_, EnclaveBody(Document(*provider_, extra.public_key(), 5), 5), 6);
+  EXPECT_EQ(full.status.code, TxCode::kInvalidMessage) << full.status.log;
+  // Expired, but not for a whole ttl: still kept (they may be re-attested).
+  auto soon = Run(node_, EnclaveBody(Document(*provider_, extra.public_key(), 6), 6), 7, 90'000);
+  EXPECT_EQ(soon.status.code, TxCode::kInvalidMessage) << soon.status.log;
+  // Expired for over a ttl: their slots and records are freed.
+  auto later = Run(node_, EnclaveBody(Document(*provider_, extra.public_key(), 7), 7), 8, 130'000);
+  ASSERT_TRUE(later.status.ok()) << later.status.log;
+  EXPECT_EQ(NodeRecord().enclave_keys_size(), 1);
+  EXPECT_FALSE(EnclaveRecord().has_value());
+}
+
 }  // namespace
 }  // namespace vinet::chain
