@@ -30,7 +30,8 @@ import pytest
 import onnx_models
 from conftest import NetWithNode
 from devnet import new_key, pb_bytes, pb_uint, tx_body, vinet
-from node_helpers import Key, NodeApi, f32, request_body, signed_request, tensors_hash
+from node_helpers import (Key, NodeApi, f32, inference_id, request_body, signed_request,
+                          tensors_hash)
 
 TTL_MS = 20_000
 LATE_MS = 8_000
@@ -250,7 +251,7 @@ def get_jailed(net, key, addr):
     client = Key.generate()
     body = request_body(net.chain_id, vanilla_model(net), 0, b"\x11" * 32, 10)
     req = signed_request(client, body)
-    iid = hashlib.sha256(b"vinet.request.v1\0" + body).digest()
+    iid = bytes.fromhex(inference_id(body))
     bad = receipt(iid, vanilla_model(net), 0, b"\x99" * 32, key_pub(key))  # wrong input hash
     tx, res = send(net, key, addr, SUBMIT_CLAIMS, submit_claims([claim(req, bad)]))
     assert res["code"] == 0, res
@@ -306,7 +307,7 @@ def test_withdraw_refused_while_fee0_zkml_claims_are_pending(net, tmp_path):
                + cbor_head(4, 2) + cbor_head(0, 1) + cbor_head(0, 3) + cbor_bytes(b"\x01\x02\x03"))
     body = request_body(net.chain_id, model_id, 2, tensors_hash(x), 0)
     req = signed_request(client, body)
-    iid = hashlib.sha256(b"vinet.request.v1\0" + body).digest()
+    iid = bytes.fromhex(inference_id(body))
     rc = receipt(iid, model_id, 2, tensors_hash(x), key_pub(key), outputs=outputs,
                  output_hash=tensors_hash(out))
     tx, res = send(net, key, addr, SUBMIT_CLAIMS, submit_claims([claim(req, rc)]))
