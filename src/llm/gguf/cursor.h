@@ -33,7 +33,7 @@ class Cursor {
   const uint8_t* data() const { return bytes_.data(); }
 
   Status Fail(std::string_view field, std::string_view what, uint64_t at) const {
-    return Error(Code::kParse, fmt::format("gguf: {}: {} at offset {}", field, what, at));
+    return Error(Code::kParse, fmt::format("{}: {} at offset {}", field, what, at));
   }
 
   // Checks that `n` bytes remain for `field`.

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -112,14 +113,27 @@ Result<GgufFile> GgufFile::Open(const std::filesystem::path& path) {
   return f;
 }
 
+namespace {
+
+// Index of `name` in a sorted (name, index) vector, or -1.
+int64_t Lookup(const std::vector<std::pair<std::string_view, size_t>>& index,
+               std::string_view name) {
+  auto it = std::lower_bound(index.begin(), index.end(), name,
+                             [](const auto& e, std::string_view n) { return e.first < n; });
+  if (it == index.end() || it->first != name) return -1;
+  return static_cast<int64_t>(it->second);
+}
+
+}  // namespace
+
 const GgufValue* GgufFile::Find(std::string_view key) const {
-  auto it = kv_index_.find(key);
-  return it == kv_index_.end() ? nullptr : &kv_[it->second].second;
+  int64_t i = Lookup(kv_index_, key);
+  return i < 0 ? nullptr : &kv_[i].second;
 }
 
 const GgufTensor* GgufFile::FindTensor(std::string_view name) const {
-  auto it = tensor_index_.find(name);
-  return it == tensor_index_.end() ? nullptr : &tensors_[it->second];
+  int64_t i = Lookup(tensor_index_, name);
+  return i < 0 ? nullptr : &tensors_[i];
 }
 
 namespace {

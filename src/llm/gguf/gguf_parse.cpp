@@ -3,7 +3,6 @@
 // overlap checks add a log factor in the number of keys and tensors), every
 // length bounded by the bytes left before anything is allocated.
 #include <algorithm>
-#include <set>
 
 #include "llm/gguf/cursor.h"
 #include "llm/gguf/limits.h"
@@ -170,12 +169,65 @@ uint64_t AlignUp(uint64_t x, uint64_t a) {
   return x + (a - x % a) % a;
 }
 
+// Reads a tensor info after its name: dimensions, type, offset; checks the
+// shape against the type. The offset's alignment and range are checked later.
+Status ReadTensorInfo(Cursor& c, GgufTensor& ti) {
+  uint64_t nd_at = c.pos();
+  VINET_ASSIGN_OR_RETURN(uint32_t n_dims, c.Read<uint32_t>("n_dims"));
+  if (n_dims < 1 || n_dims > lim::kMaxDims)
+    return c.Fail("n_dims", fmt::format("{} dimensions, expected 1..{}", n_dims, lim::kMaxDims),
+                  nd_at);
+  ti.dims.resize(n_dims);
+  uint64_t elems = 1;
+  for (uint32_t d = 0; d < n_dims; ++d) {
+    uint64_t d_at = c.pos();
+    VINET_ASSIGN_OR_RETURN(ti.dims[d], c.Read<uint64_t>("ne"));
+    if (ti.dims[d] == 0 || ti.dims[d] > static_cast<uint64_t>(INT64_MAX))
+      return c.Fail("ne", fmt::format("ne[{}] = {} is not in [1, 2^63)", d, ti.dims[d]), d_at);
+    if (elems > static_cast<uint64_t>(INT64_MAX) / ti.dims[d])
+      return c.Fail("ne", "element count overflows 2^63", d_at);
+    elems *= ti.dims[d];
+  }
+  uint64_t type_at = c.pos();
+  VINET_ASSIGN_OR_RETURN(uint32_t type_id, c.Read<uint32_t>("type"));
+  auto info = LookupGgmlType(type_id);
+  if (!info) return c.Fail("type", fmt::format("unknown tensor type id {}", type_id), type_at);
+  ti.type = static_cast<GgmlType>(type_id);
+  if (ti.dims[0] % info->block_elems != 0)
+    return c.Fail("type",
+                  fmt::format("ne[0] = {} is not a multiple of the {} block size {}", ti.dims[0],
+                              info->name, info->block_elems),
+                  type_at);
+  auto row = RowBytes(ti.type, ti.dims[0]);
+  uint64_t rows = elems / ti.dims[0];
+  if (!row || *row > UINT64_MAX / rows) return c.Fail("type", "byte size overflows 2^64", type_at);
+  ti.nbytes = *row * rows;
+  VINET_ASSIGN_OR_RETURN(ti.file_offset, c.Read<uint64_t>("offset"));
+  return Status::Ok();
+}
+
+// Sorts a (name, index) vector by name; the first repeated name, as the
+// index of its later occurrence, or -1.
+int64_t SortAndFindDuplicate(std::vector<std::pair<std::string_view, size_t>>& index) {
+  std::sort(index.begin(), index.end());
+  for (size_t k = 1; k < index.size(); ++k)
+    if (index[k].first == index[k - 1].first)
+      return static_cast<int64_t>(std::max(index[k].second, index[k - 1].second));
+  return -1;
+}
+
 }  // namespace
 
 Result<GgufFile> GgufFile::Parse(ByteSpan bytes) {
-  Cursor c(bytes);
   GgufFile f;
-  f.bytes_ = bytes;
+  Status s = f.ParseInto(bytes);
+  if (!s.ok()) return s.WithContext("gguf");
+  return f;
+}
+
+Status GgufFile::ParseInto(ByteSpan bytes) {
+  Cursor c(bytes);
+  bytes_ = bytes;
 
   // Header.
   VINET_RETURN_IF_ERROR(c.Need(4, "magic"));
@@ -185,13 +237,13 @@ Result<GgufFile> GgufFile::Parse(ByteSpan bytes) {
                               Quote({reinterpret_cast<const char*>(bytes.data()), 4})),
                   0);
   c.Take(4);
-  VINET_ASSIGN_OR_RETURN(f.version_, c.Read<uint32_t>("version"));
-  if (f.version_ != 2 && f.version_ != 3) {
-    std::string hint = f.version_ == 1              ? " (GGUF v1 is obsolete)"
-                       : (f.version_ & 0xffff) == 0 ? " (a big-endian file?)"
-                                                    : "";
+  VINET_ASSIGN_OR_RETURN(version_, c.Read<uint32_t>("version"));
+  if (version_ != 2 && version_ != 3) {
+    std::string hint = version_ == 1              ? " (GGUF v1 is obsolete)"
+                       : (version_ & 0xffff) == 0 ? " (a big-endian file?)"
+                                                  : "";
     return c.Fail("version",
-                  fmt::format("version {} is not supported, only 2 and 3{}", f.version_, hint), 4);
+                  fmt::format("version {} is not supported, only 2 and 3{}", version_, hint), 4);
   }
   VINET_ASSIGN_OR_RETURN(uint64_t n_tensors, c.Read<uint64_t>("tensor_count"));
   VINET_ASSIGN_OR_RETURN(uint64_t n_kv, c.Read<uint64_t>("metadata_kv_count"));
@@ -211,126 +263,99 @@ Result<GgufFile> GgufFile::Parse(ByteSpan bytes) {
         "tensor_count",
         fmt::format("{} tensors cannot fit in the {} bytes left", n_tensors, c.remaining()), 8);
 
-  // Metadata.
-  f.kv_.reserve(n_kv);
+  // Metadata. Context strings are built only on the error path.
+  kv_.reserve(n_kv);
+  kv_index_.reserve(n_kv);
+  std::vector<uint64_t> kv_at(n_kv);
   for (uint64_t k = 0; k < n_kv; ++k) {
-    uint64_t at = c.pos();
-    std::string field = fmt::format("metadata[{}] key", k);
-    VINET_ASSIGN_OR_RETURN(std::string_view key, c.ReadString(field, lim::kMaxKeyBytes));
-    if (key.empty()) return c.Fail(field, "empty key", at);
-    if (f.kv_index_.count(key))
-      return c.Fail(field, fmt::format("duplicate key {}", Quote(key)), at);
-    std::string vfield = fmt::format("metadata {}", Quote(key));
-    VINET_ASSIGN_OR_RETURN(GgufValue value, ReadValue(c, vfield));
-    if (key == "general.alignment") {
-      if (value.type != GgufValueType::kUint32)
-        return c.Fail(vfield, fmt::format("must be uint32, not {}", GgufValueTypeName(value.type)),
+    uint64_t at = kv_at[k] = c.pos();
+    auto key = c.ReadString("key", lim::kMaxKeyBytes);
+    if (!key.ok()) return key.status().WithContext(fmt::format("metadata[{}]", k));
+    if (key->empty()) return c.Fail(fmt::format("metadata[{}]", k), "empty key", at);
+    auto value = ReadValue(c, "value");
+    if (!value.ok()) return value.status().WithContext(fmt::format("metadata {}", Quote(*key)));
+    if (*key == "general.alignment") {
+      std::string field = fmt::format("metadata {}", Quote(*key));
+      if (value->type != GgufValueType::kUint32)
+        return c.Fail(field, fmt::format("must be uint32, not {}", GgufValueTypeName(value->type)),
                       at);
-      if (value.u == 0 || (value.u & (value.u - 1)) != 0 || value.u > lim::kMaxAlignment)
-        return c.Fail(vfield,
-                      fmt::format("alignment {} is not a power of two in [1, {}]", value.u,
+      if (value->u == 0 || (value->u & (value->u - 1)) != 0 || value->u > lim::kMaxAlignment)
+        return c.Fail(field,
+                      fmt::format("alignment {} is not a power of two in [1, {}]", value->u,
                                   lim::kMaxAlignment),
                       at);
-      f.alignment_ = value.u;
+      alignment_ = value->u;
     }
-    f.kv_index_.emplace(key, f.kv_.size());
-    f.kv_.emplace_back(key, std::move(value));
+    kv_index_.emplace_back(*key, kv_.size());
+    kv_.emplace_back(*key, std::move(value).value());
   }
+  if (int64_t dup = SortAndFindDuplicate(kv_index_); dup >= 0)
+    return c.Fail(fmt::format("metadata[{}]", dup),
+                  fmt::format("duplicate key {}", Quote(kv_[dup].first)), kv_at[dup]);
 
-  // Tensor infos.
-  f.tensors_.reserve(n_tensors);
+  // Tensor infos (offsets relative to the data section until checked below).
+  tensors_.reserve(n_tensors);
+  tensor_index_.reserve(n_tensors);
   std::vector<uint64_t> info_at(n_tensors);  // where each tensor info starts, for messages
   for (uint64_t t = 0; t < n_tensors; ++t) {
-    uint64_t at = c.pos();
-    info_at[t] = at;
-    std::string field = fmt::format("tensor[{}] name", t);
+    uint64_t at = info_at[t] = c.pos();
     GgufTensor ti;
-    VINET_ASSIGN_OR_RETURN(ti.name, c.ReadString(field, lim::kMaxTensorNameBytes));
-    if (ti.name.empty()) return c.Fail(field, "empty tensor name", at);
-    if (f.tensor_index_.count(ti.name))
-      return c.Fail(field, fmt::format("duplicate tensor name {}", Quote(ti.name)), at);
-    field = fmt::format("tensor {}", Quote(ti.name));
-    uint64_t nd_at = c.pos();
-    VINET_ASSIGN_OR_RETURN(uint32_t n_dims, c.Read<uint32_t>(field + " n_dims"));
-    if (n_dims < 1 || n_dims > lim::kMaxDims)
-      return c.Fail(field, fmt::format("{} dimensions, expected 1..{}", n_dims, lim::kMaxDims),
-                    nd_at);
-    ti.dims.resize(n_dims);
-    uint64_t elems = 1;
-    for (uint32_t d = 0; d < n_dims; ++d) {
-      uint64_t d_at = c.pos();
-      VINET_ASSIGN_OR_RETURN(ti.dims[d], c.Read<uint64_t>(fmt::format("{} ne[{}]", field, d)));
-      if (ti.dims[d] == 0 || ti.dims[d] > static_cast<uint64_t>(INT64_MAX))
-        return c.Fail(field, fmt::format("ne[{}] = {} is not in [1, 2^63)", d, ti.dims[d]), d_at);
-      if (elems > static_cast<uint64_t>(INT64_MAX) / ti.dims[d])
-        return c.Fail(field, "element count overflows 2^63", d_at);
-      elems *= ti.dims[d];
-    }
-    uint64_t type_at = c.pos();
-    VINET_ASSIGN_OR_RETURN(uint32_t type_id, c.Read<uint32_t>(field + " type"));
-    auto info = LookupGgmlType(type_id);
-    if (!info) return c.Fail(field, fmt::format("unknown tensor type id {}", type_id), type_at);
-    ti.type = static_cast<GgmlType>(type_id);
-    if (ti.dims[0] % info->block_elems != 0)
-      return c.Fail(field,
-                    fmt::format("ne[0] = {} is not a multiple of the {} block size {}", ti.dims[0],
-                                info->name, info->block_elems),
-                    type_at);
-    auto row = RowBytes(ti.type, ti.dims[0]);
-    uint64_t rows = elems / ti.dims[0];
-    if (!row || (rows != 0 && *row > UINT64_MAX / rows))
-      return c.Fail(field, "byte size overflows 2^64", type_at);
-    ti.nbytes = *row * rows;
-    uint64_t off_at = c.pos();
-    VINET_ASSIGN_OR_RETURN(ti.file_offset, c.Read<uint64_t>(field + " offset"));
-    if (ti.file_offset % f.alignment_ != 0)
-      return c.Fail(field,
-                    fmt::format("data offset {} is not a multiple of the alignment {}",
-                                ti.file_offset, f.alignment_),
-                    off_at);
-    f.tensor_index_.emplace(ti.name, f.tensors_.size());
-    f.tensors_.push_back(std::move(ti));
+    auto name = c.ReadString("name", lim::kMaxTensorNameBytes);
+    if (!name.ok()) return name.status().WithContext(fmt::format("tensor[{}]", t));
+    if (name->empty()) return c.Fail(fmt::format("tensor[{}]", t), "empty tensor name", at);
+    ti.name = *name;
+    Status st = ReadTensorInfo(c, ti);
+    if (!st.ok()) return st.WithContext(fmt::format("tensor {}", Quote(ti.name)));
+    tensor_index_.emplace_back(ti.name, tensors_.size());
+    tensors_.push_back(std::move(ti));
   }
+  if (int64_t dup = SortAndFindDuplicate(tensor_index_); dup >= 0)
+    return c.Fail(fmt::format("tensor[{}]", dup),
+                  fmt::format("duplicate tensor name {}", Quote(tensors_[dup].name)), info_at[dup]);
 
-  // Data section: starts at the next multiple of the alignment. Offsets so far
-  // are relative to it; make them absolute and check them against the file.
-  uint64_t data_start = AlignUp(c.pos(), f.alignment_);
+  // Data section: starts at the next multiple of the alignment. Make the
+  // offsets absolute and check them against the file and each other.
+  uint64_t data_start = AlignUp(c.pos(), alignment_);
   uint64_t data_size = data_start <= c.size() ? c.size() - data_start : 0;
-  if (!f.tensors_.empty() && data_start > c.size())
+  if (!tensors_.empty() && data_start > c.size())
     return c.Fail("data section",
                   fmt::format("starts at {}, past end of file ({} bytes)", data_start, c.size()),
                   c.pos());
-  std::vector<size_t> order(f.tensors_.size());
-  for (size_t t = 0; t < f.tensors_.size(); ++t) {
-    GgufTensor& ti = f.tensors_[t];
+  std::vector<size_t> order(tensors_.size());
+  for (size_t t = 0; t < tensors_.size(); ++t) {
+    GgufTensor& ti = tensors_[t];
     order[t] = t;
-    if (ti.file_offset > data_size || ti.nbytes > data_size - ti.file_offset)
-      return Error(Code::kParse,
-                   fmt::format("gguf: tensor {}: data [{}, {}) past end of the data section "
-                               "({} bytes from offset {}) at offset {}",
-                               Quote(ti.name), ti.file_offset,
-                               // Saturate: only for the message.
-                               ti.nbytes > UINT64_MAX - ti.file_offset ? UINT64_MAX
-                                                                       : ti.file_offset + ti.nbytes,
-                               data_size, data_start, info_at[t]));
+    if (ti.file_offset % alignment_ != 0)
+      return c.Fail(fmt::format("tensor {}", Quote(ti.name)),
+                    fmt::format("data offset {} is not a multiple of the alignment {}",
+                                ti.file_offset, alignment_),
+                    info_at[t]);
+    if (ti.file_offset > data_size || ti.nbytes > data_size - ti.file_offset) {
+      // Saturated end: only for the message.
+      uint64_t end =
+          ti.nbytes > UINT64_MAX - ti.file_offset ? UINT64_MAX : ti.file_offset + ti.nbytes;
+      return c.Fail(fmt::format("tensor {}", Quote(ti.name)),
+                    fmt::format("data [{}, {}) past end of the data section ({} bytes from "
+                                "offset {})",
+                                ti.file_offset, end, data_size, data_start),
+                    info_at[t]);
+    }
     ti.file_offset += data_start;
     ti.data = bytes.data() + ti.file_offset;
   }
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return f.tensors_[a].file_offset < f.tensors_[b].file_offset;
-  });
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return tensors_[a].file_offset < tensors_[b].file_offset; });
   for (size_t k = 1; k < order.size(); ++k) {
-    const GgufTensor& prev = f.tensors_[order[k - 1]];
-    const GgufTensor& cur = f.tensors_[order[k]];
+    const GgufTensor& prev = tensors_[order[k - 1]];
+    const GgufTensor& cur = tensors_[order[k]];
     if (prev.file_offset + prev.nbytes > cur.file_offset)
-      return Error(Code::kParse,
-                   fmt::format("gguf: tensor {}: data [{}, {}) overlaps tensor {} at [{}, {}) "
-                               "at offset {}",
-                               Quote(cur.name), cur.file_offset, cur.file_offset + cur.nbytes,
-                               Quote(prev.name), prev.file_offset, prev.file_offset + prev.nbytes,
-                               info_at[order[k]]));
+      return c.Fail(fmt::format("tensor {}", Quote(cur.name)),
+                    fmt::format("data [{}, {}) overlaps tensor {} at [{}, {})", cur.file_offset,
+                                cur.file_offset + cur.nbytes, Quote(prev.name), prev.file_offset,
+                                prev.file_offset + prev.nbytes),
+                    info_at[order[k]]);
   }
-  return f;
+  return Status::Ok();
 }
 
 }  // namespace vinet::llm

@@ -185,11 +185,11 @@ TEST(Gguf, RefusesBadStringsAndValues) {
   Bytes bad = b;
   GgufWriter::Patch(bad, lay.kv_at[1], uint64_t{1} << 50);  // key length of metadata[1]
   ExpectParseError(
-      bad, {"metadata[1] key", "exceeds the limit", fmt::format("offset {}", lay.kv_at[1])});
+      bad, {"metadata[1]: key", "exceeds the limit", fmt::format("offset {}", lay.kv_at[1])});
   bad = b;
   GgufWriter::Patch(bad, lay.kv_at[1], uint64_t{60000});
-  ExpectParseError(bad,
-                   {"metadata[1] key", "past end of file", fmt::format("offset {}", lay.kv_at[1])});
+  ExpectParseError(
+      bad, {"metadata[1]: key", "past end of file", fmt::format("offset {}", lay.kv_at[1])});
   // general.name's value: type at kv_at[1] + 8 + 12, string length after it.
   uint64_t type_at = lay.kv_at[1] + 8 + 12;
   bad = b;
@@ -242,9 +242,9 @@ TEST(Gguf, RefusesBadStringsAndValues) {
                      w.Array("x.b", GgufValueType::kBool, std::vector<uint8_t>{1, 0, 7});
                    }),
                    {"'x.b'", "bool element 2 is 7"});
-  ExpectParseError(one([](GgufWriter& w) { w.Str("", "v"); }), {"metadata[0] key", "empty key"});
+  ExpectParseError(one([](GgufWriter& w) { w.Str("", "v"); }), {"metadata[0]", "empty key"});
   ExpectParseError(one([](GgufWriter& w) { w.U32("k", 1).Str("j", "x").U32("k", 2); }),
-                   {"metadata[2] key", "duplicate key 'k'", "offset 63"});
+                   {"metadata[2]", "duplicate key 'k'", "offset 63"});
 }
 
 TEST(Gguf, RefusesBadAlignment) {
@@ -296,7 +296,7 @@ TEST(Gguf, RefusesBadTensorInfos) {
   ExpectParseError(with([](GgufWriter& w) {
                      w.Tensor("t", GgmlType::kF32, {4}).Tensor("t", GgmlType::kF32, {4});
                    }),
-                   {"tensor[1] name", "duplicate tensor name 't'"});
+                   {"tensor[1]", "duplicate tensor name 't'"});
   ExpectParseError(with([](GgufWriter& w) { w.Tensor("t", 0, {4}, std::nullopt, 16); }),
                    {"tensor 't'", "data offset 16 is not a multiple of the alignment 32"});
   ExpectParseError(
