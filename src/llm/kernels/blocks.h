@@ -14,7 +14,7 @@
 //   Q6_K (210 B / 256): u8 ql[128]; u8 qh[64]; int8 scales[16]; f16 d
 //       16 sub-blocks of 16; w = d*scales[j]*(q-32), q 6-bit.
 // Activation blocks (vinet's own, docs/llm.md "Activation quantization"):
-//   A8x32  (40 B):  f32 d; int32 sum; int8 q[32]        for Q8_0/Q4_0/Q4_1
+//   A8x32  (44 B):  f32 d; int32 sum; f32 s; int8 q[32] for Q8_0/Q4_0/Q4_1
 //   A8x256 (292 B): f32 d; int16 bsums[16]; int8 q[256] for Q4_K/Q6_K
 #pragma once
 
@@ -55,8 +55,9 @@ static_assert(sizeof(BlockQ4_K) == 144);
 static_assert(sizeof(BlockQ6_K) == 210);
 
 struct ActQ8x32 {
-  float d;
+  float d;      // the block scale, rounded to half precision
   int32_t sum;  // sum of q
+  float s;      // half(amax/127 * sum): the Q4_1 offset factor
   int8_t q[32];
 };
 struct ActQ8x256 {
@@ -64,7 +65,7 @@ struct ActQ8x256 {
   int16_t bsums[16];  // sums of q over each 16 elements
   int8_t q[256];
 };
-static_assert(sizeof(ActQ8x32) == 40);
+static_assert(sizeof(ActQ8x32) == 44);
 static_assert(sizeof(ActQ8x256) == 292);
 
 // Exact IEEE half -> float (every half is a float).
@@ -91,6 +92,33 @@ inline float HalfToFloat(uint16_t h) {
   float f;
   std::memcpy(&f, &bits, 4);
   return f;
+}
+
+// float -> IEEE half, round to nearest even (overflow to infinity).
+inline uint16_t FloatToHalf(float f) {
+  uint32_t x;
+  std::memcpy(&x, &f, 4);
+  const uint16_t sign = static_cast<uint16_t>((x >> 16) & 0x8000u);
+  x &= 0x7fffffffu;
+  if (x >= 0x7f800000u)
+    return static_cast<uint16_t>(sign | 0x7c00u | (x > 0x7f800000u ? 0x200u : 0u));
+  if (x >= 0x477ff000u) return static_cast<uint16_t>(sign | 0x7c00u);  // >= 65520
+  if (x < 0x38800000u) {  // below 2^-14: a subnormal half (or zero)
+    float a;
+    std::memcpy(&a, &x, 4);
+    volatile float magic = 12582912.0f;  // 1.5 * 2^23: rounds to an integer, ties to even
+    float m = magic;
+    float r = (a * 16777216.0f + m) - m;
+    return static_cast<uint16_t>(sign | static_cast<uint16_t>(r));
+  }
+  uint32_t h = ((((x >> 23) - 112u) << 10) | ((x & 0x7fffffu) >> 13));
+  uint32_t rem = x & 0x1fffu;
+  if (rem > 0x1000u || (rem == 0x1000u && (h & 1u))) ++h;
+  return static_cast<uint16_t>(sign | h);
+}
+
+inline float RoundToHalf(float f) {
+  return HalfToFloat(FloatToHalf(f));
 }
 
 // Q4_K: 6-bit scale and min of sub-block j (0..7).

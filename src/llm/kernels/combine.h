@@ -23,6 +23,11 @@ VINET_LLM_INLINE void AddOffset(float* lane, float mw, float da, int32_t msum) {
   *lane = __builtin_fmaf(mw * da, static_cast<float>(msum), *lane);
 }
 
+// lane += mw * s  (the Q4_1 offset term: s = half(d_a * sum q_a))
+VINET_LLM_INLINE void AddScaled(float* lane, float mw, float s) {
+  *lane = __builtin_fmaf(mw, s, *lane);
+}
+
 // Q4_K: sum over sub-blocks of m_j * (sum of the 32 activation q's).
 VINET_LLM_INLINE int32_t Q4KMinSum(const BlockQ4_K& w, const ActQ8x256& a) {
   int32_t s = 0;

@@ -134,7 +134,9 @@ VINET_LLM_AVX2 inline float Dot32(const uint8_t* w8, const void* a8, size_t n) {
                          static_cast<int16_t>(w1[b + 2].m), static_cast<int16_t>(w1[b + 3].m),
                          static_cast<int16_t>(w1[b + 4].m), static_cast<int16_t>(w1[b + 5].m),
                          static_cast<int16_t>(w1[b + 6].m), static_cast<int16_t>(w1[b + 7].m)));
-      acc = _mm256_fmadd_ps(_mm256_mul_ps(mw, da), _mm256_cvtepi32_ps(asum), acc);
+      __m256 sa = _mm256_setr_ps(a[b].s, a[b + 1].s, a[b + 2].s, a[b + 3].s, a[b + 4].s, a[b + 5].s,
+                                 a[b + 6].s, a[b + 7].s);
+      acc = _mm256_fmadd_ps(mw, sa, acc);
     }
   }
   alignas(32) float lane[8];
@@ -144,8 +146,8 @@ VINET_LLM_AVX2 inline float Dot32(const uint8_t* w8, const void* a8, size_t n) {
     if constexpr (Kind == 1) s -= 8 * a[b].sum;
     AddBlock(&lane[b % 8], HalfToFloat(w[b].d), a[b].d, s);
     if constexpr (Kind == 2) {
-      AddOffset(&lane[b % 8], HalfToFloat(reinterpret_cast<const BlockQ4_1*>(w)[b].m), a[b].d,
-                a[b].sum);
+      detail::AddScaled(&lane[b % 8], HalfToFloat(reinterpret_cast<const BlockQ4_1*>(w)[b].m),
+                        a[b].s);
     }
   }
   return LaneTree(lane);
@@ -243,6 +245,16 @@ VINET_LLM_AVX2 void Axpy(float a, const float* x, float* y, size_t n) {
   for (; i < n; ++i) y[i] = __builtin_fmaf(a, x[i], y[i]);
 }
 
+VINET_LLM_AVX2 void AxpyF16(float a, const uint16_t* x, float* y, size_t n) {
+  __m256 av = _mm256_set1_ps(a);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256 xv = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i)));
+    _mm256_storeu_ps(y + i, _mm256_fmadd_ps(av, xv, _mm256_loadu_ps(y + i)));
+  }
+  for (; i < n; ++i) y[i] = __builtin_fmaf(a, HalfToFloat(x[i]), y[i]);
+}
+
 }  // namespace
 
 bool CpuHasAvx2() {
@@ -252,8 +264,8 @@ bool CpuHasAvx2() {
 }
 
 const KernelTable* Avx2Kernels() {
-  static const KernelTable table{"avx2",  DotF32,  DotF16,  DotQ8_0,  DotQ4_0,
-                                 DotQ4_1, DotQ4_K, DotQ6_K, DotFloat, Axpy};
+  static const KernelTable table{"avx2",  DotF32,  DotF16,   DotQ8_0, DotQ4_0, DotQ4_1,
+                                 DotQ4_K, DotQ6_K, DotFloat, Axpy,    AxpyF16};
   return CpuHasAvx2() ? &table : nullptr;
 }
 

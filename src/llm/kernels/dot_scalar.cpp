@@ -65,7 +65,7 @@ float DotQ4_1(const uint8_t* w8, const void* a8, size_t n) {
   float lane[8] = {};
   for (size_t b = 0; b < n / 32; ++b) {
     AddBlock(&lane[b % 8], HalfToFloat(w[b].d), a[b].d, Nibbles(w[b].qs, a[b].q));
-    AddOffset(&lane[b % 8], HalfToFloat(w[b].m), a[b].d, a[b].sum);
+    detail::AddScaled(&lane[b % 8], HalfToFloat(w[b].m), a[b].s);
   }
   return LaneTree(lane);
 }
@@ -126,11 +126,15 @@ void Axpy(float a, const float* x, float* y, size_t n) {
   for (size_t i = 0; i < n; ++i) y[i] = __builtin_fmaf(a, x[i], y[i]);
 }
 
+void AxpyF16(float a, const uint16_t* x, float* y, size_t n) {
+  for (size_t i = 0; i < n; ++i) y[i] = __builtin_fmaf(a, HalfToFloat(x[i]), y[i]);
+}
+
 }  // namespace
 
 const KernelTable& ScalarKernels() {
-  static const KernelTable table{"scalar", DotF32,  DotF16,  DotQ8_0,  DotQ4_0,
-                                 DotQ4_1,  DotQ4_K, DotQ6_K, DotFloat, Axpy};
+  static const KernelTable table{"scalar", DotF32,  DotF16,   DotQ8_0, DotQ4_0, DotQ4_1,
+                                 DotQ4_K,  DotQ6_K, DotFloat, Axpy,    AxpyF16};
   return table;
 }
 

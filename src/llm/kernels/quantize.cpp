@@ -107,10 +107,12 @@ void QuantizeActs(GgmlType type, const float* x, size_t n, void* out) {
     case ActKind::kQ8x32: {
       auto* a = static_cast<ActQ8x32*>(out);
       for (size_t b = 0; b < n / 32; ++b) {
-        a[b].d = QuantizeBlock(x + 32 * b, 32, a[b].q);
+        const float d = QuantizeBlock(x + 32 * b, 32, a[b].q);
         int32_t s = 0;
         for (int i = 0; i < 32; ++i) s += a[b].q[i];
+        a[b].d = RoundToHalf(d);
         a[b].sum = s;
+        a[b].s = RoundToHalf(d * static_cast<float>(s));
       }
       return;
     }

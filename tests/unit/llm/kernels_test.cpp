@@ -114,6 +114,24 @@ TEST(LlmKernels, HalfToFloatMatchesCvt) {
   }
 }
 
+TEST(LlmKernels, FloatToHalfRoundsToNearestEven) {
+  for (uint32_t h = 0; h < 0x7c00; ++h) {  // every finite non-negative half
+    float f = HalfToFloat(static_cast<uint16_t>(h));
+    ASSERT_EQ(FloatToHalf(f), h);
+    ASSERT_EQ(FloatToHalf(-f), h | 0x8000);
+    if (h + 1 < 0x7c00) {
+      float next = HalfToFloat(static_cast<uint16_t>(h + 1));
+      float mid = static_cast<float>((static_cast<double>(f) + next) / 2);  // exact in float
+      ASSERT_EQ(FloatToHalf(mid), (h & 1) ? h + 1 : h) << h;
+      ASSERT_EQ(FloatToHalf(std::nextafter(mid, 0.0f)), h) << h;
+      ASSERT_EQ(FloatToHalf(std::nextafter(mid, 1e9f)), h + 1) << h;
+    }
+  }
+  EXPECT_EQ(FloatToHalf(65519.0f), 0x7bff);
+  EXPECT_EQ(FloatToHalf(65520.0f), 0x7c00);
+  EXPECT_EQ(FloatToHalf(1e-9f), 0);
+}
+
 TEST(LlmKernels, ScalarDotMatchesDequantizedReference) {
   std::mt19937 rng(7);
   for (GgmlType type : kTypes) {
@@ -132,6 +150,7 @@ TEST(LlmKernels, ScalarDotMatchesDequantizedReference) {
       } else if (ActKindFor(type) == ActKind::kQ8x32) {
         auto* a = reinterpret_cast<const ActQ8x32*>(act.data());
         for (size_t i = 0; i < n; ++i) xq[i] = a[i / 32].d * a[i / 32].q[i % 32];
+
       } else {
         auto* a = reinterpret_cast<const ActQ8x256*>(act.data());
         for (size_t i = 0; i < n; ++i) xq[i] = a[i / 256].d * a[i / 256].q[i % 256];
@@ -141,6 +160,13 @@ TEST(LlmKernels, ScalarDotMatchesDequantizedReference) {
         ref += static_cast<double>(wf[i]) * xq[i];
         mag += std::fabs(static_cast<double>(wf[i]) * xq[i]);
         err_act += std::fabs(static_cast<double>(wf[i]) * (x[i] - xq[i]));
+      }
+      if (type == GgmlType::kQ4_1) {  // the offset term uses s = half(d * sum), not d_half * sum
+        auto* a = reinterpret_cast<const ActQ8x32*>(act.data());
+        for (size_t b = 0; b < n / 32; ++b) {
+          double m = HalfToFloat(reinterpret_cast<const BlockQ4_1*>(w.data())[b].m);
+          ref += m * (a[b].s - static_cast<double>(a[b].d) * a[b].sum);
+        }
       }
       float got = ScalarKernels().For(type)(w.data(), act.data(), n);
       EXPECT_NEAR(got, ref, 1e-5 * mag + 1e-6) << GgmlTypeName(type) << " n=" << n;
@@ -176,6 +202,11 @@ TEST(LlmKernels, Avx2EqualsScalarBitForBit) {
               Bits(avx->dot(a.data(), b.data(), n)));
     ScalarKernels().axpy(0.37f, a.data(), y1.data(), n);
     avx->axpy(0.37f, a.data(), y2.data(), n);
+    ASSERT_EQ(0, std::memcmp(y1.data(), y2.data(), n * 4));
+    std::vector<uint16_t> h(n);
+    for (size_t i = 0; i < n; ++i) h[i] = FloatToHalf(a[i]);
+    ScalarKernels().axpy_f16(-1.7f, h.data(), y1.data(), n);
+    avx->axpy_f16(-1.7f, h.data(), y2.data(), n);
     ASSERT_EQ(0, std::memcmp(y1.data(), y2.data(), n * 4));
   }
 }
