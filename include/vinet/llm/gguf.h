@@ -16,7 +16,6 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -104,8 +103,8 @@ class GgufFile {
   Result<double> GetFloat(std::string_view key) const;  // any float or integer type
   Result<bool> GetBool(std::string_view key) const;
   Result<std::vector<std::string_view>> GetStringArray(std::string_view key) const;
-  Result<std::vector<float>> GetFloatArray(std::string_view key) const;    // float32 arrays
-  Result<std::vector<int64_t>> GetIntArray(std::string_view key) const;   // any integer array
+  Result<std::vector<float>> GetFloatArray(std::string_view key) const;  // float32 arrays
+  Result<std::vector<int64_t>> GetIntArray(std::string_view key) const;  // any integer array
 
   const std::vector<GgufTensor>& tensors() const { return tensors_; }
   const GgufTensor* FindTensor(std::string_view name) const;
@@ -116,15 +115,18 @@ class GgufFile {
 
  private:
   GgufFile() = default;
+  Status ParseInto(ByteSpan bytes);
   struct Mapping;
   std::unique_ptr<Mapping> mapping_;
   ByteSpan bytes_;
   uint32_t version_ = 0;
   uint64_t alignment_ = 32;
   std::vector<std::pair<std::string_view, GgufValue>> kv_;
-  std::map<std::string_view, size_t, std::less<>> kv_index_;
+  // (key, index into kv_) sorted by key; same for tensor names. Sorted
+  // vectors: built in O(n log n) worst case, whatever the keys are.
+  std::vector<std::pair<std::string_view, size_t>> kv_index_;
   std::vector<GgufTensor> tensors_;
-  std::map<std::string_view, size_t, std::less<>> tensor_index_;
+  std::vector<std::pair<std::string_view, size_t>> tensor_index_;
 };
 
 }  // namespace vinet::llm
