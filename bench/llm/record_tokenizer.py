@@ -91,6 +91,26 @@ def corpus():
     for _ in range(30):
         n = rng.randint(1, 40)
         out.append("".join(rng.choice(alphabet) for _ in range(n)).encode("utf-8"))
+    # Random code points from every plane (no surrogates).
+    def wide_cp():
+        k = rng.random()
+        if k < 0.4:
+            return rng.choice(list(range(0x20, 0x7F)) + [9, 10, 11, 12, 13])
+        if k < 0.6:
+            return rng.randint(0x80, 0x7FF)
+        if k < 0.8:
+            return rng.randint(0x800, 0xD7FF)
+        if k < 0.9:
+            return rng.randint(0xE000, 0xFFFF)
+        return rng.randint(0x10000, 0x10FFFF)
+    for _ in range(60):
+        out.append("".join(chr(wide_cp()) for _ in range(rng.randint(1, 30))).encode("utf-8"))
+    # Random mixes of pre-tokenizer edge cases and special-token texts.
+    atoms = list("aZ09 '\t\n\r.,!$`<>|^~+=_-") + [
+        "'s", "'T", "'re", "'LL", "  ", "\u00a0", "\u3000", "é", "١", "Ⅻ", "\u0301", "<|im_start|>", "<|im_end|>",
+        "<s>", "</s>", "<|user|>", "<|end|>", "<unk>", "123", "\u2581", "\r\n", "\u200d", "👍🏽"]
+    for _ in range(60):
+        out.append("".join(rng.choice(atoms) for _ in range(rng.randint(1, 25))).encode("utf-8"))
     # Numbers of every length.
     for n in range(1, 21):
         out.append("".join(str(rng.randint(0, 9)) for _ in range(n)).encode("ascii"))

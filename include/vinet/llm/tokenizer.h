@@ -54,7 +54,8 @@ class Tokenizer {
   static Result<Tokenizer> Create(Vocab vocab);
 
   // Text to ids. `add_bos`: prepend BOS when the vocabulary asks for it
-  // (add_bos_token) — as llama.cpp's add_special. `parse_special`: text like
+  // (add_bos_token), and append EOS when it asks for that (add_eos_token) —
+  // as llama.cpp's add_special. `parse_special`: text like
   // "<|im_start|>" becomes its control token instead of plain text.
   std::vector<int32_t> Encode(std::string_view text, bool add_bos, bool parse_special) const;
 

