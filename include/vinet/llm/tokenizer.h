@@ -4,7 +4,8 @@
 //
 // `Vocab` is plain data read from the file; `Tokenizer` is immutable after
 // Create and safe to use from many threads. Encode never fails on valid UTF-8
-// or arbitrary bytes (invalid UTF-8 goes through byte tokens); Create refuses
+// or arbitrary bytes (invalid UTF-8 becomes U+FFFD in byte-level BPE and
+// byte tokens in SentencePiece, as in llama.cpp); Create refuses
 // an unknown model or pre-tokenizer by name, and a vocabulary whose merges or
 // special ids do not fit it. Token ids are int32 in [0, size()).
 #pragma once
