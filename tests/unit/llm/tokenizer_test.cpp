@@ -368,7 +368,11 @@ TEST(TokenizerTest, UnicodeTableFacts) {
   EXPECT_FALSE(Info(0x200B).whitespace);
   EXPECT_EQ(Info(0x10FFFF).cls, unicode::kOther);
   EXPECT_EQ(Info(0x110000).cls, unicode::kOther);
-  EXPECT_STREQ(unicode::TableVersion(), "14.0.0");
+  EXPECT_STREQ(unicode::TableVersion(), "15.1.0");
+  EXPECT_TRUE(Info(0x31350).is_letter());         // CJK Extension H (Unicode 15.0)
+  EXPECT_TRUE(Info(0x2EBF0).is_letter());         // CJK Extension I (Unicode 15.1)
+  EXPECT_TRUE(Info(0x1E4F0).is_number());         // Nag Mundari digit zero (Unicode 15.0)
+  EXPECT_EQ(Info(0x1FBCB).cls, unicode::kOther);  // unassigned in 15.1
 }
 
 }  // namespace
