@@ -203,11 +203,6 @@ TEST(LlmKernels, Avx2EqualsScalarBitForBit) {
     ScalarKernels().axpy(0.37f, a.data(), y1.data(), n);
     avx->axpy(0.37f, a.data(), y2.data(), n);
     ASSERT_EQ(0, std::memcmp(y1.data(), y2.data(), n * 4));
-    std::vector<uint16_t> h(n);
-    for (size_t i = 0; i < n; ++i) h[i] = FloatToHalf(a[i]);
-    ScalarKernels().axpy_f16(-1.7f, h.data(), y1.data(), n);
-    avx->axpy_f16(-1.7f, h.data(), y2.data(), n);
-    ASSERT_EQ(0, std::memcmp(y1.data(), y2.data(), n * 4));
   }
 }
 
