@@ -143,9 +143,14 @@ Result<std::unique_ptr<Model>> Model::FromFile(GgufFile file) {
   }
   VINET_ASSIGN_OR_RETURN(Tokenizer tok, Tokenizer::Create(std::move(vocab)));
   s.tokenizer.emplace(std::move(tok));
-  // Chat templates (ChatTemplate::Detect) come with the llm-gguf branch;
-  // until that lands the model reports none.
-  s.chat_error = Error(Code::kUnsupported, "llm: chat templates are not built yet");
+  std::string_view source;
+  if (auto src = s.file->GetString("tokenizer.chat_template"); src.ok()) source = *src;
+  auto chat = ChatTemplate::Detect(source, *s.tokenizer);
+  if (chat.ok()) {
+    s.chat.emplace(std::move(chat).value());
+  } else {
+    s.chat_error = chat.status();
+  }
   s.model_id = s.file->ModelId();
   return m;
 }
