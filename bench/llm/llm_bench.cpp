@@ -19,7 +19,9 @@
 int main(int argc, char** argv) {
   using namespace vinet::llm;
   if (argc < 2) {
-    std::fprintf(stderr, "usage: llm_bench MODEL.gguf [--threads N] [--prompt P] [--decode D] [--kernels K]\n");
+    std::fprintf(
+        stderr,
+        "usage: llm_bench MODEL.gguf [--threads N] [--prompt P] [--decode D] [--kernels K]\n");
     return 2;
   }
   uint32_t threads = 1, prompt = 128, decode = 64;
@@ -33,7 +35,10 @@ int main(int argc, char** argv) {
     } else if (k == "--decode") {
       decode = static_cast<uint32_t>(std::stoul(v));
     } else if (k == "--kernels") {
-      path = v == "scalar" ? KernelPath::kScalar : v == "avx2" ? KernelPath::kAvx2 : KernelPath::kAuto;
+      path = v == "scalar"   ? KernelPath::kScalar
+             : v == "avx2"   ? KernelPath::kAvx2
+             : v == "avx512" ? KernelPath::kAvx512
+                             : KernelPath::kAuto;
     } else {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
       return 2;
@@ -44,14 +49,16 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", model.status().ToString().c_str());
     return 1;
   }
-  auto session = Session::Create(**model, {.n_ctx = prompt + decode, .threads = threads, .kernels = path});
+  auto session =
+      Session::Create(**model, {.n_ctx = prompt + decode, .threads = threads, .kernels = path});
   if (!session.ok()) {
     std::fprintf(stderr, "%s\n", session.status().ToString().c_str());
     return 1;
   }
   std::vector<int32_t> tokens(prompt);
   const uint32_t vocab = (*model)->config().n_vocab;
-  for (uint32_t i = 0; i < prompt; ++i) tokens[i] = static_cast<int32_t>((1000 + 7919u * i) % vocab);
+  for (uint32_t i = 0; i < prompt; ++i)
+    tokens[i] = static_cast<int32_t>((1000 + 7919u * i) % vocab);
   using Clock = std::chrono::steady_clock;
   auto t0 = Clock::now();
   if (auto st = (*session)->Prefill(tokens); !st.ok()) {
@@ -76,7 +83,8 @@ int main(int argc, char** argv) {
   const double prefill_s = std::chrono::duration<double>(t1 - t0).count();
   const double decode_s = std::chrono::duration<double>(t2 - t1).count();
   std::printf(
-      "{\"engine\": \"vinet\", \"threads\": %u, \"prompt\": %u, \"decode\": %u, \"prefill_tok_s\": %.2f, "
+      "{\"engine\": \"vinet\", \"threads\": %u, \"prompt\": %u, \"decode\": %u, \"prefill_tok_s\": "
+      "%.2f, "
       "\"decode_tok_s\": %.2f, \"peak_rss_mb\": %.1f}\n",
       threads, prompt, decode, prompt / prefill_s, decode / decode_s, ru.ru_maxrss / 1024.0);
   return 0;

@@ -56,6 +56,9 @@ struct KernelTable {
 const KernelTable& ScalarKernels();
 // nullptr when the CPU lacks AVX2+FMA+F16C.
 const KernelTable* Avx2Kernels();
+// AVX-512 (F, BW, VL, VNNI) for the 32-element block types, AVX2 for the
+// rest; nullptr when the CPU lacks them.
+const KernelTable* Avx512Kernels();
 bool CpuHasAvx2();
 
 // The fixed lane tree.

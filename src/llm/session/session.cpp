@@ -198,8 +198,15 @@ Result<std::unique_ptr<Session>> Session::Create(const Model& model, SessionOpti
       st.k = kernels::Avx2Kernels();
       if (st.k == nullptr) return Error(Code::kUnsupported, "llm: this CPU lacks AVX2/FMA/F16C");
       break;
+    case KernelPath::kAvx512:
+      st.k = kernels::Avx512Kernels();
+      if (st.k == nullptr)
+        return Error(Code::kUnsupported, "llm: this CPU lacks AVX-512 (F, BW, VL, VNNI)");
+      break;
     case KernelPath::kAuto:
-      st.k = kernels::Avx2Kernels() ? kernels::Avx2Kernels() : &kernels::ScalarKernels();
+      st.k = kernels::Avx512Kernels();
+      if (st.k == nullptr) st.k = kernels::Avx2Kernels();
+      if (st.k == nullptr) st.k = &kernels::ScalarKernels();
       break;
   }
   st.pool = std::make_unique<kernels::ThreadPool>(o.threads);

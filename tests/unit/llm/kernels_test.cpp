@@ -206,6 +206,27 @@ TEST(LlmKernels, Avx2EqualsScalarBitForBit) {
   }
 }
 
+TEST(LlmKernels, Avx512EqualsScalarBitForBit) {
+  const KernelTable* avx = Avx512Kernels();
+  if (avx == nullptr) GTEST_SKIP() << "CPU without AVX-512 VNNI";
+  std::mt19937 rng(13);
+  for (GgmlType type : kTypes) {
+    for (size_t nb = 1; nb <= 35; ++nb) {
+      size_t n = nb * (BlockElems(type) == 1 ? 5 : BlockElems(type));
+      auto w = RandomRow(type, n, rng);
+      if (type == GgmlType::kQ8_0 && nb % 3 == 0) {  // include -128 weights
+        for (size_t b = 0; b < nb; ++b) w[34 * b + 2 + (b % 32)] = 0x80;
+      }
+      auto x = RandomVec(n, rng);
+      std::vector<uint8_t> act(ActRowBytes(type, n));
+      QuantizeActs(type, x.data(), n, act.data());
+      float s = ScalarKernels().For(type)(w.data(), act.data(), n);
+      float v = avx->For(type)(w.data(), act.data(), n);
+      ASSERT_EQ(Bits(s), Bits(v)) << GgmlTypeName(type) << " n=" << n << " " << s << " vs " << v;
+    }
+  }
+}
+
 TEST(LlmKernels, ActivationQuantizationRoundsHalfToEven) {
   // amax 127 -> d = 1, id = 1: x*id is exact, so ties show the rounding.
   std::vector<float> x(32, 0.0f);
