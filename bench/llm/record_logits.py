@@ -8,10 +8,17 @@ N_SEQ windows of SEQ_LEN tokens, evaluates each window from an empty context
 with logits_all=True, and writes per position the top-TOP_K logits (ids and
 values), the log-sum-exp of all logits and the log-probability of the actual
 next token. Binary, little-endian:
-  "VLLF" u32 version=1, u32 n_seq, u32 seq_len, u32 top_k
+  "VLLF" u32 version=2, u32 n_seq, u32 seq_len, u32 top_k
   per sequence: int32 tokens[seq_len]
                 per position: f32 logsumexp, f32 next_logprob (0 at the last
-                position), top_k x (int32 id, f32 logit), descending.
+                position), top_k x (int32 id, f32 logit), descending;
+                then llama.cpp's own second opinion, the same sequence
+                evaluated one token at a time on one thread (n_batch=1):
+                int32 argmax, f32 logsumexp, f32 next_logprob, top_k x f32
+                logit at the ids above.
+The second opinion measures how far llama.cpp moves from itself when only the
+batching and thread count change (its kernels are not batch-invariant): the
+floor against which the fidelity test judges vinet's distance.
 The C++ test (tests/unit/llm/fidelity_test.cpp) reads it; it never needs
 llama-cpp-python.
 """
@@ -75,15 +82,20 @@ def main():
     out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, "..", "..", "tests", "data", "llm",
                                                              "smollm2_logits.bin")
     llm = Llama(model_path=model, n_ctx=512, n_batch=512, logits_all=True, n_threads=2, verbose=False)
+    llm1 = Llama(model_path=model, n_ctx=512, n_batch=1, n_ubatch=1, logits_all=True, n_threads=1,
+                 verbose=False)
     toks = llm.tokenize(TEXT.encode(), add_bos=False, special=False)
     assert len(toks) >= N_SEQ * SEQ_LEN, len(toks)
     with open(out, "wb") as f:
-        f.write(b"VLLF" + struct.pack("<IIII", 1, N_SEQ, SEQ_LEN, TOP_K))
+        f.write(b"VLLF" + struct.pack("<IIII", 2, N_SEQ, SEQ_LEN, TOP_K))
         for s in range(N_SEQ):
             seq = toks[s * SEQ_LEN:(s + 1) * SEQ_LEN]
             llm.reset()
             llm.eval(seq)
             logits = np.array(llm.scores[:SEQ_LEN], dtype=np.float64)
+            llm1.reset()
+            llm1.eval(seq)
+            logits1 = np.array(llm1.scores[:SEQ_LEN], dtype=np.float64)
             f.write(struct.pack(f"<{SEQ_LEN}i", *seq))
             for p in range(SEQ_LEN):
                 row = logits[p]
@@ -94,6 +106,12 @@ def main():
                 f.write(struct.pack("<ff", lse, nxt))
                 for i in top:
                     f.write(struct.pack("<if", int(i), float(row[i])))
+                r1 = logits1[p]
+                m1 = r1.max()
+                lse1 = m1 + np.log(np.exp(r1 - m1).sum())
+                nxt1 = r1[seq[p + 1]] - lse1 if p + 1 < SEQ_LEN else 0.0
+                f.write(struct.pack("<iff", int(r1.argmax()), lse1, nxt1))
+                f.write(struct.pack(f"<{TOP_K}f", *[float(r1[i]) for i in top]))
     print(f"wrote {out}: {N_SEQ} x {SEQ_LEN} positions, top {TOP_K}; {len(toks)} tokens in the text")
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes tiny random-weight llama-family GGUF models for the LLM unit tests.
 
-Usage: make_tiny_models.py OUTDIR
+Usage: make_tiny_models.py OUTDIR          (the unit-test models)
+       make_tiny_models.py --mini OUTDIR   (fuzz seeds: 1 layer, width 32)
 
 One llama model per weight type (F32, F16, Q8_0, Q4_0, Q4_1, Q4_K, Q6_K), a
 qwen2 model (q/k/v biases, NEOX rope), and two models the engine must refuse
@@ -72,6 +73,7 @@ def quantize(rng, data, qtype):
 
 
 def write_model(path, arch, qtype, seed, tied=True, bias=False):
+    global N_EMBD, N_HEAD, N_HEAD_KV, N_FF, N_LAYER, N_CTX, HEAD_DIM
     rng = np.random.default_rng(seed)
     tokens, types, merges = vocab()
     n_vocab = len(tokens)
@@ -132,6 +134,16 @@ def write_model(path, arch, qtype, seed, tied=True, bias=False):
 
 
 def main():
+    global N_EMBD, N_HEAD, N_HEAD_KV, N_FF, N_LAYER, N_CTX, HEAD_DIM
+    if sys.argv[1] == "--mini":
+        out = sys.argv[2]
+        os.makedirs(out, exist_ok=True)
+        N_EMBD, N_HEAD, N_HEAD_KV, N_FF, N_LAYER, N_CTX = 32, 2, 1, 64, 1, 16
+        HEAD_DIM = N_EMBD // N_HEAD
+        write_model(os.path.join(out, "mini_llama_q8_0.gguf"), "llama", Q.Q8_0, 1)
+        write_model(os.path.join(out, "mini_llama_q4_1.gguf"), "llama", Q.Q4_1, 2, tied=False)
+        write_model(os.path.join(out, "mini_qwen2_f16.gguf"), "qwen2", Q.F16, 3, bias=True)
+        return
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     types = {"f32": Q.F32, "f16": Q.F16, "q8_0": Q.Q8_0, "q4_0": Q.Q4_0,

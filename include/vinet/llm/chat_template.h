@@ -51,7 +51,9 @@ class ChatTemplate {
   static Result<ChatFamily> DetectFamily(std::string_view source);
 
   ChatFamily family() const { return family_; }
-  std::string_view family_name() const;
+  std::string_view family_name() const { return FamilyName(family_); }
+  // "chatml", "llama3", "llama2", "mistral", "gemma".
+  static std::string_view FamilyName(ChatFamily family);
 
   // The prompt, ending with the assistant's opening when
   // `add_generation_prompt`. Errors: empty list, unknown role, bad order.

@@ -199,8 +199,8 @@ Result<ChatTemplate> ChatTemplate::Detect(std::string_view source, const Vocab& 
   return t;
 }
 
-std::string_view ChatTemplate::family_name() const {
-  switch (family_) {
+std::string_view ChatTemplate::FamilyName(ChatFamily family) {
+  switch (family) {
     case ChatFamily::kChatML:
       return "chatml";
     case ChatFamily::kLlama3:

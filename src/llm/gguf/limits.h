@@ -8,8 +8,8 @@
 
 namespace vinet::llm::gguf_internal {
 
-inline constexpr uint64_t kMaxKeys = 1u << 20;           // metadata key/values
-inline constexpr uint64_t kMaxTensors = 1u << 20;        // tensor infos
+inline constexpr uint64_t kMaxKeys = 1u << 16;           // metadata key/values
+inline constexpr uint64_t kMaxTensors = 1u << 16;        // tensor infos
 inline constexpr uint64_t kMaxKeyBytes = 65535;          // one metadata key
 inline constexpr uint64_t kMaxTensorNameBytes = 1024;    // one tensor name
 inline constexpr uint64_t kMaxStringBytes = 1ull << 30;  // one string value

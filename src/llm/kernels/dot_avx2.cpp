@@ -245,16 +245,6 @@ VINET_LLM_AVX2 void Axpy(float a, const float* x, float* y, size_t n) {
   for (; i < n; ++i) y[i] = __builtin_fmaf(a, x[i], y[i]);
 }
 
-VINET_LLM_AVX2 void AxpyF16(float a, const uint16_t* x, float* y, size_t n) {
-  __m256 av = _mm256_set1_ps(a);
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    __m256 xv = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i)));
-    _mm256_storeu_ps(y + i, _mm256_fmadd_ps(av, xv, _mm256_loadu_ps(y + i)));
-  }
-  for (; i < n; ++i) y[i] = __builtin_fmaf(a, HalfToFloat(x[i]), y[i]);
-}
-
 }  // namespace
 
 bool CpuHasAvx2() {
@@ -264,8 +254,8 @@ bool CpuHasAvx2() {
 }
 
 const KernelTable* Avx2Kernels() {
-  static const KernelTable table{"avx2",  DotF32,  DotF16,   DotQ8_0, DotQ4_0, DotQ4_1,
-                                 DotQ4_K, DotQ6_K, DotFloat, Axpy,    AxpyF16};
+  static const KernelTable table{"avx2",  DotF32,  DotF16,  DotQ8_0,  DotQ4_0,
+                                 DotQ4_1, DotQ4_K, DotQ6_K, DotFloat, Axpy};
   return CpuHasAvx2() ? &table : nullptr;
 }
 

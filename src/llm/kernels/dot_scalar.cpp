@@ -126,15 +126,11 @@ void Axpy(float a, const float* x, float* y, size_t n) {
   for (size_t i = 0; i < n; ++i) y[i] = __builtin_fmaf(a, x[i], y[i]);
 }
 
-void AxpyF16(float a, const uint16_t* x, float* y, size_t n) {
-  for (size_t i = 0; i < n; ++i) y[i] = __builtin_fmaf(a, HalfToFloat(x[i]), y[i]);
-}
-
 }  // namespace
 
 const KernelTable& ScalarKernels() {
-  static const KernelTable table{"scalar", DotF32,  DotF16,   DotQ8_0, DotQ4_0, DotQ4_1,
-                                 DotQ4_K,  DotQ6_K, DotFloat, Axpy,    AxpyF16};
+  static const KernelTable table{"scalar", DotF32,  DotF16,  DotQ8_0,  DotQ4_0,
+                                 DotQ4_1,  DotQ4_K, DotQ6_K, DotFloat, Axpy};
   return table;
 }
 

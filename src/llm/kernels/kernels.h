@@ -49,8 +49,6 @@ struct KernelTable {
   float (*dot)(const float* a, const float* b, size_t n);
   // y[i] = fma(a, x[i], y[i]) for each i.
   void (*axpy)(float a, const float* x, float* y, size_t n);
-  // y[i] = fma(a, float(x[i]), y[i]) for half-precision x.
-  void (*axpy_f16)(float a, const uint16_t* x, float* y, size_t n);
 
   DotFn For(GgmlType type) const;
 };
@@ -58,6 +56,9 @@ struct KernelTable {
 const KernelTable& ScalarKernels();
 // nullptr when the CPU lacks AVX2+FMA+F16C.
 const KernelTable* Avx2Kernels();
+// AVX-512 (F, BW, VL, VNNI) for the 32-element block types, AVX2 for the
+// rest; nullptr when the CPU lacks them.
+const KernelTable* Avx512Kernels();
 bool CpuHasAvx2();
 
 // The fixed lane tree.

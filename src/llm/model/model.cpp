@@ -143,9 +143,8 @@ Result<std::unique_ptr<Model>> Model::FromFile(GgufFile file) {
   }
   VINET_ASSIGN_OR_RETURN(Tokenizer tok, Tokenizer::Create(std::move(vocab)));
   s.tokenizer.emplace(std::move(tok));
-  // A file without a usable template still loads: plain prompts work, and
-  // chats are refused with the detection error.
-  std::string_view source = s.file->GetString("tokenizer.chat_template").value_or("");
+  std::string_view source;
+  if (auto src = s.file->GetString("tokenizer.chat_template"); src.ok()) source = *src;
   auto chat = ChatTemplate::Detect(source, *s.tokenizer);
   if (chat.ok()) {
     s.chat.emplace(std::move(chat).value());

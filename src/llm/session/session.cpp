@@ -6,7 +6,6 @@
 #include <cmath>
 #include <string>
 
-#include "llm/kernels/blocks.h"
 #include "llm/kernels/kernels.h"
 #include "llm/kernels/math.h"
 #include "llm/kernels/matmul.h"
@@ -26,23 +25,22 @@ struct Session::State {
   std::unique_ptr<kernels::ThreadPool> pool;
   uint32_t n_ctx = 0;
   uint32_t pos = 0;
-  // KV cache, IEEE half (round to nearest even): [layer][position][n_head_kv * head_dim].
-  std::vector<uint16_t> k_cache, v_cache;
+  // KV cache, f32: [layer][position][n_head_kv * head_dim].
+  std::vector<float> k_cache, v_cache;
   // RoPE table: [position][n_rot / 2] cos and sin.
   std::vector<float> rope_cos, rope_sin;
   // Run state for up to kChunk tokens.
   std::vector<float> x, xb, xb2, q, kk, vv, att, hb, hb2;
   std::vector<float> scores;  // [thread][n_ctx]
-  std::vector<float> qh16;    // [thread][head_dim]: a query head rounded to half
   std::vector<float> logits;
   std::vector<uint8_t> scratch;
 
   size_t kv_dim() const { return static_cast<size_t>(c->n_head_kv) * c->head_dim; }
   size_t q_dim() const { return static_cast<size_t>(c->n_head) * c->head_dim; }
-  uint16_t* KAt(uint32_t layer, uint32_t p) {
+  float* KAt(uint32_t layer, uint32_t p) {
     return k_cache.data() + (static_cast<size_t>(layer) * n_ctx + p) * kv_dim();
   }
-  uint16_t* VAt(uint32_t layer, uint32_t p) {
+  float* VAt(uint32_t layer, uint32_t p) {
     return v_cache.data() + (static_cast<size_t>(layer) * n_ctx + p) * kv_dim();
   }
 
@@ -85,18 +83,14 @@ struct Session::State {
     const size_t items = static_cast<size_t>(T) * c->n_head;
     pool->Run([&](unsigned id, unsigned n) {
       float* sc = scores.data() + static_cast<size_t>(id) * n_ctx;
-      float* qr = qh16.data() + static_cast<size_t>(id) * hd;
       for (size_t it = items * id / n; it < items * (id + 1) / n; ++it) {
         const uint32_t t = static_cast<uint32_t>(it / c->n_head),
                        h = static_cast<uint32_t>(it % c->n_head);
         const uint32_t kvh = h / group, len = pos0 + t + 1;
         const float* qh = q.data() + t * q_dim() + static_cast<size_t>(h) * hd;
-        for (uint32_t i = 0; i < hd; ++i) qr[i] = kernels::RoundToHalf(qh[i]);
         float mx = -INFINITY;
         for (uint32_t s = 0; s < len; ++s) {
-          const auto* kh =
-              reinterpret_cast<const uint8_t*>(KAt(layer, s) + static_cast<size_t>(kvh) * hd);
-          sc[s] = k->dot_f16(kh, qr, hd) * scale;
+          sc[s] = k->dot(qh, KAt(layer, s) + static_cast<size_t>(kvh) * hd, hd) * scale;
           mx = std::max(mx, sc[s]);
         }
         float sum = 0.0f;
@@ -107,8 +101,7 @@ struct Session::State {
         float* out = att.data() + t * q_dim() + static_cast<size_t>(h) * hd;
         std::fill(out, out + hd, 0.0f);
         for (uint32_t s = 0; s < len; ++s) {
-          k->axpy_f16(kernels::RoundToHalf(sc[s] / sum),
-                      VAt(layer, s) + static_cast<size_t>(kvh) * hd, out, hd);
+          k->axpy(sc[s] / sum, VAt(layer, s) + static_cast<size_t>(kvh) * hd, out, hd);
         }
       }
     });
@@ -139,10 +132,8 @@ struct Session::State {
         }
         Rope(&q[t * QD], c->n_head, pos0 + t);
         Rope(&kk[t * KVD], c->n_head_kv, pos0 + t);
-        for (size_t i = 0; i < KVD; ++i) {
-          KAt(l, pos0 + t)[i] = kernels::FloatToHalf(kk[t * KVD + i]);
-          VAt(l, pos0 + t)[i] = kernels::FloatToHalf(vv[t * KVD + i]);
-        }
+        std::copy_n(&kk[t * KVD], KVD, KAt(l, pos0 + t));
+        std::copy_n(&vv[t * KVD], KVD, VAt(l, pos0 + t));
       }
       Attention(l, pos0, T);
       MatMul({{&L.wo, xb2.data(), E}}, att.data(), QD, T);
@@ -207,8 +198,15 @@ Result<std::unique_ptr<Session>> Session::Create(const Model& model, SessionOpti
       st.k = kernels::Avx2Kernels();
       if (st.k == nullptr) return Error(Code::kUnsupported, "llm: this CPU lacks AVX2/FMA/F16C");
       break;
+    case KernelPath::kAvx512:
+      st.k = kernels::Avx512Kernels();
+      if (st.k == nullptr)
+        return Error(Code::kUnsupported, "llm: this CPU lacks AVX-512 (F, BW, VL, VNNI)");
+      break;
     case KernelPath::kAuto:
-      st.k = kernels::Avx2Kernels() ? kernels::Avx2Kernels() : &kernels::ScalarKernels();
+      st.k = kernels::Avx512Kernels();
+      if (st.k == nullptr) st.k = kernels::Avx2Kernels();
+      if (st.k == nullptr) st.k = &kernels::ScalarKernels();
       break;
   }
   st.pool = std::make_unique<kernels::ThreadPool>(o.threads);
@@ -245,7 +243,6 @@ Result<std::unique_ptr<Session>> Session::Create(const Model& model, SessionOpti
   st.hb.resize(kChunk * c.n_ff);
   st.hb2.resize(kChunk * c.n_ff);
   st.scores.resize(static_cast<size_t>(o.threads) * n_ctx);
-  st.qh16.resize(static_cast<size_t>(o.threads) * c.head_dim);
   st.logits.resize(c.n_vocab);
   return s;
 }

@@ -76,6 +76,10 @@ std::vector<Variant> Variants() {
     v.push_back({KernelPath::kAvx2, 2, Mode::kSplit});
     v.push_back({KernelPath::kAvx2, 1, Mode::kDecode});
   }
+  if (kernels::Avx512Kernels() != nullptr) {
+    v.push_back({KernelPath::kAvx512, 1, Mode::kAll});
+    v.push_back({KernelPath::kAvx512, 2, Mode::kDecode});
+  }
   return v;
 }
 
