@@ -147,7 +147,7 @@ void ExpectLinear(Bytes (*make)(size_t), size_t n, const char* what) {
   // Interleaved, so both sizes see the same machine load; the minimum of
   // each is the least disturbed run.
   double ts = 1e9, tl = 1e9;
-  for (int i = 0; i < 21; ++i) {
+  for (int i = 0; i < 31; ++i) {
     ts = std::min(ts, ParseSeconds(small));
     tl = std::min(tl, ParseSeconds(large));
   }
@@ -164,7 +164,7 @@ void ExpectLinear(Bytes (*make)(size_t), size_t n, const char* what) {
 }
 
 TEST(GgufRobust, ParseTimeIsLinearInTheHeaderSize) {
-  ExpectLinear(LongStringArray, 200000, "string array");
+  ExpectLinear(LongStringArray, 20000, "string array");
   ExpectLinear(ManyKeys, 8000, "keys");
   ExpectLinear(ManyTensors, 8000, "tensors");
 }
