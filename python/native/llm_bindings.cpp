@@ -43,7 +43,8 @@ llm::KernelPath KernelsFrom(const std::string& s) {
   if (s == "auto") return llm::KernelPath::kAuto;
   if (s == "scalar") return llm::KernelPath::kScalar;
   if (s == "avx2") return llm::KernelPath::kAvx2;
-  throw std::runtime_error("invalid_argument: kernels must be auto, scalar or avx2");
+  if (s == "avx512") return llm::KernelPath::kAvx512;
+  throw std::runtime_error("invalid_argument: kernels must be auto, scalar, avx2 or avx512");
 }
 
 ::py::dict GenerationDict(const Model& model, const llm::Generation& g) {
@@ -96,17 +97,15 @@ class PyModel {
     return Unwrap(llm::ChatPromptTokens(*model_, MessagesFrom(messages)));
   }
 
-  ::py::dict Generate(const ::py::object& prompt, const ::py::object& messages,
-                      uint32_t max_tokens, float temperature, float top_p, uint32_t top_k,
-                      const ::py::object& seed, const std::vector<std::string>& stop,
-                      uint32_t threads, uint32_t n_ctx, const std::string& kernels,
-                      const ::py::object& on_token) {
+  ::py::dict Generate(const ::py::object& prompt, const ::py::object& messages, uint32_t max_tokens,
+                      float temperature, float top_p, uint32_t top_k, const ::py::object& seed,
+                      const std::vector<std::string>& stop, uint32_t threads, uint32_t n_ctx,
+                      const std::string& kernels, const ::py::object& on_token) {
     if (prompt.is_none() == messages.is_none())
       throw std::runtime_error("invalid_argument: give exactly one of prompt or messages");
     std::vector<int32_t> tokens =
-        prompt.is_none()
-            ? ChatPrompt(messages.cast<::py::list>())
-            : Unwrap(llm::TextPromptTokens(*model_, prompt.cast<std::string>()));
+        prompt.is_none() ? ChatPrompt(messages.cast<::py::list>())
+                         : Unwrap(llm::TextPromptTokens(*model_, prompt.cast<std::string>()));
     llm::SamplingParams p;
     p.max_tokens = max_tokens;
     p.temperature = temperature;
@@ -153,11 +152,9 @@ void BindLlm(::py::module_& m) {
            ::py::arg("messages") = ::py::none(), ::py::arg("max_tokens") = 256,
            ::py::arg("temperature") = 0.0f, ::py::arg("top_p") = 1.0f, ::py::arg("top_k") = 0,
            ::py::arg("seed") = ::py::none(), ::py::arg("stop") = std::vector<std::string>{},
-           ::py::arg("threads") = 1, ::py::arg("n_ctx") = 2048,
-           ::py::arg("kernels") = "auto", ::py::arg("on_token") = ::py::none());
-  l.def("hash_tokens", [](const std::vector<int32_t>& ids) {
-    return ToHex(llm::HashTokens(ids));
-  });
+           ::py::arg("threads") = 1, ::py::arg("n_ctx") = 2048, ::py::arg("kernels") = "auto",
+           ::py::arg("on_token") = ::py::none());
+  l.def("hash_tokens", [](const std::vector<int32_t>& ids) { return ToHex(llm::HashTokens(ids)); });
 }
 
 }  // namespace vinet::py

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/llm_cli.h"
 #include "vinet/llm/chat_template.h"
 #include "vinet/llm/gguf.h"
 
@@ -144,6 +145,7 @@ void RegisterLlmCommands(CLI::App& app) {
   inspect->add_option("model", args->model, "MODEL.gguf")->required()->check(CLI::ExistingFile);
   inspect->add_flag("--json", args->json, "one JSON object instead of text");
   inspect->callback([args] { Inspect(args->model, args->json); });
+  AddLlmRunCommand(*llm);
 }
 
 }  // namespace vinet::cli

@@ -2,10 +2,12 @@
 // engine. Human text by default (the completion, streamed with --stream);
 // --json prints one object with the text, the token ids, the seed, the model
 // id and the output hash, so two runs (or two machines) can be compared.
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -27,7 +29,7 @@ struct LlmRunArgs {
   std::vector<std::string> stop;
   uint32_t max_tokens = 256, top_k = 0, threads = 1, ctx = 2048;
   float temperature = 0, top_p = 1;
-  int64_t seed = -1;
+  std::string seed;  // decimal uint64; drawn and reported when absent
   bool stream = false, as_json = false;
 };
 
@@ -49,8 +51,8 @@ std::vector<llm::ChatMessage> ParseChat(const std::string& arg) {
   std::vector<llm::ChatMessage> out;
   for (size_t i = 0; i < j.size(); ++i) {
     const json& m = j[i];
-    if (!m.is_object() || !m.contains("role") || !m["role"].is_string() ||
-        !m.contains("content") || !m["content"].is_string()) {
+    if (!m.is_object() || !m.contains("role") || !m["role"].is_string() || !m.contains("content") ||
+        !m["content"].is_string()) {
       ThrowIfError(Error(Code::kInvalidArgument,
                          fmt::format("--chat: message {} needs string 'role' and 'content'", i)));
     }
@@ -63,7 +65,8 @@ llm::KernelPath ParseKernels(const std::string& s) {
   if (s == "auto") return llm::KernelPath::kAuto;
   if (s == "scalar") return llm::KernelPath::kScalar;
   if (s == "avx2") return llm::KernelPath::kAvx2;
-  ThrowIfError(Error(Code::kInvalidArgument, "--kernels: expected auto, scalar or avx2"));
+  if (s == "avx512") return llm::KernelPath::kAvx512;
+  ThrowIfError(Error(Code::kInvalidArgument, "--kernels: expected auto, scalar, avx2 or avx512"));
   return llm::KernelPath::kAuto;
 }
 
@@ -74,7 +77,13 @@ llm::SamplingParams Sampling(const LlmRunArgs& a) {
   p.top_k = a.top_k;
   p.max_tokens = a.max_tokens;
   p.stop = a.stop;
-  if (a.seed >= 0) p.seed = static_cast<uint64_t>(a.seed);
+  if (!a.seed.empty()) {
+    uint64_t v = 0;
+    auto [end, ec] = std::from_chars(a.seed.data(), a.seed.data() + a.seed.size(), v);
+    if (ec != std::errc() || end != a.seed.data() + a.seed.size())
+      ThrowIfError(Error(Code::kInvalidArgument, "--seed: expected an integer in [0, 2^64)"));
+    p.seed = v;
+  }
   ThrowIfError(llm::ValidateSampling(p));
   return p;
 }
@@ -93,9 +102,9 @@ json ResultJson(const llm::Model& model, const llm::Generation& g, double prefil
               {"timings",
                {{"prefill_ms", prefill_ms},
                 {"total_ms", total_ms},
-                {"decode_tokens_per_s",
-                 g.tokens.size() > 1 && decode_ms > 0 ? (g.tokens.size() - 1) * 1000.0 / decode_ms
-                                                      : 0.0}}}};
+                {"decode_tokens_per_s", g.tokens.size() > 1 && decode_ms > 0
+                                            ? (g.tokens.size() - 1) * 1000.0 / decode_ms
+                                            : 0.0}}}};
 }
 
 void RunLlm(const LlmRunArgs& a) {
@@ -160,7 +169,7 @@ void AddLlmRunCommand(CLI::App& llm) {
   run->add_option("--stop", a->stop, "Stop sequence (repeatable)");
   run->add_option("--threads", a->threads, "Worker threads")->capture_default_str();
   run->add_option("--ctx", a->ctx, "Context length in tokens")->capture_default_str();
-  run->add_option("--kernels", a->kernels, "auto, scalar or avx2 (results are identical)")
+  run->add_option("--kernels", a->kernels, "auto, scalar, avx2 or avx512 (results are identical)")
       ->capture_default_str();
   run->add_flag("--stream", a->stream, "Print tokens as they are generated");
   run->add_flag("--json", a->as_json, "One JSON object (with --stream: one line per token first)");

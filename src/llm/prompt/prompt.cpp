@@ -6,8 +6,8 @@ Result<std::vector<int32_t>> ChatPromptTokens(const Model& model,
                                               std::span<const ChatMessage> messages) {
   const ChatTemplate* tmpl = model.chat_template();
   if (tmpl == nullptr) {
-    return Status(Code::kUnsupported, "model has no usable chat template: " +
-                                          model.chat_template_error().message());
+    return Status(Code::kUnsupported,
+                  "model has no usable chat template: " + model.chat_template_error().message());
   }
   VINET_ASSIGN_OR_RETURN(std::string text, tmpl->Render(messages, /*add_generation_prompt=*/true));
   // The template writes BOS itself where the family wants it, as text that
