@@ -68,7 +68,9 @@ struct GgufTensor {
   std::vector<uint64_t> dims;  // ne[0] first: ne[0] is the contiguous (row) length
   uint64_t file_offset = 0;    // absolute offset of the data in the file
   uint64_t nbytes = 0;
-  const uint8_t* data = nullptr;  // into the mapping, aligned to the file's alignment
+  // Into the mapping. Open: aligned to the file's alignment (the mapping is
+  // page-aligned). Parse: file_offset bytes past the caller's buffer start.
+  const uint8_t* data = nullptr;
 
   uint64_t row_elems() const { return dims.empty() ? 1 : dims[0]; }
   uint64_t rows() const;  // product of dims[1..]
