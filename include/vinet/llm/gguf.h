@@ -52,7 +52,7 @@ std::string_view GgufValueTypeName(GgufValueType type);
 // the raw little-endian elements in the file (strings: one view each).
 struct GgufValue {
   GgufValueType type = GgufValueType::kUint8;
-  uint64_t u = 0;  // unsigned ints and bool
+  uint64_t u = 0;  // unsigned ints and bool (also set for signed values >= 0)
   int64_t i = 0;   // signed ints (also set for unsigned values < 2^63)
   double f = 0;    // floats
   std::string_view str;
