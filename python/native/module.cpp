@@ -9,4 +9,5 @@ PYBIND11_MODULE(_native, m) {
   vinet::py::BindProtocol(m);
   vinet::py::BindZk(m);
   vinet::py::BindZkml(m);
+  vinet::py::BindLlm(m);
 }

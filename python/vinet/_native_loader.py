@@ -36,3 +36,4 @@ except ImportError:
 protocol = _native.protocol
 tee = _native.tee
 zkml = getattr(_native, "zkml", None)
+llm = getattr(_native, "llm", None)

@@ -14,5 +14,6 @@ void RegisterZkCommands(CLI::App& app);       // zk
 void RegisterTeeCommands(CLI::App& app);      // tee, enclave
 void RegisterNodeCommands(CLI::App& app);     // node, model add (after runtime)
 void RegisterClientCommands(CLI::App& app);   // infer, verify, status
+void RegisterLlmCommands(CLI::App& app);      // llm inspect, llm run
 
 }  // namespace vinet::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   vinet::cli::RegisterTeeCommands(app);
   vinet::cli::RegisterNodeCommands(app);
   vinet::cli::RegisterClientCommands(app);
+  vinet::cli::RegisterLlmCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

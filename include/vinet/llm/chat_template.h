@@ -8,6 +8,14 @@
 // Rendering is deterministic and validates roles ("system", "user",
 // "assistant"; others refused by name) and ordering where the family
 // requires it. Immutable and thread-safe.
+//
+// What each family renders is exactly what its reference Jinja template
+// renders for the conversations it accepts (tests/data/llm/chat_templates.json,
+// recorded with jinja2). The prompt includes the BOS text when the template
+// writes it (Llama 2/3, Mistral, Gemma): tokenize it with add_bos = false and
+// parse_special = true. Variants whose output differs from the family's
+// reference form (Llama 3.1+ with its date header, Mistral v3+, Gemma 3) are
+// refused rather than rendered approximately.
 #pragma once
 
 #include <span>
@@ -20,6 +28,7 @@
 namespace vinet::llm {
 
 class Tokenizer;
+struct Vocab;
 
 struct ChatMessage {
   std::string role;
@@ -31,10 +40,20 @@ enum class ChatFamily { kChatML, kLlama3, kLlama2, kMistral, kGemma };
 class ChatTemplate {
  public:
   // `source` may be empty (no template in the file).
+  // Errors: kUnsupported for an unknown template or variant (naming its first
+  // characters), or a vocabulary without the tokens the family needs.
   static Result<ChatTemplate> Detect(std::string_view source, const Tokenizer& tokenizer);
+  // The same from plain vocabulary data (tests, tools without a tokenizer).
+  static Result<ChatTemplate> Detect(std::string_view source, const Vocab& vocab);
+  // Only the family a template source belongs to, without a vocabulary
+  // (`vinet llm inspect`). Same errors for unknown templates; empty source is
+  // kNotFound.
+  static Result<ChatFamily> DetectFamily(std::string_view source);
 
   ChatFamily family() const { return family_; }
-  std::string_view family_name() const;
+  std::string_view family_name() const { return FamilyName(family_); }
+  // "chatml", "llama3", "llama2", "mistral", "gemma".
+  static std::string_view FamilyName(ChatFamily family);
 
   // The prompt, ending with the assistant's opening when
   // `add_generation_prompt`. Errors: empty list, unknown role, bad order.
@@ -43,12 +62,16 @@ class ChatTemplate {
 
   // Text that ends the assistant's turn ("<|im_end|>", "<|eot_id|>", ...).
   const std::string& end_of_turn() const { return end_of_turn_; }
+  // The system prompt added when the first message is not "system" (ChatML
+  // templates such as SmolLM2's); empty when the template adds none.
+  const std::string& default_system() const { return default_system_; }
 
  private:
   ChatFamily family_ = ChatFamily::kChatML;
   std::string default_system_;  // a system prompt the template adds when none is given
   std::string bos_text_;
   std::string end_of_turn_;
+  std::string eos_text_;  // Llama 2 / Mistral close assistant turns with EOS
 };
 
 }  // namespace vinet::llm

@@ -25,7 +25,7 @@ struct SamplingParams {
   float top_p = 1.0f;        // (0, 1]
   uint32_t top_k = 0;        // 0 = no limit
   std::optional<uint64_t> seed;
-  uint32_t max_tokens = 256;  // >= 1; prompt + max_tokens must fit the context
+  uint32_t max_tokens = 256;      // >= 1; prompt + max_tokens must fit the context
   std::vector<std::string> stop;  // stop sequences (not included in the text)
 };
 
@@ -36,14 +36,20 @@ struct TokenEvent {
   int32_t token = 0;
   uint32_t index = 0;      // 0-based position in the completion
   std::string text_delta;  // text made final by this token (UTF-8 complete)
+  // Text that could still turn into a stop sequence, or an incomplete UTF-8
+  // character, is held back until it is decided. When generation then ends
+  // at an end-of-generation token, one last event with `end_token` = true
+  // carries that token (not part of Generation::tokens) and the rest of the
+  // text, so the deltas always concatenate to Generation::text.
+  bool end_token = false;
 };
 
 struct Generation {
   std::string text;
   std::vector<int32_t> tokens;  // generated ids (excluding the stop token)
   uint32_t prompt_tokens = 0;
-  uint64_t seed = 0;            // the seed used (given or drawn)
-  std::string finish_reason;    // "stop" (end token or stop sequence) or "length"
+  uint64_t seed = 0;                // the seed used (given or drawn)
+  std::string finish_reason;        // "stop" (end token or stop sequence) or "length"
   crypto::Digest256 output_hash{};  // SHA-256 over `tokens` as int32 little-endian
 };
 

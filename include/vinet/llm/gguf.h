@@ -16,7 +16,6 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -53,7 +52,7 @@ std::string_view GgufValueTypeName(GgufValueType type);
 // the raw little-endian elements in the file (strings: one view each).
 struct GgufValue {
   GgufValueType type = GgufValueType::kUint8;
-  uint64_t u = 0;  // unsigned ints and bool
+  uint64_t u = 0;  // unsigned ints and bool (also set for signed values >= 0)
   int64_t i = 0;   // signed ints (also set for unsigned values < 2^63)
   double f = 0;    // floats
   std::string_view str;
@@ -69,7 +68,9 @@ struct GgufTensor {
   std::vector<uint64_t> dims;  // ne[0] first: ne[0] is the contiguous (row) length
   uint64_t file_offset = 0;    // absolute offset of the data in the file
   uint64_t nbytes = 0;
-  const uint8_t* data = nullptr;  // into the mapping, aligned to the file's alignment
+  // Into the mapping. Open: aligned to the file's alignment (the mapping is
+  // page-aligned). Parse: file_offset bytes past the caller's buffer start.
+  const uint8_t* data = nullptr;
 
   uint64_t row_elems() const { return dims.empty() ? 1 : dims[0]; }
   uint64_t rows() const;  // product of dims[1..]
@@ -104,8 +105,8 @@ class GgufFile {
   Result<double> GetFloat(std::string_view key) const;  // any float or integer type
   Result<bool> GetBool(std::string_view key) const;
   Result<std::vector<std::string_view>> GetStringArray(std::string_view key) const;
-  Result<std::vector<float>> GetFloatArray(std::string_view key) const;    // float32 arrays
-  Result<std::vector<int64_t>> GetIntArray(std::string_view key) const;   // any integer array
+  Result<std::vector<float>> GetFloatArray(std::string_view key) const;  // float32 arrays
+  Result<std::vector<int64_t>> GetIntArray(std::string_view key) const;  // any integer array
 
   const std::vector<GgufTensor>& tensors() const { return tensors_; }
   const GgufTensor* FindTensor(std::string_view name) const;
@@ -116,15 +117,18 @@ class GgufFile {
 
  private:
   GgufFile() = default;
+  Status ParseInto(ByteSpan bytes);
   struct Mapping;
   std::unique_ptr<Mapping> mapping_;
   ByteSpan bytes_;
   uint32_t version_ = 0;
   uint64_t alignment_ = 32;
   std::vector<std::pair<std::string_view, GgufValue>> kv_;
-  std::map<std::string_view, size_t, std::less<>> kv_index_;
+  // (key, index into kv_) sorted by key; same for tensor names. Sorted
+  // vectors: built in O(n log n) worst case, whatever the keys are.
+  std::vector<std::pair<std::string_view, size_t>> kv_index_;
   std::vector<GgufTensor> tensors_;
-  std::map<std::string_view, size_t, std::less<>> tensor_index_;
+  std::vector<std::pair<std::string_view, size_t>> tensor_index_;
 };
 
 }  // namespace vinet::llm

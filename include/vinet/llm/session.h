@@ -19,12 +19,14 @@
 
 namespace vinet::llm {
 
-enum class KernelPath { kAuto, kScalar, kAvx2 };
+// kAuto: the widest path the CPU has (AVX-512 VNNI, else AVX2, else scalar).
+// A path the CPU lacks fails Create. Every path gives the same bits.
+enum class KernelPath { kAuto, kScalar, kAvx2, kAvx512 };
 
 struct SessionOptions {
   uint32_t n_ctx = 2048;  // 0 = the model's training context
   uint32_t threads = 1;
-  KernelPath kernels = KernelPath::kAuto;  // kAvx2 fails if the CPU lacks it
+  KernelPath kernels = KernelPath::kAuto;
 };
 
 class Session {

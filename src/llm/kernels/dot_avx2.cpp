@@ -1,0 +1,273 @@
+// The AVX2 path of the dot kernels (kernels.h). Each function carries its
+// own target attribute, so this file builds for baseline x86-64 and the
+// functions run only after the CPU check in Avx2Kernels(). The per-block
+// integer sums are exact, and blocks are combined into the same 8 lanes with
+// the same fused multiply-adds as dot_scalar.cpp, so results are identical.
+#include "llm/kernels/combine.h"
+#include "llm/kernels/kernels.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define VINET_LLM_AVX2 __attribute__((target("avx2,fma,f16c")))
+
+#if defined(__clang__)
+#pragma clang diagnostic ignored "-Wpsabi"
+#else
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+
+namespace vinet::llm::kernels {
+namespace {
+
+using detail::AddBlock;
+using detail::AddOffset;
+
+VINET_LLM_AVX2 inline int32_t HSum(__m256i v) {
+  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+  return _mm_cvtsi128_si32(s);
+}
+
+// Lane k of the result = sum of the 8 lanes of v[k].
+VINET_LLM_AVX2 inline __m256i Reduce8(const __m256i* v) {
+  __m256i h01 = _mm256_hadd_epi32(v[0], v[1]);
+  __m256i h23 = _mm256_hadd_epi32(v[2], v[3]);
+  __m256i h45 = _mm256_hadd_epi32(v[4], v[5]);
+  __m256i h67 = _mm256_hadd_epi32(v[6], v[7]);
+  __m256i a = _mm256_hadd_epi32(h01, h23);
+  __m256i b = _mm256_hadd_epi32(h45, h67);
+  return _mm256_add_epi32(_mm256_permute2x128_si256(a, b, 0x20),
+                          _mm256_permute2x128_si256(a, b, 0x31));
+}
+
+// 32 nibbles of a Q4 block as bytes 0..31 in element order.
+VINET_LLM_AVX2 inline __m256i Nibbles(const uint8_t* qs) {
+  __m128i raw = _mm_loadu_si128(reinterpret_cast<const __m128i*>(qs));
+  __m128i m = _mm_set1_epi8(15);
+  __m128i lo = _mm_and_si128(raw, m);
+  __m128i hi = _mm_and_si128(_mm_srli_epi16(raw, 4), m);
+  return _mm256_set_m128i(hi, lo);
+}
+
+// 8 int32 partial sums of unsigned bytes u times signed bytes s.
+VINET_LLM_AVX2 inline __m256i DotUS(__m256i u, __m256i s) {
+  return _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), _mm256_set1_epi16(1));
+}
+VINET_LLM_AVX2 inline __m256i DotSS(__m256i a, __m256i b) {
+  return DotUS(_mm256_sign_epi8(a, a), _mm256_sign_epi8(b, a));
+}
+VINET_LLM_AVX2 inline __m256i LoadQ(const int8_t* q) {
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
+}
+
+VINET_LLM_AVX2 float DotF32(const uint8_t* w8, const void* a, size_t n) {
+  auto* w = reinterpret_cast<const float*>(w8);
+  auto* x = static_cast<const float*>(a);
+  __m256 acc = _mm256_setzero_ps();
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    acc = _mm256_fmadd_ps(_mm256_loadu_ps(w + i), _mm256_loadu_ps(x + i), acc);
+  alignas(32) float lane[8];
+  _mm256_store_ps(lane, acc);
+  for (size_t k = 0; i < n; ++i, ++k) lane[k] = __builtin_fmaf(w[i], x[i], lane[k]);
+  return LaneTree(lane);
+}
+
+VINET_LLM_AVX2 float DotFloat(const float* a, const float* b, size_t n) {
+  return DotF32(reinterpret_cast<const uint8_t*>(a), b, n);
+}
+
+VINET_LLM_AVX2 float DotF16(const uint8_t* w8, const void* a, size_t n) {
+  auto* w = reinterpret_cast<const uint16_t*>(w8);
+  auto* x = static_cast<const float*>(a);
+  __m256 acc = _mm256_setzero_ps();
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256 wf = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + i)));
+    acc = _mm256_fmadd_ps(wf, _mm256_loadu_ps(x + i), acc);
+  }
+  alignas(32) float lane[8];
+  _mm256_store_ps(lane, acc);
+  for (size_t k = 0; i < n; ++i, ++k) lane[k] = __builtin_fmaf(HalfToFloat(w[i]), x[i], lane[k]);
+  return LaneTree(lane);
+}
+
+// Shared driver for the 32-element block types: 8 blocks at a time in
+// vectors (block 8g+k in lane k), the rest one by one into lane b % 8.
+// Kind: 0 = Q8_0, 1 = Q4_0, 2 = Q4_1.
+template <int Kind, class Block>
+VINET_LLM_AVX2 inline __m256i BlockDot(const Block& w, const ActQ8x32& a) {
+  if constexpr (Kind == 0) {
+    return DotSS(LoadQ(reinterpret_cast<const BlockQ8_0&>(w).q), LoadQ(a.q));
+  } else {
+    return DotUS(Nibbles(w.qs), LoadQ(a.q));
+  }
+}
+
+template <int Kind, class Block>
+VINET_LLM_AVX2 inline float Dot32(const uint8_t* w8, const void* a8, size_t n) {
+  auto* w = reinterpret_cast<const Block*>(w8);
+  auto* a = static_cast<const ActQ8x32*>(a8);
+  const size_t nb = n / 32;
+  __m256 acc = _mm256_setzero_ps();
+  size_t b = 0;
+  for (; b + 8 <= nb; b += 8) {
+    __m256i v[8];
+    for (int k = 0; k < 8; ++k) v[k] = BlockDot<Kind>(w[b + k], a[b + k]);
+    __m256i isum = Reduce8(v);
+    __m256i asum = _mm256_setr_epi32(a[b].sum, a[b + 1].sum, a[b + 2].sum, a[b + 3].sum,
+                                     a[b + 4].sum, a[b + 5].sum, a[b + 6].sum, a[b + 7].sum);
+    if constexpr (Kind == 1) isum = _mm256_sub_epi32(isum, _mm256_slli_epi32(asum, 3));
+    __m256 da = _mm256_setr_ps(a[b].d, a[b + 1].d, a[b + 2].d, a[b + 3].d, a[b + 4].d, a[b + 5].d,
+                               a[b + 6].d, a[b + 7].d);
+    __m256 dw = _mm256_cvtph_ps(
+        _mm_setr_epi16(static_cast<int16_t>(w[b].d), static_cast<int16_t>(w[b + 1].d),
+                       static_cast<int16_t>(w[b + 2].d), static_cast<int16_t>(w[b + 3].d),
+                       static_cast<int16_t>(w[b + 4].d), static_cast<int16_t>(w[b + 5].d),
+                       static_cast<int16_t>(w[b + 6].d), static_cast<int16_t>(w[b + 7].d)));
+    acc = _mm256_fmadd_ps(_mm256_mul_ps(dw, da), _mm256_cvtepi32_ps(isum), acc);
+    if constexpr (Kind == 2) {
+      auto* w1 = reinterpret_cast<const BlockQ4_1*>(w);
+      __m256 mw = _mm256_cvtph_ps(
+          _mm_setr_epi16(static_cast<int16_t>(w1[b].m), static_cast<int16_t>(w1[b + 1].m),
+                         static_cast<int16_t>(w1[b + 2].m), static_cast<int16_t>(w1[b + 3].m),
+                         static_cast<int16_t>(w1[b + 4].m), static_cast<int16_t>(w1[b + 5].m),
+                         static_cast<int16_t>(w1[b + 6].m), static_cast<int16_t>(w1[b + 7].m)));
+      __m256 sa = _mm256_setr_ps(a[b].s, a[b + 1].s, a[b + 2].s, a[b + 3].s, a[b + 4].s, a[b + 5].s,
+                                 a[b + 6].s, a[b + 7].s);
+      acc = _mm256_fmadd_ps(mw, sa, acc);
+    }
+  }
+  alignas(32) float lane[8];
+  _mm256_store_ps(lane, acc);
+  for (; b < nb; ++b) {
+    int32_t s = HSum(BlockDot<Kind>(w[b], a[b]));
+    if constexpr (Kind == 1) s -= 8 * a[b].sum;
+    AddBlock(&lane[b % 8], HalfToFloat(w[b].d), a[b].d, s);
+    if constexpr (Kind == 2) {
+      detail::AddScaled(&lane[b % 8], HalfToFloat(reinterpret_cast<const BlockQ4_1*>(w)[b].m),
+                        a[b].s);
+    }
+  }
+  return LaneTree(lane);
+}
+
+VINET_LLM_AVX2 float DotQ8_0(const uint8_t* w, const void* a, size_t n) {
+  return Dot32<0, BlockQ8_0>(w, a, n);
+}
+VINET_LLM_AVX2 float DotQ4_0(const uint8_t* w, const void* a, size_t n) {
+  return Dot32<1, BlockQ4_0>(w, a, n);
+}
+VINET_LLM_AVX2 float DotQ4_1(const uint8_t* w, const void* a, size_t n) {
+  return Dot32<2, BlockQ4_1>(w, a, n);
+}
+
+VINET_LLM_AVX2 float DotQ4_K(const uint8_t* w8, const void* a8, size_t n) {
+  auto* w = reinterpret_cast<const BlockQ4_K*>(w8);
+  auto* a = static_cast<const ActQ8x256*>(a8);
+  const __m256i m4 = _mm256_set1_epi8(15);
+  float lane[8] = {};
+  for (size_t b = 0; b < n / 256; ++b) {
+    __m256i acc = _mm256_setzero_si256();
+    for (int g = 0; g < 4; ++g) {
+      int sc0, m0, sc1, m1;
+      Q4KScaleMin(w[b].scales, 2 * g, &sc0, &m0);
+      Q4KScaleMin(w[b].scales, 2 * g + 1, &sc1, &m1);
+      __m256i raw = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[b].qs + 32 * g));
+      __m256i lo = _mm256_and_si256(raw, m4);
+      __m256i hi = _mm256_and_si256(_mm256_srli_epi16(raw, 4), m4);
+      __m256i p0 = _mm256_maddubs_epi16(lo, LoadQ(a[b].q + 64 * g));
+      __m256i p1 = _mm256_maddubs_epi16(hi, LoadQ(a[b].q + 64 * g + 32));
+      acc = _mm256_add_epi32(acc,
+                             _mm256_madd_epi16(p0, _mm256_set1_epi16(static_cast<int16_t>(sc0))));
+      acc = _mm256_add_epi32(acc,
+                             _mm256_madd_epi16(p1, _mm256_set1_epi16(static_cast<int16_t>(sc1))));
+    }
+    AddBlock(&lane[b % 8], HalfToFloat(w[b].d), a[b].d, HSum(acc));
+    AddOffset(&lane[b % 8], -HalfToFloat(w[b].dmin), a[b].d, detail::Q4KMinSum(w[b], a[b]));
+  }
+  return LaneTree(lane);
+}
+
+VINET_LLM_AVX2 inline __m256i Scales2(int s0, int s1) {
+  return _mm256_set_m128i(_mm_set1_epi16(static_cast<int16_t>(s1)),
+                          _mm_set1_epi16(static_cast<int16_t>(s0)));
+}
+
+VINET_LLM_AVX2 float DotQ6_K(const uint8_t* w8, const void* a8, size_t n) {
+  auto* w = reinterpret_cast<const BlockQ6_K*>(w8);
+  auto* a = static_cast<const ActQ8x256*>(a8);
+  const __m256i m4 = _mm256_set1_epi8(15);
+  const __m256i m2 = _mm256_set1_epi8(3);
+  float lane[8] = {};
+  for (size_t b = 0; b < n / 256; ++b) {
+    __m256i acc = _mm256_setzero_si256();
+    for (int h = 0; h < 2; ++h) {
+      const uint8_t* ql = w[b].ql + 64 * h;
+      const int8_t* sc = w[b].scales + 8 * h;
+      const int8_t* q = a[b].q + 128 * h;
+      __m256i la = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ql));
+      __m256i lb = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ql + 32));
+      __m256i hv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[b].qh + 32 * h));
+      __m256i q1 =
+          _mm256_or_si256(_mm256_and_si256(la, m4), _mm256_slli_epi16(_mm256_and_si256(hv, m2), 4));
+      __m256i q2 =
+          _mm256_or_si256(_mm256_and_si256(lb, m4),
+                          _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hv, 2), m2), 4));
+      __m256i q3 =
+          _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(la, 4), m4),
+                          _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hv, 4), m2), 4));
+      __m256i q4 =
+          _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(lb, 4), m4),
+                          _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hv, 6), m2), 4));
+      acc = _mm256_add_epi32(
+          acc, _mm256_madd_epi16(_mm256_maddubs_epi16(q1, LoadQ(q)), Scales2(sc[0], sc[1])));
+      acc = _mm256_add_epi32(
+          acc, _mm256_madd_epi16(_mm256_maddubs_epi16(q2, LoadQ(q + 32)), Scales2(sc[2], sc[3])));
+      acc = _mm256_add_epi32(
+          acc, _mm256_madd_epi16(_mm256_maddubs_epi16(q3, LoadQ(q + 64)), Scales2(sc[4], sc[5])));
+      acc = _mm256_add_epi32(
+          acc, _mm256_madd_epi16(_mm256_maddubs_epi16(q4, LoadQ(q + 96)), Scales2(sc[6], sc[7])));
+    }
+    int32_t s = HSum(acc) - detail::Q6KOffset(w[b], a[b]);
+    AddBlock(&lane[b % 8], HalfToFloat(w[b].d), a[b].d, s);
+  }
+  return LaneTree(lane);
+}
+
+VINET_LLM_AVX2 void Axpy(float a, const float* x, float* y, size_t n) {
+  __m256 av = _mm256_set1_ps(a);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    _mm256_storeu_ps(y + i, _mm256_fmadd_ps(av, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
+  }
+  for (; i < n; ++i) y[i] = __builtin_fmaf(a, x[i], y[i]);
+}
+
+}  // namespace
+
+bool CpuHasAvx2() {
+  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+                          __builtin_cpu_supports("f16c");
+  return has;
+}
+
+const KernelTable* Avx2Kernels() {
+  static const KernelTable table{"avx2",  DotF32,  DotF16,  DotQ8_0,  DotQ4_0,
+                                 DotQ4_1, DotQ4_K, DotQ6_K, DotFloat, Axpy};
+  return CpuHasAvx2() ? &table : nullptr;
+}
+
+}  // namespace vinet::llm::kernels
+
+#else
+namespace vinet::llm::kernels {
+bool CpuHasAvx2() {
+  return false;
+}
+const KernelTable* Avx2Kernels() {
+  return nullptr;
+}
+}  // namespace vinet::llm::kernels
+#endif

@@ -1,0 +1,180 @@
+// The AVX-512 VNNI path of the 32-element block kernels (Q8_0, Q4_0, Q4_1);
+// every other entry of its table is the AVX2 kernel. Two blocks share one
+// 512-bit register and vpdpbusd forms their exact int32 partial sums; the
+// per-block sums are then combined into the 8 lanes exactly as in
+// dot_scalar.cpp / dot_avx2.cpp (block b into lane b % 8, the same fused
+// multiply-adds), so results are identical bit for bit.
+#include "llm/kernels/combine.h"
+#include "llm/kernels/kernels.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define VINET_LLM_AVX512 \
+  __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma,f16c")))
+
+#if defined(__clang__)
+#pragma clang diagnostic ignored "-Wpsabi"
+#else
+#pragma GCC diagnostic ignored "-Wpsabi"
+// GCC 12's avx512fintrin.h builds 512-bit casts from an undefined value and
+// then warns about it (a known false positive).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+namespace vinet::llm::kernels {
+namespace {
+
+VINET_LLM_AVX512 inline int32_t HSum(__m256i v) {
+  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+  return _mm_cvtsi128_si32(s);
+}
+
+VINET_LLM_AVX512 inline __m256i Reduce8(const __m256i* v) {
+  __m256i h01 = _mm256_hadd_epi32(v[0], v[1]);
+  __m256i h23 = _mm256_hadd_epi32(v[2], v[3]);
+  __m256i h45 = _mm256_hadd_epi32(v[4], v[5]);
+  __m256i h67 = _mm256_hadd_epi32(v[6], v[7]);
+  __m256i a = _mm256_hadd_epi32(h01, h23);
+  __m256i b = _mm256_hadd_epi32(h45, h67);
+  return _mm256_add_epi32(_mm256_permute2x128_si256(a, b, 0x20),
+                          _mm256_permute2x128_si256(a, b, 0x31));
+}
+
+// The 32 weight values of a block as bytes in element order, and whether
+// they are signed (Q8_0) or unsigned nibbles (Q4_0, Q4_1).
+VINET_LLM_AVX512 inline __m256i Nibbles(const uint8_t* qs) {
+  __m128i raw = _mm_loadu_si128(reinterpret_cast<const __m128i*>(qs));
+  __m128i m = _mm_set1_epi8(15);
+  return _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(raw, 4), m), _mm_and_si128(raw, m));
+}
+
+template <int Kind, class Block>
+VINET_LLM_AVX512 inline __m256i Weights(const Block& w) {
+  if constexpr (Kind == 0) {
+    return _mm256_loadu_si256(
+        reinterpret_cast<const __m256i*>(reinterpret_cast<const BlockQ8_0&>(w).q));
+  } else {
+    return Nibbles(w.qs);
+  }
+}
+
+// Exact partial sums of two blocks: lanes 0..7 block k, lanes 8..15 block k+1.
+template <int Kind, class Block>
+VINET_LLM_AVX512 inline __m512i PairDot(const Block* w, const ActQ8x32* a) {
+  __m512i wv =
+      _mm512_inserti64x4(_mm512_castsi256_si512(Weights<Kind>(w[0])), Weights<Kind>(w[1]), 1);
+  __m512i av = _mm512_inserti64x4(
+      _mm512_castsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[0].q))),
+      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[1].q)), 1);
+  if constexpr (Kind == 0) {  // signed x signed: |w| x (a with w's sign)
+    __mmask64 neg = _mm512_movepi8_mask(wv);
+    av = _mm512_mask_sub_epi8(av, neg, _mm512_setzero_si512(), av);
+    wv = _mm512_abs_epi8(wv);
+  }
+  return _mm512_dpbusd_epi32(_mm512_setzero_si512(), wv, av);
+}
+
+template <int Kind, class Block>
+VINET_LLM_AVX512 inline float Dot32(const uint8_t* w8, const void* a8, size_t n) {
+  auto* w = reinterpret_cast<const Block*>(w8);
+  auto* a = static_cast<const ActQ8x32*>(a8);
+  const size_t nb = n / 32;
+  __m256 acc = _mm256_setzero_ps();
+  size_t b = 0;
+  for (; b + 8 <= nb; b += 8) {
+    __m256i v[8];
+    for (int k = 0; k < 8; k += 2) {
+      __m512i p = PairDot<Kind>(w + b + k, a + b + k);
+      v[k] = _mm512_castsi512_si256(p);
+      v[k + 1] = _mm512_extracti64x4_epi64(p, 1);
+    }
+    __m256i isum = Reduce8(v);
+    __m256i asum = _mm256_setr_epi32(a[b].sum, a[b + 1].sum, a[b + 2].sum, a[b + 3].sum,
+                                     a[b + 4].sum, a[b + 5].sum, a[b + 6].sum, a[b + 7].sum);
+    if constexpr (Kind == 1) isum = _mm256_sub_epi32(isum, _mm256_slli_epi32(asum, 3));
+    __m256 da = _mm256_setr_ps(a[b].d, a[b + 1].d, a[b + 2].d, a[b + 3].d, a[b + 4].d, a[b + 5].d,
+                               a[b + 6].d, a[b + 7].d);
+    __m256 dw = _mm256_cvtph_ps(
+        _mm_setr_epi16(static_cast<int16_t>(w[b].d), static_cast<int16_t>(w[b + 1].d),
+                       static_cast<int16_t>(w[b + 2].d), static_cast<int16_t>(w[b + 3].d),
+                       static_cast<int16_t>(w[b + 4].d), static_cast<int16_t>(w[b + 5].d),
+                       static_cast<int16_t>(w[b + 6].d), static_cast<int16_t>(w[b + 7].d)));
+    acc = _mm256_fmadd_ps(_mm256_mul_ps(dw, da), _mm256_cvtepi32_ps(isum), acc);
+    if constexpr (Kind == 2) {
+      auto* w1 = reinterpret_cast<const BlockQ4_1*>(w);
+      __m256 mw = _mm256_cvtph_ps(
+          _mm_setr_epi16(static_cast<int16_t>(w1[b].m), static_cast<int16_t>(w1[b + 1].m),
+                         static_cast<int16_t>(w1[b + 2].m), static_cast<int16_t>(w1[b + 3].m),
+                         static_cast<int16_t>(w1[b + 4].m), static_cast<int16_t>(w1[b + 5].m),
+                         static_cast<int16_t>(w1[b + 6].m), static_cast<int16_t>(w1[b + 7].m)));
+      __m256 sa = _mm256_setr_ps(a[b].s, a[b + 1].s, a[b + 2].s, a[b + 3].s, a[b + 4].s, a[b + 5].s,
+                                 a[b + 6].s, a[b + 7].s);
+      acc = _mm256_fmadd_ps(mw, sa, acc);
+    }
+  }
+  alignas(32) float lane[8];
+  _mm256_store_ps(lane, acc);
+  for (; b < nb; ++b) {
+    __m256i p;
+    if constexpr (Kind == 0) {
+      __m256i wv = Weights<Kind>(w[b]);
+      __m256i av = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[b].q));
+      p = _mm256_madd_epi16(
+          _mm256_maddubs_epi16(_mm256_sign_epi8(wv, wv), _mm256_sign_epi8(av, wv)),
+          _mm256_set1_epi16(1));
+    } else {
+      p = _mm256_madd_epi16(
+          _mm256_maddubs_epi16(Weights<Kind>(w[b]),
+                               _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[b].q))),
+          _mm256_set1_epi16(1));
+    }
+    int32_t s = HSum(p);
+    if constexpr (Kind == 1) s -= 8 * a[b].sum;
+    detail::AddBlock(&lane[b % 8], HalfToFloat(w[b].d), a[b].d, s);
+    if constexpr (Kind == 2) {
+      detail::AddScaled(&lane[b % 8], HalfToFloat(reinterpret_cast<const BlockQ4_1*>(w)[b].m),
+                        a[b].s);
+    }
+  }
+  return LaneTree(lane);
+}
+
+VINET_LLM_AVX512 float DotQ8_0(const uint8_t* w, const void* a, size_t n) {
+  return Dot32<0, BlockQ8_0>(w, a, n);
+}
+VINET_LLM_AVX512 float DotQ4_0(const uint8_t* w, const void* a, size_t n) {
+  return Dot32<1, BlockQ4_0>(w, a, n);
+}
+VINET_LLM_AVX512 float DotQ4_1(const uint8_t* w, const void* a, size_t n) {
+  return Dot32<2, BlockQ4_1>(w, a, n);
+}
+
+}  // namespace
+
+const KernelTable* Avx512Kernels() {
+  static const bool has =
+      CpuHasAvx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
+  if (!has) return nullptr;
+  static const KernelTable table = [] {
+    KernelTable t = *Avx2Kernels();
+    t.name = "avx512";
+    t.dot_q8_0 = DotQ8_0;
+    t.dot_q4_0 = DotQ4_0;
+    t.dot_q4_1 = DotQ4_1;
+    return t;
+  }();
+  return &table;
+}
+
+}  // namespace vinet::llm::kernels
+
+#else
+namespace vinet::llm::kernels {
+const KernelTable* Avx512Kernels() {
+  return nullptr;
+}
+}  // namespace vinet::llm::kernels
+#endif

@@ -1,0 +1,69 @@
+// Deterministic dot-product kernels for the weight types vinet computes with,
+// behind one table per instruction-set path (scalar, AVX2). Private to
+// src/llm.
+//
+// Contract (docs/llm.md "Kernels"): for every weight type, every path returns
+// the same float, bit for bit, for the same inputs. A quantized row is dotted
+// with activations quantized per block (QuantizeActs); the per-block integer
+// dot is exact; block b adds into lane b % 8 with explicit fused
+// multiply-adds; F32/F16 rows put element i into lane i % 8. The 8 lanes are
+// summed by the fixed tree ((l0+l1)+(l2+l3))+((l4+l5)+(l6+l7)).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "vinet/llm/ggml_type.h"
+
+namespace vinet::llm::kernels {
+
+// How activations are laid out for a weight type.
+enum class ActKind { kF32, kQ8x32, kQ8x256 };
+
+// Activation kind for a weight type (F32 and F16 weights take raw floats).
+ActKind ActKindFor(GgmlType type);
+// Elements per weight block (1 for F32/F16) and bytes per block.
+uint32_t BlockElems(GgmlType type);
+uint32_t BlockBytes(GgmlType type);
+// True for the types the kernels implement.
+bool KernelSupports(GgmlType type);
+// Bytes of one quantized activation row of n elements for weights of `type`.
+size_t ActRowBytes(GgmlType type, size_t n);
+
+// Quantizes (or, for F32/F16 weights, copies) n floats into `out`
+// (ActRowBytes bytes). n must be a multiple of the block size. Identical on
+// every path (one implementation).
+void QuantizeActs(GgmlType type, const float* x, size_t n, void* out);
+
+// Scalar reference dequantization of n elements (a multiple of the block).
+void DequantizeRow(GgmlType type, const uint8_t* src, size_t n, float* out);
+
+// One weight row (n elements) dotted with one activation row (n elements,
+// as QuantizeActs wrote it).
+using DotFn = float (*)(const uint8_t* w, const void* act, size_t n);
+
+struct KernelTable {
+  const char* name;
+  DotFn dot_f32, dot_f16, dot_q8_0, dot_q4_0, dot_q4_1, dot_q4_k, dot_q6_k;
+  // Float dot of two float vectors (same lane contract as dot_f32).
+  float (*dot)(const float* a, const float* b, size_t n);
+  // y[i] = fma(a, x[i], y[i]) for each i.
+  void (*axpy)(float a, const float* x, float* y, size_t n);
+
+  DotFn For(GgmlType type) const;
+};
+
+const KernelTable& ScalarKernels();
+// nullptr when the CPU lacks AVX2+FMA+F16C.
+const KernelTable* Avx2Kernels();
+// AVX-512 (F, BW, VL, VNNI) for the 32-element block types, AVX2 for the
+// rest; nullptr when the CPU lacks them.
+const KernelTable* Avx512Kernels();
+bool CpuHasAvx2();
+
+// The fixed lane tree.
+inline float LaneTree(const float* l) {
+  return ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+}
+
+}  // namespace vinet::llm::kernels

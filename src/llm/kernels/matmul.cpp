@@ -1,0 +1,58 @@
+#include "llm/kernels/matmul.h"
+
+#include <algorithm>
+
+namespace vinet::llm::kernels {
+
+void MatMul(const KernelTable& k, ThreadPool& pool, const MatMulJob* jobs, size_t n_jobs,
+            const float* x, size_t x_stride, size_t T, std::vector<uint8_t>& scratch) {
+  // Quantize the input once per activation kind the jobs need.
+  const size_t cols = jobs[0].w->cols;
+  size_t offset[3] = {0, 0, 0};
+  size_t arb[3] = {0, 0, 0};
+  bool need[3] = {false, false, false};
+  GgmlType rep[3] = {GgmlType::kF32, GgmlType::kQ8_0, GgmlType::kQ4_K};
+  for (size_t j = 0; j < n_jobs; ++j) need[static_cast<int>(ActKindFor(jobs[j].w->type))] = true;
+  size_t total = 0;
+  for (int a = 0; a < 3; ++a) {
+    if (!need[a]) continue;
+    offset[a] = total;
+    arb[a] = ActRowBytes(rep[a], cols);
+    total += (arb[a] * T + 63) / 64 * 64;
+  }
+  if (scratch.size() < total) scratch.resize(total);
+  for (int a = 0; a < 3; ++a) {
+    if (!need[a]) continue;
+    for (size_t t = 0; t < T; ++t)
+      QuantizeActs(rep[a], x + t * x_stride, cols, scratch.data() + offset[a] + t * arb[a]);
+  }
+  const uint8_t* acts = scratch.data();
+  size_t total_rows = 0;
+  for (size_t j = 0; j < n_jobs; ++j) total_rows += jobs[j].w->rows;
+
+  pool.Run([&](unsigned id, unsigned n) {
+    // This thread's share of the concatenated rows of all jobs.
+    size_t begin = total_rows * id / n, end = total_rows * (id + 1) / n;
+    size_t base = 0;
+    for (size_t j = 0; j < n_jobs; ++j) {
+      const Matrix& w = *jobs[j].w;
+      size_t lo = std::max(begin, base), hi = std::min(end, base + w.rows);
+      base += w.rows;
+      if (lo >= hi) continue;
+      int a = static_cast<int>(ActKindFor(w.type));
+      DotFn dot = k.For(w.type);
+      const uint8_t* act = acts + offset[a];
+      constexpr size_t kTile = 16;  // rows per pass over the T activation rows
+      for (size_t r0 = lo - (base - w.rows); r0 < hi - (base - w.rows); r0 += kTile) {
+        size_t r1 = std::min(r0 + kTile, hi - (base - w.rows));
+        for (size_t t = 0; t < T; ++t) {
+          float* y = jobs[j].y + t * jobs[j].y_stride;
+          const uint8_t* xa = act + t * arb[a];
+          for (size_t r = r0; r < r1; ++r) y[r] = dot(w.data + r * w.row_bytes, xa, cols);
+        }
+      }
+    }
+  });
+}
+
+}  // namespace vinet::llm::kernels
