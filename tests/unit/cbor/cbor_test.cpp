@@ -2,9 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <deque>
 
+#include "unit/common/growth.h"
 #include "vinet/cbor/cbor.h"
 
 namespace vinet::cbor {
@@ -177,13 +177,9 @@ TEST(CborTest, LimitsCheckedBeforeWork) {
   EXPECT_NE(r.status().message().find("items"), std::string::npos);
 }
 
-// Time to decode `b` once under `limits` (must succeed).
-double DecodeSeconds(const Bytes& b, const Limits& limits) {
-  auto t0 = std::chrono::steady_clock::now();
-  auto r = Decode(b, limits);
-  auto t1 = std::chrono::steady_clock::now();
-  EXPECT_TRUE(r.ok());
-  return std::chrono::duration<double>(t1 - t0).count();
+// Decodes `b` once under `limits` (must succeed).
+void DecodeOnce(const Bytes& b, const Limits& limits) {
+  EXPECT_TRUE(Decode(b, limits).ok());
 }
 
 // The largest legal map (max_items / 2 entries) and half of it: doubling the
@@ -194,14 +190,9 @@ double DecodeSeconds(const Bytes& b, const Limits& limits) {
 void ExpectLinear(const Limits& limits) {
   const size_t full = (limits.max_items - 1) / 2;
   Bytes half_map = BigMap(full / 2), full_map = BigMap(full);
-  // Minimum of interleaved runs: noise on a shared machine only adds time.
-  double t_half = 1e9, t_full = 1e9;
-  for (int run = 0; run < 9; ++run) {
-    t_half = std::min(t_half, DecodeSeconds(half_map, limits));
-    t_full = std::min(t_full, DecodeSeconds(full_map, limits));
-  }
-  EXPECT_LE(t_full, 2.5 * t_half) << full << " entries: half " << t_half << " s, full " << t_full
-                                  << " s";
+  double ratio = vinet::testing::GrowthRatio([&] { DecodeOnce(half_map, limits); },
+                                             [&] { DecodeOnce(full_map, limits); }, 9);
+  EXPECT_LE(ratio, 2.5) << full << " entries: doubling the map took " << ratio << "x as long";
 }
 
 TEST(CborTest, MaximalMapDecodesInLinearTime) {

@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 
+#include "unit/common/growth.h"
 #include "unit/llm/gguf_writer.h"
 #include "vinet/llm/gguf.h"
 
@@ -100,12 +100,9 @@ TEST(GgufRobust, EveryHeaderBitFlipIsAnErrorOrAValidParse) {
 }
 
 // Seconds to parse `b` once.
-double ParseSeconds(const Bytes& b) {
-  auto t0 = std::chrono::steady_clock::now();
+void ParseOnce(const Bytes& b) {
   auto r = GgufFile::Parse(ByteSpan(b));
-  auto t1 = std::chrono::steady_clock::now();
   EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return std::chrono::duration<double>(t1 - t0).count();
 }
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -142,19 +139,10 @@ Bytes ManyTensors(size_t n) {
 
 void ExpectLinear(Bytes (*make)(size_t), size_t n, const char* what) {
   Bytes small = make(n), large = make(2 * n);
-  ParseSeconds(small);  // warm up
-  ParseSeconds(large);
-  // Interleaved, so both sizes see the same machine load; the minimum of
-  // each is the least disturbed run.
-  double ts = 1e9, tl = 1e9;
-  for (int i = 0; i < 31; ++i) {
-    ts = std::min(ts, ParseSeconds(small));
-    tl = std::min(tl, ParseSeconds(large));
-  }
-  double ratio = tl / ts;
+  double ratio =
+      vinet::testing::GrowthRatio([&] { ParseOnce(small); }, [&] { ParseOnce(large); }, 31);
   ::testing::Test::RecordProperty(std::string(what) + "_ratio", std::to_string(ratio));
-  std::printf("%s: %zu bytes %.3f ms, %zu bytes %.3f ms, ratio %.2f\n", what, small.size(),
-              ts * 1e3, large.size(), tl * 1e3, ratio);
+  std::printf("%s: %zu bytes, %zu bytes, ratio %.2f\n", what, small.size(), large.size(), ratio);
   // Under AddressSanitizer the costs are its allocator's and shadow memory's,
   // not the parser's: that build checks memory safety, the release build
   // checks the growth rate.
