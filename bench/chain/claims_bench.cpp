@@ -88,6 +88,9 @@ struct World {
       r.input_hash = Bytes(32, 1);
       r.max_fee = 10;
       r.nonce = static_cast<uint64_t>(i);
+      r.node_pubkey = node.public_key();
+      r.timestamp_ms = now_ms;
+      r.expires_ms = now_ms + 60'000;
       auto signed_req = protocol::SignRequest(r, client);
       protocol::Receipt receipt;
       auto id = protocol::InferenceId(signed_req);

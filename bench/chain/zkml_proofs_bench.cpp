@@ -109,6 +109,9 @@ struct World {
     req.input_hash = Bytes(h.begin(), h.end());
     req.max_fee = 10;
     req.nonce = static_cast<uint64_t>(i);
+    req.node_pubkey = node.public_key();
+    req.timestamp_ms = 0;  // the bench executes at block time 0
+    req.expires_ms = 60'000;
     auto signed_req = protocol::SignRequest(req, client);
     auto q = zkml::QuantizeInput(mlp.vk.spec, runtime::Tensor{{1, 784}, x}).value();
     auto proved = zkml::Prove(*mlp.package, q).value();

@@ -46,9 +46,11 @@ Status ParseSmallParam(const std::string& key, uint64_t n, statepb::Params& para
       return Error(Code::kParse, fmt::format("genesis.params.{}: larger than {}", key, max));
     return Status::Ok();
   };
-  if (key == "enclave_ttl_ms" || key == "attestation_window" || key == "zkml_deadline_blocks") {
+  if (key == "enclave_ttl_ms" || key == "attestation_window" || key == "zkml_deadline_blocks" ||
+      key == "max_request_ttl_ms") {
     VINET_RETURN_IF_ERROR(bounded(uint64_t{1} << 50));
     auto v = static_cast<int64_t>(n);
+    if (key == "max_request_ttl_ms") params.set_max_request_ttl_ms(v);
     if (key == "enclave_ttl_ms") params.set_enclave_ttl_ms(v);
     if (key == "attestation_window") params.set_attestation_window(v);
     if (key == "zkml_deadline_blocks") params.set_zkml_deadline_blocks(v);
@@ -146,6 +148,7 @@ statepb::Params DefaultParams() {
   p.set_zkml_deadline_blocks(100);
   p.set_slash_missing_bps(500);
   p.set_max_block_verify_units(kDefaultMaxBlockVerifyUnits);
+  p.set_max_request_ttl_ms(3600 * 1000);
   p.add_tee_roots(std::string(tee::TrustRoot::AwsNitro().ToPem()));
   return p;
 }
@@ -190,7 +193,8 @@ std::string GenesisToJson(const Genesis& genesis) {
       {"max_claims_per_tx", p.max_claims_per_tx()},
       {"zkml_deadline_blocks", p.zkml_deadline_blocks()},
       {"slash_missing_bps", p.slash_missing_bps()},
-      {"max_block_verify_units", p.max_block_verify_units()}};
+      {"max_block_verify_units", p.max_block_verify_units()},
+      {"max_request_ttl_ms", p.max_request_ttl_ms()}};
   return json{{"accounts", accounts}, {"params", params}}.dump();
 }
 

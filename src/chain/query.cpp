@@ -65,7 +65,8 @@ ResponseQuery QueryParams(State& state) {
        {"max_claims_per_tx", p->max_claims_per_tx()},
        {"zkml_deadline_blocks", p->zkml_deadline_blocks()},
        {"slash_missing_bps", p->slash_missing_bps()},
-       {"max_block_verify_units", p->max_block_verify_units()}});
+       {"max_block_verify_units", p->max_block_verify_units()},
+       {"max_request_ttl_ms", p->max_request_ttl_ms()}});
 }
 
 }  // namespace

@@ -165,7 +165,7 @@ Status Settle(BatchContext& b, ClaimCheck& check, const std::string& zkml_output
 bool IsZkmlClaim(const txpb::Claim& claim) {
   ::vinet::inference::v1::RequestBody body;
   return body.ParseFromString(claim.request().body()) &&
-         body.mode() == ::vinet::inference::v1::MODE_ZKML;
+         body.inference().mode() == ::vinet::inference::v1::MODE_ZKML;
 }
 
 Status Process(BatchContext& b, const PreparedClaim& claim) {

@@ -137,6 +137,8 @@ class InferenceFixture : public ::testing::Test {
     req.max_fee = max_fee;
     req.nonce = nonce;
     req.timestamp_ms = now_ms_;
+    req.expires_ms = now_ms_ + 600'000;
+    req.node_pubkey = node_.public_key();
     return protocol::SignRequest(req, client ? *client : client_);
   }
 

@@ -1,0 +1,160 @@
+"""Attacks on claim binding and pricing, played on the real 4-validator devnet
+(issue 12, findings 1, 8, 3 and 10). Each test acts as a hostile node or
+client, then asserts the honest party kept its fee or stake, every validator
+agrees on the app hash and blocks keep coming.
+
+The hostile node is a second registered node whose txs are built here, byte by
+byte (attack_helpers.py), not by the vinet node software.
+"""
+import time
+
+import pytest
+import requests
+
+from attack_helpers import (MSG_SUBMIT_CLAIMS, Actor, address_of, assert_chain_healthy, claim,
+                            events, f32_inputs, first_model, node_info, submit_claims_msg,
+                            vanilla_receipt, wait_claim)
+from node_helpers import (Key, as_json_inputs, inference_id, request_body, signed_request,
+                          tensors_hash)
+
+
+@pytest.fixture(scope="module")
+def net(devnet):
+    return devnet
+
+
+@pytest.fixture(scope="module")
+def node_url(net):
+    return net.status()["node"]["url"]
+
+
+@pytest.fixture(scope="module")
+def honest(node_url):
+    pub, health = node_info(node_url)
+    return {"pub": pub, "address": address_of(pub)}
+
+
+@pytest.fixture(scope="module")
+def model(node_url):
+    return first_model(node_url, "VANILLA")
+
+
+@pytest.fixture(scope="module")
+def mallory(net, tmp_path_factory):
+    """A hostile node with the minimum-ish stake."""
+    m = Actor(net, tmp_path_factory.mktemp("mallory"), "mallory", 1_000_000)
+    out = m.register_node(stake=10_000)
+    assert out["code"] == 0, out
+    return m
+
+
+def client(net, tmp_path, name, funds=100_000):
+    return Actor(net, tmp_path, name, funds)
+
+
+def post_infer(node_url, req, tensors):
+    r = requests.post(node_url + "/v1/infer",
+                      json={"request": req, "inputs": as_json_inputs(tensors)}, timeout=30)
+    return r.status_code, r.json()
+
+
+def request_for(net, who, node_pub, model, tensors, **kw):
+    body = request_body(net.chain_id, model["model_id"], 0, tensors_hash(tensors), 1000, node_pub,
+                        **kw)
+    return body, signed_request(who.key, body), inference_id(body, who.pub)
+
+
+# ---------------------------------------------------------------- finding 1
+
+def test_front_running_with_own_vanilla_receipt_is_refused(net, node_url, honest, model, mallory,
+                                                           tmp_path):
+    """Mallory sees Alice's signed request to the honest node and claims it first
+    with her own VANILLA receipt. The claim names the honest node, so the chain
+    refuses Mallory's (INVALID, nothing stored); the honest node serves it and
+    is paid."""
+    alice = client(net, tmp_path, "alice")
+    tensors = f32_inputs(model)
+    body, req, iid = request_for(net, alice, honest["pub"], model, tensors)
+    input_hash = tensors_hash(tensors)
+    before = mallory.balance()
+    res = mallory.send(MSG_SUBMIT_CLAIMS, submit_claims_msg(
+        [(req, vanilla_receipt(mallory.key, iid, model["model_id"], input_hash))]))
+    assert res["tx_result"]["code"] == 0, res
+    (ev,) = events(res)
+    assert ev["status"] == "INVALID", ev
+    assert "request.node_pubkey: addressed to node " + honest["address"] in ev["reason"]
+    assert claim(net, iid) is None
+    assert mallory.balance() == before - 1  # her tx fee, no claim fee
+    # The honest node likewise refuses to serve a request addressed to Mallory.
+    _, for_mallory, _ = request_for(net, alice, mallory.pub, model, tensors)
+    code, answer = post_infer(node_url, for_mallory, tensors)
+    assert code == 400 and "request.node_pubkey" in answer["error"]["message"], answer
+    alice_before = alice.balance()
+    node_before = int(net.account(0, honest["address"])["balance"])
+    code, answer = post_infer(node_url, req, tensors)
+    assert code == 200, answer
+    assert answer["inference_id"] == iid
+    settled = wait_claim(net, iid)
+    assert settled and settled["status"] == "SETTLED", settled
+    assert settled["node"] == honest["address"]
+    fee = int(settled["fee"])
+    assert fee > 0 and alice.balance() == alice_before - fee
+    assert int(net.account(0, honest["address"])["balance"]) >= node_before + fee - 10
+    assert_chain_healthy(net)
+
+
+def test_resigned_body_cannot_void_the_claim(net, node_url, honest, model, mallory, tmp_path):
+    """Mallory re-signs Alice's request body under her own client key (same
+    body, so the same id on today's main) and gets her node to claim it first.
+    The id now covers the client key and the request names the honest node:
+    Alice's claim still settles and pays the honest node."""
+    alice = client(net, tmp_path, "alice2")
+    mallory_client = client(net, tmp_path, "mallory-client")
+    tensors = f32_inputs(model, 0.25)
+    body, req, iid = request_for(net, alice, honest["pub"], model, tensors)
+    resigned = signed_request(mallory_client.key, body)
+    resigned_id = inference_id(body, mallory_client.pub)
+    assert resigned_id != iid
+    res = mallory.send(MSG_SUBMIT_CLAIMS, submit_claims_msg(
+        [(resigned, vanilla_receipt(mallory.key, resigned_id, model["model_id"],
+                                    tensors_hash(tensors)))]))
+    (ev,) = events(res)
+    assert ev["status"] == "INVALID", ev
+    assert claim(net, iid) is None and claim(net, resigned_id) is None
+    code, answer = post_infer(node_url, req, tensors)
+    assert code == 200, answer
+    settled = wait_claim(net, iid)
+    assert settled and settled["status"] == "SETTLED" and settled["node"] == honest["address"]
+    assert settled["client"] == alice.address
+    assert_chain_healthy(net)
+
+
+def test_expired_request_is_refused_by_node_and_chain(net, node_url, honest, model, mallory,
+                                                      tmp_path):
+    """A request past (or near) its expiry: the honest node refuses to serve it
+    (it could not be claimed in time), and a claim of an expired request is
+    INVALID on chain: the client is not charged and nothing is stored."""
+    alice = client(net, tmp_path, "alice3")
+    tensors = f32_inputs(model, 0.75)
+    now = int(time.time() * 1000)
+    _, req, _ = request_for(net, alice, honest["pub"], model, tensors, ts=now - 60_000,
+                            expires=now - 1)
+    code, answer = post_infer(node_url, req, tensors)
+    assert code == 400 and "expires_ms" in answer["error"]["message"], answer
+    _, req, _ = request_for(net, alice, honest["pub"], model, tensors, ts=now,
+                            expires=now + 5_000)  # inside the node's 30 s claim lead time
+    code, answer = post_infer(node_url, req, tensors)
+    assert code == 400 and "expires_ms" in answer["error"]["message"], answer
+
+    # Alice asked Mallory's node with a 1.5 s lifetime; Mallory claims it late.
+    _, req, iid = request_for(net, alice, mallory.pub, model, tensors, ts=now,
+                              expires=now + 1_500)
+    time.sleep(2.5)
+    alice_before = alice.balance()
+    res = mallory.send(MSG_SUBMIT_CLAIMS, submit_claims_msg(
+        [(req, vanilla_receipt(mallory.key, iid, model["model_id"], tensors_hash(tensors)))]))
+    (ev,) = events(res)
+    assert ev["status"] == "INVALID" and "request.expires_ms: expired at" in ev["reason"], ev
+    assert claim(net, iid) is None
+    assert alice.balance() == alice_before
+    assert_chain_healthy(net)
