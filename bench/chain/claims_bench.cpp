@@ -8,6 +8,7 @@
 
 #include "vinet/chain/enclave_nonce.h"
 #include "vinet/chain/executor.h"
+#include "vinet/chain/fee.h"
 #include "vinet/chain/genesis.h"
 #include "vinet/protocol/request.h"
 #include "vinet/tee/emulator.h"
@@ -35,6 +36,7 @@ struct World {
     body.set_chain_id(std::string(kChain));
     body.set_nonce(nonce);
     body.set_fee(1);
+    PayMinimumFee(FeesOf(DefaultParams()), body);  // priced by bytes and claims
     return ExecuteTx(on, BuildSignedTx(node, body), height, kChain, ExecMode::kDeliver, now_ms);
   }
 

@@ -10,6 +10,7 @@
 
 #include "unit/runtime/onnx_builder.h"
 #include "vinet/chain/executor.h"
+#include "vinet/chain/fee.h"
 #include "vinet/chain/genesis.h"
 #include "vinet/protocol/request.h"
 #include "vinet/runtime/model.h"
@@ -60,6 +61,7 @@ struct World {
     body.set_chain_id(std::string(kChain));
     body.set_nonce(nonce);
     body.set_fee(1);
+    PayMinimumFee(FeesOf(DefaultParams()), body);
     return BuildSignedTx(key, body);
   }
   void Must(const ExecResult& r) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "vinet/chain/fee.h"
+
 namespace vinet::chain {
 namespace {
 
@@ -32,7 +34,7 @@ TxStatus Dispatch(State& state, const TxContext& ctx, const DecodedTx& tx, Event
 
 // Stateful checks shared by every message; on success charges the fee and
 // bumps the nonce in `state`.
-TxStatus ChargeSigner(State& state, const TxContext& ctx, const DecodedTx& tx) {
+TxStatus ChargeSigner(State& state, const TxContext& ctx, const DecodedTx& tx, size_t tx_bytes) {
   if (tx.body.chain_id() != ctx.chain_id) {
     return TxStatus::Fail(
         TxCode::kWrongChainId,
@@ -41,6 +43,15 @@ TxStatus ChargeSigner(State& state, const TxContext& ctx, const DecodedTx& tx) {
   if (tx.body.fee() < ctx.params.min_fee()) {
     return TxStatus::Fail(TxCode::kFeeTooLow, fmt::format("tx.body.fee: {} below min_fee {}",
                                                           tx.body.fee(), ctx.params.min_fee()));
+  }
+  // Priced by bytes and by claims (gas-like), so a large tx cannot ride on
+  // the flat minimum.
+  if (uint64_t need = MinimumFee(FeesOf(ctx.params), tx_bytes, tx.body); tx.body.fee() < need) {
+    return TxStatus::Fail(
+        TxCode::kFeeTooLow,
+        fmt::format("tx.body.fee: {} below the required {} for {} bytes and {} claims",
+                    tx.body.fee(), need, tx_bytes,
+                    tx.body.has_submit_claims() ? tx.body.submit_claims().claims_size() : 0));
   }
   auto account = state.GetAccount(tx.signer_address);
   if (!account.ok()) return TxStatus::Fail(TxCode::kInternal, account.status().ToString());
@@ -87,11 +98,12 @@ ExecResult ExecuteTx(Overlay& state, ByteSpan tx_bytes, int64_t height, std::str
                 *params,
                 block_time_ms,
                 tx_index,
-                mode == ExecMode::kCheck,
+                mode != ExecMode::kDeliver,
                 block_verify_units};
+  ctx.signatures_verified = mode == ExecMode::kRecheck;
   auto charged = Overlay::Over(state);
   State charged_state(charged);
-  result.status = ChargeSigner(charged_state, ctx, tx);
+  result.status = ChargeSigner(charged_state, ctx, tx, tx_bytes.size());
   if (!result.status.ok()) return result;
 
   auto effects = Overlay::Over(charged);
@@ -101,7 +113,7 @@ ExecResult ExecuteTx(Overlay& state, ByteSpan tx_bytes, int64_t height, std::str
     effects.MergeInto(charged);
   } else {
     result.events.clear();
-    if (mode == ExecMode::kCheck) return result;  // rejected: mempool state untouched
+    if (mode != ExecMode::kDeliver) return result;  // rejected: mempool state untouched
   }
   charged.MergeInto(state);
   return result;

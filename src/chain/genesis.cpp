@@ -65,6 +65,12 @@ Status ParseSmallParam(const std::string& key, uint64_t n, statepb::Params& para
     params.set_slash_missing_bps(static_cast<uint32_t>(n));
   } else if (key == "compensation") {
     params.set_compensation(n);
+  } else if (key == "fee_per_kib") {
+    params.set_fee_per_kib(n);
+  } else if (key == "fee_per_claim") {
+    params.set_fee_per_claim(n);
+  } else if (key == "fee_per_million_verify_units") {
+    params.set_fee_per_million_verify_units(n);
   } else if (key == "max_block_verify_units") {
     params.set_max_block_verify_units(n);
   } else {
@@ -149,6 +155,9 @@ statepb::Params DefaultParams() {
   p.set_slash_missing_bps(500);
   p.set_max_block_verify_units(kDefaultMaxBlockVerifyUnits);
   p.set_max_request_ttl_ms(3600 * 1000);
+  p.set_fee_per_kib(1);
+  p.set_fee_per_claim(1);
+  p.set_fee_per_million_verify_units(0);
   p.add_tee_roots(std::string(tee::TrustRoot::AwsNitro().ToPem()));
   return p;
 }
@@ -194,7 +203,10 @@ std::string GenesisToJson(const Genesis& genesis) {
       {"zkml_deadline_blocks", p.zkml_deadline_blocks()},
       {"slash_missing_bps", p.slash_missing_bps()},
       {"max_block_verify_units", p.max_block_verify_units()},
-      {"max_request_ttl_ms", p.max_request_ttl_ms()}};
+      {"max_request_ttl_ms", p.max_request_ttl_ms()},
+      {"fee_per_kib", p.fee_per_kib()},
+      {"fee_per_claim", p.fee_per_claim()},
+      {"fee_per_million_verify_units", p.fee_per_million_verify_units()}};
   return json{{"accounts", accounts}, {"params", params}}.dump();
 }
 

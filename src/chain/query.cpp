@@ -66,7 +66,10 @@ ResponseQuery QueryParams(State& state) {
        {"zkml_deadline_blocks", p->zkml_deadline_blocks()},
        {"slash_missing_bps", p->slash_missing_bps()},
        {"max_block_verify_units", p->max_block_verify_units()},
-       {"max_request_ttl_ms", p->max_request_ttl_ms()}});
+       {"max_request_ttl_ms", p->max_request_ttl_ms()},
+       {"fee_per_kib", p->fee_per_kib()},
+       {"fee_per_claim", p->fee_per_claim()},
+       {"fee_per_million_verify_units", p->fee_per_million_verify_units()}});
 }
 
 }  // namespace

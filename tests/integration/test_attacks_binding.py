@@ -78,13 +78,13 @@ def test_front_running_with_own_vanilla_receipt_is_refused(net, node_url, honest
     input_hash = tensors_hash(tensors)
     before = mallory.balance()
     res = mallory.send(MSG_SUBMIT_CLAIMS, submit_claims_msg(
-        [(req, vanilla_receipt(mallory.key, iid, model["model_id"], input_hash))]))
-    assert res["tx_result"]["code"] == 0, res
+        [(req, vanilla_receipt(mallory.key, iid, model["model_id"], input_hash))]), claims=1)
+    assert res["check_tx"]["code"] == 0 and res["tx_result"]["code"] == 0, res
     (ev,) = events(res)
     assert ev["status"] == "INVALID", ev
     assert "request.node_pubkey: addressed to node " + honest["address"] in ev["reason"]
     assert claim(net, iid) is None
-    assert mallory.balance() == before - 1  # her tx fee, no claim fee
+    assert mallory.balance() == before - mallory.last_fee  # her tx fee, no claim fee
     # The honest node likewise refuses to serve a request addressed to Mallory.
     _, for_mallory, _ = request_for(net, alice, mallory.pub, model, tensors)
     code, answer = post_infer(node_url, for_mallory, tensors)
@@ -117,7 +117,7 @@ def test_resigned_body_cannot_void_the_claim(net, node_url, honest, model, mallo
     assert resigned_id != iid
     res = mallory.send(MSG_SUBMIT_CLAIMS, submit_claims_msg(
         [(resigned, vanilla_receipt(mallory.key, resigned_id, model["model_id"],
-                                    tensors_hash(tensors)))]))
+                                    tensors_hash(tensors)))]), claims=1)
     (ev,) = events(res)
     assert ev["status"] == "INVALID", ev
     assert claim(net, iid) is None and claim(net, resigned_id) is None
@@ -152,9 +152,81 @@ def test_expired_request_is_refused_by_node_and_chain(net, node_url, honest, mod
     time.sleep(2.5)
     alice_before = alice.balance()
     res = mallory.send(MSG_SUBMIT_CLAIMS, submit_claims_msg(
-        [(req, vanilla_receipt(mallory.key, iid, model["model_id"], tensors_hash(tensors)))]))
+        [(req, vanilla_receipt(mallory.key, iid, model["model_id"], tensors_hash(tensors)))]),
+        claims=1)
     (ev,) = events(res)
     assert ev["status"] == "INVALID" and "request.expires_ms: expired at" in ev["reason"], ev
     assert claim(net, iid) is None
     assert alice.balance() == alice_before
+    assert_chain_healthy(net)
+
+
+# ---------------------------------------------------------------- finding 8
+
+def test_thousand_claim_tx_at_minimum_fee_is_refused(net, node_url, honest, model, mallory,
+                                                     tmp_path):
+    """Mallory floods a block with one SubmitClaims of 1,000 claims paying the
+    flat minimum fee: refused by CheckTx (fee_too_low, priced by bytes and
+    claims); the same tx paying the schedule gets in. The honest node's claims
+    keep settling meanwhile."""
+    from attack_helpers import broadcast
+    alice = client(net, tmp_path, "alice-flood")
+    tensors = f32_inputs(model, 0.125)
+    claims = []
+    for _ in range(1000):
+        _, req, iid = request_for(net, alice, mallory.pub, model, tensors)
+        claims.append((req, vanilla_receipt(mallory.key, iid, model["model_id"],
+                                            tensors_hash(tensors))))
+    msg = submit_claims_msg(claims)
+    params = net.query(0, "params")[1]
+    res = mallory.send(MSG_SUBMIT_CLAIMS, msg, fee=params["min_fee"], commit=False)
+    assert res["code"] == 6, res  # fee_too_low
+    assert "1000 claims" in res["log"]
+    before = mallory.balance()
+    res = mallory.send(MSG_SUBMIT_CLAIMS, msg, claims=1000)
+    fee = mallory.last_fee
+    assert fee >= params["min_fee"] + 1000 * params["fee_per_claim"] + len(msg) // 1024
+    assert res["check_tx"]["code"] == 0 and res["tx_result"]["code"] == 0, res
+    assert len(events(res)) == 1000
+    assert mallory.balance() <= before - fee + 1000 * int(model.get("fee") or 0)
+    # The honest node still serves and settles.
+    honest_client = client(net, tmp_path, "alice-after-flood")
+    _, req, iid = request_for(net, honest_client, honest["pub"], model, tensors)
+    code, answer = post_infer(node_url, req, tensors)
+    assert code == 200, answer
+    settled = wait_claim(net, iid)
+    assert settled and settled["status"] == "SETTLED", settled
+    assert_chain_healthy(net)
+
+
+def test_garbage_proposer_blocks_are_rejected(net):
+    """Validator 3 restarted in the devnet-only test mode that appends an
+    undecodable and a badly signed tx to every block it proposes. The others
+    reject those proposals in ProcessProposal: no committed block holds a tx
+    that fails decoding or its signature, and blocks keep coming."""
+    import os
+    env = dict(os.environ, VINET_TEST_GARBAGE_PROPOSALS="1")
+    net.restart(3, env=env)
+    try:
+        start = net.height(0)
+        t0 = time.time()
+        time.sleep(12)
+        end = net.height(0)
+        elapsed = time.time() - t0
+        assert end - start >= 4, f"only {end - start} blocks in {elapsed:.1f}s"
+        assert elapsed / (end - start) <= 2.5, f"{end - start} blocks in {elapsed:.1f}s"
+        for h in range(start + 1, end + 1):
+            results = net.rpc(0, "block_results", height=str(h))
+            for r in results.get("txs_results") or []:
+                assert int(r.get("code", 0)) not in (1, 3), (h, r)
+        with open(os.path.join(net.home(3), "app.log")) as f:
+            assert "garbage txs" in f.read(), "the hostile validator never proposed"
+        rejected = 0
+        for i in range(3):
+            with open(os.path.join(net.home(i), "app.log")) as f:
+                rejected += f.read().count("rejecting proposal")
+        assert rejected > 0
+        assert_chain_healthy(net)
+    finally:
+        net.restart(3)
     assert_chain_healthy(net)

@@ -14,7 +14,10 @@
 
 namespace vinet::chain {
 
-enum class ExecMode { kCheck, kDeliver };
+// kRecheck: a mempool recheck of a tx that already passed kCheck with these
+// exact bytes: like kCheck, but the claims' signatures (a pure function of
+// the bytes) are not verified again.
+enum class ExecMode { kCheck, kRecheck, kDeliver };
 
 struct ExecResult {
   TxStatus status;

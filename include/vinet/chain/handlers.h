@@ -31,6 +31,8 @@ struct TxContext {
   // ZKML verify units already spent in this block (FinalizeBlock owns the
   // counter; null: the tx gets a fresh budget of max_block_verify_units).
   uint64_t* block_verify_units = nullptr;
+  // Recheck of bytes already verified by CheckTx: skip claim signatures.
+  bool signatures_verified = false;
 };
 
 using Events = std::vector<::tendermint::abci::Event>;

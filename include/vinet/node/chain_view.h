@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "vinet/chain/fee.h"
 #include "vinet/common/result.h"
 #include "vinet/protocol/receipt.h"
 
@@ -31,6 +32,8 @@ class ChainView {
   // kUnavailable when the chain cannot be reached.
   Result<uint64_t> Balance(const std::string& address);
   Result<ChainModel> Model(const std::string& model_id);
+  // The chain's fee schedule (/params; fields it lacks are 0).
+  Result<chain::FeeSchedule> Fees();
   // abci_query `path`; nullopt when the chain answers "not found".
   Result<std::optional<nlohmann::json>> Query(const std::string& path) const;
   const std::string& rpc_url() const { return rpc_url_; }

@@ -227,7 +227,7 @@ TxStatus HandleSubmitClaims(State& state, const TxContext& ctx, const DecodedTx&
   if (ctx.check_only) {
     for (const auto& claim : msg.claims()) {
       if (!IsZkmlClaim(claim)) continue;
-      if (auto s = Process(batch, PrepareClaim(claim)); !s.ok())
+      if (auto s = Process(batch, PrepareClaim(claim, !ctx.signatures_verified)); !s.ok())
         return TxStatus::Fail(TxCode::kInternal, s.ToString());
     }
     return {};
