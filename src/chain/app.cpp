@@ -156,10 +156,11 @@ abci::pb::ResponseFinalizeBlock ChainApp::FinalizeBlock(const abci::pb::RequestF
   int64_t block_time_ms = req.time().seconds() * 1000 + req.time().nanos() / 1'000'000;
   last_block_time_ms_ = block_time_ms;
   uint32_t index = 0;
-  uint64_t verify_units = 0;  // ZKML verification work of this block (metered)
+  uint64_t verify_units = 0;                   // ZKML verification work of this block (metered)
+  std::map<std::string, uint64_t> node_units;  // the same, per node (fairness)
   for (const auto& tx : req.txs()) {
     auto result = ExecuteTx(*changes, AsBytes(tx), req.height(), meta.chain_id, ExecMode::kDeliver,
-                            block_time_ms, index++, &verify_units);
+                            block_time_ms, index++, &verify_units, &node_units);
     auto* out = resp.add_tx_results();
     SetResult(*out, result.status);
     for (auto& ev : result.events) *out->add_events() = std::move(ev);

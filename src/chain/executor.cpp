@@ -75,7 +75,8 @@ TxStatus ChargeSigner(State& state, const TxContext& ctx, const DecodedTx& tx, s
 
 ExecResult ExecuteTx(Overlay& state, ByteSpan tx_bytes, int64_t height, std::string_view chain_id,
                      ExecMode mode, int64_t block_time_ms, uint32_t tx_index,
-                     uint64_t* block_verify_units) {
+                     uint64_t* block_verify_units,
+                     std::map<std::string, uint64_t>* node_verify_units) {
   ExecResult result;
   State base(state);
   auto params = base.GetParams();
@@ -101,10 +102,12 @@ ExecResult ExecuteTx(Overlay& state, ByteSpan tx_bytes, int64_t height, std::str
                 mode != ExecMode::kDeliver,
                 block_verify_units};
   ctx.signatures_verified = mode == ExecMode::kRecheck;
+  ctx.node_verify_units = node_verify_units;
   auto charged = Overlay::Over(state);
   State charged_state(charged);
   result.status = ChargeSigner(charged_state, ctx, tx, tx_bytes.size());
   if (!result.status.ok()) return result;
+  ctx.stateless_fee = MinimumFee(FeesOf(ctx.params), tx_bytes.size(), tx.body);
 
   auto effects = Overlay::Over(charged);
   State effects_state(effects);
@@ -114,6 +117,13 @@ ExecResult ExecuteTx(Overlay& state, ByteSpan tx_bytes, int64_t height, std::str
   } else {
     result.events.clear();
     if (mode != ExecMode::kDeliver) return result;  // rejected: mempool state untouched
+    // Proofs refused only for lack of block budget: their claims' deadlines
+    // move instead of the honest node being slashed for the crowding.
+    if (result.status.code == TxCode::kVerifyBudgetExceeded && tx.body.has_submit_proofs()) {
+      Status s =
+          DeferProofDeadlines(charged_state, ctx, tx, tx.body.submit_proofs(), result.events);
+      if (!s.ok()) result.status = TxStatus::Fail(TxCode::kInternal, s.ToString());
+    }
   }
   charged.MergeInto(state);
   return result;

@@ -71,6 +71,14 @@ Status ParseSmallParam(const std::string& key, uint64_t n, statepb::Params& para
     params.set_fee_per_claim(n);
   } else if (key == "fee_per_million_verify_units") {
     params.set_fee_per_million_verify_units(n);
+  } else if (key == "min_model_fee") {
+    params.set_min_model_fee(n);
+  } else if (key == "max_node_verify_share_bps") {
+    VINET_RETURN_IF_ERROR(bounded(10000));
+    params.set_max_node_verify_share_bps(static_cast<uint32_t>(n));
+  } else if (key == "budget_grace_blocks") {
+    VINET_RETURN_IF_ERROR(bounded(uint64_t{1} << 20));
+    params.set_budget_grace_blocks(static_cast<int64_t>(n));
   } else if (key == "max_block_verify_units") {
     params.set_max_block_verify_units(n);
   } else {
@@ -157,7 +165,10 @@ statepb::Params DefaultParams() {
   p.set_max_request_ttl_ms(3600 * 1000);
   p.set_fee_per_kib(1);
   p.set_fee_per_claim(1);
-  p.set_fee_per_million_verify_units(0);
+  p.set_fee_per_million_verify_units(1);  // the MLP 784-128-10 proof: 2
+  p.set_min_model_fee(1);
+  p.set_max_node_verify_share_bps(5000);
+  p.set_budget_grace_blocks(10);
   p.add_tee_roots(std::string(tee::TrustRoot::AwsNitro().ToPem()));
   return p;
 }
@@ -206,7 +217,10 @@ std::string GenesisToJson(const Genesis& genesis) {
       {"max_request_ttl_ms", p.max_request_ttl_ms()},
       {"fee_per_kib", p.fee_per_kib()},
       {"fee_per_claim", p.fee_per_claim()},
-      {"fee_per_million_verify_units", p.fee_per_million_verify_units()}};
+      {"fee_per_million_verify_units", p.fee_per_million_verify_units()},
+      {"min_model_fee", p.min_model_fee()},
+      {"max_node_verify_share_bps", p.max_node_verify_share_bps()},
+      {"budget_grace_blocks", p.budget_grace_blocks()}};
   return json{{"accounts", accounts}, {"params", params}}.dump();
 }
 

@@ -80,7 +80,8 @@ std::string CodeText(int64_t code) {
 
 }  // namespace
 
-void SendAndReport(TxOptions& o, const std::function<void(txpb::TxBody&)>& fill) {
+void SendAndReport(TxOptions& o, const std::function<void(txpb::TxBody&)>& fill,
+                   uint64_t verify_units) {
   auto key = ValueOrThrow(crypto::LoadKeyFile(o.key_file));
   RpcClient rpc(o.node);
   Resolve(o, rpc, crypto::AddressOf(key.public_key()));
@@ -89,7 +90,10 @@ void SendAndReport(TxOptions& o, const std::function<void(txpb::TxBody&)>& fill)
   body.set_nonce(static_cast<uint64_t>(o.nonce));
   body.set_fee(o.fee < 0 ? 0 : static_cast<uint64_t>(o.fee));
   fill(body);
-  if (o.fee < 0) chain::PayMinimumFee(ChainFees(rpc), body);
+  if (o.fee < 0) {
+    auto fees = ChainFees(rpc);
+    chain::PayMinimumFee(fees, body, chain::VerifyFee(fees, verify_units));
+  }
   auto tx = chain::BuildSignedTx(key, body);
   auto sync = ValueOrThrow(rpc.BroadcastTxSync(tx));
   json out = {{"hash", sync["hash"]}, {"code", sync["code"]}, {"log", sync["log"]}, {"height", 0}};

@@ -30,7 +30,10 @@ chain::FeeSchedule ChainFees(chain::RpcClient& rpc);
 
 // Fills chain id and nonce, signs the body built by `fill`, broadcasts, waits
 // unless --no-wait, prints the report; throws StatusError when rejected.
-void SendAndReport(TxOptions& o, const std::function<void(::vinet::tx::v1::TxBody&)>& fill);
+// `verify_units`: the ZKML verify units the tx's proofs will cost (their
+// verification fee is added when the fee is computed).
+void SendAndReport(TxOptions& o, const std::function<void(::vinet::tx::v1::TxBody&)>& fill,
+                   uint64_t verify_units = 0);
 
 // `tx register-model`, `tx register-enclave` (chain_tx_inference.cpp).
 void RegisterInferenceTxCommands(CLI::App* tx);

@@ -179,7 +179,12 @@ Status ProofSubmitter::Submit(std::optional<uint64_t>& nonce,
   }
   const NodeConfig& cfg = node_.config();
   VINET_ASSIGN_OR_RETURN(chain::FeeSchedule fees, node_.chain().Fees());
-  Bytes tx = BuildSubmitProofsTx(node_.key(), cfg.chain_id, *nonce, cfg.tx_fee, batch, fees);
+  uint64_t units = 0;  // the verification fee follows the models' metered costs
+  for (const auto& j : batch) {
+    VINET_ASSIGN_OR_RETURN(ChainModel m, node_.chain().Model(j.model_id));
+    units += m.zkml_verify_cost;
+  }
+  Bytes tx = BuildSubmitProofsTx(node_.key(), cfg.chain_id, *nonce, cfg.tx_fee, batch, fees, units);
   std::string hash = chain::TxHashHex(tx);
   int64_t now = WallMs();
   for (auto& j : batch) {

@@ -230,3 +230,36 @@ def test_garbage_proposer_blocks_are_rejected(net):
     finally:
         net.restart(3)
     assert_chain_healthy(net)
+
+
+# ---------------------------------------------------------------- finding 3
+
+def test_jailed_node_cannot_submit_proofs(net, node_url, honest, model, tmp_path,
+                                          tmp_path_factory):
+    """A node jailed for a forged claim (REJECTED) may no longer submit ZKML
+    proofs: its SubmitProofs is refused by CheckTx with node_jailed. The honest
+    node keeps serving and settling."""
+    from attack_helpers import MSG_SUBMIT_PROOFS
+    from devnet import pb_bytes
+    eve = Actor(net, tmp_path_factory.mktemp("eve"), "eve", 1_000_000)
+    assert eve.register_node(stake=10_000)["code"] == 0
+    alice = client(net, tmp_path, "alice-jail")
+    tensors = f32_inputs(model, 0.3)
+    _, req, iid = request_for(net, alice, eve.pub, model, tensors)
+    forged = vanilla_receipt(eve.key, iid, model["model_id"], b"\x00" * 32)  # wrong input hash
+    res = eve.send(MSG_SUBMIT_CLAIMS, submit_claims_msg([(req, forged)]), claims=1)
+    (ev,) = events(res)
+    assert ev["status"] == "REJECTED", ev
+    node = net.query(0, "node", eve.address)[1]
+    assert node["jailed"] is True
+    proof = pb_bytes(1, pb_bytes(1, bytes.fromhex(iid)) + pb_bytes(2, b"\x80")
+                     + pb_bytes(3, b"\x01" * 64))
+    res = eve.send(MSG_SUBMIT_PROOFS, proof, fee=1000, commit=False)
+    assert res["code"] == 20 and "jailed" in res["log"], res  # node_jailed
+    honest_client = client(net, tmp_path, "alice-after-jail")
+    _, req, iid = request_for(net, honest_client, honest["pub"], model, tensors)
+    code, answer = post_infer(node_url, req, tensors)
+    assert code == 200, answer
+    settled = wait_claim(net, iid)
+    assert settled and settled["status"] == "SETTLED", settled
+    assert_chain_healthy(net)

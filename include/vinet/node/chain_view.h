@@ -22,7 +22,8 @@ namespace vinet::node {
 struct ChainModel {
   uint64_t fee = 0;
   std::vector<protocol::Mode> modes;
-  bool registered = false;  // false: the chain has no record (fee = the node's default)
+  bool registered = false;        // false: the chain has no record (fee = the node's default)
+  uint64_t zkml_verify_cost = 0;  // metered units to verify one proof (ZKML models)
 };
 
 class ChainView {
