@@ -237,7 +237,11 @@ class Client(_ClientBase):
         if wait == "proof":
             payload["wait"] = "proof"
         sent = now_ms()
-        body = self._node("POST", "/v1/infer", infer=True, json=payload)
+        try:
+            body = self._node("POST", "/v1/infer", infer=True, json=payload)
+        except VinetError as e:  # a timeout too: the node may have answered and claimed
+            e.inference_id = inference_id
+            raise
         result = self._result(inference_id, model_id, mode, body, arrays, input_hash, sent, now_ms())
         if verify and mode == "ZKML" and result.proof is None:
             self._check(result)  # the proof does not exist yet: result.verify() fetches it

@@ -147,6 +147,11 @@ Result<json> Node::Infer(const json& body) {
     return Error(Code::kInvalidArgument, "request.input_hash does not match the inputs sent");
   }
   VINET_ASSIGN_OR_RETURN(ChainModel model, chain_.Model(r.model_id));
+  // A claim for a model the chain does not know is INVALID: serving it would
+  // be work for nothing (and tell the client `verified` for an unpaid answer).
+  if (!model.registered) {
+    return Error(Code::kNotFound, "model " + r.model_id + " is not registered on chain");
+  }
   if (std::find(model.modes.begin(), model.modes.end(), r.mode) == model.modes.end()) {
     return Error(Code::kUnsupported, "model " + r.model_id + " does not allow mode " +
                                          std::string(protocol::ModeName(r.mode)));

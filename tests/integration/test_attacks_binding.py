@@ -263,3 +263,31 @@ def test_jailed_node_cannot_submit_proofs(net, node_url, honest, model, tmp_path
     settled = wait_claim(net, iid)
     assert settled and settled["status"] == "SETTLED", settled
     assert_chain_healthy(net)
+
+
+# ---------------------------------------------------------------- finding 10 (part)
+
+def test_unregistered_model_is_refused_and_errors_carry_the_id(net, honest, tmp_path):
+    """The node serves a model nobody registered on chain: a claim for it would
+    be INVALID, so the client would get a `verified` answer that is never
+    settled. The node refuses it (404, "not registered on chain"), the client
+    is not charged, and the error names the inference id. Runs last: it
+    restarts the node with one more model in its store."""
+    import os
+    from sdk_helpers import write_relu_model
+    model_id = write_relu_model(os.path.join(net.dir, "models"), 3)
+    net.restart_node()
+    url = net.status()["node"]["url"]
+    served = [m["model_id"] for m in requests.get(url + "/v1/models", timeout=10).json()]
+    assert model_id in served
+    alice = client(net, tmp_path, "alice-unregistered")
+    tensors = {"x": ("f32", [1, 3], b"\x00\x00\x80\x3f" * 3)}
+    model = {"model_id": model_id}
+    _, req, iid = request_for(net, alice, honest["pub"], model, tensors)
+    before = alice.balance()
+    code, answer = post_infer(url, req, tensors)
+    assert code == 404 and "not registered on chain" in answer["error"]["message"], answer
+    assert answer["error"]["inference_id"] == iid
+    time.sleep(2)
+    assert claim(net, iid) is None and alice.balance() == before
+    assert_chain_healthy(net)
