@@ -8,6 +8,7 @@
 
 #include "vinet/chain/enclave_nonce.h"
 #include "vinet/chain/executor.h"
+#include "vinet/chain/fee.h"
 #include "vinet/chain/genesis.h"
 #include "vinet/protocol/request.h"
 #include "vinet/tee/emulator.h"
@@ -35,6 +36,7 @@ struct World {
     body.set_chain_id(std::string(kChain));
     body.set_nonce(nonce);
     body.set_fee(1);
+    PayMinimumFee(FeesOf(DefaultParams()), body);  // priced by bytes and claims
     return ExecuteTx(on, BuildSignedTx(node, body), height, kChain, ExecMode::kDeliver, now_ms);
   }
 
@@ -88,6 +90,9 @@ struct World {
       r.input_hash = Bytes(32, 1);
       r.max_fee = 10;
       r.nonce = static_cast<uint64_t>(i);
+      r.node_pubkey = node.public_key();
+      r.timestamp_ms = now_ms;
+      r.expires_ms = now_ms + 60'000;
       auto signed_req = protocol::SignRequest(r, client);
       protocol::Receipt receipt;
       auto id = protocol::InferenceId(signed_req);

@@ -10,6 +10,7 @@
 
 #include "unit/runtime/onnx_builder.h"
 #include "vinet/chain/executor.h"
+#include "vinet/chain/fee.h"
 #include "vinet/chain/genesis.h"
 #include "vinet/protocol/request.h"
 #include "vinet/runtime/model.h"
@@ -60,6 +61,7 @@ struct World {
     body.set_chain_id(std::string(kChain));
     body.set_nonce(nonce);
     body.set_fee(1);
+    PayMinimumFee(FeesOf(DefaultParams()), body);
     return BuildSignedTx(key, body);
   }
   void Must(const ExecResult& r) {
@@ -109,6 +111,9 @@ struct World {
     req.input_hash = Bytes(h.begin(), h.end());
     req.max_fee = 10;
     req.nonce = static_cast<uint64_t>(i);
+    req.node_pubkey = node.public_key();
+    req.timestamp_ms = 0;  // the bench executes at block time 0
+    req.expires_ms = 60'000;
     auto signed_req = protocol::SignRequest(req, client);
     auto q = zkml::QuantizeInput(mlp.vk.spec, runtime::Tensor{{1, 784}, x}).value();
     auto proved = zkml::Prove(*mlp.package, q).value();

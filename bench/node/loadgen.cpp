@@ -167,7 +167,12 @@ int Run(const Options& o) {
     r.input_hash.assign(ih.begin(), ih.end());
     r.max_fee = 1'000'000;
     randombytes_buf(&r.nonce, sizeof(r.nonce));
-    r.timestamp_ms = 0;
+    r.timestamp_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    r.expires_ms = r.timestamp_ms + 600'000;
+    auto node_key = ValueOrThrow(FromHex(health["node_pubkey"].get<std::string>()));
+    std::copy(node_key.begin(), node_key.end(), r.node_pubkey.begin());
     auto s = protocol::SignRequest(r, key);
     json body = {{"request", json::parse(protocol::SignedRequestToJson(s))},
                  {"inputs", inputs_json}};

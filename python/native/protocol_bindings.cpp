@@ -3,16 +3,18 @@
 //
 //   Key.generate() / Key.from_seed(seed) / Key.load(path); key.save(path),
 //   key.public_key, key.seed, key.address, key.sign(message)
-//   sign_request(key, chain_id, model_id, mode, input_hash, max_fee, nonce,
-//                timestamp_ms) -> {"body", "client_pubkey", "signature",
-//                "inference_id"} (all bytes)
-//   inference_id(body) -> bytes; verify_request(body, pubkey, signature) -> bool
+//   sign_request(key, chain_id, node_pubkey, model_id, mode, input_hash,
+//                max_fee, nonce, timestamp_ms, expires_ms) -> {"body",
+//                "client_pubkey", "signature", "inference_id"} (all bytes)
+//   inference_id(body, client_pubkey) -> bytes;
+//   verify_request(body, pubkey, signature) -> bool
 //   encode_tensors(tensors) / tensors_hash(tensors): tensors are a list of
 //   (name, dtype, shape, data bytes) tuples
 //   verify_node_receipt(receipt_json, input_hash=None): fields valid,
 //   output_hash == TensorsHash(outputs), node signature (any mode)
 //   make_receipt(inference_id, model_id, mode, input_hash, outputs, node_key,
 //                enclave_key=None) -> receipt JSON, signed (for test nodes)
+//   encode_receipt(receipt_json) -> canonical CBOR bytes (a claim's receipt)
 //   sign_as_node(receipt_json, node_key) -> receipt JSON with node_id and
 //                node_signature set (a node co-signing an enclave's receipt)
 // Failures raise vinet._native.protocol.ProtocolError (a ValueError) with
@@ -89,15 +91,26 @@ class PyKey {
   crypto::SecretKey key_;
 };
 
-pyb::dict SignRequestPy(const PyKey& key, const std::string& chain_id, const std::string& model_id,
-                        int mode, const pyb::bytes& input_hash, uint64_t max_fee, uint64_t nonce,
-                        int64_t timestamp_ms) {
+pyb::dict SignRequestPy(const PyKey& key, const std::string& chain_id,
+                        const pyb::bytes& node_pubkey, const std::string& model_id, int mode,
+                        const pyb::bytes& input_hash, uint64_t max_fee, uint64_t nonce,
+                        int64_t timestamp_ms, int64_t expires_ms) {
   if (mode < 0 || mode > 2) RaiseStatus(Error(Code::kInvalidArgument, "mode: must be 0, 1 or 2"));
-  protocol::InferenceRequest request{
-      chain_id, model_id,    static_cast<protocol::Mode>(mode), BytesArg(input_hash), max_fee,
-      nonce,    timestamp_ms};
+  protocol::InferenceRequest request;
+  request.chain_id = chain_id;
+  request.node_pubkey = Get(crypto::PublicKeyFromBytes(BytesArg(node_pubkey)));
+  request.max_fee = max_fee;
+  request.nonce = nonce;
+  request.timestamp_ms = timestamp_ms;
+  request.expires_ms = expires_ms;
+  request.model_id = model_id;
+  request.mode = static_cast<protocol::Mode>(mode);
+  request.input_hash = BytesArg(input_hash);
   if (request.input_hash.size() != 32) {
     RaiseStatus(Error(Code::kInvalidArgument, "input_hash: must be 32 bytes"));
+  }
+  if (expires_ms <= timestamp_ms) {
+    RaiseStatus(Error(Code::kInvalidArgument, "expires_ms: must be after timestamp_ms"));
   }
   protocol::SignedRequest signed_request = protocol::SignRequest(request, key.key());
   return pyb::dict("body"_a = ToPy(signed_request.body),
@@ -197,17 +210,18 @@ void BindProtocol(pybind11::module_& m) {
         return key.ok() && crypto::Verify(*key, BytesArg(message), BytesArg(signature));
       },
       "pubkey"_a, "message"_a, "signature"_a);
-  p.def("sign_request", &SignRequestPy, "key"_a, "chain_id"_a, "model_id"_a, "mode"_a,
-        "input_hash"_a, "max_fee"_a, "nonce"_a, "timestamp_ms"_a,
+  p.def("sign_request", &SignRequestPy, "key"_a, "chain_id"_a, "node_pubkey"_a, "model_id"_a,
+        "mode"_a, "input_hash"_a, "max_fee"_a, "nonce"_a, "timestamp_ms"_a, "expires_ms"_a,
         "Serialize and sign a RequestBody; returns body, client_pubkey, signature, inference_id.");
   p.def(
       "inference_id",
-      [](const pyb::bytes& body) {
+      [](const pyb::bytes& body, const pyb::bytes& client_pubkey) {
         protocol::SignedRequest r;
         r.body = BytesArg(body);
+        r.client_pubkey = Get(crypto::PublicKeyFromBytes(BytesArg(client_pubkey)));
         return ToPy(protocol::InferenceId(r));
       },
-      "body"_a, "SHA-256(\"vinet.request.v1\\0\" || body).");
+      "body"_a, "client_pubkey"_a, "SHA-256(\"vinet.request.v2\\0\" || client_pubkey || body).");
   p.def(
       "verify_request",
       [](const pyb::bytes& body, const pyb::bytes& pubkey, const pyb::bytes& signature) {
@@ -220,10 +234,11 @@ void BindProtocol(pybind11::module_& m) {
         protocol::SignedRequest parts = FromParts(body, pubkey, signature);
         auto decoded = Get(protocol::DecodeSignedRequest(protocol::EncodeSignedRequest(parts)));
         const auto& q = decoded.request;
-        return pyb::dict("chain_id"_a = q.chain_id, "model_id"_a = q.model_id,
-                         "mode"_a = static_cast<int>(q.mode), "input_hash"_a = ToPy(q.input_hash),
-                         "max_fee"_a = q.max_fee, "nonce"_a = q.nonce,
-                         "timestamp_ms"_a = q.timestamp_ms);
+        return pyb::dict("chain_id"_a = q.chain_id, "node_pubkey"_a = ToPy(q.node_pubkey),
+                         "model_id"_a = q.model_id, "mode"_a = static_cast<int>(q.mode),
+                         "input_hash"_a = ToPy(q.input_hash), "max_fee"_a = q.max_fee,
+                         "nonce"_a = q.nonce, "timestamp_ms"_a = q.timestamp_ms,
+                         "expires_ms"_a = q.expires_ms);
       },
       "body"_a, "client_pubkey"_a, "signature"_a, "Strictly decode a signed request's body.");
   p.def(
@@ -238,6 +253,12 @@ void BindProtocol(pybind11::module_& m) {
         return ToPy(protocol::TensorsHash(TensorsArg(list)));
       },
       "tensors"_a, "SHA-256 of the canonical encoding: a receipt's input/output hash.");
+  p.def(
+      "encode_receipt",
+      [](const std::string& receipt_json) {
+        return ToPy(protocol::EncodeReceipt(Get(protocol::ReceiptFromJson(receipt_json))));
+      },
+      "receipt_json"_a, "The canonical CBOR bytes of a receipt (as carried in a claim).");
   p.def("verify_node_receipt", &VerifyNodeReceipt, "receipt_json"_a, "input_hash"_a = pyb::none(),
         "Check a receipt's fields, output hash and node signature (any mode).");
   p.def("make_receipt", &MakeReceipt, "inference_id"_a, "model_id"_a, "mode"_a, "input_hash"_a,

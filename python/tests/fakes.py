@@ -46,6 +46,9 @@ class FakeNet:
             return FakeResponse(200, [{"model_id": "double", "name": "double",
                                        "inputs": {"x": [2]}, "outputs": {"y": [2]},
                                        "modes": ["VANILLA"], "fee": self.fee}])
+        if method == "GET" and path == "/healthz":
+            return FakeResponse(200, {"ok": True, "node_pubkey": self.node_key.public_key.hex(),
+                                      "chain_id": self.chain_id})
         if method == "POST" and path == "/v1/infer":
             return self._infer(json)
         return FakeResponse(404, {"error": {"code": "not_found", "message": path}})
@@ -79,11 +82,14 @@ class FakeNet:
         if not protocol.verify_request(body, pk, sig):
             return FakeResponse(401, {"error": {"code": "unauthenticated", "message": "bad signature"}})
         fields = protocol.decode_request_body(body, pk, sig)
+        if fields["node_pubkey"] != self.node_key.public_key:
+            return FakeResponse(400, {"error": {"code": "invalid_argument",
+                                                "message": "request.node_pubkey: another node"}})
         inputs = from_json(payload["inputs"])
         if protocol.tensors_hash(as_tensors(inputs)) != fields["input_hash"]:
             return FakeResponse(400, {"error": {"code": "invalid_argument", "message": "input hash"}})
         outputs = {"y": (inputs["x"] * 2).astype(np.float32)}
-        iid = protocol.inference_id(body)
+        iid = protocol.inference_id(body, pk)
         receipt = json.loads(protocol.make_receipt(iid, fields["model_id"], fields["mode"],
                                                    fields["input_hash"], as_tensors(outputs),
                                                    self.node_key))
@@ -96,5 +102,5 @@ class FakeNet:
             "receipt": receipt, "node_received_ms": 1, "node_answered_ms": 2})
 
 
-def request_id(body: bytes) -> str:
-    return hashlib.sha256(b"vinet.request.v1\0" + body).hexdigest()
+def request_id(body: bytes, client_pubkey: bytes) -> str:
+    return hashlib.sha256(b"vinet.request.v2\0" + client_pubkey + body).hexdigest()

@@ -37,8 +37,10 @@ def test_infer_verifies_and_uses_the_chain_id_and_fee(client, net):
     fields = vinet._native_loader.protocol.decode_request_body(
         *(bytes.fromhex(req[k]) for k in ("body", "client_pubkey", "signature")))
     assert fields["chain_id"] == "fake-chain" and fields["max_fee"] == 5
+    assert fields["node_pubkey"] == net.node_key.public_key
+    assert fields["expires_ms"] - fields["timestamp_ms"] == client.request_ttl_ms
     assert r.inference_id == vinet._native_loader.protocol.inference_id(
-        bytes.fromhex(req["body"])).hex()
+        bytes.fromhex(req["body"]), bytes.fromhex(req["client_pubkey"])).hex()
     assert r.timings.received_ms >= r.timings.sent_ms and r.timings.verified_ms
 
 

@@ -13,15 +13,18 @@ from vinet._native_loader import protocol
 def test_build_infer_signs_a_request_the_native_decoder_accepts():
     key = vinet.Key.generate()
     x = np.arange(4, dtype=np.float32)
-    payload, iid, arrays, input_hash = _core.build_infer(key, "c1", "m1", {"x": x}, "TEE", 7,
-                                                         nonce=99, timestamp_ms=1234)
+    node = bytes(range(32))
+    payload, iid, arrays, input_hash = _core.build_infer(key, "c1", node, "m1", {"x": x}, "TEE", 7,
+                                                         nonce=99, timestamp_ms=1234, ttl_ms=5000)
     req = payload["request"]
     body, pk, sig = (bytes.fromhex(req[k]) for k in ("body", "client_pubkey", "signature"))
     assert pk == key.public_key and protocol.verify_request(body, pk, sig)
-    assert iid == hashlib.sha256(b"vinet.request.v1\0" + body).hexdigest()
+    assert iid == hashlib.sha256(b"vinet.request.v2\0" + pk + body).hexdigest()
+    assert iid == protocol.inference_id(body, pk).hex()
     fields = protocol.decode_request_body(body, pk, sig)
-    assert fields == {"chain_id": "c1", "model_id": "m1", "mode": 1, "input_hash": input_hash,
-                      "max_fee": 7, "nonce": 99, "timestamp_ms": 1234}
+    assert fields == {"chain_id": "c1", "node_pubkey": node, "model_id": "m1", "mode": 1,
+                      "input_hash": input_hash, "max_fee": 7, "nonce": 99, "timestamp_ms": 1234,
+                      "expires_ms": 6234}
     assert payload["inputs"]["x"] == {"shape": [4], "dtype": "f32", "data": [0.0, 1.0, 2.0, 3.0]}
     # a changed byte in the body no longer verifies
     bad = bytearray(body)
@@ -31,8 +34,24 @@ def test_build_infer_signs_a_request_the_native_decoder_accepts():
 
 def test_fresh_nonces_give_fresh_ids():
     key = vinet.Key.generate()
-    ids = {_core.build_infer(key, "c", "m", {"x": [1.0]}, "VANILLA", 1)[1] for _ in range(20)}
+    ids = {_core.build_infer(key, "c", b"n" * 32, "m", {"x": [1.0]}, "VANILLA", 1)[1]
+           for _ in range(20)}
     assert len(ids) == 20
+
+
+def test_same_body_under_another_client_key_is_another_inference():
+    alice, mallory = vinet.Key.generate(), vinet.Key.generate()
+    a = _core.build_infer(alice, "c", b"n" * 32, "m", {"x": [1.0]}, "VANILLA", 1, nonce=5,
+                          timestamp_ms=10)
+    m = _core.build_infer(mallory, "c", b"n" * 32, "m", {"x": [1.0]}, "VANILLA", 1, nonce=5,
+                          timestamp_ms=10)
+    assert a[0]["request"]["body"] == m[0]["request"]["body"]
+    assert a[1] != m[1]
+
+
+def test_build_infer_needs_a_node_key():
+    with pytest.raises(vinet.InvalidRequest):
+        _core.build_infer(vinet.Key.generate(), "c", b"short", "m", {"x": [1.0]}, "VANILLA", 1)
 
 
 @pytest.mark.parametrize("status,code,cls", [

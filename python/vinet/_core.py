@@ -40,21 +40,33 @@ def load_roots(roots: Any) -> Optional[List[str]]:
     return pems
 
 
-def build_infer(key: Any, chain_id: str, model_id: str, inputs: Mapping[str, Any], mode: str,
-                max_fee: int, nonce: Optional[int] = None,
-                timestamp_ms: Optional[int] = None) -> Tuple[Dict[str, Any], str, Dict[str, np.ndarray], bytes]:
+# How long a request stays claimable by default (the chain refuses claims
+# after its expiry and any lifetime above its max_request_ttl_ms, 1 h by default).
+DEFAULT_REQUEST_TTL_MS = 10 * 60 * 1000
+
+
+def build_infer(key: Any, chain_id: str, node_pubkey: bytes, model_id: str,
+                inputs: Mapping[str, Any], mode: str, max_fee: int, nonce: Optional[int] = None,
+                timestamp_ms: Optional[int] = None,
+                ttl_ms: int = DEFAULT_REQUEST_TTL_MS) -> Tuple[Dict[str, Any], str, Dict[str, np.ndarray], bytes]:
     """The ``POST /v1/infer`` payload, the inference id (hex), the canonical
-    input arrays and their hash."""
+    input arrays and their hash. The request names the node asked
+    (``node_pubkey``, 32 bytes: only it can claim the fee) and expires
+    ``ttl_ms`` after its timestamp."""
     if not isinstance(model_id, str) or not model_id:
         raise error_from_node("invalid_argument", "model_id: must be a non-empty string")
     if not isinstance(max_fee, int) or max_fee < 0:
         raise error_from_node("invalid_argument", "max_fee: must be a non-negative int")
+    if not isinstance(node_pubkey, (bytes, bytearray)) or len(node_pubkey) != 32:
+        raise error_from_node("invalid_argument", "node_pubkey: must be 32 bytes")
+    if not isinstance(ttl_ms, int) or ttl_ms <= 0:
+        raise error_from_node("invalid_argument", "ttl_ms: must be a positive int")
     arrays = canonical(inputs)
     input_hash = tensors_hash(arrays)
+    ts = int(time.time() * 1000) if timestamp_ms is None else timestamp_ms
     signed = protocol.sign_request(
-        key._native, chain_id, model_id, MODES[mode], input_hash, max_fee,
-        secrets.randbits(64) if nonce is None else nonce,
-        int(time.time() * 1000) if timestamp_ms is None else timestamp_ms)
+        key._native, chain_id, bytes(node_pubkey), model_id, MODES[mode], input_hash, max_fee,
+        secrets.randbits(64) if nonce is None else nonce, ts, ts + ttl_ms)
     payload = {
         "request": {"body": signed["body"].hex(), "client_pubkey": signed["client_pubkey"].hex(),
                     "signature": signed["signature"].hex()},
@@ -89,6 +101,17 @@ def parse_infer(body: Any, inference_id: str) -> Tuple[Dict[str, np.ndarray], Di
     if not isinstance(receipt, dict):
         raise NodeError("infer: receipt is not a JSON object")
     return from_json(body["outputs"]), receipt, body.get("node_received_ms"), body.get("node_answered_ms")
+
+
+def node_pubkey_from_health(body: Any) -> bytes:
+    """The node's Ed25519 key from its ``/healthz`` answer."""
+    try:
+        key = bytes.fromhex(body["node_pubkey"])
+    except (KeyError, TypeError, ValueError):
+        raise NodeError("healthz: answer lacks a hex node_pubkey")
+    if len(key) != 32:
+        raise NodeError("healthz: node_pubkey is not 32 bytes")
+    return key
 
 
 def parse_models(body: Any) -> List[ModelInfo]:

@@ -38,12 +38,15 @@ class _ClientBase:
 
     def __init__(self, node_url: str, chain_url: str, key: KeyLike, chain_id: Optional[str] = None,
                  roots: Any = None, *, allow_debug: bool = False, timeout: float = 30.0,
-                 verifier: Optional[Verifier] = None) -> None:
+                 verifier: Optional[Verifier] = None, node_pubkey: Optional[bytes] = None,
+                 request_ttl: float = _core.DEFAULT_REQUEST_TTL_MS / 1000) -> None:
         self.node_url = node_url.rstrip("/")
         self.chain_url = chain_url.rstrip("/")
         self.key = _as_key(key)
         self.timeout = timeout
         self._chain_id = chain_id
+        self._node_pubkey = bytes(node_pubkey) if node_pubkey is not None else None
+        self.request_ttl_ms = int(request_ttl * 1000)
         self.verifier = verifier or Verifier(_core.load_roots(roots), allow_debug=allow_debug)
         self._fees: Dict[str, int] = {}
         self.zkml_keys = ZkmlKeys()
@@ -86,6 +89,13 @@ class _ClientBase:
         return None if self.verifier.has_key(key) else key
 
     def _check(self, result: Result) -> None:
+        # The request named one node: the receipt must be that node's (only its
+        # claim can settle on chain).
+        node_id = result.receipt.get("node_id") if isinstance(result.receipt, dict) else None
+        if self._node_pubkey is not None and node_id != self._node_pubkey.hex():
+            raise VerificationFailed(
+                f"receipt.node_id {node_id!r} is not the node asked "
+                f"({self._node_pubkey.hex()})", code="verification")
         self.verifier.check(result.receipt, result.output, inference_id=result.inference_id,
                             model_id=result.model_id, mode=result.mode,
                             input_hash=result.input_hash)
@@ -118,6 +128,9 @@ class Client(_ClientBase):
       None means the AWS Nitro root. A devnet's dev root: :func:`vinet.devnet_roots`.
     - ``allow_debug``: accept debug enclaves (all-zero PCR0); never in production.
     - ``timeout``: seconds for each HTTP call.
+    - ``node_pubkey``: the node's Ed25519 key (32 bytes) every request is
+      addressed to; default: asked once from the node's ``/healthz``.
+    - ``request_ttl``: seconds a request stays claimable (its signed expiry).
     """
 
     def __init__(self, node_url: str, chain_url: str, key: KeyLike, chain_id: Optional[str] = None,
@@ -170,6 +183,13 @@ class Client(_ClientBase):
             self._chain_id = _core.chain_id_from_status(self._chain("/status"))
         return self._chain_id
 
+    @property
+    def node_pubkey(self) -> bytes:
+        """The key of the node requests are addressed to (from ``/healthz`` if not given)."""
+        if self._node_pubkey is None:
+            self._node_pubkey = _core.node_pubkey_from_health(self._node("GET", "/healthz"))
+        return self._node_pubkey
+
     def models(self) -> List["_core.ModelInfo"]:
         """The models this node serves."""
         models = _core.parse_models(self._node("GET", "/v1/models"))
@@ -212,11 +232,16 @@ class Client(_ClientBase):
             raise InvalidRequest("wait='proof' needs mode='zkml'", code="invalid_argument")
         fee = self._fee(model_id) if max_fee is None else max_fee
         payload, inference_id, arrays, input_hash = _core.build_infer(
-            self.key, self.chain_id, model_id, inputs, mode, fee)
+            self.key, self.chain_id, self.node_pubkey, model_id, inputs, mode, fee,
+            ttl_ms=self.request_ttl_ms)
         if wait == "proof":
             payload["wait"] = "proof"
         sent = now_ms()
-        body = self._node("POST", "/v1/infer", infer=True, json=payload)
+        try:
+            body = self._node("POST", "/v1/infer", infer=True, json=payload)
+        except VinetError as e:  # a timeout too: the node may have answered and claimed
+            e.inference_id = inference_id
+            raise
         result = self._result(inference_id, model_id, mode, body, arrays, input_hash, sent, now_ms())
         if verify and mode == "ZKML" and result.proof is None:
             self._check(result)  # the proof does not exist yet: result.verify() fetches it

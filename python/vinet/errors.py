@@ -11,7 +11,9 @@ from typing import Optional
 
 
 class VinetError(Exception):
-    """Base class. ``code`` is the vinet code name when a server gave one."""
+    """Base class. ``code`` is the vinet code name when a server gave one;
+    ``inference_id`` (hex) is set on errors of an inference the client sent, so
+    it can still be looked up (``client.inference(id)``, ``client.claim(id)``)."""
 
     def __init__(self, message: str, code: Optional[str] = None,
                  http_status: Optional[int] = None) -> None:
@@ -19,6 +21,7 @@ class VinetError(Exception):
         self.message = message
         self.code = code
         self.http_status = http_status
+        self.inference_id: Optional[str] = None
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}" if self.code else self.message

@@ -37,6 +37,9 @@ void SetResult(Resp& resp, const TxStatus& status) {
 
 ChainApp::ChainApp(std::unique_ptr<Store> store) : store_(std::move(store)) {
   crash_before_commit_at_ = CrashHeightFromEnv();
+  const char* garbage = std::getenv("VINET_TEST_GARBAGE_PROPOSALS");
+  garbage_proposals_ = garbage != nullptr && std::string_view(garbage) == "1";
+  if (garbage_proposals_) spdlog::warn("chain: test hook: proposing garbage txs (devnet only)");
 }
 
 Result<std::unique_ptr<ChainApp>> ChainApp::Open(const std::filesystem::path& data_dir) {
@@ -87,8 +90,20 @@ abci::pb::ResponseQuery ChainApp::Query(const abci::pb::RequestQuery& req) {
 abci::pb::ResponseCheckTx ChainApp::CheckTx(const abci::pb::RequestCheckTx& req) {
   std::lock_guard lock(mu_);
   auto meta = store_->meta();
+  // A recheck of bytes that already passed CheckTx need not verify their
+  // claims' signatures again (they are a function of the bytes).
+  auto digest = crypto::Sha256(AsBytes(req.tx()));
+  std::string hash(digest.begin(), digest.end());
+  bool known = req.type() == abci::pb::CheckTxType::RECHECK && checked_.count(hash) > 0;
   auto result = ExecuteTx(*mempool_, AsBytes(req.tx()), meta.height + 1, meta.chain_id,
-                          ExecMode::kCheck, last_block_time_ms_);
+                          known ? ExecMode::kRecheck : ExecMode::kCheck, last_block_time_ms_);
+  if (known) ++cheap_rechecks_;
+  if (result.status.ok()) {
+    if (checked_.size() >= 200'000) checked_.clear();
+    checked_.insert(std::move(hash));
+  } else {
+    checked_.erase(hash);
+  }
   abci::pb::ResponseCheckTx resp;
   SetResult(resp, result.status);
   return resp;
@@ -162,10 +177,11 @@ abci::pb::ResponseFinalizeBlock ChainApp::FinalizeBlock(const abci::pb::RequestF
   int64_t block_time_ms = req.time().seconds() * 1000 + req.time().nanos() / 1'000'000;
   last_block_time_ms_ = block_time_ms;
   uint32_t index = 0;
-  uint64_t verify_units = 0;  // ZKML verification work of this block (metered)
+  uint64_t verify_units = 0;                   // ZKML verification work of this block (metered)
+  std::map<std::string, uint64_t> node_units;  // the same, per node (fairness)
   for (const auto& tx : req.txs()) {
     auto result = ExecuteTx(*changes, AsBytes(tx), req.height(), meta.chain_id, ExecMode::kDeliver,
-                            block_time_ms, index++, &verify_units);
+                            block_time_ms, index++, &verify_units, &node_units);
     auto* out = resp.add_tx_results();
     SetResult(*out, result.status);
     for (auto& ev : result.events) *out->add_events() = std::move(ev);

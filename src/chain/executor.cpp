@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "vinet/chain/fee.h"
+
 namespace vinet::chain {
 namespace {
 
@@ -32,7 +34,7 @@ TxStatus Dispatch(State& state, const TxContext& ctx, const DecodedTx& tx, Event
 
 // Stateful checks shared by every message; on success charges the fee and
 // bumps the nonce in `state`.
-TxStatus ChargeSigner(State& state, const TxContext& ctx, const DecodedTx& tx) {
+TxStatus ChargeSigner(State& state, const TxContext& ctx, const DecodedTx& tx, size_t tx_bytes) {
   if (tx.body.chain_id() != ctx.chain_id) {
     return TxStatus::Fail(
         TxCode::kWrongChainId,
@@ -41,6 +43,15 @@ TxStatus ChargeSigner(State& state, const TxContext& ctx, const DecodedTx& tx) {
   if (tx.body.fee() < ctx.params.min_fee()) {
     return TxStatus::Fail(TxCode::kFeeTooLow, fmt::format("tx.body.fee: {} below min_fee {}",
                                                           tx.body.fee(), ctx.params.min_fee()));
+  }
+  // Priced by bytes and by claims (gas-like), so a large tx cannot ride on
+  // the flat minimum.
+  if (uint64_t need = MinimumFee(FeesOf(ctx.params), tx_bytes, tx.body); tx.body.fee() < need) {
+    return TxStatus::Fail(
+        TxCode::kFeeTooLow,
+        fmt::format("tx.body.fee: {} below the required {} for {} bytes and {} claims",
+                    tx.body.fee(), need, tx_bytes,
+                    tx.body.has_submit_claims() ? tx.body.submit_claims().claims_size() : 0));
   }
   auto account = state.GetAccount(tx.signer_address);
   if (!account.ok()) return TxStatus::Fail(TxCode::kInternal, account.status().ToString());
@@ -64,7 +75,8 @@ TxStatus ChargeSigner(State& state, const TxContext& ctx, const DecodedTx& tx) {
 
 ExecResult ExecuteTx(Overlay& state, ByteSpan tx_bytes, int64_t height, std::string_view chain_id,
                      ExecMode mode, int64_t block_time_ms, uint32_t tx_index,
-                     uint64_t* block_verify_units) {
+                     uint64_t* block_verify_units,
+                     std::map<std::string, uint64_t>* node_verify_units) {
   ExecResult result;
   State base(state);
   auto params = base.GetParams();
@@ -87,12 +99,15 @@ ExecResult ExecuteTx(Overlay& state, ByteSpan tx_bytes, int64_t height, std::str
                 *params,
                 block_time_ms,
                 tx_index,
-                mode == ExecMode::kCheck,
+                mode != ExecMode::kDeliver,
                 block_verify_units};
+  ctx.signatures_verified = mode == ExecMode::kRecheck;
+  ctx.node_verify_units = node_verify_units;
   auto charged = Overlay::Over(state);
   State charged_state(charged);
-  result.status = ChargeSigner(charged_state, ctx, tx);
+  result.status = ChargeSigner(charged_state, ctx, tx, tx_bytes.size());
   if (!result.status.ok()) return result;
+  ctx.stateless_fee = MinimumFee(FeesOf(ctx.params), tx_bytes.size(), tx.body);
 
   auto effects = Overlay::Over(charged);
   State effects_state(effects);
@@ -101,7 +116,14 @@ ExecResult ExecuteTx(Overlay& state, ByteSpan tx_bytes, int64_t height, std::str
     effects.MergeInto(charged);
   } else {
     result.events.clear();
-    if (mode == ExecMode::kCheck) return result;  // rejected: mempool state untouched
+    if (mode != ExecMode::kDeliver) return result;  // rejected: mempool state untouched
+    // Proofs refused only for lack of block budget: their claims' deadlines
+    // move instead of the honest node being slashed for the crowding.
+    if (result.status.code == TxCode::kVerifyBudgetExceeded && tx.body.has_submit_proofs()) {
+      Status s =
+          DeferProofDeadlines(charged_state, ctx, tx, tx.body.submit_proofs(), result.events);
+      if (!s.ok()) result.status = TxStatus::Fail(TxCode::kInternal, s.ToString());
+    }
   }
   charged.MergeInto(state);
   return result;

@@ -46,9 +46,11 @@ Status ParseSmallParam(const std::string& key, uint64_t n, statepb::Params& para
       return Error(Code::kParse, fmt::format("genesis.params.{}: larger than {}", key, max));
     return Status::Ok();
   };
-  if (key == "enclave_ttl_ms" || key == "attestation_window" || key == "zkml_deadline_blocks") {
+  if (key == "enclave_ttl_ms" || key == "attestation_window" || key == "zkml_deadline_blocks" ||
+      key == "max_request_ttl_ms") {
     VINET_RETURN_IF_ERROR(bounded(uint64_t{1} << 50));
     auto v = static_cast<int64_t>(n);
+    if (key == "max_request_ttl_ms") params.set_max_request_ttl_ms(v);
     if (key == "enclave_ttl_ms") params.set_enclave_ttl_ms(v);
     if (key == "attestation_window") params.set_attestation_window(v);
     if (key == "zkml_deadline_blocks") params.set_zkml_deadline_blocks(v);
@@ -63,6 +65,20 @@ Status ParseSmallParam(const std::string& key, uint64_t n, statepb::Params& para
     params.set_slash_missing_bps(static_cast<uint32_t>(n));
   } else if (key == "compensation") {
     params.set_compensation(n);
+  } else if (key == "fee_per_kib") {
+    params.set_fee_per_kib(n);
+  } else if (key == "fee_per_claim") {
+    params.set_fee_per_claim(n);
+  } else if (key == "fee_per_million_verify_units") {
+    params.set_fee_per_million_verify_units(n);
+  } else if (key == "min_model_fee") {
+    params.set_min_model_fee(n);
+  } else if (key == "max_node_verify_share_bps") {
+    VINET_RETURN_IF_ERROR(bounded(10000));
+    params.set_max_node_verify_share_bps(static_cast<uint32_t>(n));
+  } else if (key == "budget_grace_blocks") {
+    VINET_RETURN_IF_ERROR(bounded(uint64_t{1} << 20));
+    params.set_budget_grace_blocks(static_cast<int64_t>(n));
   } else if (key == "max_block_verify_units") {
     params.set_max_block_verify_units(n);
   } else {
@@ -146,6 +162,13 @@ statepb::Params DefaultParams() {
   p.set_zkml_deadline_blocks(100);
   p.set_slash_missing_bps(500);
   p.set_max_block_verify_units(kDefaultMaxBlockVerifyUnits);
+  p.set_max_request_ttl_ms(3600 * 1000);
+  p.set_fee_per_kib(1);
+  p.set_fee_per_claim(1);
+  p.set_fee_per_million_verify_units(1);  // the MLP 784-128-10 proof: 2
+  p.set_min_model_fee(1);
+  p.set_max_node_verify_share_bps(5000);
+  p.set_budget_grace_blocks(10);
   p.add_tee_roots(std::string(tee::TrustRoot::AwsNitro().ToPem()));
   return p;
 }
@@ -199,7 +222,14 @@ std::string GenesisToJson(const Genesis& genesis) {
       {"max_claims_per_tx", p.max_claims_per_tx()},
       {"zkml_deadline_blocks", p.zkml_deadline_blocks()},
       {"slash_missing_bps", p.slash_missing_bps()},
-      {"max_block_verify_units", p.max_block_verify_units()}};
+      {"max_block_verify_units", p.max_block_verify_units()},
+      {"max_request_ttl_ms", p.max_request_ttl_ms()},
+      {"fee_per_kib", p.fee_per_kib()},
+      {"fee_per_claim", p.fee_per_claim()},
+      {"fee_per_million_verify_units", p.fee_per_million_verify_units()},
+      {"min_model_fee", p.min_model_fee()},
+      {"max_node_verify_share_bps", p.max_node_verify_share_bps()},
+      {"budget_grace_blocks", p.budget_grace_blocks()}};
   return json{{"accounts", accounts}, {"params", params}}.dump();
 }
 

@@ -65,7 +65,14 @@ ResponseQuery QueryParams(State& state) {
        {"max_claims_per_tx", p->max_claims_per_tx()},
        {"zkml_deadline_blocks", p->zkml_deadline_blocks()},
        {"slash_missing_bps", p->slash_missing_bps()},
-       {"max_block_verify_units", p->max_block_verify_units()}});
+       {"max_block_verify_units", p->max_block_verify_units()},
+       {"max_request_ttl_ms", p->max_request_ttl_ms()},
+       {"fee_per_kib", p->fee_per_kib()},
+       {"fee_per_claim", p->fee_per_claim()},
+       {"fee_per_million_verify_units", p->fee_per_million_verify_units()},
+       {"min_model_fee", p->min_model_fee()},
+       {"max_node_verify_share_bps", p->max_node_verify_share_bps()},
+       {"budget_grace_blocks", p->budget_grace_blocks()}});
 }
 
 }  // namespace

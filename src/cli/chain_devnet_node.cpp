@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "cli/chain_process.h"
+#include "cli/chain_tx.h"
 #include "cli/node_zkml.h"
 #include "vinet/chain/rpc_client.h"
 #include "vinet/chain/tx.h"
@@ -37,6 +38,7 @@ void SendTx(chain::RpcClient& rpc, const crypto::SecretKey& key, txpb::TxBody bo
   body.set_chain_id(ValueOrThrow(rpc.ChainId()));
   body.set_nonce(account.is_object() ? account.value("nonce", uint64_t{0}) : 0);
   body.set_fee(1);
+  chain::PayMinimumFee(ChainFees(rpc), body);
   Bytes tx = chain::BuildSignedTx(key, body);
   json r = ValueOrThrow(rpc.BroadcastTxSync(tx));
   if (r.value("code", 0) != 0) {

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "cli/chain_tx.h"
+#include "vinet/chain/fee.h"
 #include "vinet/chain/result_codes.h"
 #include "vinet/chain/rpc_client.h"
 #include "vinet/chain/tx.h"
@@ -27,10 +28,22 @@ void AddCommonOptions(CLI::App* cmd, TxOptions& o) {
   cmd->add_option("--node", o.node, "CometBFT RPC URL");
   cmd->add_option("--chain-id", o.chain_id, "chain id (default: the node's)");
   cmd->add_option("--nonce", o.nonce, "signer nonce (default: from the node)");
-  cmd->add_option("--fee", o.fee, "fee (burned)");
+  cmd->add_option("--fee", o.fee, "fee (burned; default: the chain's minimum for this tx)");
   cmd->add_flag("--no-wait", o.no_wait, "return after CheckTx");
   cmd->add_option("--wait-seconds", o.wait_seconds, "how long to wait for inclusion");
   cmd->add_flag("--json", o.as_json, "print JSON");
+}
+
+// The chain's fee schedule (/params; missing fields are 0).
+chain::FeeSchedule ChainFees(RpcClient& rpc) {
+  auto r = ValueOrThrow(rpc.AbciQuery("/params"));
+  auto p = json::parse(r["value"].get<std::string>(), nullptr, false);
+  if (r["code"] != 0 || !p.is_object()) {
+    throw StatusError(Error(Code::kUnavailable, "cannot read /params: " + r.dump()));
+  }
+  return {p.value("min_fee", uint64_t{1}), p.value("fee_per_kib", uint64_t{0}),
+          p.value("fee_per_claim", uint64_t{0}),
+          p.value("fee_per_million_verify_units", uint64_t{0})};
 }
 
 namespace {
@@ -67,15 +80,20 @@ std::string CodeText(int64_t code) {
 
 }  // namespace
 
-void SendAndReport(TxOptions& o, const std::function<void(txpb::TxBody&)>& fill) {
+void SendAndReport(TxOptions& o, const std::function<void(txpb::TxBody&)>& fill,
+                   uint64_t verify_units) {
   auto key = ValueOrThrow(crypto::LoadKeyFile(o.key_file));
   RpcClient rpc(o.node);
   Resolve(o, rpc, crypto::AddressOf(key.public_key()));
   txpb::TxBody body;
   body.set_chain_id(o.chain_id);
   body.set_nonce(static_cast<uint64_t>(o.nonce));
-  body.set_fee(o.fee);
+  body.set_fee(o.fee < 0 ? 0 : static_cast<uint64_t>(o.fee));
   fill(body);
+  if (o.fee < 0) {
+    auto fees = ChainFees(rpc);
+    chain::PayMinimumFee(fees, body, chain::VerifyFee(fees, verify_units));
+  }
   auto tx = chain::BuildSignedTx(key, body);
   auto sync = ValueOrThrow(rpc.BroadcastTxSync(tx));
   json out = {{"hash", sync["hash"]}, {"code", sync["code"]}, {"log", sync["log"]}, {"height", 0}};
@@ -126,7 +144,7 @@ void RegisterTransfer(CLI::App* tx) {
       txpb::TxBody body;
       body.set_chain_id(o.chain_id);
       body.set_nonce(static_cast<uint64_t>(o.nonce + i));
-      body.set_fee(o.fee);
+      body.set_fee(o.fee < 0 ? 1 : static_cast<uint64_t>(o.fee));  // no node to ask
       fill(body);
       std::cout << Base64Encode(chain::BuildSignedTx(key, body)) << "\n";
     }

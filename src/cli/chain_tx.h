@@ -8,6 +8,8 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/chain_cli.h"
+#include "vinet/chain/fee.h"
+#include "vinet/chain/rpc_client.h"
 #include "vinet/tx/v1/tx.pb.h"
 
 namespace vinet::cli {
@@ -15,16 +17,23 @@ namespace vinet::cli {
 struct TxOptions {
   std::string key_file, node = kDefaultNode, chain_id;
   int64_t nonce = -1;
-  uint64_t fee = 1;
+  int64_t fee = -1;  // -1: the least the chain's fee schedule asks of this tx
   bool no_wait = false, as_json = false;
   double wait_seconds = 30;
 };
 
 void AddCommonOptions(CLI::App* cmd, TxOptions& o);
 
+// The chain's fee schedule from /params (fields it lacks are 0); throws
+// StatusError when the node cannot answer.
+chain::FeeSchedule ChainFees(chain::RpcClient& rpc);
+
 // Fills chain id and nonce, signs the body built by `fill`, broadcasts, waits
 // unless --no-wait, prints the report; throws StatusError when rejected.
-void SendAndReport(TxOptions& o, const std::function<void(::vinet::tx::v1::TxBody&)>& fill);
+// `verify_units`: the ZKML verify units the tx's proofs will cost (their
+// verification fee is added when the fee is computed).
+void SendAndReport(TxOptions& o, const std::function<void(::vinet::tx::v1::TxBody&)>& fill,
+                   uint64_t verify_units = 0);
 
 // `tx register-model`, `tx register-enclave` (chain_tx_inference.cpp).
 void RegisterInferenceTxCommands(CLI::App* tx);

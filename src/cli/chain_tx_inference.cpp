@@ -106,12 +106,27 @@ void SubmitProofCommand(CLI::App* tx) {
   cmd->callback([] {
     Bytes id = ValueOrThrow(FromHex(id_hex));
     Bytes inputs = ReadFileBytes(inputs_file), proof = ReadFileBytes(proof_file);
-    SendAndReport(o, [&](txpb::TxBody& b) {
-      auto* p = b.mutable_submit_proofs()->add_proofs();
-      p->set_inference_id(ToString(id));
-      p->set_inputs(ToString(inputs));
-      p->set_proof(ToString(proof));
-    });
+    // The verification fee follows the claim's model's metered cost.
+    uint64_t units = 0;
+    chain::RpcClient rpc(o.node);
+    auto claim = ValueOrThrow(rpc.AbciQuery("/claim/" + ToHex(id)));
+    if (claim.value("code", 1) == 0) {
+      auto c = nlohmann::json::parse(claim["value"].get<std::string>(), nullptr, false);
+      auto model = ValueOrThrow(rpc.AbciQuery("/model/" + c.value("model_id", std::string())));
+      if (model.value("code", 1) == 0) {
+        auto m = nlohmann::json::parse(model["value"].get<std::string>(), nullptr, false);
+        units = m.value("zkml_verify_cost", uint64_t{0});
+      }
+    }
+    SendAndReport(
+        o,
+        [&](txpb::TxBody& b) {
+          auto* p = b.mutable_submit_proofs()->add_proofs();
+          p->set_inference_id(ToString(id));
+          p->set_inputs(ToString(inputs));
+          p->set_proof(ToString(proof));
+        },
+        units);
   });
 }
 

@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -60,27 +61,34 @@ Result<json> Client::Http(const std::string& method, const std::string& path,
   return j;
 }
 
-Status Client::EnsureChainId() {
-  if (!options_.chain_id.empty()) return Status::Ok();
+Status Client::EnsureNodeInfo() {
+  if (!options_.chain_id.empty() && options_.node_pubkey) return Status::Ok();
   VINET_ASSIGN_OR_RETURN(json health, Http("GET", "/healthz"));
-  options_.chain_id = health.value("chain_id", "");
+  if (options_.chain_id.empty()) options_.chain_id = health.value("chain_id", "");
   if (options_.chain_id.empty()) return Error(Code::kParse, "node /healthz has no chain_id");
+  if (!options_.node_pubkey) {
+    auto bytes = FromHex(health.value("node_pubkey", ""));
+    if (!bytes.ok()) return bytes.status().WithContext("node /healthz node_pubkey");
+    VINET_ASSIGN_OR_RETURN(options_.node_pubkey, crypto::PublicKeyFromBytes(*bytes));
+  }
   return Status::Ok();
 }
 
 Result<InferResult> Client::Infer(const std::string& model_id,
                                   const std::vector<protocol::NamedTensor>& inputs,
                                   protocol::Mode mode, bool wait_proof) {
-  VINET_RETURN_IF_ERROR(EnsureChainId());
+  VINET_RETURN_IF_ERROR(EnsureNodeInfo());
   VINET_RETURN_IF_ERROR(protocol::ValidateTensors(inputs));
   protocol::InferenceRequest req;
   req.chain_id = options_.chain_id;
+  req.node_pubkey = *options_.node_pubkey;
   req.model_id = model_id;
   req.mode = mode;
   req.input_hash = Digest(protocol::TensorsHash(inputs));
   req.max_fee = options_.max_fee;
   randombytes_buf(&req.nonce, sizeof(req.nonce));
   req.timestamp_ms = NowMs();
+  req.expires_ms = req.timestamp_ms + std::max<int64_t>(1, options_.request_ttl_ms);
   InferResult r;
   r.request = protocol::SignRequest(req, key_);
   r.inputs = inputs;
@@ -131,6 +139,10 @@ Status Client::Verify(const InferResult& r) {
   Bytes id = Digest(protocol::InferenceId(r.request));
   if (rc.inference_id != id || ToHex(id) != r.inference_id) {
     return Error(Code::kVerification, "receipt.inference_id is not this request's id");
+  }
+  const auto& asked = r.request.request.node_pubkey;
+  if (!std::equal(asked.begin(), asked.end(), rc.node_id.begin(), rc.node_id.end())) {
+    return Error(Code::kVerification, "receipt.node_id is not the node the request was sent to");
   }
   if (rc.model_id != r.request.request.model_id || rc.mode != r.request.request.mode) {
     return Error(Code::kVerification, "receipt model or mode differs from the request");

@@ -41,6 +41,17 @@ Result<uint64_t> ChainView::Balance(const std::string& address) {
   return account->value("balance", uint64_t{0});
 }
 
+Result<chain::FeeSchedule> ChainView::Fees() {
+  VINET_ASSIGN_OR_RETURN(auto p, CachedQuery("/params"));
+  chain::FeeSchedule f;
+  if (!p) return f;
+  f.min_fee = p->value("min_fee", uint64_t{0});
+  f.fee_per_kib = p->value("fee_per_kib", uint64_t{0});
+  f.fee_per_claim = p->value("fee_per_claim", uint64_t{0});
+  f.fee_per_million_verify_units = p->value("fee_per_million_verify_units", uint64_t{0});
+  return f;
+}
+
 Result<ChainModel> ChainView::Model(const std::string& model_id) {
   VINET_ASSIGN_OR_RETURN(auto record, CachedQuery("/model/" + model_id));
   ChainModel m;
@@ -51,6 +62,7 @@ Result<ChainModel> ChainView::Model(const std::string& model_id) {
   }
   m.registered = true;
   m.fee = record->value("fee_per_inference", record->value("fee", uint64_t{0}));
+  m.zkml_verify_cost = record->value("zkml_verify_cost", uint64_t{0});
   for (const auto& mode : record->value("modes", json::array())) {
     if (mode.is_number_unsigned()) {
       m.modes.push_back(static_cast<protocol::Mode>(mode.get<int>()));

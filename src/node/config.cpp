@@ -86,6 +86,9 @@ Result<NodeConfig> LoadNodeConfig(const fs::path& file) {
   c.models_dir = Resolve(base, models_dir);
   c.default_fee = t.at_path("node.default_fee").value_or(c.default_fee);
   c.http_threads = t.at_path("node.http_threads").value_or(c.http_threads);
+  c.min_request_validity_ms =
+      t.at_path("node.min_request_validity_ms").value_or(c.min_request_validity_ms);
+  c.max_request_ttl_ms = t.at_path("node.max_request_ttl_ms").value_or(c.max_request_ttl_ms);
   c.chain_rpc = t.at_path("chain.rpc").value_or(c.chain_rpc);
   c.chain_id = t.at_path("chain.chain_id").value_or(c.chain_id);
   if (auto s = t.at_path("enclave.socket").value<std::string>(); s && !s->empty()) {

@@ -3,6 +3,8 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include "vinet/protocol/request.h"
+
 namespace vinet::node {
 using json = nlohmann::json;
 namespace {
@@ -33,7 +35,7 @@ int HttpStatus(Code code) {
   }
 }
 
-void Reply(httplib::Response& res, const Result<json>& r) {
+void Reply(httplib::Response& res, const Result<json>& r, const std::string& inference_id = "") {
   if (r.ok()) {
     res.set_content(r->dump(), "application/json");
     return;
@@ -42,7 +44,17 @@ void Reply(httplib::Response& res, const Result<json>& r) {
   json e = {
       {"error",
        {{"code", std::string(CodeName(r.status().code()))}, {"message", r.status().message()}}}};
+  // The client can look the inference up (GET /v1/inferences/<id>, the
+  // chain's /claim/<id>) even when this answer is an error.
+  if (!inference_id.empty()) e["error"]["inference_id"] = inference_id;
   res.set_content(e.dump(), "application/json");
+}
+
+// The inference id of a /v1/infer body whose request parses ("" otherwise).
+std::string InferenceIdOf(const json& body) {
+  if (!body.is_object() || !body.contains("request") || !body["request"].is_object()) return "";
+  auto req = protocol::SignedRequestFromJson(body["request"].dump());
+  return req.ok() ? ToHex(protocol::InferenceId(*req)) : "";
 }
 
 }  // namespace
@@ -71,6 +83,8 @@ Result<int> HttpServer::Start(const std::string& host, int port, int threads) {
                             std::string(CodeName(r.status().code())));
       spdlog::info("infer rejected code={} msg=\"{}\"", CodeName(r.status().code()),
                    r.status().message());
+      Reply(res, r, InferenceIdOf(body));
+      return;
     }
     Reply(res, r);
   });

@@ -118,6 +118,15 @@ Result<json> Node::Infer(const json& body) {
     return Error(Code::kInvalidArgument,
                  "request.chain_id \"" + r.chain_id + "\" is not \"" + config_.chain_id + "\"");
   }
+  // Only requests addressed to this node can be claimed by it; and the claim
+  // must reach a block before the request expires (the chain refuses it after).
+  if (r.node_pubkey != key_.public_key()) {
+    return Error(Code::kInvalidArgument, "request.node_pubkey: addressed to node " +
+                                             ToHex(r.node_pubkey) + ", this node is " +
+                                             ToHex(key_.public_key()));
+  }
+  VINET_RETURN_IF_ERROR(protocol::CheckValidity(r, received_ms + config_.min_request_validity_ms,
+                                                config_.max_request_ttl_ms));
   if (!runner_->Find(r.model_id)) {
     return Error(Code::kNotFound, "model " + r.model_id + " is not served by this node");
   }
@@ -138,6 +147,11 @@ Result<json> Node::Infer(const json& body) {
     return Error(Code::kInvalidArgument, "request.input_hash does not match the inputs sent");
   }
   VINET_ASSIGN_OR_RETURN(ChainModel model, chain_.Model(r.model_id));
+  // A claim for a model the chain does not know is INVALID: serving it would
+  // be work for nothing (and tell the client `verified` for an unpaid answer).
+  if (!model.registered) {
+    return Error(Code::kNotFound, "model " + r.model_id + " is not registered on chain");
+  }
   if (std::find(model.modes.begin(), model.modes.end(), r.mode) == model.modes.end()) {
     return Error(Code::kUnsupported, "model " + r.model_id + " does not allow mode " +
                                          std::string(protocol::ModeName(r.mode)));

@@ -25,7 +25,8 @@ bool FinalClaimStatus(const std::string& s) {
 }  // namespace
 
 Bytes BuildSubmitProofsTx(const crypto::SecretKey& key, const std::string& chain_id, uint64_t nonce,
-                          uint64_t fee, const std::vector<ProofJob>& jobs) {
+                          uint64_t fee, const std::vector<ProofJob>& jobs,
+                          const chain::FeeSchedule& fees, uint64_t verify_units) {
   chain::txpb::TxBody body;
   body.set_chain_id(chain_id);
   body.set_nonce(nonce);
@@ -38,6 +39,7 @@ Bytes BuildSubmitProofsTx(const crypto::SecretKey& key, const std::string& chain
     p->set_inputs(j.inputs.data(), j.inputs.size());
     p->set_proof(j.proof.data(), j.proof.size());
   }
+  chain::PayMinimumFee(fees, body, chain::VerifyFee(fees, verify_units));
   return chain::BuildSignedTx(key, body);
 }
 
@@ -176,7 +178,13 @@ Status ProofSubmitter::Submit(std::optional<uint64_t>& nonce,
     nonce = n;
   }
   const NodeConfig& cfg = node_.config();
-  Bytes tx = BuildSubmitProofsTx(node_.key(), cfg.chain_id, *nonce, cfg.tx_fee, batch);
+  VINET_ASSIGN_OR_RETURN(chain::FeeSchedule fees, node_.chain().Fees());
+  uint64_t units = 0;  // the verification fee follows the models' metered costs
+  for (const auto& j : batch) {
+    VINET_ASSIGN_OR_RETURN(ChainModel m, node_.chain().Model(j.model_id));
+    units += m.zkml_verify_cost;
+  }
+  Bytes tx = BuildSubmitProofsTx(node_.key(), cfg.chain_id, *nonce, cfg.tx_fee, batch, fees, units);
   std::string hash = chain::TxHashHex(tx);
   int64_t now = WallMs();
   for (auto& j : batch) {

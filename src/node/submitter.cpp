@@ -150,7 +150,8 @@ Status Submitter::Submit() {
     nonce_ = n;
   }
   const NodeConfig& cfg = node_.config();
-  Bytes tx = BuildSubmitClaimsTx(node_.key(), cfg.chain_id, *nonce_, cfg.tx_fee, batch);
+  VINET_ASSIGN_OR_RETURN(chain::FeeSchedule fees, node_.chain().Fees());
+  Bytes tx = BuildSubmitClaimsTx(node_.key(), cfg.chain_id, *nonce_, cfg.tx_fee, batch, fees);
   std::string hash = chain::TxHashHex(tx);
   int64_t now = WallMs();
   for (auto& c : batch) {
@@ -200,8 +201,9 @@ Status Submitter::MaybeRegisterEnclave() {
   VINET_ASSIGN_OR_RETURN(Bytes doc, node_.enclave()->Attest(nonce));
   VINET_ASSIGN_OR_RETURN(uint64_t n, ChainNonce());
   if (nonce_ && *nonce_ > n) n = *nonce_;
+  VINET_ASSIGN_OR_RETURN(chain::FeeSchedule fees, node_.chain().Fees());
   Bytes tx = BuildRegisterEnclaveTx(node_.key(), node_.config().chain_id, n, node_.config().tx_fee,
-                                    doc, info->models, height);
+                                    doc, info->models, height, fees);
   VINET_ASSIGN_OR_RETURN(json r, rpc.BroadcastTxSync(tx));
   if (r.value("code", 0) != 0) {
     nonce_.reset();

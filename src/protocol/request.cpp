@@ -22,23 +22,30 @@ Status RejectUnknownFields(const google::protobuf::Message& msg, std::string_vie
   return ParseError(where, "unknown field " + std::to_string(unknown.field(0).number()));
 }
 
-Bytes SigningBytes(ByteSpan body) {
-  Bytes out(kRequestDomain.size() + body.size());
+// kRequestDomain || client_pubkey || body: what the client signs and the
+// inference id hashes.
+Bytes SigningBytes(const crypto::PublicKey& client, ByteSpan body) {
+  Bytes out;
+  out.reserve(kRequestDomain.size() + client.size() + body.size());
   ByteSpan domain = AsBytes(kRequestDomain);
-  std::copy(domain.begin(), domain.end(), out.begin());
-  std::copy(body.begin(), body.end(), out.begin() + static_cast<std::ptrdiff_t>(domain.size()));
+  out.insert(out.end(), domain.begin(), domain.end());
+  out.insert(out.end(), client.begin(), client.end());
+  out.insert(out.end(), body.begin(), body.end());
   return out;
 }
 
 Bytes SerializeBody(const InferenceRequest& r) {
   pb::RequestBody body;
   body.set_chain_id(r.chain_id);
-  body.set_model_id(r.model_id);
-  body.set_mode(static_cast<pb::Mode>(r.mode));
-  body.set_input_hash(ToString(r.input_hash));
+  body.set_node_pubkey(ToString(r.node_pubkey));
   body.set_max_fee(r.max_fee);
   body.set_nonce(r.nonce);
   body.set_timestamp_ms(r.timestamp_ms);
+  body.set_expires_ms(r.expires_ms);
+  pb::InferencePayload* p = body.mutable_inference();
+  p->set_model_id(r.model_id);
+  p->set_mode(static_cast<pb::Mode>(r.mode));
+  p->set_input_hash(ToString(r.input_hash));
   std::string out;
   body.SerializeToString(&out);
   return ToBytes(out);
@@ -51,22 +58,36 @@ Result<InferenceRequest> ParseBody(ByteSpan bytes) {
   }
   VINET_RETURN_IF_ERROR(RejectUnknownFields(body, "body"));
   if (body.chain_id().empty()) return ParseError("body.chain_id", "empty");
-  if (body.model_id().empty()) return ParseError("body.model_id", "empty");
-  if (!pb::Mode_IsValid(body.mode())) {
-    return ParseError("body.mode", "unknown mode " + std::to_string(body.mode()));
+  if (body.node_pubkey().size() != 32) {
+    return ParseError("body.node_pubkey",
+                      "expected 32 bytes, got " + std::to_string(body.node_pubkey().size()));
   }
-  if (body.input_hash().size() != 32) {
-    return ParseError("body.input_hash",
-                      "expected 32 bytes, got " + std::to_string(body.input_hash().size()));
+  if (body.expires_ms() <= body.timestamp_ms()) {
+    return ParseError("body.expires_ms", std::to_string(body.expires_ms()) +
+                                             " is not after timestamp_ms " +
+                                             std::to_string(body.timestamp_ms()));
+  }
+  if (!body.has_inference()) return ParseError("body.payload", "missing (expected inference)");
+  const pb::InferencePayload& p = body.inference();
+  VINET_RETURN_IF_ERROR(RejectUnknownFields(p, "body.inference"));
+  if (p.model_id().empty()) return ParseError("body.inference.model_id", "empty");
+  if (!pb::Mode_IsValid(p.mode())) {
+    return ParseError("body.inference.mode", "unknown mode " + std::to_string(p.mode()));
+  }
+  if (p.input_hash().size() != 32) {
+    return ParseError("body.inference.input_hash",
+                      "expected 32 bytes, got " + std::to_string(p.input_hash().size()));
   }
   InferenceRequest r;
   r.chain_id = body.chain_id();
-  r.model_id = body.model_id();
-  r.mode = static_cast<Mode>(body.mode());
-  r.input_hash = ToBytes(body.input_hash());
+  std::copy(body.node_pubkey().begin(), body.node_pubkey().end(), r.node_pubkey.begin());
   r.max_fee = body.max_fee();
   r.nonce = body.nonce();
   r.timestamp_ms = body.timestamp_ms();
+  r.expires_ms = body.expires_ms();
+  r.model_id = p.model_id();
+  r.mode = static_cast<Mode>(p.mode());
+  r.input_hash = ToBytes(p.input_hash());
   return r;
 }
 
@@ -96,7 +117,7 @@ SignedRequest SignRequest(const InferenceRequest& request, const crypto::SecretK
   SignedRequest s;
   s.body = SerializeBody(request);
   s.client_pubkey = client_key.public_key();
-  s.signature = client_key.Sign(SigningBytes(s.body));
+  s.signature = client_key.Sign(SigningBytes(s.client_pubkey, s.body));
   s.request = request;
   return s;
 }
@@ -121,15 +142,32 @@ Result<SignedRequest> DecodeSignedRequest(ByteSpan encoded) {
 }
 
 Status VerifyRequest(const SignedRequest& s) {
-  if (!crypto::Verify(s.client_pubkey, SigningBytes(s.body), s.signature)) {
+  if (!crypto::Verify(s.client_pubkey, SigningBytes(s.client_pubkey, s.body), s.signature)) {
     return Error(Code::kUnauthenticated, "request.signature: does not verify for client " +
                                              crypto::AddressOf(s.client_pubkey));
   }
   return Status::Ok();
 }
 
+Status CheckValidity(const InferenceRequest& r, int64_t now_ms, int64_t max_ttl_ms) {
+  if (now_ms >= r.expires_ms) {
+    return Error(Code::kInvalidArgument, "request.expires_ms: expired at " +
+                                             std::to_string(r.expires_ms) + " (now " +
+                                             std::to_string(now_ms) + ")");
+  }
+  // expires_ms > timestamp_ms (decoder); the difference cannot overflow
+  // unless the two are far apart, which is exactly what is refused.
+  if (r.timestamp_ms < 0 || r.expires_ms - r.timestamp_ms > max_ttl_ms) {
+    return Error(Code::kInvalidArgument, "request.expires_ms: " + std::to_string(r.expires_ms) +
+                                             " is more than " + std::to_string(max_ttl_ms) +
+                                             " ms after timestamp_ms " +
+                                             std::to_string(r.timestamp_ms));
+  }
+  return Status::Ok();
+}
+
 crypto::Digest256 InferenceId(const SignedRequest& s) {
-  return crypto::Sha256(SigningBytes(s.body));
+  return crypto::Sha256(SigningBytes(s.client_pubkey, s.body));
 }
 
 std::string ClientAddress(const SignedRequest& s) {

@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "vinet/chain/executor.h"
+#include "vinet/chain/fee.h"
 #include "vinet/chain/genesis.h"
 #include "vinet/protocol/tensor.h"
 #include "zkml_fixture.h"
@@ -83,6 +84,9 @@ struct Fixture {
     p->set_inference_id(std::string(32, '\x07'));
     p->set_inputs(ToString(protocol::EncodeTensors(inputs)));
     p->set_proof(ToString(zk.proof));
+    // Pays the fee schedule, verification part included (docs/chain.md "Fees").
+    auto fees = FeesOf(DefaultParams());
+    PayMinimumFee(fees, body, VerifyFee(fees, zkml::EstimateVerifyCost(zk.committed.vk).units()));
     return BuildSignedTx(key, body);
   }
 };

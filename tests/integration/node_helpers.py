@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from devnet import pb_bytes, pb_uint
 
-REQUEST_DOMAIN = b"vinet.request.v1\0"
+REQUEST_DOMAIN = b"vinet.request.v2\0"
 
 
 # ---------------------------------------------------------------- canonical CBOR tensors
@@ -79,25 +79,33 @@ class Key:
         return hashlib.sha256(self.pub).digest()[:20].hex()
 
 
-def request_body(chain_id, model_id, mode, input_hash, max_fee, nonce=None, ts=None):
-    body = pb_bytes(1, chain_id.encode()) + pb_bytes(2, model_id.encode())
+def request_body(chain_id, model_id, mode, input_hash, max_fee, node_pubkey, nonce=None, ts=None,
+                 ttl_ms=600_000, expires=None):
+    """RequestBody (proto/vinet/inference/v1/request.proto): the envelope
+    (chain, node asked, max fee, nonce, timestamp, expiry) around an
+    InferencePayload (field 16)."""
+    ts = ts if ts is not None else int(time.time() * 1000)
+    payload = pb_bytes(1, model_id.encode())
     if mode:
-        body += pb_uint(3, mode)
-    body += pb_bytes(4, input_hash) + pb_uint(5, max_fee)
-    body += pb_uint(6, nonce if nonce is not None else random.getrandbits(63) + 1)
-    body += pb_uint(7, ts if ts is not None else int(time.time() * 1000))
+        payload += pb_uint(2, mode)
+    payload += pb_bytes(3, input_hash)
+    body = pb_bytes(1, chain_id.encode()) + pb_bytes(2, node_pubkey) + pb_uint(3, max_fee)
+    body += pb_uint(4, nonce if nonce is not None else random.getrandbits(63) + 1)
+    body += pb_uint(5, ts) + pb_uint(6, expires if expires is not None else ts + ttl_ms)
+    body += pb_bytes(16, payload)
     return body
 
 
 def signed_request(key, body, tamper=False):
-    sig = key.sk.sign(REQUEST_DOMAIN + body)
+    sig = key.sk.sign(REQUEST_DOMAIN + key.pub + body)
     if tamper:
         sig = bytes([sig[0] ^ 1]) + sig[1:]
     return {"body": body.hex(), "client_pubkey": key.pub.hex(), "signature": sig.hex()}
 
 
-def inference_id(body):
-    return hashlib.sha256(REQUEST_DOMAIN + body).hexdigest()
+def inference_id(body, client_pubkey):
+    """SHA-256(domain || client key || body): the id covers the client key."""
+    return hashlib.sha256(REQUEST_DOMAIN + client_pubkey + body).hexdigest()
 
 
 class NodeApi:
@@ -105,15 +113,25 @@ class NodeApi:
         self.url = url
         self.chain_id = chain_id
         self.session = requests.Session()
+        self._node_pubkey = None
+
+    @property
+    def node_pubkey(self):
+        """The node's key (from /healthz): requests are addressed to it."""
+        if self._node_pubkey is None:
+            health = self.session.get(self.url + "/healthz", timeout=10).json()
+            self._node_pubkey = bytes.fromhex(health["node_pubkey"])
+        return self._node_pubkey
 
     def infer(self, key, model_id, tensors, mode=0, max_fee=1000, tamper=False, inputs=None,
-              input_hash=None):
+              input_hash=None, node_pubkey=None, **body_kw):
         body = request_body(self.chain_id, model_id, mode,
-                            input_hash or tensors_hash(tensors), max_fee)
+                            input_hash or tensors_hash(tensors), max_fee,
+                            node_pubkey or self.node_pubkey, **body_kw)
         payload = {"request": signed_request(key, body, tamper),
                    "inputs": inputs if inputs is not None else as_json_inputs(tensors)}
         r = self.session.post(self.url + "/v1/infer", json=payload, timeout=30)
-        return r.status_code, r.json(), inference_id(body)
+        return r.status_code, r.json(), inference_id(body, key.pub)
 
     def get(self, path):
         r = self.session.get(self.url + path, timeout=10)

@@ -35,7 +35,8 @@ def test_node_enclave_registered_and_foreign_pcr0_rejected(devnet, tmp_path):
           "--ca-dir", os.path.join(devnet.dir, "dev-ca"))
     msg = pb_bytes(1, doc.read_bytes()) + pb_bytes(2, st["models"][0].encode()) + pb_uint(3, h)
     account = devnet.account(0, st["node"]["address"])
-    body = tx_body(devnet.chain_id, account["nonce"], 1, 14, msg)
+    # The fee covers the schedule's per-KiB part (the document is a few KiB).
+    body = tx_body(devnet.chain_id, account["nonce"], 1000, 14, msg)
     res = devnet.broadcast(0, devnet.sign_raw(st["node"]["key"], body))
     if res["code"] == 0:
         deadline = time.time() + 20

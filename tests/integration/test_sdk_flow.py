@@ -103,7 +103,7 @@ def test_bad_input_is_invalid_request(client, model):
 
 def test_bad_client_signature_is_authentication_failed(client, model):
     from vinet import _core
-    payload, _, _, _ = _core.build_infer(client.key, client.chain_id, model.model_id,
+    payload, _, _, _ = _core.build_infer(client.key, client.chain_id, client.node_pubkey, model.model_id,
                                          inputs_for(model), "VANILLA", 10 ** 6)
     sig = bytearray.fromhex(payload["request"]["signature"])
     sig[10] ^= 0x80
@@ -114,7 +114,7 @@ def test_bad_client_signature_is_authentication_failed(client, model):
 
 def test_malformed_tensor_is_invalid_request(client, model):
     from vinet import _core
-    payload, _, _, _ = _core.build_infer(client.key, client.chain_id, model.model_id,
+    payload, _, _, _ = _core.build_infer(client.key, client.chain_id, client.node_pubkey, model.model_id,
                                          inputs_for(model), "VANILLA", 10 ** 6)
     name = sorted(payload["inputs"])[0]
     payload["inputs"][name]["data"] = payload["inputs"][name]["data"][:-1]  # one value short

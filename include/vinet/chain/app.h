@@ -8,6 +8,16 @@
 // and InitChain. Info is read-only (RPC clients call it at any time). All methods take one mutex:
 // safe for concurrent calls from the server's connection threads.
 //
+// Proposals (proposal.cpp): ProcessProposal rejects a block with any tx that
+// is over max_tx_bytes, does not decode or is not validly signed (a byzantine
+// proposer cannot make every validator execute garbage). A mempool recheck of
+// bytes that passed CheckTx before skips the claims' signature checks
+// (ExecMode::kRecheck), so rechecks stay cheap.
+//
+// Test hook: VINET_TEST_GARBAGE_PROPOSALS=1 at start-up makes this validator
+// append an undecodable tx and a badly signed tx to every block it proposes,
+// only on a chain whose id contains "devnet" (a hostile proposer for tests).
+//
 // Test hook: if the environment variable VINET_TEST_CRASH_BEFORE_COMMIT_AT_HEIGHT
 // is H at start-up, the process calls _exit(70) in Commit of height H before
 // writing anything (simulating a crash between FinalizeBlock and Commit).
@@ -17,6 +27,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <unordered_set>
 
 #include "vinet/abci/application.h"
 #include "vinet/chain/app_hash.h"
@@ -39,6 +50,13 @@ class ChainApp final : public abci::Application {
   std::optional<std::string> Refuse(const abci::pb::Request& req) override;
   abci::pb::ResponseFinalizeBlock FinalizeBlock(const abci::pb::RequestFinalizeBlock& req) override;
   abci::pb::ResponseCommit Commit() override;
+  abci::pb::ResponsePrepareProposal PrepareProposal(
+      const abci::pb::RequestPrepareProposal& req) override;
+  abci::pb::ResponseProcessProposal ProcessProposal(
+      const abci::pb::RequestProcessProposal& req) override;
+
+  // Rechecks that skipped the claims' signature checks (for tests).
+  uint64_t cheap_rechecks() const;
 
   // Last committed height and app hash (for tests and logs).
   CommitMeta committed() const;
@@ -61,6 +79,10 @@ class ChainApp final : public abci::Application {
   };
   std::optional<Pending> pending_;
   std::optional<int64_t> crash_before_commit_at_;
+  bool garbage_proposals_ = false;
+  // Hashes of txs that passed CheckTx (bounded; cleared when full).
+  std::unordered_set<std::string> checked_;
+  uint64_t cheap_rechecks_ = 0;
 };
 
 }  // namespace vinet::chain

@@ -10,11 +10,15 @@
 // The result's code is deterministic; the log is informative.
 #pragma once
 
+#include <map>
 #include "vinet/chain/handlers.h"
 
 namespace vinet::chain {
 
-enum class ExecMode { kCheck, kDeliver };
+// kRecheck: a mempool recheck of a tx that already passed kCheck with these
+// exact bytes: like kCheck, but the claims' signatures (a pure function of
+// the bytes) are not verified again.
+enum class ExecMode { kCheck, kRecheck, kDeliver };
 
 struct ExecResult {
   TxStatus status;
@@ -26,6 +30,7 @@ struct ExecResult {
 // `block_verify_units`: the block's ZKML verify-unit counter (TxContext).
 ExecResult ExecuteTx(Overlay& state, ByteSpan tx, int64_t height, std::string_view chain_id,
                      ExecMode mode, int64_t block_time_ms = 0, uint32_t tx_index = 0,
-                     uint64_t* block_verify_units = nullptr);
+                     uint64_t* block_verify_units = nullptr,
+                     std::map<std::string, uint64_t>* node_verify_units = nullptr);
 
 }  // namespace vinet::chain

@@ -7,6 +7,8 @@
 // iteration.
 #pragma once
 
+#include <map>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -31,6 +33,14 @@ struct TxContext {
   // ZKML verify units already spent in this block (FinalizeBlock owns the
   // counter; null: the tx gets a fresh budget of max_block_verify_units).
   uint64_t* block_verify_units = nullptr;
+  // Recheck of bytes already verified by CheckTx: skip claim signatures.
+  bool signatures_verified = false;
+  // The fee schedule's stateless part for this tx (chain/fee.h), already
+  // checked by the executor; SubmitProofs adds its verification fee to it.
+  uint64_t stateless_fee = 0;
+  // ZKML verify units each node used in this block (FinalizeBlock owns it;
+  // null: no other txs of the block are known).
+  std::map<std::string, uint64_t>* node_verify_units = nullptr;
 };
 
 using Events = std::vector<::tendermint::abci::Event>;
@@ -52,6 +62,15 @@ TxStatus HandleSubmitClaims(State& state, const TxContext& ctx, const DecodedTx&
                             const txpb::SubmitClaims& msg, Events& events);
 TxStatus HandleSubmitProofs(State& state, const TxContext& ctx, const DecodedTx& tx,
                             const txpb::SubmitProofs& msg, Events& events);
+
+// After a SubmitProofs failed with verify_budget_exceeded in FinalizeBlock
+// (refused only for lack of block budget): each named claim still PENDING,
+// owned by the signer and due within `budget_grace_blocks` gets its deadline
+// moved to height + budget_grace_blocks (at most zkml_deadline_blocks past
+// its first deadline), so the crowded-out node is not slashed. Writes to
+// `state` (kept although the tx failed); one `vinet.proof` DEFERRED event each.
+Status DeferProofDeadlines(State& state, const TxContext& ctx, const DecodedTx& tx,
+                           const txpb::SubmitProofs& msg, Events& events);
 
 // End of block `height`: every claim still PENDING with deadline height − 1
 // (the deadline index bucket, so no scan) becomes EXPIRED: slash_missing_bps

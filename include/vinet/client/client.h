@@ -39,6 +39,10 @@ struct ClientOptions {
   bool allow_debug_enclaves = false;
   uint64_t max_fee = 1'000'000;
   std::string chain_ws;  // CometBFT websocket; empty: derived from chain_rpc
+  // The node every request is addressed to (only it can claim the fee);
+  // unset: asked once from the node's /healthz.
+  std::optional<crypto::PublicKey> node_pubkey;
+  int64_t request_ttl_ms = 600'000;  // a request's signed lifetime (expires_ms - timestamp_ms)
 };
 
 struct InferResult {
@@ -79,7 +83,7 @@ class Client {
  private:
   Result<nlohmann::json> Http(const std::string& method, const std::string& path,
                               const std::string& body = "");
-  Status EnsureChainId();
+  Status EnsureNodeInfo();  // chain id and node key from /healthz, once
   Status EnsureAttested(const protocol::Receipt& receipt);
   Result<std::optional<Settlement>> SettledOnChain(const std::string& inference_id,
                                                    int64_t received_ms);

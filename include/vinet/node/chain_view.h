@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "vinet/chain/fee.h"
 #include "vinet/common/result.h"
 #include "vinet/protocol/receipt.h"
 
@@ -21,7 +22,8 @@ namespace vinet::node {
 struct ChainModel {
   uint64_t fee = 0;
   std::vector<protocol::Mode> modes;
-  bool registered = false;  // false: the chain has no record (fee = the node's default)
+  bool registered = false;        // false: the chain has no record (fee = the node's default)
+  uint64_t zkml_verify_cost = 0;  // metered units to verify one proof (ZKML models)
 };
 
 class ChainView {
@@ -31,6 +33,8 @@ class ChainView {
   // kUnavailable when the chain cannot be reached.
   Result<uint64_t> Balance(const std::string& address);
   Result<ChainModel> Model(const std::string& model_id);
+  // The chain's fee schedule (/params; fields it lacks are 0).
+  Result<chain::FeeSchedule> Fees();
   // abci_query `path`; nullopt when the chain answers "not found".
   Result<std::optional<nlohmann::json>> Query(const std::string& path) const;
   const std::string& rpc_url() const { return rpc_url_; }

@@ -6,6 +6,8 @@
 //   key_file = "/path/node.key"    # the node's Ed25519 key (signs receipts and txs)
 //   models_dir = "/path/models"    # content-addressed model store
 //   default_fee = 10               # fee when the chain has no record of a model
+//   min_request_validity_ms = 30000  # refuse requests expiring sooner (claim lead time)
+//   max_request_ttl_ms = 3600000     # refuse longer-lived requests (the chain's cap)
 //   [chain]
 //   rpc = "http://127.0.0.1:26657"
 //   chain_id = "vinet-devnet"
@@ -42,6 +44,8 @@ struct NodeConfig {
   int port = 8080;
   std::filesystem::path data_dir, key_file, models_dir;
   uint64_t default_fee = 10;
+  int64_t min_request_validity_ms = 30'000;
+  int64_t max_request_ttl_ms = 3'600'000;
   std::string chain_rpc = "http://127.0.0.1:26657";
   std::string chain_id = "vinet-devnet";
   std::filesystem::path enclave_socket;  // empty: no TEE

@@ -21,6 +21,7 @@
 #include <functional>
 #include <optional>
 
+#include "vinet/chain/fee.h"
 #include "vinet/node/node.h"
 
 namespace vinet::node {
@@ -47,8 +48,11 @@ class ProofSubmitter {
   int64_t next_try_ms_ = 0, next_sweep_ms_ = 0;
 };
 
-// One SubmitProofs tx (signed with the node's key).
+// One SubmitProofs tx (signed with the node's key). `fee` is a floor: the tx
+// pays at least what `fees` requires for its bytes plus the verification fee
+// of `verify_units` metered units.
 Bytes BuildSubmitProofsTx(const crypto::SecretKey& key, const std::string& chain_id, uint64_t nonce,
-                          uint64_t fee, const std::vector<ProofJob>& jobs);
+                          uint64_t fee, const std::vector<ProofJob>& jobs,
+                          const chain::FeeSchedule& fees = {}, uint64_t verify_units = 0);
 
 }  // namespace vinet::node

@@ -26,6 +26,7 @@
 #include <optional>
 #include <thread>
 
+#include "vinet/chain/fee.h"
 #include "vinet/node/node.h"
 #include "vinet/node/proof_submitter.h"
 
@@ -59,11 +60,15 @@ class Submitter {
   std::thread thread_;
 };
 
-// Transaction bytes the submitter sends (signed with the node's key).
+// Transaction bytes the submitter sends (signed with the node's key). `fee`
+// is a floor: the tx pays at least what `fees` (the chain's schedule)
+// requires for its bytes and claims.
 Bytes BuildSubmitClaimsTx(const crypto::SecretKey& key, const std::string& chain_id, uint64_t nonce,
-                          uint64_t fee, const std::vector<ClaimRecord>& claims);
+                          uint64_t fee, const std::vector<ClaimRecord>& claims,
+                          const chain::FeeSchedule& fees = {});
 Bytes BuildRegisterEnclaveTx(const crypto::SecretKey& key, const std::string& chain_id,
                              uint64_t nonce, uint64_t fee, ByteSpan document,
-                             const std::vector<std::string>& model_ids, int64_t nonce_height);
+                             const std::vector<std::string>& model_ids, int64_t nonce_height,
+                             const chain::FeeSchedule& fees = {});
 
 }  // namespace vinet::node

@@ -1,13 +1,17 @@
 // Inference requests: what a client signs, and its inference id.
 //
 // Wire format: vinet.inference.v1.SignedRequest (proto/vinet/inference/v1/
-// request.proto). The client signs kRequestDomain || body, the exact body
-// bytes it sends; the inference id is SHA-256(kRequestDomain || body), so the
-// id never depends on re-serialization. Decoding is strict: unknown fields,
-// a body that does not parse, wrong key/signature/hash lengths, an empty
-// chain or model id, or an unknown mode are kParse errors naming the field.
-// `VerifyRequest` checks the signature (kUnauthenticated). All types are
-// plain values.
+// request.proto). The body is an envelope (chain, the node asked, max fee,
+// nonce, timestamp, expiry) around a payload (an inference today). The client
+// signs kRequestDomain || client_pubkey || body, the exact body bytes it
+// sends; the inference id is SHA-256 of the same bytes, so it covers the
+// client key and the whole body (re-signing a body under another key gives
+// another id) and never depends on re-serialization. Decoding is strict:
+// unknown fields, a body that does not parse, a missing payload, wrong
+// key/signature/hash lengths, an empty chain or model id, an unknown mode, or
+// an expiry not after the timestamp are kParse errors naming the field.
+// `VerifyRequest` checks the signature (kUnauthenticated); `CheckValidity`
+// the time window. All types are plain values.
 #pragma once
 
 #include <cstdint>
@@ -22,16 +26,20 @@
 
 namespace vinet::protocol {
 
-inline constexpr std::string_view kRequestDomain{"vinet.request.v1\0", 17};
+inline constexpr std::string_view kRequestDomain{"vinet.request.v2\0", 17};
 
 struct InferenceRequest {
+  // Envelope (every request kind).
   std::string chain_id;
+  crypto::PublicKey node_pubkey{};  // the node asked: the only one that may claim it
+  uint64_t max_fee = 0;
+  uint64_t nonce = 0;
+  int64_t timestamp_ms = 0;  // signed at (Unix ms)
+  int64_t expires_ms = 0;    // > timestamp_ms; refused on chain from this time on
+  // Inference payload.
   std::string model_id;
   Mode mode = Mode::kVanilla;
   Bytes input_hash;  // 32 bytes
-  uint64_t max_fee = 0;
-  uint64_t nonce = 0;
-  int64_t timestamp_ms = 0;
 
   friend bool operator==(const InferenceRequest&, const InferenceRequest&) = default;
 };
@@ -55,7 +63,13 @@ Result<SignedRequest> DecodeSignedRequest(ByteSpan encoded);
 // kUnauthenticated unless the signature verifies over kRequestDomain || body.
 Status VerifyRequest(const SignedRequest& signed_request);
 
-// SHA-256(kRequestDomain || body).
+// kInvalidArgument unless `now_ms < expires_ms` (not expired) and
+// `expires_ms - timestamp_ms <= max_ttl_ms` (a bounded lifetime, so the
+// timestamp means something). The chain applies it at block time, the node
+// before serving (with its own margin).
+Status CheckValidity(const InferenceRequest& request, int64_t now_ms, int64_t max_ttl_ms);
+
+// SHA-256(kRequestDomain || client_pubkey || body).
 crypto::Digest256 InferenceId(const SignedRequest& signed_request);
 
 // The client's account address (crypto::AddressOf of its key).

@@ -106,6 +106,17 @@ ClaimCheck CheckClaim(const State& state, const TxContext& ctx, const DecodedTx&
   if (req.chain_id != ctx.chain_id) {
     return Skip(std::move(check), Outcome::kInvalid, "request.chain_id: '" + req.chain_id + "'");
   }
+  // Only the node the client asked may claim (nothing is stored, so that
+  // node's own claim still settles); and only while the request is valid.
+  if (!SameBytes(req.node_pubkey, tx.signer)) {
+    return Skip(std::move(check), Outcome::kInvalid,
+                "request.node_pubkey: addressed to node " + crypto::AddressOf(req.node_pubkey) +
+                    ", not the submitter");
+  }
+  if (auto s = protocol::CheckValidity(req, ctx.block_time_ms, ctx.params.max_request_ttl_ms());
+      !s.ok()) {
+    return Skip(std::move(check), Outcome::kInvalid, s.message());
+  }
   auto existing = state.GetClaim(check.id_hex);
   if (!existing.ok() || existing->has_value()) {
     return Skip(std::move(check), Outcome::kDuplicate, "inference id already claimed");

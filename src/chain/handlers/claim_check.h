@@ -2,7 +2,10 @@
 // (docs/network.md). Pure: reads state, writes nothing. The outcome says
 // which status the claim earns before funding and risk checks:
 //   kInvalid   malformed request, bad client signature, wrong chain id,
-//              unknown model or mode the model does not offer (skipped)
+//              request addressed to another node than the tx signer,
+//              request expired at block time or living longer than
+//              max_request_ttl_ms, unknown model or mode the model does not
+//              offer (skipped)
 //   kDuplicate its inference id already has a record (skipped)
 //   kRejected  node-attributable: receipt malformed or inconsistent with the
 //              request, bad node signature, bad enclave signature (checked

@@ -29,7 +29,9 @@ struct PreparedClaim {
   bool enclave_signature_ok = false;  // enclave fields present and verifying
 };
 
-PreparedClaim PrepareClaim(const txpb::Claim& claim);
+// `verify_signatures` false (mempool recheck of bytes already verified):
+// the client and enclave signatures are taken as verified.
+PreparedClaim PrepareClaim(const txpb::Claim& claim, bool verify_signatures = true);
 
 // Prepares every claim of a batch; large batches are split across
 // `threads` (≥ 1) threads, each claim's result independent of the split.

@@ -12,6 +12,7 @@ Status ExpireClaims(State& state, const statepb::Params& params, int64_t height,
     VINET_ASSIGN_OR_RETURN(std::string id, state.GetDeadlineEntry(deadline, i));
     VINET_ASSIGN_OR_RETURN(auto claim, state.GetClaim(ToHex(AsBytes(id))));
     if (!claim || claim->status() != statepb::CLAIM_STATUS_PENDING) continue;  // resolved
+    if (claim->deadline() > deadline) continue;  // extended (DeferProofDeadlines): indexed there
     std::string reason = "no valid proof by deadline " + std::to_string(claim->deadline());
     VINET_RETURN_IF_ERROR(ResolvePendingClaim(state, params, height, std::move(*claim),
                                               statepb::CLAIM_STATUS_EXPIRED, std::move(reason),

@@ -98,6 +98,11 @@ TxStatus CheckZkmlKey(const txpb::RegisterModel& msg, const statepb::Params& par
 TxStatus HandleRegisterModel(State& state, const TxContext& ctx, const DecodedTx& tx,
                              const txpb::RegisterModel& msg, Events& events) {
   if (auto s = ValidateModel(msg); !s.ok()) return s;
+  // A fee-0 model lets its owner create claims (and verification work) for free.
+  if (msg.fee_per_inference() < ctx.params.min_model_fee()) {
+    return Invalid(fmt::format("register_model.fee_per_inference: {} below min_model_fee {}",
+                               msg.fee_per_inference(), ctx.params.min_model_fee()));
+  }
   auto existing = state.GetModel(msg.model_id());
   if (!existing.ok()) return TxStatus::Fail(TxCode::kInternal, existing.status().ToString());
   if (existing->has_value()) {

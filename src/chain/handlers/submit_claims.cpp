@@ -170,7 +170,7 @@ Status Settle(BatchContext& b, ClaimCheck& check, const std::string& zkml_output
 bool IsZkmlClaim(const txpb::Claim& claim) {
   ::vinet::inference::v1::RequestBody body;
   return body.ParseFromString(claim.request().body()) &&
-         body.mode() == ::vinet::inference::v1::MODE_ZKML;
+         body.inference().mode() == ::vinet::inference::v1::MODE_ZKML;
 }
 
 Status Process(BatchContext& b, const PreparedClaim& claim) {
@@ -241,7 +241,7 @@ TxStatus HandleSubmitClaims(State& state, const TxContext& ctx, const DecodedTx&
   if (ctx.check_only) {
     for (const auto& claim : msg.claims()) {
       if (!IsZkmlClaim(claim)) continue;
-      if (auto s = Process(batch, PrepareClaim(claim)); !s.ok())
+      if (auto s = Process(batch, PrepareClaim(claim, !ctx.signatures_verified)); !s.ok())
         return TxStatus::Fail(TxCode::kInternal, s.ToString());
     }
     return {};

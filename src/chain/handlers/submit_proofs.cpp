@@ -14,6 +14,13 @@
 // block's budget fails with verify_budget_exceeded (only fee and nonce
 // change: the node resubmits in a later block).
 //
+// Finding 3 of issue 12: the signer must not be jailed (node_jailed); the fee
+// must also cover ⌈units × fee_per_million_verify_units / 10^6⌉ (fee_too_low);
+// once a node has verified proofs in a block, its further proof txs in that
+// block may use at most max_node_verify_share_bps of the block budget (so one
+// node cannot monopolise it); a tx refused only for lack of budget has its
+// claims' deadlines extended (DeferProofDeadlines) instead of expiring.
+//
 // CheckTx (ctx.check_only) never verifies: it rejects the whole tx on the
 // first problem with its own code (claim_not_found, claim_not_pending,
 // claim_not_owned, proof_malformed incl. zkml::CheckProofForm) or when the
@@ -24,6 +31,7 @@
 
 #include "handlers/claim_transition.h"
 #include "handlers/zkml_claim.h"
+#include "vinet/chain/fee.h"
 #include "vinet/zkml/proof_check.h"
 
 namespace vinet::chain {
@@ -147,7 +155,7 @@ TxStatus CheckOnly(const std::vector<Planned>& plans, uint64_t total, uint64_t m
   return {};
 }
 
-TxStatus Meter(const TxContext& ctx, uint64_t total) {
+TxStatus Meter(const TxContext& ctx, const DecodedTx& tx, uint64_t total) {
   uint64_t max = ctx.params.max_block_verify_units();
   if (total > max) {
     return TxStatus::Fail(TxCode::kVerifyCostTooHigh,
@@ -162,8 +170,45 @@ TxStatus Meter(const TxContext& ctx, uint64_t total) {
                                       "in this block; resubmit in a later block",
                                       total, used, max));
   }
+  uint64_t node_used = 0;
+  if (ctx.node_verify_units) {
+    auto it = ctx.node_verify_units->find(tx.signer_address);
+    if (it != ctx.node_verify_units->end()) node_used = it->second;
+  }
+  // Fairness: a node's first proof tx of the block fits whenever the block
+  // budget does; its later ones only within its share.
+  uint64_t share = static_cast<uint64_t>(static_cast<unsigned __int128>(max) *
+                                         ctx.params.max_node_verify_share_bps() / 10000);
+  if (node_used > 0 && total > share - std::min(node_used, share)) {
+    return TxStatus::Fail(TxCode::kVerifyBudgetExceeded,
+                          fmt::format("submit_proofs: {} verify units with {} already used by "
+                                      "node {} in this block (its share: {}); resubmit in a "
+                                      "later block",
+                                      total, node_used, tx.signer_address, share));
+  }
   if (ctx.block_verify_units) *ctx.block_verify_units = used + total;
+  if (ctx.node_verify_units) (*ctx.node_verify_units)[tx.signer_address] = node_used + total;
   return {};
+}
+
+TxStatus CheckSigner(const State& state, const DecodedTx& tx) {
+  auto node = state.GetNode(tx.signer_address);
+  if (!node.ok()) return TxStatus::Fail(TxCode::kInternal, node.status().ToString());
+  if (node->has_value() && (*node)->jailed()) {
+    return TxStatus::Fail(TxCode::kNodeJailed, "node " + tx.signer_address + " is jailed");
+  }
+  return {};
+}
+
+Result<std::vector<Planned>> PlanAll(const State& state, const TxContext& ctx, const DecodedTx& tx,
+                                     const txpb::SubmitProofs& msg) {
+  std::vector<Planned> plans;
+  plans.reserve(msg.proofs_size());
+  for (const auto& proof : msg.proofs()) {
+    VINET_ASSIGN_OR_RETURN(auto p, Plan(state, ctx, tx, proof));
+    plans.push_back(std::move(p));
+  }
+  return plans;
 }
 
 Status Settle(State& state, const TxContext& ctx, Planned& p, Events& events) {
@@ -187,21 +232,49 @@ Status Settle(State& state, const TxContext& ctx, Planned& p, Events& events) {
 TxStatus HandleSubmitProofs(State& state, const TxContext& ctx, const DecodedTx& tx,
                             const txpb::SubmitProofs& msg, Events& events) {
   if (auto s = CheckForm(msg); !s.ok()) return s;
-  std::vector<Planned> plans;
-  plans.reserve(msg.proofs_size());
-  for (const auto& proof : msg.proofs()) {
-    auto p = Plan(state, ctx, tx, proof);
-    if (!p.ok()) return TxStatus::Fail(TxCode::kInternal, p.status().ToString());
-    plans.push_back(std::move(*p));
-  }
+  if (auto s = CheckSigner(state, tx); !s.ok()) return s;
+  auto planned = PlanAll(state, ctx, tx, msg);
+  if (!planned.ok()) return TxStatus::Fail(TxCode::kInternal, planned.status().ToString());
+  std::vector<Planned>& plans = *planned;
   uint64_t total = TotalCost(plans);
+  uint64_t verify_fee = VerifyFee(FeesOf(ctx.params), total);
+  if (uint64_t need = ctx.stateless_fee + verify_fee; tx.body.fee() < need) {
+    return TxStatus::Fail(TxCode::kFeeTooLow,
+                          fmt::format("tx.body.fee: {} below the required {} ({} for the tx and "
+                                      "{} for {} verify units)",
+                                      tx.body.fee(), need, ctx.stateless_fee, verify_fee, total));
+  }
   if (ctx.check_only) return CheckOnly(plans, total, ctx.params.max_block_verify_units());
-  if (auto s = Meter(ctx, total); !s.ok()) return s;
+  if (auto s = Meter(ctx, tx, total); !s.ok()) return s;
   for (auto& p : plans) {
     if (auto s = Settle(state, ctx, p, events); !s.ok())
       return TxStatus::Fail(TxCode::kInternal, s.ToString());
   }
   return {};
+}
+
+Status DeferProofDeadlines(State& state, const TxContext& ctx, const DecodedTx& tx,
+                           const txpb::SubmitProofs& msg, Events& events) {
+  const int64_t grace = ctx.params.budget_grace_blocks();
+  if (grace <= 0) return Status::Ok();
+  VINET_ASSIGN_OR_RETURN(auto plans, PlanAll(state, ctx, tx, msg));
+  for (auto& p : plans) {
+    if (p.problem != TxCode::kOk) continue;  // only proofs that would have been verified
+    statepb::Claim& claim = p.claim;
+    // At most one proof window past the first deadline, however crowded.
+    int64_t cap = claim.height() + 2 * ctx.params.zkml_deadline_blocks();
+    int64_t target = std::min(ctx.height + grace, cap);
+    if (target <= claim.deadline()) continue;  // not due soon, or extended to the cap
+    int64_t old = claim.deadline();
+    claim.set_deadline(target);
+    state.PutClaim(claim);
+    VINET_RETURN_IF_ERROR(state.AddToDeadlineIndex(target, claim.inference_id()));
+    AddEvent(events, "vinet.proof",
+             {{"id", p.id_hex},
+              {"result", "DEFERRED"},
+              {"reason", fmt::format("block verify budget full: deadline {} -> {}", old, target)}});
+  }
+  return Status::Ok();
 }
 
 }  // namespace vinet::chain

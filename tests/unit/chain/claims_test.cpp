@@ -183,6 +183,80 @@ TEST_F(ClaimsTest, BadClientSignatureIsInvalidNotSlashed) {
   EXPECT_FALSE(ClaimRecord(req).has_value());
 }
 
+// Finding 1: a hostile registered node that saw a signed request (mempool,
+// colluding client) claims it first with its own VANILLA receipt. The request
+// names the honest node, so the chain refuses it without storing anything and
+// the honest node's claim still settles and pays it.
+TEST_F(ClaimsTest, FrontRunningNodeCannotClaimAnotherNodesRequest) {
+  SetUpTee();
+  auto mallory = testing::KeyFromByte(60);
+  {
+    State s(state_);
+    statepb::Account funded;
+    funded.set_balance(100'000);
+    s.PutAccount(testing::AddrOf(mallory), funded);
+  }
+  txpb::TxBody reg;
+  reg.mutable_register_node()->set_stake(10'000);
+  reg.mutable_register_node()->set_endpoint("http://127.0.0.1:2");
+  ASSERT_TRUE(Run(mallory, reg).status.ok());
+  auto req = Request(Mode::kVanilla, 1);  // addressed to node_
+  protocol::Receipt stolen = ReceiptFor(req, nullptr);
+  stolen.node_id = Bytes(mallory.public_key().begin(), mallory.public_key().end());
+  stolen.node_signature.reset();
+  ASSERT_TRUE(protocol::SignAsNode(stolen, mallory).ok());
+  uint64_t mallory_before = Account(mallory).balance();
+  auto r = Run(mallory, ClaimsBody({ClaimOf(req, stolen)}), 6);
+  ASSERT_TRUE(r.status.ok()) << r.status.log;
+  EXPECT_EQ(Attr(r.events.at(0), "status"), "INVALID");
+  EXPECT_EQ(Attr(r.events.at(0), "reason"), "request.node_pubkey: addressed to node " +
+                                                testing::AddrOf(node_) + ", not the submitter");
+  EXPECT_FALSE(ClaimRecord(req).has_value());
+  EXPECT_EQ(Account(mallory).balance(), mallory_before - 1);  // its tx fee only
+  uint64_t node_before = Account(node_).balance();
+  auto honest = Submit({ClaimOf(req, ReceiptFor(req, nullptr))}, 7);
+  EXPECT_EQ(Attr(ClaimEvent(honest, 0), "status"), "SETTLED");
+  EXPECT_EQ(Account(node_).balance(), node_before - 1 + 10);
+}
+
+// Finding 1: the same body re-signed under another client key is another
+// inference id, so it cannot void the original claim (DUPLICATE) for free.
+TEST_F(ClaimsTest, ResignedBodyCannotVoidTheOriginalClaim) {
+  SetUpTee();
+  auto mallory = testing::KeyFromByte(61);
+  auto req = Request(Mode::kVanilla, 1);
+  auto resigned = protocol::SignRequest(req.request, mallory);
+  ASSERT_EQ(resigned.body, req.body);
+  ASSERT_NE(protocol::InferenceId(resigned), protocol::InferenceId(req));
+  auto first = Submit({ClaimOf(resigned, ReceiptFor(resigned, nullptr))});
+  EXPECT_EQ(Attr(ClaimEvent(first, 0), "status"), "UNFUNDED");  // mallory has nothing
+  auto r = Submit({ClaimOf(req, ReceiptFor(req, nullptr))}, 7);
+  EXPECT_EQ(Attr(ClaimEvent(r, 0), "status"), "SETTLED");
+  EXPECT_EQ(Account(client_).balance(), 1'000u - 10);
+}
+
+// Finding 1: an expired request (block time ≥ expires_ms) or one living longer
+// than max_request_ttl_ms is INVALID: skipped, nothing stored, nobody slashed.
+TEST_F(ClaimsTest, ExpiredOrOverlongRequestIsInvalid) {
+  SetUpTee();
+  auto req = Request(Mode::kVanilla, 1);  // expires now + 600 s
+  auto late = Submit({ClaimOf(req, ReceiptFor(req, nullptr))}, 6, 600'000);
+  EXPECT_EQ(Attr(ClaimEvent(late, 0), "status"), "INVALID");
+  EXPECT_NE(Attr(ClaimEvent(late, 0), "reason").find("request.expires_ms: expired at"),
+            std::string::npos);
+  EXPECT_FALSE(ClaimRecord(req).has_value());
+  EXPECT_FALSE(NodeRecord().jailed());
+  auto in_time = Submit({ClaimOf(req, ReceiptFor(req, nullptr))}, 7, 599'999);
+  EXPECT_EQ(Attr(ClaimEvent(in_time, 0), "status"), "SETTLED");
+
+  auto body = Request(Mode::kVanilla, 2).request;
+  body.expires_ms = body.timestamp_ms + params_.max_request_ttl_ms() + 1;
+  auto overlong = protocol::SignRequest(body, client_);
+  auto r = Submit({ClaimOf(overlong, ReceiptFor(overlong, nullptr))}, 8);
+  EXPECT_EQ(Attr(ClaimEvent(r, 0), "status"), "INVALID");
+  EXPECT_NE(Attr(ClaimEvent(r, 0), "reason").find("more than 3600000 ms"), std::string::npos);
+}
+
 TEST_F(ClaimsTest, BatchBoundsAndUnregisteredSubmitter) {
   auto req = Request(Mode::kVanilla, 1);
   auto r = Submit({ClaimOf(req, ReceiptFor(req, nullptr))});

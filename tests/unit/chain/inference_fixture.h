@@ -40,6 +40,11 @@ class InferenceFixture : public ::testing::Test {
     g.params.set_attestation_window(10);
     g.params.set_slash_invalid_bps(1000);
     g.params.set_compensation(500);
+    // These tests pay a flat fee of 1 per tx; the fee schedule by bytes,
+    // claims and verify units has its own tests (fee_test.cpp, zkml_budget_test.cpp).
+    g.params.set_fee_per_kib(0);
+    g.params.set_fee_per_claim(0);
+    g.params.set_fee_per_million_verify_units(0);
     g.accounts.push_back({AddrOf(node_), 100'000});
     g.accounts.push_back({AddrOf(client_), 1'000});
     g.accounts.push_back({AddrOf(owner_), 1'000});
@@ -137,6 +142,8 @@ class InferenceFixture : public ::testing::Test {
     req.max_fee = max_fee;
     req.nonce = nonce;
     req.timestamp_ms = now_ms_;
+    req.expires_ms = now_ms_ + 600'000;
+    req.node_pubkey = node_.public_key();
     return protocol::SignRequest(req, client ? *client : client_);
   }
 

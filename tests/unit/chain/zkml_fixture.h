@@ -97,6 +97,8 @@ class ZkmlFixture : public InferenceFixture {
     req.max_fee = 100;
     req.nonce = nonce;
     req.timestamp_ms = now_ms_;
+    req.expires_ms = now_ms_ + 60'000;
+    req.node_pubkey = node_.public_key();
     job.request = protocol::SignRequest(req, client_);
     const auto& p = prover ? *prover : Models().a;
     auto proved_inputs = Inputs(proved_base.value_or(base));

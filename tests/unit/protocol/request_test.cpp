@@ -2,18 +2,22 @@
 
 #include <gtest/gtest.h>
 
+#include "vinet/inference/v1/request.pb.h"
+
 namespace vinet::protocol {
 namespace {
 
 InferenceRequest SampleRequest() {
   InferenceRequest r;
   r.chain_id = "vinet-test";
+  r.node_pubkey.fill(0x11);
   r.model_id = "m1";
   r.mode = Mode::kTee;
   r.input_hash = Bytes(32, 0xab);
   r.max_fee = 10;
   r.nonce = 42;
   r.timestamp_ms = 1'700'000'000'000;
+  r.expires_ms = r.timestamp_ms + 60'000;
   return r;
 }
 
@@ -41,6 +45,40 @@ TEST(RequestTest, IdDependsOnEveryField) {
   r = SampleRequest();
   r.input_hash[0] ^= 1;
   EXPECT_NE(InferenceId(SignRequest(r, key)), base);
+  r = SampleRequest();
+  r.node_pubkey[0] ^= 1;
+  EXPECT_NE(InferenceId(SignRequest(r, key)), base);
+  r = SampleRequest();
+  r.expires_ms++;
+  EXPECT_NE(InferenceId(SignRequest(r, key)), base);
+}
+
+// Finding 1: the same body signed by another client is another inference, so
+// re-signing a request cannot collide with (and void) the original's claim.
+TEST(RequestTest, IdCoversTheClientKey) {
+  auto alice = crypto::SecretKey::Generate();
+  auto mallory = crypto::SecretKey::Generate();
+  SignedRequest original = SignRequest(SampleRequest(), alice);
+  SignedRequest resigned = SignRequest(SampleRequest(), mallory);
+  ASSERT_EQ(original.body, resigned.body);
+  EXPECT_TRUE(VerifyRequest(resigned).ok());
+  EXPECT_NE(InferenceId(original), InferenceId(resigned));
+  // Alice's signature does not carry over to Mallory's key (nor back).
+  SignedRequest swapped = original;
+  swapped.client_pubkey = mallory.public_key();
+  EXPECT_EQ(VerifyRequest(swapped).code(), Code::kUnauthenticated);
+}
+
+TEST(RequestTest, ValidityWindow) {
+  InferenceRequest r = SampleRequest();
+  EXPECT_TRUE(CheckValidity(r, r.timestamp_ms, 60'000).ok());
+  EXPECT_TRUE(CheckValidity(r, r.expires_ms - 1, 60'000).ok());
+  auto expired = CheckValidity(r, r.expires_ms, 60'000);
+  EXPECT_EQ(expired.code(), Code::kInvalidArgument);
+  EXPECT_NE(expired.message().find("expired"), std::string::npos);
+  auto too_long = CheckValidity(r, r.timestamp_ms, 59'999);
+  EXPECT_EQ(too_long.code(), Code::kInvalidArgument);
+  EXPECT_NE(too_long.message().find("more than 59999"), std::string::npos);
 }
 
 TEST(RequestTest, TamperedBodyOrWrongKeyFailsVerification) {
@@ -78,6 +116,31 @@ TEST(RequestTest, StrictDecoding) {
   bad = SampleRequest();
   bad.model_id.clear();
   EXPECT_FALSE(DecodeSignedRequest(EncodeSignedRequest(SignRequest(bad, key))).ok());
+
+  bad = SampleRequest();
+  bad.expires_ms = bad.timestamp_ms;
+  auto no_window = DecodeSignedRequest(EncodeSignedRequest(SignRequest(bad, key)));
+  ASSERT_FALSE(no_window.ok());
+  EXPECT_NE(no_window.status().message().find("body.expires_ms"), std::string::npos);
+
+  // An envelope without a payload, and one with a short node key.
+  ::vinet::inference::v1::RequestBody body;
+  body.set_chain_id("vinet-test");
+  body.set_node_pubkey(std::string(32, 'n'));
+  body.set_timestamp_ms(1);
+  body.set_expires_ms(2);
+  SignedRequest raw = s;
+  raw.body = ToBytes(body.SerializeAsString());
+  auto no_payload = DecodeSignedRequest(EncodeSignedRequest(raw));
+  ASSERT_FALSE(no_payload.ok());
+  EXPECT_NE(no_payload.status().message().find("body.payload: missing"), std::string::npos);
+  body.set_node_pubkey("short");
+  body.mutable_inference()->set_model_id("m1");
+  body.mutable_inference()->set_input_hash(std::string(32, 'h'));
+  raw.body = ToBytes(body.SerializeAsString());
+  auto short_node = DecodeSignedRequest(EncodeSignedRequest(raw));
+  ASSERT_FALSE(short_node.ok());
+  EXPECT_NE(short_node.status().message().find("body.node_pubkey"), std::string::npos);
   EXPECT_EQ(SignedRequestFromJson("{\"body\": \"zz\"}").status().code(), Code::kParse);
   EXPECT_EQ(SignedRequestFromJson("[1]").status().code(), Code::kParse);
 }
