@@ -3,6 +3,7 @@
 // and the own math functions against libm.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -12,6 +13,7 @@
 #include "llm/kernels/kernels.h"
 #include "llm/kernels/math.h"
 #include "llm/kernels/matmul.h"
+#include "llm/kernels/thread_pool.h"
 
 namespace vinet::llm::kernels {
 namespace {
@@ -272,6 +274,25 @@ TEST(LlmKernels, MatMulIndependentOfThreadsAndBatch) {
     }
     EXPECT_EQ(0, std::memcmp(y1.data(), y2.data(), y1.size() * 4)) << GgmlTypeName(type);
     EXPECT_EQ(0, std::memcmp(y1.data(), y3.data(), y1.size() * 4)) << GgmlTypeName(type);
+  }
+}
+
+TEST(LlmThreadPool, EveryChunkRunsExactlyOnce) {
+  for (unsigned threads : {1u, 2u, 3u}) {
+    ThreadPool pool(threads);
+    for (uint32_t n : {0u, 1u, 2u, 7u, 100u, 3000u}) {
+      for (int rep = 0; rep < 50; ++rep) {
+        std::vector<std::atomic<int>> hits(n);
+        std::atomic<bool> bad_worker{false};
+        pool.For(n, [&](uint32_t c, unsigned worker) {
+          hits[c].fetch_add(1);
+          if (worker >= threads) bad_worker = true;
+        });
+        for (uint32_t c = 0; c < n; ++c)
+          ASSERT_EQ(hits[c].load(), 1) << threads << " " << n << " " << c;
+        ASSERT_FALSE(bad_worker.load());
+      }
+    }
   }
 }
 
