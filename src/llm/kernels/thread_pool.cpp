@@ -32,9 +32,9 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::Drain(uint32_t gen, unsigned worker) {
-  // The state is read before the job: the job changes only after every chunk
-  // of generation `gen` was taken, so a grab (a compare-exchange on the
-  // (generation, chunk) word) succeeds only with this generation's job.
+  // The state is read before the job. A new job is written only after the
+  // state word moved to a closed generation, so a grab (a compare-exchange
+  // on the (generation, chunk) word) that succeeds used this generation's job.
   uint64_t s = state_.load(std::memory_order_acquire);
   const auto* fn = job_fn_.load(std::memory_order_acquire);
   const uint32_t n = job_n_.load(std::memory_order_acquire);
@@ -56,10 +56,15 @@ void ThreadPool::For(uint32_t n_chunks, const std::function<void(uint32_t, unsig
     for (uint32_t c = 0; c < n_chunks; ++c) fn(c, 0);
     return;
   }
-  const uint32_t gen = Gen(state_.load(std::memory_order_relaxed)) + 1;
-  job_fn_.store(&fn, std::memory_order_relaxed);
-  job_n_.store(n_chunks, std::memory_order_relaxed);
-  done_.store(0, std::memory_order_relaxed);
+  // Close the previous generation first (no chunk left to grab), so a worker
+  // that still holds its state word cannot grab against the new job's count;
+  // then write the job and publish it under a fresh generation.
+  const uint32_t prev = Gen(state_.load(std::memory_order_relaxed));
+  state_.store((static_cast<uint64_t>(prev + 1) << 32) | 0xffffffffu, std::memory_order_release);
+  const uint32_t gen = prev + 2;
+  job_fn_.store(&fn, std::memory_order_release);
+  job_n_.store(n_chunks, std::memory_order_release);
+  done_.store(0, std::memory_order_release);
   {
     std::lock_guard<std::mutex> lock(mu_);
     state_.store(static_cast<uint64_t>(gen) << 32, std::memory_order_release);
