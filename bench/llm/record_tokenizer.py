@@ -81,6 +81,8 @@ def corpus():
         "text<|endoftext|>more <|im_start|> spaced <|im_end|>",
         "<|im_start|><|im_start|><|im_end|>", "almost special <|im_star|> <|im_end",
         "<s> </s> <unk> <s>hello</s>", "<repo_name>vinet<file_sep>main.cpp<filename>",
+        # Letters and digits assigned in Unicode 15.0/15.1 (the version of llama.cpp's table).
+        "a\U00031350 a\U0002EBF0 a\U00011F04 a\U0001E4D0 a\U0001E030 1\U0001E4F0 1\U0001E4F1\U0001E4F2",
     ]
     out = [t.encode("utf-8") for t in texts]
     # Invalid UTF-8 the reference replaces with U+FFFD (never values past U+10FFFF).
@@ -91,6 +93,26 @@ def corpus():
     for _ in range(30):
         n = rng.randint(1, 40)
         out.append("".join(rng.choice(alphabet) for _ in range(n)).encode("utf-8"))
+    # Random code points from every plane (no surrogates).
+    def wide_cp():
+        k = rng.random()
+        if k < 0.4:
+            return rng.choice(list(range(0x20, 0x7F)) + [9, 10, 11, 12, 13])
+        if k < 0.6:
+            return rng.randint(0x80, 0x7FF)
+        if k < 0.8:
+            return rng.randint(0x800, 0xD7FF)
+        if k < 0.9:
+            return rng.randint(0xE000, 0xFFFF)
+        return rng.randint(0x10000, 0x10FFFF)
+    for _ in range(60):
+        out.append("".join(chr(wide_cp()) for _ in range(rng.randint(1, 30))).encode("utf-8"))
+    # Random mixes of pre-tokenizer edge cases and special-token texts.
+    atoms = list("aZ09 '\t\n\r.,!$`<>|^~+=_-") + [
+        "'s", "'T", "'re", "'LL", "  ", "\u00a0", "\u3000", "é", "١", "Ⅻ", "\u0301", "<|im_start|>", "<|im_end|>",
+        "<s>", "</s>", "<|user|>", "<|end|>", "<unk>", "123", "\u2581", "\r\n", "\u200d", "👍🏽"]
+    for _ in range(60):
+        out.append("".join(rng.choice(atoms) for _ in range(rng.randint(1, 25))).encode("utf-8"))
     # Numbers of every length.
     for n in range(1, 21):
         out.append("".join(str(rng.randint(0, 9)) for _ in range(n)).encode("ascii"))
@@ -145,11 +167,15 @@ def write_vocab_gguf(path, model, pre, tokens, types, scores=None, merges=None, 
 # Tokens and merges appended to SmolLM2's vocabulary in the pre-tokenizer
 # variants: SmolLM2 has no multi-digit tokens, so without these the digit
 # grouping of llama3 (1-3 digits), qwen2 (1) and default (runs, then triples)
-# would not show in the ids.
+# would not show in the ids; the last two show letter/digit classes of
+# 4-byte code points.
 EXTRA_TOKENS = ["%d%d" % (a, b) for a in range(10) for b in range(10)] + \
     ["123", "234", "345", "456", "567", "678", "789", "890", "000", "100", "999", "202"]
+# "a" and "1" merged with the lead byte of a 4-byte sequence ("\u00f0" = 0xF0):
+# shows whether a following code point counts as a letter / digit.
+EXTRA_TOKENS += ["a\u00f0", "1\u00f0"]
 EXTRA_MERGES = ["%d %d" % (a, b) for a in range(10) for b in range(10)] + \
-    ["%s %s" % (t[:2], t[2]) for t in EXTRA_TOKENS if len(t) == 3]
+    ["%s %s" % (t[:2], t[2]) for t in EXTRA_TOKENS if len(t) == 3 and t.isdigit()] + ["a \u00f0", "1 \u00f0"]
 
 
 def smollm_variant(dst, pre):

@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "vinet/llm/chat_template.h"
 #include "vinet/llm/gguf.h"
+#include "vinet/llm/tokenizer.h"
 
 namespace vinet::cli {
 namespace {
@@ -56,24 +57,28 @@ json Describe(const std::string& path, const llm::GgufFile& f) {
   j["context_length"] = OptUint(f, a + ".context_length");
   j["block_count"] = OptUint(f, a + ".block_count");
   j["embedding_length"] = OptUint(f, a + ".embedding_length");
-  json vocab = OptUint(f, a + ".vocab_size");
-  if (vocab.is_null()) {
+  json vocab_size = OptUint(f, a + ".vocab_size");
+  if (vocab_size.is_null()) {
     if (auto tokens = f.Find("tokenizer.ggml.tokens");
         tokens && tokens->type == llm::GgufValueType::kArray)
-      vocab = tokens->array_len;
+      vocab_size = tokens->array_len;
   }
-  j["vocab_size"] = vocab;
+  j["vocab_size"] = vocab_size;
   j["tokenizer_model"] = OptString(f, "tokenizer.ggml.model");
   j["tokenizer_pre"] = OptString(f, "tokenizer.ggml.pre");
   j["bos_token_id"] = OptUint(f, "tokenizer.ggml.bos_token_id");
   j["eos_token_id"] = OptUint(f, "tokenizer.ggml.eos_token_id");
+  // The chat template as the engine would use it: detected against the
+  // file's vocabulary (which must hold the family's turn tokens).
   auto source = f.GetString("tokenizer.chat_template");
-  if (!source.ok()) {
-    j["chat_template"] = nullptr;
+  auto vocab = llm::ReadVocab(f);
+  if (!vocab.ok()) {
+    j["chat_template"] = "unusable vocabulary: " + vocab.status().message();
   } else {
-    auto family = llm::ChatTemplate::DetectFamily(*source);
-    j["chat_template"] = family.ok() ? json(std::string(llm::ChatTemplate::FamilyName(*family)))
-                                     : json("unsupported: " + family.status().message());
+    auto tmpl = llm::ChatTemplate::Detect(source.ok() ? *source : "", *vocab);
+    j["chat_template"] = tmpl.ok() ? json(std::string(tmpl->family_name()))
+                                   : json("unsupported: " + tmpl.status().message());
+    if (tmpl.ok()) j["end_of_turn"] = tmpl->end_of_turn();
   }
   std::map<std::string, uint64_t> types;
   uint64_t params = 0, bytes = 0;
@@ -116,7 +121,10 @@ void PrintText(const json& j) {
   line("vocab size", Show(j["vocab_size"]));
   line("tokenizer",
        fmt::format("{} (pre: {})", Show(j["tokenizer_model"]), Show(j["tokenizer_pre"])));
-  line("chat template", Show(j["chat_template"]));
+  line("chat template",
+       j.contains("end_of_turn")
+           ? fmt::format("{} (turn ends with {})", Show(j["chat_template"]), Show(j["end_of_turn"]))
+           : Show(j["chat_template"]));
 }
 
 void Inspect(const std::string& path, bool as_json) {

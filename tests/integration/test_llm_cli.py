@@ -46,6 +46,7 @@ def test_inspect_json_matches_the_gguf_package(smollm2):
     assert got["tokenizer_model"] == field("tokenizer.ggml.model")
     assert got["tokenizer_pre"] == field("tokenizer.ggml.pre")
     assert got["chat_template"] == "chatml"
+    assert got["end_of_turn"] == "<|im_end|>"
     assert got["tensor_count"] == len(ref.tensors)
     types = collections.Counter(t.tensor_type.name for t in ref.tensors)
     assert got["tensor_types"] == dict(types)
@@ -58,7 +59,7 @@ def test_inspect_text(smollm2):
     assert r.returncode == 0, r.stderr
     lines = {l[:16].strip(): l[16:] for l in r.stdout.splitlines()}  # 16-column labels
     assert lines["architecture"] == "llama"
-    assert lines["chat template"] == "chatml"
+    assert lines["chat template"] == "chatml (turn ends with <|im_end|>)"
     assert lines["tokenizer"] == "gpt2 (pre: smollm)"
     assert lines["tensors"].startswith("272 (")
 

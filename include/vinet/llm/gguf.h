@@ -52,7 +52,7 @@ std::string_view GgufValueTypeName(GgufValueType type);
 // the raw little-endian elements in the file (strings: one view each).
 struct GgufValue {
   GgufValueType type = GgufValueType::kUint8;
-  uint64_t u = 0;  // unsigned ints and bool
+  uint64_t u = 0;  // unsigned ints and bool (also set for signed values >= 0)
   int64_t i = 0;   // signed ints (also set for unsigned values < 2^63)
   double f = 0;    // floats
   std::string_view str;
@@ -68,7 +68,9 @@ struct GgufTensor {
   std::vector<uint64_t> dims;  // ne[0] first: ne[0] is the contiguous (row) length
   uint64_t file_offset = 0;    // absolute offset of the data in the file
   uint64_t nbytes = 0;
-  const uint8_t* data = nullptr;  // into the mapping, aligned to the file's alignment
+  // Into the mapping. Open: aligned to the file's alignment (the mapping is
+  // page-aligned). Parse: file_offset bytes past the caller's buffer start.
+  const uint8_t* data = nullptr;
 
   uint64_t row_elems() const { return dims.empty() ? 1 : dims[0]; }
   uint64_t rows() const;  // product of dims[1..]

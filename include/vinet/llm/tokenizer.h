@@ -4,7 +4,8 @@
 //
 // `Vocab` is plain data read from the file; `Tokenizer` is immutable after
 // Create and safe to use from many threads. Encode never fails on valid UTF-8
-// or arbitrary bytes (invalid UTF-8 goes through byte tokens); Create refuses
+// or arbitrary bytes (invalid UTF-8 becomes U+FFFD in byte-level BPE and
+// byte tokens in SentencePiece, as in llama.cpp); Create refuses
 // an unknown model or pre-tokenizer by name, and a vocabulary whose merges or
 // special ids do not fit it. Token ids are int32 in [0, size()).
 #pragma once
@@ -54,7 +55,8 @@ class Tokenizer {
   static Result<Tokenizer> Create(Vocab vocab);
 
   // Text to ids. `add_bos`: prepend BOS when the vocabulary asks for it
-  // (add_bos_token) — as llama.cpp's add_special. `parse_special`: text like
+  // (add_bos_token), and append EOS when it asks for that (add_eos_token) —
+  // as llama.cpp's add_special. `parse_special`: text like
   // "<|im_start|>" becomes its control token instead of plain text.
   std::vector<int32_t> Encode(std::string_view text, bool add_bos, bool parse_special) const;
 

@@ -30,27 +30,34 @@ void MatMul(const KernelTable& k, ThreadPool& pool, const MatMulJob* jobs, size_
   size_t total_rows = 0;
   for (size_t j = 0; j < n_jobs; ++j) total_rows += jobs[j].w->rows;
 
-  // Chunks of kTile consecutive rows of the concatenated jobs; each chunk
-  // passes once over the T activation rows.
+  // Chunks of whole kTile-row tiles of the concatenated jobs, about four per
+  // thread (few enough that handing them out costs little); each tile passes
+  // once over the T activation rows.
   constexpr size_t kTile = 16;
-  const uint32_t n_chunks = static_cast<uint32_t>((total_rows + kTile - 1) / kTile);
+  const size_t per =
+      std::max<size_t>(1, (total_rows + 4 * pool.size() * kTile - 1) / (4 * pool.size() * kTile));
+  const size_t chunk_rows = per * kTile;
+  const uint32_t n_chunks = static_cast<uint32_t>((total_rows + chunk_rows - 1) / chunk_rows);
   pool.For(n_chunks, [&](uint32_t chunk, unsigned) {
-    const size_t begin = chunk * kTile, end = std::min(begin + kTile, total_rows);
-    size_t base = 0;
-    for (size_t j = 0; j < n_jobs; ++j) {
-      const Matrix& w = *jobs[j].w;
-      const size_t lo = std::max(begin, base), hi = std::min(end, base + w.rows);
-      const size_t first = base;
-      base += w.rows;
-      if (lo >= hi) continue;
-      const int a = static_cast<int>(ActKindFor(w.type));
-      const DotFn dot = k.For(w.type);
-      const uint8_t* act = acts + offset[a];
-      for (size_t t = 0; t < T; ++t) {
-        float* y = jobs[j].y + t * jobs[j].y_stride;
-        const uint8_t* xa = act + t * arb[a];
-        for (size_t r = lo - first; r < hi - first; ++r)
-          y[r] = dot(w.data + r * w.row_bytes, xa, cols);
+    for (size_t begin = chunk * chunk_rows; begin < std::min((chunk + 1) * chunk_rows, total_rows);
+         begin += kTile) {
+      const size_t end = std::min(begin + kTile, total_rows);
+      size_t base = 0;
+      for (size_t j = 0; j < n_jobs; ++j) {
+        const Matrix& w = *jobs[j].w;
+        const size_t lo = std::max(begin, base), hi = std::min(end, base + w.rows);
+        const size_t first = base;
+        base += w.rows;
+        if (lo >= hi) continue;
+        const int a = static_cast<int>(ActKindFor(w.type));
+        const DotFn dot = k.For(w.type);
+        const uint8_t* act = acts + offset[a];
+        for (size_t t = 0; t < T; ++t) {
+          float* y = jobs[j].y + t * jobs[j].y_stride;
+          const uint8_t* xa = act + t * arb[a];
+          for (size_t r = lo - first; r < hi - first; ++r)
+            y[r] = dot(w.data + r * w.row_bytes, xa, cols);
+        }
       }
     }
   });

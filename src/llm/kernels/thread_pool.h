@@ -41,9 +41,9 @@ class ThreadPool {
   std::atomic<const std::function<void(uint32_t, unsigned)>*> job_fn_{nullptr};
   std::atomic<uint32_t> job_n_{0};
   // (generation << 32) | next chunk: one word, so a stale worker's grab fails.
-  std::atomic<uint64_t> state_{0};
-  std::atomic<uint32_t> done_{0};
-  std::atomic<bool> stop_{false};
+  alignas(64) std::atomic<uint64_t> state_{0};
+  alignas(64) std::atomic<uint32_t> done_{0};
+  alignas(64) std::atomic<bool> stop_{false};
   std::mutex mu_;
   std::condition_variable cv_;
 };

@@ -70,6 +70,21 @@ constexpr std::array<std::string_view, 21> kControlTexts = {
 constexpr std::array<std::string_view, 4> kUserDefinedTexts = {"<|channel|>", "<|message|>",
                                                                "<|start|>", "<|constrain|>"};
 
+// A token text for an error message: at most 48 bytes, control bytes escaped.
+std::string Quote(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size() && i < 48; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7F) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  if (text.size() > 48) out += "...";
+  return out;
+}
+
 bool IsSpecialType(TokenType t) {
   return t == TokenType::kControl || t == TokenType::kUnknown;
 }
@@ -154,7 +169,7 @@ Status Tokenizer::Impl::Build() {
     if (!map.emplace(v.tokens[i], static_cast<int32_t>(i)).second)
       return Error(Code::kParse,
                    fmt::format("tokenizer.ggml.tokens: token {} '{}' duplicates token {}", i,
-                               v.tokens[i], map.at(v.tokens[i])));
+                               Quote(v.tokens[i]), map.at(v.tokens[i])));
   }
 
   struct SpecialId {
@@ -214,7 +229,7 @@ Status Tokenizer::Impl::Build() {
       if (space == std::string::npos)
         return Error(
             Code::kParse,
-            fmt::format("tokenizer.ggml.merges: merge {} '{}' is not two tokens", rank, m));
+            fmt::format("tokenizer.ggml.merges: merge {} '{}' is not two tokens", rank, Quote(m)));
       const std::string_view left = std::string_view(m).substr(0, space);
       const std::string_view right = std::string_view(m).substr(space + 1);
       const int32_t l = FindToken(map, left);
@@ -227,7 +242,7 @@ Status Tokenizer::Impl::Build() {
           return Error(
               Code::kParse,
               fmt::format("tokenizer.ggml.merges: merge {} '{}' names '{}', which is not a token",
-                          rank, m, part));
+                          rank, Quote(m), Quote(part)));
       }
       merges->Add(l, r, static_cast<int32_t>(rank));
     }

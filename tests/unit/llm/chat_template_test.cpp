@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -183,6 +184,32 @@ TEST(ChatTemplate, SmolLM2FileTemplate) {
   EXPECT_EQ(*t->Render(q),
             "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging "
             "Face<|im_end|>\n<|im_start|>user\nWhat is 2+2?<|im_end|>\n<|im_start|>assistant\n");
+}
+
+TEST(ChatTemplate, SmolLM2WithItsTokenizer) {
+  auto path = testing::SmolLM2Path();
+  ASSERT_TRUE(path.ok()) << path.status().ToString();
+  auto f = GgufFile::Open(*path);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  auto vocab = ReadVocab(*f);
+  ASSERT_TRUE(vocab.ok()) << vocab.status().ToString();
+  auto tok = Tokenizer::Create(std::move(vocab).value());
+  ASSERT_TRUE(tok.ok()) << tok.status().ToString();
+  auto t = ChatTemplate::Detect(*f->GetString("tokenizer.chat_template"), *tok);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->family(), ChatFamily::kChatML);
+  std::vector<ChatMessage> q = {{"system", "Be brief."}, {"user", "Hi"}};
+  auto prompt = t->Render(q);
+  ASSERT_TRUE(prompt.ok()) << prompt.status().ToString();
+  // The markers become single control tokens; the turn ends with EOS.
+  std::vector<int32_t> ids = tok->Encode(*prompt, /*add_bos=*/false, /*parse_special=*/true);
+  int32_t start = tok->Find("<|im_start|>"), end = tok->Find(t->end_of_turn());
+  ASSERT_GE(start, 0);
+  ASSERT_GE(end, 0);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), start), 3);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), end), 2);
+  EXPECT_TRUE(tok->IsEndOfGeneration(end));
+  EXPECT_EQ(tok->Decode(ids, /*render_special=*/true), *prompt);
 }
 
 TEST(ChatText, PyStripMatchesPythonWhitespace) {

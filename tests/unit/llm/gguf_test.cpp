@@ -22,6 +22,7 @@ GgufWriter ValidWriter(uint32_t version = 3) {
       .Str("general.name", "tiny")
       .U32("llama.context_length", 2048)
       .I32("test.negative", -5)
+      .I32("test.positive", 7)
       .F32("test.eps", 1e-5f)
       .Bool("test.flag", true)
       .Scalar("test.u8", GgufValueType::kUint8, uint8_t{200})
@@ -63,11 +64,13 @@ TEST(Gguf, ParsesEveryValueTypeAndTensor) {
     const GgufFile& f = *r;
     EXPECT_EQ(f.version(), version);
     EXPECT_EQ(f.alignment(), 32u);
-    EXPECT_EQ(f.metadata().size(), 17u);
+    EXPECT_EQ(f.metadata().size(), 18u);
     EXPECT_EQ(f.metadata()[0].first, "general.architecture");
     EXPECT_EQ(*f.GetString("general.architecture"), "llama");
     EXPECT_EQ(*f.GetUint("llama.context_length"), 2048u);
     EXPECT_EQ(f.Find("test.negative")->i, -5);
+    EXPECT_EQ(*f.GetUint("test.positive"), 7u);  // signed, but >= 0
+    EXPECT_EQ(f.Find("test.u64")->i, 0);         // >= 2^63: no signed view
     EXPECT_FLOAT_EQ(static_cast<float>(*f.GetFloat("test.eps")), 1e-5f);
     EXPECT_EQ(*f.GetBool("test.flag"), true);
     EXPECT_EQ(*f.GetUint("test.u8"), 200u);

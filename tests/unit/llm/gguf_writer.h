@@ -137,7 +137,7 @@ class GgufWriter {
     for (size_t t = 0; t < tensors_.size(); ++t) {
       uint64_t at = lay.data_start + offsets[t];
       if (out.size() < at + blobs[t].size()) out.resize(at + blobs[t].size(), 0);
-      std::memcpy(out.data() + at, blobs[t].data(), blobs[t].size());
+      if (!blobs[t].empty()) std::memcpy(out.data() + at, blobs[t].data(), blobs[t].size());
     }
     if (layout) *layout = lay;
     return out;
