@@ -14,10 +14,11 @@
 //   Q6_K (210 B / 256): u8 ql[128]; u8 qh[64]; int8 scales[16]; f16 d
 //       16 sub-blocks of 16; w = d*scales[j]*(q-32), q 6-bit.
 // Activation blocks (vinet's own, docs/llm.md "Activation quantization"):
-//   A8x32  (44 B):  f32 d; int32 sum; f32 s; int8 q[32] for Q8_0/Q4_0/Q4_1
+//   A8x32 rows (Act32Row, below)                         for Q8_0/Q4_0/Q4_1
 //   A8x256 (292 B): f32 d; int16 bsums[16]; int8 q[256] for Q4_K/Q6_K
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -54,18 +55,34 @@ static_assert(sizeof(BlockQ4_1) == 20);
 static_assert(sizeof(BlockQ4_K) == 144);
 static_assert(sizeof(BlockQ6_K) == 210);
 
-struct ActQ8x32 {
-  float d;      // the block scale, rounded to half precision
-  int32_t sum;  // sum of q
-  float s;      // half(amax/127 * sum): the Q4_1 offset factor
-  int8_t q[32];
+// A row of nb A8x32 blocks, stored as arrays (so 8 blocks' scales load as
+// one vector): f32 d[nb]; f32 s[nb]; int32 sum[nb]; (pad to 32 bytes);
+// int8 q[32 * nb]. d is the block scale rounded to half precision, sum the
+// sum of the block's q, s = half(amax/127 * sum) (the Q4_1 offset factor).
+struct Act32Row {
+  const float* d;
+  const float* s;
+  const int32_t* sum;
+  const int8_t* q;  // block b at q + 32 * b
 };
+inline size_t Act32HeaderBytes(size_t nb) {
+  return (12 * nb + 31) / 32 * 32;
+}
+inline size_t Act32RowBytes(size_t nb) {
+  return Act32HeaderBytes(nb) + 32 * nb;
+}
+inline Act32Row Act32(const void* row, size_t nb) {
+  auto* p = static_cast<const uint8_t*>(row);
+  return {reinterpret_cast<const float*>(p), reinterpret_cast<const float*>(p + 4 * nb),
+          reinterpret_cast<const int32_t*>(p + 8 * nb),
+          reinterpret_cast<const int8_t*>(p + Act32HeaderBytes(nb))};
+}
+
 struct ActQ8x256 {
   float d;
   int16_t bsums[16];  // sums of q over each 16 elements
   int8_t q[256];
 };
-static_assert(sizeof(ActQ8x32) == 44);
 static_assert(sizeof(ActQ8x256) == 292);
 
 // Exact IEEE half -> float (every half is a float).

@@ -97,30 +97,28 @@ VINET_LLM_AVX2 float DotF16(const uint8_t* w8, const void* a, size_t n) {
 // vectors (block 8g+k in lane k), the rest one by one into lane b % 8.
 // Kind: 0 = Q8_0, 1 = Q4_0, 2 = Q4_1.
 template <int Kind, class Block>
-VINET_LLM_AVX2 inline __m256i BlockDot(const Block& w, const ActQ8x32& a) {
+VINET_LLM_AVX2 inline __m256i BlockDot(const Block& w, const int8_t* q) {
   if constexpr (Kind == 0) {
-    return DotSS(LoadQ(reinterpret_cast<const BlockQ8_0&>(w).q), LoadQ(a.q));
+    return DotSS(LoadQ(reinterpret_cast<const BlockQ8_0&>(w).q), LoadQ(q));
   } else {
-    return DotUS(Nibbles(w.qs), LoadQ(a.q));
+    return DotUS(Nibbles(w.qs), LoadQ(q));
   }
 }
 
 template <int Kind, class Block>
 VINET_LLM_AVX2 inline float Dot32(const uint8_t* w8, const void* a8, size_t n) {
   auto* w = reinterpret_cast<const Block*>(w8);
-  auto* a = static_cast<const ActQ8x32*>(a8);
+  const Act32Row a = Act32(a8, n / 32);
   const size_t nb = n / 32;
   __m256 acc = _mm256_setzero_ps();
   size_t b = 0;
   for (; b + 8 <= nb; b += 8) {
     __m256i v[8];
-    for (int k = 0; k < 8; ++k) v[k] = BlockDot<Kind>(w[b + k], a[b + k]);
+    for (int k = 0; k < 8; ++k) v[k] = BlockDot<Kind>(w[b + k], a.q + 32 * (b + k));
     __m256i isum = Reduce8(v);
-    __m256i asum = _mm256_setr_epi32(a[b].sum, a[b + 1].sum, a[b + 2].sum, a[b + 3].sum,
-                                     a[b + 4].sum, a[b + 5].sum, a[b + 6].sum, a[b + 7].sum);
+    __m256i asum = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.sum + b));
     if constexpr (Kind == 1) isum = _mm256_sub_epi32(isum, _mm256_slli_epi32(asum, 3));
-    __m256 da = _mm256_setr_ps(a[b].d, a[b + 1].d, a[b + 2].d, a[b + 3].d, a[b + 4].d, a[b + 5].d,
-                               a[b + 6].d, a[b + 7].d);
+    __m256 da = _mm256_loadu_ps(a.d + b);
     __m256 dw = _mm256_cvtph_ps(
         _mm_setr_epi16(static_cast<int16_t>(w[b].d), static_cast<int16_t>(w[b + 1].d),
                        static_cast<int16_t>(w[b + 2].d), static_cast<int16_t>(w[b + 3].d),
@@ -134,20 +132,19 @@ VINET_LLM_AVX2 inline float Dot32(const uint8_t* w8, const void* a8, size_t n) {
                          static_cast<int16_t>(w1[b + 2].m), static_cast<int16_t>(w1[b + 3].m),
                          static_cast<int16_t>(w1[b + 4].m), static_cast<int16_t>(w1[b + 5].m),
                          static_cast<int16_t>(w1[b + 6].m), static_cast<int16_t>(w1[b + 7].m)));
-      __m256 sa = _mm256_setr_ps(a[b].s, a[b + 1].s, a[b + 2].s, a[b + 3].s, a[b + 4].s, a[b + 5].s,
-                                 a[b + 6].s, a[b + 7].s);
+      __m256 sa = _mm256_loadu_ps(a.s + b);
       acc = _mm256_fmadd_ps(mw, sa, acc);
     }
   }
   alignas(32) float lane[8];
   _mm256_store_ps(lane, acc);
   for (; b < nb; ++b) {
-    int32_t s = HSum(BlockDot<Kind>(w[b], a[b]));
-    if constexpr (Kind == 1) s -= 8 * a[b].sum;
-    AddBlock(&lane[b % 8], HalfToFloat(w[b].d), a[b].d, s);
+    int32_t s = HSum(BlockDot<Kind>(w[b], a.q + 32 * b));
+    if constexpr (Kind == 1) s -= 8 * a.sum[b];
+    AddBlock(&lane[b % 8], HalfToFloat(w[b].d), a.d[b], s);
     if constexpr (Kind == 2) {
       detail::AddScaled(&lane[b % 8], HalfToFloat(reinterpret_cast<const BlockQ4_1*>(w)[b].m),
-                        a[b].s);
+                        a.s[b]);
     }
   }
   return LaneTree(lane);

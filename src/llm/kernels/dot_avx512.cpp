@@ -62,12 +62,12 @@ VINET_LLM_AVX512 inline __m256i Weights(const Block& w) {
 
 // Exact partial sums of two blocks: lanes 0..7 block k, lanes 8..15 block k+1.
 template <int Kind, class Block>
-VINET_LLM_AVX512 inline __m512i PairDot(const Block* w, const ActQ8x32* a) {
+VINET_LLM_AVX512 inline __m512i PairDot(const Block* w, const int8_t* q) {
   __m512i wv =
       _mm512_inserti64x4(_mm512_castsi256_si512(Weights<Kind>(w[0])), Weights<Kind>(w[1]), 1);
   __m512i av = _mm512_inserti64x4(
-      _mm512_castsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[0].q))),
-      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[1].q)), 1);
+      _mm512_castsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(q))),
+      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 32)), 1);
   if constexpr (Kind == 0) {  // signed x signed: |w| x (a with w's sign)
     __mmask64 neg = _mm512_movepi8_mask(wv);
     av = _mm512_mask_sub_epi8(av, neg, _mm512_setzero_si512(), av);
@@ -79,23 +79,21 @@ VINET_LLM_AVX512 inline __m512i PairDot(const Block* w, const ActQ8x32* a) {
 template <int Kind, class Block>
 VINET_LLM_AVX512 inline float Dot32(const uint8_t* w8, const void* a8, size_t n) {
   auto* w = reinterpret_cast<const Block*>(w8);
-  auto* a = static_cast<const ActQ8x32*>(a8);
+  const Act32Row a = Act32(a8, n / 32);
   const size_t nb = n / 32;
   __m256 acc = _mm256_setzero_ps();
   size_t b = 0;
   for (; b + 8 <= nb; b += 8) {
     __m256i v[8];
     for (int k = 0; k < 8; k += 2) {
-      __m512i p = PairDot<Kind>(w + b + k, a + b + k);
+      __m512i p = PairDot<Kind>(w + b + k, a.q + 32 * (b + k));
       v[k] = _mm512_castsi512_si256(p);
       v[k + 1] = _mm512_extracti64x4_epi64(p, 1);
     }
     __m256i isum = Reduce8(v);
-    __m256i asum = _mm256_setr_epi32(a[b].sum, a[b + 1].sum, a[b + 2].sum, a[b + 3].sum,
-                                     a[b + 4].sum, a[b + 5].sum, a[b + 6].sum, a[b + 7].sum);
+    __m256i asum = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.sum + b));
     if constexpr (Kind == 1) isum = _mm256_sub_epi32(isum, _mm256_slli_epi32(asum, 3));
-    __m256 da = _mm256_setr_ps(a[b].d, a[b + 1].d, a[b + 2].d, a[b + 3].d, a[b + 4].d, a[b + 5].d,
-                               a[b + 6].d, a[b + 7].d);
+    __m256 da = _mm256_loadu_ps(a.d + b);
     __m256 dw = _mm256_cvtph_ps(
         _mm_setr_epi16(static_cast<int16_t>(w[b].d), static_cast<int16_t>(w[b + 1].d),
                        static_cast<int16_t>(w[b + 2].d), static_cast<int16_t>(w[b + 3].d),
@@ -109,8 +107,7 @@ VINET_LLM_AVX512 inline float Dot32(const uint8_t* w8, const void* a8, size_t n)
                          static_cast<int16_t>(w1[b + 2].m), static_cast<int16_t>(w1[b + 3].m),
                          static_cast<int16_t>(w1[b + 4].m), static_cast<int16_t>(w1[b + 5].m),
                          static_cast<int16_t>(w1[b + 6].m), static_cast<int16_t>(w1[b + 7].m)));
-      __m256 sa = _mm256_setr_ps(a[b].s, a[b + 1].s, a[b + 2].s, a[b + 3].s, a[b + 4].s, a[b + 5].s,
-                                 a[b + 6].s, a[b + 7].s);
+      __m256 sa = _mm256_loadu_ps(a.s + b);
       acc = _mm256_fmadd_ps(mw, sa, acc);
     }
   }
@@ -120,22 +117,23 @@ VINET_LLM_AVX512 inline float Dot32(const uint8_t* w8, const void* a8, size_t n)
     __m256i p;
     if constexpr (Kind == 0) {
       __m256i wv = Weights<Kind>(w[b]);
-      __m256i av = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[b].q));
+      __m256i av = _mm256_loadu_si256(reinterpret_cast<const __m256i*>((a.q + 32 * b)));
       p = _mm256_madd_epi16(
           _mm256_maddubs_epi16(_mm256_sign_epi8(wv, wv), _mm256_sign_epi8(av, wv)),
           _mm256_set1_epi16(1));
     } else {
       p = _mm256_madd_epi16(
-          _mm256_maddubs_epi16(Weights<Kind>(w[b]),
-                               _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[b].q))),
+          _mm256_maddubs_epi16(
+              Weights<Kind>(w[b]),
+              _mm256_loadu_si256(reinterpret_cast<const __m256i*>((a.q + 32 * b)))),
           _mm256_set1_epi16(1));
     }
     int32_t s = HSum(p);
-    if constexpr (Kind == 1) s -= 8 * a[b].sum;
-    detail::AddBlock(&lane[b % 8], HalfToFloat(w[b].d), a[b].d, s);
+    if constexpr (Kind == 1) s -= 8 * a.sum[b];
+    detail::AddBlock(&lane[b % 8], HalfToFloat(w[b].d), a.d[b], s);
     if constexpr (Kind == 2) {
       detail::AddScaled(&lane[b % 8], HalfToFloat(reinterpret_cast<const BlockQ4_1*>(w)[b].m),
-                        a[b].s);
+                        a.s[b]);
     }
   }
   return LaneTree(lane);

@@ -32,12 +32,12 @@ float DotF16(const uint8_t* w8, const void* a, size_t n) {
 
 float DotQ8_0(const uint8_t* w8, const void* a8, size_t n) {
   auto* w = reinterpret_cast<const BlockQ8_0*>(w8);
-  auto* a = static_cast<const ActQ8x32*>(a8);
+  const Act32Row a = Act32(a8, n / 32);
   float lane[8] = {};
   for (size_t b = 0; b < n / 32; ++b) {
     int32_t s = 0;
-    for (int i = 0; i < 32; ++i) s += w[b].q[i] * a[b].q[i];
-    AddBlock(&lane[b % 8], HalfToFloat(w[b].d), a[b].d, s);
+    for (int i = 0; i < 32; ++i) s += w[b].q[i] * (a.q + 32 * b)[i];
+    AddBlock(&lane[b % 8], HalfToFloat(w[b].d), a.d[b], s);
   }
   return LaneTree(lane);
 }
@@ -50,22 +50,22 @@ int32_t Nibbles(const uint8_t* qs, const int8_t* q) {
 
 float DotQ4_0(const uint8_t* w8, const void* a8, size_t n) {
   auto* w = reinterpret_cast<const BlockQ4_0*>(w8);
-  auto* a = static_cast<const ActQ8x32*>(a8);
+  const Act32Row a = Act32(a8, n / 32);
   float lane[8] = {};
   for (size_t b = 0; b < n / 32; ++b) {
-    int32_t s = Nibbles(w[b].qs, a[b].q) - 8 * a[b].sum;
-    AddBlock(&lane[b % 8], HalfToFloat(w[b].d), a[b].d, s);
+    int32_t s = Nibbles(w[b].qs, (a.q + 32 * b)) - 8 * a.sum[b];
+    AddBlock(&lane[b % 8], HalfToFloat(w[b].d), a.d[b], s);
   }
   return LaneTree(lane);
 }
 
 float DotQ4_1(const uint8_t* w8, const void* a8, size_t n) {
   auto* w = reinterpret_cast<const BlockQ4_1*>(w8);
-  auto* a = static_cast<const ActQ8x32*>(a8);
+  const Act32Row a = Act32(a8, n / 32);
   float lane[8] = {};
   for (size_t b = 0; b < n / 32; ++b) {
-    AddBlock(&lane[b % 8], HalfToFloat(w[b].d), a[b].d, Nibbles(w[b].qs, a[b].q));
-    detail::AddScaled(&lane[b % 8], HalfToFloat(w[b].m), a[b].s);
+    AddBlock(&lane[b % 8], HalfToFloat(w[b].d), a.d[b], Nibbles(w[b].qs, (a.q + 32 * b)));
+    detail::AddScaled(&lane[b % 8], HalfToFloat(w[b].m), a.s[b]);
   }
   return LaneTree(lane);
 }

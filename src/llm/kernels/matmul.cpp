@@ -30,25 +30,33 @@ void MatMul(const KernelTable& k, ThreadPool& pool, const MatMulJob* jobs, size_
   size_t total_rows = 0;
   for (size_t j = 0; j < n_jobs; ++j) total_rows += jobs[j].w->rows;
 
-  pool.Run([&](unsigned id, unsigned n) {
-    // This thread's share of the concatenated rows of all jobs.
-    size_t begin = total_rows * id / n, end = total_rows * (id + 1) / n;
-    size_t base = 0;
-    for (size_t j = 0; j < n_jobs; ++j) {
-      const Matrix& w = *jobs[j].w;
-      size_t lo = std::max(begin, base), hi = std::min(end, base + w.rows);
-      base += w.rows;
-      if (lo >= hi) continue;
-      int a = static_cast<int>(ActKindFor(w.type));
-      DotFn dot = k.For(w.type);
-      const uint8_t* act = acts + offset[a];
-      constexpr size_t kTile = 16;  // rows per pass over the T activation rows
-      for (size_t r0 = lo - (base - w.rows); r0 < hi - (base - w.rows); r0 += kTile) {
-        size_t r1 = std::min(r0 + kTile, hi - (base - w.rows));
+  // Chunks of whole kTile-row tiles of the concatenated jobs, about four per
+  // thread (few enough that handing them out costs little); each tile passes
+  // once over the T activation rows.
+  constexpr size_t kTile = 16;
+  const size_t per =
+      std::max<size_t>(1, (total_rows + 4 * pool.size() * kTile - 1) / (4 * pool.size() * kTile));
+  const size_t chunk_rows = per * kTile;
+  const uint32_t n_chunks = static_cast<uint32_t>((total_rows + chunk_rows - 1) / chunk_rows);
+  pool.For(n_chunks, [&](uint32_t chunk, unsigned) {
+    for (size_t begin = chunk * chunk_rows; begin < std::min((chunk + 1) * chunk_rows, total_rows);
+         begin += kTile) {
+      const size_t end = std::min(begin + kTile, total_rows);
+      size_t base = 0;
+      for (size_t j = 0; j < n_jobs; ++j) {
+        const Matrix& w = *jobs[j].w;
+        const size_t lo = std::max(begin, base), hi = std::min(end, base + w.rows);
+        const size_t first = base;
+        base += w.rows;
+        if (lo >= hi) continue;
+        const int a = static_cast<int>(ActKindFor(w.type));
+        const DotFn dot = k.For(w.type);
+        const uint8_t* act = acts + offset[a];
         for (size_t t = 0; t < T; ++t) {
           float* y = jobs[j].y + t * jobs[j].y_stride;
           const uint8_t* xa = act + t * arb[a];
-          for (size_t r = r0; r < r1; ++r) y[r] = dot(w.data + r * w.row_bytes, xa, cols);
+          for (size_t r = lo - first; r < hi - first; ++r)
+            y[r] = dot(w.data + r * w.row_bytes, xa, cols);
         }
       }
     }

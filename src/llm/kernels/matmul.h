@@ -1,5 +1,5 @@
 // Matrix products over weight rows (private): y[t][r] = dot(W row r, x[t])
-// for T activation rows, rows split across the pool's threads. Every output
+// for T activation rows, chunks of rows spread over the pool's threads. Every output
 // is one call of the per-row dot kernel, so it depends on neither the thread
 // count nor T (docs/llm.md "Matrix products").
 #pragma once
@@ -31,7 +31,7 @@ struct MatMulJob {
 };
 
 // Computes every job over the same input x (T rows of `cols` floats, row
-// stride x_stride) in one pool Run. `scratch` holds quantized activations.
+// stride x_stride) in one pool For. `scratch` holds quantized activations.
 void MatMul(const KernelTable& k, ThreadPool& pool, const MatMulJob* jobs, size_t n_jobs,
             const float* x, size_t x_stride, size_t T, std::vector<uint8_t>& scratch);
 

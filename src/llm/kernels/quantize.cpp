@@ -93,7 +93,7 @@ bool KernelSupports(GgmlType type) {
 size_t ActRowBytes(GgmlType type, size_t n) {
   switch (ActKindFor(type)) {
     case ActKind::kQ8x32:
-      return n / 32 * sizeof(ActQ8x32);
+      return Act32RowBytes(n / 32);
     case ActKind::kQ8x256:
       return n / 256 * sizeof(ActQ8x256);
     case ActKind::kF32:
@@ -105,14 +105,20 @@ size_t ActRowBytes(GgmlType type, size_t n) {
 void QuantizeActs(GgmlType type, const float* x, size_t n, void* out) {
   switch (ActKindFor(type)) {
     case ActKind::kQ8x32: {
-      auto* a = static_cast<ActQ8x32*>(out);
-      for (size_t b = 0; b < n / 32; ++b) {
-        const float d = QuantizeBlock(x + 32 * b, 32, a[b].q);
+      const size_t nb = n / 32;
+      auto* p = static_cast<uint8_t*>(out);
+      auto* dd = reinterpret_cast<float*>(p);
+      auto* ss = reinterpret_cast<float*>(p + 4 * nb);
+      auto* sums = reinterpret_cast<int32_t*>(p + 8 * nb);
+      std::memset(p + 12 * nb, 0, Act32HeaderBytes(nb) - 12 * nb);
+      auto* q = reinterpret_cast<int8_t*>(p + Act32HeaderBytes(nb));
+      for (size_t b = 0; b < nb; ++b) {
+        const float d = QuantizeBlock(x + 32 * b, 32, q + 32 * b);
         int32_t s = 0;
-        for (int i = 0; i < 32; ++i) s += a[b].q[i];
-        a[b].d = RoundToHalf(d);
-        a[b].sum = s;
-        a[b].s = RoundToHalf(d * static_cast<float>(s));
+        for (int i = 0; i < 32; ++i) s += q[32 * b + i];
+        dd[b] = RoundToHalf(d);
+        sums[b] = s;
+        ss[b] = RoundToHalf(d * static_cast<float>(s));
       }
       return;
     }

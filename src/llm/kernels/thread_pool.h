@@ -1,13 +1,18 @@
 // A small persistent pool of worker threads for one Session (private).
 //
-// Run(fn) calls fn(i, n) for i = 0..n-1 on n threads (the caller is thread
-// 0) and returns when all have finished. Workers spin briefly before
-// sleeping, since a decode step issues a few hundred short Runs. Not
-// reentrant; one thread drives it.
+// For(n, fn) calls fn(i, worker) for every chunk i in [0, n), each exactly
+// once, on the calling thread (worker 0) and whichever pool threads are
+// running; chunks are handed out one at a time, so a worker that the OS has
+// not scheduled holds nothing up (the caller takes its share). `worker` <
+// size() identifies per-thread scratch. Results must not depend on which
+// thread ran a chunk (the engine's kernels do not). Workers spin briefly
+// before sleeping, since a decode step issues a few hundred short calls.
+// Not reentrant; one thread drives it.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -23,17 +28,22 @@ class ThreadPool {
   ThreadPool& operator=(const ThreadPool&) = delete;
 
   unsigned size() const { return n_; }
-  void Run(const std::function<void(unsigned, unsigned)>& fn);
+  void For(uint32_t n_chunks, const std::function<void(uint32_t, unsigned)>& fn);
 
  private:
   void Worker(unsigned id);
+  // Grabs and runs chunks of job generation `gen` until none are left.
+  void Drain(uint32_t gen, unsigned worker);
 
   unsigned n_;
   std::vector<std::thread> workers_;
-  const std::function<void(unsigned, unsigned)>* job_ = nullptr;
-  std::atomic<uint64_t> generation_{0};
-  std::atomic<unsigned> pending_{0};
-  std::atomic<bool> stop_{false};
+  // The current job; written before its generation is published.
+  std::atomic<const std::function<void(uint32_t, unsigned)>*> job_fn_{nullptr};
+  std::atomic<uint32_t> job_n_{0};
+  // (generation << 32) | next chunk: one word, so a stale worker's grab fails.
+  alignas(64) std::atomic<uint64_t> state_{0};
+  alignas(64) std::atomic<uint32_t> done_{0};
+  alignas(64) std::atomic<bool> stop_{false};
   std::mutex mu_;
   std::condition_variable cv_;
 };

@@ -81,28 +81,26 @@ struct Session::State {
     const uint32_t hd = c->head_dim, group = c->n_head / c->n_head_kv;
     const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
     const size_t items = static_cast<size_t>(T) * c->n_head;
-    pool->Run([&](unsigned id, unsigned n) {
-      float* sc = scores.data() + static_cast<size_t>(id) * n_ctx;
-      for (size_t it = items * id / n; it < items * (id + 1) / n; ++it) {
-        const uint32_t t = static_cast<uint32_t>(it / c->n_head),
-                       h = static_cast<uint32_t>(it % c->n_head);
-        const uint32_t kvh = h / group, len = pos0 + t + 1;
-        const float* qh = q.data() + t * q_dim() + static_cast<size_t>(h) * hd;
-        float mx = -INFINITY;
-        for (uint32_t s = 0; s < len; ++s) {
-          sc[s] = k->dot(qh, KAt(layer, s) + static_cast<size_t>(kvh) * hd, hd) * scale;
-          mx = std::max(mx, sc[s]);
-        }
-        float sum = 0.0f;
-        for (uint32_t s = 0; s < len; ++s) {
-          sc[s] = kernels::ExpF(sc[s] - mx);
-          sum += sc[s];
-        }
-        float* out = att.data() + t * q_dim() + static_cast<size_t>(h) * hd;
-        std::fill(out, out + hd, 0.0f);
-        for (uint32_t s = 0; s < len; ++s) {
-          k->axpy(sc[s] / sum, VAt(layer, s) + static_cast<size_t>(kvh) * hd, out, hd);
-        }
+    pool->For(static_cast<uint32_t>(items), [&](uint32_t it, unsigned worker) {
+      float* sc = scores.data() + static_cast<size_t>(worker) * n_ctx;
+      const uint32_t t = static_cast<uint32_t>(it / c->n_head),
+                     h = static_cast<uint32_t>(it % c->n_head);
+      const uint32_t kvh = h / group, len = pos0 + t + 1;
+      const float* qh = q.data() + t * q_dim() + static_cast<size_t>(h) * hd;
+      float mx = -INFINITY;
+      for (uint32_t s = 0; s < len; ++s) {
+        sc[s] = k->dot(qh, KAt(layer, s) + static_cast<size_t>(kvh) * hd, hd) * scale;
+        mx = std::max(mx, sc[s]);
+      }
+      float sum = 0.0f;
+      for (uint32_t s = 0; s < len; ++s) {
+        sc[s] = kernels::ExpF(sc[s] - mx);
+        sum += sc[s];
+      }
+      float* out = att.data() + t * q_dim() + static_cast<size_t>(h) * hd;
+      std::fill(out, out + hd, 0.0f);
+      for (uint32_t s = 0; s < len; ++s) {
+        k->axpy(sc[s] / sum, VAt(layer, s) + static_cast<size_t>(kvh) * hd, out, hd);
       }
     });
   }

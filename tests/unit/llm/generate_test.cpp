@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "llm/generate/sampler.h"
 #include "llm/kernels/kernels.h"
 #include "tiny_models.h"
 #include "vinet/llm/generate.h"
@@ -178,6 +179,39 @@ TEST(LlmGenerate, Errors) {
   ASSERT_TRUE((*s)->Prefill(Prompt()).ok());
   EXPECT_EQ(Generate(**s, Prompt(), p).status().code(),
             Code::kInvalidArgument);  // session not empty
+}
+
+TEST(LlmSampler, XoshiroSeededBySplitMix64) {
+  // Reference values from an independent implementation of the docs/llm.md
+  // definition (SplitMix64 from seed 0 starts 0xe220a8397b1dcdaf, as published).
+  Xoshiro256 rng(42);
+  EXPECT_EQ(rng.Next(), 0x15780b2e0c2ec716ULL);
+  EXPECT_EQ(rng.Next(), 0x6104d9866d113a7eULL);
+  EXPECT_EQ(rng.Next(), 0xae17533239e499a1ULL);
+  Xoshiro256 r2(42);
+  EXPECT_EQ(r2.NextDouble(), static_cast<double>(0x15780b2e0c2ec716ULL >> 11) * 0x1.0p-53);
+}
+
+TEST(LlmSampler, GreedyTopKAndTopPLimits) {
+  std::vector<float> logits = {0.5f, 2.0f, -1.0f, 2.0f, 1.9f};
+  std::vector<std::pair<float, int32_t>> scratch;
+  Xoshiro256 rng(1);
+  SamplingParams p;  // greedy: highest logit, lowest id on ties
+  EXPECT_EQ(SampleToken(logits, p, rng, scratch), 1);
+  p.temperature = 1.0f;
+  p.top_k = 1;  // only the first candidate (ties by id)
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(SampleToken(logits, p, rng, scratch), 1);
+  p.top_k = 0;
+  p.top_p = 1e-6f;  // the shortest prefix reaching the mass: one token
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(SampleToken(logits, p, rng, scratch), 1);
+  p.top_p = 1.0f;
+  p.top_k = 3;  // ids 1, 3, 4 only, each drawn at some point
+  std::vector<int> seen(5, 0);
+  for (int i = 0; i < 400; ++i) ++seen[SampleToken(logits, p, rng, scratch)];
+  EXPECT_EQ(seen[0] + seen[2], 0);
+  EXPECT_GT(seen[1], 0);
+  EXPECT_GT(seen[3], 0);
+  EXPECT_GT(seen[4], 0);
 }
 
 TEST(LlmGenerate, HashTokensIsSha256OfInt32LittleEndian) {

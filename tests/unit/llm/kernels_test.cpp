@@ -3,6 +3,7 @@
 // and the own math functions against libm.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -12,6 +13,7 @@
 #include "llm/kernels/kernels.h"
 #include "llm/kernels/math.h"
 #include "llm/kernels/matmul.h"
+#include "llm/kernels/thread_pool.h"
 
 namespace vinet::llm::kernels {
 namespace {
@@ -148,9 +150,8 @@ TEST(LlmKernels, ScalarDotMatchesDequantizedReference) {
       if (ActKindFor(type) == ActKind::kF32) {
         xq = x;
       } else if (ActKindFor(type) == ActKind::kQ8x32) {
-        auto* a = reinterpret_cast<const ActQ8x32*>(act.data());
-        for (size_t i = 0; i < n; ++i) xq[i] = a[i / 32].d * a[i / 32].q[i % 32];
-
+        const Act32Row a = Act32(act.data(), n / 32);
+        for (size_t i = 0; i < n; ++i) xq[i] = a.d[i / 32] * a.q[i];
       } else {
         auto* a = reinterpret_cast<const ActQ8x256*>(act.data());
         for (size_t i = 0; i < n; ++i) xq[i] = a[i / 256].d * a[i / 256].q[i % 256];
@@ -162,10 +163,10 @@ TEST(LlmKernels, ScalarDotMatchesDequantizedReference) {
         err_act += std::fabs(static_cast<double>(wf[i]) * (x[i] - xq[i]));
       }
       if (type == GgmlType::kQ4_1) {  // the offset term uses s = half(d * sum), not d_half * sum
-        auto* a = reinterpret_cast<const ActQ8x32*>(act.data());
+        const Act32Row a = Act32(act.data(), n / 32);
         for (size_t b = 0; b < n / 32; ++b) {
           double m = HalfToFloat(reinterpret_cast<const BlockQ4_1*>(w.data())[b].m);
-          ref += m * (a[b].s - static_cast<double>(a[b].d) * a[b].sum);
+          ref += m * (a.s[b] - static_cast<double>(a.d[b]) * a.sum[b]);
         }
       }
       float got = ScalarKernels().For(type)(w.data(), act.data(), n);
@@ -236,15 +237,17 @@ TEST(LlmKernels, ActivationQuantizationRoundsHalfToEven) {
   x[3] = -2.5f;
   x[4] = 0.5f;
   x[5] = -0.5f;
-  ActQ8x32 a;
-  QuantizeActs(GgmlType::kQ8_0, x.data(), 32, &a);
-  EXPECT_EQ(a.d, 1.0f);
+  std::vector<uint8_t> buf(ActRowBytes(GgmlType::kQ8_0, 32));
+  QuantizeActs(GgmlType::kQ8_0, x.data(), 32, buf.data());
+  const Act32Row a = Act32(buf.data(), 1);
+  EXPECT_EQ(a.d[0], 1.0f);
   EXPECT_EQ(a.q[1], 2);
   EXPECT_EQ(a.q[2], 4);
   EXPECT_EQ(a.q[3], -2);
   EXPECT_EQ(a.q[4], 0);
   EXPECT_EQ(a.q[5], 0);
-  EXPECT_EQ(a.sum, 127 + 2 + 4 - 2);
+  EXPECT_EQ(a.sum[0], 127 + 2 + 4 - 2);
+  EXPECT_EQ(a.s[0], 127.0f + 2 + 4 - 2);  // half(1 * 131) is exact
 }
 
 TEST(LlmKernels, MatMulIndependentOfThreadsAndBatch) {
@@ -272,6 +275,28 @@ TEST(LlmKernels, MatMulIndependentOfThreadsAndBatch) {
     }
     EXPECT_EQ(0, std::memcmp(y1.data(), y2.data(), y1.size() * 4)) << GgmlTypeName(type);
     EXPECT_EQ(0, std::memcmp(y1.data(), y3.data(), y1.size() * 4)) << GgmlTypeName(type);
+  }
+}
+
+TEST(LlmThreadPool, EveryChunkRunsExactlyOnce) {
+  for (unsigned threads : {1u, 2u, 3u}) {
+    ThreadPool pool(threads);
+    // Chunk counts change from call to call (a stale worker must never run a
+    // chunk of the previous job against the next job's count).
+    for (int rep = 0; rep < 3000; ++rep) {
+      const uint32_t n = rep % 500 == 0 ? 3000 : static_cast<uint32_t>((rep * 7) % 23);
+      std::vector<std::atomic<int>> hits(3001);
+      std::atomic<bool> bad_worker{false};
+      pool.For(n, [&](uint32_t c, unsigned worker) {
+        hits[std::min<uint32_t>(c, 3000)].fetch_add(1);
+        if (worker >= threads) bad_worker = true;
+      });
+      for (uint32_t c = 0; c <= 3000; ++c) {
+        ASSERT_EQ(hits[c].load(), c < n ? 1 : 0)
+            << threads << " threads, n " << n << ", chunk " << c;
+      }
+      ASSERT_FALSE(bad_worker.load());
+    }
   }
 }
 
