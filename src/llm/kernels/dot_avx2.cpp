@@ -7,6 +7,7 @@
 #include "llm/kernels/kernels.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
 #include <immintrin.h>
 #define VINET_LLM_AVX2 __attribute__((target("avx2,fma,f16c")))
 
@@ -244,9 +245,16 @@ VINET_LLM_AVX2 void Axpy(float a, const float* x, float* y, size_t n) {
 
 }  // namespace
 
+// F16C is CPUID leaf 1, ECX bit 29 (read directly: not every compiler's
+// __builtin_cpu_supports knows the name).
+static bool CpuHasF16c() {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  return __get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0 && (ecx & (1u << 29)) != 0;
+}
+
 bool CpuHasAvx2() {
-  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-                          __builtin_cpu_supports("f16c");
+  static const bool has =
+      __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && CpuHasF16c();
   return has;
 }
 
