@@ -47,9 +47,10 @@ Status ParseSmallParam(const std::string& key, uint64_t n, statepb::Params& para
     return Status::Ok();
   };
   if (key == "enclave_ttl_ms" || key == "attestation_window" || key == "zkml_deadline_blocks" ||
-      key == "max_request_ttl_ms") {
+      key == "max_request_ttl_ms" || key == "escrow_unlock_delay_ms") {
     VINET_RETURN_IF_ERROR(bounded(uint64_t{1} << 50));
     auto v = static_cast<int64_t>(n);
+    if (key == "escrow_unlock_delay_ms") params.set_escrow_unlock_delay_ms(v);
     if (key == "max_request_ttl_ms") params.set_max_request_ttl_ms(v);
     if (key == "enclave_ttl_ms") params.set_enclave_ttl_ms(v);
     if (key == "attestation_window") params.set_attestation_window(v);
@@ -149,6 +150,7 @@ statepb::Params DefaultParams() {
   p.set_slash_missing_bps(500);
   p.set_max_block_verify_units(kDefaultMaxBlockVerifyUnits);
   p.set_max_request_ttl_ms(3600 * 1000);
+  p.set_escrow_unlock_delay_ms(2 * 3600 * 1000);
   p.add_tee_roots(std::string(tee::TrustRoot::AwsNitro().ToPem()));
   return p;
 }
@@ -169,6 +171,13 @@ Result<Genesis> ParseGenesis(std::string_view text) {
     } else {
       return Error(Code::kParse, "genesis." + key + ": unknown key");
     }
+  }
+  // A deposit must outlive every request a node served against it.
+  if (g.params.escrow_unlock_delay_ms() <= g.params.max_request_ttl_ms()) {
+    return Error(Code::kParse,
+                 fmt::format("genesis.params.escrow_unlock_delay_ms: {} must exceed "
+                             "max_request_ttl_ms {}",
+                             g.params.escrow_unlock_delay_ms(), g.params.max_request_ttl_ms()));
   }
   return g;
 }
@@ -194,7 +203,8 @@ std::string GenesisToJson(const Genesis& genesis) {
       {"zkml_deadline_blocks", p.zkml_deadline_blocks()},
       {"slash_missing_bps", p.slash_missing_bps()},
       {"max_block_verify_units", p.max_block_verify_units()},
-      {"max_request_ttl_ms", p.max_request_ttl_ms()}};
+      {"max_request_ttl_ms", p.max_request_ttl_ms()},
+      {"escrow_unlock_delay_ms", p.escrow_unlock_delay_ms()}};
   return json{{"accounts", accounts}, {"params", params}}.dump();
 }
 

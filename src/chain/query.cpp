@@ -66,7 +66,25 @@ ResponseQuery QueryParams(State& state) {
        {"zkml_deadline_blocks", p->zkml_deadline_blocks()},
        {"slash_missing_bps", p->slash_missing_bps()},
        {"max_block_verify_units", p->max_block_verify_units()},
-       {"max_request_ttl_ms", p->max_request_ttl_ms()}});
+       {"max_request_ttl_ms", p->max_request_ttl_ms()},
+       {"escrow_unlock_delay_ms", p->escrow_unlock_delay_ms()}});
+}
+
+// "/deposit/<client>/<node>": a client's deposit for a node (absent: zeros).
+ResponseQuery QueryDeposit(State& state, const std::string& rest) {
+  auto slash = rest.find('/');
+  std::string client = rest.substr(0, slash);
+  std::string node = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  if (!IsValidAddress(client) || !IsValidAddress(node)) {
+    return QueryFail(QueryCode::kBadAddress,
+                     "query /deposit/" + rest + ": expected /deposit/<client addr>/<node addr>");
+  }
+  auto d = state.GetDeposit(client, node);
+  if (!d.ok()) return QueryFail(QueryCode::kInternal, d.status().ToString());
+  return QueryAnswer({{"client", client},
+                      {"node", node},
+                      {"amount", d->amount()},
+                      {"unlock_time_ms", d->unlock_time_ms()}});
 }
 
 }  // namespace
@@ -99,11 +117,14 @@ ResponseQuery HandleQuery(const KvReader& committed, int64_t height,
     r = QueryClaim(state, path.substr(7));
   } else if (path.starts_with("/zkml_key/")) {
     r = QueryZkmlKey(state, path.substr(10));
+  } else if (path.starts_with("/deposit/")) {
+    r = QueryDeposit(state, path.substr(9));
   } else {
     r = QueryFail(QueryCode::kUnknownPath,
                   "unknown query path '" + path +
                       "' (known: /account/<addr>, /node/<addr>, /params, /model/<id>, "
-                      "/enclave/<key hex>, /claim/<id hex>, /zkml_key/<model id>)");
+                      "/enclave/<key hex>, /claim/<id hex>, /zkml_key/<model id>, "
+                      "/deposit/<client addr>/<node addr>)");
   }
   r.set_height(height);
   return r;

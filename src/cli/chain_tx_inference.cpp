@@ -140,6 +140,7 @@ void RegisterInferenceTxCommands(CLI::App* tx) {
   RegisterEnclaveCommand(tx);
   SubmitProofCommand(tx);
   EnclaveNonceCommand(tx);
+  RegisterDepositTxCommands(tx);
 }
 
 }  // namespace vinet::cli

@@ -10,6 +10,7 @@
 //   "r/<address>"            vinet.state.v1.NodeRisk (absent: nothing at risk)
 //   "k/<model id>"           zkml::VerifyingKey encoding (ZKML models, raw bytes)
 //   "d/<deadline, %020d>"    vinet.state.v1.DeadlineIndex (PENDING ZKML claims by deadline)
+//   "x/<client>/<node>"      vinet.state.v1.Deposit (a client's deposit for one node)
 // An absent account reads as balance 0, nonce 0. Values are deterministic protobuf bytes.
 // A stored value that does not parse is reported as kInternal (corruption).
 // State reads through and writes into an Overlay it does not own.
@@ -34,6 +35,7 @@ std::string ClaimKey(std::string_view id_hex);
 std::string RiskKey(std::string_view address);
 std::string ZkmlKeyKey(std::string_view model_id);
 std::string DeadlineKey(int64_t deadline);  // deadline >= 0
+std::string DepositKey(std::string_view client, std::string_view node);
 inline constexpr std::string_view kParamsKey = "p/params";
 
 // True iff `address` is 40 lowercase hex characters.
@@ -65,6 +67,9 @@ class State {
   Result<statepb::DeadlineIndex> GetDeadlineIndex(int64_t deadline) const;
   void PutDeadlineIndex(int64_t deadline, const statepb::DeadlineIndex& index);
   void DeleteDeadlineIndex(int64_t deadline);
+  // A client's deposit for a node (absent: amount 0, locked); an all-zero one is deleted.
+  Result<statepb::Deposit> GetDeposit(std::string_view client, std::string_view node) const;
+  void PutDeposit(std::string_view client, std::string_view node, const statepb::Deposit& d);
 
   // Errors: kNotFound before genesis wrote params.
   Result<statepb::Params> GetParams() const;
