@@ -2,6 +2,7 @@
 // WithdrawDeposit rules, claims drawing the deposit of the claiming node only,
 // and the unlock delay that outlives every request.
 #include "unit/chain/inference_fixture.h"
+#include "vinet/chain/fee.h"
 #include "vinet/chain/genesis.h"
 
 namespace vinet::chain {
@@ -52,6 +53,32 @@ TEST_F(DepositTest, DepositMovesBalanceAndRejectsBadFields) {
   EXPECT_EQ(Run(client_, DepositBody(node, 10'000)).status.code, TxCode::kInsufficientFunds);
   EXPECT_EQ(Run(client_, DepositBody(node, 0)).status.code, TxCode::kInvalidMessage);
   EXPECT_EQ(Run(client_, DepositBody("XYZ", 5)).status.code, TxCode::kInvalidMessage);
+}
+
+TEST_F(DepositTest, DepositTxsPayTheFeeSchedule) {
+  // Finding 8: every tx pays min_fee + fee_per_kib per full KiB (+ per claim);
+  // the deposit txs are no exception.
+  params_.set_min_fee(3);
+  params_.set_fee_per_kib(2);
+  SetParams(params_);
+  std::string node = AddrOf(node_);
+  auto signed_with = [&](txpb::TxBody body, bool pay) {
+    body.set_chain_id(std::string(testing::kChain));
+    body.set_nonce(NextNonce(client_));
+    body.set_fee(1);
+    if (pay) PayMinimumFee(FeesOf(params_), body);
+    return ExecuteTx(state_, BuildSignedTx(client_, body), 5, testing::kChain, ExecMode::kDeliver,
+                     now_ms_);
+  };
+  for (const auto& body : {DepositBody(node, 50), ReleaseBody(node)}) {
+    EXPECT_EQ(signed_with(body, false).status.code, TxCode::kFeeTooLow);
+    auto r = signed_with(body, true);
+    EXPECT_TRUE(r.status.ok()) << r.status.log;
+  }
+  EXPECT_EQ(signed_with(WithdrawBody(node), false).status.code, TxCode::kFeeTooLow);
+  // Paid, but still locked: refused by the handler, not for its fee.
+  EXPECT_EQ(signed_with(WithdrawBody(node), true).status.code, TxCode::kUnbondingPending);
+  EXPECT_EQ(Account(client_).balance(), 1'000u - 50 - 3 - 3 - 3);
 }
 
 TEST_F(DepositTest, ClaimsDrawTheClaimingNodesDepositFirstThenTheBalance) {
