@@ -111,6 +111,10 @@ Result<NodeConfig> LoadNodeConfig(const fs::path& file) {
   c.require_deposit = t.at_path("node.require_deposit").value_or(c.require_deposit);
   c.enclave_expiry_margin_ms =
       t.at_path("node.enclave_expiry_margin_ms").value_or(c.enclave_expiry_margin_ms);
+  if (c.enclave_expiry_margin_ms < 0 && !c.devnet) {
+    return Error(Code::kInvalidArgument,
+                 "config: node.enclave_expiry_margin_ms may be negative only with node.devnet");
+  }
   c.answer_delay_ms = t.at_path("node.answer_delay_ms").value_or(int64_t{0});
   if (c.answer_delay_ms < 0 || (c.answer_delay_ms > 0 && !c.devnet)) {
     return Error(Code::kInvalidArgument,

@@ -61,8 +61,11 @@ struct NodeConfig {
   unsigned prover_threads = 1;
   bool devnet = false;
   Byzantine byzantine = Byzantine::kNone;
-  int64_t enclave_expiry_margin_ms = 5'000;  // TEE refused this close to the key's expiry
-  int64_t answer_delay_ms = 0;               // devnet fault injection (node.devnet only)
+  // TEE refused this close to the key's expiry. Negative (node.devnet only,
+  // fault injection): TEE still served that long after it, so a test can
+  // drive the chain's REFUSED rule for claims under an expired key.
+  int64_t enclave_expiry_margin_ms = 5'000;
+  int64_t answer_delay_ms = 0;  // devnet fault injection (node.devnet only)
   // Serve a client only against its on-chain deposit for this node (which
   // only this node can draw, and which stays locked past every request's
   // expiry); false: also against its plain balance (not safe when the client
