@@ -188,6 +188,14 @@ TEST(NodeConfigFinding10, AnswerDelayOnlyOnDevnetAndDepositsRequiredByDefault) {
   EXPECT_EQ(b->enclave_expiry_margin_ms, 7);
   std::ofstream(dir.path / "c.toml") << base;
   EXPECT_TRUE(LoadNodeConfig(dir.path / "c.toml")->require_deposit);
+  // A negative expiry margin serves TEE past the key's expiry: devnet only.
+  std::ofstream(dir.path / "d.toml") << base << "enclave_expiry_margin_ms = -60000\n";
+  EXPECT_EQ(LoadNodeConfig(dir.path / "d.toml").status().code(), Code::kInvalidArgument);
+  std::ofstream(dir.path / "e.toml")
+      << base << "enclave_expiry_margin_ms = -60000\ndevnet = true\n";
+  auto e = LoadNodeConfig(dir.path / "e.toml");
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(e->enclave_expiry_margin_ms, -60000);
 }
 
 }  // namespace
