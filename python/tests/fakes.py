@@ -37,6 +37,8 @@ class FakeNet:
         self.claims = {}          # inference id -> claim record
         self.error = None         # (http status, code, message) to answer /v1/infer with
         self.tamper = None        # function(outputs dict) -> outputs dict after signing
+        self.answers = {}         # inference id -> stored answer (GET /v1/inferences/<id>)
+        self.lose_answer = False  # serve /v1/infer, then time out instead of answering
 
     # requests.Session surface
     def request(self, method, url, timeout=None, json=None, params=None):
@@ -50,7 +52,15 @@ class FakeNet:
             return FakeResponse(200, {"ok": True, "node_pubkey": self.node_key.public_key.hex(),
                                       "chain_id": self.chain_id})
         if method == "POST" and path == "/v1/infer":
-            return self._infer(json)
+            answer = self._infer(json)
+            if self.lose_answer:
+                import requests
+                raise requests.ReadTimeout("read timed out")
+            return answer
+        if method == "GET" and path.startswith("/v1/inferences/"):
+            iid = path.rsplit("/", 1)[-1]
+            if iid in self.answers:
+                return FakeResponse(200, self.answers[iid])
         return FakeResponse(404, {"error": {"code": "not_found", "message": path}})
 
     def get(self, url, params=None, timeout=None):
@@ -95,11 +105,13 @@ class FakeNet:
                                                    self.node_key))
         if self.tamper:
             outputs = self.tamper(outputs)
-        return FakeResponse(200, {
+        answer = {
             "inference_id": iid.hex(),
             "outputs": {k: {"shape": list(v.shape), "dtype": "f32", "data": v.reshape(-1).tolist()}
                         for k, v in outputs.items()},
-            "receipt": receipt, "node_received_ms": 1, "node_answered_ms": 2})
+            "receipt": receipt, "node_received_ms": 1, "node_answered_ms": 2}
+        self.answers[iid.hex()] = dict(answer, status="ACCEPTED", mode="VANILLA")
+        return FakeResponse(200, answer)
 
 
 def request_id(body: bytes, client_pubkey: bytes) -> str:

@@ -208,3 +208,54 @@ def test_async_wait_settled_by_subscription_and_timeout(net, monkeypatch):
     assert (s.status, s.height, s.tx_hash, s.settled) == ("REJECTED", 21, "BEEF", False)
     assert s.trust_gap is None  # this client never received that receipt
     assert ws.sent[0]["params"]["query"].endswith(f"vinet.claim.id='{iid}'")
+
+
+def test_timed_out_call_carries_the_id_and_the_answer_is_fetched_by_it(client, net):
+    """The node served and will claim the request, but the answer was lost: the
+    error names the inference id and answer() fetches the stored answer."""
+    net.lose_answer = True
+    x = np.array([1.5, 2.0], dtype=np.float32)
+    with pytest.raises(vinet.Timeout) as err:
+        client.infer("double", {"x": x}, mode="vanilla")
+    iid = err.value.inference_id
+    assert iid in net.answers and iid in str(err.value)
+    net.lose_answer = False
+    r = client.answer(iid)
+    assert r.verified and r.inference_id == iid and r.model_id == "double"
+    np.testing.assert_array_equal(r.output["y"], 2 * x)
+    net.answers[iid]["outputs"]["y"]["data"][0] += 1  # a tampered stored answer fails
+    with pytest.raises(vinet.VerificationFailed) as bad:
+        client.answer(iid)
+    assert bad.value.inference_id == iid
+
+
+def test_every_error_after_signing_carries_the_id(client, net):
+    net.error = (402, "insufficient_funds", "balance 0 < fee 5")
+    with pytest.raises(vinet.InsufficientFunds) as err:
+        client.infer("double", {"x": [1.0, 2.0]}, mode="vanilla")
+    iid = err.value.inference_id
+    assert iid and len(iid) == 64
+    with pytest.raises(vinet.NotFound) as nf:  # never accepted: nothing to fetch, nothing charged
+        client.answer(iid)
+    assert nf.value.inference_id == iid
+    net.error = None
+    net.tamper = lambda out: {"y": out["y"] + np.float32(1)}
+    with pytest.raises(vinet.VerificationFailed) as vf:
+        client.infer("double", {"x": [1.0, 2.0]}, mode="vanilla")
+    assert vf.value.inference_id in net.answers
+    with pytest.raises(vinet.InvalidRequest) as before:  # refused before signing: no id
+        client.infer("double", {"x": [1.0]}, mode="nope")
+    assert before.value.inference_id is None
+
+
+def test_async_timeout_carries_the_id_and_answer(net):
+    async def go():
+        async with vinet.AsyncClient("http://node", "http://chain", vinet.Key.generate()) as c:
+            c._c._http = net
+            net.lose_answer = True
+            with pytest.raises(vinet.Timeout) as err:
+                await c.infer("double", {"x": [1.0, 2.0]}, mode="vanilla")
+            net.lose_answer = False
+            r = await c.answer(err.value.inference_id)
+            assert r.verified and list(r.output["y"]) == [2.0, 4.0]
+    asyncio.run(go())

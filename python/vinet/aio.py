@@ -13,7 +13,7 @@ from websockets.asyncio.client import connect as ws_connect
 
 from . import _core
 from .client import Client, KeyLike
-from .errors import ChainUnavailable, Timeout
+from .errors import ChainUnavailable, Timeout, VinetError
 from .types import ModelInfo, Result, Settlement
 
 
@@ -61,9 +61,18 @@ class AsyncClient:
                                            verify, wait)  # raises InvalidRequest
         result = await asyncio.to_thread(self._c.infer, model_id, inputs, mode, max_fee, verify)
         if wait == "settled":
-            result.settlement = await self.wait_settled(result.inference_id, timeout=timeout)
+            try:
+                result.settlement = await self.wait_settled(result.inference_id, timeout=timeout)
+            except VinetError as e:
+                if e.inference_id is None:
+                    e.inference_id = result.inference_id
+                raise
             result.timings.settled_ms = result.settlement.observed_ms
         return result
+
+    async def answer(self, inference_id: str, verify: bool = True) -> Result:
+        """See :meth:`vinet.Client.answer`."""
+        return await asyncio.to_thread(self._c.answer, inference_id, verify)
 
     async def verify(self, result: Result) -> Result:
         """Verify a result (fetching an attestation if its enclave key is not cached)."""
@@ -87,7 +96,8 @@ class AsyncClient:
         try:
             return await asyncio.wait_for(self._wait(iid), timeout)
         except asyncio.TimeoutError:
-            raise Timeout(f"inference {iid} not settled within {timeout}s", code="timeout")
+            raise Timeout(f"inference {iid} not settled within {timeout}s", code="timeout",
+                          inference_id=iid)
 
     async def _wait(self, iid: str) -> Settlement:
         early = await self._settled_from_claim(iid)

@@ -20,7 +20,7 @@ from websockets.sync.client import connect as ws_connect
 
 from . import _core
 from .errors import (ChainUnavailable, InvalidRequest, ModelNotFound, NodeError, NodeUnavailable,
-                     Timeout, VerificationFailed, VinetError)
+                     NotFound, Timeout, VerificationFailed, VinetError)
 from .keys import Key
 from .types import Result, Settlement, Timings, mode_name, now_ms
 from .verify import Verifier
@@ -51,7 +51,15 @@ class _ClientBase:
         self._fees: Dict[str, int] = {}
         self.zkml_keys = ZkmlKeys()
         self._received: "OrderedDict[str, float]" = OrderedDict()
+        # Requests signed recently: id -> (model_id, mode, input arrays, input hash).
+        self._signed: "OrderedDict[str, Any]" = OrderedDict()
         self._lock = threading.Lock()
+
+    def _remember_signed(self, inference_id: str, entry: Any) -> None:
+        with self._lock:
+            self._signed[inference_id] = entry
+            while len(self._signed) > 1_000:
+                self._signed.popitem(last=False)
 
     def _remember(self, inference_id: str, received_ms: float) -> None:
         with self._lock:
@@ -234,24 +242,61 @@ class Client(_ClientBase):
         payload, inference_id, arrays, input_hash = _core.build_infer(
             self.key, self.chain_id, self.node_pubkey, model_id, inputs, mode, fee,
             ttl_ms=self.request_ttl_ms)
+        self._remember_signed(inference_id, (model_id, mode, arrays, input_hash))
         if wait == "proof":
             payload["wait"] = "proof"
-        sent = now_ms()
         try:
+            sent = now_ms()
             body = self._node("POST", "/v1/infer", infer=True, json=payload)
-        except VinetError as e:  # a timeout too: the node may have answered and claimed
-            e.inference_id = inference_id
+            result = self._result(inference_id, model_id, mode, body, arrays, input_hash, sent,
+                                  now_ms())
+            self._finish(result, verify)
+            if wait == "settled":
+                result.settlement = self.wait_settled(inference_id, timeout=timeout)
+                result.timings.settled_ms = result.settlement.observed_ms
+            return result
+        except VinetError as e:
+            # Signed: the node may have served it and will claim it; the id
+            # lets the caller fetch the answer (answer()) or follow the claim.
+            if e.inference_id is None:
+                e.inference_id = inference_id
             raise
-        result = self._result(inference_id, model_id, mode, body, arrays, input_hash, sent, now_ms())
-        if verify and mode == "ZKML" and result.proof is None:
+
+    def _finish(self, result: Result, verify: bool) -> None:
+        if verify and result.mode == "ZKML" and result.proof is None:
             self._check(result)  # the proof does not exist yet: result.verify() fetches it
             result.verified = True
         elif verify:
             result.verify()
-        if wait == "settled":
-            result.settlement = self.wait_settled(inference_id, timeout=timeout)
-            result.timings.settled_ms = result.settlement.observed_ms
-        return result
+
+    def answer(self, inference_id: str, verify: bool = True) -> Result:
+        """The answer of an inference the node accepted, by its id (``GET
+        /v1/inferences/<id>``, from the node's durable claim ledger): e.g. after
+        ``infer`` raised (timeout, lost connection) with ``e.inference_id``. The
+        receipt is verified like ``infer``'s (against the request when this
+        client signed it). Raises NotFound when the node never accepted it (it
+        then cannot be charged)."""
+        iid = _core.check_inference_id(inference_id)
+        try:
+            body = self._node("GET", f"/v1/inferences/{iid}")
+            if body.get("outputs") is None:
+                raise NotFound(f"node keeps no answer for inference {iid}", code="not_found")
+            with self._lock:
+                signed = self._signed.get(iid)
+            receipt = body.get("receipt") or {}
+            if signed is None:
+                model_id, mode = str(receipt.get("model_id")), str(body.get("mode"))
+                arrays, input_hash = None, bytes.fromhex(str(receipt.get("input_hash", "")))
+            else:
+                model_id, mode, arrays, input_hash = signed
+            t = now_ms()
+            result = self._result(iid, model_id, mode, body, arrays, input_hash, t, t)
+            self._finish(result, verify)
+            return result
+        except VinetError as e:
+            if e.inference_id is None:
+                e.inference_id = iid
+            raise
 
     def _verify_result(self, result: Result) -> None:
         key = self._needs_attestation(result)
@@ -301,7 +346,8 @@ class Client(_ClientBase):
                 raise VerificationFailed(f"zkml: node has no proof for {iid} ({body.get('status')}"
                                          f" {body.get('error', '')})", code="verification")
             if time.monotonic() >= deadline:
-                raise Timeout(f"zkml: no proof for {iid} within {wait}s", code="timeout")
+                raise Timeout(f"zkml: no proof for {iid} within {wait}s", code="timeout",
+                              inference_id=iid)
             time.sleep(0.1)
 
     def attest(self, enclave_key: Optional[bytes] = None) -> None:
@@ -363,4 +409,5 @@ class Client(_ClientBase):
                 settled = _core.settlement_from_ws_text(raw, iid, self._received_ms(iid))
                 if settled:
                     return settled
-        raise Timeout(f"inference {iid} not settled within {timeout}s", code="timeout")
+        raise Timeout(f"inference {iid} not settled within {timeout}s", code="timeout",
+                      inference_id=iid)

@@ -11,20 +11,23 @@ from typing import Optional
 
 
 class VinetError(Exception):
-    """Base class. ``code`` is the vinet code name when a server gave one;
-    ``inference_id`` (hex) is set on errors of an inference the client sent, so
-    it can still be looked up (``client.inference(id)``, ``client.claim(id)``)."""
+    """Base class. ``code`` is the vinet code name when a server gave one.
+    ``inference_id`` (hex) is set on every error raised after a request was
+    signed: the node may have served and will claim it even if the call failed
+    (e.g. timed out): ``Client.answer(inference_id)`` fetches its answer,
+    ``client.inference(id)`` / ``client.claim(id)`` follow its claim."""
 
     def __init__(self, message: str, code: Optional[str] = None,
-                 http_status: Optional[int] = None) -> None:
+                 http_status: Optional[int] = None, inference_id: Optional[str] = None) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
         self.http_status = http_status
-        self.inference_id: Optional[str] = None
+        self.inference_id = inference_id
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.message}" if self.code else self.message
+        text = f"{self.code}: {self.message}" if self.code else self.message
+        return f"{text} (inference {self.inference_id})" if self.inference_id else text
 
 
 class InvalidRequest(VinetError):

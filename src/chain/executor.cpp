@@ -26,6 +26,12 @@ TxStatus Dispatch(State& state, const TxContext& ctx, const DecodedTx& tx, Event
       return HandleSubmitClaims(state, ctx, tx, body.submit_claims(), events);
     case txpb::TxBody::kSubmitProofs:
       return HandleSubmitProofs(state, ctx, tx, body.submit_proofs(), events);
+    case txpb::TxBody::kDeposit:
+      return HandleDeposit(state, ctx, tx, body.deposit(), events);
+    case txpb::TxBody::kReleaseDeposit:
+      return HandleReleaseDeposit(state, ctx, tx, body.release_deposit(), events);
+    case txpb::TxBody::kWithdrawDeposit:
+      return HandleWithdrawDeposit(state, ctx, tx, body.withdraw_deposit(), events);
     case txpb::TxBody::MSG_NOT_SET:
       break;
   }

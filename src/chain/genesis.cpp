@@ -47,9 +47,10 @@ Status ParseSmallParam(const std::string& key, uint64_t n, statepb::Params& para
     return Status::Ok();
   };
   if (key == "enclave_ttl_ms" || key == "attestation_window" || key == "zkml_deadline_blocks" ||
-      key == "max_request_ttl_ms") {
+      key == "max_request_ttl_ms" || key == "escrow_unlock_delay_ms") {
     VINET_RETURN_IF_ERROR(bounded(uint64_t{1} << 50));
     auto v = static_cast<int64_t>(n);
+    if (key == "escrow_unlock_delay_ms") params.set_escrow_unlock_delay_ms(v);
     if (key == "max_request_ttl_ms") params.set_max_request_ttl_ms(v);
     if (key == "enclave_ttl_ms") params.set_enclave_ttl_ms(v);
     if (key == "attestation_window") params.set_attestation_window(v);
@@ -169,6 +170,7 @@ statepb::Params DefaultParams() {
   p.set_min_model_fee(1);
   p.set_max_node_verify_share_bps(5000);
   p.set_budget_grace_blocks(10);
+  p.set_escrow_unlock_delay_ms(2 * 3600 * 1000);
   p.add_tee_roots(std::string(tee::TrustRoot::AwsNitro().ToPem()));
   return p;
 }
@@ -198,6 +200,13 @@ Result<Genesis> ParseGenesis(std::string_view text) {
                                      "].balance: total supply exceeds 2^64 - 1");
     }
     total += g.accounts[i].balance;
+  }
+  // A deposit must outlive every request a node served against it.
+  if (g.params.escrow_unlock_delay_ms() <= g.params.max_request_ttl_ms()) {
+    return Error(Code::kParse,
+                 fmt::format("genesis.params.escrow_unlock_delay_ms: {} must exceed "
+                             "max_request_ttl_ms {}",
+                             g.params.escrow_unlock_delay_ms(), g.params.max_request_ttl_ms()));
   }
   return g;
 }
@@ -229,7 +238,8 @@ std::string GenesisToJson(const Genesis& genesis) {
       {"fee_per_million_verify_units", p.fee_per_million_verify_units()},
       {"min_model_fee", p.min_model_fee()},
       {"max_node_verify_share_bps", p.max_node_verify_share_bps()},
-      {"budget_grace_blocks", p.budget_grace_blocks()}};
+      {"budget_grace_blocks", p.budget_grace_blocks()},
+      {"escrow_unlock_delay_ms", p.escrow_unlock_delay_ms()}};
   return json{{"accounts", accounts}, {"params", params}}.dump();
 }
 

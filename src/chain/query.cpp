@@ -72,7 +72,25 @@ ResponseQuery QueryParams(State& state) {
        {"fee_per_million_verify_units", p->fee_per_million_verify_units()},
        {"min_model_fee", p->min_model_fee()},
        {"max_node_verify_share_bps", p->max_node_verify_share_bps()},
-       {"budget_grace_blocks", p->budget_grace_blocks()}});
+       {"budget_grace_blocks", p->budget_grace_blocks()},
+       {"escrow_unlock_delay_ms", p->escrow_unlock_delay_ms()}});
+}
+
+// "/deposit/<client>/<node>": a client's deposit for a node (absent: zeros).
+ResponseQuery QueryDeposit(State& state, const std::string& rest) {
+  auto slash = rest.find('/');
+  std::string client = rest.substr(0, slash);
+  std::string node = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  if (!IsValidAddress(client) || !IsValidAddress(node)) {
+    return QueryFail(QueryCode::kBadAddress,
+                     "query /deposit/" + rest + ": expected /deposit/<client addr>/<node addr>");
+  }
+  auto d = state.GetDeposit(client, node);
+  if (!d.ok()) return QueryFail(QueryCode::kInternal, d.status().ToString());
+  return QueryAnswer({{"client", client},
+                      {"node", node},
+                      {"amount", d->amount()},
+                      {"unlock_time_ms", d->unlock_time_ms()}});
 }
 
 }  // namespace
@@ -105,11 +123,14 @@ ResponseQuery HandleQuery(const KvReader& committed, int64_t height,
     r = QueryClaim(state, path.substr(7));
   } else if (path.starts_with("/zkml_key/")) {
     r = QueryZkmlKey(state, path.substr(10));
+  } else if (path.starts_with("/deposit/")) {
+    r = QueryDeposit(state, path.substr(9));
   } else {
     r = QueryFail(QueryCode::kUnknownPath,
                   "unknown query path '" + path +
                       "' (known: /account/<addr>, /node/<addr>, /params, /model/<id>, "
-                      "/enclave/<key hex>, /claim/<id hex>, /zkml_key/<model id>)");
+                      "/enclave/<key hex>, /claim/<id hex>, /zkml_key/<model id>, "
+                      "/deposit/<client addr>/<node addr>)");
   }
   r.set_height(height);
   return r;

@@ -47,6 +47,10 @@ std::string EnclaveKey(std::string_view key_hex) {
 std::string ClaimKey(std::string_view id_hex) {
   return "c/" + std::string(id_hex);
 }
+std::string DepositKey(std::string_view client, std::string_view node) {
+  return "x/" + std::string(client) + "/" + std::string(node);
+}
+
 std::string RiskKey(std::string_view address) {
   return "r/" + std::string(address);
 }
@@ -143,6 +147,18 @@ Result<std::optional<statepb::Claim>> State::GetClaim(std::string_view id_hex) c
 void State::PutClaim(const statepb::Claim& claim) {
   kv_.Put(ClaimKey(ToHex(AsBytes(claim.inference_id()))), SerializeDeterministic(claim));
 }
+Result<statepb::Deposit> State::GetDeposit(std::string_view client, std::string_view node) const {
+  VINET_ASSIGN_OR_RETURN(auto d, GetOptional<statepb::Deposit>(kv_, DepositKey(client, node)));
+  return d.value_or(statepb::Deposit());
+}
+void State::PutDeposit(std::string_view client, std::string_view node, const statepb::Deposit& d) {
+  if (d.amount() == 0 && d.unlock_time_ms() == 0) {
+    kv_.Delete(DepositKey(client, node));
+  } else {
+    kv_.Put(DepositKey(client, node), SerializeDeterministic(d));
+  }
+}
+
 Result<statepb::NodeRisk> State::GetRisk(std::string_view address) const {
   VINET_ASSIGN_OR_RETURN(auto risk, GetOptional<statepb::NodeRisk>(kv_, RiskKey(address)));
   return risk.value_or(statepb::NodeRisk());

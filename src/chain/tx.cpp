@@ -52,6 +52,15 @@ TxStatus CheckNoUnknownFields(const txpb::TxBody& body) {
     case txpb::TxBody::kSubmitProofs:
       inner = &body.submit_proofs();
       break;
+    case txpb::TxBody::kDeposit:
+      inner = &body.deposit();
+      break;
+    case txpb::TxBody::kReleaseDeposit:
+      inner = &body.release_deposit();
+      break;
+    case txpb::TxBody::kWithdrawDeposit:
+      inner = &body.withdraw_deposit();
+      break;
     case txpb::TxBody::MSG_NOT_SET:
       if (int f = FirstUnknownField(body)) {
         return TxStatus::Fail(
@@ -167,6 +176,12 @@ std::string_view MessageName(const txpb::TxBody& body) {
       return "submit_claims";
     case txpb::TxBody::kSubmitProofs:
       return "submit_proofs";
+    case txpb::TxBody::kDeposit:
+      return "deposit";
+    case txpb::TxBody::kReleaseDeposit:
+      return "release_deposit";
+    case txpb::TxBody::kWithdrawDeposit:
+      return "withdraw_deposit";
     case txpb::TxBody::MSG_NOT_SET:
       return "none";
   }

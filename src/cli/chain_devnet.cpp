@@ -41,6 +41,9 @@ struct DevnetOptions {
   double timeout = 90;
   bool as_json = false, clean = false;
   std::vector<std::string> models;  // ONNX files for the inference node
+  // Served by the node and enclave but not registered on chain (tests play
+  // who registers them first).
+  std::vector<std::string> unregistered_models;
   int64_t enclave_ttl_ms = 0;       // 0: the genesis default
   std::vector<std::string> params;  // genesis param overrides, "key=value"
   std::string byzantine;            // node fault injection (devnet only)
@@ -280,7 +283,12 @@ void Up(DevnetOptions& o) {
   std::string peers;
   json validators = DescribeValidators(o, cometbft, AssignPorts(o), peers);
   for (auto& v : validators) RewriteConfig(v["home"].get<std::string>(), v, peers, o.block_time);
-  InferenceSetup inference = PrepareInference(o.dir, o.models);
+  std::vector<std::string> all_models = o.models;
+  all_models.insert(all_models.end(), o.unregistered_models.begin(), o.unregistered_models.end());
+  InferenceSetup inference = PrepareInference(o.dir, all_models);
+  for (size_t i = o.models.size(); i < all_models.size(); ++i) {
+    inference.unregistered.insert(inference.model_ids[i]);
+  }
   inference.byzantine = o.byzantine;
   inference.prover_threads = o.prover_threads;
   WriteGenesis(o, dev_address, inference);
@@ -402,6 +410,9 @@ void RegisterDevnetCommands(CLI::App& app) {
   up->add_option("--param", o.params,
                  "genesis param override KEY=VALUE, e.g. zkml_deadline_blocks=10 (repeatable)");
   up->add_option("--model", o.models, "ONNX model for the inference node (repeatable)")
+      ->check(CLI::ExistingFile);
+  up->add_option("--unregistered-model", o.unregistered_models,
+                 "ONNX model the node serves but devnet does not register on chain (tests)")
       ->check(CLI::ExistingFile);
   up->add_option("--enclave-ttl-ms", o.enclave_ttl_ms,
                  "genesis enclave_ttl_ms (default: the chain's default)");

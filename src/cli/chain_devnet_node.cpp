@@ -95,7 +95,10 @@ std::string WriteNodeConfig(const std::string& dir, const json& state, int port,
       << "data_dir = \"" << (home / "data").string() << "\"\n"
       << "key_file = \"" << state["node"]["key"].get<std::string>() << "\"\n"
       << "models_dir = \"" << (fs::path(dir) / "models").string() << "\"\n"
-      << "default_fee = " << kDevnetModelFee << "\ndevnet = true\n\n[chain]\n"
+      << "default_fee = " << kDevnetModelFee
+      << "\ndevnet = true\n"
+      // Devnet clients are funded by transfers; tests of deposits turn this on.
+      << "require_deposit = false\n\n[chain]\n"
       << "rpc = \"" << state["validators"][0]["rpc"].get<std::string>() << "\"\n"
       << "chain_id = \"" << state["chain_id"].get<std::string>() << "\"\n\n[enclave]\n"
       << "socket = \"" << state["enclave"]["socket"].get<std::string>() << "\"\n\n"
@@ -149,12 +152,32 @@ InferenceSetup PrepareInference(const std::string& dir, const std::vector<std::s
   return s;
 }
 
+// The node refuses TEE until its enclave registration is on chain (ServeGuard):
+// give it up to `seconds` to land, so a fresh devnet serves every mode at once.
+static void WaitEnclaveServed(const std::string& url, double seconds) {
+  auto deadline = Deadline(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    httplib::Client http(url);
+    http.set_read_timeout(10);
+    auto res = http.Get("/healthz");
+    if (!res || res->status != 200) return;
+    json h = json::parse(res->body, nullptr, false);
+    bool waiting = false;
+    for (const auto& r : h.value("refused", json::array())) {
+      waiting = waiting || r.value("code", "") == "unavailable";
+    }
+    if (!waiting) return;
+    std::this_thread::sleep_for(200ms);
+  }
+}
+
 static void StartNode(const std::string& dir, json& state, double timeout) {
   std::string config = state["node"]["config"];
   std::string log = (fs::path(dir) / "inference-node" / "node.log").string();
   pid_t pid = ValueOrThrow(SpawnDetached({SelfExe(), "node", "start", "--config", config}, log));
   state["node"]["pid"] = pid;
   WaitHealthy(state["node"]["url"], pid, log, timeout);
+  WaitEnclaveServed(state["node"]["url"], 15);
 }
 
 void RestartNode(const std::string& dir, json& state, double timeout) {
@@ -169,6 +192,7 @@ void LaunchInference(const std::string& dir, json& state, const InferenceSetup& 
                      double timeout) {
   state["tee_root"] = setup.tee_root_pem_file;
   state["models"] = setup.model_ids;
+  state["unregistered_models"] = setup.unregistered;
   state["zkml_models"] = json::array();
   for (const auto& [id, vk] : setup.zkml_keys) state["zkml_models"].push_back(id);
   state["node"] = {{"key", setup.node_key}, {"address", setup.node_address}, {"pid", 0}};
@@ -182,6 +206,7 @@ void LaunchInference(const std::string& dir, json& state, const InferenceSetup& 
   auto dev_key = ValueOrThrow(crypto::LoadKeyFile(state["dev_key"].get<std::string>()));
   Bytes pcr0 = ValueOrThrow(FromHex(state["enclave"]["pcr0"].get<std::string>()));
   for (const auto& id : setup.model_ids) {
+    if (setup.unregistered.count(id)) continue;
     txpb::TxBody body;
     auto* m = body.mutable_register_model();
     m->set_model_id(id);
@@ -234,6 +259,8 @@ void AddInferenceStatus(const json& state, json& out) {
   if (state.contains("tee_root")) out["tee_root"] = state["tee_root"];
   if (state.contains("models")) out["models"] = state["models"];
   if (state.contains("zkml_models")) out["zkml_models"] = state["zkml_models"];
+  if (state.contains("unregistered_models"))
+    out["unregistered_models"] = state["unregistered_models"];
 }
 
 }  // namespace vinet::cli

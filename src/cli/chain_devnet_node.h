@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 #include "vinet/common/bytes.h"
@@ -25,6 +26,7 @@ struct InferenceSetup {
   std::string node_key, node_address, tee_root_pem_file, models_dir;
   std::vector<std::string> model_ids;
   std::map<std::string, Bytes> zkml_keys;  // model id → zkml::VerifyingKey::Encode
+  std::set<std::string> unregistered;      // model ids served but not registered on chain
   // Written into node.toml: fault injection ("" = honest) and prover threads.
   std::string byzantine;
   int prover_threads = 1;

@@ -155,6 +155,7 @@ void RegisterInferenceTxCommands(CLI::App* tx) {
   RegisterEnclaveCommand(tx);
   SubmitProofCommand(tx);
   EnclaveNonceCommand(tx);
+  RegisterDepositTxCommands(tx);
 }
 
 }  // namespace vinet::cli

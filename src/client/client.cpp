@@ -42,7 +42,7 @@ Result<json> Client::Http(const std::string& method, const std::string& path,
                           const std::string& body) {
   httplib::Client http(options_.node_url);
   http.set_connection_timeout(5);
-  http.set_read_timeout(60);
+  http.set_read_timeout(std::chrono::milliseconds(options_.read_timeout_ms));
   http.set_tcp_nodelay(true);
   auto res = method == "POST" ? http.Post(path, body, "application/json") : http.Get(path);
   if (!res) {
@@ -92,19 +92,59 @@ Result<InferResult> Client::Infer(const std::string& model_id,
   InferResult r;
   r.request = protocol::SignRequest(req, key_);
   r.inputs = inputs;
+  r.inference_id = ToHex(Digest(protocol::InferenceId(r.request)));
+  last_inference_id_ = r.inference_id;
+  signed_[r.inference_id] = {r.request, inputs};
+  signed_order_.push_back(r.inference_id);
+  while (signed_order_.size() > 1024) {
+    signed_.erase(signed_order_.front());
+    signed_order_.pop_front();
+  }
   json body = {{"request", json::parse(protocol::SignedRequestToJson(r.request))},
                {"inputs", node::TensorMapToJson(inputs)}};
   if (wait_proof) body["wait"] = "proof";
+  std::string id = r.inference_id;
+  auto answer = Post(std::move(r), body);
+  // The request is signed: whatever failed, the node may have served (and
+  // will claim) it, so the error names the id its answer can be fetched by.
+  if (!answer.ok()) return answer.status().WithContext("inference " + id);
+  return answer;
+}
+
+Result<InferResult> Client::Post(InferResult r, const json& body) {
   r.sent_ms = NowMs();
   VINET_ASSIGN_OR_RETURN(json answer, Http("POST", "/v1/infer", body.dump()));
   r.received_ms = NowMs();
-  r.inference_id = answer.value("inference_id", "");
+  if (answer.value("inference_id", "") != r.inference_id) {
+    return Error(Code::kVerification,
+                 "node answered for inference " + answer.value("inference_id", "") + ", not ours");
+  }
   r.node_answered_ms = answer.value("node_answered_ms", int64_t{0});
   VINET_ASSIGN_OR_RETURN(r.outputs, node::TensorMapFromJson(answer["outputs"]));
   VINET_ASSIGN_OR_RETURN(r.receipt, protocol::ReceiptFromJson(answer["receipt"].dump()));
   if (answer.contains("zkml") && answer["zkml"].value("proof", json()).is_string()) {
     VINET_ASSIGN_OR_RETURN(r.zkml_proof, FromHex(answer["zkml"]["proof"].get<std::string>()));
   }
+  return r;
+}
+
+Result<InferResult> Client::Fetch(const std::string& inference_id) {
+  VINET_ASSIGN_OR_RETURN(json answer, Http("GET", "/v1/inferences/" + inference_id));
+  InferResult r;
+  r.inference_id = answer.value("inference_id", "");
+  if (r.inference_id != inference_id) {
+    return Error(Code::kVerification, "node answered for inference " + r.inference_id);
+  }
+  if (!answer.contains("outputs") || answer["outputs"].is_null()) {
+    return Error(Code::kNotFound, "node keeps no answer for inference " + inference_id);
+  }
+  VINET_ASSIGN_OR_RETURN(r.outputs, node::TensorMapFromJson(answer["outputs"]));
+  VINET_ASSIGN_OR_RETURN(r.receipt, protocol::ReceiptFromJson(answer["receipt"].dump()));
+  if (auto it = signed_.find(inference_id); it != signed_.end()) {
+    r.request = it->second.first;
+    r.inputs = it->second.second;
+  }
+  r.received_ms = NowMs();
   return r;
 }
 

@@ -70,7 +70,43 @@ Result<ChainModel> ChainView::Model(const std::string& model_id) {
       if (auto p = protocol::ParseMode(mode.get<std::string>()); p.ok()) m.modes.push_back(*p);
     }
   }
+  m.owner = record->value("owner", "");
+  for (const auto& p : record->value("allowed_pcr0", json::array())) {
+    if (!p.is_string()) continue;
+    if (auto b = FromHex(p.get<std::string>()); b.ok()) m.allowed_pcr0.push_back(std::move(*b));
+  }
+  if (auto z = FromHex(record->value("zkml_model_id", "")); z.ok()) m.zkml_model_id = *z;
   return m;
+}
+
+Result<ChainDeposit> ChainView::Deposit(const std::string& client, const std::string& node) {
+  VINET_ASSIGN_OR_RETURN(auto record, CachedQuery("/deposit/" + client + "/" + node));
+  ChainDeposit d;
+  if (record) {
+    d.amount = record->value("amount", uint64_t{0});
+    d.unlock_time_ms = record->value("unlock_time_ms", int64_t{0});
+  }
+  return d;
+}
+
+void ChainView::Forget(const std::string& prefix) {
+  std::lock_guard lock(mu_);
+  for (auto it = cache_.lower_bound(prefix); it != cache_.end() && it->first.starts_with(prefix);) {
+    it = cache_.erase(it);
+  }
+}
+
+Result<std::optional<ChainEnclave>> ChainView::Enclave(const std::string& key_hex) {
+  VINET_ASSIGN_OR_RETURN(auto record, CachedQuery("/enclave/" + key_hex));
+  if (!record) return std::optional<ChainEnclave>();
+  ChainEnclave e;
+  e.node = record->value("node", "");
+  if (auto p = FromHex(record->value("pcr0", "")); p.ok()) e.pcr0 = *p;
+  for (const auto& m : record->value("model_ids", json::array())) {
+    if (m.is_string()) e.model_ids.push_back(m.get<std::string>());
+  }
+  e.expires_time_ms = record->value("expires_time_ms", int64_t{0});
+  return std::optional<ChainEnclave>(std::move(e));
 }
 
 }  // namespace vinet::node

@@ -19,6 +19,7 @@ std::string ClaimToJson(const ClaimRecord& c) {
   json j = {{"id", c.id_hex},
             {"request", ToHex(c.request)},
             {"receipt", ToHex(c.receipt)},
+            {"outputs", ToHex(c.outputs)},
             {"status", c.status},
             {"client", c.client},
             {"model_id", c.model_id},
@@ -40,6 +41,7 @@ Result<ClaimRecord> ClaimFromJson(std::string_view text) {
     c.id_hex = j.at("id").get<std::string>();
     VINET_ASSIGN_OR_RETURN(c.request, FromHex(j.at("request").get<std::string>()));
     VINET_ASSIGN_OR_RETURN(c.receipt, FromHex(j.at("receipt").get<std::string>()));
+    VINET_ASSIGN_OR_RETURN(c.outputs, FromHex(j.value("outputs", std::string())));
     c.status = j.at("status").get<std::string>();
     c.client = j.at("client").get<std::string>();
     c.model_id = j.at("model_id").get<std::string>();

@@ -108,6 +108,18 @@ Result<NodeConfig> LoadNodeConfig(const fs::path& file) {
   VINET_ASSIGN_OR_RETURN(c.byzantine,
                          ParseByzantine(t.at_path("zkml.byzantine").value_or(std::string())));
   VINET_RETURN_IF_ERROR(CheckByzantine(c));
+  c.require_deposit = t.at_path("node.require_deposit").value_or(c.require_deposit);
+  c.enclave_expiry_margin_ms =
+      t.at_path("node.enclave_expiry_margin_ms").value_or(c.enclave_expiry_margin_ms);
+  if (c.enclave_expiry_margin_ms < 0 && !c.devnet) {
+    return Error(Code::kInvalidArgument,
+                 "config: node.enclave_expiry_margin_ms may be negative only with node.devnet");
+  }
+  c.answer_delay_ms = t.at_path("node.answer_delay_ms").value_or(int64_t{0});
+  if (c.answer_delay_ms < 0 || (c.answer_delay_ms > 0 && !c.devnet)) {
+    return Error(Code::kInvalidArgument,
+                 "config: node.answer_delay_ms must be >= 0 and is only allowed with node.devnet");
+  }
   if (c.submit_interval_ms < 10 || c.max_batch < 1 || c.http_threads < 1) {
     return Error(Code::kInvalidArgument, "config: submitter.interval_ms >= 10, max_batch >= 1");
   }

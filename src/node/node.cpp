@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "node_zkml.h"
 #include "vinet/chain/rpc_client.h"
@@ -67,12 +68,17 @@ Result<std::unique_ptr<Node>> Node::Create(NodeConfig config) {
   std::unique_ptr<Node> node(
       new Node(std::move(config), std::move(key), std::move(ledger), std::move(runner)));
   VINET_RETURN_IF_ERROR(node->OpenZkml());
+  LocalSetup local{crypto::AddressOf(node->key_.public_key()), std::nullopt, std::nullopt};
   if (!node->config_.enclave_socket.empty()) {
     node->enclave_ = std::make_unique<EnclavePool>(node->config_.enclave_socket);
     auto info = node->enclave_->Info();
     if (!info.ok()) return info.status().WithContext("enclave at start-up");
     node->enclave_info_ = std::move(*info);
+    local.enclave_key = node->enclave_info_->enclave_key;
+    local.enclave_pcr0 = node->enclave_info_->pcr0;
   }
+  node->guard_ = std::make_unique<ServeGuard>(node->chain_, std::move(local),
+                                              node->config_.enclave_expiry_margin_ms);
   spdlog::info("node {} serving {} models, TEE {}", crypto::AddressOf(node->key_.public_key()),
                node->runner_->ModelIds().size(), node->enclave_ ? "on" : "off");
   return node;
@@ -146,16 +152,11 @@ Result<json> Node::Infer(const json& body) {
   if (!std::equal(ih.begin(), ih.end(), r.input_hash.begin(), r.input_hash.end())) {
     return Error(Code::kInvalidArgument, "request.input_hash does not match the inputs sent");
   }
-  VINET_ASSIGN_OR_RETURN(ChainModel model, chain_.Model(r.model_id));
-  // A claim for a model the chain does not know is INVALID: serving it would
-  // be work for nothing (and tell the client `verified` for an unpaid answer).
-  if (!model.registered) {
-    return Error(Code::kNotFound, "model " + r.model_id + " is not registered on chain");
-  }
-  if (std::find(model.modes.begin(), model.modes.end(), r.mode) == model.modes.end()) {
-    return Error(Code::kUnsupported, "model " + r.model_id + " does not allow mode " +
-                                         std::string(protocol::ModeName(r.mode)));
-  }
+  // The chain's records must agree with this node's setup, or the claim
+  // would settle INVALID (unregistered) or REJECTED with a slash (foreign key
+  // or allowlist, enclave not registered): refuse before anything is charged.
+  VINET_ASSIGN_OR_RETURN(ChainModel model,
+                         guard_->Check(r.model_id, r.mode, LocalZkmlId(r.model_id), WallMs()));
   if (model.fee > r.max_fee) {
     return Error(Code::kInvalidArgument, "request.max_fee " + std::to_string(r.max_fee) +
                                              " is below the model's fee " +
@@ -164,12 +165,14 @@ Result<json> Node::Infer(const json& body) {
   ClaimRecord claim;
   claim.client = protocol::ClientAddress(req);
   claim.fee = model.fee;
-  VINET_ASSIGN_OR_RETURN(uint64_t balance, chain_.Balance(claim.client));
+  VINET_ASSIGN_OR_RETURN(uint64_t balance, Funds(claim.client, r.expires_ms));
   uint64_t held = ledger_->Held(claim.client);
   if (held > balance || balance - held < model.fee) {
     return Error(Code::kInsufficientFunds,
-                 "client " + claim.client + " has " + std::to_string(balance) + " (" +
-                     std::to_string(held) + " held here); fee is " + std::to_string(model.fee));
+                 "client " + claim.client + " has " + std::to_string(balance) +
+                     (config_.require_deposit ? " usable in its deposit for this node" : "") +
+                     " (" + std::to_string(held) + " held here); fee is " +
+                     std::to_string(model.fee));
   }
   auto id = protocol::InferenceId(req);
   Bytes inference_id(id.begin(), id.end());
@@ -185,6 +188,7 @@ Result<json> Node::Infer(const json& body) {
   protocol::Receipt on_chain = receipt;
   if (r.mode != Mode::kZkml) on_chain.outputs.clear();  // ZKML: the chain keeps the output
   claim.receipt = protocol::EncodeReceipt(on_chain);
+  claim.outputs = protocol::EncodeTensors(receipt.outputs);
   claim.model_id = r.model_id;
   claim.mode = r.mode;
   claim.accepted_ms = WallMs();
@@ -198,6 +202,9 @@ Result<json> Node::Infer(const json& body) {
     return s;
   }
   if (job && job->status == "QUEUED") prover_->Notify();
+  if (config_.answer_delay_ms > 0) {  // devnet only: the claim is durable, the answer late
+    std::this_thread::sleep_for(std::chrono::milliseconds(config_.answer_delay_ms));
+  }
   int64_t answered_ms = WallMs();
   std::string mode = ModeLabel(r.mode);
   double total_s = SecondsSince(t0);
@@ -218,6 +225,13 @@ Result<json> Node::Infer(const json& body) {
 Result<json> Node::Inference(const std::string& id_hex) const {
   VINET_ASSIGN_OR_RETURN(ClaimRecord c, ledger_->Get(id_hex));
   VINET_ASSIGN_OR_RETURN(protocol::Receipt receipt, protocol::DecodeReceipt(c.receipt));
+  // The stored answer: the outputs the client was (or would have been) sent,
+  // so a client whose call timed out still gets what it pays for.
+  json outputs = nullptr;
+  if (!c.outputs.empty()) {
+    VINET_ASSIGN_OR_RETURN(receipt.outputs, protocol::DecodeTensors(c.outputs));
+    outputs = TensorMapToJson(receipt.outputs);
+  }
   json proof = nullptr;
   if (auto j = proof_jobs_->Get(id_hex); j.ok()) {
     proof = {{"status", j->status}, {"claim_status", j->claim_status}};
@@ -228,6 +242,7 @@ Result<json> Node::Inference(const std::string& id_hex) const {
               {"mode", protocol::ModeName(c.mode)},
               {"model_id", c.model_id},
               {"fee", c.fee},
+              {"outputs", outputs},
               {"receipt", json::parse(protocol::ReceiptToJson(receipt))},
               {"tx_hash", c.tx_hash},
               {"height", c.height},
@@ -244,6 +259,48 @@ Result<json> Node::Attestation(const std::string& nonce_hex) {
               {"enclave_key", ToHex(enclave_info_->enclave_key)}};
 }
 
+Result<uint64_t> Node::Funds(const std::string& client, int64_t expires_ms) {
+  std::string me = crypto::AddressOf(key_.public_key());
+  VINET_ASSIGN_OR_RETURN(ChainDeposit d, chain_.Deposit(client, me));
+  // A deposit being released counts only for requests that expire before it
+  // unlocks: their claims land while it cannot be withdrawn.
+  uint64_t deposit = d.unlock_time_ms != 0 && expires_ms > d.unlock_time_ms ? 0 : d.amount;
+  if (config_.require_deposit) return deposit;
+  VINET_ASSIGN_OR_RETURN(uint64_t balance, chain_.Balance(client));
+  return deposit + balance;
+}
+
+Bytes Node::LocalZkmlId(const std::string& model_id) const {
+  auto vk = zkml_->Key(model_id);
+  if (!vk.ok()) return {};
+  auto id = (*vk)->ModelId();
+  return Bytes(id.begin(), id.end());
+}
+
+std::vector<Mode> Node::LocalModes(const std::string& model_id) const {
+  std::vector<Mode> modes{Mode::kVanilla};
+  if (zkml_->Has(model_id)) modes.push_back(Mode::kZkml);
+  if (enclave_info_ && std::find(enclave_info_->models.begin(), enclave_info_->models.end(),
+                                 model_id) != enclave_info_->models.end()) {
+    modes.push_back(Mode::kTee);
+  }
+  return modes;
+}
+
+json Node::Refusals(const std::string& model_id, json* served) const {
+  json refused = json::object();
+  for (Mode m : LocalModes(model_id)) {
+    auto ok = guard_->Check(model_id, m, LocalZkmlId(model_id), WallMs());
+    if (ok.ok()) {
+      if (served) served->push_back(protocol::ModeName(m));
+    } else {
+      refused[std::string(protocol::ModeName(m))] = {
+          {"code", std::string(CodeName(ok.status().code()))}, {"reason", ok.status().message()}};
+    }
+  }
+  return refused;
+}
+
 json Node::Models() {
   json out = json::array();
   for (const std::string& id : runner_->ModelIds()) {
@@ -251,22 +308,17 @@ json Node::Models() {
     json inputs = json::object(), outputs = json::object();
     for (const auto& io : model->inputs()) inputs[io.name] = io.shape;
     for (const auto& io : model->outputs()) outputs[io.name] = io.shape;
-    json modes = json::array({"VANILLA"});
+    json modes = json::array();
+    json refused = Refusals(id, &modes);
     json zkml_id = nullptr;
-    if (auto vk = zkml_->Key(id); vk.ok()) {
-      modes.push_back("ZKML");
-      zkml_id = ToHex((*vk)->ModelId());
-    }
-    if (enclave_info_ && std::find(enclave_info_->models.begin(), enclave_info_->models.end(),
-                                   id) != enclave_info_->models.end()) {
-      modes.push_back("TEE");
-    }
+    if (auto vk = zkml_->Key(id); vk.ok()) zkml_id = ToHex((*vk)->ModelId());
     auto chain_model = chain_.Model(id);
     out.push_back({{"model_id", id},
                    {"name", id.substr(0, 12)},
                    {"inputs", inputs},
                    {"outputs", outputs},
                    {"modes", modes},
+                   {"refused", refused},
                    {"fee", chain_model.ok() ? json(chain_model->fee) : json(nullptr)},
                    {"registered", chain_model.ok() && chain_model->registered},
                    {"zkml_model_id", zkml_id}});
@@ -275,7 +327,20 @@ json Node::Models() {
 }
 
 json Node::Health() const {
+  // Models or modes this node refuses because the chain's records disagree
+  // with its setup (ServeGuard): an operator sees them here.
+  json refused = json::array();
+  for (const std::string& id : runner_->ModelIds()) {
+    json r = Refusals(id, nullptr);
+    for (auto it = r.begin(); it != r.end(); ++it) {
+      refused.push_back({{"model_id", id},
+                         {"mode", it.key()},
+                         {"code", (*it)["code"]},
+                         {"reason", (*it)["reason"]}});
+    }
+  }
   return json{{"ok", true},
+              {"refused", refused},
               {"node", crypto::AddressOf(key_.public_key())},
               {"node_pubkey", ToHex(key_.public_key())},
               {"chain_id", config_.chain_id},

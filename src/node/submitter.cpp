@@ -107,6 +107,9 @@ Status Submitter::Resolve(std::vector<ClaimRecord> claims, const json& tx) {
       node_.metrics().Count("vinet_node_claims_total", status);
       continue;
     }
+    // The settlement changed the client's funds: read them fresh next time.
+    node_.chain().Forget("/deposit/" + c.client + "/");
+    node_.chain().Forget("/account/" + c.client);
     c.status = status;
     c.height = height;
     c.settled_ms = now;
@@ -183,8 +186,32 @@ Status Submitter::MaybeRegisterEnclave() {
   if (!info || now < next_enclave_try_ms_) return Status::Ok();
   next_enclave_try_ms_ = now + 2000;
   std::string key_hex = ToHex(info->enclave_key);
+  // Only models whose chain record offers TEE and allows this enclave's PCR0:
+  // one model id registered by someone else with another allowlist must not
+  // make the whole registration fail (pcr_not_allowed).
+  std::vector<std::string> models;
+  for (const auto& id : info->models) {
+    auto m = node_.chain().Model(id);
+    if (m.ok() && m->registered &&
+        std::find(m->modes.begin(), m->modes.end(), protocol::Mode::kTee) != m->modes.end() &&
+        std::find(m->allowed_pcr0.begin(), m->allowed_pcr0.end(), info->pcr0) !=
+            m->allowed_pcr0.end()) {
+      models.push_back(id);
+    }
+  }
+  if (models.empty()) return Status::Ok();
   VINET_ASSIGN_OR_RETURN(auto record, node_.chain().Query("/enclave/" + key_hex));
+  std::vector<std::string> registered;
   if (record) {
+    for (const auto& m : record->value("model_ids", json::array())) {
+      if (m.is_string()) registered.push_back(m.get<std::string>());
+    }
+  }
+  auto sorted = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  if (record && sorted(registered) == sorted(models)) {
     int64_t expires = record->value("expires_time_ms", int64_t{0});
     int64_t ttl = 3'600'000;
     if (auto params = node_.chain().Query("/params"); params.ok() && *params) {
@@ -203,7 +230,7 @@ Status Submitter::MaybeRegisterEnclave() {
   if (nonce_ && *nonce_ > n) n = *nonce_;
   VINET_ASSIGN_OR_RETURN(chain::FeeSchedule fees, node_.chain().Fees());
   Bytes tx = BuildRegisterEnclaveTx(node_.key(), node_.config().chain_id, n, node_.config().tx_fee,
-                                    doc, info->models, height, fees);
+                                    doc, models, height, fees);
   VINET_ASSIGN_OR_RETURN(json r, rpc.BroadcastTxSync(tx));
   if (r.value("code", 0) != 0) {
     nonce_.reset();

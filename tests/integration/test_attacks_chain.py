@@ -29,6 +29,7 @@ import pytest
 
 import onnx_models
 from conftest import NetWithNode
+from attack_helpers import required_fee
 from devnet import new_key, pb_bytes, pb_uint, tx_body, vinet
 from node_helpers import (Key, NodeApi, f32, inference_id, request_body, signed_request,
                           tensors_hash)
@@ -41,7 +42,9 @@ NODE_JAILED, NODE_EXISTS, ATTESTATION_INVALID, UNBONDING_PENDING = 20, 11, 18, 1
 
 
 class AttackNet(NetWithNode):
-    extra_up_args = ("--enclave-ttl-ms", TTL_MS)
+    # min_model_fee 0: finding 9's fee-0 ZKML claims need a genesis that allows
+    # fee-0 models (finding 3 made the default 1).
+    extra_up_args = ("--enclave-ttl-ms", TTL_MS, "--param", "min_model_fee=0")
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +57,11 @@ def net(vinet_bin, tmp_path_factory):
         with open(config) as f:
             text = f.read()
         with open(config, "w") as f:
+            # A negative expiry margin (devnet fault injection) makes the node
+            # serve TEE past its key's expiry instead of refusing it (503,
+            # ServeGuard): finding 6's test drives the chain's rule for such
+            # claims (REFUSED, requeued by the node until it re-attests).
+            text = text.replace("[node]\n", "[node]\nenclave_expiry_margin_ms = -60000\n")
             f.write(text.replace("[enclave]\n", f"[enclave]\nreattest_after_expiry_ms = {LATE_MS}\n"))
         n.restart_node()
         yield n
@@ -93,11 +101,16 @@ def sign_tx(key_path, body):
     return pb_bytes(1, body) + pb_bytes(2, key.pub) + pb_bytes(3, sig)
 
 
-def send(net, key_path, address, msg_field, msg, fee=1, node=0):
-    """Signs and broadcasts one tx; returns (tx bytes, CheckTx result)."""
-    body = tx_body(net.chain_id, nonce_of(net, address), fee, msg_field, msg)
-    tx = sign_tx(key_path, body)
-    return tx, net.broadcast(node, tx)
+def send(net, key_path, address, msg_field, msg, node=0, claims=0):
+    """Signs and broadcasts one tx paying the chain's fee schedule for its
+    bytes and `claims` (docs/chain.md "Fees"); returns (tx bytes, CheckTx result)."""
+    nonce, fee = nonce_of(net, address), 1
+    while True:
+        tx = sign_tx(key_path, tx_body(net.chain_id, nonce, fee, msg_field, msg))
+        need = required_fee(net, len(tx), claims)
+        if need <= fee:
+            return tx, net.broadcast(node, tx)
+        fee = need
 
 
 def committed(net, tx, timeout=30):
@@ -208,10 +221,10 @@ def test_cbor_bomb_in_a_receipt_is_refused_at_once(net, tmp_path):
     key, addr = hostile_node(net, tmp_path, "bomber")
     client = Key.generate()
     model = vanilla_model(net)
-    body = request_body(net.chain_id, model, 0, b"\x11" * 32, 10)
+    body = request_body(net.chain_id, model, 0, b"\x11" * 32, 10, key_pub(key))
     req = signed_request(client, body)
     bomb = map_bomb(150_000)  # 900 KB: ~11e9 key comparisons for a pairwise check
-    tx, res = send(net, key, addr, SUBMIT_CLAIMS, submit_claims([claim(req, bomb)]))
+    tx, res = send(net, key, addr, SUBMIT_CLAIMS, submit_claims([claim(req, bomb)]), claims=1)
     assert res["code"] == 0, res
     sent = time.time()
     r = committed(net, tx)
@@ -249,11 +262,11 @@ def test_cbor_bomb_as_an_attestation_document_is_refused_at_once(net, tmp_path):
 def get_jailed(net, key, addr):
     """A claim whose receipt does not match its request: REJECTED, jailed."""
     client = Key.generate()
-    body = request_body(net.chain_id, vanilla_model(net), 0, b"\x11" * 32, 10)
+    body = request_body(net.chain_id, vanilla_model(net), 0, b"\x11" * 32, 10, key_pub(key))
     req = signed_request(client, body)
-    iid = bytes.fromhex(inference_id(body))
+    iid = bytes.fromhex(inference_id(body, client.pub))
     bad = receipt(iid, vanilla_model(net), 0, b"\x99" * 32, key_pub(key))  # wrong input hash
-    tx, res = send(net, key, addr, SUBMIT_CLAIMS, submit_claims([claim(req, bad)]))
+    tx, res = send(net, key, addr, SUBMIT_CLAIMS, submit_claims([claim(req, bad)]), claims=1)
     assert res["code"] == 0, res
     r = committed(net, tx)
     assert r["code"] == 0, r
@@ -305,12 +318,12 @@ def test_withdraw_refused_while_fee0_zkml_claims_are_pending(net, tmp_path):
     out = {"y": ("i8", [1, 3], b"\x01\x02\x03")}
     outputs = (cbor_head(4, 1) + cbor_head(4, 4) + cbor_text("y") + cbor_text("i8")
                + cbor_head(4, 2) + cbor_head(0, 1) + cbor_head(0, 3) + cbor_bytes(b"\x01\x02\x03"))
-    body = request_body(net.chain_id, model_id, 2, tensors_hash(x), 0)
+    body = request_body(net.chain_id, model_id, 2, tensors_hash(x), 0, key_pub(key))
     req = signed_request(client, body)
-    iid = bytes.fromhex(inference_id(body))
+    iid = bytes.fromhex(inference_id(body, client.pub))
     rc = receipt(iid, model_id, 2, tensors_hash(x), key_pub(key), outputs=outputs,
                  output_hash=tensors_hash(out))
-    tx, res = send(net, key, addr, SUBMIT_CLAIMS, submit_claims([claim(req, rc)]))
+    tx, res = send(net, key, addr, SUBMIT_CLAIMS, submit_claims([claim(req, rc)]), claims=1)
     assert res["code"] == 0, res
     r = committed(net, tx)
     events = [e for e in r["events"] if e["type"] == "vinet.claim"]

@@ -72,6 +72,14 @@ TxStatus HandleSubmitProofs(State& state, const TxContext& ctx, const DecodedTx&
 Status DeferProofDeadlines(State& state, const TxContext& ctx, const DecodedTx& tx,
                            const txpb::SubmitProofs& msg, Events& events);
 
+// Client deposits per node (handlers/deposit.cpp).
+TxStatus HandleDeposit(State& state, const TxContext& ctx, const DecodedTx& tx,
+                       const txpb::Deposit& msg, Events& events);
+TxStatus HandleReleaseDeposit(State& state, const TxContext& ctx, const DecodedTx& tx,
+                              const txpb::ReleaseDeposit& msg, Events& events);
+TxStatus HandleWithdrawDeposit(State& state, const TxContext& ctx, const DecodedTx& tx,
+                               const txpb::WithdrawDeposit& msg, Events& events);
+
 // End of block `height`: every claim still PENDING with deadline height − 1
 // (the deadline index bucket, so no scan) becomes EXPIRED: slash_missing_bps
 // of the node's stake, the fee refunded to the client plus compensation from

@@ -11,6 +11,7 @@
 //   "k/<model id>"           zkml::VerifyingKey encoding (ZKML models, raw bytes)
 //   "d/<deadline, %020d>"    vinet.state.v1.DeadlineIndex (count of PENDING ZKML claims by
 //   deadline) "d/<deadline, %020d>/<i, %010d>"  raw inference id, entry i of that bucket
+//   "x/<client>/<node>"      vinet.state.v1.Deposit (a client's deposit for one node)
 // An absent account reads as balance 0, nonce 0. Values are deterministic protobuf bytes.
 // A stored value that does not parse is reported as kInternal (corruption).
 // State reads through and writes into an Overlay it does not own.
@@ -36,6 +37,7 @@ std::string RiskKey(std::string_view address);
 std::string ZkmlKeyKey(std::string_view model_id);
 std::string DeadlineKey(int64_t deadline);  // deadline >= 0
 std::string DeadlineEntryKey(int64_t deadline, uint64_t i);
+std::string DepositKey(std::string_view client, std::string_view node);
 inline constexpr std::string_view kParamsKey = "p/params";
 
 // True iff `address` is 40 lowercase hex characters.
@@ -72,6 +74,9 @@ class State {
   Result<std::string> GetDeadlineEntry(int64_t deadline, uint64_t i) const;
   // Deletes the header and its `count` entries.
   void DeleteDeadlineIndex(int64_t deadline, uint64_t count);
+  // A client's deposit for a node (absent: amount 0, locked); an all-zero one is deleted.
+  Result<statepb::Deposit> GetDeposit(std::string_view client, std::string_view node) const;
+  void PutDeposit(std::string_view client, std::string_view node, const statepb::Deposit& d);
 
   // Errors: kNotFound before genesis wrote params.
   Result<statepb::Params> GetParams() const;

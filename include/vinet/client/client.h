@@ -13,10 +13,16 @@
 //      (re)subscription, so a claim settled earlier is not missed; a dropped
 //      socket is reconnected (backoff 100 ms → 2 s) until the timeout.
 // Errors carry the node's code (kInsufficientFunds, kNotFound, ...) and
-// message. Not thread-safe (one Client per thread); cheap to construct.
+// message. Once a request is signed, every error `Infer` returns names its
+// inference id ("inference <hex>: ...") and `last_inference_id()` holds it: a
+// call that timed out may still have been served (and charged), and `Fetch`
+// gets the stored answer from the node (GET /v1/inferences/<id>). Not thread-safe (one Client per
+// thread); cheap to construct.
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +49,7 @@ struct ClientOptions {
   // unset: asked once from the node's /healthz.
   std::optional<crypto::PublicKey> node_pubkey;
   int64_t request_ttl_ms = 600'000;  // a request's signed lifetime (expires_ms - timestamp_ms)
+  int64_t read_timeout_ms = 60'000;  // per HTTP call to the node
 };
 
 struct InferResult {
@@ -77,6 +84,13 @@ class Client {
                                  int64_t timeout_ms);
   // The node's record of an inference (GET /v1/inferences/<id>).
   Result<nlohmann::json> NodeStatus(const std::string& inference_id);
+  // The stored answer of an inference (outputs + receipt) by its id, e.g. the
+  // id of a timed-out Infer. For a request this Client signed, `request` and
+  // `inputs` are filled too, so `Verify` applies; kNotFound if the node never
+  // accepted it (then nothing was charged).
+  Result<InferResult> Fetch(const std::string& inference_id);
+  // The id of the last request Infer signed ("" before the first).
+  const std::string& last_inference_id() const { return last_inference_id_; }
   // The chain's claim record, nullopt while unknown.
   Result<std::optional<nlohmann::json>> ChainClaim(const std::string& inference_id);
 
@@ -88,8 +102,15 @@ class Client {
   Result<std::optional<Settlement>> SettledOnChain(const std::string& inference_id,
                                                    int64_t received_ms);
 
+  Result<InferResult> Post(InferResult r, const nlohmann::json& body);
+
   ClientOptions options_;
   crypto::SecretKey key_;
+  std::string last_inference_id_;
+  // Requests signed recently (id → request and inputs), for Fetch; bounded.
+  std::map<std::string, std::pair<protocol::SignedRequest, std::vector<protocol::NamedTensor>>>
+      signed_;
+  std::deque<std::string> signed_order_;
   tee::AttestationCache cache_;
 };
 

@@ -22,8 +22,23 @@ namespace vinet::node {
 struct ChainModel {
   uint64_t fee = 0;
   std::vector<protocol::Mode> modes;
-  bool registered = false;        // false: the chain has no record (fee = the node's default)
-  uint64_t zkml_verify_cost = 0;  // metered units to verify one proof (ZKML models)
+  bool registered = false;          // false: the chain has no record (fee = the node's default)
+  uint64_t zkml_verify_cost = 0;    // metered units to verify one proof (ZKML models)
+  std::vector<Bytes> allowed_pcr0;  // TEE allowlist
+  Bytes zkml_model_id;              // hash of the registered verifying key (empty: no ZKML)
+  std::string owner;
+};
+
+struct ChainDeposit {
+  uint64_t amount = 0;
+  int64_t unlock_time_ms = 0;  // 0: locked; else the client may withdraw from then
+};
+
+struct ChainEnclave {
+  std::string node;  // address of the node it is registered to
+  Bytes pcr0;
+  std::vector<std::string> model_ids;
+  int64_t expires_time_ms = 0;
 };
 
 class ChainView {
@@ -35,6 +50,13 @@ class ChainView {
   Result<ChainModel> Model(const std::string& model_id);
   // The chain's fee schedule (/params; fields it lacks are 0).
   Result<chain::FeeSchedule> Fees();
+  // The enclave key's registration (cached like the others); nullopt when none.
+  Result<std::optional<ChainEnclave>> Enclave(const std::string& key_hex);
+  // A client's deposit for a node (/deposit/<client>/<node>).
+  Result<ChainDeposit> Deposit(const std::string& client, const std::string& node);
+  // Drops cached answers whose path starts with `prefix` (after a settlement
+  // changed them).
+  void Forget(const std::string& prefix);
   // abci_query `path`; nullopt when the chain answers "not found".
   Result<std::optional<nlohmann::json>> Query(const std::string& path) const;
   const std::string& rpc_url() const { return rpc_url_; }

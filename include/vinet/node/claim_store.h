@@ -30,6 +30,10 @@ struct ClaimRecord {
   std::string id_hex;
   Bytes request;  // EncodeSignedRequest
   Bytes receipt;  // EncodeReceipt with outputs emptied (what goes on chain)
+  // EncodeTensors of the outputs the client was answered with: kept so the
+  // answer stays retrievable by inference id (GET /v1/inferences/<id>) when the
+  // client's call timed out. Empty in records written before it existed.
+  Bytes outputs;
   std::string status = "ACCEPTED";
   std::string client;  // address
   std::string model_id;

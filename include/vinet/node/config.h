@@ -8,6 +8,10 @@
 //   default_fee = 10               # fee when the chain has no record of a model
 //   min_request_validity_ms = 30000  # refuse requests expiring sooner (claim lead time)
 //   max_request_ttl_ms = 3600000     # refuse longer-lived requests (the chain's cap)
+//   require_deposit = true         # serve only against the client's deposit for this node
+//   enclave_expiry_margin_ms = 5000  # refuse TEE this close to the enclave key's expiry
+//   answer_delay_ms = 0            # devnet/tests only: hold each answer this long after
+//                                  # its claim is written (plays a client timeout)
 //   [chain]
 //   rpc = "http://127.0.0.1:26657"
 //   chain_id = "vinet-devnet"
@@ -57,6 +61,16 @@ struct NodeConfig {
   unsigned prover_threads = 1;
   bool devnet = false;
   Byzantine byzantine = Byzantine::kNone;
+  // TEE refused this close to the key's expiry. Negative (node.devnet only,
+  // fault injection): TEE still served that long after it, so a test can
+  // drive the chain's REFUSED rule for claims under an expired key.
+  int64_t enclave_expiry_margin_ms = 5'000;
+  int64_t answer_delay_ms = 0;  // devnet fault injection (node.devnet only)
+  // Serve a client only against its on-chain deposit for this node (which
+  // only this node can draw, and which stays locked past every request's
+  // expiry); false: also against its plain balance (not safe when the client
+  // uses several nodes: each checks the same balance).
+  bool require_deposit = true;
 };
 
 // kInvalidArgument when a byzantine mode is set on a node that is not a devnet node.

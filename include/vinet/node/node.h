@@ -2,7 +2,10 @@
 //
 // `Infer` runs the checks of docs/network.md in order: parse (kParse) →
 // client signature (kUnauthenticated) → chain id, mode, input hash, fee ≤
-// max_fee (kInvalidArgument) → model served (kNotFound) → the client's
+// max_fee (kInvalidArgument) → model served (kNotFound) → the chain's
+// records agree with this node's setup (ServeGuard: unregistered kNotFound,
+// foreign ZKML key / PCR0 allowlist kAlreadyExists, enclave not registered
+// kUnavailable) → the client's
 // committed balance minus its unsettled fees here (kInsufficientFunds) →
 // run (VANILLA: in-process runtime; TEE: the enclave) → co-sign → write the
 // claim durably (Ledger) → answer. A failed request writes nothing and so
@@ -28,6 +31,7 @@
 #include "vinet/node/proof_jobs.h"
 #include "vinet/node/prover_pool.h"
 #include "vinet/node/runtime_runner.h"
+#include "vinet/node/serve_guard.h"
 #include "vinet/node/zkml_models.h"
 #include "vinet/protocol/request.h"
 
@@ -72,6 +76,14 @@ class Node {
   ProofJob MakeJob(const ClaimRecord& claim, const std::vector<protocol::NamedTensor>& inputs,
                    ZkmlRun& run) const;
   Status OpenZkml();
+  // What the client can pay this node for a request expiring at `expires_ms`:
+  // its deposit for this node (plus its balance unless require_deposit).
+  Result<uint64_t> Funds(const std::string& client, int64_t expires_ms);
+  Bytes LocalZkmlId(const std::string& model_id) const;  // empty without a local key
+  std::vector<protocol::Mode> LocalModes(const std::string& model_id) const;
+  // ServeGuard's verdict for each local mode of the model: refused modes
+  // {mode: {code, reason}}; served ones are appended to `served` if given.
+  nlohmann::json Refusals(const std::string& model_id, nlohmann::json* served) const;
 
   NodeConfig config_;
   crypto::SecretKey key_;
@@ -80,6 +92,7 @@ class Node {
   std::unique_ptr<EnclavePool> enclave_;
   std::optional<tee::RemoteEnclaveInfo> enclave_info_;
   ChainView chain_;
+  std::unique_ptr<ServeGuard> guard_;
   Metrics metrics_;
   std::unique_ptr<ZkmlModels> zkml_;
   std::unique_ptr<ProofJobs> proof_jobs_;

@@ -22,6 +22,7 @@
 
 #include "handlers/claim_check.h"
 #include "handlers/claim_transition.h"
+#include "handlers/deposit.h"
 #include "handlers/zkml_claim.h"
 #include "vinet/inference/v1/request.pb.h"
 
@@ -131,10 +132,11 @@ Status Settle(BatchContext& b, ClaimCheck& check, const std::string& zkml_output
   const auto& req = check.request->request;
   uint64_t fee = check.model->fee_per_inference();
   std::string client = protocol::ClientAddress(*check.request);
-  VINET_ASSIGN_OR_RETURN(auto client_account, b.state.GetAccount(client));
-  if (fee > req.max_fee || client_account.balance() < fee) {
-    check.reason = fmt::format("fee {} with max_fee {} and client balance {}", fee, req.max_fee,
-                               client_account.balance());
+  // Funds: the client's deposit for this node, then its balance (deposit.h).
+  VINET_ASSIGN_OR_RETURN(uint64_t funds, ClientFunds(b.state, client, b.tx.signer_address));
+  if (fee > req.max_fee || funds < fee) {
+    check.reason =
+        fmt::format("fee {} with max_fee {} and client funds {}", fee, req.max_fee, funds);
     Emit(b, check, statepb::CLAIM_STATUS_UNFUNDED, fee);
     return Status::Ok();
   }
@@ -152,8 +154,7 @@ Status Settle(BatchContext& b, ClaimCheck& check, const std::string& zkml_output
     risk.set_pending_claims(risk.pending_claims() + 1);
     b.state.PutRisk(b.tx.signer_address, risk);
   }
-  client_account.set_balance(client_account.balance() - fee);
-  b.state.PutAccount(client, client_account);
+  VINET_RETURN_IF_ERROR(DrawFee(b.state, client, b.tx.signer_address, fee));
   if (!pending) {
     VINET_ASSIGN_OR_RETURN(auto node_account, b.state.GetAccount(b.tx.signer_address));
     node_account.set_balance(node_account.balance() + fee);  // ≤ total supply

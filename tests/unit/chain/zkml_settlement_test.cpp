@@ -364,7 +364,10 @@ TEST_F(ZkmlSettlementTest, WithdrawWaitsForPendingClaims) {
 
 TEST_F(ZkmlSettlementTest, WithdrawWaitsForPendingFeeZeroClaims) {
   // Finding 9: the pending fee value was the only check, so fee-0 claims
-  // left a node free to walk away from the claims its stake backs.
+  // left a node free to walk away from the claims its stake backs. A genesis
+  // with min_model_fee 0 allows fee-0 models.
+  params_.set_min_model_fee(0);
+  SetParams(params_);
   ASSERT_TRUE(RegisterNode().status.ok());
   ASSERT_TRUE(Run(owner_, ZkmlModelBody("m1", Key(), /*fee=*/0)).status.ok());
   auto job = Job(1);
@@ -385,6 +388,8 @@ TEST_F(ZkmlSettlementTest, WithdrawWaitsForPendingFeeZeroClaims) {
 }
 
 TEST_F(ZkmlSettlementTest, ExpiriesNeverDrainStakeBelowMinStake) {
+  params_.set_min_model_fee(0);  // a genesis that allows fee-0 models
+  SetParams(params_);
   ASSERT_TRUE(RegisterNode(10'000).status.ok());
   ASSERT_TRUE(Run(owner_, ZkmlModelBody("m1", Key(), /*fee=*/0)).status.ok());
   params_.set_min_stake(9'800);
