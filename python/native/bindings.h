@@ -3,7 +3,23 @@
 
 #include <pybind11/pybind11.h>
 
+#include <stdexcept>
+#include <utility>
+
+#include "vinet/common/result.h"
+
 namespace vinet::py {
+
+// A vinet error becomes RuntimeError("<code>: <message>") at the binding
+// boundary (the SDK maps the code to its typed exceptions).
+template <typename T>
+T Unwrap(Result<T> r) {
+  if (!r.ok()) throw std::runtime_error(r.status().ToString());
+  return std::move(r).value();
+}
+inline void Check(const Status& s) {
+  if (!s.ok()) throw std::runtime_error(s.ToString());
+}
 
 void BindRuntime(pybind11::module_& m);
 void BindTee(pybind11::module_& m);

@@ -19,15 +19,6 @@ namespace {
 using llm::ChatMessage;
 using llm::Model;
 
-template <typename T>
-T Unwrap(Result<T> r) {
-  if (!r.ok()) throw std::runtime_error(r.status().ToString());
-  return std::move(r).value();
-}
-void Check(const Status& s) {
-  if (!s.ok()) throw std::runtime_error(s.ToString());
-}
-
 std::vector<ChatMessage> MessagesFrom(const ::py::list& messages) {
   std::vector<ChatMessage> out;
   for (const auto& item : messages) {
@@ -37,14 +28,6 @@ std::vector<ChatMessage> MessagesFrom(const ::py::list& messages) {
     out.push_back({d["role"].cast<std::string>(), d["content"].cast<std::string>()});
   }
   return out;
-}
-
-llm::KernelPath KernelsFrom(const std::string& s) {
-  if (s == "auto") return llm::KernelPath::kAuto;
-  if (s == "scalar") return llm::KernelPath::kScalar;
-  if (s == "avx2") return llm::KernelPath::kAvx2;
-  if (s == "avx512") return llm::KernelPath::kAvx512;
-  throw std::runtime_error("invalid_argument: kernels must be auto, scalar, avx2 or avx512");
 }
 
 ::py::dict GenerationDict(const Model& model, const llm::Generation& g) {
@@ -114,7 +97,7 @@ class PyModel {
     p.stop = stop;
     if (!seed.is_none()) p.seed = seed.cast<uint64_t>();
     Check(llm::ValidateSampling(p));
-    llm::SessionOptions opts{n_ctx, threads, KernelsFrom(kernels)};
+    llm::SessionOptions opts{n_ctx, threads, Unwrap(llm::ParseKernelPath(kernels))};
     std::function<bool(const llm::TokenEvent&)> callback;
     if (!on_token.is_none()) {
       callback = [&on_token](const llm::TokenEvent& ev) {

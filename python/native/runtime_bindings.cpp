@@ -20,15 +20,6 @@ using runtime::Model;
 using runtime::Shape;
 using FloatArray = ::py::array_t<float, ::py::array::c_style | ::py::array::forcecast>;
 
-template <typename T>
-T Unwrap(Result<T> r) {
-  if (!r.ok()) throw std::runtime_error(r.status().ToString());
-  return std::move(r).value();
-}
-void Check(const Status& s) {
-  if (!s.ok()) throw std::runtime_error(s.ToString());
-}
-
 Shape ShapeOf(const ::py::array& a) {
   Shape s;
   for (::py::ssize_t i = 0; i < a.ndim(); ++i) s.push_back(a.shape(i));

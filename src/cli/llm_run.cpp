@@ -61,15 +61,6 @@ std::vector<llm::ChatMessage> ParseChat(const std::string& arg) {
   return out;
 }
 
-llm::KernelPath ParseKernels(const std::string& s) {
-  if (s == "auto") return llm::KernelPath::kAuto;
-  if (s == "scalar") return llm::KernelPath::kScalar;
-  if (s == "avx2") return llm::KernelPath::kAvx2;
-  if (s == "avx512") return llm::KernelPath::kAvx512;
-  ThrowIfError(Error(Code::kInvalidArgument, "--kernels: expected auto, scalar, avx2 or avx512"));
-  return llm::KernelPath::kAuto;
-}
-
 llm::SamplingParams Sampling(const LlmRunArgs& a) {
   llm::SamplingParams p;
   p.temperature = a.temperature;
@@ -118,7 +109,7 @@ void RunLlm(const LlmRunArgs& a) {
   llm::SessionOptions opts;
   opts.n_ctx = a.ctx;
   opts.threads = a.threads;
-  opts.kernels = ParseKernels(a.kernels);
+  opts.kernels = ValueOrThrow(llm::ParseKernelPath(a.kernels));
   auto session = ValueOrThrow(llm::Session::Create(*model, opts));
 
   Clock::time_point start = Clock::now(), first{};

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "vinet/common/result.h"
@@ -22,6 +23,10 @@ namespace vinet::llm {
 // kAuto: the widest path the CPU has (AVX-512 VNNI, else AVX2, else scalar).
 // A path the CPU lacks fails Create. Every path gives the same bits.
 enum class KernelPath { kAuto, kScalar, kAvx2, kAvx512 };
+
+// "auto", "scalar", "avx2" or "avx512" (CLI flags, bindings); anything else
+// is kInvalidArgument naming the choices.
+Result<KernelPath> ParseKernelPath(std::string_view name);
 
 struct SessionOptions {
   uint32_t n_ctx = 2048;  // 0 = the model's training context
