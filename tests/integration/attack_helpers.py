@@ -10,7 +10,7 @@ import time
 import requests
 
 from devnet import new_key, pb_bytes, tx_body
-from node_helpers import Key, _cbor_head, _cbor_text
+from node_helpers import Key, cbor_head, _cbor_text
 
 MSG_SUBMIT_CLAIMS = 16
 MSG_SUBMIT_PROOFS = 17
@@ -23,18 +23,18 @@ def address_of(pubkey):
 # ---------------------------------------------------------------- receipts (docs/receipts.md)
 
 def _bstr(b):
-    return _cbor_head(2, len(b)) + b
+    return cbor_head(2, len(b)) + b
 
 
 def vanilla_receipt(node, inference_id_hex, model_id, input_hash, output_hash=b"\x22" * 32):
     """Canonical CBOR of a VANILLA receipt by `node` (node_helpers.Key), outputs
     emptied as on chain, node-signed."""
     iid = bytes.fromhex(inference_id_hex)
-    signed = (_cbor_head(4, 8) + _bstr(iid) + _cbor_text(model_id) + _cbor_head(0, 0)
+    signed = (cbor_head(4, 8) + _bstr(iid) + _cbor_text(model_id) + cbor_head(0, 0)
               + _bstr(input_hash) + _bstr(output_hash) + _bstr(node.pub) + b"\xf6" + b"\xf6")
     sig = node.sk.sign(b"vinet-receipt-node-v1" + signed)
-    return (_cbor_head(4, 11) + _cbor_head(0, 1) + _bstr(iid) + _cbor_text(model_id)
-            + _cbor_head(0, 0) + _bstr(input_hash) + _bstr(output_hash) + _cbor_head(4, 0)
+    return (cbor_head(4, 11) + cbor_head(0, 1) + _bstr(iid) + _cbor_text(model_id)
+            + cbor_head(0, 0) + _bstr(input_hash) + _bstr(output_hash) + cbor_head(4, 0)
             + _bstr(node.pub) + b"\xf6" + b"\xf6" + _bstr(sig))
 
 

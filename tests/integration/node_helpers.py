@@ -20,7 +20,7 @@ REQUEST_DOMAIN = b"vinet.request.v2\0"
 
 # ---------------------------------------------------------------- canonical CBOR tensors
 
-def _cbor_head(major, n):
+def cbor_head(major, n):
     if n < 24:
         return bytes([major << 5 | n])
     for extra, fmt in ((24, ">B"), (25, ">H"), (26, ">I"), (27, ">Q")):
@@ -31,17 +31,17 @@ def _cbor_head(major, n):
 
 def _cbor_text(s):
     b = s.encode()
-    return _cbor_head(3, len(b)) + b
+    return cbor_head(3, len(b)) + b
 
 
 def tensors_hash(tensors):
     """tensors: {name: (dtype, shape, data bytes)} -> SHA-256 of the canonical encoding."""
-    out = _cbor_head(4, len(tensors))
+    out = cbor_head(4, len(tensors))
     for name in sorted(tensors):
         dtype, shape, data = tensors[name]
-        out += _cbor_head(4, 4) + _cbor_text(name) + _cbor_text(dtype)
-        out += _cbor_head(4, len(shape)) + b"".join(_cbor_head(0, d) for d in shape)
-        out += _cbor_head(2, len(data)) + data
+        out += cbor_head(4, 4) + _cbor_text(name) + _cbor_text(dtype)
+        out += cbor_head(4, len(shape)) + b"".join(cbor_head(0, d) for d in shape)
+        out += cbor_head(2, len(data)) + data
     return hashlib.sha256(out).digest()
 
 
@@ -169,3 +169,22 @@ class InferenceDevnet:
         run("devnet", "restart-node", "--dir", self.dir)
         reap(old)
         self.state = self.status()
+
+
+# ---------------------------------------------------------------- waiting on a devnet
+
+def wait_for(what, fn, timeout):
+    """Polls fn every 0.2 s until it returns something truthy; fails after timeout s."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = fn()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def enclave_record(net):
+    """The chain's record of the devnet node's enclave key, or None."""
+    code, record, _ = net.query(0, "enclave", net.status()["enclave"]["key"])
+    return record if code == 0 else None

@@ -31,8 +31,8 @@ import onnx_models
 from conftest import NetWithNode
 from attack_helpers import required_fee
 from devnet import new_key, pb_bytes, pb_uint, tx_body, vinet
-from node_helpers import (Key, NodeApi, f32, inference_id, request_body, signed_request,
-                          tensors_hash)
+from node_helpers import (Key, NodeApi, cbor_head, enclave_record, f32, inference_id, request_body,
+                          signed_request, tensors_hash, wait_for)
 
 TTL_MS = 20_000
 LATE_MS = 8_000
@@ -70,21 +70,6 @@ def net(vinet_bin, tmp_path_factory):
 
 
 # ---------------------------------------------------------------- helpers
-
-def wait_for(what, fn, timeout):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = fn()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def enclave_record(net):
-    code, record, _ = net.query(0, "enclave", net.status()["enclave"]["key"])
-    return record if code == 0 else None
-
 
 def balance(net, address):
     return int(net.account(0, address)["balance"])
@@ -160,15 +145,6 @@ def assert_hashes_agree(net):
     assert heights, seen
     for h in heights:
         assert len({seen[i][h] for i in range(4)}) == 1, f"app hashes differ at {h}: {seen}"
-
-
-def cbor_head(major, n):
-    if n < 24:
-        return bytes([major << 5 | n])
-    for extra, fmt in ((24, ">B"), (25, ">H"), (26, ">I"), (27, ">Q")):
-        if n < (1 << (8 * struct.calcsize(fmt))):
-            return bytes([major << 5 | extra]) + struct.pack(fmt, n)
-    raise ValueError(n)
 
 
 def cbor_bytes(b):

@@ -8,13 +8,12 @@ once the node re-attests, TEE claims settle again and the fee moves once per
 claim. (The backstop for a claim served just before the expiry that lands after
 it: the chain REFUSES it, storing nothing, and the node requeues it until it has
 re-attested; that rule is in the chain unit tests, claims_test.)"""
-import os
 import time
 
 import pytest
 
 from conftest import NetWithNode
-from node_helpers import Key, NodeApi, f32
+from node_helpers import Key, NodeApi, enclave_record, f32, wait_for
 
 TTL_MS = 20_000
 LATE_MS = 8_000
@@ -41,21 +40,6 @@ def net(vinet_bin, tmp_path_factory):
         yield n
     finally:
         n.down()
-
-
-def wait_for(what, fn, timeout):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = fn()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def enclave_record(net):
-    code, record, _ = net.query(0, "enclave", net.status()["enclave"]["key"])
-    return record if code == 0 else None
 
 
 def final_status(api, iid):
