@@ -169,18 +169,34 @@ def f32_inputs(model, value=0.5):
 # ---------------------------------------------------------------- health
 
 def assert_chain_healthy(devnet, indices=(0, 1, 2, 3), seconds=3.0, max_interval=2.0):
-    """Blocks keep coming on every validator (at most `max_interval` s apart on
-    average while sampled) and every validator reports the same app hash for
-    each height both sampled."""
-    start = {i: devnet.height(i) for i in indices}
-    t0 = time.time()
-    seen = devnet.app_hashes_by_height(indices, seconds=seconds)
-    elapsed = time.time() - t0
+    """Blocks keep coming on every validator, at most `max_interval` s apart
+    (the median over the sampled window, so one pause of the whole machine,
+    which stops every process alike, is not taken for a slow chain, while a
+    halted or steadily slowed chain is), and every validator reports the same
+    app hash for each height both sampled."""
+    seen = {i: {} for i in indices}
+    first_seen = {i: {} for i in indices}  # height -> when this test first saw it
+    start = time.time()
+    enough = lambda: all(len(first_seen[i]) >= 4 for i in indices)  # noqa: E731
+    # At least `seconds`, and on until every validator showed 3 intervals
+    # (bounded), so a pause inside the window still leaves a median.
+    while time.time() < start + seconds or (not enough() and time.time() < start + 3 * seconds + 10):
+        for i in indices:
+            try:
+                h, hsh = devnet.app_info(i)
+            except (requests.RequestException, RuntimeError):
+                continue
+            seen[i][h] = hsh
+            first_seen[i].setdefault(h, time.time())
+        time.sleep(0.05)
     for i in indices:
-        grown = devnet.height(i) - start[i]
-        assert grown >= 1, f"validator {i} made no block in {elapsed:.1f}s"
-        assert elapsed / grown <= max_interval * 1.5 + 1, \
-            f"validator {i}: {grown} blocks in {elapsed:.1f}s"
+        heights = sorted(first_seen[i])
+        assert len(heights) >= 2, f"validator {i} made no block in {seconds:.1f}s"
+        per_block = sorted((first_seen[i][b] - first_seen[i][a]) / (b - a)
+                           for a, b in zip(heights, heights[1:]))
+        median = per_block[len(per_block) // 2]
+        assert median <= max_interval, \
+            f"validator {i}: median {median:.2f}s a block over heights {heights}"
     common = set.intersection(*(set(seen[i]) for i in indices))
     assert common, f"no height sampled on every validator: {seen}"
     for h in common:

@@ -3,6 +3,10 @@
 
 Usage: make_tiny_models.py OUTDIR          (the unit-test models)
        make_tiny_models.py --mini OUTDIR   (fuzz seeds: 1 layer, width 32)
+       make_tiny_models.py --bench OUTDIR  (benchmark models: 12 layers, width
+                                            768, ~75M parameters, in Q4_K,
+                                            Q6_K and Q8_0: shapes and weight
+                                            types unlike SmolLM2's)
 
 One llama model per weight type (F32, F16, Q8_0, Q4_0, Q4_1, Q4_K, Q6_K), a
 qwen2 model (q/k/v biases, NEOX rope), and two models the engine must refuse
@@ -143,6 +147,15 @@ def main():
         write_model(os.path.join(out, "mini_llama_q8_0.gguf"), "llama", Q.Q8_0, 1)
         write_model(os.path.join(out, "mini_llama_q4_1.gguf"), "llama", Q.Q4_1, 2, tied=False)
         write_model(os.path.join(out, "mini_qwen2_f16.gguf"), "qwen2", Q.F16, 3, bias=True)
+        return
+    if sys.argv[1] == "--bench":
+        out = sys.argv[2]
+        os.makedirs(out, exist_ok=True)
+        N_EMBD, N_HEAD, N_HEAD_KV, N_FF, N_LAYER, N_CTX = 768, 12, 4, 2048, 12, 1024
+        HEAD_DIM = N_EMBD // N_HEAD
+        for i, (name, qt) in enumerate({"q4_k": Q.Q4_K, "q6_k": Q.Q6_K, "q8_0": Q.Q8_0}.items()):
+            write_model(os.path.join(out, f"bench_llama_{name}.gguf"), "llama", qt, 500 + i,
+                        tied=False)
         return
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
