@@ -33,7 +33,13 @@ function(vinet_unit_tests NAME)
     VINET_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     VINET_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared")
   include(GoogleTest)
-  gtest_discover_tests(${NAME}_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS ${NAME})
+  # Growth-rate checks (a test name containing "Linear": doubling an input
+  # must not more than ~double its cost) compare two timings of this process,
+  # so they run alone: RUN_SERIAL keeps other tests off the shared caches.
+  gtest_discover_tests(${NAME}_tests DISCOVERY_TIMEOUT 60 TEST_FILTER "-*Linear*"
+                       PROPERTIES LABELS ${NAME})
+  gtest_discover_tests(${NAME}_tests DISCOVERY_TIMEOUT 60 TEST_FILTER "*Linear*"
+                       PROPERTIES LABELS ${NAME} RUN_SERIAL TRUE)
 endfunction()
 
 # vinet_fuzz_target(NAME SOURCE DEPS target...): a libFuzzer binary fuzz_NAME.
