@@ -83,8 +83,8 @@ echo "== LLM chat with the engine (SmolLM2-135M-Instruct, Q4_1 GGUF; streamed, t
 "$VINET" llm inspect "$SMOLLM2" | sed 's/^/  /'
 CHAT='[{"role":"user","content":"What is the capital of Japan?"}]'
 printf '  user          What is the capital of Japan?\n  assistant     '
-"$VINET" llm run "$SMOLLM2" --chat "$CHAT" --max-tokens 64 --temperature 0.7 --seed 42 --threads 2 --stream
-REPLAY=$("$VINET" llm run "$SMOLLM2" --chat "$CHAT" --max-tokens 64 --temperature 0.7 --seed 42 --threads 1 --kernels scalar --json \
+"$VINET" llm run "$SMOLLM2" --chat "$CHAT" --max-tokens 64 --temperature 0.5 --seed 42 --threads 2 --stream
+REPLAY=$("$VINET" llm run "$SMOLLM2" --chat "$CHAT" --max-tokens 64 --temperature 0.5 --seed 42 --threads 1 --kernels scalar --json \
   | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["output_hash"])')
 echo "  replay        1 thread, scalar kernels: output hash $REPLAY (same request + seed => same tokens)"
 
