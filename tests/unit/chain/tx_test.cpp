@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "unit/chain/chain_test_util.h"
+#include "unit/common/growth.h"
 
 namespace vinet::chain {
 namespace {
@@ -143,6 +146,44 @@ TEST(TxCodes, NamesAreStable) {
   EXPECT_EQ(static_cast<int>(TxCode::kBadNonce), 5);
   EXPECT_EQ(static_cast<int>(TxCode::kUnknownMessage), 8);
   EXPECT_EQ(TxCodeName(TxCode::kInternal), "internal");
+}
+
+// A maximal legal SubmitClaims (the most claims a tx can carry) and half of
+// it: decoding (protobuf parse, canonical-envelope check, signature) must
+// grow linearly with the bytes. The ratio of two sizes in one run, measured
+// as this thread's CPU time; the test runs alone (its name has "Linear").
+namespace claims_growth {
+
+std::string ClaimsTx(const crypto::SecretKey& key, int n) {
+  txpb::TxBody body;
+  body.set_chain_id("c");
+  body.set_nonce(0);
+  body.set_fee(1);
+  auto* msg = body.mutable_submit_claims();
+  for (int i = 0; i < n; ++i) {
+    txpb::Claim* c = msg->add_claims();
+    c->mutable_request()->set_body(std::string(300, static_cast<char>('a' + i % 26)));
+    c->mutable_request()->set_client_pubkey(std::string(32, 'k'));
+    c->mutable_request()->set_signature(std::string(64, 's'));
+    c->set_receipt(std::string(400, 'r'));
+  }
+  return testing::TxString(key, body);
+}
+
+}  // namespace claims_growth
+
+TEST(DecodeTx, MaximalClaimsTxDecodesInLinearTime) {
+  auto key = KeyFromByte(3);
+  const int n = 1000;  // ~0.8 MB, about a default max_tx_bytes
+  std::string half = claims_growth::ClaimsTx(key, n / 2), full = claims_growth::ClaimsTx(key, n);
+  auto decode = [](const std::string& s) {
+    DecodedTx tx;
+    EXPECT_TRUE(DecodeTx(AsBytes(s), tx).ok());
+  };
+  double ratio = vinet::testing::GrowthRatio([&] { decode(half); }, [&] { decode(full); }, 15);
+  std::printf("claims tx: %zu -> %zu bytes, ratio %.2f\n", half.size(), full.size(), ratio);
+  EXPECT_LE(ratio, 2.5) << "doubling the claims took " << ratio << "x as long (" << half.size()
+                        << " -> " << full.size() << " bytes)";
 }
 
 }  // namespace
