@@ -5,6 +5,7 @@
 // the same fused multiply-adds as dot_scalar.cpp, so results are identical.
 #include "llm/kernels/combine.h"
 #include "llm/kernels/kernels.h"
+#include "llm/kernels/x86_fold.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <cpuid.h>
@@ -20,27 +21,10 @@
 namespace vinet::llm::kernels {
 namespace {
 
+using detail::HSum;
+
 using detail::AddBlock;
 using detail::AddOffset;
-
-VINET_LLM_AVX2 inline int32_t HSum(__m256i v) {
-  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
-  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
-  return _mm_cvtsi128_si32(s);
-}
-
-// Lane k of the result = sum of the 8 lanes of v[k].
-VINET_LLM_AVX2 inline __m256i Reduce8(const __m256i* v) {
-  __m256i h01 = _mm256_hadd_epi32(v[0], v[1]);
-  __m256i h23 = _mm256_hadd_epi32(v[2], v[3]);
-  __m256i h45 = _mm256_hadd_epi32(v[4], v[5]);
-  __m256i h67 = _mm256_hadd_epi32(v[6], v[7]);
-  __m256i a = _mm256_hadd_epi32(h01, h23);
-  __m256i b = _mm256_hadd_epi32(h45, h67);
-  return _mm256_add_epi32(_mm256_permute2x128_si256(a, b, 0x20),
-                          _mm256_permute2x128_si256(a, b, 0x31));
-}
 
 // 32 nibbles of a Q4 block as bytes 0..31 in element order.
 VINET_LLM_AVX2 inline __m256i Nibbles(const uint8_t* qs) {
@@ -116,37 +100,12 @@ VINET_LLM_AVX2 inline float Dot32(const uint8_t* w8, const void* a8, size_t n) {
   for (; b + 8 <= nb; b += 8) {
     __m256i v[8];
     for (int k = 0; k < 8; ++k) v[k] = BlockDot<Kind>(w[b + k], a.q + 32 * (b + k));
-    __m256i isum = Reduce8(v);
-    __m256i asum = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.sum + b));
-    if constexpr (Kind == 1) isum = _mm256_sub_epi32(isum, _mm256_slli_epi32(asum, 3));
-    __m256 da = _mm256_loadu_ps(a.d + b);
-    __m256 dw = _mm256_cvtph_ps(
-        _mm_setr_epi16(static_cast<int16_t>(w[b].d), static_cast<int16_t>(w[b + 1].d),
-                       static_cast<int16_t>(w[b + 2].d), static_cast<int16_t>(w[b + 3].d),
-                       static_cast<int16_t>(w[b + 4].d), static_cast<int16_t>(w[b + 5].d),
-                       static_cast<int16_t>(w[b + 6].d), static_cast<int16_t>(w[b + 7].d)));
-    acc = _mm256_fmadd_ps(_mm256_mul_ps(dw, da), _mm256_cvtepi32_ps(isum), acc);
-    if constexpr (Kind == 2) {
-      auto* w1 = reinterpret_cast<const BlockQ4_1*>(w);
-      __m256 mw = _mm256_cvtph_ps(
-          _mm_setr_epi16(static_cast<int16_t>(w1[b].m), static_cast<int16_t>(w1[b + 1].m),
-                         static_cast<int16_t>(w1[b + 2].m), static_cast<int16_t>(w1[b + 3].m),
-                         static_cast<int16_t>(w1[b + 4].m), static_cast<int16_t>(w1[b + 5].m),
-                         static_cast<int16_t>(w1[b + 6].m), static_cast<int16_t>(w1[b + 7].m)));
-      __m256 sa = _mm256_loadu_ps(a.s + b);
-      acc = _mm256_fmadd_ps(mw, sa, acc);
-    }
+    acc = detail::Fold8<Kind>(w, a, b, v, acc);
   }
   alignas(32) float lane[8];
   _mm256_store_ps(lane, acc);
   for (; b < nb; ++b) {
-    int32_t s = HSum(BlockDot<Kind>(w[b], a.q + 32 * b));
-    if constexpr (Kind == 1) s -= 8 * a.sum[b];
-    AddBlock(&lane[b % 8], HalfToFloat(w[b].d), a.d[b], s);
-    if constexpr (Kind == 2) {
-      detail::AddScaled(&lane[b % 8], HalfToFloat(reinterpret_cast<const BlockQ4_1*>(w)[b].m),
-                        a.s[b]);
-    }
+    detail::FoldTail<Kind>(w, a, b, BlockDot<Kind>(w[b], a.q + 32 * b), lane);
   }
   return LaneTree(lane);
 }
