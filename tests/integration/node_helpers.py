@@ -170,6 +170,21 @@ class InferenceDevnet:
         reap(old)
         self.state = self.status()
 
+    def reconfigure_node(self, settings):
+        """Adds keys to sections of the node's TOML config ({"enclave": {"k": v}})
+        and restarts the node. Waits first for the first enclave registration:
+        a node restarted before it landed registers again."""
+        wait_for("the enclave registration", lambda: enclave_record(self), 30)
+        config = self.status()["node"]["config"]
+        with open(config) as f:
+            text = f.read()
+        for section, values in settings.items():
+            lines = "".join(f"{k} = {v}\n" for k, v in values.items())
+            text = text.replace(f"[{section}]\n", f"[{section}]\n{lines}")
+        with open(config, "w") as f:
+            f.write(text)
+        self.restart_node()
+
 
 # ---------------------------------------------------------------- waiting on a devnet
 

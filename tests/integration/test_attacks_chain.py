@@ -52,18 +52,12 @@ def net(vinet_bin, tmp_path_factory):
     n = AttackNet(tmp_path_factory.mktemp("attacks") / "net", validators=4, block_time="400ms")
     try:
         n.up()
-        wait_for("the enclave registration", lambda: enclave_record(n), 30)
-        config = n.status()["node"]["config"]
-        with open(config) as f:
-            text = f.read()
-        with open(config, "w") as f:
-            # A negative expiry margin (devnet fault injection) makes the node
-            # serve TEE past its key's expiry instead of refusing it (503,
-            # ServeGuard): finding 6's test drives the chain's rule for such
-            # claims (REFUSED, requeued by the node until it re-attests).
-            text = text.replace("[node]\n", "[node]\nenclave_expiry_margin_ms = -60000\n")
-            f.write(text.replace("[enclave]\n", f"[enclave]\nreattest_after_expiry_ms = {LATE_MS}\n"))
-        n.restart_node()
+        # A negative expiry margin (devnet fault injection) makes the node
+        # serve TEE past its key's expiry instead of refusing it (503,
+        # ServeGuard): finding 6's test drives the chain's rule for such
+        # claims (REFUSED, requeued by the node until it re-attests).
+        n.reconfigure_node({"node": {"enclave_expiry_margin_ms": -60000},
+                            "enclave": {"reattest_after_expiry_ms": LATE_MS}})
         yield n
     finally:
         n.down()

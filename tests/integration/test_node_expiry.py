@@ -28,15 +28,7 @@ def net(vinet_bin, tmp_path_factory):
     n = ShortTtlNet(tmp_path_factory.mktemp("expiry") / "net", validators=1, block_time="500ms")
     try:
         n.up()
-        # Restart only once the first registration landed, or the new process
-        # registers again (it finds no record yet).
-        wait_for("the enclave registration", lambda: enclave_record(n), 30)
-        config = n.status()["node"]["config"]
-        with open(config) as f:
-            text = f.read()
-        with open(config, "w") as f:
-            f.write(text.replace("[enclave]\n", f"[enclave]\nreattest_after_expiry_ms = {LATE_MS}\n"))
-        n.restart_node()
+        n.reconfigure_node({"enclave": {"reattest_after_expiry_ms": LATE_MS}})
         yield n
     finally:
         n.down()
