@@ -133,6 +133,10 @@ Result<json> Node::Infer(const json& body) {
   }
   VINET_RETURN_IF_ERROR(protocol::CheckValidity(r, received_ms + config_.min_request_validity_ms,
                                                 config_.max_request_ttl_ms));
+  if (r.kind != protocol::PayloadKind::kInference) {
+    return Error(Code::kInvalidArgument,
+                 "request.payload: a chat request goes to /v1/chat/completions");
+  }
   if (!runner_->Find(r.model_id)) {
     return Error(Code::kNotFound, "model " + r.model_id + " is not served by this node");
   }

@@ -42,13 +42,59 @@ Bytes SerializeBody(const InferenceRequest& r) {
   body.set_nonce(r.nonce);
   body.set_timestamp_ms(r.timestamp_ms);
   body.set_expires_ms(r.expires_ms);
-  pb::InferencePayload* p = body.mutable_inference();
-  p->set_model_id(r.model_id);
-  p->set_mode(static_cast<pb::Mode>(r.mode));
-  p->set_input_hash(ToString(r.input_hash));
+  if (r.kind == PayloadKind::kChat) {
+    pb::ChatPayload* p = body.mutable_chat();
+    p->set_model_id(r.model_id);
+    p->set_mode(static_cast<pb::Mode>(r.mode));
+    p->set_request_hash(ToString(r.input_hash));
+  } else {
+    pb::InferencePayload* p = body.mutable_inference();
+    p->set_model_id(r.model_id);
+    p->set_mode(static_cast<pb::Mode>(r.mode));
+    p->set_input_hash(ToString(r.input_hash));
+  }
   std::string out;
   body.SerializeToString(&out);
   return ToBytes(out);
+}
+
+// Both payload kinds share (model_id, mode, hash); `field` names the oneof
+// member in errors.
+template <typename Payload>
+Status TakePayload(const Payload& p, std::string_view field, std::string_view hash_field,
+                   const std::string& hash, InferenceRequest& r) {
+  const std::string where = "body." + std::string(field);
+  VINET_RETURN_IF_ERROR(RejectUnknownFields(p, where));
+  if (p.model_id().empty()) return ParseError(where + ".model_id", "empty");
+  if (!pb::Mode_IsValid(p.mode())) {
+    return ParseError(where + ".mode", "unknown mode " + std::to_string(p.mode()));
+  }
+  if (hash.size() != 32) {
+    return ParseError(where + "." + std::string(hash_field),
+                      "expected 32 bytes, got " + std::to_string(hash.size()));
+  }
+  r.model_id = p.model_id();
+  r.mode = static_cast<Mode>(p.mode());
+  r.input_hash = ToBytes(hash);
+  return Status::Ok();
+}
+
+Status ParsePayload(const pb::RequestBody& body, InferenceRequest& r) {
+  switch (body.payload_case()) {
+    case pb::RequestBody::kInference:
+      r.kind = PayloadKind::kInference;
+      return TakePayload(body.inference(), "inference", "input_hash", body.inference().input_hash(),
+                         r);
+    case pb::RequestBody::kChat:
+      r.kind = PayloadKind::kChat;
+      VINET_RETURN_IF_ERROR(
+          TakePayload(body.chat(), "chat", "request_hash", body.chat().request_hash(), r));
+      if (r.mode == Mode::kZkml)
+        return ParseError("body.chat.mode", "ZKML is not offered for chat");
+      return Status::Ok();
+    default:
+      return ParseError("body.payload", "missing (expected inference or chat)");
+  }
 }
 
 Result<InferenceRequest> ParseBody(ByteSpan bytes) {
@@ -67,27 +113,14 @@ Result<InferenceRequest> ParseBody(ByteSpan bytes) {
                                              " is not after timestamp_ms " +
                                              std::to_string(body.timestamp_ms()));
   }
-  if (!body.has_inference()) return ParseError("body.payload", "missing (expected inference)");
-  const pb::InferencePayload& p = body.inference();
-  VINET_RETURN_IF_ERROR(RejectUnknownFields(p, "body.inference"));
-  if (p.model_id().empty()) return ParseError("body.inference.model_id", "empty");
-  if (!pb::Mode_IsValid(p.mode())) {
-    return ParseError("body.inference.mode", "unknown mode " + std::to_string(p.mode()));
-  }
-  if (p.input_hash().size() != 32) {
-    return ParseError("body.inference.input_hash",
-                      "expected 32 bytes, got " + std::to_string(p.input_hash().size()));
-  }
   InferenceRequest r;
+  VINET_RETURN_IF_ERROR(ParsePayload(body, r));
   r.chain_id = body.chain_id();
   std::copy(body.node_pubkey().begin(), body.node_pubkey().end(), r.node_pubkey.begin());
   r.max_fee = body.max_fee();
   r.nonce = body.nonce();
   r.timestamp_ms = body.timestamp_ms();
   r.expires_ms = body.expires_ms();
-  r.model_id = p.model_id();
-  r.mode = static_cast<Mode>(p.mode());
-  r.input_hash = ToBytes(p.input_hash());
   return r;
 }
 
@@ -112,6 +145,10 @@ Result<SignedRequest> Assemble(Bytes body, ByteSpan pubkey, ByteSpan signature) 
 }
 
 }  // namespace
+
+std::string_view PayloadKindName(PayloadKind kind) {
+  return kind == PayloadKind::kChat ? "chat" : "inference";
+}
 
 SignedRequest SignRequest(const InferenceRequest& request, const crypto::SecretKey& client_key) {
   SignedRequest s;

@@ -2,7 +2,10 @@
 //
 // Wire format: vinet.inference.v1.SignedRequest (proto/vinet/inference/v1/
 // request.proto). The body is an envelope (chain, the node asked, max fee,
-// nonce, timestamp, expiry) around a payload (an inference today). The client
+// nonce, timestamp, expiry) around a payload: an inference of a tensor model
+// or an LLM chat (`PayloadKind`). Both commit to what the model is asked
+// through `input_hash` (TensorsHash of the inputs; ChatRequestHash of the
+// canonical chat request, protocol/chat_request.h). The client
 // signs kRequestDomain || client_pubkey || body, the exact body bytes it
 // sends; the inference id is SHA-256 of the same bytes, so it covers the
 // client key and the whole body (re-signing a body under another key gives
@@ -28,6 +31,9 @@ namespace vinet::protocol {
 
 inline constexpr std::string_view kRequestDomain{"vinet.request.v2\0", 17};
 
+enum class PayloadKind : uint8_t { kInference = 0, kChat = 1 };
+std::string_view PayloadKindName(PayloadKind kind);  // "inference", "chat"
+
 struct InferenceRequest {
   // Envelope (every request kind).
   std::string chain_id;
@@ -36,10 +42,11 @@ struct InferenceRequest {
   uint64_t nonce = 0;
   int64_t timestamp_ms = 0;  // signed at (Unix ms)
   int64_t expires_ms = 0;    // > timestamp_ms; refused on chain from this time on
-  // Inference payload.
+  // Payload.
+  PayloadKind kind = PayloadKind::kInference;
   std::string model_id;
-  Mode mode = Mode::kVanilla;
-  Bytes input_hash;  // 32 bytes
+  Mode mode = Mode::kVanilla;  // chat: VANILLA or TEE only
+  Bytes input_hash;            // 32 bytes: TensorsHash(inputs) | ChatRequestHash
 
   friend bool operator==(const InferenceRequest&, const InferenceRequest&) = default;
 };

@@ -103,6 +103,10 @@ ClaimCheck CheckClaim(const State& state, const TxContext& ctx, const DecodedTx&
   check.id_hex = ToHex(p.id);
   if (!p.request_error.empty()) return Skip(std::move(check), Outcome::kInvalid, p.request_error);
   const auto& req = check.request->request;
+  if (req.kind != protocol::PayloadKind::kInference) {
+    return Skip(std::move(check), Outcome::kInvalid,
+                "request.payload: chat claims not settled yet");
+  }
   if (req.chain_id != ctx.chain_id) {
     return Skip(std::move(check), Outcome::kInvalid, "request.chain_id: '" + req.chain_id + "'");
   }
