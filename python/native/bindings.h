@@ -27,5 +27,6 @@ void BindProtocol(pybind11::module_& m);
 void BindZk(pybind11::module_& m);
 void BindZkml(pybind11::module_& m);
 void BindLlm(pybind11::module_& m);
+void BindChat(pybind11::module_& m);
 
 }  // namespace vinet::py

@@ -117,11 +117,13 @@ def node_pubkey_from_health(body: Any) -> bytes:
 def parse_models(body: Any) -> List[ModelInfo]:
     if isinstance(body, dict) and "models" in body:
         body = body["models"]
+    elif isinstance(body, dict) and "data" in body:  # OpenAI's list shape
+        body = body["data"]
     if not isinstance(body, list):
         raise NodeError("models: answer is not a list")
     out = []
     for m in body:
-        out.append(ModelInfo(model_id=m["model_id"], name=m.get("name", ""),
+        out.append(ModelInfo(model_id=m.get("model_id") or m["id"], name=m.get("name", ""),
                              inputs={k: list(v) for k, v in (m.get("inputs") or {}).items()},
                              modes=[mode_name(x) for x in m.get("modes", [])],
                              outputs={k: list(v) for k, v in (m.get("outputs") or {}).items()},
