@@ -152,7 +152,7 @@ int Run(const Options& o) {
   std::string node_url = devnet["node"]["url"], rpc = devnet["validators"][0]["rpc"];
   auto key = ValueOrThrow(crypto::LoadKeyFile(devnet["dev_key"].get<std::string>()));
   json health = Get(node_url, "/healthz");
-  json model = Get(node_url, "/v1/models")[0];
+  json model = Get(node_url, "/v1/models")["data"][0];
   protocol::Mode mode = o.mode == "tee" ? protocol::Mode::kTee : protocol::Mode::kVanilla;
   // Sign every request before the clock starts.
   std::vector<Prepared> reqs;

@@ -45,9 +45,11 @@ class FakeNet:
         path = urlparse(url).path
         self.requests.append((method, path, json, params))
         if method == "GET" and path == "/v1/models":
-            return FakeResponse(200, [{"model_id": "double", "name": "double",
-                                       "inputs": {"x": [2]}, "outputs": {"y": [2]},
-                                       "modes": ["VANILLA"], "fee": self.fee}])
+            return FakeResponse(200, {"object": "list", "data": [
+                {"id": "double", "object": "model", "created": 0, "owned_by": "vinet",
+                 "kind": "onnx", "model_id": "double", "name": "double",
+                 "inputs": {"x": [2]}, "outputs": {"y": [2]},
+                 "modes": ["VANILLA"], "fee": self.fee}]})
         if method == "GET" and path == "/healthz":
             return FakeResponse(200, {"ok": True, "node_pubkey": self.node_key.public_key.hex(),
                                       "chain_id": self.chain_id})

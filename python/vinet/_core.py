@@ -115,9 +115,8 @@ def node_pubkey_from_health(body: Any) -> bytes:
 
 
 def parse_models(body: Any) -> List[ModelInfo]:
-    if isinstance(body, dict) and "models" in body:
-        body = body["models"]
-    elif isinstance(body, dict) and "data" in body:  # OpenAI's list shape
+    """``GET /v1/models``: OpenAI's ``{"object": "list", "data": [...]}``."""
+    if isinstance(body, dict) and isinstance(body.get("data"), list):
         body = body["data"]
     if not isinstance(body, list):
         raise NodeError("models: answer is not a list")
@@ -127,7 +126,7 @@ def parse_models(body: Any) -> List[ModelInfo]:
                              inputs={k: list(v) for k, v in (m.get("inputs") or {}).items()},
                              modes=[mode_name(x) for x in m.get("modes", [])],
                              outputs={k: list(v) for k, v in (m.get("outputs") or {}).items()},
-                             fee=m.get("fee")))
+                             fee=m.get("fee"), kind=m.get("kind", "onnx")))
     return out
 
 

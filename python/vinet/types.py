@@ -35,6 +35,7 @@ class ModelInfo:
     modes: List[str]
     outputs: Dict[str, List[int]] = field(default_factory=dict)
     fee: Optional[int] = None
+    kind: str = "onnx"  # "onnx" (tensor inference) or "llm" (chat)
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,8 @@ Result<ChainModel> ChainView::Model(const std::string& model_id) {
     if (auto b = FromHex(p.get<std::string>()); b.ok()) m.allowed_pcr0.push_back(std::move(*b));
   }
   if (auto z = FromHex(record->value("zkml_model_id", "")); z.ok()) m.zkml_model_id = *z;
+  m.price_per_input_token = record->value("price_per_input_token", uint64_t{0});
+  m.price_per_output_token = record->value("price_per_output_token", uint64_t{0});
   return m;
 }
 

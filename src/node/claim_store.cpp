@@ -30,6 +30,7 @@ std::string ClaimToJson(const ClaimRecord& c) {
             {"accepted_ms", c.accepted_ms},
             {"submitted_ms", c.submitted_ms},
             {"settled_ms", c.settled_ms}};
+  if (!c.chat.empty()) j["chat"] = c.chat;
   return j.dump();
 }
 
@@ -52,6 +53,7 @@ Result<ClaimRecord> ClaimFromJson(std::string_view text) {
     c.accepted_ms = j.at("accepted_ms").get<int64_t>();
     c.submitted_ms = j.at("submitted_ms").get<int64_t>();
     c.settled_ms = j.at("settled_ms").get<int64_t>();
+    c.chat = j.value("chat", std::string());
     return c;
   } catch (const json::exception& e) {
     return Error(Code::kParse, std::string("claim record: ") + e.what());

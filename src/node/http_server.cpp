@@ -3,44 +3,22 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
+
+#include "vinet/node/chat_json.h"
+#include "vinet/node/http_errors.h"
 #include "vinet/protocol/request.h"
 
 namespace vinet::node {
 using json = nlohmann::json;
 namespace {
 
-int HttpStatus(Code code) {
-  switch (code) {
-    case Code::kInvalidArgument:
-    case Code::kParse:
-    case Code::kOutOfRange:
-      return 400;
-    case Code::kUnauthenticated:
-      return 401;
-    case Code::kInsufficientFunds:
-      return 402;
-    case Code::kPermission:
-      return 403;
-    case Code::kNotFound:
-      return 404;
-    case Code::kAlreadyExists:
-      return 409;
-    case Code::kUnsupported:
-      return 501;
-    case Code::kUnavailable:
-    case Code::kTimeout:
-      return 503;
-    default:
-      return 500;
-  }
-}
-
 void Reply(httplib::Response& res, const Result<json>& r, const std::string& inference_id = "") {
   if (r.ok()) {
     res.set_content(r->dump(), "application/json");
     return;
   }
-  res.status = HttpStatus(r.status().code());
+  res.status = HttpStatusFor(r.status().code());
   json e = {
       {"error",
        {{"code", std::string(CodeName(r.status().code()))}, {"message", r.status().message()}}}};
@@ -57,7 +35,78 @@ std::string InferenceIdOf(const json& body) {
   return req.ok() ? ToHex(protocol::InferenceId(*req)) : "";
 }
 
+void ReplyOpenAi(httplib::Response& res, const Status& s, const std::string& inference_id) {
+  HttpError e = OpenAiError(s, inference_id);
+  res.status = e.status;
+  res.set_content(e.body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
+}
+
+bool Write(httplib::DataSink& sink, const std::string& data) {
+  return sink.write(data.data(), data.size());
+}
+
 }  // namespace
+
+void HttpServer::Chat(const httplib::Request& req, httplib::Response& res) {
+  std::string id;
+  auto prepared = node_.PrepareChat(req.body, req.get_header_value("X-Vinet-Request"), &id);
+  if (!prepared.ok()) {
+    node_.metrics().Count("vinet_node_inferences_total",
+                          std::string(CodeName(prepared.status().code())));
+    spdlog::info("chat rejected code={} msg=\"{}\"", CodeName(prepared.status().code()),
+                 prepared.status().message());
+    ReplyOpenAi(res, prepared.status(), id);
+    return;
+  }
+  std::shared_ptr<ChatJob> job = std::move(*prepared);
+  if (!job->params.stream) {
+    auto r = node_.RunChat(*job, nullptr);
+    if (!r.ok()) {
+      spdlog::warn("chat {} failed: {}", id, r.status().ToString());
+      ReplyOpenAi(res, r.status(), id);
+      return;
+    }
+    json answer = CompletionJson(job->meta, r->text, r->receipt, r->chunks, r->fee);
+    answer["vinet"]["node_received_ms"] = job->received_ms;
+    answer["vinet"]["node_answered_ms"] = r->answered_ms;
+    res.set_content(answer.dump(-1, ' ', false, json::error_handler_t::replace),
+                    "application/json");
+    return;
+  }
+  res.set_header("Cache-Control", "no-cache");
+  res.set_header("X-Vinet-Inference-Id", job->meta.inference_id);
+  res.set_header("X-Vinet-Signer", job->meta.signer);
+  res.set_header("X-Vinet-Mode", job->meta.mode);
+  // Generation runs inside the provider, on this request's worker thread:
+  // each signed chunk goes out as it comes; a failed write (client gone)
+  // stops generation and the receipt covers what was written.
+  res.set_chunked_content_provider("text/event-stream", [this, job](size_t,
+                                                                    httplib::DataSink& sink) {
+    bool open = Write(sink, SseData(RoleEvent(job->meta)));
+    auto r = node_.RunChat(*job, [&](const protocol::ChatChunk& c) {
+      return open && (open = Write(sink, SseData(ChunkEvent(job->meta, c))));
+    });
+    if (!r.ok()) {
+      spdlog::warn("chat {} failed mid-stream: {}", job->meta.inference_id, r.status().ToString());
+      if (open) {
+        open = Write(sink, SseData(OpenAiError(r.status(), job->meta.inference_id).body)) &&
+               Write(sink, SseDone());
+      }
+    } else if (open) {
+      open = Write(sink, SseData(FinalEvent(job->meta, r->receipt, r->fee)));
+      if (open && job->params.include_usage) {
+        open = Write(sink, SseData(UsageEvent(job->meta, r->receipt)));
+      }
+      if (open) open = Write(sink, SseDone());
+    }
+    if (r.ok() && r->receipt.finish_reason == "cancelled") {
+      spdlog::info("chat {}: client left after {} chunks ({} tokens)", job->meta.inference_id,
+                   r->receipt.chunks, r->receipt.completion_tokens);
+    }
+    if (open) sink.done();
+    return open;
+  });
+}
 
 HttpServer::HttpServer(Node& node) : node_(node), server_(std::make_unique<httplib::Server>()) {}
 
@@ -66,6 +115,9 @@ HttpServer::~HttpServer() {
 }
 
 Result<int> HttpServer::Start(const std::string& host, int port, int threads) {
+  // A stream written to a client that went away must fail the write, not
+  // kill the node (cpp-httplib sends without MSG_NOSIGNAL).
+  std::signal(SIGPIPE, SIG_IGN);
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server_->set_payload_max_length(64u << 20);
   // Headers and body go out as two writes: without TCP_NODELAY, Nagle holds the
@@ -88,6 +140,8 @@ Result<int> HttpServer::Start(const std::string& host, int port, int threads) {
     }
     Reply(res, r);
   });
+  server_->Post("/v1/chat/completions",
+                [this](const httplib::Request& req, httplib::Response& res) { Chat(req, res); });
   server_->Get(R"(/v1/inferences/([0-9a-fA-F]{64}))",
                [this](const httplib::Request& req, httplib::Response& res) {
                  Reply(res, node_.Inference(req.matches[1].str()));

@@ -8,7 +8,9 @@
 
 #include "node_zkml.h"
 #include "vinet/chain/rpc_client.h"
+#include "vinet/node/chat_engine.h"
 #include "vinet/node/tensor_json.h"
+#include "vinet/protocol/chat_receipt.h"
 #include "vinet/protocol/request.h"
 
 namespace vinet::node {
@@ -60,7 +62,8 @@ Node::Node(NodeConfig config, crypto::SecretKey key, std::unique_ptr<Ledger> led
       runner_(std::move(runner)),
       chain_(config_.chain_rpc, config_.default_fee) {}
 
-Result<std::unique_ptr<Node>> Node::Create(NodeConfig config) {
+Result<std::unique_ptr<Node>> Node::Create(NodeConfig config,
+                                           std::unique_ptr<tee::ChatRunner> chat_runner) {
   VINET_ASSIGN_OR_RETURN(crypto::SecretKey key, crypto::LoadKeyFile(config.key_file));
   VINET_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(config.data_dir / "claims"));
   auto runner = std::make_unique<RuntimeModelRunner>(ModelStore(config.models_dir));
@@ -68,6 +71,14 @@ Result<std::unique_ptr<Node>> Node::Create(NodeConfig config) {
   std::unique_ptr<Node> node(
       new Node(std::move(config), std::move(key), std::move(ledger), std::move(runner)));
   VINET_RETURN_IF_ERROR(node->OpenZkml());
+  node->started_s_ = WallMs() / 1000;
+  if (!chat_runner) {
+    std::vector<std::string> errors;
+    VINET_ASSIGN_OR_RETURN(chat_runner, OpenChatEngine(node->config_.models_dir, &errors));
+    for (const auto& e : errors) spdlog::warn("chat model not loaded: {}", e);
+  }
+  node->chat_ = std::move(chat_runner);
+  if (node->chat_) node->chat_models_ = node->chat_->ChatModels();
   LocalSetup local{crypto::AddressOf(node->key_.public_key()), std::nullopt, std::nullopt};
   if (!node->config_.enclave_socket.empty()) {
     node->enclave_ = std::make_unique<EnclavePool>(node->config_.enclave_socket);
@@ -79,8 +90,9 @@ Result<std::unique_ptr<Node>> Node::Create(NodeConfig config) {
   }
   node->guard_ = std::make_unique<ServeGuard>(node->chain_, std::move(local),
                                               node->config_.enclave_expiry_margin_ms);
-  spdlog::info("node {} serving {} models, TEE {}", crypto::AddressOf(node->key_.public_key()),
-               node->runner_->ModelIds().size(), node->enclave_ ? "on" : "off");
+  spdlog::info("node {} serving {} models and {} chat models, TEE {}",
+               crypto::AddressOf(node->key_.public_key()), node->runner_->ModelIds().size(),
+               node->chat_models_.size(), node->enclave_ ? "on" : "off");
   return node;
 }
 
@@ -228,6 +240,7 @@ Result<json> Node::Infer(const json& body) {
 
 Result<json> Node::Inference(const std::string& id_hex) const {
   VINET_ASSIGN_OR_RETURN(ClaimRecord c, ledger_->Get(id_hex));
+  if (protocol::LooksLikeChatReceipt(c.receipt)) return ChatInference(c);
   VINET_ASSIGN_OR_RETURN(protocol::Receipt receipt, protocol::DecodeReceipt(c.receipt));
   // The stored answer: the outputs the client was (or would have been) sent,
   // so a client whose call timed out still gets what it pays for.
@@ -242,6 +255,7 @@ Result<json> Node::Inference(const std::string& id_hex) const {
   }
   return json{{"proof", proof},
               {"inference_id", c.id_hex},
+              {"kind", "onnx"},
               {"status", c.status},
               {"mode", protocol::ModeName(c.mode)},
               {"model_id", c.model_id},
@@ -305,6 +319,7 @@ json Node::Refusals(const std::string& model_id, json* served) const {
   return refused;
 }
 
+// OpenAI's list shape (docs/network.md): ONNX entries, then chat models.
 json Node::Models() {
   json out = json::array();
   for (const std::string& id : runner_->ModelIds()) {
@@ -317,7 +332,12 @@ json Node::Models() {
     json zkml_id = nullptr;
     if (auto vk = zkml_->Key(id); vk.ok()) zkml_id = ToHex((*vk)->ModelId());
     auto chain_model = chain_.Model(id);
-    out.push_back({{"model_id", id},
+    out.push_back({{"id", id},
+                   {"object", "model"},
+                   {"created", started_s_},
+                   {"owned_by", "vinet"},
+                   {"kind", "onnx"},
+                   {"model_id", id},
                    {"name", id.substr(0, 12)},
                    {"inputs", inputs},
                    {"outputs", outputs},
@@ -327,7 +347,8 @@ json Node::Models() {
                    {"registered", chain_model.ok() && chain_model->registered},
                    {"zkml_model_id", zkml_id}});
   }
-  return out;
+  for (auto& m : ChatModelsJson()) out.push_back(std::move(m));
+  return json{{"object", "list"}, {"data", out}};
 }
 
 json Node::Health() const {
@@ -341,6 +362,17 @@ json Node::Health() const {
                          {"mode", it.key()},
                          {"code", (*it)["code"]},
                          {"reason", (*it)["reason"]}});
+    }
+  }
+  for (const auto& m : chat_models_) {
+    for (Mode mode : LocalChatModes(m.model_id)) {
+      auto ok = guard_->Check(m.model_id, mode, {}, WallMs());
+      if (!ok.ok()) {
+        refused.push_back({{"model_id", m.model_id},
+                           {"mode", protocol::ModeName(mode)},
+                           {"code", std::string(CodeName(ok.status().code()))},
+                           {"reason", ok.status().message()}});
+      }
     }
   }
   return json{{"ok", true},

@@ -149,7 +149,7 @@ def node_info(url):
 
 
 def first_model(url, mode="VANILLA"):
-    for m in requests.get(url + "/v1/models", timeout=10).json():
+    for m in requests.get(url + "/v1/models", timeout=10).json()["data"]:
         if mode in m["modes"]:
             return m
     raise AssertionError(f"the node serves no {mode} model")

@@ -278,7 +278,7 @@ def test_unregistered_model_is_refused_and_errors_carry_the_id(net, honest, tmp_
     model_id = write_relu_model(os.path.join(net.dir, "models"), 3)
     net.restart_node()
     url = net.status()["node"]["url"]
-    served = [m["model_id"] for m in requests.get(url + "/v1/models", timeout=10).json()]
+    served = [m["model_id"] for m in requests.get(url + "/v1/models", timeout=10).json()["data"]]
     assert model_id in served
     alice = client(net, tmp_path, "alice-unregistered")
     tensors = {"x": ("f32", [1, 3], b"\x00\x00\x80\x3f" * 3)}

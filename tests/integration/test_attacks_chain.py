@@ -431,7 +431,7 @@ def test_claims_under_a_just_expired_key_settle_after_reattesting(net):
         first = record
         wait_for("expiry", lambda: time.time() * 1000 > first["expires_time_ms"] + 1500,
                  TTL_MS / 1000 + 10)
-    fee = int(api.get("/v1/models")[1][0]["fee"])
+    fee = int(api.get("/v1/models")[1]["data"][0]["fee"])
     client_before = balance(net, client.address)
     stake_before = net.query(0, "node", node_addr)[1]["stake"]
     ids = []

@@ -86,7 +86,7 @@ def registered(net, unregistered):
 
 
 def model_info(node_url, model_id):
-    (m,) = [m for m in requests.get(node_url + "/v1/models", timeout=10).json()
+    (m,) = [m for m in requests.get(node_url + "/v1/models", timeout=10).json()["data"]
             if m["model_id"] == model_id]
     return m
 

@@ -83,7 +83,7 @@ def test_expired_enclave_key_cannot_settle_until_reattested(net):
                        lambda: (r := enclave_record(net)) and r["expires_time_ms"] > first["expires_time_ms"] and r,
                        LATE_MS / 1000 + 20)
     assert renewed["public_key"] == first["public_key"]
-    fee = int(api.get("/v1/models")[1][0]["fee"])
+    fee = int(api.get("/v1/models")[1]["data"][0]["fee"])
     client_mid = balance(net, client.address)
     settled_ids = tee_inferences(api, client, model, 2)
     for iid in settled_ids:

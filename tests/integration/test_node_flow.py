@@ -72,8 +72,10 @@ def test_two_step_flow_via_cli(devnet, model_id, mode, tmp_path):
 
 def test_models_health_metrics(node, model_id):
     code, models = node.get("/v1/models")
-    assert code == 200
-    m = {x["model_id"]: x for x in models}[model_id]
+    assert code == 200 and models["object"] == "list"
+    m = {x["id"]: x for x in models["data"]}[model_id]
+    assert m["object"] == "model" and m["kind"] == "onnx" and m["owned_by"] == "vinet"
+    assert m["model_id"] == model_id
     assert m["inputs"] == {"x": [1, 16]} and set(m["modes"]) == {"VANILLA", "TEE"}
     code, health = node.get("/healthz")
     assert code == 200 and health["ok"] is True and health["tee"] is True

@@ -34,6 +34,9 @@ struct ClaimRecord {
   // answer stays retrievable by inference id (GET /v1/inferences/<id>) when the
   // client's call timed out. Empty in records written before it existed.
   Bytes outputs;
+  // Chat claims (receipt = EncodeChatReceipt): the answer as JSON
+  // {"text", "chunks": [ChatChunkToJson...], "signer"}; empty otherwise.
+  std::string chat;
   std::string status = "ACCEPTED";
   std::string client;  // address
   std::string model_id;

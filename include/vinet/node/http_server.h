@@ -1,8 +1,7 @@
 // The node's HTTP API (docs/network.md, "Inference node HTTP API") over
 // cpp-httplib. Errors answer {"error": {"code": <CodeName>, "message"}} with
-// 400 (invalid_argument, parse), 401 (unauthenticated), 402
-// (insufficient_funds), 404 (not_found), 409 (already_exists), 501
-// (unsupported), 503 (unavailable), 500 otherwise. `Start` binds and serves
+// the status of http_errors.h; the chat endpoint answers OpenAI's error shape
+// and streams server-sent events (docs/network.md, "LLM chat"). `Start` binds and serves
 // on a background thread; `Stop` ends it. The Node must outlive the server.
 #pragma once
 
@@ -13,7 +12,9 @@
 
 namespace httplib {
 class Server;
-}
+struct Request;
+struct Response;
+}  // namespace httplib
 
 namespace vinet::node {
 
@@ -26,6 +27,9 @@ class HttpServer {
   void Stop();
 
  private:
+  // POST /v1/chat/completions: JSON, or server-sent events when streamed.
+  void Chat(const httplib::Request& req, httplib::Response& res);
+
   Node& node_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;

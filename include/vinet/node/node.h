@@ -15,15 +15,26 @@
 // output, and a durable proof job (proof_jobs.h) is written before the claim;
 // the ProverPool proves it later, or at once with body "wait": "proof"
 // (the answer then carries the proof). `Proof` serves a job's proof.
+// LLM chat (node_chat.cpp, docs/network.md "LLM chat"): `PrepareChat` runs
+// the chat checks in the documented order and holds the worst-case fee;
+// `RunChat` generates (VANILLA: the in-process ChatRunner, node key signs;
+// TEE: the enclave's chat stream, node co-signs), hands each signed chunk to
+// the writer (a false return = the client went away: the receipt then
+// covers the chunks written, "cancelled"), stores the claim with the answer
+// durably, and only then returns the receipt.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "vinet/crypto/ed25519.h"
 #include "vinet/node/chain_view.h"
+#include "vinet/node/chat_holds.h"
+#include "vinet/node/chat_job.h"
 #include "vinet/node/config.h"
 #include "vinet/node/enclave_pool.h"
 #include "vinet/node/ledger.h"
@@ -34,12 +45,24 @@
 #include "vinet/node/serve_guard.h"
 #include "vinet/node/zkml_models.h"
 #include "vinet/protocol/request.h"
+#include "vinet/tee/chat_answer.h"
+#include "vinet/tee/chat_runner.h"
 
 namespace vinet::node {
 
 class Node {
  public:
-  static Result<std::unique_ptr<Node>> Create(NodeConfig config);
+  // `chat_runner`: the VANILLA chat engine; null opens the GGUF models of
+  // the models dir (chat_engine.h), none when it holds no .gguf file.
+  static Result<std::unique_ptr<Node>> Create(NodeConfig config,
+                                              std::unique_ptr<tee::ChatRunner> chat_runner = {});
+
+  // `inference_id` (hex) is set as soon as the signed request decodes, so an
+  // error can name it.
+  Result<std::unique_ptr<ChatJob>> PrepareChat(std::string_view body, std::string_view header,
+                                               std::string* inference_id);
+  using ChunkWriter = std::function<bool(const protocol::ChatChunk&)>;
+  Result<ChatResult> RunChat(ChatJob& job, const ChunkWriter& write);
 
   Result<nlohmann::json> Infer(const nlohmann::json& body);
   Result<nlohmann::json> Inference(const std::string& id_hex) const;
@@ -66,6 +89,19 @@ class Node {
  private:
   Node(NodeConfig config, crypto::SecretKey key, std::unique_ptr<Ledger> ledger,
        std::unique_ptr<RuntimeModelRunner> runner);
+  // Chat (node_chat.cpp).
+  Result<ChainModel> ChatModelCheck(const protocol::InferenceRequest& r);
+  Result<protocol::ChatReceipt> RunChatEngine(ChatJob& job, const ChunkWriter& write,
+                                              std::vector<protocol::ChatChunk>& chunks,
+                                              std::string& text);
+  Result<protocol::ChatReceipt> RunEnclaveChat(const tee::ChatAnswerInput& input, ChatJob& job,
+                                               const ChunkWriter& write,
+                                               std::vector<protocol::ChatChunk>& chunks,
+                                               std::string& text);
+  Result<nlohmann::json> ChatInference(const ClaimRecord& c) const;
+  std::vector<protocol::Mode> LocalChatModes(const std::string& model_id) const;
+  const tee::ChatModelInfo* ChatModel(const std::string& model_id) const;
+  nlohmann::json ChatModelsJson();
   Result<protocol::Receipt> Execute(const protocol::SignedRequest& req,
                                     const std::vector<protocol::NamedTensor>& inputs,
                                     const Bytes& inference_id, ZkmlRun* zkml_run);
@@ -96,6 +132,10 @@ class Node {
   Metrics metrics_;
   std::unique_ptr<ZkmlModels> zkml_;
   std::unique_ptr<ProofJobs> proof_jobs_;
+  std::unique_ptr<tee::ChatRunner> chat_;  // VANILLA chat engine (null: no GGUF models)
+  std::vector<tee::ChatModelInfo> chat_models_;
+  ChatHolds chat_holds_;
+  int64_t started_s_ = 0;               // Unix s: "created" of /v1/models entries
   std::unique_ptr<ProverPool> prover_;  // declared last: stops first
 };
 
