@@ -75,7 +75,12 @@ void EnclaveServer::HandleChat(std::string_view request_json,
     }
     return stop;
   };
-  Result<ChatAnswer> answer = enclave_.Chat(*input, on_chunk, stop_after);
+  Result<ChatAnswer> answer = Error(Code::kInternal, "unset");
+  try {  // a runner's text that JSON cannot carry must not take the enclave down
+    answer = enclave_.Chat(*input, on_chunk, stop_after);
+  } catch (const std::exception& e) {
+    answer = Error(Code::kInternal, std::string("chat: ") + e.what());
+  }
   if (gone) return;
   if (!answer.ok()) {
     write(ErrorFrame(answer.status()));
