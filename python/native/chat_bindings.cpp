@@ -19,6 +19,7 @@
 //       signature against the receipt's enclave key,
 //   sign_chat_receipt(json, node_key=None, enclave_key=None) -> JSON
 //   tokens_hash(ids) -> hex, chat_fee(fee, price_in, price_out, prompt, completion)
+//   Replayer / replay: chat_replay_bindings.cpp
 // `key` arguments are vinet._native.protocol.Key values (anything with a
 // 32-byte `seed`). Failures raise vinet._native.chat.ChatError, a ValueError
 // whose text is "<code>: <message>" and names the offending field.
@@ -235,6 +236,10 @@ class PyStreamSigner {
 
 }  // namespace
 
+PyObject* ChatErrorType() {
+  return g_chat_error;
+}
+
 void BindChat(pybind11::module_& m) {
   pyb::module_ c =
       m.def_submodule("chat", "vinet chat protocol: requests, signed streams, receipts");
@@ -304,6 +309,7 @@ void BindChat(pybind11::module_& m) {
       .def("next", &PyStreamSigner::Next, "tokens"_a, "text"_a)
       .def("prefix", &PyStreamSigner::Prefix, "n"_a)
       .def_property_readonly("chunks", &PyStreamSigner::Chunks);
+  BindChatReplay(c);
 }
 
 }  // namespace vinet::py
