@@ -64,7 +64,8 @@ class EnclaveServer {
   std::string Handle(std::string_view request_json);
   // Serves one "chat" request: hands each reply frame to `write` (false: the
   // peer is gone, which cancels), and between tokens asks `poll` for a frame
-  // the peer sent meanwhile (nullopt: none yet), for "stop".
+  // the peer sent meanwhile (nullopt: none yet; "": the peer is gone), for
+  // "stop".
   void HandleChat(std::string_view request_json,
                   const std::function<bool(const std::string&)>& write,
                   const std::function<std::optional<std::string>()>& poll);
@@ -145,9 +146,8 @@ class EnclaveChatStream {
   // Sends "stop" for the first `chunks` chunks, then reads (and drops) the
   // chunks still in flight until the receipt, which it returns. Normally it
   // covers exactly `chunks` ("cancelled"); if the answer ended before the
-  // enclave read the stop, it is the full receipt (and the enclave's error
-  // for the stray stop is read too). If `Next` already returned the receipt,
-  // this is kInvalidArgument: that receipt stands.
+  // enclave read the stop, it is the full receipt. If `Next` already
+  // returned the receipt, this is kInvalidArgument: that receipt stands.
   Result<protocol::ChatReceipt> Stop(uint32_t chunks);
   // The socket, for poll() (readable when the next frame has arrived).
   int fd() const;

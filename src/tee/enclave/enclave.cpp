@@ -58,10 +58,14 @@ Result<protocol::Receipt> Enclave::Infer(const InferRequest& request) {
 Result<ChatAnswer> Enclave::Chat(const ChatAnswerInput& input,
                                  const std::function<bool(const protocol::ChatChunk&)>& on_chunk,
                                  const ChatStopPoll& stop_after) {
-  (void)input;
-  (void)on_chunk;
-  (void)stop_after;
-  return Error(Code::kUnsupported, "chat: not served yet");
+  if (!chat_runner_) return Error(Code::kUnsupported, "chat: this enclave serves no chat models");
+  if (input.signed_request.request.mode != protocol::Mode::kTee) {
+    return Error(Code::kInvalidArgument,
+                 "signed_request: mode " +
+                     std::string(protocol::ModeName(input.signed_request.request.mode)) +
+                     ": the enclave answers TEE chats only");
+  }
+  return AnswerChat(*chat_runner_, input, key_, on_chunk, stop_after);
 }
 
 }  // namespace vinet::tee
