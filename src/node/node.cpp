@@ -181,7 +181,10 @@ Result<json> Node::Infer(const json& body) {
   ClaimRecord claim;
   claim.client = protocol::ClientAddress(req);
   claim.fee = model.fee;
-  VINET_ASSIGN_OR_RETURN(uint64_t balance, Funds(claim.client, r.expires_ms));
+  VINET_ASSIGN_OR_RETURN(uint64_t funds, Funds(claim.client, r.expires_ms));
+  // Chat answers still generating hold their worst-case fee (chat_holds.h).
+  uint64_t chat_held = chat_holds_.Held(claim.client);
+  uint64_t balance = funds > chat_held ? funds - chat_held : 0;
   uint64_t held = ledger_->Held(claim.client);
   if (held > balance || balance - held < model.fee) {
     return Error(Code::kInsufficientFunds,

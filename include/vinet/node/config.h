@@ -4,12 +4,14 @@
 //   listen = "127.0.0.1:8080"      # HTTP API address
 //   data_dir = "/path/node-data"   # claim queue (RocksDB)
 //   key_file = "/path/node.key"    # the node's Ed25519 key (signs receipts and txs)
-//   models_dir = "/path/models"    # content-addressed model store
+//   models_dir = "/path/models"    # content-addressed model store (*.onnx), and the
+//                                  # LLM chat models (*.gguf; id = the file's SHA-256)
 //   default_fee = 10               # fee when the chain has no record of a model
 //   min_request_validity_ms = 30000  # refuse requests expiring sooner (claim lead time)
 //   max_request_ttl_ms = 3600000     # refuse longer-lived requests (the chain's cap)
 //   require_deposit = true         # serve only against the client's deposit for this node
 //   enclave_expiry_margin_ms = 5000  # refuse TEE this close to the enclave key's expiry
+//   http_threads = 8               # HTTP workers; a chat stream holds one while it runs
 //   answer_delay_ms = 0            # devnet/tests only: hold each answer this long after
 //                                  # its claim is written (plays a client timeout)
 //   [chain]
