@@ -16,7 +16,7 @@ import httpx
 from . import _core
 from .chat import (CHAT_PATH, ChatChunk, ChatPrices, ChatResult, ChatSession, SignedChat,
                    chat_body, default_max_fee, parse_body, sign_chat)
-from .errors import (ModelNotFound, NodeError, NodeUnavailable, Timeout, VerificationFailed,
+from .errors import (InvalidRequest, ModelNotFound, NodeError, NodeUnavailable, Timeout, VerificationFailed,
                      VinetError)
 from .types import Settlement
 
@@ -119,8 +119,14 @@ class ChatApi:
         ``X-Vinet-Request`` header to send. ``max_fee`` defaults to the
         request's worst case at the chain's prices (docs/sdk.md)."""
         parsed = parse_body(body)
+        prices = self._prices.get(parsed["model_id"])
+        if prices is None and self.chain_url:  # type: ignore[attr-defined]
+            prices = self.chat_prices(parsed["model_id"])  # also checks the fee later
         if max_fee is None:
-            max_fee = default_max_fee(parsed, self.chat_prices(parsed["model_id"]))
+            if prices is None:
+                raise InvalidRequest("max_fee: give one, or a chain_url to price the request",
+                                     code="invalid_argument")
+            max_fee = default_max_fee(parsed, prices)
         return sign_chat(self.key, self.chain_id, self.node_pubkey, body, mode, max_fee,  # type: ignore
                          self.request_ttl_ms, parsed=parsed)  # type: ignore[attr-defined]
 
