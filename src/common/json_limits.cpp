@@ -44,7 +44,7 @@ Result<nlohmann::json> ParseUntrustedJson(std::string_view text, const JsonLimit
   VINET_RETURN_IF_ERROR(CheckJsonLimits(text, limits, what));
   try {
     return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, out_of_range (1e99999)
     return Error(Code::kParse, std::string(what) + ": not JSON: " + e.what());
   }
 }

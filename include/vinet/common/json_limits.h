@@ -9,8 +9,10 @@
 //     once per level, and so do callers walking a document, so a few MB of
 //     "[[[[" would overflow a thread's stack;
 //   - the text is not JSON (nlohmann's message, which names the offset).
-// Time is linear in the text's size: the depth scan is one pass over the
-// bytes (strings and escapes skipped) and nlohmann's parser is iterative.
+// Every error is a Status (nlohmann's exceptions, e.g. a number overflowing a
+// double, are caught). Time is linear in the text's size: the depth scan is
+// one pass over the bytes (strings and escapes skipped) and nlohmann's parser
+// is iterative.
 #pragma once
 
 #include <cstddef>

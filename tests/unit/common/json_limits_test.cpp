@@ -40,6 +40,9 @@ TEST(JsonLimits, NotJsonNamesWhatAndWhere) {
   EXPECT_EQ(j.status().code(), Code::kParse);
   EXPECT_NE(j.status().message().find("body: not JSON"), std::string::npos);
   EXPECT_NE(j.status().message().find("column 13"), std::string::npos) << j.status().message();
+  auto overflow = ParseUntrustedJson("[1e99999]", kLimits, "body");  // out_of_range, not a throw
+  ASSERT_FALSE(overflow.ok());
+  EXPECT_NE(overflow.status().message().find("number overflow"), std::string::npos);
   EXPECT_FALSE(ParseUntrustedJson("", kLimits, "body").ok());
   EXPECT_FALSE(ParseUntrustedJson("]]]]]", kLimits, "body").ok());
 }
