@@ -213,8 +213,9 @@ def zkml_claims(chain_id, node, client, model_id, inputs, outputs, count, max_fe
 def submit_proofs_msg(ids, inputs, proof):
     """SubmitProofs with one ZkmlProof{inference_id, inputs, proof} per id."""
     enc = encode_tensors(inputs)
-    return b"".join(pb_bytes(1, pb_bytes(1, bytes.fromhex(i)) + pb_bytes(2, enc) + pb_bytes(3, proof))
-                    for i in ids)
+    return b"".join(
+        pb_bytes(1, pb_bytes(1, bytes.fromhex(i)) + pb_bytes(2, enc) + pb_bytes(3, proof))
+        for i in ids)
 
 
 # ---------------------------------------------------------------- health

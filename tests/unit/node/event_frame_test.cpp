@@ -25,7 +25,8 @@ std::string ClaimEventJson(const std::string& id, const std::string& status) {
 // then ours (the parser must walk all of them).
 std::string TxFrame(size_t bytes) {
   std::string head =
-      R"({"jsonrpc": "2.0", "id": 1, "result": {"query": "q", "data": {"type": "tendermint/event/Tx", )"
+      R"({"jsonrpc": "2.0", "id": 1, "result": {"query": "q", )"
+      R"("data": {"type": "tendermint/event/Tx", )"
       R"("value": {"TxResult": {"height": "42", "tx": "AAAA", "result": {"events": [)";
   std::string tail = ClaimEventJson(kId, "SETTLED") +
                      R"(]}}}}, "events": {"tx.hash": ["ABCDEF"], "tm.event": ["Tx"]}}})";
@@ -87,11 +88,11 @@ TEST(EventFrame, LimitsComeBeforeParsing) {
 }
 
 TEST(EventFrame, UnexpectedShapesAreNotOurEvent) {
-  for (
-      const char* text :
-      {R"({"result": {"data": 1}})",
-       R"({"result": {"data": {"value": {"TxResult": {"result": {"events": 5}}}}}})",
-       R"({"result": {"data": {"value": {"TxResult": {"result": {"events": [1, {"type": 2}]}}}}}})"}) {
+  for (const char* text :
+       {R"({"result": {"data": 1}})",
+        R"({"result": {"data": {"value": {"TxResult": {"result": {"events": 5}}}}}})",
+        R"({"result": {"data": {"value": {"TxResult": {"result": {"events": [1, {"type": 2}]})"
+        R"(}}}}})"}) {
     auto event = ParseEventFrame(text);
     ASSERT_TRUE(event.ok() && event->has_value()) << text;
     EXPECT_FALSE(ClaimEventFor(**event, kId).has_value()) << text;
