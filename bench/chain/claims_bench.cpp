@@ -1,7 +1,8 @@
-// SubmitClaims execution cost: one tx of N TEE claims (request, node and
-// enclave signatures each verified, fee settled) against a state with a
-// registered node, model and emulator-attested enclave. Reports claims/s of
-// one validator's FinalizeBlock work (no CometBFT, no disk).
+// SubmitClaims execution cost: one tx of N TEE claims (request and enclave
+// signatures each verified, fee settled) against a state with a registered
+// node, models and emulator-attested enclave: tensor claims (ONNX model) and
+// LLM chat claims (gguf model, chat receipts priced per token). Reports
+// claims/s of one validator's FinalizeBlock work (no CometBFT, no disk).
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -10,6 +11,7 @@
 #include "vinet/chain/executor.h"
 #include "vinet/chain/fee.h"
 #include "vinet/chain/genesis.h"
+#include "vinet/protocol/chat_receipt.h"
 #include "vinet/protocol/request.h"
 #include "vinet/tee/emulator.h"
 
@@ -18,6 +20,7 @@ namespace {
 using namespace vinet;
 using namespace vinet::chain;
 constexpr std::string_view kChain = "bench-chain";
+const std::string kChatModel(64, 'c');
 
 crypto::SecretKey Key(uint8_t b) {
   return std::move(crypto::SecretKey::FromSeed(Bytes(32, b)).value());
@@ -67,6 +70,13 @@ struct World {
     m->add_allowed_pcr0(ToString(provider.pcrs().at(0)));
     Run(model, 1, state);
     ++nonce;
+    m->set_model_id(kChatModel);
+    m->set_format("gguf");
+    m->set_fee_per_inference(0);
+    m->set_price_per_input_token(1);
+    m->set_price_per_output_token(2);
+    if (!Run(model, 1, state).status.ok()) std::abort();
+    ++nonce;
     auto n = EnclaveNonce(kChain, node.public_key(), 1);
     tee::AttestationRequest req;
     req.nonce = Bytes(n.begin(), n.end());
@@ -75,6 +85,7 @@ struct World {
     enc.mutable_register_enclave()->set_attestation_document(
         ToString(provider.AttestAt(req, static_cast<uint64_t>(now_ms)).value()));
     enc.mutable_register_enclave()->add_model_ids("m1");
+    enc.mutable_register_enclave()->add_model_ids(kChatModel);
     enc.mutable_register_enclave()->set_nonce_height(1);
     if (!Run(enc, 2, state).status.ok()) std::abort();
     ++nonce;
@@ -110,11 +121,61 @@ struct World {
     }
     return body;
   }
+
+  txpb::TxBody ChatClaims(int count) {
+    txpb::TxBody body;
+    for (int i = 0; i < count; ++i) {
+      protocol::InferenceRequest r;
+      r.kind = protocol::PayloadKind::kChat;
+      r.chain_id = std::string(kChain);
+      r.model_id = kChatModel;
+      r.mode = protocol::Mode::kTee;
+      r.input_hash = Bytes(32, 1);
+      r.max_fee = 1000;
+      r.nonce = static_cast<uint64_t>(i);
+      r.node_pubkey = node.public_key();
+      r.timestamp_ms = now_ms;
+      r.expires_ms = now_ms + 60'000;
+      auto signed_req = protocol::SignRequest(r, client);
+      protocol::ChatReceipt receipt;
+      auto id = protocol::InferenceId(signed_req);
+      receipt.inference_id = Bytes(id.begin(), id.end());
+      receipt.model_id = kChatModel;
+      receipt.mode = protocol::Mode::kTee;
+      receipt.request_hash = r.input_hash;
+      receipt.prompt_tokens = 40;
+      receipt.completion_tokens = 200;
+      receipt.finish_reason = "stop";
+      receipt.tokens_hash = Bytes(32, 2);
+      receipt.text_hash = Bytes(32, 3);
+      receipt.node_id = Bytes(node.public_key().begin(), node.public_key().end());
+      receipt.enclave_key = Bytes(enclave.public_key().begin(), enclave.public_key().end());
+      receipt.chunks = 200;
+      protocol::SignChatAsEnclave(receipt, enclave);
+      (void)protocol::SignChatAsNode(receipt, node);
+      auto* c = body.mutable_submit_claims()->add_claims();
+      c->mutable_request()->ParseFromString(ToString(protocol::EncodeSignedRequest(signed_req)));
+      c->set_receipt(ToString(protocol::EncodeChatReceipt(receipt)));
+    }
+    return body;
+  }
 };
 
-void BM_SubmitTeeClaims(benchmark::State& st) {
-  World world;
-  auto body = world.Claims(static_cast<int>(st.range(0)));
+// Every claim must settle (checked once, outside the timing).
+bool AllSettle(World& world, const txpb::TxBody& body) {
+  auto block = Overlay::Over(world.state);
+  auto r = world.Run(body, 3, block);
+  if (!r.status.ok()) return false;
+  for (const auto& ev : r.events) {
+    for (const auto& a : ev.attributes()) {
+      if (a.key() == "status" && a.value() != "SETTLED") return false;
+    }
+  }
+  return true;
+}
+
+void RunClaims(benchmark::State& st, World& world, const txpb::TxBody& body) {
+  if (!AllSettle(world, body)) st.SkipWithError("claims did not settle");
   for (auto _ : st) {
     auto block = Overlay::Over(world.state);
     auto r = world.Run(body, 3, block);
@@ -126,7 +187,18 @@ void BM_SubmitTeeClaims(benchmark::State& st) {
       benchmark::Counter(static_cast<double>(st.range(0)) * static_cast<double>(st.iterations()),
                          benchmark::Counter::kIsRate);
 }
+
+void BM_SubmitTeeClaims(benchmark::State& st) {
+  World world;
+  RunClaims(st, world, world.Claims(static_cast<int>(st.range(0))));
+}
 BENCHMARK(BM_SubmitTeeClaims)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_SubmitChatTeeClaims(benchmark::State& st) {
+  World world;
+  RunClaims(st, world, world.ChatClaims(static_cast<int>(st.range(0))));
+}
+BENCHMARK(BM_SubmitChatTeeClaims)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

@@ -62,6 +62,8 @@ ResponseQuery QueryModel(const State& state, const std::string& model_id) {
                       {"name", m.name()},
                       {"format", m.format()},
                       {"fee_per_inference", m.fee_per_inference()},
+                      {"price_per_input_token", m.price_per_input_token()},
+                      {"price_per_output_token", m.price_per_output_token()},
                       {"modes", ModesJson(m.modes())},
                       {"allowed_pcr0", pcrs},
                       {"owner", AddressOfKey(m.owner())},
@@ -126,7 +128,9 @@ ResponseQuery QueryClaim(const State& state, const std::string& id_hex) {
        {"reason", c.reason()},
        {"settled_height", c.settled_height()},
        {"input_hash", Hex(c.input_hash())},
-       {"output", Hex(c.output())}});
+       {"output", Hex(c.output())},
+       {"prompt_tokens", c.prompt_tokens()},
+       {"completion_tokens", c.completion_tokens()}});
 }
 
 }  // namespace vinet::chain

@@ -62,6 +62,7 @@ Result<ChainModel> ChainView::Model(const std::string& model_id) {
   }
   m.registered = true;
   m.fee = record->value("fee_per_inference", record->value("fee", uint64_t{0}));
+  m.format = record->value("format", "");
   m.zkml_verify_cost = record->value("zkml_verify_cost", uint64_t{0});
   for (const auto& mode : record->value("modes", json::array())) {
     if (mode.is_number_unsigned()) {
@@ -76,6 +77,8 @@ Result<ChainModel> ChainView::Model(const std::string& model_id) {
     if (auto b = FromHex(p.get<std::string>()); b.ok()) m.allowed_pcr0.push_back(std::move(*b));
   }
   if (auto z = FromHex(record->value("zkml_model_id", "")); z.ok()) m.zkml_model_id = *z;
+  m.price_per_input_token = record->value("price_per_input_token", uint64_t{0});
+  m.price_per_output_token = record->value("price_per_output_token", uint64_t{0});
   return m;
 }
 

@@ -20,12 +20,15 @@
 namespace vinet::node {
 
 struct ChainModel {
+  std::string format;  // "onnx" | "gguf" (LLM chat); "" when not registered
   uint64_t fee = 0;
   std::vector<protocol::Mode> modes;
-  bool registered = false;          // false: the chain has no record (fee = the node's default)
-  uint64_t zkml_verify_cost = 0;    // metered units to verify one proof (ZKML models)
-  std::vector<Bytes> allowed_pcr0;  // TEE allowlist
-  Bytes zkml_model_id;              // hash of the registered verifying key (empty: no ZKML)
+  bool registered = false;              // false: the chain has no record (fee = the node's default)
+  uint64_t zkml_verify_cost = 0;        // metered units to verify one proof (ZKML models)
+  std::vector<Bytes> allowed_pcr0;      // TEE allowlist
+  Bytes zkml_model_id;                  // hash of the registered verifying key (empty: no ZKML)
+  uint64_t price_per_input_token = 0;   // gguf (chat) models: per prompt token
+  uint64_t price_per_output_token = 0;  // and per completion token
   std::string owner;
 };
 

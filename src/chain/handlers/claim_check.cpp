@@ -34,23 +34,44 @@ std::string ReceiptMismatch(const protocol::Receipt& r, const protocol::SignedRe
   return {};
 }
 
+// The same for a chat receipt: request_hash is the request's input_hash
+// (ChatRequestHash of the canonical chat request).
+std::string ChatReceiptMismatch(const protocol::ChatReceipt& r, const protocol::SignedRequest& req,
+                                const crypto::Digest256& id, const DecodedTx& tx) {
+  if (!SameBytes(r.inference_id, id)) return "receipt.inference_id differs from the request's";
+  if (r.model_id != req.request.model_id) return "receipt.model_id differs from the request's";
+  if (r.mode != req.request.mode) return "receipt.mode differs from the request's";
+  if (!SameBytes(r.request_hash, req.request.input_hash)) {
+    return "receipt.request_hash differs from the request's";
+  }
+  if (!SameBytes(r.node_id, tx.signer)) return "receipt.node_id is not the submitting node";
+  return {};
+}
+
 struct Problem {
   std::string reason;   // empty: none
   bool refuse = false;  // refused without a record (the node may retry), not REJECTED
+};
+
+// The enclave fields of either receipt form.
+struct EnclaveFields {
+  const std::optional<Bytes>& key;
+  const std::optional<Bytes>& signature;
 };
 
 // TEE: the enclave signature first (a claim nobody's enclave signed is the
 // node's fault whatever the key's state), then the key registered to this
 // node, allowed, and unexpired. An expired key with a valid signature is
 // refused without a record: the enclave did sign, only its attestation is
-// stale, so the node re-attests and resubmits the same claim.
+// stale, so the node re-attests and resubmits the same claim. Chat claims
+// also need the registration to list the model (`require_listed`); a
+// registration that does not is stale the same way (refused).
 Problem EnclaveProblem(const State& state, const TxContext& ctx, const DecodedTx& tx,
-                       const PreparedClaim& p, const statepb::Model& model) {
-  const protocol::Receipt& r = *p.receipt;
-  if (!r.enclave_key || !r.enclave_signature)
-    return {"receipt: TEE claim without enclave signature"};
+                       const PreparedClaim& p, const statepb::Model& model, EnclaveFields f,
+                       bool require_listed) {
+  if (!f.key || !f.signature) return {"receipt: TEE claim without enclave signature"};
   if (!p.enclave_signature_ok) return {"receipt.enclave_signature does not verify"};
-  std::string key_hex = ToHex(*r.enclave_key);
+  std::string key_hex = ToHex(*f.key);
   auto enclave = state.GetEnclave(key_hex);
   if (!enclave.ok()) return {"state: " + enclave.status().ToString()};
   if (!enclave->has_value()) return {"enclave " + key_hex + " is not registered"};
@@ -59,6 +80,10 @@ Problem EnclaveProblem(const State& state, const TxContext& ctx, const DecodedTx
     return {"enclave " + key_hex + " belongs to another node"};
   if (!PcrAllowed(model, e.pcr0()))
     return {"enclave PCR0 not allowed by model " + model.model_id()};
+  if (require_listed && std::find(e.model_ids().begin(), e.model_ids().end(), model.model_id()) ==
+                            e.model_ids().end()) {
+    return {"enclave " + key_hex + " is not registered for model " + model.model_id(), true};
+  }
   if (ctx.block_time_ms >= e.expires_time_ms()) {
     return {fmt::format("enclave {} expired at {} ms (block time {})", key_hex, e.expires_time_ms(),
                         ctx.block_time_ms),
@@ -67,8 +92,24 @@ Problem EnclaveProblem(const State& state, const TxContext& ctx, const DecodedTx
   return {};
 }
 
+Problem ChatReceiptProblem(const State& state, const TxContext& ctx, const DecodedTx& tx,
+                           const PreparedClaim& p, const statepb::Model& model) {
+  if (!p.chat_receipt) return {p.receipt_error};
+  const protocol::ChatReceipt& r = *p.chat_receipt;
+  if (auto m = ChatReceiptMismatch(r, *p.request, p.id, tx); !m.empty()) return {m};
+  if (!p.node_signature_error.empty()) return {p.node_signature_error};
+  if (r.mode == protocol::Mode::kTee) {
+    return EnclaveProblem(state, ctx, tx, p, model, {r.enclave_key, r.enclave_signature}, true);
+  }
+  if (r.enclave_key || r.enclave_signature) return {"receipt: enclave fields outside TEE mode"};
+  return {};
+}
+
 Problem ReceiptProblem(const State& state, const TxContext& ctx, const DecodedTx& tx,
                        const PreparedClaim& p, const statepb::Model& model) {
+  if (p.request->request.kind == protocol::PayloadKind::kChat) {
+    return ChatReceiptProblem(state, ctx, tx, p, model);
+  }
   if (!p.receipt) return {p.receipt_error};
   const protocol::Receipt& r = *p.receipt;
   // ZKML receipts carry their int8 outputs: the proof is checked against them.
@@ -77,9 +118,21 @@ Problem ReceiptProblem(const State& state, const TxContext& ctx, const DecodedTx
   }
   if (auto m = ReceiptMismatch(r, *p.request, p.id, tx); !m.empty()) return {m};
   if (!p.node_signature_error.empty()) return {p.node_signature_error};
-  if (r.mode == protocol::Mode::kTee) return EnclaveProblem(state, ctx, tx, p, model);
+  if (r.mode == protocol::Mode::kTee) {
+    return EnclaveProblem(state, ctx, tx, p, model, {r.enclave_key, r.enclave_signature}, false);
+  }
   if (r.enclave_key || r.enclave_signature) return {"receipt: enclave fields outside TEE mode"};
   return {};
+}
+
+// A chat request needs a gguf model, a tensor request any other format.
+std::string FormatMismatch(const statepb::Model& model, protocol::PayloadKind kind) {
+  bool chat_model = model.format() == "gguf";
+  bool chat_request = kind == protocol::PayloadKind::kChat;
+  if (chat_model == chat_request) return {};
+  return chat_request
+             ? "model " + model.model_id() + " is not a chat model (format " + model.format() + ")"
+             : "model " + model.model_id() + " is a chat model (gguf): inference requests refused";
 }
 
 ClaimCheck Skip(ClaimCheck check, Outcome outcome, std::string reason) {
@@ -89,6 +142,14 @@ ClaimCheck Skip(ClaimCheck check, Outcome outcome, std::string reason) {
 }
 
 }  // namespace
+
+Result<uint64_t> ClaimFee(const ClaimCheck& check) {
+  const statepb::Model& m = *check.model;
+  if (!check.chat) return m.fee_per_inference();
+  return protocol::ChatFee(m.fee_per_inference(), m.price_per_input_token(),
+                           m.price_per_output_token(), check.chat->prompt_tokens,
+                           check.chat->completion_tokens);
+}
 
 ClaimCheck CheckClaim(const State& state, const TxContext& ctx, const DecodedTx& tx,
                       const txpb::Claim& claim) {
@@ -101,12 +162,12 @@ ClaimCheck CheckClaim(const State& state, const TxContext& ctx, const DecodedTx&
   if (!p.request) return Skip(std::move(check), Outcome::kInvalid, p.request_error);
   check.request = p.request;
   check.id_hex = ToHex(p.id);
+  if (p.chat_receipt) {
+    check.chat =
+        ClaimCheck::ChatUsage{p.chat_receipt->prompt_tokens, p.chat_receipt->completion_tokens};
+  }
   if (!p.request_error.empty()) return Skip(std::move(check), Outcome::kInvalid, p.request_error);
   const auto& req = check.request->request;
-  if (req.kind != protocol::PayloadKind::kInference) {
-    return Skip(std::move(check), Outcome::kInvalid,
-                "request.payload: chat claims not settled yet");
-  }
   if (req.chain_id != ctx.chain_id) {
     return Skip(std::move(check), Outcome::kInvalid, "request.chain_id: '" + req.chain_id + "'");
   }
@@ -130,6 +191,9 @@ ClaimCheck CheckClaim(const State& state, const TxContext& ctx, const DecodedTx&
     return Skip(std::move(check), Outcome::kInvalid, "model " + req.model_id + " not registered");
   }
   check.model = std::move(**model);
+  if (auto m = FormatMismatch(*check.model, req.kind); !m.empty()) {
+    return Skip(std::move(check), Outcome::kInvalid, std::move(m));
+  }
   if (!ModelOffers(*check.model, req.mode)) {
     return Skip(
         std::move(check), Outcome::kInvalid,

@@ -7,10 +7,37 @@ namespace {
 
 constexpr int kMinClaimsPerThread = 32;
 
+// The enclave signature over `signing_bytes()` (only computed when checked).
+template <typename SigningBytes>
+bool EnclaveSignatureOk(const std::optional<Bytes>& key_bytes, const std::optional<Bytes>& sig,
+                        bool verify_signatures, SigningBytes signing_bytes) {
+  if (!key_bytes || !sig) return false;
+  auto key = crypto::PublicKeyFromBytes(*key_bytes);
+  return key.ok() && (!verify_signatures || crypto::Verify(*key, signing_bytes(), *sig));
+}
+
+void PrepareChatReceipt(const txpb::Claim& claim, PreparedClaim& p, bool verify_signatures) {
+  auto receipt = protocol::DecodeChatReceipt(AsBytes(claim.receipt()));
+  if (!receipt.ok()) {
+    p.receipt_error = receipt.status().message();
+    return;
+  }
+  p.chat_receipt = std::move(*receipt);
+  const protocol::ChatReceipt& r = *p.chat_receipt;
+  // As for tensor receipts: the tx signature already binds the node.
+  if (!r.node_signature) p.node_signature_error = "receipt: node signature missing";
+  p.enclave_signature_ok = EnclaveSignatureOk(r.enclave_key, r.enclave_signature, verify_signatures,
+                                              [&] { return protocol::ChatEnclaveSigningBytes(r); });
+}
+
 void PrepareReceipt(const txpb::Claim& claim, PreparedClaim& p, bool verify_signatures) {
   if (claim.receipt().size() > protocol::kMaxClaimReceiptBytes) {
     p.receipt_error = "receipt: " + std::to_string(claim.receipt().size()) + " bytes exceed " +
                       std::to_string(protocol::kMaxClaimReceiptBytes);
+    return;
+  }
+  if (p.request->request.kind == protocol::PayloadKind::kChat) {
+    PrepareChatReceipt(claim, p, verify_signatures);
     return;
   }
   auto receipt = protocol::DecodeReceipt(AsBytes(claim.receipt()));
@@ -24,11 +51,8 @@ void PrepareReceipt(const txpb::Claim& claim, PreparedClaim& p, bool verify_sign
   // carries these exact receipt bytes is signed by the same key (receipt.node_id
   // must be the tx signer), so a second check would add nothing but cost.
   if (!r.node_signature) p.node_signature_error = "receipt: node signature missing";
-  if (!r.enclave_key || !r.enclave_signature) return;
-  auto key = crypto::PublicKeyFromBytes(*r.enclave_key);
-  p.enclave_signature_ok =
-      key.ok() && (!verify_signatures ||
-                   crypto::Verify(*key, protocol::EnclaveSigningBytes(r), *r.enclave_signature));
+  p.enclave_signature_ok = EnclaveSignatureOk(r.enclave_key, r.enclave_signature, verify_signatures,
+                                              [&] { return protocol::EnclaveSigningBytes(r); });
 }
 
 }  // namespace

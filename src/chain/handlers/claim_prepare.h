@@ -3,7 +3,10 @@
 // request and the enclave's receipt signature. The node's receipt signature
 // is only required present: the tx carrying the receipt bytes is signed by
 // that same node key (CheckClaim requires receipt.node_id = tx signer), which
-// already proves the node endorsed them. Pure functions of the claim bytes, so a batch may be
+// already proves the node endorsed them. The request's payload kind decides
+// the receipt's form: a tensor receipt (protocol/receipt.h) for an inference,
+// a chat receipt (protocol/chat_receipt.h) for a chat; both are bounded by
+// kMaxClaimReceiptBytes before decoding. Pure functions of the claim bytes, so a batch may be
 // prepared on several threads: the results are the same whatever the split, which keeps
 // FinalizeBlock deterministic. CheckClaim (claim_check.h) then applies the
 // state-dependent rules, in claim order, on these results.
@@ -14,6 +17,7 @@
 #include <vector>
 
 #include "vinet/chain/handlers.h"
+#include "vinet/protocol/chat_receipt.h"
 #include "vinet/protocol/receipt.h"
 #include "vinet/protocol/request.h"
 
@@ -23,10 +27,11 @@ struct PreparedClaim {
   std::string request_error;  // decode or client-signature failure, "" when fine
   std::optional<protocol::SignedRequest> request;
   crypto::Digest256 id{};
-  std::string receipt_error;  // decode failure, "" when fine
-  std::optional<protocol::Receipt> receipt;
-  std::string node_signature_error;   // "" when the node signature is present
-  bool enclave_signature_ok = false;  // enclave fields present and verifying
+  std::string receipt_error;                          // decode failure, "" when fine
+  std::optional<protocol::Receipt> receipt;           // inference claims
+  std::optional<protocol::ChatReceipt> chat_receipt;  // chat claims
+  std::string node_signature_error;                   // "" when the node signature is present
+  bool enclave_signature_ok = false;                  // enclave fields present and verifying
 };
 
 // `verify_signatures` false (mempool recheck of bytes already verified):

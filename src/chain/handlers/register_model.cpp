@@ -4,6 +4,14 @@
 // strictly, stored under "k/<model id>", its zkml model id and metered verify
 // cost recorded in the model; a key costing more than a whole block's
 // verification budget is refused (verify_cost_too_high).
+// Formats: "onnx" (any mode; fee_per_inference >= min_model_fee, token prices
+// 0) and "gguf" (LLM chat, docs/chat.md): model_id is the file's SHA-256 as 64
+// lowercase hex, modes VANILLA and/or TEE (TEE needs a non-empty PCR0
+// allowlist), and the fee is fee_per_inference + prompt x price_in +
+// completion x price_out: at least one of the three > 0, and each one that is
+// charged (> 0) at least min_model_fee. min_model_fee exists so that nobody
+// creates ZKML verification work for free; a chat claim costs the chain only
+// signature checks, paid by the tx's fee_per_claim, so a zero part is fine.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -39,8 +47,8 @@ TxStatus ValidateModel(const txpb::RegisterModel& msg) {
   if (msg.name().empty() || msg.name().size() > kMaxIdLength) {
     return Invalid(fmt::format("register_model.name: length {} not in 1..128", msg.name().size()));
   }
-  if (msg.format() != "onnx") {
-    return Invalid("register_model.format: expected 'onnx', got '" + msg.format() + "'");
+  if (msg.format() != "onnx" && msg.format() != "gguf") {
+    return Invalid("register_model.format: expected 'onnx' or 'gguf', got '" + msg.format() + "'");
   }
   if (msg.modes().empty()) return Invalid("register_model.modes: empty");
   std::set<int> seen;
@@ -64,9 +72,79 @@ TxStatus ValidateModel(const txpb::RegisterModel& msg) {
   return {};
 }
 
+bool Offers(const txpb::RegisterModel& msg, inference::v1::Mode mode) {
+  return std::any_of(msg.modes().begin(), msg.modes().end(), [&](int m) { return m == mode; });
+}
+
 bool OffersZkml(const txpb::RegisterModel& msg) {
-  return std::any_of(msg.modes().begin(), msg.modes().end(),
-                     [](int m) { return m == inference::v1::MODE_ZKML; });
+  return Offers(msg, inference::v1::MODE_ZKML);
+}
+
+bool IsLowerHex64(const std::string& s) {
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+// Prices: onnx charges fee_per_inference only; gguf any of its three parts
+// (see the file comment).
+TxStatus CheckPrices(const txpb::RegisterModel& msg, const statepb::Params& params) {
+  const uint64_t min = params.min_model_fee();
+  if (msg.format() == "onnx") {
+    if (msg.price_per_input_token() != 0 || msg.price_per_output_token() != 0) {
+      return Invalid(
+          "register_model.price_per_input_token/price_per_output_token: must be 0 for "
+          "format 'onnx'");
+    }
+    // A fee-0 model lets its owner create claims (and verification work) for free.
+    if (msg.fee_per_inference() < min) {
+      return Invalid(fmt::format("register_model.fee_per_inference: {} below min_model_fee {}",
+                                 msg.fee_per_inference(), min));
+    }
+    return {};
+  }
+  const std::pair<const char*, uint64_t> parts[] = {
+      {"fee_per_inference", msg.fee_per_inference()},
+      {"price_per_input_token", msg.price_per_input_token()},
+      {"price_per_output_token", msg.price_per_output_token()}};
+  bool charged = false;
+  for (const auto& [field, value] : parts) {
+    if (value == 0) continue;
+    charged = true;
+    if (value < min) {
+      return Invalid(
+          fmt::format("register_model.{}: {} below min_model_fee {}", field, value, min));
+    }
+  }
+  if (!charged) {
+    return Invalid(
+        "register_model: a gguf model charges nothing (fee_per_inference, "
+        "price_per_input_token and price_per_output_token all 0)");
+  }
+  return {};
+}
+
+// gguf (chat): content-addressed id, VANILLA/TEE only, TEE with an allowlist.
+TxStatus CheckGguf(const txpb::RegisterModel& msg) {
+  if (msg.format() != "gguf") return {};
+  if (!IsLowerHex64(msg.model_id())) {
+    return Invalid(
+        "register_model.model_id: a gguf model's id is its file's SHA-256, 64 lowercase hex");
+  }
+  for (int mode : msg.modes()) {
+    if (mode != inference::v1::MODE_VANILLA && mode != inference::v1::MODE_TEE) {
+      return Invalid(fmt::format(
+          "register_model.modes: mode {} not offered for gguf (VANILLA and/or TEE only)",
+          inference::v1::Mode_Name(static_cast<inference::v1::Mode>(mode))));
+    }
+  }
+  if (!msg.zkml_verifying_key().empty()) {
+    return Invalid("register_model.zkml_verifying_key: not allowed for gguf");
+  }
+  if (Offers(msg, inference::v1::MODE_TEE) && msg.allowed_pcr0().empty()) {
+    return Invalid("register_model.allowed_pcr0: empty, but a gguf model offering TEE needs one");
+  }
+  return {};
 }
 
 // Parses and meters the key; fills the model's zkml fields.
@@ -98,11 +176,8 @@ TxStatus CheckZkmlKey(const txpb::RegisterModel& msg, const statepb::Params& par
 TxStatus HandleRegisterModel(State& state, const TxContext& ctx, const DecodedTx& tx,
                              const txpb::RegisterModel& msg, Events& events) {
   if (auto s = ValidateModel(msg); !s.ok()) return s;
-  // A fee-0 model lets its owner create claims (and verification work) for free.
-  if (msg.fee_per_inference() < ctx.params.min_model_fee()) {
-    return Invalid(fmt::format("register_model.fee_per_inference: {} below min_model_fee {}",
-                               msg.fee_per_inference(), ctx.params.min_model_fee()));
-  }
+  if (auto s = CheckGguf(msg); !s.ok()) return s;
+  if (auto s = CheckPrices(msg, ctx.params); !s.ok()) return s;
   auto existing = state.GetModel(msg.model_id());
   if (!existing.ok()) return TxStatus::Fail(TxCode::kInternal, existing.status().ToString());
   if (existing->has_value()) {
@@ -115,6 +190,8 @@ TxStatus HandleRegisterModel(State& state, const TxContext& ctx, const DecodedTx
   model.set_name(msg.name());
   model.set_format(msg.format());
   model.set_fee_per_inference(msg.fee_per_inference());
+  model.set_price_per_input_token(msg.price_per_input_token());
+  model.set_price_per_output_token(msg.price_per_output_token());
   *model.mutable_modes() = msg.modes();
   *model.mutable_allowed_pcr0() = msg.allowed_pcr0();
   model.set_owner(std::string(tx.signer.begin(), tx.signer.end()));
@@ -124,7 +201,10 @@ TxStatus HandleRegisterModel(State& state, const TxContext& ctx, const DecodedTx
   AddEvent(events, "vinet.model",
            {{"id", msg.model_id()},
             {"owner", tx.signer_address},
-            {"fee", std::to_string(msg.fee_per_inference())}});
+            {"format", msg.format()},
+            {"fee", std::to_string(msg.fee_per_inference())},
+            {"price_in", std::to_string(msg.price_per_input_token())},
+            {"price_out", std::to_string(msg.price_per_output_token())}});
   return {};
 }
 

@@ -1,7 +1,9 @@
 // SubmitClaims: a batch of claims by a registered, unjailed node. The tx
 // succeeds when well-formed; each claim gets its own status (claim_check.h)
 // and its own `vinet.claim` event:
-//   SETTLED   VANILLA/TEE valid and funded: fee moves client → node
+//   SETTLED   VANILLA/TEE valid and funded: fee moves client → node (chat
+//             claims: fee = ChatFee of the receipt's token counts, which the
+//             record and event keep)
 //   PENDING   ZKML valid and funded: fee escrowed from the client, counted in
 //             the node's unsettled value (risk limit: never above its stake);
 //             the record keeps input_hash and the receipt's int8 outputs (what
@@ -59,6 +61,17 @@ void Emit(BatchContext& b, const ClaimCheck& check, statepb::ClaimStatus status,
             {"client", client},
             {"fee", std::to_string(fee)},
             {"reason", check.reason}});
+  if (check.chat) {  // chat claims: what the fee was computed from
+    auto* attrs = b.events.back().mutable_attributes();
+    auto add = [&](const char* key, uint32_t value) {
+      auto* a = attrs->Add();
+      a->set_key(key);
+      a->set_value(std::to_string(value));
+      a->set_index(true);
+    };
+    add("prompt_tokens", check.chat->prompt_tokens);
+    add("completion_tokens", check.chat->completion_tokens);
+  }
 }
 
 void Store(BatchContext& b, const ClaimCheck& check, statepb::ClaimStatus status, uint64_t fee,
@@ -80,6 +93,10 @@ void Store(BatchContext& b, const ClaimCheck& check, statepb::ClaimStatus status
   }
   record.set_tx_index(b.ctx.tx_index);
   record.set_reason(check.reason);
+  if (check.chat) {
+    record.set_prompt_tokens(check.chat->prompt_tokens);
+    record.set_completion_tokens(check.chat->completion_tokens);
+  }
   b.state.PutClaim(record);
 }
 
@@ -130,8 +147,14 @@ Status Reject(BatchContext& b, const ClaimCheck& check) {
 // Moves `fee` from the client to the node (SETTLED) or into escrow (PENDING).
 Status Settle(BatchContext& b, ClaimCheck& check, const std::string& zkml_output) {
   const auto& req = check.request->request;
-  uint64_t fee = check.model->fee_per_inference();
   std::string client = protocol::ClientAddress(*check.request);
+  auto priced = ClaimFee(check);
+  if (!priced.ok()) {  // a chat fee past uint64: above any max_fee
+    check.reason = priced.status().message();
+    Emit(b, check, statepb::CLAIM_STATUS_UNFUNDED, 0);
+    return Status::Ok();
+  }
+  const uint64_t fee = *priced;
   // Funds: the client's deposit for this node, then its balance (deposit.h).
   VINET_ASSIGN_OR_RETURN(uint64_t funds, ClientFunds(b.state, client, b.tx.signer_address));
   if (fee > req.max_fee || funds < fee) {

@@ -32,7 +32,7 @@ TEST_F(RegisterTest, ModelFieldsOutOfContractRejected) {
   check(ModelBody("m1", {"short"}), "register_model.allowed_pcr0[0]: expected 48 bytes, got 5");
   auto b = ModelBody("m1", {});
   b.mutable_register_model()->set_format("tflite");
-  check(b, "register_model.format: expected 'onnx', got 'tflite'");
+  check(b, "register_model.format: expected 'onnx' or 'gguf', got 'tflite'");
   b = ModelBody("m1", {});
   b.mutable_register_model()->clear_modes();
   check(b, "register_model.modes: empty");
