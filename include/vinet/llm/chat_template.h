@@ -13,14 +13,18 @@
 // renders for the conversations it accepts (tests/data/llm/chat_templates.json,
 // recorded with jinja2). The prompt includes the BOS text when the template
 // writes it (Llama 2/3, Mistral, Gemma): tokenize it with add_bos = false and
-// parse_special = true. Variants whose output differs from the family's
-// reference form (Llama 3.1+ with its date header, Mistral v3+, Gemma 3) are
+// parse_special = true, except inside the messages' content: a message is
+// text, never markup, so `RenderWithContent` reports where each content lies
+// and the prompt builder (prompt.h) tokenizes those bytes without reading
+// control tokens in them ("<|im_end|>" typed by a user stays text). Variants whose output differs
+// from the family's reference form (Llama 3.1+ with its date header, Mistral v3+, Gemma 3) are
 // refused rather than rendered approximately.
 #pragma once
 
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "vinet/common/result.h"
@@ -33,6 +37,13 @@ struct Vocab;
 struct ChatMessage {
   std::string role;
   std::string content;
+};
+
+// A rendered prompt and the byte ranges [begin, end) of `text` that came
+// from message content (ascending, disjoint).
+struct RenderedChat {
+  std::string text;
+  std::vector<std::pair<size_t, size_t>> content;
 };
 
 enum class ChatFamily { kChatML, kLlama3, kLlama2, kMistral, kGemma };
@@ -59,6 +70,9 @@ class ChatTemplate {
   // `add_generation_prompt`. Errors: empty list, unknown role, bad order.
   Result<std::string> Render(std::span<const ChatMessage> messages,
                              bool add_generation_prompt = true) const;
+  // The same text, with where the messages' content lies in it.
+  Result<RenderedChat> RenderWithContent(std::span<const ChatMessage> messages,
+                                         bool add_generation_prompt = true) const;
 
   // Text that ends the assistant's turn ("<|im_end|>", "<|eot_id|>", ...).
   const std::string& end_of_turn() const { return end_of_turn_; }

@@ -1,5 +1,6 @@
 // From what a user sends to the tokens a model reads: a chat (messages
-// rendered by the model's chat template, special tokens parsed) or a plain
+// rendered by the model's chat template; control tokens read from the
+// template's markup only, never from message content) or a plain
 // text prompt (BOS added when the vocabulary asks for it, no special tokens).
 // The node, the CLI and the replay of receipts all build prompts here, so one
 // request gives one token sequence everywhere.

@@ -15,6 +15,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "vinet/common/result.h"
@@ -38,8 +39,8 @@ struct Vocab {
   std::string model;  // "gpt2" or "llama"
   std::string pre;    // pre-tokenizer name ("smollm", "llama-bpe", "qwen2", "default", ...)
   std::vector<std::string> tokens;
-  std::vector<float> scores;      // empty when the file has none
-  std::vector<TokenType> types;   // empty = all normal
+  std::vector<float> scores;        // empty when the file has none
+  std::vector<TokenType> types;     // empty = all normal
   std::vector<std::string> merges;  // "a b" pairs, rank = index (BPE only)
   int32_t bos = -1, eos = -1, eot = -1, unk = -1, pad = -1;
   bool add_bos = false;
@@ -59,6 +60,14 @@ class Tokenizer {
   // as llama.cpp's add_special. `parse_special`: text like
   // "<|im_start|>" becomes its control token instead of plain text.
   std::vector<int32_t> Encode(std::string_view text, bool add_bos, bool parse_special) const;
+  // As Encode with parse_special, except that a control token is not read
+  // where its text overlaps one of the byte ranges [begin, end) of `plain`
+  // (message content inside a chat prompt: there it is ordinary text). Text
+  // outside control tokens is split into the same fragments as Encode would,
+  // so a prompt whose content holds no control-token text tokenizes exactly
+  // as with Encode(text, add_bos, true).
+  std::vector<int32_t> EncodeWithPlainRanges(
+      std::string_view text, bool add_bos, std::span<const std::pair<size_t, size_t>> plain) const;
 
   // Ids to bytes (may be partial UTF-8 at a boundary; concatenating pieces of
   // a sequence equals decoding the sequence). Control tokens decode to ""

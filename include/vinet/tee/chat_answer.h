@@ -12,10 +12,16 @@
 // finish_reason "cancelled". TEE mode: the receipt carries the enclave key
 // and signature, node_signature is left for the node. VANILLA: the signer is
 // the node key and the receipt is node-signed.
+//
+// `stop_after` (optional) is polled before each chunk and once more before
+// the receipt: returning n ends generation with a receipt over exactly the
+// first n chunks handed out ("cancelled"; the enclave's "stop" method). n
+// larger than the chunks handed out so far is kInvalidArgument.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 
 #include "vinet/common/result.h"
 #include "vinet/crypto/ed25519.h"
@@ -40,11 +46,14 @@ struct ChatAnswer {
   std::vector<int32_t> tokens;
 };
 
+using ChatStopPoll = std::function<std::optional<uint32_t>()>;
+
 // Verifies the client's signature (kUnauthenticated) and the bindings above
 // (kInvalidArgument), then answers. `signer` is the enclave key (mode TEE) or
 // the node key (mode VANILLA; must equal node_id).
 Result<ChatAnswer> AnswerChat(ChatRunner& runner, const ChatAnswerInput& input,
                               const crypto::SecretKey& signer,
-                              const std::function<bool(const protocol::ChatChunk&)>& on_chunk);
+                              const std::function<bool(const protocol::ChatChunk&)>& on_chunk,
+                              const ChatStopPoll& stop_after = {});
 
 }  // namespace vinet::tee

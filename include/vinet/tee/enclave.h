@@ -9,6 +9,9 @@
 // given by the caller (the node that will co-sign). Thread-safe: the provider
 // and runner are called concurrently only if they are thread-safe themselves
 // (both built-in providers and runners are).
+//
+// With a `ChatRunner` the enclave also answers LLM chats (`Chat`, TEE mode
+// only): tee::AnswerChat signed with the enclave key (chat_answer.h).
 #pragma once
 
 #include <memory>
@@ -16,6 +19,8 @@
 
 #include "vinet/crypto/ed25519.h"
 #include "vinet/protocol/receipt.h"
+#include "vinet/tee/chat_answer.h"
+#include "vinet/tee/chat_runner.h"
 #include "vinet/tee/measurement.h"
 #include "vinet/tee/model_runner.h"
 #include "vinet/tee/provider.h"
@@ -25,6 +30,7 @@ namespace vinet::tee {
 struct EnclaveInfo {
   crypto::PublicKey enclave_key{};
   std::vector<std::string> models;
+  std::vector<ChatModelInfo> chat_models;
   std::string provider;
   bool debug = false;
   EnclaveMeasurements measurements;
@@ -40,16 +46,23 @@ struct InferRequest {
 class Enclave {
  public:
   Enclave(std::unique_ptr<AttestationProvider> provider, std::unique_ptr<ModelRunner> runner,
-          EnclaveMeasurements measurements, bool debug);
+          EnclaveMeasurements measurements, bool debug,
+          std::unique_ptr<ChatRunner> chat_runner = nullptr);
 
   EnclaveInfo Info() const;
   Result<Bytes> Attest(ByteSpan nonce);
   Result<protocol::Receipt> Infer(const InferRequest& request);
+  // kUnsupported without a chat runner; kInvalidArgument unless the signed
+  // request asks for mode TEE; otherwise AnswerChat's result.
+  Result<ChatAnswer> Chat(const ChatAnswerInput& input,
+                          const std::function<bool(const protocol::ChatChunk&)>& on_chunk,
+                          const ChatStopPoll& stop_after = {});
 
  private:
   crypto::SecretKey key_;
   std::unique_ptr<AttestationProvider> provider_;
   std::unique_ptr<ModelRunner> runner_;
+  std::unique_ptr<ChatRunner> chat_runner_;
   EnclaveMeasurements measurements_;
   bool debug_;
 };

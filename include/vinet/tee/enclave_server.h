@@ -8,22 +8,43 @@
 //   {"method":"attest","nonce":hex}            → {"ok":true,"document":hex}
 //   {"method":"infer","inference_id":hex,"node_id":hex,"model_id":id,
 //    "inputs":[{"name","dtype","shape","data":hex}]}  → {"ok":true,"receipt":{...}}
+//   {"method":"chat","node_id":hex,"signed_request":{SignedRequestToJson},
+//    "request":hex(EncodeChatRequest),"max_completion":n}
+//     → a stream of frames {"ok":true,"chunk":{ChatChunkToJson}} ...
+//       ending with {"ok":true,"receipt":{ChatReceiptToJson}}
+//       (or {"ok":false,...} at any point, which also ends it).
+//   While a chat streams, the caller may send {"method":"stop","chunks":n}:
+//   the enclave ends generation and its receipt covers exactly the first n
+//   chunks (finish_reason "cancelled"); chunks already in flight still
+//   arrive before it. n larger than the chunks streamed so far ends the
+//   stream with {"ok":false,"code":"invalid_argument",...}. Any other
+//   request during a stream ends it with an error; a "stop" outside a stream
+//   is answered with an error (the stream it meant already has its receipt).
+//   The "info" reply also lists "chat_models":[{"model_id","name","context"}].
 // Failures answer {"ok":false,"code":"<code name>","error":"<message>"} and
 // keep the connection open; a malformed frame closes it.
 //
-// `EnclaveServer` serves one thread per connection; `Stop` (or destruction)
-// closes the socket, every connection, joins the threads and removes the
-// socket file. `EnclaveClient` is one connection, not thread-safe.
+// `EnclaveServer` serves one thread per connection (a chat stream polls its
+// connection between tokens for "stop"); `Stop` (or destruction) closes the
+// socket, every connection, joins the threads and removes the socket file.
+// `EnclaveClient` is one connection, not thread-safe. `EnclaveChatStream` is
+// one chat on its own connection, not thread-safe.
 #pragma once
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
+#include <variant>
 
+#include "vinet/protocol/chat_receipt.h"
+#include "vinet/protocol/chat_stream.h"
+#include "vinet/tee/chat_answer.h"
 #include "vinet/tee/enclave.h"
 
 namespace vinet::tee {
@@ -39,7 +60,15 @@ class EnclaveServer {
   Status Start();
   void Stop();
   // Handles one request object given as JSON text; returns the reply text.
+  // A "chat" request here is refused (it streams: see HandleChat).
   std::string Handle(std::string_view request_json);
+  // Serves one "chat" request: hands each reply frame to `write` (false: the
+  // peer is gone, which cancels), and between tokens asks `poll` for a frame
+  // the peer sent meanwhile (nullopt: none yet; "": the peer is gone), for
+  // "stop".
+  void HandleChat(std::string_view request_json,
+                  const std::function<bool(const std::string&)>& write,
+                  const std::function<std::optional<std::string>()>& poll);
 
  private:
   struct Connection;
@@ -69,6 +98,7 @@ struct RemoteEnclaveInfo {
   bool debug = false;
   Bytes pcr0, pcr2, config_hash;
   std::string config;
+  std::vector<ChatModelInfo> chat_models;  // empty for an enclave without chat
 };
 
 class EnclaveClient {
@@ -83,11 +113,55 @@ class EnclaveClient {
   Result<protocol::Receipt> Infer(const InferRequest& request);
   // One raw exchange (JSON text in, JSON text out).
   Result<std::string> Call(std::string_view request_json);
+  // One frame each way, for streams.
+  Status Send(std::string_view request_json);
+  Result<std::string> Receive();
+  int fd() const { return fd_; }
 
  private:
   explicit EnclaveClient(int fd) : fd_(fd) {}
   int fd_;
 };
+
+// One chat answered by the enclave, streamed over its own connection.
+//   auto stream = EnclaveChatStream::Open(path, input);   // sends "chat"
+//   while (true) {
+//     auto item = stream->Next();                         // a chunk, then the receipt
+//     ...                                                 // on client disconnect:
+//     auto receipt = stream->Stop(chunks_delivered);      // receipt over exactly those
+//   }
+// `Next` returns the chunks in order, then the receipt; after the receipt (or
+// an error) the stream is over and `Next` fails with kInvalidArgument.
+// Errors from the enclave come back as kUnavailable with its code and message.
+// The chunks and the receipt are as the enclave sent them: the caller verifies
+// them (ChatStreamVerifier, VerifyChatEnclaveSignature) before trusting them.
+class EnclaveChatStream {
+ public:
+  static Result<EnclaveChatStream> Open(const std::filesystem::path& socket_path,
+                                        const ChatAnswerInput& input);
+  EnclaveChatStream(EnclaveChatStream&&) noexcept = default;
+  EnclaveChatStream& operator=(EnclaveChatStream&&) noexcept = default;
+
+  Result<std::variant<protocol::ChatChunk, protocol::ChatReceipt>> Next();
+  // Sends "stop" for the first `chunks` chunks, then reads (and drops) the
+  // chunks still in flight until the receipt, which it returns. Normally it
+  // covers exactly `chunks` ("cancelled"); if the answer ended before the
+  // enclave read the stop, it is the full receipt. If `Next` already
+  // returned the receipt, this is kInvalidArgument: that receipt stands.
+  Result<protocol::ChatReceipt> Stop(uint32_t chunks);
+  // The socket, for poll() (readable when the next frame has arrived).
+  int fd() const;
+  bool done() const { return done_; }
+
+ private:
+  explicit EnclaveChatStream(std::unique_ptr<EnclaveClient> client) : client_(std::move(client)) {}
+  std::unique_ptr<EnclaveClient> client_;
+  bool done_ = false;
+};
+
+// The frames of the "chat" method (shared by server, client and fuzz target).
+std::string ChatRequestFrame(const ChatAnswerInput& input);
+Result<ChatAnswerInput> ChatRequestFromJson(std::string_view json);
 
 // Frame I/O shared by server and client. kIo / kParse / kUnavailable (EOF).
 Status WriteFrame(int fd, std::string_view payload);

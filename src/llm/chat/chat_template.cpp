@@ -217,28 +217,44 @@ std::string_view ChatTemplate::FamilyName(ChatFamily family) {
 
 Result<std::string> ChatTemplate::Render(std::span<const ChatMessage> msgs,
                                          bool add_generation_prompt) const {
+  VINET_ASSIGN_OR_RETURN(RenderedChat r, RenderWithContent(msgs, add_generation_prompt));
+  return std::move(r.text);
+}
+
+Result<RenderedChat> ChatTemplate::RenderWithContent(std::span<const ChatMessage> msgs,
+                                                     bool add_generation_prompt) const {
   if (msgs.empty()) return Error(Code::kInvalidArgument, "chat: no messages");
-  std::string out;
+  RenderedChat r;
+  std::string& out = r.text;
+  // Appends text that came from a message (never read for control tokens).
+  auto content = [&r](std::string_view text) {
+    if (text.empty()) return;
+    r.content.push_back({r.text.size(), r.text.size() + text.size()});
+    r.text.append(text);
+  };
   switch (family_) {
     case ChatFamily::kChatML: {
       for (size_t i = 0; i < msgs.size(); ++i) {
-        VINET_ASSIGN_OR_RETURN(Role r, ParseRole(msgs[i], i));
-        (void)r;
+        VINET_ASSIGN_OR_RETURN(Role role, ParseRole(msgs[i], i));
+        (void)role;
       }
       if (msgs[0].role != "system" && !default_system_.empty())
         out += "<|im_start|>system\n" + default_system_ + "<|im_end|>\n";
-      for (const ChatMessage& m : msgs)
-        out += "<|im_start|>" + m.role + "\n" + m.content + "<|im_end|>\n";
+      for (const ChatMessage& m : msgs) {
+        out += "<|im_start|>" + m.role + "\n";
+        content(m.content);
+        out += "<|im_end|>\n";
+      }
       if (add_generation_prompt) out += "<|im_start|>assistant\n";
       break;
     }
     case ChatFamily::kLlama3: {
       for (size_t i = 0; i < msgs.size(); ++i) {
-        VINET_ASSIGN_OR_RETURN(Role r, ParseRole(msgs[i], i));
-        (void)r;
+        VINET_ASSIGN_OR_RETURN(Role role, ParseRole(msgs[i], i));
+        (void)role;
         if (i == 0) out += bos_text_;
         out += "<|start_header_id|>" + msgs[i].role + "<|end_header_id|>\n\n";
-        out += PyStrip(msgs[i].content);
+        content(PyStrip(msgs[i].content));
         out += "<|eot_id|>";
       }
       if (add_generation_prompt) out += "<|start_header_id|>assistant<|end_header_id|>\n\n";
@@ -248,21 +264,33 @@ Result<std::string> ChatTemplate::Render(std::span<const ChatMessage> msgs,
       VINET_RETURN_IF_ERROR(CheckAlternation(msgs, "Llama 2", true));
       bool has_system = msgs[0].role == "system";
       for (size_t i = has_system ? 1 : 0; i < msgs.size(); ++i) {
-        std::string content = msgs[i].content;
-        if (has_system && i == 1)
-          content = "<<SYS>>\n" + msgs[0].content + "\n<</SYS>>\n\n" + content;
-        if (msgs[i].role == "user")
-          out += bos_text_ + "[INST] " + std::string(PyStrip(content)) + " [/INST]";
-        else
-          out += " " + std::string(PyStrip(content)) + " " + eos_text_;
+        std::string text = msgs[i].content;
+        if (has_system && i == 1) text = "<<SYS>>\n" + msgs[0].content + "\n<</SYS>>\n\n" + text;
+        if (msgs[i].role == "user") {
+          out += bos_text_ + "[INST] ";
+          content(PyStrip(text));
+          out += " [/INST]";
+        } else {
+          out += " ";
+          content(PyStrip(text));
+          out += " " + eos_text_;
+        }
       }
       break;  // the prompt already ends where the assistant answers
     }
     case ChatFamily::kMistral: {
       VINET_RETURN_IF_ERROR(CheckAlternation(msgs, "Mistral", false));
       out += bos_text_;
-      for (const ChatMessage& m : msgs)
-        out += m.role == "user" ? "[INST] " + m.content + " [/INST]" : m.content + eos_text_;
+      for (const ChatMessage& m : msgs) {
+        if (m.role == "user") {
+          out += "[INST] ";
+          content(m.content);
+          out += " [/INST]";
+        } else {
+          content(m.content);
+          out += eos_text_;
+        }
+      }
       break;
     }
     case ChatFamily::kGemma: {
@@ -272,14 +300,14 @@ Result<std::string> ChatTemplate::Render(std::span<const ChatMessage> msgs,
         out += "<start_of_turn>";
         out += m.role == "assistant" ? "model" : m.role;
         out += "\n";
-        out += PyStrip(m.content);
+        content(PyStrip(m.content));
         out += "<end_of_turn>\n";
       }
       if (add_generation_prompt) out += "<start_of_turn>model\n";
       break;
     }
   }
-  return out;
+  return r;
 }
 
 }  // namespace vinet::llm

@@ -130,7 +130,10 @@ struct Tokenizer::Impl {
 
   Status Build();
   std::string MakePiece(int32_t id) const;
-  std::vector<Fragment> Partition(std::string_view text, bool parse_special) const;
+  std::vector<Fragment> Partition(std::string_view text, bool parse_special,
+                                  std::span<const std::pair<size_t, size_t>> plain = {}) const;
+  std::vector<int32_t> EncodeFragments(std::string_view text, const std::vector<Fragment>& frags,
+                                       bool add_bos) const;
   void EncodeBpe(std::string_view text, std::vector<int32_t>* out) const;
 };
 
@@ -315,7 +318,17 @@ std::string Tokenizer::Impl::MakePiece(int32_t id) const {
   return out;
 }
 
-std::vector<Fragment> Tokenizer::Impl::Partition(std::string_view text, bool parse_special) const {
+// True when [begin, end) overlaps one of the ascending, disjoint `ranges`.
+bool Overlaps(std::span<const std::pair<size_t, size_t>> ranges, size_t begin, size_t end) {
+  auto it =
+      std::upper_bound(ranges.begin(), ranges.end(), begin,
+                       [](size_t v, const std::pair<size_t, size_t>& r) { return v < r.second; });
+  return it != ranges.end() && it->first < end;
+}
+
+std::vector<Fragment> Tokenizer::Impl::Partition(
+    std::string_view text, bool parse_special,
+    std::span<const std::pair<size_t, size_t>> plain) const {
   std::vector<Fragment> frags;
   if (text.empty()) return frags;
   frags.push_back({-1, 0, text.size()});
@@ -331,13 +344,19 @@ std::vector<Fragment> Tokenizer::Impl::Partition(std::string_view text, bool par
         continue;
       }
       size_t pos = f.begin;
-      while (pos < f.end) {
-        const size_t hit = text.substr(0, f.end).find(tok, pos);
+      size_t from = pos;
+      while (from < f.end) {
+        const size_t hit = text.substr(0, f.end).find(tok, from);
         if (hit == std::string_view::npos) break;
+        if (IsSpecialType(types[id]) && Overlaps(plain, hit, hit + tok.size())) {
+          from = hit + 1;  // control-token text inside message content stays text
+          continue;
+        }
         found = true;
         if (hit > pos) next.push_back({-1, pos, hit});
         next.push_back({id, hit, hit + tok.size()});
         pos = hit + tok.size();
+        from = pos;
       }
       if (pos < f.end) next.push_back({-1, pos, f.end});
     }
@@ -378,9 +397,19 @@ Result<Tokenizer> Tokenizer::Create(Vocab vocab) {
 
 std::vector<int32_t> Tokenizer::Encode(std::string_view text, bool add_bos,
                                        bool parse_special) const {
-  const Impl& m = *impl_;
+  return impl_->EncodeFragments(text, impl_->Partition(text, parse_special), add_bos);
+}
+
+std::vector<int32_t> Tokenizer::EncodeWithPlainRanges(
+    std::string_view text, bool add_bos, std::span<const std::pair<size_t, size_t>> plain) const {
+  return impl_->EncodeFragments(text, impl_->Partition(text, true, plain), add_bos);
+}
+
+std::vector<int32_t> Tokenizer::Impl::EncodeFragments(std::string_view text,
+                                                      const std::vector<Fragment>& frags,
+                                                      bool add_bos) const {
+  const Impl& m = *this;
   std::vector<int32_t> out;
-  const std::vector<Fragment> frags = m.Partition(text, parse_special);
   const bool bos = add_bos && m.vocab.add_bos;
   const bool eos = add_bos && m.vocab.add_eos;
   if (bos) out.push_back(m.vocab.bos);

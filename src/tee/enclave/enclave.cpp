@@ -3,10 +3,12 @@
 namespace vinet::tee {
 
 Enclave::Enclave(std::unique_ptr<AttestationProvider> provider, std::unique_ptr<ModelRunner> runner,
-                 EnclaveMeasurements measurements, bool debug)
+                 EnclaveMeasurements measurements, bool debug,
+                 std::unique_ptr<ChatRunner> chat_runner)
     : key_(crypto::SecretKey::Generate()),
       provider_(std::move(provider)),
       runner_(std::move(runner)),
+      chat_runner_(std::move(chat_runner)),
       measurements_(std::move(measurements)),
       debug_(debug) {}
 
@@ -14,6 +16,7 @@ EnclaveInfo Enclave::Info() const {
   EnclaveInfo info;
   info.enclave_key = key_.public_key();
   info.models = runner_->ModelIds();
+  if (chat_runner_) info.chat_models = chat_runner_->ChatModels();
   info.provider = std::string(provider_->name());
   info.debug = debug_;
   info.measurements = measurements_;
@@ -50,6 +53,19 @@ Result<protocol::Receipt> Enclave::Infer(const InferRequest& request) {
   r.node_id = request.node_id;
   protocol::SignAsEnclave(r, key_);
   return r;
+}
+
+Result<ChatAnswer> Enclave::Chat(const ChatAnswerInput& input,
+                                 const std::function<bool(const protocol::ChatChunk&)>& on_chunk,
+                                 const ChatStopPoll& stop_after) {
+  if (!chat_runner_) return Error(Code::kUnsupported, "chat: this enclave serves no chat models");
+  if (input.signed_request.request.mode != protocol::Mode::kTee) {
+    return Error(Code::kInvalidArgument,
+                 "signed_request: mode " +
+                     std::string(protocol::ModeName(input.signed_request.request.mode)) +
+                     ": the enclave answers TEE chats only");
+  }
+  return AnswerChat(*chat_runner_, input, key_, on_chunk, stop_after);
 }
 
 }  // namespace vinet::tee

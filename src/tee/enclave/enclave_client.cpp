@@ -65,6 +65,14 @@ Result<std::string> EnclaveClient::Call(std::string_view request_json) {
   return ReadFrame(fd_);
 }
 
+Status EnclaveClient::Send(std::string_view request_json) {
+  return WriteFrame(fd_, request_json);
+}
+
+Result<std::string> EnclaveClient::Receive() {
+  return ReadFrame(fd_);
+}
+
 Result<RemoteEnclaveInfo> EnclaveClient::Info() {
   VINET_ASSIGN_OR_RETURN(std::string text, Call(json{{"method", "info"}}.dump()));
   VINET_ASSIGN_OR_RETURN(json j, Reply(text));
@@ -77,6 +85,18 @@ Result<RemoteEnclaveInfo> EnclaveClient::Info() {
     return Error(Code::kParse, "enclave reply: models");
   for (const auto& m : j["models"]) {
     if (m.is_string()) info.models.push_back(m.get<std::string>());
+  }
+  if (j.contains("chat_models") && j["chat_models"].is_array()) {
+    for (const auto& m : j["chat_models"]) {
+      if (!m.is_object() || !m.contains("model_id") || !m["model_id"].is_string())
+        return Error(Code::kParse, "enclave reply: chat_models: need objects with a model_id");
+      ChatModelInfo c;
+      c.model_id = m["model_id"].get<std::string>();
+      if (m.contains("name") && m["name"].is_string()) c.name = m["name"].get<std::string>();
+      if (m.contains("context") && m["context"].is_number_unsigned())
+        c.context = static_cast<uint32_t>(m["context"].get<uint64_t>());
+      info.chat_models.push_back(std::move(c));
+    }
   }
   info.provider = j.value("provider", std::string());
   info.debug = j.value("debug", false);

@@ -1,5 +1,6 @@
 #include "vinet/tee/enclave_server.h"
 
+#include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -29,6 +30,13 @@ Result<Bytes> HexArg(const json& req, const char* name) {
   return b;
 }
 
+json ChatModelsJson(const std::vector<ChatModelInfo>& models) {
+  json out = json::array();
+  for (const auto& m : models)
+    out.push_back(json{{"model_id", m.model_id}, {"name", m.name}, {"context", m.context}});
+  return out;
+}
+
 json InfoReply(const EnclaveInfo& info) {
   const auto& m = info.measurements;
   return json{{"ok", true},
@@ -39,7 +47,8 @@ json InfoReply(const EnclaveInfo& info) {
               {"pcr0", info.debug ? std::string(96, '0') : ToHex(m.image)},
               {"pcr2", info.debug ? std::string(96, '0') : ToHex(m.config_pcr)},
               {"config_hash", ToHex(m.config_hash)},
-              {"config", m.config}};
+              {"config", m.config},
+              {"chat_models", ChatModelsJson(info.chat_models)}};
 }
 
 Result<json> Dispatch(Enclave& enclave, const json& req) {
@@ -65,6 +74,12 @@ Result<json> Dispatch(Enclave& enclave, const json& req) {
     VINET_ASSIGN_OR_RETURN(ir.inputs, protocol::TensorsFromJson(req["inputs"]));
     VINET_ASSIGN_OR_RETURN(protocol::Receipt r, enclave.Infer(ir));
     return json{{"ok", true}, {"receipt", json::parse(protocol::ReceiptToJson(r))}};
+  }
+  if (method == "chat") {
+    return Error(Code::kInvalidArgument, "chat: streams its answer, serve it with HandleChat");
+  }
+  if (method == "stop") {
+    return Error(Code::kInvalidArgument, "stop: no chat is streaming on this connection");
   }
   return Error(Code::kInvalidArgument, "unknown method \"" + method + "\"");
 }
@@ -145,6 +160,15 @@ void EnclaveServer::ReapFinished() {
   }
 }
 
+namespace {
+
+bool IsChat(const std::string& frame) {
+  json req = json::parse(frame, nullptr, false);
+  return req.is_object() && req.contains("method") && req["method"] == "chat";
+}
+
+}  // namespace
+
 void EnclaveServer::Serve(Connection* conn) {
   while (true) {
     auto frame = ReadFrame(conn->fd);
@@ -153,6 +177,26 @@ void EnclaveServer::Serve(Connection* conn) {
         spdlog::warn("enclave: dropping connection: {}", frame.status().ToString());
       }
       break;
+    }
+    if (IsChat(*frame)) {
+      bool alive = true;
+      auto write = [&](const std::string& reply) {
+        alive = alive && WriteFrame(conn->fd, reply).ok();
+        return alive;
+      };
+      auto poll_frame = [&]() -> std::optional<std::string> {
+        pollfd p{conn->fd, POLLIN, 0};
+        if (::poll(&p, 1, 0) <= 0) return std::nullopt;
+        auto next = ReadFrame(conn->fd);
+        if (!next.ok()) {
+          alive = false;
+          return std::string();  // the peer is gone (or sent garbage)
+        }
+        return std::move(next).value();
+      };
+      HandleChat(*frame, write, poll_frame);
+      if (!alive) break;
+      continue;
     }
     if (!WriteFrame(conn->fd, Handle(*frame)).ok()) break;
   }

@@ -30,7 +30,8 @@ inline EnclaveMeasurements FakeMeasurements() {
   return m;
 }
 
-inline TestEnclave MakeTestEnclave(bool debug = false) {
+inline TestEnclave MakeTestEnclave(bool debug = false,
+                                   std::unique_ptr<ChatRunner> chat_runner = nullptr) {
   auto ca = DevCa::CreateEphemeral();
   TrustRoot root = ca->root();
   EnclaveMeasurements m = FakeMeasurements();
@@ -38,7 +39,9 @@ inline TestEnclave MakeTestEnclave(bool debug = false) {
   o.debug = debug;
   auto provider = std::make_unique<EmulatorProvider>(std::move(*ca), m.image, m.config_pcr, o);
   auto runner = std::make_unique<TestOnlyEchoRunner>(std::vector<std::string>{"echo"});
-  return {std::make_unique<Enclave>(std::move(provider), std::move(runner), m, debug), root};
+  return {std::make_unique<Enclave>(std::move(provider), std::move(runner), m, debug,
+                                    std::move(chat_runner)),
+          root};
 }
 
 }  // namespace vinet::tee::testing
