@@ -63,8 +63,6 @@ Result<ChainModel> ChainView::Model(const std::string& model_id) {
   m.registered = true;
   m.fee = record->value("fee_per_inference", record->value("fee", uint64_t{0}));
   m.format = record->value("format", "");
-  m.price_per_input_token = record->value("price_per_input_token", uint64_t{0});
-  m.price_per_output_token = record->value("price_per_output_token", uint64_t{0});
   m.zkml_verify_cost = record->value("zkml_verify_cost", uint64_t{0});
   for (const auto& mode : record->value("modes", json::array())) {
     if (mode.is_number_unsigned()) {

@@ -15,11 +15,9 @@ Result<ChainModel> ServeGuard::Decide(const std::string& model_id, protocol::Mod
                                       " is not registered on chain: its claims would settle "
                                       "INVALID, so this node does not serve it");
   }
-  if (chat != (model.format == "gguf")) {
-    return Error(
-        Code::kUnsupported,
-        "model " + model_id + " is registered on chain with format '" + model.format +
-            "': " + (chat ? "not a chat (gguf) model" : "a chat model, not for /v1/infer"));
+  if (chat && model.format != "gguf") {
+    return Error(Code::kUnsupported, "model " + model_id + " is registered on chain with format '" +
+                                         model.format + "': not a chat (gguf) model");
   }
   if (std::find(model.modes.begin(), model.modes.end(), mode) == model.modes.end()) {
     return Error(Code::kUnsupported,

@@ -11,10 +11,11 @@
 //     and the enclave key must be registered on chain to this node, for this
 //     model, and stay registered at least `expiry_margin_ms` longer (else
 //     kUnavailable, HTTP 503: re-attestation may fix it).
-// - the model's format must suit the request: `CheckChat` needs a "gguf"
-//   model, `Check` (tensor inference) any other (else kUnsupported: the
-//   claim would settle INVALID). Pricing a chat answer from the returned
-//   record's fee and token prices is the caller's (docs/chat.md).
+// - chat: `CheckChat` also needs the chain's record to be a "gguf" model
+//   (else kUnsupported: a chat claim of another format settles INVALID).
+//   Pricing the answer from the returned record's fee and token prices is
+//   the caller's (docs/chat.md). `Check` does not judge the format: a tensor
+//   request for a gguf model is refused earlier (no ONNX model has its id).
 // `Check` is called per request (chain reads are cached by ChainView, 300 ms);
 // the last verdict per (model, mode) is kept for /v1/models and /healthz, and a
 // change of verdict is logged. Thread-safe.
