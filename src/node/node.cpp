@@ -74,7 +74,8 @@ Result<std::unique_ptr<Node>> Node::Create(NodeConfig config,
   node->started_s_ = WallMs() / 1000;
   if (!chat_runner) {
     std::vector<std::string> errors;
-    VINET_ASSIGN_OR_RETURN(chat_runner, OpenChatEngine(node->config_.models_dir, &errors));
+    VINET_ASSIGN_OR_RETURN(chat_runner,
+                           OpenChatEngine(node->config_.models_dir, node->config_.chat, &errors));
     for (const auto& e : errors) spdlog::warn("chat model not loaded: {}", e);
   }
   node->chat_ = std::move(chat_runner);
