@@ -40,7 +40,8 @@ struct DevnetOptions {
   std::string chain_id = "vinet-devnet";
   double timeout = 90;
   bool as_json = false, clean = false;
-  std::vector<std::string> models;  // ONNX files for the inference node
+  std::vector<std::string> models;  // ONNX / GGUF files for the inference node
+  uint64_t price_in = kDevnetPriceIn, price_out = kDevnetPriceOut;  // gguf models
   // Served by the node and enclave but not registered on chain (tests play
   // who registers them first).
   std::vector<std::string> unregistered_models;
@@ -291,6 +292,8 @@ void Up(DevnetOptions& o) {
   }
   inference.byzantine = o.byzantine;
   inference.prover_threads = o.prover_threads;
+  inference.price_in = o.price_in;
+  inference.price_out = o.price_out;
   WriteGenesis(o, dev_address, inference);
   json state = {{"dir", o.dir},
                 {"chain_id", o.chain_id},
@@ -315,7 +318,8 @@ void Up(DevnetOptions& o) {
               << state["validators"][0]["rpc"].get<std::string>() << ", dev key "
               << state["dev_key"].get<std::string>() << ", node "
               << state["node"]["url"].get<std::string>() << ", models " << state["models"].dump()
-              << "\n";
+              << (state["chat_models"].empty() ? "" : ", chat models ")
+              << (state["chat_models"].empty() ? "" : state["chat_models"].dump()) << "\n";
   }
 }
 
@@ -409,8 +413,14 @@ void RegisterDevnetCommands(CLI::App& app) {
   up->add_flag("--json", o.as_json, "print the devnet state as JSON");
   up->add_option("--param", o.params,
                  "genesis param override KEY=VALUE, e.g. zkml_deadline_blocks=10 (repeatable)");
-  up->add_option("--model", o.models, "ONNX model for the inference node (repeatable)")
+  up->add_option("--model", o.models,
+                 "ONNX model, or GGUF LLM for chat (registered with format gguf, id = the file's "
+                 "SHA-256), for the inference node (repeatable)")
       ->check(CLI::ExistingFile);
+  up->add_option("--price-in", o.price_in, "gguf models: fee per prompt token")
+      ->capture_default_str();
+  up->add_option("--price-out", o.price_out, "gguf models: fee per completion token")
+      ->capture_default_str();
   up->add_option("--unregistered-model", o.unregistered_models,
                  "ONNX model the node serves but devnet does not register on chain (tests)")
       ->check(CLI::ExistingFile);

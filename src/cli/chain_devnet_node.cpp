@@ -122,6 +122,29 @@ void WaitHealthy(const std::string& url, pid_t pid, const std::string& log, doub
   }
 }
 
+// GGUF models are content-addressed by the SHA-256 of the file (docs/chat.md):
+// copied (temp file, rename) to DIR/<id>.gguf unless already there.
+std::string AddGguf(const fs::path& file, const fs::path& models_dir) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw StatusError(Error(Code::kIo, "cannot read " + file.string()));
+  crypto::Sha256Hasher hasher;
+  std::vector<char> buf(1 << 20);
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    auto n = static_cast<size_t>(in.gcount());
+    hasher.Update(ByteSpan(reinterpret_cast<const uint8_t*>(buf.data()), n));
+  }
+  auto digest = hasher.Finish();
+  std::string id = ToHex(ByteSpan(digest.data(), digest.size()));
+  fs::path target = models_dir / (id + ".gguf");
+  if (!fs::exists(target)) {
+    fs::path tmp = target.string() + ".tmp";
+    fs::copy_file(file, tmp, fs::copy_options::overwrite_existing);
+    fs::rename(tmp, target);
+  }
+  return id;
+}
+
 }  // namespace
 
 InferenceSetup PrepareInference(const std::string& dir, const std::vector<std::string>& models) {
@@ -140,6 +163,12 @@ InferenceSetup PrepareInference(const std::string& dir, const std::vector<std::s
   fs::create_directories(s.models_dir);
   node::ModelStore store(s.models_dir);
   for (const auto& m : models) {
+    if (fs::path(m).extension() == ".gguf") {
+      std::string id = AddGguf(m, s.models_dir);
+      s.chat_models.insert(id);
+      s.model_ids.push_back(std::move(id));
+      continue;
+    }
     zkml::VerifyingKey vk;
     auto id = store.AddZkml(m, ZkmlCalibration("", m), &vk);
     if (id.ok()) {
@@ -171,6 +200,31 @@ static void WaitEnclaveServed(const std::string& url, double seconds) {
   }
 }
 
+// A gguf model: VANILLA + TEE (PCR0 = the enclave's), priced per token.
+static void RegisterChatModel(chain::RpcClient& rpc, const crypto::SecretKey& dev_key,
+                              const std::string& id, const Bytes& pcr0, const InferenceSetup& setup,
+                              json& state) {
+  txpb::TxBody body;
+  auto* m = body.mutable_register_model();
+  m->set_model_id(id);
+  m->set_name("chat-" + id.substr(0, 8));
+  m->set_format("gguf");
+  m->set_fee_per_inference(0);
+  m->set_price_per_input_token(setup.price_in);
+  m->set_price_per_output_token(setup.price_out);
+  m->add_modes(::vinet::inference::v1::MODE_VANILLA);
+  m->add_modes(::vinet::inference::v1::MODE_TEE);
+  m->add_allowed_pcr0(pcr0.data(), pcr0.size());
+  SendTx(rpc, dev_key, body, "register-model " + id);
+  state["chat_models"].push_back({{"model_id", id},
+                                  {"file", (fs::path(setup.models_dir) / (id + ".gguf")).string()},
+                                  {"format", "gguf"},
+                                  {"fee_per_inference", 0},
+                                  {"price_per_input_token", setup.price_in},
+                                  {"price_per_output_token", setup.price_out},
+                                  {"modes", {"VANILLA", "TEE"}}});
+}
+
 static void StartNode(const std::string& dir, json& state, double timeout) {
   std::string config = state["node"]["config"];
   std::string log = (fs::path(dir) / "inference-node" / "node.log").string();
@@ -191,7 +245,11 @@ void RestartNode(const std::string& dir, json& state, double timeout) {
 void LaunchInference(const std::string& dir, json& state, const InferenceSetup& setup,
                      double timeout) {
   state["tee_root"] = setup.tee_root_pem_file;
-  state["models"] = setup.model_ids;
+  state["models"] = json::array();
+  state["chat_models"] = json::array();
+  for (const auto& id : setup.model_ids) {
+    if (!setup.chat_models.count(id)) state["models"].push_back(id);
+  }
   state["unregistered_models"] = setup.unregistered;
   state["zkml_models"] = json::array();
   for (const auto& [id, vk] : setup.zkml_keys) state["zkml_models"].push_back(id);
@@ -207,6 +265,10 @@ void LaunchInference(const std::string& dir, json& state, const InferenceSetup& 
   Bytes pcr0 = ValueOrThrow(FromHex(state["enclave"]["pcr0"].get<std::string>()));
   for (const auto& id : setup.model_ids) {
     if (setup.unregistered.count(id)) continue;
+    if (setup.chat_models.count(id)) {
+      RegisterChatModel(rpc, dev_key, id, pcr0, setup, state);
+      continue;
+    }
     txpb::TxBody body;
     auto* m = body.mutable_register_model();
     m->set_model_id(id);
@@ -258,6 +320,7 @@ void AddInferenceStatus(const json& state, json& out) {
   }
   if (state.contains("tee_root")) out["tee_root"] = state["tee_root"];
   if (state.contains("models")) out["models"] = state["models"];
+  if (state.contains("chat_models")) out["chat_models"] = state["chat_models"];
   if (state.contains("zkml_models")) out["zkml_models"] = state["zkml_models"];
   if (state.contains("unregistered_models"))
     out["unregistered_models"] = state["unregistered_models"];

@@ -1,11 +1,11 @@
 // `vinet tx register-model` (ZKML: --zkml-vk KEY_FILE, the zkml verifying
-// key bytes), `vinet tx register-enclave`, `vinet tx submit-proof` (one ZKML
-// proof: --inference-id HEX, --inputs FILE with the canonical tensor encoding
-// of the request's inputs, --proof FILE with the proof bytes), plus
-// `vinet tx enclave-nonce`, which prints the nonce an attestation document for
-// RegisterEnclave must carry ({"height": H, "nonce": hex}) so that a script
-// can ask the node's enclave (GET /v1/attestation?nonce=…) and pass the
-// document back with --document-b64 and --nonce-height H.
+// key bytes; chat models: --format gguf --price-in N --price-out N, the
+// model id being the GGUF file's SHA-256), `vinet tx register-enclave`, `vinet tx submit-proof`
+// (one ZKML proof: --inference-id HEX, --inputs FILE with the canonical tensor encoding of the
+// request's inputs, --proof FILE with the proof bytes), plus `vinet tx enclave-nonce`, which prints
+// the nonce an attestation document for RegisterEnclave must carry ({"height": H, "nonce": hex}) so
+// that a script can ask the node's enclave (GET /v1/attestation?nonce=…) and pass the document back
+// with --document-b64 and --nonce-height H.
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -41,14 +41,20 @@ Bytes ReadDocument(const std::string& file, const std::string& b64) {
 void RegisterModelCommand(CLI::App* tx) {
   static TxOptions o;
   static std::string model_id, name, format = "onnx", zkml_vk;
-  static uint64_t fee = 0;
+  static uint64_t fee = 0, price_in = 0, price_out = 0;
   static std::vector<std::string> modes, pcr0s;
   auto* cmd = tx->add_subcommand("register-model", "register a model (signer becomes owner)");
   AddCommonOptions(cmd, o);
   cmd->add_option("--model-id", model_id, "model id (e.g. its content hash)")->required();
   cmd->add_option("--name", name, "display name")->required();
-  cmd->add_option("--format", format, "model format (onnx)");
-  cmd->add_option("--fee-per-inference", fee, "fee a client pays per inference")->required();
+  cmd->add_option("--format", format, "model format: onnx | gguf (LLM chat)")
+      ->check(CLI::IsMember({"onnx", "gguf"}))
+      ->capture_default_str();
+  cmd->add_option("--fee-per-inference", fee, "fee a client pays per inference (or chat)")
+      ->capture_default_str();
+  cmd->add_option("--price-in", price_in, "gguf: fee per prompt token")->capture_default_str();
+  cmd->add_option("--price-out", price_out, "gguf: fee per completion token")
+      ->capture_default_str();
   cmd->add_option("--mode", modes, "offered mode: vanilla|tee|zkml (repeat)")->required();
   cmd->add_option("--pcr0", pcr0s, "allowed enclave PCR0, 96 hex chars (repeat)");
   cmd->add_option("--zkml-vk", zkml_vk, "ZKML verifying key file (required with --mode zkml)");
@@ -60,6 +66,8 @@ void RegisterModelCommand(CLI::App* tx) {
       m->set_name(name);
       m->set_format(format);
       m->set_fee_per_inference(fee);
+      m->set_price_per_input_token(price_in);
+      m->set_price_per_output_token(price_out);
       for (const auto& mode : modes) m->add_modes(ModeOf(mode));
       for (const auto& p : pcr0s) m->add_allowed_pcr0(ToString(ValueOrThrow(FromHex(p))));
       if (!vk.empty()) m->set_zkml_verifying_key(ToString(vk));

@@ -62,6 +62,7 @@ Result<ChainModel> ChainView::Model(const std::string& model_id) {
   }
   m.registered = true;
   m.fee = record->value("fee_per_inference", record->value("fee", uint64_t{0}));
+  m.format = record->value("format", "");
   m.zkml_verify_cost = record->value("zkml_verify_cost", uint64_t{0});
   for (const auto& mode : record->value("modes", json::array())) {
     if (mode.is_number_unsigned()) {

@@ -7,13 +7,17 @@
 namespace vinet::node {
 
 Result<ChainModel> ServeGuard::Decide(const std::string& model_id, protocol::Mode mode,
-                                      const Bytes& zkml_model_id, int64_t now_ms) {
+                                      const Bytes& zkml_model_id, int64_t now_ms, bool chat) {
   std::string mode_name(protocol::ModeName(mode));
   VINET_ASSIGN_OR_RETURN(ChainModel model, chain_.Model(model_id));
   if (!model.registered) {
     return Error(Code::kNotFound, "model " + model_id +
                                       " is not registered on chain: its claims would settle "
                                       "INVALID, so this node does not serve it");
+  }
+  if (chat && model.format != "gguf") {
+    return Error(Code::kUnsupported, "model " + model_id + " is registered on chain with format '" +
+                                         model.format + "': not a chat (gguf) model");
   }
   if (std::find(model.modes.begin(), model.modes.end(), mode) == model.modes.end()) {
     return Error(Code::kUnsupported,
@@ -64,7 +68,16 @@ Result<ChainModel> ServeGuard::Decide(const std::string& model_id, protocol::Mod
 
 Result<ChainModel> ServeGuard::Check(const std::string& model_id, protocol::Mode mode,
                                      const Bytes& zkml_model_id, int64_t now_ms) {
-  auto r = Decide(model_id, mode, zkml_model_id, now_ms);
+  return Record(model_id, mode, Decide(model_id, mode, zkml_model_id, now_ms, false));
+}
+
+Result<ChainModel> ServeGuard::CheckChat(const std::string& model_id, protocol::Mode mode,
+                                         int64_t now_ms) {
+  return Record(model_id, mode, Decide(model_id, mode, {}, now_ms, true));
+}
+
+Result<ChainModel> ServeGuard::Record(const std::string& model_id, protocol::Mode mode,
+                                      Result<ChainModel> r) {
   std::pair<std::string, std::string> key{model_id, std::string(protocol::ModeName(mode))};
   std::lock_guard lock(mu_);
   auto it = refused_.find(key);

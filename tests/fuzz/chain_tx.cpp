@@ -7,6 +7,11 @@
 // reaches input hashing, proof parsing and verification. With
 // VINET_CHAIN_FUZZ_WRITE_SEED=FILE the target writes an honest SubmitProofs
 // tx for that claim to FILE (the corpus seed `submit_proofs`) and exits.
+// It also holds a gguf chat model (id 64 × 'c', VANILLA + TEE, priced per
+// token) so chat claims reach the state rules and the per-token fee; with
+// VINET_CHAIN_FUZZ_WRITE_CHAT_SEED=FILE the target writes an honest VANILLA
+// chat claim of the signer (as client and node) to FILE (the seed
+// `submit_chat_claims`) and exits.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -15,6 +20,8 @@
 #include "vinet/chain/executor.h"
 #include "vinet/chain/fee.h"
 #include "vinet/chain/genesis.h"
+#include "vinet/protocol/chat_receipt.h"
+#include "vinet/protocol/request.h"
 #include "vinet/protocol/tensor.h"
 #include "zkml_fixture.h"
 
@@ -24,6 +31,7 @@ using namespace vinet;
 using namespace vinet::chain;
 
 constexpr std::string_view kChain = "fuzz-chain";
+const std::string kChatModel(64, 'c');
 
 struct Fixture {
   EmptyKv empty;
@@ -40,6 +48,58 @@ struct Fixture {
     State s(genesis);
     ApplyGenesis(g, s);
     AddPendingClaim(s);
+    AddChatModel(s);
+  }
+
+  static void AddChatModel(State& s) {
+    statepb::Model model;
+    model.set_model_id(kChatModel);
+    model.set_format("gguf");
+    model.add_modes(inference::v1::MODE_VANILLA);
+    model.add_modes(inference::v1::MODE_TEE);
+    model.add_allowed_pcr0(std::string(48, '\0'));
+    model.set_fee_per_inference(1);
+    model.set_price_per_input_token(1);
+    model.set_price_per_output_token(2);
+    s.PutModel(model);
+  }
+
+  // A VANILLA chat claim valid at block time 0 (the target's), signed by `key`
+  // as both client and node.
+  Bytes HonestChatClaimTx() const {
+    protocol::InferenceRequest r;
+    r.kind = protocol::PayloadKind::kChat;
+    r.chain_id = std::string(kChain);
+    r.model_id = kChatModel;
+    r.mode = protocol::Mode::kVanilla;
+    r.input_hash = Bytes(32, 0x21);
+    r.max_fee = 1000;
+    r.node_pubkey = key.public_key();
+    r.timestamp_ms = 0;
+    r.expires_ms = 60'000;
+    auto request = protocol::SignRequest(r, key);
+    protocol::ChatReceipt receipt;
+    auto id = protocol::InferenceId(request);
+    receipt.inference_id = Bytes(id.begin(), id.end());
+    receipt.model_id = kChatModel;
+    receipt.mode = protocol::Mode::kVanilla;
+    receipt.request_hash = r.input_hash;
+    receipt.prompt_tokens = 12;
+    receipt.completion_tokens = 5;
+    receipt.finish_reason = "stop";
+    receipt.tokens_hash = Bytes(32, 0x22);
+    receipt.text_hash = Bytes(32, 0x23);
+    receipt.node_id = Bytes(key.public_key().begin(), key.public_key().end());
+    receipt.chunks = 5;
+    if (!protocol::SignChatAsNode(receipt, key).ok()) std::abort();
+    txpb::TxBody body;
+    body.set_chain_id(std::string(kChain));
+    body.set_fee(1);
+    auto* c = body.mutable_submit_claims()->add_claims();
+    c->mutable_request()->ParseFromString(ToString(protocol::EncodeSignedRequest(request)));
+    c->set_receipt(ToString(protocol::EncodeChatReceipt(receipt)));
+    PayMinimumFee(FeesOf(DefaultParams()), body);
+    return BuildSignedTx(key, body);
   }
 
   void AddPendingClaim(State& s) {
@@ -103,11 +163,15 @@ bool CheckOnlyCode(TxCode c) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static Fixture fx;
   static bool seeded = [] {
-    if (const char* out = std::getenv("VINET_CHAIN_FUZZ_WRITE_SEED")) {
-      Bytes tx = fx.HonestProofTx();
+    auto write = [](const char* out, const Bytes& tx) {
       std::ofstream(out, std::ios::binary)
           .write(reinterpret_cast<const char*>(tx.data()), static_cast<std::streamsize>(tx.size()));
       std::exit(0);
+    };
+    if (const char* out = std::getenv("VINET_CHAIN_FUZZ_WRITE_SEED"))
+      write(out, fx.HonestProofTx());
+    if (const char* out = std::getenv("VINET_CHAIN_FUZZ_WRITE_CHAT_SEED")) {
+      write(out, fx.HonestChatClaimTx());
     }
     return true;
   }();

@@ -20,6 +20,7 @@
 namespace vinet::node {
 
 struct ChainModel {
+  std::string format;  // "onnx" | "gguf" (LLM chat); "" when not registered
   uint64_t fee = 0;
   std::vector<protocol::Mode> modes;
   bool registered = false;              // false: the chain has no record (fee = the node's default)

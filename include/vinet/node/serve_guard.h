@@ -11,6 +11,11 @@
 //     and the enclave key must be registered on chain to this node, for this
 //     model, and stay registered at least `expiry_margin_ms` longer (else
 //     kUnavailable, HTTP 503: re-attestation may fix it).
+// - chat: `CheckChat` also needs the chain's record to be a "gguf" model
+//   (else kUnsupported: a chat claim of another format settles INVALID).
+//   Pricing the answer from the returned record's fee and token prices is
+//   the caller's (docs/chat.md). `Check` does not judge the format: a tensor
+//   request for a gguf model is refused earlier (no ONNX model has its id).
 // `Check` is called per request (chain reads are cached by ChainView, 300 ms);
 // the last verdict per (model, mode) is kept for /v1/models and /healthz, and a
 // change of verdict is logged. Thread-safe.
@@ -44,12 +49,16 @@ class ServeGuard {
   // On success the chain's model record (fee, modes).
   Result<ChainModel> Check(const std::string& model_id, protocol::Mode mode,
                            const Bytes& zkml_model_id, int64_t now_ms);
+  // The same for an LLM chat request (VANILLA or TEE) of a gguf model.
+  Result<ChainModel> CheckChat(const std::string& model_id, protocol::Mode mode, int64_t now_ms);
   // The last refusal per (model id, mode name); served pairs are absent.
   std::map<std::pair<std::string, std::string>, std::string> Refusals() const;
 
  private:
   Result<ChainModel> Decide(const std::string& model_id, protocol::Mode mode,
-                            const Bytes& zkml_model_id, int64_t now_ms);
+                            const Bytes& zkml_model_id, int64_t now_ms, bool chat);
+  Result<ChainModel> Record(const std::string& model_id, protocol::Mode mode,
+                            Result<ChainModel> verdict);
 
   ChainView& chain_;
   LocalSetup setup_;

@@ -95,6 +95,42 @@ TEST_F(GuardFixture, ServesWhatAgreesWithTheChain) {
   EXPECT_TRUE(guard.Refusals().empty());
 }
 
+// Chat (gguf) models: the record's format and token prices reach the node;
+// chat requests need a gguf model.
+TEST_F(GuardFixture, ChatNeedsAGgufModelAndSeesItsPrices) {
+  std::string chat(64, 'c');
+  rpc.Set("/model/" + chat, {{"model_id", chat},
+                             {"format", "gguf"},
+                             {"fee_per_inference", 0},
+                             {"price_per_input_token", 1},
+                             {"price_per_output_token", 2},
+                             {"modes", {"VANILLA", "TEE"}},
+                             {"allowed_pcr0", {ToHex(pcr0)}},
+                             {"owner", "owner"}});
+  rpc.Set("/enclave/" + ToHex(enclave_key), {{"node", me},
+                                             {"pcr0", ToHex(pcr0)},
+                                             {"model_ids", {"m", chat}},
+                                             {"expires_time_ms", kNow + 60'000}});
+  for (Mode m : {Mode::kVanilla, Mode::kTee}) {
+    auto r = guard.CheckChat(chat, m, kNow);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->format, "gguf");
+    EXPECT_EQ(r->fee, 0u);
+    EXPECT_EQ(r->price_per_input_token, 1u);
+    EXPECT_EQ(r->price_per_output_token, 2u);
+  }
+  // Check (the tensor path, which chat callers may still use) does not judge the format.
+  EXPECT_TRUE(guard.Check(chat, Mode::kVanilla, {}, kNow).ok());
+  auto onnx = guard.CheckChat("m", Mode::kVanilla, kNow);
+  EXPECT_EQ(onnx.status().code(), Code::kUnsupported);
+  EXPECT_NE(onnx.status().message().find("not a chat (gguf) model"), std::string::npos);
+  EXPECT_EQ(guard.CheckChat("other", Mode::kVanilla, kNow).status().code(), Code::kNotFound);
+  auto m = chain.Model("m");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->format, "");  // this record predates formats: read as not gguf
+  EXPECT_EQ(m->price_per_input_token, 0u);
+}
+
 TEST_F(GuardFixture, UnregisteredModelIsNotFound) {
   auto r = guard.Check("other", Mode::kVanilla, {}, kNow);
   EXPECT_EQ(r.status().code(), Code::kNotFound);
