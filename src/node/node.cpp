@@ -370,7 +370,7 @@ json Node::Health() const {
   }
   for (const auto& m : chat_models_) {
     for (Mode mode : LocalChatModes(m.model_id)) {
-      auto ok = guard_->Check(m.model_id, mode, {}, WallMs());
+      auto ok = guard_->CheckChat(m.model_id, mode, WallMs());
       if (!ok.ok()) {
         refused.push_back({{"model_id", m.model_id},
                            {"mode", protocol::ModeName(mode)},
