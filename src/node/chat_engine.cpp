@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <system_error>
 
+#include "vinet/chat/llm_chat_runner.h"
+
 namespace vinet::node {
 
 std::vector<std::filesystem::path> GgufFiles(const std::filesystem::path& models_dir) {
@@ -16,15 +18,25 @@ std::vector<std::filesystem::path> GgufFiles(const std::filesystem::path& models
 }
 
 Result<std::unique_ptr<tee::ChatRunner>> OpenChatEngine(const std::filesystem::path& models_dir,
+                                                        const ChatEngineOptions& options,
                                                         std::vector<std::string>* errors) {
   auto files = GgufFiles(models_dir);
   if (files.empty()) return std::unique_ptr<tee::ChatRunner>();
-  if (errors) {
-    for (const auto& f : files) {
-      errors->push_back(f.string() + ": the LLM chat engine is not built into this node yet");
+  chat::LlmChatRunnerOptions o;
+  o.threads = options.threads;
+  o.max_concurrent = options.max_concurrent;
+  o.context = options.context;
+  auto runner = std::make_unique<chat::LlmChatRunner>(o);
+  size_t loaded = 0;
+  for (const auto& f : files) {
+    if (Status s = runner->AddFile(f); !s.ok()) {
+      if (errors) errors->push_back(f.string() + ": " + s.ToString());
+      continue;
     }
+    ++loaded;
   }
-  return std::unique_ptr<tee::ChatRunner>();
+  if (loaded == 0) return std::unique_ptr<tee::ChatRunner>();
+  return std::unique_ptr<tee::ChatRunner>(std::move(runner));
 }
 
 }  // namespace vinet::node

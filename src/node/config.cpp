@@ -109,6 +109,17 @@ Result<NodeConfig> LoadNodeConfig(const fs::path& file) {
                          ParseByzantine(t.at_path("zkml.byzantine").value_or(std::string())));
   VINET_RETURN_IF_ERROR(CheckByzantine(c));
   c.require_deposit = t.at_path("node.require_deposit").value_or(c.require_deposit);
+  int64_t chat_threads = t.at_path("chat.threads").value_or(int64_t{c.chat.threads});
+  int64_t chat_max = t.at_path("chat.max_concurrent").value_or(int64_t{c.chat.max_concurrent});
+  int64_t chat_context = t.at_path("chat.context").value_or(int64_t{c.chat.context});
+  if (chat_threads < 1 || chat_threads > 64 || chat_max < 1 || chat_max > 64 || chat_context < 0 ||
+      chat_context > (int64_t{1} << 20)) {
+    return Error(Code::kInvalidArgument,
+                 "config: chat.threads and chat.max_concurrent must be in 1..64, chat.context in "
+                 "0..1048576");
+  }
+  c.chat = {static_cast<uint32_t>(chat_threads), static_cast<uint32_t>(chat_max),
+            static_cast<uint32_t>(chat_context)};
   c.enclave_expiry_margin_ms =
       t.at_path("node.enclave_expiry_margin_ms").value_or(c.enclave_expiry_margin_ms);
   if (c.enclave_expiry_margin_ms < 0 && !c.devnet) {

@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <csignal>
 
 #include "vinet/node/chat_json.h"
@@ -172,6 +173,11 @@ Result<int> HttpServer::Start(const std::string& host, int port, int threads) {
       port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
   if (bound < 0) return Error(Code::kIo, "cannot bind " + host + ":" + std::to_string(port));
   thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // A Stop before the accept loop runs would be lost (cpp-httplib's stop()
+  // acts only on a running server) and the join would hang.
+  for (int i = 0; i < 5000 && !server_->is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   return bound;
 }
 

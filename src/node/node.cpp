@@ -74,7 +74,8 @@ Result<std::unique_ptr<Node>> Node::Create(NodeConfig config,
   node->started_s_ = WallMs() / 1000;
   if (!chat_runner) {
     std::vector<std::string> errors;
-    VINET_ASSIGN_OR_RETURN(chat_runner, OpenChatEngine(node->config_.models_dir, &errors));
+    VINET_ASSIGN_OR_RETURN(chat_runner,
+                           OpenChatEngine(node->config_.models_dir, node->config_.chat, &errors));
     for (const auto& e : errors) spdlog::warn("chat model not loaded: {}", e);
   }
   node->chat_ = std::move(chat_runner);
@@ -369,7 +370,7 @@ json Node::Health() const {
   }
   for (const auto& m : chat_models_) {
     for (Mode mode : LocalChatModes(m.model_id)) {
-      auto ok = guard_->Check(m.model_id, mode, {}, WallMs());
+      auto ok = guard_->CheckChat(m.model_id, mode, WallMs());
       if (!ok.ok()) {
         refused.push_back({{"model_id", m.model_id},
                            {"mode", protocol::ModeName(mode)},

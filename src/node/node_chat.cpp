@@ -52,7 +52,7 @@ Result<ChainModel> Node::ChatModelCheck(const protocol::InferenceRequest& r) {
     return Error(Code::kUnsupported, "model: " + r.model_id + " is not served in " +
                                          std::string(protocol::ModeName(r.mode)) + " mode here");
   }
-  return guard_->Check(r.model_id, r.mode, {}, WallMs());
+  return guard_->CheckChat(r.model_id, r.mode, WallMs());
 }
 
 Result<std::unique_ptr<ChatJob>> Node::PrepareChat(std::string_view body, std::string_view header,
@@ -277,7 +277,7 @@ json Node::ChatModelsJson() {
     json modes = json::array();
     json refused = json::object();
     for (Mode mode : LocalChatModes(m.model_id)) {
-      auto ok = guard_->Check(m.model_id, mode, {}, WallMs());
+      auto ok = guard_->CheckChat(m.model_id, mode, WallMs());
       if (ok.ok()) {
         modes.push_back(protocol::ModeName(mode));
       } else {

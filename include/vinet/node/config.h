@@ -23,6 +23,8 @@
 //                                  # until the key has been expired this long
 //   [submitter]
 //   interval_ms = 500  max_batch = 1000  tx_fee = 1
+//   [chat]                         # VANILLA LLM chat engine (models_dir/*.gguf)
+//   threads = 1  max_concurrent = 2  context = 0   # per generation; at once; 0 = model's
 //   [zkml]
 //   prover_threads = 1             # 1..2 proving workers (ZKML mode)
 //   byzantine = "no-proof"         # fault injection: only with node.devnet = true
@@ -37,6 +39,7 @@
 #include <string>
 
 #include "vinet/common/result.h"
+#include "vinet/node/chat_engine.h"
 
 namespace vinet::node {
 
@@ -73,6 +76,7 @@ struct NodeConfig {
   // expiry); false: also against its plain balance (not safe when the client
   // uses several nodes: each checks the same balance).
   bool require_deposit = true;
+  ChatEngineOptions chat;  // [chat] threads, max_concurrent, context
 };
 
 // kInvalidArgument when a byzantine mode is set on a node that is not a devnet node.

@@ -163,7 +163,9 @@ TEST(ChatErrors, ParserRefusalsNameTheParameter) {
       {"{" + m + ",\"messages\":[]}", "messages"},
       {"{" + m + ",\"messages\":[{\"role\":\"robot\",\"content\":\"x\"}]}", "messages[0].role"},
       {"{" + m + ",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":2}", "n"},
-      {"{" + m + ",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tools\":[]}", "tools"},
+      {"{" + m + ",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"logprobs\":true}",
+       "logprobs"},
+      {"{" + m + ",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tools\":[{}]}", "tools"},
       {"{" + m + ",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":0}",
        "max_tokens"},
   };

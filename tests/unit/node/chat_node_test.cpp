@@ -66,20 +66,21 @@ class FakeChain {
 };
 
 // One token per delta ("w<i> "), `answer_tokens` then "stop"; a prompt
-// costs 3 + 1 per message + 1 per 4 content bytes; context 64.
+// costs 3 + 1 per message + 1 per 4 content bytes; context 1024.
 class FakeRunner : public tee::ChatRunner {
  public:
   uint32_t answer_tokens = 20;
   std::atomic<int> delay_ms{0};
 
-  std::vector<tee::ChatModelInfo> ChatModels() const override { return {{kModel, "fake", 64}}; }
+  std::vector<tee::ChatModelInfo> ChatModels() const override { return {{kModel, "fake", 1024}}; }
   Result<uint32_t> PromptTokens(const protocol::ChatRequest& r) override {
     if (r.model_id != kModel) return Error(Code::kNotFound, "model " + r.model_id);
     uint32_t n = 3;
     for (const auto& m : r.messages) n += 1 + static_cast<uint32_t>(m.content.size() / 4);
-    if (n + r.max_tokens > 64) {
+    if (n + r.max_tokens > 1024) {
       return Error(Code::kOutOfRange, "prompt of " + std::to_string(n) + " tokens plus " +
-                                          std::to_string(r.max_tokens) + " exceeds the context 64");
+                                          std::to_string(r.max_tokens) +
+                                          " exceeds the context 1024");
     }
     return n;
   }
@@ -304,7 +305,7 @@ TEST_F(ChatNodeTest, RefusalsAreOpenAiShapedAndStoreNothing) {
   };
   std::string ok = Body();
   std::string other = Body(",\"max_tokens\":9");
-  std::string longp = Body("", std::string(300, 'x'));
+  std::string longp = Body("", std::string(4000, 'x'));
   std::string unknown = "{\"model\":\"" + std::string(64, 'd') +
                         "\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
   std::vector<Case> cases = {
@@ -317,7 +318,7 @@ TEST_F(ChatNodeTest, RefusalsAreOpenAiShapedAndStoreNothing) {
        "{\"model\":\"" + kModel + "\",\"messages\":[{\"role\":\"robot\",\"content\":\"x\"}]}",
        Header(ok), 400, "messages[0].role"},
       {"n > 1", Body(",\"n\":2"), Header(ok), 400, "n"},
-      {"unsupported param", Body(",\"tools\":[]"), Header(ok), 400, "tools"},
+      {"unsupported param", Body(",\"logprobs\":true"), Header(ok), 400, "logprobs"},
       {"prompt beyond context", longp, Header(longp), 400, "messages"},
       {"max fee below prompt + 1 token", ok, Header(ok, kFeePer + 6 * kPriceIn), 402, ""},
       {"unknown model", unknown, Header(unknown), 404, "model"},
@@ -415,7 +416,7 @@ TEST_F(ChatNodeTest, ModelsListIsOpenAiShaped) {
   EXPECT_EQ(m["object"], "model");
   EXPECT_EQ(m["owned_by"], "vinet");
   EXPECT_EQ(m["kind"], "llm");
-  EXPECT_EQ(m["context"], 64);
+  EXPECT_EQ(m["context"], 1024);
   EXPECT_EQ(m["modes"], json::array({"VANILLA"}));
   EXPECT_EQ(m["fee"], kFeePer);
   EXPECT_EQ(m["price_per_input_token"], kPriceIn);
