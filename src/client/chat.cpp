@@ -8,7 +8,9 @@
 #include <chrono>
 
 #include "vinet/chain/rpc_client.h"
+#include "vinet/client/chat_reader.h"
 #include "vinet/client/client.h"
+#include "vinet/common/json_limits.h"
 
 namespace vinet::client {
 namespace {
@@ -18,223 +20,23 @@ using json = nlohmann::json;
 // Prompt tokens are at most the content bytes plus the template's tokens.
 constexpr uint64_t kTemplateTokens = 32;
 constexpr uint64_t kTemplateTokensPerMessage = 8;
-constexpr size_t kMaxAnswerBytes = 64 << 20;
 
-Code CodeNamed(const std::string& name) {
-  for (int c = 1; c <= static_cast<int>(Code::kInternal); ++c) {
-    if (CodeName(static_cast<Code>(c)) == name) return static_cast<Code>(c);
-  }
-  return Code::kInternal;
-}
-
+// A non-200 answer: {"error": {"code", "message", ...}} when the node wrote one.
 Status ErrorFromBody(int status, const std::string& body) {
-  json j = json::parse(body, nullptr, false);
-  if (!j.is_discarded() && j.contains("error") && j["error"].is_object()) {
-    const json& e = j["error"];
-    std::string code = e.value("code", json()).is_string() ? e["code"].get<std::string>() : "";
-    return Error(CodeNamed(code), e.value("message", "node error"));
+  auto j = ParseUntrustedJson(body, {kMaxChatEventBytes, 64}, "error answer");
+  if (j.ok() && j->is_object() && j->contains("error") && (*j)["error"].is_object()) {
+    const json& e = (*j)["error"];
+    std::string code =
+        e.contains("code") && e["code"].is_string() ? e["code"].get<std::string>() : "";
+    std::string message =
+        e.contains("message") && e["message"].is_string() ? e["message"].get<std::string>() : "";
+    for (int c = 1; c <= static_cast<int>(Code::kInternal); ++c) {
+      if (CodeName(static_cast<Code>(c)) == code) return Error(static_cast<Code>(c), message);
+    }
+    return Error(Code::kInternal, message.empty() ? "node error" : message);
   }
   return Error(Code::kInternal, "node answered HTTP " + std::to_string(status));
 }
-
-Status Fail(const std::string& message) {
-  return Error(Code::kVerification, message);
-}
-
-// Verifies one answer (SSE events or the non-streamed JSON) as it arrives.
-class AnswerReader {
- public:
-  AnswerReader(const ChatResult& r, const crypto::PublicKey& node,
-               std::function<Status(ByteSpan)> attest, const ChatChunkCallback& on_chunk)
-      : r_(r), node_(node), attest_(std::move(attest)), on_chunk_(on_chunk) {}
-
-  Status SetSigner(const std::string& hex) {
-    auto key = FromHex(hex);
-    if (!key.ok() || key->size() != 32) return Fail("answer: signer is not a 32-byte hex key");
-    crypto::PublicKey k{};
-    std::copy(key->begin(), key->end(), k.begin());
-    if (verifier_) {
-      return k == signer_ ? Status::Ok() : Fail("answer: the signer changed mid-answer");
-    }
-    if (r_.request.request.mode == protocol::Mode::kVanilla) {
-      if (k != node_) return Fail("answer: VANILLA chunks not signed by the node's key");
-    } else {
-      VINET_RETURN_IF_ERROR(attest_(*key));
-    }
-    signer_ = k;
-    auto id = FromHex(r_.inference_id);
-    if (!id.ok()) return id.status();
-    verifier_.emplace(*id, signer_);
-    return Status::Ok();
-  }
-
-  // One server-sent event line (without its newline).
-  Status Line(std::string_view line) {
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) {
-      if (data_.empty()) return Status::Ok();
-      std::string data = std::move(data_);
-      data_.clear();
-      return Event(data);
-    }
-    if (line.rfind("data:", 0) == 0) {
-      std::string_view v = line.substr(5);
-      if (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-      if (!data_.empty()) data_ += "\n";
-      data_ += v;
-    }
-    return Status::Ok();
-  }
-
-  Status Feed(const char* data, size_t n) {
-    buffer_.append(data, n);
-    if (buffer_.size() > kMaxAnswerBytes) return Error(Code::kOutOfRange, "answer: too large");
-    size_t start = 0;
-    for (size_t nl; (nl = buffer_.find('\n', start)) != std::string::npos; start = nl + 1) {
-      VINET_RETURN_IF_ERROR(Line(std::string_view(buffer_).substr(start, nl - start)));
-    }
-    buffer_.erase(0, start);
-    return Status::Ok();
-  }
-
-  Status EndOfStream() {
-    if (!buffer_.empty()) VINET_RETURN_IF_ERROR(Line(buffer_));
-    buffer_.clear();
-    return Line("");
-  }
-
-  // The non-streamed chat.completion object.
-  Status Whole(const json& body) {
-    if (!body.is_object()) return Error(Code::kParse, "chat: answer is not a JSON object");
-    const json vn = body.value("vinet", json::object());
-    VINET_RETURN_IF_ERROR(Envelope(vn));
-    if (!vn.contains("chunks") || !vn["chunks"].is_array()) {
-      return Fail("chat: answer carries no signed chunks (vinet.chunks)");
-    }
-    for (const json& c : vn["chunks"]) VINET_RETURN_IF_ERROR(Accept(c));
-    const json& choices = body.value("choices", json::array());
-    if (!choices.empty() && choices[0].contains("message") &&
-        choices[0]["message"].value("content", json()).is_string()) {
-      shown_ = choices[0]["message"]["content"].get<std::string>();
-    }
-    if (!vn.contains("receipt")) return Fail("chat: answer carries no receipt");
-    receipt_ = vn["receipt"];
-    return Status::Ok();
-  }
-
-  // Receipt checks once the answer is complete; fills `r`.
-  Status Finish(ChatResult& r) {
-    if (receipt_.is_null()) {
-      return Fail("stream: ended after " + std::to_string(verifier_ ? verifier_->chunks() : 0) +
-                  " chunks without a receipt (truncated)");
-    }
-    VINET_ASSIGN_OR_RETURN(r.receipt, protocol::ChatReceiptFromJson(receipt_.dump()));
-    const protocol::ChatReceipt& rc = r.receipt;
-    if (!verifier_) {
-      std::string signer =
-          rc.mode == protocol::Mode::kTee && rc.enclave_key ? ToHex(*rc.enclave_key) : ToHex(node_);
-      VINET_RETURN_IF_ERROR(SetSigner(signer));
-    }
-    const auto& q = r.request.request;
-    if (ToHex(rc.inference_id) != r.inference_id) return Fail("receipt.inference_id: not ours");
-    if (rc.model_id != q.model_id) return Fail("receipt.model_id: not the model asked");
-    if (rc.mode != q.mode) return Fail("receipt.mode: not the mode asked");
-    if (rc.request_hash != q.input_hash) return Fail("receipt.request_hash: not our request");
-    if (!std::equal(node_.begin(), node_.end(), rc.node_id.begin(), rc.node_id.end())) {
-      return Fail("receipt.node_id: not the node asked");
-    }
-    if (r.chat.seed && rc.seed != *r.chat.seed) return Fail("receipt.seed: not the seed asked");
-    if (rc.mode == protocol::Mode::kTee) {
-      if (!rc.enclave_key || !std::equal(signer_.begin(), signer_.end(), rc.enclave_key->begin(),
-                                         rc.enclave_key->end())) {
-        return Fail("receipt.enclave_key: not the attested key that signed the chunks");
-      }
-      VINET_RETURN_IF_ERROR(protocol::VerifyChatEnclaveSignature(rc));
-    } else if (rc.enclave_key || rc.enclave_signature) {
-      return Fail("receipt.enclave_key: set on a VANILLA receipt");
-    }
-    VINET_RETURN_IF_ERROR(protocol::VerifyChatNodeSignature(rc));
-    VINET_RETURN_IF_ERROR(verifier_->Finish(rc));
-    if (shown_ != verifier_->text()) return Fail("chat: the text shown is not the signed text");
-    r.text = verifier_->text();
-    r.tokens = verifier_->tokens();
-    r.chunks = verifier_->chunks();
-    r.first_token_ms = first_token_ms_;
-    return Status::Ok();
-  }
-
-  std::optional<uint64_t> fee() const { return fee_; }
-
- private:
-  Status Event(const std::string& data) {
-    if (data == "[DONE]") return Status::Ok();
-    json j = json::parse(data, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return Fail("stream: an event is not a JSON object");
-    if (j.contains("error") && j["error"].is_object()) return ErrorFromBody(200, data);
-    std::string content;
-    for (const json& c : j.value("choices", json::array())) {
-      const json d = c.value("delta", json::object());
-      if (d.value("content", json()).is_string()) content += d["content"].get<std::string>();
-    }
-    const json vn = j.value("vinet", json::object());
-    VINET_RETURN_IF_ERROR(Envelope(vn));
-    if (vn.contains("index")) {
-      if (!receipt_.is_null()) return Fail("stream: a chunk after the receipt");
-      VINET_RETURN_IF_ERROR(Accept(vn));
-      if (content != vn.value("text", "")) {
-        return Fail("stream: chunk " + std::to_string(verifier_->chunks() - 1) +
-                    " shows other text than it signs");
-      }
-      shown_ += content;
-    } else if (!content.empty()) {
-      return Fail("stream: text without a signed chunk");
-    }
-    if (vn.contains("receipt") && !vn["receipt"].is_null()) {
-      if (!receipt_.is_null()) return Fail("stream: a second receipt");
-      receipt_ = vn["receipt"];
-    }
-    return Status::Ok();
-  }
-
-  Status Envelope(const json& vn) {
-    if (!vn.is_object()) return Fail("answer: vinet is not an object");
-    if (vn.contains("inference_id") && vn["inference_id"] != r_.inference_id) {
-      return Fail("answer: for another inference");
-    }
-    if (vn.contains("signer") && vn["signer"].is_string()) {
-      VINET_RETURN_IF_ERROR(SetSigner(vn["signer"].get<std::string>()));
-    }
-    if (vn.contains("fee") && vn["fee"].is_number_unsigned()) fee_ = vn["fee"].get<uint64_t>();
-    return Status::Ok();
-  }
-
-  Status Accept(const json& vn) {
-    if (!verifier_) return Fail("stream: a signed chunk before the answer named its signer");
-    json c = vn;
-    c.erase("receipt");
-    c.erase("inference_id");
-    c.erase("signer");
-    c.erase("fee");
-    VINET_ASSIGN_OR_RETURN(protocol::ChatChunk chunk, protocol::ChatChunkFromJson(c.dump()));
-    Status s = verifier_->Accept(chunk);
-    if (!s.ok())
-      return Fail("stream: chunk " + std::to_string(chunk.index) + " rejected: " + s.ToString());
-    if (first_token_ms_ == 0) first_token_ms_ = NowMs();
-    if (on_chunk_ && !on_chunk_(chunk)) return Error(Code::kUnavailable, "stopped by the caller");
-    return Status::Ok();
-  }
-
-  const ChatResult& r_;
-  crypto::PublicKey node_;
-  std::function<Status(ByteSpan)> attest_;
-  const ChatChunkCallback& on_chunk_;
-  crypto::PublicKey signer_{};
-  std::optional<protocol::ChatStreamVerifier> verifier_;
-  std::string buffer_, data_, shown_;
-  json receipt_;
-  std::optional<uint64_t> fee_;
-  int64_t first_token_ms_ = 0;
-};
 
 }  // namespace
 
@@ -268,14 +70,22 @@ Result<ChatPrices> Client::ChatPricesOf(const std::string& model_id) {
   if (auto it = prices_.find(model_id); it != prices_.end()) return it->second;
   chain::RpcClient rpc(options_.chain_rpc, 5);
   VINET_ASSIGN_OR_RETURN(json answer, rpc.AbciQuery("/model/" + model_id));
-  if (answer.value("code", 0) != 0) {
+  if (!answer.is_object() || (answer.contains("code") && answer["code"] != 0)) {
     return Error(Code::kNotFound, "model " + model_id + " is not registered on chain");
   }
-  json m = json::parse(answer.value("value", ""), nullptr, false);
-  if (m.is_discarded() || !m.is_object()) return Error(Code::kParse, "chain /model: not JSON");
-  ChatPrices p{m.value("fee_per_inference", uint64_t{0}),
-               m.value("price_per_input_token", uint64_t{0}),
-               m.value("price_per_output_token", uint64_t{0})};
+  const json* value = answer.contains("value") ? &answer["value"] : nullptr;
+  if (!value || !value->is_string()) return Error(Code::kParse, "chain /model: no value");
+  VINET_ASSIGN_OR_RETURN(json m, ParseUntrustedJson(value->get<std::string>(),
+                                                    {kMaxChatEventBytes, 64}, "chain /model"));
+  auto price = [&](const char* k) -> Result<uint64_t> {
+    if (!m.is_object() || !m.contains(k)) return uint64_t{0};
+    if (!m[k].is_number_unsigned()) return Error(Code::kParse, std::string("chain /model.") + k);
+    return m[k].get<uint64_t>();
+  };
+  ChatPrices p;
+  VINET_ASSIGN_OR_RETURN(p.fee_per_inference, price("fee_per_inference"));
+  VINET_ASSIGN_OR_RETURN(p.price_in, price("price_per_input_token"));
+  VINET_ASSIGN_OR_RETURN(p.price_out, price("price_per_output_token"));
   prices_[model_id] = p;
   return p;
 }
@@ -315,8 +125,9 @@ Result<ChatResult> Client::Chat(const ChatCall& call, const ChatChunkCallback& o
   last_inference_id_ = r.inference_id;
   auto named = [&](const Status& s) { return s.WithContext("inference " + r.inference_id); };
 
-  AnswerReader reader(
-      r, *options_.node_pubkey, [this](ByteSpan key) { return EnsureEnclaveKey(key); }, on_chunk);
+  ChatExpectation expect{r.inference_id, r.request.request, r.chat.seed, *options_.node_pubkey};
+  ChatAnswerReader reader(
+      std::move(expect), [this](ByteSpan key) { return EnsureEnclaveKey(key); }, on_chunk, NowMs);
   httplib::Client http(options_.node_url);
   http.set_connection_timeout(5);
   http.set_read_timeout(std::chrono::milliseconds(options_.read_timeout_ms));
@@ -341,9 +152,9 @@ Result<ChatResult> Client::Chat(const ChatCall& call, const ChatChunkCallback& o
   req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
     if (status != 200 || !call.stream) {
       error_body.append(data, n);
-      return error_body.size() <= kMaxAnswerBytes;
+      return error_body.size() <= kMaxChatAnswerBytes;
     }
-    failed = reader.Feed(data, n);
+    failed = reader.Feed(std::string_view(data, n));
     return failed.ok();
   };
   r.sent_ms = NowMs();
@@ -357,20 +168,24 @@ Result<ChatResult> Client::Chat(const ChatCall& call, const ChatChunkCallback& o
   if (call.stream) {
     VINET_RETURN_IF_ERROR(named(reader.EndOfStream()));
   } else {
-    json whole = json::parse(error_body, nullptr, false);
-    if (whole.is_discarded()) return named(Error(Code::kParse, "chat: answer is not JSON"));
-    VINET_RETURN_IF_ERROR(named(reader.Whole(whole)));
+    VINET_RETURN_IF_ERROR(named(reader.Whole(error_body)));
   }
   r.received_ms = NowMs();
-  VINET_RETURN_IF_ERROR(named(reader.Finish(r)));
-  if (r.first_token_ms == 0) r.first_token_ms = r.received_ms;
+  auto answer = reader.Finish();
+  if (!answer.ok()) return named(answer.status());
+  r.receipt = std::move(answer->receipt);
+  r.text = std::move(answer->text);
+  r.tokens = std::move(answer->tokens);
+  r.chunks = answer->chunks;
+  r.first_token_ms = answer->first_chunk_ms != 0 ? answer->first_chunk_ms : r.received_ms;
   auto fee = protocol::ChatFee(prices.fee_per_inference, prices.price_in, prices.price_out,
                                r.receipt.prompt_tokens, r.receipt.completion_tokens);
   if (!fee.ok()) return named(fee.status());
   r.fee = *fee;
   if (reader.fee() && *reader.fee() != r.fee) {
-    return named(Fail("chat: the node announces fee " + std::to_string(*reader.fee()) +
-                      ", the chain's prices give " + std::to_string(r.fee)));
+    return named(
+        Error(Code::kVerification, "chat: the node announces fee " + std::to_string(*reader.fee()) +
+                                       ", the chain's prices give " + std::to_string(r.fee)));
   }
   return r;
 }
@@ -379,10 +194,14 @@ Result<Settlement> Client::WaitChatSettled(const ChatResult& r, int64_t timeout_
   VINET_ASSIGN_OR_RETURN(Settlement s, WaitSettled(r.inference_id, r.received_ms, timeout_ms));
   if (s.status != "SETTLED") return s;
   VINET_ASSIGN_OR_RETURN(auto claim, ChainClaim(r.inference_id));
-  uint64_t fee = claim ? claim->value("fee", uint64_t{0}) : 0;
+  uint64_t fee = 0;
+  if (claim && claim->is_object() && claim->contains("fee") &&
+      (*claim)["fee"].is_number_unsigned()) {
+    fee = (*claim)["fee"].get<uint64_t>();
+  }
   if (!claim || fee != r.fee) {
-    return Fail("settlement: the chain charged " + std::to_string(fee) + ", the receipt prices " +
-                std::to_string(r.fee));
+    return Error(Code::kVerification, "settlement: the chain charged " + std::to_string(fee) +
+                                          ", the receipt prices " + std::to_string(r.fee));
   }
   s.fee = fee;
   return s;

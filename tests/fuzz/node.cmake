@@ -11,3 +11,6 @@ target_sources(fuzz_node_http_body PRIVATE ${PROJECT_SOURCE_DIR}/src/node/http_b
 vinet_fuzz_target(client_event_frame ${CMAKE_CURRENT_LIST_DIR}/client_event_frame_fuzz.cpp
                   DEPS vinet_common)
 target_sources(fuzz_client_event_frame PRIVATE ${PROJECT_SOURCE_DIR}/src/client/event_frame.cpp)
+vinet_fuzz_target(client_chat_answer ${CMAKE_CURRENT_LIST_DIR}/client_chat_answer_fuzz.cpp
+                  DEPS vinet_common vinet_crypto vinet_protocol)
+target_sources(fuzz_client_chat_answer PRIVATE ${PROJECT_SOURCE_DIR}/src/client/chat_reader.cpp)
