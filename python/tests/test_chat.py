@@ -228,3 +228,32 @@ def test_stream_verifier_binding_directly():
     v2.accept(c1)
     assert v2.text_bytes == b"abc" and v2.tokens == [1, 2, 3] and v2.chunks == 2
     assert s.prefix(2)["tokens_hash"] == chat.tokens_hash([1, 2, 3])
+
+
+@pytest.mark.parametrize("shape", [
+    lambda a: {**a, "vinet": 5},
+    lambda a: {**a, "choices": "x"},
+    lambda a: {**a, "vinet": {**a["vinet"], "chunks": [1, 2]}},
+    lambda a: {**a, "vinet": {**a["vinet"], "chunks": [{"index": "x"}]}},
+    lambda a: {**a, "vinet": {**a["vinet"], "fee": "many"}},
+    lambda a: {**a, "vinet": {**a["vinet"], "receipt": [1]}},
+    lambda a: [a],
+], ids=["vinet", "choices", "chunk-type", "chunk-field", "fee", "receipt", "list"])
+def test_malformed_answers_are_vinet_errors(node, shape):
+    node.tamper_json = shape
+    c = make_client(node)
+    with pytest.raises(vinet.VinetError):
+        c.chat(MODEL, MESSAGES, mode="vanilla")
+
+
+def test_malformed_stream_events_are_vinet_errors(node):
+    def bad(lines):
+        e = json.loads(lines[2][6:])
+        e["choices"] = [{"delta": 5}]
+        e["vinet"]["tokens"] = "abc"
+        return lines[:2] + ["data: " + json.dumps(e), "data: [1, 2", ": comment"] + lines[3:]
+    node.tamper_lines = bad
+    c = make_client(node)
+    with pytest.raises(vinet.VinetError):
+        for _ in c.chat(MODEL, MESSAGES, stream=True, mode="vanilla"):
+            pass

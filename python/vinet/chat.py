@@ -304,7 +304,15 @@ class ChatSession:
     # ------------------------------------------------------------ streamed
 
     def feed_line(self, line: Union[str, bytes]) -> List[ChatChunk]:
-        """One SSE line (without its newline). Raises VerificationFailed."""
+        """One SSE line (without its newline). Raises VerificationFailed
+        (NodeError for an answer of the wrong shape)."""
+        try:
+            return self._feed_line(line)
+        except (TypeError, KeyError, AttributeError, ValueError, UnicodeDecodeError) as e:
+            raise NodeError(f"chat: malformed answer ({type(e).__name__}: {e})",
+                            inference_id=self.iid)
+
+    def _feed_line(self, line: Union[str, bytes]) -> List[ChatChunk]:
         if isinstance(line, bytes):
             line = line.decode("utf-8")
         line = line.rstrip("\r")
@@ -342,11 +350,13 @@ class ChatSession:
             self.usage = dict(obj["usage"])
         choices = obj.get("choices") or []
         content = ""
-        for c in choices:
-            delta = c.get("delta") or {}
-            if delta.get("content"):
+        for c in choices if isinstance(choices, list) else []:
+            delta = c.get("delta") if isinstance(c, dict) else None
+            if isinstance(delta, dict) and isinstance(delta.get("content"), str):
                 content += delta["content"]
         vn = obj.get("vinet")
+        if vn is not None and not isinstance(vn, Mapping):
+            raise _fail("answer: vinet is not an object", self.iid)
         out: List[ChatChunk] = []
         if isinstance(vn, Mapping):
             self._envelope(vn)
@@ -376,6 +386,8 @@ class ChatSession:
             self.fee = int(vn["fee"])
 
     def _accept(self, vn: Mapping[str, Any]) -> ChatChunk:
+        if not isinstance(vn, Mapping):
+            raise _fail("answer: a chunk is not an object", self.iid)
         if self._v is None:
             raise _fail("stream: signed chunk before the answer named its signer", self.iid)
         chunk = {k: vn[k] for k in ("index", "tokens", "text", "running_hash", "signature")
@@ -403,6 +415,13 @@ class ChatSession:
     def feed_json(self, body: Any) -> None:
         """A non-streamed answer: the chat.completion object, whose ``vinet``
         object carries the signed chunks and the receipt."""
+        try:
+            self._feed_json(body)
+        except (TypeError, KeyError, AttributeError, ValueError) as e:
+            raise NodeError(f"chat: malformed answer ({type(e).__name__}: {e})",
+                            inference_id=self.iid)
+
+    def _feed_json(self, body: Any) -> None:
         if not isinstance(body, dict):
             raise NodeError("chat: answer is not a JSON object")
         vn = body.get("vinet") or {}
