@@ -10,6 +10,7 @@
 
 #include "vinet/common/bytes.h"
 #include "vinet/common/result.h"
+#include "vinet/tee/chat_runner.h"
 #include "vinet/tee/model_runner.h"
 #include "vinet/tee/policy.h"
 
@@ -41,5 +42,12 @@ struct PolicyFlags {
 // The model runner the enclave serves: vinet's runtime over the ONNX files of
 // `models_dir` (a node::ModelStore: DIR/<model id>.onnx).
 std::unique_ptr<tee::ModelRunner> MakeModelRunner(const std::filesystem::path& models_dir);
+
+// The chat runner the enclave serves: a chat::LlmChatRunner over the *.gguf
+// files of `models_dir` (model id = hex SHA-256 of the file), or nullptr when
+// there are none. A file that does not load is an error (it is measured into
+// PCR0, so serving without it would be a lie about what runs).
+std::unique_ptr<tee::ChatRunner> MakeChatRunner(const std::filesystem::path& models_dir,
+                                                uint32_t threads, uint32_t max_concurrent);
 
 }  // namespace vinet::cli

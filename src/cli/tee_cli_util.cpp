@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cli/tee_cli.h"
+#include "vinet/chat/llm_chat_runner.h"
 #include "vinet/node/runtime_runner.h"
 #include "vinet/tee/verifier.h"
 
@@ -104,6 +105,20 @@ std::unique_ptr<tee::ModelRunner> MakeModelRunner(const std::filesystem::path& m
   for (const auto& e : runner->load_errors()) spdlog::warn("enclave: model not loaded: {}", e);
   spdlog::info("enclave: serving {} ONNX models from {} with the vinet runtime",
                runner->ModelIds().size(), models_dir.string());
+  return runner;
+}
+
+std::unique_ptr<tee::ChatRunner> MakeChatRunner(const std::filesystem::path& models_dir,
+                                                uint32_t threads, uint32_t max_concurrent) {
+  chat::LlmChatRunnerOptions o;
+  o.threads = threads;
+  o.max_concurrent = max_concurrent;
+  auto runner = std::make_unique<chat::LlmChatRunner>(o);
+  size_t n = ValueOrThrow(runner->AddDirectory(models_dir));
+  if (n == 0) return nullptr;
+  for (const auto& m : runner->ChatModels()) {
+    spdlog::info("enclave: chat model {} ({}, context {})", m.model_id, m.name, m.context);
+  }
   return runner;
 }
 

@@ -21,6 +21,8 @@ struct EnclaveArgs {
   std::string ca_dir = ".vinet/dev-ca";
   std::string provider = "emulator";
   bool debug = false;
+  uint32_t chat_threads = 1;
+  uint32_t chat_concurrency = 1;
   std::string nonce_hex;
   std::string out;
 };
@@ -44,7 +46,9 @@ std::unique_ptr<tee::Enclave> BuildEnclave(const EnclaveArgs& a) {
     throw StatusError(Error(Code::kInvalidArgument, "--provider must be emulator or nitro"));
   }
   auto runner = MakeModelRunner(a.models);
-  return std::make_unique<tee::Enclave>(std::move(provider), std::move(runner), m, a.debug);
+  auto chat = MakeChatRunner(a.models, a.chat_threads, a.chat_concurrency);
+  return std::make_unique<tee::Enclave>(std::move(provider), std::move(runner), m, a.debug,
+                                        std::move(chat));
 }
 
 void RunStart(const EnclaveArgs& a) {
@@ -100,9 +104,21 @@ void RegisterEnclaveCommands(CLI::App& app) {
   enclave->require_subcommand(1);
   auto args = std::make_shared<EnclaveArgs>();
 
-  CLI::App* start = enclave->add_subcommand("start", "serve attest/infer/info on a unix socket");
+  CLI::App* start =
+      enclave->add_subcommand("start", "serve attest/infer/chat/info on a unix socket");
   start->add_option("--socket", args->socket, "unix socket path")->required();
-  start->add_option("--models", args->models, "directory of model files")->required();
+  start
+      ->add_option("--models", args->models,
+                   "directory of model files (*.onnx for inference, *.gguf for chat)")
+      ->required();
+  start->add_option("--chat-threads", args->chat_threads, "threads per chat generation")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  start
+      ->add_option("--chat-concurrency", args->chat_concurrency,
+                   "chat generations at once (others wait)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
   start->add_flag("--debug", args->debug, "debug mode: PCR0/1/2 are zero, as on AWS");
   start->add_option("--provider", args->provider, "emulator (default) or nitro (/dev/nsm)");
   start->add_option("--ca-dir", args->ca_dir, "emulator dev CA directory (root.pem for genesis)")

@@ -365,6 +365,8 @@ Result<ChatCompletionParams> ParseChatCompletion(std::string_view body) {
     root = json::parse(body);
   } catch (const json::parse_error& e) {
     return Bad(Code::kParse, "body", std::string("not JSON at byte ") + std::to_string(e.byte));
+  } catch (const json::exception&) {  // out_of_range.406: a number beyond double
+    return Bad(Code::kParse, "body", "a number out of range");
   }
   if (!root.is_object()) return Bad(Code::kParse, "body", "expected a JSON object");
   if (!root.contains("model")) return Bad(Code::kInvalidArgument, "model", "missing");

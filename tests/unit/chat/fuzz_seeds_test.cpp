@@ -36,6 +36,11 @@ const char kFull[] =
 const char kRefused[] =
     R"({"model":"m","messages":[{"role":"user","content":"hi"}],"tools":[],"n":2})";
 
+// Found by fuzz_tee_enclave_chat: nlohmann throws out_of_range (not
+// parse_error) for a number beyond double.
+const char kOverflow[] =
+    R"({"model":"fake-chat-model","messages":[{"role":"user","content":"hi"}],"top_p":5e8963})";
+
 protocol::ChatRequest Req() {
   return protocol::ParseChatCompletion(kFull).value().request;
 }
@@ -91,6 +96,7 @@ std::map<std::string, std::string> Seeds() {
   s["chat_completion/basic.json"] = kBasic;
   s["chat_completion/full.json"] = kFull;
   s["chat_completion/refused.json"] = kRefused;
+  s["chat_completion/number_overflow.json"] = kOverflow;
   auto text = [](const Bytes& b) { return std::string(b.begin(), b.end()); };
   s["chat_request_decode/full.cbor"] = text(protocol::EncodeChatRequest(Req()));
   s["chat_request_decode/basic.cbor"] =
@@ -131,6 +137,9 @@ TEST(ChatFuzzSeeds, CommittedSeedsAreWhatTheCodeMakesAndTheyParse) {
   auto bytes = [&](const std::string& n) { return AsBytes(s[n]); };
   EXPECT_TRUE(protocol::ParseChatCompletion(s["chat_completion/full.json"]).ok());
   EXPECT_FALSE(protocol::ParseChatCompletion(s["chat_completion/refused.json"]).ok());
+  auto overflow = protocol::ParseChatCompletion(s["chat_completion/number_overflow.json"]);
+  ASSERT_FALSE(overflow.ok());
+  EXPECT_EQ(overflow.status().code(), Code::kParse);
   EXPECT_TRUE(protocol::DecodeChatRequest(bytes("chat_request_decode/full.cbor")).ok());
   auto tee = protocol::DecodeChatReceipt(bytes("chat_receipt_decode/tee.cbor"));
   ASSERT_TRUE(tee.ok()) << tee.status().ToString();

@@ -180,8 +180,12 @@ TEST(ValidUtf8, ReplacesMaximalIllFormedSubparts) {
   EXPECT_EQ(ValidUtf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"),
             "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
   const std::string r = "\xef\xbf\xbd";
-  EXPECT_EQ(ValidUtf8("a\xff" "b"), "a" + r + "b");
-  EXPECT_EQ(ValidUtf8("\xe2\x82" "x"), r + "x");               // truncated 3-byte: one U+FFFD
+  EXPECT_EQ(ValidUtf8("a\xff"
+                      "b"),
+            "a" + r + "b");
+  EXPECT_EQ(ValidUtf8("\xe2\x82"
+                      "x"),
+            r + "x");                                       // truncated 3-byte: one U+FFFD
   EXPECT_EQ(ValidUtf8("\xc0\xaf"), r + r);                  // overlong lead, stray continuation
   EXPECT_EQ(ValidUtf8("\xed\xa0\x80"), r + r + r);          // a surrogate
   EXPECT_EQ(ValidUtf8("\xf4\x90\x80\x80"), r + r + r + r);  // past U+10FFFF
