@@ -19,6 +19,8 @@ struct ChainEvents::Impl {
   websocket::stream<beast::tcp_stream> ws{ioc};
   beast::flat_buffer buffer;
 
+  Impl() { ws.read_message_max(kMaxFrameBytes); }  // a longer frame fails the read
+
   ~Impl() {
     beast::error_code ec;
     beast::get_lowest_layer(ws).socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -126,10 +128,12 @@ Result<std::unique_ptr<ChainEvents>> ChainEvents::Subscribe(const std::string& w
       {"jsonrpc", "2.0"}, {"id", 1}, {"method", "subscribe"}, {"params", {{"query", query}}}};
   VINET_RETURN_IF_ERROR(impl->Write(call.dump(), left()));
   VINET_ASSIGN_OR_RETURN(std::string ack, impl->Read(left()));
-  json a = json::parse(ack, nullptr, false);
-  if (a.is_discarded()) return Error(Code::kParse, "chain websocket: subscribe answer is not JSON");
-  if (a.contains("error")) {
-    return Error(Code::kUnavailable, "chain subscribe refused: " + a["error"].dump());
+  auto a = ParseEventFrame(ack);
+  if (!a.ok()) {
+    bool refused = a.status().code() == Code::kUnavailable;  // a JSON-RPC error answer
+    return Error(a.status().code(),
+                 (refused ? "chain subscribe refused: " : "chain subscribe answer: ") +
+                     a.status().message());
   }
   return std::unique_ptr<ChainEvents>(new ChainEvents(std::move(impl)));
 }
@@ -142,14 +146,8 @@ Result<json> ChainEvents::Next(int64_t timeout_ms) {
                        .count();
     if (left <= 0) return Error(Code::kTimeout, "chain websocket: no event in time");
     VINET_ASSIGN_OR_RETURN(std::string text, impl_->Read(left));
-    json msg = json::parse(text, nullptr, false);
-    if (msg.is_discarded()) return Error(Code::kParse, "chain websocket: a frame is not JSON");
-    if (msg.contains("error")) {
-      return Error(Code::kUnavailable, "chain websocket error: " + msg["error"].dump());
-    }
-    if (msg.contains("result") && msg["result"].is_object() && msg["result"].contains("data")) {
-      return msg["result"];
-    }
+    VINET_ASSIGN_OR_RETURN(auto event, ParseEventFrame(text));
+    if (event) return std::move(*event);
   }
 }
 
@@ -158,44 +156,6 @@ std::string WebsocketUrl(const std::string& rpc_url) {
   if (u.rfind("http://", 0) == 0) u = "ws://" + u.substr(7);
   while (!u.empty() && u.back() == '/') u.pop_back();
   return u + "/websocket";
-}
-
-namespace {
-
-std::optional<ClaimEvent> FindClaimEvent(const json& result, const std::string& inference_id) {
-  const json* events = &result.at("data").at("value").at("TxResult").at("result").at("events");
-  if (!events->is_array()) return std::nullopt;
-  for (const auto& e : *events) {
-    if (!e.is_object() || e.value("type", "") != "vinet.claim") continue;
-    ClaimEvent out;
-    std::string id;
-    for (const auto& a : e.value("attributes", json::array())) {
-      if (!a.is_object() || !a.contains("value") || !a["value"].is_string()) continue;
-      std::string key = a.value("key", ""), value = a["value"];
-      if (key == "id") id = value;
-      if (key == "status") out.status = value;
-      if (key == "height") out.height = std::strtoll(value.c_str(), nullptr, 10);
-    }
-    if (id != inference_id) continue;
-    if (result.contains("events") && result["events"].is_object()) {
-      const json& h = result["events"].value("tx.hash", json::array());
-      if (h.is_array() && !h.empty() && h[0].is_string()) out.tx_hash = h[0];
-    }
-    return out;
-  }
-  return std::nullopt;
-}
-
-}  // namespace
-
-// Messages come from the chain node: any shape that is not the expected one
-// (missing keys, wrong types) means "not our event", never an exception.
-std::optional<ClaimEvent> ClaimEventFor(const json& result, const std::string& inference_id) {
-  try {
-    return FindClaimEvent(result, inference_id);
-  } catch (const json::exception&) {
-    return std::nullopt;
-  }
 }
 
 }  // namespace vinet::client

@@ -7,6 +7,7 @@
 #include <csignal>
 
 #include "vinet/node/chat_json.h"
+#include "vinet/node/http_body.h"
 #include "vinet/node/http_errors.h"
 #include "vinet/protocol/request.h"
 
@@ -120,16 +121,17 @@ Result<int> HttpServer::Start(const std::string& host, int port, int threads) {
   // kill the node (cpp-httplib sends without MSG_NOSIGNAL).
   std::signal(SIGPIPE, SIG_IGN);
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  server_->set_payload_max_length(64u << 20);
+  server_->set_payload_max_length(kMaxBodyBytes);
   // Headers and body go out as two writes: without TCP_NODELAY, Nagle holds the
   // second until the peer's delayed ACK (~40 ms per answer).
   server_->set_tcp_nodelay(true);
   server_->Post("/v1/infer", [this](const httplib::Request& req, httplib::Response& res) {
-    json body = json::parse(req.body, nullptr, false);
-    if (body.is_discarded()) {
-      Reply(res, Error(Code::kParse, "body is not JSON"));
+    auto parsed = ParseBody(req.body);
+    if (!parsed.ok()) {
+      Reply(res, parsed.status());
       return;
     }
+    const json& body = *parsed;
     auto r = node_.Infer(body);
     if (!r.ok()) {
       node_.metrics().Count("vinet_node_inferences_total",

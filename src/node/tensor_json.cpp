@@ -9,8 +9,16 @@ namespace {
 
 using json = nlohmann::json;
 
+// Nested arrays deeper than this are refused before recursing further (the
+// documents come from files and HTTP bodies; each level is a stack frame).
+constexpr size_t kMaxRank = 32;
+
 Status Flatten(const json& j, size_t depth, std::vector<int64_t>& shape, std::vector<double>& out,
                const std::string& name) {
+  if (depth > kMaxRank) {
+    return Error(Code::kParse,
+                 "tensor " + name + ": arrays nested deeper than " + std::to_string(kMaxRank));
+  }
   if (j.is_number()) {
     if (depth != shape.size()) return Error(Code::kParse, "tensor " + name + ": ragged array");
     out.push_back(j.get<double>());

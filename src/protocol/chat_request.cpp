@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "vinet/cbor/cbor.h"
+#include "vinet/common/json_limits.h"
 
 namespace vinet::protocol {
 namespace {
@@ -21,36 +22,6 @@ constexpr uint32_t kMaxTopK = 1u << 20;
 
 Status Bad(Code code, std::string_view param, std::string what) {
   return Error(code, std::string(param) + ": " + std::move(what));
-}
-
-// Nesting depth of JSON text outside strings, in one pass, so that a deeply
-// nested body is refused before nlohmann builds (and later frees) its tree.
-Status CheckDepth(std::string_view text) {
-  size_t depth = 0;
-  bool in_string = false, escaped = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) {
-        return Bad(Code::kOutOfRange, "body",
-                   "nesting deeper than " + std::to_string(kMaxJsonDepth) + " at byte " +
-                       std::to_string(i));
-      }
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return Status::Ok();
 }
 
 Result<std::string> Text(const json& v, std::string_view param) {
@@ -359,15 +330,8 @@ Result<ChatCompletionParams> ParseChatCompletion(std::string_view body) {
         Code::kOutOfRange, "body",
         std::to_string(body.size()) + " bytes, at most " + std::to_string(kMaxChatBodyBytes));
   }
-  VINET_RETURN_IF_ERROR(CheckDepth(body));
-  json root;
-  try {
-    root = json::parse(body);
-  } catch (const json::parse_error& e) {
-    return Bad(Code::kParse, "body", std::string("not JSON at byte ") + std::to_string(e.byte));
-  } catch (const json::exception&) {  // out_of_range.406: a number beyond double
-    return Bad(Code::kParse, "body", "a number out of range");
-  }
+  VINET_ASSIGN_OR_RETURN(json root,
+                         ParseUntrustedJson(body, {kMaxChatBodyBytes, kMaxJsonDepth}, "body"));
   if (!root.is_object()) return Bad(Code::kParse, "body", "expected a JSON object");
   if (!root.contains("model")) return Bad(Code::kInvalidArgument, "model", "missing");
   if (!root.contains("messages")) return Bad(Code::kInvalidArgument, "messages", "missing");

@@ -10,7 +10,8 @@ import time
 import requests
 
 from devnet import new_key, pb_bytes, tx_body
-from node_helpers import Key, cbor_head, _cbor_text
+from node_helpers import (Key, cbor_head, _cbor_text, encode_tensors, f32, inference_id,
+                          request_body, signed_request, tensors_hash)
 
 MSG_SUBMIT_CLAIMS = 16
 MSG_SUBMIT_PROOFS = 17
@@ -164,6 +165,57 @@ def f32_inputs(model, value=0.5):
             n *= d
         out[name] = ("f32", dims, struct.pack(f"<{n}f", *([value] * n)))
     return out
+
+
+# ---------------------------------------------------------------- ZKML claims and proofs
+
+def zkml_mlp(tmp_path):
+    """The MLP 784-128-10 (onnx_models.mlp) committed, its verifying key
+    exported and one input proved with the CLI: (key path, inputs, outputs,
+    proof bytes); tensors as {name: (dtype, shape, bytes)}. A proof checks
+    (key, inputs, outputs) only, so it settles every claim of these inputs."""
+    import json
+    import onnx_models
+    from devnet import vinet
+    model = onnx_models.save(onnx_models.mlp(1), tmp_path / "mlp.onnx")
+    vinet("zk", "commit", model, "--out", tmp_path / "mlp.vzk")
+    vinet("zk", "export-vk", tmp_path / "mlp.vzk", "--out", tmp_path / "mlp.vk")
+    values = [((i % 13) - 6) / 8 for i in range(784)]  # exact in f32
+    (tmp_path / "in.json").write_text(json.dumps({"x": [values]}))
+    vinet("zk", "prove", tmp_path / "mlp.vzk", "--input", tmp_path / "in.json", "--out",
+          tmp_path / "mlp.proof", "--output", tmp_path / "out.json")
+    out = json.loads((tmp_path / "out.json").read_text())
+    y = {"y": ("i8", out["shape"], struct.pack(f"<{len(out['int8'])}b", *out["int8"]))}
+    return tmp_path / "mlp.vk", f32("x", [1, 784], values), y, (tmp_path / "mlp.proof").read_bytes()
+
+
+def zkml_receipt(iid, model_id, input_hash, node_pub, outputs):
+    """A ZKML receipt (mode 2) claiming `outputs` (the chain records them and
+    settles by proof; the node signature is not what binds a ZKML claim)."""
+    return (cbor_head(4, 11) + cbor_head(0, 1) + _bstr(iid) + _cbor_text(model_id)
+            + cbor_head(0, 2) + _bstr(input_hash) + _bstr(tensors_hash(outputs))
+            + encode_tensors(outputs) + _bstr(node_pub) + b"\xf6\xf6" + _bstr(b"\x01" * 64))
+
+
+def zkml_claims(chain_id, node, client, model_id, inputs, outputs, count, max_fee=10):
+    """`count` ZKML claims for `node` (Key) of distinct requests `client` (Key)
+    signed for the same inputs: [(inference id hex, (request, receipt))]."""
+    ih = tensors_hash(inputs)
+    out = []
+    for _ in range(count):
+        body = request_body(chain_id, model_id, 2, ih, max_fee, node.pub)
+        iid = inference_id(body, client.pub)
+        out.append((iid, (signed_request(client, body),
+                          zkml_receipt(bytes.fromhex(iid), model_id, ih, node.pub, outputs))))
+    return out
+
+
+def submit_proofs_msg(ids, inputs, proof):
+    """SubmitProofs with one ZkmlProof{inference_id, inputs, proof} per id."""
+    enc = encode_tensors(inputs)
+    return b"".join(
+        pb_bytes(1, pb_bytes(1, bytes.fromhex(i)) + pb_bytes(2, enc) + pb_bytes(3, proof))
+        for i in ids)
 
 
 # ---------------------------------------------------------------- health

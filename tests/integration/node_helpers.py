@@ -34,15 +34,21 @@ def _cbor_text(s):
     return cbor_head(3, len(b)) + b
 
 
-def tensors_hash(tensors):
-    """tensors: {name: (dtype, shape, data bytes)} -> SHA-256 of the canonical encoding."""
+def encode_tensors(tensors):
+    """tensors: {name: (dtype, shape, data bytes)} -> the canonical encoding
+    (what receipts and SubmitProofs carry)."""
     out = cbor_head(4, len(tensors))
     for name in sorted(tensors):
         dtype, shape, data = tensors[name]
         out += cbor_head(4, 4) + _cbor_text(name) + _cbor_text(dtype)
         out += cbor_head(4, len(shape)) + b"".join(cbor_head(0, d) for d in shape)
         out += cbor_head(2, len(data)) + data
-    return hashlib.sha256(out).digest()
+    return out
+
+
+def tensors_hash(tensors):
+    """tensors: {name: (dtype, shape, data bytes)} -> SHA-256 of the canonical encoding."""
+    return hashlib.sha256(encode_tensors(tensors)).digest()
 
 
 def f32(name, shape, values):

@@ -116,6 +116,20 @@ def test_errors_are_clear_and_cost_nothing(devnet, node, model_id, tmp_path):
         assert chain_claim(devnet, iid) is None
 
 
+def test_deeply_nested_body_is_refused_and_the_node_lives(node):
+    # 8 MB of nesting in "request" once reached nlohmann's recursive dump (and
+    # in "inputs" the recursive tensor walk): a stack overflow killed the node.
+    head = '{"request": {"a": '  # depth 2: the 63rd "[" is the 65th level
+    deep = head + "[" * (4 << 20) + "]" * (4 << 20) + '}, "inputs": {}}'
+    r = node.session.post(node.url + "/v1/infer", data=deep,
+                          headers={"Content-Type": "application/json"}, timeout=30)
+    assert r.status_code == 400, r.text
+    err = r.json()["error"]
+    assert err["code"] == "parse"
+    assert f"nested deeper than 64 levels at byte {len(head) + 62}" in err["message"], err
+    assert node.get("/healthz")[0] == 200
+
+
 def test_thousand_inferences_all_settle_once(devnet, node, model_id):
     dev = Key.from_file(devnet.dev_key)
     n = 1000

@@ -7,8 +7,8 @@
 // `data` and `events`), kTimeout when none arrives in time (the subscription
 // stays usable: call Next again), kUnavailable when
 // the socket drops (the caller reconnects by subscribing again), kParse for a
-// frame that is not JSON. Every wait is bounded by its timeout. Not
-// thread-safe; owns its socket, closed on destruction.
+// frame that is not JSON or breaks the frame limits (event_frame.h). Every wait is bounded by its
+// timeout. Not thread-safe; owns its socket, closed on destruction.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "vinet/client/event_frame.h"
 #include "vinet/common/result.h"
 
 namespace vinet::client {
@@ -41,16 +42,5 @@ class ChainEvents {
 
 // ws://host:port/websocket for a CometBFT RPC URL http://host:port.
 std::string WebsocketUrl(const std::string& rpc_url);
-
-// The settlement carried by an event message for `inference_id`: status,
-// height, tx hash ("" if absent); nullopt when the message is about another
-// claim or is no tx event.
-struct ClaimEvent {
-  std::string status;
-  int64_t height = 0;
-  std::string tx_hash;
-};
-std::optional<ClaimEvent> ClaimEventFor(const nlohmann::json& result,
-                                        const std::string& inference_id);
 
 }  // namespace vinet::client

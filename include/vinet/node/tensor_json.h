@@ -5,7 +5,8 @@
 // {"shape": [...], "data": [flat numbers], "dtype": "f32"} (dtype optional,
 // one of f32 f64 i8 u8 i32 i64). Parsing is strict: ragged arrays, a
 // non-number, an integer out of its dtype's range, a non-finite float or a
-// size/shape mismatch is a kParse error naming the tensor. Output is always
+// size/shape mismatch is a kParse error naming the tensor, and so are arrays
+// nested deeper than 32 (refused before walking further). Output is always
 // the object form with the tensor's dtype.
 #pragma once
 

@@ -137,7 +137,7 @@ TEST(ChatRequestTest, LimitsAreCheckedBeforeWork) {
   ExpectRefused(huge, Code::kOutOfRange, "body");
   std::string deep = R"({"model":"m","messages":[{"role":"user","content":"x"}],"metadata":)" +
                      std::string(100, '[') + std::string(100, ']') + "}";
-  ExpectRefused(deep, Code::kOutOfRange, "body");
+  ExpectRefused(deep, Code::kParse, "body");
   std::string many = R"({"model":"m","messages":[)";
   for (size_t i = 0; i <= kMaxChatMessages; ++i) many += R"({"role":"user","content":"x"},)";
   many.back() = ']';
