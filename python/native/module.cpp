@@ -10,4 +10,5 @@ PYBIND11_MODULE(_native, m) {
   vinet::py::BindZk(m);
   vinet::py::BindZkml(m);
   vinet::py::BindLlm(m);
+  vinet::py::BindChat(m);
 }

@@ -7,18 +7,22 @@ chain settles the claim, which :meth:`Client.wait_settled` observes. The
 hashing, signatures and attestation checks run in the native core
 ``vinet._native``, the same C++ the node and the chain use.
 """
-from .aio import AsyncClient
+from .aio import AsyncChatStream, AsyncClient
+from .chat import ChatChunk, ChatPrices, ChatResult, ReplayResult
+from .chat_client import ChatStream
 from .client import Client
 from .devnet import devnet_roots
 from .errors import (AuthenticationFailed, ChainError, ChainUnavailable, InsufficientFunds,
                      InvalidRequest, ModelNotFound, NodeError, NodeUnavailable, NotFound, Timeout,
                      VerificationFailed, VinetError)
 from .keys import Key
+from .signing import signing_http_client
 from .types import ModelInfo, Result, Settlement, Timings
 from .verify import Verifier
 
 __all__ = [
-    "AsyncClient", "AuthenticationFailed", "ChainError", "ChainUnavailable", "Client",
+    "AsyncChatStream", "ChatChunk", "ChatPrices", "ChatResult", "ChatStream", "ReplayResult",
+    "signing_http_client", "AsyncClient", "AuthenticationFailed", "ChainError", "ChainUnavailable", "Client",
     "InsufficientFunds", "InvalidRequest", "Key", "ModelInfo", "ModelNotFound", "NodeError",
     "NodeUnavailable", "NotFound", "Result", "Settlement", "Timeout", "Timings",
     "VerificationFailed", "Verifier", "VinetError", "devnet_roots",

@@ -122,7 +122,7 @@ def parse_models(body: Any) -> List[ModelInfo]:
         raise NodeError("models: answer is not a list")
     out = []
     for m in body:
-        out.append(ModelInfo(model_id=m["model_id"], name=m.get("name", ""),
+        out.append(ModelInfo(model_id=m.get("model_id") or m["id"], name=m.get("name", ""),
                              inputs={k: list(v) for k, v in (m.get("inputs") or {}).items()},
                              modes=[mode_name(x) for x in m.get("modes", [])],
                              outputs={k: list(v) for k, v in (m.get("outputs") or {}).items()},

@@ -37,3 +37,4 @@ protocol = _native.protocol
 tee = _native.tee
 zkml = getattr(_native, "zkml", None)
 llm = getattr(_native, "llm", None)
+chat = getattr(_native, "chat", None)

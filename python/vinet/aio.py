@@ -7,26 +7,95 @@ subscription, so thousands of waits share one event loop cheaply.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, AsyncIterator, Dict, List, Mapping, Optional, Sequence, Union
 
+import httpx
 from websockets.asyncio.client import connect as ws_connect
 
 from . import _core
+from .chat import CHAT_PATH, ChatChunk, ChatResult, SignedChat, chat_body
 from .client import Client, KeyLike
-from .errors import ChainUnavailable, Timeout, VinetError
+from .errors import ChainUnavailable, NodeUnavailable, Timeout, VinetError
 from .types import ModelInfo, Result, Settlement
 
 
 MAX_SUBSCRIPTIONS = 32
 
 
+class AsyncChatStream:
+    """``async for chunk in stream`` yields verified chunks; the receipt is
+    verified before the iteration stops; then ``result``. See ChatStream."""
+
+    def __init__(self, owner: "AsyncClient", signed: SignedChat) -> None:
+        self._owner = owner
+        self.signed = signed
+        self.inference_id = signed.inference_id
+        self.result: Optional[ChatResult] = None
+
+    async def __aiter__(self) -> AsyncIterator[ChatChunk]:
+        c = self._owner._c
+        session = c._chat_session(self.signed)
+        try:
+            async with self._owner._chat_http().stream(
+                    "POST", c.node_url + CHAT_PATH, content=self.signed.body,
+                    headers=self.signed.headers) as response:
+                if response.status_code >= 300:
+                    await response.aread()
+                    raise _core.parse_error(response.status_code, response.text, infer=True)
+                signer = response.headers.get("x-vinet-signer")
+                if signer:  # TEE: attests the enclave key (blocking I/O) off the loop
+                    await asyncio.to_thread(session.set_signer, signer)
+                async for line in response.aiter_lines():
+                    for chunk in session.feed_line(line):
+                        yield chunk
+                session.feed_line("")
+                self.result = c._chat_done(session)
+        except httpx.TimeoutException as e:
+            raise Timeout(f"node {c.node_url}: chat stream timed out ({e})", code="timeout",
+                          inference_id=self.inference_id)
+        except httpx.HTTPError as e:
+            raise NodeUnavailable(f"node {c.node_url}: {e}", inference_id=self.inference_id)
+        except VinetError as e:
+            if e.inference_id is None:
+                e.inference_id = self.inference_id
+            raise
+
+
 class AsyncClient:
-    """Same arguments as :class:`vinet.Client`; use ``async with`` or ``await close()``."""
+    """Same arguments as :class:`vinet.Client` (``async_transport``: an httpx
+    async transport for streamed chat); use ``async with`` or ``await close()``."""
 
     def __init__(self, node_url: str, chain_url: str, key: KeyLike, chain_id: Optional[str] = None,
-                 roots: Any = None, **kw: Any) -> None:
+                 roots: Any = None, async_transport: Any = None, **kw: Any) -> None:
         self._c = Client(node_url, chain_url, key, chain_id, roots, **kw)
         self._subscriptions: Optional[asyncio.Semaphore] = None
+        self._async_transport = async_transport
+        self._http: Optional[httpx.AsyncClient] = None
+
+    def _chat_http(self) -> httpx.AsyncClient:
+        if self._http is None:
+            self._http = httpx.AsyncClient(transport=self._async_transport,
+                                           timeout=httpx.Timeout(self._c.timeout))
+        return self._http
+
+    async def chat(self, model: str, messages: Sequence[Mapping[str, Any]], stream: bool = False,
+                   max_tokens: Optional[int] = None, temperature: Optional[float] = None,
+                   top_p: Optional[float] = None, seed: Optional[int] = None,
+                   stop: Union[None, str, Sequence[str]] = None, max_fee: Optional[int] = None,
+                   mode: str = "tee", top_k: Optional[int] = None, wait: Optional[str] = None,
+                   timeout: float = 30.0) -> Union[ChatResult, AsyncChatStream]:
+        """See :meth:`vinet.Client.chat`; ``stream=True`` returns an
+        :class:`AsyncChatStream` (``async for``)."""
+        if not stream:
+            result = await asyncio.to_thread(self._c.chat, model, messages, False, max_tokens,
+                                             temperature, top_p, seed, stop, max_fee, mode, top_k)
+            if wait == "settled":
+                result.settlement = await self.wait_settled(result.inference_id, timeout=timeout)
+                result.timings.settled_ms = result.settlement.observed_ms
+            return result
+        body = chat_body(model, messages, True, max_tokens, temperature, top_p, seed, stop, top_k)
+        signed = await asyncio.to_thread(self._c.sign_chat, body, mode, max_fee)
+        return AsyncChatStream(self, signed)
 
     @property
     def key(self):  # type: ignore[no-untyped-def]
@@ -44,6 +113,9 @@ class AsyncClient:
 
     async def close(self) -> None:
         self._c.close()
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
 
     async def chain_id(self) -> str:
         return await asyncio.to_thread(lambda: self._c.chain_id)
@@ -94,10 +166,14 @@ class AsyncClient:
         """See :meth:`vinet.Client.wait_settled`."""
         iid = _core.check_inference_id(inference_id)
         try:
-            return await asyncio.wait_for(self._wait(iid), timeout)
+            settlement = await asyncio.wait_for(self._wait(iid), timeout)
         except asyncio.TimeoutError:
             raise Timeout(f"inference {iid} not settled within {timeout}s", code="timeout",
                           inference_id=iid)
+        if iid in self._c._chat_fees and settlement.settled:
+            claim = await self.claim(iid)
+            settlement = self._c._check_chat_fee(settlement, claim)
+        return settlement
 
     async def _wait(self, iid: str) -> Settlement:
         early = await self._settled_from_claim(iid)

@@ -25,6 +25,7 @@ from .keys import Key
 from .types import Result, Settlement, Timings, mode_name, now_ms
 from .verify import Verifier
 from .zkml import ZkmlKeys, verify_proof
+from .chat_client import ChatApi, ChatStream
 
 KeyLike = Union[Key, str, "os.PathLike[str]"]
 
@@ -124,7 +125,7 @@ class _ClientBase:
         raise NotImplementedError
 
 
-class Client(_ClientBase):
+class Client(ChatApi, _ClientBase):
     """Blocking client. Arguments:
 
     - ``node_url``: the inference node's HTTP API (``http://host:port``).
@@ -139,15 +140,18 @@ class Client(_ClientBase):
     - ``node_pubkey``: the node's Ed25519 key (32 bytes) every request is
       addressed to; default: asked once from the node's ``/healthz``.
     - ``request_ttl``: seconds a request stays claimable (its signed expiry).
+    - ``transport``: an httpx transport for chat calls (default: httpx's).
     """
 
     def __init__(self, node_url: str, chain_url: str, key: KeyLike, chain_id: Optional[str] = None,
-                 roots: Any = None, **kw: Any) -> None:
+                 roots: Any = None, transport: Any = None, **kw: Any) -> None:
         super().__init__(node_url, chain_url, key, chain_id, roots, **kw)
         self._http = requests.Session()
+        self._chat_init(transport)
 
     def close(self) -> None:
         self._http.close()
+        self._chat_close()
 
     def __enter__(self) -> "Client":
         return self
@@ -376,7 +380,15 @@ class Client(_ClientBase):
     def wait_settled(self, inference_id: str, timeout: float = 30.0) -> Settlement:
         """Wait until the chain settles (or rejects) the claim, by a websocket
         subscription to its ``vinet.claim`` event; the claim record is checked
-        first so a claim settled earlier is not missed. Raises Timeout."""
+        first so a claim settled earlier is not missed. Raises Timeout. For a
+        chat answered to this client, a settled claim must charge exactly the
+        fee its receipt's token counts price (else VerificationFailed)."""
+        settlement = self._wait_settled(inference_id, timeout)
+        if settlement.inference_id in self._chat_fees and settlement.settled:
+            settlement = self._check_chat_fee(settlement, self.claim(settlement.inference_id))
+        return settlement
+
+    def _wait_settled(self, inference_id: str, timeout: float) -> Settlement:
         iid = _core.check_inference_id(inference_id)
         deadline = time.monotonic() + timeout
         claim = self.claim(iid)

@@ -55,6 +55,7 @@ class Settlement:
     trust_gap: Optional[float]
     observed_ms: float
     reason: Optional[str] = None  # why a claim was not settled (chain's words)
+    fee: Optional[int] = None  # chat: the fee the chain charged (checked against the receipt)
 
     @property
     def settled(self) -> bool:

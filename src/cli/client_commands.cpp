@@ -15,6 +15,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/client_args.h"
 #include "cli/commands.h"
 #include "vinet/client/client.h"
 #include "vinet/client/zkml.h"
@@ -25,15 +26,6 @@ namespace {
 
 using json = nlohmann::json;
 namespace fs = std::filesystem;
-
-struct ClientArgs {
-  std::string devnet = ".vinet/devnet";
-  std::string node_url, chain_rpc, key_file, root_pem;
-  std::string model_id, input, mode = "vanilla", wait, receipt_out;
-  std::string receipt_file, inference_id;
-  bool as_json = false;
-  double timeout = 60;
-};
 
 std::string Slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -47,38 +39,6 @@ json ParseJsonFile(const fs::path& p) {
   json j = json::parse(Slurp(p), nullptr, false);
   if (j.is_discarded()) throw StatusError(Error(Code::kParse, p.string() + " is not JSON"));
   return j;
-}
-
-// Fills unset endpoints from devnet.json when it exists.
-void FromDevnet(ClientArgs& a) {
-  fs::path state = fs::path(a.devnet) / "devnet.json";
-  if (!fs::exists(state)) return;
-  json s = ParseJsonFile(state);
-  if (a.node_url.empty() && s.contains("node")) a.node_url = s["node"].value("url", "");
-  if (a.chain_rpc.empty() && !s["validators"].empty()) a.chain_rpc = s["validators"][0]["rpc"];
-  if (a.key_file.empty()) a.key_file = s.value("dev_key", "");
-  if (a.root_pem.empty()) a.root_pem = s.value("tee_root", "");
-}
-
-client::Client MakeClient(ClientArgs& a) {
-  FromDevnet(a);
-  if (a.node_url.empty() || a.key_file.empty()) {
-    throw StatusError(Error(Code::kInvalidArgument, "give --node and --key (or --devnet DIR)"));
-  }
-  client::ClientOptions o;
-  o.node_url = a.node_url;
-  o.chain_rpc = a.chain_rpc;
-  if (!a.root_pem.empty()) o.roots.push_back(ValueOrThrow(tee::TrustRoot::FromPemFile(a.root_pem)));
-  return client::Client(o, ValueOrThrow(crypto::LoadKeyFile(a.key_file)));
-}
-
-void AddEndpoints(CLI::App* cmd, ClientArgs& a) {
-  cmd->add_option("--devnet", a.devnet, "devnet directory for defaults")->capture_default_str();
-  cmd->add_option("--node", a.node_url, "inference node URL");
-  cmd->add_option("--chain", a.chain_rpc, "CometBFT RPC URL");
-  cmd->add_option("--key", a.key_file, "client key file");
-  cmd->add_option("--root", a.root_pem, "trusted enclave root PEM (TEE)");
-  cmd->add_flag("--json", a.as_json, "print JSON");
 }
 
 double MsSince(std::chrono::steady_clock::time_point t0) {
@@ -181,6 +141,38 @@ void RunStatus(ClientArgs& a) {
 
 }  // namespace
 
+// Fills unset endpoints from devnet.json when it exists.
+void FromDevnet(ClientArgs& a) {
+  fs::path state = fs::path(a.devnet) / "devnet.json";
+  if (!fs::exists(state)) return;
+  json s = ParseJsonFile(state);
+  if (a.node_url.empty() && s.contains("node")) a.node_url = s["node"].value("url", "");
+  if (a.chain_rpc.empty() && !s["validators"].empty()) a.chain_rpc = s["validators"][0]["rpc"];
+  if (a.key_file.empty()) a.key_file = s.value("dev_key", "");
+  if (a.root_pem.empty()) a.root_pem = s.value("tee_root", "");
+}
+
+client::Client MakeClient(ClientArgs& a) {
+  FromDevnet(a);
+  if (a.node_url.empty() || a.key_file.empty()) {
+    throw StatusError(Error(Code::kInvalidArgument, "give --node and --key (or --devnet DIR)"));
+  }
+  client::ClientOptions o;
+  o.node_url = a.node_url;
+  o.chain_rpc = a.chain_rpc;
+  if (!a.root_pem.empty()) o.roots.push_back(ValueOrThrow(tee::TrustRoot::FromPemFile(a.root_pem)));
+  return client::Client(o, ValueOrThrow(crypto::LoadKeyFile(a.key_file)));
+}
+
+void AddEndpoints(CLI::App* cmd, ClientArgs& a) {
+  cmd->add_option("--devnet", a.devnet, "devnet directory for defaults")->capture_default_str();
+  cmd->add_option("--node", a.node_url, "inference node URL");
+  cmd->add_option("--chain", a.chain_rpc, "CometBFT RPC URL");
+  cmd->add_option("--key", a.key_file, "client key file");
+  cmd->add_option("--root", a.root_pem, "trusted enclave root PEM (TEE)");
+  cmd->add_flag("--json", a.as_json, "print JSON");
+}
+
 void RegisterClientCommands(CLI::App& app) {
   static ClientArgs a;
   auto* infer = app.add_subcommand("infer", "run an inference on a node, verify, optionally wait");
@@ -204,6 +196,8 @@ void RegisterClientCommands(CLI::App& app) {
   status->add_option("inference_id", a.inference_id, "hex")->required();
   AddEndpoints(status, a);
   status->callback([] { RunStatus(a); });
+
+  RegisterChatCommand(app);
 }
 
 }  // namespace vinet::cli

@@ -149,11 +149,18 @@ Result<InferResult> Client::Fetch(const std::string& inference_id) {
 }
 
 Status Client::EnsureAttested(const protocol::Receipt& receipt) {
-  crypto::PublicKey key{};
-  if (!receipt.enclave_key || receipt.enclave_key->size() != key.size()) {
+  if (!receipt.enclave_key || receipt.enclave_key->size() != crypto::PublicKey{}.size()) {
     return Error(Code::kVerification, "TEE receipt without an enclave key");
   }
-  std::copy(receipt.enclave_key->begin(), receipt.enclave_key->end(), key.begin());
+  return EnsureEnclaveKey(*receipt.enclave_key);
+}
+
+Status Client::EnsureEnclaveKey(ByteSpan enclave_key) {
+  crypto::PublicKey key{};
+  if (enclave_key.size() != key.size()) {
+    return Error(Code::kVerification, "enclave key: need 32 bytes");
+  }
+  std::copy(enclave_key.begin(), enclave_key.end(), key.begin());
   if (auto e = cache_.Find(key); e && e->valid_until_ms > static_cast<uint64_t>(NowMs())) {
     return Status::Ok();
   }
@@ -165,7 +172,7 @@ Status Client::EnsureAttested(const protocol::Receipt& receipt) {
   policy.expected_nonce = nonce;
   policy.allow_debug = options_.allow_debug_enclaves;
   policy.require_enclave_key = true;
-  policy.expected_public_key = *receipt.enclave_key;
+  policy.expected_public_key = Bytes(enclave_key.begin(), enclave_key.end());
   if (options_.roots.empty()) {
     return Error(Code::kVerification, "no trust roots configured to verify the enclave");
   }

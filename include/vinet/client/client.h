@@ -29,6 +29,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "vinet/client/chat.h"
 #include "vinet/crypto/ed25519.h"
 #include "vinet/protocol/receipt.h"
 #include "vinet/protocol/request.h"
@@ -69,6 +70,7 @@ struct Settlement {
   std::string tx_hash;
   int64_t seen_ms = 0;       // client wall clock
   int64_t trust_gap_ms = 0;  // seen_ms - received_ms
+  uint64_t fee = 0;          // WaitChatSettled: what the chain charged (= the priced fee)
 };
 
 class Client {
@@ -94,11 +96,20 @@ class Client {
   // The chain's claim record, nullopt while unknown.
   Result<std::optional<nlohmann::json>> ChainClaim(const std::string& inference_id);
 
+  // Chat (client/chat.h): a verified answer; `on_chunk` sees each verified
+  // chunk as it arrives (streamed or not). Errors after signing name the id.
+  Result<ChatResult> Chat(const ChatCall& call, const ChatChunkCallback& on_chunk = {});
+  // The model's prices from the chain (/model/<id>), cached.
+  Result<ChatPrices> ChatPricesOf(const std::string& model_id);
+  // WaitSettled, then kVerification unless a SETTLED claim charged result.fee.
+  Result<Settlement> WaitChatSettled(const ChatResult& result, int64_t timeout_ms);
+
  private:
   Result<nlohmann::json> Http(const std::string& method, const std::string& path,
                               const std::string& body = "");
   Status EnsureNodeInfo();  // chain id and node key from /healthz, once
   Status EnsureAttested(const protocol::Receipt& receipt);
+  Status EnsureEnclaveKey(ByteSpan key);  // attested (fresh nonce) and cached
   Result<std::optional<Settlement>> SettledOnChain(const std::string& inference_id,
                                                    int64_t received_ms);
 
@@ -112,6 +123,7 @@ class Client {
       signed_;
   std::deque<std::string> signed_order_;
   tee::AttestationCache cache_;
+  std::map<std::string, ChatPrices> prices_;
 };
 
 // Verifies a receipt's form, output hash, node signature and (TEE) enclave
