@@ -188,11 +188,12 @@ Status Submitter::MaybeRegisterEnclave() {
   std::string key_hex = ToHex(info->enclave_key);
   // Only models whose chain record offers TEE and allows this enclave's PCR0:
   // one model id registered by someone else with another allowlist must not
-  // make the whole registration fail (pcr_not_allowed). Chat (gguf) models
-  // the enclave serves are registered with the ONNX ones.
-  std::vector<std::string> models;
+  // make the whole registration fail (pcr_not_allowed).
+  // ONNX and chat (GGUF) models alike: TEE chat claims need the enclave
+  // registered for their model too.
   std::vector<std::string> candidates = info->models;
   for (const auto& c : info->chat_models) candidates.push_back(c.model_id);
+  std::vector<std::string> models;
   for (const auto& id : candidates) {
     auto m = node_.chain().Model(id);
     if (m.ok() && m->registered &&
