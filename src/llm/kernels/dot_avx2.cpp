@@ -219,7 +219,8 @@ bool CpuHasAvx2() {
 
 const KernelTable* Avx2Kernels() {
   static const KernelTable table{"avx2",  DotF32,  DotF16,  DotQ8_0,  DotQ4_0,
-                                 DotQ4_1, DotQ4_K, DotQ6_K, DotFloat, Axpy};
+                                 DotQ4_1, DotQ4_K, DotQ6_K, DotFloat, Axpy,
+                                 nullptr, nullptr, nullptr, nullptr,  nullptr};
   return CpuHasAvx2() ? &table : nullptr;
 }
 

@@ -130,7 +130,8 @@ void Axpy(float a, const float* x, float* y, size_t n) {
 
 const KernelTable& ScalarKernels() {
   static const KernelTable table{"scalar", DotF32,  DotF16,  DotQ8_0,  DotQ4_0,
-                                 DotQ4_1,  DotQ4_K, DotQ6_K, DotFloat, Axpy};
+                                 DotQ4_1,  DotQ4_K, DotQ6_K, DotFloat, Axpy,
+                                 nullptr,  nullptr, nullptr, nullptr,  nullptr};
   return table;
 }
 
@@ -150,6 +151,23 @@ DotFn KernelTable::For(GgmlType type) const {
       return dot_q4_k;
     case GgmlType::kQ6_K:
       return dot_q6_k;
+    default:
+      return nullptr;
+  }
+}
+
+Dot4Fn KernelTable::For4(GgmlType type) const {
+  switch (type) {
+    case GgmlType::kQ8_0:
+      return dot4_q8_0;
+    case GgmlType::kQ4_0:
+      return dot4_q4_0;
+    case GgmlType::kQ4_1:
+      return dot4_q4_1;
+    case GgmlType::kQ4_K:
+      return dot4_q4_k;
+    case GgmlType::kQ6_K:
+      return dot4_q6_k;
     default:
       return nullptr;
   }

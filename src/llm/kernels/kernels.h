@@ -1,5 +1,5 @@
 // Deterministic dot-product kernels for the weight types vinet computes with,
-// behind one table per instruction-set path (scalar, AVX2). Private to
+// behind one table per instruction-set path (scalar, AVX2, AVX-512). Private to
 // src/llm.
 //
 // Contract (docs/llm.md "Kernels"): for every weight type, every path returns
@@ -42,6 +42,13 @@ void DequantizeRow(GgmlType type, const uint8_t* src, size_t n, float* out);
 // as QuantizeActs wrote it).
 using DotFn = float (*)(const uint8_t* w, const void* act, size_t n);
 
+// One weight row dotted with kDotRows activation rows at once (row t at
+// act + t * act_stride): out[t] is bit for bit the DotFn result for row t.
+// The weight row is read and unpacked once for all of them (prefill).
+inline constexpr size_t kDotRows = 4;
+using Dot4Fn = void (*)(const uint8_t* w, const uint8_t* act, size_t act_stride, size_t n,
+                        float* out);
+
 struct KernelTable {
   const char* name;
   DotFn dot_f32, dot_f16, dot_q8_0, dot_q4_0, dot_q4_1, dot_q4_k, dot_q6_k;
@@ -50,14 +57,19 @@ struct KernelTable {
   // y[i] = fma(a, x[i], y[i]) for each i.
   void (*axpy)(float a, const float* x, float* y, size_t n);
 
+  // Multi-row kernels per quantized type; nullptr where a path has none
+  // (MatMul then calls the DotFn per activation row).
+  Dot4Fn dot4_q8_0, dot4_q4_0, dot4_q4_1, dot4_q4_k, dot4_q6_k;
+
   DotFn For(GgmlType type) const;
+  Dot4Fn For4(GgmlType type) const;
 };
 
 const KernelTable& ScalarKernels();
 // nullptr when the CPU lacks AVX2+FMA+F16C.
 const KernelTable* Avx2Kernels();
-// AVX-512 (F, BW, VL, VNNI) for the 32-element block types, AVX2 for the
-// rest; nullptr when the CPU lacks them.
+// AVX-512 (F, BW, VL, VNNI) for the quantized types (with multi-row
+// kernels), AVX2 for F32/F16; nullptr when the CPU lacks them.
 const KernelTable* Avx512Kernels();
 bool CpuHasAvx2();
 

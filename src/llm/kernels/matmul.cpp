@@ -51,8 +51,20 @@ void MatMul(const KernelTable& k, ThreadPool& pool, const MatMulJob* jobs, size_
         if (lo >= hi) continue;
         const int a = static_cast<int>(ActKindFor(w.type));
         const DotFn dot = k.For(w.type);
+        const Dot4Fn dot4 = k.For4(w.type);
         const uint8_t* act = acts + offset[a];
-        for (size_t t = 0; t < T; ++t) {
+        size_t t = 0;
+        // kDotRows activation rows per pass over the tile's weight rows.
+        for (; dot4 != nullptr && t + kDotRows <= T; t += kDotRows) {
+          float* y = jobs[j].y + t * jobs[j].y_stride;
+          const uint8_t* xa = act + t * arb[a];
+          for (size_t r = lo - first; r < hi - first; ++r) {
+            float o[kDotRows];
+            dot4(w.data + r * w.row_bytes, xa, arb[a], cols, o);
+            for (size_t i = 0; i < kDotRows; ++i) y[i * jobs[j].y_stride + r] = o[i];
+          }
+        }
+        for (; t < T; ++t) {
           float* y = jobs[j].y + t * jobs[j].y_stride;
           const uint8_t* xa = act + t * arb[a];
           for (size_t r = lo - first; r < hi - first; ++r)

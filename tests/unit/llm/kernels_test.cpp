@@ -1,5 +1,6 @@
 // Kernel tests: every dot kernel against dequantize-then-double, scalar vs
-// AVX2 bit equality (with tails), matmul independence of threads and batch,
+// AVX2 vs AVX-512 bit equality (with tails, single- and multi-row kernels),
+// matmul independence of threads and batch,
 // and the own math functions against libm.
 #include <gtest/gtest.h>
 
@@ -228,6 +229,42 @@ TEST(LlmKernels, Avx512EqualsScalarBitForBit) {
   }
 }
 
+// The multi-row kernels (prefill): each of the kDotRows results equals the
+// scalar single-row dot bit for bit, with and without tail blocks.
+TEST(LlmKernels, Dot4EqualsScalarDotBitForBit) {
+  const KernelTable* tables[] = {Avx2Kernels(), Avx512Kernels()};
+  std::mt19937 rng(17);
+  size_t checked = 0;
+  for (const KernelTable* k : tables) {
+    if (k == nullptr) continue;
+    for (GgmlType type : kTypes) {
+      const Dot4Fn dot4 = k->For4(type);
+      if (dot4 == nullptr) continue;
+      for (size_t nb = 1; nb <= 19; ++nb) {
+        const size_t n = nb * BlockElems(type), arb = ActRowBytes(type, n);
+        auto w = RandomRow(type, n, rng);
+        if (type == GgmlType::kQ8_0 && nb % 2 == 0) {  // include -128 weights
+          for (size_t b = 0; b < nb; ++b) w[34 * b + 2 + (b % 32)] = 0x80;
+        }
+        std::vector<uint8_t> act(kDotRows * arb);
+        for (size_t t = 0; t < kDotRows; ++t) {
+          auto x = RandomVec(n, rng);
+          QuantizeActs(type, x.data(), n, act.data() + t * arb);
+        }
+        float out[kDotRows];
+        dot4(w.data(), act.data(), arb, n, out);
+        for (size_t t = 0; t < kDotRows; ++t) {
+          float s = ScalarKernels().For(type)(w.data(), act.data() + t * arb, n);
+          ASSERT_EQ(Bits(s), Bits(out[t]))
+              << k->name << " " << GgmlTypeName(type) << " n=" << n << " row " << t;
+          ++checked;
+        }
+      }
+    }
+  }
+  if (checked == 0) GTEST_SKIP() << "no path with multi-row kernels on this CPU";
+}
+
 TEST(LlmKernels, ActivationQuantizationRoundsHalfToEven) {
   // amax 127 -> d = 1, id = 1: x*id is exact, so ties show the rounding.
   std::vector<float> x(32, 0.0f);
@@ -260,15 +297,18 @@ TEST(LlmKernels, MatMulIndependentOfThreadsAndBatch) {
       data.insert(data.end(), row.begin(), row.end());
     }
     Matrix m{type, data.data(), rows, cols, data.size() / rows};
-    const size_t T = 5;
+    const size_t T = 9;  // two passes of kDotRows rows and one single row
     auto x = RandomVec(T * cols, rng);
-    std::vector<float> y1(T * rows), y2(T * rows), y3(T * rows);
+    std::vector<float> y1(T * rows), y2(T * rows), y3(T * rows), y4(T * rows);
     std::vector<uint8_t> scratch;
     ThreadPool p1(1), p2(2);
-    MatMulJob j1{&m, y1.data(), rows}, j2{&m, y2.data(), rows};
+    MatMulJob j1{&m, y1.data(), rows}, j2{&m, y2.data(), rows}, j4{&m, y4.data(), rows};
     MatMul(ScalarKernels(), p1, &j1, 1, x.data(), cols, T, scratch);
     MatMul(Avx2Kernels() ? *Avx2Kernels() : ScalarKernels(), p2, &j2, 1, x.data(), cols, T,
            scratch);
+    MatMul(Avx512Kernels() ? *Avx512Kernels() : ScalarKernels(), p2, &j4, 1, x.data(), cols, T,
+           scratch);
+    EXPECT_EQ(0, std::memcmp(y1.data(), y4.data(), y1.size() * 4)) << GgmlTypeName(type);
     for (size_t t = 0; t < T; ++t) {
       MatMulJob j3{&m, y3.data() + t * rows, rows};
       MatMul(ScalarKernels(), p2, &j3, 1, x.data() + t * cols, cols, 1, scratch);

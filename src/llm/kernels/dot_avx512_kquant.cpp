@@ -1,0 +1,259 @@
+// AVX-512 VNNI kernels for Q4_K and Q6_K (avx512_kquant.h). A block of 256
+// weights is unpacked into four 64-byte vectors of unsigned values, each
+// multiplied with the matching 64 activation bytes by vpmaddubsw (pairs of
+// products, at most 2*63*127 in magnitude, so no int16 saturation) and
+// accumulated by vpdpwssd against a vector of the sub-block scales: the exact
+// integer sum of dot_scalar.cpp. The offset terms (Q4_K mins, Q6_K's -32) use
+// the activation block's 16-element sums, also exactly. Groups of 8 blocks
+// then fold into the 8 float lanes with the fused multiply-adds of
+// combine.h, block b into lane b % 8, per activation row.
+#include "llm/kernels/avx512_kquant.h"
+
+#include "llm/kernels/kernels.h"
+#include "llm/kernels/x86_fold.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+#include <cstring>
+#define VINET_LLM_AVX512 \
+  __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma,f16c")))
+
+#if defined(__clang__)
+#pragma clang diagnostic ignored "-Wpsabi"
+#else
+#pragma GCC diagnostic ignored "-Wpsabi"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // see dot_avx512.cpp
+#endif
+
+namespace vinet::llm::kernels::detail {
+namespace {
+
+// Word-index vectors for vpermw: word i of the result takes the scale of the
+// sub-block that byte pair i of a 64-byte weight vector belongs to.
+// Q4_K: vector (half h, low/high nibbles) covers sub-blocks (4h+s, 4h+s+2),
+// 32 bytes each; index rows: lo0, hi0, lo1, hi1.
+alignas(64) constexpr int16_t kQ4KIdx[4][32] = {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                                 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2},
+                                                {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                                                 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3},
+                                                {4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+                                                 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6},
+                                                {5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+                                                 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7}};
+// Q6_K: vector v (0..3) holds elements 64v..64v+63 in order, four 16-element
+// sub-blocks 4v..4v+3.
+alignas(64) constexpr int16_t kQ6KIdx[4][32] = {
+    {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+     2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3},
+    {4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5,
+     6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7},
+    {8,  8,  8,  8,  8,  8,  8,  8,  9,  9,  9,  9,  9,  9,  9,  9,
+     10, 10, 10, 10, 10, 10, 10, 10, 11, 11, 11, 11, 11, 11, 11, 11},
+    {12, 12, 12, 12, 12, 12, 12, 12, 13, 13, 13, 13, 13, 13, 13, 13,
+     14, 14, 14, 14, 14, 14, 14, 14, 15, 15, 15, 15, 15, 15, 15, 15}};
+// Q6_K high-bit shifts per word: bytes 0..31 of a vector take qh bits at
+// shift s, bytes 32..63 at s + 2 (s = 0 for the low nibbles, 4 for the high).
+alignas(64) constexpr int16_t kQ6KShl[32] = {4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+                                             2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2};
+alignas(64) constexpr int16_t kQ6KShr[32] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                             2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2};
+
+VINET_LLM_AVX512 inline __m512i Load512(const void* p) {
+  return _mm512_loadu_si512(p);
+}
+// 64 activation bytes from two 32-byte runs.
+VINET_LLM_AVX512 inline __m512i Join(const int8_t* a, const int8_t* b) {
+  return _mm512_inserti64x4(
+      _mm512_castsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a))),
+      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b)), 1);
+}
+VINET_LLM_AVX512 inline __m512i Mac(__m512i acc, __m512i w, __m512i a, __m512i scales) {
+  return _mm512_dpwssd_epi32(acc, _mm512_maddubs_epi16(w, a), scales);
+}
+
+VINET_LLM_AVX512 inline const ActQ8x256& ActAt(const uint8_t* act, size_t stride, size_t t,
+                                               size_t b) {
+  return reinterpret_cast<const ActQ8x256*>(act + t * stride)[b];
+}
+
+// 16 int32 lanes folded to 8 (exact).
+VINET_LLM_AVX512 inline __m256i Fold16(__m512i v) {
+  return _mm256_add_epi32(_mm512_castsi512_si256(v), _mm512_extracti64x4_epi64(v, 1));
+}
+
+// Activation scales of blocks b0..b0+g-1 of row t (zero past g).
+VINET_LLM_AVX512 inline __m256 ActScales(const uint8_t* act, size_t stride, size_t t, size_t b0,
+                                         size_t g) {
+  alignas(32) float d[8] = {};
+  for (size_t k = 0; k < g; ++k) d[k] = ActAt(act, stride, t, b0 + k).d;
+  return _mm256_load_ps(d);
+}
+
+// acc lane k += (mw[k] * da[k]) * sums[k] for the lanes in `mask` only: per
+// lane, exactly combine.h's fused multiply-add of block b0 + k.
+VINET_LLM_AVX512 inline __m256 FoldLanes(__m256 acc, __m256 mw, __m256 da, __m256i sums,
+                                         __mmask8 mask) {
+  return _mm256_mask3_fmadd_ps(_mm256_mul_ps(mw, da), _mm256_cvtepi32_ps(sums), acc, mask);
+}
+
+// Blocks are taken in groups of up to 8 (b0 = 8i): block b0 + k's exact sums
+// become lane k of one vector (Reduce8), and the group folds into the 8
+// float lanes at once, as the scalar path folds block b into lane b % 8.
+template <size_t NT>
+VINET_LLM_AVX512 inline void Q4K(const uint8_t* w8, const uint8_t* act, size_t stride, size_t n,
+                                 float* out) {
+  auto* w = reinterpret_cast<const BlockQ4_K*>(w8);
+  const size_t nb = n / 256;
+  const __m512i m4 = _mm512_set1_epi8(15);
+  __m512i idx[4];
+  for (int i = 0; i < 4; ++i) idx[i] = Load512(kQ4KIdx[i]);
+  __m256 acc[NT];
+  for (size_t t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
+  for (size_t b0 = 0; b0 < nb; b0 += 8) {
+    const size_t g = nb - b0 < 8 ? nb - b0 : 8;
+    __m256i v[NT][8], mv[NT][8];
+    alignas(32) float dw[8] = {}, mw[8] = {};
+    for (size_t k = 0; k < 8; ++k) {
+      if (k >= g) {
+        for (size_t t = 0; t < NT; ++t) v[t][k] = mv[t][k] = _mm256_setzero_si256();
+        continue;
+      }
+      const BlockQ4_K& blk = w[b0 + k];
+      // The 6-bit scales and mins of the 8 sub-blocks (blocks.h Q4KScaleMin).
+      uint32_t u[3];
+      std::memcpy(u, blk.scales, 12);
+      const uint32_t sc_lo = u[0] & 0x3f3f3f3fu;
+      const uint32_t sc_hi = (u[2] & 0x0f0f0f0fu) | ((u[0] >> 2) & 0x30303030u);
+      const uint32_t m_lo = u[1] & 0x3f3f3f3fu;
+      const uint32_t m_hi = ((u[2] >> 4) & 0x0f0f0f0fu) | ((u[1] >> 2) & 0x30303030u);
+      const __m512i sc = _mm512_castsi128_si512(_mm_cvtepu8_epi16(
+          _mm_cvtsi64_si128(static_cast<int64_t>(sc_lo | (uint64_t{sc_hi} << 32)))));
+      const __m128i m16 =
+          _mm_cvtepu8_epi16(_mm_cvtsi64_si128(static_cast<int64_t>(m_lo | (uint64_t{m_hi} << 32))));
+      // Words 2j and 2j+1 = m_j, against the 16 bsums.
+      const __m256i mins =
+          _mm256_set_m128i(_mm_unpackhi_epi16(m16, m16), _mm_unpacklo_epi16(m16, m16));
+      __m512i s[4];
+      for (int i = 0; i < 4; ++i) s[i] = _mm512_permutexvar_epi16(idx[i], sc);
+      const __m512i raw0 = Load512(blk.qs), raw1 = Load512(blk.qs + 64);
+      const __m512i q[4] = {
+          _mm512_and_si512(raw0, m4), _mm512_and_si512(_mm512_srli_epi16(raw0, 4), m4),
+          _mm512_and_si512(raw1, m4), _mm512_and_si512(_mm512_srli_epi16(raw1, 4), m4)};
+      dw[k] = _cvtsh_ss(blk.d);
+      mw[k] = -_cvtsh_ss(blk.dmin);
+      for (size_t t = 0; t < NT; ++t) {
+        const ActQ8x256& a = ActAt(act, stride, t, b0 + k);
+        __m512i p = _mm512_setzero_si512();
+        p = Mac(p, q[0], Join(a.q, a.q + 64), s[0]);
+        p = Mac(p, q[1], Join(a.q + 32, a.q + 96), s[1]);
+        p = Mac(p, q[2], Join(a.q + 128, a.q + 192), s[2]);
+        p = Mac(p, q[3], Join(a.q + 160, a.q + 224), s[3]);
+        v[t][k] = Fold16(p);
+        mv[t][k] =
+            _mm256_madd_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.bsums)), mins);
+      }
+    }
+    const __mmask8 mask = static_cast<__mmask8>((1u << g) - 1);
+    const __m256 dwv = _mm256_load_ps(dw), mwv = _mm256_load_ps(mw);
+    for (size_t t = 0; t < NT; ++t) {
+      const __m256 da = ActScales(act, stride, t, b0, g);
+      acc[t] = FoldLanes(acc[t], dwv, da, Reduce8(v[t]), mask);
+      acc[t] = FoldLanes(acc[t], mwv, da, Reduce8(mv[t]), mask);
+    }
+  }
+  for (size_t t = 0; t < NT; ++t) {
+    alignas(32) float lane[8];
+    _mm256_store_ps(lane, acc[t]);
+    out[t] = LaneTree(lane);
+  }
+}
+
+template <size_t NT>
+VINET_LLM_AVX512 inline void Q6K(const uint8_t* w8, const uint8_t* act, size_t stride, size_t n,
+                                 float* out) {
+  auto* w = reinterpret_cast<const BlockQ6_K*>(w8);
+  const size_t nb = n / 256;
+  const __m512i m4 = _mm512_set1_epi8(15);
+  const __m512i m30 = _mm512_set1_epi8(0x30);
+  const __m512i shl = Load512(kQ6KShl), shr = Load512(kQ6KShr);
+  __m512i idx[4];
+  for (int i = 0; i < 4; ++i) idx[i] = Load512(kQ6KIdx[i]);
+  __m256 acc[NT];
+  for (size_t t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
+  for (size_t b0 = 0; b0 < nb; b0 += 8) {
+    const size_t g = nb - b0 < 8 ? nb - b0 : 8;
+    __m256i v[NT][8];
+    alignas(32) float dw[8] = {};
+    for (size_t k = 0; k < 8; ++k) {
+      if (k >= g) {
+        for (size_t t = 0; t < NT; ++t) v[t][k] = _mm256_setzero_si256();
+        continue;
+      }
+      const BlockQ6_K& blk = w[b0 + k];
+      const __m256i sc16 =
+          _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.scales)));
+      const __m512i scz = _mm512_castsi256_si512(sc16);
+      __m512i s[4], q[4];
+      for (int i = 0; i < 4; ++i) s[i] = _mm512_permutexvar_epi16(idx[i], scz);
+      for (int h = 0; h < 2; ++h) {
+        // ql[64h..64h+63]: low nibbles are elements 128h+0..63 in order, high
+        // nibbles elements 128h+64..127; qh[32h+l] holds their top two bits at
+        // shifts 0, 2 (low) and 4, 6 (high) for bytes l and 32 + l.
+        const __m512i ql = Load512(blk.ql + 64 * h);
+        const __m512i qh = _mm512_broadcast_i64x4(
+            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.qh + 32 * h)));
+        const __m512i hlo = _mm512_and_si512(_mm512_sllv_epi16(qh, shl), m30);
+        const __m512i hhi = _mm512_and_si512(_mm512_srlv_epi16(qh, shr), m30);
+        // (x & 0x0f) | y, y holding only bits 4..5.
+        q[2 * h] = _mm512_ternarylogic_epi32(ql, hlo, m4, 0xEC);
+        q[2 * h + 1] = _mm512_ternarylogic_epi32(_mm512_srli_epi16(ql, 4), hhi, m4, 0xEC);
+      }
+      dw[k] = _cvtsh_ss(blk.d);
+      for (size_t t = 0; t < NT; ++t) {
+        const ActQ8x256& a = ActAt(act, stride, t, b0 + k);
+        __m512i p = _mm512_setzero_si512();
+        for (int i = 0; i < 4; ++i) p = Mac(p, q[i], Load512(a.q + 64 * i), s[i]);
+        // The -32 offset: 32 * sum_j scale_j * bsum_j, taken off lane-wise.
+        const __m256i off =
+            _mm256_madd_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.bsums)), sc16);
+        v[t][k] = _mm256_sub_epi32(Fold16(p), _mm256_slli_epi32(off, 5));
+      }
+    }
+    const __mmask8 mask = static_cast<__mmask8>((1u << g) - 1);
+    const __m256 dwv = _mm256_load_ps(dw);
+    for (size_t t = 0; t < NT; ++t) {
+      acc[t] = FoldLanes(acc[t], dwv, ActScales(act, stride, t, b0, g), Reduce8(v[t]), mask);
+    }
+  }
+  for (size_t t = 0; t < NT; ++t) {
+    alignas(32) float lane[8];
+    _mm256_store_ps(lane, acc[t]);
+    out[t] = LaneTree(lane);
+  }
+}
+
+}  // namespace
+
+VINET_LLM_AVX512 float Avx512DotQ4_K(const uint8_t* w, const void* act, size_t n) {
+  float out;
+  Q4K<1>(w, static_cast<const uint8_t*>(act), 0, n, &out);
+  return out;
+}
+VINET_LLM_AVX512 float Avx512DotQ6_K(const uint8_t* w, const void* act, size_t n) {
+  float out;
+  Q6K<1>(w, static_cast<const uint8_t*>(act), 0, n, &out);
+  return out;
+}
+VINET_LLM_AVX512 void Avx512Dot4Q4_K(const uint8_t* w, const uint8_t* act, size_t act_stride,
+                                     size_t n, float* out) {
+  Q4K<kDotRows>(w, act, act_stride, n, out);
+}
+VINET_LLM_AVX512 void Avx512Dot4Q6_K(const uint8_t* w, const uint8_t* act, size_t act_stride,
+                                     size_t n, float* out) {
+  Q6K<kDotRows>(w, act, act_stride, n, out);
+}
+
+}  // namespace vinet::llm::kernels::detail
+
+#endif
