@@ -5,6 +5,7 @@
 // the same fused multiply-adds as dot_scalar.cpp, so results are identical.
 #include "llm/kernels/combine.h"
 #include "llm/kernels/kernels.h"
+#include "llm/kernels/vec_avx2.h"
 #include "llm/kernels/x86_fold.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -218,9 +219,25 @@ bool CpuHasAvx2() {
 }
 
 const KernelTable* Avx2Kernels() {
-  static const KernelTable table{"avx2",  DotF32,  DotF16,  DotQ8_0,  DotQ4_0,
-                                 DotQ4_1, DotQ4_K, DotQ6_K, DotFloat, Axpy,
-                                 nullptr, nullptr, nullptr, nullptr,  nullptr};
+  static const KernelTable table{"avx2",
+                                 DotF32,
+                                 DotF16,
+                                 DotQ8_0,
+                                 DotQ4_0,
+                                 DotQ4_1,
+                                 DotQ4_K,
+                                 DotQ6_K,
+                                 DotFloat,
+                                 Axpy,
+                                 nullptr,
+                                 nullptr,
+                                 nullptr,
+                                 nullptr,
+                                 nullptr,
+                                 detail::Avx2DotRows,
+                                 detail::Avx2AxpyRows,
+                                 detail::Avx2ExpInPlace,
+                                 detail::Avx2SiLUMul};
   return CpuHasAvx2() ? &table : nullptr;
 }
 

@@ -1,6 +1,7 @@
 // The scalar reference path of the dot kernels (kernels.h).
 #include "llm/kernels/combine.h"
 #include "llm/kernels/kernels.h"
+#include "llm/kernels/math.h"
 
 namespace vinet::llm::kernels {
 namespace {
@@ -126,12 +127,29 @@ void Axpy(float a, const float* x, float* y, size_t n) {
   for (size_t i = 0; i < n; ++i) y[i] = __builtin_fmaf(a, x[i], y[i]);
 }
 
+void DotRows(const float* q, const float* rows, size_t stride, size_t n_rows, size_t n,
+             float* out) {
+  for (size_t s = 0; s < n_rows; ++s) out[s] = DotFloat(q, rows + s * stride, n);
+}
+
+void AxpyRows(const float* c, const float* rows, size_t stride, size_t n_rows, float* y, size_t n) {
+  for (size_t s = 0; s < n_rows; ++s) Axpy(c[s], rows + s * stride, y, n);
+}
+
+void ExpInPlace(float* x, size_t n) {
+  for (size_t i = 0; i < n; ++i) x[i] = ExpF(x[i]);
+}
+
+void SiLUMul(float* h, const float* g, size_t n) {
+  for (size_t i = 0; i < n; ++i) h[i] = SiLU(h[i]) * g[i];
+}
+
 }  // namespace
 
 const KernelTable& ScalarKernels() {
-  static const KernelTable table{"scalar", DotF32,  DotF16,  DotQ8_0,  DotQ4_0,
-                                 DotQ4_1,  DotQ4_K, DotQ6_K, DotFloat, Axpy,
-                                 nullptr,  nullptr, nullptr, nullptr,  nullptr};
+  static const KernelTable table{
+      "scalar", DotF32,  DotF16,  DotQ8_0, DotQ4_0, DotQ4_1, DotQ4_K,  DotQ6_K,    DotFloat, Axpy,
+      nullptr,  nullptr, nullptr, nullptr, nullptr, DotRows, AxpyRows, ExpInPlace, SiLUMul};
   return table;
 }
 

@@ -61,6 +61,17 @@ struct KernelTable {
   // (MatMul then calls the DotFn per activation row).
   Dot4Fn dot4_q8_0, dot4_q4_0, dot4_q4_1, dot4_q4_k, dot4_q6_k;
 
+  // Attention and feed-forward helpers, bit for bit the scalar loops:
+  // out[s] = dot(q, rows + s * stride, n) for s < n_rows;
+  void (*dot_rows)(const float* q, const float* rows, size_t stride, size_t n_rows, size_t n,
+                   float* out);
+  // y = axpy(c[s], rows + s * stride, y, n) for s = 0, 1, ..., n_rows - 1;
+  void (*axpy_rows)(const float* c, const float* rows, size_t stride, size_t n_rows, float* y,
+                    size_t n);
+  // x[i] = ExpF(x[i]);  h[i] = SiLU(h[i]) * g[i] (math.h).
+  void (*exp_f)(float* x, size_t n);
+  void (*silu_mul)(float* h, const float* g, size_t n);
+
   DotFn For(GgmlType type) const;
   Dot4Fn For4(GgmlType type) const;
 };

@@ -265,6 +265,48 @@ TEST(LlmKernels, Dot4EqualsScalarDotBitForBit) {
   if (checked == 0) GTEST_SKIP() << "no path with multi-row kernels on this CPU";
 }
 
+// The attention and feed-forward helpers: every path gives the scalar bits,
+// for odd lengths and strides, and for exp inputs at and past the edges of
+// the vector range (where the vector forms fall back to the scalar one).
+TEST(LlmKernels, RowAndActivationHelpersEqualScalarBitForBit) {
+  const KernelTable* tables[] = {Avx2Kernels(), Avx512Kernels()};
+  const KernelTable& sk = ScalarKernels();
+  std::mt19937 rng(19);
+  for (const KernelTable* k : tables) {
+    if (k == nullptr) continue;
+    for (size_t n : {1, 7, 8, 24, 64, 67, 128, 136}) {
+      for (size_t n_rows : {1, 3, 4, 9, 33}) {
+        const size_t stride = n + 5;
+        auto rows = RandomVec(stride * n_rows, rng), q = RandomVec(n, rng);
+        std::vector<float> o1(n_rows), o2(n_rows);
+        sk.dot_rows(q.data(), rows.data(), stride, n_rows, n, o1.data());
+        k->dot_rows(q.data(), rows.data(), stride, n_rows, n, o2.data());
+        ASSERT_EQ(0, std::memcmp(o1.data(), o2.data(), n_rows * 4)) << k->name << " dot_rows " << n;
+        auto c = RandomVec(n_rows, rng), y1 = RandomVec(n, rng);
+        auto y2 = y1;
+        sk.axpy_rows(c.data(), rows.data(), stride, n_rows, y1.data(), n);
+        k->axpy_rows(c.data(), rows.data(), stride, n_rows, y2.data(), n);
+        ASSERT_EQ(0, std::memcmp(y1.data(), y2.data(), n * 4)) << k->name << " axpy_rows " << n;
+      }
+    }
+    std::vector<float> x = RandomVec(1000, rng);
+    std::uniform_real_distribution<float> wide(-120.0f, 100.0f);
+    for (size_t i = 0; i < 500; ++i) x[i] = wide(rng);
+    const float edges[] = {-700.0f, 700.0f, -700.5f,  700.5f,    -745.5f, 88.7f,  89.0f, -104.0f,
+                           0.0f,    -0.0f,  INFINITY, -INFINITY, NAN,     1e-30f, -87.5f};
+    for (size_t i = 0; i < std::size(edges); ++i) x[37 * i + 3] = edges[i];
+    auto e1 = x, e2 = x;
+    sk.exp_f(e1.data(), e1.size());
+    k->exp_f(e2.data(), e2.size());
+    for (size_t i = 0; i < x.size(); ++i) ASSERT_EQ(Bits(e1[i]), Bits(e2[i])) << "exp " << x[i];
+    auto g = RandomVec(x.size(), rng);
+    auto s1 = x, s2 = x;
+    sk.silu_mul(s1.data(), g.data(), s1.size());
+    k->silu_mul(s2.data(), g.data(), s2.size());
+    for (size_t i = 0; i < x.size(); ++i) ASSERT_EQ(Bits(s1[i]), Bits(s2[i])) << "silu " << x[i];
+  }
+}
+
 TEST(LlmKernels, ActivationQuantizationRoundsHalfToEven) {
   // amax 127 -> d = 1, id = 1: x*id is exact, so ties show the rounding.
   std::vector<float> x(32, 0.0f);
