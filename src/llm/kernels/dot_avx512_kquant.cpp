@@ -31,15 +31,15 @@ namespace {
 
 // Word-index vectors for vpermw: word i of the result takes the scale of the
 // sub-block that byte pair i of a 64-byte weight vector belongs to.
-// Q4_K: vector (half h, low/high nibbles) covers sub-blocks (4h+s, 4h+s+2),
-// 32 bytes each; index rows: lo0, hi0, lo1, hi1.
+// Q4_K: vector i (0..3) holds elements 64i..64i+63 in order (group i's low
+// nibbles, then its high ones): sub-blocks 2i and 2i+1, 32 bytes each.
 alignas(64) constexpr int16_t kQ4KIdx[4][32] = {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                                 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2},
-                                                {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                                                 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+                                                {2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
                                                  3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3},
                                                 {4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,
-                                                 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6},
-                                                {5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+                                                 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5},
+                                                {6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
                                                  7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7}};
 // Q6_K: vector v (0..3) holds elements 64v..64v+63 in order, four 16-element
 // sub-blocks 4v..4v+3.
@@ -62,12 +62,6 @@ alignas(64) constexpr int16_t kQ6KShr[32] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 VINET_LLM_AVX512 inline __m512i Load512(const void* p) {
   return _mm512_loadu_si512(p);
 }
-// 64 activation bytes from two 32-byte runs.
-VINET_LLM_AVX512 inline __m512i Join(const int8_t* a, const int8_t* b) {
-  return _mm512_inserti64x4(
-      _mm512_castsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a))),
-      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b)), 1);
-}
 VINET_LLM_AVX512 inline __m512i Mac(__m512i acc, __m512i w, __m512i a, __m512i scales) {
   return _mm512_dpwssd_epi32(acc, _mm512_maddubs_epi16(w, a), scales);
 }
@@ -82,12 +76,21 @@ VINET_LLM_AVX512 inline __m256i Fold16(__m512i v) {
   return _mm256_add_epi32(_mm512_castsi512_si256(v), _mm512_extracti64x4_epi64(v, 1));
 }
 
-// Activation scales of blocks b0..b0+g-1 of row t (zero past g).
-VINET_LLM_AVX512 inline __m256 ActScales(const uint8_t* act, size_t stride, size_t t, size_t b0,
-                                         size_t g) {
-  alignas(32) float d[8] = {};
-  for (size_t k = 0; k < g; ++k) d[k] = ActAt(act, stride, t, b0 + k).d;
-  return _mm256_load_ps(d);
+// Byte offsets k * stride, k = 0..7, for gathers.
+VINET_LLM_AVX512 inline __m256i Offsets(int stride) {
+  return _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(stride));
+}
+
+// The 32-bit words at p + k * stride for the k in mask (zero elsewhere), in
+// registers (scalar stores then a vector load would stall the forwarding).
+VINET_LLM_AVX512 inline __m256i Gather(const void* p, __m256i offsets, __mmask8 mask) {
+  return _mm256_mmask_i32gather_epi32(_mm256_setzero_si256(), mask, offsets, p, 1);
+}
+
+// Halves in the low (hi = false) or high 16 bits of each word, as floats.
+VINET_LLM_AVX512 inline __m256 HalvesOf(__m256i words, bool hi) {
+  if (hi) words = _mm256_srli_epi32(words, 16);
+  return _mm256_cvtph_ps(_mm256_cvtepi32_epi16(words));
 }
 
 // acc lane k += (mw[k] * da[k]) * sums[k] for the lanes in `mask` only: per
@@ -105,15 +108,16 @@ VINET_LLM_AVX512 inline void Q4K(const uint8_t* w8, const uint8_t* act, size_t s
                                  float* out) {
   auto* w = reinterpret_cast<const BlockQ4_K*>(w8);
   const size_t nb = n / 256;
+  const __m256i woff = Offsets(int{sizeof(BlockQ4_K)}), aoff = Offsets(int{sizeof(ActQ8x256)});
   const __m512i m4 = _mm512_set1_epi8(15);
   __m512i idx[4];
   for (int i = 0; i < 4; ++i) idx[i] = Load512(kQ4KIdx[i]);
+  const __m512i nib = _mm512_setr_epi64(0, 0, 0, 0, 4, 4, 4, 4);
   __m256 acc[NT];
   for (size_t t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
   for (size_t b0 = 0; b0 < nb; b0 += 8) {
     const size_t g = nb - b0 < 8 ? nb - b0 : 8;
     __m256i v[NT][8], mv[NT][8];
-    alignas(32) float dw[8] = {}, mw[8] = {};
     for (size_t k = 0; k < 8; ++k) {
       if (k >= g) {
         for (size_t t = 0; t < NT; ++t) v[t][k] = mv[t][k] = _mm256_setzero_si256();
@@ -136,28 +140,31 @@ VINET_LLM_AVX512 inline void Q4K(const uint8_t* w8, const uint8_t* act, size_t s
           _mm256_set_m128i(_mm_unpackhi_epi16(m16, m16), _mm_unpacklo_epi16(m16, m16));
       __m512i s[4];
       for (int i = 0; i < 4; ++i) s[i] = _mm512_permutexvar_epi16(idx[i], sc);
-      const __m512i raw0 = Load512(blk.qs), raw1 = Load512(blk.qs + 64);
-      const __m512i q[4] = {
-          _mm512_and_si512(raw0, m4), _mm512_and_si512(_mm512_srli_epi16(raw0, 4), m4),
-          _mm512_and_si512(raw1, m4), _mm512_and_si512(_mm512_srli_epi16(raw1, 4), m4)};
-      dw[k] = _cvtsh_ss(blk.d);
-      mw[k] = -_cvtsh_ss(blk.dmin);
+      // Group i's 32 bytes in both halves, shifted right by 0 and 4 bits.
+      __m512i q[4];
+      for (int i = 0; i < 4; ++i) {
+        q[i] = _mm512_and_si512(
+            _mm512_srlv_epi64(_mm512_broadcast_i64x4(_mm256_loadu_si256(
+                                  reinterpret_cast<const __m256i*>(blk.qs + 32 * i))),
+                              nib),
+            m4);
+      }
       for (size_t t = 0; t < NT; ++t) {
         const ActQ8x256& a = ActAt(act, stride, t, b0 + k);
         __m512i p = _mm512_setzero_si512();
-        p = Mac(p, q[0], Join(a.q, a.q + 64), s[0]);
-        p = Mac(p, q[1], Join(a.q + 32, a.q + 96), s[1]);
-        p = Mac(p, q[2], Join(a.q + 128, a.q + 192), s[2]);
-        p = Mac(p, q[3], Join(a.q + 160, a.q + 224), s[3]);
+        for (int i = 0; i < 4; ++i) p = Mac(p, q[i], Load512(a.q + 64 * i), s[i]);
         v[t][k] = Fold16(p);
         mv[t][k] =
             _mm256_madd_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.bsums)), mins);
       }
     }
     const __mmask8 mask = static_cast<__mmask8>((1u << g) - 1);
-    const __m256 dwv = _mm256_load_ps(dw), mwv = _mm256_load_ps(mw);
+    // d and dmin of the group's blocks (one word per block), dmin negated.
+    const __m256i dd = Gather(&w[b0], woff, mask);
+    const __m256 dwv = HalvesOf(dd, false);
+    const __m256 mwv = _mm256_sub_ps(_mm256_setzero_ps(), HalvesOf(dd, true));
     for (size_t t = 0; t < NT; ++t) {
-      const __m256 da = ActScales(act, stride, t, b0, g);
+      const __m256 da = _mm256_castsi256_ps(Gather(&ActAt(act, stride, t, b0), aoff, mask));
       acc[t] = FoldLanes(acc[t], dwv, da, Reduce8(v[t]), mask);
       acc[t] = FoldLanes(acc[t], mwv, da, Reduce8(mv[t]), mask);
     }
@@ -174,6 +181,7 @@ VINET_LLM_AVX512 inline void Q6K(const uint8_t* w8, const uint8_t* act, size_t s
                                  float* out) {
   auto* w = reinterpret_cast<const BlockQ6_K*>(w8);
   const size_t nb = n / 256;
+  const __m256i woff = Offsets(int{sizeof(BlockQ6_K)}), aoff = Offsets(int{sizeof(ActQ8x256)});
   const __m512i m4 = _mm512_set1_epi8(15);
   const __m512i m30 = _mm512_set1_epi8(0x30);
   const __m512i shl = Load512(kQ6KShl), shr = Load512(kQ6KShr);
@@ -184,7 +192,6 @@ VINET_LLM_AVX512 inline void Q6K(const uint8_t* w8, const uint8_t* act, size_t s
   for (size_t b0 = 0; b0 < nb; b0 += 8) {
     const size_t g = nb - b0 < 8 ? nb - b0 : 8;
     __m256i v[NT][8];
-    alignas(32) float dw[8] = {};
     for (size_t k = 0; k < 8; ++k) {
       if (k >= g) {
         for (size_t t = 0; t < NT; ++t) v[t][k] = _mm256_setzero_si256();
@@ -209,7 +216,6 @@ VINET_LLM_AVX512 inline void Q6K(const uint8_t* w8, const uint8_t* act, size_t s
         q[2 * h] = _mm512_ternarylogic_epi32(ql, hlo, m4, 0xEC);
         q[2 * h + 1] = _mm512_ternarylogic_epi32(_mm512_srli_epi16(ql, 4), hhi, m4, 0xEC);
       }
-      dw[k] = _cvtsh_ss(blk.d);
       for (size_t t = 0; t < NT; ++t) {
         const ActQ8x256& a = ActAt(act, stride, t, b0 + k);
         __m512i p = _mm512_setzero_si512();
@@ -221,9 +227,12 @@ VINET_LLM_AVX512 inline void Q6K(const uint8_t* w8, const uint8_t* act, size_t s
       }
     }
     const __mmask8 mask = static_cast<__mmask8>((1u << g) - 1);
-    const __m256 dwv = _mm256_load_ps(dw);
+    // d is the last 2 bytes of a block: the high half of the word at 206.
+    const __m256 dwv =
+        HalvesOf(Gather(reinterpret_cast<const uint8_t*>(&w[b0]) + 206, woff, mask), true);
     for (size_t t = 0; t < NT; ++t) {
-      acc[t] = FoldLanes(acc[t], dwv, ActScales(act, stride, t, b0, g), Reduce8(v[t]), mask);
+      const __m256 da = _mm256_castsi256_ps(Gather(&ActAt(act, stride, t, b0), aoff, mask));
+      acc[t] = FoldLanes(acc[t], dwv, da, Reduce8(v[t]), mask);
     }
   }
   for (size_t t = 0; t < NT; ++t) {
