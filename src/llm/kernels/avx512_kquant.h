@@ -3,7 +3,8 @@
 // Each block's integer dot product is formed exactly (vpmaddubsw pairs, then
 // vpdpwssd with the sub-block scales), and block b adds into lane b % 8 with
 // the fused multiply-adds of combine.h, as on the scalar path: same bits.
-// The Dot4 forms take kDotRows activation rows and unpack the weights once.
+// The Dot4 forms take kDotRows activation rows and unpack the weights once;
+// the Dot8 forms take kDotCols weight rows and one activation row (decode).
 #pragma once
 
 #include <cstddef>
@@ -15,5 +16,7 @@ float Avx512DotQ4_K(const uint8_t* w, const void* act, size_t n);
 float Avx512DotQ6_K(const uint8_t* w, const void* act, size_t n);
 void Avx512Dot4Q4_K(const uint8_t* w, const uint8_t* act, size_t act_stride, size_t n, float* out);
 void Avx512Dot4Q6_K(const uint8_t* w, const uint8_t* act, size_t act_stride, size_t n, float* out);
+void Avx512Dot8Q4_K(const uint8_t* w, size_t row_bytes, const void* act, size_t n, float* out);
+void Avx512Dot8Q6_K(const uint8_t* w, size_t row_bytes, const void* act, size_t n, float* out);
 
 }  // namespace vinet::llm::kernels::detail

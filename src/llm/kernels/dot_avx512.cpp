@@ -149,6 +149,8 @@ const KernelTable* Avx512Kernels() {
     t.dot4_q4_1 = Dot4<2, BlockQ4_1>;
     t.dot4_q4_k = detail::Avx512Dot4Q4_K;
     t.dot4_q6_k = detail::Avx512Dot4Q6_K;
+    t.dot8_q4_k = detail::Avx512Dot8Q4_K;
+    t.dot8_q6_k = detail::Avx512Dot8Q6_K;
     return t;
   }();
   return &table;

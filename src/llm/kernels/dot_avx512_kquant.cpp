@@ -16,6 +16,7 @@
 #include <immintrin.h>
 
 #include <cstring>
+#include <type_traits>
 #define VINET_LLM_AVX512 \
   __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma,f16c")))
 
@@ -100,19 +101,123 @@ VINET_LLM_AVX512 inline __m256 FoldLanes(__m256 acc, __m256 mw, __m256 da, __m25
   return _mm256_mask3_fmadd_ps(_mm256_mul_ps(mw, da), _mm256_cvtepi32_ps(sums), acc, mask);
 }
 
-// Blocks are taken in groups of up to 8 (b0 = 8i): block b0 + k's exact sums
-// become lane k of one vector (Reduce8), and the group folds into the 8
-// float lanes at once, as the scalar path folds block b into lane b % 8.
+// A Q4_K block unpacked: q[i] = elements 64i..64i+63 as bytes 0..15, s[i]
+// the matching sub-block scales per byte pair, mins (m_j at words 2j, 2j+1)
+// against the activation's 16 bsums.
+struct Q4KUnpacked {
+  __m512i q[4], s[4];
+  __m256i mins;
+};
+struct Q4KConsts {
+  __m512i m4, nib, idx[4];
+};
+VINET_LLM_AVX512 inline Q4KConsts MakeQ4KConsts() {
+  Q4KConsts c;
+  c.m4 = _mm512_set1_epi8(15);
+  c.nib = _mm512_setr_epi64(0, 0, 0, 0, 4, 4, 4, 4);
+  for (int i = 0; i < 4; ++i) c.idx[i] = Load512(kQ4KIdx[i]);
+  return c;
+}
+VINET_LLM_AVX512 inline Q4KUnpacked Unpack(const BlockQ4_K& blk, const Q4KConsts& c) {
+  Q4KUnpacked u;
+  // The 6-bit scales and mins of the 8 sub-blocks (blocks.h Q4KScaleMin).
+  uint32_t x[3];
+  std::memcpy(x, blk.scales, 12);
+  const uint32_t sc_lo = x[0] & 0x3f3f3f3fu;
+  const uint32_t sc_hi = (x[2] & 0x0f0f0f0fu) | ((x[0] >> 2) & 0x30303030u);
+  const uint32_t m_lo = x[1] & 0x3f3f3f3fu;
+  const uint32_t m_hi = ((x[2] >> 4) & 0x0f0f0f0fu) | ((x[1] >> 2) & 0x30303030u);
+  const __m512i sc = _mm512_castsi128_si512(
+      _mm_cvtepu8_epi16(_mm_cvtsi64_si128(static_cast<int64_t>(sc_lo | (uint64_t{sc_hi} << 32)))));
+  const __m128i m16 =
+      _mm_cvtepu8_epi16(_mm_cvtsi64_si128(static_cast<int64_t>(m_lo | (uint64_t{m_hi} << 32))));
+  u.mins = _mm256_set_m128i(_mm_unpackhi_epi16(m16, m16), _mm_unpacklo_epi16(m16, m16));
+  for (int i = 0; i < 4; ++i) u.s[i] = _mm512_permutexvar_epi16(c.idx[i], sc);
+  // Group i's 32 bytes in both halves, shifted right by 0 and 4 bits.
+  for (int i = 0; i < 4; ++i) {
+    u.q[i] =
+        _mm512_and_si512(_mm512_srlv_epi64(_mm512_broadcast_i64x4(_mm256_loadu_si256(
+                                               reinterpret_cast<const __m256i*>(blk.qs + 32 * i))),
+                                           c.nib),
+                         c.m4);
+  }
+  return u;
+}
+
+// A Q6_K block unpacked: q[i] = elements 64i..64i+63 (0..63), s[i] their
+// scales per byte pair, sc16 the 16 scales against the bsums.
+struct Q6KUnpacked {
+  __m512i q[4], s[4];
+  __m256i sc16;
+};
+struct Q6KConsts {
+  __m512i m4, m30, shl, shr, idx[4];
+};
+VINET_LLM_AVX512 inline Q6KConsts MakeQ6KConsts() {
+  Q6KConsts c;
+  c.m4 = _mm512_set1_epi8(15);
+  c.m30 = _mm512_set1_epi8(0x30);
+  c.shl = Load512(kQ6KShl);
+  c.shr = Load512(kQ6KShr);
+  for (int i = 0; i < 4; ++i) c.idx[i] = Load512(kQ6KIdx[i]);
+  return c;
+}
+VINET_LLM_AVX512 inline Q6KUnpacked Unpack(const BlockQ6_K& blk, const Q6KConsts& c) {
+  Q6KUnpacked u;
+  u.sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.scales)));
+  const __m512i scz = _mm512_castsi256_si512(u.sc16);
+  for (int i = 0; i < 4; ++i) u.s[i] = _mm512_permutexvar_epi16(c.idx[i], scz);
+  for (int h = 0; h < 2; ++h) {
+    // ql[64h..64h+63]: low nibbles are elements 128h+0..63 in order, high
+    // nibbles elements 128h+64..127; qh[32h+l] holds their top two bits at
+    // shifts 0, 2 (low) and 4, 6 (high) for bytes l and 32 + l.
+    const __m512i ql = Load512(blk.ql + 64 * h);
+    const __m512i qh = _mm512_broadcast_i64x4(
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.qh + 32 * h)));
+    const __m512i hlo = _mm512_and_si512(_mm512_sllv_epi16(qh, c.shl), c.m30);
+    const __m512i hhi = _mm512_and_si512(_mm512_srlv_epi16(qh, c.shr), c.m30);
+    // (x & 0x0f) | y, y holding only bits 4..5.
+    u.q[2 * h] = _mm512_ternarylogic_epi32(ql, hlo, c.m4, 0xEC);
+    u.q[2 * h + 1] = _mm512_ternarylogic_epi32(_mm512_srli_epi16(ql, 4), hhi, c.m4, 0xEC);
+  }
+  return u;
+}
+
+// Exact partial sums of a block against activation q (8 lanes that sum to
+// the block's integer dot), and the offset partial sums: Q4_K's min term
+// (its own float factor) or, for Q6_K, already subtracted (the -32).
+VINET_LLM_AVX512 inline __m256i Dot(const Q4KUnpacked& u, const ActQ8x256& a, __m256i* mins) {
+  __m512i p = _mm512_setzero_si512();
+  for (int i = 0; i < 4; ++i) p = Mac(p, u.q[i], Load512(a.q + 64 * i), u.s[i]);
+  *mins = _mm256_madd_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.bsums)), u.mins);
+  return Fold16(p);
+}
+VINET_LLM_AVX512 inline __m256i Dot(const Q6KUnpacked& u, const ActQ8x256& a) {
+  __m512i p = _mm512_setzero_si512();
+  for (int i = 0; i < 4; ++i) p = Mac(p, u.q[i], Load512(a.q + 64 * i), u.s[i]);
+  // The -32 offset: 32 * sum_j scale_j * bsum_j, taken off lane-wise.
+  const __m256i off =
+      _mm256_madd_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.bsums)), u.sc16);
+  return _mm256_sub_epi32(Fold16(p), _mm256_slli_epi32(off, 5));
+}
+
+VINET_LLM_AVX512 inline float Tree(__m256 acc) {
+  alignas(32) float lane[8];
+  _mm256_store_ps(lane, acc);
+  return LaneTree(lane);
+}
+
+// One row, NT activation rows. Blocks are taken in groups of up to 8
+// (b0 = 8i): block b0 + k's exact sums become lane k of one vector
+// (Reduce8), and the group folds into the 8 float lanes at once, as the
+// scalar path folds block b into lane b % 8.
 template <size_t NT>
 VINET_LLM_AVX512 inline void Q4K(const uint8_t* w8, const uint8_t* act, size_t stride, size_t n,
                                  float* out) {
   auto* w = reinterpret_cast<const BlockQ4_K*>(w8);
   const size_t nb = n / 256;
   const __m256i woff = Offsets(int{sizeof(BlockQ4_K)}), aoff = Offsets(int{sizeof(ActQ8x256)});
-  const __m512i m4 = _mm512_set1_epi8(15);
-  __m512i idx[4];
-  for (int i = 0; i < 4; ++i) idx[i] = Load512(kQ4KIdx[i]);
-  const __m512i nib = _mm512_setr_epi64(0, 0, 0, 0, 4, 4, 4, 4);
+  const Q4KConsts c = MakeQ4KConsts();
   __m256 acc[NT];
   for (size_t t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
   for (size_t b0 = 0; b0 < nb; b0 += 8) {
@@ -123,40 +228,8 @@ VINET_LLM_AVX512 inline void Q4K(const uint8_t* w8, const uint8_t* act, size_t s
         for (size_t t = 0; t < NT; ++t) v[t][k] = mv[t][k] = _mm256_setzero_si256();
         continue;
       }
-      const BlockQ4_K& blk = w[b0 + k];
-      // The 6-bit scales and mins of the 8 sub-blocks (blocks.h Q4KScaleMin).
-      uint32_t u[3];
-      std::memcpy(u, blk.scales, 12);
-      const uint32_t sc_lo = u[0] & 0x3f3f3f3fu;
-      const uint32_t sc_hi = (u[2] & 0x0f0f0f0fu) | ((u[0] >> 2) & 0x30303030u);
-      const uint32_t m_lo = u[1] & 0x3f3f3f3fu;
-      const uint32_t m_hi = ((u[2] >> 4) & 0x0f0f0f0fu) | ((u[1] >> 2) & 0x30303030u);
-      const __m512i sc = _mm512_castsi128_si512(_mm_cvtepu8_epi16(
-          _mm_cvtsi64_si128(static_cast<int64_t>(sc_lo | (uint64_t{sc_hi} << 32)))));
-      const __m128i m16 =
-          _mm_cvtepu8_epi16(_mm_cvtsi64_si128(static_cast<int64_t>(m_lo | (uint64_t{m_hi} << 32))));
-      // Words 2j and 2j+1 = m_j, against the 16 bsums.
-      const __m256i mins =
-          _mm256_set_m128i(_mm_unpackhi_epi16(m16, m16), _mm_unpacklo_epi16(m16, m16));
-      __m512i s[4];
-      for (int i = 0; i < 4; ++i) s[i] = _mm512_permutexvar_epi16(idx[i], sc);
-      // Group i's 32 bytes in both halves, shifted right by 0 and 4 bits.
-      __m512i q[4];
-      for (int i = 0; i < 4; ++i) {
-        q[i] = _mm512_and_si512(
-            _mm512_srlv_epi64(_mm512_broadcast_i64x4(_mm256_loadu_si256(
-                                  reinterpret_cast<const __m256i*>(blk.qs + 32 * i))),
-                              nib),
-            m4);
-      }
-      for (size_t t = 0; t < NT; ++t) {
-        const ActQ8x256& a = ActAt(act, stride, t, b0 + k);
-        __m512i p = _mm512_setzero_si512();
-        for (int i = 0; i < 4; ++i) p = Mac(p, q[i], Load512(a.q + 64 * i), s[i]);
-        v[t][k] = Fold16(p);
-        mv[t][k] =
-            _mm256_madd_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.bsums)), mins);
-      }
+      const Q4KUnpacked u = Unpack(w[b0 + k], c);
+      for (size_t t = 0; t < NT; ++t) v[t][k] = Dot(u, ActAt(act, stride, t, b0 + k), &mv[t][k]);
     }
     const __mmask8 mask = static_cast<__mmask8>((1u << g) - 1);
     // d and dmin of the group's blocks (one word per block), dmin negated.
@@ -169,11 +242,7 @@ VINET_LLM_AVX512 inline void Q4K(const uint8_t* w8, const uint8_t* act, size_t s
       acc[t] = FoldLanes(acc[t], mwv, da, Reduce8(mv[t]), mask);
     }
   }
-  for (size_t t = 0; t < NT; ++t) {
-    alignas(32) float lane[8];
-    _mm256_store_ps(lane, acc[t]);
-    out[t] = LaneTree(lane);
-  }
+  for (size_t t = 0; t < NT; ++t) out[t] = Tree(acc[t]);
 }
 
 template <size_t NT>
@@ -182,11 +251,7 @@ VINET_LLM_AVX512 inline void Q6K(const uint8_t* w8, const uint8_t* act, size_t s
   auto* w = reinterpret_cast<const BlockQ6_K*>(w8);
   const size_t nb = n / 256;
   const __m256i woff = Offsets(int{sizeof(BlockQ6_K)}), aoff = Offsets(int{sizeof(ActQ8x256)});
-  const __m512i m4 = _mm512_set1_epi8(15);
-  const __m512i m30 = _mm512_set1_epi8(0x30);
-  const __m512i shl = Load512(kQ6KShl), shr = Load512(kQ6KShr);
-  __m512i idx[4];
-  for (int i = 0; i < 4; ++i) idx[i] = Load512(kQ6KIdx[i]);
+  const Q6KConsts c = MakeQ6KConsts();
   __m256 acc[NT];
   for (size_t t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
   for (size_t b0 = 0; b0 < nb; b0 += 8) {
@@ -197,34 +262,8 @@ VINET_LLM_AVX512 inline void Q6K(const uint8_t* w8, const uint8_t* act, size_t s
         for (size_t t = 0; t < NT; ++t) v[t][k] = _mm256_setzero_si256();
         continue;
       }
-      const BlockQ6_K& blk = w[b0 + k];
-      const __m256i sc16 =
-          _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk.scales)));
-      const __m512i scz = _mm512_castsi256_si512(sc16);
-      __m512i s[4], q[4];
-      for (int i = 0; i < 4; ++i) s[i] = _mm512_permutexvar_epi16(idx[i], scz);
-      for (int h = 0; h < 2; ++h) {
-        // ql[64h..64h+63]: low nibbles are elements 128h+0..63 in order, high
-        // nibbles elements 128h+64..127; qh[32h+l] holds their top two bits at
-        // shifts 0, 2 (low) and 4, 6 (high) for bytes l and 32 + l.
-        const __m512i ql = Load512(blk.ql + 64 * h);
-        const __m512i qh = _mm512_broadcast_i64x4(
-            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.qh + 32 * h)));
-        const __m512i hlo = _mm512_and_si512(_mm512_sllv_epi16(qh, shl), m30);
-        const __m512i hhi = _mm512_and_si512(_mm512_srlv_epi16(qh, shr), m30);
-        // (x & 0x0f) | y, y holding only bits 4..5.
-        q[2 * h] = _mm512_ternarylogic_epi32(ql, hlo, m4, 0xEC);
-        q[2 * h + 1] = _mm512_ternarylogic_epi32(_mm512_srli_epi16(ql, 4), hhi, m4, 0xEC);
-      }
-      for (size_t t = 0; t < NT; ++t) {
-        const ActQ8x256& a = ActAt(act, stride, t, b0 + k);
-        __m512i p = _mm512_setzero_si512();
-        for (int i = 0; i < 4; ++i) p = Mac(p, q[i], Load512(a.q + 64 * i), s[i]);
-        // The -32 offset: 32 * sum_j scale_j * bsum_j, taken off lane-wise.
-        const __m256i off =
-            _mm256_madd_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.bsums)), sc16);
-        v[t][k] = _mm256_sub_epi32(Fold16(p), _mm256_slli_epi32(off, 5));
-      }
+      const Q6KUnpacked u = Unpack(w[b0 + k], c);
+      for (size_t t = 0; t < NT; ++t) v[t][k] = Dot(u, ActAt(act, stride, t, b0 + k));
     }
     const __mmask8 mask = static_cast<__mmask8>((1u << g) - 1);
     // d is the last 2 bytes of a block: the high half of the word at 206.
@@ -235,11 +274,59 @@ VINET_LLM_AVX512 inline void Q6K(const uint8_t* w8, const uint8_t* act, size_t s
       acc[t] = FoldLanes(acc[t], dwv, da, Reduce8(v[t]), mask);
     }
   }
-  for (size_t t = 0; t < NT; ++t) {
-    alignas(32) float lane[8];
-    _mm256_store_ps(lane, acc[t]);
-    out[t] = LaneTree(lane);
+  for (size_t t = 0; t < NT; ++t) out[t] = Tree(acc[t]);
+}
+
+// kDotCols rows r (at w + r * row_bytes), one activation row: the same
+// per-row arithmetic with the rows in the vector lanes. lanes[k] lane r is
+// row r's lane k; block b of every row folds into lanes[b % 8] (the exact
+// sums of the 8 rows' block b reduced into one vector), and the lane tree
+// runs on the 8 rows at once.
+template <class Block>
+VINET_LLM_AVX512 inline void Rows8(const uint8_t* w8, size_t row_bytes, const void* act8, size_t n,
+                                   float* out) {
+  auto* a = static_cast<const ActQ8x256*>(act8);
+  const size_t nb = n / 256;
+  const __m256i roff = Offsets(static_cast<int>(row_bytes));
+  __m256 lanes[8];
+  for (int k = 0; k < 8; ++k) lanes[k] = _mm256_setzero_ps();
+  // Groups of up to 8 blocks: each row's run of the group is read in order
+  // (sequential memory per row), then each block's 8 row sums are reduced.
+  for (size_t b0 = 0; b0 < nb; b0 += 8) {
+    const size_t g = nb - b0 < 8 ? nb - b0 : 8;
+    __m256i v[8][8], mv[8][8];  // [block k][row r]
+    if constexpr (std::is_same_v<Block, BlockQ4_K>) {
+      const Q4KConsts c = MakeQ4KConsts();
+      for (size_t r = 0; r < 8; ++r) {
+        auto* w = reinterpret_cast<const Block*>(w8 + r * row_bytes);
+        for (size_t k = 0; k < g; ++k) v[k][r] = Dot(Unpack(w[b0 + k], c), a[b0 + k], &mv[k][r]);
+      }
+    } else {
+      const Q6KConsts c = MakeQ6KConsts();
+      for (size_t r = 0; r < 8; ++r) {
+        auto* w = reinterpret_cast<const Block*>(w8 + r * row_bytes);
+        for (size_t k = 0; k < g; ++k) v[k][r] = Dot(Unpack(w[b0 + k], c), a[b0 + k]);
+      }
+    }
+    for (size_t k = 0; k < g; ++k) {
+      const size_t b = b0 + k;
+      const __m256 da = _mm256_set1_ps(a[b].d);
+      __m256& l = lanes[k];  // lane b % 8
+      if constexpr (std::is_same_v<Block, BlockQ4_K>) {
+        const __m256i dd = Gather(w8 + b * sizeof(Block), roff, 0xff);
+        const __m256 mwv = _mm256_sub_ps(_mm256_setzero_ps(), HalvesOf(dd, true));
+        l = FoldLanes(l, HalvesOf(dd, false), da, Reduce8(v[k]), 0xff);
+        l = FoldLanes(l, mwv, da, Reduce8(mv[k]), 0xff);
+      } else {
+        const __m256 dwv = HalvesOf(Gather(w8 + b * sizeof(Block) + 206, roff, 0xff), true);
+        l = FoldLanes(l, dwv, da, Reduce8(v[k]), 0xff);
+      }
+    }
   }
+  const __m256 tree = _mm256_add_ps(
+      _mm256_add_ps(_mm256_add_ps(lanes[0], lanes[1]), _mm256_add_ps(lanes[2], lanes[3])),
+      _mm256_add_ps(_mm256_add_ps(lanes[4], lanes[5]), _mm256_add_ps(lanes[6], lanes[7])));
+  _mm256_storeu_ps(out, tree);
 }
 
 }  // namespace
@@ -257,6 +344,14 @@ VINET_LLM_AVX512 float Avx512DotQ6_K(const uint8_t* w, const void* act, size_t n
 VINET_LLM_AVX512 void Avx512Dot4Q4_K(const uint8_t* w, const uint8_t* act, size_t act_stride,
                                      size_t n, float* out) {
   Q4K<kDotRows>(w, act, act_stride, n, out);
+}
+VINET_LLM_AVX512 void Avx512Dot8Q4_K(const uint8_t* w, size_t row_bytes, const void* act, size_t n,
+                                     float* out) {
+  Rows8<BlockQ4_K>(w, row_bytes, act, n, out);
+}
+VINET_LLM_AVX512 void Avx512Dot8Q6_K(const uint8_t* w, size_t row_bytes, const void* act, size_t n,
+                                     float* out) {
+  Rows8<BlockQ6_K>(w, row_bytes, act, n, out);
 }
 VINET_LLM_AVX512 void Avx512Dot4Q6_K(const uint8_t* w, const uint8_t* act, size_t act_stride,
                                      size_t n, float* out) {

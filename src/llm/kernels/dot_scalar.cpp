@@ -147,9 +147,20 @@ void SiLUMul(float* h, const float* g, size_t n) {
 }  // namespace
 
 const KernelTable& ScalarKernels() {
-  static const KernelTable table{
-      "scalar", DotF32,  DotF16,  DotQ8_0, DotQ4_0, DotQ4_1, DotQ4_K,  DotQ6_K,    DotFloat, Axpy,
-      nullptr,  nullptr, nullptr, nullptr, nullptr, DotRows, AxpyRows, ExpInPlace, SiLUMul};
+  static const KernelTable table{.name = "scalar",
+                                 .dot_f32 = DotF32,
+                                 .dot_f16 = DotF16,
+                                 .dot_q8_0 = DotQ8_0,
+                                 .dot_q4_0 = DotQ4_0,
+                                 .dot_q4_1 = DotQ4_1,
+                                 .dot_q4_k = DotQ4_K,
+                                 .dot_q6_k = DotQ6_K,
+                                 .dot = DotFloat,
+                                 .axpy = Axpy,
+                                 .dot_rows = DotRows,
+                                 .axpy_rows = AxpyRows,
+                                 .exp_f = ExpInPlace,
+                                 .silu_mul = SiLUMul};
   return table;
 }
 
@@ -186,6 +197,17 @@ Dot4Fn KernelTable::For4(GgmlType type) const {
       return dot4_q4_k;
     case GgmlType::kQ6_K:
       return dot4_q6_k;
+    default:
+      return nullptr;
+  }
+}
+
+Dot8Fn KernelTable::For8(GgmlType type) const {
+  switch (type) {
+    case GgmlType::kQ4_K:
+      return dot8_q4_k;
+    case GgmlType::kQ6_K:
+      return dot8_q6_k;
     default:
       return nullptr;
   }

@@ -48,6 +48,11 @@ using DotFn = float (*)(const uint8_t* w, const void* act, size_t n);
 inline constexpr size_t kDotRows = 4;
 using Dot4Fn = void (*)(const uint8_t* w, const uint8_t* act, size_t act_stride, size_t n,
                         float* out);
+// kDotCols weight rows (row r at w + r * row_bytes, 8 * row_bytes < 2^31)
+// dotted with one activation row: out[r] is bit for bit the DotFn result
+// for row r (decode; the rows share the activation loads and reductions).
+inline constexpr size_t kDotCols = 8;
+using Dot8Fn = void (*)(const uint8_t* w, size_t row_bytes, const void* act, size_t n, float* out);
 
 struct KernelTable {
   const char* name;
@@ -58,8 +63,10 @@ struct KernelTable {
   void (*axpy)(float a, const float* x, float* y, size_t n);
 
   // Multi-row kernels per quantized type; nullptr where a path has none
-  // (MatMul then calls the DotFn per activation row).
-  Dot4Fn dot4_q8_0, dot4_q4_0, dot4_q4_1, dot4_q4_k, dot4_q6_k;
+  // (MatMul then calls the DotFn per row).
+  Dot4Fn dot4_q8_0 = nullptr, dot4_q4_0 = nullptr, dot4_q4_1 = nullptr, dot4_q4_k = nullptr,
+         dot4_q6_k = nullptr;
+  Dot8Fn dot8_q4_k = nullptr, dot8_q6_k = nullptr;
 
   // Attention and feed-forward helpers, bit for bit the scalar loops:
   // out[s] = dot(q, rows + s * stride, n) for s < n_rows;
@@ -74,6 +81,7 @@ struct KernelTable {
 
   DotFn For(GgmlType type) const;
   Dot4Fn For4(GgmlType type) const;
+  Dot8Fn For8(GgmlType type) const;
 };
 
 const KernelTable& ScalarKernels();

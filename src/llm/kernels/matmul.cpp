@@ -64,11 +64,15 @@ void MatMul(const KernelTable& k, ThreadPool& pool, const MatMulJob* jobs, size_
             for (size_t i = 0; i < kDotRows; ++i) y[i * jobs[j].y_stride + r] = o[i];
           }
         }
+        // The remaining rows one at a time, kDotCols weight rows per call.
+        const Dot8Fn dot8 = w.row_bytes * kDotCols < (size_t{1} << 31) ? k.For8(w.type) : nullptr;
         for (; t < T; ++t) {
           float* y = jobs[j].y + t * jobs[j].y_stride;
           const uint8_t* xa = act + t * arb[a];
-          for (size_t r = lo - first; r < hi - first; ++r)
-            y[r] = dot(w.data + r * w.row_bytes, xa, cols);
+          size_t r = lo - first;
+          for (; dot8 != nullptr && r + kDotCols <= hi - first; r += kDotCols)
+            dot8(w.data + r * w.row_bytes, w.row_bytes, xa, cols, y + r);
+          for (; r < hi - first; ++r) y[r] = dot(w.data + r * w.row_bytes, xa, cols);
         }
       }
     }

@@ -265,6 +265,42 @@ TEST(LlmKernels, Dot4EqualsScalarDotBitForBit) {
   if (checked == 0) GTEST_SKIP() << "no path with multi-row kernels on this CPU";
 }
 
+// The multi-row decode kernels: kDotCols weight rows (with a row stride
+// that is not a block multiple) against one activation row, each result the
+// scalar dot bit for bit.
+TEST(LlmKernels, Dot8EqualsScalarDotBitForBit) {
+  const KernelTable* tables[] = {Avx2Kernels(), Avx512Kernels()};
+  std::mt19937 rng(23);
+  size_t checked = 0;
+  for (const KernelTable* k : tables) {
+    if (k == nullptr) continue;
+    for (GgmlType type : kTypes) {
+      const Dot8Fn dot8 = k->For8(type);
+      if (dot8 == nullptr) continue;
+      for (size_t nb = 1; nb <= 19; ++nb) {
+        const size_t n = nb * BlockElems(type), rb = nb * BlockBytes(type) + 6;
+        std::vector<uint8_t> w(kDotCols * rb);
+        for (size_t r = 0; r < kDotCols; ++r) {
+          auto row = RandomRow(type, n, rng);
+          std::memcpy(w.data() + r * rb, row.data(), row.size());
+        }
+        auto x = RandomVec(n, rng);
+        std::vector<uint8_t> act(ActRowBytes(type, n));
+        QuantizeActs(type, x.data(), n, act.data());
+        float out[kDotCols];
+        dot8(w.data(), rb, act.data(), n, out);
+        for (size_t r = 0; r < kDotCols; ++r) {
+          float s = ScalarKernels().For(type)(w.data() + r * rb, act.data(), n);
+          ASSERT_EQ(Bits(s), Bits(out[r]))
+              << k->name << " " << GgmlTypeName(type) << " n=" << n << " row " << r;
+          ++checked;
+        }
+      }
+    }
+  }
+  if (checked == 0) GTEST_SKIP() << "no path with multi-row decode kernels on this CPU";
+}
+
 // The attention and feed-forward helpers: every path gives the scalar bits,
 // for odd lengths and strides, and for exp inputs at and past the edges of
 // the vector range (where the vector forms fall back to the scalar one).
