@@ -151,6 +151,8 @@ const KernelTable* Avx512Kernels() {
     t.dot4_q6_k = detail::Avx512Dot4Q6_K;
     t.dot8_q4_k = detail::Avx512Dot8Q4_K;
     t.dot8_q6_k = detail::Avx512Dot8Q6_K;
+    t.dot8x4_q4_k = detail::Avx512Dot8x4Q4_K;
+    t.dot8x4_q6_k = detail::Avx512Dot8x4Q6_K;
     return t;
   }();
   return &table;

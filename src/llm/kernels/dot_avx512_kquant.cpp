@@ -277,56 +277,80 @@ VINET_LLM_AVX512 inline void Q6K(const uint8_t* w8, const uint8_t* act, size_t s
   for (size_t t = 0; t < NT; ++t) out[t] = Tree(acc[t]);
 }
 
-// kDotCols rows r (at w + r * row_bytes), one activation row: the same
-// per-row arithmetic with the rows in the vector lanes. lanes[k] lane r is
-// row r's lane k; block b of every row folds into lanes[b % 8] (the exact
-// sums of the 8 rows' block b reduced into one vector), and the lane tree
-// runs on the 8 rows at once.
+// kDotCols rows r (at w + r * row_bytes) with NT activation rows t (at act
+// + t * act_stride): the same per-row arithmetic with the rows in the vector
+// lanes. lanes[t][k] lane r is (row r, activation t)'s lane k; block b of
+// every row folds into lanes[t][b % 8] (the exact sums of the 8 rows' block
+// b reduced into one vector), and the lane tree runs on 8 rows at once.
+// Results: y[t * y_stride + r].
 template <class Block>
-VINET_LLM_AVX512 inline void Rows8(const uint8_t* w8, size_t row_bytes, const void* act8, size_t n,
-                                   float* out) {
-  auto* a = static_cast<const ActQ8x256*>(act8);
+VINET_LLM_AVX512 inline auto MakeConsts() {
+  if constexpr (std::is_same_v<Block, BlockQ4_K>) {
+    return MakeQ4KConsts();
+  } else {
+    return MakeQ6KConsts();
+  }
+}
+
+template <class Block, size_t NT>
+VINET_LLM_AVX512 inline void Rows8(const uint8_t* w8, size_t row_bytes, const uint8_t* act,
+                                   size_t act_stride, size_t n, float* y, size_t y_stride) {
+  constexpr bool kQ4K = std::is_same_v<Block, BlockQ4_K>;
+  constexpr size_t kGroup = NT == 1 ? 8 : 4;  // blocks per group (bounds the stack)
   const size_t nb = n / 256;
   const __m256i roff = Offsets(static_cast<int>(row_bytes));
-  __m256 lanes[8];
-  for (int k = 0; k < 8; ++k) lanes[k] = _mm256_setzero_ps();
-  // Groups of up to 8 blocks: each row's run of the group is read in order
-  // (sequential memory per row), then each block's 8 row sums are reduced.
-  for (size_t b0 = 0; b0 < nb; b0 += 8) {
-    const size_t g = nb - b0 < 8 ? nb - b0 : 8;
-    __m256i v[8][8], mv[8][8];  // [block k][row r]
-    if constexpr (std::is_same_v<Block, BlockQ4_K>) {
-      const Q4KConsts c = MakeQ4KConsts();
-      for (size_t r = 0; r < 8; ++r) {
-        auto* w = reinterpret_cast<const Block*>(w8 + r * row_bytes);
-        for (size_t k = 0; k < g; ++k) v[k][r] = Dot(Unpack(w[b0 + k], c), a[b0 + k], &mv[k][r]);
-      }
-    } else {
-      const Q6KConsts c = MakeQ6KConsts();
-      for (size_t r = 0; r < 8; ++r) {
-        auto* w = reinterpret_cast<const Block*>(w8 + r * row_bytes);
-        for (size_t k = 0; k < g; ++k) v[k][r] = Dot(Unpack(w[b0 + k], c), a[b0 + k]);
+  const auto c = MakeConsts<Block>();
+  __m256 lanes[NT][8];
+  for (size_t t = 0; t < NT; ++t) {
+    for (int k = 0; k < 8; ++k) lanes[t][k] = _mm256_setzero_ps();
+  }
+  // Each row's run of a group of blocks is read in order (sequential memory
+  // per row); then each block's 8 row sums are reduced, per activation row.
+  for (size_t b0 = 0; b0 < nb; b0 += kGroup) {
+    const size_t g = nb - b0 < kGroup ? nb - b0 : kGroup;
+    __m256i v[kGroup][NT][8], mv[kQ4K ? kGroup : 1][NT][8];  // [block k][act t][row r]
+    for (size_t r = 0; r < 8; ++r) {
+      auto* w = reinterpret_cast<const Block*>(w8 + r * row_bytes);
+      for (size_t k = 0; k < g; ++k) {
+        if constexpr (kQ4K) {
+          const Q4KUnpacked u = Unpack(w[b0 + k], c);
+          for (size_t t = 0; t < NT; ++t) {
+            v[k][t][r] = Dot(u, ActAt(act, act_stride, t, b0 + k), &mv[k][t][r]);
+          }
+        } else {
+          const Q6KUnpacked u = Unpack(w[b0 + k], c);
+          for (size_t t = 0; t < NT; ++t) v[k][t][r] = Dot(u, ActAt(act, act_stride, t, b0 + k));
+        }
       }
     }
     for (size_t k = 0; k < g; ++k) {
       const size_t b = b0 + k;
-      const __m256 da = _mm256_set1_ps(a[b].d);
-      __m256& l = lanes[k];  // lane b % 8
-      if constexpr (std::is_same_v<Block, BlockQ4_K>) {
+      if constexpr (kQ4K) {
         const __m256i dd = Gather(w8 + b * sizeof(Block), roff, 0xff);
+        const __m256 dwv = HalvesOf(dd, false);
         const __m256 mwv = _mm256_sub_ps(_mm256_setzero_ps(), HalvesOf(dd, true));
-        l = FoldLanes(l, HalvesOf(dd, false), da, Reduce8(v[k]), 0xff);
-        l = FoldLanes(l, mwv, da, Reduce8(mv[k]), 0xff);
+        for (size_t t = 0; t < NT; ++t) {
+          const __m256 da = _mm256_set1_ps(ActAt(act, act_stride, t, b).d);
+          __m256& l = lanes[t][b % 8];
+          l = FoldLanes(l, dwv, da, Reduce8(v[k][t]), 0xff);
+          l = FoldLanes(l, mwv, da, Reduce8(mv[k][t]), 0xff);
+        }
       } else {
         const __m256 dwv = HalvesOf(Gather(w8 + b * sizeof(Block) + 206, roff, 0xff), true);
-        l = FoldLanes(l, dwv, da, Reduce8(v[k]), 0xff);
+        for (size_t t = 0; t < NT; ++t) {
+          const __m256 da = _mm256_set1_ps(ActAt(act, act_stride, t, b).d);
+          lanes[t][b % 8] = FoldLanes(lanes[t][b % 8], dwv, da, Reduce8(v[k][t]), 0xff);
+        }
       }
     }
   }
-  const __m256 tree = _mm256_add_ps(
-      _mm256_add_ps(_mm256_add_ps(lanes[0], lanes[1]), _mm256_add_ps(lanes[2], lanes[3])),
-      _mm256_add_ps(_mm256_add_ps(lanes[4], lanes[5]), _mm256_add_ps(lanes[6], lanes[7])));
-  _mm256_storeu_ps(out, tree);
+  for (size_t t = 0; t < NT; ++t) {
+    const __m256* l = lanes[t];
+    const __m256 tree =
+        _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(l[0], l[1]), _mm256_add_ps(l[2], l[3])),
+                      _mm256_add_ps(_mm256_add_ps(l[4], l[5]), _mm256_add_ps(l[6], l[7])));
+    _mm256_storeu_ps(y + t * y_stride, tree);
+  }
 }
 
 }  // namespace
@@ -347,11 +371,19 @@ VINET_LLM_AVX512 void Avx512Dot4Q4_K(const uint8_t* w, const uint8_t* act, size_
 }
 VINET_LLM_AVX512 void Avx512Dot8Q4_K(const uint8_t* w, size_t row_bytes, const void* act, size_t n,
                                      float* out) {
-  Rows8<BlockQ4_K>(w, row_bytes, act, n, out);
+  Rows8<BlockQ4_K, 1>(w, row_bytes, static_cast<const uint8_t*>(act), 0, n, out, 0);
 }
 VINET_LLM_AVX512 void Avx512Dot8Q6_K(const uint8_t* w, size_t row_bytes, const void* act, size_t n,
                                      float* out) {
-  Rows8<BlockQ6_K>(w, row_bytes, act, n, out);
+  Rows8<BlockQ6_K, 1>(w, row_bytes, static_cast<const uint8_t*>(act), 0, n, out, 0);
+}
+VINET_LLM_AVX512 void Avx512Dot8x4Q4_K(const uint8_t* w, size_t row_bytes, const uint8_t* act,
+                                       size_t act_stride, size_t n, float* y, size_t y_stride) {
+  Rows8<BlockQ4_K, kDotRows>(w, row_bytes, act, act_stride, n, y, y_stride);
+}
+VINET_LLM_AVX512 void Avx512Dot8x4Q6_K(const uint8_t* w, size_t row_bytes, const uint8_t* act,
+                                       size_t act_stride, size_t n, float* y, size_t y_stride) {
+  Rows8<BlockQ6_K, kDotRows>(w, row_bytes, act, act_stride, n, y, y_stride);
 }
 VINET_LLM_AVX512 void Avx512Dot4Q6_K(const uint8_t* w, const uint8_t* act, size_t act_stride,
                                      size_t n, float* out) {

@@ -213,4 +213,15 @@ Dot8Fn KernelTable::For8(GgmlType type) const {
   }
 }
 
+Dot8x4Fn KernelTable::For8x4(GgmlType type) const {
+  switch (type) {
+    case GgmlType::kQ4_K:
+      return dot8x4_q4_k;
+    case GgmlType::kQ6_K:
+      return dot8x4_q6_k;
+    default:
+      return nullptr;
+  }
+}
+
 }  // namespace vinet::llm::kernels

@@ -53,6 +53,10 @@ using Dot4Fn = void (*)(const uint8_t* w, const uint8_t* act, size_t act_stride,
 // for row r (decode; the rows share the activation loads and reductions).
 inline constexpr size_t kDotCols = 8;
 using Dot8Fn = void (*)(const uint8_t* w, size_t row_bytes, const void* act, size_t n, float* out);
+// kDotCols weight rows with kDotRows activation rows (a prefill tile):
+// y[t * y_stride + r] is bit for bit the DotFn result for (row r, act t).
+using Dot8x4Fn = void (*)(const uint8_t* w, size_t row_bytes, const uint8_t* act, size_t act_stride,
+                          size_t n, float* y, size_t y_stride);
 
 struct KernelTable {
   const char* name;
@@ -67,6 +71,7 @@ struct KernelTable {
   Dot4Fn dot4_q8_0 = nullptr, dot4_q4_0 = nullptr, dot4_q4_1 = nullptr, dot4_q4_k = nullptr,
          dot4_q6_k = nullptr;
   Dot8Fn dot8_q4_k = nullptr, dot8_q6_k = nullptr;
+  Dot8x4Fn dot8x4_q4_k = nullptr, dot8x4_q6_k = nullptr;
 
   // Attention and feed-forward helpers, bit for bit the scalar loops:
   // out[s] = dot(q, rows + s * stride, n) for s < n_rows;
@@ -82,6 +87,7 @@ struct KernelTable {
   DotFn For(GgmlType type) const;
   Dot4Fn For4(GgmlType type) const;
   Dot8Fn For8(GgmlType type) const;
+  Dot8x4Fn For8x4(GgmlType type) const;
 };
 
 const KernelTable& ScalarKernels();

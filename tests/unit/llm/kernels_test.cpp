@@ -265,9 +265,9 @@ TEST(LlmKernels, Dot4EqualsScalarDotBitForBit) {
   if (checked == 0) GTEST_SKIP() << "no path with multi-row kernels on this CPU";
 }
 
-// The multi-row decode kernels: kDotCols weight rows (with a row stride
-// that is not a block multiple) against one activation row, each result the
-// scalar dot bit for bit.
+// The multi-row kernels with kDotCols weight rows (with a row stride that is
+// not a block multiple) against one activation row (decode) and against
+// kDotRows of them (prefill tile), each result the scalar dot bit for bit.
 TEST(LlmKernels, Dot8EqualsScalarDotBitForBit) {
   const KernelTable* tables[] = {Avx2Kernels(), Avx512Kernels()};
   std::mt19937 rng(23);
@@ -294,6 +294,25 @@ TEST(LlmKernels, Dot8EqualsScalarDotBitForBit) {
           ASSERT_EQ(Bits(s), Bits(out[r]))
               << k->name << " " << GgmlTypeName(type) << " n=" << n << " row " << r;
           ++checked;
+        }
+        // The tile form: kDotCols rows x kDotRows activation rows.
+        const Dot8x4Fn dot8x4 = k->For8x4(type);
+        if (dot8x4 == nullptr) continue;
+        const size_t arb = ActRowBytes(type, n), ys = kDotCols + 3;
+        std::vector<uint8_t> acts(kDotRows * arb);
+        for (size_t t = 0; t < kDotRows; ++t) {
+          auto xt = RandomVec(n, rng);
+          QuantizeActs(type, xt.data(), n, acts.data() + t * arb);
+        }
+        std::vector<float> y(kDotRows * ys);
+        dot8x4(w.data(), rb, acts.data(), arb, n, y.data(), ys);
+        for (size_t t = 0; t < kDotRows; ++t) {
+          for (size_t r = 0; r < kDotCols; ++r) {
+            float s = ScalarKernels().For(type)(w.data() + r * rb, acts.data() + t * arb, n);
+            ASSERT_EQ(Bits(s), Bits(y[t * ys + r])) << k->name << " " << GgmlTypeName(type)
+                                                    << " n=" << n << " row " << r << " act " << t;
+            ++checked;
+          }
         }
       }
     }
