@@ -5,6 +5,7 @@
 // the same fused multiply-adds as dot_scalar.cpp, so results are identical.
 #include "llm/kernels/combine.h"
 #include "llm/kernels/kernels.h"
+#include "llm/kernels/vec_avx2.h"
 #include "llm/kernels/x86_fold.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -218,8 +219,20 @@ bool CpuHasAvx2() {
 }
 
 const KernelTable* Avx2Kernels() {
-  static const KernelTable table{"avx2",  DotF32,  DotF16,  DotQ8_0,  DotQ4_0,
-                                 DotQ4_1, DotQ4_K, DotQ6_K, DotFloat, Axpy};
+  static const KernelTable table{.name = "avx2",
+                                 .dot_f32 = DotF32,
+                                 .dot_f16 = DotF16,
+                                 .dot_q8_0 = DotQ8_0,
+                                 .dot_q4_0 = DotQ4_0,
+                                 .dot_q4_1 = DotQ4_1,
+                                 .dot_q4_k = DotQ4_K,
+                                 .dot_q6_k = DotQ6_K,
+                                 .dot = DotFloat,
+                                 .axpy = Axpy,
+                                 .dot_rows = detail::Avx2DotRows,
+                                 .axpy_rows = detail::Avx2AxpyRows,
+                                 .exp_f = detail::Avx2ExpInPlace,
+                                 .silu_mul = detail::Avx2SiLUMul};
   return CpuHasAvx2() ? &table : nullptr;
 }
 

@@ -1,6 +1,7 @@
 // The scalar reference path of the dot kernels (kernels.h).
 #include "llm/kernels/combine.h"
 #include "llm/kernels/kernels.h"
+#include "llm/kernels/math.h"
 
 namespace vinet::llm::kernels {
 namespace {
@@ -126,11 +127,40 @@ void Axpy(float a, const float* x, float* y, size_t n) {
   for (size_t i = 0; i < n; ++i) y[i] = __builtin_fmaf(a, x[i], y[i]);
 }
 
+void DotRows(const float* q, const float* rows, size_t stride, size_t n_rows, size_t n,
+             float* out) {
+  for (size_t s = 0; s < n_rows; ++s) out[s] = DotFloat(q, rows + s * stride, n);
+}
+
+void AxpyRows(const float* c, const float* rows, size_t stride, size_t n_rows, float* y, size_t n) {
+  for (size_t s = 0; s < n_rows; ++s) Axpy(c[s], rows + s * stride, y, n);
+}
+
+void ExpInPlace(float* x, size_t n) {
+  for (size_t i = 0; i < n; ++i) x[i] = ExpF(x[i]);
+}
+
+void SiLUMul(float* h, const float* g, size_t n) {
+  for (size_t i = 0; i < n; ++i) h[i] = SiLU(h[i]) * g[i];
+}
+
 }  // namespace
 
 const KernelTable& ScalarKernels() {
-  static const KernelTable table{"scalar", DotF32,  DotF16,  DotQ8_0,  DotQ4_0,
-                                 DotQ4_1,  DotQ4_K, DotQ6_K, DotFloat, Axpy};
+  static const KernelTable table{.name = "scalar",
+                                 .dot_f32 = DotF32,
+                                 .dot_f16 = DotF16,
+                                 .dot_q8_0 = DotQ8_0,
+                                 .dot_q4_0 = DotQ4_0,
+                                 .dot_q4_1 = DotQ4_1,
+                                 .dot_q4_k = DotQ4_K,
+                                 .dot_q6_k = DotQ6_K,
+                                 .dot = DotFloat,
+                                 .axpy = Axpy,
+                                 .dot_rows = DotRows,
+                                 .axpy_rows = AxpyRows,
+                                 .exp_f = ExpInPlace,
+                                 .silu_mul = SiLUMul};
   return table;
 }
 
@@ -150,6 +180,45 @@ DotFn KernelTable::For(GgmlType type) const {
       return dot_q4_k;
     case GgmlType::kQ6_K:
       return dot_q6_k;
+    default:
+      return nullptr;
+  }
+}
+
+Dot4Fn KernelTable::For4(GgmlType type) const {
+  switch (type) {
+    case GgmlType::kQ8_0:
+      return dot4_q8_0;
+    case GgmlType::kQ4_0:
+      return dot4_q4_0;
+    case GgmlType::kQ4_1:
+      return dot4_q4_1;
+    case GgmlType::kQ4_K:
+      return dot4_q4_k;
+    case GgmlType::kQ6_K:
+      return dot4_q6_k;
+    default:
+      return nullptr;
+  }
+}
+
+Dot8Fn KernelTable::For8(GgmlType type) const {
+  switch (type) {
+    case GgmlType::kQ4_K:
+      return dot8_q4_k;
+    case GgmlType::kQ6_K:
+      return dot8_q6_k;
+    default:
+      return nullptr;
+  }
+}
+
+Dot8x4Fn KernelTable::For8x4(GgmlType type) const {
+  switch (type) {
+    case GgmlType::kQ4_K:
+      return dot8x4_q4_k;
+    case GgmlType::kQ6_K:
+      return dot8x4_q6_k;
     default:
       return nullptr;
   }

@@ -1,5 +1,5 @@
 // Deterministic dot-product kernels for the weight types vinet computes with,
-// behind one table per instruction-set path (scalar, AVX2). Private to
+// behind one table per instruction-set path (scalar, AVX2, AVX-512). Private to
 // src/llm.
 //
 // Contract (docs/llm.md "Kernels"): for every weight type, every path returns
@@ -42,6 +42,22 @@ void DequantizeRow(GgmlType type, const uint8_t* src, size_t n, float* out);
 // as QuantizeActs wrote it).
 using DotFn = float (*)(const uint8_t* w, const void* act, size_t n);
 
+// One weight row dotted with kDotRows activation rows at once (row t at
+// act + t * act_stride): out[t] is bit for bit the DotFn result for row t.
+// The weight row is read and unpacked once for all of them (prefill).
+inline constexpr size_t kDotRows = 4;
+using Dot4Fn = void (*)(const uint8_t* w, const uint8_t* act, size_t act_stride, size_t n,
+                        float* out);
+// kDotCols weight rows (row r at w + r * row_bytes, 8 * row_bytes < 2^31)
+// dotted with one activation row: out[r] is bit for bit the DotFn result
+// for row r (decode; the rows share the activation loads and reductions).
+inline constexpr size_t kDotCols = 8;
+using Dot8Fn = void (*)(const uint8_t* w, size_t row_bytes, const void* act, size_t n, float* out);
+// kDotCols weight rows with kDotRows activation rows (a prefill tile):
+// y[t * y_stride + r] is bit for bit the DotFn result for (row r, act t).
+using Dot8x4Fn = void (*)(const uint8_t* w, size_t row_bytes, const uint8_t* act, size_t act_stride,
+                          size_t n, float* y, size_t y_stride);
+
 struct KernelTable {
   const char* name;
   DotFn dot_f32, dot_f16, dot_q8_0, dot_q4_0, dot_q4_1, dot_q4_k, dot_q6_k;
@@ -50,14 +66,35 @@ struct KernelTable {
   // y[i] = fma(a, x[i], y[i]) for each i.
   void (*axpy)(float a, const float* x, float* y, size_t n);
 
+  // Multi-row kernels per quantized type; nullptr where a path has none
+  // (MatMul then calls the DotFn per row).
+  Dot4Fn dot4_q8_0 = nullptr, dot4_q4_0 = nullptr, dot4_q4_1 = nullptr, dot4_q4_k = nullptr,
+         dot4_q6_k = nullptr;
+  Dot8Fn dot8_q4_k = nullptr, dot8_q6_k = nullptr;
+  Dot8x4Fn dot8x4_q4_k = nullptr, dot8x4_q6_k = nullptr;
+
+  // Attention and feed-forward helpers, bit for bit the scalar loops:
+  // out[s] = dot(q, rows + s * stride, n) for s < n_rows;
+  void (*dot_rows)(const float* q, const float* rows, size_t stride, size_t n_rows, size_t n,
+                   float* out);
+  // y = axpy(c[s], rows + s * stride, y, n) for s = 0, 1, ..., n_rows - 1;
+  void (*axpy_rows)(const float* c, const float* rows, size_t stride, size_t n_rows, float* y,
+                    size_t n);
+  // x[i] = ExpF(x[i]);  h[i] = SiLU(h[i]) * g[i] (math.h).
+  void (*exp_f)(float* x, size_t n);
+  void (*silu_mul)(float* h, const float* g, size_t n);
+
   DotFn For(GgmlType type) const;
+  Dot4Fn For4(GgmlType type) const;
+  Dot8Fn For8(GgmlType type) const;
+  Dot8x4Fn For8x4(GgmlType type) const;
 };
 
 const KernelTable& ScalarKernels();
 // nullptr when the CPU lacks AVX2+FMA+F16C.
 const KernelTable* Avx2Kernels();
-// AVX-512 (F, BW, VL, VNNI) for the 32-element block types, AVX2 for the
-// rest; nullptr when the CPU lacks them.
+// AVX-512 (F, BW, VL, VNNI) for the quantized types (with multi-row
+// kernels), AVX2 for F32/F16; nullptr when the CPU lacks them.
 const KernelTable* Avx512Kernels();
 bool CpuHasAvx2();
 

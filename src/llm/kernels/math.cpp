@@ -22,9 +22,9 @@ inline double Pow2(int k) {  // 2^k for -1022 <= k <= 1023
   return d;
 }
 
-constexpr double kLn2Hi = 6.93147180369123816490e-01;  // 0x3FE62E42FEE00000
-constexpr double kLn2Lo = 1.90821492927058770002e-10;  // ln2 - kLn2Hi
-constexpr double kInvLn2 = 1.44269504088896338700e+00;
+using exp_consts::kInvLn2;
+using exp_consts::kLn2Hi;
+using exp_consts::kLn2Lo;
 constexpr double kPio2_1 = 1.57079632673412561417e+00;  // 33 bits of pi/2
 constexpr double kPio2_2 = 6.07710050630396597660e-11;  // next 33 bits
 constexpr double kPio2_3 = 2.02226624879595063154e-21;  // the rest
@@ -39,21 +39,8 @@ double ExpD(double x) {
   double k = Rne(x * kInvLn2);
   double r = (x - k * kLn2Hi) - k * kLn2Lo;
   // Taylor: sum r^i / i!, i = 0..13, Horner from the top.
-  double p = 1.0 / 6227020800.0;  // 1/13!
-  static constexpr double kInvFact[13] = {1.0 / 479001600.0,
-                                          1.0 / 39916800.0,
-                                          1.0 / 3628800.0,
-                                          1.0 / 362880.0,
-                                          1.0 / 40320.0,
-                                          1.0 / 5040.0,
-                                          1.0 / 720.0,
-                                          1.0 / 120.0,
-                                          1.0 / 24.0,
-                                          1.0 / 6.0,
-                                          1.0 / 2.0,
-                                          1.0,
-                                          1.0};
-  for (double c : kInvFact) p = p * r + c;
+  double p = exp_consts::kInvFact13;
+  for (double c : exp_consts::kInvFact) p = p * r + c;
   int ki = static_cast<int>(k);
   if (ki < -1020) return (p * Pow2(ki + 600)) * Pow2(-600);
   if (ki > 1023) return (p * Pow2(ki - 100)) * Pow2(100);

@@ -51,12 +51,35 @@ void MatMul(const KernelTable& k, ThreadPool& pool, const MatMulJob* jobs, size_
         if (lo >= hi) continue;
         const int a = static_cast<int>(ActKindFor(w.type));
         const DotFn dot = k.For(w.type);
+        const Dot4Fn dot4 = k.For4(w.type);
         const uint8_t* act = acts + offset[a];
-        for (size_t t = 0; t < T; ++t) {
+        const bool narrow = w.row_bytes * kDotCols < (size_t{1} << 31);
+        const Dot8x4Fn dot8x4 = narrow ? k.For8x4(w.type) : nullptr;
+        size_t t = 0;
+        // kDotRows activation rows per pass over the tile's weight rows
+        // (kDotCols rows at a time where the path has the tile kernel).
+        for (; dot4 != nullptr && t + kDotRows <= T; t += kDotRows) {
           float* y = jobs[j].y + t * jobs[j].y_stride;
           const uint8_t* xa = act + t * arb[a];
-          for (size_t r = lo - first; r < hi - first; ++r)
-            y[r] = dot(w.data + r * w.row_bytes, xa, cols);
+          size_t r0 = lo - first;
+          for (; dot8x4 != nullptr && r0 + kDotCols <= hi - first; r0 += kDotCols)
+            dot8x4(w.data + r0 * w.row_bytes, w.row_bytes, xa, arb[a], cols, y + r0,
+                   jobs[j].y_stride);
+          for (size_t r = r0; r < hi - first; ++r) {
+            float o[kDotRows];
+            dot4(w.data + r * w.row_bytes, xa, arb[a], cols, o);
+            for (size_t i = 0; i < kDotRows; ++i) y[i * jobs[j].y_stride + r] = o[i];
+          }
+        }
+        // The remaining rows one at a time, kDotCols weight rows per call.
+        const Dot8Fn dot8 = narrow ? k.For8(w.type) : nullptr;
+        for (; t < T; ++t) {
+          float* y = jobs[j].y + t * jobs[j].y_stride;
+          const uint8_t* xa = act + t * arb[a];
+          size_t r = lo - first;
+          for (; dot8 != nullptr && r + kDotCols <= hi - first; r += kDotCols)
+            dot8(w.data + r * w.row_bytes, w.row_bytes, xa, cols, y + r);
+          for (; r < hi - first; ++r) y[r] = dot(w.data + r * w.row_bytes, xa, cols);
         }
       }
     }

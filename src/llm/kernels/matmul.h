@@ -1,7 +1,7 @@
 // Matrix products over weight rows (private): y[t][r] = dot(W row r, x[t])
 // for T activation rows, chunks of rows spread over the pool's threads. Every output
-// is one call of the per-row dot kernel, so it depends on neither the thread
-// count nor T (docs/llm.md "Matrix products").
+// is one per-row dot (DotFn, or one row of a Dot4Fn, the same bits), so it
+// depends on neither the thread count nor T (docs/llm.md "Matrix products").
 #pragma once
 
 #include <cstddef>

@@ -87,21 +87,22 @@ struct Session::State {
                      h = static_cast<uint32_t>(it % c->n_head);
       const uint32_t kvh = h / group, len = pos0 + t + 1;
       const float* qh = q.data() + t * q_dim() + static_cast<size_t>(h) * hd;
+      // sc[s] = dot(q, k_s) * scale; softmax; out = sum over s in order of
+      // fma(p_s, v_s, out) (the kernels give the bits of the plain loops).
+      k->dot_rows(qh, KAt(layer, 0) + static_cast<size_t>(kvh) * hd, kv_dim(), len, hd, sc);
       float mx = -INFINITY;
       for (uint32_t s = 0; s < len; ++s) {
-        sc[s] = k->dot(qh, KAt(layer, s) + static_cast<size_t>(kvh) * hd, hd) * scale;
+        sc[s] = sc[s] * scale;
         mx = std::max(mx, sc[s]);
       }
+      for (uint32_t s = 0; s < len; ++s) sc[s] = sc[s] - mx;
+      k->exp_f(sc, len);
       float sum = 0.0f;
-      for (uint32_t s = 0; s < len; ++s) {
-        sc[s] = kernels::ExpF(sc[s] - mx);
-        sum += sc[s];
-      }
+      for (uint32_t s = 0; s < len; ++s) sum += sc[s];
+      for (uint32_t s = 0; s < len; ++s) sc[s] = sc[s] / sum;
       float* out = att.data() + t * q_dim() + static_cast<size_t>(h) * hd;
       std::fill(out, out + hd, 0.0f);
-      for (uint32_t s = 0; s < len; ++s) {
-        k->axpy(sc[s] / sum, VAt(layer, s) + static_cast<size_t>(kvh) * hd, out, hd);
-      }
+      k->axpy_rows(sc, VAt(layer, 0) + static_cast<size_t>(kvh) * hd, kv_dim(), len, out, hd);
     });
   }
 
@@ -139,7 +140,7 @@ struct Session::State {
       // Feed-forward block (SwiGLU).
       for (uint32_t t = 0; t < T; ++t) RmsNorm(&xb[t * E], &x[t * E], L.ffn_norm);
       MatMul({{&L.w_gate, hb.data(), F}, {&L.w_up, hb2.data(), F}}, xb.data(), E, T);
-      for (size_t i = 0; i < static_cast<size_t>(T) * F; ++i) hb[i] = kernels::SiLU(hb[i]) * hb2[i];
+      k->silu_mul(hb.data(), hb2.data(), static_cast<size_t>(T) * F);
       MatMul({{&L.w_down, xb2.data(), E}}, hb.data(), F, T);
       for (size_t i = 0; i < static_cast<size_t>(T) * E; ++i) x[i] += xb2[i];
     }

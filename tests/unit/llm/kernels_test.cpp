@@ -1,5 +1,6 @@
 // Kernel tests: every dot kernel against dequantize-then-double, scalar vs
-// AVX2 bit equality (with tails), matmul independence of threads and batch,
+// AVX2 vs AVX-512 bit equality (with tails, single- and multi-row kernels),
+// matmul independence of threads and batch,
 // and the own math functions against libm.
 #include <gtest/gtest.h>
 
@@ -228,6 +229,139 @@ TEST(LlmKernels, Avx512EqualsScalarBitForBit) {
   }
 }
 
+// The multi-row kernels (prefill): each of the kDotRows results equals the
+// scalar single-row dot bit for bit, with and without tail blocks.
+TEST(LlmKernels, Dot4EqualsScalarDotBitForBit) {
+  const KernelTable* tables[] = {Avx2Kernels(), Avx512Kernels()};
+  std::mt19937 rng(17);
+  size_t checked = 0;
+  for (const KernelTable* k : tables) {
+    if (k == nullptr) continue;
+    for (GgmlType type : kTypes) {
+      const Dot4Fn dot4 = k->For4(type);
+      if (dot4 == nullptr) continue;
+      for (size_t nb = 1; nb <= 19; ++nb) {
+        const size_t n = nb * BlockElems(type), arb = ActRowBytes(type, n);
+        auto w = RandomRow(type, n, rng);
+        if (type == GgmlType::kQ8_0 && nb % 2 == 0) {  // include -128 weights
+          for (size_t b = 0; b < nb; ++b) w[34 * b + 2 + (b % 32)] = 0x80;
+        }
+        std::vector<uint8_t> act(kDotRows * arb);
+        for (size_t t = 0; t < kDotRows; ++t) {
+          auto x = RandomVec(n, rng);
+          QuantizeActs(type, x.data(), n, act.data() + t * arb);
+        }
+        float out[kDotRows];
+        dot4(w.data(), act.data(), arb, n, out);
+        for (size_t t = 0; t < kDotRows; ++t) {
+          float s = ScalarKernels().For(type)(w.data(), act.data() + t * arb, n);
+          ASSERT_EQ(Bits(s), Bits(out[t]))
+              << k->name << " " << GgmlTypeName(type) << " n=" << n << " row " << t;
+          ++checked;
+        }
+      }
+    }
+  }
+  if (checked == 0) GTEST_SKIP() << "no path with multi-row kernels on this CPU";
+}
+
+// The multi-row kernels with kDotCols weight rows (with a row stride that is
+// not a block multiple) against one activation row (decode) and against
+// kDotRows of them (prefill tile), each result the scalar dot bit for bit.
+TEST(LlmKernels, Dot8EqualsScalarDotBitForBit) {
+  const KernelTable* tables[] = {Avx2Kernels(), Avx512Kernels()};
+  std::mt19937 rng(23);
+  size_t checked = 0;
+  for (const KernelTable* k : tables) {
+    if (k == nullptr) continue;
+    for (GgmlType type : kTypes) {
+      const Dot8Fn dot8 = k->For8(type);
+      if (dot8 == nullptr) continue;
+      for (size_t nb = 1; nb <= 19; ++nb) {
+        const size_t n = nb * BlockElems(type), rb = nb * BlockBytes(type) + 6;
+        std::vector<uint8_t> w(kDotCols * rb);
+        for (size_t r = 0; r < kDotCols; ++r) {
+          auto row = RandomRow(type, n, rng);
+          std::memcpy(w.data() + r * rb, row.data(), row.size());
+        }
+        auto x = RandomVec(n, rng);
+        std::vector<uint8_t> act(ActRowBytes(type, n));
+        QuantizeActs(type, x.data(), n, act.data());
+        float out[kDotCols];
+        dot8(w.data(), rb, act.data(), n, out);
+        for (size_t r = 0; r < kDotCols; ++r) {
+          float s = ScalarKernels().For(type)(w.data() + r * rb, act.data(), n);
+          ASSERT_EQ(Bits(s), Bits(out[r]))
+              << k->name << " " << GgmlTypeName(type) << " n=" << n << " row " << r;
+          ++checked;
+        }
+        // The tile form: kDotCols rows x kDotRows activation rows.
+        const Dot8x4Fn dot8x4 = k->For8x4(type);
+        if (dot8x4 == nullptr) continue;
+        const size_t arb = ActRowBytes(type, n), ys = kDotCols + 3;
+        std::vector<uint8_t> acts(kDotRows * arb);
+        for (size_t t = 0; t < kDotRows; ++t) {
+          auto xt = RandomVec(n, rng);
+          QuantizeActs(type, xt.data(), n, acts.data() + t * arb);
+        }
+        std::vector<float> y(kDotRows * ys);
+        dot8x4(w.data(), rb, acts.data(), arb, n, y.data(), ys);
+        for (size_t t = 0; t < kDotRows; ++t) {
+          for (size_t r = 0; r < kDotCols; ++r) {
+            float s = ScalarKernels().For(type)(w.data() + r * rb, acts.data() + t * arb, n);
+            ASSERT_EQ(Bits(s), Bits(y[t * ys + r])) << k->name << " " << GgmlTypeName(type)
+                                                    << " n=" << n << " row " << r << " act " << t;
+            ++checked;
+          }
+        }
+      }
+    }
+  }
+  if (checked == 0) GTEST_SKIP() << "no path with multi-row decode kernels on this CPU";
+}
+
+// The attention and feed-forward helpers: every path gives the scalar bits,
+// for odd lengths and strides, and for exp inputs at and past the edges of
+// the vector range (where the vector forms fall back to the scalar one).
+TEST(LlmKernels, RowAndActivationHelpersEqualScalarBitForBit) {
+  const KernelTable* tables[] = {Avx2Kernels(), Avx512Kernels()};
+  const KernelTable& sk = ScalarKernels();
+  std::mt19937 rng(19);
+  for (const KernelTable* k : tables) {
+    if (k == nullptr) continue;
+    for (size_t n : {1, 7, 8, 24, 64, 67, 128, 136}) {
+      for (size_t n_rows : {1, 3, 4, 9, 33}) {
+        const size_t stride = n + 5;
+        auto rows = RandomVec(stride * n_rows, rng), q = RandomVec(n, rng);
+        std::vector<float> o1(n_rows), o2(n_rows);
+        sk.dot_rows(q.data(), rows.data(), stride, n_rows, n, o1.data());
+        k->dot_rows(q.data(), rows.data(), stride, n_rows, n, o2.data());
+        ASSERT_EQ(0, std::memcmp(o1.data(), o2.data(), n_rows * 4)) << k->name << " dot_rows " << n;
+        auto c = RandomVec(n_rows, rng), y1 = RandomVec(n, rng);
+        auto y2 = y1;
+        sk.axpy_rows(c.data(), rows.data(), stride, n_rows, y1.data(), n);
+        k->axpy_rows(c.data(), rows.data(), stride, n_rows, y2.data(), n);
+        ASSERT_EQ(0, std::memcmp(y1.data(), y2.data(), n * 4)) << k->name << " axpy_rows " << n;
+      }
+    }
+    std::vector<float> x = RandomVec(1000, rng);
+    std::uniform_real_distribution<float> wide(-120.0f, 100.0f);
+    for (size_t i = 0; i < 500; ++i) x[i] = wide(rng);
+    const float edges[] = {-700.0f, 700.0f, -700.5f,  700.5f,    -745.5f, 88.7f,  89.0f, -104.0f,
+                           0.0f,    -0.0f,  INFINITY, -INFINITY, NAN,     1e-30f, -87.5f};
+    for (size_t i = 0; i < std::size(edges); ++i) x[37 * i + 3] = edges[i];
+    auto e1 = x, e2 = x;
+    sk.exp_f(e1.data(), e1.size());
+    k->exp_f(e2.data(), e2.size());
+    for (size_t i = 0; i < x.size(); ++i) ASSERT_EQ(Bits(e1[i]), Bits(e2[i])) << "exp " << x[i];
+    auto g = RandomVec(x.size(), rng);
+    auto s1 = x, s2 = x;
+    sk.silu_mul(s1.data(), g.data(), s1.size());
+    k->silu_mul(s2.data(), g.data(), s2.size());
+    for (size_t i = 0; i < x.size(); ++i) ASSERT_EQ(Bits(s1[i]), Bits(s2[i])) << "silu " << x[i];
+  }
+}
+
 TEST(LlmKernels, ActivationQuantizationRoundsHalfToEven) {
   // amax 127 -> d = 1, id = 1: x*id is exact, so ties show the rounding.
   std::vector<float> x(32, 0.0f);
@@ -260,15 +394,18 @@ TEST(LlmKernels, MatMulIndependentOfThreadsAndBatch) {
       data.insert(data.end(), row.begin(), row.end());
     }
     Matrix m{type, data.data(), rows, cols, data.size() / rows};
-    const size_t T = 5;
+    const size_t T = 9;  // two passes of kDotRows rows and one single row
     auto x = RandomVec(T * cols, rng);
-    std::vector<float> y1(T * rows), y2(T * rows), y3(T * rows);
+    std::vector<float> y1(T * rows), y2(T * rows), y3(T * rows), y4(T * rows);
     std::vector<uint8_t> scratch;
     ThreadPool p1(1), p2(2);
-    MatMulJob j1{&m, y1.data(), rows}, j2{&m, y2.data(), rows};
+    MatMulJob j1{&m, y1.data(), rows}, j2{&m, y2.data(), rows}, j4{&m, y4.data(), rows};
     MatMul(ScalarKernels(), p1, &j1, 1, x.data(), cols, T, scratch);
     MatMul(Avx2Kernels() ? *Avx2Kernels() : ScalarKernels(), p2, &j2, 1, x.data(), cols, T,
            scratch);
+    MatMul(Avx512Kernels() ? *Avx512Kernels() : ScalarKernels(), p2, &j4, 1, x.data(), cols, T,
+           scratch);
+    EXPECT_EQ(0, std::memcmp(y1.data(), y4.data(), y1.size() * 4)) << GgmlTypeName(type);
     for (size_t t = 0; t < T; ++t) {
       MatMulJob j3{&m, y3.data() + t * rows, rows};
       MatMul(ScalarKernels(), p2, &j3, 1, x.data() + t * cols, cols, 1, scratch);
