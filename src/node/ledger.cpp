@@ -20,6 +20,11 @@ bool HoldsFee(const ClaimRecord& c) {
 }
 }  // namespace
 
+void Ledger::OnAccepted(std::function<void()> listener) {
+  std::lock_guard lock(mu_);
+  on_accepted_ = std::move(listener);
+}
+
 void Ledger::Track(const ClaimRecord& c) {
   auto it = open_.find(c.id_hex);
   if (it != open_.end()) {
@@ -55,11 +60,16 @@ Status Ledger::Accept(const ClaimRecord& claim, uint64_t client_balance) {
       store_->Get(claim.id_hex).ok()
           ? Error(Code::kAlreadyExists, "inference " + claim.id_hex + " was already accepted")
           : store_->Put(claim);
-  std::lock_guard lock(mu_);
-  reserved_.erase(claim.id_hex);
-  held_[claim.client] -= claim.fee;
-  if (s.ok()) Track(claim);
-  if (held_[claim.client] == 0) held_.erase(claim.client);
+  std::function<void()> listener;
+  {
+    std::lock_guard lock(mu_);
+    reserved_.erase(claim.id_hex);
+    held_[claim.client] -= claim.fee;
+    if (s.ok()) Track(claim);
+    if (held_[claim.client] == 0) held_.erase(claim.client);
+    if (s.ok()) listener = on_accepted_;
+  }
+  if (listener) listener();
   return s;
 }
 

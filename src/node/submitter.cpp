@@ -40,17 +40,30 @@ std::string ModeLabel(protocol::Mode m) {
 }  // namespace
 
 void Submitter::Start() {
+  node_.ledger().OnAccepted([this] { Kick(); });
   thread_ = std::thread([this] {
     while (!stop_) {
       Step();
+      in_flight_ = !node_.ledger().OpenClaims("SUBMITTED", 1).empty();
       std::unique_lock lock(mu_);
       cv_.wait_for(lock, std::chrono::milliseconds(node_.config().submit_interval_ms),
-                   [this] { return stop_.load(); });
+                   [this] { return stop_.load() || kicked_; });
+      kicked_ = false;
     }
   });
 }
 
+void Submitter::Kick() {
+  if (in_flight_) return;
+  {
+    std::lock_guard lock(mu_);
+    kicked_ = true;
+  }
+  cv_.notify_all();
+}
+
 void Submitter::Stop() {
+  node_.ledger().OnAccepted({});
   stop_ = true;
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();

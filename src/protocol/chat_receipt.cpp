@@ -1,75 +1,26 @@
 // Chat receipts: canonical CBOR, signatures, fee (chat_receipt.h).
 #include "vinet/protocol/chat_receipt.h"
 
+#include "record_fields.h"
 #include "vinet/cbor/cbor.h"
 
 namespace vinet::protocol {
 namespace {
 
+const RecordFields kFields("chat_receipt");
+
 constexpr size_t kItems = 16;
 constexpr std::string_view kEnclaveDomain = "vinet-chat-receipt-enclave-v1";
 constexpr std::string_view kNodeDomain = "vinet-chat-receipt-node-v1";
-
-Status FieldError(std::string_view field, std::string what) {
-  return Error(Code::kInvalidArgument,
-               "chat_receipt." + std::string(field) + ": " + std::move(what));
-}
-
-Status ParseFail(std::string_view field, std::string what) {
-  return Error(Code::kParse, "chat_receipt." + std::string(field) + ": " + std::move(what));
-}
-
-Status CheckSize(const Bytes& b, size_t n, std::string_view field) {
-  if (b.size() == n) return Status::Ok();
-  return FieldError(field, std::to_string(b.size()) + " bytes, need " + std::to_string(n));
-}
-
-void OptionalBstr(cbor::Writer& w, const std::optional<Bytes>& b) {
-  if (b) {
-    w.Bstr(*b);
-  } else {
-    w.Null();
-  }
-}
 
 Bytes SignedFields(const ChatReceipt& r) {
   cbor::Writer w;
   w.Array(13).Bstr(r.inference_id).Text(r.model_id).Uint(static_cast<uint64_t>(r.mode));
   w.Bstr(r.request_hash).Uint(r.seed).Uint(r.prompt_tokens).Uint(r.completion_tokens);
   w.Text(r.finish_reason).Bstr(r.tokens_hash).Bstr(r.text_hash).Bstr(r.node_id);
-  OptionalBstr(w, r.enclave_key);
+  WriteOptionalBstr(w, r.enclave_key);
   w.Uint(r.chunks);
   return std::move(w).bytes();
-}
-
-Bytes Prefixed(std::string_view domain, const Bytes& body) {
-  Bytes out = ToBytes(domain);
-  out.insert(out.end(), body.begin(), body.end());
-  return out;
-}
-
-Result<Bytes> TakeBstr(const cbor::Value& v, std::string_view field) {
-  if (v.type != cbor::Type::kBytes) {
-    return ParseFail(field, "expected bytes, got " + std::string(v.TypeName()));
-  }
-  return Bytes(v.str.begin(), v.str.end());
-}
-
-Result<std::optional<Bytes>> TakeOptional(const cbor::Value& v, std::string_view field) {
-  if (v.IsNull()) return std::optional<Bytes>();
-  VINET_ASSIGN_OR_RETURN(Bytes b, TakeBstr(v, field));
-  return std::optional<Bytes>(std::move(b));
-}
-
-Result<std::string> TakeText(const cbor::Value& v, std::string_view field) {
-  if (v.type != cbor::Type::kText) return ParseFail(field, "expected text");
-  return std::string(v.text());
-}
-
-Result<uint64_t> TakeUint(const cbor::Value& v, std::string_view field, uint64_t max) {
-  if (v.type != cbor::Type::kUnsigned) return ParseFail(field, "expected an unsigned integer");
-  if (v.uint > max) return ParseFail(field, "above " + std::to_string(max));
-  return v.uint;
 }
 
 bool Verify(ByteSpan key, const Bytes& message, const std::optional<Bytes>& signature) {
@@ -93,26 +44,29 @@ crypto::Digest256 TokensHash(std::span<const int32_t> tokens) {
 }
 
 Status ValidateChatReceipt(const ChatReceipt& r) {
-  VINET_RETURN_IF_ERROR(CheckSize(r.inference_id, 32, "inference_id"));
-  if (r.model_id.empty() || r.model_id.size() > 128) return FieldError("model_id", "1..128 bytes");
+  VINET_RETURN_IF_ERROR(kFields.CheckSize(r.inference_id, 32, "inference_id"));
+  if (r.model_id.empty() || r.model_id.size() > 128)
+    return kFields.Invalid("model_id", "1..128 bytes");
   if (r.mode != Mode::kVanilla && r.mode != Mode::kTee) {
-    return FieldError("mode", "VANILLA or TEE only");
+    return kFields.Invalid("mode", "VANILLA or TEE only");
   }
-  VINET_RETURN_IF_ERROR(CheckSize(r.request_hash, 32, "request_hash"));
+  VINET_RETURN_IF_ERROR(kFields.CheckSize(r.request_hash, 32, "request_hash"));
   if (r.finish_reason != "stop" && r.finish_reason != "length" && r.finish_reason != "cancelled") {
-    return FieldError("finish_reason", "\"" + r.finish_reason + "\" (stop, length or cancelled)");
+    return kFields.Invalid("finish_reason",
+                           "\"" + r.finish_reason + "\" (stop, length or cancelled)");
   }
-  VINET_RETURN_IF_ERROR(CheckSize(r.tokens_hash, 32, "tokens_hash"));
-  VINET_RETURN_IF_ERROR(CheckSize(r.text_hash, 32, "text_hash"));
-  VINET_RETURN_IF_ERROR(CheckSize(r.node_id, 32, "node_id"));
-  if (r.enclave_key) VINET_RETURN_IF_ERROR(CheckSize(*r.enclave_key, 32, "enclave_key"));
+  VINET_RETURN_IF_ERROR(kFields.CheckSize(r.tokens_hash, 32, "tokens_hash"));
+  VINET_RETURN_IF_ERROR(kFields.CheckSize(r.text_hash, 32, "text_hash"));
+  VINET_RETURN_IF_ERROR(kFields.CheckSize(r.node_id, 32, "node_id"));
+  if (r.enclave_key) VINET_RETURN_IF_ERROR(kFields.CheckSize(*r.enclave_key, 32, "enclave_key"));
   if (r.enclave_signature) {
-    VINET_RETURN_IF_ERROR(CheckSize(*r.enclave_signature, 64, "enclave_signature"));
-    if (!r.enclave_key) return FieldError("enclave_key", "missing for a signature");
+    VINET_RETURN_IF_ERROR(kFields.CheckSize(*r.enclave_signature, 64, "enclave_signature"));
+    if (!r.enclave_key) return kFields.Invalid("enclave_key", "missing for a signature");
   }
-  if (r.node_signature) VINET_RETURN_IF_ERROR(CheckSize(*r.node_signature, 64, "node_signature"));
+  if (r.node_signature)
+    VINET_RETURN_IF_ERROR(kFields.CheckSize(*r.node_signature, 64, "node_signature"));
   if (r.mode == Mode::kVanilla && (r.enclave_key || r.enclave_signature)) {
-    return FieldError("enclave_key", "a VANILLA receipt has no enclave");
+    return kFields.Invalid("enclave_key", "a VANILLA receipt has no enclave");
   }
   return Status::Ok();
 }
@@ -123,9 +77,9 @@ Bytes EncodeChatReceipt(const ChatReceipt& r) {
   w.Uint(static_cast<uint64_t>(r.mode)).Bstr(r.request_hash).Uint(r.seed);
   w.Uint(r.prompt_tokens).Uint(r.completion_tokens).Text(r.finish_reason);
   w.Bstr(r.tokens_hash).Bstr(r.text_hash).Bstr(r.node_id);
-  OptionalBstr(w, r.enclave_key);
-  OptionalBstr(w, r.enclave_signature);
-  OptionalBstr(w, r.node_signature);
+  WriteOptionalBstr(w, r.enclave_key);
+  WriteOptionalBstr(w, r.enclave_signature);
+  WriteOptionalBstr(w, r.node_signature);
   w.Uint(r.chunks);
   return std::move(w).bytes();
 }
@@ -142,37 +96,37 @@ Result<ChatReceipt> DecodeChatReceipt(ByteSpan encoded) {
   limits.allow_maps = false;
   VINET_ASSIGN_OR_RETURN(cbor::Value root, cbor::Decode(encoded, limits));
   if (root.type != cbor::Type::kArray || root.items.size() != kItems) {
-    return ParseFail("envelope", "not an array of 16 items");
+    return kFields.Malformed("envelope", "not an array of 16 items");
   }
   const auto& it = root.items;
   if (it[0].type != cbor::Type::kUnsigned || it[0].uint != kChatReceiptVersion) {
-    return ParseFail("version", "unsupported (need 2)");
+    return kFields.Malformed("version", "unsupported (need 2)");
   }
   ChatReceipt r;
-  VINET_ASSIGN_OR_RETURN(r.inference_id, TakeBstr(it[1], "inference_id"));
-  VINET_ASSIGN_OR_RETURN(r.model_id, TakeText(it[2], "model_id"));
-  VINET_ASSIGN_OR_RETURN(uint64_t mode, TakeUint(it[3], "mode", 1));
+  VINET_ASSIGN_OR_RETURN(r.inference_id, kFields.Bstr(it[1], "inference_id"));
+  VINET_ASSIGN_OR_RETURN(r.model_id, kFields.Text(it[2], "model_id"));
+  VINET_ASSIGN_OR_RETURN(uint64_t mode, kFields.Uint(it[3], "mode", 1));
   r.mode = static_cast<Mode>(mode);
-  VINET_ASSIGN_OR_RETURN(r.request_hash, TakeBstr(it[4], "request_hash"));
-  VINET_ASSIGN_OR_RETURN(r.seed, TakeUint(it[5], "seed", UINT64_MAX));
-  VINET_ASSIGN_OR_RETURN(uint64_t prompt, TakeUint(it[6], "prompt_tokens", UINT32_MAX));
-  VINET_ASSIGN_OR_RETURN(uint64_t completion, TakeUint(it[7], "completion_tokens", UINT32_MAX));
+  VINET_ASSIGN_OR_RETURN(r.request_hash, kFields.Bstr(it[4], "request_hash"));
+  VINET_ASSIGN_OR_RETURN(r.seed, kFields.Uint(it[5], "seed", UINT64_MAX));
+  VINET_ASSIGN_OR_RETURN(uint64_t prompt, kFields.Uint(it[6], "prompt_tokens", UINT32_MAX));
+  VINET_ASSIGN_OR_RETURN(uint64_t completion, kFields.Uint(it[7], "completion_tokens", UINT32_MAX));
   r.prompt_tokens = static_cast<uint32_t>(prompt);
   r.completion_tokens = static_cast<uint32_t>(completion);
-  VINET_ASSIGN_OR_RETURN(r.finish_reason, TakeText(it[8], "finish_reason"));
-  VINET_ASSIGN_OR_RETURN(r.tokens_hash, TakeBstr(it[9], "tokens_hash"));
-  VINET_ASSIGN_OR_RETURN(r.text_hash, TakeBstr(it[10], "text_hash"));
-  VINET_ASSIGN_OR_RETURN(r.node_id, TakeBstr(it[11], "node_id"));
-  VINET_ASSIGN_OR_RETURN(r.enclave_key, TakeOptional(it[12], "enclave_key"));
-  VINET_ASSIGN_OR_RETURN(r.enclave_signature, TakeOptional(it[13], "enclave_signature"));
-  VINET_ASSIGN_OR_RETURN(r.node_signature, TakeOptional(it[14], "node_signature"));
-  VINET_ASSIGN_OR_RETURN(uint64_t chunks, TakeUint(it[15], "chunks", UINT32_MAX));
+  VINET_ASSIGN_OR_RETURN(r.finish_reason, kFields.Text(it[8], "finish_reason"));
+  VINET_ASSIGN_OR_RETURN(r.tokens_hash, kFields.Bstr(it[9], "tokens_hash"));
+  VINET_ASSIGN_OR_RETURN(r.text_hash, kFields.Bstr(it[10], "text_hash"));
+  VINET_ASSIGN_OR_RETURN(r.node_id, kFields.Bstr(it[11], "node_id"));
+  VINET_ASSIGN_OR_RETURN(r.enclave_key, kFields.OptionalBstr(it[12], "enclave_key"));
+  VINET_ASSIGN_OR_RETURN(r.enclave_signature, kFields.OptionalBstr(it[13], "enclave_signature"));
+  VINET_ASSIGN_OR_RETURN(r.node_signature, kFields.OptionalBstr(it[14], "node_signature"));
+  VINET_ASSIGN_OR_RETURN(uint64_t chunks, kFields.Uint(it[15], "chunks", UINT32_MAX));
   r.chunks = static_cast<uint32_t>(chunks);
   if (Status valid = ValidateChatReceipt(r); !valid.ok()) {
     return Error(Code::kParse, valid.message());
   }
   if (EncodeChatReceipt(r) != Bytes(encoded.begin(), encoded.end())) {
-    return ParseFail("envelope", "not in canonical form");
+    return kFields.Malformed("envelope", "not in canonical form");
   }
   return r;
 }
@@ -184,7 +138,7 @@ Bytes ChatEnclaveSigningBytes(const ChatReceipt& r) {
 Bytes ChatNodeSigningBytes(const ChatReceipt& r) {
   cbor::Writer w;
   w.Array(2).Raw(SignedFields(r));
-  OptionalBstr(w, r.enclave_signature);
+  WriteOptionalBstr(w, r.enclave_signature);
   return Prefixed(kNodeDomain, w.bytes());
 }
 
@@ -198,7 +152,7 @@ void SignChatAsEnclave(ChatReceipt& r, const crypto::SecretKey& enclave_key) {
 Status SignChatAsNode(ChatReceipt& r, const crypto::SecretKey& node_key) {
   const auto& pk = node_key.public_key();
   if (!std::equal(pk.begin(), pk.end(), r.node_id.begin(), r.node_id.end())) {
-    return FieldError("node_id", "is not the signing key's public key");
+    return kFields.Invalid("node_id", "is not the signing key's public key");
   }
   crypto::Signature sig = node_key.Sign(ChatNodeSigningBytes(r));
   r.node_signature = Bytes(sig.begin(), sig.end());

@@ -6,11 +6,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "record_fields.h"
 #include "vinet/cbor/cbor.h"
 #include "vinet/common/json_limits.h"
 
 namespace vinet::protocol {
 namespace {
+
+const RecordFields kFields("chat_request");
 
 using nlohmann::json;
 
@@ -238,36 +241,16 @@ Status ReadField(const std::string& key, const json& v, ChatCompletionParams& ou
   return Status::Ok();
 }
 
-Status ParseFail(std::string_view field, std::string what) {
-  return Error(Code::kParse, "chat_request." + std::string(field) + ": " + std::move(what));
-}
-
-Result<std::string> TakeText(const cbor::Value& v, std::string_view field) {
-  if (v.type != cbor::Type::kText) return ParseFail(field, "expected text");
-  return std::string(v.text());
-}
-
-Result<uint64_t> TakeUint(const cbor::Value& v, std::string_view field) {
-  if (v.type != cbor::Type::kUnsigned) return ParseFail(field, "expected an unsigned integer");
-  return v.uint;
-}
-
-Result<uint32_t> TakeU32(const cbor::Value& v, std::string_view field) {
-  VINET_ASSIGN_OR_RETURN(uint64_t u, TakeUint(v, field));
-  if (u > UINT32_MAX) return ParseFail(field, "above 2^32");
-  return static_cast<uint32_t>(u);
-}
-
 Result<std::vector<ChatTurn>> TakeMessages(const cbor::Value& v) {
-  if (v.type != cbor::Type::kArray) return ParseFail("messages", "expected an array");
+  if (v.type != cbor::Type::kArray) return kFields.Malformed("messages", "expected an array");
   std::vector<ChatTurn> out;
   for (const cbor::Value& m : v.items) {
     if (m.type != cbor::Type::kArray || m.items.size() != 2) {
-      return ParseFail("messages", "each message is [role, content]");
+      return kFields.Malformed("messages", "each message is [role, content]");
     }
     ChatTurn turn;
-    VINET_ASSIGN_OR_RETURN(turn.role, TakeText(m.items[0], "messages.role"));
-    VINET_ASSIGN_OR_RETURN(turn.content, TakeText(m.items[1], "messages.content"));
+    VINET_ASSIGN_OR_RETURN(turn.role, kFields.Text(m.items[0], "messages.role"));
+    VINET_ASSIGN_OR_RETURN(turn.content, kFields.Text(m.items[1], "messages.content"));
     out.push_back(std::move(turn));
   }
   return out;
@@ -375,34 +358,34 @@ Result<ChatRequest> DecodeChatRequest(ByteSpan canonical) {
   limits.allow_maps = false;
   VINET_ASSIGN_OR_RETURN(cbor::Value root, cbor::Decode(canonical, limits));
   if (root.type != cbor::Type::kArray || root.items.size() != 9) {
-    return ParseFail("envelope", "not an array of 9 items");
+    return kFields.Malformed("envelope", "not an array of 9 items");
   }
   const auto& it = root.items;
   if (it[0].type != cbor::Type::kUnsigned || it[0].uint != kCanonicalVersion) {
-    return ParseFail("version", "unsupported (need 1)");
+    return kFields.Malformed("version", "unsupported (need 1)");
   }
   ChatRequest r;
-  VINET_ASSIGN_OR_RETURN(r.model_id, TakeText(it[1], "model_id"));
+  VINET_ASSIGN_OR_RETURN(r.model_id, kFields.Text(it[1], "model_id"));
   VINET_ASSIGN_OR_RETURN(r.messages, TakeMessages(it[2]));
-  VINET_ASSIGN_OR_RETURN(r.max_tokens, TakeU32(it[3], "max_tokens"));
-  VINET_ASSIGN_OR_RETURN(uint32_t temperature, TakeU32(it[4], "temperature"));
-  VINET_ASSIGN_OR_RETURN(uint32_t top_p, TakeU32(it[5], "top_p"));
+  VINET_ASSIGN_OR_RETURN(r.max_tokens, kFields.Uint(it[3], "max_tokens", UINT32_MAX));
+  VINET_ASSIGN_OR_RETURN(uint32_t temperature, kFields.Uint(it[4], "temperature", UINT32_MAX));
+  VINET_ASSIGN_OR_RETURN(uint32_t top_p, kFields.Uint(it[5], "top_p", UINT32_MAX));
   r.temperature = std::bit_cast<float>(temperature);
   r.top_p = std::bit_cast<float>(top_p);
-  VINET_ASSIGN_OR_RETURN(r.top_k, TakeU32(it[6], "top_k"));
+  VINET_ASSIGN_OR_RETURN(r.top_k, kFields.Uint(it[6], "top_k", UINT32_MAX));
   if (!it[7].IsNull()) {
-    VINET_ASSIGN_OR_RETURN(r.seed, TakeUint(it[7], "seed"));
+    VINET_ASSIGN_OR_RETURN(r.seed, kFields.Uint(it[7], "seed"));
   }
-  if (it[8].type != cbor::Type::kArray) return ParseFail("stop", "expected an array");
+  if (it[8].type != cbor::Type::kArray) return kFields.Malformed("stop", "expected an array");
   for (const cbor::Value& s : it[8].items) {
-    VINET_ASSIGN_OR_RETURN(std::string stop, TakeText(s, "stop"));
+    VINET_ASSIGN_OR_RETURN(std::string stop, kFields.Text(s, "stop"));
     r.stop.push_back(std::move(stop));
   }
   if (Status valid = ValidateChatRequest(r); !valid.ok()) {
     return Error(Code::kParse, "chat_request: " + valid.message());
   }
   if (EncodeChatRequest(r) != Bytes(canonical.begin(), canonical.end())) {
-    return ParseFail("envelope", "not in canonical form");
+    return kFields.Malformed("envelope", "not in canonical form");
   }
   return r;
 }

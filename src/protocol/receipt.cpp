@@ -1,57 +1,21 @@
 #include "vinet/protocol/receipt.h"
 
+#include "record_fields.h"
 #include "vinet/cbor/cbor.h"
 
 namespace vinet::protocol {
 namespace {
 
+const RecordFields kFields("receipt");
+
 constexpr uint64_t kReceiptVersion = 1;
 constexpr std::string_view kEnclaveDomain = "vinet-receipt-enclave-v1";
 constexpr std::string_view kNodeDomain = "vinet-receipt-node-v1";
 
-Status FieldError(std::string_view field, std::string what) {
-  return Error(Code::kInvalidArgument, "receipt." + std::string(field) + ": " + std::move(what));
-}
-
-Status CheckSize(const Bytes& b, size_t n, std::string_view field) {
-  if (b.size() == n) return Status::Ok();
-  return FieldError(field, std::to_string(b.size()) + " bytes, need " + std::to_string(n));
-}
-
-void OptionalBstr(cbor::Writer& w, const std::optional<Bytes>& b) {
-  if (b) {
-    w.Bstr(*b);
-  } else {
-    w.Null();
-  }
-}
-
 void WriteSignedFields(cbor::Writer& w, const Receipt& r, uint64_t count) {
   w.Array(count).Bstr(r.inference_id).Text(r.model_id).Uint(static_cast<uint64_t>(r.mode));
   w.Bstr(r.input_hash).Bstr(r.output_hash).Bstr(r.node_id);
-  OptionalBstr(w, r.enclave_key);
-}
-
-Bytes Prefixed(std::string_view domain, const Bytes& body) {
-  Bytes out = ToBytes(domain);
-  out.insert(out.end(), body.begin(), body.end());
-  return out;
-}
-
-Status ParseFail(std::string_view field, std::string what) {
-  return Error(Code::kParse, "receipt." + std::string(field) + ": " + std::move(what));
-}
-
-Result<Bytes> TakeBstr(const cbor::Value& v, std::string_view field) {
-  if (v.type != cbor::Type::kBytes)
-    return ParseFail(field, "expected bytes, got " + std::string(v.TypeName()));
-  return Bytes(v.str.begin(), v.str.end());
-}
-
-Result<std::optional<Bytes>> TakeOptional(const cbor::Value& v, std::string_view field) {
-  if (v.IsNull()) return std::optional<Bytes>();
-  VINET_ASSIGN_OR_RETURN(Bytes b, TakeBstr(v, field));
-  return std::optional<Bytes>(std::move(b));
+  WriteOptionalBstr(w, r.enclave_key);
 }
 
 }  // namespace
@@ -76,19 +40,20 @@ Result<Mode> ParseMode(std::string_view name) {
 }
 
 Status ValidateReceipt(const Receipt& r) {
-  VINET_RETURN_IF_ERROR(CheckSize(r.inference_id, 32, "inference_id"));
-  if (r.model_id.empty()) return FieldError("model_id", "empty");
-  if (static_cast<uint8_t>(r.mode) > 2) return FieldError("mode", "unknown");
-  VINET_RETURN_IF_ERROR(CheckSize(r.input_hash, 32, "input_hash"));
-  VINET_RETURN_IF_ERROR(CheckSize(r.output_hash, 32, "output_hash"));
+  VINET_RETURN_IF_ERROR(kFields.CheckSize(r.inference_id, 32, "inference_id"));
+  if (r.model_id.empty()) return kFields.Invalid("model_id", "empty");
+  if (static_cast<uint8_t>(r.mode) > 2) return kFields.Invalid("mode", "unknown");
+  VINET_RETURN_IF_ERROR(kFields.CheckSize(r.input_hash, 32, "input_hash"));
+  VINET_RETURN_IF_ERROR(kFields.CheckSize(r.output_hash, 32, "output_hash"));
   VINET_RETURN_IF_ERROR(ValidateTensors(r.outputs));
-  VINET_RETURN_IF_ERROR(CheckSize(r.node_id, 32, "node_id"));
-  if (r.enclave_key) VINET_RETURN_IF_ERROR(CheckSize(*r.enclave_key, 32, "enclave_key"));
+  VINET_RETURN_IF_ERROR(kFields.CheckSize(r.node_id, 32, "node_id"));
+  if (r.enclave_key) VINET_RETURN_IF_ERROR(kFields.CheckSize(*r.enclave_key, 32, "enclave_key"));
   if (r.enclave_signature)
-    VINET_RETURN_IF_ERROR(CheckSize(*r.enclave_signature, 64, "enclave_signature"));
-  if (r.node_signature) VINET_RETURN_IF_ERROR(CheckSize(*r.node_signature, 64, "node_signature"));
+    VINET_RETURN_IF_ERROR(kFields.CheckSize(*r.enclave_signature, 64, "enclave_signature"));
+  if (r.node_signature)
+    VINET_RETURN_IF_ERROR(kFields.CheckSize(*r.node_signature, 64, "node_signature"));
   if (r.enclave_signature && !r.enclave_key)
-    return FieldError("enclave_key", "missing for a signature");
+    return kFields.Invalid("enclave_key", "missing for a signature");
   return Status::Ok();
 }
 
@@ -97,9 +62,9 @@ Bytes EncodeReceipt(const Receipt& r) {
   w.Array(11).Uint(kReceiptVersion).Bstr(r.inference_id).Text(r.model_id);
   w.Uint(static_cast<uint64_t>(r.mode)).Bstr(r.input_hash).Bstr(r.output_hash);
   w.Raw(EncodeTensors(r.outputs)).Bstr(r.node_id);
-  OptionalBstr(w, r.enclave_key);
-  OptionalBstr(w, r.enclave_signature);
-  OptionalBstr(w, r.node_signature);
+  WriteOptionalBstr(w, r.enclave_key);
+  WriteOptionalBstr(w, r.enclave_signature);
+  WriteOptionalBstr(w, r.node_signature);
   return std::move(w).bytes();
 }
 
@@ -108,32 +73,32 @@ Result<Receipt> DecodeReceipt(ByteSpan encoded) {
   limits.allow_maps = false;  // a receipt has none: a map can only be an attack
   VINET_ASSIGN_OR_RETURN(cbor::Value root, cbor::Decode(encoded, limits));
   if (root.type != cbor::Type::kArray || root.items.size() != 11) {
-    return ParseFail("envelope", "not an array of 11 items");
+    return kFields.Malformed("envelope", "not an array of 11 items");
   }
   const auto& it = root.items;
   if (it[0].type != cbor::Type::kUnsigned || it[0].uint != kReceiptVersion) {
-    return ParseFail("version", "unsupported (need 1)");
+    return kFields.Malformed("version", "unsupported (need 1)");
   }
   Receipt r;
-  VINET_ASSIGN_OR_RETURN(r.inference_id, TakeBstr(it[1], "inference_id"));
-  if (it[2].type != cbor::Type::kText) return ParseFail("model_id", "expected text");
+  VINET_ASSIGN_OR_RETURN(r.inference_id, kFields.Bstr(it[1], "inference_id"));
+  if (it[2].type != cbor::Type::kText) return kFields.Malformed("model_id", "expected text");
   r.model_id = std::string(it[2].text());
   if (it[3].type != cbor::Type::kUnsigned || it[3].uint > 2)
-    return ParseFail("mode", "expected 0..2");
+    return kFields.Malformed("mode", "expected 0..2");
   r.mode = static_cast<Mode>(it[3].uint);
-  VINET_ASSIGN_OR_RETURN(r.input_hash, TakeBstr(it[4], "input_hash"));
-  VINET_ASSIGN_OR_RETURN(r.output_hash, TakeBstr(it[5], "output_hash"));
+  VINET_ASSIGN_OR_RETURN(r.input_hash, kFields.Bstr(it[4], "input_hash"));
+  VINET_ASSIGN_OR_RETURN(r.output_hash, kFields.Bstr(it[5], "output_hash"));
   auto outputs = DecodeTensors(it[6].raw);
   if (!outputs.ok()) return outputs.status().WithContext("receipt.outputs");
   r.outputs = std::move(*outputs);
-  VINET_ASSIGN_OR_RETURN(r.node_id, TakeBstr(it[7], "node_id"));
-  VINET_ASSIGN_OR_RETURN(r.enclave_key, TakeOptional(it[8], "enclave_key"));
-  VINET_ASSIGN_OR_RETURN(r.enclave_signature, TakeOptional(it[9], "enclave_signature"));
-  VINET_ASSIGN_OR_RETURN(r.node_signature, TakeOptional(it[10], "node_signature"));
+  VINET_ASSIGN_OR_RETURN(r.node_id, kFields.Bstr(it[7], "node_id"));
+  VINET_ASSIGN_OR_RETURN(r.enclave_key, kFields.OptionalBstr(it[8], "enclave_key"));
+  VINET_ASSIGN_OR_RETURN(r.enclave_signature, kFields.OptionalBstr(it[9], "enclave_signature"));
+  VINET_ASSIGN_OR_RETURN(r.node_signature, kFields.OptionalBstr(it[10], "node_signature"));
   Status valid = ValidateReceipt(r);
   if (!valid.ok()) return Error(Code::kParse, valid.message());
   if (EncodeReceipt(r) != Bytes(encoded.begin(), encoded.end())) {
-    return ParseFail("envelope", "not in canonical form");
+    return kFields.Malformed("envelope", "not in canonical form");
   }
   return r;
 }
@@ -147,7 +112,7 @@ Bytes EnclaveSigningBytes(const Receipt& r) {
 Bytes NodeSigningBytes(const Receipt& r) {
   cbor::Writer w;
   WriteSignedFields(w, r, 8);
-  OptionalBstr(w, r.enclave_signature);
+  WriteOptionalBstr(w, r.enclave_signature);
   return Prefixed(kNodeDomain, w.bytes());
 }
 
@@ -159,7 +124,7 @@ void SignAsEnclave(Receipt& r, const crypto::SecretKey& enclave_key) {
 
 Status SignAsNode(Receipt& r, const crypto::SecretKey& node_key) {
   if (r.node_id != Bytes(node_key.public_key().begin(), node_key.public_key().end())) {
-    return FieldError("node_id", "is not the signing node's public key");
+    return kFields.Invalid("node_id", "is not the signing node's public key");
   }
   auto sig = node_key.Sign(NodeSigningBytes(r));
   r.node_signature = Bytes(sig.begin(), sig.end());

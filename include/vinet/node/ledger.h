@@ -8,9 +8,12 @@
 // then returns; a duplicate inference id is kAlreadyExists, an overspend
 // kInsufficientFunds, and on a write failure the reservation is released.
 // The submitter moves claims ACCEPTED → SUBMITTED → final through `Update`
-// (each update synced before it returns). Thread-safe.
+// (each update synced before it returns); `OnAccepted` lets it hear of new
+// claims at once (the listener runs on the accepting thread, after the
+// write, outside the lock). Thread-safe.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -27,6 +30,8 @@ class Ledger {
   static Result<std::unique_ptr<Ledger>> Open(const std::filesystem::path& dir);
 
   Status Accept(const ClaimRecord& claim, uint64_t client_balance);
+  // Replaces the listener called after each successful Accept (empty: none).
+  void OnAccepted(std::function<void()> listener);
   // Writes `claims` (synced, one batch) and updates the open set.
   Status Update(const std::vector<ClaimRecord>& claims);
 
@@ -45,6 +50,7 @@ class Ledger {
   std::map<std::string, ClaimRecord> open_;
   std::set<std::string> reserved_;  // ids being written by Accept
   std::map<std::string, uint64_t> held_;
+  std::function<void()> on_accepted_;  // guarded by mu_; called outside it
 };
 
 }  // namespace vinet::node

@@ -1,6 +1,10 @@
 // The submitter: moves the node's claims onto the chain and learns their fate.
 //
-// Every `interval_ms` (one block or less) one step:
+// Every `interval_ms` (one block or less) one step, and at once when a claim
+// is accepted while none of ours is in flight (no SUBMITTED claim): a lone
+// claim goes out without waiting for the timer, while under load claims
+// still gather into one tx per step (the timer), as in Nagle's algorithm.
+// A step:
 //   1. re-attests the enclave (RegisterEnclave) when it is unregistered or
 //      within a third of its TTL of expiry;
 //   2. for each SUBMITTED tx, looks it up by hash; once in a block, records
@@ -40,6 +44,8 @@ class Submitter {
   void Stop();
   // One step (tests call it directly). Errors are logged, not returned.
   void Step();
+  // Wakes the loop for an early step unless a claims tx is in flight.
+  void Kick();
 
  private:
   Status Track();
@@ -55,6 +61,8 @@ class Submitter {
   int64_t next_try_ms_ = 0;
   int64_t next_enclave_try_ms_ = 0;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> in_flight_{false};  // SUBMITTED claims after the last step
+  bool kicked_ = false;                 // guarded by mu_
   std::mutex mu_;
   std::condition_variable cv_;
   std::thread thread_;
