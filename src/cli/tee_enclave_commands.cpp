@@ -22,7 +22,7 @@ struct EnclaveArgs {
   std::string provider = "emulator";
   bool debug = false;
   uint32_t chat_threads = 1;
-  uint32_t chat_concurrency = 1;
+  uint32_t chat_concurrency = 2;  // = the node's [chat] max_concurrent default
   std::string nonce_hex;
   std::string out;
 };
