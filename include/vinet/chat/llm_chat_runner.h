@@ -40,7 +40,7 @@ namespace vinet::chat {
 
 struct LlmChatRunnerOptions {
   uint32_t threads = 1;         // workers per generation
-  uint32_t max_concurrent = 1;  // generations at once
+  uint32_t max_concurrent = 2;  // generations at once (one per core here)
   uint32_t context = 0;         // 0: the model's training context; else at most this
   llm::KernelPath kernels = llm::KernelPath::kAuto;  // every path gives the same bits
 };
