@@ -14,8 +14,9 @@ from websockets.asyncio.client import connect as ws_connect
 
 from . import _core
 from .chat import CHAT_PATH, ChatChunk, ChatResult, SignedChat, chat_body
+from .chat_client import node_errors
 from .client import Client, KeyLike
-from .errors import ChainUnavailable, NodeUnavailable, Timeout, VinetError
+from .errors import ChainUnavailable, Timeout, VinetError
 from .types import ModelInfo, Result, Settlement
 
 
@@ -35,7 +36,7 @@ class AsyncChatStream:
     async def __aiter__(self) -> AsyncIterator[ChatChunk]:
         c = self._owner._c
         session = c._chat_session(self.signed)
-        try:
+        with node_errors(c.node_url, self.inference_id, "chat stream"):
             async with self._owner._chat_http().stream(
                     "POST", c.node_url + CHAT_PATH, content=self.signed.body,
                     headers=self.signed.headers) as response:
@@ -50,15 +51,6 @@ class AsyncChatStream:
                         yield chunk
                 session.feed_line("")
                 self.result = c._chat_done(session)
-        except httpx.TimeoutException as e:
-            raise Timeout(f"node {c.node_url}: chat stream timed out ({e})", code="timeout",
-                          inference_id=self.inference_id)
-        except httpx.HTTPError as e:
-            raise NodeUnavailable(f"node {c.node_url}: {e}", inference_id=self.inference_id)
-        except VinetError as e:
-            if e.inference_id is None:
-                e.inference_id = self.inference_id
-            raise
 
 
 class AsyncClient:

@@ -8,6 +8,7 @@ checks the receipt before it stops. HTTP goes through httpx (streaming); pass
 """
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
@@ -20,6 +21,23 @@ from .errors import (InvalidRequest, ModelNotFound, NodeError, NodeUnavailable, 
                      VinetError)
 from .types import Settlement
 
+
+
+@contextlib.contextmanager
+def node_errors(node_url: str, inference_id: str, what: str) -> Iterator[None]:
+    """Inside: httpx failures become Timeout / NodeUnavailable, and every
+    vinet error names the inference (one rule for sync, async, streamed)."""
+    try:
+        yield
+    except httpx.TimeoutException as e:
+        raise Timeout(f"node {node_url}: {what} timed out ({e})", code="timeout",
+                      inference_id=inference_id)
+    except httpx.HTTPError as e:
+        raise NodeUnavailable(f"node {node_url}: {e}", inference_id=inference_id)
+    except VinetError as e:
+        if e.inference_id is None:
+            e.inference_id = inference_id
+        raise
 
 class ChatStream:
     """Iterating yields :class:`vinet.chat.ChatChunk` values as they arrive,
@@ -54,28 +72,20 @@ class ChatStream:
         owner, signed = self._owner, self.signed
         session = owner._chat_session(signed)
         try:
-            self._cm = owner._chat_http().stream("POST", owner.node_url + CHAT_PATH,
-                                                 content=signed.body, headers=signed.headers)
-            response = self._cm.__enter__()
-            if response.status_code >= 300:
-                response.read()
-                raise _core.parse_error(response.status_code, response.text, infer=True)
-            if response.headers.get("x-vinet-signer"):
-                session.set_signer(response.headers["x-vinet-signer"])
-            for line in response.iter_lines():
-                for chunk in session.feed_line(line):
-                    yield chunk
-            session.feed_line("")
-            self.result = owner._chat_done(session)
-        except httpx.TimeoutException as e:
-            raise Timeout(f"node {owner.node_url}: chat stream timed out ({e})", code="timeout",
-                          inference_id=self.inference_id)
-        except httpx.HTTPError as e:
-            raise NodeUnavailable(f"node {owner.node_url}: {e}", inference_id=self.inference_id)
-        except VinetError as e:
-            if e.inference_id is None:
-                e.inference_id = self.inference_id
-            raise
+            with node_errors(owner.node_url, self.inference_id, "chat stream"):
+                self._cm = owner._chat_http().stream("POST", owner.node_url + CHAT_PATH,
+                                                     content=signed.body, headers=signed.headers)
+                response = self._cm.__enter__()
+                if response.status_code >= 300:
+                    response.read()
+                    raise _core.parse_error(response.status_code, response.text, infer=True)
+                if response.headers.get("x-vinet-signer"):
+                    session.set_signer(response.headers["x-vinet-signer"])
+                for line in response.iter_lines():
+                    for chunk in session.feed_line(line):
+                        yield chunk
+                session.feed_line("")
+                self.result = owner._chat_done(session)
         finally:
             self.close()
 
@@ -171,14 +181,9 @@ class ChatApi:
         if stream:
             return ChatStream(self, signed)
         session = self._chat_session(signed)
-        try:
-            try:
-                r = self._chat_http().post(self.node_url + CHAT_PATH,  # type: ignore
-                                           content=signed.body, headers=signed.headers)
-            except httpx.TimeoutException as e:
-                raise Timeout(f"node {self.node_url}: chat timed out ({e})", code="timeout")  # type: ignore
-            except httpx.HTTPError as e:
-                raise NodeUnavailable(f"node {self.node_url}: {e}")  # type: ignore
+        with node_errors(self.node_url, signed.inference_id, "chat"):  # type: ignore
+            r = self._chat_http().post(self.node_url + CHAT_PATH,  # type: ignore
+                                       content=signed.body, headers=signed.headers)
             if r.status_code >= 300:
                 raise _core.parse_error(r.status_code, r.text, infer=True)
             try:
@@ -191,10 +196,6 @@ class ChatApi:
                 result.settlement = self.wait_settled(result.inference_id, timeout=timeout)  # type: ignore
                 result.timings.settled_ms = result.settlement.observed_ms
             return result
-        except VinetError as e:
-            if e.inference_id is None:
-                e.inference_id = signed.inference_id
-            raise
 
     def _check_chat_fee(self, settlement: Settlement, claim: Optional[Mapping[str, Any]]) -> Settlement:
         """A settled chat claim must charge exactly the priced fee."""
