@@ -32,19 +32,9 @@ Result<protocol::SignedRequest> DecodeChatHeader(std::string_view header) {
 }
 
 Status CheckChatRequest(const protocol::SignedRequest& signed_request,
-                        const protocol::ChatRequest& request, const ChatBinding& binding) {
-  VINET_RETURN_IF_ERROR(protocol::VerifyRequest(signed_request));
+                        const protocol::ChatRequest& request, const RequestBinding& binding) {
+  VINET_RETURN_IF_ERROR(CheckRequestBinding(signed_request, binding));
   const protocol::InferenceRequest& r = signed_request.request;
-  if (r.chain_id != binding.chain_id) {
-    return Error(Code::kInvalidArgument,
-                 "request.chain_id \"" + r.chain_id + "\" is not \"" + binding.chain_id + "\"");
-  }
-  if (r.node_pubkey != binding.node_key) {
-    return Error(Code::kInvalidArgument, "request.node_pubkey: addressed to node " +
-                                             ToHex(r.node_pubkey) + ", this node is " +
-                                             ToHex(binding.node_key));
-  }
-  VINET_RETURN_IF_ERROR(protocol::CheckValidity(r, binding.not_before_ms, binding.max_ttl_ms));
   if (r.kind != protocol::PayloadKind::kChat) {
     return Error(Code::kInvalidArgument,
                  "request.payload: not a chat request (tensor inferences go to /v1/infer)");

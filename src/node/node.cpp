@@ -9,6 +9,7 @@
 #include "node_zkml.h"
 #include "vinet/chain/rpc_client.h"
 #include "vinet/node/chat_engine.h"
+#include "vinet/node/request_binding.h"
 #include "vinet/node/tensor_json.h"
 #include "vinet/protocol/chat_receipt.h"
 #include "vinet/protocol/request.h"
@@ -131,21 +132,12 @@ Result<json> Node::Infer(const json& body) {
   int64_t received_ms = WallMs();
   VINET_ASSIGN_OR_RETURN(protocol::SignedRequest req, ParseRequest(body));
   VINET_ASSIGN_OR_RETURN(auto inputs, TensorMapFromJson(body["inputs"]));
-  VINET_RETURN_IF_ERROR(protocol::VerifyRequest(req));
-  const protocol::InferenceRequest& r = req.request;
-  if (r.chain_id != config_.chain_id) {
-    return Error(Code::kInvalidArgument,
-                 "request.chain_id \"" + r.chain_id + "\" is not \"" + config_.chain_id + "\"");
-  }
   // Only requests addressed to this node can be claimed by it; and the claim
   // must reach a block before the request expires (the chain refuses it after).
-  if (r.node_pubkey != key_.public_key()) {
-    return Error(Code::kInvalidArgument, "request.node_pubkey: addressed to node " +
-                                             ToHex(r.node_pubkey) + ", this node is " +
-                                             ToHex(key_.public_key()));
-  }
-  VINET_RETURN_IF_ERROR(protocol::CheckValidity(r, received_ms + config_.min_request_validity_ms,
-                                                config_.max_request_ttl_ms));
+  VINET_RETURN_IF_ERROR(CheckRequestBinding(
+      req, {key_.public_key(), config_.chain_id, received_ms + config_.min_request_validity_ms,
+            config_.max_request_ttl_ms}));
+  const protocol::InferenceRequest& r = req.request;
   if (r.kind != protocol::PayloadKind::kInference) {
     return Error(Code::kInvalidArgument,
                  "request.payload: a chat request goes to /v1/chat/completions");

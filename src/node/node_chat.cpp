@@ -72,9 +72,9 @@ Result<std::unique_ptr<ChatJob>> Node::PrepareChat(std::string_view body, std::s
   if (!decoded.ok()) return decoded.status();
   job->signed_request = std::move(*decoded);
   const protocol::InferenceRequest& r = job->signed_request.request;
-  ChatBinding binding{key_.public_key(), config_.chain_id,
-                      job->received_ms + config_.min_request_validity_ms,
-                      config_.max_request_ttl_ms};
+  RequestBinding binding{key_.public_key(), config_.chain_id,
+                         job->received_ms + config_.min_request_validity_ms,
+                         config_.max_request_ttl_ms};
   VINET_RETURN_IF_ERROR(CheckChatRequest(job->signed_request, job->params.request, binding));
   VINET_ASSIGN_OR_RETURN(ChainModel model, ChatModelCheck(r));
   job->prices = {model.fee, model.price_per_input_token, model.price_per_output_token};

@@ -5,8 +5,8 @@
 // SignedRequest protobuf): missing, not base64 or not a SignedRequest →
 // kUnauthenticated (the request cannot be attributed to a client), the
 // header size bounded before decoding. `CheckChatRequest` then checks, in
-// order: the client's signature (kUnauthenticated), chain id, node binding,
-// validity window (kInvalidArgument, as /v1/infer), that the payload is a
+// order: the request's binding (request_binding.h: signature, chain id,
+// node, validity window, as /v1/infer), that the payload is a
 // chat in VANILLA or TEE mode, that the body's model is the signed model id
 // (kInvalidArgument, param "model") and that ChatRequestHash of the parsed
 // body equals the signed request_hash (kInvalidArgument). `MaxCompletion`
@@ -19,7 +19,7 @@
 #include <string_view>
 
 #include "vinet/common/result.h"
-#include "vinet/crypto/ed25519.h"
+#include "vinet/node/request_binding.h"
 #include "vinet/protocol/chat_request.h"
 #include "vinet/protocol/request.h"
 
@@ -29,15 +29,8 @@ inline constexpr size_t kMaxRequestHeaderBytes = 8192;
 
 Result<protocol::SignedRequest> DecodeChatHeader(std::string_view header);
 
-struct ChatBinding {
-  crypto::PublicKey node_key{};
-  std::string chain_id;
-  int64_t not_before_ms = 0;  // now + the node's minimum validity
-  int64_t max_ttl_ms = 0;
-};
-
 Status CheckChatRequest(const protocol::SignedRequest& signed_request,
-                        const protocol::ChatRequest& request, const ChatBinding& binding);
+                        const protocol::ChatRequest& request, const RequestBinding& binding);
 
 struct ChatPrices {
   uint64_t fee_per_inference = 0;

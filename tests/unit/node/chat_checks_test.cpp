@@ -45,7 +45,7 @@ struct Signed {
     r.input_hash.assign(h.begin(), h.end());
     req = protocol::SignRequest(r, client);
   }
-  ChatBinding Binding() const { return {node.public_key(), "c", now + 30'000, 3'600'000}; }
+  RequestBinding Binding() const { return {node.public_key(), "c", now + 30'000, 3'600'000}; }
 };
 
 TEST(ChatChecks, HeaderMissingGarbledOrHugeIsUnauthenticated) {
@@ -88,13 +88,13 @@ TEST(ChatChecks, RefusesForgedForeignExpiredOrNonChatRequests) {
   protocol::SignedRequest forged = s.req;
   forged.signature[0] ^= 1;
   EXPECT_EQ(CheckChatRequest(forged, s.chat, s.Binding()).code(), Code::kUnauthenticated);
-  ChatBinding other_node = s.Binding();
+  RequestBinding other_node = s.Binding();
   other_node.node_key = crypto::SecretKey::Generate().public_key();
   EXPECT_EQ(CheckChatRequest(s.req, s.chat, other_node).code(), Code::kInvalidArgument);
-  ChatBinding other_chain = s.Binding();
+  RequestBinding other_chain = s.Binding();
   other_chain.chain_id = "d";
   EXPECT_EQ(CheckChatRequest(s.req, s.chat, other_chain).code(), Code::kInvalidArgument);
-  ChatBinding late = s.Binding();
+  RequestBinding late = s.Binding();
   late.not_before_ms = s.now + 120'000;  // expires before the claim could land
   EXPECT_EQ(CheckChatRequest(s.req, s.chat, late).code(), Code::kInvalidArgument);
   s.Sign(protocol::PayloadKind::kInference);
