@@ -60,6 +60,11 @@ Result<Bytes> Pack(const std::vector<double>& values, const std::string& dtype,
   for (double v : values) {
     if (!std::isfinite(v)) return Error(Code::kParse, "tensor " + name + ": non-finite value");
     if (dtype == "f32") {
+      // A finite double beyond float's range would become inf, which the
+      // runtime refuses and JSON cannot carry back: refuse it here.
+      if (std::fabs(v) > static_cast<double>(std::numeric_limits<float>::max())) {
+        return Error(Code::kParse, "tensor " + name + ": value out of range for f32");
+      }
       Append<float>(data, static_cast<float>(v));
     } else if (dtype == "f64") {
       Append<double>(data, v);

@@ -34,6 +34,7 @@ TEST(TensorJson, RejectsMalformedTensorsWithTheirName) {
       R"({"x": ["a"]})",                                          // non-number
       R"({"x": {"shape": [2], "data": [1]}})",                    // size mismatch
       R"({"x": {"shape": [1], "data": [300], "dtype": "i8"}})",   // out of range
+      R"({"x": [1e39]})",                                         // beyond f32
       R"({"x": {"shape": [1], "data": [1.5], "dtype": "i32"}})",  // not an integer
       R"({"x": {"shape": [1], "data": [1], "dtype": "f16"}})",    // unknown dtype
       R"({"x": {"shape": [-1], "data": []}})",                    // negative dim
