@@ -188,3 +188,28 @@ def test_balance(client, net):
     net.balances[client.key.address] = 1234
     assert client.balance() == 1234
     assert client.balance("00" * 20) == 0
+
+
+def test_a_stale_cache_is_refreshed_before_refusing(client, net):
+    client.models()
+    net.fee = 3  # the fee dropped on chain: a max_fee of 4 now pays
+    r = client.infer("double", {"x": [1.0, 2.0]}, mode="vanilla", max_fee=4)
+    assert r.verified
+
+
+def test_a_transiently_refused_mode_is_retryable(client, net, monkeypatch):
+    orig = net.request
+
+    def request(method, url, **kw):
+        r = orig(method, url, **kw)
+        if url.endswith("/v1/models"):
+            body = r.json()
+            body["data"][0]["refused"] = {"TEE": {"code": "unavailable",
+                                                  "reason": "enclave not registered yet"}}
+            r.text = json.dumps(body)
+        return r
+
+    monkeypatch.setattr(net, "request", request)
+    with pytest.raises(vinet.NodeUnavailable, match="not registered yet") as err:
+        client.infer("double", {"x": [1.0, 2.0]}, mode="tee")
+    assert err.value.retryable and signed(net) == []

@@ -130,7 +130,9 @@ def parse_models(body: Any) -> List[ModelInfo]:
                              modes=[mode_name(x) for x in m.get("modes", [])],
                              outputs={k: list(v) for k, v in (m.get("outputs") or {}).items()},
                              fee=m.get("fee"), kind=m.get("kind", "onnx"),
-                             input_dtypes=dict(m.get("input_dtypes") or {})))
+                             input_dtypes=dict(m.get("input_dtypes") or {}),
+                             refused={mode_name(k): dict(v) for k, v in
+                                      (m.get("refused") or {}).items() if isinstance(v, dict)}))
     return out
 
 

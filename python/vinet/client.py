@@ -159,6 +159,11 @@ class _ClientBase:
         if model.kind != "onnx":
             raise InvalidRequest(f"model {model_id} is a chat model: use client.chat()",
                                  code="invalid_argument")
+        if mode not in model.modes and mode in model.refused:
+            why = model.refused[mode]
+            cls = NodeUnavailable if why.get("code") == "unavailable" else ModeNotServed
+            raise cls(f"model {model_id} is refused in {mode} mode by this node now: "
+                      f"{why.get('reason', '')}", code=why.get("code"))
         if mode not in model.modes:
             raise ModeNotServed(f"model {model_id} is not served in {mode} mode here (served in: "
                                 f"{', '.join(model.modes) or 'no mode'})", code="unsupported",
@@ -293,11 +298,11 @@ class Client(ChatApi, _ClientBase):
             self._models = {m.model_id: m for m in models}
         return models
 
-    def model(self, model_id: str) -> Optional[ModelInfo]:
-        """The node's description of ``model_id`` (cached; asked again on a miss),
-        or None when it does not serve it."""
+    def model(self, model_id: str, refresh: bool = False) -> Optional[ModelInfo]:
+        """The node's description of ``model_id`` (cached; asked again on a miss
+        or with ``refresh``), or None when it does not serve it."""
         with self._lock:
-            found = self._models.get(model_id)
+            found = None if refresh else self._models.get(model_id)
         if found is None:
             found = next((m for m in self.models() if m.model_id == model_id), None)
         return found
@@ -343,6 +348,9 @@ class Client(ChatApi, _ClientBase):
                                  code="invalid_argument")
         # Everything below up to signing is checked locally: nothing is charged.
         model = self.model(model_id) if isinstance(model_id, str) and model_id else None
+        if model is not None and (mode not in model.modes or (
+                max_fee is not None and model.fee is not None and max_fee < int(model.fee))):
+            model = self.model(model_id, refresh=True)  # the cache may be stale
         fee = self._check_model(model, str(model_id), mode, max_fee)
         arrays = prepare(inputs, model, self._body_limit())
         if mode == "TEE":
@@ -368,6 +376,9 @@ class Client(ChatApi, _ClientBase):
             # lets the caller fetch the answer (answer()) or follow the claim.
             if e.inference_id is None:
                 e.inference_id = inference_id
+            if isinstance(e, (FeeTooLow, ModeNotServed, UnknownModel)):
+                with self._lock:  # the node knows better than our cache: ask again next time
+                    self._models.pop(model_id, None)
             raise
 
     def _finish(self, result: Result, verify: bool) -> None:

@@ -38,6 +38,8 @@ class ModelInfo:
     kind: str = "onnx"  # "onnx" (tensor inference) or "llm" (chat)
     # Input name -> vinet dtype ("f32": the runtime's only one); inputs are cast to it.
     input_dtypes: Dict[str, str] = field(default_factory=dict)
+    # Mode -> {"code", "reason"}: modes the node has but refuses now (chain records).
+    refused: Dict[str, Dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
