@@ -133,3 +133,13 @@ def test_roots_from_text_and_file(tmp_path):
     assert _core.load_roots(pem) == [pem]
     assert _core.load_roots(str(path)) == [pem]
     assert _core.load_roots([path, pem]) == [pem, pem]
+
+
+def test_parse_models_refuses_malformed_entries_as_node_errors():
+    for bad in ([{"inputs": {}}], [{"id": "m", "inputs": {"x": "no"}}], [5],
+                {"data": [{"id": "m", "inputs": {"x": [1, None]}}]}):
+        with pytest.raises(vinet.NodeError, match="models"):
+            _core.parse_models(bad)
+    (m,) = _core.parse_models([{"id": "m", "modes": ["vanilla", "QUANTUM"],
+                                "refused": {"TEE": {"code": "unavailable"}, "X": {}}}])
+    assert m.modes == ["VANILLA"] and set(m.refused) == {"TEE"}

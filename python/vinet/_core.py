@@ -124,15 +124,20 @@ def parse_models(body: Any) -> List[ModelInfo]:
     if not isinstance(body, list):
         raise NodeError("models: answer is not a list")
     out = []
-    for m in body:
-        out.append(ModelInfo(model_id=m.get("model_id") or m["id"], name=m.get("name", ""),
-                             inputs={k: list(v) for k, v in (m.get("inputs") or {}).items()},
-                             modes=[mode_name(x) for x in m.get("modes", [])],
-                             outputs={k: list(v) for k, v in (m.get("outputs") or {}).items()},
-                             fee=m.get("fee"), kind=m.get("kind", "onnx"),
-                             input_dtypes=dict(m.get("input_dtypes") or {}),
-                             refused={mode_name(k): dict(v) for k, v in
-                                      (m.get("refused") or {}).items() if isinstance(v, dict)}))
+    for i, m in enumerate(body):
+        try:
+            out.append(ModelInfo(
+                model_id=str(m.get("model_id") or m["id"]), name=str(m.get("name", "")),
+                inputs={str(k): [int(d) for d in v] for k, v in (m.get("inputs") or {}).items()},
+                modes=[mode_name(x) for x in m.get("modes", []) if str(x).upper() in MODES],
+                outputs={str(k): [int(d) for d in v]
+                         for k, v in (m.get("outputs") or {}).items()},
+                fee=m.get("fee"), kind=m.get("kind", "onnx"),
+                input_dtypes={str(k): str(v) for k, v in (m.get("input_dtypes") or {}).items()},
+                refused={mode_name(k): dict(v) for k, v in (m.get("refused") or {}).items()
+                         if isinstance(v, dict) and str(k).upper() in MODES}))
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise NodeError(f"models[{i}]: malformed entry ({e!r})"[:300])
     return out
 
 

@@ -98,10 +98,9 @@ Result<std::vector<ModelInfo>> ParseModels(const json& body) {
     std::string at = "models[" + std::to_string(i) + "]";
     if (!m.is_object()) return Error(Code::kParse, at + ": not an object");
     ModelInfo info;
-    info.model_id = m.value("model_id", m.value("id", std::string()));
-    if (info.model_id.empty()) return Error(Code::kParse, at + ".model_id: missing");
-    info.kind = m.value("kind", std::string("onnx"));
     try {
+      info.model_id = m.value("model_id", m.value("id", std::string()));
+      info.kind = m.value("kind", std::string("onnx"));
       if (m.contains("inputs") && m["inputs"].is_object()) {
         for (auto& [name, shape] : m["inputs"].items()) {
           info.inputs[name] = shape.get<std::vector<int64_t>>();
@@ -120,6 +119,7 @@ Result<std::vector<ModelInfo>> ParseModels(const json& body) {
     } catch (const json::exception& e) {
       return Error(Code::kParse, at + ": " + e.what());
     }
+    if (info.model_id.empty()) return Error(Code::kParse, at + ".model_id: missing");
     out.push_back(std::move(info));
   }
   return out;

@@ -7,8 +7,6 @@ same mistakes sent past the SDK's checks are refused by the node (or its
 enclave) with a 4xx, never a 503. Last, a client timeout after the node
 answered: the answer is retrievable by the id in the error, charged once.
 """
-import base64
-import json
 import socket
 import time
 from urllib.parse import urlparse
