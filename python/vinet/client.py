@@ -259,7 +259,7 @@ class Client(ChatApi, _ClientBase):
     def node_pubkey(self) -> bytes:
         """The key of the node requests are addressed to (from ``/healthz`` if not given)."""
         if self._node_pubkey is None:
-            self._node_pubkey = _core.node_pubkey_from_health(self._node("GET", "/healthz"))
+            self._node_pubkey = _core.node_pubkey_from_health(self.health())
         return self._node_pubkey
 
     @classmethod
