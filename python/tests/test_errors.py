@@ -115,20 +115,56 @@ def test_a_160_mb_input_fails_at_once_with_the_limit(monkeypatch):
     big = np.zeros((1, 40_000_000), dtype=np.float32)  # 160 MB
     model = vinet.ModelInfo("big", "big", {"x": [1, 40_000_000]}, ["VANILLA"], fee=1)
     # refused from its element count: no pass over the values, no serialization
-    monkeypatch.setattr(vinet.inputs, "to_json", lambda a: pytest.fail("serialized"))
+    monkeypatch.setattr(vinet.inputs.json, "dumps", lambda *a, **k: pytest.fail("serialized"))
     monkeypatch.setattr(vinet.inputs, "_cast", lambda *a: pytest.fail("converted"))
     with pytest.raises(vinet.InputTooLarge) as err:
         vinet.inputs.prepare({"x": big}, model)
     assert "64.0 MiB" in str(err.value) and str(64 << 20) in str(err.value)
 
 
-def test_size_near_the_limit_is_measured_exactly():
-    model = vinet.ModelInfo("m", "m", {"x": [-1]}, ["VANILLA"], fee=1)
-    x = np.full(1000, 0.1, dtype=np.float32)  # "0.10000000149011612," = 20 bytes each
-    vinet.inputs.prepare({"x": x}, model, limit=4096 + 20_100)
-    with pytest.raises(vinet.InputTooLarge, match="KiB|MiB"):
-        vinet.inputs.prepare({"x": x}, model, limit=4096 + 19_000)
-    vinet.inputs.prepare({"x": np.zeros(5000, np.float32)}, model, limit=4096 + 20_100)  # "0.0,"
+def test_a_160_mb_float64_input_is_refused_from_a_sample(monkeypatch):
+    # 20 M float64 values: their count alone fits (2 bytes each), their JSON does not
+    x = np.random.default_rng(1).standard_normal((1, 20_000_000))
+    model = vinet.ModelInfo("m", "m", {"x": [1, -1]}, ["VANILLA"], fee=1)
+    monkeypatch.setattr(vinet.inputs.json, "dumps", counting(vinet.inputs.json.dumps, 4096))
+    with pytest.raises(vinet.InputTooLarge, match=r"about \d+\.\d MiB of JSON") as err:
+        vinet.inputs.prepare({"x": x}, model)
+    assert "64.0 MiB" in str(err.value)
+
+
+def counting(dumps, most):
+    """json.dumps that fails when asked to encode more than `most` values at once."""
+    def wrapped(obj, *a, **kw):
+        if isinstance(obj, list) and len(obj) > most:
+            pytest.fail(f"serialized {len(obj)} values")
+        return dumps(obj, *a, **kw)
+    return wrapped
+
+
+def test_a_body_the_estimate_cannot_decide_is_measured_before_sending(client, net):
+    # 1,000 values of "0.10000000149011612," (20 bytes): fits a limit of 4096 + 21,000
+    # by the estimate, but the whole body (request, names) does not.
+    net_health = net.request
+
+    def request(method, url, **kw):
+        r = net_health(method, url, **kw)
+        if url.endswith("/healthz"):
+            body = r.json()
+            body["max_body_bytes"] = 20_500
+            r.text = json.dumps(body)
+        if url.endswith("/v1/models"):
+            body = r.json()
+            body["data"][0]["inputs"] = {"x": [-1]}
+            r.text = json.dumps(body)
+        return r
+
+    net.request = request
+    with pytest.raises(vinet.InputTooLarge, match="request body") as err:
+        client.infer("double", {"x": np.full(1000, 0.1, np.float32)}, mode="vanilla")
+    assert "not sent" in str(err.value) and err.value.inference_id is None
+    assert signed(net) == []
+    r = client.infer("double", {"x": np.full(300, 0.1, np.float32)}, mode="vanilla")
+    assert r.verified
 
 
 def test_node_refusals_after_signing_carry_the_id_and_the_hint(client, net):
