@@ -147,6 +147,12 @@ def test_a_160_mb_input_fails_at_once_naming_the_limit(client, model):
     with pytest.raises(vinet.InputTooLarge) as err:
         vinet.inputs.prepare(big, m, client._body_limit())
     assert "64.0 MiB" in str(err.value) and str(64 << 20) in str(err.value)
+    # 160 MB of float64 (np.random.randn's dtype): 20 M values, refused from a
+    # sample of their JSON, without serializing them
+    wide = {name: np.random.default_rng(3).standard_normal(20_000_000)}
+    with pytest.raises(vinet.InputTooLarge, match="about .* MiB of JSON") as err64:
+        vinet.inputs.prepare(wide, m, client._body_limit())
+    assert str(64 << 20) in str(err64.value)
     # Through infer the shape is refused first; both before anything is sent.
     with pytest.raises(vinet.InvalidInput) as err2:
         client.infer(model.model_id, big, mode="vanilla")
