@@ -28,6 +28,9 @@ def node_error(status, code, message, infer=True):
     (402, "insufficient_funds", "client a has 0 (0 held here); fee is 25", vinet.InsufficientFunds),
     (401, "unauthenticated", "request.signature does not verify", vinet.AuthenticationFailed),
     (500, "internal", "the enclave's receipt does not match the request", vinet.NodeUnavailable),
+    (413, "out_of_range", "body: longer than the node's limit of 67108864 bytes",
+     vinet.InputTooLarge),
+    (400, "invalid_argument", "wait: only \"proof\" (ZKML mode) is known", vinet.InvalidRequest),
     (503, "unavailable", "enclave: internal: boom", vinet.NodeUnavailable),
 ])
 def test_node_answers_map_to_a_class_per_cause(status, code, message, cls):

@@ -177,7 +177,7 @@ def test_the_node_answers_an_oversized_body_with_its_limit(client):
     head, _, body = data.partition(b"\r\n\r\n")
     assert b" 413 " in head.split(b"\r\n")[0], head
     err = _core.parse_error(413, body.decode())
-    assert isinstance(err, vinet.InvalidRequest) and str(64 << 20) in err.message
+    assert type(err) is vinet.InputTooLarge and str(64 << 20) in err.message
 
 
 def test_unknown_model(client, model):
