@@ -252,3 +252,23 @@ def test_a_transiently_refused_mode_is_retryable(client, net, monkeypatch):
     with pytest.raises(vinet.NodeUnavailable, match="not registered yet") as err:
         client.infer("double", {"x": [1.0, 2.0]}, mode="tee")
     assert err.value.retryable and signed(net) == []
+
+
+def test_async_client_raises_the_same_classes_and_has_balance(net):
+    import asyncio
+
+    async def main():
+        async with vinet.AsyncClient("http://node", "http://chain", vinet.Key.generate()) as ac:
+            ac._c._http = net
+            net.balances[ac.key.address] = 77
+            assert await ac.balance() == 77
+            with pytest.raises(vinet.ShapeError) as err:
+                await ac.infer("double", {"x": [1.0, 2.0, 3.0]}, mode="vanilla")
+            assert err.value.inference_id is None
+            net.error = (402, "insufficient_funds", "client a has 0 (0 held here); fee is 5")
+            with pytest.raises(vinet.InsufficientFunds) as err:
+                await ac.infer("double", {"x": np.array([1.0, 2.0])}, mode="vanilla")
+            assert err.value.inference_id and "vinet tx deposit" in str(err.value)
+
+    asyncio.run(main())
+    assert len(signed(net)) == 1
