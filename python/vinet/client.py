@@ -161,7 +161,8 @@ class _ClientBase:
                                  code="invalid_argument")
         if mode not in model.modes and mode in model.refused:
             why = model.refused[mode]
-            cls = NodeUnavailable if why.get("code") == "unavailable" else ModeNotServed
+            cls = {"unavailable": NodeUnavailable, "already_exists": NodeError}.get(
+                str(why.get("code")), ModeNotServed)  # as the node would answer it
             raise cls(f"model {model_id} is refused in {mode} mode by this node now: "
                       f"{why.get('reason', '')}", code=why.get("code"))
         if mode not in model.modes:
