@@ -2,7 +2,8 @@
 //
 //   vinet chat MODEL "prompt" [--stream] [--mode tee|vanilla] [--system TEXT]
 //              [--max-tokens N] [--temperature T] [--top-p P] [--seed S]
-//              [--max-fee F] [--no-settle] [--json] [--devnet DIR | --node ...]
+//              [--max-fee F] [--no-settle] [--json] [--devnet DIR | --node URL --chain URL
+//              --key FILE [--root PEM]]
 // MODEL is the chain's model id (hex SHA-256 of the GGUF) or the GGUF file
 // itself. Tokens are printed as their signed chunks verify; then the
 // verification, timing (time to first token, tokens/s) and settlement lines
@@ -47,7 +48,8 @@ std::string ModelId(const std::string& model) {
 }
 
 void RunChat(ChatArgs& a) {
-  client::Client c = MakeClient(a.endpoints);
+  // Settlement and the default max fee (the chain's prices) need the chain.
+  client::Client c = MakeClient(a.endpoints, a.no_settle && a.max_fee ? 0u : kChainFlag);
   std::string mode_name = a.mode;
   for (auto& ch : mode_name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   client::ChatCall call;
