@@ -14,6 +14,7 @@
 
 #include "cli/client_args.h"
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "vinet/crypto/hash.h"
 
 namespace vinet::cli {
@@ -102,6 +103,7 @@ void RunChat(ChatArgs& a) {
               << std::flush;
   }
   if (!a.no_settle) {
+    Progress("chat", "waiting for the chain to settle " + res.inference_id);
     auto s = ValueOrThrow(c.WaitChatSettled(res, static_cast<int64_t>(a.endpoints.timeout * 1000)));
     out["settlement"] = {{"status", s.status},
                          {"height", s.height},
@@ -133,7 +135,8 @@ void RegisterChatCommand(CLI::App& app) {
   chat->add_option("--seed", a.seed, "sampling seed (default: the node draws one)");
   chat->add_option("--max-fee", a.max_fee, "default: the request's worst case at chain prices");
   chat->add_flag("--no-settle", a.no_settle, "do not wait for the chain");
-  chat->add_option("--timeout", a.endpoints.timeout, "seconds to wait for settlement");
+  chat->add_option("--timeout", a.endpoints.timeout, "seconds to wait for settlement")
+      ->capture_default_str();
   AddEndpoints(chat, a.endpoints);
   chat->callback([] { RunChat(a); });
 }

@@ -18,9 +18,11 @@
 
 #include "cli/client_args.h"
 #include "cli/commands.h"
+#include "cli/json_arg.h"
+#include "cli/progress.h"
 #include "vinet/client/client.h"
 #include "vinet/client/zkml.h"
-#include "vinet/node/tensor_json.h"
+#include "vinet/protocol/tensor_map_json.h"
 
 namespace vinet::cli {
 namespace {
@@ -36,40 +38,8 @@ std::string Slurp(const fs::path& p) {
   return ss.str();
 }
 
-json ParseJsonFile(const fs::path& p) {
-  json j = json::parse(Slurp(p), nullptr, false);
-  if (j.is_discarded()) throw StatusError(Error(Code::kParse, p.string() + " is not JSON"));
-  return j;
-}
-
 double MsSince(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
-
-// --input: inline JSON (starts with '{'), "-" for stdin, or a file.
-json ParseInput(const std::string& input) {
-  size_t first = input.find_first_not_of(" \t\r\n");
-  if (input == "-" || (first != std::string::npos && input[first] == '{')) {
-    std::string text = input;
-    if (input == "-") {
-      std::stringstream ss;
-      ss << std::cin.rdbuf();
-      text = ss.str();
-    }
-    json j = json::parse(text, nullptr, false);
-    if (j.is_discarded()) {
-      throw StatusError(Error(Code::kParse, std::string("--input: ") +
-                                                (input == "-" ? "stdin" : "the inline text") +
-                                                " is not JSON"));
-    }
-    return j;
-  }
-  if (!fs::exists(input)) {
-    throw StatusError(Error(Code::kNotFound, "--input: no file " + input +
-                                                 " (inline JSON starts with '{', \"-\" reads "
-                                                 "stdin)"));
-  }
-  return ParseJsonFile(input);
 }
 
 void RunInfer(ClientArgs& a) {
@@ -82,7 +52,8 @@ void RunInfer(ClientArgs& a) {
   // Settlement and ZKML verifying keys come from the chain.
   bool needs_chain = a.wait == "settled" || mode == protocol::Mode::kZkml;
   client::Client c = MakeClient(a, needs_chain ? kChainFlag : 0u);
-  auto inputs = ValueOrThrow(node::TensorMapFromJson(ParseInput(a.input)));
+  auto inputs =
+      ValueOrThrow(protocol::TensorMapFromJson(ValueOrThrow(ReadJsonArg("--input", a.input))));
   auto t0 = std::chrono::steady_clock::now();
   if (a.wait == "proof" && mode != protocol::Mode::kZkml) {
     throw StatusError(Error(Code::kInvalidArgument, "--wait proof needs --mode zkml"));
@@ -94,7 +65,7 @@ void RunInfer(ClientArgs& a) {
   double verify_ms = MsSince(v0);
   json out = {{"inference_id", r.inference_id},
               {"mode", protocol::ModeName(mode)},
-              {"outputs", node::TensorMapToJson(r.outputs)},
+              {"outputs", protocol::TensorMapToJson(r.outputs)},
               {"received_ms", r.received_ms},
               {"answer_ms", answer_ms},
               {"verified", true},
@@ -103,6 +74,7 @@ void RunInfer(ClientArgs& a) {
     std::ofstream(a.receipt_out) << protocol::ReceiptToJson(r.receipt) << "\n";
   }
   if (a.wait == "settled") {
+    Progress("infer", "waiting for the chain to settle " + r.inference_id);
     auto s = ValueOrThrow(
         c.WaitSettled(r.inference_id, r.received_ms, static_cast<int64_t>(a.timeout * 1000)));
     out["settlement"] = {{"status", s.status},
@@ -113,6 +85,7 @@ void RunInfer(ClientArgs& a) {
   }
   if (mode == protocol::Mode::kZkml) {
     auto p0 = std::chrono::steady_clock::now();
+    if (a.wait != "proof") Progress("infer", "waiting for the node's proof");
     Bytes proof = ValueOrThrow(
         client::FetchProof(a.net.node_url, r.inference_id, static_cast<int64_t>(a.timeout * 1000)));
     double proof_wait_ms = MsSince(p0);
@@ -190,7 +163,12 @@ void RunVerify(const ClientArgs& a) {
 }
 
 void RunStatus(ClientArgs& a) {
-  client::Client c = MakeClient(a);
+  // Reading records signs nothing: the client's key is a throwaway one.
+  a.net = ValueOrThrow(ResolveNetwork(a.flags, kNodeFlag));
+  client::ClientOptions o;
+  o.node_url = a.net.node_url;
+  o.chain_rpc = a.net.chain_rpc;
+  client::Client c(o, crypto::SecretKey::Generate());
   json out = {{"inference_id", a.inference_id}};
   auto node = c.NodeStatus(a.inference_id);
   out["node"] = node.ok() ? *node : json{{"error", node.status().ToString()}};
@@ -252,7 +230,8 @@ void RegisterClientCommands(CLI::App& app) {
 
   auto* status = app.add_subcommand("status", "an inference's status at the node and on chain");
   status->add_option("inference_id", sa.inference_id, "hex")->required();
-  AddEndpoints(status, sa);
+  AddNetworkFlags(status, sa.flags, kNodeFlag | kChainFlag);
+  status->add_flag("--json", sa.as_json, "print one JSON object instead of text");
   status->callback([] { RunStatus(sa); });
 
   RegisterChatCommand(app);

@@ -141,18 +141,23 @@ Result<Network> ResolveNetwork(const NetworkFlags& f, unsigned required) {
   }
   Network n{"", f.chain, f.node, f.key, f.root, nullptr};
   std::string dir = f.devnet;
-  if (dir.empty() && f.chain.empty() && f.node.empty() &&
-      fs::exists(fs::path(kDefaultDevnetDir) / "devnet.json")) {
-    dir = kDefaultDevnetDir;
-  }
+  bool implicit = dir.empty() && f.chain.empty() && f.node.empty() &&
+                  fs::exists(fs::path(kDefaultDevnetDir) / "devnet.json");
+  if (implicit) dir = kDefaultDevnetDir;
+  std::string implicit_problem;  // an unusable default devnet is no devnet
   if (!dir.empty()) {
     auto state = ReadDevnetState(dir);
-    if (!state.ok()) return state.status().WithContext("--devnet");
-    n.devnet_state = std::move(*state);
-    n.devnet_dir = StringAt(n.devnet_state, "dir").empty() ? dir : StringAt(n.devnet_state, "dir");
-    for (const auto& info : kFlags) {
-      std::string& slot = Slot(n, info.bit);
-      if ((f.uses & info.bit) && slot.empty()) slot = FromDevnet(n.devnet_state, info.bit);
+    if (!state.ok() && !implicit) return state.status().WithContext("--devnet");
+    if (!state.ok()) {
+      implicit_problem = state.status().message();
+    } else {
+      n.devnet_state = std::move(*state);
+      std::string recorded = StringAt(n.devnet_state, "dir");
+      n.devnet_dir = recorded.empty() ? dir : recorded;
+      for (const auto& info : kFlags) {
+        std::string& slot = Slot(n, info.bit);
+        if ((f.uses & info.bit) && slot.empty()) slot = FromDevnet(n.devnet_state, info.bit);
+      }
     }
   }
   std::vector<std::string> missing;
@@ -164,9 +169,11 @@ Result<Network> ResolveNetwork(const NetworkFlags& f, unsigned required) {
   for (size_t i = 0; i < missing.size(); ++i) {
     list += (i == 0 ? "" : i + 1 == missing.size() ? " and " : ", ") + missing[i];
   }
-  std::string where = n.devnet_dir.empty() ? " or --devnet DIR (there is no devnet at " +
-                                                 std::string(kDefaultDevnetDir) + ")"
-                                           : " (the devnet in " + n.devnet_dir + " has none)";
+  std::string where =
+      !n.devnet_dir.empty() ? " (the devnet in " + n.devnet_dir + " has none)"
+      : implicit_problem.empty()
+          ? " or --devnet DIR (there is no devnet at " + std::string(kDefaultDevnetDir) + ")"
+          : " or --devnet DIR (the default devnet is unusable: " + implicit_problem + ")";
   return Error(Code::kInvalidArgument, "`vinet " + f.command + "` needs " + list + ": give " +
                                            (missing.size() == 1 ? "it" : "them") + where);
 }

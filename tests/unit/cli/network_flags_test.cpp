@@ -132,6 +132,19 @@ TEST_F(NetworkFlagsTest, DefaultDevnetIsUsedOnlyWhenNoEndpointIsNamed) {
       << named.status().message();
 }
 
+TEST_F(NetworkFlagsTest, AnUnusableDefaultDevnetIsNoDevnet) {
+  fs::create_directories(kDefaultDevnetDir);
+  std::ofstream(fs::path(kDefaultDevnetDir) / "devnet.json") << "{";
+  // Only the key is needed (e.g. `tx transfer --dry-run`): the broken default does not matter.
+  auto dry = ResolveNetwork(Parse({"tx", "transfer"}, kTx, {"--key", "k.key"}), kKeyFlag);
+  ASSERT_TRUE(dry.ok()) << dry.status().ToString();
+  EXPECT_EQ(dry->key_file, "k.key");
+  auto n = ResolveNetwork(Parse({"tx", "transfer"}, kTx, {"--key", "k.key"}), kTx);
+  ASSERT_FALSE(n.ok());
+  EXPECT_NE(n.status().message().find("the default devnet is unusable"), std::string::npos)
+      << n.status().message();
+}
+
 TEST_F(NetworkFlagsTest, DevnetWithoutItsStateFileSaysHowToStartOne) {
   auto n = ResolveNetwork(Parse({"infer"}, kClient, {"--devnet", "missing"}), kNodeFlag);
   ASSERT_FALSE(n.ok());
