@@ -3,9 +3,9 @@
 // model id being the GGUF file's SHA-256), `vinet tx register-enclave`, `vinet tx submit-proof`
 // (one ZKML proof: --inference-id HEX, --inputs FILE with the canonical tensor encoding of the
 // request's inputs, --proof FILE with the proof bytes), plus `vinet tx enclave-nonce`, which prints
-// the nonce an attestation document for RegisterEnclave must carry ({"height": H, "nonce": hex}) so
-// that a script can ask the node's enclave (GET /v1/attestation?nonce=…) and pass the document back
-// with --document-b64 and --nonce-height H.
+// the nonce an attestation document for RegisterEnclave must carry (--json: {"height": H, "nonce":
+// hex}) so that a script can ask the node's enclave (GET /v1/attestation?nonce=…) and pass the
+// document back with --document-b64 and --nonce-height H.
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/chain_tx.h"
+#include "cli/output.h"
 #include "vinet/chain/enclave_nonce.h"
 #include "vinet/chain/rpc_client.h"
 #include "vinet/protocol/receipt.h"
@@ -116,7 +117,8 @@ void SubmitProofCommand(CLI::App* tx) {
     Bytes inputs = ReadFileBytes(inputs_file), proof = ReadFileBytes(proof_file);
     // The verification fee follows the claim's model's metered cost.
     uint64_t units = 0;
-    chain::RpcClient rpc(o.node);
+    ResolveTxNetwork(o);
+    chain::RpcClient rpc(o.net.chain_rpc);
     auto claim = ValueOrThrow(rpc.AbciQuery("/claim/" + ToHex(id)));
     if (claim.value("code", 1) == 0) {
       auto c = nlohmann::json::parse(claim["value"].get<std::string>(), nullptr, false);
@@ -139,20 +141,23 @@ void SubmitProofCommand(CLI::App* tx) {
 }
 
 void EnclaveNonceCommand(CLI::App* tx) {
-  static std::string key_file, node = kDefaultNode, chain_id;
+  static NetworkFlags flags;
+  static std::string chain_id;
   static int64_t height = -1;
+  static bool as_json = false;
   auto* cmd = tx->add_subcommand("enclave-nonce", "print the RegisterEnclave attestation nonce");
-  cmd->add_option("--key", key_file, "node key file")->required();
-  cmd->add_option("--node", node, "CometBFT RPC URL");
-  cmd->add_option("--chain-id", chain_id, "chain id (default: the node's)");
+  AddNetworkFlags(cmd, flags, kChainFlag | kKeyFlag);
+  cmd->add_option("--chain-id", chain_id, "chain id (default: the chain's)");
   cmd->add_option("--height", height, "height to bind (default: latest)");
+  cmd->add_flag("--json", as_json, "print {\"height\", \"nonce\"}");
   cmd->callback([] {
-    auto key = ValueOrThrow(crypto::LoadKeyFile(key_file));
-    chain::RpcClient rpc(node);
+    Network net = ValueOrThrow(ResolveNetwork(flags, kChainFlag | kKeyFlag));
+    auto key = ValueOrThrow(crypto::LoadKeyFile(net.key_file));
+    chain::RpcClient rpc(net.chain_rpc);
     if (chain_id.empty()) chain_id = ValueOrThrow(rpc.ChainId());
     if (height < 0) height = ValueOrThrow(rpc.LatestHeight());
     auto nonce = chain::EnclaveNonce(chain_id, key.public_key(), static_cast<uint64_t>(height));
-    std::cout << nlohmann::json{{"height", height}, {"nonce", ToHex(nonce)}}.dump() << "\n";
+    PrintJsonOrText(as_json, nlohmann::json{{"height", height}, {"nonce", ToHex(nonce)}});
   });
 }
 

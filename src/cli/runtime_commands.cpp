@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/json_arg.h"
 #include "cli/runtime_json.h"
 #include "vinet/runtime/model.h"
 #include "vinet/runtime/quantized.h"
@@ -47,7 +48,7 @@ void WriteJson(const json& j, const std::string& path) {
 void Run(const RunArgs& a) {
   auto model = ValueOrThrow(runtime::Model::LoadFile(a.model));
   runtime::TensorMap inputs =
-      ValueOrThrow(InputsFromJson(ValueOrThrow(ReadJsonFile(a.input)), *model));
+      ValueOrThrow(InputsFromJson(ValueOrThrow(ReadJsonArg("--input", a.input)), *model));
   json out = json::object();
   if (!a.quantized) {
     runtime::ExecutionContext ctx(model);
@@ -76,7 +77,7 @@ void Run(const RunArgs& a) {
       rep.samples, rep.argmax_agreement, rep.max_abs_error, rep.output_scale, ToHex(q.Id()));
 }
 
-void Inspect(const std::string& path) {
+void Inspect(const std::string& path, bool as_json) {
   auto model = ValueOrThrow(runtime::Model::LoadFile(path));
   json j;
   j["model_id"] = model->id_hex();
@@ -90,18 +91,34 @@ void Inspect(const std::string& path) {
   j["ops"] = model->op_histogram();
   j["parameter_count"] = model->parameter_count();
   j["opset"] = model->graph().opset;
-  std::cout << j.dump(2) << "\n";
+  if (as_json) {
+    std::cout << j.dump() << "\n";
+    return;
+  }
+  auto shapes = [](const json& arr) {
+    std::string s;
+    for (const auto& x : arr)
+      s += "  " + x["name"].get<std::string>() + " " + x["shape"].dump() + "\n";
+    return s;
+  };
+  std::cout << "model " << j["model_id"].get<std::string>() << " (opset " << j["opset"] << ", "
+            << j["parameter_count"] << " parameters)\ninputs\n"
+            << shapes(j["inputs"]) << "outputs\n"
+            << shapes(j["outputs"]) << "ops";
+  for (const auto& [op, n] : j["ops"].items()) std::cout << " " << op << " " << n;
+  std::cout << "\n";
 }
 
 }  // namespace
 
 void RegisterRuntimeCommands(CLI::App& app) {
   auto args = std::make_shared<RunArgs>();
-  CLI::App* run = app.add_subcommand("run", "Run an ONNX model on JSON inputs (float32 or int8)");
+  CLI::App* run = app.add_subcommand("run", "run an ONNX model on JSON inputs (float32 or int8)");
   run->add_option("model", args->model, "MODEL.onnx")->required()->check(CLI::ExistingFile);
-  run->add_option("--input", args->input, "IN.json: {\"name\": nested arrays or {shape, data}}")
-      ->required()
-      ->check(CLI::ExistingFile);
+  run->add_option("--input", args->input,
+                  "inputs {\"name\": nested arrays or {shape, data}}: inline JSON, a JSON file, or "
+                  "- (stdin)")
+      ->required();
   run->add_option("--output", args->output, "write the outputs here instead of stdout");
   run->add_flag("--quantized", args->quantized, "run the bit-exact int8 path");
   run->add_option("--calibration", args->calibration,
@@ -109,13 +126,15 @@ void RegisterRuntimeCommands(CLI::App& app) {
       ->check(CLI::ExistingFile);
   run->callback([args] { Run(*args); });
 
-  CLI::App* model = app.add_subcommand("model", "Model files");
+  CLI::App* model = app.add_subcommand("model", "model files");
   model->require_subcommand(1);
   auto path = std::make_shared<std::string>();
+  auto as_json = std::make_shared<bool>(false);
   CLI::App* inspect =
-      model->add_subcommand("inspect", "Inputs, outputs, ops, parameter count and model id");
+      model->add_subcommand("inspect", "inputs, outputs, ops, parameter count and model id");
   inspect->add_option("model", *path, "MODEL.onnx")->required()->check(CLI::ExistingFile);
-  inspect->callback([path] { Inspect(*path); });
+  inspect->add_flag("--json", *as_json, "print one JSON object instead of text");
+  inspect->callback([path, as_json] { Inspect(*path, *as_json); });
 }
 
 }  // namespace vinet::cli

@@ -4,7 +4,7 @@
 #include <cstring>
 #include <set>
 
-#include "vinet/node/tensor_json.h"
+#include "vinet/protocol/tensor_map_json.h"
 
 namespace vinet::client {
 namespace {
@@ -212,7 +212,7 @@ Result<std::vector<protocol::NamedTensor>> PrepareInputs(
         sample.data.insert(sample.data.end(), t.data.begin() + at * width,
                            t.data.begin() + (at + 1) * width);
       }
-      std::string dumped = node::TensorMapToJson({sample})[t.name]["data"].dump();
+      std::string dumped = protocol::TensorMapToJson({sample})[t.name]["data"].dump();
       estimate += static_cast<double>(dumped.size() - 1) / k * n;  // value + ","
     }
     if (estimate > 2.0 * budget) {
