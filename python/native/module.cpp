@@ -12,4 +12,5 @@ PYBIND11_MODULE(_native, m) {
   vinet::py::BindLlm(m);
   vinet::py::BindChat(m);
   vinet::py::BindMerkle(m);
+  vinet::py::BindLight(m);
 }

@@ -7,6 +7,7 @@ subscription, so thousands of waits share one event loop cheaply.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any, AsyncIterator, Dict, List, Mapping, Optional, Sequence, Union
 
 import httpx
@@ -157,6 +158,7 @@ class AsyncClient:
     async def wait_settled(self, inference_id: str, timeout: float = 30.0) -> Settlement:
         """See :meth:`vinet.Client.wait_settled`."""
         iid = _core.check_inference_id(inference_id)
+        start = time.monotonic()
         try:
             settlement = await asyncio.wait_for(self._wait(iid), timeout)
         except asyncio.TimeoutError:
@@ -165,7 +167,8 @@ class AsyncClient:
         if iid in self._c._chat_fees and settlement.settled:
             claim = await self.claim(iid)
             settlement = self._c._check_chat_fee(settlement, claim)
-        return settlement
+        return await asyncio.to_thread(self._c._prove_settlement, settlement,
+                                       timeout - (time.monotonic() - start))
 
     async def _wait(self, iid: str) -> Settlement:
         early = await self._settled_from_claim(iid)

@@ -133,6 +133,8 @@ void RegisterQuery(CLI::App& app) {
     sub->add_flag("--json", as_json, "print JSON");
     std::string path = what == "zkml-key" ? "/zkml_key/" : "/" + what + "/";
     sub->callback([path, run] { run(path + id); });
+    if (what == "claim")
+      AddClaimProveOptions(sub, &node, &id, &as_json, [path, run] { run(path + id); });
   }
   auto* params = query->add_subcommand("params", "query the chain parameters");
   params->add_option("--node", node, "CometBFT RPC URL");

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "cli/client_args.h"
+#include "cli/light_trust.h"
 #include "cli/commands.h"
 #include "vinet/client/client.h"
 #include "vinet/client/zkml.h"
@@ -77,7 +78,10 @@ void RunInfer(ClientArgs& a) {
                          {"height", s.height},
                          {"tx_hash", s.tx_hash},
                          {"seen_ms", s.seen_ms},
-                         {"trust_gap_ms", s.trust_gap_ms}};
+                         {"trust_gap_ms", s.trust_gap_ms},
+                         {"proof_verified", s.proof_verified},
+                         {"proven_height", s.proven_height},
+                         {"app_hash", s.app_hash}};
   } else if (!a.wait.empty() && a.wait != "proof") {
     throw StatusError(Error(Code::kInvalidArgument, "--wait takes \"settled\" or \"proof\""));
   }
@@ -160,6 +164,7 @@ client::Client MakeClient(ClientArgs& a) {
   client::ClientOptions o;
   o.node_url = a.node_url;
   o.chain_rpc = a.chain_rpc;
+  AddDevnetLightTrust(o, a.devnet);
   if (!a.root_pem.empty()) o.roots.push_back(ValueOrThrow(tee::TrustRoot::FromPemFile(a.root_pem)));
   return client::Client(o, ValueOrThrow(crypto::LoadKeyFile(a.key_file)));
 }

@@ -21,14 +21,15 @@ RpcProvider::RpcProvider(std::string url, int timeout_ms, size_t max_answer_byte
   while (!url_.empty() && url_.back() == '/') url_.pop_back();
 }
 
-Result<nlohmann::json> RpcProvider::Get(const std::string& path) {
-  httplib::Client client(url_);
-  client.set_connection_timeout(std::chrono::milliseconds(timeout_ms_));
-  client.set_read_timeout(std::chrono::milliseconds(timeout_ms_));
+Result<nlohmann::json> RpcGet(const std::string& url, const std::string& path, int timeout_ms,
+                              size_t max_answer_bytes) {
+  httplib::Client client(url);
+  client.set_connection_timeout(std::chrono::milliseconds(timeout_ms));
+  client.set_read_timeout(std::chrono::milliseconds(timeout_ms));
   std::string body;
   bool too_big = false;
   auto res = client.Get(path, [&](const char* data, size_t len) {
-    if (body.size() + len > max_answer_bytes_) {
+    if (body.size() + len > max_answer_bytes) {
       too_big = true;
       return false;
     }
@@ -36,16 +37,16 @@ Result<nlohmann::json> RpcProvider::Get(const std::string& path) {
     return true;
   });
   if (too_big) {
-    return Error(Code::kOutOfRange, url_ + path + ": answer longer than " +
-                                        std::to_string(max_answer_bytes_) + " bytes");
+    return Error(Code::kOutOfRange, url + path + ": answer longer than " +
+                                        std::to_string(max_answer_bytes) + " bytes");
   }
   if (!res) {
-    return Error(Code::kUnavailable, url_ + path + ": " + httplib::to_string(res.error()));
+    return Error(Code::kUnavailable, url + path + ": " + httplib::to_string(res.error()));
   }
-  auto doc = ParseUntrustedJson(body, JsonLimits{max_answer_bytes_, 32}, url_ + path);
+  auto doc = ParseUntrustedJson(body, JsonLimits{max_answer_bytes, 32}, url + path);
   if (!doc.ok()) return doc.status();
   const nlohmann::json& d = doc.value();
-  if (!d.is_object()) return Error(Code::kParse, url_ + path + ": answer is not a JSON object");
+  if (!d.is_object()) return Error(Code::kParse, url + path + ": answer is not a JSON object");
   if (auto e = d.find("error"); e != d.end()) {
     std::string msg = e->is_object() ? e->value("message", "") + " " + e->value("data", "") : "";
     Code code = Code::kInvalidArgument;
@@ -55,11 +56,11 @@ Result<nlohmann::json> RpcProvider::Get(const std::string& path) {
         msg.find("could not find") != std::string::npos) {
       code = Code::kNotFound;
     }
-    return Error(code, url_ + path + ": " + msg.substr(0, 300));
+    return Error(code, url + path + ": " + msg.substr(0, 300));
   }
   auto r = d.find("result");
   if (r == d.end() || !r->is_object()) {
-    return Error(Code::kParse, url_ + path + ": answer has no result object (HTTP " +
+    return Error(Code::kParse, url + path + ": answer has no result object (HTTP " +
                                    std::to_string(res->status) + ")");
   }
   return *r;

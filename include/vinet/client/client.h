@@ -12,6 +12,13 @@
 //      event (chain_events.h) and queries /claim/<id> after each
 //      (re)subscription, so a claim settled earlier is not missed; a dropped
 //      socket is reconnected (backoff 100 ms → 2 s) until the timeout.
+//      By default (`verify_settlement`) a final status is then proven:
+//      the claim is queried with a Merkle proof and checked against the app
+//      hash of a header the light client verified from the trust root
+//      (client/verified_state.h), cross-checked with every witness RPC; only
+//      then is `Settlement::proof_verified` true. A failed check is an error
+//      (kVerification / kNotFound / kTimeout naming what failed), never a
+//      settlement with proof_verified false.
 // Errors carry the node's code (kInsufficientFunds, kNotFound, ...) and
 // message. Once a request is signed, every error `Infer` returns names its
 // inference id ("inference <hex>: ...") and `last_inference_id()` holds it: a
@@ -23,6 +30,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +39,7 @@
 
 #include "vinet/client/chat.h"
 #include "vinet/crypto/ed25519.h"
+#include "vinet/light/light_client.h"
 #include "vinet/protocol/receipt.h"
 #include "vinet/protocol/request.h"
 #include "vinet/tee/receipt_verifier.h"
@@ -51,6 +60,17 @@ struct ClientOptions {
   std::optional<crypto::PublicKey> node_pubkey;
   int64_t request_ttl_ms = 600'000;  // a request's signed lifetime (expires_ms - timestamp_ms)
   int64_t read_timeout_ms = 60'000;  // per HTTP call to the node
+  // Light client (WaitSettled): more CometBFT RPC URLs that cross-check the
+  // headers chain_rpc serves, and the root of trust: a genesis.json file, or a
+  // pinned checkpoint (height and header hash hex). Neither: the genesis the
+  // primary serves at /genesis (trust on first use, cross-checked with the
+  // witnesses' /genesis).
+  std::vector<std::string> chain_witnesses;
+  std::string trust_genesis_file;
+  int64_t trust_height = 0;
+  std::string trust_hash;
+  bool verify_settlement = true;
+  int64_t trusting_period_s = 14 * 24 * 3600;
 };
 
 struct InferResult {
@@ -71,6 +91,10 @@ struct Settlement {
   int64_t seen_ms = 0;       // client wall clock
   int64_t trust_gap_ms = 0;  // seen_ms - received_ms
   uint64_t fee = 0;          // WaitChatSettled: what the chain charged (= the priced fee)
+  // True only when the light client and the claim's Merkle proof checked out.
+  bool proof_verified = false;
+  int64_t proven_height = 0;  // the state height proven (header proven_height+1)
+  std::string app_hash;       // hex, of the verified header proven_height+1
 };
 
 class Client {
@@ -93,6 +117,11 @@ class Client {
   Result<InferResult> Fetch(const std::string& inference_id);
   // The id of the last request Infer signed ("" before the first).
   const std::string& last_inference_id() const { return last_inference_id_; }
+  // Proves `s` (see WaitSettled): fills proof_verified, proven_height and
+  // app_hash, or fails. The light client is built on first use.
+  Status ProveSettlement(const std::string& inference_id, Settlement& s, int64_t wait_ms);
+  // The light client of this Client's chain (built on first use).
+  Result<light::LightClient*> Light();
   // The chain's claim record, nullopt while unknown.
   Result<std::optional<nlohmann::json>> ChainClaim(const std::string& inference_id);
 
@@ -110,6 +139,9 @@ class Client {
   Status EnsureNodeInfo();  // chain id and node key from /healthz, once
   Status EnsureAttested(const protocol::Receipt& receipt);
   Status EnsureEnclaveKey(ByteSpan key);  // attested (fresh nonce) and cached
+  // WaitSettled without the proof: what the RPC reports.
+  Result<Settlement> WaitUnproven(const std::string& inference_id, int64_t received_ms,
+                                  int64_t timeout_ms);
   Result<std::optional<Settlement>> SettledOnChain(const std::string& inference_id,
                                                    int64_t received_ms);
 
@@ -124,7 +156,11 @@ class Client {
   std::deque<std::string> signed_order_;
   tee::AttestationCache cache_;
   std::map<std::string, ChatPrices> prices_;
+  std::unique_ptr<light::LightClient> light_;
 };
+
+// A light client for these options' chain RPCs and trust root (see ClientOptions).
+Result<std::unique_ptr<light::LightClient>> MakeLightClient(const ClientOptions& options);
 
 // Verifies a receipt's form, output hash, node signature and (TEE) enclave
 // signature without network access. It does NOT check the enclave's

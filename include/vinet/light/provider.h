@@ -31,6 +31,13 @@ class Provider {
 // CometBFT JSON-RPC over HTTP GET: /commit?height=h and /validators (paged,
 // 100 per page). Answers are read with a byte cap (`max_answer_bytes`, checked
 // while receiving) and parsed with ParseUntrustedJson. Not thread-safe.
+// One CometBFT JSON-RPC GET ("/commit?height=5") with the byte cap and
+// ParseUntrustedJson: the "result" object, or kUnavailable (no answer),
+// kOutOfRange (over the cap), kParse, kNotFound (a height the node does not
+// have), kInvalidArgument (another JSON-RPC error, its message quoted).
+Result<nlohmann::json> RpcGet(const std::string& url, const std::string& path_and_query,
+                              int timeout_ms, size_t max_answer_bytes);
+
 class RpcProvider : public Provider {
  public:
   // `url`: "http://host:port" (a trailing slash is ignored).
@@ -44,8 +51,9 @@ class RpcProvider : public Provider {
   Result<ValidatorSet> FetchValidators(int64_t height);
 
  private:
-  // The "result" of a JSON-RPC GET, or the error it reports.
-  Result<nlohmann::json> Get(const std::string& path_and_query);
+  Result<nlohmann::json> Get(const std::string& path_and_query) {
+    return RpcGet(url_, path_and_query, timeout_ms_, max_answer_bytes_);
+  }
 
   std::string url_;
   int timeout_ms_;

@@ -30,8 +30,12 @@ SyntheticChain::SyntheticChain(SyntheticChainOptions options) : options_(std::mo
     auto nvh = ValidatorSetHash(SetAt(h + 1));
     hd.next_validators_hash.assign(nvh.begin(), nvh.end());
     hd.consensus_hash = hd.data_hash;
-    auto app = crypto::Sha256(AsBytes("app" + std::to_string(h)));
-    hd.app_hash.assign(app.begin(), app.end());
+    if (options_.app_hash) {
+      hd.app_hash = options_.app_hash(h);
+    } else {
+      auto app = crypto::Sha256(AsBytes("app" + std::to_string(h)));
+      hd.app_hash.assign(app.begin(), app.end());
+    }
     hd.last_results_hash = hd.data_hash;
     hd.proposer_address = SetAt(h).validators[0].address;
     auto hash = HeaderHash(hd);

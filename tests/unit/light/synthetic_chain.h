@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <set>
 #include <vector>
 
@@ -26,6 +27,8 @@ struct SyntheticChainOptions {
   int64_t epoch = 1'000'000;                // heights per validator rotation
   int rotate = 0;                           // validators replaced per epoch
   int64_t genesis_seconds = 1'800'000'000;  // time of height 1
+  // The app hash header h carries; empty: SHA-256("app" h).
+  std::function<Bytes(int64_t)> app_hash = {};
 };
 
 class SyntheticChain : public Provider {
