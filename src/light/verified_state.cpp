@@ -170,7 +170,8 @@ Result<VerifiedClaim> VerifyClaimAnswer(LightClient& light, const std::string& i
   const std::string key = "c/" + id;
   if (a.height <= 0) return Error(Code::kVerification, what + ": the answer names no height");
   if (a.ops.empty()) {
-    return Error(Code::kVerification, what + ": the chain RPC answered without a proof");
+    return Error(Code::kVerification, what + ": the chain RPC answered without a proof (code " +
+                                          std::to_string(a.code) + ": " + a.log + ")");
   }
   if (!a.key.empty() && ToString(a.key) != key) {
     return Error(Code::kVerification, what + ": the answer is for state key \"" +

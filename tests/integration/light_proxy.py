@@ -1,6 +1,7 @@
 """A lying CometBFT RPC for the light-client tests: an HTTP proxy in front of a
 real validator's RPC that rewrites chosen answers (JSON-RPC over GET, as the
-SDKs and the light client use it). Websockets are not proxied.
+SDKs and our light client use it, and over POST, as `cometbft light` does).
+Websocket upgrades are tunnelled unchanged.
 
 Modes (``proxy.mode``):
   honest           forward unchanged
@@ -44,7 +45,18 @@ class LyingRpc:
                 pass
 
             def do_GET(self):
+                if self.headers.get("Upgrade", "").lower() == "websocket":
+                    return proxy.tunnel(self)
                 status, body = proxy.answer(self.path)
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_POST(self):
+                raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                status, body = proxy.answer_post(raw)
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
@@ -88,6 +100,55 @@ class LyingRpc:
                 if asked_future:
                     result["response"]["height"] = str(FUTURE)
             elif url.path == "/commit":
+                self.rewrite_commit(result.get("signed_header", {}))
+        return r.status_code, json.dumps(doc).encode()
+
+    def tunnel(self, handler):
+        """Websocket upgrades (events) pass through unchanged, byte for byte."""
+        up = urllib.parse.urlsplit(self.upstream)
+        sock = socket.create_connection((up.hostname, up.port), timeout=10)
+        head = f"{handler.command} {handler.path} HTTP/1.1\r\n" + "".join(
+            f"{k}: {v}\r\n" for k, v in handler.headers.items()) + "\r\n"
+        sock.sendall(head.encode())
+        client = handler.connection
+        sock.settimeout(None)
+        client.settimeout(None)
+
+        def pump(src, dst):
+            try:
+                while True:
+                    data = src.recv(65536)
+                    if not data:
+                        break
+                    dst.sendall(data)
+            except OSError:
+                pass
+            finally:
+                for s_ in (src, dst):
+                    try:
+                        s_.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+
+        t = threading.Thread(target=pump, args=(sock, client), daemon=True)
+        t.start()
+        pump(client, sock)
+        t.join(timeout=5)
+        sock.close()
+        handler.close_connection = True
+
+    def answer_post(self, raw):
+        """JSON-RPC over POST (CometBFT's own light client): the same rewrites."""
+        r = requests.post(self.upstream, data=raw, headers={"Content-Type": "application/json"},
+                          timeout=10)
+        try:
+            doc, req = r.json(), json.loads(raw)
+        except ValueError:
+            return r.status_code, r.content
+        pairs = zip(req, doc) if isinstance(req, list) and isinstance(doc, list) else [(req, doc)]
+        for q, a in pairs:
+            result = a.get("result") if isinstance(a, dict) else None
+            if isinstance(result, dict) and q.get("method") == "commit":
                 self.rewrite_commit(result.get("signed_header", {}))
         return r.status_code, json.dumps(doc).encode()
 
