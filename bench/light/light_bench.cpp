@@ -139,3 +139,4 @@ void BM_ClaimProof(benchmark::State& state) {
 BENCHMARK(BM_ClaimProof)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
+BENCHMARK_MAIN();
