@@ -16,8 +16,8 @@
 #include <sstream>
 
 #include "cli/client_args.h"
-#include "cli/light_trust.h"
 #include "cli/commands.h"
+#include "cli/light_trust.h"
 #include "vinet/client/client.h"
 #include "vinet/client/zkml.h"
 #include "vinet/node/tensor_json.h"

@@ -247,7 +247,7 @@ Result<std::optional<Settlement>> Client::SettledOnChain(const std::string& infe
 }
 
 Result<Settlement> Client::WaitUnproven(const std::string& inference_id, int64_t received_ms,
-                                       int64_t timeout_ms) {
+                                        int64_t timeout_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   auto left = [&] {
     return std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
@@ -297,7 +297,8 @@ Result<Settlement> Client::WaitSettled(const std::string& inference_id, int64_t 
                       std::chrono::steady_clock::now() - start)
                       .count();
   // Header H+1 comes one block after the settlement: allow a few blocks.
-  VINET_RETURN_IF_ERROR(ProveSettlement(inference_id, s, std::max<int64_t>(timeout_ms - spent, 5'000)));
+  VINET_RETURN_IF_ERROR(
+      ProveSettlement(inference_id, s, std::max<int64_t>(timeout_ms - spent, 5'000)));
   s.seen_ms = NowMs();
   s.trust_gap_ms = s.seen_ms - received_ms;
   return s;
