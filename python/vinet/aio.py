@@ -58,8 +58,9 @@ class AsyncClient:
     """Same arguments as :class:`vinet.Client` (``async_transport``: an httpx
     async transport for streamed chat); use ``async with`` or ``await close()``."""
 
-    def __init__(self, node_url: str, chain_url: str, key: KeyLike, chain_id: Optional[str] = None,
-                 roots: Any = None, async_transport: Any = None, **kw: Any) -> None:
+    def __init__(self, node_url: str, chain_url: Union[str, Sequence[str]], key: KeyLike,
+                 chain_id: Optional[str] = None, roots: Any = None, async_transport: Any = None,
+                 **kw: Any) -> None:
         self._c = Client(node_url, chain_url, key, chain_id, roots, **kw)
         self._subscriptions: Optional[asyncio.Semaphore] = None
         self._async_transport = async_transport
