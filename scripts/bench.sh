@@ -17,5 +17,6 @@ want runtime && run runtime_bench "$B/bench_runtime"
 want runtime && run runtime_vs_onnxruntime python3 bench/runtime/compare_onnxruntime.py --cpp --profile
 want tee     && run tee_bench "$B/bench_tee" --benchmark_repetitions=3
 want zk      && run zk_bench build/release/src/cli/vinet zk bench --min-log 16 --max-log 20
+want light   && run light_bench "$B/light_bench"
 want chain   && run chain_devnet_throughput python3 bench/chain/devnet_throughput.py
 echo "bench: results in $out/"

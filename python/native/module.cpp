@@ -11,4 +11,6 @@ PYBIND11_MODULE(_native, m) {
   vinet::py::BindZkml(m);
   vinet::py::BindLlm(m);
   vinet::py::BindChat(m);
+  vinet::py::BindMerkle(m);
+  vinet::py::BindLight(m);
 }

@@ -28,6 +28,7 @@ def node():
 
 def make_client(node, net=None):
     c = vinet.Client("http://node", "http://chain", vinet.Key.generate(), chain_id="fake-chain",
+                     verify_settlement=False,
                      node_pubkey=node.node_key.public_key, transport=node.transport())
     c._prices[MODEL] = ChatPrices(PRICES["fee_per_inference"], 1, 2)
     attested = []
@@ -177,6 +178,7 @@ def test_async_stream(node):
     async def run():
         async with vinet.AsyncClient("http://node", "http://chain", vinet.Key.generate(),
                                      chain_id="fake-chain", node_pubkey=node.node_key.public_key,
+                                     verify_settlement=False,
                                      transport=node.transport(),
                                      async_transport=httpx.MockTransport(node.handle)) as ac:
             ac._c._prices[MODEL] = ChatPrices(PRICES["fee_per_inference"], 1, 2)

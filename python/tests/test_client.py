@@ -17,7 +17,9 @@ def net():
 
 @pytest.fixture
 def client(net):
-    c = vinet.Client("http://node", "http://chain", vinet.Key.generate())
+    # The fake chain signs no headers: settlement proofs are tested on a
+    # devnet (tests/integration/test_light_client.py) and below.
+    c = vinet.Client("http://node", "http://chain", vinet.Key.generate(), verify_settlement=False)
     c._http = net
     return c
 
@@ -148,7 +150,8 @@ def test_wait_settled_times_out(client, monkeypatch):
 
 def test_async_client(net):
     async def main():
-        async with vinet.AsyncClient("http://node", "http://chain", vinet.Key.generate()) as c:
+        async with vinet.AsyncClient("http://node", "http://chain", vinet.Key.generate(),
+                                     verify_settlement=False) as c:
             c._c._http = net
             models = await c.models()
             results = await asyncio.gather(*[
@@ -197,7 +200,8 @@ def test_async_wait_settled_by_subscription_and_timeout(net, monkeypatch):
     monkeypatch.setattr(vinet.aio, "ws_connect", lambda *a, **k: ws)
 
     async def main():
-        c = vinet.AsyncClient("http://node", "http://chain", vinet.Key.generate(), chain_id="x")
+        c = vinet.AsyncClient("http://node", "http://chain", vinet.Key.generate(), chain_id="x",
+                              verify_settlement=False)
         c._c._http = net
         s = await c.wait_settled(iid, timeout=5)
         with pytest.raises(vinet.Timeout):
@@ -250,7 +254,8 @@ def test_every_error_after_signing_carries_the_id(client, net):
 
 def test_async_timeout_carries_the_id_and_answer(net):
     async def go():
-        async with vinet.AsyncClient("http://node", "http://chain", vinet.Key.generate()) as c:
+        async with vinet.AsyncClient("http://node", "http://chain", vinet.Key.generate(),
+                                     verify_settlement=False) as c:
             c._c._http = net
             net.lose_answer = True
             with pytest.raises(vinet.Timeout) as err:
@@ -259,3 +264,28 @@ def test_async_timeout_carries_the_id_and_answer(net):
             r = await c.answer(err.value.inference_id)
             assert r.verified and list(r.output["y"]) == [2.0, 4.0]
     asyncio.run(go())
+
+
+def test_wait_settled_is_never_quietly_unproven(net, monkeypatch):
+    """By default a settlement the light client cannot prove is an error, not
+    a Settlement with proof_verified False."""
+    c = vinet.Client("http://node", "http://127.0.0.1:9", vinet.Key.generate())
+    c._http = net
+    r = c.infer("double", {"x": [1.0, 2.0]}, mode="vanilla")
+    net.claims[r.inference_id] = {"status": "SETTLED", "height": 3}
+    monkeypatch.setattr(vinet.client, "ws_connect", lambda *a, **k: pytest.fail("subscribed"))
+    with pytest.raises((vinet.VerificationFailed, vinet.ChainUnavailable)) as err:
+        c.wait_settled(r.inference_id, timeout=1)
+    assert err.value.inference_id == r.inference_id
+    c.verify_settlement = False
+    s = c.wait_settled(r.inference_id, timeout=1)
+    assert s.status == "SETTLED" and s.proof_verified is False
+
+
+def test_chain_urls_primary_and_witnesses():
+    c = vinet.Client("http://node", ["http://a/", "http://b"], vinet.Key.generate(),
+                     witnesses=["http://c"])
+    assert c.chain_url == "http://a" and c.chain_witnesses == ["http://b", "http://c"]
+    assert c.prover.primary == "http://a" and c.prover.witnesses == ["http://b", "http://c"]
+    with pytest.raises(vinet.InvalidRequest):
+        vinet.Client("http://node", [], vinet.Key.generate())

@@ -4,6 +4,7 @@ and mapping errors. Nothing here does I/O, so it is unit-tested directly."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import os
 import secrets
@@ -261,6 +262,13 @@ def make_settlement(inference_id: str, status: str, height: int, tx_hash: Option
     gap = None if received_ms is None else (seen - received_ms) / 1000.0
     return Settlement(inference_id=inference_id, status=status, height=int(height),
                       tx_hash=tx_hash, trust_gap=gap, observed_ms=seen, reason=reason or None)
+
+
+def reobserve(settlement: Settlement, received_ms: Optional[float]) -> Settlement:
+    """The settlement as seen now (after its proof checked out): observed_ms and trust_gap."""
+    seen = time.time() * 1000.0
+    gap = None if received_ms is None else (seen - received_ms) / 1000.0
+    return dataclasses.replace(settlement, observed_ms=seen, trust_gap=gap)
 
 
 def settlement_from_ws_text(raw: str, inference_id: str,

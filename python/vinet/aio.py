@@ -7,6 +7,7 @@ subscription, so thousands of waits share one event loop cheaply.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any, AsyncIterator, Dict, List, Mapping, Optional, Sequence, Union
 
 import httpx
@@ -57,8 +58,9 @@ class AsyncClient:
     """Same arguments as :class:`vinet.Client` (``async_transport``: an httpx
     async transport for streamed chat); use ``async with`` or ``await close()``."""
 
-    def __init__(self, node_url: str, chain_url: str, key: KeyLike, chain_id: Optional[str] = None,
-                 roots: Any = None, async_transport: Any = None, **kw: Any) -> None:
+    def __init__(self, node_url: str, chain_url: Union[str, Sequence[str]], key: KeyLike,
+                 chain_id: Optional[str] = None, roots: Any = None, async_transport: Any = None,
+                 **kw: Any) -> None:
         self._c = Client(node_url, chain_url, key, chain_id, roots, **kw)
         self._subscriptions: Optional[asyncio.Semaphore] = None
         self._async_transport = async_transport
@@ -177,6 +179,7 @@ class AsyncClient:
     async def wait_settled(self, inference_id: str, timeout: float = 30.0) -> Settlement:
         """See :meth:`vinet.Client.wait_settled`."""
         iid = _core.check_inference_id(inference_id)
+        start = time.monotonic()
         try:
             settlement = await asyncio.wait_for(self._wait(iid), timeout)
         except asyncio.TimeoutError:
@@ -185,7 +188,8 @@ class AsyncClient:
         if iid in self._c._chat_fees and settlement.settled:
             claim = await self.claim(iid)
             settlement = self._c._check_chat_fee(settlement, claim)
-        return settlement
+        return await asyncio.to_thread(self._c._prove_settlement, settlement,
+                                       timeout - (time.monotonic() - start))
 
     async def _wait(self, iid: str) -> Settlement:
         early = await self._settled_from_claim(iid)

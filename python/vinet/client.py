@@ -21,7 +21,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from typing import Any, Dict, List, Mapping, Optional, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import requests
 from websockets.sync.client import connect as ws_connect
@@ -35,6 +35,7 @@ from .inputs import MAX_BODY_BYTES, check_body, prepare
 from .keys import Key
 from .types import ModelInfo, Result, Settlement, Timings, mode_name, now_ms
 from .verify import Verifier
+from .settlement_proof import SettlementProver
 from .zkml import ZkmlKeys, verify_proof
 from .chat_client import ChatApi, ChatStream
 
@@ -48,12 +49,21 @@ def _as_key(key: KeyLike) -> Key:
 class _ClientBase:
     """State shared by Client and AsyncClient (no I/O)."""
 
-    def __init__(self, node_url: str, chain_url: str, key: KeyLike, chain_id: Optional[str] = None,
+    def __init__(self, node_url: str, chain_url: Union[str, Sequence[str]], key: KeyLike,
+                 chain_id: Optional[str] = None,
                  roots: Any = None, *, allow_debug: bool = False, timeout: float = 30.0,
                  verifier: Optional[Verifier] = None, node_pubkey: Optional[bytes] = None,
-                 request_ttl: float = _core.DEFAULT_REQUEST_TTL_MS / 1000) -> None:
+                 request_ttl: float = _core.DEFAULT_REQUEST_TTL_MS / 1000,
+                 witnesses: Sequence[str] = (), trust: Any = None,
+                 verify_settlement: bool = True) -> None:
         self.node_url = node_url.rstrip("/")
-        self.chain_url = chain_url.rstrip("/")
+        urls = [chain_url] if isinstance(chain_url, str) else list(chain_url)
+        if not urls:
+            raise InvalidRequest("chain_url: give at least one CometBFT RPC URL")
+        self.chain_url = urls[0].rstrip("/")
+        self.chain_witnesses = [u.rstrip("/") for u in [*urls[1:], *witnesses]]
+        self.verify_settlement = verify_settlement
+        self.prover = SettlementProver([self.chain_url, *self.chain_witnesses], trust)
         self.key = _as_key(key)
         self.timeout = timeout
         self._chain_id = chain_id
@@ -507,11 +517,23 @@ class Client(ChatApi, _ClientBase):
         subscription to its ``vinet.claim`` event; the claim record is checked
         first so a claim settled earlier is not missed. Raises Timeout. For a
         chat answered to this client, a settled claim must charge exactly the
-        fee its receipt's token counts price (else VerificationFailed)."""
+        fee its receipt's token counts price (else VerificationFailed).
+
+        By default (``verify_settlement``) the status is then proven with the
+        light client and the claim's Merkle proof (vinet.settlement_proof):
+        ``settlement.proof_verified`` is True, or VerificationFailed is raised."""
+        start = time.monotonic()
         settlement = self._wait_settled(inference_id, timeout)
         if settlement.inference_id in self._chat_fees and settlement.settled:
             settlement = self._check_chat_fee(settlement, self.claim(settlement.inference_id))
-        return settlement
+        return self._prove_settlement(settlement, timeout - (time.monotonic() - start))
+
+    def _prove_settlement(self, settlement: Settlement, left: float) -> Settlement:
+        if not self.verify_settlement:
+            return settlement
+        # Header H+1 is one block away: allow a few blocks even when little is left.
+        proven = self.prover.prove(settlement, max(left, 5.0))
+        return _core.reobserve(proven, self._received_ms(settlement.inference_id))
 
     def _wait_settled(self, inference_id: str, timeout: float) -> Settlement:
         iid = _core.check_inference_id(inference_id)

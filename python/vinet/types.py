@@ -50,7 +50,11 @@ class Settlement:
     block, ``tx_hash`` the SubmitClaims tx (hex, may be None when the chain no
     longer indexes it), ``trust_gap`` seconds between receiving the receipt and
     seeing the settlement (None when this client did not receive the receipt),
-    ``reason`` the chain's explanation for a claim it did not settle."""
+    ``reason`` the chain's explanation for a claim it did not settle.
+    ``proof_verified`` is True only when the status was proven: a Merkle proof
+    of the claim against the app hash of a header the light client verified
+    (``wait_settled`` does this by default and raises VerificationFailed when
+    a check fails)."""
 
     inference_id: str
     status: str
@@ -60,10 +64,16 @@ class Settlement:
     observed_ms: float
     reason: Optional[str] = None  # why a claim was not settled (chain's words)
     fee: Optional[int] = None  # chat: the fee the chain charged (checked against the receipt)
-    # True only once the settlement itself was verified (light client + Merkle
-    # proof of the claim against validator-signed headers). Today the status
-    # is what one chain RPC endpoint reported, so this stays False.
-    settlement_verified: bool = False
+    # True only after the light client verified header proven_height+1 and the
+    # claim's Merkle proof against its app hash (vinet.settlement_proof).
+    proof_verified: bool = False
+    proven_height: Optional[int] = None
+    app_hash: Optional[str] = None  # hex, of the verified header proven_height+1
+
+    @property
+    def settlement_verified(self) -> bool:
+        """The settlement was proven (light client + Merkle proof), not only reported."""
+        return self.proof_verified
 
     @property
     def settled(self) -> bool:

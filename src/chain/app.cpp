@@ -42,16 +42,20 @@ ChainApp::ChainApp(std::unique_ptr<Store> store) : store_(std::move(store)) {
   if (garbage_proposals_) spdlog::warn("chain: test hook: proposing garbage txs (devnet only)");
 }
 
-Result<std::unique_ptr<ChainApp>> ChainApp::Open(const std::filesystem::path& data_dir) {
-  VINET_ASSIGN_OR_RETURN(auto store, Store::Open(data_dir));
+Result<std::unique_ptr<ChainApp>> ChainApp::Open(const std::filesystem::path& data_dir,
+                                                 StoreOptions options) {
+  VINET_ASSIGN_OR_RETURN(auto store, Store::Open(data_dir, options));
   std::unique_ptr<ChainApp> app(new ChainApp(std::move(store)));
-  VINET_ASSIGN_OR_RETURN(auto state, app->store_->ScanState());
-  app->hasher_.Rebuild(state);
   auto meta = app->store_->meta();
-  if (meta.height > 0) {
-    auto root = app->hasher_.Root();
-    if (Bytes(root.begin(), root.end()) != meta.app_hash) {
-      return Error(Code::kInternal, "chain: stored app hash does not match the stored state");
+  if (!meta.app_hash.empty()) {
+    auto root = app->store_->RootAt(meta.height);
+    if (!root.ok()) {
+      return Error(Code::kInternal,
+                   "chain: " + root.status().message() +
+                       " (a store from before the versioned state tree? re-initialize it)");
+    }
+    if (RootHashBytes(*root) != meta.app_hash) {
+      return Error(Code::kInternal, "chain: stored app hash does not match the state tree root");
     }
   }
   app->ResetMempool();
@@ -84,7 +88,7 @@ abci::pb::ResponseInfo ChainApp::Info(const abci::pb::RequestInfo& /*req*/) {
 
 abci::pb::ResponseQuery ChainApp::Query(const abci::pb::RequestQuery& req) {
   std::lock_guard lock(mu_);
-  return HandleQuery(*store_, store_->meta().height, req);
+  return HandleQuery(*store_, req);
 }
 
 abci::pb::ResponseCheckTx ChainApp::CheckTx(const abci::pb::RequestCheckTx& req) {
@@ -140,29 +144,22 @@ abci::pb::ResponseInitChain ChainApp::InitChain(const abci::pb::RequestInitChain
     std::_Exit(78);
   }
   // Genesis replaces any previous state (InitChain may be repeated after a crash).
-  Overlay changes(*store_);
-  auto old = store_->ScanState();
-  if (old.ok()) {
-    for (const auto& [key, value] : *old) changes.Delete(key);
-  }
+  EmptyKv empty;
+  Overlay changes(empty);
   State state(changes);
   ApplyGenesis(*genesis, state);
-  StateHasher fresh;
-  auto root = fresh.RootWith(changes);
-  CommitMeta meta{req.initial_height() > 0 ? req.initial_height() - 1 : 0,
-                  Bytes(root.begin(), root.end()), req.chain_id()};
-  if (auto s = store_->Commit(changes, meta); !s.ok()) {
-    spdlog::critical("chain: init_chain: {}", s.ToString());
+  Store::KeyValues records;
+  for (const auto& [key, value] : changes.changes()) {
+    if (value) records.emplace_back(key, *value);
+  }
+  const int64_t height = req.initial_height() > 0 ? req.initial_height() - 1 : 0;
+  auto app_hash = store_->Reset(records, height, req.chain_id());
+  if (!app_hash.ok()) {
+    spdlog::critical("chain: init_chain: {}", app_hash.status().ToString());
     std::_Exit(74);
   }
-  auto all = store_->ScanState();
-  if (!all.ok()) {
-    spdlog::critical("chain: init_chain: {}", all.status().ToString());
-    std::_Exit(74);
-  }
-  hasher_.Rebuild(*all);
   ResetMempool();
-  resp.set_app_hash(ToString(meta.app_hash));
+  resp.set_app_hash(ToString(*app_hash));
   spdlog::info("chain: init_chain {} with {} accounts", req.chain_id(), genesis->accounts.size());
   return resp;
 }
@@ -187,10 +184,15 @@ abci::pb::ResponseFinalizeBlock ChainApp::FinalizeBlock(const abci::pb::RequestF
     for (auto& ev : result.events) *out->add_events() = std::move(ev);
   }
   EndBlock(*changes, req.height(), resp);
-  auto root = hasher_.RootWith(*changes);
-  Bytes app_hash(root.begin(), root.end());
+  auto tree = store_->Prepare(*changes, req.height());
+  if (!tree.ok()) {
+    // A store failure here would make this validator diverge; stop instead.
+    spdlog::critical("chain: state tree of block {}: {}", req.height(), tree.status().ToString());
+    std::_Exit(74);
+  }
+  Bytes app_hash = RootHashBytes(tree->root);
   resp.set_app_hash(ToString(app_hash));
-  pending_ = Pending{req.height(), std::move(app_hash), std::move(changes)};
+  pending_ = Pending{req.height(), std::move(app_hash), std::move(changes), std::move(*tree)};
   return resp;
 }
 
@@ -222,12 +224,11 @@ abci::pb::ResponseCommit ChainApp::Commit() {
     _exit(70);
   }
   CommitMeta meta{pending_->height, pending_->app_hash, store_->meta().chain_id};
-  if (auto s = store_->Commit(*pending_->changes, meta); !s.ok()) {
+  if (auto s = store_->Commit(*pending_->changes, pending_->tree, meta); !s.ok()) {
     // Continuing would diverge from the chain; stop and let the operator restart.
     spdlog::critical("chain: {}", s.ToString());
     std::_Exit(74);
   }
-  hasher_.Apply(*pending_->changes);
   pending_.reset();
   ResetMempool();
   return resp;

@@ -74,11 +74,19 @@ void RegisterChainStart(CLI::App& app) {
   start->add_option("--home", home, "CometBFT home of this validator")->required();
   start->add_option("--address", address, "listen address (default: proxy_app of config.toml)");
   start->add_option("--data", data, "state directory (default: HOME/vinet-data)");
+  static uint64_t versions_kept = chain::StoreOptions{}.versions_kept;
+  start
+      ->add_option("--state-versions-kept", versions_kept,
+                   "state versions kept for queries and proofs at past heights; older ones are "
+                   "pruned (0 = archive: keep all)")
+      ->capture_default_str();
   start->callback([] {
     InitLogging("chain");
     if (address.empty()) address = ProxyAppFromConfig(home);
     if (data.empty()) data = (std::filesystem::path(home) / "vinet-data").string();
-    auto app = ValueOrThrow(chain::ChainApp::Open(data));
+    chain::StoreOptions options;
+    options.versions_kept = versions_kept;
+    auto app = ValueOrThrow(chain::ChainApp::Open(data, options));
     // Block the stop signals in every thread; this one waits for them.
     sigset_t set;
     sigemptyset(&set);
@@ -133,6 +141,11 @@ void RegisterQuery(CLI::App& app) {
     sub->add_flag("--json", as_json, "print JSON");
     std::string path = what == "zkml-key" ? "/zkml_key/" : "/" + what + "/";
     sub->callback([path, run, f] { run(*f, path + id); });
+    if (what == "claim") {
+      AddClaimProveOptions(
+          sub, [f] { return ValueOrThrow(ResolveNetwork(*f, kChainFlag)).chain_rpc; }, &id,
+          &as_json, [path, run, f] { run(*f, path + id); });
+    }
   }
   auto* params = query->add_subcommand("params", "the chain parameters");
   NetworkFlags* pf = &flags.emplace_back();

@@ -19,6 +19,7 @@
 #include "cli/client_args.h"
 #include "cli/commands.h"
 #include "cli/json_arg.h"
+#include "cli/light_trust.h"
 #include "cli/progress.h"
 #include "vinet/client/client.h"
 #include "vinet/client/zkml.h"
@@ -81,7 +82,12 @@ void RunInfer(ClientArgs& a) {
                          {"height", s.height},
                          {"tx_hash", s.tx_hash},
                          {"seen_ms", s.seen_ms},
-                         {"trust_gap_ms", s.trust_gap_ms}};
+                         {"trust_gap_ms", s.trust_gap_ms},
+                         {"proof_verified", s.proof_verified},
+                         {"proven_height", s.proven_height},
+                         {"app_hash", s.app_hash}};
+  } else if (!a.wait.empty() && a.wait != "proof") {
+    throw StatusError(Error(Code::kInvalidArgument, "--wait takes \"settled\" or \"proof\""));
   }
   if (mode == protocol::Mode::kZkml) {
     auto p0 = std::chrono::steady_clock::now();
@@ -193,6 +199,7 @@ client::Client MakeClient(ClientArgs& a, unsigned also_required) {
   client::ClientOptions o;
   o.node_url = a.net.node_url;
   o.chain_rpc = a.net.chain_rpc;
+  AddDevnetLightTrust(o, a.net.devnet_dir);
   if (!a.net.root_pem.empty()) {
     o.roots.push_back(ValueOrThrow(tee::TrustRoot::FromPemFile(a.net.root_pem)));
   }

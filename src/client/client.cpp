@@ -404,8 +404,8 @@ Result<std::optional<Settlement>> Client::SettledOnChain(const std::string& infe
                                                   claim->value("tx_hash", ""), received_ms));
 }
 
-Result<Settlement> Client::WaitSettled(const std::string& inference_id, int64_t received_ms,
-                                       int64_t timeout_ms) {
+Result<Settlement> Client::WaitUnproven(const std::string& inference_id, int64_t received_ms,
+                                        int64_t timeout_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   auto left = [&] {
     return std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
@@ -444,6 +444,22 @@ Result<Settlement> Client::WaitSettled(const std::string& inference_id, int64_t 
   return Error(Code::kTimeout, "inference " + inference_id + " not settled within " +
                                    std::to_string(timeout_ms) + " ms (last: " + last.ToString() +
                                    ")");
+}
+
+Result<Settlement> Client::WaitSettled(const std::string& inference_id, int64_t received_ms,
+                                       int64_t timeout_ms) {
+  auto start = std::chrono::steady_clock::now();
+  VINET_ASSIGN_OR_RETURN(Settlement s, WaitUnproven(inference_id, received_ms, timeout_ms));
+  if (!options_.verify_settlement) return s;
+  int64_t spent = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+  // Header H+1 comes one block after the settlement: allow a few blocks.
+  VINET_RETURN_IF_ERROR(
+      ProveSettlement(inference_id, s, std::max<int64_t>(timeout_ms - spent, 5'000)));
+  s.seen_ms = NowMs();
+  s.trust_gap_ms = s.seen_ms - received_ms;
+  return s;
 }
 
 Result<json> Client::NodeStatus(const std::string& inference_id) {

@@ -51,6 +51,9 @@ def test_two_step_flow_via_cli(devnet, model_id, mode, tmp_path):
                                atol=1e-6)
     assert out["settlement"]["status"] == "SETTLED"
     assert out["settlement"]["trust_gap_ms"] >= 0
+    # Proven: light client from the devnet's genesis, validators 1.. as witnesses.
+    assert out["settlement"]["proof_verified"] is True
+    assert out["settlement"]["proven_height"] > 0 and len(out["settlement"]["app_hash"]) == 64
     claim = chain_claim(devnet, out["inference_id"])
     assert claim["status"] == "SETTLED"
     # The C++ client learnt it from the websocket event (or the catch-up query):

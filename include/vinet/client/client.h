@@ -12,6 +12,13 @@
 //      event (chain_events.h) and queries /claim/<id> after each
 //      (re)subscription, so a claim settled earlier is not missed; a dropped
 //      socket is reconnected (backoff 100 ms → 2 s) until the timeout.
+//      By default (`verify_settlement`) a final status is then proven:
+//      the claim is queried with a Merkle proof and checked against the app
+//      hash of a header the light client verified from the trust root
+//      (client/verified_state.h), cross-checked with every witness RPC; only
+//      then is `Settlement::proof_verified` true. A failed check is an error
+//      (kVerification / kNotFound / kTimeout naming what failed), never a
+//      settlement with proof_verified false.
 // Before signing, `Infer` checks the model, mode, fee and inputs against the
 // node's `/v1/models` (cached; model_checks.h), casts f64/int inputs to the
 // model's f32, and in TEE mode attests the node's enclave under the roots, so
@@ -38,6 +45,7 @@
 #include "vinet/client/chat.h"
 #include "vinet/client/model_checks.h"
 #include "vinet/crypto/ed25519.h"
+#include "vinet/light/light_client.h"
 #include "vinet/protocol/receipt.h"
 #include "vinet/protocol/request.h"
 #include "vinet/tee/receipt_verifier.h"
@@ -58,6 +66,17 @@ struct ClientOptions {
   std::optional<crypto::PublicKey> node_pubkey;
   int64_t request_ttl_ms = 600'000;  // a request's signed lifetime (expires_ms - timestamp_ms)
   int64_t read_timeout_ms = 60'000;  // per HTTP call to the node
+  // Light client (WaitSettled): more CometBFT RPC URLs that cross-check the
+  // headers chain_rpc serves, and the root of trust: a genesis.json file, or a
+  // pinned checkpoint (height and header hash hex). Neither: the genesis the
+  // primary serves at /genesis (trust on first use, cross-checked with the
+  // witnesses' /genesis).
+  std::vector<std::string> chain_witnesses;
+  std::string trust_genesis_file;
+  int64_t trust_height = 0;
+  std::string trust_hash;
+  bool verify_settlement = true;
+  int64_t trusting_period_s = 14 * 24 * 3600;
 };
 
 struct InferResult {
@@ -78,6 +97,10 @@ struct Settlement {
   int64_t seen_ms = 0;       // client wall clock
   int64_t trust_gap_ms = 0;  // seen_ms - received_ms
   uint64_t fee = 0;          // WaitChatSettled: what the chain charged (= the priced fee)
+  // True only when the light client and the claim's Merkle proof checked out.
+  bool proof_verified = false;
+  int64_t proven_height = 0;  // the state height proven (header proven_height+1)
+  std::string app_hash;       // hex, of the verified header proven_height+1
 };
 
 class Client {
@@ -114,6 +137,11 @@ class Client {
   Result<InferResult> Fetch(const std::string& inference_id);
   // The id of the last request Infer signed ("" before the first).
   const std::string& last_inference_id() const { return last_inference_id_; }
+  // Proves `s` (see WaitSettled): fills proof_verified, proven_height and
+  // app_hash, or fails. The light client is built on first use.
+  Status ProveSettlement(const std::string& inference_id, Settlement& s, int64_t wait_ms);
+  // The light client of this Client's chain (built on first use).
+  Result<light::LightClient*> Light();
   // The chain's claim record, nullopt while unknown.
   Result<std::optional<nlohmann::json>> ChainClaim(const std::string& inference_id);
 
@@ -132,6 +160,9 @@ class Client {
   Result<ModelInfo> Model(const std::string& model_id);  // cached, refreshed on a miss
   Status EnsureAttested(const protocol::Receipt& receipt);
   Status EnsureEnclaveKey(ByteSpan key);  // attested (fresh nonce) and cached
+  // WaitSettled without the proof: what the RPC reports.
+  Result<Settlement> WaitUnproven(const std::string& inference_id, int64_t received_ms,
+                                  int64_t timeout_ms);
   Result<std::optional<Settlement>> SettledOnChain(const std::string& inference_id,
                                                    int64_t received_ms);
 
@@ -153,7 +184,11 @@ class Client {
   Bytes node_enclave_key_;  // from /healthz (empty: no enclave)
   bool health_asked_ = false;
   size_t body_limit_ = kMaxBodyBytes;
+  std::unique_ptr<light::LightClient> light_;
 };
+
+// A light client for these options' chain RPCs and trust root (see ClientOptions).
+Result<std::unique_ptr<light::LightClient>> MakeLightClient(const ClientOptions& options);
 
 // Verifies a receipt's form, output hash, node signature and (TEE) enclave
 // signature without network access. It does NOT check the enclave's

@@ -133,6 +133,9 @@ ClientOptions Options(const std::string& ws, int rpc_port) {
   o.node_url = "http://127.0.0.1:1";
   o.chain_rpc = "http://127.0.0.1:" + std::to_string(rpc_port);
   o.chain_ws = ws;
+  // This fake chain signs no headers: proven settlement is tested on a devnet
+  // (tests/integration/test_light_client.py) and in UnprovenSettlementIsAnError.
+  o.verify_settlement = false;
   return o;
 }
 
@@ -155,6 +158,17 @@ TEST(WaitSettled, ReconnectsAfterADroppedSocket) {
   auto s = c.WaitSettled(kId, NowMs(), 8000);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(s->status, "SETTLED");
+}
+
+TEST(WaitSettled, UnprovenSettlementIsAnError) {
+  Child server("pending");
+  ClientOptions o = Options(server.url(), 1);
+  o.verify_settlement = true;  // the default: the fake RPC at port 1 cannot prove anything
+  Client c(o, crypto::SecretKey::Generate());
+  auto s = c.WaitSettled(kId, NowMs(), 5000);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().code(), Code::kTimeout) << s.status().ToString();
+  EXPECT_NE(s.status().message().find("light client"), std::string::npos) << s.status().ToString();
 }
 
 TEST(WaitSettled, TimesOutWithoutAnEvent) {
