@@ -155,14 +155,16 @@ Status Store::Commit(const Overlay& changes, const merkle::TreeUpdate& tree,
   return Status::Ok();
 }
 
-Result<Bytes> Store::Reset(const KeyValues& state, int64_t height, const std::string& chain_id) {
+namespace {
+
+// Writes the history entries, tree nodes and root of `state` as version
+// `height` (the latest values are written by the caller).
+Result<Bytes> PutVersionOf(rocksdb::WriteBatch& batch, const Store::KeyValues& state,
+                           int64_t height) {
   std::vector<merkle::Change> changes;
   changes.reserve(state.size());
-  rocksdb::WriteBatch batch;
-  batch.DeleteRange(rocksdb::Slice(""), rocksdb::Slice(std::string(kMetaPrefix)));
   for (const auto& [key, value] : state) {
     VINET_RETURN_IF_ERROR(CheckStateKey(key));
-    batch.Put(key, value);
     batch.Put(HistoryKey(key, static_cast<uint64_t>(height)), HistoryValue(value));
     changes.push_back({merkle::KeyHash(AsBytes(key)), merkle::ValueHash(AsBytes(value))});
   }
@@ -180,12 +182,65 @@ Result<Bytes> Store::Reset(const KeyValues& state, int64_t height, const std::st
   auto root = merkle::EncodeChildRef(tree.root);
   batch.Put(RootKey(static_cast<uint64_t>(height)),
             rocksdb::Slice(reinterpret_cast<const char*>(root.data()), root.size()));
-  CommitMeta meta{height, RootHashBytes(tree.root), chain_id};
+  return RootHashBytes(tree.root);
+}
+
+}  // namespace
+
+Result<Bytes> Store::Reset(const KeyValues& state, int64_t height, const std::string& chain_id) {
+  rocksdb::WriteBatch batch;
+  batch.DeleteRange(rocksdb::Slice(""), rocksdb::Slice(std::string(kMetaPrefix)));
+  for (const auto& [key, value] : state) {
+    VINET_RETURN_IF_ERROR(CheckStateKey(key));
+    batch.Put(key, value);
+  }
+  VINET_ASSIGN_OR_RETURN(Bytes app_hash, PutVersionOf(batch, state, height));
+  CommitMeta meta{height, std::move(app_hash), chain_id};
   PutMeta(batch, meta, height);
   rocksdb::WriteOptions options;
   options.sync = true;
   auto s = db_->Write(options, &batch);
   if (!s.ok()) return IoError("store: reset", s);
+  meta_ = meta;
+  oldest_ = height;
+  return meta.app_hash;
+}
+
+Status Store::ClearState() {
+  rocksdb::WriteBatch batch;
+  batch.DeleteRange(rocksdb::Slice(""), rocksdb::Slice(std::string(kMetaPrefix)));
+  CommitMeta meta{0, {}, meta_.chain_id};
+  PutMeta(batch, meta, 0);
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  auto s = db_->Write(options, &batch);
+  if (!s.ok()) return IoError("store: clear", s);
+  meta_ = meta;
+  oldest_ = 0;
+  return Status::Ok();
+}
+
+Status Store::WriteRestored(const KeyValues& entries) {
+  rocksdb::WriteBatch batch;
+  for (const auto& [key, value] : entries) {
+    VINET_RETURN_IF_ERROR(CheckStateKey(key));
+    batch.Put(key, value);
+  }
+  auto s = db_->Write(rocksdb::WriteOptions(), &batch);
+  if (!s.ok()) return IoError("store: write restored", s);
+  return Status::Ok();
+}
+
+Result<Bytes> Store::FinishRestore(int64_t height, const std::string& chain_id) {
+  VINET_ASSIGN_OR_RETURN(KeyValues state, ScanState());
+  rocksdb::WriteBatch batch;
+  VINET_ASSIGN_OR_RETURN(Bytes app_hash, PutVersionOf(batch, state, height));
+  CommitMeta meta{height, std::move(app_hash), chain_id};
+  PutMeta(batch, meta, height);
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  auto s = db_->Write(options, &batch);
+  if (!s.ok()) return IoError("store: finish restore", s);
   meta_ = meta;
   oldest_ = height;
   return meta.app_hash;

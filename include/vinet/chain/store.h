@@ -100,6 +100,18 @@ class Store : public KvReader, public merkle::NodeReader {
   // Returns the new app hash (tree root). Errors: kIo, kInvalidArgument.
   Result<Bytes> Reset(const KeyValues& state, int64_t height, const std::string& chain_id);
 
+  // Chunked restore (state sync), for states too large for one Reset:
+  // ClearState drops every state, history and tree record and sets the
+  // metadata to height 0 (synced), WriteRestored adds state pairs (unsynced),
+  // FinishRestore builds the history and tree of the restored state as
+  // version `height` and writes them with the metadata in one synced batch,
+  // returning the app hash (the caller compares it with the snapshot's). A
+  // crash before FinishRestore leaves a store at height 0 that the next
+  // restore clears. Errors: kIo, kInvalidArgument (reserved key prefix).
+  Status ClearState();
+  Status WriteRestored(const KeyValues& entries);
+  Result<Bytes> FinishRestore(int64_t height, const std::string& chain_id);
+
  private:
   Store() = default;
   Result<std::optional<std::string>> LatestHistory(std::string_view key, int64_t* version) const;

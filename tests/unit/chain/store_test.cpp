@@ -228,5 +228,38 @@ TEST(Store, ResetBulkLoadsAndMatchesIncrementalRoot) {
   EXPECT_EQ(CommitNext(*bulk, next), CommitNext(*inc, next2));
 }
 
+TEST(Store, ChunkedRestoreEqualsTheSource) {
+  testing::TempDir a, b;
+  auto src = std::move(Store::Open(a.path()).value());
+  Store::KeyValues state;
+  for (int i = 0; i < 3000; ++i)
+    state.emplace_back("c/" + std::to_string(100000 + i), "v" + std::to_string(i));
+  ASSERT_TRUE(src->Reset(state, 41, "c").ok());
+  auto dst = std::move(Store::Open(b.path()).value());
+  // Leftovers of an earlier, interrupted restore are cleared first.
+  ASSERT_TRUE(dst->WriteRestored({{"a/stale", "x"}}).ok());
+  ASSERT_TRUE(dst->ClearState().ok());
+  EXPECT_EQ(dst->meta().height, 0);
+  auto scan = src->ScanStateAt(41).value();
+  for (size_t at = 0; at < scan.size(); at += 700) {
+    Store::KeyValues chunk(scan.begin() + static_cast<long>(at),
+                           scan.begin() + static_cast<long>(std::min(scan.size(), at + 700)));
+    ASSERT_TRUE(dst->WriteRestored(chunk).ok());
+  }
+  EXPECT_EQ(dst->WriteRestored({{"\xfen", "x"}}).code(), Code::kInvalidArgument);
+  auto hash = dst->FinishRestore(41, "c");
+  ASSERT_TRUE(hash.ok()) << hash.status().ToString();
+  EXPECT_EQ(*hash, src->meta().app_hash);
+  dst.reset();
+  dst = std::move(Store::Open(b.path()).value());
+  EXPECT_EQ(dst->meta().height, 41);
+  EXPECT_EQ(dst->meta().app_hash, src->meta().app_hash);
+  auto proof = dst->ProveAt("c/100007", 41);
+  ASSERT_TRUE(proof.ok());
+  EXPECT_TRUE(
+      merkle::VerifyMembership(dst->RootAt(41)->hash, AsBytes("c/100007"), AsBytes("v7"), *proof)
+          .ok());
+}
+
 }  // namespace
 }  // namespace vinet::chain
