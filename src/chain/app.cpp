@@ -9,7 +9,11 @@
 
 #include "vinet/chain/executor.h"
 #include "vinet/chain/genesis.h"
+#include "vinet/chain/handlers.h"
 #include "vinet/chain/query.h"
+#include "vinet/chain/snapshot_restore.h"
+#include "vinet/chain/snapshot_store.h"
+#include "vinet/chain/snapshotter.h"
 
 namespace vinet::chain {
 namespace {
@@ -33,18 +37,63 @@ void SetResult(Resp& resp, const TxStatus& status) {
   resp.set_codespace(status.ok() ? "" : "vinet");
 }
 
-}  // namespace
-
-ChainApp::ChainApp(std::unique_ptr<Store> store) : store_(std::move(store)) {
-  crash_before_commit_at_ = CrashHeightFromEnv();
-  const char* garbage = std::getenv("VINET_TEST_GARBAGE_PROPOSALS");
-  garbage_proposals_ = garbage != nullptr && std::string_view(garbage) == "1";
-  if (garbage_proposals_) spdlog::warn("chain: test hook: proposing garbage txs (devnet only)");
+bool EnvFlag(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr && std::string_view(v) == "1";
 }
 
-Result<std::unique_ptr<ChainApp>> ChainApp::Open(const std::filesystem::path& data_dir) {
+}  // namespace
+
+// The store as a snapshot restore target (state_view.h); the caller holds mu_.
+class ChainApp::Restore final : public RestoreTarget {
+ public:
+  explicit Restore(ChainApp& app) : app_(app) {}
+  // Height 0: at most a genesis state or the leftovers of a restore that
+  // crashed, both safe to replace.
+  bool Empty() const override { return app_.store_->meta().height == 0; }
+  Status Clear() override { return app_.store_->ClearState(); }
+  Status Write(const std::vector<KeyValue>& entries) override {
+    return app_.store_->WriteRestored(entries);
+  }
+  Result<Bytes> Root() override {
+    VINET_ASSIGN_OR_RETURN(auto state, app_.store_->ScanState());
+    app_.hasher_.Rebuild(state);
+    auto root = app_.hasher_.Root();
+    return Bytes(root.begin(), root.end());
+  }
+  Status Finish(const CommitMeta& meta) override {
+    VINET_RETURN_IF_ERROR(app_.store_->SetMeta(meta));
+    app_.ResetMempool();
+    return Status::Ok();
+  }
+
+ private:
+  ChainApp& app_;
+};
+
+ChainApp::ChainApp(std::unique_ptr<Store> store, ChainOptions options)
+    : store_(std::move(store)), options_(std::move(options)) {
+  crash_before_commit_at_ = CrashHeightFromEnv();
+  garbage_proposals_ = EnvFlag("VINET_TEST_GARBAGE_PROPOSALS");
+  if (garbage_proposals_) spdlog::warn("chain: test hook: proposing garbage txs (devnet only)");
+  corrupt_chunks_ = EnvFlag("VINET_TEST_CORRUPT_SNAPSHOT_CHUNKS");
+  if (corrupt_chunks_)
+    spdlog::warn("chain: test hook: serving corrupt snapshot chunks (devnet only)");
+  restore_target_ = std::make_unique<Restore>(*this);
+  restorer_ = std::make_unique<SnapshotRestorer>(*restore_target_, options_.chain_id);
+}
+
+ChainApp::~ChainApp() = default;
+
+Result<std::unique_ptr<ChainApp>> ChainApp::Open(const std::filesystem::path& data_dir,
+                                                 const ChainOptions& options) {
   VINET_ASSIGN_OR_RETURN(auto store, Store::Open(data_dir));
-  std::unique_ptr<ChainApp> app(new ChainApp(std::move(store)));
+  std::unique_ptr<ChainApp> app(new ChainApp(std::move(store), options));
+  if (options.snapshot_interval > 0) {
+    VINET_ASSIGN_OR_RETURN(app->snapshots_, SnapshotStore::Open(data_dir / "snapshots"));
+    app->snapshotter_ = std::make_unique<Snapshotter>(*app->snapshots_, options.snapshot_keep,
+                                                      options.snapshot_chunk_bytes);
+  }
   VINET_ASSIGN_OR_RETURN(auto state, app->store_->ScanState());
   app->hasher_.Rebuild(state);
   auto meta = app->store_->meta();
@@ -186,7 +235,7 @@ abci::pb::ResponseFinalizeBlock ChainApp::FinalizeBlock(const abci::pb::RequestF
     SetResult(*out, result.status);
     for (auto& ev : result.events) *out->add_events() = std::move(ev);
   }
-  EndBlock(*changes, req.height(), resp);
+  EndBlock(*changes, req.height(), block_time_ms, resp);
   auto root = hasher_.RootWith(*changes);
   Bytes app_hash(root.begin(), root.end());
   resp.set_app_hash(ToString(app_hash));
@@ -196,11 +245,13 @@ abci::pb::ResponseFinalizeBlock ChainApp::FinalizeBlock(const abci::pb::RequestF
 
 // After the block's txs: ZKML claims whose deadline passed expire; their
 // events are block events (subscribers match them by vinet.claim.id).
-void ChainApp::EndBlock(Overlay& changes, int64_t height, abci::pb::ResponseFinalizeBlock& resp) {
+void ChainApp::EndBlock(Overlay& changes, int64_t height, int64_t block_time_ms,
+                        abci::pb::ResponseFinalizeBlock& resp) {
   State state(changes);
   auto params = state.GetParams();
   Events events;
   Status s = params.ok() ? ExpireClaims(state, *params, height, events) : params.status();
+  if (s.ok()) s = PruneClaims(state, *params, height, block_time_ms);
   if (!s.ok()) {
     // A store failure here would make this validator diverge; stop instead.
     spdlog::critical("chain: end block {}: {}", height, s.ToString());
@@ -230,7 +281,82 @@ abci::pb::ResponseCommit ChainApp::Commit() {
   hasher_.Apply(*pending_->changes);
   pending_.reset();
   ResetMempool();
+  if (snapshotter_ && meta.height % options_.snapshot_interval == 0) {
+    snapshotter_->Schedule(store_->OpenView());  // O(1): the writing happens in the background
+  }
+  resp.set_retain_height(RetainHeight(meta.height));
   return resp;
+}
+
+int64_t ChainApp::RetainHeight(int64_t height) const {
+  if (options_.retain_blocks <= 0) return 0;
+  int64_t retain = height - options_.retain_blocks + 1;
+  if (snapshots_) {
+    if (auto oldest = snapshots_->Oldest()) retain = std::min(retain, *oldest);
+    if (auto writing = snapshotter_->InFlight()) retain = std::min(retain, *writing);
+  }
+  return std::max<int64_t>(retain, 0);
+}
+
+abci::pb::ResponseListSnapshots ChainApp::ListSnapshots(const abci::pb::RequestListSnapshots&) {
+  abci::pb::ResponseListSnapshots resp;
+  if (!snapshots_) return resp;
+  auto list = snapshots_->List();
+  if (!list.ok()) {
+    spdlog::error("chain: list snapshots: {}", list.status().ToString());
+    return resp;
+  }
+  for (const auto& info : *list) {
+    auto* s = resp.add_snapshots();
+    s->set_height(static_cast<uint64_t>(info.height));
+    s->set_format(kSnapshotFormat);
+    s->set_chunks(info.chunks);
+    s->set_hash(ToString(info.hash));
+    s->set_metadata(ToString(info.metadata));
+  }
+  return resp;
+}
+
+abci::pb::ResponseLoadSnapshotChunk ChainApp::LoadSnapshotChunk(
+    const abci::pb::RequestLoadSnapshotChunk& req) {
+  abci::pb::ResponseLoadSnapshotChunk resp;
+  if (!snapshots_ || req.format() != kSnapshotFormat || req.height() > (uint64_t{1} << 62)) {
+    return resp;
+  }
+  auto chunk = snapshots_->LoadChunk(static_cast<int64_t>(req.height()), req.chunk());
+  if (!chunk.ok()) {
+    spdlog::error("chain: load snapshot chunk: {}", chunk.status().ToString());
+    return resp;
+  }
+  if (!*chunk) return resp;  // unknown: CometBFT asks another peer
+  if (corrupt_chunks_ && !(*chunk)->empty() &&
+      committed().chain_id.find("devnet") != std::string::npos) {
+    (**chunk)[(*chunk)->size() / 2] ^= 0x01;
+    spdlog::warn("chain: test hook: serving chunk {} of height {} corrupted", req.chunk(),
+                 req.height());
+  }
+  resp.set_chunk(ToString(**chunk));
+  return resp;
+}
+
+abci::pb::ResponseOfferSnapshot ChainApp::OfferSnapshot(const abci::pb::RequestOfferSnapshot& req) {
+  std::lock_guard lock(mu_);
+  return restorer_->Offer(req);
+}
+
+abci::pb::ResponseApplySnapshotChunk ChainApp::ApplySnapshotChunk(
+    const abci::pb::RequestApplySnapshotChunk& req) {
+  std::lock_guard lock(mu_);
+  return restorer_->Apply(req);
+}
+
+void ChainApp::WaitForSnapshots() {
+  if (snapshotter_) snapshotter_->Drain();
+}
+
+uint64_t ChainApp::snapshot_chunks_refetched() const {
+  std::lock_guard lock(mu_);
+  return restorer_->refetched();
 }
 
 }  // namespace vinet::chain

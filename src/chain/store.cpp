@@ -3,6 +3,8 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include "vinet/chain/state_view.h"
+
 namespace vinet::chain {
 namespace {
 
@@ -14,6 +16,45 @@ const std::string kChainIdKey = "\xffmeta/chain_id";
 Status IoError(std::string_view what, const rocksdb::Status& s) {
   return Error(Code::kIo, std::string(what) + ": " + s.ToString());
 }
+
+std::string EncodeHeight(int64_t h) {
+  std::string out(8, '\0');
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((h >> (56 - 8 * i)) & 0xff);
+  return out;
+}
+
+void PutMeta(rocksdb::WriteBatch& batch, const CommitMeta& meta) {
+  batch.Put(kHeightKey, EncodeHeight(meta.height));
+  batch.Put(kAppHashKey, ToString(meta.app_hash));
+  batch.Put(kChainIdKey, meta.chain_id);
+}
+
+// A pinned RocksDB snapshot; released when the view goes.
+class RocksView final : public CommittedView {
+ public:
+  RocksView(rocksdb::DB* db, CommitMeta meta)
+      : db_(db), snapshot_(db->GetSnapshot()), meta_(std::move(meta)) {}
+  ~RocksView() override { db_->ReleaseSnapshot(snapshot_); }
+  const CommitMeta& meta() const override { return meta_; }
+  Status Scan(const ScanFn& fn) const override {
+    rocksdb::ReadOptions options;
+    options.snapshot = snapshot_;
+    options.fill_cache = false;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (it->key().starts_with(rocksdb::Slice(kMetaPrefix.data(), kMetaPrefix.size()))) break;
+      VINET_RETURN_IF_ERROR(fn(std::string_view(it->key().data(), it->key().size()),
+                               std::string_view(it->value().data(), it->value().size())));
+    }
+    if (!it->status().ok()) return IoError("store: view scan", it->status());
+    return Status::Ok();
+  }
+
+ private:
+  rocksdb::DB* db_;
+  const rocksdb::Snapshot* snapshot_;
+  CommitMeta meta_;
+};
 
 }  // namespace
 
@@ -78,15 +119,56 @@ Status Store::Commit(const Overlay& changes, const CommitMeta& meta) {
       batch.Delete(key);
     }
   }
-  std::string height(8, '\0');
-  for (int i = 0; i < 8; ++i) height[i] = static_cast<char>((meta.height >> (56 - 8 * i)) & 0xff);
-  batch.Put(kHeightKey, height);
-  batch.Put(kAppHashKey, ToString(meta.app_hash));
-  batch.Put(kChainIdKey, meta.chain_id);
+  PutMeta(batch, meta);
   rocksdb::WriteOptions options;
   options.sync = true;
   auto s = db_->Write(options, &batch);
   if (!s.ok()) return IoError("store: commit", s);
+  meta_ = meta;
+  return Status::Ok();
+}
+
+std::unique_ptr<CommittedView> Store::OpenView() const {
+  return std::make_unique<RocksView>(db_.get(), meta_);
+}
+
+Result<bool> Store::StateEmpty() const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  it->SeekToFirst();
+  if (!it->status().ok()) return IoError("store: seek", it->status());
+  return !it->Valid() ||
+         it->key().starts_with(rocksdb::Slice(kMetaPrefix.data(), kMetaPrefix.size()));
+}
+
+Status Store::ClearState() {
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  auto s = db_->DeleteRange(options, db_->DefaultColumnFamily(), rocksdb::Slice(""),
+                            rocksdb::Slice(kMetaPrefix.data(), kMetaPrefix.size()));
+  if (!s.ok()) return IoError("store: clear", s);
+  return Status::Ok();
+}
+
+Status Store::WriteRestored(const std::vector<std::pair<std::string, std::string>>& entries) {
+  rocksdb::WriteBatch batch;
+  for (const auto& [key, value] : entries) {
+    if (key.starts_with(kMetaPrefix)) {
+      return Error(Code::kInvalidArgument, "store: restored key uses the metadata prefix");
+    }
+    batch.Put(key, value);
+  }
+  auto s = db_->Write(rocksdb::WriteOptions(), &batch);
+  if (!s.ok()) return IoError("store: restore write", s);
+  return Status::Ok();
+}
+
+Status Store::SetMeta(const CommitMeta& meta) {
+  rocksdb::WriteBatch batch;
+  PutMeta(batch, meta);
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  auto s = db_->Write(options, &batch);
+  if (!s.ok()) return IoError("store: set meta", s);
   meta_ = meta;
   return Status::Ok();
 }

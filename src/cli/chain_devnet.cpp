@@ -1,5 +1,9 @@
-// `vinet devnet up|status|restart|down`: a local N-validator network, each
+// `vinet devnet up|status|restart|join|down`: a local N-validator network, each
 // validator a `cometbft start` + `vinet chain start` pair in the background.
+// `up --start K` starts only the first K validators (the others are in
+// genesis but stopped); `join I` starts validator I with CometBFT state sync
+// (trusting a recent block of the running validators) so it restores a
+// snapshot instead of replaying the chain (docs/chain.md, "State sync").
 //
 // Layout under DIR (default .vinet/devnet):
 //   keys/dev.key          funded in genesis (created if missing, kept across ups)
@@ -49,7 +53,29 @@ struct DevnetOptions {
   std::vector<std::string> params;  // genesis param overrides, "key=value"
   std::string byzantine;            // node fault injection (devnet only)
   int prover_threads = 1;
+  int start = 0;  // validators started by `up` (0: all)
+  // `vinet chain start` options of every validator (state sync, pruning).
+  int64_t snapshot_interval = 0, retain_blocks = 0;
+  size_t snapshot_chunk_bytes = 0;
 };
+
+// The `vinet chain start` options shared by every validator of the devnet.
+json AppArgs(const DevnetOptions& o) {
+  json args = json::array();
+  if (o.snapshot_interval > 0) {
+    args.push_back("--snapshot-interval");
+    args.push_back(std::to_string(o.snapshot_interval));
+  }
+  if (o.snapshot_chunk_bytes > 0) {
+    args.push_back("--snapshot-chunk-bytes");
+    args.push_back(std::to_string(o.snapshot_chunk_bytes));
+  }
+  if (o.retain_blocks > 0) {
+    args.push_back("--retain-blocks");
+    args.push_back(std::to_string(o.retain_blocks));
+  }
+  return args;
+}
 
 fs::path StateFile(const std::string& dir) {
   return fs::path(dir) / "devnet.json";
@@ -167,10 +193,11 @@ std::string EnsureDevKey(const std::string& dir) {
   return crypto::AddressOf(key.public_key());
 }
 
-void StartPair(json& v, const std::string& cometbft) {
+void StartPair(json& v, const std::string& cometbft, const json& state) {
   fs::path home = v["home"].get<std::string>();
-  v["app_pid"] = ValueOrThrow(
-      SpawnDetached({SelfExe(), "chain", "start", "--home", home.string()}, home / "app.log"));
+  std::vector<std::string> argv = {SelfExe(), "chain", "start", "--home", home.string()};
+  for (const auto& a : state.value("app_args", json::array())) argv.push_back(a.get<std::string>());
+  v["app_pid"] = ValueOrThrow(SpawnDetached(argv, home / "app.log"));
   v["comet_pid"] =
       ValueOrThrow(SpawnDetached({cometbft, "start", "--home", home.string()}, home / "comet.log"));
 }
@@ -214,6 +241,9 @@ void WaitForHeight(const json& validators, int64_t min_height, double seconds) {
 void PrepareDir(DevnetOptions& o) {
   if (o.validators < 1 || o.validators > 16) {
     throw StatusError(Error(Code::kInvalidArgument, "--validators must be in 1..16"));
+  }
+  if (o.start < 0 || o.start > o.validators) {
+    throw StatusError(Error(Code::kInvalidArgument, "--start must be in 0..--validators"));
   }
   if (!std::regex_match(o.block_time, std::regex("[0-9]+(ms|s)"))) {
     throw StatusError(Error(Code::kInvalidArgument, "--block-time like 500ms or 1s"));
@@ -265,9 +295,14 @@ json DescribeValidators(const DevnetOptions& o, const std::string& cometbft,
 // Starts every pair and waits for blocks; on any failure stops what started.
 void Launch(const DevnetOptions& o, json& state, const std::string& cometbft) {
   try {
-    for (auto& v : state["validators"]) StartPair(v, cometbft);
+    json started = json::array();
+    for (auto& v : state["validators"]) {
+      if (o.start > 0 && v["index"].get<int>() >= o.start) continue;
+      StartPair(v, cometbft, state);
+      started.push_back(v);
+    }
     SaveState(o.dir, state);
-    WaitForHeight(state["validators"], 2, o.timeout);
+    WaitForHeight(started, 2, o.timeout);
   } catch (...) {
     for (auto& v : state["validators"]) StopPair(v);
     SaveState(o.dir, state);
@@ -300,6 +335,7 @@ void Up(DevnetOptions& o) {
                 {"block_time", o.block_time},
                 {"dev_key", (fs::path(o.dir) / "keys" / "dev.key").string()},
                 {"dev_address", dev_address},
+                {"app_args", AppArgs(o)},
                 {"validators", validators}};
   Launch(o, state, cometbft);
   try {
@@ -374,10 +410,57 @@ void Restart(const DevnetOptions& o, int index) {
   }
   auto& v = vs[static_cast<size_t>(index)];
   StopPair(v);
-  StartPair(v, ValueOrThrow(FindCometBft()));
+  StartPair(v, ValueOrThrow(FindCometBft()), state);
   SaveState(o.dir, state);
   WaitForHeight(json::array({v}), 1, o.timeout);
   std::cout << "validator " << index << " restarted\n";
+}
+
+// Starts stopped validator `index` with state sync: it trusts the block a few
+// heights below the running validators' latest (hash from their RPC) and
+// restores a snapshot from its peers; waits until it reaches that height.
+void Join(const DevnetOptions& o, int index) {
+  json state = LoadState(o.dir);
+  auto& vs = state["validators"];
+  if (index < 0 || index >= static_cast<int>(vs.size())) {
+    throw StatusError(Error(Code::kInvalidArgument, "no validator " + std::to_string(index)));
+  }
+  auto& v = vs[static_cast<size_t>(index)];
+  if (IsAlive(v.value("app_pid", 0)) || IsAlive(v.value("comet_pid", 0))) {
+    throw StatusError(Error(Code::kAlreadyExists, "validator " + std::to_string(index) +
+                                                      " is running; join starts a stopped one"));
+  }
+  std::vector<std::string> servers;
+  for (const auto& other : vs) {
+    if (other["index"].get<int>() != index && IsAlive(other.value("comet_pid", 0))) {
+      servers.push_back(other["rpc"].get<std::string>());
+    }
+  }
+  if (servers.size() < 2) {
+    throw StatusError(Error(Code::kUnavailable, "state sync needs two running validators"));
+  }
+  RpcClient rpc(servers[0], 5);
+  int64_t latest = ValueOrThrow(rpc.LatestHeight());
+  int64_t trust_height = std::max<int64_t>(1, latest - 5);
+  json block = ValueOrThrow(rpc.Call("block", {{"height", std::to_string(trust_height)}}));
+  std::string trust_hash = block["block_id"]["hash"].get<std::string>();
+  auto path = fs::path(v["home"].get<std::string>()) / "config" / "config.toml";
+  std::vector<std::string> lines;
+  std::stringstream ss(ReadFile(path));
+  for (std::string line; std::getline(ss, line);) lines.push_back(line);
+  SetTomlKey(lines, "statesync", "enable", "true");
+  SetTomlKey(lines, "statesync", "rpc_servers", Quote(servers[0] + "," + servers[1]));
+  SetTomlKey(lines, "statesync", "trust_height", std::to_string(trust_height));
+  SetTomlKey(lines, "statesync", "trust_hash", Quote(trust_hash));
+  SetTomlKey(lines, "statesync", "discovery_time", Quote("5s"));
+  std::string text;
+  for (const auto& l : lines) text += l + "\n";
+  WriteFile(path, text);
+  StartPair(v, ValueOrThrow(FindCometBft()), state);
+  SaveState(o.dir, state);
+  WaitForHeight(json::array({v}), latest, o.timeout);
+  std::cout << "validator " << index << " joined by state sync (trusting height " << trust_height
+            << ")\n";
 }
 
 void Down(const DevnetOptions& o) {
@@ -431,6 +514,14 @@ void RegisterDevnetCommands(CLI::App& app) {
       ->check(CLI::IsMember({"wrong-output", "bad-proof", "no-proof"}));
   up->add_option("--prover-threads", o.prover_threads, "inference node prover threads (1-2)")
       ->check(CLI::Range(1, 2));
+  up->add_option("--start", o.start,
+                 "start only the first N validators (the others join later; 0: all)");
+  up->add_option("--snapshot-interval", o.snapshot_interval,
+                 "validators write a state-sync snapshot every N blocks (0: none)");
+  up->add_option("--snapshot-chunk-bytes", o.snapshot_chunk_bytes,
+                 "target snapshot chunk size (default: the app's)");
+  up->add_option("--retain-blocks", o.retain_blocks,
+                 "validators let CometBFT prune blocks older than N (0: keep all)");
   up->callback([] { Up(o); });
 
   auto* status = devnet->add_subcommand("status", "pids, RPC URLs, heights and app hashes");
@@ -451,6 +542,13 @@ void RegisterDevnetCommands(CLI::App& app) {
     SaveState(o.dir, state);
     std::cout << "inference node restarted\n";
   });
+
+  auto* join = devnet->add_subcommand("join", "start stopped validator I by state sync");
+  add_dir(join);
+  join->add_option("index", index, "validator index")->required();
+  join->add_option("--timeout", o.timeout, "seconds to wait for it to catch up")
+      ->capture_default_str();
+  join->callback([] { Join(o, index); });
 
   auto* down = devnet->add_subcommand("down", "stop every process of the devnet");
   add_dir(down);

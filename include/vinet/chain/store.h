@@ -6,10 +6,17 @@
 // and the new metadata in one synced WriteBatch, so after a crash at any
 // point the store holds either the whole block or none of it. Reads are
 // thread-safe (RocksDB); Commit must be serialized by the caller.
+//
+// State sync (state_view.h): `OpenView` pins the committed version (a RocksDB
+// snapshot: O(1), later commits do not change it); a restore writes pairs
+// with `WriteRestored` (unsynced; the metadata stays at height 0 until
+// `SetMeta`, so a crash mid-restore leaves a store that reports height 0
+// and is cleared by the next restore).
 #pragma once
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +35,8 @@ struct CommitMeta {
   Bytes app_hash;
   std::string chain_id;
 };
+
+class CommittedView;
 
 class Store : public KvReader {
  public:
@@ -48,6 +57,17 @@ class Store : public KvReader {
   // Atomically applies `changes` and `meta` (synced write). Errors: kIo,
   // kInvalidArgument if a change touches the metadata prefix.
   Status Commit(const Overlay& changes, const CommitMeta& meta);
+
+  // The committed state as it is now, pinned (see state_view.h).
+  std::unique_ptr<CommittedView> OpenView() const;
+  // True iff the store holds no state key.
+  Result<bool> StateEmpty() const;
+  // Deletes every state key (metadata untouched). Errors: kIo.
+  Status ClearState();
+  // Writes restored pairs (no metadata keys; unsynced). Errors: kIo, kInvalidArgument.
+  Status WriteRestored(const std::vector<std::pair<std::string, std::string>>& entries);
+  // Sets the metadata (synced; flushes the restored pairs with it). Errors: kIo.
+  Status SetMeta(const CommitMeta& meta);
 
  private:
   Store() = default;
