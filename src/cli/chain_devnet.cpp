@@ -40,6 +40,7 @@ struct DevnetOptions {
   std::string dir = ".vinet/devnet";
   int validators = 4;
   std::string block_time = "1s";
+  std::string round_timeout = "1s";  // timeout_propose / prevote / precommit
   int base_port = 0;
   std::string chain_id = "vinet-devnet";
   double timeout = 90;
@@ -132,7 +133,7 @@ std::string Quote(const std::string& s) {
 }
 
 void RewriteConfig(const fs::path& home, const json& v, const std::string& peers,
-                   const std::string& block_time) {
+                   const std::string& block_time, const std::string& round_timeout) {
   auto path = home / "config" / "config.toml";
   std::vector<std::string> lines;
   std::stringstream ss(ReadFile(path));
@@ -145,7 +146,10 @@ void RewriteConfig(const fs::path& home, const json& v, const std::string& peers
   SetTomlKey(lines, "p2p", "allow_duplicate_ip", "true");
   SetTomlKey(lines, "p2p", "addr_book_strict", "false");
   SetTomlKey(lines, "consensus", "timeout_commit", Quote(block_time));
-  SetTomlKey(lines, "consensus", "timeout_propose", Quote("1s"));
+  // A stopped validator's turn to propose costs this much (`up --start`).
+  SetTomlKey(lines, "consensus", "timeout_propose", Quote(round_timeout));
+  SetTomlKey(lines, "consensus", "timeout_prevote", Quote(round_timeout));
+  SetTomlKey(lines, "consensus", "timeout_precommit", Quote(round_timeout));
   // A SubmitProofs tx of two MLP proofs is ~730 KB, ~1 MB as base64 JSON:
   // above CometBFT's default RPC body limit (1,000,000 bytes).
   SetTomlKey(lines, "rpc", "max_body_bytes", "4000000");
@@ -248,6 +252,9 @@ void PrepareDir(DevnetOptions& o) {
   if (!std::regex_match(o.block_time, std::regex("[0-9]+(ms|s)"))) {
     throw StatusError(Error(Code::kInvalidArgument, "--block-time like 500ms or 1s"));
   }
+  if (!std::regex_match(o.round_timeout, std::regex("[0-9]+(ms|s)"))) {
+    throw StatusError(Error(Code::kInvalidArgument, "--round-timeout like 300ms or 1s"));
+  }
   fs::create_directories(o.dir);
   o.dir = fs::canonical(o.dir).string();
   if (fs::exists(StateFile(o.dir)) && AnyAlive(LoadState(o.dir))) {
@@ -318,7 +325,9 @@ void Up(DevnetOptions& o) {
   std::string dev_address = EnsureDevKey(o.dir);
   std::string peers;
   json validators = DescribeValidators(o, cometbft, AssignPorts(o), peers);
-  for (auto& v : validators) RewriteConfig(v["home"].get<std::string>(), v, peers, o.block_time);
+  for (auto& v : validators) {
+    RewriteConfig(v["home"].get<std::string>(), v, peers, o.block_time, o.round_timeout);
+  }
   std::vector<std::string> all_models = o.models;
   all_models.insert(all_models.end(), o.unregistered_models.begin(), o.unregistered_models.end());
   InferenceSetup inference = PrepareInference(o.dir, all_models);
@@ -490,6 +499,9 @@ void RegisterDevnetCommands(CLI::App& app) {
   add_dir(up);
   up->add_option("--validators", o.validators, "number of validators")->capture_default_str();
   up->add_option("--block-time", o.block_time, "timeout_commit, e.g. 500ms")->capture_default_str();
+  up->add_option("--round-timeout", o.round_timeout,
+                 "timeout_propose, _prevote and _precommit, e.g. 300ms")
+      ->capture_default_str();
   up->add_option("--base-port", o.base_port, "fixed ports from P (default: free ports)");
   up->add_option("--chain-id", o.chain_id, "chain id")->capture_default_str();
   up->add_option("--timeout", o.timeout, "seconds to wait for blocks")->capture_default_str();
