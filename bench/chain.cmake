@@ -10,3 +10,9 @@ target_link_libraries(chain_zkml_bench PRIVATE vinet_chain onnx_proto benchmark:
 # State size on disk after N settled claims, with and without claim retention.
 add_executable(chain_retention_bench ${CMAKE_CURRENT_SOURCE_DIR}/chain/retention_bench.cpp)
 target_link_libraries(chain_retention_bench PRIVATE vinet_chain)
+# FinalizeBlock + Commit of 1,000- and 10,000-claim blocks (RocksDB, app hash).
+add_executable(chain_block_bench ${CMAKE_CURRENT_SOURCE_DIR}/chain/block_commit_bench.cpp)
+target_link_libraries(chain_block_bench PRIVATE vinet_chain benchmark::benchmark)
+# State proof of one claim: prove (validator) and verify (client) time, proof size.
+add_executable(chain_proof_bench ${CMAKE_CURRENT_SOURCE_DIR}/chain/proof_bench.cpp)
+target_link_libraries(chain_proof_bench PRIVATE vinet_chain benchmark::benchmark)

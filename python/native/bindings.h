@@ -28,6 +28,7 @@ void BindZk(pybind11::module_& m);
 void BindZkml(pybind11::module_& m);
 void BindLlm(pybind11::module_& m);
 void BindChat(pybind11::module_& m);
+void BindMerkle(pybind11::module_& m);
 // Inside vinet._native.chat (chat_replay_bindings.cpp), and its error type.
 void BindChatReplay(pybind11::module_& chat);
 PyObject* ChatErrorType();

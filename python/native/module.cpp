@@ -11,4 +11,5 @@ PYBIND11_MODULE(_native, m) {
   vinet::py::BindZkml(m);
   vinet::py::BindLlm(m);
   vinet::py::BindChat(m);
+  vinet::py::BindMerkle(m);
 }

@@ -38,3 +38,4 @@ tee = _native.tee
 zkml = getattr(_native, "zkml", None)
 llm = getattr(_native, "llm", None)
 chat = getattr(_native, "chat", None)
+merkle = getattr(_native, "merkle", None)

@@ -51,24 +51,28 @@ class ChainApp::Restore final : public RestoreTarget {
   // Height 0: at most a genesis state or the leftovers of a restore that
   // crashed, both safe to replace.
   bool Empty() const override { return app_.store_->meta().height == 0; }
-  Status Clear() override { return app_.store_->ClearState(); }
-  Status Write(const std::vector<KeyValue>& entries) override {
-    return app_.store_->WriteRestored(entries);
-  }
-  Result<Bytes> Root() override {
-    VINET_ASSIGN_OR_RETURN(auto state, app_.store_->ScanState());
-    app_.hasher_.Rebuild(state);
-    auto root = app_.hasher_.Root();
-    return Bytes(root.begin(), root.end());
-  }
-  Status Finish(const CommitMeta& meta) override {
-    VINET_RETURN_IF_ERROR(app_.store_->SetMeta(meta));
+  Status Clear() override {
+    pending_.clear();
+    auto root = app_.store_->Reset({}, 0, "");
     app_.ResetMempool();
+    return root.status();
+  }
+  // Pairs are held until Load, which bulk-loads them and builds the tree once.
+  Status Write(const std::vector<KeyValue>& entries) override {
+    pending_.insert(pending_.end(), entries.begin(), entries.end());
     return Status::Ok();
+  }
+  Result<Bytes> Load(const CommitMeta& meta) override {
+    auto root = app_.store_->Reset(pending_, meta.height, meta.chain_id);
+    pending_.clear();
+    pending_.shrink_to_fit();
+    app_.ResetMempool();
+    return root;
   }
 
  private:
   ChainApp& app_;
+  Store::KeyValues pending_;
 };
 
 ChainApp::ChainApp(std::unique_ptr<Store> store, ChainOptions options)
@@ -86,21 +90,31 @@ ChainApp::ChainApp(std::unique_ptr<Store> store, ChainOptions options)
 ChainApp::~ChainApp() = default;
 
 Result<std::unique_ptr<ChainApp>> ChainApp::Open(const std::filesystem::path& data_dir,
+                                                 StoreOptions store) {
+  ChainOptions options;
+  options.store = store;
+  return Open(data_dir, options);
+}
+
+Result<std::unique_ptr<ChainApp>> ChainApp::Open(const std::filesystem::path& data_dir,
                                                  const ChainOptions& options) {
-  VINET_ASSIGN_OR_RETURN(auto store, Store::Open(data_dir));
+  VINET_ASSIGN_OR_RETURN(auto store, Store::Open(data_dir, options.store));
   std::unique_ptr<ChainApp> app(new ChainApp(std::move(store), options));
   if (options.snapshot_interval > 0) {
     VINET_ASSIGN_OR_RETURN(app->snapshots_, SnapshotStore::Open(data_dir / "snapshots"));
     app->snapshotter_ = std::make_unique<Snapshotter>(*app->snapshots_, options.snapshot_keep,
                                                       options.snapshot_chunk_bytes);
   }
-  VINET_ASSIGN_OR_RETURN(auto state, app->store_->ScanState());
-  app->hasher_.Rebuild(state);
   auto meta = app->store_->meta();
-  if (meta.height > 0) {
-    auto root = app->hasher_.Root();
-    if (Bytes(root.begin(), root.end()) != meta.app_hash) {
-      return Error(Code::kInternal, "chain: stored app hash does not match the stored state");
+  if (!meta.app_hash.empty()) {
+    auto root = app->store_->RootAt(meta.height);
+    if (!root.ok()) {
+      return Error(Code::kInternal,
+                   "chain: " + root.status().message() +
+                       " (a store from before the versioned state tree? re-initialize it)");
+    }
+    if (RootHashBytes(*root) != meta.app_hash) {
+      return Error(Code::kInternal, "chain: stored app hash does not match the state tree root");
     }
   }
   app->ResetMempool();
@@ -133,7 +147,7 @@ abci::pb::ResponseInfo ChainApp::Info(const abci::pb::RequestInfo& /*req*/) {
 
 abci::pb::ResponseQuery ChainApp::Query(const abci::pb::RequestQuery& req) {
   std::lock_guard lock(mu_);
-  return HandleQuery(*store_, store_->meta().height, req);
+  return HandleQuery(*store_, req);
 }
 
 abci::pb::ResponseCheckTx ChainApp::CheckTx(const abci::pb::RequestCheckTx& req) {
@@ -189,29 +203,22 @@ abci::pb::ResponseInitChain ChainApp::InitChain(const abci::pb::RequestInitChain
     std::_Exit(78);
   }
   // Genesis replaces any previous state (InitChain may be repeated after a crash).
-  Overlay changes(*store_);
-  auto old = store_->ScanState();
-  if (old.ok()) {
-    for (const auto& [key, value] : *old) changes.Delete(key);
-  }
+  EmptyKv empty;
+  Overlay changes(empty);
   State state(changes);
   ApplyGenesis(*genesis, state);
-  StateHasher fresh;
-  auto root = fresh.RootWith(changes);
-  CommitMeta meta{req.initial_height() > 0 ? req.initial_height() - 1 : 0,
-                  Bytes(root.begin(), root.end()), req.chain_id()};
-  if (auto s = store_->Commit(changes, meta); !s.ok()) {
-    spdlog::critical("chain: init_chain: {}", s.ToString());
+  Store::KeyValues records;
+  for (const auto& [key, value] : changes.changes()) {
+    if (value) records.emplace_back(key, *value);
+  }
+  const int64_t height = req.initial_height() > 0 ? req.initial_height() - 1 : 0;
+  auto app_hash = store_->Reset(records, height, req.chain_id());
+  if (!app_hash.ok()) {
+    spdlog::critical("chain: init_chain: {}", app_hash.status().ToString());
     std::_Exit(74);
   }
-  auto all = store_->ScanState();
-  if (!all.ok()) {
-    spdlog::critical("chain: init_chain: {}", all.status().ToString());
-    std::_Exit(74);
-  }
-  hasher_.Rebuild(*all);
   ResetMempool();
-  resp.set_app_hash(ToString(meta.app_hash));
+  resp.set_app_hash(ToString(*app_hash));
   spdlog::info("chain: init_chain {} with {} accounts", req.chain_id(), genesis->accounts.size());
   return resp;
 }
@@ -236,10 +243,15 @@ abci::pb::ResponseFinalizeBlock ChainApp::FinalizeBlock(const abci::pb::RequestF
     for (auto& ev : result.events) *out->add_events() = std::move(ev);
   }
   EndBlock(*changes, req.height(), block_time_ms, resp);
-  auto root = hasher_.RootWith(*changes);
-  Bytes app_hash(root.begin(), root.end());
+  auto tree = store_->Prepare(*changes, req.height());
+  if (!tree.ok()) {
+    // A store failure here would make this validator diverge; stop instead.
+    spdlog::critical("chain: state tree of block {}: {}", req.height(), tree.status().ToString());
+    std::_Exit(74);
+  }
+  Bytes app_hash = RootHashBytes(tree->root);
   resp.set_app_hash(ToString(app_hash));
-  pending_ = Pending{req.height(), std::move(app_hash), std::move(changes)};
+  pending_ = Pending{req.height(), std::move(app_hash), std::move(changes), std::move(*tree)};
   return resp;
 }
 
@@ -273,12 +285,11 @@ abci::pb::ResponseCommit ChainApp::Commit() {
     _exit(70);
   }
   CommitMeta meta{pending_->height, pending_->app_hash, store_->meta().chain_id};
-  if (auto s = store_->Commit(*pending_->changes, meta); !s.ok()) {
+  if (auto s = store_->Commit(*pending_->changes, pending_->tree, meta); !s.ok()) {
     // Continuing would diverge from the chain; stop and let the operator restart.
     spdlog::critical("chain: {}", s.ToString());
     std::_Exit(74);
   }
-  hasher_.Apply(*pending_->changes);
   pending_.reset();
   ResetMempool();
   if (snapshotter_ && meta.height % options_.snapshot_interval == 0) {
@@ -291,6 +302,9 @@ abci::pb::ResponseCommit ChainApp::Commit() {
 int64_t ChainApp::RetainHeight(int64_t height) const {
   if (options_.retain_blocks <= 0) return 0;
   int64_t retain = height - options_.retain_blocks + 1;
+  // Blocks from the oldest retained state version on: a proof at version v
+  // is checked against the app hash in header v + 1.
+  retain = std::min(retain, store_->oldest_version());
   if (snapshots_) {
     if (auto oldest = snapshots_->Oldest()) retain = std::min(retain, *oldest);
     if (auto writing = snapshotter_->InFlight()) retain = std::min(retain, *writing);

@@ -8,6 +8,7 @@
 #include "vinet/chain/result_codes.h"
 #include "vinet/chain/state.h"
 #include "vinet/common/bytes.h"
+#include "vinet/merkle/proof_ops.h"
 
 namespace vinet::chain {
 namespace {
@@ -94,10 +95,20 @@ ResponseQuery QueryDeposit(State& state, const std::string& rest) {
                       {"unlock_time_ms", d->unlock_time_ms()}});
 }
 
-}  // namespace
+// The committed state as of one retained version.
+class VersionView : public KvReader {
+ public:
+  VersionView(const Store& store, int64_t version) : store_(store), version_(version) {}
+  Result<std::optional<std::string>> Get(std::string_view key) const override {
+    return store_.GetAt(key, version_);
+  }
 
-ResponseQuery HandleQuery(const KvReader& committed, int64_t height,
-                          const ::tendermint::abci::RequestQuery& req) {
+ private:
+  const Store& store_;
+  int64_t version_;
+};
+
+ResponseQuery AnswerPath(const KvReader& committed, const ::tendermint::abci::RequestQuery& req) {
   Overlay view(committed);  // read-only use
   State state(view);
   const std::string& path = req.path();
@@ -132,6 +143,80 @@ ResponseQuery HandleQuery(const KvReader& committed, int64_t height,
                       "' (known: /account/<addr>, /node/<addr>, /params, /model/<id>, "
                       "/enclave/<key hex>, /claim/<id hex>, /zkml_key/<model id>, "
                       "/deposit/<client addr>/<node addr>)");
+  }
+  return r;
+}
+
+// Replaces a validated answer by the raw value of its state key and a proof.
+ResponseQuery ProvedAnswer(const Store& store, int64_t height, const std::string& path,
+                           ResponseQuery answered) {
+  auto key = StateKeyOfPath(path);
+  if (!key) {
+    return QueryFail(QueryCode::kUnknownPath, "query " + path + ": prove is not supported here");
+  }
+  auto value = store.GetAt(*key, height);
+  if (!value.ok()) return QueryFail(QueryCode::kInternal, value.status().ToString());
+  auto proof = store.ProveAt(*key, height);
+  if (!proof.ok()) return QueryFail(QueryCode::kInternal, proof.status().ToString());
+  ResponseQuery r;
+  if (value->has_value()) {
+    r.set_value(**value);
+    if (answered.code() == 0) r.set_info(answered.value());
+  } else {
+    r.set_code(static_cast<uint32_t>(QueryCode::kNotFound));
+    r.set_log("query " + path + ": state key absent at height " + std::to_string(height) +
+              " (absence proof attached)");
+  }
+  r.set_key(*key);
+  auto op = merkle::MakeProofOp(AsBytes(*key), *proof);
+  auto* out = r.mutable_proof_ops()->add_ops();
+  out->set_type(op.type);
+  out->set_key(ToString(op.key));
+  out->set_data(ToString(op.data));
+  return r;
+}
+
+}  // namespace
+
+std::optional<std::string> StateKeyOfPath(const std::string& path) {
+  auto rest = [&](std::string_view prefix) { return path.substr(prefix.size()); };
+  if (path.starts_with("/account/")) return AccountKey(rest("/account/"));
+  if (path.starts_with("/node/")) return NodeKey(rest("/node/"));
+  if (path == "/params") return std::string(kParamsKey);
+  if (path.starts_with("/model/")) return ModelKey(rest("/model/"));
+  if (path.starts_with("/enclave/")) return EnclaveKey(rest("/enclave/"));
+  if (path.starts_with("/claim/")) return ClaimKey(rest("/claim/"));
+  if (path.starts_with("/zkml_key/")) return ZkmlKeyKey(rest("/zkml_key/"));
+  if (path.starts_with("/deposit/")) {
+    std::string r = rest("/deposit/");
+    auto slash = r.find('/');
+    if (slash == std::string::npos) return std::nullopt;
+    return DepositKey(r.substr(0, slash), r.substr(slash + 1));
+  }
+  return std::nullopt;
+}
+
+ResponseQuery HandleQuery(const Store& store, const ::tendermint::abci::RequestQuery& req) {
+  const int64_t latest = store.meta().height;
+  const int64_t height = req.height() == 0 ? latest : req.height();
+  ResponseQuery r;
+  if (height > latest || height < 0) {
+    r = QueryFail(QueryCode::kFutureHeight, "query height " + std::to_string(req.height()) +
+                                                " is not committed yet (last committed height " +
+                                                std::to_string(latest) + ")");
+  } else if (height < store.oldest_version()) {
+    r = QueryFail(QueryCode::kPrunedHeight,
+                  "query height " + std::to_string(height) +
+                      " is pruned on this validator (oldest kept height " +
+                      std::to_string(store.oldest_version()) + ", latest " +
+                      std::to_string(latest) + ")");
+  } else {
+    VersionView view(store, height);
+    r = AnswerPath(view, req);
+    const auto code = static_cast<QueryCode>(r.code());
+    if (req.prove() && (code == QueryCode::kOk || code == QueryCode::kNotFound)) {
+      r = ProvedAnswer(store, height, req.path(), std::move(r));
+    }
   }
   r.set_height(height);
   return r;

@@ -117,18 +117,12 @@ ApplyResp SnapshotRestorer::Apply(const abci::pb::RequestApplySnapshotChunk& req
     return RejectSnapshot(
         fmt::format("{} entries, the metadata says {}", a.entries, a.meta.entries));
   }
-  auto root = target_.Root();
+  CommitMeta meta{a.meta.height, a.trusted_app_hash, a.meta.chain_id};
+  auto root = target_.Load(meta);
   if (!root.ok()) return RejectSnapshot(root.status().ToString());
   if (*root != a.trusted_app_hash) {
     return RejectSnapshot(fmt::format("restored state root {} is not the verified app hash {}",
                                       ToHex(*root), ToHex(a.trusted_app_hash)));
-  }
-  CommitMeta meta{a.meta.height, a.trusted_app_hash, a.meta.chain_id};
-  if (auto s = target_.Finish(meta); !s.ok()) {
-    spdlog::error("chain: snapshot restore: {}", s.ToString());
-    active_.reset();
-    resp.set_result(ApplyResp::ABORT);
-    return resp;
   }
   spdlog::info("chain: restored snapshot at height {}: {} entries, app hash {}", meta.height,
                a.entries, ToHex(meta.app_hash));

@@ -1,32 +1,42 @@
 #include "vinet/chain/store.h"
 
 #include <rocksdb/db.h>
-#include <rocksdb/write_batch.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+
+#include "store_keys.h"
 
 #include "vinet/chain/state_view.h"
 
 namespace vinet::chain {
 namespace {
 
-constexpr std::string_view kMetaPrefix = "\xff";
-const std::string kHeightKey = "\xffmeta/height";
-const std::string kAppHashKey = "\xffmeta/app_hash";
-const std::string kChainIdKey = "\xffmeta/chain_id";
+using namespace store_keys;
 
 Status IoError(std::string_view what, const rocksdb::Status& s) {
   return Error(Code::kIo, std::string(what) + ": " + s.ToString());
 }
 
-std::string EncodeHeight(int64_t h) {
-  std::string out(8, '\0');
-  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((h >> (56 - 8 * i)) & 0xff);
-  return out;
+rocksdb::Slice AsSlice(std::string_view s) {
+  return rocksdb::Slice(s.data(), s.size());
 }
 
-void PutMeta(rocksdb::WriteBatch& batch, const CommitMeta& meta) {
-  batch.Put(kHeightKey, EncodeHeight(meta.height));
-  batch.Put(kAppHashKey, ToString(meta.app_hash));
-  batch.Put(kChainIdKey, meta.chain_id);
+Result<int64_t> ReadU64Record(rocksdb::DB* db, const std::string& key, std::string_view what) {
+  std::string value;
+  auto s = db->Get(rocksdb::ReadOptions(), key, &value);
+  if (s.IsNotFound()) return int64_t{0};
+  if (!s.ok()) return IoError("store: read " + std::string(what), s);
+  if (value.size() != 8) return Error(Code::kInternal, "store: corrupt " + std::string(what));
+  return static_cast<int64_t>(GetU64(value));
+}
+
+// A history entry's value: nullopt for a tombstone.
+Result<std::optional<std::string>> HistoryValue(std::string_view stored) {
+  if (stored.empty() || static_cast<uint8_t>(stored[0]) > 1) {
+    return Error(Code::kInternal, "store: corrupt history entry");
+  }
+  if (stored[0] == 0) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(stored.substr(1)));
 }
 
 // A pinned RocksDB snapshot; released when the view goes.
@@ -42,7 +52,7 @@ class RocksView final : public CommittedView {
     options.fill_cache = false;
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      if (it->key().starts_with(rocksdb::Slice(kMetaPrefix.data(), kMetaPrefix.size()))) break;
+      if (static_cast<uint8_t>(it->key()[0]) >= static_cast<uint8_t>(kReserved)) break;
       VINET_RETURN_IF_ERROR(fn(std::string_view(it->key().data(), it->key().size()),
                                std::string_view(it->value().data(), it->value().size())));
     }
@@ -58,29 +68,30 @@ class RocksView final : public CommittedView {
 
 }  // namespace
 
+Bytes RootHashBytes(const merkle::ChildRef& root) {
+  return Bytes(root.hash.begin(), root.hash.end());
+}
+
 Store::~Store() = default;
 
-Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& dir) {
+Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& dir, StoreOptions options) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Error(Code::kIo, "store: cannot create " + dir.string() + ": " + ec.message());
-  rocksdb::Options options;
-  options.create_if_missing = true;
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   rocksdb::DB* raw = nullptr;
-  auto s = rocksdb::DB::Open(options, dir.string(), &raw);
+  auto s = rocksdb::DB::Open(db_options, dir.string(), &raw);
   if (!s.ok()) return IoError("store: open " + dir.string(), s);
   std::unique_ptr<Store> store(new Store());
   store->db_.reset(raw);
+  store->options_ = options;
+  VINET_ASSIGN_OR_RETURN(store->meta_.height, ReadU64Record(raw, kHeightKey, "height record"));
+  VINET_ASSIGN_OR_RETURN(store->oldest_, ReadU64Record(raw, kOldestKey, "oldest version record"));
   std::string value;
-  s = raw->Get(rocksdb::ReadOptions(), kHeightKey, &value);
-  if (s.ok()) {
-    if (value.size() != 8) return Error(Code::kInternal, "store: corrupt height record");
-    int64_t h = 0;
-    for (unsigned char c : value) h = (h << 8) | c;
-    store->meta_.height = h;
-  } else if (!s.IsNotFound()) {
-    return IoError("store: read height", s);
-  }
   if (raw->Get(rocksdb::ReadOptions(), kAppHashKey, &value).ok()) {
     store->meta_.app_hash = ToBytes(value);
   }
@@ -90,87 +101,139 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& dir) {
 
 Result<std::optional<std::string>> Store::Get(std::string_view key) const {
   std::string value;
-  auto s = db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
+  auto s = db_->Get(rocksdb::ReadOptions(), AsSlice(key), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return IoError("store: get", s);
   return std::optional<std::string>(std::move(value));
 }
 
-Result<std::vector<std::pair<std::string, std::string>>> Store::ScanState() const {
-  std::vector<std::pair<std::string, std::string>> out;
+Result<std::optional<std::string>> Store::LatestHistory(std::string_view key,
+                                                        int64_t* version) const {
+  *version = -1;
+  const std::string prefix = HistoryKeyPrefix(key);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  it->Seek(prefix);
+  if (!it->status().ok()) return IoError("store: history seek", it->status());
+  if (!it->Valid() || !it->key().starts_with(prefix) || it->key().size() != prefix.size() + 8) {
+    return std::optional<std::string>();
+  }
+  *version = static_cast<int64_t>(~GetU64(it->key().ToStringView().substr(prefix.size())));
+  return HistoryValue(it->value().ToStringView());
+}
+
+Result<std::optional<std::string>> Store::GetAt(std::string_view key, int64_t version) const {
+  if (version < oldest_ || version > meta_.height) {
+    return Error(Code::kNotFound, "store: version " + std::to_string(version) +
+                                      " is not retained (oldest " + std::to_string(oldest_) +
+                                      ", latest " + std::to_string(meta_.height) + ")");
+  }
+  if (version == meta_.height) return Get(key);
+  const std::string seek = HistoryKey(key, static_cast<uint64_t>(version));
+  const size_t prefix_len = seek.size() - 8;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  it->Seek(seek);
+  if (!it->status().ok()) return IoError("store: history seek", it->status());
+  if (!it->Valid() || it->key().size() != seek.size() ||
+      it->key().ToStringView().substr(0, prefix_len) !=
+          std::string_view(seek).substr(0, prefix_len)) {
+    return std::optional<std::string>();
+  }
+  return HistoryValue(it->value().ToStringView());
+}
+
+Result<Store::KeyValues> Store::ScanState() const {
+  KeyValues out;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    if (it->key().starts_with(rocksdb::Slice(kMetaPrefix.data(), kMetaPrefix.size()))) break;
+    if (static_cast<uint8_t>(it->key()[0]) >= static_cast<uint8_t>(kReserved)) break;
     out.emplace_back(it->key().ToString(), it->value().ToString());
   }
   if (!it->status().ok()) return IoError("store: scan", it->status());
   return out;
 }
 
-Status Store::Commit(const Overlay& changes, const CommitMeta& meta) {
-  rocksdb::WriteBatch batch;
-  for (const auto& [key, value] : changes.changes()) {
-    if (key.starts_with(kMetaPrefix)) {
-      return Error(Code::kInvalidArgument, "store: state key uses the metadata prefix");
-    }
-    if (value) {
-      batch.Put(key, *value);
-    } else {
-      batch.Delete(key);
+Result<Store::KeyValues> Store::ScanStateAt(int64_t version) const {
+  if (version == meta_.height) return ScanState();
+  if (version < oldest_ || version > meta_.height) {
+    return Error(Code::kNotFound, "store: version " + std::to_string(version) + " is not retained");
+  }
+  KeyValues out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  std::string done_key;  // key whose entry at `version` was already taken
+  bool have_done = false;
+  for (it->Seek(kHistoryPrefix); it->Valid() && it->key().starts_with(kHistoryPrefix); it->Next()) {
+    std::string_view k = it->key().ToStringView();
+    if (k.size() < 2 + 4 + 8) return Error(Code::kInternal, "store: corrupt history key");
+    uint32_t len = 0;
+    for (size_t i = 2; i < 6; ++i) len = (len << 8) | static_cast<uint8_t>(k[i]);
+    if (k.size() != 2 + 4 + len + 8) return Error(Code::kInternal, "store: corrupt history key");
+    std::string_view key = k.substr(6, len);
+    if (have_done && key == done_key) continue;
+    const auto v = static_cast<int64_t>(~GetU64(k.substr(6 + len)));
+    if (v > version) continue;
+    done_key.assign(key);
+    have_done = true;
+    VINET_ASSIGN_OR_RETURN(auto value, HistoryValue(it->value().ToStringView()));
+    if (value) out.emplace_back(std::string(key), std::move(*value));
+  }
+  if (!it->status().ok()) return IoError("store: scan history", it->status());
+  return out;
+}
+
+Result<merkle::ChildRef> Store::RootAt(int64_t version) const {
+  if (version < oldest_ || version > meta_.height) {
+    return Error(Code::kNotFound, "store: version " + std::to_string(version) +
+                                      " is not retained (oldest " + std::to_string(oldest_) +
+                                      ", latest " + std::to_string(meta_.height) + ")");
+  }
+  std::string value;
+  auto s = db_->Get(rocksdb::ReadOptions(), RootKey(static_cast<uint64_t>(version)), &value);
+  if (s.IsNotFound()) {
+    return Error(Code::kNotFound, "store: no tree root for version " + std::to_string(version));
+  }
+  if (!s.ok()) return IoError("store: read root", s);
+  return merkle::DecodeChildRef(AsBytes(value));
+}
+
+Result<merkle::InternalNode> Store::ReadNode(const merkle::NodeKey& key) const {
+  std::string value;
+  auto s = db_->Get(rocksdb::ReadOptions(), NodeDbKey(key), &value);
+  if (s.IsNotFound()) {
+    return Error(Code::kInternal, "store: tree node of version " + std::to_string(key.version) +
+                                      " at depth " + std::to_string(key.depth) + " is missing");
+  }
+  if (!s.ok()) return IoError("store: read tree node", s);
+  return merkle::DecodeNode(AsBytes(value));
+}
+
+Result<Store::Stats> Store::CountRecords() const {
+  Stats stats;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto k = it->key();
+    if (k.starts_with(kHistoryPrefix)) {
+      ++stats.history;
+    } else if (k.starts_with(kNodePrefix)) {
+      ++stats.nodes;
+    } else if (k.starts_with(kRootPrefix)) {
+      ++stats.roots;
+    } else if (k.starts_with(kStalePrefix)) {
+      ++stats.stale;
+    } else if (!k.starts_with(AsSlice(kMetaPrefix))) {
+      ++stats.state;
     }
   }
-  PutMeta(batch, meta);
-  rocksdb::WriteOptions options;
-  options.sync = true;
-  auto s = db_->Write(options, &batch);
-  if (!s.ok()) return IoError("store: commit", s);
-  meta_ = meta;
-  return Status::Ok();
+  if (!it->status().ok()) return IoError("store: count", it->status());
+  return stats;
+}
+
+Result<merkle::Proof> Store::ProveAt(std::string_view key, int64_t version) const {
+  VINET_ASSIGN_OR_RETURN(merkle::ChildRef root, RootAt(version));
+  return merkle::Prove(*this, root, merkle::KeyHash(AsBytes(key)));
 }
 
 std::unique_ptr<CommittedView> Store::OpenView() const {
   return std::make_unique<RocksView>(db_.get(), meta_);
-}
-
-Result<bool> Store::StateEmpty() const {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-  it->SeekToFirst();
-  if (!it->status().ok()) return IoError("store: seek", it->status());
-  return !it->Valid() ||
-         it->key().starts_with(rocksdb::Slice(kMetaPrefix.data(), kMetaPrefix.size()));
-}
-
-Status Store::ClearState() {
-  rocksdb::WriteOptions options;
-  options.sync = true;
-  auto s = db_->DeleteRange(options, db_->DefaultColumnFamily(), rocksdb::Slice(""),
-                            rocksdb::Slice(kMetaPrefix.data(), kMetaPrefix.size()));
-  if (!s.ok()) return IoError("store: clear", s);
-  return Status::Ok();
-}
-
-Status Store::WriteRestored(const std::vector<std::pair<std::string, std::string>>& entries) {
-  rocksdb::WriteBatch batch;
-  for (const auto& [key, value] : entries) {
-    if (key.starts_with(kMetaPrefix)) {
-      return Error(Code::kInvalidArgument, "store: restored key uses the metadata prefix");
-    }
-    batch.Put(key, value);
-  }
-  auto s = db_->Write(rocksdb::WriteOptions(), &batch);
-  if (!s.ok()) return IoError("store: restore write", s);
-  return Status::Ok();
-}
-
-Status Store::SetMeta(const CommitMeta& meta) {
-  rocksdb::WriteBatch batch;
-  PutMeta(batch, meta);
-  rocksdb::WriteOptions options;
-  options.sync = true;
-  auto s = db_->Write(options, &batch);
-  if (!s.ok()) return IoError("store: set meta", s);
-  meta_ = meta;
-  return Status::Ok();
 }
 
 }  // namespace vinet::chain

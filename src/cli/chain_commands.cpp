@@ -115,6 +115,11 @@ void RegisterChainStart(CLI::App& app) {
                    "0: keep all)")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 40))
       ->capture_default_str();
+  start
+      ->add_option("--state-versions-kept", options.store.versions_kept,
+                   "state versions kept for queries and proofs at past heights; older ones are "
+                   "pruned (0 = archive: keep all)")
+      ->capture_default_str();
   start->callback([] {
     InitLogging("chain");
     if (address.empty()) address = ProxyAppFromConfig(home);

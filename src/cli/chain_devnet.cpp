@@ -57,6 +57,7 @@ struct DevnetOptions {
   int start = 0;  // validators started by `up` (0: all)
   // `vinet chain start` options of every validator (state sync, pruning).
   int64_t snapshot_interval = 0, retain_blocks = 0;
+  int64_t state_versions_kept = -1;  // -1: the app's default
   size_t snapshot_chunk_bytes = 0;
 };
 
@@ -70,6 +71,10 @@ json AppArgs(const DevnetOptions& o) {
   if (o.snapshot_chunk_bytes > 0) {
     args.push_back("--snapshot-chunk-bytes");
     args.push_back(std::to_string(o.snapshot_chunk_bytes));
+  }
+  if (o.state_versions_kept >= 0) {
+    args.push_back("--state-versions-kept");
+    args.push_back(std::to_string(o.state_versions_kept));
   }
   if (o.retain_blocks > 0) {
     args.push_back("--retain-blocks");
@@ -532,6 +537,8 @@ void RegisterDevnetCommands(CLI::App& app) {
                  "validators write a state-sync snapshot every N blocks (0: none)");
   up->add_option("--snapshot-chunk-bytes", o.snapshot_chunk_bytes,
                  "target snapshot chunk size (default: the app's)");
+  up->add_option("--state-versions-kept", o.state_versions_kept,
+                 "validators keep this many state versions (default: the app's)");
   up->add_option("--retain-blocks", o.retain_blocks,
                  "validators let CometBFT prune blocks older than N (0: keep all)");
   up->callback([] { Up(o); });

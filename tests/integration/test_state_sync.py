@@ -36,6 +36,7 @@ JOINER = 4
 class SyncNet(InferenceDevnet, Devnet):
     extra_up_args = ("--start", 4, "--round-timeout", "300ms", "--snapshot-interval", INTERVAL,
                      "--snapshot-chunk-bytes", 1024, "--retain-blocks", 300,
+                     "--state-versions-kept", 200,
                      "--param", "claim_retention_blocks=100")
 
 
@@ -108,7 +109,8 @@ def test_fifth_validator_joins_by_state_sync_past_a_corrupt_chunk(net, tmp_path)
     wait_for("short-lived claims pruned", lambda: claim(net, 0, short[0]) is None, 120)
     assert all(claim(net, 0, i) is None for i in short)
     assert claim(net, 0, long[0])["status"] == "SETTLED"
-    # Pruned blocks too, never above the oldest snapshot kept.
+    # Pruned blocks too, never above the oldest snapshot kept (nor the oldest
+    # state version, 200 back).
     base = int(sync_info(net, 0)["earliest_block_height"])
     assert 1 < base <= snapshot_heights(net, 0)[0]
 

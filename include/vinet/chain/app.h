@@ -1,9 +1,11 @@
 // vinet's ABCI application: the chain state machine behind CometBFT.
 //
-// Owns the Store and the app-hash index. FinalizeBlock executes a block on a
-// fresh overlay of the committed state (so a replay after a crash always
-// starts from the last Commit) and returns the app hash of the result;
-// Commit persists that overlay, the height and the hash in one synced batch.
+// Owns the versioned Store. FinalizeBlock executes a block on a fresh overlay
+// of the committed state (so a replay after a crash always starts from the
+// last Commit) and returns the app hash of the result: the root of the state
+// tree (vinet/merkle) with the block's changes applied; Commit persists the
+// overlay, its tree nodes, the height and the hash in one synced batch.
+// Query answers at any retained height, with proofs on request (query.h).
 // CheckTx runs against a separate mempool overlay, reset after every Commit
 // and InitChain. Info is read-only (RPC clients call it at any time). All methods take one mutex:
 // safe for concurrent calls from the server's connection threads.
@@ -25,7 +27,8 @@
 // LoadSnapshotChunk. OfferSnapshot/ApplySnapshotChunk restore one into an
 // empty store (snapshot_restore.h). Commit answers retain_height so CometBFT
 // prunes its block store: with `retain_blocks` R > 0, min(H − R + 1, oldest
-// snapshot kept or being written); 0 (R = 0) keeps every block.
+// retained state version, oldest snapshot kept or being written); 0 (R = 0)
+// keeps every block.
 //
 // Test hook: VINET_TEST_CORRUPT_SNAPSHOT_CHUNKS=1 at start-up makes this
 // validator flip a byte of every snapshot chunk it serves, only on a chain
@@ -43,7 +46,6 @@
 #include <unordered_set>
 
 #include "vinet/abci/application.h"
-#include "vinet/chain/app_hash.h"
 #include "vinet/chain/snapshot_format.h"
 #include "vinet/chain/store.h"
 
@@ -59,13 +61,17 @@ struct ChainOptions {
   size_t snapshot_chunk_bytes = kDefaultChunkBytes;
   int64_t retain_blocks = 0;  // 0: CometBFT keeps every block
   std::string chain_id;       // this node's (genesis.json); "" accepts a snapshot's
+  StoreOptions store;         // state versions kept (queries at a height)
 };
 
 class ChainApp final : public abci::Application {
  public:
-  // Opens the store in `data_dir` and rebuilds the app-hash index. Errors: kIo, kInternal.
+  // Opens the store in `data_dir` and checks the stored app hash against the
+  // tree root. `options.store` sets the versions kept for queries. Errors: kIo, kInternal.
   static Result<std::unique_ptr<ChainApp>> Open(const std::filesystem::path& data_dir,
                                                 const ChainOptions& options = {});
+  static Result<std::unique_ptr<ChainApp>> Open(const std::filesystem::path& data_dir,
+                                                StoreOptions store);
   ~ChainApp() override;
 
   abci::pb::ResponseInfo Info(const abci::pb::RequestInfo& req) override;
@@ -110,7 +116,6 @@ class ChainApp final : public abci::Application {
 
   mutable std::mutex mu_;
   std::unique_ptr<Store> store_;
-  StateHasher hasher_;
   std::unique_ptr<Overlay> mempool_;
   // Time of the last finalized block, for CheckTx (mempool only, never consensus).
   int64_t last_block_time_ms_ = 0;
@@ -118,6 +123,7 @@ class ChainApp final : public abci::Application {
     int64_t height = 0;
     Bytes app_hash;
     std::unique_ptr<Overlay> changes;
+    merkle::TreeUpdate tree;
   };
   std::optional<Pending> pending_;
   std::optional<int64_t> crash_before_commit_at_;

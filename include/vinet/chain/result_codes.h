@@ -52,7 +52,9 @@ enum class QueryCode : uint32_t {
   kUnknownPath = 1,
   kBadAddress = 2,
   kNotFound = 3,
-  kBadId = 4,  // malformed model id, enclave key or inference id
+  kBadId = 4,         // malformed model id, enclave key or inference id
+  kFutureHeight = 5,  // `height` is past the last committed block
+  kPrunedHeight = 6,  // `height` is older than the versions this validator keeps
   kInternal = 100,
 };
 

@@ -7,8 +7,10 @@
 // is safe to use from one other thread.
 //
 // `RestoreTarget` is an empty state being filled from a snapshot: chunks of
-// key-ordered pairs are written, then the root of everything written is
-// computed and, if it matches, the metadata is set so Info reports it.
+// key-ordered pairs are written, then loaded as the committed state of the
+// snapshot's height (bulk load: the authenticated tree is built once) and its
+// root returned; if the root is not the verified app hash, the caller clears
+// the target again.
 #pragma once
 
 #include <functional>
@@ -34,14 +36,13 @@ class RestoreTarget {
   virtual ~RestoreTarget() = default;
   // True when no block was ever committed (height 0): safe to overwrite.
   virtual bool Empty() const = 0;
-  // Drops every state pair written so far (a rejected snapshot).
+  // Drops every state pair written or loaded so far: back to height 0.
   virtual Status Clear() = 0;
   // Writes key-ordered pairs (each above every key written before).
   virtual Status Write(const std::vector<KeyValue>& entries) = 0;
-  // The app hash of the state written so far.
-  virtual Result<Bytes> Root() = 0;
-  // Makes the restored state the committed state at `meta` (synced).
-  virtual Status Finish(const CommitMeta& meta) = 0;
+  // Makes the pairs written the committed state at meta.height with
+  // meta.chain_id (synced) and returns its app hash (the tree root).
+  virtual Result<Bytes> Load(const CommitMeta& meta) = 0;
 };
 
 }  // namespace vinet::chain

@@ -7,7 +7,6 @@
 
 #include "unit/chain/chain_test_util.h"
 #include "vinet/chain/app.h"
-#include "vinet/chain/app_hash.h"
 
 namespace vinet::chain {
 namespace {
@@ -174,37 +173,6 @@ TEST_F(AppTest, TwoValidatorsAgreeOnHashes) {
   EXPECT_EQ(app1->committed().app_hash, app2->committed().app_hash);
 }
 
-TEST(StateHasher, DependsOnStateNotHistory) {
-  EmptyKv empty;
-  Overlay a(empty), b(empty);
-  a.Put("a/1", "x");
-  a.Put("a/2", "y");
-  b.Put("a/2", "y");
-  b.Put("a/1", "old");
-  StateHasher h1, h2;
-  h1.Apply(a);
-  h2.Apply(b);
-  EXPECT_NE(h1.Root(), h2.Root());
-  Overlay fix(empty);
-  fix.Put("a/1", "x");
-  EXPECT_EQ(h2.RootWith(fix), h1.Root());  // RootWith does not mutate
-  EXPECT_NE(h2.Root(), h1.Root());
-  h2.Apply(fix);
-  EXPECT_EQ(h2.Root(), h1.Root());
-  Overlay del(empty);
-  del.Delete("a/2");
-  h1.Apply(del);
-  StateHasher h3;
-  Overlay only(empty);
-  only.Put("a/1", "x");
-  h3.Apply(only);
-  EXPECT_EQ(h1.Root(), h3.Root());
-  std::vector<std::pair<std::string, std::string>> all = {{"a/1", "x"}};
-  StateHasher h4;
-  h4.Rebuild(all);
-  EXPECT_EQ(h4.Root(), h3.Root());
-}
-
 TEST(Genesis, ParsesAndRejectsPrecisely) {
   auto g = ParseGenesis(R"({"accounts":[{"address":")" + std::string(40, 'a') +
                         R"(","balance":"12"}],"params":{"min_fee":0}})");
@@ -278,43 +246,6 @@ TEST(Overlay, LayersWithoutTouchingParentUntilMerge) {
   tx.MergeInto(block);
   EXPECT_FALSE(block.Get("k1").value().has_value());
   EXPECT_EQ(block.Get("k2").value(), std::optional<std::string>("b"));
-}
-
-}  // namespace
-}  // namespace vinet::chain
-
-namespace vinet::chain {
-namespace {
-
-// RootWith (incremental merge) must equal a from-scratch hash of the merged state.
-TEST(StateHasher, IncrementalEqualsRebuildOnRandomChanges) {
-  std::mt19937 rng(42);
-  std::map<std::string, std::string> state;
-  StateHasher hasher;
-  EmptyKv empty;
-  for (int round = 0; round < 20; ++round) {
-    Overlay staged(empty);
-    for (int i = 0; i < 50; ++i) {
-      std::string key = "a/" + std::to_string(rng() % 300);
-      if (rng() % 4 == 0) {
-        staged.Delete(key);
-      } else {
-        staged.Put(key, std::to_string(rng()));
-      }
-    }
-    for (const auto& [k, v] : staged.changes()) {
-      if (v) {
-        state[k] = *v;
-      } else {
-        state.erase(k);
-      }
-    }
-    StateHasher fresh;
-    fresh.Rebuild({state.begin(), state.end()});
-    ASSERT_EQ(hasher.RootWith(staged), fresh.Root()) << "round " << round;
-    hasher.Apply(staged);
-    ASSERT_EQ(hasher.Root(), fresh.Root());
-  }
 }
 
 }  // namespace

@@ -27,6 +27,7 @@ class SnapshotAppTest : public ::testing::Test {
     o.snapshot_chunk_bytes = 512;  // many chunks from a small state
     o.retain_blocks = 4;
     o.chain_id = kChainId;
+    o.store.versions_kept = 2;  // so the snapshots, not the versions, bound retain_height
     return o;
   }
   // Genesis, then `blocks` blocks of transfers to fresh accounts.

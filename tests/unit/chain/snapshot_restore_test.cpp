@@ -18,16 +18,16 @@ class MapTarget final : public RestoreTarget {
   bool Empty() const override { return meta.height == 0; }
   Status Clear() override {
     state.clear();
+    meta = CommitMeta();
     return Status::Ok();
   }
   Status Write(const std::vector<KeyValue>& entries) override {
     for (const auto& [k, v] : entries) state[k] = v;
     return Status::Ok();
   }
-  Result<Bytes> Root() override { return RootOf(state); }
-  Status Finish(const CommitMeta& m) override {
+  Result<Bytes> Load(const CommitMeta& m) override {
     meta = m;
-    return Status::Ok();
+    return RootOf(state);
   }
   static Bytes RootOf(const std::map<std::string, std::string>& s) {
     crypto::Sha256Hasher h;
