@@ -2,11 +2,15 @@
 // (genesis claim_retention_blocks). Drives the real ChainApp (FinalizeBlock +
 // synced Commit into RocksDB) with blocks of 1,000 VANILLA claims whose
 // requests expire 2 s (block time) after submission; blocks are 1 s apart.
-// After the claims, 2·R empty blocks let retention finish. Reports the live
+// After the claims, 2·R + versions + 10 empty blocks let retention and
+// version pruning finish. Reports the live
 // state (keys, bytes of keys + values) and the RocksDB directory's size after
 // a full compaction (without it, tombstones and unflushed logs dominate).
+// Both runs keep `versions` state versions (the store's history window:
+// older values, tree nodes and roots are pruned), so a claim pruned from the
+// live state also leaves the disk once its last version is out of the window.
 //
-//   build/release/bench/chain_retention_bench [claims=100000] [retention=100]
+//   build/release/bench/chain_retention_bench [claims=100000] [retention=100] [versions=100]
 #include <rocksdb/db.h>
 
 #include <chrono>
@@ -108,12 +112,14 @@ uint64_t DirBytes(const fs::path& dir, bool sst_only) {
   return total;
 }
 
-void Measure(const fs::path& dir, int claims, int64_t retention) {
+void Measure(const fs::path& dir, int claims, int64_t retention, uint64_t versions) {
   fs::remove_all(dir);
   auto start = std::chrono::steady_clock::now();
   {
     Run run;
-    run.app = std::move(ChainApp::Open(dir).value());
+    StoreOptions store;
+    store.versions_kept = versions;
+    run.app = std::move(ChainApp::Open(dir, store).value());
     Genesis g;
     g.params = DefaultParams();
     g.params.set_claim_retention_blocks(retention);
@@ -139,7 +145,9 @@ void Measure(const fs::path& dir, int claims, int64_t retention) {
     for (int done = 0; done < claims; done += kPerBlock) {
       run.Block({run.Claims(std::min(kPerBlock, claims - done))});
     }
-    for (int64_t i = 0; i < 2 * std::max<int64_t>(retention, 1) + 2; ++i) run.Block({});
+    // Retention finishes (2R), then the pruned values leave the version window.
+    int64_t tail = 2 * std::max<int64_t>(retention, 1) + static_cast<int64_t>(versions) + 10;
+    for (int64_t i = 0; i < tail; ++i) run.Block({});
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // Live state and compacted size, read straight from RocksDB.
@@ -150,7 +158,7 @@ void Measure(const fs::path& dir, int claims, int64_t retention) {
   uint64_t keys = 0, bytes = 0, claim_keys = 0;
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    if (it->key()[0] == '\xff') continue;
+    if (static_cast<uint8_t>(it->key()[0]) >= 0xfe) continue;  // history, tree, metadata
     ++keys;
     bytes += it->key().size() + it->value().size();
     if (it->key().starts_with("c/")) ++claim_keys;
@@ -162,11 +170,12 @@ void Measure(const fs::path& dir, int claims, int64_t retention) {
   db->Flush(rocksdb::FlushOptions());
   db.reset();
   std::printf(
-      "claims=%d retention=%lld: %llu state keys (%llu claims), %.2f MB of keys+values, "
+      "claims=%d retention=%lld versions=%llu: %llu state keys (%llu claims), %.2f MB of "
+      "keys+values, "
       "%.2f MB of table files after compaction (%.2f MB directory) (%.1f s to run)\n",
-      claims, static_cast<long long>(retention), static_cast<unsigned long long>(keys),
-      static_cast<unsigned long long>(claim_keys), bytes / 1e6, DirBytes(dir, true) / 1e6,
-      DirBytes(dir, false) / 1e6, secs);
+      claims, static_cast<long long>(retention), static_cast<unsigned long long>(versions),
+      static_cast<unsigned long long>(keys), static_cast<unsigned long long>(claim_keys),
+      bytes / 1e6, DirBytes(dir, true) / 1e6, DirBytes(dir, false) / 1e6, secs);
 }
 
 }  // namespace
@@ -174,10 +183,11 @@ void Measure(const fs::path& dir, int claims, int64_t retention) {
 int main(int argc, char** argv) {
   int claims = argc > 1 ? std::atoi(argv[1]) : 100'000;
   int64_t retention = argc > 2 ? std::atoll(argv[2]) : 100;
+  uint64_t versions = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 100;
   std::random_device rd;
   fs::path base = fs::temp_directory_path() / ("vinet_retention_bench_" + std::to_string(rd()));
-  Measure(base / "keep", claims, 0);
-  Measure(base / "retain", claims, retention);
+  Measure(base / "keep", claims, 0, versions);
+  Measure(base / "retain", claims, retention, versions);
   fs::remove_all(base);
   return 0;
 }
