@@ -9,7 +9,11 @@
 
 #include "vinet/chain/executor.h"
 #include "vinet/chain/genesis.h"
+#include "vinet/chain/handlers.h"
 #include "vinet/chain/query.h"
+#include "vinet/chain/snapshot_restore.h"
+#include "vinet/chain/snapshot_store.h"
+#include "vinet/chain/snapshotter.h"
 
 namespace vinet::chain {
 namespace {
@@ -33,19 +37,74 @@ void SetResult(Resp& resp, const TxStatus& status) {
   resp.set_codespace(status.ok() ? "" : "vinet");
 }
 
+bool EnvFlag(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr && std::string_view(v) == "1";
+}
+
 }  // namespace
 
-ChainApp::ChainApp(std::unique_ptr<Store> store) : store_(std::move(store)) {
+// The store as a snapshot restore target (state_view.h); the caller holds mu_.
+class ChainApp::Restore final : public RestoreTarget {
+ public:
+  explicit Restore(ChainApp& app) : app_(app) {}
+  // Height 0: at most a genesis state or the leftovers of a restore that
+  // crashed, both safe to replace.
+  bool Empty() const override { return app_.store_->meta().height == 0; }
+  Status Clear() override {
+    pending_.clear();
+    auto root = app_.store_->Reset({}, 0, "");
+    app_.ResetMempool();
+    return root.status();
+  }
+  // Pairs are held until Load, which bulk-loads them and builds the tree once.
+  Status Write(const std::vector<KeyValue>& entries) override {
+    pending_.insert(pending_.end(), entries.begin(), entries.end());
+    return Status::Ok();
+  }
+  Result<Bytes> Load(const CommitMeta& meta) override {
+    auto root = app_.store_->Reset(pending_, meta.height, meta.chain_id);
+    pending_.clear();
+    pending_.shrink_to_fit();
+    app_.ResetMempool();
+    return root;
+  }
+
+ private:
+  ChainApp& app_;
+  Store::KeyValues pending_;
+};
+
+ChainApp::ChainApp(std::unique_ptr<Store> store, ChainOptions options)
+    : store_(std::move(store)), options_(std::move(options)) {
   crash_before_commit_at_ = CrashHeightFromEnv();
-  const char* garbage = std::getenv("VINET_TEST_GARBAGE_PROPOSALS");
-  garbage_proposals_ = garbage != nullptr && std::string_view(garbage) == "1";
+  garbage_proposals_ = EnvFlag("VINET_TEST_GARBAGE_PROPOSALS");
   if (garbage_proposals_) spdlog::warn("chain: test hook: proposing garbage txs (devnet only)");
+  corrupt_chunks_ = EnvFlag("VINET_TEST_CORRUPT_SNAPSHOT_CHUNKS");
+  if (corrupt_chunks_)
+    spdlog::warn("chain: test hook: serving corrupt snapshot chunks (devnet only)");
+  restore_target_ = std::make_unique<Restore>(*this);
+  restorer_ = std::make_unique<SnapshotRestorer>(*restore_target_, options_.chain_id);
+}
+
+ChainApp::~ChainApp() = default;
+
+Result<std::unique_ptr<ChainApp>> ChainApp::Open(const std::filesystem::path& data_dir,
+                                                 StoreOptions store) {
+  ChainOptions options;
+  options.store = store;
+  return Open(data_dir, options);
 }
 
 Result<std::unique_ptr<ChainApp>> ChainApp::Open(const std::filesystem::path& data_dir,
-                                                 StoreOptions options) {
-  VINET_ASSIGN_OR_RETURN(auto store, Store::Open(data_dir, options));
-  std::unique_ptr<ChainApp> app(new ChainApp(std::move(store)));
+                                                 const ChainOptions& options) {
+  VINET_ASSIGN_OR_RETURN(auto store, Store::Open(data_dir, options.store));
+  std::unique_ptr<ChainApp> app(new ChainApp(std::move(store), options));
+  if (options.snapshot_interval > 0) {
+    VINET_ASSIGN_OR_RETURN(app->snapshots_, SnapshotStore::Open(data_dir / "snapshots"));
+    app->snapshotter_ = std::make_unique<Snapshotter>(*app->snapshots_, options.snapshot_keep,
+                                                      options.snapshot_chunk_bytes);
+  }
   auto meta = app->store_->meta();
   if (!meta.app_hash.empty()) {
     auto root = app->store_->RootAt(meta.height);
@@ -183,7 +242,7 @@ abci::pb::ResponseFinalizeBlock ChainApp::FinalizeBlock(const abci::pb::RequestF
     SetResult(*out, result.status);
     for (auto& ev : result.events) *out->add_events() = std::move(ev);
   }
-  EndBlock(*changes, req.height(), resp);
+  EndBlock(*changes, req.height(), block_time_ms, resp);
   auto tree = store_->Prepare(*changes, req.height());
   if (!tree.ok()) {
     // A store failure here would make this validator diverge; stop instead.
@@ -198,11 +257,13 @@ abci::pb::ResponseFinalizeBlock ChainApp::FinalizeBlock(const abci::pb::RequestF
 
 // After the block's txs: ZKML claims whose deadline passed expire; their
 // events are block events (subscribers match them by vinet.claim.id).
-void ChainApp::EndBlock(Overlay& changes, int64_t height, abci::pb::ResponseFinalizeBlock& resp) {
+void ChainApp::EndBlock(Overlay& changes, int64_t height, int64_t block_time_ms,
+                        abci::pb::ResponseFinalizeBlock& resp) {
   State state(changes);
   auto params = state.GetParams();
   Events events;
   Status s = params.ok() ? ExpireClaims(state, *params, height, events) : params.status();
+  if (s.ok()) s = PruneClaims(state, *params, height, block_time_ms);
   if (!s.ok()) {
     // A store failure here would make this validator diverge; stop instead.
     spdlog::critical("chain: end block {}: {}", height, s.ToString());
@@ -231,7 +292,85 @@ abci::pb::ResponseCommit ChainApp::Commit() {
   }
   pending_.reset();
   ResetMempool();
+  if (snapshotter_ && meta.height % options_.snapshot_interval == 0) {
+    snapshotter_->Schedule(store_->OpenView());  // O(1): the writing happens in the background
+  }
+  resp.set_retain_height(RetainHeight(meta.height));
   return resp;
+}
+
+int64_t ChainApp::RetainHeight(int64_t height) const {
+  if (options_.retain_blocks <= 0) return 0;
+  int64_t retain = height - options_.retain_blocks + 1;
+  // Blocks from the oldest retained state version on: a proof at version v
+  // is checked against the app hash in header v + 1.
+  retain = std::min(retain, store_->oldest_version());
+  if (snapshots_) {
+    if (auto oldest = snapshots_->Oldest()) retain = std::min(retain, *oldest);
+    if (auto writing = snapshotter_->InFlight()) retain = std::min(retain, *writing);
+  }
+  return std::max<int64_t>(retain, 0);
+}
+
+abci::pb::ResponseListSnapshots ChainApp::ListSnapshots(const abci::pb::RequestListSnapshots&) {
+  abci::pb::ResponseListSnapshots resp;
+  if (!snapshots_) return resp;
+  auto list = snapshots_->List();
+  if (!list.ok()) {
+    spdlog::error("chain: list snapshots: {}", list.status().ToString());
+    return resp;
+  }
+  for (const auto& info : *list) {
+    auto* s = resp.add_snapshots();
+    s->set_height(static_cast<uint64_t>(info.height));
+    s->set_format(kSnapshotFormat);
+    s->set_chunks(info.chunks);
+    s->set_hash(ToString(info.hash));
+    s->set_metadata(ToString(info.metadata));
+  }
+  return resp;
+}
+
+abci::pb::ResponseLoadSnapshotChunk ChainApp::LoadSnapshotChunk(
+    const abci::pb::RequestLoadSnapshotChunk& req) {
+  abci::pb::ResponseLoadSnapshotChunk resp;
+  if (!snapshots_ || req.format() != kSnapshotFormat || req.height() > (uint64_t{1} << 62)) {
+    return resp;
+  }
+  auto chunk = snapshots_->LoadChunk(static_cast<int64_t>(req.height()), req.chunk());
+  if (!chunk.ok()) {
+    spdlog::error("chain: load snapshot chunk: {}", chunk.status().ToString());
+    return resp;
+  }
+  if (!*chunk) return resp;  // unknown: CometBFT asks another peer
+  if (corrupt_chunks_ && !(*chunk)->empty() &&
+      committed().chain_id.find("devnet") != std::string::npos) {
+    (**chunk)[(*chunk)->size() / 2] ^= 0x01;
+    spdlog::warn("chain: test hook: serving chunk {} of height {} corrupted", req.chunk(),
+                 req.height());
+  }
+  resp.set_chunk(ToString(**chunk));
+  return resp;
+}
+
+abci::pb::ResponseOfferSnapshot ChainApp::OfferSnapshot(const abci::pb::RequestOfferSnapshot& req) {
+  std::lock_guard lock(mu_);
+  return restorer_->Offer(req);
+}
+
+abci::pb::ResponseApplySnapshotChunk ChainApp::ApplySnapshotChunk(
+    const abci::pb::RequestApplySnapshotChunk& req) {
+  std::lock_guard lock(mu_);
+  return restorer_->Apply(req);
+}
+
+void ChainApp::WaitForSnapshots() {
+  if (snapshotter_) snapshotter_->Drain();
+}
+
+uint64_t ChainApp::snapshot_chunks_refetched() const {
+  std::lock_guard lock(mu_);
+  return restorer_->refetched();
 }
 
 }  // namespace vinet::chain

@@ -80,6 +80,9 @@ Status ParseSmallParam(const std::string& key, uint64_t n, statepb::Params& para
   } else if (key == "budget_grace_blocks") {
     VINET_RETURN_IF_ERROR(bounded(uint64_t{1} << 20));
     params.set_budget_grace_blocks(static_cast<int64_t>(n));
+  } else if (key == "claim_retention_blocks") {
+    VINET_RETURN_IF_ERROR(bounded(uint64_t{1} << 30));
+    params.set_claim_retention_blocks(static_cast<int64_t>(n));
   } else if (key == "max_block_verify_units") {
     params.set_max_block_verify_units(n);
   } else {
@@ -171,6 +174,7 @@ statepb::Params DefaultParams() {
   p.set_max_node_verify_share_bps(5000);
   p.set_budget_grace_blocks(10);
   p.set_escrow_unlock_delay_ms(2 * 3600 * 1000);
+  p.set_claim_retention_blocks(kDefaultClaimRetentionBlocks);
   p.add_tee_roots(std::string(tee::TrustRoot::AwsNitro().ToPem()));
   return p;
 }
@@ -239,7 +243,8 @@ std::string GenesisToJson(const Genesis& genesis) {
       {"min_model_fee", p.min_model_fee()},
       {"max_node_verify_share_bps", p.max_node_verify_share_bps()},
       {"budget_grace_blocks", p.budget_grace_blocks()},
-      {"escrow_unlock_delay_ms", p.escrow_unlock_delay_ms()}};
+      {"escrow_unlock_delay_ms", p.escrow_unlock_delay_ms()},
+      {"claim_retention_blocks", p.claim_retention_blocks()}};
   return json{{"accounts", accounts}, {"params", params}}.dump();
 }
 

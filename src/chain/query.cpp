@@ -74,7 +74,8 @@ ResponseQuery QueryParams(State& state) {
        {"min_model_fee", p->min_model_fee()},
        {"max_node_verify_share_bps", p->max_node_verify_share_bps()},
        {"budget_grace_blocks", p->budget_grace_blocks()},
-       {"escrow_unlock_delay_ms", p->escrow_unlock_delay_ms()}});
+       {"escrow_unlock_delay_ms", p->escrow_unlock_delay_ms()},
+       {"claim_retention_blocks", p->claim_retention_blocks()}});
 }
 
 // "/deposit/<client>/<node>": a client's deposit for a node (absent: zeros).

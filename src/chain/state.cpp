@@ -64,6 +64,13 @@ std::string DeadlineEntryKey(int64_t deadline, uint64_t i) {
   return fmt::format("d/{:020d}/{:010d}", deadline, i);
 }
 
+std::string RetentionKey(int64_t height) {
+  return fmt::format("g/{:020d}", height);
+}
+std::string RetentionEntryKey(int64_t height, uint64_t i) {
+  return fmt::format("g/{:020d}/{:010d}", height, i);
+}
+
 bool IsValidAddress(std::string_view address) {
   if (address.size() != 40) return false;
   for (char c : address) {
@@ -146,6 +153,34 @@ Result<std::optional<statepb::Claim>> State::GetClaim(std::string_view id_hex) c
 }
 void State::PutClaim(const statepb::Claim& claim) {
   kv_.Put(ClaimKey(ToHex(AsBytes(claim.inference_id()))), SerializeDeterministic(claim));
+}
+void State::DeleteClaim(std::string_view id_hex) {
+  kv_.Delete(ClaimKey(id_hex));
+}
+Result<uint64_t> State::GetRetentionCount(int64_t height) const {
+  VINET_ASSIGN_OR_RETURN(auto index,
+                         GetOptional<statepb::DeadlineIndex>(kv_, RetentionKey(height)));
+  return index ? index->count() : 0;
+}
+Status State::AddToRetention(int64_t height, const statepb::RetentionEntry& entry) {
+  VINET_ASSIGN_OR_RETURN(uint64_t count, GetRetentionCount(height));
+  kv_.Put(RetentionEntryKey(height, count), SerializeDeterministic(entry));
+  statepb::DeadlineIndex index;
+  index.set_count(count + 1);
+  kv_.Put(RetentionKey(height), SerializeDeterministic(index));
+  return Status::Ok();
+}
+Result<statepb::RetentionEntry> State::GetRetentionEntry(int64_t height, uint64_t i) const {
+  VINET_ASSIGN_OR_RETURN(auto entry,
+                         GetOptional<statepb::RetentionEntry>(kv_, RetentionEntryKey(height, i)));
+  if (!entry) {
+    return Error(Code::kInternal, "retention index entry missing: " + RetentionEntryKey(height, i));
+  }
+  return std::move(*entry);
+}
+void State::DeleteRetention(int64_t height, uint64_t count) {
+  for (uint64_t i = 0; i < count; ++i) kv_.Delete(RetentionEntryKey(height, i));
+  kv_.Delete(RetentionKey(height));
 }
 Result<statepb::Deposit> State::GetDeposit(std::string_view client, std::string_view node) const {
   VINET_ASSIGN_OR_RETURN(auto d, GetOptional<statepb::Deposit>(kv_, DepositKey(client, node)));

@@ -6,6 +6,8 @@
 
 #include "store_keys.h"
 
+#include "vinet/chain/state_view.h"
+
 namespace vinet::chain {
 namespace {
 
@@ -36,6 +38,33 @@ Result<std::optional<std::string>> HistoryValue(std::string_view stored) {
   if (stored[0] == 0) return std::optional<std::string>();
   return std::optional<std::string>(std::string(stored.substr(1)));
 }
+
+// A pinned RocksDB snapshot; released when the view goes.
+class RocksView final : public CommittedView {
+ public:
+  RocksView(rocksdb::DB* db, CommitMeta meta)
+      : db_(db), snapshot_(db->GetSnapshot()), meta_(std::move(meta)) {}
+  ~RocksView() override { db_->ReleaseSnapshot(snapshot_); }
+  const CommitMeta& meta() const override { return meta_; }
+  Status Scan(const ScanFn& fn) const override {
+    rocksdb::ReadOptions options;
+    options.snapshot = snapshot_;
+    options.fill_cache = false;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (static_cast<uint8_t>(it->key()[0]) >= static_cast<uint8_t>(kReserved)) break;
+      VINET_RETURN_IF_ERROR(fn(std::string_view(it->key().data(), it->key().size()),
+                               std::string_view(it->value().data(), it->value().size())));
+    }
+    if (!it->status().ok()) return IoError("store: view scan", it->status());
+    return Status::Ok();
+  }
+
+ private:
+  rocksdb::DB* db_;
+  const rocksdb::Snapshot* snapshot_;
+  CommitMeta meta_;
+};
 
 }  // namespace
 
@@ -201,6 +230,10 @@ Result<Store::Stats> Store::CountRecords() const {
 Result<merkle::Proof> Store::ProveAt(std::string_view key, int64_t version) const {
   VINET_ASSIGN_OR_RETURN(merkle::ChildRef root, RootAt(version));
   return merkle::Prove(*this, root, merkle::KeyHash(AsBytes(key)));
+}
+
+std::unique_ptr<CommittedView> Store::OpenView() const {
+  return std::make_unique<RocksView>(db_.get(), meta_);
 }
 
 }  // namespace vinet::chain

@@ -3,6 +3,7 @@
 // and documented in docs/chain.md.
 #include <signal.h>
 
+#include <fstream>
 #include <iostream>
 #include <list>
 #include <thread>
@@ -67,16 +68,48 @@ std::string ProxyAppFromConfig(const std::string& home) {
   throw StatusError(Error(Code::kNotFound, path.string() + ": no proxy_app; pass --address"));
 }
 
+// The chain id of HOME/config/genesis.json ("" if there is none to read).
+std::string ChainIdFromGenesis(const std::string& home) {
+  auto path = std::filesystem::path(home) / "config" / "genesis.json";
+  std::ifstream in(path);
+  if (!in) return "";
+  auto doc = json::parse(in, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("chain_id") ||
+      !doc["chain_id"].is_string()) {
+    throw StatusError(Error(Code::kParse, path.string() + ": no chain_id string"));
+  }
+  return doc["chain_id"].get<std::string>();
+}
+
 void RegisterChainStart(CLI::App& app) {
   auto* chain = app.add_subcommand("chain", "the chain application")->require_subcommand(1);
   auto* start = chain->add_subcommand("start", "run the ABCI application until SIGTERM/SIGINT");
   static std::string home, address, data;
+  static chain::ChainOptions options;
   start->add_option("--home", home, "CometBFT home of this validator")->required();
   start->add_option("--address", address, "listen address (default: proxy_app of config.toml)");
   start->add_option("--data", data, "state directory (default: HOME/vinet-data)");
-  static uint64_t versions_kept = chain::StoreOptions{}.versions_kept;
   start
-      ->add_option("--state-versions-kept", versions_kept,
+      ->add_option("--snapshot-interval", options.snapshot_interval,
+                   "write a state-sync snapshot every N blocks (0: none)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 40))
+      ->capture_default_str();
+  start->add_option("--snapshot-keep", options.snapshot_keep, "snapshots kept on disk")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  start
+      ->add_option("--snapshot-chunk-bytes", options.snapshot_chunk_bytes,
+                   "target snapshot chunk size")
+      ->check(CLI::Range(size_t{1024}, chain::kMaxChunkBytes))
+      ->capture_default_str();
+  start
+      ->add_option("--retain-blocks", options.retain_blocks,
+                   "let CometBFT prune blocks older than N (never below the oldest snapshot; "
+                   "0: keep all)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 40))
+      ->capture_default_str();
+  start
+      ->add_option("--state-versions-kept", options.store.versions_kept,
                    "state versions kept for queries and proofs at past heights; older ones are "
                    "pruned (0 = archive: keep all)")
       ->capture_default_str();
@@ -84,8 +117,7 @@ void RegisterChainStart(CLI::App& app) {
     InitLogging("chain");
     if (address.empty()) address = ProxyAppFromConfig(home);
     if (data.empty()) data = (std::filesystem::path(home) / "vinet-data").string();
-    chain::StoreOptions options;
-    options.versions_kept = versions_kept;
+    options.chain_id = ChainIdFromGenesis(home);
     auto app = ValueOrThrow(chain::ChainApp::Open(data, options));
     // Block the stop signals in every thread; this one waits for them.
     sigset_t set;

@@ -1,9 +1,13 @@
-// `vinet devnet up|status|restart|restart-node|down`: a local N-validator
+// `vinet devnet up|status|restart|restart-node|join|down`: a local N-validator
 // network, each validator a `cometbft start` + `vinet chain start` pair in the
 // background. Every command takes --devnet DIR (the flag every other command
 // takes to use the devnet; the old --dir still works, with a note on stderr).
 // `up`, `restart`, `restart-node` and `down` print a progress line on stderr
 // per step (progress.h); the result goes to stdout.
+// `up --start K` starts only the first K validators (the others are in
+// genesis but stopped); `join I` starts validator I with CometBFT state sync
+// (trusting a recent block of the running validators) so it restores a
+// snapshot instead of replaying the chain (docs/chain.md, "State sync").
 //
 // Layout under DIR (default .vinet/devnet):
 //   keys/dev.key          funded in genesis (created if missing, kept across ups)
@@ -42,6 +46,7 @@ struct DevnetOptions {
   std::string dir = kDefaultDevnetDir;
   int validators = 4;
   std::string block_time = "1s";
+  std::string round_timeout = "1s";  // timeout_propose / prevote / precommit
   int base_port = 0;
   std::string chain_id = "vinet-devnet";
   double timeout = 90;
@@ -55,11 +60,38 @@ struct DevnetOptions {
   std::vector<std::string> params;  // genesis param overrides, "key=value"
   std::string byzantine;            // node fault injection (devnet only)
   int prover_threads = 1;
+  int start = 0;  // validators started by `up` (0: all)
+  // `vinet chain start` options of every validator (state sync, pruning).
+  int64_t snapshot_interval = 0, retain_blocks = 0;
+  int64_t state_versions_kept = -1;  // -1: the app's default
+  size_t snapshot_chunk_bytes = 0;
 };
 
 // "1 validator", "4 validators".
 std::string Validators(int n) {
   return std::to_string(n) + (n == 1 ? " validator" : " validators");
+}
+
+// The `vinet chain start` options shared by every validator of the devnet.
+json AppArgs(const DevnetOptions& o) {
+  json args = json::array();
+  if (o.snapshot_interval > 0) {
+    args.push_back("--snapshot-interval");
+    args.push_back(std::to_string(o.snapshot_interval));
+  }
+  if (o.snapshot_chunk_bytes > 0) {
+    args.push_back("--snapshot-chunk-bytes");
+    args.push_back(std::to_string(o.snapshot_chunk_bytes));
+  }
+  if (o.state_versions_kept >= 0) {
+    args.push_back("--state-versions-kept");
+    args.push_back(std::to_string(o.state_versions_kept));
+  }
+  if (o.retain_blocks > 0) {
+    args.push_back("--retain-blocks");
+    args.push_back(std::to_string(o.retain_blocks));
+  }
+  return args;
 }
 
 fs::path StateFile(const std::string& dir) {
@@ -117,7 +149,7 @@ std::string Quote(const std::string& s) {
 }
 
 void RewriteConfig(const fs::path& home, const json& v, const std::string& peers,
-                   const std::string& block_time) {
+                   const std::string& block_time, const std::string& round_timeout) {
   auto path = home / "config" / "config.toml";
   std::vector<std::string> lines;
   std::stringstream ss(ReadFile(path));
@@ -130,7 +162,10 @@ void RewriteConfig(const fs::path& home, const json& v, const std::string& peers
   SetTomlKey(lines, "p2p", "allow_duplicate_ip", "true");
   SetTomlKey(lines, "p2p", "addr_book_strict", "false");
   SetTomlKey(lines, "consensus", "timeout_commit", Quote(block_time));
-  SetTomlKey(lines, "consensus", "timeout_propose", Quote("1s"));
+  // A stopped validator's turn to propose costs this much (`up --start`).
+  SetTomlKey(lines, "consensus", "timeout_propose", Quote(round_timeout));
+  SetTomlKey(lines, "consensus", "timeout_prevote", Quote(round_timeout));
+  SetTomlKey(lines, "consensus", "timeout_precommit", Quote(round_timeout));
   // A SubmitProofs tx of two MLP proofs is ~730 KB, ~1 MB as base64 JSON:
   // above CometBFT's default RPC body limit (1,000,000 bytes).
   SetTomlKey(lines, "rpc", "max_body_bytes", "4000000");
@@ -178,10 +213,11 @@ std::string EnsureDevKey(const std::string& dir) {
   return crypto::AddressOf(key.public_key());
 }
 
-void StartPair(json& v, const std::string& cometbft) {
+void StartPair(json& v, const std::string& cometbft, const json& state) {
   fs::path home = v["home"].get<std::string>();
-  v["app_pid"] = ValueOrThrow(
-      SpawnDetached({SelfExe(), "chain", "start", "--home", home.string()}, home / "app.log"));
+  std::vector<std::string> argv = {SelfExe(), "chain", "start", "--home", home.string()};
+  for (const auto& a : state.value("app_args", json::array())) argv.push_back(a.get<std::string>());
+  v["app_pid"] = ValueOrThrow(SpawnDetached(argv, home / "app.log"));
   v["comet_pid"] =
       ValueOrThrow(SpawnDetached({cometbft, "start", "--home", home.string()}, home / "comet.log"));
 }
@@ -226,8 +262,14 @@ void PrepareDir(DevnetOptions& o) {
   if (o.validators < 1 || o.validators > 16) {
     throw StatusError(Error(Code::kInvalidArgument, "--validators must be in 1..16"));
   }
+  if (o.start < 0 || o.start > o.validators) {
+    throw StatusError(Error(Code::kInvalidArgument, "--start must be in 0..--validators"));
+  }
   if (!std::regex_match(o.block_time, std::regex("[0-9]+(ms|s)"))) {
     throw StatusError(Error(Code::kInvalidArgument, "--block-time like 500ms or 1s"));
+  }
+  if (!std::regex_match(o.round_timeout, std::regex("[0-9]+(ms|s)"))) {
+    throw StatusError(Error(Code::kInvalidArgument, "--round-timeout like 300ms or 1s"));
   }
   fs::create_directories(o.dir);
   o.dir = fs::canonical(o.dir).string();
@@ -277,11 +319,17 @@ json DescribeValidators(const DevnetOptions& o, const std::string& cometbft,
 void Launch(const DevnetOptions& o, json& state, const std::string& cometbft) {
   try {
     Progress("devnet up",
-             "starting " + Validators(o.validators) + " (cometbft + vinet chain start)");
-    for (auto& v : state["validators"]) StartPair(v, cometbft);
+             "starting " + Validators(o.start > 0 ? o.start : o.validators) +
+                 " (cometbft + vinet chain start)");
+    json started = json::array();
+    for (auto& v : state["validators"]) {
+      if (o.start > 0 && v["index"].get<int>() >= o.start) continue;
+      StartPair(v, cometbft, state);
+      started.push_back(v);
+    }
     SaveState(o.dir, state);
     Progress("devnet up", "waiting for the first blocks");
-    WaitForHeight(state["validators"], 2, o.timeout);
+    WaitForHeight(started, 2, o.timeout);
   } catch (...) {
     for (auto& v : state["validators"]) StopPair(v);
     SaveState(o.dir, state);
@@ -298,7 +346,9 @@ void Up(DevnetOptions& o) {
   std::string dev_address = EnsureDevKey(o.dir);
   std::string peers;
   json validators = DescribeValidators(o, cometbft, AssignPorts(o), peers);
-  for (auto& v : validators) RewriteConfig(v["home"].get<std::string>(), v, peers, o.block_time);
+  for (auto& v : validators) {
+    RewriteConfig(v["home"].get<std::string>(), v, peers, o.block_time, o.round_timeout);
+  }
   std::vector<std::string> all_models = o.models;
   all_models.insert(all_models.end(), o.unregistered_models.begin(), o.unregistered_models.end());
   InferenceSetup inference = PrepareInference(o.dir, all_models);
@@ -315,6 +365,7 @@ void Up(DevnetOptions& o) {
                 {"block_time", o.block_time},
                 {"dev_key", (fs::path(o.dir) / "keys" / "dev.key").string()},
                 {"dev_address", dev_address},
+                {"app_args", AppArgs(o)},
                 {"validators", validators}};
   Launch(o, state, cometbft);
   try {
@@ -410,11 +461,58 @@ void Restart(const DevnetOptions& o, int index) {
   auto& v = vs[static_cast<size_t>(index)];
   Progress("devnet restart", "stopping validator " + std::to_string(index));
   StopPair(v);
-  StartPair(v, ValueOrThrow(FindCometBft()));
+  StartPair(v, ValueOrThrow(FindCometBft()), state);
   SaveState(o.dir, state);
   Progress("devnet restart", "waiting for validator " + std::to_string(index) + "'s RPC");
   WaitForHeight(json::array({v}), 1, o.timeout);
   std::cout << "validator " << index << " restarted\n";
+}
+
+// Starts stopped validator `index` with state sync: it trusts the block a few
+// heights below the running validators' latest (hash from their RPC) and
+// restores a snapshot from its peers; waits until it reaches that height.
+void Join(const DevnetOptions& o, int index) {
+  json state = LoadState(o.dir);
+  auto& vs = state["validators"];
+  if (index < 0 || index >= static_cast<int>(vs.size())) {
+    throw StatusError(Error(Code::kInvalidArgument, "no validator " + std::to_string(index)));
+  }
+  auto& v = vs[static_cast<size_t>(index)];
+  if (IsAlive(v.value("app_pid", 0)) || IsAlive(v.value("comet_pid", 0))) {
+    throw StatusError(Error(Code::kAlreadyExists, "validator " + std::to_string(index) +
+                                                      " is running; join starts a stopped one"));
+  }
+  std::vector<std::string> servers;
+  for (const auto& other : vs) {
+    if (other["index"].get<int>() != index && IsAlive(other.value("comet_pid", 0))) {
+      servers.push_back(other["rpc"].get<std::string>());
+    }
+  }
+  if (servers.size() < 2) {
+    throw StatusError(Error(Code::kUnavailable, "state sync needs two running validators"));
+  }
+  RpcClient rpc(servers[0], 5);
+  int64_t latest = ValueOrThrow(rpc.LatestHeight());
+  int64_t trust_height = std::max<int64_t>(1, latest - 5);
+  json block = ValueOrThrow(rpc.Call("block", {{"height", std::to_string(trust_height)}}));
+  std::string trust_hash = block["block_id"]["hash"].get<std::string>();
+  auto path = fs::path(v["home"].get<std::string>()) / "config" / "config.toml";
+  std::vector<std::string> lines;
+  std::stringstream ss(ReadFile(path));
+  for (std::string line; std::getline(ss, line);) lines.push_back(line);
+  SetTomlKey(lines, "statesync", "enable", "true");
+  SetTomlKey(lines, "statesync", "rpc_servers", Quote(servers[0] + "," + servers[1]));
+  SetTomlKey(lines, "statesync", "trust_height", std::to_string(trust_height));
+  SetTomlKey(lines, "statesync", "trust_hash", Quote(trust_hash));
+  SetTomlKey(lines, "statesync", "discovery_time", Quote("5s"));
+  std::string text;
+  for (const auto& l : lines) text += l + "\n";
+  WriteFile(path, text);
+  StartPair(v, ValueOrThrow(FindCometBft()), state);
+  SaveState(o.dir, state);
+  WaitForHeight(json::array({v}), latest, o.timeout);
+  std::cout << "validator " << index << " joined by state sync (trusting height " << trust_height
+            << ")\n";
 }
 
 void Down(const DevnetOptions& o) {
@@ -443,6 +541,9 @@ void RegisterDevnetCommands(CLI::App& app) {
   add_dir(up);
   up->add_option("--validators", o.validators, "number of validators")->capture_default_str();
   up->add_option("--block-time", o.block_time, "timeout_commit, e.g. 500ms")->capture_default_str();
+  up->add_option("--round-timeout", o.round_timeout,
+                 "timeout_propose, _prevote and _precommit, e.g. 300ms")
+      ->capture_default_str();
   up->add_option("--base-port", o.base_port, "fixed ports from P (default: free ports)");
   up->add_option("--chain-id", o.chain_id, "chain id")->capture_default_str();
   up->add_option("--timeout", o.timeout, "seconds to wait for blocks")->capture_default_str();
@@ -467,6 +568,16 @@ void RegisterDevnetCommands(CLI::App& app) {
       ->check(CLI::IsMember({"wrong-output", "bad-proof", "no-proof"}));
   up->add_option("--prover-threads", o.prover_threads, "inference node prover threads (1-2)")
       ->check(CLI::Range(1, 2));
+  up->add_option("--start", o.start,
+                 "start only the first N validators (the others join later; 0: all)");
+  up->add_option("--snapshot-interval", o.snapshot_interval,
+                 "validators write a state-sync snapshot every N blocks (0: none)");
+  up->add_option("--snapshot-chunk-bytes", o.snapshot_chunk_bytes,
+                 "target snapshot chunk size (default: the app's)");
+  up->add_option("--state-versions-kept", o.state_versions_kept,
+                 "validators keep this many state versions (default: the app's)");
+  up->add_option("--retain-blocks", o.retain_blocks,
+                 "validators let CometBFT prune blocks older than N (0: keep all)");
   up->callback([] { Up(o); });
 
   auto* status = devnet->add_subcommand("status", "pids, RPC URLs, heights and app hashes");
@@ -488,6 +599,13 @@ void RegisterDevnetCommands(CLI::App& app) {
     SaveState(o.dir, state);
     std::cout << "inference node restarted\n";
   });
+
+  auto* join = devnet->add_subcommand("join", "start stopped validator I by state sync");
+  add_dir(join);
+  join->add_option("index", index, "validator index")->required();
+  join->add_option("--timeout", o.timeout, "seconds to wait for it to catch up")
+      ->capture_default_str();
+  join->callback([] { Join(o, index); });
 
   auto* down = devnet->add_subcommand("down", "stop every process of the devnet");
   add_dir(down);

@@ -20,6 +20,20 @@
 // append an undecodable tx and a badly signed tx to every block it proposes,
 // only on a chain whose id contains "devnet" (a hostile proposer for tests).
 //
+// State sync (docs/chain.md): with `snapshot_interval` N > 0, Commit of every
+// height divisible by N pins the committed version and a background thread
+// writes it as a snapshot under DATA/snapshots (the commit path never waits);
+// the `snapshot_keep` newest are kept and served by ListSnapshots and
+// LoadSnapshotChunk. OfferSnapshot/ApplySnapshotChunk restore one into an
+// empty store (snapshot_restore.h). Commit answers retain_height so CometBFT
+// prunes its block store: with `retain_blocks` R > 0, min(H − R + 1, oldest
+// retained state version, oldest snapshot kept or being written); 0 (R = 0)
+// keeps every block.
+//
+// Test hook: VINET_TEST_CORRUPT_SNAPSHOT_CHUNKS=1 at start-up makes this
+// validator flip a byte of every snapshot chunk it serves, only on a chain
+// whose id contains "devnet" (a hostile snapshot peer for tests).
+//
 // Test hook: if the environment variable VINET_TEST_CRASH_BEFORE_COMMIT_AT_HEIGHT
 // is H at start-up, the process calls _exit(70) in Commit of height H before
 // writing anything (simulating a crash between FinalizeBlock and Commit).
@@ -32,16 +46,33 @@
 #include <unordered_set>
 
 #include "vinet/abci/application.h"
+#include "vinet/chain/snapshot_format.h"
 #include "vinet/chain/store.h"
 
 namespace vinet::chain {
 
+class SnapshotStore;
+class Snapshotter;
+class SnapshotRestorer;
+
+struct ChainOptions {
+  int64_t snapshot_interval = 0;  // 0: no snapshots
+  size_t snapshot_keep = 2;
+  size_t snapshot_chunk_bytes = kDefaultChunkBytes;
+  int64_t retain_blocks = 0;  // 0: CometBFT keeps every block
+  std::string chain_id;       // this node's (genesis.json); "" accepts a snapshot's
+  StoreOptions store;         // state versions kept (queries at a height)
+};
+
 class ChainApp final : public abci::Application {
  public:
   // Opens the store in `data_dir` and checks the stored app hash against the
-  // tree root. `options` sets the versions kept for queries. Errors: kIo, kInternal.
+  // tree root. `options.store` sets the versions kept for queries. Errors: kIo, kInternal.
   static Result<std::unique_ptr<ChainApp>> Open(const std::filesystem::path& data_dir,
-                                                StoreOptions options = {});
+                                                const ChainOptions& options = {});
+  static Result<std::unique_ptr<ChainApp>> Open(const std::filesystem::path& data_dir,
+                                                StoreOptions store);
+  ~ChainApp() override;
 
   abci::pb::ResponseInfo Info(const abci::pb::RequestInfo& req) override;
   abci::pb::ResponseQuery Query(const abci::pb::RequestQuery& req) override;
@@ -57,6 +88,17 @@ class ChainApp final : public abci::Application {
       const abci::pb::RequestPrepareProposal& req) override;
   abci::pb::ResponseProcessProposal ProcessProposal(
       const abci::pb::RequestProcessProposal& req) override;
+  abci::pb::ResponseListSnapshots ListSnapshots(const abci::pb::RequestListSnapshots& req) override;
+  abci::pb::ResponseOfferSnapshot OfferSnapshot(const abci::pb::RequestOfferSnapshot& req) override;
+  abci::pb::ResponseLoadSnapshotChunk LoadSnapshotChunk(
+      const abci::pb::RequestLoadSnapshotChunk& req) override;
+  abci::pb::ResponseApplySnapshotChunk ApplySnapshotChunk(
+      const abci::pb::RequestApplySnapshotChunk& req) override;
+
+  // Waits until no snapshot is being written (tests).
+  void WaitForSnapshots();
+  // Snapshot chunks refused for a bad hash and refetched (tests).
+  uint64_t snapshot_chunks_refetched() const;
 
   // Rechecks that skipped the claims' signature checks (for tests).
   uint64_t cheap_rechecks() const;
@@ -65,9 +107,12 @@ class ChainApp final : public abci::Application {
   CommitMeta committed() const;
 
  private:
-  explicit ChainApp(std::unique_ptr<Store> store);
+  class Restore;
+  ChainApp(std::unique_ptr<Store> store, ChainOptions options);
   void ResetMempool();
-  void EndBlock(Overlay& changes, int64_t height, abci::pb::ResponseFinalizeBlock& resp);
+  void EndBlock(Overlay& changes, int64_t height, int64_t block_time_ms,
+                abci::pb::ResponseFinalizeBlock& resp);
+  int64_t RetainHeight(int64_t height) const;
 
   mutable std::mutex mu_;
   std::unique_ptr<Store> store_;
@@ -86,6 +131,12 @@ class ChainApp final : public abci::Application {
   // Hashes of txs that passed CheckTx (bounded; cleared when full).
   std::unordered_set<std::string> checked_;
   uint64_t cheap_rechecks_ = 0;
+  ChainOptions options_;
+  bool corrupt_chunks_ = false;
+  std::unique_ptr<SnapshotStore> snapshots_;
+  std::unique_ptr<Snapshotter> snapshotter_;  // after snapshots_: stops first
+  std::unique_ptr<Restore> restore_target_;
+  std::unique_ptr<SnapshotRestorer> restorer_;
 };
 
 }  // namespace vinet::chain

@@ -32,6 +32,10 @@ struct Genesis {
 // admits ~190 such proofs, about 1 s of verification (docs/chain.md).
 inline constexpr uint64_t kDefaultMaxBlockVerifyUnits = 200'000'000;
 
+// Settled claims stay in the live state this many blocks (about a day at
+// one block per second); genesis param claim_retention_blocks, 0 = forever.
+inline constexpr int64_t kDefaultClaimRetentionBlocks = 100'000;
+
 statepb::Params DefaultParams();
 Result<Genesis> ParseGenesis(std::string_view app_state_json);
 std::string GenesisToJson(const Genesis& genesis);

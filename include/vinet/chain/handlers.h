@@ -87,6 +87,17 @@ TxStatus HandleWithdrawDeposit(State& state, const TxContext& ctx, const Decoded
 // failure.
 Status ExpireClaims(State& state, const statepb::Params& params, int64_t height, Events& events);
 
+// State retention (claim_retention_blocks R > 0). A claim that reached a final
+// status at height h enters the retention bucket of h + R. At the end of
+// block H the bucket of H is swept: a claim whose request has expired at
+// `block_time_ms` (so no one can claim it again) is deleted; any other moves
+// to the bucket of H + R·2^d (d = times deferred, at most 20), so even a
+// far-future expiry costs O(log) moves. Work per block: the bucket's size.
+Status ScheduleClaimPruning(State& state, const statepb::Params& params, int64_t height,
+                            const statepb::Claim& claim);
+Status PruneClaims(State& state, const statepb::Params& params, int64_t height,
+                   int64_t block_time_ms);
+
 // Appends an event whose attributes are all indexed.
 void AddEvent(Events& events, std::string_view type,
               std::initializer_list<std::pair<std::string_view, std::string>> attributes);

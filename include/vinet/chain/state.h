@@ -12,6 +12,8 @@
 //   "d/<deadline, %020d>"    vinet.state.v1.DeadlineIndex (count of PENDING ZKML claims by
 //   deadline) "d/<deadline, %020d>/<i, %010d>"  raw inference id, entry i of that bucket
 //   "x/<client>/<node>"      vinet.state.v1.Deposit (a client's deposit for one node)
+//   "g/<height, %020d>"      vinet.state.v1.DeadlineIndex (count of claims to prune then)
+//   "g/<height, %020d>/<i, %010d>"  vinet.state.v1.RetentionEntry, entry i of that bucket
 // An absent account reads as balance 0, nonce 0. Values are deterministic protobuf bytes.
 // A stored value that does not parse is reported as kInternal (corruption).
 // State reads through and writes into an Overlay it does not own.
@@ -38,6 +40,8 @@ std::string ZkmlKeyKey(std::string_view model_id);
 std::string DeadlineKey(int64_t deadline);  // deadline >= 0
 std::string DeadlineEntryKey(int64_t deadline, uint64_t i);
 std::string DepositKey(std::string_view client, std::string_view node);
+std::string RetentionKey(int64_t height);  // height >= 0
+std::string RetentionEntryKey(int64_t height, uint64_t i);
 inline constexpr std::string_view kParamsKey = "p/params";
 
 // True iff `address` is 40 lowercase hex characters.
@@ -61,6 +65,13 @@ class State {
   void DeleteEnclave(std::string_view key_hex);
   Result<std::optional<statepb::Claim>> GetClaim(std::string_view id_hex) const;
   void PutClaim(const statepb::Claim& claim);
+  void DeleteClaim(std::string_view id_hex);
+  // The retention bucket of `height` (claims to prune at the end of that
+  // block): count, append (O(1)), entry i, delete with its entries.
+  Result<uint64_t> GetRetentionCount(int64_t height) const;
+  Status AddToRetention(int64_t height, const statepb::RetentionEntry& entry);
+  Result<statepb::RetentionEntry> GetRetentionEntry(int64_t height, uint64_t i) const;
+  void DeleteRetention(int64_t height, uint64_t count);
   Result<statepb::NodeRisk> GetRisk(std::string_view address) const;
   void PutRisk(std::string_view address, const statepb::NodeRisk& risk);
   // ZKML verifying key bytes of a model (nullopt: none stored).

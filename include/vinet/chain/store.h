@@ -17,10 +17,15 @@
 // pruned inside later commits, in bounded work per block (budgets below).
 // Reads are thread-safe (RocksDB); Prepare/Commit/Reset must be serialized by
 // the caller and not overlap reads of the versions they prune.
+//
+// State sync (state_view.h): `OpenView` pins the committed version (a RocksDB
+// snapshot: O(1), later commits do not change it) for a background snapshot;
+// a restore bulk-loads with `Reset`.
 #pragma once
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,6 +45,8 @@ struct CommitMeta {
   Bytes app_hash;
   std::string chain_id;
 };
+
+class CommittedView;
 
 struct StoreOptions {
   // Versions kept for queries at a height (the latest included); 0 = archive.
@@ -111,6 +118,8 @@ class Store : public KvReader, public merkle::NodeReader {
   Status ClearState();
   Status WriteRestored(const KeyValues& entries);
   Result<Bytes> FinishRestore(int64_t height, const std::string& chain_id);
+  // The committed state as it is now, pinned (see state_view.h).
+  std::unique_ptr<CommittedView> OpenView() const;
 
  private:
   Store() = default;

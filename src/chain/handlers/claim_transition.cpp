@@ -94,6 +94,7 @@ Status ResolvePendingClaim(State& state, const statepb::Params& params, int64_t 
   claim.set_settled_height(height);
   claim.set_reason(std::move(reason));
   state.PutClaim(claim);
+  VINET_RETURN_IF_ERROR(ScheduleClaimPruning(state, params, height, claim));
   EmitClaimEvent(events, claim, height);
   return Status::Ok();
 }

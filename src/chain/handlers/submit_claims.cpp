@@ -74,8 +74,10 @@ void Emit(BatchContext& b, const ClaimCheck& check, statepb::ClaimStatus status,
   }
 }
 
-void Store(BatchContext& b, const ClaimCheck& check, statepb::ClaimStatus status, uint64_t fee,
-           const std::string& zkml_output = {}) {
+// Stores the claim's record; a final one (SETTLED/REJECTED) also enters the
+// retention index.
+Status Store(BatchContext& b, const ClaimCheck& check, statepb::ClaimStatus status, uint64_t fee,
+             const std::string& zkml_output = {}) {
   statepb::Claim record;
   auto id = FromHex(check.id_hex);
   record.set_inference_id(ToString(*id));
@@ -93,11 +95,14 @@ void Store(BatchContext& b, const ClaimCheck& check, statepb::ClaimStatus status
   }
   record.set_tx_index(b.ctx.tx_index);
   record.set_reason(check.reason);
+  record.set_request_expires_ms(check.request->request.expires_ms);
   if (check.chat) {
     record.set_prompt_tokens(check.chat->prompt_tokens);
     record.set_completion_tokens(check.chat->completion_tokens);
   }
   b.state.PutClaim(record);
+  if (status == statepb::CLAIM_STATUS_PENDING) return Status::Ok();
+  return ScheduleClaimPruning(b.state, b.ctx.params, b.ctx.height, record);
 }
 
 // Adds a PENDING claim to the deadline index bucket of its deadline: one new
@@ -139,7 +144,7 @@ Status Reject(BatchContext& b, const ClaimCheck& check) {
   VINET_ASSIGN_OR_RETURN(auto account, b.state.GetAccount(client));
   account.set_balance(account.balance() + compensation);  // ≤ total supply: no overflow
   b.state.PutAccount(client, account);
-  Store(b, check, statepb::CLAIM_STATUS_REJECTED, 0);
+  VINET_RETURN_IF_ERROR(Store(b, check, statepb::CLAIM_STATUS_REJECTED, 0));
   Emit(b, check, statepb::CLAIM_STATUS_REJECTED, 0);
   return Status::Ok();
 }
@@ -184,7 +189,7 @@ Status Settle(BatchContext& b, ClaimCheck& check, const std::string& zkml_output
     b.state.PutAccount(b.tx.signer_address, node_account);
   }
   auto status = pending ? statepb::CLAIM_STATUS_PENDING : statepb::CLAIM_STATUS_SETTLED;
-  Store(b, check, status, fee, zkml_output);
+  VINET_RETURN_IF_ERROR(Store(b, check, status, fee, zkml_output));
   if (pending) VINET_RETURN_IF_ERROR(IndexDeadline(b, check));
   Emit(b, check, status, fee);
   return Status::Ok();
