@@ -39,6 +39,7 @@ class FakeNet:
         self.tamper = None        # function(outputs dict) -> outputs dict after signing
         self.answers = {}         # inference id -> stored answer (GET /v1/inferences/<id>)
         self.lose_answer = False  # serve /v1/infer, then time out instead of answering
+        self.balances = {}        # address -> chain balance (/account/<address>)
 
     # requests.Session surface
     def request(self, method, url, timeout=None, json=None, params=None):
@@ -70,6 +71,11 @@ class FakeNet:
         self.requests.append(("GET", path, None, params))
         if path == "/status":
             return FakeResponse(200, {"result": {"node_info": {"network": self.chain_id}}})
+        if path == "/abci_query" and params["path"].strip('"').startswith("/account/"):
+            addr = params["path"].strip('"').split("/")[-1]
+            record = {"address": addr, "balance": self.balances.get(addr, 0), "nonce": 0}
+            value = base64.b64encode(json.dumps(record).encode()).decode()
+            return FakeResponse(200, {"result": {"response": {"code": 0, "value": value}}})
         if path == "/abci_query":
             iid = params["path"].strip('"').split("/")[-1]
             claim = self.claims.get(iid)

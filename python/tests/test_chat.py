@@ -54,6 +54,7 @@ def test_non_streamed_vanilla_is_signed_and_verified(node):
     c = make_client(node)
     r = c.chat(MODEL, MESSAGES, mode="vanilla", max_tokens=16, temperature=0, seed=7)
     assert r.verified and r.text == TEXT and r.mode == "VANILLA"
+    assert r.receipt_verified and not r.proof_verified  # VANILLA: the node's signature only
     assert r.usage == {"prompt_tokens": PROMPT_TOKENS, "completion_tokens": TOKENS,
                        "total_tokens": PROMPT_TOKENS + TOKENS}
     assert r.fee == FEE and r.seed == 7 and r.chunks == len(DELTAS)
@@ -76,6 +77,7 @@ def test_streamed_tee_yields_verified_chunks_and_attests_the_enclave(node):
     assert got == DELTAS
     r = stream.result
     assert r.verified and r.text == TEXT and r.mode == "TEE" and r.fee == FEE
+    assert r.receipt_verified and r.proof_verified and not r.settlement_verified
     assert r.receipt["enclave_key"] == node.enclave_key.public_key.hex()
     assert c.attested == [node.enclave_key.public_key]
     assert r.timings.time_to_first_token is not None

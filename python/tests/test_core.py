@@ -58,8 +58,9 @@ def test_build_infer_needs_a_node_key():
     (400, "invalid_argument", vinet.InvalidRequest), (400, "parse", vinet.InvalidRequest),
     (401, "unauthenticated", vinet.AuthenticationFailed),
     (402, "insufficient_funds", vinet.InsufficientFunds),
-    (503, "unavailable", vinet.NodeUnavailable), (500, "internal", vinet.NodeError),
-    (504, "timeout", vinet.Timeout),
+    (503, "unavailable", vinet.NodeUnavailable), (500, "internal", vinet.NodeUnavailable),
+    (504, "timeout", vinet.Timeout), (400, "unsupported", vinet.ModeNotServed),
+    (409, "already_exists", vinet.NodeError), (418, "teapot", vinet.InvalidRequest),
 ])
 def test_error_codes_map_to_types(status, code, cls):
     err = _core.parse_error(status, json.dumps({"error": {"code": code, "message": "why"}}))
@@ -72,7 +73,9 @@ def test_not_found_is_model_not_found_only_for_infer():
     assert type(_core.parse_error(404, body, infer=True)) is vinet.ModelNotFound
     assert type(_core.parse_error(404, body)) is vinet.NotFound
     assert type(_core.parse_error(503, "<html>busy</html>")) is vinet.NodeUnavailable
-    assert type(_core.parse_error(500, "garbage")) is vinet.NodeError
+    assert type(_core.parse_error(500, "garbage")) is vinet.NodeUnavailable
+    assert type(_core.parse_error(400, "garbage")) is vinet.InvalidRequest
+    assert type(_core.parse_error(413, "")) is vinet.InputTooLarge
 
 
 def test_parse_infer_rejects_an_answer_for_another_inference():
@@ -130,3 +133,13 @@ def test_roots_from_text_and_file(tmp_path):
     assert _core.load_roots(pem) == [pem]
     assert _core.load_roots(str(path)) == [pem]
     assert _core.load_roots([path, pem]) == [pem, pem]
+
+
+def test_parse_models_refuses_malformed_entries_as_node_errors():
+    for bad in ([{"inputs": {}}], [{"id": "m", "inputs": {"x": "no"}}], [5],
+                {"data": [{"id": "m", "inputs": {"x": [1, None]}}]}):
+        with pytest.raises(vinet.NodeError, match="models"):
+            _core.parse_models(bad)
+    (m,) = _core.parse_models([{"id": "m", "modes": ["vanilla", "QUANTUM"],
+                                "refused": {"TEE": {"code": "unavailable"}, "X": {}}}])
+    assert m.modes == ["VANILLA"] and set(m.refused) == {"TEE"}

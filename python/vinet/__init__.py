@@ -12,15 +12,20 @@ from .chat import ChatChunk, ChatPrices, ChatResult, ReplayResult
 from .chat_client import ChatStream
 from .client import Client
 from .devnet import devnet_roots
-from .errors import (AuthenticationFailed, ChainError, ChainUnavailable, InsufficientFunds,
-                     InvalidRequest, ModelNotFound, NodeError, NodeUnavailable, NotFound, Timeout,
-                     VerificationFailed, VinetError)
+from .config import ConfigError
+from .errors import (AuthenticationFailed, ChainError, ChainUnavailable, FeeTooLow,
+                     InputTooLarge, InsufficientFunds, InvalidInput, InvalidRequest, MissingRoots,
+                     ModelNotFound, ModeNotServed, NodeError, NodeUnavailable, NotFound,
+                     ShapeError, Timeout, UnknownModel, VerificationFailed, VinetError)
+from .inputs import MAX_BODY_BYTES
 from .keys import Key
 from .signing import signing_http_client
 from .types import ModelInfo, Result, Settlement, Timings
 from .verify import Verifier
 
 __all__ = [
+    "ConfigError", "FeeTooLow", "InputTooLarge", "InvalidInput", "MAX_BODY_BYTES",
+    "MissingRoots", "ModeNotServed", "ShapeError", "UnknownModel",
     "AsyncChatStream", "ChatChunk", "ChatPrices", "ChatResult", "ChatStream", "ReplayResult",
     "signing_http_client", "AsyncClient", "AuthenticationFailed", "ChainError", "ChainUnavailable", "Client",
     "InsufficientFunds", "InvalidRequest", "Key", "ModelInfo", "ModelNotFound", "NodeError",

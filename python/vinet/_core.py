@@ -14,8 +14,8 @@ from urllib.parse import urlparse, urlunparse
 import numpy as np
 
 from ._native_loader import protocol
-from .errors import (ChainError, ChainUnavailable, NodeError, VerificationFailed, VinetError,
-                     error_from_node)
+from .errors import (ChainError, ChainUnavailable, InputTooLarge, NodeError, VerificationFailed,
+                     VinetError, error_from_node)
 from .tensors import canonical, from_json, tensors_hash, to_json
 from .types import MODES, ModelInfo, Settlement, mode_name
 
@@ -81,6 +81,9 @@ def parse_error(status: int, text: str, *, infer: bool = False) -> VinetError:
         err = json.loads(text)["error"]
         return error_from_node(err.get("code"), err.get("message", ""), status, infer=infer)
     except (ValueError, KeyError, TypeError, AttributeError):
+        if status == 413:
+            return InputTooLarge(f"HTTP 413: the body is over the node's request limit "
+                                 f"{text[:200]}".rstrip(), http_status=status)
         code = "unavailable" if status in (502, 503, 504) else None
         return error_from_node(code, f"HTTP {status}: {text[:200]}", status, infer=infer)
 
@@ -121,12 +124,20 @@ def parse_models(body: Any) -> List[ModelInfo]:
     if not isinstance(body, list):
         raise NodeError("models: answer is not a list")
     out = []
-    for m in body:
-        out.append(ModelInfo(model_id=m.get("model_id") or m["id"], name=m.get("name", ""),
-                             inputs={k: list(v) for k, v in (m.get("inputs") or {}).items()},
-                             modes=[mode_name(x) for x in m.get("modes", [])],
-                             outputs={k: list(v) for k, v in (m.get("outputs") or {}).items()},
-                             fee=m.get("fee"), kind=m.get("kind", "onnx")))
+    for i, m in enumerate(body):
+        try:
+            out.append(ModelInfo(
+                model_id=str(m.get("model_id") or m["id"]), name=str(m.get("name", "")),
+                inputs={str(k): [int(d) for d in v] for k, v in (m.get("inputs") or {}).items()},
+                modes=[mode_name(x) for x in m.get("modes", []) if str(x).upper() in MODES],
+                outputs={str(k): [int(d) for d in v]
+                         for k, v in (m.get("outputs") or {}).items()},
+                fee=m.get("fee"), kind=m.get("kind", "onnx"),
+                input_dtypes={str(k): str(v) for k, v in (m.get("input_dtypes") or {}).items()},
+                refused={mode_name(k): dict(v) for k, v in (m.get("refused") or {}).items()
+                         if isinstance(v, dict) and str(k).upper() in MODES}))
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise NodeError(f"models[{i}]: malformed entry ({e!r})"[:300])
     return out
 
 
@@ -177,6 +188,17 @@ def query_json(body: Any) -> Optional[Dict[str, Any]]:
     if int(resp.get("code", 0) or 0) != 0 or not resp.get("value"):
         return None
     return json.loads(base64.b64decode(resp["value"]))
+
+
+def balance_of(record: Optional[Mapping[str, Any]], address: str) -> int:
+    """The balance in an ``/account/<address>`` query answer (0 for an account
+    the chain has never seen)."""
+    if record is None:
+        return 0
+    try:
+        return int(record.get("balance", 0))
+    except (TypeError, ValueError):
+        raise ChainError(f"account {address}: balance is not an integer: {record!r}"[:200])
 
 
 def subscribe_request(inference_id: str, request_id: int = 1) -> str:

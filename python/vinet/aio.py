@@ -89,6 +89,26 @@ class AsyncClient:
         signed = await asyncio.to_thread(self._c.sign_chat, body, mode, max_fee)
         return AsyncChatStream(self, signed)
 
+    @classmethod
+    def from_env(cls, **kw: Any) -> "AsyncClient":
+        """See :meth:`vinet.Client.from_env`."""
+        from . import config
+        return cls(**config.from_env(kw))
+
+    @classmethod
+    def from_devnet(cls, directory: Any = ".vinet/devnet", **kw: Any) -> "AsyncClient":
+        """See :meth:`vinet.Client.from_devnet`."""
+        from . import config
+        return cls(**config.from_devnet(directory, kw))
+
+    async def balance(self, address: Optional[str] = None) -> int:
+        """See :meth:`vinet.Client.balance`."""
+        return await asyncio.to_thread(self._c.balance, address)
+
+    async def model(self, model_id: str) -> Optional[ModelInfo]:
+        """See :meth:`vinet.Client.model`."""
+        return await asyncio.to_thread(self._c.model, model_id)
+
     @property
     def key(self):  # type: ignore[no-untyped-def]
         return self._c.key

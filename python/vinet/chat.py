@@ -200,6 +200,20 @@ class ChatResult:
     def seed(self) -> int:
         return int(self.receipt["seed"])
 
+    # The names Result uses (docs/sdk.md, "What verified means"): a chat's
+    # `verified` is its receipt and every chunk; TEE adds the attestation.
+    @property
+    def receipt_verified(self) -> bool:
+        return self.verified
+
+    @property
+    def proof_verified(self) -> bool:
+        return self.verified and self.mode == "TEE"
+
+    @property
+    def settlement_verified(self) -> bool:
+        return self.settlement is not None and self.settlement.settlement_verified
+
     @property
     def tokens_per_second(self) -> Optional[float]:
         """Completion tokens per second after the first token arrived."""

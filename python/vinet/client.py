@@ -3,8 +3,16 @@ settlement later) against one inference node and one chain RPC endpoint.
 
     client = vinet.Client("http://127.0.0.1:8080", "http://127.0.0.1:26657",
                           vinet.Key.from_file("dev.key"), roots="dev-ca/root.pem")
+    client = vinet.Client.from_env()             # VINET_NODE, VINET_CHAIN, VINET_KEY, VINET_ROOTS
+    client = vinet.Client.from_devnet(".vinet/devnet")
     result = client.infer(model_id, {"x": x}, mode="tee")   # verified locally
     settlement = client.wait_settled(result.inference_id, timeout=10)
+
+Before a request is signed (so before anything can be charged) ``infer``
+checks what it can locally: the model is served in that mode (``/v1/models``,
+cached), the inputs' names, shapes, dtypes (cast to the model's), finiteness
+and size (vinet.inputs), ``max_fee`` against the model's fee, and in TEE mode
+that the node's enclave attests under the client's trust roots.
 """
 from __future__ import annotations
 
@@ -19,10 +27,13 @@ import requests
 from websockets.sync.client import connect as ws_connect
 
 from . import _core
-from .errors import (ChainUnavailable, InvalidRequest, ModelNotFound, NodeError, NodeUnavailable,
-                     NotFound, Timeout, VerificationFailed, VinetError)
+from . import config as _config
+from .errors import (ChainUnavailable, FeeTooLow, InvalidRequest, MissingRoots, ModeNotServed,
+                     NodeError, NodeUnavailable, NotFound, Timeout, UnknownModel,
+                     VerificationFailed, VinetError)
+from .inputs import MAX_BODY_BYTES, prepare
 from .keys import Key
-from .types import Result, Settlement, Timings, mode_name, now_ms
+from .types import ModelInfo, Result, Settlement, Timings, mode_name, now_ms
 from .verify import Verifier
 from .zkml import ZkmlKeys, verify_proof
 from .chat_client import ChatApi, ChatStream
@@ -49,7 +60,9 @@ class _ClientBase:
         self._node_pubkey = bytes(node_pubkey) if node_pubkey is not None else None
         self.request_ttl_ms = int(request_ttl * 1000)
         self.verifier = verifier or Verifier(_core.load_roots(roots), allow_debug=allow_debug)
-        self._fees: Dict[str, int] = {}
+        self._models: Dict[str, ModelInfo] = {}  # /v1/models, by id (refreshed on a miss)
+        self._health: Optional[Dict[str, Any]] = None  # the node's /healthz, once
+        self._roots_given = roots is not None or verifier is not None
         self.zkml_keys = ZkmlKeys()
         self._received: "OrderedDict[str, float]" = OrderedDict()
         # Requests signed recently: id -> (model_id, mode, input arrays, input hash).
@@ -119,7 +132,54 @@ class _ClientBase:
             raise VerificationFailed(
                 f"attestation: node's enclave key {answered_key.hex()} is not the receipt's "
                 f"{key.hex()} (enclave restarted?)", code="verification")
-        self.verifier.add_attestation(document, nonce, expected_key=key)
+        try:
+            self.verifier.add_attestation(document, nonce, expected_key=key)
+        except VerificationFailed as e:
+            raise self._roots_error(e)
+
+    def _roots_error(self, e: VerificationFailed) -> VerificationFailed:
+        """MissingRoots, with the fix, when no roots were given (the AWS Nitro
+        root cannot verify a devnet's dev enclave)."""
+        if self._roots_given or isinstance(e, MissingRoots):
+            return e
+        return MissingRoots(
+            f"{e.message}: this client trusts only the AWS Nitro root (roots=None)",
+            code=e.code, inference_id=e.inference_id,
+            hint="on a devnet pass roots=vinet.devnet_roots(DIR) or use "
+                 "vinet.Client.from_devnet(DIR) (or set VINET_ROOTS for Client.from_env())")
+
+    def _check_model(self, model: Optional[ModelInfo], model_id: str, mode: str,
+                     max_fee: Optional[int]) -> int:
+        """The fee to sign, after the checks that need no input: the model is
+        served in ``mode`` and ``max_fee`` covers its fee."""
+        if model is None:
+            raise UnknownModel(f"model {model_id} is not served by {self.node_url}",
+                               code="not_found",
+                               hint="client.models() lists the models this node serves")
+        if model.kind != "onnx":
+            raise InvalidRequest(f"model {model_id} is a chat model: use client.chat()",
+                                 code="invalid_argument")
+        if mode not in model.modes and mode in model.refused:
+            why = model.refused[mode]
+            cls = NodeUnavailable if why.get("code") == "unavailable" else ModeNotServed
+            raise cls(f"model {model_id} is refused in {mode} mode by this node now: "
+                      f"{why.get('reason', '')}", code=why.get("code"))
+        if mode not in model.modes:
+            raise ModeNotServed(f"model {model_id} is not served in {mode} mode here (served in: "
+                                f"{', '.join(model.modes) or 'no mode'})", code="unsupported",
+                                hint=f"pass mode= one of {[m.lower() for m in model.modes]}")
+        if max_fee is not None:
+            if model.fee is not None and max_fee < int(model.fee):
+                err = FeeTooLow(f"max_fee {max_fee} is below the model's fee {model.fee}",
+                                code="invalid_argument",
+                                hint=f"pass max_fee >= {model.fee}, or leave it unset")
+                err.fee = int(model.fee)
+                raise err
+            return max_fee
+        if model.fee is None:
+            raise UnknownModel(f"model {model_id} has no fee: it is not registered on chain "
+                               "(or pass max_fee)", code="not_found")
+        return int(model.fee)
 
     def _verify_result(self, result: Result) -> None:  # overridden
         raise NotImplementedError
@@ -202,24 +262,65 @@ class Client(ChatApi, _ClientBase):
             self._node_pubkey = _core.node_pubkey_from_health(self._node("GET", "/healthz"))
         return self._node_pubkey
 
+    @classmethod
+    def from_env(cls, **kw: Any) -> "Client":
+        """A client configured by the environment: ``VINET_NODE`` (node URL),
+        ``VINET_CHAIN`` (CometBFT RPC URL), ``VINET_KEY`` (key file),
+        ``VINET_ROOTS`` (PEM file(s), ``os.pathsep``-separated; unset: the AWS
+        Nitro root), or ``VINET_DEVNET`` (a devnet directory: defaults for all
+        four). Keyword arguments override. Raises ConfigError naming what is
+        missing."""
+        return cls(**_config.from_env(kw))
+
+    @classmethod
+    def from_devnet(cls, directory: Any = ".vinet/devnet", **kw: Any) -> "Client":
+        """A client for a devnet started by ``vinet devnet up --dir DIR``: its
+        node, validator 0's RPC, the funded dev key and the dev CA root."""
+        return cls(**_config.from_devnet(directory, kw))
+
+    def health(self) -> Dict[str, Any]:
+        """The node's ``/healthz`` (asked once, then cached)."""
+        if self._health is None:
+            self._health = self._node("GET", "/healthz")
+        return self._health
+
+    def balance(self, address: Optional[str] = None) -> int:
+        """The chain balance of this client's key (or of ``address``), from the
+        chain's ``/account/<address>`` query."""
+        addr = address or self.key.address
+        record = _core.query_json(self._chain("/abci_query", {"path": f"\"/account/{addr}\""}))
+        return _core.balance_of(record, addr)
+
     def models(self) -> List["_core.ModelInfo"]:
-        """The models this node serves."""
+        """The models this node serves (refreshes the cache ``infer`` checks against)."""
         models = _core.parse_models(self._node("GET", "/v1/models"))
-        for m in models:
-            if m.fee is not None:
-                self._fees[m.model_id] = int(m.fee)
+        with self._lock:
+            self._models = {m.model_id: m for m in models}
         return models
 
-    def _fee(self, model_id: str) -> int:
-        if model_id not in self._fees:
-            served = {m.model_id for m in self.models()}
-            if model_id not in served:
-                raise ModelNotFound(f"model {model_id} is not served by {self.node_url}",
-                                    code="not_found")
-            if model_id not in self._fees:
-                raise ModelNotFound(f"model {model_id} has no fee: it is not registered on "
-                                    "chain (or pass max_fee)", code="not_found")
-        return self._fees[model_id]
+    def model(self, model_id: str, refresh: bool = False) -> Optional[ModelInfo]:
+        """The node's description of ``model_id`` (cached; asked again on a miss
+        or with ``refresh``), or None when it does not serve it."""
+        with self._lock:
+            found = None if refresh else self._models.get(model_id)
+        if found is None:
+            found = next((m for m in self.models() if m.model_id == model_id), None)
+        return found
+
+    def _ensure_enclave_attested(self) -> None:
+        """TEE, before signing: the node's current enclave attests under our roots."""
+        key_hex = self.health().get("enclave_key")
+        if isinstance(key_hex, str) and key_hex and self.verifier.has_key(bytes.fromhex(key_hex)):
+            return
+        self._health = None  # the enclave may have restarted: ask for its current key
+        key_hex = self.health().get("enclave_key")
+        if not isinstance(key_hex, str) or not key_hex:
+            return  # no enclave: the mode check already refused, or the node will
+        self.attest(bytes.fromhex(key_hex))
+
+    def _body_limit(self) -> int:
+        limit = self.health().get("max_body_bytes")
+        return int(limit) if isinstance(limit, int) and limit > 0 else MAX_BODY_BYTES
 
     def infer(self, model_id: str, inputs: Mapping[str, Any], mode: str = "tee",
               max_fee: Optional[int] = None, verify: bool = True,
@@ -242,9 +343,20 @@ class Client(ChatApi, _ClientBase):
             raise InvalidRequest(f"wait must be None, 'settled' or 'proof', got {wait!r}")
         if wait == "proof" and mode != "ZKML":
             raise InvalidRequest("wait='proof' needs mode='zkml'", code="invalid_argument")
-        fee = self._fee(model_id) if max_fee is None else max_fee
+        if max_fee is not None and (not isinstance(max_fee, int) or max_fee < 0):
+            raise InvalidRequest(f"max_fee: must be a non-negative int, got {max_fee!r}",
+                                 code="invalid_argument")
+        # Everything below up to signing is checked locally: nothing is charged.
+        model = self.model(model_id) if isinstance(model_id, str) and model_id else None
+        if model is not None and (mode not in model.modes or (
+                max_fee is not None and model.fee is not None and max_fee < int(model.fee))):
+            model = self.model(model_id, refresh=True)  # the cache may be stale
+        fee = self._check_model(model, str(model_id), mode, max_fee)
+        arrays = prepare(inputs, model, self._body_limit())
+        if mode == "TEE":
+            self._ensure_enclave_attested()
         payload, inference_id, arrays, input_hash = _core.build_infer(
-            self.key, self.chain_id, self.node_pubkey, model_id, inputs, mode, fee,
+            self.key, self.chain_id, self.node_pubkey, model_id, arrays, mode, fee,
             ttl_ms=self.request_ttl_ms)
         self._remember_signed(inference_id, (model_id, mode, arrays, input_hash))
         if wait == "proof":
@@ -264,12 +376,18 @@ class Client(ChatApi, _ClientBase):
             # lets the caller fetch the answer (answer()) or follow the claim.
             if e.inference_id is None:
                 e.inference_id = inference_id
+            if isinstance(e, (FeeTooLow, ModeNotServed, UnknownModel)):
+                with self._lock:  # the node knows better than our cache: ask again next time
+                    self._models.pop(model_id, None)
             raise
 
     def _finish(self, result: Result, verify: bool) -> None:
         if verify and result.mode == "ZKML" and result.proof is None:
-            self._check(result)  # the proof does not exist yet: result.verify() fetches it
-            result.verified = True
+            # The proof does not exist yet: result.verify() fetches and checks
+            # it; until then result.verified stays False.
+            self._check(result)
+            result.receipt_verified = True
+            result.timings.verified_ms = now_ms()
         elif verify:
             result.verify()
 
@@ -303,12 +421,15 @@ class Client(ChatApi, _ClientBase):
             raise
 
     def _verify_result(self, result: Result) -> None:
+        result.proof_verified = False
         key = self._needs_attestation(result)
         if key is not None:
             self.attest(key)
         self._check(result)
+        result.receipt_verified = True
+        if result.mode == "TEE":
+            result.proof_verified = True  # the enclave's attestation chain verified
         if result.mode == "ZKML":
-            result.proof_verified = False
             if result.proof is None:
                 result.proof = self.proof(result.inference_id, wait=self.timeout)
             verify_proof(self.zkml_key(result.model_id), result.inputs or {}, result.output,

@@ -36,6 +36,10 @@ class ModelInfo:
     outputs: Dict[str, List[int]] = field(default_factory=dict)
     fee: Optional[int] = None
     kind: str = "onnx"  # "onnx" (tensor inference) or "llm" (chat)
+    # Input name -> vinet dtype ("f32": the runtime's only one); inputs are cast to it.
+    input_dtypes: Dict[str, str] = field(default_factory=dict)
+    # Mode -> {"code", "reason"}: modes the node has but refuses now (chain records).
+    refused: Dict[str, Dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,10 @@ class Settlement:
     observed_ms: float
     reason: Optional[str] = None  # why a claim was not settled (chain's words)
     fee: Optional[int] = None  # chat: the fee the chain charged (checked against the receipt)
+    # True only once the settlement itself was verified (light client + Merkle
+    # proof of the claim against validator-signed headers). Today the status
+    # is what one chain RPC endpoint reported, so this stays False.
+    settlement_verified: bool = False
 
     @property
     def settled(self) -> bool:
@@ -78,11 +86,35 @@ class Timings:
         return self.received_ms - self.sent_ms
 
 
+# What each check means, in the order they are listed by Result.checked.
+CHECKS = {
+    "output_hash": "the receipt's output hash is the hash of the outputs returned",
+    "node_signature": "the node signed this receipt for this request",
+    "enclave_signature": "the enclave signed this receipt",
+    "attestation": "the enclave's attestation verified under the trust roots (fresh nonce)",
+    "zkml_proof": "the zero-knowledge proof of the computation verified locally",
+}
+
+
 @dataclass
 class Result:
     """An inference's answer: the outputs the node returned, its receipt (JSON
     form, docs/receipts.md) and timings. :meth:`verify` checks locally that these
-    outputs are the ones the receipt signs, and the receipt itself."""
+    outputs are the ones the receipt signs, and the receipt itself.
+
+    What was checked, field by field (docs/sdk.md, "What verified means"):
+
+    - ``receipt_verified``: the receipt binds this request and these outputs
+      and its signatures verify: the node's (every mode), and in TEE mode the
+      enclave's, under an attestation chain verified against the roots.
+    - ``proof_verified``: evidence about the computation itself verified
+      locally: the ZKML proof, or (TEE) the enclave's attestation. Always
+      False in VANILLA mode, where the outputs are only the node's word.
+    - ``settlement_verified``: the chain's settlement was verified (not only
+      reported by an RPC endpoint); False until that exists.
+    - ``verified``: every check the mode offers at answer time passed
+      (receipt, plus the proof for ZKML). ``checked`` lists them by name.
+    """
 
     inference_id: str
     model_id: str
@@ -92,7 +124,7 @@ class Result:
     input_hash: bytes
     timings: Timings
     settlement: Optional[Settlement] = None
-    verified: bool = False
+    receipt_verified: bool = False
     # ZKML: the proof (inline with wait="proof", or fetched by verify()),
     # whether it verified locally, the output's dequantization scale.
     proof: Optional[bytes] = None
@@ -101,6 +133,41 @@ class Result:
     inputs: Optional[Dict[str, np.ndarray]] = field(default=None, repr=False)
     _verify: Optional[Callable[["Result"], None]] = field(default=None, repr=False, compare=False)
 
+    @property
+    def verified(self) -> bool:
+        if self.mode == "ZKML":
+            return self.receipt_verified and self.proof_verified
+        return self.receipt_verified
+
+    @property
+    def settlement_verified(self) -> bool:
+        return self.settlement is not None and self.settlement.settlement_verified
+
+    @property
+    def checked(self) -> Tuple[str, ...]:
+        """Names of the checks that passed (keys of ``vinet.types.CHECKS``)."""
+        out: List[str] = []
+        if self.receipt_verified:
+            out += ["output_hash", "node_signature"]
+            if self.mode == "TEE":
+                out += ["enclave_signature", "attestation"]
+        if self.mode == "ZKML" and self.proof_verified:
+            out.append("zkml_proof")
+        return tuple(out)
+
+    @property
+    def verification(self) -> str:
+        """One line saying what was checked and what was not."""
+        if not self.checked:
+            return f"{self.mode}: nothing verified"
+        did = ", ".join(c.replace("_", " ") for c in self.checked)
+        if self.mode == "VANILLA":
+            return (f"VANILLA: {did} checked; the outputs themselves are the node's word "
+                    "(no proof of the computation)")
+        if self.mode == "ZKML" and not self.proof_verified:
+            return f"ZKML: {did} checked; the proof is not verified yet (result.verify())"
+        return f"{self.mode}: {did} checked"
+
     def verify(self) -> "Result":
         """Verify output hash, node signature and (TEE) enclave signature and
         attestation with the native core; for ZKML also the proof (inline, or
@@ -108,9 +175,8 @@ class Result:
         timeout). Raises VerificationFailed."""
         if self._verify is None:
             raise RuntimeError("this Result is not bound to a client")
-        self.verified = False
+        self.receipt_verified = False
         self._verify(self)
-        self.verified = True
         self.timings.verified_ms = now_ms()
         return self
 

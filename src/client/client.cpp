@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <thread>
 
 #include "vinet/chain/rpc_client.h"
@@ -33,10 +35,144 @@ Bytes Digest(const crypto::Digest256& d) {
   return Bytes(d.begin(), d.end());
 }
 
+constexpr const char* kFundsHint =
+    " (hint: fund this key: `vinet tx transfer --to <its address> --amount N` from a funded key,"
+    " or for a node that serves only against deposits `vinet tx deposit --for-node <node"
+    " address> --amount N`)";
+constexpr const char* kRootsHint =
+    " (hint: give the enclave's trust root: ClientOptions::roots, `--root PEM`; on a devnet its"
+    " dev CA root, Client::FromDevnet or `--devnet DIR`)";
+
+// A node's error answer: 4xx keep the node's code (the request must change);
+// 5xx are kUnavailable (kTimeout kept): only those are worth retrying.
+Status NodeError(int http_status, const json& j, const std::string& path) {
+  std::string message = "node answered HTTP " + std::to_string(http_status) + " to " + path;
+  Code code = http_status >= 500 ? Code::kUnavailable : Code::kInvalidArgument;
+  if (j.is_object() && j.contains("error") && j["error"].is_object()) {
+    const json& e = j["error"];
+    if (e.contains("message") && e["message"].is_string()) message = e["message"];
+    Code named = CodeFromName(
+        e.contains("code") && e["code"].is_string() ? e["code"].get<std::string>() : "internal");
+    if (http_status < 500 || named == Code::kTimeout) code = named;
+  } else if (http_status == 413) {
+    code = Code::kOutOfRange;
+    message = "node refused the body as over its request limit (HTTP 413)";
+  }
+  if (code == Code::kInsufficientFunds) message += kFundsHint;
+  return Error(code, message);
+}
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+Result<json> ReadJsonFile(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) return Error(Code::kInvalidArgument, "cannot read " + path);
+  json j = json::parse(f, nullptr, false);
+  if (j.is_discarded()) return Error(Code::kParse, path + ": not JSON");
+  return j;
+}
+
+struct Endpoints {
+  std::string node, chain, key, roots;  // roots: ':'-separated PEM files
+};
+
+Status FillFromDevnet(const std::string& dir, Endpoints& e) {
+  auto state = ReadJsonFile(dir + "/devnet.json");
+  if (!state.ok()) {
+    return state.status().WithContext("devnet " + dir +
+                                      " (hint: start one with `vinet devnet up --dir DIR`)");
+  }
+  const json& s = *state;
+  if (e.node.empty() && s.contains("node") && s["node"].is_object())
+    e.node = s["node"].value("url", "");
+  if (e.chain.empty() && s.contains("validators") && s["validators"].is_array() &&
+      !s["validators"].empty())
+    e.chain = s["validators"][0].value("rpc", "");
+  if (e.key.empty()) e.key = s.value("dev_key", "");
+  if (e.roots.empty()) e.roots = s.value("tee_root", "");
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<Client>> MakeClient(const Endpoints& e, const std::string& where) {
+  std::string missing;
+  if (e.node.empty()) missing += " node URL (VINET_NODE)";
+  if (e.chain.empty()) missing += " chain RPC URL (VINET_CHAIN)";
+  if (e.key.empty()) missing += " key file (VINET_KEY)";
+  if (!missing.empty()) {
+    return Error(Code::kInvalidArgument,
+                 where + ": no" + missing +
+                     " (hint: set VINET_NODE, VINET_CHAIN and VINET_KEY, or VINET_DEVNET=DIR)");
+  }
+  ClientOptions o;
+  o.node_url = e.node;
+  o.chain_rpc = e.chain;
+  size_t start = 0;
+  while (start <= e.roots.size() && !e.roots.empty()) {
+    size_t end = e.roots.find(':', start);
+    std::string path = e.roots.substr(start, end == std::string::npos ? end : end - start);
+    if (!path.empty()) {
+      auto root = tee::TrustRoot::FromPemFile(path);
+      if (!root.ok()) return root.status().WithContext(where + " root " + path);
+      o.roots.push_back(std::move(*root));
+    }
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  auto key = crypto::LoadKeyFile(e.key);
+  if (!key.ok()) return key.status().WithContext(where + " key " + e.key);
+  return std::make_unique<Client>(std::move(o), std::move(*key));
+}
+
 }  // namespace
 
 Client::Client(ClientOptions options, crypto::SecretKey key)
     : options_(std::move(options)), key_(std::move(key)) {}
+
+Result<std::unique_ptr<Client>> Client::FromEnv() {
+  Endpoints e{Env("VINET_NODE"), Env("VINET_CHAIN"), Env("VINET_KEY"), Env("VINET_ROOTS")};
+  if (!Env("VINET_DEVNET").empty()) VINET_RETURN_IF_ERROR(FillFromDevnet(Env("VINET_DEVNET"), e));
+  return MakeClient(e, "environment");
+}
+
+Result<std::unique_ptr<Client>> Client::FromDevnet(const std::string& dir) {
+  Endpoints e;
+  VINET_RETURN_IF_ERROR(FillFromDevnet(dir, e));
+  return MakeClient(e, "devnet " + dir);
+}
+
+Result<uint64_t> Client::Balance(const std::string& address) {
+  std::string addr = address.empty() ? crypto::AddressOf(key_.public_key()) : address;
+  chain::RpcClient rpc(options_.chain_rpc, 5);
+  VINET_ASSIGN_OR_RETURN(json answer, rpc.AbciQuery("/account/" + addr));
+  if (answer.value("code", 0) != 0) {
+    return Error(Code::kNotFound, "chain /account/" + addr + ": " + answer.value("log", ""));
+  }
+  json j = json::parse(answer.value("value", std::string()), nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("balance") ||
+      !j["balance"].is_number_unsigned()) {
+    return Error(Code::kParse, "chain /account/" + addr + ": no unsigned balance");
+  }
+  return j["balance"].get<uint64_t>();
+}
+
+Result<std::vector<ModelInfo>> Client::Models() {
+  VINET_ASSIGN_OR_RETURN(json body, Http("GET", "/v1/models"));
+  VINET_ASSIGN_OR_RETURN(auto models, ParseModels(body));
+  models_.clear();
+  for (const auto& m : models) models_[m.model_id] = m;
+  return models;
+}
+
+Result<ModelInfo> Client::Model(const std::string& model_id) {
+  if (auto it = models_.find(model_id); it != models_.end()) return it->second;
+  VINET_RETURN_IF_ERROR(Models().status());
+  if (auto it = models_.find(model_id); it != models_.end()) return it->second;
+  return Error(Code::kNotFound, "model " + model_id + " is not served by " + options_.node_url +
+                                    " (hint: Client::Models() or `vinet models` lists them)");
+}
 
 Result<json> Client::Http(const std::string& method, const std::string& path,
                           const std::string& body) {
@@ -50,20 +186,22 @@ Result<json> Client::Http(const std::string& method, const std::string& path,
                                          ": " + httplib::to_string(res.error()));
   }
   json j = json::parse(res->body, nullptr, false);
+  if (res->status != 200) return NodeError(res->status, j, path);
   if (j.is_discarded()) return Error(Code::kParse, "node answer to " + path + " is not JSON");
-  if (res->status != 200) {
-    if (j.contains("error") && j["error"].is_object()) {
-      return Error(CodeFromName(j["error"].value("code", "internal")),
-                   j["error"].value("message", "node error"));
-    }
-    return Error(Code::kInternal, "node answered HTTP " + std::to_string(res->status));
-  }
   return j;
 }
 
 Status Client::EnsureNodeInfo() {
-  if (!options_.chain_id.empty() && options_.node_pubkey) return Status::Ok();
+  if (!options_.chain_id.empty() && options_.node_pubkey && health_asked_) return Status::Ok();
   VINET_ASSIGN_OR_RETURN(json health, Http("GET", "/healthz"));
+  health_asked_ = true;
+  if (health.contains("enclave_key") && health["enclave_key"].is_string()) {
+    auto key = FromHex(health["enclave_key"].get<std::string>());
+    if (key.ok()) node_enclave_key_ = *key;
+  }
+  if (health.contains("max_body_bytes") && health["max_body_bytes"].is_number_unsigned()) {
+    body_limit_ = health["max_body_bytes"].get<size_t>();
+  }
   if (options_.chain_id.empty()) options_.chain_id = health.value("chain_id", "");
   if (options_.chain_id.empty()) return Error(Code::kParse, "node /healthz has no chain_id");
   if (!options_.node_pubkey) {
@@ -78,7 +216,20 @@ Result<InferResult> Client::Infer(const std::string& model_id,
                                   const std::vector<protocol::NamedTensor>& inputs,
                                   protocol::Mode mode, bool wait_proof) {
   VINET_RETURN_IF_ERROR(EnsureNodeInfo());
-  VINET_RETURN_IF_ERROR(protocol::ValidateTensors(inputs));
+  // Checked before signing: a mistake here costs nothing and has no id.
+  VINET_ASSIGN_OR_RETURN(ModelInfo model, Model(model_id));
+  VINET_RETURN_IF_ERROR(CheckModel(model, mode, options_.max_fee));
+  VINET_ASSIGN_OR_RETURN(std::vector<protocol::NamedTensor> sent,
+                         PrepareInputs(model, inputs, body_limit_));
+  if (mode == protocol::Mode::kTee && !node_enclave_key_.empty()) {
+    VINET_RETURN_IF_ERROR(EnsureEnclaveKey(node_enclave_key_));
+  }
+  return SignAndPost(model_id, sent, mode, wait_proof);
+}
+
+Result<InferResult> Client::SignAndPost(const std::string& model_id,
+                                        const std::vector<protocol::NamedTensor>& inputs,
+                                        protocol::Mode mode, bool wait_proof) {
   protocol::InferenceRequest req;
   req.chain_id = options_.chain_id;
   req.node_pubkey = *options_.node_pubkey;
@@ -174,10 +325,14 @@ Status Client::EnsureEnclaveKey(ByteSpan enclave_key) {
   policy.require_enclave_key = true;
   policy.expected_public_key = Bytes(enclave_key.begin(), enclave_key.end());
   if (options_.roots.empty()) {
-    return Error(Code::kVerification, "no trust roots configured to verify the enclave");
+    return Error(Code::kVerification,
+                 std::string("no trust roots configured to verify the enclave") + kRootsHint);
   }
   auto added = cache_.Add(doc, options_.roots, static_cast<uint64_t>(NowMs()), policy);
-  if (!added.ok()) return added.status().WithContext("enclave attestation");
+  if (!added.ok()) {
+    return Error(added.status().code(),
+                 "enclave attestation: " + added.status().message() + kRootsHint);
+  }
   return Status::Ok();
 }
 

@@ -9,6 +9,7 @@ int HttpStatusFor(Code code) {
     case Code::kInvalidArgument:
     case Code::kParse:
     case Code::kOutOfRange:
+    case Code::kUnsupported:  // a mode or parameter this node does not offer: the caller's to fix
       return 400;
     case Code::kUnauthenticated:
       return 401;
@@ -20,8 +21,6 @@ int HttpStatusFor(Code code) {
       return 404;
     case Code::kAlreadyExists:
       return 409;
-    case Code::kUnsupported:
-      return 501;
     case Code::kUnavailable:
     case Code::kTimeout:
       return 503;
@@ -68,8 +67,7 @@ std::string ErrorParam(const std::string& message) {
 
 HttpError OpenAiError(const Status& status, const std::string& inference_id_hex) {
   HttpError e;
-  // OpenAI has no 501: a parameter or mode vinet does not offer is a bad request.
-  e.status = status.code() == Code::kUnsupported ? 400 : HttpStatusFor(status.code());
+  e.status = HttpStatusFor(status.code());
   std::string param = ErrorParam(status.message());
   e.body = {{"error",
              {{"message", status.message()},

@@ -122,6 +122,20 @@ Result<int> HttpServer::Start(const std::string& host, int port, int threads) {
   std::signal(SIGPIPE, SIG_IGN);
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server_->set_payload_max_length(kMaxBodyBytes);
+  // cpp-httplib refuses a longer body with an empty 413: say why, in the API's error shape.
+  server_->set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+        if (res.status == 413 && res.body.empty()) {
+          res.set_content(json{{"error",
+                                {{"code", "out_of_range"},
+                                 {"message", "body: longer than the node's limit of " +
+                                                 std::to_string(kMaxBodyBytes) + " bytes"}}}}
+                              .dump(),
+                          "application/json");
+          return httplib::Server::HandlerResponse::Handled;
+        }
+        return httplib::Server::HandlerResponse::Unhandled;
+      }));
   // Headers and body go out as two writes: without TCP_NODELAY, Nagle holds the
   // second until the peer's delayed ACK (~40 ms per answer).
   server_->set_tcp_nodelay(true);

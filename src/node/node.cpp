@@ -9,6 +9,7 @@
 #include "node_zkml.h"
 #include "vinet/chain/rpc_client.h"
 #include "vinet/node/chat_engine.h"
+#include "vinet/node/http_body.h"
 #include "vinet/node/request_binding.h"
 #include "vinet/node/tensor_json.h"
 #include "vinet/protocol/chat_receipt.h"
@@ -320,8 +321,11 @@ json Node::Models() {
   json out = json::array();
   for (const std::string& id : runner_->ModelIds()) {
     auto model = runner_->Find(id);
-    json inputs = json::object(), outputs = json::object();
-    for (const auto& io : model->inputs()) inputs[io.name] = io.shape;
+    json inputs = json::object(), outputs = json::object(), dtypes = json::object();
+    for (const auto& io : model->inputs()) {
+      inputs[io.name] = io.shape;
+      dtypes[io.name] = "f32";  // the runtime's only input dtype (runtime_runner.cpp)
+    }
     for (const auto& io : model->outputs()) outputs[io.name] = io.shape;
     json modes = json::array();
     json refused = Refusals(id, &modes);
@@ -336,6 +340,7 @@ json Node::Models() {
                    {"model_id", id},
                    {"name", id.substr(0, 12)},
                    {"inputs", inputs},
+                   {"input_dtypes", dtypes},
                    {"outputs", outputs},
                    {"modes", modes},
                    {"refused", refused},
@@ -379,6 +384,7 @@ json Node::Health() const {
               {"tee", enclave_ != nullptr},
               {"enclave_key", enclave_info_ ? json(ToHex(enclave_info_->enclave_key)) : json()},
               {"open_claims", ledger_->OpenCount()},
+              {"max_body_bytes", kMaxBodyBytes},
               {"proof_queue", proof_jobs_->Count("QUEUED")},
               {"byzantine", std::string(ByzantineName(config_.byzantine))}};
 }

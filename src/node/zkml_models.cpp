@@ -34,7 +34,14 @@ Result<runtime::Tensor> ZkmlInput(const zkml::ModelSpec& spec,
                  "input " + t.name + ": dtype " + t.dtype + " (ZKML takes f32)");
   }
   if (t.shape != spec.input_shape) {
-    return Error(Code::kInvalidArgument, "input " + t.name + ": shape does not match the model's");
+    auto dims = [](const std::vector<int64_t>& shape) {
+      std::string s = "[";
+      for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+      return s + "]";
+    };
+    return Error(Code::kInvalidArgument, "input '" + t.name + "': shape " + dims(t.shape) +
+                                             " does not match the declared " +
+                                             dims(spec.input_shape) + " (ZKML)");
   }
   runtime::Tensor x;
   x.shape = t.shape;

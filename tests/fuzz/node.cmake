@@ -14,3 +14,7 @@ target_sources(fuzz_client_event_frame PRIVATE ${PROJECT_SOURCE_DIR}/src/client/
 vinet_fuzz_target(client_chat_answer ${CMAKE_CURRENT_LIST_DIR}/client_chat_answer_fuzz.cpp
                   DEPS vinet_common vinet_crypto vinet_protocol)
 target_sources(fuzz_client_chat_answer PRIVATE ${PROJECT_SOURCE_DIR}/src/client/chat_reader.cpp)
+vinet_fuzz_target(client_models ${CMAKE_CURRENT_LIST_DIR}/client_models_fuzz.cpp
+                  DEPS vinet_common vinet_protocol)
+target_sources(fuzz_client_models PRIVATE ${PROJECT_SOURCE_DIR}/src/client/model_checks.cpp
+                                          ${PROJECT_SOURCE_DIR}/src/node/tensor_json.cpp)

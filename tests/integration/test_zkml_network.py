@@ -64,14 +64,16 @@ def test_async_zkml_settles_with_a_verified_proof(zknet):
     with zk_client(zknet) as c:
         x = zk_input(1)
         r = c.infer(zknet.model_id, x, mode="zkml")
-        assert r.verified and r.proof is None and not r.proof_verified
+        # the receipt is checked at once; the result is not "verified" before its proof
+        assert r.receipt_verified and r.proof is None and not r.proof_verified
+        assert not r.verified and "zkml_proof" not in r.checked
         (y,) = r.output.values()
         assert y.dtype == np.int8 and y.shape == (1, 4)
         s = c.wait_settled(r.inference_id, timeout=30)
         assert s.status == "SETTLED", s
         assert s.trust_gap is not None and s.trust_gap > 0
         r.verify()  # fetches the proof from the node and verifies it locally
-        assert r.proof_verified and len(r.proof) > 1000
+        assert r.proof_verified and r.verified and len(r.proof) > 1000
         claim = zknet.claim(r.inference_id)
         assert claim["status"] == "SETTLED" and claim["mode"] == "ZKML"
         node = node_record(zknet, r.inference_id, "SETTLED", proof_status="DONE")

@@ -12,17 +12,23 @@
 //      event (chain_events.h) and queries /claim/<id> after each
 //      (re)subscription, so a claim settled earlier is not missed; a dropped
 //      socket is reconnected (backoff 100 ms → 2 s) until the timeout.
+// Before signing, `Infer` checks the model, mode, fee and inputs against the
+// node's `/v1/models` (cached; model_checks.h), casts f64/int inputs to the
+// model's f32, and in TEE mode attests the node's enclave under the roots, so
+// those mistakes cost nothing and carry no inference id.
 // Errors carry the node's code (kInsufficientFunds, kNotFound, ...) and
-// message. Once a request is signed, every error `Infer` returns names its
-// inference id ("inference <hex>: ...") and `last_inference_id()` holds it: a
-// call that timed out may still have been served (and charged), and `Fetch`
-// gets the stored answer from the node (GET /v1/inferences/<id>). Not thread-safe (one Client per
-// thread); cheap to construct.
+// message; a node answer of HTTP 5xx, or none at all, is kUnavailable (or
+// kTimeout): only those are worth retrying. Messages end with "(hint: ...)"
+// where the fix is known (funds, fee, roots). Once a request is signed, every error `Infer` returns
+// names its inference id ("inference <hex>: ...") and `last_inference_id()` holds it: a call that
+// timed out may still have been served (and charged), and `Fetch` gets the stored answer from the
+// node (GET /v1/inferences/<id>). Not thread-safe (one Client per thread); cheap to construct.
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +36,7 @@
 #include <nlohmann/json.hpp>
 
 #include "vinet/client/chat.h"
+#include "vinet/client/model_checks.h"
 #include "vinet/crypto/ed25519.h"
 #include "vinet/protocol/receipt.h"
 #include "vinet/protocol/request.h"
@@ -77,6 +84,20 @@ class Client {
  public:
   Client(ClientOptions options, crypto::SecretKey key);
 
+  // Configured by the environment: VINET_NODE (node URL), VINET_CHAIN
+  // (CometBFT RPC URL), VINET_KEY (key file), VINET_ROOTS (PEM files, ':'
+  // separated), each defaulting to VINET_DEVNET's devnet when that is set.
+  // kInvalidArgument naming what is missing.
+  static Result<std::unique_ptr<Client>> FromEnv();
+  // A devnet started by `vinet devnet up --dir DIR` (its devnet.json): its
+  // node, validator 0's RPC, the funded dev key and the dev CA root.
+  static Result<std::unique_ptr<Client>> FromDevnet(const std::string& dir);
+
+  // The chain balance of this client's key (or of `address`): /account/<addr>.
+  Result<uint64_t> Balance(const std::string& address = "");
+  // The node's models (GET /v1/models); refreshes the cache Infer checks against.
+  Result<std::vector<ModelInfo>> Models();
+
   Result<InferResult> Infer(const std::string& model_id,
                             const std::vector<protocol::NamedTensor>& inputs, protocol::Mode mode,
                             bool wait_proof = false);  // ZKML: the node proves before answering
@@ -107,13 +128,17 @@ class Client {
  private:
   Result<nlohmann::json> Http(const std::string& method, const std::string& path,
                               const std::string& body = "");
-  Status EnsureNodeInfo();  // chain id and node key from /healthz, once
+  Status EnsureNodeInfo();  // chain id, node key, enclave key, body limit from /healthz, once
+  Result<ModelInfo> Model(const std::string& model_id);  // cached, refreshed on a miss
   Status EnsureAttested(const protocol::Receipt& receipt);
   Status EnsureEnclaveKey(ByteSpan key);  // attested (fresh nonce) and cached
   Result<std::optional<Settlement>> SettledOnChain(const std::string& inference_id,
                                                    int64_t received_ms);
 
   Result<InferResult> Post(InferResult r, const nlohmann::json& body);
+  Result<InferResult> SignAndPost(const std::string& model_id,
+                                  const std::vector<protocol::NamedTensor>& inputs,
+                                  protocol::Mode mode, bool wait_proof);
 
   ClientOptions options_;
   crypto::SecretKey key_;
@@ -124,6 +149,10 @@ class Client {
   std::deque<std::string> signed_order_;
   tee::AttestationCache cache_;
   std::map<std::string, ChatPrices> prices_;
+  std::map<std::string, ModelInfo> models_;
+  Bytes node_enclave_key_;  // from /healthz (empty: no enclave)
+  bool health_asked_ = false;
+  size_t body_limit_ = kMaxBodyBytes;
 };
 
 // Verifies a receipt's form, output hash, node signature and (TEE) enclave

@@ -1,6 +1,7 @@
 // EnclaveChatStream: one chat answered by the enclave, on its own connection.
 #include <nlohmann/json.hpp>
 
+#include "refusal.h"
 #include "vinet/tee/enclave_server.h"
 
 namespace vinet::tee {
@@ -20,7 +21,7 @@ Result<Item> ParseItem(const std::string& text) {
     std::string error = j.contains("error") && j["error"].is_string()
                             ? j["error"].get<std::string>()
                             : std::string("?");
-    return Error(Code::kUnavailable, "enclave: " + code + ": " + error);
+    return EnclaveRefusal(code, error);
   }
   if (j.contains("chunk")) {
     VINET_ASSIGN_OR_RETURN(protocol::ChatChunk c, protocol::ChatChunkFromJson(j["chunk"].dump()));

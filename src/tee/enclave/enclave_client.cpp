@@ -6,6 +6,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "refusal.h"
 #include "vinet/protocol/tensor_json.h"
 #include "vinet/tee/enclave_server.h"
 
@@ -20,8 +21,7 @@ Result<json> Reply(const std::string& text) {
     return Error(Code::kParse, "enclave reply is not a JSON object with \"ok\"");
   }
   if (!j["ok"].get<bool>()) {
-    return Error(Code::kUnavailable, "enclave: " + j.value("code", std::string("?")) + ": " +
-                                         j.value("error", std::string("?")));
+    return EnclaveRefusal(j.value("code", std::string("?")), j.value("error", std::string("?")));
   }
   return j;
 }

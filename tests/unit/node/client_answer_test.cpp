@@ -27,6 +27,19 @@ class LateNode {
       res.set_content(json{{"chain_id", "c"}, {"node_pubkey", ToHex(key_.public_key())}}.dump(),
                       "application/json");
     });
+    server_.Get("/v1/models", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(json{{"object", "list"},
+                           {"data",
+                            {{{"id", "m"},
+                              {"model_id", "m"},
+                              {"kind", "onnx"},
+                              {"inputs", {{"x", {1, 2}}}},
+                              {"input_dtypes", {{"x", "f32"}}},
+                              {"modes", {"VANILLA"}},
+                              {"fee", 1}}}}}
+                          .dump(),
+                      "application/json");
+    });
     server_.Post("/v1/infer", [this](const httplib::Request& req, httplib::Response& res) {
       json body = json::parse(req.body);
       auto sr = protocol::SignedRequestFromJson(body["request"].dump());

@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "enclave_fixture.h"
+#include "tee/enclave/refusal.h"
 #include "vinet/tee/enclave_server.h"
 #include "vinet/tee/receipt_verifier.h"
 
@@ -63,8 +64,9 @@ TEST(EnclaveServerTest, AttestInferVerifyOverTheSocket) {
 
   req.model_id = "missing";
   auto missing = client->Infer(req);
-  EXPECT_NE(missing.status().message().find("not_found"), std::string::npos)
-      << missing.status().ToString();
+  // A refusal caused by the request keeps its code (the node answers 4xx).
+  EXPECT_EQ(missing.status().code(), Code::kNotFound) << missing.status().ToString();
+  EXPECT_TRUE(missing.status().message().starts_with("enclave: ")) << missing.status().ToString();
   auto bad = client->Call("{\"method\":\"attest\",\"nonce\":\"zz\"}");
   ASSERT_TRUE(bad.ok());
   EXPECT_NE(bad->find("\"ok\":false"), std::string::npos);
@@ -86,6 +88,21 @@ TEST(EnclaveServerTest, AttestInferVerifyOverTheSocket) {
   server.Stop();
   EXPECT_FALSE(fs::exists(path));
   EXPECT_FALSE(EnclaveClient::Connect(path).ok());
+}
+
+TEST(EnclaveServerTest, RefusalsKeepTheCallersCodesOnly) {
+  for (Code c : {Code::kInvalidArgument, Code::kParse, Code::kOutOfRange, Code::kNotFound,
+                 Code::kUnsupported}) {
+    Status s = EnclaveRefusal(std::string(CodeName(c)), "input 'x': shape [3] is not [2]");
+    EXPECT_EQ(s.code(), c);
+    EXPECT_EQ(s.message(), "enclave: input 'x': shape [3] is not [2]");
+  }
+  // Anything else is the enclave failing to serve: 503, retried once by the pool.
+  for (const char* name : {"internal", "io", "unavailable", "?", "bogus"}) {
+    Status s = EnclaveRefusal(name, "boom");
+    EXPECT_EQ(s.code(), Code::kUnavailable) << name;
+    EXPECT_EQ(s.message(), std::string("enclave: ") + name + ": boom");
+  }
 }
 
 TEST(EnclaveServerTest, OversizedFrameClosesTheConnection) {
