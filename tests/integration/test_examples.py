@@ -141,3 +141,22 @@ def test_notebook(net, tmp_path, monkeypatch):
     assert "TEE: output hash, node signature, enclave signature, attestation checked" in text, text
     assert text.count("SETTLED at height") == 2, text  # the TEE and the ZKML inference
     assert "zkml proof checked" in text, text
+
+
+def test_readme_python_lines(net, tmp_path):
+    """The README's "Run your own model" Python, as written, from a directory
+    whose .vinet/devnet is this devnet (its first model is the demo MLP)."""
+    with open(os.path.join(ROOT, "README.md")) as f:
+        readme = f.read()
+    section = readme[readme.index("## Run your own model"):]
+    code = section[section.index("```python\n") + len("```python\n"):]
+    code = code[:code.index("```")]
+    assert len(code.strip().splitlines()) == 5, code
+    (tmp_path / ".vinet").mkdir()
+    os.symlink(net.dir, tmp_path / ".vinet" / "devnet")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)
+    print(proc.stdout + proc.stderr)
+    assert proc.returncode == 0, proc.stderr
+    assert "TEE: output hash, node signature, enclave signature, attestation checked" in proc.stdout
+    assert proc.stdout.rstrip().endswith("SETTLED"), proc.stdout
