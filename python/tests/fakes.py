@@ -42,7 +42,11 @@ class FakeNet:
         self.balances = {}        # address -> chain balance (/account/<address>)
 
     # requests.Session surface
-    def request(self, method, url, timeout=None, json=None, params=None):
+    def request(self, method, url, timeout=None, json=None, params=None, data=None,
+                headers=None):
+        if data is not None:
+            import json as json_module
+            json = json_module.loads(data)
         path = urlparse(url).path
         self.requests.append((method, path, json, params))
         if method == "GET" and path == "/v1/models":

@@ -28,6 +28,9 @@ def node_error(status, code, message, infer=True):
     (402, "insufficient_funds", "client a has 0 (0 held here); fee is 25", vinet.InsufficientFunds),
     (401, "unauthenticated", "request.signature does not verify", vinet.AuthenticationFailed),
     (500, "internal", "the enclave's receipt does not match the request", vinet.NodeUnavailable),
+    (413, "out_of_range", "body: longer than the node's limit of 67108864 bytes",
+     vinet.InputTooLarge),
+    (400, "invalid_argument", "wait: only \"proof\" (ZKML mode) is known", vinet.InvalidRequest),
     (503, "unavailable", "enclave: internal: boom", vinet.NodeUnavailable),
 ])
 def test_node_answers_map_to_a_class_per_cause(status, code, message, cls):
@@ -115,20 +118,56 @@ def test_a_160_mb_input_fails_at_once_with_the_limit(monkeypatch):
     big = np.zeros((1, 40_000_000), dtype=np.float32)  # 160 MB
     model = vinet.ModelInfo("big", "big", {"x": [1, 40_000_000]}, ["VANILLA"], fee=1)
     # refused from its element count: no pass over the values, no serialization
-    monkeypatch.setattr(vinet.inputs, "to_json", lambda a: pytest.fail("serialized"))
+    monkeypatch.setattr(vinet.inputs.json, "dumps", lambda *a, **k: pytest.fail("serialized"))
     monkeypatch.setattr(vinet.inputs, "_cast", lambda *a: pytest.fail("converted"))
     with pytest.raises(vinet.InputTooLarge) as err:
         vinet.inputs.prepare({"x": big}, model)
     assert "64.0 MiB" in str(err.value) and str(64 << 20) in str(err.value)
 
 
-def test_size_near_the_limit_is_measured_exactly():
-    model = vinet.ModelInfo("m", "m", {"x": [-1]}, ["VANILLA"], fee=1)
-    x = np.full(1000, 0.1, dtype=np.float32)  # "0.10000000149011612," = 20 bytes each
-    vinet.inputs.prepare({"x": x}, model, limit=4096 + 20_100)
-    with pytest.raises(vinet.InputTooLarge, match="KiB|MiB"):
-        vinet.inputs.prepare({"x": x}, model, limit=4096 + 19_000)
-    vinet.inputs.prepare({"x": np.zeros(5000, np.float32)}, model, limit=4096 + 20_100)  # "0.0,"
+def test_a_160_mb_float64_input_is_refused_from_a_sample(monkeypatch):
+    # 20 M float64 values: their count alone fits (2 bytes each), their JSON does not
+    x = np.random.default_rng(1).standard_normal((1, 20_000_000))
+    model = vinet.ModelInfo("m", "m", {"x": [1, -1]}, ["VANILLA"], fee=1)
+    monkeypatch.setattr(vinet.inputs.json, "dumps", counting(vinet.inputs.json.dumps, 4096))
+    with pytest.raises(vinet.InputTooLarge, match=r"about \d+\.\d MiB of JSON") as err:
+        vinet.inputs.prepare({"x": x}, model)
+    assert "64.0 MiB" in str(err.value)
+
+
+def counting(dumps, most):
+    """json.dumps that fails when asked to encode more than `most` values at once."""
+    def wrapped(obj, *a, **kw):
+        if isinstance(obj, list) and len(obj) > most:
+            pytest.fail(f"serialized {len(obj)} values")
+        return dumps(obj, *a, **kw)
+    return wrapped
+
+
+def test_a_body_the_estimate_cannot_decide_is_measured_before_sending(client, net):
+    # 1,000 values of "0.10000000149011612," (20 bytes): fits a limit of 4096 + 21,000
+    # by the estimate, but the whole body (request, names) does not.
+    net_health = net.request
+
+    def request(method, url, **kw):
+        r = net_health(method, url, **kw)
+        if url.endswith("/healthz"):
+            body = r.json()
+            body["max_body_bytes"] = 20_500
+            r.text = json.dumps(body)
+        if url.endswith("/v1/models"):
+            body = r.json()
+            body["data"][0]["inputs"] = {"x": [-1]}
+            r.text = json.dumps(body)
+        return r
+
+    net.request = request
+    with pytest.raises(vinet.InputTooLarge, match="request body") as err:
+        client.infer("double", {"x": np.full(1000, 0.1, np.float32)}, mode="vanilla")
+    assert "not sent" in str(err.value) and err.value.inference_id is None
+    assert signed(net) == []
+    r = client.infer("double", {"x": np.full(300, 0.1, np.float32)}, mode="vanilla")
+    assert r.verified
 
 
 def test_node_refusals_after_signing_carry_the_id_and_the_hint(client, net):
@@ -213,3 +252,23 @@ def test_a_transiently_refused_mode_is_retryable(client, net, monkeypatch):
     with pytest.raises(vinet.NodeUnavailable, match="not registered yet") as err:
         client.infer("double", {"x": [1.0, 2.0]}, mode="tee")
     assert err.value.retryable and signed(net) == []
+
+
+def test_async_client_raises_the_same_classes_and_has_balance(net):
+    import asyncio
+
+    async def main():
+        async with vinet.AsyncClient("http://node", "http://chain", vinet.Key.generate()) as ac:
+            ac._c._http = net
+            net.balances[ac.key.address] = 77
+            assert await ac.balance() == 77
+            with pytest.raises(vinet.ShapeError) as err:
+                await ac.infer("double", {"x": [1.0, 2.0, 3.0]}, mode="vanilla")
+            assert err.value.inference_id is None
+            net.error = (402, "insufficient_funds", "client a has 0 (0 held here); fee is 5")
+            with pytest.raises(vinet.InsufficientFunds) as err:
+                await ac.infer("double", {"x": np.array([1.0, 2.0])}, mode="vanilla")
+            assert err.value.inference_id and "vinet tx deposit" in str(err.value)
+
+    asyncio.run(main())
+    assert len(signed(net)) == 1

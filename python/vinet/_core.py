@@ -75,6 +75,11 @@ def build_infer(key: Any, chain_id: str, node_pubkey: bytes, model_id: str,
     return payload, signed["inference_id"].hex(), arrays, input_hash
 
 
+def encode_payload(payload: Mapping[str, Any]) -> bytes:
+    """The ``POST /v1/infer`` body as sent: compact JSON (what the size limit counts)."""
+    return json.dumps(payload, separators=(",", ":"), allow_nan=False).encode()
+
+
 def parse_error(status: int, text: str, *, infer: bool = False) -> VinetError:
     """The typed error of a non-2xx node answer."""
     try:

@@ -31,7 +31,7 @@ from . import config as _config
 from .errors import (ChainUnavailable, FeeTooLow, InvalidRequest, MissingRoots, ModeNotServed,
                      NodeError, NodeUnavailable, NotFound, Timeout, UnknownModel,
                      VerificationFailed, VinetError)
-from .inputs import MAX_BODY_BYTES, prepare
+from .inputs import MAX_BODY_BYTES, check_body, prepare
 from .keys import Key
 from .types import ModelInfo, Result, Settlement, Timings, mode_name, now_ms
 from .verify import Verifier
@@ -161,7 +161,8 @@ class _ClientBase:
                                  code="invalid_argument")
         if mode not in model.modes and mode in model.refused:
             why = model.refused[mode]
-            cls = NodeUnavailable if why.get("code") == "unavailable" else ModeNotServed
+            cls = {"unavailable": NodeUnavailable, "already_exists": NodeError}.get(
+                str(why.get("code")), ModeNotServed)  # as the node would answer it
             raise cls(f"model {model_id} is refused in {mode} mode by this node now: "
                       f"{why.get('reason', '')}", code=why.get("code"))
         if mode not in model.modes:
@@ -259,7 +260,7 @@ class Client(ChatApi, _ClientBase):
     def node_pubkey(self) -> bytes:
         """The key of the node requests are addressed to (from ``/healthz`` if not given)."""
         if self._node_pubkey is None:
-            self._node_pubkey = _core.node_pubkey_from_health(self._node("GET", "/healthz"))
+            self._node_pubkey = _core.node_pubkey_from_health(self.health())
         return self._node_pubkey
 
     @classmethod
@@ -358,12 +359,15 @@ class Client(ChatApi, _ClientBase):
         payload, inference_id, arrays, input_hash = _core.build_infer(
             self.key, self.chain_id, self.node_pubkey, model_id, arrays, mode, fee,
             ttl_ms=self.request_ttl_ms)
-        self._remember_signed(inference_id, (model_id, mode, arrays, input_hash))
         if wait == "proof":
             payload["wait"] = "proof"
+        encoded = _core.encode_payload(payload)
+        check_body(len(encoded), self._body_limit())  # not sent: nothing to claim, no id
+        self._remember_signed(inference_id, (model_id, mode, arrays, input_hash))
         try:
             sent = now_ms()
-            body = self._node("POST", "/v1/infer", infer=True, json=payload)
+            body = self._node("POST", "/v1/infer", infer=True, data=encoded,
+                              headers={"Content-Type": "application/json"})
             result = self._result(inference_id, model_id, mode, body, arrays, input_hash, sent,
                                   now_ms())
             self._finish(result, verify)

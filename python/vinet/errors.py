@@ -157,12 +157,13 @@ FUNDS_HINT = ("fund this key: `vinet tx transfer --to <this key's address> --amo
 def _input_cause(message: str) -> type:
     """InvalidRequest's subclass for a node's 4xx message about the inputs."""
     low = message.lower()
-    if "shape" in low or "rank" in low or "dims" in low:
+    if low.startswith("enclave: "):  # the enclave's own refusal, passed on by the node
+        low = low[len("enclave: "):]
+    if not low.startswith(("input", "body")) and "dtype" not in low:
+        return InvalidRequest  # another field (request.*, wait, model, ...)
+    if "shape" in low or "rank" in low:
         return ShapeError
-    if low.startswith(("input", "inputs", "enclave: invalid_argument: input")) or "dtype" in low \
-            or "finite" in low or "nan" in low:
-        return InvalidInput
-    return InvalidRequest
+    return InvalidInput
 
 
 def _fee_of(message: str) -> Optional[int]:
@@ -198,6 +199,9 @@ def error_from_node(code: Optional[str], message: str, http_status: Optional[int
     if cls is NotFound and infer:
         cls = UnknownModel
         hint = "list the models this node serves with client.models() (`vinet models`)"
+    if http_status == 413:
+        cls = InputTooLarge
+        hint = "send smaller inputs (split the batch into several inferences)"
     if cls is InvalidRequest:
         if message.startswith("request.max_fee") and "below the model's fee" in message:
             cls = FeeTooLow

@@ -12,8 +12,10 @@ arrays of any numeric dtype) into the arrays the request will carry:
 - float values must be finite (JSON has no NaN or infinity, and the model
   would compute garbage);
 - the HTTP body must fit the node's limit (``MAX_BODY_BYTES``, 64 MiB, or the
-  node's ``/healthz`` ``max_body_bytes``), checked from the element count first
-  so a 160 MB input fails at once, without serializing it.
+  node's ``/healthz`` ``max_body_bytes``): refused from the element count, or
+  from a sampled estimate of the JSON size when that is over twice the limit,
+  so a 160 MB input fails at once without serializing it; a body the estimate
+  cannot decide is measured exactly once encoded, before it is sent.
 
 Every refusal is an :class:`~vinet.errors.InvalidInput` (``ShapeError`` for
 shapes, ``InputTooLarge`` for size) whose message names the tensor.
@@ -26,7 +28,7 @@ from typing import Any, Dict, Mapping, Optional, Sequence
 import numpy as np
 
 from .errors import InputTooLarge, InvalidInput, ShapeError
-from .tensors import _VINET_TO_NP, to_json
+from .tensors import _VINET_TO_NP
 
 MAX_BODY_BYTES = 64 << 20  # the node's limit on a request body (include/vinet/node/http_body.h)
 # What a request body holds besides the inputs' values (signed request, keys, names).
@@ -90,20 +92,46 @@ def _check_count(n: int, limit: int) -> None:
             hint="send smaller inputs (split the batch into several inferences)")
 
 
+def _estimated_json_bytes(arrays: Mapping[str, np.ndarray]) -> float:
+    """The JSON size of the values, from up to 4,096 evenly spaced samples per
+    tensor (compact JSON, as the SDK sends it)."""
+    total = 0.0
+    for a in arrays.values():
+        flat = a.reshape(-1)
+        if flat.size == 0:
+            continue
+        k = min(int(flat.size), 4096)
+        sample = flat[np.linspace(0, flat.size - 1, k).astype(np.int64)].tolist()
+        per_value = (len(json.dumps(sample, separators=(",", ":"))) - 1) / k  # value + ","
+        total += per_value * flat.size
+    return total
+
+
 def check_size(arrays: Mapping[str, np.ndarray], limit: int = MAX_BODY_BYTES) -> None:
-    """Raises InputTooLarge unless the JSON body surely fits ``limit`` bytes.
-    Decided from the element count when it can be; serialized only when the
-    count alone cannot tell."""
+    """Raises InputTooLarge when the JSON body cannot fit ``limit`` bytes:
+    surely (from the element count), or clearly (estimated at more than twice
+    the limit from a sample of the values). Bodies the estimate cannot decide
+    are measured exactly once encoded (``check_body``), still before sending."""
     n = sum(int(a.size) for a in arrays.values())
     _check_count(n, limit)
     budget = limit - _ENVELOPE_BYTES
     if n * _MAX_VALUE_BYTES <= budget:
         return
-    size = len(json.dumps(to_json(arrays), separators=(",", ":")))
-    if size > budget:
+    estimate = _estimated_json_bytes(arrays)
+    if estimate > 2 * budget:
         raise InputTooLarge(
-            f"inputs: {_mib(size)} of JSON, over the node's request limit of {_mib(limit)} "
-            f"({limit} bytes)", hint="send smaller inputs (split the batch into several inferences)")
+            f"inputs: about {_mib(int(estimate))} of JSON ({n} values), over the node's request "
+            f"limit of {_mib(limit)} ({limit} bytes)",
+            hint="send smaller inputs (split the batch into several inferences)")
+
+
+def check_body(size: int, limit: int = MAX_BODY_BYTES) -> None:
+    """Raises InputTooLarge when an encoded request body is over ``limit``."""
+    if size > limit:
+        raise InputTooLarge(
+            f"request body: {_mib(size)} ({size} bytes), over the node's request limit of "
+            f"{_mib(limit)} ({limit} bytes); not sent",
+            hint="send smaller inputs (split the batch into several inferences)")
 
 
 def prepare(inputs: Mapping[str, Any], model: Any,

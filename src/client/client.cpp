@@ -244,6 +244,12 @@ Result<InferResult> Client::SignAndPost(const std::string& model_id,
   r.request = protocol::SignRequest(req, key_);
   r.inputs = inputs;
   r.inference_id = ToHex(Digest(protocol::InferenceId(r.request)));
+  json doc = {{"request", json::parse(protocol::SignedRequestToJson(r.request))},
+              {"inputs", node::TensorMapToJson(inputs)}};
+  if (wait_proof) doc["wait"] = "proof";
+  std::string body = doc.dump();
+  // Measured before it is sent: a body over the limit never leaves, so it has no id.
+  VINET_RETURN_IF_ERROR(CheckBodySize(body.size(), body_limit_));
   last_inference_id_ = r.inference_id;
   signed_[r.inference_id] = {r.request, inputs};
   signed_order_.push_back(r.inference_id);
@@ -251,9 +257,6 @@ Result<InferResult> Client::SignAndPost(const std::string& model_id,
     signed_.erase(signed_order_.front());
     signed_order_.pop_front();
   }
-  json body = {{"request", json::parse(protocol::SignedRequestToJson(r.request))},
-               {"inputs", node::TensorMapToJson(inputs)}};
-  if (wait_proof) body["wait"] = "proof";
   std::string id = r.inference_id;
   auto answer = Post(std::move(r), body);
   // The request is signed: whatever failed, the node may have served (and
@@ -262,9 +265,9 @@ Result<InferResult> Client::SignAndPost(const std::string& model_id,
   return answer;
 }
 
-Result<InferResult> Client::Post(InferResult r, const json& body) {
+Result<InferResult> Client::Post(InferResult r, const std::string& body) {
   r.sent_ms = NowMs();
-  VINET_ASSIGN_OR_RETURN(json answer, Http("POST", "/v1/infer", body.dump()));
+  VINET_ASSIGN_OR_RETURN(json answer, Http("POST", "/v1/infer", body));
   r.received_ms = NowMs();
   if (answer.value("inference_id", "") != r.inference_id) {
     return Error(Code::kVerification,

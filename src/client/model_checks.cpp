@@ -14,6 +14,7 @@ using json = nlohmann::json;
 // JSON bytes per value: at least "0," and at most a float32's exact double.
 constexpr size_t kMinValueBytes = 2, kMaxValueBytes = 24;
 constexpr size_t kEnvelopeBytes = 4096;  // the signed request and names around the values
+constexpr size_t kSamples = 4096;        // values per tensor the size estimate looks at
 
 std::string Dims(const std::vector<int64_t>& shape, bool symbolic) {
   std::string s = "[";
@@ -36,28 +37,23 @@ size_t Elements(const std::vector<int64_t>& shape) {
   return n;
 }
 
-// The value at index i of a little-endian tensor, as a double.
-double ValueAt(const protocol::NamedTensor& t, size_t i) {
-  const uint8_t* p = t.data.data() + i * protocol::DtypeSize(t.dtype);
-  auto read = [p]<typename T>(T) {
+// Each value of a little-endian tensor of type T as a double, to `f`, until
+// `f` returns a refusal.
+template <typename T, typename F>
+Status EachValue(const protocol::NamedTensor& t, size_t n, F&& f) {
+  for (size_t i = 0; i < n; ++i) {
     T v;
-    std::memcpy(&v, p, sizeof(T));
-    return static_cast<double>(v);
-  };
-  if (t.dtype == "f32") return read(float{});
-  if (t.dtype == "f64") return read(double{});
-  if (t.dtype == "i8") return read(int8_t{});
-  if (t.dtype == "u8") return read(uint8_t{});
-  if (t.dtype == "i32") return read(int32_t{});
-  return read(int64_t{});
+    std::memcpy(&v, t.data.data() + i * sizeof(T), sizeof(T));
+    VINET_RETURN_IF_ERROR(f(i, static_cast<double>(v)));
+  }
+  return Status::Ok();
 }
 
 Result<protocol::NamedTensor> CastToF32(const protocol::NamedTensor& t) {
   size_t n = Elements(t.shape);
   bool is_float = t.dtype == "f32" || t.dtype == "f64";
   protocol::NamedTensor out{t.name, "f32", t.shape, Bytes(n * 4)};
-  for (size_t i = 0; i < n; ++i) {
-    double v = ValueAt(t, i);
+  auto put = [&](size_t i, double v) -> Status {
     if (is_float && !std::isfinite(v)) {
       return Error(Code::kInvalidArgument,
                    "input '" + t.name + "': value " + std::to_string(v) + " at flat index " +
@@ -71,7 +67,15 @@ Result<protocol::NamedTensor> CastToF32(const protocol::NamedTensor& t) {
                                                " is beyond f32's range (the model's dtype)");
     }
     std::memcpy(out.data.data() + i * 4, &f, 4);
-  }
+    return Status::Ok();
+  };
+  Status s = t.dtype == "f32"   ? EachValue<float>(t, n, put)
+             : t.dtype == "f64" ? EachValue<double>(t, n, put)
+             : t.dtype == "i8"  ? EachValue<int8_t>(t, n, put)
+             : t.dtype == "u8"  ? EachValue<uint8_t>(t, n, put)
+             : t.dtype == "i32" ? EachValue<int32_t>(t, n, put)
+                                : EachValue<int64_t>(t, n, put);
+  if (!s.ok()) return s;
   return out;
 }
 
@@ -195,16 +199,40 @@ Result<std::vector<protocol::NamedTensor>> PrepareInputs(
     VINET_ASSIGN_OR_RETURN(auto cast, CastToF32(t));
     out.push_back(std::move(cast));
   }
-  if (count * kMaxValueBytes > body_limit - kEnvelopeBytes) {
-    size_t size = node::TensorMapToJson(out).dump().size();
-    if (size + kEnvelopeBytes > body_limit) {
-      return Error(Code::kOutOfRange, "inputs: " + Mib(size) +
-                                          " of JSON, over the node's request limit of " +
+  size_t budget = body_limit > kEnvelopeBytes ? body_limit - kEnvelopeBytes : 0;
+  if (count * kMaxValueBytes > budget) {
+    double estimate = 0;
+    for (const auto& t : out) {
+      size_t n = Elements(t.shape), k = std::min<size_t>(n, kSamples);
+      if (k == 0) continue;
+      protocol::NamedTensor sample{t.name, t.dtype, {static_cast<int64_t>(k)}, {}};
+      size_t width = protocol::DtypeSize(t.dtype);
+      for (size_t i = 0; i < k; ++i) {
+        size_t at = k == 1 ? 0 : i * (n - 1) / (k - 1);
+        sample.data.insert(sample.data.end(), t.data.begin() + at * width,
+                           t.data.begin() + (at + 1) * width);
+      }
+      std::string dumped = node::TensorMapToJson({sample})[t.name]["data"].dump();
+      estimate += static_cast<double>(dumped.size() - 1) / k * n;  // value + ","
+    }
+    if (estimate > 2.0 * budget) {
+      return Error(Code::kOutOfRange, "inputs: about " + Mib(static_cast<size_t>(estimate)) +
+                                          " of JSON (" + std::to_string(count) +
+                                          " values), over the node's request limit of " +
                                           Mib(body_limit) + " (" + std::to_string(body_limit) +
                                           " bytes; hint: split the batch into several inferences)");
     }
   }
   return out;
+}
+
+Status CheckBodySize(size_t size, size_t limit) {
+  if (size <= limit) return Status::Ok();
+  return Error(Code::kOutOfRange, "request body: " + Mib(size) + " (" + std::to_string(size) +
+                                      " bytes), over the node's request limit of " + Mib(limit) +
+                                      " (" + std::to_string(limit) +
+                                      " bytes); not sent (hint: split the batch into several "
+                                      "inferences)");
 }
 
 }  // namespace vinet::client

@@ -135,7 +135,7 @@ class Client {
   Result<std::optional<Settlement>> SettledOnChain(const std::string& inference_id,
                                                    int64_t received_ms);
 
-  Result<InferResult> Post(InferResult r, const nlohmann::json& body);
+  Result<InferResult> Post(InferResult r, const std::string& body);
   Result<InferResult> SignAndPost(const std::string& model_id,
                                   const std::vector<protocol::NamedTensor>& inputs,
                                   protocol::Mode mode, bool wait_proof);

@@ -8,8 +8,10 @@
 //     to the model's dtype (f32: the runtime's only one), and a value the cast
 //     cannot keep is refused; float values must be finite;
 //   - the JSON body fits the node's limit (`kMaxBodyBytes`, or `/healthz`
-//     `max_body_bytes`), decided from the element count before any pass over
-//     the values when it can be.
+//     `max_body_bytes`): refused from the element count before any pass over
+//     the values, or from an estimate (4,096 sampled values per tensor) when
+//     that is over twice the limit; `CheckBodySize` then measures the encoded
+//     body before it is sent.
 //
 // Errors are kNotFound (model), kUnsupported (mode), kInvalidArgument (fee,
 // names, dtype, NaN/inf), kOutOfRange (shape, size), each message naming the
@@ -54,5 +56,8 @@ Status CheckModel(const ModelInfo& model, protocol::Mode mode, uint64_t max_fee)
 Result<std::vector<protocol::NamedTensor>> PrepareInputs(
     const ModelInfo& model, const std::vector<protocol::NamedTensor>& inputs,
     size_t body_limit = kMaxBodyBytes);
+
+// kOutOfRange when an encoded request body is over `limit` (it is then not sent).
+Status CheckBodySize(size_t size, size_t limit = kMaxBodyBytes);
 
 }  // namespace vinet::client

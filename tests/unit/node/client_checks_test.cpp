@@ -83,11 +83,20 @@ TEST(ClientChecks, SizeIsRefusedFromTheCountBeforeAnyPass) {
   EXPECT_NE(r.status().message().find("request limit of 64.0 MiB (67108864 bytes"),
             std::string::npos)
       << r.status().ToString();
-  // Near a small limit the JSON is measured: 1000 x "0.10000000149011612," = 20 kB.
-  std::vector<float> tenths(2000, 0.1f);
-  auto near = Tensor<float>("f32", {1000, 2}, tenths);
-  EXPECT_TRUE(PrepareInputs(Model(), {near}, 4096 + 41'000).ok());
-  EXPECT_EQ(PrepareInputs(Model(), {near}, 4096 + 38'000).status().code(), Code::kOutOfRange);
+  // 2 M doubles under a 16 MiB limit: the count fits (2 bytes each), their
+  // JSON (~19 bytes each) does not; refused from a sample, stated as an estimate.
+  std::vector<double> values(2'000'000);
+  for (size_t i = 0; i < values.size(); ++i) values[i] = 0.1 + static_cast<double>(i) * 1e-7;
+  auto many =
+      PrepareInputs(Model(), {Tensor<double>("f64", {1'000'000, 2}, values)}, size_t{16} << 20);
+  EXPECT_EQ(many.status().code(), Code::kOutOfRange);
+  EXPECT_NE(many.status().message().find("inputs: about "), std::string::npos)
+      << many.status().ToString();
+  // A body the estimate cannot decide is measured once encoded, before sending.
+  EXPECT_TRUE(CheckBodySize(kMaxBodyBytes).ok());
+  auto over = CheckBodySize(kMaxBodyBytes + 1);
+  EXPECT_EQ(over.code(), Code::kOutOfRange);
+  EXPECT_NE(over.message().find("not sent"), std::string::npos);
 }
 
 TEST(ClientChecks, ParseModels) {
