@@ -6,7 +6,7 @@ export VINET_BIN := $(CURDIR)/build/release/src/cli/vinet
 JOBS ?= 2
 BENCH ?= OFF
 
-.PHONY: all setup configure build test unit-test fuzz-build fuzz-smoke integration-test sdk-install sdk-test \
+.PHONY: all setup configure build test unit-test fuzz-build fuzz-smoke integration-test sdk-install sdk-wheel sdk-test \
         test-asan demo bench format clean
 
 all: build
@@ -30,9 +30,18 @@ fuzz-build: setup
 fuzz-smoke: fuzz-build
 	@bash scripts/fuzz_smoke.sh build/fuzz
 
-# The Python SDK (its native core comes from build/release).
+# The Python SDK, built by scikit-build-core (python/pyproject.toml) in
+# build/sdk-<tag>: only its native module and what that links, the objects
+# coming from ccache after `make build` (cmake/Ccache.cmake). No build
+# isolation: setup installs scikit-build-core, so this needs no network.
 sdk-install: build
-	@python3 -m pip install -q --disable-pip-version-check ./python
+	@CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) python3 -m pip install -q --disable-pip-version-check \
+	  --no-build-isolation ./python
+
+# A wheel in build/wheel (pip install build/wheel/vinet-*.whl anywhere with the
+# runtime libraries: docs/sdk.md, "Install").
+sdk-wheel: setup
+	@CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) python3 -m build --wheel --no-isolation --outdir build/wheel python
 
 sdk-test: sdk-install
 	@python3 -m pytest -q python/tests

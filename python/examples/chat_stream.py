@@ -3,6 +3,7 @@
 verify, time to first token, tokens/s, the receipt's checks, settlement on
 chain (fee and trust gap) and a local replay of the answer on the same GGUF.
 
+    vinet devnet up --devnet .vinet/devnet --model SmolLM2.gguf
     python3 python/examples/chat_stream.py --devnet .vinet/devnet --model SmolLM2.gguf
 """
 import argparse
@@ -10,25 +11,23 @@ import os
 import time
 
 import vinet
-from vinet.devnet import devnet_status, devnet_urls
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--devnet", default=".vinet/devnet")
-    p.add_argument("--vinet", default=None, help="vinet binary (default: $VINET_BIN or vinet)")
-    p.add_argument("--model", required=True, help="the GGUF file the devnet serves")
+    p.add_argument("--devnet", default=os.environ.get("VINET_DEVNET", ".vinet/devnet"),
+                   help="the devnet directory (default: $VINET_DEVNET or .vinet/devnet)")
+    p.add_argument("--model", required=True, help="the GGUF file the devnet serves (for the replay)")
     p.add_argument("--mode", default="tee")
     p.add_argument("--prompt", default="What is the capital of Japan?")
     p.add_argument("--max-tokens", type=int, default=64)
     p.add_argument("--temperature", type=float, default=0.5)
     p.add_argument("--seed", type=int, default=42)
     args = p.parse_args()
-    status = devnet_status(args.devnet, args.vinet or os.environ.get("VINET_BIN", "vinet"))
-    urls = devnet_urls(status)
-    with vinet.Client(urls["node_url"], urls["chain_url"], urls["dev_key"],
-                      roots=vinet.devnet_roots(args.devnet)) as client:
-        model = next(m for m in client.models() if m.kind == "llm")
+    with vinet.Client.from_devnet(args.devnet) as client:
+        model = next((m for m in client.models() if m.kind == "llm"), None)
+        if model is None:
+            raise SystemExit(f"the devnet in {args.devnet} serves no LLM (devnet up --model X.gguf)")
         print(f"  user          {args.prompt}")
         print("  assistant     ", end="", flush=True)
         stream = client.chat(model.model_id, [{"role": "user", "content": args.prompt}],

@@ -2,8 +2,14 @@
 """Check a saved result offline: the outputs you hold against the receipt.
 
 A result saved as JSON {"inference_id", "model_id", "mode", "input_hash", "outputs",
-"receipt"} (e.g. by your application) is verified for VANILLA without any
-network; TEE additionally needs the enclave's attestation document.
+"receipt"} by your application, e.g.
+
+    json.dump({"inference_id": r.inference_id, "model_id": r.model_id, "mode": r.mode,
+               "input_hash": r.input_hash.hex(), "outputs": vinet.tensors.to_json(r.output),
+               "receipt": r.receipt}, open("saved.json", "w"))
+
+is verified for VANILLA without any network; TEE additionally needs the
+enclave's attestation document. Exits 1 when the check fails.
 
     python3 python/examples/verify_receipt.py saved.json [--attestation DOC --nonce HEX --root PEM]
 """
@@ -21,10 +27,16 @@ def main() -> None:
     ap.add_argument("--nonce", help="hex nonce the document must carry")
     ap.add_argument("--root", action="append", help="trust root PEM file (default AWS Nitro)")
     args = ap.parse_args()
-    saved = json.load(open(args.saved))
-    verifier = vinet.Verifier([open(p).read() for p in args.root] if args.root else None)
+    with open(args.saved) as f:
+        saved = json.load(f)
+    roots = []
+    for path in args.root or []:
+        with open(path) as f:
+            roots.append(f.read())
+    verifier = vinet.Verifier(roots or None)
     if args.attestation:
-        verifier.add_attestation(open(args.attestation, "rb").read(), bytes.fromhex(args.nonce) if args.nonce else None)
+        with open(args.attestation, "rb") as f:
+            verifier.add_attestation(f.read(), bytes.fromhex(args.nonce) if args.nonce else None)
     try:
         verifier.check(saved["receipt"], from_json(saved["outputs"]),
                        inference_id=saved["inference_id"], model_id=saved["model_id"],

@@ -12,19 +12,17 @@ import time
 import numpy as np
 
 import vinet
-from vinet.devnet import devnet_status, devnet_urls
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--devnet", default=".vinet/devnet")
-    p.add_argument("--vinet", default=None, help="vinet binary (default: build/release)")
+    p.add_argument("--devnet", default=os.environ.get("VINET_DEVNET", ".vinet/devnet"),
+                   help="the devnet directory (default: $VINET_DEVNET or .vinet/devnet)")
     args = p.parse_args()
-    status = devnet_status(args.devnet, args.vinet or os.environ.get("VINET_BIN", "vinet"))
-    urls = devnet_urls(status)
-    with vinet.Client(urls["node_url"], urls["chain_url"], urls["dev_key"],
-                      roots=vinet.devnet_roots(args.devnet)) as client:
-        model = next(m for m in client.models() if "ZKML" in m.modes)
+    with vinet.Client.from_devnet(args.devnet) as client:
+        model = next((m for m in client.models() if "ZKML" in m.modes), None)
+        if model is None:
+            raise SystemExit(f"the devnet in {args.devnet} serves no ZKML model")
         x = {name: np.linspace(-1, 1, int(np.prod([max(1, d) for d in shape])), dtype=np.float32)
              .reshape([max(1, d) for d in shape]) for name, shape in model.inputs.items()}
 
@@ -51,8 +49,11 @@ def main() -> None:
         total_ms = (time.perf_counter() - t0) * 1000
         print(f"  answered      with the proof in {r2.timings.latency_ms:.1f} ms; "
               f"with local proof verification {total_ms:.1f} ms: {r2.proof_verified}")
-        print("  trust gap     0 ms for the client (the chain still settles it: "
-              f"{client.wait_settled(r2.inference_id, timeout=60).status})")
+        s2 = client.wait_settled(r2.inference_id, timeout=60)
+        print(f"  trust gap     0 ms for the client (the chain still settles it: {s2.status})")
+        if not (r.proof_verified and s.settled and r2.proof_verified and s2.settled):
+            raise SystemExit("a ZKML inference was not verified and settled")
+        print("both ZKML inferences: proofs verified locally, settled on chain")
 
 
 if __name__ == "__main__":

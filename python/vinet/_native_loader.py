@@ -11,7 +11,7 @@ import os
 import sys
 
 
-def _load_from_build():  # type: ignore[no-untyped-def]
+def _load_from_build(installed_error: ImportError):  # type: ignore[no-untyped-def]
     here = os.path.dirname(os.path.abspath(__file__))
     candidates = [os.environ["VINET_NATIVE"]] if os.environ.get("VINET_NATIVE") else sorted(
         glob.glob(os.path.join(here, "..", "..", "build", "release", "python", "vinet",
@@ -23,15 +23,19 @@ def _load_from_build():  # type: ignore[no-untyped-def]
             spec.loader.exec_module(module)
             sys.modules["vinet._native"] = module
             return module
+    here_so = glob.glob(os.path.join(here, "_native*.so"))
+    if here_so:  # installed but does not load: say why (e.g. a missing shared library)
+        raise ImportError(f"vinet._native ({here_so[0]}) does not load: {installed_error}") \
+            from installed_error
     raise ImportError(
-        "vinet._native is missing: build the repository (make build) and install the SDK "
-        "with `pip install ./python` (docs/sdk.md)")
+        "vinet._native is missing: install the SDK with `pip install ./python` or a wheel, or "
+        "build the repository (make build) to use it uninstalled (docs/sdk.md, \"Install\")")
 
 
 try:
     from . import _native  # type: ignore[attr-defined]
-except ImportError:
-    _native = _load_from_build()
+except ImportError as e:
+    _native = _load_from_build(e)
 
 protocol = _native.protocol
 tee = _native.tee

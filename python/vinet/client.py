@@ -285,7 +285,7 @@ class Client(ChatApi, _ClientBase):
 
     @classmethod
     def from_devnet(cls, directory: Any = ".vinet/devnet", **kw: Any) -> "Client":
-        """A client for a devnet started by ``vinet devnet up --dir DIR``: its
+        """A client for a devnet started by ``vinet devnet up --devnet DIR``: its
         node, validator 0's RPC, the funded dev key and the dev CA root."""
         return cls(**_config.from_devnet(directory, kw))
 

@@ -28,7 +28,7 @@ def from_devnet(directory: Any, overrides: Mapping[str, Any]) -> Dict[str, Any]:
             state = json.load(f)
     except OSError as e:
         raise ConfigError(f"devnet: cannot read {path} ({e.strerror})",
-                          hint="start one with `vinet devnet up --dir DIR`, or pass the directory "
+                          hint="start one with `vinet devnet up --devnet DIR`, or pass the directory "
                                "it was started in")
     except ValueError:
         raise ConfigError(f"devnet: {path} is not JSON")
