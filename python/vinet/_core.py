@@ -126,7 +126,8 @@ def parse_models(body: Any) -> List[ModelInfo]:
                              inputs={k: list(v) for k, v in (m.get("inputs") or {}).items()},
                              modes=[mode_name(x) for x in m.get("modes", [])],
                              outputs={k: list(v) for k, v in (m.get("outputs") or {}).items()},
-                             fee=m.get("fee"), kind=m.get("kind", "onnx")))
+                             fee=m.get("fee"), kind=m.get("kind", "onnx"),
+                             registered=bool(m.get("registered", False))))
     return out
 
 

@@ -36,6 +36,7 @@ class ModelInfo:
     outputs: Dict[str, List[int]] = field(default_factory=dict)
     fee: Optional[int] = None
     kind: str = "onnx"  # "onnx" (tensor inference) or "llm" (chat)
+    registered: bool = False  # the chain has a record of it (claims of it can settle)
 
 
 @dataclass(frozen=True)
