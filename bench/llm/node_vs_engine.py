@@ -88,7 +88,7 @@ def main():
     d = args.devnet or tempfile.mkdtemp(prefix="vinet-bench-chat-")
     started = False
     if not args.no_start:
-        subprocess.run([vinet_bin, "devnet", "up", "--dir", d, "--validators", "4",
+        subprocess.run([vinet_bin, "devnet", "up", "--devnet", d, "--validators", "4",
                         "--block-time", "1s", "--timeout", "120", "--model", args.model],
                        check=True, stdout=subprocess.DEVNULL)
         started = True
@@ -146,7 +146,7 @@ def main():
         print(json.dumps(out, indent=2))
     finally:
         if started:
-            subprocess.run([vinet_bin, "devnet", "down", "--dir", d], check=False,
+            subprocess.run([vinet_bin, "devnet", "down", "--devnet", d], check=False,
                            stdout=subprocess.DEVNULL)
 
 

@@ -67,7 +67,7 @@ def main():
     ap.add_argument("--concurrency", type=int, nargs="+", default=[8])
     ap.add_argument("--tokens", type=int, default=48)
     a = ap.parse_args()
-    st = json.loads(subprocess.run([VINET, "devnet", "status", "--dir", a.devnet, "--json"],
+    st = json.loads(subprocess.run([VINET, "devnet", "status", "--devnet", a.devnet, "--json"],
                                    check=True, capture_output=True, text=True).stdout)
     api = ChatApi(st["node"]["url"], st["chain_id"])
     key = Key.from_file(st["dev_key"])

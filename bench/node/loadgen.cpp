@@ -33,7 +33,7 @@
 #include "vinet/client/chain_events.h"
 #include "vinet/crypto/ed25519.h"
 #include "vinet/node/runtime_runner.h"
-#include "vinet/node/tensor_json.h"
+#include "vinet/protocol/tensor_map_json.h"
 #include "vinet/protocol/request.h"
 
 namespace {
@@ -157,7 +157,7 @@ int Run(const Options& o) {
   // Sign every request before the clock starts.
   std::vector<Prepared> reqs;
   auto inputs = Inputs(model, 1);
-  json inputs_json = node::TensorMapToJson(inputs);
+  json inputs_json = protocol::TensorMapToJson(inputs);
   auto ih = protocol::TensorsHash(inputs);
   for (int i = 0; i < o.n; ++i) {
     protocol::InferenceRequest r;

@@ -18,14 +18,15 @@ THREADS=${THREADS:-8}
 export PATH=/root/go/bin:$PATH
 WORK=$(mktemp -d /tmp/vinet-bench.XXXXXX)
 DIR=$WORK/net
-cleanup() { "$VINET" devnet down --dir "$DIR" >/dev/null 2>&1 || true; }
+cleanup() { "$VINET" devnet down --devnet "$DIR" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
 say() { echo "== $*  [load $(cut -d' ' -f1-3 /proc/loadavg)]"; }
 
 python3 "$ROOT/scripts/make_demo_model.py" "$WORK/demo.onnx" >/dev/null
 say "devnet up (4 validators, 1 s blocks)"
-"$VINET" devnet up --dir "$DIR" --validators 4 --block-time 1s --model "$WORK/demo.onnx" >/dev/null
+"$VINET" devnet up --devnet "$DIR" --validators 4 --block-time 1s --model "$WORK/demo.onnx" \
+  >/dev/null
 sleep 3  # let the node register its enclave
 
 say "(c) node answer latency over raw model time (sequential, VANILLA, runtime baseline)"
@@ -47,7 +48,7 @@ else
     "$LOADGEN" --devnet "$DIR" --mode tee --n "$N_TPUT" --threads "$THREADS" --json
 fi
 say "after the throughput run"
-"$VINET" devnet down --dir "$DIR" >/dev/null
+"$VINET" devnet down --devnet "$DIR" >/dev/null
 
 say "one validator's claim capacity (FinalizeBlock work, one tx of 1000 TEE claims)"
 "$BUILD/bench/chain_claims_bench" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true

@@ -57,9 +57,10 @@ def main() -> int:
         subprocess.run([sys.executable, os.path.join(ROOT, "scripts/make_demo_model.py"), "--zkml",
                         model], check=True)
     env = dict(os.environ, PATH=os.path.expanduser("~/go/bin") + ":/root/go/bin:" + os.environ["PATH"])
-    subprocess.run([args.vinet, "devnet", "up", "--dir", net, "--validators", str(args.validators),
-                    "--block-time", args.block_time, "--model", model, "--prover-threads",
-                    str(args.prover_threads)], check=True, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run([args.vinet, "devnet", "up", "--devnet", net, "--validators",
+                    str(args.validators), "--block-time", args.block_time, "--model", model,
+                    "--prover-threads", str(args.prover_threads)],
+                   check=True, env=env, stdout=subprocess.DEVNULL)
     try:
         status = devnet_status(net, args.vinet)
         if not status.get("zkml_models"):
@@ -119,7 +120,7 @@ def main() -> int:
                 print(f"{k:22} {v}")
         return 0
     finally:
-        subprocess.run([args.vinet, "devnet", "down", "--dir", net, "--clean"], env=env,
+        subprocess.run([args.vinet, "devnet", "down", "--devnet", net, "--clean"], env=env,
                        stdout=subprocess.DEVNULL)
 
 

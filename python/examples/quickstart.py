@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run one inference in each mode on a local devnet, verify it, wait for settlement.
 
-    vinet devnet up --dir .vinet/devnet
+    vinet devnet up --devnet .vinet/devnet
     python3 python/examples/quickstart.py --devnet .vinet/devnet
 """
 import argparse

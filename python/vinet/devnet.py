@@ -46,9 +46,10 @@ def devnet_roots(devnet_dir: PathLike) -> List[str]:
 
 
 def devnet_status(devnet_dir: PathLike, vinet_bin: str = "vinet") -> Dict[str, Any]:
-    """``vinet devnet status --dir DIR --json``."""
-    out = subprocess.run([vinet_bin, "devnet", "status", "--dir", os.fspath(devnet_dir), "--json"],
-                         capture_output=True, text=True, check=True, timeout=30)
+    """``vinet devnet status --devnet DIR --json``."""
+    out = subprocess.run(
+        [vinet_bin, "devnet", "status", "--devnet", os.fspath(devnet_dir), "--json"],
+        capture_output=True, text=True, check=True, timeout=30)
     return json.loads(out.stdout)
 
 

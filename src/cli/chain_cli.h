@@ -5,8 +5,6 @@
 
 namespace vinet::cli {
 
-inline constexpr const char* kDefaultNode = "http://127.0.0.1:26657";
-
 void RegisterTxCommands(CLI::App& app);      // chain_tx.cpp
 void RegisterDevnetCommands(CLI::App& app);  // chain_devnet.cpp
 

@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <iostream>
+#include <list>
 #include <thread>
 
 #include <toml++/toml.h>
@@ -12,6 +13,7 @@
 #include <spdlog/spdlog.h>
 #include "cli/chain_cli.h"
 #include "cli/commands.h"
+#include "cli/network_flags.h"
 #include "vinet/abci/server.h"
 #include "vinet/chain/app.h"
 #include "vinet/chain/rpc_client.h"
@@ -46,7 +48,7 @@ void RegisterKeys(CLI::App& app) {
   auto* create = keys->add_subcommand("new", "create a key file (refuses to overwrite)");
   static std::string out;
   static bool as_json = false;
-  create->add_option("--out", out, "key file to write")->required();
+  create->add_option("--out", out, "key file to write")->required()->type_name("FILE");
   create->add_flag("--json", as_json, "print {\"address\", \"public_key\"}");
   create->callback([] {
     auto key = crypto::SecretKey::Generate();
@@ -104,10 +106,12 @@ void RegisterChainStart(CLI::App& app) {
 
 void RegisterQuery(CLI::App& app) {
   auto* query = app.add_subcommand("query", "read committed chain state")->require_subcommand(1);
-  static std::string node = kDefaultNode, address;
+  static std::list<NetworkFlags> flags;  // one per subcommand (their messages name it)
+  static std::string address;
   static bool as_json = false;
-  auto run = [](const std::string& path) {
-    RpcClient rpc(node);
+  auto run = [](const NetworkFlags& f, const std::string& path) {
+    Network net = ValueOrThrow(ResolveNetwork(f, kChainFlag));
+    RpcClient rpc(net.chain_rpc);
     auto r = ValueOrThrow(rpc.AbciQuery(path));
     if (r["code"] != 0) {
       throw StatusError(Error(Code::kNotFound, "query " + path + ": code " + r["code"].dump() +
@@ -118,26 +122,32 @@ void RegisterQuery(CLI::App& app) {
     PrintJsonOrText(as_json, value);
   };
   for (std::string what : {"account", "node"}) {
-    auto* sub = query->add_subcommand(what, "query an " + what + " by address");
+    auto* sub = query->add_subcommand(
+        what, what == "account" ? "an account by address" : "an inference node by address");
     sub->add_option("address", address, "40 hex chars")->required();
-    sub->add_option("--node", node, "CometBFT RPC URL");
+    NetworkFlags* f = &flags.emplace_back();
+    AddNetworkFlags(sub, *f, kChainFlag);
     sub->add_flag("--json", as_json, "print JSON");
-    sub->callback([what, run] { run("/" + what + "/" + address); });
+    sub->callback([what, run, f] { run(*f, "/" + what + "/" + address); });
   }
   static std::string id;
   for (std::string what : {"model", "claim", "zkml-key"}) {
-    auto* sub = query->add_subcommand(what, "query a " + what + " by id");
+    auto* sub = query->add_subcommand(what, what == "model"   ? "a registered model by id"
+                                            : what == "claim" ? "a claim by inference id"
+                                                              : "a model's ZKML verifying key");
     sub->add_option("id", id, what == "claim" ? "inference id, 64 hex chars" : "model id")
         ->required();
-    sub->add_option("--node", node, "CometBFT RPC URL");
+    NetworkFlags* f = &flags.emplace_back();
+    AddNetworkFlags(sub, *f, kChainFlag);
     sub->add_flag("--json", as_json, "print JSON");
     std::string path = what == "zkml-key" ? "/zkml_key/" : "/" + what + "/";
-    sub->callback([path, run] { run(path + id); });
+    sub->callback([path, run, f] { run(*f, path + id); });
   }
-  auto* params = query->add_subcommand("params", "query the chain parameters");
-  params->add_option("--node", node, "CometBFT RPC URL");
+  auto* params = query->add_subcommand("params", "the chain parameters");
+  NetworkFlags* pf = &flags.emplace_back();
+  AddNetworkFlags(params, *pf, kChainFlag);
   params->add_flag("--json", as_json, "print JSON");
-  params->callback([run] { run("/params"); });
+  params->callback([run, pf] { run(*pf, "/params"); });
 }
 
 }  // namespace

@@ -1,5 +1,9 @@
-// `vinet devnet up|status|restart|down`: a local N-validator network, each
-// validator a `cometbft start` + `vinet chain start` pair in the background.
+// `vinet devnet up|status|restart|restart-node|down`: a local N-validator
+// network, each validator a `cometbft start` + `vinet chain start` pair in the
+// background. Every command takes --devnet DIR (the flag every other command
+// takes to use the devnet; the old --dir still works, with a note on stderr).
+// `up`, `restart`, `restart-node` and `down` print a progress line on stderr
+// per step (progress.h); the result goes to stdout.
 //
 // Layout under DIR (default .vinet/devnet):
 //   keys/dev.key          funded in genesis (created if missing, kept across ups)
@@ -17,6 +21,8 @@
 #include "cli/chain_cli.h"
 #include "cli/chain_devnet_node.h"
 #include "cli/chain_process.h"
+#include "cli/network_flags.h"
+#include "cli/progress.h"
 #include "vinet/chain/genesis.h"
 #include "vinet/chain/rpc_client.h"
 #include "vinet/crypto/ed25519.h"
@@ -33,7 +39,7 @@ using namespace std::chrono_literals;
 constexpr uint64_t kDevBalance = 1'000'000'000'000ULL;
 
 struct DevnetOptions {
-  std::string dir = ".vinet/devnet";
+  std::string dir = kDefaultDevnetDir;
   int validators = 4;
   std::string block_time = "1s";
   int base_port = 0;
@@ -265,8 +271,11 @@ json DescribeValidators(const DevnetOptions& o, const std::string& cometbft,
 // Starts every pair and waits for blocks; on any failure stops what started.
 void Launch(const DevnetOptions& o, json& state, const std::string& cometbft) {
   try {
+    Progress("devnet up", "starting " + std::to_string(o.validators) +
+                              " validators (cometbft + vinet chain start)");
     for (auto& v : state["validators"]) StartPair(v, cometbft);
     SaveState(o.dir, state);
+    Progress("devnet up", "waiting for the first blocks");
     WaitForHeight(state["validators"], 2, o.timeout);
   } catch (...) {
     for (auto& v : state["validators"]) StopPair(v);
@@ -278,6 +287,7 @@ void Launch(const DevnetOptions& o, json& state, const std::string& cometbft) {
 void Up(DevnetOptions& o) {
   PrepareDir(o);
   std::string cometbft = ValueOrThrow(FindCometBft());
+  Progress("devnet up", "creating " + std::to_string(o.validators) + " validators in " + o.dir);
   ValueOrThrow(RunCapture({cometbft, "testnet", "--v", std::to_string(o.validators), "--o", o.dir,
                            "--starting-ip-address", "127.0.0.1", "--populate-persistent-peers"}));
   std::string dev_address = EnsureDevKey(o.dir);
@@ -313,14 +323,23 @@ void Up(DevnetOptions& o) {
   SaveState(o.dir, state);
   if (o.as_json) {
     std::cout << state.dump() << "\n";
-  } else {
-    std::cout << "devnet up: " << o.validators << " validators, rpc "
-              << state["validators"][0]["rpc"].get<std::string>() << ", dev key "
-              << state["dev_key"].get<std::string>() << ", node "
-              << state["node"]["url"].get<std::string>() << ", models " << state["models"].dump()
-              << (state["chat_models"].empty() ? "" : ", chat models ")
-              << (state["chat_models"].empty() ? "" : state["chat_models"].dump()) << "\n";
+    return;
   }
+  std::cout << "devnet up in " << o.dir << ": " << o.validators << " validators (chain "
+            << o.chain_id << ")\n"
+            << "  chain (--chain)  " << state["validators"][0]["rpc"].get<std::string>() << "\n"
+            << "  node (--node)    " << state["node"]["url"].get<std::string>() << "\n"
+            << "  dev key (--key)  " << state["dev_key"].get<std::string>() << "\n";
+  for (const auto& id : state["models"]) {
+    bool zk = false;
+    for (const auto& z : state["zkml_models"]) zk = zk || z == id;
+    std::cout << "  model " << id.get<std::string>()
+              << (zk ? " (vanilla, tee, zkml)" : " (vanilla, tee)") << "\n";
+  }
+  for (const auto& m : state["chat_models"]) {
+    std::cout << "  chat model " << m["model_id"].get<std::string>() << " (vanilla, tee)\n";
+  }
+  std::cout << "Give other commands --devnet " << o.dir << " to use it.\n";
 }
 
 json Status(const std::string& dir) {
@@ -363,6 +382,17 @@ void PrintStatus(const DevnetOptions& o) {
               << (v["app_alive"].get<bool>() ? "" : "(dead)") << " comet " << v["comet_pid"]
               << (v["comet_alive"].get<bool>() ? "" : "(dead)") << "\n";
   }
+  if (s.contains("node")) {
+    std::cout << "node: " << s["node"]["url"].get<std::string>() << " pid " << s["node"]["pid"]
+              << (s["node"]["alive"].get<bool>() ? "" : "(dead)") << "\n";
+  }
+  if (s.contains("enclave")) {
+    std::cout << "enclave: pid " << s["enclave"]["pid"]
+              << (s["enclave"]["alive"].get<bool>() ? "" : "(dead)") << "\n";
+  }
+  if (s.contains("models") && !s["models"].empty()) {
+    std::cout << "models: " << s["models"].dump() << "\n";
+  }
 }
 
 // Stops and starts pair `index` (with this process's environment), waits for its RPC.
@@ -373,9 +403,11 @@ void Restart(const DevnetOptions& o, int index) {
     throw StatusError(Error(Code::kInvalidArgument, "no validator " + std::to_string(index)));
   }
   auto& v = vs[static_cast<size_t>(index)];
+  Progress("devnet restart", "stopping validator " + std::to_string(index));
   StopPair(v);
   StartPair(v, ValueOrThrow(FindCometBft()));
   SaveState(o.dir, state);
+  Progress("devnet restart", "waiting for validator " + std::to_string(index) + "'s RPC");
   WaitForHeight(json::array({v}), 1, o.timeout);
   std::cout << "validator " << index << " restarted\n";
 }
@@ -386,6 +418,7 @@ void Down(const DevnetOptions& o) {
     return;
   }
   json state = LoadState(o.dir);
+  Progress("devnet down", "stopping the devnet in " + o.dir);
   StopInference(state);
   for (auto& v : state["validators"]) StopPair(v);
   SaveState(o.dir, state);
@@ -400,9 +433,7 @@ void RegisterDevnetCommands(CLI::App& app) {
   static int index = 0;
   auto* devnet =
       app.add_subcommand("devnet", "a local multi-validator network")->require_subcommand(1);
-  auto add_dir = [](CLI::App* cmd) {
-    cmd->add_option("--dir", o.dir, "devnet directory")->capture_default_str();
-  };
+  auto add_dir = [](CLI::App* cmd) { AddDevnetDirFlag(cmd, o.dir); };
   auto* up = devnet->add_subcommand("up", "generate and start a fresh devnet, wait for blocks");
   add_dir(up);
   up->add_option("--validators", o.validators, "number of validators")->capture_default_str();
@@ -422,7 +453,7 @@ void RegisterDevnetCommands(CLI::App& app) {
   up->add_option("--price-out", o.price_out, "gguf models: fee per completion token")
       ->capture_default_str();
   up->add_option("--unregistered-model", o.unregistered_models,
-                 "ONNX model the node serves but devnet does not register on chain (tests)")
+                 "ONNX model the node serves but the devnet does not register on chain (tests)")
       ->check(CLI::ExistingFile);
   up->add_option("--enclave-ttl-ms", o.enclave_ttl_ms,
                  "genesis enclave_ttl_ms (default: the chain's default)");
@@ -447,6 +478,7 @@ void RegisterDevnetCommands(CLI::App& app) {
   add_dir(restart_node);
   restart_node->callback([] {
     json state = LoadState(o.dir);
+    Progress("devnet restart-node", "restarting the inference node");
     RestartNode(o.dir, state, o.timeout);
     SaveState(o.dir, state);
     std::cout << "inference node restarted\n";

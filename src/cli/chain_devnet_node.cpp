@@ -8,6 +8,7 @@
 #include "cli/chain_process.h"
 #include "cli/chain_tx.h"
 #include "cli/node_zkml.h"
+#include "cli/progress.h"
 #include "vinet/chain/rpc_client.h"
 #include "vinet/chain/tx.h"
 #include "vinet/crypto/ed25519.h"
@@ -163,6 +164,9 @@ InferenceSetup PrepareInference(const std::string& dir, const std::vector<std::s
   fs::create_directories(s.models_dir);
   node::ModelStore store(s.models_dir);
   for (const auto& m : models) {
+    Progress("devnet up",
+             "adding model " + m +
+                 (fs::path(m).extension() == ".gguf" ? "" : " (and committing it for ZKML)"));
     if (fs::path(m).extension() == ".gguf") {
       std::string id = AddGguf(m, s.models_dir);
       s.names[id] = fs::path(m).stem().string();
@@ -264,9 +268,13 @@ void LaunchInference(const std::string& dir, json& state, const InferenceSetup& 
   state["zkml_models"] = json::array();
   for (const auto& [id, vk] : setup.zkml_keys) state["zkml_models"].push_back(id);
   state["node"] = {{"key", setup.node_key}, {"address", setup.node_address}, {"pid", 0}};
+  Progress("devnet up", "starting the enclave emulator");
   state["enclave"] = StartEnclave(dir, timeout);
   chain::RpcClient rpc(state["validators"][0]["rpc"].get<std::string>(), 10);
   auto node_key = ValueOrThrow(crypto::LoadKeyFile(setup.node_key));
+  Progress("devnet up", "registering the inference node and " +
+                            std::to_string(setup.model_ids.size() - setup.unregistered.size()) +
+                            " model(s) on chain");
   txpb::TxBody reg;
   reg.mutable_register_node()->set_stake(kDevnetNodeStake);
   reg.mutable_register_node()->set_endpoint("http://127.0.0.1");
@@ -298,6 +306,7 @@ void LaunchInference(const std::string& dir, json& state, const InferenceSetup& 
   std::string config = WriteNodeConfig(dir, state, port, setup);
   state["node"]["config"] = config;
   state["node"]["url"] = "http://127.0.0.1:" + std::to_string(port);
+  Progress("devnet up", "starting the inference node");
   StartNode(dir, state, timeout);
 }
 

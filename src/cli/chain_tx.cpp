@@ -24,14 +24,18 @@ using json = nlohmann::json;
 namespace txpb = ::vinet::tx::v1;
 
 void AddCommonOptions(CLI::App* cmd, TxOptions& o) {
-  cmd->add_option("--key", o.key_file, "signer's key file")->required();
-  cmd->add_option("--node", o.node, "CometBFT RPC URL");
-  cmd->add_option("--chain-id", o.chain_id, "chain id (default: the node's)");
-  cmd->add_option("--nonce", o.nonce, "signer nonce (default: from the node)");
+  AddNetworkFlags(cmd, o.flags, kChainFlag | kKeyFlag);
+  cmd->add_option("--chain-id", o.chain_id, "chain id (default: the chain's)");
+  cmd->add_option("--nonce", o.nonce, "signer nonce (default: the account's, from the chain)");
   cmd->add_option("--fee", o.fee, "fee (burned; default: the chain's minimum for this tx)");
   cmd->add_flag("--no-wait", o.no_wait, "return after CheckTx");
-  cmd->add_option("--wait-seconds", o.wait_seconds, "how long to wait for inclusion");
+  cmd->add_option("--wait-seconds", o.wait_seconds, "how long to wait for inclusion")
+      ->capture_default_str();
   cmd->add_flag("--json", o.as_json, "print JSON");
+}
+
+void ResolveTxNetwork(TxOptions& o) {
+  o.net = ValueOrThrow(ResolveNetwork(o.flags, kChainFlag | kKeyFlag));
 }
 
 // The chain's fee schedule (/params; missing fields are 0).
@@ -82,8 +86,9 @@ std::string CodeText(int64_t code) {
 
 void SendAndReport(TxOptions& o, const std::function<void(txpb::TxBody&)>& fill,
                    uint64_t verify_units) {
-  auto key = ValueOrThrow(crypto::LoadKeyFile(o.key_file));
-  RpcClient rpc(o.node);
+  if (o.net.chain_rpc.empty()) ResolveTxNetwork(o);
+  auto key = ValueOrThrow(crypto::LoadKeyFile(o.net.key_file));
+  RpcClient rpc(o.net.chain_rpc);
   Resolve(o, rpc, crypto::AddressOf(key.public_key()));
   txpb::TxBody body;
   body.set_chain_id(o.chain_id);
@@ -139,7 +144,8 @@ void RegisterTransfer(CLI::App* tx) {
     if (o.chain_id.empty() || o.nonce < 0) {
       throw StatusError(Error(Code::kInvalidArgument, "--dry-run needs --chain-id and --nonce"));
     }
-    auto key = ValueOrThrow(crypto::LoadKeyFile(o.key_file));
+    auto net = ValueOrThrow(ResolveNetwork(o.flags, kKeyFlag));
+    auto key = ValueOrThrow(crypto::LoadKeyFile(net.key_file));
     for (int i = 0; i < count; ++i) {
       txpb::TxBody body;
       body.set_chain_id(o.chain_id);
@@ -177,7 +183,7 @@ void RegisterTxCommands(CLI::App& app) {
   auto* reg = tx->add_subcommand("register-node", "register as an inference node, locking stake");
   AddCommonOptions(reg, reg_o);
   reg->add_option("--stake", stake, "stake to lock (>= min_stake)")->required();
-  reg->add_option("--endpoint", endpoint, "node endpoint URL")->required();
+  reg->add_option("--endpoint", endpoint, "the node's public URL (recorded on chain)")->required();
   reg->callback([] {
     SendAndReport(reg_o, [](txpb::TxBody& b) {
       b.mutable_register_node()->set_stake(stake);

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/chain_cli.h"
+#include "cli/network_flags.h"
 #include "vinet/chain/fee.h"
 #include "vinet/chain/rpc_client.h"
 #include "vinet/tx/v1/tx.pb.h"
@@ -15,14 +16,22 @@
 namespace vinet::cli {
 
 struct TxOptions {
-  std::string key_file, node = kDefaultNode, chain_id;
+  NetworkFlags flags;  // --chain, --key, --devnet
+  Network net;         // resolved by ResolveTxNetwork
+  std::string chain_id;
   int64_t nonce = -1;
   int64_t fee = -1;  // -1: the least the chain's fee schedule asks of this tx
   bool no_wait = false, as_json = false;
   double wait_seconds = 30;
 };
 
+// The network flags of a tx (--chain URL, --key FILE, --devnet DIR) and the
+// tx options (--chain-id, --nonce, --fee, --no-wait, --wait-seconds, --json).
 void AddCommonOptions(CLI::App* cmd, TxOptions& o);
+
+// Resolves o.net (the chain and the key must be known); throws StatusError
+// naming the missing flags.
+void ResolveTxNetwork(TxOptions& o);
 
 // The chain's fee schedule from /params (fields it lacks are 0); throws
 // StatusError when the node cannot answer.

@@ -128,7 +128,8 @@ void SubmitProofCommand(CLI::App* tx) {
     Bytes inputs = ReadFileBytes(inputs_file), proof = ReadFileBytes(proof_file);
     // The verification fee follows the claim's model's metered cost.
     uint64_t units = 0;
-    chain::RpcClient rpc(o.node);
+    ResolveTxNetwork(o);
+    chain::RpcClient rpc(o.net.chain_rpc);
     auto claim = ValueOrThrow(rpc.AbciQuery("/claim/" + ToHex(id)));
     if (claim.value("code", 1) == 0) {
       auto c = nlohmann::json::parse(claim["value"].get<std::string>(), nullptr, false);
@@ -151,16 +152,17 @@ void SubmitProofCommand(CLI::App* tx) {
 }
 
 void EnclaveNonceCommand(CLI::App* tx) {
-  static std::string key_file, node = kDefaultNode, chain_id;
+  static NetworkFlags flags;
+  static std::string chain_id;
   static int64_t height = -1;
   auto* cmd = tx->add_subcommand("enclave-nonce", "print the RegisterEnclave attestation nonce");
-  cmd->add_option("--key", key_file, "node key file")->required();
-  cmd->add_option("--node", node, "CometBFT RPC URL");
-  cmd->add_option("--chain-id", chain_id, "chain id (default: the node's)");
+  AddNetworkFlags(cmd, flags, kChainFlag | kKeyFlag);
+  cmd->add_option("--chain-id", chain_id, "chain id (default: the chain's)");
   cmd->add_option("--height", height, "height to bind (default: latest)");
   cmd->callback([] {
-    auto key = ValueOrThrow(crypto::LoadKeyFile(key_file));
-    chain::RpcClient rpc(node);
+    Network net = ValueOrThrow(ResolveNetwork(flags, kChainFlag | kKeyFlag));
+    auto key = ValueOrThrow(crypto::LoadKeyFile(net.key_file));
+    chain::RpcClient rpc(net.chain_rpc);
     if (chain_id.empty()) chain_id = ValueOrThrow(rpc.ChainId());
     if (height < 0) height = ValueOrThrow(rpc.LatestHeight());
     auto nonce = chain::EnclaveNonce(chain_id, key.public_key(), static_cast<uint64_t>(height));

@@ -2,7 +2,8 @@
 //
 //   vinet chat MODEL "prompt" [--stream] [--mode tee|vanilla] [--system TEXT]
 //              [--max-tokens N] [--temperature T] [--top-p P] [--seed S]
-//              [--max-fee F] [--no-settle] [--json] [--devnet DIR | --node ...]
+//              [--max-fee F] [--no-settle] [--json] [--devnet DIR | --node URL --chain URL
+//              --key FILE [--root PEM]]
 // MODEL is the chain's model id (hex SHA-256 of the GGUF) or the GGUF file
 // itself. Tokens are printed as their signed chunks verify; then the
 // verification, timing (time to first token, tokens/s) and settlement lines
@@ -13,6 +14,7 @@
 
 #include "cli/client_args.h"
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "vinet/crypto/hash.h"
 
 namespace vinet::cli {
@@ -47,7 +49,8 @@ std::string ModelId(const std::string& model) {
 }
 
 void RunChat(ChatArgs& a) {
-  client::Client c = MakeClient(a.endpoints);
+  // Settlement and the default max fee (the chain's prices) need the chain.
+  client::Client c = MakeClient(a.endpoints, a.no_settle && a.max_fee ? 0u : kChainFlag);
   std::string mode_name = a.mode;
   for (auto& ch : mode_name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   client::ChatCall call;
@@ -100,6 +103,7 @@ void RunChat(ChatArgs& a) {
               << std::flush;
   }
   if (!a.no_settle) {
+    Progress("chat", "waiting for the chain to settle " + res.inference_id);
     auto s = ValueOrThrow(c.WaitChatSettled(res, static_cast<int64_t>(a.endpoints.timeout * 1000)));
     out["settlement"] = {{"status", s.status},
                          {"height", s.height},
@@ -131,7 +135,8 @@ void RegisterChatCommand(CLI::App& app) {
   chat->add_option("--seed", a.seed, "sampling seed (default: the node draws one)");
   chat->add_option("--max-fee", a.max_fee, "default: the request's worst case at chain prices");
   chat->add_flag("--no-settle", a.no_settle, "do not wait for the chain");
-  chat->add_option("--timeout", a.endpoints.timeout, "seconds to wait for settlement");
+  chat->add_option("--timeout", a.endpoints.timeout, "seconds to wait for settlement")
+      ->capture_default_str();
   AddEndpoints(chat, a.endpoints);
   chat->callback([] { RunChat(a); });
 }

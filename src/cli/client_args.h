@@ -1,29 +1,32 @@
-// Endpoints and key of the client commands (`vinet infer`, `status`, `chat`):
-// from flags, or from a devnet's devnet.json (--devnet DIR, default
-// .vinet/devnet): node URL, chain RPC, dev key and the emulator's dev root.
+// Arguments of the client commands (`vinet infer`, `status`, `chat`): the
+// network flags (network_flags.h: --node, --chain, --key, --root, --devnet)
+// and each command's own options.
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli/network_flags.h"
 #include "vinet/client/client.h"
 
 namespace vinet::cli {
 
 struct ClientArgs {
-  std::string devnet = ".vinet/devnet";
-  std::string node_url, chain_rpc, key_file, root_pem;
+  NetworkFlags flags;
+  Network net;  // filled by MakeClient
   std::string model_id, input, mode = "vanilla", wait, receipt_out;
   std::string receipt_file, inference_id;
   bool as_json = false;
   double timeout = 60;
 };
 
-// Fills unset endpoints from devnet.json when it exists.
-void FromDevnet(ClientArgs& a);
-// kInvalidArgument (thrown) without a node URL and a key.
-client::Client MakeClient(ClientArgs& a);
+// Resolves the network into `a.net` (the node, a key and the NetworkFlag bits
+// `also_required` must be known) and makes the client; throws StatusError
+// (kInvalidArgument naming the missing flags) otherwise.
+client::Client MakeClient(ClientArgs& a, unsigned also_required = 0);
+// Adds the network flags a client command uses (--node, --chain, --key,
+// --root, --devnet) and --json.
 void AddEndpoints(CLI::App* cmd, ClientArgs& a);
 
 // `vinet chat` (chat_commands.cpp).

@@ -1,14 +1,15 @@
 // `vinet infer`, `vinet verify`, `vinet status`: the C++ client (vinet::Client).
 //
-//   vinet infer MODEL_ID --input IN.json [--mode vanilla|tee|zkml] [--wait settled|proof] [--json]
+//   vinet infer MODEL_ID --input IN.json|'{"x": [...]}'|- [--mode vanilla|tee|zkml]
+//               [--wait settled|proof] [--json]
 //   (zkml: the answer comes at once; its proof is then fetched from the node
 //   and verified locally against the chain's verifying key; --wait proof:
 //   the node proves before answering and the answer carries the proof)
 //   vinet verify RECEIPT.json      (signatures and output hash, offline)
 //   vinet status INFERENCE_ID      (the node's record and the chain's claim)
-// Endpoints and key come from flags, or from a devnet's devnet.json
-// (--devnet DIR, default .vinet/devnet): node URL, chain RPC, dev key and the
-// emulator's dev root (for TEE attestation).
+// Endpoints and key: the network flags (network_flags.h), --node, --chain,
+// --key, --root or --devnet DIR. Output: text for people; --json prints one
+// JSON object for programs.
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -17,9 +18,11 @@
 
 #include "cli/client_args.h"
 #include "cli/commands.h"
+#include "cli/json_arg.h"
+#include "cli/progress.h"
 #include "vinet/client/client.h"
 #include "vinet/client/zkml.h"
-#include "vinet/node/tensor_json.h"
+#include "vinet/protocol/tensor_map_json.h"
 
 namespace vinet::cli {
 namespace {
@@ -35,22 +38,22 @@ std::string Slurp(const fs::path& p) {
   return ss.str();
 }
 
-json ParseJsonFile(const fs::path& p) {
-  json j = json::parse(Slurp(p), nullptr, false);
-  if (j.is_discarded()) throw StatusError(Error(Code::kParse, p.string() + " is not JSON"));
-  return j;
-}
-
 double MsSince(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
 void RunInfer(ClientArgs& a) {
-  client::Client c = MakeClient(a);
-  auto inputs = ValueOrThrow(node::TensorMapFromJson(ParseJsonFile(a.input)));
   std::string mode_name = a.mode;
   for (auto& ch : mode_name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   protocol::Mode mode = ValueOrThrow(protocol::ParseMode(mode_name));
+  if (!a.wait.empty() && a.wait != "proof" && a.wait != "settled") {
+    throw StatusError(Error(Code::kInvalidArgument, "--wait takes \"settled\" or \"proof\""));
+  }
+  // Settlement and ZKML verifying keys come from the chain.
+  bool needs_chain = a.wait == "settled" || mode == protocol::Mode::kZkml;
+  client::Client c = MakeClient(a, needs_chain ? kChainFlag : 0u);
+  auto inputs =
+      ValueOrThrow(protocol::TensorMapFromJson(ValueOrThrow(ReadJsonArg("--input", a.input))));
   auto t0 = std::chrono::steady_clock::now();
   if (a.wait == "proof" && mode != protocol::Mode::kZkml) {
     throw StatusError(Error(Code::kInvalidArgument, "--wait proof needs --mode zkml"));
@@ -62,7 +65,7 @@ void RunInfer(ClientArgs& a) {
   double verify_ms = MsSince(v0);
   json out = {{"inference_id", r.inference_id},
               {"mode", protocol::ModeName(mode)},
-              {"outputs", node::TensorMapToJson(r.outputs)},
+              {"outputs", protocol::TensorMapToJson(r.outputs)},
               {"received_ms", r.received_ms},
               {"answer_ms", answer_ms},
               {"verified", true},
@@ -71,6 +74,7 @@ void RunInfer(ClientArgs& a) {
     std::ofstream(a.receipt_out) << protocol::ReceiptToJson(r.receipt) << "\n";
   }
   if (a.wait == "settled") {
+    Progress("infer", "waiting for the chain to settle " + r.inference_id);
     auto s = ValueOrThrow(
         c.WaitSettled(r.inference_id, r.received_ms, static_cast<int64_t>(a.timeout * 1000)));
     out["settlement"] = {{"status", s.status},
@@ -78,15 +82,14 @@ void RunInfer(ClientArgs& a) {
                          {"tx_hash", s.tx_hash},
                          {"seen_ms", s.seen_ms},
                          {"trust_gap_ms", s.trust_gap_ms}};
-  } else if (!a.wait.empty() && a.wait != "proof") {
-    throw StatusError(Error(Code::kInvalidArgument, "--wait takes \"settled\" or \"proof\""));
   }
   if (mode == protocol::Mode::kZkml) {
     auto p0 = std::chrono::steady_clock::now();
+    if (a.wait != "proof") Progress("infer", "waiting for the node's proof");
     Bytes proof = ValueOrThrow(
-        client::FetchProof(a.node_url, r.inference_id, static_cast<int64_t>(a.timeout * 1000)));
+        client::FetchProof(a.net.node_url, r.inference_id, static_cast<int64_t>(a.timeout * 1000)));
     double proof_wait_ms = MsSince(p0);
-    auto vk = ValueOrThrow(client::FetchZkmlKey(a.chain_rpc, a.model_id));
+    auto vk = ValueOrThrow(client::FetchZkmlKey(a.net.chain_rpc, a.model_id));
     auto z0 = std::chrono::steady_clock::now();
     ThrowIfError(client::VerifyZkml(vk, r, proof));
     out["zkml"] = {{"proof_bytes", proof.size()},
@@ -101,10 +104,45 @@ void RunInfer(ClientArgs& a) {
   std::cout << "inference " << r.inference_id << " (" << protocol::ModeName(mode) << ")\n"
             << "outputs " << out["outputs"].dump() << "\n"
             << "answered in " << answer_ms << " ms, verified locally in " << verify_ms << " ms\n";
+  if (out.contains("zkml")) {
+    std::cout << "proof " << out["zkml"]["proof_bytes"] << " bytes, verified locally in "
+              << out["zkml"]["proof_verify_ms"] << " ms\n";
+  }
   if (out.contains("settlement")) {
     std::cout << "settlement " << out["settlement"]["status"].get<std::string>() << " at height "
               << out["settlement"]["height"] << ", trust gap " << out["settlement"]["trust_gap_ms"]
               << " ms\n";
+  }
+}
+
+std::string Field(const json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key) || j[key].is_null()) return "-";
+  return j[key].is_string() ? j[key].get<std::string>() : j[key].dump();
+}
+
+void PrintStatusText(const json& out) {
+  std::cout << "inference " << out["inference_id"].get<std::string>() << "\n";
+  const json& n = out["node"];
+  if (n.contains("error")) {
+    std::cout << "node: " << n["error"].get<std::string>() << "\n";
+  } else {
+    std::cout << "node: " << Field(n, "status") << " (" << Field(n, "mode") << ", model "
+              << Field(n, "model_id") << ", fee " << Field(n, "fee") << ")";
+    if (n.contains("proof") && n["proof"].is_object()) {
+      std::cout << ", proof " << Field(n["proof"], "status");
+    }
+    if (Field(n, "tx_hash") != "-" && !Field(n, "tx_hash").empty()) {
+      std::cout << ", claim tx " << Field(n, "tx_hash") << " at height " << Field(n, "height");
+    }
+    std::cout << "\n";
+  }
+  if (!out.contains("chain")) return;
+  const json& c = out["chain"];
+  if (c.is_null()) {
+    std::cout << "chain: no claim yet\n";
+  } else {
+    std::cout << "chain: " << Field(c, "status") << " at height " << Field(c, "height") << ", fee "
+              << Field(c, "fee") << "\n";
   }
 }
 
@@ -125,77 +163,76 @@ void RunVerify(const ClientArgs& a) {
 }
 
 void RunStatus(ClientArgs& a) {
-  client::Client c = MakeClient(a);
+  // Reading records signs nothing: the client's key is a throwaway one.
+  a.net = ValueOrThrow(ResolveNetwork(a.flags, kNodeFlag));
+  client::ClientOptions o;
+  o.node_url = a.net.node_url;
+  o.chain_rpc = a.net.chain_rpc;
+  client::Client c(o, crypto::SecretKey::Generate());
   json out = {{"inference_id", a.inference_id}};
   auto node = c.NodeStatus(a.inference_id);
   out["node"] = node.ok() ? *node : json{{"error", node.status().ToString()}};
-  if (!a.chain_rpc.empty()) {
+  if (!a.net.chain_rpc.empty()) {
     auto claim = c.ChainClaim(a.inference_id);
     out["chain"] = claim.ok() ? (claim->has_value() ? **claim : json()) : json();
   }
   if (!node.ok() && (!out.contains("chain") || out["chain"].is_null())) {
     throw StatusError(node.status());
   }
-  std::cout << (a.as_json ? out.dump() : out.dump(2)) << "\n";
+  if (a.as_json) {
+    std::cout << out.dump() << "\n";
+  } else {
+    PrintStatusText(out);
+  }
 }
 
 }  // namespace
 
-// Fills unset endpoints from devnet.json when it exists.
-void FromDevnet(ClientArgs& a) {
-  fs::path state = fs::path(a.devnet) / "devnet.json";
-  if (!fs::exists(state)) return;
-  json s = ParseJsonFile(state);
-  if (a.node_url.empty() && s.contains("node")) a.node_url = s["node"].value("url", "");
-  if (a.chain_rpc.empty() && !s["validators"].empty()) a.chain_rpc = s["validators"][0]["rpc"];
-  if (a.key_file.empty()) a.key_file = s.value("dev_key", "");
-  if (a.root_pem.empty()) a.root_pem = s.value("tee_root", "");
-}
-
-client::Client MakeClient(ClientArgs& a) {
-  FromDevnet(a);
-  if (a.node_url.empty() || a.key_file.empty()) {
-    throw StatusError(Error(Code::kInvalidArgument, "give --node and --key (or --devnet DIR)"));
-  }
+client::Client MakeClient(ClientArgs& a, unsigned also_required) {
+  a.net = ValueOrThrow(ResolveNetwork(a.flags, kNodeFlag | kKeyFlag | also_required));
   client::ClientOptions o;
-  o.node_url = a.node_url;
-  o.chain_rpc = a.chain_rpc;
-  if (!a.root_pem.empty()) o.roots.push_back(ValueOrThrow(tee::TrustRoot::FromPemFile(a.root_pem)));
-  return client::Client(o, ValueOrThrow(crypto::LoadKeyFile(a.key_file)));
+  o.node_url = a.net.node_url;
+  o.chain_rpc = a.net.chain_rpc;
+  if (!a.net.root_pem.empty()) {
+    o.roots.push_back(ValueOrThrow(tee::TrustRoot::FromPemFile(a.net.root_pem)));
+  }
+  return client::Client(o, ValueOrThrow(crypto::LoadKeyFile(a.net.key_file)));
 }
 
 void AddEndpoints(CLI::App* cmd, ClientArgs& a) {
-  cmd->add_option("--devnet", a.devnet, "devnet directory for defaults")->capture_default_str();
-  cmd->add_option("--node", a.node_url, "inference node URL");
-  cmd->add_option("--chain", a.chain_rpc, "CometBFT RPC URL");
-  cmd->add_option("--key", a.key_file, "client key file");
-  cmd->add_option("--root", a.root_pem, "trusted enclave root PEM (TEE)");
-  cmd->add_flag("--json", a.as_json, "print JSON");
+  AddNetworkFlags(cmd, a.flags, kNodeFlag | kChainFlag | kKeyFlag | kRootFlag);
+  cmd->add_flag("--json", a.as_json, "print one JSON object instead of text");
 }
 
 void RegisterClientCommands(CLI::App& app) {
-  static ClientArgs a;
+  static ClientArgs a, sa, va;
   auto* infer = app.add_subcommand("infer", "run an inference on a node, verify, optionally wait");
   infer->add_option("model_id", a.model_id, "model id (hex)")->required();
-  infer->add_option("--input", a.input, "inputs JSON {name: tensor}")->required();
+  infer
+      ->add_option("--input", a.input,
+                   "inputs {name: tensor}: inline JSON ('{\"x\": [[1, 2]]}'), a JSON file, or - "
+                   "for stdin")
+      ->required();
   infer->add_option("--mode", a.mode, "vanilla, tee or zkml")->capture_default_str();
   infer->add_option(
       "--wait", a.wait,
       "\"settled\": wait for the chain's verdict; \"proof\" (zkml): proof in the answer");
-  infer->add_option("--timeout", a.timeout, "seconds to wait for settlement");
+  infer->add_option("--timeout", a.timeout, "seconds to wait for settlement or a proof")
+      ->capture_default_str();
   infer->add_option("--receipt-out", a.receipt_out, "write the receipt JSON here");
   AddEndpoints(infer, a);
   infer->callback([] { RunInfer(a); });
 
   auto* verify = app.add_subcommand("verify", "verify a receipt file offline");
-  verify->add_option("receipt", a.receipt_file, "RECEIPT.json")->required();
-  verify->add_flag("--json", a.as_json, "print JSON");
-  verify->callback([] { RunVerify(a); });
+  verify->add_option("receipt", va.receipt_file, "RECEIPT.json")->required();
+  verify->add_flag("--json", va.as_json, "print one JSON object instead of text");
+  verify->callback([] { RunVerify(va); });
 
   auto* status = app.add_subcommand("status", "an inference's status at the node and on chain");
-  status->add_option("inference_id", a.inference_id, "hex")->required();
-  AddEndpoints(status, a);
-  status->callback([] { RunStatus(a); });
+  status->add_option("inference_id", sa.inference_id, "hex")->required();
+  AddNetworkFlags(status, sa.flags, kNodeFlag | kChainFlag);
+  status->add_flag("--json", sa.as_json, "print one JSON object instead of text");
+  status->callback([] { RunStatus(sa); });
 
   RegisterChatCommand(app);
 }

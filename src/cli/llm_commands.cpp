@@ -149,7 +149,7 @@ void RegisterLlmCommands(CLI::App& app) {
   };
   auto args = std::make_shared<InspectArgs>();
   CLI::App* inspect = llm->add_subcommand(
-      "inspect", "Architecture, shapes, tensor types, tokenizer, chat template and model id");
+      "inspect", "architecture, shapes, tensor types, tokenizer, chat template and model id");
   inspect->add_option("model", args->model, "MODEL.gguf")->required()->check(CLI::ExistingFile);
   inspect->add_flag("--json", args->json, "one JSON object instead of text");
   inspect->callback([args] { Inspect(args->model, args->json); });

@@ -147,23 +147,23 @@ void RunLlm(const LlmRunArgs& a) {
 
 void AddLlmRunCommand(CLI::App& llm) {
   auto a = std::make_shared<LlmRunArgs>();
-  CLI::App* run = llm.add_subcommand("run", "Generate text with a GGUF model");
+  CLI::App* run = llm.add_subcommand("run", "generate text with a GGUF model");
   run->add_option("model", a->model, "GGUF model file")->required()->check(CLI::ExistingFile);
-  run->add_option("--prompt", a->prompt, "Plain text to complete");
+  run->add_option("--prompt", a->prompt, "plain text to complete");
   run->add_option("--chat", a->chat,
-                  "Chat messages as JSON ([{\"role\":\"user\",\"content\":\"...\"}] or @FILE)");
-  run->add_option("--max-tokens", a->max_tokens, "Most tokens to generate")->capture_default_str();
+                  "chat messages as JSON ([{\"role\":\"user\",\"content\":\"...\"}] or @FILE)");
+  run->add_option("--max-tokens", a->max_tokens, "most tokens to generate")->capture_default_str();
   run->add_option("--temperature", a->temperature, "0 = greedy")->capture_default_str();
-  run->add_option("--top-p", a->top_p, "Nucleus sampling mass, (0, 1]")->capture_default_str();
-  run->add_option("--top-k", a->top_k, "Keep the k most likely tokens (0 = all)");
-  run->add_option("--seed", a->seed, "Sampling seed (drawn and reported when absent)");
-  run->add_option("--stop", a->stop, "Stop sequence (repeatable)");
-  run->add_option("--threads", a->threads, "Worker threads")->capture_default_str();
-  run->add_option("--ctx", a->ctx, "Context length in tokens")->capture_default_str();
+  run->add_option("--top-p", a->top_p, "nucleus sampling mass, (0, 1]")->capture_default_str();
+  run->add_option("--top-k", a->top_k, "keep the k most likely tokens (0 = all)");
+  run->add_option("--seed", a->seed, "sampling seed (drawn and reported when absent)");
+  run->add_option("--stop", a->stop, "stop sequence (repeatable)");
+  run->add_option("--threads", a->threads, "worker threads")->capture_default_str();
+  run->add_option("--ctx", a->ctx, "context length in tokens")->capture_default_str();
   run->add_option("--kernels", a->kernels, "auto, scalar, avx2 or avx512 (results are identical)")
       ->capture_default_str();
-  run->add_flag("--stream", a->stream, "Print tokens as they are generated");
-  run->add_flag("--json", a->as_json, "One JSON object (with --stream: one line per token first)");
+  run->add_flag("--stream", a->stream, "print tokens as they are generated");
+  run->add_flag("--json", a->as_json, "one JSON object (with --stream: one line per token first)");
   run->callback([a] { RunLlm(*a); });
 }
 

@@ -13,6 +13,7 @@
 #include "cli/runtime_json.h"
 
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "vinet/common/log.h"
 #include "vinet/node/admin_server.h"
 #include "vinet/node/http_server.h"
@@ -104,6 +105,7 @@ void RegisterNodeCommands(CLI::App& app) {
   add->callback([] {
     node::ModelStore s(store);
     zkml::VerifyingKey vk;
+    if (zkml) Progress("model add", "committing " + onnx + " for ZKML");
     std::string id = zkml ? ValueOrThrow(s.AddZkml(onnx, ZkmlCalibration(calibration, onnx), &vk))
                           : ValueOrThrow(s.Add(onnx));
     std::string zkml_id = zkml ? ToHex(vk.ModelId()) : "";

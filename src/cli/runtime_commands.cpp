@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/json_arg.h"
 #include "cli/runtime_json.h"
 #include "vinet/runtime/model.h"
 #include "vinet/runtime/quantized.h"
@@ -47,7 +48,7 @@ void WriteJson(const json& j, const std::string& path) {
 void Run(const RunArgs& a) {
   auto model = ValueOrThrow(runtime::Model::LoadFile(a.model));
   runtime::TensorMap inputs =
-      ValueOrThrow(InputsFromJson(ValueOrThrow(ReadJsonFile(a.input)), *model));
+      ValueOrThrow(InputsFromJson(ValueOrThrow(ReadJsonArg("--input", a.input)), *model));
   json out = json::object();
   if (!a.quantized) {
     runtime::ExecutionContext ctx(model);
@@ -97,11 +98,12 @@ void Inspect(const std::string& path) {
 
 void RegisterRuntimeCommands(CLI::App& app) {
   auto args = std::make_shared<RunArgs>();
-  CLI::App* run = app.add_subcommand("run", "Run an ONNX model on JSON inputs (float32 or int8)");
+  CLI::App* run = app.add_subcommand("run", "run an ONNX model on JSON inputs (float32 or int8)");
   run->add_option("model", args->model, "MODEL.onnx")->required()->check(CLI::ExistingFile);
-  run->add_option("--input", args->input, "IN.json: {\"name\": nested arrays or {shape, data}}")
-      ->required()
-      ->check(CLI::ExistingFile);
+  run->add_option("--input", args->input,
+                  "inputs {\"name\": nested arrays or {shape, data}}: inline JSON, a JSON file, or "
+                  "- (stdin)")
+      ->required();
   run->add_option("--output", args->output, "write the outputs here instead of stdout");
   run->add_flag("--quantized", args->quantized, "run the bit-exact int8 path");
   run->add_option("--calibration", args->calibration,
@@ -109,11 +111,11 @@ void RegisterRuntimeCommands(CLI::App& app) {
       ->check(CLI::ExistingFile);
   run->callback([args] { Run(*args); });
 
-  CLI::App* model = app.add_subcommand("model", "Model files");
+  CLI::App* model = app.add_subcommand("model", "model files");
   model->require_subcommand(1);
   auto path = std::make_shared<std::string>();
   CLI::App* inspect =
-      model->add_subcommand("inspect", "Inputs, outputs, ops, parameter count and model id");
+      model->add_subcommand("inspect", "inputs, outputs, ops, parameter count and model id");
   inspect->add_option("model", *path, "MODEL.onnx")->required()->check(CLI::ExistingFile);
   inspect->callback([path] { Inspect(*path); });
 }

@@ -7,6 +7,7 @@
 #include <iterator>
 #include <random>
 
+#include "cli/json_arg.h"
 #include "cli/runtime_json.h"
 #include "cli/zk_model.h"
 #include "vinet/zkml/zkml.h"
@@ -60,9 +61,9 @@ std::vector<runtime::TensorMap> Calibration(const std::string& path, const runti
   return out;
 }
 
-// IN.json: {"name": tensor} with one entry, or a bare tensor.
-runtime::Int8Tensor ReadInput(const std::string& path, const zkml::ModelSpec& spec) {
-  json j = ValueOrThrow(ReadJsonFile(path));
+// --input: {"name": tensor} with one entry, or a bare tensor (json_arg.h).
+runtime::Int8Tensor ReadInput(const std::string& arg, const zkml::ModelSpec& spec) {
+  json j = ValueOrThrow(ReadJsonArg("--input", arg));
   if (j.is_object() && j.size() == 1 && !j.contains("shape")) j = j.begin().value();
   runtime::Tensor t = ValueOrThrow(TensorFromJson(j, "input"));
   return ValueOrThrow(zkml::QuantizeInput(spec, t));
@@ -169,7 +170,8 @@ void RegisterZkModelCommands(CLI::App& zk) {
 
   CLI::App* prove = zk.add_subcommand("prove", "run the model on IN.json and prove the output");
   prove->add_option("package", a->model, "prover package (.vzk)")->required();
-  prove->add_option("--input", a->input, "input tensor (JSON)")->required();
+  prove->add_option("--input", a->input, "input tensor: inline JSON, a JSON file, or - (stdin)")
+      ->required();
   prove->add_option("--out", a->out, "proof to write")->required();
   prove->add_option("--output", a->output, "output JSON to write (default: stdout)");
   prove->add_option("--threads", a->threads, "prover threads")->capture_default_str();
@@ -177,7 +179,8 @@ void RegisterZkModelCommands(CLI::App& zk) {
 
   CLI::App* verify = zk.add_subcommand("verify", "check a proof; prints `valid`, exit 0 only then");
   verify->add_option("key", a->key, "verifying key (.vk)")->required();
-  verify->add_option("--input", a->input, "input tensor (JSON)")->required();
+  verify->add_option("--input", a->input, "input tensor: inline JSON, a JSON file, or - (stdin)")
+      ->required();
   verify->add_option("--output", a->output, "claimed output (JSON with \"int8\")")->required();
   verify->add_option("--proof", a->proof, "proof")->required();
   verify->callback([a] { Verify(*a); });

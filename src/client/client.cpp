@@ -9,7 +9,7 @@
 
 #include "vinet/chain/rpc_client.h"
 #include "vinet/client/chain_events.h"
-#include "vinet/node/tensor_json.h"
+#include "vinet/protocol/tensor_map_json.h"
 
 namespace vinet::client {
 using json = nlohmann::json;
@@ -101,7 +101,7 @@ Result<InferResult> Client::Infer(const std::string& model_id,
     signed_order_.pop_front();
   }
   json body = {{"request", json::parse(protocol::SignedRequestToJson(r.request))},
-               {"inputs", node::TensorMapToJson(inputs)}};
+               {"inputs", protocol::TensorMapToJson(inputs)}};
   if (wait_proof) body["wait"] = "proof";
   std::string id = r.inference_id;
   auto answer = Post(std::move(r), body);
@@ -120,7 +120,7 @@ Result<InferResult> Client::Post(InferResult r, const json& body) {
                  "node answered for inference " + answer.value("inference_id", "") + ", not ours");
   }
   r.node_answered_ms = answer.value("node_answered_ms", int64_t{0});
-  VINET_ASSIGN_OR_RETURN(r.outputs, node::TensorMapFromJson(answer["outputs"]));
+  VINET_ASSIGN_OR_RETURN(r.outputs, protocol::TensorMapFromJson(answer["outputs"]));
   VINET_ASSIGN_OR_RETURN(r.receipt, protocol::ReceiptFromJson(answer["receipt"].dump()));
   if (answer.contains("zkml") && answer["zkml"].value("proof", json()).is_string()) {
     VINET_ASSIGN_OR_RETURN(r.zkml_proof, FromHex(answer["zkml"]["proof"].get<std::string>()));
@@ -138,7 +138,7 @@ Result<InferResult> Client::Fetch(const std::string& inference_id) {
   if (!answer.contains("outputs") || answer["outputs"].is_null()) {
     return Error(Code::kNotFound, "node keeps no answer for inference " + inference_id);
   }
-  VINET_ASSIGN_OR_RETURN(r.outputs, node::TensorMapFromJson(answer["outputs"]));
+  VINET_ASSIGN_OR_RETURN(r.outputs, protocol::TensorMapFromJson(answer["outputs"]));
   VINET_ASSIGN_OR_RETURN(r.receipt, protocol::ReceiptFromJson(answer["receipt"].dump()));
   if (auto it = signed_.find(inference_id); it != signed_.end()) {
     r.request = it->second.first;

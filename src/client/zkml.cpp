@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "vinet/chain/rpc_client.h"
-#include "vinet/node/zkml_models.h"
+#include "vinet/zkml/request_input.h"
 
 namespace vinet::client {
 using json = nlohmann::json;
@@ -54,7 +54,7 @@ Status VerifyZkml(const zkml::VerifyingKey& vk, const InferResult& result, ByteS
   if (result.outputs.size() != 1 || result.outputs[0].dtype != "i8") {
     return Error(Code::kVerification, "zkml: the result has no single int8 output");
   }
-  VINET_ASSIGN_OR_RETURN(runtime::Tensor x, node::ZkmlInput(vk.spec, result.inputs));
+  VINET_ASSIGN_OR_RETURN(runtime::Tensor x, zkml::RequestInput(vk.spec, result.inputs));
   VINET_ASSIGN_OR_RETURN(runtime::Int8Tensor q, zkml::QuantizeInput(vk.spec, x));
   const auto& out = result.outputs[0];
   runtime::Int8Tensor y{out.shape, std::vector<int8_t>(out.data.size())};

@@ -10,9 +10,9 @@
 #include "vinet/chain/rpc_client.h"
 #include "vinet/node/chat_engine.h"
 #include "vinet/node/request_binding.h"
-#include "vinet/node/tensor_json.h"
 #include "vinet/protocol/chat_receipt.h"
 #include "vinet/protocol/request.h"
+#include "vinet/protocol/tensor_map_json.h"
 
 namespace vinet::node {
 using json = nlohmann::json;
@@ -131,7 +131,7 @@ Result<json> Node::Infer(const json& body) {
   auto t0 = std::chrono::steady_clock::now();
   int64_t received_ms = WallMs();
   VINET_ASSIGN_OR_RETURN(protocol::SignedRequest req, ParseRequest(body));
-  VINET_ASSIGN_OR_RETURN(auto inputs, TensorMapFromJson(body["inputs"]));
+  VINET_ASSIGN_OR_RETURN(auto inputs, protocol::TensorMapFromJson(body["inputs"]));
   // Only requests addressed to this node can be claimed by it; and the claim
   // must reach a block before the request expires (the chain refuses it after).
   VINET_RETURN_IF_ERROR(CheckRequestBinding(
@@ -226,7 +226,7 @@ Result<json> Node::Infer(const json& body) {
   metrics_.Observe("vinet_node_overhead_seconds", mode, total_s - run_s);
   metrics_.Count("vinet_node_inferences_total", "accepted");
   json answer{{"inference_id", claim.id_hex},
-              {"outputs", TensorMapToJson(receipt.outputs)},
+              {"outputs", protocol::TensorMapToJson(receipt.outputs)},
               {"receipt", json::parse(protocol::ReceiptToJson(receipt))},
               {"node_received_ms", received_ms},
               {"node_answered_ms", answered_ms},
@@ -244,7 +244,7 @@ Result<json> Node::Inference(const std::string& id_hex) const {
   json outputs = nullptr;
   if (!c.outputs.empty()) {
     VINET_ASSIGN_OR_RETURN(receipt.outputs, protocol::DecodeTensors(c.outputs));
-    outputs = TensorMapToJson(receipt.outputs);
+    outputs = protocol::TensorMapToJson(receipt.outputs);
   }
   json proof = nullptr;
   if (auto j = proof_jobs_->Get(id_hex); j.ok()) {

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "vinet/zkml/request_input.h"
+
 namespace vinet::node {
 namespace {
 
@@ -21,27 +23,6 @@ protocol::NamedTensor OutputTensor(const std::string& name, const runtime::Int8T
 }
 
 }  // namespace
-
-Result<runtime::Tensor> ZkmlInput(const zkml::ModelSpec& spec,
-                                  const std::vector<protocol::NamedTensor>& inputs) {
-  if (inputs.size() != 1) {
-    return Error(Code::kInvalidArgument,
-                 "ZKML models take exactly one input tensor, got " + std::to_string(inputs.size()));
-  }
-  const auto& t = inputs.front();
-  if (t.dtype != "f32") {
-    return Error(Code::kInvalidArgument,
-                 "input " + t.name + ": dtype " + t.dtype + " (ZKML takes f32)");
-  }
-  if (t.shape != spec.input_shape) {
-    return Error(Code::kInvalidArgument, "input " + t.name + ": shape does not match the model's");
-  }
-  runtime::Tensor x;
-  x.shape = t.shape;
-  x.data.resize(t.data.size() / 4);
-  if (!x.data.empty()) std::memcpy(x.data.data(), t.data.data(), x.data.size() * 4);
-  return x;
-}
 
 ZkmlModels::ZkmlModels(ModelStore store) : store_(std::move(store)) {
   (void)LoadNew();
@@ -97,7 +78,7 @@ Result<const zkml::VerifyingKey*> ZkmlModels::Key(std::string_view model_id) con
 Result<ZkmlRun> ZkmlModels::Run(std::string_view model_id,
                                 const std::vector<protocol::NamedTensor>& inputs) const {
   VINET_ASSIGN_OR_RETURN(const Entry* e, Find(model_id));
-  VINET_ASSIGN_OR_RETURN(runtime::Tensor x, ZkmlInput(e->committed.vk.spec, inputs));
+  VINET_ASSIGN_OR_RETURN(runtime::Tensor x, zkml::RequestInput(e->committed.vk.spec, inputs));
   ZkmlRun r;
   VINET_ASSIGN_OR_RETURN(r.input, zkml::QuantizeInput(e->committed.vk.spec, x));
   VINET_ASSIGN_OR_RETURN(auto out, zkml::PackageModel(*e->committed.package).Run(r.input));
@@ -108,7 +89,7 @@ Result<ZkmlRun> ZkmlModels::Run(std::string_view model_id,
 Result<ZkmlRun> ZkmlModels::Prove(std::string_view model_id,
                                   const std::vector<protocol::NamedTensor>& inputs) const {
   VINET_ASSIGN_OR_RETURN(const Entry* e, Find(model_id));
-  VINET_ASSIGN_OR_RETURN(runtime::Tensor x, ZkmlInput(e->committed.vk.spec, inputs));
+  VINET_ASSIGN_OR_RETURN(runtime::Tensor x, zkml::RequestInput(e->committed.vk.spec, inputs));
   ZkmlRun r;
   VINET_ASSIGN_OR_RETURN(r.input, zkml::QuantizeInput(e->committed.vk.spec, x));
   auto t0 = std::chrono::steady_clock::now();

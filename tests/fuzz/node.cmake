@@ -1,13 +1,12 @@
 # Node and client fuzz targets for what arrives over the network as JSON: the
-# node's POST /v1/infer bodies (http_body.h, then the request and the tensor
-# map) and the CometBFT websocket frames the client and node read
+# node's POST /v1/infer bodies (http_body.h, then the request; the tensor map
+# in them is protocol_tensor_map's, protocol.cmake) and the CometBFT websocket frames the client and node read
 # (event_frame.h). The targets compile just the parser sources they exercise
 # (nlohmann-only files) instead of linking vinet_node / vinet_client, whose
 # RocksDB, httplib and Boost.Beast parts no parser here reaches.
 vinet_fuzz_target(node_http_body ${CMAKE_CURRENT_LIST_DIR}/node_http_body_fuzz.cpp
                   DEPS vinet_common vinet_protocol)
-target_sources(fuzz_node_http_body PRIVATE ${PROJECT_SOURCE_DIR}/src/node/http_body.cpp
-                                           ${PROJECT_SOURCE_DIR}/src/node/tensor_json.cpp)
+target_sources(fuzz_node_http_body PRIVATE ${PROJECT_SOURCE_DIR}/src/node/http_body.cpp)
 vinet_fuzz_target(client_event_frame ${CMAKE_CURRENT_LIST_DIR}/client_event_frame_fuzz.cpp
                   DEPS vinet_common)
 target_sources(fuzz_client_event_frame PRIVATE ${PROJECT_SOURCE_DIR}/src/client/event_frame.cpp)

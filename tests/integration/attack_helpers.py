@@ -80,7 +80,7 @@ class Actor:
     def register_node(self, stake=10_000):
         from devnet import vinet_json
         return vinet_json("tx", "register-node", "--key", self.path, "--stake", stake,
-                          "--endpoint", "http://127.0.0.1:9", "--node", self.devnet.rpc_url(0),
+                          "--endpoint", "http://127.0.0.1:9", "--chain", self.devnet.rpc_url(0),
                           "--json")
 
     def send(self, msg_field, msg, fee=None, nonce=None, commit=True, claims=0):

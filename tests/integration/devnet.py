@@ -87,14 +87,14 @@ class Devnet:
         self.state = None
 
     def up(self):
-        vinet("devnet", "up", "--dir", self.dir, "--validators", self.validators,
+        vinet("devnet", "up", "--devnet", self.dir, "--validators", self.validators,
               "--block-time", self.block_time, "--timeout", 90)
         self.state = self.status()
         return self
 
     def down(self):
         pids = self.all_pids()
-        vinet("devnet", "down", "--dir", self.dir, check=False)
+        vinet("devnet", "down", "--devnet", self.dir, check=False)
         reap(pids)
 
     def all_pids(self):
@@ -107,11 +107,11 @@ class Devnet:
         return [v.get(k, 0) for v in st["validators"] for k in ("app_pid", "comet_pid")]
 
     def status(self):
-        return vinet_json("devnet", "status", "--dir", self.dir, "--json")
+        return vinet_json("devnet", "status", "--devnet", self.dir, "--json")
 
     def restart(self, i, env=None):
         old = self.all_pids()
-        vinet("devnet", "restart", i, "--dir", self.dir, env=env)
+        vinet("devnet", "restart", i, "--devnet", self.dir, env=env)
         reap(old)
         self.state = self.status()
 
@@ -196,14 +196,14 @@ class Devnet:
         return r.get("code", 0), json.loads(base64.b64decode(r.get("value") or b"e30=")), r
 
     def account(self, i, address):
-        return vinet_json("query", "account", address, "--node", self.rpc_url(i), "--json")
+        return vinet_json("query", "account", address, "--chain", self.rpc_url(i), "--json")
 
     def find_tx(self, i, hash_hex):
         return self.rpc(i, "tx", hash=base64.b64encode(bytes.fromhex(hash_hex)).decode())
 
     def transfer(self, key, to, amount, node=0, check=True):
         proc = vinet("tx", "transfer", "--key", key, "--to", to, "--amount", amount,
-                     "--node", self.rpc_url(node), "--json", check=check)
+                     "--chain", self.rpc_url(node), "--json", check=check)
         return json.loads(proc.stdout) if proc.stdout.strip() else None, proc
 
     def signed_transfer(self, key, to, amount, nonce, chain_id=None, fee=1):

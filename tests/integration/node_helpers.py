@@ -159,7 +159,7 @@ class InferenceDevnet:
         subprocess.run(["python3", os.path.join(ROOT, "scripts/make_demo_model.py"),
                         self.demo_model], check=True)
         from devnet import vinet as run
-        run("devnet", "up", "--dir", self.dir, "--validators", self.validators,
+        run("devnet", "up", "--devnet", self.dir, "--validators", self.validators,
             "--block-time", self.block_time, "--timeout", 90, "--model", self.demo_model,
             *self.extra_up_args)
         self.state = self.status()
@@ -172,7 +172,7 @@ class InferenceDevnet:
     def restart_node(self):
         from devnet import reap, vinet as run
         old = self.all_pids()
-        run("devnet", "restart-node", "--dir", self.dir)
+        run("devnet", "restart-node", "--devnet", self.dir)
         reap(old)
         self.state = self.status()
 

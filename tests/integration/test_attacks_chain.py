@@ -122,7 +122,7 @@ def hostile_node(net, tmp_path, name, stake=1000):
     out, _ = net.transfer(net.dev_key, addr, 100_000)
     assert out["code"] == 0
     reg = vinet("tx", "register-node", "--key", key, "--stake", stake, "--endpoint",
-                "http://127.0.0.1:1", "--node", net.rpc_url(0), "--json")
+                "http://127.0.0.1:1", "--chain", net.rpc_url(0), "--json")
     assert json.loads(reg.stdout)["code"] == 0
     return key, addr
 
@@ -276,7 +276,7 @@ class BlockSampler:
 
 class BudgetNet(Devnet):
     def up(self):
-        vinet("devnet", "up", "--dir", self.dir, "--validators", self.validators,
+        vinet("devnet", "up", "--devnet", self.dir, "--validators", self.validators,
               "--block-time", self.block_time, "--timeout", 90,
               "--param", f"max_block_verify_units={BUDGET}",
               "--param", f"zkml_deadline_blocks={DEADLINE_BLOCKS}",
@@ -295,7 +295,7 @@ class ZkmlModel:
         self.id = "mlp-budget"
         reg = vinet("tx", "register-model", "--key", net.dev_key, "--model-id", self.id,
                     "--name", "mlp", "--fee-per-inference", 1, "--mode", "zkml", "--zkml-vk", vk,
-                    "--node", net.rpc_url(0), "--json")
+                    "--chain", net.rpc_url(0), "--json")
         assert json.loads(reg.stdout)["code"] == 0, reg.stdout
         self.units = net.query(0, "model", self.id)[1]["zkml_verify_cost"]
 
@@ -706,7 +706,7 @@ def test_withdraw_refused_while_fee0_zkml_claims_are_pending(net, tmp_path):
     model_id = "fee0-" + addr[:8]
     reg = vinet("tx", "register-model", "--key", key, "--model-id", model_id, "--name", "tiny",
                 "--fee-per-inference", 0, "--mode", "zkml", "--zkml-vk", vk,
-                "--node", net.rpc_url(0), "--json")
+                "--chain", net.rpc_url(0), "--json")
     assert json.loads(reg.stdout)["code"] == 0
     client = Key.generate()
     x = f32("x", [1, 6], [0.1, 0.2, 0.3, 0.4, 0.5, 0.6])

@@ -92,7 +92,7 @@ def model_info(node_url, model_id):
 
 
 def honest_node(net):
-    return vinet_json("query", "node", net.status()["node"]["address"], "--node", net.rpc_url(0),
+    return vinet_json("query", "node", net.status()["node"]["address"], "--chain", net.rpc_url(0),
                       "--json")
 
 
@@ -126,7 +126,7 @@ def test_model_registered_first_with_another_allowlist(net, node_url, unregister
     mallory = Actor(net, tmp_path, "mallory", 1_000_000)
     out = vinet_json("tx", "register-model", "--key", mallory.path, "--model-id", unregistered,
                      "--name", "hijack", "--fee-per-inference", FEE, "--mode", "vanilla",
-                     "--mode", "tee", "--pcr0", "ab" * 48, "--node", net.rpc_url(0), "--json")
+                     "--mode", "tee", "--pcr0", "ab" * 48, "--chain", net.rpc_url(0), "--json")
     assert out["code"] == 0, out
     stake_before = int(honest_node(net)["stake"])
     alice = Actor(net, tmp_path, "alice2", 100_000)
@@ -166,7 +166,7 @@ def free_port():
 
 def deposit(net, who, node_address, amount):
     return vinet_json("tx", "deposit", "--key", who.path, "--for-node", node_address,
-                      "--amount", amount, "--node", net.rpc_url(0), "--json")
+                      "--amount", amount, "--chain", net.rpc_url(0), "--json")
 
 
 def test_client_served_by_two_nodes_beyond_its_deposit(net, node_url, registered, tmp_path):
@@ -217,11 +217,11 @@ def test_client_served_by_two_nodes_beyond_its_deposit(net, node_url, registered
         # escrow_unlock_delay_ms (> any request's lifetime), so A still relies on it.
         net.transfer(net.dev_key, carol.address, 10)
         rel = vinet_json("tx", "release-deposit", "--key", carol.path, "--for-node", addr_a,
-                         "--node", net.rpc_url(0), "--json")
+                         "--chain", net.rpc_url(0), "--json")
         assert rel["code"] == 0, rel
         from devnet import vinet as run
         wd = run("tx", "withdraw-deposit", "--key", carol.path, "--for-node", addr_a,
-                 "--node", net.rpc_url(0), "--json", check=False)
+                 "--chain", net.rpc_url(0), "--json", check=False)
         assert wd.returncode != 0 and "code 14" in wd.stderr, wd.stderr
         time.sleep(0.5)  # A's chain cache
         a, b = NodeApi(node_url, net.chain_id), NodeApi(url_b, net.chain_id)

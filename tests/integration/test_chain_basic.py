@@ -62,21 +62,21 @@ def test_node_lifecycle_via_cli(devnet, tmp_path, ledger):
     key, addr = new_key(tmp_path, "operator")
     out, _ = devnet.transfer(devnet.dev_key, addr, 5000)
     ledger.append({"hash": out["hash"], "to": addr, "amount": 5000})
-    node_opts = ["--key", key, "--node", devnet.rpc_url(0), "--json"]
+    node_opts = ["--key", key, "--chain", devnet.rpc_url(0), "--json"]
     proc = vinet("tx", "register-node", "--stake", 2000, "--endpoint", "http://127.0.0.1:9",
                  *node_opts)
     assert '"code":0' in proc.stdout
-    node = json.loads(vinet("query", "node", addr, "--node", devnet.rpc_url(2), "--json").stdout)
+    node = json.loads(vinet("query", "node", addr, "--chain", devnet.rpc_url(2), "--json").stdout)
     assert node["stake"] == 2000 and node["status"] == "active"
     assert devnet.account(1, addr)["balance"] == 5000 - 2000 - 1
     unbond = json.loads(vinet("tx", "unbond", *node_opts).stdout)
     early = vinet("tx", "withdraw", *node_opts, check=False)
     assert early.returncode == 1 and "code 14 (unbonding_pending)" in early.stderr
-    params = json.loads(vinet("query", "params", "--node", devnet.rpc_url(0), "--json").stdout)
+    params = json.loads(vinet("query", "params", "--chain", devnet.rpc_url(0), "--json").stdout)
     assert devnet.wait_height(0, unbond["height"] + params["unbonding_blocks"], timeout=30)
     vinet("tx", "withdraw", *node_opts)
     assert devnet.account(3, addr)["balance"] == 5000 - 3  # stake back, three fees paid
-    gone = vinet("query", "node", addr, "--node", devnet.rpc_url(0), check=False)
+    gone = vinet("query", "node", addr, "--chain", devnet.rpc_url(0), check=False)
     assert gone.returncode == 1 and "not found" in gone.stderr
     ledger.append({"hash": None, "to": addr, "amount": -3})
 
@@ -112,7 +112,7 @@ def test_bad_inputs_rejected_in_checktx(devnet, tmp_path):
 
 def test_cli_reports_rejection_with_code(devnet, tmp_path):
     key, addr = new_key(tmp_path, "poor")
-    proc = vinet("tx", "transfer", "--key", key, "--to", addr, "--amount", 5, "--node",
+    proc = vinet("tx", "transfer", "--key", key, "--to", addr, "--amount", 5, "--chain",
                  devnet.rpc_url(0), check=False)
     assert proc.returncode == 1
     assert "code 7 (insufficient_funds)" in proc.stderr

@@ -29,7 +29,7 @@ def test_register_zkml_model_and_fetch_its_key(devnet, tmp_path, ledger):
     key, addr = new_key(tmp_path, "zk-owner")
     out, _ = devnet.transfer(devnet.dev_key, addr, 100)
     ledger.append({"hash": out["hash"], "to": addr, "amount": 100})
-    opts = ["--key", key, "--node", devnet.rpc_url(0), "--json"]
+    opts = ["--key", key, "--chain", devnet.rpc_url(0), "--json"]
     base = ["tx", "register-model", "--model-id", "mlp-zk", "--name", "mlp",
             "--fee-per-inference", 5, "--mode", "zkml"]
     missing = vinet(*base, *opts, check=False)
@@ -44,13 +44,13 @@ def test_register_zkml_model_and_fetch_its_key(devnet, tmp_path, ledger):
     devnet.wait_height(3, reg["height"] + 1)
     vk_hex = (tmp_path / "mlp.vk").read_bytes().hex()
     for i in range(4):
-        model = vinet_json("query", "model", "mlp-zk", "--node", devnet.rpc_url(i), "--json")
+        model = vinet_json("query", "model", "mlp-zk", "--chain", devnet.rpc_url(i), "--json")
         assert model["zkml_model_id"] == model_id and model["modes"] == ["ZKML"]
         assert model["zkml_verify_cost"] > 0
-        served = vinet_json("query", "zkml-key", "mlp-zk", "--node", devnet.rpc_url(i), "--json")
+        served = vinet_json("query", "zkml-key", "mlp-zk", "--chain", devnet.rpc_url(i), "--json")
         assert served["verifying_key"] == vk_hex
         assert served["zkml_verify_cost"] == model["zkml_verify_cost"]
-    params = vinet_json("query", "params", "--node", devnet.rpc_url(0), "--json")
+    params = vinet_json("query", "params", "--chain", devnet.rpc_url(0), "--json")
     assert model["zkml_verify_cost"] <= params["max_block_verify_units"]
     ledger.append({"hash": None, "to": addr, "amount": -1})  # one fee: CheckTx refusals pay none
 
@@ -59,7 +59,7 @@ def test_proof_for_unknown_claim_refused_by_checktx(devnet, tmp_path):
     zkml_files(tmp_path)
     inputs = tmp_path / "inputs.bin"
     inputs.write_bytes(b"\x80")  # canonical encoding of no tensors
-    p = vinet("tx", "submit-proof", "--key", devnet.dev_key, "--node", devnet.rpc_url(1),
+    p = vinet("tx", "submit-proof", "--key", devnet.dev_key, "--chain", devnet.rpc_url(1),
               "--inference-id", "ab" * 32, "--inputs", inputs, "--proof", tmp_path / "p.bin",
               check=False)
     assert p.returncode == 1 and "code 23 (claim_not_found)" in p.stderr, p.stderr

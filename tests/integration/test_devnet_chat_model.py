@@ -77,7 +77,7 @@ def test_devnet_registers_the_gguf_model_by_its_hash(net, gguf):
 
 def test_cli_registers_a_gguf_model_and_the_chain_checks_it(net):
     base = ["tx", "register-model", "--key", net.dev_key, "--name", "chat", "--format", "gguf",
-            "--node", net.rpc_url(0), "--json"]
+            "--chain", net.rpc_url(0), "--json"]
     model_id = "ab" * 32
     out = vinet_json(*base, "--model-id", model_id, "--price-in", 1, "--price-out", 2,
                      "--mode", "vanilla")

@@ -223,7 +223,7 @@ def test_byzantine_no_proof_expires_and_foreign_proofs_are_refused(vinet_bin, tm
             ins_a, ins_b = tmp_path / "a.in", tmp_path / "b.in"
             ins_a.write_bytes(encode_inputs(xa))
             ins_b.write_bytes(encode_inputs(xb))
-            common = ["--key", net.node_key, "--node", net.rpc_url(0)]
+            common = ["--key", net.node_key, "--chain", net.rpc_url(0)]
             # B's inputs for claim A: the input hash differs, nothing changes.
             vinet("tx", "submit-proof", *common, "--inference-id", a.inference_id,
                   "--inputs", ins_b, "--proof", proof_b, check=False)

@@ -25,7 +25,7 @@ class ZkmlDevnet(Devnet):
         model = self.dir + "-zkml_mlp.onnx"
         subprocess.run(["python3", os.path.join(ROOT, "scripts/make_demo_model.py"), "--zkml",
                         model], check=True)
-        args = ["devnet", "up", "--dir", self.dir, "--validators", self.validators,
+        args = ["devnet", "up", "--devnet", self.dir, "--validators", self.validators,
                 "--block-time", self.block_time, "--timeout", 90, "--model", model,
                 "--prover-threads", self.prover_threads]
         for p in self.params:
@@ -64,7 +64,7 @@ class ZkmlDevnet(Devnet):
 
     def restart_node(self):
         old = self.all_pids()
-        vinet("devnet", "restart-node", "--dir", self.dir)
+        vinet("devnet", "restart-node", "--devnet", self.dir)
         reap(old)
         self.state = self.status()
 

@@ -57,9 +57,4 @@ class ZkmlModels {
   std::vector<std::string> load_errors_;
 };
 
-// The one f32 input of a ZKML request as the runtime's tensor (kInvalidArgument
-// naming the problem: not exactly one tensor, not f32, wrong shape).
-Result<runtime::Tensor> ZkmlInput(const zkml::ModelSpec& spec,
-                                  const std::vector<protocol::NamedTensor>& inputs);
-
 }  // namespace vinet::node

@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "vinet/client/client.h"
-#include "vinet/node/tensor_json.h"
+#include "vinet/protocol/tensor_map_json.h"
 
 namespace vinet::client {
 namespace {
@@ -30,7 +30,7 @@ class LateNode {
     server_.Post("/v1/infer", [this](const httplib::Request& req, httplib::Response& res) {
       json body = json::parse(req.body);
       auto sr = protocol::SignedRequestFromJson(body["request"].dump());
-      auto inputs = node::TensorMapFromJson(body["inputs"]);
+      auto inputs = protocol::TensorMapFromJson(body["inputs"]);
       if (!sr.ok() || !inputs.ok()) {
         res.status = 400;
         return;
@@ -47,7 +47,7 @@ class LateNode {
       r.node_id = Bytes(key_.public_key().begin(), key_.public_key().end());
       ASSERT_TRUE(protocol::SignAsNode(r, key_).ok());
       json answer = {{"inference_id", ToHex(r.inference_id)},
-                     {"outputs", node::TensorMapToJson(r.outputs)},
+                     {"outputs", protocol::TensorMapToJson(r.outputs)},
                      {"receipt", json::parse(protocol::ReceiptToJson(r))}};
       {
         std::lock_guard lock(mu_);

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "unit/common/growth.h"
-#include "vinet/node/tensor_json.h"
 #include "vinet/protocol/request.h"
+#include "vinet/protocol/tensor_map_json.h"
 
 namespace vinet::node {
 namespace {
@@ -46,7 +46,7 @@ void ParseAll(const std::string& text, size_t expect_values) {
   auto body = ParseBody(text);
   ASSERT_TRUE(body.ok()) << body.status().ToString();
   EXPECT_TRUE(protocol::SignedRequestFromJson((*body)["request"].dump()).ok());
-  auto inputs = TensorMapFromJson((*body)["inputs"]);
+  auto inputs = protocol::TensorMapFromJson((*body)["inputs"]);
   ASSERT_TRUE(inputs.ok()) << inputs.status().ToString();
   EXPECT_EQ((*inputs)[0].data.size(), expect_values * 4);
 }
@@ -85,7 +85,7 @@ TEST(HttpBody, TensorArraysDeeperThanRank32AreRefused) {
   std::string x = std::string(40, '[') + "1" + std::string(40, ']');
   auto body = ParseBody(R"({"inputs": {"x": )" + x + "}}");
   ASSERT_TRUE(body.ok()) << body.status().ToString();
-  auto t = TensorMapFromJson((*body)["inputs"]);
+  auto t = protocol::TensorMapFromJson((*body)["inputs"]);
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().message(), "tensor x: arrays nested deeper than 32");
 }

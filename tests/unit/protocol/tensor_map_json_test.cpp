@@ -1,13 +1,13 @@
-#include "vinet/node/tensor_json.h"
+#include "vinet/protocol/tensor_map_json.h"
 
 #include <gtest/gtest.h>
 
-namespace vinet::node {
+namespace vinet::protocol {
 namespace {
 
 using json = nlohmann::json;
 
-TEST(TensorJson, NestedArraysGiveShapeAndF32) {
+TEST(TensorMapJson, NestedArraysGiveShapeAndF32) {
   auto t = TensorMapFromJson(json::parse(R"({"x": [[1, 2, 3], [4, 5, 6]]})"));
   ASSERT_TRUE(t.ok()) << t.status().ToString();
   ASSERT_EQ(t->size(), 1u);
@@ -16,7 +16,7 @@ TEST(TensorJson, NestedArraysGiveShapeAndF32) {
   EXPECT_EQ((*t)[0], protocol::F32Tensor("x", {2, 3}, {1, 2, 3, 4, 5, 6}));
 }
 
-TEST(TensorJson, ObjectFormWithDtypeRoundTrips) {
+TEST(TensorMapJson, ObjectFormWithDtypeRoundTrips) {
   json in = json::parse(R"({"a": {"shape": [3], "data": [-1, 0, 7], "dtype": "i32"},
                             "b": {"shape": [1, 2], "data": [0.5, 1.5]}})");
   auto t = TensorMapFromJson(in);
@@ -27,7 +27,7 @@ TEST(TensorJson, ObjectFormWithDtypeRoundTrips) {
   EXPECT_EQ(TensorMapToJson(*t)["a"]["data"], json::parse("[-1, 0, 7]"));
 }
 
-TEST(TensorJson, RejectsMalformedTensorsWithTheirName) {
+TEST(TensorMapJson, RejectsMalformedTensorsWithTheirName) {
   const char* bad[] = {
       R"({"x": [[1, 2], [3]]})",                                  // ragged
       R"({"x": [[1, 2], 3]})",                                    // ragged
@@ -51,4 +51,4 @@ TEST(TensorJson, RejectsMalformedTensorsWithTheirName) {
 }
 
 }  // namespace
-}  // namespace vinet::node
+}  // namespace vinet::protocol

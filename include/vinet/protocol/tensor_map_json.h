@@ -1,4 +1,6 @@
-// The user-facing JSON form of tensors (HTTP API, CLI input files, SDK).
+// The user-facing JSON form of tensor maps (the node's HTTP API, the C++
+// client, CLI inputs, the SDK); protocol/tensor_json.h is the receipts' and
+// the enclave socket's form of single tensors.
 //
 // A tensor map is a JSON object {"name": tensor}; a tensor is either nested
 // arrays of numbers (f32; rectangular, the nesting gives the shape) or
@@ -16,9 +18,9 @@
 #include "vinet/common/result.h"
 #include "vinet/protocol/tensor.h"
 
-namespace vinet::node {
+namespace vinet::protocol {
 
-Result<std::vector<protocol::NamedTensor>> TensorMapFromJson(const nlohmann::json& j);
-nlohmann::json TensorMapToJson(const std::vector<protocol::NamedTensor>& tensors);
+Result<std::vector<NamedTensor>> TensorMapFromJson(const nlohmann::json& j);
+nlohmann::json TensorMapToJson(const std::vector<NamedTensor>& tensors);
 
-}  // namespace vinet::node
+}  // namespace vinet::protocol

@@ -1,10 +1,10 @@
-#include "vinet/node/tensor_json.h"
+#include "vinet/protocol/tensor_map_json.h"
 
 #include <cmath>
 #include <cstring>
 #include <limits>
 
-namespace vinet::node {
+namespace vinet::protocol {
 namespace {
 
 using json = nlohmann::json;
@@ -56,7 +56,7 @@ Status AppendInt(Bytes& data, double v, const std::string& name) {
 Result<Bytes> Pack(const std::vector<double>& values, const std::string& dtype,
                    const std::string& name) {
   Bytes data;
-  data.reserve(values.size() * protocol::DtypeSize(dtype));
+  data.reserve(values.size() * DtypeSize(dtype));
   for (double v : values) {
     if (!std::isfinite(v)) return Error(Code::kParse, "tensor " + name + ": non-finite value");
     if (dtype == "f32") {
@@ -81,8 +81,8 @@ Result<Bytes> Pack(const std::vector<double>& values, const std::string& dtype,
   return data;
 }
 
-Result<protocol::NamedTensor> OneFromJson(const std::string& name, const json& j) {
-  protocol::NamedTensor t{name, "f32", {}, {}};
+Result<NamedTensor> OneFromJson(const std::string& name, const json& j) {
+  NamedTensor t{name, "f32", {}, {}};
   std::vector<double> values;
   if (j.is_object()) {
     if (!j.contains("shape") || !j["shape"].is_array() || !j.contains("data") ||
@@ -106,7 +106,7 @@ Result<protocol::NamedTensor> OneFromJson(const std::string& name, const json& j
   } else {
     VINET_RETURN_IF_ERROR(Flatten(j, 0, t.shape, values, name));
   }
-  if (protocol::DtypeSize(t.dtype) == 0) {
+  if (DtypeSize(t.dtype) == 0) {
     return Error(Code::kParse, "tensor " + name + ": unknown dtype \"" + t.dtype + "\"");
   }
   int64_t n = 1;
@@ -134,7 +134,7 @@ json Unpack(const Bytes& data) {
   return out;
 }
 
-json DataToJson(const protocol::NamedTensor& t) {
+json DataToJson(const NamedTensor& t) {
   if (t.dtype == "f32") return Unpack<float>(t.data);
   if (t.dtype == "f64") return Unpack<double>(t.data);
   if (t.dtype == "i8") return Unpack<int8_t>(t.data);
@@ -145,22 +145,22 @@ json DataToJson(const protocol::NamedTensor& t) {
 
 }  // namespace
 
-Result<std::vector<protocol::NamedTensor>> TensorMapFromJson(const nlohmann::json& j) {
+Result<std::vector<NamedTensor>> TensorMapFromJson(const nlohmann::json& j) {
   if (!j.is_object() || j.empty()) {
     return Error(Code::kParse, "inputs: expected a non-empty object {name: tensor}");
   }
-  std::vector<protocol::NamedTensor> out;
+  std::vector<NamedTensor> out;
   for (const auto& [name, value] : j.items()) {
-    VINET_ASSIGN_OR_RETURN(protocol::NamedTensor t, OneFromJson(name, value));
+    VINET_ASSIGN_OR_RETURN(NamedTensor t, OneFromJson(name, value));
     out.push_back(std::move(t));
   }
-  if (Status s = protocol::ValidateTensors(out); !s.ok()) {
+  if (Status s = ValidateTensors(out); !s.ok()) {
     return Error(Code::kParse, "inputs: " + s.message());
   }
   return out;
 }
 
-nlohmann::json TensorMapToJson(const std::vector<protocol::NamedTensor>& tensors) {
+nlohmann::json TensorMapToJson(const std::vector<NamedTensor>& tensors) {
   json out = json::object();
   for (const auto& t : tensors) {
     out[t.name] = {{"dtype", t.dtype}, {"shape", t.shape}, {"data", DataToJson(t)}};
@@ -168,4 +168,4 @@ nlohmann::json TensorMapToJson(const std::vector<protocol::NamedTensor>& tensors
   return out;
 }
 
-}  // namespace vinet::node
+}  // namespace vinet::protocol
