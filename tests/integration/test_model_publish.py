@@ -54,6 +54,7 @@ def published(net, tmp_path_factory):
     out = vinet_json("model", "publish", model, "--name", NAME, "--fee", FEE,
                      "--modes", "vanilla,tee,zkml", "--devnet", net.dir, "--json")
     out["seconds"] = time.time() - t0
+    print(f"\nvinet model publish (vanilla,tee,zkml) took {out['seconds']:.1f} s")
     out["pids_before"] = pids
     return out
 
