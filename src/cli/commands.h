@@ -17,5 +17,6 @@ void RegisterClientCommands(CLI::App& app);       // infer, verify, status
 void RegisterLlmCommands(CLI::App& app);          // llm inspect, llm run
 void RegisterModelPublishCommand(CLI::App& app);  // model publish (after runtime)
 void RegisterModelsCommand(CLI::App& app);        // models
+void RegisterNodeReloadCommand(CLI::App& app);    // node reload (after node)
 
 }  // namespace vinet::cli

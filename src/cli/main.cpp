@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   vinet::cli::RegisterLlmCommands(app);
   vinet::cli::RegisterModelPublishCommand(app);
   vinet::cli::RegisterModelsCommand(app);
+  vinet::cli::RegisterNodeReloadCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -93,14 +93,6 @@ def test_publish_serves_every_mode_without_a_restart(net, published):
     assert NAME in text and model_id[:12] in text
 
 
-def reload_node(net):
-    admin = json.load(open(os.path.join(net.dir, "inference-node", "data", "admin.json")))
-    r = requests.post(admin["url"] + "/admin/v1/reload",
-                      headers={"Authorization": "Bearer " + admin["token"]}, timeout=60)
-    assert r.status_code == 200, r.text
-    return r.json()
-
-
 def start_enclave(net, models_dir):
     socket = os.path.join(net.dir, "enclave.sock")
     log = open(os.path.join(net.dir, "enclave2.log"), "w")
@@ -118,6 +110,11 @@ def test_update_model_admits_a_new_enclave(net, published, tmp_path):
     # Unauthenticated reloads are refused.
     admin = json.load(open(os.path.join(net.dir, "inference-node", "data", "admin.json")))
     assert requests.post(admin["url"] + "/admin/v1/reload", timeout=10).status_code == 401
+    wrong = {"Authorization": "Bearer " + "0" * 64}
+    assert requests.post(admin["url"] + "/admin/v1/reload", headers=wrong,
+                         timeout=10).status_code == 401
+    assert oct(os.stat(os.path.join(net.dir, "inference-node", "data", "admin.json")).st_mode
+               & 0o777) == "0o600"
     # A new enclave image (only the published model: another PCR0) replaces the old one.
     models = tmp_path / "enclave2-models"
     models.mkdir()
@@ -129,7 +126,7 @@ def test_update_model_admits_a_new_enclave(net, published, tmp_path):
     enclave, pcr0 = start_enclave(net, str(models))
     try:
         assert pcr0 != published["allowed_pcr0"][0]
-        loaded = reload_node(net)
+        loaded = vinet_json("node", "reload", "--devnet", net.dir, "--json")
         assert loaded["enclave"]["pcr0"] == pcr0 and loaded["enclave"]["models"] == [model_id]
         with client(net) as c:
             with pytest.raises(sdk.VinetError) as refused:
