@@ -172,3 +172,11 @@ def test_retired_model_refuses_new_inferences(net, published):
         wait_for("the node refusing the retired model", refused, 10)
     rows = {m["model_id"]: m for m in vinet_json("models", "--devnet", net.dir, "--json")["models"]}
     assert rows[model_id]["chain"]["retired"] is True
+
+
+def test_register_model_tee_without_pcr0_says_what_to_pass(net):
+    r = vinet("tx", "register-model", "--model-id", "no-pcr", "--name", "x", "--mode", "tee",
+              "--fee-per-inference", 10, "--devnet", net.dir, check=False)
+    assert r.returncode == 1
+    assert "--mode tee needs --pcr0 HEX" in r.stderr and "enclave.pcr0" in r.stderr, r.stderr
+    assert net.query(0, "model", "no-pcr")[0] != 0  # nothing registered
