@@ -33,8 +33,8 @@
 #include "vinet/client/chain_events.h"
 #include "vinet/crypto/ed25519.h"
 #include "vinet/node/runtime_runner.h"
-#include "vinet/protocol/tensor_map_json.h"
 #include "vinet/protocol/request.h"
+#include "vinet/protocol/tensor_map_json.h"
 
 namespace {
 

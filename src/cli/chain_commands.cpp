@@ -14,6 +14,7 @@
 #include "cli/chain_cli.h"
 #include "cli/commands.h"
 #include "cli/network_flags.h"
+#include "cli/output.h"
 #include "vinet/abci/server.h"
 #include "vinet/chain/app.h"
 #include "vinet/chain/rpc_client.h"
@@ -27,16 +28,6 @@ using chain::RpcClient;
 namespace {
 
 using json = nlohmann::json;
-
-void PrintJsonOrText(bool as_json, const json& value) {
-  if (as_json) {
-    std::cout << value.dump() << "\n";
-    return;
-  }
-  for (const auto& [k, v] : value.items()) {
-    std::cout << k << ": " << (v.is_string() ? v.get<std::string>() : v.dump()) << "\n";
-  }
-}
 
 json KeyJson(const crypto::SecretKey& key) {
   return {{"address", crypto::AddressOf(key.public_key())},

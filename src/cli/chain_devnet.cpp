@@ -57,6 +57,11 @@ struct DevnetOptions {
   int prover_threads = 1;
 };
 
+// "1 validator", "4 validators".
+std::string Validators(int n) {
+  return std::to_string(n) + (n == 1 ? " validator" : " validators");
+}
+
 fs::path StateFile(const std::string& dir) {
   return fs::path(dir) / "devnet.json";
 }
@@ -271,8 +276,8 @@ json DescribeValidators(const DevnetOptions& o, const std::string& cometbft,
 // Starts every pair and waits for blocks; on any failure stops what started.
 void Launch(const DevnetOptions& o, json& state, const std::string& cometbft) {
   try {
-    Progress("devnet up", "starting " + std::to_string(o.validators) +
-                              " validators (cometbft + vinet chain start)");
+    Progress("devnet up",
+             "starting " + Validators(o.validators) + " (cometbft + vinet chain start)");
     for (auto& v : state["validators"]) StartPair(v, cometbft);
     SaveState(o.dir, state);
     Progress("devnet up", "waiting for the first blocks");
@@ -287,7 +292,7 @@ void Launch(const DevnetOptions& o, json& state, const std::string& cometbft) {
 void Up(DevnetOptions& o) {
   PrepareDir(o);
   std::string cometbft = ValueOrThrow(FindCometBft());
-  Progress("devnet up", "creating " + std::to_string(o.validators) + " validators in " + o.dir);
+  Progress("devnet up", "creating " + Validators(o.validators) + " in " + o.dir);
   ValueOrThrow(RunCapture({cometbft, "testnet", "--v", std::to_string(o.validators), "--o", o.dir,
                            "--starting-ip-address", "127.0.0.1", "--populate-persistent-peers"}));
   std::string dev_address = EnsureDevKey(o.dir);
@@ -325,7 +330,7 @@ void Up(DevnetOptions& o) {
     std::cout << state.dump() << "\n";
     return;
   }
-  std::cout << "devnet up in " << o.dir << ": " << o.validators << " validators (chain "
+  std::cout << "devnet up in " << o.dir << ": " << Validators(o.validators) << " (chain "
             << o.chain_id << ")\n"
             << "  chain (--chain)  " << state["validators"][0]["rpc"].get<std::string>() << "\n"
             << "  node (--node)    " << state["node"]["url"].get<std::string>() << "\n"

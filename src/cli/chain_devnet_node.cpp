@@ -164,9 +164,7 @@ InferenceSetup PrepareInference(const std::string& dir, const std::vector<std::s
   fs::create_directories(s.models_dir);
   node::ModelStore store(s.models_dir);
   for (const auto& m : models) {
-    Progress("devnet up",
-             "adding model " + m +
-                 (fs::path(m).extension() == ".gguf" ? "" : " (and committing it for ZKML)"));
+    Progress("devnet up", "adding model " + m);
     if (fs::path(m).extension() == ".gguf") {
       std::string id = AddGguf(m, s.models_dir);
       s.names[id] = fs::path(m).stem().string();

@@ -3,9 +3,9 @@
 // model id being the GGUF file's SHA-256), `vinet tx register-enclave`, `vinet tx submit-proof`
 // (one ZKML proof: --inference-id HEX, --inputs FILE with the canonical tensor encoding of the
 // request's inputs, --proof FILE with the proof bytes), plus `vinet tx enclave-nonce`, which prints
-// the nonce an attestation document for RegisterEnclave must carry ({"height": H, "nonce": hex}) so
-// that a script can ask the node's enclave (GET /v1/attestation?nonce=…) and pass the document back
-// with --document-b64 and --nonce-height H.
+// the nonce an attestation document for RegisterEnclave must carry (--json: {"height": H, "nonce":
+// hex}) so that a script can ask the node's enclave (GET /v1/attestation?nonce=…) and pass the
+// document back with --document-b64 and --nonce-height H.
 #include <algorithm>
 #include <fstream>
 #include <iostream>
@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/chain_tx.h"
+#include "cli/output.h"
 #include "vinet/chain/enclave_nonce.h"
 #include "vinet/chain/rpc_client.h"
 #include "vinet/protocol/receipt.h"
@@ -155,10 +156,12 @@ void EnclaveNonceCommand(CLI::App* tx) {
   static NetworkFlags flags;
   static std::string chain_id;
   static int64_t height = -1;
+  static bool as_json = false;
   auto* cmd = tx->add_subcommand("enclave-nonce", "print the RegisterEnclave attestation nonce");
   AddNetworkFlags(cmd, flags, kChainFlag | kKeyFlag);
   cmd->add_option("--chain-id", chain_id, "chain id (default: the chain's)");
   cmd->add_option("--height", height, "height to bind (default: latest)");
+  cmd->add_flag("--json", as_json, "print {\"height\", \"nonce\"}");
   cmd->callback([] {
     Network net = ValueOrThrow(ResolveNetwork(flags, kChainFlag | kKeyFlag));
     auto key = ValueOrThrow(crypto::LoadKeyFile(net.key_file));
@@ -166,7 +169,7 @@ void EnclaveNonceCommand(CLI::App* tx) {
     if (chain_id.empty()) chain_id = ValueOrThrow(rpc.ChainId());
     if (height < 0) height = ValueOrThrow(rpc.LatestHeight());
     auto nonce = chain::EnclaveNonce(chain_id, key.public_key(), static_cast<uint64_t>(height));
-    std::cout << nlohmann::json{{"height", height}, {"nonce", ToHex(nonce)}}.dump() << "\n";
+    PrintJsonOrText(as_json, nlohmann::json{{"height", height}, {"nonce", ToHex(nonce)}});
   });
 }
 

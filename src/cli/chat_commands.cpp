@@ -133,7 +133,8 @@ void RegisterChatCommand(CLI::App& app) {
   chat->add_option("--temperature", a.temperature, "0 = greedy")->capture_default_str();
   chat->add_option("--top-p", a.top_p, "nucleus sampling")->capture_default_str();
   chat->add_option("--seed", a.seed, "sampling seed (default: the node draws one)");
-  chat->add_option("--max-fee", a.max_fee, "default: the request's worst case at chain prices");
+  chat->add_option("--max-fee", a.max_fee,
+                   "most fee to pay (default: the request's worst case at the chain's prices)");
   chat->add_flag("--no-settle", a.no_settle, "do not wait for the chain");
   chat->add_option("--timeout", a.endpoints.timeout, "seconds to wait for settlement")
       ->capture_default_str();

@@ -123,8 +123,8 @@ void AddNetworkFlags(CLI::App* cmd, NetworkFlags& f, unsigned uses) {
     }
   }
   cmd->add_option("--devnet", f.devnet,
-                  "a devnet's directory: supplies what the network flags do not give "
-                  "(default when no endpoint is given: .vinet/devnet if it exists)")
+                  "a devnet's directory, for the network flags not given (default when no "
+                  "endpoint is: .vinet/devnet, if there)")
       ->type_name("DIR");
   for (const auto& info : kFlags) {
     auto* opt = cmd->add_option(info.name, f.*info.field, info.meaning);

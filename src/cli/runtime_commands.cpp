@@ -77,7 +77,7 @@ void Run(const RunArgs& a) {
       rep.samples, rep.argmax_agreement, rep.max_abs_error, rep.output_scale, ToHex(q.Id()));
 }
 
-void Inspect(const std::string& path) {
+void Inspect(const std::string& path, bool as_json) {
   auto model = ValueOrThrow(runtime::Model::LoadFile(path));
   json j;
   j["model_id"] = model->id_hex();
@@ -91,7 +91,22 @@ void Inspect(const std::string& path) {
   j["ops"] = model->op_histogram();
   j["parameter_count"] = model->parameter_count();
   j["opset"] = model->graph().opset;
-  std::cout << j.dump(2) << "\n";
+  if (as_json) {
+    std::cout << j.dump() << "\n";
+    return;
+  }
+  auto shapes = [](const json& arr) {
+    std::string s;
+    for (const auto& x : arr)
+      s += "  " + x["name"].get<std::string>() + " " + x["shape"].dump() + "\n";
+    return s;
+  };
+  std::cout << "model " << j["model_id"].get<std::string>() << " (opset " << j["opset"] << ", "
+            << j["parameter_count"] << " parameters)\ninputs\n"
+            << shapes(j["inputs"]) << "outputs\n"
+            << shapes(j["outputs"]) << "ops";
+  for (const auto& [op, n] : j["ops"].items()) std::cout << " " << op << " " << n;
+  std::cout << "\n";
 }
 
 }  // namespace
@@ -114,10 +129,12 @@ void RegisterRuntimeCommands(CLI::App& app) {
   CLI::App* model = app.add_subcommand("model", "model files");
   model->require_subcommand(1);
   auto path = std::make_shared<std::string>();
+  auto as_json = std::make_shared<bool>(false);
   CLI::App* inspect =
       model->add_subcommand("inspect", "inputs, outputs, ops, parameter count and model id");
   inspect->add_option("model", *path, "MODEL.onnx")->required()->check(CLI::ExistingFile);
-  inspect->callback([path] { Inspect(*path); });
+  inspect->add_flag("--json", *as_json, "print one JSON object instead of text");
+  inspect->callback([path, as_json] { Inspect(*path, *as_json); });
 }
 
 }  // namespace vinet::cli

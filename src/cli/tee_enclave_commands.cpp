@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "cli/output.h"
 #include "cli/tee_cli.h"
 #include "vinet/common/log.h"
 #include "vinet/tee/emulator.h"
@@ -25,6 +26,7 @@ struct EnclaveArgs {
   uint32_t chat_concurrency = 2;  // = the node's [chat] max_concurrent default
   std::string nonce_hex;
   std::string out;
+  bool as_json = false;
 };
 
 std::unique_ptr<tee::Enclave> BuildEnclave(const EnclaveArgs& a) {
@@ -100,7 +102,9 @@ void RunAttest(const EnclaveArgs& a) {
 void RunInfo(const EnclaveArgs& a) {
   tee::EnclaveClient client = ValueOrThrow(tee::EnclaveClient::Connect(a.socket));
   auto reply = ValueOrThrow(client.Call("{\"method\":\"info\"}"));
-  std::cout << reply << "\n";
+  auto j = nlohmann::json::parse(reply, nullptr, false);
+  if (j.is_discarded()) throw StatusError(Error(Code::kParse, "enclave info: reply is not JSON"));
+  PrintJsonOrText(a.as_json, j);
 }
 
 }  // namespace
@@ -143,6 +147,7 @@ void RegisterEnclaveCommands(CLI::App& app) {
   CLI::App* info =
       enclave->add_subcommand("info", "print a running enclave's key and measurements");
   info->add_option("--socket", args->socket, "unix socket path")->required();
+  info->add_flag("--json", args->as_json, "print the enclave's reply as JSON");
   info->callback([args] { RunInfo(*args); });
 }
 

@@ -9,8 +9,8 @@
 #include <string_view>
 
 #include "vinet/node/http_body.h"
-#include "vinet/protocol/tensor_map_json.h"
 #include "vinet/protocol/request.h"
+#include "vinet/protocol/tensor_map_json.h"
 
 using namespace vinet;
 

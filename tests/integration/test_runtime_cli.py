@@ -55,7 +55,7 @@ def test_run_quantized_reports_accuracy(tmp_path, lenet):
 
 
 def test_inspect(lenet):
-    r = vinet("model", "inspect", lenet)
+    r = vinet("model", "inspect", lenet, "--json")
     assert r.returncode == 0, r.stderr
     info = json.loads(r.stdout)
     assert info["inputs"] == [{"name": "x", "shape": [-1, 1, 28, 28]}]
