@@ -29,6 +29,15 @@ def test_models(client):
     assert m == vinet.ModelInfo("double", "double", {"x": [2]}, ["VANILLA"], {"y": [2]}, 5)
 
 
+def test_models_registered_flag_follows_the_node():
+    from vinet._core import parse_models
+    entry = {"id": "m", "name": "mlp", "inputs": {"x": [1, 4]}, "modes": ["VANILLA"]}
+    on, off, absent = parse_models({"object": "list", "data": [
+        dict(entry, registered=True), dict(entry, id="n", registered=False), dict(entry, id="o")]})
+    assert (on.registered, off.registered, absent.registered) == (True, False, False)
+    assert on.name == "mlp"
+
+
 def test_infer_verifies_and_uses_the_chain_id_and_fee(client, net):
     x = np.array([1.25, -3.0], dtype=np.float32)
     r = client.infer("double", {"x": x}, mode="vanilla")

@@ -141,7 +141,8 @@ def parse_models(body: Any) -> List[ModelInfo]:
                 fee=m.get("fee"), kind=m.get("kind", "onnx"),
                 input_dtypes={str(k): str(v) for k, v in (m.get("input_dtypes") or {}).items()},
                 refused={mode_name(k): dict(v) for k, v in (m.get("refused") or {}).items()
-                         if isinstance(v, dict) and str(k).upper() in MODES}))
+                         if isinstance(v, dict) and str(k).upper() in MODES},
+                registered=bool(m.get("registered", False))))
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             raise NodeError(f"models[{i}]: malformed entry ({e!r})"[:300])
     return out

@@ -40,6 +40,7 @@ class ModelInfo:
     input_dtypes: Dict[str, str] = field(default_factory=dict)
     # Mode -> {"code", "reason"}: modes the node has but refuses now (chain records).
     refused: Dict[str, Dict[str, str]] = field(default_factory=dict)
+    registered: bool = False  # the chain has a record of it (claims of it can settle)
 
 
 @dataclass(frozen=True)

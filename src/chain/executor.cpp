@@ -32,6 +32,8 @@ TxStatus Dispatch(State& state, const TxContext& ctx, const DecodedTx& tx, Event
       return HandleReleaseDeposit(state, ctx, tx, body.release_deposit(), events);
     case txpb::TxBody::kWithdrawDeposit:
       return HandleWithdrawDeposit(state, ctx, tx, body.withdraw_deposit(), events);
+    case txpb::TxBody::kUpdateModel:
+      return HandleUpdateModel(state, ctx, tx, body.update_model(), events);
     case txpb::TxBody::MSG_NOT_SET:
       break;
   }

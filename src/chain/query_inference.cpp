@@ -58,6 +58,8 @@ ResponseQuery QueryModel(const State& state, const std::string& model_id) {
   const auto& m = **model;
   json pcrs = json::array();
   for (const auto& p : m.allowed_pcr0()) pcrs.push_back(Hex(p));
+  json removed = json::array();
+  for (const auto& p : m.removed_pcr0()) removed.push_back(Hex(p));
   return QueryAnswer({{"model_id", m.model_id()},
                       {"name", m.name()},
                       {"format", m.format()},
@@ -69,7 +71,12 @@ ResponseQuery QueryModel(const State& state, const std::string& model_id) {
                       {"owner", AddressOfKey(m.owner())},
                       {"registered_height", m.registered_height()},
                       {"zkml_model_id", Hex(m.zkml_model_id())},
-                      {"zkml_verify_cost", m.zkml_verify_cost()}});
+                      {"zkml_verify_cost", m.zkml_verify_cost()},
+                      {"retired", m.retired()},
+                      {"retired_height", m.retired_height()},
+                      {"previous_fee_per_inference", m.previous_fee_per_inference()},
+                      {"fee_changed_time_ms", m.fee_changed_time_ms()},
+                      {"removed_pcr0", removed}});
 }
 
 ResponseQuery QueryZkmlKey(const State& state, const std::string& model_id) {

@@ -58,6 +58,10 @@ std::string_view TxCodeName(TxCode code) {
       return "claim_not_owned";
     case TxCode::kProofMalformed:
       return "proof_malformed";
+    case TxCode::kNotModelOwner:
+      return "not_model_owner";
+    case TxCode::kModelRetired:
+      return "model_retired";
     case TxCode::kInternal:
       return "internal";
   }

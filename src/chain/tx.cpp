@@ -61,6 +61,9 @@ TxStatus CheckNoUnknownFields(const txpb::TxBody& body) {
     case txpb::TxBody::kWithdrawDeposit:
       inner = &body.withdraw_deposit();
       break;
+    case txpb::TxBody::kUpdateModel:
+      inner = &body.update_model();
+      break;
     case txpb::TxBody::MSG_NOT_SET:
       if (int f = FirstUnknownField(body)) {
         return TxStatus::Fail(
@@ -182,6 +185,8 @@ std::string_view MessageName(const txpb::TxBody& body) {
       return "release_deposit";
     case txpb::TxBody::kWithdrawDeposit:
       return "withdraw_deposit";
+    case txpb::TxBody::kUpdateModel:
+      return "update_model";
     case txpb::TxBody::MSG_NOT_SET:
       return "none";
   }

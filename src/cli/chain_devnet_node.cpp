@@ -167,6 +167,7 @@ InferenceSetup PrepareInference(const std::string& dir, const std::vector<std::s
     Progress("devnet up", "adding model " + m);
     if (fs::path(m).extension() == ".gguf") {
       std::string id = AddGguf(m, s.models_dir);
+      s.names[id] = fs::path(m).stem().string();
       s.chat_models.insert(id);
       s.model_ids.push_back(std::move(id));
       continue;
@@ -179,6 +180,7 @@ InferenceSetup PrepareInference(const std::string& dir, const std::vector<std::s
       id = store.Add(m);  // not provable: VANILLA + TEE only
     }
     s.model_ids.push_back(ValueOrThrow(std::move(id)));
+    s.names[s.model_ids.back()] = fs::path(m).stem().string();
   }
   return s;
 }
@@ -202,6 +204,14 @@ static void WaitEnclaveServed(const std::string& url, double seconds) {
   }
 }
 
+// One name everywhere: the model file's stem is the name registered, which
+// the node, `vinet models` and the SDK then show.
+static std::string ModelName(const InferenceSetup& setup, const std::string& id) {
+  auto it = setup.names.find(id);
+  std::string name = it == setup.names.end() || it->second.empty() ? id.substr(0, 12) : it->second;
+  return name.substr(0, 128);
+}
+
 // A gguf model: VANILLA + TEE (PCR0 = the enclave's), priced per token.
 static void RegisterChatModel(chain::RpcClient& rpc, const crypto::SecretKey& dev_key,
                               const std::string& id, const Bytes& pcr0, const InferenceSetup& setup,
@@ -209,7 +219,7 @@ static void RegisterChatModel(chain::RpcClient& rpc, const crypto::SecretKey& de
   txpb::TxBody body;
   auto* m = body.mutable_register_model();
   m->set_model_id(id);
-  m->set_name("chat-" + id.substr(0, 8));
+  m->set_name(ModelName(setup, id));
   m->set_format("gguf");
   m->set_fee_per_inference(0);
   m->set_price_per_input_token(setup.price_in);
@@ -278,7 +288,7 @@ void LaunchInference(const std::string& dir, json& state, const InferenceSetup& 
     txpb::TxBody body;
     auto* m = body.mutable_register_model();
     m->set_model_id(id);
-    m->set_name("demo-" + id.substr(0, 8));
+    m->set_name(ModelName(setup, id));
     m->set_format("onnx");
     m->set_fee_per_inference(kDevnetModelFee);
     m->add_modes(::vinet::inference::v1::MODE_VANILLA);

@@ -35,10 +35,11 @@ inline constexpr uint64_t kDevnetPriceOut = 2;  // per completion token
 
 struct InferenceSetup {
   std::string node_key, node_address, tee_root_pem_file, models_dir;
-  std::vector<std::string> model_ids;      // in the order of the files given
-  std::set<std::string> chat_models;       // those that are gguf (LLM chat)
-  std::map<std::string, Bytes> zkml_keys;  // model id → zkml::VerifyingKey::Encode
-  std::set<std::string> unregistered;      // model ids served but not registered on chain
+  std::vector<std::string> model_ids;        // in the order of the files given
+  std::set<std::string> chat_models;         // those that are gguf (LLM chat)
+  std::map<std::string, std::string> names;  // model id → name registered (the file's stem)
+  std::map<std::string, Bytes> zkml_keys;    // model id → zkml::VerifyingKey::Encode
+  std::set<std::string> unregistered;        // model ids served but not registered on chain
   // Written into node.toml: fault injection ("" = honest) and prover threads.
   std::string byzantine;
   int prover_threads = 1;

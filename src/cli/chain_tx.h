@@ -46,6 +46,8 @@ void SendAndReport(TxOptions& o, const std::function<void(::vinet::tx::v1::TxBod
 
 // `tx register-model`, `tx register-enclave` (chain_tx_inference.cpp).
 void RegisterInferenceTxCommands(CLI::App* tx);
+// `tx update-model` (chain_tx_model.cpp).
+void RegisterUpdateModelCommand(CLI::App* tx);
 // `tx deposit`, `tx release-deposit`, `tx withdraw-deposit` (chain_tx_deposit.cpp).
 void RegisterDepositTxCommands(CLI::App* tx);
 

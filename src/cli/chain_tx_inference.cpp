@@ -6,6 +6,7 @@
 // the nonce an attestation document for RegisterEnclave must carry (--json: {"height": H, "nonce":
 // hex}) so that a script can ask the node's enclave (GET /v1/attestation?nonce=…) and pass the
 // document back with --document-b64 and --nonce-height H.
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -60,6 +61,17 @@ void RegisterModelCommand(CLI::App* tx) {
   cmd->add_option("--pcr0", pcr0s, "allowed enclave PCR0, 96 hex chars (repeat)");
   cmd->add_option("--zkml-vk", zkml_vk, "ZKML verifying key file (required with --mode zkml)");
   cmd->callback([] {
+    bool tee = std::any_of(modes.begin(), modes.end(), [](const std::string& m) {
+      return ModeOf(m) == inference::v1::MODE_TEE;
+    });
+    if (tee && pcr0s.empty()) {
+      throw StatusError(Error(
+          Code::kInvalidArgument,
+          "--mode tee needs --pcr0 HEX (96 hex chars): the PCR0 of the enclaves allowed to serve "
+          "the model, e.g. `vinet enclave info --socket S` (\"pcr0\") or `vinet devnet status "
+          "--json` (enclave.pcr0); without one no enclave can ever serve it. `vinet model "
+          "publish` fills it from the running enclave"));
+    }
     Bytes vk = zkml_vk.empty() ? Bytes() : ReadFileBytes(zkml_vk);
     SendAndReport(o, [&](txpb::TxBody& b) {
       auto* m = b.mutable_register_model();
@@ -169,6 +181,7 @@ void RegisterInferenceTxCommands(CLI::App* tx) {
   SubmitProofCommand(tx);
   EnclaveNonceCommand(tx);
   RegisterDepositTxCommands(tx);
+  RegisterUpdateModelCommand(tx);
 }
 
 }  // namespace vinet::cli

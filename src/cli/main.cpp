@@ -18,6 +18,9 @@ int main(int argc, char** argv) {
   vinet::cli::RegisterNodeCommands(app);
   vinet::cli::RegisterClientCommands(app);
   vinet::cli::RegisterLlmCommands(app);
+  vinet::cli::RegisterModelPublishCommand(app);
+  vinet::cli::RegisterModelsCommand(app);
+  vinet::cli::RegisterNodeReloadCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

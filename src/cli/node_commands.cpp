@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "vinet/common/log.h"
+#include "vinet/node/admin_server.h"
 #include "vinet/node/http_server.h"
 #include "vinet/node/model_store.h"
 #include "vinet/node/node.h"
@@ -66,9 +67,16 @@ void RunNode(const std::string& config_file, const std::string& byzantine) {
   int port = ValueOrThrow(http.Start(config.host, config.port, config.http_threads));
   spdlog::info("node: HTTP API on http://{}:{}", config.host, port);
   std::cout << "node listening on http://" << config.host << ":" << port << std::endl;
+  node::AdminServer admin(*n);
+  if (config.admin_enabled) {
+    int admin_port = ValueOrThrow(admin.Start(config.admin_port));
+    spdlog::info("node: admin endpoint on http://127.0.0.1:{} (token in {})", admin_port,
+                 admin.admin_file().string());
+  }
   int sig = 0;
   sigwait(&set, &sig);
   spdlog::info("node: signal {}, stopping", sig);
+  admin.Stop();
   http.Stop();
   submitter.Stop();
 }

@@ -49,8 +49,14 @@ std::unique_ptr<tee::Enclave> BuildEnclave(const EnclaveArgs& a) {
   }
   auto runner = MakeModelRunner(a.models);
   auto chat = MakeChatRunner(a.models, a.chat_threads, a.chat_concurrency);
-  return std::make_unique<tee::Enclave>(std::move(provider), std::move(runner), m, a.debug,
-                                        std::move(chat));
+  auto enclave = std::make_unique<tee::Enclave>(std::move(provider), std::move(runner), m, a.debug,
+                                                std::move(chat));
+  // "reload": the configuration (user_data) follows the model files loaded;
+  // PCR0/PCR2 stay the start-up ones (docs/tee.md).
+  enclave->SetRemeasure([models = a.models, debug = a.debug] {
+    return tee::MeasureEnclave(tee::SelfExecutable(), models, debug);
+  });
+  return enclave;
 }
 
 void RunStart(const EnclaveArgs& a) {

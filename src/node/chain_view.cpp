@@ -79,6 +79,10 @@ Result<ChainModel> ChainView::Model(const std::string& model_id) {
   if (auto z = FromHex(record->value("zkml_model_id", "")); z.ok()) m.zkml_model_id = *z;
   m.price_per_input_token = record->value("price_per_input_token", uint64_t{0});
   m.price_per_output_token = record->value("price_per_output_token", uint64_t{0});
+  m.name = record->value("name", "");
+  m.retired = record->value("retired", false);
+  m.previous_fee = record->value("previous_fee_per_inference", uint64_t{0});
+  m.fee_changed_time_ms = record->value("fee_changed_time_ms", int64_t{0});
   return m;
 }
 

@@ -131,6 +131,11 @@ Result<NodeConfig> LoadNodeConfig(const fs::path& file) {
     return Error(Code::kInvalidArgument,
                  "config: node.answer_delay_ms must be >= 0 and is only allowed with node.devnet");
   }
+  c.admin_enabled = t.at_path("admin.enabled").value_or(c.admin_enabled);
+  c.admin_port = t.at_path("admin.port").value_or(c.admin_port);
+  if (c.admin_port < 0 || c.admin_port > 65535) {
+    return Error(Code::kInvalidArgument, "config: admin.port must be in 0..65535");
+  }
   if (c.submit_interval_ms < 10 || c.max_batch < 1 || c.http_threads < 1) {
     return Error(Code::kInvalidArgument, "config: submitter.interval_ms >= 10, max_batch >= 1");
   }

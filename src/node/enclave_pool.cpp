@@ -39,6 +39,16 @@ Result<tee::RemoteEnclaveInfo> EnclavePool::Info() {
   return With([](tee::EnclaveClient& c) { return c.Info(); });
 }
 
+Result<tee::RemoteEnclaveInfo> EnclavePool::Reload() {
+  {
+    // Connections to an enclave process that was replaced are dead: drop
+    // them all, so the next calls connect to whatever serves the socket now.
+    std::lock_guard lock(mu_);
+    idle_.clear();
+  }
+  return With([](tee::EnclaveClient& c) { return c.Reload(); });
+}
+
 Result<Bytes> EnclavePool::Attest(ByteSpan nonce) {
   return With([&](tee::EnclaveClient& c) { return c.Attest(nonce); });
 }

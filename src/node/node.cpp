@@ -87,9 +87,9 @@ Result<std::unique_ptr<Node>> Node::Create(NodeConfig config,
     node->enclave_ = std::make_unique<EnclavePool>(node->config_.enclave_socket);
     auto info = node->enclave_->Info();
     if (!info.ok()) return info.status().WithContext("enclave at start-up");
-    node->enclave_info_ = std::move(*info);
-    local.enclave_key = node->enclave_info_->enclave_key;
-    local.enclave_pcr0 = node->enclave_info_->pcr0;
+    local.enclave_key = info->enclave_key;
+    local.enclave_pcr0 = info->pcr0;
+    node->enclave_info_ = std::make_shared<const tee::RemoteEnclaveInfo>(std::move(*info));
   }
   node->guard_ = std::make_unique<ServeGuard>(node->chain_, std::move(local),
                                               node->config_.enclave_expiry_margin_ms);
@@ -153,9 +153,10 @@ Result<json> Node::Infer(const json& body) {
   if (wait != "" && !(wait == "proof" && r.mode == Mode::kZkml)) {
     return Error(Code::kInvalidArgument, "wait: only \"proof\" (ZKML mode) is known");
   }
+  auto enclave_info = this->enclave_info();
   if (r.mode == Mode::kTee &&
-      (!enclave_ || std::find(enclave_info_->models.begin(), enclave_info_->models.end(),
-                              r.model_id) == enclave_info_->models.end())) {
+      (!enclave_info || std::find(enclave_info->models.begin(), enclave_info->models.end(),
+                                  r.model_id) == enclave_info->models.end())) {
     return Error(Code::kUnsupported, "model " + r.model_id + " is not served in TEE mode here");
   }
   auto ih = protocol::TensorsHash(inputs);
@@ -167,25 +168,25 @@ Result<json> Node::Infer(const json& body) {
   // or allowlist, enclave not registered): refuse before anything is charged.
   VINET_ASSIGN_OR_RETURN(ChainModel model,
                          guard_->Check(r.model_id, r.mode, LocalZkmlId(r.model_id), WallMs()));
-  if (model.fee > r.max_fee) {
+  // The fee in force when the request was signed: what the chain charges.
+  const uint64_t fee = model.FeeFor(r.timestamp_ms);
+  if (fee > r.max_fee) {
     return Error(Code::kInvalidArgument, "request.max_fee " + std::to_string(r.max_fee) +
-                                             " is below the model's fee " +
-                                             std::to_string(model.fee));
+                                             " is below the model's fee " + std::to_string(fee));
   }
   ClaimRecord claim;
   claim.client = protocol::ClientAddress(req);
-  claim.fee = model.fee;
+  claim.fee = fee;
   VINET_ASSIGN_OR_RETURN(uint64_t funds, Funds(claim.client, r.expires_ms));
   // Chat answers still generating hold their worst-case fee (chat_holds.h).
   uint64_t chat_held = chat_holds_.Held(claim.client);
   uint64_t balance = funds > chat_held ? funds - chat_held : 0;
   uint64_t held = ledger_->Held(claim.client);
-  if (held > balance || balance - held < model.fee) {
+  if (held > balance || balance - held < fee) {
     return Error(Code::kInsufficientFunds,
                  "client " + claim.client + " has " + std::to_string(balance) +
                      (config_.require_deposit ? " usable in its deposit for this node" : "") +
-                     " (" + std::to_string(held) + " held here); fee is " +
-                     std::to_string(model.fee));
+                     " (" + std::to_string(held) + " held here); fee is " + std::to_string(fee));
   }
   auto id = protocol::InferenceId(req);
   Bytes inference_id(id.begin(), id.end());
@@ -271,7 +272,7 @@ Result<json> Node::Attestation(const std::string& nonce_hex) {
   if (nonce.size() > 512) return Error(Code::kInvalidArgument, "nonce longer than 512 bytes");
   VINET_ASSIGN_OR_RETURN(Bytes doc, enclave_->Attest(nonce));
   return json{{"document", chain::Base64Encode(doc)},
-              {"enclave_key", ToHex(enclave_info_->enclave_key)}};
+              {"enclave_key", ToHex(enclave_info()->enclave_key)}};
 }
 
 Result<uint64_t> Node::Funds(const std::string& client, int64_t expires_ms) {
@@ -295,8 +296,8 @@ Bytes Node::LocalZkmlId(const std::string& model_id) const {
 std::vector<Mode> Node::LocalModes(const std::string& model_id) const {
   std::vector<Mode> modes{Mode::kVanilla};
   if (zkml_->Has(model_id)) modes.push_back(Mode::kZkml);
-  if (enclave_info_ && std::find(enclave_info_->models.begin(), enclave_info_->models.end(),
-                                 model_id) != enclave_info_->models.end()) {
+  auto info = enclave_info();
+  if (info && std::find(info->models.begin(), info->models.end(), model_id) != info->models.end()) {
     modes.push_back(Mode::kTee);
   }
   return modes;
@@ -314,6 +315,15 @@ json Node::Refusals(const std::string& model_id, json* served) const {
     }
   }
   return refused;
+}
+
+// One name everywhere: the name registered on chain (the publisher's
+// --name); a model the chain does not know shows its id's first 12 chars.
+static std::string Name(const std::string& id, const Result<ChainModel>& chain_model) {
+  if (chain_model.ok() && chain_model->registered && !chain_model->name.empty()) {
+    return chain_model->name;
+  }
+  return id.substr(0, 12);
 }
 
 // OpenAI's list shape (docs/network.md): ONNX entries, then chat models.
@@ -338,7 +348,7 @@ json Node::Models() {
                    {"owned_by", "vinet"},
                    {"kind", "onnx"},
                    {"model_id", id},
-                   {"name", id.substr(0, 12)},
+                   {"name", Name(id, chain_model)},
                    {"inputs", inputs},
                    {"input_dtypes", dtypes},
                    {"outputs", outputs},
@@ -346,6 +356,7 @@ json Node::Models() {
                    {"refused", refused},
                    {"fee", chain_model.ok() ? json(chain_model->fee) : json(nullptr)},
                    {"registered", chain_model.ok() && chain_model->registered},
+                   {"retired", chain_model.ok() && chain_model->retired},
                    {"zkml_model_id", zkml_id}});
   }
   for (auto& m : ChatModelsJson()) out.push_back(std::move(m));
@@ -376,17 +387,49 @@ json Node::Health() const {
       }
     }
   }
+  auto enclave = enclave_info();
   return json{{"ok", true},
               {"refused", refused},
               {"node", crypto::AddressOf(key_.public_key())},
               {"node_pubkey", ToHex(key_.public_key())},
               {"chain_id", config_.chain_id},
               {"tee", enclave_ != nullptr},
-              {"enclave_key", enclave_info_ ? json(ToHex(enclave_info_->enclave_key)) : json()},
+              {"enclave_key", enclave ? json(ToHex(enclave->enclave_key)) : json()},
               {"open_claims", ledger_->OpenCount()},
               {"max_body_bytes", kMaxBodyBytes},
               {"proof_queue", proof_jobs_->Count("QUEUED")},
               {"byzantine", std::string(ByzantineName(config_.byzantine))}};
+}
+
+std::shared_ptr<const tee::RemoteEnclaveInfo> Node::enclave_info() const {
+  std::lock_guard lock(enclave_info_mu_);
+  return enclave_info_;
+}
+
+Result<json> Node::Reload() {
+  std::lock_guard serial(reload_mu_);
+  VINET_ASSIGN_OR_RETURN(std::vector<std::string> added, runner_->LoadNew());
+  for (const auto& e : runner_->load_errors()) spdlog::warn("model not loaded: {}", e);
+  std::vector<std::string> zkml_added = zkml_->LoadNew();
+  json enclave = nullptr;
+  if (enclave_) {
+    VINET_ASSIGN_OR_RETURN(tee::RemoteEnclaveInfo info, enclave_->Reload());
+    LocalSetup local = guard_->Setup();
+    local.enclave_key = info.enclave_key;
+    local.enclave_pcr0 = info.pcr0;
+    guard_->SetSetup(std::move(local));
+    enclave = {
+        {"key", ToHex(info.enclave_key)}, {"pcr0", ToHex(info.pcr0)}, {"models", info.models}};
+    std::lock_guard lock(enclave_info_mu_);
+    enclave_info_ = std::make_shared<const tee::RemoteEnclaveInfo>(std::move(info));
+  }
+  spdlog::info("node: reload: {} new models, {} new ZKML packages", added.size(),
+               zkml_added.size());
+  return json{{"added", added},
+              {"zkml_added", zkml_added},
+              {"models", runner_->ModelIds()},
+              {"zkml_models", zkml_->ModelIds()},
+              {"enclave", enclave}};
 }
 
 std::string Node::MetricsText() const {

@@ -35,8 +35,8 @@ std::vector<Mode> Node::LocalChatModes(const std::string& model_id) const {
   std::vector<Mode> modes;
   if (!ChatModel(model_id)) return modes;
   modes.push_back(Mode::kVanilla);
-  if (enclave_info_) {
-    for (const auto& m : enclave_info_->chat_models) {
+  if (auto info = enclave_info()) {
+    for (const auto& m : info->chat_models) {
       if (m.model_id == model_id) modes.push_back(Mode::kTee);
     }
   }
@@ -77,7 +77,8 @@ Result<std::unique_ptr<ChatJob>> Node::PrepareChat(std::string_view body, std::s
                          config_.max_request_ttl_ms};
   VINET_RETURN_IF_ERROR(CheckChatRequest(job->signed_request, job->params.request, binding));
   VINET_ASSIGN_OR_RETURN(ChainModel model, ChatModelCheck(r));
-  job->prices = {model.fee, model.price_per_input_token, model.price_per_output_token};
+  job->prices = {model.FeeFor(r.timestamp_ms), model.price_per_input_token,
+                 model.price_per_output_token};
   auto prompt = chat_->PromptTokens(job->params.request);
   if (!prompt.ok()) {
     // The runner names no body parameter; the prompt is the messages'.
@@ -109,7 +110,7 @@ Result<std::unique_ptr<ChatJob>> Node::PrepareChat(std::string_view body, std::s
   job->meta.created = job->received_ms / 1000;
   job->meta.mode = std::string(protocol::ModeName(r.mode));
   job->meta.signer =
-      r.mode == Mode::kTee ? ToHex(enclave_info_->enclave_key) : ToHex(key_.public_key());
+      r.mode == Mode::kTee ? ToHex(enclave_info()->enclave_key) : ToHex(key_.public_key());
   return job;
 }
 
@@ -140,8 +141,9 @@ Result<protocol::ChatReceipt> Node::RunEnclaveChat(const tee::ChatAnswerInput& i
                                                    const ChunkWriter& write,
                                                    std::vector<protocol::ChatChunk>& chunks,
                                                    std::string& text) {
+  auto info = enclave_info();
   VINET_ASSIGN_OR_RETURN(crypto::PublicKey enclave_key,
-                         crypto::PublicKeyFromBytes(enclave_info_->enclave_key));
+                         crypto::PublicKeyFromBytes(info->enclave_key));
   VINET_ASSIGN_OR_RETURN(auto stream, tee::EnclaveChatStream::Open(config_.enclave_socket, input));
   protocol::ChatStreamVerifier verifier(job.inference_id, enclave_key);
   protocol::ChatReceipt receipt;
@@ -165,7 +167,7 @@ Result<protocol::ChatReceipt> Node::RunEnclaveChat(const tee::ChatAnswerInput& i
     chunks.push_back(chunk);
   }
   VINET_RETURN_IF_ERROR(protocol::VerifyChatEnclaveSignature(receipt));
-  if (receipt.enclave_key != enclave_info_->enclave_key) {
+  if (receipt.enclave_key != info->enclave_key) {
     return Error(Code::kInternal, "enclave receipt: signed by another enclave key");
   }
   if (stopped) {

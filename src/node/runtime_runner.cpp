@@ -28,37 +28,62 @@ std::vector<protocol::NamedTensor> FromRuntimeOutputs(const runtime::TensorMap& 
   return out;
 }
 
-RuntimeModelRunner::RuntimeModelRunner(const ModelStore& store) {
-  for (const std::string& id : store.Ids()) {
-    auto model = store.Load(id);
+RuntimeModelRunner::RuntimeModelRunner(ModelStore store) : store_(std::move(store)) {
+  (void)LoadNew();
+}
+
+Result<std::vector<std::string>> RuntimeModelRunner::LoadNew() {
+  std::vector<std::string> added;
+  for (const std::string& id : store_.Ids()) {
+    {
+      std::shared_lock lock(mu_);
+      if (models_.count(id)) continue;
+    }
+    auto model = store_.Load(id);  // outside the lock: loading takes a while
+    std::unique_lock lock(mu_);
     if (!model.ok()) {
       load_errors_.push_back(id + ": " + model.status().ToString());
       continue;
     }
+    if (models_.count(id)) continue;
     auto e = std::make_unique<Entry>();
     e->model = std::move(*model);
     models_.emplace(id, std::move(e));
+    added.push_back(id);
   }
+  return added;
+}
+
+std::vector<std::string> RuntimeModelRunner::load_errors() const {
+  std::shared_lock lock(mu_);
+  return load_errors_;
 }
 
 std::vector<std::string> RuntimeModelRunner::ModelIds() const {
+  std::shared_lock lock(mu_);
   std::vector<std::string> ids;
   for (const auto& [id, e] : models_) ids.push_back(id);
   return ids;
 }
 
-std::shared_ptr<const runtime::Model> RuntimeModelRunner::Find(std::string_view model_id) const {
+RuntimeModelRunner::Entry* RuntimeModelRunner::FindEntry(std::string_view model_id) const {
+  std::shared_lock lock(mu_);
   auto it = models_.find(model_id);
-  return it == models_.end() ? nullptr : it->second->model;
+  return it == models_.end() ? nullptr : it->second.get();
+}
+
+std::shared_ptr<const runtime::Model> RuntimeModelRunner::Find(std::string_view model_id) const {
+  Entry* e = FindEntry(model_id);
+  return e ? e->model : nullptr;
 }
 
 Result<std::vector<protocol::NamedTensor>> RuntimeModelRunner::Run(
     std::string_view model_id, const std::vector<protocol::NamedTensor>& inputs) {
-  auto it = models_.find(model_id);
-  if (it == models_.end()) {
+  Entry* found = FindEntry(model_id);
+  if (!found) {
     return Error(Code::kNotFound, "model " + std::string(model_id) + " is not served here");
   }
-  Entry& e = *it->second;
+  Entry& e = *found;
   VINET_ASSIGN_OR_RETURN(runtime::TensorMap in, ToRuntimeInputs(inputs));
   std::unique_ptr<runtime::ExecutionContext> ctx;
   {

@@ -6,14 +6,30 @@
 
 namespace vinet::node {
 
+LocalSetup ServeGuard::Setup() const {
+  std::lock_guard lock(setup_mu_);
+  return setup_;
+}
+
+void ServeGuard::SetSetup(LocalSetup setup) {
+  std::lock_guard lock(setup_mu_);
+  setup_ = std::move(setup);
+}
+
 Result<ChainModel> ServeGuard::Decide(const std::string& model_id, protocol::Mode mode,
                                       const Bytes& zkml_model_id, int64_t now_ms, bool chat) {
   std::string mode_name(protocol::ModeName(mode));
+  const LocalSetup setup = Setup();
   VINET_ASSIGN_OR_RETURN(ChainModel model, chain_.Model(model_id));
   if (!model.registered) {
     return Error(Code::kNotFound, "model " + model_id +
                                       " is not registered on chain: its claims would settle "
                                       "INVALID, so this node does not serve it");
+  }
+  if (model.retired) {
+    return Error(Code::kNotFound, "model " + model_id +
+                                      " is retired on chain (UpdateModel): new claims would "
+                                      "settle INVALID, so this node does not serve it");
   }
   if (chat && model.format != "gguf") {
     return Error(Code::kUnsupported, "model " + model_id + " is registered on chain with format '" +
@@ -31,10 +47,10 @@ Result<ChainModel> ServeGuard::Decide(const std::string& model_id, protocol::Mod
                                            "); its proofs would be REJECTED, so ZKML is refused");
   }
   if (mode != protocol::Mode::kTee) return model;
-  if (!setup_.enclave_key || !setup_.enclave_pcr0) {
+  if (!setup.enclave_key || !setup.enclave_pcr0) {
     return Error(Code::kUnsupported, "this node runs no enclave");
   }
-  const Bytes& pcr0 = *setup_.enclave_pcr0;
+  const Bytes& pcr0 = *setup.enclave_pcr0;
   if (std::find(model.allowed_pcr0.begin(), model.allowed_pcr0.end(), pcr0) ==
       model.allowed_pcr0.end()) {
     return Error(Code::kAlreadyExists, "model " + model_id +
@@ -42,13 +58,13 @@ Result<ChainModel> ServeGuard::Decide(const std::string& model_id, protocol::Mod
                                            ") does not list this enclave's PCR0 " + ToHex(pcr0) +
                                            "; TEE claims would be REJECTED");
   }
-  std::string key_hex = ToHex(*setup_.enclave_key);
+  std::string key_hex = ToHex(*setup.enclave_key);
   VINET_ASSIGN_OR_RETURN(auto enclave, chain_.Enclave(key_hex));
   if (!enclave) {
     return Error(Code::kUnavailable,
                  "enclave key " + key_hex + " is not registered on chain (yet): TEE refused");
   }
-  if (enclave->node != setup_.node_address) {
+  if (enclave->node != setup.node_address) {
     return Error(Code::kAlreadyExists, "enclave key " + key_hex + " is registered to node " +
                                            enclave->node + ", not this node");
   }

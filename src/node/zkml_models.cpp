@@ -24,29 +24,44 @@ protocol::NamedTensor OutputTensor(const std::string& name, const runtime::Int8T
 
 }  // namespace
 
-ZkmlModels::ZkmlModels(const ModelStore& store) {
-  for (const std::string& id : store.Ids()) {
-    auto path = store.ZkmlPackagePath(id);
-    if (!std::filesystem::exists(path)) continue;
+ZkmlModels::ZkmlModels(ModelStore store) : store_(std::move(store)) {
+  (void)LoadNew();
+}
+
+std::vector<std::string> ZkmlModels::LoadNew() {
+  std::vector<std::string> added;
+  for (const std::string& id : store_.Ids()) {
+    auto path = store_.ZkmlPackagePath(id);
+    if (Has(id) || !std::filesystem::exists(path)) continue;
+    // Loading recommits the weights: seconds for a large model, outside the lock.
     auto bytes = ReadAll(path);
     auto committed =
         bytes.ok() ? zkml::LoadPackage(*bytes) : Result<zkml::Committed>(bytes.status());
-    auto onnx = store.Load(id);
+    auto onnx = store_.Load(id);
+    std::unique_lock lock(mu_);
     if (!committed.ok() || !onnx.ok()) {
       load_errors_.push_back(
           id + ".vzk: " + (committed.ok() ? onnx.status() : committed.status()).ToString());
       continue;
     }
     std::string name = (*onnx)->outputs().empty() ? "y" : (*onnx)->outputs()[0].name;
-    models_.emplace(id, Entry{std::move(*committed), name});
+    if (models_.emplace(id, Entry{std::move(*committed), name}).second) added.push_back(id);
   }
+  return added;
+}
+
+std::vector<std::string> ZkmlModels::load_errors() const {
+  std::shared_lock lock(mu_);
+  return load_errors_;
 }
 
 bool ZkmlModels::Has(std::string_view model_id) const {
+  std::shared_lock lock(mu_);
   return models_.find(model_id) != models_.end();
 }
 
 Result<const ZkmlModels::Entry*> ZkmlModels::Find(std::string_view model_id) const {
+  std::shared_lock lock(mu_);
   auto it = models_.find(model_id);
   if (it == models_.end()) {
     return Error(Code::kNotFound,
@@ -86,6 +101,7 @@ Result<ZkmlRun> ZkmlModels::Prove(std::string_view model_id,
 }
 
 std::vector<std::string> ZkmlModels::ModelIds() const {
+  std::shared_lock lock(mu_);
   std::vector<std::string> ids;
   for (const auto& [id, e] : models_) ids.push_back(id);
   return ids;

@@ -56,6 +56,10 @@ TxStatus HandleWithdraw(State& state, const TxContext& ctx, const DecodedTx& tx,
 
 TxStatus HandleRegisterModel(State& state, const TxContext& ctx, const DecodedTx& tx,
                              const txpb::RegisterModel& msg, Events& events);
+// UpdateModel (update_model.cpp): the owner changes the allowlist, the fee
+// for requests signed from now on, or retires the model.
+TxStatus HandleUpdateModel(State& state, const TxContext& ctx, const DecodedTx& tx,
+                           const txpb::UpdateModel& msg, Events& events);
 TxStatus HandleRegisterEnclave(State& state, const TxContext& ctx, const DecodedTx& tx,
                                const txpb::RegisterEnclave& msg, Events& events);
 TxStatus HandleSubmitClaims(State& state, const TxContext& ctx, const DecodedTx& tx,

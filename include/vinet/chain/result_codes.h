@@ -40,6 +40,8 @@ enum class TxCode : uint32_t {
   kClaimNotPending = 24,       // CheckTx: a proof's claim is not PENDING or past its deadline
   kClaimNotOwned = 25,         // CheckTx: a proof's claim belongs to another node
   kProofMalformed = 26,        // CheckTx: proof or inputs malformed, or inputs ≠ input_hash
+  kNotModelOwner = 27,         // UpdateModel signed by someone other than the model's owner
+  kModelRetired = 28,          // UpdateModel of a retired model
   kInternal = 100,             // store failure or broken invariant (a bug)
 };
 

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "vinet/chain/fee.h"
+#include "vinet/chain/model_fee.h"
 #include "vinet/common/result.h"
 #include "vinet/protocol/receipt.h"
 
@@ -30,6 +31,17 @@ struct ChainModel {
   uint64_t price_per_input_token = 0;   // gguf (chat) models: per prompt token
   uint64_t price_per_output_token = 0;  // and per completion token
   std::string owner;
+  std::string name;      // the name registered (the publisher's --name)
+  bool retired = false;  // UpdateModel retired it: no new claims
+  // The fee before the last UpdateModel fee change and when it changed.
+  uint64_t previous_fee = 0;
+  int64_t fee_changed_time_ms = 0;
+
+  // The fee a request signed at `timestamp_ms` pays (chain/model_fee.h): the
+  // node quotes exactly what the chain will charge.
+  uint64_t FeeFor(int64_t timestamp_ms) const {
+    return chain::ModelFee{fee, previous_fee, fee_changed_time_ms}.ForRequest(timestamp_ms);
+  }
 };
 
 struct ChainDeposit {

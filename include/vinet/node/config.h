@@ -14,6 +14,8 @@
 //   http_threads = 8               # HTTP workers; a chat stream holds one while it runs
 //   answer_delay_ms = 0            # devnet/tests only: hold each answer this long after
 //                                  # its claim is written (plays a client timeout)
+//   [admin]                        # operator endpoint on 127.0.0.1 (admin_server.h)
+//   enabled = true  port = 0       # port 0: any free one (DATA_DIR/admin.json names it)
 //   [chain]
 //   rpc = "http://127.0.0.1:26657"
 //   chain_id = "vinet-devnet"
@@ -76,7 +78,9 @@ struct NodeConfig {
   // expiry); false: also against its plain balance (not safe when the client
   // uses several nodes: each checks the same balance).
   bool require_deposit = true;
-  ChatEngineOptions chat;  // [chat] threads, max_concurrent, context
+  ChatEngineOptions chat;     // [chat] threads, max_concurrent, context
+  bool admin_enabled = true;  // [admin] enabled: the loopback reload endpoint
+  int admin_port = 0;         // [admin] port (127.0.0.1 only)
 };
 
 // kInvalidArgument when a byzantine mode is set on a node that is not a devnet node.

@@ -1,6 +1,7 @@
 // A small pool of connections to the enclave's unix socket (EnclaveClient is
 // one connection and not thread-safe). `Infer` / `Attest` borrow a
-// connection, reconnect once if it broke, and return it. Thread-safe.
+// connection, reconnect once if it broke, and return it. `Reload` also
+// picks up a new enclave process on the same socket. Thread-safe.
 #pragma once
 
 #include <filesystem>
@@ -17,6 +18,9 @@ class EnclavePool {
   explicit EnclavePool(std::filesystem::path socket) : socket_(std::move(socket)) {}
 
   Result<tee::RemoteEnclaveInfo> Info();
+  // Drops the idle connections, then asks the enclave now serving the socket
+  // to load models added since it started ("reload"); its info.
+  Result<tee::RemoteEnclaveInfo> Reload();
   Result<Bytes> Attest(ByteSpan nonce);
   Result<protocol::Receipt> Infer(const tee::InferRequest& request);
 

@@ -26,6 +26,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -81,7 +82,17 @@ class Node {
   Metrics& metrics() { return metrics_; }
   ChainView& chain() { return chain_; }
   EnclavePool* enclave() { return enclave_.get(); }
-  const std::optional<tee::RemoteEnclaveInfo>& enclave_info() const { return enclave_info_; }
+  // A snapshot of the enclave's identity (key, PCR0, models); null without one.
+  std::shared_ptr<const tee::RemoteEnclaveInfo> enclave_info() const;
+  // Loads what was added to the models dir since start (ONNX models, ZKML
+  // packages) and, with an enclave, asks it to do the same ("reload") and
+  // re-reads its identity, so a new enclave process on the socket is picked
+  // up too; the submitter then (re-)registers the enclave for the models
+  // the chain allows it. Chat (GGUF) models are not reloaded. Answers
+  // {"added": [ids], "zkml_added": [ids], "models": [ids], "zkml_models":
+  // [ids], "enclave": {"key", "pcr0", "models", "added"} | null}.
+  // Serialized: one reload at a time.
+  Result<nlohmann::json> Reload();
   ProofJobs& proof_jobs() { return *proof_jobs_; }
   const ZkmlModels& zkml() const { return *zkml_; }
   ~Node();
@@ -126,7 +137,9 @@ class Node {
   std::unique_ptr<Ledger> ledger_;
   std::unique_ptr<RuntimeModelRunner> runner_;
   std::unique_ptr<EnclavePool> enclave_;
-  std::optional<tee::RemoteEnclaveInfo> enclave_info_;
+  mutable std::mutex enclave_info_mu_;
+  std::shared_ptr<const tee::RemoteEnclaveInfo> enclave_info_;
+  std::mutex reload_mu_;
   ChainView chain_;
   std::unique_ptr<ServeGuard> guard_;
   Metrics metrics_;

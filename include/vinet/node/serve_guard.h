@@ -51,6 +51,9 @@ class ServeGuard {
                            const Bytes& zkml_model_id, int64_t now_ms);
   // The same for an LLM chat request (VANILLA or TEE) of a gguf model.
   Result<ChainModel> CheckChat(const std::string& model_id, protocol::Mode mode, int64_t now_ms);
+  // The node's setup (a reload may bring a new enclave key and PCR0).
+  LocalSetup Setup() const;
+  void SetSetup(LocalSetup setup);
   // The last refusal per (model id, mode name); served pairs are absent.
   std::map<std::pair<std::string, std::string>, std::string> Refusals() const;
 
@@ -61,6 +64,7 @@ class ServeGuard {
                             Result<ChainModel> verdict);
 
   ChainView& chain_;
+  mutable std::mutex setup_mu_;
   LocalSetup setup_;
   int64_t margin_ms_;
   mutable std::mutex mu_;

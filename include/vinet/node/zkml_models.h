@@ -3,14 +3,15 @@
 //
 // Every package is loaded (and its weights recommitted, checked against its
 // key) at construction; a package that fails to load is skipped and reported
-// by `load_errors`. `Run` quantizes the request's one f32 input with the key's
-// input scale and runs the int8 model; `Prove` does the same and proves it.
-// Outputs are one "i8" tensor named like the ONNX graph's output, what a ZKML
-// receipt carries and the chain checks the proof against. Thread-safe (the
-// packages are immutable).
+// by `load_errors`; `LoadNew` loads the packages added to the store since
+// (a model published to the running node). `Run` quantizes the request's one f32 input with the
+// key's input scale and runs the int8 model; `Prove` does the same and proves it. Outputs are one
+// "i8" tensor named like the ONNX graph's output, what a ZKML receipt carries and the chain checks
+// the proof against. Thread-safe (the packages are immutable and only ever added).
 #pragma once
 
 #include <map>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,9 @@ struct ZkmlRun {
 
 class ZkmlModels {
  public:
-  explicit ZkmlModels(const ModelStore& store);
+  explicit ZkmlModels(ModelStore store);
+  // Loads the packages added since; returns the model ids newly served.
+  std::vector<std::string> LoadNew();
 
   bool Has(std::string_view model_id) const;
   // The verifying key of a served model, or kNotFound.
@@ -39,7 +42,7 @@ class ZkmlModels {
   Result<ZkmlRun> Prove(std::string_view model_id,
                         const std::vector<protocol::NamedTensor>& inputs) const;
   std::vector<std::string> ModelIds() const;
-  const std::vector<std::string>& load_errors() const { return load_errors_; }
+  std::vector<std::string> load_errors() const;
 
  private:
   struct Entry {
@@ -48,6 +51,8 @@ class ZkmlModels {
   };
   Result<const Entry*> Find(std::string_view model_id) const;
 
+  ModelStore store_;
+  mutable std::shared_mutex mu_;  // entries are only added: an Entry* stays valid
   std::map<std::string, Entry, std::less<>> models_;
   std::vector<std::string> load_errors_;
 };

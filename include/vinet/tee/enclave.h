@@ -10,11 +10,19 @@
 // and runner are called concurrently only if they are thread-safe themselves
 // (both built-in providers and runners are).
 //
+// `Reload` loads the model files added since start (ModelRunner::LoadNew)
+// and, with a `Remeasure` hook, replaces the configuration text (and so the
+// user_data of later attestations) by one over the current model set; PCR0
+// and PCR2 stay those measured at start, as a Nitro enclave's PCRs are fixed
+// for its life (docs/tee.md "Loading models at run time").
+//
 // With a `ChatRunner` the enclave also answers LLM chats (`Chat`, TEE mode
 // only): tee::AnswerChat signed with the enclave key (chat_answer.h).
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "vinet/crypto/ed25519.h"
@@ -51,6 +59,10 @@ class Enclave {
 
   EnclaveInfo Info() const;
   Result<Bytes> Attest(ByteSpan nonce);
+  using Remeasure = std::function<Result<EnclaveMeasurements>()>;
+  void SetRemeasure(Remeasure remeasure) { remeasure_ = std::move(remeasure); }
+  // The ids newly served. kUnsupported when the runner has a fixed model set.
+  Result<std::vector<std::string>> Reload();
   Result<protocol::Receipt> Infer(const InferRequest& request);
   // kUnsupported without a chat runner; kInvalidArgument unless the signed
   // request asks for mode TEE; otherwise AnswerChat's result.
@@ -63,6 +75,8 @@ class Enclave {
   std::unique_ptr<AttestationProvider> provider_;
   std::unique_ptr<ModelRunner> runner_;
   std::unique_ptr<ChatRunner> chat_runner_;
+  Remeasure remeasure_;
+  mutable std::mutex mu_;  // guards measurements_ (Reload replaces its configuration)
   EnclaveMeasurements measurements_;
   bool debug_;
 };

@@ -5,6 +5,9 @@
 //   {"method":"info"}
 //     → {"ok":true,"enclave_key":hex,"models":[..],"provider":"emulator"|"nitro",
 //        "debug":bool,"pcr0":hex,"pcr2":hex,"config_hash":hex,"config":text}
+//   {"method":"reload"} → loads the model files added to the enclave's
+//     directory since start; answers like "info" (the new model set and
+//     config) plus "added":[ids]
 //   {"method":"attest","nonce":hex}            → {"ok":true,"document":hex}
 //   {"method":"infer","inference_id":hex,"node_id":hex,"model_id":id,
 //    "inputs":[{"name","dtype","shape","data":hex}]}  → {"ok":true,"receipt":{...}}
@@ -109,6 +112,8 @@ class EnclaveClient {
   ~EnclaveClient();
 
   Result<RemoteEnclaveInfo> Info();
+  // "reload": the enclave loads models added since start; its new info.
+  Result<RemoteEnclaveInfo> Reload();
   Result<Bytes> Attest(ByteSpan nonce);
   Result<protocol::Receipt> Infer(const InferRequest& request);
   // One raw exchange (JSON text in, JSON text out).
@@ -120,6 +125,7 @@ class EnclaveClient {
 
  private:
   explicit EnclaveClient(int fd) : fd_(fd) {}
+  Result<RemoteEnclaveInfo> ParseInfo(const std::string& text);
   int fd_;
 };
 

@@ -25,6 +25,12 @@ class ModelRunner {
   // kInvalidArgument (inputs do not fit the model), kInternal.
   virtual Result<std::vector<protocol::NamedTensor>> Run(
       std::string_view model_id, const std::vector<protocol::NamedTensor>& inputs) = 0;
+  // Loads models added to the runner's source since it was built (models
+  // already served stay as they are) and returns the ids newly served.
+  // kUnsupported for runners with a fixed model set.
+  virtual Result<std::vector<std::string>> LoadNew() {
+    return Error(Code::kUnsupported, "this model runner cannot load models at run time");
+  }
 };
 
 // FOR TESTS ONLY: serves the given model ids; each "model" returns its inputs

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "vinet/chain/model_fee.h"
+
 namespace vinet::chain {
 namespace {
 
@@ -49,8 +51,9 @@ std::string ChatReceiptMismatch(const protocol::ChatReceipt& r, const protocol::
 }
 
 struct Problem {
-  std::string reason;   // empty: none
-  bool refuse = false;  // refused without a record (the node may retry), not REJECTED
+  std::string reason;    // empty: none
+  bool refuse = false;   // refused without a record (the node may retry), not REJECTED
+  bool invalid = false;  // void without a record or a slash (INVALID), not REJECTED
 };
 
 // The enclave fields of either receipt form.
@@ -78,8 +81,16 @@ Problem EnclaveProblem(const State& state, const TxContext& ctx, const DecodedTx
   const auto& e = **enclave;
   if (!SameBytes(AsBytes(e.node()), tx.signer))
     return {"enclave " + key_hex + " belongs to another node"};
-  if (!PcrAllowed(model, e.pcr0()))
+  if (!PcrAllowed(model, e.pcr0())) {
+    // Removed by the owner (UpdateModel): the node may have served before it
+    // saw the removal, so the claim is void (INVALID) but nobody is slashed.
+    if (std::find(model.removed_pcr0().begin(), model.removed_pcr0().end(), e.pcr0()) !=
+        model.removed_pcr0().end()) {
+      return {"enclave PCR0 was removed from model " + model.model_id() + "'s allowlist", false,
+              true};
+    }
     return {"enclave PCR0 not allowed by model " + model.model_id()};
+  }
   if (require_listed && std::find(e.model_ids().begin(), e.model_ids().end(), model.model_id()) ==
                             e.model_ids().end()) {
     return {"enclave " + key_hex + " is not registered for model " + model.model_id(), true};
@@ -145,10 +156,13 @@ ClaimCheck Skip(ClaimCheck check, Outcome outcome, std::string reason) {
 
 Result<uint64_t> ClaimFee(const ClaimCheck& check) {
   const statepb::Model& m = *check.model;
-  if (!check.chat) return m.fee_per_inference();
-  return protocol::ChatFee(m.fee_per_inference(), m.price_per_input_token(),
-                           m.price_per_output_token(), check.chat->prompt_tokens,
-                           check.chat->completion_tokens);
+  // The fee in force when the request was signed (model_fee.h).
+  const uint64_t fee =
+      ModelFee{m.fee_per_inference(), m.previous_fee_per_inference(), m.fee_changed_time_ms()}
+          .ForRequest(check.request->request.timestamp_ms);
+  if (!check.chat) return fee;
+  return protocol::ChatFee(fee, m.price_per_input_token(), m.price_per_output_token(),
+                           check.chat->prompt_tokens, check.chat->completion_tokens);
 }
 
 ClaimCheck CheckClaim(const State& state, const TxContext& ctx, const DecodedTx& tx,
@@ -191,6 +205,11 @@ ClaimCheck CheckClaim(const State& state, const TxContext& ctx, const DecodedTx&
     return Skip(std::move(check), Outcome::kInvalid, "model " + req.model_id + " not registered");
   }
   check.model = std::move(**model);
+  if (check.model->retired()) {
+    return Skip(std::move(check), Outcome::kInvalid,
+                fmt::format("model {} is retired (height {}): no new claims", req.model_id,
+                            check.model->retired_height()));
+  }
   if (auto m = FormatMismatch(*check.model, req.kind); !m.empty()) {
     return Skip(std::move(check), Outcome::kInvalid, std::move(m));
   }
@@ -200,7 +219,9 @@ ClaimCheck CheckClaim(const State& state, const TxContext& ctx, const DecodedTx&
         fmt::format("model {} does not offer mode {}", req.model_id, protocol::ModeName(req.mode)));
   }
   if (auto problem = ReceiptProblem(state, ctx, tx, p, *check.model); !problem.reason.empty()) {
-    Outcome outcome = problem.refuse ? Outcome::kRefused : Outcome::kRejected;
+    Outcome outcome = problem.refuse    ? Outcome::kRefused
+                      : problem.invalid ? Outcome::kInvalid
+                                        : Outcome::kRejected;
     return Skip(std::move(check), outcome, std::move(problem.reason));
   }
   check.outcome = Outcome::kValid;

@@ -5,8 +5,10 @@
 //              request addressed to another node than the tx signer,
 //              request expired at block time or living longer than
 //              max_request_ttl_ms, unknown model or mode the model does not
-//              offer, a chat request for a non-gguf model or an inference
-//              request for a gguf model (skipped)
+//              offer, a retired model, a TEE claim whose enclave PCR0 the
+//              owner removed from the allowlist (UpdateModel), a chat request
+//              for a non-gguf model or an inference request for a gguf model
+//              (skipped)
 //   kDuplicate its inference id already has a record (skipped)
 //   kRejected  node-attributable: receipt malformed or inconsistent with the
 //              request (a chat request needs a chat receipt whose
@@ -43,7 +45,8 @@ struct ClaimCheck {
   std::optional<ChatUsage> chat;
 };
 
-// The fee the claim settles for: the model's fee_per_inference, or for a
+// The fee the claim settles for: the model's fee_per_inference in force when
+// the request was signed (model_fee.h), or for a
 // chat claim protocol::ChatFee over the receipt's token counts (kOutOfRange
 // on overflow: such a fee exceeds any max_fee).
 Result<uint64_t> ClaimFee(const ClaimCheck& check);

@@ -1,5 +1,6 @@
 // RegisterModel: record a new model (id unique) with its fee, modes and the
 // enclave measurements (PCR0) allowed to serve it; the signer is its owner.
+// TEE mode requires a non-empty PCR0 allowlist (any format).
 // ZKML mode requires a verifying key (and only ZKML mode allows one): parsed
 // strictly, stored under "k/<model id>", its zkml model id and metered verify
 // cost recorded in the model; a key costing more than a whole block's
@@ -186,6 +187,14 @@ TxStatus HandleRegisterModel(State& state, const TxContext& ctx, const DecodedTx
   }
   statepb::Model model;
   if (auto s = CheckZkmlKey(msg, ctx.params, model); !s.ok()) return s;
+  // Without an allowed PCR0 no enclave can ever register for the model:
+  // TEE would be offered and never served (UpdateModel can add one later,
+  // but an empty list at registration is a mistake, not a choice).
+  if (Offers(msg, inference::v1::MODE_TEE) && msg.allowed_pcr0().empty()) {
+    return Invalid(
+        "register_model.allowed_pcr0: empty, but mode TEE needs at least one enclave PCR0 "
+        "(the PCR0 of the enclaves allowed to serve the model)");
+  }
   model.set_model_id(msg.model_id());
   model.set_name(msg.name());
   model.set_format(msg.format());

@@ -19,15 +19,30 @@ EnclaveInfo Enclave::Info() const {
   if (chat_runner_) info.chat_models = chat_runner_->ChatModels();
   info.provider = std::string(provider_->name());
   info.debug = debug_;
+  std::lock_guard lock(mu_);
   info.measurements = measurements_;
   return info;
+}
+
+Result<std::vector<std::string>> Enclave::Reload() {
+  VINET_ASSIGN_OR_RETURN(std::vector<std::string> added, runner_->LoadNew());
+  if (remeasure_) {
+    VINET_ASSIGN_OR_RETURN(EnclaveMeasurements now, remeasure_());
+    std::lock_guard lock(mu_);
+    measurements_.config = std::move(now.config);
+    measurements_.config_hash = now.config_hash;
+  }
+  return added;
 }
 
 Result<Bytes> Enclave::Attest(ByteSpan nonce) {
   AttestationRequest req;
   req.nonce = Bytes(nonce.begin(), nonce.end());
   req.public_key = Bytes(key_.public_key().begin(), key_.public_key().end());
-  req.user_data = Bytes(measurements_.config_hash.begin(), measurements_.config_hash.end());
+  {
+    std::lock_guard lock(mu_);
+    req.user_data = Bytes(measurements_.config_hash.begin(), measurements_.config_hash.end());
+  }
   return provider_->Attest(req);
 }
 

@@ -75,6 +75,15 @@ Result<std::string> EnclaveClient::Receive() {
 
 Result<RemoteEnclaveInfo> EnclaveClient::Info() {
   VINET_ASSIGN_OR_RETURN(std::string text, Call(json{{"method", "info"}}.dump()));
+  return ParseInfo(text);
+}
+
+Result<RemoteEnclaveInfo> EnclaveClient::Reload() {
+  VINET_ASSIGN_OR_RETURN(std::string text, Call(json{{"method", "reload"}}.dump()));
+  return ParseInfo(text);
+}
+
+Result<RemoteEnclaveInfo> EnclaveClient::ParseInfo(const std::string& text) {
   VINET_ASSIGN_OR_RETURN(json j, Reply(text));
   RemoteEnclaveInfo info;
   VINET_ASSIGN_OR_RETURN(info.enclave_key, HexOf(j, "enclave_key"));

@@ -57,6 +57,14 @@ Result<json> Dispatch(Enclave& enclave, const json& req) {
   }
   std::string method = req["method"].get<std::string>();
   if (method == "info") return InfoReply(enclave.Info());
+  // Loads model files added to the enclave's directory since start; answers
+  // the ids newly served and the new info (docs/tee.md).
+  if (method == "reload") {
+    VINET_ASSIGN_OR_RETURN(std::vector<std::string> added, enclave.Reload());
+    json reply = InfoReply(enclave.Info());
+    reply["added"] = added;
+    return reply;
+  }
   if (method == "attest") {
     VINET_ASSIGN_OR_RETURN(Bytes nonce, HexArg(req, "nonce"));
     VINET_ASSIGN_OR_RETURN(Bytes doc, enclave.Attest(nonce));
