@@ -11,10 +11,10 @@ restore the latest snapshot, agree on the app hash and keep up. Bounded by
 the block rate (waits: 900 s for 1,000 blocks, 240 s for the join); every process is
 stopped at the end, pass or fail.
 
-Measured: 744 s on a 2-core machine shared with other builds (load ~11;
-1.4 blocks/s); the snapshot at 1,000 had 25 chunks of 2 KB, now 1 KB (about
-50): the chance that no chunk is asked of the corrupt validator (1 of 4
-peers) is (3/4)^50 < 1e-6.
+Measured: 717-746 s over 4 runs on a 2-core machine shared with other builds
+(load ~11; 1.4 blocks/s); the snapshot at 1,000 has about 48 chunks of 1 KB:
+the chance that no chunk is asked of the corrupt validator (1 of 4 peers) is
+(3/4)^48 < 1e-5.
 """
 import concurrent.futures
 import json
