@@ -145,17 +145,30 @@ Status Store::Commit(const Overlay& changes, const merkle::TreeUpdate& tree,
     }
     if (!it->status().ok()) return IoError("store: prune scan", it->status());
   }
+  return WriteWithMeta(batch, meta, oldest, "store: commit");
+}
+
+Status Store::WriteWithMeta(rocksdb::WriteBatch& batch, const CommitMeta& meta, int64_t oldest,
+                            std::string_view what) {
   PutMeta(batch, meta, oldest);
   rocksdb::WriteOptions options;
   options.sync = true;
   auto s = db_->Write(options, &batch);
-  if (!s.ok()) return IoError("store: commit", s);
+  if (!s.ok()) return IoError(what, s);
   meta_ = meta;
   oldest_ = oldest;
   return Status::Ok();
 }
 
 namespace {
+
+Status PutState(rocksdb::WriteBatch& batch, const Store::KeyValues& entries) {
+  for (const auto& [key, value] : entries) {
+    VINET_RETURN_IF_ERROR(CheckStateKey(key));
+    batch.Put(key, value);
+  }
+  return Status::Ok();
+}
 
 // Writes the history entries, tree nodes and root of `state` as version
 // `height` (the latest values are written by the caller).
@@ -190,42 +203,22 @@ Result<Bytes> PutVersionOf(rocksdb::WriteBatch& batch, const Store::KeyValues& s
 Result<Bytes> Store::Reset(const KeyValues& state, int64_t height, const std::string& chain_id) {
   rocksdb::WriteBatch batch;
   batch.DeleteRange(rocksdb::Slice(""), rocksdb::Slice(std::string(kMetaPrefix)));
-  for (const auto& [key, value] : state) {
-    VINET_RETURN_IF_ERROR(CheckStateKey(key));
-    batch.Put(key, value);
-  }
+  VINET_RETURN_IF_ERROR(PutState(batch, state));
   VINET_ASSIGN_OR_RETURN(Bytes app_hash, PutVersionOf(batch, state, height));
-  CommitMeta meta{height, std::move(app_hash), chain_id};
-  PutMeta(batch, meta, height);
-  rocksdb::WriteOptions options;
-  options.sync = true;
-  auto s = db_->Write(options, &batch);
-  if (!s.ok()) return IoError("store: reset", s);
-  meta_ = meta;
-  oldest_ = height;
-  return meta.app_hash;
+  VINET_RETURN_IF_ERROR(WriteWithMeta(batch, CommitMeta{height, std::move(app_hash), chain_id},
+                                      height, "store: reset"));
+  return meta_.app_hash;
 }
 
 Status Store::ClearState() {
   rocksdb::WriteBatch batch;
   batch.DeleteRange(rocksdb::Slice(""), rocksdb::Slice(std::string(kMetaPrefix)));
-  CommitMeta meta{0, {}, meta_.chain_id};
-  PutMeta(batch, meta, 0);
-  rocksdb::WriteOptions options;
-  options.sync = true;
-  auto s = db_->Write(options, &batch);
-  if (!s.ok()) return IoError("store: clear", s);
-  meta_ = meta;
-  oldest_ = 0;
-  return Status::Ok();
+  return WriteWithMeta(batch, CommitMeta{0, {}, meta_.chain_id}, 0, "store: clear");
 }
 
 Status Store::WriteRestored(const KeyValues& entries) {
   rocksdb::WriteBatch batch;
-  for (const auto& [key, value] : entries) {
-    VINET_RETURN_IF_ERROR(CheckStateKey(key));
-    batch.Put(key, value);
-  }
+  VINET_RETURN_IF_ERROR(PutState(batch, entries));
   auto s = db_->Write(rocksdb::WriteOptions(), &batch);
   if (!s.ok()) return IoError("store: write restored", s);
   return Status::Ok();
@@ -235,15 +228,9 @@ Result<Bytes> Store::FinishRestore(int64_t height, const std::string& chain_id) 
   VINET_ASSIGN_OR_RETURN(KeyValues state, ScanState());
   rocksdb::WriteBatch batch;
   VINET_ASSIGN_OR_RETURN(Bytes app_hash, PutVersionOf(batch, state, height));
-  CommitMeta meta{height, std::move(app_hash), chain_id};
-  PutMeta(batch, meta, height);
-  rocksdb::WriteOptions options;
-  options.sync = true;
-  auto s = db_->Write(options, &batch);
-  if (!s.ok()) return IoError("store: finish restore", s);
-  meta_ = meta;
-  oldest_ = height;
-  return meta.app_hash;
+  VINET_RETURN_IF_ERROR(WriteWithMeta(batch, CommitMeta{height, std::move(app_hash), chain_id},
+                                      height, "store: finish restore"));
+  return meta_.app_hash;
 }
 
 }  // namespace vinet::chain

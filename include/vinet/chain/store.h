@@ -36,7 +36,8 @@
 
 namespace rocksdb {
 class DB;
-}
+class WriteBatch;
+}  // namespace rocksdb
 
 namespace vinet::chain {
 
@@ -124,6 +125,10 @@ class Store : public KvReader, public merkle::NodeReader {
  private:
   Store() = default;
   Result<std::optional<std::string>> LatestHistory(std::string_view key, int64_t* version) const;
+  // Adds `meta` (and the oldest kept version) to `batch`, writes it synced,
+  // then adopts both; `what` names the operation in an I/O error.
+  Status WriteWithMeta(rocksdb::WriteBatch& batch, const CommitMeta& meta, int64_t oldest,
+                       std::string_view what);
   std::unique_ptr<rocksdb::DB> db_;
   CommitMeta meta_;
   int64_t oldest_ = 0;
