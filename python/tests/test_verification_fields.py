@@ -33,11 +33,15 @@ def test_zkml_is_not_verified_before_its_proof():
     assert r.verified and r.checked[-1] == "zkml_proof"
 
 
-def test_settlement_verified_stays_false_until_a_verified_settlement_exists():
+def test_settlement_verified_only_for_a_proven_settlement():
     s = Settlement("ab" * 32, "SETTLED", 3, None, 0.1, 1.0)
     assert s.settled and not s.settlement_verified
     r = result("VANILLA", receipt_verified=True, settlement=s)
-    assert not r.settlement_verified
+    assert not r.settlement_verified and "settlement_proof" not in r.checked
+    proven = Settlement("ab" * 32, "SETTLED", 3, None, 0.1, 1.0, proof_verified=True,
+                        proven_height=3)
+    r = result("VANILLA", receipt_verified=True, settlement=proven)
+    assert r.settlement_verified and r.checked[-1] == "settlement_proof"
 
 
 def test_client_sets_the_fields_and_a_failed_check_clears_them():

@@ -104,6 +104,7 @@ CHECKS = {
     "enclave_signature": "the enclave signed this receipt",
     "attestation": "the enclave's attestation verified under the trust roots (fresh nonce)",
     "zkml_proof": "the zero-knowledge proof of the computation verified locally",
+    "settlement_proof": "the claim's settlement proven against a light-client verified header",
 }
 
 
@@ -164,6 +165,8 @@ class Result:
                 out += ["enclave_signature", "attestation"]
         if self.mode == "ZKML" and self.proof_verified:
             out.append("zkml_proof")
+        if self.settlement_verified:
+            out.append("settlement_proof")
         return tuple(out)
 
     @property

@@ -123,7 +123,7 @@ def test_float64_and_lists_are_cast_and_served(client, model):
     assert r2.verified and r2.receipt["input_hash"] == r.receipt["input_hash"]
     for s in (client.wait_settled(r.inference_id, SETTLE_TIMEOUT),
               client.wait_settled(r2.inference_id, SETTLE_TIMEOUT)):
-        assert s.status == "SETTLED" and not s.settlement_verified
+        assert s.status == "SETTLED" and s.settlement_verified and s.proven_height
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
