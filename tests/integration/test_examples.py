@@ -158,5 +158,7 @@ def test_readme_python_lines(net, tmp_path):
                           text=True, timeout=120)
     print(proc.stdout + proc.stderr)
     assert proc.returncode == 0, proc.stderr
-    assert "TEE: output hash, node signature, enclave signature, attestation checked" in proc.stdout
+    # wait="settled": the settlement itself was proven (light client + Merkle proof).
+    assert ("TEE: output hash, node signature, enclave signature, attestation, settlement proof "
+            "checked") in proc.stdout, proc.stdout
     assert proc.stdout.rstrip().endswith("SETTLED"), proc.stdout
