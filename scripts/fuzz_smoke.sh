@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs every fuzz target in BUILD_DIR for a short time (FUZZ_SECONDS, default
-# 10) from its seed corpus (tests/fuzz/corpus/<target>/ if present), two at a
+# 6) from its seed corpus (tests/fuzz/corpus/<target>/ if present), two at a
 # time on the machine's two cores. Fails if any target crashes.
 set -euo pipefail
 build_dir=${1:-build/fuzz}
-export FUZZ_SECONDS=${FUZZ_SECONDS:-10}
+export FUZZ_SECONDS=${FUZZ_SECONDS:-6}
 export FUZZ_ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 jobs=${FUZZ_JOBS:-2}
 shopt -s nullglob
