@@ -51,7 +51,7 @@ sdk-test: sdk-install
 TEST_WORKERS ?= 2
 integration-test: build sdk-install
 	@if ls tests/integration/test_*.py >/dev/null 2>&1; then \
-	  python3 -m pytest -q -n $(TEST_WORKERS) --dist loadfile tests/integration; \
+	  python3 -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder tests/integration; \
 	else echo "no integration tests yet"; fi
 
 # Every test: unit, fuzz smoke, integration. CI runs this.

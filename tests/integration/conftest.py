@@ -23,10 +23,11 @@ def pytest_configure(config):
     become_subreaper()
 
 
-# Files that take minutes run first, so that with `-n 2 --dist loadfile` (the
-# Makefile) the other worker takes the many short files meanwhile instead of
-# one worker ending the run alone with them. The rest keep their file order.
-SLOW_FILES_FIRST = ("test_state_sync.py", "test_attacks_chain.py", "test_wheel.py")
+# The two files that take minutes start first, one per worker (the Makefile
+# runs `-n 2 --dist loadfile --no-loadscope-reorder`, so xdist keeps this
+# order), instead of one worker ending the run alone with them. Neither is
+# timing-sensitive; the rest keep their file order.
+SLOW_FILES_FIRST = ("test_state_sync.py", "test_wheel.py")
 
 
 def pytest_collection_modifyitems(config, items):
