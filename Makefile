@@ -6,7 +6,7 @@ export VINET_BIN := $(CURDIR)/build/release/src/cli/vinet
 JOBS ?= 2
 BENCH ?= OFF
 
-.PHONY: all setup configure build test unit-test fuzz-build fuzz-smoke integration-test sdk-install sdk-wheel sdk-test \
+.PHONY: all setup configure build test unit-test fuzz-build fuzz-smoke fuzz-run integration-test integration-run sdk-install sdk-wheel sdk-test \
         test-asan demo bench format clean
 
 all: build
@@ -50,12 +50,25 @@ sdk-test: sdk-install
 # in TEST_WORKERS processes, one test file (its devnet) per process at a time.
 TEST_WORKERS ?= 2
 integration-test: build sdk-install
+	@$(MAKE) --no-print-directory integration-run
+
+# The suites themselves, without their set-up prerequisites (for scripts that
+# have already set up, such as scripts/test_overlapped.sh).
+integration-run:
 	@if ls tests/integration/test_*.py >/dev/null 2>&1; then \
 	  python3 -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder tests/integration; \
 	else echo "no integration tests yet"; fi
 
-# Every test: unit, fuzz smoke, integration. CI runs this.
-test: unit-test sdk-test fuzz-smoke integration-test
+fuzz-run:
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS) --target fuzz_all
+	@bash scripts/fuzz_smoke.sh build/fuzz
+
+# Every test: unit, SDK, fuzz smoke, integration. CI runs this. The fuzz build
+# and smoke run at the lowest CPU priority beside the integration tests, which
+# mostly wait for blocks, so they use the cores those leave idle.
+test: unit-test sdk-test
+	@bash scripts/test_overlapped.sh
 
 test-asan: setup
 	@cmake --preset asan >/dev/null

@@ -5,6 +5,9 @@
 set -euo pipefail
 build_dir=${1:-build/fuzz}
 export FUZZ_SECONDS=${FUZZ_SECONDS:-6}
+# Seconds one input may take before it counts as a hang (raised when the smoke
+# runs at low priority beside other work).
+export FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-10}
 export FUZZ_ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 jobs=${FUZZ_JOBS:-2}
 shopt -s nullglob
@@ -18,7 +21,7 @@ run_one() {
   seeds="$FUZZ_ROOT/tests/fuzz/corpus/$name"
   local args=("$work")
   [ -d "$seeds" ] && args+=("$seeds")
-  if "$t" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -timeout=10 -print_final_stats=0 \
+  if "$t" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -timeout="$FUZZ_TIMEOUT" -print_final_stats=0 \
        -artifact_prefix="$work/" "${args[@]}" >"$work/log" 2>&1; then
     echo "fuzz smoke: $name ok (${FUZZ_SECONDS}s)"
     rm -rf "$work"
