@@ -86,6 +86,16 @@ json StartEnclave(const std::string& dir, double timeout) {
   }
 }
 
+// Every validator's RPC, validator 0 first: the node fails over in this order.
+std::string RpcList(const json& state) {
+  std::string out = "[";
+  for (const auto& v : state["validators"]) {
+    if (out.size() > 1) out += ", ";
+    out += "\"" + v["rpc"].get<std::string>() + "\"";
+  }
+  return out + "]";
+}
+
 std::string WriteNodeConfig(const std::string& dir, const json& state, int port,
                             const InferenceSetup& setup) {
   fs::path home = fs::path(dir) / "inference-node";
@@ -100,7 +110,7 @@ std::string WriteNodeConfig(const std::string& dir, const json& state, int port,
       << "\ndevnet = true\n"
       // Devnet clients are funded by transfers; tests of deposits turn this on.
       << "require_deposit = false\n\n[chain]\n"
-      << "rpc = \"" << state["validators"][0]["rpc"].get<std::string>() << "\"\n"
+      << "rpc = " << RpcList(state) << "\n"
       << "chain_id = \"" << state["chain_id"].get<std::string>() << "\"\n\n[enclave]\n"
       << "socket = \"" << state["enclave"]["socket"].get<std::string>() << "\"\n\n"
       << "[submitter]\ninterval_ms = 200\nmax_batch = 1000\ntx_fee = 1\n\n"
