@@ -3,12 +3,12 @@
 namespace vinet::node {
 
 Status GroupCommit::Commit(const ClaimRecord& record) {
-  Waiter me{&record, Status::Ok()};
+  Waiter me{&record, Status::Ok(), false, {}};
   std::unique_lock lock(mu_);
   queue_.push_back(&me);
   while (!me.done) {
     if (writing_) {
-      cv_.wait(lock);
+      me.cv.wait(lock);
       continue;
     }
     // Lead one write for everything queued (this caller's record included,
@@ -28,11 +28,12 @@ Status GroupCommit::Commit(const ClaimRecord& record) {
     for (Waiter* w : batch) {
       w->status = s;
       w->done = true;
+      if (w != &me) w->cv.notify_one();
     }
     ++batches_;
     if (s.ok()) records_ += batch.size();
     writing_ = false;
-    cv_.notify_all();  // the batch's callers, and the next writer
+    if (!queue_.empty()) queue_.front()->cv.notify_one();  // the next writer
   }
   return me.status;
 }

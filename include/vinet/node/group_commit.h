@@ -6,7 +6,9 @@
 // becomes the writer. It takes every record queued so far, writes them all
 // with one call of `write` (one synced RocksDB WriteBatch: one fsync), then
 // releases their callers. Callers arriving meanwhile queue up, and when the
-// write ends one of them becomes the next writer for the whole queue. So N
+// write ends the first of them is woken to be the next writer for the whole
+// queue (each caller sleeps on its own condition variable: a write wakes
+// only its batch and the next writer, not every waiter). So N
 // concurrent answers cost one fsync, not N, and a lone caller pays exactly
 // one write, as before (no timer, no added wait). `write` sees each record
 // once; if it fails, every caller of that batch gets its error and nothing
@@ -44,11 +46,11 @@ class GroupCommit {
     const ClaimRecord* record;
     Status status;
     bool done = false;
+    std::condition_variable cv;
   };
 
   WriteFn write_;
   mutable std::mutex mu_;
-  std::condition_variable cv_;
   std::vector<Waiter*> queue_;  // guarded by mu_
   bool writing_ = false;        // guarded by mu_
   uint64_t batches_ = 0, records_ = 0;
