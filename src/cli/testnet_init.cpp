@@ -115,6 +115,11 @@ Status CheckOptions(TestnetOptions& o) {
   if (!o.gossip_interval.empty() && !std::regex_match(o.gossip_interval, duration)) {
     return Invalid("--gossip-interval like 10ms");
   }
+  for (const auto& kv : o.params) {
+    if (kv.find('=') == std::string::npos || kv.front() == '=') {
+      return Invalid("--param " + kv + ": expected KEY=VALUE");
+    }
+  }
   if (o.out.empty()) return Invalid("--out is required");
   if (fs::exists(o.out) && !(fs::is_directory(o.out) && fs::is_empty(o.out))) {
     return Error(Code::kAlreadyExists,
@@ -257,11 +262,25 @@ json WriteNodes(const TestnetOptions& o, const json& validators, std::vector<std
   return nodes;
 }
 
+void Write(TestnetOptions& o, const std::string& cometbft);
+
+// Checks everything first; a failure half-way removes what it wrote (--out
+// was absent or empty).
 void Init(TestnetOptions& o) {
   ThrowIfError(CheckOptions(o));
   std::string cometbft = ValueOrThrow(FindCometBft());
   fs::create_directories(o.out);
   o.out = fs::canonical(o.out).string();
+  try {
+    Write(o, cometbft);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove_all(o.out, ignored);
+    throw;
+  }
+}
+
+void Write(TestnetOptions& o, const std::string& cometbft) {
   Progress("testnet init", std::to_string(o.validators) + " validator(s), " +
                                std::to_string(o.node_hosts.size()) + " inference node(s) in " +
                                o.out);

@@ -344,6 +344,14 @@ class NetnsNet:
         except (requests.RequestException, KeyError, ValueError):
             return None
 
+    def local_height(self, i):
+        """Validator i's height asked from inside its own namespace (over
+        loopback, so it answers while the namespace is isolated)."""
+        code = ("import json,urllib.request;print(json.load(urllib.request.urlopen("
+                f"'http://127.0.0.1:{RPC_PORT}/status',timeout=3))"
+                "['result']['sync_info']['latest_block_height'])")
+        return int(self.exec(f"v{i}", sys.executable, "-c", code, timeout=20).stdout)
+
     def heights(self):
         return [self.height(i) for i in range(self.n)]
 
