@@ -98,7 +98,7 @@ std::string WriteNodeConfig(const std::string& dir, const json& state, int port,
   v.data_dir = (home / "data").string();
   v.key_file = state["node"]["key"].get<std::string>();
   v.models_dir = (fs::path(dir) / "models").string();
-  v.chain_rpc = state["validators"][0]["rpc"].get<std::string>();
+  v.chain_rpcs = {state["validators"][0]["rpc"].get<std::string>()};
   v.chain_id = state["chain_id"].get<std::string>();
   v.enclave_socket = state["enclave"]["socket"].get<std::string>();
   v.prover_threads = setup.prover_threads;
@@ -146,6 +146,13 @@ std::string AddGguf(const fs::path& file, const fs::path& models_dir) {
 }  // namespace
 
 std::string NodeToml(const NodeTomlValues& v) {
+  std::string rpc;
+  if (v.chain_rpcs.size() == 1) {
+    rpc = "\"" + v.chain_rpcs[0] + "\"";
+  } else {
+    for (const auto& url : v.chain_rpcs) rpc += (rpc.empty() ? "[\"" : ", \"") + url + "\"";
+    rpc += "]";
+  }
   std::ostringstream out;
   out << "[node]\nlisten = \"" << v.listen << "\"\n"
       << "data_dir = \"" << v.data_dir << "\"\n"
@@ -155,7 +162,7 @@ std::string NodeToml(const NodeTomlValues& v) {
       << "\ndevnet = true\n"
       // Devnet clients are funded by transfers; tests of deposits turn this on.
       << "require_deposit = false\n\n[chain]\n"
-      << "rpc = \"" << v.chain_rpc << "\"\n"
+      << "rpc = " << rpc << "\n"
       << "chain_id = \"" << v.chain_id << "\"\n\n[enclave]\n"
       << "socket = \"" << v.enclave_socket << "\"\n\n"
       << "[submitter]\ninterval_ms = 200\nmax_batch = 1000\ntx_fee = 1\n\n"

@@ -51,7 +51,9 @@ struct InferenceSetup {
 // config.h): a devnet node (fault injection allowed) that needs no deposit.
 // Relative paths are resolved by the node against the file's folder.
 struct NodeTomlValues {
-  std::string listen, data_dir, key_file, models_dir, chain_rpc, chain_id, enclave_socket;
+  std::string listen, data_dir, key_file, models_dir, chain_id, enclave_socket;
+  // [chain] rpc: one URL is written as a string, several as a list (failover order).
+  std::vector<std::string> chain_rpcs;
   int prover_threads = 1;
   std::string byzantine;  // "": honest
 };

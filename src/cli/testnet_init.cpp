@@ -214,17 +214,23 @@ json WriteNodes(const TestnetOptions& o, const json& validators, std::vector<std
     SaveKey(o, "node/" + std::to_string(k), home / "keys" / "node.key");
     InferenceSetup setup = PrepareInference(home.string(), o.models);
     roots.push_back(ReadTextFile(setup.tee_root_pem_file));
-    // The validator on the same host if there is one, else one in turn.
-    std::string rpc = validators[k % validators.size()]["rpc"];
-    for (const auto& v : validators) {
-      if (v["host"] == ip) rpc = v["rpc"];
+    // Failover order: the validator on the same host if there is one, else
+    // validator k mod N, then the others by index.
+    size_t first = k % validators.size();
+    for (size_t i = 0; i < validators.size(); ++i) {
+      if (validators[i]["host"] == ip) first = i;
     }
+    std::vector<std::string> rpcs = {validators[first]["rpc"]};
+    for (size_t i = 0; i < validators.size(); ++i) {
+      if (i != first) rpcs.push_back(validators[i]["rpc"]);
+    }
+    std::string rpc = rpcs[0];
     NodeTomlValues t;
     t.listen = Endpoint(ip, o.node_port);
     t.data_dir = "data";
     t.key_file = "keys/node.key";
     t.models_dir = "models";
-    t.chain_rpc = rpc;
+    t.chain_rpcs = {rpc};  // the node of this version takes one RPC
     t.chain_id = o.chain_id;
     t.enclave_socket = "enclave.sock";
     WriteTextFile(home / "node.toml", NodeToml(t));
@@ -238,6 +244,7 @@ json WriteNodes(const TestnetOptions& o, const json& validators, std::vector<std
          {"address", setup.node_address},
          {"url", "http://" + t.listen},
          {"chain_rpc", rpc},
+         {"chain_rpcs", rpcs},
          {"enclave_socket", socket},
          {"commands",
           {{"enclave",

@@ -28,6 +28,7 @@ import ipaddress
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -327,9 +328,25 @@ class NetnsNet:
                 self.cut(a, b)
 
     def loss(self, percent, roles=None):
-        """Drops `percent` % of the packets arriving in each namespace."""
+        """Drops `percent` % of the packets arriving in each namespace (counted:
+        dropped_packets())."""
         for role in roles or [r for r in self.roles if r != "px"]:
-            self.nft(role, f"input numgen random mod 100 < {int(percent)} drop")
+            self.nft(role, f"input numgen random mod 100 < {int(percent)} counter drop")
+
+    def dropped_packets(self, role):
+        """Packets dropped so far by role's counted rules (loss())."""
+        out = _run("ip", "netns", "exec", self.ns(role), "nft", "list", "table", "inet",
+                   "vinet").stdout
+        return sum(int(n) for n in re.findall(r"counter packets (\d+)", out))
+
+    def first_byte_ms(self, role, i):
+        """From role's namespace, connects through validator i's proxy and
+        times the first byte CometBFT sends (its handshake key): the proxy's
+        latency on the way back, in ms."""
+        code = ("import socket,time;s=socket.create_connection(('%s',%d),timeout=5);"
+                "t=time.monotonic();s.recv(1);print((time.monotonic()-t)*1000)"
+                % (self.ip("px"), self.proxy_port(i)))
+        return float(self.exec(role, sys.executable, "-c", code, timeout=20).stdout)
 
     # ------------------------------------------------------------ chain access (root namespace)
 
@@ -518,9 +535,9 @@ def _cli():
         net = NetnsNet(args.dir, validators=args.validators, latency_ms=args.latency_ms,
                        jitter_ms=args.jitter_ms, model=model)
         net.up()
-        # The processes outlive this script: the marker's owner is pid 1's child
-        # no more, so record the state for `down` and keep the marker alive by
-        # naming no live owner check (down removes it).
+        # The processes outlive this script: DIR/netns.json records them for
+        # `down`, and the marker names pid 1 as owner so that cleanup_stale()
+        # of other runs leaves this network alone (`down` removes the marker).
         with open(state_file, "w") as f:
             json.dump(net.describe(), f, indent=2)
         with open(net._marker_path(), "w") as f:

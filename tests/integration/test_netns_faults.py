@@ -82,6 +82,18 @@ def wait_height(net, i, target, timeout):
     net.wait(f"validator {i} at height {target}", lambda: (net.height(i) or 0) >= target, timeout)
 
 
+def test_peer_links_go_through_the_latency_proxies(net):
+    # Every validator's peers are the proxy's address (no direct link).
+    for i in range(net.n):
+        peers = net.rpc(i, "net_info")["peers"]
+        assert len(peers) == net.n - 1
+        assert {p["remote_ip"] for p in peers} == {net.ip("px")}
+    # A connection through validator 1's proxy gets its first byte after the
+    # 50 ms ± 10 ms latency (median of 5 samples).
+    samples = sorted(net.first_byte_ms("client", 1) for _ in range(5))
+    assert samples[2] >= 35, samples
+
+
 def test_one_validator_isolated_chain_continues_and_it_catches_up(net):
     before = send(net, 3)["accepted"]
     net.isolate("v3")
@@ -125,6 +137,8 @@ def test_five_percent_packet_loss(net):
         assert out["accepted"], out["refused"]
         all_settled(net, out["accepted"])
         wait_height(net, 0, h + 5, 60)
+        # The loss was real: every validator dropped packets.
+        assert all(net.dropped_packets(f"v{i}") > 0 for i in range(net.n))
     finally:
         net.heal()
     assert_one_chain(net)
