@@ -145,6 +145,11 @@ def _remove_namespaces(suffix, bridge):
             time.sleep(0.05)
         if not pids:
             break
+    # Deleting a veth end removes both at once; a namespace's deletion frees
+    # its veths only later, in the kernel's own time.
+    links = _run("ip", "-o", "link", "show", check=False).stdout
+    for name in re.findall(r"^\d+: (vt%s[0-9]+h)@" % suffix, links, re.M):
+        _run("ip", "link", "del", name, check=False)
     for ns in names:
         _run("ip", "netns", "del", ns, check=False)
     _run("ip", "link", "del", bridge, check=False)
