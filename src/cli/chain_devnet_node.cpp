@@ -98,7 +98,8 @@ std::string WriteNodeConfig(const std::string& dir, const json& state, int port,
   v.data_dir = (home / "data").string();
   v.key_file = state["node"]["key"].get<std::string>();
   v.models_dir = (fs::path(dir) / "models").string();
-  v.chain_rpcs = {state["validators"][0]["rpc"].get<std::string>()};
+  // Every validator's RPC, validator 0 first: the node fails over in this order.
+  for (const auto& val : state["validators"]) v.chain_rpcs.push_back(val["rpc"].get<std::string>());
   v.chain_id = state["chain_id"].get<std::string>();
   v.enclave_socket = state["enclave"]["socket"].get<std::string>();
   v.prover_threads = setup.prover_threads;

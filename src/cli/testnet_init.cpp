@@ -230,7 +230,7 @@ json WriteNodes(const TestnetOptions& o, const json& validators, std::vector<std
     t.data_dir = "data";
     t.key_file = "keys/node.key";
     t.models_dir = "models";
-    t.chain_rpcs = {rpc};  // the node of this version takes one RPC
+    t.chain_rpcs = rpcs;
     t.chain_id = o.chain_id;
     t.enclave_socket = "enclave.sock";
     WriteTextFile(home / "node.toml", NodeToml(t));

@@ -59,7 +59,9 @@ def test_homes_per_host_match_cometbft_and_genesis(vinet_bin, tmp_path):
         assert 'proxy_app = "tcp://127.0.0.1:31002"' in config
     node_toml = (out / f"host-{HOSTS[3]}/node/node.toml").read_text()
     assert f'listen = "{HOSTS[3]}:31080"' in node_toml
-    assert f'rpc = "http://{HOSTS[0]}:31001"' in node_toml
+    # Failover order: validator 3 mod 3 = 0 first, then the others.
+    rpcs = ", ".join(f'"http://{h}:31001"' for h in HOSTS[:3])
+    assert f"rpc = [{rpcs}]" in node_toml
     assert 'chain_id = "multi-1"' in node_toml
     assert os.path.exists(out / f"host-{HOSTS[3]}/node/keys/node.key")
 
@@ -81,8 +83,10 @@ def test_node_hosts_and_peer_addresses(vinet_bin, tmp_path):
     m, out = init(tmp_path, "a", "--node-hosts", "10.1.2.3,10.1.2.9", "--peer-addresses",
                   "10.9.9.9:1,10.9.9.9:2,10.9.9.9:3", "--pex", "false", hosts=HOSTS[:3])
     assert [n["host"] for n in m["nodes"]] == ["10.1.2.3", "10.1.2.9"]
-    # A node next to a validator uses that validator's RPC.
-    assert m["nodes"][0]["chain_rpc"] == m["validators"][0]["rpc"]
+    # A node next to a validator uses that validator's RPC first.
+    rpcs = [v["rpc"] for v in m["validators"]]
+    assert m["nodes"][0]["chain_rpcs"] == rpcs
+    assert m["nodes"][1]["chain_rpcs"] == [rpcs[1], rpcs[0], rpcs[2]]
     config = (out / "host-10.1.2.4/validator/config/config.toml").read_text()
     assert "@10.9.9.9:1" in config and "@10.9.9.9:3" in config and "@10.9.9.9:2" not in config
     assert re.search(r"^pex = false$", config, re.M)
