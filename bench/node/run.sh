@@ -5,7 +5,7 @@
 # numbers and how to read them are in docs/benchmarks.md.
 #
 #   bench/node/run.sh            (build first: vinet node_loadgen chain_claims_bench
-#                                 and the Python native module)
+#                                 node_ledger_bench and the Python native module)
 # Env: BUILD (default build/release), N_TPUT (default 6000), THREADS (8), PERF=1
 # to record a perf profile of the whole machine during the throughput run.
 set -euo pipefail
@@ -52,6 +52,10 @@ say "after the throughput run"
 
 say "one validator's claim capacity (FinalizeBlock work, one tx of 1000 TEE claims)"
 "$BUILD/bench/chain_claims_bench" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+
+say "claim ledger: group commit vs one synced put per claim (8 and 32 answering threads)"
+"$BUILD/bench/node_ledger_bench" --threads 8 --claims 2000 --dir "$WORK/ledger" --json
+"$BUILD/bench/node_ledger_bench" --threads 32 --claims 2000 --dir "$WORK/ledger" --json
 
 say "(d) SDK local verification, attestation cached"
 VINET_BIN=$VINET PYTHONPATH=$ROOT/python python3 "$ROOT/bench/sdk/verify_bench.py" --n 2000
