@@ -1,7 +1,8 @@
 """A 4-validator network across network namespaces with 50 ms ± 10 ms on every
 peer link (toxiproxy), faults made with nftables inside the namespaces
 (netns.py). One network serves the module; each scenario heals it before the
-next. Every scenario sends inferences from the client's namespace and asserts
+next: one validator isolated, a 2-2 split, the node's chain RPC validator
+isolated (the node fails over), 5 % packet loss. Every scenario sends inferences from the client's namespace and asserts
 that every one the node accepted ends SETTLED on chain and that all
 validators agree on every block hash and app hash.
 
@@ -49,11 +50,12 @@ def send(net, count):
     return out
 
 
-def all_settled(net, ids, timeout=60):
+def all_settled(net, ids, timeout=60, via=0):
+    """Every id SETTLED, asking validator `via`'s RPC."""
     def unsettled():
         left = []
         for iid in ids:
-            claim = net.claim(iid)
+            claim = net.claim(iid, via)
             if not claim or claim.get("status") != "SETTLED":
                 left.append((iid, claim and claim.get("status")))
         return left
@@ -126,6 +128,25 @@ def test_two_two_split_halts_without_fork_and_resumes(net):
     for i in range(net.n):
         wait_height(net, i, top + 3, 60)
     all_settled(net, during["accepted"])
+    assert_one_chain(net)
+
+
+def test_node_rpc_validator_isolated_node_fails_over(net):
+    # The node's [chain] rpc lists validator 0 first (testnet init): cut it
+    # off entirely; the node can only settle through another validator.
+    rpcs = net.manifest["nodes"][0]["chain_rpcs"]
+    assert rpcs[0] == net.rpc_url(0) and len(rpcs) == net.n
+    before = send(net, 2)["accepted"]
+    net.isolate("v0")
+    try:
+        h = net.height(1)
+        during = send(net, 4)
+        assert len(during["accepted"]) == 4, during["refused"]
+        all_settled(net, before + during["accepted"], via=1)
+        assert net.local_height(0) <= h + 1 < net.height(1)
+    finally:
+        net.heal()
+    wait_height(net, 0, net.height(1), 60)
     assert_one_chain(net)
 
 
