@@ -393,6 +393,8 @@ json Node::Health() const {
               {"node", crypto::AddressOf(key_.public_key())},
               {"node_pubkey", ToHex(key_.public_key())},
               {"chain_id", config_.chain_id},
+              {"chain_rpc", chain_.rpc_url()},  // the endpoint in use (failover)
+              {"chain_rpc_switches", chain_.endpoints()->switches()},
               {"tee", enclave_ != nullptr},
               {"enclave_key", enclave ? json(ToHex(enclave->enclave_key)) : json()},
               {"open_claims", ledger_->OpenCount()},

@@ -99,5 +99,8 @@ def test_settlement_fails_over_when_the_nodes_rpc_validator_dies(devnet):
         ids = burst(api, key, st["models"][0], 20)
         assert not wait_final(api, ids)
         assert settled_on_chain(devnet, ids, via=1) == {"SETTLED": len(ids)}
+        health = api.get("/healthz")[1]
+        assert health["chain_rpc"] != devnet.rpc_url(0), health
+        assert health["chain_rpc_switches"] >= 1, health
     finally:
         devnet.restart(0)
