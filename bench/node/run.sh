@@ -5,9 +5,15 @@
 # numbers and how to read them are in docs/benchmarks.md.
 #
 #   bench/node/run.sh            (build first: vinet node_loadgen chain_claims_bench
-#                                 and the Python native module)
+#                                 node_ledger_bench and the Python native module)
 # Env: BUILD (default build/release), N_TPUT (default 6000), THREADS (8), PERF=1
 # to record a perf profile of the whole machine during the throughput run.
+#
+#   bench/node/run.sh --netns    (root; ip, nft, toxiproxy: scripts/setup.sh)
+# The same inference benchmarks on a network spread over Linux network
+# namespaces (tests/integration/netns.py): every validator-to-validator link
+# has 50 ms (± 10 ms) latency each way, the load generator runs in its own
+# namespace; reports the trust gap p50/p99 (paced, 50/s) and settled TEE/s.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-$ROOT/build/release}
@@ -22,6 +28,34 @@ cleanup() { "$VINET" devnet down --devnet "$DIR" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
 say() { echo "== $*  [load $(cut -d' ' -f1-3 /proc/loadavg)]"; }
+
+if [[ "${1:-}" == "--netns" ]]; then
+  NS=$WORK/ns
+  export VINET_BIN=$VINET
+  trap 'python3 "$ROOT/tests/integration/netns.py" down --dir "$NS" >/dev/null 2>&1 || true' EXIT
+  say "namespaced network up (4 validators, 50 ms links, node, enclave, client)"
+  python3 "$ROOT/tests/integration/netns.py" up --dir "$NS" --latency-ms 50 >/dev/null
+  # The load generator reads a devnet.json: write one naming the namespaced
+  # node, validator 0's RPC and the funded dev key.
+  mkdir -p "$WORK/nsdev"
+  CLIENT_NS=$(python3 - "$NS" "$WORK/nsdev/devnet.json" <<'PY'
+import json, sys
+st = json.load(open(sys.argv[1] + "/netns.json"))
+manifest = json.load(open(st["manifest"]))
+json.dump({"node": {"url": st["node"]}, "validators": [{"rpc": r} for r in st["rpc"]],
+           "dev_key": manifest["dev_key"], "dir": st["dir"]}, open(sys.argv[2], "w"))
+print(st["roles"]["client"]["ns"])
+PY
+)
+  say "trust gap across namespaces, TEE, 50 inferences/s for 12 s"
+  ip netns exec "$CLIENT_NS" "$LOADGEN" --devnet "$WORK/nsdev" --mode tee --n 600 --threads 4 \
+    --rate 50 --json
+  say "settled TEE inferences per second across namespaces ($N_TPUT inferences, $THREADS connections)"
+  ip netns exec "$CLIENT_NS" "$LOADGEN" --devnet "$WORK/nsdev" --mode tee --n "$N_TPUT" \
+    --threads "$THREADS" --json
+  say done
+  exit 0
+fi
 
 python3 "$ROOT/scripts/make_demo_model.py" "$WORK/demo.onnx" >/dev/null
 say "devnet up (4 validators, 1 s blocks)"
@@ -52,6 +86,10 @@ say "after the throughput run"
 
 say "one validator's claim capacity (FinalizeBlock work, one tx of 1000 TEE claims)"
 "$BUILD/bench/chain_claims_bench" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+
+say "claim ledger: group commit vs one synced put per claim (8 and 32 answering threads)"
+"$BUILD/bench/node_ledger_bench" --threads 8 --claims 2000 --dir "$WORK/ledger" --json
+"$BUILD/bench/node_ledger_bench" --threads 32 --claims 2000 --dir "$WORK/ledger" --json
 
 say "(d) SDK local verification, attestation cached"
 VINET_BIN=$VINET PYTHONPATH=$ROOT/python python3 "$ROOT/bench/sdk/verify_bench.py" --n 2000

@@ -61,16 +61,36 @@ RpcClient::RpcClient(std::string url, int timeout_seconds)
   while (!url_.empty() && url_.back() == '/') url_.pop_back();
 }
 
+RpcClient::RpcClient(std::shared_ptr<RpcEndpoints> endpoints, int timeout_seconds)
+    : endpoints_(std::move(endpoints)), timeout_seconds_(timeout_seconds) {}
+
 Result<nlohmann::json> RpcClient::Call(const std::string& method, const nlohmann::json& params) {
-  httplib::Client client(url_);
+  if (!endpoints_) return CallUrl(url_, method, params);
+  Status last = Status::Ok();
+  for (size_t i = 0; i < endpoints_->urls().size(); ++i) {
+    std::string url = endpoints_->Current();
+    auto r = CallUrl(url, method, params);
+    if (r.ok() || r.status().code() != Code::kUnavailable) {
+      endpoints_->Succeeded(url);
+      return r;
+    }
+    endpoints_->Failed(url, r.status().message(), SteadyMs());
+    last = r.status();
+  }
+  return last;
+}
+
+Result<nlohmann::json> RpcClient::CallUrl(const std::string& url, const std::string& method,
+                                          const nlohmann::json& params) {
+  httplib::Client client(url);
   client.set_connection_timeout(timeout_seconds_);
   client.set_read_timeout(timeout_seconds_);
   client.set_tcp_nodelay(true);  // no Nagle wait between request headers and body
   nlohmann::json req = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
   auto res = client.Post("/", req.dump(), "application/json");
   if (!res) {
-    return Error(Code::kUnavailable, "rpc " + url_ + ": " + httplib::to_string(res.error()) +
-                                         " (is the node running?)");
+    return Error(Code::kUnavailable,
+                 "rpc " + url + ": " + httplib::to_string(res.error()) + " (is the node running?)");
   }
   auto doc = nlohmann::json::parse(res->body, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) {

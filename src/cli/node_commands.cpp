@@ -1,7 +1,9 @@
-// `vinet node start --config node.toml [--byzantine MODE]` (the inference
-// node: HTTP API, claim queue, prover pool, submitter; MODE only on a devnet
-// node) and `vinet model add MODEL.onnx [--store DIR] [--zkml [--calibration
-// CAL.json]]` (the node's content-addressed model store; prints the model id;
+// `vinet node start --config node.toml [--byzantine MODE] [--chain-rpc URL]...`
+// (the inference node: HTTP API, claim queue, prover pool, submitter; MODE
+// only on a devnet node; --chain-rpc, repeatable, replaces the config's
+// `[chain] rpc` list: failover in the order given) and `vinet model add MODEL.onnx [--store DIR]
+// [--zkml [--calibration CAL.json]]` (the node's content-addressed model store; prints the model
+// id;
 // --zkml also commits the model and keeps its prover package DIR/<id>.vzk).
 #include <signal.h>
 #include <spdlog/spdlog.h>
@@ -48,7 +50,8 @@ std::vector<runtime::TensorMap> ZkmlCalibration(const std::string& path, const s
 
 namespace {
 
-void RunNode(const std::string& config_file, const std::string& byzantine) {
+void RunNode(const std::string& config_file, const std::string& byzantine,
+             const std::vector<std::string>& chain_rpc) {
   InitLogging("node");
   sigset_t set;
   sigemptyset(&set);
@@ -56,6 +59,7 @@ void RunNode(const std::string& config_file, const std::string& byzantine) {
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   node::NodeConfig config = ValueOrThrow(node::LoadNodeConfig(config_file));
+  if (!chain_rpc.empty()) config.chain_rpc = chain_rpc;
   if (!byzantine.empty()) {
     config.byzantine = ValueOrThrow(node::ParseByzantine(byzantine));
     ThrowIfError(node::CheckByzantine(config));
@@ -86,11 +90,14 @@ void RunNode(const std::string& config_file, const std::string& byzantine) {
 void RegisterNodeCommands(CLI::App& app) {
   auto* node_cmd = app.add_subcommand("node", "the inference node")->require_subcommand(1);
   static std::string config_file, byzantine;
+  static std::vector<std::string> chain_rpc;
   auto* start = node_cmd->add_subcommand("start", "serve the HTTP API and settle claims");
   start->add_option("--config", config_file, "node.toml")->required()->check(CLI::ExistingFile);
   start->add_option("--byzantine", byzantine,
                     "devnet fault injection: wrong-output | bad-proof | no-proof");
-  start->callback([] { RunNode(config_file, byzantine); });
+  start->add_option("--chain-rpc", chain_rpc,
+                    "chain RPC URL (repeatable: failover in this order; replaces [chain] rpc)");
+  start->callback([] { RunNode(config_file, byzantine, chain_rpc); });
 
   CLI::App* model = app.get_subcommand("model");  // created by RegisterRuntimeCommands
   static std::string onnx, store = ".vinet/models", calibration;

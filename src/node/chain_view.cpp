@@ -5,11 +5,13 @@
 namespace vinet::node {
 using json = nlohmann::json;
 
-ChainView::ChainView(std::string rpc_url, uint64_t default_fee, int64_t ttl_ms)
-    : rpc_url_(std::move(rpc_url)), default_fee_(default_fee), ttl_(ttl_ms) {}
+ChainView::ChainView(std::vector<std::string> rpc_urls, uint64_t default_fee, int64_t ttl_ms)
+    : endpoints_(std::make_shared<chain::RpcEndpoints>(std::move(rpc_urls))),
+      default_fee_(default_fee),
+      ttl_(ttl_ms) {}
 
 Result<std::optional<json>> ChainView::Query(const std::string& path) const {
-  chain::RpcClient rpc(rpc_url_, 5);
+  chain::RpcClient rpc(endpoints_, 5);
   VINET_ASSIGN_OR_RETURN(json answer, rpc.AbciQuery(path));
   if (answer.value("code", 0) != 0) return std::optional<json>();
   const std::string& value = answer["value"].get_ref<const std::string&>();
@@ -29,7 +31,7 @@ Result<std::optional<json>> ChainView::CachedQuery(const std::string& path) {
     }
   }
   auto r = Query(path);
-  if (!r.ok()) return r.status().WithContext("chain " + rpc_url_);
+  if (!r.ok()) return r.status().WithContext("chain " + rpc_url());
   std::lock_guard lock(mu_);
   cache_[path] = {r->has_value() ? **r : json(), now};
   return r;

@@ -76,9 +76,16 @@ Status ClaimStore::Put(const ClaimRecord& claim) {
 }
 
 Status ClaimStore::PutMany(const std::vector<ClaimRecord>& claims) {
+  std::vector<const ClaimRecord*> all;
+  all.reserve(claims.size());
+  for (const auto& c : claims) all.push_back(&c);
+  return PutMany(all);
+}
+
+Status ClaimStore::PutMany(const std::vector<const ClaimRecord*>& claims) {
   if (claims.empty()) return Status::Ok();
   rocksdb::WriteBatch batch;
-  for (const auto& c : claims) batch.Put(std::string(kPrefix) + c.id_hex, ClaimToJson(c));
+  for (const ClaimRecord* c : claims) batch.Put(std::string(kPrefix) + c->id_hex, ClaimToJson(*c));
   auto s = db_->Write(detail::SyncedWrites(), &batch);
   return s.ok() ? Status::Ok() : detail::RocksError("claim store write", s);
 }

@@ -34,6 +34,32 @@ Status ParseListen(const std::string& listen, NodeConfig& c) {
   return Status::Ok();
 }
 
+// [chain] rpc: one URL or a non-empty list of them.
+Status ParseRpcList(const toml::table& t, NodeConfig& c) {
+  auto node = t.at_path("chain.rpc");
+  if (!node) return Status::Ok();
+  if (auto s = node.value<std::string>()) {
+    if (s->empty()) return Error(Code::kInvalidArgument, "config: chain.rpc is empty");
+    c.chain_rpc = {*s};
+    return Status::Ok();
+  }
+  const toml::array* list = node.as_array();
+  if (!list || list->empty()) {
+    return Error(Code::kInvalidArgument,
+                 "config: chain.rpc wants a URL string or a non-empty list of them");
+  }
+  c.chain_rpc.clear();
+  for (size_t i = 0; i < list->size(); ++i) {
+    auto s = list->get(i)->value<std::string>();
+    if (!s || s->empty()) {
+      return Error(Code::kInvalidArgument,
+                   "config: chain.rpc[" + std::to_string(i) + "] is not a URL string");
+    }
+    c.chain_rpc.push_back(*s);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Byzantine> ParseByzantine(std::string_view name) {
@@ -89,7 +115,7 @@ Result<NodeConfig> LoadNodeConfig(const fs::path& file) {
   c.min_request_validity_ms =
       t.at_path("node.min_request_validity_ms").value_or(c.min_request_validity_ms);
   c.max_request_ttl_ms = t.at_path("node.max_request_ttl_ms").value_or(c.max_request_ttl_ms);
-  c.chain_rpc = t.at_path("chain.rpc").value_or(c.chain_rpc);
+  VINET_RETURN_IF_ERROR(ParseRpcList(t, c));
   c.chain_id = t.at_path("chain.chain_id").value_or(c.chain_id);
   if (auto s = t.at_path("enclave.socket").value<std::string>(); s && !s->empty()) {
     c.enclave_socket = Resolve(base, *s);

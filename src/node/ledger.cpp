@@ -59,7 +59,7 @@ Status Ledger::Accept(const ClaimRecord& claim, uint64_t client_balance) {
   Status s =
       store_->Get(claim.id_hex).ok()
           ? Error(Code::kAlreadyExists, "inference " + claim.id_hex + " was already accepted")
-          : store_->Put(claim);
+          : commit_.Commit(claim);
   std::function<void()> listener;
   {
     std::lock_guard lock(mu_);

@@ -393,6 +393,8 @@ json Node::Health() const {
               {"node", crypto::AddressOf(key_.public_key())},
               {"node_pubkey", ToHex(key_.public_key())},
               {"chain_id", config_.chain_id},
+              {"chain_rpc", chain_.rpc_url()},  // the endpoint in use (failover)
+              {"chain_rpc_switches", chain_.endpoints()->switches()},
               {"tee", enclave_ != nullptr},
               {"enclave_key", enclave ? json(ToHex(enclave->enclave_key)) : json()},
               {"open_claims", ledger_->OpenCount()},
@@ -433,8 +435,15 @@ Result<json> Node::Reload() {
 }
 
 std::string Node::MetricsText() const {
+  // Group commit: accepted claims per synced ledger write is their ratio.
+  const GroupCommit& gc = ledger_->commits();
   return metrics_.Render() + "# TYPE vinet_node_open_claims gauge\nvinet_node_open_claims " +
-         std::to_string(ledger_->OpenCount()) + "\n" + ZkmlMetricsText(*proof_jobs_);
+         std::to_string(ledger_->OpenCount()) +
+         "\n# TYPE vinet_node_ledger_commits_total counter\nvinet_node_ledger_commits_total " +
+         std::to_string(gc.batches()) +
+         "\n# TYPE vinet_node_ledger_committed_claims_total counter\n"
+         "vinet_node_ledger_committed_claims_total " +
+         std::to_string(gc.records()) + "\n" + ZkmlMetricsText(*proof_jobs_);
 }
 
 }  // namespace vinet::node

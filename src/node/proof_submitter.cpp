@@ -101,7 +101,7 @@ Status ProofSubmitter::Track() {
   for (auto& j : node_.proof_jobs().WithStatus("SUBMITTED", SIZE_MAX)) {
     by_tx[j.tx_hash].push_back(std::move(j));
   }
-  chain::RpcClient rpc(node_.chain().rpc_url(), 5);
+  chain::RpcClient rpc(node_.chain().endpoints(), 5);
   int64_t now = WallMs();
   for (auto& [hash, jobs] : by_tx) {
     VINET_ASSIGN_OR_RETURN(json tx, rpc.FindTx(hash));
@@ -194,7 +194,7 @@ Status ProofSubmitter::Submit(std::optional<uint64_t>& nonce,
     ++j.attempts;
   }
   VINET_RETURN_IF_ERROR(node_.proof_jobs().Put(batch));
-  chain::RpcClient rpc(cfg.chain_rpc, 10);
+  chain::RpcClient rpc(node_.chain().endpoints(), 10);
   auto r = rpc.BroadcastTxSync(tx);
   if (r.ok() && (*r).value("code", 0) == 0) {
     ++*nonce;
@@ -231,7 +231,7 @@ Status ProofSubmitter::Sweep() {
   if (pending.empty()) return Status::Ok();
   VINET_ASSIGN_OR_RETURN(json params, Params());
   int64_t window = params.value("zkml_deadline_blocks", int64_t{100});
-  chain::RpcClient rpc(node_.chain().rpc_url(), 5);
+  chain::RpcClient rpc(node_.chain().endpoints(), 5);
   VINET_ASSIGN_OR_RETURN(int64_t height, rpc.LatestHeight());
   for (const auto& c : pending) {
     if (c.height + window >= height) continue;

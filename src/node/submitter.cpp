@@ -14,6 +14,7 @@ using json = nlohmann::json;
 namespace {
 
 constexpr int64_t kResubmitMs = 20'000;
+constexpr int64_t kResubmitAfterSwitchMs = 3'000;
 
 // id → status from the tx result's vinet.claim events.
 std::map<std::string, std::string> ClaimStatuses(const json& tx) {
@@ -75,7 +76,24 @@ Result<uint64_t> Submitter::ChainNonce() {
   return account ? account->value("nonce", uint64_t{0}) : uint64_t{0};
 }
 
+void Submitter::WatchChain() {
+  const auto& endpoints = node_.chain().endpoints();
+  if (endpoints->urls().size() < 2) return;
+  chain::RpcClient rpc(endpoints, 5);
+  auto height = rpc.LatestHeight();
+  std::string url = rpc.url();
+  if (height.ok() && endpoints->ObserveHeight(url, *height, chain::SteadyMs())) {
+    spdlog::warn("chain rpc {}: no new block (height {}) within the stall bound", url, *height);
+  }
+  if (uint64_t n = endpoints->switches(); n != switches_seen_) {
+    switches_seen_ = n;
+    switched_ms_ = WallMs();
+    spdlog::warn("chain rpc: now using {} (switch {})", endpoints->Current(), n);
+  }
+}
+
 void Submitter::Step() {
+  WatchChain();
   if (Status s = MaybeRegisterEnclave(); !s.ok())
     spdlog::warn("enclave registration: {}", s.ToString());
   if (Status s = Track(); !s.ok()) spdlog::warn("submitter track: {}", s.ToString());
@@ -139,16 +157,18 @@ Status Submitter::Track() {
   auto submitted = node_.ledger().OpenClaims("SUBMITTED", SIZE_MAX);
   std::map<std::string, std::vector<ClaimRecord>> by_tx;
   for (auto& c : submitted) by_tx[c.tx_hash].push_back(std::move(c));
-  chain::RpcClient rpc(node_.chain().rpc_url(), 5);
+  chain::RpcClient rpc(node_.chain().endpoints(), 5);
   for (auto& [hash, claims] : by_tx) {
     VINET_ASSIGN_OR_RETURN(json tx, rpc.FindTx(hash));
     if (!tx.is_null() && tx.contains("tx_result")) {
       VINET_RETURN_IF_ERROR(Resolve(std::move(claims), tx));
       continue;
     }
-    if (WallMs() - claims.front().submitted_ms < kResubmitMs) continue;
-    spdlog::warn("submitter: tx {} not in a block after {} ms; resubmitting {} claims", hash,
-                 kResubmitMs, claims.size());
+    int64_t now = WallMs(), sent = claims.front().submitted_ms;
+    bool stranded = switched_ms_ >= sent && now - switched_ms_ >= kResubmitAfterSwitchMs;
+    if (now - sent < kResubmitMs && !stranded) continue;
+    spdlog::warn("submitter: tx {} not in a block after {} ms{}; resubmitting {} claims", hash,
+                 now - sent, stranded ? " (sent before an endpoint switch)" : "", claims.size());
     for (auto& c : claims) {
       c.status = "ACCEPTED";
       c.tx_hash.clear();
@@ -176,7 +196,7 @@ Status Submitter::Submit() {
     c.submitted_ms = now;
   }
   VINET_RETURN_IF_ERROR(node_.ledger().Update(batch));
-  chain::RpcClient rpc(cfg.chain_rpc, 10);
+  chain::RpcClient rpc(node_.chain().endpoints(), 10);
   auto r = rpc.BroadcastTxSync(tx);
   if (r.ok() && (*r).value("code", 0) == 0) {
     ++*nonce_;
@@ -237,7 +257,7 @@ Status Submitter::MaybeRegisterEnclave() {
     int64_t late = node_.config().reattest_after_expiry_ms;
     if (late > 0 ? now < expires + late : expires - now > ttl / 3) return Status::Ok();
   }
-  chain::RpcClient rpc(node_.config().chain_rpc, 10);
+  chain::RpcClient rpc(node_.chain().endpoints(), 10);
   VINET_ASSIGN_OR_RETURN(int64_t height, rpc.LatestHeight());
   crypto::Digest256 nonce_digest = chain::EnclaveNonce(
       node_.config().chain_id, node_.key().public_key(), static_cast<uint64_t>(height));

@@ -3,13 +3,19 @@
 // `Call` returns the "result" object or an error: kUnavailable when the node
 // cannot be reached, kInvalidArgument for a JSON-RPC error (its message and
 // data are in the status message), kParse for a reply that is not JSON-RPC.
+// Built on shared RpcEndpoints (rpc_endpoints.h), a call that cannot reach
+// the current endpoint (kUnavailable: connect failure or timeout) reports it
+// and is retried on the next, at most once per endpoint; other errors are
+// answers and are returned as they are.
 // Not thread-safe; cheap to construct.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "vinet/chain/rpc_endpoints.h"
 #include "vinet/common/bytes.h"
 #include "vinet/common/result.h"
 
@@ -19,6 +25,8 @@ class RpcClient {
  public:
   // `url`: "http://host:port" (a trailing slash is ignored).
   explicit RpcClient(std::string url, int timeout_seconds = 10);
+  // Failover over `endpoints` (non-null).
+  explicit RpcClient(std::shared_ptr<RpcEndpoints> endpoints, int timeout_seconds = 10);
 
   Result<nlohmann::json> Call(const std::string& method, const nlohmann::json& params);
 
@@ -32,10 +40,15 @@ class RpcClient {
   // Looks a tx up by hash (hex); nullopt-like empty json when not yet indexed.
   Result<nlohmann::json> FindTx(const std::string& hash_hex);
 
-  const std::string& url() const { return url_; }
+  // The endpoint calls go to now.
+  std::string url() const { return endpoints_ ? endpoints_->Current() : url_; }
 
  private:
+  Result<nlohmann::json> CallUrl(const std::string& url, const std::string& method,
+                                 const nlohmann::json& params);
+
   std::string url_;
+  std::shared_ptr<RpcEndpoints> endpoints_;
   int timeout_seconds_;
 };
 

@@ -1,11 +1,14 @@
 // What the node reads from the chain while answering: client balances and
 // model records, through CometBFT's abci_query, with a short cache (a
 // balance is at most `ttl_ms` old; the node's own unsettled holds are
-// subtracted separately by the Ledger). Thread-safe.
+// subtracted separately by the Ledger). Queries go to the chain's RPC
+// endpoints with failover (chain/rpc_endpoints.h), shared with the submitter
+// through `endpoints()`. Thread-safe.
 #pragma once
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -15,6 +18,7 @@
 
 #include "vinet/chain/fee.h"
 #include "vinet/chain/model_fee.h"
+#include "vinet/chain/rpc_endpoints.h"
 #include "vinet/common/result.h"
 #include "vinet/protocol/receipt.h"
 
@@ -58,7 +62,7 @@ struct ChainEnclave {
 
 class ChainView {
  public:
-  ChainView(std::string rpc_url, uint64_t default_fee, int64_t ttl_ms = 300);
+  ChainView(std::vector<std::string> rpc_urls, uint64_t default_fee, int64_t ttl_ms = 300);
 
   // kUnavailable when the chain cannot be reached.
   Result<uint64_t> Balance(const std::string& address);
@@ -74,7 +78,8 @@ class ChainView {
   void Forget(const std::string& prefix);
   // abci_query `path`; nullopt when the chain answers "not found".
   Result<std::optional<nlohmann::json>> Query(const std::string& path) const;
-  const std::string& rpc_url() const { return rpc_url_; }
+  std::string rpc_url() const { return endpoints_->Current(); }
+  const std::shared_ptr<chain::RpcEndpoints>& endpoints() const { return endpoints_; }
 
  private:
   struct Cached {
@@ -83,7 +88,7 @@ class ChainView {
   };
   Result<std::optional<nlohmann::json>> CachedQuery(const std::string& path);
 
-  std::string rpc_url_;
+  std::shared_ptr<chain::RpcEndpoints> endpoints_;
   uint64_t default_fee_;
   std::chrono::milliseconds ttl_;
   std::mutex mu_;

@@ -65,6 +65,7 @@ class ClaimStore {
   Status Put(const ClaimRecord& claim);
   // Several records in one synced batch.
   Status PutMany(const std::vector<ClaimRecord>& claims);
+  Status PutMany(const std::vector<const ClaimRecord*>& claims);
   Result<ClaimRecord> Get(const std::string& id_hex) const;  // kNotFound
   Result<std::vector<ClaimRecord>> LoadAll() const;
 

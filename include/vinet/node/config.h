@@ -17,7 +17,8 @@
 //   [admin]                        # operator endpoint on 127.0.0.1 (admin_server.h)
 //   enabled = true  port = 0       # port 0: any free one (DATA_DIR/admin.json names it)
 //   [chain]
-//   rpc = "http://127.0.0.1:26657"
+//   rpc = "http://127.0.0.1:26657"  # or a list: ["http://a:26657", "http://b:26657"]
+//                                  # (failover in list order: chain/rpc_endpoints.h)
 //   chain_id = "vinet-devnet"
 //   [enclave]
 //   socket = "/path/enclave.sock"  # optional: enables TEE mode
@@ -39,6 +40,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "vinet/common/result.h"
 #include "vinet/node/chat_engine.h"
@@ -57,7 +59,7 @@ struct NodeConfig {
   uint64_t default_fee = 10;
   int64_t min_request_validity_ms = 30'000;
   int64_t max_request_ttl_ms = 3'600'000;
-  std::string chain_rpc = "http://127.0.0.1:26657";
+  std::vector<std::string> chain_rpc{"http://127.0.0.1:26657"};  // failover order
   std::string chain_id = "vinet-devnet";
   std::filesystem::path enclave_socket;  // empty: no TEE
   int64_t reattest_after_expiry_ms = 0;  // 0: re-attest a third of the TTL before expiry

@@ -4,8 +4,9 @@
 //
 // `Accept` reserves the fee against the client's committed balance (the
 // client's balance minus what this node already holds unsettled for it, so
-// concurrent requests cannot overspend), writes the record synced, and only
-// then returns; a duplicate inference id is kAlreadyExists, an overspend
+// concurrent requests cannot overspend), writes the record synced through a
+// group commit (group_commit.h: concurrent Accepts share one synced batch),
+// and only then returns; a duplicate inference id is kAlreadyExists, an overspend
 // kInsufficientFunds, and on a write failure the reservation is released.
 // The submitter moves claims ACCEPTED → SUBMITTED → final through `Update`
 // (each update synced before it returns); `OnAccepted` lets it hear of new
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "vinet/node/claim_store.h"
+#include "vinet/node/group_commit.h"
 
 namespace vinet::node {
 
@@ -40,12 +42,20 @@ class Ledger {
   // Open claims with the given status, oldest first, at most `max`.
   std::vector<ClaimRecord> OpenClaims(const std::string& status, size_t max) const;
   size_t OpenCount() const;
+  // The group commit of Accept's writes (counters; tests hold its writer).
+  GroupCommit& commits() { return commit_; }
+  const GroupCommit& commits() const { return commit_; }
 
  private:
-  explicit Ledger(std::unique_ptr<ClaimStore> store) : store_(std::move(store)) {}
+  explicit Ledger(std::unique_ptr<ClaimStore> store)
+      : store_(std::move(store)),
+        commit_([s = store_.get()](const std::vector<const ClaimRecord*>& batch) {
+          return s->PutMany(batch);
+        }) {}
   void Track(const ClaimRecord& c);  // caller holds mu_
 
   std::unique_ptr<ClaimStore> store_;
+  GroupCommit commit_;
   mutable std::mutex mu_;
   std::map<std::string, ClaimRecord> open_;
   std::set<std::string> reserved_;  // ids being written by Accept

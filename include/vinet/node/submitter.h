@@ -22,6 +22,15 @@
 // is lost, and the chain's duplicate rule means none is settled twice.
 // ZKML claims land PENDING; each step then also runs the ProofSubmitter
 // (proof_submitter.h) with the same nonce.
+// Failover (several `[chain] rpc` endpoints): every RPC goes through the
+// node's shared RpcEndpoints, which move on from an endpoint that cannot be
+// reached; each step with more than one endpoint also reads the current
+// one's height, and one whose chain has not grown for the stall bound is
+// left too. A tx broadcast through an endpoint that was then left may never
+// have reached the others, so after a switch its claims do not wait the
+// full resubmit_ms: `kResubmitAfterSwitchMs` after the switch they go back
+// to ACCEPTED and out again (the chain's duplicate rule settles a claim
+// once even if the first tx lands after all; Resolve reads its record).
 #pragma once
 
 #include <atomic>
@@ -53,6 +62,7 @@ class Submitter {
   Status MaybeRegisterEnclave();
   Result<uint64_t> ChainNonce();
   Status Resolve(std::vector<ClaimRecord> claims, const nlohmann::json& tx);
+  void WatchChain();  // stall rule and switch bookkeeping (several endpoints)
 
   Node& node_;
   ProofSubmitter proofs_;
@@ -60,6 +70,8 @@ class Submitter {
   int failures_ = 0;
   int64_t next_try_ms_ = 0;
   int64_t next_enclave_try_ms_ = 0;
+  uint64_t switches_seen_ = 0;
+  int64_t switched_ms_ = 0;  // wall time of the last endpoint switch seen
   std::atomic<bool> stop_{false};
   std::atomic<bool> in_flight_{false};  // SUBMITTED claims after the last step
   bool kicked_ = false;                 // guarded by mu_

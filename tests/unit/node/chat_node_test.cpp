@@ -133,7 +133,7 @@ class ChatNodeTest : public ::testing::Test {
     c.data_dir = dir_.path / "data";
     c.key_file = dir_.path / "node.key";
     c.models_dir = dir_.path / "models";
-    c.chain_rpc = chain_.url();
+    c.chain_rpc = {chain_.url()};
     c.chain_id = "c";
     c.require_deposit = false;
     auto runner = std::make_unique<FakeRunner>();

@@ -67,7 +67,7 @@ constexpr int64_t kNow = 1'000'000;
 
 struct GuardFixture : ::testing::Test {
   FakeRpc rpc;
-  ChainView chain{rpc.url(), 10, /*ttl_ms=*/0};
+  ChainView chain{{rpc.url()}, 10, /*ttl_ms=*/0};
   Bytes pcr0 = Bytes(48, 0x11), enclave_key = Bytes(32, 0x22), zk = Bytes(32, 0x33);
   std::string me = std::string(40, 'a');
   ServeGuard guard{chain, LocalSetup{me, enclave_key, pcr0}, 5000};
@@ -179,7 +179,7 @@ TEST_F(GuardFixture, EnclaveMustBeRegisteredHereForTheModelAndNotExpiring) {
 
 TEST(ChainViewDeposit, AbsentIsZeroAndForgetDropsTheCache) {
   FakeRpc rpc;
-  ChainView chain(rpc.url(), 10, /*ttl_ms=*/60'000);
+  ChainView chain({rpc.url()}, 10, /*ttl_ms=*/60'000);
   std::string client(40, 'c'), node(40, 'd');
   auto d = chain.Deposit(client, node);
   ASSERT_TRUE(d.ok());

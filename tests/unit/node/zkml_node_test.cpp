@@ -234,7 +234,7 @@ TEST(NodeZkml, RestartDropsOrphanJobsAndResumesQueuedOnes) {
   c.data_dir = dir.path / "data";
   c.key_file = dir.path / "node.key";
   c.models_dir = s.store.dir();
-  c.chain_rpc = "http://127.0.0.1:1";
+  c.chain_rpc = {"http://127.0.0.1:1"};
   ASSERT_TRUE(crypto::SaveKeyFile(crypto::SecretKey::Generate(), c.key_file).ok());
   {
     auto ledger = Ledger::Open(c.data_dir / "claims");
