@@ -16,6 +16,7 @@
 //   devnet.json           chain id, ports and pids (what `down` stops)
 // Ports are free loopback ports unless --base-port P is given (then validator
 // i uses P+10i for p2p, P+10i+1 for RPC, P+10i+2 for ABCI).
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <regex>
@@ -64,6 +65,9 @@ struct DevnetOptions {
   std::string byzantine;            // node fault injection (devnet only)
   int prover_threads = 1;
   int start = 0;  // validators started by `up` (0: all)
+  // The last N nodes are left out of the genesis validator set: full nodes
+  // that become validators only by staking (CreateValidator).
+  int full_nodes = 0;
   // `vinet chain start` options of every validator (state sync, pruning).
   int64_t snapshot_interval = 0, retain_blocks = 0;
   int64_t state_versions_kept = -1;  // -1: the app's default
@@ -192,6 +196,8 @@ void WriteGenesis(const DevnetOptions& o, const std::string& dev_address,
   app_state.params.add_tee_roots(ReadFile(inference.tee_root_pem_file));
   if (o.enclave_ttl_ms > 0) app_state.params.set_enclave_ttl_ms(o.enclave_ttl_ms);
   genesis["chain_id"] = o.chain_id;
+  auto& set = genesis["validators"];
+  for (int i = 0; i < o.full_nodes && !set.empty(); ++i) set.erase(set.size() - 1);
   genesis["app_state"] = json::parse(chain::GenesisToJson(app_state));
   for (const auto& kv : o.params) {
     auto eq = kv.find('=');
@@ -203,7 +209,15 @@ void WriteGenesis(const DevnetOptions& o, const std::string& dev_address,
     genesis["app_state"]["params"][kv.substr(0, eq)] = value;
   }
   // The app refuses a bad genesis at start-up; refuse it here, with the field.
-  ThrowIfError(chain::ParseGenesis(genesis["app_state"].dump()).status());
+  auto parsed = chain::ParseGenesis(genesis["app_state"].dump());
+  ThrowIfError(parsed.status());
+  // Evidence must not outlive the stake it would slash (docs/chain.md
+  // "Validators"): CometBFT keeps evidence while it is younger than either
+  // bound, so the duration is kept short and the block count decides.
+  auto& evidence = genesis["consensus_params"]["evidence"];
+  evidence["max_age_num_blocks"] =
+      std::to_string(std::max<int64_t>(1, parsed->params.unbonding_blocks()));
+  evidence["max_age_duration"] = "1000000000";  // 1 s, in ns
   for (int i = 0; i < o.validators; ++i) {
     WriteFile(fs::path(o.dir) / ("node" + std::to_string(i)) / "config" / "genesis.json",
               genesis.dump(2) + "\n");
@@ -271,6 +285,9 @@ void PrepareDir(DevnetOptions& o) {
   }
   if (o.start < 0 || o.start > o.validators) {
     throw StatusError(Error(Code::kInvalidArgument, "--start must be in 0..--validators"));
+  }
+  if (o.full_nodes < 0 || o.full_nodes >= o.validators) {
+    throw StatusError(Error(Code::kInvalidArgument, "--full-nodes must be in 0..--validators-1"));
   }
   if (!std::regex_match(o.block_time, std::regex("[0-9]+(ms|s)"))) {
     throw StatusError(Error(Code::kInvalidArgument, "--block-time like 500ms or 1s"));
@@ -581,6 +598,8 @@ void RegisterDevnetCommands(CLI::App& app) {
       ->check(CLI::IsMember({"wrong-output", "bad-proof", "no-proof"}));
   up->add_option("--prover-threads", o.prover_threads, "inference node prover threads (1-2)")
       ->check(CLI::Range(1, 2));
+  up->add_option("--full-nodes", o.full_nodes,
+                 "the last N nodes are not genesis validators (they may stake to become one)");
   up->add_option("--start", o.start,
                  "start only the first N validators (the others join later; 0: all)");
   up->add_option("--snapshot-interval", o.snapshot_interval,
