@@ -51,7 +51,7 @@ statepb::Params DefaultParams();
 Result<Genesis> ParseGenesis(std::string_view app_state_json);
 std::string GenesisToJson(const Genesis& genesis);
 // InitChain's consensus inputs (staking/init_chain.cpp): CometBFT's
-// evidence.max_age_num_blocks must be in 1..unbonding_blocks, so stake that
+// evidence.max_age_num_blocks must be in 1..unbonding_blocks - 2, so stake that
 // carried voting power at an infraction is still slashable when its evidence
 // arrives (recorded as params.evidence_max_age_blocks); if the app_state names
 // no validators, CometBFT's genesis validators are adopted: operator = the

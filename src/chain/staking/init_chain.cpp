@@ -10,12 +10,16 @@ Status AdoptConsensusGenesis(const ::tendermint::abci::RequestInitChain& req, Ge
   auto& params = genesis.params;
   if (req.has_consensus_params() && req.consensus_params().has_evidence()) {
     const int64_t age = req.consensus_params().evidence().max_age_num_blocks();
-    if (age <= 0 || age > params.unbonding_blocks()) {
+    // Stake unbonded in block c still votes in c + 1 (updates apply two
+    // blocks on); evidence of h = c + 1 may land in block h + 1 + age (CometBFT
+    // checks the age against the last block); the entry completes at the end
+    // of c + unbonding_blocks.
+    if (age <= 0 || age > params.unbonding_blocks() - 2) {
       return Error(Code::kInvalidArgument,
                    fmt::format("genesis consensus_params.evidence.max_age_num_blocks: {} not in "
-                               "1..unbonding_blocks {} (evidence must not outlive the stake it "
-                               "would slash)",
-                               age, params.unbonding_blocks()));
+                               "1..unbonding_blocks - 2 = {} (evidence must not outlive the stake "
+                               "it would slash)",
+                               age, params.unbonding_blocks() - 2));
     }
     params.set_evidence_max_age_blocks(age);
   }

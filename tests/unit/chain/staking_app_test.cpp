@@ -31,7 +31,7 @@ class StakingAppTest : public ::testing::Test {
     abci::pb::RequestInitChain req;
     req.set_chain_id("stake-chain");
     req.set_initial_height(1);
-    req.mutable_consensus_params()->mutable_evidence()->set_max_age_num_blocks(4);
+    req.mutable_consensus_params()->mutable_evidence()->set_max_age_num_blocks(2);
     Genesis g;
     g.params = DefaultParams();
     g.params.set_power_reduction(100);

@@ -372,18 +372,20 @@ TEST_F(StakingTxTest, InitChainEvidenceAgeAndAdoptedValidators) {
   Genesis g;
   g.params = params_;  // unbonding_blocks 5
   ::tendermint::abci::RequestInitChain req;
-  req.mutable_consensus_params()->mutable_evidence()->set_max_age_num_blocks(6);
+  req.mutable_consensus_params()->mutable_evidence()->set_max_age_num_blocks(4);
   auto s = AdoptConsensusGenesis(req, g);
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("max_age_num_blocks: 6 not in 1..unbonding_blocks 5"),
+  EXPECT_NE(s.message().find("max_age_num_blocks: 4 not in 1..unbonding_blocks - 2 = 3"),
             std::string::npos)
       << s.ToString();
-  req.mutable_consensus_params()->mutable_evidence()->set_max_age_num_blocks(5);
+  req.mutable_consensus_params()->mutable_evidence()->set_max_age_num_blocks(0);
+  EXPECT_FALSE(AdoptConsensusGenesis(req, g).ok());
+  req.mutable_consensus_params()->mutable_evidence()->set_max_age_num_blocks(3);
   auto* u = req.add_validators();
   u->mutable_pub_key()->set_ed25519(ConsKey(107));
   u->set_power(10);
   ASSERT_TRUE(AdoptConsensusGenesis(req, g).ok());
-  EXPECT_EQ(g.params.evidence_max_age_blocks(), 5);
+  EXPECT_EQ(g.params.evidence_max_age_blocks(), 3);
   ASSERT_EQ(g.validators.size(), 1u);
   EXPECT_EQ(g.validators[0].bond, 1000u);
   EXPECT_EQ(g.validators[0].operator_address, ConsensusAddress(ConsKey(107)));
