@@ -216,7 +216,7 @@ void WriteGenesis(const DevnetOptions& o, const std::string& dev_address,
   // bound, so the duration is kept short and the block count decides.
   auto& evidence = genesis["consensus_params"]["evidence"];
   evidence["max_age_num_blocks"] =
-      std::to_string(std::max<int64_t>(1, parsed->params.unbonding_blocks() - 2));
+      std::to_string(std::max<int64_t>(1, chain::MaxEvidenceAgeBlocks(parsed->params)));
   evidence["max_age_duration"] = "1000000000";  // 1 s, in ns
   for (int i = 0; i < o.validators; ++i) {
     WriteFile(fs::path(o.dir) / ("node" + std::to_string(i)) / "config" / "genesis.json",

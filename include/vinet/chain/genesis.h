@@ -59,6 +59,11 @@ std::string GenesisToJson(const Genesis& genesis);
 // field otherwise.
 Status AdoptConsensusGenesis(const ::tendermint::abci::RequestInitChain& req, Genesis& genesis);
 
+// The largest evidence.max_age_num_blocks AdoptConsensusGenesis accepts for
+// `params` (what genesis writers such as `devnet up` put in genesis.json;
+// unbonding_blocks < 3 has none: returns 0).
+int64_t MaxEvidenceAgeBlocks(const statepb::Params& params);
+
 // Writes genesis records into `state` (validators included). kInternal on
 // store failure.
 Status ApplyGenesis(const Genesis& genesis, State& state);

@@ -1,10 +1,16 @@
 // InitChain: CometBFT's evidence age and genesis validators (genesis.h).
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "vinet/chain/genesis.h"
 #include "vinet/chain/staking.h"
 
 namespace vinet::chain {
+
+int64_t MaxEvidenceAgeBlocks(const statepb::Params& params) {
+  return std::max<int64_t>(0, params.unbonding_blocks() - 2);
+}
 
 Status AdoptConsensusGenesis(const ::tendermint::abci::RequestInitChain& req, Genesis& genesis) {
   auto& params = genesis.params;
@@ -14,12 +20,12 @@ Status AdoptConsensusGenesis(const ::tendermint::abci::RequestInitChain& req, Ge
     // blocks on); evidence of h = c + 1 may land in block h + 1 + age (CometBFT
     // checks the age against the last block); the entry completes at the end
     // of c + unbonding_blocks.
-    if (age <= 0 || age > params.unbonding_blocks() - 2) {
+    if (age <= 0 || age > MaxEvidenceAgeBlocks(params)) {
       return Error(Code::kInvalidArgument,
                    fmt::format("genesis consensus_params.evidence.max_age_num_blocks: {} not in "
                                "1..unbonding_blocks - 2 = {} (evidence must not outlive the stake "
                                "it would slash)",
-                               age, params.unbonding_blocks() - 2));
+                               age, MaxEvidenceAgeBlocks(params)));
     }
     params.set_evidence_max_age_blocks(age);
   }

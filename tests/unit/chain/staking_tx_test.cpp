@@ -372,6 +372,7 @@ TEST_F(StakingTxTest, InitChainEvidenceAgeAndAdoptedValidators) {
   Genesis g;
   g.params = params_;  // unbonding_blocks 5
   ::tendermint::abci::RequestInitChain req;
+  EXPECT_EQ(MaxEvidenceAgeBlocks(g.params), 3);
   req.mutable_consensus_params()->mutable_evidence()->set_max_age_num_blocks(4);
   auto s = AdoptConsensusGenesis(req, g);
   ASSERT_FALSE(s.ok());
