@@ -10,7 +10,8 @@ Reusable: `DoubleSigner(home_dir, genesis, key_file, peers)` needs only the
 chain's genesis.json, the key to copy and the peers to dial
 ("id@host:port,..."), so it runs against a loopback devnet here and across
 network namespaces in the netns lane (`wrap` prefixes the commands, e.g.
-["ip", "netns", "exec", "ns1"], and `host` is the address to listen on).
+["ip", "netns", "exec", "ns1"], `host` is the address to listen on and
+`ports` the (abci, rpc, p2p) ports there).
 Always call stop() (it is idempotent); it kills only what it started.
 """
 import os
@@ -48,7 +49,7 @@ def set_toml(text, section, key, value):
 
 class DoubleSigner:
     def __init__(self, home, genesis, key_file, peers, config_from=None, host="127.0.0.1",
-                 wrap=(), cometbft="cometbft"):
+                 wrap=(), cometbft="cometbft", ports=None):
         self.home = str(home)
         self.genesis = genesis
         self.key_file = key_file
@@ -57,6 +58,7 @@ class DoubleSigner:
         self.host = host
         self.wrap = list(wrap)
         self.cometbft = cometbft
+        self.ports = ports  # (abci, rpc, p2p); default: free ports here (give them inside a netns)
         self.procs = []
         self.rpc = None
 
@@ -72,7 +74,7 @@ class DoubleSigner:
         path = os.path.join(cfg, "config.toml")
         with open(path) as f:
             text = f.read()
-        abci, rpc, p2p = (free_port(self.host) for _ in range(3))
+        abci, rpc, p2p = self.ports or tuple(free_port(self.host) for _ in range(3))
         self.rpc = f"http://{self.host}:{rpc}"
         for section, key, value in [
                 ("", "proxy_app", f'"tcp://{self.host}:{abci}"'),
