@@ -25,4 +25,10 @@ struct AppStateSpec {
 // Throws StatusError on a malformed override or an app state the chain refuses.
 nlohmann::json BuildAppState(const AppStateSpec& spec);
 
+// Sets consensus_params.evidence from the app state's staking parameters so
+// evidence never outlives the stake it would slash (docs/chain.md
+// "Validators"): CometBFT keeps evidence while it is younger than either
+// bound, so the duration is kept short and the block count decides.
+void SetEvidenceAge(nlohmann::json& genesis);
+
 }  // namespace vinet::cli

@@ -32,6 +32,11 @@ NETWORK_FLAGS = {
     "tx register-model": {"--chain", "--key"},
     "tx submit-proof": {"--chain", "--key"},
     "tx enclave-nonce": {"--chain", "--key"},
+    "query evidence": {"--chain"},
+    "validator create": {"--chain", "--key"},
+    "validator unbond": {"--chain", "--key"},
+    "validator show": {"--chain", "--key"},
+    "validator list": {"--chain"},
 }
 
 
