@@ -62,6 +62,10 @@ std::string_view TxCodeName(TxCode code) {
       return "not_model_owner";
     case TxCode::kModelRetired:
       return "model_retired";
+    case TxCode::kKeyBelowSecurityFloor:
+      return "key_below_security_floor";
+    case TxCode::kWeightRangeInvalid:
+      return "weight_range_invalid";
     case TxCode::kInternal:
       return "internal";
   }

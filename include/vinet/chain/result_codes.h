@@ -34,15 +34,17 @@ enum class TxCode : uint32_t {
   kPcrNotAllowed = 19,       // enclave PCR0 not in a served model's allowlist
   kNodeJailed = 20,          // the signer node is jailed
   // ZKML (docs/chain.md, "ZKML settlement"):
-  kVerifyBudgetExceeded = 21,  // SubmitProofs: the block's verify units are used up; retry
-  kVerifyCostTooHigh = 22,     // a key's verify cost (or a tx's) exceeds max_block_verify_units
-  kClaimNotFound = 23,         // CheckTx: a proof names an unknown claim
-  kClaimNotPending = 24,       // CheckTx: a proof's claim is not PENDING or past its deadline
-  kClaimNotOwned = 25,         // CheckTx: a proof's claim belongs to another node
-  kProofMalformed = 26,        // CheckTx: proof or inputs malformed, or inputs ≠ input_hash
-  kNotModelOwner = 27,         // UpdateModel signed by someone other than the model's owner
-  kModelRetired = 28,          // UpdateModel of a retired model
-  kInternal = 100,             // store failure or broken invariant (a bug)
+  kVerifyBudgetExceeded = 21,   // SubmitProofs: the block's verify units are used up; retry
+  kVerifyCostTooHigh = 22,      // a key's verify cost (or a tx's) exceeds max_block_verify_units
+  kClaimNotFound = 23,          // CheckTx: a proof names an unknown claim
+  kClaimNotPending = 24,        // CheckTx: a proof's claim is not PENDING or past its deadline
+  kClaimNotOwned = 25,          // CheckTx: a proof's claim belongs to another node
+  kProofMalformed = 26,         // CheckTx: proof or inputs malformed, or inputs ≠ input_hash
+  kNotModelOwner = 27,          // UpdateModel signed by someone other than the model's owner
+  kModelRetired = 28,           // UpdateModel of a retired model
+  kKeyBelowSecurityFloor = 29,  // RegisterModel: the ZKML key's soundness < zkml::kMinSecurityBits
+  kWeightRangeInvalid = 30,     // RegisterModel: the weight-range proof is missing or fails
+  kInternal = 100,              // store failure or broken invariant (a bug)
 };
 
 // Short snake_case name, e.g. "bad_nonce"; used in logs and docs.
