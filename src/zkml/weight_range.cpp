@@ -225,7 +225,10 @@ Result<Bytes> ProveWeightRangeOf(const VerifyingKey& vk, std::span<const Fp> wei
             Code::kInvalidArgument,
             fmt::format("weight range: bias of block {} at {} is outside int32", rl.blocks[b], i));
       }
-      uint64_t u = static_cast<uint64_t>(sv + kBiasOffset) & 0xffffffffu;
+      // The closest int32 (a forging prover's best choice: W − B is then
+      // the smallest it can be).
+      int64_t b32 = std::clamp(sv, -kBiasOffset, kBiasOffset - 1);
+      uint64_t u = static_cast<uint64_t>(b32 + kBiasOffset);
       int64_t decomposed = static_cast<int64_t>(u) - kBiasOffset;
       for (size_t j = 0; j < kLimbs; ++j) {
         range[rl.limbs[b][j].offset + i] = Fp((u >> (8 * j)) & 0xff);

@@ -2,8 +2,11 @@
 // model. Proved once at commit, published with the key's registration and
 // checked by the chain's RegisterModel, so that "bit-exact with the runtime"
 // holds for hostile registrants too: every weight entry is in [−127, 127]
-// and every bias entry in the int32 range [−2^31, 2^31) (padding entries are
-// weights, so they are in [−127, 127] as well).
+// (padding entries count as weights) and every bias entry is an int32 up to
+// a slack of 127: in [−2^31 − 127, 2^31 + 127), since W − B ∈ [−127, 127]
+// also holds on the bias segments (honest provers refuse anything outside
+// int32; the slack cannot move an accumulator past the circuit's own
+// requantization range checks).
 //
 // Protocol (transcript "vinet.zkml.weight_range.v1", bound to the model id):
 // the prover commits, with the key's PCS, a range polynomial R holding the
