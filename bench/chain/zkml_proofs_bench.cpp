@@ -14,6 +14,7 @@
 #include "vinet/chain/genesis.h"
 #include "vinet/protocol/request.h"
 #include "vinet/runtime/model.h"
+#include "vinet/zkml/weight_range.h"
 #include "vinet/zkml/zkml.h"
 
 namespace {
@@ -92,6 +93,7 @@ struct World {
     m->set_fee_per_inference(10);
     m->add_modes(inference::v1::MODE_ZKML);
     m->set_zkml_verifying_key(ToString(mlp.vk.Encode()));
+    m->set_zkml_weight_range_proof(ToString(zkml::ProveWeightRange(*mlp.package).value()));
     Must(ExecuteTx(state, Tx(owner, 0, model), 1, kChain, ExecMode::kDeliver));
     txpb::TxBody claims;
     claims.mutable_submit_claims();

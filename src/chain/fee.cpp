@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "vinet/zkml/weight_range.h"
+
 namespace vinet::chain {
 namespace {
 
@@ -37,7 +39,17 @@ uint64_t MinimumFee(const FeeSchedule& fees, size_t tx_bytes, const txpb::TxBody
     fee = Add(fee,
               Mul(fees.fee_per_claim, static_cast<uint64_t>(body.submit_claims().claims_size())));
   }
+  if (body.has_register_model()) {
+    fee = Add(fee, VerifyFee(fees, RegisterModelVerifyUnits(body.register_model())));
+  }
   return fee;
+}
+
+uint64_t RegisterModelVerifyUnits(const txpb::RegisterModel& msg) {
+  if (msg.zkml_verifying_key().empty()) return 0;
+  auto vk = zkml::VerifyingKey::Parse(AsBytes(msg.zkml_verifying_key()),
+                                      zkml::KeyPolicy::kAllowBelowFloor);
+  return vk.ok() ? zkml::EstimateWeightRangeCost(*vk).units() : 0;
 }
 
 uint64_t VerifyFee(const FeeSchedule& fees, uint64_t units) {

@@ -78,6 +78,10 @@ std::string_view TxCodeName(TxCode code) {
       return "still_jailed";
     case TxCode::kNotJailed:
       return "not_jailed";
+    case TxCode::kKeyBelowSecurityFloor:
+      return "key_below_security_floor";
+    case TxCode::kWeightRangeInvalid:
+      return "weight_range_invalid";
     case TxCode::kInternal:
       return "internal";
   }

@@ -197,9 +197,11 @@ InferenceSetup PrepareInference(const std::string& dir, const std::vector<std::s
       continue;
     }
     zkml::VerifyingKey vk;
-    auto id = store.AddZkml(m, ZkmlCalibration("", m), &vk);
+    Bytes range;
+    auto id = store.AddZkml(m, ZkmlCalibration("", m), &vk, &range);
     if (id.ok()) {
       s.zkml_keys[*id] = vk.Encode();
+      s.zkml_ranges[*id] = std::move(range);
     } else if (id.status().code() == Code::kUnsupported) {
       id = store.Add(m);  // not provable: VANILLA + TEE only
     }
@@ -321,6 +323,8 @@ void LaunchInference(const std::string& dir, json& state, const InferenceSetup& 
     if (auto vk = setup.zkml_keys.find(id); vk != setup.zkml_keys.end()) {
       m->add_modes(::vinet::inference::v1::MODE_ZKML);
       m->set_zkml_verifying_key(vk->second.data(), vk->second.size());
+      const Bytes& range = setup.zkml_ranges.at(id);
+      m->set_zkml_weight_range_proof(range.data(), range.size());
     }
     SendTx(rpc, dev_key, body, "register-model " + id);
   }

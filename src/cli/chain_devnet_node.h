@@ -39,6 +39,7 @@ struct InferenceSetup {
   std::set<std::string> chat_models;         // those that are gguf (LLM chat)
   std::map<std::string, std::string> names;  // model id → name registered (the file's stem)
   std::map<std::string, Bytes> zkml_keys;    // model id → zkml::VerifyingKey::Encode
+  std::map<std::string, Bytes> zkml_ranges;  // model id → zkml::ProveWeightRange
   std::set<std::string> unregistered;        // model ids served but not registered on chain
   // Written into node.toml: fault injection ("" = honest) and prover threads.
   std::string byzantine;

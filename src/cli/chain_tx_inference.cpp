@@ -7,6 +7,7 @@
 // hex}) so that a script can ask the node's enclave (GET /v1/attestation?nonce=…) and pass the
 // document back with --document-b64 and --nonce-height H.
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -42,7 +43,7 @@ Bytes ReadDocument(const std::string& file, const std::string& b64) {
 
 void RegisterModelCommand(CLI::App* tx) {
   static TxOptions o;
-  static std::string model_id, name, format = "onnx", zkml_vk;
+  static std::string model_id, name, format = "onnx", zkml_vk, zkml_range;
   static uint64_t fee = 0, price_in = 0, price_out = 0;
   static std::vector<std::string> modes, pcr0s;
   auto* cmd = tx->add_subcommand("register-model", "register a model (signer becomes owner)");
@@ -60,6 +61,9 @@ void RegisterModelCommand(CLI::App* tx) {
   cmd->add_option("--mode", modes, "offered mode: vanilla|tee|zkml (repeat)")->required();
   cmd->add_option("--pcr0", pcr0s, "allowed enclave PCR0, 96 hex chars (repeat)");
   cmd->add_option("--zkml-vk", zkml_vk, "ZKML verifying key file (required with --mode zkml)");
+  cmd->add_option("--zkml-range-proof", zkml_range,
+                  "its weight-range proof (default: the key file + .range, as `vinet zk "
+                  "export-vk` writes it)");
   cmd->callback([] {
     bool tee = std::any_of(modes.begin(), modes.end(), [](const std::string& m) {
       return ModeOf(m) == inference::v1::MODE_TEE;
@@ -73,6 +77,13 @@ void RegisterModelCommand(CLI::App* tx) {
           "publish` fills it from the running enclave"));
     }
     Bytes vk = zkml_vk.empty() ? Bytes() : ReadFileBytes(zkml_vk);
+    std::string range_file = !zkml_range.empty() ? zkml_range
+                             : zkml_vk.empty()   ? std::string()
+                                                 : zkml_vk + ".range";
+    Bytes range;
+    if (!range_file.empty() && (!zkml_range.empty() || std::filesystem::exists(range_file))) {
+      range = ReadFileBytes(range_file);
+    }
     SendAndReport(o, [&](txpb::TxBody& b) {
       auto* m = b.mutable_register_model();
       m->set_model_id(model_id);
@@ -84,6 +95,7 @@ void RegisterModelCommand(CLI::App* tx) {
       for (const auto& mode : modes) m->add_modes(ModeOf(mode));
       for (const auto& p : pcr0s) m->add_allowed_pcr0(ToString(ValueOrThrow(FromHex(p))));
       if (!vk.empty()) m->set_zkml_verifying_key(ToString(vk));
+      if (!range.empty()) m->set_zkml_weight_range_proof(ToString(range));
     });
   });
 }

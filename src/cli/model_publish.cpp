@@ -102,7 +102,8 @@ bool Lists(const json& list, const std::string& id) {
 }
 
 // Adds the file to the store; with ZKML also commits it (returns the key).
-std::string AddToStore(const PublishArgs& a, const fs::path& models_dir, bool zkml, Bytes& vk_out) {
+std::string AddToStore(const PublishArgs& a, const fs::path& models_dir, bool zkml, Bytes& vk_out,
+                       Bytes& range_out) {
   node::ModelStore store(models_dir);
   if (!zkml) {
     Step step("adding " + a.file + " to the node's model store " + models_dir.string());
@@ -112,7 +113,7 @@ std::string AddToStore(const PublishArgs& a, const fs::path& models_dir, bool zk
   }
   Step step("adding " + a.file + " and committing it for ZKML (quantize, commit the weights)");
   zkml::VerifyingKey vk;
-  auto id = store.AddZkml(a.file, ZkmlCalibration(a.calibration, a.file), &vk);
+  auto id = store.AddZkml(a.file, ZkmlCalibration(a.calibration, a.file), &vk, &range_out);
   if (!id.ok() && id.status().code() == Code::kUnsupported) {
     std::cerr << "\n";
     throw StatusError(Error(Code::kUnsupported, "the ZKML circuits cannot prove " + a.file + ": " +
@@ -127,7 +128,7 @@ std::string AddToStore(const PublishArgs& a, const fs::path& models_dir, bool zk
 // Registers the model; returns {"hash", "height"}.
 json Register(const Network& net, const std::string& id, const PublishArgs& a,
               const std::vector<protocol::Mode>& modes, const std::vector<Bytes>& pcr0s,
-              const Bytes& vk) {
+              const Bytes& vk, const Bytes& range_proof) {
   chain::RpcClient rpc(net.chain_rpc, 10);
   auto existing = ValueOrThrow(rpc.AbciQuery("/model/" + id));
   if (existing.value("code", 1) == 0) {
@@ -147,6 +148,7 @@ json Register(const Network& net, const std::string& id, const PublishArgs& a,
   for (auto mode : modes) m->add_modes(static_cast<inference::v1::Mode>(mode));
   for (const auto& p : pcr0s) m->add_allowed_pcr0(ToString(p));
   if (!vk.empty()) m->set_zkml_verifying_key(ToString(vk));
+  if (!range_proof.empty()) m->set_zkml_weight_range_proof(ToString(range_proof));
   return SendTxAndWait(rpc, ValueOrThrow(crypto::LoadKeyFile(net.key_file)), body, a.wait_seconds);
 }
 
@@ -187,8 +189,8 @@ void RunPublish(PublishArgs& a) {
     throw StatusError(Error(Code::kInvalidArgument, "--name: 1..128 characters"));
   }
   AdminEndpoint admin = ValueOrThrow(FindAdmin(a.admin_file, net.devnet_dir));
-  Bytes vk;
-  std::string id = AddToStore(a, admin.models_dir, Has(modes, protocol::Mode::kZkml), vk);
+  Bytes vk, range;
+  std::string id = AddToStore(a, admin.models_dir, Has(modes, protocol::Mode::kZkml), vk, range);
   Step reload("loading it into the running node and its enclave");
   json loaded = ValueOrThrow(ReloadNode(admin));
   reload.Done();
@@ -222,7 +224,7 @@ void RunPublish(PublishArgs& a) {
       pcr0s.insert(pcr0s.begin(), pcr0);
   }
   Step reg("registering '" + a.name + "' on chain");
-  json tx = Register(net, id, a, modes, pcr0s, vk);
+  json tx = Register(net, id, a, modes, pcr0s, vk, range);
   reg.Done("height " + std::to_string(tx.value("height", int64_t{0})));
   Step serve("waiting until the node serves every mode asked");
   json entry = WaitServed(net.node_url, id, modes, a.wait_seconds);

@@ -10,6 +10,7 @@
 #include "cli/json_arg.h"
 #include "cli/runtime_json.h"
 #include "cli/zk_model.h"
+#include "vinet/zkml/weight_range.h"
 #include "vinet/zkml/zkml.h"
 
 namespace vinet::cli {
@@ -106,6 +107,9 @@ zkml::Committed LoadPackageFile(const std::string& path, unsigned threads) {
 struct Args {
   std::string model, calibration, out, input, output, proof, key;
   unsigned threads = 2;
+  int security_bits = zkml::ZkmlParams{}.security_bits;
+  int log_inv_rate = zkml::ZkmlParams{}.log_inv_rate;
+  bool insecure_experiment = false;
 };
 
 void Commit(const Args& a) {
@@ -115,9 +119,20 @@ void Commit(const Args& a) {
   std::cerr << "building the circuit and committing the weights\n";
   zkml::ZkmlParams params;
   params.threads = a.threads;
+  params.security_bits = a.security_bits;
+  params.log_inv_rate = a.log_inv_rate;
+  params.insecure_experiment = a.insecure_experiment;
   zkml::Committed c = ValueOrThrow(zkml::Commit(std::move(q), params));
   WriteBinary(a.out, zkml::EncodePackage(*c.package));
-  std::cerr << fmt::format("wrote {} ({} weight variables)\n", a.out, c.vk.weights.num_vars);
+  double bits = zkml::SoundnessBits(c.vk);
+  std::cerr << fmt::format("wrote {} ({} weight variables, {:.1f} bits of soundness)\n", a.out,
+                           c.vk.weights.num_vars, bits);
+  if (bits < zkml::kMinSecurityBits) {
+    std::cerr << fmt::format(
+        "warning: insecure experiment: {:.1f} bits is below the {:.0f}-bit floor; `zk verify` "
+        "and the chain refuse this key\n",
+        bits, zkml::kMinSecurityBits);
+  }
   std::cout << ToHex(c.vk.ModelId()) << "\n";
 }
 
@@ -126,6 +141,10 @@ void ExportVk(const Args& a) {
   Bytes vk = c.vk.Encode();
   WriteBinary(a.out, vk);
   std::cerr << fmt::format("wrote {} ({} bytes)\n", a.out, vk.size());
+  // RegisterModel needs the weight-range proof with the key.
+  Bytes range = ValueOrThrow(zkml::ProveWeightRange(*c.package));
+  WriteBinary(a.out + ".range", range);
+  std::cerr << fmt::format("wrote {}.range (weight-range proof, {} bytes)\n", a.out, range.size());
   std::cout << ToHex(c.vk.ModelId()) << "\n";
 }
 
@@ -161,9 +180,16 @@ void RegisterZkModelCommands(CLI::App& zk) {
   commit->add_option("--calibration", a->calibration, "calibration inputs (JSON)");
   commit->add_option("--out", a->out, "prover package to write (.vzk)")->required();
   commit->add_option("--threads", a->threads, "threads")->capture_default_str();
+  commit->add_option("--security-bits", a->security_bits, "Ligero query-phase bits (80..256)")
+      ->capture_default_str();
+  commit->add_option("--log-inv-rate", a->log_inv_rate, "Ligero log2 inverse code rate (1..4)")
+      ->capture_default_str();
+  commit->add_flag("--insecure-experiment", a->insecure_experiment,
+                   "commit even below the 100-bit soundness floor (nothing will verify it)");
   commit->callback([a] { Commit(*a); });
 
-  CLI::App* vk = zk.add_subcommand("export-vk", "write the verifying key; print the model id");
+  CLI::App* vk = zk.add_subcommand(
+      "export-vk", "write the verifying key (and OUT.range, its weight-range proof); print the id");
   vk->add_option("package", a->model, "prover package (.vzk)")->required();
   vk->add_option("--out", a->out, "verifying key to write (.vk)")->required();
   vk->callback([a] { ExportVk(*a); });

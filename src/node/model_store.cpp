@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "vinet/runtime/quantized.h"
+#include "vinet/zkml/weight_range.h"
 #include "vinet/zkml/zkml.h"
 
 namespace vinet::node {
@@ -54,16 +55,19 @@ fs::path ModelStore::ZkmlPackagePath(const std::string& model_id) const {
 
 Result<std::string> ModelStore::AddZkml(const fs::path& onnx_file,
                                         std::span<const runtime::TensorMap> calibration,
-                                        zkml::VerifyingKey* vk) {
+                                        zkml::VerifyingKey* vk, Bytes* range_proof) {
   VINET_ASSIGN_OR_RETURN(std::string id, Add(onnx_file));
   fs::path target = ZkmlPackagePath(id);
   if (fs::exists(target)) {
-    if (!vk) return id;
+    if (!vk && !range_proof) return id;
     std::ifstream in(target, std::ios::binary);
     Bytes bytes((std::istreambuf_iterator<char>(in)), {});
     auto loaded = zkml::LoadPackage(bytes);
     if (!loaded.ok()) return loaded.status().WithContext(target.string());
-    *vk = loaded->vk;
+    if (vk) *vk = loaded->vk;
+    if (range_proof) {
+      VINET_ASSIGN_OR_RETURN(*range_proof, zkml::ProveWeightRange(*loaded->package));
+    }
     return id;
   }
   VINET_ASSIGN_OR_RETURN(auto model, Load(id));
@@ -71,6 +75,9 @@ Result<std::string> ModelStore::AddZkml(const fs::path& onnx_file,
   auto committed = zkml::Commit(std::move(quantized));
   if (!committed.ok()) return committed.status().WithContext("zkml commit of " + id);
   if (vk) *vk = committed->vk;
+  if (range_proof) {
+    VINET_ASSIGN_OR_RETURN(*range_proof, zkml::ProveWeightRange(*committed->package));
+  }
   Bytes bytes = zkml::EncodePackage(*committed->package);
   fs::path tmp = target.string() + ".tmp";
   {

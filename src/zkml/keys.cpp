@@ -32,7 +32,7 @@ Bytes VerifyingKey::Encode() const {
   return w.Take();
 }
 
-Result<VerifyingKey> VerifyingKey::Parse(ByteSpan bytes) {
+Result<VerifyingKey> VerifyingKey::Parse(ByteSpan bytes, KeyPolicy policy) {
   ByteReader r(bytes);
   VINET_ASSIGN_OR_RETURN(uint32_t magic, r.U32("vk.magic"));
   if (magic != kVkMagic) return Error(Code::kParse, "vk.magic at byte 0: not a verifying key");
@@ -60,6 +60,12 @@ Result<VerifyingKey> VerifyingKey::Parse(ByteSpan bytes) {
   vk.security_bits = static_cast<int>(bits);
   vk.log_inv_rate = static_cast<int>(rate);
   VINET_RETURN_IF_ERROR(r.Finish("verifying key"));
+  if (policy == KeyPolicy::kEnforceFloor) {
+    if (Status floor = CheckSecurityFloor(vk); !floor.ok()) {
+      return Error(Code::kParse,
+                   fmt::format("vk.security_bits at byte {}: {}", at, floor.message()));
+    }
+  }
   return vk;
 }
 
@@ -112,8 +118,11 @@ Result<Committed> LoadPackage(ByteSpan bytes, unsigned threads) {
   if (vlen != bytes.size() - at - 8) return fail("key length does not end the file");
   VINET_ASSIGN_OR_RETURN(runtime::QuantizedModel model,
                          runtime::QuantizedModel::Decode(model_bytes));
-  VINET_ASSIGN_OR_RETURN(VerifyingKey stored, VerifyingKey::Parse(bytes.subspan(at + 8)));
-  ZkmlParams params{stored.security_bits, stored.log_inv_rate, threads};
+  // An experiment's package may hold a key below the floor: it can prove,
+  // nothing verifies its proofs.
+  VINET_ASSIGN_OR_RETURN(VerifyingKey stored,
+                         VerifyingKey::Parse(bytes.subspan(at + 8), KeyPolicy::kAllowBelowFloor));
+  ZkmlParams params{stored.security_bits, stored.log_inv_rate, threads, true};
   VINET_ASSIGN_OR_RETURN(Committed c, Commit(std::move(model), params));
   if (c.vk.Encode() != stored.Encode()) {
     return Error(Code::kVerification, "package: recommitted weights do not match the stored key");
@@ -196,19 +205,23 @@ VerifyCost EstimateVerifyCost(const VerifyingKey& vk) {
   }
   c.field_ops += 4 * (size_t{1} << a.blocks[vk.spec.output_block].out_log);
   c.field_ops += 8 * claims * a.num_vars + 8 * weight_claims * wl.num_vars;
-  for (size_t n : {a.num_vars, wl.num_vars}) {
-    zk::LigeroPcs::Shape sh = zk::LigeroPcs::ShapeFor(n);
-    size_t len = size_t{1} << (sh.cols_log + vk.log_inv_rate);
-    size_t t = vk.Pcs().num_queries(n);
-    size_t rows = size_t{1} << sh.rows_log;
-    size_t depth = sh.cols_log + vk.log_inv_rate;
-    // One encoding of u_prox + xi u_eval, one dot product per queried column.
-    c.field_ops += 2 * len * depth + 2 * t * rows + 4 * (len / 4);
-    // Leaf hashes plus at most MultiProofMaxSize inner nodes (the multi-proof).
-    c.hashes += t * ((rows * 8 + 63) / 64) + zk::MerkleTree::MultiProofMaxSize(depth, t);
-  }
+  for (size_t n : {a.num_vars, wl.num_vars}) detail::AddPcsVerifyCost(vk, n, c);
   return c;
 }
+
+namespace detail {
+void AddPcsVerifyCost(const VerifyingKey& vk, size_t n, VerifyCost& c) {
+  zk::LigeroPcs::Shape sh = zk::LigeroPcs::ShapeFor(n);
+  size_t len = size_t{1} << (sh.cols_log + vk.log_inv_rate);
+  size_t t = vk.Pcs().num_queries(n);
+  size_t rows = size_t{1} << sh.rows_log;
+  size_t depth = sh.cols_log + vk.log_inv_rate;
+  // One encoding of u_prox + xi u_eval, one dot product per queried column.
+  c.field_ops += 2 * len * depth + 2 * t * rows + 4 * (len / 4);
+  // Leaf hashes plus at most MultiProofMaxSize inner nodes (the multi-proof).
+  c.hashes += t * ((rows * 8 + 63) / 64) + zk::MerkleTree::MultiProofMaxSize(depth, t);
+}
+}  // namespace detail
 
 double SoundnessBits(const VerifyingKey& vk) {
   detail::AdviceLayout a = detail::MakeAdviceLayout(vk.spec);
@@ -243,6 +256,15 @@ double SoundnessBits(const VerifyingKey& vk) {
   add(pcs.SoundnessBits(a.num_vars));
   add(pcs.SoundnessBits(wl.num_vars));
   return -std::log2(err);
+}
+
+Status CheckSecurityFloor(const VerifyingKey& vk) {
+  double bits = SoundnessBits(vk);
+  if (bits >= kMinSecurityBits) return Status();
+  return Error(Code::kInvalidArgument,
+               fmt::format("security {} / rate 2^-{} give {:.1f} bits of soundness, below the "
+                           "{:.0f}-bit floor",
+                           vk.security_bits, vk.log_inv_rate, bits, kMinSecurityBits));
 }
 
 namespace detail {

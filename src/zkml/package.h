@@ -25,6 +25,8 @@ zk::Transcript StartTranscript(const VerifyingKey& vk, const runtime::Int8Tensor
                                const runtime::Int8Tensor& output);
 // Int8 values as field elements, zero-padded to 2^log.
 std::vector<zk::Fp> PaddedInt8(std::span<const int8_t> v, size_t log);
+// The verifier's cost of one PCS opening of num_vars variables under `vk`.
+void AddPcsVerifyCost(const VerifyingKey& vk, size_t num_vars, VerifyCost& cost);
 // Checks a tensor against the key's shape (batch of one).
 Status CheckShape(std::string_view what, const runtime::Int8Tensor& t,
                   const std::vector<int64_t>& shape);

@@ -185,6 +185,13 @@ Result<Committed> Commit(runtime::QuantizedModel model, const ZkmlParams& params
   pkg->vk.spec = pkg->circuit.spec;
   pkg->vk.security_bits = params.security_bits;
   pkg->vk.log_inv_rate = params.log_inv_rate;
+  if (params.security_bits < 80 || params.security_bits > 256 || params.log_inv_rate < 1 ||
+      params.log_inv_rate > 4) {
+    return Error(Code::kInvalidArgument,
+                 fmt::format("security {} / rate 2^-{}: the key allows 80..256 bits, rate 1..4",
+                             params.security_bits, params.log_inv_rate));
+  }
+  if (!params.insecure_experiment) VINET_RETURN_IF_ERROR(CheckSecurityFloor(pkg->vk));
   zk::LigeroPcs pcs = pkg->vk.Pcs(pkg->threads);
   VINET_ASSIGN_OR_RETURN(pkg->committed, pcs.Commit({pkg->weights}));
   pkg->vk.weights = pkg->committed.commitment;

@@ -77,6 +77,36 @@ struct Sources {
   std::map<int, int> uses;
 };
 
+// First output index o in 0..outs whose window taps o·stride − pad + t·dil
+// (t < taps) all miss 0..size−1, or -1. A pooling window touches the input iff
+// both its row and its column do, so rows and columns are checked apart:
+// O(outs·taps) per axis.
+int64_t FirstPaddingOnlyOutput(uint32_t outs, uint32_t stride, uint32_t pad, uint32_t taps,
+                               uint32_t dil, uint32_t size) {
+  for (int64_t o = 0; o < outs; ++o) {
+    bool touches = false;
+    for (int64_t t = 0; t < taps && !touches; ++t) {
+      int64_t at = o * stride - int64_t{pad} + t * dil;
+      touches = at >= 0 && at < size;
+    }
+    if (!touches) return o;
+  }
+  return -1;
+}
+
+// A pooling window lying entirely in the padding has no input element: the
+// runtime's max-pool would output −127 and its average pool divides by zero
+// (or averages padding), while the circuit's rows there are 0. Refused.
+Status CheckPoolWindowsTouchInput(const Window& w) {
+  int64_t r = FirstPaddingOnlyOutput(w.oh, w.sh, w.pt, w.kh, w.dh, w.h);
+  int64_t c = FirstPaddingOnlyOutput(w.ow, w.sw, w.pl, w.kw, w.dw, w.w);
+  if (r < 0 && c < 0) return Status();
+  return Error(Code::kParse,
+               fmt::format("window: pooling window {}x{} at output (oh {}, ow {}) lies entirely "
+                           "in the padding",
+                           w.kh, w.kw, r < 0 ? 0 : r, c < 0 ? 0 : c));
+}
+
 // Geometry sanity shared by Parse and SpecFromModel: sizes consistent and
 // every gather bounded (the verifier's work is a function of the key).
 Status ValidateWindow(const LinearBlock& b) {
@@ -97,6 +127,9 @@ Status ValidateWindow(const LinearBlock& b) {
   }
   if (b.kind == BlockKind::kMaxPool && (w.kh * w.kw > kMaxWindow || w.kh * w.kw < 2)) {
     return Error(Code::kParse, "window: max-pool window outside 2..64");
+  }
+  if (b.kind == BlockKind::kMaxPool || b.kind == BlockKind::kAvgPool) {
+    VINET_RETURN_IF_ERROR(CheckPoolWindowsTouchInput(w));
   }
   return Status();
 }
@@ -226,9 +259,9 @@ Status AddWindowed(const runtime::QuantizedModel& m, size_t li, Sources& src, Mo
     VINET_RETURN_IF_ERROR(CheckRequantBounds(l, max_acc, 1, l.shift, c));
   }
   Push(l, li, b, src, c);
-  VINET_RETURN_IF_ERROR(c.spec.blocks.back().kind == BlockKind::kMaxPool
-                            ? ValidateWindow(c.spec.blocks.back())
-                            : ValidateWindow(c.spec.blocks.back()));
+  if (Status g = ValidateWindow(c.spec.blocks.back()); !g.ok()) {
+    return Unsupported(l, g.message());
+  }
   return Status();
 }
 

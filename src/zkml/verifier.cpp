@@ -33,6 +33,7 @@ std::vector<Fp> StorageVector(std::span<const int8_t> flat, Storage st) {
 Status Verify(const VerifyingKey& vk, const runtime::Int8Tensor& input,
               const runtime::Int8Tensor& output, ByteSpan proof_bytes) {
   const ModelSpec& spec = vk.spec;
+  VINET_RETURN_IF_ERROR(CheckSecurityFloor(vk));
   VINET_RETURN_IF_ERROR(CheckShape("input", input, spec.input_shape));
   VINET_RETURN_IF_ERROR(CheckShape("output", output, spec.output_shape));
   AdviceLayout al = MakeAdviceLayout(spec);

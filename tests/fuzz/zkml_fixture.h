@@ -1,10 +1,11 @@
 // Fuzz fixture: a tiny committed CNN (Conv, ReLU, MaxPool, Flatten, Gemm), one
-// input, its honest proof and key.
+// input, its honest proof, key and weight-range proof.
 #pragma once
 
 #include <cstdlib>
 
 #include "../unit/runtime/onnx_builder.h"
+#include "vinet/zkml/weight_range.h"
 #include "vinet/zkml/zkml.h"
 
 namespace vinet::fuzz {
@@ -12,7 +13,7 @@ namespace vinet::fuzz {
 struct ZkmlFixture {
   zkml::Committed committed;
   runtime::Int8Tensor input, output;
-  Bytes proof, key;
+  Bytes proof, key, range_proof;
 
   ZkmlFixture() {
     runtime::testing::OnnxBuilder b;
@@ -34,7 +35,7 @@ struct ZkmlFixture {
       cal.data.push_back(static_cast<float>((i * 7) % 11) / 5.0f - 1.0f);
     auto q = runtime::Quantize(**m, std::vector<runtime::TensorMap>{{{"x", cal}}});
     if (!q.ok()) std::abort();
-    auto c = zkml::Commit(*q, {100, 2, 1});
+    auto c = zkml::Commit(*q, zkml::ZkmlParams{.threads = 1});  // default (>= 100-bit) key
     if (!c.ok()) std::abort();
     committed = *c;
     input = {{1, 1, 4, 4}, {10, -20, 30, 127, -127, 0, 5, 9, -9, 60, 1, 2, 3, -4, 100, -100}};
@@ -44,6 +45,9 @@ struct ZkmlFixture {
     proof = p->proof;
     key = committed.vk.Encode();
     if (!zkml::Verify(committed.vk, input, output, proof).ok()) std::abort();
+    auto range = zkml::ProveWeightRange(*committed.package);
+    if (!range.ok() || !zkml::VerifyWeightRange(committed.vk, *range).ok()) std::abort();
+    range_proof = *range;
   }
 };
 

@@ -27,8 +27,9 @@ def write_input(tmp_path):
 def test_register_zkml_model_and_fetch_its_key(devnet, tmp_path, ledger):
     model_id = zkml_files(tmp_path)
     key, addr = new_key(tmp_path, "zk-owner")
-    out, _ = devnet.transfer(devnet.dev_key, addr, 100)
-    ledger.append({"hash": out["hash"], "to": addr, "amount": 100})
+    # The registration pays for its bytes and the weight-range proof's verify units.
+    out, _ = devnet.transfer(devnet.dev_key, addr, 1000)
+    ledger.append({"hash": out["hash"], "to": addr, "amount": 1000})
     opts = ["--key", key, "--chain", devnet.rpc_url(0), "--json"]
     base = ["tx", "register-model", "--model-id", "mlp-zk", "--name", "mlp",
             "--fee-per-inference", 5, "--mode", "zkml"]
@@ -39,6 +40,12 @@ def test_register_zkml_model_and_fetch_its_key(devnet, tmp_path, ledger):
     cut.write_bytes((tmp_path / "mlp.vk").read_bytes()[:-1])
     bad = vinet(*base, "--zkml-vk", cut, *opts, check=False)
     assert bad.returncode == 1 and "code 9 (invalid_message)" in bad.stderr
+    # The key without its weight-range proof (export-vk wrote mlp.vk.range).
+    empty = tmp_path / "empty.range"
+    empty.write_bytes(b"")
+    no_range = vinet(*base, "--zkml-vk", tmp_path / "mlp.vk", "--zkml-range-proof", empty, *opts,
+                     check=False)
+    assert no_range.returncode == 1 and "code 38 (weight_range_invalid)" in no_range.stderr
     reg = json.loads(vinet(*base, "--zkml-vk", tmp_path / "mlp.vk", *opts).stdout)
     assert reg["code"] == 0
     devnet.wait_height(3, reg["height"] + 1)
@@ -52,7 +59,10 @@ def test_register_zkml_model_and_fetch_its_key(devnet, tmp_path, ledger):
         assert served["zkml_verify_cost"] == model["zkml_verify_cost"]
     params = vinet_json("query", "params", "--chain", devnet.rpc_url(0), "--json")
     assert model["zkml_verify_cost"] <= params["max_block_verify_units"]
-    ledger.append({"hash": None, "to": addr, "amount": -1})  # one fee: CheckTx refusals pay none
+    # One fee (CheckTx refusals pay none): bytes, min_fee and the range proof's units.
+    fee = 1000 - devnet.account(0, addr)["balance"]
+    assert fee > params["min_fee"]
+    ledger.append({"hash": None, "to": addr, "amount": -fee})
 
 
 def test_proof_for_unknown_claim_refused_by_checktx(devnet, tmp_path):

@@ -3,7 +3,8 @@
 //
 //   required = min_fee + fee_per_kib × ⌊tx bytes / 1024⌋
 //                      + fee_per_claim × claims (SubmitClaims)
-//                      + ⌈verify units × fee_per_million_verify_units / 10^6⌉ (SubmitProofs)
+//                      + ⌈verify units × fee_per_million_verify_units / 10^6⌉ (SubmitProofs;
+//                        RegisterModel: the weight-range proof's units, from the key alone)
 //
 // All parameters come from genesis (`statepb::Params`). The stateless part
 // (bytes, claims) is checked by the executor before any handler runs; the
@@ -31,11 +32,16 @@ struct FeeSchedule {
 FeeSchedule FeesOf(const statepb::Params& params);
 
 // The fee a tx of `tx_bytes` bytes carrying `body` must pay, before any
-// verification part.
+// verification part that needs state (a RegisterModel's weight-range proof is
+// priced here: its units are a function of the key in the body).
 uint64_t MinimumFee(const FeeSchedule& fees, size_t tx_bytes, const txpb::TxBody& body);
 
 // The verification part of a SubmitProofs fee for `units` metered verify units.
 uint64_t VerifyFee(const FeeSchedule& fees, uint64_t units);
+
+// Verify units of a RegisterModel's weight-range proof: zkml::EstimateWeightRangeCost
+// of its key (0 without a key or if the key does not parse: the handler refuses it).
+uint64_t RegisterModelVerifyUnits(const txpb::RegisterModel& msg);
 
 // Size of the signed Tx that `body` becomes (signature and key included).
 size_t SignedTxSize(const txpb::TxBody& body);

@@ -51,7 +51,10 @@ enum class TxCode : uint32_t {
   kValidatorRecordsFull = 34,  // CreateValidator: max_validator_records reached
   kStillJailed = 35,           // UnjailValidator before jailed_until_height
   kNotJailed = 36,             // UnjailValidator of a validator that is not jailed
-  kInternal = 100,             // store failure or broken invariant (a bug)
+  // ZKML registration hardening (docs/zkml.md):
+  kKeyBelowSecurityFloor = 37,  // RegisterModel: the ZKML key's soundness < zkml::kMinSecurityBits
+  kWeightRangeInvalid = 38,     // RegisterModel: the weight-range proof is missing or fails
+  kInternal = 100,              // store failure or broken invariant (a bug)
 };
 
 // Short snake_case name, e.g. "bad_nonce"; used in logs and docs.

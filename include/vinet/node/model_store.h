@@ -9,7 +9,8 @@
 // ZKML: `AddZkml` also quantizes the model on `calibration` (runtime::Quantize),
 // commits it (zkml::Commit: kUnsupported when the circuit cannot prove it) and
 // writes the prover package (zkml::EncodePackage) to DIR/<id>.vzk, atomically;
-// an existing package is kept.
+// an existing package is kept. With `range_proof` it also proves the weight
+// range (zkml::ProveWeightRange), which RegisterModel requires with the key.
 #pragma once
 
 #include <filesystem>
@@ -33,7 +34,7 @@ class ModelStore {
   // Returns the model id; the package's verifying key goes to `vk` when given.
   Result<std::string> AddZkml(const std::filesystem::path& onnx_file,
                               std::span<const runtime::TensorMap> calibration,
-                              zkml::VerifyingKey* vk = nullptr);
+                              zkml::VerifyingKey* vk = nullptr, Bytes* range_proof = nullptr);
   std::vector<std::string> Ids() const;
   Result<std::shared_ptr<const runtime::Model>> Load(const std::string& model_id) const;
   std::filesystem::path PathOf(const std::string& model_id) const;

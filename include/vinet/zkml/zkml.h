@@ -29,11 +29,24 @@
 
 namespace vinet::zkml {
 
+// The soundness floor: a key whose overall bound (`SoundnessBits`: every
+// lookup, sumcheck, batching and PCS term, not just the key's PCS field) is
+// below it is refused by `VerifyingKey::Parse`, `Verify`, `Commit` (unless
+// the caller asks for an insecure experiment) and the chain's RegisterModel.
+inline constexpr double kMinSecurityBits = 100.0;
+
 struct ZkmlParams {
   int security_bits = 102;  // Ligero query phase (two openings: >= 100 bits overall)
   int log_inv_rate = 2;     // Ligero code rate 1/4
   unsigned threads = 2;     // prover threads
+  // Commit keys below kMinSecurityBits (experiments only: nothing verifies them).
+  bool insecure_experiment = false;
 };
+
+// Parse's treatment of the soundness floor. kAllowBelowFloor is for callers
+// that report a weak key themselves (the chain's result code, a prover
+// package of an experiment); verification always enforces the floor.
+enum class KeyPolicy { kEnforceFloor, kAllowBelowFloor };
 
 struct VerifyingKey {
   ModelSpec spec;
@@ -42,8 +55,9 @@ struct VerifyingKey {
   int log_inv_rate = 2;
 
   Bytes Encode() const;
-  // Strict: kParse naming the field; the commitment's shape must match the spec.
-  static Result<VerifyingKey> Parse(ByteSpan bytes);
+  // Strict: kParse naming the field; the commitment's shape must match the
+  // spec; a key below kMinSecurityBits is kParse naming its bits (policy).
+  static Result<VerifyingKey> Parse(ByteSpan bytes, KeyPolicy policy = KeyPolicy::kEnforceFloor);
   crypto::Digest256 ModelId() const;
   zk::LigeroPcs Pcs(unsigned threads = 1) const;
 };
@@ -59,6 +73,8 @@ VerifyCost EstimateVerifyCost(const VerifyingKey& vk);
 // -log2 of the proof's soundness error under `vk` (union bound over the
 // lookups, matmul sumchecks, claim batching and both PCS openings; docs/zkml.md).
 double SoundnessBits(const VerifyingKey& vk);
+// kInvalidArgument naming the key's bits if SoundnessBits(vk) < kMinSecurityBits.
+Status CheckSecurityFloor(const VerifyingKey& vk);
 
 class ProverPackage;
 struct Committed {

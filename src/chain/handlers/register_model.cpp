@@ -3,8 +3,12 @@
 // TEE mode requires a non-empty PCR0 allowlist (any format).
 // ZKML mode requires a verifying key (and only ZKML mode allows one): parsed
 // strictly, stored under "k/<model id>", its zkml model id and metered verify
-// cost recorded in the model; a key costing more than a whole block's
-// verification budget is refused (verify_cost_too_high).
+// cost recorded in the model; a key whose soundness is below
+// zkml::kMinSecurityBits is refused (key_below_security_floor), and one costing
+// more than a whole block's verification budget (verify_cost_too_high). The
+// key's weight-range proof (weights int8, biases int32) is required and
+// verified after its cost is bounded (weight_range_invalid); the tx fee pays
+// its verify units (MinimumFee).
 // Formats: "onnx" (any mode; fee_per_inference >= min_model_fee, token prices
 // 0) and "gguf" (LLM chat, docs/chat.md): model_id is the file's SHA-256 as 64
 // lowercase hex, modes VANILLA and/or TEE (TEE needs a non-empty PCR0
@@ -19,6 +23,7 @@
 #include <set>
 
 #include "vinet/chain/handlers.h"
+#include "vinet/zkml/weight_range.h"
 #include "vinet/zkml/zkml.h"
 
 namespace vinet::chain {
@@ -139,7 +144,7 @@ TxStatus CheckGguf(const txpb::RegisterModel& msg) {
           inference::v1::Mode_Name(static_cast<inference::v1::Mode>(mode))));
     }
   }
-  if (!msg.zkml_verifying_key().empty()) {
+  if (!msg.zkml_verifying_key().empty() || !msg.zkml_weight_range_proof().empty()) {
     return Invalid("register_model.zkml_verifying_key: not allowed for gguf");
   }
   if (Offers(msg, inference::v1::MODE_TEE) && msg.allowed_pcr0().empty()) {
@@ -152,12 +157,24 @@ TxStatus CheckGguf(const txpb::RegisterModel& msg) {
 TxStatus CheckZkmlKey(const txpb::RegisterModel& msg, const statepb::Params& params,
                       statepb::Model& model) {
   bool zkml = OffersZkml(msg);
-  if (!zkml && msg.zkml_verifying_key().empty()) return {};
+  if (!zkml && msg.zkml_verifying_key().empty()) {
+    if (!msg.zkml_weight_range_proof().empty()) {
+      return Invalid("register_model.zkml_weight_range_proof: set but modes lack MODE_ZKML");
+    }
+    return {};
+  }
   if (!zkml) return Invalid("register_model.zkml_verifying_key: set but modes lack MODE_ZKML");
   if (msg.zkml_verifying_key().empty())
     return Invalid("register_model.zkml_verifying_key: required for MODE_ZKML");
-  auto vk = zkml::VerifyingKey::Parse(AsBytes(msg.zkml_verifying_key()));
+  auto vk = zkml::VerifyingKey::Parse(AsBytes(msg.zkml_verifying_key()),
+                                      zkml::KeyPolicy::kAllowBelowFloor);
   if (!vk.ok()) return Invalid("register_model.zkml_verifying_key: " + vk.status().message());
+  // Proofs under a weak key would verify: the floor counts every term of the
+  // key's soundness bound, not just its PCS field.
+  if (Status floor = zkml::CheckSecurityFloor(*vk); !floor.ok()) {
+    return TxStatus::Fail(TxCode::kKeyBelowSecurityFloor,
+                          "register_model.zkml_verifying_key: " + floor.message());
+  }
   uint64_t cost = zkml::EstimateVerifyCost(*vk).units();
   if (cost > params.max_block_verify_units()) {
     return TxStatus::Fail(
@@ -165,6 +182,25 @@ TxStatus CheckZkmlKey(const txpb::RegisterModel& msg, const statepb::Params& par
         fmt::format("register_model.zkml_verifying_key: verify cost {} units exceeds "
                     "max_block_verify_units {}",
                     cost, params.max_block_verify_units()));
+  }
+  // The committed weights must be a real int8 model (weights in [−127, 127],
+  // biases int32): bounded work first (the fee paid for it in MinimumFee).
+  uint64_t range_cost = zkml::EstimateWeightRangeCost(*vk).units();
+  if (range_cost > params.max_block_verify_units()) {
+    return TxStatus::Fail(
+        TxCode::kVerifyCostTooHigh,
+        fmt::format("register_model.zkml_weight_range_proof: verify cost {} units exceeds "
+                    "max_block_verify_units {}",
+                    range_cost, params.max_block_verify_units()));
+  }
+  if (msg.zkml_weight_range_proof().empty()) {
+    return TxStatus::Fail(TxCode::kWeightRangeInvalid,
+                          "register_model.zkml_weight_range_proof: required for MODE_ZKML "
+                          "(`vinet zk export-vk` writes it next to the key)");
+  }
+  if (Status st = zkml::VerifyWeightRange(*vk, AsBytes(msg.zkml_weight_range_proof())); !st.ok()) {
+    return TxStatus::Fail(TxCode::kWeightRangeInvalid,
+                          "register_model.zkml_weight_range_proof: " + st.message());
   }
   auto id = vk->ModelId();
   model.set_zkml_model_id(std::string(id.begin(), id.end()));

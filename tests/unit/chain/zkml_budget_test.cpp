@@ -43,9 +43,9 @@ TEST_F(ZkmlBudgetTest, JailedNodeCannotSubmitProofs) {
 }
 
 TEST_F(ZkmlBudgetTest, VerificationFeeFollowsMeteredCost) {
+  SetUpZkml();  // registered first: its weight-range proof's units are priced too
   params_.set_fee_per_million_verify_units(100'000);  // 0.1 per unit
   SetParams(params_);
-  SetUpZkml();
   auto job = Job(1);
   ASSERT_TRUE(SubmitClaim(job).status.ok());
   auto low = Exec(node_, ProofsBody({ProofOf(job)}), 6, ExecMode::kCheck, 1);

@@ -10,6 +10,7 @@
 #include "unit/chain/inference_fixture.h"
 #include "unit/runtime/onnx_builder.h"
 #include "vinet/runtime/model.h"
+#include "vinet/zkml/weight_range.h"
 #include "vinet/zkml/zkml.h"
 
 namespace vinet::chain::testing {
@@ -28,14 +29,27 @@ inline zkml::Committed CommitTinyMlp(uint32_t seed) {
   runtime::Tensor cal{{2, 6}, {0.5f, -1, 0.25f, 1, -0.75f, 0.1f, -0.3f, 0.9f, 1.2f, -1, 0, 0.4f}};
   auto q = runtime::Quantize(**m, std::vector<runtime::TensorMap>{{{"x", cal}}});
   if (!q.ok()) std::abort();
-  auto c = zkml::Commit(*q, {100, 2, 1});
+  auto c = zkml::Commit(*q, zkml::ZkmlParams{.threads = 1});
   if (!c.ok()) std::abort();
   return *c;
+}
+
+inline Bytes RangeProofOf(const zkml::Committed& c) {
+  auto p = zkml::ProveWeightRange(*c.package);
+  if (!p.ok()) std::abort();
+  return *p;
 }
 
 struct TinyModels {
   zkml::Committed a = CommitTinyMlp(1);
   zkml::Committed b = CommitTinyMlp(11);
+  Bytes a_range = RangeProofOf(a), b_range = RangeProofOf(b);
+  // The weight-range proof of a key of one of the models (empty for others).
+  Bytes RangeProofFor(const zkml::VerifyingKey& vk) const {
+    if (vk.Encode() == a.vk.Encode()) return a_range;
+    if (vk.Encode() == b.vk.Encode()) return b_range;
+    return {};
+  }
 };
 inline const TinyModels& Models() {
   static const TinyModels models;
@@ -68,6 +82,7 @@ class ZkmlFixture : public InferenceFixture {
     m->set_fee_per_inference(fee);
     m->add_modes(inference::v1::MODE_ZKML);
     m->set_zkml_verifying_key(ToString(vk.Encode()));
+    m->set_zkml_weight_range_proof(ToString(Models().RangeProofFor(vk)));
     return b;
   }
 

@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "fuzz/zkml_fixture.h"
+#include "vinet/zkml/weight_range.h"
 
 namespace vinet::zkml {
 namespace {
@@ -36,6 +37,8 @@ TEST(ZkmlKnownAnswer, FixtureProofAndKeyMatchTheStoredSeeds) {
   EXPECT_TRUE(Verify(fx.committed.vk, fx.input, fx.output, fx.proof).ok());
   CheckOrWrite("zkml_proof", fx.proof);
   CheckOrWrite("zkml_key", fx.key);
+  EXPECT_TRUE(VerifyWeightRange(fx.committed.vk, fx.range_proof).ok());
+  CheckOrWrite("zkml_range", fx.range_proof);
 }
 
 }  // namespace

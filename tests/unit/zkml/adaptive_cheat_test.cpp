@@ -1,0 +1,102 @@
+// Adaptive cheating prover through the whole model proof: the prover holds
+// the honest key (model id, weight commitment) but runs the protocol on a
+// model whose weights differ in one entry of one layer. Every message is an
+// honest function of the substituted weights and their witness, so the
+// transcript stays consistent and the lie passes through every later
+// layer's sumchecks (matmul, conv gather, pool gathers, the max-pool
+// zero-check), requantization and every lookup (range limbs, ReLU and
+// symmetric clamp), and through the advice opening; only the weight
+// commitment's opening can catch it, and must (the error names it). The
+// zk-level shapes with false sums are in tests/unit/zk/adaptive_cheat_test.cpp.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "vinet/zkml/zkml.h"
+#include "zkml/package.h"
+#include "zkml_test_util.h"
+
+namespace vinet::zkml {
+namespace {
+
+using testing::CnnBuilder;
+
+// The model with layer `li`'s weight `at` moved by one (within int8),
+// rebuilt through the canonical encoding.
+runtime::QuantizedModel WithWeightChanged(const runtime::QuantizedModel& m, size_t li, size_t at) {
+  const std::vector<int8_t>& w = m.layers()[li].weight.data;
+  Bytes enc = m.CanonicalEncoding();
+  size_t n = std::min<size_t>(w.size(), 64);
+  auto hit = std::search(enc.begin(), enc.end(), reinterpret_cast<const uint8_t*>(w.data()),
+                         reinterpret_cast<const uint8_t*>(w.data()) + n);
+  EXPECT_NE(hit, enc.end());
+  size_t pos = static_cast<size_t>(hit - enc.begin()) + at;
+  int8_t v = static_cast<int8_t>(enc[pos]);
+  enc[pos] = static_cast<uint8_t>(v >= 100 ? v - 1 : v + 1);
+  auto out = runtime::QuantizedModel::Decode(enc);
+  EXPECT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_NE(out->layers()[li].weight.data, w);
+  return *out;
+}
+
+// conv+ReLU → max-pool → conv → avg-pool (padded) → residual (conv-relu-conv
+// + Add + ReLU) → dense: every layer kind the circuit proves.
+runtime::QuantizedModel EveryLayerKind() {
+  return CnnBuilder(1, 8, 8, 21)
+      .Conv(2, 3, 1, 1, 1, true)
+      .Pool("MaxPool", 2, 2)
+      .Conv(3, 3, 1, 1)
+      .Pool("AveragePool", 3, 1, 1, true)
+      .Residual()
+      .Dense(4)
+      .Build();
+}
+
+TEST(ZkmlAdaptiveCheat, SubstitutedWeightsPassEveryLayerAndFailTheWeightOpening) {
+  runtime::QuantizedModel q = EveryLayerKind();
+  auto honest = Commit(q, ZkmlParams{.threads = 1});
+  ASSERT_TRUE(honest.ok()) << honest.status().ToString();
+  auto x = QuantizeInput(honest->vk.spec, testing::RandomTensor(honest->vk.spec.input_shape, 5));
+  ASSERT_TRUE(x.ok());
+  auto real = Prove(*honest->package, *x);
+  ASSERT_TRUE(real.ok());
+  ASSERT_TRUE(Verify(honest->vk, *x, real->output, real->proof).ok());
+
+  // The first layer (the lie then flows through every later one) and the last.
+  std::vector<size_t> weighted;
+  for (size_t li = 0; li < q.layers().size(); ++li) {
+    if (!q.layers()[li].weight.data.empty()) weighted.push_back(li);
+  }
+  ASSERT_GE(weighted.size(), 4u);
+  for (size_t li : {weighted.front(), weighted[1], weighted.back()}) {
+    runtime::QuantizedModel lie = WithWeightChanged(q, li, 3);
+    auto other = Commit(lie, ZkmlParams{.threads = 1});
+    ASSERT_TRUE(other.ok()) << other.status().ToString();
+    zk::ByteWriter a, b;
+    other->vk.spec.Encode(a);
+    honest->vk.spec.Encode(b);
+    ASSERT_EQ(a.bytes(), b.bytes()) << "same circuit, other weights";
+    ASSERT_NE(other->vk.weights.root, honest->vk.weights.root);
+
+    // The cheater: substituted model, weights and witness; honest key and
+    // the honest commitment's prover data (its openings are of W).
+    ProverPackage cheat = *other->package;
+    cheat.vk = honest->vk;
+    cheat.committed = honest->package->committed;
+    auto p = Prove(cheat, *x);
+    ASSERT_TRUE(p.ok()) << p.status().ToString();
+    Status st = Verify(honest->vk, *x, p->output, p->proof);
+    EXPECT_EQ(st.code(), Code::kVerification) << li << ": " << st.ToString();
+    EXPECT_EQ(st.message().rfind("weight opening: ", 0), 0u)
+        << "layer " << li << " was caught before the commitment check: " << st.message();
+    // Under the substituted model's own key the same flow is an honest proof.
+    auto own = Prove(*other->package, *x);
+    ASSERT_TRUE(own.ok());
+    EXPECT_EQ(own->output.data, p->output.data);
+    EXPECT_TRUE(Verify(other->vk, *x, own->output, own->proof).ok());
+  }
+}
+
+}  // namespace
+}  // namespace vinet::zkml
