@@ -497,6 +497,29 @@ class NetnsNet:
                 return False
         self.wait("the inference node", healthy, 30)
 
+    def start_twin(self, i, host_octet=40):
+        """A second instance of validator i (same consensus key, its own node
+        key and empty state) in namespace `v{i}twin`, dialling the same peers:
+        the key signs twice at each height, so it double-signs."""
+        role = f"v{i}twin"
+        self.add_host(role, host_octet)
+        src = self.manifest["validators"][i]["home"]
+        home = os.path.join(self.dir, role)
+        os.makedirs(os.path.join(home, "data"))
+        shutil.copytree(os.path.join(src, "config"), os.path.join(home, "config"),
+                        ignore=shutil.ignore_patterns("node_key.json", "addrbook.json"))
+        with open(os.path.join(home, "data", "priv_validator_state.json"), "w") as f:
+            json.dump({"height": "0", "round": 0, "step": 0}, f)
+        cometbft = self.manifest["validators"][i]["commands"]["cometbft"][0]
+        _run(cometbft, "gen-node-key", "--home", home)
+        self.start(f"{role}-app", role, [VINET, "chain", "start", "--home", home])
+        self.start(f"{role}-comet", role, [cometbft, "start", "--home", home])
+        return role
+
+    def stop_twin(self, i):
+        self.stop(f"v{i}twin-comet")
+        self.stop(f"v{i}twin-app")
+
     def down(self):
         for name in list(self.procs):
             try:

@@ -2,11 +2,13 @@
 peer link (toxiproxy), faults made with nftables inside the namespaces
 (netns.py). One network serves the module; each scenario heals it before the
 next: one validator isolated, a 2-2 split, the node's chain RPC validator
-isolated (the node fails over), 5 % packet loss. Every scenario sends inferences from the client's namespace and asserts
+isolated (the node fails over), a double-signing validator (a second
+instance of its key in another namespace: the evidence is committed),
+5 % packet loss. Every scenario sends inferences from the client's namespace and asserts
 that every one the node accepted ends SETTLED on chain and that all
 validators agree on every block hash and app hash.
 
-Slow file (about 2 minutes): one network start plus the fault windows.
+Slow file (about 75 s): one network start plus the fault windows.
 """
 import json
 import os
@@ -147,6 +149,40 @@ def test_node_rpc_validator_isolated_node_fails_over(net):
     finally:
         net.heal()
     wait_height(net, 0, net.height(1), 60)
+    assert_one_chain(net)
+
+
+def evidence_against(net, address, lo, hi):
+    """(height, evidence) of committed DuplicateVoteEvidence naming `address`."""
+    found = []
+    for h in range(lo, hi + 1):
+        block = net.rpc(0, "block", timeout=10, height=h)["block"]
+        for ev in block["evidence"]["evidence"] or []:
+            if ev.get("type") == "tendermint/DuplicateVoteEvidence" and \
+                    ev["value"]["vote_a"]["validator_address"] == address:
+                found.append((h, ev))
+    return found
+
+
+def test_double_signing_validator_evidence_is_committed(net):
+    address = net.manifest["validators"][2]["validator_address"].upper()
+    start = net.height(0)
+    before = send(net, 2)["accepted"]
+    net.start_twin(2)
+    try:
+        def committed():
+            top = net.height(0)
+            return top and evidence_against(net, address, start, top)
+        found = net.wait("duplicate-vote evidence against validator 2", committed, 90, 1)
+        during = send(net, 2)["accepted"]
+        all_settled(net, before + during)
+    finally:
+        net.stop_twin(2)
+    h, ev = found[0]
+    vote_a, vote_b = ev["value"]["vote_a"], ev["value"]["vote_b"]
+    assert vote_a["height"] == vote_b["height"] and vote_a["round"] == vote_b["round"]
+    assert vote_a["block_id"]["hash"] != vote_b["block_id"]["hash"]
+    wait_height(net, 0, h + 2, 30)
     assert_one_chain(net)
 
 
