@@ -138,6 +138,7 @@ void WriteGenesis(const DevnetOptions& o, const std::string& dev_address,
   spec.params = o.params;
   genesis["chain_id"] = o.chain_id;
   genesis["app_state"] = BuildAppState(spec);
+  AlignEvidenceAge(genesis);
   for (int i = 0; i < o.validators; ++i) {
     WriteTextFile(fs::path(o.dir) / ("node" + std::to_string(i)) / "config" / "genesis.json",
                   genesis.dump(2) + "\n");

@@ -24,4 +24,10 @@ json BuildAppState(const AppStateSpec& spec) {
   return out;
 }
 
+void AlignEvidenceAge(json& genesis) {
+  const auto& blocks = genesis["app_state"]["params"]["unbonding_blocks"];
+  std::string age = blocks.is_string() ? blocks.get<std::string>() : blocks.dump();
+  genesis["consensus_params"]["evidence"]["max_age_num_blocks"] = age;
+}
+
 }  // namespace vinet::cli

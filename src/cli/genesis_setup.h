@@ -25,4 +25,11 @@ struct AppStateSpec {
 // Throws StatusError on a malformed override or an app state the chain refuses.
 nlohmann::json BuildAppState(const AppStateSpec& spec);
 
+// Sets CometBFT's consensus_params.evidence.max_age_num_blocks of a genesis
+// document to its app_state's params.unbonding_blocks: evidence must not
+// outlive the stake it would slash (docs/chain.md), and a chain that slashes
+// refuses a longer age at InitChain. (max_age_duration stays CometBFT's
+// 48 h; evidence expires only when both ages have passed.)
+void AlignEvidenceAge(nlohmann::json& genesis);
+
 }  // namespace vinet::cli
