@@ -389,11 +389,15 @@ class NetnsNet:
             h = top + 1
         return out
 
-    def claim(self, inference_id, i=0):
-        r = self.rpc(i, "abci_query", timeout=5, path=f'"/claim/{inference_id}"')["response"]
+    def query(self, path, i=0):
+        """The app's answer to abci_query `path` on validator i, or None."""
+        r = self.rpc(i, "abci_query", timeout=5, path=f'"{path}"')["response"]
         if r.get("code", 0) != 0 or not r.get("value"):
             return None
         return json.loads(base64.b64decode(r["value"]))
+
+    def claim(self, inference_id, i=0):
+        return self.query(f"/claim/{inference_id}", i)
 
     def vinet(self, *args, timeout=60):
         return _run(VINET, *args, timeout=timeout)
