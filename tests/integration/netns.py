@@ -389,11 +389,15 @@ class NetnsNet:
             h = top + 1
         return out
 
-    def claim(self, inference_id, i=0):
-        r = self.rpc(i, "abci_query", timeout=5, path=f'"/claim/{inference_id}"')["response"]
+    def query(self, path, i=0):
+        """The app's answer to abci_query `path` on validator i, or None."""
+        r = self.rpc(i, "abci_query", timeout=5, path=f'"{path}"')["response"]
         if r.get("code", 0) != 0 or not r.get("value"):
             return None
         return json.loads(base64.b64decode(r["value"]))
+
+    def claim(self, inference_id, i=0):
+        return self.query(f"/claim/{inference_id}", i)
 
     def vinet(self, *args, timeout=60):
         return _run(VINET, *args, timeout=timeout)
@@ -496,6 +500,29 @@ class NetnsNet:
             except requests.RequestException:
                 return False
         self.wait("the inference node", healthy, 30)
+
+    def start_twin(self, i, host_octet=40):
+        """A second instance of validator i (same consensus key, its own node
+        key and empty state) in namespace `v{i}twin`, dialling the same peers:
+        the key signs twice at each height, so it double-signs."""
+        role = f"v{i}twin"
+        self.add_host(role, host_octet)
+        src = self.manifest["validators"][i]["home"]
+        home = os.path.join(self.dir, role)
+        os.makedirs(os.path.join(home, "data"))
+        shutil.copytree(os.path.join(src, "config"), os.path.join(home, "config"),
+                        ignore=shutil.ignore_patterns("node_key.json", "addrbook.json"))
+        with open(os.path.join(home, "data", "priv_validator_state.json"), "w") as f:
+            json.dump({"height": "0", "round": 0, "step": 0}, f)
+        cometbft = self.manifest["validators"][i]["commands"]["cometbft"][0]
+        _run(cometbft, "gen-node-key", "--home", home)
+        self.start(f"{role}-app", role, [VINET, "chain", "start", "--home", home])
+        self.start(f"{role}-comet", role, [cometbft, "start", "--home", home])
+        return role
+
+    def stop_twin(self, i):
+        self.stop(f"v{i}twin-comet")
+        self.stop(f"v{i}twin-app")
 
     def down(self):
         for name in list(self.procs):

@@ -2,11 +2,14 @@
 peer link (toxiproxy), faults made with nftables inside the namespaces
 (netns.py). One network serves the module; each scenario heals it before the
 next: one validator isolated, a 2-2 split, the node's chain RPC validator
-isolated (the node fails over), 5 % packet loss. Every scenario sends inferences from the client's namespace and asserts
+isolated (the node fails over), a double-signing validator (a second
+instance of its key in another namespace: slashed and jailed through the
+committed evidence),
+5 % packet loss. Every scenario sends inferences from the client's namespace and asserts
 that every one the node accepted ends SETTLED on chain and that all
 validators agree on every block hash and app hash.
 
-Slow file (about 2 minutes): one network start plus the fault windows.
+Slow file (about 75 s): one network start plus the fault windows.
 """
 import json
 import os
@@ -147,6 +150,54 @@ def test_node_rpc_validator_isolated_node_fails_over(net):
     finally:
         net.heal()
     wait_height(net, 0, net.height(1), 60)
+    assert_one_chain(net)
+
+
+def evidence_against(net, address, lo, hi):
+    """(height, evidence) of committed DuplicateVoteEvidence naming `address`."""
+    found = []
+    for h in range(lo, hi + 1):
+        block = net.rpc(0, "block", timeout=10, height=h)["block"]
+        for ev in block["evidence"]["evidence"] or []:
+            if ev.get("type") == "tendermint/DuplicateVoteEvidence" and \
+                    ev["value"]["vote_a"]["validator_address"] == address:
+                found.append((h, ev))
+    return found
+
+
+def test_double_signing_validator_is_slashed_and_jailed(net):
+    operator = net.manifest["validators"][2]["validator_address"]
+    address = operator.upper()
+    bonded = net.query(f"/validator/{operator}")
+    assert bonded and not bonded["jailed"] and bonded["slashed_total"] == 0
+    start = net.height(0)
+    before = send(net, 2)["accepted"]
+    net.start_twin(2)
+    try:
+        def committed():
+            top = net.height(0)
+            return top and evidence_against(net, address, start, top)
+        found = net.wait("duplicate-vote evidence against validator 2", committed, 90, 1)
+        during = send(net, 2)["accepted"]
+        all_settled(net, before + during)
+    finally:
+        net.stop_twin(2)
+    h, ev = found[0]
+    vote_a, vote_b = ev["value"]["vote_a"], ev["value"]["vote_b"]
+    assert vote_a["height"] == vote_b["height"] and vote_a["round"] == vote_b["round"]
+    assert vote_a["block_id"]["hash"] != vote_b["block_id"]["hash"]
+    # The app slashed and jailed it through that evidence; CometBFT dropped it
+    # from the validator set; the 3 others go on.
+    jailed = net.wait("validator 2 jailed", lambda: (lambda v: v if v and v["jailed"] else None)(
+        net.query(f"/validator/{operator}")), 30)
+    assert 0 < jailed["slashed_total"] and jailed["bond"] == bonded["bond"] - jailed["slashed_total"]
+    records = [e for e in net.query("/evidence")["evidence"] if e["operator"] == operator]
+    assert records and all(e["jailed"] for e in records)
+    assert sum(int(e["slashed"]) for e in records) == jailed["slashed_total"]
+    assert operator not in [a["operator"] for a in net.query("/validators")["active"]]
+    net.wait("validator 2 out of CometBFT's set", lambda: address not in
+             [v["address"] for v in net.rpc(0, "validators")["validators"]], 30)
+    wait_height(net, 0, net.height(0) + 3, 30)
     assert_one_chain(net)
 
 
