@@ -19,8 +19,11 @@
 //   [chain]
 //   rpc = "http://127.0.0.1:26657"
 //   chain_id = "vinet-devnet"
-//   [enclave]
-//   socket = "/path/enclave.sock"  # optional: enables TEE mode
+//   [enclave]                      # optional: enables TEE mode; one of
+//   endpoint = "vsock:16:5000"     #   unix:PATH | vsock:CID:PORT | tcp:IP:PORT (tee/endpoint.h)
+//   socket = "/path/enclave.sock"  #   = endpoint "unix:/path/enclave.sock"
+//   connect_timeout_ms = 5000      # a connection not accepted by then fails
+//   timeout_ms = 60000             # a reply not read by then fails (0: wait forever)
 //   reattest_after_expiry_ms = 0   # devnet/tests only: > 0 delays re-attestation
 //                                  # until the key has been expired this long
 //   [submitter]
@@ -38,10 +41,13 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "vinet/common/result.h"
 #include "vinet/node/chat_engine.h"
+#include "vinet/tee/enclave_server.h"
+#include "vinet/tee/endpoint.h"
 
 namespace vinet::node {
 
@@ -59,7 +65,9 @@ struct NodeConfig {
   int64_t max_request_ttl_ms = 3'600'000;
   std::string chain_rpc = "http://127.0.0.1:26657";
   std::string chain_id = "vinet-devnet";
-  std::filesystem::path enclave_socket;  // empty: no TEE
+  std::optional<tee::Endpoint> enclave;  // none: no TEE
+  tee::ConnectOptions enclave_connect{std::chrono::milliseconds(5'000),
+                                      std::chrono::milliseconds(60'000)};
   int64_t reattest_after_expiry_ms = 0;  // 0: re-attest a third of the TTL before expiry
   int submit_interval_ms = 500;
   int max_batch = 1000;
