@@ -5,12 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 COMETBFT_VERSION=v0.38.25
+TOXIPROXY_VERSION=v2.12.0  # latency on peer links in the namespace tests (tests/integration/netns.py)
 APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config clang clang-format libclang-rt-14-dev
   libssl-dev libsodium-dev libcbor-dev librocksdb-dev protobuf-compiler libprotobuf-dev
   libonnx-dev libopenblas-dev libgmp-dev libcli11-dev libspdlog-dev libfmt-dev
   nlohmann-json3-dev libtomlplusplus-dev libcpp-httplib-dev libgtest-dev libgmock-dev
-  libbenchmark-dev pybind11-dev python3-dev libboost-dev ccache
+  libbenchmark-dev pybind11-dev python3-dev libboost-dev ccache iproute2 nftables
 )
 
 log() { printf '[setup] %s\n' "$*" >&2; }
@@ -42,6 +43,14 @@ install_go_tools() {
   else
     log "abci-cli ${COMETBFT_VERSION}: installing"
     go install "github.com/cometbft/cometbft/abci/cmd/abci-cli@${COMETBFT_VERSION}"
+  fi
+  if [ -x "$gobin/toxiproxy-server" ] && go version -m "$gobin/toxiproxy-server" 2>/dev/null | grep -q "toxiproxy/v2[[:space:]]*${TOXIPROXY_VERSION}[[:space:]]"; then
+    log "toxiproxy ${TOXIPROXY_VERSION}: present"
+  else
+    log "toxiproxy ${TOXIPROXY_VERSION}: installing"
+    # `go install` names the binary after its package folder: server.
+    go install "github.com/Shopify/toxiproxy/v2/cmd/server@${TOXIPROXY_VERSION}"
+    cp "$gobin/server" "$gobin/toxiproxy-server"
   fi
 }
 

@@ -194,6 +194,7 @@ void RegisterChainCommands(CLI::App& app) {
   RegisterTxCommands(app);
   RegisterQuery(app);
   RegisterDevnetCommands(app);
+  RegisterTestnetCommands(app);
 }
 
 }  // namespace vinet::cli

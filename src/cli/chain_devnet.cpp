@@ -25,6 +25,8 @@
 #include "cli/chain_cli.h"
 #include "cli/chain_devnet_node.h"
 #include "cli/chain_process.h"
+#include "cli/comet_home.h"
+#include "cli/genesis_setup.h"
 #include "cli/network_flags.h"
 #include "cli/progress.h"
 #include "vinet/chain/genesis.h"
@@ -101,112 +103,44 @@ fs::path StateFile(const std::string& dir) {
   return fs::path(dir) / "devnet.json";
 }
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw StatusError(Error(Code::kNotFound, "cannot read " + p.string()));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void WriteFile(const fs::path& p, const std::string& text) {
-  fs::path tmp = p.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out) throw StatusError(Error(Code::kIo, "cannot write " + tmp.string()));
-  }
-  fs::rename(tmp, p);
-}
-
 json LoadState(const std::string& dir) {
-  auto doc = json::parse(ReadFile(StateFile(dir)), nullptr, false);
+  auto doc = json::parse(ReadTextFile(StateFile(dir)), nullptr, false);
   if (doc.is_discarded()) throw StatusError(Error(Code::kParse, "devnet.json is not JSON"));
   return doc;
 }
 
 void SaveState(const std::string& dir, const json& state) {
-  WriteFile(StateFile(dir), state.dump(2) + "\n");
-}
-
-// Sets `key = value` inside [section] ("" = top level) of a TOML text.
-void SetTomlKey(std::vector<std::string>& lines, const std::string& section, const std::string& key,
-                const std::string& value) {
-  std::string current;
-  std::regex key_re("^\\s*" + key + "\\s*=");
-  for (auto& line : lines) {
-    if (!line.empty() && line[0] == '[') {
-      current = line.substr(1, line.find(']') - 1);
-      continue;
-    }
-    if (current == section && std::regex_search(line, key_re)) {
-      line = key + " = " + value;
-      return;
-    }
-  }
-  throw StatusError(Error(Code::kNotFound, "config.toml: no key " + key + " in [" + section + "]"));
-}
-
-std::string Quote(const std::string& s) {
-  return "\"" + s + "\"";
+  WriteTextFile(StateFile(dir), state.dump(2) + "\n");
 }
 
 void RewriteConfig(const fs::path& home, const json& v, const std::string& peers,
                    const DevnetOptions& o) {
-  auto path = home / "config" / "config.toml";
-  std::vector<std::string> lines;
-  std::stringstream ss(ReadFile(path));
-  for (std::string line; std::getline(ss, line);) lines.push_back(line);
-  SetTomlKey(lines, "", "proxy_app", Quote(v["abci"].get<std::string>()));
-  SetTomlKey(lines, "", "moniker", Quote("validator" + v["index"].dump()));
-  SetTomlKey(lines, "rpc", "laddr", Quote(v["rpc_laddr"].get<std::string>()));
-  SetTomlKey(lines, "p2p", "laddr", Quote(v["p2p_laddr"].get<std::string>()));
-  SetTomlKey(lines, "p2p", "persistent_peers", Quote(peers));
-  SetTomlKey(lines, "p2p", "allow_duplicate_ip", "true");
-  SetTomlKey(lines, "p2p", "addr_book_strict", "false");
-  SetTomlKey(lines, "consensus", "timeout_commit", Quote(o.block_time));
-  // A stopped validator's turn to propose costs this much (`up --start`).
-  SetTomlKey(lines, "consensus", "timeout_propose", Quote(o.round_timeout));
-  SetTomlKey(lines, "consensus", "timeout_prevote", Quote(o.round_timeout));
-  SetTomlKey(lines, "consensus", "timeout_precommit", Quote(o.round_timeout));
-  if (!o.gossip_interval.empty()) {
-    SetTomlKey(lines, "p2p", "flush_throttle_timeout", Quote(o.gossip_interval));
-    SetTomlKey(lines, "consensus", "peer_gossip_sleep_duration", Quote(o.gossip_interval));
-  }
-  // A SubmitProofs tx of two MLP proofs is ~730 KB, ~1 MB as base64 JSON:
-  // above CometBFT's default RPC body limit (1,000,000 bytes).
-  SetTomlKey(lines, "rpc", "max_body_bytes", "4000000");
-  std::string text;
-  for (const auto& l : lines) text += l + "\n";
-  WriteFile(path, text);
+  CometSettings c;
+  c.moniker = "validator" + v["index"].dump();
+  c.proxy_app = v["abci"].get<std::string>();
+  c.rpc_laddr = v["rpc_laddr"].get<std::string>();
+  c.p2p_laddr = v["p2p_laddr"].get<std::string>();
+  c.persistent_peers = peers;
+  c.block_time = o.block_time;
+  c.round_timeout = o.round_timeout;
+  c.gossip_interval = o.gossip_interval;
+  EditConfigToml(home, c);
 }
 
 void WriteGenesis(const DevnetOptions& o, const std::string& dev_address,
                   const InferenceSetup& inference) {
   auto first = fs::path(o.dir) / "node0" / "config" / "genesis.json";
-  auto genesis = json::parse(ReadFile(first));
-  chain::Genesis app_state;
-  app_state.params = chain::DefaultParams();
-  app_state.accounts.push_back({dev_address, kDevBalance});
-  app_state.accounts.push_back({inference.node_address, kDevnetNodeBalance});
-  app_state.params.add_tee_roots(ReadFile(inference.tee_root_pem_file));
-  if (o.enclave_ttl_ms > 0) app_state.params.set_enclave_ttl_ms(o.enclave_ttl_ms);
+  auto genesis = json::parse(ReadTextFile(first));
+  AppStateSpec spec;
+  spec.accounts = {{dev_address, kDevBalance}, {inference.node_address, kDevnetNodeBalance}};
+  spec.tee_root_pems = {ReadTextFile(inference.tee_root_pem_file)};
+  spec.enclave_ttl_ms = o.enclave_ttl_ms;
+  spec.params = o.params;
   genesis["chain_id"] = o.chain_id;
-  genesis["app_state"] = json::parse(chain::GenesisToJson(app_state));
-  for (const auto& kv : o.params) {
-    auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      throw StatusError(Error(Code::kInvalidArgument, "--param " + kv + ": expected KEY=VALUE"));
-    }
-    auto value = json::parse(kv.substr(eq + 1), nullptr, false);
-    if (value.is_discarded()) value = kv.substr(eq + 1);
-    genesis["app_state"]["params"][kv.substr(0, eq)] = value;
-  }
-  // The app refuses a bad genesis at start-up; refuse it here, with the field.
-  ThrowIfError(chain::ParseGenesis(genesis["app_state"].dump()).status());
+  genesis["app_state"] = BuildAppState(spec);
   for (int i = 0; i < o.validators; ++i) {
-    WriteFile(fs::path(o.dir) / ("node" + std::to_string(i)) / "config" / "genesis.json",
-              genesis.dump(2) + "\n");
+    WriteTextFile(fs::path(o.dir) / ("node" + std::to_string(i)) / "config" / "genesis.json",
+                  genesis.dump(2) + "\n");
   }
 }
 
@@ -508,16 +442,16 @@ void Join(const DevnetOptions& o, int index) {
   std::string trust_hash = block["block_id"]["hash"].get<std::string>();
   auto path = fs::path(v["home"].get<std::string>()) / "config" / "config.toml";
   std::vector<std::string> lines;
-  std::stringstream ss(ReadFile(path));
+  std::stringstream ss(ReadTextFile(path));
   for (std::string line; std::getline(ss, line);) lines.push_back(line);
   SetTomlKey(lines, "statesync", "enable", "true");
-  SetTomlKey(lines, "statesync", "rpc_servers", Quote(servers[0] + "," + servers[1]));
+  SetTomlKey(lines, "statesync", "rpc_servers", TomlQuote(servers[0] + "," + servers[1]));
   SetTomlKey(lines, "statesync", "trust_height", std::to_string(trust_height));
-  SetTomlKey(lines, "statesync", "trust_hash", Quote(trust_hash));
-  SetTomlKey(lines, "statesync", "discovery_time", Quote("5s"));
+  SetTomlKey(lines, "statesync", "trust_hash", TomlQuote(trust_hash));
+  SetTomlKey(lines, "statesync", "discovery_time", TomlQuote("5s"));
   std::string text;
   for (const auto& l : lines) text += l + "\n";
-  WriteFile(path, text);
+  WriteTextFile(path, text);
   StartPair(v, ValueOrThrow(FindCometBft()), state);
   SaveState(o.dir, state);
   WaitForHeight(json::array({v}), latest, o.timeout);

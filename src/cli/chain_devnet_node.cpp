@@ -3,10 +3,12 @@
 #include <httplib.h>
 
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "cli/chain_process.h"
 #include "cli/chain_tx.h"
+#include "cli/comet_home.h"
 #include "cli/node_zkml.h"
 #include "cli/progress.h"
 #include "vinet/chain/rpc_client.h"
@@ -91,22 +93,17 @@ std::string WriteNodeConfig(const std::string& dir, const json& state, int port,
   fs::path home = fs::path(dir) / "inference-node";
   fs::create_directories(home);
   fs::path config = home / "node.toml";
-  std::ofstream out(config);
-  out << "[node]\nlisten = \"127.0.0.1:" << port << "\"\n"
-      << "data_dir = \"" << (home / "data").string() << "\"\n"
-      << "key_file = \"" << state["node"]["key"].get<std::string>() << "\"\n"
-      << "models_dir = \"" << (fs::path(dir) / "models").string() << "\"\n"
-      << "default_fee = " << kDevnetModelFee
-      << "\ndevnet = true\n"
-      // Devnet clients are funded by transfers; tests of deposits turn this on.
-      << "require_deposit = false\n\n[chain]\n"
-      << "rpc = \"" << state["validators"][0]["rpc"].get<std::string>() << "\"\n"
-      << "chain_id = \"" << state["chain_id"].get<std::string>() << "\"\n\n[enclave]\n"
-      << "socket = \"" << state["enclave"]["socket"].get<std::string>() << "\"\n\n"
-      << "[submitter]\ninterval_ms = 200\nmax_batch = 1000\ntx_fee = 1\n\n"
-      << "[zkml]\nprover_threads = " << setup.prover_threads << "\n";
-  if (!setup.byzantine.empty()) out << "byzantine = \"" << setup.byzantine << "\"\n";
-  if (!out) throw StatusError(Error(Code::kIo, "cannot write " + config.string()));
+  NodeTomlValues v;
+  v.listen = "127.0.0.1:" + std::to_string(port);
+  v.data_dir = (home / "data").string();
+  v.key_file = state["node"]["key"].get<std::string>();
+  v.models_dir = (fs::path(dir) / "models").string();
+  v.chain_rpc = state["validators"][0]["rpc"].get<std::string>();
+  v.chain_id = state["chain_id"].get<std::string>();
+  v.enclave_socket = state["enclave"]["socket"].get<std::string>();
+  v.prover_threads = setup.prover_threads;
+  v.byzantine = setup.byzantine;
+  WriteTextFile(config, NodeToml(v));
   return config.string();
 }
 
@@ -147,6 +144,25 @@ std::string AddGguf(const fs::path& file, const fs::path& models_dir) {
 }
 
 }  // namespace
+
+std::string NodeToml(const NodeTomlValues& v) {
+  std::ostringstream out;
+  out << "[node]\nlisten = \"" << v.listen << "\"\n"
+      << "data_dir = \"" << v.data_dir << "\"\n"
+      << "key_file = \"" << v.key_file << "\"\n"
+      << "models_dir = \"" << v.models_dir << "\"\n"
+      << "default_fee = " << kDevnetModelFee
+      << "\ndevnet = true\n"
+      // Devnet clients are funded by transfers; tests of deposits turn this on.
+      << "require_deposit = false\n\n[chain]\n"
+      << "rpc = \"" << v.chain_rpc << "\"\n"
+      << "chain_id = \"" << v.chain_id << "\"\n\n[enclave]\n"
+      << "socket = \"" << v.enclave_socket << "\"\n\n"
+      << "[submitter]\ninterval_ms = 200\nmax_batch = 1000\ntx_fee = 1\n\n"
+      << "[zkml]\nprover_threads = " << v.prover_threads << "\n";
+  if (!v.byzantine.empty()) out << "byzantine = \"" << v.byzantine << "\"\n";
+  return out.str();
+}
 
 InferenceSetup PrepareInference(const std::string& dir, const std::vector<std::string>& models) {
   InferenceSetup s;

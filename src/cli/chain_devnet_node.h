@@ -47,6 +47,16 @@ struct InferenceSetup {
   uint64_t price_in = kDevnetPriceIn, price_out = kDevnetPriceOut;
 };
 
+// The node.toml of a generated network's inference node (include/vinet/node/
+// config.h): a devnet node (fault injection allowed) that needs no deposit.
+// Relative paths are resolved by the node against the file's folder.
+struct NodeTomlValues {
+  std::string listen, data_dir, key_file, models_dir, chain_rpc, chain_id, enclave_socket;
+  int prover_threads = 1;
+  std::string byzantine;  // "": honest
+};
+std::string NodeToml(const NodeTomlValues& values);
+
 InferenceSetup PrepareInference(const std::string& dir, const std::vector<std::string>& models);
 void LaunchInference(const std::string& dir, nlohmann::json& state, const InferenceSetup& setup,
                      double timeout_seconds);

@@ -23,11 +23,11 @@ def pytest_configure(config):
     become_subreaper()
 
 
-# The two files that take minutes start first, one per worker (the Makefile
+# The files that take minutes start first, the first two one per worker (the Makefile
 # runs `-n 2 --dist loadfile --no-loadscope-reorder`, so xdist keeps this
 # order), instead of one worker ending the run alone with them. Neither is
 # timing-sensitive; the rest keep their file order.
-SLOW_FILES_FIRST = ("test_state_sync.py", "test_wheel.py")
+SLOW_FILES_FIRST = ("test_state_sync.py", "test_wheel.py", "test_netns_faults.py")
 
 
 def pytest_collection_modifyitems(config, items):
