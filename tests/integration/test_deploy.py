@@ -130,3 +130,26 @@ def test_publish_pcr0_on_devnet(vinet_bin, tmp_path):
         assert bad.returncode == 2 and "not 96 hex chars" in bad.stderr, bad.stderr
     finally:
         net.down()
+
+
+def test_image_library_copy_resolves_every_library(tmp_path):
+    """The build stage's ldd pipeline, run on this build's binary: the copied
+    libraries plus the base image's glibc are everything vinet loads."""
+    (pipeline,) = re.findall(r"&& (ldd /out/bin/vinet .*?cp -L \{\} /out/lib/) \\", DOCKERFILE,
+                             re.S)
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    script = pipeline.replace("/out/bin/vinet", VINET).replace("/out/lib/", f"{lib}/")
+    subprocess.run(["bash", "-euo", "pipefail", "-c", script], check=True, timeout=60)
+    copied = set(os.listdir(lib))
+    assert any(n.startswith("libprotobuf") for n in copied), copied
+    assert not any(n.startswith(("libc.so", "ld-linux")) for n in copied), copied
+    env = dict(os.environ, LD_LIBRARY_PATH=str(lib))
+    out = subprocess.run(["ldd", VINET], capture_output=True, text=True, env=env).stdout
+    for line in out.splitlines():
+        if "=>" not in line or "linux-vdso" in line:
+            continue
+        name, path = line.split("=>")[0].strip(), line.split("=>")[1].split()[0]
+        glibc = re.match(r"(libc|libm|libpthread|libdl|librt)\.so\.", name)
+        assert glibc or path.startswith(str(lib)), line
+    assert subprocess.run([VINET, "--help"], env=env, capture_output=True).returncode == 0
