@@ -194,7 +194,7 @@ TEST_P(TransportTest, ASilentEnclaveHitsTheClientsTimeout) {
   auto info = client->Info();
   ASSERT_FALSE(info.ok());
   EXPECT_EQ(info.status().code(), Code::kTimeout) << info.status().ToString();
-  EXPECT_GE(std::chrono::steady_clock::now() - start, 190ms);           // it did wait for the reply
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 190ms);  // it did wait for the reply
   // `client` closes before `fake` (declared first) joins its thread.
 }
 
