@@ -1,7 +1,10 @@
 // `vinet enclave start | attest | info`.
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <iostream>
 #include <optional>
 
@@ -93,14 +96,27 @@ std::unique_ptr<tee::Enclave> BuildEnclave(const EnclaveArgs& a) {
   return enclave;
 }
 
+// Written by the SIGINT/SIGTERM handler. A handler, not sigwait: threads that
+// libraries start before main (OpenBLAS's pool) do not block the signals, and
+// a signal delivered to one of them would otherwise kill the process instead
+// of stopping the server cleanly.
+int g_stop_fd = -1;
+
+extern "C" void OnStopSignal(int) {
+  uint64_t one = 1;
+  [[maybe_unused]] ssize_t w = ::write(g_stop_fd, &one, sizeof(one));
+}
+
 void RunStart(const EnclaveArgs& a) {
   InitLogging("enclave");
-  // Block the stop signals before any thread starts, then wait for one.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  g_stop_fd = ::eventfd(0, EFD_CLOEXEC);
+  if (g_stop_fd < 0) throw StatusError(Error(Code::kIo, "eventfd for the stop signals"));
+  struct sigaction sa {};
+  sa.sa_handler = OnStopSignal;
+  sa.sa_flags = SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
   tee::Endpoint endpoint = *EndpointArg(a, "--listen", true);
   auto enclave = BuildEnclave(a);
   tee::EnclaveServer server(*enclave, endpoint);
@@ -109,9 +125,10 @@ void RunStart(const EnclaveArgs& a) {
   std::cout << "enclave listening on " << server.endpoint().ToString() << " key "
             << ToHex(info.enclave_key) << " pcr0 "
             << (a.debug ? std::string(96, '0') : ToHex(info.measurements.image)) << std::endl;
-  int sig = 0;
-  sigwait(&set, &sig);
-  spdlog::info("enclave: signal {}, stopping", sig);
+  uint64_t signals = 0;
+  while (::read(g_stop_fd, &signals, sizeof(signals)) < 0 && errno == EINTR) {
+  }
+  spdlog::info("enclave: stop signal, stopping");
   server.Stop();
 }
 
