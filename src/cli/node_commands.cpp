@@ -14,6 +14,7 @@
 
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "cli/stop_signal.h"
 #include "vinet/common/log.h"
 #include "vinet/node/admin_server.h"
 #include "vinet/node/http_server.h"
@@ -50,11 +51,7 @@ namespace {
 
 void RunNode(const std::string& config_file, const std::string& byzantine) {
   InitLogging("node");
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  InstallStopSignals();  // before any thread starts
   node::NodeConfig config = ValueOrThrow(node::LoadNodeConfig(config_file));
   if (!byzantine.empty()) {
     config.byzantine = ValueOrThrow(node::ParseByzantine(byzantine));
@@ -73,8 +70,7 @@ void RunNode(const std::string& config_file, const std::string& byzantine) {
     spdlog::info("node: admin endpoint on http://127.0.0.1:{} (token in {})", admin_port,
                  admin.admin_file().string());
   }
-  int sig = 0;
-  sigwait(&set, &sig);
+  int sig = WaitForStopSignal();
   spdlog::info("node: signal {}, stopping", sig);
   admin.Stop();
   http.Stop();

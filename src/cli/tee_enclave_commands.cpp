@@ -1,14 +1,12 @@
 // `vinet enclave start | attest | info`.
 #include <signal.h>
 #include <spdlog/spdlog.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <iostream>
 #include <optional>
 
 #include "cli/output.h"
+#include "cli/stop_signal.h"
 #include "cli/tee_cli.h"
 #include "vinet/common/log.h"
 #include "vinet/tee/emulator.h"
@@ -96,27 +94,9 @@ std::unique_ptr<tee::Enclave> BuildEnclave(const EnclaveArgs& a) {
   return enclave;
 }
 
-// Written by the SIGINT/SIGTERM handler. A handler, not sigwait: threads that
-// libraries start before main (OpenBLAS's pool) do not block the signals, and
-// a signal delivered to one of them would otherwise kill the process instead
-// of stopping the server cleanly.
-int g_stop_fd = -1;
-
-extern "C" void OnStopSignal(int) {
-  uint64_t one = 1;
-  [[maybe_unused]] ssize_t w = ::write(g_stop_fd, &one, sizeof(one));
-}
-
 void RunStart(const EnclaveArgs& a) {
   InitLogging("enclave");
-  g_stop_fd = ::eventfd(0, EFD_CLOEXEC);
-  if (g_stop_fd < 0) throw StatusError(Error(Code::kIo, "eventfd for the stop signals"));
-  struct sigaction sa {};
-  sa.sa_handler = OnStopSignal;
-  sa.sa_flags = SA_RESTART;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  InstallStopSignals();  // before any thread starts
   tee::Endpoint endpoint = *EndpointArg(a, "--listen", true);
   auto enclave = BuildEnclave(a);
   tee::EnclaveServer server(*enclave, endpoint);
@@ -125,10 +105,8 @@ void RunStart(const EnclaveArgs& a) {
   std::cout << "enclave listening on " << server.endpoint().ToString() << " key "
             << ToHex(info.enclave_key) << " pcr0 "
             << (a.debug ? std::string(96, '0') : ToHex(info.measurements.image)) << std::endl;
-  uint64_t signals = 0;
-  while (::read(g_stop_fd, &signals, sizeof(signals)) < 0 && errno == EINTR) {
-  }
-  spdlog::info("enclave: stop signal, stopping");
+  int sig = WaitForStopSignal();
+  spdlog::info("enclave: signal {}, stopping", sig);
   server.Stop();
 }
 
