@@ -227,6 +227,7 @@ void EnclaveServer::Serve(Connection* conn) {
 
 void EnclaveServer::Stop() {
   if (stopping_.exchange(true)) return;
+  const bool was_listening = listen_fd_ >= 0;  // else the path is not ours to remove
   if (wake_fd_ >= 0) {
     uint64_t one = 1;
     [[maybe_unused]] ssize_t w = ::write(wake_fd_, &one, sizeof(one));
@@ -245,7 +246,7 @@ void EnclaveServer::Stop() {
     if (c->thread.joinable()) c->thread.join();
     ::close(c->fd);
   }
-  if (endpoint_.kind == Endpoint::Kind::kUnix) {
+  if (was_listening && endpoint_.kind == Endpoint::Kind::kUnix) {
     std::error_code ec;
     std::filesystem::remove(endpoint_.path, ec);
   }

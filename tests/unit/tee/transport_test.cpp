@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -227,6 +228,23 @@ TEST_P(TransportTest, ClientsReconnectAfterTheEnclaveRestarts) {
   auto after = again->Info();
   ASSERT_TRUE(after.ok());
   EXPECT_NE(after->enclave_key, before->enclave_key);
+}
+
+TEST(TransportUnixTest, NeverReplacesAFileThatIsNotASocket) {
+  auto te = testing::MakeTestEnclave();
+  Endpoint e = ListenEndpoint("unix");
+  { std::ofstream(e.path) << "operator notes"; }
+  {
+    EnclaveServer server(*te.enclave, e);
+    Status s = server.Start();
+    EXPECT_EQ(s.code(), Code::kInvalidArgument);
+    EXPECT_NE(s.message().find("exists and is not a socket"), std::string::npos) << s.message();
+  }  // nor when the server that failed to start goes away
+  std::ifstream in(e.path);
+  std::string text;
+  std::getline(in, text);
+  EXPECT_EQ(text, "operator notes");
+  fs::remove(e.path);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllTransports, TransportTest, ::testing::Values("unix", "tcp", "vsock"),
