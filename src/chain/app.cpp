@@ -14,6 +14,7 @@
 #include "vinet/chain/snapshot_restore.h"
 #include "vinet/chain/snapshot_store.h"
 #include "vinet/chain/snapshotter.h"
+#include "vinet/chain/staking.h"
 
 namespace vinet::chain {
 namespace {
@@ -197,16 +198,26 @@ abci::pb::ResponseInitChain ChainApp::InitChain(const abci::pb::RequestInitChain
   std::lock_guard lock(mu_);
   abci::pb::ResponseInitChain resp;
   auto genesis = ParseGenesis(req.app_state_bytes());
-  if (!genesis.ok()) {
+  Status adopted = genesis.ok() ? AdoptConsensusGenesis(req, *genesis) : genesis.status();
+  if (!adopted.ok()) {
     // No valid state can follow a bad genesis; stop rather than diverge.
-    spdlog::critical("chain: {}", genesis.status().ToString());
+    spdlog::critical("chain: {}", adopted.ToString());
     std::_Exit(78);
   }
   // Genesis replaces any previous state (InitChain may be repeated after a crash).
   EmptyKv empty;
   Overlay changes(empty);
   State state(changes);
-  ApplyGenesis(*genesis, state);
+  Status applied = ApplyGenesis(*genesis, state);
+  auto set = applied.ok() ? UpdateValidatorSet(state, genesis->params)
+                          : Result<std::vector<::tendermint::abci::ValidatorUpdate>>(applied);
+  if (!set.ok() || (set->empty() && req.validators_size() > 0)) {
+    spdlog::critical("chain: genesis validators: {}",
+                     set.ok() ? "none is eligible (bond, min_self_bond)" : set.status().ToString());
+    std::_Exit(78);
+  }
+  // The app's set replaces genesis.json's (the same one when adopted from it).
+  for (auto& u : *set) *resp.add_validators() = std::move(u);
   Store::KeyValues records;
   for (const auto& [key, value] : changes.changes()) {
     if (value) records.emplace_back(key, *value);
@@ -233,6 +244,20 @@ abci::pb::ResponseFinalizeBlock ChainApp::FinalizeBlock(const abci::pb::RequestF
   int64_t block_time_ms = req.time().seconds() * 1000 + req.time().nanos() / 1'000'000;
   last_block_time_ms_ = block_time_ms;
   uint32_t index = 0;
+  // Misbehavior first: a validator's txs in this block cannot move stake out of reach.
+  {
+    State state(*changes);
+    Events events;
+    auto params = state.GetParams();
+    Status s = params.ok()
+                   ? ApplyMisbehavior(state, *params, req.misbehavior(), req.height(), events)
+                   : params.status();
+    if (!s.ok()) {
+      spdlog::critical("chain: misbehavior of block {}: {}", req.height(), s.ToString());
+      std::_Exit(74);
+    }
+    for (auto& ev : events) *resp.add_events() = std::move(ev);
+  }
   uint64_t verify_units = 0;                   // ZKML verification work of this block (metered)
   std::map<std::string, uint64_t> node_units;  // the same, per node (fairness)
   for (const auto& tx : req.txs()) {
@@ -264,6 +289,17 @@ void ChainApp::EndBlock(Overlay& changes, int64_t height, int64_t block_time_ms,
   Events events;
   Status s = params.ok() ? ExpireClaims(state, *params, height, events) : params.status();
   if (s.ok()) s = PruneClaims(state, *params, height, block_time_ms);
+  if (s.ok()) s = CompleteUnbondings(state, height, events);
+  // Any validator record changed in this block: the set may have.
+  auto touched = changes.changes().lower_bound(std::string_view("v/"));
+  if (s.ok() && touched != changes.changes().end() && touched->first.starts_with("v/")) {
+    auto updates = UpdateValidatorSet(state, *params);
+    if (updates.ok()) {
+      for (auto& u : *updates) *resp.add_validator_updates() = std::move(u);
+    } else {
+      s = updates.status();
+    }
+  }
   if (!s.ok()) {
     // A store failure here would make this validator diverge; stop instead.
     spdlog::critical("chain: end block {}: {}", height, s.ToString());

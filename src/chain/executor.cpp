@@ -34,6 +34,14 @@ TxStatus Dispatch(State& state, const TxContext& ctx, const DecodedTx& tx, Event
       return HandleWithdrawDeposit(state, ctx, tx, body.withdraw_deposit(), events);
     case txpb::TxBody::kUpdateModel:
       return HandleUpdateModel(state, ctx, tx, body.update_model(), events);
+    case txpb::TxBody::kCreateValidator:
+      return HandleCreateValidator(state, ctx, tx, body.create_validator(), events);
+    case txpb::TxBody::kBondValidator:
+      return HandleBondValidator(state, ctx, tx, body.bond_validator(), events);
+    case txpb::TxBody::kUnbondValidator:
+      return HandleUnbondValidator(state, ctx, tx, body.unbond_validator(), events);
+    case txpb::TxBody::kUnjailValidator:
+      return HandleUnjailValidator(state, ctx, tx, body.unjail_validator(), events);
     case txpb::TxBody::MSG_NOT_SET:
       break;
   }

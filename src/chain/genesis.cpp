@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "vinet/chain/staking.h"
 #include "vinet/tee/trust_root.h"
 
 namespace vinet::chain {
@@ -85,6 +86,27 @@ Status ParseSmallParam(const std::string& key, uint64_t n, statepb::Params& para
     params.set_claim_retention_blocks(static_cast<int64_t>(n));
   } else if (key == "max_block_verify_units") {
     params.set_max_block_verify_units(n);
+  } else if (key == "power_reduction") {
+    if (n < kMinPowerReduction) {
+      return Error(Code::kParse, fmt::format("genesis.params.power_reduction: {} below {}", n,
+                                             kMinPowerReduction));
+    }
+    params.set_power_reduction(n);
+  } else if (key == "max_validators") {
+    VINET_RETURN_IF_ERROR(bounded(10000));
+    if (n == 0) return Error(Code::kParse, "genesis.params.max_validators: must be positive");
+    params.set_max_validators(static_cast<uint32_t>(n));
+  } else if (key == "min_self_bond") {
+    params.set_min_self_bond(n);
+  } else if (key == "slash_double_sign_bps") {
+    VINET_RETURN_IF_ERROR(bounded(10000));
+    params.set_slash_double_sign_bps(static_cast<uint32_t>(n));
+  } else if (key == "jail_blocks") {
+    VINET_RETURN_IF_ERROR(bounded(uint64_t{1} << 40));
+    params.set_jail_blocks(static_cast<int64_t>(n));
+  } else if (key == "max_validator_records") {
+    VINET_RETURN_IF_ERROR(bounded(100000));
+    params.set_max_validator_records(static_cast<uint32_t>(n));
   } else {
     return Error(Code::kParse, "genesis.params." + key + ": unknown parameter");
   }
@@ -149,6 +171,46 @@ Status ParseAccounts(const json& list, std::vector<GenesisAccount>& out) {
   return Status::Ok();
 }
 
+// validators: operator, consensus key (hex), bond; no duplicates of either.
+Status ParseValidators(const json& list, std::vector<GenesisValidator>& out) {
+  if (!list.is_array()) return Error(Code::kParse, "genesis.validators: expected an array");
+  std::set<std::string> operators, keys;
+  for (size_t i = 0; i < list.size(); ++i) {
+    std::string field = "genesis.validators[" + std::to_string(i) + "]";
+    const auto& v = list[i];
+    if (!v.is_object()) return Error(Code::kParse, field + ": expected an object");
+    for (const auto& [key, value] : v.items()) {
+      if (key != "operator" && key != "consensus_pubkey" && key != "bond") {
+        return Error(Code::kParse, field + "." + key + ": unknown key");
+      }
+    }
+    GenesisValidator gv;
+    if (!v.contains("operator") || !v["operator"].is_string() ||
+        !IsValidAddress(v["operator"].get<std::string>())) {
+      return Error(Code::kParse, field + ".operator: expected 40 lowercase hex chars");
+    }
+    gv.operator_address = v["operator"].get<std::string>();
+    if (!v.contains("consensus_pubkey") || !v["consensus_pubkey"].is_string()) {
+      return Error(Code::kParse, field + ".consensus_pubkey: expected 64 hex chars");
+    }
+    auto key = FromHex(v["consensus_pubkey"].get<std::string>());
+    if (!key.ok() || key->size() != 32) {
+      return Error(Code::kParse, field + ".consensus_pubkey: expected 64 hex chars");
+    }
+    gv.consensus_pubkey = ToString(*key);
+    if (!v.contains("bond")) return Error(Code::kParse, field + ".bond: missing");
+    VINET_ASSIGN_OR_RETURN(gv.bond, ParseAmount(v["bond"], field.substr(8) + ".bond"));
+    if (!operators.insert(gv.operator_address).second) {
+      return Error(Code::kParse, field + ".operator: duplicate " + gv.operator_address);
+    }
+    if (!keys.insert(gv.consensus_pubkey).second) {
+      return Error(Code::kParse, field + ".consensus_pubkey: duplicate");
+    }
+    out.push_back(std::move(gv));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 statepb::Params DefaultParams() {
@@ -175,6 +237,12 @@ statepb::Params DefaultParams() {
   p.set_budget_grace_blocks(10);
   p.set_escrow_unlock_delay_ms(2 * 3600 * 1000);
   p.set_claim_retention_blocks(kDefaultClaimRetentionBlocks);
+  p.set_power_reduction(1'000'000);
+  p.set_max_validators(100);
+  p.set_min_self_bond(1'000'000);
+  p.set_slash_double_sign_bps(500);
+  p.set_jail_blocks(100);
+  p.set_max_validator_records(1000);
   p.add_tee_roots(std::string(tee::TrustRoot::AwsNitro().ToPem()));
   return p;
 }
@@ -192,6 +260,8 @@ Result<Genesis> ParseGenesis(std::string_view text) {
       VINET_RETURN_IF_ERROR(ParseAccounts(value, g.accounts));
     } else if (key == "params") {
       VINET_RETURN_IF_ERROR(ParseParams(value, g.params));
+    } else if (key == "validators") {
+      VINET_RETURN_IF_ERROR(ParseValidators(value, g.validators));
     } else {
       return Error(Code::kParse, "genesis." + key + ": unknown key");
     }
@@ -204,6 +274,22 @@ Result<Genesis> ParseGenesis(std::string_view text) {
                                      "].balance: total supply exceeds 2^64 - 1");
     }
     total += g.accounts[i].balance;
+  }
+  for (size_t i = 0; i < g.validators.size(); ++i) {
+    const auto& v = g.validators[i];
+    std::string field = "genesis.validators[" + std::to_string(i) + "]";
+    if (v.bond > UINT64_MAX - total) {
+      return Error(Code::kParse, field + ".bond: total supply exceeds 2^64 - 1");
+    }
+    total += v.bond;
+    if (v.bond < g.params.min_self_bond()) {
+      return Error(Code::kParse, fmt::format("{}.bond: {} below min_self_bond {}", field, v.bond,
+                                             g.params.min_self_bond()));
+    }
+  }
+  if (g.validators.size() > g.params.max_validator_records()) {
+    return Error(Code::kParse, fmt::format("genesis.validators: {} above max_validator_records {}",
+                                           g.validators.size(), g.params.max_validator_records()));
   }
   // A deposit must outlive every request a node served against it.
   if (g.params.escrow_unlock_delay_ms() <= g.params.max_request_ttl_ms()) {
@@ -244,17 +330,42 @@ std::string GenesisToJson(const Genesis& genesis) {
       {"max_node_verify_share_bps", p.max_node_verify_share_bps()},
       {"budget_grace_blocks", p.budget_grace_blocks()},
       {"escrow_unlock_delay_ms", p.escrow_unlock_delay_ms()},
-      {"claim_retention_blocks", p.claim_retention_blocks()}};
-  return json{{"accounts", accounts}, {"params", params}}.dump();
+      {"claim_retention_blocks", p.claim_retention_blocks()},
+      {"power_reduction", p.power_reduction()},
+      {"max_validators", p.max_validators()},
+      {"min_self_bond", p.min_self_bond()},
+      {"slash_double_sign_bps", p.slash_double_sign_bps()},
+      {"jail_blocks", p.jail_blocks()},
+      {"max_validator_records", p.max_validator_records()}};
+  json out{{"accounts", accounts}, {"params", params}};
+  if (!genesis.validators.empty()) {
+    json validators = json::array();
+    for (const auto& v : genesis.validators) {
+      validators.push_back({{"operator", v.operator_address},
+                            {"consensus_pubkey", ToHex(AsBytes(v.consensus_pubkey))},
+                            {"bond", v.bond}});
+    }
+    out["validators"] = validators;
+  }
+  return out.dump();
 }
 
-void ApplyGenesis(const Genesis& genesis, State& state) {
+Status ApplyGenesis(const Genesis& genesis, State& state) {
   state.PutParams(genesis.params);
   for (const auto& a : genesis.accounts) {
     statepb::Account acct;
     acct.set_balance(a.balance);
     state.PutAccount(a.address, acct);
   }
+  for (const auto& gv : genesis.validators) {
+    statepb::Validator v;
+    v.set_operator_(gv.operator_address);
+    v.set_consensus_pubkey(gv.consensus_pubkey);
+    v.set_consensus_address(ConsensusAddress(gv.consensus_pubkey));
+    v.set_bond(gv.bond);
+    VINET_RETURN_IF_ERROR(AddValidator(state, v));
+  }
+  return Status::Ok();
 }
 
 }  // namespace vinet::chain

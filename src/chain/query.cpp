@@ -2,6 +2,7 @@
 
 #include "query_answer.h"
 #include "query_inference.h"
+#include "query_staking.h"
 
 #include <nlohmann/json.hpp>
 
@@ -75,7 +76,14 @@ ResponseQuery QueryParams(State& state) {
        {"max_node_verify_share_bps", p->max_node_verify_share_bps()},
        {"budget_grace_blocks", p->budget_grace_blocks()},
        {"escrow_unlock_delay_ms", p->escrow_unlock_delay_ms()},
-       {"claim_retention_blocks", p->claim_retention_blocks()}});
+       {"claim_retention_blocks", p->claim_retention_blocks()},
+       {"power_reduction", p->power_reduction()},
+       {"max_validators", p->max_validators()},
+       {"min_self_bond", p->min_self_bond()},
+       {"slash_double_sign_bps", p->slash_double_sign_bps()},
+       {"jail_blocks", p->jail_blocks()},
+       {"max_validator_records", p->max_validator_records()},
+       {"evidence_max_age_blocks", p->evidence_max_age_blocks()}});
 }
 
 // "/deposit/<client>/<node>": a client's deposit for a node (absent: zeros).
@@ -137,12 +145,20 @@ ResponseQuery AnswerPath(const KvReader& committed, const ::tendermint::abci::Re
     r = QueryZkmlKey(state, path.substr(10));
   } else if (path.starts_with("/deposit/")) {
     r = QueryDeposit(state, path.substr(9));
+  } else if (path.starts_with("/validator/")) {
+    r = with_address("/validator/", QueryValidator);
+  } else if (path == "/validators") {
+    r = QueryValidators(state);
+  } else if (path == "/evidence" || path.starts_with("/evidence/")) {
+    r = QueryEvidence(state, path.substr(9));
   } else {
-    r = QueryFail(QueryCode::kUnknownPath,
-                  "unknown query path '" + path +
-                      "' (known: /account/<addr>, /node/<addr>, /params, /model/<id>, "
-                      "/enclave/<key hex>, /claim/<id hex>, /zkml_key/<model id>, "
-                      "/deposit/<client addr>/<node addr>)");
+    r = QueryFail(
+        QueryCode::kUnknownPath,
+        "unknown query path '" + path +
+            "' (known: /account/<addr>, /node/<addr>, /params, /model/<id>, "
+            "/enclave/<key hex>, /claim/<id hex>, /zkml_key/<model id>, "
+            "/deposit/<client addr>/<node addr>, /validator/<addr>, /validators, /evidence, "
+            "/evidence/<hash hex or height>)");
   }
   return r;
 }
@@ -187,6 +203,7 @@ std::optional<std::string> StateKeyOfPath(const std::string& path) {
   if (path.starts_with("/enclave/")) return EnclaveKey(rest("/enclave/"));
   if (path.starts_with("/claim/")) return ClaimKey(rest("/claim/"));
   if (path.starts_with("/zkml_key/")) return ZkmlKeyKey(rest("/zkml_key/"));
+  if (auto key = StakingStateKeyOfPath(path)) return key;
   if (path.starts_with("/deposit/")) {
     std::string r = rest("/deposit/");
     auto slash = r.find('/');

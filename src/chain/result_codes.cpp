@@ -62,6 +62,22 @@ std::string_view TxCodeName(TxCode code) {
       return "not_model_owner";
     case TxCode::kModelRetired:
       return "model_retired";
+    case TxCode::kValidatorExists:
+      return "validator_exists";
+    case TxCode::kValidatorNotFound:
+      return "validator_not_found";
+    case TxCode::kConsensusKeyInUse:
+      return "consensus_key_in_use";
+    case TxCode::kSelfBondTooLow:
+      return "self_bond_too_low";
+    case TxCode::kTooManyUnbondings:
+      return "too_many_unbondings";
+    case TxCode::kValidatorRecordsFull:
+      return "validator_records_full";
+    case TxCode::kStillJailed:
+      return "still_jailed";
+    case TxCode::kNotJailed:
+      return "not_jailed";
     case TxCode::kInternal:
       return "internal";
   }

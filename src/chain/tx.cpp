@@ -64,6 +64,18 @@ TxStatus CheckNoUnknownFields(const txpb::TxBody& body) {
     case txpb::TxBody::kUpdateModel:
       inner = &body.update_model();
       break;
+    case txpb::TxBody::kCreateValidator:
+      inner = &body.create_validator();
+      break;
+    case txpb::TxBody::kBondValidator:
+      inner = &body.bond_validator();
+      break;
+    case txpb::TxBody::kUnbondValidator:
+      inner = &body.unbond_validator();
+      break;
+    case txpb::TxBody::kUnjailValidator:
+      inner = &body.unjail_validator();
+      break;
     case txpb::TxBody::MSG_NOT_SET:
       if (int f = FirstUnknownField(body)) {
         return TxStatus::Fail(
@@ -187,6 +199,14 @@ std::string_view MessageName(const txpb::TxBody& body) {
       return "withdraw_deposit";
     case txpb::TxBody::kUpdateModel:
       return "update_model";
+    case txpb::TxBody::kCreateValidator:
+      return "create_validator";
+    case txpb::TxBody::kBondValidator:
+      return "bond_validator";
+    case txpb::TxBody::kUnbondValidator:
+      return "unbond_validator";
+    case txpb::TxBody::kUnjailValidator:
+      return "unjail_validator";
     case txpb::TxBody::MSG_NOT_SET:
       return "none";
   }

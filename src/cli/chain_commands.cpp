@@ -179,6 +179,7 @@ void RegisterQuery(CLI::App& app) {
   AddNetworkFlags(params, *pf, kChainFlag);
   params->add_flag("--json", as_json, "print JSON");
   params->callback([run, pf] { run(*pf, "/params"); });
+  RegisterEvidenceQuery(query);
 }
 
 }  // namespace
@@ -190,6 +191,7 @@ void RegisterChainCommands(CLI::App& app) {
   RegisterQuery(app);
   RegisterDevnetCommands(app);
   RegisterTestnetCommands(app);
+  RegisterValidatorCommands(app);
 }
 
 }  // namespace vinet::cli

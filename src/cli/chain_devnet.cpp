@@ -16,6 +16,7 @@
 //   devnet.json           chain id, ports and pids (what `down` stops)
 // Ports are free loopback ports unless --base-port P is given (then validator
 // i uses P+10i for p2p, P+10i+1 for RPC, P+10i+2 for ABCI).
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <regex>
@@ -66,6 +67,9 @@ struct DevnetOptions {
   std::string byzantine;            // node fault injection (devnet only)
   int prover_threads = 1;
   int start = 0;  // validators started by `up` (0: all)
+  // The last N nodes are left out of the genesis validator set: full nodes
+  // that become validators only by staking (CreateValidator).
+  int full_nodes = 0;
   // `vinet chain start` options of every validator (state sync, pruning).
   int64_t snapshot_interval = 0, retain_blocks = 0;
   int64_t state_versions_kept = -1;  // -1: the app's default
@@ -137,7 +141,10 @@ void WriteGenesis(const DevnetOptions& o, const std::string& dev_address,
   spec.enclave_ttl_ms = o.enclave_ttl_ms;
   spec.params = o.params;
   genesis["chain_id"] = o.chain_id;
+  auto& set = genesis["validators"];
+  for (int i = 0; i < o.full_nodes && !set.empty(); ++i) set.erase(set.size() - 1);
   genesis["app_state"] = BuildAppState(spec);
+  SetEvidenceAge(genesis);
   for (int i = 0; i < o.validators; ++i) {
     WriteTextFile(fs::path(o.dir) / ("node" + std::to_string(i)) / "config" / "genesis.json",
                   genesis.dump(2) + "\n");
@@ -205,6 +212,9 @@ void PrepareDir(DevnetOptions& o) {
   }
   if (o.start < 0 || o.start > o.validators) {
     throw StatusError(Error(Code::kInvalidArgument, "--start must be in 0..--validators"));
+  }
+  if (o.full_nodes < 0 || o.full_nodes >= o.validators) {
+    throw StatusError(Error(Code::kInvalidArgument, "--full-nodes must be in 0..--validators-1"));
   }
   if (!std::regex_match(o.block_time, std::regex("[0-9]+(ms|s)"))) {
     throw StatusError(Error(Code::kInvalidArgument, "--block-time like 500ms or 1s"));
@@ -515,6 +525,8 @@ void RegisterDevnetCommands(CLI::App& app) {
       ->check(CLI::IsMember({"wrong-output", "bad-proof", "no-proof"}));
   up->add_option("--prover-threads", o.prover_threads, "inference node prover threads (1-2)")
       ->check(CLI::Range(1, 2));
+  up->add_option("--full-nodes", o.full_nodes,
+                 "the last N nodes are not genesis validators (they may stake to become one)");
   up->add_option("--start", o.start,
                  "start only the first N validators (the others join later; 0: all)");
   up->add_option("--snapshot-interval", o.snapshot_interval,

@@ -1,5 +1,7 @@
 #include "cli/genesis_setup.h"
 
+#include <algorithm>
+
 namespace vinet::cli {
 using json = nlohmann::json;
 
@@ -22,6 +24,15 @@ json BuildAppState(const AppStateSpec& spec) {
   // The app refuses a bad genesis at start-up; refuse it here, with the field.
   ThrowIfError(chain::ParseGenesis(out.dump()).status());
   return out;
+}
+
+void SetEvidenceAge(json& genesis) {
+  auto parsed = chain::ParseGenesis(genesis["app_state"].dump());
+  ThrowIfError(parsed.status());
+  auto& evidence = genesis["consensus_params"]["evidence"];
+  evidence["max_age_num_blocks"] =
+      std::to_string(std::max<int64_t>(1, parsed->params.unbonding_blocks()));
+  evidence["max_age_duration"] = "1000000000";  // 1 s, in ns
 }
 
 }  // namespace vinet::cli

@@ -25,4 +25,11 @@ struct AppStateSpec {
 // Throws StatusError on a malformed override or an app state the chain refuses.
 nlohmann::json BuildAppState(const AppStateSpec& spec);
 
+// Sets genesis.consensus_params.evidence so evidence does not outlive the
+// stake it would slash (the app refuses max_age_num_blocks outside
+// 1..unbonding_blocks; docs/chain.md "Validators"): CometBFT keeps evidence
+// while it is younger than either bound, so the duration is kept short and
+// the block count (= the app_state's unbonding_blocks) decides.
+void SetEvidenceAge(nlohmann::json& genesis);
+
 }  // namespace vinet::cli

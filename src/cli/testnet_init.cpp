@@ -301,6 +301,7 @@ void Write(TestnetOptions& o, const std::string& cometbft) {
   genesis["chain_id"] = o.chain_id;
   genesis["validators"] = genesis_validators;
   genesis["app_state"] = BuildAppState(spec);
+  SetEvidenceAge(genesis);
   std::string text = genesis.dump(2) + "\n";
   WriteTextFile(fs::path(o.out) / "genesis.json", text);
   for (const auto& v : validators) {

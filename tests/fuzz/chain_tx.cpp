@@ -46,7 +46,7 @@ struct Fixture {
     g.params = DefaultParams();
     g.accounts.push_back({crypto::AddressOf(key.public_key()), 1'000'000});
     State s(genesis);
-    ApplyGenesis(g, s);
+    if (!ApplyGenesis(g, s).ok()) std::abort();
     AddPendingClaim(s);
     AddChatModel(s);
   }

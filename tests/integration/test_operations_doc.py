@@ -136,6 +136,14 @@ def test_operations_guide(vinet_bin, tmp_path):
         assert result["verified"] is True
         assert result["settlement"]["status"] == "SETTLED", result
 
+        # The staked validator is in CometBFT's set with power bond / power_reduction.
+        if has_command("validator"):
+            key = json.load(open(work / "machines" / "new" / "validator" / "config" /
+                                 "priv_validator_key.json"))
+            vals = requests.get(f"http://{net.ip('v0')}:26657/validators", timeout=3).json()
+            powers = {v["pub_key"]["value"]: v["voting_power"] for v in vals["result"]["validators"]}
+            assert powers.get(key["pub_key"]["value"]) == "10", powers
+
         # Every validator and the joined full node agree on the app hash.
         ips = [net.ip(r) for r in VALIDATORS] + [net.ip("new")]
 

@@ -84,6 +84,16 @@ TxStatus HandleReleaseDeposit(State& state, const TxContext& ctx, const DecodedT
 TxStatus HandleWithdrawDeposit(State& state, const TxContext& ctx, const DecodedTx& tx,
                                const txpb::WithdrawDeposit& msg, Events& events);
 
+// Validators by stake (create_validator.cpp, validator_bond.cpp; staking.h).
+TxStatus HandleCreateValidator(State& state, const TxContext& ctx, const DecodedTx& tx,
+                               const txpb::CreateValidator& msg, Events& events);
+TxStatus HandleBondValidator(State& state, const TxContext& ctx, const DecodedTx& tx,
+                             const txpb::BondValidator& msg, Events& events);
+TxStatus HandleUnbondValidator(State& state, const TxContext& ctx, const DecodedTx& tx,
+                               const txpb::UnbondValidator& msg, Events& events);
+TxStatus HandleUnjailValidator(State& state, const TxContext& ctx, const DecodedTx& tx,
+                               const txpb::UnjailValidator& msg, Events& events);
+
 // End of block `height`: every claim still PENDING with deadline height − 1
 // (the deadline index bucket, so no scan) becomes EXPIRED: slash_missing_bps
 // of the node's stake, the fee refunded to the client plus compensation from

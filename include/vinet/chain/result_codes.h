@@ -42,6 +42,15 @@ enum class TxCode : uint32_t {
   kProofMalformed = 26,        // CheckTx: proof or inputs malformed, or inputs ≠ input_hash
   kNotModelOwner = 27,         // UpdateModel signed by someone other than the model's owner
   kModelRetired = 28,          // UpdateModel of a retired model
+  // Validators by stake (docs/chain.md "Validators"):
+  kValidatorExists = 29,       // CreateValidator: the signer already operates a validator
+  kValidatorNotFound = 30,     // Bond/Unbond/UnjailValidator: the signer operates none
+  kConsensusKeyInUse = 31,     // CreateValidator: the consensus key belongs to a validator
+  kSelfBondTooLow = 32,        // self-bond (or what stays bonded) below min_self_bond
+  kTooManyUnbondings = 33,     // UnbondValidator: kMaxUnbondingEntries already unbonding
+  kValidatorRecordsFull = 34,  // CreateValidator: max_validator_records reached
+  kStillJailed = 35,           // UnjailValidator before jailed_until_height
+  kNotJailed = 36,             // UnjailValidator of a validator that is not jailed
   kInternal = 100,             // store failure or broken invariant (a bug)
 };
 

@@ -14,6 +14,14 @@
 //   "x/<client>/<node>"      vinet.state.v1.Deposit (a client's deposit for one node)
 //   "g/<height, %020d>"      vinet.state.v1.DeadlineIndex (count of claims to prune then)
 //   "g/<height, %020d>/<i, %010d>"  vinet.state.v1.RetentionEntry, entry i of that bucket
+//   "v/<operator address>"   vinet.state.v1.Validator (consensus validators, docs/chain.md)
+//   "w/<consensus address>"  the operator address (raw): CometBFT address -> validator
+//   "s/candidates"           vinet.state.v1.ValidatorIndex (every validator's operator, sorted)
+//   "s/active"               vinet.state.v1.ValidatorSet (the set CometBFT was last given)
+//   "u/<height, %020d>"      vinet.state.v1.ValidatorIndex (unbondings completing then)
+//   "b/<evidence hash hex>"  vinet.state.v1.EvidenceRecord
+//   "h/<height, %020d>"      vinet.state.v1.EvidenceList (evidence of that infraction height)
+//   "s/evidence"             vinet.state.v1.EvidenceList (the latest evidence hashes)
 // An absent account reads as balance 0, nonce 0. Values are deterministic protobuf bytes.
 // A stored value that does not parse is reported as kInternal (corruption).
 // State reads through and writes into an Overlay it does not own.
@@ -43,6 +51,14 @@ std::string DepositKey(std::string_view client, std::string_view node);
 std::string RetentionKey(int64_t height);  // height >= 0
 std::string RetentionEntryKey(int64_t height, uint64_t i);
 inline constexpr std::string_view kParamsKey = "p/params";
+std::string ValidatorKey(std::string_view operator_address);
+std::string ValidatorAddressKey(std::string_view consensus_address);
+std::string UnbondingQueueKey(int64_t height);  // height >= 0
+std::string EvidenceKey(std::string_view hash_hex);
+std::string EvidenceHeightKey(int64_t height);  // height >= 0
+inline constexpr std::string_view kCandidatesKey = "s/candidates";
+inline constexpr std::string_view kActiveSetKey = "s/active";
+inline constexpr std::string_view kRecentEvidenceKey = "s/evidence";
 
 // True iff `address` is 40 lowercase hex characters.
 bool IsValidAddress(std::string_view address);
@@ -88,6 +104,25 @@ class State {
   // A client's deposit for a node (absent: amount 0, locked); an all-zero one is deleted.
   Result<statepb::Deposit> GetDeposit(std::string_view client, std::string_view node) const;
   void PutDeposit(std::string_view client, std::string_view node, const statepb::Deposit& d);
+
+  // Validators (state_staking.cpp). Absent index records read as empty.
+  Result<std::optional<statepb::Validator>> GetValidator(std::string_view operator_address) const;
+  void PutValidator(const statepb::Validator& v);
+  // The operator of the validator with this CometBFT address ("" if none).
+  Result<std::string> GetValidatorOperator(std::string_view consensus_address) const;
+  void PutValidatorOperator(std::string_view consensus_address, std::string_view operator_address);
+  Result<statepb::ValidatorIndex> GetCandidates() const;
+  void PutCandidates(const statepb::ValidatorIndex& index);
+  Result<statepb::ValidatorSet> GetActiveSet() const;
+  void PutActiveSet(const statepb::ValidatorSet& set);
+  Result<statepb::ValidatorIndex> GetUnbondingQueue(int64_t height) const;
+  void PutUnbondingQueue(int64_t height, const statepb::ValidatorIndex& q);  // empty: deleted
+  Result<std::optional<statepb::EvidenceRecord>> GetEvidence(std::string_view hash_hex) const;
+  void PutEvidence(const statepb::EvidenceRecord& e);
+  Result<statepb::EvidenceList> GetEvidenceAtHeight(int64_t height) const;
+  void PutEvidenceAtHeight(int64_t height, const statepb::EvidenceList& list);
+  Result<statepb::EvidenceList> GetRecentEvidence() const;
+  void PutRecentEvidence(const statepb::EvidenceList& list);
 
   // Errors: kNotFound before genesis wrote params.
   Result<statepb::Params> GetParams() const;

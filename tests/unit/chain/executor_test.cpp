@@ -17,7 +17,7 @@ class ExecutorTest : public ::testing::Test {
     g.params = DefaultParams();
     g.accounts.push_back({AddrOf(alice_), 10'000});
     State s(state_);
-    ApplyGenesis(g, s);
+    ASSERT_TRUE(ApplyGenesis(g, s).ok());
   }
   ExecResult Run(const txpb::TxBody& body, ExecMode mode = ExecMode::kDeliver,
                  const crypto::SecretKey* key = nullptr) {

@@ -71,7 +71,7 @@ class FeeExecTest : public ::testing::Test {
     g.params = DefaultParams();
     g.accounts.push_back({AddrOf(node_), 1'000'000});
     State s(state_);
-    ApplyGenesis(g, s);
+    ASSERT_TRUE(ApplyGenesis(g, s).ok());
   }
   ExecResult Exec(txpb::TxBody body) {
     body.set_chain_id("fee-chain");

@@ -50,7 +50,7 @@ class InferenceFixture : public ::testing::Test {
     g.accounts.push_back({AddrOf(owner_), 1'000});
     params_ = g.params;
     State s(state_);
-    ApplyGenesis(g, s);
+    ASSERT_TRUE(ApplyGenesis(g, s).ok());
   }
 
   // Every provider of one test signs under the same trusted dev CA: the CA
