@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "cli/network_flags.h"
 #include "cli/output.h"
+#include "cli/stop_signal.h"
 #include "vinet/abci/server.h"
 #include "vinet/chain/app.h"
 #include "vinet/chain/rpc_client.h"
@@ -119,17 +120,11 @@ void RegisterChainStart(CLI::App& app) {
     if (data.empty()) data = (std::filesystem::path(home) / "vinet-data").string();
     options.chain_id = ChainIdFromGenesis(home);
     auto app = ValueOrThrow(chain::ChainApp::Open(data, options));
-    // Block the stop signals in every thread; this one waits for them.
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    InstallStopSignals();  // before the server's threads start
     abci::Server server(*app, {address});
     ThrowIfError(server.Start());
     spdlog::info("chain: serving ABCI on {}", server.address());
-    int sig = 0;
-    sigwait(&set, &sig);
+    int sig = WaitForStopSignal();
     spdlog::info("chain: signal {}, stopping", sig);
     server.Stop();
   });

@@ -16,6 +16,7 @@
 
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "cli/stop_signal.h"
 #include "vinet/common/log.h"
 #include "vinet/node/admin_server.h"
 #include "vinet/node/http_server.h"
@@ -53,11 +54,7 @@ namespace {
 void RunNode(const std::string& config_file, const std::string& byzantine,
              const std::vector<std::string>& chain_rpc) {
   InitLogging("node");
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  InstallStopSignals();  // before any thread starts
   node::NodeConfig config = ValueOrThrow(node::LoadNodeConfig(config_file));
   if (!chain_rpc.empty()) config.chain_rpc = chain_rpc;
   if (!byzantine.empty()) {
@@ -77,8 +74,7 @@ void RunNode(const std::string& config_file, const std::string& byzantine,
     spdlog::info("node: admin endpoint on http://127.0.0.1:{} (token in {})", admin_port,
                  admin.admin_file().string());
   }
-  int sig = 0;
-  sigwait(&set, &sig);
+  int sig = WaitForStopSignal();
   spdlog::info("node: signal {}, stopping", sig);
   admin.Stop();
   http.Stop();

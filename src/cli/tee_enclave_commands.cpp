@@ -3,13 +3,17 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <optional>
 
 #include "cli/output.h"
+#include "cli/stop_signal.h"
 #include "cli/tee_cli.h"
 #include "vinet/common/log.h"
 #include "vinet/tee/emulator.h"
 #include "vinet/tee/enclave_server.h"
+#include "vinet/tee/endpoint.h"
 #include "vinet/tee/nsm.h"
+#include "vinet/tee/verifier.h"
 
 namespace vinet::cli {
 namespace {
@@ -18,6 +22,7 @@ namespace fs = std::filesystem;
 
 struct EnclaveArgs {
   std::string socket;
+  std::string endpoint;  // --listen (start) / --enclave (attest, info)
   std::string models;
   std::string ca_dir = ".vinet/dev-ca";
   std::string provider = "emulator";
@@ -29,6 +34,22 @@ struct EnclaveArgs {
   bool as_json = false;
 };
 
+// --listen/--enclave ENDPOINT, or --socket PATH (= unix:PATH); exactly one.
+// nullopt when neither is given and `required` is false.
+std::optional<tee::Endpoint> EndpointArg(const EnclaveArgs& a, const char* flag, bool required) {
+  if (!a.socket.empty() && !a.endpoint.empty()) {
+    throw StatusError(
+        Error(Code::kInvalidArgument, std::string("give --socket or ") + flag + ", not both"));
+  }
+  if (!a.endpoint.empty()) return ValueOrThrow(tee::ParseEndpoint(a.endpoint));
+  if (!a.socket.empty()) return tee::Endpoint::Unix(a.socket);
+  if (required) {
+    throw StatusError(
+        Error(Code::kInvalidArgument, std::string("give ") + flag + " ENDPOINT or --socket PATH"));
+  }
+  return std::nullopt;
+}
+
 std::unique_ptr<tee::Enclave> BuildEnclave(const EnclaveArgs& a) {
   if (!fs::is_directory(a.models)) {
     throw StatusError(
@@ -38,7 +59,21 @@ std::unique_ptr<tee::Enclave> BuildEnclave(const EnclaveArgs& a) {
       ValueOrThrow(tee::MeasureEnclave(tee::SelfExecutable(), a.models, a.debug));
   std::unique_ptr<tee::AttestationProvider> provider;
   if (a.provider == "nitro") {
-    provider = ValueOrThrow(tee::NitroProvider::Open());
+    auto nitro = ValueOrThrow(tee::NitroProvider::Open());
+    // On Nitro the PCRs are the EIF's (nitro-cli build-enclave), not the
+    // emulator's file hashes: report the ones the NSM attests, which are what
+    // the chain's allowlists hold (docs/operations.md).
+    Bytes probe = ValueOrThrow(nitro->Attest(tee::AttestationRequest{}));
+    tee::AttestationDocument doc = ValueOrThrow(tee::ParseAttestationUnverified(probe));
+    for (auto [index, field] : {std::pair{0u, &m.image}, std::pair{2u, &m.config_pcr}}) {
+      auto it = doc.pcrs.find(index);
+      if (it == doc.pcrs.end() || it->second.size() != field->size()) {
+        throw StatusError(Error(Code::kParse, "NSM attestation: PCR" + std::to_string(index) +
+                                                  " missing or not 48 bytes"));
+      }
+      std::copy(it->second.begin(), it->second.end(), field->begin());
+    }
+    provider = std::move(nitro);
   } else if (a.provider == "emulator") {
     tee::DevCa ca = ValueOrThrow(tee::DevCa::LoadOrCreate(a.ca_dir));
     tee::EmulatorOptions o;
@@ -61,20 +96,16 @@ std::unique_ptr<tee::Enclave> BuildEnclave(const EnclaveArgs& a) {
 
 void RunStart(const EnclaveArgs& a) {
   InitLogging("enclave");
-  // Block the stop signals before any thread starts, then wait for one.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  InstallStopSignals();  // before any thread starts
+  tee::Endpoint endpoint = *EndpointArg(a, "--listen", true);
   auto enclave = BuildEnclave(a);
-  tee::EnclaveServer server(*enclave, a.socket);
+  tee::EnclaveServer server(*enclave, endpoint);
   ThrowIfError(server.Start());
   tee::EnclaveInfo info = enclave->Info();
-  std::cout << "enclave listening on " << a.socket << " key " << ToHex(info.enclave_key) << " pcr0 "
+  std::cout << "enclave listening on " << server.endpoint().ToString() << " key "
+            << ToHex(info.enclave_key) << " pcr0 "
             << (a.debug ? std::string(96, '0') : ToHex(info.measurements.image)) << std::endl;
-  int sig = 0;
-  sigwait(&set, &sig);
+  int sig = WaitForStopSignal();
   spdlog::info("enclave: signal {}, stopping", sig);
   server.Stop();
 }
@@ -82,13 +113,13 @@ void RunStart(const EnclaveArgs& a) {
 void RunAttest(const EnclaveArgs& a) {
   Bytes nonce = ValueOrThrow(FromHex(a.nonce_hex));
   Bytes doc;
-  if (!a.socket.empty()) {
-    tee::EnclaveClient client = ValueOrThrow(tee::EnclaveClient::Connect(a.socket));
+  if (auto endpoint = EndpointArg(a, "--enclave", false)) {
+    tee::EnclaveClient client = ValueOrThrow(tee::EnclaveClient::Connect(*endpoint));
     doc = ValueOrThrow(client.Attest(nonce));
   } else {
     if (a.models.empty()) {
       throw StatusError(
-          Error(Code::kInvalidArgument, "give --socket or --models (one-off emulator)"));
+          Error(Code::kInvalidArgument, "give --enclave, --socket or --models (one-off emulator)"));
     }
     auto enclave = BuildEnclave(a);
     doc = ValueOrThrow(enclave->Attest(nonce));
@@ -100,7 +131,8 @@ void RunAttest(const EnclaveArgs& a) {
 }
 
 void RunInfo(const EnclaveArgs& a) {
-  tee::EnclaveClient client = ValueOrThrow(tee::EnclaveClient::Connect(a.socket));
+  tee::EnclaveClient client =
+      ValueOrThrow(tee::EnclaveClient::Connect(*EndpointArg(a, "--enclave", true)));
   auto reply = ValueOrThrow(client.Call("{\"method\":\"info\"}"));
   auto j = nlohmann::json::parse(reply, nullptr, false);
   if (j.is_discarded()) throw StatusError(Error(Code::kParse, "enclave info: reply is not JSON"));
@@ -114,9 +146,11 @@ void RegisterEnclaveCommands(CLI::App& app) {
   enclave->require_subcommand(1);
   auto args = std::make_shared<EnclaveArgs>();
 
-  CLI::App* start =
-      enclave->add_subcommand("start", "serve attest/infer/chat/info on a unix socket");
-  start->add_option("--socket", args->socket, "unix socket path")->required();
+  CLI::App* start = enclave->add_subcommand(
+      "start", "serve attest/infer/chat/info on a unix socket, vsock or tcp endpoint");
+  start->add_option("--listen", args->endpoint,
+                    "unix:PATH | vsock:CID:PORT (CID any on Nitro) | tcp:IP:PORT (tests)");
+  start->add_option("--socket", args->socket, "unix socket path (= --listen unix:PATH)");
   start
       ->add_option("--models", args->models,
                    "directory of model files (*.onnx for inference, *.gguf for chat)")
@@ -138,7 +172,9 @@ void RegisterEnclaveCommands(CLI::App& app) {
   CLI::App* attest = enclave->add_subcommand("attest", "write an attestation document for a nonce");
   attest->add_option("--nonce", args->nonce_hex, "nonce (hex)")->required();
   attest->add_option("--out", args->out, "output file")->required();
-  attest->add_option("--socket", args->socket, "ask a running enclave (default: one-off emulator)");
+  attest->add_option("--enclave", args->endpoint,
+                     "ask a running enclave at this endpoint (default: one-off emulator)");
+  attest->add_option("--socket", args->socket, "ask a running enclave on this unix socket");
   attest->add_option("--models", args->models, "models directory for a one-off emulator");
   attest->add_option("--ca-dir", args->ca_dir, "emulator dev CA directory")->capture_default_str();
   attest->add_flag("--debug", args->debug, "one-off emulator in debug mode");
@@ -146,7 +182,8 @@ void RegisterEnclaveCommands(CLI::App& app) {
 
   CLI::App* info =
       enclave->add_subcommand("info", "print a running enclave's key and measurements");
-  info->add_option("--socket", args->socket, "unix socket path")->required();
+  info->add_option("--enclave", args->endpoint, "unix:PATH | vsock:CID:PORT | tcp:IP:PORT");
+  info->add_option("--socket", args->socket, "unix socket path (= --enclave unix:PATH)");
   info->add_flag("--json", args->as_json, "print the enclave's reply as JSON");
   info->callback([args] { RunInfo(*args); });
 }

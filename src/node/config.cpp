@@ -19,6 +19,37 @@ Result<std::string> RequiredString(const toml::table& t, std::string_view key) {
   return *v;
 }
 
+// [enclave] endpoint | socket, connect_timeout_ms, timeout_ms.
+Status ParseEnclave(const toml::table& t, const fs::path& base, NodeConfig& c) {
+  auto endpoint = t.at_path("enclave.endpoint").value<std::string>();
+  auto socket = t.at_path("enclave.socket").value<std::string>();
+  if (endpoint && socket) {
+    return Error(Code::kInvalidArgument,
+                 "config: enclave.endpoint and enclave.socket are both set: keep one");
+  }
+  if (socket && !socket->empty()) c.enclave = tee::Endpoint::Unix(Resolve(base, *socket).string());
+  if (endpoint) {
+    auto e = tee::ParseEndpoint(*endpoint);
+    if (!e.ok()) return e.status().WithContext("config: enclave.endpoint");
+    if (e->kind == tee::Endpoint::Kind::kUnix) e->path = Resolve(base, e->path).string();
+    c.enclave = std::move(*e);
+  }
+  for (auto [key, field] :
+       {std::pair{"enclave.connect_timeout_ms", &c.enclave_connect.connect_timeout},
+        std::pair{"enclave.timeout_ms", &c.enclave_connect.io_timeout}}) {
+    int64_t ms = t.at_path(key).value_or(static_cast<int64_t>(field->count()));
+    if (ms < 0 || ms > 3'600'000) {
+      return Error(Code::kInvalidArgument,
+                   std::string("config: ") + key + " must be in [0, 3600000] ms");
+    }
+    *field = std::chrono::milliseconds(ms);
+  }
+  if (c.enclave_connect.connect_timeout.count() == 0) {
+    return Error(Code::kInvalidArgument, "config: enclave.connect_timeout_ms must be > 0");
+  }
+  return Status::Ok();
+}
+
 Status ParseListen(const std::string& listen, NodeConfig& c) {
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos) {
@@ -117,9 +148,7 @@ Result<NodeConfig> LoadNodeConfig(const fs::path& file) {
   c.max_request_ttl_ms = t.at_path("node.max_request_ttl_ms").value_or(c.max_request_ttl_ms);
   VINET_RETURN_IF_ERROR(ParseRpcList(t, c));
   c.chain_id = t.at_path("chain.chain_id").value_or(c.chain_id);
-  if (auto s = t.at_path("enclave.socket").value<std::string>(); s && !s->empty()) {
-    c.enclave_socket = Resolve(base, *s);
-  }
+  VINET_RETURN_IF_ERROR(ParseEnclave(t, base, c));
   c.reattest_after_expiry_ms =
       t.at_path("enclave.reattest_after_expiry_ms").value_or(c.reattest_after_expiry_ms);
   c.submit_interval_ms = t.at_path("submitter.interval_ms").value_or(c.submit_interval_ms);

@@ -11,7 +11,7 @@ Result<tee::EnclaveClient> EnclavePool::Borrow() {
       return c;
     }
   }
-  return tee::EnclaveClient::Connect(socket_);
+  return tee::EnclaveClient::Connect(endpoint_, options_);
 }
 
 void EnclavePool::Return(tee::EnclaveClient client) {
@@ -23,15 +23,17 @@ template <typename F>
 auto EnclavePool::With(F&& f) -> decltype(f(std::declval<tee::EnclaveClient&>())) {
   for (int attempt = 0;; ++attempt) {
     auto client = Borrow();
-    if (!client.ok()) return client.status().WithContext("enclave " + socket_.string());
+    if (!client.ok()) return client.status().WithContext("enclave " + endpoint_.ToString());
     auto r = f(*client);
-    bool broken =
-        !r.ok() && (r.status().code() == Code::kIo || r.status().code() == Code::kUnavailable);
-    if (!broken) {
+    Code code = r.ok() ? Code::kOk : r.status().code();
+    bool broken = code == Code::kIo || code == Code::kUnavailable;
+    if (!broken && code != Code::kTimeout) {
       Return(std::move(*client));
       return r;
     }
-    if (attempt == 1) return r;  // the dropped connection closes itself
+    // The dropped connection closes itself.
+    if (code == Code::kTimeout) return r.status().WithContext("enclave " + endpoint_.ToString());
+    if (attempt == 1) return r;
   }
 }
 

@@ -83,8 +83,9 @@ Result<std::unique_ptr<Node>> Node::Create(NodeConfig config,
   node->chat_ = std::move(chat_runner);
   if (node->chat_) node->chat_models_ = node->chat_->ChatModels();
   LocalSetup local{crypto::AddressOf(node->key_.public_key()), std::nullopt, std::nullopt};
-  if (!node->config_.enclave_socket.empty()) {
-    node->enclave_ = std::make_unique<EnclavePool>(node->config_.enclave_socket);
+  if (node->config_.enclave) {
+    node->enclave_ =
+        std::make_unique<EnclavePool>(*node->config_.enclave, node->config_.enclave_connect);
     auto info = node->enclave_->Info();
     if (!info.ok()) return info.status().WithContext("enclave at start-up");
     local.enclave_key = info->enclave_key;

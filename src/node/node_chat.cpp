@@ -144,7 +144,7 @@ Result<protocol::ChatReceipt> Node::RunEnclaveChat(const tee::ChatAnswerInput& i
   auto info = enclave_info();
   VINET_ASSIGN_OR_RETURN(crypto::PublicKey enclave_key,
                          crypto::PublicKeyFromBytes(info->enclave_key));
-  VINET_ASSIGN_OR_RETURN(auto stream, tee::EnclaveChatStream::Open(config_.enclave_socket, input));
+  VINET_ASSIGN_OR_RETURN(auto stream, tee::EnclaveChatStream::Open(*config_.enclave, input));
   protocol::ChatStreamVerifier verifier(job.inference_id, enclave_key);
   protocol::ChatReceipt receipt;
   bool stopped = false;

@@ -5,3 +5,4 @@ vinet_fuzz_target(tee_payload ${CMAKE_CURRENT_LIST_DIR}/tee_payload_fuzz.cpp DEP
 vinet_fuzz_target(tee_receipt ${CMAKE_CURRENT_LIST_DIR}/tee_receipt_fuzz.cpp DEPS vinet_tee)
 vinet_fuzz_target(tee_nsm ${CMAKE_CURRENT_LIST_DIR}/tee_nsm_fuzz.cpp DEPS vinet_tee)
 vinet_fuzz_target(tee_enclave_request ${CMAKE_CURRENT_LIST_DIR}/tee_enclave_request_fuzz.cpp DEPS vinet_tee)
+vinet_fuzz_target(tee_endpoint ${CMAKE_CURRENT_LIST_DIR}/tee_endpoint_fuzz.cpp DEPS vinet_tee)

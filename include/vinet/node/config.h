@@ -20,8 +20,11 @@
 //   rpc = "http://127.0.0.1:26657"  # or a list: ["http://a:26657", "http://b:26657"]
 //                                  # (failover in list order: chain/rpc_endpoints.h)
 //   chain_id = "vinet-devnet"
-//   [enclave]
-//   socket = "/path/enclave.sock"  # optional: enables TEE mode
+//   [enclave]                      # optional: enables TEE mode; one of
+//   endpoint = "vsock:16:5000"     #   unix:PATH | vsock:CID:PORT | tcp:IP:PORT (tee/endpoint.h)
+//   socket = "/path/enclave.sock"  #   = endpoint "unix:/path/enclave.sock"
+//   connect_timeout_ms = 5000      # a connection not accepted by then fails
+//   timeout_ms = 60000             # a reply not read by then fails (0: wait forever)
 //   reattest_after_expiry_ms = 0   # devnet/tests only: > 0 delays re-attestation
 //                                  # until the key has been expired this long
 //   [submitter]
@@ -39,11 +42,14 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "vinet/common/result.h"
 #include "vinet/node/chat_engine.h"
+#include "vinet/tee/enclave_server.h"
+#include "vinet/tee/endpoint.h"
 
 namespace vinet::node {
 
@@ -61,7 +67,9 @@ struct NodeConfig {
   int64_t max_request_ttl_ms = 3'600'000;
   std::vector<std::string> chain_rpc{"http://127.0.0.1:26657"};  // failover order
   std::string chain_id = "vinet-devnet";
-  std::filesystem::path enclave_socket;  // empty: no TEE
+  std::optional<tee::Endpoint> enclave;  // none: no TEE
+  tee::ConnectOptions enclave_connect{std::chrono::milliseconds(5'000),
+                                      std::chrono::milliseconds(60'000)};
   int64_t reattest_after_expiry_ms = 0;  // 0: re-attest a third of the TTL before expiry
   int submit_interval_ms = 500;
   int max_batch = 1000;

@@ -1,10 +1,12 @@
-// A small pool of connections to the enclave's unix socket (EnclaveClient is
-// one connection and not thread-safe). `Infer` / `Attest` borrow a
-// connection, reconnect once if it broke, and return it. `Reload` also
-// picks up a new enclave process on the same socket. Thread-safe.
+// A small pool of connections to the enclave's endpoint (unix, vsock or tcp;
+// EnclaveClient is one connection and not thread-safe). `Infer` / `Attest`
+// borrow a connection, reconnect once if it broke (an enclave restarted on
+// the same endpoint), and return it. A call that hit the I/O timeout drops its
+// connection and fails kTimeout without a retry (the enclave may still be
+// working on it). `Reload` also picks up a new enclave process on the same
+// endpoint. Thread-safe.
 #pragma once
 
-#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -15,7 +17,8 @@ namespace vinet::node {
 
 class EnclavePool {
  public:
-  explicit EnclavePool(std::filesystem::path socket) : socket_(std::move(socket)) {}
+  explicit EnclavePool(tee::Endpoint endpoint, tee::ConnectOptions options = {})
+      : endpoint_(std::move(endpoint)), options_(options) {}
 
   Result<tee::RemoteEnclaveInfo> Info();
   // Drops the idle connections, then asks the enclave now serving the socket
@@ -30,7 +33,8 @@ class EnclavePool {
   template <typename F>
   auto With(F&& f) -> decltype(f(std::declval<tee::EnclaveClient&>()));
 
-  std::filesystem::path socket_;
+  tee::Endpoint endpoint_;
+  tee::ConnectOptions options_;
   std::mutex mu_;
   std::vector<tee::EnclaveClient> idle_;
 };

@@ -1,4 +1,5 @@
-// The enclave's unix-socket service and its client.
+// The enclave's socket service and its client, over any transport of
+// endpoint.h (unix socket in development, vsock on Nitro, tcp in tests).
 //
 // Wire: each message is a 4-byte big-endian length (at most 16 MiB) followed
 // by a JSON object. Requests carry "method":
@@ -29,12 +30,17 @@
 //
 // `EnclaveServer` serves one thread per connection (a chat stream polls its
 // connection between tokens for "stop"); `Stop` (or destruction) closes the
-// socket, every connection, joins the threads and removes the socket file.
-// `EnclaveClient` is one connection, not thread-safe. `EnclaveChatStream` is
+// socket, every connection, joins the threads and removes a unix socket file.
+// A peer that dies mid-frame costs only its own connection.
+// `EnclaveClient` is one connection, not thread-safe: it connects within
+// `ConnectOptions::connect_timeout` and, when `io_timeout` > 0, fails a call
+// with kTimeout when a read or write waits longer (the connection is then
+// unusable: a frame may be cut). `EnclaveChatStream` is
 // one chat on its own connection, not thread-safe.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <list>
@@ -49,18 +55,24 @@
 #include "vinet/protocol/chat_stream.h"
 #include "vinet/tee/chat_answer.h"
 #include "vinet/tee/enclave.h"
+#include "vinet/tee/endpoint.h"
 
 namespace vinet::tee {
 
 class EnclaveServer {
  public:
-  EnclaveServer(Enclave& enclave, std::filesystem::path socket_path);
+  EnclaveServer(Enclave& enclave, Endpoint endpoint);
+  // A unix socket at this path.
+  EnclaveServer(Enclave& enclave, const std::filesystem::path& socket_path)
+      : EnclaveServer(enclave, Endpoint::Unix(socket_path.string())) {}
   ~EnclaveServer();
   EnclaveServer(const EnclaveServer&) = delete;
   EnclaveServer& operator=(const EnclaveServer&) = delete;
 
   // Binds (replacing a stale socket file) and starts accepting. kIo on failure.
   Status Start();
+  // The endpoint listened on (after Start: tcp port 0 is the port chosen).
+  const Endpoint& endpoint() const { return endpoint_; }
   void Stop();
   // Handles one request object given as JSON text; returns the reply text.
   // A "chat" request here is refused (it streams: see HandleChat).
@@ -79,8 +91,9 @@ class EnclaveServer {
   void Serve(Connection* conn);
 
   Enclave& enclave_;
-  std::filesystem::path path_;
+  Endpoint endpoint_;
   int listen_fd_ = -1;
+  int wake_fd_ = -1;  // eventfd: Stop wakes the acceptor
   std::atomic<bool> stopping_{false};
   std::thread acceptor_;
   std::mutex mu_;
@@ -104,9 +117,19 @@ struct RemoteEnclaveInfo {
   std::vector<ChatModelInfo> chat_models;  // empty for an enclave without chat
 };
 
+struct ConnectOptions {
+  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds io_timeout{0};  // 0: reads and writes wait as long as it takes
+};
+
 class EnclaveClient {
  public:
-  static Result<EnclaveClient> Connect(const std::filesystem::path& socket_path);
+  static Result<EnclaveClient> Connect(const Endpoint& endpoint,
+                                       const ConnectOptions& options = {});
+  // A unix socket at this path.
+  static Result<EnclaveClient> Connect(const std::filesystem::path& socket_path) {
+    return Connect(Endpoint::Unix(socket_path.string()));
+  }
   EnclaveClient(EnclaveClient&& other) noexcept;
   EnclaveClient& operator=(EnclaveClient&&) = delete;
   ~EnclaveClient();
@@ -130,7 +153,7 @@ class EnclaveClient {
 };
 
 // One chat answered by the enclave, streamed over its own connection.
-//   auto stream = EnclaveChatStream::Open(path, input);   // sends "chat"
+//   auto stream = EnclaveChatStream::Open(endpoint, input);  // sends "chat"
 //   while (true) {
 //     auto item = stream->Next();                         // a chunk, then the receipt
 //     ...                                                 // on client disconnect:
@@ -143,8 +166,13 @@ class EnclaveClient {
 // them (ChatStreamVerifier, VerifyChatEnclaveSignature) before trusting them.
 class EnclaveChatStream {
  public:
+  // The connection has no I/O timeout (tokens come when they come): the
+  // caller polls fd() to bound its wait.
+  static Result<EnclaveChatStream> Open(const Endpoint& endpoint, const ChatAnswerInput& input);
   static Result<EnclaveChatStream> Open(const std::filesystem::path& socket_path,
-                                        const ChatAnswerInput& input);
+                                        const ChatAnswerInput& input) {
+    return Open(Endpoint::Unix(socket_path.string()), input);
+  }
   EnclaveChatStream(EnclaveChatStream&&) noexcept = default;
   EnclaveChatStream& operator=(EnclaveChatStream&&) noexcept = default;
 
@@ -169,7 +197,8 @@ class EnclaveChatStream {
 std::string ChatRequestFrame(const ChatAnswerInput& input);
 Result<ChatAnswerInput> ChatRequestFromJson(std::string_view json);
 
-// Frame I/O shared by server and client. kIo / kParse / kUnavailable (EOF).
+// Frame I/O shared by server and client. kIo / kParse / kUnavailable (EOF) /
+// kTimeout (the socket's I/O timeout expired).
 Status WriteFrame(int fd, std::string_view payload);
 Result<std::string> ReadFrame(int fd);
 

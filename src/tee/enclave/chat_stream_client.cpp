@@ -37,9 +37,9 @@ Result<Item> ParseItem(const std::string& text) {
 
 }  // namespace
 
-Result<EnclaveChatStream> EnclaveChatStream::Open(const std::filesystem::path& socket_path,
+Result<EnclaveChatStream> EnclaveChatStream::Open(const Endpoint& endpoint,
                                                   const ChatAnswerInput& input) {
-  VINET_ASSIGN_OR_RETURN(EnclaveClient client, EnclaveClient::Connect(socket_path));
+  VINET_ASSIGN_OR_RETURN(EnclaveClient client, EnclaveClient::Connect(endpoint));
   VINET_RETURN_IF_ERROR(client.Send(ChatRequestFrame(input)));
   return EnclaveChatStream(std::make_unique<EnclaveClient>(std::move(client)));
 }

@@ -1,9 +1,5 @@
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "refusal.h"
@@ -35,21 +31,12 @@ Result<Bytes> HexOf(const json& j, const char* name) {
 
 }  // namespace
 
-Result<EnclaveClient> EnclaveClient::Connect(const std::filesystem::path& socket_path) {
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (socket_path.string().size() >= sizeof(addr.sun_path)) {
-    return Error(Code::kInvalidArgument, "socket path too long");
-  }
-  std::strncpy(addr.sun_path, socket_path.c_str(), sizeof(addr.sun_path) - 1);
-  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    Status s = Error(Code::kUnavailable, "cannot connect to enclave at " + socket_path.string() +
-                                             ": " + std::strerror(errno));
-    if (fd >= 0) ::close(fd);
-    return s;
-  }
-  return EnclaveClient(fd);
+Result<EnclaveClient> EnclaveClient::Connect(const Endpoint& endpoint,
+                                             const ConnectOptions& options) {
+  VINET_ASSIGN_OR_RETURN(int fd, ConnectTo(endpoint, options.connect_timeout));
+  EnclaveClient client(fd);  // closes fd on every path below
+  if (options.io_timeout.count() > 0) VINET_RETURN_IF_ERROR(SetIoTimeout(fd, options.io_timeout));
+  return client;
 }
 
 EnclaveClient::EnclaveClient(EnclaveClient&& other) noexcept : fd_(other.fd_) {

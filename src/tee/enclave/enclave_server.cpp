@@ -1,9 +1,11 @@
 #include "vinet/tee/enclave_server.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <spdlog/spdlog.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -94,8 +96,8 @@ Result<json> Dispatch(Enclave& enclave, const json& req) {
 
 }  // namespace
 
-EnclaveServer::EnclaveServer(Enclave& enclave, std::filesystem::path socket_path)
-    : enclave_(enclave), path_(std::move(socket_path)) {}
+EnclaveServer::EnclaveServer(Enclave& enclave, Endpoint endpoint)
+    : enclave_(enclave), endpoint_(std::move(endpoint)) {}
 
 EnclaveServer::~EnclaveServer() {
   Stop();
@@ -115,21 +117,19 @@ std::string EnclaveServer::Handle(std::string_view request_json) {
 }
 
 Status EnclaveServer::Start() {
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (path_.string().size() >= sizeof(addr.sun_path)) {
-    return Error(Code::kInvalidArgument, "socket path too long: " + path_.string());
-  }
-  std::strncpy(addr.sun_path, path_.c_str(), sizeof(addr.sun_path) - 1);
-  std::error_code ec;
-  std::filesystem::remove(path_, ec);
-  listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      ::listen(listen_fd_, 64) != 0) {
-    Status s = Error(Code::kIo, "enclave socket " + path_.string() + ": " + std::strerror(errno));
-    if (listen_fd_ >= 0) ::close(listen_fd_);
+  VINET_ASSIGN_OR_RETURN(listen_fd_, ListenOn(endpoint_));
+  auto bound = BoundEndpoint(listen_fd_, endpoint_);
+  if (!bound.ok()) {
+    ::close(listen_fd_);
     listen_fd_ = -1;
-    return s;
+    return bound.status();
+  }
+  endpoint_ = std::move(*bound);
+  wake_fd_ = ::eventfd(0, EFD_CLOEXEC);
+  if (wake_fd_ < 0) {
+    ::close(listen_fd_);
+    listen_fd_ = -1;
+    return Error(Code::kIo, std::string("enclave socket: eventfd: ") + std::strerror(errno));
   }
   acceptor_ = std::thread([this] { AcceptLoop(); });
   return Status::Ok();
@@ -137,10 +137,19 @@ Status EnclaveServer::Start() {
 
 void EnclaveServer::AcceptLoop() {
   while (!stopping_) {
+    // Stop wakes this through wake_fd_ (shutdown() does not wake accept on
+    // every socket family).
+    pollfd p[2] = {{listen_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+    if (::poll(p, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    if (p[1].revents != 0) return;
     int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) {
-      if (errno == EINTR) continue;
-      return;  // the socket was shut down
+      if (errno == EINTR || errno == ECONNABORTED || errno == EAGAIN) continue;
+      spdlog::warn("enclave: accept: {}", std::strerror(errno));
+      return;
     }
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) {
@@ -148,6 +157,10 @@ void EnclaveServer::AcceptLoop() {
       return;
     }
     ReapFinished();
+    if (endpoint_.kind == Endpoint::Kind::kTcp) {
+      int one = 1;  // small request/reply frames: no Nagle delay
+      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    }
     auto conn = std::make_unique<Connection>();
     conn->fd = fd;
     Connection* raw = conn.get();
@@ -214,10 +227,15 @@ void EnclaveServer::Serve(Connection* conn) {
 
 void EnclaveServer::Stop() {
   if (stopping_.exchange(true)) return;
-  if (listen_fd_ >= 0) ::shutdown(listen_fd_, SHUT_RDWR);
+  const bool was_listening = listen_fd_ >= 0;  // else the path is not ours to remove
+  if (wake_fd_ >= 0) {
+    uint64_t one = 1;
+    [[maybe_unused]] ssize_t w = ::write(wake_fd_, &one, sizeof(one));
+  }
   if (acceptor_.joinable()) acceptor_.join();
   if (listen_fd_ >= 0) ::close(listen_fd_);
-  listen_fd_ = -1;
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+  listen_fd_ = wake_fd_ = -1;
   std::list<std::unique_ptr<Connection>> conns;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -228,8 +246,10 @@ void EnclaveServer::Stop() {
     if (c->thread.joinable()) c->thread.join();
     ::close(c->fd);
   }
-  std::error_code ec;
-  std::filesystem::remove(path_, ec);
+  if (was_listening && endpoint_.kind == Endpoint::Kind::kUnix) {
+    std::error_code ec;
+    std::filesystem::remove(endpoint_.path, ec);
+  }
 }
 
 }  // namespace vinet::tee

@@ -15,6 +15,8 @@ Status WriteAll(int fd, const uint8_t* p, size_t n) {
   while (n > 0) {
     ssize_t w = ::send(fd, p, n, MSG_NOSIGNAL);
     if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+      return Error(Code::kTimeout, "enclave socket: write: not accepted within the I/O timeout");
     if (w <= 0)
       return Error(Code::kIo, std::string("enclave socket: write: ") + std::strerror(errno));
     p += w;
@@ -23,12 +25,17 @@ Status WriteAll(int fd, const uint8_t* p, size_t n) {
   return Status::Ok();
 }
 
-// kUnavailable when the peer closed before the first byte.
+// kUnavailable when the peer closed before the first byte; kTimeout when the
+// socket's I/O timeout expired.
 Status ReadAll(int fd, uint8_t* p, size_t n) {
   size_t got = 0;
   while (got < n) {
     ssize_t r = ::read(fd, p + got, n - got);
     if (r < 0 && errno == EINTR) continue;
+    // SO_RCVTIMEO (SetIoTimeout) expired: the frame may be cut, so the
+    // caller drops the connection.
+    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+      return Error(Code::kTimeout, "enclave socket: read: no data within the I/O timeout");
     if (r < 0)
       return Error(Code::kIo, std::string("enclave socket: read: ") + std::strerror(errno));
     if (r == 0) {
