@@ -27,7 +27,12 @@ def pytest_configure(config):
 # runs `-n 2 --dist loadfile --no-loadscope-reorder`, so xdist keeps this
 # order), instead of one worker ending the run alone with them. Neither is
 # timing-sensitive; the rest keep their file order.
-SLOW_FILES_FIRST = ("test_state_sync.py", "test_wheel.py", "test_netns_faults.py")
+SLOW_FILES_FIRST = (
+    "test_state_sync.py",
+    "test_wheel.py",
+    "test_netns_faults.py",
+    "test_operations_doc.py",
+)
 
 
 def pytest_collection_modifyitems(config, items):
