@@ -1,0 +1,133 @@
+#include "zk/pcs/basefold_fold.h"
+
+#include <bit>
+#include <cstring>
+
+#include "vinet/zk/parallel.h"
+#include "zk/pcs/sha256_fast.h"
+
+namespace vinet::zk::detail {
+namespace {
+
+constexpr Fp kInv2 = Fp((Fp::kModulus + 1) / 2);
+
+template <typename F>
+void ToMonomialImpl(std::span<F> v) {
+  for (size_t half = 1; half < v.size(); half *= 2) {
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (i & half) v[i] -= v[i ^ half];
+    }
+  }
+}
+
+}  // namespace
+
+size_t BitReverse(size_t x, size_t bits) {
+  if (bits == 0) return 0;
+  size_t r = 0;
+  for (size_t b = 0; b < bits; ++b) r |= ((x >> b) & 1) << (bits - 1 - b);
+  return r;
+}
+
+std::vector<Fp> FoldTwiddles(size_t log_len) {
+  if (log_len == 0) return {};
+  size_t half = size_t{1} << (log_len - 1);
+  std::vector<Fp> pows(half);
+  Fp winv = Fp::RootOfUnity(static_cast<int>(log_len)).Inverse();
+  Fp acc = kInv2;
+  for (size_t e = 0; e < half; ++e) {
+    pows[e] = acc;
+    acc *= winv;
+  }
+  std::vector<Fp> out(half);
+  for (size_t j = 0; j < half; ++j) out[j] = pows[BitReverse(j, log_len - 1)];
+  return out;
+}
+
+void FoldCodeword(std::vector<Fp2>& cw, Fp2 r, std::span<const Fp> twiddles, unsigned threads) {
+  size_t half = cw.size() / 2;
+  std::vector<Fp2> out(half);
+  ParallelFor(
+      half, threads,
+      [&](size_t b, size_t e) {
+        for (size_t j = b; j < e; ++j) {
+          Fp2 v0 = cw[2 * j], v1 = cw[2 * j + 1];
+          out[j] = (v0 + v1) * kInv2 + r * ((v0 - v1) * twiddles[j]);
+        }
+      },
+      8192);
+  cw = std::move(out);
+}
+
+Fp2 FoldLeaf(std::span<const Fp2> values, size_t index, size_t log_len,
+             std::span<const Fp2> challenges) {
+  size_t a = challenges.size();
+  std::vector<Fp2> v(values.begin(), values.end());
+  // x at level l, pair j: g^(2^l) * mu^(2^l * bitrev_{a-l-1}(j)), g =
+  // w^bitrev_{log_len-a}(index), mu = RootOfUnity(a).
+  Fp hinv =
+      Fp::RootOfUnity(static_cast<int>(log_len)).Inverse().Pow(BitReverse(index, log_len - a));
+  Fp mu_inv = a == 0 ? Fp::One() : Fp::RootOfUnity(static_cast<int>(a)).Inverse();
+  std::vector<Fp> mu_pows(a == 0 ? 1 : size_t{1} << (a - 1));
+  Fp acc = kInv2;
+  for (auto& m : mu_pows) {
+    m = acc;
+    acc *= mu_inv;
+  }
+  for (size_t l = 0; l < a; ++l) {
+    size_t b = a - l, pairs = size_t{1} << (b - 1);
+    for (size_t j = 0; j < pairs; ++j) {
+      Fp xinv = hinv * mu_pows[BitReverse(j, b - 1) << l];  // includes 1/2
+      Fp2 v0 = v[2 * j], v1 = v[2 * j + 1];
+      v[j] = (v0 + v1) * kInv2 + challenges[l] * ((v0 - v1) * xinv);
+    }
+    hinv *= hinv;
+  }
+  return v[0];
+}
+
+void ToMonomial(std::span<Fp> v) {
+  ToMonomialImpl(v);
+}
+void ToMonomial(std::span<Fp2> v) {
+  ToMonomialImpl(v);
+}
+
+Fp2 EvaluateMonomial(std::span<const Fp2> coeffs, std::span<const Fp2> point) {
+  std::vector<Fp2> mono(coeffs.size());
+  mono[0] = Fp2::One();
+  for (size_t k = 0; k < point.size(); ++k) {
+    size_t half = size_t{1} << k;
+    for (size_t i = 0; i < half && half + i < mono.size(); ++i) mono[half + i] = mono[i] * point[k];
+  }
+  Fp2 acc;
+  for (size_t i = 0; i < coeffs.size(); ++i) acc += coeffs[i] * mono[i];
+  return acc;
+}
+
+Fp2 EvaluateUnivariate(std::span<const Fp2> coeffs, Fp x) {
+  Fp2 acc;
+  for (size_t i = coeffs.size(); i-- > 0;) acc = acc * x + coeffs[i];
+  return acc;
+}
+
+bool PowValid(const Digest& state, uint64_t nonce, int bits) {
+  if (bits <= 0) return nonce == 0;  // no grinding: the nonce is fixed
+  static constexpr char kTag[] = "vinet.basefold.pow";
+  uint8_t le[8];
+  for (int i = 0; i < 8; ++i) le[i] = static_cast<uint8_t>(nonce >> (8 * i));
+  Digest h = Sha256Parts({ByteSpan(reinterpret_cast<const uint8_t*>(kTag), sizeof(kTag) - 1),
+                          ByteSpan(state), ByteSpan(le, 8)});
+  uint64_t word = 0;
+  for (int i = 0; i < 8; ++i) word |= static_cast<uint64_t>(h[i]) << (8 * i);
+  uint64_t mask = bits >= 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
+  return (word & mask) == 0;
+}
+
+uint64_t PowSolve(const Digest& state, int bits) {
+  uint64_t nonce = 0;
+  while (!PowValid(state, nonce, bits)) ++nonce;
+  return nonce;
+}
+
+}  // namespace vinet::zk::detail
