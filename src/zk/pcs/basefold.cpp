@@ -275,28 +275,27 @@ Result<BasefoldProof> BasefoldPcs::OpenProof(const PcsProverData& data, std::spa
   std::vector<Fp2> alpha = BatchCoefficients(transcript, d->polys.size());
 
   size_t size = size_t{1} << s.num_vars, len = size_t{1} << s.log_len;
-  std::vector<Fp2> f(size), cw(len);
+  std::vector<Fp2> f(size);
   ParallelFor(
-      len, threads,
+      size, threads,
       [&](size_t b, size_t e) {
         for (size_t j = b; j < e; ++j) {
-          Fp2 acc = Fp2(d->codewords[0][j]);
-          for (size_t k = 1; k < alpha.size(); ++k) acc += alpha[k] * d->codewords[k][j];
-          cw[j] = acc;
-          if (j < size) {
-            Fp2 v = Fp2(d->polys[0][j]);
-            for (size_t k = 1; k < alpha.size(); ++k) v += alpha[k] * d->polys[k][j];
-            f[j] = v;
-          }
+          Fp2 v = Fp2(d->polys[0][j]);
+          for (size_t k = 1; k < alpha.size(); ++k) v += alpha[k] * d->polys[k][j];
+          f[j] = v;
         }
       },
       8192);
   std::vector<Fp2> eq = EqTable(point, threads);
   std::vector<Fp> twiddles = detail::FoldTwiddles(s.log_len);
+  // Codeword buffers: cw holds the current codeword, scratch the next.
+  std::vector<Fp2> cw(len / 2), scratch(len / 4);
+  size_t cur_len = len;
 
   BasefoldProof proof;
   std::vector<std::vector<Fp2>> round_cws;
   std::vector<MerkleTree> trees;
+  bool first = true;
   for (size_t r = 0; r < s.Rounds(); ++r) {
     for (size_t v = 0; v < s.arity[r]; ++v) {
       auto [s0, s2] = RoundSums(f, eq, threads);
@@ -307,13 +306,36 @@ Result<BasefoldProof> BasefoldPcs::OpenProof(const PcsProverData& data, std::spa
       Fp2 c = transcript.ChallengeFp2("basefold.fold");
       FoldFirstVariable(f, c, threads);
       FoldFirstVariable(eq, c, threads);
-      detail::FoldCodeword(cw, c, twiddles, threads);
+      if (first) {
+        // The batch combination fused into the first fold (linear in the codeword).
+        const Fp kInv2((Fp::kModulus + 1) / 2);
+        ParallelFor(
+            len / 2, threads,
+            [&](size_t b, size_t e) {
+              for (size_t j = b; j < e; ++j) {
+                Fp2 v0 = Fp2(d->codewords[0][2 * j]), v1 = Fp2(d->codewords[0][2 * j + 1]);
+                for (size_t k = 1; k < alpha.size(); ++k) {
+                  v0 += alpha[k] * d->codewords[k][2 * j];
+                  v1 += alpha[k] * d->codewords[k][2 * j + 1];
+                }
+                cw[j] = (v0 + v1) * kInv2 + c * ((v0 - v1) * twiddles[j]);
+              }
+            },
+            8192);
+        first = false;
+      } else {
+        std::span<Fp2> dst(scratch.data(), cur_len / 2);
+        detail::FoldCodeword(std::span<const Fp2>(cw.data(), cur_len), dst, c, twiddles, threads);
+        std::copy(dst.begin(), dst.end(), cw.begin());
+      }
+      cur_len /= 2;
     }
     if (r + 1 < s.Rounds()) {
-      trees.push_back(BuildExtTree(cw, s.arity[r + 1], threads));
+      std::vector<Fp2> current(cw.begin(), cw.begin() + cur_len);
+      trees.push_back(BuildExtTree(current, s.arity[r + 1], threads));
       proof.roots.push_back(trees.back().root());
       transcript.AbsorbDigest("basefold.root", trees.back().root());
-      round_cws.push_back(cw);
+      round_cws.push_back(std::move(current));
     }
   }
   detail::ToMonomial(std::span<Fp2>(f));
@@ -448,13 +470,14 @@ Status BasefoldPcs::VerifyProof(const PcsCommitment& c, std::span<const Fp2> poi
     size_t log_len = s.LogLen(r);
     bool last = r + 1 == s.Rounds();
     size_t next_at = 0;  // walks sets[r + 1], which is increasing like `set`
+    detail::LeafFolder folder(log_len, round_chals);
+    size_t final_log = s.LogLen(s.Rounds());
+    Fp final_root = Fp::RootOfUnity(static_cast<int>(final_log));
     for (size_t n = 0; n < set.size(); ++n) {
-      Fp2 folded = detail::FoldLeaf(values[n], set[n], log_len, round_chals);
+      Fp2 folded = folder.Fold(values[n], set[n]);
       Fp2 want;
       if (last) {
-        size_t final_log = s.LogLen(r + 1);
-        Fp x =
-            Fp::RootOfUnity(static_cast<int>(final_log)).Pow(detail::BitReverse(set[n], final_log));
+        Fp x = final_root.Pow(detail::BitReverse(set[n], final_log));
         want = detail::EvaluateUnivariate(proof.final_poly, x);
       } else {
         size_t a1 = s.arity[r + 1], leaf = set[n] >> a1;

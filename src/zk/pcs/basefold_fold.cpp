@@ -31,55 +31,61 @@ size_t BitReverse(size_t x, size_t bits) {
 
 std::vector<Fp> FoldTwiddles(size_t log_len) {
   if (log_len == 0) return {};
+  // A_s[j] = inv2 * w^-bitrev_s(j), doubled in place: A_s[2j] = A_{s-1}[j],
+  // A_s[2j+1] = A_{s-1}[j] * w^-(2^(s-1)).
   size_t half = size_t{1} << (log_len - 1);
-  std::vector<Fp> pows(half);
-  Fp winv = Fp::RootOfUnity(static_cast<int>(log_len)).Inverse();
-  Fp acc = kInv2;
-  for (size_t e = 0; e < half; ++e) {
-    pows[e] = acc;
-    acc *= winv;
-  }
   std::vector<Fp> out(half);
-  for (size_t j = 0; j < half; ++j) out[j] = pows[BitReverse(j, log_len - 1)];
+  std::vector<Fp> step(log_len);  // w^-(2^i)
+  step[0] = Fp::RootOfUnity(static_cast<int>(log_len)).Inverse();
+  for (size_t i = 1; i < log_len; ++i) step[i] = step[i - 1] * step[i - 1];
+  out[0] = kInv2;
+  for (size_t s = 1, size = 1; s < log_len; ++s, size *= 2) {
+    for (size_t j = size; j-- > 0;) {
+      Fp v = out[j];
+      out[2 * j] = v;
+      out[2 * j + 1] = v * step[s - 1];
+    }
+  }
   return out;
 }
 
-void FoldCodeword(std::vector<Fp2>& cw, Fp2 r, std::span<const Fp> twiddles, unsigned threads) {
-  size_t half = cw.size() / 2;
-  std::vector<Fp2> out(half);
+void FoldCodeword(std::span<const Fp2> src, std::span<Fp2> dst, Fp2 r, std::span<const Fp> twiddles,
+                  unsigned threads) {
   ParallelFor(
-      half, threads,
+      dst.size(), threads,
       [&](size_t b, size_t e) {
         for (size_t j = b; j < e; ++j) {
-          Fp2 v0 = cw[2 * j], v1 = cw[2 * j + 1];
-          out[j] = (v0 + v1) * kInv2 + r * ((v0 - v1) * twiddles[j]);
+          Fp2 v0 = src[2 * j], v1 = src[2 * j + 1];
+          dst[j] = (v0 + v1) * kInv2 + r * ((v0 - v1) * twiddles[j]);
         }
       },
       8192);
-  cw = std::move(out);
 }
 
-Fp2 FoldLeaf(std::span<const Fp2> values, size_t index, size_t log_len,
-             std::span<const Fp2> challenges) {
+LeafFolder::LeafFolder(size_t log_len, std::span<const Fp2> challenges)
+    : log_len_(log_len), challenges_(challenges) {
   size_t a = challenges.size();
-  std::vector<Fp2> v(values.begin(), values.end());
-  // x at level l, pair j: g^(2^l) * mu^(2^l * bitrev_{a-l-1}(j)), g =
-  // w^bitrev_{log_len-a}(index), mu = RootOfUnity(a).
-  Fp hinv =
-      Fp::RootOfUnity(static_cast<int>(log_len)).Inverse().Pow(BitReverse(index, log_len - a));
+  winv_ = Fp::RootOfUnity(static_cast<int>(log_len)).Inverse();
   Fp mu_inv = a == 0 ? Fp::One() : Fp::RootOfUnity(static_cast<int>(a)).Inverse();
-  std::vector<Fp> mu_pows(a == 0 ? 1 : size_t{1} << (a - 1));
+  mu_pows_.resize(a == 0 ? 1 : size_t{1} << (a - 1));
   Fp acc = kInv2;
-  for (auto& m : mu_pows) {
+  for (auto& m : mu_pows_) {
     m = acc;
     acc *= mu_inv;
   }
+}
+
+Fp2 LeafFolder::Fold(std::span<Fp2> v, size_t index) const {
+  size_t a = challenges_.size();
+  // x at level l, pair j: g^(2^l) * mu^(2^l * bitrev_{a-l-1}(j)), g =
+  // w^bitrev_{log_len-a}(index), mu = RootOfUnity(a).
+  Fp hinv = winv_.Pow(BitReverse(index, log_len_ - a));
   for (size_t l = 0; l < a; ++l) {
     size_t b = a - l, pairs = size_t{1} << (b - 1);
     for (size_t j = 0; j < pairs; ++j) {
-      Fp xinv = hinv * mu_pows[BitReverse(j, b - 1) << l];  // includes 1/2
+      Fp xinv = hinv * mu_pows_[BitReverse(j, b - 1) << l];  // includes 1/2
       Fp2 v0 = v[2 * j], v1 = v[2 * j + 1];
-      v[j] = (v0 + v1) * kInv2 + challenges[l] * ((v0 - v1) * xinv);
+      v[j] = (v0 + v1) * kInv2 + challenges_[l] * ((v0 - v1) * xinv);
     }
     hinv *= hinv;
   }

@@ -24,14 +24,25 @@ size_t BitReverse(size_t x, size_t bits);
 // 2^(m-1) entries are the table of length 2^m for every m <= l.
 std::vector<Fp> FoldTwiddles(size_t log_len);
 
-// Folds `cw` (length 2^m, m <= l of `twiddles`) in place to length 2^(m-1).
-void FoldCodeword(std::vector<Fp2>& cw, Fp2 r, std::span<const Fp> twiddles, unsigned threads);
+// Folds `src` (length 2^m, m <= l of `twiddles`) into `dst` (length 2^(m-1)).
+void FoldCodeword(std::span<const Fp2> src, std::span<Fp2> dst, Fp2 r, std::span<const Fp> twiddles,
+                  unsigned threads);
 
-// Folds one coset leaf (2^a symbols, leaf `index` of a codeword of length
-// 2^log_len) with challenges r_0..r_{a-1} into the next codeword's symbol at
-// `index`.
-Fp2 FoldLeaf(std::span<const Fp2> values, size_t index, size_t log_len,
-             std::span<const Fp2> challenges);
+// The verifier's folding of coset leaves of one round: leaves of 2^a symbols
+// of a codeword of length 2^log_len, challenges r_0..r_{a-1}.
+class LeafFolder {
+ public:
+  LeafFolder(size_t log_len, std::span<const Fp2> challenges);
+  // Folds leaf `index` (2^a values, overwritten) into the next codeword's
+  // symbol at `index`.
+  Fp2 Fold(std::span<Fp2> values, size_t index) const;
+
+ private:
+  size_t log_len_;
+  std::span<const Fp2> challenges_;
+  Fp winv_;
+  std::vector<Fp> mu_pows_;  // inv2 * mu^-e, mu = RootOfUnity(a)
+};
 
 // Evaluations over {0,1}^n -> multilinear monomial coefficients, in place.
 void ToMonomial(std::span<Fp> v);
