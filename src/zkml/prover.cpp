@@ -185,8 +185,9 @@ Result<Committed> Commit(runtime::QuantizedModel model, const ZkmlParams& params
   pkg->vk.spec = pkg->circuit.spec;
   pkg->vk.security_bits = params.security_bits;
   pkg->vk.log_inv_rate = params.log_inv_rate;
-  zk::LigeroPcs pcs = pkg->vk.Pcs(pkg->threads);
-  VINET_ASSIGN_OR_RETURN(pkg->committed, pcs.Commit({pkg->weights}));
+  pkg->vk.pcs = params.pcs;
+  std::unique_ptr<zk::MultilinearPcs> pcs = pkg->vk.Pcs(pkg->threads);
+  VINET_ASSIGN_OR_RETURN(pkg->committed, pcs->Commit({pkg->weights}));
   pkg->vk.weights = pkg->committed.commitment;
   VerifyingKey vk = pkg->vk;
   return Committed{std::move(pkg), std::move(vk)};
@@ -238,8 +239,8 @@ Result<Proved> Prove(const ProverPackage& pkg, const runtime::Int8Tensor& input,
     std::copy(m.begin(), m.end(), adv.begin() + s.m.offset);
   }
   laps.Lap(&ProveTimings::witness);
-  zk::LigeroPcs pcs = pkg.vk.Pcs(pkg.threads);
-  VINET_ASSIGN_OR_RETURN(zk::PcsCommitted adv_com, pcs.Commit({adv}));
+  std::unique_ptr<zk::MultilinearPcs> pcs = pkg.vk.Pcs(pkg.threads);
+  VINET_ASSIGN_OR_RETURN(zk::PcsCommitted adv_com, pcs->Commit({adv}));
   laps.Lap(&ProveTimings::advice_commit);
 
   runtime::Int8Tensor public_out{spec.output_shape, out.data};
@@ -275,11 +276,11 @@ Result<Proved> Prove(const ProverPackage& pkg, const runtime::Int8Tensor& input,
   laps.Lap(&ProveTimings::layers);
   EvalClaim reduced;
   VINET_ASSIGN_OR_RETURN(proof.advice_batch, ac.Prove(adv, t, &reduced, pkg.threads));
-  VINET_ASSIGN_OR_RETURN(zk::PcsOpening ao, pcs.Open(*adv_com.data, reduced.point, t));
+  VINET_ASSIGN_OR_RETURN(zk::PcsOpening ao, pcs->Open(*adv_com.data, reduced.point, t));
   proof.advice_opening = std::move(ao.proof);
   laps.Lap(&ProveTimings::advice_open);
   VINET_ASSIGN_OR_RETURN(proof.weight_batch, wc.Prove(pkg.weights, t, &reduced, pkg.threads));
-  VINET_ASSIGN_OR_RETURN(zk::PcsOpening wo, pcs.Open(*pkg.committed.data, reduced.point, t));
+  VINET_ASSIGN_OR_RETURN(zk::PcsOpening wo, pcs->Open(*pkg.committed.data, reduced.point, t));
   proof.weight_opening = std::move(wo.proof);
   laps.Lap(&ProveTimings::weight_open);
   return Proved{std::move(public_out), proof.Encode()};

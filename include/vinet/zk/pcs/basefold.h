@@ -43,8 +43,8 @@ namespace vinet::zk {
 struct BasefoldParams {
   int security_bits = 100;  // lambda, including the grinding bits
   int log_inv_rate = 2;     // k: rate 2^-k
-  int fold_log = 3;         // variables folded per committed round (coset size 2^a)
-  int final_vars = 4;       // variables left for the clear final polynomial
+  int fold_log = 4;         // variables folded per committed round (coset size 2^a)
+  int final_vars = 8;       // variables left for the clear final polynomial
   int grinding_bits = 16;   // proof-of-work bits g
   unsigned threads = 1;     // prover parallelism
 };
