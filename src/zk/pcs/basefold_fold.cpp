@@ -119,7 +119,7 @@ Fp2 EvaluateUnivariate(std::span<const Fp2> coeffs, Fp x) {
 
 bool PowValid(const Digest& state, uint64_t nonce, int bits) {
   if (bits <= 0) return nonce == 0;  // no grinding: the nonce is fixed
-  static constexpr char kTag[] = "vinet.basefold.pow";
+  static constexpr char kTag[] = "vinet.bf.pow";  // 12 + 32 + 8 bytes: one SHA-256 block
   uint8_t le[8];
   for (int i = 0; i < 8; ++i) le[i] = static_cast<uint8_t>(nonce >> (8 * i));
   Digest h = Sha256Parts({ByteSpan(reinterpret_cast<const uint8_t*>(kTag), sizeof(kTag) - 1),

@@ -52,7 +52,7 @@ Fp2 EvaluateMonomial(std::span<const Fp2> coeffs, std::span<const Fp2> point);
 // Univariate sum_i coeffs[i] x^i (Horner).
 Fp2 EvaluateUnivariate(std::span<const Fp2> coeffs, Fp x);
 
-// Proof of work: SHA-256("vinet.basefold.pow" || state || u64 nonce) has its
+// Proof of work: SHA-256("vinet.bf.pow" || state || u64 nonce) has its
 // low `bits` bits (little-endian first word) zero. With bits <= 0 only
 // nonce 0 is valid, so the proof stays canonical.
 bool PowValid(const Digest& state, uint64_t nonce, int bits);
