@@ -227,34 +227,34 @@ Result<PcsCommitted> BasefoldPcs::Commit(std::vector<std::vector<Fp>> polys) con
 
 namespace {
 
-// g(0) = sum_j f[2j] e[2j] and g(2) = sum_j (2 f[2j+1] - f[2j]) (2 e[2j+1] - e[2j]).
-std::pair<Fp2, Fp2> RoundSums(const std::vector<Fp2>& f, const std::vector<Fp2>& e,
-                              unsigned threads) {
+// (h(0), h(1)) = (sum_b f[2b] E[b], sum_b f[2b+1] E[b]): the round's sums
+// without the eq factor of the variable being bound (f base or extension).
+template <typename F>
+std::pair<Fp2, Fp2> HalfSums(std::span<const F> f, std::span<const Fp2> e, unsigned threads) {
   size_t half = f.size() / 2;
   size_t chunks = std::max<size_t>(1, std::min<size_t>(threads, half / 4096));
-  std::vector<Fp2> g0(chunks), g2(chunks);
+  std::vector<Fp2> h0(chunks), h1(chunks);
   ParallelFor(
       chunks, static_cast<unsigned>(chunks),
       [&](size_t b, size_t end) {
         for (size_t c = b; c < end; ++c) {
           size_t j0 = half * c / chunks, j1 = half * (c + 1) / chunks;
-          Fp2 a0, a2;
+          Fp2 a0, a1;
           for (size_t j = j0; j < j1; ++j) {
-            Fp2 f0 = f[2 * j], f1 = f[2 * j + 1], e0 = e[2 * j], e1 = e[2 * j + 1];
-            a0 += f0 * e0;
-            a2 += (f1 + f1 - f0) * (e1 + e1 - e0);
+            a0 += e[j] * f[2 * j];
+            a1 += e[j] * f[2 * j + 1];
           }
-          g0[c] = a0;
-          g2[c] = a2;
+          h0[c] = a0;
+          h1[c] = a1;
         }
       },
       1);
-  Fp2 s0, s2;
+  Fp2 s0, s1;
   for (size_t c = 0; c < chunks; ++c) {
-    s0 += g0[c];
-    s2 += g2[c];
+    s0 += h0[c];
+    s1 += h1[c];
   }
-  return {s0, s2};
+  return {s0, s1};
 }
 
 }  // namespace
@@ -275,40 +275,74 @@ Result<BasefoldProof> BasefoldPcs::OpenProof(const PcsProverData& data, std::spa
   std::vector<Fp2> alpha = BatchCoefficients(transcript, d->polys.size());
 
   size_t size = size_t{1} << s.num_vars, len = size_t{1} << s.log_len;
-  std::vector<Fp2> f(size);
-  ParallelFor(
-      size, threads,
-      [&](size_t b, size_t e) {
-        for (size_t j = b; j < e; ++j) {
-          Fp2 v = Fp2(d->polys[0][j]);
-          for (size_t k = 1; k < alpha.size(); ++k) v += alpha[k] * d->polys[k][j];
-          f[j] = v;
-        }
-      },
-      8192);
-  std::vector<Fp2> eq = EqTable(point, threads);
+  // f = sum_k alpha_k f_k; a single polynomial stays in the base field until
+  // the first fold.
+  bool single = d->polys.size() == 1;
+  std::vector<Fp2> f;
+  if (!single) {
+    f.resize(size);
+    ParallelFor(
+        size, threads,
+        [&](size_t b, size_t e) {
+          for (size_t j = b; j < e; ++j) {
+            Fp2 v = Fp2(d->polys[0][j]);
+            for (size_t k = 1; k < alpha.size(); ++k) v += alpha[k] * d->polys[k][j];
+            f[j] = v;
+          }
+        },
+        8192);
+  }
+  // The sumcheck of f(x) eq(z, x) binding x_i: g(X) = P eq(z_i, X) h(X) with
+  // P = prod_{j<i} eq(z_j, r_j) and h(X) = sum_b f(.., X, b) E[b], E = eq(z_{>i}, .);
+  // E for the next variable is E[2c] + E[2c+1].
+  std::vector<Fp2> e_table = EqTable(point.subspan(1), threads);
+  Fp2 prefix = Fp2::One();
   std::vector<Fp> twiddles = detail::FoldTwiddles(s.log_len);
-  // Codeword buffers: cw holds the current codeword, scratch the next.
-  std::vector<Fp2> cw(len / 2), scratch(len / 4);
+  // Codeword buffers: cw holds the current codeword, scratch the next (swapped).
+  const Fp kInv2((Fp::kModulus + 1) / 2);
+  std::vector<Fp2> cw(len / 2), scratch(len / 2);
   size_t cur_len = len;
 
   BasefoldProof proof;
   std::vector<std::vector<Fp2>> round_cws;
   std::vector<MerkleTree> trees;
   bool first = true;
+  size_t var = 0;
   for (size_t r = 0; r < s.Rounds(); ++r) {
-    for (size_t v = 0; v < s.arity[r]; ++v) {
-      auto [s0, s2] = RoundSums(f, eq, threads);
+    for (size_t v = 0; v < s.arity[r]; ++v, ++var) {
+      auto [h0, h1] = single && first ? HalfSums<Fp>(d->polys[0], e_table, threads)
+                                      : HalfSums<Fp2>(f, e_table, threads);
+      Fp2 zi = point[var];
+      Fp2 s0 = prefix * (Fp2::One() - zi) * h0;
+      Fp2 s2 = prefix * (zi + zi + zi - Fp2::One()) * (h1 + h1 - h0);
       proof.sumcheck.push_back(s0);
       proof.sumcheck.push_back(s2);
       Fp2 pair[2] = {s0, s2};
       transcript.AbsorbFp2s("basefold.sumcheck", pair);
       Fp2 c = transcript.ChallengeFp2("basefold.fold");
-      FoldFirstVariable(f, c, threads);
-      FoldFirstVariable(eq, c, threads);
-      if (first) {
+      prefix *= zi * c + (Fp2::One() - zi) * (Fp2::One() - c);
+      if (single && first) {
+        f = FoldFirstVariable(std::span<const Fp>(d->polys[0]), c, threads);
+      } else {
+        FoldFirstVariable(f, c, threads);
+      }
+      size_t e_half = e_table.size() / 2;
+      for (size_t j = 0; j < e_half; ++j) e_table[j] = e_table[2 * j] + e_table[2 * j + 1];
+      e_table.resize(std::max<size_t>(e_half, 1));
+      if (first && single) {
+        // First fold straight from the base-field codeword.
+        const std::vector<Fp>& c0 = d->codewords[0];
+        ParallelFor(
+            len / 2, threads,
+            [&](size_t b, size_t e) {
+              for (size_t j = b; j < e; ++j) {
+                Fp v0 = c0[2 * j], v1 = c0[2 * j + 1];
+                cw[j] = Fp2((v0 + v1) * kInv2) + c * ((v0 - v1) * twiddles[j]);
+              }
+            },
+            8192);
+      } else if (first) {
         // The batch combination fused into the first fold (linear in the codeword).
-        const Fp kInv2((Fp::kModulus + 1) / 2);
         ParallelFor(
             len / 2, threads,
             [&](size_t b, size_t e) {
@@ -322,12 +356,12 @@ Result<BasefoldProof> BasefoldPcs::OpenProof(const PcsProverData& data, std::spa
               }
             },
             8192);
-        first = false;
       } else {
-        std::span<Fp2> dst(scratch.data(), cur_len / 2);
-        detail::FoldCodeword(std::span<const Fp2>(cw.data(), cur_len), dst, c, twiddles, threads);
-        std::copy(dst.begin(), dst.end(), cw.begin());
+        detail::FoldCodeword(std::span<const Fp2>(cw.data(), cur_len),
+                             std::span<Fp2>(scratch.data(), cur_len / 2), c, twiddles, threads);
+        cw.swap(scratch);
       }
+      first = false;
       cur_len /= 2;
     }
     if (r + 1 < s.Rounds()) {
@@ -341,7 +375,7 @@ Result<BasefoldProof> BasefoldPcs::OpenProof(const PcsProverData& data, std::spa
   detail::ToMonomial(std::span<Fp2>(f));
   proof.final_poly = std::move(f);
   transcript.AbsorbFp2s("basefold.final", proof.final_poly);
-  proof.pow_nonce = detail::PowSolve(transcript.state(), GrindingBits(s));
+  proof.pow_nonce = detail::PowSolve(transcript.state(), GrindingBits(s), threads);
   transcript.AbsorbU64("basefold.pow", proof.pow_nonce);
 
   std::vector<size_t> queries = transcript.ChallengeDistinctIndices(

@@ -1,5 +1,6 @@
 #include "zk/pcs/basefold_fold.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -118,7 +119,7 @@ Fp2 EvaluateUnivariate(std::span<const Fp2> coeffs, Fp x) {
 }
 
 bool PowValid(const Digest& state, uint64_t nonce, int bits) {
-  if (bits <= 0) return nonce == 0;  // no grinding: the nonce is fixed
+  if (bits <= 0) return nonce == 0;               // no grinding: the nonce is fixed
   static constexpr char kTag[] = "vinet.bf.pow";  // 12 + 32 + 8 bytes: one SHA-256 block
   uint8_t le[8];
   for (int i = 0; i < 8; ++i) le[i] = static_cast<uint8_t>(nonce >> (8 * i));
@@ -130,10 +131,32 @@ bool PowValid(const Digest& state, uint64_t nonce, int bits) {
   return (word & mask) == 0;
 }
 
-uint64_t PowSolve(const Digest& state, int bits) {
-  uint64_t nonce = 0;
-  while (!PowValid(state, nonce, bits)) ++nonce;
-  return nonce;
+uint64_t PowSolve(const Digest& state, int bits, unsigned threads) {
+  // The smallest valid nonce (deterministic proofs): each pass scans
+  // `threads` consecutive chunks in parallel and stops at the first chunk
+  // that holds a valid nonce.
+  constexpr uint64_t kChunk = 4096;
+  unsigned t = std::max(1u, threads);
+  std::vector<uint64_t> found(t);
+  for (uint64_t base = 0;; base += kChunk * t) {
+    ParallelFor(
+        t, t,
+        [&](size_t b, size_t e) {
+          for (size_t i = b; i < e; ++i) {
+            found[i] = UINT64_MAX;
+            for (uint64_t n = base + i * kChunk; n < base + (i + 1) * kChunk; ++n) {
+              if (PowValid(state, n, bits)) {
+                found[i] = n;
+                break;
+              }
+            }
+          }
+        },
+        1);
+    for (uint64_t n : found) {
+      if (n != UINT64_MAX) return n;
+    }
+  }
 }
 
 }  // namespace vinet::zk::detail

@@ -56,6 +56,7 @@ Fp2 EvaluateUnivariate(std::span<const Fp2> coeffs, Fp x);
 // low `bits` bits (little-endian first word) zero. With bits <= 0 only
 // nonce 0 is valid, so the proof stays canonical.
 bool PowValid(const Digest& state, uint64_t nonce, int bits);
-uint64_t PowSolve(const Digest& state, int bits);
+// The smallest valid nonce, searched with `threads` threads.
+uint64_t PowSolve(const Digest& state, int bits, unsigned threads = 1);
 
 }  // namespace vinet::zk::detail
