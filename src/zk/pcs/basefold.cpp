@@ -187,15 +187,22 @@ Result<PcsCommitted> BasefoldPcs::Commit(std::vector<std::vector<Fp>> polys) con
   d->shape = ShapeFor(n);
   size_t len = size_t{1} << d->shape.log_len;
   d->codewords.resize(polys.size());
+  // Polynomials in parallel when there are several; one polynomial's
+  // transform uses the threads itself (same output as the padded transform).
+  bool inner = polys.size() == 1 && params_.threads > 1;
   ParallelFor(
-      polys.size(), params_.threads,
+      polys.size(), inner ? 1 : params_.threads,
       [&](size_t b, size_t e) {
         for (size_t k = b; k < e; ++k) {
           std::vector<Fp>& cw = d->codewords[k];
           cw.assign(len, Fp::Zero());
           std::copy(polys[k].begin(), polys[k].end(), cw.begin());
           detail::ToMonomial(std::span<Fp>(cw).first(size));
-          NttBitReversedPadded(cw, size);
+          if (inner) {
+            NttBitReversed(cw, params_.threads);
+          } else {
+            NttBitReversedPadded(cw, size);
+          }
         }
       },
       1);
