@@ -17,6 +17,9 @@ namespace {
 static_assert(sizeof(Fp) == 8 && sizeof(Fp2) == 16 && std::endian::native == std::endian::little,
               "leaf hashing reads field elements as little-endian u64 words");
 
+// Inner nodes: one SHA-256 compression (merkle.h).
+constexpr MerkleNode kNode = MerkleNode::kSha256Compress;
+
 template <typename F>
 ByteSpan AsByteSpan(std::span<const F> values) {
   return {reinterpret_cast<const uint8_t*>(values.data()), values.size() * sizeof(F)};
@@ -50,7 +53,7 @@ MerkleTree BuildExtTree(const std::vector<Fp2>& cw, size_t a, unsigned threads) 
         }
       },
       256);
-  return MerkleTree::Build(std::move(digests), threads);
+  return MerkleTree::Build(std::move(digests), threads, kNode);
 }
 
 void AbsorbStatement(Transcript& t, const PcsCommitment& c, std::span<const Fp2> point,
@@ -114,7 +117,7 @@ Bytes BasefoldPcs::ParametersEncoding() const {
   w.U32(static_cast<uint32_t>(params_.fold_log));
   w.U32(static_cast<uint32_t>(params_.final_vars));
   w.U32(static_cast<uint32_t>(params_.grinding_bits));
-  w.U32(1);  // version of the protocol and the shape rule
+  w.U32(2);  // version: 1 = first protocol; 2 = one-compression Merkle nodes
   return w.Take();
 }
 
@@ -224,7 +227,7 @@ Result<PcsCommitted> BasefoldPcs::Commit(std::vector<std::vector<Fp>> polys) con
         }
       },
       256);
-  d->tree = MerkleTree::Build(std::move(digests), params_.threads);
+  d->tree = MerkleTree::Build(std::move(digests), params_.threads, kNode);
   d->polys = std::move(polys);
   d->commitment = {d->tree.root(), static_cast<uint32_t>(n),
                    static_cast<uint32_t>(d->polys.size())};
@@ -503,7 +506,7 @@ Status BasefoldPcs::VerifyProof(const PcsCommitment& c, std::span<const Fp2> poi
       }
     }
     const Digest& root = r == 0 ? c.root : proof.roots[r - 1];
-    if (!MerkleTree::VerifyMultiProof(root, depth, set, digests, rd.merkle_nodes)) {
+    if (!MerkleTree::VerifyMultiProof(root, depth, set, digests, rd.merkle_nodes, kNode)) {
       return Fail("round " + std::to_string(r) + " Merkle multi-proof does not reach the root");
     }
     std::span<const Fp2> round_chals(chals.data() + chal_at, a);

@@ -138,6 +138,47 @@ void Compress(uint32_t state[8], const uint8_t* block, size_t blocks) {
 
 }  // namespace
 
+namespace {
+
+struct NodeIv {
+  uint32_t s[8];
+  NodeIv() {
+    std::memcpy(s, kInit, sizeof(s));
+    uint8_t block[64] = {};
+    static constexpr char kLabel[] = "vinet.zk.merkle.node.v1";
+    std::memcpy(block, kLabel, sizeof(kLabel) - 1);
+    Compress(s, block, 1);
+  }
+};
+
+const NodeIv& TheNodeIv() {
+  static const NodeIv iv;
+  return iv;
+}
+
+}  // namespace
+
+Digest Sha256CompressNode(const Digest& left, const Digest& right) {
+  uint32_t state[8];
+  std::memcpy(state, TheNodeIv().s, sizeof(state));
+  uint8_t block[64];
+  std::memcpy(block, left.data(), 32);
+  std::memcpy(block + 32, right.data(), 32);
+  Compress(state, block, 1);
+  Digest out;
+  for (int i = 0; i < 8; ++i) {
+    out[4 * i] = static_cast<uint8_t>(state[i] >> 24);
+    out[4 * i + 1] = static_cast<uint8_t>(state[i] >> 16);
+    out[4 * i + 2] = static_cast<uint8_t>(state[i] >> 8);
+    out[4 * i + 3] = static_cast<uint8_t>(state[i]);
+  }
+  return out;
+}
+
+void Sha256NodeIvForTest(uint32_t iv[8]) {
+  std::memcpy(iv, TheNodeIv().s, sizeof(uint32_t) * 8);
+}
+
 void Sha256CompressPortableForTest(uint32_t state[8], const uint8_t* block) {
   CompressPortable(state, block, 1);
 }
