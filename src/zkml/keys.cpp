@@ -202,7 +202,7 @@ BlockCounts CountBlock(const ModelSpec& spec, const detail::AdviceLayout& a, siz
 
 // Basefold opening of n variables: the sumcheck rounds, folding every queried
 // coset, the final polynomial at each final query; leaf hashes and the inner
-// nodes of each round's multi-proof (two compressions per node).
+// nodes of each round's multi-proof (one compression per node).
 void AddBasefoldCost(const VerifyingKey& vk, size_t n, VerifyCost& c) {
   std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
   const auto& bf = static_cast<const zk::BasefoldPcs&>(*pcs);
@@ -213,8 +213,8 @@ void AddBasefoldCost(const VerifyingKey& vk, size_t n, VerifyCost& c) {
     size_t w = size_t{1} << s.arity[r];
     size_t leaf_bytes = r == 0 ? 8 * w : 16 * w;
     c.field_ops += t * (4 * w + 64);
-    c.hashes += t * ((leaf_bytes + 1 + 8 + 63) / 64) +
-                2 * zk::MerkleTree::MultiProofMaxSize(s.LeafDepth(r), t);
+    c.hashes +=
+        t * ((leaf_bytes + 1 + 8 + 63) / 64) + zk::MerkleTree::MultiProofMaxSize(s.LeafDepth(r), t);
   }
   c.field_ops += t * 2 * (size_t{1} << s.final_vars);
 }
