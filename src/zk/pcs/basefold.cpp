@@ -179,8 +179,10 @@ Result<PcsCommitted> BasefoldPcs::Commit(std::vector<std::vector<Fp>> polys) con
     return Error(Code::kInvalidArgument, "basefold: commit 1 to 65536 polynomials");
   }
   size_t size = polys[0].size();
-  if (size < 2 || !std::has_single_bit(size) || size > (size_t{1} << 30)) {
-    return Error(Code::kInvalidArgument, "basefold: polynomial size must be 2^n, 1 <= n <= 30");
+  if (size < 2 || !std::has_single_bit(size) ||
+      std::countr_zero(size) + params_.log_inv_rate > Fp::kTwoAdicity) {
+    return Error(Code::kInvalidArgument,
+                 "basefold: polynomial size must be 2^n, 1 <= n <= 32 - log_inv_rate");
   }
   for (const auto& p : polys) {
     if (p.size() != size) return Error(Code::kInvalidArgument, "basefold: sizes differ");
@@ -443,6 +445,10 @@ Status BasefoldPcs::VerifyProof(const PcsCommitment& c, std::span<const Fp2> poi
     return Error(Code::kInvalidArgument,
                  "basefold: point or evaluations do not fit the commitment");
   }
+  if (c.num_vars + params_.log_inv_rate > static_cast<uint32_t>(Fp::kTwoAdicity)) {
+    return Fail("commitment of " + std::to_string(c.num_vars) +
+                " variables exceeds the field's 2^32 evaluation domain");
+  }
   BasefoldShape s = ShapeFor(c.num_vars);
   if (!ShapeMatches(proof, s, c.num_polys)) return Fail("proof has the wrong shape");
   AbsorbStatement(transcript, c, point, evals);
@@ -551,6 +557,10 @@ Status BasefoldPcs::Verify(const PcsCommitment& c, std::span<const Fp2> point,
                            Transcript& transcript) const {
   if (point.size() != c.num_vars) {
     return Error(Code::kInvalidArgument, "basefold: point has the wrong number of variables");
+  }
+  if (c.num_vars + params_.log_inv_rate > static_cast<uint32_t>(Fp::kTwoAdicity)) {
+    return Fail("commitment of " + std::to_string(c.num_vars) +
+                " variables exceeds the field's 2^32 evaluation domain");
   }
   VINET_ASSIGN_OR_RETURN(BasefoldProof proof,
                          BasefoldProof::Parse(proof_bytes, ShapeFor(c.num_vars), c.num_polys));

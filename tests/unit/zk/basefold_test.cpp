@@ -200,6 +200,16 @@ TEST(Basefold, QueriesFollowTheUniqueDecodingBound) {
   EXPECT_LT(strong.SoundnessBits(26), 128.0);
 }
 
+TEST(Basefold, CommitmentsBeyondTheTwoAdicDomainAreRejectedBeforeWork) {
+  BasefoldPcs pcs;
+  PcsCommitment big{{}, 31, 1};  // 2^33 codeword symbols: no such subgroup of Fp*
+  std::vector<Fp2> point(31), evals(1);
+  Transcript t("x");
+  Status s = pcs.Verify(big, point, evals, Bytes(64), t);
+  EXPECT_EQ(s.code(), Code::kVerification) << s.ToString();
+  EXPECT_NE(s.message().find("domain"), std::string::npos) << s.message();
+}
+
 TEST(Basefold, ParametersEncodingNamesEveryParameter) {
   Bytes base = BasefoldPcs({100, 2, 4, 8, 16, 1}).ParametersEncoding();
   EXPECT_EQ(base, BasefoldPcs({100, 2, 4, 8, 16, 2}).ParametersEncoding());  // threads
