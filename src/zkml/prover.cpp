@@ -185,6 +185,7 @@ Result<Committed> Commit(runtime::QuantizedModel model, const ZkmlParams& params
   pkg->vk.spec = pkg->circuit.spec;
   pkg->vk.security_bits = params.security_bits;
   pkg->vk.log_inv_rate = params.log_inv_rate;
+  pkg->vk.pcs = params.pcs;
   if (params.security_bits < 80 || params.security_bits > 256 || params.log_inv_rate < 1 ||
       params.log_inv_rate > 4) {
     return Error(Code::kInvalidArgument,
@@ -192,8 +193,8 @@ Result<Committed> Commit(runtime::QuantizedModel model, const ZkmlParams& params
                              params.security_bits, params.log_inv_rate));
   }
   if (!params.insecure_experiment) VINET_RETURN_IF_ERROR(CheckSecurityFloor(pkg->vk));
-  zk::LigeroPcs pcs = pkg->vk.Pcs(pkg->threads);
-  VINET_ASSIGN_OR_RETURN(pkg->committed, pcs.Commit({pkg->weights}));
+  std::unique_ptr<zk::MultilinearPcs> pcs = pkg->vk.Pcs(pkg->threads);
+  VINET_ASSIGN_OR_RETURN(pkg->committed, pcs->Commit({pkg->weights}));
   pkg->vk.weights = pkg->committed.commitment;
   VerifyingKey vk = pkg->vk;
   return Committed{std::move(pkg), std::move(vk)};
@@ -245,8 +246,8 @@ Result<Proved> Prove(const ProverPackage& pkg, const runtime::Int8Tensor& input,
     std::copy(m.begin(), m.end(), adv.begin() + s.m.offset);
   }
   laps.Lap(&ProveTimings::witness);
-  zk::LigeroPcs pcs = pkg.vk.Pcs(pkg.threads);
-  VINET_ASSIGN_OR_RETURN(zk::PcsCommitted adv_com, pcs.Commit({adv}));
+  std::unique_ptr<zk::MultilinearPcs> pcs = pkg.vk.Pcs(pkg.threads);
+  VINET_ASSIGN_OR_RETURN(zk::PcsCommitted adv_com, pcs->Commit({adv}));
   laps.Lap(&ProveTimings::advice_commit);
 
   runtime::Int8Tensor public_out{spec.output_shape, out.data};
@@ -282,11 +283,11 @@ Result<Proved> Prove(const ProverPackage& pkg, const runtime::Int8Tensor& input,
   laps.Lap(&ProveTimings::layers);
   EvalClaim reduced;
   VINET_ASSIGN_OR_RETURN(proof.advice_batch, ac.Prove(adv, t, &reduced, pkg.threads));
-  VINET_ASSIGN_OR_RETURN(zk::PcsOpening ao, pcs.Open(*adv_com.data, reduced.point, t));
+  VINET_ASSIGN_OR_RETURN(zk::PcsOpening ao, pcs->Open(*adv_com.data, reduced.point, t));
   proof.advice_opening = std::move(ao.proof);
   laps.Lap(&ProveTimings::advice_open);
   VINET_ASSIGN_OR_RETURN(proof.weight_batch, wc.Prove(pkg.weights, t, &reduced, pkg.threads));
-  VINET_ASSIGN_OR_RETURN(zk::PcsOpening wo, pcs.Open(*pkg.committed.data, reduced.point, t));
+  VINET_ASSIGN_OR_RETURN(zk::PcsOpening wo, pcs->Open(*pkg.committed.data, reduced.point, t));
   proof.weight_opening = std::move(wo.proof);
   laps.Lap(&ProveTimings::weight_open);
   return Proved{std::move(public_out), proof.Encode()};

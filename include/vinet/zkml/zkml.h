@@ -24,7 +24,7 @@
 #include "vinet/common/result.h"
 #include "vinet/crypto/hash.h"
 #include "vinet/runtime/quantized.h"
-#include "vinet/zk/pcs/ligero.h"
+#include "vinet/zk/pcs/pcs.h"
 #include "vinet/zkml/spec.h"
 
 namespace vinet::zkml {
@@ -35,10 +35,15 @@ namespace vinet::zkml {
 // the caller asks for an insecure experiment) and the chain's RegisterModel.
 inline constexpr double kMinSecurityBits = 100.0;
 
+// The polynomial commitment a key names (its u32 code in the key encoding).
+// Keys of version 2 predate the field and are Ligero keys.
+enum class PcsKind : uint32_t { kLigero = 1, kBasefold = 2 };
+
 struct ZkmlParams {
-  int security_bits = 102;  // Ligero query phase (two openings: >= 100 bits overall)
-  int log_inv_rate = 2;     // Ligero code rate 1/4
+  int security_bits = 102;  // PCS query phase (two openings: >= 100 bits overall)
+  int log_inv_rate = 2;     // code rate 1/4
   unsigned threads = 2;     // prover threads
+  PcsKind pcs = PcsKind::kBasefold;
   // Commit keys below kMinSecurityBits (experiments only: nothing verifies them).
   bool insecure_experiment = false;
 };
@@ -53,13 +58,15 @@ struct VerifyingKey {
   zk::PcsCommitment weights;
   int security_bits = 102;
   int log_inv_rate = 2;
+  PcsKind pcs = PcsKind::kBasefold;
 
   Bytes Encode() const;
   // Strict: kParse naming the field; the commitment's shape must match the
   // spec; a key below kMinSecurityBits is kParse naming its bits (policy).
   static Result<VerifyingKey> Parse(ByteSpan bytes, KeyPolicy policy = KeyPolicy::kEnforceFloor);
   crypto::Digest256 ModelId() const;
-  zk::LigeroPcs Pcs(unsigned threads = 1) const;
+  // The scheme the key names, with its parameters (never null).
+  std::unique_ptr<zk::MultilinearPcs> Pcs(unsigned threads = 1) const;
 };
 
 struct VerifyCost {

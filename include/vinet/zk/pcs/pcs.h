@@ -8,8 +8,9 @@
 // many). Open and Verify absorb the commitment, the point and the claimed
 // evaluations into the caller's transcript before drawing any challenge, so
 // an opening is bound to everything the caller absorbed before it.
-// Implementations: LigeroPcs (pcs/ligero.h). WHIR or Basefold can be added
-// behind the same interface without changing the protocols above it.
+// Implementations: LigeroPcs (pcs/ligero.h, square-root openings) and
+// BasefoldPcs (pcs/basefold.h, polylogarithmic openings); one conformance
+// suite (tests/unit/zk/pcs_conformance_test.cpp) runs against both.
 #pragma once
 
 #include <memory>
