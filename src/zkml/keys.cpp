@@ -18,13 +18,14 @@ namespace {
 constexpr uint32_t kVkMagic = 0x4b565a56;   // "VZVK"
 constexpr uint32_t kPkgMagic = 0x4b505a56;  // "VZPK"
 constexpr uint32_t kVersion = 2;            // 2: CNN blocks (kind, window) in the spec
+constexpr uint32_t kHidingVersion = 3;      // 3: as 2, with a hiding weight commitment
 constexpr std::string_view kModelIdDomain = "vinet.zkml.model_id.v1";
 }  // namespace
 
 Bytes VerifyingKey::Encode() const {
   ByteWriter w;
   w.U32(kVkMagic);
-  w.U32(kVersion);
+  w.U32(hiding ? kHidingVersion : kVersion);
   spec.Encode(w);
   weights.Serialize(w);
   w.U32(static_cast<uint32_t>(security_bits));
@@ -37,11 +38,12 @@ Result<VerifyingKey> VerifyingKey::Parse(ByteSpan bytes) {
   VINET_ASSIGN_OR_RETURN(uint32_t magic, r.U32("vk.magic"));
   if (magic != kVkMagic) return Error(Code::kParse, "vk.magic at byte 0: not a verifying key");
   VINET_ASSIGN_OR_RETURN(uint32_t version, r.U32("vk.version"));
-  if (version != kVersion) {
-    return Error(Code::kParse,
-                 fmt::format("vk.version at byte 4: {} is not {}", version, kVersion));
+  if (version != kVersion && version != kHidingVersion) {
+    return Error(Code::kParse, fmt::format("vk.version at byte 4: {} is not {} or {}", version,
+                                           kVersion, kHidingVersion));
   }
   VerifyingKey vk;
+  vk.hiding = version == kHidingVersion;
   VINET_ASSIGN_OR_RETURN(vk.spec, ModelSpec::Parse(r));
   VINET_ASSIGN_OR_RETURN(vk.weights, zk::PcsCommitment::Parse(r));
   size_t want_vars = detail::MakeWeightLayout(vk.spec).num_vars;
@@ -64,7 +66,7 @@ Result<VerifyingKey> VerifyingKey::Parse(ByteSpan bytes) {
 }
 
 zk::LigeroPcs VerifyingKey::Pcs(unsigned threads) const {
-  return zk::LigeroPcs(zk::LigeroParams{security_bits, log_inv_rate, threads});
+  return zk::LigeroPcs(zk::LigeroParams{security_bits, log_inv_rate, threads, hiding});
 }
 
 crypto::Digest256 VerifyingKey::ModelId() const {
@@ -85,7 +87,8 @@ crypto::Digest256 VerifyingKey::ModelId() const {
 Bytes EncodePackage(const ProverPackage& p) {
   ByteWriter w;
   w.U32(kPkgMagic);
-  w.U32(kVersion);
+  w.U32(p.vk.hiding ? kHidingVersion : kVersion);
+  if (p.vk.hiding) w.DigestValue(p.mask_seed);  // secret: the package is the prover's
   Bytes model = p.model.CanonicalEncoding();
   Bytes vk = p.vk.Encode();
   w.U64(model.size());
@@ -101,11 +104,18 @@ Result<Committed> LoadPackage(ByteSpan bytes, unsigned threads) {
   ByteReader r(bytes);
   VINET_ASSIGN_OR_RETURN(uint32_t magic, r.U32("package.magic"));
   VINET_ASSIGN_OR_RETURN(uint32_t version, r.U32("package.version"));
-  if (magic != kPkgMagic || version != kVersion) return fail("not a version-1 prover package");
+  if (magic != kPkgMagic || (version != kVersion && version != kHidingVersion)) {
+    return fail("not a version-2 or -3 prover package");
+  }
+  zk::Digest seed{};
+  if (version == kHidingVersion) {
+    VINET_ASSIGN_OR_RETURN(seed, r.ReadDigest("package.mask_seed"));
+  }
+  size_t head = r.offset() + 8;
   VINET_ASSIGN_OR_RETURN(uint64_t mlen, r.U64("package.model_length"));
-  if (mlen > bytes.size() - 16) return fail("model length past the end");
-  ByteSpan model_bytes = bytes.subspan(16, mlen);
-  size_t at = 16 + mlen;
+  if (mlen > bytes.size() - head) return fail("model length past the end");
+  ByteSpan model_bytes = bytes.subspan(head, mlen);
+  size_t at = head + mlen;
   if (bytes.size() - at < 8) return fail("truncated key length");
   ByteReader r2(bytes.subspan(at));
   VINET_ASSIGN_OR_RETURN(uint64_t vlen, r2.U64("package.key_length"));
@@ -113,8 +123,11 @@ Result<Committed> LoadPackage(ByteSpan bytes, unsigned threads) {
   VINET_ASSIGN_OR_RETURN(runtime::QuantizedModel model,
                          runtime::QuantizedModel::Decode(model_bytes));
   VINET_ASSIGN_OR_RETURN(VerifyingKey stored, VerifyingKey::Parse(bytes.subspan(at + 8)));
-  ZkmlParams params{stored.security_bits, stored.log_inv_rate, threads};
-  VINET_ASSIGN_OR_RETURN(Committed c, Commit(std::move(model), params));
+  if (stored.hiding != (version == kHidingVersion)) {
+    return fail("package version and key version disagree on hiding");
+  }
+  ZkmlParams params{stored.security_bits, stored.log_inv_rate, threads, stored.hiding};
+  VINET_ASSIGN_OR_RETURN(Committed c, detail::CommitWithSeed(std::move(model), params, seed));
   if (c.vk.Encode() != stored.Encode()) {
     return Error(Code::kVerification, "package: recommitted weights do not match the stored key");
   }
@@ -197,11 +210,8 @@ VerifyCost EstimateVerifyCost(const VerifyingKey& vk) {
   c.field_ops += 4 * (size_t{1} << a.blocks[vk.spec.output_block].out_log);
   c.field_ops += 8 * claims * a.num_vars + 8 * weight_claims * wl.num_vars;
   for (size_t n : {a.num_vars, wl.num_vars}) {
-    zk::LigeroPcs::Shape sh = zk::LigeroPcs::ShapeFor(n);
-    size_t len = size_t{1} << (sh.cols_log + vk.log_inv_rate);
-    size_t t = vk.Pcs().num_queries(n);
-    size_t rows = size_t{1} << sh.rows_log;
-    size_t depth = sh.cols_log + vk.log_inv_rate;
+    zk::LigeroGeometry g = vk.Pcs().Geometry(n, 1);
+    size_t len = g.len, t = g.queries, rows = g.column_height, depth = g.depth;
     // One encoding of u_prox + xi u_eval, one dot product per queried column.
     c.field_ops += 2 * len * depth + 2 * t * rows + 4 * (len / 4);
     // Leaf hashes plus at most MultiProofMaxSize inner nodes (the multi-proof).

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "vinet/zk/poly/multilinear.h"
+#include "vinet/zk/random.h"
 #include "zkml/block_prover.h"
 #include "zkml/gather.h"
 #include "zkml/package.h"
@@ -175,6 +176,12 @@ Status FillAdvice(const ProverPackage& pkg, const runtime::Witness& wit,
 }  // namespace
 
 Result<Committed> Commit(runtime::QuantizedModel model, const ZkmlParams& params) {
+  return detail::CommitWithSeed(std::move(model), params,
+                                params.hiding ? zk::RandomSeed() : zk::Digest{});
+}
+
+Result<Committed> detail::CommitWithSeed(runtime::QuantizedModel model, const ZkmlParams& params,
+                                         const zk::Digest& mask_seed) {
   auto pkg = std::make_shared<ProverPackage>();
   VINET_ASSIGN_OR_RETURN(pkg->circuit, SpecFromModel(model));
   pkg->model = std::move(model);
@@ -185,8 +192,10 @@ Result<Committed> Commit(runtime::QuantizedModel model, const ZkmlParams& params
   pkg->vk.spec = pkg->circuit.spec;
   pkg->vk.security_bits = params.security_bits;
   pkg->vk.log_inv_rate = params.log_inv_rate;
+  pkg->vk.hiding = params.hiding;
+  pkg->mask_seed = mask_seed;
   zk::LigeroPcs pcs = pkg->vk.Pcs(pkg->threads);
-  VINET_ASSIGN_OR_RETURN(pkg->committed, pcs.Commit({pkg->weights}));
+  VINET_ASSIGN_OR_RETURN(pkg->committed, pcs.CommitWithMaskSeed({pkg->weights}, mask_seed));
   pkg->vk.weights = pkg->committed.commitment;
   VerifyingKey vk = pkg->vk;
   return Committed{std::move(pkg), std::move(vk)};

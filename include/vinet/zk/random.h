@@ -12,6 +12,7 @@
 #include <span>
 #include <vector>
 
+#include "vinet/zk/codec.h"
 #include "vinet/zk/field/extension.h"
 
 namespace vinet::zk {
@@ -19,6 +20,24 @@ namespace vinet::zk {
 // Fills `out` with independent uniform elements of F_p.
 void RandomFps(std::span<Fp> out);
 std::vector<Fp> RandomFps(size_t count);
+
+// A fresh 32-byte secret seed (RAND_bytes; the test generator when seeded).
+Digest RandomSeed();
+
+// Deterministic expansion of a secret seed into field elements, for masks
+// the prover must reproduce (a hiding commitment recomputed from its stored
+// seed): word i of block b is bytes [8i, 8i+8) of SHA-256("vinet.zk.mask" ||
+// seed || u64le(b)), rejected if >= p. Pseudorandom to anyone without the seed.
+class MaskStream {
+ public:
+  explicit MaskStream(const Digest& seed) : seed_(seed) {}
+  void Fill(std::span<Fp> out);
+  std::vector<Fp> Take(size_t count);
+
+ private:
+  Digest seed_;
+  uint64_t block_ = 0;
+};
 
 // Tests only: while an object lives, RandomFps calls made on the thread that
 // created it draw from a seeded (NOT secure) generator, so statistical tests

@@ -12,7 +12,8 @@
 // parameters; `ModelId` is SHA-256 over all of them. The verifier's API has
 // no way to receive weights. Its work is a function of the key alone
 // (`VerifyCost`), so a chain can meter it before verifying.
-// Proofs are sound and succinct but NOT zero-knowledge (docs/zkml.md).
+// With ZkmlParams::hiding the PCS openings are zero-knowledge, the sumcheck
+// messages are not yet (docs/zkml.md, docs/zk.md "Zero knowledge").
 // Every parser is strict: kParse naming the field, values >= p, wrong lengths
 // and trailing bytes rejected. Verification failures are kVerification naming
 // the failed check.
@@ -33,6 +34,9 @@ struct ZkmlParams {
   int security_bits = 102;  // Ligero query phase (two openings: >= 100 bits overall)
   int log_inv_rate = 2;     // Ligero code rate 1/4
   unsigned threads = 2;     // prover threads
+  // Private weights: hiding Ligero for the weight and advice commitments
+  // (docs/zk.md "Zero knowledge"); the key then binds a hiding commitment.
+  bool hiding = false;
 };
 
 struct VerifyingKey {
@@ -40,6 +44,7 @@ struct VerifyingKey {
   zk::PcsCommitment weights;
   int security_bits = 102;
   int log_inv_rate = 2;
+  bool hiding = false;  // key version 3: the weight commitment is hiding
 
   Bytes Encode() const;
   // Strict: kParse naming the field; the commitment's shape must match the spec.

@@ -1,6 +1,7 @@
 #include "vinet/zk/random.h"
 
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -53,6 +54,41 @@ void RandomFps(std::span<Fp> out) {
     }
   }
   std::memset(words, 0, sizeof(words));
+}
+
+Digest RandomSeed() {
+  std::vector<Fp> words = RandomFps(4);  // 4 x ~64 bits, through the same source
+  Digest d{};
+  for (size_t i = 0; i < 4; ++i) {
+    uint64_t w = words[i].value();
+    std::memcpy(d.data() + 8 * i, &w, 8);
+  }
+  return d;
+}
+
+void MaskStream::Fill(std::span<Fp> out) {
+  static constexpr char kDomain[] = "vinet.zk.mask";
+  size_t filled = 0;
+  while (filled < out.size()) {
+    unsigned char in[sizeof(kDomain) - 1 + 32 + 8];
+    std::memcpy(in, kDomain, sizeof(kDomain) - 1);
+    std::memcpy(in + sizeof(kDomain) - 1, seed_.data(), 32);
+    uint64_t b = block_++;
+    std::memcpy(in + sizeof(kDomain) - 1 + 32, &b, 8);
+    unsigned char h[32];
+    SHA256(in, sizeof(in), h);
+    for (size_t i = 0; i < 4 && filled < out.size(); ++i) {
+      uint64_t w;
+      std::memcpy(&w, h + 8 * i, 8);
+      if (w < Fp::kModulus) out[filled++] = Fp(w);
+    }
+  }
+}
+
+std::vector<Fp> MaskStream::Take(size_t count) {
+  std::vector<Fp> out(count);
+  Fill(out);
+  return out;
 }
 
 std::vector<Fp> RandomFps(size_t count) {

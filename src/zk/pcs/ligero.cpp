@@ -260,6 +260,11 @@ double LigeroPcs::SoundnessBits(size_t num_vars) const {
 }
 
 Result<PcsCommitted> LigeroPcs::Commit(std::vector<std::vector<Fp>> polys) const {
+  return CommitWithMaskSeed(std::move(polys), params_.hiding ? RandomSeed() : Digest{});
+}
+
+Result<PcsCommitted> LigeroPcs::CommitWithMaskSeed(std::vector<std::vector<Fp>> polys,
+                                                   const Digest& mask_seed) const {
   if (polys.empty() || polys.size() > (1u << 16)) {
     return Error(Code::kInvalidArgument, "ligero: commit 1 to 65536 polynomials");
   }
@@ -279,9 +284,10 @@ Result<PcsCommitted> LigeroPcs::Commit(std::vector<std::vector<Fp>> polys) const
   d->height = g.column_height;
   d->codeword_len = g.len;
   d->polys = std::move(polys);
-  if (g.hiding) {  // fresh secret randomness per commitment, never from a transcript
-    d->pads = RandomFps(g.data_height * g.pad);
-    for (auto& m : d->masks) m = RandomFps(g.msg_len);
+  MaskStream stream(mask_seed);  // secret randomness, never from a transcript
+  if (g.hiding) {
+    d->pads = stream.Take(g.data_height * g.pad);
+    for (auto& m : d->masks) m = stream.Take(g.msg_len);
   }
   d->encoded_columns.resize(d->codeword_len * d->height);
   size_t blocks = (combo + kRowBlock - 1) / kRowBlock;
@@ -303,7 +309,7 @@ Result<PcsCommitted> LigeroPcs::Commit(std::vector<std::vector<Fp>> polys) const
       },
       1);
   if (g.hiding) {  // leaf salts: the last values of every column
-    std::vector<Fp> salts = RandomFps(d->codeword_len * kSaltValues);
+    std::vector<Fp> salts = stream.Take(d->codeword_len * kSaltValues);
     for (size_t j = 0; j < d->codeword_len; ++j) {
       for (size_t k = 0; k < kSaltValues; ++k) {
         d->encoded_columns[j * d->height + combo + k] = salts[j * kSaltValues + k];
