@@ -1,7 +1,8 @@
-// zkml_bench MODEL.onnx [REPS] [THREADS]: quantizes the model on 16 random
-// N(0,1) inputs, commits it, then proves and verifies REPS random inputs and
-// prints one JSON line: medians in ms, the prover's phase breakdown, proof
-// and key bytes, and the float-vs-int8 argmax agreement on 64 random inputs.
+// zkml_bench MODEL.onnx [REPS] [THREADS] [hiding|plain] [LOG_INV_RATE]: quantizes the model on 16
+// random N(0,1) inputs, commits it, then proves and verifies REPS random inputs and prints one JSON
+// line: medians in ms, the prover's phase breakdown, proof and key bytes, and the float-vs-int8
+// argmax agreement on 64 random inputs. With `hiding` the model is committed with private weights
+// (ZkmlParams::hiding); LOG_INV_RATE (default 2) sets the Ligero code rate 2^-LOG_INV_RATE.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <random>
+#include <string_view>
 
 #include "vinet/zkml/zkml.h"
 
@@ -43,9 +45,14 @@ int Fail(const Status& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) return fmt::print(stderr, "usage: zkml_bench MODEL.onnx [REPS] [THREADS]\n"), 2;
+  if (argc < 2)
+    return fmt::print(
+               stderr,
+               "usage: zkml_bench MODEL.onnx [REPS] [THREADS] [hiding|plain] [LOG_INV_RATE]\n"),
+           2;
   int reps = argc > 2 ? std::atoi(argv[2]) : 5;
   unsigned threads = argc > 3 ? static_cast<unsigned>(std::atoi(argv[3])) : 2;
+  bool hiding = argc > 4 && std::string_view(argv[4]) == "hiding";
   auto model = runtime::Model::LoadFile(argv[1]);
   if (!model.ok()) return Fail(model.status());
   std::vector<runtime::TensorMap> cal, held_out;
@@ -57,6 +64,8 @@ int main(int argc, char** argv) {
   auto t0 = std::chrono::steady_clock::now();
   zkml::ZkmlParams params;
   params.threads = threads;
+  params.hiding = hiding;
+  if (argc > 5) params.log_inv_rate = std::atoi(argv[5]);
   auto c = zkml::Commit(*q, params);
   double setup = Ms(t0);
   if (!c.ok()) return Fail(c.status());
@@ -91,17 +100,18 @@ int main(int argc, char** argv) {
   }
   fmt::print(stderr, "blocks (kind:out:shift): {}, clamp_bits {}\n", blocks, c->vk.spec.clamp_bits);
   fmt::print(
-      "{{\"model\": \"{}\", \"threads\": {}, \"reps\": {}, \"setup_ms\": {:.1f}, "
+      "{{\"model\": \"{}\", \"hiding\": {}, \"log_inv_rate\": {}, \"threads\": {}, \"reps\": {}, "
+      "\"setup_ms\": {:.1f}, "
       "\"prove_ms\": {:.1f}, \"prove_cpu_ms\": {:.1f}, \"verify_ms\": {:.2f}, "
       "\"verify_cpu_ms\": {:.2f}, \"proof_bytes\": {}, \"vk_bytes\": {}, "
       "\"weight_vars\": {}, \"argmax_agreement\": {:.4f}, \"verify_cost_units\": {}, "
       "\"soundness_bits\": {:.1f}, "
       "\"phases_ms\": {{\"witness\": {:.1f}, \"advice_commit\": {:.1f}, \"lookups\": {:.1f}, "
       "\"layers\": {:.1f}, \"advice_open\": {:.1f}, \"weight_open\": {:.1f}}}}}\n",
-      argv[1], threads, reps, setup, Median(prove), Median(prove_cpu), Median(verify),
-      Median(verify_cpu), proof_bytes, c->vk.Encode().size(), c->vk.weights.num_vars,
-      acc.ok() ? acc->argmax_agreement : -1.0, cost.units(), zkml::SoundnessBits(c->vk),
-      phases.witness, phases.advice_commit, phases.lookups, phases.layers, phases.advice_open,
-      phases.weight_open);
+      argv[1], hiding, params.log_inv_rate, threads, reps, setup, Median(prove), Median(prove_cpu),
+      Median(verify), Median(verify_cpu), proof_bytes, c->vk.Encode().size(),
+      c->vk.weights.num_vars, acc.ok() ? acc->argmax_agreement : -1.0, cost.units(),
+      zkml::SoundnessBits(c->vk), phases.witness, phases.advice_commit, phases.lookups,
+      phases.layers, phases.advice_open, phases.weight_open);
   return 0;
 }

@@ -37,6 +37,10 @@ struct ZkmlParams {
   // Private weights: hiding Ligero for the weight and advice commitments
   // (docs/zk.md "Zero knowledge"); the key then binds a hiding commitment.
   bool hiding = false;
+
+  // The private-weights configuration: hiding at rate 1/8, which keeps the
+  // MLP 784-128-10 proof under 300 KiB with the masks (docs/benchmarks.md).
+  static constexpr ZkmlParams PrivateWeights() { return ZkmlParams{102, 3, 2, true}; }
 };
 
 struct VerifyingKey {

@@ -220,7 +220,8 @@ LigeroGeometry LigeroPcs::Geometry(size_t num_vars, size_t num_polys) const {
     size_t pad = LigeroNumQueries(params_.security_bits, params_.log_inv_rate);
     for (;;) {
       if (2 * (g.cols + pad) > g.len) {
-        g.len *= 2;
+        g.len *= 2;  // and search again from the plain count: the rate dropped
+        pad = LigeroNumQueries(params_.security_bits, params_.log_inv_rate);
         continue;
       }
       size_t t =

@@ -30,9 +30,9 @@ runtime::Int8Tensor Input(const VerifyingKey& vk, uint32_t seed) {
 }
 
 TEST(ZkmlPrivateWeights, CompleteAndBitExactWithTheRuntime) {
-  for (uint32_t seed : {1u, 2u}) {
+  for (uint32_t seed : {1u, 2u}) {  // rate 1/4, then the PrivateWeights preset (rate 1/8)
     runtime::QuantizedModel q = RandomMlp({20, 16, 6}, seed);
-    auto c = Commit(q, kHiding);
+    auto c = Commit(q, seed == 1 ? kHiding : ZkmlParams::PrivateWeights());
     ASSERT_TRUE(c.ok()) << c.status().ToString();
     EXPECT_TRUE(c->vk.hiding);
     runtime::Int8Tensor in = Input(c->vk, seed);
