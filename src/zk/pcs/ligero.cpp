@@ -157,6 +157,15 @@ void AbsorbStatement(Transcript& t, const PcsCommitment& c, std::span<const Fp2>
   t.AbsorbFp2s("ligero.evals", evals);
 }
 
+// A tensor opening's statement: the weights replace the point.
+void AbsorbTensorStatement(Transcript& t, const PcsCommitment& c, std::span<const Fp2> row_point,
+                           std::span<const Fp2> col_weights, std::span<const Fp2> evals) {
+  c.AbsorbInto(t);
+  t.AbsorbFp2s("ligero.row_point", row_point);
+  t.AbsorbFp2s("ligero.col_weights", col_weights);
+  t.AbsorbFp2s("ligero.evals", evals);
+}
+
 // The t distinct column queries, in increasing order (the multi-proof order).
 std::vector<size_t> SortedQueries(Transcript& t, size_t count, size_t len) {
   std::vector<size_t> q = t.ChallengeDistinctIndices("ligero.queries", count, len);
@@ -343,33 +352,43 @@ Result<LigeroProof> LigeroPcs::OpenProof(const PcsProverData& data, std::span<co
   if (point.size() != d->commitment.num_vars) {
     return Error(Code::kInvalidArgument, "ligero: point has the wrong number of variables");
   }
-  const LigeroGeometry& g = d->g;
+  std::vector<Fp2> eq_row = EqTable(point.subspan(d->shape.cols_log));
+  std::vector<Fp2> eq_col = EqTable(point.first(d->shape.cols_log), params_.threads);
+  return OpenWeighted(
+      data, eq_row, eq_col,
+      [&](std::span<const Fp2> ys) { AbsorbStatement(transcript, d->commitment, point, ys); },
+      transcript, evals);
+}
+
+Result<LigeroProof> LigeroPcs::OpenWeighted(const PcsProverData& data, std::span<const Fp2> eq_row,
+                                            std::span<const Fp2> eq_col,
+                                            const std::function<void(std::span<const Fp2>)>& absorb,
+                                            Transcript& transcript, std::vector<Fp2>* evals) const {
+  const auto& d = dynamic_cast<const LigeroProverData&>(data);
+  const LigeroGeometry& g = d.g;
   size_t rows = g.rows;
-  std::span<const Fp2> z_col = point.first(d->shape.cols_log);
-  std::span<const Fp2> z_row = point.subspan(d->shape.cols_log);
-  std::vector<Fp2> eq_row = EqTable(z_row), eq_col = EqTable(z_col, params_.threads);
   // Per-polynomial evaluation rows u_k = sum_i eq_row[i] row_{k,i}; y_k = <eq_col, u_k>.
-  std::vector<std::vector<Fp2>> u(d->polys.size());
-  std::vector<Fp2> ys(d->polys.size());
-  for (size_t k = 0; k < d->polys.size(); ++k) {
+  std::vector<std::vector<Fp2>> u(d.polys.size());
+  std::vector<Fp2> ys(d.polys.size());
+  for (size_t k = 0; k < d.polys.size(); ++k) {
     std::vector<Fp2> coeffs(g.combo_height);
     std::copy(eq_row.begin(), eq_row.end(), coeffs.begin() + k * rows);
-    u[k] = CombineRows(*d, coeffs, params_.threads);
+    u[k] = CombineRows(d, coeffs, params_.threads);
     ys[k] = Dot(eq_col, std::span<const Fp2>(u[k]).first(g.cols));
   }
   LigeroProof proof;
   std::vector<Fp2> blind_row;  // E0 + X E1 (hiding)
-  AbsorbStatement(transcript, d->commitment, point, ys);
+  absorb(ys);
   if (g.hiding) {
     blind_row.resize(g.msg_len);
-    const auto& e0 = d->masks[2];
-    const auto& e1 = d->masks[3];
+    const auto& e0 = d.masks[2];
+    const auto& e1 = d.masks[3];
     for (size_t j = 0; j < g.msg_len; ++j) blind_row[j] = Fp2(e0[j], e1[j]);
     proof.blind_eval = Dot(eq_col, std::span<const Fp2>(blind_row).first(g.cols));
     transcript.AbsorbFp2("ligero.blind_eval", *proof.blind_eval);
   }
   std::vector<Fp2> gamma = transcript.ChallengeFp2s("ligero.gamma", g.combo_height);
-  proof.u_prox = CombineRows(*d, gamma, params_.threads);
+  proof.u_prox = CombineRows(d, gamma, params_.threads);
   transcript.AbsorbFp2s("ligero.u_prox", proof.u_prox);
   Fp2 beta = transcript.ChallengeFp2("ligero.beta");
   proof.u_eval.assign(g.msg_len, Fp2::Zero());
@@ -380,12 +399,12 @@ Result<LigeroProof> LigeroPcs::OpenProof(const PcsProverData& data, std::span<co
   }
   for (size_t j = 0; j < blind_row.size(); ++j) proof.u_eval[j] += blind_row[j];
   transcript.AbsorbFp2s("ligero.u_eval", proof.u_eval);
-  std::vector<size_t> queries = SortedQueries(transcript, g.queries, d->codeword_len);
+  std::vector<size_t> queries = SortedQueries(transcript, g.queries, d.codeword_len);
   for (size_t q : queries) {
-    const Fp* col = d->encoded_columns.data() + q * d->height;
-    proof.columns.emplace_back(col, col + d->height);
+    const Fp* col = d.encoded_columns.data() + q * d.height;
+    proof.columns.emplace_back(col, col + d.height);
   }
-  proof.merkle_nodes = d->tree.MultiProof(queries);
+  proof.merkle_nodes = d.tree.MultiProof(queries);
   (void)transcript.ChallengeFp2("ligero.xi");  // the verifier's; kept for transcript agreement
   if (evals != nullptr) *evals = std::move(ys);
   return proof;
@@ -398,6 +417,16 @@ Status LigeroPcs::VerifyProof(const PcsCommitment& c, std::span<const Fp2> point
     return Error(Code::kInvalidArgument, "ligero: point or evaluations do not fit the commitment");
   }
   Shape s = ShapeFor(c.num_vars);
+  std::vector<Fp2> eq_col = EqTable(point.first(s.cols_log));
+  std::vector<Fp2> eq_row = EqTable(point.subspan(s.cols_log));
+  return VerifyWeighted(c, eq_row, eq_col, evals, proof, transcript,
+                        [&] { AbsorbStatement(transcript, c, point, evals); });
+}
+
+Status LigeroPcs::VerifyWeighted(const PcsCommitment& c, std::span<const Fp2> eq_row,
+                                 std::span<const Fp2> eq_col, std::span<const Fp2> evals,
+                                 const LigeroProof& proof, Transcript& transcript,
+                                 const std::function<void()>& absorb) const {
   LigeroGeometry g = Geometry(c.num_vars, c.num_polys);
   size_t rows = g.rows, cols = g.cols;
   size_t len = g.len, t = g.queries, depth = g.depth;
@@ -410,7 +439,7 @@ Status LigeroPcs::VerifyProof(const PcsCommitment& c, std::span<const Fp2> point
       return Fail("query " + std::to_string(n) + " has the wrong shape");
     }
   }
-  AbsorbStatement(transcript, c, point, evals);
+  absorb();
   if (g.hiding) transcript.AbsorbFp2("ligero.blind_eval", *proof.blind_eval);
   std::vector<Fp2> gamma = transcript.ChallengeFp2s("ligero.gamma", g.combo_height);
   transcript.AbsorbFp2s("ligero.u_prox", proof.u_prox);
@@ -430,8 +459,6 @@ Status LigeroPcs::VerifyProof(const PcsCommitment& c, std::span<const Fp2> point
     return Fail("Merkle multi-proof does not reach the root");
   }
 
-  std::vector<Fp2> eq_col = EqTable(point.first(s.cols_log));
-  std::vector<Fp2> eq_row = EqTable(point.subspan(s.cols_log));
   Fp2 claimed, power = Fp2::One();
   std::vector<Fp2> beta_pows(c.num_polys);
   for (size_t k = 0; k < c.num_polys; ++k) {
@@ -475,6 +502,45 @@ Status LigeroPcs::VerifyProof(const PcsCommitment& c, std::span<const Fp2> point
     }
   }
   return Status::Ok();
+}
+
+Result<PcsOpening> LigeroPcs::OpenTensor(const PcsProverData& data, std::span<const Fp2> row_point,
+                                         std::span<const Fp2> col_weights,
+                                         Transcript& transcript) const {
+  const auto* d = dynamic_cast<const LigeroProverData*>(&data);
+  if (d == nullptr || d->g.hiding != params_.hiding) {
+    return Error(Code::kInvalidArgument, "ligero: prover data of another scheme");
+  }
+  if (row_point.size() != d->shape.rows_log || col_weights.size() != d->g.cols) {
+    return Error(Code::kInvalidArgument, "ligero: tensor weights do not fit the matrix");
+  }
+  std::vector<Fp2> eq_row = EqTable(row_point);
+  PcsOpening out;
+  VINET_ASSIGN_OR_RETURN(LigeroProof proof, OpenWeighted(
+                                                data, eq_row, col_weights,
+                                                [&](std::span<const Fp2> ys) {
+                                                  AbsorbTensorStatement(transcript, d->commitment,
+                                                                        row_point, col_weights, ys);
+                                                },
+                                                transcript, &out.evals));
+  out.proof = proof.ToBytes();
+  return out;
+}
+
+Status LigeroPcs::VerifyTensor(const PcsCommitment& c, std::span<const Fp2> row_point,
+                               std::span<const Fp2> col_weights, std::span<const Fp2> evals,
+                               ByteSpan proof_bytes, Transcript& transcript) const {
+  Shape s = ShapeFor(c.num_vars);
+  LigeroGeometry g = Geometry(c.num_vars, c.num_polys);
+  if (row_point.size() != s.rows_log || col_weights.size() != g.cols ||
+      evals.size() != c.num_polys) {
+    return Error(Code::kInvalidArgument, "ligero: tensor weights do not fit the commitment");
+  }
+  VINET_ASSIGN_OR_RETURN(LigeroProof proof, LigeroProof::Parse(proof_bytes, g));
+  std::vector<Fp2> eq_row = EqTable(row_point);
+  return VerifyWeighted(c, eq_row, col_weights, evals, proof, transcript, [&] {
+    AbsorbTensorStatement(transcript, c, row_point, col_weights, evals);
+  });
 }
 
 Result<PcsOpening> LigeroPcs::Open(const PcsProverData& data, std::span<const Fp2> point,

@@ -28,6 +28,7 @@
 // Thread-safe: the scheme object is immutable.
 #pragma once
 
+#include <functional>
 #include <optional>
 
 #include "vinet/zk/pcs/merkle.h"
@@ -124,7 +125,27 @@ class LigeroPcs final : public MultilinearPcs {
                      std::span<const Fp2> evals, const LigeroProof& proof,
                      Transcript& transcript) const;
 
+  // Tensor openings: the value sum_{i,j} eq(row_point, i) w_j P[i * cols + j]
+  // for arbitrary column weights w (cols = Geometry(...).cols entries) and a
+  // row point of rows_log coordinates; an MLE evaluation is the case
+  // w = eq(z_col). Used for inner products with public vectors (the masked
+  // sumcheck's mask polynomial, laid out in row 0). Same proof format.
+  Result<PcsOpening> OpenTensor(const PcsProverData& data, std::span<const Fp2> row_point,
+                                std::span<const Fp2> col_weights, Transcript& transcript) const;
+  Status VerifyTensor(const PcsCommitment& commitment, std::span<const Fp2> row_point,
+                      std::span<const Fp2> col_weights, std::span<const Fp2> evals, ByteSpan proof,
+                      Transcript& transcript) const;
+
  private:
+  Result<LigeroProof> OpenWeighted(const PcsProverData& data, std::span<const Fp2> eq_row,
+                                   std::span<const Fp2> eq_col,
+                                   const std::function<void(std::span<const Fp2>)>& absorb,
+                                   Transcript& transcript, std::vector<Fp2>* evals) const;
+  Status VerifyWeighted(const PcsCommitment& c, std::span<const Fp2> eq_row,
+                        std::span<const Fp2> eq_col, std::span<const Fp2> evals,
+                        const LigeroProof& proof, Transcript& transcript,
+                        const std::function<void()>& absorb) const;
+
   LigeroParams params_;
 };
 
