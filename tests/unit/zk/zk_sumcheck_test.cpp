@@ -50,7 +50,7 @@ Status Check(size_t n, const ZkSumcheckProof& proof, Fp2 claimed, const LigeroPc
 }
 
 TEST(ZkSumcheck, CompleteAndReturnsTheTrueClaim) {
-  for (size_t n : {1u, 4u, 9u}) {
+  for (size_t n : {1u, 4u, 9u, 14u}) {
     ProvedRun run = Prove(n, n);
     auto terms = Terms();
     // The claimed sum is the plain sumcheck's.
@@ -65,6 +65,10 @@ TEST(ZkSumcheck, CompleteAndReturnsTheTrueClaim) {
       EXPECT_EQ(claim->final_evals[k],
                 EvaluateMle(std::span<const Fp2>(run.polys[k]), claim->point));
     }
+    RecordProperty("proof_bytes_n" + std::to_string(n),
+                   static_cast<int>(run.out.proof.ToBytes().size()));
+    RecordProperty("mask_opening_bytes_n" + std::to_string(n),
+                   static_cast<int>(run.out.proof.mask_opening.size()));
     // Round-trip through the canonical bytes.
     auto parsed = ZkSumcheckProof::Parse(run.out.proof.ToBytes(), n, 3, 3);
     ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();

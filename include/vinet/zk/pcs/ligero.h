@@ -96,7 +96,7 @@ class LigeroPcs final : public MultilinearPcs {
   static Shape ShapeFor(size_t num_vars);
   size_t num_queries(size_t num_vars) const;
   LigeroGeometry Geometry(size_t num_vars, size_t num_polys) const;
-  bool hiding() const { return params_.hiding; }
+  bool hiding() const override { return params_.hiding; }
 
   std::string_view name() const override {
     return params_.hiding ? "ligero-sha256-rs4-zk" : "ligero-sha256-rs4";
