@@ -18,18 +18,25 @@ namespace {
 constexpr uint32_t kVkMagic = 0x4b565a56;   // "VZVK"
 constexpr uint32_t kPkgMagic = 0x4b505a56;  // "VZPK"
 constexpr uint32_t kVersion = 2;            // 2: CNN blocks (kind, window) in the spec
-constexpr uint32_t kHidingVersion = 3;      // 3: as 2, with a hiding weight commitment
+// 3: as 2, plus a u32 PCS kind after the rate (the pcs lane's layout: 1 Ligero,
+// 2 Basefold); kind 3 = hiding Ligero, the only kind this build writes there.
+constexpr uint32_t kKindVersion = 3;
+constexpr uint32_t kHidingLigeroKind = 3;
+// Package version 4: as 2 with the hiding weight commitment's secret mask seed
+// after the version (version 3 packages are the pcs lane's Basefold keys).
+constexpr uint32_t kHidingPackageVersion = 4;
 constexpr std::string_view kModelIdDomain = "vinet.zkml.model_id.v1";
 }  // namespace
 
 Bytes VerifyingKey::Encode() const {
   ByteWriter w;
   w.U32(kVkMagic);
-  w.U32(hiding ? kHidingVersion : kVersion);
+  w.U32(hiding ? kKindVersion : kVersion);
   spec.Encode(w);
   weights.Serialize(w);
   w.U32(static_cast<uint32_t>(security_bits));
   w.U32(static_cast<uint32_t>(log_inv_rate));
+  if (hiding) w.U32(kHidingLigeroKind);
   return w.Take();
 }
 
@@ -38,12 +45,11 @@ Result<VerifyingKey> VerifyingKey::Parse(ByteSpan bytes) {
   VINET_ASSIGN_OR_RETURN(uint32_t magic, r.U32("vk.magic"));
   if (magic != kVkMagic) return Error(Code::kParse, "vk.magic at byte 0: not a verifying key");
   VINET_ASSIGN_OR_RETURN(uint32_t version, r.U32("vk.version"));
-  if (version != kVersion && version != kHidingVersion) {
+  if (version != kVersion && version != kKindVersion) {
     return Error(Code::kParse, fmt::format("vk.version at byte 4: {} is not {} or {}", version,
-                                           kVersion, kHidingVersion));
+                                           kVersion, kKindVersion));
   }
   VerifyingKey vk;
-  vk.hiding = version == kHidingVersion;
   VINET_ASSIGN_OR_RETURN(vk.spec, ModelSpec::Parse(r));
   VINET_ASSIGN_OR_RETURN(vk.weights, zk::PcsCommitment::Parse(r));
   size_t want_vars = detail::MakeWeightLayout(vk.spec).num_vars;
@@ -61,6 +67,17 @@ Result<VerifyingKey> VerifyingKey::Parse(ByteSpan bytes) {
   }
   vk.security_bits = static_cast<int>(bits);
   vk.log_inv_rate = static_cast<int>(rate);
+  if (version == kKindVersion) {
+    at = r.offset();
+    VINET_ASSIGN_OR_RETURN(uint32_t kind, r.U32("vk.pcs_kind"));
+    if (kind != kHidingLigeroKind) {
+      return Error(Code::kParse,
+                   fmt::format("vk.pcs_kind at byte {}: {} is not a known scheme ({} = hiding "
+                               "Ligero)",
+                               at, kind, kHidingLigeroKind));
+    }
+    vk.hiding = true;
+  }
   VINET_RETURN_IF_ERROR(r.Finish("verifying key"));
   return vk;
 }
@@ -87,7 +104,7 @@ crypto::Digest256 VerifyingKey::ModelId() const {
 Bytes EncodePackage(const ProverPackage& p) {
   ByteWriter w;
   w.U32(kPkgMagic);
-  w.U32(p.vk.hiding ? kHidingVersion : kVersion);
+  w.U32(p.vk.hiding ? kHidingPackageVersion : kVersion);
   if (p.vk.hiding) w.DigestValue(p.mask_seed);  // secret: the package is the prover's
   Bytes model = p.model.CanonicalEncoding();
   Bytes vk = p.vk.Encode();
@@ -104,11 +121,11 @@ Result<Committed> LoadPackage(ByteSpan bytes, unsigned threads) {
   ByteReader r(bytes);
   VINET_ASSIGN_OR_RETURN(uint32_t magic, r.U32("package.magic"));
   VINET_ASSIGN_OR_RETURN(uint32_t version, r.U32("package.version"));
-  if (magic != kPkgMagic || (version != kVersion && version != kHidingVersion)) {
-    return fail("not a version-2 or -3 prover package");
+  if (magic != kPkgMagic || (version != kVersion && version != kHidingPackageVersion)) {
+    return fail("not a version-2 or -4 prover package");
   }
   zk::Digest seed{};
-  if (version == kHidingVersion) {
+  if (version == kHidingPackageVersion) {
     VINET_ASSIGN_OR_RETURN(seed, r.ReadDigest("package.mask_seed"));
   }
   size_t head = r.offset() + 8;
@@ -123,7 +140,7 @@ Result<Committed> LoadPackage(ByteSpan bytes, unsigned threads) {
   VINET_ASSIGN_OR_RETURN(runtime::QuantizedModel model,
                          runtime::QuantizedModel::Decode(model_bytes));
   VINET_ASSIGN_OR_RETURN(VerifyingKey stored, VerifyingKey::Parse(bytes.subspan(at + 8)));
-  if (stored.hiding != (version == kHidingVersion)) {
+  if (stored.hiding != (version == kHidingPackageVersion)) {
     return fail("package version and key version disagree on hiding");
   }
   ZkmlParams params{stored.security_bits, stored.log_inv_rate, threads, stored.hiding};

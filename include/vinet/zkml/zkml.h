@@ -48,7 +48,7 @@ struct VerifyingKey {
   zk::PcsCommitment weights;
   int security_bits = 102;
   int log_inv_rate = 2;
-  bool hiding = false;  // key version 3: the weight commitment is hiding
+  bool hiding = false;  // key version 3, PCS kind 3: the weight commitment is hiding
 
   Bytes Encode() const;
   // Strict: kParse naming the field; the commitment's shape must match the spec.

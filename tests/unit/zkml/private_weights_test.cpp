@@ -53,7 +53,7 @@ TEST(ZkmlPrivateWeights, KeyAndPackageRoundTrip) {
   auto plain = Commit(q);
   ASSERT_TRUE(c.ok() && plain.ok());
   // The same weights committed twice give unrelated roots (fresh masks), and
-  // the hiding key (version 3) names another PCS: other model ids.
+  // the hiding key (version 3, PCS kind 3) names another PCS: other model ids.
   auto c2 = Commit(q, kHiding);
   ASSERT_TRUE(c2.ok());
   EXPECT_NE(c->vk.weights.root, c2->vk.weights.root);
@@ -66,6 +66,13 @@ TEST(ZkmlPrivateWeights, KeyAndPackageRoundTrip) {
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   EXPECT_TRUE(parsed->hiding);
   EXPECT_EQ(parsed->Encode(), key);
+  // Version 3 ends with the PCS kind: 3 = hiding Ligero; any other kind is refused by name.
+  Bytes other = key;
+  other[other.size() - 4] = 7;
+  auto bad_kind = VerifyingKey::Parse(other);
+  EXPECT_EQ(bad_kind.status().code(), Code::kParse);
+  EXPECT_NE(bad_kind.status().message().find("vk.pcs_kind"), std::string::npos);
+  EXPECT_EQ(VerifyingKey::Parse(Bytes(key.begin(), key.end() - 4)).status().code(), Code::kParse);
   // The package keeps the secret mask seed: loading recomputes the registered
   // commitment, and its proofs verify under the original key.
   Bytes pkg = EncodePackage(*c->package);
