@@ -106,6 +106,7 @@ zkml::Committed LoadPackageFile(const std::string& path, unsigned threads) {
 struct Args {
   std::string model, calibration, out, input, output, proof, key;
   unsigned threads = 2;
+  bool private_weights = false;
 };
 
 void Commit(const Args& a) {
@@ -113,7 +114,8 @@ void Commit(const Args& a) {
   std::cerr << "quantizing " << a.model << "\n";
   auto q = ValueOrThrow(runtime::Quantize(*model, Calibration(a.calibration, *model)));
   std::cerr << "building the circuit and committing the weights\n";
-  zkml::ZkmlParams params;
+  zkml::ZkmlParams params =
+      a.private_weights ? zkml::ZkmlParams::PrivateWeights() : zkml::ZkmlParams{};
   params.threads = a.threads;
   zkml::Committed c = ValueOrThrow(zkml::Commit(std::move(q), params));
   WriteBinary(a.out, zkml::EncodePackage(*c.package));
@@ -161,6 +163,9 @@ void RegisterZkModelCommands(CLI::App& zk) {
   commit->add_option("--calibration", a->calibration, "calibration inputs (JSON)");
   commit->add_option("--out", a->out, "prover package to write (.vzk)")->required();
   commit->add_option("--threads", a->threads, "threads")->capture_default_str();
+  commit->add_flag("--private-weights", a->private_weights,
+                   "hiding weight commitment and openings (key version 3; the package then "
+                   "holds the secret mask seed; docs/zk.md)");
   commit->callback([a] { Commit(*a); });
 
   CLI::App* vk = zk.add_subcommand("export-vk", "write the verifying key; print the model id");
