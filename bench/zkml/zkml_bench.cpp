@@ -1,10 +1,12 @@
-// zkml_bench MODEL.onnx [REPS] [THREADS] [PCS]: quantizes the model on 16
-// random N(0,1) inputs, commits it, then proves and verifies REPS random
-// inputs and prints one JSON line per PCS (PCS = basefold, ligero or both, the
-// default: both in the same run): medians in ms, the prover's phase
-// breakdown, proof and key bytes with the proof's breakdown (PCS openings,
-// LogUp proofs, the rest: layer and batching sumchecks, commitments), and the
-// float-vs-int8 argmax agreement on 64 random inputs.
+// zkml_bench MODEL.onnx [REPS] [THREADS] [PCS] [LOG_INV_RATE]: quantizes the
+// model on 16 random N(0,1) inputs, commits it, then proves and verifies REPS
+// random inputs and prints one JSON line per PCS (PCS = basefold, ligero,
+// hiding (hiding Ligero: private weights, ZkmlParams::hiding) or both, the
+// default: basefold and ligero in the same run; `plain` = both): medians in ms,
+// the prover's phase breakdown, proof and key bytes with the proof's breakdown
+// (PCS openings, LogUp proofs, the rest: layer and batching sumchecks,
+// commitments), and the float-vs-int8 argmax agreement on 64 random inputs.
+// LOG_INV_RATE (default 2) sets the code rate 2^-LOG_INV_RATE.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -12,6 +14,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <random>
+#include <string_view>
 
 #include "vinet/zkml/zkml.h"
 #include "zkml/layout.h"
@@ -48,7 +51,11 @@ int Fail(const Status& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) return fmt::print(stderr, "usage: zkml_bench MODEL.onnx [REPS] [THREADS]\n"), 2;
+  if (argc < 2)
+    return fmt::print(stderr,
+                      "usage: zkml_bench MODEL.onnx [REPS] [THREADS] [basefold|ligero|hiding|both] "
+                      "[LOG_INV_RATE]\n"),
+           2;
   int reps = argc > 2 ? std::atoi(argv[2]) : 5;
   unsigned threads = argc > 3 ? static_cast<unsigned>(std::atoi(argv[3])) : 2;
   auto model = runtime::Model::LoadFile(argv[1]);
@@ -59,15 +66,21 @@ int main(int argc, char** argv) {
   auto q = runtime::Quantize(**model, cal);
   if (!q.ok()) return Fail(q.status());
   auto acc = runtime::CompareWithFloat(**model, *q, held_out);
-  std::string which = argc > 4 ? argv[4] : "both";
+  std::string which = argc > 4 ? argv[4] : "both";  // "plain": both
+  int log_inv_rate = argc > 5 ? std::atoi(argv[5]) : zkml::ZkmlParams{}.log_inv_rate;
   std::vector<std::pair<const char*, zkml::PcsKind>> schemes;
-  if (which != "ligero") schemes.push_back({"basefold", zkml::PcsKind::kBasefold});
-  if (which != "basefold") schemes.push_back({"ligero", zkml::PcsKind::kLigero});
+  if (which == "hiding") {
+    schemes.push_back({"hiding_ligero", zkml::PcsKind::kHidingLigero});
+  } else {
+    if (which != "ligero") schemes.push_back({"basefold", zkml::PcsKind::kBasefold});
+    if (which != "basefold") schemes.push_back({"ligero", zkml::PcsKind::kLigero});
+  }
   for (auto [name, pcs] : schemes) {
     auto t0 = std::chrono::steady_clock::now();
     zkml::ZkmlParams params;
     params.threads = threads;
     params.pcs = pcs;
+    params.log_inv_rate = log_inv_rate;
     auto c = zkml::Commit(*q, params);
     double setup = Ms(t0);
     if (!c.ok()) return Fail(c.status());
@@ -110,7 +123,8 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "blocks (kind:out:shift): {}, clamp_bits {}\n", blocks,
                c->vk.spec.clamp_bits);
     fmt::print(
-        "{{\"model\": \"{}\", \"pcs\": \"{}\", \"threads\": {}, \"reps\": {}, \"setup_ms\": "
+        "{{\"model\": \"{}\", \"pcs\": \"{}\", \"log_inv_rate\": {}, \"threads\": {}, \"reps\": "
+        "{}, \"setup_ms\": "
         "{:.1f}, "
         "\"prove_ms\": {:.1f}, \"prove_cpu_ms\": {:.1f}, \"verify_ms\": {:.2f}, "
         "\"verify_cpu_ms\": {:.2f}, \"proof_bytes\": {}, \"proof_pcs_bytes\": {}, "
@@ -119,8 +133,8 @@ int main(int argc, char** argv) {
         "\"soundness_bits\": {:.1f}, "
         "\"phases_ms\": {{\"witness\": {:.1f}, \"advice_commit\": {:.1f}, \"lookups\": {:.1f}, "
         "\"layers\": {:.1f}, \"advice_open\": {:.1f}, \"weight_open\": {:.1f}}}}}\n",
-        argv[1], name, threads, reps, setup, Median(prove), Median(prove_cpu), Median(verify),
-        Median(verify_cpu), proof_bytes, pcs_bytes, lookup_bytes,
+        argv[1], name, log_inv_rate, threads, reps, setup, Median(prove), Median(prove_cpu),
+        Median(verify), Median(verify_cpu), proof_bytes, pcs_bytes, lookup_bytes,
         proof_bytes - pcs_bytes - lookup_bytes, c->vk.Encode().size(), c->vk.weights.num_vars,
         acc.ok() ? acc->argmax_agreement : -1.0, cost.units(), zkml::SoundnessBits(c->vk),
         phases.witness, phases.advice_commit, phases.lookups, phases.layers, phases.advice_open,

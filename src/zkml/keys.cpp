@@ -19,10 +19,17 @@ using zk::ByteWriter;
 namespace {
 constexpr uint32_t kVkMagic = 0x4b565a56;   // "VZVK"
 constexpr uint32_t kPkgMagic = 0x4b505a56;  // "VZPK"
-// 2: CNN blocks (kind, window) in the spec; 3: + u32 PCS kind after the rate.
-// Ligero keys are still written as version 2 (their bytes and ids unchanged).
+// Key versions: 2: CNN blocks (kind, window) in the spec; 3: + u32 PCS kind
+// after the rate (2 Basefold, 3 hiding Ligero). Plain Ligero keys (kind 1)
+// are still written as version 2 (their bytes and ids unchanged), so a
+// version-3 key naming kind 1 is refused (one encoding per key).
 constexpr uint32_t kVersion = 3;
 constexpr uint32_t kLigeroVersion = 2;
+// Package versions: 2 and 3 hold a plain key; 4 holds a hiding key and, after
+// the version, the hiding weight commitment's secret mask seed.
+constexpr uint32_t kPackageVersion = 3;
+constexpr uint32_t kLegacyPackageVersion = 2;
+constexpr uint32_t kHidingPackageVersion = 4;
 constexpr std::string_view kModelIdDomain = "vinet.zkml.model_id.v1";
 }  // namespace
 
@@ -70,11 +77,14 @@ Result<VerifyingKey> VerifyingKey::Parse(ByteSpan bytes, KeyPolicy policy) {
   if (version == kVersion) {
     at = r.offset();
     VINET_ASSIGN_OR_RETURN(uint32_t kind, r.U32("vk.pcs_kind"));
-    if (kind != static_cast<uint32_t>(PcsKind::kBasefold)) {
+    if (kind != static_cast<uint32_t>(PcsKind::kBasefold) &&
+        kind != static_cast<uint32_t>(PcsKind::kHidingLigero)) {
       return Error(Code::kParse,
-                   fmt::format("vk.pcs_kind at byte {}: {} is not a version-3 scheme", at, kind));
+                   fmt::format("vk.pcs_kind at byte {}: {} is not a version-3 scheme (2 = "
+                               "Basefold, 3 = hiding Ligero; Ligero keys are version 2)",
+                               at, kind));
     }
-    vk.pcs = PcsKind::kBasefold;
+    vk.pcs = static_cast<PcsKind>(kind);
   }
   VINET_RETURN_IF_ERROR(r.Finish("verifying key"));
   if (policy == KeyPolicy::kEnforceFloor) {
@@ -87,8 +97,9 @@ Result<VerifyingKey> VerifyingKey::Parse(ByteSpan bytes, KeyPolicy policy) {
 }
 
 std::unique_ptr<zk::MultilinearPcs> VerifyingKey::Pcs(unsigned threads) const {
-  if (pcs == PcsKind::kLigero) {
-    return std::make_unique<zk::LigeroPcs>(zk::LigeroParams{security_bits, log_inv_rate, threads});
+  if (pcs == PcsKind::kLigero || pcs == PcsKind::kHidingLigero) {
+    return std::make_unique<zk::LigeroPcs>(
+        zk::LigeroParams{security_bits, log_inv_rate, threads, pcs == PcsKind::kHidingLigero});
   }
   zk::BasefoldParams p;
   p.security_bits = security_bits;
@@ -115,7 +126,8 @@ crypto::Digest256 VerifyingKey::ModelId() const {
 Bytes EncodePackage(const ProverPackage& p) {
   ByteWriter w;
   w.U32(kPkgMagic);
-  w.U32(kVersion);
+  w.U32(p.vk.hiding() ? kHidingPackageVersion : kPackageVersion);
+  if (p.vk.hiding()) w.DigestValue(p.mask_seed);  // secret: the package is the prover's
   Bytes model = p.model.CanonicalEncoding();
   Bytes vk = p.vk.Encode();
   w.U64(model.size());
@@ -131,13 +143,19 @@ Result<Committed> LoadPackage(ByteSpan bytes, unsigned threads) {
   ByteReader r(bytes);
   VINET_ASSIGN_OR_RETURN(uint32_t magic, r.U32("package.magic"));
   VINET_ASSIGN_OR_RETURN(uint32_t version, r.U32("package.version"));
-  if (magic != kPkgMagic || (version != kVersion && version != kLigeroVersion)) {
-    return fail("not a version-2 or version-3 prover package");
+  if (magic != kPkgMagic || (version != kPackageVersion && version != kLegacyPackageVersion &&
+                             version != kHidingPackageVersion)) {
+    return fail("not a version-2, -3 or -4 prover package");
   }
+  zk::Digest seed{};
+  if (version == kHidingPackageVersion) {
+    VINET_ASSIGN_OR_RETURN(seed, r.ReadDigest("package.mask_seed"));
+  }
+  size_t head = r.offset() + 8;
   VINET_ASSIGN_OR_RETURN(uint64_t mlen, r.U64("package.model_length"));
-  if (mlen > bytes.size() - 16) return fail("model length past the end");
-  ByteSpan model_bytes = bytes.subspan(16, mlen);
-  size_t at = 16 + mlen;
+  if (mlen > bytes.size() - head) return fail("model length past the end");
+  ByteSpan model_bytes = bytes.subspan(head, mlen);
+  size_t at = head + mlen;
   if (bytes.size() - at < 8) return fail("truncated key length");
   ByteReader r2(bytes.subspan(at));
   VINET_ASSIGN_OR_RETURN(uint64_t vlen, r2.U64("package.key_length"));
@@ -148,13 +166,17 @@ Result<Committed> LoadPackage(ByteSpan bytes, unsigned threads) {
   // nothing verifies its proofs.
   VINET_ASSIGN_OR_RETURN(VerifyingKey stored,
                          VerifyingKey::Parse(bytes.subspan(at + 8), KeyPolicy::kAllowBelowFloor));
+  if (stored.hiding() != (version == kHidingPackageVersion)) {
+    return fail("package version and key version disagree on hiding");
+  }
   ZkmlParams params;
   params.security_bits = stored.security_bits;
   params.log_inv_rate = stored.log_inv_rate;
   params.threads = threads;
   params.pcs = stored.pcs;
+  params.hiding = stored.hiding();
   params.insecure_experiment = true;
-  VINET_ASSIGN_OR_RETURN(Committed c, Commit(std::move(model), params));
+  VINET_ASSIGN_OR_RETURN(Committed c, detail::CommitWithSeed(std::move(model), params, seed));
   if (c.vk.Encode() != stored.Encode()) {
     return Error(Code::kVerification, "package: recommitted weights do not match the stored key");
   }
@@ -265,12 +287,9 @@ void AddPcsVerifyCost(const VerifyingKey& vk, size_t n, VerifyCost& c) {
     AddBasefoldCost(vk, n, c);
     return;
   }
-  zk::LigeroPcs ligero({vk.security_bits, vk.log_inv_rate, 1});
-  zk::LigeroPcs::Shape sh = zk::LigeroPcs::ShapeFor(n);
-  size_t len = size_t{1} << (sh.cols_log + vk.log_inv_rate);
-  size_t t = ligero.num_queries(n);
-  size_t rows = size_t{1} << sh.rows_log;
-  size_t depth = sh.cols_log + vk.log_inv_rate;
+  std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
+  zk::LigeroGeometry g = static_cast<const zk::LigeroPcs&>(*pcs).Geometry(n, 1);
+  size_t len = g.len, t = g.queries, rows = g.column_height, depth = g.depth;
   // One encoding of u_prox + xi u_eval, one dot product per queried column.
   c.field_ops += 2 * len * depth + 2 * t * rows + 4 * (len / 4);
   // Leaf hashes plus at most MultiProofMaxSize inner nodes (the multi-proof).

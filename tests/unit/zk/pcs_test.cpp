@@ -296,13 +296,15 @@ TEST_P(PcsConformance, OpensWhatWasCommitted) {
 
 INSTANTIATE_TEST_SUITE_P(Ligero, PcsConformance,
                          ::testing::Values(LigeroParams{100, 2, 1}, LigeroParams{100, 2, 2},
-                                           LigeroParams{128, 1, 2}));
+                                           LigeroParams{128, 1, 2}, LigeroParams{100, 2, 1, true},
+                                           LigeroParams{128, 1, 2, true}));
 
 TEST(Ligero, ParametersEncodingNamesEveryParameter) {
   Bytes base = LigeroPcs({100, 2, 1}).ParametersEncoding();
   EXPECT_EQ(base, LigeroPcs({100, 2, 2}).ParametersEncoding());  // threads do not matter
   EXPECT_NE(base, LigeroPcs({128, 2, 1}).ParametersEncoding());
   EXPECT_NE(base, LigeroPcs({100, 1, 1}).ParametersEncoding());
+  EXPECT_NE(base, LigeroPcs({100, 2, 1, true}).ParametersEncoding());
 }
 
 TEST(Ligero, RejectsBadInputs) {
@@ -322,7 +324,7 @@ struct Fixture {
   std::vector<Fp2> point, evals;
   LigeroProof proof;
 
-  explicit Fixture(size_t n, size_t count) {
+  explicit Fixture(size_t n, size_t count, LigeroParams params = {}) : pcs(params) {
     std::mt19937_64 rng(n * 31 + count);
     committed = pcs.Commit(RandomPolys(rng, count, n)).value();
     point = RandomPoint(rng, n);
@@ -339,9 +341,13 @@ struct Fixture {
   }
 };
 
-TEST(Ligero, EveryElementChangeIsRejected) {
-  Fixture f(9, 2);  // 512 encoded columns, 148 queried: the multi-proof is not empty
+class LigeroSoundness : public ::testing::TestWithParam<bool> {};
+
+TEST_P(LigeroSoundness, EveryElementChangeIsRejected) {
+  // 512 encoded columns (1024 when hiding), ~150 queried: the multi-proof is not empty.
+  Fixture f(9, 2, LigeroParams{100, 2, 1, GetParam()});
   ASSERT_TRUE(f.Accepts(f.proof, f.committed.commitment));
+  ASSERT_EQ(f.proof.blind_eval.has_value(), GetParam());
   size_t checked = 0;
   auto expect_reject = [&](const LigeroProof& p, const char* what, size_t i) {
     EXPECT_FALSE(f.Accepts(p, f.committed.commitment)) << what << " " << i;
@@ -378,6 +384,14 @@ TEST(Ligero, EveryElementChangeIsRejected) {
     p = f.proof;
     std::swap(p.columns[0], p.columns[1]);
     expect_reject(p, "swapped columns", 0);
+    if (p.blind_eval.has_value()) {
+      p = f.proof;
+      *p.blind_eval += Fp2::One();
+      expect_reject(p, "blind_eval", 0);
+      p = f.proof;
+      p.blind_eval.reset();
+      expect_reject(p, "missing blind_eval", 0);
+    }
   }
   for (size_t b = 0; b < 32; ++b) {
     PcsCommitment c = f.committed.commitment;
@@ -392,8 +406,12 @@ TEST(Ligero, EveryElementChangeIsRejected) {
   EXPECT_GT(checked, 1000u);
 }
 
-TEST(Ligero, EveryByteChangeIsRejected) {
-  Fixture f(2, 1);
+INSTANTIATE_TEST_SUITE_P(Ligero, LigeroSoundness, ::testing::Values(false, true));
+
+TEST_P(LigeroSoundness, EveryByteChangeIsRejected) {
+  // Hiding pads every row with >= t symbols: lambda = 24 keeps the proof small
+  // (~3 KB) so that flipping every byte stays fast; the checks are the same.
+  Fixture f(2, 1, LigeroParams{GetParam() ? 24 : 100, 2, 1, GetParam()});
   Bytes bytes = f.proof.ToBytes();
   ASSERT_TRUE(f.AcceptsBytes(bytes));
   for (size_t i = 0; i < bytes.size(); ++i) {
