@@ -80,7 +80,10 @@ struct World {
     g.accounts.push_back({crypto::AddressOf(client.public_key()), 1'000'000});
     g.accounts.push_back({crypto::AddressOf(owner.public_key()), 1'000'000});
     State s(state);
-    ApplyGenesis(g, s);
+    if (Status st = ApplyGenesis(g, s); !st.ok()) {
+      std::fprintf(stderr, "setup: %s\n", st.ToString().c_str());
+      std::abort();
+    }
     txpb::TxBody reg;
     reg.mutable_register_node()->set_stake(100'000);
     reg.mutable_register_node()->set_endpoint("http://n");

@@ -1,7 +1,12 @@
-// zkml_bench MODEL.onnx [REPS] [THREADS]: quantizes the model on 16 random
-// N(0,1) inputs, commits it, then proves and verifies REPS random inputs and
-// prints one JSON line: medians in ms, the prover's phase breakdown, proof
-// and key bytes, and the float-vs-int8 argmax agreement on 64 random inputs.
+// zkml_bench MODEL.onnx [REPS] [THREADS] [PCS] [LOG_INV_RATE]: quantizes the
+// model on 16 random N(0,1) inputs, commits it, then proves and verifies REPS
+// random inputs and prints one JSON line per PCS (PCS = basefold, ligero,
+// hiding (hiding Ligero: private weights, ZkmlParams::hiding) or both, the
+// default: basefold and ligero in the same run; `plain` = both): medians in ms,
+// the prover's phase breakdown, proof and key bytes with the proof's breakdown
+// (PCS openings, LogUp proofs, the rest: layer and batching sumchecks,
+// commitments), and the float-vs-int8 argmax agreement on 64 random inputs.
+// LOG_INV_RATE (default 2) sets the code rate 2^-LOG_INV_RATE.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,8 +14,11 @@
 #include <cstdlib>
 #include <ctime>
 #include <random>
+#include <string_view>
 
 #include "vinet/zkml/zkml.h"
+#include "zkml/layout.h"
+#include "zkml/proof.h"
 
 using namespace vinet;
 
@@ -43,7 +51,11 @@ int Fail(const Status& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) return fmt::print(stderr, "usage: zkml_bench MODEL.onnx [REPS] [THREADS]\n"), 2;
+  if (argc < 2)
+    return fmt::print(stderr,
+                      "usage: zkml_bench MODEL.onnx [REPS] [THREADS] [basefold|ligero|hiding|both] "
+                      "[LOG_INV_RATE]\n"),
+           2;
   int reps = argc > 2 ? std::atoi(argv[2]) : 5;
   unsigned threads = argc > 3 ? static_cast<unsigned>(std::atoi(argv[3])) : 2;
   auto model = runtime::Model::LoadFile(argv[1]);
@@ -54,54 +66,79 @@ int main(int argc, char** argv) {
   auto q = runtime::Quantize(**model, cal);
   if (!q.ok()) return Fail(q.status());
   auto acc = runtime::CompareWithFloat(**model, *q, held_out);
-  auto t0 = std::chrono::steady_clock::now();
-  zkml::ZkmlParams params;
-  params.threads = threads;
-  auto c = zkml::Commit(*q, params);
-  double setup = Ms(t0);
-  if (!c.ok()) return Fail(c.status());
-  std::vector<double> prove, verify, prove_cpu, verify_cpu;
-  zkml::ProveTimings phases;
-  size_t proof_bytes = 0;
-  for (int r = 0; r < reps; ++r) {
-    auto x = zkml::QuantizeInput(c->vk.spec, RandomInput(**model, 500 + r).begin()->second);
-    if (!x.ok()) return Fail(x.status());
-    zkml::ProveTimings t;
-    t0 = std::chrono::steady_clock::now();
-    std::clock_t c0 = std::clock();
-    auto p = zkml::Prove(*c->package, *x, &t);
-    prove.push_back(Ms(t0));
-    prove_cpu.push_back(1000.0 * static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC);
-    if (!p.ok()) return Fail(p.status());
-    if (r == reps / 2) phases = t;
-    proof_bytes = p->proof.size();
-    t0 = std::chrono::steady_clock::now();
-    c0 = std::clock();
-    Status st = zkml::Verify(c->vk, *x, p->output, p->proof);
-    verify.push_back(Ms(t0));
-    verify_cpu.push_back(1000.0 * static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC);
-    if (!st.ok()) return Fail(st);
+  std::string which = argc > 4 ? argv[4] : "both";  // "plain": both
+  int log_inv_rate = argc > 5 ? std::atoi(argv[5]) : zkml::ZkmlParams{}.log_inv_rate;
+  std::vector<std::pair<const char*, zkml::PcsKind>> schemes;
+  if (which == "hiding") {
+    schemes.push_back({"hiding_ligero", zkml::PcsKind::kHidingLigero});
+  } else {
+    if (which != "ligero") schemes.push_back({"basefold", zkml::PcsKind::kBasefold});
+    if (which != "basefold") schemes.push_back({"ligero", zkml::PcsKind::kLigero});
   }
-  zkml::VerifyCost cost = zkml::EstimateVerifyCost(c->vk);
-  // The circuit, for reading the phases: kind, output elements, shift, ReLU.
-  std::string blocks;
-  for (const zkml::LinearBlock& b : c->vk.spec.blocks) {
-    blocks += fmt::format("{}{}:{}:s{}{}", blocks.empty() ? "" : " ", static_cast<int>(b.kind),
-                          b.out_size, b.shift, b.relu ? "r" : "");
+  for (auto [name, pcs] : schemes) {
+    auto t0 = std::chrono::steady_clock::now();
+    zkml::ZkmlParams params;
+    params.threads = threads;
+    params.pcs = pcs;
+    params.log_inv_rate = log_inv_rate;
+    auto c = zkml::Commit(*q, params);
+    double setup = Ms(t0);
+    if (!c.ok()) return Fail(c.status());
+    std::vector<double> prove, verify, prove_cpu, verify_cpu;
+    zkml::ProveTimings phases;
+    size_t proof_bytes = 0, pcs_bytes = 0, lookup_bytes = 0;
+    for (int r = 0; r < reps; ++r) {
+      auto x = zkml::QuantizeInput(c->vk.spec, RandomInput(**model, 500 + r).begin()->second);
+      if (!x.ok()) return Fail(x.status());
+      zkml::ProveTimings t;
+      t0 = std::chrono::steady_clock::now();
+      std::clock_t c0 = std::clock();
+      auto p = zkml::Prove(*c->package, *x, &t);
+      prove.push_back(Ms(t0));
+      prove_cpu.push_back(1000.0 * static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC);
+      if (!p.ok()) return Fail(p.status());
+      if (r == reps / 2) phases = t;
+      proof_bytes = p->proof.size();
+      auto parsed = zkml::detail::ModelProof::Parse(p->proof, c->vk.spec,
+                                                    zkml::detail::MakeAdviceLayout(c->vk.spec),
+                                                    zkml::detail::MakeWeightLayout(c->vk.spec));
+      if (!parsed.ok()) return Fail(parsed.status());
+      pcs_bytes = parsed->advice_opening.size() + parsed->weight_opening.size();
+      lookup_bytes = 0;
+      for (const Bytes& l : parsed->lookups) lookup_bytes += l.size();
+      t0 = std::chrono::steady_clock::now();
+      c0 = std::clock();
+      Status st = zkml::Verify(c->vk, *x, p->output, p->proof);
+      verify.push_back(Ms(t0));
+      verify_cpu.push_back(1000.0 * static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC);
+      if (!st.ok()) return Fail(st);
+    }
+    zkml::VerifyCost cost = zkml::EstimateVerifyCost(c->vk);
+    // The circuit, for reading the phases: kind, output elements, shift, ReLU.
+    std::string blocks;
+    for (const zkml::LinearBlock& b : c->vk.spec.blocks) {
+      blocks += fmt::format("{}{}:{}:s{}{}", blocks.empty() ? "" : " ", static_cast<int>(b.kind),
+                            b.out_size, b.shift, b.relu ? "r" : "");
+    }
+    fmt::print(stderr, "blocks (kind:out:shift): {}, clamp_bits {}\n", blocks,
+               c->vk.spec.clamp_bits);
+    fmt::print(
+        "{{\"model\": \"{}\", \"pcs\": \"{}\", \"log_inv_rate\": {}, \"threads\": {}, \"reps\": "
+        "{}, \"setup_ms\": "
+        "{:.1f}, "
+        "\"prove_ms\": {:.1f}, \"prove_cpu_ms\": {:.1f}, \"verify_ms\": {:.2f}, "
+        "\"verify_cpu_ms\": {:.2f}, \"proof_bytes\": {}, \"proof_pcs_bytes\": {}, "
+        "\"proof_lookup_bytes\": {}, \"proof_other_bytes\": {}, \"vk_bytes\": {}, "
+        "\"weight_vars\": {}, \"argmax_agreement\": {:.4f}, \"verify_cost_units\": {}, "
+        "\"soundness_bits\": {:.1f}, "
+        "\"phases_ms\": {{\"witness\": {:.1f}, \"advice_commit\": {:.1f}, \"lookups\": {:.1f}, "
+        "\"layers\": {:.1f}, \"advice_open\": {:.1f}, \"weight_open\": {:.1f}}}}}\n",
+        argv[1], name, log_inv_rate, threads, reps, setup, Median(prove), Median(prove_cpu),
+        Median(verify), Median(verify_cpu), proof_bytes, pcs_bytes, lookup_bytes,
+        proof_bytes - pcs_bytes - lookup_bytes, c->vk.Encode().size(), c->vk.weights.num_vars,
+        acc.ok() ? acc->argmax_agreement : -1.0, cost.units(), zkml::SoundnessBits(c->vk),
+        phases.witness, phases.advice_commit, phases.lookups, phases.layers, phases.advice_open,
+        phases.weight_open);
   }
-  fmt::print(stderr, "blocks (kind:out:shift): {}, clamp_bits {}\n", blocks, c->vk.spec.clamp_bits);
-  fmt::print(
-      "{{\"model\": \"{}\", \"threads\": {}, \"reps\": {}, \"setup_ms\": {:.1f}, "
-      "\"prove_ms\": {:.1f}, \"prove_cpu_ms\": {:.1f}, \"verify_ms\": {:.2f}, "
-      "\"verify_cpu_ms\": {:.2f}, \"proof_bytes\": {}, \"vk_bytes\": {}, "
-      "\"weight_vars\": {}, \"argmax_agreement\": {:.4f}, \"verify_cost_units\": {}, "
-      "\"soundness_bits\": {:.1f}, "
-      "\"phases_ms\": {{\"witness\": {:.1f}, \"advice_commit\": {:.1f}, \"lookups\": {:.1f}, "
-      "\"layers\": {:.1f}, \"advice_open\": {:.1f}, \"weight_open\": {:.1f}}}}}\n",
-      argv[1], threads, reps, setup, Median(prove), Median(prove_cpu), Median(verify),
-      Median(verify_cpu), proof_bytes, c->vk.Encode().size(), c->vk.weights.num_vars,
-      acc.ok() ? acc->argmax_agreement : -1.0, cost.units(), zkml::SoundnessBits(c->vk),
-      phases.witness, phases.advice_commit, phases.lookups, phases.layers, phases.advice_open,
-      phases.weight_open);
   return 0;
 }

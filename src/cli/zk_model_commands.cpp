@@ -107,9 +107,11 @@ zkml::Committed LoadPackageFile(const std::string& path, unsigned threads) {
 struct Args {
   std::string model, calibration, out, input, output, proof, key;
   unsigned threads = 2;
-  int security_bits = zkml::ZkmlParams{}.security_bits;
-  int log_inv_rate = zkml::ZkmlParams{}.log_inv_rate;
+  // 0: the scheme's default (ZkmlParams, or PrivateWeights with --private-weights).
+  int security_bits = 0;
+  int log_inv_rate = 0;
   bool insecure_experiment = false;
+  bool private_weights = false;
 };
 
 void Commit(const Args& a) {
@@ -117,10 +119,11 @@ void Commit(const Args& a) {
   std::cerr << "quantizing " << a.model << "\n";
   auto q = ValueOrThrow(runtime::Quantize(*model, Calibration(a.calibration, *model)));
   std::cerr << "building the circuit and committing the weights\n";
-  zkml::ZkmlParams params;
+  zkml::ZkmlParams params =
+      a.private_weights ? zkml::ZkmlParams::PrivateWeights() : zkml::ZkmlParams{};
   params.threads = a.threads;
-  params.security_bits = a.security_bits;
-  params.log_inv_rate = a.log_inv_rate;
+  if (a.security_bits != 0) params.security_bits = a.security_bits;
+  if (a.log_inv_rate != 0) params.log_inv_rate = a.log_inv_rate;
   params.insecure_experiment = a.insecure_experiment;
   zkml::Committed c = ValueOrThrow(zkml::Commit(std::move(q), params));
   WriteBinary(a.out, zkml::EncodePackage(*c.package));
@@ -180,12 +183,15 @@ void RegisterZkModelCommands(CLI::App& zk) {
   commit->add_option("--calibration", a->calibration, "calibration inputs (JSON)");
   commit->add_option("--out", a->out, "prover package to write (.vzk)")->required();
   commit->add_option("--threads", a->threads, "threads")->capture_default_str();
-  commit->add_option("--security-bits", a->security_bits, "Ligero query-phase bits (80..256)")
-      ->capture_default_str();
-  commit->add_option("--log-inv-rate", a->log_inv_rate, "Ligero log2 inverse code rate (1..4)")
-      ->capture_default_str();
+  commit->add_option("--security-bits", a->security_bits,
+                     "PCS query-phase bits (80..256; default 102)");
+  commit->add_option("--log-inv-rate", a->log_inv_rate,
+                     "log2 inverse code rate (1..4; default 2, 3 with --private-weights)");
   commit->add_flag("--insecure-experiment", a->insecure_experiment,
                    "commit even below the 100-bit soundness floor (nothing will verify it)");
+  commit->add_flag("--private-weights", a->private_weights,
+                   "hiding weight commitment and openings (hiding Ligero, key version 3 kind 3; "
+                   "the package then holds the secret mask seed; docs/zk.md)");
   commit->callback([a] { Commit(*a); });
 
   CLI::App* vk = zk.add_subcommand(

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "vinet/zk/pcs/basefold.h"
+#include "vinet/zk/pcs/ligero.h"
 #include "vinet/zk/soundness.h"
 #include "zkml/gather.h"
 #include "zkml/package.h"
@@ -17,18 +19,30 @@ using zk::ByteWriter;
 namespace {
 constexpr uint32_t kVkMagic = 0x4b565a56;   // "VZVK"
 constexpr uint32_t kPkgMagic = 0x4b505a56;  // "VZPK"
-constexpr uint32_t kVersion = 2;            // 2: CNN blocks (kind, window) in the spec
+// Key versions: 2: CNN blocks (kind, window) in the spec; 3: + u32 PCS kind
+// after the rate (2 Basefold, 3 hiding Ligero). Plain Ligero keys (kind 1)
+// are still written as version 2 (their bytes and ids unchanged), so a
+// version-3 key naming kind 1 is refused (one encoding per key).
+constexpr uint32_t kVersion = 3;
+constexpr uint32_t kLigeroVersion = 2;
+// Package versions: 2 and 3 hold a plain key; 4 holds a hiding key and, after
+// the version, the hiding weight commitment's secret mask seed.
+constexpr uint32_t kPackageVersion = 3;
+constexpr uint32_t kLegacyPackageVersion = 2;
+constexpr uint32_t kHidingPackageVersion = 4;
 constexpr std::string_view kModelIdDomain = "vinet.zkml.model_id.v1";
 }  // namespace
 
 Bytes VerifyingKey::Encode() const {
   ByteWriter w;
+  bool ligero = pcs == PcsKind::kLigero;
   w.U32(kVkMagic);
-  w.U32(kVersion);
+  w.U32(ligero ? kLigeroVersion : kVersion);
   spec.Encode(w);
   weights.Serialize(w);
   w.U32(static_cast<uint32_t>(security_bits));
   w.U32(static_cast<uint32_t>(log_inv_rate));
+  if (!ligero) w.U32(static_cast<uint32_t>(pcs));
   return w.Take();
 }
 
@@ -37,9 +51,9 @@ Result<VerifyingKey> VerifyingKey::Parse(ByteSpan bytes, KeyPolicy policy) {
   VINET_ASSIGN_OR_RETURN(uint32_t magic, r.U32("vk.magic"));
   if (magic != kVkMagic) return Error(Code::kParse, "vk.magic at byte 0: not a verifying key");
   VINET_ASSIGN_OR_RETURN(uint32_t version, r.U32("vk.version"));
-  if (version != kVersion) {
-    return Error(Code::kParse,
-                 fmt::format("vk.version at byte 4: {} is not {}", version, kVersion));
+  if (version != kVersion && version != kLigeroVersion) {
+    return Error(Code::kParse, fmt::format("vk.version at byte 4: {} is not {} or {}", version,
+                                           kLigeroVersion, kVersion));
   }
   VerifyingKey vk;
   VINET_ASSIGN_OR_RETURN(vk.spec, ModelSpec::Parse(r));
@@ -59,6 +73,19 @@ Result<VerifyingKey> VerifyingKey::Parse(ByteSpan bytes, KeyPolicy policy) {
   }
   vk.security_bits = static_cast<int>(bits);
   vk.log_inv_rate = static_cast<int>(rate);
+  vk.pcs = PcsKind::kLigero;
+  if (version == kVersion) {
+    at = r.offset();
+    VINET_ASSIGN_OR_RETURN(uint32_t kind, r.U32("vk.pcs_kind"));
+    if (kind != static_cast<uint32_t>(PcsKind::kBasefold) &&
+        kind != static_cast<uint32_t>(PcsKind::kHidingLigero)) {
+      return Error(Code::kParse,
+                   fmt::format("vk.pcs_kind at byte {}: {} is not a version-3 scheme (2 = "
+                               "Basefold, 3 = hiding Ligero; Ligero keys are version 2)",
+                               at, kind));
+    }
+    vk.pcs = static_cast<PcsKind>(kind);
+  }
   VINET_RETURN_IF_ERROR(r.Finish("verifying key"));
   if (policy == KeyPolicy::kEnforceFloor) {
     if (Status floor = CheckSecurityFloor(vk); !floor.ok()) {
@@ -69,8 +96,16 @@ Result<VerifyingKey> VerifyingKey::Parse(ByteSpan bytes, KeyPolicy policy) {
   return vk;
 }
 
-zk::LigeroPcs VerifyingKey::Pcs(unsigned threads) const {
-  return zk::LigeroPcs(zk::LigeroParams{security_bits, log_inv_rate, threads});
+std::unique_ptr<zk::MultilinearPcs> VerifyingKey::Pcs(unsigned threads) const {
+  if (pcs == PcsKind::kLigero || pcs == PcsKind::kHidingLigero) {
+    return std::make_unique<zk::LigeroPcs>(
+        zk::LigeroParams{security_bits, log_inv_rate, threads, pcs == PcsKind::kHidingLigero});
+  }
+  zk::BasefoldParams p;
+  p.security_bits = security_bits;
+  p.log_inv_rate = log_inv_rate;
+  p.threads = threads;
+  return std::make_unique<zk::BasefoldPcs>(p);
 }
 
 crypto::Digest256 VerifyingKey::ModelId() const {
@@ -79,7 +114,7 @@ crypto::Digest256 VerifyingKey::ModelId() const {
   w.DigestValue(weights.root);
   w.U32(weights.num_vars);
   w.U32(weights.num_polys);
-  Bytes params = Pcs().ParametersEncoding();
+  Bytes params = Pcs()->ParametersEncoding();
   w.U32(static_cast<uint32_t>(params.size()));
   w.Raw(params);
   crypto::Sha256Hasher h;
@@ -91,7 +126,8 @@ crypto::Digest256 VerifyingKey::ModelId() const {
 Bytes EncodePackage(const ProverPackage& p) {
   ByteWriter w;
   w.U32(kPkgMagic);
-  w.U32(kVersion);
+  w.U32(p.vk.hiding() ? kHidingPackageVersion : kPackageVersion);
+  if (p.vk.hiding()) w.DigestValue(p.mask_seed);  // secret: the package is the prover's
   Bytes model = p.model.CanonicalEncoding();
   Bytes vk = p.vk.Encode();
   w.U64(model.size());
@@ -107,11 +143,19 @@ Result<Committed> LoadPackage(ByteSpan bytes, unsigned threads) {
   ByteReader r(bytes);
   VINET_ASSIGN_OR_RETURN(uint32_t magic, r.U32("package.magic"));
   VINET_ASSIGN_OR_RETURN(uint32_t version, r.U32("package.version"));
-  if (magic != kPkgMagic || version != kVersion) return fail("not a version-1 prover package");
+  if (magic != kPkgMagic || (version != kPackageVersion && version != kLegacyPackageVersion &&
+                             version != kHidingPackageVersion)) {
+    return fail("not a version-2, -3 or -4 prover package");
+  }
+  zk::Digest seed{};
+  if (version == kHidingPackageVersion) {
+    VINET_ASSIGN_OR_RETURN(seed, r.ReadDigest("package.mask_seed"));
+  }
+  size_t head = r.offset() + 8;
   VINET_ASSIGN_OR_RETURN(uint64_t mlen, r.U64("package.model_length"));
-  if (mlen > bytes.size() - 16) return fail("model length past the end");
-  ByteSpan model_bytes = bytes.subspan(16, mlen);
-  size_t at = 16 + mlen;
+  if (mlen > bytes.size() - head) return fail("model length past the end");
+  ByteSpan model_bytes = bytes.subspan(head, mlen);
+  size_t at = head + mlen;
   if (bytes.size() - at < 8) return fail("truncated key length");
   ByteReader r2(bytes.subspan(at));
   VINET_ASSIGN_OR_RETURN(uint64_t vlen, r2.U64("package.key_length"));
@@ -122,8 +166,17 @@ Result<Committed> LoadPackage(ByteSpan bytes, unsigned threads) {
   // nothing verifies its proofs.
   VINET_ASSIGN_OR_RETURN(VerifyingKey stored,
                          VerifyingKey::Parse(bytes.subspan(at + 8), KeyPolicy::kAllowBelowFloor));
-  ZkmlParams params{stored.security_bits, stored.log_inv_rate, threads, true};
-  VINET_ASSIGN_OR_RETURN(Committed c, Commit(std::move(model), params));
+  if (stored.hiding() != (version == kHidingPackageVersion)) {
+    return fail("package version and key version disagree on hiding");
+  }
+  ZkmlParams params;
+  params.security_bits = stored.security_bits;
+  params.log_inv_rate = stored.log_inv_rate;
+  params.threads = threads;
+  params.pcs = stored.pcs;
+  params.hiding = stored.hiding();
+  params.insecure_experiment = true;
+  VINET_ASSIGN_OR_RETURN(Committed c, detail::CommitWithSeed(std::move(model), params, seed));
   if (c.vk.Encode() != stored.Encode()) {
     return Error(Code::kVerification, "package: recommitted weights do not match the stored key");
   }
@@ -183,6 +236,25 @@ BlockCounts CountBlock(const ModelSpec& spec, const detail::AdviceLayout& a, siz
   return c;
 }
 
+// Basefold opening of n variables: the sumcheck rounds, folding every queried
+// coset, the final polynomial at each final query; leaf hashes and the inner
+// nodes of each round's multi-proof (one compression per node).
+void AddBasefoldCost(const VerifyingKey& vk, size_t n, VerifyCost& c) {
+  std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
+  const auto& bf = static_cast<const zk::BasefoldPcs&>(*pcs);
+  zk::BasefoldShape s = bf.ShapeFor(n);
+  size_t t = s.num_queries;
+  c.field_ops += 8 * s.folded_vars + 2 * (size_t{1} << s.final_vars);
+  for (size_t r = 0; r < s.Rounds(); ++r) {
+    size_t w = size_t{1} << s.arity[r];
+    size_t leaf_bytes = r == 0 ? 8 * w : 16 * w;
+    c.field_ops += t * (4 * w + 64);
+    c.hashes +=
+        t * ((leaf_bytes + 1 + 8 + 63) / 64) + zk::MerkleTree::MultiProofMaxSize(s.LeafDepth(r), t);
+  }
+  c.field_ops += t * 2 * (size_t{1} << s.final_vars);
+}
+
 }  // namespace
 
 VerifyCost EstimateVerifyCost(const VerifyingKey& vk) {
@@ -211,11 +283,13 @@ VerifyCost EstimateVerifyCost(const VerifyingKey& vk) {
 
 namespace detail {
 void AddPcsVerifyCost(const VerifyingKey& vk, size_t n, VerifyCost& c) {
-  zk::LigeroPcs::Shape sh = zk::LigeroPcs::ShapeFor(n);
-  size_t len = size_t{1} << (sh.cols_log + vk.log_inv_rate);
-  size_t t = vk.Pcs().num_queries(n);
-  size_t rows = size_t{1} << sh.rows_log;
-  size_t depth = sh.cols_log + vk.log_inv_rate;
+  if (vk.pcs == PcsKind::kBasefold) {
+    AddBasefoldCost(vk, n, c);
+    return;
+  }
+  std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
+  zk::LigeroGeometry g = static_cast<const zk::LigeroPcs&>(*pcs).Geometry(n, 1);
+  size_t len = g.len, t = g.queries, rows = g.column_height, depth = g.depth;
   // One encoding of u_prox + xi u_eval, one dot product per queried column.
   c.field_ops += 2 * len * depth + 2 * t * rows + 4 * (len / 4);
   // Leaf hashes plus at most MultiProofMaxSize inner nodes (the multi-proof).
@@ -252,9 +326,9 @@ double SoundnessBits(const VerifyingKey& vk) {
   err += std::exp2(std::log2(static_cast<double>(std::max<size_t>(1, weight_claims))) - f);
   add(zk::SumcheckSoundnessBits(2, a.num_vars));
   add(zk::SumcheckSoundnessBits(2, wl.num_vars));
-  zk::LigeroPcs pcs = vk.Pcs();
-  add(pcs.SoundnessBits(a.num_vars));
-  add(pcs.SoundnessBits(wl.num_vars));
+  std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
+  add(pcs->SoundnessBits(a.num_vars));
+  add(pcs->SoundnessBits(wl.num_vars));
   return -std::log2(err);
 }
 

@@ -15,11 +15,16 @@ class ProverPackage {
   detail::AdviceLayout advice_layout;
   std::vector<zk::Fp> weights;  // the committed polynomial
   zk::PcsCommitted committed;
+  zk::Digest mask_seed{};  // hiding keys: the secret seed of the weight commitment's masks
   VerifyingKey vk;
   unsigned threads = 2;
 };
 
 namespace detail {
+// Commit with the weight commitment's masks from `mask_seed` (hiding keys;
+// LoadPackage passes the stored seed to recompute the registered commitment).
+Result<Committed> CommitWithSeed(runtime::QuantizedModel model, const ZkmlParams& params,
+                                 const zk::Digest& mask_seed);
 // The transcript both sides start from: protocol, model id, input, output.
 zk::Transcript StartTranscript(const VerifyingKey& vk, const runtime::Int8Tensor& input,
                                const runtime::Int8Tensor& output);

@@ -4,7 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "vinet/zk/pcs/ligero.h"
 #include "vinet/zk/poly/multilinear.h"
+#include "vinet/zk/random.h"
 #include "zkml/block_prover.h"
 #include "zkml/gather.h"
 #include "zkml/package.h"
@@ -172,9 +174,27 @@ Status FillAdvice(const ProverPackage& pkg, const runtime::Witness& wit,
   return Status();
 }
 
+// The key's PCS kind: `hiding` selects hiding Ligero, which Basefold lacks.
+Result<PcsKind> KeyKind(const ZkmlParams& params) {
+  bool hiding = params.hiding || params.pcs == PcsKind::kHidingLigero;
+  if (!hiding) return params.pcs;
+  if (params.pcs == PcsKind::kBasefold) {
+    return Error(Code::kInvalidArgument,
+                 "hiding: Basefold has no hiding mode (use pcs = Ligero or hiding Ligero)");
+  }
+  return PcsKind::kHidingLigero;
+}
+
 }  // namespace
 
 Result<Committed> Commit(runtime::QuantizedModel model, const ZkmlParams& params) {
+  VINET_ASSIGN_OR_RETURN(PcsKind kind, KeyKind(params));
+  return detail::CommitWithSeed(std::move(model), params,
+                                kind == PcsKind::kHidingLigero ? zk::RandomSeed() : zk::Digest{});
+}
+
+Result<Committed> detail::CommitWithSeed(runtime::QuantizedModel model, const ZkmlParams& params,
+                                         const zk::Digest& mask_seed) {
   auto pkg = std::make_shared<ProverPackage>();
   VINET_ASSIGN_OR_RETURN(pkg->circuit, SpecFromModel(model));
   pkg->model = std::move(model);
@@ -185,6 +205,7 @@ Result<Committed> Commit(runtime::QuantizedModel model, const ZkmlParams& params
   pkg->vk.spec = pkg->circuit.spec;
   pkg->vk.security_bits = params.security_bits;
   pkg->vk.log_inv_rate = params.log_inv_rate;
+  VINET_ASSIGN_OR_RETURN(pkg->vk.pcs, KeyKind(params));
   if (params.security_bits < 80 || params.security_bits > 256 || params.log_inv_rate < 1 ||
       params.log_inv_rate > 4) {
     return Error(Code::kInvalidArgument,
@@ -192,8 +213,14 @@ Result<Committed> Commit(runtime::QuantizedModel model, const ZkmlParams& params
                              params.security_bits, params.log_inv_rate));
   }
   if (!params.insecure_experiment) VINET_RETURN_IF_ERROR(CheckSecurityFloor(pkg->vk));
-  zk::LigeroPcs pcs = pkg->vk.Pcs(pkg->threads);
-  VINET_ASSIGN_OR_RETURN(pkg->committed, pcs.Commit({pkg->weights}));
+  pkg->mask_seed = mask_seed;
+  std::unique_ptr<zk::MultilinearPcs> pcs = pkg->vk.Pcs(pkg->threads);
+  if (pkg->vk.hiding()) {
+    const auto& ligero = static_cast<const zk::LigeroPcs&>(*pcs);
+    VINET_ASSIGN_OR_RETURN(pkg->committed, ligero.CommitWithMaskSeed({pkg->weights}, mask_seed));
+  } else {
+    VINET_ASSIGN_OR_RETURN(pkg->committed, pcs->Commit({pkg->weights}));
+  }
   pkg->vk.weights = pkg->committed.commitment;
   VerifyingKey vk = pkg->vk;
   return Committed{std::move(pkg), std::move(vk)};
@@ -245,8 +272,8 @@ Result<Proved> Prove(const ProverPackage& pkg, const runtime::Int8Tensor& input,
     std::copy(m.begin(), m.end(), adv.begin() + s.m.offset);
   }
   laps.Lap(&ProveTimings::witness);
-  zk::LigeroPcs pcs = pkg.vk.Pcs(pkg.threads);
-  VINET_ASSIGN_OR_RETURN(zk::PcsCommitted adv_com, pcs.Commit({adv}));
+  std::unique_ptr<zk::MultilinearPcs> pcs = pkg.vk.Pcs(pkg.threads);
+  VINET_ASSIGN_OR_RETURN(zk::PcsCommitted adv_com, pcs->Commit({adv}));
   laps.Lap(&ProveTimings::advice_commit);
 
   runtime::Int8Tensor public_out{spec.output_shape, out.data};
@@ -282,11 +309,11 @@ Result<Proved> Prove(const ProverPackage& pkg, const runtime::Int8Tensor& input,
   laps.Lap(&ProveTimings::layers);
   EvalClaim reduced;
   VINET_ASSIGN_OR_RETURN(proof.advice_batch, ac.Prove(adv, t, &reduced, pkg.threads));
-  VINET_ASSIGN_OR_RETURN(zk::PcsOpening ao, pcs.Open(*adv_com.data, reduced.point, t));
+  VINET_ASSIGN_OR_RETURN(zk::PcsOpening ao, pcs->Open(*adv_com.data, reduced.point, t));
   proof.advice_opening = std::move(ao.proof);
   laps.Lap(&ProveTimings::advice_open);
   VINET_ASSIGN_OR_RETURN(proof.weight_batch, wc.Prove(pkg.weights, t, &reduced, pkg.threads));
-  VINET_ASSIGN_OR_RETURN(zk::PcsOpening wo, pcs.Open(*pkg.committed.data, reduced.point, t));
+  VINET_ASSIGN_OR_RETURN(zk::PcsOpening wo, pcs->Open(*pkg.committed.data, reduced.point, t));
   proof.weight_opening = std::move(wo.proof);
   laps.Lap(&ProveTimings::weight_open);
   return Proved{std::move(public_out), proof.Encode()};

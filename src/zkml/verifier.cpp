@@ -67,15 +67,15 @@ Status Verify(const VerifyingKey& vk, const runtime::Int8Tensor& input,
     VINET_RETURN_IF_ERROR(bv.Verify(i, proof.blocks[pi]));
   }
 
-  zk::LigeroPcs pcs = vk.Pcs();
+  std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
   auto ar = zk::VerifyBatchedClaims(al.num_vars, ac, proof.advice_batch, t);
   if (!ar.ok()) return ar.status().WithContext("advice claims");
   Status st =
-      pcs.Verify(proof.advice, ar->point, std::vector<Fp2>{ar->value}, proof.advice_opening, t);
+      pcs->Verify(proof.advice, ar->point, std::vector<Fp2>{ar->value}, proof.advice_opening, t);
   if (!st.ok()) return st.WithContext("advice opening");
   auto wr = zk::VerifyBatchedClaims(wl.num_vars, wc, proof.weight_batch, t);
   if (!wr.ok()) return wr.status().WithContext("weight claims");
-  st = pcs.Verify(vk.weights, wr->point, std::vector<Fp2>{wr->value}, proof.weight_opening, t);
+  st = pcs->Verify(vk.weights, wr->point, std::vector<Fp2>{wr->value}, proof.weight_opening, t);
   if (!st.ok()) return st.WithContext("weight opening");
   return Status();
 }

@@ -255,8 +255,8 @@ Result<Bytes> ProveWeightRangeOf(const VerifyingKey& vk, std::span<const Fp> wei
   }
   for (Fp v : column) range[rl.m_byte.offset + v.value()] += Fp::One();
 
-  zk::LigeroPcs pcs = vk.Pcs(threads);
-  VINET_ASSIGN_OR_RETURN(zk::PcsCommitted range_com, pcs.Commit({range}));
+  std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs(threads);
+  VINET_ASSIGN_OR_RETURN(zk::PcsCommitted range_com, pcs->Commit({range}));
   zk::Transcript t = StartRangeTranscript(vk);
   RangeProof proof;
   proof.range = range_com.commitment;
@@ -294,9 +294,9 @@ Result<Bytes> ProveWeightRangeOf(const VerifyingKey& vk, std::span<const Fp> wei
   t.AbsorbFp2s("weight_range.evals", proof.evals);
   zk::EvalClaim reduced;
   VINET_ASSIGN_OR_RETURN(proof.batch, rc.Prove(range, t, &reduced, threads));
-  VINET_ASSIGN_OR_RETURN(zk::PcsOpening ro, pcs.Open(*range_com.data, reduced.point, t));
+  VINET_ASSIGN_OR_RETURN(zk::PcsOpening ro, pcs->Open(*range_com.data, reduced.point, t));
   proof.range_opening = std::move(ro.proof);
-  VINET_ASSIGN_OR_RETURN(zk::PcsOpening wo, pcs.Open(*committed.data, r, t));
+  VINET_ASSIGN_OR_RETURN(zk::PcsOpening wo, pcs->Open(*committed.data, r, t));
   proof.weight_opening = std::move(wo.proof);
   return proof.Encode();
 }
@@ -355,11 +355,11 @@ Status VerifyWeightRange(const VerifyingKey& vk, ByteSpan bytes) {
   t.AbsorbFp2s("weight_range.evals", p.evals);
   auto reduced = zk::VerifyBatchedClaims(rl.num_vars, rc, p.batch, t);
   if (!reduced.ok()) return reduced.status().WithContext("weight range: range claims");
-  zk::LigeroPcs pcs = vk.Pcs();
+  std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
   Status st =
-      pcs.Verify(p.range, reduced->point, std::vector<Fp2>{reduced->value}, p.range_opening, t);
+      pcs->Verify(p.range, reduced->point, std::vector<Fp2>{reduced->value}, p.range_opening, t);
   if (!st.ok()) return st.WithContext("weight range: range opening");
-  st = pcs.Verify(vk.weights, r, std::vector<Fp2>{w_r}, p.weight_opening, t);
+  st = pcs->Verify(vk.weights, r, std::vector<Fp2>{w_r}, p.weight_opening, t);
   if (!st.ok()) return st.WithContext("weight range: weight opening");
   return Status();
 }
@@ -388,8 +388,8 @@ double WeightRangeSoundnessBits(const VerifyingKey& vk) {
                std::exp2(-zk::LogUpSoundnessBits(rl.column.log, 8, 1)) +
                std::exp2(std::log2(static_cast<double>(claims)) - f) +
                std::exp2(-zk::SumcheckSoundnessBits(2, rl.num_vars));
-  zk::LigeroPcs pcs = vk.Pcs();
-  err += std::exp2(-pcs.SoundnessBits(rl.num_vars)) + std::exp2(-pcs.SoundnessBits(wl.num_vars));
+  std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
+  err += std::exp2(-pcs->SoundnessBits(rl.num_vars)) + std::exp2(-pcs->SoundnessBits(wl.num_vars));
   return -std::log2(err);
 }
 

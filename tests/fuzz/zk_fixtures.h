@@ -6,6 +6,7 @@
 #include <random>
 
 #include "vinet/zk/lookup/logup_gkr.h"
+#include "vinet/zk/pcs/basefold.h"
 #include "vinet/zk/pcs/ligero.h"
 #include "vinet/zk/sumcheck/sumcheck.h"
 
@@ -59,6 +60,32 @@ struct LigeroFixture {
     for (size_t i = 0; i < poly.size(); ++i) poly[i] = Fp(i * i + 1);
     for (size_t i = 0; i < kVars; ++i) point.emplace_back(Fp(5 + 2 * i), Fp(6 + 2 * i));
     committed = pcs.Commit({poly}).value();
+    Transcript t("fuzz");
+    auto opening = pcs.Open(*committed.data, point, t).value();
+    evals = opening.evals;
+    honest = opening.proof;
+  }
+};
+
+// n = 10 in rounds of 3, 3 and 2 folded variables (final polynomial of 2
+// variables): 512 first-round leaves of which 124 are queried, so every round
+// carries leaves and a non-empty multi-proof. A batch of two polynomials.
+struct BasefoldFixture {
+  static constexpr size_t kVars = 10;
+  BasefoldPcs pcs{BasefoldParams{100, 2, 3, 2, 16, 1}};
+  PcsCommitted committed;
+  std::vector<Fp2> point;
+  std::vector<Fp2> evals;
+  Bytes honest;
+
+  BasefoldFixture() {
+    std::vector<std::vector<Fp>> polys(2, std::vector<Fp>(size_t{1} << kVars));
+    for (size_t i = 0; i < polys[0].size(); ++i) {
+      polys[0][i] = Fp(i * i + 1);
+      polys[1][i] = Fp(3 * i + 7);
+    }
+    for (size_t i = 0; i < kVars; ++i) point.emplace_back(Fp(5 + 2 * i), Fp(6 + 2 * i));
+    committed = pcs.Commit(polys).value();
     Transcript t("fuzz");
     auto opening = pcs.Open(*committed.data, point, t).value();
     evals = opening.evals;

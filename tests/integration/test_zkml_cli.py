@@ -109,3 +109,28 @@ def test_unsupported_model_names_the_op(tmp_path):
     p = run("zk", "commit", model, "--out", tmp_path / "b.vzk", check=False)
     assert p.returncode == 1
     assert "relu_after_pool" in p.stderr and "Relu" in p.stderr, p.stderr
+
+
+def test_private_weights_commit_prove_verify(tmp_path):
+    """`zk commit --private-weights`: a version-3 key (hiding weight commitment), valid proofs
+    that differ for the same input (fresh masks), a changed output rejected."""
+    d = tmp_path
+    model = onnx_models.save(onnx_models.mlp(2), d / "mlp.onnx")
+    write_json(d / "cal.json", [{"x": onnx_models.random_input([784], 2, seed=3).tolist()}])
+    run("zk", "commit", model, "--calibration", d / "cal.json", "--out", d / "p.vzk",
+        "--private-weights")
+    run("zk", "export-vk", d / "p.vzk", "--out", d / "p.vk")
+    assert (d / "p.vk").read_bytes()[4] == 3  # key version 3: hiding
+    write_json(d / "in.json", {"x": onnx_models.random_input([784], 1, seed=5).tolist()})
+    for i in (1, 2):
+        run("zk", "prove", d / "p.vzk", "--input", d / "in.json", "--out", d / f"p{i}.bin",
+            "--output", d / f"out{i}.json")
+        p = verify(d, vk="p.vk", inp="in.json", out=f"out{i}.json", proof=f"p{i}.bin")
+        assert p.returncode == 0 and p.stdout.strip() == "valid", p.stderr
+    assert read_json(d / "out1.json") == read_json(d / "out2.json")
+    assert (d / "p1.bin").read_bytes() != (d / "p2.bin").read_bytes()
+    out = read_json(d / "out1.json")
+    out["int8"][0] += 1 if out["int8"][0] < 127 else -1
+    write_json(d / "bad.json", out)
+    p = verify(d, vk="p.vk", inp="in.json", out="bad.json", proof="p1.bin")
+    assert p.returncode == 1 and "error:" in p.stderr

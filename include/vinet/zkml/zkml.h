@@ -12,7 +12,8 @@
 // parameters; `ModelId` is SHA-256 over all of them. The verifier's API has
 // no way to receive weights. Its work is a function of the key alone
 // (`VerifyCost`), so a chain can meter it before verifying.
-// Proofs are sound and succinct but NOT zero-knowledge (docs/zkml.md).
+// With ZkmlParams::hiding the PCS openings are zero-knowledge, the sumcheck
+// messages are not yet (docs/zkml.md, docs/zk.md "Zero knowledge").
 // Every parser is strict: kParse naming the field, values >= p, wrong lengths
 // and trailing bytes rejected. Verification failures are kVerification naming
 // the failed check.
@@ -24,7 +25,7 @@
 #include "vinet/common/result.h"
 #include "vinet/crypto/hash.h"
 #include "vinet/runtime/quantized.h"
-#include "vinet/zk/pcs/ligero.h"
+#include "vinet/zk/pcs/pcs.h"
 #include "vinet/zkml/spec.h"
 
 namespace vinet::zkml {
@@ -35,12 +36,33 @@ namespace vinet::zkml {
 // the caller asks for an insecure experiment) and the chain's RegisterModel.
 inline constexpr double kMinSecurityBits = 100.0;
 
+// The polynomial commitment a key names (its u32 code in the key encoding).
+// Keys of version 2 predate the field and are (plain) Ligero keys; version-3
+// keys carry the code: 2 Basefold, 3 hiding Ligero (docs/zk.md "Zero knowledge").
+enum class PcsKind : uint32_t { kLigero = 1, kBasefold = 2, kHidingLigero = 3 };
+
 struct ZkmlParams {
-  int security_bits = 102;  // Ligero query phase (two openings: >= 100 bits overall)
-  int log_inv_rate = 2;     // Ligero code rate 1/4
+  int security_bits = 102;  // PCS query phase (two openings: >= 100 bits overall)
+  int log_inv_rate = 2;     // code rate 1/4
   unsigned threads = 2;     // prover threads
+  PcsKind pcs = PcsKind::kBasefold;
   // Commit keys below kMinSecurityBits (experiments only: nothing verifies them).
   bool insecure_experiment = false;
+  // Private weights: hiding Ligero for the weight and advice commitments
+  // (docs/zk.md "Zero knowledge"); the key then binds a hiding commitment
+  // (kind kHidingLigero). Needs pcs kLigero or kHidingLigero (Basefold has no
+  // hiding mode: Commit is kInvalidArgument); pcs kHidingLigero implies it.
+  bool hiding = false;
+
+  // The private-weights configuration: hiding Ligero at rate 1/8, which keeps
+  // the MLP 784-128-10 proof under 300 KiB with the masks (docs/benchmarks.md).
+  static constexpr ZkmlParams PrivateWeights() {
+    ZkmlParams p;
+    p.log_inv_rate = 3;
+    p.pcs = PcsKind::kHidingLigero;
+    p.hiding = true;
+    return p;
+  }
 };
 
 // Parse's treatment of the soundness floor. kAllowBelowFloor is for callers
@@ -53,13 +75,17 @@ struct VerifyingKey {
   zk::PcsCommitment weights;
   int security_bits = 102;
   int log_inv_rate = 2;
+  PcsKind pcs = PcsKind::kBasefold;
+  // Key version 3, PCS kind 3: the weight commitment is hiding.
+  bool hiding() const { return pcs == PcsKind::kHidingLigero; }
 
   Bytes Encode() const;
   // Strict: kParse naming the field; the commitment's shape must match the
   // spec; a key below kMinSecurityBits is kParse naming its bits (policy).
   static Result<VerifyingKey> Parse(ByteSpan bytes, KeyPolicy policy = KeyPolicy::kEnforceFloor);
   crypto::Digest256 ModelId() const;
-  zk::LigeroPcs Pcs(unsigned threads = 1) const;
+  // The scheme the key names, with its parameters (never null).
+  std::unique_ptr<zk::MultilinearPcs> Pcs(unsigned threads = 1) const;
 };
 
 struct VerifyCost {

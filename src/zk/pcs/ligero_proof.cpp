@@ -21,6 +21,7 @@ Status ExpectCount(ByteReader& r, std::string_view field, size_t expected) {
 void LigeroProof::Serialize(ByteWriter& w) const {
   w.FieldVector<Fp2>(u_prox);
   w.FieldVector<Fp2>(u_eval);
+  if (blind_eval.has_value()) w.Field(*blind_eval);
   w.U32(static_cast<uint32_t>(columns.size()));
   for (const auto& c : columns) {
     for (Fp x : c) w.Field(x);
@@ -37,6 +38,17 @@ Bytes LigeroProof::ToBytes() const {
 
 Result<LigeroProof> LigeroProof::Parse(ByteSpan bytes, size_t cols, size_t column_height,
                                        size_t num_queries, size_t depth) {
+  LigeroGeometry g;
+  g.cols = g.msg_len = cols;
+  g.column_height = column_height;
+  g.queries = num_queries;
+  g.depth = depth;
+  return Parse(bytes, g);
+}
+
+Result<LigeroProof> LigeroProof::Parse(ByteSpan bytes, const LigeroGeometry& g) {
+  size_t cols = g.msg_len, column_height = g.column_height, num_queries = g.queries,
+         depth = g.depth;
   ByteReader r(bytes);
   LigeroProof p;
   size_t at = r.offset();
@@ -50,6 +62,10 @@ Result<LigeroProof> LigeroProof::Parse(ByteSpan bytes, size_t cols, size_t colum
   if (p.u_eval.size() != cols) {
     return Error(Code::kParse, "ligero.u_eval: expected " + std::to_string(cols) +
                                    " entries at offset " + std::to_string(at));
+  }
+  if (g.hiding) {
+    VINET_ASSIGN_OR_RETURN(Fp2 blind, r.ReadFp2("ligero.blind_eval"));
+    p.blind_eval = blind;
   }
   VINET_RETURN_IF_ERROR(ExpectCount(r, "ligero.columns", num_queries));
   p.columns.resize(num_queries);

@@ -51,7 +51,12 @@ Digest MerkleNodeHash(const Digest& left, const Digest& right) {
   return detail::Sha256Parts({kNodeTag, left, right});
 }
 
-MerkleTree MerkleTree::Build(std::vector<Digest> leaf_digests, unsigned threads) {
+Digest MerkleNodeHash(MerkleNode kind, const Digest& left, const Digest& right) {
+  return kind == MerkleNode::kSha256 ? MerkleNodeHash(left, right)
+                                     : detail::Sha256CompressNode(left, right);
+}
+
+MerkleTree MerkleTree::Build(std::vector<Digest> leaf_digests, unsigned threads, MerkleNode kind) {
   size_t n = leaf_digests.size();
   assert(n >= 1 && std::has_single_bit(n));
   MerkleTree t;
@@ -67,7 +72,7 @@ MerkleTree MerkleTree::Build(std::vector<Digest> leaf_digests, unsigned threads)
         level, threads,
         [&](size_t b, size_t e) {
           for (size_t i = level + b; i < level + e; ++i) {
-            t.nodes_[i] = MerkleNodeHash(t.nodes_[2 * i], t.nodes_[2 * i + 1]);
+            t.nodes_[i] = MerkleNodeHash(kind, t.nodes_[2 * i], t.nodes_[2 * i + 1]);
           }
         },
         512);
@@ -129,7 +134,7 @@ size_t MerkleTree::MultiProofMaxSize(size_t depth, size_t count) {
 
 bool MerkleTree::VerifyMultiProof(const Digest& root, size_t depth, std::span<const size_t> indices,
                                   std::span<const Digest> leaf_digests,
-                                  std::span<const Digest> proof) {
+                                  std::span<const Digest> proof, MerkleNode kind) {
   if (!StrictlyIncreasingBelow(indices, depth) || leaf_digests.size() != indices.size() ||
       proof.size() != MultiProofSize(depth, indices)) {
     return false;
@@ -142,10 +147,10 @@ bool MerkleTree::VerifyMultiProof(const Digest& root, size_t depth, std::span<co
       level, depth, [&](size_t, size_t) { sibling = proof[used++]; },
       [&](size_t k, size_t i, bool pair) {
         if (pair) {
-          known[k] = MerkleNodeHash(known[i], known[i + 1]);
+          known[k] = MerkleNodeHash(kind, known[i], known[i + 1]);
         } else {
-          known[k] = (level[i] & 1) ? MerkleNodeHash(sibling, known[i])
-                                    : MerkleNodeHash(known[i], sibling);
+          known[k] = (level[i] & 1) ? MerkleNodeHash(kind, sibling, known[i])
+                                    : MerkleNodeHash(kind, known[i], sibling);
         }
       });
   return used == proof.size() && level.size() == 1 && known[0] == root;

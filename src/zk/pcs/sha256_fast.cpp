@@ -1,35 +1,228 @@
 #include "zk/pcs/sha256_fast.h"
 
-#include <openssl/evp.h>
+#include <algorithm>
+#include <cstring>
 
-#include <cstdlib>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
+// SHA-256 (FIPS 180-4) for the short messages of Merkle trees and grinding,
+// without the per-call overhead of a generic digest API: the x86 SHA
+// extensions when the CPU has them (checked once at run time), a portable
+// compression function otherwise. Both are checked against OpenSSL in
+// tests/unit/zk/pcs_test.cpp.
 namespace vinet::zk::detail {
 namespace {
 
-const EVP_MD* Sha256Md() {
-  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  if (md == nullptr) std::abort();
-  return md;
+alignas(16) constexpr uint32_t kK[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+
+constexpr uint32_t kInit[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                               0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+
+inline uint32_t Rotr(uint32_t x, int n) {
+  return (x >> n) | (x << (32 - n));
 }
 
-struct CtxHolder {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  ~CtxHolder() { EVP_MD_CTX_free(ctx); }
-};
+void CompressPortable(uint32_t state[8], const uint8_t* block, size_t blocks) {
+  for (; blocks > 0; --blocks, block += 64) {
+    uint32_t w[64];
+    for (int i = 0; i < 16; ++i) {
+      w[i] = (uint32_t{block[4 * i]} << 24) | (uint32_t{block[4 * i + 1]} << 16) |
+             (uint32_t{block[4 * i + 2]} << 8) | uint32_t{block[4 * i + 3]};
+    }
+    for (int i = 16; i < 64; ++i) {
+      uint32_t s0 = Rotr(w[i - 15], 7) ^ Rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+      uint32_t s1 = Rotr(w[i - 2], 17) ^ Rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
+    uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
+    for (int i = 0; i < 64; ++i) {
+      uint32_t t1 =
+          h + (Rotr(e, 6) ^ Rotr(e, 11) ^ Rotr(e, 25)) + ((e & f) ^ (~e & g)) + kK[i] + w[i];
+      uint32_t t2 = (Rotr(a, 2) ^ Rotr(a, 13) ^ Rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+      h = g;
+      g = f;
+      f = e;
+      e = d + t1;
+      d = c;
+      c = b;
+      b = a;
+      a = t1 + t2;
+    }
+    state[0] += a;
+    state[1] += b;
+    state[2] += c;
+    state[3] += d;
+    state[4] += e;
+    state[5] += f;
+    state[6] += g;
+    state[7] += h;
+  }
+}
+
+#if defined(__x86_64__)
+// The SHA extensions keep the state as (A,B,E,F) and (C,D,G,H) and run two
+// rounds per sha256rnds2; message words are scheduled four at a time.
+[[gnu::target("sha,sse4.1,ssse3")]] void CompressShaNi(uint32_t state[8], const uint8_t* block,
+                                                       size_t blocks) {
+  const __m128i kSwap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+  __m128i tmp = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state));
+  __m128i st1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state + 4));
+  tmp = _mm_shuffle_epi32(tmp, 0xB1);          // C D A B
+  st1 = _mm_shuffle_epi32(st1, 0x1B);          // E F G H
+  __m128i st0 = _mm_alignr_epi8(tmp, st1, 8);  // A B E F
+  st1 = _mm_blend_epi16(st1, tmp, 0xF0);       // C D G H
+  for (; blocks > 0; --blocks, block += 64) {
+    __m128i save0 = st0, save1 = st1;
+    __m128i m[4];
+    for (int j = 0; j < 16; ++j) {
+      __m128i& mj = m[j % 4];
+      if (j < 4) {
+        mj = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * j)),
+                              kSwap);
+      }
+      __m128i msg = _mm_add_epi32(mj, _mm_load_si128(reinterpret_cast<const __m128i*>(kK + 4 * j)));
+      st1 = _mm_sha256rnds2_epu32(st1, st0, msg);
+      if (j >= 3 && j <= 14) {
+        __m128i& next = m[(j + 1) % 4];
+        next = _mm_add_epi32(next, _mm_alignr_epi8(mj, m[(j + 3) % 4], 4));
+        next = _mm_sha256msg2_epu32(next, mj);
+      }
+      msg = _mm_shuffle_epi32(msg, 0x0E);
+      st0 = _mm_sha256rnds2_epu32(st0, st1, msg);
+      if (j >= 1 && j <= 12) {
+        __m128i& prev = m[(j + 3) % 4];
+        prev = _mm_sha256msg1_epu32(prev, mj);
+      }
+    }
+    st0 = _mm_add_epi32(st0, save0);
+    st1 = _mm_add_epi32(st1, save1);
+  }
+  tmp = _mm_shuffle_epi32(st0, 0x1B);     // F E B A
+  st1 = _mm_shuffle_epi32(st1, 0xB1);     // D C H G
+  st0 = _mm_blend_epi16(tmp, st1, 0xF0);  // D C B A
+  st1 = _mm_alignr_epi8(st1, tmp, 8);     // H G F E
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(state), st0);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(state + 4), st1);
+}
+
+// CPUID: leaf 7 EBX bit 29 = SHA; leaf 1 ECX bit 19 = SSE4.1, bit 9 = SSSE3.
+bool HasShaNi() {
+  static const bool has = [] {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 19)) || !(c & (1u << 9))) return false;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+    return (b & (1u << 29)) != 0;
+  }();
+  return has;
+}
+#endif
+
+void Compress(uint32_t state[8], const uint8_t* block, size_t blocks) {
+#if defined(__x86_64__)
+  if (HasShaNi()) return CompressShaNi(state, block, blocks);
+#endif
+  CompressPortable(state, block, blocks);
+}
 
 }  // namespace
 
-Digest Sha256Parts(std::initializer_list<ByteSpan> parts) {
-  thread_local CtxHolder holder;
-  EVP_MD_CTX* ctx = holder.ctx;
-  if (ctx == nullptr || EVP_DigestInit_ex2(ctx, Sha256Md(), nullptr) != 1) std::abort();
-  for (ByteSpan p : parts) {
-    if (EVP_DigestUpdate(ctx, p.data(), p.size()) != 1) std::abort();
+namespace {
+
+struct NodeIv {
+  uint32_t s[8];
+  NodeIv() {
+    std::memcpy(s, kInit, sizeof(s));
+    uint8_t block[64] = {};
+    static constexpr char kLabel[] = "vinet.zk.merkle.node.v1";
+    std::memcpy(block, kLabel, sizeof(kLabel) - 1);
+    Compress(s, block, 1);
   }
+};
+
+const NodeIv& TheNodeIv() {
+  static const NodeIv iv;
+  return iv;
+}
+
+}  // namespace
+
+Digest Sha256CompressNode(const Digest& left, const Digest& right) {
+  uint32_t state[8];
+  std::memcpy(state, TheNodeIv().s, sizeof(state));
+  uint8_t block[64];
+  std::memcpy(block, left.data(), 32);
+  std::memcpy(block + 32, right.data(), 32);
+  Compress(state, block, 1);
   Digest out;
-  unsigned int len = 0;
-  if (EVP_DigestFinal_ex(ctx, out.data(), &len) != 1 || len != 32) std::abort();
+  for (int i = 0; i < 8; ++i) {
+    out[4 * i] = static_cast<uint8_t>(state[i] >> 24);
+    out[4 * i + 1] = static_cast<uint8_t>(state[i] >> 16);
+    out[4 * i + 2] = static_cast<uint8_t>(state[i] >> 8);
+    out[4 * i + 3] = static_cast<uint8_t>(state[i]);
+  }
+  return out;
+}
+
+void Sha256NodeIvForTest(uint32_t iv[8]) {
+  std::memcpy(iv, TheNodeIv().s, sizeof(uint32_t) * 8);
+}
+
+void Sha256CompressPortableForTest(uint32_t state[8], const uint8_t* block) {
+  CompressPortable(state, block, 1);
+}
+
+Digest Sha256Parts(std::initializer_list<ByteSpan> parts) {
+  uint32_t state[8];
+  std::memcpy(state, kInit, sizeof(state));
+  uint8_t buf[128];
+  size_t used = 0;
+  uint64_t total = 0;
+  for (ByteSpan p : parts) {
+    const uint8_t* data = p.data();
+    size_t len = p.size();
+    total += len;
+    if (used > 0) {
+      size_t take = std::min(len, 64 - used);
+      std::memcpy(buf + used, data, take);
+      used += take;
+      data += take;
+      len -= take;
+      if (used < 64) continue;
+      Compress(state, buf, 1);
+      used = 0;
+    }
+    size_t full = len / 64;
+    if (full > 0) Compress(state, data, full);
+    data += 64 * full;
+    len -= 64 * full;
+    std::memcpy(buf, data, len);
+    used = len;
+  }
+  buf[used++] = 0x80;
+  size_t padded = used + 8 <= 64 ? 64 : 128;
+  std::memset(buf + used, 0, padded - used);
+  uint64_t bits = total * 8;
+  for (int i = 0; i < 8; ++i) buf[padded - 1 - i] = static_cast<uint8_t>(bits >> (8 * i));
+  Compress(state, buf, padded / 64);
+  Digest out;
+  for (int i = 0; i < 8; ++i) {
+    out[4 * i] = static_cast<uint8_t>(state[i] >> 24);
+    out[4 * i + 1] = static_cast<uint8_t>(state[i] >> 16);
+    out[4 * i + 2] = static_cast<uint8_t>(state[i] >> 8);
+    out[4 * i + 3] = static_cast<uint8_t>(state[i]);
+  }
   return out;
 }
 

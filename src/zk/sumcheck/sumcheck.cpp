@@ -119,6 +119,32 @@ RoundEvals RoundChunk(const std::vector<std::vector<Fp2>>& polys,
 
 }  // namespace
 
+Fp2 MaskSum(const std::vector<std::vector<Fp2>>& coeffs) {
+  // Each g_i appears 2^(n-1) times at x_i = 0 and at x_i = 1.
+  size_t n = coeffs.size();
+  if (n == 0) return Fp2::Zero();
+  Fp2 half_cube = Fp2(Fp(2)).Pow(n - 1);
+  Fp2 acc;
+  for (const auto& g : coeffs) {
+    Fp2 at0 = g[0], at1;
+    for (const Fp2& c : g) at1 += c;
+    acc += at0 + at1;
+  }
+  return half_cube * acc;
+}
+
+Fp2 MaskEval(const std::vector<std::vector<Fp2>>& coeffs, std::span<const Fp2> point) {
+  Fp2 acc;
+  for (size_t i = 0; i < coeffs.size(); ++i) {
+    Fp2 power = Fp2::One();
+    for (const Fp2& c : coeffs[i]) {
+      acc += c * power;
+      power *= point[i];
+    }
+  }
+  return acc;
+}
+
 size_t SumcheckDegree(std::span<const ProductTerm> terms) {
   size_t d = 0;
   for (const auto& t : terms) d = std::max(d, t.factors.size());
@@ -171,10 +197,31 @@ Result<SumcheckProof> SumcheckProof::Parse(ByteReader& r, size_t num_vars, size_
 
 Result<SumcheckProverOutput> ProveSumcheck(std::vector<std::vector<Fp2>> polys,
                                            std::span<const ProductTerm> terms,
-                                           Transcript& transcript, unsigned threads) {
+                                           Transcript& transcript, unsigned threads,
+                                           const SumcheckMask* mask) {
   VINET_RETURN_IF_ERROR(CheckStatement(polys, terms));
   size_t num_vars = std::countr_zero(polys[0].size());
   size_t degree = SumcheckDegree(terms);
+  if (mask != nullptr) {
+    if (num_vars == 0 || mask->coeffs.size() != num_vars) {
+      return Error(Code::kInvalidArgument, "sumcheck: the mask needs one row per variable");
+    }
+    for (const auto& g : mask->coeffs) {
+      if (g.size() != degree + 1) {
+        return Error(Code::kInvalidArgument, "sumcheck: mask rows need degree + 1 coefficients");
+      }
+    }
+  }
+  // Mask bookkeeping: bound = sum_{k<i} g_k(r_k); rest[i] = sum_{k>i} (g_k(0) + g_k(1)).
+  Fp2 bound;
+  std::vector<Fp2> rest(num_vars);
+  if (mask != nullptr) {
+    for (size_t i = num_vars; i-- > 1;) {
+      Fp2 at01 = mask->coeffs[i][0];
+      for (const Fp2& c : mask->coeffs[i]) at01 += c;
+      rest[i - 1] = rest[i] + at01;
+    }
+  }
   SumcheckProverOutput out;
   if (num_vars == 0) {  // nothing to reduce: the sum is the single term value
     std::vector<Fp2> values;
@@ -195,6 +242,23 @@ Result<SumcheckProverOutput> ProveSumcheck(std::vector<std::vector<Fp2>> polys,
           for (size_t t = 0; t <= degree; ++t) total[t] += part[t];
         },
         1024);
+    if (mask != nullptr) {
+      // rho * sum over the remaining cube of g(r_<i, X, x_>i), at X = 0..degree:
+      // 2^(n-1-i) (bound + g_i(X)) + 2^(n-2-i) rest[i].
+      size_t free_vars = num_vars - 1 - round;
+      Fp2 copies = Fp2(Fp(2)).Pow(free_vars);
+      Fp2 rest_part = free_vars > 0 ? Fp2(Fp(2)).Pow(free_vars - 1) * rest[round] : Fp2::Zero();
+      const auto& g = mask->coeffs[round];
+      for (size_t t = 0; t <= degree; ++t) {
+        if (round > 0 && t == 1) continue;  // derived from the claim below
+        Fp2 x = Fp2(Fp(static_cast<uint64_t>(t))), power = Fp2::One(), gx;
+        for (const Fp2& c : g) {
+          gx += c * power;
+          power *= x;
+        }
+        total[t] += mask->rho * (copies * (bound + gx) + rest_part);
+      }
+    }
     if (round == 0) {
       out.claimed_sum = total[0] + total[1];
       transcript.AbsorbFp2("sumcheck.claim", out.claimed_sum);
@@ -207,6 +271,13 @@ Result<SumcheckProverOutput> ProveSumcheck(std::vector<std::vector<Fp2>> polys,
     claim = g.Evaluate(r);
     out.point.push_back(r);
     out.proof.rounds.push_back(std::move(g));
+    if (mask != nullptr) {
+      Fp2 power = Fp2::One();
+      for (const Fp2& c : mask->coeffs[round]) {
+        bound += c * power;
+        power *= r;
+      }
+    }
     for (auto& p : polys) FoldFirstVariable(p, r, threads);
   }
   for (const auto& p : polys) out.proof.final_evals.push_back(p[0]);
@@ -217,6 +288,21 @@ Result<SumcheckProverOutput> ProveSumcheck(std::vector<std::vector<Fp2>> polys,
 Result<SumcheckClaim> VerifySumcheck(size_t num_vars, size_t num_polys,
                                      std::span<const ProductTerm> terms, Fp2 claimed_sum,
                                      const SumcheckProof& proof, Transcript& transcript) {
+  Fp2 claim;
+  Transcript fork = transcript;  // the final evaluations are absorbed only once checked
+  VINET_ASSIGN_OR_RETURN(SumcheckClaim out, VerifySumcheckRounds(num_vars, num_polys, terms,
+                                                                 claimed_sum, proof, fork, &claim));
+  if (EvaluateTerms(terms, proof.final_evals) != claim) {
+    return Error(Code::kVerification, "sumcheck: final evaluations do not match the last round");
+  }
+  transcript = fork;
+  return out;
+}
+
+Result<SumcheckClaim> VerifySumcheckRounds(size_t num_vars, size_t num_polys,
+                                           std::span<const ProductTerm> terms, Fp2 claimed_sum,
+                                           const SumcheckProof& proof, Transcript& transcript,
+                                           Fp2* last_claim) {
   for (const auto& t : terms) {
     if (t.factors.empty() || t.factors.size() > kMaxSumcheckDegree) {
       return Error(Code::kInvalidArgument, "sumcheck: a term needs 1 to 3 factors");
@@ -247,9 +333,7 @@ Result<SumcheckClaim> VerifySumcheck(size_t num_vars, size_t num_polys,
     out.point.push_back(r);
     claim = g.Evaluate(r);
   }
-  if (EvaluateTerms(terms, proof.final_evals) != claim) {
-    return Error(Code::kVerification, "sumcheck: final evaluations do not match the last round");
-  }
+  *last_claim = claim;
   transcript.AbsorbFp2s("sumcheck.final_evals", proof.final_evals);
   out.final_evals = proof.final_evals;
   return out;

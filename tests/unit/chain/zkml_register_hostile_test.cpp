@@ -67,7 +67,7 @@ TEST_F(ZkmlRegisterHostileTest, RegisterModelRequiresAValidWeightRangeProof) {
   const zkml::ProverPackage& pkg = *Models().a.package;
   std::vector<zk::Fp> w = pkg.weights;
   w[pkg.weight_layout.w[1][0].offset] = zk::Fp(128);
-  auto com = pkg.vk.Pcs(1).Commit({w});
+  auto com = pkg.vk.Pcs(1)->Commit({w});
   ASSERT_TRUE(com.ok());
   zkml::VerifyingKey forged = pkg.vk;
   forged.weights = com->commitment;

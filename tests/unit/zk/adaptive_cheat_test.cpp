@@ -17,6 +17,7 @@
 #include <random>
 
 #include "vinet/zk/lookup/logup_gkr.h"
+#include "vinet/zk/pcs/basefold.h"
 #include "vinet/zk/pcs/ligero.h"
 #include "vinet/zk/poly/multilinear.h"
 #include "vinet/zk/sumcheck/sumcheck.h"
@@ -37,6 +38,7 @@ std::vector<Scheme> Schemes() {
        [] {
          return std::make_unique<LigeroPcs>(LigeroParams{100, 2, 1});
        }},
+      {"basefold", [] { return std::make_unique<BasefoldPcs>(); }},
   };
 }
 

@@ -44,5 +44,15 @@ TEST(ZkFuzzSeeds, LigeroSeedsAreTheFixturesEncodings) {
   CheckOrWrite("zk_ligero", "commitment", commitment);
 }
 
+TEST(ZkFuzzSeeds, BasefoldSeedIsTheFixturesEncoding) {
+  fuzz::BasefoldFixture fx;
+  Transcript t("fuzz");
+  ASSERT_TRUE(fx.pcs.Verify(fx.committed.commitment, fx.point, fx.evals, fx.honest, t).ok());
+  BasefoldShape s = fx.pcs.ShapeFor(fx.kVars);
+  ASSERT_EQ(s.Rounds(), 3u);
+  ASSERT_LT(s.num_queries, size_t{1} << s.LeafDepth(0));  // a real multi-proof
+  CheckOrWrite("zk_basefold", "honest_opening", fx.honest);
+}
+
 }  // namespace
 }  // namespace vinet::zk

@@ -10,6 +10,9 @@
 #include "vinet/zk/pcs/ligero.h"
 #include "vinet/zk/pcs/merkle.h"
 #include "vinet/zk/poly/multilinear.h"
+#include "zk/pcs/sha256_fast.h"
+
+#include <openssl/sha.h>
 
 namespace vinet::zk {
 namespace {
@@ -29,6 +32,101 @@ std::vector<Fp2> RandomPoint(std::mt19937_64& rng, size_t n) {
   std::vector<Fp2> r(n);
   for (auto& x : r) x = RandomFp2(rng);
   return r;
+}
+
+Digest OpenSslSha256(ByteSpan data) {
+  Digest d;
+  SHA256(data.data(), data.size(), d.data());
+  return d;
+}
+
+TEST(Sha256Fast, MatchesOpenSslOnEveryLengthAndSplit) {
+  std::mt19937_64 rng(3);
+  for (size_t len = 0; len <= 300; ++len) {
+    Bytes msg(len);
+    for (auto& b : msg) b = static_cast<uint8_t>(rng());
+    Digest want = OpenSslSha256(msg);
+    EXPECT_EQ(detail::Sha256Parts({msg}), want) << len;
+    size_t cut = len == 0 ? 0 : rng() % len, cut2 = cut + (len - cut) / 2;
+    ByteSpan all(msg);
+    EXPECT_EQ(
+        detail::Sha256Parts({all.first(cut), all.subspan(cut, cut2 - cut), all.subspan(cut2)}),
+        want)
+        << len;
+  }
+}
+
+TEST(Sha256Fast, PortableCompressionMatchesOpenSsl) {
+  // One padded block of a 0..55-byte message through the portable path.
+  std::mt19937_64 rng(4);
+  for (size_t len = 0; len <= 55; ++len) {
+    Bytes msg(len);
+    for (auto& b : msg) b = static_cast<uint8_t>(rng());
+    uint8_t block[64] = {};
+    std::copy(msg.begin(), msg.end(), block);
+    block[len] = 0x80;
+    for (int i = 0; i < 8; ++i) block[63 - i] = static_cast<uint8_t>((len * 8) >> (8 * i));
+    uint32_t st[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                      0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    detail::Sha256CompressPortableForTest(st, block);
+    Digest got;
+    for (int i = 0; i < 8; ++i)
+      for (int k = 0; k < 4; ++k) got[4 * i + k] = static_cast<uint8_t>(st[i] >> (24 - 8 * k));
+    EXPECT_EQ(got, OpenSslSha256(msg)) << len;
+  }
+}
+
+TEST(Sha256Fast, CompressedNodeIsOneCompressionFromTheNodeIv) {
+  // The IV: the standard initial state through one zero-padded label block.
+  uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  uint8_t label[64] = {};
+  std::string_view text = "vinet.zk.merkle.node.v1";
+  std::copy(text.begin(), text.end(), label);
+  detail::Sha256CompressPortableForTest(iv, label);
+  uint32_t got_iv[8];
+  detail::Sha256NodeIvForTest(got_iv);
+  EXPECT_TRUE(std::equal(iv, iv + 8, got_iv));
+  std::mt19937_64 rng(9);
+  for (int rep = 0; rep < 20; ++rep) {
+    Digest l, r;
+    for (auto& b : l) b = static_cast<uint8_t>(rng());
+    for (auto& b : r) b = static_cast<uint8_t>(rng());
+    uint32_t st[8];
+    std::copy(iv, iv + 8, st);
+    uint8_t block[64];
+    std::copy(l.begin(), l.end(), block);
+    std::copy(r.begin(), r.end(), block + 32);
+    detail::Sha256CompressPortableForTest(st, block);
+    Digest want;
+    for (int i = 0; i < 8; ++i)
+      for (int k = 0; k < 4; ++k) want[4 * i + k] = static_cast<uint8_t>(st[i] >> (24 - 8 * k));
+    EXPECT_EQ(MerkleNodeHash(MerkleNode::kSha256Compress, l, r), want);
+    EXPECT_NE(MerkleNodeHash(MerkleNode::kSha256Compress, l, r), MerkleNodeHash(l, r));
+  }
+}
+
+TEST(Merkle, CompressedNodeTreesVerifyOnlyWithTheirKind) {
+  std::vector<Digest> leaves(64);
+  for (size_t i = 0; i < leaves.size(); ++i) {
+    uint8_t b = static_cast<uint8_t>(i);
+    leaves[i] = MerkleLeafHash(ByteSpan(&b, 1));
+  }
+  MerkleTree t = MerkleTree::Build(leaves, 2, MerkleNode::kSha256Compress);
+  EXPECT_NE(t.root(), MerkleTree::Build(leaves, 1).root());
+  std::vector<size_t> idx = {3, 4, 40, 63};
+  std::vector<Digest> opened;
+  for (size_t i : idx) opened.push_back(leaves[i]);
+  std::vector<Digest> proof = t.MultiProof(idx);
+  EXPECT_TRUE(
+      MerkleTree::VerifyMultiProof(t.root(), 6, idx, opened, proof, MerkleNode::kSha256Compress));
+  EXPECT_FALSE(MerkleTree::VerifyMultiProof(t.root(), 6, idx, opened, proof));
+  for (size_t k = 0; k < proof.size(); ++k) {
+    auto bad = proof;
+    bad[k][k % 32] ^= 1;
+    EXPECT_FALSE(
+        MerkleTree::VerifyMultiProof(t.root(), 6, idx, opened, bad, MerkleNode::kSha256Compress));
+  }
 }
 
 TEST(Merkle, PathsVerifyAndDetectTampering) {
@@ -198,13 +296,15 @@ TEST_P(PcsConformance, OpensWhatWasCommitted) {
 
 INSTANTIATE_TEST_SUITE_P(Ligero, PcsConformance,
                          ::testing::Values(LigeroParams{100, 2, 1}, LigeroParams{100, 2, 2},
-                                           LigeroParams{128, 1, 2}));
+                                           LigeroParams{128, 1, 2}, LigeroParams{100, 2, 1, true},
+                                           LigeroParams{128, 1, 2, true}));
 
 TEST(Ligero, ParametersEncodingNamesEveryParameter) {
   Bytes base = LigeroPcs({100, 2, 1}).ParametersEncoding();
   EXPECT_EQ(base, LigeroPcs({100, 2, 2}).ParametersEncoding());  // threads do not matter
   EXPECT_NE(base, LigeroPcs({128, 2, 1}).ParametersEncoding());
   EXPECT_NE(base, LigeroPcs({100, 1, 1}).ParametersEncoding());
+  EXPECT_NE(base, LigeroPcs({100, 2, 1, true}).ParametersEncoding());
 }
 
 TEST(Ligero, RejectsBadInputs) {
@@ -224,7 +324,7 @@ struct Fixture {
   std::vector<Fp2> point, evals;
   LigeroProof proof;
 
-  explicit Fixture(size_t n, size_t count) {
+  explicit Fixture(size_t n, size_t count, LigeroParams params = {}) : pcs(params) {
     std::mt19937_64 rng(n * 31 + count);
     committed = pcs.Commit(RandomPolys(rng, count, n)).value();
     point = RandomPoint(rng, n);
@@ -241,9 +341,13 @@ struct Fixture {
   }
 };
 
-TEST(Ligero, EveryElementChangeIsRejected) {
-  Fixture f(9, 2);  // 512 encoded columns, 148 queried: the multi-proof is not empty
+class LigeroSoundness : public ::testing::TestWithParam<bool> {};
+
+TEST_P(LigeroSoundness, EveryElementChangeIsRejected) {
+  // 512 encoded columns (1024 when hiding), ~150 queried: the multi-proof is not empty.
+  Fixture f(9, 2, LigeroParams{100, 2, 1, GetParam()});
   ASSERT_TRUE(f.Accepts(f.proof, f.committed.commitment));
+  ASSERT_EQ(f.proof.blind_eval.has_value(), GetParam());
   size_t checked = 0;
   auto expect_reject = [&](const LigeroProof& p, const char* what, size_t i) {
     EXPECT_FALSE(f.Accepts(p, f.committed.commitment)) << what << " " << i;
@@ -280,6 +384,14 @@ TEST(Ligero, EveryElementChangeIsRejected) {
     p = f.proof;
     std::swap(p.columns[0], p.columns[1]);
     expect_reject(p, "swapped columns", 0);
+    if (p.blind_eval.has_value()) {
+      p = f.proof;
+      *p.blind_eval += Fp2::One();
+      expect_reject(p, "blind_eval", 0);
+      p = f.proof;
+      p.blind_eval.reset();
+      expect_reject(p, "missing blind_eval", 0);
+    }
   }
   for (size_t b = 0; b < 32; ++b) {
     PcsCommitment c = f.committed.commitment;
@@ -294,8 +406,12 @@ TEST(Ligero, EveryElementChangeIsRejected) {
   EXPECT_GT(checked, 1000u);
 }
 
-TEST(Ligero, EveryByteChangeIsRejected) {
-  Fixture f(2, 1);
+INSTANTIATE_TEST_SUITE_P(Ligero, LigeroSoundness, ::testing::Values(false, true));
+
+TEST_P(LigeroSoundness, EveryByteChangeIsRejected) {
+  // Hiding pads every row with >= t symbols: lambda = 24 keeps the proof small
+  // (~3 KB) so that flipping every byte stays fast; the checks are the same.
+  Fixture f(2, 1, LigeroParams{GetParam() ? 24 : 100, 2, 1, GetParam()});
   Bytes bytes = f.proof.ToBytes();
   ASSERT_TRUE(f.AcceptsBytes(bytes));
   for (size_t i = 0; i < bytes.size(); ++i) {

@@ -49,6 +49,39 @@ TEST(ZkmlProve, CompleteOnRandomMlpsAndBitExactWithRuntime) {
   }
 }
 
+TEST(ZkmlProve, LigeroKeysStillCommitProveAndVerify) {
+  // Keys name their PCS: Basefold by default (version 3), Ligero keys keep
+  // the version-2 encoding; a proof only verifies under the key it was made for.
+  runtime::QuantizedModel q = RandomMlp({20, 16, 6}, 3);
+  ZkmlParams lp;
+  lp.pcs = PcsKind::kLigero;
+  auto lig = Commit(q, lp);
+  auto bf = Commit(q);
+  ASSERT_TRUE(lig.ok() && bf.ok());
+  Bytes lk = lig->vk.Encode(), bk = bf->vk.Encode();
+  EXPECT_EQ(lk[4], 2);
+  EXPECT_EQ(bk[4], 3);
+  auto parsed = VerifyingKey::Parse(lk);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->pcs, PcsKind::kLigero);
+  EXPECT_EQ(VerifyingKey::Parse(bk)->pcs, PcsKind::kBasefold);
+  EXPECT_NE(lig->vk.ModelId(), bf->vk.ModelId());
+  runtime::Int8Tensor in = Input(lig->vk, 4);
+  auto pl = Prove(*lig->package, in);
+  auto pb = Prove(*bf->package, in);
+  ASSERT_TRUE(pl.ok() && pb.ok());
+  EXPECT_EQ(pl->output.data, pb->output.data);
+  EXPECT_TRUE(Verify(*parsed, in, pl->output, pl->proof).ok());
+  EXPECT_TRUE(Verify(bf->vk, in, pb->output, pb->proof).ok());
+  EXPECT_FALSE(Verify(*parsed, in, pb->output, pb->proof).ok());
+  EXPECT_FALSE(Verify(bf->vk, in, pl->output, pl->proof).ok());
+  EXPECT_LT(pb->proof.size(), pl->proof.size());
+  // A version-3 key naming an unknown scheme is a parse error.
+  Bytes unknown = bk;
+  unknown[unknown.size() - 4] = 9;
+  EXPECT_EQ(VerifyingKey::Parse(unknown).status().code(), Code::kParse);
+}
+
 TEST(ZkmlVerify, RejectsWrongOutputInputModelAndReplay) {
   runtime::QuantizedModel q = RandomMlp({20, 16, 6}, 7);
   auto a = Commit(q);

@@ -16,18 +16,39 @@ using testing::RandomMlp;
 using zk::Fp;
 
 TEST(ZkmlWeightRange, HonestCommitsProveTheirRange) {
-  for (const auto& q :
-       {RandomMlp({12, 8, 3}, 4),
-        CnnBuilder(1, 6, 6, 2).Conv(2, 3, 1, 1, 1, true).Pool("MaxPool", 2, 2).Dense(3).Build()}) {
-    auto c = Commit(q);
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
-    auto proof = ProveWeightRange(*c->package);
-    ASSERT_TRUE(proof.ok()) << proof.status().ToString();
-    Status st = VerifyWeightRange(c->vk, *proof);
-    EXPECT_TRUE(st.ok()) << st.ToString();
-    EXPECT_GE(WeightRangeSoundnessBits(c->vk), kMinSecurityBits);
-    EXPECT_GT(EstimateWeightRangeCost(c->vk).units(), 0u);
+  // Both PCS kinds, through the key's own scheme (vk.Pcs()).
+  for (PcsKind kind : {PcsKind::kBasefold, PcsKind::kLigero, PcsKind::kHidingLigero}) {
+    for (const auto& q : {RandomMlp({12, 8, 3}, 4), CnnBuilder(1, 6, 6, 2)
+                                                        .Conv(2, 3, 1, 1, 1, true)
+                                                        .Pool("MaxPool", 2, 2)
+                                                        .Dense(3)
+                                                        .Build()}) {
+      ZkmlParams params;
+      params.pcs = kind;
+      auto c = Commit(q, params);
+      ASSERT_TRUE(c.ok()) << c.status().ToString();
+      auto proof = ProveWeightRange(*c->package);
+      ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+      Status st = VerifyWeightRange(c->vk, *proof);
+      EXPECT_TRUE(st.ok()) << st.ToString();
+      EXPECT_GE(WeightRangeSoundnessBits(c->vk), kMinSecurityBits);
+      EXPECT_GT(EstimateWeightRangeCost(c->vk).units(), 0u);
+    }
   }
+}
+
+TEST(ZkmlWeightRange, ProofUnderTheOtherSchemesKeyIsRefused) {
+  auto q = RandomMlp({12, 8, 3}, 4);
+  ZkmlParams lp;
+  lp.pcs = PcsKind::kLigero;
+  auto ligero = Commit(q, lp);
+  auto basefold = Commit(q);
+  ASSERT_TRUE(ligero.ok() && basefold.ok());
+  auto lproof = ProveWeightRange(*ligero->package);
+  auto bproof = ProveWeightRange(*basefold->package);
+  ASSERT_TRUE(lproof.ok() && bproof.ok());
+  EXPECT_FALSE(VerifyWeightRange(basefold->vk, *lproof).ok());
+  EXPECT_FALSE(VerifyWeightRange(ligero->vk, *bproof).ok());
 }
 
 TEST(ZkmlWeightRange, OutOfRangeWeightsAndBiasesAreRefused) {
@@ -56,8 +77,8 @@ TEST(ZkmlWeightRange, OutOfRangeWeightsAndBiasesAreRefused) {
     w[k.at] = Fp::FromSigned(k.value);
     bool int32 = k.value >= i32_min && k.value <= i32_max;
     bool honest_ok = k.at == bias ? int32 : k.in_range;
-    zk::LigeroPcs pcs = pkg.vk.Pcs(1);
-    auto com = pcs.Commit({w});
+    std::unique_ptr<zk::MultilinearPcs> pcs = pkg.vk.Pcs(1);
+    auto com = pcs->Commit({w});
     ASSERT_TRUE(com.ok());
     VerifyingKey vk = pkg.vk;
     vk.weights = com->commitment;

@@ -9,6 +9,11 @@
 // level. Its length is a function of the index set alone (MultiProofSize).
 // The tree owns all its node digests (2n - 1) and is immutable after Build;
 // concurrent reads are safe. Build hashes in parallel with `threads`.
+// Node hash kinds: kSha256 is the above (two compressions per node, Ligero);
+// kSha256Compress is one SHA-256 compression of left || right from a fixed
+// IV (the state after one block "vinet.zk.merkle.node.v1", zero-padded), so
+// nodes and leaves (full SHA-256 with the 0x00 tag) are different functions
+// (Basefold). Build and verification must use the same kind.
 #pragma once
 
 #include <span>
@@ -21,10 +26,14 @@ namespace vinet::zk {
 Digest MerkleLeafHash(ByteSpan leaf);
 Digest MerkleNodeHash(const Digest& left, const Digest& right);
 
+enum class MerkleNode { kSha256, kSha256Compress };
+Digest MerkleNodeHash(MerkleNode kind, const Digest& left, const Digest& right);
+
 class MerkleTree {
  public:
   // Leaves are already leaf digests; their count must be a power of two >= 1.
-  static MerkleTree Build(std::vector<Digest> leaf_digests, unsigned threads = 1);
+  static MerkleTree Build(std::vector<Digest> leaf_digests, unsigned threads = 1,
+                          MerkleNode kind = MerkleNode::kSha256);
 
   const Digest& root() const { return nodes_[1 % nodes_.size()]; }
   size_t num_leaves() const { return num_leaves_; }
@@ -46,7 +55,8 @@ class MerkleTree {
   // True iff the leaves (digests, one per index, indices strictly increasing
   // and < 2^depth) with `proof`, consumed exactly, hash up to `root`.
   static bool VerifyMultiProof(const Digest& root, size_t depth, std::span<const size_t> indices,
-                               std::span<const Digest> leaf_digests, std::span<const Digest> proof);
+                               std::span<const Digest> leaf_digests, std::span<const Digest> proof,
+                               MerkleNode kind = MerkleNode::kSha256);
 
  private:
   // nodes_[1] is the root, nodes_[i] has children 2i and 2i+1, leaves at

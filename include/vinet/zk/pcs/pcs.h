@@ -8,8 +8,19 @@
 // many). Open and Verify absorb the commitment, the point and the claimed
 // evaluations into the caller's transcript before drawing any challenge, so
 // an opening is bound to everything the caller absorbed before it.
-// Implementations: LigeroPcs (pcs/ligero.h). WHIR or Basefold can be added
-// behind the same interface without changing the protocols above it.
+// Implementations: LigeroPcs (pcs/ligero.h, square-root openings) and
+// BasefoldPcs (pcs/basefold.h, polylogarithmic openings); one conformance
+// suite (tests/unit/zk/pcs_conformance_test.cpp) runs against both.
+//
+// Hiding (zero knowledge, docs/zk.md "Zero knowledge"): a scheme may offer a
+// hiding mode (a parameter of the scheme, e.g. LigeroParams::hiding). Then
+// hiding() is true; name() and ParametersEncoding() differ from the plain
+// mode (ids bind the mode); Commit draws its masks from zk/random.h (never
+// from a transcript); and an opening of a commitment is simulatable from the
+// point and the evaluations alone, for one opening per commitment (a scheme
+// that hides more openings says so). Protocols that need hiding (the masked
+// sumcheck, private weights) check hiding() instead of naming a scheme.
+// Basefold has no hiding mode yet.
 #pragma once
 
 #include <memory>
@@ -60,6 +71,8 @@ class MultilinearPcs {
   // Canonical bytes naming the scheme and every parameter that changes a
   // commitment or an opening, for binding into ids (e.g. the model id).
   virtual Bytes ParametersEncoding() const = 0;
+  // True if commitments and openings are hiding (see above).
+  virtual bool hiding() const { return false; }
   // -log2 of the opening's soundness error for polynomials of num_vars variables.
   virtual double SoundnessBits(size_t num_vars) const = 0;
 

@@ -56,6 +56,18 @@ struct SumcheckProverOutput {
   std::vector<Fp2> point;
 };
 
+// A Libra-style masking polynomial g(x) = sum_i g_i(x_i), g_i(X) = sum_j
+// coeffs[i][j] X^j (degree = the sumcheck's degree), and the verifier's
+// challenge rho: the prover then sends the round polynomials of f + rho * g
+// (zero-knowledge sumcheck, sumcheck/zk_sumcheck.h).
+struct SumcheckMask {
+  Fp2 rho;
+  std::vector<std::vector<Fp2>> coeffs;  // num_vars rows of degree + 1 coefficients
+};
+// sum_{x in {0,1}^n} g(x) and g(point).
+Fp2 MaskSum(const std::vector<std::vector<Fp2>>& coeffs);
+Fp2 MaskEval(const std::vector<std::vector<Fp2>>& coeffs, std::span<const Fp2> point);
+
 // The degree bound of a term list: the largest product size.
 size_t SumcheckDegree(std::span<const ProductTerm> terms);
 
@@ -63,15 +75,26 @@ size_t SumcheckDegree(std::span<const ProductTerm> terms);
 // there are no rounds, only the final evaluations). The
 // tables are consumed (folded in place). Errors: kInvalidArgument on mismatched
 // sizes, out-of-range factor indices or degree > 3.
+// With `mask` (n >= 1, coeffs n x (degree + 1)) the claimed sum and every
+// round polynomial are those of f + rho * g; the final evaluations stay f's.
 Result<SumcheckProverOutput> ProveSumcheck(std::vector<std::vector<Fp2>> polys,
                                            std::span<const ProductTerm> terms,
-                                           Transcript& transcript, unsigned threads = 1);
+                                           Transcript& transcript, unsigned threads = 1,
+                                           const SumcheckMask* mask = nullptr);
 
 // Checks `proof` for the claim; kVerification naming the failing round on a
 // wrong message. On success the caller must still check the returned claim.
 Result<SumcheckClaim> VerifySumcheck(size_t num_vars, size_t num_polys,
                                      std::span<const ProductTerm> terms, Fp2 claimed_sum,
                                      const SumcheckProof& proof, Transcript& transcript);
+
+// The round checks of VerifySumcheck without the final one: `last_claim`
+// receives the claim the final evaluations must meet (for a masked sumcheck:
+// EvaluateTerms(final) + rho * g(point)).
+Result<SumcheckClaim> VerifySumcheckRounds(size_t num_vars, size_t num_polys,
+                                           std::span<const ProductTerm> terms, Fp2 claimed_sum,
+                                           const SumcheckProof& proof, Transcript& transcript,
+                                           Fp2* last_claim);
 
 // sum_t coeff_t * prod_k values[factor]: the combination the verifier checks.
 Fp2 EvaluateTerms(std::span<const ProductTerm> terms, std::span<const Fp2> values);

@@ -1,0 +1,570 @@
+#include "vinet/zk/pcs/basefold.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <string>
+
+#include "vinet/zk/field/ntt.h"
+#include "vinet/zk/parallel.h"
+#include "vinet/zk/poly/multilinear.h"
+#include "vinet/zk/soundness.h"
+#include "zk/pcs/basefold_fold.h"
+
+namespace vinet::zk {
+namespace {
+
+static_assert(sizeof(Fp) == 8 && sizeof(Fp2) == 16 && std::endian::native == std::endian::little,
+              "leaf hashing reads field elements as little-endian u64 words");
+
+// Inner nodes: one SHA-256 compression (merkle.h).
+constexpr MerkleNode kNode = MerkleNode::kSha256Compress;
+
+template <typename F>
+ByteSpan AsByteSpan(std::span<const F> values) {
+  return {reinterpret_cast<const uint8_t*>(values.data()), values.size() * sizeof(F)};
+}
+
+struct BasefoldProverData final : PcsProverData {
+  PcsCommitment commitment;
+  BasefoldShape shape;
+  std::vector<std::vector<Fp>> polys;      // evaluations
+  std::vector<std::vector<Fp>> codewords;  // one per polynomial, bit-reversed order
+  MerkleTree tree;
+};
+
+// Leaf i of the first tree: every polynomial's 2^a symbols of coset i.
+void GatherBaseLeaf(const std::vector<std::vector<Fp>>& codewords, size_t a, size_t i,
+                    std::vector<Fp>& out) {
+  size_t w = size_t{1} << a;
+  for (const auto& cw : codewords) {
+    out.insert(out.end(), cw.begin() + i * w, cw.begin() + (i + 1) * w);
+  }
+}
+
+MerkleTree BuildExtTree(const std::vector<Fp2>& cw, size_t a, unsigned threads) {
+  size_t w = size_t{1} << a, leaves = cw.size() / w;
+  std::vector<Digest> digests(leaves);
+  ParallelFor(
+      leaves, threads,
+      [&](size_t b, size_t e) {
+        for (size_t i = b; i < e; ++i) {
+          digests[i] = MerkleLeafHash(AsByteSpan(std::span<const Fp2>(cw.data() + i * w, w)));
+        }
+      },
+      256);
+  return MerkleTree::Build(std::move(digests), threads, kNode);
+}
+
+void AbsorbStatement(Transcript& t, const PcsCommitment& c, std::span<const Fp2> point,
+                     std::span<const Fp2> evals) {
+  c.AbsorbInto(t);
+  t.AbsorbFp2s("basefold.point", point);
+  t.AbsorbFp2s("basefold.evals", evals);
+}
+
+std::vector<Fp2> BatchCoefficients(Transcript& t, size_t num_polys) {
+  std::vector<Fp2> alpha{Fp2::One()};
+  if (num_polys > 1) {
+    std::vector<Fp2> rest = t.ChallengeFp2s("basefold.batch", num_polys - 1);
+    alpha.insert(alpha.end(), rest.begin(), rest.end());
+  }
+  return alpha;
+}
+
+// The degree-2 round polynomial through g(0), g(1) = claim - g(0), g(2), at r.
+Fp2 RoundValue(Fp2 g0, Fp2 g1, Fp2 g2, Fp2 r) {
+  const Fp inv2((Fp::kModulus + 1) / 2);
+  Fp2 rm1 = r - Fp2::One(), rm2 = r - Fp2(Fp(2));
+  return g0 * (rm1 * rm2) * inv2 - g1 * (r * rm2) + g2 * (r * rm1) * inv2;
+}
+
+// Distinct leaves of each round, increasing: round 0 = the queries, round
+// r+1 = the leaves holding round r's folded symbols.
+std::vector<std::vector<size_t>> LeafSets(const BasefoldShape& s, std::vector<size_t> queries) {
+  std::vector<std::vector<size_t>> sets{std::move(queries)};
+  for (size_t r = 1; r < s.Rounds(); ++r) {
+    std::vector<size_t> next;
+    for (size_t i : sets.back()) {
+      size_t leaf = i >> s.arity[r];
+      if (next.empty() || next.back() != leaf) next.push_back(leaf);
+    }
+    sets.push_back(std::move(next));
+  }
+  return sets;
+}
+
+Status Fail(const std::string& what) {
+  return Error(Code::kVerification, "basefold: " + what);
+}
+
+}  // namespace
+
+size_t BasefoldShape::LogLen(size_t r) const {
+  size_t l = log_len;
+  for (size_t s = 0; s < r; ++s) l -= arity[s];
+  return l;
+}
+
+BasefoldPcs::BasefoldPcs(BasefoldParams params) : params_(params) {}
+
+Bytes BasefoldPcs::ParametersEncoding() const {
+  ByteWriter w;
+  w.U32(static_cast<uint32_t>(name().size()));
+  w.Raw(AsBytes(name()));
+  w.U32(static_cast<uint32_t>(params_.security_bits));
+  w.U32(static_cast<uint32_t>(params_.log_inv_rate));
+  w.U32(static_cast<uint32_t>(params_.fold_log));
+  w.U32(static_cast<uint32_t>(params_.final_vars));
+  w.U32(static_cast<uint32_t>(params_.grinding_bits));
+  w.U32(2);  // version: 1 = first protocol; 2 = one-compression Merkle nodes
+  return w.Take();
+}
+
+double BasefoldPcs::SoundnessFor(const BasefoldShape& s, size_t t) const {
+  double field = std::exp2(-ExtensionFieldBits());
+  double len = std::ldexp(1.0, static_cast<int>(s.log_len));
+  double rho = std::ldexp(1.0, -params_.log_inv_rate);
+  double sumcheck = 2.0 * static_cast<double>(s.folded_vars) * field;
+  double batch = len * field, folds = len * field;
+  size_t leaves = size_t{1} << s.LeafDepth(0);
+  double query = t >= leaves ? 0.0
+                             : std::pow((1.0 + rho) / 2.0 + 1.0 / len, static_cast<double>(t)) *
+                                   std::exp2(-params_.grinding_bits);
+  return -std::log2(sumcheck + batch + folds + query);
+}
+
+BasefoldShape BasefoldPcs::ShapeFor(size_t num_vars) const {
+  BasefoldShape s;
+  s.num_vars = num_vars;
+  size_t f = static_cast<size_t>(std::max(0, params_.final_vars));
+  s.final_vars = num_vars == 0 ? 0 : std::min(f, num_vars - 1);
+  s.folded_vars = num_vars - s.final_vars;
+  s.log_len = num_vars + static_cast<size_t>(params_.log_inv_rate);
+  size_t a = static_cast<size_t>(std::max(1, params_.fold_log));
+  for (size_t left = s.folded_vars; left > 0;) {
+    size_t step = std::min(a, left);
+    s.arity.push_back(step);
+    left -= step;
+  }
+  if (s.arity.empty()) return s;
+  // The smallest t whose query error fits in what the other terms leave of
+  // 2^-lambda; every leaf if they leave nothing.
+  size_t leaves = size_t{1} << s.LeafDepth(0);
+  double other = std::exp2(-SoundnessFor(s, leaves));
+  double room = std::exp2(-params_.security_bits) - other;
+  double rho = std::ldexp(1.0, -params_.log_inv_rate);
+  double per_query = std::log2((1.0 + rho) / 2.0 + std::ldexp(1.0, -static_cast<int>(s.log_len)));
+  size_t t = leaves;
+  if (room > 0) {
+    double need = (std::log2(room) + params_.grinding_bits) / per_query;
+    t = std::min<size_t>(leaves, static_cast<size_t>(std::max(1.0, std::ceil(need))));
+    while (t < leaves && SoundnessFor(s, t) < params_.security_bits) ++t;  // rounding
+  }
+  s.num_queries = t;
+  return s;
+}
+
+int BasefoldPcs::GrindingBits(const BasefoldShape& s) const {
+  return s.num_queries >= (size_t{1} << s.LeafDepth(0)) ? 0 : params_.grinding_bits;
+}
+
+double BasefoldPcs::SoundnessBits(size_t num_vars) const {
+  BasefoldShape s = ShapeFor(num_vars);
+  return SoundnessFor(s, s.num_queries);
+}
+
+Result<PcsCommitted> BasefoldPcs::Commit(std::vector<std::vector<Fp>> polys) const {
+  if (polys.empty() || polys.size() > (1u << 16)) {
+    return Error(Code::kInvalidArgument, "basefold: commit 1 to 65536 polynomials");
+  }
+  size_t size = polys[0].size();
+  if (size < 2 || !std::has_single_bit(size) ||
+      std::countr_zero(size) + params_.log_inv_rate > Fp::kTwoAdicity) {
+    return Error(Code::kInvalidArgument,
+                 "basefold: polynomial size must be 2^n, 1 <= n <= 32 - log_inv_rate");
+  }
+  for (const auto& p : polys) {
+    if (p.size() != size) return Error(Code::kInvalidArgument, "basefold: sizes differ");
+  }
+  auto d = std::make_shared<BasefoldProverData>();
+  size_t n = std::countr_zero(size);
+  d->shape = ShapeFor(n);
+  size_t len = size_t{1} << d->shape.log_len;
+  d->codewords.resize(polys.size());
+  // Polynomials in parallel when there are several; one polynomial's
+  // transform uses the threads itself (same output as the padded transform).
+  bool inner = polys.size() == 1 && params_.threads > 1;
+  ParallelFor(
+      polys.size(), inner ? 1 : params_.threads,
+      [&](size_t b, size_t e) {
+        for (size_t k = b; k < e; ++k) {
+          std::vector<Fp>& cw = d->codewords[k];
+          cw.assign(len, Fp::Zero());
+          std::copy(polys[k].begin(), polys[k].end(), cw.begin());
+          detail::ToMonomial(std::span<Fp>(cw).first(size));
+          if (inner) {
+            NttBitReversed(cw, params_.threads);
+          } else {
+            NttBitReversedPadded(cw, size);
+          }
+        }
+      },
+      1);
+  size_t a = d->shape.arity[0], leaves = len >> a;
+  std::vector<Digest> digests(leaves);
+  ParallelFor(
+      leaves, params_.threads,
+      [&](size_t b, size_t e) {
+        std::vector<Fp> buf;
+        for (size_t i = b; i < e; ++i) {
+          if (d->codewords.size() == 1) {
+            digests[i] = MerkleLeafHash(
+                AsByteSpan(std::span<const Fp>(d->codewords[0].data() + (i << a), size_t{1} << a)));
+          } else {
+            buf.clear();
+            GatherBaseLeaf(d->codewords, a, i, buf);
+            digests[i] = MerkleLeafHash(AsByteSpan(std::span<const Fp>(buf)));
+          }
+        }
+      },
+      256);
+  d->tree = MerkleTree::Build(std::move(digests), params_.threads, kNode);
+  d->polys = std::move(polys);
+  d->commitment = {d->tree.root(), static_cast<uint32_t>(n),
+                   static_cast<uint32_t>(d->polys.size())};
+  PcsCommitted out{d->commitment, d};
+  return out;
+}
+
+namespace {
+
+// (h(0), h(1)) = (sum_b f[2b] E[b], sum_b f[2b+1] E[b]): the round's sums
+// without the eq factor of the variable being bound (f base or extension).
+template <typename F>
+std::pair<Fp2, Fp2> HalfSums(std::span<const F> f, std::span<const Fp2> e, unsigned threads) {
+  size_t half = f.size() / 2;
+  size_t chunks = std::max<size_t>(1, std::min<size_t>(threads, half / 4096));
+  std::vector<Fp2> h0(chunks), h1(chunks);
+  ParallelFor(
+      chunks, static_cast<unsigned>(chunks),
+      [&](size_t b, size_t end) {
+        for (size_t c = b; c < end; ++c) {
+          size_t j0 = half * c / chunks, j1 = half * (c + 1) / chunks;
+          Fp2 a0, a1;
+          for (size_t j = j0; j < j1; ++j) {
+            a0 += e[j] * f[2 * j];
+            a1 += e[j] * f[2 * j + 1];
+          }
+          h0[c] = a0;
+          h1[c] = a1;
+        }
+      },
+      1);
+  Fp2 s0, s1;
+  for (size_t c = 0; c < chunks; ++c) {
+    s0 += h0[c];
+    s1 += h1[c];
+  }
+  return {s0, s1};
+}
+
+}  // namespace
+
+Result<BasefoldProof> BasefoldPcs::OpenProof(const PcsProverData& data, std::span<const Fp2> point,
+                                             Transcript& transcript,
+                                             std::vector<Fp2>* evals) const {
+  const auto* d = dynamic_cast<const BasefoldProverData*>(&data);
+  if (d == nullptr) return Error(Code::kInvalidArgument, "basefold: prover data of another scheme");
+  const BasefoldShape& s = d->shape;
+  if (point.size() != s.num_vars) {
+    return Error(Code::kInvalidArgument, "basefold: point has the wrong number of variables");
+  }
+  unsigned threads = params_.threads;
+  std::vector<Fp2> ys(d->polys.size());
+  for (size_t k = 0; k < ys.size(); ++k) ys[k] = EvaluateMle(d->polys[k], point);
+  AbsorbStatement(transcript, d->commitment, point, ys);
+  std::vector<Fp2> alpha = BatchCoefficients(transcript, d->polys.size());
+
+  size_t size = size_t{1} << s.num_vars, len = size_t{1} << s.log_len;
+  // f = sum_k alpha_k f_k; a single polynomial stays in the base field until
+  // the first fold.
+  bool single = d->polys.size() == 1;
+  std::vector<Fp2> f;
+  if (!single) {
+    f.resize(size);
+    ParallelFor(
+        size, threads,
+        [&](size_t b, size_t e) {
+          for (size_t j = b; j < e; ++j) {
+            Fp2 v = Fp2(d->polys[0][j]);
+            for (size_t k = 1; k < alpha.size(); ++k) v += alpha[k] * d->polys[k][j];
+            f[j] = v;
+          }
+        },
+        8192);
+  }
+  // The sumcheck of f(x) eq(z, x) binding x_i: g(X) = P eq(z_i, X) h(X) with
+  // P = prod_{j<i} eq(z_j, r_j) and h(X) = sum_b f(.., X, b) E[b], E = eq(z_{>i}, .);
+  // E for the next variable is E[2c] + E[2c+1].
+  std::vector<Fp2> e_table = EqTable(point.subspan(1), threads);
+  Fp2 prefix = Fp2::One();
+  std::vector<Fp> twiddles = detail::FoldTwiddles(s.log_len);
+  // Codeword buffers: cw holds the current codeword, scratch the next (swapped).
+  const Fp kInv2((Fp::kModulus + 1) / 2);
+  std::vector<Fp2> cw(len / 2), scratch(len / 2);
+  size_t cur_len = len;
+
+  BasefoldProof proof;
+  std::vector<std::vector<Fp2>> round_cws;
+  std::vector<MerkleTree> trees;
+  bool first = true;
+  size_t var = 0;
+  for (size_t r = 0; r < s.Rounds(); ++r) {
+    for (size_t v = 0; v < s.arity[r]; ++v, ++var) {
+      auto [h0, h1] = single && first ? HalfSums<Fp>(d->polys[0], e_table, threads)
+                                      : HalfSums<Fp2>(f, e_table, threads);
+      Fp2 zi = point[var];
+      Fp2 s0 = prefix * (Fp2::One() - zi) * h0;
+      Fp2 s2 = prefix * (zi + zi + zi - Fp2::One()) * (h1 + h1 - h0);
+      proof.sumcheck.push_back(s0);
+      proof.sumcheck.push_back(s2);
+      Fp2 pair[2] = {s0, s2};
+      transcript.AbsorbFp2s("basefold.sumcheck", pair);
+      Fp2 c = transcript.ChallengeFp2("basefold.fold");
+      prefix *= zi * c + (Fp2::One() - zi) * (Fp2::One() - c);
+      if (single && first) {
+        f = FoldFirstVariable(std::span<const Fp>(d->polys[0]), c, threads);
+      } else {
+        FoldFirstVariable(f, c, threads);
+      }
+      size_t e_half = e_table.size() / 2;
+      for (size_t j = 0; j < e_half; ++j) e_table[j] = e_table[2 * j] + e_table[2 * j + 1];
+      e_table.resize(std::max<size_t>(e_half, 1));
+      if (first && single) {
+        // First fold straight from the base-field codeword.
+        const std::vector<Fp>& c0 = d->codewords[0];
+        ParallelFor(
+            len / 2, threads,
+            [&](size_t b, size_t e) {
+              for (size_t j = b; j < e; ++j) {
+                Fp v0 = c0[2 * j], v1 = c0[2 * j + 1];
+                cw[j] = Fp2((v0 + v1) * kInv2) + c * ((v0 - v1) * twiddles[j]);
+              }
+            },
+            8192);
+      } else if (first) {
+        // The batch combination fused into the first fold (linear in the codeword).
+        ParallelFor(
+            len / 2, threads,
+            [&](size_t b, size_t e) {
+              for (size_t j = b; j < e; ++j) {
+                Fp2 v0 = Fp2(d->codewords[0][2 * j]), v1 = Fp2(d->codewords[0][2 * j + 1]);
+                for (size_t k = 1; k < alpha.size(); ++k) {
+                  v0 += alpha[k] * d->codewords[k][2 * j];
+                  v1 += alpha[k] * d->codewords[k][2 * j + 1];
+                }
+                cw[j] = (v0 + v1) * kInv2 + c * ((v0 - v1) * twiddles[j]);
+              }
+            },
+            8192);
+      } else {
+        detail::FoldCodeword(std::span<const Fp2>(cw.data(), cur_len),
+                             std::span<Fp2>(scratch.data(), cur_len / 2), c, twiddles, threads);
+        cw.swap(scratch);
+      }
+      first = false;
+      cur_len /= 2;
+    }
+    if (r + 1 < s.Rounds()) {
+      std::vector<Fp2> current(cw.begin(), cw.begin() + cur_len);
+      trees.push_back(BuildExtTree(current, s.arity[r + 1], threads));
+      proof.roots.push_back(trees.back().root());
+      transcript.AbsorbDigest("basefold.root", trees.back().root());
+      round_cws.push_back(std::move(current));
+    }
+  }
+  detail::ToMonomial(std::span<Fp2>(f));
+  proof.final_poly = std::move(f);
+  transcript.AbsorbFp2s("basefold.final", proof.final_poly);
+  proof.pow_nonce = detail::PowSolve(transcript.state(), GrindingBits(s), threads);
+  transcript.AbsorbU64("basefold.pow", proof.pow_nonce);
+
+  std::vector<size_t> queries = transcript.ChallengeDistinctIndices(
+      "basefold.queries", s.num_queries, size_t{1} << s.LeafDepth(0));
+  std::vector<std::vector<size_t>> sets = LeafSets(s, std::move(queries));
+  proof.rounds.resize(s.Rounds());
+  for (size_t r = 0; r < s.Rounds(); ++r) {
+    BasefoldProof::Round& out = proof.rounds[r];
+    out.num_leaves = sets[r].size();
+    size_t w = size_t{1} << s.arity[r];
+    if (r == 0) {
+      for (size_t i : sets[0]) GatherBaseLeaf(d->codewords, s.arity[0], i, out.base_leaves);
+      out.merkle_nodes = d->tree.MultiProof(sets[0]);
+    } else {
+      const std::vector<Fp2>& c = round_cws[r - 1];
+      for (size_t i : sets[r])
+        out.ext_leaves.insert(out.ext_leaves.end(), c.begin() + i * w, c.begin() + (i + 1) * w);
+      out.merkle_nodes = trees[r - 1].MultiProof(sets[r]);
+    }
+  }
+  if (evals != nullptr) *evals = std::move(ys);
+  return proof;
+}
+
+namespace {
+
+// The proof's component counts against the shape (structured proofs in tests
+// bypass Parse).
+bool ShapeMatches(const BasefoldProof& p, const BasefoldShape& s, size_t num_polys) {
+  if (p.sumcheck.size() != 2 * s.folded_vars || p.roots.size() + 1 != s.Rounds() ||
+      p.final_poly.size() != (size_t{1} << s.final_vars) || p.rounds.size() != s.Rounds()) {
+    return false;
+  }
+  for (size_t r = 0; r < s.Rounds(); ++r) {
+    const BasefoldProof::Round& rd = p.rounds[r];
+    size_t w = size_t{1} << s.arity[r];
+    if (rd.num_leaves > s.num_queries) return false;
+    if (r == 0 &&
+        (rd.base_leaves.size() != rd.num_leaves * num_polys * w || !rd.ext_leaves.empty())) {
+      return false;
+    }
+    if (r > 0 && (rd.ext_leaves.size() != rd.num_leaves * w || !rd.base_leaves.empty())) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Status BasefoldPcs::VerifyProof(const PcsCommitment& c, std::span<const Fp2> point,
+                                std::span<const Fp2> evals, const BasefoldProof& proof,
+                                Transcript& transcript) const {
+  if (point.size() != c.num_vars || evals.size() != c.num_polys) {
+    return Error(Code::kInvalidArgument,
+                 "basefold: point or evaluations do not fit the commitment");
+  }
+  if (c.num_vars + params_.log_inv_rate > static_cast<uint32_t>(Fp::kTwoAdicity)) {
+    return Fail("commitment of " + std::to_string(c.num_vars) +
+                " variables exceeds the field's 2^32 evaluation domain");
+  }
+  BasefoldShape s = ShapeFor(c.num_vars);
+  if (!ShapeMatches(proof, s, c.num_polys)) return Fail("proof has the wrong shape");
+  AbsorbStatement(transcript, c, point, evals);
+  std::vector<Fp2> alpha = BatchCoefficients(transcript, c.num_polys);
+  Fp2 claim;
+  for (size_t k = 0; k < alpha.size(); ++k) claim += alpha[k] * evals[k];
+
+  std::vector<Fp2> chals;
+  for (size_t r = 0; r < s.Rounds(); ++r) {
+    for (size_t v = 0; v < s.arity[r]; ++v) {
+      size_t i = chals.size();
+      Fp2 s0 = proof.sumcheck[2 * i], s2 = proof.sumcheck[2 * i + 1];
+      Fp2 pair[2] = {s0, s2};
+      transcript.AbsorbFp2s("basefold.sumcheck", pair);
+      Fp2 ch = transcript.ChallengeFp2("basefold.fold");
+      claim = RoundValue(s0, claim - s0, s2, ch);
+      chals.push_back(ch);
+    }
+    if (r + 1 < s.Rounds()) transcript.AbsorbDigest("basefold.root", proof.roots[r]);
+  }
+  transcript.AbsorbFp2s("basefold.final", proof.final_poly);
+  if (!detail::PowValid(transcript.state(), proof.pow_nonce, GrindingBits(s))) {
+    return Fail("proof-of-work nonce does not meet " + std::to_string(GrindingBits(s)) + " bits");
+  }
+  transcript.AbsorbU64("basefold.pow", proof.pow_nonce);
+  std::vector<size_t> queries = transcript.ChallengeDistinctIndices(
+      "basefold.queries", s.num_queries, size_t{1} << s.LeafDepth(0));
+
+  Fp2 expect = EqEval(point.first(s.folded_vars), chals) *
+               detail::EvaluateMonomial(proof.final_poly, point.subspan(s.folded_vars));
+  if (claim != expect) return Fail("sumcheck does not end at the final polynomial");
+
+  std::vector<std::vector<size_t>> sets = LeafSets(s, std::move(queries));
+  size_t chal_at = 0;
+  for (size_t r = 0; r < s.Rounds(); ++r) {
+    const BasefoldProof::Round& rd = proof.rounds[r];
+    const std::vector<size_t>& set = sets[r];
+    size_t a = s.arity[r], w = size_t{1} << a, depth = s.LeafDepth(r);
+    if (rd.num_leaves != set.size()) {
+      return Fail("round " + std::to_string(r) + " opens " + std::to_string(rd.num_leaves) +
+                  " leaves, the queries need " + std::to_string(set.size()));
+    }
+    if (rd.merkle_nodes.size() != MerkleTree::MultiProofSize(depth, set)) {
+      return Fail("round " + std::to_string(r) + " Merkle multi-proof has the wrong size");
+    }
+    std::vector<Digest> digests(set.size());
+    std::vector<std::vector<Fp2>> values(set.size(), std::vector<Fp2>(w));
+    for (size_t n = 0; n < set.size(); ++n) {
+      if (r == 0) {
+        std::span<const Fp> leaf(rd.base_leaves.data() + n * c.num_polys * w, c.num_polys * w);
+        digests[n] = MerkleLeafHash(AsByteSpan(leaf));
+        for (size_t j = 0; j < w; ++j) {
+          Fp2 acc = Fp2(leaf[j]);
+          for (size_t k = 1; k < c.num_polys; ++k) acc += alpha[k] * leaf[k * w + j];
+          values[n][j] = acc;
+        }
+      } else {
+        std::span<const Fp2> leaf(rd.ext_leaves.data() + n * w, w);
+        digests[n] = MerkleLeafHash(AsByteSpan(leaf));
+        std::copy(leaf.begin(), leaf.end(), values[n].begin());
+      }
+    }
+    const Digest& root = r == 0 ? c.root : proof.roots[r - 1];
+    if (!MerkleTree::VerifyMultiProof(root, depth, set, digests, rd.merkle_nodes, kNode)) {
+      return Fail("round " + std::to_string(r) + " Merkle multi-proof does not reach the root");
+    }
+    std::span<const Fp2> round_chals(chals.data() + chal_at, a);
+    chal_at += a;
+    size_t log_len = s.LogLen(r);
+    bool last = r + 1 == s.Rounds();
+    size_t next_at = 0;  // walks sets[r + 1], which is increasing like `set`
+    detail::LeafFolder folder(log_len, round_chals);
+    size_t final_log = s.LogLen(s.Rounds());
+    Fp final_root = Fp::RootOfUnity(static_cast<int>(final_log));
+    for (size_t n = 0; n < set.size(); ++n) {
+      Fp2 folded = folder.Fold(values[n], set[n]);
+      Fp2 want;
+      if (last) {
+        Fp x = final_root.Pow(detail::BitReverse(set[n], final_log));
+        want = detail::EvaluateUnivariate(proof.final_poly, x);
+      } else {
+        size_t a1 = s.arity[r + 1], leaf = set[n] >> a1;
+        while (sets[r + 1][next_at] != leaf) ++next_at;
+        want = proof.rounds[r + 1]
+                   .ext_leaves[next_at * (size_t{1} << a1) + (set[n] & ((size_t{1} << a1) - 1))];
+      }
+      if (folded != want) {
+        return Fail("round " + std::to_string(r) + " leaf " + std::to_string(set[n]) +
+                    " does not fold to the next round");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Result<PcsOpening> BasefoldPcs::Open(const PcsProverData& data, std::span<const Fp2> point,
+                                     Transcript& transcript) const {
+  PcsOpening out;
+  VINET_ASSIGN_OR_RETURN(BasefoldProof proof, OpenProof(data, point, transcript, &out.evals));
+  out.proof = proof.ToBytes();
+  return out;
+}
+
+Status BasefoldPcs::Verify(const PcsCommitment& c, std::span<const Fp2> point,
+                           std::span<const Fp2> evals, ByteSpan proof_bytes,
+                           Transcript& transcript) const {
+  if (point.size() != c.num_vars) {
+    return Error(Code::kInvalidArgument, "basefold: point has the wrong number of variables");
+  }
+  if (c.num_vars + params_.log_inv_rate > static_cast<uint32_t>(Fp::kTwoAdicity)) {
+    return Fail("commitment of " + std::to_string(c.num_vars) +
+                " variables exceeds the field's 2^32 evaluation domain");
+  }
+  VINET_ASSIGN_OR_RETURN(BasefoldProof proof,
+                         BasefoldProof::Parse(proof_bytes, ShapeFor(c.num_vars), c.num_polys));
+  return VerifyProof(c, point, evals, proof, transcript);
+}
+
+}  // namespace vinet::zk

@@ -1,0 +1,162 @@
+#include "zk/pcs/basefold_fold.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
+#include "vinet/zk/parallel.h"
+#include "zk/pcs/sha256_fast.h"
+
+namespace vinet::zk::detail {
+namespace {
+
+constexpr Fp kInv2 = Fp((Fp::kModulus + 1) / 2);
+
+template <typename F>
+void ToMonomialImpl(std::span<F> v) {
+  for (size_t half = 1; half < v.size(); half *= 2) {
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (i & half) v[i] -= v[i ^ half];
+    }
+  }
+}
+
+}  // namespace
+
+size_t BitReverse(size_t x, size_t bits) {
+  if (bits == 0) return 0;
+  size_t r = 0;
+  for (size_t b = 0; b < bits; ++b) r |= ((x >> b) & 1) << (bits - 1 - b);
+  return r;
+}
+
+std::vector<Fp> FoldTwiddles(size_t log_len) {
+  if (log_len == 0) return {};
+  // A_s[j] = inv2 * w^-bitrev_s(j), doubled in place: A_s[2j] = A_{s-1}[j],
+  // A_s[2j+1] = A_{s-1}[j] * w^-(2^(s-1)).
+  size_t half = size_t{1} << (log_len - 1);
+  std::vector<Fp> out(half);
+  std::vector<Fp> step(log_len);  // w^-(2^i)
+  step[0] = Fp::RootOfUnity(static_cast<int>(log_len)).Inverse();
+  for (size_t i = 1; i < log_len; ++i) step[i] = step[i - 1] * step[i - 1];
+  out[0] = kInv2;
+  for (size_t s = 1, size = 1; s < log_len; ++s, size *= 2) {
+    for (size_t j = size; j-- > 0;) {
+      Fp v = out[j];
+      out[2 * j] = v;
+      out[2 * j + 1] = v * step[s - 1];
+    }
+  }
+  return out;
+}
+
+void FoldCodeword(std::span<const Fp2> src, std::span<Fp2> dst, Fp2 r, std::span<const Fp> twiddles,
+                  unsigned threads) {
+  ParallelFor(
+      dst.size(), threads,
+      [&](size_t b, size_t e) {
+        for (size_t j = b; j < e; ++j) {
+          Fp2 v0 = src[2 * j], v1 = src[2 * j + 1];
+          dst[j] = (v0 + v1) * kInv2 + r * ((v0 - v1) * twiddles[j]);
+        }
+      },
+      8192);
+}
+
+LeafFolder::LeafFolder(size_t log_len, std::span<const Fp2> challenges)
+    : log_len_(log_len), challenges_(challenges) {
+  size_t a = challenges.size();
+  winv_ = Fp::RootOfUnity(static_cast<int>(log_len)).Inverse();
+  Fp mu_inv = a == 0 ? Fp::One() : Fp::RootOfUnity(static_cast<int>(a)).Inverse();
+  mu_pows_.resize(a == 0 ? 1 : size_t{1} << (a - 1));
+  Fp acc = kInv2;
+  for (auto& m : mu_pows_) {
+    m = acc;
+    acc *= mu_inv;
+  }
+}
+
+Fp2 LeafFolder::Fold(std::span<Fp2> v, size_t index) const {
+  size_t a = challenges_.size();
+  // x at level l, pair j: g^(2^l) * mu^(2^l * bitrev_{a-l-1}(j)), g =
+  // w^bitrev_{log_len-a}(index), mu = RootOfUnity(a).
+  Fp hinv = winv_.Pow(BitReverse(index, log_len_ - a));
+  for (size_t l = 0; l < a; ++l) {
+    size_t b = a - l, pairs = size_t{1} << (b - 1);
+    for (size_t j = 0; j < pairs; ++j) {
+      Fp xinv = hinv * mu_pows_[BitReverse(j, b - 1) << l];  // includes 1/2
+      Fp2 v0 = v[2 * j], v1 = v[2 * j + 1];
+      v[j] = (v0 + v1) * kInv2 + challenges_[l] * ((v0 - v1) * xinv);
+    }
+    hinv *= hinv;
+  }
+  return v[0];
+}
+
+void ToMonomial(std::span<Fp> v) {
+  ToMonomialImpl(v);
+}
+void ToMonomial(std::span<Fp2> v) {
+  ToMonomialImpl(v);
+}
+
+Fp2 EvaluateMonomial(std::span<const Fp2> coeffs, std::span<const Fp2> point) {
+  std::vector<Fp2> mono(coeffs.size());
+  mono[0] = Fp2::One();
+  for (size_t k = 0; k < point.size(); ++k) {
+    size_t half = size_t{1} << k;
+    for (size_t i = 0; i < half && half + i < mono.size(); ++i) mono[half + i] = mono[i] * point[k];
+  }
+  Fp2 acc;
+  for (size_t i = 0; i < coeffs.size(); ++i) acc += coeffs[i] * mono[i];
+  return acc;
+}
+
+Fp2 EvaluateUnivariate(std::span<const Fp2> coeffs, Fp x) {
+  Fp2 acc;
+  for (size_t i = coeffs.size(); i-- > 0;) acc = acc * x + coeffs[i];
+  return acc;
+}
+
+bool PowValid(const Digest& state, uint64_t nonce, int bits) {
+  if (bits <= 0) return nonce == 0;               // no grinding: the nonce is fixed
+  static constexpr char kTag[] = "vinet.bf.pow";  // 12 + 32 + 8 bytes: one SHA-256 block
+  uint8_t le[8];
+  for (int i = 0; i < 8; ++i) le[i] = static_cast<uint8_t>(nonce >> (8 * i));
+  Digest h = Sha256Parts({ByteSpan(reinterpret_cast<const uint8_t*>(kTag), sizeof(kTag) - 1),
+                          ByteSpan(state), ByteSpan(le, 8)});
+  uint64_t word = 0;
+  for (int i = 0; i < 8; ++i) word |= static_cast<uint64_t>(h[i]) << (8 * i);
+  uint64_t mask = bits >= 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
+  return (word & mask) == 0;
+}
+
+uint64_t PowSolve(const Digest& state, int bits, unsigned threads) {
+  // The smallest valid nonce (deterministic proofs): each pass scans
+  // `threads` consecutive chunks in parallel and stops at the first chunk
+  // that holds a valid nonce.
+  constexpr uint64_t kChunk = 4096;
+  unsigned t = std::max(1u, threads);
+  std::vector<uint64_t> found(t);
+  for (uint64_t base = 0;; base += kChunk * t) {
+    ParallelFor(
+        t, t,
+        [&](size_t b, size_t e) {
+          for (size_t i = b; i < e; ++i) {
+            found[i] = UINT64_MAX;
+            for (uint64_t n = base + i * kChunk; n < base + (i + 1) * kChunk; ++n) {
+              if (PowValid(state, n, bits)) {
+                found[i] = n;
+                break;
+              }
+            }
+          }
+        },
+        1);
+    for (uint64_t n : found) {
+      if (n != UINT64_MAX) return n;
+    }
+  }
+}
+
+}  // namespace vinet::zk::detail

@@ -1,0 +1,62 @@
+// Internal helpers of the Basefold PCS (src/zk/pcs/basefold*.cpp): codeword
+// folding on bit-reversed Reed-Solomon domains, the monomial basis of
+// multilinear polynomials, and proof-of-work grinding.
+//
+// A codeword of length 2^l holds P(w^bitrev_l(j)) at position j (w =
+// Fp::RootOfUnity(l)); positions 2j and 2j+1 hold P(x) and P(-x) with
+// x = w^bitrev_{l-1}(j). Fold with r: P'(x^2) = (P(x) + P(-x))/2 +
+// r (P(x) - P(-x))/(2x), which is the codeword (length 2^(l-1)) of
+// P_even + r P_odd.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "vinet/zk/codec.h"
+#include "vinet/zk/field/extension.h"
+
+namespace vinet::zk::detail {
+
+size_t BitReverse(size_t x, size_t bits);
+
+// inv2 * w^-bitrev_{l-1}(j) for j < 2^(l-1), w = RootOfUnity(l). Its first
+// 2^(m-1) entries are the table of length 2^m for every m <= l.
+std::vector<Fp> FoldTwiddles(size_t log_len);
+
+// Folds `src` (length 2^m, m <= l of `twiddles`) into `dst` (length 2^(m-1)).
+void FoldCodeword(std::span<const Fp2> src, std::span<Fp2> dst, Fp2 r, std::span<const Fp> twiddles,
+                  unsigned threads);
+
+// The verifier's folding of coset leaves of one round: leaves of 2^a symbols
+// of a codeword of length 2^log_len, challenges r_0..r_{a-1}.
+class LeafFolder {
+ public:
+  LeafFolder(size_t log_len, std::span<const Fp2> challenges);
+  // Folds leaf `index` (2^a values, overwritten) into the next codeword's
+  // symbol at `index`.
+  Fp2 Fold(std::span<Fp2> values, size_t index) const;
+
+ private:
+  size_t log_len_;
+  std::span<const Fp2> challenges_;
+  Fp winv_;
+  std::vector<Fp> mu_pows_;  // inv2 * mu^-e, mu = RootOfUnity(a)
+};
+
+// Evaluations over {0,1}^n -> multilinear monomial coefficients, in place.
+void ToMonomial(std::span<Fp> v);
+void ToMonomial(std::span<Fp2> v);
+// Multilinear monomial form evaluated at a point.
+Fp2 EvaluateMonomial(std::span<const Fp2> coeffs, std::span<const Fp2> point);
+// Univariate sum_i coeffs[i] x^i (Horner).
+Fp2 EvaluateUnivariate(std::span<const Fp2> coeffs, Fp x);
+
+// Proof of work: SHA-256("vinet.bf.pow" || state || u64 nonce) has its
+// low `bits` bits (little-endian first word) zero. With bits <= 0 only
+// nonce 0 is valid, so the proof stays canonical.
+bool PowValid(const Digest& state, uint64_t nonce, int bits);
+// The smallest valid nonce, searched with `threads` threads.
+uint64_t PowSolve(const Digest& state, int bits, unsigned threads = 1);
+
+}  // namespace vinet::zk::detail

@@ -1,0 +1,224 @@
+// Basefold-specific tests (the shared behaviour is in pcs_conformance_test):
+// verifier-side leaf folding equals the prover's codeword folding, every
+// element of a multi-round opening changed one at a time is rejected, the
+// query count and soundness follow the documented bound, parameters are named.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "vinet/zk/pcs/basefold.h"
+#include "vinet/zk/soundness.h"
+#include "zk/pcs/basefold_fold.h"
+
+namespace vinet::zk {
+namespace {
+
+Fp RandomFp(std::mt19937_64& rng) {
+  return Fp(rng() % Fp::kModulus);
+}
+Fp2 RandomFp2(std::mt19937_64& rng) {
+  return Fp2(RandomFp(rng), RandomFp(rng));
+}
+
+TEST(BasefoldFold, LeafFoldingMatchesCodewordFolding) {
+  std::mt19937_64 rng(11);
+  for (size_t log_len : {3u, 6u, 9u}) {
+    for (size_t a = 1; a <= 3; ++a) {
+      std::vector<Fp2> cw(size_t{1} << log_len);
+      for (auto& x : cw) x = RandomFp2(rng);
+      std::vector<Fp2> chals(a);
+      for (auto& c : chals) c = RandomFp2(rng);
+      std::vector<Fp> tw = detail::FoldTwiddles(log_len);
+      std::vector<Fp2> folded = cw;
+      for (size_t l = 0; l < a; ++l) {
+        std::vector<Fp2> next(folded.size() / 2);
+        detail::FoldCodeword(folded, next, chals[l], tw, 1);
+        folded = std::move(next);
+      }
+      detail::LeafFolder folder(log_len, chals);
+      size_t w = size_t{1} << a;
+      for (size_t i = 0; i < folded.size(); ++i) {
+        std::vector<Fp2> leaf(cw.begin() + i * w, cw.begin() + (i + 1) * w);
+        EXPECT_EQ(folder.Fold(leaf, i), folded[i]) << log_len << " " << a << " " << i;
+      }
+    }
+  }
+}
+
+TEST(BasefoldFold, FoldingACodewordEncodesTheFoldedPolynomial) {
+  // P = sum c_i X^i on 2^5 points (bit-reversed); folding with r gives the
+  // evaluations of P_even + r P_odd on the squared domain.
+  std::mt19937_64 rng(12);
+  size_t log_len = 5, len = size_t{1} << log_len;
+  std::vector<Fp2> coeffs(8);
+  for (auto& c : coeffs) c = RandomFp2(rng);
+  Fp w = Fp::RootOfUnity(static_cast<int>(log_len));
+  std::vector<Fp2> cw(len);
+  for (size_t j = 0; j < len; ++j) {
+    cw[j] = detail::EvaluateUnivariate(coeffs, w.Pow(detail::BitReverse(j, log_len)));
+  }
+  Fp2 r = RandomFp2(rng);
+  std::vector<Fp2> out(len / 2);
+  detail::FoldCodeword(cw, out, r, detail::FoldTwiddles(log_len), 1);
+  std::vector<Fp2> folded(4);
+  for (size_t i = 0; i < 4; ++i) folded[i] = coeffs[2 * i] + r * coeffs[2 * i + 1];
+  Fp w2 = w * w;
+  for (size_t j = 0; j < len / 2; ++j) {
+    EXPECT_EQ(out[j],
+              detail::EvaluateUnivariate(folded, w2.Pow(detail::BitReverse(j, log_len - 1))));
+  }
+}
+
+TEST(BasefoldFold, ProofOfWorkIsTheSmallestNonceAndChecked) {
+  Digest state{};
+  state[0] = 7;
+  uint64_t n1 = detail::PowSolve(state, 10, 1), n2 = detail::PowSolve(state, 10, 2);
+  EXPECT_EQ(n1, n2);
+  EXPECT_TRUE(detail::PowValid(state, n1, 10));
+  for (uint64_t n = 0; n < n1; ++n) EXPECT_FALSE(detail::PowValid(state, n, 10)) << n;
+  EXPECT_TRUE(detail::PowValid(state, 0, 0));
+  EXPECT_FALSE(detail::PowValid(state, 1, 0));  // no grinding: only nonce 0
+}
+
+struct Fixture {
+  BasefoldPcs pcs{BasefoldParams{100, 2, 3, 2, 8, 1}};
+  PcsCommitted committed;
+  std::vector<Fp2> point, evals;
+  BasefoldProof proof;
+
+  Fixture() {
+    std::mt19937_64 rng(21);
+    std::vector<std::vector<Fp>> polys(2, std::vector<Fp>(size_t{1} << 9));
+    for (auto& p : polys)
+      for (auto& x : p) x = RandomFp(rng);
+    committed = pcs.Commit(polys).value();
+    for (size_t i = 0; i < 9; ++i) point.push_back(RandomFp2(rng));
+    Transcript t("basefold");
+    proof = pcs.OpenProof(*committed.data, point, t, &evals).value();
+  }
+  bool Accepts(const BasefoldProof& p) const {
+    Transcript t("basefold");
+    return pcs.VerifyProof(committed.commitment, point, evals, p, t).ok();
+  }
+};
+
+TEST(Basefold, EveryElementChangeIsRejected) {
+  Fixture f;  // n = 9: rounds of 3, 3, 1 folded variables, final polynomial of 2
+  ASSERT_TRUE(f.Accepts(f.proof));
+  BasefoldShape s = f.pcs.ShapeFor(9);
+  ASSERT_EQ(s.Rounds(), 3u);
+  ASSERT_LT(s.num_queries, size_t{1} << s.LeafDepth(0));
+  size_t checked = 0;
+  auto reject = [&](const BasefoldProof& p, const std::string& what) {
+    EXPECT_FALSE(f.Accepts(p)) << what;
+    ++checked;
+  };
+  for (size_t i = 0; i < f.proof.sumcheck.size(); ++i) {
+    BasefoldProof p = f.proof;
+    p.sumcheck[i] += Fp2::One();
+    reject(p, "sumcheck " + std::to_string(i));
+  }
+  for (size_t i = 0; i < f.proof.roots.size(); ++i) {
+    BasefoldProof p = f.proof;
+    p.roots[i][i % 32] ^= 0x20;
+    reject(p, "root " + std::to_string(i));
+  }
+  for (size_t i = 0; i < f.proof.final_poly.size(); ++i) {
+    BasefoldProof p = f.proof;
+    p.final_poly[i] += Fp2(Fp(0), Fp(1));
+    reject(p, "final " + std::to_string(i));
+  }
+  {
+    BasefoldProof p = f.proof;
+    p.pow_nonce += 1;
+    reject(p, "nonce");
+  }
+  for (size_t r = 0; r < f.proof.rounds.size(); ++r) {
+    const BasefoldProof::Round& rd = f.proof.rounds[r];
+    if (r == 0) {
+      ASSERT_FALSE(rd.merkle_nodes.empty());  // later rounds may open every leaf
+    }
+    for (size_t i = 0; i < rd.base_leaves.size(); ++i) {
+      BasefoldProof p = f.proof;
+      p.rounds[r].base_leaves[i] += Fp::One();
+      reject(p, "round " + std::to_string(r) + " base leaf value " + std::to_string(i));
+    }
+    for (size_t i = 0; i < rd.ext_leaves.size(); ++i) {
+      BasefoldProof p = f.proof;
+      p.rounds[r].ext_leaves[i] += Fp2(Fp(0), Fp(1));
+      reject(p, "round " + std::to_string(r) + " leaf value " + std::to_string(i));
+    }
+    for (size_t k = 0; k < rd.merkle_nodes.size(); ++k) {
+      BasefoldProof p = f.proof;
+      p.rounds[r].merkle_nodes[k][k % 32] ^= 0x40;
+      reject(p, "round " + std::to_string(r) + " node " + std::to_string(k));
+    }
+    BasefoldProof p = f.proof;
+    p.rounds[r].merkle_nodes.push_back(Digest{});
+    reject(p, "extra node");
+    if (!rd.merkle_nodes.empty()) {
+      p = f.proof;
+      p.rounds[r].merkle_nodes.pop_back();
+      reject(p, "missing node");
+    }
+  }
+  {  // two leaves of the first round swapped
+    BasefoldProof p = f.proof;
+    size_t w = f.proof.rounds[0].base_leaves.size() / f.proof.rounds[0].num_leaves;
+    std::swap_ranges(p.rounds[0].base_leaves.begin(), p.rounds[0].base_leaves.begin() + w,
+                     p.rounds[0].base_leaves.begin() + w);
+    reject(p, "swapped leaves");
+  }
+  for (size_t k = 0; k < f.evals.size(); ++k) {
+    Fixture g = f;
+    g.evals[k] += Fp2::One();
+    EXPECT_FALSE(g.Accepts(g.proof)) << "eval " << k;
+  }
+  EXPECT_GT(checked, 1000u);
+}
+
+TEST(Basefold, QueriesFollowTheUniqueDecodingBound) {
+  BasefoldPcs pcs;
+  const BasefoldParams& p = pcs.params();
+  double rho = std::ldexp(1.0, -p.log_inv_rate);
+  for (size_t n = 12; n <= 24; ++n) {
+    BasefoldShape s = pcs.ShapeFor(n);
+    double bits = pcs.SoundnessBits(n);
+    EXPECT_GE(bits, 100.0) << n;
+    // The query term alone needs about (lambda - g) / -log2((1 + rho)/2) queries;
+    // one query fewer falls below lambda.
+    double per_query = -std::log2((1 + rho) / 2);
+    EXPECT_GE(static_cast<double>(s.num_queries) * per_query + p.grinding_bits, 100.0) << n;
+    EXPECT_LE(s.num_queries, 127u) << n;
+    size_t folded = 0;
+    for (size_t a : s.arity) folded += a;
+    EXPECT_EQ(folded + s.final_vars, n);
+  }
+  // The field bounds the size: at n = 26 the commit-phase terms alone are
+  // 2^-100.99, so 128 bits cannot be reached at any query count.
+  BasefoldPcs strong(BasefoldParams{128, 2, 4, 8, 16, 1});
+  EXPECT_LT(strong.SoundnessBits(26), 128.0);
+}
+
+TEST(Basefold, CommitmentsBeyondTheTwoAdicDomainAreRejectedBeforeWork) {
+  BasefoldPcs pcs;
+  PcsCommitment big{{}, 31, 1};  // 2^33 codeword symbols: no such subgroup of Fp*
+  std::vector<Fp2> point(31), evals(1);
+  Transcript t("x");
+  Status s = pcs.Verify(big, point, evals, Bytes(64), t);
+  EXPECT_EQ(s.code(), Code::kVerification) << s.ToString();
+  EXPECT_NE(s.message().find("domain"), std::string::npos) << s.message();
+}
+
+TEST(Basefold, ParametersEncodingNamesEveryParameter) {
+  Bytes base = BasefoldPcs({100, 2, 4, 8, 16, 1}).ParametersEncoding();
+  EXPECT_EQ(base, BasefoldPcs({100, 2, 4, 8, 16, 2}).ParametersEncoding());  // threads
+  EXPECT_NE(base, BasefoldPcs({101, 2, 4, 8, 16, 1}).ParametersEncoding());
+  EXPECT_NE(base, BasefoldPcs({100, 3, 4, 8, 16, 1}).ParametersEncoding());
+  EXPECT_NE(base, BasefoldPcs({100, 2, 3, 8, 16, 1}).ParametersEncoding());
+  EXPECT_NE(base, BasefoldPcs({100, 2, 4, 7, 16, 1}).ParametersEncoding());
+  EXPECT_NE(base, BasefoldPcs({100, 2, 4, 8, 15, 1}).ParametersEncoding());
+}
+
+}  // namespace
+}  // namespace vinet::zk

@@ -1,0 +1,185 @@
+// Zero knowledge of the hiding Ligero opening (docs/zk.md "Zero knowledge"):
+// masks are fresh per commitment and opening, and openings of two different
+// polynomials with the same evaluation at the same point cannot be told apart
+// by the stated tests, while the same tests tell non-hiding openings apart.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <random>
+
+#include "vinet/zk/pcs/ligero.h"
+#include "vinet/zk/poly/multilinear.h"
+#include "vinet/zk/random.h"
+
+namespace vinet::zk {
+namespace {
+
+constexpr size_t kVars = 9;  // 2 x 256 matrix: u_eval is a combination of two rows
+
+std::vector<Fp2> FixedPoint() {
+  std::mt19937_64 rng(17);
+  std::vector<Fp2> z(kVars);
+  for (auto& x : z) x = Fp2(Fp(rng()), Fp(rng()));
+  return z;
+}
+
+// Two polynomials A != B with A(z) = B(z): B = A + D, D random but for two
+// entries solved so that D(z) = 0 (a 2 x 2 system over F_p for the two
+// coordinates of an F_p^2 value).
+std::array<std::vector<Fp>, 2> SameEvaluationPair(std::span<const Fp2> z) {
+  std::mt19937_64 rng(23);
+  size_t size = size_t{1} << kVars;
+  std::vector<Fp> a(size), d(size);
+  for (auto& x : a) x = Fp(rng());
+  for (auto& x : d) x = Fp(rng());
+  std::vector<Fp2> eq = EqTable(z);
+  d[0] = d[1] = Fp::Zero();
+  Fp2 rest;
+  for (size_t i = 2; i < size; ++i) rest += eq[i] * d[i];
+  // d0 eq0 + d1 eq1 = -rest, coordinate-wise.
+  Fp a00 = eq[0].c0(), a01 = eq[1].c0(), a10 = eq[0].c1(), a11 = eq[1].c1();
+  Fp b0 = -rest.c0(), b1 = -rest.c1();
+  Fp det_inv = (a00 * a11 - a01 * a10).Inverse();
+  d[0] = (b0 * a11 - a01 * b1) * det_inv;
+  d[1] = (a00 * b1 - b0 * a10) * det_inv;
+  std::vector<Fp> b(size);
+  for (size_t i = 0; i < size; ++i) b[i] = a[i] + d[i];
+  return {a, b};
+}
+
+struct Opening {
+  PcsCommitment commitment;
+  std::vector<Fp2> evals;
+  LigeroProof proof;
+};
+
+Opening CommitAndOpen(const LigeroPcs& pcs, const std::vector<Fp>& poly, std::span<const Fp2> z) {
+  Opening o;
+  PcsCommitted c = pcs.Commit({poly}).value();
+  o.commitment = c.commitment;
+  Transcript t("hiding-test");
+  o.proof = pcs.OpenProof(*c.data, z, t, &o.evals).value();
+  Transcript tv("hiding-test");
+  EXPECT_TRUE(pcs.VerifyProof(o.commitment, z, o.evals, o.proof, tv).ok());
+  return o;
+}
+
+// Every field value a proof shows: the commitment root (as 4 words), u_prox,
+// u_eval, blind_eval and every opened column value.
+std::vector<uint64_t> ShownValues(const Opening& o) {
+  std::vector<uint64_t> v;
+  for (size_t i = 0; i < 32; i += 8) {
+    uint64_t w = 0;
+    for (size_t k = 0; k < 8; ++k) w |= uint64_t{o.commitment.root[i + k]} << (8 * k);
+    v.push_back(w % Fp::kModulus);
+  }
+  for (const Fp2& x : o.proof.u_prox) v.insert(v.end(), {x.c0().value(), x.c1().value()});
+  for (const Fp2& x : o.proof.u_eval) v.insert(v.end(), {x.c0().value(), x.c1().value()});
+  if (o.proof.blind_eval)
+    v.insert(v.end(), {o.proof.blind_eval->c0().value(), o.proof.blind_eval->c1().value()});
+  for (const auto& col : o.proof.columns)
+    for (Fp x : col) v.push_back(x.value());
+  return v;
+}
+
+// The knowledge-of-candidates classifier: it knows A and B and the point, and
+// computes the evaluation row u = sum_i eq(z_row, i) row_i of each candidate;
+// it answers the candidate whose u equals the proof's u_eval (first cols
+// entries), and flips a seeded coin when neither or both do.
+size_t Classify(const Opening& o, const std::array<std::vector<Fp>, 2>& candidates,
+                std::span<const Fp2> z, std::mt19937_64& coin) {
+  LigeroPcs::Shape s = LigeroPcs::ShapeFor(kVars);
+  size_t cols = size_t{1} << s.cols_log, rows = size_t{1} << s.rows_log;
+  std::vector<Fp2> eq_row = EqTable(z.subspan(s.cols_log));
+  std::array<bool, 2> match{};
+  for (size_t c = 0; c < 2; ++c) {
+    bool all = true;
+    for (size_t j = 0; j < cols && all; ++j) {
+      Fp2 u;
+      for (size_t i = 0; i < rows; ++i) u += eq_row[i] * candidates[c][i * cols + j];
+      all = u == o.proof.u_eval[j];
+    }
+    match[c] = all;
+  }
+  if (match[0] != match[1]) return match[0] ? 0 : 1;
+  return coin() & 1;
+}
+
+// Two-sample chi-square homogeneity statistic over 8 equal-width bins of [0, p)
+// (df = 7; the 0.001 critical value is 24.32).
+double ChiSquareHomogeneity(const std::vector<uint64_t>& x, const std::vector<uint64_t>& y) {
+  auto bin = [](uint64_t v) {
+    return static_cast<size_t>((static_cast<unsigned __int128>(v) * 8) / Fp::kModulus);
+  };
+  std::array<double, 8> cx{}, cy{};
+  for (uint64_t v : x) cx[bin(v)] += 1;
+  for (uint64_t v : y) cy[bin(v)] += 1;
+  double nx = static_cast<double>(x.size()), ny = static_cast<double>(y.size());
+  double stat = 0;
+  for (size_t b = 0; b < 8; ++b) {
+    double total = cx[b] + cy[b];
+    if (total == 0) continue;
+    double ex = total * nx / (nx + ny), ey = total * ny / (nx + ny);
+    stat += (cx[b] - ex) * (cx[b] - ex) / ex + (cy[b] - ey) * (cy[b] - ey) / ey;
+  }
+  return stat;
+}
+
+TEST(LigeroHiding, MasksAreFreshPerCommitmentAndOpening) {
+  LigeroPcs pcs(LigeroParams{100, 2, 1, true});
+  std::vector<Fp2> z = FixedPoint();
+  auto pair = SameEvaluationPair(z);
+  Opening a = CommitAndOpen(pcs, pair[0], z), b = CommitAndOpen(pcs, pair[0], z);
+  EXPECT_NE(a.commitment.root, b.commitment.root);  // same polynomial, fresh salts and pads
+  EXPECT_EQ(a.evals, b.evals);
+  EXPECT_NE(a.proof.u_prox, b.proof.u_prox);
+  EXPECT_NE(a.proof.u_eval, b.proof.u_eval);
+  EXPECT_NE(a.proof.ToBytes(), b.proof.ToBytes());
+  // The non-hiding scheme is deterministic: the same statement gives the same proof.
+  LigeroPcs plain;
+  Opening c = CommitAndOpen(plain, pair[0], z), d = CommitAndOpen(plain, pair[0], z);
+  EXPECT_EQ(c.proof.ToBytes(), d.proof.ToBytes());
+}
+
+// Distinguishing test. 64 proofs of each of A and B (same evaluation at the
+// same point), masks from a fixed seed so the test is deterministic:
+//  (1) the candidate classifier above, run on all 128 proofs, has accuracy in
+//      [0.35, 0.65] with hiding (chance is 0.5; the band is +-3.4 sigma), and
+//      it is right on every proof without hiding (the test has power);
+//  (2) the chi-square homogeneity statistic of all values the A-proofs show
+//      against all values the B-proofs show stays below the 0.001 critical
+//      value 24.32 (df 7) with hiding.
+TEST(LigeroHiding, OpeningsOfTwoPolynomialsWithTheSameEvaluationAreIndistinguishable) {
+  constexpr size_t kProofs = 64;
+  std::vector<Fp2> z = FixedPoint();
+  auto pair = SameEvaluationPair(z);
+  ASSERT_NE(pair[0], pair[1]);
+  ASSERT_EQ(EvaluateMle(std::span<const Fp>(pair[0]), z),
+            EvaluateMle(std::span<const Fp>(pair[1]), z));
+  for (bool hiding : {true, false}) {
+    ScopedSeededMasksForTesting seeded(2026);
+    LigeroPcs pcs(LigeroParams{100, 2, 1, hiding});
+    std::mt19937_64 coin(99);
+    size_t correct = 0;
+    std::array<std::vector<uint64_t>, 2> shown;
+    for (size_t n = 0; n < kProofs; ++n) {
+      for (size_t side = 0; side < 2; ++side) {
+        Opening o = CommitAndOpen(pcs, pair[side], z);
+        correct += Classify(o, pair, z, coin) == side;
+        std::vector<uint64_t> v = ShownValues(o);
+        shown[side].insert(shown[side].end(), v.begin(), v.end());
+      }
+    }
+    double accuracy = static_cast<double>(correct) / (2.0 * kProofs);
+    if (hiding) {
+      EXPECT_GE(accuracy, 0.35);
+      EXPECT_LE(accuracy, 0.65);
+      EXPECT_LT(ChiSquareHomogeneity(shown[0], shown[1]), 24.32);
+    } else {
+      EXPECT_EQ(accuracy, 1.0);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace vinet::zk
