@@ -17,12 +17,12 @@ later. Every app agrees on the app hash. Budget: < 90 s (~40 s here).
 import base64
 import json
 import os
-import time
 
 import pytest
 
 from devnet import Devnet, new_key, vinet, vinet_json
 from double_sign import DoubleSigner, devnet_peers
+from node_helpers import wait_for
 
 STAKE = 1_000_000  # min_self_bond, power 1
 DOUBLE_SIGNER = 1
@@ -35,16 +35,6 @@ class StakeNet(Devnet):
               "--start", 4, "--block-time", self.block_time, "--timeout", 60)
         self.state = self.status()
         return self
-
-
-def wait_for(what, fn, timeout):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = fn()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def comet_key(home):

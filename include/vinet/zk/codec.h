@@ -58,6 +58,8 @@ class ByteReader {
   Result<Digest> ReadDigest(std::string_view field);
   // A u32 count that must be <= max_count.
   Result<uint32_t> Count(std::string_view field, uint32_t max_count);
+  // A u32 count that must equal `expected` (kParse naming both and the offset).
+  Status ExactCount(std::string_view field, size_t expected);
   // Exactly `count` elements of F (Fp or Fp2), no length prefix.
   template <typename F>
   Result<std::vector<F>> FieldArray(std::string_view field, size_t count);

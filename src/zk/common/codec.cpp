@@ -118,6 +118,17 @@ template Result<std::vector<Fp2>> ByteReader::FieldArray<Fp2>(std::string_view, 
 template Result<std::vector<Fp>> ByteReader::FieldVector<Fp>(std::string_view, uint32_t);
 template Result<std::vector<Fp2>> ByteReader::FieldVector<Fp2>(std::string_view, uint32_t);
 
+Status ByteReader::ExactCount(std::string_view field, size_t expected) {
+  size_t at = offset_;
+  VINET_ASSIGN_OR_RETURN(uint32_t n, U32(field));
+  if (n != expected) {
+    return Error(Code::kParse, std::string(field) + ": expected " + std::to_string(expected) +
+                                   ", got " + std::to_string(n) + " at offset " +
+                                   std::to_string(at));
+  }
+  return Status::Ok();
+}
+
 Status ByteReader::Finish(std::string_view what) const {
   if (offset_ != data_.size()) {
     return Error(Code::kParse, std::string(what) + ": " + std::to_string(data_.size() - offset_) +

@@ -6,17 +6,6 @@
 namespace vinet::zk {
 namespace {
 
-Status ExpectCount(ByteReader& r, std::string_view field, size_t expected) {
-  size_t at = r.offset();
-  VINET_ASSIGN_OR_RETURN(uint32_t n, r.U32(field));
-  if (n != expected) {
-    return Error(Code::kParse, std::string(field) + ": expected " + std::to_string(expected) +
-                                   ", got " + std::to_string(n) + " at offset " +
-                                   std::to_string(at));
-  }
-  return Status::Ok();
-}
-
 // A u32 count <= max (== max if `exact`), then that many digests (room
 // checked before allocating).
 Result<std::vector<Digest>> ReadDigests(ByteReader& r, ByteSpan all, std::string_view field,
@@ -71,12 +60,12 @@ Result<BasefoldProof> BasefoldProof::Parse(ByteSpan bytes, const BasefoldShape& 
                                            size_t num_polys) {
   ByteReader r(bytes);
   BasefoldProof p;
-  VINET_RETURN_IF_ERROR(ExpectCount(r, "basefold.sumcheck", 2 * s.folded_vars));
+  VINET_RETURN_IF_ERROR(r.ExactCount("basefold.sumcheck", 2 * s.folded_vars));
   VINET_ASSIGN_OR_RETURN(p.sumcheck, r.FieldArray<Fp2>("basefold.sumcheck", 2 * s.folded_vars));
   size_t num_roots = s.Rounds() == 0 ? 0 : s.Rounds() - 1;
   VINET_ASSIGN_OR_RETURN(p.roots, ReadDigests(r, bytes, "basefold.roots", num_roots, true));
   size_t final_len = size_t{1} << s.final_vars;
-  VINET_RETURN_IF_ERROR(ExpectCount(r, "basefold.final_poly", final_len));
+  VINET_RETURN_IF_ERROR(r.ExactCount("basefold.final_poly", final_len));
   VINET_ASSIGN_OR_RETURN(p.final_poly, r.FieldArray<Fp2>("basefold.final_poly", final_len));
   VINET_ASSIGN_OR_RETURN(p.pow_nonce, r.U64("basefold.pow_nonce"));
   p.rounds.resize(s.Rounds());

@@ -3,20 +3,6 @@
 #include "vinet/zk/pcs/ligero.h"
 
 namespace vinet::zk {
-namespace {
-
-Status ExpectCount(ByteReader& r, std::string_view field, size_t expected) {
-  size_t at = r.offset();
-  VINET_ASSIGN_OR_RETURN(uint32_t n, r.U32(field));
-  if (n != expected) {
-    return Error(Code::kParse, std::string(field) + ": expected " + std::to_string(expected) +
-                                   ", got " + std::to_string(n) + " at offset " +
-                                   std::to_string(at));
-  }
-  return Status::Ok();
-}
-
-}  // namespace
 
 void LigeroProof::Serialize(ByteWriter& w) const {
   w.FieldVector<Fp2>(u_prox);
@@ -67,7 +53,7 @@ Result<LigeroProof> LigeroProof::Parse(ByteSpan bytes, const LigeroGeometry& g) 
     VINET_ASSIGN_OR_RETURN(Fp2 blind, r.ReadFp2("ligero.blind_eval"));
     p.blind_eval = blind;
   }
-  VINET_RETURN_IF_ERROR(ExpectCount(r, "ligero.columns", num_queries));
+  VINET_RETURN_IF_ERROR(r.ExactCount("ligero.columns", num_queries));
   p.columns.resize(num_queries);
   for (auto& c : p.columns) {
     VINET_ASSIGN_OR_RETURN(c, r.FieldArray<Fp>("ligero.column", column_height));

@@ -156,6 +156,18 @@ const NodeIv& TheNodeIv() {
   return iv;
 }
 
+// The big-endian bytes of a final SHA-256 state.
+Digest DigestOf(const uint32_t state[8]) {
+  Digest out;
+  for (int i = 0; i < 8; ++i) {
+    out[4 * i] = static_cast<uint8_t>(state[i] >> 24);
+    out[4 * i + 1] = static_cast<uint8_t>(state[i] >> 16);
+    out[4 * i + 2] = static_cast<uint8_t>(state[i] >> 8);
+    out[4 * i + 3] = static_cast<uint8_t>(state[i]);
+  }
+  return out;
+}
+
 }  // namespace
 
 Digest Sha256CompressNode(const Digest& left, const Digest& right) {
@@ -165,14 +177,7 @@ Digest Sha256CompressNode(const Digest& left, const Digest& right) {
   std::memcpy(block, left.data(), 32);
   std::memcpy(block + 32, right.data(), 32);
   Compress(state, block, 1);
-  Digest out;
-  for (int i = 0; i < 8; ++i) {
-    out[4 * i] = static_cast<uint8_t>(state[i] >> 24);
-    out[4 * i + 1] = static_cast<uint8_t>(state[i] >> 16);
-    out[4 * i + 2] = static_cast<uint8_t>(state[i] >> 8);
-    out[4 * i + 3] = static_cast<uint8_t>(state[i]);
-  }
-  return out;
+  return DigestOf(state);
 }
 
 void Sha256NodeIvForTest(uint32_t iv[8]) {
@@ -216,14 +221,7 @@ Digest Sha256Parts(std::initializer_list<ByteSpan> parts) {
   uint64_t bits = total * 8;
   for (int i = 0; i < 8; ++i) buf[padded - 1 - i] = static_cast<uint8_t>(bits >> (8 * i));
   Compress(state, buf, padded / 64);
-  Digest out;
-  for (int i = 0; i < 8; ++i) {
-    out[4 * i] = static_cast<uint8_t>(state[i] >> 24);
-    out[4 * i + 1] = static_cast<uint8_t>(state[i] >> 16);
-    out[4 * i + 2] = static_cast<uint8_t>(state[i] >> 8);
-    out[4 * i + 3] = static_cast<uint8_t>(state[i]);
-  }
-  return out;
+  return DigestOf(state);
 }
 
 }  // namespace vinet::zk::detail
