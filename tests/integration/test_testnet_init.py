@@ -34,9 +34,11 @@ def test_homes_per_host_match_cometbft_and_genesis(vinet_bin, tmp_path):
     assert [n["host"] for n in m["nodes"]] == HOSTS[3:]
     genesis = json.loads((out / "genesis.json").read_text())
     assert genesis["chain_id"] == "multi-1"
-    # Evidence lives as long as the stake it would slash stays bonded.
-    assert genesis["consensus_params"]["evidence"]["max_age_num_blocks"] == \
-        str(genesis["app_state"]["params"]["unbonding_blocks"])
+    # Evidence expires while the stake it would slash is still bonded: two
+    # blocks inside the unbonding delay (the H+2 validator update, and age
+    # counted from the last block; docs/chain.md "Validators").
+    unbonding = int(genesis["app_state"]["params"]["unbonding_blocks"])
+    assert genesis["consensus_params"]["evidence"]["max_age_num_blocks"] == str(unbonding - 2)
     assert len(genesis["validators"]) == 3
     balances = {a["address"]: a for a in genesis["app_state"]["accounts"]}
     assert m["dev_address"] in balances and m["nodes"][0]["address"] in balances
