@@ -21,14 +21,7 @@ namespace {
 using testing::RandomMlp;
 using testing::RandomTensor;
 
-// Hiding Ligero at rate 1/4 (the preset uses 1/8).
-constexpr ZkmlParams Hiding() {
-  ZkmlParams p;
-  p.pcs = PcsKind::kHidingLigero;
-  p.hiding = true;
-  return p;
-}
-constexpr ZkmlParams kHiding = Hiding();
+constexpr ZkmlParams kHiding = testing::HidingLigeroParams();
 
 // Plain Ligero: the same scheme without the masks.
 ZkmlParams PlainLigero() {
@@ -125,30 +118,16 @@ TEST(ZkmlPrivateWeights, KeyAndPackageRoundTrip) {
   EXPECT_EQ(LoadPackage(bad, 1).status().code(), Code::kVerification);
 }
 
-TEST(ZkmlPrivateWeights, SoundnessChecksPassWithHidingOn) {
+// The output, input, replay and other-model checks run with hiding on in
+// prove_verify_test (ZkmlVerify.RejectsWrongOutputInputModelAndReplay).
+TEST(ZkmlPrivateWeights, HidingProofIsRejectedByThePlainKeyOfTheSameModel) {
   runtime::QuantizedModel q = RandomMlp({20, 16, 6}, 7);
   auto a = Commit(q, kHiding);
-  auto b = Commit(RandomMlp({20, 16, 6}, 8), kHiding);
-  ASSERT_TRUE(a.ok() && b.ok());
-  runtime::Int8Tensor in = Input(a->vk, 1), in2 = Input(a->vk, 2);
+  ASSERT_TRUE(a.ok());
+  runtime::Int8Tensor in = Input(a->vk, 1);
   auto p = Prove(*a->package, in);
-  auto p2 = Prove(*a->package, in2);
-  ASSERT_TRUE(p.ok() && p2.ok());
+  ASSERT_TRUE(p.ok());
   ASSERT_TRUE(Verify(a->vk, in, p->output, p->proof).ok());
-  for (size_t i = 0; i < p->output.data.size(); ++i) {
-    for (int d : {-1, 1}) {
-      runtime::Int8Tensor out = p->output;
-      if (out.data[i] + d > 127 || out.data[i] + d < -127) continue;
-      out.data[i] = static_cast<int8_t>(out.data[i] + d);
-      EXPECT_EQ(Verify(a->vk, in, out, p->proof).code(), Code::kVerification) << i << " " << d;
-    }
-  }
-  runtime::Int8Tensor changed = in;
-  changed.data[3] = static_cast<int8_t>(changed.data[3] == 5 ? 6 : 5);
-  EXPECT_EQ(Verify(a->vk, changed, p->output, p->proof).code(), Code::kVerification);
-  EXPECT_FALSE(Verify(a->vk, in, p2->output, p2->proof).ok());
-  EXPECT_EQ(Verify(b->vk, in, p->output, p->proof).code(), Code::kVerification);
-  // A hiding proof under the plain key of the same model: rejected.
   auto plain = Commit(q, PlainLigero());
   ASSERT_TRUE(plain.ok());
   EXPECT_FALSE(Verify(plain->vk, in, p->output, p->proof).ok());

@@ -82,10 +82,13 @@ TEST(ZkmlProve, LigeroKeysStillCommitProveAndVerify) {
   EXPECT_EQ(VerifyingKey::Parse(unknown).status().code(), Code::kParse);
 }
 
-TEST(ZkmlVerify, RejectsWrongOutputInputModelAndReplay) {
+// Run with the default key and a hiding one (masks on: the same rules hold).
+class ZkmlVerifyParams : public ::testing::TestWithParam<ZkmlParams> {};
+
+TEST_P(ZkmlVerifyParams, RejectsWrongOutputInputModelAndReplay) {
   runtime::QuantizedModel q = RandomMlp({20, 16, 6}, 7);
-  auto a = Commit(q);
-  auto b = Commit(RandomMlp({20, 16, 6}, 8));
+  auto a = Commit(q, GetParam());
+  auto b = Commit(RandomMlp({20, 16, 6}, 8), GetParam());
   ASSERT_TRUE(a.ok() && b.ok());
   runtime::Int8Tensor in = Input(a->vk, 1), in2 = Input(a->vk, 2);
   auto p = Prove(*a->package, in);
@@ -114,6 +117,12 @@ TEST(ZkmlVerify, RejectsWrongOutputInputModelAndReplay) {
   EXPECT_FALSE(Verify(a->vk, in, pb->output, pb->proof).ok());
   EXPECT_NE(a->vk.ModelId(), b->vk.ModelId());
 }
+
+INSTANTIATE_TEST_SUITE_P(ZkmlVerify, ZkmlVerifyParams,
+                         ::testing::Values(ZkmlParams{}, testing::HidingLigeroParams()),
+                         [](const ::testing::TestParamInfo<ZkmlParams>& info) {
+                           return std::string(info.param.hiding ? "HidingLigero" : "Default");
+                         });
 
 TEST(ZkmlVerify, RejectsShapeMismatchesAndTrailingBytes) {
   auto a = Commit(RandomMlp({10, 4}, 3, false));

@@ -10,6 +10,7 @@
 #include "unit/runtime/onnx_builder.h"
 #include "vinet/runtime/model.h"
 #include "vinet/runtime/quantized.h"
+#include "vinet/zkml/zkml.h"
 
 namespace vinet::zkml::testing {
 
@@ -52,6 +53,14 @@ inline runtime::QuantizedModel RandomMlp(const std::vector<int64_t>& dims, uint3
   auto q = runtime::Quantize(**m, cal);
   EXPECT_TRUE(q.ok()) << q.status().ToString();
   return *q;
+}
+
+// Hiding Ligero at rate 1/4 (the PrivateWeights preset uses 1/8).
+constexpr ZkmlParams HidingLigeroParams() {
+  ZkmlParams p;
+  p.pcs = PcsKind::kHidingLigero;
+  p.hiding = true;
+  return p;
 }
 
 }  // namespace vinet::zkml::testing
