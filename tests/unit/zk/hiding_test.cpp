@@ -7,6 +7,7 @@
 #include <array>
 #include <random>
 
+#include "unit/zk/chi_square.h"
 #include "vinet/zk/pcs/ligero.h"
 #include "vinet/zk/poly/multilinear.h"
 #include "vinet/zk/random.h"
@@ -105,26 +106,6 @@ size_t Classify(const Opening& o, const std::array<std::vector<Fp>, 2>& candidat
   return coin() & 1;
 }
 
-// Two-sample chi-square homogeneity statistic over 8 equal-width bins of [0, p)
-// (df = 7; the 0.001 critical value is 24.32).
-double ChiSquareHomogeneity(const std::vector<uint64_t>& x, const std::vector<uint64_t>& y) {
-  auto bin = [](uint64_t v) {
-    return static_cast<size_t>((static_cast<unsigned __int128>(v) * 8) / Fp::kModulus);
-  };
-  std::array<double, 8> cx{}, cy{};
-  for (uint64_t v : x) cx[bin(v)] += 1;
-  for (uint64_t v : y) cy[bin(v)] += 1;
-  double nx = static_cast<double>(x.size()), ny = static_cast<double>(y.size());
-  double stat = 0;
-  for (size_t b = 0; b < 8; ++b) {
-    double total = cx[b] + cy[b];
-    if (total == 0) continue;
-    double ex = total * nx / (nx + ny), ey = total * ny / (nx + ny);
-    stat += (cx[b] - ex) * (cx[b] - ex) / ex + (cy[b] - ey) * (cy[b] - ey) / ey;
-  }
-  return stat;
-}
-
 TEST(LigeroHiding, MasksAreFreshPerCommitmentAndOpening) {
   LigeroPcs pcs(LigeroParams{100, 2, 1, true});
   std::vector<Fp2> z = FixedPoint();
@@ -174,7 +155,7 @@ TEST(LigeroHiding, OpeningsOfTwoPolynomialsWithTheSameEvaluationAreIndistinguish
     if (hiding) {
       EXPECT_GE(accuracy, 0.35);
       EXPECT_LE(accuracy, 0.65);
-      EXPECT_LT(ChiSquareHomogeneity(shown[0], shown[1]), 24.32);
+      EXPECT_LT(testing::ChiSquareHomogeneity(shown[0], shown[1]), testing::kChiSquare7Dof001);
     } else {
       EXPECT_EQ(accuracy, 1.0);
     }

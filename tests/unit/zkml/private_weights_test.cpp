@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 
+#include "unit/zk/chi_square.h"
 #include "vinet/zk/pcs/ligero.h"
 #include "vinet/zk/random.h"
 #include "vinet/zkml/zkml.h"
@@ -186,25 +187,6 @@ runtime::QuantizedModel NegateRowZero(const runtime::QuantizedModel& a) {
   return *b;
 }
 
-// Chi-square homogeneity over 8 equal-width bins of [0, p) (df 7; 0.001
-// critical value 24.32) of two samples of field values.
-double ChiSquareHomogeneity(const std::vector<uint64_t>& x, const std::vector<uint64_t>& y) {
-  auto bin = [](uint64_t v) {
-    return static_cast<size_t>((static_cast<unsigned __int128>(v) * 8) / zk::Fp::kModulus);
-  };
-  std::array<double, 8> cx{}, cy{};
-  for (uint64_t v : x) cx[bin(v)] += 1;
-  for (uint64_t v : y) cy[bin(v)] += 1;
-  double nx = static_cast<double>(x.size()), ny = static_cast<double>(y.size()), stat = 0;
-  for (size_t b = 0; b < 8; ++b) {
-    double total = cx[b] + cy[b];
-    if (total == 0) continue;
-    double ex = total * nx / (nx + ny), ey = total * ny / (nx + ny);
-    stat += (cx[b] - ex) * (cx[b] - ex) / ex + (cy[b] - ey) * (cy[b] - ey) / ey;
-  }
-  return stat;
-}
-
 void AppendOpened(const Bytes& opening, const zk::LigeroGeometry& g, std::vector<uint64_t>& out) {
   auto lp = zk::LigeroProof::Parse(opening, g);
   ASSERT_TRUE(lp.ok()) << lp.status().ToString();
@@ -262,10 +244,10 @@ TEST(ZkmlPrivateWeights, OpeningsOfTwoModelsWithTheSameOutputsAreIndistinguishab
     std::sort(v->begin(), v->end());
     v->erase(std::unique(v->begin(), v->end()), v->end());
   }
-  double chi_w = ChiSquareHomogeneity(weights[0], weights[1]);
-  double chi_a = ChiSquareHomogeneity(advice[0], advice[1]);
-  EXPECT_LT(chi_w, 24.32) << weights[0].size() << " values per model";
-  EXPECT_LT(chi_a, 24.32) << advice[0].size() << " values per model";
+  double chi_w = zk::testing::ChiSquareHomogeneity(weights[0], weights[1]);
+  double chi_a = zk::testing::ChiSquareHomogeneity(advice[0], advice[1]);
+  EXPECT_LT(chi_w, zk::testing::kChiSquare7Dof001) << weights[0].size() << " values per model";
+  EXPECT_LT(chi_a, zk::testing::kChiSquare7Dof001) << advice[0].size() << " values per model";
   RecordProperty("chi_square_weights", std::to_string(chi_w));
   RecordProperty("chi_square_advice", std::to_string(chi_a));
 }

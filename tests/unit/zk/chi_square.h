@@ -1,0 +1,35 @@
+// Test helper: the two-sample chi-square homogeneity statistic of two samples
+// of base-field values over 8 equal-width bins of [0, p) (df = 7; the 0.001
+// critical value is kChiSquare7Dof001). Used by the zero-knowledge
+// distinguishing tests (zk and zkml).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "vinet/zk/field/goldilocks.h"
+
+namespace vinet::zk::testing {
+
+inline constexpr double kChiSquare7Dof001 = 24.32;
+
+inline double ChiSquareHomogeneity(const std::vector<uint64_t>& x, const std::vector<uint64_t>& y) {
+  auto bin = [](uint64_t v) {
+    return static_cast<size_t>((static_cast<unsigned __int128>(v) * 8) / Fp::kModulus);
+  };
+  std::array<double, 8> cx{}, cy{};
+  for (uint64_t v : x) cx[bin(v)] += 1;
+  for (uint64_t v : y) cy[bin(v)] += 1;
+  double nx = static_cast<double>(x.size()), ny = static_cast<double>(y.size());
+  double stat = 0;
+  for (size_t b = 0; b < 8; ++b) {
+    double total = cx[b] + cy[b];
+    if (total == 0) continue;
+    double ex = total * nx / (nx + ny), ey = total * ny / (nx + ny);
+    stat += (cx[b] - ex) * (cx[b] - ex) / ex + (cy[b] - ey) * (cy[b] - ey) / ey;
+  }
+  return stat;
+}
+
+}  // namespace vinet::zk::testing
