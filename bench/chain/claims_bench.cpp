@@ -6,6 +6,8 @@
 #include <benchmark/benchmark.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 
 #include "vinet/chain/enclave_nonce.h"
 #include "vinet/chain/executor.h"
@@ -54,7 +56,10 @@ struct World {
     g.accounts.push_back({crypto::AddressOf(node.public_key()), 1'000'000});
     g.accounts.push_back({crypto::AddressOf(client.public_key()), 1'000'000'000});
     State s(state);
-    ApplyGenesis(g, s);
+    if (auto st = ApplyGenesis(g, s); !st.ok()) {
+      std::fprintf(stderr, "genesis: %s\n", st.ToString().c_str());
+      std::abort();
+    }
     txpb::TxBody reg;
     reg.mutable_register_node()->set_stake(10'000);
     reg.mutable_register_node()->set_endpoint("http://n");
