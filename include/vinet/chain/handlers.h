@@ -7,7 +7,9 @@
 // iteration.
 #pragma once
 
+#include <array>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -115,5 +117,15 @@ Status PruneClaims(State& state, const statepb::Params& params, int64_t height,
 // Appends an event whose attributes are all indexed.
 void AddEvent(Events& events, std::string_view type,
               std::initializer_list<std::pair<std::string_view, std::string>> attributes);
+
+// The same, indexing only the attributes named in `indexed` (CometBFT's tx
+// indexer writes one key per indexed attribute, so a per-claim event indexes
+// only what clients search by; subscriptions match every attribute).
+void AddEvent(Events& events, std::string_view type,
+              std::initializer_list<std::pair<std::string_view, std::string>> attributes,
+              std::span<const std::string_view> indexed);
+
+// The attributes of a `vinet.claim` event that are indexed.
+inline constexpr std::array<std::string_view, 3> kIndexedClaimAttributes = {"id", "node", "client"};
 
 }  // namespace vinet::chain

@@ -72,7 +72,8 @@ void EmitClaimEvent(Events& events, const statepb::Claim& claim, int64_t height)
             {"node", AddressOfKeyBytes(claim.node())},
             {"client", AddressOfKeyBytes(claim.client())},
             {"fee", std::to_string(claim.fee())},
-            {"reason", claim.reason()}});
+            {"reason", claim.reason()}},
+           kIndexedClaimAttributes);
 }
 
 Status ResolvePendingClaim(State& state, const statepb::Params& params, int64_t height,

@@ -60,14 +60,14 @@ void Emit(BatchContext& b, const ClaimCheck& check, statepb::ClaimStatus status,
             {"node", b.tx.signer_address},
             {"client", client},
             {"fee", std::to_string(fee)},
-            {"reason", check.reason}});
+            {"reason", check.reason}},
+           kIndexedClaimAttributes);
   if (check.chat) {  // chat claims: what the fee was computed from
     auto* attrs = b.events.back().mutable_attributes();
     auto add = [&](const char* key, uint32_t value) {
       auto* a = attrs->Add();
       a->set_key(key);
       a->set_value(std::to_string(value));
-      a->set_index(true);
     };
     add("prompt_tokens", check.chat->prompt_tokens);
     add("completion_tokens", check.chat->completion_tokens);
