@@ -17,13 +17,23 @@ std::array<uint8_t, N> OneShot(const EVP_MD* md, ByteSpan data) {
   return out;
 }
 
+// The provider's implementation, fetched once: EVP_sha256() makes every
+// EVP_Digest look it up again (about as long as hashing a claim's bytes).
+const EVP_MD* Fetched(const char* name) {
+  EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
+  if (md == nullptr) std::abort();
+  return md;  // kept for the process's life
+}
+
 }  // namespace
 
 Digest256 Sha256(ByteSpan data) {
-  return OneShot<32>(EVP_sha256(), data);
+  static const EVP_MD* const md = Fetched("SHA2-256");
+  return OneShot<32>(md, data);
 }
 Digest384 Sha384(ByteSpan data) {
-  return OneShot<48>(EVP_sha384(), data);
+  static const EVP_MD* const md = Fetched("SHA2-384");
+  return OneShot<48>(md, data);
 }
 
 struct Sha256Hasher::Impl {

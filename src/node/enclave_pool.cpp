@@ -59,4 +59,9 @@ Result<protocol::Receipt> EnclavePool::Infer(const tee::InferRequest& request) {
   return With([&](tee::EnclaveClient& c) { return c.Infer(request); });
 }
 
+Result<Bytes> EnclavePool::AttestBatch(ByteSpan node_id,
+                                       std::span<const crypto::Digest256> leaves) {
+  return With([&](tee::EnclaveClient& c) { return c.AttestBatch(node_id, leaves); });
+}
+
 }  // namespace vinet::node

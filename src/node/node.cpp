@@ -106,7 +106,9 @@ Result<protocol::Receipt> Node::Execute(const protocol::SignedRequest& req,
   Bytes node_id(key_.public_key().begin(), key_.public_key().end());
   protocol::Receipt r;
   if (req.request.mode == Mode::kTee) {
-    tee::InferRequest ireq{inference_id, node_id, req.request.model_id, inputs};
+    // With the signed request the enclave checks the client's signature
+    // itself and records the claim for a batch attestation (submitter.h).
+    tee::InferRequest ireq{inference_id, node_id, req.request.model_id, inputs, req};
     VINET_ASSIGN_OR_RETURN(r, enclave_->Infer(ireq));
     VINET_RETURN_IF_ERROR(CheckReceiptMatches(r, req, inference_id, node_id));
   } else {

@@ -60,6 +60,14 @@ def test_two_step_flow_via_cli(devnet, model_id, mode, tmp_path):
     # same height as the chain's record.
     assert out["settlement"]["height"] == claim["height"]
     assert claim["mode"] in (mode.upper(), 0 if mode == "vanilla" else 1)
+    if mode == "tee":
+        # The tx that settled it carried the enclave's batch attestation, and it
+        # verified (one signature instead of the per-claim ones: docs/chain.md).
+        found = devnet.rpc(0, "tx_search", query=f"vinet.claim.id='{out['inference_id']}'")
+        events = [e for tx in found["txs"] for e in tx["tx_result"]["events"]]
+        batches = [{a["key"]: a["value"] for a in e["attributes"]} for e in events
+                   if e["type"] == "vinet.claim_batch"]
+        assert batches and all(b["verified"] == "true" for b in batches), batches
     # The receipt file verifies offline; a tampered copy does not.
     ok = vinet_json("verify", receipt, "--json")
     assert ok["ok"] and ok["mode"] == mode.upper()

@@ -26,6 +26,8 @@ class EnclavePool {
   Result<tee::RemoteEnclaveInfo> Reload();
   Result<Bytes> Attest(ByteSpan nonce);
   Result<protocol::Receipt> Infer(const tee::InferRequest& request);
+  // "attest_batch" (enclave_server.h): the enclave's signature over `leaves`.
+  Result<Bytes> AttestBatch(ByteSpan node_id, std::span<const crypto::Digest256> leaves);
 
  private:
   Result<tee::EnclaveClient> Borrow();

@@ -12,8 +12,12 @@
 //      DUPLICATE is resolved through /claim/<id>: if the chain holds it for
 //      this node, that record's status wins). A tx not found `resubmit_ms`
 //      after broadcast has its claims put back to ACCEPTED;
-//   3. takes up to max_batch ACCEPTED claims, builds one SubmitClaims tx with
-//      the next nonce, records the claims as SUBMITTED with the tx hash
+//   3. takes up to max_batch ACCEPTED claims, asks the enclave to attest the
+//      leaves of its TEE claims among them (protocol/claim_batch.h: one
+//      signature the validators check instead of two per claim; a refusal,
+//      e.g. an enclave restarted since or leaves already attested for an
+//      earlier tx, only means the tx goes without), builds one SubmitClaims
+//      tx with the next nonce, records the claims as SUBMITTED with the tx hash
 //      (synced) and only then broadcasts it. A CheckTx failure puts them back
 //      and re-reads the nonce; failures back off exponentially (to 8 s).
 // Because the tx hash is stored before the broadcast, a restart finds every
@@ -45,6 +49,12 @@
 
 namespace vinet::node {
 
+// An enclave's batch attestation (SubmitClaims.batch).
+struct ClaimBatchAttestation {
+  Bytes enclave_key;
+  Bytes signature;
+};
+
 class Submitter {
  public:
   explicit Submitter(Node& node) : node_(node), proofs_(node) {}
@@ -60,6 +70,8 @@ class Submitter {
   Status Track();
   Status Submit();
   Status MaybeRegisterEnclave();
+  // The enclave's attestation of the TEE claims among `claims`, if it gives one.
+  std::optional<ClaimBatchAttestation> AttestBatch(const std::vector<ClaimRecord>& claims);
   Result<uint64_t> ChainNonce();
   Status Resolve(std::vector<ClaimRecord> claims, const nlohmann::json& tx);
   void WatchChain();  // stall rule and switch bookkeeping (several endpoints)
@@ -80,12 +92,18 @@ class Submitter {
   std::thread thread_;
 };
 
+// The leaves (protocol::ClaimLeaf), in order, of the claims a batch by
+// `enclave_key` covers on chain: those whose receipt is TEE and names it.
+std::vector<crypto::Digest256> TeeClaimLeaves(const std::vector<ClaimRecord>& claims,
+                                              ByteSpan enclave_key);
+
 // Transaction bytes the submitter sends (signed with the node's key). `fee`
 // is a floor: the tx pays at least what `fees` (the chain's schedule)
 // requires for its bytes and claims.
 Bytes BuildSubmitClaimsTx(const crypto::SecretKey& key, const std::string& chain_id, uint64_t nonce,
                           uint64_t fee, const std::vector<ClaimRecord>& claims,
-                          const chain::FeeSchedule& fees = {});
+                          const chain::FeeSchedule& fees = {},
+                          const std::optional<ClaimBatchAttestation>& batch = std::nullopt);
 Bytes BuildRegisterEnclaveTx(const crypto::SecretKey& key, const std::string& chain_id,
                              uint64_t nonce, uint64_t fee, ByteSpan document,
                              const std::vector<std::string>& model_ids, int64_t nonce_height,

@@ -18,17 +18,30 @@
 //
 // With a `ChatRunner` the enclave also answers LLM chats (`Chat`, TEE mode
 // only): tee::AnswerChat signed with the enclave key (chat_answer.h).
+//
+// Claim batches (docs/tee.md "Claim batches"): an `Infer` given the client's
+// signed request verifies it (signature kUnauthenticated; inference id, model,
+// mode TEE, node and input hash must match the call, kInvalidArgument) before
+// running, and records the claim's leaf (protocol::ClaimLeaf) once the
+// receipt is signed; so does every TEE `Chat` (AnswerChat verifies the
+// request). `AttestBatch` signs protocol::ClaimBatchSigningBytes over leaves
+// it holds for that node and removes them (ClaimLeafSet::Take refusals pass
+// through). An `Infer` without the signed request records nothing.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <string>
 
 #include "vinet/crypto/ed25519.h"
 #include "vinet/protocol/receipt.h"
+#include "vinet/protocol/request.h"
 #include "vinet/tee/chat_answer.h"
 #include "vinet/tee/chat_runner.h"
+#include "vinet/tee/claim_leaves.h"
 #include "vinet/tee/measurement.h"
 #include "vinet/tee/model_runner.h"
 #include "vinet/tee/provider.h"
@@ -49,6 +62,9 @@ struct InferRequest {
   Bytes node_id;       // 32 bytes
   std::string model_id;
   std::vector<protocol::NamedTensor> inputs;
+  // The client's signed request: verified by the enclave, which then records
+  // the claim's leaf for a batch attestation. Absent: neither.
+  std::optional<protocol::SignedRequest> signed_request = std::nullopt;
 };
 
 class Enclave {
@@ -69,6 +85,12 @@ class Enclave {
   Result<ChatAnswer> Chat(const ChatAnswerInput& input,
                           const std::function<bool(const protocol::ChatChunk&)>& on_chunk,
                           const ChatStopPoll& stop_after = {});
+  // The enclave's signature over ClaimBatchSigningBytes(node_id, count,
+  // root of `leaves`); kInvalidArgument for a node_id not 32 bytes or a
+  // count outside [1, kMaxBatchLeaves].
+  Result<crypto::Signature> AttestBatch(ByteSpan node_id,
+                                        std::span<const crypto::Digest256> leaves);
+  ClaimLeafSet& claim_leaves() { return leaves_; }
 
  private:
   crypto::SecretKey key_;
@@ -79,6 +101,7 @@ class Enclave {
   mutable std::mutex mu_;  // guards measurements_ (Reload replaces its configuration)
   EnclaveMeasurements measurements_;
   bool debug_;
+  ClaimLeafSet leaves_;
 };
 
 }  // namespace vinet::tee

@@ -11,7 +11,13 @@
 //     config) plus "added":[ids]
 //   {"method":"attest","nonce":hex}            → {"ok":true,"document":hex}
 //   {"method":"infer","inference_id":hex,"node_id":hex,"model_id":id,
-//    "inputs":[{"name","dtype","shape","data":hex}]}  → {"ok":true,"receipt":{...}}
+//    "inputs":[{"name","dtype","shape","data":hex}],
+//    "signed_request":{SignedRequestToJson} (optional: the enclave verifies it
+//    and records the claim leaf, enclave.h)}  → {"ok":true,"receipt":{...}}
+//   {"method":"attest_batch","node_id":hex,"leaves":[hex 32-byte leaf, ...]}
+//     → {"ok":true,"enclave_key":hex,"signature":hex} over
+//       protocol::ClaimBatchSigningBytes (1..kMaxBatchLeaves leaves, each one
+//       recorded for node_id and not attested before; else refused)
 //   {"method":"chat","node_id":hex,"signed_request":{SignedRequestToJson},
 //    "request":hex(EncodeChatRequest),"max_completion":n}
 //     → a stream of frames {"ok":true,"chunk":{ChatChunkToJson}} ...
@@ -139,6 +145,8 @@ class EnclaveClient {
   Result<RemoteEnclaveInfo> Reload();
   Result<Bytes> Attest(ByteSpan nonce);
   Result<protocol::Receipt> Infer(const InferRequest& request);
+  // "attest_batch": the enclave's signature over the batch of `leaves`.
+  Result<Bytes> AttestBatch(ByteSpan node_id, std::span<const crypto::Digest256> leaves);
   // One raw exchange (JSON text in, JSON text out).
   Result<std::string> Call(std::string_view request_json);
   // One frame each way, for streams.

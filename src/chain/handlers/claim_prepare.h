@@ -10,6 +10,18 @@
 // prepared on several threads: the results are the same whatever the split, which keeps
 // FinalizeBlock deterministic. CheckClaim (claim_check.h) then applies the
 // state-dependent rules, in claim order, on these results.
+//
+// Enclave-attested batches (SubmitClaims.batch, protocol/claim_batch.h): the
+// batch covers, in tx order, every claim whose request decodes and whose
+// decoded TEE receipt (tensor or chat) names batch.enclave_key. If the one
+// signature over ClaimBatchSigningBytes(tx signer, count, root of their
+// leaves) verifies, those claims skip both per-claim Ed25519 checks: the
+// attested enclave verified the client's signature and signed the receipt
+// (it records a leaf only then). Anything else (bad key, wrong root, no
+// covered claim) leaves the batch unverified and every claim is checked on
+// its own, exactly as without a batch. The outcome is a function of the tx
+// bytes alone, whatever the thread split.
+#pragma once
 #pragma once
 
 #include <optional>
@@ -38,8 +50,24 @@ struct PreparedClaim {
 // the client and enclave signatures are taken as verified.
 PreparedClaim PrepareClaim(const txpb::Claim& claim, bool verify_signatures = true);
 
-// Prepares every claim of a batch; large batches are split across
-// `threads` (≥ 1) threads, each claim's result independent of the split.
-std::vector<PreparedClaim> PrepareClaims(const txpb::SubmitClaims& msg, int threads = 2);
+// What became of a tx's batch attestation.
+struct BatchOutcome {
+  bool present = false;   // the tx carries one
+  bool verified = false;  // its signature verified over the covered claims
+  size_t covered = 0;     // claims it covers (the leaf count signed)
+  std::string error;      // why it did not verify, "" when verified or absent
+};
+
+struct PreparedClaims {
+  std::vector<PreparedClaim> claims;  // one per claim, in tx order
+  BatchOutcome batch;
+  // Ed25519 verifications run (the batch's included): what the batch saves.
+  size_t signature_checks = 0;
+};
+
+// Prepares every claim of a tx signed by `node_id`, using its batch
+// attestation when it verifies; large batches are split across `threads`
+// (≥ 1) threads, each claim's result independent of the split.
+PreparedClaims PrepareClaims(const txpb::SubmitClaims& msg, ByteSpan node_id, int threads = 2);
 
 }  // namespace vinet::chain

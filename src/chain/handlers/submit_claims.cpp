@@ -18,6 +18,10 @@
 //             resubmits the same claim
 //   (a ZKML receipt whose outputs are not one int8 tensor of the key's output
 //   shape hashing to output_hash is INVALID)
+// A tx with an enclave batch attestation (claim_prepare.h) also emits one
+// `vinet.claim_batch` event {enclave_key, node, claims, verified, reason}
+// before its claims' events; the statuses are those the per-claim checks
+// would give.
 #include <fmt/format.h>
 
 #include <map>
@@ -276,8 +280,18 @@ TxStatus HandleSubmitClaims(State& state, const TxContext& ctx, const DecodedTx&
     return {};
   }
   // Signatures first, on two threads (pure, so deterministic); then the
-  // state rules claim by claim, in order.
-  for (const auto& claim : PrepareClaims(msg)) {
+  // state rules claim by claim, in order. A batch attestation that verifies
+  // stands for the signatures of the claims it covers (claim_prepare.h).
+  PreparedClaims prepared = PrepareClaims(msg, tx.signer);
+  if (prepared.batch.present) {
+    AddEvent(events, "vinet.claim_batch",
+             {{"enclave_key", ToHex(AsBytes(msg.batch().enclave_key()))},
+              {"node", tx.signer_address},
+              {"claims", std::to_string(prepared.batch.covered)},
+              {"verified", prepared.batch.verified ? "true" : "false"},
+              {"reason", prepared.batch.error}});
+  }
+  for (const auto& claim : prepared.claims) {
     if (auto s = Process(batch, claim); !s.ok())
       return TxStatus::Fail(TxCode::kInternal, s.ToString());
   }

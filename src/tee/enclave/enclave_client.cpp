@@ -113,10 +113,23 @@ Result<protocol::Receipt> EnclaveClient::Infer(const InferRequest& request) {
            {"node_id", ToHex(request.node_id)},
            {"model_id", request.model_id},
            {"inputs", protocol::TensorsToJson(request.inputs)}};
+  if (request.signed_request) {
+    req["signed_request"] = json::parse(protocol::SignedRequestToJson(*request.signed_request));
+  }
   VINET_ASSIGN_OR_RETURN(std::string text, Call(req.dump()));
   VINET_ASSIGN_OR_RETURN(json j, Reply(text));
   if (!j.contains("receipt")) return Error(Code::kParse, "enclave reply: receipt missing");
   return protocol::ReceiptFromJson(j["receipt"].dump());
+}
+
+Result<Bytes> EnclaveClient::AttestBatch(ByteSpan node_id,
+                                         std::span<const crypto::Digest256> leaves) {
+  json hex = json::array();
+  for (const auto& leaf : leaves) hex.push_back(ToHex(leaf));
+  json req{{"method", "attest_batch"}, {"node_id", ToHex(node_id)}, {"leaves", std::move(hex)}};
+  VINET_ASSIGN_OR_RETURN(std::string text, Call(req.dump()));
+  VINET_ASSIGN_OR_RETURN(json j, Reply(text));
+  return HexOf(j, "signature");
 }
 
 }  // namespace vinet::tee

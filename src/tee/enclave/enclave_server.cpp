@@ -12,6 +12,8 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "vinet/protocol/claim_batch.h"
+#include "vinet/protocol/request.h"
 #include "vinet/protocol/tensor_json.h"
 
 namespace vinet::tee {
@@ -36,6 +38,28 @@ json ChatModelsJson(const std::vector<ChatModelInfo>& models) {
   json out = json::array();
   for (const auto& m : models)
     out.push_back(json{{"model_id", m.model_id}, {"name", m.name}, {"context", m.context}});
+  return out;
+}
+
+// "leaves": an array of 1..kMaxBatchLeaves hex digests (count checked first).
+Result<std::vector<crypto::Digest256>> LeavesArg(const json& req) {
+  if (!req.contains("leaves") || !req["leaves"].is_array())
+    return Error(Code::kInvalidArgument, "leaves: missing or not an array");
+  const json& arr = req["leaves"];
+  if (arr.empty() || arr.size() > protocol::kMaxBatchLeaves) {
+    return Error(Code::kInvalidArgument, "leaves: " + std::to_string(arr.size()) +
+                                             " entries (need 1 to " +
+                                             std::to_string(protocol::kMaxBatchLeaves) + ")");
+  }
+  std::vector<crypto::Digest256> out(arr.size());
+  for (size_t i = 0; i < arr.size(); ++i) {
+    const std::string where = "leaves[" + std::to_string(i) + "]";
+    if (!arr[i].is_string() || arr[i].get_ref<const std::string&>().size() != 64)
+      return Error(Code::kInvalidArgument, where + ": need 64 hex digits");
+    auto b = FromHex(arr[i].get_ref<const std::string&>());
+    if (!b.ok()) return b.status().WithContext(where);
+    std::copy(b->begin(), b->end(), out[i].begin());
+  }
   return out;
 }
 
@@ -82,8 +106,23 @@ Result<json> Dispatch(Enclave& enclave, const json& req) {
     ir.model_id = req["model_id"].get<std::string>();
     if (!req.contains("inputs")) return Error(Code::kInvalidArgument, "inputs: missing");
     VINET_ASSIGN_OR_RETURN(ir.inputs, protocol::TensorsFromJson(req["inputs"]));
+    if (req.contains("signed_request")) {
+      auto sr = protocol::SignedRequestFromJson(req["signed_request"].dump());
+      if (!sr.ok()) return sr.status().WithContext("signed_request");
+      ir.signed_request = std::move(*sr);
+    }
     VINET_ASSIGN_OR_RETURN(protocol::Receipt r, enclave.Infer(ir));
     return json{{"ok", true}, {"receipt", json::parse(protocol::ReceiptToJson(r))}};
+  }
+  // One signature over a batch of claim leaves this enclave recorded for
+  // node_id (enclave.h); the leaves are then spent.
+  if (method == "attest_batch") {
+    VINET_ASSIGN_OR_RETURN(Bytes node_id, HexArg(req, "node_id"));
+    VINET_ASSIGN_OR_RETURN(std::vector<crypto::Digest256> leaves, LeavesArg(req));
+    VINET_ASSIGN_OR_RETURN(crypto::Signature sig, enclave.AttestBatch(node_id, leaves));
+    return json{{"ok", true},
+                {"enclave_key", ToHex(enclave.Info().enclave_key)},
+                {"signature", ToHex(sig)}};
   }
   if (method == "chat") {
     return Error(Code::kInvalidArgument, "chat: streams its answer, serve it with HandleChat");

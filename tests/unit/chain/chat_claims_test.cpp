@@ -366,8 +366,8 @@ TEST_F(ChatClaimsTest, PreparationIsTheSameWhateverTheThreads) {
       *batch.add_claims() = ClaimOf(req, ReceiptFor(req, &enclave_));
     }
   }
-  auto one = PrepareClaims(batch, 1);
-  auto four = PrepareClaims(batch, 4);
+  auto one = PrepareClaims(batch, {}, 1).claims;
+  auto four = PrepareClaims(batch, {}, 4).claims;
   ASSERT_EQ(one.size(), four.size());
   int chat = 0, bad = 0;
   for (size_t i = 0; i < one.size(); ++i) {

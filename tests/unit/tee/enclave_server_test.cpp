@@ -92,7 +92,7 @@ TEST(EnclaveServerTest, AttestInferVerifyOverTheSocket) {
 
 TEST(EnclaveServerTest, RefusalsKeepTheCallersCodesOnly) {
   for (Code c : {Code::kInvalidArgument, Code::kParse, Code::kOutOfRange, Code::kNotFound,
-                 Code::kUnsupported}) {
+                 Code::kUnsupported, Code::kUnauthenticated}) {
     Status s = EnclaveRefusal(std::string(CodeName(c)), "input 'x': shape [3] is not [2]");
     EXPECT_EQ(s.code(), c);
     EXPECT_EQ(s.message(), "enclave: input 'x': shape [3] is not [2]");
