@@ -250,15 +250,18 @@ void AddBasefoldCost(const VerifyingKey& vk, size_t n, VerifyCost& c) {
   const auto& bf = static_cast<const zk::BasefoldPcs&>(*pcs);
   zk::BasefoldShape s = bf.ShapeFor(n);
   size_t t = s.num_queries;
-  c.field_ops += 8 * s.folded_vars + 2 * (size_t{1} << s.final_vars);
+  // An Fp4 product is three Fp2 products (Karatsuba): count Fp2-equivalent operations.
+  size_t ext = s.ext_degree == 4 ? 3 : 1;
+  size_t ops = 8 * s.folded_vars + 2 * (size_t{1} << s.final_vars);
   for (size_t r = 0; r < s.Rounds(); ++r) {
     size_t w = size_t{1} << s.arity[r];
     size_t leaf_bytes = r == 0 ? 8 * w : 8 * s.ext_degree * w;
-    c.field_ops += t * (4 * w + 64);
+    ops += t * (4 * w + 64);
     c.hashes +=
         t * ((leaf_bytes + 1 + 8 + 63) / 64) + zk::MerkleTree::MultiProofMaxSize(s.LeafDepth(r), t);
   }
-  c.field_ops += t * 2 * (size_t{1} << s.final_vars);
+  ops += t * 2 * (size_t{1} << s.final_vars);
+  c.field_ops += ext * ops;
 }
 
 }  // namespace
@@ -289,7 +292,7 @@ VerifyCost EstimateVerifyCost(const VerifyingKey& vk) {
 
 namespace detail {
 void AddPcsVerifyCost(const VerifyingKey& vk, size_t n, VerifyCost& c) {
-  if (vk.pcs == PcsKind::kBasefold) {
+  if (vk.pcs == PcsKind::kBasefold || vk.pcs == PcsKind::kBasefoldFp4) {
     AddBasefoldCost(vk, n, c);
     return;
   }

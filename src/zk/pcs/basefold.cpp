@@ -459,7 +459,8 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
   std::vector<Fp> twiddles = detail::FoldTwiddles(s.log_len);
   // Codeword buffers: cw holds the current codeword, scratch the next (swapped).
   const Fp kInv2((Fp::kModulus + 1) / 2);
-  std::vector<E> cw(len / 2), scratch(len / 2);
+  // Every fold after the first writes at most len / 4 symbols.
+  std::vector<E> cw(len / 2), scratch(std::max<size_t>(len / 4, 1));
   size_t cur_len = len;
 
   BasefoldProof proof;

@@ -61,7 +61,7 @@ struct BasefoldParams {
   int log_inv_rate = 4;     // k: rate 2^-k
   int fold_log = 4;         // variables folded per committed round (coset size 2^a)
   int final_vars = 8;       // variables left for the clear final polynomial
-  int grinding_bits = 20;   // proof-of-work bits g
+  int grinding_bits = 16;   // proof-of-work bits g
   unsigned threads = 1;     // prover parallelism
   BasefoldRegime regime = BasefoldRegime::kJohnsonFp4;
 
