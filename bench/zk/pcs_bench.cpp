@@ -1,6 +1,9 @@
 // PCS alone, both schemes in one run: commit, open and verify times, opening
 // bytes, queries and soundness bits at sizes 2^min..2^max (one polynomial).
-// Usage: pcs_bench [min_log max_log threads reps [k fold_log final_vars grinding]]
+// Usage: pcs_bench [min_log max_log threads reps [k fold_log final_vars grinding [schemes]]]
+// schemes: bit mask, 1 = ligero, 2 = basefold (default parameters, Johnson
+// regime over Fp4), 4 = basefold-ud (the unique-decoding Fp2 set of
+// PcsKind::kBasefold keys, rate 1/4); default 7.
 // Verification is single-threaded (wall and CPU time, medians of at least 5);
 // commit and open use `threads`.
 #include <algorithm>
@@ -66,7 +69,7 @@ void Row(const char* scheme, const MultilinearPcs& pcs, size_t n, int reps) {
     return ms;
   });
   std::sort(cpu.begin(), cpu.end());
-  std::printf("%-10s %4zu %10.1f %10.1f %10.3f %10.3f %12zu %10.1f %8.1f\n", scheme, n, commit,
+  std::printf("%-11s %4zu %10.1f %10.1f %10.3f %10.3f %12zu %10.1f %8.1f\n", scheme, n, commit,
               open, verify, cpu[cpu.size() / 2], o.proof.size(), o.proof.size() / 1024.0,
               pcs.SoundnessBits(n));
 }
@@ -85,17 +88,20 @@ int main(int argc, char** argv) {
   bp.final_vars = arg(7, bp.final_vars);
   bp.grinding_bits = arg(8, bp.grinding_bits);
   bp.threads = threads;
+  int schemes = arg(9, 7);
   BasefoldPcs basefold(bp);
+  BasefoldPcs unique(BasefoldParams::UniqueDecoding(100, 2, threads));
   LigeroPcs ligero({100, 2, threads});
   std::printf(
       "threads %u (verify: 1), median of %d; basefold k=%d fold_log=%d final_vars=%d "
       "grinding=%d\n",
       threads, reps, bp.log_inv_rate, bp.fold_log, bp.final_vars, bp.grinding_bits);
-  std::printf("%-10s %4s %10s %10s %10s %10s %12s %10s %8s\n", "scheme", "log", "commit_ms",
+  std::printf("%-11s %4s %10s %10s %10s %10s %12s %10s %8s\n", "scheme", "log", "commit_ms",
               "open_ms", "verify_ms", "vrfy_cpu", "proof_bytes", "proof_KiB", "bits");
   for (int n = min_log; n <= max_log; ++n) {
-    Row("ligero", ligero, static_cast<size_t>(n), reps);
-    Row("basefold", basefold, static_cast<size_t>(n), reps);
+    if (schemes & 1) Row("ligero", ligero, static_cast<size_t>(n), reps);
+    if (schemes & 2) Row("basefold", basefold, static_cast<size_t>(n), reps);
+    if (schemes & 4) Row("basefold-ud", unique, static_cast<size_t>(n), reps);
   }
   return 0;
 }

@@ -1,12 +1,14 @@
 // zkml_bench MODEL.onnx [REPS] [THREADS] [PCS] [LOG_INV_RATE]: quantizes the
 // model on 16 random N(0,1) inputs, commits it, then proves and verifies REPS
-// random inputs and prints one JSON line per PCS (PCS = basefold, ligero,
-// hiding (hiding Ligero: private weights, ZkmlParams::hiding) or both, the
-// default: basefold and ligero in the same run; `plain` = both): medians in ms,
+// random inputs and prints one JSON line per PCS (PCS = basefold (Basefold
+// over Fp4, the default kind), basefold_ud (Basefold over Fp2, the
+// unique-decoding kind 2), ligero, hiding (hiding Ligero: private weights,
+// ZkmlParams::hiding) or both, the default: basefold, basefold_ud and ligero
+// in the same run; `plain` = both): medians in ms,
 // the prover's phase breakdown, proof and key bytes with the proof's breakdown
 // (PCS openings, LogUp proofs, the rest: layer and batching sumchecks,
 // commitments), and the float-vs-int8 argmax agreement on 64 random inputs.
-// LOG_INV_RATE (default 2) sets the code rate 2^-LOG_INV_RATE.
+// LOG_INV_RATE (default 0: each kind's DefaultLogInvRate) sets the code rate 2^-LOG_INV_RATE.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -72,8 +74,10 @@ int main(int argc, char** argv) {
   if (which == "hiding") {
     schemes.push_back({"hiding_ligero", zkml::PcsKind::kHidingLigero});
   } else {
-    if (which != "ligero") schemes.push_back({"basefold", zkml::PcsKind::kBasefold});
-    if (which != "basefold") schemes.push_back({"ligero", zkml::PcsKind::kLigero});
+    bool all = which == "both" || which == "plain";
+    if (all || which == "basefold") schemes.push_back({"basefold", zkml::PcsKind::kBasefoldFp4});
+    if (all || which == "basefold_ud") schemes.push_back({"basefold_ud", zkml::PcsKind::kBasefold});
+    if (all || which == "ligero") schemes.push_back({"ligero", zkml::PcsKind::kLigero});
   }
   for (auto [name, pcs] : schemes) {
     auto t0 = std::chrono::steady_clock::now();
@@ -133,7 +137,7 @@ int main(int argc, char** argv) {
         "\"soundness_bits\": {:.1f}, "
         "\"phases_ms\": {{\"witness\": {:.1f}, \"advice_commit\": {:.1f}, \"lookups\": {:.1f}, "
         "\"layers\": {:.1f}, \"advice_open\": {:.1f}, \"weight_open\": {:.1f}}}}}\n",
-        argv[1], name, log_inv_rate, threads, reps, setup, Median(prove), Median(prove_cpu),
+        argv[1], name, c->vk.log_inv_rate, threads, reps, setup, Median(prove), Median(prove_cpu),
         Median(verify), Median(verify_cpu), proof_bytes, pcs_bytes, lookup_bytes,
         proof_bytes - pcs_bytes - lookup_bytes, c->vk.Encode().size(), c->vk.weights.num_vars,
         acc.ok() ? acc->argmax_agreement : -1.0, cost.units(), zkml::SoundnessBits(c->vk),

@@ -186,7 +186,8 @@ void RegisterZkModelCommands(CLI::App& zk) {
   commit->add_option("--security-bits", a->security_bits,
                      "PCS query-phase bits (80..256; default 102)");
   commit->add_option("--log-inv-rate", a->log_inv_rate,
-                     "log2 inverse code rate (1..4; default 2, 3 with --private-weights)");
+                     "log2 inverse code rate (1..4; default 4 (Basefold over Fp4), 3 with "
+                     "--private-weights)");
   commit->add_flag("--insecure-experiment", a->insecure_experiment,
                    "commit even below the 100-bit soundness floor (nothing will verify it)");
   commit->add_flag("--private-weights", a->private_weights,

@@ -78,10 +78,12 @@ Result<VerifyingKey> VerifyingKey::Parse(ByteSpan bytes, KeyPolicy policy) {
     at = r.offset();
     VINET_ASSIGN_OR_RETURN(uint32_t kind, r.U32("vk.pcs_kind"));
     if (kind != static_cast<uint32_t>(PcsKind::kBasefold) &&
-        kind != static_cast<uint32_t>(PcsKind::kHidingLigero)) {
+        kind != static_cast<uint32_t>(PcsKind::kHidingLigero) &&
+        kind != static_cast<uint32_t>(PcsKind::kBasefoldFp4)) {
       return Error(Code::kParse,
                    fmt::format("vk.pcs_kind at byte {}: {} is not a version-3 scheme (2 = "
-                               "Basefold, 3 = hiding Ligero; Ligero keys are version 2)",
+                               "Basefold over Fp2, 3 = hiding Ligero, 4 = Basefold over Fp4; "
+                               "Ligero keys are version 2)",
                                at, kind));
     }
     vk.pcs = static_cast<PcsKind>(kind);
@@ -101,7 +103,11 @@ std::unique_ptr<zk::MultilinearPcs> VerifyingKey::Pcs(unsigned threads) const {
     return std::make_unique<zk::LigeroPcs>(
         zk::LigeroParams{security_bits, log_inv_rate, threads, pcs == PcsKind::kHidingLigero});
   }
-  zk::BasefoldParams p;
+  if (pcs == PcsKind::kBasefold) {
+    return std::make_unique<zk::BasefoldPcs>(
+        zk::BasefoldParams::UniqueDecoding(security_bits, log_inv_rate, threads));
+  }
+  zk::BasefoldParams p;  // kBasefoldFp4: the default (Johnson-regime) parameters
   p.security_bits = security_bits;
   p.log_inv_rate = log_inv_rate;
   p.threads = threads;
@@ -244,15 +250,18 @@ void AddBasefoldCost(const VerifyingKey& vk, size_t n, VerifyCost& c) {
   const auto& bf = static_cast<const zk::BasefoldPcs&>(*pcs);
   zk::BasefoldShape s = bf.ShapeFor(n);
   size_t t = s.num_queries;
-  c.field_ops += 8 * s.folded_vars + 2 * (size_t{1} << s.final_vars);
+  // An Fp4 product is three Fp2 products (Karatsuba): count Fp2-equivalent operations.
+  size_t ext = s.ext_degree == 4 ? 3 : 1;
+  size_t ops = 8 * s.folded_vars + 2 * (size_t{1} << s.final_vars);
   for (size_t r = 0; r < s.Rounds(); ++r) {
     size_t w = size_t{1} << s.arity[r];
-    size_t leaf_bytes = r == 0 ? 8 * w : 16 * w;
-    c.field_ops += t * (4 * w + 64);
+    size_t leaf_bytes = r == 0 ? 8 * w : 8 * s.ext_degree * w;
+    ops += t * (4 * w + 64);
     c.hashes +=
         t * ((leaf_bytes + 1 + 8 + 63) / 64) + zk::MerkleTree::MultiProofMaxSize(s.LeafDepth(r), t);
   }
-  c.field_ops += t * 2 * (size_t{1} << s.final_vars);
+  ops += t * 2 * (size_t{1} << s.final_vars);
+  c.field_ops += ext * ops;
 }
 
 }  // namespace
@@ -283,7 +292,7 @@ VerifyCost EstimateVerifyCost(const VerifyingKey& vk) {
 
 namespace detail {
 void AddPcsVerifyCost(const VerifyingKey& vk, size_t n, VerifyCost& c) {
-  if (vk.pcs == PcsKind::kBasefold) {
+  if (vk.pcs == PcsKind::kBasefold || vk.pcs == PcsKind::kBasefoldFp4) {
     AddBasefoldCost(vk, n, c);
     return;
   }

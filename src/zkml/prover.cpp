@@ -178,7 +178,7 @@ Status FillAdvice(const ProverPackage& pkg, const runtime::Witness& wit,
 Result<PcsKind> KeyKind(const ZkmlParams& params) {
   bool hiding = params.hiding || params.pcs == PcsKind::kHidingLigero;
   if (!hiding) return params.pcs;
-  if (params.pcs == PcsKind::kBasefold) {
+  if (params.pcs == PcsKind::kBasefold || params.pcs == PcsKind::kBasefoldFp4) {
     return Error(Code::kInvalidArgument,
                  "hiding: Basefold has no hiding mode (use pcs = Ligero or hiding Ligero)");
   }
@@ -204,13 +204,14 @@ Result<Committed> detail::CommitWithSeed(runtime::QuantizedModel model, const Zk
   pkg->weights = BuildWeights(pkg->model, pkg->circuit, pkg->weight_layout);
   pkg->vk.spec = pkg->circuit.spec;
   pkg->vk.security_bits = params.security_bits;
-  pkg->vk.log_inv_rate = params.log_inv_rate;
   VINET_ASSIGN_OR_RETURN(pkg->vk.pcs, KeyKind(params));
-  if (params.security_bits < 80 || params.security_bits > 256 || params.log_inv_rate < 1 ||
-      params.log_inv_rate > 4) {
+  pkg->vk.log_inv_rate =
+      params.log_inv_rate == 0 ? DefaultLogInvRate(pkg->vk.pcs) : params.log_inv_rate;
+  if (params.security_bits < 80 || params.security_bits > 256 || pkg->vk.log_inv_rate < 1 ||
+      pkg->vk.log_inv_rate > 4) {
     return Error(Code::kInvalidArgument,
                  fmt::format("security {} / rate 2^-{}: the key allows 80..256 bits, rate 1..4",
-                             params.security_bits, params.log_inv_rate));
+                             params.security_bits, pkg->vk.log_inv_rate));
   }
   if (!params.insecure_experiment) VINET_RETURN_IF_ERROR(CheckSecurityFloor(pkg->vk));
   pkg->mask_seed = mask_seed;

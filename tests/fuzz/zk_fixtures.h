@@ -68,8 +68,9 @@ struct LigeroFixture {
 };
 
 // n = 10 in rounds of 3, 3 and 2 folded variables (final polynomial of 2
-// variables): 512 first-round leaves of which 124 are queried, so every round
-// carries leaves and a non-empty multi-proof. A batch of two polynomials.
+// variables), Johnson regime over Fp4 at rate 1/4: 512 first-round leaves of
+// which 85 are queried, so every round carries leaves and a non-empty
+// multi-proof. A batch of two polynomials.
 struct BasefoldFixture {
   static constexpr size_t kVars = 10;
   BasefoldPcs pcs{BasefoldParams{100, 2, 3, 2, 16, 1}};

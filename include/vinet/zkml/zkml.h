@@ -38,14 +38,22 @@ inline constexpr double kMinSecurityBits = 100.0;
 
 // The polynomial commitment a key names (its u32 code in the key encoding).
 // Keys of version 2 predate the field and are (plain) Ligero keys; version-3
-// keys carry the code: 2 Basefold, 3 hiding Ligero (docs/zk.md "Zero knowledge").
-enum class PcsKind : uint32_t { kLigero = 1, kBasefold = 2, kHidingLigero = 3 };
+// keys carry the code: 2 Basefold over Fp2 (unique-decoding regime), 3 hiding
+// Ligero (docs/zk.md "Zero knowledge"), 4 Basefold over Fp4 (Johnson regime,
+// the default: smaller openings; zk/pcs/basefold.h).
+enum class PcsKind : uint32_t { kLigero = 1, kBasefold = 2, kHidingLigero = 3, kBasefoldFp4 = 4 };
+
+// The rate a key of `kind` gets when ZkmlParams::log_inv_rate is 0: 2^-4 for
+// kBasefoldFp4, 2^-2 otherwise.
+constexpr int DefaultLogInvRate(PcsKind kind) {
+  return kind == PcsKind::kBasefoldFp4 ? 4 : 2;
+}
 
 struct ZkmlParams {
   int security_bits = 102;  // PCS query phase (two openings: >= 100 bits overall)
-  int log_inv_rate = 2;     // code rate 1/4
+  int log_inv_rate = 0;     // code rate 2^-k; 0: DefaultLogInvRate(pcs)
   unsigned threads = 2;     // prover threads
-  PcsKind pcs = PcsKind::kBasefold;
+  PcsKind pcs = PcsKind::kBasefoldFp4;
   // Commit keys below kMinSecurityBits (experiments only: nothing verifies them).
   bool insecure_experiment = false;
   // Private weights: hiding Ligero for the weight and advice commitments
@@ -74,8 +82,8 @@ struct VerifyingKey {
   ModelSpec spec;
   zk::PcsCommitment weights;
   int security_bits = 102;
-  int log_inv_rate = 2;
-  PcsKind pcs = PcsKind::kBasefold;
+  int log_inv_rate = 4;
+  PcsKind pcs = PcsKind::kBasefoldFp4;
   // Key version 3, PCS kind 3: the weight commitment is hiding.
   bool hiding() const { return pcs == PcsKind::kHidingLigero; }
 

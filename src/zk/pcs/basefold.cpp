@@ -4,17 +4,18 @@
 #include <bit>
 #include <cmath>
 #include <string>
+#include <type_traits>
 
 #include "vinet/zk/field/ntt.h"
 #include "vinet/zk/parallel.h"
 #include "vinet/zk/poly/multilinear.h"
-#include "vinet/zk/soundness.h"
 #include "zk/pcs/basefold_fold.h"
 
 namespace vinet::zk {
 namespace {
 
-static_assert(sizeof(Fp) == 8 && sizeof(Fp2) == 16 && std::endian::native == std::endian::little,
+static_assert(sizeof(Fp) == 8 && sizeof(Fp2) == 16 && sizeof(Fp4) == 32 &&
+                  std::endian::native == std::endian::little,
               "leaf hashing reads field elements as little-endian u64 words");
 
 // Inner nodes: one SHA-256 compression (merkle.h).
@@ -42,14 +43,15 @@ void GatherBaseLeaf(const std::vector<std::vector<Fp>>& codewords, size_t a, siz
   }
 }
 
-MerkleTree BuildExtTree(const std::vector<Fp2>& cw, size_t a, unsigned threads) {
+template <typename E>
+MerkleTree BuildExtTree(const std::vector<E>& cw, size_t a, unsigned threads) {
   size_t w = size_t{1} << a, leaves = cw.size() / w;
   std::vector<Digest> digests(leaves);
   ParallelFor(
       leaves, threads,
       [&](size_t b, size_t e) {
         for (size_t i = b; i < e; ++i) {
-          digests[i] = MerkleLeafHash(AsByteSpan(std::span<const Fp2>(cw.data() + i * w, w)));
+          digests[i] = MerkleLeafHash(AsByteSpan(std::span<const E>(cw.data() + i * w, w)));
         }
       },
       256);
@@ -63,20 +65,100 @@ void AbsorbStatement(Transcript& t, const PcsCommitment& c, std::span<const Fp2>
   t.AbsorbFp2s("basefold.evals", evals);
 }
 
-std::vector<Fp2> BatchCoefficients(Transcript& t, size_t num_polys) {
-  std::vector<Fp2> alpha{Fp2::One()};
+// Challenge-field plumbing: Fp2 elements go through the transcript as they
+// are (the first version's bytes); an Fp4 element as its two Fp2 halves.
+void AbsorbExt(Transcript& t, std::string_view label, std::span<const Fp2> v) {
+  t.AbsorbFp2s(label, v);
+}
+void AbsorbExt(Transcript& t, std::string_view label, std::span<const Fp4> v) {
+  std::vector<Fp2> flat;
+  flat.reserve(2 * v.size());
+  for (Fp4 x : v) {
+    flat.push_back(x.c0());
+    flat.push_back(x.c1());
+  }
+  t.AbsorbFp2s(label, flat);
+}
+
+template <typename E>
+std::vector<E> ChallengeExts(Transcript& t, std::string_view label, size_t count) {
+  if constexpr (std::is_same_v<E, Fp2>) {
+    return t.ChallengeFp2s(label, count);
+  } else {
+    std::vector<Fp2> halves = t.ChallengeFp2s(label, 2 * count);
+    std::vector<E> out(count);
+    for (size_t i = 0; i < count; ++i) out[i] = Fp4(halves[2 * i], halves[2 * i + 1]);
+    return out;
+  }
+}
+
+template <typename E>
+E ChallengeExt(Transcript& t, std::string_view label) {
+  if constexpr (std::is_same_v<E, Fp2>) {
+    return t.ChallengeFp2(label);
+  } else {
+    return ChallengeExts<E>(t, label, 1)[0];
+  }
+}
+
+// Proof elements are held as Fp4; E = Fp2 proofs must stay in the subfield.
+template <typename E>
+bool FromFp4(Fp4 v, E& out) {
+  if constexpr (std::is_same_v<E, Fp2>) {
+    out = v.c0();
+    return v.InFp2();
+  } else {
+    out = v;
+    return true;
+  }
+}
+template <typename E>
+bool FromFp4(std::span<const Fp4> v, std::vector<E>& out) {
+  out.resize(v.size());
+  bool ok = true;
+  for (size_t i = 0; i < v.size(); ++i) ok &= FromFp4(v[i], out[i]);
+  return ok;
+}
+
+template <typename E>
+std::vector<E> BatchCoefficients(Transcript& t, size_t num_polys) {
+  std::vector<E> alpha{E::One()};
   if (num_polys > 1) {
-    std::vector<Fp2> rest = t.ChallengeFp2s("basefold.batch", num_polys - 1);
+    std::vector<E> rest = ChallengeExts<E>(t, "basefold.batch", num_polys - 1);
     alpha.insert(alpha.end(), rest.begin(), rest.end());
   }
   return alpha;
 }
 
 // The degree-2 round polynomial through g(0), g(1) = claim - g(0), g(2), at r.
-Fp2 RoundValue(Fp2 g0, Fp2 g1, Fp2 g2, Fp2 r) {
+template <typename E>
+E RoundValue(E g0, E g1, E g2, E r) {
   const Fp inv2((Fp::kModulus + 1) / 2);
-  Fp2 rm1 = r - Fp2::One(), rm2 = r - Fp2(Fp(2));
+  E rm1 = r - E::One(), rm2 = r - E(Fp(2));
   return g0 * (rm1 * rm2) * inv2 - g1 * (r * rm2) + g2 * (r * rm1) * inv2;
+}
+
+// eq(z, r) = prod_i (z_i r_i + (1 - z_i)(1 - r_i)), z in Fp2, r in E.
+template <typename E>
+E EqEvalExt(std::span<const Fp2> z, std::span<const E> r) {
+  E acc = E::One();
+  for (size_t i = 0; i < z.size(); ++i) {
+    acc *= z[i] * r[i] + (Fp2::One() - z[i]) * (E::One() - r[i]);
+  }
+  return acc;
+}
+
+// f(r, x_1, ...) of a table (base or extension), halving it.
+template <typename E, typename F>
+std::vector<E> FoldFirst(std::span<const F> f, E r, unsigned threads) {
+  std::vector<E> out(f.size() / 2);
+  ParallelFor(
+      out.size(), threads,
+      [&](size_t b, size_t e) {
+        for (size_t j = b; j < e; ++j) out[j] = r * (f[2 * j + 1] - f[2 * j]) + E(f[2 * j]);
+      },
+      8192);
+  return out;
 }
 
 // Distinct leaves of each round, increasing: round 0 = the queries, round
@@ -117,21 +199,58 @@ Bytes BasefoldPcs::ParametersEncoding() const {
   w.U32(static_cast<uint32_t>(params_.fold_log));
   w.U32(static_cast<uint32_t>(params_.final_vars));
   w.U32(static_cast<uint32_t>(params_.grinding_bits));
-  w.U32(2);  // version: 1 = first protocol; 2 = one-compression Merkle nodes
+  // version: 1 = first protocol; 2 = one-compression Merkle nodes (kUniqueFp2);
+  // 3 = challenge field Fp4, Johnson-regime query count (kJohnsonFp4).
+  w.U32(params_.regime == BasefoldRegime::kUniqueFp2 ? 2 : 3);
   return w.Take();
 }
 
+namespace {
+
+// log2 |F| of the challenge field of `degree` over F_p.
+double FieldBits(size_t degree) {
+  return static_cast<double>(degree) * std::log2(static_cast<double>(Fp::kModulus));
+}
+
+// Per-query acceptance probability of a far word (before grinding).
+double QueryFraction(const BasefoldShape& s, int log_inv_rate) {
+  double rho = std::ldexp(1.0, -log_inv_rate);
+  double inv_len = std::ldexp(1.0, -static_cast<int>(s.log_len));
+  if (s.johnson_m == 0) return (1.0 + rho) / 2.0 + inv_len;
+  double m = static_cast<double>(s.johnson_m);
+  return std::sqrt(rho) * (1.0 + 1.0 / (2.0 * m)) + inv_len;
+}
+
+}  // namespace
+
 double BasefoldPcs::SoundnessFor(const BasefoldShape& s, size_t t) const {
-  double field = std::exp2(-ExtensionFieldBits());
+  double field = std::exp2(-FieldBits(s.ext_degree));
   double len = std::ldexp(1.0, static_cast<int>(s.log_len));
   double rho = std::ldexp(1.0, -params_.log_inv_rate);
-  double sumcheck = 2.0 * static_cast<double>(s.folded_vars) * field;
-  double batch = len * field, folds = len * field;
   size_t leaves = size_t{1} << s.LeafDepth(0);
-  double query = t >= leaves ? 0.0
-                             : std::pow((1.0 + rho) / 2.0 + 1.0 / len, static_cast<double>(t)) *
-                                   std::exp2(-params_.grinding_bits);
-  return -std::log2(sumcheck + batch + folds + query);
+  double query = t >= leaves
+                     ? 0.0
+                     : std::pow(QueryFraction(s, params_.log_inv_rate), static_cast<double>(t)) *
+                           std::exp2(-params_.grinding_bits);
+  double commit = 0;
+  if (s.johnson_m == 0) {
+    double sumcheck = 2.0 * static_cast<double>(s.folded_vars) * field;
+    commit = sumcheck + 2.0 * len * field;  // batching + one line per fold
+  } else {
+    // Johnson regime (basefold.h): eps_J(D) = (m + 1/2)^7 |D|^2 / (rho^1.5 |F|).
+    double m = static_cast<double>(s.johnson_m);
+    double gap = std::pow(m + 0.5, 7) / std::pow(rho, 1.5) * field;
+    double batch = gap * len * len;
+    double folds = 0;
+    for (size_t v = 0; v < s.folded_vars; ++v) {
+      double d = std::ldexp(1.0, static_cast<int>(s.log_len - v));
+      folds += gap * d * d + (2.0 * m + 1.0) * (d + 1.0) / std::sqrt(rho) * field;
+    }
+    double list = (m + 1.0) / rho;
+    double sumcheck = list * (2.0 * static_cast<double>(s.folded_vars) + 1.0) * field;
+    commit = batch + folds + sumcheck;
+  }
+  return -std::log2(commit + query);
 }
 
 BasefoldShape BasefoldPcs::ShapeFor(size_t num_vars) const {
@@ -141,6 +260,7 @@ BasefoldShape BasefoldPcs::ShapeFor(size_t num_vars) const {
   s.final_vars = num_vars == 0 ? 0 : std::min(f, num_vars - 1);
   s.folded_vars = num_vars - s.final_vars;
   s.log_len = num_vars + static_cast<size_t>(params_.log_inv_rate);
+  s.ext_degree = params_.regime == BasefoldRegime::kUniqueFp2 ? 2 : 4;
   size_t a = static_cast<size_t>(std::max(1, params_.fold_log));
   for (size_t left = s.folded_vars; left > 0;) {
     size_t step = std::min(a, left);
@@ -148,20 +268,37 @@ BasefoldShape BasefoldPcs::ShapeFor(size_t num_vars) const {
     left -= step;
   }
   if (s.arity.empty()) return s;
+  size_t leaves = size_t{1} << s.LeafDepth(0);
   // The smallest t whose query error fits in what the other terms leave of
   // 2^-lambda; every leaf if they leave nothing.
-  size_t leaves = size_t{1} << s.LeafDepth(0);
-  double other = std::exp2(-SoundnessFor(s, leaves));
-  double room = std::exp2(-params_.security_bits) - other;
-  double rho = std::ldexp(1.0, -params_.log_inv_rate);
-  double per_query = std::log2((1.0 + rho) / 2.0 + std::ldexp(1.0, -static_cast<int>(s.log_len)));
-  size_t t = leaves;
-  if (room > 0) {
-    double need = (std::log2(room) + params_.grinding_bits) / per_query;
-    t = std::min<size_t>(leaves, static_cast<size_t>(std::max(1.0, std::ceil(need))));
-    while (t < leaves && SoundnessFor(s, t) < params_.security_bits) ++t;  // rounding
+  auto queries_for = [&](BasefoldShape& shape) {
+    double other = std::exp2(-SoundnessFor(shape, leaves));
+    double room = std::exp2(-params_.security_bits) - other;
+    double per_query = std::log2(QueryFraction(shape, params_.log_inv_rate));
+    size_t t = leaves;
+    if (room > 0) {
+      double need = (std::log2(room) + params_.grinding_bits) / per_query;
+      t = std::min<size_t>(leaves, static_cast<size_t>(std::max(1.0, std::ceil(need))));
+      while (t < leaves && SoundnessFor(shape, t) < params_.security_bits) ++t;  // rounding
+    }
+    return t;
+  };
+  if (params_.regime == BasefoldRegime::kUniqueFp2) {
+    s.num_queries = queries_for(s);
+    return s;
   }
-  s.num_queries = t;
+  // Johnson regime: the m (3 .. 512) with the fewest queries, the smallest on ties.
+  size_t best_t = SIZE_MAX, best_m = 3;
+  for (size_t m = 3; m <= 512; m = m < 16 ? m + 1 : m * 2) {
+    s.johnson_m = m;
+    size_t t = queries_for(s);
+    if (t < best_t) {
+      best_t = t;
+      best_m = m;
+    }
+  }
+  s.johnson_m = best_m;
+  s.num_queries = best_t;
   return s;
 }
 
@@ -241,17 +378,18 @@ namespace {
 
 // (h(0), h(1)) = (sum_b f[2b] E[b], sum_b f[2b+1] E[b]): the round's sums
 // without the eq factor of the variable being bound (f base or extension).
-template <typename F>
-std::pair<Fp2, Fp2> HalfSums(std::span<const F> f, std::span<const Fp2> e, unsigned threads) {
+// Acc is the accumulator (Fp2 for a base table, else the table's field).
+template <typename F, typename Acc>
+std::pair<Acc, Acc> HalfSums(std::span<const F> f, std::span<const Fp2> e, unsigned threads) {
   size_t half = f.size() / 2;
   size_t chunks = std::max<size_t>(1, std::min<size_t>(threads, half / 4096));
-  std::vector<Fp2> h0(chunks), h1(chunks);
+  std::vector<Acc> h0(chunks), h1(chunks);
   ParallelFor(
       chunks, static_cast<unsigned>(chunks),
       [&](size_t b, size_t end) {
         for (size_t c = b; c < end; ++c) {
           size_t j0 = half * c / chunks, j1 = half * (c + 1) / chunks;
-          Fp2 a0, a1;
+          Acc a0, a1;
           for (size_t j = j0; j < j1; ++j) {
             a0 += e[j] * f[2 * j];
             a1 += e[j] * f[2 * j + 1];
@@ -261,7 +399,7 @@ std::pair<Fp2, Fp2> HalfSums(std::span<const F> f, std::span<const Fp2> e, unsig
         }
       },
       1);
-  Fp2 s0, s1;
+  Acc s0, s1;
   for (size_t c = 0; c < chunks; ++c) {
     s0 += h0[c];
     s1 += h1[c];
@@ -274,6 +412,15 @@ std::pair<Fp2, Fp2> HalfSums(std::span<const F> f, std::span<const Fp2> e, unsig
 Result<BasefoldProof> BasefoldPcs::OpenProof(const PcsProverData& data, std::span<const Fp2> point,
                                              Transcript& transcript,
                                              std::vector<Fp2>* evals) const {
+  if (params_.regime == BasefoldRegime::kUniqueFp2) {
+    return OpenAs<Fp2>(data, point, transcript, evals);
+  }
+  return OpenAs<Fp4>(data, point, transcript, evals);
+}
+
+template <typename E>
+Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<const Fp2> point,
+                                          Transcript& transcript, std::vector<Fp2>* evals) const {
   const auto* d = dynamic_cast<const BasefoldProverData*>(&data);
   if (d == nullptr) return Error(Code::kInvalidArgument, "basefold: prover data of another scheme");
   const BasefoldShape& s = d->shape;
@@ -284,20 +431,20 @@ Result<BasefoldProof> BasefoldPcs::OpenProof(const PcsProverData& data, std::spa
   std::vector<Fp2> ys(d->polys.size());
   for (size_t k = 0; k < ys.size(); ++k) ys[k] = EvaluateMle(d->polys[k], point);
   AbsorbStatement(transcript, d->commitment, point, ys);
-  std::vector<Fp2> alpha = BatchCoefficients(transcript, d->polys.size());
+  std::vector<E> alpha = BatchCoefficients<E>(transcript, d->polys.size());
 
   size_t size = size_t{1} << s.num_vars, len = size_t{1} << s.log_len;
   // f = sum_k alpha_k f_k; a single polynomial stays in the base field until
   // the first fold.
   bool single = d->polys.size() == 1;
-  std::vector<Fp2> f;
+  std::vector<E> f;
   if (!single) {
     f.resize(size);
     ParallelFor(
         size, threads,
         [&](size_t b, size_t e) {
           for (size_t j = b; j < e; ++j) {
-            Fp2 v = Fp2(d->polys[0][j]);
+            E v = E(d->polys[0][j]);
             for (size_t k = 1; k < alpha.size(); ++k) v += alpha[k] * d->polys[k][j];
             f[j] = v;
           }
@@ -308,35 +455,44 @@ Result<BasefoldProof> BasefoldPcs::OpenProof(const PcsProverData& data, std::spa
   // P = prod_{j<i} eq(z_j, r_j) and h(X) = sum_b f(.., X, b) E[b], E = eq(z_{>i}, .);
   // E for the next variable is E[2c] + E[2c+1].
   std::vector<Fp2> e_table = EqTable(point.subspan(1), threads);
-  Fp2 prefix = Fp2::One();
+  E prefix = E::One();
   std::vector<Fp> twiddles = detail::FoldTwiddles(s.log_len);
   // Codeword buffers: cw holds the current codeword, scratch the next (swapped).
   const Fp kInv2((Fp::kModulus + 1) / 2);
-  std::vector<Fp2> cw(len / 2), scratch(len / 2);
+  // Every fold after the first writes at most len / 4 symbols.
+  std::vector<E> cw(len / 2), scratch(std::max<size_t>(len / 4, 1));
   size_t cur_len = len;
 
   BasefoldProof proof;
-  std::vector<std::vector<Fp2>> round_cws;
+  proof.ext_degree = s.ext_degree;
+  std::vector<std::vector<E>> round_cws;
+  std::vector<E> sumcheck;
   std::vector<MerkleTree> trees;
   bool first = true;
   size_t var = 0;
   for (size_t r = 0; r < s.Rounds(); ++r) {
     for (size_t v = 0; v < s.arity[r]; ++v, ++var) {
-      auto [h0, h1] = single && first ? HalfSums<Fp>(d->polys[0], e_table, threads)
-                                      : HalfSums<Fp2>(f, e_table, threads);
-      Fp2 zi = point[var];
-      Fp2 s0 = prefix * (Fp2::One() - zi) * h0;
-      Fp2 s2 = prefix * (zi + zi + zi - Fp2::One()) * (h1 + h1 - h0);
-      proof.sumcheck.push_back(s0);
-      proof.sumcheck.push_back(s2);
-      Fp2 pair[2] = {s0, s2};
-      transcript.AbsorbFp2s("basefold.sumcheck", pair);
-      Fp2 c = transcript.ChallengeFp2("basefold.fold");
-      prefix *= zi * c + (Fp2::One() - zi) * (Fp2::One() - c);
+      E h0, h1;
       if (single && first) {
-        f = FoldFirstVariable(std::span<const Fp>(d->polys[0]), c, threads);
+        auto [b0, b1] = HalfSums<Fp, Fp2>(d->polys[0], e_table, threads);
+        h0 = b0;
+        h1 = b1;
       } else {
-        FoldFirstVariable(f, c, threads);
+        std::tie(h0, h1) = HalfSums<E, E>(f, e_table, threads);
+      }
+      Fp2 zi = point[var];
+      E s0 = prefix * (Fp2::One() - zi) * h0;
+      E s2 = prefix * (zi + zi + zi - Fp2::One()) * (h1 + h1 - h0);
+      sumcheck.push_back(s0);
+      sumcheck.push_back(s2);
+      E pair[2] = {s0, s2};
+      AbsorbExt(transcript, "basefold.sumcheck", std::span<const E>(pair));
+      E c = ChallengeExt<E>(transcript, "basefold.fold");
+      prefix *= zi * c + (Fp2::One() - zi) * (E::One() - c);
+      if (single && first) {
+        f = FoldFirst<E, Fp>(std::span<const Fp>(d->polys[0]), c, threads);
+      } else {
+        f = FoldFirst<E, E>(std::span<const E>(f), c, threads);
       }
       size_t e_half = e_table.size() / 2;
       for (size_t j = 0; j < e_half; ++j) e_table[j] = e_table[2 * j] + e_table[2 * j + 1];
@@ -349,7 +505,7 @@ Result<BasefoldProof> BasefoldPcs::OpenProof(const PcsProverData& data, std::spa
             [&](size_t b, size_t e) {
               for (size_t j = b; j < e; ++j) {
                 Fp v0 = c0[2 * j], v1 = c0[2 * j + 1];
-                cw[j] = Fp2((v0 + v1) * kInv2) + c * ((v0 - v1) * twiddles[j]);
+                cw[j] = E((v0 + v1) * kInv2) + c * ((v0 - v1) * twiddles[j]);
               }
             },
             8192);
@@ -359,7 +515,7 @@ Result<BasefoldProof> BasefoldPcs::OpenProof(const PcsProverData& data, std::spa
             len / 2, threads,
             [&](size_t b, size_t e) {
               for (size_t j = b; j < e; ++j) {
-                Fp2 v0 = Fp2(d->codewords[0][2 * j]), v1 = Fp2(d->codewords[0][2 * j + 1]);
+                E v0 = E(d->codewords[0][2 * j]), v1 = E(d->codewords[0][2 * j + 1]);
                 for (size_t k = 1; k < alpha.size(); ++k) {
                   v0 += alpha[k] * d->codewords[k][2 * j];
                   v1 += alpha[k] * d->codewords[k][2 * j + 1];
@@ -369,24 +525,25 @@ Result<BasefoldProof> BasefoldPcs::OpenProof(const PcsProverData& data, std::spa
             },
             8192);
       } else {
-        detail::FoldCodeword(std::span<const Fp2>(cw.data(), cur_len),
-                             std::span<Fp2>(scratch.data(), cur_len / 2), c, twiddles, threads);
+        detail::FoldCodeword(std::span<const E>(cw.data(), cur_len),
+                             std::span<E>(scratch.data(), cur_len / 2), c, twiddles, threads);
         cw.swap(scratch);
       }
       first = false;
       cur_len /= 2;
     }
     if (r + 1 < s.Rounds()) {
-      std::vector<Fp2> current(cw.begin(), cw.begin() + cur_len);
+      std::vector<E> current(cw.begin(), cw.begin() + cur_len);
       trees.push_back(BuildExtTree(current, s.arity[r + 1], threads));
       proof.roots.push_back(trees.back().root());
       transcript.AbsorbDigest("basefold.root", trees.back().root());
       round_cws.push_back(std::move(current));
     }
   }
-  detail::ToMonomial(std::span<Fp2>(f));
-  proof.final_poly = std::move(f);
-  transcript.AbsorbFp2s("basefold.final", proof.final_poly);
+  detail::ToMonomial(std::span<E>(f));
+  AbsorbExt(transcript, "basefold.final", std::span<const E>(f));
+  proof.final_poly.assign(f.begin(), f.end());
+  proof.sumcheck.assign(sumcheck.begin(), sumcheck.end());
   proof.pow_nonce = detail::PowSolve(transcript.state(), GrindingBits(s), threads);
   transcript.AbsorbU64("basefold.pow", proof.pow_nonce);
 
@@ -402,7 +559,7 @@ Result<BasefoldProof> BasefoldPcs::OpenProof(const PcsProverData& data, std::spa
       for (size_t i : sets[0]) GatherBaseLeaf(d->codewords, s.arity[0], i, out.base_leaves);
       out.merkle_nodes = d->tree.MultiProof(sets[0]);
     } else {
-      const std::vector<Fp2>& c = round_cws[r - 1];
+      const std::vector<E>& c = round_cws[r - 1];
       for (size_t i : sets[r])
         out.ext_leaves.insert(out.ext_leaves.end(), c.begin() + i * w, c.begin() + (i + 1) * w);
       out.merkle_nodes = trees[r - 1].MultiProof(sets[r]);
@@ -451,25 +608,43 @@ Status BasefoldPcs::VerifyProof(const PcsCommitment& c, std::span<const Fp2> poi
   }
   BasefoldShape s = ShapeFor(c.num_vars);
   if (!ShapeMatches(proof, s, c.num_polys)) return Fail("proof has the wrong shape");
+  if (params_.regime == BasefoldRegime::kUniqueFp2) {
+    return VerifyAs<Fp2>(c, point, evals, proof, transcript);
+  }
+  return VerifyAs<Fp4>(c, point, evals, proof, transcript);
+}
+
+template <typename E>
+Status BasefoldPcs::VerifyAs(const PcsCommitment& c, std::span<const Fp2> point,
+                             std::span<const Fp2> evals, const BasefoldProof& proof,
+                             Transcript& transcript) const {
+  BasefoldShape s = ShapeFor(c.num_vars);
+  std::vector<E> sumcheck, final_poly;
+  std::vector<std::vector<E>> ext_leaves(proof.rounds.size());
+  bool in_field = FromFp4<E>(proof.sumcheck, sumcheck) && FromFp4<E>(proof.final_poly, final_poly);
+  for (size_t r = 1; r < proof.rounds.size(); ++r) {
+    in_field = in_field && FromFp4<E>(proof.rounds[r].ext_leaves, ext_leaves[r]);
+  }
+  if (!in_field) return Fail("proof element outside the challenge field Fp2");
   AbsorbStatement(transcript, c, point, evals);
-  std::vector<Fp2> alpha = BatchCoefficients(transcript, c.num_polys);
-  Fp2 claim;
+  std::vector<E> alpha = BatchCoefficients<E>(transcript, c.num_polys);
+  E claim;
   for (size_t k = 0; k < alpha.size(); ++k) claim += alpha[k] * evals[k];
 
-  std::vector<Fp2> chals;
+  std::vector<E> chals;
   for (size_t r = 0; r < s.Rounds(); ++r) {
     for (size_t v = 0; v < s.arity[r]; ++v) {
       size_t i = chals.size();
-      Fp2 s0 = proof.sumcheck[2 * i], s2 = proof.sumcheck[2 * i + 1];
-      Fp2 pair[2] = {s0, s2};
-      transcript.AbsorbFp2s("basefold.sumcheck", pair);
-      Fp2 ch = transcript.ChallengeFp2("basefold.fold");
+      E s0 = sumcheck[2 * i], s2 = sumcheck[2 * i + 1];
+      E pair[2] = {s0, s2};
+      AbsorbExt(transcript, "basefold.sumcheck", std::span<const E>(pair));
+      E ch = ChallengeExt<E>(transcript, "basefold.fold");
       claim = RoundValue(s0, claim - s0, s2, ch);
       chals.push_back(ch);
     }
     if (r + 1 < s.Rounds()) transcript.AbsorbDigest("basefold.root", proof.roots[r]);
   }
-  transcript.AbsorbFp2s("basefold.final", proof.final_poly);
+  AbsorbExt(transcript, "basefold.final", std::span<const E>(final_poly));
   if (!detail::PowValid(transcript.state(), proof.pow_nonce, GrindingBits(s))) {
     return Fail("proof-of-work nonce does not meet " + std::to_string(GrindingBits(s)) + " bits");
   }
@@ -477,8 +652,9 @@ Status BasefoldPcs::VerifyProof(const PcsCommitment& c, std::span<const Fp2> poi
   std::vector<size_t> queries = transcript.ChallengeDistinctIndices(
       "basefold.queries", s.num_queries, size_t{1} << s.LeafDepth(0));
 
-  Fp2 expect = EqEval(point.first(s.folded_vars), chals) *
-               detail::EvaluateMonomial(proof.final_poly, point.subspan(s.folded_vars));
+  std::vector<E> z_high(point.begin() + s.folded_vars, point.end());
+  E expect = EqEvalExt<E>(point.first(s.folded_vars), chals) *
+             detail::EvaluateMonomial(std::span<const E>(final_poly), std::span<const E>(z_high));
   if (claim != expect) return Fail("sumcheck does not end at the final polynomial");
 
   std::vector<std::vector<size_t>> sets = LeafSets(s, std::move(queries));
@@ -495,18 +671,18 @@ Status BasefoldPcs::VerifyProof(const PcsCommitment& c, std::span<const Fp2> poi
       return Fail("round " + std::to_string(r) + " Merkle multi-proof has the wrong size");
     }
     std::vector<Digest> digests(set.size());
-    std::vector<std::vector<Fp2>> values(set.size(), std::vector<Fp2>(w));
+    std::vector<std::vector<E>> values(set.size(), std::vector<E>(w));
     for (size_t n = 0; n < set.size(); ++n) {
       if (r == 0) {
         std::span<const Fp> leaf(rd.base_leaves.data() + n * c.num_polys * w, c.num_polys * w);
         digests[n] = MerkleLeafHash(AsByteSpan(leaf));
         for (size_t j = 0; j < w; ++j) {
-          Fp2 acc = Fp2(leaf[j]);
+          E acc = E(leaf[j]);
           for (size_t k = 1; k < c.num_polys; ++k) acc += alpha[k] * leaf[k * w + j];
           values[n][j] = acc;
         }
       } else {
-        std::span<const Fp2> leaf(rd.ext_leaves.data() + n * w, w);
+        std::span<const E> leaf(ext_leaves[r].data() + n * w, w);
         digests[n] = MerkleLeafHash(AsByteSpan(leaf));
         std::copy(leaf.begin(), leaf.end(), values[n].begin());
       }
@@ -515,25 +691,24 @@ Status BasefoldPcs::VerifyProof(const PcsCommitment& c, std::span<const Fp2> poi
     if (!MerkleTree::VerifyMultiProof(root, depth, set, digests, rd.merkle_nodes, kNode)) {
       return Fail("round " + std::to_string(r) + " Merkle multi-proof does not reach the root");
     }
-    std::span<const Fp2> round_chals(chals.data() + chal_at, a);
+    std::span<const E> round_chals(chals.data() + chal_at, a);
     chal_at += a;
     size_t log_len = s.LogLen(r);
     bool last = r + 1 == s.Rounds();
     size_t next_at = 0;  // walks sets[r + 1], which is increasing like `set`
-    detail::LeafFolder folder(log_len, round_chals);
+    detail::LeafFolderT<E> folder(log_len, round_chals);
     size_t final_log = s.LogLen(s.Rounds());
     Fp final_root = Fp::RootOfUnity(static_cast<int>(final_log));
     for (size_t n = 0; n < set.size(); ++n) {
-      Fp2 folded = folder.Fold(values[n], set[n]);
-      Fp2 want;
+      E folded = folder.Fold(values[n], set[n]);
+      E want;
       if (last) {
         Fp x = final_root.Pow(detail::BitReverse(set[n], final_log));
-        want = detail::EvaluateUnivariate(proof.final_poly, x);
+        want = detail::EvaluateUnivariate(std::span<const E>(final_poly), x);
       } else {
         size_t a1 = s.arity[r + 1], leaf = set[n] >> a1;
         while (sets[r + 1][next_at] != leaf) ++next_at;
-        want = proof.rounds[r + 1]
-                   .ext_leaves[next_at * (size_t{1} << a1) + (set[n] & ((size_t{1} << a1) - 1))];
+        want = ext_leaves[r + 1][next_at * (size_t{1} << a1) + (set[n] & ((size_t{1} << a1) - 1))];
       }
       if (folded != want) {
         return Fail("round " + std::to_string(r) + " leaf " + std::to_string(set[n]) +

@@ -50,20 +50,55 @@ std::vector<Fp> FoldTwiddles(size_t log_len) {
   return out;
 }
 
-void FoldCodeword(std::span<const Fp2> src, std::span<Fp2> dst, Fp2 r, std::span<const Fp> twiddles,
-                  unsigned threads) {
+namespace {
+
+template <typename E>
+void FoldCodewordImpl(std::span<const E> src, std::span<E> dst, E r, std::span<const Fp> twiddles,
+                      unsigned threads) {
   ParallelFor(
       dst.size(), threads,
       [&](size_t b, size_t e) {
         for (size_t j = b; j < e; ++j) {
-          Fp2 v0 = src[2 * j], v1 = src[2 * j + 1];
+          E v0 = src[2 * j], v1 = src[2 * j + 1];
           dst[j] = (v0 + v1) * kInv2 + r * ((v0 - v1) * twiddles[j]);
         }
       },
       8192);
 }
 
-LeafFolder::LeafFolder(size_t log_len, std::span<const Fp2> challenges)
+template <typename E>
+E EvaluateMonomialImpl(std::span<const E> coeffs, std::span<const E> point) {
+  std::vector<E> mono(coeffs.size());
+  mono[0] = E::One();
+  for (size_t k = 0; k < point.size(); ++k) {
+    size_t half = size_t{1} << k;
+    for (size_t i = 0; i < half && half + i < mono.size(); ++i) mono[half + i] = mono[i] * point[k];
+  }
+  E acc;
+  for (size_t i = 0; i < coeffs.size(); ++i) acc += coeffs[i] * mono[i];
+  return acc;
+}
+
+template <typename E>
+E EvaluateUnivariateImpl(std::span<const E> coeffs, Fp x) {
+  E acc;
+  for (size_t i = coeffs.size(); i-- > 0;) acc = acc * x + coeffs[i];
+  return acc;
+}
+
+}  // namespace
+
+void FoldCodeword(std::span<const Fp2> src, std::span<Fp2> dst, Fp2 r, std::span<const Fp> twiddles,
+                  unsigned threads) {
+  FoldCodewordImpl<Fp2>(src, dst, r, twiddles, threads);
+}
+void FoldCodeword(std::span<const Fp4> src, std::span<Fp4> dst, Fp4 r, std::span<const Fp> twiddles,
+                  unsigned threads) {
+  FoldCodewordImpl<Fp4>(src, dst, r, twiddles, threads);
+}
+
+template <typename E>
+LeafFolderT<E>::LeafFolderT(size_t log_len, std::span<const E> challenges)
     : log_len_(log_len), challenges_(challenges) {
   size_t a = challenges.size();
   winv_ = Fp::RootOfUnity(static_cast<int>(log_len)).Inverse();
@@ -76,7 +111,8 @@ LeafFolder::LeafFolder(size_t log_len, std::span<const Fp2> challenges)
   }
 }
 
-Fp2 LeafFolder::Fold(std::span<Fp2> v, size_t index) const {
+template <typename E>
+E LeafFolderT<E>::Fold(std::span<E> v, size_t index) const {
   size_t a = challenges_.size();
   // x at level l, pair j: g^(2^l) * mu^(2^l * bitrev_{a-l-1}(j)), g =
   // w^bitrev_{log_len-a}(index), mu = RootOfUnity(a).
@@ -85,7 +121,7 @@ Fp2 LeafFolder::Fold(std::span<Fp2> v, size_t index) const {
     size_t b = a - l, pairs = size_t{1} << (b - 1);
     for (size_t j = 0; j < pairs; ++j) {
       Fp xinv = hinv * mu_pows_[BitReverse(j, b - 1) << l];  // includes 1/2
-      Fp2 v0 = v[2 * j], v1 = v[2 * j + 1];
+      E v0 = v[2 * j], v1 = v[2 * j + 1];
       v[j] = (v0 + v1) * kInv2 + challenges_[l] * ((v0 - v1) * xinv);
     }
     hinv *= hinv;
@@ -93,29 +129,31 @@ Fp2 LeafFolder::Fold(std::span<Fp2> v, size_t index) const {
   return v[0];
 }
 
+template class LeafFolderT<Fp2>;
+template class LeafFolderT<Fp4>;
+
 void ToMonomial(std::span<Fp> v) {
   ToMonomialImpl(v);
 }
 void ToMonomial(std::span<Fp2> v) {
   ToMonomialImpl(v);
 }
+void ToMonomial(std::span<Fp4> v) {
+  ToMonomialImpl(v);
+}
 
 Fp2 EvaluateMonomial(std::span<const Fp2> coeffs, std::span<const Fp2> point) {
-  std::vector<Fp2> mono(coeffs.size());
-  mono[0] = Fp2::One();
-  for (size_t k = 0; k < point.size(); ++k) {
-    size_t half = size_t{1} << k;
-    for (size_t i = 0; i < half && half + i < mono.size(); ++i) mono[half + i] = mono[i] * point[k];
-  }
-  Fp2 acc;
-  for (size_t i = 0; i < coeffs.size(); ++i) acc += coeffs[i] * mono[i];
-  return acc;
+  return EvaluateMonomialImpl(coeffs, point);
+}
+Fp4 EvaluateMonomial(std::span<const Fp4> coeffs, std::span<const Fp4> point) {
+  return EvaluateMonomialImpl(coeffs, point);
 }
 
 Fp2 EvaluateUnivariate(std::span<const Fp2> coeffs, Fp x) {
-  Fp2 acc;
-  for (size_t i = coeffs.size(); i-- > 0;) acc = acc * x + coeffs[i];
-  return acc;
+  return EvaluateUnivariateImpl(coeffs, x);
+}
+Fp4 EvaluateUnivariate(std::span<const Fp4> coeffs, Fp x) {
+  return EvaluateUnivariateImpl(coeffs, x);
 }
 
 bool PowValid(const Digest& state, uint64_t nonce, int bits) {

@@ -7,6 +7,8 @@
 // x = w^bitrev_{l-1}(j). Fold with r: P'(x^2) = (P(x) + P(-x))/2 +
 // r (P(x) - P(-x))/(2x), which is the codeword (length 2^(l-1)) of
 // P_even + r P_odd.
+// The extension-field helpers exist for E = Fp2 and E = Fp4 (the challenge
+// field of the unique-decoding and list-decoding parameter sets).
 #pragma once
 
 #include <cstdint>
@@ -15,6 +17,7 @@
 
 #include "vinet/zk/codec.h"
 #include "vinet/zk/field/extension.h"
+#include "vinet/zk/field/quartic.h"
 
 namespace vinet::zk::detail {
 
@@ -27,30 +30,37 @@ std::vector<Fp> FoldTwiddles(size_t log_len);
 // Folds `src` (length 2^m, m <= l of `twiddles`) into `dst` (length 2^(m-1)).
 void FoldCodeword(std::span<const Fp2> src, std::span<Fp2> dst, Fp2 r, std::span<const Fp> twiddles,
                   unsigned threads);
+void FoldCodeword(std::span<const Fp4> src, std::span<Fp4> dst, Fp4 r, std::span<const Fp> twiddles,
+                  unsigned threads);
 
 // The verifier's folding of coset leaves of one round: leaves of 2^a symbols
 // of a codeword of length 2^log_len, challenges r_0..r_{a-1}.
-class LeafFolder {
+template <typename E>
+class LeafFolderT {
  public:
-  LeafFolder(size_t log_len, std::span<const Fp2> challenges);
+  LeafFolderT(size_t log_len, std::span<const E> challenges);
   // Folds leaf `index` (2^a values, overwritten) into the next codeword's
   // symbol at `index`.
-  Fp2 Fold(std::span<Fp2> values, size_t index) const;
+  E Fold(std::span<E> values, size_t index) const;
 
  private:
   size_t log_len_;
-  std::span<const Fp2> challenges_;
+  std::span<const E> challenges_;
   Fp winv_;
   std::vector<Fp> mu_pows_;  // inv2 * mu^-e, mu = RootOfUnity(a)
 };
+using LeafFolder = LeafFolderT<Fp2>;
 
 // Evaluations over {0,1}^n -> multilinear monomial coefficients, in place.
 void ToMonomial(std::span<Fp> v);
 void ToMonomial(std::span<Fp2> v);
+void ToMonomial(std::span<Fp4> v);
 // Multilinear monomial form evaluated at a point.
 Fp2 EvaluateMonomial(std::span<const Fp2> coeffs, std::span<const Fp2> point);
+Fp4 EvaluateMonomial(std::span<const Fp4> coeffs, std::span<const Fp4> point);
 // Univariate sum_i coeffs[i] x^i (Horner).
 Fp2 EvaluateUnivariate(std::span<const Fp2> coeffs, Fp x);
+Fp4 EvaluateUnivariate(std::span<const Fp4> coeffs, Fp x);
 
 // Proof of work: SHA-256("vinet.bf.pow" || state || u64 nonce) has its
 // low `bits` bits (little-endian first word) zero. With bits <= 0 only

@@ -33,18 +33,42 @@ Result<std::vector<Digest>> ReadDigests(ByteReader& r, ByteSpan all, std::string
   return out;
 }
 
+// Extension elements: the Fp2 part alone at degree 2 (the subfield is
+// checked by the verifier), else both halves.
+void WriteExt(ByteWriter& w, Fp4 x, size_t degree) {
+  w.Field(x.c0());
+  if (degree == 4) w.Field(x.c1());
+}
+
+void WriteExtVector(ByteWriter& w, const std::vector<Fp4>& v, size_t degree) {
+  w.U32(static_cast<uint32_t>(v.size()));
+  for (Fp4 x : v) WriteExt(w, x, degree);
+}
+
+// Exactly `count` extension elements of `degree` (room checked by FieldArray).
+Result<std::vector<Fp4>> ReadExtArray(ByteReader& r, std::string_view field, size_t count,
+                                      size_t degree) {
+  VINET_ASSIGN_OR_RETURN(std::vector<Fp2> halves,
+                         r.FieldArray<Fp2>(field, count * (degree == 4 ? 2 : 1)));
+  std::vector<Fp4> out(count);
+  for (size_t i = 0; i < count; ++i) {
+    out[i] = degree == 4 ? Fp4(halves[2 * i], halves[2 * i + 1]) : Fp4(halves[i]);
+  }
+  return out;
+}
+
 }  // namespace
 
 void BasefoldProof::Serialize(ByteWriter& w) const {
-  w.FieldVector<Fp2>(sumcheck);
+  WriteExtVector(w, sumcheck, ext_degree);
   w.U32(static_cast<uint32_t>(roots.size()));
   for (const auto& d : roots) w.DigestValue(d);
-  w.FieldVector<Fp2>(final_poly);
+  WriteExtVector(w, final_poly, ext_degree);
   w.U64(pow_nonce);
   for (const Round& rd : rounds) {
     w.U32(static_cast<uint32_t>(rd.num_leaves));
     for (Fp x : rd.base_leaves) w.Field(x);
-    for (Fp2 x : rd.ext_leaves) w.Field(x);
+    for (Fp4 x : rd.ext_leaves) WriteExt(w, x, ext_degree);
     w.U32(static_cast<uint32_t>(rd.merkle_nodes.size()));
     for (const auto& d : rd.merkle_nodes) w.DigestValue(d);
   }
@@ -60,13 +84,16 @@ Result<BasefoldProof> BasefoldProof::Parse(ByteSpan bytes, const BasefoldShape& 
                                            size_t num_polys) {
   ByteReader r(bytes);
   BasefoldProof p;
+  p.ext_degree = s.ext_degree;
   VINET_RETURN_IF_ERROR(r.ExactCount("basefold.sumcheck", 2 * s.folded_vars));
-  VINET_ASSIGN_OR_RETURN(p.sumcheck, r.FieldArray<Fp2>("basefold.sumcheck", 2 * s.folded_vars));
+  VINET_ASSIGN_OR_RETURN(p.sumcheck,
+                         ReadExtArray(r, "basefold.sumcheck", 2 * s.folded_vars, s.ext_degree));
   size_t num_roots = s.Rounds() == 0 ? 0 : s.Rounds() - 1;
   VINET_ASSIGN_OR_RETURN(p.roots, ReadDigests(r, bytes, "basefold.roots", num_roots, true));
   size_t final_len = size_t{1} << s.final_vars;
   VINET_RETURN_IF_ERROR(r.ExactCount("basefold.final_poly", final_len));
-  VINET_ASSIGN_OR_RETURN(p.final_poly, r.FieldArray<Fp2>("basefold.final_poly", final_len));
+  VINET_ASSIGN_OR_RETURN(p.final_poly,
+                         ReadExtArray(r, "basefold.final_poly", final_len, s.ext_degree));
   VINET_ASSIGN_OR_RETURN(p.pow_nonce, r.U64("basefold.pow_nonce"));
   p.rounds.resize(s.Rounds());
   for (size_t i = 0; i < s.Rounds(); ++i) {
@@ -85,7 +112,8 @@ Result<BasefoldProof> BasefoldProof::Parse(ByteSpan bytes, const BasefoldShape& 
       VINET_ASSIGN_OR_RETURN(rd.base_leaves,
                              r.FieldArray<Fp>("basefold.round.leaf", n * num_polys * w));
     } else {
-      VINET_ASSIGN_OR_RETURN(rd.ext_leaves, r.FieldArray<Fp2>("basefold.round.leaf", n * w));
+      VINET_ASSIGN_OR_RETURN(rd.ext_leaves,
+                             ReadExtArray(r, "basefold.round.leaf", n * w, s.ext_degree));
     }
     VINET_ASSIGN_OR_RETURN(rd.merkle_nodes,
                            ReadDigests(r, bytes, "basefold.round.merkle_nodes",

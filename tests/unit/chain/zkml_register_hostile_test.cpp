@@ -33,9 +33,9 @@ TEST_F(ZkmlRegisterHostileTest, RegisterModelRefusesAKeyBelowTheSecurityFloor) {
   auto r = Run(owner_, ZkmlModelBody("m1", weak));
   EXPECT_EQ(r.status.code, TxCode::kKeyBelowSecurityFloor);
   EXPECT_EQ(TxCodeName(r.status.code), "key_below_security_floor");
-  EXPECT_EQ(r.status.log, fmt::format("register_model.zkml_verifying_key: security 80 / rate 2^-2 "
+  EXPECT_EQ(r.status.log, fmt::format("register_model.zkml_verifying_key: security 80 / rate 2^-{} "
                                       "give {:.1f} bits of soundness, below the 100-bit floor",
-                                      zkml::SoundnessBits(weak)));
+                                      weak.log_inv_rate, zkml::SoundnessBits(weak)));
   // Just under the floor is refused too: the floor counts every term.
   weak.security_bits = 100;
   ASSERT_LT(zkml::SoundnessBits(weak), zkml::kMinSecurityBits);

@@ -39,6 +39,8 @@ std::vector<Scheme> Schemes() {
          return std::make_unique<LigeroPcs>(LigeroParams{100, 2, 1});
        }},
       {"basefold", [] { return std::make_unique<BasefoldPcs>(); }},
+      {"basefold_unique_fp2",
+       [] { return std::make_unique<BasefoldPcs>(BasefoldParams::UniqueDecoding(100, 2)); }},
   };
 }
 

@@ -81,12 +81,7 @@ TEST(BasefoldFold, ProofOfWorkIsTheSmallestNonceAndChecked) {
 }
 
 struct Fixture {
-  BasefoldPcs pcs{BasefoldParams{100, 2, 3, 2, 8, 1}};
-  PcsCommitted committed;
-  std::vector<Fp2> point, evals;
-  BasefoldProof proof;
-
-  Fixture() {
+  explicit Fixture(BasefoldParams params = BasefoldParams{100, 2, 3, 2, 8, 1}) : pcs(params) {
     std::mt19937_64 rng(21);
     std::vector<std::vector<Fp>> polys(2, std::vector<Fp>(size_t{1} << 9));
     for (auto& p : polys)
@@ -96,6 +91,11 @@ struct Fixture {
     Transcript t("basefold");
     proof = pcs.OpenProof(*committed.data, point, t, &evals).value();
   }
+  BasefoldPcs pcs;
+  PcsCommitted committed;
+  std::vector<Fp2> point, evals;
+  BasefoldProof proof;
+
   bool Accepts(const BasefoldProof& p) const {
     Transcript t("basefold");
     return pcs.VerifyProof(committed.commitment, point, evals, p, t).ok();
@@ -127,6 +127,9 @@ TEST(Basefold, EveryElementChangeIsRejected) {
     BasefoldProof p = f.proof;
     p.final_poly[i] += Fp2(Fp(0), Fp(1));
     reject(p, "final " + std::to_string(i));
+    p = f.proof;
+    p.final_poly[i] += Fp4(Fp2::Zero(), Fp2::One());  // the upper Fp4 half
+    reject(p, "final upper half " + std::to_string(i));
   }
   {
     BasefoldProof p = f.proof;
@@ -177,8 +180,60 @@ TEST(Basefold, EveryElementChangeIsRejected) {
   EXPECT_GT(checked, 1000u);
 }
 
-TEST(Basefold, QueriesFollowTheUniqueDecodingBound) {
+TEST(Basefold, UniqueDecodingProofsStayInFp2AndRejectOtherElements) {
+  Fixture f(BasefoldParams{100, 2, 3, 2, 8, 1, BasefoldRegime::kUniqueFp2});
+  ASSERT_TRUE(f.Accepts(f.proof));
+  EXPECT_EQ(f.proof.ext_degree, 2u);
+  for (Fp4 v : f.proof.sumcheck) ASSERT_TRUE(v.InFp2());
+  // Fp2 elements are 16 bytes on the wire: the encoding round-trips.
+  Bytes bytes = f.proof.ToBytes();
+  auto parsed = BasefoldProof::Parse(bytes, f.pcs.ShapeFor(9), 2);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->ToBytes(), bytes);
+  BasefoldProof p = f.proof;
+  p.sumcheck[0] += Fp4(Fp2::Zero(), Fp2::One());
+  EXPECT_FALSE(f.Accepts(p));
+  // The same opening in the Johnson regime encodes each element in 32 bytes.
+  Fixture j;
+  EXPECT_EQ(j.proof.ext_degree, 4u);
+  ASSERT_EQ(j.proof.sumcheck.size(), f.proof.sumcheck.size());
+  BasefoldProof only_sumcheck = j.proof;
+  only_sumcheck.rounds.clear();
+  only_sumcheck.final_poly.clear();
+  only_sumcheck.roots.clear();
+  EXPECT_EQ(only_sumcheck.ToBytes().size(), 4 + 32 * j.proof.sumcheck.size() + 4 + 4 + 8);
+}
+
+TEST(Basefold, JohnsonQueriesFollowTheListDecodingBound) {
   BasefoldPcs pcs;
+  const BasefoldParams& p = pcs.params();
+  ASSERT_EQ(p.regime, BasefoldRegime::kJohnsonFp4);
+  double rho = std::ldexp(1.0, -p.log_inv_rate);
+  for (size_t n = 12; n <= 24; ++n) {
+    BasefoldShape s = pcs.ShapeFor(n);
+    EXPECT_EQ(s.ext_degree, 4u);
+    ASSERT_GE(s.johnson_m, 3u);
+    EXPECT_GE(pcs.SoundnessBits(n), 100.0) << n;
+    // Each query gains -log2(sqrt(rho)(1 + 1/2m)) bits: t of them plus the
+    // grinding bits reach lambda, t - 1 do not.
+    double m = static_cast<double>(s.johnson_m);
+    double per_query = -std::log2(std::sqrt(rho) * (1 + 1 / (2 * m)) + std::ldexp(1.0, -26));
+    double t = static_cast<double>(s.num_queries);
+    EXPECT_GE(t * -std::log2(std::sqrt(rho) * (1 + 1 / (2 * m))) + p.grinding_bits, 100.0) << n;
+    EXPECT_LT((t - 1) * per_query + p.grinding_bits, 100.0 + 0.5) << n;
+    // Fewer queries than the unique-decoding set at the same rate and grinding.
+    BasefoldPcs unique({p.security_bits, p.log_inv_rate, p.fold_log, p.final_vars, p.grinding_bits,
+                        1, BasefoldRegime::kUniqueFp2});
+    EXPECT_LT(s.num_queries, unique.ShapeFor(n).num_queries) << n;
+  }
+  // The commit-phase terms over |F| = p^4 leave room for 128 bits at n = 26
+  // (the Fp2 set cannot reach 128 bits there).
+  BasefoldPcs strong(BasefoldParams{128, 2, 4, 8, 16, 1});
+  EXPECT_GE(strong.SoundnessBits(26), 128.0);
+}
+
+TEST(Basefold, QueriesFollowTheUniqueDecodingBound) {
+  BasefoldPcs pcs(BasefoldParams::UniqueDecoding(100, 2));
   const BasefoldParams& p = pcs.params();
   double rho = std::ldexp(1.0, -p.log_inv_rate);
   for (size_t n = 12; n <= 24; ++n) {
@@ -196,7 +251,7 @@ TEST(Basefold, QueriesFollowTheUniqueDecodingBound) {
   }
   // The field bounds the size: at n = 26 the commit-phase terms alone are
   // 2^-100.99, so 128 bits cannot be reached at any query count.
-  BasefoldPcs strong(BasefoldParams{128, 2, 4, 8, 16, 1});
+  BasefoldPcs strong(BasefoldParams{128, 2, 4, 8, 16, 1, BasefoldRegime::kUniqueFp2});
   EXPECT_LT(strong.SoundnessBits(26), 128.0);
 }
 
@@ -218,6 +273,8 @@ TEST(Basefold, ParametersEncodingNamesEveryParameter) {
   EXPECT_NE(base, BasefoldPcs({100, 2, 3, 8, 16, 1}).ParametersEncoding());
   EXPECT_NE(base, BasefoldPcs({100, 2, 4, 7, 16, 1}).ParametersEncoding());
   EXPECT_NE(base, BasefoldPcs({100, 2, 4, 8, 15, 1}).ParametersEncoding());
+  EXPECT_NE(base,
+            BasefoldPcs({100, 2, 4, 8, 16, 1, BasefoldRegime::kUniqueFp2}).ParametersEncoding());
 }
 
 }  // namespace

@@ -218,7 +218,10 @@ INSTANTIATE_TEST_SUITE_P(
         PcsCase{"basefold_rate8_arity16",
                 [] {
                   return std::make_unique<BasefoldPcs>(BasefoldParams{100, 3, 4, 0, 12, 1});
-                }}),
+                }},
+        PcsCase{
+            "basefold_unique_fp2",
+            [] { return std::make_unique<BasefoldPcs>(BasefoldParams::UniqueDecoding(100, 2)); }}),
     [](const ::testing::TestParamInfo<PcsCase>& info) { return info.param.name; });
 
 }  // namespace

@@ -41,5 +41,27 @@ TEST(ZkmlKnownAnswer, FixtureProofAndKeyMatchTheStoredSeeds) {
   CheckOrWrite("zkml_range", fx.range_proof);
 }
 
+TEST(ZkmlKnownAnswer, KindTwoKeyAndProofOfTheFirstBasefoldStillVerify) {
+  // The seeds as written before the Fp4 default (key version 3, kind 2:
+  // Basefold over Fp2): an old key still parses, keeps its model id inputs,
+  // and its stored proof verifies; a flipped proof byte is still rejected.
+  fuzz::ZkmlFixture fx;
+  auto read = [](const std::string& target) {
+    std::ifstream f(Seed(target).parent_path() / "honest_kind2", std::ios::binary);
+    return Bytes((std::istreambuf_iterator<char>(f)), {});
+  };
+  Bytes key = read("zkml_key"), proof = read("zkml_proof");
+  ASSERT_FALSE(key.empty() || proof.empty());
+  auto vk = VerifyingKey::Parse(key);
+  ASSERT_TRUE(vk.ok()) << vk.status().ToString();
+  EXPECT_EQ(vk->pcs, PcsKind::kBasefold);
+  EXPECT_EQ(vk->Encode(), key);
+  EXPECT_NE(vk->ModelId(), fx.committed.vk.ModelId());
+  Status st = Verify(*vk, fx.input, fx.output, proof);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  proof[proof.size() / 2] ^= 1;
+  EXPECT_FALSE(Verify(*vk, fx.input, fx.output, proof).ok());
+}
+
 }  // namespace
 }  // namespace vinet::zkml

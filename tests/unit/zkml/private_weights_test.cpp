@@ -73,8 +73,8 @@ TEST(ZkmlPrivateWeights, KeyAndPackageRoundTrip) {
   EXPECT_EQ(key[4], 3);
   EXPECT_EQ(plain->vk.Encode()[4], 2);  // plain Ligero: legacy version 2, no kind
   Bytes bf = basefold->vk.Encode();
-  EXPECT_EQ(bf[4], 3);  // Basefold: version 3, kind 2
-  EXPECT_EQ(bf[bf.size() - 4], 2);
+  EXPECT_EQ(bf[4], 3);  // Basefold over Fp4 (the default): version 3, kind 4
+  EXPECT_EQ(bf[bf.size() - 4], 4);
   EXPECT_EQ(key[key.size() - 4], 3);  // hiding Ligero: version 3, kind 3
   // Every kind maps to its own scheme.
   EXPECT_TRUE(c->vk.Pcs()->hiding());

@@ -21,12 +21,25 @@
 // every round the verifier folds each queried coset and compares with the
 // next round's symbol (or with the final polynomial on its domain). Merkle
 // multi-proofs prune shared nodes.
-// Soundness (SoundnessBits, docs/zk.md): proven unique-decoding regime,
-// delta < (1 - rho)/2 (BCIKS20 proximity gaps for RS codes), error <=
-//   2 V / |F|                          (sumcheck, V folded variables)
-// + |D| / |F|                          (batching, affine space of codewords)
-// + sum_s |D_s| / |F| <= |D| / |F|     (one line per fold)
-// + ((1 + rho)/2 + 1/|D|)^t * 2^-g     (queries after g grinding bits).
+// Challenge field and soundness regime (BasefoldParams::regime, docs/zk.md
+// "Basefold soundness"):
+// - kJohnsonFp4 (default): batching coefficients, folding challenges, the
+//   sumcheck and every folded codeword live in Fp4 (|F| = p^4 ~ 2^256; the
+//   point z stays in its subfield Fp2). Proven list-decoding (Johnson)
+//   regime: proximity gaps for RS codes up to delta = 1 - sqrt(rho)(1 + 1/2m)
+//   (BCIKS20 Thm 1.5 lines / 1.6 affine spaces), Basefold's list-decoding
+//   analysis (Haboeck 2024). With L = (m + 1)/rho (list size bound) and
+//   eps_J(D) = (m + 1/2)^7 |D|^2 / (rho^{3/2} |F|) (the published constant
+//   1/2 or 1/3 replaced by 1), error <=
+//     eps_J(D)                                (batching, affine space)
+//   + sum_s [eps_J(D_s) + (2m+1)(|D_s|+1)/(sqrt(rho)|F|)]   (one line per fold)
+//   + L (2 V + 1) / |F|                       (sumcheck and claimed value, per list element)
+//   + (sqrt(rho)(1 + 1/2m) + 1/|D|)^t 2^-g    (queries after g grinding bits);
+//   m >= 3 is chosen per shape (ShapeFor) to minimise t.
+// - kUniqueFp2 (keys of PcsKind::kBasefold): everything in Fp2 (p^2 ~ 2^128),
+//   proven unique-decoding regime, delta < (1 - rho)/2, error <=
+//     2 V / |F| + |D| / |F| + sum_s |D_s| / |F| + ((1 + rho)/2 + 1/|D|)^t 2^-g.
+//   Its proofs are byte-identical to the first Basefold version's.
 // t is the smallest count meeting security_bits (or every leaf).
 // Hiding hook: a hiding variant can commit an extra random polynomial in the
 // same batch (its alpha masks f) and randomise codewords; not done here.
@@ -35,18 +48,28 @@
 
 #include <cstdint>
 
+#include "vinet/zk/field/quartic.h"
 #include "vinet/zk/pcs/merkle.h"
 #include "vinet/zk/pcs/pcs.h"
 
 namespace vinet::zk {
 
+enum class BasefoldRegime : uint32_t { kUniqueFp2 = 0, kJohnsonFp4 = 1 };
+
 struct BasefoldParams {
   int security_bits = 100;  // lambda, including the grinding bits
-  int log_inv_rate = 2;     // k: rate 2^-k
+  int log_inv_rate = 4;     // k: rate 2^-k
   int fold_log = 4;         // variables folded per committed round (coset size 2^a)
   int final_vars = 8;       // variables left for the clear final polynomial
   int grinding_bits = 16;   // proof-of-work bits g
   unsigned threads = 1;     // prover parallelism
+  BasefoldRegime regime = BasefoldRegime::kJohnsonFp4;
+
+  // The parameters of PcsKind::kBasefold keys (unique decoding over Fp2).
+  static constexpr BasefoldParams UniqueDecoding(int security_bits, int log_inv_rate,
+                                                 unsigned threads = 1) {
+    return {security_bits, log_inv_rate, 4, 8, 16, threads, BasefoldRegime::kUniqueFp2};
+  }
 };
 
 // The rounds of one opening, derived from n and the parameters.
@@ -57,6 +80,8 @@ struct BasefoldShape {
   size_t log_len = 0;         // log2 of the first codeword length n + k
   std::vector<size_t> arity;  // variables folded in each round (sum = V)
   size_t num_queries = 0;     // t (<= number of first-round leaves)
+  size_t ext_degree = 4;      // challenge field: 2 (Fp2) or 4 (Fp4)
+  size_t johnson_m = 0;       // the Johnson-regime parameter m (0: unique decoding)
 
   size_t Rounds() const { return arity.size(); }
   // log2 of the codeword length at round r (r == Rounds(): the final codeword).
@@ -65,17 +90,20 @@ struct BasefoldShape {
   size_t LeafDepth(size_t r) const { return LogLen(r) - arity[r]; }
 };
 
-// The opening proof, as sent.
+// The opening proof, as sent. Extension elements are held as Fp4; with
+// ext_degree 2 they lie in Fp2 and are encoded as Fp2 (16 bytes), else as
+// (c0, c1) pairs of Fp2 (32 bytes).
 struct BasefoldProof {
   struct Round {
     std::vector<Fp> base_leaves;  // round 0: leaves * num_polys * 2^a values
-    std::vector<Fp2> ext_leaves;  // rounds >= 1: leaves * 2^a values
+    std::vector<Fp4> ext_leaves;  // rounds >= 1: leaves * 2^a values
     size_t num_leaves = 0;        // distinct queried leaves, increasing index
     std::vector<Digest> merkle_nodes;
   };
-  std::vector<Fp2> sumcheck;    // (g(0), g(2)) for each folded variable
+  size_t ext_degree = 4;
+  std::vector<Fp4> sumcheck;    // (g(0), g(2)) for each folded variable
   std::vector<Digest> roots;    // trees of rounds 1 .. R-1
-  std::vector<Fp2> final_poly;  // 2^f monomial coefficients
+  std::vector<Fp4> final_poly;  // 2^f monomial coefficients
   uint64_t pow_nonce = 0;
   std::vector<Round> rounds;  // R entries
 
@@ -95,7 +123,7 @@ class BasefoldPcs final : public MultilinearPcs {
 
   std::string_view name() const override { return "basefold-sha256"; }
   // name || u32 security_bits || log_inv_rate || fold_log || final_vars ||
-  // grinding_bits || u32 version.
+  // grinding_bits || u32 version (2: kUniqueFp2; 3: kJohnsonFp4).
   Bytes ParametersEncoding() const override;
   double SoundnessBits(size_t num_vars) const override;
   Result<PcsCommitted> Commit(std::vector<std::vector<Fp>> polys) const override;
@@ -118,6 +146,13 @@ class BasefoldPcs final : public MultilinearPcs {
 
  private:
   double SoundnessFor(const BasefoldShape& shape, size_t t) const;
+  template <typename E>
+  Result<BasefoldProof> OpenAs(const PcsProverData& data, std::span<const Fp2> point,
+                               Transcript& transcript, std::vector<Fp2>* evals) const;
+  template <typename E>
+  Status VerifyAs(const PcsCommitment& commitment, std::span<const Fp2> point,
+                  std::span<const Fp2> evals, const BasefoldProof& proof,
+                  Transcript& transcript) const;
 
   BasefoldParams params_;
 };
