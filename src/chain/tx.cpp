@@ -106,6 +106,13 @@ TxStatus CheckNoUnknownFields(const txpb::TxBody& body) {
           fmt::format("tx.body.submit_proofs.proofs[{}]: unknown field {}", i, f));
     }
   }
+  for (int i = 0; i < body.submit_proofs().batches_size(); ++i) {
+    if (int f = FirstUnknownField(body.submit_proofs().batches(i))) {
+      return TxStatus::Fail(
+          TxCode::kMalformedTx,
+          fmt::format("tx.body.submit_proofs.batches[{}]: unknown field {}", i, f));
+    }
+  }
   return {};
 }
 

@@ -160,6 +160,15 @@ Result<NodeConfig> LoadNodeConfig(const fs::path& file) {
     return Error(Code::kInvalidArgument, "config: zkml.prover_threads must be 1 or 2");
   }
   c.prover_threads = static_cast<unsigned>(prover_threads);
+  int64_t batch_max = t.at_path("zkml.batch_max").value_or(int64_t{c.zkml_batch_max});
+  if (batch_max < 1 || batch_max > 32) {  // zkml::kMaxBatch
+    return Error(Code::kInvalidArgument, "config: zkml.batch_max must be 1..32");
+  }
+  c.zkml_batch_max = static_cast<unsigned>(batch_max);
+  c.zkml_batch_wait_ms = t.at_path("zkml.batch_wait_ms").value_or(c.zkml_batch_wait_ms);
+  if (c.zkml_batch_wait_ms < 0 || c.zkml_batch_wait_ms > 1000) {
+    return Error(Code::kInvalidArgument, "config: zkml.batch_wait_ms must be 0..1000");
+  }
   VINET_ASSIGN_OR_RETURN(c.byzantine,
                          ParseByzantine(t.at_path("zkml.byzantine").value_or(std::string())));
   VINET_RETURN_IF_ERROR(CheckByzantine(c));

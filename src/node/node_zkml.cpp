@@ -49,6 +49,7 @@ Status Node::OpenZkml() {
   size_t queued = proof_jobs_->Count("QUEUED");
   if (queued > 0) spdlog::info("prover: resuming {} queued proof jobs", queued);
   prover_ = std::make_unique<ProverPool>(*proof_jobs_, *zkml_, metrics_, config_.byzantine);
+  prover_->SetBatching(config_.zkml_batch_max, config_.zkml_batch_wait_ms);
   prover_->Start(config_.prover_threads);
   if (config_.byzantine != Byzantine::kNone) {
     spdlog::warn("BYZANTINE node (devnet fault injection): {}", ByzantineName(config_.byzantine));
@@ -103,7 +104,8 @@ Result<json> Node::Proof(const std::string& id_hex) const {
               {"prove_seconds", j.prove_seconds},
               {"tx_hash", j.tx_hash},
               {"attempts", j.attempts},
-              {"error", j.error}};
+              {"error", j.error},
+              {"batch", j.batch}};
 }
 
 Result<json> Node::ZkmlKey(const std::string& model_id) const {

@@ -50,7 +50,8 @@ std::string ProofJobToJson(const ProofJob& j) {
               {"proved_ms", j.proved_ms},
               {"submitted_ms", j.submitted_ms},
               {"settled_ms", j.settled_ms},
-              {"prove_seconds", j.prove_seconds}}
+              {"prove_seconds", j.prove_seconds},
+              {"batch", j.batch}}
       .dump();
 }
 
@@ -73,6 +74,7 @@ Result<ProofJob> ProofJobFromJson(std::string_view text) {
     p.submitted_ms = j.at("submitted_ms").get<int64_t>();
     p.settled_ms = j.at("settled_ms").get<int64_t>();
     p.prove_seconds = j.at("prove_seconds").get<double>();
+    if (j.contains("batch")) p.batch = j.at("batch").get<std::vector<std::string>>();
     return p;
   } catch (const json::exception& e) {
     return Error(Code::kParse, std::string("proof job: ") + e.what());

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "vinet/chain/rpc_client.h"
 #include "vinet/chain/tx.h"
+#include "vinet/zkml/zkml.h"
 
 namespace vinet::node {
 using json = nlohmann::json;
@@ -32,12 +34,29 @@ Bytes BuildSubmitProofsTx(const crypto::SecretKey& key, const std::string& chain
   body.set_nonce(nonce);
   body.set_fee(fee);
   auto* msg = body.mutable_submit_proofs();
+  std::map<std::string, chain::txpb::ZkmlBatchProof*> batches;  // by first id
   for (const auto& j : jobs) {
-    auto* p = msg->add_proofs();
     Bytes id = FromHex(j.id_hex).value_or(Bytes{});
-    p->set_inference_id(id.data(), id.size());
-    p->set_inputs(j.inputs.data(), j.inputs.size());
-    p->set_proof(j.proof.data(), j.proof.size());
+    if (j.batch.empty()) {
+      auto* p = msg->add_proofs();
+      p->set_inference_id(id.data(), id.size());
+      p->set_inputs(j.inputs.data(), j.inputs.size());
+      p->set_proof(j.proof.data(), j.proof.size());
+      continue;
+    }
+    auto& b = batches[j.batch[0]];
+    if (b == nullptr) {
+      b = msg->add_batches();
+      for (size_t n = 0; n < j.batch.size(); ++n) {
+        Bytes bid = FromHex(j.batch[n]).value_or(Bytes{});
+        b->add_inference_ids(bid.data(), bid.size());
+        b->add_inputs();
+      }
+    }
+    for (int n = 0; n < b->inference_ids_size(); ++n) {
+      if (ToHex(AsBytes(b->inference_ids(n))) == j.id_hex) b->set_inputs(n, ToString(j.inputs));
+    }
+    if (j.id_hex == j.batch[0]) b->set_proof(j.proof.data(), j.proof.size());
   }
   chain::PayMinimumFee(fees, body, chain::VerifyFee(fees, verify_units));
   return chain::BuildSignedTx(key, body);
@@ -142,34 +161,78 @@ Status ProofSubmitter::Submit(std::optional<uint64_t>& nonce,
   VINET_ASSIGN_OR_RETURN(json params, Params());
   size_t max_tx = params.value("max_tx_bytes", size_t{1} << 20);
   size_t budget = max_tx > kEnvelopeBytes ? max_tx - kEnvelopeBytes : 0;
+  // Units of submission: a single proof's job, or every job of a batch proof
+  // (all PROVED, in the batch's order), oldest first.
+  std::map<std::string, ProofJob> by_id;
+  for (const auto& j : proved) by_id[j.id_hex] = j;
+  std::vector<std::vector<ProofJob>> units_of_work;
+  std::set<std::string> grouped;
+  for (const auto& j : proved) {
+    if (j.batch.empty()) {
+      units_of_work.push_back({j});
+      continue;
+    }
+    if (!grouped.insert(j.batch[0]).second) continue;
+    std::vector<ProofJob> group;
+    for (const std::string& id : j.batch) {
+      auto it = by_id.find(id);
+      if (it != by_id.end()) group.push_back(it->second);
+    }
+    if (group.size() == j.batch.size()) units_of_work.push_back(std::move(group));
+    // else: members already done (settled or re-queued); the rest is handled below
+    else
+      VINET_RETURN_IF_ERROR(Requeue(std::move(group)));
+  }
   std::vector<ProofJob> batch, failed;
   size_t bytes = 0;
-  for (auto& j : proved) {
-    auto claim = node_.ledger().Get(j.id_hex);
-    if (!claim.ok()) continue;
+  for (auto& group : units_of_work) {
     // A claim whose tx the mempool accepted (SUBMITTED) is already in the
     // validators' check state: its proof may follow at once, right behind it
     // (next nonce), and both can land in the same block.
-    if (claim->status != "PENDING" && claim->status != "SUBMITTED") {
-      if (claim->final()) VINET_RETURN_IF_ERROR(Finish(j, claim->status, 0));
-      continue;  // not broadcast yet
+    bool ready = true, final = false;
+    size_t size = 0;
+    for (auto& j : group) {
+      auto claim = node_.ledger().Get(j.id_hex);
+      if (!claim.ok()) {
+        ready = false;
+        continue;
+      }
+      if (claim->status != "PENDING" && claim->status != "SUBMITTED") {
+        ready = false;  // not broadcast yet, or final
+        if (claim->final()) {
+          VINET_RETURN_IF_ERROR(Finish(j, claim->status, 0));
+          j.status = "DONE";
+          final = true;
+        }
+      }
+      size += j.proof.size() + j.inputs.size() + kProofOverhead;
     }
-    size_t size = j.proof.size() + j.inputs.size() + kProofOverhead;
-    if (size > budget) {
-      j.status = "FAILED";
-      j.error = "proof of " + std::to_string(size) + " bytes does not fit a tx (max_tx_bytes " +
-                std::to_string(max_tx) + ")";
-      spdlog::error("proof submitter: inference {}: {}", j.id_hex, j.error);
-      node_.metrics().Count("vinet_node_proofs_total", "too_large");
-      failed.push_back(j);
+    if (final && group.size() > 1) {  // the rest of the batch is proved again
+      std::vector<ProofJob> rest;
+      for (auto& j : group) {
+        if (j.status != "DONE") rest.push_back(j);
+      }
+      VINET_RETURN_IF_ERROR(Requeue(std::move(rest)));
       continue;
     }
-    if (bytes + size > budget || batch.size() >= kMaxProofsPerTx) {
+    if (!ready) continue;
+    if (size > budget) {
+      for (auto& j : group) {
+        j.status = "FAILED";
+        j.error = "proof of " + std::to_string(size) + " bytes does not fit a tx (max_tx_bytes " +
+                  std::to_string(max_tx) + ")";
+        spdlog::error("proof submitter: inference {}: {}", j.id_hex, j.error);
+        node_.metrics().Count("vinet_node_proofs_total", "too_large");
+        failed.push_back(j);
+      }
+      continue;
+    }
+    if (bytes + size > budget || batch.size() + group.size() > kMaxProofsPerTx) {
       more = true;
       break;
     }
     bytes += size;
-    batch.push_back(j);
+    batch.insert(batch.end(), group.begin(), group.end());
   }
   VINET_RETURN_IF_ERROR(node_.proof_jobs().Put(failed));
   if (batch.empty()) return Status::Ok();
@@ -181,8 +244,16 @@ Status ProofSubmitter::Submit(std::optional<uint64_t>& nonce,
   VINET_ASSIGN_OR_RETURN(chain::FeeSchedule fees, node_.chain().Fees());
   uint64_t units = 0;  // the verification fee follows the models' metered costs
   for (const auto& j : batch) {
+    if (!j.batch.empty() && j.id_hex != j.batch[0]) continue;
     VINET_ASSIGN_OR_RETURN(ChainModel m, node_.chain().Model(j.model_id));
-    units += m.zkml_verify_cost;
+    if (j.batch.empty()) {
+      units += m.zkml_verify_cost;
+      continue;
+    }
+    const zkml::VerifyingKey* vk = nullptr;
+    if (auto k = node_.zkml().Key(j.model_id); k.ok()) vk = *k;
+    units += vk ? zkml::EstimateBatchVerifyCost(*vk, j.batch.size()).units()
+                : m.zkml_verify_cost * j.batch.size();
   }
   Bytes tx = BuildSubmitProofsTx(node_.key(), cfg.chain_id, *nonce, cfg.tx_fee, batch, fees, units);
   std::string hash = chain::TxHashHex(tx);
@@ -221,6 +292,17 @@ Status ProofSubmitter::Submit(std::optional<uint64_t>& nonce,
   if (!r.ok()) return r.status();
   return Error(Code::kUnavailable,
                "SubmitProofs CheckTx code " + (*r)["code"].dump() + ": " + (*r).value("log", ""));
+}
+
+Status ProofSubmitter::Requeue(std::vector<ProofJob> jobs) {
+  for (auto& j : jobs) {
+    spdlog::info("proof submitter: {} leaves its batch (another member is final): re-queued",
+                 j.id_hex);
+    j.status = "QUEUED";
+    j.batch.clear();
+    j.proof.clear();
+  }
+  return node_.proof_jobs().Put(jobs);
 }
 
 Status ProofSubmitter::Sweep() {

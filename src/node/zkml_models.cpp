@@ -100,6 +100,28 @@ Result<ZkmlRun> ZkmlModels::Prove(std::string_view model_id,
   return r;
 }
 
+Result<std::vector<ZkmlRun>> ZkmlModels::ProveBatch(
+    std::string_view model_id,
+    const std::vector<std::vector<protocol::NamedTensor>>& inputs) const {
+  VINET_ASSIGN_OR_RETURN(const Entry* e, Find(model_id));
+  std::vector<ZkmlRun> runs(inputs.size());
+  std::vector<runtime::Int8Tensor> xs;
+  for (size_t n = 0; n < inputs.size(); ++n) {
+    VINET_ASSIGN_OR_RETURN(runtime::Tensor x, zkml::RequestInput(e->committed.vk.spec, inputs[n]));
+    VINET_ASSIGN_OR_RETURN(runs[n].input, zkml::QuantizeInput(e->committed.vk.spec, x));
+    xs.push_back(runs[n].input);
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  VINET_ASSIGN_OR_RETURN(zkml::BatchProved proved, zkml::ProveBatch(*e->committed.package, xs));
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (size_t n = 0; n < runs.size(); ++n) {
+    runs[n].output.push_back(OutputTensor(e->output_name, proved.outputs[n]));
+    runs[n].prove_seconds = seconds;
+  }
+  if (!runs.empty()) runs[0].proof = std::move(proved.proof);
+  return runs;
+}
+
 std::vector<std::string> ZkmlModels::ModelIds() const {
   std::shared_lock lock(mu_);
   std::vector<std::string> ids;

@@ -23,22 +23,40 @@ Fp2 BlockProver::Eval(Segment s, std::span<const Fp2> z) const {
 }
 
 void BlockProver::SourceClaim(int32_t src, std::span<const Fp2> z, Fp2 value) {
-  if (src >= 0) ac.Add(z, pkg.advice_layout.blocks[src].y, value);
+  if (src >= 0) ac.Add(z, al.blocks[src].y, value);
 }
 
-Status BlockProver::GatherSumcheck(int32_t src, std::vector<Fp2> table, BlockProof& bp) {
+std::vector<Fp2> BlockProver::Folded(int32_t src, std::span<const Fp2> rho_b) const {
+  const std::vector<int64_t>& x = Source(src);
+  if (rho_b.empty()) return ToFp2(x);
+  std::vector<Fp2> eq = zk::EqTable(rho_b);
+  size_t len = x.size() / eq.size();
+  std::vector<Fp2> out(len);
+  for (size_t n = 0; n < eq.size(); ++n) {
+    const int64_t* row = x.data() + n * len;
+    for (size_t j = 0; j < len; ++j) out[j] += eq[n] * Fp::FromSigned(row[j]);
+  }
+  return out;
+}
+
+Status BlockProver::GatherSumcheck(int32_t src, std::vector<Fp2> table, std::span<const Fp2> rho_b,
+                                   BlockProof& bp) {
   VINET_ASSIGN_OR_RETURN(
       zk::SumcheckProverOutput sc,
-      zk::ProveSumcheck({std::move(table), ToFp2(Source(src))}, kProduct, t, pkg.threads));
-  SourceClaim(src, sc.point, sc.proof.final_evals[1]);
+      zk::ProveSumcheck({std::move(table), Folded(src, rho_b)}, kProduct, t, pkg.threads));
+  std::vector<Fp2> z = sc.point;
+  z.insert(z.end(), rho_b.begin(), rho_b.end());
+  SourceClaim(src, z, sc.proof.final_evals[1]);
   bp.gather.push_back(std::move(sc.proof));
   return Status();
 }
 
 Result<BlockProof> BlockProver::Prove(size_t i) {
   const LinearBlock& b = pkg.circuit.spec.blocks[i];
-  const BlockSegments& s = pkg.advice_layout.blocks[i];
-  std::vector<Fp2> rho = t.ChallengeFp2s("zkml.block_point", s.out_log);
+  const BlockSegments& s = al.blocks[i];
+  std::vector<Fp2> rho = t.ChallengeFp2s("zkml.block_point", s.out_log + s.batch_log);
+  auto rho_inner = std::span<const Fp2>(rho).first(s.out_log);
+  auto rho_b = std::span<const Fp2>(rho).subspan(s.out_log);
   BlockProof bp;
   if (b.kind == BlockKind::kMaxPool) {
     VINET_RETURN_IF_ERROR(MaxPool(i, rho, bp));
@@ -60,8 +78,8 @@ Result<BlockProof> BlockProver::Prove(size_t i) {
     case BlockKind::kAvgPool: {
       t.AbsorbFp2s("zkml.block_evals", bp.evals);
       std::vector<Fp2> one = {Fp2::One()};
-      VINET_RETURN_IF_ERROR(
-          GatherSumcheck(b.input, GatherTable(PoolGather(b), zk::EqTable(rho), one), bp));
+      VINET_RETURN_IF_ERROR(GatherSumcheck(
+          b.input, GatherTable(PoolGather(b), zk::EqTable(rho_inner), one), rho_b, bp));
       break;
     }
     case BlockKind::kAdd: {
@@ -82,16 +100,17 @@ Result<BlockProof> BlockProver::Prove(size_t i) {
 
 Status BlockProver::Linear(size_t i, std::span<const Fp2> rho_span, BlockProof& bp) {
   const LinearBlock& b = pkg.circuit.spec.blocks[i];
-  const BlockSegments& s = pkg.advice_layout.blocks[i];
+  const BlockSegments& s = al.blocks[i];
   const WeightLayout& wl = pkg.weight_layout;
-  std::vector<Fp2> rho(rho_span.begin(), rho_span.end());
+  std::vector<Fp2> rho(rho_span.begin(), rho_span.begin() + s.out_log);
+  auto rho_b = rho_span.subspan(s.out_log);
   Fp2 bias = zk::EvaluateMle(
       std::span<const Fp>(pkg.weights).subspan(wl.bias[i].offset, size_t{1} << wl.bias[i].log),
       rho);
   bp.evals.push_back(bias);
   t.AbsorbFp2s("zkml.block_evals", bp.evals);
   std::vector<Fp2> eq = zk::EqTable(rho);
-  const std::vector<int64_t>& x_all = Source(b.input);
+  const std::vector<Fp2> x_all = Folded(b.input, rho_b);
   std::vector<std::vector<Fp2>> as;
   for (size_t c = 0; c < s.chunks.size(); ++c) {
     std::vector<Fp2> a(size_t{1} << s.chunks[c].log);
@@ -101,7 +120,7 @@ Status BlockProver::Linear(size_t i, std::span<const Fp2> rho_span, BlockProof& 
       Fp2 sum;
       for (size_t n = 0; n < b.out_size; ++n) sum += eq[n] * row[n];
       a[k] = sum;
-      sum_c += sum * Fp::FromSigned(x_all[s.chunks[c].offset + k]);
+      sum_c += sum * x_all[s.chunks[c].offset + k];
     }
     bp.chunk_sums.push_back(sum_c);
     as.push_back(std::move(a));
@@ -109,7 +128,7 @@ Status BlockProver::Linear(size_t i, std::span<const Fp2> rho_span, BlockProof& 
   t.AbsorbFp2s("zkml.chunk_sums", bp.chunk_sums);
   for (size_t c = 0; c < s.chunks.size(); ++c) {
     Segment ch = s.chunks[c];
-    std::vector<Fp2> x = ToFp2(std::span<const int64_t>(x_all).subspan(ch.offset, as[c].size()));
+    std::vector<Fp2> x(x_all.begin() + ch.offset, x_all.begin() + ch.offset + as[c].size());
     VINET_ASSIGN_OR_RETURN(
         zk::SumcheckProverOutput sc,
         zk::ProveSumcheck({std::move(as[c]), std::move(x)}, kProduct, t, pkg.threads));
@@ -117,8 +136,8 @@ Status BlockProver::Linear(size_t i, std::span<const Fp2> rho_span, BlockProof& 
     rk.insert(rk.end(), sc.point.begin(), sc.point.end());
     wc.Add(rk, wl.w[i][c], sc.proof.final_evals[0]);
     if (b.input >= 0) {
-      Segment ys_seg = pkg.advice_layout.blocks[b.input].y;
-      ac.Add(sc.point, {ys_seg.offset + ch.offset, ch.log}, sc.proof.final_evals[1]);
+      ac.Add(ChunkPoint(sc.point, ch, s.in_log, rho_b), al.blocks[b.input].y,
+             sc.proof.final_evals[1]);
     }
     bp.matmul.push_back(std::move(sc.proof));
   }
@@ -133,6 +152,7 @@ Status BlockProver::Conv(size_t i, std::span<const Fp2> rho, BlockProof& bp) {
   size_t plog = out.plog(), oclog = out.clog(), klog = ConvKLog(b);
   auto rho_p = rho.subspan(0, plog);
   auto rho_oc = rho.subspan(plog, oclog);
+  auto rho_b = rho.subspan(plog + oclog);
   Fp2 bias = zk::EvaluateMle(
       std::span<const Fp>(pkg.weights).subspan(wl.bias[i].offset, size_t{1} << wl.bias[i].log),
       rho_oc);
@@ -148,10 +168,10 @@ Status BlockProver::Conv(size_t i, std::span<const Fp2> rho, BlockProof& bp) {
     a[k] = sum;
   }
   Gather g = ConvGather(b);
-  const std::vector<int64_t>& x = Source(b.input);
+  const std::vector<Fp2> x = Folded(b.input, rho_b);
   size_t pmask = (size_t{1} << plog) - 1;
   for (const GatherEntry& e : g.entries) {
-    bcol[e.row >> plog] += eq_p[e.row & pmask] * Fp::FromSigned(x[e.col]);
+    bcol[e.row >> plog] += eq_p[e.row & pmask] * x[e.col];
   }
   VINET_ASSIGN_OR_RETURN(
       zk::SumcheckProverOutput sc,
@@ -165,12 +185,12 @@ Status BlockProver::Conv(size_t i, std::span<const Fp2> rho, BlockProof& bp) {
   row_point.insert(row_point.end(), sc.point.begin(), sc.point.end());
   std::vector<Fp2> one = {Fp2::One()};
   bp.matmul.push_back(std::move(sc.proof));
-  return GatherSumcheck(b.input, GatherTable(g, zk::EqTable(row_point), one), bp);
+  return GatherSumcheck(b.input, GatherTable(g, zk::EqTable(row_point), one), rho_b, bp);
 }
 
 Status BlockProver::MaxPool(size_t i, std::span<const Fp2> rho, BlockProof& bp) {
   const LinearBlock& b = pkg.circuit.spec.blocks[i];
-  const BlockSegments& s = pkg.advice_layout.blocks[i];
+  const BlockSegments& s = al.blocks[i];
   size_t kk = size_t{b.win.kh} * b.win.kw;
   bp.evals.push_back(Eval(s.y, rho));
   for (Segment d : s.d) bp.evals.push_back(Eval(d, rho));
@@ -187,9 +207,10 @@ Status BlockProver::MaxPool(size_t i, std::span<const Fp2> rho, BlockProof& bp) 
   Fp2 pw = Fp2::One();
   for (size_t j = 0; j < kk; ++j, pw *= gamma) gw[j] = pw;
   VINET_RETURN_IF_ERROR(
-      GatherSumcheck(b.input, GatherTable(PoolGather(b), zk::EqTable(rho), gw), bp));
-  // Zero-check: Σ_p eq(r, p)·Σ_j δ^j d_j(p)·e_j(p) = 0.
-  std::vector<Fp2> r = t.ChallengeFp2s("zkml.max_zero_point", s.out_log);
+      GatherSumcheck(b.input, GatherTable(PoolGather(b), zk::EqTable(rho.first(s.out_log)), gw),
+                     rho.subspan(s.out_log), bp));
+  // Zero-check: Σ_p eq(r, p)·Σ_j δ^j d_j(p)·e_j(p) = 0 (p over the whole batch).
+  std::vector<Fp2> r = t.ChallengeFp2s("zkml.max_zero_point", s.out_log + s.batch_log);
   Fp2 delta = t.ChallengeFp2("zkml.max_delta");
   std::vector<std::vector<Fp2>> polys = {zk::EqTable(r)};
   std::vector<zk::ProductTerm> terms;

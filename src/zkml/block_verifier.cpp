@@ -50,21 +50,25 @@ Status BlockVerifier::SourceClaim(size_t i, int32_t src, std::span<const Fp2> z,
 
 Status BlockVerifier::GatherCheck(size_t i, int32_t src, const Gather& g,
                                   std::span<const Fp2> row_point,
-                                  std::span<const Fp2> group_weights, Fp2 claimed,
-                                  const zk::SumcheckProof& proof) {
+                                  std::span<const Fp2> group_weights, std::span<const Fp2> rho_b,
+                                  Fp2 claimed, const zk::SumcheckProof& proof) {
   auto sc = zk::VerifySumcheck(g.col_log, 2, kProduct, claimed, proof, t);
   if (!sc.ok()) return sc.status().WithContext(fmt::format("block {} gather", i));
   Fp2 expect = GatherEval(g, zk::EqTable(row_point), zk::EqTable(sc->point), group_weights);
   if (sc->final_evals[0] != expect) {
     return Fail(fmt::format("block {}: gather evaluation", i));
   }
-  return SourceClaim(i, src, sc->point, sc->final_evals[1]);
+  std::vector<Fp2> z = sc->point;
+  z.insert(z.end(), rho_b.begin(), rho_b.end());
+  return SourceClaim(i, src, z, sc->final_evals[1]);
 }
 
 Status BlockVerifier::Verify(size_t i, const BlockProof& bp) {
   const LinearBlock& b = spec.blocks[i];
   const BlockSegments& s = al.blocks[i];
-  std::vector<Fp2> rho = t.ChallengeFp2s("zkml.block_point", s.out_log);
+  std::vector<Fp2> rho = t.ChallengeFp2s("zkml.block_point", s.out_log + s.batch_log);
+  auto rho_inner = std::span<const Fp2>(rho).first(s.out_log);
+  auto rho_b = std::span<const Fp2>(rho).subspan(s.out_log);
   if (b.kind == BlockKind::kMaxPool) return MaxPool(i, bp, rho);
   uint32_t limbs = b.num_limbs();
   uint32_t top_bits = b.shift - kLimbBits * (limbs - 1);
@@ -84,7 +88,7 @@ Status BlockVerifier::Verify(size_t i, const BlockProof& bp) {
       return Conv(i, bp, rho, acc);
     case BlockKind::kAvgPool: {
       std::vector<Fp2> one = {Fp2::One()};
-      return GatherCheck(i, b.input, PoolGather(b), rho, one, acc, bp.gather[0]);
+      return GatherCheck(i, b.input, PoolGather(b), rho_inner, one, rho_b, acc, bp.gather[0]);
     }
     case BlockKind::kAdd: {
       Fp2 va = bp.evals[2 + limbs], vb = bp.evals[3 + limbs];
@@ -105,7 +109,8 @@ Status BlockVerifier::Linear(size_t i, const BlockProof& bp, std::span<const Fp2
                              Fp2 acc) {
   const LinearBlock& b = spec.blocks[i];
   const BlockSegments& s = al.blocks[i];
-  std::vector<Fp2> rho(rho_span.begin(), rho_span.end());
+  std::vector<Fp2> rho(rho_span.begin(), rho_span.begin() + s.out_log);
+  auto rho_b = rho_span.subspan(s.out_log);
   Fp2 total;
   for (Fp2 v : bp.chunk_sums) total += v;
   if (total != acc - bp.evals.back()) {
@@ -119,14 +124,11 @@ Status BlockVerifier::Linear(size_t i, const BlockProof& bp, std::span<const Fp2
     std::vector<Fp2> rk = rho;
     rk.insert(rk.end(), sc->point.begin(), sc->point.end());
     Weight(rk, wl.w[i][c], sc->final_evals[0]);
+    std::vector<Fp2> z = ChunkPoint(sc->point, ch, s.in_log, rho_b);
     if (b.input >= 0) {
-      Segment ys = al.blocks[b.input].y;
-      Advice(sc->point, {ys.offset + ch.offset, ch.log}, sc->final_evals[1]);
-    } else {
-      auto part = std::span<const Fp>(input).subspan(ch.offset, size_t{1} << ch.log);
-      if (zk::EvaluateMle(part, sc->point) != sc->final_evals[1]) {
-        return Fail(fmt::format("block {}: public input evaluation", i));
-      }
+      Advice(z, al.blocks[b.input].y, sc->final_evals[1]);
+    } else if (zk::EvaluateMle(input, z) != sc->final_evals[1]) {
+      return Fail(fmt::format("block {}: public input evaluation", i));
     }
   }
   Weight(rho, wl.bias[i], bp.evals.back());
@@ -139,6 +141,7 @@ Status BlockVerifier::Conv(size_t i, const BlockProof& bp, std::span<const Fp2> 
   size_t plog = out.plog(), oclog = out.clog();
   auto rho_p = rho.subspan(0, plog);
   auto rho_oc = rho.subspan(plog, oclog);
+  auto rho_b = rho.subspan(plog + oclog);
   // Padded positions carry no bias: bias(ρ_oc)·Σ_{p<P} eq(ρ_p, p).
   std::vector<Fp2> eq_p = zk::EqTable(rho_p);
   Fp2 valid;
@@ -153,7 +156,8 @@ Status BlockVerifier::Conv(size_t i, const BlockProof& bp, std::span<const Fp2> 
   std::vector<Fp2> row_point(rho_p.begin(), rho_p.end());
   row_point.insert(row_point.end(), sc->point.begin(), sc->point.end());
   std::vector<Fp2> one = {Fp2::One()};
-  return GatherCheck(i, b.input, ConvGather(b), row_point, one, sc->final_evals[1], bp.gather[0]);
+  return GatherCheck(i, b.input, ConvGather(b), row_point, one, rho_b, sc->final_evals[1],
+                     bp.gather[0]);
 }
 
 Status BlockVerifier::MaxPool(size_t i, const BlockProof& bp, std::span<const Fp2> rho) {
@@ -178,15 +182,17 @@ Status BlockVerifier::MaxPool(size_t i, const BlockProof& bp, std::span<const Fp
     claimed += gw[j] * a;
     if (j > 0) tail += ev[j];
   }
-  VINET_RETURN_IF_ERROR(GatherCheck(i, b.input, PoolGather(b), rho, gw, claimed, bp.gather[0]));
-  std::vector<Fp2> r = t.ChallengeFp2s("zkml.max_zero_point", s.out_log);
+  VINET_RETURN_IF_ERROR(GatherCheck(i, b.input, PoolGather(b), rho.first(s.out_log), gw,
+                                    rho.subspan(s.out_log), claimed, bp.gather[0]));
+  std::vector<Fp2> r = t.ChallengeFp2s("zkml.max_zero_point", s.out_log + s.batch_log);
   Fp2 delta = t.ChallengeFp2("zkml.max_delta");
   std::vector<zk::ProductTerm> terms;
   pw = Fp2::One();
   for (uint32_t j = 0; j + 1 < kk; ++j, pw *= delta) {
     terms.push_back({pw, {0, 1 + j, static_cast<uint32_t>(kk + j)}});
   }
-  auto zc = zk::VerifySumcheck(s.out_log, 1 + 2 * (kk - 1), terms, Fp2(), bp.zero[0], t);
+  auto zc =
+      zk::VerifySumcheck(s.out_log + s.batch_log, 1 + 2 * (kk - 1), terms, Fp2(), bp.zero[0], t);
   if (!zc.ok()) return zc.status().WithContext(fmt::format("block {} max zero-check", i));
   if (zc->final_evals[0] != zk::EvaluateMle(zk::EqTable(r), zc->point)) {
     return Fail(fmt::format("block {}: max zero-check eq evaluation", i));

@@ -14,7 +14,7 @@ struct BlockVerifier {
   const ModelSpec& spec;
   const AdviceLayout& al;
   const WeightLayout& wl;
-  const std::vector<zk::Fp>& input;  // model input, storage layout
+  const std::vector<zk::Fp>& input;  // model input, storage layout, batched (layout.h)
   zk::Transcript& t;
   std::vector<zk::EvalClaim>& ac;
   std::vector<zk::EvalClaim>& wc;
@@ -25,11 +25,11 @@ struct BlockVerifier {
   Status Linear(size_t i, const BlockProof& bp, std::span<const zk::Fp2> rho, zk::Fp2 acc);
   Status Conv(size_t i, const BlockProof& bp, std::span<const zk::Fp2> rho, zk::Fp2 acc);
   Status MaxPool(size_t i, const BlockProof& bp, std::span<const zk::Fp2> rho);
-  // Verifies Σ_j T(j)·x(j) = claimed with T = G̃(row point, ·) weighted by
-  // the groups, and discharges the claim on the source.
+  // Verifies Σ_j T(j)·x_ρb(j) = claimed with T = G̃(row point, ·) weighted
+  // by the groups, and discharges the claim on the source at (point ‖ ρ_b).
   Status GatherCheck(size_t i, int32_t src, const Gather& g, std::span<const zk::Fp2> row_point,
-                     std::span<const zk::Fp2> group_weights, zk::Fp2 claimed,
-                     const zk::SumcheckProof& proof);
+                     std::span<const zk::Fp2> group_weights, std::span<const zk::Fp2> rho_b,
+                     zk::Fp2 claimed, const zk::SumcheckProof& proof);
   Status SourceClaim(size_t i, int32_t src, std::span<const zk::Fp2> z, zk::Fp2 value);
   void Advice(std::span<const zk::Fp2> z, Segment s, zk::Fp2 v);
   void Weight(std::span<const zk::Fp2> z, Segment s, zk::Fp2 v);

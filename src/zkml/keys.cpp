@@ -213,7 +213,8 @@ BlockCounts CountBlock(const ModelSpec& spec, const detail::AdviceLayout& a, siz
   BlockCounts c;
   size_t sources = b.kind == BlockKind::kAdd ? 2 : 1;
   size_t input_reads = (b.input < 0) + (b.kind == BlockKind::kAdd && b.input_b < 0);
-  c.eq_entries += input_reads * (size_t{1} << s.in_log);
+  size_t bl = s.batch_log;
+  c.eq_entries += input_reads * (size_t{1} << (s.in_log + bl));
   if (b.requantizes()) c.advice_claims += b.num_limbs() + 2;
   for (size_t log : sh.matmul_logs) c.sumchecks.push_back({log, 2});
   c.advice_claims += b.kind == BlockKind::kLinear ? s.chunks.size() : sources;
@@ -235,8 +236,8 @@ BlockCounts CountBlock(const ModelSpec& spec, const detail::AdviceLayout& a, siz
   if (b.kind == BlockKind::kMaxPool) {
     size_t kk = size_t{b.win.kh} * b.win.kw;
     c.advice_claims += 1 + 4 * (kk - 1);
-    c.sumchecks.push_back({s.out_log, 3});
-    c.eq_entries += 2 * (size_t{1} << s.out_log);
+    c.sumchecks.push_back({s.out_log + bl, 3});
+    c.eq_entries += 2 * (size_t{1} << (s.out_log + bl));
     c.batch_terms = 2 * kk;
   }
   return c;
@@ -267,7 +268,12 @@ void AddBasefoldCost(const VerifyingKey& vk, size_t n, VerifyCost& c) {
 }  // namespace
 
 VerifyCost EstimateVerifyCost(const VerifyingKey& vk) {
-  detail::AdviceLayout a = detail::MakeAdviceLayout(vk.spec);
+  return EstimateBatchVerifyCost(vk, 1);
+}
+
+VerifyCost EstimateBatchVerifyCost(const VerifyingKey& vk, size_t k) {
+  size_t bl = CeilLog2(std::max<size_t>(1, k));
+  detail::AdviceLayout a = detail::MakeAdviceLayout(vk.spec, bl);
   detail::WeightLayout wl = detail::MakeWeightLayout(vk.spec);
   VerifyCost c;
   size_t claims = 0, weight_claims = 0;
@@ -284,7 +290,9 @@ VerifyCost EstimateVerifyCost(const VerifyingKey& vk) {
     claims += bc.advice_claims;
     weight_claims += bc.weight_claims;
   }
-  c.field_ops += 4 * (size_t{1} << a.blocks[vk.spec.output_block].out_log);
+  // The public output's and input's MLEs over the whole batch.
+  c.field_ops += 4 * (size_t{1} << (a.blocks[vk.spec.output_block].out_log + bl));
+  if (bl > 0) c.field_ops += 4 * (size_t{1} << (vk.spec.StorageOf(-1).log() + bl));
   c.field_ops += 8 * claims * a.num_vars + 8 * weight_claims * wl.num_vars;
   for (size_t n : {a.num_vars, wl.num_vars}) detail::AddPcsVerifyCost(vk, n, c);
   return c;
@@ -307,7 +315,12 @@ void AddPcsVerifyCost(const VerifyingKey& vk, size_t n, VerifyCost& c) {
 }  // namespace detail
 
 double SoundnessBits(const VerifyingKey& vk) {
-  detail::AdviceLayout a = detail::MakeAdviceLayout(vk.spec);
+  return BatchSoundnessBits(vk, 1);
+}
+
+double BatchSoundnessBits(const VerifyingKey& vk, size_t k) {
+  size_t bl = CeilLog2(std::max<size_t>(1, k));
+  detail::AdviceLayout a = detail::MakeAdviceLayout(vk.spec, bl);
   detail::WeightLayout wl = detail::MakeWeightLayout(vk.spec);
   double f = zk::ExtensionFieldBits();
   double err = 0;
@@ -325,7 +338,8 @@ double SoundnessBits(const VerifyingKey& vk) {
     // Max-pool: the γ and δ combinations ((kk − 1)/|F| each) and the
     // zero-check's random point (out_log/|F|, Schwartz–Zippel on eq·Σ).
     if (bc.batch_terms > 0) {
-      err += std::exp2(std::log2(static_cast<double>(bc.batch_terms + a.blocks[i].out_log)) - f);
+      err +=
+          std::exp2(std::log2(static_cast<double>(bc.batch_terms + a.blocks[i].out_log + bl)) - f);
     }
     advice_claims += bc.advice_claims;
     weight_claims += bc.weight_claims;

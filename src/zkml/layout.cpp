@@ -54,9 +54,10 @@ uint32_t LinearRows(const ModelSpec& spec, const LinearBlock& b) {
   return st.flat() ? b.in_size : uint32_t{1} << st.log();
 }
 
-AdviceLayout MakeAdviceLayout(const ModelSpec& spec) {
+AdviceLayout MakeAdviceLayout(const ModelSpec& spec, size_t batch_log) {
   AdviceLayout a;
   a.clamp_bits = spec.clamp_bits;
+  a.batch_log = batch_log;
   Column range, relu, sym, free;
   struct Ids {
     size_t clamp;
@@ -70,18 +71,20 @@ AdviceLayout MakeAdviceLayout(const ModelSpec& spec) {
     BlockSegments& s = a.blocks[i];
     s.out_log = spec.StorageOf(static_cast<int32_t>(i)).log();
     s.in_log = spec.StorageOf(b.input).log();
+    s.batch_log = batch_log;
+    size_t seg_log = s.out_log + batch_log;
     if (b.kind == BlockKind::kLinear) s.chunks = KChunks(LinearRows(spec, b));
     if (b.kind == BlockKind::kMaxPool) {
-      ids[i].clamp = free.Add(s.out_log);
+      ids[i].clamp = free.Add(seg_log);
       for (uint32_t j = 1; j < b.win.kh * b.win.kw; ++j) {
-        ids[i].d.push_back(range.Add(s.out_log));
-        ids[i].e.push_back(range.Add(s.out_log));
+        ids[i].d.push_back(range.Add(seg_log));
+        ids[i].e.push_back(range.Add(seg_log));
       }
       continue;
     }
-    ids[i].clamp = (b.relu ? relu : sym).Add(s.out_log);
-    for (uint32_t l = 0; l < b.num_limbs(); ++l) ids[i].limbs.push_back(range.Add(s.out_log));
-    ids[i].shifted = range.Add(s.out_log);
+    ids[i].clamp = (b.relu ? relu : sym).Add(seg_log);
+    for (uint32_t l = 0; l < b.num_limbs(); ++l) ids[i].limbs.push_back(range.Add(seg_log));
+    ids[i].shifted = range.Add(seg_log);
   }
   for (Column* c : {&range, &relu, &sym, &free}) c->log = Allocate(c->logs, c->offsets);
   a.has_relu = !relu.logs.empty();
@@ -108,20 +111,21 @@ AdviceLayout MakeAdviceLayout(const ModelSpec& spec) {
   if (a.has_free) a.free_col = {off[k], logs[k]}, ++k;
   for (size_t i = 0; i < spec.blocks.size(); ++i) {
     BlockSegments& s = a.blocks[i];
+    size_t seg_log = s.out_log + batch_log;
     if (spec.blocks[i].kind == BlockKind::kMaxPool) {
-      s.y = {a.free_col.offset + free.offsets[ids[i].clamp], s.out_log};
-      for (size_t id : ids[i].d) s.d.push_back({a.range_col.offset + range.offsets[id], s.out_log});
-      for (size_t id : ids[i].e) s.e.push_back({a.range_col.offset + range.offsets[id], s.out_log});
+      s.y = {a.free_col.offset + free.offsets[ids[i].clamp], seg_log};
+      for (size_t id : ids[i].d) s.d.push_back({a.range_col.offset + range.offsets[id], seg_log});
+      for (size_t id : ids[i].e) s.e.push_back({a.range_col.offset + range.offsets[id], seg_log});
       continue;
     }
     bool r = spec.blocks[i].relu;
     const Column& c = r ? relu : sym;
     size_t rel = c.offsets[ids[i].clamp];
-    s.qp = {(r ? a.relu_x : a.sym_x).offset + rel, s.out_log};
-    s.y = {(r ? a.relu_y : a.sym_y).offset + rel, s.out_log};
+    s.qp = {(r ? a.relu_x : a.sym_x).offset + rel, seg_log};
+    s.y = {(r ? a.relu_y : a.sym_y).offset + rel, seg_log};
     for (size_t id : ids[i].limbs)
-      s.limbs.push_back({a.range_col.offset + range.offsets[id], s.out_log});
-    s.shifted = {a.range_col.offset + range.offsets[ids[i].shifted], s.out_log};
+      s.limbs.push_back({a.range_col.offset + range.offsets[id], seg_log});
+    s.shifted = {a.range_col.offset + range.offsets[ids[i].shifted], seg_log};
   }
   return a;
 }
@@ -153,6 +157,17 @@ WeightLayout MakeWeightLayout(const ModelSpec& spec) {
     ++k;
   }
   return w;
+}
+
+std::vector<zk::Fp2> ChunkPoint(std::span<const zk::Fp2> kappa, Segment chunk, size_t in_log,
+                                std::span<const zk::Fp2> rho_b) {
+  std::vector<zk::Fp2> p(kappa.begin(), kappa.end());
+  size_t high = chunk.offset >> chunk.log;
+  for (size_t k = chunk.log; k < in_log; ++k) {
+    p.push_back(((high >> (k - chunk.log)) & 1) ? zk::Fp2::One() : zk::Fp2::Zero());
+  }
+  p.insert(p.end(), rho_b.begin(), rho_b.end());
+  return p;
 }
 
 std::vector<zk::Fp2> EmbedPoint(std::span<const zk::Fp2> z, Segment seg, size_t total_vars) {

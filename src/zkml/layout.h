@@ -21,8 +21,10 @@ struct Segment {
 };
 
 struct BlockSegments {
-  size_t out_log = 0;  // log2 of the output's storage (Storage::log)
-  size_t in_log = 0;   // log2 of the input's storage
+  size_t out_log = 0;    // log2 of one instance's output storage (Storage::log)
+  size_t in_log = 0;     // log2 of one instance's input storage
+  size_t batch_log = 0;  // log2 of the batch: every segment below holds 2^batch_log
+                         // instances, instance b at b·2^out_log (the high variables)
   // The input rows split into power-of-two chunks (K's binary digits, largest
   // first), each with its own matmul sumcheck, so that no weight is padded
   // along K: offset = first row (aligned to 2^log), log = log2 of the rows.
@@ -37,6 +39,7 @@ struct BlockSegments {
 
 struct AdviceLayout {
   size_t num_vars = 0;
+  size_t batch_log = 0;  // a batch proof of 2^batch_log instances (0: one inference)
   size_t clamp_bits = 0;
   std::vector<BlockSegments> blocks;
   Segment range_col, m_range;
@@ -61,10 +64,18 @@ std::vector<Segment> KChunks(uint32_t k);
 // storage size (rows at padded positions are zero), so that the matmul reads
 // the input in its storage layout.
 uint32_t LinearRows(const ModelSpec& spec, const LinearBlock& b);
-AdviceLayout MakeAdviceLayout(const ModelSpec& spec);
+// `batch_log`: the layout of a batch of 2^batch_log instances; each block
+// segment holds the instances' vectors one after the other (instance b at
+// b·2^out_log), so the batch index is the segment's high variables.
+AdviceLayout MakeAdviceLayout(const ModelSpec& spec, size_t batch_log = 0);
 WeightLayout MakeWeightLayout(const ModelSpec& spec);
 
 // z ‖ bits(offset >> log), total_vars coordinates.
+// The point (κ ‖ bits(chunk.offset >> chunk.log) ‖ ρ_b) on a batched input
+// of 2^in_log entries per instance: row chunk `chunk` at κ, instances at ρ_b.
+std::vector<zk::Fp2> ChunkPoint(std::span<const zk::Fp2> kappa, Segment chunk, size_t in_log,
+                                std::span<const zk::Fp2> rho_b);
+
 std::vector<zk::Fp2> EmbedPoint(std::span<const zk::Fp2> z, Segment seg, size_t total_vars);
 
 }  // namespace vinet::zkml::detail

@@ -60,7 +60,7 @@ BlockShape ShapeOf(const LinearBlock& b, const BlockSegments& s) {
       sh.evals = 2 * kk - 1;
       sh.gathers = 1;
       sh.zeros = 1;
-      sh.zero_log = s.out_log;
+      sh.zero_log = s.out_log + s.batch_log;
       sh.zero_polys = 1 + 2 * (kk - 1);
       break;
     }

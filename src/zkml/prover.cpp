@@ -9,6 +9,7 @@
 #include "vinet/zk/random.h"
 #include "zkml/block_prover.h"
 #include "zkml/gather.h"
+#include "zkml/instances.h"
 #include "zkml/package.h"
 #include "zkml/proof.h"
 #include "zkml/segment_claims.h"
@@ -128,19 +129,28 @@ std::vector<int64_t> ToStorage(std::span<const int64_t> flat, Storage st) {
   return v;
 }
 
-// Every block's output y (storage layout), filling the advice.
-Status FillAdvice(const ProverPackage& pkg, const runtime::Witness& wit,
-                  std::vector<int64_t> input_storage, std::vector<Fp>& adv,
-                  std::vector<std::vector<int64_t>>& ys) {
+// Instance `n`'s part of a batched block's segments (instance n at n·2^out_log).
+BlockSegments InstanceSegments(BlockSegments s, size_t n) {
+  size_t shift = n << s.out_log;
+  for (Segment* seg : {&s.qp, &s.y, &s.shifted}) seg->offset += shift;
+  for (auto* list : {&s.limbs, &s.d, &s.e}) {
+    for (Segment& seg : *list) seg.offset += shift;
+  }
+  return s;
+}
+
+// Instance `n`: every block's output y (storage layout), filling the advice.
+Status FillAdvice(const ProverPackage& pkg, const AdviceLayout& al, size_t n,
+                  const runtime::Witness& wit, const std::vector<int64_t>& input_storage,
+                  std::vector<Fp>& adv, std::vector<std::vector<int64_t>>& ys) {
   const ModelSpec& spec = pkg.circuit.spec;
-  const AdviceLayout& al = pkg.advice_layout;
   ys.assign(spec.blocks.size(), {});
   auto source = [&](int32_t src) -> const std::vector<int64_t>& {
     return src < 0 ? input_storage : ys[src];
   };
   for (size_t i = 0; i < spec.blocks.size(); ++i) {
     const LinearBlock& b = spec.blocks[i];
-    const BlockSegments& s = al.blocks[i];
+    const BlockSegments s = InstanceSegments(al.blocks[i], n);
     const runtime::LayerTrace& tr = wit.layers[pkg.circuit.linear_layer[i]];
     Storage out = spec.StorageOf(static_cast<int32_t>(i));
     std::vector<int64_t> acc;
@@ -244,26 +254,47 @@ class Laps {
 };
 }  // namespace
 
-Result<Proved> Prove(const ProverPackage& pkg, const runtime::Int8Tensor& input,
-                     ProveTimings* timings) {
+namespace detail {
+
+Result<ProvedInstances> ProveInstances(const ProverPackage& pkg,
+                                       std::span<const runtime::Int8Tensor> inputs,
+                                       const TranscriptStart& start, ProveTimings* timings) {
   Laps laps(timings);
   const ModelSpec& spec = pkg.circuit.spec;
-  const AdviceLayout& al = pkg.advice_layout;
+  size_t batch_log = CeilLog2(inputs.size());
+  if (inputs.empty() || inputs.size() != size_t{1} << batch_log) {
+    return Error(Code::kInvalidArgument,
+                 fmt::format("batch: {} instances, want a power of two", inputs.size()));
+  }
+  AdviceLayout batched;
+  if (batch_log > 0) batched = MakeAdviceLayout(spec, batch_log);
+  const AdviceLayout& al = batch_log > 0 ? batched : pkg.advice_layout;
   const WeightLayout& wl = pkg.weight_layout;
-  VINET_RETURN_IF_ERROR(CheckShape("input", input, spec.input_shape));
-  runtime::Int8Tensor in{pkg.model.tensors()[pkg.model.input()].shape, input.data};
-  in.shape[0] = 1;
-  runtime::Witness wit;
-  VINET_ASSIGN_OR_RETURN(runtime::Int8Tensor out, pkg.model.Run(in, &wit));
 
-  // Witness -> advice polynomial.
+  // Witness -> advice polynomial; inputs and block outputs batched (instance
+  // n at n·2^log of each vector).
   std::vector<Fp> adv(size_t{1} << al.num_vars);
-  std::vector<std::vector<int64_t>> ys;
-  std::vector<int64_t> xin = ToStorage(std::span<const int8_t>(input.data), spec.StorageOf(-1));
-  VINET_RETURN_IF_ERROR(FillAdvice(pkg, wit, xin, adv, ys));
-  if (ys[spec.output_block] !=
-      ToStorage(std::span<const int8_t>(out.data), spec.StorageOf(spec.output_block))) {
-    return Error(Code::kInternal, "circuit output differs from the runtime's int8 output");
+  std::vector<std::vector<int64_t>> ys(spec.blocks.size());
+  std::vector<int64_t> xin;
+  ProvedInstances res;
+  for (size_t n = 0; n < inputs.size(); ++n) {
+    const runtime::Int8Tensor& input = inputs[n];
+    VINET_RETURN_IF_ERROR(CheckShape("input", input, spec.input_shape));
+    runtime::Int8Tensor in{pkg.model.tensors()[pkg.model.input()].shape, input.data};
+    in.shape[0] = 1;
+    runtime::Witness wit;
+    VINET_ASSIGN_OR_RETURN(runtime::Int8Tensor out, pkg.model.Run(in, &wit));
+    std::vector<int64_t> x = ToStorage(std::span<const int8_t>(input.data), spec.StorageOf(-1));
+    std::vector<std::vector<int64_t>> ys_n;
+    VINET_RETURN_IF_ERROR(FillAdvice(pkg, al, n, wit, x, adv, ys_n));
+    if (ys_n[spec.output_block] !=
+        ToStorage(std::span<const int8_t>(out.data), spec.StorageOf(spec.output_block))) {
+      return Error(Code::kInternal, "circuit output differs from the runtime's int8 output");
+    }
+    xin.insert(xin.end(), x.begin(), x.end());
+    for (size_t i = 0; i < ys.size(); ++i)
+      ys[i].insert(ys[i].end(), ys_n[i].begin(), ys_n[i].end());
+    res.outputs.push_back(runtime::Int8Tensor{spec.output_shape, out.data});
   }
   std::vector<LookupSlot> slots = LookupSlots(al);
   for (const LookupSlot& s : slots) {
@@ -277,9 +308,8 @@ Result<Proved> Prove(const ProverPackage& pkg, const runtime::Int8Tensor& input,
   VINET_ASSIGN_OR_RETURN(zk::PcsCommitted adv_com, pcs->Commit({adv}));
   laps.Lap(&ProveTimings::advice_commit);
 
-  runtime::Int8Tensor public_out{spec.output_shape, out.data};
-  zk::Transcript t = StartTranscript(pkg.vk, input, public_out);
-  ModelProof proof;
+  zk::Transcript t = start(res.outputs);
+  ModelProof& proof = res.proof;
   proof.advice = adv_com.commitment;
   proof.advice.AbsorbInto(t);
   ClaimList ac(al.num_vars), wc(wl.num_vars);  // advice and weight claims
@@ -298,10 +328,10 @@ Result<Proved> Prove(const ProverPackage& pkg, const runtime::Int8Tensor& input,
 
   laps.Lap(&ProveTimings::lookups);
   const BlockSegments& ob = al.blocks[spec.output_block];
-  std::vector<Fp2> tau = t.ChallengeFp2s("zkml.output_point", ob.out_log);
+  std::vector<Fp2> tau = t.ChallengeFp2s("zkml.output_point", ob.y.log);
   ac.Add(tau, ob.y, zk::EvaluateMle(Slice(adv, ob.y), tau));
 
-  BlockProver bpv{pkg, adv, xin, ys, t, ac, wc};
+  BlockProver bpv{pkg, al, adv, xin, ys, t, ac, wc};
   for (size_t i = spec.blocks.size(); i-- > 0;) {
     VINET_ASSIGN_OR_RETURN(BlockProof bp, bpv.Prove(i));
     proof.blocks.push_back(std::move(bp));
@@ -317,7 +347,18 @@ Result<Proved> Prove(const ProverPackage& pkg, const runtime::Int8Tensor& input,
   VINET_ASSIGN_OR_RETURN(zk::PcsOpening wo, pcs->Open(*pkg.committed.data, reduced.point, t));
   proof.weight_opening = std::move(wo.proof);
   laps.Lap(&ProveTimings::weight_open);
-  return Proved{std::move(public_out), proof.Encode()};
+  return res;
+}
+
+}  // namespace detail
+
+Result<Proved> Prove(const ProverPackage& pkg, const runtime::Int8Tensor& input,
+                     ProveTimings* timings) {
+  auto start = [&](std::span<const runtime::Int8Tensor> outputs) {
+    return StartTranscript(pkg.vk, input, outputs[0]);
+  };
+  VINET_ASSIGN_OR_RETURN(ProvedInstances p, ProveInstances(pkg, {&input, 1}, start, timings));
+  return Proved{std::move(p.outputs[0]), p.proof.Encode()};
 }
 
 }  // namespace vinet::zkml

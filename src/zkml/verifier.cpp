@@ -4,6 +4,7 @@
 
 #include "vinet/zk/poly/multilinear.h"
 #include "zkml/block_verifier.h"
+#include "zkml/instances.h"
 #include "zkml/package.h"
 #include "zkml/proof.h"
 
@@ -30,17 +31,12 @@ std::vector<Fp> StorageVector(std::span<const int8_t> flat, Storage st) {
 
 }  // namespace
 
-Status Verify(const VerifyingKey& vk, const runtime::Int8Tensor& input,
-              const runtime::Int8Tensor& output, ByteSpan proof_bytes) {
-  const ModelSpec& spec = vk.spec;
-  VINET_RETURN_IF_ERROR(CheckSecurityFloor(vk));
-  VINET_RETURN_IF_ERROR(CheckShape("input", input, spec.input_shape));
-  VINET_RETURN_IF_ERROR(CheckShape("output", output, spec.output_shape));
-  AdviceLayout al = MakeAdviceLayout(spec);
-  WeightLayout wl = MakeWeightLayout(spec);
-  VINET_ASSIGN_OR_RETURN(ModelProof proof, ModelProof::Parse(proof_bytes, spec, al, wl));
+namespace detail {
 
-  zk::Transcript t = StartTranscript(vk, input, output);
+Status VerifyInstances(const VerifyingKey& vk, std::span<const runtime::Int8Tensor> inputs,
+                       std::span<const runtime::Int8Tensor> outputs, const ModelProof& proof,
+                       const AdviceLayout& al, const WeightLayout& wl, zk::Transcript& t) {
+  const ModelSpec& spec = vk.spec;
   proof.advice.AbsorbInto(t);
   std::vector<EvalClaim> ac, wc;
   std::vector<LookupSlot> slots = LookupSlots(al);
@@ -55,12 +51,20 @@ Status Verify(const VerifyingKey& vk, const runtime::Int8Tensor& input,
     AddClaim(ac, lc->table_point, s.m, al.num_vars, lc->multiplicity_eval);
   }
 
+  // The public tensors, batched: instance n at n·2^log.
+  std::vector<Fp> out_vec, in_vec;
+  for (const runtime::Int8Tensor& o : outputs) {
+    std::vector<Fp> v = StorageVector(o.data, spec.StorageOf(spec.output_block));
+    out_vec.insert(out_vec.end(), v.begin(), v.end());
+  }
+  for (const runtime::Int8Tensor& x : inputs) {
+    std::vector<Fp> v = StorageVector(x.data, spec.StorageOf(-1));
+    in_vec.insert(in_vec.end(), v.begin(), v.end());
+  }
   const BlockSegments& ob = al.blocks[spec.output_block];
-  std::vector<Fp2> tau = t.ChallengeFp2s("zkml.output_point", ob.out_log);
-  std::vector<Fp> out_vec = StorageVector(output.data, spec.StorageOf(spec.output_block));
+  std::vector<Fp2> tau = t.ChallengeFp2s("zkml.output_point", ob.y.log);
   AddClaim(ac, tau, ob.y, al.num_vars, zk::EvaluateMle(out_vec, tau));
 
-  std::vector<Fp> in_vec = StorageVector(input.data, spec.StorageOf(-1));
   BlockVerifier bv{spec, al, wl, in_vec, t, ac, wc};
   size_t pi = 0;
   for (size_t i = spec.blocks.size(); i-- > 0; ++pi) {
@@ -78,6 +82,21 @@ Status Verify(const VerifyingKey& vk, const runtime::Int8Tensor& input,
   st = pcs->Verify(vk.weights, wr->point, std::vector<Fp2>{wr->value}, proof.weight_opening, t);
   if (!st.ok()) return st.WithContext("weight opening");
   return Status();
+}
+
+}  // namespace detail
+
+Status Verify(const VerifyingKey& vk, const runtime::Int8Tensor& input,
+              const runtime::Int8Tensor& output, ByteSpan proof_bytes) {
+  const ModelSpec& spec = vk.spec;
+  VINET_RETURN_IF_ERROR(CheckSecurityFloor(vk));
+  VINET_RETURN_IF_ERROR(CheckShape("input", input, spec.input_shape));
+  VINET_RETURN_IF_ERROR(CheckShape("output", output, spec.output_shape));
+  AdviceLayout al = MakeAdviceLayout(spec);
+  WeightLayout wl = MakeWeightLayout(spec);
+  VINET_ASSIGN_OR_RETURN(ModelProof proof, ModelProof::Parse(proof_bytes, spec, al, wl));
+  zk::Transcript t = StartTranscript(vk, input, output);
+  return VerifyInstances(vk, {&input, 1}, {&output, 1}, proof, al, wl, t);
 }
 
 }  // namespace vinet::zkml

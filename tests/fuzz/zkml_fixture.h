@@ -1,5 +1,6 @@
 // Fuzz fixture: a tiny committed CNN (Conv, ReLU, MaxPool, Flatten, Gemm), one
-// input, its honest proof, key and weight-range proof.
+// input, its honest proof, key and weight-range proof; a batch proof of two
+// inputs (the first and another).
 #pragma once
 
 #include <cstdlib>
@@ -14,6 +15,8 @@ struct ZkmlFixture {
   zkml::Committed committed;
   runtime::Int8Tensor input, output;
   Bytes proof, key, range_proof;
+  std::vector<runtime::Int8Tensor> batch_inputs, batch_outputs;
+  Bytes batch_proof;
 
   ZkmlFixture() {
     runtime::testing::OnnxBuilder b;
@@ -48,6 +51,14 @@ struct ZkmlFixture {
     auto range = zkml::ProveWeightRange(*committed.package);
     if (!range.ok() || !zkml::VerifyWeightRange(committed.vk, *range).ok()) std::abort();
     range_proof = *range;
+    batch_inputs = {input,
+                    {{1, 1, 4, 4}, {-5, 7, 0, 1, 2, 3, -60, 90, 4, 4, -4, 127, 0, 0, 8, -1}}};
+    auto bp = zkml::ProveBatch(*committed.package, batch_inputs);
+    if (!bp.ok()) std::abort();
+    batch_outputs = bp->outputs;
+    batch_proof = bp->proof;
+    if (!zkml::VerifyBatch(committed.vk, batch_inputs, batch_outputs, batch_proof).ok())
+      std::abort();
   }
 };
 

@@ -1,5 +1,7 @@
-// Fuzzes the model-proof parser and verifier: no crash, and no proof but the
-// honest one is accepted for the fixture's key, input and output.
+// Fuzzes the model-proof parsers and verifiers: no crash, and no proof but the
+// honest one is accepted for the fixture's key, input and output; inputs that
+// start with the batch magic "VZBP" go to VerifyBatch (the fixture's two
+// instances), where only the honest batch proof is accepted.
 #include <cstdlib>
 
 #include "zkml_fixture.h"
@@ -9,6 +11,11 @@ using namespace vinet;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const fuzz::ZkmlFixture fx;
   ByteSpan in(data, size);
+  if (size >= 4 && data[0] == 'V' && data[1] == 'Z' && data[2] == 'B' && data[3] == 'P') {
+    Status s = zkml::VerifyBatch(fx.committed.vk, fx.batch_inputs, fx.batch_outputs, in);
+    if (s.ok() && Bytes(in.begin(), in.end()) != fx.batch_proof) std::abort();
+    return 0;
+  }
   Status s = zkml::Verify(fx.committed.vk, fx.input, fx.output, in);
   if (s.ok() && Bytes(in.begin(), in.end()) != fx.proof) std::abort();
   return 0;

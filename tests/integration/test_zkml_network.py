@@ -7,7 +7,7 @@ serves the ZKML demo MLP; the SDK; byzantine nodes (devnet fault injection).
   a tampered proof or output fails local verification;
 - the node killed (-9) with proof jobs open resumes and every claim settles
   before its deadline, none settled twice;
-- 200 ZKML inferences all settle;
+- 200 ZKML inferences all settle, concurrent ones proved in batch proofs;
 - each byzantine mode ends REJECTED or EXPIRED, stake slashed, client refunded;
 - a proof for another input is ignored (wrong input hash) or REJECTED
   (right inputs, another inference's proof).
@@ -165,6 +165,18 @@ def test_200_zkml_inferences_all_settle(zknet):
         statuses[r.inference_id] = claim and claim["status"]
     assert list(statuses.values()).count("SETTLED") == 200, \
         {s: list(statuses.values()).count(s) for s in set(statuses.values())}
+    # Concurrent requests of one model are proved in batches (zkml.batch_max 16,
+    # batch_wait_ms 50): one SubmitProofs batch proof settled each batch.
+    batches = set()
+    for r in results:
+        job = requests.get(f"{zknet.node_url}/v1/inferences/{r.inference_id}/proof",
+                           timeout=5).json()
+        assert job["claim_status"] == "SETTLED", job
+        if len(job.get("batch") or []) > 1:
+            assert r.inference_id in job["batch"] and len(job["batch"]) <= 16
+            batches.add(tuple(job["batch"]))
+    assert batches, "no inference was proved in a batch"
+    assert sum(len(b) for b in batches) >= 4
 
 
 def _byzantine_case(tmp_path, mode, want, deadline_blocks=60, local_check=None):

@@ -33,6 +33,8 @@
 //   threads = 1  max_concurrent = 2  context = 0   # per generation; at once; 0 = model's
 //   [zkml]
 //   prover_threads = 1             # 1..2 proving workers (ZKML mode)
+//   batch_max = 16                 # 1..32 queued jobs of one model per batch proof
+//   batch_wait_ms = 50             # 0..1000: how long the oldest job waits for more
 //   byzantine = "no-proof"         # fault injection: only with node.devnet = true
 // `node.devnet = true` marks a devnet node (set by `vinet devnet up`); the
 // byzantine modes (wrong-output | bad-proof | no-proof) are refused without it.
@@ -76,6 +78,8 @@ struct NodeConfig {
   uint64_t tx_fee = 1;
   int http_threads = 8;
   unsigned prover_threads = 1;
+  unsigned zkml_batch_max = 16;     // 1: every job its own proof
+  int64_t zkml_batch_wait_ms = 50;  // bound on the wait for a fuller batch
   bool devnet = false;
   Byzantine byzantine = Byzantine::kNone;
   // TEE refused this close to the key's expiry. Negative (node.devnet only,

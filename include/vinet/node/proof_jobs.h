@@ -11,6 +11,9 @@
 // PROVED ones submitted, SUBMITTED ones looked up by tx hash. Finished jobs
 // (DONE, FAILED, SKIPPED) are indexed in memory without proof and inputs;
 // `Get` reads those back from the store; `WithStatus` returns them slim.
+// Batches (ProverPool): jobs proved together by one zkml::ProveBatch proof
+// all carry `batch`, the inference ids in the proof's order; the proof is
+// stored on the first (batch[0]) only, and they are submitted together.
 // Thread-safe.
 #pragma once
 
@@ -43,6 +46,7 @@ struct ProofJob {
   int attempts = 0;   // SubmitProofs txs sent
   int64_t accepted_ms = 0, proved_ms = 0, submitted_ms = 0, settled_ms = 0;
   double prove_seconds = 0;
+  std::vector<std::string> batch;  // a batch proof's ids in order (empty: a single proof)
 };
 
 std::string ProofJobToJson(const ProofJob& j);

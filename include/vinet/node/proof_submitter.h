@@ -13,6 +13,9 @@
 //      SUBMITTED with the tx hash (synced) before the broadcast, so a restart
 //      looks the tx up instead of sending the proof again. Failures back off
 //      exponentially (to 8 s). Up to 4 txs per step while full ones are left.
+//      The jobs of a batch proof (ProofJob::batch) go together, as one
+//      ZkmlBatchProof, once all their claims are PENDING; if one of them is
+//      already final, the others go back to QUEUED and are proved again.
 //   3. Sweep: PENDING claims past their deadline (claim height +
 //      zkml_deadline_blocks) are looked up: EXPIRED (no-proof, a lost proof)
 //      finishes them.
@@ -39,6 +42,8 @@ class ProofSubmitter {
   Status Submit(std::optional<uint64_t>& nonce,
                 const std::function<Result<uint64_t>()>& chain_nonce, bool& more);
   Status Sweep();
+  // Jobs of a batch that cannot be submitted whole go back to QUEUED.
+  Status Requeue(std::vector<ProofJob> jobs);
   Status Finish(ProofJob job, const std::string& status, int64_t height);
   Result<nlohmann::json> Params();
 

@@ -41,6 +41,11 @@ class ZkmlModels {
                       const std::vector<protocol::NamedTensor>& inputs) const;
   Result<ZkmlRun> Prove(std::string_view model_id,
                         const std::vector<protocol::NamedTensor>& inputs) const;
+  // One batch proof (zkml::ProveBatch) of several requests' inputs: one run
+  // per request (outputs in order), the proof and the time in the first.
+  Result<std::vector<ZkmlRun>> ProveBatch(
+      std::string_view model_id,
+      const std::vector<std::vector<protocol::NamedTensor>>& inputs) const;
   std::vector<std::string> ModelIds() const;
   std::vector<std::string> load_errors() const;
 

@@ -13,5 +13,7 @@
 namespace vinet::zkml {
 
 Status CheckProofForm(const VerifyingKey& vk, ByteSpan proof);
+// The same for a batch proof of k instances (header, then the body's counts).
+Status CheckBatchProofForm(const VerifyingKey& vk, size_t k, ByteSpan proof);
 
 }  // namespace vinet::zkml

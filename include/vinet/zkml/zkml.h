@@ -20,6 +20,8 @@
 #pragma once
 
 #include <memory>
+#include <span>
+#include <vector>
 
 #include "vinet/common/bytes.h"
 #include "vinet/common/result.h"
@@ -141,6 +143,28 @@ Result<Proved> Prove(const ProverPackage& package, const runtime::Int8Tensor& in
 
 Status Verify(const VerifyingKey& vk, const runtime::Int8Tensor& input,
               const runtime::Int8Tensor& output, ByteSpan proof);
+
+// Batch proofs (docs/zkml.md "Batch proofs"): one proof that
+// outputs[n] = model(inputs[n]) for all n < k, 1 <= k <= kMaxBatch; the
+// instances share one advice commitment and the layer arguments run over the
+// batch as extra variables, so the proof grows ~log k. Its own encoding
+// (magic "VZBP", version, k) and transcript: a batch proof never verifies as a
+// single proof or for another k. Errors as Prove/Verify; kInvalidArgument for
+// k outside 1..kMaxBatch or inputs/outputs of different counts.
+inline constexpr size_t kMaxBatch = 32;
+struct BatchProved {
+  std::vector<runtime::Int8Tensor> outputs;  // one per input, in order
+  Bytes proof;
+};
+Result<BatchProved> ProveBatch(const ProverPackage& package,
+                               std::span<const runtime::Int8Tensor> inputs,
+                               ProveTimings* timings = nullptr);
+Status VerifyBatch(const VerifyingKey& vk, std::span<const runtime::Int8Tensor> inputs,
+                   std::span<const runtime::Int8Tensor> outputs, ByteSpan proof);
+// The verifier's cost and soundness bound for a batch of k under `vk`
+// (k = 1 of a batch proof: the single proof's figures plus the header).
+VerifyCost EstimateBatchVerifyCost(const VerifyingKey& vk, size_t k);
+double BatchSoundnessBits(const VerifyingKey& vk, size_t k);
 
 // Float input -> int8 with the key's input scale (the runtime's rule).
 Result<runtime::Int8Tensor> QuantizeInput(const ModelSpec& spec, const runtime::Tensor& x);

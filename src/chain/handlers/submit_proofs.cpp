@@ -8,6 +8,12 @@
 // zkml::Verify(key, quantized inputs, recorded output, proof) decides:
 // valid → SETTLED, invalid → REJECTED (claim_transition.h).
 //
+// Batches (ZkmlBatchProof): k claims, each passing the per-claim checks
+// above, all of one model; otherwise the whole batch changes nothing (every
+// claim IGNORED with the batch's reason). zkml::VerifyBatch runs once: valid
+// → all k SETTLED, invalid → all k REJECTED (only the signer, who owns every
+// claim, chose to batch them). A batch costs EstimateBatchVerifyCost(key, k).
+//
 // Metering: each verified proof costs its model's zkml_verify_cost units; a tx
 // whose proofs cost more than max_block_verify_units fails with
 // verify_cost_too_high, and one that would overrun what is left of the
@@ -39,8 +45,8 @@ namespace {
 
 constexpr size_t kInferenceIdBytes = 32;
 
+// One claim named by a proof or a batch.
 struct Planned {
-  const txpb::ZkmlProof* proof = nullptr;
   std::string id_hex;
   TxCode problem = TxCode::kOk;  // kOk: verify it
   std::string reason;
@@ -50,22 +56,57 @@ struct Planned {
   uint64_t cost = 0;
 };
 
+// One verification: a single proof (one claim) or a batch proof (k claims).
+struct PlannedProof {
+  ByteSpan proof;
+  bool batch = false;
+  std::vector<Planned> claims;
+  TxCode problem = TxCode::kOk;  // kOk: verify it
+  std::string reason;
+  uint64_t cost = 0;
+};
+
+Status CheckId(const std::string& id, const std::string& field, std::set<std::string>& seen,
+               TxStatus& out) {
+  if (id.size() != kInferenceIdBytes) {
+    out = TxStatus::Fail(TxCode::kInvalidMessage,
+                         fmt::format("{}: expected 32 bytes, got {}", field, id.size()));
+    return Error(Code::kInvalidArgument, "");
+  }
+  if (!seen.insert(id).second) {
+    out = TxStatus::Fail(TxCode::kInvalidMessage, field + ": duplicate in this tx");
+    return Error(Code::kInvalidArgument, "");
+  }
+  return Status::Ok();
+}
+
 TxStatus CheckForm(const txpb::SubmitProofs& msg) {
-  if (msg.proofs().empty())
+  if (msg.proofs().empty() && msg.batches().empty())
     return TxStatus::Fail(TxCode::kInvalidMessage, "submit_proofs.proofs: empty");
   std::set<std::string> seen;
+  TxStatus out;
   for (int i = 0; i < msg.proofs_size(); ++i) {
-    const auto& id = msg.proofs(i).inference_id();
-    if (id.size() != kInferenceIdBytes) {
+    std::string field = fmt::format("submit_proofs.proofs[{}].inference_id", i);
+    if (!CheckId(msg.proofs(i).inference_id(), field, seen, out).ok()) return out;
+  }
+  for (int i = 0; i < msg.batches_size(); ++i) {
+    const txpb::ZkmlBatchProof& b = msg.batches(i);
+    size_t k = static_cast<size_t>(b.inference_ids_size());
+    if (k == 0 || k > zkml::kMaxBatch) {
       return TxStatus::Fail(TxCode::kInvalidMessage,
-                            fmt::format("submit_proofs.proofs[{}].inference_id: expected 32 "
-                                        "bytes, got {}",
-                                        i, id.size()));
+                            fmt::format("submit_proofs.batches[{}].inference_ids: {} claims, "
+                                        "want 1..{}",
+                                        i, k, zkml::kMaxBatch));
     }
-    if (!seen.insert(id).second) {
-      return TxStatus::Fail(
-          TxCode::kInvalidMessage,
-          fmt::format("submit_proofs.proofs[{}].inference_id: duplicate in this tx", i));
+    if (b.inputs_size() != b.inference_ids_size()) {
+      return TxStatus::Fail(TxCode::kInvalidMessage,
+                            fmt::format("submit_proofs.batches[{}].inputs: {} entries for {} "
+                                        "inference_ids",
+                                        i, b.inputs_size(), k));
+    }
+    for (int j = 0; j < b.inference_ids_size(); ++j) {
+      std::string field = fmt::format("submit_proofs.batches[{}].inference_ids[{}]", i, j);
+      if (!CheckId(b.inference_ids(j), field, seen, out).ok()) return out;
     }
   }
   return {};
@@ -78,10 +119,9 @@ void Problem(Planned& p, TxCode code, std::string reason) {
 
 // Everything but the verification itself; kInternal on store failure.
 Result<Planned> Plan(const State& state, const TxContext& ctx, const DecodedTx& tx,
-                     const txpb::ZkmlProof& proof) {
+                     const std::string& inference_id, const std::string& encoded_inputs) {
   Planned p;
-  p.proof = &proof;
-  p.id_hex = ToHex(AsBytes(proof.inference_id()));
+  p.id_hex = ToHex(AsBytes(inference_id));
   VINET_ASSIGN_OR_RETURN(auto claim, state.GetClaim(p.id_hex));
   if (!claim) {
     Problem(p, TxCode::kClaimNotFound, "claim " + p.id_hex + " not found");
@@ -108,7 +148,7 @@ Result<Planned> Plan(const State& state, const TxContext& ctx, const DecodedTx& 
   if (!vk.ok()) return vk.status();  // a PENDING claim's model always has a key
   VINET_ASSIGN_OR_RETURN(auto model, state.GetModel(p.claim.model_id()));
   p.cost = model ? model->zkml_verify_cost() : 0;
-  auto inputs = protocol::DecodeTensors(AsBytes(proof.inputs()));
+  auto inputs = protocol::DecodeTensors(AsBytes(encoded_inputs));
   if (!inputs.ok()) {
     Problem(p, TxCode::kProofMalformed, "proof.inputs: " + inputs.status().message());
     return p;
@@ -129,7 +169,48 @@ Result<Planned> Plan(const State& state, const TxContext& ctx, const DecodedTx& 
   return p;
 }
 
-uint64_t TotalCost(const std::vector<Planned>& plans) {
+Result<PlannedProof> PlanSingle(const State& state, const TxContext& ctx, const DecodedTx& tx,
+                                const txpb::ZkmlProof& proof) {
+  PlannedProof pp;
+  pp.proof = AsBytes(proof.proof());
+  VINET_ASSIGN_OR_RETURN(Planned p, Plan(state, ctx, tx, proof.inference_id(), proof.inputs()));
+  pp.problem = p.problem;
+  pp.reason = p.reason;
+  pp.cost = p.cost;
+  pp.claims.push_back(std::move(p));
+  return pp;
+}
+
+// The batch is verified only if every claim passes and all share one model.
+Result<PlannedProof> PlanBatch(const State& state, const TxContext& ctx, const DecodedTx& tx,
+                               const txpb::ZkmlBatchProof& batch) {
+  PlannedProof pp;
+  pp.batch = true;
+  pp.proof = AsBytes(batch.proof());
+  for (int j = 0; j < batch.inference_ids_size(); ++j) {
+    VINET_ASSIGN_OR_RETURN(Planned p,
+                           Plan(state, ctx, tx, batch.inference_ids(j), batch.inputs(j)));
+    if (pp.problem == TxCode::kOk && p.problem != TxCode::kOk) {
+      pp.problem = p.problem;
+      pp.reason = fmt::format("batch claim {}: {}", j, p.reason);
+    }
+    pp.claims.push_back(std::move(p));
+  }
+  if (pp.problem != TxCode::kOk) return pp;
+  const std::string& model = pp.claims[0].claim.model_id();
+  for (size_t j = 1; j < pp.claims.size(); ++j) {
+    if (pp.claims[j].claim.model_id() != model) {
+      pp.problem = TxCode::kProofMalformed;
+      pp.reason = fmt::format("batch claim {}: claim {} is of model {}, the batch's is {}", j,
+                              pp.claims[j].id_hex, pp.claims[j].claim.model_id(), model);
+      return pp;
+    }
+  }
+  pp.cost = zkml::EstimateBatchVerifyCost(*pp.claims[0].vk, pp.claims.size()).units();
+  return pp;
+}
+
+uint64_t TotalCost(const std::vector<PlannedProof>& plans) {
   uint64_t total = 0;
   for (const auto& p : plans) {
     if (p.problem != TxCode::kOk) continue;
@@ -138,12 +219,16 @@ uint64_t TotalCost(const std::vector<Planned>& plans) {
   return total;
 }
 
-TxStatus CheckOnly(const std::vector<Planned>& plans, uint64_t total, uint64_t max) {
+TxStatus CheckOnly(const std::vector<PlannedProof>& plans, uint64_t total, uint64_t max) {
   for (const auto& p : plans) {
     if (p.problem != TxCode::kOk) return TxStatus::Fail(p.problem, "submit_proofs: " + p.reason);
-    if (auto s = zkml::CheckProofForm(*p.vk, AsBytes(p.proof->proof())); !s.ok()) {
+    const zkml::VerifyingKey& vk = *p.claims[0].vk;
+    Status s = p.batch ? zkml::CheckBatchProofForm(vk, p.claims.size(), p.proof)
+                       : zkml::CheckProofForm(vk, p.proof);
+    if (!s.ok()) {
       return TxStatus::Fail(TxCode::kProofMalformed,
-                            "submit_proofs: claim " + p.id_hex + ": proof: " + s.message());
+                            "submit_proofs: claim " + p.claims[0].id_hex + ": " +
+                                (p.batch ? "batch proof: " : "proof: ") + s.message());
     }
   }
   if (total > max) {
@@ -200,31 +285,48 @@ TxStatus CheckSigner(const State& state, const DecodedTx& tx) {
   return {};
 }
 
-Result<std::vector<Planned>> PlanAll(const State& state, const TxContext& ctx, const DecodedTx& tx,
-                                     const txpb::SubmitProofs& msg) {
-  std::vector<Planned> plans;
-  plans.reserve(msg.proofs_size());
+Result<std::vector<PlannedProof>> PlanAll(const State& state, const TxContext& ctx,
+                                          const DecodedTx& tx, const txpb::SubmitProofs& msg) {
+  std::vector<PlannedProof> plans;
+  plans.reserve(msg.proofs_size() + msg.batches_size());
   for (const auto& proof : msg.proofs()) {
-    VINET_ASSIGN_OR_RETURN(auto p, Plan(state, ctx, tx, proof));
+    VINET_ASSIGN_OR_RETURN(auto p, PlanSingle(state, ctx, tx, proof));
+    plans.push_back(std::move(p));
+  }
+  for (const auto& batch : msg.batches()) {
+    VINET_ASSIGN_OR_RETURN(auto p, PlanBatch(state, ctx, tx, batch));
     plans.push_back(std::move(p));
   }
   return plans;
 }
 
-Status Settle(State& state, const TxContext& ctx, Planned& p, Events& events) {
+Status Settle(State& state, const TxContext& ctx, PlannedProof& p, Events& events) {
   if (p.problem != TxCode::kOk) {
-    AddEvent(events, "vinet.proof",
-             {{"id", p.id_hex}, {"result", "IGNORED"}, {"reason", p.reason}});
+    for (const Planned& c : p.claims) {
+      AddEvent(events, "vinet.proof",
+               {{"id", c.id_hex}, {"result", "IGNORED"}, {"reason", p.reason}});
+    }
     return Status::Ok();
   }
-  auto output = DecodeZkmlOutput(*p.vk, p.claim.output());
-  if (!output.ok())
-    return Error(Code::kInternal, "stored claim output: " + output.status().message());
-  Status verdict = zkml::Verify(*p.vk, p.input, *output, AsBytes(p.proof->proof()));
+  const zkml::VerifyingKey& vk = *p.claims[0].vk;
+  std::vector<runtime::Int8Tensor> inputs, outputs;
+  for (const Planned& c : p.claims) {
+    auto output = DecodeZkmlOutput(vk, c.claim.output());
+    if (!output.ok())
+      return Error(Code::kInternal, "stored claim output: " + output.status().message());
+    inputs.push_back(c.input);
+    outputs.push_back(std::move(*output));
+  }
+  Status verdict = p.batch ? zkml::VerifyBatch(vk, inputs, outputs, p.proof)
+                           : zkml::Verify(vk, inputs[0], outputs[0], p.proof);
   auto to = verdict.ok() ? statepb::CLAIM_STATUS_SETTLED : statepb::CLAIM_STATUS_REJECTED;
-  std::string reason = verdict.ok() ? "" : "proof: " + verdict.ToString();
-  return ResolvePendingClaim(state, ctx.params, ctx.height, std::move(p.claim), to,
-                             std::move(reason), events);
+  std::string reason =
+      verdict.ok() ? "" : (p.batch ? "batch proof: " : "proof: ") + verdict.ToString();
+  for (Planned& c : p.claims) {
+    VINET_RETURN_IF_ERROR(
+        ResolvePendingClaim(state, ctx.params, ctx.height, std::move(c.claim), to, reason, events));
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -235,7 +337,7 @@ TxStatus HandleSubmitProofs(State& state, const TxContext& ctx, const DecodedTx&
   if (auto s = CheckSigner(state, tx); !s.ok()) return s;
   auto planned = PlanAll(state, ctx, tx, msg);
   if (!planned.ok()) return TxStatus::Fail(TxCode::kInternal, planned.status().ToString());
-  std::vector<Planned>& plans = *planned;
+  std::vector<PlannedProof>& plans = *planned;
   uint64_t total = TotalCost(plans);
   uint64_t verify_fee = VerifyFee(FeesOf(ctx.params), total);
   if (uint64_t need = ctx.stateless_fee + verify_fee; tx.body.fee() < need) {
@@ -258,21 +360,24 @@ Status DeferProofDeadlines(State& state, const TxContext& ctx, const DecodedTx& 
   const int64_t grace = ctx.params.budget_grace_blocks();
   if (grace <= 0) return Status::Ok();
   VINET_ASSIGN_OR_RETURN(auto plans, PlanAll(state, ctx, tx, msg));
-  for (auto& p : plans) {
-    if (p.problem != TxCode::kOk) continue;  // only proofs that would have been verified
-    statepb::Claim& claim = p.claim;
-    // At most one proof window past the first deadline, however crowded.
-    int64_t cap = claim.height() + 2 * ctx.params.zkml_deadline_blocks();
-    int64_t target = std::min(ctx.height + grace, cap);
-    if (target <= claim.deadline()) continue;  // not due soon, or extended to the cap
-    int64_t old = claim.deadline();
-    claim.set_deadline(target);
-    state.PutClaim(claim);
-    VINET_RETURN_IF_ERROR(state.AddToDeadlineIndex(target, claim.inference_id()));
-    AddEvent(events, "vinet.proof",
-             {{"id", p.id_hex},
-              {"result", "DEFERRED"},
-              {"reason", fmt::format("block verify budget full: deadline {} -> {}", old, target)}});
+  for (auto& pp : plans) {
+    if (pp.problem != TxCode::kOk) continue;  // only proofs that would have been verified
+    for (auto& p : pp.claims) {
+      statepb::Claim& claim = p.claim;
+      // At most one proof window past the first deadline, however crowded.
+      int64_t cap = claim.height() + 2 * ctx.params.zkml_deadline_blocks();
+      int64_t target = std::min(ctx.height + grace, cap);
+      if (target <= claim.deadline()) continue;  // not due soon, or extended to the cap
+      int64_t old = claim.deadline();
+      claim.set_deadline(target);
+      state.PutClaim(claim);
+      VINET_RETURN_IF_ERROR(state.AddToDeadlineIndex(target, claim.inference_id()));
+      AddEvent(
+          events, "vinet.proof",
+          {{"id", p.id_hex},
+           {"result", "DEFERRED"},
+           {"reason", fmt::format("block verify budget full: deadline {} -> {}", old, target)}});
+    }
   }
   return Status::Ok();
 }

@@ -100,12 +100,12 @@ class ZkmlFixture : public InferenceFixture {
 
   // A request for model m1 over Inputs(base), proved by `prover` on `proved_base`.
   ZkmlJob Job(uint64_t nonce, float base = 0.3f, const zkml::Committed* prover = nullptr,
-              std::optional<float> proved_base = std::nullopt) {
+              std::optional<float> proved_base = std::nullopt, std::string model_id = "m1") {
     ZkmlJob job;
     job.inputs = Inputs(base);
     protocol::InferenceRequest req;
     req.chain_id = std::string(kChain);
-    req.model_id = "m1";
+    req.model_id = std::move(model_id);
     req.mode = protocol::Mode::kZkml;
     auto h = protocol::TensorsHash(job.inputs);
     req.input_hash = Bytes(h.begin(), h.end());
@@ -137,7 +137,7 @@ class ZkmlFixture : public InferenceFixture {
     protocol::Receipt r;
     auto id = protocol::InferenceId(job.request);
     r.inference_id = Bytes(id.begin(), id.end());
-    r.model_id = "m1";
+    r.model_id = job.request.request.model_id;
     r.mode = protocol::Mode::kZkml;
     r.input_hash = job.request.request.input_hash;
     auto oh = protocol::TensorsHash(outputs);
@@ -165,10 +165,30 @@ class ZkmlFixture : public InferenceFixture {
     return p;
   }
 
-  static txpb::TxBody ProofsBody(std::vector<txpb::ZkmlProof> proofs) {
+  static txpb::TxBody ProofsBody(std::vector<txpb::ZkmlProof> proofs,
+                                 std::vector<txpb::ZkmlBatchProof> batches = {}) {
     txpb::TxBody b;
     b.mutable_submit_proofs();
     for (auto& p : proofs) *b.mutable_submit_proofs()->add_proofs() = std::move(p);
+    for (auto& p : batches) *b.mutable_submit_proofs()->add_batches() = std::move(p);
+    return b;
+  }
+
+  // One batch proof (zkml::ProveBatch by `prover`) for the jobs' claims.
+  static txpb::ZkmlBatchProof BatchOf(const std::vector<const ZkmlJob*>& jobs,
+                                      const zkml::Committed& prover = Models().a) {
+    txpb::ZkmlBatchProof b;
+    std::vector<runtime::Int8Tensor> in;
+    for (const ZkmlJob* job : jobs) {
+      auto id = protocol::InferenceId(job->request);
+      b.add_inference_ids(std::string(id.begin(), id.end()));
+      b.add_inputs(ToString(protocol::EncodeTensors(job->inputs)));
+      runtime::Tensor x{job->inputs[0].shape, {}};
+      x.data.resize(job->inputs[0].data.size() / 4);
+      std::memcpy(x.data.data(), job->inputs[0].data.data(), job->inputs[0].data.size());
+      in.push_back(zkml::QuantizeInput(prover.vk.spec, x).value());
+    }
+    b.set_proof(ToString(zkml::ProveBatch(*prover.package, in).value().proof));
     return b;
   }
 

@@ -177,6 +177,100 @@ TEST(ProverPool, BadProofModeCorruptsTheProof) {
   EXPECT_FALSE(zkml::Verify(s.vk, run.input, out, j.proof).ok());
 }
 
+// The jobs' int8 inputs and outputs as the prover saw them.
+void RunsOf(const ZkmlModels& models, const std::string& id, const std::vector<ProofJob>& jobs,
+            const zkml::VerifyingKey& vk, std::vector<runtime::Int8Tensor>& in,
+            std::vector<runtime::Int8Tensor>& out) {
+  for (const ProofJob& j : jobs) {
+    auto run = *models.Run(id, *protocol::DecodeTensors(j.inputs));
+    in.push_back(run.input);
+    out.push_back({vk.spec.output_shape,
+                   std::vector<int8_t>(run.output[0].data.begin(), run.output[0].data.end())});
+  }
+}
+
+TEST(ProverPool, BatchesQueuedJobsOfOneModelIntoOneProof) {
+  ZkmlStore s;
+  ZkmlModels models(s.store);
+  testing::TempDir dir;
+  auto jobs = *ProofJobs::Open(dir.path / "proofs");
+  // Five jobs of the model (oldest first) and one of a model the node lacks.
+  ASSERT_TRUE(jobs->Put({QueuedJob("11", s.id, 0.1f, 1), QueuedJob("12", s.id, 0.3f, 2),
+                         QueuedJob("13", "not-a-model", 0.1f, 3), QueuedJob("14", s.id, 0.5f, 4),
+                         QueuedJob("15", s.id, 0.7f, 5), QueuedJob("16", s.id, 0.9f, 6)})
+                  .ok());
+  Metrics metrics;
+  {
+    ProverPool pool(*jobs, models, metrics, Byzantine::kNone);
+    pool.SetBatching(4, 50);
+    pool.Start(1);
+    ASSERT_TRUE(WaitFor([&] { return jobs->Count("QUEUED") == 0; }));
+  }
+  EXPECT_EQ(jobs->Get("13")->status, "FAILED");
+  std::vector<ProofJob> batch;
+  for (const char* id : {"11", "12", "14", "15"}) batch.push_back(*jobs->Get(id));
+  std::vector<std::string> ids = {"11", "12", "14", "15"};
+  for (const ProofJob& j : batch) {
+    EXPECT_EQ(j.status, "PROVED");
+    EXPECT_EQ(j.batch, ids);
+  }
+  EXPECT_FALSE(batch[0].proof.empty());
+  EXPECT_TRUE(batch[1].proof.empty());
+  std::vector<runtime::Int8Tensor> in, out;
+  RunsOf(models, s.id, batch, s.vk, in, out);
+  EXPECT_TRUE(zkml::VerifyBatch(s.vk, in, out, batch[0].proof).ok());
+  std::swap(in[0], in[1]);
+  EXPECT_FALSE(zkml::VerifyBatch(s.vk, in, out, batch[0].proof).ok());
+  // The last one, alone past its wait, gets a single proof.
+  ProofJob last = *jobs->Get("16");
+  EXPECT_TRUE(last.batch.empty());
+  std::vector<runtime::Int8Tensor> in1, out1;
+  RunsOf(models, s.id, {last}, s.vk, in1, out1);
+  EXPECT_TRUE(zkml::Verify(s.vk, in1[0], out1[0], last.proof).ok());
+}
+
+TEST(ProverPool, AFreshJobWaitsForABatchAtMostTheBound) {
+  ZkmlStore s;
+  ZkmlModels models(s.store);
+  testing::TempDir dir;
+  auto jobs = *ProofJobs::Open(dir.path / "proofs");
+  Metrics metrics;
+  ProverPool pool(*jobs, models, metrics, Byzantine::kNone);
+  pool.SetBatching(8, 300);
+  pool.Start(1);
+  int64_t accepted = WallMs();
+  ASSERT_TRUE(jobs->Put({QueuedJob("21", s.id, 0.2f, accepted)}).ok());
+  pool.Notify();
+  ASSERT_TRUE(WaitFor([&] { return jobs->Get("21")->status == "PROVED"; }));
+  ProofJob j = *jobs->Get("21");
+  EXPECT_GE(j.proved_ms - accepted, 300);  // never taken before the bound
+  EXPECT_TRUE(j.batch.empty());
+}
+
+TEST(SubmitProofsTx, CarriesABatchProofOnceWithItsIdsInOrder) {
+  auto key = crypto::SecretKey::Generate();
+  ProofJob a = QueuedJob(std::string(64, 'a'), "m", 0.5f, 1);
+  ProofJob b = QueuedJob(std::string(64, 'b'), "m", 0.6f, 2);
+  ProofJob c = QueuedJob(std::string(64, 'c'), "m", 0.7f, 3);
+  a.batch = b.batch = {b.id_hex, a.id_hex};  // the proof's order, b first
+  b.proof = {9, 9};
+  c.proof = {1};
+  Bytes tx = BuildSubmitProofsTx(key, "chain", 7, 1, {a, b, c});
+  chain::DecodedTx decoded;
+  ASSERT_TRUE(chain::DecodeTx(tx, decoded).ok());
+  const auto& msg = decoded.body.submit_proofs();
+  ASSERT_EQ(msg.proofs_size(), 1);
+  EXPECT_EQ(msg.proofs(0).proof(), std::string("\x01", 1));
+  ASSERT_EQ(msg.batches_size(), 1);
+  const auto& batch = msg.batches(0);
+  ASSERT_EQ(batch.inference_ids_size(), 2);
+  EXPECT_EQ(batch.inference_ids(0), std::string(32, '\xbb'));
+  EXPECT_EQ(batch.inference_ids(1), std::string(32, '\xaa'));
+  EXPECT_EQ(batch.inputs(0), ToString(b.inputs));
+  EXPECT_EQ(batch.inputs(1), ToString(a.inputs));
+  EXPECT_EQ(batch.proof(), std::string("\x09\x09", 2));
+}
+
 TEST(NodeConfig, ByzantineOnlyOnDevnetNodes) {
   EXPECT_EQ(*ParseByzantine("no-proof"), Byzantine::kNoProof);
   EXPECT_EQ(*ParseByzantine(""), Byzantine::kNone);
@@ -200,6 +294,20 @@ TEST(NodeConfig, ByzantineOnlyOnDevnetNodes) {
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(ok->byzantine, Byzantine::kBadProof);
   EXPECT_EQ(ok->prover_threads, 2u);
+  EXPECT_EQ(ok->zkml_batch_max, 16u);
+  EXPECT_EQ(ok->zkml_batch_wait_ms, 50);
+  std::ofstream(dir.path / "dev.toml", std::ios::app) << "batch_max = 4\nbatch_wait_ms = 80\n";
+  ok = LoadNodeConfig(dir.path / "dev.toml");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->zkml_batch_max, 4u);
+  EXPECT_EQ(ok->zkml_batch_wait_ms, 80);
+  std::ofstream(dir.path / "dev.toml", std::ios::app) << "";
+  std::ofstream(dir.path / "bad.toml")
+      << "[node]\nlisten = \"127.0.0.1:1\"\ndata_dir = \"d\"\nkey_file = \"k\"\n"
+         "models_dir = \"m\"\n[zkml]\nbatch_max = 33\n";
+  auto bad = LoadNodeConfig(dir.path / "bad.toml");
+  EXPECT_EQ(bad.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(bad.status().message(), "config: zkml.batch_max must be 1..32");
 }
 
 TEST(SubmitProofsTx, CarriesEachProofUnderField17) {

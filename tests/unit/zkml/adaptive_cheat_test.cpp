@@ -98,5 +98,37 @@ TEST(ZkmlAdaptiveCheat, SubstitutedWeightsPassEveryLayerAndFailTheWeightOpening)
   }
 }
 
+TEST(ZkmlAdaptiveCheat, SubstitutedWeightsInABatchFailTheWeightOpening) {
+  // The same cheater proving a batch of 4: every batched layer argument runs
+  // honestly on the substituted weights; only the weight opening catches it.
+  runtime::QuantizedModel q = EveryLayerKind();
+  auto honest = Commit(q, ZkmlParams{.threads = 1});
+  ASSERT_TRUE(honest.ok()) << honest.status().ToString();
+  std::vector<runtime::Int8Tensor> in;
+  for (uint32_t s = 0; s < 4; ++s) {
+    auto x =
+        QuantizeInput(honest->vk.spec, testing::RandomTensor(honest->vk.spec.input_shape, 30 + s));
+    ASSERT_TRUE(x.ok());
+    in.push_back(*x);
+  }
+  size_t last = 0;
+  for (size_t li = 0; li < q.layers().size(); ++li) {
+    if (!q.layers()[li].weight.data.empty()) last = li;
+  }
+  auto other = Commit(WithWeightChanged(q, last, 3), ZkmlParams{.threads = 1});
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  ProverPackage cheat = *other->package;
+  cheat.vk = honest->vk;
+  cheat.committed = honest->package->committed;
+  auto p = ProveBatch(cheat, in);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  Status st = VerifyBatch(honest->vk, in, p->outputs, p->proof);
+  EXPECT_EQ(st.code(), Code::kVerification) << st.ToString();
+  EXPECT_EQ(st.message().rfind("weight opening: ", 0), 0u) << st.message();
+  auto own = ProveBatch(*other->package, in);
+  ASSERT_TRUE(own.ok());
+  EXPECT_TRUE(VerifyBatch(other->vk, in, own->outputs, own->proof).ok());
+}
+
 }  // namespace
 }  // namespace vinet::zkml

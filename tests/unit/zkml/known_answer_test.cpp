@@ -1,5 +1,6 @@
 // Known answer: the fuzz fixture's proof and key are byte-for-byte the seeds
-// stored in tests/fuzz/corpus (catches accidental protocol changes). With
+// stored in tests/fuzz/corpus (catches accidental protocol changes), and the
+// batch proof of two inputs the seed zkml_proof/batch2. With
 // VINET_UPDATE_ZKML_SEEDS=1 the seeds are rewritten instead.
 #include <gtest/gtest.h>
 
@@ -14,12 +15,13 @@
 namespace vinet::zkml {
 namespace {
 
-std::filesystem::path Seed(const std::string& target) {
-  return std::filesystem::path(VINET_SOURCE_DIR) / "tests/fuzz/corpus" / target / "honest";
+std::filesystem::path Seed(const std::string& target, const std::string& name) {
+  return std::filesystem::path(VINET_SOURCE_DIR) / "tests/fuzz/corpus" / target / name;
 }
 
-void CheckOrWrite(const std::string& target, const Bytes& bytes) {
-  std::filesystem::path p = Seed(target);
+void CheckOrWrite(const std::string& target, const Bytes& bytes,
+                  const std::string& name = "honest") {
+  std::filesystem::path p = Seed(target, name);
   if (std::getenv("VINET_UPDATE_ZKML_SEEDS") != nullptr) {
     std::filesystem::create_directories(p.parent_path());
     std::ofstream(p, std::ios::binary)
@@ -39,6 +41,8 @@ TEST(ZkmlKnownAnswer, FixtureProofAndKeyMatchTheStoredSeeds) {
   CheckOrWrite("zkml_key", fx.key);
   EXPECT_TRUE(VerifyWeightRange(fx.committed.vk, fx.range_proof).ok());
   CheckOrWrite("zkml_range", fx.range_proof);
+  EXPECT_TRUE(VerifyBatch(fx.committed.vk, fx.batch_inputs, fx.batch_outputs, fx.batch_proof).ok());
+  CheckOrWrite("zkml_proof", fx.batch_proof, "batch2");
 }
 
 TEST(ZkmlKnownAnswer, KindTwoKeyAndProofOfTheFirstBasefoldStillVerify) {
