@@ -45,7 +45,7 @@ void Submitter::Start() {
   thread_ = std::thread([this] {
     while (!stop_) {
       Step();
-      in_flight_ = !node_.ledger().OpenClaims("SUBMITTED", 1).empty();
+      in_flight_ = node_.ledger().HasOpen("SUBMITTED");
       std::unique_lock lock(mu_);
       cv_.wait_for(lock, std::chrono::milliseconds(node_.config().submit_interval_ms),
                    [this] { return stop_.load() || kicked_; });
