@@ -103,7 +103,8 @@ Result<nlohmann::json> RpcClient::CallUrl(const std::string& url, const std::str
                  "rpc " + method + ": " + e.value("message", "") + " " + e.value("data", ""));
   }
   if (!doc.contains("result")) return Error(Code::kParse, "rpc " + method + ": no result");
-  return doc["result"];
+  // Moved, not copied: a tx result with a thousand claims' events is a large tree.
+  return std::move(doc["result"]);
 }
 
 Result<int64_t> RpcClient::LatestHeight() {
@@ -146,7 +147,7 @@ Result<nlohmann::json> RpcClient::FindTx(const std::string& hash_hex) {
     if (r.status().message().find("not found") != std::string::npos) return nlohmann::json();
     return r.status();
   }
-  return *r;
+  return std::move(*r);
 }
 
 }  // namespace vinet::chain

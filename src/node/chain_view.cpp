@@ -22,18 +22,31 @@ Result<std::optional<json>> ChainView::Query(const std::string& path) const {
 
 Result<std::optional<json>> ChainView::CachedQuery(const std::string& path) {
   auto now = std::chrono::steady_clock::now();
-  {
-    std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
+  for (;;) {
     auto it = cache_.find(path);
     if (it != cache_.end() && now - it->second.at < ttl_) {
       if (it->second.value.is_null()) return std::optional<json>();
       return std::optional<json>(it->second.value);
     }
+    auto f = flights_.find(path);
+    if (f == flights_.end()) break;
+    std::shared_ptr<Flight> flight = f->second;
+    landed_.wait(lock, [&] { return flight->done; });
+    if (!flight->forgotten) return flight->result;
+    now = std::chrono::steady_clock::now();  // forgotten meanwhile: ask again
   }
+  auto flight = std::make_shared<Flight>();
+  flights_[path] = flight;
+  lock.unlock();
   auto r = Query(path);
-  if (!r.ok()) return r.status().WithContext("chain " + rpc_url());
-  std::lock_guard lock(mu_);
-  cache_[path] = {r->has_value() ? **r : json(), now};
+  if (!r.ok()) r = r.status().WithContext("chain " + rpc_url());
+  lock.lock();
+  if (r.ok() && !flight->forgotten) cache_[path] = {r->has_value() ? **r : json(), now};
+  if (auto f = flights_.find(path); f != flights_.end() && f->second == flight) flights_.erase(f);
+  flight->result = r;
+  flight->done = true;
+  landed_.notify_all();
   return r;
 }
 
@@ -102,6 +115,13 @@ void ChainView::Forget(const std::string& prefix) {
   std::lock_guard lock(mu_);
   for (auto it = cache_.lower_bound(prefix); it != cache_.end() && it->first.starts_with(prefix);) {
     it = cache_.erase(it);
+  }
+  // Answers in flight were asked before the change: not cached, and later
+  // callers ask again.
+  for (auto it = flights_.lower_bound(prefix);
+       it != flights_.end() && it->first.starts_with(prefix);) {
+    it->second->forgotten = true;
+    it = flights_.erase(it);
   }
 }
 

@@ -152,10 +152,10 @@ Result<int> HttpServer::Start(const std::string& host, int port, int threads) {
                             std::string(CodeName(r.status().code())));
       spdlog::info("infer rejected code={} msg=\"{}\"", CodeName(r.status().code()),
                    r.status().message());
-      Reply(res, r, InferenceIdOf(body));
+      Reply(res, r.status(), InferenceIdOf(body));
       return;
     }
-    Reply(res, r);
+    res.set_content(std::move(*r), "application/json");
   });
   server_->Post("/v1/chat/completions",
                 [this](const httplib::Request& req, httplib::Response& res) { Chat(req, res); });

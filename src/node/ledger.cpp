@@ -109,6 +109,14 @@ std::vector<ClaimRecord> Ledger::OpenClaims(const std::string& status, size_t ma
   return out;
 }
 
+bool Ledger::HasOpen(const std::string& status) const {
+  std::lock_guard lock(mu_);
+  for (const auto& [id, c] : open_) {
+    if (c.status == status) return true;
+  }
+  return false;
+}
+
 size_t Ledger::OpenCount() const {
   std::lock_guard lock(mu_);
   return open_.size();

@@ -131,7 +131,7 @@ Result<protocol::Receipt> Node::Execute(const protocol::SignedRequest& req,
   return r;
 }
 
-Result<json> Node::Infer(const json& body) {
+Result<std::string> Node::Infer(const json& body) {
   auto t0 = std::chrono::steady_clock::now();
   int64_t received_ms = WallMs();
   VINET_ASSIGN_OR_RETURN(protocol::SignedRequest req, ParseRequest(body));
@@ -229,13 +229,31 @@ Result<json> Node::Infer(const json& body) {
   metrics_.Observe("vinet_node_model_seconds", mode, run_s);
   metrics_.Observe("vinet_node_overhead_seconds", mode, total_s - run_s);
   metrics_.Count("vinet_node_inferences_total", "accepted");
-  json answer{{"inference_id", claim.id_hex},
-              {"outputs", protocol::TensorMapToJson(receipt.outputs)},
-              {"receipt", json::parse(protocol::ReceiptToJson(receipt))},
-              {"node_received_ms", received_ms},
-              {"node_answered_ms", answered_ms},
-              {"fee", claim.fee}};
-  if (job) answer["zkml"] = ZkmlAnswer(**zkml_->Key(r.model_id), *job);
+  // The answer is written straight into one string, keys in the order the
+  // JSON library sorts them; the receipt's JSON goes in as ReceiptToJson
+  // wrote it (no DOM built, parsed back and dumped again).
+  std::string outputs = protocol::TensorMapToJson(receipt.outputs).dump();
+  std::string receipt_json = protocol::ReceiptToJson(receipt);
+  std::string zkml = job ? ZkmlAnswer(**zkml_->Key(r.model_id), *job).dump() : std::string();
+  std::string answer;
+  answer.reserve(outputs.size() + receipt_json.size() + zkml.size() + 200);
+  answer += "{\"fee\":";
+  answer += std::to_string(claim.fee);
+  answer += ",\"inference_id\":\"";
+  answer += claim.id_hex;
+  answer += "\",\"node_answered_ms\":";
+  answer += std::to_string(answered_ms);
+  answer += ",\"node_received_ms\":";
+  answer += std::to_string(received_ms);
+  answer += ",\"outputs\":";
+  answer += outputs;
+  answer += ",\"receipt\":";
+  answer += receipt_json;
+  if (job) {
+    answer += ",\"zkml\":";
+    answer += zkml;
+  }
+  answer += '}';
   return answer;
 }
 

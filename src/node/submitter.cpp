@@ -19,11 +19,18 @@ constexpr int64_t kResubmitAfterSwitchMs = 3'000;
 // id → status from the tx result's vinet.claim events.
 std::map<std::string, std::string> ClaimStatuses(const json& tx) {
   std::map<std::string, std::string> out;
-  const json& events = tx["tx_result"].value("events", json::array());
-  for (const auto& e : events) {
-    if (e.value("type", "") != "vinet.claim") continue;
+  // Read in place: json::value() would copy the whole events array.
+  auto result = tx.find("tx_result");
+  if (result == tx.end() || !result->is_object()) return out;
+  auto events = result->find("events");
+  if (events == result->end() || !events->is_array()) return out;
+  for (const auto& e : *events) {
+    if (!e.is_object() || e.value("type", "") != "vinet.claim") continue;
+    auto attrs = e.find("attributes");
+    if (attrs == e.end() || !attrs->is_array()) continue;
     std::string id, status;
-    for (const auto& a : e.value("attributes", json::array())) {
+    for (const auto& a : *attrs) {
+      if (!a.is_object()) continue;
       if (a.value("key", "") == "id") id = a.value("value", "");
       if (a.value("key", "") == "status") status = a.value("value", "");
     }
@@ -45,7 +52,7 @@ void Submitter::Start() {
   thread_ = std::thread([this] {
     while (!stop_) {
       Step();
-      in_flight_ = !node_.ledger().OpenClaims("SUBMITTED", 1).empty();
+      in_flight_ = node_.ledger().HasOpen("SUBMITTED");
       std::unique_lock lock(mu_);
       cv_.wait_for(lock, std::chrono::milliseconds(node_.config().submit_interval_ms),
                    [this] { return stop_.load() || kicked_; });

@@ -16,3 +16,7 @@ target_sources(fuzz_client_chat_answer PRIVATE ${PROJECT_SOURCE_DIR}/src/client/
 vinet_fuzz_target(client_models ${CMAKE_CURRENT_LIST_DIR}/client_models_fuzz.cpp
                   DEPS vinet_common vinet_protocol)
 target_sources(fuzz_client_models PRIVATE ${PROJECT_SOURCE_DIR}/src/client/model_checks.cpp)
+# The claim store's records (claim_codec.h), read back from the node's RocksDB.
+vinet_fuzz_target(node_claim_record ${CMAKE_CURRENT_LIST_DIR}/node_claim_record_fuzz.cpp
+                  DEPS vinet_common vinet_protocol)
+target_sources(fuzz_node_claim_record PRIVATE ${PROJECT_SOURCE_DIR}/src/node/claim_codec.cpp)

@@ -3,10 +3,13 @@
 // balance is at most `ttl_ms` old; the node's own unsettled holds are
 // subtracted separately by the Ledger). Queries go to the chain's RPC
 // endpoints with failover (chain/rpc_endpoints.h), shared with the submitter
-// through `endpoints()`. Thread-safe.
+// through `endpoints()`. Thread-safe; concurrent misses of one path share a
+// single query (the answering threads all miss at once when an entry expires
+// or is forgotten), and an answer forgotten while in flight is not cached.
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -86,6 +89,13 @@ class ChainView {
     nlohmann::json value;
     std::chrono::steady_clock::time_point at;
   };
+  // One query in flight for a path; the threads that missed meanwhile wait
+  // for its answer.
+  struct Flight {
+    bool done = false;
+    bool forgotten = false;  // Forget ran meanwhile: answer the waiters, cache nothing
+    Result<std::optional<nlohmann::json>> result = std::optional<nlohmann::json>();
+  };
   Result<std::optional<nlohmann::json>> CachedQuery(const std::string& path);
 
   std::shared_ptr<chain::RpcEndpoints> endpoints_;
@@ -93,6 +103,8 @@ class ChainView {
   std::chrono::milliseconds ttl_;
   std::mutex mu_;
   std::map<std::string, Cached> cache_;
+  std::map<std::string, std::shared_ptr<Flight>> flights_;
+  std::condition_variable landed_;
 };
 
 }  // namespace vinet::node

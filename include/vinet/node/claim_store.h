@@ -1,6 +1,7 @@
 // The node's durable job queue: one record per accepted claim, in RocksDB.
 //
-// Key "c/<inference id hex>" → JSON record. Every `Put` is a synced write
+// Key "c/<inference id hex>" → binary record (claim_codec.h; JSON records of
+// earlier nodes are still read). Every `Put` is a synced write
 // (WriteOptions::sync), so once it returns the claim survives kill -9 and
 // power loss; the node answers a client only after it. `LoadAll` returns every
 // record (used at start-up to rebuild the in-memory pending set). Status
@@ -54,6 +55,7 @@ struct ClaimRecord {
   }
 };
 
+// The JSON form earlier nodes stored (DecodeClaimRecord still reads it).
 std::string ClaimToJson(const ClaimRecord& c);
 Result<ClaimRecord> ClaimFromJson(std::string_view text);
 

@@ -42,6 +42,8 @@ class Ledger {
   // Open claims with the given status, oldest first, at most `max`.
   std::vector<ClaimRecord> OpenClaims(const std::string& status, size_t max) const;
   size_t OpenCount() const;
+  // Whether any open claim has `status` (no copies, unlike OpenClaims).
+  bool HasOpen(const std::string& status) const;
   // The group commit of Accept's writes (counters; tests hold its writer).
   GroupCommit& commits() { return commit_; }
   const GroupCommit& commits() const { return commit_; }

@@ -65,7 +65,8 @@ class Node {
   using ChunkWriter = std::function<bool(const protocol::ChatChunk&)>;
   Result<ChatResult> RunChat(ChatJob& job, const ChunkWriter& write);
 
-  Result<nlohmann::json> Infer(const nlohmann::json& body);
+  // The answer's JSON text (docs/network.md), written directly.
+  Result<std::string> Infer(const nlohmann::json& body);
   Result<nlohmann::json> Inference(const std::string& id_hex) const;
   Result<nlohmann::json> Attestation(const std::string& nonce_hex);
   // ZKML: the job's state and, once proved, the proof (hex) and its inputs.

@@ -117,6 +117,16 @@ Result<protocol::Receipt> EnclaveClient::Infer(const InferRequest& request) {
     req["signed_request"] = json::parse(protocol::SignedRequestToJson(*request.signed_request));
   }
   VINET_ASSIGN_OR_RETURN(std::string text, Call(req.dump()));
+  // The enclave writes a success as {"ok":true,"receipt":<ReceiptToJson>}:
+  // parse the receipt once, in place, instead of the reply as a DOM, then the
+  // receipt's dump again. Any other shape (a refusal) or a receipt that does
+  // not parse so takes the general path, which reports the precise error.
+  constexpr std::string_view kOk = "{\"ok\":true,\"receipt\":";
+  if (text.size() > kOk.size() && text.starts_with(kOk) && text.back() == '}') {
+    auto r = protocol::ReceiptFromJson(
+        std::string_view(text).substr(kOk.size(), text.size() - kOk.size() - 1));
+    if (r.ok()) return r;
+  }
   VINET_ASSIGN_OR_RETURN(json j, Reply(text));
   if (!j.contains("receipt")) return Error(Code::kParse, "enclave reply: receipt missing");
   return protocol::ReceiptFromJson(j["receipt"].dump());

@@ -36,6 +36,24 @@ TEST(Ledger, AcceptedClaimsSurviveReopenAndHoldFees) {
   EXPECT_EQ(got->request, (Bytes{1, 2, 3}));
 }
 
+TEST(Ledger, HasOpenSeesOnlyOpenClaimsOfThatStatus) {
+  testing::TempDir dir;
+  auto ledger = Ledger::Open(dir.path);
+  ASSERT_TRUE(ledger.ok());
+  EXPECT_FALSE((*ledger)->HasOpen("ACCEPTED"));
+  ASSERT_TRUE((*ledger)->Accept(Claim("aa", "alice", 1), 100).ok());
+  EXPECT_TRUE((*ledger)->HasOpen("ACCEPTED"));
+  EXPECT_FALSE((*ledger)->HasOpen("SUBMITTED"));
+  ClaimRecord c = *(*ledger)->Get("aa");
+  c.status = "SUBMITTED";
+  ASSERT_TRUE((*ledger)->Update({c}).ok());
+  EXPECT_FALSE((*ledger)->HasOpen("ACCEPTED"));
+  EXPECT_TRUE((*ledger)->HasOpen("SUBMITTED"));
+  c.status = "SETTLED";  // final: leaves the open set
+  ASSERT_TRUE((*ledger)->Update({c}).ok());
+  EXPECT_FALSE((*ledger)->HasOpen("SUBMITTED"));
+}
+
 TEST(Ledger, RejectsOverspendAndDuplicates) {
   testing::TempDir dir;
   auto ledger = std::move(*Ledger::Open(dir.path));

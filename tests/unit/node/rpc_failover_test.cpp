@@ -25,6 +25,8 @@ class FakeEndpoint {
   explicit FakeEndpoint(uint64_t balance) : balance_(balance) {
     server_.Post("/", [this](const httplib::Request& req, httplib::Response& res) {
       ++calls_;
+      if (int ms = delay_ms_.load(); ms > 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
       json call = json::parse(req.body);
       json result;
       if (call["method"] == "status") {
@@ -49,6 +51,7 @@ class FakeEndpoint {
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   int calls() const { return calls_; }
   std::atomic<int64_t> height_{5};
+  std::atomic<int> delay_ms_{0};  // each answer waits this long
 
  private:
   uint64_t balance_;
@@ -146,6 +149,36 @@ TEST(RpcFailover, ConfigTakesOneUrlOrAListAndNamesABadEntry) {
   EXPECT_EQ(bad.status().code(), Code::kInvalidArgument);
   EXPECT_NE(bad.status().message().find("chain.rpc[1]"), std::string::npos)
       << bad.status().message();
+}
+
+// The answering threads all miss when an entry expires: one query serves them
+// all; a Forget while it is in flight makes later callers ask again.
+TEST(ChainView, ConcurrentMissesShareOneQuery) {
+  FakeEndpoint a(77);
+  a.delay_ms_ = 100;
+  ChainView view({a.url()}, 1, 60'000);
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      auto b = view.Balance("alice");
+      if (b.ok() && *b == 77u) ++ok;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 8);
+  EXPECT_EQ(a.calls(), 1);
+  ASSERT_TRUE(view.Balance("alice").ok());  // cached
+  EXPECT_EQ(a.calls(), 1);
+  // Forgotten while in flight: the answer is not cached.
+  view.Forget("/account/alice");
+  std::thread asker([&] { EXPECT_TRUE(view.Balance("alice").ok()); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  view.Forget("/account/alice");
+  asker.join();
+  EXPECT_EQ(a.calls(), 2);
+  ASSERT_TRUE(view.Balance("alice").ok());
+  EXPECT_EQ(a.calls(), 3);
 }
 
 }  // namespace
