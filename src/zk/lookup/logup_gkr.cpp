@@ -1,6 +1,7 @@
 #include "vinet/zk/lookup/logup_gkr.h"
 
 #include <bit>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -19,8 +20,14 @@ std::vector<ProductTerm> LayerTerms(Fp2 lambda) {
   return {{Fp2::One(), {0, 1, 4}}, {Fp2::One(), {0, 2, 3}}, {lambda, {0, 3, 4}}};
 }
 
+// One layer of the fraction tree: 2^k entries, the top index bit selects the
+// witness side (0) or the table side (1). Each side holds `active[s]` real
+// entries at its start; the rest are padding fractions 0/1, which the prover
+// never computes with: the parent of two paddings is a padding and the parent
+// of (real, padding) is the real fraction itself.
 struct Layer {
   std::vector<Fp2> p, q;
+  std::array<size_t, 2> active{};
 };
 
 void AbsorbShape(Transcript& t, const LogUpStatement& s) {
@@ -43,12 +50,31 @@ Fp2 Selector(std::span<const Fp2> r, size_t from, size_t to) {
   return acc;
 }
 
+size_t HalfUp(size_t n) {
+  return (n + 1) / 2;
+}
+
+// Runs fn(begin, end) over [0, active[0]) and [side, side + active[1]), in
+// parallel chunks: the real entries of a two-sided vector whose table side
+// starts at `side`.
+void ForActive(size_t side, std::array<size_t, 2> active, unsigned threads,
+               const std::function<void(size_t, size_t)>& fn, size_t min_per_thread = 4096) {
+  size_t total = active[0] + active[1];
+  ParallelFor(
+      total, threads,
+      [&](size_t b, size_t e) {
+        if (b < active[0]) fn(b, std::min(e, active[0]));
+        if (e > active[0]) fn(side + std::max(b, active[0]) - active[0], side + e - active[0]);
+      },
+      min_per_thread);
+}
+
 Layer BuildLeaves(const LookupTable& table, std::span<const std::vector<Fp>> witness,
                   std::span<const Fp> m, size_t witness_vars, Fp2 alpha, Fp2 beta, size_t tree_vars,
                   unsigned threads) {
   size_t half = size_t{1} << (tree_vars - 1);
-  Layer leaves{std::vector<Fp2>(2 * half), std::vector<Fp2>(2 * half, Fp2::One())};
   size_t nw = size_t{1} << witness_vars, nt = size_t{1} << table.num_vars();
+  Layer leaves{std::vector<Fp2>(2 * half), std::vector<Fp2>(2 * half, Fp2::One()), {nw, nt}};
   ParallelFor(nw, threads, [&](size_t b, size_t e) {
     for (size_t i = b; i < e; ++i) {
       Fp2 f = witness[0][i];
@@ -68,10 +94,13 @@ Layer BuildLeaves(const LookupTable& table, std::span<const std::vector<Fp>> wit
   return leaves;
 }
 
+// The layer above `child`; only its real entries are computed.
 Layer Parent(const Layer& child, unsigned threads) {
   size_t n = child.p.size() / 2;
-  Layer out{std::vector<Fp2>(n), std::vector<Fp2>(n)};
-  ParallelFor(n, threads, [&](size_t b, size_t e) {
+  Layer out{std::vector<Fp2>(n),
+            std::vector<Fp2>(n, Fp2::One()),
+            {HalfUp(child.active[0]), HalfUp(child.active[1])}};
+  ForActive(n / 2, out.active, threads, [&](size_t b, size_t e) {
     for (size_t y = b; y < e; ++y) {
       Fp2 p0 = child.p[2 * y], p1 = child.p[2 * y + 1];
       Fp2 q0 = child.q[2 * y], q1 = child.q[2 * y + 1];
@@ -87,28 +116,61 @@ struct LayerProof {
   std::vector<Fp2> point;
 };
 
+// The four tables of a layer reduction (pe, po, qe, qo over y) with the real
+// prefix of each side; elsewhere pe = po = 0 and qe = qo = 1.
+struct LayerTables {
+  std::array<std::vector<Fp2>, 4> t;
+  std::array<size_t, 2> active{};
+};
+
+// Folds the first variable of every table at r, computing only the real pairs.
+void FoldActive(LayerTables& lt, Fp2 r, unsigned threads) {
+  size_t half = lt.t[0].size() / 2;
+  std::array<size_t, 2> active = {HalfUp(lt.active[0]), HalfUp(lt.active[1])};
+  if (half == 1) active = {1, 0};  // the last pair mixes both sides
+  for (size_t c = 0; c < 4; ++c) {
+    std::vector<Fp2> out(half, c < 2 ? Fp2() : Fp2::One());
+    const std::vector<Fp2>& in = lt.t[c];
+    ForActive(half / 2, active, threads, [&](size_t b, size_t e) {
+      for (size_t i = b; i < e; ++i) {
+        Fp2 lo = in[2 * i];
+        out[i] = lo + r * (in[2 * i + 1] - lo);
+      }
+    });
+    lt.t[c] = std::move(out);
+  }
+  lt.active = active;
+}
+
 // One layer reduction: the sumcheck of eq(rho, y) * [pe qo + po qe + lambda qe qo]
 // in exactly the generic sumcheck's format and transcript order (so
 // VerifySumcheck with LayerTerms checks it), but proved faster: eq is split as
 // scale * eq(rho_j, X) * eq(rho_{>j}, y), so the prover only sums the
 // degree-2 part h(X) over a half-size eq table, derives h(1) from the claim,
-// and multiplies by the linear eq factor itself. Tables: pe, po, qe, qo.
-LayerProof ProveLayer(std::span<const Fp2> rho, Fp2 lambda, Fp2 claim,
-                      std::array<std::vector<Fp2>, 4> t, Transcript& tr, unsigned threads) {
+// and multiplies by the linear eq factor itself. Padding pairs (pe = po = 0,
+// qe = qo = 1 at both ends) contribute lambda * eq(rho_{>j}, i) at every X, so
+// the prover adds lambda times their eq weight, 1 minus the real pairs' (an eq
+// table sums to 1), instead of visiting them.
+LayerProof ProveLayer(std::span<const Fp2> rho, Fp2 lambda, Fp2 claim, LayerTables lt,
+                      Transcript& tr, unsigned threads) {
   const Fp2 one = Fp2::One();
   LayerProof out;
   tr.AbsorbFp2("sumcheck.claim", claim);
   std::vector<Fp2> eq_rest = EqTable(rho.subspan(1), threads);
   Fp2 scale = one;
+  auto& t = lt.t;
   for (size_t j = 0; j < rho.size(); ++j) {
     Fp2 rj = rho[j];
     bool derive_one = !rj.IsZero() && !scale.IsZero();
-    std::array<Fp2, 3> h{};
+    size_t pairs = eq_rest.size();
+    std::array<size_t, 2> active = {HalfUp(lt.active[0]), HalfUp(lt.active[1])};
+    if (pairs == 1) active = {1, 0};
+    std::array<Fp2, 4> h{};  // h(0), h(1), h(2), sum of the real pairs' eq weights
     std::mutex mu;
-    ParallelFor(
-        eq_rest.size(), threads,
+    ForActive(
+        pairs / 2, active, threads,
         [&](size_t b, size_t e) {
-          std::array<Fp2, 3> loc{};
+          std::array<Fp2, 4> loc{};
           for (size_t i = b; i < e; ++i) {
             Fp2 pe0 = t[0][2 * i], pe1 = t[0][2 * i + 1], po0 = t[1][2 * i], po1 = t[1][2 * i + 1];
             Fp2 qe0 = t[2][2 * i], qe1 = t[2][2 * i + 1], qo0 = t[3][2 * i], qo1 = t[3][2 * i + 1];
@@ -118,15 +180,21 @@ LayerProof ProveLayer(std::span<const Fp2> rho, Fp2 lambda, Fp2 claim,
             Fp2 pe2 = pe1 + pe1 - pe0, po2 = po1 + po1 - po0;
             Fp2 qe2 = qe1 + qe1 - qe0, qo2 = qo1 + qo1 - qo0;
             loc[2] += w * (pe2 * qo2 + po2 * qe2 + lambda * (qe2 * qo2));
+            loc[3] += w;
           }
           std::lock_guard<std::mutex> lock(mu);
-          for (size_t x = 0; x < 3; ++x) h[x] += loc[x];
+          for (size_t x = 0; x < 4; ++x) h[x] += loc[x];
         },
         1024);
+    Fp2 padding = lambda * (one - h[3]);
+    h[0] += padding;
+    h[2] += padding;
     if (derive_one) {  // claim = scale * ((1 - rho_j) h(0) + rho_j h(1))
       h[1] = (claim * scale.Inverse() - (one - rj) * h[0]) * rj.Inverse();
+    } else {
+      h[1] += padding;
     }
-    UnivariatePoly hp = UnivariatePoly::Interpolate(h);
+    UnivariatePoly hp = UnivariatePoly::Interpolate(std::span<const Fp2>(h.data(), 3));
     Fp2 a = scale * (one - rj), bl = scale * (rj + rj - one);  // scale * eq(rho_j, X)
     UnivariatePoly g{{a * hp.coeffs[0], a * hp.coeffs[1] + bl * hp.coeffs[0],
                       a * hp.coeffs[2] + bl * hp.coeffs[1], bl * hp.coeffs[2]}};
@@ -136,7 +204,7 @@ LayerProof ProveLayer(std::span<const Fp2> rho, Fp2 lambda, Fp2 claim,
     scale *= (one - rj) * (one - r) + rj * r;
     out.point.push_back(r);
     out.proof.rounds.push_back(std::move(g));
-    for (auto& table : t) FoldFirstVariable(table, r, threads);
+    FoldActive(lt, r, threads);
     if (eq_rest.size() > 1) {  // sum out the next variable: eq over rho_{>j+1}
       for (size_t i = 0; i < eq_rest.size() / 2; ++i)
         eq_rest[i] = eq_rest[2 * i] + eq_rest[2 * i + 1];
@@ -227,14 +295,15 @@ Result<LogUpProof> ProveLogUp(const LookupTable& table, std::span<const std::vec
     Fp2 lambda = transcript.ChallengeFp2("logup.lambda");
     Layer child = std::move(layers[k + 1]);  // freed after this layer
     size_t n = child.p.size() / 2;
-    std::array<std::vector<Fp2>, 4> halves;
-    for (auto& h : halves) h.resize(n);
-    ParallelFor(n, threads, [&](size_t b, size_t e) {
+    LayerTables halves;
+    halves.active = {HalfUp(child.active[0]), HalfUp(child.active[1])};
+    for (size_t c = 0; c < 4; ++c) halves.t[c].assign(n, c < 2 ? Fp2() : Fp2::One());
+    ForActive(n / 2, halves.active, threads, [&](size_t b, size_t e) {
       for (size_t y = b; y < e; ++y) {
-        halves[0][y] = child.p[2 * y];
-        halves[1][y] = child.p[2 * y + 1];
-        halves[2][y] = child.q[2 * y];
-        halves[3][y] = child.q[2 * y + 1];
+        halves.t[0][y] = child.p[2 * y];
+        halves.t[1][y] = child.p[2 * y + 1];
+        halves.t[2][y] = child.q[2 * y];
+        halves.t[3][y] = child.q[2 * y + 1];
       }
     });
     child = Layer{};
