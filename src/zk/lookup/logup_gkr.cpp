@@ -228,27 +228,38 @@ Result<std::vector<Fp>> ComputeMultiplicities(const LookupTable& table,
   if (witness.size() != table.num_columns()) {
     return Error(Code::kInvalidArgument, "logup: witness and table column counts differ");
   }
-  struct PairHash {
-    size_t operator()(const std::pair<uint64_t, uint64_t>& p) const {
-      return std::hash<uint64_t>()(p.first * 0x9E3779B97F4A7C15ULL ^ p.second);
-    }
-  };
-  std::unordered_map<std::pair<uint64_t, uint64_t>, size_t, PairHash> index;
-  index.reserve(size_t{1} << table.num_vars());
   size_t rows = size_t{1} << table.num_vars();
-  for (size_t j = 0; j < rows; ++j) {
-    uint64_t b = table.num_columns() > 1 ? table.Value(1, j).value() : 0;
-    index.emplace(std::make_pair(table.Value(0, j).value(), b), j);
-  }
   std::vector<uint64_t> counts(rows);
-  for (size_t i = 0; i < witness[0].size(); ++i) {
-    uint64_t b = witness.size() > 1 ? witness[1][i].value() : 0;
-    auto it = index.find({witness[0][i].value(), b});
-    if (it == index.end()) {
-      return Error(Code::kInvalidArgument,
-                   "logup: witness row " + std::to_string(i) + " is not in the table");
+  auto not_in_table = [](size_t i) {
+    return Error(Code::kInvalidArgument,
+                 "logup: witness row " + std::to_string(i) + " is not in the table");
+  };
+  if (table.has_row_index()) {  // flat counting: the row is a function of the value
+    for (size_t i = 0; i < witness[0].size(); ++i) {
+      size_t j = table.RowOfFirst(witness[0][i]);
+      if (j >= rows || (witness.size() > 1 && table.Value(1, j) != witness[1][i])) {
+        return not_in_table(i);
+      }
+      ++counts[j];
     }
-    ++counts[it->second];
+  } else {
+    struct PairHash {
+      size_t operator()(const std::pair<uint64_t, uint64_t>& p) const {
+        return std::hash<uint64_t>()(p.first * 0x9E3779B97F4A7C15ULL ^ p.second);
+      }
+    };
+    std::unordered_map<std::pair<uint64_t, uint64_t>, size_t, PairHash> index;
+    index.reserve(rows);
+    for (size_t j = 0; j < rows; ++j) {
+      uint64_t b = table.num_columns() > 1 ? table.Value(1, j).value() : 0;
+      index.emplace(std::make_pair(table.Value(0, j).value(), b), j);
+    }
+    for (size_t i = 0; i < witness[0].size(); ++i) {
+      uint64_t b = witness.size() > 1 ? witness[1][i].value() : 0;
+      auto it = index.find({witness[0][i].value(), b});
+      if (it == index.end()) return not_in_table(i);
+      ++counts[it->second];
+    }
   }
   std::vector<Fp> m(rows);
   for (size_t j = 0; j < rows; ++j) m[j] = Fp(counts[j]);
