@@ -116,10 +116,14 @@ struct LayerProof {
   std::vector<Fp2> point;
 };
 
-// The four tables of a layer reduction (pe, po, qe, qo over y) with the real
-// prefix of each side; elsewhere pe = po = 0 and qe = qo = 1.
+// The four tables of a layer reduction over y: s = pe + lambda qe, po, qe, qo
+// (folding is linear, so s stays pe + lambda qe at every point, and
+// pe qo + po qe + lambda qe qo = s qo + po qe: two products instead of
+// three and a scaling), with the real prefix of each side; elsewhere the
+// padding values pad = (lambda, 0, 1, 1).
 struct LayerTables {
   std::array<std::vector<Fp2>, 4> t;
+  std::array<Fp2, 4> pad;
   std::array<size_t, 2> active{};
 };
 
@@ -129,7 +133,7 @@ void FoldActive(LayerTables& lt, Fp2 r, unsigned threads) {
   std::array<size_t, 2> active = {HalfUp(lt.active[0]), HalfUp(lt.active[1])};
   if (half == 1) active = {1, 0};  // the last pair mixes both sides
   for (size_t c = 0; c < 4; ++c) {
-    std::vector<Fp2> out(half, c < 2 ? Fp2() : Fp2::One());
+    std::vector<Fp2> out(half, lt.pad[c]);
     const std::vector<Fp2>& in = lt.t[c];
     ForActive(half / 2, active, threads, [&](size_t b, size_t e) {
       for (size_t i = b; i < e; ++i) {
@@ -147,7 +151,8 @@ void FoldActive(LayerTables& lt, Fp2 r, unsigned threads) {
 // VerifySumcheck with LayerTerms checks it), but proved faster: eq is split as
 // scale * eq(rho_j, X) * eq(rho_{>j}, y), so the prover only sums the
 // degree-2 part h(X) over a half-size eq table, derives h(1) from the claim,
-// and multiplies by the linear eq factor itself. Padding pairs (pe = po = 0,
+// and multiplies by the linear eq factor itself (the bracket summed as
+// s qo + po qe, see LayerTables). Padding pairs (pe = po = 0,
 // qe = qo = 1 at both ends) contribute lambda * eq(rho_{>j}, i) at every X, so
 // the prover adds lambda times their eq weight, 1 minus the real pairs' (an eq
 // table sums to 1), instead of visiting them.
@@ -175,11 +180,11 @@ LayerProof ProveLayer(std::span<const Fp2> rho, Fp2 lambda, Fp2 claim, LayerTabl
             Fp2 pe0 = t[0][2 * i], pe1 = t[0][2 * i + 1], po0 = t[1][2 * i], po1 = t[1][2 * i + 1];
             Fp2 qe0 = t[2][2 * i], qe1 = t[2][2 * i + 1], qo0 = t[3][2 * i], qo1 = t[3][2 * i + 1];
             Fp2 w = eq_rest[i];
-            loc[0] += w * (pe0 * qo0 + po0 * qe0 + lambda * (qe0 * qo0));
-            if (!derive_one) loc[1] += w * (pe1 * qo1 + po1 * qe1 + lambda * (qe1 * qo1));
+            loc[0] += w * (pe0 * qo0 + po0 * qe0);
+            if (!derive_one) loc[1] += w * (pe1 * qo1 + po1 * qe1);
             Fp2 pe2 = pe1 + pe1 - pe0, po2 = po1 + po1 - po0;
             Fp2 qe2 = qe1 + qe1 - qe0, qo2 = qo1 + qo1 - qo0;
-            loc[2] += w * (pe2 * qo2 + po2 * qe2 + lambda * (qe2 * qo2));
+            loc[2] += w * (pe2 * qo2 + po2 * qe2);
             loc[3] += w;
           }
           std::lock_guard<std::mutex> lock(mu);
@@ -211,7 +216,7 @@ LayerProof ProveLayer(std::span<const Fp2> rho, Fp2 lambda, Fp2 claim, LayerTabl
       eq_rest.resize(eq_rest.size() / 2);
     }
   }
-  out.proof.final_evals = {scale, t[0][0], t[1][0], t[2][0], t[3][0]};
+  out.proof.final_evals = {scale, t[0][0] - lambda * t[2][0], t[1][0], t[2][0], t[3][0]};
   tr.AbsorbFp2s("sumcheck.final_evals", out.proof.final_evals);
   return out;
 }
@@ -308,10 +313,11 @@ Result<LogUpProof> ProveLogUp(const LookupTable& table, std::span<const std::vec
     size_t n = child.p.size() / 2;
     LayerTables halves;
     halves.active = {HalfUp(child.active[0]), HalfUp(child.active[1])};
-    for (size_t c = 0; c < 4; ++c) halves.t[c].assign(n, c < 2 ? Fp2() : Fp2::One());
+    halves.pad = {lambda, Fp2(), Fp2::One(), Fp2::One()};
+    for (size_t c = 0; c < 4; ++c) halves.t[c].assign(n, halves.pad[c]);
     ForActive(n / 2, halves.active, threads, [&](size_t b, size_t e) {
       for (size_t y = b; y < e; ++y) {
-        halves.t[0][y] = child.p[2 * y];
+        halves.t[0][y] = child.p[2 * y] + lambda * child.q[2 * y];
         halves.t[1][y] = child.p[2 * y + 1];
         halves.t[2][y] = child.q[2 * y];
         halves.t[3][y] = child.q[2 * y + 1];
