@@ -132,17 +132,18 @@ void FoldActive(LayerTables& lt, Fp2 r, unsigned threads) {
   size_t half = lt.t[0].size() / 2;
   std::array<size_t, 2> active = {HalfUp(lt.active[0]), HalfUp(lt.active[1])};
   if (half == 1) active = {1, 0};  // the last pair mixes both sides
-  for (size_t c = 0; c < 4; ++c) {
-    std::vector<Fp2> out(half, lt.pad[c]);
-    const std::vector<Fp2>& in = lt.t[c];
-    ForActive(half / 2, active, threads, [&](size_t b, size_t e) {
+  std::array<std::vector<Fp2>, 4> out;
+  for (size_t c = 0; c < 4; ++c) out[c].assign(half, lt.pad[c]);
+  ForActive(half / 2, active, threads, [&](size_t b, size_t e) {  // one pass, all four
+    for (size_t c = 0; c < 4; ++c) {
+      const std::vector<Fp2>& in = lt.t[c];
       for (size_t i = b; i < e; ++i) {
         Fp2 lo = in[2 * i];
-        out[i] = lo + r * (in[2 * i + 1] - lo);
+        out[c][i] = lo + r * (in[2 * i + 1] - lo);
       }
-    });
-    lt.t[c] = std::move(out);
-  }
+    }
+  });
+  lt.t = std::move(out);
   lt.active = active;
 }
 
@@ -296,8 +297,12 @@ Result<LogUpProof> ProveLogUp(const LookupTable& table, std::span<const std::vec
   layers[tree_vars] =
       BuildLeaves(table, witness, m, st.witness_vars, alpha, beta, tree_vars, threads);
   for (size_t k = tree_vars; k-- > 1;) layers[k] = Parent(layers[k + 1], threads);
-  for (Fp2 q : layers[tree_vars].q) {
-    if (q.IsZero()) return Error(Code::kInvalidArgument, "logup: zero denominator");
+  const Layer& leaves = layers[tree_vars];  // padding denominators are 1
+  for (size_t s = 0; s < 2; ++s) {
+    size_t from = s * (leaves.q.size() / 2);
+    for (size_t i = from; i < from + leaves.active[s]; ++i) {
+      if (leaves.q[i].IsZero()) return Error(Code::kInvalidArgument, "logup: zero denominator");
+    }
   }
 
   LogUpProof proof;
