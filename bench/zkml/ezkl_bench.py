@@ -3,8 +3,9 @@
 Flow per the spec: gen_settings -> calibrate_settings (TARGET "resources" or
 "accuracy") -> compile_circuit -> gen_srs (test SRS, offline) -> setup, then
 REPS x (gen_witness -> prove -> verify). RAYON_NUM_THREADS=2 is set before
-ezkl is imported. Prints one JSON line: setup and median per-proof times,
-proof and key bytes. Input: one N(0,1) sample (seed 500), as zkml_bench.
+ezkl is imported. Prints one JSON line: setup and median per-proof times (wall
+and process CPU, all threads), proof and key bytes, the load average. Input:
+one N(0,1) sample (seed 500), as zkml_bench.
 """
 from __future__ import annotations
 
@@ -89,16 +90,18 @@ def main():
     ezkl.setup(p["model.compiled"], p["vk.key"], p["pk.key"], p["kzg.srs"])
     setup = time.perf_counter() - t0
     print(json.dumps({"progress": "setup", "setup_s": round(setup, 2), "logrows": logrows}), flush=True)
-    prove, verify = [], []
+    prove, prove_cpu, verify = [], [], []
     for _ in range(reps):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()  # process CPU: all rayon threads
         ezkl.gen_witness(str(d / "input.json"), p["model.compiled"], p["witness.json"])
         ezkl.prove(p["witness.json"], p["model.compiled"], p["pk.key"], p["proof.json"], p["kzg.srs"])
         prove.append(time.perf_counter() - t0)
+        prove_cpu.append(time.process_time() - c0)
         t0 = time.perf_counter()
         assert ezkl.verify(p["proof.json"], p["settings.json"], p["vk.key"], p["kzg.srs"])
         verify.append(time.perf_counter() - t0)
         print(json.dumps({"progress": "rep", "prove_s": round(prove[-1], 3),
+                          "prove_cpu_s": round(prove_cpu[-1], 3),
                           "verify_ms": round(1000 * verify[-1], 1)}), flush=True)
     print(json.dumps({"accuracy": accuracy(model, x, p["witness.json"])}), flush=True)
     proof = json.loads(pathlib.Path(p["proof.json"]).read_text())
@@ -106,6 +109,8 @@ def main():
         if isinstance(proof.get("proof"), str) else len(proof.get("proof", []))
     print(json.dumps({"model": sys.argv[1], "target": target, "logrows": logrows, "setup_s": round(setup, 2),
                       "prove_s": round(statistics.median(prove), 3),
+                      "prove_cpu_s": round(statistics.median(prove_cpu), 3),
+                      "load_avg": open("/proc/loadavg").read().split()[:3],
                       "verify_ms": round(1000 * statistics.median(verify), 1),
                       "proof_bytes": proof_bytes, "vk_bytes": os.path.getsize(p["vk.key"]),
                       "pk_bytes": os.path.getsize(p["pk.key"])}))

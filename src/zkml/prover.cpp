@@ -1,6 +1,7 @@
 // Commit (weights polynomial, one Ligero commitment) and Prove.
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 
 #include <fmt/format.h>
 
@@ -238,19 +239,31 @@ Result<Committed> detail::CommitWithSeed(runtime::QuantizedModel model, const Zk
 }
 
 namespace {
-// Adds the milliseconds since the last lap to *slot (when timing).
+// Adds the milliseconds since the last lap to *slot (when timing): wall
+// clock, or the process's CPU time (all threads) if t->process_cpu.
 class Laps {
  public:
-  explicit Laps(ProveTimings* t) : t_(t) {}
+  explicit Laps(ProveTimings* t) : t_(t), last_(Now()) {}
   void Lap(double ProveTimings::*slot) {
-    auto now = std::chrono::steady_clock::now();
-    if (t_) t_->*slot += std::chrono::duration<double, std::milli>(now - last_).count();
+    double now = Now();
+    if (t_) t_->*slot += now - last_;
     last_ = now;
   }
 
  private:
+  double Now() const {
+    if (t_ != nullptr && t_->process_cpu) {
+      timespec ts{};
+      clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+      return 1e3 * static_cast<double>(ts.tv_sec) + 1e-6 * static_cast<double>(ts.tv_nsec);
+    }
+    return std::chrono::duration<double, std::milli>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+
   ProveTimings* t_;
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+  double last_;
 };
 }  // namespace
 

@@ -18,6 +18,8 @@ class SymClampTable final : public zk::LookupTable {
   zk::Fp Value(size_t column, size_t row) const override;
   bool closed_form() const override { return true; }
   zk::Fp2 EvaluateColumn(size_t column, std::span<const zk::Fp2> point) const override;
+  bool has_row_index() const override { return true; }
+  size_t RowOfFirst(zk::Fp x) const override { return SignedRow(x, bits_); }
 
  private:
   size_t bits_;

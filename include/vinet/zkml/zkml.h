@@ -136,6 +136,7 @@ struct Proved {
 // Where the prover's time went (milliseconds), for benchmarks.
 struct ProveTimings {
   double witness = 0, advice_commit = 0, lookups = 0, layers = 0, advice_open = 0, weight_open = 0;
+  bool process_cpu = false;  // set by the caller: the fields are process CPU ms (all threads)
 };
 // Input: int8, batch of one, the model's input shape.
 Result<Proved> Prove(const ProverPackage& package, const runtime::Int8Tensor& input,

@@ -1,6 +1,7 @@
 #include "vinet/zk/lookup/logup_gkr.h"
 
 #include <bit>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -19,8 +20,14 @@ std::vector<ProductTerm> LayerTerms(Fp2 lambda) {
   return {{Fp2::One(), {0, 1, 4}}, {Fp2::One(), {0, 2, 3}}, {lambda, {0, 3, 4}}};
 }
 
+// One layer of the fraction tree: 2^k entries, the top index bit selects the
+// witness side (0) or the table side (1). Each side holds `active[s]` real
+// entries at its start; the rest are padding fractions 0/1, which the prover
+// never computes with: the parent of two paddings is a padding and the parent
+// of (real, padding) is the real fraction itself.
 struct Layer {
   std::vector<Fp2> p, q;
+  std::array<size_t, 2> active{};
 };
 
 void AbsorbShape(Transcript& t, const LogUpStatement& s) {
@@ -43,12 +50,31 @@ Fp2 Selector(std::span<const Fp2> r, size_t from, size_t to) {
   return acc;
 }
 
+size_t HalfUp(size_t n) {
+  return (n + 1) / 2;
+}
+
+// Runs fn(begin, end) over [0, active[0]) and [side, side + active[1]), in
+// parallel chunks: the real entries of a two-sided vector whose table side
+// starts at `side`.
+void ForActive(size_t side, std::array<size_t, 2> active, unsigned threads,
+               const std::function<void(size_t, size_t)>& fn, size_t min_per_thread = 4096) {
+  size_t total = active[0] + active[1];
+  ParallelFor(
+      total, threads,
+      [&](size_t b, size_t e) {
+        if (b < active[0]) fn(b, std::min(e, active[0]));
+        if (e > active[0]) fn(side + std::max(b, active[0]) - active[0], side + e - active[0]);
+      },
+      min_per_thread);
+}
+
 Layer BuildLeaves(const LookupTable& table, std::span<const std::vector<Fp>> witness,
                   std::span<const Fp> m, size_t witness_vars, Fp2 alpha, Fp2 beta, size_t tree_vars,
                   unsigned threads) {
   size_t half = size_t{1} << (tree_vars - 1);
-  Layer leaves{std::vector<Fp2>(2 * half), std::vector<Fp2>(2 * half, Fp2::One())};
   size_t nw = size_t{1} << witness_vars, nt = size_t{1} << table.num_vars();
+  Layer leaves{std::vector<Fp2>(2 * half), std::vector<Fp2>(2 * half, Fp2::One()), {nw, nt}};
   ParallelFor(nw, threads, [&](size_t b, size_t e) {
     for (size_t i = b; i < e; ++i) {
       Fp2 f = witness[0][i];
@@ -68,10 +94,13 @@ Layer BuildLeaves(const LookupTable& table, std::span<const std::vector<Fp>> wit
   return leaves;
 }
 
+// The layer above `child`; only its real entries are computed.
 Layer Parent(const Layer& child, unsigned threads) {
   size_t n = child.p.size() / 2;
-  Layer out{std::vector<Fp2>(n), std::vector<Fp2>(n)};
-  ParallelFor(n, threads, [&](size_t b, size_t e) {
+  Layer out{std::vector<Fp2>(n),
+            std::vector<Fp2>(n, Fp2::One()),
+            {HalfUp(child.active[0]), HalfUp(child.active[1])}};
+  ForActive(n / 2, out.active, threads, [&](size_t b, size_t e) {
     for (size_t y = b; y < e; ++y) {
       Fp2 p0 = child.p[2 * y], p1 = child.p[2 * y + 1];
       Fp2 q0 = child.q[2 * y], q1 = child.q[2 * y + 1];
@@ -87,46 +116,91 @@ struct LayerProof {
   std::vector<Fp2> point;
 };
 
+// The four tables of a layer reduction over y: s = pe + lambda qe, po, qe, qo
+// (folding is linear, so s stays pe + lambda qe at every point, and
+// pe qo + po qe + lambda qe qo = s qo + po qe: two products instead of
+// three and a scaling), with the real prefix of each side; elsewhere the
+// padding values pad = (lambda, 0, 1, 1).
+struct LayerTables {
+  std::array<std::vector<Fp2>, 4> t;
+  std::array<Fp2, 4> pad;
+  std::array<size_t, 2> active{};
+};
+
+// Folds the first variable of every table at r, computing only the real pairs.
+void FoldActive(LayerTables& lt, Fp2 r, unsigned threads) {
+  size_t half = lt.t[0].size() / 2;
+  std::array<size_t, 2> active = {HalfUp(lt.active[0]), HalfUp(lt.active[1])};
+  if (half == 1) active = {1, 0};  // the last pair mixes both sides
+  std::array<std::vector<Fp2>, 4> out;
+  for (size_t c = 0; c < 4; ++c) out[c].assign(half, lt.pad[c]);
+  ForActive(half / 2, active, threads, [&](size_t b, size_t e) {  // one pass, all four
+    for (size_t c = 0; c < 4; ++c) {
+      const std::vector<Fp2>& in = lt.t[c];
+      for (size_t i = b; i < e; ++i) {
+        Fp2 lo = in[2 * i];
+        out[c][i] = lo + r * (in[2 * i + 1] - lo);
+      }
+    }
+  });
+  lt.t = std::move(out);
+  lt.active = active;
+}
+
 // One layer reduction: the sumcheck of eq(rho, y) * [pe qo + po qe + lambda qe qo]
 // in exactly the generic sumcheck's format and transcript order (so
 // VerifySumcheck with LayerTerms checks it), but proved faster: eq is split as
 // scale * eq(rho_j, X) * eq(rho_{>j}, y), so the prover only sums the
 // degree-2 part h(X) over a half-size eq table, derives h(1) from the claim,
-// and multiplies by the linear eq factor itself. Tables: pe, po, qe, qo.
-LayerProof ProveLayer(std::span<const Fp2> rho, Fp2 lambda, Fp2 claim,
-                      std::array<std::vector<Fp2>, 4> t, Transcript& tr, unsigned threads) {
+// and multiplies by the linear eq factor itself (the bracket summed as
+// s qo + po qe, see LayerTables). Padding pairs (pe = po = 0,
+// qe = qo = 1 at both ends) contribute lambda * eq(rho_{>j}, i) at every X, so
+// the prover adds lambda times their eq weight, 1 minus the real pairs' (an eq
+// table sums to 1), instead of visiting them.
+LayerProof ProveLayer(std::span<const Fp2> rho, Fp2 lambda, Fp2 claim, LayerTables lt,
+                      Transcript& tr, unsigned threads) {
   const Fp2 one = Fp2::One();
   LayerProof out;
   tr.AbsorbFp2("sumcheck.claim", claim);
   std::vector<Fp2> eq_rest = EqTable(rho.subspan(1), threads);
   Fp2 scale = one;
+  auto& t = lt.t;
   for (size_t j = 0; j < rho.size(); ++j) {
     Fp2 rj = rho[j];
     bool derive_one = !rj.IsZero() && !scale.IsZero();
-    std::array<Fp2, 3> h{};
+    size_t pairs = eq_rest.size();
+    std::array<size_t, 2> active = {HalfUp(lt.active[0]), HalfUp(lt.active[1])};
+    if (pairs == 1) active = {1, 0};
+    std::array<Fp2, 4> h{};  // h(0), h(1), h(2), sum of the real pairs' eq weights
     std::mutex mu;
-    ParallelFor(
-        eq_rest.size(), threads,
+    ForActive(
+        pairs / 2, active, threads,
         [&](size_t b, size_t e) {
-          std::array<Fp2, 3> loc{};
+          std::array<Fp2, 4> loc{};
           for (size_t i = b; i < e; ++i) {
             Fp2 pe0 = t[0][2 * i], pe1 = t[0][2 * i + 1], po0 = t[1][2 * i], po1 = t[1][2 * i + 1];
             Fp2 qe0 = t[2][2 * i], qe1 = t[2][2 * i + 1], qo0 = t[3][2 * i], qo1 = t[3][2 * i + 1];
             Fp2 w = eq_rest[i];
-            loc[0] += w * (pe0 * qo0 + po0 * qe0 + lambda * (qe0 * qo0));
-            if (!derive_one) loc[1] += w * (pe1 * qo1 + po1 * qe1 + lambda * (qe1 * qo1));
+            loc[0] += w * (pe0 * qo0 + po0 * qe0);
+            if (!derive_one) loc[1] += w * (pe1 * qo1 + po1 * qe1);
             Fp2 pe2 = pe1 + pe1 - pe0, po2 = po1 + po1 - po0;
             Fp2 qe2 = qe1 + qe1 - qe0, qo2 = qo1 + qo1 - qo0;
-            loc[2] += w * (pe2 * qo2 + po2 * qe2 + lambda * (qe2 * qo2));
+            loc[2] += w * (pe2 * qo2 + po2 * qe2);
+            loc[3] += w;
           }
           std::lock_guard<std::mutex> lock(mu);
-          for (size_t x = 0; x < 3; ++x) h[x] += loc[x];
+          for (size_t x = 0; x < 4; ++x) h[x] += loc[x];
         },
         1024);
+    Fp2 padding = lambda * (one - h[3]);
+    h[0] += padding;
+    h[2] += padding;
     if (derive_one) {  // claim = scale * ((1 - rho_j) h(0) + rho_j h(1))
       h[1] = (claim * scale.Inverse() - (one - rj) * h[0]) * rj.Inverse();
+    } else {
+      h[1] += padding;
     }
-    UnivariatePoly hp = UnivariatePoly::Interpolate(h);
+    UnivariatePoly hp = UnivariatePoly::Interpolate(std::span<const Fp2>(h.data(), 3));
     Fp2 a = scale * (one - rj), bl = scale * (rj + rj - one);  // scale * eq(rho_j, X)
     UnivariatePoly g{{a * hp.coeffs[0], a * hp.coeffs[1] + bl * hp.coeffs[0],
                       a * hp.coeffs[2] + bl * hp.coeffs[1], bl * hp.coeffs[2]}};
@@ -136,14 +210,14 @@ LayerProof ProveLayer(std::span<const Fp2> rho, Fp2 lambda, Fp2 claim,
     scale *= (one - rj) * (one - r) + rj * r;
     out.point.push_back(r);
     out.proof.rounds.push_back(std::move(g));
-    for (auto& table : t) FoldFirstVariable(table, r, threads);
+    FoldActive(lt, r, threads);
     if (eq_rest.size() > 1) {  // sum out the next variable: eq over rho_{>j+1}
       for (size_t i = 0; i < eq_rest.size() / 2; ++i)
         eq_rest[i] = eq_rest[2 * i] + eq_rest[2 * i + 1];
       eq_rest.resize(eq_rest.size() / 2);
     }
   }
-  out.proof.final_evals = {scale, t[0][0], t[1][0], t[2][0], t[3][0]};
+  out.proof.final_evals = {scale, t[0][0] - lambda * t[2][0], t[1][0], t[2][0], t[3][0]};
   tr.AbsorbFp2s("sumcheck.final_evals", out.proof.final_evals);
   return out;
 }
@@ -160,27 +234,38 @@ Result<std::vector<Fp>> ComputeMultiplicities(const LookupTable& table,
   if (witness.size() != table.num_columns()) {
     return Error(Code::kInvalidArgument, "logup: witness and table column counts differ");
   }
-  struct PairHash {
-    size_t operator()(const std::pair<uint64_t, uint64_t>& p) const {
-      return std::hash<uint64_t>()(p.first * 0x9E3779B97F4A7C15ULL ^ p.second);
-    }
-  };
-  std::unordered_map<std::pair<uint64_t, uint64_t>, size_t, PairHash> index;
-  index.reserve(size_t{1} << table.num_vars());
   size_t rows = size_t{1} << table.num_vars();
-  for (size_t j = 0; j < rows; ++j) {
-    uint64_t b = table.num_columns() > 1 ? table.Value(1, j).value() : 0;
-    index.emplace(std::make_pair(table.Value(0, j).value(), b), j);
-  }
   std::vector<uint64_t> counts(rows);
-  for (size_t i = 0; i < witness[0].size(); ++i) {
-    uint64_t b = witness.size() > 1 ? witness[1][i].value() : 0;
-    auto it = index.find({witness[0][i].value(), b});
-    if (it == index.end()) {
-      return Error(Code::kInvalidArgument,
-                   "logup: witness row " + std::to_string(i) + " is not in the table");
+  auto not_in_table = [](size_t i) {
+    return Error(Code::kInvalidArgument,
+                 "logup: witness row " + std::to_string(i) + " is not in the table");
+  };
+  if (table.has_row_index()) {  // flat counting: the row is a function of the value
+    for (size_t i = 0; i < witness[0].size(); ++i) {
+      size_t j = table.RowOfFirst(witness[0][i]);
+      if (j >= rows || (witness.size() > 1 && table.Value(1, j) != witness[1][i])) {
+        return not_in_table(i);
+      }
+      ++counts[j];
     }
-    ++counts[it->second];
+  } else {
+    struct PairHash {
+      size_t operator()(const std::pair<uint64_t, uint64_t>& p) const {
+        return std::hash<uint64_t>()(p.first * 0x9E3779B97F4A7C15ULL ^ p.second);
+      }
+    };
+    std::unordered_map<std::pair<uint64_t, uint64_t>, size_t, PairHash> index;
+    index.reserve(rows);
+    for (size_t j = 0; j < rows; ++j) {
+      uint64_t b = table.num_columns() > 1 ? table.Value(1, j).value() : 0;
+      index.emplace(std::make_pair(table.Value(0, j).value(), b), j);
+    }
+    for (size_t i = 0; i < witness[0].size(); ++i) {
+      uint64_t b = witness.size() > 1 ? witness[1][i].value() : 0;
+      auto it = index.find({witness[0][i].value(), b});
+      if (it == index.end()) return not_in_table(i);
+      ++counts[it->second];
+    }
   }
   std::vector<Fp> m(rows);
   for (size_t j = 0; j < rows; ++j) m[j] = Fp(counts[j]);
@@ -212,8 +297,12 @@ Result<LogUpProof> ProveLogUp(const LookupTable& table, std::span<const std::vec
   layers[tree_vars] =
       BuildLeaves(table, witness, m, st.witness_vars, alpha, beta, tree_vars, threads);
   for (size_t k = tree_vars; k-- > 1;) layers[k] = Parent(layers[k + 1], threads);
-  for (Fp2 q : layers[tree_vars].q) {
-    if (q.IsZero()) return Error(Code::kInvalidArgument, "logup: zero denominator");
+  const Layer& leaves = layers[tree_vars];  // padding denominators are 1
+  for (size_t s = 0; s < 2; ++s) {
+    size_t from = s * (leaves.q.size() / 2);
+    for (size_t i = from; i < from + leaves.active[s]; ++i) {
+      if (leaves.q[i].IsZero()) return Error(Code::kInvalidArgument, "logup: zero denominator");
+    }
   }
 
   LogUpProof proof;
@@ -227,14 +316,16 @@ Result<LogUpProof> ProveLogUp(const LookupTable& table, std::span<const std::vec
     Fp2 lambda = transcript.ChallengeFp2("logup.lambda");
     Layer child = std::move(layers[k + 1]);  // freed after this layer
     size_t n = child.p.size() / 2;
-    std::array<std::vector<Fp2>, 4> halves;
-    for (auto& h : halves) h.resize(n);
-    ParallelFor(n, threads, [&](size_t b, size_t e) {
+    LayerTables halves;
+    halves.active = {HalfUp(child.active[0]), HalfUp(child.active[1])};
+    halves.pad = {lambda, Fp2(), Fp2::One(), Fp2::One()};
+    for (size_t c = 0; c < 4; ++c) halves.t[c].assign(n, halves.pad[c]);
+    ForActive(n / 2, halves.active, threads, [&](size_t b, size_t e) {
       for (size_t y = b; y < e; ++y) {
-        halves[0][y] = child.p[2 * y];
-        halves[1][y] = child.p[2 * y + 1];
-        halves[2][y] = child.q[2 * y];
-        halves[3][y] = child.q[2 * y + 1];
+        halves.t[0][y] = child.p[2 * y] + lambda * child.q[2 * y];
+        halves.t[1][y] = child.p[2 * y + 1];
+        halves.t[2][y] = child.q[2 * y];
+        halves.t[3][y] = child.q[2 * y + 1];
       }
     });
     child = Layer{};

@@ -112,6 +112,40 @@ TEST(LogUp, CompleteForRangeReluAndCommittedTables) {
   CheckComplete(CommittedTable(cols), 9, 7);
 }
 
+// Range and clamp tables count multiplicities in a flat array (RowOfFirst);
+// a committed copy of the same columns uses the hash index: both must agree,
+// row for row, and name the same first row outside the table.
+TEST(LogUp, FlatMultiplicitiesMatchTheHashIndex) {
+  std::mt19937_64 rng(44);
+  RangeTable range(8);
+  ReluClampTable relu(10, 7);
+  ClampTable clamp(9, 8);
+  for (const LookupTable* t : std::initializer_list<const LookupTable*>{&range, &relu, &clamp}) {
+    ASSERT_TRUE(t->has_row_index());
+    std::vector<std::vector<Fp>> cols;
+    for (size_t c = 0; c < t->num_columns(); ++c) cols.push_back(Column(*t, c));
+    for (size_t j = 0; j < cols[0].size(); ++j) EXPECT_EQ(t->RowOfFirst(cols[0][j]), j);
+    CommittedTable copy(cols);
+    ASSERT_FALSE(copy.has_row_index());
+    auto w = SampleWitness(*t, 9, rng);
+    EXPECT_EQ(ComputeMultiplicities(*t, w).value(), ComputeMultiplicities(copy, w).value());
+    // A first column just outside the table, then (two columns) a wrong second column.
+    auto w_out = w;
+    w_out[0][100] = t->num_columns() == 1 ? Fp(256) : Fp(uint64_t{1} << (t->num_vars() - 1));
+    EXPECT_EQ(t->RowOfFirst(w_out[0][100]), LookupTable::kNoRow);
+    std::string want = "logup: witness row 100 is not in the table";
+    EXPECT_EQ(ComputeMultiplicities(*t, w_out).status().message(), want);
+    EXPECT_EQ(ComputeMultiplicities(copy, w_out).status().message(), want);
+    if (t->num_columns() > 1) {
+      auto w_y = w;
+      w_y[1][100] += Fp::One();
+      w_y[1][100] += t->Value(1, t->RowOfFirst(w[0][100])) == w_y[1][100] ? Fp::One() : Fp();
+      EXPECT_EQ(ComputeMultiplicities(*t, w_y).status().message(), want);
+      EXPECT_EQ(ComputeMultiplicities(copy, w_y).status().message(), want);
+    }
+  }
+}
+
 TEST(LogUp, ValueOutsideTheTableIsRejected) {
   std::mt19937_64 rng(40);
   RangeTable table(8);

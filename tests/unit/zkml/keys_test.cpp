@@ -144,7 +144,11 @@ TEST(ZkmlTables, SymmetricClampMleMatchesItsRows) {
       y[j] = t.Value(1, j);
       int64_t xi = static_cast<int64_t>(j) - (int64_t{1} << (bits - 1));
       EXPECT_EQ(y[j], zk::Fp::FromSigned(std::clamp<int64_t>(xi, -127, 127)));
+      EXPECT_EQ(t.RowOfFirst(x[j]), j);  // the multiplicity counter's row index
     }
+    EXPECT_EQ(t.RowOfFirst(zk::Fp::FromSigned(int64_t{1} << (bits - 1))), zk::LookupTable::kNoRow);
+    EXPECT_EQ(t.RowOfFirst(zk::Fp::FromSigned(-(int64_t{1} << (bits - 1)) - 1)),
+              zk::LookupTable::kNoRow);
     for (int trial = 0; trial < 5; ++trial) {
       std::vector<zk::Fp2> r(bits);
       for (auto& v : r) v = zk::Fp2(zk::Fp(rng()), zk::Fp(rng()));

@@ -5,8 +5,12 @@
 // never committed. A committed table (data supplied by the prover, committed
 // by the caller) has no closed form: LogUp then returns claims on its column
 // MLEs for the caller to open. Tables are immutable values; thread-safe.
+// A table whose first column is a computable, injective function of the row
+// (range and clamp tables) also names the row of a value (RowOfFirst), so the
+// prover counts multiplicities in a flat array instead of a hash index.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <vector>
@@ -24,6 +28,19 @@ class LookupTable {
   virtual bool closed_form() const = 0;
   // MLE of `column` at `point` (num_vars coordinates); closed-form tables only.
   virtual Fp2 EvaluateColumn(size_t column, std::span<const Fp2> point) const = 0;
+
+  static constexpr size_t kNoRow = SIZE_MAX;
+  // True if RowOfFirst is implemented; false (the default) means no rule.
+  virtual bool has_row_index() const { return false; }
+  // The only row whose first column is x, or kNoRow if no row holds x.
+  virtual size_t RowOfFirst(Fp) const { return kNoRow; }
+
+ protected:
+  // Row x + 2^(bits-1) for a signed x in [-2^(bits-1), 2^(bits-1)), else kNoRow.
+  static size_t SignedRow(Fp x, size_t bits) {
+    uint64_t j = (x + Fp(uint64_t{1} << (bits - 1))).value();
+    return j < (uint64_t{1} << bits) ? static_cast<size_t>(j) : kNoRow;
+  }
 };
 
 // Row j holds j, for j in [0, 2^bits): range checks. MLE = sum_k 2^k r_k.
@@ -35,6 +52,10 @@ class RangeTable final : public LookupTable {
   Fp Value(size_t, size_t row) const override { return Fp(row); }
   bool closed_form() const override { return true; }
   Fp2 EvaluateColumn(size_t column, std::span<const Fp2> point) const override;
+  bool has_row_index() const override { return true; }
+  size_t RowOfFirst(Fp x) const override {
+    return x.value() < (uint64_t{1} << bits_) ? static_cast<size_t>(x.value()) : kNoRow;
+  }
 
  private:
   size_t bits_;
@@ -52,6 +73,8 @@ class ReluClampTable final : public LookupTable {
   Fp Value(size_t column, size_t row) const override;
   bool closed_form() const override { return true; }
   Fp2 EvaluateColumn(size_t column, std::span<const Fp2> point) const override;
+  bool has_row_index() const override { return true; }
+  size_t RowOfFirst(Fp x) const override { return SignedRow(x, bits_); }
 
  private:
   size_t bits_, out_bits_;
@@ -70,6 +93,8 @@ class ClampTable final : public LookupTable {
   Fp Value(size_t column, size_t row) const override;
   bool closed_form() const override { return true; }
   Fp2 EvaluateColumn(size_t column, std::span<const Fp2> point) const override;
+  bool has_row_index() const override { return true; }
+  size_t RowOfFirst(Fp x) const override { return SignedRow(x, bits_); }
 
  private:
   size_t bits_, out_bits_;
