@@ -6,6 +6,7 @@
 #
 #   bench/node/run.sh            (build first: vinet node_loadgen chain_claims_bench
 #                                 node_ledger_bench and the Python native module)
+#   bench/node/run.sh --throughput   only (a): settled TEE/s and CPU per role
 # Env: BUILD (default build/release), N_TPUT (default 6000), THREADS (8), PERF=1
 # to record a perf profile of the whole machine during the throughput run.
 #
@@ -63,6 +64,33 @@ say "devnet up (4 validators, 1 s blocks)"
   >/dev/null
 sleep 3  # let the node register its enclave
 
+# (a): settled TEE inferences/s, and the CPU each role spent per settled
+# inference (validators, cometbft, node, enclave: bench/node/proc_cpu.py,
+# /proc/<pid>/stat deltas; the load generator: /usr/bin/time). On a shared
+# machine the CPU per inference is the number to compare.
+throughput() {
+  say "(a) settled TEE inferences per second ($N_TPUT inferences, $THREADS connections)"
+  python3 "$ROOT/bench/node/proc_cpu.py" snapshot "$DIR" > "$WORK/cpu_before.json"
+  if [[ "${PERF:-0}" == 1 ]]; then
+    perf record -a -g -o "$WORK/perf.data" -- \
+      "$LOADGEN" --devnet "$DIR" --mode tee --n "$N_TPUT" --threads "$THREADS" --json
+    perf report -i "$WORK/perf.data" --no-children --sort comm,dso --stdio 2>/dev/null | head -40
+  else
+    /usr/bin/time -f "loadgen cpu: user %U s sys %S s wall %e s" \
+      "$LOADGEN" --devnet "$DIR" --mode tee --n "$N_TPUT" --threads "$THREADS" --json
+  fi
+  sleep 2  # the last block's FinalizeBlock on every validator
+  python3 "$ROOT/bench/node/proc_cpu.py" snapshot "$DIR" > "$WORK/cpu_after.json"
+  python3 "$ROOT/bench/node/proc_cpu.py" diff "$WORK/cpu_before.json" "$WORK/cpu_after.json" \
+    --per "$N_TPUT"
+}
+
+if [[ "${1:-}" == "--throughput" ]]; then
+  throughput
+  say done
+  exit 0
+fi
+
 say "(c) node answer latency over raw model time (sequential, VANILLA, runtime baseline)"
 "$LOADGEN" --devnet "$DIR" --mode vanilla --n 300 --threads 1 --runtime-baseline 300 --json
 say "(c) the same in TEE mode (model runs in the enclave emulator)"
@@ -72,15 +100,7 @@ say "(b) trust gap per mode: 50 inferences/s for 12 s (spread over ~10 blocks)"
 "$LOADGEN" --devnet "$DIR" --mode vanilla --n 600 --threads 4 --rate 50 --json
 "$LOADGEN" --devnet "$DIR" --mode tee --n 600 --threads 4 --rate 50 --json
 
-say "(a) settled TEE inferences per second ($N_TPUT inferences, $THREADS connections)"
-if [[ "${PERF:-0}" == 1 ]]; then
-  perf record -a -g -o "$WORK/perf.data" -- \
-    "$LOADGEN" --devnet "$DIR" --mode tee --n "$N_TPUT" --threads "$THREADS" --json
-  perf report -i "$WORK/perf.data" --no-children --sort comm,dso --stdio 2>/dev/null | head -40
-else
-  /usr/bin/time -f "loadgen cpu: user %U s sys %S s wall %e s" \
-    "$LOADGEN" --devnet "$DIR" --mode tee --n "$N_TPUT" --threads "$THREADS" --json
-fi
+throughput
 say "after the throughput run"
 "$VINET" devnet down --devnet "$DIR" >/dev/null
 

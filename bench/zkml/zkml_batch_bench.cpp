@@ -11,32 +11,16 @@
 #include <ctime>
 #include <random>
 
+#include "bench_timing.h"
 #include "vinet/zkml/zkml.h"
 
 using namespace vinet;
+using bench::CpuMs;
+using bench::Median;
+using bench::Ms;
+using bench::RandomTensor;
 
 namespace {
-
-double Ms(std::chrono::steady_clock::time_point a) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count();
-}
-double CpuMs(std::clock_t c0) {
-  return 1000.0 * static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
-}
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
-runtime::Tensor RandomTensor(const runtime::Model& m, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> d(0, 1);
-  runtime::Shape s = m.inputs()[0].shape;
-  for (auto& v : s) v = v < 0 ? 1 : v;
-  runtime::Tensor t{s, std::vector<float>(runtime::NumElements(s))};
-  for (float& v : t.data) v = d(rng);
-  return t;
-}
 
 int Fail(const Status& s) {
   fmt::print(stderr, "error: {}\n", s.ToString());

@@ -19,31 +19,21 @@
 #include <random>
 #include <string_view>
 
+#include "bench_timing.h"
 #include "vinet/zkml/zkml.h"
 #include "zkml/layout.h"
 #include "zkml/proof.h"
 
 using namespace vinet;
+using bench::CpuMs;
+using bench::Median;
+using bench::Ms;
+using bench::RandomTensor;
 
 namespace {
 
-double Ms(std::chrono::steady_clock::time_point a) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count();
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
 runtime::TensorMap RandomInput(const runtime::Model& m, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> d(0, 1);
-  runtime::Shape s = m.inputs()[0].shape;
-  for (auto& v : s) v = v < 0 ? 1 : v;
-  runtime::Tensor t{s, std::vector<float>(runtime::NumElements(s))};
-  for (float& v : t.data) v = d(rng);
-  return {{m.inputs()[0].name, t}};
+  return {{m.inputs()[0].name, RandomTensor(m, seed)}};
 }
 
 int Fail(const Status& s) {
@@ -102,7 +92,7 @@ int main(int argc, char** argv) {
       std::clock_t c0 = std::clock();
       auto p = zkml::Prove(*c->package, *x, &t);
       prove.push_back(Ms(t0));
-      prove_cpu.push_back(1000.0 * static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC);
+      prove_cpu.push_back(CpuMs(c0));
       if (!p.ok()) return Fail(p.status());
       if (r == (reps / 2) / 2 * 2) phases = t;
       if (t.process_cpu) cpu_phases.push_back(t);
@@ -118,7 +108,7 @@ int main(int argc, char** argv) {
       c0 = std::clock();
       Status st = zkml::Verify(c->vk, *x, p->output, p->proof);
       verify.push_back(Ms(t0));
-      verify_cpu.push_back(1000.0 * static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC);
+      verify_cpu.push_back(CpuMs(c0));
       if (!st.ok()) return Fail(st);
     }
     // Median process CPU per phase over the odd reps (-1 with a single rep).

@@ -112,7 +112,18 @@ struct Args {
   int log_inv_rate = 0;
   bool insecure_experiment = false;
   bool private_weights = false;
+  std::string pcs;  // "": the default kind (Basefold over Fp4)
 };
+
+// `--pcs`: the size / prover-time trade-off of the weight and advice openings
+// (docs/zkml.md, "Keys"): smallest proofs, a faster prover, or the fastest.
+zkml::PcsKind PcsKindNamed(const std::string& name) {
+  if (name == "basefold") return zkml::PcsKind::kBasefoldFp4;
+  if (name == "basefold-fp2") return zkml::PcsKind::kBasefold;
+  if (name == "ligero") return zkml::PcsKind::kLigero;
+  throw StatusError(Error(Code::kInvalidArgument,
+                          "--pcs: '" + name + "' is not basefold, basefold-fp2 or ligero"));
+}
 
 void Commit(const Args& a) {
   auto model = ValueOrThrow(runtime::Model::LoadFile(a.model));
@@ -122,6 +133,13 @@ void Commit(const Args& a) {
   zkml::ZkmlParams params =
       a.private_weights ? zkml::ZkmlParams::PrivateWeights() : zkml::ZkmlParams{};
   params.threads = a.threads;
+  if (!a.pcs.empty()) {
+    if (a.private_weights) {
+      throw StatusError(
+          Error(Code::kInvalidArgument, "--pcs: private weights use hiding Ligero; drop --pcs"));
+    }
+    params.pcs = PcsKindNamed(a.pcs);
+  }
   if (a.security_bits != 0) params.security_bits = a.security_bits;
   if (a.log_inv_rate != 0) params.log_inv_rate = a.log_inv_rate;
   params.insecure_experiment = a.insecure_experiment;
@@ -188,6 +206,9 @@ void RegisterZkModelCommands(CLI::App& zk) {
   commit->add_option("--log-inv-rate", a->log_inv_rate,
                      "log2 inverse code rate (1..4; default 4 (Basefold over Fp4), 3 with "
                      "--private-weights)");
+  commit->add_option("--pcs", a->pcs,
+                     "basefold (default: Basefold over Fp4, smallest proofs), basefold-fp2 "
+                     "(~30% larger proofs, ~3x faster prover) or ligero (largest, fastest)");
   commit->add_flag("--insecure-experiment", a->insecure_experiment,
                    "commit even below the 100-bit soundness floor (nothing will verify it)");
   commit->add_flag("--private-weights", a->private_weights,

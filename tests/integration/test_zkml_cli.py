@@ -134,3 +134,27 @@ def test_private_weights_commit_prove_verify(tmp_path):
     write_json(d / "bad.json", out)
     p = verify(d, vk="p.vk", inp="in.json", out="bad.json", proof="p1.bin")
     assert p.returncode == 1 and "error:" in p.stderr
+
+
+@pytest.mark.parametrize("pcs,kind", [("basefold-fp2", 2), ("ligero", None)])
+def test_pcs_choice_commits_that_scheme(tmp_path, pcs, kind):
+    """`zk commit --pcs`: the key names the chosen scheme (kind 2: Basefold over Fp2; Ligero keys
+    are version 2, with no kind), and its proofs verify; an unknown name is refused by name."""
+    d = tmp_path
+    model = onnx_models.save(onnx_models.mlp(3), d / "mlp.onnx")
+    write_json(d / "cal.json", [{"x": onnx_models.random_input([784], 2, seed=4).tolist()}])
+    run("zk", "commit", model, "--calibration", d / "cal.json", "--out", d / "k.vzk", "--pcs", pcs)
+    run("zk", "export-vk", d / "k.vzk", "--out", d / "k.vk")
+    key = (d / "k.vk").read_bytes()
+    version = int.from_bytes(key[4:8], "little")
+    if kind is None:
+        assert version == 2, version
+    else:
+        assert version == 3 and int.from_bytes(key[-4:], "little") == kind
+    write_json(d / "in.json", {"x": onnx_models.random_input([784], 1, seed=6).tolist()})
+    run("zk", "prove", d / "k.vzk", "--input", d / "in.json", "--out", d / "p.bin",
+        "--output", d / "out.json")
+    p = verify(d, vk="k.vk", inp="in.json", out="out.json", proof="p.bin")
+    assert p.returncode == 0 and p.stdout.strip() == "valid", p.stderr
+    bad = run("zk", "commit", model, "--out", d / "x.vzk", "--pcs", "whir", check=False)
+    assert bad.returncode != 0 and "--pcs: 'whir'" in bad.stderr, bad.stderr

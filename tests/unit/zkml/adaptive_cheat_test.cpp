@@ -20,7 +20,7 @@
 namespace vinet::zkml {
 namespace {
 
-using testing::CnnBuilder;
+using testing::EveryLayerKind;
 
 // The model with layer `li`'s weight `at` moved by one (within int8),
 // rebuilt through the canonical encoding.
@@ -38,19 +38,6 @@ runtime::QuantizedModel WithWeightChanged(const runtime::QuantizedModel& m, size
   EXPECT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_NE(out->layers()[li].weight.data, w);
   return *out;
-}
-
-// conv+ReLU → max-pool → conv → avg-pool (padded) → residual (conv-relu-conv
-// + Add + ReLU) → dense: every layer kind the circuit proves.
-runtime::QuantizedModel EveryLayerKind() {
-  return CnnBuilder(1, 8, 8, 21)
-      .Conv(2, 3, 1, 1, 1, true)
-      .Pool("MaxPool", 2, 2)
-      .Conv(3, 3, 1, 1)
-      .Pool("AveragePool", 3, 1, 1, true)
-      .Residual()
-      .Dense(4)
-      .Build();
 }
 
 TEST(ZkmlAdaptiveCheat, SubstitutedWeightsPassEveryLayerAndFailTheWeightOpening) {

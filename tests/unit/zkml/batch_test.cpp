@@ -15,7 +15,7 @@
 namespace vinet::zkml {
 namespace {
 
-using testing::CnnBuilder;
+using testing::EveryLayerKind;
 using testing::RandomMlp;
 using testing::RandomTensor;
 
@@ -57,14 +57,7 @@ TEST(ZkmlBatch, RoundTripOnMlpForEveryBatchSize) {
 }
 
 TEST(ZkmlBatch, RoundTripOnEveryCnnLayerKindAndLigero) {
-  runtime::QuantizedModel q = CnnBuilder(1, 8, 8, 21)
-                                  .Conv(2, 3, 1, 1, 1, true)
-                                  .Pool("MaxPool", 2, 2)
-                                  .Conv(3, 3, 1, 1)
-                                  .Pool("AveragePool", 3, 1, 1, true)
-                                  .Residual()
-                                  .Dense(4)
-                                  .Build();
+  runtime::QuantizedModel q = EveryLayerKind();
   auto c = Commit(q, ZkmlParams{.threads = 1});
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   BatchProved p = ProveAndCheck(*c, Inputs(c->vk, 4, 5));

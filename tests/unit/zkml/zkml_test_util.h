@@ -168,4 +168,17 @@ struct CnnBuilder {
   }
 };
 
+// conv+ReLU → max-pool → conv → avg-pool (padded) → residual (conv-relu-conv
+// + Add + ReLU) → dense: every layer kind the circuit proves.
+inline runtime::QuantizedModel EveryLayerKind() {
+  return CnnBuilder(1, 8, 8, 21)
+      .Conv(2, 3, 1, 1, 1, true)
+      .Pool("MaxPool", 2, 2)
+      .Conv(3, 3, 1, 1)
+      .Pool("AveragePool", 3, 1, 1, true)
+      .Residual()
+      .Dense(4)
+      .Build();
+}
+
 }  // namespace vinet::zkml::testing
