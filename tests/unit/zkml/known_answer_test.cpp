@@ -51,7 +51,7 @@ TEST(ZkmlKnownAnswer, KindTwoKeyAndProofOfTheFirstBasefoldStillVerify) {
   // and its stored proof verifies; a flipped proof byte is still rejected.
   fuzz::ZkmlFixture fx;
   auto read = [](const std::string& target) {
-    std::ifstream f(Seed(target).parent_path() / "honest_kind2", std::ios::binary);
+    std::ifstream f(Seed(target, "honest_kind2"), std::ios::binary);
     return Bytes((std::istreambuf_iterator<char>(f)), {});
   };
   Bytes key = read("zkml_key"), proof = read("zkml_proof");
