@@ -104,9 +104,21 @@ Status ProofJobs::Put(const std::vector<ProofJob>& jobs) {
   for (const auto& j : jobs) batch.Put(Key(j.id_hex), ProofJobToJson(j));
   auto s = db_->Write(detail::SyncedWrites(), &batch);
   if (!s.ok()) return detail::RocksError("proof jobs write", s);
-  std::lock_guard lock(mu_);
-  for (const auto& j : jobs) jobs_[j.id_hex] = Indexed(j);
+  std::function<void()> listener;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& j : jobs) jobs_[j.id_hex] = Indexed(j);
+    bool proved = std::any_of(jobs.begin(), jobs.end(),
+                              [](const ProofJob& j) { return j.status == "PROVED"; });
+    if (proved) listener = on_proved_;
+  }
+  if (listener) listener();
   return Status::Ok();
+}
+
+void ProofJobs::OnProved(std::function<void()> listener) {
+  std::lock_guard lock(mu_);
+  on_proved_ = std::move(listener);
 }
 
 Status ProofJobs::Delete(const std::string& id_hex) {

@@ -49,6 +49,7 @@ std::string ModeLabel(protocol::Mode m) {
 
 void Submitter::Start() {
   node_.ledger().OnAccepted([this] { Kick(); });
+  node_.proof_jobs().OnProved([this] { Wake(); });
   thread_ = std::thread([this] {
     while (!stop_) {
       Step();
@@ -62,7 +63,10 @@ void Submitter::Start() {
 }
 
 void Submitter::Kick() {
-  if (in_flight_) return;
+  if (!in_flight_) Wake();
+}
+
+void Submitter::Wake() {
   {
     std::lock_guard lock(mu_);
     kicked_ = true;
@@ -72,6 +76,7 @@ void Submitter::Kick() {
 
 void Submitter::Stop() {
   node_.ledger().OnAccepted({});
+  node_.proof_jobs().OnProved({});
   stop_ = true;
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();

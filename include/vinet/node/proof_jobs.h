@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -57,8 +58,12 @@ class ProofJobs {
   static Result<std::unique_ptr<ProofJobs>> Open(const std::filesystem::path& dir);
   ~ProofJobs();
 
-  // Writes (synced) and indexes `jobs` in one batch.
+  // Writes (synced) and indexes `jobs` in one batch; then, if one of them is
+  // PROVED, calls the OnProved listener (outside the lock).
   Status Put(const std::vector<ProofJob>& jobs);
+  // The listener the submitter uses to send a proof right behind its claim
+  // instead of at its next timer tick ({} removes it).
+  void OnProved(std::function<void()> listener);
   Status Delete(const std::string& id_hex);
   Result<ProofJob> Get(const std::string& id_hex) const;  // kNotFound
   // Jobs with `status`, oldest first (accepted_ms), at most `max`.
@@ -70,6 +75,7 @@ class ProofJobs {
   rocksdb::DB* db_;
   mutable std::mutex mu_;
   std::map<std::string, ProofJob> jobs_;
+  std::function<void()> on_proved_;
 };
 
 }  // namespace vinet::node

@@ -65,6 +65,9 @@ class Submitter {
   void Step();
   // Wakes the loop for an early step unless a claims tx is in flight.
   void Kick();
+  // Wakes the loop for an early step (a proof is ready: it may follow its
+  // claim's tx at once, into the same block).
+  void Wake();
 
  private:
   Status Track();

@@ -129,6 +129,23 @@ TEST(ProofJobs, SurviveReopenInArrivalOrder) {
   EXPECT_EQ(ProofJobFromJson("{\"id\": 1}").status().code(), Code::kParse);
 }
 
+TEST(ProofJobs, OnProvedFiresOnlyWhenAProvedJobIsWritten) {
+  testing::TempDir dir;
+  auto jobs = *ProofJobs::Open(dir.path / "proofs");
+  int calls = 0;
+  jobs->OnProved([&] { ++calls; });
+  ProofJob a = QueuedJob("aa", "m", 0.1f, 1);
+  ASSERT_TRUE(jobs->Put({a}).ok());
+  EXPECT_EQ(calls, 0);  // queued: nothing to send yet
+  a.status = "PROVED";
+  a.proof = {1};
+  ASSERT_TRUE(jobs->Put({a, QueuedJob("bb", "m", 0.2f, 2)}).ok());
+  EXPECT_EQ(calls, 1);  // one call per write, however many jobs it holds
+  jobs->OnProved({});
+  ASSERT_TRUE(jobs->Put({a}).ok());
+  EXPECT_EQ(calls, 1);
+}
+
 bool WaitFor(const std::function<bool()>& done) {
   for (int i = 0; i < 600 && !done(); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
