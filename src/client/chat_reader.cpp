@@ -34,12 +34,15 @@ Code CodeNamed(const std::string& name) {
   return Code::kInternal;
 }
 
-// An OpenAI-shaped error object: {"message", "code", ...}.
+// An OpenAI-shaped error object: {"message", "code", ...}. A missing or
+// empty message still gives the caller one to show.
 Status ErrorOf(const json& error) {
   const std::string* code = StringField(error, "code");
   const std::string* message = StringField(error, "message");
-  return Error(code ? CodeNamed(*code) : Code::kInternal,
-               message ? *message : std::string("node error"));
+  std::string text = message && !message->empty()
+                         ? *message
+                         : "node error" + (code ? " (" + *code + ")" : std::string());
+  return Error(code ? CodeNamed(*code) : Code::kInternal, text);
 }
 
 // The text the OpenAI fields of an event show: choices[*].delta.content.

@@ -215,5 +215,20 @@ TEST(ChatReader, MalformedEventsAreStatuses) {
   EXPECT_FALSE(whole.Whole(R"({"vinet": {"chunks": 3}})").ok());
 }
 
+// A node's error event with an empty or missing message still reads as an
+// error with one (found by fuzz_client_chat_answer).
+TEST(ChatReader, ErrorEventsWithoutAMessageStillSayWhat) {
+  Keys k;
+  Answer a = MakeAnswer(protocol::Mode::kVanilla, k.node, k.enclave);
+  for (std::string error :
+       {R"({"error": {"message": ""}})", R"({"error": {"code": "unavailable"}})"}) {
+    ChatAnswerReader reader(a.expect, [](ByteSpan) { return Status::Ok(); });
+    Status s = reader.Feed("data: " + error + "\n\n");
+    if (s.ok()) s = reader.Finish().status();
+    ASSERT_FALSE(s.ok()) << error;
+    EXPECT_NE(s.message().find("node error"), std::string::npos) << s.ToString();
+  }
+}
+
 }  // namespace
 }  // namespace vinet::client
