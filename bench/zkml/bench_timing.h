@@ -1,14 +1,17 @@
-// Timing and input helpers shared by the zkml benchmark programs (zkml_bench,
-// zkml_batch_bench): wall and process-CPU milliseconds, medians, and the
-// N(0,1) random input both use (negative dims read as 1). Bench code only.
+// Helpers shared by the zkml benchmark programs (zkml_bench,
+// zkml_batch_bench): wall and process-CPU milliseconds, medians, the N(0,1)
+// random input both use (negative dims read as 1), and the error exit.
+// Bench code only.
 #pragma once
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <random>
 #include <vector>
 
+#include "vinet/common/result.h"
 #include "vinet/runtime/model.h"
 
 namespace vinet::bench {
@@ -35,6 +38,12 @@ inline runtime::Tensor RandomTensor(const runtime::Model& m, uint32_t seed) {
   runtime::Tensor t{s, std::vector<float>(runtime::NumElements(s))};
   for (float& v : t.data) v = d(rng);
   return t;
+}
+
+// Prints `s` to stderr; the exit code of a failed run.
+inline int Fail(const Status& s) {
+  std::fprintf(stderr, "error: %s\n", s.ToString().c_str());
+  return 1;
 }
 
 }  // namespace vinet::bench

@@ -16,18 +16,10 @@
 
 using namespace vinet;
 using bench::CpuMs;
+using bench::Fail;
 using bench::Median;
 using bench::Ms;
 using bench::RandomTensor;
-
-namespace {
-
-int Fail(const Status& s) {
-  fmt::print(stderr, "error: {}\n", s.ToString());
-  return 1;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2)

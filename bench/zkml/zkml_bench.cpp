@@ -26,6 +26,7 @@
 
 using namespace vinet;
 using bench::CpuMs;
+using bench::Fail;
 using bench::Median;
 using bench::Ms;
 using bench::RandomTensor;
@@ -34,11 +35,6 @@ namespace {
 
 runtime::TensorMap RandomInput(const runtime::Model& m, uint32_t seed) {
   return {{m.inputs()[0].name, RandomTensor(m, seed)}};
-}
-
-int Fail(const Status& s) {
-  fmt::print(stderr, "error: {}\n", s.ToString());
-  return 1;
 }
 
 }  // namespace
