@@ -1,12 +1,15 @@
 // Test helper: the two-sample chi-square homogeneity statistic of two samples
 // of base-field values over 8 equal-width bins of [0, p) (df = 7; the 0.001
-// critical value is kChiSquare7Dof001). Used by the zero-knowledge
-// distinguishing tests (zk and zkml).
+// critical value is kChiSquare7Dof001), and the verdict of a distinguishing
+// test built on it. Used by the zero-knowledge distinguishing tests (zk and
+// zkml).
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "vinet/zk/field/goldilocks.h"
 
@@ -30,6 +33,22 @@ inline double ChiSquareHomogeneity(const std::vector<uint64_t>& x, const std::ve
     stat += (cx[b] - ex) * (cx[b] - ex) / ex + (cy[b] - ey) * (cy[b] - ey) / ey;
   }
   return stat;
+}
+
+// A distinguisher made `correct` right guesses out of `trials`, and `shown`
+// holds the values each side's proofs revealed. Hidden: no better than chance
+// (35-65 % right) and the shown values homogeneous (below the 0.001 critical
+// value); not hidden: the distinguisher is always right (so the test can tell).
+inline void ExpectDistinguisherVerdict(bool hidden, size_t correct, size_t trials,
+                                       const std::array<std::vector<uint64_t>, 2>& shown) {
+  double accuracy = static_cast<double>(correct) / static_cast<double>(trials);
+  if (hidden) {
+    EXPECT_GE(accuracy, 0.35);
+    EXPECT_LE(accuracy, 0.65);
+    EXPECT_LT(ChiSquareHomogeneity(shown[0], shown[1]), kChiSquare7Dof001);
+  } else {
+    EXPECT_EQ(accuracy, 1.0);
+  }
 }
 
 }  // namespace vinet::zk::testing

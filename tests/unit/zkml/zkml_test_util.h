@@ -1,6 +1,8 @@
 // Test helpers: random quantized MLPs built through the runtime (tests only).
 #pragma once
 
+#include <algorithm>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -179,6 +181,25 @@ inline runtime::QuantizedModel EveryLayerKind() {
       .Residual()
       .Dense(4)
       .Build();
+}
+
+// Flips one bit at each of the first `dense` byte positions of `proof`, then
+// at every (size / spread)-th position after (dense 0: the stride throughout);
+// `verify` must reject every flipped proof with kParse or kVerification.
+// Returns how many positions were flipped.
+inline size_t ExpectEveryFlipRejected(const Bytes& proof, size_t dense, size_t spread,
+                                      const std::function<Status(const Bytes&)>& verify) {
+  size_t stride = std::max<size_t>(1, proof.size() / spread);
+  size_t flips = 0;
+  for (size_t i = 0; i < proof.size(); i += (i < dense ? 1 : stride)) {
+    Bytes b = proof;
+    b[i] ^= static_cast<uint8_t>(1u << (i % 8));
+    Status st = verify(b);
+    EXPECT_TRUE(st.code() == Code::kParse || st.code() == Code::kVerification)
+        << "byte " << i << " of " << proof.size() << ": " << st.ToString();
+    ++flips;
+  }
+  return flips;
 }
 
 }  // namespace vinet::zkml::testing
