@@ -213,7 +213,8 @@ FEE_PER_M = 1000  # fee_per_million_verify_units: an MLP proof pays 438 for veri
 SUBMIT_PROOFS, VERIFY_BUDGET_EXCEEDED, FEE_TOO_LOW = 17, 21, 6
 FLOOD_CLAIMS = 10_000  # finding 4: PENDING claims added back to back
 MAX_BLOCK_CPU_S = 3.5  # app CPU per validator for the block adding / sweeping them (now ~1-1.6 s)
-MAX_GAP_S = 5.0        # a later block this late is a stall (normal: ~1.3 s; the sweep ~3 s)
+MAX_COMET_CPU_S = 2.0  # CometBFT CPU per validator for the sweeping block (10k events; now ~0.2 s)
+MAX_GAP_S = 5.0        # a later block this late is a stall (normal: ~1.3 s)
 
 
 def app_cpu_s(pid):
@@ -226,16 +227,18 @@ def app_cpu_s(pid):
 class BlockSampler:
     """Polls every validator's app (abci_info) every 0.1 s in a thread until
     stop(): the app hash of each height seen, and for each new height when it
-    was first seen and the app process's CPU seconds then. `cpu(i, h)` is what
-    validator i's app spent from the last sample before height h to the first
-    at or after it (block h, plus any block the polling missed), whatever
-    else loads the machine; `interval(i, h)` the wall time per block there."""
+    was first seen and the CPU seconds of its app and CometBFT processes then.
+    `cpu(i, h)` is what validator i's app (`comet_cpu`: its CometBFT) spent
+    from the last sample before height h to the first at or after it (block
+    h, plus any block the polling missed), whatever else loads the machine;
+    `interval(i, h)` the wall time per block there."""
 
     def __init__(self, net):
         self.net, self.done = net, threading.Event()
         self.pids = [net.pid(i, "app") for i in range(4)]
+        self.comet_pids = [net.pid(i, "comet") for i in range(4)]
         self.hash = {i: {} for i in range(4)}
-        self.samples = {i: [] for i in range(4)}  # (height, wall time, app CPU s), rising
+        self.samples = {i: [] for i in range(4)}  # (height, wall, app CPU, comet CPU), rising
         self.thread = threading.Thread(target=self.run, daemon=True)
         self.thread.start()
 
@@ -248,7 +251,8 @@ class BlockSampler:
                     continue
                 self.hash[i][h] = hsh
                 if not self.samples[i] or h > self.samples[i][-1][0]:
-                    self.samples[i].append((h, time.time(), app_cpu_s(self.pids[i])))
+                    self.samples[i].append((h, time.time(), app_cpu_s(self.pids[i]),
+                                            app_cpu_s(self.comet_pids[i])))
             self.done.wait(0.1)
 
     def stop(self):
@@ -268,6 +272,10 @@ class BlockSampler:
     def cpu(self, i, h):
         before, after = self._span(i, h)
         return after[2] - before[2]
+
+    def comet_cpu(self, i, h):
+        before, after = self._span(i, h)
+        return after[3] - before[3]
 
     def interval(self, i, h):
         before, after = self._span(i, h)
@@ -515,15 +523,29 @@ class TestZkmlBudgetAndDeadlineIndex:
         and the writes). Asserted: each validator's app spends < 3.5 s of CPU
         on the adding block and on the sweeping one (CPU, not wall time, so
         the other loads on this 2-core machine do not decide; the old index
-        fails it), every later block comes at the normal pace, and the 4
-        validators agree on every app hash they reported.
+        fails it), each validator's CometBFT spends < 2 s of CPU on the
+        sweeping block (its 10,000 events), every other later block comes at
+        the normal pace, and the 4 validators agree on every app hash they
+        reported.
 
         CheckTx admits ~1-3k claims per second on this machine, so normal
         blocks would spread the flood over several small buckets (where a
         quadratic index hardly shows). The test fills every mempool while
         consensus is halted (at most two of the four CometBFTs running at a
         time, SIGSTOP: no quorum), then lets all four run: the next block
-        holds all 10 txs."""
+        holds all 10 txs.
+
+        No block may be proposed from a half-filled mempool: a proposal that
+        two running validators prevoted during the fill would win a polka once
+        the other two resume, and the flood would spread. The first pair is
+        filled only once it sits at the prevote step of a round (its proposal,
+        if any, was made before the fill; with 2 of 4 prevotes no timeout
+        fires and no new round starts); halted anywhere else it is resumed and
+        halted again (no flood tx was sent yet). The second pair may propose
+        from gossiped flood txs, but only in rounds up to that one (without
+        the first pair's precommits it cannot start a later round), where the
+        first pair has already prevoted: no such proposal can reach a polka.
+        Both are asserted after the fill."""
         net = bnet
         flooder = ah.Actor(net, tmp_path, "flooder", 1_000_000)
         assert flooder.register_node(stake=20_000)["code"] == 0
@@ -549,6 +571,27 @@ class TestZkmlBudgetAndDeadlineIndex:
                 net.signal(i, "comet", signal.SIGCONT)
                 stopped.discard(i)
 
+        def step(i):  # CometBFT's (height, round, step); step 4 = prevote sent
+            state = net.rpc(i, "consensus_state", timeout=10)["round_state"]
+            return tuple(int(v) for v in state["height/round/step"].split("/"))
+
+        def halt_at_prevote(pair):
+            """Runs only `pair` until both sit at the prevote step of one
+            (height, round), past any message in flight between them."""
+            for _ in range(5):
+                run_only(pair)
+                deadline = time.time() + 10  # > timeout_commit + timeout_propose
+                while time.time() < deadline:
+                    now = {i: step(i) for i in pair}
+                    if len(set(now.values())) == 1 and next(iter(now.values()))[2] == 4:
+                        time.sleep(1.5)
+                        if {i: step(i) for i in pair} == now:
+                            return now[pair[0]]
+                    time.sleep(0.2)
+                run_only(range(4))  # halted elsewhere: let it commit, try again
+                time.sleep(1.5)
+            raise AssertionError(f"validators {pair} never halted at a prevote")
+
         def fill(i):
             for tx in txs:
                 try:
@@ -560,6 +603,7 @@ class TestZkmlBudgetAndDeadlineIndex:
                 assert res["code"] == 0, res
 
         try:
+            held = halt_at_prevote((0, 1))
             for pair in ((0, 1), (2, 3)):
                 run_only(pair)
                 threads = [threading.Thread(target=fill, args=(i,)) for i in pair]
@@ -570,6 +614,8 @@ class TestZkmlBudgetAndDeadlineIndex:
                 for i in pair:
                     wait_for(f"validator {i}'s mempool", lambda: int(net.rpc(
                         i, "num_unconfirmed_txs", timeout=10)["n_txs"]) >= n_tx, 60)
+                    now = step(i)
+                    assert now == held if i < 2 else now[:2] <= held[:2], (i, now, held)
             resumed = [app_cpu_s(pid) for pid in sampler.pids]  # CheckTx done
             run_only(range(4))
             first = landed(net, txs[0])
@@ -595,14 +641,19 @@ class TestZkmlBudgetAndDeadlineIndex:
             sampler.stop()
         cpu = {added: [round(sampler.at_or_after(i, added)[2] - resumed[i], 2) for i in range(4)],
                sweep: [round(sampler.cpu(i, sweep), 2) for i in range(4)]}
+        comet = [round(sampler.comet_cpu(i, sweep), 2) for i in range(4)]
         gaps = {h: round(sorted(sampler.interval(i, h) for i in range(4))[1], 2)
                 for h in range(added + 2, sweep + 4)}
         print(f"\n{n_tx * per_tx} claims added in block {added}, swept in block {sweep}: app "
-              f"CPU per validator {cpu}; block gaps (2nd-fastest validator) {gaps}")
+              f"CPU per validator {cpu}, CometBFT CPU on the sweep {comet}; block gaps "
+              f"(2nd-fastest validator) {gaps}")
         for h in (added, sweep):
             assert max(cpu[h]) < MAX_BLOCK_CPU_S, f"block {h} cost {cpu[h]} s of app CPU"
-        slow = {h: g for h, g in gaps.items() if g > MAX_GAP_S}
-        assert not slow, f"blocks came late after adding or while sweeping: {slow}"
+        assert max(comet) < MAX_COMET_CPU_S, f"the sweep cost CometBFT {comet} s of CPU"
+        # The sweep block's own cost is asserted as CPU just above: its wall
+        # time is ~3 s on a quiet machine and grows with whatever else runs.
+        slow = {h: g for h, g in gaps.items() if g > MAX_GAP_S and h != sweep}
+        assert not slow, f"blocks came late after adding or after sweeping: {slow}"
         agree = set.intersection(*(set(v) for v in sampler.hash.values()))
         assert {added, sweep} <= agree, sorted(agree)
         for h in agree:
