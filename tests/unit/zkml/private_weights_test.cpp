@@ -222,7 +222,7 @@ TEST(ZkmlPrivateWeights, OpeningsOfTwoModelsWithTheSameOutputsAreIndistinguishab
       if (output.empty()) output = p->output.data;
       ASSERT_EQ(p->output.data, output);  // same outputs for both models
       ASSERT_TRUE(Verify(c.vk, in, p->output, p->proof).ok());
-      auto mp = detail::ModelProof::Parse(p->proof, spec, al, wl);
+      auto mp = detail::ModelProof::Parse(p->proof, spec, al, wl, true);
       ASSERT_TRUE(mp.ok());
       AppendOpened(mp->weight_opening, pcs.Geometry(wl.num_vars, 1), weights[side]);
       AppendOpened(mp->advice_opening, pcs.Geometry(al.num_vars, 1), advice[side]);

@@ -1,0 +1,209 @@
+#include "vinet/zk/sumcheck/mask_bank.h"
+
+#include <bit>
+
+#include <fmt/format.h>
+
+#include "vinet/zk/random.h"
+
+namespace vinet::zk {
+namespace {
+
+const Fp2 kX(Fp(0), Fp(1));
+
+size_t Coefficients(std::span<const MaskShape> shapes) {
+  size_t k = 0;
+  for (const MaskShape& s : shapes) k += s.num_vars * (s.degree + 1);
+  return k;
+}
+
+// Column weights whose inner product with row 0 is sum_s lambda^s g_s(r_s).
+std::vector<Fp2> BankWeights(std::span<const MaskShape> shapes,
+                             const std::vector<std::vector<Fp2>>& points, Fp2 lambda, size_t cols) {
+  size_t total = Coefficients(shapes);
+  std::vector<Fp2> w(cols);
+  Fp2 ls = Fp2::One();
+  size_t at = 0;
+  for (size_t s = 0; s < shapes.size(); ++s, ls *= lambda) {
+    for (size_t i = 0; i < shapes[s].num_vars; ++i) {
+      Fp2 power = ls;
+      for (size_t j = 0; j <= shapes[s].degree; ++j, ++at) {
+        w[at] = power;
+        w[total + at] = kX * power;
+        power *= points[s][i];
+      }
+    }
+  }
+  return w;
+}
+
+std::vector<Fp2> RowZero(size_t m) {
+  return std::vector<Fp2>(LigeroPcs::ShapeFor(m).rows_log, Fp2::Zero());
+}
+
+Fp2 Combined(std::span<const Fp2> evals, Fp2 lambda) {
+  Fp2 sum, ls = Fp2::One();
+  for (const Fp2& v : evals) {
+    sum += ls * v;
+    ls *= lambda;
+  }
+  return sum;
+}
+
+Status CheckShapes(std::span<const MaskShape> shapes) {
+  for (size_t s = 0; s < shapes.size(); ++s) {
+    if (shapes[s].num_vars == 0 || shapes[s].degree == 0 || shapes[s].degree > kMaxSumcheckDegree) {
+      return Error(Code::kInvalidArgument,
+                   fmt::format("mask bank: slot {} has {} variables, degree {}", s,
+                               shapes[s].num_vars, shapes[s].degree));
+    }
+  }
+  return Status();
+}
+
+}  // namespace
+
+size_t MaskBankVars(std::span<const MaskShape> shapes) {
+  size_t need = 2 * Coefficients(shapes);
+  for (size_t m = 1;; ++m) {
+    if ((size_t{1} << LigeroPcs::ShapeFor(m).cols_log) >= need) return m;
+  }
+}
+
+Result<MaskBankProver> MaskBankProver::Commit(std::vector<MaskShape> shapes, const LigeroPcs& pcs) {
+  if (!pcs.hiding()) return Error(Code::kInvalidArgument, "mask bank: the PCS must be hiding");
+  VINET_RETURN_IF_ERROR(CheckShapes(shapes));
+  MaskBankProver b(std::move(shapes), pcs);
+  size_t total = Coefficients(b.shapes_);
+  std::vector<Fp> coords = RandomFps(2 * total);
+  size_t at = 0;
+  for (const MaskShape& s : b.shapes_) {
+    auto& c = b.coeffs_.emplace_back(s.num_vars, std::vector<Fp2>(s.degree + 1));
+    for (auto& row : c) {
+      for (Fp2& x : row) {
+        x = Fp2(coords[at], coords[total + at]);
+        ++at;
+      }
+    }
+  }
+  std::vector<Fp> table(size_t{1} << MaskBankVars(b.shapes_));
+  std::copy(coords.begin(), coords.end(), table.begin());  // row 0
+  VINET_ASSIGN_OR_RETURN(b.committed_, pcs.Commit({std::move(table)}));
+  return b;
+}
+
+Result<SumcheckProverOutput> MaskBankProver::Prove(std::vector<std::vector<Fp2>> polys,
+                                                   std::span<const ProductTerm> terms,
+                                                   Transcript& transcript, unsigned threads) {
+  size_t n = polys.empty() ? 0 : std::countr_zero(polys[0].size());
+  if (n == 0) return ProveSumcheck(std::move(polys), terms, transcript, threads);
+  size_t s = sums_.size();
+  size_t degree = SumcheckDegree(terms);
+  if (s >= shapes_.size() || shapes_[s].num_vars != n || shapes_[s].degree != degree) {
+    return Error(Code::kInternal,
+                 fmt::format("mask bank: sumcheck {} ({} variables, degree {}) is not the "
+                             "next slot of the statement",
+                             s, n, degree));
+  }
+  SumcheckMask mask;
+  mask.coeffs = coeffs_[s];
+  sums_.push_back(MaskSum(mask.coeffs));
+  transcript.AbsorbFp2("maskbank.mask_sum", sums_.back());
+  mask.rho = transcript.ChallengeFp2("maskbank.rho");
+  VINET_ASSIGN_OR_RETURN(SumcheckProverOutput out,
+                         ProveSumcheck(std::move(polys), terms, transcript, threads, &mask));
+  evals_.push_back(MaskEval(mask.coeffs, out.point));
+  transcript.AbsorbFp2("maskbank.mask_eval", evals_.back());
+  points_.push_back(out.point);
+  return out;
+}
+
+Result<Bytes> MaskBankProver::Open(Transcript& transcript) const {
+  if (evals_.size() != shapes_.size()) {
+    return Error(Code::kInternal,
+                 fmt::format("mask bank: {} of {} slots used", evals_.size(), shapes_.size()));
+  }
+  Fp2 lambda = transcript.ChallengeFp2("maskbank.lambda");
+  size_t m = MaskBankVars(shapes_);
+  std::vector<Fp2> w = BankWeights(shapes_, points_, lambda, pcs_->Geometry(m, 1).cols);
+  VINET_ASSIGN_OR_RETURN(PcsOpening o,
+                         pcs_->OpenTensor(*committed_.data, RowZero(m), w, transcript));
+  return std::move(o.proof);
+}
+
+MaskBankVerifier::MaskBankVerifier(std::vector<MaskShape> shapes, const PcsCommitment& commitment,
+                                   std::span<const Fp2> sums, std::span<const Fp2> evals,
+                                   const LigeroPcs& pcs)
+    : shapes_(std::move(shapes)),
+      commitment_(commitment),
+      sums_(sums.begin(), sums.end()),
+      evals_(evals.begin(), evals.end()),
+      pcs_(&pcs) {}
+
+Result<SumcheckClaim> MaskBankVerifier::Verify(size_t num_vars, size_t num_polys,
+                                               std::span<const ProductTerm> terms, Fp2 claimed_sum,
+                                               const SumcheckProof& proof, Transcript& transcript) {
+  if (num_vars == 0) {
+    return VerifySumcheck(num_vars, num_polys, terms, claimed_sum, proof, transcript);
+  }
+  size_t s = points_.size();
+  size_t degree = SumcheckDegree(terms);
+  if (s >= shapes_.size() || s >= sums_.size() || s >= evals_.size() ||
+      shapes_[s].num_vars != num_vars || shapes_[s].degree != degree) {
+    return Error(Code::kVerification,
+                 fmt::format("mask bank: sumcheck {} ({} variables, degree {}) has no slot", s,
+                             num_vars, degree));
+  }
+  transcript.AbsorbFp2("maskbank.mask_sum", sums_[s]);
+  Fp2 rho = transcript.ChallengeFp2("maskbank.rho");
+  Fp2 last;
+  VINET_ASSIGN_OR_RETURN(SumcheckClaim claim, VerifySumcheckRounds(num_vars, num_polys, terms,
+                                                                   claimed_sum + rho * sums_[s],
+                                                                   proof, transcript, &last));
+  if (EvaluateTerms(terms, claim.final_evals) + rho * evals_[s] != last) {
+    return Error(Code::kVerification,
+                 fmt::format("mask bank: sumcheck {}: final evaluations and the mask do not "
+                             "match the last round",
+                             s));
+  }
+  transcript.AbsorbFp2("maskbank.mask_eval", evals_[s]);
+  points_.push_back(claim.point);
+  return claim;
+}
+
+Status MaskBankVerifier::Finish(ByteSpan opening, Transcript& transcript) const {
+  size_t m = MaskBankVars(shapes_);
+  if (points_.size() != shapes_.size() || sums_.size() != shapes_.size() ||
+      evals_.size() != shapes_.size()) {
+    return Error(Code::kVerification,
+                 fmt::format("mask bank: {} of {} slots used", points_.size(), shapes_.size()));
+  }
+  if (commitment_.num_vars != m || commitment_.num_polys != 1) {
+    return Error(Code::kVerification, "mask bank: the mask commitment has the wrong shape");
+  }
+  Fp2 lambda = transcript.ChallengeFp2("maskbank.lambda");
+  std::vector<Fp2> w = BankWeights(shapes_, points_, lambda, pcs_->Geometry(m, 1).cols);
+  Fp2 value[1] = {Combined(evals_, lambda)};
+  Status st = pcs_->VerifyTensor(commitment_, RowZero(m), w, value, opening, transcript);
+  if (!st.ok()) return st.WithContext("mask opening");
+  return Status();
+}
+
+Result<SumcheckProverOutput> ProveMaybeMasked(MaskBankProver* bank,
+                                              std::vector<std::vector<Fp2>> polys,
+                                              std::span<const ProductTerm> terms,
+                                              Transcript& transcript, unsigned threads) {
+  if (bank == nullptr) return ProveSumcheck(std::move(polys), terms, transcript, threads);
+  return bank->Prove(std::move(polys), terms, transcript, threads);
+}
+
+Result<SumcheckClaim> VerifyMaybeMasked(MaskBankVerifier* bank, size_t num_vars, size_t num_polys,
+                                        std::span<const ProductTerm> terms, Fp2 claimed_sum,
+                                        const SumcheckProof& proof, Transcript& transcript) {
+  if (bank == nullptr) {
+    return VerifySumcheck(num_vars, num_polys, terms, claimed_sum, proof, transcript);
+  }
+  return bank->Verify(num_vars, num_polys, terms, claimed_sum, proof, transcript);
+}
+
+}  // namespace vinet::zk
