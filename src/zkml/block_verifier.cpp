@@ -67,6 +67,7 @@ Status BlockVerifier::Verify(size_t i, const BlockProof& bp) {
   const LinearBlock& b = spec.blocks[i];
   const BlockSegments& s = al.blocks[i];
   std::vector<Fp2> rho = t.ChallengeFp2s("zkml.block_point", s.out_log + s.batch_log);
+  if (block_points != nullptr) block_points->push_back(rho);
   auto rho_inner = std::span<const Fp2>(rho).first(s.out_log);
   auto rho_b = std::span<const Fp2>(rho).subspan(s.out_log);
   if (b.kind == BlockKind::kMaxPool) return MaxPool(i, bp, rho);

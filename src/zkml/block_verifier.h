@@ -20,6 +20,7 @@ struct BlockVerifier {
   std::vector<zk::EvalClaim>& ac;
   std::vector<zk::EvalClaim>& wc;
   zk::MaskBankVerifier* bank = nullptr;  // zero-knowledge: every sumcheck masked
+  std::vector<std::vector<zk::Fp2>>* block_points = nullptr;  // tests: each block's ρ
 
   Status Verify(size_t i, const BlockProof& bp);
 

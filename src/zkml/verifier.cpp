@@ -37,7 +37,8 @@ namespace detail {
 
 Status VerifyInstances(const VerifyingKey& vk, std::span<const runtime::Int8Tensor> inputs,
                        std::span<const runtime::Int8Tensor> outputs, const ModelProof& proof,
-                       const AdviceLayout& al, const WeightLayout& wl, zk::Transcript& t) {
+                       const AdviceLayout& al, const WeightLayout& wl, zk::Transcript& t,
+                       std::vector<std::vector<zk::Fp2>>* block_points) {
   const ModelSpec& spec = vk.spec;
   proof.advice.AbsorbInto(t);
   std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
@@ -79,7 +80,7 @@ Status VerifyInstances(const VerifyingKey& vk, std::span<const runtime::Int8Tens
   std::vector<Fp2> tau = t.ChallengeFp2s("zkml.output_point", ob.y.log);
   AddClaim(ac, tau, ob.y, al.num_vars, zk::EvaluateMle(out_vec, tau));
 
-  BlockVerifier bv{spec, al, wl, in_vec, t, ac, wc, vb};
+  BlockVerifier bv{spec, al, wl, in_vec, t, ac, wc, vb, block_points};
   size_t pi = 0;
   for (size_t i = spec.blocks.size(); i-- > 0; ++pi) {
     VINET_RETURN_IF_ERROR(bv.Verify(i, proof.blocks[pi]));
