@@ -70,7 +70,8 @@ struct ModelProof {
                                   const WeightLayout& w, bool masked);
 };
 
-// The masked sumchecks of a proof in transcript order (blocks from the last:
+// The masked sumchecks of a proof in transcript order (LogUp layer sumchecks
+// of every lookup; blocks from the last:
 // matmuls, gathers, zero-check; then the advice and weight claim batches),
 // those without rounds left out: the mask bank's slots.
 std::vector<zk::MaskShape> MaskShapes(const ModelSpec& spec, const AdviceLayout& a,

@@ -97,25 +97,35 @@ Result<SumcheckProverOutput> MaskBankProver::Prove(std::vector<std::vector<Fp2>>
                                                    Transcript& transcript, unsigned threads) {
   size_t n = polys.empty() ? 0 : std::countr_zero(polys[0].size());
   if (n == 0) return ProveSumcheck(std::move(polys), terms, transcript, threads);
+  VINET_ASSIGN_OR_RETURN(SumcheckMask mask, Begin(n, SumcheckDegree(terms), transcript));
+  VINET_ASSIGN_OR_RETURN(SumcheckProverOutput out,
+                         ProveSumcheck(std::move(polys), terms, transcript, threads, &mask));
+  End(out.point, transcript);
+  return out;
+}
+
+Result<SumcheckMask> MaskBankProver::Begin(size_t num_vars, size_t degree, Transcript& transcript) {
   size_t s = sums_.size();
-  size_t degree = SumcheckDegree(terms);
-  if (s >= shapes_.size() || shapes_[s].num_vars != n || shapes_[s].degree != degree) {
+  if (s >= shapes_.size() || shapes_[s].num_vars != num_vars || shapes_[s].degree != degree ||
+      points_.size() != s) {
     return Error(Code::kInternal,
                  fmt::format("mask bank: sumcheck {} ({} variables, degree {}) is not the "
                              "next slot of the statement",
-                             s, n, degree));
+                             s, num_vars, degree));
   }
   SumcheckMask mask;
   mask.coeffs = coeffs_[s];
   sums_.push_back(MaskSum(mask.coeffs));
   transcript.AbsorbFp2("maskbank.mask_sum", sums_.back());
   mask.rho = transcript.ChallengeFp2("maskbank.rho");
-  VINET_ASSIGN_OR_RETURN(SumcheckProverOutput out,
-                         ProveSumcheck(std::move(polys), terms, transcript, threads, &mask));
-  evals_.push_back(MaskEval(mask.coeffs, out.point));
+  return mask;
+}
+
+void MaskBankProver::End(std::span<const Fp2> point, Transcript& transcript) {
+  size_t s = points_.size();
+  evals_.push_back(MaskEval(coeffs_[s], point));
   transcript.AbsorbFp2("maskbank.mask_eval", evals_.back());
-  points_.push_back(out.point);
-  return out;
+  points_.emplace_back(point.begin(), point.end());
 }
 
 Result<Bytes> MaskBankProver::Open(Transcript& transcript) const {

@@ -54,6 +54,12 @@ class MaskBankProver {
   Result<SumcheckProverOutput> Prove(std::vector<std::vector<Fp2>> polys,
                                      std::span<const ProductTerm> terms, Transcript& transcript,
                                      unsigned threads);
+  // The same in two steps, for provers with their own round loop (LogUp's
+  // layer sumchecks): Begin absorbs G_s and draws rho_s (kInternal if the
+  // shape is not the next slot's); the caller absorbs claim + rho_s G_s and
+  // sends the rounds of f + rho_s g_s; End absorbs v_s = g_s(point).
+  Result<SumcheckMask> Begin(size_t num_vars, size_t degree, Transcript& transcript);
+  void End(std::span<const Fp2> point, Transcript& transcript);
   // After the last slot: draws lambda, returns the tensor opening's bytes.
   Result<Bytes> Open(Transcript& transcript) const;
 
