@@ -295,6 +295,11 @@ VerifyCost EstimateBatchVerifyCost(const VerifyingKey& vk, size_t k) {
   if (bl > 0) c.field_ops += 4 * (size_t{1} << (vk.spec.StorageOf(-1).log() + bl));
   c.field_ops += 8 * claims * a.num_vars + 8 * weight_claims * wl.num_vars;
   for (size_t n : {a.num_vars, wl.num_vars}) detail::AddPcsVerifyCost(vk, n, c);
+  if (vk.hiding()) {  // zero knowledge: the mask bank's column weights and its one opening
+    std::vector<zk::MaskShape> shapes = detail::MaskShapes(vk.spec, a, wl);
+    for (const zk::MaskShape& s : shapes) c.field_ops += 4 * s.num_vars * (s.degree + 1) + 8;
+    detail::AddPcsVerifyCost(vk, zk::MaskBankVars(shapes), c);
+  }
   return c;
 }
 
@@ -352,6 +357,11 @@ double BatchSoundnessBits(const VerifyingKey& vk, size_t k) {
   std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
   add(pcs->SoundnessBits(a.num_vars));
   add(pcs->SoundnessBits(wl.num_vars));
+  if (vk.hiding()) {  // zero knowledge: rho per masked sumcheck, lambda, the mask opening
+    std::vector<zk::MaskShape> shapes = detail::MaskShapes(vk.spec, a, wl);
+    err += std::exp2(std::log2(static_cast<double>(2 * shapes.size())) - f);
+    add(pcs->SoundnessBits(zk::MaskBankVars(shapes)));
+  }
   return -std::log2(err);
 }
 
