@@ -298,7 +298,10 @@ VerifyCost EstimateBatchVerifyCost(const VerifyingKey& vk, size_t k) {
   if (vk.hiding()) {  // zero knowledge: the mask bank's column weights and its one opening
     std::vector<zk::MaskShape> shapes = detail::MaskShapes(vk.spec, a, wl);
     for (const zk::MaskShape& s : shapes) c.field_ops += 4 * s.num_vars * (s.degree + 1) + 8;
-    detail::AddPcsVerifyCost(vk, zk::MaskBankVars(shapes), c);
+    size_t m = zk::MaskBankVars(shapes);
+    c.field_ops += 8 * (size_t{1} << m) + 16 * m;  // w(r') and the inner sumcheck
+    detail::AddPcsVerifyCost(vk, m, c);
+    detail::AddPcsVerifyCost(vk, zk::MaskBankInnerVars(shapes), c);
   }
   return c;
 }
@@ -360,7 +363,11 @@ double BatchSoundnessBits(const VerifyingKey& vk, size_t k) {
   if (vk.hiding()) {  // zero knowledge: rho per masked sumcheck, lambda, the mask opening
     std::vector<zk::MaskShape> shapes = detail::MaskShapes(vk.spec, a, wl);
     err += std::exp2(std::log2(static_cast<double>(2 * shapes.size())) - f);
-    add(pcs->SoundnessBits(zk::MaskBankVars(shapes)));
+    size_t m = zk::MaskBankVars(shapes);  // the inner product: masked sumcheck, two openings
+    add(zk::SumcheckSoundnessBits(2, m));
+    err += std::exp2(std::log2(2.0) - f);
+    add(pcs->SoundnessBits(m));
+    add(pcs->SoundnessBits(zk::MaskBankInnerVars(shapes)));
   }
   return -std::log2(err);
 }

@@ -75,6 +75,10 @@ std::vector<zk::MaskShape> MaskShapes(const ModelSpec& spec, const AdviceLayout&
   auto add = [&](size_t n, size_t d) {
     if (n > 0) out.push_back({n, d});
   };
+  for (const LookupSlot& s : LookupSlots(a)) {  // LogUp layers k = 1..L-1
+    size_t layers = zk::StatementFor(*s.table, s.x.log).tree_vars();
+    for (size_t k = 1; k < layers; ++k) add(k, 3);
+  }
   for (size_t i = spec.blocks.size(); i-- > 0;) {
     BlockShape sh = ShapeOf(spec.blocks[i], a.blocks[i]);
     for (size_t log : sh.matmul_logs) add(log, 2);

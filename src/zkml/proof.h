@@ -70,11 +70,10 @@ struct ModelProof {
                                   const WeightLayout& w, bool masked);
 };
 
-// The masked sumchecks of a proof in transcript order (blocks from the last:
-// matmuls, gathers, zero-check; then the advice and weight claim batches),
-// those without rounds left out: the mask bank's slots. LogUp's layer
-// sumchecks are not masked here: their Σ_k 4k coefficients per lookup would
-// need a 2^20-variable bank in the row-0 layout (+300 KB on the MLP; docs/zk.md).
+// The masked sumchecks of a proof in transcript order (every lookup's LogUp
+// layer sumchecks; blocks from the last: matmuls, gathers, zero-check; then
+// the advice and weight claim batches), those without rounds left out: the
+// mask bank's slots.
 std::vector<zk::MaskShape> MaskShapes(const ModelSpec& spec, const AdviceLayout& a,
                                       const WeightLayout& w);
 

@@ -342,8 +342,8 @@ Result<ProvedInstances> ProveInstances(const ProverPackage& pkg,
     std::vector<std::vector<Fp>> cols = {{Slice(adv, s.x).begin(), Slice(adv, s.x).end()}};
     if (s.two_columns) cols.emplace_back(Slice(adv, s.y).begin(), Slice(adv, s.y).end());
     zk::LogUpClaims lc;
-    VINET_ASSIGN_OR_RETURN(zk::LogUpProof lp,
-                           zk::ProveLogUp(*s.table, cols, Slice(adv, s.m), t, pkg.threads, &lc));
+    VINET_ASSIGN_OR_RETURN(zk::LogUpProof lp, zk::ProveLogUp(*s.table, cols, Slice(adv, s.m), t,
+                                                             pkg.threads, &lc, bp_bank));
     proof.lookups.push_back(lp.ToBytes());
     ac.Add(lc.witness_point, s.x, lc.witness_evals[0]);
     if (s.two_columns) ac.Add(lc.witness_point, s.y, lc.witness_evals[1]);

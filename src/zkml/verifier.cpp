@@ -59,7 +59,7 @@ Status VerifyInstances(const VerifyingKey& vk, std::span<const runtime::Int8Tens
     const LookupSlot& s = slots[i];
     zk::LogUpStatement st = zk::StatementFor(*s.table, s.x.log);
     VINET_ASSIGN_OR_RETURN(zk::LogUpProof lp, zk::LogUpProof::Parse(proof.lookups[i], st));
-    auto lc = zk::VerifyLogUp(st, lp, t);
+    auto lc = zk::VerifyLogUp(st, lp, t, vb);
     if (!lc.ok()) return lc.status().WithContext(std::string(s.name) + " lookup");
     AddClaim(ac, lc->witness_point, s.x, al.num_vars, lc->witness_evals[0]);
     if (s.two_columns) AddClaim(ac, lc->witness_point, s.y, al.num_vars, lc->witness_evals[1]);

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "vinet/zk/poly/multilinear.h"
 #include "vinet/zk/random.h"
 
 namespace vinet::zk {
@@ -50,6 +51,41 @@ Fp2 Combined(std::span<const Fp2> evals, Fp2 lambda) {
   return sum;
 }
 
+const std::vector<ProductTerm>& Product() {
+  static const std::vector<ProductTerm> t = {{Fp2::One(), {0, 1}}};
+  return t;
+}
+
+// Row-0 layout (the inner bank): the smallest m whose Ligero row holds 2K.
+size_t RowZeroVars(std::span<const MaskShape> shapes) {
+  size_t need = 2 * Coefficients(shapes);
+  for (size_t m = 1;; ++m) {
+    if ((size_t{1} << LigeroPcs::ShapeFor(m).cols_log) >= need) return m;
+  }
+}
+
+size_t LayoutVars(std::span<const MaskShape> shapes, bool row0) {
+  return row0 ? RowZeroVars(shapes) : MaskBankVars(shapes);
+}
+
+// u32 length ‖ that many bytes at *at; `last`: they must end `all`.
+Result<ByteSpan> TakeBlob(ByteSpan all, size_t* at, std::string_view field, bool last) {
+  if (all.size() - *at < 4) {
+    return Error(Code::kParse, fmt::format("{} at byte {}: missing length", field, *at));
+  }
+  size_t len = size_t{all[*at]} | size_t{all[*at + 1]} << 8 | size_t{all[*at + 2]} << 16 |
+               size_t{all[*at + 3]} << 24;
+  *at += 4;
+  if (len > all.size() - *at || (last && len != all.size() - *at)) {
+    return Error(Code::kParse,
+                 fmt::format("{} at byte {}: length {} does not fit the {} bytes left", field,
+                             *at - 4, len, all.size() - *at));
+  }
+  ByteSpan out = all.subspan(*at, len);
+  *at += len;
+  return out;
+}
+
 Status CheckShapes(std::span<const MaskShape> shapes) {
   for (size_t s = 0; s < shapes.size(); ++s) {
     if (shapes[s].num_vars == 0 || shapes[s].degree == 0 || shapes[s].degree > kMaxSumcheckDegree) {
@@ -64,16 +100,24 @@ Status CheckShapes(std::span<const MaskShape> shapes) {
 }  // namespace
 
 size_t MaskBankVars(std::span<const MaskShape> shapes) {
-  size_t need = 2 * Coefficients(shapes);
-  for (size_t m = 1;; ++m) {
-    if ((size_t{1} << LigeroPcs::ShapeFor(m).cols_log) >= need) return m;
-  }
+  size_t need = 2 * Coefficients(shapes) + 1;  // at least one padding entry
+  return std::max<size_t>(1, std::bit_width(need - 1));
+}
+
+size_t MaskBankInnerVars(std::span<const MaskShape> shapes) {
+  MaskShape inner{MaskBankVars(shapes), 2};
+  return RowZeroVars({&inner, 1});
 }
 
 Result<MaskBankProver> MaskBankProver::Commit(std::vector<MaskShape> shapes, const LigeroPcs& pcs) {
+  return CommitLayout(std::move(shapes), pcs, false);
+}
+
+Result<MaskBankProver> MaskBankProver::CommitLayout(std::vector<MaskShape> shapes,
+                                                    const LigeroPcs& pcs, bool row0) {
   if (!pcs.hiding()) return Error(Code::kInvalidArgument, "mask bank: the PCS must be hiding");
   VINET_RETURN_IF_ERROR(CheckShapes(shapes));
-  MaskBankProver b(std::move(shapes), pcs);
+  MaskBankProver b(std::move(shapes), pcs, row0);
   size_t total = Coefficients(b.shapes_);
   std::vector<Fp> coords = RandomFps(2 * total);
   size_t at = 0;
@@ -86,9 +130,11 @@ Result<MaskBankProver> MaskBankProver::Commit(std::vector<MaskShape> shapes, con
       }
     }
   }
-  std::vector<Fp> table(size_t{1} << MaskBankVars(b.shapes_));
-  std::copy(coords.begin(), coords.end(), table.begin());  // row 0
-  VINET_ASSIGN_OR_RETURN(b.committed_, pcs.Commit({std::move(table)}));
+  std::vector<Fp> table(size_t{1} << LayoutVars(b.shapes_, row0));
+  std::copy(coords.begin(), coords.end(), table.begin());             // row 0 in the row-0 layout
+  if (!row0) RandomFps(std::span<Fp>(table).subspan(coords.size()));  // the padding
+  VINET_ASSIGN_OR_RETURN(b.committed_, pcs.Commit({table}));
+  if (!row0) b.table_ = std::move(table);
   return b;
 }
 
@@ -128,23 +174,49 @@ void MaskBankProver::End(std::span<const Fp2> point, Transcript& transcript) {
   points_.emplace_back(point.begin(), point.end());
 }
 
-Result<Bytes> MaskBankProver::Open(Transcript& transcript) const {
+Result<Bytes> MaskBankProver::Open(Transcript& transcript) {
   if (evals_.size() != shapes_.size()) {
     return Error(Code::kInternal,
                  fmt::format("mask bank: {} of {} slots used", evals_.size(), shapes_.size()));
   }
   Fp2 lambda = transcript.ChallengeFp2("maskbank.lambda");
-  size_t m = MaskBankVars(shapes_);
-  std::vector<Fp2> w = BankWeights(shapes_, points_, lambda, pcs_->Geometry(m, 1).cols);
-  VINET_ASSIGN_OR_RETURN(PcsOpening o,
-                         pcs_->OpenTensor(*committed_.data, RowZero(m), w, transcript));
-  return std::move(o.proof);
+  size_t m = LayoutVars(shapes_, row0_);
+  if (row0_) {
+    std::vector<Fp2> w = BankWeights(shapes_, points_, lambda, pcs_->Geometry(m, 1).cols);
+    VINET_ASSIGN_OR_RETURN(PcsOpening o,
+                           pcs_->OpenTensor(*committed_.data, RowZero(m), w, transcript));
+    return std::move(o.proof);
+  }
+  // V = <M, w>: a degree-2 sumcheck masked by a one-slot inner bank, then M(r').
+  std::vector<Fp2> w = BankWeights(shapes_, points_, lambda, size_t{1} << m);
+  VINET_ASSIGN_OR_RETURN(MaskBankProver inner, CommitLayout({MaskShape{m, 2}}, *pcs_, true));
+  ByteWriter out;
+  inner.commitment().Serialize(out);
+  inner.commitment().AbsorbInto(transcript);
+  VINET_ASSIGN_OR_RETURN(SumcheckProverOutput sc, inner.Prove({ToExtension(table_), std::move(w)},
+                                                              Product(), transcript, 1));
+  VINET_ASSIGN_OR_RETURN(Bytes inner_opening, inner.Open(transcript));
+  VINET_ASSIGN_OR_RETURN(PcsOpening mo, pcs_->Open(*committed_.data, sc.point, transcript));
+  out.Field(inner.sums()[0]);
+  out.Field(inner.evals()[0]);
+  sc.proof.Serialize(out);
+  out.U32(static_cast<uint32_t>(inner_opening.size()));
+  out.Raw(inner_opening);
+  out.U32(static_cast<uint32_t>(mo.proof.size()));
+  out.Raw(mo.proof);
+  return out.Take();
 }
 
 MaskBankVerifier::MaskBankVerifier(std::vector<MaskShape> shapes, const PcsCommitment& commitment,
                                    std::span<const Fp2> sums, std::span<const Fp2> evals,
                                    const LigeroPcs& pcs)
-    : shapes_(std::move(shapes)),
+    : MaskBankVerifier(std::move(shapes), commitment, sums, evals, pcs, false) {}
+
+MaskBankVerifier::MaskBankVerifier(std::vector<MaskShape> shapes, const PcsCommitment& commitment,
+                                   std::span<const Fp2> sums, std::span<const Fp2> evals,
+                                   const LigeroPcs& pcs, bool row0)
+    : row0_(row0),
+      shapes_(std::move(shapes)),
       commitment_(commitment),
       sums_(sums.begin(), sums.end()),
       evals_(evals.begin(), evals.end()),
@@ -182,7 +254,7 @@ Result<SumcheckClaim> MaskBankVerifier::Verify(size_t num_vars, size_t num_polys
 }
 
 Status MaskBankVerifier::Finish(ByteSpan opening, Transcript& transcript) const {
-  size_t m = MaskBankVars(shapes_);
+  size_t m = LayoutVars(shapes_, row0_);
   if (points_.size() != shapes_.size() || sums_.size() != shapes_.size() ||
       evals_.size() != shapes_.size()) {
     return Error(Code::kVerification,
@@ -192,9 +264,42 @@ Status MaskBankVerifier::Finish(ByteSpan opening, Transcript& transcript) const 
     return Error(Code::kVerification, "mask bank: the mask commitment has the wrong shape");
   }
   Fp2 lambda = transcript.ChallengeFp2("maskbank.lambda");
-  std::vector<Fp2> w = BankWeights(shapes_, points_, lambda, pcs_->Geometry(m, 1).cols);
-  Fp2 value[1] = {Combined(evals_, lambda)};
-  Status st = pcs_->VerifyTensor(commitment_, RowZero(m), w, value, opening, transcript);
+  Fp2 value = Combined(evals_, lambda);
+  if (row0_) {
+    std::vector<Fp2> w = BankWeights(shapes_, points_, lambda, pcs_->Geometry(m, 1).cols);
+    Fp2 values[1] = {value};
+    Status st = pcs_->VerifyTensor(commitment_, RowZero(m), w, values, opening, transcript);
+    if (!st.ok()) return st.WithContext("mask opening");
+    return Status();
+  }
+  // Parse: inner commitment ‖ G ‖ v ‖ sumcheck ‖ inner opening ‖ M's opening.
+  ByteReader r(opening);
+  VINET_ASSIGN_OR_RETURN(PcsCommitment ic, PcsCommitment::Parse(r));
+  if (ic.num_vars != MaskBankInnerVars(shapes_) || ic.num_polys != 1) {
+    return Error(Code::kParse, fmt::format("mask bank: inner commitment shape ({}, {}) is not "
+                                           "({}, 1)",
+                                           ic.num_vars, ic.num_polys, MaskBankInnerVars(shapes_)));
+  }
+  VINET_ASSIGN_OR_RETURN(Fp2 g, r.ReadFp2("maskbank.inner_sum"));
+  VINET_ASSIGN_OR_RETURN(Fp2 v, r.ReadFp2("maskbank.inner_eval"));
+  VINET_ASSIGN_OR_RETURN(SumcheckProof sc, SumcheckProof::Parse(r, m, 2, 2));
+  size_t at = r.offset();
+  VINET_ASSIGN_OR_RETURN(ByteSpan inner_opening,
+                         TakeBlob(opening, &at, "maskbank.inner_opening", false));
+  VINET_ASSIGN_OR_RETURN(ByteSpan m_opening, TakeBlob(opening, &at, "maskbank.opening", true));
+  // Verify in the prover's transcript order.
+  ic.AbsorbInto(transcript);
+  Fp2 gs[1] = {g}, vs[1] = {v};
+  MaskBankVerifier inner({MaskShape{m, 2}}, ic, gs, vs, *pcs_, true);
+  auto claim = inner.Verify(m, 2, Product(), value, sc, transcript);
+  if (!claim.ok()) return claim.status().WithContext("mask bank inner product");
+  std::vector<Fp2> w = BankWeights(shapes_, points_, lambda, size_t{1} << m);
+  if (claim->final_evals[1] != EvaluateMle(w, claim->point)) {
+    return Error(Code::kVerification, "mask bank: wrong evaluation of the public weights");
+  }
+  VINET_RETURN_IF_ERROR(inner.Finish(inner_opening, transcript));
+  Fp2 mv[1] = {claim->final_evals[0]};
+  Status st = pcs_->Verify(commitment_, claim->point, mv, m_opening, transcript);
   if (!st.ok()) return st.WithContext("mask opening");
   return Status();
 }

@@ -1,7 +1,7 @@
 // Zero-knowledge model proofs (hiding keys: every sumcheck masked by the
 // proof's mask bank, docs/zk.md "Zero-knowledge model proofs"): the
 // distinguishing test on two models with different weights and the same
-// outputs (every masked round polynomial: layers and claim batches), with its power check on
+// outputs (every round polynomial: layers, claim batches, LogUp layers), with its power check on
 // the same models without masks; fresh masks per proof; every mask value and a masked round changed
 // is rejected; an adaptive cheater with substituted weights passes the masked layers and fails the
 // weight opening.
@@ -10,6 +10,7 @@
 #include <array>
 
 #include "unit/zk/chi_square.h"
+#include "vinet/zk/lookup/logup_gkr.h"
 #include "vinet/zk/poly/multilinear.h"
 #include "vinet/zk/random.h"
 #include "vinet/zkml/zkml.h"
@@ -100,6 +101,7 @@ void RunDistinguisher(const ZkmlParams& params, int proofs, size_t* correct,
   ASSERT_TRUE(a.ok() && b.ok());
   runtime::Int8Tensor in = Input(a->vk, 6);
   in.data[0] = 0;
+  detail::AdviceLayout al = detail::MakeAdviceLayout(a->vk.spec);
   std::vector<int8_t> output;
   *correct = 0;
   for (int n = 0; n < proofs; ++n) {
@@ -128,6 +130,13 @@ void RunDistinguisher(const ZkmlParams& params, int proofs, size_t* correct,
           for (const auto& sc : *list) AppendRounds(sc, (*shown)[side]);
       }
       AppendRounds(v.proof.advice_batch.sumcheck, (*shown)[side]);
+      std::vector<detail::LookupSlot> slots = detail::LookupSlots(al);
+      for (size_t l = 0; l < slots.size(); ++l) {
+        auto lp = zk::LogUpProof::Parse(v.proof.lookups[l],
+                                        zk::StatementFor(*slots[l].table, slots[l].x.log));
+        ASSERT_TRUE(lp.ok());
+        for (const auto& layer : lp->layers) AppendRounds(layer, (*shown)[side]);
+      }
     }
   }
 }
@@ -212,6 +221,18 @@ TEST(ZkmlZeroKnowledge, EveryMaskValueAndMaskedRoundChangedIsRejected) {
                                         : bad.weight_batch.sumcheck;
     sc.rounds.back().coeffs[1] += Fp2::One();
     expect_rejected(bad, "masked round of kind " + std::to_string(kind));
+  }
+  // The top round of every masked LogUp layer sumcheck of the first lookup.
+  std::vector<detail::LookupSlot> slots = detail::LookupSlots(detail::MakeAdviceLayout(a->vk.spec));
+  zk::LogUpStatement st = zk::StatementFor(*slots[0].table, slots[0].x.log);
+  auto lp = zk::LogUpProof::Parse(v.proof.lookups[0], st);
+  ASSERT_TRUE(lp.ok());
+  for (size_t k = 0; k < lp->layers.size(); ++k, ++cases) {
+    zk::LogUpProof changed = *lp;
+    changed.layers[k].rounds.back().coeffs[2] += Fp2::One();
+    bad = v.proof;
+    bad.lookups[0] = changed.ToBytes();
+    expect_rejected(bad, "LogUp layer " + std::to_string(k + 1));
   }
   // Mask opening bytes: 16 positions spread over them (every byte of a
   // hiding opening is flipped in tests/unit/zk; this checks the wiring).
