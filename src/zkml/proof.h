@@ -10,7 +10,8 @@
 // Zero-knowledge proofs (hiding keys, kind 3) also carry one mask bank
 // (zk/sumcheck/mask_bank.h) that masks every sumcheck: its commitment right
 // after the advice commitment, and at the end vector Fp2 mask sums (one per
-// slot) ‖ vector Fp2 mask evaluations ‖ u32 len ‖ mask tensor opening.
+// slot) ‖ vector Fp2 mask evaluations ‖ u32 len ‖ the bank's opening (its
+// inner-product sumcheck and two openings, mask_bank.h).
 #pragma once
 
 #include <vector>

@@ -130,6 +130,22 @@ TEST(MaskBank, EveryMaskValueAndMaskedRoundChangeIsRejected) {
   BankRun bad = r;
   bad.mask.root[3] ^= 1;
   EXPECT_EQ(Verify(bad).code(), Code::kVerification);
+  // The bank's opening (inner commitment, G, v, inner sumcheck, both
+  // openings): a bit flipped every 401 bytes, and every 7th truncation point of
+  // the first 200 bytes, is a parse error or rejected.
+  for (size_t i = 0; i < r.opening.size(); i += 401, ++cases) {
+    bad = r;
+    bad.opening[i] ^= 4;
+    EXPECT_FALSE(Verify(bad).ok()) << "opening byte " << i;
+  }
+  for (size_t len = 0; len < 200; len += 7, ++cases) {
+    bad = r;
+    bad.opening.resize(len);
+    EXPECT_FALSE(Verify(bad).ok()) << "opening cut at " << len;
+  }
+  bad = r;
+  bad.opening.push_back(0);
+  EXPECT_EQ(Verify(bad).code(), Code::kParse);
   EXPECT_GE(cases, 30u);
 }
 
