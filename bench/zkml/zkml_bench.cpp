@@ -93,9 +93,9 @@ int main(int argc, char** argv) {
       if (r == (reps / 2) / 2 * 2) phases = t;
       if (t.process_cpu) cpu_phases.push_back(t);
       proof_bytes = p->proof.size();
-      auto parsed = zkml::detail::ModelProof::Parse(p->proof, c->vk.spec,
-                                                    zkml::detail::MakeAdviceLayout(c->vk.spec),
-                                                    zkml::detail::MakeWeightLayout(c->vk.spec));
+      auto parsed = zkml::detail::ModelProof::Parse(
+          p->proof, c->vk.spec, zkml::detail::MakeAdviceLayout(c->vk.spec),
+          zkml::detail::MakeWeightLayout(c->vk.spec), c->vk.hiding());
       if (!parsed.ok()) return Fail(parsed.status());
       pcs_bytes = parsed->advice_opening.size() + parsed->weight_opening.size();
       lookup_bytes = 0;

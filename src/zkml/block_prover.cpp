@@ -43,7 +43,7 @@ Status BlockProver::GatherSumcheck(int32_t src, std::vector<Fp2> table, std::spa
                                    BlockProof& bp) {
   VINET_ASSIGN_OR_RETURN(
       zk::SumcheckProverOutput sc,
-      zk::ProveSumcheck({std::move(table), Folded(src, rho_b)}, kProduct, t, pkg.threads));
+      zk::ProveMaybeMasked(bank, {std::move(table), Folded(src, rho_b)}, kProduct, t, pkg.threads));
   std::vector<Fp2> z = sc.point;
   z.insert(z.end(), rho_b.begin(), rho_b.end());
   SourceClaim(src, z, sc.proof.final_evals[1]);
@@ -131,7 +131,7 @@ Status BlockProver::Linear(size_t i, std::span<const Fp2> rho_span, BlockProof& 
     std::vector<Fp2> x(x_all.begin() + ch.offset, x_all.begin() + ch.offset + as[c].size());
     VINET_ASSIGN_OR_RETURN(
         zk::SumcheckProverOutput sc,
-        zk::ProveSumcheck({std::move(as[c]), std::move(x)}, kProduct, t, pkg.threads));
+        zk::ProveMaybeMasked(bank, {std::move(as[c]), std::move(x)}, kProduct, t, pkg.threads));
     std::vector<Fp2> rk = rho;
     rk.insert(rk.end(), sc.point.begin(), sc.point.end());
     wc.Add(rk, wl.w[i][c], sc.proof.final_evals[0]);
@@ -175,7 +175,7 @@ Status BlockProver::Conv(size_t i, std::span<const Fp2> rho, BlockProof& bp) {
   }
   VINET_ASSIGN_OR_RETURN(
       zk::SumcheckProverOutput sc,
-      zk::ProveSumcheck({std::move(a), std::move(bcol)}, kProduct, t, pkg.threads));
+      zk::ProveMaybeMasked(bank, {std::move(a), std::move(bcol)}, kProduct, t, pkg.threads));
   std::vector<Fp2> wpoint(rho_oc.begin(), rho_oc.end());
   wpoint.insert(wpoint.end(), sc.point.begin(), sc.point.end());
   wc.Add(wpoint, wl.w[i][0], sc.proof.final_evals[0]);
@@ -226,7 +226,7 @@ Status BlockProver::MaxPool(size_t i, std::span<const Fp2> rho, BlockProof& bp) 
     terms.push_back({pw, {0, 1 + j, static_cast<uint32_t>(kk + j)}});
   }
   VINET_ASSIGN_OR_RETURN(zk::SumcheckProverOutput zc,
-                         zk::ProveSumcheck(std::move(polys), terms, t, pkg.threads));
+                         zk::ProveMaybeMasked(bank, std::move(polys), terms, t, pkg.threads));
   for (size_t j = 0; j + 1 < kk; ++j) {
     ac.Add(zc.point, s.d[j], zc.proof.final_evals[1 + j]);
     ac.Add(zc.point, s.e[j], zc.proof.final_evals[kk + j]);

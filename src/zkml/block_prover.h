@@ -12,6 +12,7 @@
 
 #include <vector>
 
+#include "vinet/zk/sumcheck/mask_bank.h"
 #include "zkml/package.h"
 #include "zkml/proof.h"
 #include "zkml/segment_claims.h"
@@ -25,8 +26,9 @@ struct BlockProver {
   const std::vector<int64_t>& input;            // model input, storage layout, batched
   const std::vector<std::vector<int64_t>>& ys;  // block outputs, storage layout, batched
   zk::Transcript& t;
-  ClaimList& ac;  // advice claims
-  ClaimList& wc;  // weight claims
+  ClaimList& ac;                       // advice claims
+  ClaimList& wc;                       // weight claims
+  zk::MaskBankProver* bank = nullptr;  // zero-knowledge: every sumcheck masked
 
   Result<BlockProof> Prove(size_t i);
 

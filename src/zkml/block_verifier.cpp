@@ -52,7 +52,7 @@ Status BlockVerifier::GatherCheck(size_t i, int32_t src, const Gather& g,
                                   std::span<const Fp2> row_point,
                                   std::span<const Fp2> group_weights, std::span<const Fp2> rho_b,
                                   Fp2 claimed, const zk::SumcheckProof& proof) {
-  auto sc = zk::VerifySumcheck(g.col_log, 2, kProduct, claimed, proof, t);
+  auto sc = zk::VerifyMaybeMasked(bank, g.col_log, 2, kProduct, claimed, proof, t);
   if (!sc.ok()) return sc.status().WithContext(fmt::format("block {} gather", i));
   Fp2 expect = GatherEval(g, zk::EqTable(row_point), zk::EqTable(sc->point), group_weights);
   if (sc->final_evals[0] != expect) {
@@ -67,6 +67,7 @@ Status BlockVerifier::Verify(size_t i, const BlockProof& bp) {
   const LinearBlock& b = spec.blocks[i];
   const BlockSegments& s = al.blocks[i];
   std::vector<Fp2> rho = t.ChallengeFp2s("zkml.block_point", s.out_log + s.batch_log);
+  if (block_points != nullptr) block_points->push_back(rho);
   auto rho_inner = std::span<const Fp2>(rho).first(s.out_log);
   auto rho_b = std::span<const Fp2>(rho).subspan(s.out_log);
   if (b.kind == BlockKind::kMaxPool) return MaxPool(i, bp, rho);
@@ -119,7 +120,7 @@ Status BlockVerifier::Linear(size_t i, const BlockProof& bp, std::span<const Fp2
   t.AbsorbFp2s("zkml.chunk_sums", bp.chunk_sums);
   for (size_t c = 0; c < s.chunks.size(); ++c) {
     Segment ch = s.chunks[c];
-    auto sc = zk::VerifySumcheck(ch.log, 2, kProduct, bp.chunk_sums[c], bp.matmul[c], t);
+    auto sc = zk::VerifyMaybeMasked(bank, ch.log, 2, kProduct, bp.chunk_sums[c], bp.matmul[c], t);
     if (!sc.ok()) return sc.status().WithContext(fmt::format("block {} matmul", i));
     std::vector<Fp2> rk = rho;
     rk.insert(rk.end(), sc->point.begin(), sc->point.end());
@@ -147,7 +148,8 @@ Status BlockVerifier::Conv(size_t i, const BlockProof& bp, std::span<const Fp2> 
   Fp2 valid;
   for (size_t p = 0; p < out.positions; ++p) valid += eq_p[p];
   Fp2 bias = bp.evals.back();
-  auto sc = zk::VerifySumcheck(ConvKLog(b), 2, kProduct, acc - bias * valid, bp.matmul[0], t);
+  auto sc =
+      zk::VerifyMaybeMasked(bank, ConvKLog(b), 2, kProduct, acc - bias * valid, bp.matmul[0], t);
   if (!sc.ok()) return sc.status().WithContext(fmt::format("block {} conv matmul", i));
   std::vector<Fp2> wpoint(rho_oc.begin(), rho_oc.end());
   wpoint.insert(wpoint.end(), sc->point.begin(), sc->point.end());
@@ -191,8 +193,8 @@ Status BlockVerifier::MaxPool(size_t i, const BlockProof& bp, std::span<const Fp
   for (uint32_t j = 0; j + 1 < kk; ++j, pw *= delta) {
     terms.push_back({pw, {0, 1 + j, static_cast<uint32_t>(kk + j)}});
   }
-  auto zc =
-      zk::VerifySumcheck(s.out_log + s.batch_log, 1 + 2 * (kk - 1), terms, Fp2(), bp.zero[0], t);
+  auto zc = zk::VerifyMaybeMasked(bank, s.out_log + s.batch_log, 1 + 2 * (kk - 1), terms, Fp2(),
+                                  bp.zero[0], t);
   if (!zc.ok()) return zc.status().WithContext(fmt::format("block {} max zero-check", i));
   if (zc->final_evals[0] != zk::EvaluateMle(zk::EqTable(r), zc->point)) {
     return Fail(fmt::format("block {}: max zero-check eq evaluation", i));

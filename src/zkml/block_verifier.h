@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "vinet/zk/sumcheck/batch_claims.h"
+#include "vinet/zk/sumcheck/mask_bank.h"
 #include "zkml/proof.h"
 
 namespace vinet::zkml::detail {
@@ -18,6 +19,8 @@ struct BlockVerifier {
   zk::Transcript& t;
   std::vector<zk::EvalClaim>& ac;
   std::vector<zk::EvalClaim>& wc;
+  zk::MaskBankVerifier* bank = nullptr;  // zero-knowledge: every sumcheck masked
+  std::vector<std::vector<zk::Fp2>>* block_points = nullptr;  // tests: each block's ρ
 
   Status Verify(size_t i, const BlockProof& bp);
 

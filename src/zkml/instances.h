@@ -29,9 +29,11 @@ Result<ProvedInstances> ProveInstances(const ProverPackage& pkg,
                                        const TranscriptStart& start, ProveTimings* timings);
 
 // `proof` parsed with MakeAdviceLayout(vk.spec, log2(inputs.size())); shapes
-// already checked.
+// already checked. `block_points` (tests: the zero-knowledge distinguisher
+// replays the verifier's view) receives each block's point ρ, last block first.
 Status VerifyInstances(const VerifyingKey& vk, std::span<const runtime::Int8Tensor> inputs,
                        std::span<const runtime::Int8Tensor> outputs, const ModelProof& proof,
-                       const AdviceLayout& al, const WeightLayout& wl, zk::Transcript& t);
+                       const AdviceLayout& al, const WeightLayout& wl, zk::Transcript& t,
+                       std::vector<std::vector<zk::Fp2>>* block_points = nullptr);
 
 }  // namespace vinet::zkml::detail

@@ -295,6 +295,14 @@ VerifyCost EstimateBatchVerifyCost(const VerifyingKey& vk, size_t k) {
   if (bl > 0) c.field_ops += 4 * (size_t{1} << (vk.spec.StorageOf(-1).log() + bl));
   c.field_ops += 8 * claims * a.num_vars + 8 * weight_claims * wl.num_vars;
   for (size_t n : {a.num_vars, wl.num_vars}) detail::AddPcsVerifyCost(vk, n, c);
+  if (vk.hiding()) {  // zero knowledge: the mask bank's column weights and its one opening
+    std::vector<zk::MaskShape> shapes = detail::MaskShapes(vk.spec, a, wl);
+    for (const zk::MaskShape& s : shapes) c.field_ops += 4 * s.num_vars * (s.degree + 1) + 8;
+    size_t m = zk::MaskBankVars(shapes);
+    c.field_ops += 8 * (size_t{1} << m) + 16 * m;  // w(r') and the inner sumcheck
+    detail::AddPcsVerifyCost(vk, m, c);
+    detail::AddPcsVerifyCost(vk, zk::MaskBankInnerVars(shapes), c);
+  }
   return c;
 }
 
@@ -352,6 +360,15 @@ double BatchSoundnessBits(const VerifyingKey& vk, size_t k) {
   std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
   add(pcs->SoundnessBits(a.num_vars));
   add(pcs->SoundnessBits(wl.num_vars));
+  if (vk.hiding()) {  // zero knowledge: rho per masked sumcheck, lambda, the mask opening
+    std::vector<zk::MaskShape> shapes = detail::MaskShapes(vk.spec, a, wl);
+    err += std::exp2(std::log2(static_cast<double>(2 * shapes.size())) - f);
+    size_t m = zk::MaskBankVars(shapes);  // the inner product: masked sumcheck, two openings
+    add(zk::SumcheckSoundnessBits(2, m));
+    err += std::exp2(std::log2(2.0) - f);
+    add(pcs->SoundnessBits(m));
+    add(pcs->SoundnessBits(zk::MaskBankInnerVars(shapes)));
+  }
   return -std::log2(err);
 }
 

@@ -69,6 +69,27 @@ BlockShape ShapeOf(const LinearBlock& b, const BlockSegments& s) {
   return sh;
 }
 
+std::vector<zk::MaskShape> MaskShapes(const ModelSpec& spec, const AdviceLayout& a,
+                                      const WeightLayout& w) {
+  std::vector<zk::MaskShape> out;
+  auto add = [&](size_t n, size_t d) {
+    if (n > 0) out.push_back({n, d});
+  };
+  for (const LookupSlot& s : LookupSlots(a)) {  // LogUp layers k = 1..L-1
+    size_t layers = zk::StatementFor(*s.table, s.x.log).tree_vars();
+    for (size_t k = 1; k < layers; ++k) add(k, 3);
+  }
+  for (size_t i = spec.blocks.size(); i-- > 0;) {
+    BlockShape sh = ShapeOf(spec.blocks[i], a.blocks[i]);
+    for (size_t log : sh.matmul_logs) add(log, 2);
+    for (size_t g = 0; g < sh.gathers; ++g) add(sh.gather_log, 2);
+    for (size_t z = 0; z < sh.zeros; ++z) add(sh.zero_log, 3);
+  }
+  add(a.num_vars, 2);
+  add(w.num_vars, 2);
+  return out;
+}
+
 namespace {
 
 void Blob(ByteWriter& w, ByteSpan b) {
@@ -97,6 +118,7 @@ Result<ByteSpan> ReadBlob(ByteReader& r, ByteSpan all, std::string_view field) {
 Bytes ModelProof::Encode() const {
   ByteWriter w;
   advice.Serialize(w);
+  if (masked) mask.Serialize(w);
   for (const Bytes& l : lookups) Blob(w, l);
   for (const BlockProof& b : blocks) {
     w.FieldVector<zk::Fp2>(b.evals);
@@ -109,17 +131,35 @@ Bytes ModelProof::Encode() const {
   Blob(w, advice_opening);
   weight_batch.sumcheck.Serialize(w);
   Blob(w, weight_opening);
+  if (masked) {
+    w.FieldVector<zk::Fp2>(mask_sums);
+    w.FieldVector<zk::Fp2>(mask_evals);
+    Blob(w, mask_opening);
+  }
   return w.Take();
 }
 
 Result<ModelProof> ModelProof::Parse(ByteSpan bytes, const ModelSpec& spec, const AdviceLayout& a,
-                                     const WeightLayout& wl) {
+                                     const WeightLayout& wl, bool masked) {
   ByteReader r(bytes);
   ModelProof p;
+  p.masked = masked;
   VINET_ASSIGN_OR_RETURN(p.advice, zk::PcsCommitment::Parse(r));
   if (p.advice.num_vars != a.num_vars || p.advice.num_polys != 1) {
     return Error(Code::kParse, fmt::format("advice commitment: shape ({}, {}) is not ({}, 1)",
                                            p.advice.num_vars, p.advice.num_polys, a.num_vars));
+  }
+  std::vector<zk::MaskShape> shapes;
+  if (masked) {
+    shapes = MaskShapes(spec, a, wl);
+    size_t at = r.offset();
+    VINET_ASSIGN_OR_RETURN(p.mask, zk::PcsCommitment::Parse(r));
+    size_t m = zk::MaskBankVars(shapes);
+    if (p.mask.num_vars != m || p.mask.num_polys != 1) {
+      return Error(Code::kParse,
+                   fmt::format("mask commitment at byte {}: shape ({}, {}) is not ({}, 1)", at,
+                               p.mask.num_vars, p.mask.num_polys, m));
+    }
   }
   for (const LookupSlot& s : LookupSlots(a)) {
     VINET_ASSIGN_OR_RETURN(ByteSpan blob, ReadBlob(r, bytes, "lookup"));
@@ -171,6 +211,19 @@ Result<ModelProof> ModelProof::Parse(ByteSpan bytes, const ModelSpec& spec, cons
   p.weight_batch.sumcheck = std::move(*wb);
   VINET_ASSIGN_OR_RETURN(ByteSpan wo, ReadBlob(r, bytes, "weight opening"));
   p.weight_opening.assign(wo.begin(), wo.end());
+  if (masked) {
+    auto slots = static_cast<uint32_t>(shapes.size());
+    for (auto* v : {&p.mask_sums, &p.mask_evals}) {
+      size_t at = r.offset();
+      VINET_ASSIGN_OR_RETURN(*v, r.Fp2Vector("mask values", slots));
+      if (v->size() != slots) {
+        return Error(Code::kParse, fmt::format("mask values at byte {}: {} values, want {}", at,
+                                               v->size(), slots));
+      }
+    }
+    VINET_ASSIGN_OR_RETURN(ByteSpan mo, ReadBlob(r, bytes, "mask opening"));
+    p.mask_opening.assign(mo.begin(), mo.end());
+  }
   VINET_RETURN_IF_ERROR(r.Finish("model proof"));
   return p;
 }

@@ -7,6 +7,11 @@
 // batch SumcheckProof ‖ u32 len ‖ advice opening ‖ weight batch SumcheckProof
 // ‖ u32 len ‖ weight opening. Every count is fixed by the key; trailing
 // bytes are rejected.
+// Zero-knowledge proofs (hiding keys, kind 3) also carry one mask bank
+// (zk/sumcheck/mask_bank.h) that masks every sumcheck: its commitment right
+// after the advice commitment, and at the end vector Fp2 mask sums (one per
+// slot) ‖ vector Fp2 mask evaluations ‖ u32 len ‖ the bank's opening (its
+// inner-product sumcheck and two openings, mask_bank.h).
 #pragma once
 
 #include <vector>
@@ -14,6 +19,7 @@
 #include "vinet/zk/lookup/logup_gkr.h"
 #include "vinet/zk/pcs/pcs.h"
 #include "vinet/zk/sumcheck/batch_claims.h"
+#include "vinet/zk/sumcheck/mask_bank.h"
 #include "vinet/zkml/spec.h"
 #include "zkml/gather.h"
 #include "zkml/layout.h"
@@ -53,11 +59,24 @@ struct ModelProof {
   Bytes advice_opening;
   zk::BatchedClaimProof weight_batch;
   Bytes weight_opening;
+  // Zero knowledge (masked = the key is hiding): the mask bank.
+  bool masked = false;
+  zk::PcsCommitment mask;
+  std::vector<zk::Fp2> mask_sums, mask_evals;
+  Bytes mask_opening;
 
   Bytes Encode() const;
+  // `masked`: the key is hiding (VerifyingKey::hiding()), the proof carries a mask bank.
   static Result<ModelProof> Parse(ByteSpan bytes, const ModelSpec& spec, const AdviceLayout& a,
-                                  const WeightLayout& w);
+                                  const WeightLayout& w, bool masked);
 };
+
+// The masked sumchecks of a proof in transcript order (every lookup's LogUp
+// layer sumchecks; blocks from the last: matmuls, gathers, zero-check; then
+// the advice and weight claim batches), those without rounds left out: the
+// mask bank's slots.
+std::vector<zk::MaskShape> MaskShapes(const ModelSpec& spec, const AdviceLayout& a,
+                                      const WeightLayout& w);
 
 // Lookups in proof order, with their tables.
 struct LookupSlot {

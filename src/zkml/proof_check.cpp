@@ -8,7 +8,7 @@ namespace vinet::zkml {
 Status CheckProofForm(const VerifyingKey& vk, ByteSpan proof) {
   detail::AdviceLayout advice = detail::MakeAdviceLayout(vk.spec);
   detail::WeightLayout weights = detail::MakeWeightLayout(vk.spec);
-  auto parsed = detail::ModelProof::Parse(proof, vk.spec, advice, weights);
+  auto parsed = detail::ModelProof::Parse(proof, vk.spec, advice, weights, vk.hiding());
   if (!parsed.ok()) return parsed.status();
   return Status::Ok();
 }

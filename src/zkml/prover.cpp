@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -325,14 +326,24 @@ Result<ProvedInstances> ProveInstances(const ProverPackage& pkg,
   ModelProof& proof = res.proof;
   proof.advice = adv_com.commitment;
   proof.advice.AbsorbInto(t);
+  // Zero knowledge (hiding keys): one mask bank masks every sumcheck below.
+  std::optional<zk::MaskBankProver> bank;
+  if (pkg.vk.hiding()) {
+    const auto& ligero = static_cast<const zk::LigeroPcs&>(*pcs);
+    VINET_ASSIGN_OR_RETURN(bank, zk::MaskBankProver::Commit(MaskShapes(spec, al, wl), ligero));
+    proof.masked = true;
+    proof.mask = bank->commitment();
+    proof.mask.AbsorbInto(t);
+  }
+  zk::MaskBankProver* bp_bank = bank ? &*bank : nullptr;
   ClaimList ac(al.num_vars), wc(wl.num_vars);  // advice and weight claims
 
   for (const LookupSlot& s : slots) {
     std::vector<std::vector<Fp>> cols = {{Slice(adv, s.x).begin(), Slice(adv, s.x).end()}};
     if (s.two_columns) cols.emplace_back(Slice(adv, s.y).begin(), Slice(adv, s.y).end());
     zk::LogUpClaims lc;
-    VINET_ASSIGN_OR_RETURN(zk::LogUpProof lp,
-                           zk::ProveLogUp(*s.table, cols, Slice(adv, s.m), t, pkg.threads, &lc));
+    VINET_ASSIGN_OR_RETURN(zk::LogUpProof lp, zk::ProveLogUp(*s.table, cols, Slice(adv, s.m), t,
+                                                             pkg.threads, &lc, bp_bank));
     proof.lookups.push_back(lp.ToBytes());
     ac.Add(lc.witness_point, s.x, lc.witness_evals[0]);
     if (s.two_columns) ac.Add(lc.witness_point, s.y, lc.witness_evals[1]);
@@ -344,7 +355,7 @@ Result<ProvedInstances> ProveInstances(const ProverPackage& pkg,
   std::vector<Fp2> tau = t.ChallengeFp2s("zkml.output_point", ob.y.log);
   ac.Add(tau, ob.y, zk::EvaluateMle(Slice(adv, ob.y), tau));
 
-  BlockProver bpv{pkg, al, adv, xin, ys, t, ac, wc};
+  BlockProver bpv{pkg, al, adv, xin, ys, t, ac, wc, bp_bank};
   for (size_t i = spec.blocks.size(); i-- > 0;) {
     VINET_ASSIGN_OR_RETURN(BlockProof bp, bpv.Prove(i));
     proof.blocks.push_back(std::move(bp));
@@ -352,13 +363,19 @@ Result<ProvedInstances> ProveInstances(const ProverPackage& pkg,
 
   laps.Lap(&ProveTimings::layers);
   EvalClaim reduced;
-  VINET_ASSIGN_OR_RETURN(proof.advice_batch, ac.Prove(adv, t, &reduced, pkg.threads));
+  VINET_ASSIGN_OR_RETURN(proof.advice_batch, ac.Prove(adv, t, &reduced, pkg.threads, bp_bank));
   VINET_ASSIGN_OR_RETURN(zk::PcsOpening ao, pcs->Open(*adv_com.data, reduced.point, t));
   proof.advice_opening = std::move(ao.proof);
   laps.Lap(&ProveTimings::advice_open);
-  VINET_ASSIGN_OR_RETURN(proof.weight_batch, wc.Prove(pkg.weights, t, &reduced, pkg.threads));
+  VINET_ASSIGN_OR_RETURN(proof.weight_batch,
+                         wc.Prove(pkg.weights, t, &reduced, pkg.threads, bp_bank));
   VINET_ASSIGN_OR_RETURN(zk::PcsOpening wo, pcs->Open(*pkg.committed.data, reduced.point, t));
   proof.weight_opening = std::move(wo.proof);
+  if (bank) {
+    proof.mask_sums = bank->sums();
+    proof.mask_evals = bank->evals();
+    VINET_ASSIGN_OR_RETURN(proof.mask_opening, bank->Open(t));
+  }
   laps.Lap(&ProveTimings::weight_open);
   return res;
 }

@@ -1,6 +1,7 @@
 #include "zkml/segment_claims.h"
 
 #include "vinet/zk/poly/multilinear.h"
+#include "vinet/zk/sumcheck/mask_bank.h"
 
 namespace vinet::zkml::detail {
 
@@ -12,7 +13,8 @@ void ClaimList::Add(std::span<const Fp2> z, Segment seg, Fp2 value) {
 }
 
 Result<zk::BatchedClaimProof> ClaimList::Prove(std::span<const zk::Fp> evals, zk::Transcript& t,
-                                               zk::EvalClaim* reduced, unsigned threads) const {
+                                               zk::EvalClaim* reduced, unsigned threads,
+                                               zk::MaskBankProver* bank) const {
   if (claims_.empty()) return Error(Code::kInvalidArgument, "batch claims: no claims");
   for (const auto& c : claims_) {
     t.AbsorbFp2s("batch.point", c.point);
@@ -30,7 +32,7 @@ Result<zk::BatchedClaimProof> ClaimList::Prove(std::span<const zk::Fp> evals, zk
   static const std::vector<zk::ProductTerm> kTerms = {{Fp2::One(), {0, 1}}};
   VINET_ASSIGN_OR_RETURN(
       zk::SumcheckProverOutput out,
-      zk::ProveSumcheck({zk::ToExtension(evals), std::move(e)}, kTerms, t, threads));
+      zk::ProveMaybeMasked(bank, {zk::ToExtension(evals), std::move(e)}, kTerms, t, threads));
   if (reduced != nullptr) *reduced = {out.point, out.proof.final_evals[0]};
   return zk::BatchedClaimProof{std::move(out.proof)};
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "vinet/zk/sumcheck/batch_claims.h"
+#include "vinet/zk/sumcheck/mask_bank.h"
 #include "zkml/layout.h"
 
 namespace vinet::zkml::detail {
@@ -26,7 +27,8 @@ class ClaimList {
   void Add(std::span<const zk::Fp2> z, Segment seg, zk::Fp2 value);
   const std::vector<zk::EvalClaim>& claims() const { return claims_; }
   Result<zk::BatchedClaimProof> Prove(std::span<const zk::Fp> evals, zk::Transcript& t,
-                                      zk::EvalClaim* reduced, unsigned threads) const;
+                                      zk::EvalClaim* reduced, unsigned threads,
+                                      zk::MaskBankProver* bank = nullptr) const;
 
  private:
   size_t total_vars_;

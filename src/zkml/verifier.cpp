@@ -2,6 +2,8 @@
 // The verifier reads no weights: it holds only the key's weight commitment.
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "vinet/zk/poly/multilinear.h"
 #include "zkml/block_verifier.h"
 #include "zkml/instances.h"
@@ -35,16 +37,29 @@ namespace detail {
 
 Status VerifyInstances(const VerifyingKey& vk, std::span<const runtime::Int8Tensor> inputs,
                        std::span<const runtime::Int8Tensor> outputs, const ModelProof& proof,
-                       const AdviceLayout& al, const WeightLayout& wl, zk::Transcript& t) {
+                       const AdviceLayout& al, const WeightLayout& wl, zk::Transcript& t,
+                       std::vector<std::vector<zk::Fp2>>* block_points) {
   const ModelSpec& spec = vk.spec;
   proof.advice.AbsorbInto(t);
+  std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
+  // Zero knowledge (hiding keys): every sumcheck is a slot of the mask bank.
+  if (proof.masked != vk.hiding()) {
+    return Error(Code::kVerification, "proof and key disagree on zero knowledge (mask bank)");
+  }
+  std::optional<zk::MaskBankVerifier> bank;
+  if (proof.masked) {
+    proof.mask.AbsorbInto(t);
+    bank.emplace(MaskShapes(spec, al, wl), proof.mask, proof.mask_sums, proof.mask_evals,
+                 static_cast<const zk::LigeroPcs&>(*pcs));
+  }
+  zk::MaskBankVerifier* vb = bank ? &*bank : nullptr;
   std::vector<EvalClaim> ac, wc;
   std::vector<LookupSlot> slots = LookupSlots(al);
   for (size_t i = 0; i < slots.size(); ++i) {
     const LookupSlot& s = slots[i];
     zk::LogUpStatement st = zk::StatementFor(*s.table, s.x.log);
     VINET_ASSIGN_OR_RETURN(zk::LogUpProof lp, zk::LogUpProof::Parse(proof.lookups[i], st));
-    auto lc = zk::VerifyLogUp(st, lp, t);
+    auto lc = zk::VerifyLogUp(st, lp, t, vb);
     if (!lc.ok()) return lc.status().WithContext(std::string(s.name) + " lookup");
     AddClaim(ac, lc->witness_point, s.x, al.num_vars, lc->witness_evals[0]);
     if (s.two_columns) AddClaim(ac, lc->witness_point, s.y, al.num_vars, lc->witness_evals[1]);
@@ -65,22 +80,22 @@ Status VerifyInstances(const VerifyingKey& vk, std::span<const runtime::Int8Tens
   std::vector<Fp2> tau = t.ChallengeFp2s("zkml.output_point", ob.y.log);
   AddClaim(ac, tau, ob.y, al.num_vars, zk::EvaluateMle(out_vec, tau));
 
-  BlockVerifier bv{spec, al, wl, in_vec, t, ac, wc};
+  BlockVerifier bv{spec, al, wl, in_vec, t, ac, wc, vb, block_points};
   size_t pi = 0;
   for (size_t i = spec.blocks.size(); i-- > 0; ++pi) {
     VINET_RETURN_IF_ERROR(bv.Verify(i, proof.blocks[pi]));
   }
 
-  std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
-  auto ar = zk::VerifyBatchedClaims(al.num_vars, ac, proof.advice_batch, t);
+  auto ar = zk::VerifyBatchedClaims(al.num_vars, ac, proof.advice_batch, t, vb);
   if (!ar.ok()) return ar.status().WithContext("advice claims");
   Status st =
       pcs->Verify(proof.advice, ar->point, std::vector<Fp2>{ar->value}, proof.advice_opening, t);
   if (!st.ok()) return st.WithContext("advice opening");
-  auto wr = zk::VerifyBatchedClaims(wl.num_vars, wc, proof.weight_batch, t);
+  auto wr = zk::VerifyBatchedClaims(wl.num_vars, wc, proof.weight_batch, t, vb);
   if (!wr.ok()) return wr.status().WithContext("weight claims");
   st = pcs->Verify(vk.weights, wr->point, std::vector<Fp2>{wr->value}, proof.weight_opening, t);
   if (!st.ok()) return st.WithContext("weight opening");
+  if (bank) VINET_RETURN_IF_ERROR(bank->Finish(proof.mask_opening, t));
   return Status();
 }
 
@@ -94,7 +109,8 @@ Status Verify(const VerifyingKey& vk, const runtime::Int8Tensor& input,
   VINET_RETURN_IF_ERROR(CheckShape("output", output, spec.output_shape));
   AdviceLayout al = MakeAdviceLayout(spec);
   WeightLayout wl = MakeWeightLayout(spec);
-  VINET_ASSIGN_OR_RETURN(ModelProof proof, ModelProof::Parse(proof_bytes, spec, al, wl));
+  VINET_ASSIGN_OR_RETURN(ModelProof proof,
+                         ModelProof::Parse(proof_bytes, spec, al, wl, vk.hiding()));
   zk::Transcript t = StartTranscript(vk, input, output);
   return VerifyInstances(vk, {&input, 1}, {&output, 1}, proof, al, wl, t);
 }

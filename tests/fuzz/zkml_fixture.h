@@ -1,11 +1,14 @@
 // Fuzz fixture: a tiny committed CNN (Conv, ReLU, MaxPool, Flatten, Gemm), one
 // input, its honest proof, key and weight-range proof; a batch proof of two
-// inputs (the first and another).
+// inputs (the first and another); the same model under a private-weights
+// (hiding, zero-knowledge) key with one proof, masks from a fixed seed so the
+// proof is reproducible (its seed is pinned like the others).
 #pragma once
 
 #include <cstdlib>
 
 #include "../unit/runtime/onnx_builder.h"
+#include "vinet/zk/random.h"
 #include "vinet/zkml/weight_range.h"
 #include "vinet/zkml/zkml.h"
 
@@ -17,6 +20,9 @@ struct ZkmlFixture {
   Bytes proof, key, range_proof;
   std::vector<runtime::Int8Tensor> batch_inputs, batch_outputs;
   Bytes batch_proof;
+  zkml::Committed hiding;  // hiding Ligero key (kind 3): the proof carries a mask bank
+  runtime::Int8Tensor hiding_output;
+  Bytes hiding_proof;
 
   ZkmlFixture() {
     runtime::testing::OnnxBuilder b;
@@ -59,6 +65,17 @@ struct ZkmlFixture {
     batch_proof = bp->proof;
     if (!zkml::VerifyBatch(committed.vk, batch_inputs, batch_outputs, batch_proof).ok())
       std::abort();
+    zk::ScopedSeededMasksForTesting seeded(5);  // this thread only: threads = 1 below
+    zkml::ZkmlParams hp = zkml::ZkmlParams::PrivateWeights();
+    hp.threads = 1;
+    auto h = zkml::Commit(*q, hp);
+    if (!h.ok()) std::abort();
+    hiding = *h;
+    auto hpf = zkml::Prove(*hiding.package, input);
+    if (!hpf.ok()) std::abort();
+    hiding_output = hpf->output;
+    hiding_proof = hpf->proof;
+    if (!zkml::Verify(hiding.vk, input, hiding_output, hiding_proof).ok()) std::abort();
   }
 };
 

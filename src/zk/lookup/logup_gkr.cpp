@@ -3,6 +3,7 @@
 #include <bit>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -157,11 +158,25 @@ void FoldActive(LayerTables& lt, Fp2 r, unsigned threads) {
 // qe = qo = 1 at both ends) contribute lambda * eq(rho_{>j}, i) at every X, so
 // the prover adds lambda times their eq weight, 1 minus the real pairs' (an eq
 // table sums to 1), instead of visiting them.
+// With `mask` the claim and the rounds sent are those of f + rho g (as
+// ProveSumcheck with a SumcheckMask); `claim` stays f's own running claim.
 LayerProof ProveLayer(std::span<const Fp2> rho, Fp2 lambda, Fp2 claim, LayerTables lt,
-                      Transcript& tr, unsigned threads) {
+                      Transcript& tr, unsigned threads, const SumcheckMask* mask) {
   const Fp2 one = Fp2::One();
   LayerProof out;
-  tr.AbsorbFp2("sumcheck.claim", claim);
+  // Mask bookkeeping: bound = sum_{k<j} g_k(r_k); rest[j] = sum_{k>j} (g_k(0) + g_k(1)).
+  size_t n = rho.size();
+  Fp2 bound;
+  std::vector<Fp2> rest(n);
+  if (mask != nullptr) {
+    for (size_t i = n; i-- > 1;) {
+      Fp2 at01 = mask->coeffs[i][0];
+      for (const Fp2& c : mask->coeffs[i]) at01 += c;
+      rest[i - 1] = rest[i] + at01;
+    }
+  }
+  tr.AbsorbFp2("sumcheck.claim",
+               mask == nullptr ? claim : claim + mask->rho * MaskSum(mask->coeffs));
   std::vector<Fp2> eq_rest = EqTable(rho.subspan(1), threads);
   Fp2 scale = one;
   auto& t = lt.t;
@@ -204,12 +219,28 @@ LayerProof ProveLayer(std::span<const Fp2> rho, Fp2 lambda, Fp2 claim, LayerTabl
     Fp2 a = scale * (one - rj), bl = scale * (rj + rj - one);  // scale * eq(rho_j, X)
     UnivariatePoly g{{a * hp.coeffs[0], a * hp.coeffs[1] + bl * hp.coeffs[0],
                       a * hp.coeffs[2] + bl * hp.coeffs[1], bl * hp.coeffs[2]}};
-    tr.AbsorbFp2s("sumcheck.round", g.coeffs);
+    UnivariatePoly sent = g;
+    if (mask != nullptr) {  // + rho (2^free (bound + g_j(X)) + 2^(free-1) rest[j])
+      size_t free_vars = n - 1 - j;
+      Fp2 copies = Fp2(Fp(2)).Pow(free_vars);
+      Fp2 rest_part = free_vars > 0 ? Fp2(Fp(2)).Pow(free_vars - 1) * rest[j] : Fp2::Zero();
+      const auto& gm = mask->coeffs[j];
+      sent.coeffs[0] += mask->rho * (copies * (bound + gm[0]) + rest_part);
+      for (size_t c = 1; c < gm.size(); ++c) sent.coeffs[c] += mask->rho * copies * gm[c];
+    }
+    tr.AbsorbFp2s("sumcheck.round", sent.coeffs);
     Fp2 r = tr.ChallengeFp2("sumcheck.challenge");
     claim = g.Evaluate(r);
     scale *= (one - rj) * (one - r) + rj * r;
     out.point.push_back(r);
-    out.proof.rounds.push_back(std::move(g));
+    out.proof.rounds.push_back(std::move(sent));
+    if (mask != nullptr) {
+      Fp2 power = one;
+      for (const Fp2& c : mask->coeffs[j]) {
+        bound += c * power;
+        power *= r;
+      }
+    }
     FoldActive(lt, r, threads);
     if (eq_rest.size() > 1) {  // sum out the next variable: eq over rho_{>j+1}
       for (size_t i = 0; i < eq_rest.size() / 2; ++i)
@@ -274,7 +305,7 @@ Result<std::vector<Fp>> ComputeMultiplicities(const LookupTable& table,
 
 Result<LogUpProof> ProveLogUp(const LookupTable& table, std::span<const std::vector<Fp>> witness,
                               std::span<const Fp> m, Transcript& transcript, unsigned threads,
-                              LogUpClaims* claims) {
+                              LogUpClaims* claims, MaskBankProver* bank) {
   if (witness.size() != table.num_columns() || witness.empty() || witness.size() > 2) {
     return Error(Code::kInvalidArgument, "logup: need 1 or 2 witness columns matching the table");
   }
@@ -329,8 +360,15 @@ Result<LogUpProof> ProveLogUp(const LookupTable& table, std::span<const std::vec
       }
     });
     child = Layer{};
+    std::optional<SumcheckMask> mask;
+    if (bank != nullptr) {
+      auto m = bank->Begin(point.size(), 3, transcript);
+      if (!m.ok()) return m.status();
+      mask = std::move(*m);
+    }
     LayerProof lp = ProveLayer(point, lambda, claim_p + lambda * claim_q, std::move(halves),
-                               transcript, threads);
+                               transcript, threads, mask ? &*mask : nullptr);
+    if (bank != nullptr) bank->End(lp.point, transcript);
     const auto& f = lp.proof.final_evals;
     mu = transcript.ChallengeFp2("logup.mu");
     claim_p = f[1] + mu * (f[2] - f[1]);
@@ -363,7 +401,7 @@ Result<LogUpProof> ProveLogUp(const LookupTable& table, std::span<const std::vec
 }
 
 Result<LogUpClaims> VerifyLogUp(const LogUpStatement& st, const LogUpProof& proof,
-                                Transcript& transcript) {
+                                Transcript& transcript, MaskBankVerifier* bank) {
   if (st.num_columns < 1 || st.num_columns > 2 || st.witness_vars > kMaxVars ||
       st.table_vars > kMaxVars) {
     return Error(Code::kInvalidArgument, "logup: unsupported statement shape");
@@ -391,8 +429,8 @@ Result<LogUpClaims> VerifyLogUp(const LogUpStatement& st, const LogUpProof& proo
   for (size_t k = 1; k < tree_vars; ++k) {
     Fp2 lambda = transcript.ChallengeFp2("logup.lambda");
     auto terms = LayerTerms(lambda);
-    auto sc =
-        VerifySumcheck(k, 5, terms, claim_p + lambda * claim_q, proof.layers[k - 1], transcript);
+    auto sc = VerifyMaybeMasked(bank, k, 5, terms, claim_p + lambda * claim_q, proof.layers[k - 1],
+                                transcript);
     if (!sc.ok()) return sc.status().WithContext("logup: layer " + std::to_string(k));
     const auto& f = sc->final_evals;
     if (f[0] != EqEval(point, sc->point)) {

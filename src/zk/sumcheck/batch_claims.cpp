@@ -4,6 +4,7 @@
 
 #include "vinet/zk/parallel.h"
 #include "vinet/zk/poly/multilinear.h"
+#include "vinet/zk/sumcheck/mask_bank.h"
 
 namespace vinet::zk {
 namespace {
@@ -68,12 +69,13 @@ Result<BatchedClaimProof> ProveBatchedClaims(std::span<const Fp> evals,
 }
 
 Result<EvalClaim> VerifyBatchedClaims(size_t num_vars, std::span<const EvalClaim> claims,
-                                      const BatchedClaimProof& proof, Transcript& transcript) {
+                                      const BatchedClaimProof& proof, Transcript& transcript,
+                                      MaskBankVerifier* bank) {
   VINET_RETURN_IF_ERROR(CheckClaims(num_vars, claims));
   Fp2 combined;
   std::vector<Fp2> powers = AbsorbAndCombine(claims, transcript, &combined);
-  VINET_ASSIGN_OR_RETURN(
-      SumcheckClaim sc, VerifySumcheck(num_vars, 2, Terms(), combined, proof.sumcheck, transcript));
+  VINET_ASSIGN_OR_RETURN(SumcheckClaim sc, VerifyMaybeMasked(bank, num_vars, 2, Terms(), combined,
+                                                             proof.sumcheck, transcript));
   Fp2 e_at_r;
   for (size_t k = 0; k < claims.size(); ++k)
     e_at_r += powers[k] * EqEval(claims[k].point, sc.point);

@@ -43,6 +43,11 @@ TEST(ZkmlKnownAnswer, FixtureProofAndKeyMatchTheStoredSeeds) {
   CheckOrWrite("zkml_range", fx.range_proof);
   EXPECT_TRUE(VerifyBatch(fx.committed.vk, fx.batch_inputs, fx.batch_outputs, fx.batch_proof).ok());
   CheckOrWrite("zkml_proof", fx.batch_proof, "batch2");
+  // The private-weights (zero-knowledge) proof, masks from the fixture's seed.
+  EXPECT_TRUE(Verify(fx.hiding.vk, fx.input, fx.hiding_output, fx.hiding_proof).ok());
+  Bytes hiding = {'V', 'Z', 'H', 'K'};
+  hiding.insert(hiding.end(), fx.hiding_proof.begin(), fx.hiding_proof.end());
+  CheckOrWrite("zkml_proof", hiding, "hiding");
 }
 
 TEST(ZkmlKnownAnswer, KindTwoKeyAndProofOfTheFirstBasefoldStillVerify) {

@@ -160,24 +160,6 @@ TEST(ZkmlPrivateWeights, TwoProofsOfTheSameStatementDiffer) {
   EXPECT_TRUE(Verify(a->vk, in, p2->output, p2->proof).ok());
 }
 
-// B = A with the first layer's weight row of input 0 negated; the input has
-// x_0 = 0, so both models compute the same accumulators and outputs.
-runtime::QuantizedModel NegateRowZero(const runtime::QuantizedModel& a) {
-  const runtime::Int8Tensor& w = a.layers()[0].weight;
-  int64_t n = w.shape[1];
-  Bytes enc = a.CanonicalEncoding();
-  const auto* wb = reinterpret_cast<const uint8_t*>(w.data.data());
-  auto it = std::search(enc.begin(), enc.end(), wb, wb + w.data.size());
-  EXPECT_NE(it, enc.end());
-  for (int64_t j = 0; j < n; ++j) {
-    auto v = static_cast<int8_t>(it[j]);
-    it[j] = static_cast<uint8_t>(static_cast<int8_t>(-v));
-  }
-  auto b = runtime::QuantizedModel::Decode(enc);
-  EXPECT_TRUE(b.ok()) << b.status().ToString();
-  return *b;
-}
-
 void AppendOpened(const Bytes& opening, const zk::LigeroGeometry& g, std::vector<uint64_t>& out) {
   auto lp = zk::LigeroProof::Parse(opening, g);
   ASSERT_TRUE(lp.ok()) << lp.status().ToString();
@@ -199,7 +181,7 @@ void AppendOpened(const Bytes& opening, const zk::LigeroGeometry& g, std::vector
 TEST(ZkmlPrivateWeights, OpeningsOfTwoModelsWithTheSameOutputsAreIndistinguishable) {
   zk::ScopedSeededMasksForTesting seeded(16);
   runtime::QuantizedModel qa = RandomMlp({16, 8, 4}, 21);
-  runtime::QuantizedModel qb = NegateRowZero(qa);
+  runtime::QuantizedModel qb = testing::NegateRowZero(qa);
   ASSERT_NE(qa.CanonicalEncoding(), qb.CanonicalEncoding());
   ZkmlParams params = kHiding;
   params.threads = 1;  // the seeded generator is per thread: commit on this one
@@ -222,7 +204,7 @@ TEST(ZkmlPrivateWeights, OpeningsOfTwoModelsWithTheSameOutputsAreIndistinguishab
       if (output.empty()) output = p->output.data;
       ASSERT_EQ(p->output.data, output);  // same outputs for both models
       ASSERT_TRUE(Verify(c.vk, in, p->output, p->proof).ok());
-      auto mp = detail::ModelProof::Parse(p->proof, spec, al, wl);
+      auto mp = detail::ModelProof::Parse(p->proof, spec, al, wl, true);
       ASSERT_TRUE(mp.ok());
       AppendOpened(mp->weight_opening, pcs.Geometry(wl.num_vars, 1), weights[side]);
       AppendOpened(mp->advice_opening, pcs.Geometry(al.num_vars, 1), advice[side]);

@@ -57,6 +57,25 @@ inline runtime::QuantizedModel RandomMlp(const std::vector<int64_t>& dims, uint3
   return *q;
 }
 
+// B = A with the first layer's weight row of input 0 negated: on an input
+// with x_0 = 0 both models compute the same accumulators and outputs (the
+// zero-knowledge distinguishing tests).
+inline runtime::QuantizedModel NegateRowZero(const runtime::QuantizedModel& a) {
+  const runtime::Int8Tensor& w = a.layers()[0].weight;
+  int64_t n = w.shape[1];
+  Bytes enc = a.CanonicalEncoding();
+  const auto* wb = reinterpret_cast<const uint8_t*>(w.data.data());
+  auto it = std::search(enc.begin(), enc.end(), wb, wb + w.data.size());
+  EXPECT_NE(it, enc.end());
+  for (int64_t j = 0; j < n; ++j) {
+    auto v = static_cast<int8_t>(it[j]);
+    it[j] = static_cast<uint8_t>(static_cast<int8_t>(-v));
+  }
+  auto b = runtime::QuantizedModel::Decode(enc);
+  EXPECT_TRUE(b.ok()) << b.status().ToString();
+  return *b;
+}
+
 // Hiding Ligero at rate 1/4 (the PrivateWeights preset uses 1/8).
 constexpr ZkmlParams HidingLigeroParams() {
   ZkmlParams p;

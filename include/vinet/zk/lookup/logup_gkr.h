@@ -23,6 +23,7 @@
 
 #include "vinet/common/result.h"
 #include "vinet/zk/lookup/tables.h"
+#include "vinet/zk/sumcheck/mask_bank.h"
 #include "vinet/zk/sumcheck/sumcheck.h"
 #include "vinet/zk/transcript/transcript.h"
 
@@ -69,14 +70,17 @@ Result<std::vector<Fp>> ComputeMultiplicities(const LookupTable& table,
 // witness yields a proof the verifier rejects). kInvalidArgument for shape
 // errors or a zero denominator (probability ~ 2^-100). If `claims` is not
 // null it receives the claims the verifier will end with (points and values),
-// which the prover then proves, e.g. with PCS openings.
+// which the prover then proves, e.g. with PCS openings. With `bank` (zero
+// knowledge) every layer sumcheck k = 1..L-1 is the bank's next slot
+// (k variables, degree 3; sumcheck/mask_bank.h); VerifyLogUp likewise.
 Result<LogUpProof> ProveLogUp(const LookupTable& table, std::span<const std::vector<Fp>> witness,
                               std::span<const Fp> multiplicities, Transcript& transcript,
-                              unsigned threads = 1, LogUpClaims* claims = nullptr);
+                              unsigned threads = 1, LogUpClaims* claims = nullptr,
+                              MaskBankProver* bank = nullptr);
 
 // kVerification naming the failed check; on success, claims to discharge.
 Result<LogUpClaims> VerifyLogUp(const LogUpStatement& statement, const LogUpProof& proof,
-                                Transcript& transcript);
+                                Transcript& transcript, MaskBankVerifier* bank = nullptr);
 
 // The statement a prover's inputs correspond to.
 LogUpStatement StatementFor(const LookupTable& table, size_t witness_vars);

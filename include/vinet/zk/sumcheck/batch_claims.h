@@ -34,8 +34,12 @@ Result<BatchedClaimProof> ProveBatchedClaims(std::span<const Fp> evals,
                                              Transcript& transcript, EvalClaim* reduced,
                                              unsigned threads = 1);
 
-// Verifier: on success returns the single claim W(r) = value to open.
+class MaskBankVerifier;
+
+// Verifier: on success returns the single claim W(r) = value to open. With
+// `bank` the sumcheck is the bank's next masked slot (sumcheck/mask_bank.h).
 Result<EvalClaim> VerifyBatchedClaims(size_t num_vars, std::span<const EvalClaim> claims,
-                                      const BatchedClaimProof& proof, Transcript& transcript);
+                                      const BatchedClaimProof& proof, Transcript& transcript,
+                                      MaskBankVerifier* bank = nullptr);
 
 }  // namespace vinet::zk

@@ -1,0 +1,324 @@
+#include "vinet/zk/sumcheck/mask_bank.h"
+
+#include <bit>
+
+#include <fmt/format.h>
+
+#include "vinet/zk/poly/multilinear.h"
+#include "vinet/zk/random.h"
+
+namespace vinet::zk {
+namespace {
+
+const Fp2 kX(Fp(0), Fp(1));
+
+size_t Coefficients(std::span<const MaskShape> shapes) {
+  size_t k = 0;
+  for (const MaskShape& s : shapes) k += s.num_vars * (s.degree + 1);
+  return k;
+}
+
+// Column weights whose inner product with row 0 is sum_s lambda^s g_s(r_s).
+std::vector<Fp2> BankWeights(std::span<const MaskShape> shapes,
+                             const std::vector<std::vector<Fp2>>& points, Fp2 lambda, size_t cols) {
+  size_t total = Coefficients(shapes);
+  std::vector<Fp2> w(cols);
+  Fp2 ls = Fp2::One();
+  size_t at = 0;
+  for (size_t s = 0; s < shapes.size(); ++s, ls *= lambda) {
+    for (size_t i = 0; i < shapes[s].num_vars; ++i) {
+      Fp2 power = ls;
+      for (size_t j = 0; j <= shapes[s].degree; ++j, ++at) {
+        w[at] = power;
+        w[total + at] = kX * power;
+        power *= points[s][i];
+      }
+    }
+  }
+  return w;
+}
+
+std::vector<Fp2> RowZero(size_t m) {
+  return std::vector<Fp2>(LigeroPcs::ShapeFor(m).rows_log, Fp2::Zero());
+}
+
+Fp2 Combined(std::span<const Fp2> evals, Fp2 lambda) {
+  Fp2 sum, ls = Fp2::One();
+  for (const Fp2& v : evals) {
+    sum += ls * v;
+    ls *= lambda;
+  }
+  return sum;
+}
+
+const std::vector<ProductTerm>& Product() {
+  static const std::vector<ProductTerm> t = {{Fp2::One(), {0, 1}}};
+  return t;
+}
+
+// Row-0 layout (the inner bank): the smallest m whose Ligero row holds 2K.
+size_t RowZeroVars(std::span<const MaskShape> shapes) {
+  size_t need = 2 * Coefficients(shapes);
+  for (size_t m = 1;; ++m) {
+    if ((size_t{1} << LigeroPcs::ShapeFor(m).cols_log) >= need) return m;
+  }
+}
+
+size_t LayoutVars(std::span<const MaskShape> shapes, bool row0) {
+  return row0 ? RowZeroVars(shapes) : MaskBankVars(shapes);
+}
+
+// u32 length ‖ that many bytes at *at; `last`: they must end `all`.
+Result<ByteSpan> TakeBlob(ByteSpan all, size_t* at, std::string_view field, bool last) {
+  if (all.size() - *at < 4) {
+    return Error(Code::kParse, fmt::format("{} at byte {}: missing length", field, *at));
+  }
+  size_t len = size_t{all[*at]} | size_t{all[*at + 1]} << 8 | size_t{all[*at + 2]} << 16 |
+               size_t{all[*at + 3]} << 24;
+  *at += 4;
+  if (len > all.size() - *at || (last && len != all.size() - *at)) {
+    return Error(Code::kParse,
+                 fmt::format("{} at byte {}: length {} does not fit the {} bytes left", field,
+                             *at - 4, len, all.size() - *at));
+  }
+  ByteSpan out = all.subspan(*at, len);
+  *at += len;
+  return out;
+}
+
+Status CheckShapes(std::span<const MaskShape> shapes) {
+  for (size_t s = 0; s < shapes.size(); ++s) {
+    if (shapes[s].num_vars == 0 || shapes[s].degree == 0 || shapes[s].degree > kMaxSumcheckDegree) {
+      return Error(Code::kInvalidArgument,
+                   fmt::format("mask bank: slot {} has {} variables, degree {}", s,
+                               shapes[s].num_vars, shapes[s].degree));
+    }
+  }
+  return Status();
+}
+
+}  // namespace
+
+size_t MaskBankVars(std::span<const MaskShape> shapes) {
+  size_t need = 2 * Coefficients(shapes) + 1;  // at least one padding entry
+  return std::max<size_t>(1, std::bit_width(need - 1));
+}
+
+size_t MaskBankInnerVars(std::span<const MaskShape> shapes) {
+  MaskShape inner{MaskBankVars(shapes), 2};
+  return RowZeroVars({&inner, 1});
+}
+
+Result<MaskBankProver> MaskBankProver::Commit(std::vector<MaskShape> shapes, const LigeroPcs& pcs) {
+  return CommitLayout(std::move(shapes), pcs, false);
+}
+
+Result<MaskBankProver> MaskBankProver::CommitLayout(std::vector<MaskShape> shapes,
+                                                    const LigeroPcs& pcs, bool row0) {
+  if (!pcs.hiding()) return Error(Code::kInvalidArgument, "mask bank: the PCS must be hiding");
+  VINET_RETURN_IF_ERROR(CheckShapes(shapes));
+  MaskBankProver b(std::move(shapes), pcs, row0);
+  size_t total = Coefficients(b.shapes_);
+  std::vector<Fp> coords = RandomFps(2 * total);
+  size_t at = 0;
+  for (const MaskShape& s : b.shapes_) {
+    auto& c = b.coeffs_.emplace_back(s.num_vars, std::vector<Fp2>(s.degree + 1));
+    for (auto& row : c) {
+      for (Fp2& x : row) {
+        x = Fp2(coords[at], coords[total + at]);
+        ++at;
+      }
+    }
+  }
+  std::vector<Fp> table(size_t{1} << LayoutVars(b.shapes_, row0));
+  std::copy(coords.begin(), coords.end(), table.begin());             // row 0 in the row-0 layout
+  if (!row0) RandomFps(std::span<Fp>(table).subspan(coords.size()));  // the padding
+  VINET_ASSIGN_OR_RETURN(b.committed_, pcs.Commit({table}));
+  if (!row0) b.table_ = std::move(table);
+  return b;
+}
+
+Result<SumcheckProverOutput> MaskBankProver::Prove(std::vector<std::vector<Fp2>> polys,
+                                                   std::span<const ProductTerm> terms,
+                                                   Transcript& transcript, unsigned threads) {
+  size_t n = polys.empty() ? 0 : std::countr_zero(polys[0].size());
+  if (n == 0) return ProveSumcheck(std::move(polys), terms, transcript, threads);
+  VINET_ASSIGN_OR_RETURN(SumcheckMask mask, Begin(n, SumcheckDegree(terms), transcript));
+  VINET_ASSIGN_OR_RETURN(SumcheckProverOutput out,
+                         ProveSumcheck(std::move(polys), terms, transcript, threads, &mask));
+  End(out.point, transcript);
+  return out;
+}
+
+Result<SumcheckMask> MaskBankProver::Begin(size_t num_vars, size_t degree, Transcript& transcript) {
+  size_t s = sums_.size();
+  if (s >= shapes_.size() || shapes_[s].num_vars != num_vars || shapes_[s].degree != degree ||
+      points_.size() != s) {
+    return Error(Code::kInternal,
+                 fmt::format("mask bank: sumcheck {} ({} variables, degree {}) is not the "
+                             "next slot of the statement",
+                             s, num_vars, degree));
+  }
+  SumcheckMask mask;
+  mask.coeffs = coeffs_[s];
+  sums_.push_back(MaskSum(mask.coeffs));
+  transcript.AbsorbFp2("maskbank.mask_sum", sums_.back());
+  mask.rho = transcript.ChallengeFp2("maskbank.rho");
+  return mask;
+}
+
+void MaskBankProver::End(std::span<const Fp2> point, Transcript& transcript) {
+  size_t s = points_.size();
+  evals_.push_back(MaskEval(coeffs_[s], point));
+  transcript.AbsorbFp2("maskbank.mask_eval", evals_.back());
+  points_.emplace_back(point.begin(), point.end());
+}
+
+Result<Bytes> MaskBankProver::Open(Transcript& transcript) {
+  if (evals_.size() != shapes_.size()) {
+    return Error(Code::kInternal,
+                 fmt::format("mask bank: {} of {} slots used", evals_.size(), shapes_.size()));
+  }
+  Fp2 lambda = transcript.ChallengeFp2("maskbank.lambda");
+  size_t m = LayoutVars(shapes_, row0_);
+  if (row0_) {
+    std::vector<Fp2> w = BankWeights(shapes_, points_, lambda, pcs_->Geometry(m, 1).cols);
+    VINET_ASSIGN_OR_RETURN(PcsOpening o,
+                           pcs_->OpenTensor(*committed_.data, RowZero(m), w, transcript));
+    return std::move(o.proof);
+  }
+  // V = <M, w>: a degree-2 sumcheck masked by a one-slot inner bank, then M(r').
+  std::vector<Fp2> w = BankWeights(shapes_, points_, lambda, size_t{1} << m);
+  VINET_ASSIGN_OR_RETURN(MaskBankProver inner, CommitLayout({MaskShape{m, 2}}, *pcs_, true));
+  ByteWriter out;
+  inner.commitment().Serialize(out);
+  inner.commitment().AbsorbInto(transcript);
+  VINET_ASSIGN_OR_RETURN(SumcheckProverOutput sc, inner.Prove({ToExtension(table_), std::move(w)},
+                                                              Product(), transcript, 1));
+  VINET_ASSIGN_OR_RETURN(Bytes inner_opening, inner.Open(transcript));
+  VINET_ASSIGN_OR_RETURN(PcsOpening mo, pcs_->Open(*committed_.data, sc.point, transcript));
+  out.Field(inner.sums()[0]);
+  out.Field(inner.evals()[0]);
+  sc.proof.Serialize(out);
+  out.U32(static_cast<uint32_t>(inner_opening.size()));
+  out.Raw(inner_opening);
+  out.U32(static_cast<uint32_t>(mo.proof.size()));
+  out.Raw(mo.proof);
+  return out.Take();
+}
+
+MaskBankVerifier::MaskBankVerifier(std::vector<MaskShape> shapes, const PcsCommitment& commitment,
+                                   std::span<const Fp2> sums, std::span<const Fp2> evals,
+                                   const LigeroPcs& pcs)
+    : MaskBankVerifier(std::move(shapes), commitment, sums, evals, pcs, false) {}
+
+MaskBankVerifier::MaskBankVerifier(std::vector<MaskShape> shapes, const PcsCommitment& commitment,
+                                   std::span<const Fp2> sums, std::span<const Fp2> evals,
+                                   const LigeroPcs& pcs, bool row0)
+    : row0_(row0),
+      shapes_(std::move(shapes)),
+      commitment_(commitment),
+      sums_(sums.begin(), sums.end()),
+      evals_(evals.begin(), evals.end()),
+      pcs_(&pcs) {}
+
+Result<SumcheckClaim> MaskBankVerifier::Verify(size_t num_vars, size_t num_polys,
+                                               std::span<const ProductTerm> terms, Fp2 claimed_sum,
+                                               const SumcheckProof& proof, Transcript& transcript) {
+  if (num_vars == 0) {
+    return VerifySumcheck(num_vars, num_polys, terms, claimed_sum, proof, transcript);
+  }
+  size_t s = points_.size();
+  size_t degree = SumcheckDegree(terms);
+  if (s >= shapes_.size() || s >= sums_.size() || s >= evals_.size() ||
+      shapes_[s].num_vars != num_vars || shapes_[s].degree != degree) {
+    return Error(Code::kVerification,
+                 fmt::format("mask bank: sumcheck {} ({} variables, degree {}) has no slot", s,
+                             num_vars, degree));
+  }
+  transcript.AbsorbFp2("maskbank.mask_sum", sums_[s]);
+  Fp2 rho = transcript.ChallengeFp2("maskbank.rho");
+  Fp2 last;
+  VINET_ASSIGN_OR_RETURN(SumcheckClaim claim, VerifySumcheckRounds(num_vars, num_polys, terms,
+                                                                   claimed_sum + rho * sums_[s],
+                                                                   proof, transcript, &last));
+  if (EvaluateTerms(terms, claim.final_evals) + rho * evals_[s] != last) {
+    return Error(Code::kVerification,
+                 fmt::format("mask bank: sumcheck {}: final evaluations and the mask do not "
+                             "match the last round",
+                             s));
+  }
+  transcript.AbsorbFp2("maskbank.mask_eval", evals_[s]);
+  points_.push_back(claim.point);
+  return claim;
+}
+
+Status MaskBankVerifier::Finish(ByteSpan opening, Transcript& transcript) const {
+  size_t m = LayoutVars(shapes_, row0_);
+  if (points_.size() != shapes_.size() || sums_.size() != shapes_.size() ||
+      evals_.size() != shapes_.size()) {
+    return Error(Code::kVerification,
+                 fmt::format("mask bank: {} of {} slots used", points_.size(), shapes_.size()));
+  }
+  if (commitment_.num_vars != m || commitment_.num_polys != 1) {
+    return Error(Code::kVerification, "mask bank: the mask commitment has the wrong shape");
+  }
+  Fp2 lambda = transcript.ChallengeFp2("maskbank.lambda");
+  Fp2 value = Combined(evals_, lambda);
+  if (row0_) {
+    std::vector<Fp2> w = BankWeights(shapes_, points_, lambda, pcs_->Geometry(m, 1).cols);
+    Fp2 values[1] = {value};
+    Status st = pcs_->VerifyTensor(commitment_, RowZero(m), w, values, opening, transcript);
+    if (!st.ok()) return st.WithContext("mask opening");
+    return Status();
+  }
+  // Parse: inner commitment ‖ G ‖ v ‖ sumcheck ‖ inner opening ‖ M's opening.
+  ByteReader r(opening);
+  VINET_ASSIGN_OR_RETURN(PcsCommitment ic, PcsCommitment::Parse(r));
+  if (ic.num_vars != MaskBankInnerVars(shapes_) || ic.num_polys != 1) {
+    return Error(Code::kParse, fmt::format("mask bank: inner commitment shape ({}, {}) is not "
+                                           "({}, 1)",
+                                           ic.num_vars, ic.num_polys, MaskBankInnerVars(shapes_)));
+  }
+  VINET_ASSIGN_OR_RETURN(Fp2 g, r.ReadFp2("maskbank.inner_sum"));
+  VINET_ASSIGN_OR_RETURN(Fp2 v, r.ReadFp2("maskbank.inner_eval"));
+  VINET_ASSIGN_OR_RETURN(SumcheckProof sc, SumcheckProof::Parse(r, m, 2, 2));
+  size_t at = r.offset();
+  VINET_ASSIGN_OR_RETURN(ByteSpan inner_opening,
+                         TakeBlob(opening, &at, "maskbank.inner_opening", false));
+  VINET_ASSIGN_OR_RETURN(ByteSpan m_opening, TakeBlob(opening, &at, "maskbank.opening", true));
+  // Verify in the prover's transcript order.
+  ic.AbsorbInto(transcript);
+  Fp2 gs[1] = {g}, vs[1] = {v};
+  MaskBankVerifier inner({MaskShape{m, 2}}, ic, gs, vs, *pcs_, true);
+  auto claim = inner.Verify(m, 2, Product(), value, sc, transcript);
+  if (!claim.ok()) return claim.status().WithContext("mask bank inner product");
+  std::vector<Fp2> w = BankWeights(shapes_, points_, lambda, size_t{1} << m);
+  if (claim->final_evals[1] != EvaluateMle(w, claim->point)) {
+    return Error(Code::kVerification, "mask bank: wrong evaluation of the public weights");
+  }
+  VINET_RETURN_IF_ERROR(inner.Finish(inner_opening, transcript));
+  Fp2 mv[1] = {claim->final_evals[0]};
+  Status st = pcs_->Verify(commitment_, claim->point, mv, m_opening, transcript);
+  if (!st.ok()) return st.WithContext("mask opening");
+  return Status();
+}
+
+Result<SumcheckProverOutput> ProveMaybeMasked(MaskBankProver* bank,
+                                              std::vector<std::vector<Fp2>> polys,
+                                              std::span<const ProductTerm> terms,
+                                              Transcript& transcript, unsigned threads) {
+  if (bank == nullptr) return ProveSumcheck(std::move(polys), terms, transcript, threads);
+  return bank->Prove(std::move(polys), terms, transcript, threads);
+}
+
+Result<SumcheckClaim> VerifyMaybeMasked(MaskBankVerifier* bank, size_t num_vars, size_t num_polys,
+                                        std::span<const ProductTerm> terms, Fp2 claimed_sum,
+                                        const SumcheckProof& proof, Transcript& transcript) {
+  if (bank == nullptr) {
+    return VerifySumcheck(num_vars, num_polys, terms, claimed_sum, proof, transcript);
+  }
+  return bank->Verify(num_vars, num_polys, terms, claimed_sum, proof, transcript);
+}
+
+}  // namespace vinet::zk
