@@ -201,7 +201,13 @@ Bytes BasefoldPcs::ParametersEncoding() const {
   w.U32(static_cast<uint32_t>(params_.grinding_bits));
   // version: 1 = first protocol; 2 = one-compression Merkle nodes (kUniqueFp2);
   // 3 = challenge field Fp4, Johnson-regime query count (kJohnsonFp4).
-  w.U32(params_.regime == BasefoldRegime::kUniqueFp2 ? 2 : 3);
+  // 4 = kJohnsonFp4 with the first-round schedule (first_fold_log follows).
+  if (params_.regime == BasefoldRegime::kUniqueFp2) {
+    w.U32(params_.first_fold_log > 0 ? 5 : 2);
+  } else {
+    w.U32(params_.first_fold_log > 0 ? 4 : 3);
+  }
+  if (params_.first_fold_log > 0) w.U32(static_cast<uint32_t>(params_.first_fold_log));
   return w.Take();
 }
 
@@ -262,10 +268,18 @@ BasefoldShape BasefoldPcs::ShapeFor(size_t num_vars) const {
   s.log_len = num_vars + static_cast<size_t>(params_.log_inv_rate);
   s.ext_degree = params_.regime == BasefoldRegime::kUniqueFp2 ? 2 : 4;
   size_t a = static_cast<size_t>(std::max(1, params_.fold_log));
-  for (size_t left = s.folded_vars; left > 0;) {
-    size_t step = std::min(a, left);
-    s.arity.push_back(step);
-    left -= step;
+  if (params_.first_fold_log <= 0) {
+    for (size_t left = s.folded_vars; left > 0;) {
+      size_t step = std::min(a, left);
+      s.arity.push_back(step);
+      left -= step;
+    }
+  } else if (s.folded_vars > 0) {
+    size_t first = std::min(static_cast<size_t>(params_.first_fold_log), s.folded_vars);
+    s.arity.push_back(first);
+    size_t rest = s.folded_vars - first;
+    size_t rounds = (rest + a - 1) / a;
+    for (size_t i = 0; i < rounds; ++i) s.arity.push_back(rest / rounds + (i < rest % rounds));
   }
   if (s.arity.empty()) return s;
   size_t leaves = size_t{1} << s.LeafDepth(0);

@@ -275,6 +275,51 @@ TEST(Basefold, ParametersEncodingNamesEveryParameter) {
   EXPECT_NE(base, BasefoldPcs({100, 2, 4, 8, 15, 1}).ParametersEncoding());
   EXPECT_NE(base,
             BasefoldPcs({100, 2, 4, 8, 16, 1, BasefoldRegime::kUniqueFp2}).ParametersEncoding());
+  // The first-round schedule is version 4 and names first_fold_log; without it
+  // the encoding is the version-3 one, byte for byte.
+  Bytes tuned =
+      BasefoldPcs({100, 2, 4, 8, 16, 1, BasefoldRegime::kJohnsonFp4, 5}).ParametersEncoding();
+  EXPECT_EQ(
+      base,
+      BasefoldPcs({100, 2, 4, 8, 16, 1, BasefoldRegime::kJohnsonFp4, 0}).ParametersEncoding());
+  ASSERT_EQ(tuned.size(), base.size() + 4);
+  EXPECT_EQ(base[base.size() - 4], 3);
+  EXPECT_EQ(tuned[tuned.size() - 8], 4);
+  EXPECT_EQ(tuned[tuned.size() - 4], 5);
+  EXPECT_NE(
+      tuned,
+      BasefoldPcs({100, 2, 4, 8, 16, 1, BasefoldRegime::kJohnsonFp4, 4}).ParametersEncoding());
+}
+
+TEST(Basefold, DefaultScheduleFoldsFiveThenBalancedRoundsOfAtMostThree) {
+  BasefoldPcs pcs;  // the default: first_fold_log 5, fold_log 3, final 8
+  ASSERT_EQ(pcs.params().first_fold_log, 5);
+  const std::vector<std::vector<size_t>> want = {{1},       {5},          {5, 2},         {5, 2, 2},
+                                                 {5, 3, 3}, {5, 3, 3, 2}, {5, 3, 3, 3, 3}};
+  const size_t ns[] = {9, 13, 15, 17, 19, 21, 25};
+  for (size_t i = 0; i < want.size(); ++i) {
+    BasefoldShape s = pcs.ShapeFor(ns[i]);
+    EXPECT_EQ(s.arity, want[i]) << ns[i];
+    EXPECT_EQ(s.final_vars, 8u) << ns[i];
+  }
+  for (size_t n = 1; n <= 28; ++n) {
+    BasefoldShape s = pcs.ShapeFor(n);
+    size_t folded = 0, lo = SIZE_MAX, hi = 0;
+    for (size_t r = 0; r < s.Rounds(); ++r) {
+      folded += s.arity[r];
+      if (r > 0) lo = std::min(lo, s.arity[r]), hi = std::max(hi, s.arity[r]);
+    }
+    EXPECT_EQ(folded + s.final_vars, n) << n;
+    if (s.Rounds() > 1) {
+      EXPECT_EQ(s.arity[0], 5u) << n;
+      EXPECT_LE(hi, 3u) << n;
+      EXPECT_LE(hi - lo, 1u) << n;  // near-equal later rounds
+    }
+  }
+  // The legacy schedule (first_fold_log 0) is unchanged: rounds of fold_log,
+  // the remainder last.
+  BasefoldPcs legacy({100, 4, 4, 8, 16, 1, BasefoldRegime::kJohnsonFp4, 0});
+  EXPECT_EQ(legacy.ShapeFor(17).arity, (std::vector<size_t>{4, 4, 1}));
 }
 
 }  // namespace
