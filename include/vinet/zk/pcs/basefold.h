@@ -94,6 +94,11 @@ struct BasefoldShape {
   size_t num_queries = 0;     // t (<= number of first-round leaves)
   size_t ext_degree = 4;      // challenge field: 2 (Fp2) or 4 (Fp4)
   size_t johnson_m = 0;       // the Johnson-regime parameter m (0: unique decoding)
+  // Version 4 (first_fold_log > 0): a later round's leaves omit the symbols
+  // the previous round's queries fold to (the verifier computes them and
+  // hashes them into the leaf); rd.ext_leaves then holds
+  // num_leaves * 2^a - (previous round's num_leaves) values.
+  bool implicit_symbols = false;
 
   size_t Rounds() const { return arity.size(); }
   // log2 of the codeword length at round r (r == Rounds(): the final codeword).
@@ -108,7 +113,7 @@ struct BasefoldShape {
 struct BasefoldProof {
   struct Round {
     std::vector<Fp> base_leaves;  // round 0: leaves * num_polys * 2^a values
-    std::vector<Fp4> ext_leaves;  // rounds >= 1: leaves * 2^a values
+    std::vector<Fp4> ext_leaves;  // rounds >= 1: leaves * 2^a values (less the implicit ones)
     size_t num_leaves = 0;        // distinct queried leaves, increasing index
     std::vector<Digest> merkle_nodes;
   };
