@@ -102,8 +102,7 @@ struct Fixture {
   }
 };
 
-TEST(Basefold, EveryElementChangeIsRejected) {
-  Fixture f;  // n = 9: rounds of 3, 3, 1 folded variables, final polynomial of 2
+void ExpectEveryElementChangeRejected(const Fixture& f) {
   ASSERT_TRUE(f.Accepts(f.proof));
   BasefoldShape s = f.pcs.ShapeFor(9);
   ASSERT_EQ(s.Rounds(), 3u);
@@ -178,6 +177,37 @@ TEST(Basefold, EveryElementChangeIsRejected) {
     EXPECT_FALSE(g.Accepts(g.proof)) << "eval " << k;
   }
   EXPECT_GT(checked, 1000u);
+}
+
+TEST(Basefold, EveryElementChangeIsRejected) {
+  Fixture f;  // n = 9: rounds of 3, 3, 1 folded variables, final polynomial of 2
+  ExpectEveryElementChangeRejected(f);
+}
+
+TEST(Basefold, VersionFourLeavesOmitTheFoldedSymbolsAndStillBindThem) {
+  // n = 9: rounds of 3, 2, 2 folded variables; later rounds do not send the
+  // symbols the previous round's queries fold to.
+  Fixture f(BasefoldParams{100, 2, 2, 2, 8, 1, BasefoldRegime::kJohnsonFp4, 3});
+  BasefoldShape s = f.pcs.ShapeFor(9);
+  ASSERT_TRUE(s.implicit_symbols);
+  ASSERT_EQ(s.arity, (std::vector<size_t>{3, 2, 2}));
+  for (size_t r = 1; r < s.Rounds(); ++r) {
+    const BasefoldProof::Round& rd = f.proof.rounds[r];
+    EXPECT_EQ(rd.ext_leaves.size(), rd.num_leaves * 4 - f.proof.rounds[r - 1].num_leaves) << r;
+  }
+  ExpectEveryElementChangeRejected(f);  // every sent symbol, node, count
+  // The encoding round-trips; one symbol more or less is a parse error.
+  Bytes bytes = f.proof.ToBytes();
+  auto parsed = BasefoldProof::Parse(bytes, s, 2);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->ToBytes(), bytes);
+  BasefoldProof more = f.proof, fewer = f.proof;
+  more.rounds[1].ext_leaves.push_back(Fp4());
+  fewer.rounds[2].ext_leaves.pop_back();
+  EXPECT_FALSE(f.Accepts(more));
+  EXPECT_FALSE(f.Accepts(fewer));
+  EXPECT_EQ(BasefoldProof::Parse(more.ToBytes(), s, 2).status().code(), Code::kParse);
+  EXPECT_EQ(BasefoldProof::Parse(fewer.ToBytes(), s, 2).status().code(), Code::kParse);
 }
 
 TEST(Basefold, UniqueDecodingProofsStayInFp2AndRejectOtherElements) {
