@@ -141,7 +141,8 @@ class BasefoldPcs final : public MultilinearPcs {
   std::string_view name() const override { return "basefold-sha256"; }
   // name || u32 security_bits || log_inv_rate || fold_log || final_vars ||
   // grinding_bits || u32 version (2: kUniqueFp2; 3: kJohnsonFp4; 4: kJohnsonFp4
-  // with first_fold_log > 0) [|| u32 first_fold_log, version 4 only].
+  // with first_fold_log > 0; 5: kUniqueFp2 with first_fold_log > 0, no key
+  // kind uses it) [|| u32 first_fold_log, versions 4 and 5].
   Bytes ParametersEncoding() const override;
   double SoundnessBits(size_t num_vars) const override;
   Result<PcsCommitted> Commit(std::vector<std::vector<Fp>> polys) const override;
