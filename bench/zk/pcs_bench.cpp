@@ -1,6 +1,7 @@
 // PCS alone, both schemes in one run: commit, open and verify times, opening
 // bytes, queries and soundness bits at sizes 2^min..2^max (one polynomial).
-// Usage: pcs_bench [min_log max_log threads reps [k fold_log final_vars grinding [schemes]]]
+// Usage: pcs_bench [min_log max_log threads reps [k fold_log final_vars grinding [schemes
+//        [first_fold_log]]]]
 // schemes: bit mask, 1 = ligero, 2 = basefold (default parameters, Johnson
 // regime over Fp4), 4 = basefold-ud (the unique-decoding Fp2 set of
 // PcsKind::kBasefold keys, rate 1/4); default 7.
@@ -82,11 +83,12 @@ int main(int argc, char** argv) {
   auto arg = [&](int i, int d) { return argc > i ? std::atoi(argv[i]) : d; };
   int min_log = arg(1, 16), max_log = arg(2, 22), reps = arg(4, 3);
   unsigned threads = static_cast<unsigned>(arg(3, 2));
-  BasefoldParams bp;
+  BasefoldParams bp = BasefoldParams::Default();
   bp.log_inv_rate = arg(5, bp.log_inv_rate);
   bp.fold_log = arg(6, bp.fold_log);
   bp.final_vars = arg(7, bp.final_vars);
   bp.grinding_bits = arg(8, bp.grinding_bits);
+  bp.first_fold_log = arg(10, bp.first_fold_log);
   bp.threads = threads;
   int schemes = arg(9, 7);
   BasefoldPcs basefold(bp);

@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "bench_timing.h"
+#include "vinet/zk/pcs/basefold.h"
 #include "vinet/zkml/zkml.h"
 #include "zkml/layout.h"
 #include "zkml/proof.h"
@@ -32,6 +33,30 @@ using bench::Ms;
 using bench::RandomTensor;
 
 namespace {
+
+// One Basefold opening's bytes by part (stderr): sumcheck, roots, final
+// polynomial, nonce, then per round leaves / Merkle nodes.
+void PrintBasefoldBreakdown(const char* what, const zkml::VerifyingKey& vk, size_t num_vars,
+                            ByteSpan opening) {
+  std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
+  const auto* bf = dynamic_cast<const zk::BasefoldPcs*>(pcs.get());
+  if (bf == nullptr) return;
+  zk::BasefoldShape s = bf->ShapeFor(num_vars);
+  auto p = zk::BasefoldProof::Parse(opening, s, 1);
+  if (!p.ok()) return;
+  size_t e = 8 * s.ext_degree;
+  std::string rounds;
+  for (const auto& rd : p->rounds) {
+    rounds += fmt::format(" [{} leaves: {} B leaf, {} B nodes]", rd.num_leaves,
+                          rd.base_leaves.size() * 8 + rd.ext_leaves.size() * e,
+                          rd.merkle_nodes.size() * 32);
+  }
+  fmt::print(stderr,
+             "  {} opening n={} t={} arity={} total {} B: sumcheck {} B, roots {} B, final {} B,"
+             " nonce 8 B,{}\n",
+             what, num_vars, s.num_queries, fmt::join(s.arity, ","), opening.size(),
+             p->sumcheck.size() * e, p->roots.size() * 32, p->final_poly.size() * e, rounds);
+}
 
 runtime::TensorMap RandomInput(const runtime::Model& m, uint32_t seed) {
   return {{m.inputs()[0].name, RandomTensor(m, seed)}};
@@ -100,6 +125,27 @@ int main(int argc, char** argv) {
       pcs_bytes = parsed->advice_opening.size() + parsed->weight_opening.size();
       lookup_bytes = 0;
       for (const Bytes& l : parsed->lookups) lookup_bytes += l.size();
+      if (r == 0) {
+        size_t layers = 0;
+        for (const auto& b : parsed->blocks) {
+          for (const auto* v : {&b.matmul, &b.gather, &b.zero}) {
+            for (const auto& sc : *v) {
+              zk::ByteWriter w;
+              sc.Serialize(w);
+              layers += w.Take().size();
+            }
+          }
+          layers += 16 * (b.evals.size() + b.chunk_sums.size());
+        }
+        fmt::print(stderr,
+                   "{} {}: proof {} B = advice opening {} + weight opening {} + lookups {} + layer "
+                   "sumchecks and evals {} + rest {}\n",
+                   argv[1], name, proof_bytes, parsed->advice_opening.size(),
+                   parsed->weight_opening.size(), lookup_bytes, layers,
+                   proof_bytes - pcs_bytes - lookup_bytes - layers);
+        PrintBasefoldBreakdown("advice", c->vk, parsed->advice.num_vars, parsed->advice_opening);
+        PrintBasefoldBreakdown("weight", c->vk, c->vk.weights.num_vars, parsed->weight_opening);
+      }
       t0 = std::chrono::steady_clock::now();
       c0 = std::clock();
       Status st = zkml::Verify(c->vk, *x, p->output, p->proof);

@@ -107,7 +107,8 @@ std::unique_ptr<zk::MultilinearPcs> VerifyingKey::Pcs(unsigned threads) const {
     return std::make_unique<zk::BasefoldPcs>(
         zk::BasefoldParams::UniqueDecoding(security_bits, log_inv_rate, threads));
   }
-  zk::BasefoldParams p;  // kBasefoldFp4: the default (Johnson-regime) parameters
+  // kBasefoldFp4: the default (Johnson-regime) parameters and round schedule.
+  zk::BasefoldParams p = zk::BasefoldParams::Default();
   p.security_bits = security_bits;
   p.log_inv_rate = log_inv_rate;
   p.threads = threads;

@@ -68,12 +68,13 @@ struct LigeroFixture {
 };
 
 // n = 10 in rounds of 3, 3 and 2 folded variables (final polynomial of 2
-// variables), Johnson regime over Fp4 at rate 1/4: 512 first-round leaves of
-// which 85 are queried, so every round carries leaves and a non-empty
-// multi-proof. A batch of two polynomials.
+// variables), Johnson regime over Fp4 at rate 1/4, version 4 (first round
+// first_fold_log = 3, later leaves without the folded symbols): 512
+// first-round leaves of which 85 are queried, so every round carries leaves
+// and a non-empty multi-proof. A batch of two polynomials.
 struct BasefoldFixture {
   static constexpr size_t kVars = 10;
-  BasefoldPcs pcs{BasefoldParams{100, 2, 3, 2, 16, 1}};
+  BasefoldPcs pcs{BasefoldParams{100, 2, 3, 2, 16, 1, BasefoldRegime::kJohnsonFp4, 3}};
   PcsCommitted committed;
   std::vector<Fp2> point;
   std::vector<Fp2> evals;

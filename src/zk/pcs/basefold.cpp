@@ -201,7 +201,13 @@ Bytes BasefoldPcs::ParametersEncoding() const {
   w.U32(static_cast<uint32_t>(params_.grinding_bits));
   // version: 1 = first protocol; 2 = one-compression Merkle nodes (kUniqueFp2);
   // 3 = challenge field Fp4, Johnson-regime query count (kJohnsonFp4).
-  w.U32(params_.regime == BasefoldRegime::kUniqueFp2 ? 2 : 3);
+  // 4 = kJohnsonFp4 with the first-round schedule (first_fold_log follows).
+  if (params_.regime == BasefoldRegime::kUniqueFp2) {
+    w.U32(params_.first_fold_log > 0 ? 5 : 2);
+  } else {
+    w.U32(params_.first_fold_log > 0 ? 4 : 3);
+  }
+  if (params_.first_fold_log > 0) w.U32(static_cast<uint32_t>(params_.first_fold_log));
   return w.Take();
 }
 
@@ -261,11 +267,20 @@ BasefoldShape BasefoldPcs::ShapeFor(size_t num_vars) const {
   s.folded_vars = num_vars - s.final_vars;
   s.log_len = num_vars + static_cast<size_t>(params_.log_inv_rate);
   s.ext_degree = params_.regime == BasefoldRegime::kUniqueFp2 ? 2 : 4;
+  s.implicit_symbols = params_.first_fold_log > 0;
   size_t a = static_cast<size_t>(std::max(1, params_.fold_log));
-  for (size_t left = s.folded_vars; left > 0;) {
-    size_t step = std::min(a, left);
-    s.arity.push_back(step);
-    left -= step;
+  if (params_.first_fold_log <= 0) {
+    for (size_t left = s.folded_vars; left > 0;) {
+      size_t step = std::min(a, left);
+      s.arity.push_back(step);
+      left -= step;
+    }
+  } else if (s.folded_vars > 0) {
+    size_t first = std::min(static_cast<size_t>(params_.first_fold_log), s.folded_vars);
+    s.arity.push_back(first);
+    size_t rest = s.folded_vars - first;
+    size_t rounds = (rest + a - 1) / a;
+    for (size_t i = 0; i < rounds; ++i) s.arity.push_back(rest / rounds + (i < rest % rounds));
   }
   if (s.arity.empty()) return s;
   size_t leaves = size_t{1} << s.LeafDepth(0);
@@ -560,8 +575,24 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
       out.merkle_nodes = d->tree.MultiProof(sets[0]);
     } else {
       const std::vector<E>& c = round_cws[r - 1];
-      for (size_t i : sets[r])
-        out.ext_leaves.insert(out.ext_leaves.end(), c.begin() + i * w, c.begin() + (i + 1) * w);
+      if (!s.implicit_symbols) {
+        for (size_t i : sets[r])
+          out.ext_leaves.insert(out.ext_leaves.end(), c.begin() + i * w, c.begin() + (i + 1) * w);
+      } else {
+        // Skip the positions round r - 1's queries fold to (increasing, like
+        // the leaves' positions).
+        const std::vector<size_t>& known = sets[r - 1];
+        size_t k = 0;
+        for (size_t i : sets[r]) {
+          for (size_t pos = i * w; pos < (i + 1) * w; ++pos) {
+            if (k < known.size() && known[k] == pos) {
+              ++k;
+            } else {
+              out.ext_leaves.push_back(c[pos]);
+            }
+          }
+        }
+      }
       out.merkle_nodes = trees[r - 1].MultiProof(sets[r]);
     }
   }
@@ -586,8 +617,12 @@ bool ShapeMatches(const BasefoldProof& p, const BasefoldShape& s, size_t num_pol
         (rd.base_leaves.size() != rd.num_leaves * num_polys * w || !rd.ext_leaves.empty())) {
       return false;
     }
-    if (r > 0 && (rd.ext_leaves.size() != rd.num_leaves * w || !rd.base_leaves.empty())) {
-      return false;
+    if (r > 0) {
+      size_t implicit = s.implicit_symbols ? p.rounds[r - 1].num_leaves : 0;
+      if (rd.num_leaves * w < implicit || rd.ext_leaves.size() != rd.num_leaves * w - implicit ||
+          !rd.base_leaves.empty()) {
+        return false;
+      }
     }
   }
   return true;
@@ -658,6 +693,35 @@ Status BasefoldPcs::VerifyAs(const PcsCommitment& c, std::span<const Fp2> point,
   if (claim != expect) return Fail("sumcheck does not end at the final polynomial");
 
   std::vector<std::vector<size_t>> sets = LeafSets(s, std::move(queries));
+  if (s.implicit_symbols) {
+    // Full later-round leaves: the sent symbols in order, the positions round
+    // r - 1's queries fold to left for that round's fold to fill in (so the
+    // leaf hashes only if the fold is right).
+    for (size_t r = 1; r < s.Rounds(); ++r) {
+      size_t w = size_t{1} << s.arity[r];
+      const std::vector<size_t>& known = sets[r - 1];
+      if (proof.rounds[r].num_leaves != sets[r].size() ||
+          proof.rounds[r - 1].num_leaves != known.size()) {
+        return Fail("round " + std::to_string(r) + " opens " +
+                    std::to_string(proof.rounds[r].num_leaves) + " leaves, the queries need " +
+                    std::to_string(sets[r].size()));
+      }
+      std::vector<E> full;
+      full.reserve(sets[r].size() * w);
+      size_t k = 0, sent = 0;
+      for (size_t i : sets[r]) {
+        for (size_t pos = i * w; pos < (i + 1) * w; ++pos) {
+          if (k < known.size() && known[k] == pos) {
+            ++k;
+            full.push_back(E());
+          } else {
+            full.push_back(ext_leaves[r][sent++]);
+          }
+        }
+      }
+      ext_leaves[r] = std::move(full);
+    }
+  }
   size_t chal_at = 0;
   for (size_t r = 0; r < s.Rounds(); ++r) {
     const BasefoldProof::Round& rd = proof.rounds[r];
@@ -708,7 +772,13 @@ Status BasefoldPcs::VerifyAs(const PcsCommitment& c, std::span<const Fp2> point,
       } else {
         size_t a1 = s.arity[r + 1], leaf = set[n] >> a1;
         while (sets[r + 1][next_at] != leaf) ++next_at;
-        want = ext_leaves[r + 1][next_at * (size_t{1} << a1) + (set[n] & ((size_t{1} << a1) - 1))];
+        E& next =
+            ext_leaves[r + 1][next_at * (size_t{1} << a1) + (set[n] & ((size_t{1} << a1) - 1))];
+        if (s.implicit_symbols) {
+          next = folded;  // checked when round r + 1's leaf is hashed
+          continue;
+        }
+        want = next;
       }
       if (folded != want) {
         return Fail("round " + std::to_string(r) + " leaf " + std::to_string(set[n]) +

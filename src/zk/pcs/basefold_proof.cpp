@@ -96,6 +96,7 @@ Result<BasefoldProof> BasefoldProof::Parse(ByteSpan bytes, const BasefoldShape& 
                          ReadExtArray(r, "basefold.final_poly", final_len, s.ext_degree));
   VINET_ASSIGN_OR_RETURN(p.pow_nonce, r.U64("basefold.pow_nonce"));
   p.rounds.resize(s.Rounds());
+  size_t prev_leaves = 0;
   for (size_t i = 0; i < s.Rounds(); ++i) {
     Round& rd = p.rounds[i];
     size_t depth = s.LeafDepth(i), w = size_t{1} << s.arity[i];
@@ -112,9 +113,18 @@ Result<BasefoldProof> BasefoldProof::Parse(ByteSpan bytes, const BasefoldShape& 
       VINET_ASSIGN_OR_RETURN(rd.base_leaves,
                              r.FieldArray<Fp>("basefold.round.leaf", n * num_polys * w));
     } else {
-      VINET_ASSIGN_OR_RETURN(rd.ext_leaves,
-                             ReadExtArray(r, "basefold.round.leaf", n * w, s.ext_degree));
+      // Version 4: the previous round's folded symbols are not sent.
+      size_t implicit = s.implicit_symbols ? prev_leaves : 0;
+      if (size_t{n} * w < implicit) {
+        return Error(Code::kParse, "basefold.round.leaves: " + std::to_string(n) +
+                                       " leaves cannot hold the previous round's " +
+                                       std::to_string(implicit) + " folded symbols at offset " +
+                                       std::to_string(at));
+      }
+      VINET_ASSIGN_OR_RETURN(
+          rd.ext_leaves, ReadExtArray(r, "basefold.round.leaf", n * w - implicit, s.ext_degree));
     }
+    prev_leaves = n;
     VINET_ASSIGN_OR_RETURN(rd.merkle_nodes,
                            ReadDigests(r, bytes, "basefold.round.merkle_nodes",
                                        MerkleTree::MultiProofMaxSize(depth, n), false));

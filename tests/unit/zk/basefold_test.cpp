@@ -102,8 +102,7 @@ struct Fixture {
   }
 };
 
-TEST(Basefold, EveryElementChangeIsRejected) {
-  Fixture f;  // n = 9: rounds of 3, 3, 1 folded variables, final polynomial of 2
+void ExpectEveryElementChangeRejected(const Fixture& f) {
   ASSERT_TRUE(f.Accepts(f.proof));
   BasefoldShape s = f.pcs.ShapeFor(9);
   ASSERT_EQ(s.Rounds(), 3u);
@@ -178,6 +177,37 @@ TEST(Basefold, EveryElementChangeIsRejected) {
     EXPECT_FALSE(g.Accepts(g.proof)) << "eval " << k;
   }
   EXPECT_GT(checked, 1000u);
+}
+
+TEST(Basefold, EveryElementChangeIsRejected) {
+  Fixture f;  // n = 9: rounds of 3, 3, 1 folded variables, final polynomial of 2
+  ExpectEveryElementChangeRejected(f);
+}
+
+TEST(Basefold, VersionFourLeavesOmitTheFoldedSymbolsAndStillBindThem) {
+  // n = 9: rounds of 3, 2, 2 folded variables; later rounds do not send the
+  // symbols the previous round's queries fold to.
+  Fixture f(BasefoldParams{100, 2, 2, 2, 8, 1, BasefoldRegime::kJohnsonFp4, 3});
+  BasefoldShape s = f.pcs.ShapeFor(9);
+  ASSERT_TRUE(s.implicit_symbols);
+  ASSERT_EQ(s.arity, (std::vector<size_t>{3, 2, 2}));
+  for (size_t r = 1; r < s.Rounds(); ++r) {
+    const BasefoldProof::Round& rd = f.proof.rounds[r];
+    EXPECT_EQ(rd.ext_leaves.size(), rd.num_leaves * 4 - f.proof.rounds[r - 1].num_leaves) << r;
+  }
+  ExpectEveryElementChangeRejected(f);  // every sent symbol, node, count
+  // The encoding round-trips; one symbol more or less is a parse error.
+  Bytes bytes = f.proof.ToBytes();
+  auto parsed = BasefoldProof::Parse(bytes, s, 2);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->ToBytes(), bytes);
+  BasefoldProof more = f.proof, fewer = f.proof;
+  more.rounds[1].ext_leaves.push_back(Fp4());
+  fewer.rounds[2].ext_leaves.pop_back();
+  EXPECT_FALSE(f.Accepts(more));
+  EXPECT_FALSE(f.Accepts(fewer));
+  EXPECT_EQ(BasefoldProof::Parse(more.ToBytes(), s, 2).status().code(), Code::kParse);
+  EXPECT_EQ(BasefoldProof::Parse(fewer.ToBytes(), s, 2).status().code(), Code::kParse);
 }
 
 TEST(Basefold, UniqueDecodingProofsStayInFp2AndRejectOtherElements) {
@@ -275,6 +305,51 @@ TEST(Basefold, ParametersEncodingNamesEveryParameter) {
   EXPECT_NE(base, BasefoldPcs({100, 2, 4, 8, 15, 1}).ParametersEncoding());
   EXPECT_NE(base,
             BasefoldPcs({100, 2, 4, 8, 16, 1, BasefoldRegime::kUniqueFp2}).ParametersEncoding());
+  // The first-round schedule is version 4 and names first_fold_log; without it
+  // the encoding is the version-3 one, byte for byte.
+  Bytes tuned =
+      BasefoldPcs({100, 2, 4, 8, 16, 1, BasefoldRegime::kJohnsonFp4, 5}).ParametersEncoding();
+  EXPECT_EQ(
+      base,
+      BasefoldPcs({100, 2, 4, 8, 16, 1, BasefoldRegime::kJohnsonFp4, 0}).ParametersEncoding());
+  ASSERT_EQ(tuned.size(), base.size() + 4);
+  EXPECT_EQ(base[base.size() - 4], 3);
+  EXPECT_EQ(tuned[tuned.size() - 8], 4);
+  EXPECT_EQ(tuned[tuned.size() - 4], 5);
+  EXPECT_NE(
+      tuned,
+      BasefoldPcs({100, 2, 4, 8, 16, 1, BasefoldRegime::kJohnsonFp4, 4}).ParametersEncoding());
+}
+
+TEST(Basefold, DefaultScheduleFoldsFiveThenBalancedRoundsOfAtMostThree) {
+  BasefoldPcs pcs;  // the default: first_fold_log 5, fold_log 3, final 8
+  ASSERT_EQ(pcs.params().first_fold_log, 5);
+  const std::vector<std::vector<size_t>> want = {{1},       {5},          {5, 2},         {5, 2, 2},
+                                                 {5, 3, 3}, {5, 3, 3, 2}, {5, 3, 3, 3, 3}};
+  const size_t ns[] = {9, 13, 15, 17, 19, 21, 25};
+  for (size_t i = 0; i < want.size(); ++i) {
+    BasefoldShape s = pcs.ShapeFor(ns[i]);
+    EXPECT_EQ(s.arity, want[i]) << ns[i];
+    EXPECT_EQ(s.final_vars, 8u) << ns[i];
+  }
+  for (size_t n = 1; n <= 28; ++n) {
+    BasefoldShape s = pcs.ShapeFor(n);
+    size_t folded = 0, lo = SIZE_MAX, hi = 0;
+    for (size_t r = 0; r < s.Rounds(); ++r) {
+      folded += s.arity[r];
+      if (r > 0) lo = std::min(lo, s.arity[r]), hi = std::max(hi, s.arity[r]);
+    }
+    EXPECT_EQ(folded + s.final_vars, n) << n;
+    if (s.Rounds() > 1) {
+      EXPECT_EQ(s.arity[0], 5u) << n;
+      EXPECT_LE(hi, 3u) << n;
+      EXPECT_LE(hi - lo, 1u) << n;  // near-equal later rounds
+    }
+  }
+  // The legacy schedule (first_fold_log 0) is unchanged: rounds of fold_log,
+  // the remainder last.
+  BasefoldPcs legacy({100, 4, 4, 8, 16, 1, BasefoldRegime::kJohnsonFp4, 0});
+  EXPECT_EQ(legacy.ShapeFor(17).arity, (std::vector<size_t>{4, 4, 1}));
 }
 
 }  // namespace

@@ -49,7 +49,8 @@ TEST(ZkFuzzSeeds, BasefoldSeedIsTheFixturesEncoding) {
   Transcript t("fuzz");
   ASSERT_TRUE(fx.pcs.Verify(fx.committed.commitment, fx.point, fx.evals, fx.honest, t).ok());
   BasefoldShape s = fx.pcs.ShapeFor(fx.kVars);
-  ASSERT_EQ(s.Rounds(), 3u);
+  ASSERT_EQ(s.arity, (std::vector<size_t>{3, 3, 2}));
+  ASSERT_TRUE(s.implicit_symbols);
   ASSERT_LT(s.num_queries, size_t{1} << s.LeafDepth(0));  // a real multi-proof
   CheckOrWrite("zk_basefold", "honest_opening", fx.honest);
 }

@@ -215,6 +215,11 @@ INSTANTIATE_TEST_SUITE_P(
                 [] {
                   return std::make_unique<BasefoldPcs>(BasefoldParams{100, 2, 1, 2, 8, 2});
                 }},
+        PcsCase{"basefold_first3_rounds2",
+                [] {
+                  return std::make_unique<BasefoldPcs>(
+                      BasefoldParams{100, 2, 2, 2, 8, 1, BasefoldRegime::kJohnsonFp4, 3});
+                }},
         PcsCase{"basefold_rate8_arity16",
                 [] {
                   return std::make_unique<BasefoldPcs>(BasefoldParams{100, 3, 4, 0, 12, 1});

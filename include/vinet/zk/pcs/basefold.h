@@ -64,11 +64,23 @@ struct BasefoldParams {
   int grinding_bits = 16;   // proof-of-work bits g
   unsigned threads = 1;     // prover parallelism
   BasefoldRegime regime = BasefoldRegime::kJohnsonFp4;
+  // Round schedule. 0: every round folds fold_log variables, the last one
+  // the remainder (version 2/3 proofs). > 0: the first round folds
+  // first_fold_log variables (its leaves are base-field symbols, 8 bytes),
+  // the rest are split into ceil(rest / fold_log) rounds of near-equal size
+  // (larger first), so no round folds a single variable (version 4).
+  int first_fold_log = 0;
 
   // The parameters of PcsKind::kBasefold keys (unique decoding over Fp2).
   static constexpr BasefoldParams UniqueDecoding(int security_bits, int log_inv_rate,
                                                  unsigned threads = 1) {
-    return {security_bits, log_inv_rate, 4, 8, 16, threads, BasefoldRegime::kUniqueFp2};
+    return {security_bits, log_inv_rate, 4, 8, 16, threads, BasefoldRegime::kUniqueFp2, 0};
+  }
+  // The default (kBasefoldFp4 keys): Johnson regime over Fp4, rate 1/16,
+  // first round 5 variables, then rounds of at most 3 (docs/zk.md, "Round
+  // schedule": the byte-minimal shape for n = 15..24 within 1%).
+  static constexpr BasefoldParams Default(unsigned threads = 1) {
+    return {100, 4, 3, 8, 16, threads, BasefoldRegime::kJohnsonFp4, 5};
   }
 };
 
@@ -82,6 +94,11 @@ struct BasefoldShape {
   size_t num_queries = 0;     // t (<= number of first-round leaves)
   size_t ext_degree = 4;      // challenge field: 2 (Fp2) or 4 (Fp4)
   size_t johnson_m = 0;       // the Johnson-regime parameter m (0: unique decoding)
+  // Version 4 (first_fold_log > 0): a later round's leaves omit the symbols
+  // the previous round's queries fold to (the verifier computes them and
+  // hashes them into the leaf); rd.ext_leaves then holds
+  // num_leaves * 2^a - (previous round's num_leaves) values.
+  bool implicit_symbols = false;
 
   size_t Rounds() const { return arity.size(); }
   // log2 of the codeword length at round r (r == Rounds(): the final codeword).
@@ -96,7 +113,7 @@ struct BasefoldShape {
 struct BasefoldProof {
   struct Round {
     std::vector<Fp> base_leaves;  // round 0: leaves * num_polys * 2^a values
-    std::vector<Fp4> ext_leaves;  // rounds >= 1: leaves * 2^a values
+    std::vector<Fp4> ext_leaves;  // rounds >= 1: leaves * 2^a values (less the implicit ones)
     size_t num_leaves = 0;        // distinct queried leaves, increasing index
     std::vector<Digest> merkle_nodes;
   };
@@ -117,13 +134,15 @@ struct BasefoldProof {
 
 class BasefoldPcs final : public MultilinearPcs {
  public:
-  explicit BasefoldPcs(BasefoldParams params = {});
+  explicit BasefoldPcs(BasefoldParams params = BasefoldParams::Default());
 
   BasefoldShape ShapeFor(size_t num_vars) const;
 
   std::string_view name() const override { return "basefold-sha256"; }
   // name || u32 security_bits || log_inv_rate || fold_log || final_vars ||
-  // grinding_bits || u32 version (2: kUniqueFp2; 3: kJohnsonFp4).
+  // grinding_bits || u32 version (2: kUniqueFp2; 3: kJohnsonFp4; 4: kJohnsonFp4
+  // with first_fold_log > 0; 5: kUniqueFp2 with first_fold_log > 0, no key
+  // kind uses it) [|| u32 first_fold_log, versions 4 and 5].
   Bytes ParametersEncoding() const override;
   double SoundnessBits(size_t num_vars) const override;
   Result<PcsCommitted> Commit(std::vector<std::vector<Fp>> polys) const override;
