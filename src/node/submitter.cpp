@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <set>
 
@@ -174,8 +175,10 @@ Status Submitter::Resolve(std::vector<ClaimRecord> claims, const ClaimFates& fat
 }
 
 Result<ClaimFates> Submitter::StoredFates(chain::RpcClient& rpc,
-                                          const std::vector<ClaimRecord>& claims) {
+                                          const std::vector<ClaimRecord>& claims,
+                                          int64_t* state_height) {
   ClaimFates out;
+  *state_height = INT64_MAX;
   std::string path = "/claim_status/" + crypto::AddressOf(node_.key().public_key());
   for (size_t start = 0; start < claims.size(); start += chain::kMaxClaimStatusIds) {
     size_t n = std::min(chain::kMaxClaimStatusIds, claims.size() - start);
@@ -190,6 +193,7 @@ Result<ClaimFates> Submitter::StoredFates(chain::RpcClient& rpc,
       return Error(Code::kUnavailable,
                    "claim_status query: code " + r["code"].dump() + ": " + r.value("log", ""));
     }
+    *state_height = std::min(*state_height, r.value("height", int64_t{0}));
     VINET_ASSIGN_OR_RETURN(auto records,
                            chain::DecodeClaimStatuses(r["value"].get_ref<const std::string&>(), n));
     for (size_t i = 0; i < n; ++i) {
@@ -208,12 +212,15 @@ Status Submitter::Track() {
   //    per new block (no tx JSON with every claim's events).
   ClaimFates stored;
   bool by_status = false;  // the status query answered: txs may wait for it
+  // /status counts a block once stored, which can be before the app has
+  // committed it: the query's own height says which state it read.
   VINET_ASSIGN_OR_RETURN(int64_t height, rpc.LatestHeight());
-  if (height == status_height_) {
+  int64_t state_height = 0;
+  if (height <= status_height_) {
     by_status = true;
-  } else if (auto fates = StoredFates(rpc, submitted); fates.ok()) {
+  } else if (auto fates = StoredFates(rpc, submitted, &state_height); fates.ok()) {
     stored = std::move(*fates);
-    status_height_ = height;
+    status_height_ = state_height;
     by_status = true;
   } else {
     // E.g. a chain without /claim_status: every tx is looked up by hash.

@@ -90,8 +90,10 @@ class Submitter {
   // (or DUPLICATE) is looked up on chain, else ends as `unknown`.
   Status Resolve(std::vector<ClaimRecord> claims, const ClaimFates& fates,
                  const std::string& unknown);
-  // The fates of the claims the chain holds for this node (/claim_status).
-  Result<ClaimFates> StoredFates(chain::RpcClient& rpc, const std::vector<ClaimRecord>& claims);
+  // The fates of the claims the chain holds for this node (/claim_status),
+  // read from the app's state at `*state_height`.
+  Result<ClaimFates> StoredFates(chain::RpcClient& rpc, const std::vector<ClaimRecord>& claims,
+                                 int64_t* state_height);
   void WatchChain();  // stall rule and switch bookkeeping (several endpoints)
 
   Node& node_;
@@ -102,7 +104,7 @@ class Submitter {
   int64_t next_enclave_try_ms_ = 0;
   uint64_t switches_seen_ = 0;
   int64_t switched_ms_ = 0;     // wall time of the last endpoint switch seen
-  int64_t status_height_ = -1;  // the chain height of the last /claim_status query
+  int64_t status_height_ = -1;  // the state height the last /claim_status read
   std::atomic<bool> stop_{false};
   std::atomic<bool> in_flight_{false};  // SUBMITTED claims after the last step
   bool kicked_ = false;                 // guarded by mu_
