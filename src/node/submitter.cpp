@@ -21,7 +21,9 @@ constexpr int64_t kResubmitAfterSwitchMs = 3'000;
 // A tx whose claims the status query has not found this long after its
 // broadcast is looked up by hash (its claims may have ended without a record:
 // REFUSED, UNFUNDED, INVALID, DUPLICATE, or the whole tx failed).
-constexpr int64_t kFindTxAfterMs = 2'000;
+// Longer than a loaded devnet's trust gap (p99 ≈ 3.5 s): a tx that lands
+// meanwhile is read by the status query, not as a whole.
+constexpr int64_t kFindTxAfterMs = 5'000;
 
 // id → (status, height) from the tx result's vinet.claim events.
 ClaimFates ClaimStatuses(const json& tx) {
@@ -242,12 +244,13 @@ Status Submitter::Track() {
   //    has had time to land.
   for (auto& [hash, claims] : by_tx) {
     int64_t now = WallMs(), sent = claims.front().submitted_ms;
-    if (by_status && !landed.count(hash) && now - sent < kFindTxAfterMs) continue;
-    VINET_ASSIGN_OR_RETURN(json tx, rpc.FindTx(hash));
-    if (!tx.is_null() && tx.contains("tx_result")) {
-      std::string unknown = tx["tx_result"].value("code", 0) == 0 ? "UNKNOWN" : "FAILED";
-      VINET_RETURN_IF_ERROR(Resolve(std::move(claims), ClaimStatuses(tx), unknown));
-      continue;
+    if (!by_status || landed.count(hash) || now - sent >= kFindTxAfterMs) {
+      VINET_ASSIGN_OR_RETURN(json tx, rpc.FindTx(hash));
+      if (!tx.is_null() && tx.contains("tx_result")) {
+        std::string unknown = tx["tx_result"].value("code", 0) == 0 ? "UNKNOWN" : "FAILED";
+        VINET_RETURN_IF_ERROR(Resolve(std::move(claims), ClaimStatuses(tx), unknown));
+        continue;
+      }
     }
     bool stranded = switched_ms_ >= sent && now - switched_ms_ >= kResubmitAfterSwitchMs;
     if (now - sent < kResubmitMs && !stranded) continue;
