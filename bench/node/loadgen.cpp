@@ -5,11 +5,11 @@
 //   node_loadgen --devnet DIR [--mode tee|vanilla] [--n 4000] [--threads 8]
 //                [--rate R] [--timeout 120] [--runtime-baseline 0] [--json]
 //
-// Listens to every committed tx over CometBFT's websocket (subscription, not
-// polling) and reports, for N inferences of the devnet's first model:
+// Polls the chain for the fate of each answered request (Listener below) and
+// reports, for N inferences of the devnet's first model:
 //   answered/s   N / (last answer − first request)
-//   settled/s    N / (last SETTLED event seen − first request)
-//   trust gap    p50/p99 of (SETTLED event seen − receipt received), ms
+//   settled/s    N / (last SETTLED record seen − first request)
+//   trust gap    p50/p99 of (SETTLED record seen − receipt received), ms
 //   rtt          p50/p99 of the HTTP round trip of POST /v1/infer, ms
 // With --runtime-baseline K it also runs the model K times in-process with
 // the node's runtime (RuntimeModelRunner, same store) and reports its p50, so
@@ -27,10 +27,12 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 
-#include "vinet/client/chain_events.h"
+#include "vinet/chain/claim_status_wire.h"
+#include "vinet/chain/rpc_client.h"
 #include "vinet/crypto/ed25519.h"
 #include "vinet/node/runtime_runner.h"
 #include "vinet/protocol/request.h"
@@ -89,58 +91,86 @@ struct Options {
   bool as_json = false;
 };
 
-// Collects every vinet.claim event of committed txs: id → seen time.
+// Learns the fate of every answered request from the chain's state: once per
+// new block, one compact /claim_status query (chain/claim_status_wire.h: 9
+// bytes per claim, the same query the node polls) for the answered requests
+// not yet decided, read from the app's committed claim records: id → (status,
+// time seen). A record of this node counts (SETTLED, REJECTED, PENDING, ...);
+// a claim that leaves none (REFUSED, UNFUNDED, ...) stays UNSEEN. Cheaper for
+// the RPC validator than a websocket Tx subscription (every tx's bytes and
+// events, twice) or block_results (every claim's events as JSON); a block's
+// decisions are seen at most kPollMs after the block is committed.
 class Listener {
  public:
-  explicit Listener(const std::string& rpc) {
-    sub_ = ValueOrThrow(
-        client::ChainEvents::Subscribe(client::WebsocketUrl(rpc), "tm.event='Tx'", 10000));
+  static constexpr int kPollMs = 20;
+  Listener(const std::string& rpc, const std::string& node_address,
+           const std::vector<Prepared>& reqs)
+      : rpc_(rpc, 30),
+        path_("/claim_status/" + node_address),
+        reqs_(reqs),
+        answered_(new std::atomic<bool>[reqs.size()]),
+        decided_(reqs.size(), false) {
+    for (size_t i = 0; i < reqs.size(); ++i) answered_[i] = false;
     thread_ = std::thread([this] { Loop(); });
   }
   ~Listener() {
     stop_ = true;
     thread_.join();
   }
+  void Answered(size_t i) { answered_[i] = true; }
   std::map<std::string, std::pair<std::string, Clock::time_point>> Seen() {
     std::lock_guard lock(mu_);
     return seen_;
   }
-  size_t Count() {
-    std::lock_guard lock(mu_);
-    return seen_.size();
-  }
 
  private:
   void Loop() {
+    int64_t queried = -1;
     while (!stop_) {
-      auto msg = sub_->Next(200);
-      if (!msg.ok()) {
-        if (msg.status().code() != Code::kTimeout) {
-          std::cerr << "listener: " << msg.status().ToString() << "\n";
+      // /status counts a block once stored, possibly before the app has
+      // committed it: the query's own height says which state it read.
+      auto height = rpc_.LatestHeight();
+      if (!height.ok() || *height <= queried) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(kPollMs));
+        continue;
+      }
+      std::vector<size_t> open;
+      for (size_t i = 0; i < reqs_.size(); ++i) {
+        if (answered_[i] && !decided_[i]) open.push_back(i);
+      }
+      int64_t state_height = *height;
+      for (size_t start = 0; start < open.size(); start += chain::kMaxClaimStatusIds) {
+        size_t n = std::min(chain::kMaxClaimStatusIds, open.size() - start);
+        Bytes ids;
+        for (size_t k = start; k < start + n; ++k) {
+          Bytes id = ValueOrThrow(FromHex(reqs_[open[k]].id));
+          ids.insert(ids.end(), id.begin(), id.end());
+        }
+        auto r = rpc_.AbciQuery(path_, ids);
+        if (!r.ok() || r->value("code", 0) != 0) {
+          std::cerr << "listener: " << (r.ok() ? r->dump() : r.status().ToString()) << "\n";
           return;
         }
-        continue;
-      }
-      auto now = Clock::now();
-      const json* events = nullptr;
-      try {
-        events = &msg->at("data").at("value").at("TxResult").at("result").at("events");
-      } catch (const json::exception&) {
-        continue;
-      }
-      std::lock_guard lock(mu_);
-      for (const auto& e : *events) {
-        if (e.value("type", "") != "vinet.claim") continue;
-        std::string id, status;
-        for (const auto& a : e["attributes"]) {
-          if (a.value("key", "") == "id") id = a.value("value", "");
-          if (a.value("key", "") == "status") status = a.value("value", "");
+        state_height = std::min(state_height, r->value("height", int64_t{0}));
+        auto records = ValueOrThrow(
+            chain::DecodeClaimStatuses((*r)["value"].get_ref<const std::string&>(), n));
+        auto now = Clock::now();
+        std::lock_guard lock(mu_);
+        for (size_t k = 0; k < n; ++k) {
+          std::string status = chain::ClaimStatusName(records[k].status);
+          if (status.empty()) continue;
+          decided_[open[start + k]] = true;
+          seen_.emplace(reqs_[open[start + k]].id, std::make_pair(status, now));
         }
-        seen_.emplace(id, std::make_pair(status, now));
       }
+      queried = state_height;
     }
   }
-  std::unique_ptr<client::ChainEvents> sub_;
+  chain::RpcClient rpc_;
+  std::string path_;
+  const std::vector<Prepared>& reqs_;
+  std::unique_ptr<std::atomic<bool>[]> answered_;
+  std::vector<bool> decided_;  // the listener thread's own
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::mutex mu_;
@@ -178,7 +208,7 @@ int Run(const Options& o) {
                  {"inputs", inputs_json}};
     reqs.push_back({ToHex(protocol::InferenceId(s)), body.dump()});
   }
-  Listener listener(rpc);
+  Listener listener(rpc, health["node"].get<std::string>(), reqs);
   std::vector<Clock::time_point> received(reqs.size());
   std::vector<double> rtt(reqs.size());
   std::atomic<size_t> next{0};
@@ -202,6 +232,8 @@ int Run(const Options& o) {
         rtt[i] = Ms(s, received[i]);
         if (!res || res->status != 200) {
           if (errors++ < 3) std::cerr << "infer: " << (res ? res->body : "no answer") << "\n";
+        } else {
+          listener.Answered(i);
         }
       }
     });

@@ -1,6 +1,7 @@
 #include "vinet/chain/query.h"
 
 #include "query_answer.h"
+#include "query_claim_status.h"
 #include "query_inference.h"
 #include "query_staking.h"
 
@@ -141,6 +142,10 @@ ResponseQuery AnswerPath(const KvReader& committed, const ::tendermint::abci::Re
     r = QueryEnclave(state, path.substr(9));
   } else if (path.starts_with("/claim/")) {
     r = QueryClaim(state, path.substr(7));
+  } else if (path.starts_with("/claim_status/")) {
+    r = with_address("/claim_status/", [&](State& s, const std::string& address) {
+      return QueryClaimStatus(s, address, req.data());
+    });
   } else if (path.starts_with("/zkml_key/")) {
     r = QueryZkmlKey(state, path.substr(10));
   } else if (path.starts_with("/deposit/")) {
@@ -156,7 +161,8 @@ ResponseQuery AnswerPath(const KvReader& committed, const ::tendermint::abci::Re
         QueryCode::kUnknownPath,
         "unknown query path '" + path +
             "' (known: /account/<addr>, /node/<addr>, /params, /model/<id>, "
-            "/enclave/<key hex>, /claim/<id hex>, /zkml_key/<model id>, "
+            "/enclave/<key hex>, /claim/<id hex>, /claim_status/<node addr>, "
+            "/zkml_key/<model id>, "
             "/deposit/<client addr>/<node addr>, /validator/<addr>, /validators, /evidence, "
             "/evidence/<hash hex or height>)");
   }

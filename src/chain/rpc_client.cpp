@@ -117,8 +117,8 @@ Result<std::string> RpcClient::ChainId() {
   return st["node_info"]["network"].get<std::string>();
 }
 
-Result<nlohmann::json> RpcClient::AbciQuery(const std::string& path) {
-  VINET_ASSIGN_OR_RETURN(auto r, Call("abci_query", {{"path", path}, {"data", ""}}));
+Result<nlohmann::json> RpcClient::AbciQuery(const std::string& path, ByteSpan data) {
+  VINET_ASSIGN_OR_RETURN(auto r, Call("abci_query", {{"path", path}, {"data", ToHex(data)}}));
   const auto& resp = r["response"];
   nlohmann::json out;
   out["code"] = resp.value("code", 0);

@@ -33,8 +33,9 @@ class RpcClient {
   // Helpers over Call.
   Result<int64_t> LatestHeight();
   Result<std::string> ChainId();
-  // abci_query at the latest height: {"code", "log", "value" (decoded bytes), "height"}.
-  Result<nlohmann::json> AbciQuery(const std::string& path);
+  // abci_query at the latest height: {"code", "log", "value" (decoded bytes), "height"};
+  // data goes as the query's data bytes (hex on the wire).
+  Result<nlohmann::json> AbciQuery(const std::string& path, ByteSpan data = {});
   // broadcast_tx_sync: {"code", "log", "hash"}.
   Result<nlohmann::json> BroadcastTxSync(ByteSpan tx);
   // Looks a tx up by hash (hex); nullopt-like empty json when not yet indexed.

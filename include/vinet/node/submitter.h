@@ -7,11 +7,16 @@
 // A step:
 //   1. re-attests the enclave (RegisterEnclave) when it is unregistered or
 //      within a third of its TTL of expiry;
-//   2. for each SUBMITTED tx, looks it up by hash; once in a block, records
-//      each claim's final status from the tx's `vinet.claim` events (a
-//      DUPLICATE is resolved through /claim/<id>: if the chain holds it for
-//      this node, that record's status wins). A tx not found `resubmit_ms`
-//      after broadcast has its claims put back to ACCEPTED;
+//   2. once per new block, asks the chain for the records of all SUBMITTED
+//      claims in one compact query (/claim_status, chain/claim_status_wire.h:
+//      9 bytes per claim, no tx JSON) and records the status of those it holds
+//      for this node. A tx of which some claims were found, or that is
+//      kFindTxAfterMs old, is looked up by hash for the others: once in a
+//      block, each claim's final status comes from the tx's `vinet.claim`
+//      events (REFUSED, UNFUNDED, INVALID, ... leave no record; a DUPLICATE is
+//      resolved through /claim/<id>: if the chain holds it for this node, that
+//      record's status wins). A tx not found `resubmit_ms` after broadcast has
+//      its claims put back to ACCEPTED;
 //   3. takes up to max_batch ACCEPTED claims, asks the enclave to attest the
 //      leaves of its TEE claims among them (protocol/claim_batch.h: one
 //      signature the validators check instead of two per claim; a refusal,
@@ -39,15 +44,20 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
 
 #include "vinet/chain/fee.h"
+#include "vinet/chain/rpc_client.h"
 #include "vinet/node/node.h"
 #include "vinet/node/proof_submitter.h"
 
 namespace vinet::node {
+
+// Claim id (hex) → (status name, height) as the chain decided it.
+using ClaimFates = std::map<std::string, std::pair<std::string, int64_t>>;
 
 // An enclave's batch attestation (SubmitClaims.batch).
 struct ClaimBatchAttestation {
@@ -76,7 +86,14 @@ class Submitter {
   // The enclave's attestation of the TEE claims among `claims`, if it gives one.
   std::optional<ClaimBatchAttestation> AttestBatch(const std::vector<ClaimRecord>& claims);
   Result<uint64_t> ChainNonce();
-  Status Resolve(std::vector<ClaimRecord> claims, const nlohmann::json& tx);
+  // Records each claim's fate (id → status, height); a claim without one
+  // (or DUPLICATE) is looked up on chain, else ends as `unknown`.
+  Status Resolve(std::vector<ClaimRecord> claims, const ClaimFates& fates,
+                 const std::string& unknown);
+  // The fates of the claims the chain holds for this node (/claim_status),
+  // read from the app's state at `*state_height`.
+  Result<ClaimFates> StoredFates(chain::RpcClient& rpc, const std::vector<ClaimRecord>& claims,
+                                 int64_t* state_height);
   void WatchChain();  // stall rule and switch bookkeeping (several endpoints)
 
   Node& node_;
@@ -86,7 +103,8 @@ class Submitter {
   int64_t next_try_ms_ = 0;
   int64_t next_enclave_try_ms_ = 0;
   uint64_t switches_seen_ = 0;
-  int64_t switched_ms_ = 0;  // wall time of the last endpoint switch seen
+  int64_t switched_ms_ = 0;     // wall time of the last endpoint switch seen
+  int64_t status_height_ = -1;  // the state height the last /claim_status read
   std::atomic<bool> stop_{false};
   std::atomic<bool> in_flight_{false};  // SUBMITTED claims after the last step
   bool kicked_ = false;                 // guarded by mu_

@@ -5,6 +5,7 @@
 
 #include "unit/chain/inference_fixture.h"
 #include "vinet/chain/app.h"
+#include "vinet/chain/claim_status_wire.h"
 
 namespace vinet::chain {
 namespace {
@@ -105,11 +106,60 @@ TEST_F(InferenceAppTest, TwoAppsAgreeOnHashesAndQueriesAnswerJson) {
   EXPECT_EQ(code, static_cast<uint32_t>(QueryCode::kNotFound));
   Query(*app1, "/claim/xyz", &code);
   EXPECT_EQ(code, static_cast<uint32_t>(QueryCode::kBadId));
+  // The compact form the node polls: 9 bytes per id asked, in order.
+  auto status_of = [&](const std::string& address, const std::string& ids) {
+    abci::pb::RequestQuery q;
+    q.set_path("/claim_status/" + address);
+    q.set_data(ids);
+    return app1->Query(q);
+  };
+  auto raw = [](const Bytes& id) { return std::string(id.begin(), id.end()); };
+  auto id_a = protocol::InferenceId(a), id_bad = protocol::InferenceId(bad);
+  std::string ids = raw(Bytes(id_a.begin(), id_a.end())) + std::string(32, 'a') +
+                    raw(Bytes(id_bad.begin(), id_bad.end()));
+  auto mine = status_of(testing::AddrOf(node_), ids);
+  ASSERT_EQ(mine.code(), 0u) << mine.log();
+  std::string want_a = {char(statepb::CLAIM_STATUS_SETTLED), 0, 0, 0, 0, 0, 0, 0, 3};
+  std::string want_absent(9, '\0');
+  std::string want_bad = {char(statepb::CLAIM_STATUS_REJECTED), 0, 0, 0, 0, 0, 0, 0, 4};
+  EXPECT_EQ(mine.value(), want_a + want_absent + want_bad);
+  auto theirs = status_of(testing::AddrOf(client_), ids.substr(0, 32));
+  EXPECT_EQ(theirs.value(), std::string(1, '\xff') + std::string(8, '\0'));
+  EXPECT_EQ(status_of(testing::AddrOf(node_), ids.substr(0, 31)).code(),
+            static_cast<uint32_t>(QueryCode::kBadId));
+  EXPECT_EQ(status_of(testing::AddrOf(node_), "").code(), static_cast<uint32_t>(QueryCode::kBadId));
+  EXPECT_EQ(status_of(testing::AddrOf(node_), std::string(32 * 4097, 'a')).code(),
+            static_cast<uint32_t>(QueryCode::kBadId));
+  EXPECT_EQ(status_of("XYZ", ids).code(), static_cast<uint32_t>(QueryCode::kBadAddress));
   Query(*app1, "/enclave/ABC", &code);
   EXPECT_EQ(code, static_cast<uint32_t>(QueryCode::kBadId));
   Query(*app1, "/model/none", &code);
   EXPECT_EQ(code, static_cast<uint32_t>(QueryCode::kNotFound));
   EXPECT_EQ(Query(*app1, "/params")["slash_invalid_bps"], 1000);
+}
+
+TEST(ClaimStatusWire, DecodesRecordsAndRejectsMalformedAnswers) {
+  EXPECT_EQ(ClaimStatusName(statepb::CLAIM_STATUS_SETTLED), "SETTLED");
+  EXPECT_EQ(ClaimStatusName(statepb::CLAIM_STATUS_REFUSED), "REFUSED");
+  EXPECT_EQ(ClaimStatusName(kClaimStatusAbsent), "");
+  EXPECT_EQ(ClaimStatusName(kClaimStatusOtherNode), "");
+  std::string two = {1, 0, 0, 0, 0, 0, 0, 1, 2, char(0xff), 0, 0, 0, 0, 0, 0, 0, 0};
+  auto ok = DecodeClaimStatuses(two, 2);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ((*ok)[0].status, 1);
+  EXPECT_EQ((*ok)[0].height, 258);
+  EXPECT_EQ((*ok)[1].status, kClaimStatusOtherNode);
+  auto short_answer = DecodeClaimStatuses(two.substr(0, 17), 2);
+  ASSERT_FALSE(short_answer.ok());
+  EXPECT_EQ(short_answer.status().message(), "claim_status answer: 17 bytes for 2 ids, want 18");
+  std::string bad = two;
+  bad[9] = 77;
+  EXPECT_EQ(DecodeClaimStatuses(bad, 2).status().message(),
+            "claim_status answer: unknown status 77 at byte 9");
+  bad = two;
+  bad[1] = char(0x80);
+  EXPECT_EQ(DecodeClaimStatuses(bad, 2).status().message(),
+            "claim_status answer: height out of range at byte 1");
 }
 
 TEST_F(InferenceAppTest, GenesisRejectsBadTeeParams) {
