@@ -234,8 +234,11 @@ class AsyncClient:
                 if settled:
                     # Ends just before wait_settled's own timeout would (a settled
                     # claim is returned, never a Timeout, whatever header H+1 does).
+                    # Not while every subscription slot is taken: others may queue
+                    # for ours (the prover then polls for the header itself).
                     left = deadline - time.monotonic() - 0.05
-                    if self._c.verify_settlement and settled.height and left > 0:
+                    busy = self._subscriptions is not None and self._subscriptions.locked()
+                    if self._c.verify_settlement and settled.height and left > 0 and not busy:
                         try:
                             await asyncio.wait_for(self._await_header(ws, settled.height + 1), left)
                         except asyncio.TimeoutError:
