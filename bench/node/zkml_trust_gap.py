@@ -6,8 +6,13 @@ serves MODEL (default: the ZKML demo MLP, scripts/make_demo_model.py --zkml;
 any ONNX model the ZKML circuits prove, e.g. LeNet-5 once CNNs are provable),
 then measures with the Python SDK:
 
-- async ZKML: answer latency, and trust gap = from the answer to the client
-  seeing SETTLED (websocket), for --count inferences sent --concurrency at a time;
+- async ZKML: answer latency, and trust gap = from the answer to the client's
+  VERIFIED settlement (what ``wait_settled`` returns: the claim proven against
+  the light-client-verified header H+1), for --count inferences sent
+  --concurrency at a time; split into "seen" (answer -> the SETTLED event on the
+  websocket, block H) and "proof" (-> header H+1 verified, the proof checked);
+- the block interval over the run (header times) and the devnet's CPU time
+  (validators, apps, node, enclave: utime+stime from /proc) per settled inference;
 - inline (wait="proof"): answer latency with the proof, and local verification.
 
 Prints p50/p99 and the load average; --json for a machine-readable line.
@@ -26,13 +31,51 @@ import time
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "python"))
+# VINET_SDK: another checkout's python/ (A/B runs against an older SDK).
+sys.path.insert(0, os.environ.get("VINET_SDK", os.path.join(ROOT, "python")))
 import vinet  # noqa: E402
 from vinet.devnet import devnet_status, devnet_urls  # noqa: E402
 
 
 def pct(values, p):
     return float(np.percentile(np.asarray(values), p)) if values else float("nan")
+
+
+def cpu_seconds(pids):
+    """utime+stime of the processes `pids` (those still alive), in seconds."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def devnet_pids(status):
+    pids = [(status.get("node") or {}).get("pid"), (status.get("enclave") or {}).get("pid")]
+    for v in status.get("validators") or []:
+        pids += [v.get("app_pid"), v.get("comet_pid")]
+    return [p for p in pids if p]
+
+
+def block_interval(c, chain_url, first, last):
+    """Median seconds between consecutive block header times in [first, last]."""
+    times = []
+    for lo in range(max(1, first), last + 1, 20):
+        hi = min(last, lo + 19)
+        body = c._http.get(f"{chain_url}/blockchain", params={"minHeight": lo, "maxHeight": hi},
+                           timeout=10).json()
+        for m in body["result"]["block_metas"]:
+            t = m["header"]["time"]  # RFC 3339 with nanoseconds
+            base, frac = t.rstrip("Z").split(".") if "." in t else (t.rstrip("Z"), "0")
+            secs = time.mktime(time.strptime(base, "%Y-%m-%dT%H:%M:%S"))
+            times.append((int(m["header"]["height"]), secs + float("0." + frac)))
+    times.sort()
+    deltas = [b[1] - a[1] for a, b in zip(times, times[1:]) if b[0] == a[0] + 1]
+    return pct(deltas, 50), pct(deltas, 99)
 
 
 def main() -> int:
@@ -79,16 +122,25 @@ def main() -> int:
             def one(i):
                 x = {name: rng.standard_normal(shape).astype(np.float32)}
                 r = c.infer(model_id, x, mode="zkml")
-                s = c.wait_settled(r.inference_id, timeout=120)
-                return r.timings.latency_ms, s.trust_gap, s.status
+                # wait_settled's two steps, timed apart: the event, then its proof.
+                seen = c._wait_settled(r.inference_id, 120)
+                s = c._prove_settlement(seen, 60)
+                return r.timings.latency_ms, s.trust_gap, s.status, seen.trust_gap, s.height
 
             c.infer(model_id, {name: np.zeros(shape, np.float32)}, mode="zkml")  # warm-up
+            pids = devnet_pids(status)
+            cpu0, client_cpu0 = cpu_seconds(pids), time.process_time()
             t0 = time.time()
             with concurrent.futures.ThreadPoolExecutor(args.concurrency) as pool:
                 runs = list(pool.map(one, range(args.count)))
             wall = time.time() - t0
-            answers = [a for a, _, _ in runs]
-            gaps = [g for _, g, st in runs if st == "SETTLED"]
+            cpu, client_cpu = cpu_seconds(pids) - cpu0, time.process_time() - client_cpu0
+            answers = [r[0] for r in runs]
+            gaps = [r[1] for r in runs if r[2] == "SETTLED"]
+            seen = [r[3] for r in runs if r[2] == "SETTLED"]
+            heights = [r[4] for r in runs if r[4]]
+            interval = block_interval(c, urls["chain_url"], min(heights), max(heights)) \
+                if heights else (float("nan"), float("nan"))
             inline, verify = [], []
             for i in range(args.inline):
                 x = {name: rng.standard_normal(shape).astype(np.float32)}
@@ -107,7 +159,13 @@ def main() -> int:
                "block_time": args.block_time, "count": args.count, "settled": len(gaps),
                "concurrency": args.concurrency, "wall_s": round(wall, 2),
                "answer_ms_p50": round(pct(answers, 50), 1), "answer_ms_p99": round(pct(answers, 99), 1),
+               "settled_per_s": round(len(gaps) / wall, 2),
                "trust_gap_s_p50": round(pct(gaps, 50), 3), "trust_gap_s_p99": round(pct(gaps, 99), 3),
+               "seen_s_p50": round(pct(seen, 50), 3), "seen_s_p99": round(pct(seen, 99), 3),
+               "block_interval_s_p50": round(interval[0], 3),
+               "block_interval_s_p99": round(interval[1], 3),
+               "devnet_cpu_ms_per_settled": round(1000 * cpu / max(1, len(gaps)), 1),
+               "client_cpu_ms_per_settled": round(1000 * client_cpu / max(1, len(gaps)), 1),
                "prove_ms_mean": round(prove_ms, 1),
                "inline_answer_ms_p50": round(pct(inline, 50), 1),
                "inline_answer_ms_p99": round(pct(inline, 99), 1),

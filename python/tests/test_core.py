@@ -115,6 +115,27 @@ def test_settlement_from_a_batch_event_picks_our_claim():
     assert _core.settlement_from_ws({"jsonrpc": "2.0", "id": 1, "result": {}}, ours) is None
 
 
+def test_header_events_name_their_height_and_nothing_else_does():
+    sub = json.loads(_core.header_subscribe_request())
+    assert sub["method"] == "subscribe" and sub["id"] == 2
+    assert sub["params"]["query"] == "tm.event='NewBlockHeader'"
+    header = {"jsonrpc": "2.0", "id": 2, "result": {"query": "q", "data": {
+        "type": "tendermint/event/NewBlockHeader",
+        "value": {"header": {"height": "41", "app_hash": "AB"}}}}}
+    assert _core.header_height_from_ws_text(json.dumps(header)) == 41
+    tx = {"jsonrpc": "2.0", "id": 1, "result": {"data": {
+        "type": "tendermint/event/Tx", "value": {"TxResult": {"height": "41"}}}}}
+    assert _core.header_height_from_ws_text(json.dumps(tx)) is None
+    assert _core.header_height_from_ws_text('{"jsonrpc": "2.0", "id": 2, "result": {}}') is None
+    header["result"]["data"]["value"]["header"]["height"] = "x"
+    assert _core.header_height_from_ws_text(json.dumps(header)) is None
+    with pytest.raises(vinet.ChainUnavailable):
+        _core.header_height_from_ws_text('{"error": {"code": -32603, "message": "too many"}}')
+    assert _core.latest_height({"result": {"sync_info": {"latest_block_height": "77"}}}) == 77
+    assert _core.latest_height({"result": {}}) == 0
+    assert _core.latest_height({"result": {"sync_info": {"latest_block_height": None}}}) == 0
+
+
 def test_subscription_query_and_urls():
     sub = json.loads(_core.subscribe_request("ab" * 32))
     assert sub["method"] == "subscribe"

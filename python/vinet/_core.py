@@ -214,6 +214,37 @@ def subscribe_request(inference_id: str, request_id: int = 1) -> str:
                        "params": {"query": query}})
 
 
+def header_subscribe_request(request_id: int = 2) -> str:
+    """Subscribe to every new block header (the verified settlement's header H+1)."""
+    return json.dumps({"jsonrpc": "2.0", "method": "subscribe", "id": request_id,
+                       "params": {"query": "tm.event='NewBlockHeader'"}})
+
+
+def header_height_from_ws_text(raw: str) -> Optional[int]:
+    """The height of a NewBlockHeader event message, or None for any other
+    message (acks, tx events). Raises ChainUnavailable on an error reply."""
+    msg = json.loads(raw)
+    if msg.get("error"):
+        raise ChainUnavailable(f"chain subscription failed: {msg['error']}")
+    data = ((msg.get("result") or {}).get("data") or {})
+    if data.get("type") != "tendermint/event/NewBlockHeader":
+        return None
+    header = (data.get("value") or {}).get("header") or {}
+    try:
+        return int(header.get("height"))
+    except (TypeError, ValueError):
+        return None
+
+
+def latest_height(status_body: Any) -> int:
+    """latest_block_height of a /status answer (0 when absent or malformed)."""
+    info = (((status_body or {}).get("result") or {}).get("sync_info") or {})
+    try:
+        return int(info.get("latest_block_height", 0))
+    except (TypeError, ValueError):
+        return 0
+
+
 def tx_search_params(inference_id: str) -> Dict[str, str]:
     return {"query": f"\"vinet.claim.id='{inference_id}'\"", "per_page": "1"}
 

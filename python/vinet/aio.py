@@ -181,7 +181,7 @@ class AsyncClient:
         iid = _core.check_inference_id(inference_id)
         start = time.monotonic()
         try:
-            settlement = await asyncio.wait_for(self._wait(iid), timeout)
+            settlement = await asyncio.wait_for(self._wait(iid, start + timeout), timeout)
         except asyncio.TimeoutError:
             raise Timeout(f"inference {iid} not settled within {timeout}s", code="timeout",
                           inference_id=iid)
@@ -191,7 +191,7 @@ class AsyncClient:
         return await asyncio.to_thread(self._c._prove_settlement, settlement,
                                        timeout - (time.monotonic() - start))
 
-    async def _wait(self, iid: str) -> Settlement:
+    async def _wait(self, iid: str, deadline: float) -> Settlement:
         early = await self._settled_from_claim(iid)
         if early:
             return early
@@ -200,9 +200,25 @@ class AsyncClient:
         if self._subscriptions is None:
             self._subscriptions = asyncio.Semaphore(MAX_SUBSCRIPTIONS)
         async with self._subscriptions:
-            return await self._subscribe_and_wait(iid)
+            return await self._subscribe_and_wait(iid, deadline)
 
-    async def _subscribe_and_wait(self, iid: str) -> Settlement:
+    async def _await_header(self, ws: Any, height: int) -> None:
+        """See :meth:`vinet.Client._await_header` (the caller bounds the wait)."""
+        try:
+            await ws.send(_core.header_subscribe_request())
+            status = await asyncio.to_thread(self._c._chain, "/status")
+            if _core.latest_height(status) >= height:
+                return
+            async for raw in ws:
+                seen = _core.header_height_from_ws_text(raw)
+                if seen is not None and seen >= height:
+                    return
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the prover's own wait covers anything that went wrong here
+            return
+
+    async def _subscribe_and_wait(self, iid: str, deadline: float) -> Settlement:
         url = _core.ws_url(self._c.chain_url)
         try:
             ws = await ws_connect(url, max_size=None)
@@ -216,5 +232,16 @@ class AsyncClient:
             async for raw in ws:
                 settled = _core.settlement_from_ws_text(raw, iid, self._c._received_ms(iid))
                 if settled:
+                    # Ends just before wait_settled's own timeout would (a settled
+                    # claim is returned, never a Timeout, whatever header H+1 does).
+                    # Not while every subscription slot is taken: others may queue
+                    # for ours (the prover then polls for the header itself).
+                    left = deadline - time.monotonic() - 0.05
+                    busy = self._subscriptions is not None and self._subscriptions.locked()
+                    if self._c.verify_settlement and settled.height and left > 0 and not busy:
+                        try:
+                            await asyncio.wait_for(self._await_header(ws, settled.height + 1), left)
+                        except asyncio.TimeoutError:
+                            pass
                     return settled
         raise ChainUnavailable("chain websocket closed before the claim settled")

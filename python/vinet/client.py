@@ -535,6 +535,23 @@ class Client(ChatApi, _ClientBase):
         proven = self.prover.prove(settlement, max(left, 5.0))
         return _core.reobserve(proven, self._received_ms(settlement.inference_id))
 
+    def _await_header(self, ws: Any, height: int, deadline: float) -> None:
+        """Returns once block `height` is committed (its NewBlockHeader event on
+        `ws`, or the latest height already there), so the settlement's proof
+        (which needs header H+1) is checked at once instead of by polling.
+        Only a hint: on a timeout or a websocket error it just returns and the
+        prover waits for the header itself (nothing is skipped)."""
+        try:
+            ws.send(_core.header_subscribe_request())
+            if _core.latest_height(self._chain("/status")) >= height:
+                return
+            while (left := deadline - time.monotonic()) > 0:
+                seen = _core.header_height_from_ws_text(ws.recv(timeout=left))
+                if seen is not None and seen >= height:
+                    return
+        except Exception:  # the prover's own wait covers anything that went wrong here
+            return
+
     def _wait_settled(self, inference_id: str, timeout: float) -> Settlement:
         iid = _core.check_inference_id(inference_id)
         deadline = time.monotonic() + timeout
@@ -567,6 +584,8 @@ class Client(ChatApi, _ClientBase):
                     raise ChainUnavailable(f"chain websocket closed: {e}")
                 settled = _core.settlement_from_ws_text(raw, iid, self._received_ms(iid))
                 if settled:
+                    if self.verify_settlement and settled.height:
+                        self._await_header(ws, settled.height + 1, deadline)
                     return settled
         raise Timeout(f"inference {iid} not settled within {timeout}s", code="timeout",
                       inference_id=iid)

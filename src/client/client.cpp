@@ -451,9 +451,13 @@ Result<Settlement> Client::WaitSettled(const std::string& inference_id, int64_t 
   auto start = std::chrono::steady_clock::now();
   VINET_ASSIGN_OR_RETURN(Settlement s, WaitUnproven(inference_id, received_ms, timeout_ms));
   if (!options_.verify_settlement) return s;
-  int64_t spent = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now() - start)
-                      .count();
+  auto spent_ms = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 start)
+        .count();
+  };
+  if (s.height > 0 && timeout_ms > spent_ms()) AwaitHeader(s.height + 1, timeout_ms - spent_ms());
+  int64_t spent = spent_ms();
   // Header H+1 comes one block after the settlement: allow a few blocks.
   VINET_RETURN_IF_ERROR(
       ProveSettlement(inference_id, s, std::max<int64_t>(timeout_ms - spent, 5'000)));

@@ -1,9 +1,35 @@
-// Client::ProveSettlement and the light client behind it (client.h).
+// Client::ProveSettlement and the light client behind it, and
+// Client::AwaitHeader, the wait for the header the proof needs (client.h).
+#include <charconv>
+#include <chrono>
+
+#include "vinet/chain/rpc_client.h"
+#include "vinet/client/chain_events.h"
 #include "vinet/client/client.h"
 #include "vinet/light/connect.h"
 #include "vinet/light/verified_state.h"
 
 namespace vinet::client {
+namespace {
+
+// data.value.header.height of a NewBlockHeader event (0 when absent or malformed).
+int64_t HeaderHeight(const nlohmann::json& msg) {
+  const nlohmann::json* at = &msg;
+  for (const char* key : {"data", "value", "header", "height"}) {
+    if (!at->is_object()) return 0;
+    auto it = at->find(key);
+    if (it == at->end()) return 0;
+    at = &*it;
+  }
+  if (!at->is_string()) return 0;
+  const auto& text = at->get_ref<const std::string&>();
+  int64_t height = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), height);
+  return ec == std::errc() && end == text.data() + text.size() ? height : 0;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<light::LightClient>> MakeLightClient(const ClientOptions& o) {
   light::ChainTrust t;
   t.primary = o.chain_rpc;
@@ -23,6 +49,27 @@ Result<light::LightClient*> Client::Light() {
     light_ = std::move(lc).value();
   }
   return light_.get();
+}
+
+void Client::AwaitHeader(int64_t height, int64_t timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  auto left = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
+                                                                 std::chrono::steady_clock::now())
+        .count();
+  };
+  std::string url =
+      options_.chain_ws.empty() ? WebsocketUrl(options_.chain_rpc) : options_.chain_ws;
+  auto sub = ChainEvents::Subscribe(url, "tm.event='NewBlockHeader'", timeout_ms);
+  if (!sub.ok()) return;
+  // Subscribed first, then read: a header committed in between is not missed.
+  chain::RpcClient rpc(options_.chain_rpc, 5);
+  if (auto latest = rpc.LatestHeight(); latest.ok() && *latest >= height) return;
+  while (left() > 0) {
+    auto msg = (*sub)->Next(left());
+    if (!msg.ok()) return;
+    if (HeaderHeight(*msg) >= height) return;
+  }
 }
 
 Status Client::ProveSettlement(const std::string& inference_id, Settlement& s, int64_t wait_ms) {

@@ -165,6 +165,11 @@ class Client {
                                   int64_t timeout_ms);
   Result<std::optional<Settlement>> SettledOnChain(const std::string& inference_id,
                                                    int64_t received_ms);
+  // Returns once block `height` is committed (a NewBlockHeader event, or the
+  // RPC's latest height), at most `timeout_ms`: lets ProveSettlement find
+  // header H+1 at once instead of polling for it. A hint only: any error just
+  // returns (the proof then waits for the header itself).
+  void AwaitHeader(int64_t height, int64_t timeout_ms);
 
   Result<InferResult> Post(InferResult r, const std::string& body);
   Result<InferResult> SignAndPost(const std::string& model_id,
