@@ -199,10 +199,8 @@ TEST(ZkmlPrivateWeights, OpeningsOfTwoModelsWithTheSameOutputsAreIndistinguishab
   for (int n = 0; n < 32; ++n) {
     for (size_t side = 0; side < 2; ++side) {
       const Committed& c = side == 0 ? *a : *b;
-      auto p = Prove(*c.package, in);
-      ASSERT_TRUE(p.ok());
-      if (output.empty()) output = p->output.data;
-      ASSERT_EQ(p->output.data, output);  // same outputs for both models
+      auto p = testing::ProveSameOutput(c, in, &output);
+      ASSERT_TRUE(p);
       ASSERT_TRUE(Verify(c.vk, in, p->output, p->proof).ok());
       auto mp = detail::ModelProof::Parse(p->proof, spec, al, wl, true);
       ASSERT_TRUE(mp.ok());

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -219,6 +220,20 @@ inline size_t ExpectEveryFlipRejected(const Bytes& proof, size_t dense, size_t s
     ++flips;
   }
   return flips;
+}
+
+// Proves `in` under `c` for a distinguishing test between two models: the
+// first call records the output in `*output`, every later call must give the
+// same one (the two models agree on this input). Empty on failure.
+inline std::optional<Proved> ProveSameOutput(const Committed& c, const runtime::Int8Tensor& in,
+                                             std::vector<int8_t>* output) {
+  auto p = Prove(*c.package, in);
+  EXPECT_TRUE(p.ok()) << p.status().ToString();
+  if (!p.ok()) return std::nullopt;
+  if (output->empty()) *output = p->output.data;
+  EXPECT_EQ(p->output.data, *output);
+  if (p->output.data != *output) return std::nullopt;
+  return std::move(*p);
 }
 
 }  // namespace vinet::zkml::testing
