@@ -207,7 +207,7 @@ def vanilla_model(net):
 BLOCK_TIME = "1s"
 DEADLINE_BLOCKS = 10  # zkml_deadline_blocks
 GRACE_BLOCKS = 3      # budget_grace_blocks
-MLP_UNITS = 437_320  # zkml_verify_cost of onnx_models.mlp(1)'s key, kind 4 (checked below)
+MLP_UNITS = 427_816  # zkml_verify_cost of onnx_models.mlp(1)'s key, kind 4 (checked below)
 BUDGET = 5 * MLP_UNITS // 2  # max_block_verify_units: two MLP proofs fit a block, three do not
 FEE_PER_M = 1000  # fee_per_million_verify_units: an MLP proof pays 438 for verification
 SUBMIT_PROOFS, VERIFY_BUDGET_EXCEEDED, FEE_TOO_LOW = 17, 21, 6
