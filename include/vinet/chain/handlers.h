@@ -109,8 +109,14 @@ Status ExpireClaims(State& state, const statepb::Params& params, int64_t height,
 // `block_time_ms` (so no one can claim it again) is deleted; any other moves
 // to the bucket of H + R·2^d (d = times deferred, at most 20), so even a
 // far-future expiry costs O(log) moves. Work per block: the bucket's size.
+// The claims one SubmitClaims tx makes final share one entry (a group, kept
+// until the latest of their requests has expired): two writes per tx, not
+// per claim.
 Status ScheduleClaimPruning(State& state, const statepb::Params& params, int64_t height,
                             const statepb::Claim& claim);
+Status ScheduleClaimGroupPruning(State& state, const statepb::Params& params, int64_t height,
+                                 std::vector<std::string> inference_ids,
+                                 int64_t latest_request_expires_ms);
 Status PruneClaims(State& state, const statepb::Params& params, int64_t height,
                    int64_t block_time_ms);
 

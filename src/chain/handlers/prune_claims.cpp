@@ -20,6 +20,17 @@ Status ScheduleClaimPruning(State& state, const statepb::Params& params, int64_t
   return state.AddToRetention(height + keep, entry);
 }
 
+Status ScheduleClaimGroupPruning(State& state, const statepb::Params& params, int64_t height,
+                                 std::vector<std::string> inference_ids,
+                                 int64_t latest_request_expires_ms) {
+  const int64_t keep = params.claim_retention_blocks();
+  if (keep <= 0 || inference_ids.empty()) return Status::Ok();
+  statepb::RetentionEntry entry;
+  for (auto& id : inference_ids) entry.add_group_ids(std::move(id));
+  entry.set_request_expires_ms(latest_request_expires_ms);
+  return state.AddToRetention(height + keep, entry);
+}
+
 Status PruneClaims(State& state, const statepb::Params& params, int64_t height,
                    int64_t block_time_ms) {
   VINET_ASSIGN_OR_RETURN(uint64_t count, state.GetRetentionCount(height));
@@ -28,7 +39,8 @@ Status PruneClaims(State& state, const statepb::Params& params, int64_t height,
   for (uint64_t i = 0; i < count; ++i) {
     VINET_ASSIGN_OR_RETURN(auto entry, state.GetRetentionEntry(height, i));
     if (block_time_ms >= entry.request_expires_ms()) {
-      state.DeleteClaim(ToHex(AsBytes(entry.inference_id())));
+      if (!entry.inference_id().empty()) state.DeleteClaim(ToHex(AsBytes(entry.inference_id())));
+      for (const auto& id : entry.group_ids()) state.DeleteClaim(ToHex(AsBytes(id)));
       continue;
     }
     // The request could still be claimed: keep the record (the duplicate
