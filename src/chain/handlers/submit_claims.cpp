@@ -53,8 +53,7 @@ struct BatchContext {
   // one parse per model per tx, not per claim.
   std::map<std::string, zkml::VerifyingKey, std::less<>> keys;
   // The claims this tx made final: one retention entry for all of them.
-  std::vector<std::string> retained;
-  int64_t latest_expires_ms = 0;
+  std::vector<RetainedClaim> retained;
 };
 
 void Emit(BatchContext& b, const ClaimCheck& check, statepb::ClaimStatus status, uint64_t fee) {
@@ -111,15 +110,13 @@ Status Store(BatchContext& b, const ClaimCheck& check, statepb::ClaimStatus stat
   }
   b.state.PutClaim(record);
   if (status == statepb::CLAIM_STATUS_PENDING) return Status::Ok();
-  b.retained.push_back(record.inference_id());
-  b.latest_expires_ms = std::max(b.latest_expires_ms, record.request_expires_ms());
+  b.retained.push_back({record.inference_id(), record.request_expires_ms()});
   return Status::Ok();
 }
 
 // One retention entry for every claim the tx made final (handlers.h).
 Status FlushRetention(BatchContext& b) {
-  return ScheduleClaimGroupPruning(b.state, b.ctx.params, b.ctx.height, std::move(b.retained),
-                                   b.latest_expires_ms);
+  return ScheduleClaimGroupPruning(b.state, b.ctx.params, b.ctx.height, b.retained);
 }
 
 // Adds a PENDING claim to the deadline index bucket of its deadline: one new
@@ -279,7 +276,7 @@ TxStatus CheckSubmitter(const State& state, const TxContext& ctx, const DecodedT
 TxStatus HandleSubmitClaims(State& state, const TxContext& ctx, const DecodedTx& tx,
                             const txpb::SubmitClaims& msg, Events& events) {
   if (auto s = CheckSubmitter(state, ctx, tx, msg); !s.ok()) return s;
-  BatchContext batch{state, ctx, tx, events, {}, {}, 0};
+  BatchContext batch{state, ctx, tx, events, {}, {}};
   // Each claim settles on its own and none can fail the tx: the mempool need
   // not verify them (FinalizeBlock does, once per validator). ZKML claims are
   // the exception: the check state records them PENDING so that a proof sent
