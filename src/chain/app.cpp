@@ -239,6 +239,7 @@ abci::pb::ResponseFinalizeBlock ChainApp::FinalizeBlock(const abci::pb::RequestF
   auto meta = store_->meta();
   // Always from the last committed state: a replay discards any staged block.
   auto changes = std::make_unique<Overlay>(*store_);
+  changes->CacheBaseReads();  // the store changes only in Commit, which drops `changes`
   abci::pb::ResponseFinalizeBlock resp;
   // Block time from the header, the same on every validator.
   int64_t block_time_ms = req.time().seconds() * 1000 + req.time().nanos() / 1'000'000;

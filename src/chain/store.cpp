@@ -107,18 +107,17 @@ Result<std::optional<std::string>> Store::Get(std::string_view key) const {
   return std::optional<std::string>(std::move(value));
 }
 
-Result<std::optional<std::string>> Store::LatestHistory(std::string_view key,
-                                                        int64_t* version) const {
+Result<std::optional<std::string>> Store::LatestHistory(rocksdb::Iterator& it, std::string_view key,
+                                                        int64_t* version) {
   *version = -1;
   const std::string prefix = HistoryKeyPrefix(key);
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-  it->Seek(prefix);
-  if (!it->status().ok()) return IoError("store: history seek", it->status());
-  if (!it->Valid() || !it->key().starts_with(prefix) || it->key().size() != prefix.size() + 8) {
+  it.Seek(prefix);
+  if (!it.status().ok()) return IoError("store: history seek", it.status());
+  if (!it.Valid() || !it.key().starts_with(prefix) || it.key().size() != prefix.size() + 8) {
     return std::optional<std::string>();
   }
-  *version = static_cast<int64_t>(~GetU64(it->key().ToStringView().substr(prefix.size())));
-  return HistoryValue(it->value().ToStringView());
+  *version = static_cast<int64_t>(~GetU64(it.key().ToStringView().substr(prefix.size())));
+  return HistoryValue(it.value().ToStringView());
 }
 
 Result<std::optional<std::string>> Store::GetAt(std::string_view key, int64_t version) const {

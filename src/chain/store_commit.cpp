@@ -84,10 +84,14 @@ Status Store::Commit(const Overlay& changes, const merkle::TreeUpdate& tree,
   const auto v = static_cast<uint64_t>(meta.height);
   rocksdb::WriteBatch batch;
   uint64_t created_stale = 0;
+  // One iterator for every key's history seek (the changes come in key order,
+  // so same-length keys are sought forward): creating one per key cost more
+  // than the seek itself.
+  std::unique_ptr<rocksdb::Iterator> history(db_->NewIterator(rocksdb::ReadOptions()));
   for (const auto& [key, value] : changes.changes()) {
     VINET_RETURN_IF_ERROR(CheckStateKey(key));
     int64_t prev_version = -1;
-    VINET_ASSIGN_OR_RETURN(auto prev, LatestHistory(key, &prev_version));
+    VINET_ASSIGN_OR_RETURN(auto prev, LatestHistory(*history, key, &prev_version));
     if (!value && !prev) continue;  // deleting an absent key changes nothing
     if (value) {
       batch.Put(key, *value);

@@ -109,8 +109,17 @@ Status ExpireClaims(State& state, const statepb::Params& params, int64_t height,
 // `block_time_ms` (so no one can claim it again) is deleted; any other moves
 // to the bucket of H + R·2^d (d = times deferred, at most 20), so even a
 // far-future expiry costs O(log) moves. Work per block: the bucket's size.
+// The claims one SubmitClaims tx makes final share one entry (a group: each
+// claim with its request's expiry; a sweep deletes the expired ones and
+// defers the rest together): two writes per tx, not per claim.
 Status ScheduleClaimPruning(State& state, const statepb::Params& params, int64_t height,
                             const statepb::Claim& claim);
+struct RetainedClaim {
+  std::string inference_id;
+  int64_t request_expires_ms = 0;
+};
+Status ScheduleClaimGroupPruning(State& state, const statepb::Params& params, int64_t height,
+                                 const std::vector<RetainedClaim>& claims);
 Status PruneClaims(State& state, const statepb::Params& params, int64_t height,
                    int64_t block_time_ms);
 

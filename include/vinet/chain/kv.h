@@ -44,6 +44,12 @@ class Overlay : public KvReader {
   const std::map<std::string, std::optional<std::string>, std::less<>>& changes() const {
     return changes_;
   }
+  // Remembers what the base answers (values and misses) for the overlay's
+  // lifetime, so a key read again (the same enclave, model, deposit or node
+  // for every claim of a block) costs a map lookup, not a store read. Only
+  // for a base that cannot change while the overlay lives (the committed
+  // store under a block's overlay, which Commit drops).
+  void CacheBaseReads() { cache_base_reads_ = true; }
   // Applies this overlay's changes to `parent` (normally the overlay it reads from).
   void MergeInto(Overlay& parent) const;
   void Clear() { changes_.clear(); }
@@ -51,6 +57,8 @@ class Overlay : public KvReader {
  private:
   const KvReader* base_;
   std::map<std::string, std::optional<std::string>, std::less<>> changes_;
+  bool cache_base_reads_ = false;
+  mutable std::map<std::string, std::optional<std::string>, std::less<>> base_reads_;
 };
 
 // An empty state (reads always miss); handy as a base in tests and genesis.

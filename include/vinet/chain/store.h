@@ -36,6 +36,7 @@
 
 namespace rocksdb {
 class DB;
+class Iterator;
 class WriteBatch;
 }  // namespace rocksdb
 
@@ -124,7 +125,10 @@ class Store : public KvReader, public merkle::NodeReader {
 
  private:
   Store() = default;
-  Result<std::optional<std::string>> LatestHistory(std::string_view key, int64_t* version) const;
+  // The newest history entry of `key` (version in *version, -1 if none),
+  // sought with `it` so one iterator serves every key of a commit.
+  static Result<std::optional<std::string>> LatestHistory(rocksdb::Iterator& it,
+                                                          std::string_view key, int64_t* version);
   // Adds `meta` (and the oldest kept version) to `batch`, writes it synced,
   // then adopts both; `what` names the operation in an I/O error.
   Status WriteWithMeta(rocksdb::WriteBatch& batch, const CommitMeta& meta, int64_t oldest,

@@ -24,7 +24,9 @@
 // would give.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
+#include <vector>
 
 #include "handlers/claim_check.h"
 #include "handlers/claim_transition.h"
@@ -50,6 +52,8 @@ struct BatchContext {
   // Verifying keys parsed so far in this tx (a model's key never changes):
   // one parse per model per tx, not per claim.
   std::map<std::string, zkml::VerifyingKey, std::less<>> keys;
+  // The claims this tx made final: one retention entry for all of them.
+  std::vector<RetainedClaim> retained;
 };
 
 void Emit(BatchContext& b, const ClaimCheck& check, statepb::ClaimStatus status, uint64_t fee) {
@@ -78,8 +82,8 @@ void Emit(BatchContext& b, const ClaimCheck& check, statepb::ClaimStatus status,
   }
 }
 
-// Stores the claim's record; a final one (SETTLED/REJECTED) also enters the
-// retention index.
+// Stores the claim's record; a final one (SETTLED/REJECTED) also joins the
+// tx's retention group (FlushRetention).
 Status Store(BatchContext& b, const ClaimCheck& check, statepb::ClaimStatus status, uint64_t fee,
              const std::string& zkml_output = {}) {
   statepb::Claim record;
@@ -106,7 +110,13 @@ Status Store(BatchContext& b, const ClaimCheck& check, statepb::ClaimStatus stat
   }
   b.state.PutClaim(record);
   if (status == statepb::CLAIM_STATUS_PENDING) return Status::Ok();
-  return ScheduleClaimPruning(b.state, b.ctx.params, b.ctx.height, record);
+  b.retained.push_back({record.inference_id(), record.request_expires_ms()});
+  return Status::Ok();
+}
+
+// One retention entry for every claim the tx made final (handlers.h).
+Status FlushRetention(BatchContext& b) {
+  return ScheduleClaimGroupPruning(b.state, b.ctx.params, b.ctx.height, b.retained);
 }
 
 // Adds a PENDING claim to the deadline index bucket of its deadline: one new
@@ -266,7 +276,7 @@ TxStatus CheckSubmitter(const State& state, const TxContext& ctx, const DecodedT
 TxStatus HandleSubmitClaims(State& state, const TxContext& ctx, const DecodedTx& tx,
                             const txpb::SubmitClaims& msg, Events& events) {
   if (auto s = CheckSubmitter(state, ctx, tx, msg); !s.ok()) return s;
-  BatchContext batch{state, ctx, tx, events, {}};
+  BatchContext batch{state, ctx, tx, events, {}, {}};
   // Each claim settles on its own and none can fail the tx: the mempool need
   // not verify them (FinalizeBlock does, once per validator). ZKML claims are
   // the exception: the check state records them PENDING so that a proof sent
@@ -277,6 +287,8 @@ TxStatus HandleSubmitClaims(State& state, const TxContext& ctx, const DecodedTx&
       if (auto s = Process(batch, PrepareClaim(claim, !ctx.signatures_verified)); !s.ok())
         return TxStatus::Fail(TxCode::kInternal, s.ToString());
     }
+    if (auto s = FlushRetention(batch); !s.ok())
+      return TxStatus::Fail(TxCode::kInternal, s.ToString());
     return {};
   }
   // Signatures first, on two threads (pure, so deterministic); then the
@@ -295,6 +307,8 @@ TxStatus HandleSubmitClaims(State& state, const TxContext& ctx, const DecodedTx&
     if (auto s = Process(batch, claim); !s.ok())
       return TxStatus::Fail(TxCode::kInternal, s.ToString());
   }
+  if (auto s = FlushRetention(batch); !s.ok())
+    return TxStatus::Fail(TxCode::kInternal, s.ToString());
   return {};
 }
 

@@ -248,5 +248,41 @@ TEST(Overlay, LayersWithoutTouchingParentUntilMerge) {
   EXPECT_EQ(block.Get("k2").value(), std::optional<std::string>("b"));
 }
 
+// A base that counts its reads and can be changed behind the overlay's back.
+class CountingKv : public KvReader {
+ public:
+  Result<std::optional<std::string>> Get(std::string_view key) const override {
+    ++reads;
+    auto it = values.find(std::string(key));
+    if (it == values.end()) return std::optional<std::string>();
+    return std::optional<std::string>(it->second);
+  }
+  std::map<std::string, std::string> values;
+  mutable int reads = 0;
+};
+
+TEST(Overlay, CachedBaseReadsHitTheBaseOncePerKeyAndStagedWritesStillWin) {
+  CountingKv base;
+  base.values["k1"] = "a";
+  Overlay block(base);
+  block.CacheBaseReads();
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(block.Get("k1").value(), std::optional<std::string>("a"));
+    EXPECT_FALSE(block.Get("absent").value().has_value());  // misses are cached too
+  }
+  EXPECT_EQ(base.reads, 2);
+  block.Put("absent", "b");
+  EXPECT_EQ(block.Get("absent").value(), std::optional<std::string>("b"));
+  block.Delete("k1");
+  EXPECT_FALSE(block.Get("k1").value().has_value());
+  // Without the cache every read reaches the base (and sees its changes).
+  Overlay plain(base);
+  base.values["k2"] = "c";
+  EXPECT_EQ(plain.Get("k2").value(), std::optional<std::string>("c"));
+  base.values["k2"] = "d";
+  EXPECT_EQ(plain.Get("k2").value(), std::optional<std::string>("d"));
+  EXPECT_EQ(base.reads, 4);
+}
+
 }  // namespace
 }  // namespace vinet::chain

@@ -84,6 +84,41 @@ TEST_F(RetentionTest, RejectedClaimsArePrunedToo) {
   EXPECT_FALSE(ClaimRecord(req).has_value());
 }
 
+TEST_F(RetentionTest, ClaimsOfOneTxShareOneEntryAndEachGoesOnceItsRequestExpired) {
+  auto a = Request(Mode::kTee, 5);
+  auto b = Request(Mode::kVanilla, 6);
+  protocol::InferenceRequest later = a.request;  // expires 300 s after a and b
+  later.nonce = 7;
+  later.expires_ms += 300'000;
+  auto c = protocol::SignRequest(later, client_);
+  auto bad = ReceiptFor(c, &enclave_);
+  bad.output_hash[0] ^= 1;  // REJECTED: final too, so in the group
+  auto r = Run(node_,
+               ClaimsBody({ClaimOf(a, ReceiptFor(a, &enclave_)), ClaimOf(b, ReceiptFor(b, nullptr)),
+                           ClaimOf(c, bad)}),
+               6);
+  ASSERT_TRUE(r.status.ok()) << r.status.log;
+  ASSERT_EQ(ClaimRecord(c)->status(), statepb::CLAIM_STATUS_REJECTED);
+  EXPECT_EQ(Bucket(9), 1u);  // one entry for the three claims
+  auto entry = statepb::RetentionEntry();
+  ASSERT_TRUE(entry.ParseFromString(*state_.Get(RetentionEntryKey(9, 0)).value()));
+  EXPECT_EQ(entry.group_ids_size(), 3);
+  EXPECT_EQ(entry.request_expires_ms(), later.expires_ms);
+  // a and b have expired, c has not: a and b go, c waits (3 * 2 blocks later).
+  Prune(9, 600'000);
+  EXPECT_FALSE(ClaimRecord(a).has_value());
+  EXPECT_FALSE(ClaimRecord(b).has_value());
+  EXPECT_TRUE(ClaimRecord(c).has_value());
+  EXPECT_EQ(Bucket(9), 0u);
+  ASSERT_EQ(Bucket(15), 1u);
+  ASSERT_TRUE(entry.ParseFromString(*state_.Get(RetentionEntryKey(15, 0)).value()));
+  EXPECT_EQ(entry.group_ids_size(), 1);
+  EXPECT_EQ(entry.deferrals(), 1u);
+  Prune(15, 900'000);
+  EXPECT_FALSE(ClaimRecord(c).has_value());
+  EXPECT_EQ(Bucket(15), 0u);
+}
+
 TEST_F(RetentionTest, ZeroRetentionKeepsEveryClaimWithoutIndexing) {
   auto p = params_;
   p.set_claim_retention_blocks(0);
