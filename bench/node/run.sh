@@ -7,7 +7,8 @@
 #   bench/node/run.sh            (build first: vinet node_loadgen chain_claims_bench
 #                                 node_ledger_bench and the Python native module)
 #   bench/node/run.sh --throughput   only (a): settled TEE/s and CPU per role
-# Env: BUILD (default build/release), N_TPUT (default 6000), THREADS (8), PERF=1
+# Env: BUILD (default build/release), N_TPUT (default 6000), THREADS (8), DEVNET_FLAGS
+# (extra `vinet devnet up` flags, e.g. "--gossip-interval 100ms" for an A/B), PERF=1
 # to record a perf profile of the whole machine during the throughput run.
 #
 #   bench/node/run.sh --netns    (root; ip, nft, toxiproxy: scripts/setup.sh)
@@ -60,7 +61,7 @@ fi
 
 python3 "$ROOT/scripts/make_demo_model.py" "$WORK/demo.onnx" >/dev/null
 say "devnet up (4 validators, 1 s blocks)"
-"$VINET" devnet up --devnet "$DIR" --validators 4 --block-time 1s --model "$WORK/demo.onnx" \
+"$VINET" devnet up --devnet "$DIR" --validators 4 --block-time 1s --model "$WORK/demo.onnx" ${DEVNET_FLAGS:-} \
   >/dev/null
 sleep 3  # let the node register its enclave
 
