@@ -164,17 +164,8 @@ LayerProof ProveLayer(std::span<const Fp2> rho, Fp2 lambda, Fp2 claim, LayerTabl
                       Transcript& tr, unsigned threads, const SumcheckMask* mask) {
   const Fp2 one = Fp2::One();
   LayerProof out;
-  // Mask bookkeeping: bound = sum_{k<j} g_k(r_k); rest[j] = sum_{k>j} (g_k(0) + g_k(1)).
-  size_t n = rho.size();
-  Fp2 bound;
-  std::vector<Fp2> rest(n);
-  if (mask != nullptr) {
-    for (size_t i = n; i-- > 1;) {
-      Fp2 at01 = mask->coeffs[i][0];
-      for (const Fp2& c : mask->coeffs[i]) at01 += c;
-      rest[i - 1] = rest[i] + at01;
-    }
-  }
+  std::optional<MaskRounds> masked;
+  if (mask != nullptr) masked.emplace(*mask);
   tr.AbsorbFp2("sumcheck.claim",
                mask == nullptr ? claim : claim + mask->rho * MaskSum(mask->coeffs));
   std::vector<Fp2> eq_rest = EqTable(rho.subspan(1), threads);
@@ -220,13 +211,9 @@ LayerProof ProveLayer(std::span<const Fp2> rho, Fp2 lambda, Fp2 claim, LayerTabl
     UnivariatePoly g{{a * hp.coeffs[0], a * hp.coeffs[1] + bl * hp.coeffs[0],
                       a * hp.coeffs[2] + bl * hp.coeffs[1], bl * hp.coeffs[2]}};
     UnivariatePoly sent = g;
-    if (mask != nullptr) {  // + rho (2^free (bound + g_j(X)) + 2^(free-1) rest[j])
-      size_t free_vars = n - 1 - j;
-      Fp2 copies = Fp2(Fp(2)).Pow(free_vars);
-      Fp2 rest_part = free_vars > 0 ? Fp2(Fp(2)).Pow(free_vars - 1) * rest[j] : Fp2::Zero();
-      const auto& gm = mask->coeffs[j];
-      sent.coeffs[0] += mask->rho * (copies * (bound + gm[0]) + rest_part);
-      for (size_t c = 1; c < gm.size(); ++c) sent.coeffs[c] += mask->rho * copies * gm[c];
+    if (masked) {
+      UnivariatePoly m = masked->Round(j);
+      for (size_t c = 0; c < m.coeffs.size(); ++c) sent.coeffs[c] += m.coeffs[c];
     }
     tr.AbsorbFp2s("sumcheck.round", sent.coeffs);
     Fp2 r = tr.ChallengeFp2("sumcheck.challenge");
@@ -234,13 +221,7 @@ LayerProof ProveLayer(std::span<const Fp2> rho, Fp2 lambda, Fp2 claim, LayerTabl
     scale *= (one - rj) * (one - r) + rj * r;
     out.point.push_back(r);
     out.proof.rounds.push_back(std::move(sent));
-    if (mask != nullptr) {
-      Fp2 power = one;
-      for (const Fp2& c : mask->coeffs[j]) {
-        bound += c * power;
-        power *= r;
-      }
-    }
+    if (masked) masked->Bind(j, r);
     FoldActive(lt, r, threads);
     if (eq_rest.size() > 1) {  // sum out the next variable: eq over rho_{>j+1}
       for (size_t i = 0; i < eq_rest.size() / 2; ++i)

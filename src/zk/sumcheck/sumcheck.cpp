@@ -4,6 +4,7 @@
 #include <array>
 #include <bit>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "vinet/zk/parallel.h"
@@ -145,6 +146,27 @@ Fp2 MaskEval(const std::vector<std::vector<Fp2>>& coeffs, std::span<const Fp2> p
   return acc;
 }
 
+MaskRounds::MaskRounds(const SumcheckMask& mask) : mask_(mask), rest_(mask.coeffs.size()) {
+  for (size_t i = rest_.size(); i-- > 1;) {
+    rest_[i - 1] = rest_[i] + UnivariatePoly{mask.coeffs[i]}.SumOverBooleans();
+  }
+}
+
+UnivariatePoly MaskRounds::Round(size_t i) const {
+  size_t free_vars = mask_.coeffs.size() - 1 - i;
+  Fp2 copies = Fp2(Fp(2)).Pow(free_vars);
+  Fp2 rest_part = free_vars > 0 ? Fp2(Fp(2)).Pow(free_vars - 1) * rest_[i] : Fp2::Zero();
+  const auto& g = mask_.coeffs[i];
+  UnivariatePoly out{std::vector<Fp2>(g.size())};
+  out.coeffs[0] = mask_.rho * (copies * (bound_ + g[0]) + rest_part);
+  for (size_t c = 1; c < g.size(); ++c) out.coeffs[c] = mask_.rho * copies * g[c];
+  return out;
+}
+
+void MaskRounds::Bind(size_t i, Fp2 r) {
+  bound_ += UnivariatePoly{mask_.coeffs[i]}.Evaluate(r);
+}
+
 size_t SumcheckDegree(std::span<const ProductTerm> terms) {
   size_t d = 0;
   for (const auto& t : terms) d = std::max(d, t.factors.size());
@@ -212,16 +234,8 @@ Result<SumcheckProverOutput> ProveSumcheck(std::vector<std::vector<Fp2>> polys,
       }
     }
   }
-  // Mask bookkeeping: bound = sum_{k<i} g_k(r_k); rest[i] = sum_{k>i} (g_k(0) + g_k(1)).
-  Fp2 bound;
-  std::vector<Fp2> rest(num_vars);
-  if (mask != nullptr) {
-    for (size_t i = num_vars; i-- > 1;) {
-      Fp2 at01 = mask->coeffs[i][0];
-      for (const Fp2& c : mask->coeffs[i]) at01 += c;
-      rest[i - 1] = rest[i] + at01;
-    }
-  }
+  std::optional<MaskRounds> masked;
+  if (mask != nullptr) masked.emplace(*mask);
   SumcheckProverOutput out;
   if (num_vars == 0) {  // nothing to reduce: the sum is the single term value
     std::vector<Fp2> values;
@@ -242,21 +256,11 @@ Result<SumcheckProverOutput> ProveSumcheck(std::vector<std::vector<Fp2>> polys,
           for (size_t t = 0; t <= degree; ++t) total[t] += part[t];
         },
         1024);
-    if (mask != nullptr) {
-      // rho * sum over the remaining cube of g(r_<i, X, x_>i), at X = 0..degree:
-      // 2^(n-1-i) (bound + g_i(X)) + 2^(n-2-i) rest[i].
-      size_t free_vars = num_vars - 1 - round;
-      Fp2 copies = Fp2(Fp(2)).Pow(free_vars);
-      Fp2 rest_part = free_vars > 0 ? Fp2(Fp(2)).Pow(free_vars - 1) * rest[round] : Fp2::Zero();
-      const auto& g = mask->coeffs[round];
+    if (masked) {
+      UnivariatePoly m = masked->Round(round);
       for (size_t t = 0; t <= degree; ++t) {
         if (round > 0 && t == 1) continue;  // derived from the claim below
-        Fp2 x = Fp2(Fp(static_cast<uint64_t>(t))), power = Fp2::One(), gx;
-        for (const Fp2& c : g) {
-          gx += c * power;
-          power *= x;
-        }
-        total[t] += mask->rho * (copies * (bound + gx) + rest_part);
+        total[t] += m.Evaluate(Fp2(Fp(static_cast<uint64_t>(t))));
       }
     }
     if (round == 0) {
@@ -271,13 +275,7 @@ Result<SumcheckProverOutput> ProveSumcheck(std::vector<std::vector<Fp2>> polys,
     claim = g.Evaluate(r);
     out.point.push_back(r);
     out.proof.rounds.push_back(std::move(g));
-    if (mask != nullptr) {
-      Fp2 power = Fp2::One();
-      for (const Fp2& c : mask->coeffs[round]) {
-        bound += c * power;
-        power *= r;
-      }
-    }
+    if (masked) masked->Bind(round, r);
     for (auto& p : polys) FoldFirstVariable(p, r, threads);
   }
   for (const auto& p : polys) out.proof.final_evals.push_back(p[0]);

@@ -68,6 +68,26 @@ struct SumcheckMask {
 Fp2 MaskSum(const std::vector<std::vector<Fp2>>& coeffs);
 Fp2 MaskEval(const std::vector<std::vector<Fp2>>& coeffs, std::span<const Fp2> point);
 
+// A prover's running view of a SumcheckMask, round by round (ProveSumcheck and
+// provers that write the generic sumcheck's rounds themselves, e.g. LogUp's
+// layers): what rho * g adds to a round polynomial once the earlier rounds'
+// variables are bound. The mask must outlive this object.
+class MaskRounds {
+ public:
+  explicit MaskRounds(const SumcheckMask& mask);
+  // rho * sum over the still-free variables of g(r_<i, X, x_>i), as
+  // coefficients in X: rho (2^f (bound + g_i(X)) + 2^(f-1) rest_i), with
+  // f = n - 1 - i, bound = sum_{k<i} g_k(r_k), rest_i = sum_{k>i} (g_k(0) + g_k(1)).
+  UnivariatePoly Round(size_t i) const;
+  // Binds round i's variable to r: the bound gains g_i(r).
+  void Bind(size_t i, Fp2 r);
+
+ private:
+  const SumcheckMask& mask_;
+  std::vector<Fp2> rest_;
+  Fp2 bound_;
+};
+
 // The degree bound of a term list: the largest product size.
 size_t SumcheckDegree(std::span<const ProductTerm> terms);
 
