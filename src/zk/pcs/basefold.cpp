@@ -448,7 +448,7 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
   AbsorbStatement(transcript, d->commitment, point, ys);
   std::vector<E> alpha = BatchCoefficients<E>(transcript, d->polys.size());
 
-  size_t size = size_t{1} << s.num_vars, len = size_t{1} << s.log_len;
+  size_t size = size_t{1} << s.num_vars;
   // f = sum_k alpha_k f_k; a single polynomial stays in the base field until
   // the first fold.
   bool single = d->polys.size() == 1;
@@ -471,13 +471,6 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
   // E for the next variable is E[2c] + E[2c+1].
   std::vector<Fp2> e_table = EqTable(point.subspan(1), threads);
   E prefix = E::One();
-  std::vector<Fp> twiddles = detail::FoldTwiddles(s.log_len);
-  // Codeword buffers: cw holds the current codeword, scratch the next (swapped).
-  const Fp kInv2((Fp::kModulus + 1) / 2);
-  // Every fold after the first writes at most len / 4 symbols.
-  std::vector<E> cw(len / 2), scratch(std::max<size_t>(len / 4, 1));
-  size_t cur_len = len;
-
   BasefoldProof proof;
   proof.ext_degree = s.ext_degree;
   std::vector<std::vector<E>> round_cws;
@@ -512,43 +505,13 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
       size_t e_half = e_table.size() / 2;
       for (size_t j = 0; j < e_half; ++j) e_table[j] = e_table[2 * j] + e_table[2 * j + 1];
       e_table.resize(std::max<size_t>(e_half, 1));
-      if (first && single) {
-        // First fold straight from the base-field codeword.
-        const std::vector<Fp>& c0 = d->codewords[0];
-        ParallelFor(
-            len / 2, threads,
-            [&](size_t b, size_t e) {
-              for (size_t j = b; j < e; ++j) {
-                Fp v0 = c0[2 * j], v1 = c0[2 * j + 1];
-                cw[j] = E((v0 + v1) * kInv2) + c * ((v0 - v1) * twiddles[j]);
-              }
-            },
-            8192);
-      } else if (first) {
-        // The batch combination fused into the first fold (linear in the codeword).
-        ParallelFor(
-            len / 2, threads,
-            [&](size_t b, size_t e) {
-              for (size_t j = b; j < e; ++j) {
-                E v0 = E(d->codewords[0][2 * j]), v1 = E(d->codewords[0][2 * j + 1]);
-                for (size_t k = 1; k < alpha.size(); ++k) {
-                  v0 += alpha[k] * d->codewords[k][2 * j];
-                  v1 += alpha[k] * d->codewords[k][2 * j + 1];
-                }
-                cw[j] = (v0 + v1) * kInv2 + c * ((v0 - v1) * twiddles[j]);
-              }
-            },
-            8192);
-      } else {
-        detail::FoldCodeword(std::span<const E>(cw.data(), cur_len),
-                             std::span<E>(scratch.data(), cur_len / 2), c, twiddles, threads);
-        cw.swap(scratch);
-      }
       first = false;
-      cur_len /= 2;
     }
     if (r + 1 < s.Rounds()) {
-      std::vector<E> current(cw.begin(), cw.begin() + cur_len);
+      // The folded codeword is the encoding of the folded polynomial (the
+      // honest codeword folds to it), so it is encoded from f directly.
+      std::vector<E> current =
+          detail::EncodeMultilinear(std::span<const E>(f), s.LogLen(r + 1), threads);
       trees.push_back(BuildExtTree(current, s.arity[r + 1], threads));
       proof.roots.push_back(trees.back().root());
       transcript.AbsorbDigest("basefold.root", trees.back().root());

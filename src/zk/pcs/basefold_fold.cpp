@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstring>
 
+#include "vinet/zk/field/ntt.h"
 #include "vinet/zk/parallel.h"
 #include "zk/pcs/sha256_fast.h"
 
@@ -66,6 +67,47 @@ void FoldCodewordImpl(std::span<const E> src, std::span<E> dst, E r, std::span<c
       8192);
 }
 
+// Base-field coordinate c of an extension element, and the element from its coordinates.
+Fp Coord(Fp2 v, size_t c) {
+  return c == 0 ? v.c0() : v.c1();
+}
+Fp Coord(Fp4 v, size_t c) {
+  return Coord(c < 2 ? v.c0() : v.c1(), c & 1);
+}
+void SetCoords(Fp2& v, const Fp* c) {
+  v = Fp2(c[0], c[1]);
+}
+void SetCoords(Fp4& v, const Fp* c) {
+  v = Fp4(Fp2(c[0], c[1]), Fp2(c[2], c[3]));
+}
+
+template <typename E>
+std::vector<E> EncodeMultilinearImpl(std::span<const E> evals, size_t log_len, unsigned threads) {
+  constexpr size_t kDegree = sizeof(E) / sizeof(Fp);
+  size_t size = evals.size(), len = size_t{1} << log_len;
+  std::vector<std::vector<Fp>> cols(kDegree);
+  // The NTT is F_p-linear: each coordinate is encoded on its own.
+  ParallelFor(
+      kDegree, threads,
+      [&](size_t b, size_t e) {
+        for (size_t c = b; c < e; ++c) {
+          std::vector<Fp>& col = cols[c];
+          col.assign(len, Fp::Zero());
+          for (size_t i = 0; i < size; ++i) col[i] = Coord(evals[i], c);
+          ToMonomial(std::span<Fp>(col).first(size));
+          NttBitReversedPadded(col, size);
+        }
+      },
+      1);
+  std::vector<E> out(len);
+  for (size_t j = 0; j < len; ++j) {
+    Fp c[kDegree];
+    for (size_t k = 0; k < kDegree; ++k) c[k] = cols[k][j];
+    SetCoords(out[j], c);
+  }
+  return out;
+}
+
 template <typename E>
 E EvaluateMonomialImpl(std::span<const E> coeffs, std::span<const E> point) {
   std::vector<E> mono(coeffs.size());
@@ -95,6 +137,13 @@ void FoldCodeword(std::span<const Fp2> src, std::span<Fp2> dst, Fp2 r, std::span
 void FoldCodeword(std::span<const Fp4> src, std::span<Fp4> dst, Fp4 r, std::span<const Fp> twiddles,
                   unsigned threads) {
   FoldCodewordImpl<Fp4>(src, dst, r, twiddles, threads);
+}
+
+std::vector<Fp2> EncodeMultilinear(std::span<const Fp2> evals, size_t log_len, unsigned threads) {
+  return EncodeMultilinearImpl(evals, log_len, threads);
+}
+std::vector<Fp4> EncodeMultilinear(std::span<const Fp4> evals, size_t log_len, unsigned threads) {
+  return EncodeMultilinearImpl(evals, log_len, threads);
 }
 
 template <typename E>

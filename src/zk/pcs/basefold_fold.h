@@ -33,6 +33,15 @@ void FoldCodeword(std::span<const Fp2> src, std::span<Fp2> dst, Fp2 r, std::span
 void FoldCodeword(std::span<const Fp4> src, std::span<Fp4> dst, Fp4 r, std::span<const Fp> twiddles,
                   unsigned threads);
 
+// The Reed-Solomon codeword (length 2^log_len, bit-reversed order) of the
+// multilinear polynomial with evaluations `evals` over {0,1}^n, n <= log_len:
+// its monomial coefficients through the padded NTT, one base-field
+// coordinate at a time. Equals folding the polynomial's original codeword
+// with the challenges that folded the polynomial to `evals` (the prover's
+// later-round codewords without touching the longer ones).
+std::vector<Fp2> EncodeMultilinear(std::span<const Fp2> evals, size_t log_len, unsigned threads);
+std::vector<Fp4> EncodeMultilinear(std::span<const Fp4> evals, size_t log_len, unsigned threads);
+
 // The verifier's folding of coset leaves of one round: leaves of 2^a symbols
 // of a codeword of length 2^log_len, challenges r_0..r_{a-1}.
 template <typename E>

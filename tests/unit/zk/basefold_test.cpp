@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <type_traits>
 
+#include "vinet/zk/field/ntt.h"
 #include "vinet/zk/pcs/basefold.h"
 #include "vinet/zk/soundness.h"
 #include "zk/pcs/basefold_fold.h"
@@ -67,6 +69,47 @@ TEST(BasefoldFold, FoldingACodewordEncodesTheFoldedPolynomial) {
     EXPECT_EQ(out[j],
               detail::EvaluateUnivariate(folded, w2.Pow(detail::BitReverse(j, log_len - 1))));
   }
+}
+
+template <typename E>
+void CheckEncodingMatchesFolding(std::mt19937_64& rng, size_t n, size_t rate, size_t folds) {
+  // A base-field multilinear polynomial, its codeword (the commitment's
+  // transform), folded `folds` times, against the encoding of the polynomial
+  // folded with the same challenges (the prover's later-round codewords).
+  size_t log_len = n + rate, size = size_t{1} << n;
+  std::vector<Fp> evals(size);
+  for (auto& v : evals) v = RandomFp(rng);
+  std::vector<Fp> base(size_t{1} << log_len, Fp::Zero());
+  std::copy(evals.begin(), evals.end(), base.begin());
+  detail::ToMonomial(std::span<Fp>(base).first(size));
+  NttBitReversed(base);
+  std::vector<E> cw(base.begin(), base.end()), f(evals.begin(), evals.end());
+  std::vector<Fp> tw = detail::FoldTwiddles(log_len);
+  for (size_t l = 0; l < folds; ++l) {
+    E r;
+    if constexpr (std::is_same_v<E, Fp4>) {
+      r = Fp4(RandomFp2(rng), RandomFp2(rng));
+    } else {
+      r = RandomFp2(rng);
+    }
+    std::vector<E> next(cw.size() / 2);
+    detail::FoldCodeword(cw, next, r, tw, 2);
+    cw = std::move(next);
+    std::vector<E> g(f.size() / 2);
+    for (size_t j = 0; j < g.size(); ++j) g[j] = f[2 * j] + r * (f[2 * j + 1] - f[2 * j]);
+    f = std::move(g);
+  }
+  EXPECT_EQ(detail::EncodeMultilinear(std::span<const E>(f), log_len - folds, 2), cw)
+      << n << " " << rate << " " << folds;
+}
+
+TEST(BasefoldFold, EncodingTheFoldedPolynomialEqualsFoldingTheCodeword) {
+  std::mt19937_64 rng(13);
+  for (size_t folds : {1u, 3u, 5u}) {
+    CheckEncodingMatchesFolding<Fp2>(rng, 7, 2, folds);
+    CheckEncodingMatchesFolding<Fp4>(rng, 8, 4, folds);
+  }
+  CheckEncodingMatchesFolding<Fp4>(rng, 14, 4, 5);  // NTT blocks beyond the cache block
 }
 
 TEST(BasefoldFold, ProofOfWorkIsTheSmallestNonceAndChecked) {
