@@ -115,7 +115,7 @@ void NttBitReversed(std::span<Fp> a, unsigned threads) {
   DifRecursive(a.data(), n, tw->data(), threads);
 }
 
-void NttBitReversedPadded(std::span<Fp> a, size_t prefix_len) {
+void NttBitReversedPadded(std::span<Fp> a, size_t prefix_len, unsigned threads) {
   size_t n = a.size();
   assert(std::has_single_bit(n) && std::has_single_bit(prefix_len) && prefix_len <= n);
   if (n <= 1) return;
@@ -125,16 +125,25 @@ void NttBitReversedPadded(std::span<Fp> a, size_t prefix_len) {
   size_t half = n / 2;
   // While every block's second half is zero, a butterfly is one multiplication.
   for (; half >= prefix_len && half >= 1; half /= 2) {
-    for (size_t block = 0; block < n; block += 2 * half) {
-      for (size_t j = 0; j < prefix_len; ++j)
-        data[block + half + j] = data[block + j] * tw[half + j];
-    }
+    ParallelFor(prefix_len, threads, [&](size_t b, size_t e) {
+      for (size_t block = 0; block < n; block += 2 * half) {
+        for (size_t j = b; j < e; ++j) data[block + half + j] = data[block + j] * tw[half + j];
+      }
+    });
   }
   size_t block_size = 2 * half;
   if (block_size < 2) return;
-  for (size_t block = 0; block < n; block += block_size) {
-    DifRecursive(data + block, block_size, tw, 1);
+  size_t blocks = n / block_size;
+  if (blocks == 1) {
+    DifRecursive(data, n, tw, threads);
+    return;
   }
+  ParallelFor(
+      blocks, threads,
+      [&](size_t b, size_t e) {
+        for (size_t i = b; i < e; ++i) DifRecursive(data + i * block_size, block_size, tw, 1);
+      },
+      1);
 }
 
 void Ntt(std::span<Fp> a, unsigned threads) {

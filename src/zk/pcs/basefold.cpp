@@ -355,11 +355,7 @@ Result<PcsCommitted> BasefoldPcs::Commit(std::vector<std::vector<Fp>> polys) con
           cw.assign(len, Fp::Zero());
           std::copy(polys[k].begin(), polys[k].end(), cw.begin());
           detail::ToMonomial(std::span<Fp>(cw).first(size));
-          if (inner) {
-            NttBitReversed(cw, params_.threads);
-          } else {
-            NttBitReversedPadded(cw, size);
-          }
+          NttBitReversedPadded(cw, size, inner ? params_.threads : 1);
         }
       },
       1);

@@ -227,14 +227,19 @@ namespace {
 
 TEST(Ntt, PaddedTransformMatchesFullTransform) {
   std::mt19937_64 rng(7);
-  for (int log_n = 1; log_n <= 14; ++log_n) {
+  for (int log_n = 1; log_n <= 15; ++log_n) {
     for (int log_prefix = 0; log_prefix <= log_n; ++log_prefix) {
       std::vector<Fp> a(size_t{1} << log_n);
       for (size_t i = 0; i < (size_t{1} << log_prefix); ++i) a[i] = Fp(rng());
       std::vector<Fp> full = a;
       NttBitReversed(full);
+      std::vector<Fp> split = a;
       NttBitReversedPadded(a, size_t{1} << log_prefix);
       ASSERT_EQ(a, full) << log_n << " " << log_prefix;
+      if (log_n >= 12) {  // large enough for both threads to get work
+        NttBitReversedPadded(split, size_t{1} << log_prefix, 2);
+        ASSERT_EQ(split, full) << log_n << " " << log_prefix << " 2 threads";
+      }
     }
   }
 }
