@@ -50,9 +50,8 @@ MerkleTree BuildExtTree(const std::vector<E>& cw, size_t a, unsigned threads) {
   ParallelFor(
       leaves, threads,
       [&](size_t b, size_t e) {
-        for (size_t i = b; i < e; ++i) {
-          digests[i] = MerkleLeafHash(AsByteSpan(std::span<const E>(cw.data() + i * w, w)));
-        }
+        MerkleLeafHashes(AsByteSpan(std::span<const E>(cw.data() + b * w, (e - b) * w)),
+                         w * sizeof(E), std::span<Digest>(digests).subspan(b, e - b));
       },
       256);
   return MerkleTree::Build(std::move(digests), threads, kNode);
@@ -364,16 +363,17 @@ Result<PcsCommitted> BasefoldPcs::Commit(std::vector<std::vector<Fp>> polys) con
   ParallelFor(
       leaves, params_.threads,
       [&](size_t b, size_t e) {
+        if (d->codewords.size() == 1) {
+          MerkleLeafHashes(
+              AsByteSpan(std::span<const Fp>(d->codewords[0].data() + (b << a), (e - b) << a)),
+              sizeof(Fp) << a, std::span<Digest>(digests).subspan(b, e - b));
+          return;
+        }
         std::vector<Fp> buf;
         for (size_t i = b; i < e; ++i) {
-          if (d->codewords.size() == 1) {
-            digests[i] = MerkleLeafHash(
-                AsByteSpan(std::span<const Fp>(d->codewords[0].data() + (i << a), size_t{1} << a)));
-          } else {
-            buf.clear();
-            GatherBaseLeaf(d->codewords, a, i, buf);
-            digests[i] = MerkleLeafHash(AsByteSpan(std::span<const Fp>(buf)));
-          }
+          buf.clear();
+          GatherBaseLeaf(d->codewords, a, i, buf);
+          digests[i] = MerkleLeafHash(AsByteSpan(std::span<const Fp>(buf)));
         }
       },
       256);

@@ -205,24 +205,40 @@ Fp4 EvaluateUnivariate(std::span<const Fp4> coeffs, Fp x) {
   return EvaluateUnivariateImpl(coeffs, x);
 }
 
-bool PowValid(const Digest& state, uint64_t nonce, int bits) {
-  if (bits <= 0) return nonce == 0;               // no grinding: the nonce is fixed
-  static constexpr char kTag[] = "vinet.bf.pow";  // 12 + 32 + 8 bytes: one SHA-256 block
-  uint8_t le[8];
-  for (int i = 0; i < 8; ++i) le[i] = static_cast<uint8_t>(nonce >> (8 * i));
-  Digest h = Sha256Parts({ByteSpan(reinterpret_cast<const uint8_t*>(kTag), sizeof(kTag) - 1),
-                          ByteSpan(state), ByteSpan(le, 8)});
+namespace {
+
+constexpr char kPowTag[] = "vinet.bf.pow";  // 12 + 32 + 8 bytes: one SHA-256 block
+
+// The digest's low `bits` bits (little-endian first word) are zero, bits in 1..64.
+bool LowBitsZero(const Digest& h, int bits) {
   uint64_t word = 0;
   for (int i = 0; i < 8; ++i) word |= static_cast<uint64_t>(h[i]) << (8 * i);
   uint64_t mask = bits >= 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
   return (word & mask) == 0;
 }
 
+}  // namespace
+
+bool PowValid(const Digest& state, uint64_t nonce, int bits) {
+  if (bits <= 0) return nonce == 0;  // no grinding: the nonce is fixed
+  uint8_t le[8];
+  for (int i = 0; i < 8; ++i) le[i] = static_cast<uint8_t>(nonce >> (8 * i));
+  Digest h = Sha256Parts({ByteSpan(reinterpret_cast<const uint8_t*>(kPowTag), sizeof(kPowTag) - 1),
+                          ByteSpan(state), ByteSpan(le, 8)});
+  return LowBitsZero(h, bits);
+}
+
 uint64_t PowSolve(const Digest& state, int bits, unsigned threads) {
+  if (bits <= 0) return 0;
   // The smallest valid nonce (deterministic proofs): each pass scans
   // `threads` consecutive chunks in parallel and stops at the first chunk
-  // that holds a valid nonce.
+  // that holds a valid nonce. Nonces are hashed two at a time from one
+  // prepared block (same digests as PowValid).
   constexpr uint64_t kChunk = 4096;
+  uint8_t prefix[sizeof(kPowTag) - 1 + 32];
+  std::memcpy(prefix, kPowTag, sizeof(kPowTag) - 1);
+  std::memcpy(prefix + sizeof(kPowTag) - 1, state.data(), 32);
+  const Sha256OneBlockSearch search{ByteSpan(prefix, sizeof(prefix))};
   unsigned t = std::max(1u, threads);
   std::vector<uint64_t> found(t);
   for (uint64_t base = 0;; base += kChunk * t) {
@@ -231,9 +247,15 @@ uint64_t PowSolve(const Digest& state, int bits, unsigned threads) {
         [&](size_t b, size_t e) {
           for (size_t i = b; i < e; ++i) {
             found[i] = UINT64_MAX;
-            for (uint64_t n = base + i * kChunk; n < base + (i + 1) * kChunk; ++n) {
-              if (PowValid(state, n, bits)) {
+            Digest h[2];
+            for (uint64_t n = base + i * kChunk; n < base + (i + 1) * kChunk; n += 2) {
+              search.HashPair(n, h);
+              if (LowBitsZero(h[0], bits)) {
                 found[i] = n;
+                break;
+              }
+              if (LowBitsZero(h[1], bits)) {
+                found[i] = n + 1;
                 break;
               }
             }

@@ -47,6 +47,16 @@ Digest MerkleLeafHash(ByteSpan leaf) {
   return detail::Sha256Parts({kLeafTag, leaf});
 }
 
+void MerkleLeafHashes(ByteSpan leaves, size_t leaf_bytes, std::span<Digest> out) {
+  assert(leaves.size() >= out.size() * leaf_bytes);
+  size_t i = 0;
+  for (; i + 1 < out.size(); i += 2) {
+    detail::Sha256PrefixedPair(kLeafTag, leaves.subspan(i * leaf_bytes, leaf_bytes),
+                               leaves.subspan((i + 1) * leaf_bytes, leaf_bytes), &out[i]);
+  }
+  if (i < out.size()) out[i] = MerkleLeafHash(leaves.subspan(i * leaf_bytes, leaf_bytes));
+}
+
 Digest MerkleNodeHash(const Digest& left, const Digest& right) {
   return detail::Sha256Parts({kNodeTag, left, right});
 }
@@ -71,7 +81,16 @@ MerkleTree MerkleTree::Build(std::vector<Digest> leaf_digests, unsigned threads,
     ParallelFor(
         level, threads,
         [&](size_t b, size_t e) {
-          for (size_t i = level + b; i < level + e; ++i) {
+          size_t i = level + b;
+          if (kind == MerkleNode::kSha256Compress) {
+            // Children of i and i + 1 are nodes 2i .. 2i + 3: two compressions interleaved.
+            for (; i + 1 < level + e; i += 2) {
+              const Digest* c = &t.nodes_[2 * i];
+              const Digest left[2] = {c[0], c[2]}, right[2] = {c[1], c[3]};
+              detail::Sha256CompressNodePair(left, right, &t.nodes_[i]);
+            }
+          }
+          for (; i < level + e; ++i) {
             t.nodes_[i] = MerkleNodeHash(kind, t.nodes_[2 * i], t.nodes_[2 * i + 1]);
           }
         },

@@ -1,7 +1,9 @@
 #include "zk/pcs/sha256_fast.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cstring>
+#include <vector>
 
 #if defined(__x86_64__)
 #include <cpuid.h>
@@ -73,48 +75,73 @@ void CompressPortable(uint32_t state[8], const uint8_t* block, size_t blocks) {
 
 #if defined(__x86_64__)
 // The SHA extensions keep the state as (A,B,E,F) and (C,D,G,H) and run two
-// rounds per sha256rnds2; message words are scheduled four at a time.
-[[gnu::target("sha,sse4.1,ssse3")]] void CompressShaNi(uint32_t state[8], const uint8_t* block,
-                                                       size_t blocks) {
+// rounds per sha256rnds2; message words are scheduled four at a time. N
+// independent messages (equal block counts) go through the rounds
+// interleaved: sha256rnds2 has a latency of several cycles, so a second
+// message's rounds fill the gaps of the first's dependency chain.
+template <size_t N>
+[[gnu::target("sha,sse4.1,ssse3")]] void CompressShaNiLanes(uint32_t* const* state,
+                                                            const uint8_t* const* block,
+                                                            size_t blocks) {
   const __m128i kSwap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
-  __m128i tmp = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state));
-  __m128i st1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state + 4));
-  tmp = _mm_shuffle_epi32(tmp, 0xB1);          // C D A B
-  st1 = _mm_shuffle_epi32(st1, 0x1B);          // E F G H
-  __m128i st0 = _mm_alignr_epi8(tmp, st1, 8);  // A B E F
-  st1 = _mm_blend_epi16(st1, tmp, 0xF0);       // C D G H
-  for (; blocks > 0; --blocks, block += 64) {
-    __m128i save0 = st0, save1 = st1;
-    __m128i m[4];
+  __m128i st0[N], st1[N];
+  for (size_t l = 0; l < N; ++l) {
+    __m128i tmp = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state[l]));
+    __m128i s1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state[l] + 4));
+    tmp = _mm_shuffle_epi32(tmp, 0xB1);       // C D A B
+    s1 = _mm_shuffle_epi32(s1, 0x1B);         // E F G H
+    st0[l] = _mm_alignr_epi8(tmp, s1, 8);     // A B E F
+    st1[l] = _mm_blend_epi16(s1, tmp, 0xF0);  // C D G H
+  }
+  for (size_t k = 0; k < blocks; ++k) {
+    __m128i save0[N], save1[N];
+    __m128i m[N][4];
+    for (size_t l = 0; l < N; ++l) {
+      save0[l] = st0[l];
+      save1[l] = st1[l];
+    }
+#pragma GCC unroll 16
     for (int j = 0; j < 16; ++j) {
-      __m128i& mj = m[j % 4];
-      if (j < 4) {
-        mj = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * j)),
-                              kSwap);
-      }
-      __m128i msg = _mm_add_epi32(mj, _mm_load_si128(reinterpret_cast<const __m128i*>(kK + 4 * j)));
-      st1 = _mm_sha256rnds2_epu32(st1, st0, msg);
-      if (j >= 3 && j <= 14) {
-        __m128i& next = m[(j + 1) % 4];
-        next = _mm_add_epi32(next, _mm_alignr_epi8(mj, m[(j + 3) % 4], 4));
-        next = _mm_sha256msg2_epu32(next, mj);
-      }
-      msg = _mm_shuffle_epi32(msg, 0x0E);
-      st0 = _mm_sha256rnds2_epu32(st0, st1, msg);
-      if (j >= 1 && j <= 12) {
-        __m128i& prev = m[(j + 3) % 4];
-        prev = _mm_sha256msg1_epu32(prev, mj);
+#pragma GCC unroll 4
+      for (size_t l = 0; l < N; ++l) {
+        __m128i& mj = m[l][j % 4];
+        if (j < 4) {
+          mj = _mm_shuffle_epi8(
+              _mm_loadu_si128(reinterpret_cast<const __m128i*>(block[l] + 64 * k + 16 * j)), kSwap);
+        }
+        __m128i msg =
+            _mm_add_epi32(mj, _mm_load_si128(reinterpret_cast<const __m128i*>(kK + 4 * j)));
+        st1[l] = _mm_sha256rnds2_epu32(st1[l], st0[l], msg);
+        if (j >= 3 && j <= 14) {
+          __m128i& next = m[l][(j + 1) % 4];
+          next = _mm_add_epi32(next, _mm_alignr_epi8(mj, m[l][(j + 3) % 4], 4));
+          next = _mm_sha256msg2_epu32(next, mj);
+        }
+        msg = _mm_shuffle_epi32(msg, 0x0E);
+        st0[l] = _mm_sha256rnds2_epu32(st0[l], st1[l], msg);
+        if (j >= 1 && j <= 12) {
+          __m128i& prev = m[l][(j + 3) % 4];
+          prev = _mm_sha256msg1_epu32(prev, mj);
+        }
       }
     }
-    st0 = _mm_add_epi32(st0, save0);
-    st1 = _mm_add_epi32(st1, save1);
+    for (size_t l = 0; l < N; ++l) {
+      st0[l] = _mm_add_epi32(st0[l], save0[l]);
+      st1[l] = _mm_add_epi32(st1[l], save1[l]);
+    }
   }
-  tmp = _mm_shuffle_epi32(st0, 0x1B);     // F E B A
-  st1 = _mm_shuffle_epi32(st1, 0xB1);     // D C H G
-  st0 = _mm_blend_epi16(tmp, st1, 0xF0);  // D C B A
-  st1 = _mm_alignr_epi8(st1, tmp, 8);     // H G F E
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(state), st0);
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(state + 4), st1);
+  for (size_t l = 0; l < N; ++l) {
+    __m128i tmp = _mm_shuffle_epi32(st0[l], 0x1B);  // F E B A
+    __m128i s1 = _mm_shuffle_epi32(st1[l], 0xB1);   // D C H G
+    __m128i a = _mm_blend_epi16(tmp, s1, 0xF0);     // D C B A
+    __m128i b = _mm_alignr_epi8(s1, tmp, 8);        // H G F E
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(state[l]), a);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(state[l] + 4), b);
+  }
+}
+
+void CompressShaNi(uint32_t state[8], const uint8_t* block, size_t blocks) {
+  CompressShaNiLanes<1>(&state, &block, blocks);
 }
 
 // CPUID: leaf 7 EBX bit 29 = SHA; leaf 1 ECX bit 19 = SSE4.1, bit 9 = SSSE3.
@@ -134,6 +161,19 @@ void Compress(uint32_t state[8], const uint8_t* block, size_t blocks) {
   if (HasShaNi()) return CompressShaNi(state, block, blocks);
 #endif
   CompressPortable(state, block, blocks);
+}
+
+// Two independent messages of `blocks` blocks each.
+void Compress2(uint32_t* s0, const uint8_t* b0, uint32_t* s1, const uint8_t* b1, size_t blocks) {
+#if defined(__x86_64__)
+  if (HasShaNi()) {
+    uint32_t* states[2] = {s0, s1};
+    const uint8_t* data[2] = {b0, b1};
+    return CompressShaNiLanes<2>(states, data, blocks);
+  }
+#endif
+  CompressPortable(s0, b0, blocks);
+  CompressPortable(s1, b1, blocks);
 }
 
 }  // namespace
@@ -178,6 +218,72 @@ Digest Sha256CompressNode(const Digest& left, const Digest& right) {
   std::memcpy(block + 32, right.data(), 32);
   Compress(state, block, 1);
   return DigestOf(state);
+}
+
+void Sha256CompressNodePair(const Digest* left, const Digest* right, Digest* out) {
+  uint32_t state[2][8];
+  uint8_t block[2][64];
+  for (int l = 0; l < 2; ++l) {
+    std::memcpy(state[l], TheNodeIv().s, sizeof(state[l]));
+    std::memcpy(block[l], left[l].data(), 32);
+    std::memcpy(block[l] + 32, right[l].data(), 32);
+  }
+  Compress2(state[0], block[0], state[1], block[1], 1);
+  out[0] = DigestOf(state[0]);
+  out[1] = DigestOf(state[1]);
+}
+
+namespace {
+
+// prefix || body || SHA-256 padding for a message of prefix + body bytes,
+// into `out` (resized to whole blocks).
+void PadMessage(ByteSpan prefix, ByteSpan body, std::vector<uint8_t>& out) {
+  uint64_t total = prefix.size() + body.size();
+  size_t padded = (total + 9 + 63) / 64 * 64;
+  out.assign(padded, 0);
+  if (!prefix.empty()) std::memcpy(out.data(), prefix.data(), prefix.size());
+  if (!body.empty()) std::memcpy(out.data() + prefix.size(), body.data(), body.size());
+  out[total] = 0x80;
+  uint64_t bits = total * 8;
+  for (int i = 0; i < 8; ++i) out[padded - 1 - i] = static_cast<uint8_t>(bits >> (8 * i));
+}
+
+}  // namespace
+
+void Sha256PrefixedPair(ByteSpan prefix, ByteSpan a, ByteSpan b, Digest* out) {
+  assert(a.size() == b.size());
+  thread_local std::vector<uint8_t> buf[2];
+  PadMessage(prefix, a, buf[0]);
+  PadMessage(prefix, b, buf[1]);
+  uint32_t state[2][8];
+  std::memcpy(state[0], kInit, sizeof(state[0]));
+  std::memcpy(state[1], kInit, sizeof(state[1]));
+  Compress2(state[0], buf[0].data(), state[1], buf[1].data(), buf[0].size() / 64);
+  out[0] = DigestOf(state[0]);
+  out[1] = DigestOf(state[1]);
+}
+
+Sha256OneBlockSearch::Sha256OneBlockSearch(ByteSpan prefix) : prefix_len_(prefix.size()) {
+  assert(prefix.size() + 8 + 9 <= 64);
+  std::memset(block_, 0, sizeof(block_));
+  std::memcpy(block_, prefix.data(), prefix.size());
+  block_[prefix.size() + 8] = 0x80;
+  uint64_t bits = (prefix.size() + 8) * 8;
+  for (int i = 0; i < 8; ++i) block_[63 - i] = static_cast<uint8_t>(bits >> (8 * i));
+}
+
+void Sha256OneBlockSearch::HashPair(uint64_t nonce, Digest* out) const {
+  uint8_t blocks[2][64];
+  uint32_t state[2][8];
+  for (int l = 0; l < 2; ++l) {
+    std::memcpy(blocks[l], block_, 64);
+    uint64_t n = nonce + static_cast<uint64_t>(l);
+    for (int i = 0; i < 8; ++i) blocks[l][prefix_len_ + i] = static_cast<uint8_t>(n >> (8 * i));
+    std::memcpy(state[l], kInit, sizeof(state[l]));
+  }
+  Compress2(state[0], blocks[0], state[1], blocks[1], 1);
+  out[0] = DigestOf(state[0]);
+  out[1] = DigestOf(state[1]);
 }
 
 void Sha256NodeIvForTest(uint32_t iv[8]) {

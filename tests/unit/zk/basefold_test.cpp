@@ -113,12 +113,15 @@ TEST(BasefoldFold, EncodingTheFoldedPolynomialEqualsFoldingTheCodeword) {
 }
 
 TEST(BasefoldFold, ProofOfWorkIsTheSmallestNonceAndChecked) {
+  for (uint8_t seed : {7, 8, 9, 10}) {  // odd and even smallest nonces
+    Digest state{};
+    state[0] = seed;
+    uint64_t n1 = detail::PowSolve(state, 10, 1), n2 = detail::PowSolve(state, 10, 2);
+    EXPECT_EQ(n1, n2);
+    EXPECT_TRUE(detail::PowValid(state, n1, 10));
+    for (uint64_t n = 0; n < n1; ++n) EXPECT_FALSE(detail::PowValid(state, n, 10)) << n;
+  }
   Digest state{};
-  state[0] = 7;
-  uint64_t n1 = detail::PowSolve(state, 10, 1), n2 = detail::PowSolve(state, 10, 2);
-  EXPECT_EQ(n1, n2);
-  EXPECT_TRUE(detail::PowValid(state, n1, 10));
-  for (uint64_t n = 0; n < n1; ++n) EXPECT_FALSE(detail::PowValid(state, n, 10)) << n;
   EXPECT_TRUE(detail::PowValid(state, 0, 0));
   EXPECT_FALSE(detail::PowValid(state, 1, 0));  // no grinding: only nonce 0
 }

@@ -24,6 +24,9 @@
 namespace vinet::zk {
 
 Digest MerkleLeafHash(ByteSpan leaf);
+// MerkleLeafHash of each of the out.size() consecutive leaves of
+// `leaf_bytes` bytes in `leaves` (two at a time, interleaved on one core).
+void MerkleLeafHashes(ByteSpan leaves, size_t leaf_bytes, std::span<Digest> out);
 Digest MerkleNodeHash(const Digest& left, const Digest& right);
 
 enum class MerkleNode { kSha256, kSha256Compress };
