@@ -439,8 +439,15 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
     return Error(Code::kInvalidArgument, "basefold: point has the wrong number of variables");
   }
   unsigned threads = params_.threads;
+  // E = eq(z_{>0}, .): the evaluations from the first round's half sums
+  // (f(z) = (1 - z_0) h(0) + z_0 h(1)), which a single polynomial reuses.
+  std::vector<Fp2> e_table = EqTable(point.subspan(1), threads);
   std::vector<Fp2> ys(d->polys.size());
-  for (size_t k = 0; k < ys.size(); ++k) ys[k] = EvaluateMle(d->polys[k], point);
+  std::pair<Fp2, Fp2> first_sums;
+  for (size_t k = 0; k < ys.size(); ++k) {
+    first_sums = HalfSums<Fp, Fp2>(d->polys[k], e_table, threads);
+    ys[k] = (Fp2::One() - point[0]) * first_sums.first + point[0] * first_sums.second;
+  }
   AbsorbStatement(transcript, d->commitment, point, ys);
   std::vector<E> alpha = BatchCoefficients<E>(transcript, d->polys.size());
 
@@ -465,7 +472,6 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
   // The sumcheck of f(x) eq(z, x) binding x_i: g(X) = P eq(z_i, X) h(X) with
   // P = prod_{j<i} eq(z_j, r_j) and h(X) = sum_b f(.., X, b) E[b], E = eq(z_{>i}, .);
   // E for the next variable is E[2c] + E[2c+1].
-  std::vector<Fp2> e_table = EqTable(point.subspan(1), threads);
   E prefix = E::One();
   BasefoldProof proof;
   proof.ext_degree = s.ext_degree;
@@ -478,9 +484,8 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
     for (size_t v = 0; v < s.arity[r]; ++v, ++var) {
       E h0, h1;
       if (single && first) {
-        auto [b0, b1] = HalfSums<Fp, Fp2>(d->polys[0], e_table, threads);
-        h0 = b0;
-        h1 = b1;
+        h0 = first_sums.first;
+        h1 = first_sums.second;
       } else {
         std::tie(h0, h1) = HalfSums<E, E>(f, e_table, threads);
       }
