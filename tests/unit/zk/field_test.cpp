@@ -3,12 +3,14 @@
 #include <gmp.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "vinet/zk/codec.h"
 #include "vinet/zk/field/extension.h"
 #include "vinet/zk/field/goldilocks.h"
 #include "vinet/zk/field/ntt.h"
+#include "zk/field/ntt_avx512.h"
 
 namespace vinet::zk {
 namespace {
@@ -224,6 +226,61 @@ TEST(Ntt, LargeSizesAgreeAcrossThreadCountsAndInvert) {
 
 namespace vinet::zk {
 namespace {
+
+TEST(Ntt, VectorKernelsMatchScalarArithmeticOnEdgeValues) {
+  // The AVX-512 butterflies and products against Fp's operators on values
+  // that hit every carry and borrow of the reduction (and random ones).
+  if (!detail::HasAvx512()) GTEST_SKIP() << "no AVX-512F: the scalar path is the one that runs";
+  const uint64_t p = Fp::kModulus;
+  std::vector<uint64_t> edge = {0,
+                                1,
+                                2,
+                                p - 1,
+                                p - 2,
+                                0xFFFFFFFF,
+                                0x100000000,
+                                p >> 1,
+                                (p >> 1) + 1,
+                                0xFFFFFFFE00000002ULL,
+                                0x8000000000000000ULL,
+                                0x7FFFFFFFFFFFFFFFULL,
+                                0xFFFFFFFF00000000ULL};
+  std::mt19937_64 rng(8);
+  std::vector<uint64_t> xs, ys;
+  for (uint64_t x : edge) {
+    for (uint64_t y : edge) {
+      xs.push_back(x);
+      ys.push_back(y);
+    }
+  }
+  for (int i = 0; i < 4096; ++i) {
+    xs.push_back(Fp(rng()).value());
+    ys.push_back(Fp(rng()).value());
+  }
+  while (xs.size() % 8 != 0) {
+    xs.push_back(1);
+    ys.push_back(p - 1);
+  }
+  size_t n = xs.size();
+  std::vector<uint64_t> prod(n);
+  ASSERT_EQ(detail::MulAvx512(prod.data(), xs.data(), ys.data(), n), n);
+  for (size_t i = 0; i < n; ++i) {
+    ASSERT_EQ(prod[i], (Fp(xs[i]) * Fp(ys[i])).value()) << xs[i] << " * " << ys[i];
+  }
+  // One level with half = n / 2: a = xs[0, n/2) || ys[0, n/2), twiddles ys.
+  size_t half = n / 2 / 8 * 8;
+  std::vector<uint64_t> a(2 * half), tw(2 * half);
+  std::copy(xs.begin(), xs.begin() + half, a.begin());
+  std::copy(ys.begin(), ys.begin() + half, a.begin() + half);
+  std::copy(ys.rbegin(), ys.rbegin() + half, tw.begin() + half);
+  std::vector<uint64_t> got = a;
+  ASSERT_EQ(detail::DifLevelAvx512(got.data(), half, tw.data(), 0, half), half);
+  for (size_t j = 0; j < half; ++j) {
+    Fp u(a[j]), v(a[j + half]);
+    ASSERT_EQ(got[j], (u + v).value()) << j;
+    ASSERT_EQ(got[j + half], ((u - v) * Fp(tw[half + j])).value()) << j;
+  }
+}
 
 TEST(Ntt, PaddedTransformMatchesFullTransform) {
   std::mt19937_64 rng(7);

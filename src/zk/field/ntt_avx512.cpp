@@ -1,0 +1,102 @@
+#include "zk/field/ntt_avx512.h"
+
+#if defined(__x86_64__)
+// GCC 12 warns about the deliberately undefined pass-through operand inside
+// the AVX-512 shift and multiply intrinsics (a false positive once inlined).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+#endif
+
+namespace vinet::zk::detail {
+
+#if defined(__x86_64__)
+namespace {
+
+constexpr uint64_t kP = 0xFFFFFFFF00000001ULL;
+constexpr uint64_t kEps = 0xFFFFFFFFULL;  // 2^64 mod p
+
+// a + b mod p: subtract p after a carry or when the sum reached p.
+[[gnu::target("avx512f"), gnu::always_inline]] inline __m512i Add(__m512i a, __m512i b) {
+  const __m512i p = _mm512_set1_epi64(static_cast<long long>(kP));
+  __m512i s = _mm512_add_epi64(a, b);
+  __mmask8 over = _mm512_cmplt_epu64_mask(s, a) | _mm512_cmpge_epu64_mask(s, p);
+  return _mm512_mask_sub_epi64(s, over, s, p);
+}
+
+// a - b mod p: add p after a borrow.
+[[gnu::target("avx512f"), gnu::always_inline]] inline __m512i Sub(__m512i a, __m512i b) {
+  const __m512i p = _mm512_set1_epi64(static_cast<long long>(kP));
+  __m512i d = _mm512_sub_epi64(a, b);
+  return _mm512_mask_add_epi64(d, _mm512_cmplt_epu64_mask(a, b), d, p);
+}
+
+// a * b mod p: the 128-bit product from four 32x32 products, then the
+// scalar Reduce128 step for step (2^64 = eps, 2^96 = -1 mod p).
+[[gnu::target("avx512f"), gnu::always_inline]] inline __m512i Mul(__m512i a, __m512i b) {
+  const __m512i p = _mm512_set1_epi64(static_cast<long long>(kP));
+  const __m512i lo32 = _mm512_set1_epi64(static_cast<long long>(kEps));
+  __m512i a_hi = _mm512_srli_epi64(a, 32), b_hi = _mm512_srli_epi64(b, 32);
+  __m512i ll = _mm512_mul_epu32(a, b);
+  __m512i lh = _mm512_mul_epu32(a, b_hi);
+  __m512i hl = _mm512_mul_epu32(a_hi, b);
+  __m512i hh = _mm512_mul_epu32(a_hi, b_hi);
+  __m512i t = _mm512_add_epi64(hl, _mm512_srli_epi64(ll, 32));   // < 2^64
+  __m512i t2 = _mm512_add_epi64(lh, _mm512_and_si512(t, lo32));  // < 2^64
+  __m512i lo = _mm512_or_si512(_mm512_slli_epi64(t2, 32), _mm512_and_si512(ll, lo32));
+  __m512i hi =
+      _mm512_add_epi64(hh, _mm512_add_epi64(_mm512_srli_epi64(t, 32), _mm512_srli_epi64(t2, 32)));
+  // Reduce128(lo, hi).
+  __m512i hi_hi = _mm512_srli_epi64(hi, 32);
+  __m512i hi_lo = _mm512_and_si512(hi, lo32);
+  __m512i t0 = _mm512_sub_epi64(lo, hi_hi);
+  t0 = _mm512_mask_sub_epi64(t0, _mm512_cmplt_epu64_mask(lo, hi_hi), t0, lo32);
+  __m512i t1 = _mm512_sub_epi64(_mm512_slli_epi64(hi_lo, 32), hi_lo);  // hi_lo * eps
+  __m512i r = _mm512_add_epi64(t0, t1);
+  r = _mm512_mask_add_epi64(r, _mm512_cmplt_epu64_mask(r, t1), r, lo32);
+  return _mm512_mask_sub_epi64(r, _mm512_cmpge_epu64_mask(r, p), r, p);
+}
+
+}  // namespace
+
+bool HasAvx512() {
+  static const bool has = __builtin_cpu_supports("avx512f");
+  return has;
+}
+
+[[gnu::target("avx512f")]] size_t DifLevelAvx512(uint64_t* a, size_t half, const uint64_t* tw,
+                                                 size_t j0, size_t j1) {
+  size_t j = j0;
+  for (; j + 8 <= j1; j += 8) {
+    __m512i u = _mm512_loadu_si512(a + j);
+    __m512i v = _mm512_loadu_si512(a + j + half);
+    __m512i w = _mm512_loadu_si512(tw + half + j);
+    _mm512_storeu_si512(a + j, Add(u, v));
+    _mm512_storeu_si512(a + j + half, Mul(Sub(u, v), w));
+  }
+  return j;
+}
+
+[[gnu::target("avx512f")]] size_t MulAvx512(uint64_t* dst, const uint64_t* src, const uint64_t* tw,
+                                            size_t n) {
+  size_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    _mm512_storeu_si512(dst + j, Mul(_mm512_loadu_si512(src + j), _mm512_loadu_si512(tw + j)));
+  }
+  return j;
+}
+
+#else
+
+bool HasAvx512() {
+  return false;
+}
+size_t DifLevelAvx512(uint64_t*, size_t, const uint64_t*, size_t j0, size_t) {
+  return j0;
+}
+size_t MulAvx512(uint64_t*, const uint64_t*, const uint64_t*, size_t) {
+  return 0;
+}
+
+#endif
+
+}  // namespace vinet::zk::detail
