@@ -1,7 +1,7 @@
 // An allocator for large, long-lived prover buffers (the Ligero encoded
-// matrix): 2 MiB-aligned blocks advised as transparent huge pages, which cuts
-// the page faults of first touch. Falls back to ordinary pages silently when
-// the kernel declines. Stateless; any instance frees any other's memory.
+// matrix, Basefold's folded tables and later-round codewords): 2 MiB-aligned blocks advised as
+// transparent huge pages, which cuts the page faults of first touch. Falls back to ordinary pages
+// silently when the kernel declines. Stateless; any instance frees any other's memory.
 #pragma once
 
 #include <sys/mman.h>
@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdlib>
 #include <new>
+#include <vector>
 
 namespace vinet::zk::detail {
 
@@ -41,5 +42,9 @@ struct HugePageAllocator {
     return true;
   }
 };
+
+// A vector of large prover buffers on huge pages.
+template <typename T>
+using HugeVector = std::vector<T, HugePageAllocator<T>>;
 
 }  // namespace vinet::zk::detail

@@ -9,6 +9,7 @@
 #include "vinet/zk/field/ntt.h"
 #include "vinet/zk/parallel.h"
 #include "vinet/zk/poly/multilinear.h"
+#include "zk/common/huge_page_allocator.h"
 #include "zk/pcs/basefold_fold.h"
 
 namespace vinet::zk {
@@ -147,17 +148,17 @@ E EqEvalExt(std::span<const Fp2> z, std::span<const E> r) {
   return acc;
 }
 
-// f(r, x_1, ...) of a table (base or extension), halving it.
+// f(r, x_1, ...) of a table (base or extension) into `out` (resized to half;
+// a reused buffer keeps its pages).
 template <typename E, typename F>
-std::vector<E> FoldFirst(std::span<const F> f, E r, unsigned threads) {
-  std::vector<E> out(f.size() / 2);
+void FoldFirst(std::span<const F> f, E r, detail::HugeVector<E>& out, unsigned threads) {
+  out.resize(f.size() / 2);
   ParallelFor(
       out.size(), threads,
       [&](size_t b, size_t e) {
         for (size_t j = b; j < e; ++j) out[j] = r * (f[2 * j + 1] - f[2 * j]) + E(f[2 * j]);
       },
       8192);
-  return out;
 }
 
 // Distinct leaves of each round, increasing: round 0 = the queries, round
@@ -455,7 +456,8 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
   // f = sum_k alpha_k f_k; a single polynomial stays in the base field until
   // the first fold.
   bool single = d->polys.size() == 1;
-  std::vector<E> f;
+  // f and the buffer the next fold writes (swapped after each fold).
+  detail::HugeVector<E> f, spare;
   if (!single) {
     f.resize(size);
     ParallelFor(
@@ -499,10 +501,11 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
       E c = ChallengeExt<E>(transcript, "basefold.fold");
       prefix *= zi * c + (Fp2::One() - zi) * (E::One() - c);
       if (single && first) {
-        f = FoldFirst<E, Fp>(std::span<const Fp>(d->polys[0]), c, threads);
+        FoldFirst<E, Fp>(std::span<const Fp>(d->polys[0]), c, spare, threads);
       } else {
-        f = FoldFirst<E, E>(std::span<const E>(f), c, threads);
+        FoldFirst<E, E>(std::span<const E>(f), c, spare, threads);
       }
+      f.swap(spare);
       size_t e_half = e_table.size() / 2;
       for (size_t j = 0; j < e_half; ++j) e_table[j] = e_table[2 * j] + e_table[2 * j + 1];
       e_table.resize(std::max<size_t>(e_half, 1));

@@ -6,6 +6,7 @@
 
 #include "vinet/zk/field/ntt.h"
 #include "vinet/zk/parallel.h"
+#include "zk/common/huge_page_allocator.h"
 #include "zk/pcs/sha256_fast.h"
 
 namespace vinet::zk::detail {
@@ -85,13 +86,13 @@ template <typename E>
 std::vector<E> EncodeMultilinearImpl(std::span<const E> evals, size_t log_len, unsigned threads) {
   constexpr size_t kDegree = sizeof(E) / sizeof(Fp);
   size_t size = evals.size(), len = size_t{1} << log_len;
-  std::vector<std::vector<Fp>> cols(kDegree);
+  std::vector<HugeVector<Fp>> cols(kDegree);
   // The NTT is F_p-linear: each coordinate is encoded on its own.
   ParallelFor(
       kDegree, threads,
       [&](size_t b, size_t e) {
         for (size_t c = b; c < e; ++c) {
-          std::vector<Fp>& col = cols[c];
+          HugeVector<Fp>& col = cols[c];
           col.assign(len, Fp::Zero());
           for (size_t i = 0; i < size; ++i) col[i] = Coord(evals[i], c);
           ToMonomial(std::span<Fp>(col).first(size));
@@ -100,11 +101,13 @@ std::vector<E> EncodeMultilinearImpl(std::span<const E> evals, size_t log_len, u
       },
       1);
   std::vector<E> out(len);
-  for (size_t j = 0; j < len; ++j) {
-    Fp c[kDegree];
-    for (size_t k = 0; k < kDegree; ++k) c[k] = cols[k][j];
-    SetCoords(out[j], c);
-  }
+  ParallelFor(len, threads, [&](size_t b, size_t e) {
+    for (size_t j = b; j < e; ++j) {
+      Fp c[kDegree];
+      for (size_t k = 0; k < kDegree; ++k) c[k] = cols[k][j];
+      SetCoords(out[j], c);
+    }
+  });
   return out;
 }
 
