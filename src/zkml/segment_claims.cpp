@@ -2,6 +2,7 @@
 
 #include "vinet/zk/poly/multilinear.h"
 #include "vinet/zk/sumcheck/mask_bank.h"
+#include "vinet/zk/sumcheck/product_sumcheck.h"
 
 namespace vinet::zkml::detail {
 
@@ -30,9 +31,12 @@ Result<zk::BatchedClaimProof> ClaimList::Prove(std::span<const zk::Fp> evals, zk
     power *= beta;
   }
   static const std::vector<zk::ProductTerm> kTerms = {{Fp2::One(), {0, 1}}};
+  // Unmasked: the same proof from the base-field fast path (product_sumcheck.h).
   VINET_ASSIGN_OR_RETURN(
       zk::SumcheckProverOutput out,
-      zk::ProveMaybeMasked(bank, {zk::ToExtension(evals), std::move(e)}, kTerms, t, threads));
+      bank == nullptr
+          ? zk::ProveBaseTimesExt(evals, std::move(e), t, threads)
+          : zk::ProveMaybeMasked(bank, {zk::ToExtension(evals), std::move(e)}, kTerms, t, threads));
   if (reduced != nullptr) *reduced = {out.point, out.proof.final_evals[0]};
   return zk::BatchedClaimProof{std::move(out.proof)};
 }
