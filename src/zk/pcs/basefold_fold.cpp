@@ -235,7 +235,7 @@ uint64_t PowSolve(const Digest& state, int bits, unsigned threads) {
   if (bits <= 0) return 0;
   // The smallest valid nonce (deterministic proofs): each pass scans
   // `threads` consecutive chunks in parallel and stops at the first chunk
-  // that holds a valid nonce. Nonces are hashed two at a time from one
+  // that holds a valid nonce. Nonces are hashed four at a time from one
   // prepared block (same digests as PowValid).
   constexpr uint64_t kChunk = 4096;
   uint8_t prefix[sizeof(kPowTag) - 1 + 32];
@@ -250,16 +250,16 @@ uint64_t PowSolve(const Digest& state, int bits, unsigned threads) {
         [&](size_t b, size_t e) {
           for (size_t i = b; i < e; ++i) {
             found[i] = UINT64_MAX;
-            Digest h[2];
-            for (uint64_t n = base + i * kChunk; n < base + (i + 1) * kChunk; n += 2) {
-              search.HashPair(n, h);
-              if (LowBitsZero(h[0], bits)) {
-                found[i] = n;
-                break;
-              }
-              if (LowBitsZero(h[1], bits)) {
-                found[i] = n + 1;
-                break;
+            constexpr size_t kLanes = Sha256OneBlockSearch::kLanes;  // divides kChunk
+            Digest h[kLanes];
+            for (uint64_t n = base + i * kChunk;
+                 n < base + (i + 1) * kChunk && found[i] == UINT64_MAX; n += kLanes) {
+              search.Hash(n, h);
+              for (size_t l = 0; l < kLanes; ++l) {
+                if (LowBitsZero(h[l], bits)) {
+                  found[i] = n + l;
+                  break;
+                }
               }
             }
           }

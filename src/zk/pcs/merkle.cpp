@@ -50,11 +50,12 @@ Digest MerkleLeafHash(ByteSpan leaf) {
 void MerkleLeafHashes(ByteSpan leaves, size_t leaf_bytes, std::span<Digest> out) {
   assert(leaves.size() >= out.size() * leaf_bytes);
   size_t i = 0;
-  for (; i + 1 < out.size(); i += 2) {
-    detail::Sha256PrefixedPair(kLeafTag, leaves.subspan(i * leaf_bytes, leaf_bytes),
-                               leaves.subspan((i + 1) * leaf_bytes, leaf_bytes), &out[i]);
+  for (; i + 4 <= out.size(); i += 4) {
+    ByteSpan bodies[4];
+    for (size_t l = 0; l < 4; ++l) bodies[l] = leaves.subspan((i + l) * leaf_bytes, leaf_bytes);
+    detail::Sha256PrefixedQuad(kLeafTag, bodies, &out[i]);
   }
-  if (i < out.size()) out[i] = MerkleLeafHash(leaves.subspan(i * leaf_bytes, leaf_bytes));
+  for (; i < out.size(); ++i) out[i] = MerkleLeafHash(leaves.subspan(i * leaf_bytes, leaf_bytes));
 }
 
 Digest MerkleNodeHash(const Digest& left, const Digest& right) {
@@ -83,11 +84,11 @@ MerkleTree MerkleTree::Build(std::vector<Digest> leaf_digests, unsigned threads,
         [&](size_t b, size_t e) {
           size_t i = level + b;
           if (kind == MerkleNode::kSha256Compress) {
-            // Children of i and i + 1 are nodes 2i .. 2i + 3: two compressions interleaved.
-            for (; i + 1 < level + e; i += 2) {
+            // Children of i .. i + 3 are nodes 2i .. 2i + 7: four compressions interleaved.
+            for (; i + 4 <= level + e; i += 4) {
               const Digest* c = &t.nodes_[2 * i];
-              const Digest left[2] = {c[0], c[2]}, right[2] = {c[1], c[3]};
-              detail::Sha256CompressNodePair(left, right, &t.nodes_[i]);
+              const Digest left[4] = {c[0], c[2], c[4], c[6]}, right[4] = {c[1], c[3], c[5], c[7]};
+              detail::Sha256CompressNodeQuad(left, right, &t.nodes_[i]);
             }
           }
           for (; i < level + e; ++i) {

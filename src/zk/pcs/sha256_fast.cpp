@@ -163,17 +163,12 @@ void Compress(uint32_t state[8], const uint8_t* block, size_t blocks) {
   CompressPortable(state, block, blocks);
 }
 
-// Two independent messages of `blocks` blocks each.
-void Compress2(uint32_t* s0, const uint8_t* b0, uint32_t* s1, const uint8_t* b1, size_t blocks) {
+// Four independent messages of `blocks` blocks each.
+void Compress4(uint32_t* const* states, const uint8_t* const* data, size_t blocks) {
 #if defined(__x86_64__)
-  if (HasShaNi()) {
-    uint32_t* states[2] = {s0, s1};
-    const uint8_t* data[2] = {b0, b1};
-    return CompressShaNiLanes<2>(states, data, blocks);
-  }
+  if (HasShaNi()) return CompressShaNiLanes<4>(states, data, blocks);
 #endif
-  CompressPortable(s0, b0, blocks);
-  CompressPortable(s1, b1, blocks);
+  for (int l = 0; l < 4; ++l) CompressPortable(states[l], data[l], blocks);
 }
 
 }  // namespace
@@ -220,17 +215,20 @@ Digest Sha256CompressNode(const Digest& left, const Digest& right) {
   return DigestOf(state);
 }
 
-void Sha256CompressNodePair(const Digest* left, const Digest* right, Digest* out) {
-  uint32_t state[2][8];
-  uint8_t block[2][64];
-  for (int l = 0; l < 2; ++l) {
+void Sha256CompressNodeQuad(const Digest* left, const Digest* right, Digest* out) {
+  uint32_t state[4][8];
+  uint8_t block[4][64];
+  uint32_t* states[4];
+  const uint8_t* data[4];
+  for (int l = 0; l < 4; ++l) {
     std::memcpy(state[l], TheNodeIv().s, sizeof(state[l]));
     std::memcpy(block[l], left[l].data(), 32);
     std::memcpy(block[l] + 32, right[l].data(), 32);
+    states[l] = state[l];
+    data[l] = block[l];
   }
-  Compress2(state[0], block[0], state[1], block[1], 1);
-  out[0] = DigestOf(state[0]);
-  out[1] = DigestOf(state[1]);
+  Compress4(states, data, 1);
+  for (int l = 0; l < 4; ++l) out[l] = DigestOf(state[l]);
 }
 
 namespace {
@@ -250,17 +248,20 @@ void PadMessage(ByteSpan prefix, ByteSpan body, std::vector<uint8_t>& out) {
 
 }  // namespace
 
-void Sha256PrefixedPair(ByteSpan prefix, ByteSpan a, ByteSpan b, Digest* out) {
-  assert(a.size() == b.size());
-  thread_local std::vector<uint8_t> buf[2];
-  PadMessage(prefix, a, buf[0]);
-  PadMessage(prefix, b, buf[1]);
-  uint32_t state[2][8];
-  std::memcpy(state[0], kInit, sizeof(state[0]));
-  std::memcpy(state[1], kInit, sizeof(state[1]));
-  Compress2(state[0], buf[0].data(), state[1], buf[1].data(), buf[0].size() / 64);
-  out[0] = DigestOf(state[0]);
-  out[1] = DigestOf(state[1]);
+void Sha256PrefixedQuad(ByteSpan prefix, const ByteSpan* bodies, Digest* out) {
+  thread_local std::vector<uint8_t> buf[4];
+  uint32_t state[4][8];
+  uint32_t* states[4];
+  const uint8_t* data[4];
+  for (int l = 0; l < 4; ++l) {
+    assert(bodies[l].size() == bodies[0].size());
+    PadMessage(prefix, bodies[l], buf[l]);
+    std::memcpy(state[l], kInit, sizeof(state[l]));
+    states[l] = state[l];
+    data[l] = buf[l].data();
+  }
+  Compress4(states, data, buf[0].size() / 64);
+  for (int l = 0; l < 4; ++l) out[l] = DigestOf(state[l]);
 }
 
 Sha256OneBlockSearch::Sha256OneBlockSearch(ByteSpan prefix) : prefix_len_(prefix.size()) {
@@ -272,18 +273,21 @@ Sha256OneBlockSearch::Sha256OneBlockSearch(ByteSpan prefix) : prefix_len_(prefix
   for (int i = 0; i < 8; ++i) block_[63 - i] = static_cast<uint8_t>(bits >> (8 * i));
 }
 
-void Sha256OneBlockSearch::HashPair(uint64_t nonce, Digest* out) const {
-  uint8_t blocks[2][64];
-  uint32_t state[2][8];
-  for (int l = 0; l < 2; ++l) {
+void Sha256OneBlockSearch::Hash(uint64_t nonce, Digest* out) const {
+  uint8_t blocks[kLanes][64];
+  uint32_t state[kLanes][8];
+  uint32_t* states[kLanes];
+  const uint8_t* data[kLanes];
+  for (size_t l = 0; l < kLanes; ++l) {
     std::memcpy(blocks[l], block_, 64);
-    uint64_t n = nonce + static_cast<uint64_t>(l);
+    uint64_t n = nonce + l;
     for (int i = 0; i < 8; ++i) blocks[l][prefix_len_ + i] = static_cast<uint8_t>(n >> (8 * i));
     std::memcpy(state[l], kInit, sizeof(state[l]));
+    states[l] = state[l];
+    data[l] = blocks[l];
   }
-  Compress2(state[0], blocks[0], state[1], blocks[1], 1);
-  out[0] = DigestOf(state[0]);
-  out[1] = DigestOf(state[1]);
+  Compress4(states, data, 1);
+  for (size_t l = 0; l < kLanes; ++l) out[l] = DigestOf(state[l]);
 }
 
 void Sha256NodeIvForTest(uint32_t iv[8]) {

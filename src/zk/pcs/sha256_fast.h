@@ -19,21 +19,22 @@ Digest Sha256Parts(std::initializer_list<ByteSpan> parts);
 // output as SHA-256 would (big-endian state words).
 Digest Sha256CompressNode(const Digest& left, const Digest& right);
 
-// Two Sha256CompressNode at once (interleaved on one core): out[l] for
-// left[l] || right[l], l = 0, 1.
-void Sha256CompressNodePair(const Digest* left, const Digest* right, Digest* out);
+// Four Sha256CompressNode at once (interleaved on one core): out[l] for
+// left[l] || right[l], l < 4.
+void Sha256CompressNodeQuad(const Digest* left, const Digest* right, Digest* out);
 
-// SHA-256 of prefix || a and of prefix || b (a and b of equal length),
-// hashed interleaved: out[0], out[1].
-void Sha256PrefixedPair(ByteSpan prefix, ByteSpan a, ByteSpan b, Digest* out);
+// out[l] = SHA-256 of prefix || bodies[l], l < 4 (bodies of equal length),
+// hashed interleaved.
+void Sha256PrefixedQuad(ByteSpan prefix, const ByteSpan* bodies, Digest* out);
 
 // SHA-256 of prefix || u64le(nonce) for many nonces, the message fitting one
 // block (prefix <= 47 bytes): the padded block is built once.
 class Sha256OneBlockSearch {
  public:
+  static constexpr size_t kLanes = 4;  // nonces per call, hashed interleaved
   explicit Sha256OneBlockSearch(ByteSpan prefix);
-  // out[0] for `nonce`, out[1] for nonce + 1.
-  void HashPair(uint64_t nonce, Digest* out) const;
+  // out[l] for nonce + l, l < kLanes.
+  void Hash(uint64_t nonce, Digest* out) const;
 
  private:
   size_t prefix_len_;

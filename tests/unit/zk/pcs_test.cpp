@@ -56,38 +56,42 @@ TEST(Sha256Fast, MatchesOpenSslOnEveryLengthAndSplit) {
   }
 }
 
-TEST(Sha256Fast, InterleavedPairsMatchOpenSsl) {
-  // Two messages hashed interleaved (prefix || a, prefix || b), node pairs,
-  // and the one-block nonce search, each against OpenSSL / the single path.
+TEST(Sha256Fast, InterleavedLanesMatchOpenSsl) {
+  // Four messages hashed interleaved (prefix || body[l]), node quads, and
+  // the one-block nonce search, each against OpenSSL / the single path.
   std::mt19937_64 rng(5);
   for (size_t len = 0; len <= 200; ++len) {
-    Bytes prefix(len % 3), a(len), b(len);
-    for (Bytes* m : {&prefix, &a, &b})
-      for (auto& x : *m) x = static_cast<uint8_t>(rng());
-    Digest got[2];
-    detail::Sha256PrefixedPair(prefix, a, b, got);
-    for (int l = 0; l < 2; ++l) {
+    Bytes prefix(len % 3);
+    std::vector<Bytes> bodies(4, Bytes(len));
+    for (auto& x : prefix) x = static_cast<uint8_t>(rng());
+    for (Bytes& m : bodies)
+      for (auto& x : m) x = static_cast<uint8_t>(rng());
+    ByteSpan spans[4] = {bodies[0], bodies[1], bodies[2], bodies[3]};
+    Digest got[4];
+    detail::Sha256PrefixedQuad(prefix, spans, got);
+    for (int l = 0; l < 4; ++l) {
       Bytes all = prefix;
-      all.insert(all.end(), (l == 0 ? a : b).begin(), (l == 0 ? a : b).end());
+      all.insert(all.end(), bodies[l].begin(), bodies[l].end());
       EXPECT_EQ(got[l], OpenSslSha256(all)) << len << " lane " << l;
     }
   }
   for (int rep = 0; rep < 20; ++rep) {
-    Digest l[2], r[2], got[2];
-    for (Digest* d : {&l[0], &l[1], &r[0], &r[1]})
-      for (auto& x : *d) x = static_cast<uint8_t>(rng());
-    detail::Sha256CompressNodePair(l, r, got);
-    EXPECT_EQ(got[0], detail::Sha256CompressNode(l[0], r[0]));
-    EXPECT_EQ(got[1], detail::Sha256CompressNode(l[1], r[1]));
+    Digest l[4], r[4], got[4];
+    for (int k = 0; k < 4; ++k) {
+      for (auto& x : l[k]) x = static_cast<uint8_t>(rng());
+      for (auto& x : r[k]) x = static_cast<uint8_t>(rng());
+    }
+    detail::Sha256CompressNodeQuad(l, r, got);
+    for (int k = 0; k < 4; ++k) EXPECT_EQ(got[k], detail::Sha256CompressNode(l[k], r[k])) << k;
   }
   for (size_t len : {0u, 13u, 44u, 47u}) {
     Bytes prefix(len);
     for (auto& x : prefix) x = static_cast<uint8_t>(rng());
     detail::Sha256OneBlockSearch search{ByteSpan(prefix)};
-    for (uint64_t nonce : {uint64_t{0}, uint64_t{77}, ~uint64_t{0} - 1}) {
-      Digest got[2];
-      search.HashPair(nonce, got);
-      for (uint64_t l = 0; l < 2; ++l) {
+    for (uint64_t nonce : {uint64_t{0}, uint64_t{77}, ~uint64_t{0} - 3}) {
+      Digest got[detail::Sha256OneBlockSearch::kLanes];
+      search.Hash(nonce, got);
+      for (uint64_t l = 0; l < detail::Sha256OneBlockSearch::kLanes; ++l) {
         Bytes all = prefix;
         for (int i = 0; i < 8; ++i) all.push_back(static_cast<uint8_t>((nonce + l) >> (8 * i)));
         EXPECT_EQ(got[l], OpenSslSha256(all)) << len << " " << nonce << " lane " << l;
