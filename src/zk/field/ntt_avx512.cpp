@@ -56,6 +56,52 @@ constexpr uint64_t kEps = 0xFFFFFFFFULL;  // 2^64 mod p
   return _mm512_mask_sub_epi64(r, _mm512_cmpge_epu64_mask(r, p), r, p);
 }
 
+// Lane indices for one tail level of half H over 16 values x0 || x1:
+// gather[0] the butterflies' first inputs (positions p with p & H == 0, in
+// order), gather[1] their partners (p | H); scatter[0] / scatter[1] put the
+// sums (indices 0..7) and differences (8..15) back at positions 0..7 / 8..15.
+// Butterfly k has j = k mod H, so its twiddle tw[H + j] repeats with period H.
+struct TailIndices {
+  long long gather[2][8];
+  long long scatter[2][8];
+};
+
+constexpr TailIndices MakeTail(int h) {
+  TailIndices t{};
+  int rank[16] = {};
+  int k = 0;
+  for (int p = 0; p < 16; ++p) {
+    if ((p & h) != 0) continue;
+    t.gather[0][k] = p;
+    t.gather[1][k] = p | h;
+    rank[p] = k++;
+  }
+  for (int p = 0; p < 16; ++p) {
+    long long idx = (p & h) == 0 ? rank[p] : 8 + rank[p ^ h];
+    t.scatter[p / 8][p % 8] = idx;
+  }
+  return t;
+}
+
+template <int H>
+[[gnu::target("avx512f"), gnu::always_inline]] inline void TailLevel(__m512i& x0, __m512i& x1,
+                                                                     const uint64_t* tw) {
+  static constexpr TailIndices kIdx = MakeTail(H);
+  __m512i u = _mm512_permutex2var_epi64(x0, _mm512_loadu_si512(kIdx.gather[0]), x1);
+  __m512i v = _mm512_permutex2var_epi64(x0, _mm512_loadu_si512(kIdx.gather[1]), x1);
+  __m512i sum = Add(u, v), diff = Sub(u, v);
+  if constexpr (H == 4) {
+    __m512i w =
+        _mm512_broadcast_i64x4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(tw + 4)));
+    diff = Mul(diff, w);
+  } else if constexpr (H == 2) {
+    __m512i w = _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(tw + 2)));
+    diff = Mul(diff, w);
+  }
+  x0 = _mm512_permutex2var_epi64(sum, _mm512_loadu_si512(kIdx.scatter[0]), diff);
+  x1 = _mm512_permutex2var_epi64(sum, _mm512_loadu_si512(kIdx.scatter[1]), diff);
+}
+
 }  // namespace
 
 bool HasAvx512() {
@@ -76,6 +122,19 @@ bool HasAvx512() {
   return j;
 }
 
+[[gnu::target("avx512f")]] size_t DifTailAvx512(uint64_t* a, size_t n, const uint64_t* tw) {
+  size_t j = 0;
+  for (; j + 16 <= n; j += 16) {
+    __m512i x0 = _mm512_loadu_si512(a + j), x1 = _mm512_loadu_si512(a + j + 8);
+    TailLevel<4>(x0, x1, tw);
+    TailLevel<2>(x0, x1, tw);
+    TailLevel<1>(x0, x1, tw);
+    _mm512_storeu_si512(a + j, x0);
+    _mm512_storeu_si512(a + j + 8, x1);
+  }
+  return j;
+}
+
 [[gnu::target("avx512f")]] size_t MulAvx512(uint64_t* dst, const uint64_t* src, const uint64_t* tw,
                                             size_t n) {
   size_t j = 0;
@@ -92,6 +151,9 @@ bool HasAvx512() {
 }
 size_t DifLevelAvx512(uint64_t*, size_t, const uint64_t*, size_t j0, size_t) {
   return j0;
+}
+size_t DifTailAvx512(uint64_t*, size_t, const uint64_t*) {
+  return 0;
 }
 size_t MulAvx512(uint64_t*, const uint64_t*, const uint64_t*, size_t) {
   return 0;

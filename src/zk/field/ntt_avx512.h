@@ -17,6 +17,11 @@ bool HasAvx512();
 // for j from j0 in steps of 8 while j + 8 <= j1; half >= 8. Returns the first j not done.
 size_t DifLevelAvx512(uint64_t* a, size_t half, const uint64_t* tw, size_t j0, size_t j1);
 
+// The last three DIF levels (half = 4, 2, 1; the last without twiddles) on
+// every block of 8 of a[0, n), 16 values at a time while they last; returns
+// the first index not done (a multiple of 16).
+size_t DifTailAvx512(uint64_t* a, size_t n, const uint64_t* tw);
+
 // dst[j] = src[j] * tw[j] for j from 0 in steps of 8 while j + 8 <= n; returns the first j not
 // done.
 size_t MulAvx512(uint64_t* dst, const uint64_t* src, const uint64_t* tw, size_t n);

@@ -17,8 +17,9 @@ constexpr Fp kInv2 = Fp((Fp::kModulus + 1) / 2);
 template <typename F>
 void ToMonomialImpl(std::span<F> v) {
   for (size_t half = 1; half < v.size(); half *= 2) {
-    for (size_t i = 0; i < v.size(); ++i) {
-      if (i & half) v[i] -= v[i ^ half];
+    for (size_t block = 0; block < v.size(); block += 2 * half) {
+      F* lo = v.data() + block;
+      for (size_t j = 0; j < half; ++j) lo[half + j] -= lo[j];
     }
   }
 }

@@ -282,6 +282,38 @@ TEST(Ntt, VectorKernelsMatchScalarArithmeticOnEdgeValues) {
   }
 }
 
+TEST(Ntt, VectorTailLevelsMatchScalarButterflies) {
+  // The last three DIF levels (half 4, 2, 1) on blocks of 8, 16 values per
+  // step, against the scalar butterflies with the same twiddles.
+  if (!detail::HasAvx512()) GTEST_SKIP() << "no AVX-512F: the scalar path is the one that runs";
+  std::vector<uint64_t> tw(8);
+  for (int log_h = 0; log_h < 3; ++log_h) {
+    size_t h = size_t{1} << log_h;
+    Fp w = Fp::RootOfUnity(log_h + 1), acc = Fp::One();
+    for (size_t j = 0; j < h; ++j, acc *= w) tw[h + j] = acc.value();
+  }
+  std::mt19937_64 rng(9);
+  const uint64_t p = Fp::kModulus;
+  std::vector<uint64_t> a(256);
+  for (size_t i = 0; i < a.size(); ++i) {
+    a[i] = i < 64 ? std::vector<uint64_t>{0, 1, p - 1, p - 2}[i % 4] : Fp(rng()).value();
+  }
+  std::vector<Fp> want(a.begin(), a.end());
+  for (size_t block = 0; block < want.size(); block += 8) {
+    for (size_t h = 4; h >= 1; h /= 2) {
+      for (size_t sub = block; sub < block + 8; sub += 2 * h) {
+        for (size_t j = 0; j < h; ++j) {
+          Fp u = want[sub + j], v = want[sub + j + h];
+          want[sub + j] = u + v;
+          want[sub + j + h] = h == 1 ? u - v : (u - v) * Fp(tw[h + j]);
+        }
+      }
+    }
+  }
+  ASSERT_EQ(detail::DifTailAvx512(a.data(), a.size(), tw.data()), a.size());
+  for (size_t i = 0; i < a.size(); ++i) ASSERT_EQ(a[i], want[i].value()) << i;
+}
+
 TEST(Ntt, PaddedTransformMatchesFullTransform) {
   std::mt19937_64 rng(7);
   for (int log_n = 1; log_n <= 15; ++log_n) {
