@@ -161,6 +161,41 @@ void FoldFirst(std::span<const F> f, E r, detail::HugeVector<E>& out, unsigned t
       8192);
 }
 
+// FoldFirst into `out` fused with the next variable's half sums over the
+// folded table (HalfSums<E, E>(out, e), e of out.size() / 2 entries): one pass.
+template <typename E, typename F>
+std::pair<E, E> FoldFirstWithSums(std::span<const F> f, E r, detail::HugeVector<E>& out,
+                                  std::span<const Fp2> e, unsigned threads) {
+  out.resize(f.size() / 2);
+  size_t pairs = out.size() / 2;
+  size_t chunks = std::max<size_t>(1, std::min<size_t>(threads, pairs / 4096));
+  std::vector<E> h0(chunks), h1(chunks);
+  ParallelFor(
+      chunks, static_cast<unsigned>(chunks),
+      [&](size_t b, size_t end) {
+        for (size_t c = b; c < end; ++c) {
+          E a0, a1;
+          for (size_t k = pairs * c / chunks; k < pairs * (c + 1) / chunks; ++k) {
+            E lo = r * (f[4 * k + 1] - f[4 * k]) + E(f[4 * k]);
+            E hi = r * (f[4 * k + 3] - f[4 * k + 2]) + E(f[4 * k + 2]);
+            out[2 * k] = lo;
+            out[2 * k + 1] = hi;
+            a0 += e[k] * lo;
+            a1 += e[k] * hi;
+          }
+          h0[c] = a0;
+          h1[c] = a1;
+        }
+      },
+      1);
+  E s0, s1;
+  for (size_t c = 0; c < chunks; ++c) {
+    s0 += h0[c];
+    s1 += h1[c];
+  }
+  return {s0, s1};
+}
+
 // Distinct leaves of each round, increasing: round 0 = the queries, round
 // r+1 = the leaves holding round r's folded symbols.
 std::vector<std::vector<size_t>> LeafSets(const BasefoldShape& s, std::vector<size_t> queries) {
@@ -481,6 +516,7 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
   std::vector<E> sumcheck;
   std::vector<MerkleTree> trees;
   bool first = true;
+  std::pair<E, E> next_sums;  // the next variable's half sums, from the last fold
   size_t var = 0;
   for (size_t r = 0; r < s.Rounds(); ++r) {
     for (size_t v = 0; v < s.arity[r]; ++v, ++var) {
@@ -488,6 +524,8 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
       if (single && first) {
         h0 = first_sums.first;
         h1 = first_sums.second;
+      } else if (!first) {
+        std::tie(h0, h1) = next_sums;  // from the previous fold
       } else {
         std::tie(h0, h1) = HalfSums<E, E>(f, e_table, threads);
       }
@@ -500,15 +538,23 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
       AbsorbExt(transcript, "basefold.sumcheck", std::span<const E>(pair));
       E c = ChallengeExt<E>(transcript, "basefold.fold");
       prefix *= zi * c + (Fp2::One() - zi) * (E::One() - c);
-      if (single && first) {
+      size_t e_half = e_table.size() / 2;
+      for (size_t j = 0; j < e_half; ++j) e_table[j] = e_table[2 * j] + e_table[2 * j + 1];
+      e_table.resize(std::max<size_t>(e_half, 1));
+      if (var + 1 < s.folded_vars) {
+        // The fold also sums the next variable's h(0), h(1).
+        if (single && first) {
+          next_sums = FoldFirstWithSums<E, Fp>(std::span<const Fp>(d->polys[0]), c, spare, e_table,
+                                               threads);
+        } else {
+          next_sums = FoldFirstWithSums<E, E>(std::span<const E>(f), c, spare, e_table, threads);
+        }
+      } else if (single && first) {
         FoldFirst<E, Fp>(std::span<const Fp>(d->polys[0]), c, spare, threads);
       } else {
         FoldFirst<E, E>(std::span<const E>(f), c, spare, threads);
       }
       f.swap(spare);
-      size_t e_half = e_table.size() / 2;
-      for (size_t j = 0; j < e_half; ++j) e_table[j] = e_table[2 * j] + e_table[2 * j + 1];
-      e_table.resize(std::max<size_t>(e_half, 1));
       first = false;
     }
     if (r + 1 < s.Rounds()) {
