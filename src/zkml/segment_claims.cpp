@@ -1,5 +1,6 @@
 #include "zkml/segment_claims.h"
 
+#include "vinet/zk/parallel.h"
 #include "vinet/zk/poly/multilinear.h"
 #include "vinet/zk/sumcheck/mask_bank.h"
 #include "vinet/zk/sumcheck/product_sumcheck.h"
@@ -25,9 +26,24 @@ Result<zk::BatchedClaimProof> ClaimList::Prove(std::span<const zk::Fp> evals, zk
   std::vector<Fp2> e(evals.size());
   Fp2 power = Fp2::One();
   for (const SegmentClaim& c : segs_) {
-    std::vector<Fp2> eq = zk::EqTable(c.z, threads);
+    // beta^k eq(z, .): the eq table's doubling recurrence started at beta^k.
+    std::vector<Fp2> eq(size_t{1} << c.z.size());
+    eq[0] = power;
+    for (size_t k = 0; k < c.z.size(); ++k) {
+      size_t size = size_t{1} << k;
+      Fp2 r = c.z[k];
+      zk::ParallelFor(size, threads, [&](size_t b, size_t end) {
+        for (size_t i = b; i < end; ++i) {
+          Fp2 hi = eq[i] * r;
+          eq[i + size] = hi;
+          eq[i] -= hi;
+        }
+      });
+    }
     Fp2* out = e.data() + c.seg.offset;
-    for (size_t i = 0; i < eq.size(); ++i) out[i] += power * eq[i];
+    zk::ParallelFor(eq.size(), threads, [&](size_t b, size_t end) {
+      for (size_t i = b; i < end; ++i) out[i] += eq[i];
+    });
     power *= beta;
   }
   static const std::vector<zk::ProductTerm> kTerms = {{Fp2::One(), {0, 1}}};
