@@ -30,13 +30,13 @@ ByteSpan AsByteSpan(std::span<const F> values) {
 struct BasefoldProverData final : PcsProverData {
   PcsCommitment commitment;
   BasefoldShape shape;
-  std::vector<std::vector<Fp>> polys;      // evaluations
-  std::vector<std::vector<Fp>> codewords;  // one per polynomial, bit-reversed order
+  std::vector<std::vector<Fp>> polys;             // evaluations
+  std::vector<detail::HugeVector<Fp>> codewords;  // one per polynomial, bit-reversed order
   MerkleTree tree;
 };
 
 // Leaf i of the first tree: every polynomial's 2^a symbols of coset i.
-void GatherBaseLeaf(const std::vector<std::vector<Fp>>& codewords, size_t a, size_t i,
+void GatherBaseLeaf(const std::vector<detail::HugeVector<Fp>>& codewords, size_t a, size_t i,
                     std::vector<Fp>& out) {
   size_t w = size_t{1} << a;
   for (const auto& cw : codewords) {
@@ -386,7 +386,7 @@ Result<PcsCommitted> BasefoldPcs::Commit(std::vector<std::vector<Fp>> polys) con
       polys.size(), inner ? 1 : params_.threads,
       [&](size_t b, size_t e) {
         for (size_t k = b; k < e; ++k) {
-          std::vector<Fp>& cw = d->codewords[k];
+          detail::HugeVector<Fp>& cw = d->codewords[k];
           cw.assign(len, Fp::Zero());
           std::copy(polys[k].begin(), polys[k].end(), cw.begin());
           detail::ToMonomial(std::span<Fp>(cw).first(size));
