@@ -1,5 +1,7 @@
 #include "zkml/gather.h"
 
+#include "vinet/zk/poly/multilinear.h"
+
 namespace vinet::zkml::detail {
 
 using zk::Fp;
@@ -7,32 +9,44 @@ using zk::Fp2;
 
 namespace {
 
-// Visits every window slot of every output position in the runtime's loop
-// order: f(channel, out_position, slot, in_position or -1 when padding,
-// slot counted as padded).
+// Visits every window slot of every output position of one channel in the
+// runtime's loop order: f(out_position, slot, in_position or -1 when padding,
+// slot counted as padded). The geometry is the same for every channel.
 template <typename F>
-void ForEachSlot(const Window& w, F&& f) {
-  for (uint32_t c = 0; c < w.c; ++c) {
-    for (int64_t oh = 0; oh < w.oh; ++oh) {
-      for (int64_t ow = 0; ow < w.ow; ++ow) {
-        int64_t h0 = oh * w.sh - w.pt, w0 = ow * w.sw - w.pl;
-        uint32_t p = static_cast<uint32_t>(oh * w.ow + ow);
-        for (int64_t i = 0; i < w.kh; ++i) {
-          int64_t ih = h0 + i * w.dh;
-          bool row_end = ih >= static_cast<int64_t>(w.h) + w.pb;
-          for (int64_t j = 0; j < w.kw; ++j) {
-            int64_t iw = w0 + j * w.dw;
-            bool end = row_end || iw >= static_cast<int64_t>(w.w) + w.pr;
-            bool valid = !end && ih >= 0 && ih < w.h && iw >= 0 && iw < w.w;
-            f(c, p, static_cast<uint32_t>(i * w.kw + j), valid ? ih * w.w + iw : -1, !end);
-          }
+void ForEachWindowSlot(const Window& w, F&& f) {
+  for (int64_t oh = 0; oh < w.oh; ++oh) {
+    for (int64_t ow = 0; ow < w.ow; ++ow) {
+      int64_t h0 = oh * w.sh - w.pt, w0 = ow * w.sw - w.pl;
+      uint32_t p = static_cast<uint32_t>(oh * w.ow + ow);
+      for (int64_t i = 0; i < w.kh; ++i) {
+        int64_t ih = h0 + i * w.dh;
+        bool row_end = ih >= static_cast<int64_t>(w.h) + w.pb;
+        for (int64_t j = 0; j < w.kw; ++j) {
+          int64_t iw = w0 + j * w.dw;
+          bool end = row_end || iw >= static_cast<int64_t>(w.w) + w.pr;
+          bool valid = !end && ih >= 0 && ih < w.h && iw >= 0 && iw < w.w;
+          f(p, static_cast<uint32_t>(i * w.kw + j), valid ? ih * w.w + iw : -1, !end);
         }
       }
     }
   }
 }
 
+// The same for every channel: f(channel, out_position, slot, in_position, counted).
+template <typename F>
+void ForEachSlot(const Window& w, F&& f) {
+  for (uint32_t c = 0; c < w.c; ++c) {
+    ForEachWindowSlot(w, [&](uint32_t p, uint32_t slot, int64_t at, bool counted) {
+      f(c, p, slot, at, counted);
+    });
+  }
+}
+
 }  // namespace
+
+size_t GatherColLog(const LinearBlock& b) {
+  return Storage{b.win.c, b.win.h * b.win.w}.log();
+}
 
 size_t ConvKLog(const LinearBlock& b) {
   return CeilLog2(uint64_t{b.win.c} * b.win.kh * b.win.kw);
@@ -118,6 +132,75 @@ Fp2 GatherEval(const Gather& g, std::span<const Fp2> eq_rows, std::span<const Fp
     sum += eq_rows[e.row] * eq_cols[e.col] * group_weights[e.group] * Fp::FromSigned(e.coef);
   }
   return sum;
+}
+
+Fp2 ConvGatherEval(const LinearBlock& b, std::span<const Fp2> eq_p, std::span<const Fp2> k_point,
+                   std::span<const Fp2> col_point) {
+  // G̃ = Σ_{c,p,slot valid} eq_p[p]·eq_k[c·kk + slot]·eq_c[c]·eq_pos[at(p, slot)]
+  //   = Σ_c eq_c[c] Σ_slot eq_k[c·kk + slot]·S[slot],
+  // S[slot] = Σ_{p: slot valid} eq_p[p]·eq_pos[at(p, slot)] (no channel in it).
+  const Window& w = b.win;
+  size_t in_plog = Storage{w.c, w.h * w.w}.plog();
+  std::vector<Fp2> eq_pos = zk::EqTable(col_point.first(in_plog));
+  std::vector<Fp2> eq_c = zk::EqTable(col_point.subspan(in_plog));
+  std::vector<Fp2> eq_k = zk::EqTable(k_point);
+  uint32_t kk = w.kh * w.kw;
+  std::vector<Fp2> per_slot(kk);
+  ForEachWindowSlot(w, [&](uint32_t p, uint32_t slot, int64_t at, bool) {
+    if (at >= 0) per_slot[slot] += eq_p[p] * eq_pos[at];
+  });
+  Fp2 sum;
+  for (uint32_t c = 0; c < w.c; ++c) {
+    Fp2 inner;
+    for (uint32_t slot = 0; slot < kk; ++slot)
+      inner += eq_k[size_t{c} * kk + slot] * per_slot[slot];
+    sum += eq_c[c] * inner;
+  }
+  return sum;
+}
+
+Fp2 PoolGatherEval(const LinearBlock& b, std::span<const Fp2> row_point,
+                   std::span<const Fp2> col_point, std::span<const Fp2> group_weights) {
+  // Rows and columns both split as (channel, position) and every channel has
+  // the same window geometry: G̃ = (Σ_c eq_rc[c]·eq_cc[c])·Σ_p eq_rp[p]·T[p],
+  // T[p] = Σ_slot w·coef·eq_cp[column position of (p, slot)].
+  const Window& w = b.win;
+  size_t in_plog = Storage{w.c, w.h * w.w}.plog();
+  size_t out_plog = Storage{w.c, w.oh * w.ow}.plog();
+  std::vector<Fp2> eq_rp = zk::EqTable(row_point.first(out_plog));
+  std::vector<Fp2> eq_rc = zk::EqTable(row_point.subspan(out_plog));
+  std::vector<Fp2> eq_cp = zk::EqTable(col_point.first(in_plog));
+  std::vector<Fp2> eq_cc = zk::EqTable(col_point.subspan(in_plog));
+  uint32_t kk = w.kh * w.kw;
+  bool is_max = b.kind == BlockKind::kMaxPool;
+  std::vector<int64_t> at(kk);
+  int64_t valid = 0, padded = 0;
+  Fp2 positions;
+  ForEachWindowSlot(w, [&](uint32_t p, uint32_t slot, int64_t a, bool counted) {
+    if (slot == 0) valid = padded = 0;
+    at[slot] = a;
+    valid += a >= 0;
+    padded += counted;
+    if (slot != kk - 1) return;
+    Fp2 term;
+    if (is_max) {
+      int64_t first = -1;
+      for (int64_t x : at) first = first < 0 ? x : first;
+      if (first < 0) return;  // PoolGather lists no entry for this output
+      for (uint32_t s = 0; s < kk; ++s) term += group_weights[s] * eq_cp[at[s] < 0 ? first : at[s]];
+    } else {
+      int64_t k = w.count_include_pad ? padded : valid;
+      if (k == 0) return;
+      for (int64_t x : at) {
+        if (x >= 0) term += eq_cp[x];
+      }
+      term = term * group_weights[0] * Fp::FromSigned(PoolMultiplier(k, b.shift));
+    }
+    positions += eq_rp[p] * term;
+  });
+  Fp2 channels;
+  for (uint32_t c = 0; c < w.c; ++c) channels += eq_rc[c] * eq_cc[c];
+  return channels * positions;
 }
 
 std::vector<int64_t> GatherApply(const Gather& g, std::span<const int64_t> x, uint32_t group) {

@@ -4,16 +4,19 @@
 #include <cassert>
 #include <set>
 
-#include "vinet/crypto/hash.h"
+#include "zk/common/sha256_fast.h"
 
+// Hashing goes through detail::Sha256Parts (one call per digest, no per-call
+// setup of a generic digest API): the same SHA-256 as vinet::crypto::Sha256.
 namespace vinet::zk {
 namespace {
 
-void AppendLabel(crypto::Sha256Hasher& h, std::string_view label) {
-  uint8_t len[4];
-  for (int i = 0; i < 4; ++i) len[i] = static_cast<uint8_t>(label.size() >> (8 * i));
-  h.Update(len).Update(AsBytes(label));
-}
+struct LabelLength {
+  uint8_t bytes[4];
+  explicit LabelLength(std::string_view label) {
+    for (int i = 0; i < 4; ++i) bytes[i] = static_cast<uint8_t>(label.size() >> (8 * i));
+  }
+};
 
 }  // namespace
 
@@ -35,11 +38,10 @@ class Transcript::Squeezer {
     uint8_t ctr[8];
     for (int i = 0; i < 8; ++i) ctr[i] = static_cast<uint8_t>(counter_ >> (8 * i));
     ++counter_;
-    block_ = hasher_.Update(seed_).Update(ctr).Finish();
+    block_ = detail::Sha256Parts({seed_, ctr});
     pos_ = 0;
   }
 
-  crypto::Sha256Hasher hasher_;
   Digest seed_;
   Digest block_{};
   size_t pos_ = 32;
@@ -47,20 +49,16 @@ class Transcript::Squeezer {
 };
 
 Transcript::Transcript(std::string_view protocol) {
-  crypto::Sha256Hasher h;
-  h.Update(AsBytes("vinet.zk.transcript"));
-  AppendLabel(h, protocol);
-  state_ = h.Finish();
+  LabelLength len(protocol);
+  state_ = detail::Sha256Parts({AsBytes("vinet.zk.transcript"), len.bytes, AsBytes(protocol)});
 }
 
 void Transcript::Absorb(std::string_view label, ByteSpan data) {
-  crypto::Sha256Hasher h;
-  h.Update(AsBytes("vinet.zk.absorb")).Update(state_);
-  AppendLabel(h, label);
+  LabelLength label_len(label);
   uint8_t len[8];
   for (int i = 0; i < 8; ++i) len[i] = static_cast<uint8_t>(uint64_t{data.size()} >> (8 * i));
-  h.Update(len).Update(data);
-  state_ = h.Finish();
+  state_ = detail::Sha256Parts(
+      {AsBytes("vinet.zk.absorb"), state_, label_len.bytes, AsBytes(label), len, data});
 }
 
 void Transcript::AbsorbU64(std::string_view label, uint64_t v) {
@@ -88,10 +86,8 @@ void Transcript::AbsorbFp2s(std::string_view label, std::span<const Fp2> v) {
 }
 
 Transcript::Squeezer Transcript::Ratchet(std::string_view label) {
-  crypto::Sha256Hasher h;
-  h.Update(AsBytes("vinet.zk.squeeze")).Update(state_);
-  AppendLabel(h, label);
-  state_ = h.Finish();
+  LabelLength len(label);
+  state_ = detail::Sha256Parts({AsBytes("vinet.zk.squeeze"), state_, len.bytes, AsBytes(label)});
   return Squeezer(state_);
 }
 
