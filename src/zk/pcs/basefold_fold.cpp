@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "vinet/zk/parallel.h"
-#include "zk/common/sha256_fast.h"
+#include "zk/pcs/sha256_fast.h"
 
 namespace vinet::zk::detail {
 namespace {

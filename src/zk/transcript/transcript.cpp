@@ -1,10 +1,12 @@
 #include "vinet/zk/transcript/transcript.h"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <set>
+#include <type_traits>
 
-#include "zk/common/sha256_fast.h"
+#include "zk/pcs/sha256_fast.h"
 
 // Hashing goes through detail::Sha256Parts (one call per digest, no per-call
 // setup of a generic digest API): the same SHA-256 as vinet::crypto::Sha256.
@@ -54,11 +56,17 @@ Transcript::Transcript(std::string_view protocol) {
 }
 
 void Transcript::Absorb(std::string_view label, ByteSpan data) {
+  AbsorbParts(label, {}, data);
+}
+
+// Absorb(label, head || body) without concatenating them.
+void Transcript::AbsorbParts(std::string_view label, ByteSpan head, ByteSpan body) {
   LabelLength label_len(label);
   uint8_t len[8];
-  for (int i = 0; i < 8; ++i) len[i] = static_cast<uint8_t>(uint64_t{data.size()} >> (8 * i));
+  uint64_t total = uint64_t{head.size()} + body.size();
+  for (int i = 0; i < 8; ++i) len[i] = static_cast<uint8_t>(total >> (8 * i));
   state_ = detail::Sha256Parts(
-      {AsBytes("vinet.zk.absorb"), state_, label_len.bytes, AsBytes(label), len, data});
+      {AsBytes("vinet.zk.absorb"), state_, label_len.bytes, AsBytes(label), len, head, body});
 }
 
 void Transcript::AbsorbU64(std::string_view label, uint64_t v) {
@@ -73,16 +81,25 @@ void Transcript::AbsorbFp(std::string_view label, Fp v) {
   Absorb(label, w.bytes());
 }
 
+// Fp2 values are two canonical little-endian u64 words in memory (static
+// asserts), which is their encoding (ByteWriter::Field): hashed in place.
+static_assert(sizeof(Fp2) == 16 && std::is_trivially_copyable_v<Fp2>);
+static_assert(std::endian::native == std::endian::little);
+
+namespace {
+ByteSpan Fp2Bytes(std::span<const Fp2> v) {
+  return {reinterpret_cast<const uint8_t*>(v.data()), v.size() * sizeof(Fp2)};
+}
+}  // namespace
+
 void Transcript::AbsorbFp2(std::string_view label, Fp2 v) {
-  ByteWriter w;
-  w.Field(v);
-  Absorb(label, w.bytes());
+  AbsorbParts(label, {}, Fp2Bytes({&v, 1}));
 }
 
 void Transcript::AbsorbFp2s(std::string_view label, std::span<const Fp2> v) {
-  ByteWriter w;
-  w.FieldVector(v);
-  Absorb(label, w.bytes());
+  uint8_t count[4];
+  for (int i = 0; i < 4; ++i) count[i] = static_cast<uint8_t>(uint64_t{v.size()} >> (8 * i));
+  AbsorbParts(label, count, Fp2Bytes(v));
 }
 
 Transcript::Squeezer Transcript::Ratchet(std::string_view label) {

@@ -139,6 +139,17 @@ TEST(Transcript, MatchesDocumentedHashesAcrossBlockBoundaries) {
     Fp c = t.ChallengeFp("x");
     Digest s2 = crypto::Sha256(cat({AsBytes("vinet.zk.squeeze"), s1, le(1, 4), AsBytes("x")}));
     ASSERT_EQ(t.state(), s2) << n;
+    // AbsorbFp2s hashes the elements in place: the same bytes as ByteWriter's encoding.
+    std::vector<Fp2> vals(n % 40);
+    for (size_t i = 0; i < vals.size(); ++i)
+      vals[i] = Fp2(Fp(i * 977 + n), Fp(Fp::kModulus - 1 - i));
+    ByteWriter vw;
+    vw.FieldVector<Fp2>(vals);
+    Transcript u = t;
+    u.AbsorbFp2s("v", vals);
+    ASSERT_EQ(u.state(), crypto::Sha256(cat({AsBytes("vinet.zk.absorb"), s2, le(1, 4), AsBytes("v"),
+                                             le(vw.bytes().size(), 8), vw.bytes()})))
+        << n;
     Digest block = crypto::Sha256(cat({s2, le(0, 8)}));
     uint64_t w = 0;
     for (int i = 0; i < 8; ++i) w |= uint64_t{block[i]} << (8 * i);
