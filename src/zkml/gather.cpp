@@ -1,5 +1,8 @@
 #include "zkml/gather.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "vinet/zk/poly/multilinear.h"
 
 namespace vinet::zkml::detail {
@@ -134,11 +137,57 @@ Fp2 GatherEval(const Gather& g, std::span<const Fp2> eq_rows, std::span<const Fp
   return sum;
 }
 
+namespace {
+
+// Σ a_k·b_k over Fp2 reduced once: a0b0, a1b1 and a0b1 + a1b0 in 128-bit
+// accumulators with overflow counts (2^128 = −2^32 mod p), then
+// c0 = Σa0b0 + 7·Σa1b1, c1 = Σ(a0b1 + a1b0).
+class Fp2DotSum {
+ public:
+  [[gnu::always_inline]] void Add(Fp2 a, Fp2 b) {
+    uint64_t a0 = a.c0().value(), a1 = a.c1().value(), b0 = b.c0().value(), b1 = b.c1().value();
+    Acc(s00_, a0, b0);
+    Acc(s11_, a1, b1);
+    Acc(s01_, a0, b1);
+    Acc(s01_, a1, b0);
+  }
+  Fp2 Value() const {
+    return Fp2(Reduced(s00_) + Reduced(s11_) * Fp(Fp2::kNonResidue), Reduced(s01_));
+  }
+
+ private:
+  struct Wide {
+    unsigned __int128 acc = 0;
+    uint64_t wraps = 0;
+  };
+  [[gnu::always_inline]] static void Acc(Wide& w, uint64_t a, uint64_t b) {
+    unsigned __int128 p = static_cast<unsigned __int128>(a) * b;
+    w.acc += p;
+    w.wraps += w.acc < p;
+  }
+  static Fp Reduced(const Wide& w) {
+    constexpr Fp kTwoTo128(Fp::kModulus - (uint64_t{1} << 32));
+    return Fp::Reduce(w.acc) + Fp(w.wraps) * kTwoTo128;
+  }
+  Wide s00_, s11_, s01_;
+};
+
+// [lo, hi) of the outputs o < n whose input o·stride + offset lies in [0, size).
+std::pair<int64_t, int64_t> ValidRange(int64_t n, int64_t stride, int64_t offset, int64_t size) {
+  int64_t lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+  int64_t hi = size - 1 - offset >= 0 ? (size - 1 - offset) / stride + 1 : 0;
+  return {std::min(lo, n), std::clamp(hi, std::min(lo, n), n)};
+}
+
+}  // namespace
+
 Fp2 ConvGatherEval(const LinearBlock& b, std::span<const Fp2> eq_p, std::span<const Fp2> k_point,
                    std::span<const Fp2> col_point) {
   // G̃ = Σ_{c,p,slot valid} eq_p[p]·eq_k[c·kk + slot]·eq_c[c]·eq_pos[at(p, slot)]
   //   = Σ_c eq_c[c] Σ_slot eq_k[c·kk + slot]·S[slot],
-  // S[slot] = Σ_{p: slot valid} eq_p[p]·eq_pos[at(p, slot)] (no channel in it).
+  // S[slot] = Σ_{p: slot valid} eq_p[p]·eq_pos[at(p, slot)] (no channel in it);
+  // a slot (i, j) is valid at (oh, ow) when its input (ih, iw) is inside the
+  // input, so S runs over a rectangle of output positions.
   const Window& w = b.win;
   size_t in_plog = Storage{w.c, w.h * w.w}.plog();
   std::vector<Fp2> eq_pos = zk::EqTable(col_point.first(in_plog));
@@ -146,9 +195,22 @@ Fp2 ConvGatherEval(const LinearBlock& b, std::span<const Fp2> eq_p, std::span<co
   std::vector<Fp2> eq_k = zk::EqTable(k_point);
   uint32_t kk = w.kh * w.kw;
   std::vector<Fp2> per_slot(kk);
-  ForEachWindowSlot(w, [&](uint32_t p, uint32_t slot, int64_t at, bool) {
-    if (at >= 0) per_slot[slot] += eq_p[p] * eq_pos[at];
-  });
+  for (int64_t i = 0; i < w.kh; ++i) {
+    auto [oh_lo, oh_hi] = ValidRange(w.oh, w.sh, i * w.dh - int64_t{w.pt}, w.h);
+    for (int64_t j = 0; j < w.kw; ++j) {
+      int64_t col_off = j * w.dw - int64_t{w.pl};
+      auto [ow_lo, ow_hi] = ValidRange(w.ow, w.sw, col_off, w.w);
+      Fp2DotSum sum;
+      for (int64_t oh = oh_lo; oh < oh_hi; ++oh) {
+        int64_t ih = oh * w.sh + i * w.dh - int64_t{w.pt};
+        int64_t p_base = oh * w.ow, in_base = ih * w.w + col_off;  // in_base may be < 0
+        for (int64_t ow = ow_lo; ow < ow_hi; ++ow) {
+          sum.Add(eq_p[p_base + ow], eq_pos[in_base + ow * w.sw]);
+        }
+      }
+      per_slot[i * w.kw + j] = sum.Value();
+    }
+  }
   Fp2 sum;
   for (uint32_t c = 0; c < w.c; ++c) {
     Fp2 inner;
