@@ -1,0 +1,25 @@
+// Selected outputs of the padded bit-reversed NTT (verifier side).
+//
+// NttBitReversedPaddedAt(msg, n, positions) returns, for each position q in
+// `positions` (strictly increasing, < n), entry q of NttBitReversedPadded
+// applied coordinate-wise to msg zero-padded to n (n a power of two >=
+// msg.size()): the Reed-Solomon codeword symbols a Ligero verifier checks,
+// without the rest of the codeword. It runs the same decimation-in-frequency
+// butterflies, pruned to the blocks that hold a requested position (a block
+// with one requested half computes only that half), so the values are equal,
+// not just close. Twiddles are cached per size (thread-safe). Bad arguments
+// are caller bugs (asserted).
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "vinet/zk/field/extension.h"
+
+namespace vinet::zk {
+
+std::vector<Fp2> NttBitReversedPaddedAt(std::span<const Fp2> msg, size_t n,
+                                        std::span<const size_t> positions);
+
+}  // namespace vinet::zk
