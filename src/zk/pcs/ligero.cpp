@@ -460,10 +460,13 @@ Status LigeroPcs::VerifyWeighted(const PcsCommitment& c, std::span<const Fp2> eq
   // One combined check per column: Enc(u_prox + xi u_eval)[q] against
   // sum_i (gamma_i + xi beta^k eq_row[i]) col_i, row (k, i) stacked; the
   // hiding mask rows P0, P1 have evaluation coefficient 0, E0 1 and E1 X.
-  std::vector<Fp2> combined(g.msg_len);
-  for (size_t j = 0; j < g.msg_len; ++j) combined[j] = proof.u_prox[j] + xi * proof.u_eval[j];
   // Only the queried symbols of Enc(u_prox + xi u_eval).
-  std::vector<Fp2> encoded = NttBitReversedPaddedAt(combined, len, queries);
+  std::vector<Fp2> encoded =
+      NttBitReversedPaddedAt(g.msg_len, len, queries, [&](std::span<Fp2> combined) {
+        for (size_t j = 0; j < g.msg_len; ++j) {
+          combined[j] = proof.u_prox[j] + xi * proof.u_eval[j];
+        }
+      });
   std::vector<Fp2> coeffs(g.combo_height);
   for (size_t k = 0; k < c.num_polys; ++k) {
     Fp2 scale = xi * beta_pows[k];

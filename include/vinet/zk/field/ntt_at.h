@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -21,5 +22,9 @@ namespace vinet::zk {
 
 std::vector<Fp2> NttBitReversedPaddedAt(std::span<const Fp2> msg, size_t n,
                                         std::span<const size_t> positions);
+// The same with the message written by fill(prefix of msg_len elements) into
+// the transform's buffer (no separate message vector).
+std::vector<Fp2> NttBitReversedPaddedAt(size_t msg_len, size_t n, std::span<const size_t> positions,
+                                        const std::function<void(std::span<Fp2>)>& fill);
 
 }  // namespace vinet::zk
