@@ -48,14 +48,13 @@ Status BlockVerifier::SourceClaim(size_t i, int32_t src, std::span<const Fp2> z,
   return Status();
 }
 
-Status BlockVerifier::GatherCheck(size_t i, int32_t src, const Gather& g,
-                                  std::span<const Fp2> row_point,
-                                  std::span<const Fp2> group_weights, std::span<const Fp2> rho_b,
-                                  Fp2 claimed, const zk::SumcheckProof& proof) {
-  auto sc = zk::VerifyMaybeMasked(bank, g.col_log, 2, kProduct, claimed, proof, t);
+Status BlockVerifier::GatherCheck(size_t i, int32_t src, size_t col_log,
+                                  const std::function<Fp2(std::span<const Fp2>)>& gather_at,
+                                  std::span<const Fp2> rho_b, Fp2 claimed,
+                                  const zk::SumcheckProof& proof) {
+  auto sc = zk::VerifyMaybeMasked(bank, col_log, 2, kProduct, claimed, proof, t);
   if (!sc.ok()) return sc.status().WithContext(fmt::format("block {} gather", i));
-  Fp2 expect = GatherEval(g, zk::EqTable(row_point), zk::EqTable(sc->point), group_weights);
-  if (sc->final_evals[0] != expect) {
+  if (sc->final_evals[0] != gather_at(sc->point)) {
     return Fail(fmt::format("block {}: gather evaluation", i));
   }
   std::vector<Fp2> z = sc->point;
@@ -88,8 +87,9 @@ Status BlockVerifier::Verify(size_t i, const BlockProof& bp) {
     case BlockKind::kConv:
       return Conv(i, bp, rho, acc);
     case BlockKind::kAvgPool: {
-      std::vector<Fp2> one = {Fp2::One()};
-      return GatherCheck(i, b.input, PoolGather(b), rho_inner, one, rho_b, acc, bp.gather[0]);
+      const std::vector<Fp2> one = {Fp2::One()};
+      auto at = [&](std::span<const Fp2> col) { return PoolGatherEval(b, rho_inner, col, one); };
+      return GatherCheck(i, b.input, GatherColLog(b), at, rho_b, acc, bp.gather[0]);
     }
     case BlockKind::kAdd: {
       Fp2 va = bp.evals[2 + limbs], vb = bp.evals[3 + limbs];
@@ -155,11 +155,8 @@ Status BlockVerifier::Conv(size_t i, const BlockProof& bp, std::span<const Fp2> 
   wpoint.insert(wpoint.end(), sc->point.begin(), sc->point.end());
   Weight(wpoint, wl.w[i][0], sc->final_evals[0]);
   Weight(rho_oc, wl.bias[i], bias);
-  std::vector<Fp2> row_point(rho_p.begin(), rho_p.end());
-  row_point.insert(row_point.end(), sc->point.begin(), sc->point.end());
-  std::vector<Fp2> one = {Fp2::One()};
-  return GatherCheck(i, b.input, ConvGather(b), row_point, one, rho_b, sc->final_evals[1],
-                     bp.gather[0]);
+  auto at = [&](std::span<const Fp2> col) { return ConvGatherEval(b, eq_p, sc->point, col); };
+  return GatherCheck(i, b.input, GatherColLog(b), at, rho_b, sc->final_evals[1], bp.gather[0]);
 }
 
 Status BlockVerifier::MaxPool(size_t i, const BlockProof& bp, std::span<const Fp2> rho) {
@@ -184,8 +181,11 @@ Status BlockVerifier::MaxPool(size_t i, const BlockProof& bp, std::span<const Fp
     claimed += gw[j] * a;
     if (j > 0) tail += ev[j];
   }
-  VINET_RETURN_IF_ERROR(GatherCheck(i, b.input, PoolGather(b), rho.first(s.out_log), gw,
-                                    rho.subspan(s.out_log), claimed, bp.gather[0]));
+  auto at = [&](std::span<const Fp2> col) {
+    return PoolGatherEval(b, rho.first(s.out_log), col, gw);
+  };
+  VINET_RETURN_IF_ERROR(
+      GatherCheck(i, b.input, GatherColLog(b), at, rho.subspan(s.out_log), claimed, bp.gather[0]));
   std::vector<Fp2> r = t.ChallengeFp2s("zkml.max_zero_point", s.out_log + s.batch_log);
   Fp2 delta = t.ChallengeFp2("zkml.max_delta");
   std::vector<zk::ProductTerm> terms;
@@ -196,7 +196,7 @@ Status BlockVerifier::MaxPool(size_t i, const BlockProof& bp, std::span<const Fp
   auto zc = zk::VerifyMaybeMasked(bank, s.out_log + s.batch_log, 1 + 2 * (kk - 1), terms, Fp2(),
                                   bp.zero[0], t);
   if (!zc.ok()) return zc.status().WithContext(fmt::format("block {} max zero-check", i));
-  if (zc->final_evals[0] != zk::EvaluateMle(zk::EqTable(r), zc->point)) {
+  if (zc->final_evals[0] != zk::EqEval(r, zc->point)) {
     return Fail(fmt::format("block {}: max zero-check eq evaluation", i));
   }
   for (size_t j = 0; j + 1 < kk; ++j) {

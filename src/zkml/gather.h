@@ -6,8 +6,9 @@
 // window slots (one group per slot) are gathers. Both sides build them from
 // the key alone; the prover folds a row point into a table over the columns
 // (`GatherTable`), the verifier evaluates G̃(row point, column point) itself
-// in O(entries) (`GatherEval`), so a claim on G·x reduces to one on x by a
-// degree-2 sumcheck.
+// (`ConvGatherEval`, `PoolGatherEval`: factored by channel and window slot,
+// without listing the entries; `GatherEval` is the entry-by-entry reference),
+// so a claim on G·x reduces to one on x by a degree-2 sumcheck.
 #pragma once
 
 #include <span>
@@ -35,6 +36,8 @@ Gather ConvGather(const LinearBlock& b);
 // (a slot outside the input repeats the window's first valid element).
 Gather PoolGather(const LinearBlock& b);
 
+// Columns of ConvGather(b) / PoolGather(b): log2 of the input's storage (c, h·w).
+size_t GatherColLog(const LinearBlock& b);
 // Conv: log2 of the padded im2col rows K = c·kh·kw.
 size_t ConvKLog(const LinearBlock& b);
 // M_k = round(2^s / k), the runtime's pool multiplier.
@@ -44,6 +47,15 @@ std::vector<zk::Fp2> GatherTable(const Gather& g, std::span<const zk::Fp2> eq_ro
                                  std::span<const zk::Fp2> group_weights);
 zk::Fp2 GatherEval(const Gather& g, std::span<const zk::Fp2> eq_rows,
                    std::span<const zk::Fp2> eq_cols, std::span<const zk::Fp2> group_weights);
+// G̃(row point, column point) of ConvGather(b), the row point given as
+// eq_p = EqTable(its first plog_out coordinates) and k_point (the ConvKLog(b)
+// rest): O(P·kh·kw + c·kh·kw) products, same value as GatherEval.
+zk::Fp2 ConvGatherEval(const LinearBlock& b, std::span<const zk::Fp2> eq_p,
+                       std::span<const zk::Fp2> k_point, std::span<const zk::Fp2> col_point);
+// G̃ of PoolGather(b) weighted by the groups (avg: group_weights[0]):
+// O(P·kh·kw + c) products, same value as GatherEval.
+zk::Fp2 PoolGatherEval(const LinearBlock& b, std::span<const zk::Fp2> row_point,
+                       std::span<const zk::Fp2> col_point, std::span<const zk::Fp2> group_weights);
 // Integer G·x over the rows (the prover's accumulators).
 std::vector<int64_t> GatherApply(const Gather& g, std::span<const int64_t> x, uint32_t group);
 

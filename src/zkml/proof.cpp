@@ -109,7 +109,7 @@ Result<ByteSpan> ReadBlob(ByteReader& r, ByteSpan all, std::string_view field) {
                  fmt::format("{} at byte {}: length {} is not a multiple of 4", field, at, len));
   }
   ByteSpan out = all.subspan(at, len);
-  for (uint32_t i = 0; i < len; i += 4) VINET_RETURN_IF_ERROR(r.U32(field).status());
+  VINET_RETURN_IF_ERROR(r.Skip(len, field));
   return out;
 }
 

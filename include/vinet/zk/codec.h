@@ -72,6 +72,8 @@ class ByteReader {
   Result<std::vector<Fp2>> Fp2Vector(std::string_view field, uint32_t max_count) {
     return FieldVector<Fp2>(field, max_count);
   }
+  // Steps over n bytes (kParse naming the field and offset if fewer remain).
+  Status Skip(size_t n, std::string_view field);
   // Error unless every byte was consumed.
   Status Finish(std::string_view what) const;
 

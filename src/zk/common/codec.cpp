@@ -129,6 +129,12 @@ Status ByteReader::ExactCount(std::string_view field, size_t expected) {
   return Status::Ok();
 }
 
+Status ByteReader::Skip(size_t n, std::string_view field) {
+  VINET_RETURN_IF_ERROR(Need(n, field));
+  offset_ += n;
+  return Status::Ok();
+}
+
 Status ByteReader::Finish(std::string_view what) const {
   if (offset_ != data_.size()) {
     return Error(Code::kParse, std::string(what) + ": " + std::to_string(data_.size() - offset_) +

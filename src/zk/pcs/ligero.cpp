@@ -7,6 +7,7 @@
 #include <string>
 
 #include "vinet/zk/field/ntt.h"
+#include "vinet/zk/field/ntt_at.h"
 #include "vinet/zk/parallel.h"
 #include "vinet/zk/poly/multilinear.h"
 #include "vinet/zk/random.h"
@@ -32,20 +33,6 @@ void EncodeRow(std::span<const Fp> msg, std::span<Fp> out) {
   std::copy(msg.begin(), msg.end(), out.begin());
   std::fill(out.begin() + msg.size(), out.end(), Fp::Zero());
   NttBitReversedPadded(out, std::bit_ceil(msg.size()));
-}
-
-// Encodes an extension-field vector coordinate-wise (the code is F_p-linear).
-std::vector<Fp2> EncodeExt(std::span<const Fp2> msg, size_t len) {
-  std::vector<Fp> c0(len), c1(len);
-  for (size_t j = 0; j < msg.size(); ++j) {
-    c0[j] = msg[j].c0();
-    c1[j] = msg[j].c1();
-  }
-  NttBitReversedPadded(c0, std::bit_ceil(msg.size()));
-  NttBitReversedPadded(c1, std::bit_ceil(msg.size()));
-  std::vector<Fp2> out(len);
-  for (size_t j = 0; j < len; ++j) out[j] = Fp2(c0[j], c1[j]);
-  return out;
 }
 
 Fp2 Dot(std::span<const Fp2> a, std::span<const Fp2> b) {
@@ -473,9 +460,13 @@ Status LigeroPcs::VerifyWeighted(const PcsCommitment& c, std::span<const Fp2> eq
   // One combined check per column: Enc(u_prox + xi u_eval)[q] against
   // sum_i (gamma_i + xi beta^k eq_row[i]) col_i, row (k, i) stacked; the
   // hiding mask rows P0, P1 have evaluation coefficient 0, E0 1 and E1 X.
-  std::vector<Fp2> combined(g.msg_len);
-  for (size_t j = 0; j < g.msg_len; ++j) combined[j] = proof.u_prox[j] + xi * proof.u_eval[j];
-  std::vector<Fp2> encoded = EncodeExt(combined, len);
+  // Only the queried symbols of Enc(u_prox + xi u_eval).
+  std::vector<Fp2> encoded =
+      NttBitReversedPaddedAt(g.msg_len, len, queries, [&](std::span<Fp2> combined) {
+        for (size_t j = 0; j < g.msg_len; ++j) {
+          combined[j] = proof.u_prox[j] + xi * proof.u_eval[j];
+        }
+      });
   std::vector<Fp2> coeffs(g.combo_height);
   for (size_t k = 0; k < c.num_polys; ++k) {
     Fp2 scale = xi * beta_pows[k];
@@ -496,7 +487,7 @@ Status LigeroPcs::VerifyWeighted(const PcsCommitment& c, std::span<const Fp2> eq
       a0.AddProduct(coeffs[i].c0().value(), col[i].value());
       a1.AddProduct(coeffs[i].c1().value(), col[i].value());
     }
-    if (Fp2(a0.Value(), a1.Value()) != encoded[queries[n]]) {
+    if (Fp2(a0.Value(), a1.Value()) != encoded[n]) {
       return Fail("query " + std::to_string(n) + " (column " + std::to_string(queries[n]) +
                   "): column disagrees with u_prox + xi u_eval");
     }

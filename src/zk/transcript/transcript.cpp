@@ -1,19 +1,24 @@
 #include "vinet/zk/transcript/transcript.h"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <set>
+#include <type_traits>
 
-#include "vinet/crypto/hash.h"
+#include "zk/pcs/sha256_fast.h"
 
+// Hashing goes through detail::Sha256Parts (one call per digest, no per-call
+// setup of a generic digest API): the same SHA-256 as vinet::crypto::Sha256.
 namespace vinet::zk {
 namespace {
 
-void AppendLabel(crypto::Sha256Hasher& h, std::string_view label) {
-  uint8_t len[4];
-  for (int i = 0; i < 4; ++i) len[i] = static_cast<uint8_t>(label.size() >> (8 * i));
-  h.Update(len).Update(AsBytes(label));
-}
+struct LabelLength {
+  uint8_t bytes[4];
+  explicit LabelLength(std::string_view label) {
+    for (int i = 0; i < 4; ++i) bytes[i] = static_cast<uint8_t>(label.size() >> (8 * i));
+  }
+};
 
 }  // namespace
 
@@ -35,11 +40,10 @@ class Transcript::Squeezer {
     uint8_t ctr[8];
     for (int i = 0; i < 8; ++i) ctr[i] = static_cast<uint8_t>(counter_ >> (8 * i));
     ++counter_;
-    block_ = hasher_.Update(seed_).Update(ctr).Finish();
+    block_ = detail::Sha256Parts({seed_, ctr});
     pos_ = 0;
   }
 
-  crypto::Sha256Hasher hasher_;
   Digest seed_;
   Digest block_{};
   size_t pos_ = 32;
@@ -47,20 +51,22 @@ class Transcript::Squeezer {
 };
 
 Transcript::Transcript(std::string_view protocol) {
-  crypto::Sha256Hasher h;
-  h.Update(AsBytes("vinet.zk.transcript"));
-  AppendLabel(h, protocol);
-  state_ = h.Finish();
+  LabelLength len(protocol);
+  state_ = detail::Sha256Parts({AsBytes("vinet.zk.transcript"), len.bytes, AsBytes(protocol)});
 }
 
 void Transcript::Absorb(std::string_view label, ByteSpan data) {
-  crypto::Sha256Hasher h;
-  h.Update(AsBytes("vinet.zk.absorb")).Update(state_);
-  AppendLabel(h, label);
+  AbsorbParts(label, {}, data);
+}
+
+// Absorb(label, head || body) without concatenating them.
+void Transcript::AbsorbParts(std::string_view label, ByteSpan head, ByteSpan body) {
+  LabelLength label_len(label);
   uint8_t len[8];
-  for (int i = 0; i < 8; ++i) len[i] = static_cast<uint8_t>(uint64_t{data.size()} >> (8 * i));
-  h.Update(len).Update(data);
-  state_ = h.Finish();
+  uint64_t total = uint64_t{head.size()} + body.size();
+  for (int i = 0; i < 8; ++i) len[i] = static_cast<uint8_t>(total >> (8 * i));
+  state_ = detail::Sha256Parts(
+      {AsBytes("vinet.zk.absorb"), state_, label_len.bytes, AsBytes(label), len, head, body});
 }
 
 void Transcript::AbsorbU64(std::string_view label, uint64_t v) {
@@ -75,23 +81,30 @@ void Transcript::AbsorbFp(std::string_view label, Fp v) {
   Absorb(label, w.bytes());
 }
 
+// Fp2 values are two canonical little-endian u64 words in memory (static
+// asserts), which is their encoding (ByteWriter::Field): hashed in place.
+static_assert(sizeof(Fp2) == 16 && std::is_trivially_copyable_v<Fp2>);
+static_assert(std::endian::native == std::endian::little);
+
+namespace {
+ByteSpan Fp2Bytes(std::span<const Fp2> v) {
+  return {reinterpret_cast<const uint8_t*>(v.data()), v.size() * sizeof(Fp2)};
+}
+}  // namespace
+
 void Transcript::AbsorbFp2(std::string_view label, Fp2 v) {
-  ByteWriter w;
-  w.Field(v);
-  Absorb(label, w.bytes());
+  AbsorbParts(label, {}, Fp2Bytes({&v, 1}));
 }
 
 void Transcript::AbsorbFp2s(std::string_view label, std::span<const Fp2> v) {
-  ByteWriter w;
-  w.FieldVector(v);
-  Absorb(label, w.bytes());
+  uint8_t count[4];
+  for (int i = 0; i < 4; ++i) count[i] = static_cast<uint8_t>(uint64_t{v.size()} >> (8 * i));
+  AbsorbParts(label, count, Fp2Bytes(v));
 }
 
 Transcript::Squeezer Transcript::Ratchet(std::string_view label) {
-  crypto::Sha256Hasher h;
-  h.Update(AsBytes("vinet.zk.squeeze")).Update(state_);
-  AppendLabel(h, label);
-  state_ = h.Finish();
+  LabelLength len(label);
+  state_ = detail::Sha256Parts({AsBytes("vinet.zk.squeeze"), state_, len.bytes, AsBytes(label)});
   return Squeezer(state_);
 }
 

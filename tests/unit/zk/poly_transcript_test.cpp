@@ -5,6 +5,7 @@
 #include <random>
 #include <set>
 
+#include "vinet/crypto/hash.h"
 #include "vinet/zk/poly/multilinear.h"
 #include "vinet/zk/poly/univariate.h"
 #include "vinet/zk/transcript/transcript.h"
@@ -108,6 +109,54 @@ TEST(Transcript, KnownAnswer) {
   EXPECT_EQ(ToHex(t.state()),
             std::string("c8bfa4992e6beb1936310d4191b1356a45d4d0918f2abec5c85a12fdea81289d"));
   EXPECT_EQ(c.c0().value(), 989779526727964167ULL);
+}
+
+// The documented absorb and squeeze formulas, recomputed with OpenSSL's SHA-256
+// for data lengths around the 64-byte block boundaries (the transcript hashes
+// with its own SHA-256 code).
+TEST(Transcript, MatchesDocumentedHashesAcrossBlockBoundaries) {
+  auto le = [](uint64_t v, int n) {
+    Bytes b;
+    for (int i = 0; i < n; ++i) b.push_back(static_cast<uint8_t>(v >> (8 * i)));
+    return b;
+  };
+  auto cat = [](std::initializer_list<ByteSpan> parts) {
+    Bytes b;
+    for (ByteSpan p : parts) b.insert(b.end(), p.begin(), p.end());
+    return b;
+  };
+  std::string label = "zk.label";
+  for (size_t n : {0u, 1u, 20u, 27u, 28u, 55u, 56u, 63u, 64u, 65u, 119u, 120u, 200u, 1000u}) {
+    Bytes data(n);
+    for (size_t i = 0; i < n; ++i) data[i] = static_cast<uint8_t>(i * 31 + n);
+    Transcript t("proto");
+    Digest s0 = crypto::Sha256(cat({AsBytes("vinet.zk.transcript"), le(5, 4), AsBytes("proto")}));
+    ASSERT_EQ(t.state(), s0);
+    t.Absorb(label, data);
+    Digest s1 = crypto::Sha256(
+        cat({AsBytes("vinet.zk.absorb"), s0, le(label.size(), 4), AsBytes(label), le(n, 8), data}));
+    ASSERT_EQ(t.state(), s1) << n;
+    Fp c = t.ChallengeFp("x");
+    Digest s2 = crypto::Sha256(cat({AsBytes("vinet.zk.squeeze"), s1, le(1, 4), AsBytes("x")}));
+    ASSERT_EQ(t.state(), s2) << n;
+    // AbsorbFp2s hashes the elements in place: the same bytes as ByteWriter's encoding.
+    std::vector<Fp2> vals(n % 40);
+    for (size_t i = 0; i < vals.size(); ++i)
+      vals[i] = Fp2(Fp(i * 977 + n), Fp(Fp::kModulus - 1 - i));
+    ByteWriter vw;
+    vw.FieldVector<Fp2>(vals);
+    Transcript u = t;
+    u.AbsorbFp2s("v", vals);
+    ASSERT_EQ(u.state(), crypto::Sha256(cat({AsBytes("vinet.zk.absorb"), s2, le(1, 4), AsBytes("v"),
+                                             le(vw.bytes().size(), 8), vw.bytes()})))
+        << n;
+    Digest block = crypto::Sha256(cat({s2, le(0, 8)}));
+    uint64_t w = 0;
+    for (int i = 0; i < 8; ++i) w |= uint64_t{block[i]} << (8 * i);
+    if (w < Fp::kModulus) {
+      EXPECT_EQ(c.value(), w) << n;
+    }
+  }
 }
 
 TEST(Transcript, DistinctIndicesAreDistinctSortedAndInRange) {

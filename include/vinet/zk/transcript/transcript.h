@@ -46,6 +46,7 @@ class Transcript {
 
  private:
   class Squeezer;
+  void AbsorbParts(std::string_view label, ByteSpan head, ByteSpan body);
   Squeezer Ratchet(std::string_view label);
   static Fp SampleFp(Squeezer& s);
 
