@@ -72,6 +72,8 @@ sleep 3  # let the node register its enclave
 throughput() {
   say "(a) settled TEE inferences per second ($N_TPUT inferences, $THREADS connections)"
   python3 "$ROOT/bench/node/proc_cpu.py" snapshot "$DIR" > "$WORK/cpu_before.json"
+  local from
+  from=$(python3 "$ROOT/bench/node/claim_bytes.py" height "$DIR")
   if [[ "${PERF:-0}" == 1 ]]; then
     perf record -a -g -o "$WORK/perf.data" -- \
       "$LOADGEN" --devnet "$DIR" --mode tee --n "$N_TPUT" --threads "$THREADS" --json
@@ -84,6 +86,8 @@ throughput() {
   python3 "$ROOT/bench/node/proc_cpu.py" snapshot "$DIR" > "$WORK/cpu_after.json"
   python3 "$ROOT/bench/node/proc_cpu.py" diff "$WORK/cpu_before.json" "$WORK/cpu_after.json" \
     --per "$N_TPUT"
+  # Tx bytes per settled claim, read back from the blocks (compact claims: docs/chain.md).
+  python3 "$ROOT/bench/node/claim_bytes.py" measure "$DIR" "$from"
 }
 
 if [[ "${1:-}" == "--throughput" ]]; then

@@ -66,8 +66,7 @@ TxStatus ChargeSigner(State& state, const TxContext& ctx, const DecodedTx& tx, s
     return TxStatus::Fail(
         TxCode::kFeeTooLow,
         fmt::format("tx.body.fee: {} below the required {} for {} bytes and {} claims",
-                    tx.body.fee(), need, tx_bytes,
-                    tx.body.has_submit_claims() ? tx.body.submit_claims().claims_size() : 0));
+                    tx.body.fee(), need, tx_bytes, ClaimsIn(tx.body)));
   }
   auto account = state.GetAccount(tx.signer_address);
   if (!account.ok()) return TxStatus::Fail(TxCode::kInternal, account.status().ToString());

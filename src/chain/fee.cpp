@@ -32,13 +32,16 @@ FeeSchedule FeesOf(const statepb::Params& p) {
   return {p.min_fee(), p.fee_per_kib(), p.fee_per_claim(), p.fee_per_million_verify_units()};
 }
 
+uint64_t ClaimsIn(const txpb::TxBody& body) {
+  if (!body.has_submit_claims()) return 0;
+  const auto& m = body.submit_claims();
+  return static_cast<uint64_t>(m.claims_size()) + static_cast<uint64_t>(m.compact_claims_size());
+}
+
 uint64_t MinimumFee(const FeeSchedule& fees, size_t tx_bytes, const txpb::TxBody& body) {
   uint64_t fee = fees.min_fee;
   fee = Add(fee, Mul(fees.fee_per_kib, tx_bytes / 1024));
-  if (body.has_submit_claims()) {
-    fee = Add(fee,
-              Mul(fees.fee_per_claim, static_cast<uint64_t>(body.submit_claims().claims_size())));
-  }
+  if (body.has_submit_claims()) fee = Add(fee, Mul(fees.fee_per_claim, ClaimsIn(body)));
   if (body.has_register_model()) {
     fee = Add(fee, VerifyFee(fees, RegisterModelVerifyUnits(body.register_model())));
   }

@@ -99,6 +99,20 @@ TxStatus CheckNoUnknownFields(const txpb::TxBody& body) {
           fmt::format("tx.body.submit_claims.claims[{}]: unknown field {}", i, f));
     }
   }
+  for (int i = 0; i < body.submit_claims().compact_claims_size(); ++i) {
+    const auto& c = body.submit_claims().compact_claims(i);
+    int f = FirstUnknownField(c);
+    std::string_view where = "";
+    if (f == 0 && c.has_chat()) {
+      f = FirstUnknownField(c.chat());
+      where = ".chat";
+    }
+    if (f != 0) {
+      return TxStatus::Fail(
+          TxCode::kMalformedTx,
+          fmt::format("tx.body.submit_claims.compact_claims[{}]{}: unknown field {}", i, where, f));
+    }
+  }
   for (int i = 0; i < body.submit_proofs().proofs_size(); ++i) {
     if (int f = FirstUnknownField(body.submit_proofs().proofs(i))) {
       return TxStatus::Fail(

@@ -12,26 +12,65 @@ bool Same(const std::optional<Bytes>& key, ByteSpan want) {
   return key && std::equal(key->begin(), key->end(), want.begin(), want.end());
 }
 
+// A claim a batch by `enclave_key` covers: its leaf and, when it can travel
+// compact (docs/chain.md "Compact claims"), that form.
+struct Covered {
+  crypto::Digest256 leaf{};
+  std::optional<chain::txpb::CompactClaim> compact;
+};
+
+// The compact form of a TEE claim whose request is `c.request`.
+std::optional<chain::txpb::CompactClaim> CompactOf(const ClaimRecord& c) {
+  auto req = protocol::DecodeSignedRequest(c.request);
+  if (!req.ok() || req->body.size() > protocol::kMaxRequestBodyBytes) return std::nullopt;
+  chain::txpb::CompactClaim out;
+  out.set_request_body(ToString(req->body));
+  out.set_client_pubkey(ToString(req->client_pubkey));
+  return out;
+}
+
+std::optional<Covered> CoveredBy(const ClaimRecord& c, ByteSpan enclave_key) {
+  if (c.mode != protocol::Mode::kTee) return std::nullopt;
+  auto id = FromHex(c.id_hex);
+  if (!id.ok()) return std::nullopt;
+  Covered out;
+  if (protocol::LooksLikeChatReceipt(c.receipt)) {
+    auto r = protocol::DecodeChatReceipt(c.receipt);
+    if (!r.ok() || r->mode != protocol::Mode::kTee || !Same(r->enclave_key, enclave_key))
+      return std::nullopt;
+    out.leaf = protocol::ClaimLeaf(*id, protocol::ChatEnclaveSigningBytes(*r));
+    if ((out.compact = CompactOf(c))) {
+      auto* chat = out.compact->mutable_chat();
+      chat->set_seed(r->seed);
+      chat->set_prompt_tokens(r->prompt_tokens);
+      chat->set_completion_tokens(r->completion_tokens);
+      chat->set_finish_reason(r->finish_reason);
+      chat->set_tokens_hash(ToString(r->tokens_hash));
+      chat->set_text_hash(ToString(r->text_hash));
+      chat->set_chunks(r->chunks);
+    }
+    return out;
+  }
+  auto r = protocol::DecodeReceipt(c.receipt);
+  if (!r.ok() || r->mode != protocol::Mode::kTee || !Same(r->enclave_key, enclave_key))
+    return std::nullopt;
+  out.leaf = protocol::ClaimLeaf(*id, protocol::EnclaveSigningBytes(*r));
+  if ((out.compact = CompactOf(c))) out.compact->set_output_hash(ToString(r->output_hash));
+  return out;
+}
+
 }  // namespace
 
+// The chain's order: covered full claims, then the compact ones.
 std::vector<crypto::Digest256> TeeClaimLeaves(const std::vector<ClaimRecord>& claims,
                                               ByteSpan enclave_key) {
-  std::vector<crypto::Digest256> leaves;
+  std::vector<crypto::Digest256> full, compact;
   for (const auto& c : claims) {
-    if (c.mode != protocol::Mode::kTee) continue;
-    auto id = FromHex(c.id_hex);
-    if (!id.ok()) continue;
-    if (protocol::LooksLikeChatReceipt(c.receipt)) {
-      auto r = protocol::DecodeChatReceipt(c.receipt);
-      if (r.ok() && r->mode == protocol::Mode::kTee && Same(r->enclave_key, enclave_key))
-        leaves.push_back(protocol::ClaimLeaf(*id, protocol::ChatEnclaveSigningBytes(*r)));
-      continue;
-    }
-    auto r = protocol::DecodeReceipt(c.receipt);
-    if (r.ok() && r->mode == protocol::Mode::kTee && Same(r->enclave_key, enclave_key))
-      leaves.push_back(protocol::ClaimLeaf(*id, protocol::EnclaveSigningBytes(*r)));
+    auto covered = CoveredBy(c, enclave_key);
+    if (covered) (covered->compact ? compact : full).push_back(covered->leaf);
   }
-  return leaves;
+  full.insert(full.end(), compact.begin(), compact.end());
+  return full;
 }
 
 Bytes BuildSubmitClaimsTx(const crypto::SecretKey& key, const std::string& chain_id, uint64_t nonce,
@@ -44,6 +83,13 @@ Bytes BuildSubmitClaimsTx(const crypto::SecretKey& key, const std::string& chain
   body.set_fee(fee);
   auto* msg = body.mutable_submit_claims();
   for (const auto& c : claims) {
+    if (batch) {
+      auto covered = CoveredBy(c, batch->enclave_key);
+      if (covered && covered->compact) {
+        *msg->add_compact_claims() = std::move(*covered->compact);
+        continue;
+      }
+    }
     auto* claim = msg->add_claims();
     claim->mutable_request()->ParseFromArray(c.request.data(), static_cast<int>(c.request.size()));
     claim->set_receipt(c.receipt.data(), c.receipt.size());

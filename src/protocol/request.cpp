@@ -178,6 +178,18 @@ Result<SignedRequest> DecodeSignedRequest(ByteSpan encoded) {
   return Assemble(ToBytes(msg.body()), AsBytes(msg.client_pubkey()), AsBytes(msg.signature()));
 }
 
+Result<SignedRequest> DecodeRequestBody(ByteSpan body, ByteSpan client_pubkey) {
+  if (body.size() > kMaxRequestBodyBytes) {
+    return ParseError("body", std::to_string(body.size()) + " bytes exceed " +
+                                  std::to_string(kMaxRequestBodyBytes));
+  }
+  SignedRequest s;
+  VINET_ASSIGN_OR_RETURN(s.client_pubkey, FixedBytes<32>(client_pubkey, "client_pubkey"));
+  VINET_ASSIGN_OR_RETURN(s.request, ParseBody(body));
+  s.body = Bytes(body.begin(), body.end());
+  return s;
+}
+
 Status VerifyRequest(const SignedRequest& s) {
   if (!crypto::Verify(s.client_pubkey, SigningBytes(s.client_pubkey, s.body), s.signature)) {
     return Error(Code::kUnauthenticated, "request.signature: does not verify for client " +

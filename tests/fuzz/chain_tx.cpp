@@ -11,7 +11,10 @@
 // token) so chat claims reach the state rules and the per-token fee; with
 // VINET_CHAIN_FUZZ_WRITE_CHAT_SEED=FILE the target writes an honest VANILLA
 // chat claim of the signer (as client and node) to FILE (the seed
-// `submit_chat_claims`) and exits.
+// `submit_chat_claims`) and exits. An enclave (seed 32 × 0x02) is registered
+// to the signer for the chat model, so compact TEE claims under a batch reach
+// the state rules too: VINET_CHAIN_FUZZ_WRITE_COMPACT_SEED=FILE writes two
+// such claims under a verifying batch (the seed `submit_compact_claims`).
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -21,6 +24,7 @@
 #include "vinet/chain/fee.h"
 #include "vinet/chain/genesis.h"
 #include "vinet/protocol/chat_receipt.h"
+#include "vinet/protocol/claim_batch.h"
 #include "vinet/protocol/request.h"
 #include "vinet/protocol/tensor.h"
 #include "zkml_fixture.h"
@@ -39,6 +43,7 @@ struct Fixture {
   fuzz::ZkmlFixture zk;
   // The seed corpus signs with the key whose seed is 32 bytes of 0x01.
   crypto::SecretKey key = crypto::SecretKey::FromSeed(Bytes(32, 1)).value();
+  crypto::SecretKey enclave = crypto::SecretKey::FromSeed(Bytes(32, 2)).value();
   std::vector<protocol::NamedTensor> inputs;
 
   Fixture() {
@@ -49,6 +54,73 @@ struct Fixture {
     if (!ApplyGenesis(g, s).ok()) std::abort();
     AddPendingClaim(s);
     AddChatModel(s);
+    AddEnclave(s);
+  }
+
+  void AddEnclave(State& s) const {
+    statepb::Enclave e;
+    e.set_public_key(ToString(enclave.public_key()));
+    e.set_node(ToString(key.public_key()));
+    e.set_pcr0(std::string(48, '\0'));
+    e.add_model_ids(kChatModel);
+    e.set_expires_time_ms(int64_t{1} << 50);
+    s.PutEnclave(e);
+  }
+
+  // Two TEE chat claims in compact form under the enclave's batch.
+  Bytes HonestCompactClaimsTx() const {
+    txpb::TxBody body;
+    body.set_chain_id(std::string(kChain));
+    body.set_fee(1);
+    auto* msg = body.mutable_submit_claims();
+    std::vector<crypto::Digest256> leaves;
+    for (uint64_t nonce = 1; nonce <= 2; ++nonce) {
+      protocol::InferenceRequest r;
+      r.kind = protocol::PayloadKind::kChat;
+      r.chain_id = std::string(kChain);
+      r.model_id = kChatModel;
+      r.mode = protocol::Mode::kTee;
+      r.input_hash = Bytes(32, 0x31);
+      r.max_fee = 1000;
+      r.nonce = nonce;
+      r.node_pubkey = key.public_key();
+      r.timestamp_ms = 0;
+      r.expires_ms = 60'000;
+      auto request = protocol::SignRequest(r, key);
+      protocol::ChatReceipt receipt;
+      auto id = protocol::InferenceId(request);
+      receipt.inference_id = Bytes(id.begin(), id.end());
+      receipt.model_id = kChatModel;
+      receipt.mode = protocol::Mode::kTee;
+      receipt.request_hash = r.input_hash;
+      receipt.seed = 9;
+      receipt.prompt_tokens = 7;
+      receipt.completion_tokens = 3;
+      receipt.finish_reason = "length";
+      receipt.tokens_hash = Bytes(32, 0x32);
+      receipt.text_hash = Bytes(32, 0x33);
+      receipt.node_id = Bytes(key.public_key().begin(), key.public_key().end());
+      receipt.enclave_key = Bytes(enclave.public_key().begin(), enclave.public_key().end());
+      receipt.chunks = 3;
+      leaves.push_back(protocol::ClaimLeaf(id, protocol::ChatEnclaveSigningBytes(receipt)));
+      auto* c = msg->add_compact_claims();
+      c->set_request_body(ToString(request.body));
+      c->set_client_pubkey(ToString(request.client_pubkey));
+      auto* chat = c->mutable_chat();
+      chat->set_seed(receipt.seed);
+      chat->set_prompt_tokens(receipt.prompt_tokens);
+      chat->set_completion_tokens(receipt.completion_tokens);
+      chat->set_finish_reason(receipt.finish_reason);
+      chat->set_tokens_hash(ToString(receipt.tokens_hash));
+      chat->set_text_hash(ToString(receipt.text_hash));
+      chat->set_chunks(receipt.chunks);
+    }
+    auto sig = enclave.Sign(protocol::ClaimBatchSigningBytes(
+        key.public_key(), static_cast<uint32_t>(leaves.size()), protocol::ClaimBatchRoot(leaves)));
+    msg->mutable_batch()->set_enclave_key(ToString(enclave.public_key()));
+    msg->mutable_batch()->set_signature(ToString(sig));
+    PayMinimumFee(FeesOf(DefaultParams()), body);
+    return BuildSignedTx(key, body);
   }
 
   static void AddChatModel(State& s) {
@@ -172,6 +244,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       write(out, fx.HonestProofTx());
     if (const char* out = std::getenv("VINET_CHAIN_FUZZ_WRITE_CHAT_SEED")) {
       write(out, fx.HonestChatClaimTx());
+    }
+    if (const char* out = std::getenv("VINET_CHAIN_FUZZ_WRITE_COMPACT_SEED")) {
+      write(out, fx.HonestCompactClaimsTx());
     }
     return true;
   }();

@@ -2,7 +2,7 @@
 // every validator (docs/chain.md, "Fees").
 //
 //   required = min_fee + fee_per_kib × ⌊tx bytes / 1024⌋
-//                      + fee_per_claim × claims (SubmitClaims)
+//                      + fee_per_claim × claims (SubmitClaims: full and compact)
 //                      + ⌈verify units × fee_per_million_verify_units / 10^6⌉ (SubmitProofs;
 //                        RegisterModel: the weight-range proof's units, from the key alone)
 //
@@ -35,6 +35,9 @@ FeeSchedule FeesOf(const statepb::Params& params);
 // verification part that needs state (a RegisterModel's weight-range proof is
 // priced here: its units are a function of the key in the body).
 uint64_t MinimumFee(const FeeSchedule& fees, size_t tx_bytes, const txpb::TxBody& body);
+
+// The claims a body carries (SubmitClaims: claims + compact_claims; 0 otherwise).
+uint64_t ClaimsIn(const txpb::TxBody& body);
 
 // The verification part of a SubmitProofs fee for `units` metered verify units.
 uint64_t VerifyFee(const FeeSchedule& fees, uint64_t units);

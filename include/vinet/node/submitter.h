@@ -113,14 +113,16 @@ class Submitter {
   std::thread thread_;
 };
 
-// The leaves (protocol::ClaimLeaf), in order, of the claims a batch by
-// `enclave_key` covers on chain: those whose receipt is TEE and names it.
+// The leaves (protocol::ClaimLeaf) of the claims a batch by `enclave_key`
+// covers on chain (those whose receipt is TEE and names it), in the chain's
+// order: the ones that stay full claims, then the compact ones.
 std::vector<crypto::Digest256> TeeClaimLeaves(const std::vector<ClaimRecord>& claims,
                                               ByteSpan enclave_key);
 
 // Transaction bytes the submitter sends (signed with the node's key). `fee`
 // is a floor: the tx pays at least what `fees` (the chain's schedule)
-// requires for its bytes and claims.
+// requires for its bytes and claims. With `batch`, every claim it covers that
+// can travel compact (docs/chain.md "Compact claims") goes as a CompactClaim.
 Bytes BuildSubmitClaimsTx(const crypto::SecretKey& key, const std::string& chain_id, uint64_t nonce,
                           uint64_t fee, const std::vector<ClaimRecord>& claims,
                           const chain::FeeSchedule& fees = {},

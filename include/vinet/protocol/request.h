@@ -67,6 +67,13 @@ SignedRequest SignRequest(const InferenceRequest& request, const crypto::SecretK
 Bytes EncodeSignedRequest(const SignedRequest& signed_request);
 Result<SignedRequest> DecodeSignedRequest(ByteSpan encoded);
 
+// A signed body without its signature (a compact claim, whose client
+// signature the enclave's batch attestation vouches for: docs/chain.md
+// "Compact claims"): the same checks as DecodeSignedRequest, `signature`
+// left zero. Bodies over kMaxRequestBodyBytes are refused before parsing.
+inline constexpr size_t kMaxRequestBodyBytes = 1024;
+Result<SignedRequest> DecodeRequestBody(ByteSpan body, ByteSpan client_pubkey);
+
 // kUnauthenticated unless the signature verifies over kRequestDomain || body.
 Status VerifyRequest(const SignedRequest& signed_request);
 

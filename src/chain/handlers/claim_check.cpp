@@ -72,15 +72,22 @@ struct EnclaveFields {
 Problem EnclaveProblem(const State& state, const TxContext& ctx, const DecodedTx& tx,
                        const PreparedClaim& p, const statepb::Model& model, EnclaveFields f,
                        bool require_listed) {
-  if (!f.key || !f.signature) return {"receipt: TEE claim without enclave signature"};
+  // A compact claim's receipt has no signature: the verified batch stands
+  // for it (p.enclave_signature_ok).
+  if (!f.key || (!f.signature && !p.compact))
+    return {"receipt: TEE claim without enclave signature"};
   if (!p.enclave_signature_ok) return {"receipt.enclave_signature does not verify"};
   std::string key_hex = ToHex(*f.key);
   auto enclave = state.GetEnclave(key_hex);
   if (!enclave.ok()) return {"state: " + enclave.status().ToString()};
-  if (!enclave->has_value()) return {"enclave " + key_hex + " is not registered"};
+  // A compact claim under a key that is not this node's attested enclave:
+  // the batch signature then proves nothing about the client (no attested
+  // enclave checked its signature), so the claim is void, not REJECTED (which
+  // would compensate a client who may never have signed).
+  if (!enclave->has_value()) return {"enclave " + key_hex + " is not registered", false, p.compact};
   const auto& e = **enclave;
   if (!SameBytes(AsBytes(e.node()), tx.signer))
-    return {"enclave " + key_hex + " belongs to another node"};
+    return {"enclave " + key_hex + " belongs to another node", false, p.compact};
   if (!PcrAllowed(model, e.pcr0())) {
     // Removed by the owner (UpdateModel): the node may have served before it
     // saw the removal, so the claim is void (INVALID) but nobody is slashed.
@@ -181,6 +188,11 @@ ClaimCheck CheckClaim(const State& state, const TxContext& ctx, const DecodedTx&
         ClaimCheck::ChatUsage{p.chat_receipt->prompt_tokens, p.chat_receipt->completion_tokens};
   }
   if (!p.request_error.empty()) return Skip(std::move(check), Outcome::kInvalid, p.request_error);
+  // A compact claim stands on the batch alone: without it nothing shows the
+  // client signed the request, so nobody is charged, slashed or compensated.
+  if (p.compact && !p.enclave_signature_ok) {
+    return Skip(std::move(check), Outcome::kInvalid, p.compact_error);
+  }
   const auto& req = check.request->request;
   if (req.chain_id != ctx.chain_id) {
     return Skip(std::move(check), Outcome::kInvalid, "request.chain_id: '" + req.chain_id + "'");

@@ -2,6 +2,8 @@
 // (docs/network.md). Pure: reads state, writes nothing. The outcome says
 // which status the claim earns before funding and risk checks:
 //   kInvalid   malformed request, bad client signature, wrong chain id,
+//              a compact claim not covered by a verified batch or whose
+//              batch key is not an enclave registered to the tx signer,
 //              request addressed to another node than the tx signer,
 //              request expired at block time or living longer than
 //              max_request_ttl_ms, unknown model or mode the model does not

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <thread>
 
+#include "handlers/compact_claim.h"
 #include "vinet/protocol/claim_batch.h"
 
 namespace vinet::chain {
@@ -173,7 +174,8 @@ PreparedClaim PrepareClaim(const txpb::Claim& claim, bool verify_signatures) {
 }
 
 PreparedClaims PrepareClaims(const txpb::SubmitClaims& msg, ByteSpan node_id, int threads) {
-  const int n = msg.claims_size();
+  const int full = msg.claims_size();
+  const int n = full + msg.compact_claims_size();
   PreparedClaims out;
   out.claims.resize(static_cast<size_t>(n));
   const bool has_batch = msg.has_batch();
@@ -181,7 +183,8 @@ PreparedClaims PrepareClaims(const txpb::SubmitClaims& msg, ByteSpan node_id, in
   ByteSpan batch_key = AsBytes(msg.batch().enclave_key());
   ParallelFor(n, threads, [&](int i) {
     auto& p = out.claims[static_cast<size_t>(i)];
-    p = PrepareClaim(msg.claims(i), false);
+    p = i < full ? PrepareClaim(msg.claims(i), false)
+                 : PrepareCompactClaim(msg.compact_claims(i - full), node_id, batch_key);
     if (has_batch) leaves[static_cast<size_t>(i)] = CoveredLeaf(p, batch_key);
   });
   std::vector<char> covered(static_cast<size_t>(n), 0);
@@ -190,9 +193,19 @@ PreparedClaims PrepareClaims(const txpb::SubmitClaims& msg, ByteSpan node_id, in
   }
   std::atomic<size_t> checks{0};
   ParallelFor(n, threads, [&](int i) {
+    auto& p = out.claims[static_cast<size_t>(i)];
+    if (p.compact) {  // the batch or nothing: no signatures of its own
+      p.enclave_signature_ok = covered[static_cast<size_t>(i)] != 0;
+      if (!p.enclave_signature_ok) {
+        p.compact_error = !p.receipt_error.empty() ? p.receipt_error
+                          : !has_batch             ? "compact claim without a batch"
+                          : out.batch.verified     ? "compact claim not covered by the batch"
+                                                   : "compact claim: " + out.batch.error;
+      }
+      return;
+    }
     if (covered[static_cast<size_t>(i)]) return;
-    checks.fetch_add(static_cast<size_t>(VerifySignatures(out.claims[static_cast<size_t>(i)])),
-                     std::memory_order_relaxed);
+    checks.fetch_add(static_cast<size_t>(VerifySignatures(p)), std::memory_order_relaxed);
   });
   out.signature_checks += checks.load();
   return out;

@@ -21,7 +21,11 @@
 // covered claim) leaves the batch unverified and every claim is checked on
 // its own, exactly as without a batch. The outcome is a function of the tx
 // bytes alone, whatever the thread split.
-#pragma once
+//
+// Compact claims (SubmitClaims.compact_claims, compact_claim.h) come after
+// the full claims, in their order; the batch covers every one whose request
+// and rebuilt receipt are well-formed. They have no per-claim signatures to
+// fall back on: unless the batch verifies, each is INVALID (compact_error).
 #pragma once
 
 #include <optional>
@@ -44,6 +48,11 @@ struct PreparedClaim {
   std::optional<protocol::ChatReceipt> chat_receipt;  // chat claims
   std::string node_signature_error;                   // "" when the node signature is present
   bool enclave_signature_ok = false;                  // enclave fields present and verifying
+  // A compact claim (compact_claim.h): no signatures of its own, so
+  // enclave_signature_ok means "covered by the tx's verified batch"; when it
+  // is not, compact_error says why (the claim is INVALID).
+  bool compact = false;
+  std::string compact_error;
 };
 
 // `verify_signatures` false (mempool recheck of bytes already verified):
@@ -59,7 +68,7 @@ struct BatchOutcome {
 };
 
 struct PreparedClaims {
-  std::vector<PreparedClaim> claims;  // one per claim, in tx order
+  std::vector<PreparedClaim> claims;  // one per claim, in tx order (full, then compact)
   BatchOutcome batch;
   // Ed25519 verifications run (the batch's included): what the batch saves.
   size_t signature_checks = 0;

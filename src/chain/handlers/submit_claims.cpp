@@ -18,6 +18,9 @@
 //             resubmits the same claim
 //   (a ZKML receipt whose outputs are not one int8 tensor of the key's output
 //   shape hashing to output_hash is INVALID)
+// Compact claims (compact_claim.h) follow the full ones, in order; they need
+// the batch (else the tx fails, kInvalidMessage) and settle only when it
+// verifies over them (else each is INVALID).
 // A tx with an enclave batch attestation (claim_prepare.h) also emits one
 // `vinet.claim_batch` event {enclave_key, node, claims, verified, reason}
 // before its claims' events; the statuses are those the per-claim checks
@@ -246,12 +249,19 @@ Status Process(BatchContext& b, const PreparedClaim& claim) {
 
 TxStatus CheckSubmitter(const State& state, const TxContext& ctx, const DecodedTx& tx,
                         const txpb::SubmitClaims& msg) {
-  if (msg.claims().empty())
-    return TxStatus::Fail(TxCode::kInvalidMessage, "submit_claims.claims: empty");
-  if (static_cast<uint64_t>(msg.claims_size()) > ctx.params.max_claims_per_tx()) {
+  const uint64_t count =
+      static_cast<uint64_t>(msg.claims_size()) + static_cast<uint64_t>(msg.compact_claims_size());
+  if (count == 0) return TxStatus::Fail(TxCode::kInvalidMessage, "submit_claims.claims: empty");
+  if (count > ctx.params.max_claims_per_tx()) {
+    return TxStatus::Fail(
+        TxCode::kInvalidMessage,
+        fmt::format("submit_claims.claims: {} (with compact_claims) exceed max_claims_per_tx {}",
+                    count, ctx.params.max_claims_per_tx()));
+  }
+  // Compact claims have no signatures of their own: only a batch can carry them.
+  if (msg.compact_claims_size() > 0 && !msg.has_batch()) {
     return TxStatus::Fail(TxCode::kInvalidMessage,
-                          fmt::format("submit_claims.claims: {} exceed max_claims_per_tx {}",
-                                      msg.claims_size(), ctx.params.max_claims_per_tx()));
+                          "submit_claims.compact_claims: present without a batch");
   }
   auto node = state.GetNode(tx.signer_address);
   if (!node.ok()) return TxStatus::Fail(TxCode::kInternal, node.status().ToString());
