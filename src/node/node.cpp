@@ -42,7 +42,7 @@ Result<protocol::SignedRequest> ParseRequest(const json& body) {
     return Error(Code::kParse, "body: expected {\"request\": {...}, \"inputs\": {...}}");
   }
   if (!body["request"].is_object()) return Error(Code::kParse, "request: expected an object");
-  return protocol::SignedRequestFromJson(body["request"].dump());
+  return protocol::SignedRequestFromJsonValue(body["request"]);
 }
 
 Status CheckReceiptMatches(const protocol::Receipt& r, const protocol::SignedRequest& req,
