@@ -1,6 +1,6 @@
 // node_loadgen: a load generator for an inference node on a devnet, in C++ so
 // that the generator is not the bottleneck (requests are signed before the
-// clock starts; each thread keeps one HTTP connection alive).
+// clock starts; each thread keeps one HTTP connection alive: post_conn.h).
 //
 //   node_loadgen --devnet DIR [--mode tee|vanilla] [--n 4000] [--threads 8]
 //                [--rate R] [--timeout 120] [--runtime-baseline 0] [--json]
@@ -9,6 +9,10 @@
 // reports, for N inferences of the devnet's first model:
 //   answered/s   N / (last answer − first request)
 //   settled/s    N / (last SETTLED record seen − first request)
+//   steady settled/s  claims seen SETTLED after the first settlement
+//                observation / (last − first observation): the rate once
+//                claims flow, without the first block interval and trust
+//                gap before any settles (settled/s includes that head)
 //   trust gap    p50/p99 of (SETTLED record seen − receipt received), ms
 //   rtt          p50/p99 of the HTTP round trip of POST /v1/infer, ms
 // With --runtime-baseline K it also runs the model K times in-process with
@@ -31,6 +35,7 @@
 #include <mutex>
 #include <thread>
 
+#include "post_conn.h"
 #include "vinet/chain/claim_status_wire.h"
 #include "vinet/chain/rpc_client.h"
 #include "vinet/crypto/ed25519.h"
@@ -215,23 +220,25 @@ int Run(const Options& o) {
   std::atomic<int> errors{0};
   auto t0 = Clock::now();
   std::vector<std::thread> pool;
+  // node_url is http://host:port (devnet.json).
+  std::string host_port = node_url.substr(node_url.find("://") + 3);
+  std::string host = host_port.substr(0, host_port.rfind(':'));
+  int port = std::stoi(host_port.substr(host_port.rfind(':') + 1));
   for (int t = 0; t < o.threads; ++t) {
     pool.emplace_back([&] {
-      httplib::Client http(node_url);
-      http.set_keep_alive(true);
-      http.set_tcp_nodelay(true);
-      http.set_read_timeout(60);
+      bench::PostConn http(host, port);
       for (size_t i; (i = next++) < reqs.size();) {
         if (o.rate > 0) {  // request i leaves at t0 + i / rate: spread over many blocks
           std::this_thread::sleep_until(
               t0 + std::chrono::microseconds(static_cast<int64_t>(1e6 * i / o.rate)));
         }
         auto s = Clock::now();
-        auto res = http.Post("/v1/infer", reqs[i].body, "application/json");
+        auto res = http.Post("/v1/infer", reqs[i].body);
         received[i] = Clock::now();
         rtt[i] = Ms(s, received[i]);
-        if (!res || res->status != 200) {
-          if (errors++ < 3) std::cerr << "infer: " << (res ? res->body : "no answer") << "\n";
+        if (res.status != 200) {
+          if (errors++ < 3)
+            std::cerr << "infer: " << (res.status ? res.body : "no answer: " + res.error) << "\n";
         } else {
           listener.Answered(i);
         }
@@ -253,7 +260,7 @@ int Run(const Options& o) {
   auto seen = listener.Seen();
   std::map<std::string, int> statuses;
   std::vector<double> gaps;
-  Clock::time_point last = t0;
+  Clock::time_point last = t0, first = Clock::time_point::max();
   for (size_t i = 0; i < reqs.size(); ++i) {
     auto it = seen.find(reqs[i].id);
     if (it == seen.end()) {
@@ -264,21 +271,31 @@ int Run(const Options& o) {
     if (it->second.first == "SETTLED") {
       gaps.push_back(Ms(received[i], it->second.second));
       last = std::max(last, it->second.second);
+      first = std::min(first, it->second.second);
     }
   }
+  // Observations are per listener poll: the claims seen in the first one
+  // are the head, the rest settled within (first, last].
+  size_t after_first = 0;
+  for (const auto& [id, fate] : seen) {
+    if (fate.first == "SETTLED" && fate.second > first && index.count(id)) ++after_first;
+  }
+  double steady_s = last > first ? Ms(first, last) / 1000 : 0;
   double answer_s = Ms(t0, answered) / 1000, settle_s = Ms(t0, last) / 1000;
-  json out = {{"mode", o.mode},
-              {"n", o.n},
-              {"threads", o.threads},
-              {"rate", o.rate},
-              {"errors", errors.load()},
-              {"statuses", statuses},
-              {"answered_per_s", o.n / answer_s},
-              {"settled_per_s", gaps.empty() ? 0.0 : static_cast<double>(gaps.size()) / settle_s},
-              {"trust_gap_ms_p50", Pct(gaps, 50)},
-              {"trust_gap_ms_p99", Pct(gaps, 99)},
-              {"rtt_ms_p50", Pct(rtt, 50)},
-              {"rtt_ms_p99", Pct(rtt, 99)}};
+  json out = {
+      {"mode", o.mode},
+      {"n", o.n},
+      {"threads", o.threads},
+      {"rate", o.rate},
+      {"errors", errors.load()},
+      {"statuses", statuses},
+      {"answered_per_s", o.n / answer_s},
+      {"settled_per_s", gaps.empty() ? 0.0 : static_cast<double>(gaps.size()) / settle_s},
+      {"settled_per_s_steady", steady_s > 0 ? static_cast<double>(after_first) / steady_s : 0.0},
+      {"trust_gap_ms_p50", Pct(gaps, 50)},
+      {"trust_gap_ms_p99", Pct(gaps, 99)},
+      {"rtt_ms_p50", Pct(rtt, 50)},
+      {"rtt_ms_p99", Pct(rtt, 99)}};
   if (o.baseline > 0) {
     node::RuntimeModelRunner runner(node::ModelStore(devnet["dir"].get<std::string>() + "/models"));
     std::vector<double> model_ms;

@@ -8,6 +8,7 @@ namespace {
 using json = nlohmann::json;
 
 constexpr uint8_t kMagic = 0xC1;
+constexpr uint8_t kStatusMagic = 0xC2;
 constexpr uint8_t kVersion = 0x01;
 
 void PutU32(std::string& out, uint32_t v) {
@@ -29,7 +30,7 @@ void PutField(std::string& out, const Bytes& data) {
 
 class Reader {
  public:
-  explicit Reader(std::string_view in) : in_(in) {}
+  explicit Reader(std::string_view in, const char* what = "claim record") : in_(in), what_(what) {}
 
   Status Fixed(const char* field, size_t n, uint64_t* v) {
     if (in_.size() - pos_ < n) return Truncated(field);
@@ -44,7 +45,7 @@ class Reader {
     uint64_t len = 0;
     VINET_RETURN_IF_ERROR(Fixed(field, 4, &len));
     if (len > in_.size() - pos_) {
-      return Error(Code::kParse, std::string("claim record: ") + field + ": length " +
+      return Error(Code::kParse, std::string(what_) + ": " + field + ": length " +
                                      std::to_string(len) + " at byte " + std::to_string(pos_ - 4) +
                                      " runs past the end (" + std::to_string(in_.size()) +
                                      " bytes)");
@@ -77,16 +78,17 @@ class Reader {
 
   Status End() const {
     if (pos_ == in_.size()) return Status::Ok();
-    return Error(Code::kParse, "claim record: " + std::to_string(in_.size() - pos_) +
+    return Error(Code::kParse, std::string(what_) + ": " + std::to_string(in_.size() - pos_) +
                                    " trailing bytes at byte " + std::to_string(pos_));
   }
 
  private:
   Status Truncated(const char* field) const {
-    return Error(Code::kParse, std::string("claim record: ") + field + ": truncated at byte " +
+    return Error(Code::kParse, std::string(what_) + ": " + field + ": truncated at byte " +
                                    std::to_string(pos_) + " of " + std::to_string(in_.size()));
   }
   std::string_view in_;
+  const char* what_;
   size_t pos_ = 0;
 };
 
@@ -204,6 +206,48 @@ Result<ClaimRecord> DecodeClaimRecord(std::string_view record) {
   VINET_RETURN_IF_ERROR(r.Int("settled_ms", &c.settled_ms));
   VINET_RETURN_IF_ERROR(r.End());
   return c;
+}
+
+std::string EncodeClaimStatus(const ClaimRecord& c) {
+  std::string out;
+  out.reserve(2 + 2 * 4 + c.status.size() + c.tx_hash.size() + 3 * 8);
+  out.push_back(static_cast<char>(kStatusMagic));
+  out.push_back(static_cast<char>(kVersion));
+  PutField(out, c.status);
+  PutField(out, c.tx_hash);
+  PutU64(out, static_cast<uint64_t>(c.height));
+  PutU64(out, static_cast<uint64_t>(c.submitted_ms));
+  PutU64(out, static_cast<uint64_t>(c.settled_ms));
+  return out;
+}
+
+Status DecodeClaimStatus(std::string_view record, ClaimRecord* into) {
+  if (record.size() < 2) {
+    return Error(Code::kParse, "claim status: " + std::to_string(record.size()) +
+                                   " bytes, shorter than its 2-byte header");
+  }
+  if (static_cast<uint8_t>(record[0]) != kStatusMagic) {
+    return Error(Code::kParse, "claim status: byte 0 is not the status magic 0xc2");
+  }
+  if (static_cast<uint8_t>(record[1]) != kVersion) {
+    return Error(Code::kParse, "claim status: byte 1: unknown version " +
+                                   std::to_string(static_cast<uint8_t>(record[1])));
+  }
+  Reader r(record.substr(2), "claim status");
+  std::string_view status, tx_hash;
+  int64_t height = 0, submitted_ms = 0, settled_ms = 0;
+  VINET_RETURN_IF_ERROR(r.Field("status", &status));
+  VINET_RETURN_IF_ERROR(r.Field("tx_hash", &tx_hash));
+  VINET_RETURN_IF_ERROR(r.Int("height", &height));
+  VINET_RETURN_IF_ERROR(r.Int("submitted_ms", &submitted_ms));
+  VINET_RETURN_IF_ERROR(r.Int("settled_ms", &settled_ms));
+  VINET_RETURN_IF_ERROR(r.End());
+  into->status.assign(status);
+  into->tx_hash.assign(tx_hash);
+  into->height = height;
+  into->submitted_ms = submitted_ms;
+  into->settled_ms = settled_ms;
+  return Status::Ok();
 }
 
 }  // namespace vinet::node

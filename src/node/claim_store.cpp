@@ -10,6 +10,7 @@ namespace vinet::node {
 namespace {
 
 constexpr std::string_view kPrefix = "c/";
+constexpr std::string_view kStatusPrefix = "s/";
 
 }  // namespace
 
@@ -44,12 +45,36 @@ Status ClaimStore::PutMany(const std::vector<const ClaimRecord*>& claims) {
   return s.ok() ? Status::Ok() : detail::RocksError("claim store write", s);
 }
 
+Status ClaimStore::PutStatuses(const std::vector<ClaimRecord>& claims) {
+  if (claims.empty()) return Status::Ok();
+  rocksdb::WriteBatch batch;
+  for (const ClaimRecord& c : claims)
+    batch.Put(std::string(kStatusPrefix) + c.id_hex, EncodeClaimStatus(c));
+  auto s = db_->Write(rocksdb::WriteOptions(), &batch);  // not synced: see the header
+  return s.ok() ? Status::Ok() : detail::RocksError("claim store status write", s);
+}
+
 Result<ClaimRecord> ClaimStore::Get(const std::string& id_hex) const {
   std::string value;
   auto s = db_->Get(rocksdb::ReadOptions(), std::string(kPrefix) + id_hex, &value);
   if (s.IsNotFound()) return Error(Code::kNotFound, "no inference " + id_hex + " at this node");
   if (!s.ok()) return detail::RocksError("claim store get", s);
-  return DecodeClaimRecord(value);
+  VINET_ASSIGN_OR_RETURN(ClaimRecord c, DecodeClaimRecord(value));
+  s = db_->Get(rocksdb::ReadOptions(), std::string(kStatusPrefix) + id_hex, &value);
+  if (s.IsNotFound()) return c;
+  if (!s.ok()) return detail::RocksError("claim store get", s);
+  Status st = DecodeClaimStatus(value, &c);
+  if (!st.ok()) return st.WithContext("claim " + id_hex);
+  return c;
+}
+
+Result<bool> ClaimStore::Has(const std::string& id_hex) const {
+  rocksdb::PinnableSlice value;  // not decoded: only whether it exists
+  auto s = db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(),
+                    std::string(kPrefix) + id_hex, &value);
+  if (s.IsNotFound()) return false;
+  if (!s.ok()) return detail::RocksError("claim store get", s);
+  return true;
 }
 
 Result<std::vector<ClaimRecord>> ClaimStore::LoadAll() const {
@@ -59,6 +84,21 @@ Result<std::vector<ClaimRecord>> ClaimStore::LoadAll() const {
        it->Next()) {
     VINET_ASSIGN_OR_RETURN(ClaimRecord c, DecodeClaimRecord(it->value().ToStringView()));
     out.push_back(std::move(c));
+  }
+  if (!it->status().ok()) return detail::RocksError("claim store scan", it->status());
+  // Both key ranges are in id order: one merge pass applies each status
+  // record to its claim ("c/" < "s/", so the claims came first).
+  size_t i = 0;
+  for (it->Seek(std::string(kStatusPrefix));
+       it->Valid() && it->key().starts_with(kStatusPrefix.data()); it->Next()) {
+    std::string_view id = it->key().ToStringView().substr(kStatusPrefix.size());
+    while (i < out.size() && out[i].id_hex < id) ++i;
+    if (i == out.size() || out[i].id_hex != id) {
+      return Error(Code::kParse,
+                   "claim store: status record for " + std::string(id) + " has no claim record");
+    }
+    Status st = DecodeClaimStatus(it->value().ToStringView(), &out[i]);
+    if (!st.ok()) return st.WithContext("claim " + std::string(id));
   }
   if (!it->status().ok()) return detail::RocksError("claim store scan", it->status());
   return out;

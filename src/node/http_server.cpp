@@ -15,6 +15,8 @@ namespace vinet::node {
 using json = nlohmann::json;
 namespace {
 
+constexpr size_t kKeepAliveMaxRequests = 1000;
+
 void Reply(httplib::Response& res, const Result<json>& r, const std::string& inference_id = "") {
   if (r.ok()) {
     res.set_content(r->dump(), "application/json");
@@ -33,7 +35,7 @@ void Reply(httplib::Response& res, const Result<json>& r, const std::string& inf
 // The inference id of a /v1/infer body whose request parses ("" otherwise).
 std::string InferenceIdOf(const json& body) {
   if (!body.is_object() || !body.contains("request") || !body["request"].is_object()) return "";
-  auto req = protocol::SignedRequestFromJson(body["request"].dump());
+  auto req = protocol::SignedRequestFromJsonValue(body["request"]);
   return req.ok() ? ToHex(protocol::InferenceId(*req)) : "";
 }
 
@@ -139,6 +141,12 @@ Result<int> HttpServer::Start(const std::string& host, int port, int threads) {
   // Headers and body go out as two writes: without TCP_NODELAY, Nagle holds the
   // second until the peer's delayed ACK (~40 ms per answer).
   server_->set_tcp_nodelay(true);
+  // cpp-httplib closes a keep-alive connection after 5 requests by default:
+  // a busy client then pays a new TCP connection (connect, accept, a hand-off
+  // to a worker, shutdown) every 5 answers. A connection holds its worker
+  // while busy (and up to the 5 s idle timeout); with this count a busy client
+  // yields its worker to queued connections every 1000 answers, not every 5.
+  server_->set_keep_alive_max_count(kKeepAliveMaxRequests);
   server_->Post("/v1/infer", [this](const httplib::Request& req, httplib::Response& res) {
     auto parsed = ParseBody(req.body);
     if (!parsed.ok()) {

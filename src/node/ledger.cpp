@@ -56,10 +56,12 @@ Status Ledger::Accept(const ClaimRecord& claim, uint64_t client_balance) {
     reserved_.insert(claim.id_hex);
     held_[claim.client] += claim.fee;
   }
+  // A claim no longer open (final) may still be stored: it is never accepted twice.
+  auto stored = store_->Has(claim.id_hex);
   Status s =
-      store_->Get(claim.id_hex).ok()
-          ? Error(Code::kAlreadyExists, "inference " + claim.id_hex + " was already accepted")
-          : commit_.Commit(claim);
+      !stored.ok() ? stored.status()
+      : *stored ? Error(Code::kAlreadyExists, "inference " + claim.id_hex + " was already accepted")
+                : commit_.Commit(claim);
   std::function<void()> listener;
   {
     std::lock_guard lock(mu_);
@@ -74,7 +76,7 @@ Status Ledger::Accept(const ClaimRecord& claim, uint64_t client_balance) {
 }
 
 Status Ledger::Update(const std::vector<ClaimRecord>& claims) {
-  VINET_RETURN_IF_ERROR(store_->PutMany(claims));
+  VINET_RETURN_IF_ERROR(store_->PutStatuses(claims));
   std::lock_guard lock(mu_);
   for (const auto& c : claims) Track(c);
   return Status::Ok();

@@ -42,7 +42,7 @@ Result<protocol::SignedRequest> ParseRequest(const json& body) {
     return Error(Code::kParse, "body: expected {\"request\": {...}, \"inputs\": {...}}");
   }
   if (!body["request"].is_object()) return Error(Code::kParse, "request: expected an object");
-  return protocol::SignedRequestFromJson(body["request"].dump());
+  return protocol::SignedRequestFromJsonValue(body["request"]);
 }
 
 Status CheckReceiptMatches(const protocol::Receipt& r, const protocol::SignedRequest& req,
@@ -135,12 +135,32 @@ Result<std::string> Node::Infer(const json& body) {
   auto t0 = std::chrono::steady_clock::now();
   int64_t received_ms = WallMs();
   VINET_ASSIGN_OR_RETURN(protocol::SignedRequest req, ParseRequest(body));
+  // TEE: the enclave verifies the client's signature itself (CheckSignedRequest,
+  // before it runs or records anything; the node always sends it the signed
+  // request), and the claim is written only after its receipt: the node does
+  // not verify the same signature a second time on the way. A refusal on the
+  // way is answered as before, a bad signature taking precedence.
+  const bool enclave_verifies = req.request.mode == Mode::kTee;
+  bool past_signature = false;
+  auto answer = Answer(body, req, t0, received_ms, !enclave_verifies, &past_signature);
+  if (!answer.ok() && enclave_verifies && past_signature) {
+    VINET_RETURN_IF_ERROR(protocol::VerifyRequest(req));
+  }
+  return answer;
+}
+
+Result<std::string> Node::Answer(const json& body, const protocol::SignedRequest& req,
+                                 std::chrono::steady_clock::time_point t0, int64_t received_ms,
+                                 bool verify_signature, bool* past_signature) {
   VINET_ASSIGN_OR_RETURN(auto inputs, protocol::TensorMapFromJson(body["inputs"]));
   // Only requests addressed to this node can be claimed by it; and the claim
   // must reach a block before the request expires (the chain refuses it after).
-  VINET_RETURN_IF_ERROR(CheckRequestBinding(
-      req, {key_.public_key(), config_.chain_id, received_ms + config_.min_request_validity_ms,
-            config_.max_request_ttl_ms}));
+  *past_signature = true;
+  const RequestBinding binding{key_.public_key(), config_.chain_id,
+                               received_ms + config_.min_request_validity_ms,
+                               config_.max_request_ttl_ms};
+  VINET_RETURN_IF_ERROR(verify_signature ? CheckRequestBinding(req, binding)
+                                         : CheckRequestBindingFields(req, binding));
   const protocol::InferenceRequest& r = req.request;
   if (r.kind != protocol::PayloadKind::kInference) {
     return Error(Code::kInvalidArgument,

@@ -5,6 +5,11 @@ namespace vinet::node {
 Status CheckRequestBinding(const protocol::SignedRequest& signed_request,
                            const RequestBinding& binding) {
   VINET_RETURN_IF_ERROR(protocol::VerifyRequest(signed_request));
+  return CheckRequestBindingFields(signed_request, binding);
+}
+
+Status CheckRequestBindingFields(const protocol::SignedRequest& signed_request,
+                                 const RequestBinding& binding) {
   const protocol::InferenceRequest& r = signed_request.request;
   if (r.chain_id != binding.chain_id) {
     return Error(Code::kInvalidArgument,

@@ -231,7 +231,11 @@ std::string SignedRequestToJson(const SignedRequest& s) {
 }
 
 Result<SignedRequest> SignedRequestFromJson(std::string_view json) {
-  nlohmann::json j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  return SignedRequestFromJsonValue(
+      nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false));
+}
+
+Result<SignedRequest> SignedRequestFromJsonValue(const nlohmann::json& j) {
   if (!j.is_object()) return ParseError("", "not a JSON object");
   Bytes parts[3];
   const char* names[3] = {"body", "client_pubkey", "signature"};
@@ -239,7 +243,7 @@ Result<SignedRequest> SignedRequestFromJson(std::string_view json) {
     if (!j.contains(names[i]) || !j[names[i]].is_string()) {
       return ParseError(names[i], "missing hex string");
     }
-    auto bytes = FromHex(j[names[i]].get<std::string>());
+    auto bytes = FromHex(j[names[i]].get_ref<const std::string&>());
     if (!bytes.ok()) return bytes.status().WithContext(std::string("request.") + names[i]);
     parts[i] = std::move(*bytes);
   }

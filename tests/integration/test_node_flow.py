@@ -117,6 +117,12 @@ def test_errors_are_clear_and_cost_nothing(devnet, node, model_id, tmp_path):
     poor = Key.generate()
     code, body, iid = node.infer(poor, model_id, good)
     cases.append((code, body, iid, 402, "insufficient_funds"))
+    # TEE: the enclave verifies the signature, not the node on the way; the
+    # answer is the same 401, also when another check fails first on the way.
+    code, body, iid = node.infer(dev, model_id, good, mode=1, tamper=True)
+    cases.append((code, body, iid, 401, "unauthenticated"))
+    code, body, iid = node.infer(poor, model_id, good, mode=1, tamper=True)
+    cases.append((code, body, iid, 401, "unauthenticated"))
     for code, body, iid, want_code, want_name in cases:
         assert code == want_code, body
         assert body["error"]["code"] == want_name and body["error"]["message"], body

@@ -1,5 +1,6 @@
-// The claim store's binary record (claim_store.h): what RocksDB holds for
-// each claim, written on every status change (ACCEPTED → SUBMITTED → final).
+// The claim store's binary records (claim_store.h): what RocksDB holds for
+// each claim. The whole record is written once, when the claim is accepted;
+// each later status change (→ SUBMITTED → final) writes only a status record.
 //
 // Layout: magic 0xC1, version 0x01, then the fields of ClaimRecord in a fixed
 // order: strings and byte strings as a 4-byte big-endian length then the
@@ -25,5 +26,15 @@ namespace vinet::node {
 
 std::string EncodeClaimRecord(const ClaimRecord& c);
 Result<ClaimRecord> DecodeClaimRecord(std::string_view record);
+
+// The status record: the fields a status change sets (status, tx_hash,
+// height, submitted_ms, settled_ms), nothing else.
+// Layout: magic 0xC2, version 0x01, status and tx_hash as 4-byte big-endian
+// length then bytes, then height/submitted_ms/settled_ms as 8-byte
+// big-endian. `DecodeClaimStatus` checks like DecodeClaimRecord (kParse
+// naming the field and byte offset, linear time) and writes the fields into
+// `into` only when the whole record decodes.
+std::string EncodeClaimStatus(const ClaimRecord& c);
+Status DecodeClaimStatus(std::string_view record, ClaimRecord* into);
 
 }  // namespace vinet::node

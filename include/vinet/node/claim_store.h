@@ -3,8 +3,17 @@
 // Key "c/<inference id hex>" → binary record (claim_codec.h; JSON records of
 // earlier nodes are still read). Every `Put` is a synced write
 // (WriteOptions::sync), so once it returns the claim survives kill -9 and
-// power loss; the node answers a client only after it. `LoadAll` returns every
-// record (used at start-up to rebuild the in-memory pending set). Status
+// power loss; the node answers a client only after it. A later status change
+// is `PutStatuses`: key "s/<id hex>" → a small status record (claim_codec.h)
+// that overrides the whole record's status fields, written NOT synced: it
+// survives kill -9 of the node (RocksDB has written it to the WAL file
+// before returning) and reaches the disk with the next synced write (the
+// next accepted claim) or the OS's writeback; only a power loss before that
+// can lose it, and then the claim reads back with an earlier status, which
+// the submitter resolves again from the chain (docs/network.md, "status
+// records"). `Get` and `LoadAll` return records with their status applied
+// (`LoadAll`: every record, used at start-up to rebuild the in-memory
+// pending set). `Has` says whether a claim was ever accepted. Status
 // values: ACCEPTED (not yet in a tx), SUBMITTED (in a tx the chain accepted
 // into its mempool), PENDING (ZKML: on chain, awaiting its proof), and the
 // chain's final statuses (SETTLED, REJECTED,
@@ -68,7 +77,10 @@ class ClaimStore {
   // Several records in one synced batch.
   Status PutMany(const std::vector<ClaimRecord>& claims);
   Status PutMany(const std::vector<const ClaimRecord*>& claims);
+  // The status fields of claims already stored, in one batch, not synced.
+  Status PutStatuses(const std::vector<ClaimRecord>& claims);
   Result<ClaimRecord> Get(const std::string& id_hex) const;  // kNotFound
+  Result<bool> Has(const std::string& id_hex) const;
   Result<std::vector<ClaimRecord>> LoadAll() const;
 
  private:

@@ -8,8 +8,10 @@
 // group commit (group_commit.h: concurrent Accepts share one synced batch),
 // and only then returns; a duplicate inference id is kAlreadyExists, an overspend
 // kInsufficientFunds, and on a write failure the reservation is released.
-// The submitter moves claims ACCEPTED → SUBMITTED → final through `Update`
-// (each update synced before it returns); `OnAccepted` lets it hear of new
+// The submitter moves claims ACCEPTED → SUBMITTED → final through `Update`,
+// which writes only their status fields (ClaimStore::PutStatuses: not synced,
+// the chain being the source of truth for every status after ACCEPTED; the
+// claim itself was synced by Accept); `OnAccepted` lets it hear of new
 // claims at once (the listener runs on the accepting thread, after the
 // write, outside the lock). Thread-safe.
 #pragma once
@@ -34,7 +36,8 @@ class Ledger {
   Status Accept(const ClaimRecord& claim, uint64_t client_balance);
   // Replaces the listener called after each successful Accept (empty: none).
   void OnAccepted(std::function<void()> listener);
-  // Writes `claims` (synced, one batch) and updates the open set.
+  // Writes the status fields of `claims` (accepted before; one batch, not
+  // synced: claim_store.h) and updates the open set.
   Status Update(const std::vector<ClaimRecord>& claims);
 
   Result<ClaimRecord> Get(const std::string& id_hex) const;

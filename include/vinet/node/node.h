@@ -8,7 +8,10 @@
 // kUnavailable) → the client's
 // committed balance minus its unsettled fees here (kInsufficientFunds) →
 // run (VANILLA: in-process runtime; TEE: the enclave) → co-sign → write the
-// claim durably (Ledger) → answer. A failed request writes nothing and so
+// claim durably (Ledger) → answer. In TEE mode the client's signature is
+// verified by the enclave (the attested code) instead of twice, and a
+// request refused on the way is checked then, so the answer is the same
+// (a bad signature first). A failed request writes nothing and so
 // costs the client nothing. Thread-safe; the HTTP server calls it from many
 // threads. The Submitter (submitter.h) settles what the Ledger holds.
 // ZKML (node_zkml.cpp): the int8 model runs, the receipt carries its "i8"
@@ -24,6 +27,7 @@
 // durably, and only then returns the receipt.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -114,6 +118,12 @@ class Node {
   std::vector<protocol::Mode> LocalChatModes(const std::string& model_id) const;
   const tee::ChatModelInfo* ChatModel(const std::string& model_id) const;
   nlohmann::json ChatModelsJson();
+  // Infer after the request parsed: every check but (when !verify_signature)
+  // the client's signature, run, claim, answer. Sets *past_signature once
+  // past the point where the signature is checked.
+  Result<std::string> Answer(const nlohmann::json& body, const protocol::SignedRequest& req,
+                             std::chrono::steady_clock::time_point t0, int64_t received_ms,
+                             bool verify_signature, bool* past_signature);
   Result<protocol::Receipt> Execute(const protocol::SignedRequest& req,
                                     const std::vector<protocol::NamedTensor>& inputs,
                                     const Bytes& inference_id, ZkmlRun* zkml_run);

@@ -24,5 +24,9 @@ struct RequestBinding {
 
 Status CheckRequestBinding(const protocol::SignedRequest& signed_request,
                            const RequestBinding& binding);
+// The same checks but the signature's, for a caller that has the signature
+// verified elsewhere (a TEE inference: by the enclave, node.h).
+Status CheckRequestBindingFields(const protocol::SignedRequest& signed_request,
+                                 const RequestBinding& binding);
 
 }  // namespace vinet::node

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 
@@ -92,5 +93,7 @@ std::string ClientAddress(const SignedRequest& signed_request);
 // JSON form: {"body": hex, "client_pubkey": hex, "signature": hex}.
 std::string SignedRequestToJson(const SignedRequest& signed_request);
 Result<SignedRequest> SignedRequestFromJson(std::string_view json);
+// The same from an already parsed value (no dump and re-parse).
+Result<SignedRequest> SignedRequestFromJsonValue(const nlohmann::json& json);
 
 }  // namespace vinet::protocol

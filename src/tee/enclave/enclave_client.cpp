@@ -108,15 +108,28 @@ Result<Bytes> EnclaveClient::Attest(ByteSpan nonce) {
 }
 
 Result<protocol::Receipt> EnclaveClient::Infer(const InferRequest& request) {
-  json req{{"method", "infer"},
-           {"inference_id", ToHex(request.inference_id)},
-           {"node_id", ToHex(request.node_id)},
-           {"model_id", request.model_id},
-           {"inputs", protocol::TensorsToJson(request.inputs)}};
+  // Written straight into one string (the signed request's JSON as
+  // SignedRequestToJson wrote it, not parsed into a DOM and dumped again).
+  std::string inputs = protocol::TensorsToJson(request.inputs).dump();
+  std::string signed_request =
+      request.signed_request ? protocol::SignedRequestToJson(*request.signed_request) : "";
+  std::string req;
+  req.reserve(inputs.size() + signed_request.size() + request.model_id.size() +
+              2 * (request.inference_id.size() + request.node_id.size()) + 128);
+  req += "{\"method\":\"infer\",\"inference_id\":\"";
+  req += ToHex(request.inference_id);
+  req += "\",\"node_id\":\"";
+  req += ToHex(request.node_id);
+  req += "\",\"model_id\":";
+  req += json(request.model_id).dump(-1, ' ', false, json::error_handler_t::replace);
+  req += ",\"inputs\":";
+  req += inputs;
   if (request.signed_request) {
-    req["signed_request"] = json::parse(protocol::SignedRequestToJson(*request.signed_request));
+    req += ",\"signed_request\":";
+    req += signed_request;
   }
-  VINET_ASSIGN_OR_RETURN(std::string text, Call(req.dump()));
+  req += '}';
+  VINET_ASSIGN_OR_RETURN(std::string text, Call(req));
   // The enclave writes a success as {"ok":true,"receipt":<ReceiptToJson>}:
   // parse the receipt once, in place, instead of the reply as a DOM, then the
   // receipt's dump again. Any other shape (a refusal) or a receipt that does

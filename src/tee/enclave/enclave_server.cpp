@@ -89,7 +89,7 @@ Result<std::string> InferReceipt(Enclave& enclave, const json& req) {
   if (!req.contains("inputs")) return Error(Code::kInvalidArgument, "inputs: missing");
   VINET_ASSIGN_OR_RETURN(ir.inputs, protocol::TensorsFromJson(req["inputs"]));
   if (req.contains("signed_request")) {
-    auto sr = protocol::SignedRequestFromJson(req["signed_request"].dump());
+    auto sr = protocol::SignedRequestFromJsonValue(req["signed_request"]);
     if (!sr.ok()) return sr.status().WithContext("signed_request");
     ir.signed_request = std::move(*sr);
   }
@@ -148,9 +148,11 @@ EnclaveServer::~EnclaveServer() {
   Stop();
 }
 
-std::string EnclaveServer::Handle(std::string_view request_json) {
+namespace {
+
+// The reply to one parsed request (not "chat": see HandleChat).
+std::string HandleParsed(Enclave& enclave, const json& req) {
   constexpr auto kReplace = json::error_handler_t::replace;
-  json req = json::parse(request_json, nullptr, false);
   if (req.is_discarded()) return ErrorReply(Error(Code::kParse, "request is not JSON")).dump();
   try {
     // The hot path: the receipt's JSON goes out as written, not rebuilt as a
@@ -158,16 +160,26 @@ std::string EnclaveServer::Handle(std::string_view request_json) {
     // the other replies have).
     if (req.is_object() && req.contains("method") && req["method"].is_string() &&
         req["method"].get_ref<const std::string&>() == "infer") {
-      auto receipt = InferReceipt(enclave_, req);
+      auto receipt = InferReceipt(enclave, req);
       if (!receipt.ok()) return ErrorReply(receipt.status()).dump(-1, ' ', false, kReplace);
       return "{\"ok\":true,\"receipt\":" + *receipt + "}";
     }
-    auto reply = Dispatch(enclave_, req);
+    auto reply = Dispatch(enclave, req);
     return (reply.ok() ? *reply : ErrorReply(reply.status())).dump(-1, ' ', false, kReplace);
   } catch (const std::exception& e) {  // a JSON type mismatch in the request
     return ErrorReply(Error(Code::kInvalidArgument, std::string("request: ") + e.what()))
         .dump(-1, ' ', false, kReplace);
   }
+}
+
+bool IsChat(const json& req) {
+  return req.is_object() && req.contains("method") && req["method"] == "chat";
+}
+
+}  // namespace
+
+std::string EnclaveServer::Handle(std::string_view request_json) {
+  return HandleParsed(enclave_, json::parse(request_json, nullptr, false));
 }
 
 Status EnclaveServer::Start() {
@@ -235,15 +247,6 @@ void EnclaveServer::ReapFinished() {
   }
 }
 
-namespace {
-
-bool IsChat(const std::string& frame) {
-  json req = json::parse(frame, nullptr, false);
-  return req.is_object() && req.contains("method") && req["method"] == "chat";
-}
-
-}  // namespace
-
 void EnclaveServer::Serve(Connection* conn) {
   while (true) {
     auto frame = ReadFrame(conn->fd);
@@ -253,7 +256,9 @@ void EnclaveServer::Serve(Connection* conn) {
       }
       break;
     }
-    if (IsChat(*frame)) {
+    // Parsed once: the chat check and the handler read the same value.
+    json req = json::parse(*frame, nullptr, false);
+    if (IsChat(req)) {
       bool alive = true;
       auto write = [&](const std::string& reply) {
         alive = alive && WriteFrame(conn->fd, reply).ok();
@@ -273,7 +278,7 @@ void EnclaveServer::Serve(Connection* conn) {
       if (!alive) break;
       continue;
     }
-    if (!WriteFrame(conn->fd, Handle(*frame)).ok()) break;
+    if (!WriteFrame(conn->fd, HandleParsed(enclave_, req)).ok()) break;
   }
   ::shutdown(conn->fd, SHUT_RDWR);
   conn->done = true;

@@ -105,5 +105,51 @@ TEST(ClaimCodec, RefusesBadHeaderModeLengthAndTrailingBytes) {
       << r.status().message();
 }
 
+TEST(ClaimCodec, StatusRecordCarriesOnlyTheStatusFields) {
+  ClaimRecord c = Full();
+  std::string rec = EncodeClaimStatus(c);
+  EXPECT_LT(rec.size(), 64u);
+  ClaimRecord into;
+  into.request = {9};
+  ASSERT_TRUE(DecodeClaimStatus(rec, &into).ok());
+  EXPECT_EQ(into.status, "SUBMITTED");
+  EXPECT_EQ(into.tx_hash, "AB");
+  EXPECT_EQ(into.height, 12);
+  EXPECT_EQ(into.submitted_ms, 1'700'000'000'000);
+  EXPECT_EQ(into.settled_ms, 7);
+  EXPECT_EQ(into.request, Bytes{9});  // the rest of the claim is left as it was
+  EXPECT_EQ(into.accepted_ms, 0);
+}
+
+TEST(ClaimCodec, StatusRecordRefusesTruncationHeaderAndTrailingBytes) {
+  std::string rec = EncodeClaimStatus(Full());
+  for (size_t n = 0; n < rec.size(); ++n) {
+    ClaimRecord into;
+    Status s = DecodeClaimStatus(std::string_view(rec).substr(0, n), &into);
+    ASSERT_FALSE(s.ok()) << n;
+    EXPECT_EQ(s.code(), Code::kParse);
+    EXPECT_NE(s.message().find("claim status"), std::string::npos) << s.message();
+    if (n >= 2) {
+      EXPECT_NE(s.message().find("byte"), std::string::npos) << n;
+    }
+    EXPECT_EQ(into.status, "ACCEPTED");  // nothing written on failure
+  }
+  ClaimRecord into;
+  EXPECT_NE(DecodeClaimStatus(rec + "z", &into).message().find("1 trailing bytes"),
+            std::string::npos);
+  // A whole claim record is not a status record, and the other way round.
+  EXPECT_NE(DecodeClaimStatus(EncodeClaimRecord(Full()), &into).message().find("magic"),
+            std::string::npos);
+  EXPECT_FALSE(DecodeClaimRecord(rec).ok());
+  std::string bad = rec;
+  bad[1] = 5;
+  EXPECT_NE(DecodeClaimStatus(bad, &into).message().find("version 5"), std::string::npos);
+  // The status length claims 4 GiB: refused before any copy.
+  bad = rec;
+  bad[2] = static_cast<char>(0xff);
+  Status s = DecodeClaimStatus(bad, &into);
+  EXPECT_NE(s.message().find("status: length"), std::string::npos) << s.message();
+}
+
 }  // namespace
 }  // namespace vinet::node

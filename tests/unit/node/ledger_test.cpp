@@ -79,6 +79,42 @@ TEST(Ledger, FinalStatusReleasesTheHoldButKeepsTheRecord) {
   EXPECT_EQ(ledger->Accept(c, 100).code(), Code::kAlreadyExists);  // ids are never reused
 }
 
+TEST(Ledger, StatusUpdatesSurviveReopenOverTheAcceptedClaim) {
+  testing::TempDir dir;
+  {
+    auto ledger = std::move(*Ledger::Open(dir.path));
+    ClaimRecord a = Claim("aa", "erin", 5), b = Claim("bb", "erin", 7), c = Claim("cc", "erin", 1);
+    ASSERT_TRUE(ledger->Accept(a, 100).ok());
+    ASSERT_TRUE(ledger->Accept(b, 100).ok());
+    ASSERT_TRUE(ledger->Accept(c, 100).ok());
+    a.status = b.status = "SUBMITTED";
+    a.tx_hash = b.tx_hash = "T1";
+    a.submitted_ms = b.submitted_ms = 11;
+    ASSERT_TRUE(ledger->Update({a, b}).ok());
+    a.status = "SETTLED";
+    a.height = 4;
+    a.settled_ms = 12;
+    ASSERT_TRUE(ledger->Update({a}).ok());
+  }
+  auto ledger = std::move(*Ledger::Open(dir.path));
+  auto a = ledger->Get("aa");
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ(a->status, "SETTLED");
+  EXPECT_EQ(a->tx_hash, "T1");
+  EXPECT_EQ(a->height, 4);
+  EXPECT_EQ(a->submitted_ms, 11);
+  EXPECT_EQ(a->settled_ms, 12);
+  EXPECT_EQ(a->request, (Bytes{1, 2, 3}));  // the accepted claim itself, as written
+  EXPECT_EQ(a->receipt, (Bytes{4, 5}));
+  auto submitted = ledger->OpenClaims("SUBMITTED", 10);
+  ASSERT_EQ(submitted.size(), 1u);
+  EXPECT_EQ(submitted[0].id_hex, "bb");
+  EXPECT_EQ(submitted[0].tx_hash, "T1");
+  EXPECT_EQ(ledger->OpenClaims("ACCEPTED", 10).size(), 1u);
+  EXPECT_EQ(ledger->Held("erin"), 8u);  // bb and cc: aa settled
+  EXPECT_EQ(ledger->Accept(Claim("aa", "erin", 1), 100).code(), Code::kAlreadyExists);
+}
+
 TEST(Ledger, PendingZkmlClaimStaysOpenButHoldsNoFee) {
   testing::TempDir dir;
   {
