@@ -3,7 +3,9 @@
 #if defined(__x86_64__)
 // GCC 12 warns about the deliberately undefined pass-through operand inside
 // the AVX-512 shift and multiply intrinsics (a false positive once inlined).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 #endif
 
