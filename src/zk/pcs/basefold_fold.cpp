@@ -7,7 +7,7 @@
 #include "vinet/zk/field/ntt.h"
 #include "vinet/zk/parallel.h"
 #include "zk/common/huge_page_allocator.h"
-#include "zk/pcs/sha256_fast.h"
+#include "zk/common/sha256_fast.h"
 
 namespace vinet::zk::detail {
 namespace {

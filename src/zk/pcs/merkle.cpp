@@ -5,7 +5,7 @@
 #include <cassert>
 
 #include "vinet/zk/parallel.h"
-#include "zk/pcs/sha256_fast.h"
+#include "zk/common/sha256_fast.h"
 
 namespace vinet::zk {
 namespace {

@@ -6,7 +6,7 @@
 #include <set>
 #include <type_traits>
 
-#include "zk/pcs/sha256_fast.h"
+#include "zk/common/sha256_fast.h"
 
 // Hashing goes through detail::Sha256Parts (one call per digest, no per-call
 // setup of a generic digest API): the same SHA-256 as vinet::crypto::Sha256.

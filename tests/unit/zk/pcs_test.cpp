@@ -10,7 +10,7 @@
 #include "vinet/zk/pcs/ligero.h"
 #include "vinet/zk/pcs/merkle.h"
 #include "vinet/zk/poly/multilinear.h"
-#include "zk/pcs/sha256_fast.h"
+#include "zk/common/sha256_fast.h"
 
 #include <openssl/sha.h>
 

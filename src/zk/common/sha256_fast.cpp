@@ -1,4 +1,4 @@
-#include "zk/pcs/sha256_fast.h"
+#include "zk/common/sha256_fast.h"
 
 #include <algorithm>
 #include <cassert>
