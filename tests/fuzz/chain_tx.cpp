@@ -67,6 +67,38 @@ struct Fixture {
     s.PutEnclave(e);
   }
 
+  // A chat request signed by `key` (client and node) and its receipt, unsigned.
+  std::pair<protocol::SignedRequest, protocol::ChatReceipt> ChatClaim(protocol::Mode mode,
+                                                                      uint64_t nonce,
+                                                                      uint32_t chunks) const {
+    protocol::InferenceRequest r;
+    r.kind = protocol::PayloadKind::kChat;
+    r.chain_id = std::string(kChain);
+    r.model_id = kChatModel;
+    r.mode = mode;
+    r.input_hash = Bytes(32, 0x21);
+    r.max_fee = 1000;
+    r.nonce = nonce;
+    r.node_pubkey = key.public_key();
+    r.timestamp_ms = 0;
+    r.expires_ms = 60'000;
+    auto request = protocol::SignRequest(r, key);
+    protocol::ChatReceipt receipt;
+    auto id = protocol::InferenceId(request);
+    receipt.inference_id = Bytes(id.begin(), id.end());
+    receipt.model_id = kChatModel;
+    receipt.mode = mode;
+    receipt.request_hash = r.input_hash;
+    receipt.prompt_tokens = 12;
+    receipt.completion_tokens = 5;
+    receipt.finish_reason = "stop";
+    receipt.tokens_hash = Bytes(32, 0x22);
+    receipt.text_hash = Bytes(32, 0x23);
+    receipt.node_id = Bytes(key.public_key().begin(), key.public_key().end());
+    receipt.chunks = chunks;
+    return {request, receipt};
+  }
+
   // Two TEE chat claims in compact form under the enclave's batch.
   Bytes HonestCompactClaimsTx() const {
     txpb::TxBody body;
@@ -75,33 +107,10 @@ struct Fixture {
     auto* msg = body.mutable_submit_claims();
     std::vector<crypto::Digest256> leaves;
     for (uint64_t nonce = 1; nonce <= 2; ++nonce) {
-      protocol::InferenceRequest r;
-      r.kind = protocol::PayloadKind::kChat;
-      r.chain_id = std::string(kChain);
-      r.model_id = kChatModel;
-      r.mode = protocol::Mode::kTee;
-      r.input_hash = Bytes(32, 0x31);
-      r.max_fee = 1000;
-      r.nonce = nonce;
-      r.node_pubkey = key.public_key();
-      r.timestamp_ms = 0;
-      r.expires_ms = 60'000;
-      auto request = protocol::SignRequest(r, key);
-      protocol::ChatReceipt receipt;
-      auto id = protocol::InferenceId(request);
-      receipt.inference_id = Bytes(id.begin(), id.end());
-      receipt.model_id = kChatModel;
-      receipt.mode = protocol::Mode::kTee;
-      receipt.request_hash = r.input_hash;
+      auto [request, receipt] = ChatClaim(protocol::Mode::kTee, nonce, 3);
       receipt.seed = 9;
-      receipt.prompt_tokens = 7;
-      receipt.completion_tokens = 3;
-      receipt.finish_reason = "length";
-      receipt.tokens_hash = Bytes(32, 0x32);
-      receipt.text_hash = Bytes(32, 0x33);
-      receipt.node_id = Bytes(key.public_key().begin(), key.public_key().end());
       receipt.enclave_key = Bytes(enclave.public_key().begin(), enclave.public_key().end());
-      receipt.chunks = 3;
+      auto id = protocol::InferenceId(request);
       leaves.push_back(protocol::ClaimLeaf(id, protocol::ChatEnclaveSigningBytes(receipt)));
       auto* c = msg->add_compact_claims();
       c->set_request_body(ToString(request.body));
@@ -139,30 +148,7 @@ struct Fixture {
   // A VANILLA chat claim valid at block time 0 (the target's), signed by `key`
   // as both client and node.
   Bytes HonestChatClaimTx() const {
-    protocol::InferenceRequest r;
-    r.kind = protocol::PayloadKind::kChat;
-    r.chain_id = std::string(kChain);
-    r.model_id = kChatModel;
-    r.mode = protocol::Mode::kVanilla;
-    r.input_hash = Bytes(32, 0x21);
-    r.max_fee = 1000;
-    r.node_pubkey = key.public_key();
-    r.timestamp_ms = 0;
-    r.expires_ms = 60'000;
-    auto request = protocol::SignRequest(r, key);
-    protocol::ChatReceipt receipt;
-    auto id = protocol::InferenceId(request);
-    receipt.inference_id = Bytes(id.begin(), id.end());
-    receipt.model_id = kChatModel;
-    receipt.mode = protocol::Mode::kVanilla;
-    receipt.request_hash = r.input_hash;
-    receipt.prompt_tokens = 12;
-    receipt.completion_tokens = 5;
-    receipt.finish_reason = "stop";
-    receipt.tokens_hash = Bytes(32, 0x22);
-    receipt.text_hash = Bytes(32, 0x23);
-    receipt.node_id = Bytes(key.public_key().begin(), key.public_key().end());
-    receipt.chunks = 5;
+    auto [request, receipt] = ChatClaim(protocol::Mode::kVanilla, 0, 5);
     if (!protocol::SignChatAsNode(receipt, key).ok()) std::abort();
     txpb::TxBody body;
     body.set_chain_id(std::string(kChain));
