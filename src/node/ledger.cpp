@@ -111,6 +111,25 @@ std::vector<ClaimRecord> Ledger::OpenClaims(const std::string& status, size_t ma
   return out;
 }
 
+std::vector<Ledger::OpenRef> Ledger::OpenRefs(const std::string& status) const {
+  std::vector<OpenRef> out;
+  std::lock_guard lock(mu_);
+  for (const auto& [id, c] : open_) {
+    if (c.status == status) out.push_back({id, c.tx_hash, c.submitted_ms});
+  }
+  return out;
+}
+
+std::vector<ClaimRecord> Ledger::Records(const std::vector<OpenRef>& refs) const {
+  std::vector<ClaimRecord> out;
+  out.reserve(refs.size());
+  std::lock_guard lock(mu_);
+  for (const auto& r : refs) {
+    if (auto it = open_.find(r.id_hex); it != open_.end()) out.push_back(it->second);
+  }
+  return out;
+}
+
 bool Ledger::HasOpen(const std::string& status) const {
   std::lock_guard lock(mu_);
   for (const auto& [id, c] : open_) {

@@ -177,7 +177,7 @@ Status Submitter::Resolve(std::vector<ClaimRecord> claims, const ClaimFates& fat
 }
 
 Result<ClaimFates> Submitter::StoredFates(chain::RpcClient& rpc,
-                                          const std::vector<ClaimRecord>& claims,
+                                          const std::vector<Ledger::OpenRef>& claims,
                                           int64_t* state_height) {
   ClaimFates out;
   *state_height = INT64_MAX;
@@ -207,7 +207,8 @@ Result<ClaimFates> Submitter::StoredFates(chain::RpcClient& rpc,
 }
 
 Status Submitter::Track() {
-  auto submitted = node_.ledger().OpenClaims("SUBMITTED", SIZE_MAX);
+  // References only: the records are copied for the claims that change.
+  auto submitted = node_.ledger().OpenRefs("SUBMITTED");
   if (submitted.empty()) return Status::Ok();
   chain::RpcClient rpc(node_.chain().endpoints(), 5);
   // 1. The claims the chain now holds for this node, from one compact query
@@ -228,8 +229,8 @@ Status Submitter::Track() {
     // E.g. a chain without /claim_status: every tx is looked up by hash.
     spdlog::debug("submitter: {}", fates.status().ToString());
   }
-  std::map<std::string, std::vector<ClaimRecord>> by_tx;
-  std::vector<ClaimRecord> settled;
+  std::map<std::string, std::vector<Ledger::OpenRef>> by_tx;
+  std::vector<Ledger::OpenRef> settled;
   std::set<std::string> landed;  // txs known to be in a block
   for (auto& c : submitted) {
     if (stored.count(c.id_hex)) {
@@ -239,21 +240,24 @@ Status Submitter::Track() {
       by_tx[c.tx_hash].push_back(std::move(c));
     }
   }
-  if (!settled.empty()) VINET_RETURN_IF_ERROR(Resolve(std::move(settled), stored, "UNKNOWN"));
+  if (!settled.empty()) {
+    VINET_RETURN_IF_ERROR(Resolve(node_.ledger().Records(settled), stored, "UNKNOWN"));
+  }
   // 2. The others: their tx's events, once it is known to be in a block or
   //    has had time to land.
-  for (auto& [hash, claims] : by_tx) {
-    int64_t now = WallMs(), sent = claims.front().submitted_ms;
+  for (auto& [hash, refs] : by_tx) {
+    int64_t now = WallMs(), sent = refs.front().submitted_ms;
     if (!by_status || landed.count(hash) || now - sent >= kFindTxAfterMs) {
       VINET_ASSIGN_OR_RETURN(json tx, rpc.FindTx(hash));
       if (!tx.is_null() && tx.contains("tx_result")) {
         std::string unknown = tx["tx_result"].value("code", 0) == 0 ? "UNKNOWN" : "FAILED";
-        VINET_RETURN_IF_ERROR(Resolve(std::move(claims), ClaimStatuses(tx), unknown));
+        VINET_RETURN_IF_ERROR(Resolve(node_.ledger().Records(refs), ClaimStatuses(tx), unknown));
         continue;
       }
     }
     bool stranded = switched_ms_ >= sent && now - switched_ms_ >= kResubmitAfterSwitchMs;
     if (now - sent < kResubmitMs && !stranded) continue;
+    auto claims = node_.ledger().Records(refs);
     spdlog::warn("submitter: tx {} not in a block after {} ms{}; resubmitting {} claims", hash,
                  now - sent, stranded ? " (sent before an endpoint switch)" : "", claims.size());
     for (auto& c : claims) {

@@ -44,6 +44,15 @@ class Ledger {
   uint64_t Held(const std::string& client) const;
   // Open claims with the given status, oldest first, at most `max`.
   std::vector<ClaimRecord> OpenClaims(const std::string& status, size_t max) const;
+  // What tracking a submitted claim needs, without copying its record.
+  struct OpenRef {
+    std::string id_hex;
+    std::string tx_hash;
+    int64_t submitted_ms = 0;
+  };
+  std::vector<OpenRef> OpenRefs(const std::string& status) const;
+  // The records of those of `refs` still open (copies), in `refs`' order.
+  std::vector<ClaimRecord> Records(const std::vector<OpenRef>& refs) const;
   size_t OpenCount() const;
   // Whether any open claim has `status` (no copies, unlike OpenClaims).
   bool HasOpen(const std::string& status) const;

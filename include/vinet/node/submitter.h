@@ -92,7 +92,7 @@ class Submitter {
                  const std::string& unknown);
   // The fates of the claims the chain holds for this node (/claim_status),
   // read from the app's state at `*state_height`.
-  Result<ClaimFates> StoredFates(chain::RpcClient& rpc, const std::vector<ClaimRecord>& claims,
+  Result<ClaimFates> StoredFates(chain::RpcClient& rpc, const std::vector<Ledger::OpenRef>& claims,
                                  int64_t* state_height);
   void WatchChain();  // stall rule and switch bookkeeping (several endpoints)
 

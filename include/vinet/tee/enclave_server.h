@@ -14,6 +14,8 @@
 //    "inputs":[{"name","dtype","shape","data":hex}],
 //    "signed_request":{SignedRequestToJson} (optional: the enclave verifies it
 //    and records the claim leaf, enclave.h)}  → {"ok":true,"receipt":{...}}
+//   The same "infer" as a binary frame (infer_frame.h; what EnclaveClient
+//   sends): tag ‖ protobuf request → tag ‖ EncodeReceipt, errors as JSON.
 //   {"method":"attest_batch","node_id":hex,"leaves":[hex 32-byte leaf, ...]}
 //     → {"ok":true,"enclave_key":hex,"signature":hex} over
 //       protocol::ClaimBatchSigningBytes (1..kMaxBatchLeaves leaves, each one
@@ -144,6 +146,8 @@ class EnclaveClient {
   // "reload": the enclave loads models added since start; its new info.
   Result<RemoteEnclaveInfo> Reload();
   Result<Bytes> Attest(ByteSpan nonce);
+  // The binary infer frame; once a peer answers it "request is not JSON" (an
+  // enclave older than the frame), the JSON "infer" on this connection.
   Result<protocol::Receipt> Infer(const InferRequest& request);
   // "attest_batch": the enclave's signature over the batch of `leaves`.
   Result<Bytes> AttestBatch(ByteSpan node_id, std::span<const crypto::Digest256> leaves);
@@ -157,7 +161,9 @@ class EnclaveClient {
  private:
   explicit EnclaveClient(int fd) : fd_(fd) {}
   Result<RemoteEnclaveInfo> ParseInfo(const std::string& text);
+  Result<protocol::Receipt> InferJson(const InferRequest& request);
   int fd_;
+  bool json_infer_ = false;  // the peer does not know the binary infer frame
 };
 
 // One chat answered by the enclave, streamed over its own connection.

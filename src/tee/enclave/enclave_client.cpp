@@ -5,6 +5,7 @@
 #include "refusal.h"
 #include "vinet/protocol/tensor_json.h"
 #include "vinet/tee/enclave_server.h"
+#include "vinet/tee/infer_frame.h"
 
 namespace vinet::tee {
 namespace {
@@ -39,7 +40,8 @@ Result<EnclaveClient> EnclaveClient::Connect(const Endpoint& endpoint,
   return client;
 }
 
-EnclaveClient::EnclaveClient(EnclaveClient&& other) noexcept : fd_(other.fd_) {
+EnclaveClient::EnclaveClient(EnclaveClient&& other) noexcept
+    : fd_(other.fd_), json_infer_(other.json_infer_) {
   other.fd_ = -1;
 }
 
@@ -108,6 +110,18 @@ Result<Bytes> EnclaveClient::Attest(ByteSpan nonce) {
 }
 
 Result<protocol::Receipt> EnclaveClient::Infer(const InferRequest& request) {
+  if (json_infer_) return InferJson(request);
+  VINET_ASSIGN_OR_RETURN(std::string reply, Call(EncodeInferFrame(request)));
+  if (IsBinaryInferFrame(reply)) return DecodeInferReply(reply);
+  Status refused = Reply(reply).status();
+  if (refused.ok()) return Error(Code::kParse, "enclave reply: ok without a binary receipt");
+  if (refused.message().find("request is not JSON") == std::string::npos) return refused;
+  // An enclave from before the binary frame: this connection speaks JSON.
+  json_infer_ = true;
+  return InferJson(request);
+}
+
+Result<protocol::Receipt> EnclaveClient::InferJson(const InferRequest& request) {
   // Written straight into one string (the signed request's JSON as
   // SignedRequestToJson wrote it, not parsed into a DOM and dumped again).
   std::string inputs = protocol::TensorsToJson(request.inputs).dump();

@@ -15,6 +15,7 @@
 #include "vinet/protocol/claim_batch.h"
 #include "vinet/protocol/request.h"
 #include "vinet/protocol/tensor_json.h"
+#include "vinet/tee/infer_frame.h"
 
 namespace vinet::tee {
 namespace {
@@ -172,6 +173,17 @@ std::string HandleParsed(Enclave& enclave, const json& req) {
   }
 }
 
+// The binary "infer" (infer_frame.h): the receipt, or the JSON error reply.
+std::string HandleBinaryInfer(Enclave& enclave, std::string_view frame) {
+  auto request = DecodeInferFrame(frame);
+  Result<protocol::Receipt> receipt =
+      request.ok() ? enclave.Infer(*request) : Result<protocol::Receipt>(request.status());
+  if (!receipt.ok()) {
+    return ErrorReply(receipt.status()).dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  return EncodeInferReply(*receipt);
+}
+
 bool IsChat(const json& req) {
   return req.is_object() && req.contains("method") && req["method"] == "chat";
 }
@@ -179,6 +191,7 @@ bool IsChat(const json& req) {
 }  // namespace
 
 std::string EnclaveServer::Handle(std::string_view request_json) {
+  if (IsBinaryInferFrame(request_json)) return HandleBinaryInfer(enclave_, request_json);
   return HandleParsed(enclave_, json::parse(request_json, nullptr, false));
 }
 
@@ -255,6 +268,10 @@ void EnclaveServer::Serve(Connection* conn) {
         spdlog::warn("enclave: dropping connection: {}", frame.status().ToString());
       }
       break;
+    }
+    if (IsBinaryInferFrame(*frame)) {
+      if (!WriteFrame(conn->fd, HandleBinaryInfer(enclave_, *frame)).ok()) break;
+      continue;
     }
     // Parsed once: the chat check and the handler read the same value.
     json req = json::parse(*frame, nullptr, false);

@@ -4,6 +4,7 @@
 #include "test_data.h"
 #include "vinet/protocol/receipt.h"
 #include "vinet/tee/attestation.h"
+#include "vinet/tee/infer_frame.h"
 #include "vinet/tee/nsm.h"
 
 namespace vinet::tee {
@@ -22,6 +23,12 @@ TEST(FuzzSeedsTest, SeedsParse) {
   auto r = protocol::DecodeReceipt(Seed("tee_receipt", "receipt.cbor"));
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE(DecodeNsmAttestationResponse(Seed("tee_nsm", "attestation.cbor")).ok());
+  for (const char* name : {"infer.bin", "infer_signed.bin"}) {
+    Bytes frame = Seed("tee_enclave_request", name);
+    auto f = DecodeInferFrame(
+        std::string_view(reinterpret_cast<const char*>(frame.data()), frame.size()));
+    EXPECT_TRUE(f.ok()) << name << ": " << f.status().ToString();
+  }
 }
 
 }  // namespace
