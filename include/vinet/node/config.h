@@ -11,7 +11,8 @@
 //   max_request_ttl_ms = 3600000     # refuse longer-lived requests (the chain's cap)
 //   require_deposit = true         # serve only against the client's deposit for this node
 //   enclave_expiry_margin_ms = 5000  # refuse TEE this close to the enclave key's expiry
-//   http_threads = 8               # HTTP workers; a chat stream holds one while it runs
+//   http_threads = 32              # HTTP workers; each keep-alive connection and each
+//                                  # chat stream holds one while it lasts
 //   answer_delay_ms = 0            # devnet/tests only: hold each answer this long after
 //                                  # its claim is written (plays a client timeout)
 //   [admin]                        # operator endpoint on 127.0.0.1 (admin_server.h)
@@ -76,7 +77,7 @@ struct NodeConfig {
   int submit_interval_ms = 500;
   int max_batch = 1000;
   uint64_t tx_fee = 1;
-  int http_threads = 8;
+  int http_threads = 32;
   unsigned prover_threads = 1;
   unsigned zkml_batch_max = 16;     // 1: every job its own proof
   int64_t zkml_batch_wait_ms = 50;  // bound on the wait for a fuller batch
