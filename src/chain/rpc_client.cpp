@@ -2,8 +2,31 @@
 
 #include <httplib.h>
 
+#include <cctype>
+#include <map>
+
 namespace vinet::chain {
 namespace {
+
+// Bulk bytes go in the URI below this many hex digits (CometBFT's
+// max_header_bytes is 1 MiB by default); larger ones are POSTed.
+constexpr size_t kMaxUriHexDigits = 512 * 1024;
+
+// A JSON string parameter in a CometBFT URI: quoted, percent-encoded.
+std::string UriString(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out = "%22";
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out + "%22";
+}
 
 constexpr std::string_view kAlphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -56,20 +79,48 @@ Result<Bytes> Base64Decode(std::string_view text) {
   return out;
 }
 
+struct RpcClient::Connections {
+  std::map<std::string, std::unique_ptr<httplib::Client>> by_url;
+};
+
 RpcClient::RpcClient(std::string url, int timeout_seconds)
-    : url_(std::move(url)), timeout_seconds_(timeout_seconds) {
+    : url_(std::move(url)),
+      connections_(std::make_unique<Connections>()),
+      timeout_seconds_(timeout_seconds) {
   while (!url_.empty() && url_.back() == '/') url_.pop_back();
 }
 
 RpcClient::RpcClient(std::shared_ptr<RpcEndpoints> endpoints, int timeout_seconds)
-    : endpoints_(std::move(endpoints)), timeout_seconds_(timeout_seconds) {}
+    : connections_(std::make_unique<Connections>()),
+      endpoints_(std::move(endpoints)),
+      timeout_seconds_(timeout_seconds) {}
+
+RpcClient::RpcClient(const RpcClient& other)
+    : url_(other.url_),
+      connections_(std::make_unique<Connections>()),
+      endpoints_(other.endpoints_),
+      timeout_seconds_(other.timeout_seconds_) {}
+
+RpcClient& RpcClient::operator=(const RpcClient& other) {
+  if (this != &other) *this = RpcClient(other);
+  return *this;
+}
+
+RpcClient::RpcClient(RpcClient&&) noexcept = default;
+RpcClient& RpcClient::operator=(RpcClient&&) noexcept = default;
+RpcClient::~RpcClient() = default;
 
 Result<nlohmann::json> RpcClient::Call(const std::string& method, const nlohmann::json& params) {
-  if (!endpoints_) return CallUrl(url_, method, params);
+  return Call(method, params, nullptr);
+}
+
+Result<nlohmann::json> RpcClient::Call(const std::string& method, const nlohmann::json& params,
+                                       const std::string* uri_query) {
+  if (!endpoints_) return CallUrl(url_, method, params, uri_query);
   Status last = Status::Ok();
   for (size_t i = 0; i < endpoints_->urls().size(); ++i) {
     std::string url = endpoints_->Current();
-    auto r = CallUrl(url, method, params);
+    auto r = CallUrl(url, method, params, uri_query);
     if (r.ok() || r.status().code() != Code::kUnavailable) {
       endpoints_->Succeeded(url);
       return r;
@@ -81,14 +132,29 @@ Result<nlohmann::json> RpcClient::Call(const std::string& method, const nlohmann
 }
 
 Result<nlohmann::json> RpcClient::CallUrl(const std::string& url, const std::string& method,
-                                          const nlohmann::json& params) {
-  httplib::Client client(url);
-  client.set_connection_timeout(timeout_seconds_);
-  client.set_read_timeout(timeout_seconds_);
-  client.set_tcp_nodelay(true);  // no Nagle wait between request headers and body
-  nlohmann::json req = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
-  auto res = client.Post("/", req.dump(), "application/json");
+                                          const nlohmann::json& params,
+                                          const std::string* uri_query) {
+  auto& client = connections_->by_url[url];
+  bool reused = client != nullptr;
+  auto send = [&]() -> httplib::Result {
+    if (!client) {
+      client = std::make_unique<httplib::Client>(url);
+      client->set_connection_timeout(timeout_seconds_);
+      client->set_read_timeout(timeout_seconds_);
+      client->set_tcp_nodelay(true);  // no Nagle wait between request headers and body
+      client->set_keep_alive(true);
+    }
+    if (uri_query) return client->Get("/" + method + "?" + *uri_query);
+    nlohmann::json req = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
+    return client->Post("/", req.dump(), "application/json");
+  };
+  auto res = send();
+  if (!res && reused) {  // the server may have closed the idle connection
+    client.reset();
+    res = send();
+  }
   if (!res) {
+    client.reset();
     return Error(Code::kUnavailable,
                  "rpc " + url + ": " + httplib::to_string(res.error()) + " (is the node running?)");
   }
@@ -118,7 +184,11 @@ Result<std::string> RpcClient::ChainId() {
 }
 
 Result<nlohmann::json> RpcClient::AbciQuery(const std::string& path, ByteSpan data) {
-  VINET_ASSIGN_OR_RETURN(auto r, Call("abci_query", {{"path", path}, {"data", ToHex(data)}}));
+  std::string hex = ToHex(data);
+  std::string uri = "path=" + UriString(path) + "&data=0x" + hex;
+  VINET_ASSIGN_OR_RETURN(
+      auto r, Call("abci_query", {{"path", path}, {"data", hex}},
+                   hex.size() <= kMaxUriHexDigits && path.size() <= 1024 ? &uri : nullptr));
   const auto& resp = r["response"];
   nlohmann::json out;
   out["code"] = resp.value("code", 0);
@@ -134,7 +204,14 @@ Result<nlohmann::json> RpcClient::AbciQuery(const std::string& path, ByteSpan da
 }
 
 Result<nlohmann::json> RpcClient::BroadcastTxSync(ByteSpan tx) {
-  VINET_ASSIGN_OR_RETURN(auto r, Call("broadcast_tx_sync", {{"tx", Base64Encode(tx)}}));
+  Result<nlohmann::json> sent = Error(Code::kInternal, "unsent");
+  if (tx.size() * 2 <= kMaxUriHexDigits) {
+    std::string uri = "tx=0x" + ToHex(tx);
+    sent = Call("broadcast_tx_sync", nlohmann::json::object(), &uri);
+  } else {
+    sent = Call("broadcast_tx_sync", {{"tx", Base64Encode(tx)}});
+  }
+  VINET_ASSIGN_OR_RETURN(auto r, std::move(sent));
   return nlohmann::json{
       {"code", r.value("code", 0)}, {"log", r.value("log", "")}, {"hash", r.value("hash", "")}};
 }

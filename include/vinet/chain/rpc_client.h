@@ -1,4 +1,12 @@
-// A minimal CometBFT JSON-RPC client (CLI, tools) (HTTP POST, JSON-RPC 2.0).
+// A minimal CometBFT JSON-RPC client (CLI, tools) (JSON-RPC 2.0).
+//
+// Calls go as HTTP POST of a JSON-RPC request, except the two that carry bulk
+// bytes (abci_query's data, broadcast_tx_sync's tx), which go as a GET with
+// the bytes as 0x-hex in the URI while they fit well under CometBFT's header
+// limit: the server decodes hex there instead of scanning a JSON string. One
+// keep-alive connection per endpoint per client; a call on a reused
+// connection that fails is tried once more on a fresh one before the endpoint
+// counts as unreachable.
 //
 // `Call` returns the "result" object or an error: kUnavailable when the node
 // cannot be reached, kInvalidArgument for a JSON-RPC error (its message and
@@ -27,6 +35,12 @@ class RpcClient {
   explicit RpcClient(std::string url, int timeout_seconds = 10);
   // Failover over `endpoints` (non-null).
   explicit RpcClient(std::shared_ptr<RpcEndpoints> endpoints, int timeout_seconds = 10);
+  // A copy shares the endpoints, not the connections.
+  RpcClient(const RpcClient& other);
+  RpcClient& operator=(const RpcClient& other);
+  RpcClient(RpcClient&&) noexcept;
+  RpcClient& operator=(RpcClient&&) noexcept;
+  ~RpcClient();
 
   Result<nlohmann::json> Call(const std::string& method, const nlohmann::json& params);
 
@@ -45,10 +59,15 @@ class RpcClient {
   std::string url() const { return endpoints_ ? endpoints_->Current() : url_; }
 
  private:
+  struct Connections;
+  // `uri_query`: GET /method?uri_query instead of POSTing `params`.
+  Result<nlohmann::json> Call(const std::string& method, const nlohmann::json& params,
+                              const std::string* uri_query);
   Result<nlohmann::json> CallUrl(const std::string& url, const std::string& method,
-                                 const nlohmann::json& params);
+                                 const nlohmann::json& params, const std::string* uri_query);
 
   std::string url_;
+  std::unique_ptr<Connections> connections_;
   std::shared_ptr<RpcEndpoints> endpoints_;
   int timeout_seconds_;
 };
