@@ -91,7 +91,8 @@ Result<AppHashSig> FetchAppHashSig(const std::string& rpc_url, int64_t height, i
   if (code != 0) {
     std::string log;
     if (auto l = r.find("log"); l != r.end() && l->is_string()) log = l->get<std::string>();
-    return Error(Code::kNotFound, url + ": " + log.substr(0, 200));
+    // Code 5 (kFutureHeight): not committed there yet, worth asking again.
+    return Error(code == 5 ? Code::kNotFound : Code::kUnavailable, url + ": " + log.substr(0, 200));
   }
   auto v = r.find("value");
   if (v == r.end() || !v->is_string()) return Error(Code::kParse, url + ": no value");

@@ -11,8 +11,15 @@ Result<VerifiedClaim> VerifyClaimCertified(LightClient& light, const std::string
   VINET_ASSIGN_OR_RETURN(auto answer, QueryWithProof(rpc_url, "/claim/" + id, height));
   const int64_t h = answer.height;
   auto block = light.VerifyHeight(h);
-  if (!block.ok())
+  if (!block.ok() && block.status().code() == Code::kNotFound) {
+    // No header H (yet): the header H+1 path waits for it and says so.
+    auto v = VerifyClaimAnswer(light, id, answer, wait_ms);
+    if (v.ok()) v->fallback = "header " + std::to_string(h) + ": " + block.status().message();
+    return v;
+  }
+  if (!block.ok()) {
     return block.status().WithContext("inference " + id + ": header " + std::to_string(h));
+  }
   auto cert = CollectAppHashCertificate(block->signed_header.header.chain_id, h, block->validators,
                                         signer_urls, cert_wait_ms);
   if (cert.ok()) {

@@ -45,8 +45,9 @@ struct AppHashSig {
 Result<AppHashSig> DecodeAppHashSig(std::string_view json_text, std::string source);
 
 // abci_query "/app_hash_sig/<height>" at `rpc_url`. kNotFound when the app has
-// not signed that height yet (or keeps it no more), kUnavailable when the RPC
-// does not answer, kParse for a malformed answer.
+// not committed that height yet (ask again), kUnavailable when the RPC does not
+// answer or the app signs nothing for it (no key, height no longer kept),
+// kParse for a malformed answer.
 Result<AppHashSig> FetchAppHashSig(const std::string& rpc_url, int64_t height, int timeout_ms);
 
 struct AppHashCertificate {
