@@ -121,15 +121,19 @@ Result<std::unique_ptr<ChainApp>> ChainApp::Open(const std::filesystem::path& da
     }
   }
   if (!options.validator_key_file.empty()) {
-    VINET_ASSIGN_OR_RETURN(app->signer_,
-                           AppHashSigner::FromCometKeyFile(options.validator_key_file));
-    if (EnvFlag("VINET_TEST_WRONG_APP_HASH_SIG") &&
-        meta.chain_id.find("devnet") != std::string::npos) {
-      spdlog::warn("chain: test hook: signing wrong app hashes (devnet only)");
-      app->signer_->set_sign_wrong_hash(true);
+    auto signer = AppHashSigner::FromCometKeyFile(options.validator_key_file);
+    if (!signer.ok() && !options.validator_key_optional) return signer.status();
+    if (signer.ok()) {
+      app->signer_ = std::move(signer).value();
+      if (EnvFlag("VINET_TEST_WRONG_APP_HASH_SIG")) {
+        spdlog::warn("chain: test hook: signing wrong app hashes (devnet only)");
+        app->signer_->set_sign_wrong_hash(true);
+      }
+      if (meta.height > 0) app->signer_->Record(meta.chain_id, meta.height, meta.app_hash);
+      spdlog::info("chain: signing app hashes with {}", options.validator_key_file);
+    } else {
+      spdlog::warn("chain: signing no app hashes: {}", signer.status().ToString());
     }
-    if (meta.height > 0) app->signer_->Record(meta.chain_id, meta.height, meta.app_hash);
-    spdlog::info("chain: signing app hashes with {}", options.validator_key_file);
   }
   app->ResetMempool();
   spdlog::info("chain: opened {} at height {}", data_dir.string(), meta.height);

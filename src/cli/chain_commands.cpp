@@ -124,6 +124,7 @@ void RegisterChainStart(CLI::App& app) {
     if (validator_key.empty()) {
       auto pv = std::filesystem::path(home) / "config" / "priv_validator_key.json";
       if (std::filesystem::exists(pv)) options.validator_key_file = pv.string();
+      options.validator_key_optional = true;  // found by default, not asked for
     } else if (validator_key != "none") {
       options.validator_key_file = validator_key;
     }

@@ -20,6 +20,7 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 constexpr size_t kMaxSigAnswerBytes = 64 * 1024;
+constexpr size_t kMaxSignerEndpoints = 64;
 
 Result<Bytes> HexField(const json& doc, const char* key, size_t max_bytes) {
   auto it = doc.find(key);
@@ -169,8 +170,11 @@ Result<AppHashCertificate> CheckAppHashCertificate(const std::string& chain_id, 
 
 Result<AppHashCertificate> CollectAppHashCertificate(const std::string& chain_id, int64_t height,
                                                      const ValidatorSet& vals,
-                                                     const std::vector<std::string>& urls,
+                                                     const std::vector<std::string>& all_urls,
                                                      int64_t wait_ms) {
+  // One thread per endpoint: bounded.
+  const std::vector<std::string> urls(
+      all_urls.begin(), all_urls.begin() + std::min(all_urls.size(), kMaxSignerEndpoints));
   struct Shared {
     std::mutex mu;
     std::condition_variable cv;

@@ -73,8 +73,10 @@ struct ChainOptions {
   StoreOptions store;         // state versions kept (queries at a height)
   // CometBFT's priv_validator_key.json: sign every committed app hash with it
   // and serve the signatures at /app_hash_sig/<height> (app_hash_signer.h).
-  // "": no signatures.
+  // "": no signatures. With `validator_key_optional`, a key that cannot be
+  // read is logged and the app runs without signing; otherwise Open fails.
   std::string validator_key_file;
+  bool validator_key_optional = false;
 };
 
 class ChainApp final : public abci::Application {

@@ -54,7 +54,8 @@ class AppHashSigner {
   const crypto::PublicKey& public_key() const { return key_.public_key(); }
 
   // Test hook (a hostile validator): sign the app hash with its first byte
-  // flipped, so the signature is valid for a hash the chain never committed.
+  // flipped, so the signature is valid for a hash the chain never committed;
+  // only on a chain whose id contains "devnet".
   void set_sign_wrong_hash(bool on) { wrong_hash_ = on; }
 
  private:

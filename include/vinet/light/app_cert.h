@@ -61,7 +61,7 @@ Result<AppHashCertificate> CheckAppHashCertificate(const std::string& chain_id, 
                                                    const ValidatorSet& validators,
                                                    const std::vector<AppHashSig>& sigs);
 
-// Asks every URL concurrently (each retried every 50 ms while it has not signed
+// Asks every URL (the first 64) concurrently (each retried every 50 ms while it has not signed
 // H yet, each request bounded by the time left) until the signatures collected
 // form a certificate or prove a conflict, or `wait_ms` passes; then the result
 // of CheckAppHashCertificate over what arrived (kUnavailable also names the

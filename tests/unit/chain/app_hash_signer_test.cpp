@@ -99,6 +99,32 @@ TEST(AppHashSigner, NoKeyServesAClearError) {
   EXPECT_NE(r.log().find("no validator key"), std::string::npos);
 }
 
+TEST(AppHashSigner, AnUnreadableKeyFailsOpenUnlessOptional) {
+  TempDir dir;
+  std::ofstream(dir.path() / "bad.json") << "{}";
+  ChainOptions o;
+  o.validator_key_file = (dir.path() / "bad.json").string();
+  auto refused = ChainApp::Open(dir.path() / "a", o);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("priv_key"), std::string::npos);
+  o.validator_key_optional = true;
+  auto app = ChainApp::Open(dir.path() / "b", o);
+  ASSERT_TRUE(app.ok()) << app.status().ToString();
+  EXPECT_EQ(Query(**app, "/app_hash_sig/1").code(), static_cast<uint32_t>(QueryCode::kNotFound));
+}
+
+TEST(AppHashSigner, WrongHashHookOnlyOnDevnetChains) {
+  AppHashSigner s(KeyFromByte(4), 8);
+  s.set_sign_wrong_hash(true);
+  Bytes hash(32, 0x11);
+  s.Record("prod-chain", 1, hash);
+  s.Record("vinet-devnet", 2, hash);
+  auto prod = nlohmann::json::parse(s.Answer("1").value());
+  auto dev = nlohmann::json::parse(s.Answer("2").value());
+  EXPECT_EQ(prod["app_hash"], ToHex(hash));
+  EXPECT_NE(dev["app_hash"], ToHex(hash));
+}
+
 TEST(AppHashSigner, RejectsAMismatchedOrMalformedKeyFile) {
   TempDir dir;
   auto other = KeyFromByte(9);
