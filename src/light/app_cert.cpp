@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -175,6 +176,9 @@ Result<AppHashCertificate> CollectAppHashCertificate(const std::string& chain_id
   // One thread per endpoint: bounded.
   const std::vector<std::string> urls(
       all_urls.begin(), all_urls.begin() + std::min(all_urls.size(), kMaxSignerEndpoints));
+  // Shared with the askers, which are detached: an endpoint that hangs must
+  // not hold the caller once the certificate is decided (its request ends by
+  // its own timeout and finds the state still alive).
   struct Shared {
     std::mutex mu;
     std::condition_variable cv;
@@ -182,59 +186,58 @@ Result<AppHashCertificate> CollectAppHashCertificate(const std::string& chain_id
     std::vector<std::string> failures;
     size_t finished = 0;
     bool stop = false;
-  } shared;
+  };
+  auto shared = std::make_shared<Shared>();
   const auto deadline = Clock::now() + std::chrono::milliseconds(std::max<int64_t>(wait_ms, 1));
-  std::vector<std::thread> threads;
-  threads.reserve(urls.size());
   for (const std::string& url : urls) {
-    threads.emplace_back([&shared, &url, height, deadline] {
-      Result<AppHashSig> got = Error(Code::kUnavailable, "not asked");
+    std::thread([shared, url, height, deadline] {
+      Result<AppHashSig> got = Error(Code::kUnavailable, url + ": no time left to ask");
       while (true) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         if (left.count() <= 0) break;
         got = FetchAppHashSig(url, height, static_cast<int>(std::min<int64_t>(left.count(), 1000)));
         if (got.ok() || got.status().code() != Code::kNotFound) break;
-        std::unique_lock lock(shared.mu);
-        if (shared.cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return shared.stop; })) {
+        std::unique_lock lock(shared->mu);
+        if (shared->cv.wait_for(lock, std::chrono::milliseconds(50),
+                                [&] { return shared->stop; })) {
           break;
         }
       }
-      std::lock_guard lock(shared.mu);
+      std::lock_guard lock(shared->mu);
       if (got.ok()) {
-        shared.sigs.push_back(std::move(got).value());
+        shared->sigs.push_back(std::move(got).value());
       } else {
-        shared.failures.push_back(got.status().message().substr(0, 200));
+        shared->failures.push_back(got.status().message().substr(0, 200));
       }
-      ++shared.finished;
-      shared.cv.notify_all();
-    });
+      ++shared->finished;
+      shared->cv.notify_all();
+    }).detach();
   }
   Result<AppHashCertificate> cert = Error(Code::kUnavailable, "no endpoints to ask");
-  {
-    std::unique_lock lock(shared.mu);
-    size_t seen = 0;
-    while (true) {
-      shared.cv.wait_until(lock, deadline, [&] {
-        return shared.sigs.size() != seen || shared.finished == urls.size();
-      });
-      seen = shared.sigs.size();
-      cert = CheckAppHashCertificate(chain_id, height, vals, shared.sigs);
-      bool decided = cert.ok() || cert.status().code() == Code::kVerification;
-      if (decided || shared.finished == urls.size() || Clock::now() >= deadline) break;
-    }
-    shared.stop = true;
-    shared.cv.notify_all();
+  std::unique_lock lock(shared->mu);
+  size_t seen = 0;
+  while (true) {
+    shared->cv.wait_until(lock, deadline, [&] {
+      return shared->sigs.size() != seen || shared->finished == urls.size();
+    });
+    seen = shared->sigs.size();
+    cert = CheckAppHashCertificate(chain_id, height, vals, shared->sigs);
+    bool decided = cert.ok() || cert.status().code() == Code::kVerification;
+    if (decided || shared->finished == urls.size() || Clock::now() >= deadline) break;
   }
-  for (auto& t : threads) t.join();
+  shared->stop = true;
+  shared->cv.notify_all();
   if (!cert.ok() && cert.status().code() == Code::kUnavailable) {
-    std::lock_guard lock(shared.mu);
     std::string failed;
-    for (size_t i = 0; i < shared.failures.size() && i < 4; ++i) {
-      failed += (i ? "; " : "") + shared.failures[i];
+    for (size_t i = 0; i < shared->failures.size() && i < 4; ++i) {
+      failed += (i ? "; " : "") + shared->failures[i];
     }
-    return Error(Code::kUnavailable, cert.status().message() + " (asked " +
-                                         std::to_string(urls.size()) + " endpoints" +
-                                         (failed.empty() ? "" : "; failed: " + failed) + ")");
+    size_t silent = urls.size() - shared->finished;
+    return Error(Code::kUnavailable,
+                 cert.status().message() + " (asked " + std::to_string(urls.size()) + " endpoints" +
+                     (failed.empty() ? "" : "; failed: " + failed) +
+                     (silent ? "; " + std::to_string(silent) + " did not answer in time" : "") +
+                     ")");
   }
   return cert;
 }

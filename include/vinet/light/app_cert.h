@@ -65,7 +65,9 @@ Result<AppHashCertificate> CheckAppHashCertificate(const std::string& chain_id, 
 // H yet, each request bounded by the time left) until the signatures collected
 // form a certificate or prove a conflict, or `wait_ms` passes; then the result
 // of CheckAppHashCertificate over what arrived (kUnavailable also names the
-// endpoints that failed).
+// endpoints that failed or did not answer). Returns as soon as that is
+// decided: requests still open (an endpoint that hangs) finish in the
+// background within their own timeout (at most 1 s each), on their own threads.
 Result<AppHashCertificate> CollectAppHashCertificate(const std::string& chain_id, int64_t height,
                                                      const ValidatorSet& validators,
                                                      const std::vector<std::string>& urls,
