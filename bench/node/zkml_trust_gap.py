@@ -8,9 +8,12 @@ then measures with the Python SDK:
 
 - async ZKML: answer latency, and trust gap = from the answer to the client's
   VERIFIED settlement (what ``wait_settled`` returns: the claim proven against
-  the light-client-verified header H+1), for --count inferences sent
-  --concurrency at a time; split into "seen" (answer -> the SETTLED event on the
-  websocket, block H) and "proof" (-> header H+1 verified, the proof checked);
+  an app-hash certificate of block H signed by > 2/3 of H's validators, or,
+  with --signers primary or an SDK without certificates, the light-client-verified
+  header H+1), for --count inferences sent --concurrency at a time; split into
+  "seen" (answer -> the SETTLED event on the websocket, block H) and "proof"
+  (-> the app hash verified, the proof checked); "certified" counts the
+  settlements verified through a certificate;
 - the block interval over the run (header times) and the devnet's CPU time
   (validators, apps, node, enclave: utime+stime from /proc) per settled inference;
 - inline (wait="proof"): answer latency with the proof, and local verification.
@@ -89,6 +92,9 @@ def main() -> int:
     ap.add_argument("--prover-threads", type=int, default=1)
     ap.add_argument("--vinet", default=os.environ.get(
         "VINET_BIN", os.path.join(ROOT, "build/release/src/cli/vinet")))
+    ap.add_argument("--signers", choices=["all", "primary"], default="all",
+                    help="RPCs asked for app-hash signatures: every validator's (default) or "
+                         "only the primary's (then too few sign: header H+1)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
@@ -112,8 +118,11 @@ def main() -> int:
             return 1
         model_id = status["zkml_models"][0]
         urls = devnet_urls(status)
+        # An SDK without app-hash certificates (an A/B against an older checkout) has no signers.
+        kw = {"signers": urls["signers"] if args.signers == "all" else []} \
+            if "signers" in urls else {}
         with vinet.Client(urls["node_url"], urls["chain_url"], urls["dev_key"],
-                          roots=vinet.devnet_roots(net)) as c:
+                          roots=vinet.devnet_roots(net), **kw) as c:
             info = next(m for m in c.models() if m.model_id == model_id)
             name, dims = next(iter(info.inputs.items()))
             shape = [max(1, d) for d in dims]
@@ -125,7 +134,8 @@ def main() -> int:
                 # wait_settled's two steps, timed apart: the event, then its proof.
                 seen = c._wait_settled(r.inference_id, 120)
                 s = c._prove_settlement(seen, 60)
-                return r.timings.latency_ms, s.trust_gap, s.status, seen.trust_gap, s.height
+                return (r.timings.latency_ms, s.trust_gap, s.status, seen.trust_gap, s.height,
+                        getattr(s, "certified", False))
 
             c.infer(model_id, {name: np.zeros(shape, np.float32)}, mode="zkml")  # warm-up
             pids = devnet_pids(status)
@@ -160,6 +170,7 @@ def main() -> int:
                "concurrency": args.concurrency, "wall_s": round(wall, 2),
                "answer_ms_p50": round(pct(answers, 50), 1), "answer_ms_p99": round(pct(answers, 99), 1),
                "settled_per_s": round(len(gaps) / wall, 2),
+               "certified": sum(1 for r in runs if r[5]), "signers": args.signers,
                "trust_gap_s_p50": round(pct(gaps, 50), 3), "trust_gap_s_p99": round(pct(gaps, 99), 3),
                "seen_s_p50": round(pct(seen, 50), 3), "seen_s_p99": round(pct(seen, 99), 3),
                "block_interval_s_p50": round(interval[0], 3),

@@ -11,7 +11,11 @@
 //     .verify_claim(inference_id, height, wait_ms) -> {"present", "status",
 //         "fee", "height", "settled_height", "proven_height", "app_hash",
 //         "header_hash"}: /claim/<id> at `height` (0 = latest) with a Merkle
-//         proof against the app hash of verified header height+1.
+//         proof against the app hash of verified header height+1; with
+//         signers=[RPC URLs] (and cert_wait_ms=1500), against an app-hash
+//         certificate of height's validator set when > 2/3 of it signed
+//         (vinet/light/app_cert.h), else header height+1; adds "certified",
+//         "signed_power", "total_power", "fallback" (why not certified).
 //     .stats() -> {"blocks_fetched", "verifications", "bisections", "witness_checks"}
 // Failures raise vinet._native.light.LightError (a ValueError) whose text is
 // "<code>: <message>" (codes of docs/errors.md: verification, not_found,
@@ -66,16 +70,21 @@ class PyLightClient {
                      "chain_id"_a = h.chain_id);
   }
 
-  pyb::dict VerifyClaim(const std::string& id, int64_t height, int64_t wait_ms) {
+  pyb::dict VerifyClaim(const std::string& id, int64_t height, int64_t wait_ms,
+                        const std::vector<std::string>& signers, int64_t cert_wait_ms) {
     Result<light::VerifiedClaim> v = Error(Code::kInternal, "unset");
     {
       pyb::gil_scoped_release release;
       std::lock_guard lock(mu_);
-      v = light::VerifyClaim(*lc_, lc_primary(), id, height, wait_ms);
+      v = signers.empty() ? light::VerifyClaim(*lc_, lc_primary(), id, height, wait_ms)
+                          : light::VerifyClaimCertified(*lc_, lc_primary(), signers, id, height,
+                                                        wait_ms, cert_wait_ms);
     }
     if (!v.ok()) Raise(v.status());
     pyb::dict out("present"_a = v->claim.has_value(), "proven_height"_a = v->height,
-                  "app_hash"_a = ToHex(v->app_hash), "header_hash"_a = ToHex(v->header_hash));
+                  "app_hash"_a = ToHex(v->app_hash), "header_hash"_a = ToHex(v->header_hash),
+                  "certified"_a = v->certified, "signed_power"_a = v->signed_power,
+                  "total_power"_a = v->total_power, "fallback"_a = v->fallback);
     if (v->claim) {
       out["status"] = v->claim->status;
       out["fee"] = v->claim->fee;
@@ -132,7 +141,7 @@ void BindLight(pyb::module_& m) {
            "chain_id"_a = "", "trusting_period_s"_a = int64_t{14} * 24 * 3600)
       .def("verify_height", &PyLightClient::VerifyHeight, "height"_a = 0)
       .def("verify_claim", &PyLightClient::VerifyClaim, "inference_id"_a, "height"_a = 0,
-           "wait_ms"_a = 5000)
+           "wait_ms"_a = 5000, "signers"_a = std::vector<std::string>{}, "cert_wait_ms"_a = 1500)
       .def("stats", &PyLightClient::Stats);
 }
 

@@ -25,5 +25,6 @@ def test_urls_from_status():
               "validators": [{"rpc": "tcp://127.0.0.1:26657"}, {"rpc": "tcp://127.0.0.1:26667"}]}
     assert devnet_urls(status) == {"node_url": "http://127.0.0.1:9000",
                                    "chain_url": "http://127.0.0.1:26657",
-                                   "dev_key": "/d/keys/dev.key"}
+                                   "dev_key": "/d/keys/dev.key",
+                                   "signers": ["http://127.0.0.1:26657", "http://127.0.0.1:26667"]}
     assert devnet_urls({"validators": []})["node_url"] is None

@@ -238,7 +238,10 @@ class AsyncClient:
                     # for ours (the prover then polls for the header itself).
                     left = deadline - time.monotonic() - 0.05
                     busy = self._subscriptions is not None and self._subscriptions.locked()
-                    if self._c.verify_settlement and settled.height and left > 0 and not busy:
+                    # With app-hash signers the prover needs no header H+1.
+                    certs = bool(self._c.prover.signers)
+                    if (self._c.verify_settlement and settled.height and left > 0 and not busy
+                            and not certs):
                         try:
                             await asyncio.wait_for(self._await_header(ws, settled.height + 1), left)
                         except asyncio.TimeoutError:

@@ -55,7 +55,7 @@ class _ClientBase:
                  verifier: Optional[Verifier] = None, node_pubkey: Optional[bytes] = None,
                  request_ttl: float = _core.DEFAULT_REQUEST_TTL_MS / 1000,
                  witnesses: Sequence[str] = (), trust: Any = None,
-                 verify_settlement: bool = True) -> None:
+                 verify_settlement: bool = True, signers: Sequence[str] = ()) -> None:
         self.node_url = node_url.rstrip("/")
         urls = [chain_url] if isinstance(chain_url, str) else list(chain_url)
         if not urls:
@@ -63,7 +63,11 @@ class _ClientBase:
         self.chain_url = urls[0].rstrip("/")
         self.chain_witnesses = [u.rstrip("/") for u in [*urls[1:], *witnesses]]
         self.verify_settlement = verify_settlement
-        self.prover = SettlementProver([self.chain_url, *self.chain_witnesses], trust)
+        # App-hash signatures are asked of every chain RPC known plus `signers`
+        # (more validators' RPCs, not used as light-client witnesses).
+        chain_all = [self.chain_url, *self.chain_witnesses]
+        self.prover = SettlementProver(chain_all, trust,
+                                       signers=[*chain_all, *(u.rstrip("/") for u in signers)])
         self.key = _as_key(key)
         self.timeout = timeout
         self._chain_id = chain_id
@@ -584,7 +588,7 @@ class Client(ChatApi, _ClientBase):
                     raise ChainUnavailable(f"chain websocket closed: {e}")
                 settled = _core.settlement_from_ws_text(raw, iid, self._received_ms(iid))
                 if settled:
-                    if self.verify_settlement and settled.height:
+                    if self.verify_settlement and settled.height and not self.prover.signers:
                         self._await_header(ws, settled.height + 1, deadline)
                     return settled
         raise Timeout(f"inference {iid} not settled within {timeout}s", code="timeout",

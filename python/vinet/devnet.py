@@ -6,7 +6,7 @@ import glob
 import json
 import os
 import subprocess
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Union
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -53,11 +53,17 @@ def devnet_status(devnet_dir: PathLike, vinet_bin: str = "vinet") -> Dict[str, A
     return json.loads(out.stdout)
 
 
-def devnet_urls(status: Dict[str, Any]) -> Dict[str, Optional[str]]:
-    """Node URL, a chain RPC URL and the dev key path from a devnet status."""
-    validators = status.get("validators") or []
-    rpc = validators[0]["rpc"] if validators else None
-    if rpc and rpc.startswith("tcp://"):
-        rpc = "http://" + rpc[len("tcp://"):]
-    return {"node_url": (status.get("node") or {}).get("url"), "chain_url": rpc,
-            "dev_key": status.get("dev_key")}
+def devnet_urls(status: Dict[str, Any]) -> Dict[str, Any]:
+    """Node URL, a chain RPC URL, the dev key path and ``signers``: every
+    validator's RPC URL (for ``Client(..., signers=...)``: the app-hash
+    signatures that verify a settlement as soon as its block commits)."""
+    rpcs = []
+    for v in status.get("validators") or []:
+        rpc = v.get("rpc")
+        if rpc and rpc.startswith("tcp://"):
+            rpc = "http://" + rpc[len("tcp://"):]
+        if rpc:
+            rpcs.append(rpc)
+    return {"node_url": (status.get("node") or {}).get("url"),
+            "chain_url": rpcs[0] if rpcs else None,
+            "dev_key": status.get("dev_key"), "signers": rpcs}

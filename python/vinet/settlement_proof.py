@@ -2,10 +2,21 @@
 
 A chain RPC can lie about a claim's status. ``SettlementProver.prove`` asks the
 primary RPC for the claim with a Merkle proof (``abci_query`` with
-``prove=true``) at the settlement's height H, verifies the header of H+1 with
-the native CometBFT light client (from the trust root, cross-checked with every
-witness RPC) and checks the proof against that header's app hash. Only then is
-``Settlement.proof_verified`` true; any failed check raises
+``prove=true``) at the settlement's height H and checks the proof against a
+verified app hash of the state after H:
+
+- an app-hash certificate (docs/light_client.md "App-hash certificates"),
+  as soon as H commits: the light client verifies header H and its validator
+  set, the ``signers`` RPCs (default: every chain URL known) serve their
+  validators' signatures of (chain_id, H, app_hash), and more than 2/3 of H's
+  voting power must have signed the same app hash (``Settlement.certified``);
+- else (too few signatures within ``cert_wait`` seconds, e.g. only one RPC
+  known) the app hash in header H+1, verified with the native CometBFT light
+  client one block later.
+
+Headers are verified from the trust root and cross-checked with every witness
+RPC. Only then is ``Settlement.proof_verified`` true; two app hashes each
+signed by more than 1/3 raise VerificationFailed; any failed check raises
 :class:`VerificationFailed` (or :class:`ChainUnavailable` when an RPC does not
 answer), never a quiet success.
 
@@ -39,11 +50,15 @@ class SettlementProver:
     """One light client per chain (built on first use); thread-safe."""
 
     def __init__(self, chain_urls: Sequence[str], trust: Any = None,
-                 trusting_period: float = 14 * 24 * 3600) -> None:
+                 trusting_period: float = 14 * 24 * 3600,
+                 signers: Optional[Sequence[str]] = None, cert_wait: float = 1.5) -> None:
         if not chain_urls:
             raise ValueError("at least one chain RPC URL")
         self.primary = chain_urls[0]
         self.witnesses = list(chain_urls[1:])
+        # RPCs asked for app-hash signatures ([]: always header H+1).
+        self.signers = list(dict.fromkeys(chain_urls if signers is None else signers))
+        self.cert_wait = cert_wait
         self.trust = trust
         self.trusting_period = trusting_period
         self._client: Any = None
@@ -75,10 +90,11 @@ class SettlementProver:
         try:
             lc = self.light_client()
             wait_ms = max(1000, int(wait * 1000))
-            v = lc.verify_claim(iid, int(settlement.height), wait_ms)
+            cert = {"signers": self.signers, "cert_wait_ms": int(self.cert_wait * 1000)}
+            v = lc.verify_claim(iid, int(settlement.height), wait_ms, **cert)
             if v["present"] and v["status"] != settlement.status and settlement.height:
                 # Reported at its inclusion height (ZKML: PENDING then): prove the latest.
-                v = lc.verify_claim(iid, 0, wait_ms)
+                v = lc.verify_claim(iid, 0, wait_ms, **cert)
         except (VerificationFailed, ChainUnavailable) as e:
             e.inference_id = iid
             raise
@@ -95,5 +111,5 @@ class SettlementProver:
                 f"{v['proven_height']} is {v['status']}", code="verification", inference_id=iid)
         return dataclasses.replace(
             settlement, proof_verified=True, proven_height=v["proven_height"],
-            app_hash=v["app_hash"],
+            app_hash=v["app_hash"], certified=bool(v.get("certified")),
             height=v["settled_height"] or settlement.height)

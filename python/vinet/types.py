@@ -65,11 +65,15 @@ class Settlement:
     observed_ms: float
     reason: Optional[str] = None  # why a claim was not settled (chain's words)
     fee: Optional[int] = None  # chat: the fee the chain charged (checked against the receipt)
-    # True only after the light client verified header proven_height+1 and the
-    # claim's Merkle proof against its app hash (vinet.settlement_proof).
+    # True only after the claim's Merkle proof checked out against the app hash
+    # of the state after block proven_height, verified (vinet.settlement_proof)
+    # by an app-hash certificate (``certified``: validators of proven_height's
+    # light-client-verified set holding > 2/3 of its power signed it) or by the
+    # light-client-verified header proven_height+1.
     proof_verified: bool = False
     proven_height: Optional[int] = None
-    app_hash: Optional[str] = None  # hex, of the verified header proven_height+1
+    app_hash: Optional[str] = None  # hex, the state after block proven_height
+    certified: bool = False
 
     @property
     def settlement_verified(self) -> bool:

@@ -7,10 +7,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include "vinet/chain/app_hash_signer.h"
 #include "vinet/chain/executor.h"
 #include "vinet/chain/genesis.h"
 #include "vinet/chain/handlers.h"
 #include "vinet/chain/query.h"
+#include "vinet/chain/result_codes.h"
 #include "vinet/chain/snapshot_restore.h"
 #include "vinet/chain/snapshot_store.h"
 #include "vinet/chain/snapshotter.h"
@@ -118,6 +120,21 @@ Result<std::unique_ptr<ChainApp>> ChainApp::Open(const std::filesystem::path& da
       return Error(Code::kInternal, "chain: stored app hash does not match the state tree root");
     }
   }
+  if (!options.validator_key_file.empty()) {
+    auto signer = AppHashSigner::FromCometKeyFile(options.validator_key_file);
+    if (!signer.ok() && !options.validator_key_optional) return signer.status();
+    if (signer.ok()) {
+      app->signer_ = std::move(signer).value();
+      if (EnvFlag("VINET_TEST_WRONG_APP_HASH_SIG")) {
+        spdlog::warn("chain: test hook: signing wrong app hashes (devnet only)");
+        app->signer_->set_sign_wrong_hash(true);
+      }
+      if (meta.height > 0) app->signer_->Record(meta.chain_id, meta.height, meta.app_hash);
+      spdlog::info("chain: signing app hashes with {}", options.validator_key_file);
+    } else {
+      spdlog::warn("chain: signing no app hashes: {}", signer.status().ToString());
+    }
+  }
   app->ResetMempool();
   spdlog::info("chain: opened {} at height {}", data_dir.string(), meta.height);
   return app;
@@ -147,6 +164,15 @@ abci::pb::ResponseInfo ChainApp::Info(const abci::pb::RequestInfo& /*req*/) {
 }
 
 abci::pb::ResponseQuery ChainApp::Query(const abci::pb::RequestQuery& req) {
+  constexpr std::string_view kSigPath = "/app_hash_sig/";
+  if (req.path().starts_with(kSigPath)) {  // the signer's own lock: never waits for a block
+    if (signer_) return signer_->Answer(std::string_view(req.path()).substr(kSigPath.size()));
+    abci::pb::ResponseQuery r;
+    r.set_code(static_cast<uint32_t>(QueryCode::kNotFound));
+    r.set_log("query " + req.path().substr(0, 60) +
+              ": this node signs no app hashes (no validator key configured)");
+    return r;
+  }
   std::lock_guard lock(mu_);
   return HandleQuery(*store_, req);
 }
@@ -328,6 +354,7 @@ abci::pb::ResponseCommit ChainApp::Commit() {
     std::_Exit(74);
   }
   pending_.reset();
+  if (signer_) signer_->Record(meta.chain_id, meta.height, meta.app_hash);
   ResetMempool();
   if (snapshotter_ && meta.height % options_.snapshot_interval == 0) {
     snapshotter_->Schedule(store_->OpenView());  // O(1): the writing happens in the background

@@ -114,8 +114,20 @@ void RegisterChainStart(CLI::App& app) {
                    "state versions kept for queries and proofs at past heights; older ones are "
                    "pruned (0 = archive: keep all)")
       ->capture_default_str();
+  static std::string validator_key;
+  start->add_option("--validator-key", validator_key,
+                    "CometBFT priv_validator_key.json whose key signs every committed app hash "
+                    "(served at /app_hash_sig/<height>); default: HOME/config/"
+                    "priv_validator_key.json if it exists; \"none\": sign nothing");
   start->callback([] {
     InitLogging("chain");
+    if (validator_key.empty()) {
+      auto pv = std::filesystem::path(home) / "config" / "priv_validator_key.json";
+      if (std::filesystem::exists(pv)) options.validator_key_file = pv.string();
+      options.validator_key_optional = true;  // found by default, not asked for
+    } else if (validator_key != "none") {
+      options.validator_key_file = validator_key;
+    }
     if (address.empty()) address = ProxyAppFromConfig(home);
     if (data.empty()) data = (std::filesystem::path(home) / "vinet-data").string();
     options.chain_id = ChainIdFromGenesis(home);

@@ -85,7 +85,8 @@ void RunInfer(ClientArgs& a) {
                          {"trust_gap_ms", s.trust_gap_ms},
                          {"proof_verified", s.proof_verified},
                          {"proven_height", s.proven_height},
-                         {"app_hash", s.app_hash}};
+                         {"app_hash", s.app_hash},
+                         {"certified", s.certified}};
   } else if (!a.wait.empty() && a.wait != "proof") {
     throw StatusError(Error(Code::kInvalidArgument, "--wait takes \"settled\" or \"proof\""));
   }

@@ -77,6 +77,7 @@ Result<json> ReadJsonFile(const std::string& path) {
 
 struct Endpoints {
   std::string node, chain, key, roots;  // roots: ':'-separated PEM files
+  std::vector<std::string> signers;     // every validator's RPC (app-hash signatures)
 };
 
 Status FillFromDevnet(const std::string& dir, Endpoints& e) {
@@ -91,6 +92,12 @@ Status FillFromDevnet(const std::string& dir, Endpoints& e) {
   if (e.chain.empty() && s.contains("validators") && s["validators"].is_array() &&
       !s["validators"].empty())
     e.chain = s["validators"][0].value("rpc", "");
+  if (s.contains("validators") && s["validators"].is_array()) {
+    for (const auto& v : s["validators"]) {
+      if (v.is_object() && v.contains("rpc") && v["rpc"].is_string())
+        e.signers.push_back(v["rpc"].get<std::string>());
+    }
+  }
   if (e.key.empty()) e.key = s.value("dev_key", "");
   if (e.roots.empty()) e.roots = s.value("tee_root", "");
   return Status::Ok();
@@ -109,6 +116,7 @@ Result<std::unique_ptr<Client>> MakeClient(const Endpoints& e, const std::string
   ClientOptions o;
   o.node_url = e.node;
   o.chain_rpc = e.chain;
+  o.signer_rpcs = e.signers;
   size_t start = 0;
   while (start <= e.roots.size() && !e.roots.empty()) {
     size_t end = e.roots.find(':', start);
@@ -132,7 +140,7 @@ Client::Client(ClientOptions options, crypto::SecretKey key)
     : options_(std::move(options)), key_(std::move(key)) {}
 
 Result<std::unique_ptr<Client>> Client::FromEnv() {
-  Endpoints e{Env("VINET_NODE"), Env("VINET_CHAIN"), Env("VINET_KEY"), Env("VINET_ROOTS")};
+  Endpoints e{Env("VINET_NODE"), Env("VINET_CHAIN"), Env("VINET_KEY"), Env("VINET_ROOTS"), {}};
   if (!Env("VINET_DEVNET").empty()) VINET_RETURN_IF_ERROR(FillFromDevnet(Env("VINET_DEVNET"), e));
   return MakeClient(e, "environment");
 }
@@ -456,7 +464,10 @@ Result<Settlement> Client::WaitSettled(const std::string& inference_id, int64_t 
                                                                  start)
         .count();
   };
-  if (s.height > 0 && timeout_ms > spent_ms()) AwaitHeader(s.height + 1, timeout_ms - spent_ms());
+  // Header H+1 is needed only without an app-hash certificate.
+  if (s.height > 0 && !options_.app_hash_certificates && timeout_ms > spent_ms()) {
+    AwaitHeader(s.height + 1, timeout_ms - spent_ms());
+  }
   int64_t spent = spent_ms();
   // Header H+1 comes one block after the settlement: allow a few blocks.
   VINET_RETURN_IF_ERROR(

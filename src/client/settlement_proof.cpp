@@ -1,5 +1,6 @@
 // Client::ProveSettlement and the light client behind it, and
 // Client::AwaitHeader, the wait for the header the proof needs (client.h).
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 
@@ -78,11 +79,24 @@ Status Client::ProveSettlement(const std::string& inference_id, Settlement& s, i
   // record reported at its inclusion height (ZKML: PENDING then) is proven
   // at the latest height instead.
   int64_t height = s.height > 0 ? s.height : 0;
-  VINET_ASSIGN_OR_RETURN(light::VerifiedClaim v, light::VerifyClaim(*lc, options_.chain_rpc,
-                                                                    inference_id, height, wait_ms));
+  std::vector<std::string> signers;
+  if (options_.app_hash_certificates) {
+    signers.push_back(options_.chain_rpc);
+    for (const auto* list : {&options_.chain_witnesses, &options_.signer_rpcs}) {
+      for (const auto& u : *list) {
+        if (std::find(signers.begin(), signers.end(), u) == signers.end()) signers.push_back(u);
+      }
+    }
+  }
+  auto verify = [&](int64_t h) {
+    return signers.empty()
+               ? light::VerifyClaim(*lc, options_.chain_rpc, inference_id, h, wait_ms)
+               : light::VerifyClaimCertified(*lc, options_.chain_rpc, signers, inference_id, h,
+                                             wait_ms, options_.certificate_wait_ms);
+  };
+  VINET_ASSIGN_OR_RETURN(light::VerifiedClaim v, verify(height));
   if (v.claim && v.claim->status != s.status && height != 0) {
-    VINET_ASSIGN_OR_RETURN(v,
-                           light::VerifyClaim(*lc, options_.chain_rpc, inference_id, 0, wait_ms));
+    VINET_ASSIGN_OR_RETURN(v, verify(0));
   }
   if (!v.claim) {
     return Error(Code::kVerification, "inference " + inference_id + ": the chain RPC reported " +
@@ -98,6 +112,7 @@ Status Client::ProveSettlement(const std::string& inference_id, Settlement& s, i
   s.proof_verified = true;
   s.proven_height = v.height;
   s.app_hash = ToHex(v.app_hash);
+  s.certified = v.certified;
   if (v.claim->settled_height > 0) s.height = v.claim->settled_height;
   return {};
 }

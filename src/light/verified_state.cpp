@@ -164,8 +164,7 @@ Result<ClaimRecord> DecodeClaimRecord(ByteSpan b) {
   return out;
 }
 
-Result<VerifiedClaim> VerifyClaimAnswer(LightClient& light, const std::string& id,
-                                        const ProvedAnswer& a, int64_t wait_ms) {
+static Status CheckAnswerShape(const std::string& id, const ProvedAnswer& a) {
   const std::string what = "inference " + id + ": claim at height " + std::to_string(a.height);
   const std::string key = "c/" + id;
   if (a.height <= 0) return Error(Code::kVerification, what + ": the answer names no height");
@@ -178,10 +177,43 @@ Result<VerifiedClaim> VerifyClaimAnswer(LightClient& light, const std::string& i
                                           ToString(a.key).substr(0, 80) + "\", not \"" + key +
                                           "\"");
   }
-  const bool present = a.code == 0;
-  if (present && a.value.empty()) {
+  if (a.code == 0 && a.value.empty()) {
     return Error(Code::kVerification, what + ": code 0 but no value");
   }
+  return {};
+}
+
+Result<VerifiedClaim> CheckClaimProof(const std::string& id, const ProvedAnswer& a,
+                                      ByteSpan app_hash, ByteSpan header_hash,
+                                      const std::string& source) {
+  VINET_RETURN_IF_ERROR(CheckAnswerShape(id, a));
+  const std::string what = "inference " + id + ": claim at height " + std::to_string(a.height);
+  const std::string key = "c/" + id;
+  const bool present = a.code == 0;
+  std::optional<ByteSpan> value;
+  if (present) value = ByteSpan(a.value);
+  Status proof = merkle::VerifyProofOps(app_hash, AsBytes(key), value, a.ops);
+  if (!proof.ok()) {
+    return Error(Code::kVerification, what + ": proof does not verify against the app hash " +
+                                          ToHex(app_hash) + " of " + source + ": " +
+                                          proof.message());
+  }
+  VerifiedClaim out;
+  out.height = a.height;
+  out.app_hash.assign(app_hash.begin(), app_hash.end());
+  out.header_hash.assign(header_hash.begin(), header_hash.end());
+  if (present) {
+    auto rec = DecodeClaimRecord(a.value);
+    if (!rec.ok()) return rec.status().WithContext(what);
+    out.claim = std::move(rec).value();
+  }
+  return out;
+}
+
+Result<VerifiedClaim> VerifyClaimAnswer(LightClient& light, const std::string& id,
+                                        const ProvedAnswer& a, int64_t wait_ms) {
+  VINET_RETURN_IF_ERROR(CheckAnswerShape(id, a));
+  const std::string what = "inference " + id + ": claim at height " + std::to_string(a.height);
   // Header H+1 carries the app hash of the state after block H.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
   Result<LightBlock> header = Error(Code::kUnavailable, "not asked");
@@ -194,26 +226,9 @@ Result<VerifiedClaim> VerifyClaimAnswer(LightClient& light, const std::string& i
   if (!header.ok()) {
     return header.status().WithContext(what + ": header " + std::to_string(a.height + 1));
   }
-  const Bytes& app_hash = header->signed_header.header.app_hash;
-  std::optional<ByteSpan> value;
-  if (present) value = ByteSpan(a.value);
-  Status proof = merkle::VerifyProofOps(app_hash, AsBytes(key), value, a.ops);
-  if (!proof.ok()) {
-    return Error(Code::kVerification, what + ": proof does not verify against the app hash " +
-                                          ToHex(app_hash) + " of verified header " +
-                                          std::to_string(a.height + 1) + ": " + proof.message());
-  }
-  VerifiedClaim out;
-  out.height = a.height;
-  out.app_hash = app_hash;
   auto hh = HeaderHash(header->signed_header.header);
-  out.header_hash.assign(hh.begin(), hh.end());
-  if (present) {
-    auto rec = DecodeClaimRecord(a.value);
-    if (!rec.ok()) return rec.status().WithContext(what);
-    out.claim = std::move(rec).value();
-  }
-  return out;
+  return CheckClaimProof(id, a, header->signed_header.header.app_hash, hh,
+                         "verified header " + std::to_string(a.height + 1));
 }
 
 Result<VerifiedClaim> VerifyClaim(LightClient& light, const std::string& rpc_url,

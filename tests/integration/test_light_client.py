@@ -1,12 +1,15 @@
 """Verified settlement on a real devnet: the light client and the claim's Merkle
 proof, against honest RPCs, a lying RPC proxy (light_proxy.py) and CometBFT's
-own light client (`cometbft light`, same version) as the reference.
+own light client (`cometbft light`, same version) as the reference; app-hash
+certificates (signatures of > 2/3 of H's voting power) with one and with two
+validators whose apps sign a wrong app hash.
 
 Bounded: one vanilla inference, then each case re-proves the same settlement
 through a fresh client (a light client from genesis to the current height,
 with skipping) in well under a second, except the non-existent-height case,
 which waits 5 s for a header that never comes. ~30 s with the devnet already up.
 """
+import base64
 import json
 import os
 import shutil
@@ -54,7 +57,10 @@ def test_honest_path_is_proven(devnet, settled):
     iid, s = settled
     assert s.status == "SETTLED" and s.proof_verified
     assert s.proven_height >= s.height > 0 and len(s.app_hash) == 64
+    # Validators 0-2 (3 of 4 voting power) signed the app hash: no wait for header H+1.
+    assert s.certified
     # The app hash is the one in the header CometBFT serves for proven_height + 1.
+    devnet.wait_height(3, s.proven_height + 1)
     header = requests.get(f"{devnet.rpc_url(3)}/commit", params={"height": s.proven_height + 1},
                           timeout=5).json()["result"]["signed_header"]["header"]
     assert header["app_hash"].lower() == s.app_hash
@@ -70,6 +76,43 @@ def test_async_client_proves_too(devnet, settled):
 
     s = asyncio.run(run())
     assert s.status == "SETTLED" and s.proof_verified
+
+
+def app_hash_sig(devnet, i, height):
+    value = devnet.rpc(i, "abci_query", path=f"/app_hash_sig/{height}")["response"]["value"]
+    return json.loads(base64.b64decode(value)) if value else None
+
+
+def settle_one(devnet, c, seed):
+    model = model_with(c.models(), "VANILLA")
+    result = c.infer(model.model_id, inputs_for(model, seed), mode="vanilla")
+    return c.wait_settled(result.inference_id, timeout=SETTLE_TIMEOUT)
+
+
+def test_app_hash_certificate_with_hostile_signers(devnet):
+    """Validators whose apps sign a wrong app hash (VINET_TEST_WRONG_APP_HASH_SIG):
+    one (1/4 of the power) is outvoted, two (each side 1/2) are refused."""
+    signers = [devnet.rpc_url(i) for i in range(4)]
+    hostile = []
+    try:
+        for i in (3, 2):
+            devnet.restart(i, env={"VINET_TEST_WRONG_APP_HASH_SIG": "1"})
+            hostile.append(i)
+            devnet.wait_height(i, devnet.height(0) + 1)
+            if len(hostile) == 1:
+                with make_client(devnet, trust=genesis_file(devnet), signers=signers) as c:
+                    s = settle_one(devnet, c, 11)
+                assert s.status == "SETTLED" and s.proof_verified and s.certified, s
+                honest, liar = app_hash_sig(devnet, 0, s.proven_height), \
+                    app_hash_sig(devnet, 3, s.proven_height)
+                assert honest["app_hash"] == s.app_hash and liar["app_hash"] != s.app_hash
+        with make_client(devnet, trust=genesis_file(devnet), signers=signers) as c:
+            with pytest.raises(vinet.VerificationFailed) as err:
+                settle_one(devnet, c, 12)
+        assert "conflicting app hashes" in str(err.value), str(err.value)
+    finally:
+        for i in hostile:
+            devnet.restart(i)
 
 
 @pytest.mark.parametrize("mode, expect", [

@@ -54,6 +54,8 @@ def test_two_step_flow_via_cli(devnet, model_id, mode, tmp_path):
     # Proven: light client from the devnet's genesis, validators 1.. as witnesses.
     assert out["settlement"]["proof_verified"] is True
     assert out["settlement"]["proven_height"] > 0 and len(out["settlement"]["app_hash"]) == 64
+    # Through the app-hash certificate: the devnet's validators signed H, no header H+1 waited for.
+    assert out["settlement"]["certified"] is True
     claim = chain_claim(devnet, out["inference_id"])
     assert claim["status"] == "SETTLED"
     # The C++ client learnt it from the websocket event (or the catch-up query):

@@ -72,6 +72,8 @@ def test_async_zkml_settles_with_a_verified_proof(zknet):
         s = c.wait_settled(r.inference_id, timeout=30)
         assert s.status == "SETTLED", s
         assert s.trust_gap is not None and s.trust_gap > 0
+        # Proven through the app-hash certificate (the one validator signed H): no header H+1.
+        assert s.proof_verified and s.certified, s
         r.verify()  # fetches the proof from the node and verifies it locally
         assert r.proof_verified and r.verified and len(r.proof) > 1000
         claim = zknet.claim(r.inference_id)

@@ -34,6 +34,14 @@
 // validator flip a byte of every snapshot chunk it serves, only on a chain
 // whose id contains "devnet" (a hostile snapshot peer for tests).
 //
+// App-hash certificate (app_hash_signer.h): with `validator_key_file`, Commit
+// of H signs (chain_id, H, app_hash) with the validator's consensus key and
+// Query serves it at /app_hash_sig/<H> without taking the app's lock, so a
+// client can verify state after H as soon as H commits instead of waiting
+// for header H+1. Test hook: VINET_TEST_WRONG_APP_HASH_SIG=1 at start-up
+// makes this validator sign a wrong app hash, only on a chain whose id
+// contains "devnet" (a hostile signer for tests).
+//
 // Test hook: if the environment variable VINET_TEST_CRASH_BEFORE_COMMIT_AT_HEIGHT
 // is H at start-up, the process calls _exit(70) in Commit of height H before
 // writing anything (simulating a crash between FinalizeBlock and Commit).
@@ -51,6 +59,7 @@
 
 namespace vinet::chain {
 
+class AppHashSigner;
 class SnapshotStore;
 class Snapshotter;
 class SnapshotRestorer;
@@ -62,6 +71,12 @@ struct ChainOptions {
   int64_t retain_blocks = 0;  // 0: CometBFT keeps every block
   std::string chain_id;       // this node's (genesis.json); "" accepts a snapshot's
   StoreOptions store;         // state versions kept (queries at a height)
+  // CometBFT's priv_validator_key.json: sign every committed app hash with it
+  // and serve the signatures at /app_hash_sig/<height> (app_hash_signer.h).
+  // "": no signatures. With `validator_key_optional`, a key that cannot be
+  // read is logged and the app runs without signing; otherwise Open fails.
+  std::string validator_key_file;
+  bool validator_key_optional = false;
 };
 
 class ChainApp final : public abci::Application {
@@ -137,6 +152,7 @@ class ChainApp final : public abci::Application {
   std::unique_ptr<Snapshotter> snapshotter_;  // after snapshots_: stops first
   std::unique_ptr<Restore> restore_target_;
   std::unique_ptr<SnapshotRestorer> restorer_;
+  std::unique_ptr<AppHashSigner> signer_;  // null: no validator key configured
 };
 
 }  // namespace vinet::chain

@@ -15,7 +15,9 @@
 //      By default (`verify_settlement`) a final status is then proven:
 //      the claim is queried with a Merkle proof and checked against the app
 //      hash of a header the light client verified from the trust root
-//      (client/verified_state.h), cross-checked with every witness RPC; only
+//      (client/verified_state.h), cross-checked with every witness RPC (or,
+//      sooner, an app-hash certificate of > 2/3 of the voting power of the
+//      verified header H's set, light/app_cert.h); only
 //      then is `Settlement::proof_verified` true. A failed check is an error
 //      (kVerification / kNotFound / kTimeout naming what failed), never a
 //      settlement with proof_verified false.
@@ -77,6 +79,14 @@ struct ClientOptions {
   std::string trust_hash;
   bool verify_settlement = true;
   int64_t trusting_period_s = 14 * 24 * 3600;
+  // App-hash certificates (light/app_cert.h): chain_rpc, the witnesses and
+  // these RPCs (e.g. every validator's) are asked for their validators'
+  // signatures of the app hash after block H, so a settlement is proven as
+  // soon as H commits when > 2/3 of H's voting power signed; otherwise (or
+  // with app_hash_certificates false) against header H+1, one block later.
+  std::vector<std::string> signer_rpcs;
+  bool app_hash_certificates = true;
+  int64_t certificate_wait_ms = 1'500;
 };
 
 struct InferResult {
@@ -99,8 +109,9 @@ struct Settlement {
   uint64_t fee = 0;          // WaitChatSettled: what the chain charged (= the priced fee)
   // True only when the light client and the claim's Merkle proof checked out.
   bool proof_verified = false;
-  int64_t proven_height = 0;  // the state height proven (header proven_height+1)
-  std::string app_hash;       // hex, of the verified header proven_height+1
+  int64_t proven_height = 0;  // the state height proven
+  std::string app_hash;       // hex, of the state after block proven_height
+  bool certified = false;     // through an app-hash certificate, not header proven_height+1
 };
 
 class Client {
