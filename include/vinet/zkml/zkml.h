@@ -42,13 +42,20 @@ inline constexpr double kMinSecurityBits = 100.0;
 // Keys of version 2 predate the field and are (plain) Ligero keys; version-3
 // keys carry the code: 2 Basefold over Fp2 (unique-decoding regime), 3 hiding
 // Ligero (docs/zk.md "Zero knowledge"), 4 Basefold over Fp4 (Johnson regime,
-// the default: smaller openings; zk/pcs/basefold.h).
-enum class PcsKind : uint32_t { kLigero = 1, kBasefold = 2, kHidingLigero = 3, kBasefoldFp4 = 4 };
+// the default: smaller openings; zk/pcs/basefold.h), 5 hiding Basefold over
+// Fp4 (BasefoldParams::Hiding; its mask bank uses hiding Ligero at rate 1/4).
+enum class PcsKind : uint32_t {
+  kLigero = 1,
+  kBasefold = 2,
+  kHidingLigero = 3,
+  kBasefoldFp4 = 4,
+  kHidingBasefold = 5
+};
 
 // The rate a key of `kind` gets when ZkmlParams::log_inv_rate is 0: 2^-4 for
-// kBasefoldFp4, 2^-2 otherwise.
+// kBasefoldFp4 and kHidingBasefold, 2^-2 otherwise.
 constexpr int DefaultLogInvRate(PcsKind kind) {
-  return kind == PcsKind::kBasefoldFp4 ? 4 : 2;
+  return kind == PcsKind::kBasefoldFp4 || kind == PcsKind::kHidingBasefold ? 4 : 2;
 }
 
 struct ZkmlParams {
@@ -86,8 +93,8 @@ struct VerifyingKey {
   int security_bits = 102;
   int log_inv_rate = 4;
   PcsKind pcs = PcsKind::kBasefoldFp4;
-  // Key version 3, PCS kind 3: the weight commitment is hiding.
-  bool hiding() const { return pcs == PcsKind::kHidingLigero; }
+  // Key version 3, PCS kind 3 or 5: the weight commitment is hiding.
+  bool hiding() const { return pcs == PcsKind::kHidingLigero || pcs == PcsKind::kHidingBasefold; }
 
   Bytes Encode() const;
   // Strict: kParse naming the field; the commitment's shape must match the

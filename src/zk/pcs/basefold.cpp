@@ -388,7 +388,7 @@ double BasefoldPcs::SoundnessBits(size_t num_vars) const {
 }
 
 Result<PcsCommitted> BasefoldPcs::Commit(std::vector<std::vector<Fp>> polys) const {
-  if (params_.hiding) return CommitHiding(std::move(polys));
+  if (params_.hiding) return CommitHiding(std::move(polys), nullptr);
   if (polys.empty() || polys.size() > (1u << 16)) {
     return Error(Code::kInvalidArgument, "basefold: commit 1 to 65536 polynomials");
   }

@@ -6,6 +6,7 @@
 // (z, 0^p), preceded by the masks' values at z.
 #include <algorithm>
 #include <bit>
+#include <optional>
 #include <string>
 
 #include "vinet/zk/pcs/basefold.h"
@@ -42,7 +43,16 @@ Status Fail(const std::string& what) {
 
 }  // namespace
 
-Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> polys) const {
+Result<PcsCommitted> BasefoldPcs::CommitWithMaskSeed(std::vector<std::vector<Fp>> polys,
+                                                     const Digest& seed) const {
+  if (!params_.hiding) {
+    return Error(Code::kInvalidArgument, "basefold: a mask seed needs the hiding mode");
+  }
+  return CommitHiding(std::move(polys), &seed);
+}
+
+Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> polys,
+                                               const Digest* seed) const {
   if (params_.regime != BasefoldRegime::kJohnsonFp4) {
     return Error(Code::kInvalidArgument, "basefold: hiding needs the Fp4 challenge field");
   }
@@ -63,12 +73,25 @@ Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> poly
                                              " variables does not fit the 2^32 domain");
   }
   size_t big = size << pad;
+  // Masks never come from the transcript: the CSPRNG, or the secret seed.
+  std::optional<MaskStream> stream;
+  if (seed != nullptr) stream.emplace(*seed);
+  auto fill = [&](std::span<Fp> out) {
+    if (stream) {
+      stream->Fill(out);
+    } else {
+      RandomFps(out);
+    }
+  };
   std::vector<std::vector<Fp>> tables;
   tables.reserve(kHidingMasks + polys.size());
-  for (size_t j = 0; j < kHidingMasks; ++j) tables.push_back(RandomFps(big));
+  for (size_t j = 0; j < kHidingMasks; ++j) {
+    tables.emplace_back(big);
+    fill(tables.back());
+  }
   for (auto& p : polys) {
     p.resize(big);
-    RandomFps(std::span<Fp>(p).subspan(size));
+    fill(std::span<Fp>(p).subspan(size));
     tables.push_back(std::move(p));
   }
   BasefoldPcs inner(PlainOf(params_));

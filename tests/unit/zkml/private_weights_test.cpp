@@ -83,9 +83,10 @@ TEST(ZkmlPrivateWeights, KeyAndPackageRoundTrip) {
   EXPECT_EQ(c->vk.Pcs()->name(), "ligero-sha256-rs4-zk");
   EXPECT_NE(basefold->vk.Pcs()->name(), plain->vk.Pcs()->name());
   EXPECT_FALSE(basefold->vk.Pcs()->hiding());
-  // Hiding needs Ligero: Basefold has no hiding mode.
+  // Hiding with Basefold over Fp4 (the default) is kind 5; over Fp2 there is none.
   ZkmlParams bf_hiding;
   bf_hiding.hiding = true;
+  bf_hiding.pcs = PcsKind::kBasefold;
   EXPECT_EQ(Commit(q, bf_hiding).status().code(), Code::kInvalidArgument);
   auto parsed = VerifyingKey::Parse(key);
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();

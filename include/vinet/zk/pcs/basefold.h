@@ -180,6 +180,10 @@ class BasefoldPcs final : public MultilinearPcs {
   Result<HidingProof> ParseHidingProof(ByteSpan bytes, size_t num_vars, size_t num_polys) const;
   double SoundnessBits(size_t num_vars) const override;
   Result<PcsCommitted> Commit(std::vector<std::vector<Fp>> polys) const override;
+  // Hiding only: the masks and pads expanded from a secret seed (MaskStream),
+  // so a stored seed recomputes the same commitment (a registered key).
+  Result<PcsCommitted> CommitWithMaskSeed(std::vector<std::vector<Fp>> polys,
+                                          const Digest& seed) const;
   Result<PcsOpening> Open(const PcsProverData& data, std::span<const Fp2> point,
                           Transcript& transcript) const override;
   Status Verify(const PcsCommitment& commitment, std::span<const Fp2> point,
@@ -200,7 +204,7 @@ class BasefoldPcs final : public MultilinearPcs {
  private:
   double SoundnessFor(const BasefoldShape& shape, size_t t) const;
   BasefoldShape PlainShapeFor(size_t num_vars) const;
-  Result<PcsCommitted> CommitHiding(std::vector<std::vector<Fp>> polys) const;
+  Result<PcsCommitted> CommitHiding(std::vector<std::vector<Fp>> polys, const Digest* seed) const;
   Result<PcsOpening> OpenHiding(const PcsProverData& data, std::span<const Fp2> point,
                                 Transcript& transcript) const;
   Status VerifyHiding(const PcsCommitment& commitment, std::span<const Fp2> point,
