@@ -65,10 +65,11 @@ struct ZkmlParams {
   PcsKind pcs = PcsKind::kBasefoldFp4;
   // Commit keys below kMinSecurityBits (experiments only: nothing verifies them).
   bool insecure_experiment = false;
-  // Private weights: hiding Ligero for the weight and advice commitments
-  // (docs/zk.md "Zero knowledge"); the key then binds a hiding commitment
-  // (kind kHidingLigero). Needs pcs kLigero or kHidingLigero (Basefold has no
-  // hiding mode: Commit is kInvalidArgument); pcs kHidingLigero implies it.
+  // Private weights: hiding weight and advice commitments and a mask bank
+  // (docs/zk.md "Zero knowledge"); the key then binds a hiding commitment:
+  // kind kHidingLigero for pcs kLigero / kHidingLigero, kHidingBasefold for
+  // pcs kBasefoldFp4 / kHidingBasefold (Basefold over Fp2 has no hiding mode:
+  // Commit is kInvalidArgument); pcs kHidingLigero or kHidingBasefold implies it.
   bool hiding = false;
 
   // The private-weights configuration: hiding Ligero at rate 1/8, which keeps

@@ -94,9 +94,11 @@ struct BasefoldParams {
   static constexpr BasefoldParams Default(unsigned threads = 1) {
     return {100, 4, 3, 8, 16, threads, BasefoldRegime::kJohnsonFp4, 5};
   }
-  // The hiding default (ZKML key kind 5): Default() with hiding on.
+  // The hiding default (ZKML key kind 5): Default() with hiding on and a first
+  // round of 3 variables (its leaves carry five polynomials: 2^3 symbols
+  // each; pcs_bench, docs/zk.md "Zero knowledge (hiding Basefold)").
   static constexpr BasefoldParams Hiding(unsigned threads = 1) {
-    return {100, 4, 3, 8, 16, threads, BasefoldRegime::kJohnsonFp4, 5, true};
+    return {100, 4, 3, 8, 16, threads, BasefoldRegime::kJohnsonFp4, 3, true};
   }
 };
 
