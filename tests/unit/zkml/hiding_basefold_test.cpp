@@ -58,7 +58,8 @@ TEST(ZkmlHidingBasefold, CompleteWithAtLeast100BitsAndItsOwnKeyKind) {
   auto parsed = VerifyingKey::Parse(key);
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   EXPECT_EQ(parsed->Encode(), key);
-  // The default pcs with hiding on selects kind 5.
+  // The private-weights preset and the default pcs with hiding on select kind 5.
+  EXPECT_EQ(ZkmlParams::PrivateWeights().pcs, PcsKind::kHidingBasefold);
   ZkmlParams h;
   h.hiding = true;
   auto d = Commit(q, h);

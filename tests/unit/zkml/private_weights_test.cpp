@@ -38,9 +38,9 @@ runtime::Int8Tensor Input(const VerifyingKey& vk, uint32_t seed) {
 }
 
 TEST(ZkmlPrivateWeights, CompleteAndBitExactWithTheRuntime) {
-  for (uint32_t seed : {1u, 2u}) {  // rate 1/4, then the PrivateWeights preset (rate 1/8)
+  for (uint32_t seed : {1u, 2u}) {  // rate 1/4, then rate 1/8 (PrivateWeightsLigero)
     runtime::QuantizedModel q = RandomMlp({20, 16, 6}, seed);
-    auto c = Commit(q, seed == 1 ? kHiding : ZkmlParams::PrivateWeights());
+    auto c = Commit(q, seed == 1 ? kHiding : ZkmlParams::PrivateWeightsLigero());
     ASSERT_TRUE(c.ok()) << c.status().ToString();
     EXPECT_TRUE(c->vk.hiding());
     EXPECT_EQ(c->vk.pcs, PcsKind::kHidingLigero);
