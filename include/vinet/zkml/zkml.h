@@ -43,7 +43,7 @@ inline constexpr double kMinSecurityBits = 100.0;
 // keys carry the code: 2 Basefold over Fp2 (unique-decoding regime), 3 hiding
 // Ligero (docs/zk.md "Zero knowledge"), 4 Basefold over Fp4 (Johnson regime,
 // the default: smaller openings; zk/pcs/basefold.h), 5 hiding Basefold over
-// Fp4 (BasefoldParams::Hiding; its mask bank uses hiding Ligero at rate 1/4).
+// Fp4 (BasefoldParams::Hiding; its mask bank uses hiding Ligero at rate 1/8).
 enum class PcsKind : uint32_t {
   kLigero = 1,
   kBasefold = 2,
