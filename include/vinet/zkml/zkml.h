@@ -73,7 +73,7 @@ struct ZkmlParams {
   bool hiding = false;
 
   // The private-weights configuration: hiding Basefold over Fp4 (key kind 5)
-  // at rate 1/16, the smallest zero-knowledge proofs (MLP 784-128-10: 289 KB
+  // at rate 1/16, the smallest zero-knowledge proofs (MLP 784-128-10: 271 KB
   // against 370 KB for hiding Ligero at rate 1/8; docs/benchmarks.md).
   static constexpr ZkmlParams PrivateWeights() {
     ZkmlParams p;
