@@ -96,10 +96,10 @@ std::vector<uint64_t> ShownValues(const Opening& o) {
   return v;
 }
 
-// The candidate's batching coefficient, replaying the verifier's transcript
-// up to the batch challenge (plain: a single polynomial has coefficient 1).
-Fp4 CandidateCoefficient(const BasefoldPcs& pcs, const Opening& o, std::span<const Fp2> z) {
-  if (!pcs.hiding()) return Fp4::One();
+// The batching coefficients of a hiding opening (masks first, alpha_0 = 1),
+// replaying the verifier's transcript up to the batch challenge.
+std::vector<Fp4> BatchCoefficients(const BasefoldPcs& pcs, const Opening& o,
+                                   std::span<const Fp2> z) {
   size_t pad = pcs.HidingPadVars(kVars);
   PcsCommitment inner{o.commitment.root, static_cast<uint32_t>(kVars + pad),
                       static_cast<uint32_t>(1 + BasefoldPcs::kHidingMasks)};
@@ -112,7 +112,17 @@ Fp4 CandidateCoefficient(const BasefoldPcs& pcs, const Opening& o, std::span<con
   t.AbsorbFp2s("basefold.point", point);
   t.AbsorbFp2s("basefold.evals", evals);
   std::vector<Fp2> halves = t.ChallengeFp2s("basefold.batch", 2 * BasefoldPcs::kHidingMasks);
-  return Fp4(halves[2 * BasefoldPcs::kHidingMasks - 2], halves[2 * BasefoldPcs::kHidingMasks - 1]);
+  std::vector<Fp4> alpha{Fp4::One()};
+  for (size_t i = 0; i < BasefoldPcs::kHidingMasks; ++i) {
+    alpha.push_back(Fp4(halves[2 * i], halves[2 * i + 1]));
+  }
+  return alpha;
+}
+
+// The candidate's batching coefficient (plain: a single polynomial has 1).
+Fp4 CandidateCoefficient(const BasefoldPcs& pcs, const Opening& o, std::span<const Fp2> z) {
+  if (!pcs.hiding()) return Fp4::One();
+  return BatchCoefficients(pcs, o, z).back();
 }
 
 // The knowledge-of-candidates classifier: it knows A, B, the point and the
@@ -164,6 +174,59 @@ TEST(BasefoldHiding, PadIsTheSmallestThatCoversTheOpenedSymbols) {
   unique.hiding = true;
   EXPECT_EQ(BasefoldPcs(unique).Commit({std::vector<Fp>(8)}).status().code(),
             Code::kInvalidArgument);
+}
+
+// The classifier's premise: with the masks known (regenerated from the test
+// generator's seed, in the order Commit draws them: four mask tables, then
+// the polynomial's pad), the first sumcheck message is exactly
+// (1 - z_0) sum_k alpha_k t_k(0, z_{>0}, 0^p) over the five tables, with the
+// replayed coefficients; so the classifier has everything but the masks.
+TEST(BasefoldHiding, FirstMessageIsTheBatchOfMasksAndPolynomial) {
+  BasefoldPcs pcs(BasefoldParams::Hiding());
+  std::vector<Fp2> z = FixedPoint();
+  auto pair = SameEvaluationPair(z);
+  size_t pad = pcs.HidingPadVars(kVars), size = size_t{1} << kVars, big = size << pad;
+  Opening o;
+  {
+    ScopedSeededMasksForTesting seeded(77);
+    o = CommitAndOpen(pcs, pair[0], z);
+  }
+  std::mt19937_64 rng(77);  // the test generator's stream (rejection of words >= p)
+  auto draw = [&] {
+    uint64_t w;
+    do w = rng();
+    while (w >= Fp::kModulus);
+    return Fp(w);
+  };
+  std::vector<std::vector<Fp>> tables(BasefoldPcs::kHidingMasks, std::vector<Fp>(big));
+  for (auto& t : tables)
+    for (Fp& x : t) x = draw();
+  std::vector<Fp> f = pair[0];
+  f.resize(big);
+  for (size_t i = size; i < big; ++i) f[i] = draw();
+  tables.push_back(f);
+  std::vector<Fp2> rest(z.begin() + 1, z.end());
+  rest.resize(kVars - 1 + pad, Fp2::Zero());
+  std::vector<Fp4> alpha = BatchCoefficients(pcs, o, z);
+  Fp4 h0;
+  for (size_t k = 0; k < tables.size(); ++k) {
+    std::vector<Fp> even(big / 2);
+    for (size_t j = 0; j < even.size(); ++j) even[j] = tables[k][2 * j];
+    h0 += alpha[k] * Fp4(EvaluateMle(std::span<const Fp>(even), rest));
+    if (k < BasefoldPcs::kHidingMasks) {
+      std::vector<Fp2> full(z.begin(), z.end());
+      full.resize(kVars + pad, Fp2::Zero());
+      EXPECT_EQ(o.mask_evals[k], EvaluateMle(std::span<const Fp>(tables[k]), full)) << k;
+    }
+  }
+  EXPECT_EQ(o.proof.sumcheck[0], Fp4(Fp2::One() - z[0]) * h0);
+  // Without the masks' terms the message differs (they are what hides it).
+  std::vector<Fp> even(size / 2);
+  for (size_t j = 0; j < even.size(); ++j) even[j] = pair[0][2 * j];
+  Fp4 bare =
+      alpha.back() * Fp4((Fp2::One() - z[0]) * EvaluateMle(std::span<const Fp>(even),
+                                                           std::span<const Fp2>(z).subspan(1)));
+  EXPECT_NE(o.proof.sumcheck[0], bare);
 }
 
 TEST(BasefoldHiding, MasksAreFreshPerCommitment) {
