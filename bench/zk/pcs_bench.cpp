@@ -1,7 +1,7 @@
 // PCS alone, both schemes in one run: commit, open and verify times, opening
 // bytes, queries and soundness bits at sizes 2^min..2^max (one polynomial).
 // Usage: pcs_bench [min_log max_log threads reps [k fold_log final_vars grinding [schemes
-//        [first_fold_log]]]]
+//        [first_fold_log [hiding]]]]]
 // schemes: bit mask, 1 = ligero, 2 = basefold (default parameters, Johnson
 // regime over Fp4), 4 = basefold-ud (the unique-decoding Fp2 set of
 // PcsKind::kBasefold keys, rate 1/4); default 7.
@@ -89,6 +89,7 @@ int main(int argc, char** argv) {
   bp.final_vars = arg(7, bp.final_vars);
   bp.grinding_bits = arg(8, bp.grinding_bits);
   bp.first_fold_log = arg(10, bp.first_fold_log);
+  bp.hiding = arg(11, 0) != 0;  // 1: hiding Basefold (BasefoldParams::hiding)
   bp.threads = threads;
   int schemes = arg(9, 7);
   BasefoldPcs basefold(bp);

@@ -44,7 +44,14 @@ void PrintBasefoldBreakdown(const char* what, const zkml::VerifyingKey& vk, size
   const auto* bf = dynamic_cast<const zk::BasefoldPcs*>(pcs.get());
   if (bf == nullptr) return;
   zk::BasefoldShape s = bf->ShapeFor(num_vars);
-  auto p = zk::BasefoldProof::Parse(opening, s, 1);
+  Result<zk::BasefoldProof> p = Error(Code::kParse, "unparsed");
+  if (bf->hiding()) {  // the mask values first, then the plain opening of n + p variables
+    auto h = bf->ParseHidingProof(opening, num_vars, 1);
+    if (!h.ok()) return;
+    p = std::move(h->inner);
+  } else {
+    p = zk::BasefoldProof::Parse(opening, s, 1);
+  }
   if (!p.ok()) return;
   size_t e = 8 * s.ext_degree;
   std::string rounds;
@@ -91,6 +98,12 @@ int main(int argc, char** argv) {
   std::vector<std::pair<const char*, zkml::PcsKind>> schemes;
   if (which == "hiding") {
     schemes.push_back({"hiding_ligero", zkml::PcsKind::kHidingLigero});
+  } else if (which == "hiding_basefold") {
+    schemes.push_back({"hiding_basefold", zkml::PcsKind::kHidingBasefold});
+  } else if (which == "zk") {  // both zero-knowledge kinds and kind 4, interleaved per model
+    schemes.push_back({"basefold", zkml::PcsKind::kBasefoldFp4});
+    schemes.push_back({"hiding_ligero", zkml::PcsKind::kHidingLigero});
+    schemes.push_back({"hiding_basefold", zkml::PcsKind::kHidingBasefold});
   } else {
     bool all = which == "both" || which == "plain";
     if (all || which == "basefold") schemes.push_back({"basefold", zkml::PcsKind::kBasefoldFp4});

@@ -134,11 +134,18 @@ void Commit(const Args& a) {
       a.private_weights ? zkml::ZkmlParams::PrivateWeights() : zkml::ZkmlParams{};
   params.threads = a.threads;
   if (!a.pcs.empty()) {
+    zkml::PcsKind kind = PcsKindNamed(a.pcs);
     if (a.private_weights) {
-      throw StatusError(
-          Error(Code::kInvalidArgument, "--pcs: private weights use hiding Ligero; drop --pcs"));
+      // Hiding modes: Basefold over Fp4 (kind 5, the default) or Ligero (kind 3, rate 1/8).
+      if (kind == zkml::PcsKind::kBasefold) {
+        throw StatusError(Error(Code::kInvalidArgument,
+                                "--pcs: basefold-fp2 has no hiding mode; use basefold or ligero"));
+      }
+      if (kind == zkml::PcsKind::kLigero) params = zkml::ZkmlParams::PrivateWeightsLigero();
+      params.threads = a.threads;
+    } else {
+      params.pcs = kind;
     }
-    params.pcs = PcsKindNamed(a.pcs);
   }
   if (a.security_bits != 0) params.security_bits = a.security_bits;
   if (a.log_inv_rate != 0) params.log_inv_rate = a.log_inv_rate;
@@ -205,15 +212,16 @@ void RegisterZkModelCommands(CLI::App& zk) {
                      "PCS query-phase bits (80..256; default 102)");
   commit->add_option("--log-inv-rate", a->log_inv_rate,
                      "log2 inverse code rate (1..4; default 4 (Basefold over Fp4), 3 with "
-                     "--private-weights)");
+                     "--private-weights --pcs ligero)");
   commit->add_option("--pcs", a->pcs,
                      "basefold (default: Basefold over Fp4, smallest proofs), basefold-fp2 "
                      "(~30% larger proofs, ~3x faster prover) or ligero (largest, fastest)");
   commit->add_flag("--insecure-experiment", a->insecure_experiment,
                    "commit even below the 100-bit soundness floor (nothing will verify it)");
   commit->add_flag("--private-weights", a->private_weights,
-                   "hiding weight commitment and openings (hiding Ligero, key version 3 kind 3; "
-                   "the package then holds the secret mask seed; docs/zk.md)");
+                   "hiding weight commitment and openings (hiding Basefold, key version 3 kind 5; "
+                   "with --pcs ligero hiding Ligero, kind 3; the package then holds the secret "
+                   "mask seed; docs/zk.md)");
   commit->callback([a] { Commit(*a); });
 
   CLI::App* vk = zk.add_subcommand(

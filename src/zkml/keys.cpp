@@ -79,11 +79,12 @@ Result<VerifyingKey> VerifyingKey::Parse(ByteSpan bytes, KeyPolicy policy) {
     VINET_ASSIGN_OR_RETURN(uint32_t kind, r.U32("vk.pcs_kind"));
     if (kind != static_cast<uint32_t>(PcsKind::kBasefold) &&
         kind != static_cast<uint32_t>(PcsKind::kHidingLigero) &&
-        kind != static_cast<uint32_t>(PcsKind::kBasefoldFp4)) {
+        kind != static_cast<uint32_t>(PcsKind::kBasefoldFp4) &&
+        kind != static_cast<uint32_t>(PcsKind::kHidingBasefold)) {
       return Error(Code::kParse,
                    fmt::format("vk.pcs_kind at byte {}: {} is not a version-3 scheme (2 = "
-                               "Basefold over Fp2, 3 = hiding Ligero, 4 = Basefold over Fp4; "
-                               "Ligero keys are version 2)",
+                               "Basefold over Fp2, 3 = hiding Ligero, 4 = Basefold over Fp4, "
+                               "5 = hiding Basefold over Fp4; Ligero keys are version 2)",
                                at, kind));
     }
     vk.pcs = static_cast<PcsKind>(kind);
@@ -107,8 +108,10 @@ std::unique_ptr<zk::MultilinearPcs> VerifyingKey::Pcs(unsigned threads) const {
     return std::make_unique<zk::BasefoldPcs>(
         zk::BasefoldParams::UniqueDecoding(security_bits, log_inv_rate, threads));
   }
-  // kBasefoldFp4: the default (Johnson-regime) parameters and round schedule.
-  zk::BasefoldParams p = zk::BasefoldParams::Default();
+  // kBasefoldFp4: the default (Johnson-regime) parameters and round schedule;
+  // kHidingBasefold: the same, hiding.
+  zk::BasefoldParams p = pcs == PcsKind::kHidingBasefold ? zk::BasefoldParams::Hiding()
+                                                         : zk::BasefoldParams::Default();
   p.security_bits = security_bits;
   p.log_inv_rate = log_inv_rate;
   p.threads = threads;
@@ -255,9 +258,12 @@ void AddBasefoldCost(const VerifyingKey& vk, size_t n, VerifyCost& c) {
   // An Fp4 product is three Fp2 products (Karatsuba): count Fp2-equivalent operations.
   size_t ext = s.ext_degree == 4 ? 3 : 1;
   size_t ops = 8 * s.folded_vars + 2 * (size_t{1} << s.final_vars);
+  // Hiding: the first-round leaves also hold the mask polynomials.
+  size_t polys = bf.hiding() ? 1 + zk::BasefoldPcs::kHidingMasks : 1;
   for (size_t r = 0; r < s.Rounds(); ++r) {
     size_t w = size_t{1} << s.arity[r];
-    size_t leaf_bytes = r == 0 ? 8 * w : 8 * s.ext_degree * w;
+    size_t leaf_bytes = r == 0 ? 8 * w * polys : 8 * s.ext_degree * w;
+    if (r == 0) ops += t * 4 * w * (polys - 1);  // the batch combination per symbol
     ops += t * (4 * w + 64);
     c.hashes +=
         t * ((leaf_bytes + 1 + 8 + 63) / 64) + zk::MerkleTree::MultiProofMaxSize(s.LeafDepth(r), t);
@@ -301,20 +307,40 @@ VerifyCost EstimateBatchVerifyCost(const VerifyingKey& vk, size_t k) {
     for (const zk::MaskShape& s : shapes) c.field_ops += 4 * s.num_vars * (s.degree + 1) + 8;
     size_t m = zk::MaskBankVars(shapes);
     c.field_ops += 8 * (size_t{1} << m) + 16 * m;  // w(r') and the inner sumcheck
-    detail::AddPcsVerifyCost(vk, m, c);
-    detail::AddPcsVerifyCost(vk, zk::MaskBankInnerVars(shapes), c);
+    std::unique_ptr<zk::LigeroPcs> bank = detail::MaskBankPcs(vk, 1);
+    detail::AddLigeroVerifyCost(*bank, m, c);
+    detail::AddLigeroVerifyCost(*bank, zk::MaskBankInnerVars(shapes), c);
   }
   return c;
 }
 
 namespace detail {
+constexpr int kHidingBasefoldBankLogInvRate = 3;
+
+std::unique_ptr<zk::LigeroPcs> MaskBankPcs(const VerifyingKey& vk, unsigned threads) {
+  if (vk.pcs == PcsKind::kHidingLigero) {
+    return std::make_unique<zk::LigeroPcs>(
+        zk::LigeroParams{vk.security_bits, vk.log_inv_rate, threads, true});
+  }
+  // kHidingBasefold: the bank's two small openings use hiding Ligero at rate
+  // 1/8 (MLP: 89 KB of bank against 108 KB at 1/4 and 86 KB at 1/16, whose
+  // verification is slower; docs/benchmarks.md).
+  return std::make_unique<zk::LigeroPcs>(
+      zk::LigeroParams{vk.security_bits, kHidingBasefoldBankLogInvRate, threads, true});
+}
+
 void AddPcsVerifyCost(const VerifyingKey& vk, size_t n, VerifyCost& c) {
-  if (vk.pcs == PcsKind::kBasefold || vk.pcs == PcsKind::kBasefoldFp4) {
+  if (vk.pcs == PcsKind::kBasefold || vk.pcs == PcsKind::kBasefoldFp4 ||
+      vk.pcs == PcsKind::kHidingBasefold) {
     AddBasefoldCost(vk, n, c);
     return;
   }
   std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
-  zk::LigeroGeometry g = static_cast<const zk::LigeroPcs&>(*pcs).Geometry(n, 1);
+  AddLigeroVerifyCost(static_cast<const zk::LigeroPcs&>(*pcs), n, c);
+}
+
+void AddLigeroVerifyCost(const zk::LigeroPcs& pcs, size_t n, VerifyCost& c) {
+  zk::LigeroGeometry g = pcs.Geometry(n, 1);
   size_t len = g.len, t = g.queries, rows = g.column_height, depth = g.depth;
   // One encoding of u_prox + xi u_eval, one dot product per queried column.
   c.field_ops += 2 * len * depth + 2 * t * rows + 4 * (len / 4);
@@ -367,8 +393,9 @@ double BatchSoundnessBits(const VerifyingKey& vk, size_t k) {
     size_t m = zk::MaskBankVars(shapes);  // the inner product: masked sumcheck, two openings
     add(zk::SumcheckSoundnessBits(2, m));
     err += std::exp2(std::log2(2.0) - f);
-    add(pcs->SoundnessBits(m));
-    add(pcs->SoundnessBits(zk::MaskBankInnerVars(shapes)));
+    std::unique_ptr<zk::LigeroPcs> bank = detail::MaskBankPcs(vk, 1);
+    add(bank->SoundnessBits(m));
+    add(bank->SoundnessBits(zk::MaskBankInnerVars(shapes)));
   }
   return -std::log2(err);
 }

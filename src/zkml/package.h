@@ -2,6 +2,7 @@
 // weight polynomial and the Ligero prover data of its commitment.
 #pragma once
 
+#include "vinet/zk/pcs/ligero.h"
 #include "vinet/zkml/zkml.h"
 #include "zkml/layout.h"
 
@@ -32,6 +33,10 @@ zk::Transcript StartTranscript(const VerifyingKey& vk, const runtime::Int8Tensor
 std::vector<zk::Fp> PaddedInt8(std::span<const int8_t> v, size_t log);
 // The verifier's cost of one PCS opening of num_vars variables under `vk`.
 void AddPcsVerifyCost(const VerifyingKey& vk, size_t num_vars, VerifyCost& cost);
+void AddLigeroVerifyCost(const zk::LigeroPcs& pcs, size_t num_vars, VerifyCost& cost);
+// The hiding Ligero scheme that commits and opens a hiding key's mask bank:
+// the key's own for kHidingLigero, rate 1/8 for kHidingBasefold.
+std::unique_ptr<zk::LigeroPcs> MaskBankPcs(const VerifyingKey& vk, unsigned threads);
 // Checks a tensor against the key's shape (batch of one).
 Status CheckShape(std::string_view what, const runtime::Int8Tensor& t,
                   const std::vector<int64_t>& shape);

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "vinet/zk/pcs/basefold.h"
 #include "vinet/zk/pcs/ligero.h"
 #include "vinet/zk/poly/multilinear.h"
 #include "vinet/zk/random.h"
@@ -186,13 +187,19 @@ Status FillAdvice(const ProverPackage& pkg, const AdviceLayout& al, size_t n,
   return Status();
 }
 
-// The key's PCS kind: `hiding` selects hiding Ligero, which Basefold lacks.
+// The key's PCS kind: `hiding` selects the hiding mode of the named scheme
+// (hiding Ligero for Ligero, hiding Basefold for Basefold over Fp4; Basefold
+// over Fp2 has none).
 Result<PcsKind> KeyKind(const ZkmlParams& params) {
-  bool hiding = params.hiding || params.pcs == PcsKind::kHidingLigero;
+  bool hiding = params.hiding || params.pcs == PcsKind::kHidingLigero ||
+                params.pcs == PcsKind::kHidingBasefold;
   if (!hiding) return params.pcs;
-  if (params.pcs == PcsKind::kBasefold || params.pcs == PcsKind::kBasefoldFp4) {
+  if (params.pcs == PcsKind::kBasefold) {
     return Error(Code::kInvalidArgument,
-                 "hiding: Basefold has no hiding mode (use pcs = Ligero or hiding Ligero)");
+                 "hiding: Basefold over Fp2 has no hiding mode (use Basefold over Fp4 or Ligero)");
+  }
+  if (params.pcs == PcsKind::kBasefoldFp4 || params.pcs == PcsKind::kHidingBasefold) {
+    return PcsKind::kHidingBasefold;
   }
   return PcsKind::kHidingLigero;
 }
@@ -201,8 +208,8 @@ Result<PcsKind> KeyKind(const ZkmlParams& params) {
 
 Result<Committed> Commit(runtime::QuantizedModel model, const ZkmlParams& params) {
   VINET_ASSIGN_OR_RETURN(PcsKind kind, KeyKind(params));
-  return detail::CommitWithSeed(std::move(model), params,
-                                kind == PcsKind::kHidingLigero ? zk::RandomSeed() : zk::Digest{});
+  bool hiding = kind == PcsKind::kHidingLigero || kind == PcsKind::kHidingBasefold;
+  return detail::CommitWithSeed(std::move(model), params, hiding ? zk::RandomSeed() : zk::Digest{});
 }
 
 Result<Committed> detail::CommitWithSeed(runtime::QuantizedModel model, const ZkmlParams& params,
@@ -228,9 +235,12 @@ Result<Committed> detail::CommitWithSeed(runtime::QuantizedModel model, const Zk
   if (!params.insecure_experiment) VINET_RETURN_IF_ERROR(CheckSecurityFloor(pkg->vk));
   pkg->mask_seed = mask_seed;
   std::unique_ptr<zk::MultilinearPcs> pcs = pkg->vk.Pcs(pkg->threads);
-  if (pkg->vk.hiding()) {
+  if (pkg->vk.pcs == PcsKind::kHidingLigero) {
     const auto& ligero = static_cast<const zk::LigeroPcs&>(*pcs);
     VINET_ASSIGN_OR_RETURN(pkg->committed, ligero.CommitWithMaskSeed({pkg->weights}, mask_seed));
+  } else if (pkg->vk.pcs == PcsKind::kHidingBasefold) {
+    const auto& basefold = static_cast<const zk::BasefoldPcs&>(*pcs);
+    VINET_ASSIGN_OR_RETURN(pkg->committed, basefold.CommitWithMaskSeed({pkg->weights}, mask_seed));
   } else {
     VINET_ASSIGN_OR_RETURN(pkg->committed, pcs->Commit({pkg->weights}));
   }
@@ -328,9 +338,10 @@ Result<ProvedInstances> ProveInstances(const ProverPackage& pkg,
   proof.advice.AbsorbInto(t);
   // Zero knowledge (hiding keys): one mask bank masks every sumcheck below.
   std::optional<zk::MaskBankProver> bank;
+  std::unique_ptr<zk::LigeroPcs> bank_pcs;  // outlives the bank
   if (pkg.vk.hiding()) {
-    const auto& ligero = static_cast<const zk::LigeroPcs&>(*pcs);
-    VINET_ASSIGN_OR_RETURN(bank, zk::MaskBankProver::Commit(MaskShapes(spec, al, wl), ligero));
+    bank_pcs = MaskBankPcs(pkg.vk, pkg.threads);
+    VINET_ASSIGN_OR_RETURN(bank, zk::MaskBankProver::Commit(MaskShapes(spec, al, wl), *bank_pcs));
     proof.masked = true;
     proof.mask = bank->commitment();
     proof.mask.AbsorbInto(t);

@@ -47,10 +47,12 @@ Status VerifyInstances(const VerifyingKey& vk, std::span<const runtime::Int8Tens
     return Error(Code::kVerification, "proof and key disagree on zero knowledge (mask bank)");
   }
   std::optional<zk::MaskBankVerifier> bank;
+  std::unique_ptr<zk::LigeroPcs> bank_pcs;  // outlives the bank
   if (proof.masked) {
     proof.mask.AbsorbInto(t);
+    bank_pcs = MaskBankPcs(vk, 1);
     bank.emplace(MaskShapes(spec, al, wl), proof.mask, proof.mask_sums, proof.mask_evals,
-                 static_cast<const zk::LigeroPcs&>(*pcs));
+                 *bank_pcs);
   }
   zk::MaskBankVerifier* vb = bank ? &*bank : nullptr;
   std::vector<EvalClaim> ac, wc;

@@ -95,4 +95,28 @@ struct BasefoldFixture {
   }
 };
 
+// A hiding Basefold opening (BasefoldParams::hiding) with masks expanded from
+// a fixed seed, so the fixture and its stored seed are deterministic.
+struct HidingBasefoldFixture {
+  static constexpr size_t kVars = 6;
+  BasefoldPcs pcs{BasefoldParams{100, 2, 3, 2, 16, 1, BasefoldRegime::kJohnsonFp4, 3, true}};
+  PcsCommitted committed;
+  std::vector<Fp2> point;
+  std::vector<Fp2> evals;
+  Bytes honest;
+
+  HidingBasefoldFixture() {
+    std::vector<Fp> poly(size_t{1} << kVars);
+    for (size_t i = 0; i < poly.size(); ++i) poly[i] = Fp(i * i + 1);
+    for (size_t i = 0; i < kVars; ++i) point.emplace_back(Fp(5 + 2 * i), Fp(6 + 2 * i));
+    Digest seed{};
+    seed[0] = 7;
+    committed = pcs.CommitWithMaskSeed({poly}, seed).value();
+    Transcript t("fuzz");
+    auto opening = pcs.Open(*committed.data, point, t).value();
+    evals = opening.evals;
+    honest = opening.proof;
+  }
+};
+
 }  // namespace vinet::zk::fuzz

@@ -66,7 +66,7 @@ struct ZkmlFixture {
     if (!zkml::VerifyBatch(committed.vk, batch_inputs, batch_outputs, batch_proof).ok())
       std::abort();
     zk::ScopedSeededMasksForTesting seeded(5);  // this thread only: threads = 1 below
-    zkml::ZkmlParams hp = zkml::ZkmlParams::PrivateWeights();
+    zkml::ZkmlParams hp = zkml::ZkmlParams::PrivateWeightsLigero();  // kind 3: the stored seeds
     hp.threads = 1;
     auto h = zkml::Commit(*q, hp);
     if (!h.ok()) std::abort();

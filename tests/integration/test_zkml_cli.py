@@ -121,6 +121,7 @@ def test_private_weights_commit_prove_verify(tmp_path):
         "--private-weights")
     run("zk", "export-vk", d / "p.vzk", "--out", d / "p.vk")
     assert (d / "p.vk").read_bytes()[4] == 3  # key version 3: hiding
+    assert (d / "p.vk").read_bytes()[-4] == 5  # PCS kind 5: hiding Basefold
     write_json(d / "in.json", {"x": onnx_models.random_input([784], 1, seed=5).tolist()})
     for i in (1, 2):
         run("zk", "prove", d / "p.vzk", "--input", d / "in.json", "--out", d / f"p{i}.bin",

@@ -42,13 +42,20 @@ inline constexpr double kMinSecurityBits = 100.0;
 // Keys of version 2 predate the field and are (plain) Ligero keys; version-3
 // keys carry the code: 2 Basefold over Fp2 (unique-decoding regime), 3 hiding
 // Ligero (docs/zk.md "Zero knowledge"), 4 Basefold over Fp4 (Johnson regime,
-// the default: smaller openings; zk/pcs/basefold.h).
-enum class PcsKind : uint32_t { kLigero = 1, kBasefold = 2, kHidingLigero = 3, kBasefoldFp4 = 4 };
+// the default: smaller openings; zk/pcs/basefold.h), 5 hiding Basefold over
+// Fp4 (BasefoldParams::Hiding; its mask bank uses hiding Ligero at rate 1/8).
+enum class PcsKind : uint32_t {
+  kLigero = 1,
+  kBasefold = 2,
+  kHidingLigero = 3,
+  kBasefoldFp4 = 4,
+  kHidingBasefold = 5
+};
 
 // The rate a key of `kind` gets when ZkmlParams::log_inv_rate is 0: 2^-4 for
-// kBasefoldFp4, 2^-2 otherwise.
+// kBasefoldFp4 and kHidingBasefold, 2^-2 otherwise.
 constexpr int DefaultLogInvRate(PcsKind kind) {
-  return kind == PcsKind::kBasefoldFp4 ? 4 : 2;
+  return kind == PcsKind::kBasefoldFp4 || kind == PcsKind::kHidingBasefold ? 4 : 2;
 }
 
 struct ZkmlParams {
@@ -58,15 +65,24 @@ struct ZkmlParams {
   PcsKind pcs = PcsKind::kBasefoldFp4;
   // Commit keys below kMinSecurityBits (experiments only: nothing verifies them).
   bool insecure_experiment = false;
-  // Private weights: hiding Ligero for the weight and advice commitments
-  // (docs/zk.md "Zero knowledge"); the key then binds a hiding commitment
-  // (kind kHidingLigero). Needs pcs kLigero or kHidingLigero (Basefold has no
-  // hiding mode: Commit is kInvalidArgument); pcs kHidingLigero implies it.
+  // Private weights: hiding weight and advice commitments and a mask bank
+  // (docs/zk.md "Zero knowledge"); the key then binds a hiding commitment:
+  // kind kHidingLigero for pcs kLigero / kHidingLigero, kHidingBasefold for
+  // pcs kBasefoldFp4 / kHidingBasefold (Basefold over Fp2 has no hiding mode:
+  // Commit is kInvalidArgument); pcs kHidingLigero or kHidingBasefold implies it.
   bool hiding = false;
 
-  // The private-weights configuration: hiding Ligero at rate 1/8, which keeps
-  // the MLP 784-128-10 proof under 300 KiB with the masks (docs/benchmarks.md).
+  // The private-weights configuration: hiding Basefold over Fp4 (key kind 5)
+  // at rate 1/16, the smallest zero-knowledge proofs (MLP 784-128-10: 271 KB
+  // against 370 KB for hiding Ligero at rate 1/8; docs/benchmarks.md).
   static constexpr ZkmlParams PrivateWeights() {
+    ZkmlParams p;
+    p.pcs = PcsKind::kHidingBasefold;
+    p.hiding = true;
+    return p;
+  }
+  // The previous preset: hiding Ligero (kind 3) at rate 1/8.
+  static constexpr ZkmlParams PrivateWeightsLigero() {
     ZkmlParams p;
     p.log_inv_rate = 3;
     p.pcs = PcsKind::kHidingLigero;
@@ -86,8 +102,8 @@ struct VerifyingKey {
   int security_bits = 102;
   int log_inv_rate = 4;
   PcsKind pcs = PcsKind::kBasefoldFp4;
-  // Key version 3, PCS kind 3: the weight commitment is hiding.
-  bool hiding() const { return pcs == PcsKind::kHidingLigero; }
+  // Key version 3, PCS kind 3 or 5: the weight commitment is hiding.
+  bool hiding() const { return pcs == PcsKind::kHidingLigero || pcs == PcsKind::kHidingBasefold; }
 
   Bytes Encode() const;
   // Strict: kParse naming the field; the commitment's shape must match the

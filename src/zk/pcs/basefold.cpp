@@ -237,12 +237,17 @@ Bytes BasefoldPcs::ParametersEncoding() const {
   // version: 1 = first protocol; 2 = one-compression Merkle nodes (kUniqueFp2);
   // 3 = challenge field Fp4, Johnson-regime query count (kJohnsonFp4).
   // 4 = kJohnsonFp4 with the first-round schedule (first_fold_log follows).
-  if (params_.regime == BasefoldRegime::kUniqueFp2) {
+  // 6 = hiding kJohnsonFp4 (first_fold_log follows, whatever its value).
+  if (params_.hiding) {
+    w.U32(6);
+  } else if (params_.regime == BasefoldRegime::kUniqueFp2) {
     w.U32(params_.first_fold_log > 0 ? 5 : 2);
   } else {
     w.U32(params_.first_fold_log > 0 ? 4 : 3);
   }
-  if (params_.first_fold_log > 0) w.U32(static_cast<uint32_t>(params_.first_fold_log));
+  if (params_.first_fold_log > 0 || params_.hiding) {
+    w.U32(static_cast<uint32_t>(params_.first_fold_log));
+  }
   return w.Take();
 }
 
@@ -295,6 +300,27 @@ double BasefoldPcs::SoundnessFor(const BasefoldShape& s, size_t t) const {
 }
 
 BasefoldShape BasefoldPcs::ShapeFor(size_t num_vars) const {
+  if (!params_.hiding) return PlainShapeFor(num_vars);
+  return PlainShapeFor(num_vars + HidingPadVars(num_vars));
+}
+
+size_t BasefoldPcs::HidingPadVars(size_t n) const {
+  size_t k = static_cast<size_t>(std::max(0, params_.log_inv_rate));
+  for (size_t p = 1; n + p + k <= static_cast<size_t>(Fp::kTwoAdicity); ++p) {
+    BasefoldShape s = PlainShapeFor(n + p);
+    if (s.arity.empty()) continue;
+    size_t w = size_t{1} << s.arity[0];
+    size_t leaves = size_t{1} << s.LeafDepth(0);
+    // Every opened first-round symbol and one more leaf's worth are
+    // independent of the message: the pad has (2^p - 1) 2^n coefficients.
+    if (s.num_queries < leaves && (s.num_queries + 1) * w <= ((size_t{1} << p) - 1) << n) {
+      return p;
+    }
+  }
+  return 0;
+}
+
+BasefoldShape BasefoldPcs::PlainShapeFor(size_t num_vars) const {
   BasefoldShape s;
   s.num_vars = num_vars;
   size_t f = static_cast<size_t>(std::max(0, params_.final_vars));
@@ -362,6 +388,7 @@ double BasefoldPcs::SoundnessBits(size_t num_vars) const {
 }
 
 Result<PcsCommitted> BasefoldPcs::Commit(std::vector<std::vector<Fp>> polys) const {
+  if (params_.hiding) return CommitHiding(std::move(polys), nullptr);
   if (polys.empty() || polys.size() > (1u << 16)) {
     return Error(Code::kInvalidArgument, "basefold: commit 1 to 65536 polynomials");
   }
@@ -459,6 +486,9 @@ std::pair<Acc, Acc> HalfSums(std::span<const F> f, std::span<const Fp2> e, unsig
 Result<BasefoldProof> BasefoldPcs::OpenProof(const PcsProverData& data, std::span<const Fp2> point,
                                              Transcript& transcript,
                                              std::vector<Fp2>* evals) const {
+  if (params_.hiding) {
+    return Error(Code::kInvalidArgument, "basefold: structured openings are plain only");
+  }
   if (params_.regime == BasefoldRegime::kUniqueFp2) {
     return OpenAs<Fp2>(data, point, transcript, evals);
   }
@@ -646,6 +676,9 @@ bool ShapeMatches(const BasefoldProof& p, const BasefoldShape& s, size_t num_pol
 Status BasefoldPcs::VerifyProof(const PcsCommitment& c, std::span<const Fp2> point,
                                 std::span<const Fp2> evals, const BasefoldProof& proof,
                                 Transcript& transcript) const {
+  if (params_.hiding) {
+    return Error(Code::kInvalidArgument, "basefold: structured openings are plain only");
+  }
   if (point.size() != c.num_vars || evals.size() != c.num_polys) {
     return Error(Code::kInvalidArgument,
                  "basefold: point or evaluations do not fit the commitment");
@@ -804,6 +837,7 @@ Status BasefoldPcs::VerifyAs(const PcsCommitment& c, std::span<const Fp2> point,
 
 Result<PcsOpening> BasefoldPcs::Open(const PcsProverData& data, std::span<const Fp2> point,
                                      Transcript& transcript) const {
+  if (params_.hiding) return OpenHiding(data, point, transcript);
   PcsOpening out;
   VINET_ASSIGN_OR_RETURN(BasefoldProof proof, OpenProof(data, point, transcript, &out.evals));
   out.proof = proof.ToBytes();
@@ -813,6 +847,7 @@ Result<PcsOpening> BasefoldPcs::Open(const PcsProverData& data, std::span<const 
 Status BasefoldPcs::Verify(const PcsCommitment& c, std::span<const Fp2> point,
                            std::span<const Fp2> evals, ByteSpan proof_bytes,
                            Transcript& transcript) const {
+  if (params_.hiding) return VerifyHiding(c, point, evals, proof_bytes, transcript);
   if (point.size() != c.num_vars) {
     return Error(Code::kInvalidArgument, "basefold: point has the wrong number of variables");
   }

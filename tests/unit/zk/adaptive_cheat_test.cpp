@@ -39,6 +39,7 @@ std::vector<Scheme> Schemes() {
          return std::make_unique<LigeroPcs>(LigeroParams{100, 2, 1});
        }},
       {"basefold", [] { return std::make_unique<BasefoldPcs>(); }},
+      {"basefold_hiding", [] { return std::make_unique<BasefoldPcs>(BasefoldParams::Hiding()); }},
       {"basefold_unique_fp2",
        [] { return std::make_unique<BasefoldPcs>(BasefoldParams::UniqueDecoding(100, 2)); }},
   };

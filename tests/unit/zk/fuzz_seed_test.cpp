@@ -55,5 +55,14 @@ TEST(ZkFuzzSeeds, BasefoldSeedIsTheFixturesEncoding) {
   CheckOrWrite("zk_basefold", "honest_opening", fx.honest);
 }
 
+TEST(ZkFuzzSeeds, HidingBasefoldSeedIsTheFixturesEncoding) {
+  fuzz::HidingBasefoldFixture fx;
+  Transcript t("fuzz");
+  ASSERT_TRUE(fx.pcs.Verify(fx.committed.commitment, fx.point, fx.evals, fx.honest, t).ok());
+  BasefoldShape s = fx.pcs.ShapeFor(fx.kVars);
+  ASSERT_LT(s.num_queries, size_t{1} << s.LeafDepth(0));  // a real multi-proof
+  CheckOrWrite("zk_basefold_hiding", "honest_opening", fx.honest);
+}
+
 }  // namespace
 }  // namespace vinet::zk

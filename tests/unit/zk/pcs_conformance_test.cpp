@@ -224,6 +224,8 @@ INSTANTIATE_TEST_SUITE_P(
                 [] {
                   return std::make_unique<BasefoldPcs>(BasefoldParams{100, 3, 4, 0, 12, 1});
                 }},
+        PcsCase{"basefold_hiding",
+                [] { return std::make_unique<BasefoldPcs>(BasefoldParams::Hiding()); }},
         PcsCase{
             "basefold_unique_fp2",
             [] { return std::make_unique<BasefoldPcs>(BasefoldParams::UniqueDecoding(100, 2)); }}),

@@ -38,9 +38,9 @@ runtime::Int8Tensor Input(const VerifyingKey& vk, uint32_t seed) {
 }
 
 TEST(ZkmlPrivateWeights, CompleteAndBitExactWithTheRuntime) {
-  for (uint32_t seed : {1u, 2u}) {  // rate 1/4, then the PrivateWeights preset (rate 1/8)
+  for (uint32_t seed : {1u, 2u}) {  // rate 1/4, then rate 1/8 (PrivateWeightsLigero)
     runtime::QuantizedModel q = RandomMlp({20, 16, 6}, seed);
-    auto c = Commit(q, seed == 1 ? kHiding : ZkmlParams::PrivateWeights());
+    auto c = Commit(q, seed == 1 ? kHiding : ZkmlParams::PrivateWeightsLigero());
     ASSERT_TRUE(c.ok()) << c.status().ToString();
     EXPECT_TRUE(c->vk.hiding());
     EXPECT_EQ(c->vk.pcs, PcsKind::kHidingLigero);
@@ -83,9 +83,10 @@ TEST(ZkmlPrivateWeights, KeyAndPackageRoundTrip) {
   EXPECT_EQ(c->vk.Pcs()->name(), "ligero-sha256-rs4-zk");
   EXPECT_NE(basefold->vk.Pcs()->name(), plain->vk.Pcs()->name());
   EXPECT_FALSE(basefold->vk.Pcs()->hiding());
-  // Hiding needs Ligero: Basefold has no hiding mode.
+  // Hiding with Basefold over Fp4 (the default) is kind 5; over Fp2 there is none.
   ZkmlParams bf_hiding;
   bf_hiding.hiding = true;
+  bf_hiding.pcs = PcsKind::kBasefold;
   EXPECT_EQ(Commit(q, bf_hiding).status().code(), Code::kInvalidArgument);
   auto parsed = VerifyingKey::Parse(key);
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();

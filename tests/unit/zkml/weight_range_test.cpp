@@ -17,8 +17,8 @@ using zk::Fp;
 
 TEST(ZkmlWeightRange, HonestCommitsProveTheirRange) {
   // Every PCS kind, through the key's own scheme (vk.Pcs()).
-  for (PcsKind kind :
-       {PcsKind::kBasefoldFp4, PcsKind::kBasefold, PcsKind::kLigero, PcsKind::kHidingLigero}) {
+  for (PcsKind kind : {PcsKind::kBasefoldFp4, PcsKind::kBasefold, PcsKind::kLigero,
+                       PcsKind::kHidingLigero, PcsKind::kHidingBasefold}) {
     for (const auto& q : {RandomMlp({12, 8, 3}, 4), CnnBuilder(1, 6, 6, 2)
                                                         .Conv(2, 3, 1, 1, 1, true)
                                                         .Pool("MaxPool", 2, 2)

@@ -27,6 +27,10 @@ using testing::RandomMlp;
 using zk::Fp;
 using zk::Fp2;
 
+// Every test runs with both zero-knowledge kinds: hiding Ligero (3) and
+// hiding Basefold (5).
+class ZkmlZeroKnowledge : public ::testing::TestWithParam<PcsKind> {};
+
 runtime::Int8Tensor Input(const VerifyingKey& vk, uint32_t seed) {
   auto q = QuantizeInput(vk.spec, testing::RandomTensor(vk.spec.input_shape, seed, 2.0f));
   EXPECT_TRUE(q.ok());
@@ -143,10 +147,10 @@ void RunDistinguisher(const ZkmlParams& params, int proofs, size_t* correct,
 // (deterministic): the classifier is right 35-65 % of the time and the
 // chi-square homogeneity statistic of all round coefficients (8 bins, df 7)
 // stays below 24.32 (0.001). Power check: the same classifier on the same
-// models under plain Ligero keys (no masks) is right every time.
-TEST(ZkmlZeroKnowledge, SumcheckMessagesOfTwoModelsWithTheSameOutputsAreIndistinguishable) {
+// models under plain keys of the same scheme (no masks) is right every time.
+TEST_P(ZkmlZeroKnowledge, SumcheckMessagesOfTwoModelsWithTheSameOutputsAreIndistinguishable) {
   zk::ScopedSeededMasksForTesting seeded(17);
-  ZkmlParams hiding = testing::HidingLigeroParams();
+  ZkmlParams hiding = testing::HidingParams(GetParam());
   hiding.threads = 1;  // the seeded generator is per thread
   size_t correct = 0;
   std::array<std::vector<uint64_t>, 2> shown;
@@ -156,16 +160,16 @@ TEST(ZkmlZeroKnowledge, SumcheckMessagesOfTwoModelsWithTheSameOutputsAreIndistin
   RecordProperty("chi_square_rounds",
                  std::to_string(zk::testing::ChiSquareHomogeneity(shown[0], shown[1])));
 
-  ZkmlParams plain;
-  plain.pcs = PcsKind::kLigero;
+  ZkmlParams plain;  // the same scheme without zero knowledge
+  plain.pcs = GetParam() == PcsKind::kHidingLigero ? PcsKind::kLigero : PcsKind::kBasefoldFp4;
   plain.threads = 1;
   std::array<std::vector<uint64_t>, 2> plain_shown;
   RunDistinguisher(plain, 4, &correct, &plain_shown);
   zk::testing::ExpectDistinguisherVerdict(false, correct, 8, plain_shown);
 }
 
-TEST(ZkmlZeroKnowledge, MasksAreFreshPerProof) {
-  auto a = Commit(RandomMlp({12, 8, 4}, 9), testing::HidingLigeroParams());
+TEST_P(ZkmlZeroKnowledge, MasksAreFreshPerProof) {
+  auto a = Commit(RandomMlp({12, 8, 4}, 9), testing::HidingParams(GetParam()));
   ASSERT_TRUE(a.ok());
   runtime::Int8Tensor in = Input(a->vk, 4);
   auto p1 = Prove(*a->package, in), p2 = Prove(*a->package, in);
@@ -186,8 +190,8 @@ TEST(ZkmlZeroKnowledge, MasksAreFreshPerProof) {
   EXPECT_GE(v1.proof.mask_sums.size(), 4u);
 }
 
-TEST(ZkmlZeroKnowledge, EveryMaskValueAndMaskedRoundChangedIsRejected) {
-  auto a = Commit(RandomMlp({12, 8, 4}, 3), testing::HidingLigeroParams());
+TEST_P(ZkmlZeroKnowledge, EveryMaskValueAndMaskedRoundChangedIsRejected) {
+  auto a = Commit(RandomMlp({12, 8, 4}, 3), testing::HidingParams(GetParam()));
   ASSERT_TRUE(a.ok());
   runtime::Int8Tensor in = Input(a->vk, 2);
   auto p = Prove(*a->package, in);
@@ -248,10 +252,10 @@ TEST(ZkmlZeroKnowledge, EveryMaskValueAndMaskedRoundChangedIsRejected) {
 // other weights (B = NegateRowZero(A), an input with x_0 != 0), the honest
 // key and commitment. Every masked layer sumcheck, the lookups, the advice
 // opening and the mask opening pass; the weight opening fails.
-TEST(ZkmlZeroKnowledge, SubstitutedWeightsPassTheMaskedLayersAndFailTheWeightOpening) {
+TEST_P(ZkmlZeroKnowledge, SubstitutedWeightsPassTheMaskedLayersAndFailTheWeightOpening) {
   runtime::QuantizedModel q = RandomMlp({12, 8, 4}, 13);
-  auto honest = Commit(q, testing::HidingLigeroParams());
-  auto other = Commit(testing::NegateRowZero(q), testing::HidingLigeroParams());
+  auto honest = Commit(q, testing::HidingParams(GetParam()));
+  auto other = Commit(testing::NegateRowZero(q), testing::HidingParams(GetParam()));
   ASSERT_TRUE(honest.ok() && other.ok());
   runtime::Int8Tensor in = Input(honest->vk, 8);
   in.data[0] = 5;
@@ -268,6 +272,13 @@ TEST(ZkmlZeroKnowledge, SubstitutedWeightsPassTheMaskedLayersAndFailTheWeightOpe
   ASSERT_TRUE(own.ok());
   EXPECT_TRUE(Verify(other->vk, in, own->output, own->proof).ok());
 }
+
+INSTANTIATE_TEST_SUITE_P(Kinds, ZkmlZeroKnowledge,
+                         ::testing::Values(PcsKind::kHidingLigero, PcsKind::kHidingBasefold),
+                         [](const ::testing::TestParamInfo<PcsKind>& info) {
+                           return info.param == PcsKind::kHidingLigero ? "HidingLigero"
+                                                                       : "HidingBasefold";
+                         });
 
 }  // namespace
 }  // namespace vinet::zkml

@@ -85,6 +85,15 @@ constexpr ZkmlParams HidingLigeroParams() {
   return p;
 }
 
+// The zero-knowledge key of `kind` (kHidingLigero or kHidingBasefold) at its
+// default rate.
+constexpr ZkmlParams HidingParams(PcsKind kind) {
+  ZkmlParams p;
+  p.pcs = kind;
+  p.hiding = true;
+  return p;
+}
+
 }  // namespace vinet::zkml::testing
 
 namespace vinet::zkml::testing {

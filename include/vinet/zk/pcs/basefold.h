@@ -41,8 +41,17 @@
 //     2 V / |F| + |D| / |F| + sum_s |D_s| / |F| + ((1 + rho)/2 + 1/|D|)^t 2^-g.
 //   Its proofs are byte-identical to the first Basefold version's.
 // t is the smallest count meeting security_bits (or every leaf).
-// Hiding hook: a hiding variant can commit an extra random polynomial in the
-// same batch (its alpha masks f) and randomise codewords; not done here.
+// Hiding (BasefoldParams::hiding, kJohnsonFp4 only; docs/zk.md "Zero
+// knowledge (hiding Basefold)"): each polynomial f_k of n variables is
+// committed as f*_k of n + p variables with f*_k(x, 0) = f_k(x) and every
+// other value uniform (the codeword is randomised beyond the message degree),
+// together with kHidingMasks uniformly random mask polynomials placed first in
+// the batch. An opening at z is the plain opening of that batch at (z, 0^p);
+// it also sends the masks' values at z. The masks' batching coefficients span
+// Fp4 over F_p, so the combined polynomial is uniform given the claims; the
+// pad makes the opened first-round symbols uniform. p is the smallest with
+// t 2^a0 + 2^a0 <= (2^p - 1) 2^n (HidingPadVars). One opening per
+// commitment is covered by the simulator argument.
 // Thread-safe: the scheme object is immutable.
 #pragma once
 
@@ -70,6 +79,9 @@ struct BasefoldParams {
   // the rest are split into ceil(rest / fold_log) rounds of near-equal size
   // (larger first), so no round folds a single variable (version 4).
   int first_fold_log = 0;
+  // Zero-knowledge commitments and openings (ParametersEncoding version 6);
+  // requires kJohnsonFp4.
+  bool hiding = false;
 
   // The parameters of PcsKind::kBasefold keys (unique decoding over Fp2).
   static constexpr BasefoldParams UniqueDecoding(int security_bits, int log_inv_rate,
@@ -81,6 +93,12 @@ struct BasefoldParams {
   // schedule": the byte-minimal shape for n = 15..24 within 1%).
   static constexpr BasefoldParams Default(unsigned threads = 1) {
     return {100, 4, 3, 8, 16, threads, BasefoldRegime::kJohnsonFp4, 5};
+  }
+  // The hiding default (ZKML key kind 5): Default() with hiding on and a first
+  // round of 3 variables (its leaves carry five polynomials: 2^3 symbols
+  // each; pcs_bench, docs/zk.md "Zero knowledge (hiding Basefold)").
+  static constexpr BasefoldParams Hiding(unsigned threads = 1) {
+    return {100, 4, 3, 8, 16, threads, BasefoldRegime::kJohnsonFp4, 3, true};
   }
 };
 
@@ -136,22 +154,44 @@ class BasefoldPcs final : public MultilinearPcs {
  public:
   explicit BasefoldPcs(BasefoldParams params = BasefoldParams::Default());
 
+  // The shape of an opening of n variables (hiding: of the committed n + p
+  // variables, HidingPadVars).
   BasefoldShape ShapeFor(size_t num_vars) const;
 
-  std::string_view name() const override { return "basefold-sha256"; }
+  std::string_view name() const override {
+    return params_.hiding ? "basefold-sha256-zk" : "basefold-sha256";
+  }
+  bool hiding() const override { return params_.hiding; }
   // name || u32 security_bits || log_inv_rate || fold_log || final_vars ||
   // grinding_bits || u32 version (2: kUniqueFp2; 3: kJohnsonFp4; 4: kJohnsonFp4
   // with first_fold_log > 0; 5: kUniqueFp2 with first_fold_log > 0, no key
-  // kind uses it) [|| u32 first_fold_log, versions 4 and 5].
+  // kind uses it; 6: hiding kJohnsonFp4) [|| u32 first_fold_log, versions 4,
+  // 5 and 6].
   Bytes ParametersEncoding() const override;
+
+  // Hiding: the random mask polynomials committed before the caller's.
+  static constexpr size_t kHidingMasks = 4;
+  // Hiding: the pad variables p for n (0 if no p fits the 2^32 domain).
+  size_t HidingPadVars(size_t num_vars) const;
+  // Hiding opening bytes: kHidingMasks Fp2 mask values at z, then the plain
+  // opening of the (n + p)-variable batch.
+  struct HidingProof {
+    std::vector<Fp2> mask_evals;
+    BasefoldProof inner;
+  };
+  Result<HidingProof> ParseHidingProof(ByteSpan bytes, size_t num_vars, size_t num_polys) const;
   double SoundnessBits(size_t num_vars) const override;
   Result<PcsCommitted> Commit(std::vector<std::vector<Fp>> polys) const override;
+  // Hiding only: the masks and pads expanded from a secret seed (MaskStream),
+  // so a stored seed recomputes the same commitment (a registered key).
+  Result<PcsCommitted> CommitWithMaskSeed(std::vector<std::vector<Fp>> polys,
+                                          const Digest& seed) const;
   Result<PcsOpening> Open(const PcsProverData& data, std::span<const Fp2> point,
                           Transcript& transcript) const override;
   Status Verify(const PcsCommitment& commitment, std::span<const Fp2> point,
                 std::span<const Fp2> evals, ByteSpan proof, Transcript& transcript) const override;
 
-  // Structured forms, used by tests that alter components.
+  // Structured forms, used by tests that alter components (plain only).
   Result<BasefoldProof> OpenProof(const PcsProverData& data, std::span<const Fp2> point,
                                   Transcript& transcript, std::vector<Fp2>* evals) const;
   Status VerifyProof(const PcsCommitment& commitment, std::span<const Fp2> point,
@@ -165,6 +205,12 @@ class BasefoldPcs final : public MultilinearPcs {
 
  private:
   double SoundnessFor(const BasefoldShape& shape, size_t t) const;
+  BasefoldShape PlainShapeFor(size_t num_vars) const;
+  Result<PcsCommitted> CommitHiding(std::vector<std::vector<Fp>> polys, const Digest* seed) const;
+  Result<PcsOpening> OpenHiding(const PcsProverData& data, std::span<const Fp2> point,
+                                Transcript& transcript) const;
+  Status VerifyHiding(const PcsCommitment& commitment, std::span<const Fp2> point,
+                      std::span<const Fp2> evals, ByteSpan proof, Transcript& transcript) const;
   template <typename E>
   Result<BasefoldProof> OpenAs(const PcsProverData& data, std::span<const Fp2> point,
                                Transcript& transcript, std::vector<Fp2>* evals) const;

@@ -20,7 +20,7 @@
 // point and the evaluations alone, for one opening per commitment (a scheme
 // that hides more openings says so). Protocols that need hiding (the masked
 // sumcheck, private weights) check hiding() instead of naming a scheme.
-// Basefold has no hiding mode yet.
+// Both schemes have one (LigeroParams::hiding, BasefoldParams::hiding).
 #pragma once
 
 #include <memory>

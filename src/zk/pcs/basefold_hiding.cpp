@@ -1,0 +1,173 @@
+// The hiding mode of BasefoldPcs (basefold.h, docs/zk.md "Zero knowledge
+// (hiding Basefold)"): a commitment of m polynomials of n variables is the
+// plain commitment of kHidingMasks uniformly random polynomials followed by
+// the m polynomials extended to n + p variables with uniform values off the
+// slice x_{>=n} = 0; an opening at z is the plain opening of that batch at
+// (z, 0^p), preceded by the masks' values at z.
+#include <algorithm>
+#include <bit>
+#include <optional>
+#include <string>
+
+#include "vinet/zk/pcs/basefold.h"
+#include "vinet/zk/random.h"
+
+namespace vinet::zk {
+namespace {
+
+struct HidingProverData final : PcsProverData {
+  PcsCommitment commitment;  // what the caller sees: root, n, m
+  PcsCommitted inner;        // n + p variables, kHidingMasks + m polynomials
+  size_t pad_vars = 0;
+};
+
+BasefoldParams PlainOf(BasefoldParams p) {
+  p.hiding = false;
+  return p;
+}
+
+PcsCommitment InnerCommitment(const PcsCommitment& c, size_t pad_vars) {
+  return {c.root, static_cast<uint32_t>(c.num_vars + pad_vars),
+          static_cast<uint32_t>(c.num_polys + BasefoldPcs::kHidingMasks)};
+}
+
+std::vector<Fp2> InnerPoint(std::span<const Fp2> point, size_t pad_vars) {
+  std::vector<Fp2> out(point.begin(), point.end());
+  out.resize(point.size() + pad_vars, Fp2::Zero());
+  return out;
+}
+
+Status Fail(const std::string& what) {
+  return Error(Code::kVerification, "basefold: " + what);
+}
+
+}  // namespace
+
+Result<PcsCommitted> BasefoldPcs::CommitWithMaskSeed(std::vector<std::vector<Fp>> polys,
+                                                     const Digest& seed) const {
+  if (!params_.hiding) {
+    return Error(Code::kInvalidArgument, "basefold: a mask seed needs the hiding mode");
+  }
+  return CommitHiding(std::move(polys), &seed);
+}
+
+Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> polys,
+                                               const Digest* seed) const {
+  if (params_.regime != BasefoldRegime::kJohnsonFp4) {
+    return Error(Code::kInvalidArgument, "basefold: hiding needs the Fp4 challenge field");
+  }
+  if (polys.empty() || polys.size() > (1u << 16) - kHidingMasks) {
+    return Error(Code::kInvalidArgument, "basefold: commit 1 to 65532 polynomials (hiding)");
+  }
+  size_t size = polys[0].size();
+  if (size < 2 || !std::has_single_bit(size)) {
+    return Error(Code::kInvalidArgument, "basefold: polynomial size must be 2^n, n >= 1");
+  }
+  for (const auto& p : polys) {
+    if (p.size() != size) return Error(Code::kInvalidArgument, "basefold: sizes differ");
+  }
+  size_t n = std::countr_zero(size);
+  size_t pad = HidingPadVars(n);
+  if (pad == 0) {
+    return Error(Code::kInvalidArgument, "basefold: hiding pad of " + std::to_string(n) +
+                                             " variables does not fit the 2^32 domain");
+  }
+  size_t big = size << pad;
+  // Masks never come from the transcript: the CSPRNG, or the secret seed.
+  std::optional<MaskStream> stream;
+  if (seed != nullptr) stream.emplace(*seed);
+  auto fill = [&](std::span<Fp> out) {
+    if (stream) {
+      stream->Fill(out);
+    } else {
+      RandomFps(out);
+    }
+  };
+  std::vector<std::vector<Fp>> tables;
+  tables.reserve(kHidingMasks + polys.size());
+  for (size_t j = 0; j < kHidingMasks; ++j) {
+    tables.emplace_back(big);
+    fill(tables.back());
+  }
+  for (auto& p : polys) {
+    p.resize(big);
+    fill(std::span<Fp>(p).subspan(size));
+    tables.push_back(std::move(p));
+  }
+  BasefoldPcs inner(PlainOf(params_));
+  VINET_ASSIGN_OR_RETURN(PcsCommitted committed, inner.Commit(std::move(tables)));
+  auto d = std::make_shared<HidingProverData>();
+  d->commitment = {committed.commitment.root, static_cast<uint32_t>(n),
+                   static_cast<uint32_t>(polys.size())};
+  d->inner = std::move(committed);
+  d->pad_vars = pad;
+  PcsCommitted out{d->commitment, d};
+  return out;
+}
+
+Result<PcsOpening> BasefoldPcs::OpenHiding(const PcsProverData& data, std::span<const Fp2> point,
+                                           Transcript& transcript) const {
+  const auto* d = dynamic_cast<const HidingProverData*>(&data);
+  if (d == nullptr) return Error(Code::kInvalidArgument, "basefold: prover data of another scheme");
+  if (point.size() != d->commitment.num_vars) {
+    return Error(Code::kInvalidArgument, "basefold: point has the wrong number of variables");
+  }
+  BasefoldPcs inner(PlainOf(params_));
+  std::vector<Fp2> all;
+  VINET_ASSIGN_OR_RETURN(
+      BasefoldProof proof,
+      inner.OpenProof(*d->inner.data, InnerPoint(point, d->pad_vars), transcript, &all));
+  ByteWriter w;
+  for (size_t j = 0; j < kHidingMasks; ++j) w.Field(all[j]);
+  proof.Serialize(w);
+  PcsOpening out;
+  out.evals.assign(all.begin() + kHidingMasks, all.end());
+  out.proof = w.Take();
+  return out;
+}
+
+Result<BasefoldPcs::HidingProof> BasefoldPcs::ParseHidingProof(ByteSpan bytes, size_t num_vars,
+                                                               size_t num_polys) const {
+  size_t pad = HidingPadVars(num_vars);
+  if (pad == 0 || num_polys == 0 || num_polys > (1u << 16) - kHidingMasks) {
+    return Error(Code::kParse, "basefold hiding proof: no shape for " + std::to_string(num_vars) +
+                                   " variables and " + std::to_string(num_polys) + " polynomials");
+  }
+  ByteReader r(bytes);
+  HidingProof out;
+  VINET_ASSIGN_OR_RETURN(out.mask_evals, r.FieldArray<Fp2>("basefold.mask_evals", kHidingMasks));
+  size_t at = r.offset();
+  BasefoldPcs inner(PlainOf(params_));
+  auto proof = BasefoldProof::Parse(bytes.subspan(at), inner.ShapeFor(num_vars + pad),
+                                    num_polys + kHidingMasks);
+  if (!proof.ok()) {
+    return Error(proof.status().code(), "basefold hiding proof, offsets from byte " +
+                                            std::to_string(at) + ": " + proof.status().message());
+  }
+  out.inner = std::move(*proof);
+  return out;
+}
+
+Status BasefoldPcs::VerifyHiding(const PcsCommitment& c, std::span<const Fp2> point,
+                                 std::span<const Fp2> evals, ByteSpan proof_bytes,
+                                 Transcript& transcript) const {
+  if (point.size() != c.num_vars) {
+    return Error(Code::kInvalidArgument, "basefold: point has the wrong number of variables");
+  }
+  if (evals.size() != c.num_polys) {
+    return Error(Code::kInvalidArgument, "basefold: evaluations do not fit the commitment");
+  }
+  size_t pad = HidingPadVars(c.num_vars);
+  if (pad == 0 || c.num_polys == 0 || c.num_polys > (1u << 16) - kHidingMasks) {
+    return Fail("commitment of " + std::to_string(c.num_vars) + " variables and " +
+                std::to_string(c.num_polys) + " polynomials has no hiding shape");
+  }
+  VINET_ASSIGN_OR_RETURN(HidingProof proof, ParseHidingProof(proof_bytes, c.num_vars, c.num_polys));
+  std::vector<Fp2> all = proof.mask_evals;
+  all.insert(all.end(), evals.begin(), evals.end());
+  BasefoldPcs inner(PlainOf(params_));
+  return inner.VerifyProof(InnerCommitment(c, pad), InnerPoint(point, pad), all, proof.inner,
+                           transcript);
+}
+
+}  // namespace vinet::zk
