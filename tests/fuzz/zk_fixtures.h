@@ -3,6 +3,7 @@
 // target can check that nothing but the honest encoding is ever accepted.
 #pragma once
 
+#include <cstdlib>
 #include <random>
 
 #include "vinet/zk/lookup/logup_gkr.h"
@@ -118,5 +119,24 @@ struct HidingBasefoldFixture {
     honest = opening.proof;
   }
 };
+
+// One fuzz input against `Fixture`'s opening: the honest opening must verify
+// (else abort: the fixture is broken), any other input must be refused with
+// kParse or kVerification, never accepted.
+template <typename Fixture>
+int FuzzOpening(const uint8_t* data, size_t size) {
+  static const Fixture fx;
+  static const bool honest_ok = [] {
+    Transcript t("fuzz");
+    return fx.pcs.Verify(fx.committed.commitment, fx.point, fx.evals, fx.honest, t).ok();
+  }();
+  if (!honest_ok) std::abort();
+  ByteSpan in(data, size);
+  Transcript t("fuzz");
+  Status s = fx.pcs.Verify(fx.committed.commitment, fx.point, fx.evals, in, t);
+  if (s.ok() && Bytes(in.begin(), in.end()) != fx.honest) std::abort();
+  if (!s.ok() && s.code() != Code::kParse && s.code() != Code::kVerification) std::abort();
+  return 0;
+}
 
 }  // namespace vinet::zk::fuzz

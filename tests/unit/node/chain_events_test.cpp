@@ -2,6 +2,7 @@
 // websocket server (ws_test_server.py, Python `websockets`) standing in for
 // CometBFT, and a local HTTP server standing in for its JSON-RPC /claim query.
 #include "vinet/client/chain_events.h"
+#include "fake_rpc_call.h"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -181,7 +182,7 @@ TEST(WaitSettled, TimesOutWithoutAnEvent) {
 
 TEST(WaitSettled, CatchUpQueryFindsAnEarlierSettlement) {
   httplib::Server rpc;
-  rpc.Post("/", [](const httplib::Request&, httplib::Response& res) {
+  ::vinet::testing::ServeRpc(rpc, [](const httplib::Request&, httplib::Response& res) {
     json claim = {{"status", "SETTLED"}, {"height", 3}};
     std::string v = claim.dump();
     json answer = {

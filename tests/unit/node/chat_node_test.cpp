@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fake_rpc_call.h"
 #include "unit/node/node_test_util.h"
 #include "vinet/chain/rpc_client.h"
 #include "vinet/node/http_server.h"
@@ -33,8 +34,9 @@ constexpr uint64_t kFeePer = 5, kPriceIn = 2, kPriceOut = 3;
 class FakeChain {
  public:
   FakeChain() {
-    server_.Post("/", [this](const httplib::Request& req, httplib::Response& res) {
-      json body = json::parse(req.body);
+    ::vinet::testing::ServeRpc(server_, [this](const httplib::Request& req,
+                                               httplib::Response& res) {
+      json body = ::vinet::testing::RpcCall(req);
       std::string path = body["params"].value("path", "");
       std::lock_guard lock(mu_);
       json resp = {{"code", 1}, {"log", "not found"}, {"height", "1"}};

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <thread>
 
+#include "fake_rpc_call.h"
 #include "unit/node/node_test_util.h"
 #include "vinet/chain/rpc_client.h"
 #include "vinet/chain/rpc_endpoints.h"
@@ -23,21 +24,22 @@ using chain::RpcEndpoints;
 class FakeEndpoint {
  public:
   explicit FakeEndpoint(uint64_t balance) : balance_(balance) {
-    server_.Post("/", [this](const httplib::Request& req, httplib::Response& res) {
-      ++calls_;
-      if (int ms = delay_ms_.load(); ms > 0)
-        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-      json call = json::parse(req.body);
-      json result;
-      if (call["method"] == "status") {
-        result = {{"sync_info", {{"latest_block_height", std::to_string(height_.load())}}}};
-      } else {
-        std::string v = json{{"balance", balance_}, {"nonce", 0}}.dump();
-        result = {{"response", {{"code", 0}, {"value", chain::Base64Encode(AsBytes(v))}}}};
-      }
-      res.set_content(json{{"jsonrpc", "2.0"}, {"id", 1}, {"result", result}}.dump(),
-                      "application/json");
-    });
+    ::vinet::testing::ServeRpc(
+        server_, [this](const httplib::Request& req, httplib::Response& res) {
+          ++calls_;
+          if (int ms = delay_ms_.load(); ms > 0)
+            std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+          json call = ::vinet::testing::RpcCall(req);
+          json result;
+          if (call["method"] == "status") {
+            result = {{"sync_info", {{"latest_block_height", std::to_string(height_.load())}}}};
+          } else {
+            std::string v = json{{"balance", balance_}, {"nonce", 0}}.dump();
+            result = {{"response", {{"code", 0}, {"value", chain::Base64Encode(AsBytes(v))}}}};
+          }
+          res.set_content(json{{"jsonrpc", "2.0"}, {"id", 1}, {"result", result}}.dump(),
+                          "application/json");
+        });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
   }

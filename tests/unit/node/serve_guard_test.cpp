@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fake_rpc_call.h"
 #include "node_test_util.h"
 #include "vinet/chain/rpc_client.h"
 #include "vinet/node/claim_store.h"
@@ -29,19 +30,20 @@ using protocol::Mode;
 class FakeRpc {
  public:
   FakeRpc() {
-    server_.Post("/", [this](const httplib::Request& req, httplib::Response& res) {
-      json call = json::parse(req.body);
-      std::string path = call["params"]["path"];
-      std::lock_guard lock(mu_);
-      json response = {{"code", 3}, {"log", "not found"}};
-      if (auto it = answers_.find(path); it != answers_.end()) {
-        std::string v = it->second.dump();
-        response = {{"code", 0}, {"value", chain::Base64Encode(AsBytes(v))}, {"height", "5"}};
-      }
-      res.set_content(
-          json{{"jsonrpc", "2.0"}, {"id", 1}, {"result", {{"response", response}}}}.dump(),
-          "application/json");
-    });
+    ::vinet::testing::ServeRpc(
+        server_, [this](const httplib::Request& req, httplib::Response& res) {
+          json call = ::vinet::testing::RpcCall(req);
+          std::string path = call["params"]["path"];
+          std::lock_guard lock(mu_);
+          json response = {{"code", 3}, {"log", "not found"}};
+          if (auto it = answers_.find(path); it != answers_.end()) {
+            std::string v = it->second.dump();
+            response = {{"code", 0}, {"value", chain::Base64Encode(AsBytes(v))}, {"height", "5"}};
+          }
+          res.set_content(
+              json{{"jsonrpc", "2.0"}, {"id", 1}, {"result", {{"response", response}}}}.dump(),
+              "application/json");
+        });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
   }

@@ -24,25 +24,9 @@ struct Call {
 class EnclaveBatchTest : public ::testing::Test {
  protected:
   Call CallFor(uint64_t nonce, const crypto::SecretKey* node = nullptr) {
-    const crypto::SecretKey& n = node ? *node : node_;
-    std::vector<protocol::NamedTensor> inputs{
-        protocol::F32Tensor("x", {2}, {1.0f, static_cast<float>(nonce)})};
-    protocol::InferenceRequest r;
-    r.chain_id = "test-chain";
-    r.node_pubkey = n.public_key();
-    r.max_fee = 10;
-    r.nonce = nonce;
-    r.timestamp_ms = 1'000;
-    r.expires_ms = 2'000;
-    r.model_id = "echo";
-    r.mode = protocol::Mode::kTee;
-    auto h = protocol::TensorsHash(inputs);
-    r.input_hash = Bytes(h.begin(), h.end());
-    auto sr = protocol::SignRequest(r, client_);
-    auto id = protocol::InferenceId(sr);
-    InferRequest infer{Bytes(id.begin(), id.end()),
-                       Bytes(n.public_key().begin(), n.public_key().end()), "echo", inputs, sr};
-    return {infer, sr};
+    InferRequest infer = testing::SignedEchoCall(node ? *node : node_, client_, nonce);
+    protocol::SignedRequest sr = *infer.signed_request;
+    return {std::move(infer), std::move(sr)};
   }
 
   // Runs the call; the leaf the chain would compute for its claim.

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <memory>
 
+#include "vinet/protocol/request.h"
 #include "vinet/tee/emulator.h"
 #include "vinet/tee/enclave.h"
 
@@ -42,6 +43,30 @@ inline TestEnclave MakeTestEnclave(bool debug = false,
   return {std::make_unique<Enclave>(std::move(provider), std::move(runner), m, debug,
                                     std::move(chat_runner)),
           root};
+}
+
+// A TEE "infer" of the echo model that `client` signed for `node` (inputs
+// vary with `nonce`, so each call has its own inference id).
+inline InferRequest SignedEchoCall(const crypto::SecretKey& node, const crypto::SecretKey& client,
+                                   uint64_t nonce) {
+  std::vector<protocol::NamedTensor> inputs{
+      protocol::F32Tensor("x", {2}, {1.0f, static_cast<float>(nonce)})};
+  protocol::InferenceRequest r;
+  r.chain_id = "test-chain";
+  r.node_pubkey = node.public_key();
+  r.max_fee = 10;
+  r.nonce = nonce;
+  r.timestamp_ms = 1'000;
+  r.expires_ms = 2'000;
+  r.model_id = "echo";
+  r.mode = protocol::Mode::kTee;
+  auto h = protocol::TensorsHash(inputs);
+  r.input_hash = Bytes(h.begin(), h.end());
+  auto sr = protocol::SignRequest(r, client);
+  auto id = protocol::InferenceId(sr);
+  return InferRequest{Bytes(id.begin(), id.end()),
+                      Bytes(node.public_key().begin(), node.public_key().end()), "echo", inputs,
+                      sr};
 }
 
 }  // namespace vinet::tee::testing

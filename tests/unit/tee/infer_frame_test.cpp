@@ -30,24 +30,7 @@ struct Signed {
 
 Signed SignedInfer(uint64_t nonce) {
   Signed s;
-  std::vector<protocol::NamedTensor> inputs{
-      protocol::F32Tensor("x", {2}, {1.0f, static_cast<float>(nonce)})};
-  protocol::InferenceRequest r;
-  r.chain_id = "test-chain";
-  r.node_pubkey = s.node.public_key();
-  r.max_fee = 10;
-  r.nonce = nonce;
-  r.timestamp_ms = 1'000;
-  r.expires_ms = 2'000;
-  r.model_id = "echo";
-  r.mode = protocol::Mode::kTee;
-  auto h = protocol::TensorsHash(inputs);
-  r.input_hash = Bytes(h.begin(), h.end());
-  auto sr = protocol::SignRequest(r, s.client);
-  auto id = protocol::InferenceId(sr);
-  s.infer = InferRequest{Bytes(id.begin(), id.end()),
-                         Bytes(s.node.public_key().begin(), s.node.public_key().end()), "echo",
-                         inputs, sr};
+  s.infer = testing::SignedEchoCall(s.node, s.client, nonce);
   return s;
 }
 

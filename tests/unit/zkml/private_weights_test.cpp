@@ -9,6 +9,7 @@
 #include <array>
 
 #include "unit/zk/chi_square.h"
+#include "vinet/zk/pcs/basefold.h"
 #include "vinet/zk/pcs/ligero.h"
 #include "vinet/zk/random.h"
 #include "vinet/zkml/zkml.h"
@@ -135,10 +136,20 @@ TEST(ZkmlPrivateWeights, HidingProofIsRejectedByThePlainKeyOfTheSameModel) {
   EXPECT_FALSE(Verify(plain->vk, in, p->output, p->proof).ok());
 }
 
+// The tests below run for both hiding schemes: hiding Ligero (kind 3) and
+// hiding Basefold (kind 5, docs/zk.md "Zero knowledge (hiding Basefold)").
+ZkmlParams HidingFor(PcsKind kind) {
+  return kind == PcsKind::kHidingBasefold ? testing::HidingParams(PcsKind::kHidingBasefold)
+                                          : kHiding;
+}
+
+class ZkmlPrivateWeightsByPcs : public ::testing::TestWithParam<PcsKind> {};
+
 // One bit flipped per position, a stride through the whole proof (about 1,000
-// flips: advice commitment, lookups, block messages, both hiding openings).
-TEST(ZkmlPrivateWeights, RejectsFlippedProofBytes) {
-  auto a = Commit(RandomMlp({4, 3}, 11, false), kHiding);
+// flips: advice commitment, mask bank, lookups, block messages, both hiding
+// openings).
+TEST_P(ZkmlPrivateWeightsByPcs, RejectsFlippedProofBytes) {
+  auto a = Commit(RandomMlp({4, 3}, 11, false), HidingFor(GetParam()));
   ASSERT_TRUE(a.ok());
   runtime::Int8Tensor in = Input(a->vk, 1);
   auto p = Prove(*a->package, in);
@@ -148,8 +159,8 @@ TEST(ZkmlPrivateWeights, RejectsFlippedProofBytes) {
   EXPECT_GE(flips, 1000u);
 }
 
-TEST(ZkmlPrivateWeights, TwoProofsOfTheSameStatementDiffer) {
-  auto a = Commit(RandomMlp({12, 8, 4}, 9), kHiding);
+TEST_P(ZkmlPrivateWeightsByPcs, TwoProofsOfTheSameStatementDiffer) {
+  auto a = Commit(RandomMlp({12, 8, 4}, 9), HidingFor(GetParam()));
   ASSERT_TRUE(a.ok());
   runtime::Int8Tensor in = Input(a->vk, 4);
   auto p1 = Prove(*a->package, in);
@@ -161,8 +172,30 @@ TEST(ZkmlPrivateWeights, TwoProofsOfTheSameStatementDiffer) {
   EXPECT_TRUE(Verify(a->vk, in, p2->output, p2->proof).ok());
 }
 
-void AppendOpened(const Bytes& opening, const zk::LigeroGeometry& g, std::vector<uint64_t>& out) {
-  auto lp = zk::LigeroProof::Parse(opening, g);
+void PushFp4(std::vector<uint64_t>& v, zk::Fp4 x) {
+  v.insert(v.end(),
+           {x.c0().c0().value(), x.c0().c1().value(), x.c1().c0().value(), x.c1().c1().value()});
+}
+
+// Every field value of one opening: for hiding Ligero u_prox, u_eval,
+// blind_eval and the opened columns with their salts; for hiding Basefold the
+// mask values, the sumcheck, the final polynomial and every opened leaf symbol.
+void AppendOpened(const zk::MultilinearPcs& scheme, PcsKind kind, const Bytes& opening,
+                  size_t num_vars, std::vector<uint64_t>& out) {
+  if (kind == PcsKind::kHidingBasefold) {
+    auto hp = static_cast<const zk::BasefoldPcs&>(scheme).ParseHidingProof(opening, num_vars, 1);
+    ASSERT_TRUE(hp.ok()) << hp.status().ToString();
+    for (const zk::Fp2& x : hp->mask_evals) out.insert(out.end(), {x.c0().value(), x.c1().value()});
+    for (zk::Fp4 x : hp->inner.sumcheck) PushFp4(out, x);
+    for (zk::Fp4 x : hp->inner.final_poly) PushFp4(out, x);
+    for (const auto& rd : hp->inner.rounds) {
+      for (zk::Fp x : rd.base_leaves) out.push_back(x.value());
+      for (zk::Fp4 x : rd.ext_leaves) PushFp4(out, x);
+    }
+    return;
+  }
+  const auto& pcs = static_cast<const zk::LigeroPcs&>(scheme);
+  auto lp = zk::LigeroProof::Parse(opening, pcs.Geometry(num_vars, 1));
   ASSERT_TRUE(lp.ok()) << lp.status().ToString();
   for (const auto* u : {&lp->u_prox, &lp->u_eval})
     for (const zk::Fp2& x : *u) out.insert(out.end(), {x.c0().value(), x.c1().value()});
@@ -171,20 +204,20 @@ void AppendOpened(const Bytes& opening, const zk::LigeroGeometry& g, std::vector
     for (zk::Fp x : col) out.push_back(x.value());
 }
 
-// The distinguishing test: 32 proofs of each model on the same input (masks
-// from a fixed seed: deterministic). Every value of the weight and advice
-// openings (u_prox, u_eval, blind_eval, opened columns with their salts) is
-// binned (each distinct value once); the chi-square homogeneity statistic of model A's values
-// against model B's must stay below the 0.001 critical value 24.32, separately for the weight
-// openings and the advice openings. (The PCS-level test in tests/unit/zk/hiding_test.cpp adds a
-// candidate classifier with a non-hiding control; the sumcheck messages are not masked yet,
-// docs/zk.md.)
-TEST(ZkmlPrivateWeights, OpeningsOfTwoModelsWithTheSameOutputsAreIndistinguishable) {
+// The distinguishing test: 32 (Ligero) or 24 (Basefold) proofs of each model
+// on the same input (masks from a fixed seed: deterministic). Every value of
+// the weight and advice openings is binned (each distinct value once); the
+// chi-square homogeneity statistic of model A's values against model B's must
+// stay below the 0.001 critical value 24.32, separately for the weight
+// openings and the advice openings. (The PCS-level tests in
+// tests/unit/zk/hiding_test.cpp and basefold_hiding_test.cpp add a candidate
+// classifier with a non-hiding control.)
+TEST_P(ZkmlPrivateWeightsByPcs, OpeningsOfTwoModelsWithTheSameOutputsAreIndistinguishable) {
   zk::ScopedSeededMasksForTesting seeded(16);
   runtime::QuantizedModel qa = RandomMlp({16, 8, 4}, 21);
   runtime::QuantizedModel qb = testing::NegateRowZero(qa);
   ASSERT_NE(qa.CanonicalEncoding(), qb.CanonicalEncoding());
-  ZkmlParams params = kHiding;
+  ZkmlParams params = HidingFor(GetParam());
   params.threads = 1;  // the seeded generator is per thread: commit on this one
   auto a = Commit(qa, params), b = Commit(qb, params);
   ASSERT_TRUE(a.ok() && b.ok());
@@ -195,9 +228,9 @@ TEST(ZkmlPrivateWeights, OpeningsOfTwoModelsWithTheSameOutputsAreIndistinguishab
   detail::AdviceLayout al = detail::MakeAdviceLayout(spec);
   detail::WeightLayout wl = detail::MakeWeightLayout(spec);
   std::unique_ptr<zk::MultilinearPcs> scheme = a->vk.Pcs();
-  const auto& pcs = static_cast<const zk::LigeroPcs&>(*scheme);
   std::vector<int8_t> output;
-  for (int n = 0; n < 32; ++n) {
+  const int proofs = GetParam() == PcsKind::kHidingBasefold ? 24 : 32;
+  for (int n = 0; n < proofs; ++n) {
     for (size_t side = 0; side < 2; ++side) {
       const Committed& c = side == 0 ? *a : *b;
       auto p = testing::ProveSameOutput(c, in, &output);
@@ -205,8 +238,8 @@ TEST(ZkmlPrivateWeights, OpeningsOfTwoModelsWithTheSameOutputsAreIndistinguishab
       ASSERT_TRUE(Verify(c.vk, in, p->output, p->proof).ok());
       auto mp = detail::ModelProof::Parse(p->proof, spec, al, wl, true);
       ASSERT_TRUE(mp.ok());
-      AppendOpened(mp->weight_opening, pcs.Geometry(wl.num_vars, 1), weights[side]);
-      AppendOpened(mp->advice_opening, pcs.Geometry(al.num_vars, 1), advice[side]);
+      AppendOpened(*scheme, GetParam(), mp->weight_opening, wl.num_vars, weights[side]);
+      AppendOpened(*scheme, GetParam(), mp->advice_opening, al.num_vars, advice[side]);
     }
   }
   // The registered weight commitment is the same in every proof, so a column
@@ -223,6 +256,13 @@ TEST(ZkmlPrivateWeights, OpeningsOfTwoModelsWithTheSameOutputsAreIndistinguishab
   RecordProperty("chi_square_weights", std::to_string(chi_w));
   RecordProperty("chi_square_advice", std::to_string(chi_a));
 }
+
+INSTANTIATE_TEST_SUITE_P(HidingSchemes, ZkmlPrivateWeightsByPcs,
+                         ::testing::Values(PcsKind::kHidingLigero, PcsKind::kHidingBasefold),
+                         [](const auto& info) {
+                           return info.param == PcsKind::kHidingBasefold ? "HidingBasefold"
+                                                                         : "HidingLigero";
+                         });
 
 }  // namespace
 }  // namespace vinet::zkml
