@@ -76,7 +76,7 @@ Sums FoldAndSum(std::span<const Fp2> a, std::span<const Fp2> b, Fp2 r, std::span
 
 }  // namespace
 
-Result<SumcheckProverOutput> ProveBaseTimesExt(std::span<const Fp> f, std::vector<Fp2> e,
+Result<SumcheckProverOutput> ProveBaseTimesExt(std::span<const Fp> f, std::span<const Fp2> e,
                                                Transcript& transcript, unsigned threads) {
   if (f.empty() || f.size() != e.size() || !std::has_single_bit(f.size())) {
     return Error(Code::kInvalidArgument, "sumcheck: tables must have the same power-of-two size");
@@ -122,7 +122,6 @@ Result<SumcheckProverOutput> ProveBaseTimesExt(std::span<const Fp> f, std::vecto
             }
           },
           kMinPerThread);
-      e = {};  // no longer needed
       if (half >= 2) {
         // Round 1's sums over the freshly folded tables.
         Sums s{};
