@@ -307,6 +307,7 @@ Digest Sha256Parts(std::initializer_list<ByteSpan> parts) {
   for (ByteSpan p : parts) {
     const uint8_t* data = p.data();
     size_t len = p.size();
+    if (len == 0) continue;  // an empty part may have a null data pointer
     total += len;
     if (used > 0) {
       size_t take = std::min(len, 64 - used);
