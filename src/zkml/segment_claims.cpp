@@ -4,6 +4,7 @@
 #include "vinet/zk/poly/multilinear.h"
 #include "vinet/zk/sumcheck/mask_bank.h"
 #include "vinet/zk/sumcheck/product_sumcheck.h"
+#include "zk/common/huge_page_allocator.h"
 
 namespace vinet::zkml::detail {
 
@@ -23,11 +24,11 @@ Result<zk::BatchedClaimProof> ClaimList::Prove(std::span<const zk::Fp> evals, zk
     t.AbsorbFp2("batch.value", c.value);
   }
   Fp2 beta = t.ChallengeFp2("batch.beta");
-  std::vector<Fp2> e(evals.size());
+  zk::detail::HugeVector<Fp2> e(evals.size());  // pages reused across proofs
   Fp2 power = Fp2::One();
   for (const SegmentClaim& c : segs_) {
     // beta^k eq(z, .): the eq table's doubling recurrence started at beta^k.
-    std::vector<Fp2> eq(size_t{1} << c.z.size());
+    zk::detail::HugeVector<Fp2> eq(size_t{1} << c.z.size());
     eq[0] = power;
     for (size_t k = 0; k < c.z.size(); ++k) {
       size_t size = size_t{1} << k;
@@ -50,9 +51,9 @@ Result<zk::BatchedClaimProof> ClaimList::Prove(std::span<const zk::Fp> evals, zk
   // Unmasked: the same proof from the base-field fast path (product_sumcheck.h).
   VINET_ASSIGN_OR_RETURN(
       zk::SumcheckProverOutput out,
-      bank == nullptr
-          ? zk::ProveBaseTimesExt(evals, std::move(e), t, threads)
-          : zk::ProveMaybeMasked(bank, {zk::ToExtension(evals), std::move(e)}, kTerms, t, threads));
+      bank == nullptr ? zk::ProveBaseTimesExt(evals, e, t, threads)
+                      : zk::ProveMaybeMasked(bank, {zk::ToExtension(evals), {e.begin(), e.end()}},
+                                             kTerms, t, threads));
   if (reduced != nullptr) *reduced = {out.point, out.proof.final_evals[0]};
   return zk::BatchedClaimProof{std::move(out.proof)};
 }

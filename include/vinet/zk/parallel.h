@@ -2,7 +2,10 @@
 //
 // ParallelFor(n, threads, fn) splits [0, n) into `threads` contiguous chunks
 // and calls fn(begin, end) once per non-empty chunk, the first on the calling
-// thread and the others on short-lived std::threads joined before return.
+// thread and the others on other threads, all finished before return: a
+// process-wide pool of persistent workers (started on first use, parked on a
+// futex when idle), or short-lived std::threads when the pool is already
+// running a job (concurrent callers, or a ParallelFor nested in another's fn).
 // threads <= 1, or n below `min_per_thread * 2`, runs everything inline.
 // `fn` must not throw and must only write disjoint data per chunk.
 #pragma once

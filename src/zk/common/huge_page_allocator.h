@@ -1,41 +1,43 @@
-// An allocator for large, long-lived prover buffers (the Ligero encoded
-// matrix, Basefold's folded tables and later-round codewords): 2 MiB-aligned blocks advised as
-// transparent huge pages, which cuts the page faults of first touch. Falls back to ordinary pages
-// silently when the kernel declines. Stateless; any instance frees any other's memory.
+// An allocator for large prover buffers (the Ligero encoded matrix,
+// Basefold's folded tables and later-round codewords, sumcheck tables):
+// blocks of 1 MiB or more are 2 MiB-aligned and advised as transparent huge
+// pages, which cuts the page faults of first touch, and freed blocks are kept
+// in a process-wide cache (up to kHugeCacheBytes, reused for a request of the
+// same rounded size) so the next proof's buffers need no fresh pages at all.
+// Smaller blocks go to malloc. Falls back to ordinary pages silently when the
+// kernel declines. Stateless; any instance frees any other's memory;
+// thread-safe.
 #pragma once
 
-#include <sys/mman.h>
-
 #include <cstddef>
-#include <cstdlib>
 #include <new>
 #include <vector>
 
 namespace vinet::zk::detail {
 
+inline constexpr size_t kHugePage = size_t{2} << 20;
+inline constexpr size_t kHugeMinBytes = size_t{1} << 20;
+inline constexpr size_t kHugeCacheBytes = size_t{256} << 20;
+
+// A block of at least `bytes` (> 0), or nullptr when out of memory.
+void* HugeAllocate(size_t bytes);
+// Frees a block from HugeAllocate(bytes).
+void HugeDeallocate(void* p, size_t bytes);
+
 template <typename T>
 struct HugePageAllocator {
   using value_type = T;
-  static constexpr size_t kHugePage = size_t{2} << 20;
 
   HugePageAllocator() = default;
   template <typename U>
   HugePageAllocator(const HugePageAllocator<U>&) {}  // NOLINT: rebinding
 
   T* allocate(size_t n) {
-    size_t bytes = n * sizeof(T);
-    if (bytes < kHugePage) {
-      void* p = std::malloc(bytes == 0 ? 1 : bytes);
-      if (p == nullptr) throw std::bad_alloc();
-      return static_cast<T*>(p);
-    }
-    size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
-    void* p = std::aligned_alloc(kHugePage, rounded);
+    void* p = HugeAllocate(n == 0 ? 1 : n * sizeof(T));
     if (p == nullptr) throw std::bad_alloc();
-    madvise(p, rounded, MADV_HUGEPAGE);  // advisory: failure only loses the speed-up
     return static_cast<T*>(p);
   }
-  void deallocate(T* p, size_t) { std::free(p); }
+  void deallocate(T* p, size_t n) { HugeDeallocate(p, n == 0 ? 1 : n * sizeof(T)); }
 
   template <typename U>
   bool operator==(const HugePageAllocator<U>&) const {

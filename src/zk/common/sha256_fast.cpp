@@ -267,7 +267,7 @@ void Sha256PrefixedQuad(ByteSpan prefix, const ByteSpan* bodies, Digest* out) {
 Sha256OneBlockSearch::Sha256OneBlockSearch(ByteSpan prefix) : prefix_len_(prefix.size()) {
   assert(prefix.size() + 8 + 9 <= 64);
   std::memset(block_, 0, sizeof(block_));
-  std::memcpy(block_, prefix.data(), prefix.size());
+  if (!prefix.empty()) std::memcpy(block_, prefix.data(), prefix.size());
   block_[prefix.size() + 8] = 0x80;
   uint64_t bits = (prefix.size() + 8) * 8;
   for (int i = 0; i < 8; ++i) block_[63 - i] = static_cast<uint8_t>(bits >> (8 * i));
@@ -307,6 +307,7 @@ Digest Sha256Parts(std::initializer_list<ByteSpan> parts) {
   for (ByteSpan p : parts) {
     const uint8_t* data = p.data();
     size_t len = p.size();
+    if (len == 0) continue;  // an empty part may have a null data pointer
     total += len;
     if (used > 0) {
       size_t take = std::min(len, 64 - used);

@@ -9,6 +9,7 @@
 
 #include "vinet/zk/parallel.h"
 #include "vinet/zk/poly/multilinear.h"
+#include "zk/field/lazy_sum.h"
 
 namespace vinet::zk {
 namespace {
@@ -182,20 +183,29 @@ LayerProof ProveLayer(std::span<const Fp2> rho, Fp2 lambda, Fp2 claim, LayerTabl
     ForActive(
         pairs / 2, active, threads,
         [&](size_t b, size_t e) {
-          std::array<Fp2, 4> loc{};
+          // Exact integer sums (lazy_sum.h): one reduction per bracket and per chunk.
+          detail::Fp2Sum loc[3];
+          Fp2 weights;
+          auto bracket = [](Fp2 a, Fp2 b, Fp2 c, Fp2 d) {  // a b + c d
+            detail::Fp2Sum s;
+            s.Add(a, b);
+            s.Add(c, d);
+            return s.Value();
+          };
           for (size_t i = b; i < e; ++i) {
             Fp2 pe0 = t[0][2 * i], pe1 = t[0][2 * i + 1], po0 = t[1][2 * i], po1 = t[1][2 * i + 1];
             Fp2 qe0 = t[2][2 * i], qe1 = t[2][2 * i + 1], qo0 = t[3][2 * i], qo1 = t[3][2 * i + 1];
             Fp2 w = eq_rest[i];
-            loc[0] += w * (pe0 * qo0 + po0 * qe0);
-            if (!derive_one) loc[1] += w * (pe1 * qo1 + po1 * qe1);
+            loc[0].Add(w, bracket(pe0, qo0, po0, qe0));
+            if (!derive_one) loc[1].Add(w, bracket(pe1, qo1, po1, qe1));
             Fp2 pe2 = pe1 + pe1 - pe0, po2 = po1 + po1 - po0;
             Fp2 qe2 = qe1 + qe1 - qe0, qo2 = qo1 + qo1 - qo0;
-            loc[2] += w * (pe2 * qo2 + po2 * qe2);
-            loc[3] += w;
+            loc[2].Add(w, bracket(pe2, qo2, po2, qe2));
+            weights += w;
           }
           std::lock_guard<std::mutex> lock(mu);
-          for (size_t x = 0; x < 4; ++x) h[x] += loc[x];
+          for (size_t x = 0; x < 3; ++x) h[x] += loc[x].Value();
+          h[3] += weights;
         },
         1024);
     Fp2 padding = lambda * (one - h[3]);

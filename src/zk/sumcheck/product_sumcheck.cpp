@@ -6,6 +6,7 @@
 
 #include "vinet/zk/parallel.h"
 #include "zk/common/huge_page_allocator.h"
+#include "zk/field/lazy_sum.h"
 
 namespace vinet::zk {
 namespace {
@@ -14,9 +15,13 @@ using Sums = std::array<Fp2, 3>;  // g(0), g(1), g(2)
 constexpr size_t kMinPerThread = 4096;
 
 // Adds a chunk's partial sums to `total` under `mu`.
+// Chunk sums are exact integers (lazy_sum.h), reduced once per chunk.
 void AddLocked(std::mutex& mu, Sums& total, const Sums& part) {
   std::lock_guard<std::mutex> lock(mu);
   for (size_t t = 0; t < 3; ++t) total[t] += part[t];
+}
+void AddLocked(std::mutex& mu, Sums& total, const detail::Fp2Sum (&part)[3]) {
+  AddLocked(mu, total, Sums{part[0].Value(), part[1].Value(), part[2].Value()});
 }
 
 // Round 0 straight from the base-field table: all three values.
@@ -26,13 +31,13 @@ Sums FirstRound(std::span<const Fp> f, std::span<const Fp2> e, unsigned threads)
   ParallelFor(
       f.size() / 2, threads,
       [&](size_t b, size_t end) {
-        Sums s{};
+        detail::Fp2Sum s[3];
         for (size_t i = b; i < end; ++i) {
           Fp f0 = f[2 * i], f1 = f[2 * i + 1];
           Fp2 e0 = e[2 * i], e1 = e[2 * i + 1];
-          s[0] += e0 * f0;
-          s[1] += e1 * f1;
-          s[2] += (e1 + e1 - e0) * (f1 + f1 - f0);
+          s[0].Add(e0, f0);
+          s[1].Add(e1, f1);
+          s[2].Add(e1 + e1 - e0, f1 + f1 - f0);
         }
         AddLocked(mu, total, s);
       },
@@ -55,7 +60,7 @@ Sums FoldAndSum(std::span<const Fp2> a, std::span<const Fp2> b, Fp2 r, std::span
   ParallelFor(
       m / 2, threads,
       [&](size_t k0, size_t k1) {
-        Sums s{};
+        detail::Fp2Sum s[3];
         for (size_t k = k0; k < k1; ++k) {
           Fp2 a0 = a[4 * k] + r * (a[4 * k + 1] - a[4 * k]);
           Fp2 a1 = a[4 * k + 2] + r * (a[4 * k + 3] - a[4 * k + 2]);
@@ -65,8 +70,8 @@ Sums FoldAndSum(std::span<const Fp2> a, std::span<const Fp2> b, Fp2 r, std::span
           na[2 * k + 1] = a1;
           nb[2 * k] = b0;
           nb[2 * k + 1] = b1;
-          s[0] += a0 * b0;
-          s[2] += (a1 + a1 - a0) * (b1 + b1 - b0);
+          s[0].Add(a0, b0);
+          s[2].Add(a1 + a1 - a0, b1 + b1 - b0);
         }
         AddLocked(mu, total, s);
       },
@@ -76,7 +81,7 @@ Sums FoldAndSum(std::span<const Fp2> a, std::span<const Fp2> b, Fp2 r, std::span
 
 }  // namespace
 
-Result<SumcheckProverOutput> ProveBaseTimesExt(std::span<const Fp> f, std::vector<Fp2> e,
+Result<SumcheckProverOutput> ProveBaseTimesExt(std::span<const Fp> f, std::span<const Fp2> e,
                                                Transcript& transcript, unsigned threads) {
   if (f.empty() || f.size() != e.size() || !std::has_single_bit(f.size())) {
     return Error(Code::kInvalidArgument, "sumcheck: tables must have the same power-of-two size");
@@ -122,7 +127,6 @@ Result<SumcheckProverOutput> ProveBaseTimesExt(std::span<const Fp> f, std::vecto
             }
           },
           kMinPerThread);
-      e = {};  // no longer needed
       if (half >= 2) {
         // Round 1's sums over the freshly folded tables.
         Sums s{};
@@ -130,11 +134,11 @@ Result<SumcheckProverOutput> ProveBaseTimesExt(std::span<const Fp> f, std::vecto
         ParallelFor(
             half / 2, threads,
             [&](size_t k0, size_t k1) {
-              Sums p{};
+              detail::Fp2Sum p[3];
               for (size_t k = k0; k < k1; ++k) {
                 Fp2 a0 = na[2 * k], a1 = na[2 * k + 1], b0 = nb[2 * k], b1 = nb[2 * k + 1];
-                p[0] += a0 * b0;
-                p[2] += (a1 + a1 - a0) * (b1 + b1 - b0);
+                p[0].Add(a0, b0);
+                p[2].Add(a1 + a1 - a0, b1 + b1 - b0);
               }
               AddLocked(mu, s, p);
             },

@@ -34,19 +34,18 @@ class Fp2 {
     return {a.c0_ - b.c0_, a.c1_ - b.c1_};
   }
   [[gnu::always_inline]] constexpr Fp2 operator-() const { return {-c0_, -c1_}; }
-  // Schoolbook with lazy reduction: c0 = a0 b0 + 7 a1 b1 fits in 128 bits
-  // ((p-1)^2 + 7p < 2^128); c1 = a0 b1 + a1 b0 may carry past 2^128, and
-  // 2^128 = -2^32 (mod p) folds the carry back.
+  // Schoolbook with lazy reduction: c0 = a0 b0 + a1 (7 b1) and c1 = a0 b1 + a1 b0
+  // are each two 128-bit products summed in three words, reduced once
+  // (Fp::Reduce192); 7 b1 costs one small reduction.
   [[gnu::always_inline]] friend constexpr Fp2 operator*(Fp2 a, Fp2 b) {
     using U128 = unsigned __int128;
     uint64_t a0 = a.c0_.value(), a1 = a.c1_.value(), b0 = b.c0_.value(), b1 = b.c1_.value();
-    Fp a1b1 = a.c1_ * b.c1_;
-    U128 c0 = U128(a0) * b0 + U128(a1b1.value()) * kNonResidue;
-    U128 x = U128(a0) * b1;
-    U128 c1 = x + U128(a1) * b0;
-    uint64_t carry = c1 < x;
-    Fp r1 = Fp::Reduce(c1) + Fp((Fp::kModulus - (uint64_t{1} << 32)) & (0 - carry));
-    return {Fp::Reduce(c0), r1};
+    uint64_t b1x7 = Fp::MulBy7(b.c1_).value();
+    U128 x0 = U128(a0) * b0;
+    U128 c0 = x0 + U128(a1) * b1x7;
+    U128 x1 = U128(a0) * b1;
+    U128 c1 = x1 + U128(a1) * b0;
+    return {Fp::Reduce192(c0, c0 < x0), Fp::Reduce192(c1, c1 < x1)};
   }
   [[gnu::always_inline]] friend constexpr Fp2 operator*(Fp2 a, Fp b) {
     return {a.c0_ * b, a.c1_ * b};

@@ -75,6 +75,22 @@ class Fp {
     return Reduce128(static_cast<uint64_t>(x), static_cast<uint64_t>(x >> 64));
   }
 
+  // x + 2^128 top mod p, top < 2^32 (2^128 = -2^32 mod p): the reduction of
+  // a sum of a few 128-bit products kept in three words.
+  [[gnu::always_inline]] static constexpr Fp Reduce192(unsigned __int128 x, uint64_t top) {
+    return Reduce(x) - Raw(top << 32);
+  }
+  // 7 a, for the extension fields' non-residue (one small reduction).
+  [[gnu::always_inline]] static constexpr Fp MulBy7(Fp a) {
+    unsigned __int128 x = static_cast<unsigned __int128>(a.v_) * 7;
+    uint64_t lo = static_cast<uint64_t>(x), hi = static_cast<uint64_t>(x >> 64);  // hi < 7
+    // lo + 2^64 hi = lo + (2^32 - 1) hi (mod p); hi (2^32 - 1) < 2^35.
+    uint64_t t = lo + hi * kEpsilon;
+    t += kEpsilon & (0 - static_cast<uint64_t>(t < lo));  // a carry is 2^64 = eps
+    t -= kModulus & (0 - static_cast<uint64_t>(t >= kModulus));
+    return Raw(t);
+  }
+
   // A primitive 2^log_n-th root of unity, log_n <= 32 (7 generates F_p^*).
   static Fp RootOfUnity(int log_n);
 

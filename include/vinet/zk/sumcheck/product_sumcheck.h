@@ -4,7 +4,7 @@
 // ProveSumcheck({ToExtension(f), e}, {{1, {0, 1}}}) (sumcheck.h, no mask);
 // only the work differs: the first round multiplies base-field values, and
 // every later round is one pass that folds both tables and sums the next
-// round, on two reused buffers. Inputs of different or non-power-of-two
+// round, on reused buffers. Inputs of different or non-power-of-two
 // sizes are rejected like ProveSumcheck rejects them.
 #pragma once
 
@@ -17,7 +17,7 @@
 
 namespace vinet::zk {
 
-Result<SumcheckProverOutput> ProveBaseTimesExt(std::span<const Fp> f, std::vector<Fp2> e,
+Result<SumcheckProverOutput> ProveBaseTimesExt(std::span<const Fp> f, std::span<const Fp2> e,
                                                Transcript& transcript, unsigned threads = 1);
 
 }  // namespace vinet::zk
