@@ -7,7 +7,8 @@
 #   bench/node/run.sh            (build first: vinet node_loadgen chain_claims_bench
 #                                 node_ledger_bench and the Python native module)
 #   bench/node/run.sh --throughput   only (a): settled TEE/s and CPU per role
-# Env: BUILD (default build/release), N_TPUT (default 6000), THREADS (8), DEVNET_FLAGS
+# Env: BUILD (default build/release), N_TPUT (default 20000: at ~2,000/s a 6,000 run spans
+# only ~3 blocks, too few for a steady rate), THREADS (16 client connections), DEVNET_FLAGS
 # (extra `vinet devnet up` flags, e.g. "--gossip-interval 100ms" for an A/B), PERF=1
 # to record a perf profile of the whole machine during the throughput run.
 #
@@ -21,8 +22,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-$ROOT/build/release}
 VINET=$BUILD/src/cli/vinet
 LOADGEN=$BUILD/bench/node_loadgen
-N_TPUT=${N_TPUT:-6000}
-THREADS=${THREADS:-8}
+N_TPUT=${N_TPUT:-20000}
+THREADS=${THREADS:-16}
 export PATH=/root/go/bin:$PATH
 WORK=$(mktemp -d /tmp/vinet-bench.XXXXXX)
 DIR=$WORK/net
