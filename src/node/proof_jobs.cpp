@@ -13,6 +13,10 @@ namespace {
 
 using json = nlohmann::json;
 constexpr std::string_view kPrefix = "p/";
+// The bytes of a SubmitProofs tx whose jobs are SUBMITTED (by tx hash), kept
+// until its jobs leave that state: a node that died between marking them and
+// the broadcast sends the very same tx again after its restart.
+constexpr std::string_view kTxPrefix = "ptx/";
 
 std::string Key(const std::string& id_hex) {
   return std::string(kPrefix) + id_hex;
@@ -98,10 +102,14 @@ ProofJobs::~ProofJobs() {
   delete db_;
 }
 
-Status ProofJobs::Put(const std::vector<ProofJob>& jobs) {
+Status ProofJobs::Put(const std::vector<ProofJob>& jobs, const SubmittedTx* tx) {
   if (jobs.empty()) return Status::Ok();
   rocksdb::WriteBatch batch;
   for (const auto& j : jobs) batch.Put(Key(j.id_hex), ProofJobToJson(j));
+  if (tx) {
+    batch.Put(std::string(kTxPrefix) + tx->hash,
+              rocksdb::Slice(reinterpret_cast<const char*>(tx->bytes.data()), tx->bytes.size()));
+  }
   auto s = db_->Write(detail::SyncedWrites(), &batch);
   if (!s.ok()) return detail::RocksError("proof jobs write", s);
   std::function<void()> listener;
@@ -114,6 +122,19 @@ Status ProofJobs::Put(const std::vector<ProofJob>& jobs) {
   }
   if (listener) listener();
   return Status::Ok();
+}
+
+Result<Bytes> ProofJobs::SubmittedTxBytes(const std::string& hash) const {
+  std::string value;
+  auto s = db_->Get(rocksdb::ReadOptions(), std::string(kTxPrefix) + hash, &value);
+  if (s.IsNotFound()) return Error(Code::kNotFound, "no stored proof tx " + hash);
+  if (!s.ok()) return detail::RocksError("proof jobs tx read", s);
+  return ToBytes(value);
+}
+
+Status ProofJobs::ForgetSubmittedTx(const std::string& hash) {
+  auto s = db_->Delete(rocksdb::WriteOptions(), std::string(kTxPrefix) + hash);
+  return s.ok() ? Status::Ok() : detail::RocksError("proof jobs tx delete", s);
 }
 
 void ProofJobs::OnProved(std::function<void()> listener) {

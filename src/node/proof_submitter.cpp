@@ -15,6 +15,9 @@ using json = nlohmann::json;
 namespace {
 
 constexpr int64_t kResubmitMs = 20'000;
+// A SUBMITTED proof tx not in a block this long after its broadcast is
+// checked against its claims' deadlines (below).
+constexpr int64_t kDeadlineCheckAfterMs = 2'000;
 constexpr size_t kEnvelopeBytes = 1024;  // body fields, signature, key, framing
 constexpr size_t kProofOverhead = 64;    // per ZkmlProof: tags, lengths, inference id
 constexpr size_t kMaxProofsPerTx = 64;
@@ -64,7 +67,7 @@ Bytes BuildSubmitProofsTx(const crypto::SecretKey& key, const std::string& chain
 
 void ProofSubmitter::Step(std::optional<uint64_t>& nonce,
                           const std::function<Result<uint64_t>()>& chain_nonce) {
-  if (Status s = Track(); !s.ok()) spdlog::warn("proof submitter track: {}", s.ToString());
+  if (Status s = Track(nonce); !s.ok()) spdlog::warn("proof submitter track: {}", s.ToString());
   if (Status s = Sweep(); !s.ok()) spdlog::warn("proof submitter sweep: {}", s.ToString());
   if (WallMs() < next_try_ms_) return;
   Status s;
@@ -115,17 +118,57 @@ Status ProofSubmitter::Finish(ProofJob job, const std::string& status, int64_t h
   return Status::Ok();
 }
 
-Status ProofSubmitter::Track() {
+ProofSubmitter::ProofSubmitter(Node& node) : node_(node), started_ms_(WallMs()) {}
+
+Result<bool> ProofSubmitter::DeadlineNear(chain::RpcClient& rpc, const std::string& id_hex,
+                                          std::optional<int64_t>& height) {
+  VINET_ASSIGN_OR_RETURN(auto record, node_.chain().Query("/claim/" + id_hex));
+  if (!record || record->value("status", "") != "PENDING") return false;
+  if (!height) {
+    VINET_ASSIGN_OR_RETURN(int64_t h, rpc.LatestHeight());
+    height = h;
+  }
+  int64_t registered = record->value("height", int64_t{0});
+  int64_t deadline = record->value("deadline", int64_t{0});
+  return deadline > registered && 3 * (deadline - *height) <= deadline - registered;
+}
+
+// A tx of an earlier run whose jobs are still SUBMITTED and that is in no
+// block: the same bytes again (the process may have died before sending
+// them). Sent already, the chain refuses the copy (mempool cache, nonce) and
+// executes the tx once; either way the jobs keep their tx and attempt count.
+void ProofSubmitter::Rebroadcast(chain::RpcClient& rpc, const std::string& hash,
+                                 std::optional<uint64_t>& nonce) {
+  auto bytes = node_.proof_jobs().SubmittedTxBytes(hash);
+  if (!bytes.ok()) return;  // from a node before stored txs: the deadline rule covers it
+  auto r = rpc.BroadcastTxSync(*bytes);
+  spdlog::info("proof submitter: tx {} from before the restart sent again: {}", hash,
+               r.ok() ? "code " + std::to_string(r->value("code", 0)) + " " + r->value("log", "")
+                      : r.status().ToString());
+  chain::DecodedTx decoded;
+  if (!r.ok() || r->value("code", 0) != 0 || !chain::DecodeTx(*bytes, decoded).ok()) return;
+  // It holds its nonce now: the next tx takes the one after.
+  uint64_t used = decoded.body.nonce();
+  if (!nonce || *nonce <= used) nonce = used + 1;
+}
+
+Status ProofSubmitter::Track(std::optional<uint64_t>& nonce) {
   std::map<std::string, std::vector<ProofJob>> by_tx;
   for (auto& j : node_.proof_jobs().WithStatus("SUBMITTED", SIZE_MAX)) {
     by_tx[j.tx_hash].push_back(std::move(j));
   }
   chain::RpcClient rpc(node_.chain().endpoints(), 5);
   int64_t now = WallMs();
+  std::optional<int64_t> height;  // read once, when a deadline is checked
   for (auto& [hash, jobs] : by_tx) {
     VINET_ASSIGN_OR_RETURN(json tx, rpc.FindTx(hash));
     bool landed = !tx.is_null() && tx.contains("tx_result");
     int code = landed ? tx["tx_result"].value("code", 0) : 0;
+    if (landed) {
+      VINET_RETURN_IF_ERROR(node_.proof_jobs().ForgetSubmittedTx(hash));
+    } else if (jobs.front().submitted_ms < started_ms_ && rebroadcast_.insert(hash).second) {
+      Rebroadcast(rpc, hash, nonce);
+    }
     std::vector<ProofJob> retry;
     for (auto& j : jobs) {
       if (landed) {
@@ -142,8 +185,17 @@ Status ProofSubmitter::Track() {
           continue;
         }
       }
-      if (now - j.submitted_ms >= kResubmitMs) retry.push_back(j);
+      if (now - j.submitted_ms >= kResubmitMs) {
+        retry.push_back(j);
+      } else if (!landed && now - j.submitted_ms >= kDeadlineCheckAfterMs) {
+        // The tx may never have gone out (the node died between marking the
+        // job SUBMITTED and the broadcast): once a third of the claim's proof
+        // window is left, prove it again rather than let the claim expire.
+        VINET_ASSIGN_OR_RETURN(bool near, DeadlineNear(rpc, j.id_hex, height));
+        if (near) retry.push_back(j);
+      }
     }
+    if (!retry.empty()) VINET_RETURN_IF_ERROR(node_.proof_jobs().ForgetSubmittedTx(hash));
     for (auto& j : retry) {
       j.status = "PROVED";
       j.tx_hash.clear();
@@ -264,7 +316,8 @@ Status ProofSubmitter::Submit(std::optional<uint64_t>& nonce,
     j.submitted_ms = now;
     ++j.attempts;
   }
-  VINET_RETURN_IF_ERROR(node_.proof_jobs().Put(batch));
+  ProofJobs::SubmittedTx record{hash, tx};
+  VINET_RETURN_IF_ERROR(node_.proof_jobs().Put(batch, &record));
   chain::RpcClient rpc(node_.chain().endpoints(), 10);
   auto r = rpc.BroadcastTxSync(tx);
   if (r.ok() && (*r).value("code", 0) == 0) {
@@ -275,6 +328,7 @@ Status ProofSubmitter::Submit(std::optional<uint64_t>& nonce,
   }
   // Refused: a claim that is already final on chain (settled by an earlier
   // tx, expired) finishes its job; the rest wait for the next try.
+  VINET_RETURN_IF_ERROR(node_.proof_jobs().ForgetSubmittedTx(hash));
   std::vector<ProofJob> again;
   for (auto& j : batch) {
     auto record = r.ok() ? node_.chain().Query("/claim/" + j.id_hex)

@@ -60,7 +60,16 @@ class ProofJobs {
 
   // Writes (synced) and indexes `jobs` in one batch; then, if one of them is
   // PROVED, calls the OnProved listener (outside the lock).
-  Status Put(const std::vector<ProofJob>& jobs);
+  // With `tx`: the bytes of the SubmitProofs tx these jobs are SUBMITTED in,
+  // stored in the same synced batch (see SubmittedTxBytes).
+  struct SubmittedTx {
+    std::string hash;
+    Bytes bytes;
+  };
+  Status Put(const std::vector<ProofJob>& jobs, const SubmittedTx* tx = nullptr);
+  // The stored tx of hash `hash` (kNotFound once forgotten).
+  Result<Bytes> SubmittedTxBytes(const std::string& hash) const;
+  Status ForgetSubmittedTx(const std::string& hash);
   // The listener the submitter uses to send a proof right behind its claim
   // instead of at its next timer tick ({} removes it).
   void OnProved(std::function<void()> listener);

@@ -23,21 +23,30 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 
 #include "vinet/chain/fee.h"
+#include "vinet/chain/rpc_client.h"
 #include "vinet/node/node.h"
 
 namespace vinet::node {
 
 class ProofSubmitter {
  public:
-  explicit ProofSubmitter(Node& node) : node_(node) {}
+  explicit ProofSubmitter(Node& node);
   // `nonce` is the submitter's next nonce (reset on a CheckTx failure);
   // `chain_nonce` reads it from the chain when unset.
   void Step(std::optional<uint64_t>& nonce, const std::function<Result<uint64_t>()>& chain_nonce);
 
  private:
-  Status Track();
+  Status Track(std::optional<uint64_t>& nonce);
+  // Sends a stored tx of an earlier run again; a nonce it takes moves `nonce` past it.
+  void Rebroadcast(chain::RpcClient& rpc, const std::string& hash, std::optional<uint64_t>& nonce);
+  // Whether claim `id_hex` is PENDING on chain with at most a third of its
+  // proof window (registration height to deadline) left at `height` (the
+  // chain's latest, read into it on first use).
+  Result<bool> DeadlineNear(chain::RpcClient& rpc, const std::string& id_hex,
+                            std::optional<int64_t>& height);
   // `more`: a full tx went out and PROVED jobs are left.
   Status Submit(std::optional<uint64_t>& nonce,
                 const std::function<Result<uint64_t>()>& chain_nonce, bool& more);
@@ -51,6 +60,8 @@ class ProofSubmitter {
   std::optional<nlohmann::json> params_;
   int failures_ = 0;
   int64_t next_try_ms_ = 0, next_sweep_ms_ = 0;
+  int64_t started_ms_;                 // when this run of the node started submitting
+  std::set<std::string> rebroadcast_;  // txs of an earlier run sent again (once each)
 };
 
 // One SubmitProofs tx (signed with the node's key). `fee` is a floor: the tx
