@@ -204,7 +204,14 @@ Result<nlohmann::json> RpcClient::AbciQuery(const std::string& path, ByteSpan da
 }
 
 Result<nlohmann::json> RpcClient::BroadcastTxSync(ByteSpan tx) {
-  VINET_ASSIGN_OR_RETURN(auto r, Call("broadcast_tx_sync", {{"tx", Base64Encode(tx)}}));
+  Result<nlohmann::json> sent = Error(Code::kInternal, "unsent");
+  if (tx.size() * 2 <= kMaxUriHexDigits) {
+    std::string uri = "tx=0x" + ToHex(tx);
+    sent = Call("broadcast_tx_sync", nlohmann::json::object(), &uri);
+  } else {
+    sent = Call("broadcast_tx_sync", {{"tx", Base64Encode(tx)}});
+  }
+  VINET_ASSIGN_OR_RETURN(auto r, std::move(sent));
   return nlohmann::json{
       {"code", r.value("code", 0)}, {"log", r.value("log", "")}, {"hash", r.value("hash", "")}};
 }
