@@ -6,8 +6,8 @@
 
 #include "query_answer.h"
 #include "vinet/chain/rpc_client.h"
+#include "vinet/chain/staking.h"
 #include "vinet/crypto/app_hash_message.h"
-#include "vinet/crypto/hash.h"
 
 namespace vinet::chain {
 namespace {
@@ -120,11 +120,10 @@ void AppHashSigner::Record(std::string_view chain_id, int64_t height, ByteSpan a
     i = static_cast<size_t>(it - entries_.begin());
   }
   const Entry& e = entries_[i];
-  auto digest = crypto::Sha256(key_.public_key());
   return QueryAnswer({{"height", e.height},
                       {"chain_id", e.chain_id},
                       {"app_hash", ToHex(e.app_hash)},
-                      {"address", ToHex(ByteSpan(digest).first(20))},
+                      {"address", ConsensusAddress(ToString(key_.public_key()))},
                       {"pub_key", ToHex(key_.public_key())},
                       {"signature", ToHex(e.signature)}});
 }

@@ -2,27 +2,22 @@
 
 #include <fmt/format.h>
 
-#include <google/protobuf/unknown_field_set.h>
 #include <cctype>
 
 #include "vinet/chain/state.h"
 #include "vinet/crypto/hash.h"
+#include "vinet/protocol/unknown_fields.h"
 
 namespace vinet::chain {
 namespace {
+
+using protocol::FirstUnknownField;  // unknown fields would change the tx hash unseen
 
 Bytes SignBytes(std::string_view body) {
   Bytes msg(kSignDomain.size() + body.size());
   std::copy(kSignDomain.begin(), kSignDomain.end(), msg.begin());
   std::copy(body.begin(), body.end(), msg.begin() + static_cast<ptrdiff_t>(kSignDomain.size()));
   return msg;
-}
-
-// The first unknown field number of `msg` (0 if none). Unknown fields are
-// rejected: they would be ignored silently, yet change the tx hash.
-int FirstUnknownField(const google::protobuf::Message& msg) {
-  const auto& unknown = msg.GetReflection()->GetUnknownFields(msg);
-  return unknown.empty() ? 0 : unknown.field(0).number();
 }
 
 TxStatus CheckNoUnknownFields(const txpb::TxBody& body) {

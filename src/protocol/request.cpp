@@ -1,11 +1,11 @@
 #include "vinet/protocol/request.h"
 
 #include <google/protobuf/message.h>
-#include <google/protobuf/unknown_field_set.h>
 
 #include <nlohmann/json.hpp>
 
 #include "vinet/inference/v1/request.pb.h"
+#include "vinet/protocol/unknown_fields.h"
 
 namespace vinet::protocol {
 namespace {
@@ -17,9 +17,9 @@ Status ParseError(std::string_view field, std::string_view what) {
 }
 
 Status RejectUnknownFields(const google::protobuf::Message& msg, std::string_view where) {
-  const auto& unknown = msg.GetReflection()->GetUnknownFields(msg);
-  if (unknown.empty()) return Status::Ok();
-  return ParseError(where, "unknown field " + std::to_string(unknown.field(0).number()));
+  int field = FirstUnknownField(msg);
+  if (field == 0) return Status::Ok();
+  return ParseError(where, "unknown field " + std::to_string(field));
 }
 
 // kRequestDomain || client_pubkey || body: what the client signs and the

@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 
-#include "vinet/zk/pcs/basefold.h"
 #include "vinet/zk/pcs/ligero.h"
 #include "vinet/zk/poly/multilinear.h"
 #include "vinet/zk/random.h"
@@ -191,9 +190,7 @@ Status FillAdvice(const ProverPackage& pkg, const AdviceLayout& al, size_t n,
 // (hiding Ligero for Ligero, hiding Basefold for Basefold over Fp4; Basefold
 // over Fp2 has none).
 Result<PcsKind> KeyKind(const ZkmlParams& params) {
-  bool hiding = params.hiding || params.pcs == PcsKind::kHidingLigero ||
-                params.pcs == PcsKind::kHidingBasefold;
-  if (!hiding) return params.pcs;
+  if (!params.hiding && !IsHidingKind(params.pcs)) return params.pcs;
   if (params.pcs == PcsKind::kBasefold) {
     return Error(Code::kInvalidArgument,
                  "hiding: Basefold over Fp2 has no hiding mode (use Basefold over Fp4 or Ligero)");
@@ -208,8 +205,8 @@ Result<PcsKind> KeyKind(const ZkmlParams& params) {
 
 Result<Committed> Commit(runtime::QuantizedModel model, const ZkmlParams& params) {
   VINET_ASSIGN_OR_RETURN(PcsKind kind, KeyKind(params));
-  bool hiding = kind == PcsKind::kHidingLigero || kind == PcsKind::kHidingBasefold;
-  return detail::CommitWithSeed(std::move(model), params, hiding ? zk::RandomSeed() : zk::Digest{});
+  return detail::CommitWithSeed(std::move(model), params,
+                                IsHidingKind(kind) ? zk::RandomSeed() : zk::Digest{});
 }
 
 Result<Committed> detail::CommitWithSeed(runtime::QuantizedModel model, const ZkmlParams& params,
@@ -235,12 +232,8 @@ Result<Committed> detail::CommitWithSeed(runtime::QuantizedModel model, const Zk
   if (!params.insecure_experiment) VINET_RETURN_IF_ERROR(CheckSecurityFloor(pkg->vk));
   pkg->mask_seed = mask_seed;
   std::unique_ptr<zk::MultilinearPcs> pcs = pkg->vk.Pcs(pkg->threads);
-  if (pkg->vk.pcs == PcsKind::kHidingLigero) {
-    const auto& ligero = static_cast<const zk::LigeroPcs&>(*pcs);
-    VINET_ASSIGN_OR_RETURN(pkg->committed, ligero.CommitWithMaskSeed({pkg->weights}, mask_seed));
-  } else if (pkg->vk.pcs == PcsKind::kHidingBasefold) {
-    const auto& basefold = static_cast<const zk::BasefoldPcs&>(*pcs);
-    VINET_ASSIGN_OR_RETURN(pkg->committed, basefold.CommitWithMaskSeed({pkg->weights}, mask_seed));
+  if (pkg->vk.hiding()) {
+    VINET_ASSIGN_OR_RETURN(pkg->committed, pcs->CommitWithMaskSeed({pkg->weights}, mask_seed));
   } else {
     VINET_ASSIGN_OR_RETURN(pkg->committed, pcs->Commit({pkg->weights}));
   }

@@ -58,6 +58,11 @@ constexpr int DefaultLogInvRate(PcsKind kind) {
   return kind == PcsKind::kBasefoldFp4 || kind == PcsKind::kHidingBasefold ? 4 : 2;
 }
 
+// Whether keys of `kind` bind a hiding commitment (kinds 3 and 5).
+constexpr bool IsHidingKind(PcsKind kind) {
+  return kind == PcsKind::kHidingLigero || kind == PcsKind::kHidingBasefold;
+}
+
 struct ZkmlParams {
   int security_bits = 102;  // PCS query phase (two openings: >= 100 bits overall)
   int log_inv_rate = 0;     // code rate 2^-k; 0: DefaultLogInvRate(pcs)
@@ -103,7 +108,7 @@ struct VerifyingKey {
   int log_inv_rate = 4;
   PcsKind pcs = PcsKind::kBasefoldFp4;
   // Key version 3, PCS kind 3 or 5: the weight commitment is hiding.
-  bool hiding() const { return pcs == PcsKind::kHidingLigero || pcs == PcsKind::kHidingBasefold; }
+  bool hiding() const { return IsHidingKind(pcs); }
 
   Bytes Encode() const;
   // Strict: kParse naming the field; the commitment's shape must match the

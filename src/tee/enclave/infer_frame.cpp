@@ -3,6 +3,7 @@
 #include "vinet/enclave/v1/infer.pb.h"
 #include "vinet/protocol/request.h"
 #include "vinet/protocol/tensor.h"
+#include "vinet/protocol/unknown_fields.h"
 
 namespace vinet::tee {
 namespace {
@@ -39,9 +40,8 @@ Result<InferRequest> DecodeInferFrame(std::string_view frame) {
   enclave::v1::InferRequest msg;
   if (!msg.ParseFromArray(body.data(), static_cast<int>(body.size())))
     return FrameError("not a vinet.enclave.v1.InferRequest");
-  const auto& unknown = msg.GetReflection()->GetUnknownFields(msg);
-  if (!unknown.empty())
-    return FrameError("unknown field " + std::to_string(unknown.field(0).number()));
+  if (int field = protocol::FirstUnknownField(msg); field != 0)
+    return FrameError("unknown field " + std::to_string(field));
   InferRequest out;
   out.inference_id = ToBytes(msg.inference_id());
   out.node_id = ToBytes(msg.node_id());

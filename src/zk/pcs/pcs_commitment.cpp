@@ -34,4 +34,9 @@ void PcsCommitment::AbsorbInto(Transcript& t) const {
   t.Absorb("pcs.commitment", w.bytes());
 }
 
+Result<PcsCommitted> MultilinearPcs::CommitWithMaskSeed(std::vector<std::vector<Fp>> /*polys*/,
+                                                        const Digest& /*mask_seed*/) const {
+  return Error(Code::kUnsupported, std::string(name()) + ": no hiding mode to seed");
+}
+
 }  // namespace vinet::zk

@@ -182,10 +182,10 @@ class BasefoldPcs final : public MultilinearPcs {
   Result<HidingProof> ParseHidingProof(ByteSpan bytes, size_t num_vars, size_t num_polys) const;
   double SoundnessBits(size_t num_vars) const override;
   Result<PcsCommitted> Commit(std::vector<std::vector<Fp>> polys) const override;
-  // Hiding only: the masks and pads expanded from a secret seed (MaskStream),
-  // so a stored seed recomputes the same commitment (a registered key).
+  // Hiding only (MultilinearPcs): the masks and pads expanded from the seed;
+  // kInvalidArgument without the hiding mode.
   Result<PcsCommitted> CommitWithMaskSeed(std::vector<std::vector<Fp>> polys,
-                                          const Digest& seed) const;
+                                          const Digest& seed) const override;
   Result<PcsOpening> Open(const PcsProverData& data, std::span<const Fp2> point,
                           Transcript& transcript) const override;
   Status Verify(const PcsCommitment& commitment, std::span<const Fp2> point,

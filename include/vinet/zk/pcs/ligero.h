@@ -107,12 +107,10 @@ class LigeroPcs final : public MultilinearPcs {
   double SoundnessBits(size_t num_vars) const override;
   // Hiding: masks from a fresh RandomSeed().
   Result<PcsCommitted> Commit(std::vector<std::vector<Fp>> polys) const override;
-  // Hiding: every mask (pads, mask rows, salts) from MaskStream(mask_seed), so
-  // a prover that keeps the secret seed can recompute the same commitment
-  // (e.g. a registered model's weights). The seed must be secret and used for
-  // one commitment only. Without hiding the seed is ignored.
+  // Hiding: every mask (pads, mask rows, salts) from MaskStream(mask_seed)
+  // (MultilinearPcs). Without hiding the seed is ignored.
   Result<PcsCommitted> CommitWithMaskSeed(std::vector<std::vector<Fp>> polys,
-                                          const Digest& mask_seed) const;
+                                          const Digest& mask_seed) const override;
   Result<PcsOpening> Open(const PcsProverData& data, std::span<const Fp2> point,
                           Transcript& transcript) const override;
   Status Verify(const PcsCommitment& commitment, std::span<const Fp2> point,

@@ -78,6 +78,13 @@ class MultilinearPcs {
 
   // polys: equal sizes 2^n with n >= 1. kInvalidArgument otherwise.
   virtual Result<PcsCommitted> Commit(std::vector<std::vector<Fp>> polys) const = 0;
+  // Commit with every mask (pads, mask polynomials or rows, salts) drawn from
+  // MaskStream(mask_seed), so a prover that keeps the secret seed recomputes
+  // the same commitment (a registered model's weights). The seed must be
+  // secret and used for one commitment only. kUnsupported unless the scheme
+  // has a hiding mode (each scheme states what it does with it otherwise).
+  virtual Result<PcsCommitted> CommitWithMaskSeed(std::vector<std::vector<Fp>> polys,
+                                                  const Digest& mask_seed) const;
 
   // Evaluates every committed polynomial at `point` (length n) and proves it.
   // kInvalidArgument if the data is not this scheme's or the point is wrong.
