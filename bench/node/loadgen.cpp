@@ -123,6 +123,10 @@ class Listener {
     thread_.join();
   }
   void Answered(size_t i) { answered_[i] = true; }
+  // How many requests have a decided fate so far: the wait loop polls this
+  // instead of copying the map (a 20,000-entry copy every 50 ms cost the
+  // load generator, and so the machine under test, ~40% of its CPU).
+  size_t Decided() const { return decided_count_.load(); }
   std::map<std::string, std::pair<std::string, Clock::time_point>> Seen() {
     std::lock_guard lock(mu_);
     return seen_;
@@ -166,6 +170,7 @@ class Listener {
           if (status.empty()) continue;
           decided_[open[start + k]] = true;
           seen_.emplace(reqs_[open[start + k]].id, std::make_pair(status, now));
+          ++decided_count_;
         }
       }
       queried = state_height;
@@ -178,6 +183,7 @@ class Listener {
   std::vector<bool> decided_;  // the listener thread's own
   std::thread thread_;
   std::atomic<bool> stop_{false};
+  std::atomic<size_t> decided_count_{0};
   std::mutex mu_;
   std::map<std::string, std::pair<std::string, Clock::time_point>> seen_;
 };
@@ -251,10 +257,7 @@ int Run(const Options& o) {
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < reqs.size(); ++i) index[reqs[i].id] = i;
   while (Clock::now() < deadline) {
-    auto seen = listener.Seen();
-    size_t ours = 0;
-    for (const auto& r : reqs) ours += seen.count(r.id);
-    if (ours + static_cast<size_t>(errors.load()) >= reqs.size()) break;
+    if (listener.Decided() + static_cast<size_t>(errors.load()) >= reqs.size()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   auto seen = listener.Seen();

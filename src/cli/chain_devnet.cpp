@@ -55,6 +55,7 @@ struct DevnetOptions {
   // to every height (1 s blocks came every ~1.3 s); 10 ms on loopback makes
   // the interval ~timeout_commit + 50 ms for little CPU.
   std::string gossip_interval = "10ms";
+  std::vector<std::string> comet_config;  // --comet-config overrides (comet_home.h)
   int base_port = 0;
   std::string chain_id = "vinet-devnet";
   double timeout = 90;
@@ -130,6 +131,7 @@ void RewriteConfig(const fs::path& home, const json& v, const std::string& peers
   c.block_time = o.block_time;
   c.round_timeout = o.round_timeout;
   c.gossip_interval = o.gossip_interval;
+  c.overrides = o.comet_config;
   EditConfigToml(home, c);
 }
 
@@ -228,6 +230,7 @@ void PrepareDir(DevnetOptions& o) {
       !std::regex_match(o.gossip_interval, std::regex("[0-9]+(ms|s)"))) {
     throw StatusError(Error(Code::kInvalidArgument, "--gossip-interval like 10ms"));
   }
+  for (const auto& text : o.comet_config) ValueOrThrow(ParseCometOverride(text));
   fs::create_directories(o.dir);
   o.dir = fs::canonical(o.dir).string();
   if (fs::exists(StateFile(o.dir)) && AnyAlive(LoadState(o.dir))) {
@@ -504,6 +507,9 @@ void RegisterDevnetCommands(CLI::App& app) {
                  "p2p flush_throttle_timeout and consensus peer_gossip_sleep_duration "
                  "(\"\": CometBFT's 100ms)")
       ->capture_default_str();
+  up->add_option("--comet-config", o.comet_config,
+                 "CometBFT config.toml override SECTION.KEY=VALUE, applied to every validator, "
+                 "e.g. tx_index.indexer=null (repeatable)");
   up->add_option("--base-port", o.base_port, "fixed ports from P (default: free ports)");
   up->add_option("--chain-id", o.chain_id, "chain id")->capture_default_str();
   up->add_option("--timeout", o.timeout, "seconds to wait for blocks")->capture_default_str();

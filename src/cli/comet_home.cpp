@@ -50,6 +50,20 @@ std::string TomlQuote(const std::string& s) {
   return "\"" + s + "\"";
 }
 
+Result<CometOverride> ParseCometOverride(const std::string& text) {
+  static const std::regex form(R"(^(?:([a-z][a-z0-9_]*)\.)?([a-z][a-z0-9_]*)=(.+)$)");
+  std::smatch m;
+  if (!std::regex_match(text, m, form)) {
+    return Error(
+        Code::kInvalidArgument,
+        "--comet-config '" + text + "': expected section.key=value (e.g. tx_index.indexer=null)");
+  }
+  std::string value = m[3].str();
+  static const std::regex toml_literal(R"(^(".*"|\[.*\]|-?[0-9][0-9_.]*|true|false)$)");
+  if (!std::regex_match(value, toml_literal)) value = TomlQuote(value);
+  return CometOverride{m[1].str(), m[2].str(), value};
+}
+
 void EditConfigToml(const fs::path& home, const CometSettings& s) {
   auto path = home / "config" / "config.toml";
   std::vector<std::string> lines;
@@ -75,6 +89,10 @@ void EditConfigToml(const fs::path& home, const CometSettings& s) {
   // A SubmitProofs tx of two MLP proofs is ~730 KB, ~1 MB as base64 JSON:
   // above CometBFT's default RPC body limit (1,000,000 bytes).
   SetTomlKey(lines, "rpc", "max_body_bytes", "4000000");
+  for (const auto& text : s.overrides) {
+    auto o = ValueOrThrow(ParseCometOverride(text));
+    SetTomlKey(lines, o.section, o.key, o.value);
+  }
   std::string text;
   for (const auto& l : lines) text += l + "\n";
   WriteTextFile(path, text);

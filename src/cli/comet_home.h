@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "vinet/common/result.h"
 #include "vinet/crypto/ed25519.h"
 
 namespace vinet::cli {
@@ -32,7 +33,19 @@ struct CometSettings {
   std::string round_timeout = "1s";  // timeout_propose / prevote / precommit
   std::string gossip_interval;       // "": CometBFT's default
   bool pex = true;
+  // Operator overrides, applied last: "section.key=value" ("key=value" for the
+  // top level); a value that is not already TOML (quoted string, number,
+  // boolean, array) is quoted. Checked by ParseCometOverride.
+  std::vector<std::string> overrides;
 };
+
+// One --comet-config override split into (section, key, TOML value).
+// kInvalidArgument naming the text when it is not [section.]key=value with
+// lowercase identifiers.
+struct CometOverride {
+  std::string section, key, value;
+};
+Result<CometOverride> ParseCometOverride(const std::string& text);
 
 // Whole-file helpers. Errors (thrown StatusError): kNotFound / kIo naming the path.
 std::string ReadTextFile(const std::filesystem::path& path);

@@ -42,7 +42,7 @@ constexpr int64_t kValidatorPower = 10;
 
 struct TestnetOptions {
   int validators = 0;
-  std::vector<std::string> hosts, node_hosts, peer_addresses, models, params;
+  std::vector<std::string> hosts, node_hosts, peer_addresses, models, params, comet_config;
   bool node_hosts_given = false;
   std::string out, chain_id = "vinet-testnet", seed;
   int p2p_port = 26656, rpc_port = 26657, abci_port = 26658, node_port = 8080;
@@ -114,6 +114,9 @@ Status CheckOptions(TestnetOptions& o) {
   }
   if (!o.gossip_interval.empty() && !std::regex_match(o.gossip_interval, duration)) {
     return Invalid("--gossip-interval like 10ms");
+  }
+  for (const auto& text : o.comet_config) {
+    if (auto parsed = ParseCometOverride(text); !parsed.ok()) return parsed.status();
   }
   for (const auto& kv : o.params) {
     if (kv.find('=') == std::string::npos || kv.front() == '=') {
@@ -199,6 +202,7 @@ json WriteValidators(const TestnetOptions& o, const std::string& cometbft,
     c.round_timeout = o.round_timeout;
     c.gossip_interval = o.gossip_interval;
     c.pex = o.pex;
+    c.overrides = o.comet_config;
     EditConfigToml(v["home"].get<std::string>(), c);
   }
   return validators;
@@ -379,6 +383,9 @@ void RegisterTestnetCommands(CLI::App& app) {
       ->capture_default_str();
   init->add_option("--gossip-interval", o.gossip_interval,
                    "p2p flush_throttle_timeout and consensus peer_gossip_sleep_duration");
+  init->add_option("--comet-config", o.comet_config,
+                   "CometBFT config.toml override SECTION.KEY=VALUE for every validator, "
+                   "e.g. tx_index.indexer=null (repeatable)");
   init->add_option("--model", o.models, "ONNX or GGUF model every inference node serves")
       ->check(CLI::ExistingFile);
   init->add_option("--param", o.params, "genesis param override KEY=VALUE (repeatable)");
