@@ -163,11 +163,14 @@ void FoldFirst(std::span<const F> f, E r, detail::HugeVector<E>& out, unsigned t
 
 // FoldFirst into `out` fused with the next variable's half sums over the
 // folded table (HalfSums<E, E>(out, e), e of out.size() / 2 entries): one pass.
+// Only e[0, live) may be nonzero (a point ending in zero coordinates, as the
+// hiding openings' (z, 0^p)): the sums skip the rest, the fold does not.
 template <typename E, typename F>
 std::pair<E, E> FoldFirstWithSums(std::span<const F> f, E r, detail::HugeVector<E>& out,
-                                  std::span<const Fp2> e, unsigned threads) {
+                                  std::span<const Fp2> e, size_t live, unsigned threads) {
   out.resize(f.size() / 2);
   size_t pairs = out.size() / 2;
+  live = std::min(live, pairs);
   size_t chunks = std::max<size_t>(1, std::min<size_t>(threads, pairs / 4096));
   std::vector<E> h0(chunks), h1(chunks);
   ParallelFor(
@@ -175,13 +178,19 @@ std::pair<E, E> FoldFirstWithSums(std::span<const F> f, E r, detail::HugeVector<
       [&](size_t b, size_t end) {
         for (size_t c = b; c < end; ++c) {
           E a0, a1;
-          for (size_t k = pairs * c / chunks; k < pairs * (c + 1) / chunks; ++k) {
+          // Each chunk takes a share of the summed pairs and of the others.
+          for (size_t k = live * c / chunks; k < live * (c + 1) / chunks; ++k) {
             E lo = r * (f[4 * k + 1] - f[4 * k]) + E(f[4 * k]);
             E hi = r * (f[4 * k + 3] - f[4 * k + 2]) + E(f[4 * k + 2]);
             out[2 * k] = lo;
             out[2 * k + 1] = hi;
             a0 += e[k] * lo;
             a1 += e[k] * hi;
+          }
+          size_t rest = pairs - live;
+          for (size_t k = live + rest * c / chunks; k < live + rest * (c + 1) / chunks; ++k) {
+            out[2 * k] = r * (f[4 * k + 1] - f[4 * k]) + E(f[4 * k]);
+            out[2 * k + 1] = r * (f[4 * k + 3] - f[4 * k + 2]) + E(f[4 * k + 2]);
           }
           h0[c] = a0;
           h1[c] = a1;
@@ -194,6 +203,15 @@ std::pair<E, E> FoldFirstWithSums(std::span<const F> f, E r, detail::HugeVector<
     s1 += h1[c];
   }
   return {s0, s1};
+}
+
+// The entries of an eq table over the point's last log2(size) coordinates
+// that can be nonzero when the point ends in `trailing_zeros` zero
+// coordinates: eq(0, x) = 0 for x = 1, so only the prefix of the table
+// whose top bits are 0 (exact zeros elsewhere; skipping them changes no sum).
+size_t LiveEntries(size_t size, size_t trailing_zeros) {
+  size_t vars = static_cast<size_t>(std::countr_zero(size));
+  return size >> std::min(vars, trailing_zeros);
 }
 
 // Distinct leaves of each round, increasing: round 0 = the queries, round
@@ -432,11 +450,17 @@ Result<PcsCommitted> BasefoldPcs::Commit(std::vector<std::vector<Fp>> polys) con
               sizeof(Fp) << a, std::span<Digest>(digests).subspan(b, e - b));
           return;
         }
+        // Several polynomials: gather a run of leaves side by side and hash
+        // them four at a time (same digests as one MerkleLeafHash each).
+        constexpr size_t kRun = 64;
+        size_t leaf_bytes = (sizeof(Fp) << a) * d->codewords.size();
         std::vector<Fp> buf;
-        for (size_t i = b; i < e; ++i) {
+        for (size_t i = b; i < e; i += kRun) {
+          size_t end = std::min(e, i + kRun);
           buf.clear();
-          GatherBaseLeaf(d->codewords, a, i, buf);
-          digests[i] = MerkleLeafHash(AsByteSpan(std::span<const Fp>(buf)));
+          for (size_t j = i; j < end; ++j) GatherBaseLeaf(d->codewords, a, j, buf);
+          MerkleLeafHashes(AsByteSpan(std::span<const Fp>(buf)), leaf_bytes,
+                           std::span<Digest>(digests).subspan(i, end - i));
         }
       },
       256);
@@ -454,8 +478,9 @@ namespace {
 // without the eq factor of the variable being bound (f base or extension).
 // Acc is the accumulator (Fp2 for a base table, else the table's field).
 template <typename F, typename Acc>
-std::pair<Acc, Acc> HalfSums(std::span<const F> f, std::span<const Fp2> e, unsigned threads) {
-  size_t half = f.size() / 2;
+std::pair<Acc, Acc> HalfSums(std::span<const F> f, std::span<const Fp2> e, size_t live,
+                             unsigned threads) {
+  size_t half = std::min(f.size() / 2, live);  // e[j] = 0 for j >= live (LiveEntries)
   size_t chunks = std::max<size_t>(1, std::min<size_t>(threads, half / 4096));
   std::vector<Acc> h0(chunks), h1(chunks);
   ParallelFor(
@@ -508,10 +533,15 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
   // E = eq(z_{>0}, .): the evaluations from the first round's half sums
   // (f(z) = (1 - z_0) h(0) + z_0 h(1)), which a single polynomial reuses.
   std::vector<Fp2> e_table = EqTable(point.subspan(1), threads);
+  size_t trailing_zeros = 0;  // zero coordinates at the end of the point
+  while (trailing_zeros < point.size() && point[point.size() - 1 - trailing_zeros] == Fp2::Zero()) {
+    ++trailing_zeros;
+  }
   std::vector<Fp2> ys(d->polys.size());
   std::pair<Fp2, Fp2> first_sums;
   for (size_t k = 0; k < ys.size(); ++k) {
-    first_sums = HalfSums<Fp, Fp2>(d->polys[k], e_table, threads);
+    first_sums = HalfSums<Fp, Fp2>(d->polys[k], e_table,
+                                   LiveEntries(e_table.size(), trailing_zeros), threads);
     ys[k] = (Fp2::One() - point[0]) * first_sums.first + point[0] * first_sums.second;
   }
   AbsorbStatement(transcript, d->commitment, point, ys);
@@ -557,7 +587,8 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
       } else if (!first) {
         std::tie(h0, h1) = next_sums;  // from the previous fold
       } else {
-        std::tie(h0, h1) = HalfSums<E, E>(f, e_table, threads);
+        std::tie(h0, h1) =
+            HalfSums<E, E>(f, e_table, LiveEntries(e_table.size(), trailing_zeros), threads);
       }
       Fp2 zi = point[var];
       E s0 = prefix * (Fp2::One() - zi) * h0;
@@ -573,11 +604,13 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
       e_table.resize(std::max<size_t>(e_half, 1));
       if (var + 1 < s.folded_vars) {
         // The fold also sums the next variable's h(0), h(1).
+        size_t live = LiveEntries(e_table.size(), trailing_zeros);
         if (single && first) {
           next_sums = FoldFirstWithSums<E, Fp>(std::span<const Fp>(d->polys[0]), c, spare, e_table,
-                                               threads);
+                                               live, threads);
         } else {
-          next_sums = FoldFirstWithSums<E, E>(std::span<const E>(f), c, spare, e_table, threads);
+          next_sums =
+              FoldFirstWithSums<E, E>(std::span<const E>(f), c, spare, e_table, live, threads);
         }
       } else if (single && first) {
         FoldFirst<E, Fp>(std::span<const Fp>(d->polys[0]), c, spare, threads);
