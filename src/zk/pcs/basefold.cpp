@@ -45,7 +45,7 @@ void GatherBaseLeaf(const std::vector<detail::HugeVector<Fp>>& codewords, size_t
 }
 
 template <typename E>
-MerkleTree BuildExtTree(const std::vector<E>& cw, size_t a, unsigned threads) {
+MerkleTree BuildExtTree(const detail::HugeVector<E>& cw, size_t a, unsigned threads) {
   size_t w = size_t{1} << a, leaves = cw.size() / w;
   std::vector<Digest> digests(leaves);
   ParallelFor(
@@ -572,7 +572,7 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
   E prefix = E::One();
   BasefoldProof proof;
   proof.ext_degree = s.ext_degree;
-  std::vector<std::vector<E>> round_cws;
+  std::vector<detail::HugeVector<E>> round_cws;
   std::vector<E> sumcheck;
   std::vector<MerkleTree> trees;
   bool first = true;
@@ -623,8 +623,8 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
     if (r + 1 < s.Rounds()) {
       // The folded codeword is the encoding of the folded polynomial (the
       // honest codeword folds to it), so it is encoded from f directly.
-      std::vector<E> current =
-          detail::EncodeMultilinear(std::span<const E>(f), s.LogLen(r + 1), threads);
+      detail::HugeVector<E> current;
+      detail::EncodeMultilinear(std::span<const E>(f), s.LogLen(r + 1), current, threads);
       trees.push_back(BuildExtTree(current, s.arity[r + 1], threads));
       proof.roots.push_back(trees.back().root());
       transcript.AbsorbDigest("basefold.root", trees.back().root());
@@ -650,7 +650,7 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
       for (size_t i : sets[0]) GatherBaseLeaf(d->codewords, s.arity[0], i, out.base_leaves);
       out.merkle_nodes = d->tree.MultiProof(sets[0]);
     } else {
-      const std::vector<E>& c = round_cws[r - 1];
+      const detail::HugeVector<E>& c = round_cws[r - 1];
       if (!s.implicit_symbols) {
         for (size_t i : sets[r])
           out.ext_leaves.insert(out.ext_leaves.end(), c.begin() + i * w, c.begin() + (i + 1) * w);
