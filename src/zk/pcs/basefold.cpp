@@ -10,6 +10,7 @@
 #include "vinet/zk/parallel.h"
 #include "vinet/zk/poly/multilinear.h"
 #include "zk/common/huge_page_allocator.h"
+#include "zk/field/lazy_sum.h"
 #include "zk/pcs/basefold_fold.h"
 
 namespace vinet::zk {
@@ -212,6 +213,57 @@ std::pair<E, E> FoldFirstWithSums(std::span<const F> f, E r, detail::HugeVector<
 size_t LiveEntries(size_t size, size_t trailing_zeros) {
   size_t vars = static_cast<size_t>(std::countr_zero(size));
   return size >> std::min(vars, trailing_zeros);
+}
+
+// The base-field coordinates of an extension element, and back.
+constexpr size_t Degree(const Fp2*) {
+  return 2;
+}
+constexpr size_t Degree(const Fp4*) {
+  return 4;
+}
+void Coords(Fp2 v, uint64_t* out) {
+  out[0] = v.c0().value();
+  out[1] = v.c1().value();
+}
+void Coords(Fp4 v, uint64_t* out) {
+  Coords(v.c0(), out);
+  Coords(v.c1(), out + 2);
+}
+void FromCoords(const Fp* c, Fp2& v) {
+  v = Fp2(c[0], c[1]);
+}
+void FromCoords(const Fp* c, Fp4& v) {
+  v = Fp4(Fp2(c[0], c[1]), Fp2(c[2], c[3]));
+}
+
+// f = sum_k alpha_k f_k (alpha_0 = 1, the f_k base-field tables): each
+// coordinate of f[j] is a dot product over F_p, summed exactly in 128 bits
+// and reduced once (lazy_sum.h; equal to the term-by-term field sum).
+template <typename E>
+void CombineBatch(const std::vector<std::vector<Fp>>& polys, std::span<const E> alpha,
+                  detail::HugeVector<E>& f, unsigned threads) {
+  constexpr size_t kDeg = Degree(static_cast<const E*>(nullptr));
+  size_t size = polys[0].size(), count = polys.size();
+  std::vector<uint64_t> coef(count * kDeg);
+  for (size_t k = 0; k < count; ++k) Coords(alpha[k], &coef[k * kDeg]);
+  f.resize(size);
+  ParallelFor(
+      size, threads,
+      [&](size_t b, size_t e) {
+        for (size_t j = b; j < e; ++j) {
+          detail::WideSum acc[kDeg];
+          for (size_t k = 1; k < count; ++k) {
+            uint64_t v = polys[k][j].value();
+            for (size_t c = 0; c < kDeg; ++c) acc[c].Add(coef[k * kDeg + c], v);
+          }
+          Fp out[kDeg];
+          for (size_t c = 0; c < kDeg; ++c) out[c] = acc[c].Value();
+          out[0] += polys[0][j];
+          FromCoords(out, f[j]);
+        }
+      },
+      8192);
 }
 
 // Distinct leaves of each round, increasing: round 0 = the queries, round
@@ -547,25 +599,12 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
   AbsorbStatement(transcript, d->commitment, point, ys);
   std::vector<E> alpha = BatchCoefficients<E>(transcript, d->polys.size());
 
-  size_t size = size_t{1} << s.num_vars;
   // f = sum_k alpha_k f_k; a single polynomial stays in the base field until
   // the first fold.
   bool single = d->polys.size() == 1;
   // f and the buffer the next fold writes (swapped after each fold).
   detail::HugeVector<E> f, spare;
-  if (!single) {
-    f.resize(size);
-    ParallelFor(
-        size, threads,
-        [&](size_t b, size_t e) {
-          for (size_t j = b; j < e; ++j) {
-            E v = E(d->polys[0][j]);
-            for (size_t k = 1; k < alpha.size(); ++k) v += alpha[k] * d->polys[k][j];
-            f[j] = v;
-          }
-        },
-        8192);
-  }
+  if (!single) CombineBatch<E>(d->polys, alpha, f, threads);
   // The sumcheck of f(x) eq(z, x) binding x_i: g(X) = P eq(z_i, X) h(X) with
   // P = prod_{j<i} eq(z_j, r_j) and h(X) = sum_b f(.., X, b) E[b], E = eq(z_{>i}, .);
   // E for the next variable is E[2c] + E[2c+1].
