@@ -476,9 +476,10 @@ Result<PcsCommitted> BasefoldPcs::Commit(std::vector<std::vector<Fp>> polys) con
   d->shape = ShapeFor(n);
   size_t len = size_t{1} << d->shape.log_len;
   d->codewords.resize(polys.size());
-  // Polynomials in parallel when there are several; one polynomial's
-  // transform uses the threads itself (same output as the padded transform).
-  bool inner = polys.size() == 1 && params_.threads > 1;
+  // Polynomials in parallel when there are many; a few (one, or a hiding
+  // batch of five over two threads, which would split 3 : 2) one after the
+  // other, each transform using the threads itself (same output).
+  bool inner = params_.threads > 1 && polys.size() < 4 * params_.threads;
   ParallelFor(
       polys.size(), inner ? 1 : params_.threads,
       [&](size_t b, size_t e) {
@@ -540,13 +541,24 @@ std::pair<Acc, Acc> HalfSums(std::span<const F> f, std::span<const Fp2> e, size_
       [&](size_t b, size_t end) {
         for (size_t c = b; c < end; ++c) {
           size_t j0 = half * c / chunks, j1 = half * (c + 1) / chunks;
-          Acc a0, a1;
-          for (size_t j = j0; j < j1; ++j) {
-            a0 += e[j] * f[2 * j];
-            a1 += e[j] * f[2 * j + 1];
+          if constexpr (std::is_same_v<F, Fp> && std::is_same_v<Acc, Fp2>) {
+            // Base table: exact 128-bit sums per coordinate, reduced once.
+            detail::Fp2Sum a0, a1;
+            for (size_t j = j0; j < j1; ++j) {
+              a0.Add(e[j], f[2 * j]);
+              a1.Add(e[j], f[2 * j + 1]);
+            }
+            h0[c] = a0.Value();
+            h1[c] = a1.Value();
+          } else {
+            Acc a0, a1;
+            for (size_t j = j0; j < j1; ++j) {
+              a0 += e[j] * f[2 * j];
+              a1 += e[j] * f[2 * j + 1];
+            }
+            h0[c] = a0;
+            h1[c] = a1;
           }
-          h0[c] = a0;
-          h1[c] = a1;
         }
       },
       1);
