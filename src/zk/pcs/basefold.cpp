@@ -476,22 +476,27 @@ Result<PcsCommitted> BasefoldPcs::Commit(std::vector<std::vector<Fp>> polys) con
   d->shape = ShapeFor(n);
   size_t len = size_t{1} << d->shape.log_len;
   d->codewords.resize(polys.size());
-  // Polynomials in parallel when there are many; a few (one, or a hiding
-  // batch of five over two threads, which would split 3 : 2) one after the
-  // other, each transform using the threads itself (same output).
+  // Polynomials in parallel when there are many. A few (one, or a hiding
+  // batch of five over two threads, which would split 3 : 2) are prepared in
+  // parallel (first touch of fresh pages), then transformed one after the
+  // other with the threads inside each transform (same output).
   bool inner = params_.threads > 1 && polys.size() < 4 * params_.threads;
+  unsigned outer = polys.size() == 1 ? 1 : params_.threads;
   ParallelFor(
-      polys.size(), inner ? 1 : params_.threads,
+      polys.size(), outer,
       [&](size_t b, size_t e) {
         for (size_t k = b; k < e; ++k) {
           detail::HugeVector<Fp>& cw = d->codewords[k];
           cw.assign(len, Fp::Zero());
           std::copy(polys[k].begin(), polys[k].end(), cw.begin());
           detail::ToMonomial(std::span<Fp>(cw).first(size));
-          NttBitReversedPadded(cw, size, inner ? params_.threads : 1);
+          if (!inner) NttBitReversedPadded(cw, size, 1);
         }
       },
       1);
+  if (inner) {
+    for (auto& cw : d->codewords) NttBitReversedPadded(cw, size, params_.threads);
+  }
   size_t a = d->shape.arity[0], leaves = len >> a;
   std::vector<Digest> digests(leaves);
   ParallelFor(
