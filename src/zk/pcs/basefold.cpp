@@ -162,6 +162,32 @@ void FoldFirst(std::span<const F> f, E r, detail::HugeVector<E>& out, unsigned t
       8192);
 }
 
+// sum_k e_k v_k with e_k in Fp2 and v_k in the challenge field, as exact
+// per-coordinate sums reduced once (lazy_sum.h): equal to the field sum.
+template <typename E>
+class ExtDotSum;
+template <>
+class ExtDotSum<Fp2> {
+ public:
+  [[gnu::always_inline]] void Add(Fp2 e, Fp2 v) { s_.Add(v, e); }
+  Fp2 Value() const { return s_.Value(); }
+
+ private:
+  detail::Fp2Sum s_;
+};
+template <>
+class ExtDotSum<Fp4> {
+ public:
+  [[gnu::always_inline]] void Add(Fp2 e, Fp4 v) {
+    s0_.Add(v.c0(), e);
+    s1_.Add(v.c1(), e);
+  }
+  Fp4 Value() const { return Fp4(s0_.Value(), s1_.Value()); }
+
+ private:
+  detail::Fp2Sum s0_, s1_;
+};
+
 // FoldFirst into `out` fused with the next variable's half sums over the
 // folded table (HalfSums<E, E>(out, e), e of out.size() / 2 entries): one pass.
 // Only e[0, live) may be nonzero (a point ending in zero coordinates, as the
@@ -178,23 +204,23 @@ std::pair<E, E> FoldFirstWithSums(std::span<const F> f, E r, detail::HugeVector<
       chunks, static_cast<unsigned>(chunks),
       [&](size_t b, size_t end) {
         for (size_t c = b; c < end; ++c) {
-          E a0, a1;
+          ExtDotSum<E> a0, a1;
           // Each chunk takes a share of the summed pairs and of the others.
           for (size_t k = live * c / chunks; k < live * (c + 1) / chunks; ++k) {
             E lo = r * (f[4 * k + 1] - f[4 * k]) + E(f[4 * k]);
             E hi = r * (f[4 * k + 3] - f[4 * k + 2]) + E(f[4 * k + 2]);
             out[2 * k] = lo;
             out[2 * k + 1] = hi;
-            a0 += e[k] * lo;
-            a1 += e[k] * hi;
+            a0.Add(e[k], lo);
+            a1.Add(e[k], hi);
           }
           size_t rest = pairs - live;
           for (size_t k = live + rest * c / chunks; k < live + rest * (c + 1) / chunks; ++k) {
             out[2 * k] = r * (f[4 * k + 1] - f[4 * k]) + E(f[4 * k]);
             out[2 * k + 1] = r * (f[4 * k + 3] - f[4 * k + 2]) + E(f[4 * k + 2]);
           }
-          h0[c] = a0;
-          h1[c] = a1;
+          h0[c] = a0.Value();
+          h1[c] = a1.Value();
         }
       },
       1);
@@ -556,13 +582,13 @@ std::pair<Acc, Acc> HalfSums(std::span<const F> f, std::span<const Fp2> e, size_
             h0[c] = a0.Value();
             h1[c] = a1.Value();
           } else {
-            Acc a0, a1;
+            ExtDotSum<Acc> a0, a1;
             for (size_t j = j0; j < j1; ++j) {
-              a0 += e[j] * f[2 * j];
-              a1 += e[j] * f[2 * j + 1];
+              a0.Add(e[j], f[2 * j]);
+              a1.Add(e[j], f[2 * j + 1]);
             }
-            h0[c] = a0;
-            h1[c] = a1;
+            h0[c] = a0.Value();
+            h1[c] = a1.Value();
           }
         }
       },
