@@ -198,6 +198,7 @@ Result<PcsKind> KeyKind(const ZkmlParams& params) {
   if (params.pcs == PcsKind::kBasefoldFp4 || params.pcs == PcsKind::kHidingBasefold) {
     return PcsKind::kHidingBasefold;
   }
+  if (IsConjecturedKind(params.pcs)) return PcsKind::kHidingBasefoldConjectured;
   return PcsKind::kHidingLigero;
 }
 

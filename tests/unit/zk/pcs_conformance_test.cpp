@@ -226,6 +226,10 @@ INSTANTIATE_TEST_SUITE_P(
                 }},
         PcsCase{"basefold_hiding",
                 [] { return std::make_unique<BasefoldPcs>(BasefoldParams::Hiding()); }},
+        PcsCase{"basefold_conjectured",
+                [] { return std::make_unique<BasefoldPcs>(BasefoldParams::Conjectured()); }},
+        PcsCase{"basefold_hiding_conjectured",
+                [] { return std::make_unique<BasefoldPcs>(BasefoldParams::HidingConjectured()); }},
         PcsCase{
             "basefold_unique_fp2",
             [] { return std::make_unique<BasefoldPcs>(BasefoldParams::UniqueDecoding(100, 2)); }}),
