@@ -110,13 +110,14 @@ struct BasefoldParams {
     return {100, 4, 3, 8, 16, threads, BasefoldRegime::kJohnsonFp4, 3, true};
   }
   // The conjectured-regime sets (kConjecturedFp4; keys of kinds 6 and 7):
-  // rate 1/16, g = 16, schedules chosen for t ~ 29 (docs/zk.md "Conjectured
+  // Default() / Hiding() with a final polynomial of 2^7 (at t = 29 the
+  // byte-minimal final size for the model sizes, docs/zk.md "Conjectured
   // regime").
   static constexpr BasefoldParams Conjectured(unsigned threads = 1) {
-    return {100, 4, 3, 8, 16, threads, BasefoldRegime::kConjecturedFp4, 5};
+    return {100, 4, 3, 7, 16, threads, BasefoldRegime::kConjecturedFp4, 5};
   }
   static constexpr BasefoldParams HidingConjectured(unsigned threads = 1) {
-    return {100, 4, 3, 8, 16, threads, BasefoldRegime::kConjecturedFp4, 3, true};
+    return {100, 4, 3, 7, 16, threads, BasefoldRegime::kConjecturedFp4, 3, true};
   }
 };
 
