@@ -227,8 +227,8 @@ void RegisterZkModelCommands(CLI::App& zk) {
   commit->add_option("--security-bits", a->security_bits,
                      "PCS query-phase bits (80..256; default 102)");
   commit->add_option("--log-inv-rate", a->log_inv_rate,
-                     "log2 inverse code rate (1..4; default 4 (Basefold over Fp4), 3 with "
-                     "--private-weights --pcs ligero)");
+                     "log2 inverse code rate (1..4, 5 for Basefold over Fp4; default 4 (Basefold "
+                     "over Fp4), 3 with --private-weights --pcs ligero)");
   commit->add_option("--pcs", a->pcs,
                      "basefold (default: Basefold over Fp4, smallest proofs), basefold-fp2 "
                      "(~30% larger proofs, ~3x faster prover) or ligero (largest, fastest)");

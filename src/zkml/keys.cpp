@@ -66,7 +66,7 @@ Result<VerifyingKey> VerifyingKey::Parse(ByteSpan bytes, KeyPolicy policy) {
   size_t at = r.offset();
   VINET_ASSIGN_OR_RETURN(uint32_t bits, r.U32("vk.security_bits"));
   VINET_ASSIGN_OR_RETURN(uint32_t rate, r.U32("vk.log_inv_rate"));
-  if (bits < 80 || bits > 256 || rate < 1 || rate > 4) {
+  if (bits < 80 || bits > 256 || rate < 1 || rate > static_cast<uint32_t>(kMaxLogInvRate)) {
     return Error(
         Code::kParse,
         fmt::format("vk.pcs at byte {}: security {} / rate 2^-{} not allowed", at, bits, rate));
@@ -91,6 +91,13 @@ Result<VerifyingKey> VerifyingKey::Parse(ByteSpan bytes, KeyPolicy policy) {
                                at, kind));
     }
     vk.pcs = static_cast<PcsKind>(kind);
+  }
+  if (vk.log_inv_rate > MaxLogInvRate(vk.pcs)) {
+    return Error(
+        Code::kParse,
+        fmt::format("vk.log_inv_rate: rate 2^-{} is for Basefold over Fp4 (kinds 4 to 7) "
+                    "only; kind {} allows 1..{}",
+                    vk.log_inv_rate, static_cast<uint32_t>(vk.pcs), MaxLogInvRate(vk.pcs)));
   }
   VINET_RETURN_IF_ERROR(r.Finish("verifying key"));
   if (policy == KeyPolicy::kEnforceFloor) {

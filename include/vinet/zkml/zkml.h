@@ -74,6 +74,14 @@ constexpr int DefaultLogInvRate(PcsKind kind) {
   return IsBasefoldFp4Kind(kind) ? 4 : 2;
 }
 
+// The lowest rate a key may name: 2^-5 for Basefold over Fp4 (kinds 4 to 7;
+// rate 1/32 is never a default, docs/zk.md "Conjectured regime"), 2^-4
+// otherwise.
+inline constexpr int kMaxLogInvRate = 5;
+constexpr int MaxLogInvRate(PcsKind kind) {
+  return IsBasefoldFp4Kind(kind) ? 5 : 4;
+}
+
 // Whether keys of `kind` bind a hiding commitment (kinds 3, 5 and 7).
 constexpr bool IsHidingKind(PcsKind kind) {
   return kind == PcsKind::kHidingLigero || kind == PcsKind::kHidingBasefold ||

@@ -88,5 +88,45 @@ TEST(ZkmlConjecturedRegime, OtherSchemesHaveNoConjecturedKindAndBadKindsAreRefus
   EXPECT_FALSE(IsHidingKind(PcsKind::kBasefoldFp4Conjectured));
 }
 
+// Rate 1/32 (log_inv_rate 5) is open to Basefold over Fp4 only: fewer
+// queries (each gains log2(1/(2 rho)) = 4 bits in the conjectured regime), its
+// own model id; refused for Ligero and Basefold over Fp2 at commit and parse.
+TEST(ZkmlConjecturedRegime, RateOneThirtySecondIsForBasefoldOverFp4Only) {
+  runtime::QuantizedModel q = RandomMlp({20, 16, 6}, 13);
+  ZkmlParams p = testing::HidingParams(PcsKind::kHidingBasefoldConjectured);
+  auto r4 = Commit(q, p);
+  p.log_inv_rate = 5;
+  auto r5 = Commit(q, p);
+  ASSERT_TRUE(r4.ok() && r5.ok()) << r5.status().ToString();
+  EXPECT_EQ(r5->vk.log_inv_rate, 5);
+  EXPECT_LT(Queries(r5->vk), Queries(r4->vk));
+  EXPECT_GE(SoundnessBits(r5->vk), 100.0);
+  EXPECT_NE(r5->vk.ModelId(), r4->vk.ModelId());
+  auto parsed = VerifyingKey::Parse(r5->vk.Encode());
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  runtime::Int8Tensor in = Input(r5->vk, 4);
+  auto proof = Prove(*r5->package, in);
+  ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+  Status ok = Verify(r5->vk, in, proof->output, proof->proof);
+  EXPECT_TRUE(ok.ok()) << ok.ToString();
+  // The same key bytes naming another kind, or Ligero / Fp2 commits at rate 5.
+  for (PcsKind other : {PcsKind::kHidingLigero, PcsKind::kBasefold}) {
+    Bytes key = r5->vk.Encode();
+    key[key.size() - 4] = static_cast<uint8_t>(other);
+    auto bad = VerifyingKey::Parse(key);
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.status().message().find("vk.log_inv_rate"), std::string::npos)
+        << bad.status().message();
+    ZkmlParams o;
+    o.pcs = other;
+    o.log_inv_rate = 5;
+    EXPECT_EQ(Commit(q, o).status().code(), Code::kInvalidArgument);
+  }
+  ZkmlParams six;
+  six.pcs = PcsKind::kBasefoldFp4Conjectured;
+  six.log_inv_rate = 6;
+  EXPECT_EQ(Commit(q, six).status().code(), Code::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace vinet::zkml
