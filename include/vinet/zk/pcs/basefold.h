@@ -49,7 +49,7 @@
 //   + (rho + eta + 1/|D|)^t 2^-g,  eps_C(D) = (|D|/eta)^4/|F|, L_C = (|D|/eta)^2.
 //   Its bits are conjectured bits, never proven ones.
 // t is the smallest count meeting security_bits (or every leaf).
-// Hiding (BasefoldParams::hiding, kJohnsonFp4 only; docs/zk.md "Zero
+// Hiding (BasefoldParams::hiding, Fp4 regimes only; docs/zk.md "Zero
 // knowledge (hiding Basefold)"): each polynomial f_k of n variables is
 // committed as f*_k of n + p variables with f*_k(x, 0) = f_k(x) and every
 // other value uniform (the codeword is randomised beyond the message degree),
