@@ -169,8 +169,11 @@ void Commit(const Args& a) {
   zkml::Committed c = ValueOrThrow(zkml::Commit(std::move(q), params));
   WriteBinary(a.out, zkml::EncodePackage(*c.package));
   double bits = zkml::SoundnessBits(c.vk);
-  std::cerr << fmt::format("wrote {} ({} weight variables, {:.1f} bits of soundness)\n", a.out,
-                           c.vk.weights.num_vars, bits);
+  // Kinds 6 and 7: the bits rest on a conjecture (docs/zk.md "Conjectured regime").
+  std::cerr << fmt::format(
+      "wrote {} ({} weight variables, {:.1f} bits of soundness{})\n", a.out, c.vk.weights.num_vars,
+      bits,
+      zkml::IsConjecturedKind(c.vk.pcs) ? ", conjectured: Basefold's conjectured regime" : "");
   if (bits < zkml::kMinSecurityBits) {
     std::cerr << fmt::format(
         "warning: insecure experiment: {:.1f} bits is below the {:.0f}-bit floor; `zk verify` "

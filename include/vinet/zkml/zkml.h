@@ -154,6 +154,8 @@ VerifyCost EstimateVerifyCost(const VerifyingKey& vk);
 
 // -log2 of the proof's soundness error under `vk` (union bound over the
 // lookups, matmul sumchecks, claim batching and both PCS openings; docs/zkml.md).
+// Kinds 6 and 7: the PCS terms are those of the conjectured regime, so the
+// result is a conjectured bound (IsConjecturedKind).
 double SoundnessBits(const VerifyingKey& vk);
 // kInvalidArgument naming the key's bits if SoundnessBits(vk) < kMinSecurityBits.
 Status CheckSecurityFloor(const VerifyingKey& vk);
