@@ -66,7 +66,7 @@ Result<VerifyingKey> VerifyingKey::Parse(ByteSpan bytes, KeyPolicy policy) {
   size_t at = r.offset();
   VINET_ASSIGN_OR_RETURN(uint32_t bits, r.U32("vk.security_bits"));
   VINET_ASSIGN_OR_RETURN(uint32_t rate, r.U32("vk.log_inv_rate"));
-  if (bits < 80 || bits > 256 || rate < 1 || rate > 4) {
+  if (bits < 80 || bits > 256 || rate < 1 || rate > static_cast<uint32_t>(kMaxLogInvRate)) {
     return Error(
         Code::kParse,
         fmt::format("vk.pcs at byte {}: security {} / rate 2^-{} not allowed", at, bits, rate));
@@ -80,14 +80,24 @@ Result<VerifyingKey> VerifyingKey::Parse(ByteSpan bytes, KeyPolicy policy) {
     if (kind != static_cast<uint32_t>(PcsKind::kBasefold) &&
         kind != static_cast<uint32_t>(PcsKind::kHidingLigero) &&
         kind != static_cast<uint32_t>(PcsKind::kBasefoldFp4) &&
-        kind != static_cast<uint32_t>(PcsKind::kHidingBasefold)) {
+        kind != static_cast<uint32_t>(PcsKind::kHidingBasefold) &&
+        kind != static_cast<uint32_t>(PcsKind::kBasefoldFp4Conjectured) &&
+        kind != static_cast<uint32_t>(PcsKind::kHidingBasefoldConjectured)) {
       return Error(Code::kParse,
                    fmt::format("vk.pcs_kind at byte {}: {} is not a version-3 scheme (2 = "
                                "Basefold over Fp2, 3 = hiding Ligero, 4 = Basefold over Fp4, "
-                               "5 = hiding Basefold over Fp4; Ligero keys are version 2)",
+                               "5 = hiding Basefold over Fp4, 6 / 7 = 4 / 5 in the conjectured "
+                               "regime; Ligero keys are version 2)",
                                at, kind));
     }
     vk.pcs = static_cast<PcsKind>(kind);
+  }
+  if (vk.log_inv_rate > MaxLogInvRate(vk.pcs)) {
+    return Error(
+        Code::kParse,
+        fmt::format("vk.log_inv_rate: rate 2^-{} is for Basefold over Fp4 (kinds 4 to 7) "
+                    "only; kind {} allows 1..{}",
+                    vk.log_inv_rate, static_cast<uint32_t>(vk.pcs), MaxLogInvRate(vk.pcs)));
   }
   VINET_RETURN_IF_ERROR(r.Finish("verifying key"));
   if (policy == KeyPolicy::kEnforceFloor) {
@@ -109,9 +119,11 @@ std::unique_ptr<zk::MultilinearPcs> VerifyingKey::Pcs(unsigned threads) const {
         zk::BasefoldParams::UniqueDecoding(security_bits, log_inv_rate, threads));
   }
   // kBasefoldFp4: the default (Johnson-regime) parameters and round schedule;
-  // kHidingBasefold: the same, hiding.
-  zk::BasefoldParams p = pcs == PcsKind::kHidingBasefold ? zk::BasefoldParams::Hiding()
-                                                         : zk::BasefoldParams::Default();
+  // kHidingBasefold: the same, hiding; kinds 6 and 7: the conjectured-regime sets.
+  zk::BasefoldParams p = zk::BasefoldParams::Default();
+  if (pcs == PcsKind::kHidingBasefold) p = zk::BasefoldParams::Hiding();
+  if (pcs == PcsKind::kBasefoldFp4Conjectured) p = zk::BasefoldParams::Conjectured();
+  if (pcs == PcsKind::kHidingBasefoldConjectured) p = zk::BasefoldParams::HidingConjectured();
   p.security_bits = security_bits;
   p.log_inv_rate = log_inv_rate;
   p.threads = threads;
@@ -322,7 +334,7 @@ std::unique_ptr<zk::LigeroPcs> MaskBankPcs(const VerifyingKey& vk, unsigned thre
     return std::make_unique<zk::LigeroPcs>(
         zk::LigeroParams{vk.security_bits, vk.log_inv_rate, threads, true});
   }
-  // kHidingBasefold: the bank's two small openings use hiding Ligero at rate
+  // kHidingBasefold (and 7): the bank's two small openings use hiding Ligero at rate
   // 1/8 (MLP: 89 KB of bank against 108 KB at 1/4 and 86 KB at 1/16, whose
   // verification is slower; docs/benchmarks.md).
   return std::make_unique<zk::LigeroPcs>(
@@ -330,8 +342,7 @@ std::unique_ptr<zk::LigeroPcs> MaskBankPcs(const VerifyingKey& vk, unsigned thre
 }
 
 void AddPcsVerifyCost(const VerifyingKey& vk, size_t n, VerifyCost& c) {
-  if (vk.pcs == PcsKind::kBasefold || vk.pcs == PcsKind::kBasefoldFp4 ||
-      vk.pcs == PcsKind::kHidingBasefold) {
+  if (vk.pcs == PcsKind::kBasefold || IsBasefoldFp4Kind(vk.pcs)) {
     AddBasefoldCost(vk, n, c);
     return;
   }

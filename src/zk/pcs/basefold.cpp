@@ -334,16 +334,21 @@ Bytes BasefoldPcs::ParametersEncoding() const {
   // 3 = challenge field Fp4, Johnson-regime query count (kJohnsonFp4).
   // 4 = kJohnsonFp4 with the first-round schedule (first_fold_log follows).
   // 6 = hiding kJohnsonFp4 (first_fold_log follows, whatever its value).
-  if (params_.hiding) {
+  // 7 / 8 = kConjecturedFp4 plain / hiding (first_fold_log, then log2(1/eta)).
+  bool conjectured = params_.regime == BasefoldRegime::kConjecturedFp4;
+  if (conjectured) {
+    w.U32(params_.hiding ? 8 : 7);
+  } else if (params_.hiding) {
     w.U32(6);
   } else if (params_.regime == BasefoldRegime::kUniqueFp2) {
     w.U32(params_.first_fold_log > 0 ? 5 : 2);
   } else {
     w.U32(params_.first_fold_log > 0 ? 4 : 3);
   }
-  if (params_.first_fold_log > 0 || params_.hiding) {
+  if (params_.first_fold_log > 0 || params_.hiding || conjectured) {
     w.U32(static_cast<uint32_t>(params_.first_fold_log));
   }
+  if (conjectured) w.U32(static_cast<uint32_t>(ConjecturedLogInvEta()));
   return w.Take();
 }
 
@@ -358,6 +363,10 @@ double FieldBits(size_t degree) {
 double QueryFraction(const BasefoldShape& s, int log_inv_rate) {
   double rho = std::ldexp(1.0, -log_inv_rate);
   double inv_len = std::ldexp(1.0, -static_cast<int>(s.log_len));
+  if (s.conjectured_log_inv_eta > 0) {
+    // Conjectured regime: delta = 1 - rho - eta.
+    return rho + std::ldexp(1.0, -static_cast<int>(s.conjectured_log_inv_eta)) + inv_len;
+  }
   if (s.johnson_m == 0) return (1.0 + rho) / 2.0 + inv_len;
   double m = static_cast<double>(s.johnson_m);
   return std::sqrt(rho) * (1.0 + 1.0 / (2.0 * m)) + inv_len;
@@ -375,7 +384,20 @@ double BasefoldPcs::SoundnessFor(const BasefoldShape& s, size_t t) const {
                      : std::pow(QueryFraction(s, params_.log_inv_rate), static_cast<double>(t)) *
                            std::exp2(-params_.grinding_bits);
   double commit = 0;
-  if (s.johnson_m == 0) {
+  if (s.conjectured_log_inv_eta > 0) {
+    // Conjectured regime (basefold.h, docs/zk.md "Conjectured regime"):
+    // eps_C(D) = (|D|/eta)^4/|F|, list size L_C = (|D|/eta)^2.
+    double inv_eta = std::ldexp(1.0, static_cast<int>(s.conjectured_log_inv_eta));
+    auto eps = [&](double d) { return std::pow(d * inv_eta, 4) * field; };
+    double folds = 0;
+    for (size_t v = 0; v < s.folded_vars; ++v) {
+      double d = std::ldexp(1.0, static_cast<int>(s.log_len - v));
+      folds += eps(d) + 2.0 * (d + 1.0) * inv_eta * field;
+    }
+    double list = std::pow(len * inv_eta, 2);
+    double sumcheck = list * (2.0 * static_cast<double>(s.folded_vars) + 1.0) * field;
+    commit = eps(len) + folds + sumcheck;
+  } else if (s.johnson_m == 0) {
     double sumcheck = 2.0 * static_cast<double>(s.folded_vars) * field;
     commit = sumcheck + 2.0 * len * field;  // batching + one line per fold
   } else {
@@ -448,7 +470,9 @@ BasefoldShape BasefoldPcs::PlainShapeFor(size_t num_vars) const {
     double room = std::exp2(-params_.security_bits) - other;
     double per_query = std::log2(QueryFraction(shape, params_.log_inv_rate));
     size_t t = leaves;
-    if (room > 0) {
+    // A query that cannot reject (the conjectured regime at rate 1/2) opens
+    // every leaf, without a search.
+    if (room > 0 && per_query < 0) {
       double need = (std::log2(room) + params_.grinding_bits) / per_query;
       t = std::min<size_t>(leaves, static_cast<size_t>(std::max(1.0, std::ceil(need))));
       while (t < leaves && SoundnessFor(shape, t) < params_.security_bits) ++t;  // rounding
@@ -456,6 +480,11 @@ BasefoldShape BasefoldPcs::PlainShapeFor(size_t num_vars) const {
     return t;
   };
   if (params_.regime == BasefoldRegime::kUniqueFp2) {
+    s.num_queries = queries_for(s);
+    return s;
+  }
+  if (params_.regime == BasefoldRegime::kConjecturedFp4) {
+    s.conjectured_log_inv_eta = ConjecturedLogInvEta();
     s.num_queries = queries_for(s);
     return s;
   }
