@@ -306,10 +306,9 @@ VerifyCost EstimateBatchVerifyCost(const VerifyingKey& vk, size_t k) {
     std::vector<zk::MaskShape> shapes = detail::MaskShapes(vk.spec, a, wl);
     for (const zk::MaskShape& s : shapes) c.field_ops += 4 * s.num_vars * (s.degree + 1) + 8;
     size_t m = zk::MaskBankVars(shapes);
-    c.field_ops += 8 * (size_t{1} << m) + 16 * m;  // w(r') and the inner sumcheck
+    c.field_ops += 8 * (size_t{1} << (m - 1)) + 16 * m;  // w'(r') and the inner sumcheck
     std::unique_ptr<zk::LigeroPcs> bank = detail::MaskBankPcs(vk, 1);
     detail::AddLigeroVerifyCost(*bank, m, c);
-    detail::AddLigeroVerifyCost(*bank, zk::MaskBankInnerVars(shapes), c);
   }
   return c;
 }
@@ -390,12 +389,11 @@ double BatchSoundnessBits(const VerifyingKey& vk, size_t k) {
   if (vk.hiding()) {  // zero knowledge: rho per masked sumcheck, lambda, the mask opening
     std::vector<zk::MaskShape> shapes = detail::MaskShapes(vk.spec, a, wl);
     err += std::exp2(std::log2(static_cast<double>(2 * shapes.size())) - f);
-    size_t m = zk::MaskBankVars(shapes);  // the inner product: masked sumcheck, two openings
+    size_t m = zk::MaskBankVars(shapes);  // the inner product: sigma, a sumcheck, one opening
     add(zk::SumcheckSoundnessBits(2, m));
-    err += std::exp2(std::log2(2.0) - f);
+    err += std::exp2(-f);
     std::unique_ptr<zk::LigeroPcs> bank = detail::MaskBankPcs(vk, 1);
     add(bank->SoundnessBits(m));
-    add(bank->SoundnessBits(zk::MaskBankInnerVars(shapes)));
   }
   return -std::log2(err);
 }
