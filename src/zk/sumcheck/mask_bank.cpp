@@ -12,9 +12,12 @@ namespace {
 
 const Fp2 kX(Fp(0), Fp(1));
 
+// Per slot: one constant (g_s's constant term, held by g_{s,0}), then
+// c_{s,i,j} for every variable i and power j = 1..d_s (the other g_{s,i} have
+// constant 0: only the sum of the constants ever shows).
 size_t Coefficients(std::span<const MaskShape> shapes) {
   size_t k = 0;
-  for (const MaskShape& s : shapes) k += s.num_vars * (s.degree + 1);
+  for (const MaskShape& s : shapes) k += 1 + s.num_vars * s.degree;
   return k;
 }
 
@@ -25,13 +28,18 @@ std::vector<Fp2> BankWeights(std::span<const MaskShape> shapes,
   std::vector<Fp2> w(cols);
   Fp2 ls = Fp2::One();
   size_t at = 0;
+  auto put = [&](Fp2 weight) {
+    w[at] = weight;
+    w[total + at] = kX * weight;
+    ++at;
+  };
   for (size_t s = 0; s < shapes.size(); ++s, ls *= lambda) {
+    put(ls);  // the constant
     for (size_t i = 0; i < shapes[s].num_vars; ++i) {
       Fp2 power = ls;
-      for (size_t j = 0; j <= shapes[s].degree; ++j, ++at) {
-        w[at] = power;
-        w[total + at] = kX * power;
+      for (size_t j = 1; j <= shapes[s].degree; ++j) {
         power *= points[s][i];
+        put(power);
       }
     }
   }
@@ -107,13 +115,16 @@ Result<MaskBankProver> MaskBankProver::Commit(std::vector<MaskShape> shapes, con
   size_t total = Coefficients(b.shapes_);
   std::vector<Fp> table = RandomFps(size_t{1} << MaskBankVars(b.shapes_));
   size_t at = 0;
+  auto next = [&] {
+    Fp2 x(table[2 * at], table[2 * (total + at)]);
+    ++at;
+    return x;
+  };
   for (const MaskShape& s : b.shapes_) {
-    auto& c = b.coeffs_.emplace_back(s.num_vars, std::vector<Fp2>(s.degree + 1));
+    auto& c = b.coeffs_.emplace_back(s.num_vars, std::vector<Fp2>(s.degree + 1, Fp2::Zero()));
+    c[0][0] = next();
     for (auto& row : c) {
-      for (Fp2& x : row) {
-        x = Fp2(table[2 * at], table[2 * (total + at)]);
-        ++at;
-      }
+      for (size_t j = 1; j <= s.degree; ++j) row[j] = next();
     }
   }
   VINET_ASSIGN_OR_RETURN(b.committed_, pcs.Commit({table}));

@@ -2,19 +2,20 @@
 //
 // A proof whose sumchecks have shapes (n_s, d_s) fixed by the statement masks
 // every one of them with its own polynomial g_s(x) = sum_i g_{s,i}(x_i)
-// (g_{s,i} of degree d_s, coefficients uniform in F_p^2 from the CSPRNG),
+// (g_{s,i} of degree d_s, coefficients uniform in F_p^2 from the CSPRNG; one
+// constant per slot, in g_{s,0}: K = sum_s (1 + n_s d_s) coefficients),
 // and keeps ALL the coefficients in ONE table M of 2^m entries: [0, K) every
-// c0 half in slot order (slot s, variable i, power j), [K, 2K) every c1 half,
-// the rest uniformly random padding; M is committed (inside T, below) with
-// one hiding Ligero commitment.
+// c0 half in slot order (slot s: the constant, then variable i, power j >= 1),
+// [K, 2K) every c1 half, the rest uniformly random padding; M is committed
+// (inside T, below) with one hiding Ligero commitment.
 // Protocol (both sides): absorb the commitment before the first sumcheck;
 // sumcheck s absorbs G_s = sum_x g_s(x), draws rho_s and runs the ordinary
 // sumcheck of f_s + rho_s g_s (claim S_s + rho_s G_s, sumcheck.h with a
 // SumcheckMask), then absorbs v_s = g_s(r_s); the verifier checks
 // sum_t c_t prod P_k(r_s) + rho_s v_s = last claim. After the last sumcheck:
 // draw lambda; V = sum_s lambda^s v_s is the inner product <M, w> with the
-// public vector w (lambda^s r_{s,i}^j at the c0 half, X lambda^s r_{s,i}^j at
-// the c1 half, 0 on the padding).
+// public vector w (lambda^s r_{s,i}^j, or lambda^s for the constant, at the
+// c0 half, X times that at the c1 half, 0 on the padding).
 // Blinded inner product (one commitment, one opening): the committed table T
 // interleaves M with a fresh uniform table H of the same size, T[2k] = M[k],
 // T[2k + 1] = H[k] (so T is uniformly random and M is read from its even
@@ -48,7 +49,7 @@ struct MaskShape {
 };
 
 // Variables of the committed table T: 1 + the smallest m >= 1 with 2^m >=
-// 2 sum_s n_s (d_s + 1) (M's entries; H doubles the table).
+// 2 sum_s (1 + n_s d_s) (M's entries; H doubles the table).
 size_t MaskBankVars(std::span<const MaskShape> shapes);
 
 class MaskBankProver {
