@@ -106,7 +106,8 @@ size_t MaskBankVars(std::span<const MaskShape> shapes) {
   return 1 + std::max<size_t>(1, std::bit_width(std::max<size_t>(need, 1) - 1));
 }
 
-Result<MaskBankProver> MaskBankProver::Commit(std::vector<MaskShape> shapes, const LigeroPcs& pcs) {
+Result<MaskBankProver> MaskBankProver::Commit(std::vector<MaskShape> shapes,
+                                              const MultilinearPcs& pcs) {
   if (!pcs.hiding()) return Error(Code::kInvalidArgument, "mask bank: the PCS must be hiding");
   VINET_RETURN_IF_ERROR(CheckShapes(shapes));
   MaskBankProver b(std::move(shapes), pcs);
@@ -190,7 +191,7 @@ Result<Bytes> MaskBankProver::Open(Transcript& transcript) {
 
 MaskBankVerifier::MaskBankVerifier(std::vector<MaskShape> shapes, const PcsCommitment& commitment,
                                    std::span<const Fp2> sums, std::span<const Fp2> evals,
-                                   const LigeroPcs& pcs)
+                                   const MultilinearPcs& pcs)
     : shapes_(std::move(shapes)),
       commitment_(commitment),
       sums_(sums.begin(), sums.end()),

@@ -12,6 +12,8 @@
 
 #include "unit/zk/chi_square.h"
 #include "vinet/zk/lookup/logup_gkr.h"
+#include "vinet/zk/pcs/basefold.h"
+#include "vinet/zk/pcs/ligero.h"
 #include "vinet/zk/poly/multilinear.h"
 #include "vinet/zk/random.h"
 #include "vinet/zk/sumcheck/mask_bank.h"
@@ -21,6 +23,12 @@ namespace {
 
 const LigeroPcs& Pcs() {
   static const LigeroPcs pcs(LigeroParams{100, 2, 1, true});
+  return pcs;
+}
+
+// The kind-5 bank's scheme: hiding Basefold.
+const BasefoldPcs& HidingBasefold() {
+  static const BasefoldPcs pcs(BasefoldParams::Hiding());
   return pcs;
 }
 
@@ -48,7 +56,7 @@ const RangeTable& Table() {
   return t;
 }
 
-BankRun Prove(uint64_t seed) {
+BankRun Prove(uint64_t seed, const MultilinearPcs& pcs = Pcs()) {
   std::mt19937_64 rng(seed);
   BankRun r;
   r.ab.assign(2, std::vector<Fp2>(32));
@@ -60,7 +68,7 @@ BankRun Prove(uint64_t seed) {
   r.shapes = {{5, 2}};
   size_t layers = StatementFor(Table(), 6).tree_vars();
   for (size_t k = 1; k < layers; ++k) r.shapes.push_back({k, 3});
-  auto bank = MaskBankProver::Commit(r.shapes, Pcs());
+  auto bank = MaskBankProver::Commit(r.shapes, pcs);
   EXPECT_TRUE(bank.ok());
   Transcript t("mask-bank-test");
   bank->commitment().AbsorbInto(t);
@@ -84,10 +92,11 @@ BankRun Prove(uint64_t seed) {
 
 // Verifies the run; on success checks the claims against the true values.
 // `before_finish`, if set, receives a copy of the transcript before Finish.
-Status Verify(const BankRun& r, Transcript* before_finish = nullptr) {
+Status Verify(const BankRun& r, Transcript* before_finish = nullptr,
+              const MultilinearPcs& pcs = Pcs()) {
   Transcript t("mask-bank-test");
   r.mask.AbsorbInto(t);
-  MaskBankVerifier bank(r.shapes, r.mask, r.sums, r.evals, Pcs());
+  MaskBankVerifier bank(r.shapes, r.mask, r.sums, r.evals, pcs);
   VINET_ASSIGN_OR_RETURN(SumcheckClaim c, bank.Verify(5, 2, Product(), r.sum, r.sc, t));
   EXPECT_EQ(c.final_evals[0], EvaluateMle(r.ab[0], c.point));
   EXPECT_EQ(c.final_evals[1], EvaluateMle(r.ab[1], c.point));
@@ -186,6 +195,32 @@ TEST(MaskBank, EveryValueOfTheBlindedInnerProductChangedIsRejected) {
   BankRun bad = r;
   bad.opening[16] ^= 1;
   EXPECT_EQ(Verify(bad).code(), Code::kParse);
+}
+
+// The kind-5 bank: T committed and opened with hiding Basefold.
+TEST(MaskBank, HidingBasefoldBankVerifiesAndRejectsChangedValues) {
+  const MultilinearPcs& pcs = HidingBasefold();
+  BankRun r = Prove(6, pcs);
+  Status st = Verify(r, nullptr, pcs);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_FALSE(Verify(r).ok());  // not a Ligero opening
+  for (size_t at : InnerValueOffsets(r.shapes)) {
+    BankRun bad = r;
+    bad.opening[at] ^= 1;
+    EXPECT_EQ(Verify(bad, nullptr, pcs).code(), Code::kVerification) << "value at " << at;
+  }
+  size_t cases = 0;
+  for (size_t i = 0; i < r.opening.size(); i += 97, ++cases) {
+    BankRun bad = r;
+    bad.opening[i] ^= 4;
+    EXPECT_FALSE(Verify(bad, nullptr, pcs).ok()) << "opening byte " << i;
+  }
+  EXPECT_GE(cases, 100u);
+  BankRun bad = r;
+  bad.evals[1] += Fp2::One();
+  EXPECT_EQ(Verify(bad, nullptr, pcs).code(), Code::kVerification);
+  BankRun again = Prove(6, pcs);
+  EXPECT_NE(again.mask.root, r.mask.root);
 }
 
 // Round 0 of the inner sumcheck binds the M/H bit: it must be exactly

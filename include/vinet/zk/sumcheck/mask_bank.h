@@ -38,7 +38,7 @@
 #include <vector>
 
 #include "vinet/common/result.h"
-#include "vinet/zk/pcs/ligero.h"
+#include "vinet/zk/pcs/pcs.h"
 #include "vinet/zk/sumcheck/sumcheck.h"
 
 namespace vinet::zk {
@@ -56,7 +56,7 @@ class MaskBankProver {
  public:
   // Draws every slot's coefficients and commits them; `pcs` must be hiding
   // and outlive the bank. kInvalidArgument on a bad shape or a plain PCS.
-  static Result<MaskBankProver> Commit(std::vector<MaskShape> shapes, const LigeroPcs& pcs);
+  static Result<MaskBankProver> Commit(std::vector<MaskShape> shapes, const MultilinearPcs& pcs);
 
   const PcsCommitment& commitment() const { return committed_.commitment; }
   const std::vector<Fp2>& sums() const { return sums_; }    // G_s, slot order
@@ -79,10 +79,10 @@ class MaskBankProver {
   Result<Bytes> Open(Transcript& transcript);
 
  private:
-  MaskBankProver(std::vector<MaskShape> shapes, const LigeroPcs& pcs)
+  MaskBankProver(std::vector<MaskShape> shapes, const MultilinearPcs& pcs)
       : shapes_(std::move(shapes)), pcs_(&pcs) {}
   std::vector<MaskShape> shapes_;
-  const LigeroPcs* pcs_;
+  const MultilinearPcs* pcs_;
   std::vector<Fp> table_;  // T: M at the even entries, H at the odd ones
   std::vector<std::vector<std::vector<Fp2>>> coeffs_;  // per slot: n x (d + 1)
   PcsCommitted committed_;
@@ -94,7 +94,8 @@ class MaskBankVerifier {
  public:
   // `sums` and `evals` hold one value per slot (the parser fixes the counts).
   MaskBankVerifier(std::vector<MaskShape> shapes, const PcsCommitment& commitment,
-                   std::span<const Fp2> sums, std::span<const Fp2> evals, const LigeroPcs& pcs);
+                   std::span<const Fp2> sums, std::span<const Fp2> evals,
+                   const MultilinearPcs& pcs);
 
   // The next slot's masked sumcheck for claimed_sum (n = 0: plain, no slot);
   // kVerification naming the failed check, else the claim on f's polynomials.
@@ -109,7 +110,7 @@ class MaskBankVerifier {
   std::vector<MaskShape> shapes_;
   PcsCommitment commitment_;
   std::vector<Fp2> sums_, evals_;
-  const LigeroPcs* pcs_;
+  const MultilinearPcs* pcs_;
   std::vector<std::vector<Fp2>> points_;
 };
 
