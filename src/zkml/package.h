@@ -35,8 +35,8 @@ std::vector<zk::Fp> PaddedInt8(std::span<const int8_t> v, size_t log);
 void AddPcsVerifyCost(const VerifyingKey& vk, size_t num_vars, VerifyCost& cost);
 void AddLigeroVerifyCost(const zk::LigeroPcs& pcs, size_t num_vars, VerifyCost& cost);
 // The hiding scheme that commits and opens a hiding key's mask bank: the
-// key's own hiding Basefold for kHidingBasefold, hiding Ligero at rate 1/8
-// (or the key's lower rate) for kHidingLigero.
+// key's hiding Basefold at rate 1/32 for kHidingBasefold, hiding Ligero at
+// rate 1/8 for kHidingLigero (the key's rate if lower).
 std::unique_ptr<zk::MultilinearPcs> MaskBankPcs(const VerifyingKey& vk, unsigned threads);
 // Checks a tensor against the key's shape (batch of one).
 Status CheckShape(std::string_view what, const runtime::Int8Tensor& t,
