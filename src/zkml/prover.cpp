@@ -333,7 +333,7 @@ Result<ProvedInstances> ProveInstances(const ProverPackage& pkg,
   proof.advice.AbsorbInto(t);
   // Zero knowledge (hiding keys): one mask bank masks every sumcheck below.
   std::optional<zk::MaskBankProver> bank;
-  std::unique_ptr<zk::LigeroPcs> bank_pcs;  // outlives the bank
+  std::unique_ptr<zk::MultilinearPcs> bank_pcs;  // outlives the bank
   if (pkg.vk.hiding()) {
     bank_pcs = MaskBankPcs(pkg.vk, pkg.threads);
     VINET_ASSIGN_OR_RETURN(bank, zk::MaskBankProver::Commit(MaskShapes(spec, al, wl), *bank_pcs));
