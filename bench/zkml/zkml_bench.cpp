@@ -4,7 +4,8 @@
 // over Fp4, the default kind), basefold_ud (Basefold over Fp2, the
 // unique-decoding kind 2), ligero, hiding (hiding Ligero: private weights,
 // ZkmlParams::hiding) or both, the default: basefold, basefold_ud and ligero
-// in the same run; `plain` = both): medians in ms,
+// in the same run; `plain` = both; `zk`: kinds 4, 3, 5; `regimes`: kinds 4, 6,
+// 5, 7, the Johnson and the conjectured Basefold sets): medians in ms,
 // the prover's phase breakdown (phases_ms: wall, one even rep; phases_cpu_ms:
 // process CPU, median of the odd reps), proof and key bytes with the proof's breakdown
 // (PCS openings, LogUp proofs, the rest: layer and batching sumchecks,
@@ -104,6 +105,13 @@ int main(int argc, char** argv) {
     schemes.push_back({"basefold", zkml::PcsKind::kBasefoldFp4});
     schemes.push_back({"hiding_ligero", zkml::PcsKind::kHidingLigero});
     schemes.push_back({"hiding_basefold", zkml::PcsKind::kHidingBasefold});
+  } else if (which == "regimes") {  // kinds 4, 6, 5, 7: both Basefold regimes side by side
+    schemes.push_back({"basefold", zkml::PcsKind::kBasefoldFp4});
+    schemes.push_back({"basefold_conj", zkml::PcsKind::kBasefoldFp4Conjectured});
+    schemes.push_back({"hiding_basefold", zkml::PcsKind::kHidingBasefold});
+    schemes.push_back({"hiding_basefold_conj", zkml::PcsKind::kHidingBasefoldConjectured});
+  } else if (which == "hiding_basefold_conj") {
+    schemes.push_back({"hiding_basefold_conj", zkml::PcsKind::kHidingBasefoldConjectured});
   } else {
     bool all = which == "both" || which == "plain";
     if (all || which == "basefold") schemes.push_back({"basefold", zkml::PcsKind::kBasefoldFp4});

@@ -113,6 +113,9 @@ struct Args {
   bool insecure_experiment = false;
   bool private_weights = false;
   std::string pcs;  // "": the default kind (Basefold over Fp4)
+  // Basefold over Fp4 only: "johnson" (proven, the default) or "conjectured"
+  // (key kinds 6 / 7, docs/zk.md "Conjectured regime").
+  std::string regime = "johnson";
 };
 
 // `--pcs`: the size / prover-time trade-off of the weight and advice openings
@@ -147,14 +150,30 @@ void Commit(const Args& a) {
       params.pcs = kind;
     }
   }
+  if (a.regime == "conjectured") {
+    if (params.pcs != zkml::PcsKind::kBasefoldFp4 && params.pcs != zkml::PcsKind::kHidingBasefold) {
+      throw StatusError(Error(Code::kInvalidArgument,
+                              "--regime conjectured: only Basefold over Fp4 (--pcs basefold) has "
+                              "a conjectured regime"));
+    }
+    params.pcs = params.pcs == zkml::PcsKind::kHidingBasefold
+                     ? zkml::PcsKind::kHidingBasefoldConjectured
+                     : zkml::PcsKind::kBasefoldFp4Conjectured;
+  } else if (a.regime != "johnson") {
+    throw StatusError(Error(Code::kInvalidArgument,
+                            "--regime: '" + a.regime + "' is not johnson or conjectured"));
+  }
   if (a.security_bits != 0) params.security_bits = a.security_bits;
   if (a.log_inv_rate != 0) params.log_inv_rate = a.log_inv_rate;
   params.insecure_experiment = a.insecure_experiment;
   zkml::Committed c = ValueOrThrow(zkml::Commit(std::move(q), params));
   WriteBinary(a.out, zkml::EncodePackage(*c.package));
   double bits = zkml::SoundnessBits(c.vk);
-  std::cerr << fmt::format("wrote {} ({} weight variables, {:.1f} bits of soundness)\n", a.out,
-                           c.vk.weights.num_vars, bits);
+  // Kinds 6 and 7: the bits rest on a conjecture (docs/zk.md "Conjectured regime").
+  std::cerr << fmt::format(
+      "wrote {} ({} weight variables, {:.1f} bits of soundness{})\n", a.out, c.vk.weights.num_vars,
+      bits,
+      zkml::IsConjecturedKind(c.vk.pcs) ? ", conjectured: Basefold's conjectured regime" : "");
   if (bits < zkml::kMinSecurityBits) {
     std::cerr << fmt::format(
         "warning: insecure experiment: {:.1f} bits is below the {:.0f}-bit floor; `zk verify` "
@@ -211,11 +230,17 @@ void RegisterZkModelCommands(CLI::App& zk) {
   commit->add_option("--security-bits", a->security_bits,
                      "PCS query-phase bits (80..256; default 102)");
   commit->add_option("--log-inv-rate", a->log_inv_rate,
-                     "log2 inverse code rate (1..4; default 4 (Basefold over Fp4), 3 with "
-                     "--private-weights --pcs ligero)");
+                     "log2 inverse code rate (1..4, 5 for Basefold over Fp4; default 4 (Basefold "
+                     "over Fp4), 3 with --private-weights --pcs ligero)");
   commit->add_option("--pcs", a->pcs,
                      "basefold (default: Basefold over Fp4, smallest proofs), basefold-fp2 "
                      "(~30% larger proofs, ~3x faster prover) or ligero (largest, fastest)");
+  commit
+      ->add_option("--regime", a->regime,
+                   "Basefold over Fp4 query count: johnson (default, proven bits) or "
+                   "conjectured (~1/3 fewer queries; the bits rest on a named conjecture, "
+                   "key kind 6, or 7 with --private-weights; docs/zk.md)")
+      ->capture_default_str();
   commit->add_flag("--insecure-experiment", a->insecure_experiment,
                    "commit even below the 100-bit soundness floor (nothing will verify it)");
   commit->add_flag("--private-weights", a->private_weights,

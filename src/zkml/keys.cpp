@@ -66,7 +66,7 @@ Result<VerifyingKey> VerifyingKey::Parse(ByteSpan bytes, KeyPolicy policy) {
   size_t at = r.offset();
   VINET_ASSIGN_OR_RETURN(uint32_t bits, r.U32("vk.security_bits"));
   VINET_ASSIGN_OR_RETURN(uint32_t rate, r.U32("vk.log_inv_rate"));
-  if (bits < 80 || bits > 256 || rate < 1 || rate > 4) {
+  if (bits < 80 || bits > 256 || rate < 1 || rate > static_cast<uint32_t>(kMaxLogInvRate)) {
     return Error(
         Code::kParse,
         fmt::format("vk.pcs at byte {}: security {} / rate 2^-{} not allowed", at, bits, rate));
@@ -80,14 +80,24 @@ Result<VerifyingKey> VerifyingKey::Parse(ByteSpan bytes, KeyPolicy policy) {
     if (kind != static_cast<uint32_t>(PcsKind::kBasefold) &&
         kind != static_cast<uint32_t>(PcsKind::kHidingLigero) &&
         kind != static_cast<uint32_t>(PcsKind::kBasefoldFp4) &&
-        kind != static_cast<uint32_t>(PcsKind::kHidingBasefold)) {
+        kind != static_cast<uint32_t>(PcsKind::kHidingBasefold) &&
+        kind != static_cast<uint32_t>(PcsKind::kBasefoldFp4Conjectured) &&
+        kind != static_cast<uint32_t>(PcsKind::kHidingBasefoldConjectured)) {
       return Error(Code::kParse,
                    fmt::format("vk.pcs_kind at byte {}: {} is not a version-3 scheme (2 = "
                                "Basefold over Fp2, 3 = hiding Ligero, 4 = Basefold over Fp4, "
-                               "5 = hiding Basefold over Fp4; Ligero keys are version 2)",
+                               "5 = hiding Basefold over Fp4, 6 / 7 = 4 / 5 in the conjectured "
+                               "regime; Ligero keys are version 2)",
                                at, kind));
     }
     vk.pcs = static_cast<PcsKind>(kind);
+  }
+  if (vk.log_inv_rate > MaxLogInvRate(vk.pcs)) {
+    return Error(
+        Code::kParse,
+        fmt::format("vk.log_inv_rate: rate 2^-{} is for Basefold over Fp4 (kinds 4 to 7) "
+                    "only; kind {} allows 1..{}",
+                    vk.log_inv_rate, static_cast<uint32_t>(vk.pcs), MaxLogInvRate(vk.pcs)));
   }
   VINET_RETURN_IF_ERROR(r.Finish("verifying key"));
   if (policy == KeyPolicy::kEnforceFloor) {
@@ -109,9 +119,11 @@ std::unique_ptr<zk::MultilinearPcs> VerifyingKey::Pcs(unsigned threads) const {
         zk::BasefoldParams::UniqueDecoding(security_bits, log_inv_rate, threads));
   }
   // kBasefoldFp4: the default (Johnson-regime) parameters and round schedule;
-  // kHidingBasefold: the same, hiding.
-  zk::BasefoldParams p = pcs == PcsKind::kHidingBasefold ? zk::BasefoldParams::Hiding()
-                                                         : zk::BasefoldParams::Default();
+  // kHidingBasefold: the same, hiding; kinds 6 and 7: the conjectured-regime sets.
+  zk::BasefoldParams p = zk::BasefoldParams::Default();
+  if (pcs == PcsKind::kHidingBasefold) p = zk::BasefoldParams::Hiding();
+  if (pcs == PcsKind::kBasefoldFp4Conjectured) p = zk::BasefoldParams::Conjectured();
+  if (pcs == PcsKind::kHidingBasefoldConjectured) p = zk::BasefoldParams::HidingConjectured();
   p.security_bits = security_bits;
   p.log_inv_rate = log_inv_rate;
   p.threads = threads;
@@ -250,9 +262,7 @@ BlockCounts CountBlock(const ModelSpec& spec, const detail::AdviceLayout& a, siz
 // Basefold opening of n variables: the sumcheck rounds, folding every queried
 // coset, the final polynomial at each final query; leaf hashes and the inner
 // nodes of each round's multi-proof (one compression per node).
-void AddBasefoldCost(const VerifyingKey& vk, size_t n, VerifyCost& c) {
-  std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
-  const auto& bf = static_cast<const zk::BasefoldPcs&>(*pcs);
+void AddBasefoldSchemeCost(const zk::BasefoldPcs& bf, size_t n, VerifyCost& c) {
   zk::BasefoldShape s = bf.ShapeFor(n);
   size_t t = s.num_queries;
   // An Fp4 product is three Fp2 products (Karatsuba): count Fp2-equivalent operations.
@@ -270,6 +280,11 @@ void AddBasefoldCost(const VerifyingKey& vk, size_t n, VerifyCost& c) {
   }
   ops += t * 2 * (size_t{1} << s.final_vars);
   c.field_ops += ext * ops;
+}
+
+void AddBasefoldCost(const VerifyingKey& vk, size_t n, VerifyCost& c) {
+  std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
+  AddBasefoldSchemeCost(static_cast<const zk::BasefoldPcs&>(*pcs), n, c);
 }
 
 }  // namespace
@@ -306,32 +321,42 @@ VerifyCost EstimateBatchVerifyCost(const VerifyingKey& vk, size_t k) {
     std::vector<zk::MaskShape> shapes = detail::MaskShapes(vk.spec, a, wl);
     for (const zk::MaskShape& s : shapes) c.field_ops += 4 * s.num_vars * (s.degree + 1) + 8;
     size_t m = zk::MaskBankVars(shapes);
-    c.field_ops += 8 * (size_t{1} << m) + 16 * m;  // w(r') and the inner sumcheck
-    std::unique_ptr<zk::LigeroPcs> bank = detail::MaskBankPcs(vk, 1);
-    detail::AddLigeroVerifyCost(*bank, m, c);
-    detail::AddLigeroVerifyCost(*bank, zk::MaskBankInnerVars(shapes), c);
+    c.field_ops += 8 * (size_t{1} << (m - 1)) + 16 * m;  // w'(r') and the inner sumcheck
+    std::unique_ptr<zk::MultilinearPcs> bank = detail::MaskBankPcs(vk, 1);
+    if (const auto* basefold = dynamic_cast<const zk::BasefoldPcs*>(bank.get())) {
+      AddBasefoldSchemeCost(*basefold, m, c);
+    } else {
+      detail::AddLigeroVerifyCost(static_cast<const zk::LigeroPcs&>(*bank), m, c);
+    }
   }
   return c;
 }
 
 namespace detail {
-constexpr int kHidingBasefoldBankLogInvRate = 3;
+constexpr int kBankLigeroLogInvRate = 3;
+constexpr int kBankBasefoldLogInvRate = 5;
 
-std::unique_ptr<zk::LigeroPcs> MaskBankPcs(const VerifyingKey& vk, unsigned threads) {
-  if (vk.pcs == PcsKind::kHidingLigero) {
-    return std::make_unique<zk::LigeroPcs>(
-        zk::LigeroParams{vk.security_bits, vk.log_inv_rate, threads, true});
+std::unique_ptr<zk::MultilinearPcs> MaskBankPcs(const VerifyingKey& vk, unsigned threads) {
+  // The bank's one small opening (T, 12-13 variables; the key's rate if lower).
+  // Kind 5: hiding Basefold as the key's but at rate 1/32 (pcs_bench, one
+  // opening at 12 / 13 variables: 1/16 43,972 / 52,100 B, 1/32 40,644 /
+  // 45,380 B with 2x the tiny commit, 1/64 37,412 / 42,180 B at 4-8x; hiding
+  // Ligero at 1/8: ~51 / ~61 KB). Kind 3: hiding Ligero at rate 1/8.
+  // Kind 7 (conjectured regime): the same at the key's own regime.
+  if (vk.pcs == PcsKind::kHidingBasefold || vk.pcs == PcsKind::kHidingBasefoldConjectured) {
+    zk::BasefoldParams p = vk.pcs == PcsKind::kHidingBasefold
+                               ? zk::BasefoldParams::Hiding(threads)
+                               : zk::BasefoldParams::HidingConjectured(threads);
+    p.security_bits = vk.security_bits;
+    p.log_inv_rate = std::max(kBankBasefoldLogInvRate, vk.log_inv_rate);
+    return std::make_unique<zk::BasefoldPcs>(p);
   }
-  // kHidingBasefold: the bank's two small openings use hiding Ligero at rate
-  // 1/8 (MLP: 89 KB of bank against 108 KB at 1/4 and 86 KB at 1/16, whose
-  // verification is slower; docs/benchmarks.md).
-  return std::make_unique<zk::LigeroPcs>(
-      zk::LigeroParams{vk.security_bits, kHidingBasefoldBankLogInvRate, threads, true});
+  int rate = std::max(kBankLigeroLogInvRate, vk.log_inv_rate);
+  return std::make_unique<zk::LigeroPcs>(zk::LigeroParams{vk.security_bits, rate, threads, true});
 }
 
 void AddPcsVerifyCost(const VerifyingKey& vk, size_t n, VerifyCost& c) {
-  if (vk.pcs == PcsKind::kBasefold || vk.pcs == PcsKind::kBasefoldFp4 ||
-      vk.pcs == PcsKind::kHidingBasefold) {
+  if (vk.pcs == PcsKind::kBasefold || IsBasefoldFp4Kind(vk.pcs)) {
     AddBasefoldCost(vk, n, c);
     return;
   }
@@ -390,12 +415,11 @@ double BatchSoundnessBits(const VerifyingKey& vk, size_t k) {
   if (vk.hiding()) {  // zero knowledge: rho per masked sumcheck, lambda, the mask opening
     std::vector<zk::MaskShape> shapes = detail::MaskShapes(vk.spec, a, wl);
     err += std::exp2(std::log2(static_cast<double>(2 * shapes.size())) - f);
-    size_t m = zk::MaskBankVars(shapes);  // the inner product: masked sumcheck, two openings
+    size_t m = zk::MaskBankVars(shapes);  // the inner product: sigma, a sumcheck, one opening
     add(zk::SumcheckSoundnessBits(2, m));
-    err += std::exp2(std::log2(2.0) - f);
-    std::unique_ptr<zk::LigeroPcs> bank = detail::MaskBankPcs(vk, 1);
+    err += std::exp2(-f);
+    std::unique_ptr<zk::MultilinearPcs> bank = detail::MaskBankPcs(vk, 1);
     add(bank->SoundnessBits(m));
-    add(bank->SoundnessBits(zk::MaskBankInnerVars(shapes)));
   }
   return -std::log2(err);
 }

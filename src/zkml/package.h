@@ -34,9 +34,10 @@ std::vector<zk::Fp> PaddedInt8(std::span<const int8_t> v, size_t log);
 // The verifier's cost of one PCS opening of num_vars variables under `vk`.
 void AddPcsVerifyCost(const VerifyingKey& vk, size_t num_vars, VerifyCost& cost);
 void AddLigeroVerifyCost(const zk::LigeroPcs& pcs, size_t num_vars, VerifyCost& cost);
-// The hiding Ligero scheme that commits and opens a hiding key's mask bank:
-// the key's own for kHidingLigero, rate 1/8 for kHidingBasefold.
-std::unique_ptr<zk::LigeroPcs> MaskBankPcs(const VerifyingKey& vk, unsigned threads);
+// The hiding scheme that commits and opens a hiding key's mask bank: the
+// key's hiding Basefold at rate 1/32 for kHidingBasefold, hiding Ligero at
+// rate 1/8 for kHidingLigero (the key's rate if lower).
+std::unique_ptr<zk::MultilinearPcs> MaskBankPcs(const VerifyingKey& vk, unsigned threads);
 // Checks a tensor against the key's shape (batch of one).
 Status CheckShape(std::string_view what, const runtime::Int8Tensor& t,
                   const std::vector<int64_t>& shape);

@@ -11,7 +11,7 @@
 // (zk/sumcheck/mask_bank.h) that masks every sumcheck: its commitment right
 // after the advice commitment, and at the end vector Fp2 mask sums (one per
 // slot) ‖ vector Fp2 mask evaluations ‖ u32 len ‖ the bank's opening (its
-// inner-product sumcheck and two openings, mask_bank.h).
+// blinded inner-product sumcheck and one opening, mask_bank.h).
 #pragma once
 
 #include <vector>

@@ -198,6 +198,7 @@ Result<PcsKind> KeyKind(const ZkmlParams& params) {
   if (params.pcs == PcsKind::kBasefoldFp4 || params.pcs == PcsKind::kHidingBasefold) {
     return PcsKind::kHidingBasefold;
   }
+  if (IsConjecturedKind(params.pcs)) return PcsKind::kHidingBasefoldConjectured;
   return PcsKind::kHidingLigero;
 }
 
@@ -224,10 +225,11 @@ Result<Committed> detail::CommitWithSeed(runtime::QuantizedModel model, const Zk
   pkg->vk.log_inv_rate =
       params.log_inv_rate == 0 ? DefaultLogInvRate(pkg->vk.pcs) : params.log_inv_rate;
   if (params.security_bits < 80 || params.security_bits > 256 || pkg->vk.log_inv_rate < 1 ||
-      pkg->vk.log_inv_rate > 4) {
-    return Error(Code::kInvalidArgument,
-                 fmt::format("security {} / rate 2^-{}: the key allows 80..256 bits, rate 1..4",
-                             params.security_bits, pkg->vk.log_inv_rate));
+      pkg->vk.log_inv_rate > MaxLogInvRate(pkg->vk.pcs)) {
+    return Error(
+        Code::kInvalidArgument,
+        fmt::format("security {} / rate 2^-{}: the key allows 80..256 bits, rate 1..{}",
+                    params.security_bits, pkg->vk.log_inv_rate, MaxLogInvRate(pkg->vk.pcs)));
   }
   if (!params.insecure_experiment) VINET_RETURN_IF_ERROR(CheckSecurityFloor(pkg->vk));
   pkg->mask_seed = mask_seed;
@@ -331,7 +333,7 @@ Result<ProvedInstances> ProveInstances(const ProverPackage& pkg,
   proof.advice.AbsorbInto(t);
   // Zero knowledge (hiding keys): one mask bank masks every sumcheck below.
   std::optional<zk::MaskBankProver> bank;
-  std::unique_ptr<zk::LigeroPcs> bank_pcs;  // outlives the bank
+  std::unique_ptr<zk::MultilinearPcs> bank_pcs;  // outlives the bank
   if (pkg.vk.hiding()) {
     bank_pcs = MaskBankPcs(pkg.vk, pkg.threads);
     VINET_ASSIGN_OR_RETURN(bank, zk::MaskBankProver::Commit(MaskShapes(spec, al, wl), *bank_pcs));

@@ -47,7 +47,7 @@ Status VerifyInstances(const VerifyingKey& vk, std::span<const runtime::Int8Tens
     return Error(Code::kVerification, "proof and key disagree on zero knowledge (mask bank)");
   }
   std::optional<zk::MaskBankVerifier> bank;
-  std::unique_ptr<zk::LigeroPcs> bank_pcs;  // outlives the bank
+  std::unique_ptr<zk::MultilinearPcs> bank_pcs;  // outlives the bank
   if (proof.masked) {
     proof.mask.AbsorbInto(t);
     bank_pcs = MaskBankPcs(vk, 1);

@@ -43,24 +43,49 @@ inline constexpr double kMinSecurityBits = 100.0;
 // keys carry the code: 2 Basefold over Fp2 (unique-decoding regime), 3 hiding
 // Ligero (docs/zk.md "Zero knowledge"), 4 Basefold over Fp4 (Johnson regime,
 // the default: smaller openings; zk/pcs/basefold.h), 5 hiding Basefold over
-// Fp4 (BasefoldParams::Hiding; its mask bank uses hiding Ligero at rate 1/8).
+// Fp4 (BasefoldParams::Hiding; its mask bank uses hiding Ligero at rate 1/8);
+// 6 and 7 are kinds 4 and 5 with the query count of the CONJECTURED regime
+// (BasefoldParams::Conjectured / HidingConjectured, docs/zk.md "Conjectured
+// regime"): smaller openings, soundness bits that rest on a named conjecture.
 enum class PcsKind : uint32_t {
   kLigero = 1,
   kBasefold = 2,
   kHidingLigero = 3,
   kBasefoldFp4 = 4,
-  kHidingBasefold = 5
+  kHidingBasefold = 5,
+  kBasefoldFp4Conjectured = 6,
+  kHidingBasefoldConjectured = 7
 };
 
-// The rate a key of `kind` gets when ZkmlParams::log_inv_rate is 0: 2^-4 for
-// kBasefoldFp4 and kHidingBasefold, 2^-2 otherwise.
-constexpr int DefaultLogInvRate(PcsKind kind) {
-  return kind == PcsKind::kBasefoldFp4 || kind == PcsKind::kHidingBasefold ? 4 : 2;
+// Kinds 4 to 7: Basefold over Fp4.
+constexpr bool IsBasefoldFp4Kind(PcsKind kind) {
+  return kind == PcsKind::kBasefoldFp4 || kind == PcsKind::kHidingBasefold ||
+         kind == PcsKind::kBasefoldFp4Conjectured || kind == PcsKind::kHidingBasefoldConjectured;
 }
 
-// Whether keys of `kind` bind a hiding commitment (kinds 3 and 5).
+// Kinds 6 and 7: the soundness bits rest on the conjectured regime.
+constexpr bool IsConjecturedKind(PcsKind kind) {
+  return kind == PcsKind::kBasefoldFp4Conjectured || kind == PcsKind::kHidingBasefoldConjectured;
+}
+
+// The rate a key of `kind` gets when ZkmlParams::log_inv_rate is 0: 2^-4 for
+// Basefold over Fp4 (kinds 4 to 7), 2^-2 otherwise.
+constexpr int DefaultLogInvRate(PcsKind kind) {
+  return IsBasefoldFp4Kind(kind) ? 4 : 2;
+}
+
+// The lowest rate a key may name: 2^-5 for Basefold over Fp4 (kinds 4 to 7;
+// rate 1/32 is never a default, docs/zk.md "Conjectured regime"), 2^-4
+// otherwise.
+inline constexpr int kMaxLogInvRate = 5;
+constexpr int MaxLogInvRate(PcsKind kind) {
+  return IsBasefoldFp4Kind(kind) ? 5 : 4;
+}
+
+// Whether keys of `kind` bind a hiding commitment (kinds 3, 5 and 7).
 constexpr bool IsHidingKind(PcsKind kind) {
-  return kind == PcsKind::kHidingLigero || kind == PcsKind::kHidingBasefold;
+  return kind == PcsKind::kHidingLigero || kind == PcsKind::kHidingBasefold ||
+         kind == PcsKind::kHidingBasefoldConjectured;
 }
 
 struct ZkmlParams {
@@ -107,7 +132,7 @@ struct VerifyingKey {
   int security_bits = 102;
   int log_inv_rate = 4;
   PcsKind pcs = PcsKind::kBasefoldFp4;
-  // Key version 3, PCS kind 3 or 5: the weight commitment is hiding.
+  // Key version 3, PCS kind 3, 5 or 7: the weight commitment is hiding.
   bool hiding() const { return IsHidingKind(pcs); }
 
   Bytes Encode() const;
@@ -129,6 +154,8 @@ VerifyCost EstimateVerifyCost(const VerifyingKey& vk);
 
 // -log2 of the proof's soundness error under `vk` (union bound over the
 // lookups, matmul sumchecks, claim batching and both PCS openings; docs/zkml.md).
+// Kinds 6 and 7: the PCS terms are those of the conjectured regime, so the
+// result is a conjectured bound (IsConjecturedKind).
 double SoundnessBits(const VerifyingKey& vk);
 // kInvalidArgument naming the key's bits if SoundnessBits(vk) < kMinSecurityBits.
 Status CheckSecurityFloor(const VerifyingKey& vk);

@@ -17,7 +17,11 @@ namespace vinet::zk::detail {
 
 inline constexpr size_t kHugePage = size_t{2} << 20;
 inline constexpr size_t kHugeMinBytes = size_t{1} << 20;
-inline constexpr size_t kHugeCacheBytes = size_t{256} << 20;
+// 1 GiB: an opening of the 2^21-weight MLP's hiding commitment holds ~0.7 GiB
+// of such buffers (the combined table, the fold buffer, the round-1 codeword
+// and its four coordinate columns); with 256 MiB most of them were fresh
+// pages every proof (docs/benchmarks.md "Session 11, lane zkprove").
+inline constexpr size_t kHugeCacheBytes = size_t{1024} << 20;
 
 // A block of at least `bytes` (> 0), or nullptr when out of memory.
 void* HugeAllocate(size_t bytes);

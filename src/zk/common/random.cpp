@@ -1,12 +1,13 @@
 #include "vinet/zk/random.h"
 
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <random>
+
+#include "zk/common/sha256_fast.h"
 
 namespace vinet::zk {
 
@@ -68,19 +69,25 @@ Digest RandomSeed() {
 
 void MaskStream::Fill(std::span<Fp> out) {
   static constexpr char kDomain[] = "vinet.zk.mask";
+  // SHA-256(domain || seed || u64le(block)): one padded block, hashed four
+  // blocks at a time (same digests as one SHA-256 call each); the words of
+  // blocks past the one that fills `out` are not used, as one call at a time.
+  uint8_t prefix[sizeof(kDomain) - 1 + 32];
+  std::memcpy(prefix, kDomain, sizeof(kDomain) - 1);
+  std::memcpy(prefix + sizeof(kDomain) - 1, seed_.data(), 32);
+  const detail::Sha256OneBlockSearch hasher{ByteSpan(prefix, sizeof(prefix))};
+  constexpr size_t kLanes = detail::Sha256OneBlockSearch::kLanes;
   size_t filled = 0;
   while (filled < out.size()) {
-    unsigned char in[sizeof(kDomain) - 1 + 32 + 8];
-    std::memcpy(in, kDomain, sizeof(kDomain) - 1);
-    std::memcpy(in + sizeof(kDomain) - 1, seed_.data(), 32);
-    uint64_t b = block_++;
-    std::memcpy(in + sizeof(kDomain) - 1 + 32, &b, 8);
-    unsigned char h[32];
-    SHA256(in, sizeof(in), h);
-    for (size_t i = 0; i < 4 && filled < out.size(); ++i) {
-      uint64_t w;
-      std::memcpy(&w, h + 8 * i, 8);
-      if (w < Fp::kModulus) out[filled++] = Fp(w);
+    Digest h[kLanes];
+    hasher.Hash(block_, h);
+    for (size_t l = 0; l < kLanes && filled < out.size(); ++l) {
+      ++block_;
+      for (size_t i = 0; i < 4 && filled < out.size(); ++i) {
+        uint64_t w;
+        std::memcpy(&w, h[l].data() + 8 * i, 8);
+        if (w < Fp::kModulus) out[filled++] = Fp(w);
+      }
     }
   }
 }

@@ -75,10 +75,8 @@ inline void DifLevel(Fp* a, size_t half, const Fp* tw, size_t j0, size_t j1) {
 
 void DifIterative(Fp* a, size_t n, const Fp* tw) {
   if (n >= 16 && detail::HasAvx512()) {
-    // Levels down to half = 8, then the last three on 16 values at a time.
-    for (size_t half = n / 2; half >= 8; half /= 2) {
-      for (size_t block = 0; block < n; block += 2 * half) DifLevel(a + block, half, tw, 0, half);
-    }
+    // Levels down to half = 8 in one call, then the last three on 16 values at a time.
+    detail::DifLevelsAvx512(Words(a), n, Words(tw));
     detail::DifTailAvx512(Words(a), n, Words(tw));
     return;
   }

@@ -124,6 +124,21 @@ bool HasAvx512() {
   return j;
 }
 
+[[gnu::target("avx512f")]] void DifLevelsAvx512(uint64_t* a, size_t n, const uint64_t* tw) {
+  for (size_t half = n / 2; half >= 8; half /= 2) {
+    for (size_t block = 0; block < n; block += 2 * half) {
+      uint64_t* b = a + block;
+      for (size_t j = 0; j < half; j += 8) {
+        __m512i u = _mm512_loadu_si512(b + j);
+        __m512i v = _mm512_loadu_si512(b + j + half);
+        __m512i w = _mm512_loadu_si512(tw + half + j);
+        _mm512_storeu_si512(b + j, Add(u, v));
+        _mm512_storeu_si512(b + j + half, Mul(Sub(u, v), w));
+      }
+    }
+  }
+}
+
 [[gnu::target("avx512f")]] size_t DifTailAvx512(uint64_t* a, size_t n, const uint64_t* tw) {
   size_t j = 0;
   for (; j + 16 <= n; j += 16) {
@@ -154,6 +169,7 @@ bool HasAvx512() {
 size_t DifLevelAvx512(uint64_t*, size_t, const uint64_t*, size_t j0, size_t) {
   return j0;
 }
+void DifLevelsAvx512(uint64_t*, size_t, const uint64_t*) {}
 size_t DifTailAvx512(uint64_t*, size_t, const uint64_t*) {
   return 0;
 }

@@ -17,6 +17,12 @@ bool HasAvx512();
 // for j from j0 in steps of 8 while j + 8 <= j1; half >= 8. Returns the first j not done.
 size_t DifLevelAvx512(uint64_t* a, size_t half, const uint64_t* tw, size_t j0, size_t j1);
 
+// Every DIF level from half = n / 2 down to half = 8 on a[0, n) (n >= 16 a
+// power of two), level by level, each over all its blocks in one call (the
+// same butterflies as DifLevelAvx512 block by block, without a call per
+// block of the short levels).
+void DifLevelsAvx512(uint64_t* a, size_t n, const uint64_t* tw);
+
 // The last three DIF levels (half = 4, 2, 1; the last without twiddles) on
 // every block of 8 of a[0, n), 16 values at a time while they last; returns
 // the first index not done (a multiple of 16).

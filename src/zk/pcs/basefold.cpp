@@ -10,6 +10,7 @@
 #include "vinet/zk/parallel.h"
 #include "vinet/zk/poly/multilinear.h"
 #include "zk/common/huge_page_allocator.h"
+#include "zk/field/lazy_sum.h"
 #include "zk/pcs/basefold_fold.h"
 
 namespace vinet::zk {
@@ -45,7 +46,7 @@ void GatherBaseLeaf(const std::vector<detail::HugeVector<Fp>>& codewords, size_t
 }
 
 template <typename E>
-MerkleTree BuildExtTree(const std::vector<E>& cw, size_t a, unsigned threads) {
+MerkleTree BuildExtTree(const detail::HugeVector<E>& cw, size_t a, unsigned threads) {
   size_t w = size_t{1} << a, leaves = cw.size() / w;
   std::vector<Digest> digests(leaves);
   ParallelFor(
@@ -161,30 +162,65 @@ void FoldFirst(std::span<const F> f, E r, detail::HugeVector<E>& out, unsigned t
       8192);
 }
 
+// sum_k e_k v_k with e_k in Fp2 and v_k in the challenge field, as exact
+// per-coordinate sums reduced once (lazy_sum.h): equal to the field sum.
+template <typename E>
+class ExtDotSum;
+template <>
+class ExtDotSum<Fp2> {
+ public:
+  [[gnu::always_inline]] void Add(Fp2 e, Fp2 v) { s_.Add(v, e); }
+  Fp2 Value() const { return s_.Value(); }
+
+ private:
+  detail::Fp2Sum s_;
+};
+template <>
+class ExtDotSum<Fp4> {
+ public:
+  [[gnu::always_inline]] void Add(Fp2 e, Fp4 v) {
+    s0_.Add(v.c0(), e);
+    s1_.Add(v.c1(), e);
+  }
+  Fp4 Value() const { return Fp4(s0_.Value(), s1_.Value()); }
+
+ private:
+  detail::Fp2Sum s0_, s1_;
+};
+
 // FoldFirst into `out` fused with the next variable's half sums over the
 // folded table (HalfSums<E, E>(out, e), e of out.size() / 2 entries): one pass.
+// Only e[0, live) may be nonzero (a point ending in zero coordinates, as the
+// hiding openings' (z, 0^p)): the sums skip the rest, the fold does not.
 template <typename E, typename F>
 std::pair<E, E> FoldFirstWithSums(std::span<const F> f, E r, detail::HugeVector<E>& out,
-                                  std::span<const Fp2> e, unsigned threads) {
+                                  std::span<const Fp2> e, size_t live, unsigned threads) {
   out.resize(f.size() / 2);
   size_t pairs = out.size() / 2;
+  live = std::min(live, pairs);
   size_t chunks = std::max<size_t>(1, std::min<size_t>(threads, pairs / 4096));
   std::vector<E> h0(chunks), h1(chunks);
   ParallelFor(
       chunks, static_cast<unsigned>(chunks),
       [&](size_t b, size_t end) {
         for (size_t c = b; c < end; ++c) {
-          E a0, a1;
-          for (size_t k = pairs * c / chunks; k < pairs * (c + 1) / chunks; ++k) {
+          ExtDotSum<E> a0, a1;
+          // Each chunk takes a share of the summed pairs and of the others.
+          for (size_t k = live * c / chunks; k < live * (c + 1) / chunks; ++k) {
             E lo = r * (f[4 * k + 1] - f[4 * k]) + E(f[4 * k]);
             E hi = r * (f[4 * k + 3] - f[4 * k + 2]) + E(f[4 * k + 2]);
             out[2 * k] = lo;
             out[2 * k + 1] = hi;
-            a0 += e[k] * lo;
-            a1 += e[k] * hi;
+            a0.Add(e[k], lo);
+            a1.Add(e[k], hi);
           }
-          h0[c] = a0;
-          h1[c] = a1;
+          size_t rest = pairs - live;
+          for (size_t k = live + rest * c / chunks; k < live + rest * (c + 1) / chunks; ++k) {
+            out[2 * k] = r * (f[4 * k + 1] - f[4 * k]) + E(f[4 * k]);
+            out[2 * k + 1] = r * (f[4 * k + 3] - f[4 * k + 2]) + E(f[4 * k + 2]);
+          }
+          h0[c] = a0.Value();
+          h1[c] = a1.Value();
         }
       },
       1);
@@ -194,6 +230,66 @@ std::pair<E, E> FoldFirstWithSums(std::span<const F> f, E r, detail::HugeVector<
     s1 += h1[c];
   }
   return {s0, s1};
+}
+
+// The entries of an eq table over the point's last log2(size) coordinates
+// that can be nonzero when the point ends in `trailing_zeros` zero
+// coordinates: eq(0, x) = 0 for x = 1, so only the prefix of the table
+// whose top bits are 0 (exact zeros elsewhere; skipping them changes no sum).
+size_t LiveEntries(size_t size, size_t trailing_zeros) {
+  size_t vars = static_cast<size_t>(std::countr_zero(size));
+  return size >> std::min(vars, trailing_zeros);
+}
+
+// The base-field coordinates of an extension element, and back.
+constexpr size_t Degree(const Fp2*) {
+  return 2;
+}
+constexpr size_t Degree(const Fp4*) {
+  return 4;
+}
+void Coords(Fp2 v, uint64_t* out) {
+  out[0] = v.c0().value();
+  out[1] = v.c1().value();
+}
+void Coords(Fp4 v, uint64_t* out) {
+  Coords(v.c0(), out);
+  Coords(v.c1(), out + 2);
+}
+void FromCoords(const Fp* c, Fp2& v) {
+  v = Fp2(c[0], c[1]);
+}
+void FromCoords(const Fp* c, Fp4& v) {
+  v = Fp4(Fp2(c[0], c[1]), Fp2(c[2], c[3]));
+}
+
+// f = sum_k alpha_k f_k (alpha_0 = 1, the f_k base-field tables): each
+// coordinate of f[j] is a dot product over F_p, summed exactly in 128 bits
+// and reduced once (lazy_sum.h; equal to the term-by-term field sum).
+template <typename E>
+void CombineBatch(const std::vector<std::vector<Fp>>& polys, std::span<const E> alpha,
+                  detail::HugeVector<E>& f, unsigned threads) {
+  constexpr size_t kDeg = Degree(static_cast<const E*>(nullptr));
+  size_t size = polys[0].size(), count = polys.size();
+  std::vector<uint64_t> coef(count * kDeg);
+  for (size_t k = 0; k < count; ++k) Coords(alpha[k], &coef[k * kDeg]);
+  f.resize(size);
+  ParallelFor(
+      size, threads,
+      [&](size_t b, size_t e) {
+        for (size_t j = b; j < e; ++j) {
+          detail::WideSum acc[kDeg];
+          for (size_t k = 1; k < count; ++k) {
+            uint64_t v = polys[k][j].value();
+            for (size_t c = 0; c < kDeg; ++c) acc[c].Add(coef[k * kDeg + c], v);
+          }
+          Fp out[kDeg];
+          for (size_t c = 0; c < kDeg; ++c) out[c] = acc[c].Value();
+          out[0] += polys[0][j];
+          FromCoords(out, f[j]);
+        }
+      },
+      8192);
 }
 
 // Distinct leaves of each round, increasing: round 0 = the queries, round
@@ -238,16 +334,21 @@ Bytes BasefoldPcs::ParametersEncoding() const {
   // 3 = challenge field Fp4, Johnson-regime query count (kJohnsonFp4).
   // 4 = kJohnsonFp4 with the first-round schedule (first_fold_log follows).
   // 6 = hiding kJohnsonFp4 (first_fold_log follows, whatever its value).
-  if (params_.hiding) {
+  // 7 / 8 = kConjecturedFp4 plain / hiding (first_fold_log, then log2(1/eta)).
+  bool conjectured = params_.regime == BasefoldRegime::kConjecturedFp4;
+  if (conjectured) {
+    w.U32(params_.hiding ? 8 : 7);
+  } else if (params_.hiding) {
     w.U32(6);
   } else if (params_.regime == BasefoldRegime::kUniqueFp2) {
     w.U32(params_.first_fold_log > 0 ? 5 : 2);
   } else {
     w.U32(params_.first_fold_log > 0 ? 4 : 3);
   }
-  if (params_.first_fold_log > 0 || params_.hiding) {
+  if (params_.first_fold_log > 0 || params_.hiding || conjectured) {
     w.U32(static_cast<uint32_t>(params_.first_fold_log));
   }
+  if (conjectured) w.U32(static_cast<uint32_t>(ConjecturedLogInvEta()));
   return w.Take();
 }
 
@@ -262,6 +363,10 @@ double FieldBits(size_t degree) {
 double QueryFraction(const BasefoldShape& s, int log_inv_rate) {
   double rho = std::ldexp(1.0, -log_inv_rate);
   double inv_len = std::ldexp(1.0, -static_cast<int>(s.log_len));
+  if (s.conjectured_log_inv_eta > 0) {
+    // Conjectured regime: delta = 1 - rho - eta.
+    return rho + std::ldexp(1.0, -static_cast<int>(s.conjectured_log_inv_eta)) + inv_len;
+  }
   if (s.johnson_m == 0) return (1.0 + rho) / 2.0 + inv_len;
   double m = static_cast<double>(s.johnson_m);
   return std::sqrt(rho) * (1.0 + 1.0 / (2.0 * m)) + inv_len;
@@ -279,7 +384,20 @@ double BasefoldPcs::SoundnessFor(const BasefoldShape& s, size_t t) const {
                      : std::pow(QueryFraction(s, params_.log_inv_rate), static_cast<double>(t)) *
                            std::exp2(-params_.grinding_bits);
   double commit = 0;
-  if (s.johnson_m == 0) {
+  if (s.conjectured_log_inv_eta > 0) {
+    // Conjectured regime (basefold.h, docs/zk.md "Conjectured regime"):
+    // eps_C(D) = (|D|/eta)^4/|F|, list size L_C = (|D|/eta)^2.
+    double inv_eta = std::ldexp(1.0, static_cast<int>(s.conjectured_log_inv_eta));
+    auto eps = [&](double d) { return std::pow(d * inv_eta, 4) * field; };
+    double folds = 0;
+    for (size_t v = 0; v < s.folded_vars; ++v) {
+      double d = std::ldexp(1.0, static_cast<int>(s.log_len - v));
+      folds += eps(d) + 2.0 * (d + 1.0) * inv_eta * field;
+    }
+    double list = std::pow(len * inv_eta, 2);
+    double sumcheck = list * (2.0 * static_cast<double>(s.folded_vars) + 1.0) * field;
+    commit = eps(len) + folds + sumcheck;
+  } else if (s.johnson_m == 0) {
     double sumcheck = 2.0 * static_cast<double>(s.folded_vars) * field;
     commit = sumcheck + 2.0 * len * field;  // batching + one line per fold
   } else {
@@ -352,7 +470,9 @@ BasefoldShape BasefoldPcs::PlainShapeFor(size_t num_vars) const {
     double room = std::exp2(-params_.security_bits) - other;
     double per_query = std::log2(QueryFraction(shape, params_.log_inv_rate));
     size_t t = leaves;
-    if (room > 0) {
+    // A query that cannot reject (the conjectured regime at rate 1/2) opens
+    // every leaf, without a search.
+    if (room > 0 && per_query < 0) {
       double need = (std::log2(room) + params_.grinding_bits) / per_query;
       t = std::min<size_t>(leaves, static_cast<size_t>(std::max(1.0, std::ceil(need))));
       while (t < leaves && SoundnessFor(shape, t) < params_.security_bits) ++t;  // rounding
@@ -360,6 +480,11 @@ BasefoldShape BasefoldPcs::PlainShapeFor(size_t num_vars) const {
     return t;
   };
   if (params_.regime == BasefoldRegime::kUniqueFp2) {
+    s.num_queries = queries_for(s);
+    return s;
+  }
+  if (params_.regime == BasefoldRegime::kConjecturedFp4) {
+    s.conjectured_log_inv_eta = ConjecturedLogInvEta();
     s.num_queries = queries_for(s);
     return s;
   }
@@ -406,21 +531,27 @@ Result<PcsCommitted> BasefoldPcs::Commit(std::vector<std::vector<Fp>> polys) con
   d->shape = ShapeFor(n);
   size_t len = size_t{1} << d->shape.log_len;
   d->codewords.resize(polys.size());
-  // Polynomials in parallel when there are several; one polynomial's
-  // transform uses the threads itself (same output as the padded transform).
-  bool inner = polys.size() == 1 && params_.threads > 1;
+  // Polynomials in parallel when there are many. A few (one, or a hiding
+  // batch of five over two threads, which would split 3 : 2) are prepared in
+  // parallel (first touch of fresh pages), then transformed one after the
+  // other with the threads inside each transform (same output).
+  bool inner = params_.threads > 1 && polys.size() < 4 * params_.threads;
+  unsigned outer = polys.size() == 1 ? 1 : params_.threads;
   ParallelFor(
-      polys.size(), inner ? 1 : params_.threads,
+      polys.size(), outer,
       [&](size_t b, size_t e) {
         for (size_t k = b; k < e; ++k) {
           detail::HugeVector<Fp>& cw = d->codewords[k];
           cw.assign(len, Fp::Zero());
           std::copy(polys[k].begin(), polys[k].end(), cw.begin());
           detail::ToMonomial(std::span<Fp>(cw).first(size));
-          NttBitReversedPadded(cw, size, inner ? params_.threads : 1);
+          if (!inner) NttBitReversedPadded(cw, size, 1);
         }
       },
       1);
+  if (inner) {
+    for (auto& cw : d->codewords) NttBitReversedPadded(cw, size, params_.threads);
+  }
   size_t a = d->shape.arity[0], leaves = len >> a;
   std::vector<Digest> digests(leaves);
   ParallelFor(
@@ -432,11 +563,17 @@ Result<PcsCommitted> BasefoldPcs::Commit(std::vector<std::vector<Fp>> polys) con
               sizeof(Fp) << a, std::span<Digest>(digests).subspan(b, e - b));
           return;
         }
+        // Several polynomials: gather a run of leaves side by side and hash
+        // them four at a time (same digests as one MerkleLeafHash each).
+        constexpr size_t kRun = 64;
+        size_t leaf_bytes = (sizeof(Fp) << a) * d->codewords.size();
         std::vector<Fp> buf;
-        for (size_t i = b; i < e; ++i) {
+        for (size_t i = b; i < e; i += kRun) {
+          size_t end = std::min(e, i + kRun);
           buf.clear();
-          GatherBaseLeaf(d->codewords, a, i, buf);
-          digests[i] = MerkleLeafHash(AsByteSpan(std::span<const Fp>(buf)));
+          for (size_t j = i; j < end; ++j) GatherBaseLeaf(d->codewords, a, j, buf);
+          MerkleLeafHashes(AsByteSpan(std::span<const Fp>(buf)), leaf_bytes,
+                           std::span<Digest>(digests).subspan(i, end - i));
         }
       },
       256);
@@ -454,8 +591,9 @@ namespace {
 // without the eq factor of the variable being bound (f base or extension).
 // Acc is the accumulator (Fp2 for a base table, else the table's field).
 template <typename F, typename Acc>
-std::pair<Acc, Acc> HalfSums(std::span<const F> f, std::span<const Fp2> e, unsigned threads) {
-  size_t half = f.size() / 2;
+std::pair<Acc, Acc> HalfSums(std::span<const F> f, std::span<const Fp2> e, size_t live,
+                             unsigned threads) {
+  size_t half = std::min(f.size() / 2, live);  // e[j] = 0 for j >= live (LiveEntries)
   size_t chunks = std::max<size_t>(1, std::min<size_t>(threads, half / 4096));
   std::vector<Acc> h0(chunks), h1(chunks);
   ParallelFor(
@@ -463,13 +601,24 @@ std::pair<Acc, Acc> HalfSums(std::span<const F> f, std::span<const Fp2> e, unsig
       [&](size_t b, size_t end) {
         for (size_t c = b; c < end; ++c) {
           size_t j0 = half * c / chunks, j1 = half * (c + 1) / chunks;
-          Acc a0, a1;
-          for (size_t j = j0; j < j1; ++j) {
-            a0 += e[j] * f[2 * j];
-            a1 += e[j] * f[2 * j + 1];
+          if constexpr (std::is_same_v<F, Fp> && std::is_same_v<Acc, Fp2>) {
+            // Base table: exact 128-bit sums per coordinate, reduced once.
+            detail::Fp2Sum a0, a1;
+            for (size_t j = j0; j < j1; ++j) {
+              a0.Add(e[j], f[2 * j]);
+              a1.Add(e[j], f[2 * j + 1]);
+            }
+            h0[c] = a0.Value();
+            h1[c] = a1.Value();
+          } else {
+            ExtDotSum<Acc> a0, a1;
+            for (size_t j = j0; j < j1; ++j) {
+              a0.Add(e[j], f[2 * j]);
+              a1.Add(e[j], f[2 * j + 1]);
+            }
+            h0[c] = a0.Value();
+            h1[c] = a1.Value();
           }
-          h0[c] = a0;
-          h1[c] = a1;
         }
       },
       1);
@@ -508,41 +657,33 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
   // E = eq(z_{>0}, .): the evaluations from the first round's half sums
   // (f(z) = (1 - z_0) h(0) + z_0 h(1)), which a single polynomial reuses.
   std::vector<Fp2> e_table = EqTable(point.subspan(1), threads);
+  size_t trailing_zeros = 0;  // zero coordinates at the end of the point
+  while (trailing_zeros < point.size() && point[point.size() - 1 - trailing_zeros] == Fp2::Zero()) {
+    ++trailing_zeros;
+  }
   std::vector<Fp2> ys(d->polys.size());
   std::pair<Fp2, Fp2> first_sums;
   for (size_t k = 0; k < ys.size(); ++k) {
-    first_sums = HalfSums<Fp, Fp2>(d->polys[k], e_table, threads);
+    first_sums = HalfSums<Fp, Fp2>(d->polys[k], e_table,
+                                   LiveEntries(e_table.size(), trailing_zeros), threads);
     ys[k] = (Fp2::One() - point[0]) * first_sums.first + point[0] * first_sums.second;
   }
   AbsorbStatement(transcript, d->commitment, point, ys);
   std::vector<E> alpha = BatchCoefficients<E>(transcript, d->polys.size());
 
-  size_t size = size_t{1} << s.num_vars;
   // f = sum_k alpha_k f_k; a single polynomial stays in the base field until
   // the first fold.
   bool single = d->polys.size() == 1;
   // f and the buffer the next fold writes (swapped after each fold).
   detail::HugeVector<E> f, spare;
-  if (!single) {
-    f.resize(size);
-    ParallelFor(
-        size, threads,
-        [&](size_t b, size_t e) {
-          for (size_t j = b; j < e; ++j) {
-            E v = E(d->polys[0][j]);
-            for (size_t k = 1; k < alpha.size(); ++k) v += alpha[k] * d->polys[k][j];
-            f[j] = v;
-          }
-        },
-        8192);
-  }
+  if (!single) CombineBatch<E>(d->polys, alpha, f, threads);
   // The sumcheck of f(x) eq(z, x) binding x_i: g(X) = P eq(z_i, X) h(X) with
   // P = prod_{j<i} eq(z_j, r_j) and h(X) = sum_b f(.., X, b) E[b], E = eq(z_{>i}, .);
   // E for the next variable is E[2c] + E[2c+1].
   E prefix = E::One();
   BasefoldProof proof;
   proof.ext_degree = s.ext_degree;
-  std::vector<std::vector<E>> round_cws;
+  std::vector<detail::HugeVector<E>> round_cws;
   std::vector<E> sumcheck;
   std::vector<MerkleTree> trees;
   bool first = true;
@@ -557,7 +698,8 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
       } else if (!first) {
         std::tie(h0, h1) = next_sums;  // from the previous fold
       } else {
-        std::tie(h0, h1) = HalfSums<E, E>(f, e_table, threads);
+        std::tie(h0, h1) =
+            HalfSums<E, E>(f, e_table, LiveEntries(e_table.size(), trailing_zeros), threads);
       }
       Fp2 zi = point[var];
       E s0 = prefix * (Fp2::One() - zi) * h0;
@@ -573,11 +715,13 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
       e_table.resize(std::max<size_t>(e_half, 1));
       if (var + 1 < s.folded_vars) {
         // The fold also sums the next variable's h(0), h(1).
+        size_t live = LiveEntries(e_table.size(), trailing_zeros);
         if (single && first) {
           next_sums = FoldFirstWithSums<E, Fp>(std::span<const Fp>(d->polys[0]), c, spare, e_table,
-                                               threads);
+                                               live, threads);
         } else {
-          next_sums = FoldFirstWithSums<E, E>(std::span<const E>(f), c, spare, e_table, threads);
+          next_sums =
+              FoldFirstWithSums<E, E>(std::span<const E>(f), c, spare, e_table, live, threads);
         }
       } else if (single && first) {
         FoldFirst<E, Fp>(std::span<const Fp>(d->polys[0]), c, spare, threads);
@@ -590,8 +734,8 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
     if (r + 1 < s.Rounds()) {
       // The folded codeword is the encoding of the folded polynomial (the
       // honest codeword folds to it), so it is encoded from f directly.
-      std::vector<E> current =
-          detail::EncodeMultilinear(std::span<const E>(f), s.LogLen(r + 1), threads);
+      detail::HugeVector<E> current;
+      detail::EncodeMultilinear(std::span<const E>(f), s.LogLen(r + 1), current, threads);
       trees.push_back(BuildExtTree(current, s.arity[r + 1], threads));
       proof.roots.push_back(trees.back().root());
       transcript.AbsorbDigest("basefold.root", trees.back().root());
@@ -617,7 +761,7 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
       for (size_t i : sets[0]) GatherBaseLeaf(d->codewords, s.arity[0], i, out.base_leaves);
       out.merkle_nodes = d->tree.MultiProof(sets[0]);
     } else {
-      const std::vector<E>& c = round_cws[r - 1];
+      const detail::HugeVector<E>& c = round_cws[r - 1];
       if (!s.implicit_symbols) {
         for (size_t i : sets[r])
           out.ext_leaves.insert(out.ext_leaves.end(), c.begin() + i * w, c.begin() + (i + 1) * w);

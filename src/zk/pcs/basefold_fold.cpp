@@ -84,7 +84,8 @@ void SetCoords(Fp4& v, const Fp* c) {
 }
 
 template <typename E>
-std::vector<E> EncodeMultilinearImpl(std::span<const E> evals, size_t log_len, unsigned threads) {
+void EncodeMultilinearImpl(std::span<const E> evals, size_t log_len, HugeVector<E>& out,
+                           unsigned threads) {
   constexpr size_t kDegree = sizeof(E) / sizeof(Fp);
   size_t size = evals.size(), len = size_t{1} << log_len;
   std::vector<HugeVector<Fp>> cols(kDegree);
@@ -101,7 +102,7 @@ std::vector<E> EncodeMultilinearImpl(std::span<const E> evals, size_t log_len, u
         }
       },
       1);
-  std::vector<E> out(len);
+  out.resize(len);
   ParallelFor(len, threads, [&](size_t b, size_t e) {
     for (size_t j = b; j < e; ++j) {
       Fp c[kDegree];
@@ -109,7 +110,13 @@ std::vector<E> EncodeMultilinearImpl(std::span<const E> evals, size_t log_len, u
       SetCoords(out[j], c);
     }
   });
-  return out;
+}
+
+template <typename E>
+std::vector<E> EncodeMultilinearCopy(std::span<const E> evals, size_t log_len, unsigned threads) {
+  HugeVector<E> out;
+  EncodeMultilinearImpl(evals, log_len, out, threads);
+  return std::vector<E>(out.begin(), out.end());
 }
 
 template <typename E>
@@ -144,10 +151,18 @@ void FoldCodeword(std::span<const Fp4> src, std::span<Fp4> dst, Fp4 r, std::span
 }
 
 std::vector<Fp2> EncodeMultilinear(std::span<const Fp2> evals, size_t log_len, unsigned threads) {
-  return EncodeMultilinearImpl(evals, log_len, threads);
+  return EncodeMultilinearCopy(evals, log_len, threads);
 }
 std::vector<Fp4> EncodeMultilinear(std::span<const Fp4> evals, size_t log_len, unsigned threads) {
-  return EncodeMultilinearImpl(evals, log_len, threads);
+  return EncodeMultilinearCopy(evals, log_len, threads);
+}
+void EncodeMultilinear(std::span<const Fp2> evals, size_t log_len, HugeVector<Fp2>& out,
+                       unsigned threads) {
+  EncodeMultilinearImpl(evals, log_len, out, threads);
+}
+void EncodeMultilinear(std::span<const Fp4> evals, size_t log_len, HugeVector<Fp4>& out,
+                       unsigned threads) {
+  EncodeMultilinearImpl(evals, log_len, out, threads);
 }
 
 template <typename E>

@@ -18,6 +18,7 @@
 #include "vinet/zk/codec.h"
 #include "vinet/zk/field/extension.h"
 #include "vinet/zk/field/quartic.h"
+#include "zk/common/huge_page_allocator.h"
 
 namespace vinet::zk::detail {
 
@@ -41,6 +42,12 @@ void FoldCodeword(std::span<const Fp4> src, std::span<Fp4> dst, Fp4 r, std::span
 // later-round codewords without touching the longer ones).
 std::vector<Fp2> EncodeMultilinear(std::span<const Fp2> evals, size_t log_len, unsigned threads);
 std::vector<Fp4> EncodeMultilinear(std::span<const Fp4> evals, size_t log_len, unsigned threads);
+// The same into `out` (resized; a block from the huge-page cache, so a
+// prover's later-round codewords take no fresh pages proof after proof).
+void EncodeMultilinear(std::span<const Fp2> evals, size_t log_len, HugeVector<Fp2>& out,
+                       unsigned threads);
+void EncodeMultilinear(std::span<const Fp4> evals, size_t log_len, HugeVector<Fp4>& out,
+                       unsigned threads);
 
 // The verifier's folding of coset leaves of one round: leaves of 2^a symbols
 // of a codeword of length 2^log_len, challenges r_0..r_{a-1}.

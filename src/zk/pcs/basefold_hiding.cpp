@@ -53,7 +53,7 @@ Result<PcsCommitted> BasefoldPcs::CommitWithMaskSeed(std::vector<std::vector<Fp>
 
 Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> polys,
                                                const Digest* seed) const {
-  if (params_.regime != BasefoldRegime::kJohnsonFp4) {
+  if (params_.regime == BasefoldRegime::kUniqueFp2) {
     return Error(Code::kInvalidArgument, "basefold: hiding needs the Fp4 challenge field");
   }
   if (polys.empty() || polys.size() > (1u << 16) - kHidingMasks) {

@@ -12,34 +12,38 @@ namespace {
 
 const Fp2 kX(Fp(0), Fp(1));
 
+// Per slot: one constant (g_s's constant term, held by g_{s,0}), then
+// c_{s,i,j} for every variable i and power j = 1..d_s (the other g_{s,i} have
+// constant 0: only the sum of the constants ever shows).
 size_t Coefficients(std::span<const MaskShape> shapes) {
   size_t k = 0;
-  for (const MaskShape& s : shapes) k += s.num_vars * (s.degree + 1);
+  for (const MaskShape& s : shapes) k += 1 + s.num_vars * s.degree;
   return k;
 }
 
-// Column weights whose inner product with row 0 is sum_s lambda^s g_s(r_s).
+// The public vector w (cols entries): <M, w> = sum_s lambda^s g_s(r_s).
 std::vector<Fp2> BankWeights(std::span<const MaskShape> shapes,
                              const std::vector<std::vector<Fp2>>& points, Fp2 lambda, size_t cols) {
   size_t total = Coefficients(shapes);
   std::vector<Fp2> w(cols);
   Fp2 ls = Fp2::One();
   size_t at = 0;
+  auto put = [&](Fp2 weight) {
+    w[at] = weight;
+    w[total + at] = kX * weight;
+    ++at;
+  };
   for (size_t s = 0; s < shapes.size(); ++s, ls *= lambda) {
+    put(ls);  // the constant
     for (size_t i = 0; i < shapes[s].num_vars; ++i) {
       Fp2 power = ls;
-      for (size_t j = 0; j <= shapes[s].degree; ++j, ++at) {
-        w[at] = power;
-        w[total + at] = kX * power;
+      for (size_t j = 1; j <= shapes[s].degree; ++j) {
         power *= points[s][i];
+        put(power);
       }
     }
   }
   return w;
-}
-
-std::vector<Fp2> RowZero(size_t m) {
-  return std::vector<Fp2>(LigeroPcs::ShapeFor(m).rows_log, Fp2::Zero());
 }
 
 Fp2 Combined(std::span<const Fp2> evals, Fp2 lambda) {
@@ -56,16 +60,14 @@ const std::vector<ProductTerm>& Product() {
   return t;
 }
 
-// Row-0 layout (the inner bank): the smallest m whose Ligero row holds 2K.
-size_t RowZeroVars(std::span<const MaskShape> shapes) {
-  size_t need = 2 * Coefficients(shapes);
-  for (size_t m = 1;; ++m) {
-    if ((size_t{1} << LigeroPcs::ShapeFor(m).cols_log) >= need) return m;
+// w' = w interleaved with sigma w: the weights of T = M interleaved with H.
+std::vector<Fp2> BlindedWeights(std::span<const Fp2> w, Fp2 sigma) {
+  std::vector<Fp2> out(2 * w.size());
+  for (size_t k = 0; k < w.size(); ++k) {
+    out[2 * k] = w[k];
+    out[2 * k + 1] = sigma * w[k];
   }
-}
-
-size_t LayoutVars(std::span<const MaskShape> shapes, bool row0) {
-  return row0 ? RowZeroVars(shapes) : MaskBankVars(shapes);
+  return out;
 }
 
 // u32 length ‖ that many bytes at *at; `last`: they must end `all`.
@@ -100,41 +102,34 @@ Status CheckShapes(std::span<const MaskShape> shapes) {
 }  // namespace
 
 size_t MaskBankVars(std::span<const MaskShape> shapes) {
-  size_t need = 2 * Coefficients(shapes) + 1;  // at least one padding entry
-  return std::max<size_t>(1, std::bit_width(need - 1));
+  size_t need = 2 * Coefficients(shapes);  // M's entries; H doubles the table
+  return 1 + std::max<size_t>(1, std::bit_width(std::max<size_t>(need, 1) - 1));
 }
 
-size_t MaskBankInnerVars(std::span<const MaskShape> shapes) {
-  MaskShape inner{MaskBankVars(shapes), 2};
-  return RowZeroVars({&inner, 1});
-}
-
-Result<MaskBankProver> MaskBankProver::Commit(std::vector<MaskShape> shapes, const LigeroPcs& pcs) {
-  return CommitLayout(std::move(shapes), pcs, false);
-}
-
-Result<MaskBankProver> MaskBankProver::CommitLayout(std::vector<MaskShape> shapes,
-                                                    const LigeroPcs& pcs, bool row0) {
+Result<MaskBankProver> MaskBankProver::Commit(std::vector<MaskShape> shapes,
+                                              const MultilinearPcs& pcs) {
   if (!pcs.hiding()) return Error(Code::kInvalidArgument, "mask bank: the PCS must be hiding");
   VINET_RETURN_IF_ERROR(CheckShapes(shapes));
-  MaskBankProver b(std::move(shapes), pcs, row0);
+  MaskBankProver b(std::move(shapes), pcs);
+  // T is uniformly random: M's entries (coefficient halves, then padding) at
+  // the even positions, H at the odd ones.
   size_t total = Coefficients(b.shapes_);
-  std::vector<Fp> coords = RandomFps(2 * total);
+  std::vector<Fp> table = RandomFps(size_t{1} << MaskBankVars(b.shapes_));
   size_t at = 0;
+  auto next = [&] {
+    Fp2 x(table[2 * at], table[2 * (total + at)]);
+    ++at;
+    return x;
+  };
   for (const MaskShape& s : b.shapes_) {
-    auto& c = b.coeffs_.emplace_back(s.num_vars, std::vector<Fp2>(s.degree + 1));
+    auto& c = b.coeffs_.emplace_back(s.num_vars, std::vector<Fp2>(s.degree + 1, Fp2::Zero()));
+    c[0][0] = next();
     for (auto& row : c) {
-      for (Fp2& x : row) {
-        x = Fp2(coords[at], coords[total + at]);
-        ++at;
-      }
+      for (size_t j = 1; j <= s.degree; ++j) row[j] = next();
     }
   }
-  std::vector<Fp> table(size_t{1} << LayoutVars(b.shapes_, row0));
-  std::copy(coords.begin(), coords.end(), table.begin());             // row 0 in the row-0 layout
-  if (!row0) RandomFps(std::span<Fp>(table).subspan(coords.size()));  // the padding
   VINET_ASSIGN_OR_RETURN(b.committed_, pcs.Commit({table}));
-  if (!row0) b.table_ = std::move(table);
+  b.table_ = std::move(table);
   return b;
 }
 
@@ -180,43 +175,24 @@ Result<Bytes> MaskBankProver::Open(Transcript& transcript) {
                  fmt::format("mask bank: {} of {} slots used", evals_.size(), shapes_.size()));
   }
   Fp2 lambda = transcript.ChallengeFp2("maskbank.lambda");
-  size_t m = LayoutVars(shapes_, row0_);
-  if (row0_) {
-    std::vector<Fp2> w = BankWeights(shapes_, points_, lambda, pcs_->Geometry(m, 1).cols);
-    VINET_ASSIGN_OR_RETURN(PcsOpening o,
-                           pcs_->OpenTensor(*committed_.data, RowZero(m), w, transcript));
-    return std::move(o.proof);
-  }
-  // V = <M, w>: a degree-2 sumcheck masked by a one-slot inner bank, then M(r').
-  std::vector<Fp2> w = BankWeights(shapes_, points_, lambda, size_t{1} << m);
-  VINET_ASSIGN_OR_RETURN(MaskBankProver inner, CommitLayout({MaskShape{m, 2}}, *pcs_, true));
+  size_t m = MaskBankVars(shapes_);
+  std::vector<Fp2> w = BankWeights(shapes_, points_, lambda, size_t{1} << (m - 1));
+  VINET_ASSIGN_OR_RETURN(detail::BlindedSumcheck b,
+                         detail::ProveBlindedSumcheck(table_, w, transcript));
+  SumcheckProverOutput& sc = b.sumcheck;
+  VINET_ASSIGN_OR_RETURN(PcsOpening to, pcs_->Open(*committed_.data, sc.point, transcript));
   ByteWriter out;
-  inner.commitment().Serialize(out);
-  inner.commitment().AbsorbInto(transcript);
-  VINET_ASSIGN_OR_RETURN(SumcheckProverOutput sc, inner.Prove({ToExtension(table_), std::move(w)},
-                                                              Product(), transcript, 1));
-  VINET_ASSIGN_OR_RETURN(Bytes inner_opening, inner.Open(transcript));
-  VINET_ASSIGN_OR_RETURN(PcsOpening mo, pcs_->Open(*committed_.data, sc.point, transcript));
-  out.Field(inner.sums()[0]);
-  out.Field(inner.evals()[0]);
+  out.Field(b.blind_sum);
   sc.proof.Serialize(out);
-  out.U32(static_cast<uint32_t>(inner_opening.size()));
-  out.Raw(inner_opening);
-  out.U32(static_cast<uint32_t>(mo.proof.size()));
-  out.Raw(mo.proof);
+  out.U32(static_cast<uint32_t>(to.proof.size()));
+  out.Raw(to.proof);
   return out.Take();
 }
 
 MaskBankVerifier::MaskBankVerifier(std::vector<MaskShape> shapes, const PcsCommitment& commitment,
                                    std::span<const Fp2> sums, std::span<const Fp2> evals,
-                                   const LigeroPcs& pcs)
-    : MaskBankVerifier(std::move(shapes), commitment, sums, evals, pcs, false) {}
-
-MaskBankVerifier::MaskBankVerifier(std::vector<MaskShape> shapes, const PcsCommitment& commitment,
-                                   std::span<const Fp2> sums, std::span<const Fp2> evals,
-                                   const LigeroPcs& pcs, bool row0)
-    : row0_(row0),
-      shapes_(std::move(shapes)),
+                                   const MultilinearPcs& pcs)
+    : shapes_(std::move(shapes)),
       commitment_(commitment),
       sums_(sums.begin(), sums.end()),
       evals_(evals.begin(), evals.end()),
@@ -254,7 +230,7 @@ Result<SumcheckClaim> MaskBankVerifier::Verify(size_t num_vars, size_t num_polys
 }
 
 Status MaskBankVerifier::Finish(ByteSpan opening, Transcript& transcript) const {
-  size_t m = LayoutVars(shapes_, row0_);
+  size_t m = MaskBankVars(shapes_);
   if (points_.size() != shapes_.size() || sums_.size() != shapes_.size() ||
       evals_.size() != shapes_.size()) {
     return Error(Code::kVerification,
@@ -263,46 +239,48 @@ Status MaskBankVerifier::Finish(ByteSpan opening, Transcript& transcript) const 
   if (commitment_.num_vars != m || commitment_.num_polys != 1) {
     return Error(Code::kVerification, "mask bank: the mask commitment has the wrong shape");
   }
-  Fp2 lambda = transcript.ChallengeFp2("maskbank.lambda");
-  Fp2 value = Combined(evals_, lambda);
-  if (row0_) {
-    std::vector<Fp2> w = BankWeights(shapes_, points_, lambda, pcs_->Geometry(m, 1).cols);
-    Fp2 values[1] = {value};
-    Status st = pcs_->VerifyTensor(commitment_, RowZero(m), w, values, opening, transcript);
-    if (!st.ok()) return st.WithContext("mask opening");
-    return Status();
-  }
-  // Parse: inner commitment ‖ G ‖ v ‖ sumcheck ‖ inner opening ‖ M's opening.
+  // Parse: V_H ‖ sumcheck ‖ T's opening.
   ByteReader r(opening);
-  VINET_ASSIGN_OR_RETURN(PcsCommitment ic, PcsCommitment::Parse(r));
-  if (ic.num_vars != MaskBankInnerVars(shapes_) || ic.num_polys != 1) {
-    return Error(Code::kParse, fmt::format("mask bank: inner commitment shape ({}, {}) is not "
-                                           "({}, 1)",
-                                           ic.num_vars, ic.num_polys, MaskBankInnerVars(shapes_)));
-  }
-  VINET_ASSIGN_OR_RETURN(Fp2 g, r.ReadFp2("maskbank.inner_sum"));
-  VINET_ASSIGN_OR_RETURN(Fp2 v, r.ReadFp2("maskbank.inner_eval"));
+  VINET_ASSIGN_OR_RETURN(Fp2 blind_sum, r.ReadFp2("maskbank.blind_sum"));
   VINET_ASSIGN_OR_RETURN(SumcheckProof sc, SumcheckProof::Parse(r, m, 2, 2));
   size_t at = r.offset();
-  VINET_ASSIGN_OR_RETURN(ByteSpan inner_opening,
-                         TakeBlob(opening, &at, "maskbank.inner_opening", false));
-  VINET_ASSIGN_OR_RETURN(ByteSpan m_opening, TakeBlob(opening, &at, "maskbank.opening", true));
+  VINET_ASSIGN_OR_RETURN(ByteSpan t_opening, TakeBlob(opening, &at, "maskbank.opening", true));
   // Verify in the prover's transcript order.
-  ic.AbsorbInto(transcript);
-  Fp2 gs[1] = {g}, vs[1] = {v};
-  MaskBankVerifier inner({MaskShape{m, 2}}, ic, gs, vs, *pcs_, true);
-  auto claim = inner.Verify(m, 2, Product(), value, sc, transcript);
+  Fp2 lambda = transcript.ChallengeFp2("maskbank.lambda");
+  Fp2 value = Combined(evals_, lambda);
+  transcript.AbsorbFp2("maskbank.blind_sum", blind_sum);
+  Fp2 sigma = transcript.ChallengeFp2("maskbank.sigma");
+  auto claim = VerifySumcheck(m, 2, Product(), value + sigma * blind_sum, sc, transcript);
   if (!claim.ok()) return claim.status().WithContext("mask bank inner product");
-  std::vector<Fp2> w = BankWeights(shapes_, points_, lambda, size_t{1} << m);
-  if (claim->final_evals[1] != EvaluateMle(w, claim->point)) {
+  // w'(r') = ((1 - r'_0) + r'_0 sigma) w(r'_1, ..): the weights of M and H.
+  std::vector<Fp2> w = BankWeights(shapes_, points_, lambda, size_t{1} << (m - 1));
+  Fp2 r0 = claim->point[0];
+  Fp2 wr = (Fp2::One() - r0 + r0 * sigma) *
+           EvaluateMle(w, std::span<const Fp2>(claim->point).subspan(1));
+  if (claim->final_evals[1] != wr) {
     return Error(Code::kVerification, "mask bank: wrong evaluation of the public weights");
   }
-  VINET_RETURN_IF_ERROR(inner.Finish(inner_opening, transcript));
-  Fp2 mv[1] = {claim->final_evals[0]};
-  Status st = pcs_->Verify(commitment_, claim->point, mv, m_opening, transcript);
+  Fp2 tv[1] = {claim->final_evals[0]};
+  Status st = pcs_->Verify(commitment_, claim->point, tv, t_opening, transcript);
   if (!st.ok()) return st.WithContext("mask opening");
   return Status();
 }
+
+namespace detail {
+Result<BlindedSumcheck> ProveBlindedSumcheck(std::span<const Fp> table, std::span<const Fp2> w,
+                                             Transcript& transcript) {
+  if (table.size() != 2 * w.size() || !std::has_single_bit(table.size())) {
+    return Error(Code::kInternal, "mask bank: the table is not twice the weights");
+  }
+  BlindedSumcheck b;
+  for (size_t k = 0; k < w.size(); ++k) b.blind_sum += w[k] * table[2 * k + 1];
+  transcript.AbsorbFp2("maskbank.blind_sum", b.blind_sum);
+  b.sigma = transcript.ChallengeFp2("maskbank.sigma");
+  VINET_ASSIGN_OR_RETURN(b.sumcheck, ProveSumcheck({ToExtension(table), BlindedWeights(w, b.sigma)},
+                                                   Product(), transcript, 1));
+  return b;
+}
+}  // namespace detail
 
 Result<SumcheckProverOutput> ProveMaybeMasked(MaskBankProver* bank,
                                               std::vector<std::vector<Fp2>> polys,

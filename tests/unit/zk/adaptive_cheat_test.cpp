@@ -40,6 +40,10 @@ std::vector<Scheme> Schemes() {
        }},
       {"basefold", [] { return std::make_unique<BasefoldPcs>(); }},
       {"basefold_hiding", [] { return std::make_unique<BasefoldPcs>(BasefoldParams::Hiding()); }},
+      {"basefold_conjectured",
+       [] { return std::make_unique<BasefoldPcs>(BasefoldParams::Conjectured()); }},
+      {"basefold_hiding_conjectured",
+       [] { return std::make_unique<BasefoldPcs>(BasefoldParams::HidingConjectured()); }},
       {"basefold_unique_fp2",
        [] { return std::make_unique<BasefoldPcs>(BasefoldParams::UniqueDecoding(100, 2)); }},
   };

@@ -120,31 +120,40 @@ size_t Classify(const BasefoldPcs& pcs, const Opening& o,
   return coin() & 1;
 }
 
+// The hiding sets of both Fp4 regimes with their plain counterparts.
+std::array<std::pair<BasefoldParams, BasefoldParams>, 2> HidingAndPlainSets() {
+  return {{{BasefoldParams::Hiding(), BasefoldParams::Default()},
+           {BasefoldParams::HidingConjectured(), BasefoldParams::Conjectured()}}};
+}
+
 TEST(BasefoldHiding, PadIsTheSmallestThatCoversTheOpenedSymbols) {
-  BasefoldPcs pcs(BasefoldParams::Hiding());
-  BasefoldPcs plain(BasefoldParams::Default());
-  for (size_t n = 1; n <= 24; ++n) {
-    size_t p = pcs.HidingPadVars(n);
-    ASSERT_GE(p, 1u) << n;
-    BasefoldShape s = pcs.ShapeFor(n);
-    EXPECT_EQ(s.num_vars, n + p);
-    size_t w = size_t{1} << s.arity[0];
-    EXPECT_LT(s.num_queries, size_t{1} << s.LeafDepth(0)) << n;  // never every leaf
-    EXPECT_LE((s.num_queries + 1) * w, ((size_t{1} << p) - 1) << n) << n;
-    if (p > 1) {
-      BasefoldShape smaller = plain.ShapeFor(n + p - 1);
-      size_t ws = size_t{1} << smaller.arity[0];
-      bool fits = smaller.num_queries < (size_t{1} << smaller.LeafDepth(0)) &&
-                  (smaller.num_queries + 1) * ws <= ((size_t{1} << (p - 1)) - 1) << n;
-      EXPECT_FALSE(fits) << n;
+  for (auto [hiding_params, plain_params] : HidingAndPlainSets()) {
+    SCOPED_TRACE(static_cast<int>(hiding_params.regime));
+    BasefoldPcs pcs(hiding_params);
+    BasefoldPcs plain(plain_params);
+    for (size_t n = 1; n <= 24; ++n) {
+      size_t p = pcs.HidingPadVars(n);
+      ASSERT_GE(p, 1u) << n;
+      BasefoldShape s = pcs.ShapeFor(n);
+      EXPECT_EQ(s.num_vars, n + p);
+      size_t w = size_t{1} << s.arity[0];
+      EXPECT_LT(s.num_queries, size_t{1} << s.LeafDepth(0)) << n;  // never every leaf
+      EXPECT_LE((s.num_queries + 1) * w, ((size_t{1} << p) - 1) << n) << n;
+      if (p > 1) {
+        BasefoldShape smaller = plain.ShapeFor(n + p - 1);
+        size_t ws = size_t{1} << smaller.arity[0];
+        bool fits = smaller.num_queries < (size_t{1} << smaller.LeafDepth(0)) &&
+                    (smaller.num_queries + 1) * ws <= ((size_t{1} << (p - 1)) - 1) << n;
+        EXPECT_FALSE(fits) << n;
+      }
+      EXPECT_GE(pcs.SoundnessBits(n), 100.0) << n;
     }
-    EXPECT_GE(pcs.SoundnessBits(n), 100.0) << n;
+    EXPECT_EQ(pcs.HidingPadVars(17), 1u);  // the model sizes pay one variable
+    EXPECT_TRUE(pcs.hiding());
+    EXPECT_FALSE(plain.hiding());
+    EXPECT_NE(pcs.ParametersEncoding(), plain.ParametersEncoding());
+    EXPECT_NE(pcs.name(), plain.name());
   }
-  EXPECT_EQ(pcs.HidingPadVars(17), 1u);  // the model sizes pay one variable
-  EXPECT_TRUE(pcs.hiding());
-  EXPECT_FALSE(plain.hiding());
-  EXPECT_NE(pcs.ParametersEncoding(), plain.ParametersEncoding());
-  EXPECT_NE(pcs.name(), plain.name());
   // Hiding needs the Fp4 challenge field.
   BasefoldParams unique = BasefoldParams::UniqueDecoding(100, 2);
   unique.hiding = true;
@@ -234,23 +243,25 @@ TEST(BasefoldHiding, OpeningsOfTwoPolynomialsWithTheSameEvaluationAreIndistingui
   ASSERT_NE(pair[0], pair[1]);
   ASSERT_EQ(EvaluateMle(std::span<const Fp>(pair[0]), z),
             EvaluateMle(std::span<const Fp>(pair[1]), z));
-  for (bool hiding : {true, false}) {
-    SCOPED_TRACE(hiding ? "hiding" : "plain");
-    ScopedSeededMasksForTesting seeded(2026);
-    BasefoldPcs pcs(hiding ? BasefoldParams::Hiding() : BasefoldParams::Default());
-    std::mt19937_64 coin(99);
-    size_t correct = 0;
-    std::array<std::vector<uint64_t>, 2> shown;
-    for (size_t n = 0; n < (hiding ? kProofs : 4); ++n) {
-      for (size_t side = 0; side < 2; ++side) {
-        Opening o = CommitAndOpen(pcs, pair[side], z);
-        correct += Classify(pcs, o, pair, z, coin) == side;
-        std::vector<uint64_t> v = ShownValues(o);
-        shown[side].insert(shown[side].end(), v.begin(), v.end());
+  for (auto [hiding_params, plain_params] : HidingAndPlainSets())
+    for (bool hiding : {true, false}) {
+      SCOPED_TRACE(hiding ? "hiding" : "plain");
+      SCOPED_TRACE(static_cast<int>(hiding_params.regime));
+      ScopedSeededMasksForTesting seeded(2026);
+      BasefoldPcs pcs(hiding ? hiding_params : plain_params);
+      std::mt19937_64 coin(99);
+      size_t correct = 0;
+      std::array<std::vector<uint64_t>, 2> shown;
+      for (size_t n = 0; n < (hiding ? kProofs : 4); ++n) {
+        for (size_t side = 0; side < 2; ++side) {
+          Opening o = CommitAndOpen(pcs, pair[side], z);
+          correct += Classify(pcs, o, pair, z, coin) == side;
+          std::vector<uint64_t> v = ShownValues(o);
+          shown[side].insert(shown[side].end(), v.begin(), v.end());
+        }
       }
+      testing::ExpectDistinguisherVerdict(hiding, correct, 2 * (hiding ? kProofs : 4), shown);
     }
-    testing::ExpectDistinguisherVerdict(hiding, correct, 2 * (hiding ? kProofs : 4), shown);
-  }
 }
 
 }  // namespace

@@ -308,6 +308,46 @@ TEST(Basefold, JohnsonQueriesFollowTheListDecodingBound) {
   EXPECT_GE(strong.SoundnessBits(26), 128.0);
 }
 
+TEST(Basefold, ConjecturedQueriesFollowTheConjecturedBound) {
+  for (BasefoldParams p : {BasefoldParams::Conjectured(), BasefoldParams::HidingConjectured()}) {
+    BasefoldPcs pcs(p);
+    ASSERT_EQ(p.regime, BasefoldRegime::kConjecturedFp4);
+    // eta = rho: delta = 1 - 2 rho, each query gains -log2(2 rho + 1/|D|) bits.
+    ASSERT_EQ(pcs.ConjecturedLogInvEta(), static_cast<size_t>(p.log_inv_rate));
+    double rho = std::ldexp(1.0, -p.log_inv_rate);
+    BasefoldParams johnson_params = p;
+    johnson_params.regime = BasefoldRegime::kJohnsonFp4;
+    BasefoldPcs johnson(johnson_params);
+    for (size_t n = 12; n <= 24; ++n) {
+      BasefoldShape s = pcs.ShapeFor(n);
+      EXPECT_EQ(s.ext_degree, 4u);
+      EXPECT_EQ(s.johnson_m, 0u);
+      EXPECT_EQ(s.conjectured_log_inv_eta, static_cast<size_t>(p.log_inv_rate));
+      EXPECT_GE(pcs.SoundnessBits(n), 100.0) << n;
+      double per_query = -std::log2(2 * rho + std::ldexp(1.0, -static_cast<int>(s.log_len)));
+      double t = static_cast<double>(s.num_queries);
+      EXPECT_GE(t * per_query + p.grinding_bits, 100.0) << n;
+      EXPECT_LT((t - 1) * per_query + p.grinding_bits, 100.0) << n;
+      // The commit-phase terms leave the query term almost all of 2^-100.
+      EXPECT_LT(t, 30.0) << n;
+      // A third fewer queries than the proven (Johnson) regime.
+      EXPECT_LE(3 * s.num_queries, 2 * johnson.ShapeFor(n).num_queries + 3) << n;
+      // The schedule: first_fold_log, then rounds of at most fold_log, final 2^7.
+      EXPECT_EQ(s.final_vars, 7u);
+      EXPECT_EQ(s.arity[0], static_cast<size_t>(p.first_fold_log));
+      for (size_t r = 1; r < s.Rounds(); ++r) EXPECT_LE(s.arity[r], 3u) << n;
+    }
+  }
+  // Rate 1/2 leaves no distance (delta = 1 - 2 rho = 0): every leaf is opened,
+  // found without a search (a hostile key must not make ShapeFor loop).
+  BasefoldParams half = BasefoldParams::Conjectured();
+  half.log_inv_rate = 1;
+  BasefoldPcs weak(half);
+  BasefoldShape s = weak.ShapeFor(28);
+  EXPECT_EQ(s.num_queries, size_t{1} << s.LeafDepth(0));
+  EXPECT_EQ(weak.GrindingBits(s), 0);
+}
+
 TEST(Basefold, QueriesFollowTheUniqueDecodingBound) {
   BasefoldPcs pcs(BasefoldParams::UniqueDecoding(100, 2));
   const BasefoldParams& p = pcs.params();
@@ -365,6 +405,27 @@ TEST(Basefold, ParametersEncodingNamesEveryParameter) {
   EXPECT_NE(
       tuned,
       BasefoldPcs({100, 2, 4, 8, 16, 1, BasefoldRegime::kJohnsonFp4, 4}).ParametersEncoding());
+  // The conjectured regime: versions 7 (plain) and 8 (hiding), then
+  // first_fold_log and log2(1/eta); never equal to a Johnson-regime encoding.
+  Bytes conj = BasefoldPcs(BasefoldParams::Conjectured()).ParametersEncoding();
+  Bytes hconj = BasefoldPcs(BasefoldParams::HidingConjectured()).ParametersEncoding();
+  // The same parameters in the Johnson regime.
+  BasefoldParams def_params = BasefoldParams::Conjectured();
+  BasefoldParams hid_params = BasefoldParams::HidingConjectured();
+  def_params.regime = hid_params.regime = BasefoldRegime::kJohnsonFp4;
+  Bytes def = BasefoldPcs(def_params).ParametersEncoding();
+  Bytes hid = BasefoldPcs(hid_params).ParametersEncoding();
+  ASSERT_EQ(conj.size(), def.size() + 4);
+  ASSERT_EQ(hconj.size(), hid.size() + 4);
+  EXPECT_EQ(conj[conj.size() - 12], 7);
+  EXPECT_EQ(hconj[hconj.size() - 12], 8);
+  EXPECT_EQ(conj[conj.size() - 8], BasefoldParams::Conjectured().first_fold_log);
+  EXPECT_EQ(conj[conj.size() - 4], 4);  // eta = rho = 2^-4
+  EXPECT_TRUE(std::equal(def.begin(), def.end() - 8, conj.begin()));
+  EXPECT_NE(conj, hconj);
+  BasefoldParams zero_first = BasefoldParams::Conjectured();
+  zero_first.first_fold_log = 0;
+  EXPECT_EQ(BasefoldPcs(zero_first).ParametersEncoding().size(), conj.size());
 }
 
 TEST(Basefold, DefaultScheduleFoldsFiveThenBalancedRoundsOfAtMostThree) {

@@ -226,6 +226,16 @@ INSTANTIATE_TEST_SUITE_P(
                 }},
         PcsCase{"basefold_hiding",
                 [] { return std::make_unique<BasefoldPcs>(BasefoldParams::Hiding()); }},
+        PcsCase{"basefold_conjectured",
+                [] { return std::make_unique<BasefoldPcs>(BasefoldParams::Conjectured()); }},
+        PcsCase{"basefold_hiding_conjectured",
+                [] { return std::make_unique<BasefoldPcs>(BasefoldParams::HidingConjectured()); }},
+        PcsCase{"basefold_hiding_conjectured_rate32",
+                [] {
+                  BasefoldParams p = BasefoldParams::HidingConjectured();
+                  p.log_inv_rate = 5;  // ZKML keys of kinds 4 to 7 may name rate 1/32
+                  return std::make_unique<BasefoldPcs>(p);
+                }},
         PcsCase{
             "basefold_unique_fp2",
             [] { return std::make_unique<BasefoldPcs>(BasefoldParams::UniqueDecoding(100, 2)); }}),

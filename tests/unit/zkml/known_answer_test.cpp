@@ -11,6 +11,7 @@
 
 #include "fuzz/zkml_fixture.h"
 #include "vinet/zkml/weight_range.h"
+#include "zkml/package.h"
 
 namespace vinet::zkml {
 namespace {
@@ -70,6 +71,24 @@ TEST(ZkmlKnownAnswer, KindTwoKeyAndProofOfTheFirstBasefoldStillVerify) {
   EXPECT_TRUE(st.ok()) << st.ToString();
   proof[proof.size() / 2] ^= 1;
   EXPECT_FALSE(Verify(*vk, fx.input, fx.output, proof).ok());
+}
+
+TEST(ZkmlKnownAnswer, KindSixKeyAndProofArePinned) {
+  // The conjectured-regime format (key kind 6: ParametersEncoding version 7,
+  // t = 29, final polynomial 2^7) of the fixture model and input, byte for
+  // byte, so a later change to that parameter set shows up here.
+  fuzz::ZkmlFixture fx;
+  ZkmlParams p{.threads = 1};
+  p.pcs = PcsKind::kBasefoldFp4Conjectured;
+  auto c = Commit(fx.committed.package->model, p);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  auto proof = Prove(*c->package, fx.input);
+  ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+  EXPECT_EQ(proof->output.data, fx.output.data);
+  ASSERT_TRUE(Verify(c->vk, fx.input, proof->output, proof->proof).ok());
+  EXPECT_LT(proof->proof.size(), fx.proof.size());
+  CheckOrWrite("zkml_key", c->vk.Encode(), "honest_kind6");
+  CheckOrWrite("zkml_proof", proof->proof, "honest_kind6");
 }
 
 }  // namespace

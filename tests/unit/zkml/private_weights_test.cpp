@@ -93,9 +93,9 @@ TEST(ZkmlPrivateWeights, KeyAndPackageRoundTrip) {
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   EXPECT_TRUE(parsed->hiding());
   EXPECT_EQ(parsed->Encode(), key);
-  // Version 3 ends with the PCS kind: 3 = hiding Ligero; any other kind is refused by name.
+  // Version 3 ends with the PCS kind: 3 = hiding Ligero; an unknown kind is refused by name.
   Bytes other = key;
-  other[other.size() - 4] = 7;
+  other[other.size() - 4] = 8;  // kinds 1..7 exist
   auto bad_kind = VerifyingKey::Parse(other);
   EXPECT_EQ(bad_kind.status().code(), Code::kParse);
   EXPECT_NE(bad_kind.status().message().find("vk.pcs_kind"), std::string::npos);

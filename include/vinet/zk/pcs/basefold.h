@@ -40,8 +40,16 @@
 //   proven unique-decoding regime, delta < (1 - rho)/2, error <=
 //     2 V / |F| + |D| / |F| + sum_s |D_s| / |F| + ((1 + rho)/2 + 1/|D|)^t 2^-g.
 //   Its proofs are byte-identical to the first Basefold version's.
+// - kConjecturedFp4 (keys of PcsKind kinds 6 and 7; never the default): Fp4
+//   as kJohnsonFp4, but the query count relies on a CONJECTURE (docs/zk.md
+//   "Conjectured regime"): proximity gaps and bounded lists for the RS codes
+//   used here up to delta = 1 - rho - eta with eta = rho (BCIKS20 Conj. 8.4's
+//   form, far from capacity, exponents 4), error <=
+//     eps_C(D) + sum_s [eps_C(D_s) + 2(|D_s|+1)/(eta|F|)] + L_C (2V + 1)/|F|
+//   + (rho + eta + 1/|D|)^t 2^-g,  eps_C(D) = (|D|/eta)^4/|F|, L_C = (|D|/eta)^2.
+//   Its bits are conjectured bits, never proven ones.
 // t is the smallest count meeting security_bits (or every leaf).
-// Hiding (BasefoldParams::hiding, kJohnsonFp4 only; docs/zk.md "Zero
+// Hiding (BasefoldParams::hiding, Fp4 regimes only; docs/zk.md "Zero
 // knowledge (hiding Basefold)"): each polynomial f_k of n variables is
 // committed as f*_k of n + p variables with f*_k(x, 0) = f_k(x) and every
 // other value uniform (the codeword is randomised beyond the message degree),
@@ -55,6 +63,7 @@
 // Thread-safe: the scheme object is immutable.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "vinet/zk/field/quartic.h"
@@ -63,7 +72,7 @@
 
 namespace vinet::zk {
 
-enum class BasefoldRegime : uint32_t { kUniqueFp2 = 0, kJohnsonFp4 = 1 };
+enum class BasefoldRegime : uint32_t { kUniqueFp2 = 0, kJohnsonFp4 = 1, kConjecturedFp4 = 2 };
 
 struct BasefoldParams {
   int security_bits = 100;  // lambda, including the grinding bits
@@ -79,8 +88,8 @@ struct BasefoldParams {
   // the rest are split into ceil(rest / fold_log) rounds of near-equal size
   // (larger first), so no round folds a single variable (version 4).
   int first_fold_log = 0;
-  // Zero-knowledge commitments and openings (ParametersEncoding version 6);
-  // requires kJohnsonFp4.
+  // Zero-knowledge commitments and openings (ParametersEncoding version 6,
+  // 8 with kConjecturedFp4); requires an Fp4 regime.
   bool hiding = false;
 
   // The parameters of PcsKind::kBasefold keys (unique decoding over Fp2).
@@ -100,6 +109,16 @@ struct BasefoldParams {
   static constexpr BasefoldParams Hiding(unsigned threads = 1) {
     return {100, 4, 3, 8, 16, threads, BasefoldRegime::kJohnsonFp4, 3, true};
   }
+  // The conjectured-regime sets (kConjecturedFp4; keys of kinds 6 and 7):
+  // Default() / Hiding() with a final polynomial of 2^7 (at t = 29 the
+  // byte-minimal final size for the model sizes, docs/zk.md "Conjectured
+  // regime").
+  static constexpr BasefoldParams Conjectured(unsigned threads = 1) {
+    return {100, 4, 3, 7, 16, threads, BasefoldRegime::kConjecturedFp4, 5};
+  }
+  static constexpr BasefoldParams HidingConjectured(unsigned threads = 1) {
+    return {100, 4, 3, 7, 16, threads, BasefoldRegime::kConjecturedFp4, 3, true};
+  }
 };
 
 // The rounds of one opening, derived from n and the parameters.
@@ -112,6 +131,8 @@ struct BasefoldShape {
   size_t num_queries = 0;     // t (<= number of first-round leaves)
   size_t ext_degree = 4;      // challenge field: 2 (Fp2) or 4 (Fp4)
   size_t johnson_m = 0;       // the Johnson-regime parameter m (0: unique decoding)
+  // kConjecturedFp4: log2(1/eta) of the conjectured regime (0: a proven regime).
+  size_t conjectured_log_inv_eta = 0;
   // Version 4 (first_fold_log > 0): a later round's leaves omit the symbols
   // the previous round's queries fold to (the verifier computes them and
   // hashes them into the leaf); rd.ext_leaves then holds
@@ -165,8 +186,9 @@ class BasefoldPcs final : public MultilinearPcs {
   // name || u32 security_bits || log_inv_rate || fold_log || final_vars ||
   // grinding_bits || u32 version (2: kUniqueFp2; 3: kJohnsonFp4; 4: kJohnsonFp4
   // with first_fold_log > 0; 5: kUniqueFp2 with first_fold_log > 0, no key
-  // kind uses it; 6: hiding kJohnsonFp4) [|| u32 first_fold_log, versions 4,
-  // 5 and 6].
+  // kind uses it; 6: hiding kJohnsonFp4; 7: kConjecturedFp4; 8: hiding
+  // kConjecturedFp4) [|| u32 first_fold_log, versions 4 to 8] [|| u32
+  // log2(1/eta) of the conjecture, versions 7 and 8].
   Bytes ParametersEncoding() const override;
 
   // Hiding: the random mask polynomials committed before the caller's.
@@ -199,6 +221,13 @@ class BasefoldPcs final : public MultilinearPcs {
                      Transcript& transcript) const;
 
   const BasefoldParams& params() const { return params_; }
+  // kConjecturedFp4: log2(1/eta) with eta = rho (the conjecture's distance
+  // from capacity; bound into ParametersEncoding); 0 for the proven regimes.
+  size_t ConjecturedLogInvEta() const {
+    return params_.regime == BasefoldRegime::kConjecturedFp4
+               ? static_cast<size_t>(std::max(1, params_.log_inv_rate))
+               : 0;
+  }
   // Grinding bits used for this shape: 0 when every leaf is queried (no
   // query error to reduce; the nonce must then be 0).
   int GrindingBits(const BasefoldShape& shape) const;

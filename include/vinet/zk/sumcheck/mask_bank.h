@@ -2,36 +2,43 @@
 //
 // A proof whose sumchecks have shapes (n_s, d_s) fixed by the statement masks
 // every one of them with its own polynomial g_s(x) = sum_i g_{s,i}(x_i)
-// (g_{s,i} of degree d_s, coefficients uniform in F_p^2 from the CSPRNG),
-// and commits ALL the coefficients in ONE hiding Ligero commitment M of
-// MaskBankVars(shapes) variables: entries [0, K) every c0 half in slot order
-// (slot s, variable i, power j), [K, 2K) every c1 half, the rest (at least
-// one entry) uniformly random padding.
+// (g_{s,i} of degree d_s, coefficients uniform in F_p^2 from the CSPRNG; one
+// constant per slot, in g_{s,0}: K = sum_s (1 + n_s d_s) coefficients),
+// and keeps ALL the coefficients in ONE table M of 2^m entries: [0, K) every
+// c0 half in slot order (slot s: the constant, then variable i, power j >= 1),
+// [K, 2K) every c1 half, the rest uniformly random padding; M is committed
+// (inside T, below) with one hiding Ligero commitment.
 // Protocol (both sides): absorb the commitment before the first sumcheck;
 // sumcheck s absorbs G_s = sum_x g_s(x), draws rho_s and runs the ordinary
 // sumcheck of f_s + rho_s g_s (claim S_s + rho_s G_s, sumcheck.h with a
 // SumcheckMask), then absorbs v_s = g_s(r_s); the verifier checks
 // sum_t c_t prod P_k(r_s) + rho_s v_s = last claim. After the last sumcheck:
 // draw lambda; V = sum_s lambda^s v_s is the inner product <M, w> with the
-// public vector w (lambda^s r_{s,i}^j at the c0 half, X lambda^s r_{s,i}^j at
-// the c1 half, 0 on the padding). Prove it with a degree-2 sumcheck of
-// M(x) w(x), itself masked by a one-slot inner bank in the row-0 layout (its
-// 2·3·m coefficients in row 0 of a small hiding commitment, opened with one
-// tensor opening), then open M at the sumcheck's point r' (one hiding MLE
-// opening: M(r') is uniform thanks to the padding; the verifier computes
-// w(r') itself). Every round polynomial is then masked as in zk_sumcheck.h,
-// at the cost of two small commitments and openings per proof instead of one
-// per sumcheck (docs/zk.md, "Zero-knowledge model proofs"). Sumchecks without
-// rounds (n_s = 0) are not masked and take no slot. Soundness per sumcheck:
-// d n / |F| plus 1/|F| for rho_s; once: (S - 1)/|F| for lambda, the inner
-// sumcheck (2m/|F| + 1/|F|) and the two openings' PCS errors.
+// public vector w (lambda^s r_{s,i}^j, or lambda^s for the constant, at the
+// c0 half, X times that at the c1 half, 0 on the padding).
+// Blinded inner product (one commitment, one opening): the committed table T
+// interleaves M with a fresh uniform table H of the same size, T[2k] = M[k],
+// T[2k + 1] = H[k] (so T is uniformly random and M is read from its even
+// entries). The prover sends V_H = <H, w>; the verifier draws sigma; a PLAIN
+// degree-2 sumcheck proves sum_x T(x) w'(x) = V + sigma V_H with w'[2k] = w[k],
+// w'[2k + 1] = sigma w[k]. It binds x_0 (the M/H bit) first: round 0 is fixed
+// by V, V_H and sigma, and every later message is a function of the table
+// P = (1 - r_0) M + r_0 H, uniform given V and V_H (docs/zk.md). Then T is
+// opened at the sumcheck's point r' (one hiding MLE opening); the verifier
+// computes w'(r') = ((1 - r'_0) + r'_0 sigma) w(r'_1..) itself. Every round
+// polynomial is then masked as in zk_sumcheck.h, at the cost of one small
+// commitment and one opening per proof instead of one per sumcheck
+// (docs/zk.md, "Zero-knowledge model proofs"). Sumchecks without rounds
+// (n_s = 0) are not masked and take no slot. Soundness per sumcheck: d n / |F|
+// plus 1/|F| for rho_s; once: (S - 1)/|F| for lambda, 1/|F| for sigma, the
+// inner sumcheck (2 MaskBankVars / |F|) and the opening's PCS error.
 #pragma once
 
 #include <span>
 #include <vector>
 
 #include "vinet/common/result.h"
-#include "vinet/zk/pcs/ligero.h"
+#include "vinet/zk/pcs/pcs.h"
 #include "vinet/zk/sumcheck/sumcheck.h"
 
 namespace vinet::zk {
@@ -41,18 +48,15 @@ struct MaskShape {
   size_t degree = 0;    // 1..3
 };
 
-// Variables of the mask polynomial M: the smallest m with 2^m > 2 sum_s
-// n_s (d_s + 1) (room for at least one padding entry).
+// Variables of the committed table T: 1 + the smallest m >= 1 with 2^m >=
+// 2 sum_s (1 + n_s d_s) (M's entries; H doubles the table).
 size_t MaskBankVars(std::span<const MaskShape> shapes);
-// Variables of the inner bank's polynomial (one slot of MaskBankVars rounds,
-// degree 2, in the row-0 layout).
-size_t MaskBankInnerVars(std::span<const MaskShape> shapes);
 
 class MaskBankProver {
  public:
   // Draws every slot's coefficients and commits them; `pcs` must be hiding
   // and outlive the bank. kInvalidArgument on a bad shape or a plain PCS.
-  static Result<MaskBankProver> Commit(std::vector<MaskShape> shapes, const LigeroPcs& pcs);
+  static Result<MaskBankProver> Commit(std::vector<MaskShape> shapes, const MultilinearPcs& pcs);
 
   const PcsCommitment& commitment() const { return committed_.commitment; }
   const std::vector<Fp2>& sums() const { return sums_; }    // G_s, slot order
@@ -70,19 +74,16 @@ class MaskBankProver {
   Result<SumcheckMask> Begin(size_t num_vars, size_t degree, Transcript& transcript);
   void End(std::span<const Fp2> point, Transcript& transcript);
   // After the last slot: draws lambda and proves V (see above); returns the
-  // bytes: inner commitment ‖ Fp2 G ‖ Fp2 v ‖ SumcheckProof (m rounds, degree
-  // 2, M(r'), w(r')) ‖ u32 len ‖ inner tensor opening ‖ u32 len ‖ M's opening.
+  // bytes: Fp2 V_H ‖ SumcheckProof (MaskBankVars rounds, degree 2, T(r'),
+  // w'(r')) ‖ u32 len ‖ T's opening.
   Result<Bytes> Open(Transcript& transcript);
 
  private:
-  MaskBankProver(std::vector<MaskShape> shapes, const LigeroPcs& pcs, bool row0)
-      : shapes_(std::move(shapes)), pcs_(&pcs), row0_(row0) {}
-  static Result<MaskBankProver> CommitLayout(std::vector<MaskShape> shapes, const LigeroPcs& pcs,
-                                             bool row0);
+  MaskBankProver(std::vector<MaskShape> shapes, const MultilinearPcs& pcs)
+      : shapes_(std::move(shapes)), pcs_(&pcs) {}
   std::vector<MaskShape> shapes_;
-  const LigeroPcs* pcs_;
-  bool row0_;  // the inner bank: coefficients in row 0, one tensor opening
-  std::vector<Fp> table_;
+  const MultilinearPcs* pcs_;
+  std::vector<Fp> table_;  // T: M at the even entries, H at the odd ones
   std::vector<std::vector<std::vector<Fp2>>> coeffs_;  // per slot: n x (d + 1)
   PcsCommitted committed_;
   std::vector<Fp2> sums_, evals_;
@@ -93,7 +94,8 @@ class MaskBankVerifier {
  public:
   // `sums` and `evals` hold one value per slot (the parser fixes the counts).
   MaskBankVerifier(std::vector<MaskShape> shapes, const PcsCommitment& commitment,
-                   std::span<const Fp2> sums, std::span<const Fp2> evals, const LigeroPcs& pcs);
+                   std::span<const Fp2> sums, std::span<const Fp2> evals,
+                   const MultilinearPcs& pcs);
 
   // The next slot's masked sumcheck for claimed_sum (n = 0: plain, no slot);
   // kVerification naming the failed check, else the claim on f's polynomials.
@@ -105,14 +107,10 @@ class MaskBankVerifier {
   Status Finish(ByteSpan opening, Transcript& transcript) const;
 
  private:
-  MaskBankVerifier(std::vector<MaskShape> shapes, const PcsCommitment& commitment,
-                   std::span<const Fp2> sums, std::span<const Fp2> evals, const LigeroPcs& pcs,
-                   bool row0);
-  bool row0_ = false;
   std::vector<MaskShape> shapes_;
   PcsCommitment commitment_;
   std::vector<Fp2> sums_, evals_;
-  const LigeroPcs* pcs_;
+  const MultilinearPcs* pcs_;
   std::vector<std::vector<Fp2>> points_;
 };
 
@@ -124,5 +122,19 @@ Result<SumcheckProverOutput> ProveMaybeMasked(MaskBankProver* bank,
 Result<SumcheckClaim> VerifyMaybeMasked(MaskBankVerifier* bank, size_t num_vars, size_t num_polys,
                                         std::span<const ProductTerm> terms, Fp2 claimed_sum,
                                         const SumcheckProof& proof, Transcript& transcript);
+
+namespace detail {
+// The blinded inner product's sumcheck (the bank's Open, exposed for the
+// distinguishing test): `table` is T (M at the even entries, H at the odd
+// ones), `w` has half its size. Absorbs V_H = <H, w>, draws sigma and proves
+// sum_x T(x) w'(x) = <M, w> + sigma V_H with the plain degree-2 sumcheck.
+struct BlindedSumcheck {
+  Fp2 blind_sum;  // V_H
+  Fp2 sigma;
+  SumcheckProverOutput sumcheck;
+};
+Result<BlindedSumcheck> ProveBlindedSumcheck(std::span<const Fp> table, std::span<const Fp2> w,
+                                             Transcript& transcript);
+}  // namespace detail
 
 }  // namespace vinet::zk

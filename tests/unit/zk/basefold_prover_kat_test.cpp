@@ -1,0 +1,107 @@
+// Known answers of the Basefold prover's compute paths (commit encoding, leaf
+// hashing, the opening's sums and folds): a fixed polynomial, point and mask
+// seed give a pinned commitment root and opening digest, with one and with
+// two prover threads. The digests were taken from the prover before the
+// session-11 speed-ups (docs/benchmarks.md "Session 11, lane zkprove"); a
+// change means the proofs' bytes changed, which a compute-only change must
+// not do. Covers the hiding scheme (mask seed; pad of 1 and of 2 variables)
+// and the plain scheme on a point ending in zero coordinates (single and
+// batched polynomials).
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+
+#include "vinet/crypto/hash.h"
+#include "vinet/zk/pcs/basefold.h"
+#include "vinet/zk/random.h"
+#include "vinet/zk/transcript/transcript.h"
+
+namespace vinet::zk {
+namespace {
+
+std::vector<Fp> RandomPoly(size_t n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<Fp> p(size_t{1} << n);
+  for (Fp& x : p) x = Fp(rng() % Fp::kModulus);
+  return p;
+}
+
+// A random point whose last `zeros` coordinates are zero.
+std::vector<Fp2> Point(size_t n, size_t zeros, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<Fp2> z(n);
+  for (size_t i = 0; i + zeros < n; ++i) {
+    z[i] = Fp2(Fp(rng() % Fp::kModulus), Fp(rng() % Fp::kModulus));
+  }
+  return z;
+}
+
+// hex(SHA-256(root || opening bytes)), after checking the opening verifies.
+std::string OpeningDigest(const BasefoldPcs& pcs, const PcsCommitted& c, std::span<const Fp2> z) {
+  Transcript t("basefold-kat");
+  PcsOpening o = pcs.Open(*c.data, z, t).value();
+  Transcript tv("basefold-kat");
+  EXPECT_TRUE(pcs.Verify(c.commitment, z, o.evals, o.proof, tv).ok());
+  Bytes all(c.commitment.root.begin(), c.commitment.root.end());
+  all.insert(all.end(), o.proof.begin(), o.proof.end());
+  return ToHex(crypto::Sha256(all));
+}
+
+Digest Seed() {
+  Digest s{};
+  for (size_t i = 0; i < s.size(); ++i) s[i] = static_cast<uint8_t>(i + 1);
+  return s;
+}
+
+std::string HidingDigest(size_t n, unsigned threads) {
+  BasefoldPcs pcs(BasefoldParams::Hiding(threads));
+  PcsCommitted c = pcs.CommitWithMaskSeed({RandomPoly(n, 7)}, Seed()).value();
+  return OpeningDigest(pcs, c, Point(n, 0, 9));
+}
+
+// Masks from the test generator (Commit's CSPRNG path, RandomFps).
+std::string HidingSeededDigest(size_t n, unsigned threads) {
+  BasefoldPcs pcs(BasefoldParams::Hiding(threads));
+  ScopedSeededMasksForTesting seeded(5);
+  PcsCommitted c = pcs.Commit({RandomPoly(n, 7)}).value();
+  return OpeningDigest(pcs, c, Point(n, 0, 9));
+}
+
+std::string PlainDigest(size_t n, size_t polys, size_t zeros, unsigned threads) {
+  BasefoldPcs pcs(BasefoldParams::Default(threads));
+  std::vector<std::vector<Fp>> batch;
+  for (size_t k = 0; k < polys; ++k) batch.push_back(RandomPoly(n, 11 + k));
+  PcsCommitted c = pcs.Commit(std::move(batch)).value();
+  return OpeningDigest(pcs, c, Point(n, zeros, 13));
+}
+
+TEST(BasefoldProverKat, HidingWithSeedIsPinned) {
+  const char* kPad1 =
+      "24a9f593be02255a9bab042c76d7dd79202ad9f946885b8de1ece5fa72bfbeaf";  // n = 12: p = 1
+  const char* kCsprngPath =
+      "640d7d5dda15b771947a7303f8ce728e9651a70d96a29df77b57ba22021a34c7";  // n = 12, test generator
+  const char* kPad2 =
+      "2a6d8b0b87fb44e9a60508c2c20c1e72a6d36bcd6c804c659e717ec4163a272f";  // n = 6: p = 2
+  for (unsigned threads : {1u, 2u}) {
+    EXPECT_EQ(HidingDigest(12, threads), kPad1) << threads;
+    EXPECT_EQ(HidingDigest(6, threads), kPad2) << threads;
+    EXPECT_EQ(HidingSeededDigest(12, threads), kCsprngPath) << threads;
+  }
+}
+
+TEST(BasefoldProverKat, PlainOnAPointEndingInZerosIsPinned) {
+  const char* kSingle =
+      "96de27f33606a7c1f0bd9cbcdfa3f5eafa74a8dbed9770eb460a162a66f000d0";  // one polynomial, two
+                                                                           // zero coordinates
+  const char* kBatch =
+      "05694f012ca9cbfd7a76a3bc94f8306a82c33be399dd208d33cd390627e56e64";  // three polynomials,
+                                                                           // three zero coordinates
+  for (unsigned threads : {1u, 2u}) {
+    EXPECT_EQ(PlainDigest(12, 1, 2, threads), kSingle) << threads;
+    EXPECT_EQ(PlainDigest(12, 3, 3, threads), kBatch) << threads;
+  }
+}
+
+}  // namespace
+}  // namespace vinet::zk
