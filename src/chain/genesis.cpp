@@ -120,11 +120,14 @@ Status ParseParams(const json& p, statepb::Params& params) {
       VINET_RETURN_IF_ERROR(ParseTeeRoots(value, params));
       continue;
     }
-    if (key == "allow_debug_enclaves") {
+    if (key == "allow_debug_enclaves" || key == "allow_conjectured_zkml_keys") {
       if (!value.is_boolean()) {
-        return Error(Code::kParse, "genesis.params.allow_debug_enclaves: expected a boolean");
+        return Error(Code::kParse, "genesis.params." + key + ": expected a boolean");
       }
-      params.set_allow_debug_enclaves(value.get<bool>());
+      if (key == "allow_debug_enclaves") params.set_allow_debug_enclaves(value.get<bool>());
+      if (key == "allow_conjectured_zkml_keys") {
+        params.set_allow_conjectured_zkml_keys(value.get<bool>());
+      }
       continue;
     }
     VINET_ASSIGN_OR_RETURN(uint64_t n, ParseAmount(value, "params." + key));
@@ -222,6 +225,7 @@ statepb::Params DefaultParams() {
   p.set_enclave_ttl_ms(24 * 3600 * 1000);
   p.set_attestation_window(100);
   p.set_allow_debug_enclaves(false);
+  p.set_allow_conjectured_zkml_keys(false);
   p.set_slash_invalid_bps(1000);
   p.set_compensation(1000);
   p.set_max_claims_per_tx(1000);
@@ -316,6 +320,7 @@ std::string GenesisToJson(const Genesis& genesis) {
       {"enclave_ttl_ms", p.enclave_ttl_ms()},
       {"attestation_window", p.attestation_window()},
       {"allow_debug_enclaves", p.allow_debug_enclaves()},
+      {"allow_conjectured_zkml_keys", p.allow_conjectured_zkml_keys()},
       {"slash_invalid_bps", p.slash_invalid_bps()},
       {"compensation", p.compensation()},
       {"max_claims_per_tx", p.max_claims_per_tx()},

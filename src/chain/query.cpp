@@ -63,6 +63,7 @@ ResponseQuery QueryParams(State& state) {
        {"enclave_ttl_ms", p->enclave_ttl_ms()},
        {"attestation_window", p->attestation_window()},
        {"allow_debug_enclaves", p->allow_debug_enclaves()},
+       {"allow_conjectured_zkml_keys", p->allow_conjectured_zkml_keys()},
        {"slash_invalid_bps", p->slash_invalid_bps()},
        {"compensation", p->compensation()},
        {"max_claims_per_tx", p->max_claims_per_tx()},

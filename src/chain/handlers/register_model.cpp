@@ -175,6 +175,16 @@ TxStatus CheckZkmlKey(const txpb::RegisterModel& msg, const statepb::Params& par
     return TxStatus::Fail(TxCode::kKeyBelowSecurityFloor,
                           "register_model.zkml_verifying_key: " + floor.message());
   }
+  // Kinds 6 and 7 reach the floor only under a conjecture: a chain takes them
+  // only when its genesis says so.
+  if (zkml::IsConjecturedKind(vk->pcs) && !params.allow_conjectured_zkml_keys()) {
+    return TxStatus::Fail(
+        TxCode::kKeyBelowSecurityFloor,
+        fmt::format("register_model.zkml_verifying_key: kind {} has {:.1f} bits only under a "
+                    "conjectured proximity bound (docs/zk.md \"Conjectured regime\"); this "
+                    "chain takes proven bounds only (params.allow_conjectured_zkml_keys)",
+                    static_cast<uint32_t>(vk->pcs), zkml::SoundnessBits(*vk)));
+  }
   uint64_t cost = zkml::EstimateVerifyCost(*vk).units();
   if (cost > params.max_block_verify_units()) {
     return TxStatus::Fail(

@@ -171,6 +171,14 @@ TEST_F(InferenceAppTest, GenesisRejectsBadTeeParams) {
   EXPECT_EQ(bps.status().message(), "genesis.params.slash_invalid_bps: larger than 10000");
   auto debug = ParseGenesis(R"({"params": {"allow_debug_enclaves": 1}})");
   EXPECT_FALSE(debug.ok());
+  auto conjectured = ParseGenesis(R"({"params": {"allow_conjectured_zkml_keys": "yes"}})");
+  ASSERT_FALSE(conjectured.ok());
+  EXPECT_EQ(conjectured.status().message(),
+            "genesis.params.allow_conjectured_zkml_keys: expected a boolean");
+  auto opted = ParseGenesis(R"({"params": {"allow_conjectured_zkml_keys": true}})");
+  ASSERT_TRUE(opted.ok()) << opted.status().ToString();
+  EXPECT_TRUE(opted->params.allow_conjectured_zkml_keys());
+  EXPECT_FALSE(ParseGenesis("{}")->params.allow_conjectured_zkml_keys());
   auto ok = ParseGenesis(R"({"params": {"allow_debug_enclaves": true, "enclave_ttl_ms": 5}})");
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_TRUE(ok->params.allow_debug_enclaves());

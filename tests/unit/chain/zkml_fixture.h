@@ -16,7 +16,8 @@
 namespace vinet::chain::testing {
 
 // A 6-5-3 MLP with ReLU; `seed` picks the weights.
-inline zkml::Committed CommitTinyMlp(uint32_t seed) {
+inline zkml::Committed CommitTinyMlp(uint32_t seed,
+                                     zkml::ZkmlParams params = zkml::ZkmlParams{.threads = 1}) {
   runtime::testing::OnnxBuilder b;
   b.Input("x", {-1, 6}).Output("y");
   b.RandomInit("w1", {6, 5}, 0.4f, seed).RandomInit("b1", {5}, 0.1f, seed + 1);
@@ -29,7 +30,7 @@ inline zkml::Committed CommitTinyMlp(uint32_t seed) {
   runtime::Tensor cal{{2, 6}, {0.5f, -1, 0.25f, 1, -0.75f, 0.1f, -0.3f, 0.9f, 1.2f, -1, 0, 0.4f}};
   auto q = runtime::Quantize(**m, std::vector<runtime::TensorMap>{{{"x", cal}}});
   if (!q.ok()) std::abort();
-  auto c = zkml::Commit(*q, zkml::ZkmlParams{.threads = 1});
+  auto c = zkml::Commit(*q, params);
   if (!c.ok()) std::abort();
   return *c;
 }

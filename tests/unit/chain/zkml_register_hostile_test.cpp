@@ -22,6 +22,30 @@ class ZkmlRegisterHostileTest : public ZkmlFixture {
   }
 };
 
+// Kinds 6 and 7 reach 100 bits only under the conjectured proximity bound:
+// a chain refuses them (nothing stored) unless its genesis opts in.
+TEST_F(ZkmlRegisterHostileTest, RegisterModelTakesConjecturedKeysOnlyWhenTheChainOptsIn) {
+  ASSERT_TRUE(RegisterNode().status.ok());
+  zkml::Committed c = testing::CommitTinyMlp(
+      1, zkml::ZkmlParams{.threads = 1, .pcs = zkml::PcsKind::kBasefoldFp4Conjectured});
+  ASSERT_TRUE(zkml::IsConjecturedKind(c.vk.pcs));
+  ASSERT_GE(zkml::SoundnessBits(c.vk), zkml::kMinSecurityBits);
+  txpb::TxBody body = ZkmlModelBody("m1", c.vk);
+  body.mutable_register_model()->set_zkml_weight_range_proof(
+      ToString(testing::RangeProofOf(c)));
+  auto refused = Run(owner_, body);
+  EXPECT_EQ(refused.status.code, TxCode::kKeyBelowSecurityFloor);
+  EXPECT_NE(refused.status.log.find("conjectured proximity bound"), std::string::npos)
+      << refused.status.log;
+  EXPECT_NE(refused.status.log.find("params.allow_conjectured_zkml_keys"), std::string::npos);
+  EXPECT_FALSE(Stored("m1"));
+  params_.set_allow_conjectured_zkml_keys(true);
+  SetParams(params_);
+  auto taken = Run(owner_, body);
+  EXPECT_TRUE(taken.status.ok()) << taken.status.log;
+  EXPECT_TRUE(Stored("m1"));
+}
+
 // The review's hostile registrant: query bits 80 (inside the key field's
 // range) give ~79 bits overall, so proofs under the key would verify with
 // ~2^-79 cheating odds. Refused with its own code; nothing is stored.
