@@ -31,8 +31,7 @@ TEST_F(ZkmlRegisterHostileTest, RegisterModelTakesConjecturedKeysOnlyWhenTheChai
   ASSERT_TRUE(zkml::IsConjecturedKind(c.vk.pcs));
   ASSERT_GE(zkml::SoundnessBits(c.vk), zkml::kMinSecurityBits);
   txpb::TxBody body = ZkmlModelBody("m1", c.vk);
-  body.mutable_register_model()->set_zkml_weight_range_proof(
-      ToString(testing::RangeProofOf(c)));
+  body.mutable_register_model()->set_zkml_weight_range_proof(ToString(testing::RangeProofOf(c)));
   auto refused = Run(owner_, body);
   EXPECT_EQ(refused.status.code, TxCode::kKeyBelowSecurityFloor);
   EXPECT_NE(refused.status.log.find("conjectured proximity bound"), std::string::npos)

@@ -12,12 +12,6 @@ namespace {
 using testing::CnnBuilder;
 using testing::RandomTensor;
 
-runtime::Int8Tensor Input(const VerifyingKey& vk, uint32_t seed) {
-  auto q = QuantizeInput(vk.spec, RandomTensor(vk.spec.input_shape, seed, 2.0f));
-  EXPECT_TRUE(q.ok());
-  return *q;
-}
-
 runtime::Int8Tensor RuntimeOutput(const runtime::QuantizedModel& q, const runtime::Int8Tensor& in) {
   runtime::Int8Tensor rin{q.tensors()[q.input()].shape, in.data};
   rin.shape[0] = 1;
@@ -31,7 +25,7 @@ void ExpectComplete(const runtime::QuantizedModel& q, uint32_t seed) {
   auto c = Commit(q);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   for (uint32_t s : {seed, seed + 31}) {
-    runtime::Int8Tensor in = Input(c->vk, s);
+    runtime::Int8Tensor in = testing::RandomInput(c->vk, s);
     auto p = Prove(*c->package, in);
     ASSERT_TRUE(p.ok()) << p.status().ToString();
     EXPECT_EQ(p->output.data, RuntimeOutput(q, in).data);
@@ -90,7 +84,7 @@ TEST(ZkmlCnn, LargeGlobalAverageWindowKeepsTheSmallClampTable) {
 void ExpectEveryWrongOutputRejected(const runtime::QuantizedModel& q, uint32_t seed) {
   auto c = Commit(q);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
-  runtime::Int8Tensor in = Input(c->vk, seed);
+  runtime::Int8Tensor in = testing::RandomInput(c->vk, seed);
   auto p = Prove(*c->package, in);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   for (size_t i = 0; i < p->output.data.size(); ++i) {
@@ -142,7 +136,7 @@ class ZkmlCnnSoundness : public ::testing::Test {
     auto c = Commit(q_);
     ASSERT_TRUE(c.ok()) << c.status().ToString();
     c_ = *c;
-    in_ = Input(c_.vk, 1);
+    in_ = testing::RandomInput(c_.vk, 1);
     auto p = Prove(*c_.package, in_);
     ASSERT_TRUE(p.ok()) << p.status().ToString();
     p_ = *p;
@@ -164,7 +158,7 @@ TEST_F(ZkmlCnnSoundness, RejectsWrongOutputInputModelAndReplay) {
       EXPECT_EQ(Verify(c_.vk, in_, out, p_.proof).code(), Code::kVerification) << i;
     }
   }
-  runtime::Int8Tensor in2 = Input(c_.vk, 2);
+  runtime::Int8Tensor in2 = testing::RandomInput(c_.vk, 2);
   EXPECT_EQ(Verify(c_.vk, in2, p_.output, p_.proof).code(), Code::kVerification);
   auto p2 = Prove(*c_.package, in2);
   ASSERT_TRUE(p2.ok());

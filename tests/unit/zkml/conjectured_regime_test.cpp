@@ -14,12 +14,6 @@ namespace {
 using testing::RandomMlp;
 using testing::RandomTensor;
 
-runtime::Int8Tensor Input(const VerifyingKey& vk, uint32_t seed) {
-  auto q = QuantizeInput(vk.spec, RandomTensor(vk.spec.input_shape, seed, 2.0f));
-  EXPECT_TRUE(q.ok());
-  return *q;
-}
-
 size_t Queries(const VerifyingKey& vk) {
   std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
   return static_cast<const zk::BasefoldPcs&>(*pcs).ShapeFor(vk.weights.num_vars).num_queries;
@@ -53,7 +47,7 @@ TEST(ZkmlConjecturedRegime, KindsSixAndSevenCompleteAndRejectTheJohnsonKindsProo
     EXPECT_EQ(parsed->Encode(), key);
     EXPECT_EQ(parsed->ModelId(), conj->vk.ModelId());
 
-    runtime::Int8Tensor in = Input(conj->vk, 2);
+    runtime::Int8Tensor in = testing::RandomInput(conj->vk, 2);
     auto pc = Prove(*conj->package, in);
     auto pj = Prove(*johnson->package, in);
     ASSERT_TRUE(pc.ok() && pj.ok()) << pc.status().ToString();
@@ -104,7 +98,7 @@ TEST(ZkmlConjecturedRegime, RateOneThirtySecondIsForBasefoldOverFp4Only) {
   EXPECT_NE(r5->vk.ModelId(), r4->vk.ModelId());
   auto parsed = VerifyingKey::Parse(r5->vk.Encode());
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
-  runtime::Int8Tensor in = Input(r5->vk, 4);
+  runtime::Int8Tensor in = testing::RandomInput(r5->vk, 4);
   auto proof = Prove(*r5->package, in);
   ASSERT_TRUE(proof.ok()) << proof.status().ToString();
   Status ok = Verify(r5->vk, in, proof->output, proof->proof);

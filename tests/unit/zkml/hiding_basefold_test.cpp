@@ -25,12 +25,6 @@ using testing::RandomTensor;
 
 constexpr ZkmlParams kHiding = testing::HidingParams(PcsKind::kHidingBasefold);
 
-runtime::Int8Tensor Input(const VerifyingKey& vk, uint32_t seed) {
-  auto q = QuantizeInput(vk.spec, RandomTensor(vk.spec.input_shape, seed, 2.0f));
-  EXPECT_TRUE(q.ok());
-  return *q;
-}
-
 TEST(ZkmlHidingBasefold, CompleteWithAtLeast100BitsAndItsOwnKeyKind) {
   runtime::QuantizedModel q = RandomMlp({12, 8, 4}, 5);
   auto c = Commit(q, kHiding);
@@ -41,7 +35,7 @@ TEST(ZkmlHidingBasefold, CompleteWithAtLeast100BitsAndItsOwnKeyKind) {
   EXPECT_GE(SoundnessBits(c->vk), 100.0);
   EXPECT_TRUE(c->vk.Pcs()->hiding());
   EXPECT_EQ(c->vk.Pcs()->name(), "basefold-sha256-zk");
-  runtime::Int8Tensor in = Input(c->vk, 3);
+  runtime::Int8Tensor in = testing::RandomInput(c->vk, 3);
   auto p = Prove(*c->package, in);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   runtime::Int8Tensor rin{q.tensors()[q.input()].shape, in.data};
@@ -71,7 +65,7 @@ TEST(ZkmlHidingBasefold, KindFourAndKindFiveRejectEachOthersProofs) {
   auto hidden = Commit(q, kHiding);
   auto plain = Commit(q);
   ASSERT_TRUE(hidden.ok() && plain.ok());
-  runtime::Int8Tensor in = Input(hidden->vk, 1);
+  runtime::Int8Tensor in = testing::RandomInput(hidden->vk, 1);
   auto ph = Prove(*hidden->package, in), pp = Prove(*plain->package, in);
   ASSERT_TRUE(ph.ok() && pp.ok());
   ASSERT_TRUE(Verify(hidden->vk, in, ph->output, ph->proof).ok());

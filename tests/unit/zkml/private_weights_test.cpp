@@ -32,12 +32,6 @@ ZkmlParams PlainLigero() {
   return p;
 }
 
-runtime::Int8Tensor Input(const VerifyingKey& vk, uint32_t seed) {
-  auto q = QuantizeInput(vk.spec, RandomTensor(vk.spec.input_shape, seed, 2.0f));
-  EXPECT_TRUE(q.ok());
-  return *q;
-}
-
 TEST(ZkmlPrivateWeights, CompleteAndBitExactWithTheRuntime) {
   for (uint32_t seed : {1u, 2u}) {  // rate 1/4, then rate 1/8 (PrivateWeightsLigero)
     runtime::QuantizedModel q = RandomMlp({20, 16, 6}, seed);
@@ -45,7 +39,7 @@ TEST(ZkmlPrivateWeights, CompleteAndBitExactWithTheRuntime) {
     ASSERT_TRUE(c.ok()) << c.status().ToString();
     EXPECT_TRUE(c->vk.hiding());
     EXPECT_EQ(c->vk.pcs, PcsKind::kHidingLigero);
-    runtime::Int8Tensor in = Input(c->vk, seed);
+    runtime::Int8Tensor in = testing::RandomInput(c->vk, seed);
     auto p = Prove(*c->package, in);
     ASSERT_TRUE(p.ok()) << p.status().ToString();
     runtime::Int8Tensor rin{q.tensors()[q.input()].shape, in.data};
@@ -113,7 +107,7 @@ TEST(ZkmlPrivateWeights, HidingProofIsRejectedByThePlainKeyOfTheSameModel) {
   runtime::QuantizedModel q = RandomMlp({20, 16, 6}, 7);
   auto a = Commit(q, kHiding);
   ASSERT_TRUE(a.ok());
-  runtime::Int8Tensor in = Input(a->vk, 1);
+  runtime::Int8Tensor in = testing::RandomInput(a->vk, 1);
   auto p = Prove(*a->package, in);
   ASSERT_TRUE(p.ok());
   ASSERT_TRUE(Verify(a->vk, in, p->output, p->proof).ok());
@@ -137,7 +131,7 @@ class ZkmlPrivateWeightsByPcs : public ::testing::TestWithParam<PcsKind> {};
 TEST_P(ZkmlPrivateWeightsByPcs, RejectsFlippedProofBytes) {
   auto a = Commit(RandomMlp({4, 3}, 11, false), HidingFor(GetParam()));
   ASSERT_TRUE(a.ok());
-  runtime::Int8Tensor in = Input(a->vk, 1);
+  runtime::Int8Tensor in = testing::RandomInput(a->vk, 1);
   auto p = Prove(*a->package, in);
   ASSERT_TRUE(p.ok());
   size_t flips = testing::ExpectEveryFlipRejected(
@@ -155,7 +149,7 @@ TEST_P(ZkmlPrivateWeightsByPcs, PackageSeedRecomputesTheRegisteredCommitment) {
   auto loaded = LoadPackage(pkg, 1);
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   EXPECT_EQ(loaded->vk.Encode(), c->vk.Encode());
-  runtime::Int8Tensor in = Input(c->vk, 3);
+  runtime::Int8Tensor in = testing::RandomInput(c->vk, 3);
   auto p = Prove(*loaded->package, in);
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(Verify(c->vk, in, p->output, p->proof).ok());
@@ -167,7 +161,7 @@ TEST_P(ZkmlPrivateWeightsByPcs, PackageSeedRecomputesTheRegisteredCommitment) {
 TEST_P(ZkmlPrivateWeightsByPcs, TwoProofsOfTheSameStatementDiffer) {
   auto a = Commit(RandomMlp({12, 8, 4}, 9), HidingFor(GetParam()));
   ASSERT_TRUE(a.ok());
-  runtime::Int8Tensor in = Input(a->vk, 4);
+  runtime::Int8Tensor in = testing::RandomInput(a->vk, 4);
   auto p1 = Prove(*a->package, in);
   auto p2 = Prove(*a->package, in);
   ASSERT_TRUE(p1.ok() && p2.ok());
@@ -226,7 +220,7 @@ TEST_P(ZkmlPrivateWeightsByPcs, OpeningsOfTwoModelsWithTheSameOutputsAreIndistin
   params.threads = 1;  // the seeded generator is per thread: commit on this one
   auto a = Commit(qa, params), b = Commit(qb, params);
   ASSERT_TRUE(a.ok() && b.ok());
-  runtime::Int8Tensor in = Input(a->vk, 6);
+  runtime::Int8Tensor in = testing::RandomInput(a->vk, 6);
   in.data[0] = 0;
   std::array<std::vector<uint64_t>, 2> weights, advice;
   const ModelSpec& spec = a->vk.spec;

@@ -31,12 +31,6 @@ using zk::Fp2;
 // hiding Basefold (5).
 class ZkmlZeroKnowledge : public ::testing::TestWithParam<PcsKind> {};
 
-runtime::Int8Tensor Input(const VerifyingKey& vk, uint32_t seed) {
-  auto q = QuantizeInput(vk.spec, testing::RandomTensor(vk.spec.input_shape, seed, 2.0f));
-  EXPECT_TRUE(q.ok());
-  return *q;
-}
-
 // The verifier's view of a proof: the parsed messages and block 0's point ρ
 // (replayed with the verifier's own transcript).
 struct View {
@@ -103,7 +97,7 @@ void RunDistinguisher(const ZkmlParams& params, int proofs, size_t* correct,
   ASSERT_NE(qa.CanonicalEncoding(), qb.CanonicalEncoding());
   auto a = Commit(qa, params), b = Commit(qb, params);
   ASSERT_TRUE(a.ok() && b.ok());
-  runtime::Int8Tensor in = Input(a->vk, 6);
+  runtime::Int8Tensor in = testing::RandomInput(a->vk, 6);
   in.data[0] = 0;
   detail::AdviceLayout al = detail::MakeAdviceLayout(a->vk.spec);
   std::vector<int8_t> output;
@@ -171,7 +165,7 @@ TEST_P(ZkmlZeroKnowledge, SumcheckMessagesOfTwoModelsWithTheSameOutputsAreIndist
 TEST_P(ZkmlZeroKnowledge, MasksAreFreshPerProof) {
   auto a = Commit(RandomMlp({12, 8, 4}, 9), testing::HidingParams(GetParam()));
   ASSERT_TRUE(a.ok());
-  runtime::Int8Tensor in = Input(a->vk, 4);
+  runtime::Int8Tensor in = testing::RandomInput(a->vk, 4);
   auto p1 = Prove(*a->package, in), p2 = Prove(*a->package, in);
   ASSERT_TRUE(p1.ok() && p2.ok());
   View v1 = Replay(*a, in, *p1), v2 = Replay(*a, in, *p2);
@@ -193,7 +187,7 @@ TEST_P(ZkmlZeroKnowledge, MasksAreFreshPerProof) {
 TEST_P(ZkmlZeroKnowledge, EveryMaskValueAndMaskedRoundChangedIsRejected) {
   auto a = Commit(RandomMlp({12, 8, 4}, 3), testing::HidingParams(GetParam()));
   ASSERT_TRUE(a.ok());
-  runtime::Int8Tensor in = Input(a->vk, 2);
+  runtime::Int8Tensor in = testing::RandomInput(a->vk, 2);
   auto p = Prove(*a->package, in);
   ASSERT_TRUE(p.ok());
   View v = Replay(*a, in, *p);
@@ -257,7 +251,7 @@ TEST_P(ZkmlZeroKnowledge, SubstitutedWeightsPassTheMaskedLayersAndFailTheWeightO
   auto honest = Commit(q, testing::HidingParams(GetParam()));
   auto other = Commit(testing::NegateRowZero(q), testing::HidingParams(GetParam()));
   ASSERT_TRUE(honest.ok() && other.ok());
-  runtime::Int8Tensor in = Input(honest->vk, 8);
+  runtime::Int8Tensor in = testing::RandomInput(honest->vk, 8);
   in.data[0] = 5;
   ProverPackage cheat = *other->package;
   cheat.vk = honest->vk;

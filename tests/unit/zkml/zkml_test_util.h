@@ -25,6 +25,13 @@ inline runtime::Tensor RandomTensor(const runtime::Shape& s, uint32_t seed, floa
   return t;
 }
 
+// A random input of the key's shape (normal, scale 2), quantized as the key says.
+inline runtime::Int8Tensor RandomInput(const VerifyingKey& vk, uint32_t seed) {
+  auto q = QuantizeInput(vk.spec, RandomTensor(vk.spec.input_shape, seed, 2.0f));
+  EXPECT_TRUE(q.ok());
+  return *q;
+}
+
 // x[1, dims[0]] -> Gemm -> (Relu) -> ... -> Gemm; ReLU after every hidden
 // layer when `relu`, optional Flatten in front.
 inline runtime::QuantizedModel RandomMlp(const std::vector<int64_t>& dims, uint32_t seed,
