@@ -3,7 +3,8 @@
 // Every `interval_ms` (one block or less) one step, and at once when a claim
 // is accepted while none of ours is in flight (no SUBMITTED claim): a lone
 // claim goes out without waiting for the timer, while under load claims
-// still gather into one tx per step (the timer), as in Nagle's algorithm.
+// still gather into one tx per step (the timer), as in Nagle's algorithm,
+// or several when a step finds more than max_batch waiting.
 // A step:
 //   1. re-attests the enclave (RegisterEnclave) when it is unregistered or
 //      within a third of its TTL of expiry;
@@ -25,6 +26,10 @@
 //      tx with the next nonce, records the claims as SUBMITTED with the tx hash
 //      (synced) and only then broadcasts it. A CheckTx failure puts them back
 //      and re-reads the nonce; failures back off exponentially (to 8 s).
+//      A full batch is followed at once by the next one, up to
+//      kMaxTxsPerStep txs a step, so a backlog never waits a step period
+//      per max_batch claims (the node's submission rate is not capped at
+//      max_batch per step).
 // Because the tx hash is stored before the broadcast, a restart finds every
 // claim either ACCEPTED (submitted again: the chain answers DUPLICATE for one
 // that did land, resolved as above) or tied to a tx it can look up: no claim
@@ -81,7 +86,10 @@ class Submitter {
 
  private:
   Status Track();
+  static constexpr int kMaxTxsPerStep = 8;
   Status Submit();
+  // One tx of up to max_batch ACCEPTED claims; *full when it took max_batch.
+  Status SubmitBatch(bool* full);
   Status MaybeRegisterEnclave();
   // The enclave's attestation of the TEE claims among `claims`, if it gives one.
   std::optional<ClaimBatchAttestation> AttestBatch(const std::vector<ClaimRecord>& claims);
