@@ -19,6 +19,18 @@ class NetWithNode(InferenceDevnet, Devnet):
     serving the demo model (scripts/make_demo_model.py)."""
 
 
+def running(net, prepare=None):
+    """For a fixture: `yield from running(net)` starts `net`, runs
+    `prepare(net)` if given, yields it, and stops it whatever happened."""
+    try:
+        net.up()
+        if prepare:
+            prepare(net)
+        yield net
+    finally:
+        net.down()
+
+
 def pytest_configure(config):
     become_subreaper()
 
@@ -55,11 +67,7 @@ def vinet_bin():
 @pytest.fixture(scope="session")
 def devnet(vinet_bin, tmp_path_factory):
     net = NetWithNode(tmp_path_factory.mktemp("devnet") / "net", validators=4, block_time="400ms")
-    try:
-        net.up()
-        yield net
-    finally:
-        net.down()
+    yield from running(net)
 
 
 @pytest.fixture(scope="session")

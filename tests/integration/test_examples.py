@@ -14,6 +14,7 @@ import sys
 import numpy as np
 import pytest
 
+from conftest import running
 from chat_devnet import smollm2_path
 from devnet import ROOT, Devnet, node_and_enclave_pids, vinet
 
@@ -47,11 +48,7 @@ class ExamplesDevnet(Devnet):
 def net(vinet_bin, tmp_path_factory):
     n = ExamplesDevnet(tmp_path_factory.mktemp("examples") / "net", validators=1,
                        block_time="300ms")
-    try:
-        n.up()
-        yield n
-    finally:
-        n.down()
+    yield from running(n)
 
 
 @pytest.fixture(scope="module")

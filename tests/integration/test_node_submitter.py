@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import NetWithNode
+from conftest import NetWithNode, running
 from node_helpers import Key, NodeApi, f32, wait_for
 
 INTERVAL_MS = 5_000
@@ -17,24 +17,24 @@ MAX_BATCH = 3
 N = 13
 
 
+def small_batches(net):
+    """The node sends at most MAX_BATCH claims a tx and steps every INTERVAL_MS."""
+    config = net.status()["node"]["config"]
+    with open(config) as f:
+        text = f.read()
+    text = re.sub(r"(?m)^interval_ms = \d+$", f"interval_ms = {INTERVAL_MS}", text)
+    text = re.sub(r"(?m)^max_batch = \d+$", f"max_batch = {MAX_BATCH}", text)
+    assert f"max_batch = {MAX_BATCH}" in text and f"interval_ms = {INTERVAL_MS}" in text
+    with open(config, "w") as f:
+        f.write(text)
+    net.restart_node()
+
+
 @pytest.fixture(scope="module")
 def net(vinet_bin, tmp_path_factory):
     n = NetWithNode(tmp_path_factory.mktemp("submitter") / "net", validators=1,
                     block_time="300ms")
-    try:
-        n.up()
-        config = n.status()["node"]["config"]
-        with open(config) as f:
-            text = f.read()
-        text = re.sub(r"(?m)^interval_ms = \d+$", f"interval_ms = {INTERVAL_MS}", text)
-        text = re.sub(r"(?m)^max_batch = \d+$", f"max_batch = {MAX_BATCH}", text)
-        assert f"max_batch = {MAX_BATCH}" in text and f"interval_ms = {INTERVAL_MS}" in text
-        with open(config, "w") as f:
-            f.write(text)
-        n.restart_node()
-        yield n
-    finally:
-        n.down()
+    yield from running(n, small_batches)
 
 
 def test_a_burst_beyond_max_batch_goes_out_in_one_step(net):
