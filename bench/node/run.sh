@@ -7,8 +7,9 @@
 #   bench/node/run.sh            (build first: vinet node_loadgen chain_claims_bench
 #                                 node_ledger_bench and the Python native module)
 #   bench/node/run.sh --throughput   only (a): settled TEE/s and CPU per role
-# Env: BUILD (default build/release), N_TPUT (default 20000: at ~2,000/s a 6,000 run spans
-# only ~3 blocks, too few for a steady rate), THREADS (16 client connections), DEVNET_FLAGS
+# Env: BUILD (default build/release), N_TPUT (default 40000: at ~2,000/s a run spans ~20
+# blocks; with 20,000 the last block's settlement latency, ~1.5 s, is ~15 % of the
+# window and the steady rate reads 5-10 % low), THREADS (16 client connections), DEVNET_FLAGS
 # (extra `vinet devnet up` flags, e.g. "--gossip-interval 100ms" for an A/B), PERF=1
 # to record a perf profile of the whole machine during the throughput run.
 #
@@ -22,7 +23,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-$ROOT/build/release}
 VINET=$BUILD/src/cli/vinet
 LOADGEN=$BUILD/bench/node_loadgen
-N_TPUT=${N_TPUT:-20000}
+N_TPUT=${N_TPUT:-40000}
 THREADS=${THREADS:-16}
 export PATH=/root/go/bin:$PATH
 WORK=$(mktemp -d /tmp/vinet-bench.XXXXXX)
