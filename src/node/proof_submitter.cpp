@@ -137,19 +137,21 @@ Result<bool> ProofSubmitter::DeadlineNear(chain::RpcClient& rpc, const std::stri
 // block: the same bytes again (the process may have died before sending
 // them). Sent already, the chain refuses the copy (mempool cache, nonce) and
 // executes the tx once; either way the jobs keep their tx and attempt count.
-void ProofSubmitter::Rebroadcast(chain::RpcClient& rpc, const std::string& hash,
+bool ProofSubmitter::Rebroadcast(chain::RpcClient& rpc, const std::string& hash,
                                  std::optional<uint64_t>& nonce) {
   auto bytes = node_.proof_jobs().SubmittedTxBytes(hash);
-  if (!bytes.ok()) return;  // from a node before stored txs: the deadline rule covers it
+  if (!bytes.ok()) return false;  // from a node before stored txs: the deadline rule covers it
   auto r = rpc.BroadcastTxSync(*bytes);
-  spdlog::info("proof submitter: tx {} from before the restart sent again: {}", hash,
+  spdlog::info("proof submitter: tx {} sent again: {}", hash,
                r.ok() ? "code " + std::to_string(r->value("code", 0)) + " " + r->value("log", "")
                       : r.status().ToString());
+  if (!r.ok()) return r.status().message().find("already exists in cache") != std::string::npos;
   chain::DecodedTx decoded;
-  if (!r.ok() || r->value("code", 0) != 0 || !chain::DecodeTx(*bytes, decoded).ok()) return;
+  if (r->value("code", 0) != 0 || !chain::DecodeTx(*bytes, decoded).ok()) return false;
   // It holds its nonce now: the next tx takes the one after.
   uint64_t used = decoded.body.nonce();
   if (!nonce || *nonce <= used) nonce = used + 1;
+  return true;
 }
 
 Status ProofSubmitter::Track(std::optional<uint64_t>& nonce) {
@@ -161,6 +163,7 @@ Status ProofSubmitter::Track(std::optional<uint64_t>& nonce) {
   int64_t now = WallMs();
   std::optional<int64_t> height;  // read once, when a deadline is checked
   for (auto& [hash, jobs] : by_tx) {
+    std::optional<bool> held;  // the chain holds the tx's bytes (asked once, when needed)
     VINET_ASSIGN_OR_RETURN(json tx, rpc.FindTx(hash));
     bool landed = !tx.is_null() && tx.contains("tx_result");
     int code = landed ? tx["tx_result"].value("code", 0) : 0;
@@ -190,9 +193,12 @@ Status ProofSubmitter::Track(std::optional<uint64_t>& nonce) {
       } else if (!landed && now - j.submitted_ms >= kDeadlineCheckAfterMs) {
         // The tx may never have gone out (the node died between marking the
         // job SUBMITTED and the broadcast): once a third of the claim's proof
-        // window is left, prove it again rather than let the claim expire.
+        // window is left, send it again, or, if the chain no longer takes its
+        // bytes, prove it again rather than let the claim expire. A tx still
+        // waiting in the mempool (a slow chain) is left to land: no second tx.
         VINET_ASSIGN_OR_RETURN(bool near, DeadlineNear(rpc, j.id_hex, height));
-        if (near) retry.push_back(j);
+        if (near && !held) held = Rebroadcast(rpc, hash, nonce);
+        if (near && !*held) retry.push_back(j);
       }
     }
     if (!retry.empty()) VINET_RETURN_IF_ERROR(node_.proof_jobs().ForgetSubmittedTx(hash));

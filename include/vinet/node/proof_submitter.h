@@ -40,8 +40,10 @@ class ProofSubmitter {
 
  private:
   Status Track(std::optional<uint64_t>& nonce);
-  // Sends a stored tx of an earlier run again; a nonce it takes moves `nonce` past it.
-  void Rebroadcast(chain::RpcClient& rpc, const std::string& hash, std::optional<uint64_t>& nonce);
+  // Sends a stored SUBMITTED tx again; a nonce it takes moves `nonce` past it.
+  // True when the chain holds the bytes: accepted now, or already in
+  // CometBFT's mempool cache (still waiting for a block, or just committed).
+  bool Rebroadcast(chain::RpcClient& rpc, const std::string& hash, std::optional<uint64_t>& nonce);
   // Whether claim `id_hex` is PENDING on chain with at most a third of its
   // proof window (registration height to deadline) left at `height` (the
   // chain's latest, read into it on first use).
