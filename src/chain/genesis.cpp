@@ -1,6 +1,7 @@
 #include "vinet/chain/genesis.h"
 
 #include <charconv>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -120,14 +121,15 @@ Status ParseParams(const json& p, statepb::Params& params) {
       VINET_RETURN_IF_ERROR(ParseTeeRoots(value, params));
       continue;
     }
-    if (key == "allow_debug_enclaves" || key == "allow_conjectured_zkml_keys") {
+    using BoolSetter = void (statepb::Params::*)(bool);
+    static const std::map<std::string, BoolSetter, std::less<>> kBoolParams = {
+        {"allow_debug_enclaves", &statepb::Params::set_allow_debug_enclaves},
+        {"allow_conjectured_zkml_keys", &statepb::Params::set_allow_conjectured_zkml_keys}};
+    if (auto setter = kBoolParams.find(key); setter != kBoolParams.end()) {
       if (!value.is_boolean()) {
         return Error(Code::kParse, "genesis.params." + key + ": expected a boolean");
       }
-      if (key == "allow_debug_enclaves") params.set_allow_debug_enclaves(value.get<bool>());
-      if (key == "allow_conjectured_zkml_keys") {
-        params.set_allow_conjectured_zkml_keys(value.get<bool>());
-      }
+      (params.*(setter->second))(value.get<bool>());
       continue;
     }
     VINET_ASSIGN_OR_RETURN(uint64_t n, ParseAmount(value, "params." + key));

@@ -163,14 +163,14 @@ Status ProofSubmitter::Track(std::optional<uint64_t>& nonce) {
   int64_t now = WallMs();
   std::optional<int64_t> height;  // read once, when a deadline is checked
   for (auto& [hash, jobs] : by_tx) {
-    std::optional<bool> held;  // the chain holds the tx's bytes (asked once, when needed)
+    std::optional<bool> held;  // the chain holds the tx's bytes (asked once a step at most)
     VINET_ASSIGN_OR_RETURN(json tx, rpc.FindTx(hash));
     bool landed = !tx.is_null() && tx.contains("tx_result");
     int code = landed ? tx["tx_result"].value("code", 0) : 0;
     if (landed) {
       VINET_RETURN_IF_ERROR(node_.proof_jobs().ForgetSubmittedTx(hash));
     } else if (jobs.front().submitted_ms < started_ms_ && rebroadcast_.insert(hash).second) {
-      Rebroadcast(rpc, hash, nonce);
+      held = Rebroadcast(rpc, hash, nonce);
     }
     std::vector<ProofJob> retry;
     for (auto& j : jobs) {
