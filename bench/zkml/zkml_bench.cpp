@@ -147,7 +147,9 @@ int main(int argc, char** argv) {
       proof_bytes = p->proof.size();
       auto parsed = zkml::detail::ModelProof::Parse(
           p->proof, c->vk.spec, zkml::detail::MakeAdviceLayout(c->vk.spec),
-          zkml::detail::MakeWeightLayout(c->vk.spec), c->vk.hiding());
+          zkml::detail::MakeWeightLayout(c->vk.spec),
+          zkml::detail::FormOf(c->vk, zkml::detail::MakeAdviceLayout(c->vk.spec),
+                               zkml::detail::MakeWeightLayout(c->vk.spec)));
       if (!parsed.ok()) return Fail(parsed.status());
       pcs_bytes = parsed->advice_opening.size() + parsed->weight_opening.size();
       lookup_bytes = 0;

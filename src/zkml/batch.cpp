@@ -73,7 +73,7 @@ Result<ModelProof> ParseBatch(const VerifyingKey& vk, size_t k, ByteSpan bytes,
         Code::kParse,
         fmt::format("batch.count at byte 8: {} instances, the statement has {}", count, k));
   }
-  auto p = ModelProof::Parse(bytes.subspan(kHeaderBytes), vk.spec, al, wl, vk.hiding());
+  auto p = ModelProof::Parse(bytes.subspan(kHeaderBytes), vk.spec, al, wl, FormOf(vk, al, wl));
   if (!p.ok()) return p.status().WithContext("batch proof body (from byte 12)");
   return p;
 }

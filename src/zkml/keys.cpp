@@ -318,7 +318,8 @@ VerifyCost EstimateBatchVerifyCost(const VerifyingKey& vk, size_t k) {
   c.field_ops += 8 * claims * a.num_vars + 8 * weight_claims * wl.num_vars;
   for (size_t n : {a.num_vars, wl.num_vars}) detail::AddPcsVerifyCost(vk, n, c);
   if (vk.hiding()) {  // zero knowledge: the mask bank's column weights and its one opening
-    std::vector<zk::MaskShape> shapes = detail::MaskShapes(vk.spec, a, wl);
+    std::vector<zk::MaskShape> shapes =
+        detail::MaskShapes(vk.spec, a, wl, detail::FormOf(vk, a, wl).joint);
     for (const zk::MaskShape& s : shapes) c.field_ops += 4 * s.num_vars * (s.degree + 1) + 8;
     size_t m = zk::MaskBankVars(shapes);
     c.field_ops += 8 * (size_t{1} << (m - 1)) + 16 * m;  // w'(r') and the inner sumcheck
@@ -405,15 +406,22 @@ double BatchSoundnessBits(const VerifyingKey& vk, size_t k) {
     weight_claims += bc.weight_claims;
   }
   // Claim batching: (K − 1)/|F| for beta plus the degree-2 sumcheck.
-  err += std::exp2(std::log2(static_cast<double>(advice_claims)) - f);
-  err += std::exp2(std::log2(static_cast<double>(std::max<size_t>(1, weight_claims))) - f);
-  add(zk::SumcheckSoundnessBits(2, a.num_vars));
-  add(zk::SumcheckSoundnessBits(2, wl.num_vars));
+  const bool joint = detail::FormOf(vk, a, wl).joint;
   std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
-  add(pcs->SoundnessBits(a.num_vars));
-  add(pcs->SoundnessBits(wl.num_vars));
+  if (joint) {  // one batch of both claim lists, one opening of the weights' shape
+    err += std::exp2(std::log2(static_cast<double>(advice_claims + weight_claims)) - f);
+    add(zk::SumcheckSoundnessBits(2, wl.num_vars));
+    add(pcs->SoundnessBits(wl.num_vars));
+  } else {
+    err += std::exp2(std::log2(static_cast<double>(advice_claims)) - f);
+    err += std::exp2(std::log2(static_cast<double>(std::max<size_t>(1, weight_claims))) - f);
+    add(zk::SumcheckSoundnessBits(2, a.num_vars));
+    add(zk::SumcheckSoundnessBits(2, wl.num_vars));
+    add(pcs->SoundnessBits(a.num_vars));
+    add(pcs->SoundnessBits(wl.num_vars));
+  }
   if (vk.hiding()) {  // zero knowledge: rho per masked sumcheck, lambda, the mask opening
-    std::vector<zk::MaskShape> shapes = detail::MaskShapes(vk.spec, a, wl);
+    std::vector<zk::MaskShape> shapes = detail::MaskShapes(vk.spec, a, wl, joint);
     err += std::exp2(std::log2(static_cast<double>(2 * shapes.size())) - f);
     size_t m = zk::MaskBankVars(shapes);  // the inner product: sigma, a sumcheck, one opening
     add(zk::SumcheckSoundnessBits(2, m));

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "vinet/zk/pcs/basefold.h"
 #include "zkml/sym_clamp_table.h"
 
 namespace vinet::zkml::detail {
@@ -69,8 +70,19 @@ BlockShape ShapeOf(const LinearBlock& b, const BlockSegments& s) {
   return sh;
 }
 
+ProofForm FormOf(const VerifyingKey& vk, const AdviceLayout& a, const WeightLayout& w) {
+  ProofForm f;
+  f.masked = vk.hiding();
+  if (IsBasefoldFp4Kind(vk.pcs) && a.num_vars <= w.num_vars) {
+    std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
+    const auto* bf = dynamic_cast<const zk::BasefoldPcs*>(pcs.get());
+    f.joint = bf != nullptr && bf->JointEntry(w.num_vars, a.num_vars).ok();
+  }
+  return f;
+}
+
 std::vector<zk::MaskShape> MaskShapes(const ModelSpec& spec, const AdviceLayout& a,
-                                      const WeightLayout& w) {
+                                      const WeightLayout& w, bool joint) {
   std::vector<zk::MaskShape> out;
   auto add = [&](size_t n, size_t d) {
     if (n > 0) out.push_back({n, d});
@@ -85,7 +97,7 @@ std::vector<zk::MaskShape> MaskShapes(const ModelSpec& spec, const AdviceLayout&
     for (size_t g = 0; g < sh.gathers; ++g) add(sh.gather_log, 2);
     for (size_t z = 0; z < sh.zeros; ++z) add(sh.zero_log, 3);
   }
-  add(a.num_vars, 2);
+  if (!joint) add(a.num_vars, 2);
   add(w.num_vars, 2);
   return out;
 }
@@ -129,8 +141,10 @@ Bytes ModelProof::Encode() const {
   }
   advice_batch.sumcheck.Serialize(w);
   Blob(w, advice_opening);
-  weight_batch.sumcheck.Serialize(w);
-  Blob(w, weight_opening);
+  if (!joint) {
+    weight_batch.sumcheck.Serialize(w);
+    Blob(w, weight_opening);
+  }
   if (masked) {
     w.FieldVector<zk::Fp2>(mask_sums);
     w.FieldVector<zk::Fp2>(mask_evals);
@@ -140,10 +154,12 @@ Bytes ModelProof::Encode() const {
 }
 
 Result<ModelProof> ModelProof::Parse(ByteSpan bytes, const ModelSpec& spec, const AdviceLayout& a,
-                                     const WeightLayout& wl, bool masked) {
+                                     const WeightLayout& wl, ProofForm form) {
   ByteReader r(bytes);
   ModelProof p;
+  bool masked = form.masked;
   p.masked = masked;
+  p.joint = form.joint;
   VINET_ASSIGN_OR_RETURN(p.advice, zk::PcsCommitment::Parse(r));
   if (p.advice.num_vars != a.num_vars || p.advice.num_polys != 1) {
     return Error(Code::kParse, fmt::format("advice commitment: shape ({}, {}) is not ({}, 1)",
@@ -151,7 +167,7 @@ Result<ModelProof> ModelProof::Parse(ByteSpan bytes, const ModelSpec& spec, cons
   }
   std::vector<zk::MaskShape> shapes;
   if (masked) {
-    shapes = MaskShapes(spec, a, wl);
+    shapes = MaskShapes(spec, a, wl, form.joint);
     size_t at = r.offset();
     VINET_ASSIGN_OR_RETURN(p.mask, zk::PcsCommitment::Parse(r));
     size_t m = zk::MaskBankVars(shapes);
@@ -201,16 +217,24 @@ Result<ModelProof> ModelProof::Parse(ByteSpan bytes, const ModelSpec& spec, cons
     }
     p.blocks.push_back(std::move(bp));
   }
-  auto ab = zk::SumcheckProof::Parse(r, a.num_vars, 2, 2);
-  if (!ab.ok()) return ab.status().WithContext("advice batch");
-  p.advice_batch.sumcheck = std::move(*ab);
-  VINET_ASSIGN_OR_RETURN(ByteSpan ao, ReadBlob(r, bytes, "advice opening"));
-  p.advice_opening.assign(ao.begin(), ao.end());
-  auto wb = zk::SumcheckProof::Parse(r, wl.num_vars, 2, 2);
-  if (!wb.ok()) return wb.status().WithContext("weight batch");
-  p.weight_batch.sumcheck = std::move(*wb);
-  VINET_ASSIGN_OR_RETURN(ByteSpan wo, ReadBlob(r, bytes, "weight opening"));
-  p.weight_opening.assign(wo.begin(), wo.end());
+  if (form.joint) {
+    auto jb = zk::SumcheckProof::Parse(r, wl.num_vars, 2, 4);
+    if (!jb.ok()) return jb.status().WithContext("joint batch");
+    p.advice_batch.sumcheck = std::move(*jb);
+    VINET_ASSIGN_OR_RETURN(ByteSpan jo, ReadBlob(r, bytes, "joint opening"));
+    p.advice_opening.assign(jo.begin(), jo.end());
+  } else {
+    auto ab = zk::SumcheckProof::Parse(r, a.num_vars, 2, 2);
+    if (!ab.ok()) return ab.status().WithContext("advice batch");
+    p.advice_batch.sumcheck = std::move(*ab);
+    VINET_ASSIGN_OR_RETURN(ByteSpan ao, ReadBlob(r, bytes, "advice opening"));
+    p.advice_opening.assign(ao.begin(), ao.end());
+    auto wb = zk::SumcheckProof::Parse(r, wl.num_vars, 2, 2);
+    if (!wb.ok()) return wb.status().WithContext("weight batch");
+    p.weight_batch.sumcheck = std::move(*wb);
+    VINET_ASSIGN_OR_RETURN(ByteSpan wo, ReadBlob(r, bytes, "weight opening"));
+    p.weight_opening.assign(wo.begin(), wo.end());
+  }
   if (masked) {
     auto slots = static_cast<uint32_t>(shapes.size());
     for (auto* v : {&p.mask_sums, &p.mask_evals}) {

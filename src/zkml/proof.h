@@ -5,8 +5,12 @@
 // (q', limbs, shifted limb, bias at ρ) ‖ vector Fp2 chunk sums ‖ per K-chunk
 // SumcheckProof (matmul) ‖ advice
 // batch SumcheckProof ‖ u32 len ‖ advice opening ‖ weight batch SumcheckProof
-// ‖ u32 len ‖ weight opening. Every count is fixed by the key; trailing
-// bytes are rejected.
+// ‖ u32 len ‖ weight opening. Joint form (Basefold over Fp4, kinds 4-7, when
+// the advice has no more variables than the weights: JointForm): one joint
+// batch SumcheckProof of the weight and advice claims (weight_vars rounds,
+// zk::VerifyJointBatchedClaims) ‖ u32 len ‖ one joint opening of the weights
+// (primary) and the advice (secondary) (BasefoldPcs::OpenJoint), in place of
+// the four. Every count is fixed by the key; trailing bytes are rejected.
 // Zero-knowledge proofs (hiding keys, kind 3) also carry one mask bank
 // (zk/sumcheck/mask_bank.h) that masks every sumcheck: its commitment right
 // after the advice commitment, and at the end vector Fp2 mask sums (one per
@@ -21,6 +25,7 @@
 #include "vinet/zk/sumcheck/batch_claims.h"
 #include "vinet/zk/sumcheck/mask_bank.h"
 #include "vinet/zkml/spec.h"
+#include "vinet/zkml/zkml.h"
 #include "zkml/gather.h"
 #include "zkml/layout.h"
 
@@ -51,10 +56,21 @@ struct BlockShape {
 };
 BlockShape ShapeOf(const LinearBlock& b, const BlockSegments& s);
 
+// How a key's proofs are laid out: with a mask bank (hiding keys) and with
+// one joint opening of weights and advice (FormOf).
+struct ProofForm {
+  bool masked = false;
+  bool joint = false;
+};
+ProofForm FormOf(const VerifyingKey& vk, const AdviceLayout& a, const WeightLayout& w);
+
 struct ModelProof {
   zk::PcsCommitment advice;
   std::vector<Bytes> lookups;      // LogUpProof encodings
   std::vector<BlockProof> blocks;  // last block first
+  // Joint form: advice_batch and advice_opening hold the joint batch and the
+  // joint opening; weight_batch and weight_opening stay empty.
+  bool joint = false;
   zk::BatchedClaimProof advice_batch;
   Bytes advice_opening;
   zk::BatchedClaimProof weight_batch;
@@ -66,17 +82,17 @@ struct ModelProof {
   Bytes mask_opening;
 
   Bytes Encode() const;
-  // `masked`: the key is hiding (VerifyingKey::hiding()), the proof carries a mask bank.
+  // `form`: FormOf the key (a mask bank for hiding keys; the joint opening).
   static Result<ModelProof> Parse(ByteSpan bytes, const ModelSpec& spec, const AdviceLayout& a,
-                                  const WeightLayout& w, bool masked);
+                                  const WeightLayout& w, ProofForm form);
 };
 
 // The masked sumchecks of a proof in transcript order (every lookup's LogUp
 // layer sumchecks; blocks from the last: matmuls, gathers, zero-check; then
-// the advice and weight claim batches), those without rounds left out: the
-// mask bank's slots.
+// the advice and weight claim batches, or the joint batch), those without
+// rounds left out: the mask bank's slots.
 std::vector<zk::MaskShape> MaskShapes(const ModelSpec& spec, const AdviceLayout& a,
-                                      const WeightLayout& w);
+                                      const WeightLayout& w, bool joint);
 
 // Lookups in proof order, with their tables.
 struct LookupSlot {

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "vinet/zk/pcs/basefold.h"
 #include "vinet/zk/pcs/ligero.h"
 #include "vinet/zk/poly/multilinear.h"
 #include "vinet/zk/random.h"
@@ -324,7 +325,13 @@ Result<ProvedInstances> ProveInstances(const ProverPackage& pkg,
   }
   laps.Lap(&ProveTimings::witness);
   std::unique_ptr<zk::MultilinearPcs> pcs = pkg.vk.Pcs(pkg.threads);
-  VINET_ASSIGN_OR_RETURN(zk::PcsCommitted adv_com, pcs->Commit({adv}));
+  const ProofForm form = FormOf(pkg.vk, al, wl);
+  const auto* joint_pcs = dynamic_cast<const zk::BasefoldPcs*>(pcs.get());
+  if (form.joint && joint_pcs == nullptr)
+    return Error(Code::kInternal, "joint form without Basefold");
+  VINET_ASSIGN_OR_RETURN(
+      zk::PcsCommitted adv_com,
+      form.joint ? joint_pcs->CommitSecondary({adv}, wl.num_vars) : pcs->Commit({adv}));
   laps.Lap(&ProveTimings::advice_commit);
 
   zk::Transcript t = start(res.outputs);
@@ -336,7 +343,8 @@ Result<ProvedInstances> ProveInstances(const ProverPackage& pkg,
   std::unique_ptr<zk::MultilinearPcs> bank_pcs;  // outlives the bank
   if (pkg.vk.hiding()) {
     bank_pcs = MaskBankPcs(pkg.vk, pkg.threads);
-    VINET_ASSIGN_OR_RETURN(bank, zk::MaskBankProver::Commit(MaskShapes(spec, al, wl), *bank_pcs));
+    VINET_ASSIGN_OR_RETURN(
+        bank, zk::MaskBankProver::Commit(MaskShapes(spec, al, wl, form.joint), *bank_pcs));
     proof.masked = true;
     proof.mask = bank->commitment();
     proof.mask.AbsorbInto(t);
@@ -368,15 +376,27 @@ Result<ProvedInstances> ProveInstances(const ProverPackage& pkg,
   }
 
   laps.Lap(&ProveTimings::layers);
-  EvalClaim reduced;
-  VINET_ASSIGN_OR_RETURN(proof.advice_batch, ac.Prove(adv, t, &reduced, pkg.threads, bp_bank));
-  VINET_ASSIGN_OR_RETURN(zk::PcsOpening ao, pcs->Open(*adv_com.data, reduced.point, t));
-  proof.advice_opening = std::move(ao.proof);
-  laps.Lap(&ProveTimings::advice_open);
-  VINET_ASSIGN_OR_RETURN(proof.weight_batch,
-                         wc.Prove(pkg.weights, t, &reduced, pkg.threads, bp_bank));
-  VINET_ASSIGN_OR_RETURN(zk::PcsOpening wo, pcs->Open(*pkg.committed.data, reduced.point, t));
-  proof.weight_opening = std::move(wo.proof);
+  if (form.joint) {  // one batch of weight and advice claims, one joint opening
+    proof.joint = true;
+    zk::JointClaims reduced;
+    VINET_ASSIGN_OR_RETURN(proof.advice_batch, ProveJointClaims(wc, pkg.weights, ac, adv, t,
+                                                                &reduced, pkg.threads, bp_bank));
+    laps.Lap(&ProveTimings::advice_open);
+    VINET_ASSIGN_OR_RETURN(
+        zk::BasefoldPcs::JointOpening jo,
+        joint_pcs->OpenJoint(*pkg.committed.data, *adv_com.data, reduced.primary.point, t));
+    proof.advice_opening = std::move(jo.proof);
+  } else {
+    EvalClaim reduced;
+    VINET_ASSIGN_OR_RETURN(proof.advice_batch, ac.Prove(adv, t, &reduced, pkg.threads, bp_bank));
+    VINET_ASSIGN_OR_RETURN(zk::PcsOpening ao, pcs->Open(*adv_com.data, reduced.point, t));
+    proof.advice_opening = std::move(ao.proof);
+    laps.Lap(&ProveTimings::advice_open);
+    VINET_ASSIGN_OR_RETURN(proof.weight_batch,
+                           wc.Prove(pkg.weights, t, &reduced, pkg.threads, bp_bank));
+    VINET_ASSIGN_OR_RETURN(zk::PcsOpening wo, pcs->Open(*pkg.committed.data, reduced.point, t));
+    proof.weight_opening = std::move(wo.proof);
+  }
   if (bank) {
     proof.mask_sums = bank->sums();
     proof.mask_evals = bank->evals();

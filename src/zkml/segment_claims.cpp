@@ -1,5 +1,7 @@
 #include "zkml/segment_claims.h"
 
+#include <bit>
+
 #include "vinet/zk/parallel.h"
 #include "vinet/zk/poly/multilinear.h"
 #include "vinet/zk/sumcheck/mask_bank.h"
@@ -15,17 +17,14 @@ void ClaimList::Add(std::span<const Fp2> z, Segment seg, Fp2 value) {
   claims_.push_back({EmbedPoint(z, seg, total_vars_), value});
 }
 
-Result<zk::BatchedClaimProof> ClaimList::Prove(std::span<const zk::Fp> evals, zk::Transcript& t,
-                                               zk::EvalClaim* reduced, unsigned threads,
-                                               zk::MaskBankProver* bank) const {
-  if (claims_.empty()) return Error(Code::kInvalidArgument, "batch claims: no claims");
+void ClaimList::Absorb(zk::Transcript& t) const {
   for (const auto& c : claims_) {
     t.AbsorbFp2s("batch.point", c.point);
     t.AbsorbFp2("batch.value", c.value);
   }
-  Fp2 beta = t.ChallengeFp2("batch.beta");
-  zk::detail::HugeVector<Fp2> e(evals.size());  // pages reused across proofs
-  Fp2 power = Fp2::One();
+}
+
+Fp2 ClaimList::AddTable(Fp2 beta, Fp2 power, std::span<Fp2> e, unsigned threads) const {
   for (const SegmentClaim& c : segs_) {
     // beta^k eq(z, .): the eq table's doubling recurrence started at beta^k.
     zk::detail::HugeVector<Fp2> eq(size_t{1} << c.z.size());
@@ -47,6 +46,17 @@ Result<zk::BatchedClaimProof> ClaimList::Prove(std::span<const zk::Fp> evals, zk
     });
     power *= beta;
   }
+  return power;
+}
+
+Result<zk::BatchedClaimProof> ClaimList::Prove(std::span<const zk::Fp> evals, zk::Transcript& t,
+                                               zk::EvalClaim* reduced, unsigned threads,
+                                               zk::MaskBankProver* bank) const {
+  if (claims_.empty()) return Error(Code::kInvalidArgument, "batch claims: no claims");
+  Absorb(t);
+  Fp2 beta = t.ChallengeFp2("batch.beta");
+  zk::detail::HugeVector<Fp2> e(evals.size());  // pages reused across proofs
+  AddTable(beta, Fp2::One(), e, threads);
   static const std::vector<zk::ProductTerm> kTerms = {{Fp2::One(), {0, 1}}};
   // Unmasked: the same proof from the base-field fast path (product_sumcheck.h).
   VINET_ASSIGN_OR_RETURN(
@@ -55,6 +65,39 @@ Result<zk::BatchedClaimProof> ClaimList::Prove(std::span<const zk::Fp> evals, zk
                       : zk::ProveMaybeMasked(bank, {zk::ToExtension(evals), {e.begin(), e.end()}},
                                              kTerms, t, threads));
   if (reduced != nullptr) *reduced = {out.point, out.proof.final_evals[0]};
+  return zk::BatchedClaimProof{std::move(out.proof)};
+}
+
+Result<zk::BatchedClaimProof> ProveJointClaims(const ClaimList& wc, std::span<const zk::Fp> weights,
+                                               const ClaimList& ac, std::span<const zk::Fp> advice,
+                                               zk::Transcript& t, zk::JointClaims* reduced,
+                                               unsigned threads, zk::MaskBankProver* bank) {
+  if (wc.claims().empty() || ac.claims().empty() || advice.size() > weights.size()) {
+    return Error(Code::kInvalidArgument, "joint claims: no claims or a larger advice");
+  }
+  size_t lift = std::countr_zero(weights.size()) - std::countr_zero(advice.size());
+  wc.Absorb(t);
+  ac.Absorb(t);
+  Fp2 beta = t.ChallengeFp2("batch.beta");
+  std::vector<Fp2> ew(weights.size()), ea(advice.size());
+  Fp2 power = wc.AddTable(beta, Fp2::One(), ew, threads);
+  ac.AddTable(beta, power, ea, threads);
+  std::vector<Fp2> a_lift(weights.size()), ea_lift(weights.size());
+  zk::ParallelFor(weights.size(), threads, [&](size_t b, size_t end) {
+    for (size_t i = b; i < end; ++i) {
+      a_lift[i] = Fp2(advice[i >> lift]);
+      ea_lift[i] = ea[i >> lift];
+    }
+  });
+  VINET_ASSIGN_OR_RETURN(
+      zk::SumcheckProverOutput out,
+      zk::ProveMaybeMasked(
+          bank, {zk::ToExtension(weights), std::move(ew), std::move(a_lift), std::move(ea_lift)},
+          zk::JointClaimTerms(), t, threads));
+  if (reduced != nullptr) {
+    reduced->primary = {out.point, out.proof.final_evals[0]};
+    reduced->secondary = {{out.point.begin() + lift, out.point.end()}, out.proof.final_evals[2]};
+  }
   return zk::BatchedClaimProof{std::move(out.proof)};
 }
 

@@ -29,11 +29,24 @@ class ClaimList {
   Result<zk::BatchedClaimProof> Prove(std::span<const zk::Fp> evals, zk::Transcript& t,
                                       zk::EvalClaim* reduced, unsigned threads,
                                       zk::MaskBankProver* bank = nullptr) const;
+  // The two steps of Prove before its sumcheck: absorb every claim (point,
+  // value), and add sum_k power beta^k eq(z_k, .) into `e` (2^total_vars
+  // entries); returns power beta^K, where the next list's powers go on.
+  void Absorb(zk::Transcript& t) const;
+  zk::Fp2 AddTable(zk::Fp2 beta, zk::Fp2 power, std::span<zk::Fp2> e, unsigned threads) const;
 
  private:
   size_t total_vars_;
   std::vector<SegmentClaim> segs_;
   std::vector<zk::EvalClaim> claims_;
 };
+
+// zk::ProveJointBatchedClaims on segment claims (same transcript, so the
+// verifier's zk::VerifyJointBatchedClaims checks it): weight claims `wc` on
+// `weights` (n variables) and advice claims `ac` on `advice` (n2 <= n).
+Result<zk::BatchedClaimProof> ProveJointClaims(const ClaimList& wc, std::span<const zk::Fp> weights,
+                                               const ClaimList& ac, std::span<const zk::Fp> advice,
+                                               zk::Transcript& t, zk::JointClaims* reduced,
+                                               unsigned threads, zk::MaskBankProver* bank);
 
 }  // namespace vinet::zkml::detail

@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "vinet/zk/pcs/basefold.h"
 #include "vinet/zk/poly/multilinear.h"
 #include "zkml/block_verifier.h"
 #include "zkml/instances.h"
@@ -42,6 +43,10 @@ Status VerifyInstances(const VerifyingKey& vk, std::span<const runtime::Int8Tens
   const ModelSpec& spec = vk.spec;
   proof.advice.AbsorbInto(t);
   std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
+  const ProofForm form = FormOf(vk, al, wl);
+  if (proof.joint != form.joint) {
+    return Error(Code::kVerification, "proof and key disagree on the joint opening");
+  }
   // Zero knowledge (hiding keys): every sumcheck is a slot of the mask bank.
   if (proof.masked != vk.hiding()) {
     return Error(Code::kVerification, "proof and key disagree on zero knowledge (mask bank)");
@@ -51,8 +56,8 @@ Status VerifyInstances(const VerifyingKey& vk, std::span<const runtime::Int8Tens
   if (proof.masked) {
     proof.mask.AbsorbInto(t);
     bank_pcs = MaskBankPcs(vk, 1);
-    bank.emplace(MaskShapes(spec, al, wl), proof.mask, proof.mask_sums, proof.mask_evals,
-                 *bank_pcs);
+    bank.emplace(MaskShapes(spec, al, wl, form.joint), proof.mask, proof.mask_sums,
+                 proof.mask_evals, *bank_pcs);
   }
   zk::MaskBankVerifier* vb = bank ? &*bank : nullptr;
   std::vector<EvalClaim> ac, wc;
@@ -88,6 +93,19 @@ Status VerifyInstances(const VerifyingKey& vk, std::span<const runtime::Int8Tens
     VINET_RETURN_IF_ERROR(bv.Verify(i, proof.blocks[pi]));
   }
 
+  if (form.joint) {
+    auto jr =
+        zk::VerifyJointBatchedClaims(wl.num_vars, wc, al.num_vars, ac, proof.advice_batch, t, vb);
+    if (!jr.ok()) return jr.status().WithContext("joint claims");
+    const auto* bf = dynamic_cast<const zk::BasefoldPcs*>(pcs.get());
+    if (bf == nullptr) return Error(Code::kInternal, "joint form without Basefold");
+    Status st = bf->VerifyJoint(vk.weights, proof.advice, jr->primary.point,
+                                std::vector<Fp2>{jr->primary.value},
+                                std::vector<Fp2>{jr->secondary.value}, proof.advice_opening, t);
+    if (!st.ok()) return st.WithContext("joint opening");
+    if (bank) VINET_RETURN_IF_ERROR(bank->Finish(proof.mask_opening, t));
+    return Status();
+  }
   auto ar = zk::VerifyBatchedClaims(al.num_vars, ac, proof.advice_batch, t, vb);
   if (!ar.ok()) return ar.status().WithContext("advice claims");
   Status st =
@@ -112,7 +130,7 @@ Status Verify(const VerifyingKey& vk, const runtime::Int8Tensor& input,
   AdviceLayout al = MakeAdviceLayout(spec);
   WeightLayout wl = MakeWeightLayout(spec);
   VINET_ASSIGN_OR_RETURN(ModelProof proof,
-                         ModelProof::Parse(proof_bytes, spec, al, wl, vk.hiding()));
+                         ModelProof::Parse(proof_bytes, spec, al, wl, FormOf(vk, al, wl)));
   zk::Transcript t = StartTranscript(vk, input, output);
   return VerifyInstances(vk, {&input, 1}, {&output, 1}, proof, al, wl, t);
 }

@@ -844,7 +844,8 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
     const std::vector<size_t>& set = sets[joint->entry.round];
     proof.joint = true;
     proof.secondary.num_leaves = set.size();
-    for (size_t i : set) GatherBaseLeaf(sec->codewords, sec->leaf_arity, i, proof.secondary.base_leaves);
+    for (size_t i : set)
+      GatherBaseLeaf(sec->codewords, sec->leaf_arity, i, proof.secondary.base_leaves);
     proof.secondary.merkle_nodes = sec->tree.MultiProof(set);
     if (joint->evals != nullptr) *joint->evals = std::move(ys2);
   }
@@ -1056,9 +1057,9 @@ Status BasefoldPcs::VerifyAs(const PcsCommitment& c, std::span<const Fp2> point,
     bool entering = joint != nullptr && joint->entry.round == r;
     std::vector<std::vector<E>> injected;
     if (entering) {
-      VINET_ASSIGN_OR_RETURN(injected, SecondaryValues<E>(proof.secondary, *joint->commitment,
-                                                          joint->entry, set, depth,
-                                                          std::span<const E>(alpha).subspan(m1)));
+      VINET_ASSIGN_OR_RETURN(
+          injected, SecondaryValues<E>(proof.secondary, *joint->commitment, joint->entry, set,
+                                       depth, std::span<const E>(alpha).subspan(m1)));
     }
     std::span<const E> round_chals(chals.data() + chal_at, a);
     chal_at += a;
@@ -1117,8 +1118,7 @@ Status BasefoldPcs::VerifyJointPlain(const PcsCommitment& c, const PcsCommitment
                                      std::span<const Fp2> point, std::span<const Fp2> evals,
                                      std::span<const Fp2> evals2, const BasefoldProof& proof,
                                      Transcript& transcript) const {
-  if (point.size() != c.num_vars || evals.size() != c.num_polys ||
-      evals2.size() != c2.num_polys) {
+  if (point.size() != c.num_vars || evals.size() != c.num_polys || evals2.size() != c2.num_polys) {
     return Error(Code::kInvalidArgument,
                  "basefold: point or evaluations do not fit the commitments");
   }

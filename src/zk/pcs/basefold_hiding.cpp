@@ -146,8 +146,8 @@ Status BasefoldPcs::VerifyHiding(const PcsCommitment& c, std::span<const Fp2> po
   std::vector<Fp2> all = proof.mask_evals;
   all.insert(all.end(), evals.begin(), evals.end());
   BasefoldPcs inner(detail::PlainOf(params_));
-  return inner.VerifyProof(detail::InnerCommitment(c, pad), detail::InnerPoint(point, pad), all, proof.inner,
-                           transcript);
+  return inner.VerifyProof(detail::InnerCommitment(c, pad), detail::InnerPoint(point, pad), all,
+                           proof.inner, transcript);
 }
 
 }  // namespace vinet::zk

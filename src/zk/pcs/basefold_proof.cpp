@@ -85,9 +85,8 @@ Bytes BasefoldProof::ToBytes() const {
   return w.Take();
 }
 
-Result<BasefoldProof> BasefoldProof::Parse(ByteSpan bytes, const BasefoldShape& s,
-                                           size_t num_polys, const BasefoldEntry* entry,
-                                           size_t secondary_polys) {
+Result<BasefoldProof> BasefoldProof::Parse(ByteSpan bytes, const BasefoldShape& s, size_t num_polys,
+                                           const BasefoldEntry* entry, size_t secondary_polys) {
   if (entry != nullptr && (entry->round >= s.Rounds() || secondary_polys == 0)) {
     return Error(Code::kParse, "basefold joint proof: no secondary shape");
   }

@@ -85,4 +85,94 @@ Result<EvalClaim> VerifyBatchedClaims(size_t num_vars, std::span<const EvalClaim
   return EvalClaim{sc.point, sc.final_evals[0]};
 }
 
+const std::vector<ProductTerm>& JointClaimTerms() {
+  static const std::vector<ProductTerm> terms = {{Fp2::One(), {0, 1}}, {Fp2::One(), {2, 3}}};
+  return terms;
+}
+
+Result<BatchedClaimProof> ProveJointBatchedClaims(std::span<const Fp> w,
+                                                  std::span<const EvalClaim> w_claims,
+                                                  std::span<const Fp> a,
+                                                  std::span<const EvalClaim> a_claims,
+                                                  Transcript& transcript, JointClaims* reduced,
+                                                  unsigned threads, MaskBankProver* bank) {
+  if (w.empty() || a.empty() || !std::has_single_bit(w.size()) || !std::has_single_bit(a.size()) ||
+      a.size() > w.size()) {
+    return Error(Code::kInvalidArgument, "joint claims: tables must be 2^n >= 2^n2");
+  }
+  size_t n = std::countr_zero(w.size()), n2 = std::countr_zero(a.size()), lift = n - n2;
+  VINET_RETURN_IF_ERROR(CheckClaims(n, w_claims));
+  VINET_RETURN_IF_ERROR(CheckClaims(n2, a_claims));
+  std::vector<EvalClaim> all(w_claims.begin(), w_claims.end());
+  all.insert(all.end(), a_claims.begin(), a_claims.end());
+  Fp2 combined;
+  std::vector<Fp2> powers = AbsorbAndCombine(all, transcript, &combined);
+  std::vector<Fp2> ew(w.size()), ea(a.size());
+  for (size_t k = 0; k < all.size(); ++k) {
+    std::vector<Fp2> eq = EqTable(all[k].point, threads);
+    std::vector<Fp2>& e = k < w_claims.size() ? ew : ea;
+    for (size_t i = 0; i < e.size(); ++i) e[i] += powers[k] * eq[i];
+  }
+  std::vector<Fp2> a_lift(w.size()), ea_lift(w.size());
+  for (size_t b = 0; b < w.size(); ++b) {
+    a_lift[b] = Fp2(a[b >> lift]);
+    ea_lift[b] = ea[b >> lift];
+  }
+  VINET_ASSIGN_OR_RETURN(
+      SumcheckProverOutput out,
+      ProveMaybeMasked(bank, {ToExtension(w), std::move(ew), std::move(a_lift), std::move(ea_lift)},
+                       JointClaimTerms(), transcript, threads));
+  if (reduced != nullptr) {
+    reduced->primary = {out.point, out.proof.final_evals[0]};
+    reduced->secondary = {{out.point.begin() + lift, out.point.end()}, out.proof.final_evals[2]};
+  }
+  return BatchedClaimProof{std::move(out.proof)};
+}
+
+Result<JointClaims> VerifyJointBatchedClaims(size_t num_vars, std::span<const EvalClaim> w_claims,
+                                             size_t secondary_vars,
+                                             std::span<const EvalClaim> a_claims,
+                                             const BatchedClaimProof& proof, Transcript& transcript,
+                                             MaskBankVerifier* bank) {
+  if (secondary_vars > num_vars) {
+    return Error(Code::kInvalidArgument, "joint claims: the secondary is larger");
+  }
+  VINET_RETURN_IF_ERROR(CheckClaims(num_vars, w_claims));
+  VINET_RETURN_IF_ERROR(CheckClaims(secondary_vars, a_claims));
+  size_t lift = num_vars - secondary_vars;
+  std::vector<EvalClaim> all(w_claims.begin(), w_claims.end());
+  all.insert(all.end(), a_claims.begin(), a_claims.end());
+  std::vector<Fp2> powers(all.size());
+  Fp2 combined;  // W's part, then A's scaled by 2^j (lift(A) repeats each value 2^j times)
+  {
+    for (const auto& c : all) {
+      transcript.AbsorbFp2s("batch.point", c.point);
+      transcript.AbsorbFp2("batch.value", c.value);
+    }
+    Fp2 beta = transcript.ChallengeFp2("batch.beta");
+    Fp2 p = Fp2::One(), scale = Fp2(Fp(uint64_t{1} << lift));
+    for (size_t k = 0; k < all.size(); ++k) {
+      powers[k] = p;
+      combined += (k < w_claims.size() ? p : p * scale) * all[k].value;
+      p *= beta;
+    }
+  }
+  VINET_ASSIGN_OR_RETURN(SumcheckClaim sc, VerifyMaybeMasked(bank, num_vars, 4, JointClaimTerms(),
+                                                             combined, proof.sumcheck, transcript));
+  std::span<const Fp2> high = std::span<const Fp2>(sc.point).subspan(lift);
+  Fp2 ew, ea;
+  for (size_t k = 0; k < all.size(); ++k) {
+    if (k < w_claims.size()) {
+      ew += powers[k] * EqEval(all[k].point, sc.point);
+    } else {
+      ea += powers[k] * EqEval(all[k].point, high);
+    }
+  }
+  if (sc.final_evals[1] != ew || sc.final_evals[3] != ea) {
+    return Error(Code::kVerification, "joint claims: wrong evaluation of a combined eq");
+  }
+  return JointClaims{{sc.point, sc.final_evals[0]},
+                     {{high.begin(), high.end()}, sc.final_evals[2]}};
+}
+
 }  // namespace vinet::zk

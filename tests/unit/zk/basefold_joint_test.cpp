@@ -8,10 +8,15 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <set>
 
+#include "unit/zk/chi_square.h"
+#include "unit/zk/same_evaluation.h"
 #include "vinet/zk/pcs/basefold.h"
 #include "vinet/zk/poly/multilinear.h"
+#include "vinet/zk/random.h"
 #include "vinet/zk/transcript/transcript.h"
+#include "zk/pcs/basefold_fold.h"
 
 namespace vinet::zk {
 namespace {
@@ -88,8 +93,8 @@ TEST(BasefoldJoint, CompleteAtEveryEntryPosition) {
         Joint j = CommitAndOpen(pcs, n, n2, m1, m2, n * 100 + n2 + m1);
         Status st = Check(pcs, j);
         EXPECT_TRUE(st.ok()) << set.name << " n=" << n << " n2=" << n2 << " m=" << m1 << "," << m2
-                             << " entry round " << entry->round << " level " << entry->level
-                             << ": " << st.ToString();
+                             << " entry round " << entry->round << " level " << entry->level << ": "
+                             << st.ToString();
       }
     }
   }
@@ -160,10 +165,11 @@ TEST(BasefoldJoint, OneJointOpeningIsSmallerThanTwo) {
     auto point = RandomPoint(rng, n);
     Transcript t("separate");
     PcsCommitted c1 = pcs.Commit(p1).value(), c2 = pcs.Commit(p2).value();
-    size_t separate = pcs.Open(*c1.data, point, t)->proof.size() +
-                      pcs.Open(*c2.data, std::span<const Fp2>(point).subspan(n - n2), t)->proof.size();
-    EXPECT_LT(j.proof.size() * 10, separate * 9) << set.name << ": " << j.proof.size() << " vs "
-                                                 << separate;
+    size_t separate =
+        pcs.Open(*c1.data, point, t)->proof.size() +
+        pcs.Open(*c2.data, std::span<const Fp2>(point).subspan(n - n2), t)->proof.size();
+    EXPECT_LT(j.proof.size() * 10, separate * 9)
+        << set.name << ": " << j.proof.size() << " vs " << separate;
   }
 }
 
@@ -174,6 +180,88 @@ TEST(BasefoldJoint, HidingOpeningsAreFresh) {
   EXPECT_EQ(a.evals2, b.evals2);
   EXPECT_NE(a.secondary.root, b.secondary.root);
   EXPECT_NE(a.proof, b.proof);
+}
+
+// Zero knowledge of the secondary (docs/zk.md "Joint openings"): a fixed
+// primary W and two secondaries A != B with A(z_high) = B(z_high). The
+// classifier knows both candidates and answers the one whose Reed-Solomon
+// codeword holds every opened secondary coset (a seeded coin when neither or
+// both do); every shown value (mask values, sumcheck, final polynomial, every
+// opened symbol of both trees) feeds the chi-square homogeneity test. Plain
+// joint openings are the power check: the classifier is always right there.
+TEST(BasefoldJoint, OpeningsOfTwoSecondariesWithTheSameEvaluationAreIndistinguishable) {
+  constexpr size_t kN = 11, kN2 = 9, kProofs = 40;
+  std::vector<Fp2> z = testing::FixedPoint(kN);
+  std::span<const Fp2> high = std::span<const Fp2>(z).subspan(kN - kN2);
+  auto pair = testing::SameEvaluationPair(high);
+  ASSERT_NE(pair[0], pair[1]);
+  std::mt19937_64 rng(41);
+  std::vector<Fp> w = RandomPolys(rng, 1, kN)[0];
+  for (auto [hiding_params, plain_params] :
+       {std::pair{BasefoldParams::Hiding(), BasefoldParams::Default()},
+        std::pair{BasefoldParams::HidingConjectured(), BasefoldParams::Conjectured()}}) {
+    for (bool hiding : {true, false}) {
+      SCOPED_TRACE(hiding ? "hiding" : "plain");
+      BasefoldParams params = hiding ? hiding_params : plain_params;
+      BasefoldPcs pcs(params);
+      BasefoldParams inner_params = params;
+      inner_params.hiding = false;
+      BasefoldPcs inner(inner_params);
+      size_t pad = hiding ? pcs.HidingPadVars(kN) : 0, masks = hiding ? 4 : 0;
+      BasefoldEntry entry = inner.JointEntry(kN + pad, kN2 + pad).value();
+      // Every coset of each candidate's codeword (the plain secondary's leaves).
+      std::array<std::set<std::vector<uint64_t>>, 2> cosets;
+      for (size_t k = 0; k < 2; ++k) {
+        std::vector<Fp2> evals(pair[k].begin(), pair[k].end());
+        std::vector<Fp2> cw =
+            detail::EncodeMultilinear(std::span<const Fp2>(evals), kN2 + params.log_inv_rate, 1);
+        size_t width = size_t{1} << entry.arity;
+        for (size_t i = 0; i < cw.size(); i += width) {
+          std::vector<uint64_t> c;
+          for (size_t j = i; j < i + width; ++j) c.push_back(cw[j].c0().value());
+          cosets[k].insert(c);
+        }
+      }
+      ScopedSeededMasksForTesting seeded(2027);
+      PcsCommitted primary = pcs.Commit({w}).value();
+      std::mt19937_64 coin(7);
+      size_t correct = 0, trials = 0;
+      std::array<std::vector<uint64_t>, 2> shown;
+      for (size_t n = 0; n < (hiding ? kProofs : 4); ++n) {
+        for (size_t side = 0; side < 2; ++side, ++trials) {
+          auto secondary = pcs.CommitSecondary({pair[side]}, kN).value();
+          Transcript t("joint-zk");
+          auto op = pcs.OpenJoint(*primary.data, *secondary.data, z, t).value();
+          ByteReader r(op.proof);
+          std::vector<Fp2> mask_values = r.FieldArray<Fp2>("masks", 2 * masks).value();
+          auto proof = BasefoldProof::Parse(ByteSpan(op.proof).subspan(r.offset()),
+                                            inner.ShapeFor(kN + pad), 1 + masks, &entry, 1 + masks)
+                           .value();
+          // The secondary column of each opened leaf (the last polynomial).
+          size_t width = size_t{1} << entry.arity, leaves = proof.secondary.num_leaves;
+          std::array<bool, 2> match{true, true};
+          for (size_t l = 0; l < leaves; ++l) {
+            const Fp* leaf = proof.secondary.base_leaves.data() + (l * (1 + masks) + masks) * width;
+            std::vector<uint64_t> c;
+            for (size_t j = 0; j < width; ++j) c.push_back(leaf[j].value());
+            for (size_t k = 0; k < 2; ++k) match[k] = match[k] && cosets[k].count(c) > 0;
+          }
+          size_t guess = match[0] != match[1] ? (match[0] ? 0 : 1) : (coin() & 1);
+          correct += guess == side;
+          std::vector<uint64_t>& v = shown[side];
+          for (const Fp2& x : mask_values) v.insert(v.end(), {x.c0().value(), x.c1().value()});
+          for (Fp4 x : proof.sumcheck) v.push_back(x.c0().c0().value());
+          for (Fp4 x : proof.final_poly) v.push_back(x.c0().c0().value());
+          for (const auto& rd : proof.rounds) {
+            for (Fp x : rd.base_leaves) v.push_back(x.value());
+            for (Fp4 x : rd.ext_leaves) v.push_back(x.c1().c1().value());
+          }
+          for (Fp x : proof.secondary.base_leaves) v.push_back(x.value());
+        }
+      }
+      testing::ExpectDistinguisherVerdict(hiding, correct, trials, shown);
+    }
+  }
 }
 
 TEST(BasefoldJoint, ShapesWithoutAnEntryAreRefused) {

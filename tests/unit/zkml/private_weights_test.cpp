@@ -235,7 +235,7 @@ TEST_P(ZkmlPrivateWeightsByPcs, OpeningsOfTwoModelsWithTheSameOutputsAreIndistin
       auto p = testing::ProveSameOutput(c, in, &output);
       ASSERT_TRUE(p);
       ASSERT_TRUE(Verify(c.vk, in, p->output, p->proof).ok());
-      auto mp = detail::ModelProof::Parse(p->proof, spec, al, wl, true);
+      auto mp = detail::ModelProof::Parse(p->proof, spec, al, wl, detail::FormOf(c.vk, al, wl));
       ASSERT_TRUE(mp.ok());
       AppendOpened(*scheme, GetParam(), mp->weight_opening, wl.num_vars, weights[side]);
       AppendOpened(*scheme, GetParam(), mp->advice_opening, al.num_vars, advice[side]);

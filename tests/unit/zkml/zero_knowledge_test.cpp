@@ -42,7 +42,7 @@ View Replay(const Committed& c, const runtime::Int8Tensor& in, const Proved& p) 
   const ModelSpec& spec = c.vk.spec;
   detail::AdviceLayout al = detail::MakeAdviceLayout(spec);
   detail::WeightLayout wl = detail::MakeWeightLayout(spec);
-  auto mp = detail::ModelProof::Parse(p.proof, spec, al, wl, c.vk.hiding());
+  auto mp = detail::ModelProof::Parse(p.proof, spec, al, wl, detail::FormOf(c.vk, al, wl));
   EXPECT_TRUE(mp.ok()) << mp.status().ToString();
   zk::Transcript t = detail::StartTranscript(c.vk, in, p.output);
   std::vector<std::vector<Fp2>> points;
@@ -179,7 +179,10 @@ TEST_P(ZkmlZeroKnowledge, MasksAreFreshPerProof) {
   // One slot per sumcheck with rounds: every layer's and both claim batches.
   const ModelSpec& spec = a->vk.spec;
   EXPECT_EQ(v1.proof.mask_sums.size(),
-            detail::MaskShapes(spec, detail::MakeAdviceLayout(spec), detail::MakeWeightLayout(spec))
+            detail::MaskShapes(spec, detail::MakeAdviceLayout(spec), detail::MakeWeightLayout(spec),
+                               detail::FormOf(a->vk, detail::MakeAdviceLayout(spec),
+                                              detail::MakeWeightLayout(spec))
+                                   .joint)
                 .size());
   EXPECT_GE(v1.proof.mask_sums.size(), 4u);
 }

@@ -219,6 +219,25 @@ inline runtime::QuantizedModel EveryLayerKind() {
       .Build();
 }
 
+// The model with layer `li`'s weight `at` moved by one (within int8),
+// rebuilt through the canonical encoding.
+inline runtime::QuantizedModel WithWeightChanged(const runtime::QuantizedModel& m, size_t li,
+                                                 size_t at) {
+  const std::vector<int8_t>& w = m.layers()[li].weight.data;
+  Bytes enc = m.CanonicalEncoding();
+  size_t n = std::min<size_t>(w.size(), 64);
+  auto hit = std::search(enc.begin(), enc.end(), reinterpret_cast<const uint8_t*>(w.data()),
+                         reinterpret_cast<const uint8_t*>(w.data()) + n);
+  EXPECT_NE(hit, enc.end());
+  size_t pos = static_cast<size_t>(hit - enc.begin()) + at;
+  int8_t v = static_cast<int8_t>(enc[pos]);
+  enc[pos] = static_cast<uint8_t>(v >= 100 ? v - 1 : v + 1);
+  auto out = runtime::QuantizedModel::Decode(enc);
+  EXPECT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_NE(out->layers()[li].weight.data, w);
+  return *out;
+}
+
 // Flips one bit at each of the first `dense` byte positions of `proof`, then
 // at every (size / spread)-th position after (dense 0: the stride throughout);
 // `verify` must reject every flipped proof with kParse or kVerification.

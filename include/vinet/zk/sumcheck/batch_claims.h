@@ -34,6 +34,7 @@ Result<BatchedClaimProof> ProveBatchedClaims(std::span<const Fp> evals,
                                              Transcript& transcript, EvalClaim* reduced,
                                              unsigned threads = 1);
 
+class MaskBankProver;
 class MaskBankVerifier;
 
 // Verifier: on success returns the single claim W(r) = value to open. With
@@ -41,5 +42,29 @@ class MaskBankVerifier;
 Result<EvalClaim> VerifyBatchedClaims(size_t num_vars, std::span<const EvalClaim> claims,
                                       const BatchedClaimProof& proof, Transcript& transcript,
                                       MaskBankVerifier* bank = nullptr);
+
+// Joint batch (for a joint Basefold opening, pcs/basefold.h): claims W(z_k) =
+// y_k on W of n variables and A(u_l) = v_l on A of n2 <= n variables become
+// W(r) and A(r_{j..}) at ONE point r (j = n - n2). After absorbing W's claims
+// then A's, beta is drawn (powers continue from W's claims to A's) and a
+// degree-2 sumcheck over n variables proves
+//   sum_x [W(x) E_W(x) + lift(A)(x) lift(E_A)(x)] = sum_k beta^k y_k + 2^j sum_l beta^(K+l) v_l
+// with lift(P)(x) = P(x_j, .., x_{n-1}); polynomials (W, E_W, lift A, lift E_A).
+// Soundness error: (K + L - 1)/|F| + 2n/|F|.
+struct JointClaims {
+  EvalClaim primary;    // W(r), r has n coordinates
+  EvalClaim secondary;  // A(r_{j..}), n2 coordinates
+};
+Result<BatchedClaimProof> ProveJointBatchedClaims(
+    std::span<const Fp> w, std::span<const EvalClaim> w_claims, std::span<const Fp> a,
+    std::span<const EvalClaim> a_claims, Transcript& transcript, JointClaims* reduced,
+    unsigned threads = 1, MaskBankProver* bank = nullptr);
+Result<JointClaims> VerifyJointBatchedClaims(size_t num_vars, std::span<const EvalClaim> w_claims,
+                                             size_t secondary_vars,
+                                             std::span<const EvalClaim> a_claims,
+                                             const BatchedClaimProof& proof, Transcript& transcript,
+                                             MaskBankVerifier* bank = nullptr);
+// The joint batch's term list: W E_W + lift(A) lift(E_A) over (W, E_W, A, E_A).
+const std::vector<ProductTerm>& JointClaimTerms();
 
 }  // namespace vinet::zk
