@@ -68,6 +68,39 @@ void PrintBasefoldBreakdown(const char* what, const zkml::VerifyingKey& vk, size
              p->sumcheck.size() * e, p->roots.size() * 32, p->final_poly.size() * e, rounds);
 }
 
+// A joint opening's bytes by part (stderr): the rounds as above, then the
+// secondary's leaves and Merkle nodes.
+void PrintJointBreakdown(const zkml::VerifyingKey& vk, size_t n, size_t n2, ByteSpan opening) {
+  std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
+  const auto* bf = dynamic_cast<const zk::BasefoldPcs*>(pcs.get());
+  if (bf == nullptr) return;
+  zk::BasefoldParams plain = bf->params();
+  plain.hiding = false;
+  zk::BasefoldPcs inner(plain);
+  size_t pad = bf->hiding() ? bf->HidingPadVars(n) : 0, masks = bf->hiding() ? 4 : 0;
+  auto entry = inner.JointEntry(n + pad, n2 + pad);
+  if (!entry.ok()) return;
+  ByteSpan body = opening.subspan(std::min(opening.size(), 2 * masks * 16));
+  zk::BasefoldShape s = inner.ShapeFor(n + pad);
+  auto p = zk::BasefoldProof::Parse(body, s, 1 + masks, &*entry, 1 + masks);
+  if (!p.ok()) return;
+  size_t e = 8 * s.ext_degree;
+  std::string rounds;
+  for (const auto& rd : p->rounds) {
+    rounds += fmt::format(" [{} leaves: {} B leaf, {} B nodes]", rd.num_leaves,
+                          rd.base_leaves.size() * 8 + rd.ext_leaves.size() * e,
+                          rd.merkle_nodes.size() * 32);
+  }
+  fmt::print(stderr,
+             "  joint opening n={} n2={} t={} arity={} enters round {} after {} folds, total {} B:"
+             " mask values {} B, sumcheck {} B, roots {} B, final {} B,{}; secondary {} B leaf, {} "
+             "B nodes\n",
+             n, n2, s.num_queries, fmt::join(s.arity, ","), entry->round, entry->level,
+             opening.size(), 2 * masks * 16, p->sumcheck.size() * e, p->roots.size() * 32,
+             p->final_poly.size() * e, rounds, p->secondary.base_leaves.size() * 8,
+             p->secondary.merkle_nodes.size() * 32);
+}
+
 runtime::TensorMap RandomInput(const runtime::Model& m, uint32_t seed) {
   return {{m.inputs()[0].name, RandomTensor(m, seed)}};
 }
@@ -167,13 +200,20 @@ int main(int argc, char** argv) {
           layers += 16 * (b.evals.size() + b.chunk_sums.size());
         }
         fmt::print(stderr,
-                   "{} {}: proof {} B = advice opening {} + weight opening {} + lookups {} + layer "
+                   "{} {}: proof {} B = {} opening {} + weight opening {} + lookups {} + layer "
                    "sumchecks and evals {} + rest {}\n",
-                   argv[1], name, proof_bytes, parsed->advice_opening.size(),
-                   parsed->weight_opening.size(), lookup_bytes, layers,
-                   proof_bytes - pcs_bytes - lookup_bytes - layers);
-        PrintBasefoldBreakdown("advice", c->vk, parsed->advice.num_vars, parsed->advice_opening);
-        PrintBasefoldBreakdown("weight", c->vk, c->vk.weights.num_vars, parsed->weight_opening);
+                   argv[1], name, proof_bytes, parsed->joint ? "joint" : "advice",
+                   parsed->advice_opening.size(), parsed->weight_opening.size(), lookup_bytes,
+                   layers, proof_bytes - pcs_bytes - lookup_bytes - layers);
+        if (parsed->joint) {
+          PrintJointBreakdown(c->vk, c->vk.weights.num_vars, parsed->advice.num_vars,
+                              parsed->advice_opening);
+        } else {
+          PrintBasefoldBreakdown("advice", c->vk, parsed->advice.num_vars,
+                                 parsed->advice_opening);
+          PrintBasefoldBreakdown("weight", c->vk, c->vk.weights.num_vars,
+                                 parsed->weight_opening);
+        }
       }
       t0 = std::chrono::steady_clock::now();
       c0 = std::clock();
