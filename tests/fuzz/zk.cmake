@@ -4,3 +4,4 @@ vinet_fuzz_target(zk_logup ${CMAKE_CURRENT_SOURCE_DIR}/zk_logup_fuzz.cpp DEPS vi
 vinet_fuzz_target(zk_ligero ${CMAKE_CURRENT_SOURCE_DIR}/zk_ligero_fuzz.cpp DEPS vinet_zk)
 vinet_fuzz_target(zk_basefold ${CMAKE_CURRENT_SOURCE_DIR}/zk_basefold_fuzz.cpp DEPS vinet_zk)
 vinet_fuzz_target(zk_basefold_hiding ${CMAKE_CURRENT_SOURCE_DIR}/zk_basefold_hiding_fuzz.cpp DEPS vinet_zk)
+vinet_fuzz_target(zk_basefold_joint ${CMAKE_CURRENT_SOURCE_DIR}/zk_basefold_joint_fuzz.cpp DEPS vinet_zk)

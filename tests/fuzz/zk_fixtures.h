@@ -120,6 +120,41 @@ struct HidingBasefoldFixture {
   }
 };
 
+// A plain joint opening (BasefoldPcs::OpenJoint): a primary of 10 variables
+// (two polynomials) and a secondary of 8 that enters mid first round.
+struct JointBasefoldFixture {
+  static constexpr size_t kVars = 10, kSecondaryVars = 8;
+  BasefoldPcs pcs{BasefoldParams{100, 2, 3, 2, 16, 1, BasefoldRegime::kJohnsonFp4, 3}};
+  PcsCommitted primary, secondary;
+  std::vector<Fp2> point;
+  std::vector<Fp2> evals, secondary_evals;
+  Bytes honest;
+
+  JointBasefoldFixture() {
+    std::vector<std::vector<Fp>> polys(2, std::vector<Fp>(size_t{1} << kVars));
+    for (size_t i = 0; i < polys[0].size(); ++i) {
+      polys[0][i] = Fp(i * i + 1);
+      polys[1][i] = Fp(3 * i + 7);
+    }
+    std::vector<Fp> small(size_t{1} << kSecondaryVars);
+    for (size_t i = 0; i < small.size(); ++i) small[i] = Fp(5 * i * i + 2);
+    for (size_t i = 0; i < kVars; ++i) point.emplace_back(Fp(5 + 2 * i), Fp(6 + 2 * i));
+    primary = pcs.Commit(polys).value();
+    secondary = pcs.CommitSecondary({small}, kVars).value();
+    Transcript t("fuzz");
+    auto opening = pcs.OpenJoint(*primary.data, *secondary.data, point, t).value();
+    evals = opening.primary_evals;
+    secondary_evals = opening.secondary_evals;
+    honest = opening.proof;
+  }
+
+  Status Verify(ByteSpan proof) const {
+    Transcript t("fuzz");
+    return pcs.VerifyJoint(primary.commitment, secondary.commitment, point, evals,
+                           secondary_evals, proof, t);
+  }
+};
+
 // One fuzz input against `Fixture`'s opening: the honest opening must verify
 // (else abort: the fixture is broken), any other input must be refused with
 // kParse or kVerification, never accepted.

@@ -64,5 +64,14 @@ TEST(ZkFuzzSeeds, HidingBasefoldSeedIsTheFixturesEncoding) {
   CheckOrWrite("zk_basefold_hiding", "honest_opening", fx.honest);
 }
 
+TEST(ZkFuzzSeeds, JointBasefoldSeedIsTheFixturesEncoding) {
+  fuzz::JointBasefoldFixture fx;
+  ASSERT_TRUE(fx.Verify(fx.honest).ok());
+  BasefoldEntry entry = fx.pcs.JointEntry(fx.kVars, fx.kSecondaryVars).value();
+  ASSERT_EQ(entry.round, 0u);  // enters mid first round
+  ASSERT_EQ(entry.level, 2u);
+  CheckOrWrite("zk_basefold_joint", "honest_opening", fx.honest);
+}
+
 }  // namespace
 }  // namespace vinet::zk
