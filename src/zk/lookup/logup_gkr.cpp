@@ -23,14 +23,22 @@ std::vector<ProductTerm> LayerTerms(Fp2 lambda) {
 }
 
 // One layer of the fraction tree: 2^k entries, the top index bit selects the
-// witness side (0) or the table side (1). Each side holds `active[s]` real
-// entries at its start; the rest are padding fractions 0/1, which the prover
-// never computes with: the parent of two paddings is a padding and the parent
-// of (real, padding) is the real fraction itself.
+// witness side (0) or the table side (1), each side a half of 2^(k-1)
+// entries. Only each side's real prefix is stored, rounded up to an even
+// length with one padding fraction 0/1 (unless the half has one entry); the
+// rest of the half is padding, which the prover never computes with or
+// allocates: the parent of two paddings is a padding and the parent of (real,
+// padding) is the real fraction itself. So an instance padded to a batch's
+// deeper tree costs what its own tree does.
 struct Layer {
-  std::vector<Fp2> p, q;
-  std::array<size_t, 2> active{};
+  std::array<std::vector<Fp2>, 2> p, q;
+  size_t half = 0;  // 2^(k-1)
 };
+
+// Rounds a side up to an even length with `pad`, unless it fills its half.
+void PadEven(std::vector<Fp2>& v, size_t half, Fp2 pad) {
+  if (v.size() % 2 == 1 && v.size() < half) v.push_back(pad);
+}
 
 void AbsorbShape(Transcript& t, const LogUpStatement& s) {
   ByteWriter w;
@@ -52,21 +60,15 @@ Fp2 Selector(std::span<const Fp2> r, size_t from, size_t to) {
   return acc;
 }
 
-size_t HalfUp(size_t n) {
-  return (n + 1) / 2;
-}
-
-// Runs fn(begin, end) over [0, active[0]) and [side, side + active[1]), in
-// parallel chunks: the real entries of a two-sided vector whose table side
-// starts at `side`.
-void ForActive(size_t side, std::array<size_t, 2> active, unsigned threads,
-               const std::function<void(size_t, size_t)>& fn, size_t min_per_thread = 4096) {
-  size_t total = active[0] + active[1];
+// Runs fn(s, begin, end) over [0, n[0]) of side 0 and [0, n[1]) of side 1,
+// in parallel chunks.
+void ForSides(std::array<size_t, 2> n, unsigned threads,
+              const std::function<void(size_t, size_t, size_t)>& fn, size_t min_per_thread = 4096) {
   ParallelFor(
-      total, threads,
+      n[0] + n[1], threads,
       [&](size_t b, size_t e) {
-        if (b < active[0]) fn(b, std::min(e, active[0]));
-        if (e > active[0]) fn(side + std::max(b, active[0]) - active[0], side + e - active[0]);
+        if (b < n[0]) fn(0, b, std::min(e, n[0]));
+        if (e > n[0]) fn(1, std::max(b, n[0]) - n[0], e - n[0]);
       },
       min_per_thread);
 }
@@ -74,42 +76,55 @@ void ForActive(size_t side, std::array<size_t, 2> active, unsigned threads,
 Layer BuildLeaves(const LookupTable& table, std::span<const std::vector<Fp>> witness,
                   std::span<const Fp> m, size_t witness_vars, Fp2 alpha, Fp2 beta, size_t tree_vars,
                   unsigned threads) {
-  size_t half = size_t{1} << (tree_vars - 1);
+  Layer leaves;
+  leaves.half = size_t{1} << (tree_vars - 1);
   size_t nw = size_t{1} << witness_vars, nt = size_t{1} << table.num_vars();
-  Layer leaves{std::vector<Fp2>(2 * half), std::vector<Fp2>(2 * half, Fp2::One()), {nw, nt}};
-  ParallelFor(nw, threads, [&](size_t b, size_t e) {
+  leaves.p[0].assign(nw, Fp2::One());
+  leaves.q[0].resize(nw);
+  leaves.p[1].resize(nt);
+  leaves.q[1].resize(nt);
+  ForSides({nw, nt}, threads, [&](size_t s, size_t b, size_t e) {
     for (size_t i = b; i < e; ++i) {
-      Fp2 f = witness[0][i];
-      if (witness.size() > 1) f += beta * witness[1][i];
-      leaves.p[i] = Fp2::One();
-      leaves.q[i] = alpha - f;
+      if (s == 0) {
+        Fp2 f = witness[0][i];
+        if (witness.size() > 1) f += beta * witness[1][i];
+        leaves.q[0][i] = alpha - f;
+      } else {
+        Fp2 t = table.Value(0, i);
+        if (table.num_columns() > 1) t += beta * table.Value(1, i);
+        leaves.p[1][i] = -Fp2(m[i]);
+        leaves.q[1][i] = alpha - t;
+      }
     }
   });
-  ParallelFor(nt, threads, [&](size_t b, size_t e) {
-    for (size_t j = b; j < e; ++j) {
-      Fp2 t = table.Value(0, j);
-      if (table.num_columns() > 1) t += beta * table.Value(1, j);
-      leaves.p[half + j] = -Fp2(m[j]);
-      leaves.q[half + j] = alpha - t;
-    }
-  });
+  for (size_t s = 0; s < 2; ++s) {
+    PadEven(leaves.p[s], leaves.half, Fp2());
+    PadEven(leaves.q[s], leaves.half, Fp2::One());
+  }
   return leaves;
 }
 
-// The layer above `child`; only its real entries are computed.
+// The layer above `child` (child.half >= 2); only its real entries are computed.
 Layer Parent(const Layer& child, unsigned threads) {
-  size_t n = child.p.size() / 2;
-  Layer out{std::vector<Fp2>(n),
-            std::vector<Fp2>(n, Fp2::One()),
-            {HalfUp(child.active[0]), HalfUp(child.active[1])}};
-  ForActive(n / 2, out.active, threads, [&](size_t b, size_t e) {
+  Layer out;
+  out.half = child.half / 2;
+  std::array<size_t, 2> n = {child.p[0].size() / 2, child.p[1].size() / 2};
+  for (size_t s = 0; s < 2; ++s) {
+    out.p[s].resize(n[s]);
+    out.q[s].resize(n[s]);
+  }
+  ForSides(n, threads, [&](size_t s, size_t b, size_t e) {
+    const std::vector<Fp2>&p = child.p[s], &q = child.q[s];
     for (size_t y = b; y < e; ++y) {
-      Fp2 p0 = child.p[2 * y], p1 = child.p[2 * y + 1];
-      Fp2 q0 = child.q[2 * y], q1 = child.q[2 * y + 1];
-      out.p[y] = p0 * q1 + p1 * q0;
-      out.q[y] = q0 * q1;
+      Fp2 p0 = p[2 * y], p1 = p[2 * y + 1], q0 = q[2 * y], q1 = q[2 * y + 1];
+      out.p[s][y] = p0 * q1 + p1 * q0;
+      out.q[s][y] = q0 * q1;
     }
   });
+  for (size_t s = 0; s < 2; ++s) {
+    PadEven(out.p[s], out.half, Fp2());
+    PadEven(out.q[s], out.half, Fp2::One());
+  }
   return out;
 }
 
@@ -121,32 +136,64 @@ struct LayerProof {
 // The four tables of a layer reduction over y: s = pe + lambda qe, po, qe, qo
 // (folding is linear, so s stays pe + lambda qe at every point, and
 // pe qo + po qe + lambda qe qo = s qo + po qe: two products instead of
-// three and a scaling), with the real prefix of each side; elsewhere the
-// padding values pad = (lambda, 0, 1, 1).
+// three and a scaling), stored per side as a Layer is (t[c][side]); elsewhere
+// the padding values pad = (lambda, 0, 1, 1). `half` is 2^(n-1) for tables of
+// 2^n entries, 0 once every variable is bound (one entry, in side 0).
 struct LayerTables {
-  std::array<std::vector<Fp2>, 4> t;
+  std::array<std::array<std::vector<Fp2>, 2>, 4> t;
   std::array<Fp2, 4> pad;
-  std::array<size_t, 2> active{};
+  size_t half = 0;
 };
 
 // Folds the first variable of every table at r, computing only the real pairs.
-void FoldActive(LayerTables& lt, Fp2 r, unsigned threads) {
-  size_t half = lt.t[0].size() / 2;
-  std::array<size_t, 2> active = {HalfUp(lt.active[0]), HalfUp(lt.active[1])};
-  if (half == 1) active = {1, 0};  // the last pair mixes both sides
-  std::array<std::vector<Fp2>, 4> out;
-  for (size_t c = 0; c < 4; ++c) out[c].assign(half, lt.pad[c]);
-  ForActive(half / 2, active, threads, [&](size_t b, size_t e) {  // one pass, all four
+void FoldTables(LayerTables& lt, Fp2 r, unsigned threads) {
+  if (lt.half == 1) {  // the last pair mixes both sides
+    for (auto& t : lt.t) {
+      Fp2 lo = t[0][0], hi = t[1][0];
+      t[0].assign(1, lo + r * (hi - lo));
+      t[1].clear();
+    }
+    lt.half = 0;
+    return;
+  }
+  std::array<size_t, 2> n = {lt.t[0][0].size() / 2, lt.t[0][1].size() / 2};
+  std::array<std::array<std::vector<Fp2>, 2>, 4> out;
+  for (auto& o : out)
+    for (size_t s = 0; s < 2; ++s) o[s].resize(n[s]);
+  ForSides(n, threads, [&](size_t s, size_t b, size_t e) {  // one pass, all four
     for (size_t c = 0; c < 4; ++c) {
-      const std::vector<Fp2>& in = lt.t[c];
+      const std::vector<Fp2>& in = lt.t[c][s];
+      std::vector<Fp2>& o = out[c][s];
       for (size_t i = b; i < e; ++i) {
         Fp2 lo = in[2 * i];
-        out[c][i] = lo + r * (in[2 * i + 1] - lo);
+        o[i] = lo + r * (in[2 * i + 1] - lo);
       }
     }
   });
+  lt.half /= 2;
+  for (size_t c = 0; c < 4; ++c)
+    for (size_t s = 0; s < 2; ++s) PadEven(out[c][s], lt.half, lt.pad[c]);
   lt.t = std::move(out);
-  lt.active = active;
+}
+
+// Adds pair (v0, v1) (the four tables at 2i and 2i + 1) with eq weight w to
+// the sums of h(0), h(1) (unless derived) and h(2); exact integer sums
+// (lazy_sum.h): one reduction per bracket.
+void AddPair(detail::Fp2Sum (&loc)[3], Fp2 w, const std::array<Fp2, 4>& v0,
+             const std::array<Fp2, 4>& v1, bool derive_one) {
+  auto bracket = [](Fp2 a, Fp2 b, Fp2 c, Fp2 d) {  // a b + c d
+    detail::Fp2Sum s;
+    s.Add(a, b);
+    s.Add(c, d);
+    return s.Value();
+  };
+  auto [pe0, po0, qe0, qo0] = v0;
+  auto [pe1, po1, qe1, qo1] = v1;
+  loc[0].Add(w, bracket(pe0, qo0, po0, qe0));
+  if (!derive_one) loc[1].Add(w, bracket(pe1, qo1, po1, qe1));
+  Fp2 pe2 = pe1 + pe1 - pe0, po2 = po1 + po1 - po0;
+  Fp2 qe2 = qe1 + qe1 - qe0, qo2 = qo1 + qo1 - qo0;
+  loc[2].Add(w, bracket(pe2, qo2, po2, qe2));
 }
 
 // One layer reduction over I instances: the sumcheck of
@@ -182,41 +229,36 @@ LayerProof ProveLayer(std::span<const Fp2> rho, Fp2 lambda, Fp2 claim, std::vect
     size_t pairs = eq_rest.size();
     std::array<Fp2, 3> h{};  // h(0), h(1), h(2) of the whole combination
     for (size_t inst = 0; inst < lts.size(); ++inst) {
-      auto& t = lts[inst].t;
-      std::array<size_t, 2> active = {HalfUp(lts[inst].active[0]), HalfUp(lts[inst].active[1])};
-      if (pairs == 1) active = {1, 0};
-      std::array<Fp2, 4> hi{};  // h(0), h(1), h(2), sum of the real pairs' eq weights
-      std::mutex mu;
-      ForActive(
-          pairs / 2, active, threads,
-          [&](size_t b, size_t e) {
-            // Exact integer sums (lazy_sum.h): one reduction per bracket and per chunk.
-            detail::Fp2Sum loc[3];
-            Fp2 weights;
-            auto bracket = [](Fp2 a, Fp2 b, Fp2 c, Fp2 d) {  // a b + c d
-              detail::Fp2Sum s;
-              s.Add(a, b);
-              s.Add(c, d);
-              return s.Value();
-            };
-            for (size_t i = b; i < e; ++i) {
-              Fp2 pe0 = t[0][2 * i], pe1 = t[0][2 * i + 1], po0 = t[1][2 * i],
-                  po1 = t[1][2 * i + 1];
-              Fp2 qe0 = t[2][2 * i], qe1 = t[2][2 * i + 1], qo0 = t[3][2 * i],
-                  qo1 = t[3][2 * i + 1];
-              Fp2 w = eq_rest[i];
-              loc[0].Add(w, bracket(pe0, qo0, po0, qe0));
-              if (!derive_one) loc[1].Add(w, bracket(pe1, qo1, po1, qe1));
-              Fp2 pe2 = pe1 + pe1 - pe0, po2 = po1 + po1 - po0;
-              Fp2 qe2 = qe1 + qe1 - qe0, qo2 = qo1 + qo1 - qo0;
-              loc[2].Add(w, bracket(pe2, qo2, po2, qe2));
-              weights += w;
-            }
-            std::lock_guard<std::mutex> lock(mu);
-            for (size_t x = 0; x < 3; ++x) hi[x] += loc[x].Value();
-            hi[3] += weights;
-          },
-          1024);
+      const auto& t = lts[inst].t;
+      std::array<Fp2, 4> hi{};    // h(0), h(1), h(2), sum of the real pairs' eq weights
+      if (lts[inst].half == 1) {  // the one pair: side 0's entry and side 1's
+        detail::Fp2Sum loc[3];
+        AddPair(loc, eq_rest[0], {t[0][0][0], t[1][0][0], t[2][0][0], t[3][0][0]},
+                {t[0][1][0], t[1][1][0], t[2][1][0], t[3][1][0]}, derive_one);
+        for (size_t x = 0; x < 3; ++x) hi[x] = loc[x].Value();
+        hi[3] = eq_rest[0];
+      } else {
+        std::mutex mu;
+        ForSides(
+            {t[0][0].size() / 2, t[0][1].size() / 2}, threads,
+            [&](size_t s, size_t b, size_t e) {
+              detail::Fp2Sum loc[3];  // one reduction per chunk
+              Fp2 weights;
+              size_t eq_at = s * (pairs / 2);  // side 1's pairs start halfway
+              for (size_t i = b; i < e; ++i) {
+                Fp2 w = eq_rest[eq_at + i];
+                AddPair(loc, w, {t[0][s][2 * i], t[1][s][2 * i], t[2][s][2 * i], t[3][s][2 * i]},
+                        {t[0][s][2 * i + 1], t[1][s][2 * i + 1], t[2][s][2 * i + 1],
+                         t[3][s][2 * i + 1]},
+                        derive_one);
+                weights += w;
+              }
+              std::lock_guard<std::mutex> lock(mu);
+              for (size_t x = 0; x < 3; ++x) hi[x] += loc[x].Value();
+              hi[3] += weights;
+            },
+            1024);
+      }
       Fp2 padding = lambda * (one - hi[3]);
       h[0] += coeff[inst] * (hi[0] + padding);
       h[1] += coeff[inst] * (hi[1] + padding);  // unused when derived
@@ -241,7 +283,7 @@ LayerProof ProveLayer(std::span<const Fp2> rho, Fp2 lambda, Fp2 claim, std::vect
     out.point.push_back(r);
     out.proof.rounds.push_back(std::move(sent));
     if (masked) masked->Bind(j, r);
-    for (LayerTables& lt : lts) FoldActive(lt, r, threads);
+    for (LayerTables& lt : lts) FoldTables(lt, r, threads);
     if (eq_rest.size() > 1) {  // sum out the next variable: eq over rho_{>j+1}
       for (size_t i = 0; i < eq_rest.size() / 2; ++i)
         eq_rest[i] = eq_rest[2 * i] + eq_rest[2 * i + 1];
@@ -251,7 +293,7 @@ LayerProof ProveLayer(std::span<const Fp2> rho, Fp2 lambda, Fp2 claim, std::vect
   if (send_eq) out.proof.final_evals.push_back(scale);
   for (const LayerTables& lt : lts) {
     const auto& t = lt.t;
-    for (Fp2 v : {t[0][0] - lambda * t[2][0], t[1][0], t[2][0], t[3][0]}) {
+    for (Fp2 v : {t[0][0][0] - lambda * t[2][0][0], t[1][0][0], t[2][0][0], t[3][0][0]}) {
       out.proof.final_evals.push_back(v);
     }
   }
@@ -318,14 +360,13 @@ Result<CoreProof> ProveCore(std::span<const LogUpInstance> instances, Transcript
                                     alpha, beta, tree_vars, threads);
     for (size_t k = tree_vars; k-- > 1;) layers[k] = Parent(layers[k + 1], threads);
     const Layer& leaves = layers[tree_vars];  // padding denominators are 1
-    for (size_t s = 0; s < 2; ++s) {
-      size_t from = s * (leaves.q.size() / 2);
-      for (size_t j = from; j < from + leaves.active[s]; ++j) {
-        if (leaves.q[j].IsZero()) return Error(Code::kInvalidArgument, "logup: zero denominator");
+    for (const auto& side : leaves.q) {
+      for (Fp2 q : side) {
+        if (q.IsZero()) return Error(Code::kInvalidArgument, "logup: zero denominator");
       }
     }
     const Layer& l1 = layers[1];
-    proof.layer1.push_back({l1.p[0], l1.p[1], l1.q[0], l1.q[1]});
+    proof.layer1.push_back({l1.p[0][0], l1.p[1][0], l1.q[0][0], l1.q[1][0]});
   }
   std::vector<Fp2> flat;
   for (const auto& l : proof.layer1) flat.insert(flat.end(), l.begin(), l.end());
@@ -346,19 +387,23 @@ Result<CoreProof> ProveCore(std::span<const LogUpInstance> instances, Transcript
       claim += c * (claim_p[i] + lambda * claim_q[i]);
       c *= lambda * lambda;
       Layer child = std::move(trees[i][k + 1]);  // freed after this layer
-      size_t n = child.p.size() / 2;
       LayerTables& halves = lts[i];
-      halves.active = {HalfUp(child.active[0]), HalfUp(child.active[1])};
+      halves.half = child.half / 2;
       halves.pad = {lambda, Fp2(), Fp2::One(), Fp2::One()};
-      for (size_t col = 0; col < 4; ++col) halves.t[col].assign(n, halves.pad[col]);
-      ForActive(n / 2, halves.active, threads, [&](size_t b, size_t e) {
+      std::array<size_t, 2> n = {child.p[0].size() / 2, child.p[1].size() / 2};
+      for (auto& col : halves.t)
+        for (size_t s = 0; s < 2; ++s) col[s].resize(n[s]);
+      ForSides(n, threads, [&](size_t s, size_t b, size_t e) {
+        const std::vector<Fp2>&p = child.p[s], &q = child.q[s];
         for (size_t y = b; y < e; ++y) {
-          halves.t[0][y] = child.p[2 * y] + lambda * child.q[2 * y];
-          halves.t[1][y] = child.p[2 * y + 1];
-          halves.t[2][y] = child.q[2 * y];
-          halves.t[3][y] = child.q[2 * y + 1];
+          halves.t[0][s][y] = p[2 * y] + lambda * q[2 * y];
+          halves.t[1][s][y] = p[2 * y + 1];
+          halves.t[2][s][y] = q[2 * y];
+          halves.t[3][s][y] = q[2 * y + 1];
         }
       });
+      for (size_t c = 0; c < 4; ++c)
+        for (size_t s = 0; s < 2; ++s) PadEven(halves.t[c][s], halves.half, halves.pad[c]);
     }
     std::optional<SumcheckMask> mask;
     if (bank != nullptr) {
