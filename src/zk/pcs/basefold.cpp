@@ -34,6 +34,7 @@ struct BasefoldProverData final : PcsProverData {
   std::vector<std::vector<Fp>> polys;             // evaluations
   std::vector<detail::HugeVector<Fp>> codewords;  // one per polynomial, bit-reversed order
   MerkleTree tree;
+  size_t leaf_arity = 0;  // log2 of the first tree's leaf coset (a joint secondary's own)
 };
 
 // Leaf i of the first tree: every polynomial's 2^a symbols of coset i.
@@ -514,6 +515,11 @@ double BasefoldPcs::SoundnessBits(size_t num_vars) const {
 
 Result<PcsCommitted> BasefoldPcs::Commit(std::vector<std::vector<Fp>> polys) const {
   if (params_.hiding) return CommitHiding(std::move(polys), nullptr);
+  return CommitPlain(std::move(polys), 0);
+}
+
+Result<PcsCommitted> BasefoldPcs::CommitPlain(std::vector<std::vector<Fp>> polys,
+                                              size_t leaf_arity) const {
   if (polys.empty() || polys.size() > (1u << 16)) {
     return Error(Code::kInvalidArgument, "basefold: commit 1 to 65536 polynomials");
   }
@@ -552,7 +558,9 @@ Result<PcsCommitted> BasefoldPcs::Commit(std::vector<std::vector<Fp>> polys) con
   if (inner) {
     for (auto& cw : d->codewords) NttBitReversedPadded(cw, size, params_.threads);
   }
-  size_t a = d->shape.arity[0], leaves = len >> a;
+  size_t a = leaf_arity != 0 ? leaf_arity : d->shape.arity[0], leaves = len >> a;
+  if (a > d->shape.log_len) return Error(Code::kInvalidArgument, "basefold: leaf arity too large");
+  d->leaf_arity = a;
   std::vector<Digest> digests(leaves);
   ParallelFor(
       leaves, params_.threads,
@@ -646,12 +654,23 @@ Result<BasefoldProof> BasefoldPcs::OpenProof(const PcsProverData& data, std::spa
 
 template <typename E>
 Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<const Fp2> point,
-                                          Transcript& transcript, std::vector<Fp2>* evals) const {
+                                          Transcript& transcript, std::vector<Fp2>* evals,
+                                          const JointProver* joint) const {
   const auto* d = dynamic_cast<const BasefoldProverData*>(&data);
   if (d == nullptr) return Error(Code::kInvalidArgument, "basefold: prover data of another scheme");
   const BasefoldShape& s = d->shape;
   if (point.size() != s.num_vars) {
     return Error(Code::kInvalidArgument, "basefold: point has the wrong number of variables");
+  }
+  const BasefoldProverData* sec = nullptr;
+  size_t lift = 0;  // j: the secondary's polynomials ignore the first j variables
+  if (joint != nullptr) {
+    sec = dynamic_cast<const BasefoldProverData*>(joint->data);
+    if (sec == nullptr || sec->shape.num_vars > s.num_vars ||
+        sec->leaf_arity != joint->entry.arity) {
+      return Error(Code::kInvalidArgument, "basefold: secondary data does not fit the joint shape");
+    }
+    lift = s.num_vars - sec->shape.num_vars;
   }
   unsigned threads = params_.threads;
   // E = eq(z_{>0}, .): the evaluations from the first round's half sums
@@ -669,14 +688,42 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
     ys[k] = (Fp2::One() - point[0]) * first_sums.first + point[0] * first_sums.second;
   }
   AbsorbStatement(transcript, d->commitment, point, ys);
-  std::vector<E> alpha = BatchCoefficients<E>(transcript, d->polys.size());
+  std::vector<Fp2> ys2;  // the secondary's values at the suffix point
+  if (sec != nullptr) {
+    std::span<const Fp2> high = point.subspan(lift);
+    std::vector<Fp2> eq_high = EqTable(high, threads);
+    for (const auto& poly : sec->polys) {
+      detail::Fp2Sum acc;
+      for (size_t i = 0; i < poly.size(); ++i) acc.Add(eq_high[i], poly[i]);
+      ys2.push_back(acc.Value());
+    }
+    AbsorbStatement(transcript, sec->commitment, high, ys2);
+  }
+  size_t m1 = d->polys.size();
+  std::vector<E> alpha = BatchCoefficients<E>(transcript, m1 + (sec ? sec->polys.size() : 0));
 
-  // f = sum_k alpha_k f_k; a single polynomial stays in the base field until
-  // the first fold.
-  bool single = d->polys.size() == 1;
+  // f = sum_k alpha_k f_k (+ the lifted secondary batch); a single polynomial
+  // stays in the base field until the first fold.
+  bool single = m1 == 1 && sec == nullptr;
   // f and the buffer the next fold writes (swapped after each fold).
   detail::HugeVector<E> f, spare;
-  if (!single) CombineBatch<E>(d->polys, alpha, f, threads);
+  if (!single) CombineBatch<E>(d->polys, std::span<const E>(alpha).first(m1), f, threads);
+  std::vector<E> g;  // the secondary batch sum_k beta_k s_k (joint openings)
+  if (sec != nullptr) {
+    std::span<const E> beta = std::span<const E>(alpha).subspan(m1);
+    g.resize(sec->polys[0].size());
+    ParallelFor(
+        g.size(), threads,
+        [&](size_t b, size_t e) {
+          for (size_t i = b; i < e; ++i) {
+            E acc;
+            for (size_t k = 0; k < beta.size(); ++k) acc += beta[k] * sec->polys[k][i];
+            g[i] = acc;
+          }
+        },
+        8192);
+    for (size_t b = 0; b < f.size(); ++b) f[b] += g[b >> lift];
+  }
   // The sumcheck of f(x) eq(z, x) binding x_i: g(X) = P eq(z_i, X) h(X) with
   // P = prod_{j<i} eq(z_j, r_j) and h(X) = sum_b f(.., X, b) E[b], E = eq(z_{>i}, .);
   // E for the next variable is E[2c] + E[2c+1].
@@ -735,7 +782,17 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
       // The folded codeword is the encoding of the folded polynomial (the
       // honest codeword folds to it), so it is encoded from f directly.
       detail::HugeVector<E> current;
-      detail::EncodeMultilinear(std::span<const E>(f), s.LogLen(r + 1), current, threads);
+      if (sec != nullptr && r + 1 <= joint->entry.round) {
+        // The secondary enters in a later round: this round's tree holds the
+        // primary's part alone, f minus the still-lifted secondary.
+        detail::HugeVector<E> primary_only(f.begin(), f.end());
+        size_t shift = lift - var;
+        for (size_t b = 0; b < primary_only.size(); ++b) primary_only[b] -= g[b >> shift];
+        detail::EncodeMultilinear(std::span<const E>(primary_only), s.LogLen(r + 1), current,
+                                  threads);
+      } else {
+        detail::EncodeMultilinear(std::span<const E>(f), s.LogLen(r + 1), current, threads);
+      }
       trees.push_back(BuildExtTree(current, s.arity[r + 1], threads));
       proof.roots.push_back(trees.back().root());
       transcript.AbsorbDigest("basefold.root", trees.back().root());
@@ -783,6 +840,14 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
       out.merkle_nodes = trees[r - 1].MultiProof(sets[r]);
     }
   }
+  if (sec != nullptr) {
+    const std::vector<size_t>& set = sets[joint->entry.round];
+    proof.joint = true;
+    proof.secondary.num_leaves = set.size();
+    for (size_t i : set) GatherBaseLeaf(sec->codewords, sec->leaf_arity, i, proof.secondary.base_leaves);
+    proof.secondary.merkle_nodes = sec->tree.MultiProof(set);
+    if (joint->evals != nullptr) *joint->evals = std::move(ys2);
+  }
   if (evals != nullptr) *evals = std::move(ys);
   return proof;
 }
@@ -815,6 +880,41 @@ bool ShapeMatches(const BasefoldProof& p, const BasefoldShape& s, size_t num_pol
   return true;
 }
 
+// The secondary's leaves of a joint opening at the entry round's query set:
+// hashed and checked against its root, then combined with its batching
+// coefficients beta (one value per symbol of each leaf coset).
+template <typename E>
+Result<std::vector<std::vector<E>>> SecondaryValues(const BasefoldProof::Round& rd,
+                                                    const PcsCommitment& c,
+                                                    const BasefoldEntry& entry,
+                                                    const std::vector<size_t>& set, size_t depth,
+                                                    std::span<const E> beta) {
+  size_t w = size_t{1} << entry.arity, m = c.num_polys;
+  if (rd.num_leaves != set.size() || rd.base_leaves.size() != set.size() * m * w ||
+      !rd.ext_leaves.empty()) {
+    return Fail("the secondary opens " + std::to_string(rd.num_leaves) +
+                " leaves, the queries need " + std::to_string(set.size()));
+  }
+  if (rd.merkle_nodes.size() != MerkleTree::MultiProofSize(depth, set)) {
+    return Fail("the secondary's Merkle multi-proof has the wrong size");
+  }
+  std::vector<Digest> digests(set.size());
+  std::vector<std::vector<E>> values(set.size(), std::vector<E>(w));
+  for (size_t n = 0; n < set.size(); ++n) {
+    std::span<const Fp> leaf(rd.base_leaves.data() + n * m * w, m * w);
+    digests[n] = MerkleLeafHash(AsByteSpan(leaf));
+    for (size_t j = 0; j < w; ++j) {
+      E acc;
+      for (size_t k = 0; k < m; ++k) acc += beta[k] * leaf[k * w + j];
+      values[n][j] = acc;
+    }
+  }
+  if (!MerkleTree::VerifyMultiProof(c.root, depth, set, digests, rd.merkle_nodes, kNode)) {
+    return Fail("the secondary's Merkle multi-proof does not reach its root");
+  }
+  return values;
+}
+
 }  // namespace
 
 Status BasefoldPcs::VerifyProof(const PcsCommitment& c, std::span<const Fp2> point,
@@ -832,7 +932,7 @@ Status BasefoldPcs::VerifyProof(const PcsCommitment& c, std::span<const Fp2> poi
                 " variables exceeds the field's 2^32 evaluation domain");
   }
   BasefoldShape s = ShapeFor(c.num_vars);
-  if (!ShapeMatches(proof, s, c.num_polys)) return Fail("proof has the wrong shape");
+  if (proof.joint || !ShapeMatches(proof, s, c.num_polys)) return Fail("proof has the wrong shape");
   if (params_.regime == BasefoldRegime::kUniqueFp2) {
     return VerifyAs<Fp2>(c, point, evals, proof, transcript);
   }
@@ -842,7 +942,7 @@ Status BasefoldPcs::VerifyProof(const PcsCommitment& c, std::span<const Fp2> poi
 template <typename E>
 Status BasefoldPcs::VerifyAs(const PcsCommitment& c, std::span<const Fp2> point,
                              std::span<const Fp2> evals, const BasefoldProof& proof,
-                             Transcript& transcript) const {
+                             Transcript& transcript, const JointVerifier* joint) const {
   BasefoldShape s = ShapeFor(c.num_vars);
   std::vector<E> sumcheck, final_poly;
   std::vector<std::vector<E>> ext_leaves(proof.rounds.size());
@@ -852,9 +952,16 @@ Status BasefoldPcs::VerifyAs(const PcsCommitment& c, std::span<const Fp2> point,
   }
   if (!in_field) return Fail("proof element outside the challenge field Fp2");
   AbsorbStatement(transcript, c, point, evals);
-  std::vector<E> alpha = BatchCoefficients<E>(transcript, c.num_polys);
+  size_t m1 = c.num_polys, m2 = 0;
+  if (joint != nullptr) {
+    m2 = joint->commitment->num_polys;
+    AbsorbStatement(transcript, *joint->commitment,
+                    point.subspan(c.num_vars - joint->commitment->num_vars), joint->evals);
+  }
+  std::vector<E> alpha = BatchCoefficients<E>(transcript, m1 + m2);
   E claim;
-  for (size_t k = 0; k < alpha.size(); ++k) claim += alpha[k] * evals[k];
+  for (size_t k = 0; k < m1; ++k) claim += alpha[k] * evals[k];
+  for (size_t k = 0; k < m2; ++k) claim += alpha[m1 + k] * joint->evals[k];
 
   std::vector<E> chals;
   for (size_t r = 0; r < s.Rounds(); ++r) {
@@ -945,6 +1052,14 @@ Status BasefoldPcs::VerifyAs(const PcsCommitment& c, std::span<const Fp2> point,
     if (!MerkleTree::VerifyMultiProof(root, depth, set, digests, rd.merkle_nodes, kNode)) {
       return Fail("round " + std::to_string(r) + " Merkle multi-proof does not reach the root");
     }
+    // A joint opening's secondary enters this round: its leaves, beta-combined.
+    bool entering = joint != nullptr && joint->entry.round == r;
+    std::vector<std::vector<E>> injected;
+    if (entering) {
+      VINET_ASSIGN_OR_RETURN(injected, SecondaryValues<E>(proof.secondary, *joint->commitment,
+                                                          joint->entry, set, depth,
+                                                          std::span<const E>(alpha).subspan(m1)));
+    }
     std::span<const E> round_chals(chals.data() + chal_at, a);
     chal_at += a;
     size_t log_len = s.LogLen(r);
@@ -954,7 +1069,8 @@ Status BasefoldPcs::VerifyAs(const PcsCommitment& c, std::span<const Fp2> point,
     size_t final_log = s.LogLen(s.Rounds());
     Fp final_root = Fp::RootOfUnity(static_cast<int>(final_log));
     for (size_t n = 0; n < set.size(); ++n) {
-      E folded = folder.Fold(values[n], set[n]);
+      E folded = entering ? folder.Fold(values[n], set[n], joint->entry.level, injected[n])
+                          : folder.Fold(values[n], set[n]);
       E want;
       if (last) {
         Fp x = final_root.Pow(detail::BitReverse(set[n], final_log));
@@ -977,6 +1093,46 @@ Status BasefoldPcs::VerifyAs(const PcsCommitment& c, std::span<const Fp2> point,
     }
   }
   return Status::Ok();
+}
+
+Result<BasefoldPcs::JointOpening> BasefoldPcs::OpenJointPlain(const PcsProverData& primary,
+                                                              const PcsProverData& secondary,
+                                                              std::span<const Fp2> point,
+                                                              Transcript& transcript) const {
+  if (params_.regime == BasefoldRegime::kUniqueFp2) {
+    return Error(Code::kInvalidArgument, "basefold joint: joint openings need an Fp4 regime");
+  }
+  const auto* d2 = dynamic_cast<const BasefoldProverData*>(&secondary);
+  if (d2 == nullptr) return Error(Code::kInvalidArgument, "basefold joint: secondary data");
+  VINET_ASSIGN_OR_RETURN(BasefoldEntry entry, JointEntry(point.size(), d2->shape.num_vars));
+  JointOpening out;
+  JointProver joint{&secondary, entry, &out.secondary_evals};
+  VINET_ASSIGN_OR_RETURN(BasefoldProof proof,
+                         OpenAs<Fp4>(primary, point, transcript, &out.primary_evals, &joint));
+  out.proof = proof.ToBytes();
+  return out;
+}
+
+Status BasefoldPcs::VerifyJointPlain(const PcsCommitment& c, const PcsCommitment& c2,
+                                     std::span<const Fp2> point, std::span<const Fp2> evals,
+                                     std::span<const Fp2> evals2, const BasefoldProof& proof,
+                                     Transcript& transcript) const {
+  if (point.size() != c.num_vars || evals.size() != c.num_polys ||
+      evals2.size() != c2.num_polys) {
+    return Error(Code::kInvalidArgument,
+                 "basefold: point or evaluations do not fit the commitments");
+  }
+  if (c.num_vars + params_.log_inv_rate > static_cast<uint32_t>(Fp::kTwoAdicity)) {
+    return Fail("commitment of " + std::to_string(c.num_vars) +
+                " variables exceeds the field's 2^32 evaluation domain");
+  }
+  VINET_ASSIGN_OR_RETURN(BasefoldEntry entry, JointEntry(c.num_vars, c2.num_vars));
+  BasefoldShape s = ShapeFor(c.num_vars);
+  if (!proof.joint || !ShapeMatches(proof, s, c.num_polys)) {
+    return Fail("proof has the wrong shape");
+  }
+  JointVerifier joint{&c2, evals2, entry};
+  return VerifyAs<Fp4>(c, point, evals, proof, transcript, &joint);
 }
 
 Result<PcsOpening> BasefoldPcs::Open(const PcsProverData& data, std::span<const Fp2> point,

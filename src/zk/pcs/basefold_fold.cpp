@@ -180,13 +180,17 @@ LeafFolderT<E>::LeafFolderT(size_t log_len, std::span<const E> challenges)
 }
 
 template <typename E>
-E LeafFolderT<E>::Fold(std::span<E> v, size_t index) const {
+E LeafFolderT<E>::Fold(std::span<E> v, size_t index, size_t inject_level,
+                       std::span<const E> inject) const {
   size_t a = challenges_.size();
   // x at level l, pair j: g^(2^l) * mu^(2^l * bitrev_{a-l-1}(j)), g =
   // w^bitrev_{log_len-a}(index), mu = RootOfUnity(a).
   Fp hinv = winv_.Pow(BitReverse(index, log_len_ - a));
   for (size_t l = 0; l < a; ++l) {
     size_t b = a - l, pairs = size_t{1} << (b - 1);
+    if (l == inject_level) {  // v[0 .. 2^b) is the coset of the codeword folded l times
+      for (size_t j = 0; j < inject.size() && j < (size_t{1} << b); ++j) v[j] += inject[j];
+    }
     for (size_t j = 0; j < pairs; ++j) {
       Fp xinv = hinv * mu_pows_[BitReverse(j, b - 1) << l];  // includes 1/2
       E v0 = v[2 * j], v1 = v[2 * j + 1];

@@ -56,8 +56,11 @@ class LeafFolderT {
  public:
   LeafFolderT(size_t log_len, std::span<const E> challenges);
   // Folds leaf `index` (2^a values, overwritten) into the next codeword's
-  // symbol at `index`.
-  E Fold(std::span<E> values, size_t index) const;
+  // symbol at `index`. With `inject` (2^(a - inject_level) values): after
+  // inject_level levels the partly folded coset gains them, entry by entry
+  // (a joint opening's secondary codeword entering mid-round).
+  E Fold(std::span<E> values, size_t index, size_t inject_level = 0,
+         std::span<const E> inject = {}) const;
 
  private:
   size_t log_len_;

@@ -11,31 +11,10 @@
 
 #include "vinet/zk/pcs/basefold.h"
 #include "vinet/zk/random.h"
+#include "zk/pcs/basefold_hiding_data.h"
 
 namespace vinet::zk {
 namespace {
-
-struct HidingProverData final : PcsProverData {
-  PcsCommitment commitment;  // what the caller sees: root, n, m
-  PcsCommitted inner;        // n + p variables, kHidingMasks + m polynomials
-  size_t pad_vars = 0;
-};
-
-BasefoldParams PlainOf(BasefoldParams p) {
-  p.hiding = false;
-  return p;
-}
-
-PcsCommitment InnerCommitment(const PcsCommitment& c, size_t pad_vars) {
-  return {c.root, static_cast<uint32_t>(c.num_vars + pad_vars),
-          static_cast<uint32_t>(c.num_polys + BasefoldPcs::kHidingMasks)};
-}
-
-std::vector<Fp2> InnerPoint(std::span<const Fp2> point, size_t pad_vars) {
-  std::vector<Fp2> out(point.begin(), point.end());
-  out.resize(point.size() + pad_vars, Fp2::Zero());
-  return out;
-}
 
 Status Fail(const std::string& what) {
   return Error(Code::kVerification, "basefold: " + what);
@@ -52,7 +31,8 @@ Result<PcsCommitted> BasefoldPcs::CommitWithMaskSeed(std::vector<std::vector<Fp>
 }
 
 Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> polys,
-                                               const Digest* seed) const {
+                                               const Digest* seed, size_t pad_vars,
+                                               size_t leaf_arity) const {
   if (params_.regime == BasefoldRegime::kUniqueFp2) {
     return Error(Code::kInvalidArgument, "basefold: hiding needs the Fp4 challenge field");
   }
@@ -67,7 +47,7 @@ Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> poly
     if (p.size() != size) return Error(Code::kInvalidArgument, "basefold: sizes differ");
   }
   size_t n = std::countr_zero(size);
-  size_t pad = HidingPadVars(n);
+  size_t pad = pad_vars != 0 ? pad_vars : HidingPadVars(n);
   if (pad == 0) {
     return Error(Code::kInvalidArgument, "basefold: hiding pad of " + std::to_string(n) +
                                              " variables does not fit the 2^32 domain");
@@ -94,9 +74,9 @@ Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> poly
     fill(std::span<Fp>(p).subspan(size));
     tables.push_back(std::move(p));
   }
-  BasefoldPcs inner(PlainOf(params_));
-  VINET_ASSIGN_OR_RETURN(PcsCommitted committed, inner.Commit(std::move(tables)));
-  auto d = std::make_shared<HidingProverData>();
+  BasefoldPcs inner(detail::PlainOf(params_));
+  VINET_ASSIGN_OR_RETURN(PcsCommitted committed, inner.CommitPlain(std::move(tables), leaf_arity));
+  auto d = std::make_shared<detail::HidingProverData>();
   d->commitment = {committed.commitment.root, static_cast<uint32_t>(n),
                    static_cast<uint32_t>(polys.size())};
   d->inner = std::move(committed);
@@ -107,16 +87,16 @@ Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> poly
 
 Result<PcsOpening> BasefoldPcs::OpenHiding(const PcsProverData& data, std::span<const Fp2> point,
                                            Transcript& transcript) const {
-  const auto* d = dynamic_cast<const HidingProverData*>(&data);
+  const auto* d = dynamic_cast<const detail::HidingProverData*>(&data);
   if (d == nullptr) return Error(Code::kInvalidArgument, "basefold: prover data of another scheme");
   if (point.size() != d->commitment.num_vars) {
     return Error(Code::kInvalidArgument, "basefold: point has the wrong number of variables");
   }
-  BasefoldPcs inner(PlainOf(params_));
+  BasefoldPcs inner(detail::PlainOf(params_));
   std::vector<Fp2> all;
   VINET_ASSIGN_OR_RETURN(
       BasefoldProof proof,
-      inner.OpenProof(*d->inner.data, InnerPoint(point, d->pad_vars), transcript, &all));
+      inner.OpenProof(*d->inner.data, detail::InnerPoint(point, d->pad_vars), transcript, &all));
   ByteWriter w;
   for (size_t j = 0; j < kHidingMasks; ++j) w.Field(all[j]);
   proof.Serialize(w);
@@ -137,7 +117,7 @@ Result<BasefoldPcs::HidingProof> BasefoldPcs::ParseHidingProof(ByteSpan bytes, s
   HidingProof out;
   VINET_ASSIGN_OR_RETURN(out.mask_evals, r.FieldArray<Fp2>("basefold.mask_evals", kHidingMasks));
   size_t at = r.offset();
-  BasefoldPcs inner(PlainOf(params_));
+  BasefoldPcs inner(detail::PlainOf(params_));
   auto proof = BasefoldProof::Parse(bytes.subspan(at), inner.ShapeFor(num_vars + pad),
                                     num_polys + kHidingMasks);
   if (!proof.ok()) {
@@ -165,8 +145,8 @@ Status BasefoldPcs::VerifyHiding(const PcsCommitment& c, std::span<const Fp2> po
   VINET_ASSIGN_OR_RETURN(HidingProof proof, ParseHidingProof(proof_bytes, c.num_vars, c.num_polys));
   std::vector<Fp2> all = proof.mask_evals;
   all.insert(all.end(), evals.begin(), evals.end());
-  BasefoldPcs inner(PlainOf(params_));
-  return inner.VerifyProof(InnerCommitment(c, pad), InnerPoint(point, pad), all, proof.inner,
+  BasefoldPcs inner(detail::PlainOf(params_));
+  return inner.VerifyProof(detail::InnerCommitment(c, pad), detail::InnerPoint(point, pad), all, proof.inner,
                            transcript);
 }
 

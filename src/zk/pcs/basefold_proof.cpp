@@ -72,6 +72,11 @@ void BasefoldProof::Serialize(ByteWriter& w) const {
     w.U32(static_cast<uint32_t>(rd.merkle_nodes.size()));
     for (const auto& d : rd.merkle_nodes) w.DigestValue(d);
   }
+  if (joint) {  // its leaf count is the entry round's
+    for (Fp x : secondary.base_leaves) w.Field(x);
+    w.U32(static_cast<uint32_t>(secondary.merkle_nodes.size()));
+    for (const auto& d : secondary.merkle_nodes) w.DigestValue(d);
+  }
 }
 
 Bytes BasefoldProof::ToBytes() const {
@@ -81,7 +86,11 @@ Bytes BasefoldProof::ToBytes() const {
 }
 
 Result<BasefoldProof> BasefoldProof::Parse(ByteSpan bytes, const BasefoldShape& s,
-                                           size_t num_polys) {
+                                           size_t num_polys, const BasefoldEntry* entry,
+                                           size_t secondary_polys) {
+  if (entry != nullptr && (entry->round >= s.Rounds() || secondary_polys == 0)) {
+    return Error(Code::kParse, "basefold joint proof: no secondary shape");
+  }
   ByteReader r(bytes);
   BasefoldProof p;
   p.ext_degree = s.ext_degree;
@@ -127,6 +136,17 @@ Result<BasefoldProof> BasefoldProof::Parse(ByteSpan bytes, const BasefoldShape& 
     prev_leaves = n;
     VINET_ASSIGN_OR_RETURN(rd.merkle_nodes,
                            ReadDigests(r, bytes, "basefold.round.merkle_nodes",
+                                       MerkleTree::MultiProofMaxSize(depth, n), false));
+  }
+  if (entry != nullptr) {
+    p.joint = true;
+    size_t n = p.rounds[entry->round].num_leaves;
+    size_t depth = s.LeafDepth(entry->round), w = size_t{1} << entry->arity;
+    p.secondary.num_leaves = n;
+    VINET_ASSIGN_OR_RETURN(p.secondary.base_leaves,
+                           r.FieldArray<Fp>("basefold.secondary.leaf", n * secondary_polys * w));
+    VINET_ASSIGN_OR_RETURN(p.secondary.merkle_nodes,
+                           ReadDigests(r, bytes, "basefold.secondary.merkle_nodes",
                                        MerkleTree::MultiProofMaxSize(depth, n), false));
   }
   VINET_RETURN_IF_ERROR(r.Finish("basefold proof"));

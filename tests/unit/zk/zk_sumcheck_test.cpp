@@ -96,6 +96,7 @@ TEST(ZkSumcheck, EveryElementChangeIsRejected) {
   };
   for (size_t r = 0; r < p.inner.rounds.size(); ++r) {
     for (size_t c = 0; c < p.inner.rounds[r].coeffs.size(); ++c) {
+      if (c == 1) continue;  // not sent: the verifier derives it from the claim
       ZkSumcheckProof bad = p;
       bad.inner.rounds[r].coeffs[c] += Fp2::One();
       reject(bad, "round " + std::to_string(r) + " coefficient " + std::to_string(c));

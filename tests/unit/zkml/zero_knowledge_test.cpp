@@ -201,14 +201,14 @@ TEST_P(ZkmlZeroKnowledge, EveryMaskValueAndMaskedRoundChangedIsRejected) {
   detail::ModelProof bad = v.proof;
   bad.mask.root[0] ^= 1;
   expect_rejected(bad, "mask root");
-  // A round coefficient of each masked sumcheck kind (the constant is fixed
-  // by the running claim; the X coefficient is what the mask randomises).
+  // A round coefficient of each masked sumcheck kind (c_1 is not sent: the
+  // verifier derives it from the running claim; c_2 is changed here).
   for (int kind = 0; kind < 3; ++kind, ++cases) {
     bad = v.proof;
     zk::SumcheckProof& sc = kind == 0   ? bad.blocks.back().matmul[0]
                             : kind == 1 ? bad.advice_batch.sumcheck
                                         : bad.weight_batch.sumcheck;
-    sc.rounds.back().coeffs[1] += Fp2::One();
+    sc.rounds.back().coeffs[2] += Fp2::One();
     expect_rejected(bad, "masked round of kind " + std::to_string(kind));
   }
   // The top round of every masked layer sumcheck of the lookup batch.

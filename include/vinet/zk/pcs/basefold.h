@@ -146,6 +146,24 @@ struct BasefoldShape {
   size_t LeafDepth(size_t r) const { return LogLen(r) - arity[r]; }
 };
 
+// Joint openings: a SECONDARY commitment of n2 <= n variables opened together
+// with a primary one of n variables, at the suffix z_{j..} (j = n - n2) of
+// the primary's point z, in ONE folding: the batch is f = sum alpha_k f_k +
+// sum beta_k lift(s_k) with lift(s)(x) = s(x_j, ..), constant in the first j
+// variables (so sum_b eq(z, b) lift(s)(b) = s(z_{j..})). Folding lift(s)'s
+// codeword j times gives s's own codeword whatever the challenges, so the
+// secondary's codeword (length 2^(n2 + k)) enters the folding after j
+// variables: in round `round`, after `level` of its arity[round] folds; its
+// tree's leaves are cosets of `arity` = arity[round] - level symbols, as many
+// leaves as that round's tree, queried at the same indices. The verifier folds
+// each queried coset `level` times, adds the secondary's beta-combined leaf
+// values and folds on (docs/zk.md "Joint openings").
+struct BasefoldEntry {
+  size_t round = 0;  // the primary round the secondary enters
+  size_t level = 0;  // folds of that round before it enters
+  size_t arity = 0;  // log2 of the secondary's leaf coset (>= 1)
+};
+
 // The opening proof, as sent. Extension elements are held as Fp4; with
 // ext_degree 2 they lie in Fp2 and are encoded as Fp2 (16 bytes), else as
 // (c0, c1) pairs of Fp2 (32 bytes).
@@ -162,13 +180,20 @@ struct BasefoldProof {
   std::vector<Fp4> final_poly;  // 2^f monomial coefficients
   uint64_t pow_nonce = 0;
   std::vector<Round> rounds;  // R entries
+  // Joint openings: the secondary's queried leaves (base-field symbols,
+  // num_leaves = rounds[entry.round].num_leaves, not sent) and multi-proof.
+  bool joint = false;
+  Round secondary;
 
   void Serialize(ByteWriter& w) const;
   Bytes ToBytes() const;
   // Every count is checked against the shape before anything is allocated
   // (kParse naming the field and offset); the exact leaf and node counts
-  // depend on the queries and are checked by the verifier.
-  static Result<BasefoldProof> Parse(ByteSpan bytes, const BasefoldShape& shape, size_t num_polys);
+  // depend on the queries and are checked by the verifier. `entry` and
+  // `secondary_polys`: a joint opening (its secondary part follows the rounds).
+  static Result<BasefoldProof> Parse(ByteSpan bytes, const BasefoldShape& shape, size_t num_polys,
+                                     const BasefoldEntry* entry = nullptr,
+                                     size_t secondary_polys = 0);
 };
 
 class BasefoldPcs final : public MultilinearPcs {
@@ -213,6 +238,30 @@ class BasefoldPcs final : public MultilinearPcs {
   Status Verify(const PcsCommitment& commitment, std::span<const Fp2> point,
                 std::span<const Fp2> evals, ByteSpan proof, Transcript& transcript) const override;
 
+  // Joint openings (docs/zk.md "Joint openings"). Where a secondary of n2
+  // variables enters the folding of a primary of n (hiding: of the inner
+  // n + p and n2 + p variables); kInvalidArgument if n2 > n or the
+  // secondary would enter after the last committed round.
+  Result<BasefoldEntry> JointEntry(size_t primary_vars, size_t secondary_vars) const;
+  // Commits polynomials of n2 variables as the secondary of a primary of
+  // `primary_vars` variables (leaf cosets of the entry's arity; hiding: the
+  // primary's pad, masks as Commit). Its prover data opens only jointly.
+  Result<PcsCommitted> CommitSecondary(std::vector<std::vector<Fp>> polys,
+                                       size_t primary_vars) const;
+  struct JointOpening {
+    std::vector<Fp2> primary_evals, secondary_evals;
+    Bytes proof;  // hiding: primary then secondary mask values, then the plain joint opening
+  };
+  // Opens the primary at `point` (n coordinates) and the secondary at its
+  // suffix of n2 coordinates, in one opening.
+  Result<JointOpening> OpenJoint(const PcsProverData& primary, const PcsProverData& secondary,
+                                 std::span<const Fp2> point, Transcript& transcript) const;
+  // kParse for malformed bytes, kVerification naming the failed check.
+  Status VerifyJoint(const PcsCommitment& primary, const PcsCommitment& secondary,
+                     std::span<const Fp2> point, std::span<const Fp2> primary_evals,
+                     std::span<const Fp2> secondary_evals, ByteSpan proof,
+                     Transcript& transcript) const;
+
   // Structured forms, used by tests that alter components (plain only).
   Result<BasefoldProof> OpenProof(const PcsProverData& data, std::span<const Fp2> point,
                                   Transcript& transcript, std::vector<Fp2>* evals) const;
@@ -235,18 +284,39 @@ class BasefoldPcs final : public MultilinearPcs {
  private:
   double SoundnessFor(const BasefoldShape& shape, size_t t) const;
   BasefoldShape PlainShapeFor(size_t num_vars) const;
-  Result<PcsCommitted> CommitHiding(std::vector<std::vector<Fp>> polys, const Digest* seed) const;
+  // pad_vars / leaf_arity 0: HidingPadVars(n) / the shape's first arity.
+  Result<PcsCommitted> CommitHiding(std::vector<std::vector<Fp>> polys, const Digest* seed,
+                                    size_t pad_vars = 0, size_t leaf_arity = 0) const;
   Result<PcsOpening> OpenHiding(const PcsProverData& data, std::span<const Fp2> point,
                                 Transcript& transcript) const;
   Status VerifyHiding(const PcsCommitment& commitment, std::span<const Fp2> point,
                       std::span<const Fp2> evals, ByteSpan proof, Transcript& transcript) const;
+  // The secondary of a joint opening, on each side.
+  struct JointProver {
+    const PcsProverData* data;
+    BasefoldEntry entry;
+    std::vector<Fp2>* evals;  // receives the secondary's evaluations
+  };
+  struct JointVerifier {
+    const PcsCommitment* commitment;
+    std::span<const Fp2> evals;
+    BasefoldEntry entry;
+  };
+  Result<PcsCommitted> CommitPlain(std::vector<std::vector<Fp>> polys, size_t leaf_arity) const;
   template <typename E>
   Result<BasefoldProof> OpenAs(const PcsProverData& data, std::span<const Fp2> point,
-                               Transcript& transcript, std::vector<Fp2>* evals) const;
+                               Transcript& transcript, std::vector<Fp2>* evals,
+                               const JointProver* joint = nullptr) const;
   template <typename E>
   Status VerifyAs(const PcsCommitment& commitment, std::span<const Fp2> point,
-                  std::span<const Fp2> evals, const BasefoldProof& proof,
-                  Transcript& transcript) const;
+                  std::span<const Fp2> evals, const BasefoldProof& proof, Transcript& transcript,
+                  const JointVerifier* joint = nullptr) const;
+  Result<JointOpening> OpenJointPlain(const PcsProverData& primary, const PcsProverData& secondary,
+                                      std::span<const Fp2> point, Transcript& transcript) const;
+  Status VerifyJointPlain(const PcsCommitment& primary, const PcsCommitment& secondary,
+                          std::span<const Fp2> point, std::span<const Fp2> primary_evals,
+                          std::span<const Fp2> secondary_evals, const BasefoldProof& proof,
+                          Transcript& transcript) const;
 
   BasefoldParams params_;
 };

@@ -2,8 +2,9 @@
 //
 // Statement: claimed_sum = sum_{x in {0,1}^n} sum_t coeff_t * prod_{k in
 // factors_t} P_k(x). The prover sends, per round i, the round polynomial
-// g_i(X) in coefficient form (degree bound d = largest product size), the
-// verifier checks g_i(0) + g_i(1) against the running claim and draws r_i from
+// g_i(X) in coefficient form (degree bound d = largest product size) WITHOUT
+// its linear coefficient: the verifier completes it from the running claim so
+// that g_i(0) + g_i(1) = claim, absorbs the whole polynomial and draws r_i from
 // the transcript; variables are bound x_0 first (see poly/multilinear.h).
 // At the end the prover sends P_k(r) for every k ("final evaluations") and the
 // verifier checks sum_t coeff_t prod P_k(r) against the last claim. The
@@ -35,11 +36,17 @@ struct ProductTerm {
 };
 
 struct SumcheckProof {
-  std::vector<UnivariatePoly> rounds;  // n polynomials of degree_bound + 1 coefficients
-  std::vector<Fp2> final_evals;        // P_k(r) for every polynomial k
+  // n polynomials of degree_bound + 1 coefficients. coeffs[1] is not part of
+  // the proof: Serialize skips it, Parse leaves it zero and the verifier
+  // derives it (a value stored there is ignored).
+  std::vector<UnivariatePoly> rounds;
+  std::vector<Fp2> final_evals;  // P_k(r) for every polynomial k
 
+  // Per round c_0, c_2, .., c_d, then the final evaluations; no counts (the
+  // statement fixes them): (n d + num_polys) * 16 bytes.
   void Serialize(ByteWriter& w) const;
-  // Shape is fixed by the statement; any other count is a parse error.
+  // Shape is fixed by the statement; too few bytes or a value >= p is a parse
+  // error naming the field and offset.
   static Result<SumcheckProof> Parse(ByteReader& r, size_t num_vars, size_t degree,
                                      size_t num_polys);
 };

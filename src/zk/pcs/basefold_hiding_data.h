@@ -1,0 +1,37 @@
+// Internal to src/zk/pcs: the prover data of a hiding Basefold commitment and
+// the maps from the caller's commitment and point to the inner (plain) ones.
+// A hiding commitment of m polynomials of n variables is the plain
+// commitment of BasefoldPcs::kHidingMasks masks and the m polynomials padded
+// to n + p variables; it is opened at (z, 0^p).
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "vinet/zk/pcs/basefold.h"
+
+namespace vinet::zk::detail {
+
+struct HidingProverData final : PcsProverData {
+  PcsCommitment commitment;  // what the caller sees: root, n, m
+  PcsCommitted inner;        // n + p variables, kHidingMasks + m polynomials
+  size_t pad_vars = 0;
+};
+
+inline BasefoldParams PlainOf(BasefoldParams p) {
+  p.hiding = false;
+  return p;
+}
+
+inline PcsCommitment InnerCommitment(const PcsCommitment& c, size_t pad_vars) {
+  return {c.root, static_cast<uint32_t>(c.num_vars + pad_vars),
+          static_cast<uint32_t>(c.num_polys + BasefoldPcs::kHidingMasks)};
+}
+
+inline std::vector<Fp2> InnerPoint(std::span<const Fp2> point, size_t pad_vars) {
+  std::vector<Fp2> out(point.begin(), point.end());
+  out.resize(point.size() + pad_vars, Fp2::Zero());
+  return out;
+}
+
+}  // namespace vinet::zk::detail

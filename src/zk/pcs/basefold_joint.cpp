@@ -1,0 +1,122 @@
+// Joint openings of BasefoldPcs (basefold.h, docs/zk.md "Joint openings"):
+// a secondary commitment of n2 <= n variables rides in the folding of a
+// primary of n variables, so the two cost one sumcheck, one set of later
+// rounds, one final polynomial and one proof of work; the secondary adds its
+// queried leaves and their multi-proof. Hiding: both inner batches (masks
+// and padded polynomials) with the same pad p, at (z, 0^p) and its suffix.
+#include <bit>
+#include <string>
+
+#include "vinet/zk/pcs/basefold.h"
+#include "zk/pcs/basefold_hiding_data.h"
+
+namespace vinet::zk {
+namespace {
+
+Status Invalid(const std::string& what) {
+  return Error(Code::kInvalidArgument, "basefold joint: " + what);
+}
+
+}  // namespace
+
+Result<BasefoldEntry> BasefoldPcs::JointEntry(size_t primary_vars, size_t secondary_vars) const {
+  if (secondary_vars == 0 || secondary_vars > primary_vars) {
+    return Invalid("a secondary of " + std::to_string(secondary_vars) +
+                   " variables cannot join a primary of " + std::to_string(primary_vars));
+  }
+  size_t pad = params_.hiding ? HidingPadVars(primary_vars) : 0;
+  if (params_.hiding && pad == 0) return Invalid("no hiding pad for the primary");
+  BasefoldShape s = BasefoldPcs(detail::PlainOf(params_)).ShapeFor(primary_vars + pad);
+  size_t lift = primary_vars - secondary_vars, folded = 0;
+  for (size_t r = 0; r < s.Rounds(); ++r) {
+    if (lift < folded + s.arity[r]) {
+      return BasefoldEntry{r, lift - folded, s.arity[r] - (lift - folded)};
+    }
+    folded += s.arity[r];
+  }
+  return Invalid("a secondary of " + std::to_string(secondary_vars) +
+                 " variables would enter after the last round of a primary of " +
+                 std::to_string(primary_vars));
+}
+
+Result<PcsCommitted> BasefoldPcs::CommitSecondary(std::vector<std::vector<Fp>> polys,
+                                                  size_t primary_vars) const {
+  if (polys.empty() || !std::has_single_bit(polys[0].size())) {
+    return Invalid("secondary polynomials must have 2^n values");
+  }
+  size_t n2 = std::countr_zero(polys[0].size());
+  VINET_ASSIGN_OR_RETURN(BasefoldEntry entry, JointEntry(primary_vars, n2));
+  if (!params_.hiding) return CommitPlain(std::move(polys), entry.arity);
+  // The pad must cover the secondary's opened cosets too (docs/zk.md).
+  size_t pad = HidingPadVars(primary_vars);
+  size_t t = BasefoldPcs(detail::PlainOf(params_)).ShapeFor(primary_vars + pad).num_queries;
+  if ((t + 1) << entry.arity > ((size_t{1} << pad) - 1) << n2) {
+    return Invalid("the pad of " + std::to_string(pad) + " variables does not hide " +
+                   std::to_string(t) + " secondary cosets");
+  }
+  return CommitHiding(std::move(polys), nullptr, pad, entry.arity);
+}
+
+Result<BasefoldPcs::JointOpening> BasefoldPcs::OpenJoint(const PcsProverData& primary,
+                                                         const PcsProverData& secondary,
+                                                         std::span<const Fp2> point,
+                                                         Transcript& transcript) const {
+  if (!params_.hiding) return OpenJointPlain(primary, secondary, point, transcript);
+  const auto* d1 = dynamic_cast<const detail::HidingProverData*>(&primary);
+  const auto* d2 = dynamic_cast<const detail::HidingProverData*>(&secondary);
+  if (d1 == nullptr || d2 == nullptr || d1->pad_vars != d2->pad_vars) {
+    return Invalid("hiding prover data with one pad expected");
+  }
+  if (point.size() != d1->commitment.num_vars) return Invalid("point does not fit the primary");
+  BasefoldPcs inner(detail::PlainOf(params_));
+  VINET_ASSIGN_OR_RETURN(JointOpening in,
+                         inner.OpenJointPlain(*d1->inner.data, *d2->inner.data,
+                                              detail::InnerPoint(point, d1->pad_vars), transcript));
+  ByteWriter w;
+  for (size_t j = 0; j < kHidingMasks; ++j) w.Field(in.primary_evals[j]);
+  for (size_t j = 0; j < kHidingMasks; ++j) w.Field(in.secondary_evals[j]);
+  w.Raw(in.proof);
+  JointOpening out;
+  out.primary_evals.assign(in.primary_evals.begin() + kHidingMasks, in.primary_evals.end());
+  out.secondary_evals.assign(in.secondary_evals.begin() + kHidingMasks, in.secondary_evals.end());
+  out.proof = w.Take();
+  return out;
+}
+
+Status BasefoldPcs::VerifyJoint(const PcsCommitment& primary, const PcsCommitment& secondary,
+                                std::span<const Fp2> point, std::span<const Fp2> primary_evals,
+                                std::span<const Fp2> secondary_evals, ByteSpan bytes,
+                                Transcript& transcript) const {
+  if (point.size() != primary.num_vars || primary_evals.size() != primary.num_polys ||
+      secondary_evals.size() != secondary.num_polys) {
+    return Invalid("point or evaluations do not fit the commitments");
+  }
+  if (params_.regime == BasefoldRegime::kUniqueFp2) return Invalid("joint openings need Fp4");
+  if (primary.num_polys == 0 || secondary.num_polys == 0 || primary.num_polys > (1u << 15) ||
+      secondary.num_polys > (1u << 15) ||
+      primary.num_vars + params_.log_inv_rate + 1 > static_cast<uint32_t>(Fp::kTwoAdicity)) {
+    return Error(Code::kVerification, "basefold: commitments have no joint shape");
+  }
+  VINET_ASSIGN_OR_RETURN(BasefoldEntry entry, JointEntry(primary.num_vars, secondary.num_vars));
+  size_t pad = params_.hiding ? HidingPadVars(primary.num_vars) : 0;
+  size_t masks = params_.hiding ? kHidingMasks : 0;
+  BasefoldPcs inner(detail::PlainOf(params_));
+  PcsCommitment c1 = params_.hiding ? detail::InnerCommitment(primary, pad) : primary;
+  PcsCommitment c2 = params_.hiding ? detail::InnerCommitment(secondary, pad) : secondary;
+  ByteReader r(bytes);
+  VINET_ASSIGN_OR_RETURN(std::vector<Fp2> m1, r.FieldArray<Fp2>("basefold.mask_evals", masks));
+  VINET_ASSIGN_OR_RETURN(std::vector<Fp2> m2, r.FieldArray<Fp2>("basefold.mask_evals", masks));
+  size_t at = r.offset();
+  BasefoldShape s = inner.ShapeFor(c1.num_vars);
+  auto proof = BasefoldProof::Parse(bytes.subspan(at), s, c1.num_polys, &entry, c2.num_polys);
+  if (!proof.ok()) {
+    return Error(proof.status().code(), "basefold joint proof, offsets from byte " +
+                                            std::to_string(at) + ": " + proof.status().message());
+  }
+  m1.insert(m1.end(), primary_evals.begin(), primary_evals.end());
+  m2.insert(m2.end(), secondary_evals.begin(), secondary_evals.end());
+  std::vector<Fp2> z = detail::InnerPoint(point, pad);
+  return inner.VerifyJointPlain(c1, c2, z, m1, m2, *proof, transcript);
+}
+
+}  // namespace vinet::zk

@@ -1,0 +1,198 @@
+// Joint Basefold openings (basefold.h, docs/zk.md "Joint openings"): a
+// secondary commitment of n2 <= n variables opened with a primary of n at the
+// suffix of its point, in one folding. Complete for every entry position
+// (mid round 0, at a round boundary, in a later round, n2 = n) in the plain and
+// hiding sets of both regimes; every claimed value, every byte, a swapped
+// commitment and a truncation are rejected; the joint opening is smaller than
+// two separate ones; hiding openings are fresh.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "vinet/zk/pcs/basefold.h"
+#include "vinet/zk/poly/multilinear.h"
+#include "vinet/zk/transcript/transcript.h"
+
+namespace vinet::zk {
+namespace {
+
+std::vector<std::vector<Fp>> RandomPolys(std::mt19937_64& rng, size_t count, size_t vars) {
+  std::vector<std::vector<Fp>> out(count, std::vector<Fp>(size_t{1} << vars));
+  for (auto& p : out) {
+    for (auto& v : p) v = Fp(rng() % Fp::kModulus);
+  }
+  return out;
+}
+
+std::vector<Fp2> RandomPoint(std::mt19937_64& rng, size_t vars) {
+  std::vector<Fp2> z(vars);
+  for (auto& c : z) c = Fp2(Fp(rng() % Fp::kModulus), Fp(rng() % Fp::kModulus));
+  return z;
+}
+
+struct Joint {
+  PcsCommitment primary, secondary;
+  std::vector<Fp2> point, evals1, evals2;
+  Bytes proof;
+};
+
+Joint CommitAndOpen(const BasefoldPcs& pcs, size_t n, size_t n2, size_t m1, size_t m2,
+                    uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  auto p1 = RandomPolys(rng, m1, n), p2 = RandomPolys(rng, m2, n2);
+  Joint j;
+  j.point = RandomPoint(rng, n);
+  PcsCommitted c1 = pcs.Commit(p1).value();
+  auto c2 = pcs.CommitSecondary(p2, n);
+  EXPECT_TRUE(c2.ok()) << c2.status().ToString();
+  j.primary = c1.commitment;
+  j.secondary = c2->commitment;
+  Transcript t("joint-test");
+  auto op = pcs.OpenJoint(*c1.data, *c2->data, j.point, t);
+  EXPECT_TRUE(op.ok()) << op.status().ToString();
+  j.evals1 = op->primary_evals;
+  j.evals2 = op->secondary_evals;
+  j.proof = op->proof;
+  std::span<const Fp2> high = std::span<const Fp2>(j.point).subspan(n - n2);
+  for (size_t k = 0; k < m1; ++k) EXPECT_EQ(j.evals1[k], EvaluateMle(p1[k], j.point));
+  for (size_t k = 0; k < m2; ++k) EXPECT_EQ(j.evals2[k], EvaluateMle(p2[k], high));
+  return j;
+}
+
+Status Check(const BasefoldPcs& pcs, const Joint& j) {
+  Transcript t("joint-test");
+  return pcs.VerifyJoint(j.primary, j.secondary, j.point, j.evals1, j.evals2, j.proof, t);
+}
+
+struct Set {
+  const char* name;
+  BasefoldParams params;
+};
+
+std::vector<Set> Sets() {
+  return {{"johnson", BasefoldParams::Default()},
+          {"conjectured", BasefoldParams::Conjectured()},
+          {"hiding", BasefoldParams::Hiding()},
+          {"hiding_conjectured", BasefoldParams::HidingConjectured()}};
+}
+
+TEST(BasefoldJoint, CompleteAtEveryEntryPosition) {
+  for (const Set& set : Sets()) {
+    BasefoldPcs pcs(set.params);
+    // (n, n2): mid round 0, n2 = n, a round boundary and later rounds.
+    for (auto [n, n2] : std::vector<std::pair<size_t, size_t>>{
+             {16, 14}, {14, 14}, {16, 11}, {16, 10}, {16, 13}, {16, 15}}) {
+      auto entry = pcs.JointEntry(n, n2);
+      ASSERT_TRUE(entry.ok()) << set.name << " " << n << "/" << n2;
+      for (auto [m1, m2] : std::vector<std::pair<size_t, size_t>>{{1, 1}, {2, 3}}) {
+        Joint j = CommitAndOpen(pcs, n, n2, m1, m2, n * 100 + n2 + m1);
+        Status st = Check(pcs, j);
+        EXPECT_TRUE(st.ok()) << set.name << " n=" << n << " n2=" << n2 << " m=" << m1 << "," << m2
+                             << " entry round " << entry->round << " level " << entry->level
+                             << ": " << st.ToString();
+      }
+    }
+  }
+}
+
+TEST(BasefoldJoint, EveryClaimedValueAndTheCommitmentsAreBound) {
+  for (const Set& set : Sets()) {
+    BasefoldPcs pcs(set.params);
+    Joint j = CommitAndOpen(pcs, 12, 9, 2, 2, 7);
+    Status ok = Check(pcs, j);
+    ASSERT_TRUE(ok.ok()) << set.name << ": " << ok.ToString();
+    for (size_t k = 0; k < 2; ++k) {
+      Joint bad = j;
+      bad.evals1[k] += Fp2::One();
+      EXPECT_EQ(Check(pcs, bad).code(), Code::kVerification) << set.name << " primary " << k;
+      bad = j;
+      bad.evals2[k] += Fp2::One();
+      EXPECT_EQ(Check(pcs, bad).code(), Code::kVerification) << set.name << " secondary " << k;
+    }
+    Joint bad = j;
+    bad.point[0] += Fp2::One();
+    EXPECT_FALSE(Check(pcs, bad).ok()) << set.name << " point";
+    bad = j;
+    bad.point.back() += Fp2::One();  // in the secondary's suffix
+    EXPECT_FALSE(Check(pcs, bad).ok()) << set.name << " suffix point";
+    // Another secondary commitment of the same shape (other polynomials).
+    Joint other = CommitAndOpen(pcs, 12, 9, 2, 2, 8);
+    bad = j;
+    bad.secondary = other.secondary;
+    EXPECT_EQ(Check(pcs, bad).code(), Code::kVerification) << set.name << " swapped secondary";
+    bad = j;
+    bad.primary = other.primary;
+    EXPECT_EQ(Check(pcs, bad).code(), Code::kVerification) << set.name << " swapped primary";
+  }
+}
+
+TEST(BasefoldJoint, EveryByteFlippedAndEveryTruncationIsRejected) {
+  for (const Set& set : {Sets()[1], Sets()[3]}) {
+    BasefoldPcs pcs(set.params);
+    Joint j = CommitAndOpen(pcs, 12, 10, 1, 1, 11);
+    ASSERT_TRUE(Check(pcs, j).ok());
+    size_t flipped = 0;
+    for (size_t i = 0; i < j.proof.size(); i += 3, ++flipped) {
+      Joint bad = j;
+      bad.proof[i] ^= static_cast<uint8_t>(1u << (i % 8));
+      EXPECT_FALSE(Check(pcs, bad).ok()) << set.name << " byte " << i;
+    }
+    EXPECT_GT(flipped, 1000u);
+    for (size_t cut : {size_t{0}, size_t{40}, j.proof.size() / 2, j.proof.size() - 1}) {
+      Joint bad = j;
+      bad.proof.resize(cut);
+      EXPECT_EQ(Check(pcs, bad).code(), Code::kParse) << set.name << " cut " << cut;
+    }
+    Joint longer = j;
+    longer.proof.push_back(0);
+    EXPECT_EQ(Check(pcs, longer).code(), Code::kParse) << set.name;
+  }
+}
+
+TEST(BasefoldJoint, OneJointOpeningIsSmallerThanTwo) {
+  for (const Set& set : Sets()) {
+    BasefoldPcs pcs(set.params);
+    size_t n = 15, n2 = 13;
+    Joint j = CommitAndOpen(pcs, n, n2, 1, 1, 21);
+    ASSERT_TRUE(Check(pcs, j).ok());
+    std::mt19937_64 rng(21);
+    auto p1 = RandomPolys(rng, 1, n), p2 = RandomPolys(rng, 1, n2);
+    auto point = RandomPoint(rng, n);
+    Transcript t("separate");
+    PcsCommitted c1 = pcs.Commit(p1).value(), c2 = pcs.Commit(p2).value();
+    size_t separate = pcs.Open(*c1.data, point, t)->proof.size() +
+                      pcs.Open(*c2.data, std::span<const Fp2>(point).subspan(n - n2), t)->proof.size();
+    EXPECT_LT(j.proof.size() * 10, separate * 9) << set.name << ": " << j.proof.size() << " vs "
+                                                 << separate;
+  }
+}
+
+TEST(BasefoldJoint, HidingOpeningsAreFresh) {
+  BasefoldPcs pcs(BasefoldParams::HidingConjectured());
+  Joint a = CommitAndOpen(pcs, 11, 9, 1, 1, 5), b = CommitAndOpen(pcs, 11, 9, 1, 1, 5);
+  EXPECT_EQ(a.evals1, b.evals1);
+  EXPECT_EQ(a.evals2, b.evals2);
+  EXPECT_NE(a.secondary.root, b.secondary.root);
+  EXPECT_NE(a.proof, b.proof);
+}
+
+TEST(BasefoldJoint, ShapesWithoutAnEntryAreRefused) {
+  BasefoldPcs pcs(BasefoldParams::Conjectured());
+  EXPECT_EQ(pcs.JointEntry(10, 11).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(pcs.JointEntry(10, 0).status().code(), Code::kInvalidArgument);
+  // A secondary no larger than the final polynomial enters after the last round.
+  EXPECT_EQ(pcs.JointEntry(14, 3).status().code(), Code::kInvalidArgument);
+  std::mt19937_64 rng(3);
+  EXPECT_FALSE(pcs.CommitSecondary(RandomPolys(rng, 1, 3), 14).ok());
+  // Basefold over Fp2 (key kind 2) has no joint openings.
+  BasefoldPcs fp2(BasefoldParams::UniqueDecoding(100, 4));
+  PcsCommitted c1 = fp2.Commit(RandomPolys(rng, 1, 10)).value();
+  auto c2 = fp2.CommitSecondary(RandomPolys(rng, 1, 9), 10);
+  ASSERT_TRUE(c2.ok());
+  Transcript t("fp2");
+  EXPECT_EQ(fp2.OpenJoint(*c1.data, *c2->data, RandomPoint(rng, 10), t).status().code(),
+            Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace vinet::zk
