@@ -185,8 +185,7 @@ int main(int argc, char** argv) {
                                zkml::detail::MakeWeightLayout(c->vk.spec)));
       if (!parsed.ok()) return Fail(parsed.status());
       pcs_bytes = parsed->advice_opening.size() + parsed->weight_opening.size();
-      lookup_bytes = 0;
-      for (const Bytes& l : parsed->lookups) lookup_bytes += l.size();
+      lookup_bytes = parsed->lookups.ToBytes().size();  // one LogUp batch
       if (r == 0) {
         size_t layers = 0;
         for (const auto& b : parsed->blocks) {

@@ -299,11 +299,14 @@ VerifyCost EstimateBatchVerifyCost(const VerifyingKey& vk, size_t k) {
   detail::WeightLayout wl = detail::MakeWeightLayout(vk.spec);
   VerifyCost c;
   size_t claims = 0, weight_claims = 0;
+  size_t lookup_l = 0, lookups = 0;  // one LogUp batch: its layers once, leaves per lookup
   for (const detail::LookupSlot& s : detail::LookupSlots(a)) {
-    size_t l = 1 + std::max(s.x.log, s.table->num_vars());
-    c.field_ops += 12 * l * l + 8 * s.table->num_vars();
+    lookup_l = std::max(lookup_l, 1 + std::max(s.x.log, s.table->num_vars()));
+    c.field_ops += 8 * s.table->num_vars();
     claims += s.two_columns ? 3 : 2;
+    ++lookups;
   }
+  c.field_ops += 12 * lookup_l * lookup_l + 16 * lookups * lookup_l;
   for (size_t i = 0; i < vk.spec.blocks.size(); ++i) {
     BlockCounts bc = CountBlock(vk.spec, a, i);
     c.field_ops += 16 + 4 * vk.spec.blocks[i].num_limbs() + 4 * bc.eq_entries +
@@ -387,10 +390,12 @@ double BatchSoundnessBits(const VerifyingKey& vk, size_t k) {
   double err = 0;
   auto add = [&](double bits) { err += std::exp2(-bits); };
   size_t advice_claims = 1, weight_claims = 0;
+  std::vector<std::array<size_t, 2>> lookup_vars;  // one LogUp batch for all the lookups
   for (const detail::LookupSlot& s : detail::LookupSlots(a)) {
-    add(zk::LogUpSoundnessBits(s.x.log, s.table->num_vars(), s.two_columns ? 2 : 1));
+    lookup_vars.push_back({s.x.log, s.table->num_vars()});
     advice_claims += s.two_columns ? 3 : 2;
   }
+  add(zk::LogUpBatchSoundnessBits(lookup_vars));
   for (size_t i = 0; i < vk.spec.blocks.size(); ++i) {
     BlockCounts bc = CountBlock(vk.spec, a, i);
     for (auto [rounds, degree] : bc.sumchecks) {

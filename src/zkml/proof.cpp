@@ -35,6 +35,12 @@ std::vector<LookupSlot> LookupSlots(const AdviceLayout& a) {
   return s;
 }
 
+std::vector<zk::LogUpStatement> LookupStatements(const AdviceLayout& a) {
+  std::vector<zk::LogUpStatement> out;
+  for (const LookupSlot& s : LookupSlots(a)) out.push_back(zk::StatementFor(*s.table, s.x.log));
+  return out;
+}
+
 BlockShape ShapeOf(const LinearBlock& b, const BlockSegments& s) {
   BlockShape sh;
   size_t limbs = b.num_limbs();
@@ -87,10 +93,8 @@ std::vector<zk::MaskShape> MaskShapes(const ModelSpec& spec, const AdviceLayout&
   auto add = [&](size_t n, size_t d) {
     if (n > 0) out.push_back({n, d});
   };
-  for (const LookupSlot& s : LookupSlots(a)) {  // LogUp layers k = 1..L-1
-    size_t layers = zk::StatementFor(*s.table, s.x.log).tree_vars();
-    for (size_t k = 1; k < layers; ++k) add(k, 3);
-  }
+  size_t layers = zk::BatchTreeVars(LookupStatements(a));  // the batch's layers k = 1..L-1
+  for (size_t k = 1; k < layers; ++k) add(k, 3);
   for (size_t i = spec.blocks.size(); i-- > 0;) {
     BlockShape sh = ShapeOf(spec.blocks[i], a.blocks[i]);
     for (size_t log : sh.matmul_logs) add(log, 2);
@@ -131,7 +135,7 @@ Bytes ModelProof::Encode() const {
   ByteWriter w;
   advice.Serialize(w);
   if (masked) mask.Serialize(w);
-  for (const Bytes& l : lookups) Blob(w, l);
+  lookups.Serialize(w);
   for (const BlockProof& b : blocks) {
     w.FieldVector<zk::Fp2>(b.evals);
     w.FieldVector<zk::Fp2>(b.chunk_sums);
@@ -177,12 +181,10 @@ Result<ModelProof> ModelProof::Parse(ByteSpan bytes, const ModelSpec& spec, cons
                                p.mask.num_vars, p.mask.num_polys, m));
     }
   }
-  for (const LookupSlot& s : LookupSlots(a)) {
-    VINET_ASSIGN_OR_RETURN(ByteSpan blob, ReadBlob(r, bytes, "lookup"));
-    p.lookups.emplace_back(blob.begin(), blob.end());
-    zk::LogUpStatement st = zk::StatementFor(*s.table, s.x.log);
-    auto parsed = zk::LogUpProof::Parse(blob, st);
-    if (!parsed.ok()) return parsed.status().WithContext("lookup");
+  {
+    auto lookups = zk::LogUpBatchProof::Parse(r, LookupStatements(a));
+    if (!lookups.ok()) return lookups.status().WithContext("lookups");
+    p.lookups = std::move(*lookups);
   }
   for (size_t i = spec.blocks.size(); i-- > 0;) {
     BlockShape sh = ShapeOf(spec.blocks[i], a.blocks[i]);

@@ -1,7 +1,8 @@
 // The model proof's structure and its canonical encoding (private).
 //
-// advice commitment ‖ per lookup (range, relu-clamp if any, clamp if any):
-// u32 len ‖ LogUpProof ‖ per block, from the last to the first: vector Fp2
+// advice commitment ‖ ONE LogUpBatchProof for all the lookups (range,
+// relu-clamp if any, clamp if any, in that order: zk/lookup/logup_gkr.h; one
+// layer sumcheck per GKR layer for all of them) ‖ per block, from the last to the first: vector Fp2
 // (q', limbs, shifted limb, bias at ρ) ‖ vector Fp2 chunk sums ‖ per K-chunk
 // SumcheckProof (matmul) ‖ advice
 // batch SumcheckProof ‖ u32 len ‖ advice opening ‖ weight batch SumcheckProof
@@ -66,7 +67,7 @@ ProofForm FormOf(const VerifyingKey& vk, const AdviceLayout& a, const WeightLayo
 
 struct ModelProof {
   zk::PcsCommitment advice;
-  std::vector<Bytes> lookups;      // LogUpProof encodings
+  zk::LogUpBatchProof lookups;     // all the lookups, LookupSlots order
   std::vector<BlockProof> blocks;  // last block first
   // Joint form: advice_batch and advice_opening hold the joint batch and the
   // joint opening; weight_batch and weight_opening stay empty.
@@ -87,10 +88,10 @@ struct ModelProof {
                                   const WeightLayout& w, ProofForm form);
 };
 
-// The masked sumchecks of a proof in transcript order (every lookup's LogUp
-// layer sumchecks; blocks from the last: matmuls, gathers, zero-check; then
-// the advice and weight claim batches, or the joint batch), those without
-// rounds left out: the mask bank's slots.
+// The masked sumchecks of a proof in transcript order (the lookup batch's
+// layer sumchecks k = 1..L-1; blocks from the last: matmuls, gathers,
+// zero-check; then the advice and weight claim batches, or the joint batch),
+// those without rounds left out: the mask bank's slots.
 std::vector<zk::MaskShape> MaskShapes(const ModelSpec& spec, const AdviceLayout& a,
                                       const WeightLayout& w, bool joint);
 
@@ -102,5 +103,7 @@ struct LookupSlot {
   const char* name;  // for error messages
 };
 std::vector<LookupSlot> LookupSlots(const AdviceLayout& a);
+// Their LogUp statements, in the same order (the batch's statements).
+std::vector<zk::LogUpStatement> LookupStatements(const AdviceLayout& a);
 
 }  // namespace vinet::zkml::detail

@@ -352,13 +352,22 @@ Result<ProvedInstances> ProveInstances(const ProverPackage& pkg,
   zk::MaskBankProver* bp_bank = bank ? &*bank : nullptr;
   ClaimList ac(al.num_vars), wc(wl.num_vars);  // advice and weight claims
 
-  for (const LookupSlot& s : slots) {
-    std::vector<std::vector<Fp>> cols = {{Slice(adv, s.x).begin(), Slice(adv, s.x).end()}};
-    if (s.two_columns) cols.emplace_back(Slice(adv, s.y).begin(), Slice(adv, s.y).end());
-    zk::LogUpClaims lc;
-    VINET_ASSIGN_OR_RETURN(zk::LogUpProof lp, zk::ProveLogUp(*s.table, cols, Slice(adv, s.m), t,
-                                                             pkg.threads, &lc, bp_bank));
-    proof.lookups.push_back(lp.ToBytes());
+  // All the lookups in one LogUp batch: one layer sumcheck per GKR layer.
+  std::vector<std::vector<std::vector<Fp>>> cols(slots.size());
+  std::vector<zk::LogUpInstance> lookups;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    const LookupSlot& s = slots[i];
+    cols[i] = {{Slice(adv, s.x).begin(), Slice(adv, s.x).end()}};
+    if (s.two_columns) cols[i].emplace_back(Slice(adv, s.y).begin(), Slice(adv, s.y).end());
+    lookups.push_back({s.table, cols[i], Slice(adv, s.m)});
+  }
+  std::vector<zk::LogUpClaims> lcs;
+  VINET_ASSIGN_OR_RETURN(proof.lookups,
+                         zk::ProveLogUpBatch(lookups, t, pkg.threads, &lcs, bp_bank));
+  cols.clear();
+  for (size_t i = 0; i < slots.size(); ++i) {
+    const LookupSlot& s = slots[i];
+    const zk::LogUpClaims& lc = lcs[i];
     ac.Add(lc.witness_point, s.x, lc.witness_evals[0]);
     if (s.two_columns) ac.Add(lc.witness_point, s.y, lc.witness_evals[1]);
     ac.Add(lc.table_point, s.m, lc.multiplicity_eval);

@@ -62,15 +62,18 @@ Status VerifyInstances(const VerifyingKey& vk, std::span<const runtime::Int8Tens
   zk::MaskBankVerifier* vb = bank ? &*bank : nullptr;
   std::vector<EvalClaim> ac, wc;
   std::vector<LookupSlot> slots = LookupSlots(al);
+  auto lcs = zk::VerifyLogUpBatch(LookupStatements(al), proof.lookups, t, vb);
+  if (!lcs.ok()) {
+    std::string names;  // instance i of the batch is slots[i]
+    for (const LookupSlot& s : slots) names += (names.empty() ? "" : ", ") + std::string(s.name);
+    return lcs.status().WithContext("lookups (" + names + ")");
+  }
   for (size_t i = 0; i < slots.size(); ++i) {
     const LookupSlot& s = slots[i];
-    zk::LogUpStatement st = zk::StatementFor(*s.table, s.x.log);
-    VINET_ASSIGN_OR_RETURN(zk::LogUpProof lp, zk::LogUpProof::Parse(proof.lookups[i], st));
-    auto lc = zk::VerifyLogUp(st, lp, t, vb);
-    if (!lc.ok()) return lc.status().WithContext(std::string(s.name) + " lookup");
-    AddClaim(ac, lc->witness_point, s.x, al.num_vars, lc->witness_evals[0]);
-    if (s.two_columns) AddClaim(ac, lc->witness_point, s.y, al.num_vars, lc->witness_evals[1]);
-    AddClaim(ac, lc->table_point, s.m, al.num_vars, lc->multiplicity_eval);
+    const zk::LogUpClaims& lc = (*lcs)[i];
+    AddClaim(ac, lc.witness_point, s.x, al.num_vars, lc.witness_evals[0]);
+    if (s.two_columns) AddClaim(ac, lc.witness_point, s.y, al.num_vars, lc.witness_evals[1]);
+    AddClaim(ac, lc.table_point, s.m, al.num_vars, lc.multiplicity_eval);
   }
 
   // The public tensors, batched: instance n at n·2^log.

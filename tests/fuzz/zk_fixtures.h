@@ -46,6 +46,27 @@ struct LogUpFixture {
   }
 };
 
+// A batch of two lookups of different depths: 2^2 values in RangeTable(3)
+// (a closed table) and 2^3 pairs in a committed two-column table of 2^2 rows.
+struct LogUpBatchFixture {
+  RangeTable range{3};
+  CommittedTable committed{{{Fp(5), Fp(6), Fp(7), Fp(8)}, {Fp(50), Fp(60), Fp(70), Fp(80)}}};
+  std::vector<LogUpStatement> statements = {StatementFor(range, 2), StatementFor(committed, 3)};
+  Bytes honest;
+
+  LogUpBatchFixture() {
+    std::vector<std::vector<Fp>> a = {{Fp(1), Fp(7), Fp(7), Fp(0)}};
+    std::vector<std::vector<Fp>> b = {
+        {Fp(5), Fp(8), Fp(8), Fp(6), Fp(5), Fp(7), Fp(5), Fp(8)},
+        {Fp(50), Fp(80), Fp(80), Fp(60), Fp(50), Fp(70), Fp(50), Fp(80)}};
+    auto ma = ComputeMultiplicities(range, a).value();
+    auto mb = ComputeMultiplicities(committed, b).value();
+    std::vector<LogUpInstance> in = {{&range, a, ma}, {&committed, b, mb}};
+    Transcript t("fuzz");
+    honest = ProveLogUpBatch(in, t).value().ToBytes();
+  }
+};
+
 // n = 7: 2 rows of 64 columns, 256 encoded columns of which 148 are queried,
 // so the opening carries a non-empty Merkle multi-proof.
 struct LigeroFixture {

@@ -27,6 +27,20 @@ double LogUpSoundnessBits(size_t witness_vars, size_t table_vars, size_t num_col
   return ExtensionFieldBits() - std::log2(numerator);
 }
 
+double LogUpBatchSoundnessBits(std::span<const std::array<size_t, 2>> vars) {
+  double numerator = 0;
+  size_t tree_vars = 1;
+  for (auto [w, t] : vars) {
+    numerator += std::ldexp(1.0, static_cast<int>(w)) + std::ldexp(1.0, static_cast<int>(t));
+    tree_vars = std::max(tree_vars, 1 + std::max(w, t));
+  }
+  double lambda = 2.0 * static_cast<double>(vars.size()) - 1.0;
+  for (size_t k = 1; k < tree_vars; ++k) {
+    numerator += 3.0 * static_cast<double>(k) + lambda + 1.0;
+  }
+  return ExtensionFieldBits() - std::log2(numerator);
+}
+
 double CombineSoundnessBits(std::initializer_list<double> bits) {
   double sum = 0;
   for (double b : bits) sum += std::exp2(-b);

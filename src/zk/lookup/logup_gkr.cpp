@@ -1,36 +1,14 @@
 #include "vinet/zk/lookup/logup_gkr.h"
 
-#include <bit>
 #include <functional>
-#include <mutex>
-#include <optional>
 #include <string>
 #include <unordered_map>
 
-#include "vinet/zk/parallel.h"
 #include "vinet/zk/poly/multilinear.h"
-#include "zk/field/lazy_sum.h"
+#include "zk/lookup/logup_common.h"
 
 namespace vinet::zk {
-namespace {
-
-constexpr size_t kMaxVars = 30;
-
-// Layer reduction terms over [eq, p_even, p_odd, q_even, q_odd]:
-// eq * (p_e q_o + p_o q_e) + lambda * eq * q_e q_o.
-std::vector<ProductTerm> LayerTerms(Fp2 lambda) {
-  return {{Fp2::One(), {0, 1, 4}}, {Fp2::One(), {0, 2, 3}}, {lambda, {0, 3, 4}}};
-}
-
-// One layer of the fraction tree: 2^k entries, the top index bit selects the
-// witness side (0) or the table side (1). Each side holds `active[s]` real
-// entries at its start; the rest are padding fractions 0/1, which the prover
-// never computes with: the parent of two paddings is a padding and the parent
-// of (real, padding) is the real fraction itself.
-struct Layer {
-  std::vector<Fp2> p, q;
-  std::array<size_t, 2> active{};
-};
+namespace logup_detail {
 
 void AbsorbShape(Transcript& t, const LogUpStatement& s) {
   ByteWriter w;
@@ -45,203 +23,53 @@ Status Fail(const std::string& what) {
   return Error(Code::kVerification, "logup: " + what);
 }
 
-// prod_{from <= k < to} (1 - r_k): selects the real rows of a padded region.
 Fp2 Selector(std::span<const Fp2> r, size_t from, size_t to) {
   Fp2 acc = Fp2::One();
   for (size_t k = from; k < to; ++k) acc *= Fp2::One() - r[k];
   return acc;
 }
 
-size_t HalfUp(size_t n) {
-  return (n + 1) / 2;
-}
-
-// Runs fn(begin, end) over [0, active[0]) and [side, side + active[1]), in
-// parallel chunks: the real entries of a two-sided vector whose table side
-// starts at `side`.
-void ForActive(size_t side, std::array<size_t, 2> active, unsigned threads,
-               const std::function<void(size_t, size_t)>& fn, size_t min_per_thread = 4096) {
-  size_t total = active[0] + active[1];
-  ParallelFor(
-      total, threads,
-      [&](size_t b, size_t e) {
-        if (b < active[0]) fn(b, std::min(e, active[0]));
-        if (e > active[0]) fn(side + std::max(b, active[0]) - active[0], side + e - active[0]);
-      },
-      min_per_thread);
-}
-
-Layer BuildLeaves(const LookupTable& table, std::span<const std::vector<Fp>> witness,
-                  std::span<const Fp> m, size_t witness_vars, Fp2 alpha, Fp2 beta, size_t tree_vars,
-                  unsigned threads) {
-  size_t half = size_t{1} << (tree_vars - 1);
-  size_t nw = size_t{1} << witness_vars, nt = size_t{1} << table.num_vars();
-  Layer leaves{std::vector<Fp2>(2 * half), std::vector<Fp2>(2 * half, Fp2::One()), {nw, nt}};
-  ParallelFor(nw, threads, [&](size_t b, size_t e) {
-    for (size_t i = b; i < e; ++i) {
-      Fp2 f = witness[0][i];
-      if (witness.size() > 1) f += beta * witness[1][i];
-      leaves.p[i] = Fp2::One();
-      leaves.q[i] = alpha - f;
-    }
-  });
-  ParallelFor(nt, threads, [&](size_t b, size_t e) {
-    for (size_t j = b; j < e; ++j) {
-      Fp2 t = table.Value(0, j);
-      if (table.num_columns() > 1) t += beta * table.Value(1, j);
-      leaves.p[half + j] = -Fp2(m[j]);
-      leaves.q[half + j] = alpha - t;
-    }
-  });
-  return leaves;
-}
-
-// The layer above `child`; only its real entries are computed.
-Layer Parent(const Layer& child, unsigned threads) {
-  size_t n = child.p.size() / 2;
-  Layer out{std::vector<Fp2>(n),
-            std::vector<Fp2>(n, Fp2::One()),
-            {HalfUp(child.active[0]), HalfUp(child.active[1])}};
-  ForActive(n / 2, out.active, threads, [&](size_t b, size_t e) {
-    for (size_t y = b; y < e; ++y) {
-      Fp2 p0 = child.p[2 * y], p1 = child.p[2 * y + 1];
-      Fp2 q0 = child.q[2 * y], q1 = child.q[2 * y + 1];
-      out.p[y] = p0 * q1 + p1 * q0;
-      out.q[y] = q0 * q1;
-    }
-  });
-  return out;
-}
-
-struct LayerProof {
-  SumcheckProof proof;
-  std::vector<Fp2> point;
-};
-
-// The four tables of a layer reduction over y: s = pe + lambda qe, po, qe, qo
-// (folding is linear, so s stays pe + lambda qe at every point, and
-// pe qo + po qe + lambda qe qo = s qo + po qe: two products instead of
-// three and a scaling), with the real prefix of each side; elsewhere the
-// padding values pad = (lambda, 0, 1, 1).
-struct LayerTables {
-  std::array<std::vector<Fp2>, 4> t;
-  std::array<Fp2, 4> pad;
-  std::array<size_t, 2> active{};
-};
-
-// Folds the first variable of every table at r, computing only the real pairs.
-void FoldActive(LayerTables& lt, Fp2 r, unsigned threads) {
-  size_t half = lt.t[0].size() / 2;
-  std::array<size_t, 2> active = {HalfUp(lt.active[0]), HalfUp(lt.active[1])};
-  if (half == 1) active = {1, 0};  // the last pair mixes both sides
-  std::array<std::vector<Fp2>, 4> out;
-  for (size_t c = 0; c < 4; ++c) out[c].assign(half, lt.pad[c]);
-  ForActive(half / 2, active, threads, [&](size_t b, size_t e) {  // one pass, all four
-    for (size_t c = 0; c < 4; ++c) {
-      const std::vector<Fp2>& in = lt.t[c];
-      for (size_t i = b; i < e; ++i) {
-        Fp2 lo = in[2 * i];
-        out[c][i] = lo + r * (in[2 * i + 1] - lo);
-      }
-    }
-  });
-  lt.t = std::move(out);
-  lt.active = active;
-}
-
-// One layer reduction: the sumcheck of eq(rho, y) * [pe qo + po qe + lambda qe qo]
-// in exactly the generic sumcheck's format and transcript order (so
-// VerifySumcheck with LayerTerms checks it), but proved faster: eq is split as
-// scale * eq(rho_j, X) * eq(rho_{>j}, y), so the prover only sums the
-// degree-2 part h(X) over a half-size eq table, derives h(1) from the claim,
-// and multiplies by the linear eq factor itself (the bracket summed as
-// s qo + po qe, see LayerTables). Padding pairs (pe = po = 0,
-// qe = qo = 1 at both ends) contribute lambda * eq(rho_{>j}, i) at every X, so
-// the prover adds lambda times their eq weight, 1 minus the real pairs' (an eq
-// table sums to 1), instead of visiting them.
-// With `mask` the claim and the rounds sent are those of f + rho g (as
-// ProveSumcheck with a SumcheckMask); `claim` stays f's own running claim.
-LayerProof ProveLayer(std::span<const Fp2> rho, Fp2 lambda, Fp2 claim, LayerTables lt,
-                      Transcript& tr, unsigned threads, const SumcheckMask* mask) {
-  const Fp2 one = Fp2::One();
-  LayerProof out;
-  std::optional<MaskRounds> masked;
-  if (mask != nullptr) masked.emplace(*mask);
-  tr.AbsorbFp2("sumcheck.claim",
-               mask == nullptr ? claim : claim + mask->rho * MaskSum(mask->coeffs));
-  std::vector<Fp2> eq_rest = EqTable(rho.subspan(1), threads);
-  Fp2 scale = one;
-  auto& t = lt.t;
-  for (size_t j = 0; j < rho.size(); ++j) {
-    Fp2 rj = rho[j];
-    bool derive_one = !rj.IsZero() && !scale.IsZero();
-    size_t pairs = eq_rest.size();
-    std::array<size_t, 2> active = {HalfUp(lt.active[0]), HalfUp(lt.active[1])};
-    if (pairs == 1) active = {1, 0};
-    std::array<Fp2, 4> h{};  // h(0), h(1), h(2), sum of the real pairs' eq weights
-    std::mutex mu;
-    ForActive(
-        pairs / 2, active, threads,
-        [&](size_t b, size_t e) {
-          // Exact integer sums (lazy_sum.h): one reduction per bracket and per chunk.
-          detail::Fp2Sum loc[3];
-          Fp2 weights;
-          auto bracket = [](Fp2 a, Fp2 b, Fp2 c, Fp2 d) {  // a b + c d
-            detail::Fp2Sum s;
-            s.Add(a, b);
-            s.Add(c, d);
-            return s.Value();
-          };
-          for (size_t i = b; i < e; ++i) {
-            Fp2 pe0 = t[0][2 * i], pe1 = t[0][2 * i + 1], po0 = t[1][2 * i], po1 = t[1][2 * i + 1];
-            Fp2 qe0 = t[2][2 * i], qe1 = t[2][2 * i + 1], qo0 = t[3][2 * i], qo1 = t[3][2 * i + 1];
-            Fp2 w = eq_rest[i];
-            loc[0].Add(w, bracket(pe0, qo0, po0, qe0));
-            if (!derive_one) loc[1].Add(w, bracket(pe1, qo1, po1, qe1));
-            Fp2 pe2 = pe1 + pe1 - pe0, po2 = po1 + po1 - po0;
-            Fp2 qe2 = qe1 + qe1 - qe0, qo2 = qo1 + qo1 - qo0;
-            loc[2].Add(w, bracket(pe2, qo2, po2, qe2));
-            weights += w;
-          }
-          std::lock_guard<std::mutex> lock(mu);
-          for (size_t x = 0; x < 3; ++x) h[x] += loc[x].Value();
-          h[3] += weights;
-        },
-        1024);
-    Fp2 padding = lambda * (one - h[3]);
-    h[0] += padding;
-    h[2] += padding;
-    if (derive_one) {  // claim = scale * ((1 - rho_j) h(0) + rho_j h(1))
-      h[1] = (claim * scale.Inverse() - (one - rj) * h[0]) * rj.Inverse();
-    } else {
-      h[1] += padding;
-    }
-    UnivariatePoly hp = UnivariatePoly::Interpolate(std::span<const Fp2>(h.data(), 3));
-    Fp2 a = scale * (one - rj), bl = scale * (rj + rj - one);  // scale * eq(rho_j, X)
-    UnivariatePoly g{{a * hp.coeffs[0], a * hp.coeffs[1] + bl * hp.coeffs[0],
-                      a * hp.coeffs[2] + bl * hp.coeffs[1], bl * hp.coeffs[2]}};
-    UnivariatePoly sent = g;
-    if (masked) {
-      UnivariatePoly m = masked->Round(j);
-      for (size_t c = 0; c < m.coeffs.size(); ++c) sent.coeffs[c] += m.coeffs[c];
-    }
-    tr.AbsorbFp2s("sumcheck.round", sent.coeffs);
-    Fp2 r = tr.ChallengeFp2("sumcheck.challenge");
-    claim = g.Evaluate(r);
-    scale *= (one - rj) * (one - r) + rj * r;
-    out.point.push_back(r);
-    out.proof.rounds.push_back(std::move(sent));
-    if (masked) masked->Bind(j, r);
-    FoldActive(lt, r, threads);
-    if (eq_rest.size() > 1) {  // sum out the next variable: eq over rho_{>j+1}
-      for (size_t i = 0; i < eq_rest.size() / 2; ++i)
-        eq_rest[i] = eq_rest[2 * i] + eq_rest[2 * i + 1];
-      eq_rest.resize(eq_rest.size() / 2);
-    }
+bool LeavesMatch(const LogUpStatement& st, std::span<const Fp2> r, Fp2 alpha, Fp2 beta,
+                 const std::vector<Fp2>& witness_evals, Fp2 m_eval,
+                 const std::vector<Fp2>& table_evals, Fp2 claim_p, Fp2 claim_q) {
+  size_t tree_vars = r.size();
+  Fp2 f = witness_evals[0], t = table_evals[0];
+  if (st.num_columns > 1) {
+    f += beta * witness_evals[1];
+    t += beta * table_evals[1];
   }
-  out.proof.final_evals = {scale, t[0][0] - lambda * t[2][0], t[1][0], t[2][0], t[3][0]};
-  tr.AbsorbFp2s("sumcheck.final_evals", out.proof.final_evals);
-  return out;
+  Fp2 top = r[tree_vars - 1];
+  Fp2 sel_w = Selector(r, st.witness_vars, tree_vars - 1);
+  Fp2 sel_t = Selector(r, st.table_vars, tree_vars - 1);
+  Fp2 one = Fp2::One();
+  Fp2 expect_p = (one - top) * sel_w - top * sel_t * m_eval;
+  Fp2 expect_q =
+      (one - top) * (sel_w * (alpha - f) + one - sel_w) + top * (sel_t * (alpha - t) + one - sel_t);
+  return expect_p == claim_p && expect_q == claim_q;
+}
+
+Status CheckStatement(const LogUpStatement& st) {
+  if (st.num_columns < 1 || st.num_columns > 2 || st.witness_vars > kMaxVars ||
+      st.table_vars > kMaxVars) {
+    return Error(Code::kInvalidArgument, "logup: unsupported statement shape");
+  }
+  if (st.closed_table != nullptr && (st.closed_table->num_vars() != st.table_vars ||
+                                     st.closed_table->num_columns() != st.num_columns)) {
+    return Error(Code::kInvalidArgument, "logup: table does not match the statement");
+  }
+  return Status();
+}
+
+}  // namespace logup_detail
+
+namespace {
+
+using logup_detail::Fail;
+
+// Layer reduction terms over [eq, p_even, p_odd, q_even, q_odd]:
+// eq * (p_e q_o + p_o q_e) + lambda * eq * q_e q_o.
+std::vector<ProductTerm> LayerTerms(Fp2 lambda) {
+  return {{Fp2::One(), {0, 1, 4}}, {Fp2::One(), {0, 2, 3}}, {lambda, {0, 3, 4}}};
 }
 
 }  // namespace
@@ -294,120 +122,16 @@ Result<std::vector<Fp>> ComputeMultiplicities(const LookupTable& table,
   return m;
 }
 
-Result<LogUpProof> ProveLogUp(const LookupTable& table, std::span<const std::vector<Fp>> witness,
-                              std::span<const Fp> m, Transcript& transcript, unsigned threads,
-                              LogUpClaims* claims, MaskBankProver* bank) {
-  if (witness.size() != table.num_columns() || witness.empty() || witness.size() > 2) {
-    return Error(Code::kInvalidArgument, "logup: need 1 or 2 witness columns matching the table");
-  }
-  size_t nw = witness[0].size();
-  if (nw == 0 || !std::has_single_bit(nw) || std::countr_zero(nw) > int{kMaxVars}) {
-    return Error(Code::kInvalidArgument, "logup: witness size must be 2^n, n <= 30");
-  }
-  for (const auto& c : witness) {
-    if (c.size() != nw) return Error(Code::kInvalidArgument, "logup: witness columns differ");
-  }
-  if (m.size() != (size_t{1} << table.num_vars()) || table.num_vars() > kMaxVars) {
-    return Error(Code::kInvalidArgument, "logup: multiplicities must have one entry per row");
-  }
-  LogUpStatement st = StatementFor(table, std::countr_zero(nw));
-  AbsorbShape(transcript, st);
-  Fp2 beta = transcript.ChallengeFp2("logup.beta");
-  Fp2 alpha = transcript.ChallengeFp2("logup.alpha");
-  size_t tree_vars = st.tree_vars();
-  std::vector<Layer> layers(tree_vars + 1);
-  layers[tree_vars] =
-      BuildLeaves(table, witness, m, st.witness_vars, alpha, beta, tree_vars, threads);
-  for (size_t k = tree_vars; k-- > 1;) layers[k] = Parent(layers[k + 1], threads);
-  const Layer& leaves = layers[tree_vars];  // padding denominators are 1
-  for (size_t s = 0; s < 2; ++s) {
-    size_t from = s * (leaves.q.size() / 2);
-    for (size_t i = from; i < from + leaves.active[s]; ++i) {
-      if (leaves.q[i].IsZero()) return Error(Code::kInvalidArgument, "logup: zero denominator");
-    }
-  }
-
-  LogUpProof proof;
-  const Layer& l1 = layers[1];
-  proof.layer1 = {l1.p[0], l1.p[1], l1.q[0], l1.q[1]};
-  transcript.AbsorbFp2s("logup.layer1", proof.layer1);
-  Fp2 mu = transcript.ChallengeFp2("logup.mu");
-  std::vector<Fp2> point{mu};
-  Fp2 claim_p = l1.p[0] + mu * (l1.p[1] - l1.p[0]), claim_q = l1.q[0] + mu * (l1.q[1] - l1.q[0]);
-  for (size_t k = 1; k < tree_vars; ++k) {
-    Fp2 lambda = transcript.ChallengeFp2("logup.lambda");
-    Layer child = std::move(layers[k + 1]);  // freed after this layer
-    size_t n = child.p.size() / 2;
-    LayerTables halves;
-    halves.active = {HalfUp(child.active[0]), HalfUp(child.active[1])};
-    halves.pad = {lambda, Fp2(), Fp2::One(), Fp2::One()};
-    for (size_t c = 0; c < 4; ++c) halves.t[c].assign(n, halves.pad[c]);
-    ForActive(n / 2, halves.active, threads, [&](size_t b, size_t e) {
-      for (size_t y = b; y < e; ++y) {
-        halves.t[0][y] = child.p[2 * y] + lambda * child.q[2 * y];
-        halves.t[1][y] = child.p[2 * y + 1];
-        halves.t[2][y] = child.q[2 * y];
-        halves.t[3][y] = child.q[2 * y + 1];
-      }
-    });
-    child = Layer{};
-    std::optional<SumcheckMask> mask;
-    if (bank != nullptr) {
-      auto m = bank->Begin(point.size(), 3, transcript);
-      if (!m.ok()) return m.status();
-      mask = std::move(*m);
-    }
-    LayerProof lp = ProveLayer(point, lambda, claim_p + lambda * claim_q, std::move(halves),
-                               transcript, threads, mask ? &*mask : nullptr);
-    if (bank != nullptr) bank->End(lp.point, transcript);
-    const auto& f = lp.proof.final_evals;
-    mu = transcript.ChallengeFp2("logup.mu");
-    claim_p = f[1] + mu * (f[2] - f[1]);
-    claim_q = f[3] + mu * (f[4] - f[3]);
-    point.assign(1, mu);
-    point.insert(point.end(), lp.point.begin(), lp.point.end());
-    proof.layers.push_back(std::move(lp.proof));
-  }
-  std::span<const Fp2> r(point);
-  for (const auto& c : witness) {
-    proof.witness_evals.push_back(EvaluateMle(std::span<const Fp>(c), r.first(st.witness_vars)));
-  }
-  proof.multiplicity_eval = EvaluateMle(m, r.first(st.table_vars));
-  if (!table.closed_form()) {
-    for (size_t c = 0; c < table.num_columns(); ++c) {
-      proof.table_evals.push_back(table.EvaluateColumn(c, r.first(st.table_vars)));
-    }
-  }
-  transcript.AbsorbFp2s("logup.witness_evals", proof.witness_evals);
-  transcript.AbsorbFp2("logup.multiplicity_eval", proof.multiplicity_eval);
-  transcript.AbsorbFp2s("logup.table_evals", proof.table_evals);
-  if (claims != nullptr) {
-    claims->witness_point.assign(r.begin(), r.begin() + st.witness_vars);
-    claims->table_point.assign(r.begin(), r.begin() + st.table_vars);
-    claims->witness_evals = proof.witness_evals;
-    claims->multiplicity_eval = proof.multiplicity_eval;
-    claims->table_evals = proof.table_evals;
-  }
-  return proof;
-}
-
 Result<LogUpClaims> VerifyLogUp(const LogUpStatement& st, const LogUpProof& proof,
                                 Transcript& transcript, MaskBankVerifier* bank) {
-  if (st.num_columns < 1 || st.num_columns > 2 || st.witness_vars > kMaxVars ||
-      st.table_vars > kMaxVars) {
-    return Error(Code::kInvalidArgument, "logup: unsupported statement shape");
-  }
-  if (st.closed_table != nullptr && (st.closed_table->num_vars() != st.table_vars ||
-                                     st.closed_table->num_columns() != st.num_columns)) {
-    return Error(Code::kInvalidArgument, "logup: table does not match the statement");
-  }
+  VINET_RETURN_IF_ERROR(logup_detail::CheckStatement(st));
   size_t tree_vars = st.tree_vars();
   size_t table_evals = st.closed_table != nullptr ? 0 : st.num_columns;
   if (proof.layers.size() != tree_vars - 1 || proof.witness_evals.size() != st.num_columns ||
       proof.table_evals.size() != table_evals) {
     return Fail("proof has the wrong shape");
   }
-  AbsorbShape(transcript, st);
+  logup_detail::AbsorbShape(transcript, st);
   Fp2 beta = transcript.ChallengeFp2("logup.beta");
   Fp2 alpha = transcript.ChallengeFp2("logup.alpha");
   auto [p0, p1, q0, q1] = proof.layer1;
@@ -447,19 +171,8 @@ Result<LogUpClaims> VerifyLogUp(const LogUpStatement& st, const LogUpProof& proo
   } else {
     out.table_evals = proof.table_evals;
   }
-  Fp2 f = proof.witness_evals[0], t = t_evals[0];
-  if (st.num_columns > 1) {
-    f += beta * proof.witness_evals[1];
-    t += beta * t_evals[1];
-  }
-  Fp2 top = r[tree_vars - 1];
-  Fp2 sel_w = Selector(r, st.witness_vars, tree_vars - 1);
-  Fp2 sel_t = Selector(r, st.table_vars, tree_vars - 1);
-  Fp2 one = Fp2::One();
-  Fp2 expect_p = (one - top) * sel_w - top * sel_t * proof.multiplicity_eval;
-  Fp2 expect_q =
-      (one - top) * (sel_w * (alpha - f) + one - sel_w) + top * (sel_t * (alpha - t) + one - sel_t);
-  if (expect_p != claim_p || expect_q != claim_q) {
+  if (!logup_detail::LeavesMatch(st, r, alpha, beta, proof.witness_evals, proof.multiplicity_eval,
+                                 t_evals, claim_p, claim_q)) {
     return Fail("leaf claims do not match the witness, multiplicity and table evaluations");
   }
   transcript.AbsorbFp2s("logup.witness_evals", proof.witness_evals);

@@ -205,8 +205,25 @@ Result<SumcheckClaim> MaskBankVerifier::Verify(size_t num_vars, size_t num_polys
     return VerifySumcheck(num_vars, num_polys, terms, claimed_sum, proof, transcript);
   }
   size_t s = points_.size();
+  Fp2 last;
+  VINET_ASSIGN_OR_RETURN(SumcheckClaim claim, VerifyRounds(num_vars, num_polys, terms, claimed_sum,
+                                                           proof, transcript, &last));
+  if (EvaluateTerms(terms, claim.final_evals) != last) {
+    return Error(Code::kVerification,
+                 fmt::format("mask bank: sumcheck {}: final evaluations and the mask do not "
+                             "match the last round",
+                             s));
+  }
+  return claim;
+}
+
+Result<SumcheckClaim> MaskBankVerifier::VerifyRounds(size_t num_vars, size_t num_polys,
+                                                     std::span<const ProductTerm> terms,
+                                                     Fp2 claimed_sum, const SumcheckProof& proof,
+                                                     Transcript& transcript, Fp2* last_claim) {
+  size_t s = points_.size();
   size_t degree = SumcheckDegree(terms);
-  if (s >= shapes_.size() || s >= sums_.size() || s >= evals_.size() ||
+  if (num_vars == 0 || s >= shapes_.size() || s >= sums_.size() || s >= evals_.size() ||
       shapes_[s].num_vars != num_vars || shapes_[s].degree != degree) {
     return Error(Code::kVerification,
                  fmt::format("mask bank: sumcheck {} ({} variables, degree {}) has no slot", s,
@@ -218,12 +235,7 @@ Result<SumcheckClaim> MaskBankVerifier::Verify(size_t num_vars, size_t num_polys
   VINET_ASSIGN_OR_RETURN(SumcheckClaim claim, VerifySumcheckRounds(num_vars, num_polys, terms,
                                                                    claimed_sum + rho * sums_[s],
                                                                    proof, transcript, &last));
-  if (EvaluateTerms(terms, claim.final_evals) + rho * evals_[s] != last) {
-    return Error(Code::kVerification,
-                 fmt::format("mask bank: sumcheck {}: final evaluations and the mask do not "
-                             "match the last round",
-                             s));
-  }
+  *last_claim = last - rho * evals_[s];
   transcript.AbsorbFp2("maskbank.mask_eval", evals_[s]);
   points_.push_back(claim.point);
   return claim;
@@ -297,6 +309,17 @@ Result<SumcheckClaim> VerifyMaybeMasked(MaskBankVerifier* bank, size_t num_vars,
     return VerifySumcheck(num_vars, num_polys, terms, claimed_sum, proof, transcript);
   }
   return bank->Verify(num_vars, num_polys, terms, claimed_sum, proof, transcript);
+}
+
+Result<SumcheckClaim> VerifyRoundsMaybeMasked(MaskBankVerifier* bank, size_t num_vars,
+                                              size_t num_polys, std::span<const ProductTerm> terms,
+                                              Fp2 claimed_sum, const SumcheckProof& proof,
+                                              Transcript& transcript, Fp2* last_claim) {
+  if (bank == nullptr) {
+    return VerifySumcheckRounds(num_vars, num_polys, terms, claimed_sum, proof, transcript,
+                                last_claim);
+  }
+  return bank->VerifyRounds(num_vars, num_polys, terms, claimed_sum, proof, transcript, last_claim);
 }
 
 }  // namespace vinet::zk

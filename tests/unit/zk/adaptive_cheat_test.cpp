@@ -8,7 +8,8 @@
 // Shapes (docs/zkml.md): matmul A·B (Linear/Conv weights × input, degree 2),
 // gather T·x (conv im2col, pools, degree 2), the max-pool zero-check
 // eq·d·e (degree 3), claim batching W·E (degree 2), and LogUp range and
-// two-column clamp lookups (requantization limbs, ReLU/clamp activations).
+// two-column clamp lookups (requantization limbs, ReLU/clamp activations),
+// alone and in one LogUp batch.
 // Adding a PCS is one line in `Schemes()`.
 #include <gtest/gtest.h>
 
@@ -241,6 +242,50 @@ TEST_P(AdaptiveCheat, LookupLieLandsOnTheWitnessOpening) {
                              opening->proof, tv);
     EXPECT_EQ(st.code(), Code::kVerification) << table->num_columns() << ": " << st.ToString();
   }
+}
+
+// The same lie inside a LogUp batch (all the lookups of a model proof): the
+// range lookup (tree depth 9) lies, batched with an honest ReLU-clamp lookup
+// (depth 10), so the liar is padded to the deeper tree. The batch verifies
+// and hands the liar's substituted value to the opening, which rejects it.
+TEST_P(AdaptiveCheat, BatchedLookupLieLandsOnTheWitnessOpening) {
+  RangeTable range(8);
+  ReluClampTable relu(9, 7);
+  std::mt19937_64 rng(10);
+  std::vector<std::vector<Fp>> limbs(1), pairs(2);
+  for (size_t i = 0; i < 128; ++i) limbs[0].push_back(range.Value(0, rng() % 256));
+  for (size_t i = 0; i < 32; ++i) {
+    size_t row = rng() % 512;
+    for (size_t c = 0; c < 2; ++c) pairs[c].push_back(relu.Value(c, row));
+  }
+  std::vector<std::vector<Fp>> committed = limbs;
+  committed[0][17] += Fp(300);  // an out-of-range limb
+  auto m_range = ComputeMultiplicities(range, limbs);
+  auto m_relu = ComputeMultiplicities(relu, pairs);
+  ASSERT_TRUE(m_range.ok() && m_relu.ok());
+  auto com = pcs_->Commit(committed);
+  ASSERT_TRUE(com.ok());
+  std::vector<LogUpInstance> instances = {{&range, limbs, *m_range}, {&relu, pairs, *m_relu}};
+
+  Transcript tp("vinet.zk.adaptive.lookup_batch.v1");
+  com->commitment.AbsorbInto(tp);
+  std::vector<LogUpClaims> pc;
+  auto proof = ProveLogUpBatch(instances, tp, 1, &pc);
+  ASSERT_TRUE(proof.ok());
+  auto opening = pcs_->Open(*com->data, pc[0].witness_point, tp);
+  ASSERT_TRUE(opening.ok());
+
+  Transcript tv("vinet.zk.adaptive.lookup_batch.v1");
+  com->commitment.AbsorbInto(tv);
+  std::vector<LogUpStatement> sts = {StatementFor(range, 7), StatementFor(relu, 5)};
+  auto claims = VerifyLogUpBatch(sts, *proof, tv);
+  ASSERT_TRUE(claims.ok()) << "the substituted witness was meant to pass: "
+                           << claims.status().ToString();
+  ASSERT_EQ((*claims)[0].witness_point.size(), 7u);
+  ASSERT_NE((*claims)[0].witness_evals, opening->evals);  // the lie reached the PCS
+  Status st = pcs_->Verify(com->commitment, (*claims)[0].witness_point, (*claims)[0].witness_evals,
+                           opening->proof, tv);
+  EXPECT_EQ(st.code(), Code::kVerification) << st.ToString();
 }
 
 INSTANTIATE_TEST_SUITE_P(Pcs, AdaptiveCheat, ::testing::ValuesIn(Schemes()),

@@ -73,5 +73,17 @@ TEST(ZkFuzzSeeds, JointBasefoldSeedIsTheFixturesEncoding) {
   CheckOrWrite("zk_basefold_joint", "honest_opening", fx.honest);
 }
 
+TEST(ZkFuzzSeeds, LogUpBatchSeedIsTheFixturesEncoding) {
+  fuzz::LogUpBatchFixture fx;
+  auto p = LogUpBatchProof::Parse(fx.honest, fx.statements);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  Transcript t("fuzz");
+  auto claims = VerifyLogUpBatch(fx.statements, *p, t);
+  ASSERT_TRUE(claims.ok()) << claims.status().ToString();
+  EXPECT_EQ(claims->size(), 2u);
+  EXPECT_EQ((*claims)[1].table_evals.size(), 2u);  // the committed table's claims
+  CheckOrWrite("zk_logup_batch", "honest", fx.honest);
+}
+
 }  // namespace
 }  // namespace vinet::zk

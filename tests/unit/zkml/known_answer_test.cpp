@@ -55,9 +55,10 @@ TEST(ZkmlKnownAnswer, KindTwoKeyAndProofOfTheFirstBasefoldStillVerify) {
   // The key seed as written before the Fp4 default (key version 3, kind 2:
   // Basefold over Fp2): an old key still parses, keeps its model id inputs,
   // and a proof for it verifies; a flipped proof byte is still rejected. The
-  // proof seed follows the proof encoding (rewritten once on purpose, session
-  // 12: sumcheck rounds without c_1), proved with a kind-2 commitment of the
-  // fixture model that must reproduce the stored key.
+  // proof seed follows the proof encoding (rewritten on purpose in session
+  // 12: sumcheck rounds without c_1; all lookups in one LogUp batch), proved
+  // with a kind-2 commitment of the fixture model that must reproduce the
+  // stored key.
   fuzz::ZkmlFixture fx;
   auto read = [](const std::string& target) {
     std::ifstream f(Seed(target, "honest_kind2"), std::ios::binary);

@@ -102,6 +102,14 @@ class MaskBankVerifier {
   Result<SumcheckClaim> Verify(size_t num_vars, size_t num_polys,
                                std::span<const ProductTerm> terms, Fp2 claimed_sum,
                                const SumcheckProof& proof, Transcript& transcript);
+  // The same without the final check, for callers that check the final
+  // evaluations themselves (LogUp's batched layers, whose eq factor the
+  // verifier computes instead of reading it): *last_claim receives the value
+  // f's terms must take at the point (the rounds' last claim minus rho_s v_s).
+  Result<SumcheckClaim> VerifyRounds(size_t num_vars, size_t num_polys,
+                                     std::span<const ProductTerm> terms, Fp2 claimed_sum,
+                                     const SumcheckProof& proof, Transcript& transcript,
+                                     Fp2* last_claim);
   // After the last slot: draws lambda and checks the proof of V (kParse for
   // malformed bytes, kVerification naming the failed check).
   Status Finish(ByteSpan opening, Transcript& transcript) const;
@@ -122,6 +130,11 @@ Result<SumcheckProverOutput> ProveMaybeMasked(MaskBankProver* bank,
 Result<SumcheckClaim> VerifyMaybeMasked(MaskBankVerifier* bank, size_t num_vars, size_t num_polys,
                                         std::span<const ProductTerm> terms, Fp2 claimed_sum,
                                         const SumcheckProof& proof, Transcript& transcript);
+// `bank` null: VerifySumcheckRounds; otherwise the bank's VerifyRounds.
+Result<SumcheckClaim> VerifyRoundsMaybeMasked(MaskBankVerifier* bank, size_t num_vars,
+                                              size_t num_polys, std::span<const ProductTerm> terms,
+                                              Fp2 claimed_sum, const SumcheckProof& proof,
+                                              Transcript& transcript, Fp2* last_claim);
 
 namespace detail {
 // The blinded inner product's sumcheck (the bank's Open, exposed for the
