@@ -37,6 +37,17 @@ using bench::RandomTensor;
 
 namespace {
 
+// Per round: " [t leaves: leaf bytes, node bytes]".
+std::string RoundsText(const zk::BasefoldProof& p, size_t ext_bytes) {
+  std::string out;
+  for (const auto& rd : p.rounds) {
+    out += fmt::format(" [{} leaves: {} B leaf, {} B nodes]", rd.num_leaves,
+                       rd.base_leaves.size() * 8 + rd.ext_leaves.size() * ext_bytes,
+                       rd.merkle_nodes.size() * 32);
+  }
+  return out;
+}
+
 // One Basefold opening's bytes by part (stderr): sumcheck, roots, final
 // polynomial, nonce, then per round leaves / Merkle nodes.
 void PrintBasefoldBreakdown(const char* what, const zkml::VerifyingKey& vk, size_t num_vars,
@@ -55,12 +66,7 @@ void PrintBasefoldBreakdown(const char* what, const zkml::VerifyingKey& vk, size
   }
   if (!p.ok()) return;
   size_t e = 8 * s.ext_degree;
-  std::string rounds;
-  for (const auto& rd : p->rounds) {
-    rounds += fmt::format(" [{} leaves: {} B leaf, {} B nodes]", rd.num_leaves,
-                          rd.base_leaves.size() * 8 + rd.ext_leaves.size() * e,
-                          rd.merkle_nodes.size() * 32);
-  }
+  std::string rounds = RoundsText(*p, e);
   fmt::print(stderr,
              "  {} opening n={} t={} arity={} total {} B: sumcheck {} B, roots {} B, final {} B,"
              " nonce 8 B,{}\n",
@@ -85,12 +91,7 @@ void PrintJointBreakdown(const zkml::VerifyingKey& vk, size_t n, size_t n2, Byte
   auto p = zk::BasefoldProof::Parse(body, s, 1 + masks, &*entry, 1 + masks);
   if (!p.ok()) return;
   size_t e = 8 * s.ext_degree;
-  std::string rounds;
-  for (const auto& rd : p->rounds) {
-    rounds += fmt::format(" [{} leaves: {} B leaf, {} B nodes]", rd.num_leaves,
-                          rd.base_leaves.size() * 8 + rd.ext_leaves.size() * e,
-                          rd.merkle_nodes.size() * 32);
-  }
+  std::string rounds = RoundsText(*p, e);
   fmt::print(stderr,
              "  joint opening n={} n2={} t={} arity={} enters round {} after {} folds, total {} B:"
              " mask values {} B, sumcheck {} B, roots {} B, final {} B,{}; secondary {} B leaf, {} "
@@ -208,10 +209,8 @@ int main(int argc, char** argv) {
           PrintJointBreakdown(c->vk, c->vk.weights.num_vars, parsed->advice.num_vars,
                               parsed->advice_opening);
         } else {
-          PrintBasefoldBreakdown("advice", c->vk, parsed->advice.num_vars,
-                                 parsed->advice_opening);
-          PrintBasefoldBreakdown("weight", c->vk, c->vk.weights.num_vars,
-                                 parsed->weight_opening);
+          PrintBasefoldBreakdown("advice", c->vk, parsed->advice.num_vars, parsed->advice_opening);
+          PrintBasefoldBreakdown("weight", c->vk, c->vk.weights.num_vars, parsed->weight_opening);
         }
       }
       t0 = std::chrono::steady_clock::now();

@@ -154,6 +154,27 @@ bool ProofSubmitter::Rebroadcast(chain::RpcClient& rpc, const std::string& hash,
   return true;
 }
 
+void ProofSubmitter::ResendStored(std::optional<uint64_t>& nonce) {
+  if (resent_stored_) return;
+  std::map<uint64_t, std::string> by_nonce;
+  for (const auto& j : node_.proof_jobs().WithStatus("SUBMITTED", SIZE_MAX)) {
+    if (j.submitted_ms >= started_ms_ || j.tx_hash.empty()) continue;
+    auto bytes = node_.proof_jobs().SubmittedTxBytes(j.tx_hash);
+    chain::DecodedTx decoded;
+    if (bytes.ok() && chain::DecodeTx(*bytes, decoded).ok()) {
+      by_nonce.emplace(decoded.body.nonce(), j.tx_hash);
+    }
+  }
+  chain::RpcClient rpc(node_.chain().endpoints(), 5);
+  for (const auto& [n, hash] : by_nonce) {
+    auto found = rpc.FindTx(hash);
+    if (!found.ok()) return;  // the chain is not reachable: again next step
+    if (!found->is_null() && found->contains("tx_result")) continue;  // landed
+    if (rebroadcast_.insert(hash).second) Rebroadcast(rpc, hash, nonce);
+  }
+  resent_stored_ = true;
+}
+
 Status ProofSubmitter::Track(std::optional<uint64_t>& nonce) {
   std::map<std::string, std::vector<ProofJob>> by_tx;
   for (auto& j : node_.proof_jobs().WithStatus("SUBMITTED", SIZE_MAX)) {

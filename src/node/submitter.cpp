@@ -116,6 +116,7 @@ void Submitter::WatchChain() {
 
 void Submitter::Step() {
   WatchChain();
+  proofs_.ResendStored(nonce_);  // an earlier run's proof txs keep their nonces
   if (Status s = MaybeRegisterEnclave(); !s.ok())
     spdlog::warn("enclave registration: {}", s.ToString());
   if (Status s = Track(); !s.ok()) spdlog::warn("submitter track: {}", s.ToString());

@@ -171,8 +171,8 @@ struct JointBasefoldFixture {
 
   Status Verify(ByteSpan proof) const {
     Transcript t("fuzz");
-    return pcs.VerifyJoint(primary.commitment, secondary.commitment, point, evals,
-                           secondary_evals, proof, t);
+    return pcs.VerifyJoint(primary.commitment, secondary.commitment, point, evals, secondary_evals,
+                           proof, t);
   }
 };
 

@@ -37,6 +37,12 @@ class ProofSubmitter {
   // `nonce` is the submitter's next nonce (reset on a CheckTx failure);
   // `chain_nonce` reads it from the chain when unset.
   void Step(std::optional<uint64_t>& nonce, const std::function<Result<uint64_t>()>& chain_nonce);
+  // Once per run, before any new tx of this node takes a nonce: the stored
+  // txs of an earlier run whose jobs are still SUBMITTED and that are in no
+  // block are sent again, in nonce order (the node may have died between
+  // storing a tx and broadcasting it; a claims tx sent first would take its
+  // nonce and the proofs would wait for their deadline to go out anew).
+  void ResendStored(std::optional<uint64_t>& nonce);
 
  private:
   Status Track(std::optional<uint64_t>& nonce);
@@ -64,6 +70,7 @@ class ProofSubmitter {
   int64_t next_try_ms_ = 0, next_sweep_ms_ = 0;
   int64_t started_ms_;                 // when this run of the node started submitting
   std::set<std::string> rebroadcast_;  // txs of an earlier run sent again (once each)
+  bool resent_stored_ = false;         // ResendStored ran
 };
 
 // One SubmitProofs tx (signed with the node's key). `fee` is a floor: the tx

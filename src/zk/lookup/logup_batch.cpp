@@ -10,7 +10,6 @@ namespace vinet::zk {
 using logup_detail::AbsorbShape;
 using logup_detail::CheckStatement;
 using logup_detail::Fail;
-using logup_detail::LeavesMatch;
 
 size_t BatchTreeVars(std::span<const LogUpStatement> statements) {
   size_t l = 0;
@@ -49,12 +48,8 @@ Result<std::vector<LogUpClaims>> VerifyLogUpBatch(std::span<const LogUpStatement
   transcript.AbsorbFp2s("logup.layer1", flat);
   Fp2 mu = transcript.ChallengeFp2("logup.mu");
   std::vector<Fp2> point{mu};
-  std::vector<Fp2> claim_p(count), claim_q(count);
-  for (size_t i = 0; i < count; ++i) {
-    const auto& l = proof.layer1[i];
-    claim_p[i] = l[0] + mu * (l[1] - l[0]);
-    claim_q[i] = l[2] + mu * (l[3] - l[2]);
-  }
+  std::vector<Fp2> claim_p, claim_q;
+  logup_detail::LayerOneClaims(proof.layer1, mu, claim_p, claim_q);
   // The round polynomials have degree 3 (eq * p * q); VerifySumcheckRounds
   // reads only the degree off this term, the final check is the one below.
   const std::vector<ProductTerm> cubic = {{Fp2::One(), {0, 1, 2}}};
@@ -88,29 +83,16 @@ Result<std::vector<LogUpClaims>> VerifyLogUpBatch(std::span<const LogUpStatement
     point.assign(1, mu);
     point.insert(point.end(), sc->point.begin(), sc->point.end());
   }
-  std::span<const Fp2> r(point);
   std::vector<LogUpClaims> out(count);
   for (size_t i = 0; i < count; ++i) {
-    const LogUpStatement& st = statements[i];
     const LogUpLeafEvals& le = proof.leaves[i];
-    LogUpClaims& cl = out[i];
-    cl.witness_point.assign(r.begin(), r.begin() + st.witness_vars);
-    cl.table_point.assign(r.begin(), r.begin() + st.table_vars);
-    cl.witness_evals = le.witness_evals;
-    cl.multiplicity_eval = le.multiplicity_eval;
-    std::vector<Fp2> t_evals = le.table_evals;
-    if (st.closed_table != nullptr) {
-      for (size_t c = 0; c < st.num_columns; ++c) {
-        t_evals.push_back(st.closed_table->EvaluateColumn(c, cl.table_point));
-      }
-    } else {
-      cl.table_evals = le.table_evals;
-    }
-    if (!LeavesMatch(st, r, alpha, beta, le.witness_evals, le.multiplicity_eval, t_evals,
-                     claim_p[i], claim_q[i])) {
+    std::optional<LogUpClaims> cl =
+        logup_detail::LeafClaims(statements[i], point, alpha, beta, le, claim_p[i], claim_q[i]);
+    if (!cl) {
       return Fail("instance " + std::to_string(i) +
                   ": leaf claims do not match the witness, multiplicity and table evaluations");
     }
+    out[i] = std::move(*cl);
     transcript.AbsorbFp2s("logup.witness_evals", le.witness_evals);
     transcript.AbsorbFp2("logup.multiplicity_eval", le.multiplicity_eval);
     transcript.AbsorbFp2s("logup.table_evals", le.table_evals);

@@ -2,6 +2,8 @@
 // verifier (private to src/zk/lookup).
 #pragma once
 
+#include <array>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -25,6 +27,15 @@ Fp2 Selector(std::span<const Fp2> r, size_t from, size_t to);
 bool LeavesMatch(const LogUpStatement& st, std::span<const Fp2> r, Fp2 alpha, Fp2 beta,
                  const std::vector<Fp2>& witness_evals, Fp2 m_eval,
                  const std::vector<Fp2>& table_evals, Fp2 claim_p, Fp2 claim_q);
+// The claims one instance leaves to the caller at the shared leaf point r
+// (prefixes for witness and table), or nullopt when its leaf evaluations do
+// not match the layer claims (LeavesMatch; a closed table is evaluated here).
+std::optional<LogUpClaims> LeafClaims(const LogUpStatement& st, std::span<const Fp2> r, Fp2 alpha,
+                                      Fp2 beta, const LogUpLeafEvals& leaves, Fp2 claim_p,
+                                      Fp2 claim_q);
+// The layer-1 claims at mu from each instance's p(0), p(1), q(0), q(1).
+void LayerOneClaims(std::span<const std::array<Fp2, 4>> layer1, Fp2 mu, std::vector<Fp2>& claim_p,
+                    std::vector<Fp2>& claim_q);
 // kInvalidArgument for an unsupported shape or a closed table that does not
 // match the statement.
 Status CheckStatement(const LogUpStatement& st);

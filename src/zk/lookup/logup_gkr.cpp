@@ -48,6 +48,40 @@ bool LeavesMatch(const LogUpStatement& st, std::span<const Fp2> r, Fp2 alpha, Fp
   return expect_p == claim_p && expect_q == claim_q;
 }
 
+std::optional<LogUpClaims> LeafClaims(const LogUpStatement& st, std::span<const Fp2> r, Fp2 alpha,
+                                      Fp2 beta, const LogUpLeafEvals& leaves, Fp2 claim_p,
+                                      Fp2 claim_q) {
+  LogUpClaims out;
+  out.witness_point.assign(r.begin(), r.begin() + st.witness_vars);
+  out.table_point.assign(r.begin(), r.begin() + st.table_vars);
+  out.witness_evals = leaves.witness_evals;
+  out.multiplicity_eval = leaves.multiplicity_eval;
+  std::vector<Fp2> t_evals = leaves.table_evals;
+  if (st.closed_table != nullptr) {
+    for (size_t c = 0; c < st.num_columns; ++c) {
+      t_evals.push_back(st.closed_table->EvaluateColumn(c, out.table_point));
+    }
+  } else {
+    out.table_evals = leaves.table_evals;
+  }
+  if (!LeavesMatch(st, r, alpha, beta, leaves.witness_evals, leaves.multiplicity_eval, t_evals,
+                   claim_p, claim_q)) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+void LayerOneClaims(std::span<const std::array<Fp2, 4>> layer1, Fp2 mu, std::vector<Fp2>& claim_p,
+                    std::vector<Fp2>& claim_q) {
+  claim_p.resize(layer1.size());
+  claim_q.resize(layer1.size());
+  for (size_t i = 0; i < layer1.size(); ++i) {
+    const auto& l = layer1[i];
+    claim_p[i] = l[0] + mu * (l[1] - l[0]);
+    claim_q[i] = l[2] + mu * (l[3] - l[2]);
+  }
+}
+
 Status CheckStatement(const LogUpStatement& st) {
   if (st.num_columns < 1 || st.num_columns > 2 || st.witness_vars > kMaxVars ||
       st.table_vars > kMaxVars) {
@@ -157,28 +191,14 @@ Result<LogUpClaims> VerifyLogUp(const LogUpStatement& st, const LogUpProof& proo
     point.assign(1, mu);
     point.insert(point.end(), sc->point.begin(), sc->point.end());
   }
-  std::span<const Fp2> r(point);
-  LogUpClaims out;
-  out.witness_point.assign(r.begin(), r.begin() + st.witness_vars);
-  out.table_point.assign(r.begin(), r.begin() + st.table_vars);
-  out.witness_evals = proof.witness_evals;
-  out.multiplicity_eval = proof.multiplicity_eval;
-  std::vector<Fp2> t_evals = proof.table_evals;
-  if (st.closed_table != nullptr) {
-    for (size_t c = 0; c < st.num_columns; ++c) {
-      t_evals.push_back(st.closed_table->EvaluateColumn(c, out.table_point));
-    }
-  } else {
-    out.table_evals = proof.table_evals;
-  }
-  if (!logup_detail::LeavesMatch(st, r, alpha, beta, proof.witness_evals, proof.multiplicity_eval,
-                                 t_evals, claim_p, claim_q)) {
-    return Fail("leaf claims do not match the witness, multiplicity and table evaluations");
-  }
+  LogUpLeafEvals leaves{proof.witness_evals, proof.multiplicity_eval, proof.table_evals};
+  std::optional<LogUpClaims> out =
+      logup_detail::LeafClaims(st, point, alpha, beta, leaves, claim_p, claim_q);
+  if (!out) return Fail("leaf claims do not match the witness, multiplicity and table evaluations");
   transcript.AbsorbFp2s("logup.witness_evals", proof.witness_evals);
   transcript.AbsorbFp2("logup.multiplicity_eval", proof.multiplicity_eval);
   transcript.AbsorbFp2s("logup.table_evals", proof.table_evals);
-  return out;
+  return *out;
 }
 
 void LogUpProof::Serialize(ByteWriter& w) const {

@@ -350,12 +350,8 @@ Result<CoreProof> ProveCore(std::span<const LogUpInstance> instances, Transcript
   transcript.AbsorbFp2s("logup.layer1", flat);
   Fp2 mu = transcript.ChallengeFp2("logup.mu");
   std::vector<Fp2> point{mu};
-  std::vector<Fp2> claim_p(count), claim_q(count);
-  for (size_t i = 0; i < count; ++i) {
-    const auto& l = proof.layer1[i];
-    claim_p[i] = l[0] + mu * (l[1] - l[0]);
-    claim_q[i] = l[2] + mu * (l[3] - l[2]);
-  }
+  std::vector<Fp2> claim_p, claim_q;
+  logup_detail::LayerOneClaims(proof.layer1, mu, claim_p, claim_q);
   for (size_t k = 1; k < tree_vars; ++k) {
     Fp2 lambda = transcript.ChallengeFp2("logup.lambda");
     std::vector<LayerTables> lts(count);

@@ -108,18 +108,22 @@ TEST(Sumcheck, EveryElementChangeIsRejected) {
   EXPECT_EQ(mutations, 4 * 3 + 3);
 }
 
+// A proof of the 3-table statement over n variables (seeded) and its bytes.
+std::pair<SumcheckProverOutput, Bytes> ProveAndEncode(uint64_t seed, size_t n, Transcript& t) {
+  std::mt19937_64 rng(seed);
+  auto out = ProveSumcheck(RandomTables(rng, 3, n), Terms(), t).value();
+  ByteWriter w;
+  out.proof.Serialize(w);
+  return {std::move(out), w.Take()};
+}
+
 // A round goes on the wire without its linear coefficient: n d + k values and
 // no counts; the verifier completes c_1 from the running claim, so a value
 // stored there is ignored, and the proof parsed from the bytes verifies.
 TEST(Sumcheck, TheLinearCoefficientIsDerivedNotSent) {
-  std::mt19937_64 rng(24);
   size_t n = 4;
-  auto tables = RandomTables(rng, 3, n);
   Transcript tp("test");
-  auto out = ProveSumcheck(tables, Terms(), tp).value();
-  ByteWriter w;
-  out.proof.Serialize(w);
-  Bytes bytes = w.Take();
+  auto [out, bytes] = ProveAndEncode(24, n, tp);
   EXPECT_EQ(bytes.size(), (n * 3 + 3) * 16);
   ByteReader r(bytes);
   auto parsed = SumcheckProof::Parse(r, n, 3, 3);
@@ -145,14 +149,9 @@ TEST(Sumcheck, TheLinearCoefficientIsDerivedNotSent) {
 }
 
 TEST(Sumcheck, EveryByteChangeIsRejected) {
-  std::mt19937_64 rng(23);
   size_t n = 3;
-  auto tables = RandomTables(rng, 3, n);
   Transcript tp("test");
-  auto out = ProveSumcheck(tables, Terms(), tp).value();
-  ByteWriter w;
-  out.proof.Serialize(w);
-  Bytes bytes = w.Take();
+  auto [out, bytes] = ProveAndEncode(23, n, tp);
   auto accept = [&](const Bytes& b) {
     ByteReader r(b);
     auto p = SumcheckProof::Parse(r, n, 3, 3);

@@ -51,15 +51,9 @@ TEST(ZkmlAdaptiveCheat, SubstitutedWeightsPassEveryLayerAndFailTheWeightOpening)
 
     // The cheater: substituted model, weights and witness; honest key and
     // the honest commitment's prover data (its openings are of W).
-    ProverPackage cheat = *other->package;
-    cheat.vk = honest->vk;
-    cheat.committed = honest->package->committed;
-    auto p = Prove(cheat, *x);
-    ASSERT_TRUE(p.ok()) << p.status().ToString();
-    Status st = Verify(honest->vk, *x, p->output, p->proof);
-    EXPECT_EQ(st.code(), Code::kVerification) << li << ": " << st.ToString();
-    EXPECT_EQ(st.message().rfind("weight opening: ", 0), 0u)
-        << "layer " << li << " was caught before the commitment check: " << st.message();
+    SCOPED_TRACE("layer " + std::to_string(li));
+    auto p = testing::ExpectCheatCaughtAt(*honest, *other, *x, "weight opening: ");
+    ASSERT_TRUE(p);
     // Under the substituted model's own key the same flow is an honest proof.
     auto own = Prove(*other->package, *x);
     ASSERT_TRUE(own.ok());

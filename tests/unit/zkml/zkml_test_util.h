@@ -14,6 +14,7 @@
 #include "vinet/runtime/model.h"
 #include "vinet/runtime/quantized.h"
 #include "vinet/zkml/zkml.h"
+#include "zkml/package.h"
 
 namespace vinet::zkml::testing {
 
@@ -236,6 +237,27 @@ inline runtime::QuantizedModel WithWeightChanged(const runtime::QuantizedModel& 
   EXPECT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_NE(out->layers()[li].weight.data, w);
   return *out;
+}
+
+// The adaptive cheater of adaptive_cheat_test.cpp: proves `in` with
+// `other`'s model, weights and witness under the honest key and the honest
+// commitment's prover data (its openings are of the honest weights), and
+// expects the honest verifier to reject at the check named by `caught_at`
+// (a message prefix such as "weight opening: "). Returns the cheater's proof.
+inline std::optional<Proved> ExpectCheatCaughtAt(const Committed& honest, const Committed& other,
+                                                 const runtime::Int8Tensor& in,
+                                                 const std::string& caught_at) {
+  ProverPackage cheat = *other.package;
+  cheat.vk = honest.vk;
+  cheat.committed = honest.package->committed;
+  auto p = Prove(cheat, in);
+  EXPECT_TRUE(p.ok()) << p.status().ToString();
+  if (!p.ok()) return std::nullopt;
+  Status st = Verify(honest.vk, in, p->output, p->proof);
+  EXPECT_EQ(st.code(), Code::kVerification) << st.ToString();
+  EXPECT_EQ(st.message().rfind(caught_at, 0), 0u)
+      << "caught before the commitment check: " << st.message();
+  return std::move(*p);
 }
 
 // Flips one bit at each of the first `dense` byte positions of `proof`, then
