@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "unit/zk/byte_flips.h"
 #include "vinet/zk/poly/multilinear.h"
 #include "vinet/zk/sumcheck/sumcheck.h"
 
@@ -160,13 +161,7 @@ TEST(Sumcheck, EveryByteChangeIsRejected) {
     return VerifySumcheck(n, 3, Terms(), out.claimed_sum, *p, tv).ok();
   };
   ASSERT_TRUE(accept(bytes));
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    for (uint8_t flip : {0x01, 0x80}) {
-      Bytes bad = bytes;
-      bad[i] ^= flip;
-      EXPECT_FALSE(accept(bad)) << "byte " << i;
-    }
-  }
+  testing::ExpectEveryByteFlipRejected(bytes, accept);
   Bytes longer = bytes;
   longer.push_back(0);
   EXPECT_FALSE(accept(longer));
