@@ -367,6 +367,10 @@ Status ProofSubmitter::Submit(std::optional<uint64_t>& nonce,
     }
     j.status = "PROVED";
     j.tx_hash.clear();
+    // CheckTx refused the tx (a nonce an earlier tx still holds in the
+    // mempool, after a restart): it never reached the chain, so it is no
+    // attempt. An RPC error leaves the count: the tx may have gone out.
+    if (r.ok()) --j.attempts;
     again.push_back(j);
   }
   VINET_RETURN_IF_ERROR(node_.proof_jobs().Put(again));

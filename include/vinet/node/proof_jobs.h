@@ -44,7 +44,7 @@ struct ProofJob {
   std::string claim_status;  // DONE: SETTLED / REJECTED / EXPIRED
   std::string tx_hash;
   std::string error;  // FAILED: why
-  int attempts = 0;   // SubmitProofs txs sent
+  int attempts = 0;   // SubmitProofs txs the chain took (CheckTx refusals do not count)
   int64_t accepted_ms = 0, proved_ms = 0, submitted_ms = 0, settled_ms = 0;
   double prove_seconds = 0;
   std::vector<std::string> batch;  // a batch proof's ids in order (empty: a single proof)
