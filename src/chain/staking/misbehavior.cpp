@@ -82,7 +82,10 @@ Status ApplyMisbehavior(State& state, const statepb::Params& params,
       VINET_ASSIGN_OR_RETURN(auto v, state.GetValidator(op));
       if (!v) return Error(Code::kInternal, "staking: address index names unknown " + op);
       record.set_operator_(op);
-      if (!punished) {
+      // One slash per jailing: a validator still jailed for an earlier piece of
+      // evidence (a double signer caught at several heights before it was
+      // stopped) is not slashed again; once unjailed, a new infraction is.
+      if (!punished && !v->jailed()) {
         VINET_ASSIGN_OR_RETURN(uint64_t slashed, Slash(state, params, *v, m.height(), height));
         record.set_slashed(slashed);
         record.set_jailed(true);

@@ -287,6 +287,18 @@ TEST_F(StakingTxTest, MisbehaviorSlashesBondAndUnbondingStillAtStakeThenJails) {
   *list.Add() = Evidence(99, 20);
   ASSERT_TRUE(ApplyMisbehavior(s, params_, list, 23, events).ok());
   EXPECT_EQ(s.GetEvidenceAtHeight(20).value().hashes_size(), 3);
+  // The same double signer caught at another height while still jailed:
+  // recorded, not slashed again (one slash per jailing).
+  list.Clear();
+  *list.Add() = Evidence(101, 21);
+  ASSERT_TRUE(ApplyMisbehavior(s, params_, list, 24, events).ok());
+  EXPECT_EQ(Validator(1).bond(), 3600u);
+  EXPECT_EQ(Validator(1).slashed_total(), 900u);
+  const std::string second =
+      EvidenceHash("duplicate_vote", ConsensusAddress(ConsKey(101)), 21, 1'021'000);
+  auto again = s.GetEvidence(second).value();
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->slashed(), 0u);
 }
 
 TEST_F(StakingTxTest, UnjailAfterJailBlocksWithEnoughBond) {
@@ -306,6 +318,12 @@ TEST_F(StakingTxTest, UnjailAfterJailBlocksWithEnoughBond) {
   ASSERT_TRUE(Bond(1, 100).ok());
   ASSERT_TRUE(Unjail(1, 13).ok());
   EXPECT_FALSE(Validator(1).jailed());
+  // Unjailed, a new infraction is slashed again.
+  list.Clear();
+  *list.Add() = Evidence(101, 14);
+  ASSERT_TRUE(ApplyMisbehavior(s, params_, list, 15, events).ok());
+  EXPECT_EQ(Validator(1).bond(), 900u);
+  EXPECT_TRUE(Validator(1).jailed());
 }
 
 TEST_F(StakingTxTest, GenesisValidatorsAreBondedRecords) {
