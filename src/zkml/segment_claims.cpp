@@ -1,9 +1,11 @@
 #include "zkml/segment_claims.h"
 
 #include <bit>
+#include <optional>
 
 #include "vinet/zk/parallel.h"
 #include "vinet/zk/poly/multilinear.h"
+#include "vinet/zk/sumcheck/lifted_sumcheck.h"
 #include "vinet/zk/sumcheck/mask_bank.h"
 #include "vinet/zk/sumcheck/product_sumcheck.h"
 #include "zk/common/huge_page_allocator.h"
@@ -82,18 +84,16 @@ Result<zk::BatchedClaimProof> ProveJointClaims(const ClaimList& wc, std::span<co
   std::vector<Fp2> ew(weights.size()), ea(advice.size());
   Fp2 power = wc.AddTable(beta, Fp2::One(), ew, threads);
   ac.AddTable(beta, power, ea, threads);
-  std::vector<Fp2> a_lift(weights.size()), ea_lift(weights.size());
-  zk::ParallelFor(weights.size(), threads, [&](size_t b, size_t end) {
-    for (size_t i = b; i < end; ++i) {
-      a_lift[i] = Fp2(advice[i >> lift]);
-      ea_lift[i] = ea[i >> lift];
-    }
-  });
+  // The lifted tables are never built (zk/sumcheck/lifted_sumcheck.h): the
+  // same proof and transcript as the generic sumcheck over (W, E_W, lift A, lift E_A).
+  std::optional<zk::SumcheckMask> mask;
+  if (bank != nullptr) {
+    VINET_ASSIGN_OR_RETURN(mask, bank->Begin(std::countr_zero(weights.size()), 2, t));
+  }
   VINET_ASSIGN_OR_RETURN(
       zk::SumcheckProverOutput out,
-      zk::ProveMaybeMasked(
-          bank, {zk::ToExtension(weights), std::move(ew), std::move(a_lift), std::move(ea_lift)},
-          zk::JointClaimTerms(), t, threads));
+      zk::ProveLiftedPairSumcheck(weights, ew, advice, ea, t, threads, mask ? &*mask : nullptr));
+  if (bank != nullptr) bank->End(out.point, t);
   if (reduced != nullptr) {
     reduced->primary = {out.point, out.proof.final_evals[0]};
     reduced->secondary = {{out.point.begin() + lift, out.point.end()}, out.proof.final_evals[2]};

@@ -1,9 +1,11 @@
 #include "vinet/zk/sumcheck/batch_claims.h"
 
 #include <bit>
+#include <optional>
 
 #include "vinet/zk/parallel.h"
 #include "vinet/zk/poly/multilinear.h"
+#include "vinet/zk/sumcheck/lifted_sumcheck.h"
 #include "vinet/zk/sumcheck/mask_bank.h"
 
 namespace vinet::zk {
@@ -113,15 +115,14 @@ Result<BatchedClaimProof> ProveJointBatchedClaims(std::span<const Fp> w,
     std::vector<Fp2>& e = k < w_claims.size() ? ew : ea;
     for (size_t i = 0; i < e.size(); ++i) e[i] += powers[k] * eq[i];
   }
-  std::vector<Fp2> a_lift(w.size()), ea_lift(w.size());
-  for (size_t b = 0; b < w.size(); ++b) {
-    a_lift[b] = Fp2(a[b >> lift]);
-    ea_lift[b] = ea[b >> lift];
+  std::optional<SumcheckMask> mask;
+  if (bank != nullptr) {
+    VINET_ASSIGN_OR_RETURN(mask, bank->Begin(n, 2, transcript));
   }
   VINET_ASSIGN_OR_RETURN(
       SumcheckProverOutput out,
-      ProveMaybeMasked(bank, {ToExtension(w), std::move(ew), std::move(a_lift), std::move(ea_lift)},
-                       JointClaimTerms(), transcript, threads));
+      ProveLiftedPairSumcheck(w, ew, a, ea, transcript, threads, mask ? &*mask : nullptr));
+  if (bank != nullptr) bank->End(out.point, transcript);
   if (reduced != nullptr) {
     reduced->primary = {out.point, out.proof.final_evals[0]};
     reduced->secondary = {{out.point.begin() + lift, out.point.end()}, out.proof.final_evals[2]};

@@ -1,0 +1,115 @@
+#include "vinet/zk/sumcheck/lifted_sumcheck.h"
+
+#include <array>
+#include <bit>
+#include <mutex>
+#include <optional>
+
+#include "vinet/zk/parallel.h"
+#include "zk/field/lazy_sum.h"
+
+namespace vinet::zk {
+namespace {
+
+using Values = std::array<Fp2, 3>;  // g(0), g(1), g(2)
+constexpr size_t kMinPerThread = 4096;
+
+// sum_k (a0 + t(a1 - a0)) (b0 + t(b1 - b0)) over the pairs (2k, 2k + 1), t = 0, 1, 2.
+Values PairValues(std::span<const Fp2> a, std::span<const Fp2> b, unsigned threads) {
+  Values total{};
+  std::mutex mu;
+  ParallelFor(
+      a.size() / 2, threads,
+      [&](size_t k0, size_t k1) {
+        detail::Fp2Sum s[3];
+        for (size_t k = k0; k < k1; ++k) {
+          Fp2 a0 = a[2 * k], a1 = a[2 * k + 1], b0 = b[2 * k], b1 = b[2 * k + 1];
+          s[0].Add(a0, b0);
+          s[1].Add(a1, b1);
+          s[2].Add(a1 + a1 - a0, b1 + b1 - b0);
+        }
+        std::lock_guard<std::mutex> lock(mu);
+        for (size_t t = 0; t < 3; ++t) total[t] += s[t].Value();
+      },
+      kMinPerThread);
+  return total;
+}
+
+Fp2 Dot(std::span<const Fp2> a, std::span<const Fp2> b) {
+  detail::Fp2Sum s;
+  for (size_t i = 0; i < a.size(); ++i) s.Add(a[i], b[i]);
+  return s.Value();
+}
+
+// Binds the first variable of `t` to r, in place (halves it).
+void Fold(std::vector<Fp2>& t, Fp2 r, unsigned threads) {
+  size_t half = t.size() / 2;
+  std::vector<Fp2> out(half);
+  ParallelFor(
+      half, threads,
+      [&](size_t i0, size_t i1) {
+        for (size_t i = i0; i < i1; ++i) out[i] = t[2 * i] + r * (t[2 * i + 1] - t[2 * i]);
+      },
+      kMinPerThread);
+  t.swap(out);
+}
+
+}  // namespace
+
+Result<SumcheckProverOutput> ProveLiftedPairSumcheck(
+    std::span<const Fp> w, std::span<const Fp2> e_w, std::span<const Fp> a,
+    std::span<const Fp2> e_a, Transcript& transcript, unsigned threads, const SumcheckMask* mask) {
+  if (w.size() < 2 || w.size() != e_w.size() || a.empty() || a.size() != e_a.size() ||
+      !std::has_single_bit(w.size()) || !std::has_single_bit(a.size()) || a.size() > w.size()) {
+    return Error(Code::kInvalidArgument, "lifted sumcheck: tables must be 2^n >= 2^n2");
+  }
+  size_t n = std::countr_zero(w.size()), lift = n - std::countr_zero(a.size());
+  if (mask != nullptr && (mask->coeffs.size() != n || mask->coeffs[0].size() != 3)) {
+    return Error(Code::kInvalidArgument, "lifted sumcheck: the mask needs n rows of 3");
+  }
+  std::vector<Fp2> aw(w.begin(), w.end()), bw(e_w.begin(), e_w.end());
+  std::vector<Fp2> aa(a.begin(), a.end()), ba(e_a.begin(), e_a.end());
+  Fp2 lifted_sum = Dot(aa, ba);  // sum_y A(y) E_A(y)
+  std::optional<MaskRounds> masked;
+  if (mask != nullptr) masked.emplace(*mask);
+  SumcheckProverOutput out;
+  Fp2 claim;
+  for (size_t i = 0; i < n; ++i) {
+    Values v = PairValues(aw, bw, threads);
+    if (i < lift) {
+      Fp2 c = lifted_sum * Fp2(Fp(uint64_t{1} << (lift - i - 1)));
+      for (Fp2& x : v) x += c;
+    } else {
+      Values va = PairValues(aa, ba, threads);
+      for (size_t t = 0; t < 3; ++t) v[t] += va[t];
+    }
+    if (masked) {
+      UnivariatePoly m = masked->Round(i);
+      for (size_t t = 0; t < 3; ++t) v[t] += m.Evaluate(Fp2(Fp(static_cast<uint64_t>(t))));
+    }
+    if (i == 0) {
+      out.claimed_sum = v[0] + v[1];
+      transcript.AbsorbFp2("sumcheck.claim", out.claimed_sum);
+    } else {
+      v[1] = claim - v[0];  // as ProveSumcheck: g(1) from the running claim
+    }
+    UnivariatePoly g = UnivariatePoly::Interpolate(std::span<const Fp2>(v.data(), 3));
+    transcript.AbsorbFp2s("sumcheck.round", g.coeffs);
+    Fp2 r = transcript.ChallengeFp2("sumcheck.challenge");
+    claim = g.Evaluate(r);
+    out.point.push_back(r);
+    out.proof.rounds.push_back(std::move(g));
+    if (masked) masked->Bind(i, r);
+    Fold(aw, r, threads);
+    Fold(bw, r, threads);
+    if (i >= lift) {
+      Fold(aa, r, threads);
+      Fold(ba, r, threads);
+    }
+  }
+  out.proof.final_evals = {aw[0], bw[0], aa[0], ba[0]};
+  transcript.AbsorbFp2s("sumcheck.final_evals", out.proof.final_evals);
+  return out;
+}
+
+}  // namespace vinet::zk
