@@ -93,12 +93,7 @@ Result<SumcheckProverOutput> ProveLiftedPairSumcheck(
     } else {
       v[1] = claim - v[0];  // as ProveSumcheck: g(1) from the running claim
     }
-    UnivariatePoly g = UnivariatePoly::Interpolate(std::span<const Fp2>(v.data(), 3));
-    transcript.AbsorbFp2s("sumcheck.round", g.coeffs);
-    Fp2 r = transcript.ChallengeFp2("sumcheck.challenge");
-    claim = g.Evaluate(r);
-    out.point.push_back(r);
-    out.proof.rounds.push_back(std::move(g));
+    Fp2 r = SendRound(std::span<const Fp2>(v.data(), 3), transcript, out, claim);
     if (masked) masked->Bind(i, r);
     Fold(aw, r, threads);
     Fold(bw, r, threads);

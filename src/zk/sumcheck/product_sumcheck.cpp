@@ -106,12 +106,7 @@ Result<SumcheckProverOutput> ProveBaseTimesExt(std::span<const Fp> f, std::span<
     } else {
       sums[1] = claim - sums[0];  // g(0) + g(1) = claim
     }
-    UnivariatePoly g = UnivariatePoly::Interpolate(std::span<const Fp2>(sums.data(), 3));
-    transcript.AbsorbFp2s("sumcheck.round", g.coeffs);
-    Fp2 r = transcript.ChallengeFp2("sumcheck.challenge");
-    claim = g.Evaluate(r);
-    out.point.push_back(r);
-    out.proof.rounds.push_back(std::move(g));
+    Fp2 r = SendRound(std::span<const Fp2>(sums.data(), 3), transcript, out, claim);
     size_t half = (size_t{1} << (num_vars - round)) / 2;
     na.resize(half);
     nb.resize(half);

@@ -220,6 +220,17 @@ Result<SumcheckProof> SumcheckProof::Parse(ByteReader& r, size_t num_vars, size_
   return proof;
 }
 
+Fp2 SendRound(std::span<const Fp2> values, Transcript& transcript, SumcheckProverOutput& out,
+              Fp2& claim) {
+  UnivariatePoly g = UnivariatePoly::Interpolate(values);
+  transcript.AbsorbFp2s("sumcheck.round", g.coeffs);
+  Fp2 r = transcript.ChallengeFp2("sumcheck.challenge");
+  claim = g.Evaluate(r);
+  out.point.push_back(r);
+  out.proof.rounds.push_back(std::move(g));
+  return r;
+}
+
 Result<SumcheckProverOutput> ProveSumcheck(std::vector<std::vector<Fp2>> polys,
                                            std::span<const ProductTerm> terms,
                                            Transcript& transcript, unsigned threads,
@@ -272,12 +283,7 @@ Result<SumcheckProverOutput> ProveSumcheck(std::vector<std::vector<Fp2>> polys,
     } else {
       total[1] = claim - total[0];  // g(0) + g(1) = claim
     }
-    UnivariatePoly g = UnivariatePoly::Interpolate(std::span<const Fp2>(total.data(), degree + 1));
-    transcript.AbsorbFp2s("sumcheck.round", g.coeffs);
-    Fp2 r = transcript.ChallengeFp2("sumcheck.challenge");
-    claim = g.Evaluate(r);
-    out.point.push_back(r);
-    out.proof.rounds.push_back(std::move(g));
+    Fp2 r = SendRound(std::span<const Fp2>(total.data(), degree + 1), transcript, out, claim);
     if (masked) masked->Bind(round, r);
     for (auto& p : polys) FoldFirstVariable(p, r, threads);
   }

@@ -123,6 +123,12 @@ Result<SumcheckClaim> VerifySumcheckRounds(size_t num_vars, size_t num_polys,
                                            const SumcheckProof& proof, Transcript& transcript,
                                            Fp2* last_claim);
 
+// A prover's round: interpolates g from its values at 0..d, absorbs it, draws
+// the challenge r and records g and r in `out`; returns r and sets `claim` to
+// g(r) (the provers with their own round loops share it with ProveSumcheck).
+Fp2 SendRound(std::span<const Fp2> values, Transcript& transcript, SumcheckProverOutput& out,
+              Fp2& claim);
+
 // sum_t coeff_t * prod_k values[factor]: the combination the verifier checks.
 Fp2 EvaluateTerms(std::span<const ProductTerm> terms, std::span<const Fp2> values);
 
