@@ -188,11 +188,8 @@ Status ProofSubmitter::Track(std::optional<uint64_t>& nonce) {
     VINET_ASSIGN_OR_RETURN(json tx, rpc.FindTx(hash));
     bool landed = !tx.is_null() && tx.contains("tx_result");
     int code = landed ? tx["tx_result"].value("code", 0) : 0;
-    if (landed) {
-      VINET_RETURN_IF_ERROR(node_.proof_jobs().ForgetSubmittedTx(hash));
-    } else if (jobs.front().submitted_ms < started_ms_ && rebroadcast_.insert(hash).second) {
-      held = Rebroadcast(rpc, hash, nonce);
-    }
+    // An earlier run's txs were sent again by ResendStored before this step.
+    if (landed) VINET_RETURN_IF_ERROR(node_.proof_jobs().ForgetSubmittedTx(hash));
     std::vector<ProofJob> retry;
     for (auto& j : jobs) {
       if (landed) {

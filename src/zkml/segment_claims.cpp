@@ -1,11 +1,7 @@
 #include "zkml/segment_claims.h"
 
-#include <bit>
-#include <optional>
-
 #include "vinet/zk/parallel.h"
 #include "vinet/zk/poly/multilinear.h"
-#include "vinet/zk/sumcheck/lifted_sumcheck.h"
 #include "vinet/zk/sumcheck/mask_bank.h"
 #include "vinet/zk/sumcheck/product_sumcheck.h"
 #include "zk/common/huge_page_allocator.h"
@@ -77,28 +73,13 @@ Result<zk::BatchedClaimProof> ProveJointClaims(const ClaimList& wc, std::span<co
   if (wc.claims().empty() || ac.claims().empty() || advice.size() > weights.size()) {
     return Error(Code::kInvalidArgument, "joint claims: no claims or a larger advice");
   }
-  size_t lift = std::countr_zero(weights.size()) - std::countr_zero(advice.size());
   wc.Absorb(t);
   ac.Absorb(t);
   Fp2 beta = t.ChallengeFp2("batch.beta");
   std::vector<Fp2> ew(weights.size()), ea(advice.size());
   Fp2 power = wc.AddTable(beta, Fp2::One(), ew, threads);
   ac.AddTable(beta, power, ea, threads);
-  // The lifted tables are never built (zk/sumcheck/lifted_sumcheck.h): the
-  // same proof and transcript as the generic sumcheck over (W, E_W, lift A, lift E_A).
-  std::optional<zk::SumcheckMask> mask;
-  if (bank != nullptr) {
-    VINET_ASSIGN_OR_RETURN(mask, bank->Begin(std::countr_zero(weights.size()), 2, t));
-  }
-  VINET_ASSIGN_OR_RETURN(
-      zk::SumcheckProverOutput out,
-      zk::ProveLiftedPairSumcheck(weights, ew, advice, ea, t, threads, mask ? &*mask : nullptr));
-  if (bank != nullptr) bank->End(out.point, t);
-  if (reduced != nullptr) {
-    reduced->primary = {out.point, out.proof.final_evals[0]};
-    reduced->secondary = {{out.point.begin() + lift, out.point.end()}, out.proof.final_evals[2]};
-  }
-  return zk::BatchedClaimProof{std::move(out.proof)};
+  return zk::ProveJointTables(weights, ew, advice, ea, t, reduced, threads, bank);
 }
 
 }  // namespace vinet::zkml::detail

@@ -918,13 +918,9 @@ Result<std::vector<std::vector<E>>> SecondaryValues(const BasefoldProof::Round& 
 
 }  // namespace
 
-Status BasefoldPcs::VerifyProof(const PcsCommitment& c, std::span<const Fp2> point,
-                                std::span<const Fp2> evals, const BasefoldProof& proof,
-                                Transcript& transcript) const {
-  if (params_.hiding) {
-    return Error(Code::kInvalidArgument, "basefold: structured openings are plain only");
-  }
-  if (point.size() != c.num_vars || evals.size() != c.num_polys) {
+Status BasefoldPcs::CheckOpening(const PcsCommitment& c, size_t point_vars, size_t num_evals,
+                                 const BasefoldProof& proof, bool joint) const {
+  if (point_vars != c.num_vars || num_evals != c.num_polys) {
     return Error(Code::kInvalidArgument,
                  "basefold: point or evaluations do not fit the commitment");
   }
@@ -932,8 +928,19 @@ Status BasefoldPcs::VerifyProof(const PcsCommitment& c, std::span<const Fp2> poi
     return Fail("commitment of " + std::to_string(c.num_vars) +
                 " variables exceeds the field's 2^32 evaluation domain");
   }
-  BasefoldShape s = ShapeFor(c.num_vars);
-  if (proof.joint || !ShapeMatches(proof, s, c.num_polys)) return Fail("proof has the wrong shape");
+  if (proof.joint != joint || !ShapeMatches(proof, ShapeFor(c.num_vars), c.num_polys)) {
+    return Fail("proof has the wrong shape");
+  }
+  return Status::Ok();
+}
+
+Status BasefoldPcs::VerifyProof(const PcsCommitment& c, std::span<const Fp2> point,
+                                std::span<const Fp2> evals, const BasefoldProof& proof,
+                                Transcript& transcript) const {
+  if (params_.hiding) {
+    return Error(Code::kInvalidArgument, "basefold: structured openings are plain only");
+  }
+  VINET_RETURN_IF_ERROR(CheckOpening(c, point.size(), evals.size(), proof, false));
   if (params_.regime == BasefoldRegime::kUniqueFp2) {
     return VerifyAs<Fp2>(c, point, evals, proof, transcript);
   }
@@ -1118,19 +1125,12 @@ Status BasefoldPcs::VerifyJointPlain(const PcsCommitment& c, const PcsCommitment
                                      std::span<const Fp2> point, std::span<const Fp2> evals,
                                      std::span<const Fp2> evals2, const BasefoldProof& proof,
                                      Transcript& transcript) const {
-  if (point.size() != c.num_vars || evals.size() != c.num_polys || evals2.size() != c2.num_polys) {
+  if (evals2.size() != c2.num_polys) {
     return Error(Code::kInvalidArgument,
-                 "basefold: point or evaluations do not fit the commitments");
+                 "basefold: the secondary's evaluations do not fit its commitment");
   }
-  if (c.num_vars + params_.log_inv_rate > static_cast<uint32_t>(Fp::kTwoAdicity)) {
-    return Fail("commitment of " + std::to_string(c.num_vars) +
-                " variables exceeds the field's 2^32 evaluation domain");
-  }
+  VINET_RETURN_IF_ERROR(CheckOpening(c, point.size(), evals.size(), proof, true));
   VINET_ASSIGN_OR_RETURN(BasefoldEntry entry, JointEntry(c.num_vars, c2.num_vars));
-  BasefoldShape s = ShapeFor(c.num_vars);
-  if (!proof.joint || !ShapeMatches(proof, s, c.num_polys)) {
-    return Fail("proof has the wrong shape");
-  }
   JointVerifier joint{&c2, evals2, entry};
   return VerifyAs<Fp4>(c, point, evals, proof, transcript, &joint);
 }

@@ -102,7 +102,7 @@ Result<BatchedClaimProof> ProveJointBatchedClaims(std::span<const Fp> w,
       a.size() > w.size()) {
     return Error(Code::kInvalidArgument, "joint claims: tables must be 2^n >= 2^n2");
   }
-  size_t n = std::countr_zero(w.size()), n2 = std::countr_zero(a.size()), lift = n - n2;
+  size_t n = std::countr_zero(w.size()), n2 = std::countr_zero(a.size());
   VINET_RETURN_IF_ERROR(CheckClaims(n, w_claims));
   VINET_RETURN_IF_ERROR(CheckClaims(n2, a_claims));
   std::vector<EvalClaim> all(w_claims.begin(), w_claims.end());
@@ -115,13 +115,25 @@ Result<BatchedClaimProof> ProveJointBatchedClaims(std::span<const Fp> w,
     std::vector<Fp2>& e = k < w_claims.size() ? ew : ea;
     for (size_t i = 0; i < e.size(); ++i) e[i] += powers[k] * eq[i];
   }
+  return ProveJointTables(w, ew, a, ea, transcript, reduced, threads, bank);
+}
+
+Result<BatchedClaimProof> ProveJointTables(std::span<const Fp> w, std::span<const Fp2> e_w,
+                                           std::span<const Fp> a, std::span<const Fp2> e_a,
+                                           Transcript& transcript, JointClaims* reduced,
+                                           unsigned threads, MaskBankProver* bank) {
+  if (w.empty() || a.empty() || !std::has_single_bit(w.size()) || !std::has_single_bit(a.size()) ||
+      a.size() > w.size()) {
+    return Error(Code::kInvalidArgument, "joint claims: tables must be 2^n >= 2^n2");
+  }
+  size_t n = std::countr_zero(w.size()), lift = n - std::countr_zero(a.size());
   std::optional<SumcheckMask> mask;
   if (bank != nullptr) {
     VINET_ASSIGN_OR_RETURN(mask, bank->Begin(n, 2, transcript));
   }
   VINET_ASSIGN_OR_RETURN(
       SumcheckProverOutput out,
-      ProveLiftedPairSumcheck(w, ew, a, ea, transcript, threads, mask ? &*mask : nullptr));
+      ProveLiftedPairSumcheck(w, e_w, a, e_a, transcript, threads, mask ? &*mask : nullptr));
   if (bank != nullptr) bank->End(out.point, transcript);
   if (reduced != nullptr) {
     reduced->primary = {out.point, out.proof.final_evals[0]};
@@ -143,20 +155,12 @@ Result<JointClaims> VerifyJointBatchedClaims(size_t num_vars, std::span<const Ev
   size_t lift = num_vars - secondary_vars;
   std::vector<EvalClaim> all(w_claims.begin(), w_claims.end());
   all.insert(all.end(), a_claims.begin(), a_claims.end());
-  std::vector<Fp2> powers(all.size());
-  Fp2 combined;  // W's part, then A's scaled by 2^j (lift(A) repeats each value 2^j times)
-  {
-    for (const auto& c : all) {
-      transcript.AbsorbFp2s("batch.point", c.point);
-      transcript.AbsorbFp2("batch.value", c.value);
-    }
-    Fp2 beta = transcript.ChallengeFp2("batch.beta");
-    Fp2 p = Fp2::One(), scale = Fp2(Fp(uint64_t{1} << lift));
-    for (size_t k = 0; k < all.size(); ++k) {
-      powers[k] = p;
-      combined += (k < w_claims.size() ? p : p * scale) * all[k].value;
-      p *= beta;
-    }
+  Fp2 unscaled;
+  std::vector<Fp2> powers = AbsorbAndCombine(all, transcript, &unscaled);
+  // W's part, then A's scaled by 2^j (lift(A) repeats each value 2^j times).
+  Fp2 combined, scale = Fp2(Fp(uint64_t{1} << lift));
+  for (size_t k = 0; k < all.size(); ++k) {
+    combined += (k < w_claims.size() ? powers[k] : powers[k] * scale) * all[k].value;
   }
   VINET_ASSIGN_OR_RETURN(SumcheckClaim sc, VerifyMaybeMasked(bank, num_vars, 4, JointClaimTerms(),
                                                              combined, proof.sumcheck, transcript));

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "vinet/zk/parallel.h"
+#include "vinet/zk/poly/multilinear.h"
 #include "zk/field/lazy_sum.h"
 
 namespace vinet::zk {
@@ -39,19 +40,6 @@ Fp2 Dot(std::span<const Fp2> a, std::span<const Fp2> b) {
   detail::Fp2Sum s;
   for (size_t i = 0; i < a.size(); ++i) s.Add(a[i], b[i]);
   return s.Value();
-}
-
-// Binds the first variable of `t` to r, in place (halves it).
-void Fold(std::vector<Fp2>& t, Fp2 r, unsigned threads) {
-  size_t half = t.size() / 2;
-  std::vector<Fp2> out(half);
-  ParallelFor(
-      half, threads,
-      [&](size_t i0, size_t i1) {
-        for (size_t i = i0; i < i1; ++i) out[i] = t[2 * i] + r * (t[2 * i + 1] - t[2 * i]);
-      },
-      kMinPerThread);
-  t.swap(out);
 }
 
 }  // namespace
@@ -95,11 +83,11 @@ Result<SumcheckProverOutput> ProveLiftedPairSumcheck(
     }
     Fp2 r = SendRound(std::span<const Fp2>(v.data(), 3), transcript, out, claim);
     if (masked) masked->Bind(i, r);
-    Fold(aw, r, threads);
-    Fold(bw, r, threads);
+    FoldFirstVariable(aw, r, threads);
+    FoldFirstVariable(bw, r, threads);
     if (i >= lift) {
-      Fold(aa, r, threads);
-      Fold(ba, r, threads);
+      FoldFirstVariable(aa, r, threads);
+      FoldFirstVariable(ba, r, threads);
     }
   }
   out.proof.final_evals = {aw[0], bw[0], aa[0], ba[0]};

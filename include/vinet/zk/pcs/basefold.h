@@ -302,6 +302,11 @@ class BasefoldPcs final : public MultilinearPcs {
     std::span<const Fp2> evals;
     BasefoldEntry entry;
   };
+  // What every plain verification checks first: the point and evaluation
+  // counts fit the commitment, its domain fits the field, and the proof has
+  // the shape of an opening of it (a joint one when `joint`).
+  Status CheckOpening(const PcsCommitment& c, size_t point_vars, size_t num_evals,
+                      const BasefoldProof& proof, bool joint) const;
   Result<PcsCommitted> CommitPlain(std::vector<std::vector<Fp>> polys, size_t leaf_arity) const;
   template <typename E>
   Result<BasefoldProof> OpenAs(const PcsProverData& data, std::span<const Fp2> point,

@@ -59,6 +59,14 @@ Result<BatchedClaimProof> ProveJointBatchedClaims(
     std::span<const Fp> w, std::span<const EvalClaim> w_claims, std::span<const Fp> a,
     std::span<const EvalClaim> a_claims, Transcript& transcript, JointClaims* reduced,
     unsigned threads = 1, MaskBankProver* bank = nullptr);
+// The joint batch's sumcheck once the transcript has drawn beta and the
+// combined eq tables are built (E_W over W's 2^n entries, E_A over A's 2^n2):
+// the bank's next slot when `bank` is set; fills `reduced`. Shared by
+// ProveJointBatchedClaims and provers that build E from structured claims.
+Result<BatchedClaimProof> ProveJointTables(std::span<const Fp> w, std::span<const Fp2> e_w,
+                                           std::span<const Fp> a, std::span<const Fp2> e_a,
+                                           Transcript& transcript, JointClaims* reduced,
+                                           unsigned threads, MaskBankProver* bank);
 Result<JointClaims> VerifyJointBatchedClaims(size_t num_vars, std::span<const EvalClaim> w_claims,
                                              size_t secondary_vars,
                                              std::span<const EvalClaim> a_claims,
