@@ -43,7 +43,7 @@ std::string RoundsText(const zk::BasefoldProof& p, size_t ext_bytes) {
   for (const auto& rd : p.rounds) {
     out += fmt::format(" [{} leaves: {} B leaf, {} B nodes]", rd.num_leaves,
                        rd.base_leaves.size() * 8 + rd.ext_leaves.size() * ext_bytes,
-                       rd.merkle_nodes.size() * 32);
+                       rd.merkle_nodes.size() * p.digest_bytes);
   }
   return out;
 }
@@ -71,7 +71,8 @@ void PrintBasefoldBreakdown(const char* what, const zkml::VerifyingKey& vk, size
              "  {} opening n={} t={} arity={} total {} B: sumcheck {} B, roots {} B, final {} B,"
              " nonce 8 B,{}\n",
              what, num_vars, s.num_queries, fmt::join(s.arity, ","), opening.size(),
-             p->sumcheck.size() * e, p->roots.size() * 32, p->final_poly.size() * e, rounds);
+             p->sumcheck.size() * e, p->roots.size() * p->digest_bytes, p->final_poly.size() * e,
+             rounds);
 }
 
 // A joint opening's bytes by part (stderr): the rounds as above, then the
@@ -97,9 +98,10 @@ void PrintJointBreakdown(const zkml::VerifyingKey& vk, size_t n, size_t n2, Byte
              " mask values {} B, sumcheck {} B, roots {} B, final {} B,{}; secondary {} B leaf, {} "
              "B nodes\n",
              n, n2, s.num_queries, fmt::join(s.arity, ","), entry->round, entry->level,
-             opening.size(), 2 * masks * 16, p->sumcheck.size() * e, p->roots.size() * 32,
-             p->final_poly.size() * e, rounds, p->secondary.base_leaves.size() * 8,
-             p->secondary.merkle_nodes.size() * 32);
+             opening.size(), 2 * masks * 16, p->sumcheck.size() * e,
+             p->roots.size() * p->digest_bytes, p->final_poly.size() * e, rounds,
+             p->secondary.base_leaves.size() * 8,
+             p->secondary.merkle_nodes.size() * p->digest_bytes);
 }
 
 runtime::TensorMap RandomInput(const runtime::Model& m, uint32_t seed) {

@@ -120,10 +120,6 @@ Result<ByteSpan> ReadBlob(ByteReader& r, ByteSpan all, std::string_view field) {
     return Error(Code::kParse,
                  fmt::format("{} at byte {}: length {} past the end", field, at, len));
   }
-  if (len % 4 != 0) {
-    return Error(Code::kParse,
-                 fmt::format("{} at byte {}: length {} is not a multiple of 4", field, at, len));
-  }
   ByteSpan out = all.subspan(at, len);
   VINET_RETURN_IF_ERROR(r.Skip(len, field));
   return out;

@@ -55,7 +55,8 @@ class ByteReader {
   Result<uint64_t> U64(std::string_view field);
   Result<Fp> ReadFp(std::string_view field);
   Result<Fp2> ReadFp2(std::string_view field);
-  Result<Digest> ReadDigest(std::string_view field);
+  // `width` (<= 32) bytes, zero-extended to a Digest (merkle.h's truncation).
+  Result<Digest> ReadDigest(std::string_view field, size_t width = sizeof(Digest));
   // A u32 count that must be <= max_count.
   Result<uint32_t> Count(std::string_view field, uint32_t max_count);
   // A u32 count that must equal `expected` (kParse naming both and the offset).

@@ -1,5 +1,6 @@
 #include "vinet/zk/codec.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <string>
@@ -63,11 +64,12 @@ Result<Fp2> ByteReader::ReadFp2(std::string_view field) {
   return Fp2(c0, c1);
 }
 
-Result<Digest> ByteReader::ReadDigest(std::string_view field) {
-  VINET_RETURN_IF_ERROR(Need(32, field));
-  Digest d;
-  for (size_t i = 0; i < 32; ++i) d[i] = data_[offset_ + i];
-  offset_ += 32;
+Result<Digest> ByteReader::ReadDigest(std::string_view field, size_t width) {
+  width = std::min(width, sizeof(Digest));
+  VINET_RETURN_IF_ERROR(Need(width, field));
+  Digest d{};
+  for (size_t i = 0; i < width; ++i) d[i] = data_[offset_ + i];
+  offset_ += width;
   return d;
 }
 

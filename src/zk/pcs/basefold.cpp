@@ -47,7 +47,8 @@ void GatherBaseLeaf(const std::vector<detail::HugeVector<Fp>>& codewords, size_t
 }
 
 template <typename E>
-MerkleTree BuildExtTree(const detail::HugeVector<E>& cw, size_t a, unsigned threads) {
+MerkleTree BuildExtTree(const detail::HugeVector<E>& cw, size_t a, unsigned threads,
+                        size_t digest_bytes) {
   size_t w = size_t{1} << a, leaves = cw.size() / w;
   std::vector<Digest> digests(leaves);
   ParallelFor(
@@ -57,7 +58,7 @@ MerkleTree BuildExtTree(const detail::HugeVector<E>& cw, size_t a, unsigned thre
                          w * sizeof(E), std::span<Digest>(digests).subspan(b, e - b));
       },
       256);
-  return MerkleTree::Build(std::move(digests), threads, kNode);
+  return MerkleTree::Build(std::move(digests), threads, kNode, digest_bytes);
 }
 
 void AbsorbStatement(Transcript& t, const PcsCommitment& c, std::span<const Fp2> point,
@@ -336,6 +337,7 @@ Bytes BasefoldPcs::ParametersEncoding() const {
   // 4 = kJohnsonFp4 with the first-round schedule (first_fold_log follows).
   // 6 = hiding kJohnsonFp4 (first_fold_log follows, whatever its value).
   // 7 / 8 = kConjecturedFp4 plain / hiding (first_fold_log, then log2(1/eta)).
+  // Any version: a trailing u32 digest_bytes when it is not 32.
   bool conjectured = params_.regime == BasefoldRegime::kConjecturedFp4;
   if (conjectured) {
     w.U32(params_.hiding ? 8 : 7);
@@ -350,6 +352,9 @@ Bytes BasefoldPcs::ParametersEncoding() const {
     w.U32(static_cast<uint32_t>(params_.first_fold_log));
   }
   if (conjectured) w.U32(static_cast<uint32_t>(ConjecturedLogInvEta()));
+  if (params_.digest_bytes != static_cast<int>(kFullDigestBytes)) {
+    w.U32(static_cast<uint32_t>(params_.digest_bytes));
+  }
   return w.Take();
 }
 
@@ -415,7 +420,9 @@ double BasefoldPcs::SoundnessFor(const BasefoldShape& s, size_t t) const {
     double sumcheck = list * (2.0 * static_cast<double>(s.folded_vars) + 1.0) * field;
     commit = batch + folds + sumcheck;
   }
-  return -std::log2(commit + query);
+  // Merkle binding: a collision of digests of w bytes costs 2^(4w) hashes.
+  double collision = std::ldexp(1.0, -4 * static_cast<int>(s.digest_bytes));
+  return -std::log2(commit + query + collision);
 }
 
 BasefoldShape BasefoldPcs::ShapeFor(size_t num_vars) const {
@@ -447,6 +454,7 @@ BasefoldShape BasefoldPcs::PlainShapeFor(size_t num_vars) const {
   s.folded_vars = num_vars - s.final_vars;
   s.log_len = num_vars + static_cast<size_t>(params_.log_inv_rate);
   s.ext_degree = params_.regime == BasefoldRegime::kUniqueFp2 ? 2 : 4;
+  s.digest_bytes = static_cast<size_t>(std::clamp(params_.digest_bytes, 1, 32));
   s.implicit_symbols = params_.first_fold_log > 0;
   size_t a = static_cast<size_t>(std::max(1, params_.fold_log));
   if (params_.first_fold_log <= 0) {
@@ -585,7 +593,7 @@ Result<PcsCommitted> BasefoldPcs::CommitPlain(std::vector<std::vector<Fp>> polys
         }
       },
       256);
-  d->tree = MerkleTree::Build(std::move(digests), params_.threads, kNode);
+  d->tree = MerkleTree::Build(std::move(digests), params_.threads, kNode, d->shape.digest_bytes);
   d->polys = std::move(polys);
   d->commitment = {d->tree.root(), static_cast<uint32_t>(n),
                    static_cast<uint32_t>(d->polys.size())};
@@ -730,6 +738,7 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
   E prefix = E::One();
   BasefoldProof proof;
   proof.ext_degree = s.ext_degree;
+  proof.digest_bytes = s.digest_bytes;
   std::vector<detail::HugeVector<E>> round_cws;
   std::vector<E> sumcheck;
   std::vector<MerkleTree> trees;
@@ -793,7 +802,7 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
       } else {
         detail::EncodeMultilinear(std::span<const E>(f), s.LogLen(r + 1), current, threads);
       }
-      trees.push_back(BuildExtTree(current, s.arity[r + 1], threads));
+      trees.push_back(BuildExtTree(current, s.arity[r + 1], threads, s.digest_bytes));
       proof.roots.push_back(trees.back().root());
       transcript.AbsorbDigest("basefold.root", trees.back().root());
       round_cws.push_back(std::move(current));
@@ -889,7 +898,7 @@ Result<std::vector<std::vector<E>>> SecondaryValues(const BasefoldProof::Round& 
                                                     const PcsCommitment& c,
                                                     const BasefoldEntry& entry,
                                                     const std::vector<size_t>& set, size_t depth,
-                                                    std::span<const E> beta) {
+                                                    std::span<const E> beta, size_t digest_bytes) {
   size_t w = size_t{1} << entry.arity, m = c.num_polys;
   if (rd.num_leaves != set.size() || rd.base_leaves.size() != set.size() * m * w ||
       !rd.ext_leaves.empty()) {
@@ -910,7 +919,8 @@ Result<std::vector<std::vector<E>>> SecondaryValues(const BasefoldProof::Round& 
       values[n][j] = acc;
     }
   }
-  if (!MerkleTree::VerifyMultiProof(c.root, depth, set, digests, rd.merkle_nodes, kNode)) {
+  if (!MerkleTree::VerifyMultiProof(c.root, depth, set, digests, rd.merkle_nodes, kNode,
+                                    digest_bytes)) {
     return Fail("the secondary's Merkle multi-proof does not reach its root");
   }
   return values;
@@ -1057,7 +1067,8 @@ Status BasefoldPcs::VerifyAs(const PcsCommitment& c, std::span<const Fp2> point,
       }
     }
     const Digest& root = r == 0 ? c.root : proof.roots[r - 1];
-    if (!MerkleTree::VerifyMultiProof(root, depth, set, digests, rd.merkle_nodes, kNode)) {
+    if (!MerkleTree::VerifyMultiProof(root, depth, set, digests, rd.merkle_nodes, kNode,
+                                      s.digest_bytes)) {
       return Fail("round " + std::to_string(r) + " Merkle multi-proof does not reach the root");
     }
     // A joint opening's secondary enters this round: its leaves, beta-combined.
@@ -1065,8 +1076,9 @@ Status BasefoldPcs::VerifyAs(const PcsCommitment& c, std::span<const Fp2> point,
     std::vector<std::vector<E>> injected;
     if (entering) {
       VINET_ASSIGN_OR_RETURN(
-          injected, SecondaryValues<E>(proof.secondary, *joint->commitment, joint->entry, set,
-                                       depth, std::span<const E>(alpha).subspan(m1)));
+          injected,
+          SecondaryValues<E>(proof.secondary, *joint->commitment, joint->entry, set, depth,
+                             std::span<const E>(alpha).subspan(m1), s.digest_bytes));
     }
     std::span<const E> round_chals(chals.data() + chal_at, a);
     chal_at += a;

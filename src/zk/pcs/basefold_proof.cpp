@@ -6,10 +6,10 @@
 namespace vinet::zk {
 namespace {
 
-// A u32 count <= max (== max if `exact`), then that many digests (room
-// checked before allocating).
+// A u32 count <= max (== max if `exact`), then that many digests of
+// `width` bytes each, zero-extended (room checked before allocating).
 Result<std::vector<Digest>> ReadDigests(ByteReader& r, ByteSpan all, std::string_view field,
-                                        size_t max, bool exact) {
+                                        size_t max, bool exact, size_t width) {
   size_t at = r.offset();
   VINET_ASSIGN_OR_RETURN(uint32_t n, r.U32(field));
   if (exact && n != max) {
@@ -20,7 +20,7 @@ Result<std::vector<Digest>> ReadDigests(ByteReader& r, ByteSpan all, std::string
     return Error(Code::kParse, std::string(field) + ": " + std::to_string(n) + " exceeds " +
                                    std::to_string(max) + " at offset " + std::to_string(at));
   }
-  if (n > (all.size() - r.offset()) / sizeof(Digest)) {
+  if (n > (all.size() - r.offset()) / width) {
     return Error(Code::kParse, std::string(field) + ": " + std::to_string(n) +
                                    " digests do not fit the remaining " +
                                    std::to_string(all.size() - r.offset()) + " bytes at offset " +
@@ -28,9 +28,14 @@ Result<std::vector<Digest>> ReadDigests(ByteReader& r, ByteSpan all, std::string
   }
   std::vector<Digest> out(n);
   for (auto& d : out) {
-    VINET_ASSIGN_OR_RETURN(d, r.ReadDigest(field));
+    VINET_ASSIGN_OR_RETURN(d, r.ReadDigest(field, width));
   }
   return out;
+}
+
+void WriteDigests(ByteWriter& w, const std::vector<Digest>& digests, size_t width) {
+  w.U32(static_cast<uint32_t>(digests.size()));
+  for (const Digest& d : digests) w.Raw(ByteSpan(d.data(), width));
 }
 
 // Extension elements: the Fp2 part alone at degree 2 (the subfield is
@@ -61,21 +66,18 @@ Result<std::vector<Fp4>> ReadExtArray(ByteReader& r, std::string_view field, siz
 
 void BasefoldProof::Serialize(ByteWriter& w) const {
   WriteExtVector(w, sumcheck, ext_degree);
-  w.U32(static_cast<uint32_t>(roots.size()));
-  for (const auto& d : roots) w.DigestValue(d);
+  WriteDigests(w, roots, digest_bytes);
   WriteExtVector(w, final_poly, ext_degree);
   w.U64(pow_nonce);
   for (const Round& rd : rounds) {
     w.U32(static_cast<uint32_t>(rd.num_leaves));
     for (Fp x : rd.base_leaves) w.Field(x);
     for (Fp4 x : rd.ext_leaves) WriteExt(w, x, ext_degree);
-    w.U32(static_cast<uint32_t>(rd.merkle_nodes.size()));
-    for (const auto& d : rd.merkle_nodes) w.DigestValue(d);
+    WriteDigests(w, rd.merkle_nodes, digest_bytes);
   }
   if (joint) {  // its leaf count is the entry round's
     for (Fp x : secondary.base_leaves) w.Field(x);
-    w.U32(static_cast<uint32_t>(secondary.merkle_nodes.size()));
-    for (const auto& d : secondary.merkle_nodes) w.DigestValue(d);
+    WriteDigests(w, secondary.merkle_nodes, digest_bytes);
   }
 }
 
@@ -93,11 +95,13 @@ Result<BasefoldProof> BasefoldProof::Parse(ByteSpan bytes, const BasefoldShape& 
   ByteReader r(bytes);
   BasefoldProof p;
   p.ext_degree = s.ext_degree;
+  p.digest_bytes = s.digest_bytes;
+  size_t width = s.digest_bytes;
   VINET_RETURN_IF_ERROR(r.ExactCount("basefold.sumcheck", 2 * s.folded_vars));
   VINET_ASSIGN_OR_RETURN(p.sumcheck,
                          ReadExtArray(r, "basefold.sumcheck", 2 * s.folded_vars, s.ext_degree));
   size_t num_roots = s.Rounds() == 0 ? 0 : s.Rounds() - 1;
-  VINET_ASSIGN_OR_RETURN(p.roots, ReadDigests(r, bytes, "basefold.roots", num_roots, true));
+  VINET_ASSIGN_OR_RETURN(p.roots, ReadDigests(r, bytes, "basefold.roots", num_roots, true, width));
   size_t final_len = size_t{1} << s.final_vars;
   VINET_RETURN_IF_ERROR(r.ExactCount("basefold.final_poly", final_len));
   VINET_ASSIGN_OR_RETURN(p.final_poly,
@@ -135,7 +139,7 @@ Result<BasefoldProof> BasefoldProof::Parse(ByteSpan bytes, const BasefoldShape& 
     prev_leaves = n;
     VINET_ASSIGN_OR_RETURN(rd.merkle_nodes,
                            ReadDigests(r, bytes, "basefold.round.merkle_nodes",
-                                       MerkleTree::MultiProofMaxSize(depth, n), false));
+                                       MerkleTree::MultiProofMaxSize(depth, n), false, width));
   }
   if (entry != nullptr) {
     p.joint = true;
@@ -146,7 +150,7 @@ Result<BasefoldProof> BasefoldProof::Parse(ByteSpan bytes, const BasefoldShape& 
                            r.FieldArray<Fp>("basefold.secondary.leaf", n * secondary_polys * w));
     VINET_ASSIGN_OR_RETURN(p.secondary.merkle_nodes,
                            ReadDigests(r, bytes, "basefold.secondary.merkle_nodes",
-                                       MerkleTree::MultiProofMaxSize(depth, n), false));
+                                       MerkleTree::MultiProofMaxSize(depth, n), false, width));
   }
   VINET_RETURN_IF_ERROR(r.Finish("basefold proof"));
   return p;

@@ -67,9 +67,19 @@ Digest MerkleNodeHash(MerkleNode kind, const Digest& left, const Digest& right) 
                                      : detail::Sha256CompressNode(left, right);
 }
 
-MerkleTree MerkleTree::Build(std::vector<Digest> leaf_digests, unsigned threads, MerkleNode kind) {
+void TruncateDigest(Digest& d, size_t digest_bytes) {
+  if (digest_bytes < d.size())
+    std::fill(d.begin() + static_cast<ptrdiff_t>(digest_bytes), d.end(), 0);
+}
+
+MerkleTree MerkleTree::Build(std::vector<Digest> leaf_digests, unsigned threads, MerkleNode kind,
+                             size_t digest_bytes) {
   size_t n = leaf_digests.size();
   assert(n >= 1 && std::has_single_bit(n));
+  bool truncate = digest_bytes < kFullDigestBytes;
+  if (truncate) {
+    for (Digest& d : leaf_digests) TruncateDigest(d, digest_bytes);
+  }
   MerkleTree t;
   t.num_leaves_ = n;
   if (n == 1) {
@@ -93,6 +103,10 @@ MerkleTree MerkleTree::Build(std::vector<Digest> leaf_digests, unsigned threads,
           }
           for (; i < level + e; ++i) {
             t.nodes_[i] = MerkleNodeHash(kind, t.nodes_[2 * i], t.nodes_[2 * i + 1]);
+          }
+          if (truncate) {
+            for (size_t j = level + b; j < level + e; ++j)
+              TruncateDigest(t.nodes_[j], digest_bytes);
           }
         },
         512);
@@ -154,13 +168,15 @@ size_t MerkleTree::MultiProofMaxSize(size_t depth, size_t count) {
 
 bool MerkleTree::VerifyMultiProof(const Digest& root, size_t depth, std::span<const size_t> indices,
                                   std::span<const Digest> leaf_digests,
-                                  std::span<const Digest> proof, MerkleNode kind) {
+                                  std::span<const Digest> proof, MerkleNode kind,
+                                  size_t digest_bytes) {
   if (!StrictlyIncreasingBelow(indices, depth) || leaf_digests.size() != indices.size() ||
       proof.size() != MultiProofSize(depth, indices)) {
     return false;
   }
   std::vector<size_t> level(indices.begin(), indices.end());
   std::vector<Digest> known(leaf_digests.begin(), leaf_digests.end());
+  for (Digest& d : known) TruncateDigest(d, digest_bytes);
   size_t used = 0;
   Digest sibling{};
   WalkMultiProof(
@@ -172,6 +188,7 @@ bool MerkleTree::VerifyMultiProof(const Digest& root, size_t depth, std::span<co
           known[k] = (level[i] & 1) ? MerkleNodeHash(kind, sibling, known[i])
                                     : MerkleNodeHash(kind, known[i], sibling);
         }
+        TruncateDigest(known[k], digest_bytes);
       });
   return used == proof.size() && level.size() == 1 && known[0] == root;
 }

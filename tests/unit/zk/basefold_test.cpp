@@ -4,6 +4,7 @@
 // query count and soundness follow the documented bound, parameters are named.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <type_traits>
 
@@ -256,6 +257,53 @@ TEST(Basefold, VersionFourLeavesOmitTheFoldedSymbolsAndStillBindThem) {
   EXPECT_EQ(BasefoldProof::Parse(fewer.ToBytes(), s, 2).status().code(), Code::kParse);
 }
 
+TEST(Basefold, ConjecturedSetsSendTwentySixByteDigests) {
+  // The conjectured sets keep 26 bytes of every Merkle digest: roots and
+  // multi-proof nodes are 26 bytes on the wire (zeros after in memory), and
+  // the collision term 2^-104 is part of the stated soundness.
+  BasefoldParams p = BasefoldParams::Conjectured();
+  p.final_vars = 2;  // later rounds at n = 9, so there are roots to send
+  Fixture f(p);
+  ASSERT_TRUE(f.Accepts(f.proof));
+  EXPECT_EQ(f.proof.digest_bytes, 26u);
+  ASSERT_FALSE(f.proof.roots.empty());
+  size_t digests = f.proof.roots.size();
+  auto zero_tail = [](const Digest& d) {
+    return std::all_of(d.begin() + 26, d.end(), [](uint8_t x) { return x == 0; });
+  };
+  for (const Digest& d : f.proof.roots) EXPECT_TRUE(zero_tail(d));
+  for (const auto& rd : f.proof.rounds) {
+    digests += rd.merkle_nodes.size();
+    for (const Digest& d : rd.merkle_nodes) EXPECT_TRUE(zero_tail(d));
+  }
+  EXPECT_TRUE(zero_tail(f.committed.commitment.root));
+  Bytes bytes = f.proof.ToBytes();
+  BasefoldProof wide = f.proof;
+  wide.digest_bytes = 32;
+  EXPECT_EQ(wide.ToBytes().size(), bytes.size() + 6 * digests);
+  BasefoldShape s = f.pcs.ShapeFor(9);
+  auto parsed = BasefoldProof::Parse(bytes, s, 2);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->ToBytes(), bytes);
+  EXPECT_TRUE(f.Accepts(*parsed));
+  EXPECT_EQ(BasefoldProof::Parse(wide.ToBytes(), s, 2).status().code(), Code::kParse);
+  // Soundness: below the 32-byte set's by the collision term, never under 100.
+  BasefoldPcs compact(BasefoldParams::Conjectured());
+  BasefoldParams full_params = BasefoldParams::Conjectured();
+  full_params.digest_bytes = 32;
+  BasefoldPcs full(full_params);
+  for (size_t n = 12; n <= 24; ++n) {
+    double bits = compact.SoundnessBits(n), wide_bits = full.SoundnessBits(n);
+    EXPECT_GE(bits, 100.0) << n;
+    EXPECT_LT(bits, wide_bits) << n;
+    EXPECT_LT(bits, 104.0) << n;
+  }
+  // 24-byte digests (96-bit collisions) cannot state 100 bits, whatever t.
+  BasefoldParams narrow = BasefoldParams::Conjectured();
+  narrow.digest_bytes = 24;
+  EXPECT_LT(BasefoldPcs(narrow).SoundnessBits(16), 96.01);
+}
+
 TEST(Basefold, UniqueDecodingProofsStayInFp2AndRejectOtherElements) {
   Fixture f(BasefoldParams{100, 2, 3, 2, 8, 1, BasefoldRegime::kUniqueFp2});
   ASSERT_TRUE(f.Accepts(f.proof));
@@ -417,12 +465,20 @@ TEST(Basefold, ParametersEncodingNamesEveryParameter) {
   Bytes hid = BasefoldPcs(hid_params).ParametersEncoding();
   ASSERT_EQ(conj.size(), def.size() + 4);
   ASSERT_EQ(hconj.size(), hid.size() + 4);
-  EXPECT_EQ(conj[conj.size() - 12], 7);
-  EXPECT_EQ(hconj[hconj.size() - 12], 8);
-  EXPECT_EQ(conj[conj.size() - 8], BasefoldParams::Conjectured().first_fold_log);
-  EXPECT_EQ(conj[conj.size() - 4], 4);  // eta = rho = 2^-4
-  EXPECT_TRUE(std::equal(def.begin(), def.end() - 8, conj.begin()));
+  // ... then the digest width (26 bytes), as every encoding whose width is not 32.
+  EXPECT_EQ(conj[conj.size() - 16], 7);
+  EXPECT_EQ(hconj[hconj.size() - 16], 8);
+  EXPECT_EQ(conj[conj.size() - 12], BasefoldParams::Conjectured().first_fold_log);
+  EXPECT_EQ(conj[conj.size() - 8], 4);  // eta = rho = 2^-4
+  EXPECT_EQ(conj[conj.size() - 4], 26);
+  EXPECT_EQ(def[def.size() - 4], 26);
+  EXPECT_TRUE(std::equal(def.begin(), def.end() - 12, conj.begin()));
   EXPECT_NE(conj, hconj);
+  BasefoldParams full = BasefoldParams::Conjectured();
+  full.digest_bytes = 32;
+  Bytes full_enc = BasefoldPcs(full).ParametersEncoding();
+  EXPECT_EQ(full_enc.size() + 4, conj.size());
+  EXPECT_TRUE(std::equal(full_enc.begin(), full_enc.end(), conj.begin()));
   BasefoldParams zero_first = BasefoldParams::Conjectured();
   zero_first.first_fold_log = 0;
   EXPECT_EQ(BasefoldPcs(zero_first).ParametersEncoding().size(), conj.size());

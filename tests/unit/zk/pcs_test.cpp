@@ -173,6 +173,46 @@ TEST(Merkle, CompressedNodeTreesVerifyOnlyWithTheirKind) {
   }
 }
 
+TEST(Merkle, TruncatedDigestTreesKeepTheirWidthAndVerifyOnlyWithIt) {
+  // 26-byte digests (the conjectured Basefold sets): every node, the root and
+  // each multi-proof node keep 26 bytes and zeros after; a proof checks only
+  // at its own width, and each of its 26 bytes matters.
+  constexpr size_t kWidth = 26;
+  constexpr MerkleNode kKind = MerkleNode::kSha256Compress;
+  std::vector<Digest> leaves(256);
+  for (size_t i = 0; i < leaves.size(); ++i) {
+    uint8_t b[2] = {static_cast<uint8_t>(i), 7};
+    leaves[i] = MerkleLeafHash(ByteSpan(b, 2));
+  }
+  MerkleTree t = MerkleTree::Build(leaves, 2, kKind, kWidth);
+  MerkleTree full = MerkleTree::Build(leaves, 2, kKind);
+  auto tail_is_zero = [](const Digest& d) {
+    return std::all_of(d.begin() + kWidth, d.end(), [](uint8_t x) { return x == 0; });
+  };
+  EXPECT_TRUE(tail_is_zero(t.root()));
+  EXPECT_FALSE(tail_is_zero(full.root()));
+  EXPECT_FALSE(std::equal(t.root().begin(), t.root().begin() + kWidth, full.root().begin()));
+  std::vector<size_t> idx = {0, 9, 77, 200, 255};
+  std::vector<Digest> opened;
+  for (size_t i : idx) opened.push_back(leaves[i]);  // untruncated: Verify truncates
+  std::vector<Digest> proof = t.MultiProof(idx);
+  ASSERT_FALSE(proof.empty());
+  for (const Digest& d : proof) EXPECT_TRUE(tail_is_zero(d));
+  EXPECT_TRUE(MerkleTree::VerifyMultiProof(t.root(), 8, idx, opened, proof, kKind, kWidth));
+  EXPECT_FALSE(MerkleTree::VerifyMultiProof(t.root(), 8, idx, opened, proof, kKind));
+  EXPECT_FALSE(MerkleTree::VerifyMultiProof(t.root(), 8, idx, opened, proof, kKind, kWidth + 1));
+  EXPECT_FALSE(MerkleTree::VerifyMultiProof(full.root(), 8, idx, opened, full.MultiProof(idx),
+                                            kKind, kWidth));
+  for (size_t k = 0; k < proof.size(); ++k) {
+    for (size_t byte : {size_t{0}, k % kWidth, kWidth - 1, kWidth}) {
+      auto bad = proof;
+      bad[k][byte] ^= 4;  // a byte of the tail is not canonical and fails too
+      EXPECT_FALSE(MerkleTree::VerifyMultiProof(t.root(), 8, idx, opened, bad, kKind, kWidth))
+          << k << " " << byte;
+    }
+  }
+}
+
 TEST(Merkle, PathsVerifyAndDetectTampering) {
   for (size_t n : {1u, 2u, 8u, 64u}) {
     std::vector<Digest> leaves(n);

@@ -88,6 +88,7 @@ TEST(ZkmlKnownAnswer, KindTwoKeyAndProofOfTheFirstBasefoldStillVerify) {
 
 TEST(ZkmlKnownAnswer, KindSixKeyAndProofArePinned) {
   // The conjectured-regime format (key kind 6: ParametersEncoding version 7,
+  // 26-byte Merkle digests since session 13,
   // t = 29, final polynomial 2^7) of the fixture model and input, byte for
   // byte, so a later change to that parameter set shows up here.
   fuzz::ZkmlFixture fx;

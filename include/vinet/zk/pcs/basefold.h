@@ -91,6 +91,11 @@ struct BasefoldParams {
   // Zero-knowledge commitments and openings (ParametersEncoding version 6,
   // 8 with kConjecturedFp4); requires an Fp4 regime.
   bool hiding = false;
+  // Bytes kept of every Merkle digest (merkle.h), 26..32: collision
+  // resistance 4 * digest_bytes bits, a term of SoundnessFor. 32 everywhere
+  // but the conjectured sets (26: 104 bits, above their 102-bit target;
+  // bound by ParametersEncoding).
+  int digest_bytes = 32;
 
   // The parameters of PcsKind::kBasefold keys (unique decoding over Fp2).
   static constexpr BasefoldParams UniqueDecoding(int security_bits, int log_inv_rate,
@@ -113,12 +118,16 @@ struct BasefoldParams {
   // Default() / Hiding() with a final polynomial of 2^7 (at t = 29 the
   // byte-minimal final size for the model sizes, docs/zk.md "Conjectured
   // regime").
+  // Their digests keep 26 bytes, and the hiding set grinds 19 bits (t = 28
+  // instead of 29: the zero-knowledge kind 7 is the one against issue 16's
+  // size budgets; docs/zk.md "Compact digests").
   static constexpr BasefoldParams Conjectured(unsigned threads = 1) {
-    return {100, 4, 3, 7, 16, threads, BasefoldRegime::kConjecturedFp4, 5};
+    return {100, 4, 3, 7, 16, threads, BasefoldRegime::kConjecturedFp4, 5, false, kCompactDigest};
   }
   static constexpr BasefoldParams HidingConjectured(unsigned threads = 1) {
-    return {100, 4, 3, 7, 16, threads, BasefoldRegime::kConjecturedFp4, 3, true};
+    return {100, 4, 3, 7, 19, threads, BasefoldRegime::kConjecturedFp4, 3, true, kCompactDigest};
   }
+  static constexpr int kCompactDigest = 26;
 };
 
 // The rounds of one opening, derived from n and the parameters.
@@ -130,6 +139,7 @@ struct BasefoldShape {
   std::vector<size_t> arity;  // variables folded in each round (sum = V)
   size_t num_queries = 0;     // t (<= number of first-round leaves)
   size_t ext_degree = 4;      // challenge field: 2 (Fp2) or 4 (Fp4)
+  size_t digest_bytes = 32;   // Merkle digest bytes sent (roots and nodes)
   size_t johnson_m = 0;       // the Johnson-regime parameter m (0: unique decoding)
   // kConjecturedFp4: log2(1/eta) of the conjectured regime (0: a proven regime).
   size_t conjectured_log_inv_eta = 0;
@@ -175,6 +185,7 @@ struct BasefoldProof {
     std::vector<Digest> merkle_nodes;
   };
   size_t ext_degree = 4;
+  size_t digest_bytes = 32;     // bytes of each root and node on the wire
   std::vector<Fp4> sumcheck;    // (g(0), g(2)) for each folded variable
   std::vector<Digest> roots;    // trees of rounds 1 .. R-1
   std::vector<Fp4> final_poly;  // 2^f monomial coefficients
@@ -213,7 +224,8 @@ class BasefoldPcs final : public MultilinearPcs {
   // with first_fold_log > 0; 5: kUniqueFp2 with first_fold_log > 0, no key
   // kind uses it; 6: hiding kJohnsonFp4; 7: kConjecturedFp4; 8: hiding
   // kConjecturedFp4) [|| u32 first_fold_log, versions 4 to 8] [|| u32
-  // log2(1/eta) of the conjecture, versions 7 and 8].
+  // log2(1/eta) of the conjecture, versions 7 and 8] [|| u32 digest_bytes,
+  // any version, when it is not 32].
   Bytes ParametersEncoding() const override;
 
   // Hiding: the random mask polynomials committed before the caller's.

@@ -14,6 +14,10 @@
 // IV (the state after one block "vinet.zk.merkle.node.v1", zero-padded), so
 // nodes and leaves (full SHA-256 with the 0x00 tag) are different functions
 // (Basefold). Build and verification must use the same kind.
+// Digest width: a tree built with digest_bytes w < 32 keeps the first w bytes
+// of every digest (leaf and node; the rest are zero, so the root and every
+// node a multi-proof sends carry w bytes of information); its collision
+// resistance is 4w bits. Build and verification must use the same width.
 #pragma once
 
 #include <span>
@@ -32,11 +36,17 @@ Digest MerkleNodeHash(const Digest& left, const Digest& right);
 enum class MerkleNode { kSha256, kSha256Compress };
 Digest MerkleNodeHash(MerkleNode kind, const Digest& left, const Digest& right);
 
+constexpr size_t kFullDigestBytes = sizeof(Digest);
+// Zeroes the bytes of `d` from `digest_bytes` on (no-op at 32).
+void TruncateDigest(Digest& d, size_t digest_bytes);
+
 class MerkleTree {
  public:
   // Leaves are already leaf digests; their count must be a power of two >= 1.
+  // Leaf digests are truncated to `digest_bytes` here.
   static MerkleTree Build(std::vector<Digest> leaf_digests, unsigned threads = 1,
-                          MerkleNode kind = MerkleNode::kSha256);
+                          MerkleNode kind = MerkleNode::kSha256,
+                          size_t digest_bytes = kFullDigestBytes);
 
   const Digest& root() const { return nodes_[1 % nodes_.size()]; }
   size_t num_leaves() const { return num_leaves_; }
@@ -56,10 +66,12 @@ class MerkleTree {
   // sum over levels l of min(count, 2^(depth - l - 1)).
   static size_t MultiProofMaxSize(size_t depth, size_t count);
   // True iff the leaves (digests, one per index, indices strictly increasing
-  // and < 2^depth) with `proof`, consumed exactly, hash up to `root`.
+  // and < 2^depth; truncated to `digest_bytes` here) with `proof`, consumed
+  // exactly, hash up to `root`.
   static bool VerifyMultiProof(const Digest& root, size_t depth, std::span<const size_t> indices,
                                std::span<const Digest> leaf_digests, std::span<const Digest> proof,
-                               MerkleNode kind = MerkleNode::kSha256);
+                               MerkleNode kind = MerkleNode::kSha256,
+                               size_t digest_bytes = kFullDigestBytes);
 
  private:
   // nodes_[1] is the root, nodes_[i] has children 2i and 2i+1, leaves at
