@@ -1,7 +1,7 @@
 // PCS alone, both schemes in one run: commit, open and verify times, opening
 // bytes, queries and soundness bits at sizes 2^min..2^max (one polynomial).
 // Usage: pcs_bench [min_log max_log threads reps [k fold_log final_vars grinding [schemes
-//        [first_fold_log [hiding [conjectured]]]]]]
+//        [first_fold_log [hiding [conjectured [digest_bytes]]]]]]]
 // schemes: bit mask, 1 = ligero, 2 = basefold (default parameters, Johnson
 // regime over Fp4), 4 = basefold-ud (the unique-decoding Fp2 set of
 // PcsKind::kBasefold keys, rate 1/4); default 7.
@@ -91,7 +91,10 @@ int main(int argc, char** argv) {
   bp.first_fold_log = arg(10, bp.first_fold_log);
   bp.hiding = arg(11, 0) != 0;  // 1: hiding Basefold (BasefoldParams::hiding)
   // 1: the conjectured regime (BasefoldRegime::kConjecturedFp4) for scheme 2.
-  if (arg(12, 0) != 0) bp.regime = BasefoldRegime::kConjecturedFp4;
+  bool conjectured = arg(12, 0) != 0;
+  if (conjectured) bp.regime = BasefoldRegime::kConjecturedFp4;
+  // Merkle digest bytes: the conjectured sets' 26 unless given.
+  bp.digest_bytes = arg(13, conjectured ? BasefoldParams::kCompactDigest : 32);
   bp.threads = threads;
   int schemes = arg(9, 7);
   BasefoldPcs basefold(bp);
@@ -99,9 +102,9 @@ int main(int argc, char** argv) {
   LigeroPcs ligero({100, 2, threads});
   std::printf(
       "threads %u (verify: 1), median of %d; basefold k=%d fold_log=%d final_vars=%d "
-      "grinding=%d first=%d hiding=%d regime=%u\n",
+      "grinding=%d first=%d hiding=%d regime=%u digest=%d\n",
       threads, reps, bp.log_inv_rate, bp.fold_log, bp.final_vars, bp.grinding_bits,
-      bp.first_fold_log, bp.hiding ? 1 : 0, static_cast<unsigned>(bp.regime));
+      bp.first_fold_log, bp.hiding ? 1 : 0, static_cast<unsigned>(bp.regime), bp.digest_bytes);
   std::printf("%-11s %4s %10s %10s %10s %10s %12s %10s %8s\n", "scheme", "log", "commit_ms",
               "open_ms", "verify_ms", "vrfy_cpu", "proof_bytes", "proof_KiB", "bits");
   for (int n = min_log; n <= max_log; ++n) {
