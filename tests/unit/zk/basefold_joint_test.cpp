@@ -222,44 +222,48 @@ TEST(BasefoldJoint, OpeningsOfTwoSecondariesWithTheSameEvaluationAreIndistinguis
           cosets[k].insert(c);
         }
       }
-      ScopedSeededMasksForTesting seeded(2027);
-      PcsCommitted primary = pcs.Commit({w}).value();
-      std::mt19937_64 coin(7);
-      size_t correct = 0, trials = 0;
-      std::array<std::vector<uint64_t>, 2> shown;
-      for (size_t n = 0; n < (hiding ? kProofs : 4); ++n) {
-        for (size_t side = 0; side < 2; ++side, ++trials) {
-          auto secondary = pcs.CommitSecondary({pair[side]}, kN).value();
-          Transcript t("joint-zk");
-          auto op = pcs.OpenJoint(*primary.data, *secondary.data, z, t).value();
-          ByteReader r(op.proof);
-          std::vector<Fp2> mask_values = r.FieldArray<Fp2>("masks", 2 * masks).value();
-          auto proof = BasefoldProof::Parse(ByteSpan(op.proof).subspan(r.offset()),
-                                            inner.ShapeFor(kN + pad), 1 + masks, &entry, 1 + masks)
-                           .value();
-          // The secondary column of each opened leaf (the last polynomial).
-          size_t width = size_t{1} << entry.arity, leaves = proof.secondary.num_leaves;
-          std::array<bool, 2> match{true, true};
-          for (size_t l = 0; l < leaves; ++l) {
-            const Fp* leaf = proof.secondary.base_leaves.data() + (l * (1 + masks) + masks) * width;
-            std::vector<uint64_t> c;
-            for (size_t j = 0; j < width; ++j) c.push_back(leaf[j].value());
-            for (size_t k = 0; k < 2; ++k) match[k] = match[k] && cosets[k].count(c) > 0;
-          }
-          size_t guess = match[0] != match[1] ? (match[0] ? 0 : 1) : (coin() & 1);
-          correct += guess == side;
-          std::vector<uint64_t>& v = shown[side];
-          for (const Fp2& x : mask_values) v.insert(v.end(), {x.c0().value(), x.c1().value()});
-          for (Fp4 x : proof.sumcheck) v.push_back(x.c0().c0().value());
-          for (Fp4 x : proof.final_poly) v.push_back(x.c0().c0().value());
-          for (const auto& rd : proof.rounds) {
-            for (Fp x : rd.base_leaves) v.push_back(x.value());
-            for (Fp4 x : rd.ext_leaves) v.push_back(x.c1().c1().value());
-          }
-          for (Fp x : proof.secondary.base_leaves) v.push_back(x.value());
-        }
-      }
-      testing::ExpectDistinguisherVerdict(hiding, correct, trials, shown);
+      testing::ExpectDistinguisherVerdictOverSeeds(
+          hiding, 2 * (hiding ? kProofs : 4), 2027,
+          [&](uint64_t seed, size_t& correct, std::array<std::vector<uint64_t>, 2>& shown) {
+            ScopedSeededMasksForTesting seeded(seed);
+            PcsCommitted primary = pcs.Commit({w}).value();
+            std::mt19937_64 coin(7);
+            for (size_t n = 0; n < (hiding ? kProofs : 4); ++n) {
+              for (size_t side = 0; side < 2; ++side) {
+                auto secondary = pcs.CommitSecondary({pair[side]}, kN).value();
+                Transcript t("joint-zk");
+                auto op = pcs.OpenJoint(*primary.data, *secondary.data, z, t).value();
+                ByteReader r(op.proof);
+                std::vector<Fp2> mask_values = r.FieldArray<Fp2>("masks", 2 * masks).value();
+                auto proof =
+                    BasefoldProof::Parse(ByteSpan(op.proof).subspan(r.offset()),
+                                         inner.ShapeFor(kN + pad), 1 + masks, &entry, 1 + masks)
+                        .value();
+                // The secondary column of each opened leaf (the last polynomial).
+                size_t width = size_t{1} << entry.arity, leaves = proof.secondary.num_leaves;
+                std::array<bool, 2> match{true, true};
+                for (size_t l = 0; l < leaves; ++l) {
+                  const Fp* leaf =
+                      proof.secondary.base_leaves.data() + (l * (1 + masks) + masks) * width;
+                  std::vector<uint64_t> c;
+                  for (size_t j = 0; j < width; ++j) c.push_back(leaf[j].value());
+                  for (size_t k = 0; k < 2; ++k) match[k] = match[k] && cosets[k].count(c) > 0;
+                }
+                size_t guess = match[0] != match[1] ? (match[0] ? 0 : 1) : (coin() & 1);
+                correct += guess == side;
+                std::vector<uint64_t>& v = shown[side];
+                for (const Fp2& x : mask_values)
+                  v.insert(v.end(), {x.c0().value(), x.c1().value()});
+                for (Fp4 x : proof.sumcheck) v.push_back(x.c0().c0().value());
+                for (Fp4 x : proof.final_poly) v.push_back(x.c0().c0().value());
+                for (const auto& rd : proof.rounds) {
+                  for (Fp x : rd.base_leaves) v.push_back(x.value());
+                  for (Fp4 x : rd.ext_leaves) v.push_back(x.c1().c1().value());
+                }
+                for (Fp x : proof.secondary.base_leaves) v.push_back(x.value());
+              }
+            }
+          });
     }
   }
 }

@@ -2,6 +2,7 @@
 // masks are fresh per commitment and opening, and openings of two different
 // polynomials with the same evaluation at the same point cannot be told apart
 // by the stated tests, while the same tests tell non-hiding openings apart.
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <array>
@@ -81,6 +82,43 @@ size_t Classify(const Opening& o, const std::array<std::vector<Fp>, 2>& candidat
   return coin() & 1;
 }
 
+// The verdict helper itself: a run that leaks fails on both seeds; a chance
+// extreme of the first seed alone is decided by the second.
+TEST(DistinguisherVerdict, ALeakFailsOnEverySeedAChanceExtremeOnlyOnOne) {
+  auto fill = [](std::array<std::vector<uint64_t>, 2>& shown, bool skewed) {
+    for (uint64_t i = 0; i < 800; ++i) {
+      uint64_t spread = (i % 8) * (Fp::kModulus / 8) + 1;
+      shown[0].push_back(skewed ? 1 : spread);
+      shown[1].push_back(spread);
+    }
+  };
+  std::vector<uint64_t> seeds;
+  auto leak = [&](uint64_t seed, size_t& correct, std::array<std::vector<uint64_t>, 2>& shown) {
+    seeds.push_back(seed);
+    correct = 50;
+    fill(shown, true);
+  };
+  EXPECT_NONFATAL_FAILURE(testing::ExpectDistinguisherVerdictOverSeeds(true, 100, 5, leak),
+                          "ChiSquareHomogeneity");
+  EXPECT_EQ(seeds, (std::vector<uint64_t>{5, 6}));
+  seeds.clear();
+  auto chance = [&](uint64_t seed, size_t& correct, std::array<std::vector<uint64_t>, 2>& shown) {
+    seeds.push_back(seed);
+    correct = 50;
+    fill(shown, seed == 5);
+  };
+  testing::ExpectDistinguisherVerdictOverSeeds(true, 100, 5, chance);
+  EXPECT_EQ(seeds, (std::vector<uint64_t>{5, 6}));
+  seeds.clear();
+  auto clean = [&](uint64_t seed, size_t& correct, std::array<std::vector<uint64_t>, 2>& shown) {
+    seeds.push_back(seed);
+    correct = 48;
+    fill(shown, false);
+  };
+  testing::ExpectDistinguisherVerdictOverSeeds(true, 100, 5, clean);
+  EXPECT_EQ(seeds, (std::vector<uint64_t>{5}));
+}
+
 TEST(LigeroHiding, MasksAreFreshPerCommitmentAndOpening) {
   LigeroPcs pcs(LigeroParams{100, 2, 1, true});
   std::vector<Fp2> z = FixedPoint();
@@ -113,20 +151,21 @@ TEST(LigeroHiding, OpeningsOfTwoPolynomialsWithTheSameEvaluationAreIndistinguish
   ASSERT_EQ(EvaluateMle(std::span<const Fp>(pair[0]), z),
             EvaluateMle(std::span<const Fp>(pair[1]), z));
   for (bool hiding : {true, false}) {
-    ScopedSeededMasksForTesting seeded(2026);
     LigeroPcs pcs(LigeroParams{100, 2, 1, hiding});
-    std::mt19937_64 coin(99);
-    size_t correct = 0;
-    std::array<std::vector<uint64_t>, 2> shown;
-    for (size_t n = 0; n < kProofs; ++n) {
-      for (size_t side = 0; side < 2; ++side) {
-        Opening o = CommitAndOpen(pcs, pair[side], z);
-        correct += Classify(o, pair, z, coin) == side;
-        std::vector<uint64_t> v = ShownValues(o);
-        shown[side].insert(shown[side].end(), v.begin(), v.end());
-      }
-    }
-    testing::ExpectDistinguisherVerdict(hiding, correct, 2 * kProofs, shown);
+    testing::ExpectDistinguisherVerdictOverSeeds(
+        hiding, 2 * kProofs, 2026,
+        [&](uint64_t seed, size_t& correct, std::array<std::vector<uint64_t>, 2>& shown) {
+          ScopedSeededMasksForTesting seeded(seed);
+          std::mt19937_64 coin(99);
+          for (size_t n = 0; n < kProofs; ++n) {
+            for (size_t side = 0; side < 2; ++side) {
+              Opening o = CommitAndOpen(pcs, pair[side], z);
+              correct += Classify(o, pair, z, coin) == side;
+              std::vector<uint64_t> v = ShownValues(o);
+              shown[side].insert(shown[side].end(), v.begin(), v.end());
+            }
+          }
+        });
   }
 }
 

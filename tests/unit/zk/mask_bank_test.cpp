@@ -302,51 +302,54 @@ void BlindedInnerProductDistinguisher(bool blind) {
   }
   ASSERT_EQ(va, vb);
   ASSERT_NE(cand[0], cand[1]);
-  size_t correct = 0, trials = 0;
-  std::array<std::vector<uint64_t>, 2> shown;
-  for (size_t side = 0; side < 2; ++side) {
-    for (uint64_t run = 0; run < 32; ++run, ++trials) {
-      ScopedSeededMasksForTesting seeded(1000 * side + run + 1);
-      std::vector<Fp> h = blind ? RandomFps(kHalf) : std::vector<Fp>(kHalf, Fp::Zero());
-      std::vector<Fp> table(2 * kHalf);
-      for (size_t k = 0; k < kHalf; ++k) {
-        table[2 * k] = cand[side][k];
-        table[2 * k + 1] = h[k];
-      }
-      Transcript t("blinded-inner-product-test");
-      auto out = detail::ProveBlindedSumcheck(table, w, t);
-      ASSERT_TRUE(out.ok()) << out.status().ToString();
-      const SumcheckProof& proof = out->sumcheck.proof;
-      ASSERT_EQ(proof.rounds.size(), 7u);
-      ASSERT_EQ(out->sumcheck.claimed_sum, va + out->sigma * out->blind_sum);
-      Fp2 r0 = out->sumcheck.point[0];
-      std::vector<Fp2> wb(kHalf);
-      for (size_t k = 0; k < kHalf; ++k) wb[k] = (Fp2::One() - r0 + r0 * out->sigma) * w[k];
-      std::array<Fp2, 3> got = {proof.rounds[1].Evaluate(Fp2::Zero()),
-                                proof.rounds[1].Evaluate(Fp2::One()),
-                                proof.rounds[1].Evaluate(Fp2::One() + Fp2::One())};
-      std::array<size_t, 2> diff{};
-      std::array<uint64_t, 2> tie{};
-      for (size_t k = 0; k < 2; ++k) {
-        std::vector<Fp2> p(kHalf);
-        for (size_t i = 0; i < kHalf; ++i) p[i] = (Fp2::One() - r0) * cand[k][i];
-        std::array<Fp2, 3> want = FirstRound(p, wb);
-        for (size_t j = 0; j < 3; ++j) diff[k] += got[j] != want[j];
-        tie[k] = (got[2] - want[2]).c0().value();
-      }
-      size_t guess = diff[0] != diff[1] ? (diff[0] < diff[1] ? 0 : 1) : (tie[0] < tie[1] ? 0 : 1);
-      correct += guess == side;
-      auto show = [&](Fp2 x) {
-        shown[side].push_back(x.c0().value());
-        shown[side].push_back(x.c1().value());
-      };
-      show(out->blind_sum);
-      for (const UnivariatePoly& rp : proof.rounds)
-        for (const Fp2& x : rp.coeffs) show(x);
-      show(proof.final_evals[0]);
-    }
-  }
-  testing::ExpectDistinguisherVerdict(blind, correct, trials, shown);
+  testing::ExpectDistinguisherVerdictOverSeeds(
+      blind, 64, 1,
+      [&](uint64_t seed, size_t& correct, std::array<std::vector<uint64_t>, 2>& shown) {
+        for (size_t side = 0; side < 2; ++side) {
+          for (uint64_t run = 0; run < 32; ++run) {
+            // Seed 1: runs 1..32 and 1001..1032; seed 2: 100,000 more.
+            ScopedSeededMasksForTesting seeded(100000 * (seed - 1) + 1000 * side + run + 1);
+            std::vector<Fp> h = blind ? RandomFps(kHalf) : std::vector<Fp>(kHalf, Fp::Zero());
+            std::vector<Fp> table(2 * kHalf);
+            for (size_t k = 0; k < kHalf; ++k) {
+              table[2 * k] = cand[side][k];
+              table[2 * k + 1] = h[k];
+            }
+            Transcript t("blinded-inner-product-test");
+            auto out = detail::ProveBlindedSumcheck(table, w, t);
+            ASSERT_TRUE(out.ok()) << out.status().ToString();
+            const SumcheckProof& proof = out->sumcheck.proof;
+            ASSERT_EQ(proof.rounds.size(), 7u);
+            ASSERT_EQ(out->sumcheck.claimed_sum, va + out->sigma * out->blind_sum);
+            Fp2 r0 = out->sumcheck.point[0];
+            std::vector<Fp2> wb(kHalf);
+            for (size_t k = 0; k < kHalf; ++k) wb[k] = (Fp2::One() - r0 + r0 * out->sigma) * w[k];
+            std::array<Fp2, 3> got = {proof.rounds[1].Evaluate(Fp2::Zero()),
+                                      proof.rounds[1].Evaluate(Fp2::One()),
+                                      proof.rounds[1].Evaluate(Fp2::One() + Fp2::One())};
+            std::array<size_t, 2> diff{};
+            std::array<uint64_t, 2> tie{};
+            for (size_t k = 0; k < 2; ++k) {
+              std::vector<Fp2> p(kHalf);
+              for (size_t i = 0; i < kHalf; ++i) p[i] = (Fp2::One() - r0) * cand[k][i];
+              std::array<Fp2, 3> want = FirstRound(p, wb);
+              for (size_t j = 0; j < 3; ++j) diff[k] += got[j] != want[j];
+              tie[k] = (got[2] - want[2]).c0().value();
+            }
+            size_t guess =
+                diff[0] != diff[1] ? (diff[0] < diff[1] ? 0 : 1) : (tie[0] < tie[1] ? 0 : 1);
+            correct += guess == side;
+            auto show = [&](Fp2 x) {
+              shown[side].push_back(x.c0().value());
+              shown[side].push_back(x.c1().value());
+            };
+            show(out->blind_sum);
+            for (const UnivariatePoly& rp : proof.rounds)
+              for (const Fp2& x : rp.coeffs) show(x);
+            show(proof.final_evals[0]);
+          }
+        }
+      });
 }
 
 TEST(MaskBank, BlindedInnerProductDistinguisherIsNoBetterThanChance) {

@@ -178,28 +178,30 @@ TEST(ZkSumcheck, RoundMessagesOfTwoWitnessesWithTheSameSumAreIndistinguishable) 
   std::array<std::vector<Fp2>, 2> truth = {round0(cand[0]), round0(cand[1])};
   ASSERT_NE(truth[0], truth[1]);
   for (bool masked : {true, false}) {
-    ScopedSeededMasksForTesting seeded(7);
-    std::mt19937_64 coin(3);
-    size_t correct = 0;
-    std::array<std::vector<uint64_t>, 2> shown;
-    for (size_t n = 0; n < kProofs; ++n) {
-      for (size_t side = 0; side < 2; ++side) {
-        Transcript t("zk-distinguish");
-        std::vector<std::vector<Fp2>> polys = {cand[side], q};
-        SumcheckProof proof = masked ? ProveZkSumcheck(polys, terms, t, Pcs()).value().proof.inner
-                                     : ProveSumcheck(polys, terms, t).value().proof;
-        const auto& r0 = proof.rounds[0].coeffs;
-        bool m0 = r0 == truth[0], m1 = r0 == truth[1];
-        size_t guess = m0 != m1 ? (m0 ? 0 : 1) : (coin() & 1);
-        correct += guess == side;
-        for (const auto& round : proof.rounds) {
-          for (const Fp2& c : round.coeffs) {
-            shown[side].insert(shown[side].end(), {c.c0().value(), c.c1().value()});
+    testing::ExpectDistinguisherVerdictOverSeeds(
+        masked, 2 * kProofs, 7,
+        [&](uint64_t seed, size_t& correct, std::array<std::vector<uint64_t>, 2>& shown) {
+          ScopedSeededMasksForTesting seeded(seed);
+          std::mt19937_64 coin(3);
+          for (size_t n = 0; n < kProofs; ++n) {
+            for (size_t side = 0; side < 2; ++side) {
+              Transcript t("zk-distinguish");
+              std::vector<std::vector<Fp2>> polys = {cand[side], q};
+              SumcheckProof proof =
+                  masked ? ProveZkSumcheck(polys, terms, t, Pcs()).value().proof.inner
+                         : ProveSumcheck(polys, terms, t).value().proof;
+              const auto& r0 = proof.rounds[0].coeffs;
+              bool m0 = r0 == truth[0], m1 = r0 == truth[1];
+              size_t guess = m0 != m1 ? (m0 ? 0 : 1) : (coin() & 1);
+              correct += guess == side;
+              for (const auto& round : proof.rounds) {
+                for (const Fp2& c : round.coeffs) {
+                  shown[side].insert(shown[side].end(), {c.c0().value(), c.c1().value()});
+                }
+              }
+            }
           }
-        }
-      }
-    }
-    testing::ExpectDistinguisherVerdict(masked, correct, 2 * kProofs, shown);
+        });
   }
 }
 

@@ -136,17 +136,20 @@ void RunDistinguisher(const ZkmlParams& params, int proofs, size_t* correct,
 // stays below 24.32 (0.001). Power check: the same classifier on the same
 // models under plain keys of the same scheme (no masks) is right every time.
 TEST_P(ZkmlZeroKnowledge, SumcheckMessagesOfTwoModelsWithTheSameOutputsAreIndistinguishable) {
-  zk::ScopedSeededMasksForTesting seeded(17);
   ZkmlParams hiding = testing::HidingParams(GetParam());
   hiding.threads = 1;  // the seeded generator is per thread
-  size_t correct = 0;
-  std::array<std::vector<uint64_t>, 2> shown;
-  RunDistinguisher(hiding, 32, &correct, &shown);
-  zk::testing::ExpectDistinguisherVerdict(true, correct, 64, shown);
-  RecordProperty("masked_accuracy", std::to_string(static_cast<double>(correct) / 64));
-  RecordProperty("chi_square_rounds",
-                 std::to_string(zk::testing::ChiSquareHomogeneity(shown[0], shown[1])));
+  zk::testing::ExpectDistinguisherVerdictOverSeeds(
+      true, 64, 17,
+      [&](uint64_t seed, size_t& correct, std::array<std::vector<uint64_t>, 2>& shown) {
+        zk::ScopedSeededMasksForTesting seeded(seed);
+        RunDistinguisher(hiding, 32, &correct, &shown);
+        RecordProperty("masked_accuracy", std::to_string(static_cast<double>(correct) / 64));
+        RecordProperty("chi_square_rounds",
+                       std::to_string(zk::testing::ChiSquareHomogeneity(shown[0], shown[1])));
+      });
 
+  zk::ScopedSeededMasksForTesting seeded(17);
+  size_t correct = 0;
   ZkmlParams plain;  // the same scheme without zero knowledge
   plain.pcs = GetParam() == PcsKind::kHidingLigero ? PcsKind::kLigero : PcsKind::kBasefoldFp4;
   plain.threads = 1;
