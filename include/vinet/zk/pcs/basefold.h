@@ -91,10 +91,10 @@ struct BasefoldParams {
   // Zero-knowledge commitments and openings (ParametersEncoding version 6,
   // 8 with kConjecturedFp4); requires an Fp4 regime.
   bool hiding = false;
-  // Bytes kept of every Merkle digest (merkle.h), 26..32: collision
-  // resistance 4 * digest_bytes bits, a term of SoundnessFor. 32 everywhere
-  // but the conjectured sets (26: 104 bits, above their 102-bit target;
-  // bound by ParametersEncoding).
+  // Bytes kept of every Merkle digest (merkle.h), at most 32: collision
+  // resistance 4 * digest_bytes bits, a term of SoundnessFor (below 26 no set
+  // can state 100 bits). 32 everywhere but the conjectured sets (26: 104
+  // bits, above their 102-bit target; bound by ParametersEncoding).
   int digest_bytes = 32;
 
   // The parameters of PcsKind::kBasefold keys (unique decoding over Fp2).
