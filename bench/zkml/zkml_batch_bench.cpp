@@ -12,6 +12,7 @@
 #include <random>
 
 #include "bench_timing.h"
+#include "vinet/zk/heap.h"
 #include "vinet/zkml/zkml.h"
 
 using namespace vinet;
@@ -24,6 +25,7 @@ using bench::RandomTensor;
 int main(int argc, char** argv) {
   if (argc < 2)
     return fmt::print(stderr, "usage: zkml_batch_bench MODEL.onnx [REPS] [THREADS]\n"), 2;
+  zk::KeepFreedHeapMapped();  // as a node's prover pool does
   int reps = argc > 2 ? std::max(1, std::atoi(argv[2])) : 3;
   unsigned threads = argc > 3 ? static_cast<unsigned>(std::atoi(argv[3])) : 2;
   auto model = runtime::Model::LoadFile(argv[1]);

@@ -23,6 +23,7 @@
 #include <string_view>
 
 #include "bench_timing.h"
+#include "vinet/zk/heap.h"
 #include "vinet/zk/pcs/basefold.h"
 #include "vinet/zkml/zkml.h"
 #include "zkml/layout.h"
@@ -116,6 +117,7 @@ int main(int argc, char** argv) {
                       "usage: zkml_bench MODEL.onnx [REPS] [THREADS] [basefold|ligero|hiding|both] "
                       "[LOG_INV_RATE]\n"),
            2;
+  zk::KeepFreedHeapMapped();  // as a node's prover pool does
   int reps = argc > 2 ? std::atoi(argv[2]) : 5;
   // VINET_VERIFY_REPEAT=N verifies each proof N times (the mean per proof), for
   // profiling and for CPU times finer than one verification's.

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "vinet/node/node.h"
+#include "vinet/zk/heap.h"
 
 namespace vinet::node {
 
@@ -11,6 +12,7 @@ void CorruptProof(Bytes& proof) {
 }
 
 void ProverPool::Start(unsigned threads) {
+  zk::KeepFreedHeapMapped();  // every proof reuses the last one's pages (zk/heap.h)
   threads = std::clamp(threads, 1u, 2u);
   for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { Loop(); });
 }
