@@ -125,6 +125,18 @@ Result<ByteSpan> ReadBlob(ByteReader& r, ByteSpan all, std::string_view field) {
   return out;
 }
 
+// A claim batch (n rounds of degree 2, `finals` final evaluations) and the
+// opening blob after it; errors name "<what> batch" / "<what> opening".
+Status ReadBatchAndOpening(ByteReader& r, ByteSpan all, size_t n, size_t finals,
+                           std::string_view what, zk::BatchedClaimProof& batch, Bytes& opening) {
+  auto sc = zk::SumcheckProof::Parse(r, n, 2, finals);
+  if (!sc.ok()) return sc.status().WithContext(fmt::format("{} batch", what));
+  batch.sumcheck = std::move(*sc);
+  VINET_ASSIGN_OR_RETURN(ByteSpan blob, ReadBlob(r, all, fmt::format("{} opening", what)));
+  opening.assign(blob.begin(), blob.end());
+  return Status();
+}
+
 }  // namespace
 
 Bytes ModelProof::Encode() const {
@@ -216,22 +228,13 @@ Result<ModelProof> ModelProof::Parse(ByteSpan bytes, const ModelSpec& spec, cons
     p.blocks.push_back(std::move(bp));
   }
   if (form.joint) {
-    auto jb = zk::SumcheckProof::Parse(r, wl.num_vars, 2, 4);
-    if (!jb.ok()) return jb.status().WithContext("joint batch");
-    p.advice_batch.sumcheck = std::move(*jb);
-    VINET_ASSIGN_OR_RETURN(ByteSpan jo, ReadBlob(r, bytes, "joint opening"));
-    p.advice_opening.assign(jo.begin(), jo.end());
+    VINET_RETURN_IF_ERROR(
+        ReadBatchAndOpening(r, bytes, wl.num_vars, 4, "joint", p.advice_batch, p.advice_opening));
   } else {
-    auto ab = zk::SumcheckProof::Parse(r, a.num_vars, 2, 2);
-    if (!ab.ok()) return ab.status().WithContext("advice batch");
-    p.advice_batch.sumcheck = std::move(*ab);
-    VINET_ASSIGN_OR_RETURN(ByteSpan ao, ReadBlob(r, bytes, "advice opening"));
-    p.advice_opening.assign(ao.begin(), ao.end());
-    auto wb = zk::SumcheckProof::Parse(r, wl.num_vars, 2, 2);
-    if (!wb.ok()) return wb.status().WithContext("weight batch");
-    p.weight_batch.sumcheck = std::move(*wb);
-    VINET_ASSIGN_OR_RETURN(ByteSpan wo, ReadBlob(r, bytes, "weight opening"));
-    p.weight_opening.assign(wo.begin(), wo.end());
+    VINET_RETURN_IF_ERROR(
+        ReadBatchAndOpening(r, bytes, a.num_vars, 2, "advice", p.advice_batch, p.advice_opening));
+    VINET_RETURN_IF_ERROR(
+        ReadBatchAndOpening(r, bytes, wl.num_vars, 2, "weight", p.weight_batch, p.weight_opening));
   }
   if (masked) {
     auto slots = static_cast<uint32_t>(shapes.size());
