@@ -454,7 +454,8 @@ BasefoldShape BasefoldPcs::PlainShapeFor(size_t num_vars) const {
   s.folded_vars = num_vars - s.final_vars;
   s.log_len = num_vars + static_cast<size_t>(params_.log_inv_rate);
   s.ext_degree = params_.regime == BasefoldRegime::kUniqueFp2 ? 2 : 4;
-  s.digest_bytes = static_cast<size_t>(std::clamp(params_.digest_bytes, 1, 32));
+  s.digest_bytes =
+      static_cast<size_t>(std::clamp(params_.digest_bytes, 1, static_cast<int>(kFullDigestBytes)));
   s.implicit_symbols = params_.first_fold_log > 0;
   size_t a = static_cast<size_t>(std::max(1, params_.fold_log));
   if (params_.first_fold_log <= 0) {

@@ -17,6 +17,9 @@
 namespace vinet::zk::testing {
 
 inline constexpr double kChiSquare7Dof001 = 24.32;
+// A hidden scheme's classifier accuracy band (chance is 0.5).
+inline constexpr double kMinChanceAccuracy = 0.35;
+inline constexpr double kMaxChanceAccuracy = 0.65;
 
 inline double ChiSquareHomogeneity(const std::vector<uint64_t>& x, const std::vector<uint64_t>& y) {
   auto bin = [](uint64_t v) {
@@ -44,8 +47,8 @@ inline void ExpectDistinguisherVerdict(bool hidden, size_t correct, size_t trial
                                        const std::array<std::vector<uint64_t>, 2>& shown) {
   double accuracy = static_cast<double>(correct) / static_cast<double>(trials);
   if (hidden) {
-    EXPECT_GE(accuracy, 0.35);
-    EXPECT_LE(accuracy, 0.65);
+    EXPECT_GE(accuracy, kMinChanceAccuracy);
+    EXPECT_LE(accuracy, kMaxChanceAccuracy);
     EXPECT_LT(ChiSquareHomogeneity(shown[0], shown[1]), kChiSquare7Dof001);
   } else {
     EXPECT_EQ(accuracy, 1.0);
@@ -57,7 +60,7 @@ inline void ExpectDistinguisherVerdict(bool hidden, size_t correct, size_t trial
 inline bool LooksHidden(size_t correct, size_t trials,
                         const std::array<std::vector<uint64_t>, 2>& shown) {
   double accuracy = static_cast<double>(correct) / static_cast<double>(trials);
-  return accuracy >= 0.35 && accuracy <= 0.65 &&
+  return accuracy >= kMinChanceAccuracy && accuracy <= kMaxChanceAccuracy &&
          ChiSquareHomogeneity(shown[0], shown[1]) < kChiSquare7Dof001;
 }
 
