@@ -25,6 +25,30 @@ size_t Allocate(std::span<const size_t> logs, std::vector<size_t>& offsets) {
   return std::max<size_t>(1, CeilLog2(at));
 }
 
+// The clamp column: ReLU blocks' segments first (from offset 0, largest
+// first), then the others, each at an offset aligned to its size. Returns the
+// column's log; *relu_log is that of the prefix [0, 2^relu_log) holding every
+// ReLU segment (it may also hold others).
+size_t AllocateClamp(std::span<const size_t> logs, std::span<const uint8_t> relu,
+                     std::vector<size_t>& offsets, size_t* relu_log) {
+  std::vector<size_t> order(logs.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return relu[a] != relu[b] ? relu[a] : logs[a] > logs[b];
+  });
+  offsets.assign(logs.size(), 0);
+  size_t at = 0, relu_end = 0;
+  for (size_t i : order) {
+    size_t size = size_t{1} << logs[i];
+    at = (at + size - 1) / size * size;
+    offsets[i] = at;
+    at += size;
+    if (relu[i]) relu_end = at;
+  }
+  *relu_log = std::max<size_t>(1, CeilLog2(relu_end));
+  return std::max<size_t>(1, CeilLog2(at));
+}
+
 // Sub-segments inside a column: relative offsets, column log.
 struct Column {
   std::vector<size_t> logs, offsets;
@@ -58,7 +82,11 @@ AdviceLayout MakeAdviceLayout(const ModelSpec& spec, size_t batch_log) {
   AdviceLayout a;
   a.clamp_bits = spec.clamp_bits;
   a.batch_log = batch_log;
-  Column range, relu, sym, free;
+  // Every requantizing block's (q', clamp(q', ±127)) pair sits in the clamp
+  // column, the ReLU blocks' in its prefix of 2^relu_log entries, whose y half
+  // is also the x half of the ReLU column (y = max(x, 0) at every position).
+  Column range, clamp, free;
+  std::vector<uint8_t> is_relu;
   struct Ids {
     size_t clamp;
     std::vector<size_t> limbs, d, e;
@@ -82,32 +110,33 @@ AdviceLayout MakeAdviceLayout(const ModelSpec& spec, size_t batch_log) {
       }
       continue;
     }
-    ids[i].clamp = (b.relu ? relu : sym).Add(seg_log);
+    ids[i].clamp = clamp.Add(seg_log);
+    is_relu.push_back(b.relu);
+    a.has_relu = a.has_relu || b.relu;
     for (uint32_t l = 0; l < b.num_limbs(); ++l) ids[i].limbs.push_back(range.Add(seg_log));
     ids[i].shifted = range.Add(seg_log);
   }
-  for (Column* c : {&range, &relu, &sym, &free}) c->log = Allocate(c->logs, c->offsets);
-  a.has_relu = !relu.logs.empty();
-  a.has_sym = !sym.logs.empty();
+  for (Column* c : {&range, &free}) c->log = Allocate(c->logs, c->offsets);
+  size_t relu_log = 0;
+  clamp.log = AllocateClamp(clamp.logs, is_relu, clamp.offsets, &relu_log);
+  a.has_clamp = !clamp.logs.empty();
   a.has_free = !free.logs.empty();
   // Top level: range column, clamp column pairs, multiplicities, free column.
   std::vector<size_t> logs = {range.log, kLimbBits};
-  if (a.has_relu) logs.insert(logs.end(), {relu.log, relu.log, spec.clamp_bits});
-  if (a.has_sym) logs.insert(logs.end(), {sym.log, sym.log, spec.clamp_bits});
+  if (a.has_relu) logs.insert(logs.end(), {relu_log, kReluTableBits});
+  if (a.has_clamp) logs.insert(logs.end(), {clamp.log, clamp.log, spec.clamp_bits});
   if (a.has_free) logs.push_back(free.log);
   std::vector<size_t> off;
   a.num_vars = Allocate(logs, off);
   size_t k = 0;
   a.range_col = {off[k], logs[k]}, ++k;
   a.m_range = {off[k], logs[k]}, ++k;
-  if (a.has_relu) {
-    a.relu_x = {off[k], logs[k]}, a.relu_y = {off[k + 1], logs[k + 1]};
-    a.m_relu = {off[k + 2], logs[k + 2]}, k += 3;
+  if (a.has_relu) a.relu_y = {off[k], logs[k]}, a.m_relu = {off[k + 1], logs[k + 1]}, k += 2;
+  if (a.has_clamp) {
+    a.clamp_x = {off[k], logs[k]}, a.clamp_y = {off[k + 1], logs[k + 1]};
+    a.m_clamp = {off[k + 2], logs[k + 2]}, k += 3;
   }
-  if (a.has_sym) {
-    a.sym_x = {off[k], logs[k]}, a.sym_y = {off[k + 1], logs[k + 1]};
-    a.m_sym = {off[k + 2], logs[k + 2]}, k += 3;
-  }
+  if (a.has_relu) a.relu_x = {a.clamp_y.offset, relu_log};
   if (a.has_free) a.free_col = {off[k], logs[k]}, ++k;
   for (size_t i = 0; i < spec.blocks.size(); ++i) {
     BlockSegments& s = a.blocks[i];
@@ -118,11 +147,14 @@ AdviceLayout MakeAdviceLayout(const ModelSpec& spec, size_t batch_log) {
       for (size_t id : ids[i].e) s.e.push_back({a.range_col.offset + range.offsets[id], seg_log});
       continue;
     }
-    bool r = spec.blocks[i].relu;
-    const Column& c = r ? relu : sym;
-    size_t rel = c.offsets[ids[i].clamp];
-    s.qp = {(r ? a.relu_x : a.sym_x).offset + rel, seg_log};
-    s.y = {(r ? a.relu_y : a.sym_y).offset + rel, seg_log};
+    size_t rel = clamp.offsets[ids[i].clamp];  // the pair's offset in the clamp column
+    s.qp = {a.clamp_x.offset + rel, seg_log};
+    if (spec.blocks[i].relu) {
+      s.clamped = {a.clamp_y.offset + rel, seg_log};
+      s.y = {a.relu_y.offset + rel, seg_log};
+    } else {
+      s.y = {a.clamp_y.offset + rel, seg_log};
+    }
     for (size_t id : ids[i].limbs)
       s.limbs.push_back({a.range_col.offset + range.offsets[id], seg_log});
     s.shifted = {a.range_col.offset + range.offsets[ids[i].shifted], seg_log};

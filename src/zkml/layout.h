@@ -29,7 +29,10 @@ struct BlockSegments {
   // first), each with its own matmul sumcheck, so that no weight is padded
   // along K: offset = first row (aligned to 2^log), log = log2 of the rows.
   std::vector<Segment> chunks;
-  Segment qp, y;               // pre-clamp quotient q', output y (clamp column pair)
+  Segment qp, y;  // pre-clamp quotient q', output y
+  // ReLU blocks: clamp(q', −127, 127), the clamp pair's y and the ReLU pair's
+  // x (y = max(clamped, 0)); other requantizing blocks: (q', y) is the pair.
+  Segment clamped;
   std::vector<Segment> limbs;  // remainder limbs, kLimbBits each (range column)
   Segment shifted;             // top limb + (2^8 − 2^top_bits) (range column)
   // kMaxPool: y sits in the free column; per window slot j >= 1 the running
@@ -43,9 +46,14 @@ struct AdviceLayout {
   size_t clamp_bits = 0;
   std::vector<BlockSegments> blocks;
   Segment range_col, m_range;
-  bool has_relu = false, has_sym = false;
+  // The clamp pair column (q', clamp(q', −127, 127)) of every requantizing
+  // block (has_clamp; ReLU blocks first), and the ReLU pair column (x, max(x, 0))
+  // over its prefix: relu_x is the first 2^log entries of clamp_y (the same
+  // committed values, so the two lookups chain); relu_y holds the ReLU blocks'
+  // outputs at their pairs' positions and max(y, 0) wherever else.
+  bool has_relu = false, has_clamp = false;
   Segment relu_x, relu_y, m_relu;
-  Segment sym_x, sym_y, m_sym;
+  Segment clamp_x, clamp_y, m_clamp;
   bool has_free = false;
   Segment free_col;  // max-pool outputs (int8, no lookup of their own)
 };

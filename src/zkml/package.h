@@ -2,6 +2,8 @@
 // weight polynomial and the Ligero prover data of its commitment.
 #pragma once
 
+#include <functional>
+
 #include "vinet/zk/pcs/ligero.h"
 #include "vinet/zkml/zkml.h"
 #include "zkml/layout.h"
@@ -19,6 +21,10 @@ class ProverPackage {
   zk::Digest mask_seed{};  // hiding keys: the secret seed of the weight commitment's masks
   VerifyingKey vk;
   unsigned threads = 2;
+  // Tests only (a cheating prover): edits the advice after the witness and
+  // the lookups' multiplicities are filled, before it is committed; every
+  // later message is an honest function of the edited advice.
+  std::function<void(const detail::AdviceLayout&, std::vector<zk::Fp>&)> edit_advice;
 };
 
 namespace detail {

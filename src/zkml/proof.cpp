@@ -14,24 +14,18 @@ using zk::ByteWriter;
 
 std::vector<LookupSlot> LookupSlots(const AdviceLayout& a) {
   static const zk::RangeTable kRange(kLimbBits);
-  static const auto* kRelu = [] {
-    auto* t = new std::vector<std::unique_ptr<zk::LookupTable>>();
-    for (uint32_t b = 0; b <= kMaxClampBits; ++b)
-      t->push_back(b < kMinClampBits ? nullptr : std::make_unique<zk::ReluClampTable>(b, 7));
-    return t;
-  }();
+  static const zk::ReluClampTable kRelu(kReluTableBits, 7);
   static const auto* kSym = [] {
     auto* t = new std::vector<std::unique_ptr<zk::LookupTable>>();
     for (uint32_t b = 0; b <= kMaxClampBits; ++b)
       t->push_back(b < kMinClampBits ? nullptr : std::make_unique<SymClampTable>(b));
     return t;
   }();
-  const zk::LookupTable* relu = (*kRelu)[a.clamp_bits].get();
   const zk::LookupTable* sym = (*kSym)[a.clamp_bits].get();
   std::vector<LookupSlot> s;
   s.push_back({&kRange, a.range_col, {}, a.m_range, false, "range"});
-  if (a.has_relu) s.push_back({relu, a.relu_x, a.relu_y, a.m_relu, true, "relu-clamp"});
-  if (a.has_sym) s.push_back({sym, a.sym_x, a.sym_y, a.m_sym, true, "clamp"});
+  if (a.has_relu) s.push_back({&kRelu, a.relu_x, a.relu_y, a.m_relu, true, "relu"});
+  if (a.has_clamp) s.push_back({sym, a.clamp_x, a.clamp_y, a.m_clamp, true, "clamp"});
   return s;
 }
 

@@ -87,8 +87,10 @@ Status FillBlock(uint32_t clamp_bits, const LinearBlock& b, const BlockSegments&
                                static_cast<int64_t>(q), n));
     }
     int64_t qi = static_cast<int64_t>(q);
-    int64_t y = b.relu ? std::clamp<int64_t>(qi, 0, 127) : std::clamp<int64_t>(qi, -127, 127);
+    int64_t clamped = std::clamp<int64_t>(qi, -127, 127);
+    int64_t y = b.relu ? std::max<int64_t>(clamped, 0) : clamped;
     adv[s.qp.offset + n] = Fp::FromSigned(qi);
+    if (b.relu) adv[s.clamped.offset + n] = Fp::FromSigned(clamped);
     adv[s.y.offset + n] = Fp::FromSigned(y);
     y_out[n] = y;
     uint64_t top = 0;
@@ -99,6 +101,17 @@ Status FillBlock(uint32_t clamp_bits, const LinearBlock& b, const BlockSegments&
     adv[s.shifted.offset + n] = Fp(top + (1u << kLimbBits) - (uint64_t{1} << top_bits));
   }
   return Status();
+}
+
+// The ReLU column's y half at every position of its x half (the clamp
+// column's prefix, which may also hold other blocks' clamped values):
+// max(x, 0) for x in [−127, 127].
+void FillReluColumn(const AdviceLayout& al, std::vector<Fp>& adv) {
+  if (!al.has_relu) return;
+  for (size_t i = 0; i < (size_t{1} << al.relu_x.log); ++i) {
+    Fp x = adv[al.relu_x.offset + i];
+    adv[al.relu_y.offset + i] = x.value() <= 127 ? x : Fp::Zero();
+  }
 }
 
 // Running maximum over the window slots: y, d_j = m_j − m_{j−1}, e_j = m_j − a_j.
@@ -135,7 +148,7 @@ std::vector<int64_t> ToStorage(std::span<const int64_t> flat, Storage st) {
 // Instance `n`'s part of a batched block's segments (instance n at n·2^out_log).
 BlockSegments InstanceSegments(BlockSegments s, size_t n) {
   size_t shift = n << s.out_log;
-  for (Segment* seg : {&s.qp, &s.y, &s.shifted}) seg->offset += shift;
+  for (Segment* seg : {&s.qp, &s.y, &s.clamped, &s.shifted}) seg->offset += shift;
   for (auto* list : {&s.limbs, &s.d, &s.e}) {
     for (Segment& seg : *list) seg.offset += shift;
   }
@@ -316,6 +329,7 @@ Result<ProvedInstances> ProveInstances(const ProverPackage& pkg,
       ys[i].insert(ys[i].end(), ys_n[i].begin(), ys_n[i].end());
     res.outputs.push_back(runtime::Int8Tensor{spec.output_shape, out.data});
   }
+  FillReluColumn(al, adv);
   std::vector<LookupSlot> slots = LookupSlots(al);
   for (const LookupSlot& s : slots) {
     std::vector<std::vector<Fp>> cols = {{Slice(adv, s.x).begin(), Slice(adv, s.x).end()}};
@@ -323,6 +337,7 @@ Result<ProvedInstances> ProveInstances(const ProverPackage& pkg,
     VINET_ASSIGN_OR_RETURN(std::vector<Fp> m, zk::ComputeMultiplicities(*s.table, cols));
     std::copy(m.begin(), m.end(), adv.begin() + s.m.offset);
   }
+  if (pkg.edit_advice) pkg.edit_advice(al, adv);
   laps.Lap(&ProveTimings::witness);
   std::unique_ptr<zk::MultilinearPcs> pcs = pkg.vk.Pcs(pkg.threads);
   const ProofForm form = FormOf(pkg.vk, al, wl);

@@ -278,11 +278,11 @@ def test_byzantine_no_proof_expires_and_foreign_proofs_are_refused(vinet_bin, tm
 
 
 def test_proof_larger_than_a_tx_is_an_error_not_hidden(vinet_bin, tmp_path):
-    """max_tx_bytes below one proof (≈ 52 KB) but above the model's registration
+    """max_tx_bytes below one proof (46–47.3 KB) but above the model's registration
     (key + weight-range proof, ≈ 43 KB): the job FAILS with the reason, the claim
     EXPIRES (the node is slashed for it), nothing is retried forever."""
     net = ZkmlDevnet(tmp_path / "small-tx", validators=1, block_time="300ms",
-                     params=["zkml_deadline_blocks=10", "max_tx_bytes=48000"])
+                     params=["zkml_deadline_blocks=10", "max_tx_bytes=44800"])
     try:
         net.up()
         with zk_client(net) as c:
@@ -296,7 +296,7 @@ def test_proof_larger_than_a_tx_is_an_error_not_hidden(vinet_bin, tmp_path):
                     break
                 time.sleep(0.2)
             assert proof["status"] == "FAILED", proof
-            assert "does not fit a tx" in proof["error"] and "max_tx_bytes 48000" in proof["error"]
+            assert "does not fit a tx" in proof["error"] and "max_tx_bytes 44800" in proof["error"]
             assert c.wait_settled(r.inference_id, timeout=30).status == "EXPIRED"
         log = open(os.path.join(net.dir, "inference-node", "node.log")).read()
         assert "does not fit a tx" in log

@@ -31,6 +31,8 @@ inline constexpr int kMaxShift = 48;
 inline constexpr uint32_t kMinClampBits = 9;
 inline constexpr uint32_t kMaxClampBits = 16;
 inline constexpr int kLimbBits = 8;
+// The ReLU table: x in [−128, 128) (the clamp table's int8 outputs), y = max(x, 0).
+inline constexpr uint32_t kReluTableBits = 8;
 
 inline constexpr uint32_t kMaxWindow = 64;     // MaxPool kh·kw
 inline constexpr uint32_t kMaxGeomDim = 4096;  // any conv/pool dimension

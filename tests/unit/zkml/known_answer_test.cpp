@@ -56,7 +56,8 @@ TEST(ZkmlKnownAnswer, KindTwoKeyAndProofOfTheFirstBasefoldStillVerify) {
   // Basefold over Fp2): an old key still parses, keeps its model id inputs,
   // and a proof for it verifies; a flipped proof byte is still rejected. The
   // proof seed follows the proof encoding (rewritten on purpose in session
-  // 12: sumcheck rounds without c_1; all lookups in one LogUp batch), proved
+  // 12: sumcheck rounds without c_1; all lookups in one LogUp batch; session
+  // 14: the clamp as a clamp lookup chained into a ReLU lookup), proved
   // with a kind-2 commitment of the fixture model that must reproduce the
   // stored key.
   fuzz::ZkmlFixture fx;

@@ -1,5 +1,5 @@
 // A model proof's lookups are ONE LogUp batch (session 12): for an MLP with
-// a ReLU layer and a plain requantizing layer (range, relu-clamp and clamp
+// a ReLU layer and a plain requantizing layer (range, relu and clamp
 // lookups) the proof carries one layer-1 tuple and one leaf set per lookup but
 // one layer sumcheck per GKR layer of the deepest lookup, the mask bank of a
 // hiding key has one slot per batch layer, and every byte of the batch inside
@@ -27,7 +27,7 @@ TEST(ZkmlLookupBatch, AllLookupsAreOneBatchAndEveryByteOfItIsChecked) {
   auto mp = detail::ModelProof::Parse(p->proof, spec, al, wl, form);
   ASSERT_TRUE(mp.ok()) << mp.status().ToString();
   std::vector<zk::LogUpStatement> sts = detail::LookupStatements(al);
-  ASSERT_EQ(sts.size(), 3u);  // range, relu-clamp, clamp
+  ASSERT_EQ(sts.size(), 3u);  // range, relu, clamp
   EXPECT_EQ(mp->lookups.layer1.size(), 3u);
   EXPECT_EQ(mp->lookups.leaves.size(), 3u);
   size_t depth = zk::BatchTreeVars(sts);
