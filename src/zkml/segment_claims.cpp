@@ -4,7 +4,7 @@
 #include "vinet/zk/poly/multilinear.h"
 #include "vinet/zk/sumcheck/mask_bank.h"
 #include "vinet/zk/sumcheck/product_sumcheck.h"
-#include "zk/common/huge_page_allocator.h"
+#include "vinet/zk/huge_page_allocator.h"
 
 namespace vinet::zkml::detail {
 

@@ -9,7 +9,7 @@
 // were page faults; docs/benchmarks.md "Session 13"). The price: the
 // process's resident memory stays at its peak. Idempotent and thread-safe;
 // a no-op on C libraries other than glibc. Large prover buffers have their
-// own cache (zk/common/huge_page_allocator.h).
+// own cache (vinet/zk/huge_page_allocator.h).
 #pragma once
 
 namespace vinet::zk {

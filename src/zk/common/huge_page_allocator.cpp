@@ -1,4 +1,4 @@
-#include "zk/common/huge_page_allocator.h"
+#include "vinet/zk/huge_page_allocator.h"
 
 #include <sys/mman.h>
 

@@ -7,9 +7,9 @@
 #include <type_traits>
 
 #include "vinet/zk/field/ntt.h"
+#include "vinet/zk/huge_page_allocator.h"
 #include "vinet/zk/parallel.h"
 #include "vinet/zk/poly/multilinear.h"
-#include "zk/common/huge_page_allocator.h"
 #include "zk/field/lazy_sum.h"
 #include "zk/pcs/basefold_fold.h"
 

@@ -5,8 +5,8 @@
 #include <cstring>
 
 #include "vinet/zk/field/ntt.h"
+#include "vinet/zk/huge_page_allocator.h"
 #include "vinet/zk/parallel.h"
-#include "zk/common/huge_page_allocator.h"
 #include "zk/common/sha256_fast.h"
 
 namespace vinet::zk::detail {

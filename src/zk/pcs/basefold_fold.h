@@ -18,7 +18,7 @@
 #include "vinet/zk/codec.h"
 #include "vinet/zk/field/extension.h"
 #include "vinet/zk/field/quartic.h"
-#include "zk/common/huge_page_allocator.h"
+#include "vinet/zk/huge_page_allocator.h"
 
 namespace vinet::zk::detail {
 

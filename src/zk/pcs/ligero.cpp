@@ -11,7 +11,7 @@
 #include "vinet/zk/parallel.h"
 #include "vinet/zk/poly/multilinear.h"
 #include "vinet/zk/random.h"
-#include "zk/common/huge_page_allocator.h"
+#include "vinet/zk/huge_page_allocator.h"
 
 namespace vinet::zk {
 namespace {

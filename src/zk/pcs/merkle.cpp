@@ -83,7 +83,7 @@ MerkleTree MerkleTree::Build(std::vector<Digest> leaf_digests, unsigned threads,
   MerkleTree t;
   t.num_leaves_ = n;
   if (n == 1) {
-    t.nodes_ = std::move(leaf_digests);
+    t.nodes_.assign(leaf_digests.begin(), leaf_digests.end());
     return t;
   }
   t.nodes_.resize(2 * n);

@@ -5,7 +5,7 @@
 #include <mutex>
 
 #include "vinet/zk/parallel.h"
-#include "zk/common/huge_page_allocator.h"
+#include "vinet/zk/huge_page_allocator.h"
 #include "zk/field/lazy_sum.h"
 
 namespace vinet::zk {

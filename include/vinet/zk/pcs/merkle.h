@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "vinet/zk/codec.h"
+#include "vinet/zk/huge_page_allocator.h"
 
 namespace vinet::zk {
 
@@ -76,7 +77,7 @@ class MerkleTree {
  private:
   // nodes_[1] is the root, nodes_[i] has children 2i and 2i+1, leaves at
   // [n, 2n). With one leaf, nodes_ = {leaf} and the root is the leaf.
-  std::vector<Digest> nodes_;
+  detail::HugeVector<Digest> nodes_;  // a tree of 2^20 leaves is 32 MiB: cached blocks
   size_t num_leaves_ = 0;
 };
 

@@ -1,4 +1,4 @@
-// An allocator for large prover buffers (the Ligero encoded matrix,
+// An allocator for large prover buffers (the Ligero encoded matrix, Merkle trees,
 // Basefold's folded tables and later-round codewords, sumcheck tables):
 // blocks of 1 MiB or more are 2 MiB-aligned and advised as transparent huge
 // pages, which cuts the page faults of first touch, and freed blocks are kept
