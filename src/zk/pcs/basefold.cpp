@@ -524,11 +524,11 @@ double BasefoldPcs::SoundnessBits(size_t num_vars) const {
 
 Result<PcsCommitted> BasefoldPcs::Commit(std::vector<std::vector<Fp>> polys) const {
   if (params_.hiding) return CommitHiding(std::move(polys), nullptr);
-  return CommitPlain(std::move(polys), 0);
+  return CommitPlain(std::move(polys), std::nullopt);
 }
 
 Result<PcsCommitted> BasefoldPcs::CommitPlain(std::vector<std::vector<Fp>> polys,
-                                              size_t leaf_arity) const {
+                                              std::optional<size_t> leaf_arity) const {
   if (polys.empty() || polys.size() > (1u << 16)) {
     return Error(Code::kInvalidArgument, "basefold: commit 1 to 65536 polynomials");
   }
@@ -567,7 +567,7 @@ Result<PcsCommitted> BasefoldPcs::CommitPlain(std::vector<std::vector<Fp>> polys
   if (inner) {
     for (auto& cw : d->codewords) NttBitReversedPadded(cw, size, params_.threads);
   }
-  size_t a = leaf_arity != 0 ? leaf_arity : d->shape.arity[0], leaves = len >> a;
+  size_t a = leaf_arity.value_or(d->shape.arity[0]), leaves = len >> a;
   if (a > d->shape.log_len) return Error(Code::kInvalidArgument, "basefold: leaf arity too large");
   d->leaf_arity = a;
   std::vector<Digest> digests(leaves);

@@ -198,6 +198,7 @@ E LeafFolderT<E>::Fold(std::span<E> v, size_t index, size_t inject_level,
     }
     hinv *= hinv;
   }
+  if (inject_level == a && !inject.empty()) v[0] += inject[0];  // enters after the last fold
   return v[0];
 }
 

@@ -27,9 +27,14 @@ Result<BasefoldEntry> BasefoldPcs::JointEntry(size_t primary_vars, size_t second
   size_t pad = params_.hiding ? HidingPadVars(primary_vars) : 0;
   if (params_.hiding && pad == 0) return Invalid("no hiding pad for the primary");
   BasefoldShape s = BasefoldPcs(detail::PlainOf(params_)).ShapeFor(primary_vars + pad);
+  // After j = lift folds: inside a round, or (j > 0 on a round boundary) after
+  // the last fold of the round before, so that the secondary's leaves are
+  // single symbols rather than the next round's whole cosets.
   size_t lift = primary_vars - secondary_vars, folded = 0;
   for (size_t r = 0; r < s.Rounds(); ++r) {
-    if (lift < folded + s.arity[r]) {
+    bool inside = lift < folded + s.arity[r];
+    bool ends_round = lift > 0 && lift == folded + s.arity[r] && r + 1 < s.Rounds();
+    if (inside || ends_round) {
       return BasefoldEntry{r, lift - folded, s.arity[r] - (lift - folded)};
     }
     folded += s.arity[r];

@@ -100,6 +100,44 @@ TEST(BasefoldJoint, CompleteAtEveryEntryPosition) {
   }
 }
 
+TEST(BasefoldJoint, OnARoundBoundaryTheSecondaryEntersAfterTheLastFoldAsSingleSymbols) {
+  for (const Set& set : Sets()) {
+    SCOPED_TRACE(set.name);
+    BasefoldPcs pcs(set.params);
+    const size_t n = 14;
+    BasefoldParams inner_params = set.params;
+    inner_params.hiding = false;
+    size_t pad = set.params.hiding ? pcs.HidingPadVars(n) : 0;
+    size_t a0 = BasefoldPcs(inner_params).ShapeFor(n + pad).arity[0];
+    // j = 0: the first round's cosets; inside the round: what is left of them;
+    // j = a0: after round 0's last fold, one symbol per queried coset.
+    for (auto [n2, level, arity] :
+         std::vector<std::array<size_t, 3>>{{n, 0, a0}, {n - a0 + 1, a0 - 1, 1}, {n - a0, a0, 0}}) {
+      auto entry = pcs.JointEntry(n, n2);
+      ASSERT_TRUE(entry.ok()) << n2;
+      EXPECT_EQ(entry->round, 0u) << n2;
+      EXPECT_EQ(entry->level, level) << n2;
+      EXPECT_EQ(entry->arity, arity) << n2;
+    }
+    const size_t n2 = n - a0, m2 = 3;
+    Joint j = CommitAndOpen(pcs, n, n2, 2, m2, 91);
+    ASSERT_TRUE(Check(pcs, j).ok());
+    if (!set.params.hiding) {
+      BasefoldEntry entry = pcs.JointEntry(n, n2).value();
+      auto proof = BasefoldProof::Parse(j.proof, pcs.ShapeFor(n), 2, &entry, m2);
+      ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+      EXPECT_EQ(proof->secondary.base_leaves.size(), proof->secondary.num_leaves * m2);
+    }
+    for (size_t i = 0; i < j.proof.size(); i += j.proof.size() / 400 + 1) {
+      Joint bad = j;
+      bad.proof[i] ^= static_cast<uint8_t>(1u << (i % 8));
+      Status st = Check(pcs, bad);
+      EXPECT_TRUE(st.code() == Code::kParse || st.code() == Code::kVerification)
+          << "byte " << i << ": " << st.ToString();
+    }
+  }
+}
+
 TEST(BasefoldJoint, EveryClaimedValueAndTheCommitmentsAreBound) {
   for (const Set& set : Sets()) {
     BasefoldPcs pcs(set.params);

@@ -65,6 +65,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 
 #include "vinet/zk/field/quartic.h"
 #include "vinet/zk/pcs/merkle.h"
@@ -171,7 +172,8 @@ struct BasefoldShape {
 struct BasefoldEntry {
   size_t round = 0;  // the primary round the secondary enters
   size_t level = 0;  // folds of that round before it enters
-  size_t arity = 0;  // log2 of the secondary's leaf coset (>= 1)
+  size_t arity = 0;  // log2 of the secondary's leaf coset (0: single symbols,
+                     // entering after the round's last fold)
 };
 
 // The opening proof, as sent. Extension elements are held as Fp4; with
@@ -296,9 +298,10 @@ class BasefoldPcs final : public MultilinearPcs {
  private:
   double SoundnessFor(const BasefoldShape& shape, size_t t) const;
   BasefoldShape PlainShapeFor(size_t num_vars) const;
-  // pad_vars / leaf_arity 0: HidingPadVars(n) / the shape's first arity.
+  // pad_vars 0: HidingPadVars(n); no leaf_arity: the shape's first arity.
   Result<PcsCommitted> CommitHiding(std::vector<std::vector<Fp>> polys, const Digest* seed,
-                                    size_t pad_vars = 0, size_t leaf_arity = 0) const;
+                                    size_t pad_vars = 0,
+                                    std::optional<size_t> leaf_arity = std::nullopt) const;
   Result<PcsOpening> OpenHiding(const PcsProverData& data, std::span<const Fp2> point,
                                 Transcript& transcript) const;
   Status VerifyHiding(const PcsCommitment& commitment, std::span<const Fp2> point,
@@ -319,7 +322,8 @@ class BasefoldPcs final : public MultilinearPcs {
   // the shape of an opening of it (a joint one when `joint`).
   Status CheckOpening(const PcsCommitment& c, size_t point_vars, size_t num_evals,
                       const BasefoldProof& proof, bool joint) const;
-  Result<PcsCommitted> CommitPlain(std::vector<std::vector<Fp>> polys, size_t leaf_arity) const;
+  Result<PcsCommitted> CommitPlain(std::vector<std::vector<Fp>> polys,
+                                   std::optional<size_t> leaf_arity) const;
   template <typename E>
   Result<BasefoldProof> OpenAs(const PcsProverData& data, std::span<const Fp2> point,
                                Transcript& transcript, std::vector<Fp2>* evals,
