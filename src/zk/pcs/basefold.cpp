@@ -265,6 +265,26 @@ void FromCoords(const Fp* c, Fp4& v) {
   v = Fp4(Fp2(c[0], c[1]), Fp2(c[2], c[3]));
 }
 
+// f[b] += g[b >> shift]: a secondary batch g lifted by `shift` variables.
+template <typename E, typename Alloc>
+void AddLifted(std::vector<E, Alloc>& f, const std::vector<E>& g, size_t shift) {
+  for (size_t b = 0; b < f.size(); ++b) f[b] += g[b >> shift];
+}
+
+// sum_b e[b] g[b >> shift]: the share of a secondary batch g, lifted by
+// shift + 1 variables, in each of the first variable's half sums over e.
+template <typename E>
+E LiftedSum(const std::vector<E>& g, std::span<const Fp2> e, size_t shift) {
+  E acc;
+  size_t width = size_t{1} << shift;
+  for (size_t hi = 0; hi < g.size(); ++hi) {
+    Fp2 block;
+    for (size_t lo = 0; lo < width; ++lo) block += e[(hi << shift) + lo];
+    acc += g[hi] * block;
+  }
+  return acc;
+}
+
 // f = sum_k alpha_k f_k (alpha_0 = 1, the f_k base-field tables): each
 // coordinate of f[j] is a dot product over F_p, summed exactly in 128 bits
 // and reduced once (lazy_sum.h; equal to the term-by-term field sum).
@@ -712,8 +732,10 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
   std::vector<E> alpha = BatchCoefficients<E>(transcript, m1 + (sec ? sec->polys.size() : 0));
 
   // f = sum_k alpha_k f_k (+ the lifted secondary batch); a single polynomial
-  // stays in the base field until the first fold.
-  bool single = m1 == 1 && sec == nullptr;
+  // stays in the base field until the first fold. With a secondary lifted by
+  // j >= 1 variables the lift ignores x_0: its share of the first half sums is
+  // one value for both, and it joins f after the first fold.
+  bool single = m1 == 1 && (sec == nullptr || lift >= 1);
   // f and the buffer the next fold writes (swapped after each fold).
   detail::HugeVector<E> f, spare;
   if (!single) CombineBatch<E>(d->polys, std::span<const E>(alpha).first(m1), f, threads);
@@ -731,8 +753,10 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
           }
         },
         8192);
-    for (size_t b = 0; b < f.size(); ++b) f[b] += g[b >> lift];
+    if (!single) AddLifted(f, g, lift);
   }
+  // The lifted secondary's share of each first half sum (single primary).
+  E lifted_sum = sec != nullptr && single ? LiftedSum<E>(g, e_table, lift - 1) : E();
   // The sumcheck of f(x) eq(z, x) binding x_i: g(X) = P eq(z_i, X) h(X) with
   // P = prod_{j<i} eq(z_j, r_j) and h(X) = sum_b f(.., X, b) E[b], E = eq(z_{>i}, .);
   // E for the next variable is E[2c] + E[2c+1].
@@ -750,8 +774,8 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
     for (size_t v = 0; v < s.arity[r]; ++v, ++var) {
       E h0, h1;
       if (single && first) {
-        h0 = first_sums.first;
-        h1 = first_sums.second;
+        h0 = E(first_sums.first) + lifted_sum;
+        h1 = E(first_sums.second) + lifted_sum;
       } else if (!first) {
         std::tie(h0, h1) = next_sums;  // from the previous fold
       } else {
@@ -773,7 +797,11 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
       if (var + 1 < s.folded_vars) {
         // The fold also sums the next variable's h(0), h(1).
         size_t live = LiveEntries(e_table.size(), trailing_zeros);
-        if (single && first) {
+        if (single && first && sec != nullptr) {
+          FoldFirst<E, Fp>(std::span<const Fp>(d->polys[0]), c, spare, threads);
+          AddLifted(spare, g, lift - 1);
+          next_sums = HalfSums<E, E>(spare, e_table, live, threads);
+        } else if (single && first) {
           next_sums = FoldFirstWithSums<E, Fp>(std::span<const Fp>(d->polys[0]), c, spare, e_table,
                                                live, threads);
         } else {
@@ -782,6 +810,7 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
         }
       } else if (single && first) {
         FoldFirst<E, Fp>(std::span<const Fp>(d->polys[0]), c, spare, threads);
+        if (sec != nullptr) AddLifted(spare, g, lift - 1);
       } else {
         FoldFirst<E, E>(std::span<const E>(f), c, spare, threads);
       }
