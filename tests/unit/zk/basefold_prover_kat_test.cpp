@@ -4,9 +4,10 @@
 // two prover threads. The digests were taken from the prover before the
 // session-11 speed-ups (docs/benchmarks.md "Session 11, lane zkprove"); a
 // change means the proofs' bytes changed, which a compute-only change must
-// not do. Covers the hiding scheme (mask seed; pad of 1 and of 2 variables)
-// and the plain scheme on a point ending in zero coordinates (single and
-// batched polynomials).
+// not do. Covers the hiding scheme (mask seed; pad of 1 and of 2 variables),
+// the plain scheme on a point ending in zero coordinates (single and batched
+// polynomials) and plain joint openings (digests taken at 3b3df3e, before the
+// single primary's base-field first fold of session 14).
 #include <gtest/gtest.h>
 
 #include <random>
@@ -74,6 +75,51 @@ std::string PlainDigest(size_t n, size_t polys, size_t zeros, unsigned threads) 
   for (size_t k = 0; k < polys; ++k) batch.push_back(RandomPoly(n, 11 + k));
   PcsCommitted c = pcs.Commit(std::move(batch)).value();
   return OpeningDigest(pcs, c, Point(n, zeros, 13));
+}
+
+// hex(SHA-256(both roots || joint opening bytes)) of m1 primary polynomials
+// of n variables and m2 secondary ones of n2, after checking it verifies.
+std::string JointDigest(size_t n, size_t n2, size_t m1, size_t m2, unsigned threads) {
+  BasefoldPcs pcs(BasefoldParams::Default(threads));
+  std::vector<std::vector<Fp>> primary, secondary;
+  for (size_t k = 0; k < m1; ++k) primary.push_back(RandomPoly(n, 21 + k));
+  for (size_t k = 0; k < m2; ++k) secondary.push_back(RandomPoly(n2, 31 + k));
+  PcsCommitted c1 = pcs.Commit(std::move(primary)).value();
+  PcsCommitted c2 = pcs.CommitSecondary(std::move(secondary), n).value();
+  std::vector<Fp2> z = Point(n, 0, 17);
+  Transcript t("basefold-kat");
+  BasefoldPcs::JointOpening o = pcs.OpenJoint(*c1.data, *c2.data, z, t).value();
+  Transcript tv("basefold-kat");
+  EXPECT_TRUE(pcs.VerifyJoint(c1.commitment, c2.commitment, z, o.primary_evals, o.secondary_evals,
+                              o.proof, tv)
+                  .ok());
+  Bytes all(c1.commitment.root.begin(), c1.commitment.root.end());
+  all.insert(all.end(), c2.commitment.root.begin(), c2.commitment.root.end());
+  all.insert(all.end(), o.proof.begin(), o.proof.end());
+  return ToHex(crypto::Sha256(all));
+}
+
+TEST(BasefoldProverKat, JointOpeningsArePinned) {
+  const char* kSingleMid =
+      "a975a9a1c6faaf37dc5ecf198e4bbc8e6664871202b6984971985ae1c73f7e8b";  // one primary, n2 = n -
+                                                                           // 2 (inside round 0)
+  const char* kSingleBoundary =
+      "06602ee33ca7a3c0c9844c278fdbeb98e6d080f99a3171511fa78e57d51a8759";  // one primary, n2 = n -
+                                                                           // 5 (after round 0's
+                                                                           // last fold)
+  const char* kSingleWhole =
+      "57525c6669a87641fb6d94ca6ff404b650c6acf19f513bafa4dddab68f869a61";  // one primary, n2 = n
+                                                                           // (no lift)
+  const char* kBatch =
+      "0551e2dd3203bf2e73d26713df25241264dc2e0854e3fdc2b251e23aa37a1468";  // two primaries, two
+                                                                           // secondaries, n2 = n -
+                                                                           // 2
+  for (unsigned threads : {1u, 2u}) {
+    EXPECT_EQ(JointDigest(12, 10, 1, 1, threads), kSingleMid) << threads;
+    EXPECT_EQ(JointDigest(14, 9, 1, 2, threads), kSingleBoundary) << threads;
+    EXPECT_EQ(JointDigest(12, 12, 1, 1, threads), kSingleWhole) << threads;
+    EXPECT_EQ(JointDigest(12, 10, 2, 2, threads), kBatch) << threads;
+  }
 }
 
 TEST(BasefoldProverKat, HidingWithSeedIsPinned) {
