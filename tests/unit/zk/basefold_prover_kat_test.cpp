@@ -100,20 +100,12 @@ std::string JointDigest(size_t n, size_t n2, size_t m1, size_t m2, unsigned thre
 }
 
 TEST(BasefoldProverKat, JointOpeningsArePinned) {
-  const char* kSingleMid =
-      "a975a9a1c6faaf37dc5ecf198e4bbc8e6664871202b6984971985ae1c73f7e8b";  // one primary, n2 = n -
-                                                                           // 2 (inside round 0)
-  const char* kSingleBoundary =
-      "06602ee33ca7a3c0c9844c278fdbeb98e6d080f99a3171511fa78e57d51a8759";  // one primary, n2 = n -
-                                                                           // 5 (after round 0's
-                                                                           // last fold)
-  const char* kSingleWhole =
-      "57525c6669a87641fb6d94ca6ff404b650c6acf19f513bafa4dddab68f869a61";  // one primary, n2 = n
-                                                                           // (no lift)
-  const char* kBatch =
-      "0551e2dd3203bf2e73d26713df25241264dc2e0854e3fdc2b251e23aa37a1468";  // two primaries, two
-                                                                           // secondaries, n2 = n -
-                                                                           // 2
+  // One primary with the secondary entering inside round 0 (n2 = n - 2), after
+  // round 0's last fold (n2 = n - 5), unlifted (n2 = n); two primaries.
+  const char* kSingleMid = "a975a9a1c6faaf37dc5ecf198e4bbc8e6664871202b6984971985ae1c73f7e8b";
+  const char* kSingleBoundary = "06602ee33ca7a3c0c9844c278fdbeb98e6d080f99a3171511fa78e57d51a8759";
+  const char* kSingleWhole = "57525c6669a87641fb6d94ca6ff404b650c6acf19f513bafa4dddab68f869a61";
+  const char* kBatch = "0551e2dd3203bf2e73d26713df25241264dc2e0854e3fdc2b251e23aa37a1468";
   for (unsigned threads : {1u, 2u}) {
     EXPECT_EQ(JointDigest(12, 10, 1, 1, threads), kSingleMid) << threads;
     EXPECT_EQ(JointDigest(14, 9, 1, 2, threads), kSingleBoundary) << threads;
