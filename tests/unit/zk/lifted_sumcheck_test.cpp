@@ -28,13 +28,15 @@ std::vector<Fp2> ExtTable(std::mt19937_64& rng, size_t vars) {
 }
 
 TEST(LiftedSumcheck, SameProofAndTranscriptAsTheGenericSumcheck) {
-  for (size_t lift : {0, 1, 2, 3}) {
+  // n = 14: tables large enough that two threads split every fold and sum.
+  for (auto [n, lift] :
+       std::vector<std::pair<size_t, size_t>>{{6, 0}, {6, 1}, {6, 2}, {6, 3}, {14, 0}, {14, 3}}) {
     for (bool masked : {false, true}) {
       for (unsigned threads : {1u, 2u}) {
-        SCOPED_TRACE("j=" + std::to_string(lift) + (masked ? " masked" : "") + " threads " +
-                     std::to_string(threads));
+        SCOPED_TRACE("n=" + std::to_string(n) + " j=" + std::to_string(lift) +
+                     (masked ? " masked" : "") + " threads " + std::to_string(threads));
         std::mt19937_64 rng(100 + lift);
-        size_t n = 6, n2 = n - lift;
+        size_t n2 = n - lift;
         auto w = BaseTable(rng, n), a = BaseTable(rng, n2);
         auto ew = ExtTable(rng, n), ea = ExtTable(rng, n2);
         SumcheckMask mask;
