@@ -9,43 +9,29 @@ namespace vinet::zkml::detail {
 
 namespace {
 
-// Offsets for segments of sizes 2^logs[i], each aligned to its size; returns
-// the log2 of the total (at least 1 so that the PCS accepts it).
-size_t Allocate(std::span<const size_t> logs, std::vector<size_t>& offsets) {
-  std::vector<size_t> order(logs.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return logs[a] > logs[b]; });
-  offsets.assign(logs.size(), 0);
-  size_t at = 0;
-  for (size_t i : order) {
-    offsets[i] = at;
-    at += size_t{1} << logs[i];
-  }
-  return std::max<size_t>(1, CeilLog2(at));
-}
-
-// The clamp column: ReLU blocks' segments first (from offset 0, largest
-// first), then the others, each at an offset aligned to its size. Returns the
-// column's log; *relu_log is that of the prefix [0, 2^relu_log) holding every
-// ReLU segment (it may also hold others).
-size_t AllocateClamp(std::span<const size_t> logs, std::span<const uint8_t> relu,
-                     std::vector<size_t>& offsets, size_t* relu_log) {
+// Offsets for segments of sizes 2^logs[i], each aligned to its size, largest
+// first; returns the log2 of the total (at least 1 so that the PCS accepts
+// it). With `first` (one flag per segment) the flagged segments come first,
+// from offset 0, and *first_log is the log2 of the prefix holding them all
+// (it may also hold others).
+size_t Allocate(std::span<const size_t> logs, std::vector<size_t>& offsets,
+                std::span<const uint8_t> first = {}, size_t* first_log = nullptr) {
+  auto flagged = [&](size_t i) { return !first.empty() && first[i] != 0; };
   std::vector<size_t> order(logs.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return relu[a] != relu[b] ? relu[a] : logs[a] > logs[b];
+    return flagged(a) != flagged(b) ? flagged(a) : logs[a] > logs[b];
   });
   offsets.assign(logs.size(), 0);
-  size_t at = 0, relu_end = 0;
+  size_t at = 0, first_end = 0;
   for (size_t i : order) {
     size_t size = size_t{1} << logs[i];
-    at = (at + size - 1) / size * size;
+    at = (at + size - 1) / size * size;  // a no-op but after a smaller flagged one
     offsets[i] = at;
     at += size;
-    if (relu[i]) relu_end = at;
+    if (flagged(i)) first_end = at;
   }
-  *relu_log = std::max<size_t>(1, CeilLog2(relu_end));
+  if (first_log != nullptr) *first_log = std::max<size_t>(1, CeilLog2(first_end));
   return std::max<size_t>(1, CeilLog2(at));
 }
 
@@ -118,7 +104,7 @@ AdviceLayout MakeAdviceLayout(const ModelSpec& spec, size_t batch_log) {
   }
   for (Column* c : {&range, &free}) c->log = Allocate(c->logs, c->offsets);
   size_t relu_log = 0;
-  clamp.log = AllocateClamp(clamp.logs, is_relu, clamp.offsets, &relu_log);
+  clamp.log = Allocate(clamp.logs, clamp.offsets, is_relu, &relu_log);
   a.has_clamp = !clamp.logs.empty();
   a.has_free = !free.logs.empty();
   // Top level: range column, clamp column pairs, multiplicities, free column.
