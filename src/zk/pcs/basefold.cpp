@@ -194,14 +194,21 @@ class ExtDotSum<Fp4> {
 // folded table (HalfSums<E, E>(out, e), e of out.size() / 2 entries): one pass.
 // Only e[0, live) may be nonzero (a point ending in zero coordinates, as the
 // hiding openings' (z, 0^p)): the sums skip the rest, the fold does not.
+// With `lifted` (a joint opening's secondary batch g lifted by shift + 1
+// variables), out[i] also gains g[i >> shift] before it is summed.
 template <typename E, typename F>
 std::pair<E, E> FoldFirstWithSums(std::span<const F> f, E r, detail::HugeVector<E>& out,
-                                  std::span<const Fp2> e, size_t live, unsigned threads) {
+                                  std::span<const Fp2> e, size_t live, unsigned threads,
+                                  std::span<const E> lifted = {}, size_t shift = 0) {
   out.resize(f.size() / 2);
   size_t pairs = out.size() / 2;
   live = std::min(live, pairs);
   size_t chunks = std::max<size_t>(1, std::min<size_t>(threads, pairs / 4096));
   std::vector<E> h0(chunks), h1(chunks);
+  auto fold = [&](size_t i) {  // out[i]
+    E v = r * (f[2 * i + 1] - f[2 * i]) + E(f[2 * i]);
+    return lifted.empty() ? v : v + lifted[i >> shift];
+  };
   ParallelFor(
       chunks, static_cast<unsigned>(chunks),
       [&](size_t b, size_t end) {
@@ -209,8 +216,7 @@ std::pair<E, E> FoldFirstWithSums(std::span<const F> f, E r, detail::HugeVector<
           ExtDotSum<E> a0, a1;
           // Each chunk takes a share of the summed pairs and of the others.
           for (size_t k = live * c / chunks; k < live * (c + 1) / chunks; ++k) {
-            E lo = r * (f[4 * k + 1] - f[4 * k]) + E(f[4 * k]);
-            E hi = r * (f[4 * k + 3] - f[4 * k + 2]) + E(f[4 * k + 2]);
+            E lo = fold(2 * k), hi = fold(2 * k + 1);
             out[2 * k] = lo;
             out[2 * k + 1] = hi;
             a0.Add(e[k], lo);
@@ -218,8 +224,8 @@ std::pair<E, E> FoldFirstWithSums(std::span<const F> f, E r, detail::HugeVector<
           }
           size_t rest = pairs - live;
           for (size_t k = live + rest * c / chunks; k < live + rest * (c + 1) / chunks; ++k) {
-            out[2 * k] = r * (f[4 * k + 1] - f[4 * k]) + E(f[4 * k]);
-            out[2 * k + 1] = r * (f[4 * k + 3] - f[4 * k + 2]) + E(f[4 * k + 2]);
+            out[2 * k] = fold(2 * k);
+            out[2 * k + 1] = fold(2 * k + 1);
           }
           h0[c] = a0.Value();
           h1[c] = a1.Value();
@@ -755,8 +761,12 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
         8192);
     if (!single) AddLifted(f, g, lift);
   }
-  // The lifted secondary's share of each first half sum (single primary).
-  E lifted_sum = sec != nullptr && single ? LiftedSum<E>(g, e_table, lift - 1) : E();
+  // A single primary with a secondary: the lifted batch's share of each first
+  // half sum, and the batch the first fold adds (nothing without a secondary).
+  std::span<const E> lifted_g =
+      sec != nullptr && single ? std::span<const E>(g) : std::span<const E>();
+  size_t lifted_shift = lifted_g.empty() ? 0 : lift - 1;  // after the first fold
+  E lifted_sum = lifted_g.empty() ? E() : LiftedSum<E>(g, e_table, lifted_shift);
   // The sumcheck of f(x) eq(z, x) binding x_i: g(X) = P eq(z_i, X) h(X) with
   // P = prod_{j<i} eq(z_j, r_j) and h(X) = sum_b f(.., X, b) E[b], E = eq(z_{>i}, .);
   // E for the next variable is E[2c] + E[2c+1].
@@ -797,20 +807,16 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
       if (var + 1 < s.folded_vars) {
         // The fold also sums the next variable's h(0), h(1).
         size_t live = LiveEntries(e_table.size(), trailing_zeros);
-        if (single && first && sec != nullptr) {
-          FoldFirst<E, Fp>(std::span<const Fp>(d->polys[0]), c, spare, threads);
-          AddLifted(spare, g, lift - 1);
-          next_sums = HalfSums<E, E>(spare, e_table, live, threads);
-        } else if (single && first) {
+        if (single && first) {
           next_sums = FoldFirstWithSums<E, Fp>(std::span<const Fp>(d->polys[0]), c, spare, e_table,
-                                               live, threads);
+                                               live, threads, lifted_g, lifted_shift);
         } else {
           next_sums =
               FoldFirstWithSums<E, E>(std::span<const E>(f), c, spare, e_table, live, threads);
         }
       } else if (single && first) {
         FoldFirst<E, Fp>(std::span<const Fp>(d->polys[0]), c, spare, threads);
-        if (sec != nullptr) AddLifted(spare, g, lift - 1);
+        if (!lifted_g.empty()) AddLifted(spare, g, lifted_shift);
       } else {
         FoldFirst<E, E>(std::span<const E>(f), c, spare, threads);
       }
