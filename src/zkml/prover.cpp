@@ -90,8 +90,8 @@ Status FillBlock(uint32_t clamp_bits, const LinearBlock& b, const BlockSegments&
     int64_t clamped = std::clamp<int64_t>(qi, -127, 127);
     int64_t y = b.relu ? std::max<int64_t>(clamped, 0) : clamped;
     adv[s.qp.offset + n] = Fp::FromSigned(qi);
-    if (b.relu) adv[s.clamped.offset + n] = Fp::FromSigned(clamped);
-    adv[s.y.offset + n] = Fp::FromSigned(y);
+    // A ReLU block's y is written with its column (FillReluColumn).
+    adv[(b.relu ? s.clamped : s.y).offset + n] = Fp::FromSigned(clamped);
     y_out[n] = y;
     uint64_t top = 0;
     for (uint32_t j = 0; j < limbs; ++j) {
@@ -103,9 +103,9 @@ Status FillBlock(uint32_t clamp_bits, const LinearBlock& b, const BlockSegments&
   return Status();
 }
 
-// The ReLU column's y half at every position of its x half (the clamp
-// column's prefix, which may also hold other blocks' clamped values):
-// max(x, 0) for x in [−127, 127].
+// The ReLU column's y half, the ReLU blocks' outputs included, at every
+// position of its x half (the clamp column's prefix, which may also hold
+// other blocks' clamped values): max(x, 0) for x in [−127, 127].
 void FillReluColumn(const AdviceLayout& al, std::vector<Fp>& adv) {
   if (!al.has_relu) return;
   for (size_t i = 0; i < (size_t{1} << al.relu_x.log); ++i) {
