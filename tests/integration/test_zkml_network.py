@@ -125,11 +125,12 @@ def test_cpp_client_verifies_zkml_proofs(zknet, tmp_path, wait):
 
 
 def test_node_killed_mid_proof_resumes_and_settles(zknet):
+    pid = zknet.node_pid()  # read before: the kill must follow the last answer at once
     with zk_client(zknet) as c:
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
             results = list(pool.map(lambda i: c.infer(zknet.model_id, zk_input(100 + i),
                                                       mode="zkml"), range(40)))
-    zknet.kill_node()  # answered claims and their proof jobs are on disk
+    zknet.kill_node(pid)  # answered claims and their proof jobs are on disk
     kill_height = zknet.height(0)
     zknet.restart_node()
     settled_after_kill = 0

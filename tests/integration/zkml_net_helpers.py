@@ -56,8 +56,13 @@ class ZkmlDevnet(Devnet):
     def node_address(self):
         return self.state["node"]["address"]
 
-    def kill_node(self):
-        pid = self.status()["node"]["pid"]
+    def node_pid(self):
+        return self.status()["node"]["pid"]
+
+    def kill_node(self, pid=None):
+        """SIGKILL the node; `pid` (node_pid(), read beforehand) makes the kill
+        immediate: reading the status is a CLI call of its own."""
+        pid = pid or self.node_pid()
         os.kill(pid, 9)
         time.sleep(0.2)
         reap([pid])
