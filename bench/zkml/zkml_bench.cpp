@@ -85,12 +85,14 @@ void PrintJointBreakdown(const zkml::VerifyingKey& vk, size_t n, size_t n2, Byte
   zk::BasefoldParams plain = bf->params();
   plain.hiding = false;
   zk::BasefoldPcs inner(plain);
-  size_t pad = bf->hiding() ? bf->HidingPadVars(n) : 0, masks = bf->hiding() ? 4 : 0;
+  size_t pad = bf->hiding() ? bf->HidingPadVars(n) : 0;
   auto entry = inner.JointEntry(n + pad, n2 + pad);
   if (!entry.ok()) return;
-  ByteSpan body = opening.subspan(std::min(opening.size(), 2 * masks * 16));
+  size_t masks = bf->hiding() ? zk::BasefoldPcs::kHidingMasks : 0;
+  size_t masks2 = bf->hiding() ? zk::BasefoldPcs::SecondaryMasks(*entry) : 0;
+  ByteSpan body = opening.subspan(std::min(opening.size(), (masks + masks2) * 16));
   zk::BasefoldShape s = inner.ShapeFor(n + pad);
-  auto p = zk::BasefoldProof::Parse(body, s, 1 + masks, &*entry, 1 + masks);
+  auto p = zk::BasefoldProof::Parse(body, s, 1 + masks, &*entry, 1 + masks2);
   if (!p.ok()) return;
   size_t e = 8 * s.ext_degree;
   std::string rounds = RoundsText(*p, e);
@@ -99,7 +101,7 @@ void PrintJointBreakdown(const zkml::VerifyingKey& vk, size_t n, size_t n2, Byte
              " mask values {} B, sumcheck {} B, roots {} B, final {} B,{}; secondary {} B leaf, {} "
              "B nodes\n",
              n, n2, s.num_queries, fmt::join(s.arity, ","), entry->round, entry->level,
-             opening.size(), 2 * masks * 16, p->sumcheck.size() * e,
+             opening.size(), (masks + masks2) * 16, p->sumcheck.size() * e,
              p->roots.size() * p->digest_bytes, p->final_poly.size() * e, rounds,
              p->secondary.base_leaves.size() * 8,
              p->secondary.merkle_nodes.size() * p->digest_bytes);

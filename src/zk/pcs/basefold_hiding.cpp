@@ -32,7 +32,8 @@ Result<PcsCommitted> BasefoldPcs::CommitWithMaskSeed(std::vector<std::vector<Fp>
 
 Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> polys,
                                                const Digest* seed, size_t pad_vars,
-                                               std::optional<size_t> leaf_arity) const {
+                                               std::optional<size_t> leaf_arity,
+                                               size_t masks) const {
   if (params_.regime == BasefoldRegime::kUniqueFp2) {
     return Error(Code::kInvalidArgument, "basefold: hiding needs the Fp4 challenge field");
   }
@@ -64,8 +65,8 @@ Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> poly
     }
   };
   std::vector<std::vector<Fp>> tables;
-  tables.reserve(kHidingMasks + polys.size());
-  for (size_t j = 0; j < kHidingMasks; ++j) {
+  tables.reserve(masks + polys.size());
+  for (size_t j = 0; j < masks; ++j) {
     tables.emplace_back(big);
     fill(tables.back());
   }
@@ -81,6 +82,7 @@ Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> poly
                    static_cast<uint32_t>(polys.size())};
   d->inner = std::move(committed);
   d->pad_vars = pad;
+  d->masks = masks;
   PcsCommitted out{d->commitment, d};
   return out;
 }

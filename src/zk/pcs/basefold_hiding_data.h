@@ -1,8 +1,9 @@
 // Internal to src/zk/pcs: the prover data of a hiding Basefold commitment and
 // the maps from the caller's commitment and point to the inner (plain) ones.
 // A hiding commitment of m polynomials of n variables is the plain
-// commitment of BasefoldPcs::kHidingMasks masks and the m polynomials padded
-// to n + p variables; it is opened at (z, 0^p).
+// commitment of BasefoldPcs::kHidingMasks masks (a joint secondary's:
+// SecondaryMasks) and the m polynomials padded to n + p variables; it is
+// opened at (z, 0^p).
 #pragma once
 
 #include <span>
@@ -14,8 +15,9 @@ namespace vinet::zk::detail {
 
 struct HidingProverData final : PcsProverData {
   PcsCommitment commitment;  // what the caller sees: root, n, m
-  PcsCommitted inner;        // n + p variables, kHidingMasks + m polynomials
+  PcsCommitted inner;        // n + p variables, masks + m polynomials
   size_t pad_vars = 0;
+  size_t masks = BasefoldPcs::kHidingMasks;  // uniform polynomials placed first
 };
 
 inline BasefoldParams PlainOf(BasefoldParams p) {
@@ -23,9 +25,10 @@ inline BasefoldParams PlainOf(BasefoldParams p) {
   return p;
 }
 
-inline PcsCommitment InnerCommitment(const PcsCommitment& c, size_t pad_vars) {
+inline PcsCommitment InnerCommitment(const PcsCommitment& c, size_t pad_vars,
+                                     size_t masks = BasefoldPcs::kHidingMasks) {
   return {c.root, static_cast<uint32_t>(c.num_vars + pad_vars),
-          static_cast<uint32_t>(c.num_polys + BasefoldPcs::kHidingMasks)};
+          static_cast<uint32_t>(c.num_polys + masks)};
 }
 
 inline std::vector<Fp2> InnerPoint(std::span<const Fp2> point, size_t pad_vars) {

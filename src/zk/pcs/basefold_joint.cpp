@@ -2,8 +2,9 @@
 // a secondary commitment of n2 <= n variables rides in the folding of a
 // primary of n variables, so the two cost one sumcheck, one set of later
 // rounds, one final polynomial and one proof of work; the secondary adds its
-// queried leaves and their multi-proof. Hiding: both inner batches (masks
-// and padded polynomials) with the same pad p, at (z, 0^p) and its suffix.
+// queried leaves and their multi-proof. Hiding: both inner batches (the
+// primary's masks, the secondary's SecondaryMasks, the padded polynomials)
+// with the same pad p, at (z, 0^p) and its suffix.
 #include <bit>
 #include <string>
 
@@ -59,7 +60,7 @@ Result<PcsCommitted> BasefoldPcs::CommitSecondary(std::vector<std::vector<Fp>> p
     return Invalid("the pad of " + std::to_string(pad) + " variables does not hide " +
                    std::to_string(t) + " secondary cosets");
   }
-  return CommitHiding(std::move(polys), nullptr, pad, entry.arity);
+  return CommitHiding(std::move(polys), nullptr, pad, entry.arity, SecondaryMasks(entry));
 }
 
 Result<BasefoldPcs::JointOpening> BasefoldPcs::OpenJoint(const PcsProverData& primary,
@@ -69,8 +70,8 @@ Result<BasefoldPcs::JointOpening> BasefoldPcs::OpenJoint(const PcsProverData& pr
   if (!params_.hiding) return OpenJointPlain(primary, secondary, point, transcript);
   const auto* d1 = dynamic_cast<const detail::HidingProverData*>(&primary);
   const auto* d2 = dynamic_cast<const detail::HidingProverData*>(&secondary);
-  if (d1 == nullptr || d2 == nullptr || d1->pad_vars != d2->pad_vars) {
-    return Invalid("hiding prover data with one pad expected");
+  if (d1 == nullptr || d2 == nullptr || d1->pad_vars != d2->pad_vars || d1->masks != kHidingMasks) {
+    return Invalid("hiding prover data with one pad and a masked primary expected");
   }
   if (point.size() != d1->commitment.num_vars) return Invalid("point does not fit the primary");
   BasefoldPcs inner(detail::PlainOf(params_));
@@ -79,11 +80,12 @@ Result<BasefoldPcs::JointOpening> BasefoldPcs::OpenJoint(const PcsProverData& pr
                                               detail::InnerPoint(point, d1->pad_vars), transcript));
   ByteWriter w;
   for (size_t j = 0; j < kHidingMasks; ++j) w.Field(in.primary_evals[j]);
-  for (size_t j = 0; j < kHidingMasks; ++j) w.Field(in.secondary_evals[j]);
+  for (size_t j = 0; j < d2->masks; ++j) w.Field(in.secondary_evals[j]);
   w.Raw(in.proof);
   JointOpening out;
   out.primary_evals.assign(in.primary_evals.begin() + kHidingMasks, in.primary_evals.end());
-  out.secondary_evals.assign(in.secondary_evals.begin() + kHidingMasks, in.secondary_evals.end());
+  out.secondary_evals.assign(in.secondary_evals.begin() + static_cast<ptrdiff_t>(d2->masks),
+                             in.secondary_evals.end());
   out.proof = w.Take();
   return out;
 }
@@ -104,13 +106,15 @@ Status BasefoldPcs::VerifyJoint(const PcsCommitment& primary, const PcsCommitmen
   }
   VINET_ASSIGN_OR_RETURN(BasefoldEntry entry, JointEntry(primary.num_vars, secondary.num_vars));
   size_t pad = params_.hiding ? HidingPadVars(primary.num_vars) : 0;
-  size_t masks = params_.hiding ? kHidingMasks : 0;
+  size_t masks1 = params_.hiding ? kHidingMasks : 0;
+  size_t masks2 = params_.hiding ? SecondaryMasks(entry) : 0;
   BasefoldPcs inner(detail::PlainOf(params_));
   PcsCommitment c1 = params_.hiding ? detail::InnerCommitment(primary, pad) : primary;
-  PcsCommitment c2 = params_.hiding ? detail::InnerCommitment(secondary, pad) : secondary;
+  PcsCommitment c2 = params_.hiding ? detail::InnerCommitment(secondary, pad, masks2) : secondary;
   ByteReader r(bytes);
-  VINET_ASSIGN_OR_RETURN(std::vector<Fp2> m1, r.FieldArray<Fp2>("basefold.mask_evals", masks));
-  VINET_ASSIGN_OR_RETURN(std::vector<Fp2> m2, r.FieldArray<Fp2>("basefold.mask_evals", masks));
+  VINET_ASSIGN_OR_RETURN(std::vector<Fp2> m1, r.FieldArray<Fp2>("basefold.mask_evals", masks1));
+  VINET_ASSIGN_OR_RETURN(std::vector<Fp2> m2,
+                         r.FieldArray<Fp2>("basefold.secondary_mask_evals", masks2));
   size_t at = r.offset();
   BasefoldShape s = inner.ShapeFor(c1.num_vars);
   auto proof = BasefoldProof::Parse(bytes.subspan(at), s, c1.num_polys, &entry, c2.num_polys);

@@ -227,8 +227,19 @@ TEST(BasefoldJoint, HidingOpeningsAreFresh) {
 // both do); every shown value (mask values, sumcheck, final polynomial, every
 // opened symbol of both trees) feeds the chi-square homogeneity test. Plain
 // joint openings are the power check: the classifier is always right there.
-TEST(BasefoldJoint, OpeningsOfTwoSecondariesWithTheSameEvaluationAreIndistinguishable) {
-  constexpr size_t kN = 11, kN2 = 9, kProofs = 40;
+// The primary's masks cover the secondary: inside round 0 (n = 11, n2 = 9:
+// leaves of two symbols, no masks of its own) and on its boundary (n = 12,
+// n2 = 9: single symbols and one uniform polynomial for the leaves' entropy).
+class BasefoldJointZk : public ::testing::TestWithParam<std::pair<size_t, size_t>> {};
+
+INSTANTIATE_TEST_SUITE_P(Entries, BasefoldJointZk,
+                         ::testing::Values(std::pair<size_t, size_t>{11, 9},
+                                           std::pair<size_t, size_t>{12, 9}));
+
+TEST_P(BasefoldJointZk, OpeningsOfTwoSecondariesWithTheSameEvaluationAreIndistinguishable) {
+  constexpr size_t kProofs = 40;
+  const auto [kN, kN2] = GetParam();
+  const bool boundary = kN == 12;
   std::vector<Fp2> z = testing::FixedPoint(kN);
   std::span<const Fp2> high = std::span<const Fp2>(z).subspan(kN - kN2);
   auto pair = testing::SameEvaluationPair(high);
@@ -245,8 +256,14 @@ TEST(BasefoldJoint, OpeningsOfTwoSecondariesWithTheSameEvaluationAreIndistinguis
       BasefoldParams inner_params = params;
       inner_params.hiding = false;
       BasefoldPcs inner(inner_params);
-      size_t pad = hiding ? pcs.HidingPadVars(kN) : 0, masks = hiding ? 4 : 0;
+      size_t pad = hiding ? pcs.HidingPadVars(kN) : 0;
       BasefoldEntry entry = inner.JointEntry(kN + pad, kN2 + pad).value();
+      if (hiding) {
+        EXPECT_EQ(entry.arity, boundary ? 0u : 1u);
+      }
+      size_t masks = hiding ? BasefoldPcs::kHidingMasks : 0;
+      size_t masks2 = hiding ? BasefoldPcs::SecondaryMasks(entry) : 0;
+      EXPECT_EQ(masks2, hiding && boundary ? 1u : 0u);
       // Every coset of each candidate's codeword (the plain secondary's leaves).
       std::array<std::set<std::vector<uint64_t>>, 2> cosets;
       for (size_t k = 0; k < 2; ++k) {
@@ -272,17 +289,17 @@ TEST(BasefoldJoint, OpeningsOfTwoSecondariesWithTheSameEvaluationAreIndistinguis
                 Transcript t("joint-zk");
                 auto op = pcs.OpenJoint(*primary.data, *secondary.data, z, t).value();
                 ByteReader r(op.proof);
-                std::vector<Fp2> mask_values = r.FieldArray<Fp2>("masks", 2 * masks).value();
+                std::vector<Fp2> mask_values = r.FieldArray<Fp2>("masks", masks + masks2).value();
                 auto proof =
                     BasefoldProof::Parse(ByteSpan(op.proof).subspan(r.offset()),
-                                         inner.ShapeFor(kN + pad), 1 + masks, &entry, 1 + masks)
+                                         inner.ShapeFor(kN + pad), 1 + masks, &entry, 1 + masks2)
                         .value();
                 // The secondary column of each opened leaf (the last polynomial).
                 size_t width = size_t{1} << entry.arity, leaves = proof.secondary.num_leaves;
                 std::array<bool, 2> match{true, true};
                 for (size_t l = 0; l < leaves; ++l) {
                   const Fp* leaf =
-                      proof.secondary.base_leaves.data() + (l * (1 + masks) + masks) * width;
+                      proof.secondary.base_leaves.data() + (l * (1 + masks2) + masks2) * width;
                   std::vector<uint64_t> c;
                   for (size_t j = 0; j < width; ++j) c.push_back(leaf[j].value());
                   for (size_t k = 0; k < 2; ++k) match[k] = match[k] && cosets[k].count(c) > 0;

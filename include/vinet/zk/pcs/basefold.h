@@ -232,6 +232,14 @@ class BasefoldPcs final : public MultilinearPcs {
 
   // Hiding: the random mask polynomials committed before the caller's.
   static constexpr size_t kHidingMasks = 4;
+  // Hiding joint openings: the uniform polynomials a secondary commits before
+  // the caller's. The primary's kHidingMasks mask the whole batch, so a
+  // secondary needs none, except one when its leaves are single symbols
+  // (arity 0), so that every leaf hashes >= 128 bits of entropy (docs/zk.md
+  // "Joint openings", zero knowledge).
+  static constexpr size_t SecondaryMasks(const BasefoldEntry& entry) {
+    return entry.arity == 0 ? 1 : 0;
+  }
   // Hiding: the pad variables p for n (0 if no p fits the 2^32 domain).
   size_t HidingPadVars(size_t num_vars) const;
   // Hiding opening bytes: kHidingMasks Fp2 mask values at z, then the plain
@@ -259,12 +267,15 @@ class BasefoldPcs final : public MultilinearPcs {
   Result<BasefoldEntry> JointEntry(size_t primary_vars, size_t secondary_vars) const;
   // Commits polynomials of n2 variables as the secondary of a primary of
   // `primary_vars` variables (leaf cosets of the entry's arity; hiding: the
-  // primary's pad, masks as Commit). Its prover data opens only jointly.
+  // primary's pad and SecondaryMasks(entry) uniform polynomials, not the
+  // kHidingMasks of Commit). Its prover data opens only jointly, with a
+  // primary that carries the masks.
   Result<PcsCommitted> CommitSecondary(std::vector<std::vector<Fp>> polys,
                                        size_t primary_vars) const;
   struct JointOpening {
     std::vector<Fp2> primary_evals, secondary_evals;
-    Bytes proof;  // hiding: primary then secondary mask values, then the plain joint opening
+    Bytes proof;  // hiding: the primary's kHidingMasks and the secondary's
+                  // SecondaryMasks mask values, then the plain joint opening
   };
   // Opens the primary at `point` (n coordinates) and the secondary at its
   // suffix of n2 coordinates, in one opening.
@@ -298,10 +309,12 @@ class BasefoldPcs final : public MultilinearPcs {
  private:
   double SoundnessFor(const BasefoldShape& shape, size_t t) const;
   BasefoldShape PlainShapeFor(size_t num_vars) const;
-  // pad_vars 0: HidingPadVars(n); no leaf_arity: the shape's first arity.
+  // pad_vars 0: HidingPadVars(n); no leaf_arity: the shape's first arity;
+  // `masks` uniform polynomials first (kHidingMasks but for secondaries).
   Result<PcsCommitted> CommitHiding(std::vector<std::vector<Fp>> polys, const Digest* seed,
                                     size_t pad_vars = 0,
-                                    std::optional<size_t> leaf_arity = std::nullopt) const;
+                                    std::optional<size_t> leaf_arity = std::nullopt,
+                                    size_t masks = kHidingMasks) const;
   Result<PcsOpening> OpenHiding(const PcsProverData& data, std::span<const Fp2> point,
                                 Transcript& transcript) const;
   Status VerifyHiding(const PcsCommitment& commitment, std::span<const Fp2> point,
