@@ -9,7 +9,8 @@
 //   inference_id(body, client_pubkey) -> bytes;
 //   verify_request(body, pubkey, signature) -> bool
 //   encode_tensors(tensors) / tensors_hash(tensors): tensors are a list of
-//   (name, dtype, shape, data bytes) tuples
+//   (name, dtype, shape, data bytes) tuples; decode_tensors(encoded) the
+//   inverse (strict: any other encoding raises)
 //   verify_node_receipt(receipt_json, input_hash=None): fields valid,
 //   output_hash == TensorsHash(outputs), node signature (any mode)
 //   make_receipt(inference_id, model_id, mode, input_hash, outputs, node_key,
@@ -247,6 +248,16 @@ void BindProtocol(pybind11::module_& m) {
         return ToPy(protocol::EncodeTensors(TensorsArg(list)));
       },
       "tensors"_a, "Canonical CBOR of [(name, dtype, shape, data)] (sorted by name).");
+  p.def(
+      "decode_tensors",
+      [](const pyb::bytes& encoded) {
+        std::vector<TensorTuple> out;
+        for (auto& t : Get(protocol::DecodeTensors(BytesArg(encoded)))) {
+          out.emplace_back(t.name, t.dtype, t.shape, ToPy(t.data));
+        }
+        return out;
+      },
+      "encoded"_a, "The (name, dtype, shape, data) tuples of a canonical encoding (strict).");
   p.def(
       "tensors_hash",
       [](const std::vector<TensorTuple>& list) {

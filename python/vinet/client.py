@@ -21,13 +21,15 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
+import numpy as np
 import requests
 from websockets.sync.client import connect as ws_connect
 
 from . import _core
 from . import config as _config
+from ._native_loader import protocol
 from .errors import (ChainUnavailable, FeeTooLow, InvalidRequest, MissingRoots, ModeNotServed,
                      NodeError, NodeUnavailable, NotFound, Timeout, UnknownModel,
                      VerificationFailed, VinetError)
@@ -36,7 +38,7 @@ from .keys import Key
 from .types import ModelInfo, Result, Settlement, Timings, mode_name, now_ms
 from .verify import Verifier
 from .settlement_proof import SettlementProver
-from .zkml import ZkmlKeys, verify_proof
+from .zkml import ZkmlKeys, verify_batch_proof, verify_proof
 from .chat_client import ChatApi, ChatStream
 
 KeyLike = Union[Key, str, "os.PathLike[str]"]
@@ -449,10 +451,45 @@ class Client(ChatApi, _ClientBase):
             result.proof_verified = True  # the enclave's attestation chain verified
         if result.mode == "ZKML":
             if result.proof is None:
-                result.proof = self.proof(result.inference_id, wait=self.timeout)
-            verify_proof(self.zkml_key(result.model_id), result.inputs or {}, result.output,
-                         result.proof)
+                job = self._proof_job(result.inference_id, wait=self.timeout)
+                result.proof = bytes.fromhex(job["proof"])
+                batch = [str(b) for b in job.get("batch") or []]
+                result.proof_batch = batch if len(batch) > 1 else None
+            vk = self.zkml_key(result.model_id)
+            if result.proof_batch:
+                verify_batch_proof(vk, self._batch_instances(result), result.proof)
+            else:
+                verify_proof(vk, result.inputs or {}, result.output, result.proof)
             result.proof_verified = True
+
+    def _batch_instances(self, result: Result) -> List[Tuple[Dict[str, np.ndarray],
+                                                              Dict[str, np.ndarray]]]:
+        """(inputs, outputs) of every inference of a batch proof, in its order:
+        ours from the result, the others' from the node (their proof jobs'
+        inputs, their stored answers). A node that lies about the others makes
+        the proof fail, never pass."""
+        batch = result.proof_batch or []
+        if batch.count(result.inference_id) != 1:
+            raise VerificationFailed(
+                f"zkml: the node's batch {batch} does not hold inference {result.inference_id} once",
+                code="verification")
+        instances = []
+        for iid in batch:
+            if iid == result.inference_id:
+                instances.append((result.inputs or {}, result.output))
+                continue
+            iid = _core.check_inference_id(iid)
+            job = self._node("GET", f"/v1/inferences/{iid}/proof")
+            answer = self._node("GET", f"/v1/inferences/{iid}")
+            try:
+                decoded = protocol.decode_tensors(bytes.fromhex(str(job.get("inputs", ""))))
+            except ValueError as e:
+                raise VerificationFailed(f"zkml: batch member {iid}: inputs: {e}",
+                                         code="verification")
+            inputs = {name: np.frombuffer(data, dtype="<f4").reshape(shape)
+                      for name, dtype, shape, data in decoded if dtype == "f32"}
+            instances.append((inputs, _core.from_json(answer.get("outputs") or {})))
+        return instances
 
     def zkml_key(self, model_id: str) -> bytes:
         """The model's ZKML verifying key: from the chain (``/zkml_key/<id>``),
@@ -477,14 +514,19 @@ class Client(ChatApi, _ClientBase):
 
     def proof(self, inference_id: str, wait: float = 0.0) -> bytes:
         """ZKML: the node's proof of an inference (``GET /v1/inferences/<id>/proof``),
-        polling up to ``wait`` seconds until it exists. Raises Timeout, or
-        VerificationFailed when the node will never have one."""
+        polling up to ``wait`` seconds until it exists (a batch proof when the
+        node proved it with others: ``Result.verify`` handles both). Raises
+        Timeout, or VerificationFailed when the node will never have one."""
+        return bytes.fromhex(self._proof_job(inference_id, wait)["proof"])
+
+    def _proof_job(self, inference_id: str, wait: float) -> Dict[str, Any]:
+        """The node's proof job once it has a proof (``proof``, ``batch``, ...)."""
         iid = _core.check_inference_id(inference_id)
         deadline = time.monotonic() + wait
         while True:
             body = self._node("GET", f"/v1/inferences/{iid}/proof")
             if body.get("proof"):
-                return bytes.fromhex(body["proof"])
+                return body
             if body.get("status") in ("FAILED", "SKIPPED"):
                 raise VerificationFailed(f"zkml: node has no proof for {iid} ({body.get('status')}"
                                          f" {body.get('error', '')})", code="verification")

@@ -144,6 +144,9 @@ class Result:
     # ZKML: the proof (inline with wait="proof", or fetched by verify()),
     # whether it verified locally, the output's dequantization scale.
     proof: Optional[bytes] = None
+    # The inference ids the proof covers, in its order, when the node proved
+    # this one in a batch with others (None: a single-instance proof).
+    proof_batch: Optional[List[str]] = None
     proof_verified: bool = False
     output_scale: Optional[float] = None
     inputs: Optional[Dict[str, np.ndarray]] = field(default=None, repr=False)

@@ -9,7 +9,7 @@ which is cached here per model.
 from __future__ import annotations
 
 import threading
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -52,10 +52,8 @@ class ZkmlKeys:
             self._info[model_id] = info
 
 
-def verify_proof(vk: bytes, inputs: Mapping[str, np.ndarray], outputs: Mapping[str, np.ndarray],
-                 proof: bytes) -> None:
-    """Raise VerificationFailed unless ``proof`` proves ``outputs`` (one int8
-    tensor) for ``inputs`` (one float32 tensor) under ``vk``."""
+def _instance(inputs: Mapping[str, np.ndarray], outputs: Mapping[str, np.ndarray]):
+    """The float32 input and int8 output bytes of one inference."""
     if len(inputs) != 1 or len(outputs) != 1:
         raise VerificationFailed("zkml: expected one input and one output tensor",
                                  code="verification")
@@ -64,7 +62,28 @@ def verify_proof(vk: bytes, inputs: Mapping[str, np.ndarray], outputs: Mapping[s
     if y.dtype != np.int8:
         raise VerificationFailed(f"zkml: output dtype {y.dtype} (ZKML outputs are int8)",
                                  code="verification")
+    return x.tobytes(), np.ascontiguousarray(y).tobytes()
+
+
+def verify_proof(vk: bytes, inputs: Mapping[str, np.ndarray], outputs: Mapping[str, np.ndarray],
+                 proof: bytes) -> None:
+    """Raise VerificationFailed unless ``proof`` proves ``outputs`` (one int8
+    tensor) for ``inputs`` (one float32 tensor) under ``vk``."""
+    x, y = _instance(inputs, outputs)
     try:
-        _native().verify(vk, x.tobytes(), np.ascontiguousarray(y).tobytes(), proof)
+        _native().verify(vk, x, y, proof)
     except ValueError as e:
         raise VerificationFailed(f"zkml proof: {e}", code="verification")
+
+
+def verify_batch_proof(vk: bytes, instances: Sequence[Tuple[Mapping[str, np.ndarray],
+                                                             Mapping[str, np.ndarray]]],
+                       proof: bytes) -> None:
+    """Raise VerificationFailed unless ``proof`` is a batch proof of every
+    (inputs, outputs) pair of ``instances``, in the batch's order, under ``vk``
+    (the node proves concurrent inferences of one model together)."""
+    pairs = [_instance(x, y) for x, y in instances]
+    try:
+        _native().verify_batch(vk, [x for x, _ in pairs], [y for _, y in pairs], proof)
+    except ValueError as e:
+        raise VerificationFailed(f"zkml batch proof of {len(pairs)}: {e}", code="verification")

@@ -30,6 +30,7 @@
 #include "cli/genesis_setup.h"
 #include "cli/network_flags.h"
 #include "cli/progress.h"
+#include "cli/zkml_key_flags.h"
 #include "vinet/chain/genesis.h"
 #include "vinet/chain/rpc_client.h"
 #include "vinet/crypto/ed25519.h"
@@ -68,6 +69,7 @@ struct DevnetOptions {
   int64_t enclave_ttl_ms = 0;       // 0: the genesis default
   std::vector<std::string> params;  // genesis param overrides, "key=value"
   std::string byzantine;            // node fault injection (devnet only)
+  ZkmlKeyFlags zkml_key;            // the key ZKML models are committed with
   int prover_threads = 1;
   int start = 0;  // validators started by `up` (0: all)
   // The last N nodes are left out of the genesis validator set: full nodes
@@ -310,7 +312,7 @@ void Up(DevnetOptions& o) {
   }
   std::vector<std::string> all_models = o.models;
   all_models.insert(all_models.end(), o.unregistered_models.begin(), o.unregistered_models.end());
-  InferenceSetup inference = PrepareInference(o.dir, all_models);
+  InferenceSetup inference = PrepareInference(o.dir, all_models, ZkmlKeyParams(o.zkml_key));
   for (size_t i = o.models.size(); i < all_models.size(); ++i) {
     inference.unregistered.insert(inference.model_ids[i]);
   }
@@ -520,6 +522,7 @@ void RegisterDevnetCommands(CLI::App& app) {
                  "ONNX model, or GGUF LLM for chat (registered with format gguf, id = the file's "
                  "SHA-256), for the inference node (repeatable)")
       ->check(CLI::ExistingFile);
+  AddZkmlKeyFlags(*up, o.zkml_key, "--zkml-");
   up->add_option("--price-in", o.price_in, "gguf models: fee per prompt token")
       ->capture_default_str();
   up->add_option("--price-out", o.price_out, "gguf models: fee per completion token")

@@ -172,7 +172,8 @@ std::string NodeToml(const NodeTomlValues& v) {
   return out.str();
 }
 
-InferenceSetup PrepareInference(const std::string& dir, const std::vector<std::string>& models) {
+InferenceSetup PrepareInference(const std::string& dir, const std::vector<std::string>& models,
+                                const zkml::ZkmlParams& zkml_params) {
   InferenceSetup s;
   fs::path key = fs::path(dir) / "keys" / "node.key";
   if (!fs::exists(key)) {
@@ -198,7 +199,7 @@ InferenceSetup PrepareInference(const std::string& dir, const std::vector<std::s
     }
     zkml::VerifyingKey vk;
     Bytes range;
-    auto id = store.AddZkml(m, ZkmlCalibration("", m), &vk, &range);
+    auto id = store.AddZkml(m, ZkmlCalibration("", m), &vk, &range, zkml_params);
     if (id.ok()) {
       s.zkml_keys[*id] = vk.Encode();
       s.zkml_ranges[*id] = std::move(range);

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 #include "vinet/common/bytes.h"
+#include "vinet/zkml/zkml.h"
 
 namespace vinet::cli {
 
@@ -60,7 +61,9 @@ struct NodeTomlValues {
 };
 std::string NodeToml(const NodeTomlValues& values);
 
-InferenceSetup PrepareInference(const std::string& dir, const std::vector<std::string>& models);
+// ZKML models are committed with `zkml_params` (the key kind, private weights).
+InferenceSetup PrepareInference(const std::string& dir, const std::vector<std::string>& models,
+                                const zkml::ZkmlParams& zkml_params = {});
 void LaunchInference(const std::string& dir, nlohmann::json& state, const InferenceSetup& setup,
                      double timeout_seconds);
 void StopInference(nlohmann::json& state);

@@ -18,6 +18,7 @@ struct ClientArgs {
   std::string model_id, input, mode = "vanilla", wait, receipt_out;
   std::string receipt_file, inference_id;
   bool as_json = false;
+  bool verify_proof = false;  // `status`: fetch and verify the ZKML proof
   double timeout = 60;
 };
 

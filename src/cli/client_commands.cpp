@@ -93,13 +93,14 @@ void RunInfer(ClientArgs& a) {
   if (mode == protocol::Mode::kZkml) {
     auto p0 = std::chrono::steady_clock::now();
     if (a.wait != "proof") Progress("infer", "waiting for the node's proof");
-    Bytes proof = ValueOrThrow(
+    client::NodeProof proof = ValueOrThrow(
         client::FetchProof(a.net.node_url, r.inference_id, static_cast<int64_t>(a.timeout * 1000)));
     double proof_wait_ms = MsSince(p0);
     auto vk = ValueOrThrow(client::FetchZkmlKey(a.net.chain_rpc, a.model_id));
     auto z0 = std::chrono::steady_clock::now();
-    ThrowIfError(client::VerifyZkml(vk, r, proof));
-    out["zkml"] = {{"proof_bytes", proof.size()},
+    ThrowIfError(client::VerifyZkml(vk, r, proof, a.net.node_url));
+    out["zkml"] = {{"proof_bytes", proof.proof.size()},
+                   {"proof_instances", std::max<size_t>(1, proof.batch.size())},
                    {"proof_wait_ms", proof_wait_ms},
                    {"proof_verified", true},
                    {"proof_verify_ms", MsSince(z0)}};
@@ -186,10 +187,30 @@ void RunStatus(ClientArgs& a) {
   if (!node.ok() && (!out.contains("chain") || out["chain"].is_null())) {
     throw StatusError(node.status());
   }
+  if (a.verify_proof) {
+    if (a.net.chain_rpc.empty()) {
+      throw StatusError(Error(Code::kInvalidArgument,
+                              "--verify-proof needs the chain (--chain or --devnet): the key is "
+                              "the chain's"));
+    }
+    auto stored = ValueOrThrow(client::FetchStoredInference(a.net.node_url, a.inference_id));
+    auto vk = ValueOrThrow(client::FetchZkmlKey(a.net.chain_rpc, stored.model_id));
+    client::NodeProof proof = ValueOrThrow(
+        client::FetchProof(a.net.node_url, a.inference_id, static_cast<int64_t>(a.timeout * 1000)));
+    ThrowIfError(client::VerifyZkml(vk, stored.result, proof, a.net.node_url));
+    out["zkml"] = {{"proof_verified", true},
+                   {"proof_bytes", proof.proof.size()},
+                   {"proof_instances", std::max<size_t>(1, proof.batch.size())}};
+  }
   if (a.as_json) {
     std::cout << out.dump() << "\n";
   } else {
     PrintStatusText(out);
+    if (out.contains("zkml")) {
+      std::cout << "zkml: proof verified (" << out["zkml"]["proof_instances"].get<size_t>()
+                << " inference(s) in it, " << out["zkml"]["proof_bytes"].get<size_t>()
+                << " bytes)\n";
+    }
   }
 }
 
@@ -240,6 +261,11 @@ void RegisterClientCommands(CLI::App& app) {
   status->add_option("inference_id", sa.inference_id, "hex")->required();
   AddNetworkFlags(status, sa.flags, kNodeFlag | kChainFlag);
   status->add_flag("--json", sa.as_json, "print one JSON object instead of text");
+  status->add_flag("--verify-proof", sa.verify_proof,
+                   "zkml: fetch the node's proof (a batch proof too) and verify it against the "
+                   "chain's key and the node's stored inputs and answer");
+  status->add_option("--timeout", sa.timeout, "seconds to wait for the proof")
+      ->capture_default_str();
   status->callback([] { RunStatus(sa); });
 
   RegisterChatCommand(app);

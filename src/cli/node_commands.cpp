@@ -2,9 +2,9 @@
 // (the inference node: HTTP API, claim queue, prover pool, submitter; MODE
 // only on a devnet node; --chain-rpc, repeatable, replaces the config's
 // `[chain] rpc` list: failover in the order given) and `vinet model add MODEL.onnx [--store DIR]
-// [--zkml [--calibration CAL.json]]` (the node's content-addressed model store; prints the model
-// id;
-// --zkml also commits the model and keeps its prover package DIR/<id>.vzk).
+// [--zkml [--calibration CAL.json] [--pcs P] [--regime R] [--private-weights]]` (the node's
+// content-addressed model store; prints the model id; --zkml also commits the model with that
+// key and keeps its prover package DIR/<id>.vzk).
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
@@ -17,6 +17,7 @@
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/stop_signal.h"
+#include "cli/zkml_key_flags.h"
 #include "vinet/common/log.h"
 #include "vinet/node/admin_server.h"
 #include "vinet/node/http_server.h"
@@ -105,11 +106,14 @@ void RegisterNodeCommands(CLI::App& app) {
   add->add_flag("--zkml", zkml, "also commit it for ZKML mode (prover package <id>.vzk)");
   add->add_option("--calibration", calibration, "ZKML: calibration inputs (JSON list)")
       ->check(CLI::ExistingFile);
+  static ZkmlKeyFlags key_flags;  // ZKML: the key kind (as `zk commit`)
+  AddZkmlKeyFlags(*add, key_flags, "--");
   add->callback([] {
     node::ModelStore s(store);
     zkml::VerifyingKey vk;
     if (zkml) Progress("model add", "committing " + onnx + " for ZKML");
-    std::string id = zkml ? ValueOrThrow(s.AddZkml(onnx, ZkmlCalibration(calibration, onnx), &vk))
+    std::string id = zkml ? ValueOrThrow(s.AddZkml(onnx, ZkmlCalibration(calibration, onnx), &vk,
+                                                   nullptr, ZkmlKeyParams(key_flags)))
                           : ValueOrThrow(s.Add(onnx));
     std::string zkml_id = zkml ? ToHex(vk.ModelId()) : "";
     if (as_json) {

@@ -10,6 +10,7 @@
 #include "cli/json_arg.h"
 #include "cli/runtime_json.h"
 #include "cli/zk_model.h"
+#include "cli/zkml_key_flags.h"
 #include "vinet/zkml/weight_range.h"
 #include "vinet/zkml/zkml.h"
 
@@ -111,58 +112,16 @@ struct Args {
   int security_bits = 0;
   int log_inv_rate = 0;
   bool insecure_experiment = false;
-  bool private_weights = false;
-  std::string pcs;  // "": the default kind (Basefold over Fp4)
-  // Basefold over Fp4 only: "johnson" (proven, the default) or "conjectured"
-  // (key kinds 6 / 7, docs/zk.md "Conjectured regime").
-  std::string regime = "johnson";
+  ZkmlKeyFlags kind;  // --pcs, --regime, --private-weights
 };
-
-// `--pcs`: the size / prover-time trade-off of the weight and advice openings
-// (docs/zkml.md, "Keys"): smallest proofs, a faster prover, or the fastest.
-zkml::PcsKind PcsKindNamed(const std::string& name) {
-  if (name == "basefold") return zkml::PcsKind::kBasefoldFp4;
-  if (name == "basefold-fp2") return zkml::PcsKind::kBasefold;
-  if (name == "ligero") return zkml::PcsKind::kLigero;
-  throw StatusError(Error(Code::kInvalidArgument,
-                          "--pcs: '" + name + "' is not basefold, basefold-fp2 or ligero"));
-}
 
 void Commit(const Args& a) {
   auto model = ValueOrThrow(runtime::Model::LoadFile(a.model));
   std::cerr << "quantizing " << a.model << "\n";
   auto q = ValueOrThrow(runtime::Quantize(*model, Calibration(a.calibration, *model)));
   std::cerr << "building the circuit and committing the weights\n";
-  zkml::ZkmlParams params =
-      a.private_weights ? zkml::ZkmlParams::PrivateWeights() : zkml::ZkmlParams{};
+  zkml::ZkmlParams params = ZkmlKeyParams(a.kind);
   params.threads = a.threads;
-  if (!a.pcs.empty()) {
-    zkml::PcsKind kind = PcsKindNamed(a.pcs);
-    if (a.private_weights) {
-      // Hiding modes: Basefold over Fp4 (kind 5, the default) or Ligero (kind 3, rate 1/8).
-      if (kind == zkml::PcsKind::kBasefold) {
-        throw StatusError(Error(Code::kInvalidArgument,
-                                "--pcs: basefold-fp2 has no hiding mode; use basefold or ligero"));
-      }
-      if (kind == zkml::PcsKind::kLigero) params = zkml::ZkmlParams::PrivateWeightsLigero();
-      params.threads = a.threads;
-    } else {
-      params.pcs = kind;
-    }
-  }
-  if (a.regime == "conjectured") {
-    if (params.pcs != zkml::PcsKind::kBasefoldFp4 && params.pcs != zkml::PcsKind::kHidingBasefold) {
-      throw StatusError(Error(Code::kInvalidArgument,
-                              "--regime conjectured: only Basefold over Fp4 (--pcs basefold) has "
-                              "a conjectured regime"));
-    }
-    params.pcs = params.pcs == zkml::PcsKind::kHidingBasefold
-                     ? zkml::PcsKind::kHidingBasefoldConjectured
-                     : zkml::PcsKind::kBasefoldFp4Conjectured;
-  } else if (a.regime != "johnson") {
-    throw StatusError(Error(Code::kInvalidArgument,
-                            "--regime: '" + a.regime + "' is not johnson or conjectured"));
-  }
   if (a.security_bits != 0) params.security_bits = a.security_bits;
   if (a.log_inv_rate != 0) params.log_inv_rate = a.log_inv_rate;
   params.insecure_experiment = a.insecure_experiment;
@@ -232,21 +191,9 @@ void RegisterZkModelCommands(CLI::App& zk) {
   commit->add_option("--log-inv-rate", a->log_inv_rate,
                      "log2 inverse code rate (1..4, 5 for Basefold over Fp4; default 4 (Basefold "
                      "over Fp4), 3 with --private-weights --pcs ligero)");
-  commit->add_option("--pcs", a->pcs,
-                     "basefold (default: Basefold over Fp4, smallest proofs), basefold-fp2 "
-                     "(~30% larger proofs, ~3x faster prover) or ligero (largest, fastest)");
-  commit
-      ->add_option("--regime", a->regime,
-                   "Basefold over Fp4 query count: johnson (default, proven bits) or "
-                   "conjectured (~1/3 fewer queries; the bits rest on a named conjecture, "
-                   "key kind 6, or 7 with --private-weights; docs/zk.md)")
-      ->capture_default_str();
+  AddZkmlKeyFlags(*commit, a->kind, "--");
   commit->add_flag("--insecure-experiment", a->insecure_experiment,
                    "commit even below the 100-bit soundness floor (nothing will verify it)");
-  commit->add_flag("--private-weights", a->private_weights,
-                   "hiding weight commitment and openings (hiding Basefold, key version 3 kind 5; "
-                   "with --pcs ligero hiding Ligero, kind 3; the package then holds the secret "
-                   "mask seed; docs/zk.md)");
   commit->callback([a] { Commit(*a); });
 
   CLI::App* vk = zk.add_subcommand(

@@ -1,5 +1,7 @@
 #include "vinet/node/model_store.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <fstream>
 #include <iterator>
@@ -55,15 +57,21 @@ fs::path ModelStore::ZkmlPackagePath(const std::string& model_id) const {
 
 Result<std::string> ModelStore::AddZkml(const fs::path& onnx_file,
                                         std::span<const runtime::TensorMap> calibration,
-                                        zkml::VerifyingKey* vk, Bytes* range_proof) {
+                                        zkml::VerifyingKey* vk, Bytes* range_proof,
+                                        const zkml::ZkmlParams& params) {
   VINET_ASSIGN_OR_RETURN(std::string id, Add(onnx_file));
   fs::path target = ZkmlPackagePath(id);
   if (fs::exists(target)) {
-    if (!vk && !range_proof) return id;
     std::ifstream in(target, std::ios::binary);
     Bytes bytes((std::istreambuf_iterator<char>(in)), {});
     auto loaded = zkml::LoadPackage(bytes);
     if (!loaded.ok()) return loaded.status().WithContext(target.string());
+    if (loaded->vk.pcs != params.pcs) {
+      return Error(Code::kAlreadyExists,
+                   fmt::format("{} holds a key of kind {}, not {}: one package per model id",
+                               target.string(), static_cast<int>(loaded->vk.pcs),
+                               static_cast<int>(params.pcs)));
+    }
     if (vk) *vk = loaded->vk;
     if (range_proof) {
       VINET_ASSIGN_OR_RETURN(*range_proof, zkml::ProveWeightRange(*loaded->package));
@@ -72,7 +80,7 @@ Result<std::string> ModelStore::AddZkml(const fs::path& onnx_file,
   }
   VINET_ASSIGN_OR_RETURN(auto model, Load(id));
   VINET_ASSIGN_OR_RETURN(auto quantized, runtime::Quantize(*model, calibration));
-  auto committed = zkml::Commit(std::move(quantized));
+  auto committed = zkml::Commit(std::move(quantized), params);
   if (!committed.ok()) return committed.status().WithContext("zkml commit of " + id);
   if (vk) *vk = committed->vk;
   if (range_proof) {

@@ -94,6 +94,12 @@ ProofJob Node::MakeJob(const ClaimRecord& claim, const std::vector<protocol::Nam
 
 Result<json> Node::Proof(const std::string& id_hex) const {
   VINET_ASSIGN_OR_RETURN(ProofJob j, proof_jobs_->Get(id_hex));
+  // A batch proof is stored with the batch's first job: every member serves it.
+  if (j.proof.empty() && j.batch.size() > 1 && j.batch[0] != id_hex) {
+    if (auto first = proof_jobs_->Get(j.batch[0]); first.ok() && first->batch == j.batch) {
+      j.proof = std::move(first->proof);
+    }
+  }
   bool has = !j.proof.empty() && j.status != "QUEUED";
   return json{{"inference_id", j.id_hex},
               {"model_id", j.model_id},

@@ -172,6 +172,7 @@ def test_200_zkml_inferences_all_settle(zknet):
     # Concurrent requests of one model are proved in batches (zkml.batch_max 16,
     # batch_wait_ms 50): one SubmitProofs batch proof settled each batch.
     batches = set()
+    batched = []
     for r in results:
         job = requests.get(f"{zknet.node_url}/v1/inferences/{r.inference_id}/proof",
                            timeout=5).json()
@@ -179,8 +180,37 @@ def test_200_zkml_inferences_all_settle(zknet):
         if len(job.get("batch") or []) > 1:
             assert r.inference_id in job["batch"] and len(job["batch"]) <= 16
             batches.add(tuple(job["batch"]))
+            batched.append(r)
     assert batches, "no inference was proved in a batch"
     assert sum(len(b) for b in batches) >= 4
+    # The SDK verifies a batch proof locally: its own instance from the result,
+    # the others' inputs and answers from the node; a tampered batch proof fails.
+    from vinet.errors import VerificationFailed
+    with zk_client(zknet) as c:
+        r = batched[0]
+        r.verify()
+        assert r.proof_verified and r.verified and r.proof_batch and len(r.proof_batch) > 1
+        assert r.proof_batch.index(r.inference_id) >= 0
+        r.proof = r.proof[:-1] + bytes([r.proof[-1] ^ 1])
+        with pytest.raises(VerificationFailed):
+            r.verify()
+        # A node that names a batch without this inference in it is refused by name.
+        r.proof, r.proof_batch = None, None
+        r.verify()
+        others = [i for i in r.proof_batch if i != r.inference_id]
+        r.proof_batch = others
+        with pytest.raises(VerificationFailed, match="does not hold inference"):
+            r.verify()
+    # The C++ client: `vinet status --verify-proof` checks the same batch proof
+    # against the chain's key and the node's stored inputs and answer.
+    out = json.loads(vinet("status", batched[-1].inference_id, "--verify-proof", "--devnet",
+                           zknet.dir, "--json").stdout)
+    assert out["zkml"]["proof_verified"] is True and out["zkml"]["proof_instances"] > 1
+    single = [r for r in results if r not in batched]
+    if single:
+        out = json.loads(vinet("status", single[0].inference_id, "--verify-proof", "--devnet",
+                               zknet.dir, "--json").stdout)
+        assert out["zkml"]["proof_instances"] == 1
 
 
 def _byzantine_case(tmp_path, mode, want, deadline_blocks=60, local_check=None):

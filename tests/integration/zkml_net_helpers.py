@@ -15,9 +15,10 @@ class ZkmlDevnet(Devnet):
     """`vinet devnet up` with the ZKML demo model, genesis params and node flags."""
 
     def __init__(self, directory, validators=1, block_time="300ms", params=(), byzantine=None,
-                 prover_threads=1):
+                 prover_threads=1, zkml_key=()):
         super().__init__(directory, validators, block_time)
         self.params = list(params)
+        self.zkml_key = list(zkml_key)  # `devnet up` key flags, e.g. --zkml-private-weights
         self.byzantine = byzantine
         self.prover_threads = prover_threads
 
@@ -32,6 +33,7 @@ class ZkmlDevnet(Devnet):
             args += ["--param", p]
         if self.byzantine:
             args += ["--byzantine", self.byzantine]
+        args += self.zkml_key
         vinet(*args)
         self.state = self.status()
         return self

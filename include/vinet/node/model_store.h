@@ -9,8 +9,9 @@
 // ZKML: `AddZkml` also quantizes the model on `calibration` (runtime::Quantize),
 // commits it (zkml::Commit: kUnsupported when the circuit cannot prove it) and
 // writes the prover package (zkml::EncodePackage) to DIR/<id>.vzk, atomically;
-// an existing package is kept. With `range_proof` it also proves the weight
-// range (zkml::ProveWeightRange), which RegisterModel requires with the key.
+// an existing package is kept when its key kind is `params.pcs` (kAlreadyExists
+// otherwise: one package per model id). With `range_proof` it also proves the
+// weight range (zkml::ProveWeightRange), which RegisterModel requires with the key.
 #pragma once
 
 #include <filesystem>
@@ -32,9 +33,11 @@ class ModelStore {
   // Returns the model id (hex).
   Result<std::string> Add(const std::filesystem::path& onnx_file);
   // Returns the model id; the package's verifying key goes to `vk` when given.
+  // `params`: the key (kind, private weights; zkml::ZkmlParams).
   Result<std::string> AddZkml(const std::filesystem::path& onnx_file,
                               std::span<const runtime::TensorMap> calibration,
-                              zkml::VerifyingKey* vk = nullptr, Bytes* range_proof = nullptr);
+                              zkml::VerifyingKey* vk = nullptr, Bytes* range_proof = nullptr,
+                              const zkml::ZkmlParams& params = {});
   std::vector<std::string> Ids() const;
   Result<std::shared_ptr<const runtime::Model>> Load(const std::string& model_id) const;
   std::filesystem::path PathOf(const std::string& model_id) const;
