@@ -21,6 +21,7 @@ then measures with the Python SDK:
 Prints p50/p99 and the load average; --json for a machine-readable line.
 
     PYTHONPATH=python python3 bench/node/zkml_trust_gap.py [--model M.onnx] [--count 50]
+        [--private-weights] [--regime conjectured]   (kind 7: zero knowledge)
 """
 import argparse
 import concurrent.futures
@@ -90,6 +91,11 @@ def main() -> int:
     ap.add_argument("--concurrency", type=int, default=1)
     ap.add_argument("--inline", type=int, default=20, help="inline-proof inferences")
     ap.add_argument("--prover-threads", type=int, default=1)
+    ap.add_argument("--private-weights", action="store_true",
+                    help="commit the model with a zero-knowledge key (devnet up --zkml-private-weights)")
+    ap.add_argument("--regime", choices=["johnson", "conjectured"], default="johnson",
+                    help="the key's query-count regime (conjectured: kinds 6 / 7; the devnet "
+                         "opts in with allow_conjectured_zkml_keys)")
     ap.add_argument("--vinet", default=os.environ.get(
         "VINET_BIN", os.path.join(ROOT, "build/release/src/cli/vinet")))
     ap.add_argument("--signers", choices=["all", "primary"], default="all",
@@ -106,9 +112,13 @@ def main() -> int:
         subprocess.run([sys.executable, os.path.join(ROOT, "scripts/make_demo_model.py"), "--zkml",
                         model], check=True)
     env = dict(os.environ, PATH=os.path.expanduser("~/go/bin") + ":/root/go/bin:" + os.environ["PATH"])
+    key = ["--zkml-regime", args.regime] + (["--zkml-private-weights"] if args.private_weights
+                                            else [])
+    if args.regime == "conjectured":
+        key += ["--param", "allow_conjectured_zkml_keys=true"]
     subprocess.run([args.vinet, "devnet", "up", "--devnet", net, "--validators",
                     str(args.validators), "--block-time", args.block_time, "--model", model,
-                    "--prover-threads", str(args.prover_threads)],
+                    "--prover-threads", str(args.prover_threads)] + key,
                    check=True, env=env, stdout=subprocess.DEVNULL)
     try:
         status = devnet_status(net, args.vinet)
