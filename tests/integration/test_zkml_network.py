@@ -8,7 +8,8 @@ serves the ZKML demo MLP; the SDK; byzantine nodes (devnet fault injection).
 - the node killed (-9) with proof jobs open resumes and every claim settles
   before its deadline, none settled twice;
 - 200 ZKML inferences all settle, concurrent ones proved in batch proofs;
-- each byzantine mode ends REJECTED or EXPIRED, stake slashed, client refunded;
+- each byzantine mode ends REJECTED or EXPIRED, stake slashed, client refunded
+  (a wrong output and a corrupted proof also under a zero-knowledge kind-7 key);
 - a proof for another input is ignored (wrong input hash) or REJECTED
   (right inputs, another inference's proof).
 """
@@ -43,9 +44,17 @@ def zknet(vinet_bin, tmp_path_factory):
         net.down()
 
 
-def byzantine_net(tmp_path, mode, deadline_blocks):
+# The key flags of a zero-knowledge model (kind 7: hiding Basefold, conjectured
+# regime; the chain opts in to conjectured keys).
+KIND7 = (["--zkml-private-weights", "--zkml-regime", "conjectured"],
+         ["allow_conjectured_zkml_keys=true"])
+
+
+def byzantine_net(tmp_path, mode, deadline_blocks, key=((), ())):
+    flags, params = key
     return ZkmlDevnet(tmp_path / ("byz-" + mode), validators=1, block_time="300ms",
-                      params=[f"zkml_deadline_blocks={deadline_blocks}"], byzantine=mode)
+                      params=[f"zkml_deadline_blocks={deadline_blocks}", *params], byzantine=mode,
+                      zkml_key=flags)
 
 
 def node_record(net, inference_id, status, timeout=10, proof_status=None):
@@ -213,8 +222,8 @@ def test_200_zkml_inferences_all_settle(zknet):
         assert out["zkml"]["proof_instances"] == 1
 
 
-def _byzantine_case(tmp_path, mode, want, deadline_blocks=60, local_check=None):
-    net = byzantine_net(tmp_path, mode, deadline_blocks)
+def _byzantine_case(tmp_path, mode, want, deadline_blocks=60, local_check=None, key=((), ())):
+    net = byzantine_net(tmp_path, mode, deadline_blocks, key)
     try:
         net.up()
         with zk_client(net) as c:
@@ -231,17 +240,19 @@ def _byzantine_case(tmp_path, mode, want, deadline_blocks=60, local_check=None):
         net.down()
 
 
-def test_byzantine_wrong_output_is_rejected(vinet_bin, tmp_path):
+@pytest.mark.parametrize("key", [((), ()), KIND7], ids=["kind4", "kind7"])
+def test_byzantine_wrong_output_is_rejected(vinet_bin, tmp_path, key):
     from vinet.errors import VerificationFailed
 
     def inline_fails_locally(c, net):
         with pytest.raises(VerificationFailed):
             c.infer(net.model_id, zk_input(8), mode="zkml", wait="proof")
-    _byzantine_case(tmp_path, "wrong-output", "REJECTED", local_check=inline_fails_locally)
+    _byzantine_case(tmp_path, "wrong-output", "REJECTED", local_check=inline_fails_locally, key=key)
 
 
-def test_byzantine_bad_proof_is_rejected(vinet_bin, tmp_path):
-    _byzantine_case(tmp_path, "bad-proof", "REJECTED")
+@pytest.mark.parametrize("key", [((), ()), KIND7], ids=["kind4", "kind7"])
+def test_byzantine_bad_proof_is_rejected(vinet_bin, tmp_path, key):
+    _byzantine_case(tmp_path, "bad-proof", "REJECTED", key=key)
 
 
 def test_byzantine_no_proof_expires_and_foreign_proofs_are_refused(vinet_bin, tmp_path):
