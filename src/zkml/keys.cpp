@@ -338,15 +338,17 @@ VerifyCost EstimateBatchVerifyCost(const VerifyingKey& vk, size_t k) {
 
 namespace detail {
 constexpr int kBankLigeroLogInvRate = 3;
-constexpr int kBankBasefoldLogInvRate = 5;
+constexpr int kBankBasefoldLogInvRate = 7;
 
 std::unique_ptr<zk::MultilinearPcs> MaskBankPcs(const VerifyingKey& vk, unsigned threads) {
-  // The bank's one small opening (T, 12-13 variables; the key's rate if lower).
-  // Kind 5: hiding Basefold as the key's but at rate 1/32 (pcs_bench, one
-  // opening at 12 / 13 variables: 1/16 43,972 / 52,100 B, 1/32 40,644 /
-  // 45,380 B with 2x the tiny commit, 1/64 37,412 / 42,180 B at 4-8x; hiding
-  // Ligero at 1/8: ~51 / ~61 KB). Kind 3: hiding Ligero at rate 1/8.
-  // Kind 7 (conjectured regime): the same at the key's own regime.
+  // The bank's one small opening (T, 11-13 variables; the key's rate if lower).
+  // Kinds 5 and 7: hiding Basefold as the key's (its regime) but at rate 1/128
+  // (session 15: T is 2^11-2^13 entries, so the 128x codeword is at most the
+  // size of a 2^16 advice's; kind 7, `zkml_bench MODEL 9 2 hiding_basefold_conj`,
+  // the bank's part at 1/32 / 1/64 / 1/128: MLP 24.5-25.1 / 22.6-22.7 /
+  // 21.1 KB for 147-154 / 148-171 / 157-167 ms prove CPU, LeNet-5 33.1-33.2 /
+  // 29.7-30.0 / 27.7-28.1 KB for 237-248 / 241-265 / 275-287 ms;
+  // docs/benchmarks.md "Session 15"). Kind 3: hiding Ligero at rate 1/8.
   if (vk.pcs == PcsKind::kHidingBasefold || vk.pcs == PcsKind::kHidingBasefoldConjectured) {
     zk::BasefoldParams p = vk.pcs == PcsKind::kHidingBasefold
                                ? zk::BasefoldParams::Hiding(threads)
