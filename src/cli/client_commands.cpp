@@ -100,7 +100,7 @@ void RunInfer(ClientArgs& a) {
     auto z0 = std::chrono::steady_clock::now();
     ThrowIfError(client::VerifyZkml(vk, r, proof, a.net.node_url));
     out["zkml"] = {{"proof_bytes", proof.proof.size()},
-                   {"proof_instances", std::max<size_t>(1, proof.batch.size())},
+                   {"proof_instances", proof.instances()},
                    {"proof_wait_ms", proof_wait_ms},
                    {"proof_verified", true},
                    {"proof_verify_ms", MsSince(z0)}};
@@ -200,7 +200,7 @@ void RunStatus(ClientArgs& a) {
     ThrowIfError(client::VerifyZkml(vk, stored.result, proof, a.net.node_url));
     out["zkml"] = {{"proof_verified", true},
                    {"proof_bytes", proof.proof.size()},
-                   {"proof_instances", std::max<size_t>(1, proof.batch.size())}};
+                   {"proof_instances", proof.instances()}};
   }
   if (a.as_json) {
     std::cout << out.dump() << "\n";

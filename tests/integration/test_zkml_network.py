@@ -28,7 +28,8 @@ from devnet import vinet
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts"))
 import make_demo_model  # noqa: E402  (the repository's demo model builder)
-from zkml_net_helpers import ZkmlDevnet, encode_inputs, zk_client, zk_input
+from zkml_net_helpers import (KIND7_FLAGS, KIND7_PARAMS, ZkmlDevnet, encode_inputs, zk_client,
+                              zk_input)
 
 vinet_sdk = pytest.importorskip("vinet")
 
@@ -44,10 +45,7 @@ def zknet(vinet_bin, tmp_path_factory):
         net.down()
 
 
-# The key flags of a zero-knowledge model (kind 7: hiding Basefold, conjectured
-# regime; the chain opts in to conjectured keys).
-KIND7 = (["--zkml-private-weights", "--zkml-regime", "conjectured"],
-         ["allow_conjectured_zkml_keys=true"])
+KIND7 = (KIND7_FLAGS, KIND7_PARAMS)
 
 
 def byzantine_net(tmp_path, mode, deadline_blocks, key=((), ())):

@@ -1,8 +1,9 @@
 """ZKML with private weights on the network: a devnet whose node commits the
 demo MLP with a zero-knowledge key (`devnet up --zkml-private-weights
 --zkml-regime conjectured`: hiding Basefold, key kind 7), registers it with its
-weight-range proof (the chain opts in to conjectured keys), answers, proves and settles; the SDK verifies each proof
-locally against the key the chain serves. Two proofs of the same statement
+weight-range proof (the chain opts in to conjectured keys), answers, proves
+and settles; the SDK verifies each proof locally against the key the chain
+serves. Two proofs of the same statement
 differ (fresh masks), and a tampered one fails."""
 import json
 from pathlib import Path
@@ -11,20 +12,16 @@ import numpy as np
 import pytest
 
 from devnet import vinet, vinet_json
-from zkml_net_helpers import ZkmlDevnet, zk_client, zk_input
+from zkml_net_helpers import KIND7_FLAGS, KIND7_PARAMS, ZkmlDevnet, zk_client, zk_input
 
 vinet_sdk = pytest.importorskip("vinet")
-
-PRIVATE_KIND7 = ["--zkml-private-weights", "--zkml-regime", "conjectured"]
 
 
 @pytest.fixture(scope="module")
 def privnet(vinet_bin, tmp_path_factory):
     net = ZkmlDevnet(tmp_path_factory.mktemp("zkml-private") / "net", validators=1,
-                     block_time="300ms",
-                     # Kind 7's bits rest on the conjectured regime: a chain opts in.
-                     params=["zkml_deadline_blocks=60", "allow_conjectured_zkml_keys=true"],
-                     zkml_key=PRIVATE_KIND7)
+                     block_time="300ms", params=["zkml_deadline_blocks=60", *KIND7_PARAMS],
+                     zkml_key=KIND7_FLAGS)
     try:
         net.up()
         yield net

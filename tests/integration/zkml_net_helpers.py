@@ -11,6 +11,12 @@ import numpy as np
 from devnet import ROOT, Devnet, reap, vinet
 
 
+# `devnet up` key flags and genesis params of a zero-knowledge model (kind 7:
+# hiding Basefold, conjectured regime; the chain opts in to conjectured keys).
+KIND7_FLAGS = ["--zkml-private-weights", "--zkml-regime", "conjectured"]
+KIND7_PARAMS = ["allow_conjectured_zkml_keys=true"]
+
+
 class ZkmlDevnet(Devnet):
     """`vinet devnet up` with the ZKML demo model, genesis params and node flags."""
 

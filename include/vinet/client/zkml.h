@@ -26,6 +26,8 @@ Result<zkml::VerifyingKey> FetchZkmlKey(const std::string& chain_rpc, const std:
 struct NodeProof {
   Bytes proof;
   std::vector<std::string> batch;
+  // The inferences the proof covers (1 for a single proof).
+  size_t instances() const { return batch.empty() ? 1 : batch.size(); }
 };
 Result<NodeProof> FetchProof(const std::string& node_url, const std::string& inference_id,
                              int64_t timeout_ms);
