@@ -321,10 +321,18 @@ VerifyCost EstimateBatchVerifyCost(const VerifyingKey& vk, size_t k) {
   c.field_ops += 8 * claims * a.num_vars + 8 * weight_claims * wl.num_vars;
   for (size_t n : {a.num_vars, wl.num_vars}) detail::AddPcsVerifyCost(vk, n, c);
   if (vk.hiding()) {  // zero knowledge: the mask bank's column weights and its one opening
-    std::vector<zk::MaskShape> shapes =
-        detail::MaskShapes(vk.spec, a, wl, detail::FormOf(vk, a, wl).joint);
+    const detail::ProofForm form = detail::FormOf(vk, a, wl);
+    std::vector<zk::MaskShape> shapes = detail::MaskShapes(vk.spec, a, wl, form.joint);
     for (const zk::MaskShape& s : shapes) c.field_ops += 4 * s.num_vars * (s.degree + 1) + 8;
     size_t m = zk::MaskBankVars(shapes);
+    if (form.bank_in_joint) {  // T's weights at r', eq(u, r'), the bank's leaf symbols
+      size_t polys = detail::AdvicePolys(vk.spec, a, wl, form);
+      c.field_ops += 8 * (size_t{1} << m) + 8 * a.num_vars + 16 * polys;
+      std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
+      const auto& bf = static_cast<const zk::BasefoldPcs&>(*pcs);
+      c.field_ops += bf.ShapeFor(wl.num_vars).num_queries * 8 * (polys - 1);
+      return c;
+    }
     c.field_ops += 8 * (size_t{1} << (m - 1)) + 16 * m;  // w'(r') and the inner sumcheck
     std::unique_ptr<zk::MultilinearPcs> bank = detail::MaskBankPcs(vk, 1);
     if (const auto* basefold = dynamic_cast<const zk::BasefoldPcs*>(bank.get())) {
@@ -430,6 +438,11 @@ double BatchSoundnessBits(const VerifyingKey& vk, size_t k) {
   if (vk.hiding()) {  // zero knowledge: rho per masked sumcheck, lambda, the mask opening
     std::vector<zk::MaskShape> shapes = detail::MaskShapes(vk.spec, a, wl, joint);
     err += std::exp2(std::log2(static_cast<double>(2 * shapes.size())) - f);
+    if (joint) {  // the bank inside the joint batch: beta_T, rho1, rho2; its opening is the joint
+                  // one
+      err += std::exp2(std::log2(3.0) - f);
+      return -std::log2(err);
+    }
     size_t m = zk::MaskBankVars(shapes);  // the inner product: sigma, a sumcheck, one opening
     add(zk::SumcheckSoundnessBits(2, m));
     err += std::exp2(-f);

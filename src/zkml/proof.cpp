@@ -78,7 +78,15 @@ ProofForm FormOf(const VerifyingKey& vk, const AdviceLayout& a, const WeightLayo
     const auto* bf = dynamic_cast<const zk::BasefoldPcs*>(pcs.get());
     f.joint = bf != nullptr && bf->JointEntry(w.num_vars, a.num_vars).ok();
   }
+  f.bank_in_joint = f.masked && f.joint;
   return f;
+}
+
+size_t AdvicePolys(const ModelSpec& spec, const AdviceLayout& a, const WeightLayout& w,
+                   ProofForm form) {
+  if (!form.bank_in_joint) return 1;
+  size_t table_vars = zk::MaskBankVars(MaskShapes(spec, a, w, true));
+  return 1 + zk::JointBankPolyCount(table_vars, a.num_vars);
 }
 
 std::vector<zk::MaskShape> MaskShapes(const ModelSpec& spec, const AdviceLayout& a,
@@ -95,8 +103,12 @@ std::vector<zk::MaskShape> MaskShapes(const ModelSpec& spec, const AdviceLayout&
     for (size_t g = 0; g < sh.gathers; ++g) add(sh.gather_log, 2);
     for (size_t z = 0; z < sh.zeros; ++z) add(sh.zero_log, 3);
   }
-  if (!joint) add(a.num_vars, 2);
-  add(w.num_vars, 2);
+  if (joint) {  // the bank inside the joint batch: its first j = n - n2 rounds
+    add(w.num_vars - a.num_vars, 2);
+  } else {
+    add(a.num_vars, 2);
+    add(w.num_vars, 2);
+  }
   return out;
 }
 
@@ -136,7 +148,7 @@ Status ReadBatchAndOpening(ByteReader& r, ByteSpan all, size_t n, size_t finals,
 Bytes ModelProof::Encode() const {
   ByteWriter w;
   advice.Serialize(w);
-  if (masked) mask.Serialize(w);
+  if (masked && !bank_in_joint) mask.Serialize(w);
   lookups.Serialize(w);
   for (const BlockProof& b : blocks) {
     w.FieldVector<zk::Fp2>(b.evals);
@@ -145,17 +157,17 @@ Bytes ModelProof::Encode() const {
     for (const auto& g : b.gather) g.Serialize(w);
     for (const auto& z : b.zero) z.Serialize(w);
   }
-  advice_batch.sumcheck.Serialize(w);
+  if (bank_in_joint) {
+    joint_bank.Serialize(w);
+  } else {
+    advice_batch.sumcheck.Serialize(w);
+  }
   Blob(w, advice_opening);
   if (!joint) {
     weight_batch.sumcheck.Serialize(w);
     Blob(w, weight_opening);
   }
-  if (masked) {
-    w.FieldVector<zk::Fp2>(mask_sums);
-    w.FieldVector<zk::Fp2>(mask_evals);
-    Blob(w, mask_opening);
-  }
+  if (masked && !bank_in_joint) Blob(w, mask_opening);
   return w.Take();
 }
 
@@ -166,14 +178,17 @@ Result<ModelProof> ModelProof::Parse(ByteSpan bytes, const ModelSpec& spec, cons
   bool masked = form.masked;
   p.masked = masked;
   p.joint = form.joint;
+  p.bank_in_joint = form.bank_in_joint;
+  size_t advice_polys = AdvicePolys(spec, a, wl, form);
   VINET_ASSIGN_OR_RETURN(p.advice, zk::PcsCommitment::Parse(r));
-  if (p.advice.num_vars != a.num_vars || p.advice.num_polys != 1) {
-    return Error(Code::kParse, fmt::format("advice commitment: shape ({}, {}) is not ({}, 1)",
-                                           p.advice.num_vars, p.advice.num_polys, a.num_vars));
+  if (p.advice.num_vars != a.num_vars || p.advice.num_polys != advice_polys) {
+    return Error(Code::kParse,
+                 fmt::format("advice commitment: shape ({}, {}) is not ({}, {})", p.advice.num_vars,
+                             p.advice.num_polys, a.num_vars, advice_polys));
   }
   std::vector<zk::MaskShape> shapes;
-  if (masked) {
-    shapes = MaskShapes(spec, a, wl, form.joint);
+  if (masked) shapes = MaskShapes(spec, a, wl, form.joint);
+  if (masked && !form.bank_in_joint) {
     size_t at = r.offset();
     VINET_ASSIGN_OR_RETURN(p.mask, zk::PcsCommitment::Parse(r));
     size_t m = zk::MaskBankVars(shapes);
@@ -221,7 +236,14 @@ Result<ModelProof> ModelProof::Parse(ByteSpan bytes, const ModelSpec& spec, cons
     }
     p.blocks.push_back(std::move(bp));
   }
-  if (form.joint) {
+  if (form.bank_in_joint) {
+    auto jb =
+        zk::JointBankBatchProof::Parse(r, wl.num_vars, advice_polys - 1, wl.num_vars > a.num_vars);
+    if (!jb.ok()) return jb.status().WithContext("joint batch");
+    p.joint_bank = std::move(*jb);
+    VINET_ASSIGN_OR_RETURN(ByteSpan blob, ReadBlob(r, bytes, "joint opening"));
+    p.advice_opening.assign(blob.begin(), blob.end());
+  } else if (form.joint) {
     VINET_RETURN_IF_ERROR(
         ReadBatchAndOpening(r, bytes, wl.num_vars, 4, "joint", p.advice_batch, p.advice_opening));
   } else {
@@ -230,16 +252,7 @@ Result<ModelProof> ModelProof::Parse(ByteSpan bytes, const ModelSpec& spec, cons
     VINET_RETURN_IF_ERROR(
         ReadBatchAndOpening(r, bytes, wl.num_vars, 2, "weight", p.weight_batch, p.weight_opening));
   }
-  if (masked) {
-    auto slots = static_cast<uint32_t>(shapes.size());
-    for (auto* v : {&p.mask_sums, &p.mask_evals}) {
-      size_t at = r.offset();
-      VINET_ASSIGN_OR_RETURN(*v, r.Fp2Vector("mask values", slots));
-      if (v->size() != slots) {
-        return Error(Code::kParse, fmt::format("mask values at byte {}: {} values, want {}", at,
-                                               v->size(), slots));
-      }
-    }
+  if (masked && !form.bank_in_joint) {
     VINET_ASSIGN_OR_RETURN(ByteSpan mo, ReadBlob(r, bytes, "mask opening"));
     p.mask_opening.assign(mo.begin(), mo.end());
   }

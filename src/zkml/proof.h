@@ -12,11 +12,16 @@
 // zk::VerifyJointBatchedClaims) ‖ u32 len ‖ one joint opening of the weights
 // (primary) and the advice (secondary) (BasefoldPcs::OpenJoint), in place of
 // the four. Every count is fixed by the key; trailing bytes are rejected.
-// Zero-knowledge proofs (hiding keys, kind 3) also carry one mask bank
-// (zk/sumcheck/mask_bank.h) that masks every sumcheck: its commitment right
-// after the advice commitment, and at the end vector Fp2 mask sums (one per
-// slot) ‖ vector Fp2 mask evaluations ‖ u32 len ‖ the bank's opening (its
-// blinded inner-product sumcheck and one opening, mask_bank.h).
+// Zero-knowledge proofs (hiding keys) also carry one mask bank
+// (zk/sumcheck/mask_bank.h) that masks every sumcheck; its masks sum to zero
+// and their values at the points are derived, so no value per slot is sent.
+// Separate form (kind 3): its commitment right after the advice commitment,
+// and at the end u32 len ‖ the bank's opening (its blinded inner-product
+// sumcheck and one opening). Joint form (kinds 5 and 7): the bank's table
+// rides in the advice commitment (zk/sumcheck/joint_bank_batch.h: the advice,
+// then zk::JointBankPolyCount polynomials) and the joint batch is a
+// zk::JointBankBatchProof ([Fp2 v_s] ‖ Fp2 G1 ‖ Fp2 G2 ‖ weight_vars rounds ‖
+// finals W, A, the bank's polynomials); nothing follows the joint opening.
 #pragma once
 
 #include <vector>
@@ -24,6 +29,7 @@
 #include "vinet/zk/lookup/logup_gkr.h"
 #include "vinet/zk/pcs/pcs.h"
 #include "vinet/zk/sumcheck/batch_claims.h"
+#include "vinet/zk/sumcheck/joint_bank_batch.h"
 #include "vinet/zk/sumcheck/mask_bank.h"
 #include "vinet/zkml/spec.h"
 #include "vinet/zkml/zkml.h"
@@ -62,6 +68,7 @@ BlockShape ShapeOf(const LinearBlock& b, const BlockSegments& s);
 struct ProofForm {
   bool masked = false;
   bool joint = false;
+  bool bank_in_joint = false;  // masked and joint: the bank inside the joint batch
 };
 ProofForm FormOf(const VerifyingKey& vk, const AdviceLayout& a, const WeightLayout& w);
 
@@ -76,11 +83,14 @@ struct ModelProof {
   Bytes advice_opening;
   zk::BatchedClaimProof weight_batch;
   Bytes weight_opening;
-  // Zero knowledge (masked = the key is hiding): the mask bank.
+  // Zero knowledge (masked = the key is hiding): the mask bank. Bank inside
+  // the joint batch: joint_bank replaces advice_batch; no mask commitment or
+  // opening.
   bool masked = false;
+  bool bank_in_joint = false;
   zk::PcsCommitment mask;
-  std::vector<zk::Fp2> mask_sums, mask_evals;
   Bytes mask_opening;
+  zk::JointBankBatchProof joint_bank;
 
   Bytes Encode() const;
   // `form`: FormOf the key (a mask bank for hiding keys; the joint opening).
@@ -90,10 +100,15 @@ struct ModelProof {
 
 // The masked sumchecks of a proof in transcript order (the lookup batch's
 // layer sumchecks k = 1..L-1; blocks from the last: matmuls, gathers,
-// zero-check; then the advice and weight claim batches, or the joint batch),
-// those without rounds left out: the mask bank's slots.
+// zero-check; then the advice and weight claim batches, or the joint batch's
+// first weight_vars - advice_vars rounds), those without rounds left out: the
+// mask bank's slots.
 std::vector<zk::MaskShape> MaskShapes(const ModelSpec& spec, const AdviceLayout& a,
                                       const WeightLayout& w, bool joint);
+// Joint form with a bank: the polynomials the advice commitment holds (the
+// advice, then the bank's).
+size_t AdvicePolys(const ModelSpec& spec, const AdviceLayout& a, const WeightLayout& w,
+                   ProofForm form);
 
 // Lookups in proof order, with their tables.
 struct LookupSlot {

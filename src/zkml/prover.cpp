@@ -344,23 +344,32 @@ Result<ProvedInstances> ProveInstances(const ProverPackage& pkg,
   const auto* joint_pcs = dynamic_cast<const zk::BasefoldPcs*>(pcs.get());
   if (form.joint && joint_pcs == nullptr)
     return Error(Code::kInternal, "joint form without Basefold");
-  VINET_ASSIGN_OR_RETURN(
-      zk::PcsCommitted adv_com,
-      form.joint ? joint_pcs->CommitSecondary({adv}, wl.num_vars) : pcs->Commit({adv}));
+  // Zero knowledge (hiding keys): one mask bank masks every sumcheck below.
+  // Joint form: its table rides in the advice commitment (joint_bank_batch.h).
+  std::optional<zk::MaskBankProver> bank;
+  std::unique_ptr<zk::MultilinearPcs> bank_pcs;  // outlives the bank
+  std::vector<std::vector<Fp>> bank_polys;
+  if (form.bank_in_joint) {
+    VINET_ASSIGN_OR_RETURN(bank, zk::MaskBankProver::Draw(MaskShapes(spec, al, wl, true)));
+    VINET_ASSIGN_OR_RETURN(bank_polys, zk::JointBankPolys(bank->table(), al.num_vars));
+  }
+  std::vector<std::vector<Fp>> committed = {adv};
+  committed.insert(committed.end(), bank_polys.begin(), bank_polys.end());
+  VINET_ASSIGN_OR_RETURN(zk::PcsCommitted adv_com,
+                         form.joint ? joint_pcs->CommitSecondary(std::move(committed), wl.num_vars)
+                                    : pcs->Commit(std::move(committed)));
   laps.Lap(&ProveTimings::advice_commit);
 
   zk::Transcript t = start(res.outputs);
   ModelProof& proof = res.proof;
   proof.advice = adv_com.commitment;
   proof.advice.AbsorbInto(t);
-  // Zero knowledge (hiding keys): one mask bank masks every sumcheck below.
-  std::optional<zk::MaskBankProver> bank;
-  std::unique_ptr<zk::MultilinearPcs> bank_pcs;  // outlives the bank
-  if (pkg.vk.hiding()) {
+  proof.masked = pkg.vk.hiding();
+  proof.bank_in_joint = form.bank_in_joint;
+  if (pkg.vk.hiding() && !form.bank_in_joint) {
     bank_pcs = MaskBankPcs(pkg.vk, pkg.threads);
     VINET_ASSIGN_OR_RETURN(
         bank, zk::MaskBankProver::Commit(MaskShapes(spec, al, wl, form.joint), *bank_pcs));
-    proof.masked = true;
     proof.mask = bank->commitment();
     proof.mask.AbsorbInto(t);
   }
@@ -402,13 +411,22 @@ Result<ProvedInstances> ProveInstances(const ProverPackage& pkg,
   laps.Lap(&ProveTimings::layers);
   if (form.joint) {  // one batch of weight and advice claims, one joint opening
     proof.joint = true;
-    zk::JointClaims reduced;
-    VINET_ASSIGN_OR_RETURN(proof.advice_batch, ProveJointClaims(wc, pkg.weights, ac, adv, t,
-                                                                &reduced, pkg.threads, bp_bank));
+    std::vector<Fp2> point;
+    if (form.bank_in_joint) {
+      zk::JointBankClaims reduced;
+      VINET_ASSIGN_OR_RETURN(proof.joint_bank,
+                             ProveJointBankClaims(wc, pkg.weights, ac, adv, bank_polys, *bank, t,
+                                                  &reduced, pkg.threads));
+      point = std::move(reduced.primary.point);
+    } else {
+      zk::JointClaims reduced;
+      VINET_ASSIGN_OR_RETURN(proof.advice_batch, ProveJointClaims(wc, pkg.weights, ac, adv, t,
+                                                                  &reduced, pkg.threads, bp_bank));
+      point = std::move(reduced.primary.point);
+    }
     laps.Lap(&ProveTimings::advice_open);
-    VINET_ASSIGN_OR_RETURN(
-        zk::BasefoldPcs::JointOpening jo,
-        joint_pcs->OpenJoint(*pkg.committed.data, *adv_com.data, reduced.primary.point, t));
+    VINET_ASSIGN_OR_RETURN(zk::BasefoldPcs::JointOpening jo,
+                           joint_pcs->OpenJoint(*pkg.committed.data, *adv_com.data, point, t));
     proof.advice_opening = std::move(jo.proof);
   } else {
     EvalClaim reduced;
@@ -421,9 +439,7 @@ Result<ProvedInstances> ProveInstances(const ProverPackage& pkg,
     VINET_ASSIGN_OR_RETURN(zk::PcsOpening wo, pcs->Open(*pkg.committed.data, reduced.point, t));
     proof.weight_opening = std::move(wo.proof);
   }
-  if (bank) {
-    proof.mask_sums = bank->sums();
-    proof.mask_evals = bank->evals();
+  if (bank && !form.bank_in_joint) {
     VINET_ASSIGN_OR_RETURN(proof.mask_opening, bank->Open(t));
   }
   laps.Lap(&ProveTimings::weight_open);

@@ -1,10 +1,10 @@
 #include "zkml/segment_claims.h"
 
+#include "vinet/zk/huge_page_allocator.h"
 #include "vinet/zk/parallel.h"
 #include "vinet/zk/poly/multilinear.h"
 #include "vinet/zk/sumcheck/mask_bank.h"
 #include "vinet/zk/sumcheck/product_sumcheck.h"
-#include "vinet/zk/huge_page_allocator.h"
 
 namespace vinet::zkml::detail {
 
@@ -66,20 +66,46 @@ Result<zk::BatchedClaimProof> ClaimList::Prove(std::span<const zk::Fp> evals, zk
   return zk::BatchedClaimProof{std::move(out.proof)};
 }
 
-Result<zk::BatchedClaimProof> ProveJointClaims(const ClaimList& wc, std::span<const zk::Fp> weights,
-                                               const ClaimList& ac, std::span<const zk::Fp> advice,
-                                               zk::Transcript& t, zk::JointClaims* reduced,
-                                               unsigned threads, zk::MaskBankProver* bank) {
-  if (wc.claims().empty() || ac.claims().empty() || advice.size() > weights.size()) {
+namespace {
+
+// Both joint batches' first steps: every claim absorbed, beta drawn, the
+// combined eq tables of the weights and the advice.
+struct JointTables {
+  std::vector<Fp2> ew, ea;
+};
+Result<JointTables> AbsorbJointClaims(const ClaimList& wc, size_t weights, const ClaimList& ac,
+                                      size_t advice, zk::Transcript& t, unsigned threads) {
+  if (wc.claims().empty() || ac.claims().empty() || advice > weights) {
     return Error(Code::kInvalidArgument, "joint claims: no claims or a larger advice");
   }
   wc.Absorb(t);
   ac.Absorb(t);
   Fp2 beta = t.ChallengeFp2("batch.beta");
-  std::vector<Fp2> ew(weights.size()), ea(advice.size());
-  Fp2 power = wc.AddTable(beta, Fp2::One(), ew, threads);
-  ac.AddTable(beta, power, ea, threads);
-  return zk::ProveJointTables(weights, ew, advice, ea, t, reduced, threads, bank);
+  JointTables jt{std::vector<Fp2>(weights), std::vector<Fp2>(advice)};
+  Fp2 power = wc.AddTable(beta, Fp2::One(), jt.ew, threads);
+  ac.AddTable(beta, power, jt.ea, threads);
+  return jt;
+}
+
+}  // namespace
+
+Result<zk::BatchedClaimProof> ProveJointClaims(const ClaimList& wc, std::span<const zk::Fp> weights,
+                                               const ClaimList& ac, std::span<const zk::Fp> advice,
+                                               zk::Transcript& t, zk::JointClaims* reduced,
+                                               unsigned threads, zk::MaskBankProver* bank) {
+  VINET_ASSIGN_OR_RETURN(JointTables jt,
+                         AbsorbJointClaims(wc, weights.size(), ac, advice.size(), t, threads));
+  return zk::ProveJointTables(weights, jt.ew, advice, jt.ea, t, reduced, threads, bank);
+}
+
+Result<zk::JointBankBatchProof> ProveJointBankClaims(
+    const ClaimList& wc, std::span<const zk::Fp> weights, const ClaimList& ac,
+    std::span<const zk::Fp> advice, std::span<const std::vector<zk::Fp>> bank_polys,
+    zk::MaskBankProver& bank, zk::Transcript& t, zk::JointBankClaims* reduced, unsigned threads) {
+  VINET_ASSIGN_OR_RETURN(JointTables jt,
+                         AbsorbJointClaims(wc, weights.size(), ac, advice.size(), t, threads));
+  return zk::ProveJointBankTables(weights, jt.ew, advice, jt.ea, bank_polys, bank, t, reduced,
+                                  threads);
 }
 
 }  // namespace vinet::zkml::detail

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "vinet/zk/sumcheck/batch_claims.h"
+#include "vinet/zk/sumcheck/joint_bank_batch.h"
 #include "vinet/zk/sumcheck/mask_bank.h"
 #include "zkml/layout.h"
 
@@ -48,5 +49,13 @@ Result<zk::BatchedClaimProof> ProveJointClaims(const ClaimList& wc, std::span<co
                                                const ClaimList& ac, std::span<const zk::Fp> advice,
                                                zk::Transcript& t, zk::JointClaims* reduced,
                                                unsigned threads, zk::MaskBankProver* bank);
+
+// The same batch with the mask bank inside it (zk::ProveJointBankTables;
+// the verifier's zk::VerifyJointBankBatch checks it): `bank_polys` are the
+// bank's polynomials in the advice commitment.
+Result<zk::JointBankBatchProof> ProveJointBankClaims(
+    const ClaimList& wc, std::span<const zk::Fp> weights, const ClaimList& ac,
+    std::span<const zk::Fp> advice, std::span<const std::vector<zk::Fp>> bank_polys,
+    zk::MaskBankProver& bank, zk::Transcript& t, zk::JointBankClaims* reduced, unsigned threads);
 
 }  // namespace vinet::zkml::detail

@@ -51,13 +51,17 @@ Status VerifyInstances(const VerifyingKey& vk, std::span<const runtime::Int8Tens
   if (proof.masked != vk.hiding()) {
     return Error(Code::kVerification, "proof and key disagree on zero knowledge (mask bank)");
   }
+  if (proof.bank_in_joint != form.bank_in_joint) {
+    return Error(Code::kVerification, "proof and key disagree on where the mask bank is");
+  }
   std::optional<zk::MaskBankVerifier> bank;
   std::unique_ptr<zk::MultilinearPcs> bank_pcs;  // outlives the bank
-  if (proof.masked) {
+  if (form.bank_in_joint) {                      // the table is in the advice commitment
+    bank.emplace(MaskShapes(spec, al, wl, true));
+  } else if (proof.masked) {
     proof.mask.AbsorbInto(t);
     bank_pcs = MaskBankPcs(vk, 1);
-    bank.emplace(MaskShapes(spec, al, wl, form.joint), proof.mask, proof.mask_sums,
-                 proof.mask_evals, *bank_pcs);
+    bank.emplace(MaskShapes(spec, al, wl, form.joint), proof.mask, *bank_pcs);
   }
   zk::MaskBankVerifier* vb = bank ? &*bank : nullptr;
   std::vector<EvalClaim> ac, wc;
@@ -97,16 +101,27 @@ Status VerifyInstances(const VerifyingKey& vk, std::span<const runtime::Int8Tens
   }
 
   if (form.joint) {
-    auto jr =
-        zk::VerifyJointBatchedClaims(wl.num_vars, wc, al.num_vars, ac, proof.advice_batch, t, vb);
-    if (!jr.ok()) return jr.status().WithContext("joint claims");
+    EvalClaim primary;
+    std::vector<Fp2> secondary;  // the advice's evaluation, then the bank's
+    if (form.bank_in_joint) {
+      auto jr =
+          zk::VerifyJointBankBatch(wl.num_vars, wc, al.num_vars, ac, proof.joint_bank, *bank, t);
+      if (!jr.ok()) return jr.status().WithContext("joint claims");
+      primary = std::move(jr->primary);
+      secondary = std::move(jr->secondary_evals);
+    } else {
+      auto jr =
+          zk::VerifyJointBatchedClaims(wl.num_vars, wc, al.num_vars, ac, proof.advice_batch, t, vb);
+      if (!jr.ok()) return jr.status().WithContext("joint claims");
+      primary = std::move(jr->primary);
+      secondary = {jr->secondary.value};
+    }
     const auto* bf = dynamic_cast<const zk::BasefoldPcs*>(pcs.get());
     if (bf == nullptr) return Error(Code::kInternal, "joint form without Basefold");
-    Status st = bf->VerifyJoint(vk.weights, proof.advice, jr->primary.point,
-                                std::vector<Fp2>{jr->primary.value},
-                                std::vector<Fp2>{jr->secondary.value}, proof.advice_opening, t);
+    Status st =
+        bf->VerifyJoint(vk.weights, proof.advice, primary.point, std::vector<Fp2>{primary.value},
+                        secondary, proof.advice_opening, t);
     if (!st.ok()) return st.WithContext("joint opening");
-    if (bank) VINET_RETURN_IF_ERROR(bank->Finish(proof.mask_opening, t));
     return Status();
   }
   auto ar = zk::VerifyBatchedClaims(al.num_vars, ac, proof.advice_batch, t, vb);

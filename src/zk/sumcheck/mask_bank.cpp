@@ -70,6 +70,18 @@ std::vector<Fp2> BlindedWeights(std::span<const Fp2> w, Fp2 sigma) {
   return out;
 }
 
+// Draws lambda; V and T's weights (w at M's even entries, 0 at H's odd ones).
+BankClaim ClaimOnTable(std::span<const MaskShape> shapes,
+                       const std::vector<std::vector<Fp2>>& points, std::span<const Fp2> evals,
+                       Transcript& transcript) {
+  Fp2 lambda = transcript.ChallengeFp2("maskbank.lambda");
+  size_t half = size_t{1} << (MaskBankVars(shapes) - 1);
+  std::vector<Fp2> w = BankWeights(shapes, points, lambda, half);
+  BankClaim c{Combined(evals, lambda), std::vector<Fp2>(2 * half)};
+  for (size_t k = 0; k < half; ++k) c.weights[2 * k] = w[k];
+  return c;
+}
+
 // u32 length ‖ that many bytes at *at; `last`: they must end `all`.
 Result<ByteSpan> TakeBlob(ByteSpan all, size_t* at, std::string_view field, bool last) {
   if (all.size() - *at < 4) {
@@ -109,8 +121,15 @@ size_t MaskBankVars(std::span<const MaskShape> shapes) {
 Result<MaskBankProver> MaskBankProver::Commit(std::vector<MaskShape> shapes,
                                               const MultilinearPcs& pcs) {
   if (!pcs.hiding()) return Error(Code::kInvalidArgument, "mask bank: the PCS must be hiding");
+  VINET_ASSIGN_OR_RETURN(MaskBankProver b, Draw(std::move(shapes)));
+  b.pcs_ = &pcs;
+  VINET_ASSIGN_OR_RETURN(b.committed_, pcs.Commit({b.table_}));
+  return b;
+}
+
+Result<MaskBankProver> MaskBankProver::Draw(std::vector<MaskShape> shapes) {
   VINET_RETURN_IF_ERROR(CheckShapes(shapes));
-  MaskBankProver b(std::move(shapes), pcs);
+  MaskBankProver b(std::move(shapes), nullptr);
   // T is uniformly random: M's entries (coefficient halves, then padding) at
   // the even positions, H at the odd ones.
   size_t total = Coefficients(b.shapes_);
@@ -121,14 +140,20 @@ Result<MaskBankProver> MaskBankProver::Commit(std::vector<MaskShape> shapes,
     ++at;
     return x;
   };
+  // Each slot's constant makes its mask sum to zero over the cube (so G_s = 0
+  // is never sent): sum_x g(x) = 2^(n-1) (2 c + sum_{i, j >= 1} c_{i,j}).
+  const Fp2 half = Fp2(Fp(2)).Inverse();
   for (const MaskShape& s : b.shapes_) {
     auto& c = b.coeffs_.emplace_back(s.num_vars, std::vector<Fp2>(s.degree + 1, Fp2::Zero()));
-    c[0][0] = next();
+    size_t constant_at = at++;
+    Fp2 rest;
     for (auto& row : c) {
-      for (size_t j = 1; j <= s.degree; ++j) row[j] = next();
+      for (size_t j = 1; j <= s.degree; ++j) rest += row[j] = next();
     }
+    c[0][0] = -(rest * half);
+    table[2 * constant_at] = c[0][0].c0();
+    table[2 * (total + constant_at)] = c[0][0].c1();
   }
-  VINET_ASSIGN_OR_RETURN(b.committed_, pcs.Commit({table}));
   b.table_ = std::move(table);
   return b;
 }
@@ -146,7 +171,7 @@ Result<SumcheckProverOutput> MaskBankProver::Prove(std::vector<std::vector<Fp2>>
 }
 
 Result<SumcheckMask> MaskBankProver::Begin(size_t num_vars, size_t degree, Transcript& transcript) {
-  size_t s = sums_.size();
+  size_t s = points_.size();
   if (s >= shapes_.size() || shapes_[s].num_vars != num_vars || shapes_[s].degree != degree ||
       points_.size() != s) {
     return Error(Code::kInternal,
@@ -154,10 +179,12 @@ Result<SumcheckMask> MaskBankProver::Begin(size_t num_vars, size_t degree, Trans
                              "next slot of the statement",
                              s, num_vars, degree));
   }
+  if (begun_ != s) {
+    return Error(Code::kInternal, fmt::format("mask bank: slot {} begun twice", s));
+  }
+  ++begun_;
   SumcheckMask mask;
   mask.coeffs = coeffs_[s];
-  sums_.push_back(MaskSum(mask.coeffs));
-  transcript.AbsorbFp2("maskbank.mask_sum", sums_.back());
   mask.rho = transcript.ChallengeFp2("maskbank.rho");
   return mask;
 }
@@ -170,6 +197,7 @@ void MaskBankProver::End(std::span<const Fp2> point, Transcript& transcript) {
 }
 
 Result<Bytes> MaskBankProver::Open(Transcript& transcript) {
+  if (pcs_ == nullptr) return Error(Code::kInternal, "mask bank: drawn, not committed");
   if (evals_.size() != shapes_.size()) {
     return Error(Code::kInternal,
                  fmt::format("mask bank: {} of {} slots used", evals_.size(), shapes_.size()));
@@ -189,14 +217,19 @@ Result<Bytes> MaskBankProver::Open(Transcript& transcript) {
   return out.Take();
 }
 
+Result<BankClaim> MaskBankProver::Claim(Transcript& transcript) const {
+  if (evals_.size() != shapes_.size()) {
+    return Error(Code::kInternal,
+                 fmt::format("mask bank: {} of {} slots used", evals_.size(), shapes_.size()));
+  }
+  return ClaimOnTable(shapes_, points_, evals_, transcript);
+}
+
+MaskBankVerifier::MaskBankVerifier(std::vector<MaskShape> shapes) : shapes_(std::move(shapes)) {}
+
 MaskBankVerifier::MaskBankVerifier(std::vector<MaskShape> shapes, const PcsCommitment& commitment,
-                                   std::span<const Fp2> sums, std::span<const Fp2> evals,
                                    const MultilinearPcs& pcs)
-    : shapes_(std::move(shapes)),
-      commitment_(commitment),
-      sums_(sums.begin(), sums.end()),
-      evals_(evals.begin(), evals.end()),
-      pcs_(&pcs) {}
+    : shapes_(std::move(shapes)), commitment_(commitment), pcs_(&pcs) {}
 
 Result<SumcheckClaim> MaskBankVerifier::Verify(size_t num_vars, size_t num_polys,
                                                std::span<const ProductTerm> terms, Fp2 claimed_sum,
@@ -204,47 +237,58 @@ Result<SumcheckClaim> MaskBankVerifier::Verify(size_t num_vars, size_t num_polys
   if (num_vars == 0) {
     return VerifySumcheck(num_vars, num_polys, terms, claimed_sum, proof, transcript);
   }
-  size_t s = points_.size();
-  Fp2 last;
-  VINET_ASSIGN_OR_RETURN(SumcheckClaim claim, VerifyRounds(num_vars, num_polys, terms, claimed_sum,
-                                                           proof, transcript, &last));
-  if (EvaluateTerms(terms, claim.final_evals) != last) {
-    return Error(Code::kVerification,
-                 fmt::format("mask bank: sumcheck {}: final evaluations and the mask do not "
-                             "match the last round",
-                             s));
-  }
-  return claim;
+  return VerifyRounds(num_vars, num_polys, terms, claimed_sum, proof, transcript,
+                      [&](const SumcheckClaim& c) { return EvaluateTerms(terms, c.final_evals); });
 }
 
 Result<SumcheckClaim> MaskBankVerifier::VerifyRounds(size_t num_vars, size_t num_polys,
                                                      std::span<const ProductTerm> terms,
                                                      Fp2 claimed_sum, const SumcheckProof& proof,
-                                                     Transcript& transcript, Fp2* last_claim) {
+                                                     Transcript& transcript,
+                                                     const FinalValue& f_value) {
   size_t s = points_.size();
-  size_t degree = SumcheckDegree(terms);
-  if (num_vars == 0 || s >= shapes_.size() || s >= sums_.size() || s >= evals_.size() ||
-      shapes_[s].num_vars != num_vars || shapes_[s].degree != degree) {
+  VINET_ASSIGN_OR_RETURN(Fp2 rho, Begin(num_vars, SumcheckDegree(terms), transcript));
+  Fp2 last;
+  VINET_ASSIGN_OR_RETURN(
+      SumcheckClaim claim,
+      VerifySumcheckRounds(num_vars, num_polys, terms, claimed_sum, proof, transcript, &last));
+  // last = f(r) + rho g(r): v_s = g(r) follows; the claim on T checks it.
+  if (rho.IsZero()) {
+    return Error(Code::kVerification, fmt::format("mask bank: sumcheck {}: rho is zero", s));
+  }
+  End(claim.point, (last - f_value(claim)) * rho.Inverse(), transcript);
+  return claim;
+}
+
+Result<Fp2> MaskBankVerifier::Begin(size_t num_vars, size_t degree, Transcript& transcript) {
+  size_t s = points_.size();
+  if (num_vars == 0 || s >= shapes_.size() || shapes_[s].num_vars != num_vars ||
+      shapes_[s].degree != degree) {
     return Error(Code::kVerification,
                  fmt::format("mask bank: sumcheck {} ({} variables, degree {}) has no slot", s,
                              num_vars, degree));
   }
-  transcript.AbsorbFp2("maskbank.mask_sum", sums_[s]);
-  Fp2 rho = transcript.ChallengeFp2("maskbank.rho");
-  Fp2 last;
-  VINET_ASSIGN_OR_RETURN(SumcheckClaim claim, VerifySumcheckRounds(num_vars, num_polys, terms,
-                                                                   claimed_sum + rho * sums_[s],
-                                                                   proof, transcript, &last));
-  *last_claim = last - rho * evals_[s];
-  transcript.AbsorbFp2("maskbank.mask_eval", evals_[s]);
-  points_.push_back(claim.point);
-  return claim;
+  return transcript.ChallengeFp2("maskbank.rho");
+}
+
+void MaskBankVerifier::End(std::span<const Fp2> point, Fp2 eval, Transcript& transcript) {
+  transcript.AbsorbFp2("maskbank.mask_eval", eval);
+  evals_.push_back(eval);
+  points_.emplace_back(point.begin(), point.end());
+}
+
+Result<BankClaim> MaskBankVerifier::Claim(Transcript& transcript) const {
+  if (points_.size() != shapes_.size()) {
+    return Error(Code::kVerification,
+                 fmt::format("mask bank: {} of {} slots used", points_.size(), shapes_.size()));
+  }
+  return ClaimOnTable(shapes_, points_, evals_, transcript);
 }
 
 Status MaskBankVerifier::Finish(ByteSpan opening, Transcript& transcript) const {
+  if (pcs_ == nullptr) return Error(Code::kInternal, "mask bank: no commitment of its own");
   size_t m = MaskBankVars(shapes_);
-  if (points_.size() != shapes_.size() || sums_.size() != shapes_.size() ||
-      evals_.size() != shapes_.size()) {
+  if (points_.size() != shapes_.size()) {
     return Error(Code::kVerification,
                  fmt::format("mask bank: {} of {} slots used", points_.size(), shapes_.size()));
   }
@@ -314,12 +358,18 @@ Result<SumcheckClaim> VerifyMaybeMasked(MaskBankVerifier* bank, size_t num_vars,
 Result<SumcheckClaim> VerifyRoundsMaybeMasked(MaskBankVerifier* bank, size_t num_vars,
                                               size_t num_polys, std::span<const ProductTerm> terms,
                                               Fp2 claimed_sum, const SumcheckProof& proof,
-                                              Transcript& transcript, Fp2* last_claim) {
-  if (bank == nullptr) {
-    return VerifySumcheckRounds(num_vars, num_polys, terms, claimed_sum, proof, transcript,
-                                last_claim);
+                                              Transcript& transcript, const FinalValue& f_value) {
+  if (bank != nullptr) {
+    return bank->VerifyRounds(num_vars, num_polys, terms, claimed_sum, proof, transcript, f_value);
   }
-  return bank->VerifyRounds(num_vars, num_polys, terms, claimed_sum, proof, transcript, last_claim);
+  Fp2 last;
+  VINET_ASSIGN_OR_RETURN(
+      SumcheckClaim claim,
+      VerifySumcheckRounds(num_vars, num_polys, terms, claimed_sum, proof, transcript, &last));
+  if (f_value(claim) != last) {
+    return Error(Code::kVerification, "sumcheck: final evaluations do not match the last round");
+  }
+  return claim;
 }
 
 }  // namespace vinet::zk

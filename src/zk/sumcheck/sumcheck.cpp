@@ -306,6 +306,19 @@ Result<SumcheckClaim> VerifySumcheck(size_t num_vars, size_t num_polys,
   return out;
 }
 
+Result<Fp2> ReceiveRound(UnivariatePoly g, size_t degree, size_t round, Transcript& transcript,
+                         Fp2& claim) {
+  if (g.coeffs.size() != degree + 1) {
+    return Error(Code::kVerification,
+                 "sumcheck: round " + std::to_string(round) + " has the wrong degree");
+  }
+  g.coeffs[1] = LinearCoefficientFor(g, claim);  // g(0) + g(1) = claim by construction
+  transcript.AbsorbFp2s("sumcheck.round", g.coeffs);
+  Fp2 r = transcript.ChallengeFp2("sumcheck.challenge");
+  claim = g.Evaluate(r);
+  return r;
+}
+
 Result<SumcheckClaim> VerifySumcheckRounds(size_t num_vars, size_t num_polys,
                                            std::span<const ProductTerm> terms, Fp2 claimed_sum,
                                            const SumcheckProof& proof, Transcript& transcript,
@@ -326,16 +339,9 @@ Result<SumcheckClaim> VerifySumcheckRounds(size_t num_vars, size_t num_polys,
   Fp2 claim = claimed_sum;
   SumcheckClaim out;
   for (size_t round = 0; round < num_vars; ++round) {
-    UnivariatePoly g = proof.rounds[round];
-    if (g.coeffs.size() != degree + 1) {
-      return Error(Code::kVerification,
-                   "sumcheck: round " + std::to_string(round) + " has the wrong degree");
-    }
-    g.coeffs[1] = LinearCoefficientFor(g, claim);  // g(0) + g(1) = claim by construction
-    transcript.AbsorbFp2s("sumcheck.round", g.coeffs);
-    Fp2 r = transcript.ChallengeFp2("sumcheck.challenge");
+    VINET_ASSIGN_OR_RETURN(Fp2 r,
+                           ReceiveRound(proof.rounds[round], degree, round, transcript, claim));
     out.point.push_back(r);
-    claim = g.Evaluate(r);
   }
   *last_claim = claim;
   transcript.AbsorbFp2s("sumcheck.final_evals", proof.final_evals);

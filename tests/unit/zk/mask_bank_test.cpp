@@ -1,7 +1,8 @@
 // The mask bank (sumcheck/mask_bank.h): one hiding commitment masks a product
 // sumcheck and every LogUp layer sumcheck of one transcript. Completeness (the
-// claims are the true values), every mask value, masked round and value of
-// the blinded inner product changed is rejected, a slot of the wrong shape is
+// claims are the true values), every slot's mask sums to zero, every masked
+// round, final evaluation (the derived v_s then misses T) and value of the
+// blinded inner product changed is rejected, a slot of the wrong shape is
 // refused on both sides, two runs of one statement differ (fresh masks), the
 // blinded inner product's first round carries only V and V_H, and its
 // distinguishing test (with the power check: no blinding table) passes.
@@ -47,7 +48,7 @@ struct BankRun {
   SumcheckProof sc;
   LogUpProof lookup;
   PcsCommitment mask;
-  std::vector<Fp2> sums, evals;
+  std::vector<Fp2> evals;  // the prover's v_s (not sent)
   Bytes opening;
 };
 
@@ -82,7 +83,6 @@ BankRun Prove(uint64_t seed, const MultilinearPcs& pcs = Pcs()) {
   EXPECT_TRUE(lp.ok()) << lp.status().ToString();
   r.lookup = *lp;
   r.mask = bank->commitment();
-  r.sums = bank->sums();
   r.evals = bank->evals();
   auto opening = bank->Open(t);
   EXPECT_TRUE(opening.ok()) << opening.status().ToString();
@@ -96,19 +96,22 @@ Status Verify(const BankRun& r, Transcript* before_finish = nullptr,
               const MultilinearPcs& pcs = Pcs()) {
   Transcript t("mask-bank-test");
   r.mask.AbsorbInto(t);
-  MaskBankVerifier bank(r.shapes, r.mask, r.sums, r.evals, pcs);
+  MaskBankVerifier bank(r.shapes, r.mask, pcs);
   VINET_ASSIGN_OR_RETURN(SumcheckClaim c, bank.Verify(5, 2, Product(), r.sum, r.sc, t));
+  VINET_ASSIGN_OR_RETURN(LogUpClaims lc, VerifyLogUp(StatementFor(Table(), 6), r.lookup, t, &bank));
+  if (before_finish != nullptr) *before_finish = t;
+  // A wrong final value passes its rounds (its derived v_s is wrong): Finish,
+  // the claim on T, rejects it; only then are the claims the true values.
+  VINET_RETURN_IF_ERROR(bank.Finish(r.opening, t));
   EXPECT_EQ(c.final_evals[0], EvaluateMle(r.ab[0], c.point));
   EXPECT_EQ(c.final_evals[1], EvaluateMle(r.ab[1], c.point));
-  VINET_ASSIGN_OR_RETURN(LogUpClaims lc, VerifyLogUp(StatementFor(Table(), 6), r.lookup, t, &bank));
   EXPECT_EQ(lc.witness_evals[0], EvaluateMle(std::span<const Fp>(r.limbs), lc.witness_point));
-  if (before_finish != nullptr) *before_finish = t;
-  return bank.Finish(r.opening, t);
+  return Status();
 }
 
 TEST(MaskBank, MasksASumcheckAndEveryLogUpLayerAndVerifies) {
   BankRun r = Prove(1);
-  EXPECT_EQ(r.sums.size(), r.shapes.size());
+  EXPECT_EQ(r.evals.size(), r.shapes.size());
   EXPECT_EQ(r.mask.num_vars, MaskBankVars(r.shapes));
   Status st = Verify(r);
   EXPECT_TRUE(st.ok()) << st.ToString();
@@ -120,16 +123,40 @@ TEST(MaskBank, MasksASumcheckAndEveryLogUpLayerAndVerifies) {
   EXPECT_TRUE(Verify(again).ok());
 }
 
+// Every slot's mask sums to zero over its cube (G_s = 0 is not sent), while
+// its other coefficients are fresh.
+TEST(MaskBank, EverySlotsMaskSumsToZero) {
+  std::vector<MaskShape> shapes = {{3, 2}, {5, 3}, {1, 1}};
+  for (int run = 0; run < 2; ++run) {
+    auto bank = MaskBankProver::Draw(shapes);
+    ASSERT_TRUE(bank.ok());
+    Transcript t("zero-sum");
+    for (const MaskShape& sh : shapes) {
+      auto m = bank->Begin(sh.num_vars, sh.degree, t);
+      ASSERT_TRUE(m.ok());
+      EXPECT_TRUE(MaskSum(m->coeffs).IsZero());
+      EXPECT_FALSE(m->coeffs[0][1].IsZero());
+      bank->End(std::vector<Fp2>(sh.num_vars, Fp2(Fp(3))), t);
+    }
+  }
+}
+
 TEST(MaskBank, EveryMaskValueAndMaskedRoundChangeIsRejected) {
   BankRun r = Prove(2);
   size_t cases = 0;
-  for (size_t s = 0; s < r.shapes.size(); ++s, cases += 2) {
+  // A final evaluation changed: the sumcheck's rounds still pass, its derived
+  // v_s is wrong and the bank's claim on T fails.
+  for (size_t k = 0; k < 2; ++k, ++cases) {
     BankRun bad = r;
-    bad.sums[s] += Fp2::One();
-    EXPECT_EQ(Verify(bad).code(), Code::kVerification) << "G " << s;
-    bad = r;
-    bad.evals[s] += Fp2::One();
-    EXPECT_EQ(Verify(bad).code(), Code::kVerification) << "v " << s;
+    bad.sc.final_evals[k] += Fp2::One();
+    EXPECT_EQ(Verify(bad).code(), Code::kVerification) << "final evaluation " << k;
+  }
+  // A false claimed sum.
+  {
+    ++cases;
+    BankRun bad = r;
+    bad.sum += Fp2::One();
+    EXPECT_EQ(Verify(bad).code(), Code::kVerification) << "claimed sum";
   }
   for (size_t j : {0, 2}) {  // coefficient 1 is not sent: the verifier derives it
     ++cases;
@@ -216,7 +243,7 @@ TEST(MaskBank, HidingBasefoldBankVerifiesAndRejectsChangedValues) {
   }
   EXPECT_GE(cases, 100u);
   BankRun bad = r;
-  bad.evals[1] += Fp2::One();
+  bad.sc.final_evals[1] += Fp2::One();
   EXPECT_EQ(Verify(bad, nullptr, pcs).code(), Code::kVerification);
   BankRun again = Prove(6, pcs);
   EXPECT_NE(again.mask.root, r.mask.root);
@@ -374,7 +401,7 @@ TEST(MaskBank, ASlotOfTheWrongShapeIsRefused) {
   // The verifier: a proof for the 5-variable statement against a 4-variable slot.
   BankRun r = Prove(3);
   Transcript vt("mask-bank-test");
-  MaskBankVerifier v(shapes, r.mask, r.sums, r.evals, Pcs());
+  MaskBankVerifier v(shapes, r.mask, Pcs());
   EXPECT_EQ(v.Verify(5, 2, Product(), r.sum, r.sc, vt).status().code(), Code::kVerification);
 }
 

@@ -49,24 +49,42 @@ TEST_P(ZkmlJoint, HonestProofsAreJointAndEveryChangeIsRejected) {
   ASSERT_TRUE(mp.ok()) << mp.status().ToString();
   EXPECT_TRUE(mp->joint);
   EXPECT_TRUE(mp->weight_opening.empty());
-  EXPECT_EQ(mp->advice_batch.sumcheck.rounds.size(), wl.num_vars);
+  EXPECT_EQ(mp->bank_in_joint, form.masked);
+  // Zero knowledge: the bank rides in the joint batch (joint_bank_batch.h).
+  auto batch = [&](detail::ModelProof& m) -> zk::SumcheckProof& {
+    return m.bank_in_joint ? m.joint_bank.sumcheck : m.advice_batch.sumcheck;
+  };
+  EXPECT_EQ(batch(*mp).rounds.size(), wl.num_vars);
+  EXPECT_EQ(mp->advice.num_polys, detail::AdvicePolys(c->vk.spec, al, wl, form));
+  EXPECT_EQ(mp->advice.num_polys > 1, form.masked);
   // The same bytes are not a proof of the separate form.
   detail::ProofForm separate = form;
   separate.joint = false;
+  separate.bank_in_joint = false;
   EXPECT_FALSE(detail::ModelProof::Parse(p->proof, c->vk.spec, al, wl, separate).ok());
 
   auto rejects = [&](const detail::ModelProof& bad, const std::string& what) {
     Status st = Verify(c->vk, in, p->output, bad.Encode());
     EXPECT_EQ(st.code(), Code::kVerification) << what << ": " << st.ToString();
   };
-  for (size_t k = 0; k < 4; ++k) {  // W(r), E_W(r), A(r_high), E_A(r)
+  // W(r), E_W(r), A(r_high), E_A(r); with the bank: W(r), A(r_high), then
+  // the bank's polynomials at r_high (the joint opening checks those).
+  for (size_t k = 0; k < batch(*mp).final_evals.size(); ++k) {
     detail::ModelProof bad = *mp;
-    bad.advice_batch.sumcheck.final_evals[k] += zk::Fp2::One();
+    batch(bad).final_evals[k] += zk::Fp2::One();
     rejects(bad, "joint batch final value " + std::to_string(k));
   }
   detail::ModelProof bad = *mp;
-  bad.advice_batch.sumcheck.rounds[wl.num_vars / 2].coeffs[2] += zk::Fp2::One();
+  batch(bad).rounds[wl.num_vars / 2].coeffs[2] += zk::Fp2::One();
   rejects(bad, "joint batch round");
+  if (mp->bank_in_joint) {
+    bad = *mp;
+    bad.joint_bank.r1_sum += zk::Fp2::One();
+    rejects(bad, "G1");
+    bad = *mp;
+    bad.joint_bank.r2_sum += zk::Fp2::One();
+    rejects(bad, "G2");
+  }
   bad = *mp;
   bad.advice.root[5] ^= 1;
   rejects(bad, "advice commitment");

@@ -2,9 +2,9 @@
 // proof's mask bank, docs/zk.md "Zero-knowledge model proofs"): the
 // distinguishing test on two models with different weights and the same
 // outputs (every round polynomial: layers, claim batches, LogUp layers), with its power check on
-// the same models without masks; fresh masks per proof; every mask value and a masked round changed
-// is rejected; an adaptive cheater with substituted weights passes the masked layers and fails the
-// weight opening.
+// the same models without masks; fresh masks per proof; every masked sumcheck's final value (its
+// derived mask value) and a masked round changed is rejected; an adaptive cheater with substituted
+// weights passes the masked layers and fails the weight opening.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -166,21 +166,26 @@ TEST_P(ZkmlZeroKnowledge, MasksAreFreshPerProof) {
   ASSERT_TRUE(p1.ok() && p2.ok());
   View v1 = Replay(*a, in, *p1), v2 = Replay(*a, in, *p2);
   ASSERT_TRUE(v1.proof.masked && v2.proof.masked);
-  EXPECT_NE(v1.proof.mask.root, v2.proof.mask.root);
-  ASSERT_EQ(v1.proof.mask_sums.size(), v2.proof.mask_sums.size());
-  for (size_t s = 0; s < v1.proof.mask_sums.size(); ++s)
-    EXPECT_NE(v1.proof.mask_sums[s], v2.proof.mask_sums[s]) << "slot " << s;
+  // The bank's table: its own commitment, or inside the advice commitment.
+  if (v1.proof.bank_in_joint) {
+    EXPECT_NE(v1.proof.advice.root, v2.proof.advice.root);
+  } else {
+    EXPECT_NE(v1.proof.mask.root, v2.proof.mask.root);
+  }
   EXPECT_NE(v1.proof.blocks.back().matmul[0].rounds[0].coeffs,
             v2.proof.blocks.back().matmul[0].rounds[0].coeffs);
+  ASSERT_EQ(v1.proof.lookups.layers.size(), v2.proof.lookups.layers.size());
+  for (size_t k = 0; k < v1.proof.lookups.layers.size(); ++k) {
+    EXPECT_NE(v1.proof.lookups.layers[k].rounds.back().coeffs,
+              v2.proof.lookups.layers[k].rounds.back().coeffs)
+        << "LogUp layer " << k + 1;
+  }
   // One slot per sumcheck with rounds: every layer's and both claim batches.
   const ModelSpec& spec = a->vk.spec;
-  EXPECT_EQ(v1.proof.mask_sums.size(),
-            detail::MaskShapes(spec, detail::MakeAdviceLayout(spec), detail::MakeWeightLayout(spec),
-                               detail::FormOf(a->vk, detail::MakeAdviceLayout(spec),
-                                              detail::MakeWeightLayout(spec))
-                                   .joint)
-                .size());
-  EXPECT_GE(v1.proof.mask_sums.size(), 4u);
+  EXPECT_GE(detail::MaskShapes(spec, detail::MakeAdviceLayout(spec), detail::MakeWeightLayout(spec),
+                               false)
+                .size(),
+            4u);
 }
 
 TEST_P(ZkmlZeroKnowledge, EveryMaskValueAndMaskedRoundChangedIsRejected) {
@@ -196,13 +201,19 @@ TEST_P(ZkmlZeroKnowledge, EveryMaskValueAndMaskedRoundChangedIsRejected) {
     EXPECT_EQ(st.code(), Code::kVerification) << what << ": " << st.ToString();
   };
   size_t cases = 0;
-  for (size_t s = 0; s < v.proof.mask_sums.size(); ++s, cases += 2) {
+  // Final values of masked sumchecks (their v_s are derived from them, and T
+  // then disagrees): every matmul's and LogUp layer's first value.
+  for (size_t b = 0; b < v.proof.blocks.size(); ++b) {
+    for (size_t m = 0; m < v.proof.blocks[b].matmul.size(); ++m, ++cases) {
+      detail::ModelProof bad = v.proof;
+      bad.blocks[b].matmul[m].final_evals[0] += Fp2::One();
+      expect_rejected(bad, "matmul final value, block " + std::to_string(b));
+    }
+  }
+  for (size_t k = 0; k < v.proof.lookups.layers.size(); ++k, ++cases) {
     detail::ModelProof bad = v.proof;
-    bad.mask_sums[s] += Fp2::One();
-    expect_rejected(bad, "mask sum " + std::to_string(s));
-    bad = v.proof;
-    bad.mask_evals[s] += Fp2::One();
-    expect_rejected(bad, "mask eval " + std::to_string(s));
+    bad.lookups.layers[k].final_evals[1] += Fp2::One();
+    expect_rejected(bad, "LogUp layer final value " + std::to_string(k + 1));
   }
   detail::ModelProof bad = v.proof;
   bad.mask.root[0] ^= 1;

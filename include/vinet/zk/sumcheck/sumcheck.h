@@ -129,6 +129,13 @@ Result<SumcheckClaim> VerifySumcheckRounds(size_t num_vars, size_t num_polys,
 Fp2 SendRound(std::span<const Fp2> values, Transcript& transcript, SumcheckProverOutput& out,
               Fp2& claim);
 
+// A verifier's round: completes g's linear coefficient from `claim` (g(0) +
+// g(1) = claim), absorbs g and draws the challenge r; returns r and sets
+// `claim` to g(r). kVerification naming `round` if g has not degree + 1
+// coefficients (VerifySumcheckRounds and verifiers with their own loops).
+Result<Fp2> ReceiveRound(UnivariatePoly g, size_t degree, size_t round, Transcript& transcript,
+                         Fp2& claim);
+
 // sum_t coeff_t * prod_k values[factor]: the combination the verifier checks.
 Fp2 EvaluateTerms(std::span<const ProductTerm> terms, std::span<const Fp2> values);
 
