@@ -11,6 +11,7 @@
 #include <set>
 
 #include "unit/zk/chi_square.h"
+#include "unit/zk/random_values.h"
 #include "unit/zk/same_evaluation.h"
 #include "vinet/zk/pcs/basefold.h"
 #include "vinet/zk/poly/multilinear.h"
@@ -30,9 +31,7 @@ std::vector<std::vector<Fp>> RandomPolys(std::mt19937_64& rng, size_t count, siz
 }
 
 std::vector<Fp2> RandomPoint(std::mt19937_64& rng, size_t vars) {
-  std::vector<Fp2> z(vars);
-  for (auto& c : z) c = Fp2(Fp(rng() % Fp::kModulus), Fp(rng() % Fp::kModulus));
-  return z;
+  return testing::RandomFp2s(rng, vars);
 }
 
 struct Joint {

@@ -16,6 +16,7 @@
 #include <random>
 
 #include "unit/zk/chi_square.h"
+#include "unit/zk/random_values.h"
 #include "vinet/zk/poly/multilinear.h"
 #include "vinet/zk/random.h"
 #include "vinet/zk/sumcheck/joint_bank_batch.h"
@@ -26,15 +27,11 @@ namespace vinet::zk {
 namespace {
 
 std::vector<Fp> BaseTable(std::mt19937_64& rng, size_t vars) {
-  std::vector<Fp> t(size_t{1} << vars);
-  for (auto& v : t) v = Fp(rng() % Fp::kModulus);
-  return t;
+  return testing::RandomTable(rng, vars);
 }
 
 std::vector<Fp2> Point(std::mt19937_64& rng, size_t vars) {
-  std::vector<Fp2> p(vars);
-  for (auto& v : p) v = Fp2(Fp(rng() % Fp::kModulus), Fp(rng() % Fp::kModulus));
-  return p;
+  return testing::RandomFp2s(rng, vars);
 }
 
 const std::vector<ProductTerm>& Product() {

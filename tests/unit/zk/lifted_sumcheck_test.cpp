@@ -7,6 +7,7 @@
 
 #include <random>
 
+#include "unit/zk/random_values.h"
 #include "vinet/zk/poly/multilinear.h"
 #include "vinet/zk/sumcheck/batch_claims.h"
 #include "vinet/zk/sumcheck/lifted_sumcheck.h"
@@ -16,15 +17,11 @@ namespace vinet::zk {
 namespace {
 
 std::vector<Fp> BaseTable(std::mt19937_64& rng, size_t vars) {
-  std::vector<Fp> t(size_t{1} << vars);
-  for (auto& v : t) v = Fp(rng() % Fp::kModulus);
-  return t;
+  return testing::RandomTable(rng, vars);
 }
 
 std::vector<Fp2> ExtTable(std::mt19937_64& rng, size_t vars) {
-  std::vector<Fp2> t(size_t{1} << vars);
-  for (auto& v : t) v = Fp2(Fp(rng() % Fp::kModulus), Fp(rng() % Fp::kModulus));
-  return t;
+  return testing::RandomFp2s(rng, size_t{1} << vars);
 }
 
 TEST(LiftedSumcheck, SameProofAndTranscriptAsTheGenericSumcheck) {

@@ -11,6 +11,7 @@
 #include <random>
 #include <string>
 
+#include "unit/zk/random_values.h"
 #include "vinet/zk/pcs/basefold.h"
 #include "vinet/zk/pcs/ligero.h"
 #include "vinet/zk/poly/multilinear.h"
@@ -34,10 +35,8 @@ std::vector<std::vector<Fp>> RandomPolys(std::mt19937_64& rng, size_t count, siz
   return out;
 }
 
-std::vector<Fp2> RandomPoint(std::mt19937_64& rng, size_t n) {
-  std::vector<Fp2> r(n);
-  for (auto& x : r) x = Fp2(Fp(rng() % Fp::kModulus), Fp(rng() % Fp::kModulus));
-  return r;
+std::vector<Fp2> RandomPoint(std::mt19937_64& rng, size_t vars) {
+  return testing::RandomFp2s(rng, vars);
 }
 
 class Conformance : public ::testing::TestWithParam<PcsCase> {
