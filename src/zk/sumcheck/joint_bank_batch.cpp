@@ -86,6 +86,32 @@ struct SecondaryPairs {
   }
 };
 
+Status CheckTables(std::span<const Fp> w, std::span<const Fp2> e_w, std::span<const Fp> a,
+                   std::span<const Fp2> e_a, std::span<const std::vector<Fp>> bank_polys,
+                   size_t table_size) {
+  if (w.size() < 2 || w.size() != e_w.size() || a.size() < 2 || a.size() != e_a.size() ||
+      !std::has_single_bit(w.size()) || !std::has_single_bit(a.size()) || a.size() > w.size()) {
+    return Invalid("tables must be 2^n >= 2^n2 >= 2");
+  }
+  size_t want = JointBankPolyCount(std::countr_zero(table_size), std::countr_zero(a.size()));
+  if (bank_polys.size() != want) {
+    return Invalid(fmt::format("{} bank polynomials, want {}", bank_polys.size(), want));
+  }
+  for (const auto& p : bank_polys) {
+    if (p.size() != a.size()) return Invalid("a bank polynomial is not the secondary's size");
+  }
+  return Status();
+}
+
+// Round i < j: the lifted A pair's constant share and the slot's mask.
+Values SlotRound(Fp2 lifted_sum, size_t lift, size_t i, const MaskRounds& masked) {
+  Fp2 c = lifted_sum * Pow2(lift - i - 1);
+  UnivariatePoly m = masked.Round(i);
+  Values s;
+  for (size_t k = 0; k < 3; ++k) s[k] = c + m.Evaluate(Fp2(Fp(static_cast<uint64_t>(k))));
+  return s;
+}
+
 // The bank's entry on the prover's side: draws it and adds the bank's pairs.
 Result<Entry> EnterBank(std::span<const std::vector<Fp>> polys, size_t n2, MaskBankProver& bank,
                         SecondaryPairs& pairs, Transcript& t, unsigned threads) {
@@ -173,19 +199,8 @@ Result<JointBankBatchProof> ProveJointBankTables(std::span<const Fp> w, std::spa
                                                  std::span<const std::vector<Fp>> bank_polys,
                                                  MaskBankProver& bank, Transcript& t,
                                                  JointBankClaims* reduced, unsigned threads) {
-  if (w.size() < 2 || w.size() != e_w.size() || a.size() < 2 || a.size() != e_a.size() ||
-      !std::has_single_bit(w.size()) || !std::has_single_bit(a.size()) || a.size() > w.size()) {
-    return Invalid("tables must be 2^n >= 2^n2 >= 2");
-  }
+  VINET_RETURN_IF_ERROR(CheckTables(w, e_w, a, e_a, bank_polys, bank.table().size()));
   size_t n = std::countr_zero(w.size()), n2 = std::countr_zero(a.size()), lift = n - n2;
-  size_t table_vars = std::countr_zero(bank.table().size());
-  if (bank_polys.size() != JointBankPolyCount(table_vars, n2)) {
-    return Invalid(fmt::format("{} bank polynomials, want {}", bank_polys.size(),
-                               JointBankPolyCount(table_vars, n2)));
-  }
-  for (const auto& p : bank_polys) {
-    if (p.size() != a.size()) return Invalid("a bank polynomial is not the secondary's size");
-  }
   // Rounds 0..j-1: the bank's slot of j variables, constant in the other n2.
   std::optional<SumcheckMask> mask;
   std::optional<MaskRounds> masked;
@@ -208,12 +223,7 @@ Result<JointBankBatchProof> ProveJointBankTables(std::span<const Fp> w, std::spa
   }
   for (size_t i = 0; i < n; ++i) {
     Values v = w_values;
-    Values s = i < lift ? Values{} : pairs.Sum(threads);
-    if (i < lift) {
-      Fp2 c = lifted_sum * Pow2(lift - i - 1);
-      UnivariatePoly m = masked->Round(i);
-      for (size_t k = 0; k < 3; ++k) s[k] = c + m.Evaluate(Fp2(Fp(static_cast<uint64_t>(k))));
-    }
+    Values s = i < lift ? SlotRound(lifted_sum, lift, i, *masked) : pairs.Sum(threads);
     for (size_t k = 0; k < 3; ++k) v[k] += s[k];
     if (i == 0) {
       out.claimed_sum = v[0] + v[1];
