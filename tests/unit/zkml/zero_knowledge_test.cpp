@@ -91,8 +91,9 @@ void AppendRounds(const zk::SumcheckProof& sc, std::vector<uint64_t>& out) {
 // fewer nonzero coefficients (ties: the smaller X^2 difference, as an
 // integer). `shown` collects every round coefficient of every sumcheck.
 void RunDistinguisher(const ZkmlParams& params, int proofs, size_t* correct,
-                      std::array<std::vector<uint64_t>, 2>* shown) {
-  runtime::QuantizedModel qa = RandomMlp({16, 8, 4}, 21);
+                      std::array<std::vector<uint64_t>, 2>* shown,
+                      std::vector<int64_t> dims = {16, 8, 4}) {
+  runtime::QuantizedModel qa = RandomMlp(dims, 21);
   runtime::QuantizedModel qb = testing::NegateRowZero(qa);
   ASSERT_NE(qa.CanonicalEncoding(), qb.CanonicalEncoding());
   auto a = Commit(qa, params), b = Commit(qb, params);
@@ -124,7 +125,9 @@ void RunDistinguisher(const ZkmlParams& params, int proofs, size_t* correct,
         for (const auto* list : {&blk.matmul, &blk.gather, &blk.zero})
           for (const auto& sc : *list) AppendRounds(sc, (*shown)[side]);
       }
-      AppendRounds(v.proof.advice_batch.sumcheck, (*shown)[side]);
+      AppendRounds(
+          v.proof.bank_in_joint ? v.proof.joint_bank.sumcheck : v.proof.advice_batch.sumcheck,
+          (*shown)[side]);
       for (const auto& layer : v.proof.lookups.layers) AppendRounds(layer, (*shown)[side]);
     }
   }
@@ -155,6 +158,39 @@ TEST_P(ZkmlZeroKnowledge, SumcheckMessagesOfTwoModelsWithTheSameOutputsAreIndist
   plain.threads = 1;
   std::array<std::vector<uint64_t>, 2> plain_shown;
   RunDistinguisher(plain, 4, &correct, &plain_shown);
+  zk::testing::ExpectDistinguisherVerdict(false, correct, 8, plain_shown);
+}
+
+// The joint form (kinds 5 and 7 when the weights have at least the advice's
+// variables: the mask bank rides in the advice commitment and the joint batch,
+// docs/zk.md "The mask bank inside the joint opening"), with kind 7 on a
+// weight-heavy MLP: the same test, the joint batch's rounds among the shown
+// values; power check with the plain kind 6.
+TEST(ZkmlZeroKnowledgeJoint, SumcheckMessagesOfTwoModelsWithTheSameOutputsAreIndistinguishable) {
+  const std::vector<int64_t> dims = {256, 128, 10};
+  ZkmlParams hiding = testing::HidingParams(PcsKind::kHidingBasefoldConjectured);
+  hiding.threads = 1;  // the seeded generator is per thread
+  {
+    auto c = Commit(RandomMlp(dims, 21), hiding);
+    ASSERT_TRUE(c.ok());
+    const ModelSpec& spec = c->vk.spec;
+    ASSERT_TRUE(
+        detail::FormOf(c->vk, detail::MakeAdviceLayout(spec), detail::MakeWeightLayout(spec))
+            .bank_in_joint);
+  }
+  zk::testing::ExpectDistinguisherVerdictOverSeeds(
+      true, 48, 23,
+      [&](uint64_t seed, size_t& correct, std::array<std::vector<uint64_t>, 2>& shown) {
+        zk::ScopedSeededMasksForTesting seeded(seed);
+        RunDistinguisher(hiding, 24, &correct, &shown, dims);
+      });
+  zk::ScopedSeededMasksForTesting seeded(23);
+  size_t correct = 0;
+  ZkmlParams plain;
+  plain.pcs = PcsKind::kBasefoldFp4Conjectured;
+  plain.threads = 1;
+  std::array<std::vector<uint64_t>, 2> plain_shown;
+  RunDistinguisher(plain, 4, &correct, &plain_shown, dims);
   zk::testing::ExpectDistinguisherVerdict(false, correct, 8, plain_shown);
 }
 
