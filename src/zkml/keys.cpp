@@ -438,8 +438,9 @@ double BatchSoundnessBits(const VerifyingKey& vk, size_t k) {
   if (vk.hiding()) {  // zero knowledge: rho per masked sumcheck, lambda, the mask opening
     std::vector<zk::MaskShape> shapes = detail::MaskShapes(vk.spec, a, wl, joint);
     err += std::exp2(std::log2(static_cast<double>(2 * shapes.size())) - f);
-    if (joint) {  // the bank inside the joint batch: beta_T, rho1, rho2; its opening is the joint
-                  // one
+    // The bank inside the joint batch: beta_T, rho1, rho2; T is opened by the
+    // joint opening, already counted.
+    if (joint) {
       err += std::exp2(std::log2(3.0) - f);
       return -std::log2(err);
     }

@@ -186,12 +186,10 @@ Result<ModelProof> ModelProof::Parse(ByteSpan bytes, const ModelSpec& spec, cons
                  fmt::format("advice commitment: shape ({}, {}) is not ({}, {})", p.advice.num_vars,
                              p.advice.num_polys, a.num_vars, advice_polys));
   }
-  std::vector<zk::MaskShape> shapes;
-  if (masked) shapes = MaskShapes(spec, a, wl, form.joint);
-  if (masked && !form.bank_in_joint) {
+  if (masked && !form.bank_in_joint) {  // the bank's own commitment
     size_t at = r.offset();
     VINET_ASSIGN_OR_RETURN(p.mask, zk::PcsCommitment::Parse(r));
-    size_t m = zk::MaskBankVars(shapes);
+    size_t m = zk::MaskBankVars(MaskShapes(spec, a, wl, form.joint));
     if (p.mask.num_vars != m || p.mask.num_polys != 1) {
       return Error(Code::kParse,
                    fmt::format("mask commitment at byte {}: shape ({}, {}) is not ({}, 1)", at,

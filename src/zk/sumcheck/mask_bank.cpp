@@ -172,8 +172,7 @@ Result<SumcheckProverOutput> MaskBankProver::Prove(std::vector<std::vector<Fp2>>
 
 Result<SumcheckMask> MaskBankProver::Begin(size_t num_vars, size_t degree, Transcript& transcript) {
   size_t s = points_.size();
-  if (s >= shapes_.size() || shapes_[s].num_vars != num_vars || shapes_[s].degree != degree ||
-      points_.size() != s) {
+  if (s >= shapes_.size() || shapes_[s].num_vars != num_vars || shapes_[s].degree != degree) {
     return Error(Code::kInternal,
                  fmt::format("mask bank: sumcheck {} ({} variables, degree {}) is not the "
                              "next slot of the statement",
