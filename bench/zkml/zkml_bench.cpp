@@ -78,7 +78,8 @@ void PrintBasefoldBreakdown(const char* what, const zkml::VerifyingKey& vk, size
 
 // A joint opening's bytes by part (stderr): the rounds as above, then the
 // secondary's leaves and Merkle nodes.
-void PrintJointBreakdown(const zkml::VerifyingKey& vk, size_t n, size_t n2, ByteSpan opening) {
+void PrintJointBreakdown(const zkml::VerifyingKey& vk, size_t n, size_t n2, size_t polys2,
+                         ByteSpan opening) {
   std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
   const auto* bf = dynamic_cast<const zk::BasefoldPcs*>(pcs.get());
   if (bf == nullptr) return;
@@ -89,10 +90,9 @@ void PrintJointBreakdown(const zkml::VerifyingKey& vk, size_t n, size_t n2, Byte
   auto entry = inner.JointEntry(n + pad, n2 + pad);
   if (!entry.ok()) return;
   size_t masks = bf->hiding() ? zk::BasefoldPcs::kHidingMasks : 0;
-  size_t masks2 = bf->hiding() ? zk::BasefoldPcs::SecondaryMasks(*entry) : 0;
-  ByteSpan body = opening.subspan(std::min(opening.size(), (masks + masks2) * 16));
+  ByteSpan body = opening.subspan(std::min(opening.size(), masks * 16));
   zk::BasefoldShape s = inner.ShapeFor(n + pad);
-  auto p = zk::BasefoldProof::Parse(body, s, 1 + masks, &*entry, 1 + masks2);
+  auto p = zk::BasefoldProof::Parse(body, s, 1 + masks, &*entry, polys2);
   if (!p.ok()) return;
   size_t e = 8 * s.ext_degree;
   std::string rounds = RoundsText(*p, e);
@@ -101,9 +101,8 @@ void PrintJointBreakdown(const zkml::VerifyingKey& vk, size_t n, size_t n2, Byte
              " mask values {} B, sumcheck {} B, roots {} B, final {} B,{}; secondary {} B leaf, {} "
              "B nodes\n",
              n, n2, s.num_queries, fmt::join(s.arity, ","), entry->round, entry->level,
-             opening.size(), (masks + masks2) * 16, p->sumcheck.size() * e,
-             p->roots.size() * p->digest_bytes, p->final_poly.size() * e, rounds,
-             p->secondary.base_leaves.size() * 8,
+             opening.size(), masks * 16, p->sumcheck.size() * e, p->roots.size() * p->digest_bytes,
+             p->final_poly.size() * e, rounds, p->secondary.base_leaves.size() * 8,
              p->secondary.merkle_nodes.size() * p->digest_bytes);
 }
 
@@ -213,7 +212,7 @@ int main(int argc, char** argv) {
                    layers, proof_bytes - pcs_bytes - lookup_bytes - layers);
         if (parsed->joint) {
           PrintJointBreakdown(c->vk, c->vk.weights.num_vars, parsed->advice.num_vars,
-                              parsed->advice_opening);
+                              parsed->advice.num_polys, parsed->advice_opening);
         } else {
           PrintBasefoldBreakdown("advice", c->vk, parsed->advice.num_vars, parsed->advice_opening);
           PrintBasefoldBreakdown("weight", c->vk, c->vk.weights.num_vars, parsed->weight_opening);

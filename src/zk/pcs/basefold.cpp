@@ -335,6 +335,16 @@ std::vector<std::vector<size_t>> LeafSets(const BasefoldShape& s, std::vector<si
   return sets;
 }
 
+// The secondary's distinct leaves, increasing, for its entry round's leaf set.
+std::vector<size_t> SecondaryLeaves(const BasefoldEntry& entry, const std::vector<size_t>& set) {
+  std::vector<size_t> out;
+  for (size_t i : set) {
+    size_t leaf = entry.LeafOf(i);
+    if (out.empty() || out.back() != leaf) out.push_back(leaf);
+  }
+  return out;
+}
+
 Status Fail(const std::string& what) {
   return Error(Code::kVerification, "basefold: " + what);
 }
@@ -702,7 +712,7 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
   if (joint != nullptr) {
     sec = dynamic_cast<const BasefoldProverData*>(joint->data);
     if (sec == nullptr || sec->shape.num_vars > s.num_vars ||
-        sec->leaf_arity != joint->entry.arity) {
+        sec->leaf_arity != joint->entry.leaf_log) {
       return Error(Code::kInvalidArgument, "basefold: secondary data does not fit the joint shape");
     }
     lift = s.num_vars - sec->shape.num_vars;
@@ -886,8 +896,9 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
     }
   }
   if (sec != nullptr) {
-    const std::vector<size_t>& set = sets[joint->entry.round];
+    std::vector<size_t> set = SecondaryLeaves(joint->entry, sets[joint->entry.round]);
     proof.joint = true;
+    proof.pair_leaves = joint->entry.leaf_log > joint->entry.arity;
     proof.secondary.num_leaves = set.size();
     for (size_t i : set)
       GatherBaseLeaf(sec->codewords, sec->leaf_arity, i, proof.secondary.base_leaves);
@@ -926,38 +937,45 @@ bool ShapeMatches(const BasefoldProof& p, const BasefoldShape& s, size_t num_pol
   return true;
 }
 
-// The secondary's leaves of a joint opening at the entry round's query set:
-// hashed and checked against its root, then combined with its batching
-// coefficients beta (one value per symbol of each leaf coset).
+// The secondary's leaves of a joint opening for the entry round's query set
+// `set`: hashed and checked against its root, then combined with its batching
+// coefficients beta (one value per symbol of the coset each query reads).
 template <typename E>
 Result<std::vector<std::vector<E>>> SecondaryValues(const BasefoldProof::Round& rd,
                                                     const PcsCommitment& c,
                                                     const BasefoldEntry& entry,
                                                     const std::vector<size_t>& set, size_t depth,
                                                     std::span<const E> beta, size_t digest_bytes) {
-  size_t w = size_t{1} << entry.arity, m = c.num_polys;
-  if (rd.num_leaves != set.size() || rd.base_leaves.size() != set.size() * m * w ||
+  std::vector<size_t> leaves = SecondaryLeaves(entry, set);
+  size_t lw = size_t{1} << entry.leaf_log, m = c.num_polys;
+  depth -= entry.leaf_log - entry.arity;
+  if (rd.num_leaves != leaves.size() || rd.base_leaves.size() != leaves.size() * m * lw ||
       !rd.ext_leaves.empty()) {
     return Fail("the secondary opens " + std::to_string(rd.num_leaves) +
-                " leaves, the queries need " + std::to_string(set.size()));
+                " leaves, the queries need " + std::to_string(leaves.size()));
   }
-  if (rd.merkle_nodes.size() != MerkleTree::MultiProofSize(depth, set)) {
+  if (rd.merkle_nodes.size() != MerkleTree::MultiProofSize(depth, leaves)) {
     return Fail("the secondary's Merkle multi-proof has the wrong size");
   }
-  std::vector<Digest> digests(set.size());
-  std::vector<std::vector<E>> values(set.size(), std::vector<E>(w));
-  for (size_t n = 0; n < set.size(); ++n) {
-    std::span<const Fp> leaf(rd.base_leaves.data() + n * m * w, m * w);
-    digests[n] = MerkleLeafHash(AsByteSpan(leaf));
-    for (size_t j = 0; j < w; ++j) {
-      E acc;
-      for (size_t k = 0; k < m; ++k) acc += beta[k] * leaf[k * w + j];
-      values[n][j] = acc;
-    }
+  std::vector<Digest> digests(leaves.size());
+  for (size_t n = 0; n < leaves.size(); ++n) {
+    digests[n] =
+        MerkleLeafHash(AsByteSpan(std::span<const Fp>(rd.base_leaves.data() + n * m * lw, m * lw)));
   }
-  if (!MerkleTree::VerifyMultiProof(c.root, depth, set, digests, rd.merkle_nodes, kNode,
+  if (!MerkleTree::VerifyMultiProof(c.root, depth, leaves, digests, rd.merkle_nodes, kNode,
                                     digest_bytes)) {
     return Fail("the secondary's Merkle multi-proof does not reach its root");
+  }
+  size_t w = size_t{1} << entry.arity, n = 0;
+  std::vector<std::vector<E>> values(set.size(), std::vector<E>(w));
+  for (size_t q = 0; q < set.size(); ++q) {
+    while (leaves[n] != entry.LeafOf(set[q])) ++n;  // both increasing
+    const Fp* leaf = rd.base_leaves.data() + n * m * lw + entry.OffsetOf(set[q]);
+    for (size_t j = 0; j < w; ++j) {
+      E acc;
+      for (size_t k = 0; k < m; ++k) acc += beta[k] * leaf[k * lw + j];
+      values[q][j] = acc;
+    }
   }
   return values;
 }
@@ -1179,6 +1197,9 @@ Status BasefoldPcs::VerifyJointPlain(const PcsCommitment& c, const PcsCommitment
   }
   VINET_RETURN_IF_ERROR(CheckOpening(c, point.size(), evals.size(), proof, true));
   VINET_ASSIGN_OR_RETURN(BasefoldEntry entry, JointEntry(c.num_vars, c2.num_vars));
+  if (proof.pair_leaves != (entry.leaf_log > entry.arity)) {
+    return Fail("the secondary's leaves do not have the entry's width");
+  }
   JointVerifier joint{&c2, evals2, entry};
   return VerifyAs<Fp4>(c, point, evals, proof, transcript, &joint);
 }

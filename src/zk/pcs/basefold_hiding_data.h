@@ -1,9 +1,9 @@
 // Internal to src/zk/pcs: the prover data of a hiding Basefold commitment and
 // the maps from the caller's commitment and point to the inner (plain) ones.
 // A hiding commitment of m polynomials of n variables is the plain
-// commitment of BasefoldPcs::kHidingMasks masks (a joint secondary's:
-// SecondaryMasks) and the m polynomials padded to n + p variables; it is
-// opened at (z, 0^p).
+// commitment of BasefoldPcs::kHidingMasks masks (none for a joint
+// secondary) and the m polynomials padded to n + p variables; it is opened
+// at (z, 0^p).
 #pragma once
 
 #include <span>

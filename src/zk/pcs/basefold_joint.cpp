@@ -3,8 +3,9 @@
 // primary of n variables, so the two cost one sumcheck, one set of later
 // rounds, one final polynomial and one proof of work; the secondary adds its
 // queried leaves and their multi-proof. Hiding: both inner batches (the
-// primary's masks, the secondary's SecondaryMasks, the padded polynomials)
-// with the same pad p, at (z, 0^p) and its suffix.
+// primary's masks and padded polynomials, the secondary's padded
+// polynomials) with the same pad p, at (z, 0^p) and its suffix.
+#include <algorithm>
 #include <bit>
 #include <string>
 
@@ -30,13 +31,14 @@ Result<BasefoldEntry> BasefoldPcs::JointEntry(size_t primary_vars, size_t second
   BasefoldShape s = BasefoldPcs(detail::PlainOf(params_)).ShapeFor(primary_vars + pad);
   // After j = lift folds: inside a round, or (j > 0 on a round boundary) after
   // the last fold of the round before, so that the secondary's leaves are
-  // single symbols rather than the next round's whole cosets.
+  // pairs of symbols rather than the next round's whole cosets.
   size_t lift = primary_vars - secondary_vars, folded = 0;
   for (size_t r = 0; r < s.Rounds(); ++r) {
     bool inside = lift < folded + s.arity[r];
     bool ends_round = lift > 0 && lift == folded + s.arity[r] && r + 1 < s.Rounds();
     if (inside || ends_round) {
-      return BasefoldEntry{r, lift - folded, s.arity[r] - (lift - folded)};
+      size_t arity = s.arity[r] - (lift - folded);
+      return BasefoldEntry{r, lift - folded, arity, std::max<size_t>(arity, 1)};
     }
     folded += s.arity[r];
   }
@@ -52,15 +54,15 @@ Result<PcsCommitted> BasefoldPcs::CommitSecondary(std::vector<std::vector<Fp>> p
   }
   size_t n2 = std::countr_zero(polys[0].size());
   VINET_ASSIGN_OR_RETURN(BasefoldEntry entry, JointEntry(primary_vars, n2));
-  if (!params_.hiding) return CommitPlain(std::move(polys), entry.arity);
+  if (!params_.hiding) return CommitPlain(std::move(polys), entry.leaf_log);
   // The pad must cover the secondary's opened cosets too (docs/zk.md).
   size_t pad = HidingPadVars(primary_vars);
   size_t t = BasefoldPcs(detail::PlainOf(params_)).ShapeFor(primary_vars + pad).num_queries;
-  if ((t + 1) << entry.arity > ((size_t{1} << pad) - 1) << n2) {
+  if ((t + 1) << entry.leaf_log > ((size_t{1} << pad) - 1) << n2) {
     return Invalid("the pad of " + std::to_string(pad) + " variables does not hide " +
-                   std::to_string(t) + " secondary cosets");
+                   std::to_string(t) + " secondary leaves");
   }
-  return CommitHiding(std::move(polys), nullptr, pad, entry.arity, SecondaryMasks(entry));
+  return CommitHiding(std::move(polys), nullptr, pad, entry.leaf_log, 0);
 }
 
 Result<BasefoldPcs::JointOpening> BasefoldPcs::OpenJoint(const PcsProverData& primary,
@@ -70,8 +72,9 @@ Result<BasefoldPcs::JointOpening> BasefoldPcs::OpenJoint(const PcsProverData& pr
   if (!params_.hiding) return OpenJointPlain(primary, secondary, point, transcript);
   const auto* d1 = dynamic_cast<const detail::HidingProverData*>(&primary);
   const auto* d2 = dynamic_cast<const detail::HidingProverData*>(&secondary);
-  if (d1 == nullptr || d2 == nullptr || d1->pad_vars != d2->pad_vars || d1->masks != kHidingMasks) {
-    return Invalid("hiding prover data with one pad and a masked primary expected");
+  if (d1 == nullptr || d2 == nullptr || d1->pad_vars != d2->pad_vars || d1->masks != kHidingMasks ||
+      d2->masks != 0) {
+    return Invalid("hiding prover data with one pad, a masked primary and a secondary expected");
   }
   if (point.size() != d1->commitment.num_vars) return Invalid("point does not fit the primary");
   BasefoldPcs inner(detail::PlainOf(params_));
@@ -80,12 +83,10 @@ Result<BasefoldPcs::JointOpening> BasefoldPcs::OpenJoint(const PcsProverData& pr
                                               detail::InnerPoint(point, d1->pad_vars), transcript));
   ByteWriter w;
   for (size_t j = 0; j < kHidingMasks; ++j) w.Field(in.primary_evals[j]);
-  for (size_t j = 0; j < d2->masks; ++j) w.Field(in.secondary_evals[j]);
   w.Raw(in.proof);
   JointOpening out;
   out.primary_evals.assign(in.primary_evals.begin() + kHidingMasks, in.primary_evals.end());
-  out.secondary_evals.assign(in.secondary_evals.begin() + static_cast<ptrdiff_t>(d2->masks),
-                             in.secondary_evals.end());
+  out.secondary_evals = std::move(in.secondary_evals);
   out.proof = w.Take();
   return out;
 }
@@ -107,14 +108,11 @@ Status BasefoldPcs::VerifyJoint(const PcsCommitment& primary, const PcsCommitmen
   VINET_ASSIGN_OR_RETURN(BasefoldEntry entry, JointEntry(primary.num_vars, secondary.num_vars));
   size_t pad = params_.hiding ? HidingPadVars(primary.num_vars) : 0;
   size_t masks1 = params_.hiding ? kHidingMasks : 0;
-  size_t masks2 = params_.hiding ? SecondaryMasks(entry) : 0;
   BasefoldPcs inner(detail::PlainOf(params_));
   PcsCommitment c1 = params_.hiding ? detail::InnerCommitment(primary, pad) : primary;
-  PcsCommitment c2 = params_.hiding ? detail::InnerCommitment(secondary, pad, masks2) : secondary;
+  PcsCommitment c2 = params_.hiding ? detail::InnerCommitment(secondary, pad, 0) : secondary;
   ByteReader r(bytes);
   VINET_ASSIGN_OR_RETURN(std::vector<Fp2> m1, r.FieldArray<Fp2>("basefold.mask_evals", masks1));
-  VINET_ASSIGN_OR_RETURN(std::vector<Fp2> m2,
-                         r.FieldArray<Fp2>("basefold.secondary_mask_evals", masks2));
   size_t at = r.offset();
   BasefoldShape s = inner.ShapeFor(c1.num_vars);
   auto proof = BasefoldProof::Parse(bytes.subspan(at), s, c1.num_polys, &entry, c2.num_polys);
@@ -123,9 +121,8 @@ Status BasefoldPcs::VerifyJoint(const PcsCommitment& primary, const PcsCommitmen
                                             std::to_string(at) + ": " + proof.status().message());
   }
   m1.insert(m1.end(), primary_evals.begin(), primary_evals.end());
-  m2.insert(m2.end(), secondary_evals.begin(), secondary_evals.end());
   std::vector<Fp2> z = detail::InnerPoint(point, pad);
-  return inner.VerifyJointPlain(c1, c2, z, m1, m2, *proof, transcript);
+  return inner.VerifyJointPlain(c1, c2, z, m1, secondary_evals, *proof, transcript);
 }
 
 }  // namespace vinet::zk

@@ -75,7 +75,8 @@ void BasefoldProof::Serialize(ByteWriter& w) const {
     for (Fp4 x : rd.ext_leaves) WriteExt(w, x, ext_degree);
     WriteDigests(w, rd.merkle_nodes, digest_bytes);
   }
-  if (joint) {  // its leaf count is the entry round's
+  if (joint) {  // its leaf count: sent for pair leaves, else the entry round's
+    if (pair_leaves) w.U32(static_cast<uint32_t>(secondary.num_leaves));
     for (Fp x : secondary.base_leaves) w.Field(x);
     WriteDigests(w, secondary.merkle_nodes, digest_bytes);
   }
@@ -143,8 +144,20 @@ Result<BasefoldProof> BasefoldProof::Parse(ByteSpan bytes, const BasefoldShape& 
   }
   if (entry != nullptr) {
     p.joint = true;
+    p.pair_leaves = entry->leaf_log > entry->arity;
     size_t n = p.rounds[entry->round].num_leaves;
-    size_t depth = s.LeafDepth(entry->round), w = size_t{1} << entry->arity;
+    size_t depth = s.LeafDepth(entry->round) - (entry->leaf_log - entry->arity);
+    size_t w = size_t{1} << entry->leaf_log;
+    if (p.pair_leaves) {  // the distinct pairs holding the round's n symbols
+      size_t at = r.offset();
+      VINET_ASSIGN_OR_RETURN(uint32_t pairs, r.U32("basefold.secondary.leaves"));
+      if (pairs > n || 2 * size_t{pairs} < n) {
+        return Error(Code::kParse, "basefold.secondary.leaves: " + std::to_string(pairs) +
+                                       " pairs cannot hold " + std::to_string(n) +
+                                       " symbols at offset " + std::to_string(at));
+      }
+      n = pairs;
+    }
     p.secondary.num_leaves = n;
     VINET_ASSIGN_OR_RETURN(p.secondary.base_leaves,
                            r.FieldArray<Fp>("basefold.secondary.leaf", n * secondary_polys * w));

@@ -99,7 +99,7 @@ TEST(BasefoldJoint, CompleteAtEveryEntryPosition) {
   }
 }
 
-TEST(BasefoldJoint, OnARoundBoundaryTheSecondaryEntersAfterTheLastFoldAsSingleSymbols) {
+TEST(BasefoldJoint, OnARoundBoundaryTheSecondaryEntersAfterTheLastFoldFromPairLeaves) {
   for (const Set& set : Sets()) {
     SCOPED_TRACE(set.name);
     BasefoldPcs pcs(set.params);
@@ -109,7 +109,8 @@ TEST(BasefoldJoint, OnARoundBoundaryTheSecondaryEntersAfterTheLastFoldAsSingleSy
     size_t pad = set.params.hiding ? pcs.HidingPadVars(n) : 0;
     size_t a0 = BasefoldPcs(inner_params).ShapeFor(n + pad).arity[0];
     // j = 0: the first round's cosets; inside the round: what is left of them;
-    // j = a0: after round 0's last fold, one symbol per queried coset.
+    // j = a0: after round 0's last fold, one symbol per queried coset, read
+    // from a leaf of two.
     for (auto [n2, level, arity] :
          std::vector<std::array<size_t, 3>>{{n, 0, a0}, {n - a0 + 1, a0 - 1, 1}, {n - a0, a0, 0}}) {
       auto entry = pcs.JointEntry(n, n2);
@@ -117,6 +118,7 @@ TEST(BasefoldJoint, OnARoundBoundaryTheSecondaryEntersAfterTheLastFoldAsSingleSy
       EXPECT_EQ(entry->round, 0u) << n2;
       EXPECT_EQ(entry->level, level) << n2;
       EXPECT_EQ(entry->arity, arity) << n2;
+      EXPECT_EQ(entry->leaf_log, std::max<size_t>(arity, 1)) << n2;
     }
     const size_t n2 = n - a0, m2 = 3;
     Joint j = CommitAndOpen(pcs, n, n2, 2, m2, 91);
@@ -125,7 +127,9 @@ TEST(BasefoldJoint, OnARoundBoundaryTheSecondaryEntersAfterTheLastFoldAsSingleSy
       BasefoldEntry entry = pcs.JointEntry(n, n2).value();
       auto proof = BasefoldProof::Parse(j.proof, pcs.ShapeFor(n), 2, &entry, m2);
       ASSERT_TRUE(proof.ok()) << proof.status().ToString();
-      EXPECT_EQ(proof->secondary.base_leaves.size(), proof->secondary.num_leaves * m2);
+      EXPECT_TRUE(proof->pair_leaves);
+      EXPECT_EQ(proof->secondary.base_leaves.size(), proof->secondary.num_leaves * m2 * 2);
+      EXPECT_LE(proof->secondary.num_leaves, proof->rounds[0].num_leaves);
     }
     for (size_t i = 0; i < j.proof.size(); i += j.proof.size() / 400 + 1) {
       Joint bad = j;
@@ -227,8 +231,8 @@ TEST(BasefoldJoint, HidingOpeningsAreFresh) {
 // opened symbol of both trees) feeds the chi-square homogeneity test. Plain
 // joint openings are the power check: the classifier is always right there.
 // The primary's masks cover the secondary: inside round 0 (n = 11, n2 = 9:
-// leaves of two symbols, no masks of its own) and on its boundary (n = 12,
-// n2 = 9: single symbols and one uniform polynomial for the leaves' entropy).
+// cosets of two symbols) and on its boundary (n = 12, n2 = 9: single symbols
+// read from leaves of two; no masks of its own in either case).
 class BasefoldJointZk : public ::testing::TestWithParam<std::pair<size_t, size_t>> {};
 
 INSTANTIATE_TEST_SUITE_P(Entries, BasefoldJointZk,
@@ -259,17 +263,16 @@ TEST_P(BasefoldJointZk, OpeningsOfTwoSecondariesWithTheSameEvaluationAreIndistin
       BasefoldEntry entry = inner.JointEntry(kN + pad, kN2 + pad).value();
       if (hiding) {
         EXPECT_EQ(entry.arity, boundary ? 0u : 1u);
+        EXPECT_EQ(entry.leaf_log, 1u);
       }
       size_t masks = hiding ? BasefoldPcs::kHidingMasks : 0;
-      size_t masks2 = hiding ? BasefoldPcs::SecondaryMasks(entry) : 0;
-      EXPECT_EQ(masks2, hiding && boundary ? 1u : 0u);
-      // Every coset of each candidate's codeword (the plain secondary's leaves).
+      // Every leaf of each candidate's codeword (the plain secondary's leaves).
       std::array<std::set<std::vector<uint64_t>>, 2> cosets;
       for (size_t k = 0; k < 2; ++k) {
         std::vector<Fp2> evals(pair[k].begin(), pair[k].end());
         std::vector<Fp2> cw =
             detail::EncodeMultilinear(std::span<const Fp2>(evals), kN2 + params.log_inv_rate, 1);
-        size_t width = size_t{1} << entry.arity;
+        size_t width = size_t{1} << entry.leaf_log;
         for (size_t i = 0; i < cw.size(); i += width) {
           std::vector<uint64_t> c;
           for (size_t j = i; j < i + width; ++j) c.push_back(cw[j].c0().value());
@@ -288,17 +291,15 @@ TEST_P(BasefoldJointZk, OpeningsOfTwoSecondariesWithTheSameEvaluationAreIndistin
                 Transcript t("joint-zk");
                 auto op = pcs.OpenJoint(*primary.data, *secondary.data, z, t).value();
                 ByteReader r(op.proof);
-                std::vector<Fp2> mask_values = r.FieldArray<Fp2>("masks", masks + masks2).value();
-                auto proof =
-                    BasefoldProof::Parse(ByteSpan(op.proof).subspan(r.offset()),
-                                         inner.ShapeFor(kN + pad), 1 + masks, &entry, 1 + masks2)
-                        .value();
-                // The secondary column of each opened leaf (the last polynomial).
-                size_t width = size_t{1} << entry.arity, leaves = proof.secondary.num_leaves;
+                std::vector<Fp2> mask_values = r.FieldArray<Fp2>("masks", masks).value();
+                auto proof = BasefoldProof::Parse(ByteSpan(op.proof).subspan(r.offset()),
+                                                  inner.ShapeFor(kN + pad), 1 + masks, &entry, 1)
+                                 .value();
+                // Each opened leaf of the secondary (its one polynomial).
+                size_t width = size_t{1} << entry.leaf_log, leaves = proof.secondary.num_leaves;
                 std::array<bool, 2> match{true, true};
                 for (size_t l = 0; l < leaves; ++l) {
-                  const Fp* leaf =
-                      proof.secondary.base_leaves.data() + (l * (1 + masks2) + masks2) * width;
+                  const Fp* leaf = proof.secondary.base_leaves.data() + l * width;
                   std::vector<uint64_t> c;
                   for (size_t j = 0; j < width; ++j) c.push_back(leaf[j].value());
                   for (size_t k = 0; k < 2; ++k) match[k] = match[k] && cosets[k].count(c) > 0;

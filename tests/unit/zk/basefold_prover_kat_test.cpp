@@ -103,7 +103,7 @@ TEST(BasefoldProverKat, JointOpeningsArePinned) {
   // One primary with the secondary entering inside round 0 (n2 = n - 2), after
   // round 0's last fold (n2 = n - 5), unlifted (n2 = n); two primaries.
   const char* kSingleMid = "a975a9a1c6faaf37dc5ecf198e4bbc8e6664871202b6984971985ae1c73f7e8b";
-  const char* kSingleBoundary = "06602ee33ca7a3c0c9844c278fdbeb98e6d080f99a3171511fa78e57d51a8759";
+  const char* kSingleBoundary = "6f6473e40478da62ca46a338df477bbc78c7124b6120a24820d76a3b8bb0f3fb";
   const char* kSingleWhole = "57525c6669a87641fb6d94ca6ff404b650c6acf19f513bafa4dddab68f869a61";
   const char* kBatch = "0551e2dd3203bf2e73d26713df25241264dc2e0854e3fdc2b251e23aa37a1468";
   for (unsigned threads : {1u, 2u}) {

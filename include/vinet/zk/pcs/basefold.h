@@ -168,12 +168,20 @@ struct BasefoldShape {
 // tree's leaves are cosets of `arity` = arity[round] - level symbols, as many
 // leaves as that round's tree, queried at the same indices. The verifier folds
 // each queried coset `level` times, adds the secondary's beta-combined leaf
-// values and folds on (docs/zk.md "Joint openings").
+// values and folds on (docs/zk.md "Joint openings"). An entry after a round's
+// last fold (arity 0) reads single symbols; its leaves are then aligned pairs
+// of symbols (leaf_log 1: half the leaves and tree nodes to hash, one level
+// less per Merkle path), so every secondary leaf holds >= 2 symbols.
 struct BasefoldEntry {
-  size_t round = 0;  // the primary round the secondary enters
-  size_t level = 0;  // folds of that round before it enters
-  size_t arity = 0;  // log2 of the secondary's leaf coset (0: single symbols,
-                     // entering after the round's last fold)
+  size_t round = 0;     // the primary round the secondary enters
+  size_t level = 0;     // folds of that round before it enters
+  size_t arity = 0;     // log2 of the coset a query reads (0: single symbols,
+                        // entering after the round's last fold)
+  size_t leaf_log = 1;  // log2 of the secondary's leaf: max(arity, 1)
+
+  // Leaf index and offset in the leaf of the coset read for the round's leaf i.
+  size_t LeafOf(size_t i) const { return i >> (leaf_log - arity); }
+  size_t OffsetOf(size_t i) const { return (i & ((size_t{1} << (leaf_log - arity)) - 1)) << arity; }
 };
 
 // The opening proof, as sent. Extension elements are held as Fp4; with
@@ -193,9 +201,11 @@ struct BasefoldProof {
   std::vector<Fp4> final_poly;  // 2^f monomial coefficients
   uint64_t pow_nonce = 0;
   std::vector<Round> rounds;  // R entries
-  // Joint openings: the secondary's queried leaves (base-field symbols,
-  // num_leaves = rounds[entry.round].num_leaves, not sent) and multi-proof.
+  // Joint openings: the secondary's queried leaves (base-field symbols;
+  // num_leaves = rounds[entry.round].num_leaves, not sent, when arity ==
+  // leaf_log; else the distinct pairs, sent as a u32) and multi-proof.
   bool joint = false;
+  bool pair_leaves = false;  // the entry's leaf_log exceeds its arity
   Round secondary;
 
   void Serialize(ByteWriter& w) const;
@@ -232,14 +242,6 @@ class BasefoldPcs final : public MultilinearPcs {
 
   // Hiding: the random mask polynomials committed before the caller's.
   static constexpr size_t kHidingMasks = 4;
-  // Hiding joint openings: the uniform polynomials a secondary commits before
-  // the caller's. The primary's kHidingMasks mask the whole batch, so a
-  // secondary needs none, except one when its leaves are single symbols
-  // (arity 0), so that every leaf hashes >= 128 bits of entropy (docs/zk.md
-  // "Joint openings", zero knowledge).
-  static constexpr size_t SecondaryMasks(const BasefoldEntry& entry) {
-    return entry.arity == 0 ? 1 : 0;
-  }
   // Hiding: the pad variables p for n (0 if no p fits the 2^32 domain).
   size_t HidingPadVars(size_t num_vars) const;
   // Hiding opening bytes: kHidingMasks Fp2 mask values at z, then the plain
@@ -266,16 +268,16 @@ class BasefoldPcs final : public MultilinearPcs {
   // secondary would enter after the last committed round.
   Result<BasefoldEntry> JointEntry(size_t primary_vars, size_t secondary_vars) const;
   // Commits polynomials of n2 variables as the secondary of a primary of
-  // `primary_vars` variables (leaf cosets of the entry's arity; hiding: the
-  // primary's pad and SecondaryMasks(entry) uniform polynomials, not the
-  // kHidingMasks of Commit). Its prover data opens only jointly, with a
-  // primary that carries the masks.
+  // `primary_vars` variables (leaves of 2^leaf_log symbols; hiding: the
+  // primary's pad and no masks: the primary's kHidingMasks mask the whole
+  // batch, and a leaf of >= 2 padded symbols hashes >= 128 bits of entropy).
+  // Its prover data opens only jointly, with a primary that carries the masks.
   Result<PcsCommitted> CommitSecondary(std::vector<std::vector<Fp>> polys,
                                        size_t primary_vars) const;
   struct JointOpening {
     std::vector<Fp2> primary_evals, secondary_evals;
-    Bytes proof;  // hiding: the primary's kHidingMasks and the secondary's
-                  // SecondaryMasks mask values, then the plain joint opening
+    Bytes proof;  // hiding: the primary's kHidingMasks mask values, then the
+                  // plain joint opening
   };
   // Opens the primary at `point` (n coordinates) and the secondary at its
   // suffix of n2 coordinates, in one opening.
