@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <new>
+#include <utility>
 #include <vector>
 
 namespace vinet::zk::detail {
@@ -52,5 +53,31 @@ struct HugePageAllocator {
 // A vector of large prover buffers on huge pages.
 template <typename T>
 using HugeVector = std::vector<T, HugePageAllocator<T>>;
+
+// The same blocks, but a value-less resize default-initializes: trivially
+// constructible elements are left unwritten (no pass over the memory), for
+// buffers that are written in full before they are read.
+template <typename T>
+struct HugeUninitAllocator : HugePageAllocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = HugeUninitAllocator<U>;
+  };
+  HugeUninitAllocator() = default;
+  template <typename U>
+  HugeUninitAllocator(const HugeUninitAllocator<U>&) {}  // NOLINT: rebinding
+
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+
+template <typename T>
+using HugeUninitVector = std::vector<T, HugeUninitAllocator<T>>;
 
 }  // namespace vinet::zk::detail

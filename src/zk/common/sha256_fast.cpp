@@ -195,10 +195,8 @@ const NodeIv& TheNodeIv() {
 Digest DigestOf(const uint32_t state[8]) {
   Digest out;
   for (int i = 0; i < 8; ++i) {
-    out[4 * i] = static_cast<uint8_t>(state[i] >> 24);
-    out[4 * i + 1] = static_cast<uint8_t>(state[i] >> 16);
-    out[4 * i + 2] = static_cast<uint8_t>(state[i] >> 8);
-    out[4 * i + 3] = static_cast<uint8_t>(state[i]);
+    uint32_t be = __builtin_bswap32(state[i]);
+    std::memcpy(out.data() + 4 * i, &be, 4);
   }
   return out;
 }
@@ -215,20 +213,25 @@ Digest Sha256CompressNode(const Digest& left, const Digest& right) {
   return DigestOf(state);
 }
 
-void Sha256CompressNodeQuad(const Digest* left, const Digest* right, Digest* out) {
-  uint32_t state[4][8];
-  uint8_t block[4][64];
-  uint32_t* states[4];
-  const uint8_t* data[4];
-  for (int l = 0; l < 4; ++l) {
-    std::memcpy(state[l], TheNodeIv().s, sizeof(state[l]));
-    std::memcpy(block[l], left[l].data(), 32);
-    std::memcpy(block[l] + 32, right[l].data(), 32);
-    states[l] = state[l];
-    data[l] = block[l];
+void Sha256CompressNodes(const Digest* children, size_t count, Digest* out) {
+  // Node i's block is children[2i] || children[2i + 1]: 64 contiguous bytes
+  // (Digest is a plain byte array), hashed in place, four at a time.
+  static_assert(sizeof(Digest) == 32);
+  const auto* bytes = reinterpret_cast<const uint8_t*>(children);
+  size_t i = 0;
+  for (; i + 4 <= count; i += 4) {
+    uint32_t state[4][8];
+    uint32_t* states[4];
+    const uint8_t* data[4];
+    for (int l = 0; l < 4; ++l) {
+      std::memcpy(state[l], TheNodeIv().s, sizeof(state[l]));
+      states[l] = state[l];
+      data[l] = bytes + 64 * (i + l);
+    }
+    Compress4(states, data, 1);
+    for (int l = 0; l < 4; ++l) out[i + l] = DigestOf(state[l]);
   }
-  Compress4(states, data, 1);
-  for (int l = 0; l < 4; ++l) out[l] = DigestOf(state[l]);
+  for (; i < count; ++i) out[i] = Sha256CompressNode(children[2 * i], children[2 * i + 1]);
 }
 
 namespace {
@@ -249,18 +252,35 @@ void PadMessage(ByteSpan prefix, ByteSpan body, std::vector<uint8_t>& out) {
 }  // namespace
 
 void Sha256PrefixedQuad(ByteSpan prefix, const ByteSpan* bodies, Digest* out) {
-  thread_local std::vector<uint8_t> buf[4];
+  // Messages of up to kStackBlocks padded blocks (every Merkle leaf of the
+  // provers here) are padded on the stack, longer ones in per-thread buffers.
+  constexpr size_t kStackBlocks = 6;
+  uint64_t total = prefix.size() + bodies[0].size();
+  size_t padded = (total + 9 + 63) / 64 * 64;
+  alignas(64) uint8_t stack[4][64 * kStackBlocks];
+  thread_local std::vector<uint8_t> heap[4];
   uint32_t state[4][8];
   uint32_t* states[4];
   const uint8_t* data[4];
   for (int l = 0; l < 4; ++l) {
     assert(bodies[l].size() == bodies[0].size());
-    PadMessage(prefix, bodies[l], buf[l]);
+    uint8_t* b = stack[l];
+    if (padded <= sizeof(stack[l])) {
+      if (!prefix.empty()) std::memcpy(b, prefix.data(), prefix.size());
+      if (!bodies[l].empty()) std::memcpy(b + prefix.size(), bodies[l].data(), bodies[l].size());
+      b[total] = 0x80;
+      std::memset(b + total + 1, 0, padded - total - 9);
+      uint64_t bits = __builtin_bswap64(total * 8);
+      std::memcpy(b + padded - 8, &bits, 8);
+    } else {
+      PadMessage(prefix, bodies[l], heap[l]);
+      b = heap[l].data();
+    }
     std::memcpy(state[l], kInit, sizeof(state[l]));
     states[l] = state[l];
-    data[l] = buf[l].data();
+    data[l] = b;
   }
-  Compress4(states, data, buf[0].size() / 64);
+  Compress4(states, data, padded / 64);
   for (int l = 0; l < 4; ++l) out[l] = DigestOf(state[l]);
 }
 

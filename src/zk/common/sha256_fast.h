@@ -19,9 +19,10 @@ Digest Sha256Parts(std::initializer_list<ByteSpan> parts);
 // output as SHA-256 would (big-endian state words).
 Digest Sha256CompressNode(const Digest& left, const Digest& right);
 
-// Four Sha256CompressNode at once (interleaved on one core): out[l] for
-// left[l] || right[l], l < 4.
-void Sha256CompressNodeQuad(const Digest* left, const Digest* right, Digest* out);
+// Sha256CompressNode of children[2i] || children[2i + 1] into out[i] for
+// i < count, hashed in place four at a time (out must not overlap children).
+void Sha256CompressNodes(const Digest* children, size_t count, Digest* out);
+
 
 // out[l] = SHA-256 of prefix || bodies[l], l < 4 (bodies of equal length),
 // hashed interleaved.

@@ -77,29 +77,34 @@ MerkleTree MerkleTree::Build(std::vector<Digest> leaf_digests, unsigned threads,
   size_t n = leaf_digests.size();
   assert(n >= 1 && std::has_single_bit(n));
   bool truncate = digest_bytes < kFullDigestBytes;
-  if (truncate) {
-    for (Digest& d : leaf_digests) TruncateDigest(d, digest_bytes);
-  }
   MerkleTree t;
   t.num_leaves_ = n;
   if (n == 1) {
+    if (truncate) TruncateDigest(leaf_digests[0], digest_bytes);
     t.nodes_.assign(leaf_digests.begin(), leaf_digests.end());
     return t;
   }
-  t.nodes_.resize(2 * n);
-  std::copy(leaf_digests.begin(), leaf_digests.end(), t.nodes_.begin() + n);
+  t.nodes_.resize(2 * n);  // uninitialized: every entry is written below
+  t.nodes_[0] = Digest{};  // unused
+  ParallelFor(
+      n, threads,
+      [&](size_t b, size_t e) {
+        for (size_t i = b; i < e; ++i) {
+          Digest& d = t.nodes_[n + i];
+          d = leaf_digests[i];
+          if (truncate) TruncateDigest(d, digest_bytes);
+        }
+      },
+      4096);
   for (size_t level = n / 2; level >= 1; level /= 2) {
     ParallelFor(
         level, threads,
         [&](size_t b, size_t e) {
           size_t i = level + b;
           if (kind == MerkleNode::kSha256Compress) {
-            // Children of i .. i + 3 are nodes 2i .. 2i + 7: four compressions interleaved.
-            for (; i + 4 <= level + e; i += 4) {
-              const Digest* c = &t.nodes_[2 * i];
-              const Digest left[4] = {c[0], c[2], c[4], c[6]}, right[4] = {c[1], c[3], c[5], c[7]};
-              detail::Sha256CompressNodeQuad(left, right, &t.nodes_[i]);
-            }
+            // Children of i .. are nodes 2i .. (a level below, no overlap).
+            detail::Sha256CompressNodes(&t.nodes_[2 * i], e - b, &t.nodes_[i]);
+            i = level + e;
           }
           for (; i < level + e; ++i) {
             t.nodes_[i] = MerkleNodeHash(kind, t.nodes_[2 * i], t.nodes_[2 * i + 1]);

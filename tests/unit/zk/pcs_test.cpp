@@ -57,10 +57,11 @@ TEST(Sha256Fast, MatchesOpenSslOnEveryLengthAndSplit) {
 }
 
 TEST(Sha256Fast, InterleavedLanesMatchOpenSsl) {
-  // Four messages hashed interleaved (prefix || body[l]), node quads, and
-  // the one-block nonce search, each against OpenSSL / the single path.
+  // Four messages hashed interleaved (prefix || body[l]; padded on the stack
+  // up to six blocks, beyond in buffers), runs of nodes, and the one-block
+  // nonce search, each against OpenSSL / the single path.
   std::mt19937_64 rng(5);
-  for (size_t len = 0; len <= 200; ++len) {
+  for (size_t len = 0; len <= 420; len += len < 200 ? 1 : 7) {
     Bytes prefix(len % 3);
     std::vector<Bytes> bodies(4, Bytes(len));
     for (auto& x : prefix) x = static_cast<uint8_t>(rng());
@@ -75,14 +76,15 @@ TEST(Sha256Fast, InterleavedLanesMatchOpenSsl) {
       EXPECT_EQ(got[l], OpenSslSha256(all)) << len << " lane " << l;
     }
   }
-  for (int rep = 0; rep < 20; ++rep) {
-    Digest l[4], r[4], got[4];
-    for (int k = 0; k < 4; ++k) {
-      for (auto& x : l[k]) x = static_cast<uint8_t>(rng());
-      for (auto& x : r[k]) x = static_cast<uint8_t>(rng());
+  for (size_t count : {1u, 3u, 4u, 7u, 9u, 16u}) {  // whole quads and a tail
+    std::vector<Digest> children(2 * count), got(count);
+    for (Digest& d : children)
+      for (auto& x : d) x = static_cast<uint8_t>(rng());
+    detail::Sha256CompressNodes(children.data(), count, got.data());
+    for (size_t k = 0; k < count; ++k) {
+      EXPECT_EQ(got[k], detail::Sha256CompressNode(children[2 * k], children[2 * k + 1]))
+          << count << " node " << k;
     }
-    detail::Sha256CompressNodeQuad(l, r, got);
-    for (int k = 0; k < 4; ++k) EXPECT_EQ(got[k], detail::Sha256CompressNode(l[k], r[k])) << k;
   }
   for (size_t len : {0u, 13u, 44u, 47u}) {
     Bytes prefix(len);

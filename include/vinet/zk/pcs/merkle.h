@@ -77,7 +77,8 @@ class MerkleTree {
  private:
   // nodes_[1] is the root, nodes_[i] has children 2i and 2i+1, leaves at
   // [n, 2n). With one leaf, nodes_ = {leaf} and the root is the leaf.
-  detail::HugeVector<Digest> nodes_;  // a tree of 2^20 leaves is 32 MiB: cached blocks
+  // A tree of 2^20 leaves is 32 MiB: cached blocks, written once by Build.
+  detail::HugeUninitVector<Digest> nodes_;
   size_t num_leaves_ = 0;
 };
 
