@@ -142,22 +142,26 @@ struct HidingBasefoldFixture {
 };
 
 // A plain joint opening (BasefoldPcs::OpenJoint): a primary of 10 variables
-// (two polynomials) and a secondary of 8 that enters mid first round.
+// (two polynomials) and a secondary of 8 that enters mid first round, or (7,
+// kBoundaryVars) after the first round's last fold, from leaves of two
+// symbols.
 struct JointBasefoldFixture {
-  static constexpr size_t kVars = 10, kSecondaryVars = 8;
+  static constexpr size_t kVars = 10, kMidRoundVars = 8, kBoundaryVars = 7;
   BasefoldPcs pcs{BasefoldParams{100, 2, 3, 2, 16, 1, BasefoldRegime::kJohnsonFp4, 3}};
+  size_t secondary_vars;
   PcsCommitted primary, secondary;
   std::vector<Fp2> point;
   std::vector<Fp2> evals, secondary_evals;
   Bytes honest;
 
-  JointBasefoldFixture() {
+  explicit JointBasefoldFixture(size_t secondary_vars_in = kMidRoundVars)
+      : secondary_vars(secondary_vars_in) {
     std::vector<std::vector<Fp>> polys(2, std::vector<Fp>(size_t{1} << kVars));
     for (size_t i = 0; i < polys[0].size(); ++i) {
       polys[0][i] = Fp(i * i + 1);
       polys[1][i] = Fp(3 * i + 7);
     }
-    std::vector<Fp> small(size_t{1} << kSecondaryVars);
+    std::vector<Fp> small(size_t{1} << secondary_vars);
     for (size_t i = 0; i < small.size(); ++i) small[i] = Fp(5 * i * i + 2);
     for (size_t i = 0; i < kVars; ++i) point.emplace_back(Fp(5 + 2 * i), Fp(6 + 2 * i));
     primary = pcs.Commit(polys).value();

@@ -64,13 +64,22 @@ TEST(ZkFuzzSeeds, HidingBasefoldSeedIsTheFixturesEncoding) {
   CheckOrWrite("zk_basefold_hiding", "honest_opening", fx.honest);
 }
 
-TEST(ZkFuzzSeeds, JointBasefoldSeedIsTheFixturesEncoding) {
-  fuzz::JointBasefoldFixture fx;
-  ASSERT_TRUE(fx.Verify(fx.honest).ok());
-  BasefoldEntry entry = fx.pcs.JointEntry(fx.kVars, fx.kSecondaryVars).value();
+TEST(ZkFuzzSeeds, JointBasefoldSeedsAreTheFixturesEncodings) {
+  fuzz::JointBasefoldFixture mid(fuzz::JointBasefoldFixture::kMidRoundVars);
+  ASSERT_TRUE(mid.Verify(mid.honest).ok());
+  BasefoldEntry entry = mid.pcs.JointEntry(mid.kVars, mid.secondary_vars).value();
   ASSERT_EQ(entry.round, 0u);  // enters mid first round
   ASSERT_EQ(entry.level, 2u);
-  CheckOrWrite("zk_basefold_joint", "honest_opening", fx.honest);
+  CheckOrWrite("zk_basefold_joint", "honest_opening", mid.honest);
+  fuzz::JointBasefoldFixture boundary(fuzz::JointBasefoldFixture::kBoundaryVars);
+  ASSERT_TRUE(boundary.Verify(boundary.honest).ok());
+  entry = boundary.pcs.JointEntry(boundary.kVars, boundary.secondary_vars).value();
+  ASSERT_EQ(entry.arity, 0u);  // after round 0's last fold, from pair leaves
+  ASSERT_EQ(entry.leaf_log, 1u);
+  CheckOrWrite("zk_basefold_joint", "honest_boundary_opening", boundary.honest);
+  // Each opening is refused by the other's statement.
+  EXPECT_FALSE(mid.Verify(boundary.honest).ok());
+  EXPECT_FALSE(boundary.Verify(mid.honest).ok());
 }
 
 TEST(ZkFuzzSeeds, LogUpBatchSeedIsTheFixturesEncoding) {
