@@ -84,7 +84,8 @@ void PrintJointBreakdown(const zkml::VerifyingKey& vk, size_t n, size_t n2, size
   const auto* bf = dynamic_cast<const zk::BasefoldPcs*>(pcs.get());
   if (bf == nullptr) return;
   zk::BasefoldParams plain = bf->params();
-  plain.hiding = false;
+  plain.hiding = plain.sparse_pad = false;
+  plain.sparse_top = bf->SparsePadCoeffs(n) > 0;
   zk::BasefoldPcs inner(plain);
   size_t pad = bf->hiding() ? bf->HidingPadVars(n) : 0;
   auto entry = inner.JointEntry(n + pad, n2 + pad);

@@ -12,6 +12,7 @@
 #include "vinet/zk/poly/multilinear.h"
 #include "zk/field/lazy_sum.h"
 #include "zk/pcs/basefold_fold.h"
+#include "zk/pcs/basefold_hiding_data.h"
 
 namespace vinet::zk {
 namespace {
@@ -357,6 +358,29 @@ size_t BasefoldShape::LogLen(size_t r) const {
   return l;
 }
 
+double BasefoldShape::Rate() const {
+  double degree = std::ldexp(1.0, static_cast<int>(num_vars));
+  // A sparse top: the bound the final polynomial enforces, 2^(m-1) + 2^V
+  // ceil(q / 2^V) (>= q).
+  if (top_coeffs > 0) {
+    degree = degree / 2 +
+             std::ldexp(static_cast<double>(FinalTopCoeffs()), static_cast<int>(folded_vars));
+  }
+  return degree / std::ldexp(1.0, static_cast<int>(log_len));
+}
+
+size_t BasefoldShape::FinalTopCoeffs() const {
+  size_t half = final_vars == 0 ? 0 : size_t{1} << (final_vars - 1);
+  if (top_coeffs == 0) return half;
+  size_t per = size_t{1} << folded_vars;
+  return std::min(half, (top_coeffs + per - 1) / per);
+}
+
+size_t BasefoldShape::FinalSent() const {
+  size_t full = size_t{1} << final_vars;
+  return top_coeffs == 0 ? full : full / 2 + FinalTopCoeffs();
+}
+
 BasefoldPcs::BasefoldPcs(BasefoldParams params) : params_(params) {}
 
 Bytes BasefoldPcs::ParametersEncoding() const {
@@ -373,12 +397,14 @@ Bytes BasefoldPcs::ParametersEncoding() const {
   // 4 = kJohnsonFp4 with the first-round schedule (first_fold_log follows).
   // 6 = hiding kJohnsonFp4 (first_fold_log follows, whatever its value).
   // 7 / 8 = kConjecturedFp4 plain / hiding (first_fold_log, then log2(1/eta)).
+  // 9 / 10 = hiding kJohnsonFp4 / kConjecturedFp4 with the sparse pad.
   // Any version: a trailing u32 digest_bytes when it is not 32.
   bool conjectured = params_.regime == BasefoldRegime::kConjecturedFp4;
+  bool sparse = params_.hiding && params_.sparse_pad;
   if (conjectured) {
-    w.U32(params_.hiding ? 8 : 7);
+    w.U32(params_.hiding ? (sparse ? 10 : 8) : 7);
   } else if (params_.hiding) {
-    w.U32(6);
+    w.U32(sparse ? 9 : 6);
   } else if (params_.regime == BasefoldRegime::kUniqueFp2) {
     w.U32(params_.first_fold_log > 0 ? 5 : 2);
   } else {
@@ -402,8 +428,8 @@ double FieldBits(size_t degree) {
 }
 
 // Per-query acceptance probability of a far word (before grinding).
-double QueryFraction(const BasefoldShape& s, int log_inv_rate) {
-  double rho = std::ldexp(1.0, -log_inv_rate);
+double QueryFraction(const BasefoldShape& s) {
+  double rho = s.Rate();
   double inv_len = std::ldexp(1.0, -static_cast<int>(s.log_len));
   if (s.conjectured_log_inv_eta > 0) {
     // Conjectured regime: delta = 1 - rho - eta.
@@ -419,12 +445,11 @@ double QueryFraction(const BasefoldShape& s, int log_inv_rate) {
 double BasefoldPcs::SoundnessFor(const BasefoldShape& s, size_t t) const {
   double field = std::exp2(-FieldBits(s.ext_degree));
   double len = std::ldexp(1.0, static_cast<int>(s.log_len));
-  double rho = std::ldexp(1.0, -params_.log_inv_rate);
+  double rho = s.Rate();
   size_t leaves = size_t{1} << s.LeafDepth(0);
-  double query = t >= leaves
-                     ? 0.0
-                     : std::pow(QueryFraction(s, params_.log_inv_rate), static_cast<double>(t)) *
-                           std::exp2(-params_.grinding_bits);
+  double query = t >= leaves ? 0.0
+                             : std::pow(QueryFraction(s), static_cast<double>(t)) *
+                                   std::exp2(-params_.grinding_bits);
   double commit = 0;
   if (s.conjectured_log_inv_eta > 0) {
     // Conjectured regime (basefold.h, docs/zk.md "Conjectured regime"):
@@ -463,10 +488,27 @@ double BasefoldPcs::SoundnessFor(const BasefoldShape& s, size_t t) const {
 
 BasefoldShape BasefoldPcs::ShapeFor(size_t num_vars) const {
   if (!params_.hiding) return PlainShapeFor(num_vars);
-  return PlainShapeFor(num_vars + HidingPadVars(num_vars));
+  bool sparse = SparsePadCoeffs(num_vars) > 0;
+  return BasefoldPcs(detail::PlainOf(params_, sparse))
+      .PlainShapeFor(num_vars + HidingPadVars(num_vars));
+}
+
+size_t BasefoldPcs::SparsePadCoeffs(size_t n) const {
+  if (!params_.hiding || !params_.sparse_pad || params_.log_inv_rate < 1 ||
+      n + static_cast<size_t>(params_.log_inv_rate) > static_cast<size_t>(Fp::kTwoAdicity)) {
+    return 0;
+  }
+  BasefoldShape s = BasefoldPcs(detail::PlainOf(params_, true)).PlainShapeFor(n + 1);
+  if (s.arity.empty() || s.top_coeffs == 0) return 0;
+  size_t w = size_t{1} << s.arity[0], leaves = size_t{1} << s.LeafDepth(0);
+  // Every opened first-round symbol and one more leaf's worth are independent
+  // of the message (docs/zk.md "The sparse pad").
+  bool covers = s.num_queries < leaves && (s.num_queries + 1) * w <= s.top_coeffs;
+  return covers ? s.top_coeffs : 0;
 }
 
 size_t BasefoldPcs::HidingPadVars(size_t n) const {
+  if (SparsePadCoeffs(n) > 0) return 1;
   size_t k = static_cast<size_t>(std::max(0, params_.log_inv_rate));
   for (size_t p = 1; n + p + k <= static_cast<size_t>(Fp::kTwoAdicity); ++p) {
     BasefoldShape s = PlainShapeFor(n + p);
@@ -489,6 +531,10 @@ BasefoldShape BasefoldPcs::PlainShapeFor(size_t num_vars) const {
   s.final_vars = num_vars == 0 ? 0 : std::min(f, num_vars - 1);
   s.folded_vars = num_vars - s.final_vars;
   s.log_len = num_vars + static_cast<size_t>(params_.log_inv_rate);
+  if (params_.sparse_top && num_vars >= 2 && params_.log_inv_rate >= 1) {
+    s.top_coeffs = size_t{1} << (num_vars >= 9 ? num_vars - 8 : 0);
+    s.log_len -= 1;
+  }
   s.ext_degree = params_.regime == BasefoldRegime::kUniqueFp2 ? 2 : 4;
   s.digest_bytes =
       static_cast<size_t>(std::clamp(params_.digest_bytes, 1, static_cast<int>(kFullDigestBytes)));
@@ -514,7 +560,7 @@ BasefoldShape BasefoldPcs::PlainShapeFor(size_t num_vars) const {
   auto queries_for = [&](BasefoldShape& shape) {
     double other = std::exp2(-SoundnessFor(shape, leaves));
     double room = std::exp2(-params_.security_bits) - other;
-    double per_query = std::log2(QueryFraction(shape, params_.log_inv_rate));
+    double per_query = std::log2(QueryFraction(shape));
     size_t t = leaves;
     // A query that cannot reject (the conjectured regime at rate 1/2) opens
     // every leaf, without a search.
@@ -581,6 +627,7 @@ Result<PcsCommitted> BasefoldPcs::CommitPlain(std::vector<std::vector<Fp>> polys
   size_t n = std::countr_zero(size);
   d->shape = ShapeFor(n);
   size_t len = size_t{1} << d->shape.log_len;
+  if (len < size) return Error(Code::kInvalidArgument, "basefold: a sparse top needs rate < 1/2");
   d->codewords.resize(polys.size());
   // Polynomials in parallel when there are many. A few (one, or a hiding
   // batch of five over two threads, which would split 3 : 2) are prepared in
@@ -856,7 +903,7 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
   }
   detail::ToMonomial(std::span<E>(f));
   AbsorbExt(transcript, "basefold.final", std::span<const E>(f));
-  proof.final_poly.assign(f.begin(), f.end());
+  proof.final_poly.assign(f.begin(), f.begin() + static_cast<ptrdiff_t>(s.FinalSent()));
   proof.sumcheck.assign(sumcheck.begin(), sumcheck.end());
   proof.pow_nonce = detail::PowSolve(transcript.state(), GrindingBits(s), threads);
   transcript.AbsorbU64("basefold.pow", proof.pow_nonce);
@@ -915,7 +962,7 @@ namespace {
 // bypass Parse).
 bool ShapeMatches(const BasefoldProof& p, const BasefoldShape& s, size_t num_polys) {
   if (p.sumcheck.size() != 2 * s.folded_vars || p.roots.size() + 1 != s.Rounds() ||
-      p.final_poly.size() != (size_t{1} << s.final_vars) || p.rounds.size() != s.Rounds()) {
+      p.final_poly.size() != s.FinalSent() || p.rounds.size() != s.Rounds()) {
     return false;
   }
   for (size_t r = 0; r < s.Rounds(); ++r) {
@@ -1048,6 +1095,10 @@ Status BasefoldPcs::VerifyAs(const PcsCommitment& c, std::span<const Fp2> point,
     }
     if (r + 1 < s.Rounds()) transcript.AbsorbDigest("basefold.root", proof.roots[r]);
   }
+  // A sparse top: the coefficients beyond the code's degree bound are zero,
+  // not sent.
+  if (final_poly.size() != s.FinalSent()) return Fail("final polynomial has the wrong length");
+  final_poly.resize(size_t{1} << s.final_vars);
   AbsorbExt(transcript, "basefold.final", std::span<const E>(final_poly));
   if (!detail::PowValid(transcript.state(), proof.pow_nonce, GrindingBits(s))) {
     return Fail("proof-of-work nonce does not meet " + std::to_string(GrindingBits(s)) + " bits");

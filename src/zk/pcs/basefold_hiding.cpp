@@ -30,10 +30,28 @@ Result<PcsCommitted> BasefoldPcs::CommitWithMaskSeed(std::vector<std::vector<Fp>
   return CommitHiding(std::move(polys), &seed);
 }
 
+namespace {
+
+// The values on the hypercube of n variables of the polynomial whose
+// monomial coefficients are `coeffs` (2^b of them, b <= n) and zero beyond:
+// the subset-sum (zeta) transform over the low b variables, constant in the
+// others, so it is returned once (2^b values, tiled by the caller).
+std::vector<Fp> SparseTopValues(std::vector<Fp> coeffs) {
+  size_t len = coeffs.size();
+  for (size_t bit = 1; bit < len; bit <<= 1) {
+    for (size_t x = 0; x < len; ++x) {
+      if ((x & bit) != 0) coeffs[x] += coeffs[x ^ bit];
+    }
+  }
+  return coeffs;
+}
+
+}  // namespace
+
 Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> polys,
                                                const Digest* seed, size_t pad_vars,
-                                               std::optional<size_t> leaf_arity,
-                                               size_t masks) const {
+                                               std::optional<size_t> leaf_arity, size_t masks,
+                                               std::optional<size_t> top_coeffs) const {
   if (params_.regime == BasefoldRegime::kUniqueFp2) {
     return Error(Code::kInvalidArgument, "basefold: hiding needs the Fp4 challenge field");
   }
@@ -48,7 +66,13 @@ Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> poly
     if (p.size() != size) return Error(Code::kInvalidArgument, "basefold: sizes differ");
   }
   size_t n = std::countr_zero(size);
-  size_t pad = pad_vars != 0 ? pad_vars : HidingPadVars(n);
+  size_t top = top_coeffs.value_or(SparsePadCoeffs(n));
+  size_t pad = top > 0 ? 1 : pad_vars != 0 ? pad_vars : HidingPadVars(n);
+  if (top > size || (top & (top - 1)) != 0) {
+    return Error(Code::kInvalidArgument, "basefold: a sparse pad of " + std::to_string(top) +
+                                             " coefficients does not fit " + std::to_string(n) +
+                                             " variables");
+  }
   if (pad == 0) {
     return Error(Code::kInvalidArgument, "basefold: hiding pad of " + std::to_string(n) +
                                              " variables does not fit the 2^32 domain");
@@ -64,18 +88,28 @@ Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> poly
       RandomFps(out);
     }
   };
+  // The pad: every value off the slice x_{>=n} = 0 uniform, or (sparse) the
+  // top half f + R with R of `top` uniform monomial coefficients.
+  auto pad_table = [&](std::vector<Fp>& t) {
+    t.resize(big);
+    if (top == 0) return fill(std::span<Fp>(t).subspan(size));
+    std::vector<Fp> coeffs(top);
+    fill(coeffs);
+    std::vector<Fp> r = SparseTopValues(std::move(coeffs));
+    for (size_t x = 0; x < size; ++x) t[size + x] = t[x] + r[x & (top - 1)];
+  };
   std::vector<std::vector<Fp>> tables;
   tables.reserve(masks + polys.size());
   for (size_t j = 0; j < masks; ++j) {
-    tables.emplace_back(big);
+    tables.emplace_back(size);
     fill(tables.back());
+    pad_table(tables.back());
   }
   for (auto& p : polys) {
-    p.resize(big);
-    fill(std::span<Fp>(p).subspan(size));
+    pad_table(p);
     tables.push_back(std::move(p));
   }
-  BasefoldPcs inner(detail::PlainOf(params_));
+  BasefoldPcs inner(detail::PlainOf(params_, top > 0));
   VINET_ASSIGN_OR_RETURN(PcsCommitted committed, inner.CommitPlain(std::move(tables), leaf_arity));
   auto d = std::make_shared<detail::HidingProverData>();
   d->commitment = {committed.commitment.root, static_cast<uint32_t>(n),
@@ -119,7 +153,7 @@ Result<BasefoldPcs::HidingProof> BasefoldPcs::ParseHidingProof(ByteSpan bytes, s
   HidingProof out;
   VINET_ASSIGN_OR_RETURN(out.mask_evals, r.FieldArray<Fp2>("basefold.mask_evals", kHidingMasks));
   size_t at = r.offset();
-  BasefoldPcs inner(detail::PlainOf(params_));
+  BasefoldPcs inner(detail::PlainOf(params_, SparsePadCoeffs(num_vars) > 0));
   auto proof = BasefoldProof::Parse(bytes.subspan(at), inner.ShapeFor(num_vars + pad),
                                     num_polys + kHidingMasks);
   if (!proof.ok()) {
@@ -147,7 +181,7 @@ Status BasefoldPcs::VerifyHiding(const PcsCommitment& c, std::span<const Fp2> po
   VINET_ASSIGN_OR_RETURN(HidingProof proof, ParseHidingProof(proof_bytes, c.num_vars, c.num_polys));
   std::vector<Fp2> all = proof.mask_evals;
   all.insert(all.end(), evals.begin(), evals.end());
-  BasefoldPcs inner(detail::PlainOf(params_));
+  BasefoldPcs inner(detail::PlainOf(params_, SparsePadCoeffs(c.num_vars) > 0));
   return inner.VerifyProof(detail::InnerCommitment(c, pad), detail::InnerPoint(point, pad), all,
                            proof.inner, transcript);
 }

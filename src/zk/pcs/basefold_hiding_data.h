@@ -20,8 +20,12 @@ struct HidingProverData final : PcsProverData {
   size_t masks = BasefoldPcs::kHidingMasks;  // uniform polynomials placed first
 };
 
-inline BasefoldParams PlainOf(BasefoldParams p) {
+// The plain set of a hiding set's inner batch (sparse_top: its top variable
+// is a sparse pad, BasefoldPcs::SparsePadCoeffs).
+inline BasefoldParams PlainOf(BasefoldParams p, bool sparse_top = false) {
   p.hiding = false;
+  p.sparse_pad = false;
+  p.sparse_top = sparse_top;
   return p;
 }
 

@@ -28,7 +28,10 @@ Result<BasefoldEntry> BasefoldPcs::JointEntry(size_t primary_vars, size_t second
   }
   size_t pad = params_.hiding ? HidingPadVars(primary_vars) : 0;
   if (params_.hiding && pad == 0) return Invalid("no hiding pad for the primary");
-  BasefoldShape s = BasefoldPcs(detail::PlainOf(params_)).ShapeFor(primary_vars + pad);
+  // The plain shape of the (inner) primary: this set's own when plain.
+  BasefoldParams plain =
+      params_.hiding ? detail::PlainOf(params_, SparsePadCoeffs(primary_vars) > 0) : params_;
+  BasefoldShape s = BasefoldPcs(plain).ShapeFor(primary_vars + pad);
   // After j = lift folds: inside a round, or (j > 0 on a round boundary) after
   // the last fold of the round before, so that the secondary's leaves are
   // pairs of symbols rather than the next round's whole cosets.
@@ -38,7 +41,16 @@ Result<BasefoldEntry> BasefoldPcs::JointEntry(size_t primary_vars, size_t second
     bool ends_round = lift > 0 && lift == folded + s.arity[r] && r + 1 < s.Rounds();
     if (inside || ends_round) {
       size_t arity = s.arity[r] - (lift - folded);
-      return BasefoldEntry{r, lift - folded, arity, std::max<size_t>(arity, 1)};
+      BasefoldEntry entry{r, lift - folded, arity, std::max<size_t>(arity, 1)};
+      // A sparse pad: after j folds the primary's degree bound leaves the
+      // secondary q / 2^j pad coefficients, which must cover its opened leaves.
+      size_t top = params_.hiding ? SparsePadCoeffs(primary_vars) >> lift : 0;
+      if (params_.hiding && SparsePadCoeffs(primary_vars) > 0 &&
+          (s.num_queries + 1) << entry.leaf_log > top) {
+        return Invalid("a secondary of " + std::to_string(secondary_vars) +
+                       " variables is too small for the primary's sparse pad");
+      }
+      return entry;
     }
     folded += s.arity[r];
   }
@@ -52,17 +64,20 @@ Result<PcsCommitted> BasefoldPcs::CommitSecondary(std::vector<std::vector<Fp>> p
   if (polys.empty() || !std::has_single_bit(polys[0].size())) {
     return Invalid("secondary polynomials must have 2^n values");
   }
-  size_t n2 = std::countr_zero(polys[0].size());
+  size_t n2 = std::countr_zero(polys[0].size()), lift = primary_vars - std::min(primary_vars, n2);
   VINET_ASSIGN_OR_RETURN(BasefoldEntry entry, JointEntry(primary_vars, n2));
   if (!params_.hiding) return CommitPlain(std::move(polys), entry.leaf_log);
-  // The pad must cover the secondary's opened cosets too (docs/zk.md).
-  size_t pad = HidingPadVars(primary_vars);
-  size_t t = BasefoldPcs(detail::PlainOf(params_)).ShapeFor(primary_vars + pad).num_queries;
-  if ((t + 1) << entry.leaf_log > ((size_t{1} << pad) - 1) << n2) {
+  // The pad must cover the secondary's opened leaves too (docs/zk.md). A
+  // sparse one has the primary's coefficients over 2^j: after j folds the
+  // primary's degree bound is 2^n2 + q / 2^j.
+  size_t pad = HidingPadVars(primary_vars), top = SparsePadCoeffs(primary_vars) >> lift;
+  bool sparse = SparsePadCoeffs(primary_vars) > 0;
+  size_t t = BasefoldPcs(detail::PlainOf(params_, sparse)).ShapeFor(primary_vars + pad).num_queries;
+  if (!sparse && (t + 1) << entry.leaf_log > ((size_t{1} << pad) - 1) << n2) {
     return Invalid("the pad of " + std::to_string(pad) + " variables does not hide " +
                    std::to_string(t) + " secondary leaves");
   }
-  return CommitHiding(std::move(polys), nullptr, pad, entry.leaf_log, 0);
+  return CommitHiding(std::move(polys), nullptr, pad, entry.leaf_log, 0, top);
 }
 
 Result<BasefoldPcs::JointOpening> BasefoldPcs::OpenJoint(const PcsProverData& primary,
@@ -77,7 +92,7 @@ Result<BasefoldPcs::JointOpening> BasefoldPcs::OpenJoint(const PcsProverData& pr
     return Invalid("hiding prover data with one pad, a masked primary and a secondary expected");
   }
   if (point.size() != d1->commitment.num_vars) return Invalid("point does not fit the primary");
-  BasefoldPcs inner(detail::PlainOf(params_));
+  BasefoldPcs inner(detail::PlainOf(params_, SparsePadCoeffs(d1->commitment.num_vars) > 0));
   VINET_ASSIGN_OR_RETURN(JointOpening in,
                          inner.OpenJointPlain(*d1->inner.data, *d2->inner.data,
                                               detail::InnerPoint(point, d1->pad_vars), transcript));
@@ -108,7 +123,8 @@ Status BasefoldPcs::VerifyJoint(const PcsCommitment& primary, const PcsCommitmen
   VINET_ASSIGN_OR_RETURN(BasefoldEntry entry, JointEntry(primary.num_vars, secondary.num_vars));
   size_t pad = params_.hiding ? HidingPadVars(primary.num_vars) : 0;
   size_t masks1 = params_.hiding ? kHidingMasks : 0;
-  BasefoldPcs inner(detail::PlainOf(params_));
+  BasefoldPcs inner(params_.hiding ? detail::PlainOf(params_, SparsePadCoeffs(primary.num_vars) > 0)
+                                   : params_);
   PcsCommitment c1 = params_.hiding ? detail::InnerCommitment(primary, pad) : primary;
   PcsCommitment c2 = params_.hiding ? detail::InnerCommitment(secondary, pad, 0) : secondary;
   ByteReader r(bytes);

@@ -103,7 +103,7 @@ Result<BasefoldProof> BasefoldProof::Parse(ByteSpan bytes, const BasefoldShape& 
                          ReadExtArray(r, "basefold.sumcheck", 2 * s.folded_vars, s.ext_degree));
   size_t num_roots = s.Rounds() == 0 ? 0 : s.Rounds() - 1;
   VINET_ASSIGN_OR_RETURN(p.roots, ReadDigests(r, bytes, "basefold.roots", num_roots, true, width));
-  size_t final_len = size_t{1} << s.final_vars;
+  size_t final_len = s.FinalSent();
   VINET_RETURN_IF_ERROR(r.ExactCount("basefold.final_poly", final_len));
   VINET_ASSIGN_OR_RETURN(p.final_poly,
                          ReadExtArray(r, "basefold.final_poly", final_len, s.ext_degree));

@@ -84,10 +84,19 @@ TEST(BasefoldJoint, CompleteAtEveryEntryPosition) {
   for (const Set& set : Sets()) {
     BasefoldPcs pcs(set.params);
     // (n, n2): mid round 0, n2 = n, a round boundary and later rounds.
+    size_t refused = 0;
     for (auto [n, n2] : std::vector<std::pair<size_t, size_t>>{
              {16, 14}, {14, 14}, {16, 11}, {16, 10}, {16, 13}, {16, 15}}) {
       auto entry = pcs.JointEntry(n, n2);
-      ASSERT_TRUE(entry.ok()) << set.name << " " << n << "/" << n2;
+      if (!entry.ok()) {
+        // A sparse pad leaves a secondary q / 2^j coefficients: too few for
+        // a small one (zkml then keeps two openings).
+        EXPECT_GT(pcs.SparsePadCoeffs(n), 0u) << set.name << " " << n << "/" << n2;
+        EXPECT_NE(entry.status().message().find("sparse pad"), std::string::npos);
+        EXPECT_LE(n2, 13u) << set.name;  // 2^(n2 - 7) < (t + 1) * 2
+        ++refused;
+        continue;
+      }
       for (auto [m1, m2] : std::vector<std::pair<size_t, size_t>>{{1, 1}, {2, 3}}) {
         Joint j = CommitAndOpen(pcs, n, n2, m1, m2, n * 100 + n2 + m1);
         Status st = Check(pcs, j);
@@ -96,6 +105,7 @@ TEST(BasefoldJoint, CompleteAtEveryEntryPosition) {
                              << st.ToString();
       }
     }
+    EXPECT_LE(refused, set.params.hiding ? 3u : 0u) << set.name;
   }
 }
 

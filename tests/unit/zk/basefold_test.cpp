@@ -453,8 +453,9 @@ TEST(Basefold, ParametersEncodingNamesEveryParameter) {
   EXPECT_NE(
       tuned,
       BasefoldPcs({100, 2, 4, 8, 16, 1, BasefoldRegime::kJohnsonFp4, 4}).ParametersEncoding());
-  // The conjectured regime: versions 7 (plain) and 8 (hiding), then
-  // first_fold_log and log2(1/eta); never equal to a Johnson-regime encoding.
+  // The conjectured regime: versions 7 (plain) and 10 (hiding with the sparse
+  // pad; 8 with the whole-variable pad), then first_fold_log and log2(1/eta);
+  // never equal to a Johnson-regime encoding.
   Bytes conj = BasefoldPcs(BasefoldParams::Conjectured()).ParametersEncoding();
   Bytes hconj = BasefoldPcs(BasefoldParams::HidingConjectured()).ParametersEncoding();
   // The same parameters in the Johnson regime.
@@ -467,7 +468,17 @@ TEST(Basefold, ParametersEncodingNamesEveryParameter) {
   ASSERT_EQ(hconj.size(), hid.size() + 4);
   // ... then the digest width (26 bytes), as every encoding whose width is not 32.
   EXPECT_EQ(conj[conj.size() - 16], 7);
-  EXPECT_EQ(hconj[hconj.size() - 16], 8);
+  EXPECT_EQ(hconj[hconj.size() - 16], 10);
+  BasefoldParams whole_pad = BasefoldParams::HidingConjectured();
+  whole_pad.sparse_pad = false;
+  EXPECT_EQ(BasefoldPcs(whole_pad).ParametersEncoding()[hconj.size() - 16], 8);
+  whole_pad = BasefoldParams::Hiding();
+  Bytes hiding = BasefoldPcs(BasefoldParams::Hiding()).ParametersEncoding();
+  Bytes hiding_whole = BasefoldPcs(whole_pad).ParametersEncoding();
+  EXPECT_EQ(hiding[hiding.size() - 8], 9);
+  whole_pad.sparse_pad = false;
+  hiding_whole = BasefoldPcs(whole_pad).ParametersEncoding();
+  EXPECT_EQ(hiding_whole[hiding_whole.size() - 8], 6);
   EXPECT_EQ(conj[conj.size() - 12], BasefoldParams::Conjectured().first_fold_log);
   EXPECT_EQ(conj[conj.size() - 8], 4);  // eta = rho = 2^-4
   EXPECT_EQ(conj[conj.size() - 4], 26);

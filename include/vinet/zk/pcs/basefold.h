@@ -97,6 +97,13 @@ struct BasefoldParams {
   // can state 100 bits). 32 everywhere but the conjectured sets (26: 104
   // bits, above their 102-bit target; bound by ParametersEncoding).
   int digest_bytes = 32;
+  // Hiding sets: a sparse pad where it fits (SparsePadCoeffs; ParametersEncoding
+  // versions 9 and 10; docs/zk.md "The sparse pad").
+  bool sparse_pad = false;
+  // Plain inner sets of a hiding commitment only: the polynomials' last
+  // variable is a sparse pad, so the code is Reed-Solomon of degree bound
+  // 2^(m-1) + 2^(m-8) on 2^(m-1+k) points (m variables; BasefoldShape::top_coeffs).
+  bool sparse_top = false;
 
   // The parameters of PcsKind::kBasefold keys (unique decoding over Fp2).
   static constexpr BasefoldParams UniqueDecoding(int security_bits, int log_inv_rate,
@@ -113,7 +120,7 @@ struct BasefoldParams {
   // round of 3 variables (its leaves carry five polynomials: 2^3 symbols
   // each; pcs_bench, docs/zk.md "Zero knowledge (hiding Basefold)").
   static constexpr BasefoldParams Hiding(unsigned threads = 1) {
-    return {100, 4, 3, 8, 16, threads, BasefoldRegime::kJohnsonFp4, 3, true};
+    return {100, 4, 3, 8, 16, threads, BasefoldRegime::kJohnsonFp4, 3, true, 32, true};
   }
   // The conjectured-regime sets (kConjecturedFp4; keys of kinds 6 and 7):
   // Default() / Hiding() with a final polynomial of 2^7 (at t = 29 the
@@ -126,7 +133,8 @@ struct BasefoldParams {
     return {100, 4, 3, 7, 16, threads, BasefoldRegime::kConjecturedFp4, 5, false, kCompactDigest};
   }
   static constexpr BasefoldParams HidingConjectured(unsigned threads = 1) {
-    return {100, 4, 3, 7, 19, threads, BasefoldRegime::kConjecturedFp4, 3, true, kCompactDigest};
+    return {100, 4, 3, 7, 19, threads, BasefoldRegime::kConjecturedFp4, 3, true, kCompactDigest,
+            true};
   }
   static constexpr int kCompactDigest = 26;
 };
@@ -149,8 +157,21 @@ struct BasefoldShape {
   // hashes them into the leaf); rd.ext_leaves then holds
   // num_leaves * 2^a - (previous round's num_leaves) values.
   bool implicit_symbols = false;
+  // Sparse top (BasefoldParams::sparse_top): the last variable carries at
+  // most this many monomial coefficients, 2^(num_vars - 8) (0: no bound);
+  // then log_len = num_vars - 1 + k and the final polynomial's top half is
+  // zero beyond ceil(top_coeffs / 2^folded_vars).
+  size_t top_coeffs = 0;
 
   size_t Rounds() const { return arity.size(); }
+  // The code's rate: degree bound over the first domain's size (with a
+  // sparse top, the bound the final polynomial enforces).
+  double Rate() const;
+  // Coefficients of the final polynomial's top half that may be nonzero.
+  size_t FinalTopCoeffs() const;
+  // Final-polynomial coefficients sent: 2^f, or with a sparse top the bottom
+  // half and FinalTopCoeffs() (the rest are zero and not sent).
+  size_t FinalSent() const;
   // log2 of the codeword length at round r (r == Rounds(): the final codeword).
   size_t LogLen(size_t r) const;
   // log2 of the number of leaves of round r's tree.
@@ -198,7 +219,7 @@ struct BasefoldProof {
   size_t digest_bytes = 32;     // bytes of each root and node on the wire
   std::vector<Fp4> sumcheck;    // (g(0), g(2)) for each folded variable
   std::vector<Digest> roots;    // trees of rounds 1 .. R-1
-  std::vector<Fp4> final_poly;  // 2^f monomial coefficients
+  std::vector<Fp4> final_poly;  // the first FinalSent() of 2^f monomial coefficients
   uint64_t pow_nonce = 0;
   std::vector<Round> rounds;  // R entries
   // Joint openings: the secondary's queried leaves (base-field symbols;
@@ -242,8 +263,13 @@ class BasefoldPcs final : public MultilinearPcs {
 
   // Hiding: the random mask polynomials committed before the caller's.
   static constexpr size_t kHidingMasks = 4;
-  // Hiding: the pad variables p for n (0 if no p fits the 2^32 domain).
+  // Hiding: the pad variables p for n (0 if no p fits the 2^32 domain); 1
+  // with a sparse pad.
   size_t HidingPadVars(size_t num_vars) const;
+  // Hiding with sparse_pad: the pad's monomial coefficients q = 2^(n-7) when
+  // they cover (t + 1) first-round cosets of the sparse shape, else 0 (the
+  // whole-variable pad of HidingPadVars).
+  size_t SparsePadCoeffs(size_t num_vars) const;
   // Hiding opening bytes: kHidingMasks Fp2 mask values at z, then the plain
   // opening of the (n + p)-variable batch.
   struct HidingProof {
@@ -312,11 +338,14 @@ class BasefoldPcs final : public MultilinearPcs {
   double SoundnessFor(const BasefoldShape& shape, size_t t) const;
   BasefoldShape PlainShapeFor(size_t num_vars) const;
   // pad_vars 0: HidingPadVars(n); no leaf_arity: the shape's first arity;
-  // `masks` uniform polynomials first (kHidingMasks but for secondaries).
+  // `masks` uniform polynomials first (kHidingMasks but for secondaries);
+  // top_coeffs: a sparse pad of that many coefficients (0: the whole-variable
+  // pad; none: SparsePadCoeffs(n)).
   Result<PcsCommitted> CommitHiding(std::vector<std::vector<Fp>> polys, const Digest* seed,
                                     size_t pad_vars = 0,
                                     std::optional<size_t> leaf_arity = std::nullopt,
-                                    size_t masks = kHidingMasks) const;
+                                    size_t masks = kHidingMasks,
+                                    std::optional<size_t> top_coeffs = std::nullopt) const;
   Result<PcsOpening> OpenHiding(const PcsProverData& data, std::span<const Fp2> point,
                                 Transcript& transcript) const;
   Status VerifyHiding(const PcsCommitment& commitment, std::span<const Fp2> point,

@@ -1,0 +1,181 @@
+// The sparse pad of hiding Basefold (docs/zk.md "The sparse pad"): where
+// q = 2^(n-7) monomial coefficients cover the opened first-round symbols, the
+// pad is one variable whose top half carries only q coefficients, and the
+// code is Reed-Solomon of degree bound 2^n + 2^V ceil(q / 2^V) (V folded
+// variables) on 2^(n+k) points (half the whole-variable pad's domain). The verifier holds every
+// word to that bound; openings stay indistinguishable.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <random>
+#include <unordered_map>
+
+#include "unit/zk/chi_square.h"
+#include "unit/zk/same_evaluation.h"
+#include "vinet/zk/pcs/basefold.h"
+#include "vinet/zk/random.h"
+#include "vinet/zk/transcript/transcript.h"
+#include "zk/pcs/basefold_fold.h"
+
+namespace vinet::zk {
+namespace {
+
+// The n + 1 variable table [f | f + R], R of `top` monomial coefficients
+// taken from rng (all zero when rng is null), as the hiding commit builds it.
+std::vector<Fp> SparseTop(const std::vector<Fp>& f, size_t top, std::mt19937_64* rng) {
+  std::vector<Fp> r(top);
+  if (rng != nullptr)
+    for (Fp& x : r) x = Fp((*rng)() % Fp::kModulus);
+  for (size_t bit = 1; bit < top; bit <<= 1)  // values of R over its low variables
+    for (size_t x = 0; x < top; ++x)
+      if ((x & bit) != 0) r[x] += r[x ^ bit];
+  std::vector<Fp> out(f);
+  out.resize(2 * f.size());
+  for (size_t x = 0; x < f.size(); ++x) out[f.size() + x] = f[x] + r[x & (top - 1)];
+  return out;
+}
+
+TEST(BasefoldSparsePad, HalvesTheDomainWhereItCoversTheOpenedSymbols) {
+  for (BasefoldParams params : {BasefoldParams::Hiding(), BasefoldParams::HidingConjectured()}) {
+    BasefoldPcs pcs(params);
+    size_t k = static_cast<size_t>(params.log_inv_rate), sparse = 0;
+    for (size_t n = 4; n <= 24; ++n) {
+      size_t q = pcs.SparsePadCoeffs(n);
+      BasefoldShape s = pcs.ShapeFor(n);
+      if (q == 0) {
+        EXPECT_EQ(s.top_coeffs, 0u) << n;
+        EXPECT_EQ(s.log_len, n + pcs.HidingPadVars(n) + k) << n;
+        EXPECT_LT(n, 17u) << "the model sizes take the sparse pad";
+        continue;
+      }
+      ++sparse;
+      EXPECT_EQ(q, size_t{1} << (n - 7)) << n;
+      EXPECT_EQ(pcs.HidingPadVars(n), 1u) << n;
+      EXPECT_EQ(s.num_vars, n + 1) << n;
+      EXPECT_EQ(s.top_coeffs, q) << n;
+      EXPECT_EQ(s.log_len, n + k) << n;
+      EXPECT_LE((s.num_queries + 1) << s.arity[0], q) << n;
+      EXPECT_GE(pcs.SoundnessBits(n), params.security_bits) << n;
+      EXPECT_EQ(s.FinalSent(), (size_t{1} << (s.final_vars - 1)) + s.FinalTopCoeffs()) << n;
+    }
+    EXPECT_GE(sparse, 8u);
+    // The whole-variable pad when the set does not ask for the sparse one.
+    params.sparse_pad = false;
+    EXPECT_EQ(BasefoldPcs(params).SparsePadCoeffs(20), 0u);
+    EXPECT_EQ(BasefoldPcs(params).ShapeFor(20).log_len, 21 + k);
+  }
+}
+
+TEST(BasefoldSparsePad, WordsBeyondTheDegreeBoundAreRejected) {
+  // The inner set of a sparse hiding commitment, on m = 13 variables: the top
+  // half may carry 2^(m-8) = 32 coefficients.
+  BasefoldParams params = BasefoldParams::Conjectured();
+  params.sparse_top = true;
+  BasefoldPcs pcs(params);
+  constexpr size_t kM = 13;
+  std::mt19937_64 rng(17);
+  std::vector<Fp> f(size_t{1} << (kM - 1));
+  for (Fp& x : f) x = Fp(rng() % Fp::kModulus);
+  std::vector<Fp2> z = testing::FixedPoint(kM);
+  z.back() = Fp2::Zero();
+  auto check = [&](const std::vector<Fp>& table) {
+    PcsCommitted c = pcs.Commit({table}).value();
+    EXPECT_EQ(c.data != nullptr, true);
+    Transcript tp("sparse");
+    PcsOpening op = pcs.Open(*c.data, z, tp).value();
+    Transcript tv("sparse");
+    return pcs.Verify(c.commitment, z, op.evals, op.proof, tv);
+  };
+  // The final polynomial holds the top to 2^V ceil(q / 2^V) coefficients.
+  BasefoldShape s = pcs.ShapeFor(kM);
+  size_t bound = s.FinalTopCoeffs() << s.folded_vars;
+  ASSERT_GE(bound, s.top_coeffs);
+  EXPECT_TRUE(check(SparseTop(f, 32, &rng)).ok());
+  EXPECT_TRUE(check(SparseTop(f, bound, &rng)).ok());
+  // Twice the bound; a dense top: the whole next code.
+  EXPECT_FALSE(check(SparseTop(f, 2 * bound, &rng)).ok());
+  std::vector<Fp> dense(size_t{1} << kM);
+  for (Fp& x : dense) x = Fp(rng() % Fp::kModulus);
+  EXPECT_FALSE(check(dense).ok());
+}
+
+// Distinguishing test at n = 15 (the conjectured set's smallest sparse size):
+// A != B with A(z) = B(z); 40 hiding openings each, masks from a fixed seed.
+// The classifier knows both candidates and answers the one whose unpadded
+// codeword ([f | f] on the 2^(n+k) domain) holds every opened first-round
+// symbol of the polynomial's column (a seeded coin when neither or both do);
+// every shown value feeds the chi-square. Power check: the plain sparse set
+// opening [A | A] and [B | B] directly is always classified right.
+TEST(BasefoldSparsePad, OpeningsOfTwoPolynomialsWithTheSameEvaluationAreIndistinguishable) {
+  constexpr size_t kN = 15, kProofs = 40;
+  BasefoldPcs hiding(BasefoldParams::HidingConjectured());
+  ASSERT_GT(hiding.SparsePadCoeffs(kN), 0u);
+  BasefoldParams plain_params = BasefoldParams::Conjectured();
+  plain_params.sparse_top = true;
+  BasefoldPcs plain(plain_params);
+  BasefoldShape s = hiding.ShapeFor(kN);
+  std::vector<Fp2> z = testing::FixedPoint(kN);
+  auto pair = testing::SameEvaluationPair(z);
+  std::array<std::vector<Fp>, 2> unpadded;
+  std::array<std::vector<Fp2>, 2> codewords;
+  for (size_t k = 0; k < 2; ++k) {
+    unpadded[k] = SparseTop(pair[k], 1, nullptr);
+    std::vector<Fp2> evals(unpadded[k].begin(), unpadded[k].end());
+    codewords[k] = detail::EncodeMultilinear(std::span<const Fp2>(evals), s.log_len, 1);
+  }
+  std::vector<Fp2> z_inner(z);
+  z_inner.push_back(Fp2::Zero());
+  size_t w = size_t{1} << s.arity[0];
+  // Each candidate's cosets by their first symbol.
+  std::array<std::unordered_map<uint64_t, size_t>, 2> coset_of;
+  for (size_t k = 0; k < 2; ++k)
+    for (size_t i = 0; i < codewords[k].size(); i += w)
+      coset_of[k][codewords[k][i].c0().value()] = i;
+  auto holds = [&](size_t k, const Fp* col) {
+    auto it = coset_of[k].find(col[0].value());
+    if (it == coset_of[k].end()) return false;
+    for (size_t j = 0; j < w; ++j)
+      if (codewords[k][it->second + j] != Fp2(col[j])) return false;
+    return true;
+  };
+  for (bool hidden : {true, false}) {
+    SCOPED_TRACE(hidden ? "hiding" : "plain");
+    size_t proofs = hidden ? kProofs : 4, masks = hidden ? BasefoldPcs::kHidingMasks : 0;
+    testing::ExpectDistinguisherVerdictOverSeeds(
+        hidden, 2 * proofs, 2031,
+        [&](uint64_t seed, size_t& correct, std::array<std::vector<uint64_t>, 2>& shown) {
+          ScopedSeededMasksForTesting seeded(seed);
+          std::mt19937_64 coin(5);
+          for (size_t p = 0; p < proofs; ++p) {
+            for (size_t side = 0; side < 2; ++side) {
+              const BasefoldPcs& pcs = hidden ? hiding : plain;
+              PcsCommitted c = pcs.Commit({hidden ? pair[side] : unpadded[side]}).value();
+              Transcript t("sparse-zk");
+              PcsOpening op = pcs.Open(*c.data, hidden ? z : z_inner, t).value();
+              BasefoldProof proof =
+                  hidden ? hiding.ParseHidingProof(op.proof, kN, 1).value().inner
+                         : BasefoldProof::Parse(op.proof, plain.ShapeFor(kN + 1), 1).value();
+              // Round 0's leaves: masks first, the polynomial's w symbols last.
+              const BasefoldProof::Round& r0 = proof.rounds[0];
+              std::array<bool, 2> match{true, true};
+              for (size_t l = 0; l < r0.num_leaves; ++l) {
+                const Fp* col = r0.base_leaves.data() + (l * (masks + 1) + masks) * w;
+                for (size_t k = 0; k < 2; ++k) match[k] = match[k] && holds(k, col);
+              }
+              size_t guess = match[0] != match[1] ? (match[0] ? 0 : 1) : (coin() & 1);
+              correct += guess == side;
+              std::vector<uint64_t>& v = shown[side];
+              for (Fp4 x : proof.sumcheck) v.push_back(x.c0().c0().value());
+              for (Fp4 x : proof.final_poly) v.push_back(x.c1().c0().value());
+              for (const auto& rd : proof.rounds) {
+                for (Fp x : rd.base_leaves) v.push_back(x.value());
+                for (Fp4 x : rd.ext_leaves) v.push_back(x.c0().c1().value());
+              }
+            }
+          }
+        });
+  }
+}
+
+}  // namespace
+}  // namespace vinet::zk
