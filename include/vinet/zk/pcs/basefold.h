@@ -58,8 +58,13 @@
 // it also sends the masks' values at z. The masks' batching coefficients span
 // Fp4 over F_p, so the combined polynomial is uniform given the claims; the
 // pad makes the opened first-round symbols uniform. p is the smallest with
-// t 2^a0 + 2^a0 <= (2^p - 1) 2^n (HidingPadVars). One opening per
-// commitment is covered by the simulator argument.
+// t 2^a0 + 2^a0 <= (2^p - 1) 2^n (HidingPadVars). With sparse_pad (the
+// hiding sets), where q = 2^(n-7) covers those symbols (SparsePadCoeffs), the
+// pad variable's top half carries only q monomial coefficients and the code is
+// Reed-Solomon of degree bound 2^n + 2^V ceil(q / 2^V) on 2^(n+k) points (half
+// the domain); the verifier fills the final polynomial's unsent top with
+// zeros, and the soundness uses that code's rate (docs/zk.md "The sparse
+// pad"). One opening per commitment is covered by the simulator argument.
 // Thread-safe: the scheme object is immutable.
 #pragma once
 
