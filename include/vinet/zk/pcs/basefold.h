@@ -95,7 +95,7 @@ struct BasefoldParams {
   // (larger first), so no round folds a single variable (version 4).
   int first_fold_log = 0;
   // Zero-knowledge commitments and openings (ParametersEncoding version 6,
-  // 8 with kConjecturedFp4); requires an Fp4 regime.
+  // 8 with kConjecturedFp4; 9 and 10 with sparse_pad); requires an Fp4 regime.
   bool hiding = false;
   // Bytes kept of every Merkle digest (merkle.h), at most 32: collision
   // resistance 4 * digest_bytes bits, a term of SoundnessFor (below 26 no set
