@@ -236,17 +236,21 @@ void Sha256CompressNodes(const Digest* children, size_t count, Digest* out) {
 
 namespace {
 
-// prefix || body || SHA-256 padding for a message of prefix + body bytes,
-// into `out` (resized to whole blocks).
-void PadMessage(ByteSpan prefix, ByteSpan body, std::vector<uint8_t>& out) {
+// Bytes of prefix || body with SHA-256 padding: whole blocks.
+size_t PaddedSize(ByteSpan prefix, ByteSpan body) {
+  return (prefix.size() + body.size() + 9 + 63) / 64 * 64;
+}
+
+// prefix || body || SHA-256 padding into out[0, PaddedSize(prefix, body)).
+void PadMessage(ByteSpan prefix, ByteSpan body, uint8_t* out) {
   uint64_t total = prefix.size() + body.size();
-  size_t padded = (total + 9 + 63) / 64 * 64;
-  out.assign(padded, 0);
-  if (!prefix.empty()) std::memcpy(out.data(), prefix.data(), prefix.size());
-  if (!body.empty()) std::memcpy(out.data() + prefix.size(), body.data(), body.size());
+  size_t padded = PaddedSize(prefix, body);
+  if (!prefix.empty()) std::memcpy(out, prefix.data(), prefix.size());
+  if (!body.empty()) std::memcpy(out + prefix.size(), body.data(), body.size());
   out[total] = 0x80;
-  uint64_t bits = total * 8;
-  for (int i = 0; i < 8; ++i) out[padded - 1 - i] = static_cast<uint8_t>(bits >> (8 * i));
+  std::memset(out + total + 1, 0, padded - total - 9);
+  uint64_t bits = __builtin_bswap64(total * 8);
+  std::memcpy(out + padded - 8, &bits, 8);
 }
 
 }  // namespace
@@ -255,8 +259,7 @@ void Sha256PrefixedQuad(ByteSpan prefix, const ByteSpan* bodies, Digest* out) {
   // Messages of up to kStackBlocks padded blocks (every Merkle leaf of the
   // provers here) are padded on the stack, longer ones in per-thread buffers.
   constexpr size_t kStackBlocks = 6;
-  uint64_t total = prefix.size() + bodies[0].size();
-  size_t padded = (total + 9 + 63) / 64 * 64;
+  size_t padded = PaddedSize(prefix, bodies[0]);
   alignas(64) uint8_t stack[4][64 * kStackBlocks];
   thread_local std::vector<uint8_t> heap[4];
   uint32_t state[4][8];
@@ -265,17 +268,11 @@ void Sha256PrefixedQuad(ByteSpan prefix, const ByteSpan* bodies, Digest* out) {
   for (int l = 0; l < 4; ++l) {
     assert(bodies[l].size() == bodies[0].size());
     uint8_t* b = stack[l];
-    if (padded <= sizeof(stack[l])) {
-      if (!prefix.empty()) std::memcpy(b, prefix.data(), prefix.size());
-      if (!bodies[l].empty()) std::memcpy(b + prefix.size(), bodies[l].data(), bodies[l].size());
-      b[total] = 0x80;
-      std::memset(b + total + 1, 0, padded - total - 9);
-      uint64_t bits = __builtin_bswap64(total * 8);
-      std::memcpy(b + padded - 8, &bits, 8);
-    } else {
-      PadMessage(prefix, bodies[l], heap[l]);
+    if (padded > sizeof(stack[l])) {
+      heap[l].resize(padded);
       b = heap[l].data();
     }
+    PadMessage(prefix, bodies[l], b);
     std::memcpy(state[l], kInit, sizeof(state[l]));
     states[l] = state[l];
     data[l] = b;

@@ -23,7 +23,6 @@ Digest Sha256CompressNode(const Digest& left, const Digest& right);
 // i < count, hashed in place four at a time (out must not overlap children).
 void Sha256CompressNodes(const Digest* children, size_t count, Digest* out);
 
-
 // out[l] = SHA-256 of prefix || bodies[l], l < 4 (bodies of equal length),
 // hashed interleaved.
 void Sha256PrefixedQuad(ByteSpan prefix, const ByteSpan* bodies, Digest* out);

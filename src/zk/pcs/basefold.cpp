@@ -488,9 +488,8 @@ double BasefoldPcs::SoundnessFor(const BasefoldShape& s, size_t t) const {
 
 BasefoldShape BasefoldPcs::ShapeFor(size_t num_vars) const {
   if (!params_.hiding) return PlainShapeFor(num_vars);
-  bool sparse = SparsePadCoeffs(num_vars) > 0;
-  return BasefoldPcs(detail::PlainOf(params_, sparse))
-      .PlainShapeFor(num_vars + HidingPadVars(num_vars));
+  detail::HidingInner in = detail::InnerOf(*this, num_vars);
+  return BasefoldPcs(in.plain).PlainShapeFor(num_vars + in.pad_vars);
 }
 
 size_t BasefoldPcs::SparsePadCoeffs(size_t n) const {
@@ -945,7 +944,7 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
   if (sec != nullptr) {
     std::vector<size_t> set = SecondaryLeaves(joint->entry, sets[joint->entry.round]);
     proof.joint = true;
-    proof.pair_leaves = joint->entry.leaf_log > joint->entry.arity;
+    proof.pair_leaves = joint->entry.PairLeaves();
     proof.secondary.num_leaves = set.size();
     for (size_t i : set)
       GatherBaseLeaf(sec->codewords, sec->leaf_arity, i, proof.secondary.base_leaves);
@@ -1248,7 +1247,7 @@ Status BasefoldPcs::VerifyJointPlain(const PcsCommitment& c, const PcsCommitment
   }
   VINET_RETURN_IF_ERROR(CheckOpening(c, point.size(), evals.size(), proof, true));
   VINET_ASSIGN_OR_RETURN(BasefoldEntry entry, JointEntry(c.num_vars, c2.num_vars));
-  if (proof.pair_leaves != (entry.leaf_log > entry.arity)) {
+  if (proof.pair_leaves != entry.PairLeaves()) {
     return Fail("the secondary's leaves do not have the entry's width");
   }
   JointVerifier joint{&c2, evals2, entry};

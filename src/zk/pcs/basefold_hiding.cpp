@@ -144,7 +144,8 @@ Result<PcsOpening> BasefoldPcs::OpenHiding(const PcsProverData& data, std::span<
 
 Result<BasefoldPcs::HidingProof> BasefoldPcs::ParseHidingProof(ByteSpan bytes, size_t num_vars,
                                                                size_t num_polys) const {
-  size_t pad = HidingPadVars(num_vars);
+  detail::HidingInner in = detail::InnerOf(*this, num_vars);
+  size_t pad = in.pad_vars;
   if (pad == 0 || num_polys == 0 || num_polys > (1u << 16) - kHidingMasks) {
     return Error(Code::kParse, "basefold hiding proof: no shape for " + std::to_string(num_vars) +
                                    " variables and " + std::to_string(num_polys) + " polynomials");
@@ -153,7 +154,7 @@ Result<BasefoldPcs::HidingProof> BasefoldPcs::ParseHidingProof(ByteSpan bytes, s
   HidingProof out;
   VINET_ASSIGN_OR_RETURN(out.mask_evals, r.FieldArray<Fp2>("basefold.mask_evals", kHidingMasks));
   size_t at = r.offset();
-  BasefoldPcs inner(detail::PlainOf(params_, SparsePadCoeffs(num_vars) > 0));
+  BasefoldPcs inner(in.plain);
   auto proof = BasefoldProof::Parse(bytes.subspan(at), inner.ShapeFor(num_vars + pad),
                                     num_polys + kHidingMasks);
   if (!proof.ok()) {
@@ -173,7 +174,8 @@ Status BasefoldPcs::VerifyHiding(const PcsCommitment& c, std::span<const Fp2> po
   if (evals.size() != c.num_polys) {
     return Error(Code::kInvalidArgument, "basefold: evaluations do not fit the commitment");
   }
-  size_t pad = HidingPadVars(c.num_vars);
+  detail::HidingInner in = detail::InnerOf(*this, c.num_vars);
+  size_t pad = in.pad_vars;
   if (pad == 0 || c.num_polys == 0 || c.num_polys > (1u << 16) - kHidingMasks) {
     return Fail("commitment of " + std::to_string(c.num_vars) + " variables and " +
                 std::to_string(c.num_polys) + " polynomials has no hiding shape");
@@ -181,7 +183,7 @@ Status BasefoldPcs::VerifyHiding(const PcsCommitment& c, std::span<const Fp2> po
   VINET_ASSIGN_OR_RETURN(HidingProof proof, ParseHidingProof(proof_bytes, c.num_vars, c.num_polys));
   std::vector<Fp2> all = proof.mask_evals;
   all.insert(all.end(), evals.begin(), evals.end());
-  BasefoldPcs inner(detail::PlainOf(params_, SparsePadCoeffs(c.num_vars) > 0));
+  BasefoldPcs inner(in.plain);
   return inner.VerifyProof(detail::InnerCommitment(c, pad), detail::InnerPoint(point, pad), all,
                            proof.inner, transcript);
 }

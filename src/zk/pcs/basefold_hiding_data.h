@@ -29,6 +29,21 @@ inline BasefoldParams PlainOf(BasefoldParams p, bool sparse_top = false) {
   return p;
 }
 
+// The inner set, pad variables (0: none fits) and sparse pad coefficients
+// (0: the whole-variable pad) of a hiding set's commitment of n variables; a
+// plain set is its own inner set, without a pad.
+struct HidingInner {
+  BasefoldParams plain;
+  size_t pad_vars = 0;
+  size_t top_coeffs = 0;
+};
+
+inline HidingInner InnerOf(const BasefoldPcs& pcs, size_t n) {
+  if (!pcs.hiding()) return {pcs.params(), 0, 0};
+  size_t top = pcs.SparsePadCoeffs(n);
+  return {PlainOf(pcs.params(), top > 0), top > 0 ? 1 : pcs.HidingPadVars(n), top};
+}
+
 inline PcsCommitment InnerCommitment(const PcsCommitment& c, size_t pad_vars,
                                      size_t masks = BasefoldPcs::kHidingMasks) {
   return {c.root, static_cast<uint32_t>(c.num_vars + pad_vars),

@@ -26,12 +26,10 @@ Result<BasefoldEntry> BasefoldPcs::JointEntry(size_t primary_vars, size_t second
     return Invalid("a secondary of " + std::to_string(secondary_vars) +
                    " variables cannot join a primary of " + std::to_string(primary_vars));
   }
-  size_t pad = params_.hiding ? HidingPadVars(primary_vars) : 0;
-  if (params_.hiding && pad == 0) return Invalid("no hiding pad for the primary");
-  // The plain shape of the (inner) primary: this set's own when plain.
-  BasefoldParams plain =
-      params_.hiding ? detail::PlainOf(params_, SparsePadCoeffs(primary_vars) > 0) : params_;
-  BasefoldShape s = BasefoldPcs(plain).ShapeFor(primary_vars + pad);
+  detail::HidingInner in = detail::InnerOf(*this, primary_vars);
+  if (params_.hiding && in.pad_vars == 0) return Invalid("no hiding pad for the primary");
+  // The plain shape of the (inner) primary.
+  BasefoldShape s = BasefoldPcs(in.plain).ShapeFor(primary_vars + in.pad_vars);
   // After j = lift folds: inside a round, or (j > 0 on a round boundary) after
   // the last fold of the round before, so that the secondary's leaves are
   // pairs of symbols rather than the next round's whole cosets.
@@ -44,9 +42,7 @@ Result<BasefoldEntry> BasefoldPcs::JointEntry(size_t primary_vars, size_t second
       BasefoldEntry entry{r, lift - folded, arity, std::max<size_t>(arity, 1)};
       // A sparse pad: after j folds the primary's degree bound leaves the
       // secondary q / 2^j pad coefficients, which must cover its opened leaves.
-      size_t top = params_.hiding ? SparsePadCoeffs(primary_vars) >> lift : 0;
-      if (params_.hiding && SparsePadCoeffs(primary_vars) > 0 &&
-          (s.num_queries + 1) << entry.leaf_log > top) {
+      if (in.top_coeffs > 0 && (s.num_queries + 1) << entry.leaf_log > in.top_coeffs >> lift) {
         return Invalid("a secondary of " + std::to_string(secondary_vars) +
                        " variables is too small for the primary's sparse pad");
       }
@@ -70,14 +66,17 @@ Result<PcsCommitted> BasefoldPcs::CommitSecondary(std::vector<std::vector<Fp>> p
   // The pad must cover the secondary's opened leaves too (docs/zk.md). A
   // sparse one has the primary's coefficients over 2^j: after j folds the
   // primary's degree bound is 2^n2 + q / 2^j.
-  size_t pad = HidingPadVars(primary_vars), top = SparsePadCoeffs(primary_vars) >> lift;
-  bool sparse = SparsePadCoeffs(primary_vars) > 0;
-  size_t t = BasefoldPcs(detail::PlainOf(params_, sparse)).ShapeFor(primary_vars + pad).num_queries;
-  if (!sparse && (t + 1) << entry.leaf_log > ((size_t{1} << pad) - 1) << n2) {
-    return Invalid("the pad of " + std::to_string(pad) + " variables does not hide " +
-                   std::to_string(t) + " secondary leaves");
+  // (JointEntry checked a sparse pad.)
+  detail::HidingInner in = detail::InnerOf(*this, primary_vars);
+  size_t pad = in.pad_vars;
+  if (in.top_coeffs == 0) {
+    size_t t = BasefoldPcs(in.plain).ShapeFor(primary_vars + pad).num_queries;
+    if ((t + 1) << entry.leaf_log > ((size_t{1} << pad) - 1) << n2) {
+      return Invalid("the pad of " + std::to_string(pad) + " variables does not hide " +
+                     std::to_string(t) + " secondary leaves");
+    }
   }
-  return CommitHiding(std::move(polys), nullptr, pad, entry.leaf_log, 0, top);
+  return CommitHiding(std::move(polys), nullptr, pad, entry.leaf_log, 0, in.top_coeffs >> lift);
 }
 
 Result<BasefoldPcs::JointOpening> BasefoldPcs::OpenJoint(const PcsProverData& primary,
@@ -92,7 +91,7 @@ Result<BasefoldPcs::JointOpening> BasefoldPcs::OpenJoint(const PcsProverData& pr
     return Invalid("hiding prover data with one pad, a masked primary and a secondary expected");
   }
   if (point.size() != d1->commitment.num_vars) return Invalid("point does not fit the primary");
-  BasefoldPcs inner(detail::PlainOf(params_, SparsePadCoeffs(d1->commitment.num_vars) > 0));
+  BasefoldPcs inner(detail::InnerOf(*this, d1->commitment.num_vars).plain);
   VINET_ASSIGN_OR_RETURN(JointOpening in,
                          inner.OpenJointPlain(*d1->inner.data, *d2->inner.data,
                                               detail::InnerPoint(point, d1->pad_vars), transcript));
@@ -121,10 +120,10 @@ Status BasefoldPcs::VerifyJoint(const PcsCommitment& primary, const PcsCommitmen
     return Error(Code::kVerification, "basefold: commitments have no joint shape");
   }
   VINET_ASSIGN_OR_RETURN(BasefoldEntry entry, JointEntry(primary.num_vars, secondary.num_vars));
-  size_t pad = params_.hiding ? HidingPadVars(primary.num_vars) : 0;
+  detail::HidingInner in = detail::InnerOf(*this, primary.num_vars);
+  size_t pad = in.pad_vars;
   size_t masks1 = params_.hiding ? kHidingMasks : 0;
-  BasefoldPcs inner(params_.hiding ? detail::PlainOf(params_, SparsePadCoeffs(primary.num_vars) > 0)
-                                   : params_);
+  BasefoldPcs inner(in.plain);
   PcsCommitment c1 = params_.hiding ? detail::InnerCommitment(primary, pad) : primary;
   PcsCommitment c2 = params_.hiding ? detail::InnerCommitment(secondary, pad, 0) : secondary;
   ByteReader r(bytes);

@@ -144,7 +144,7 @@ Result<BasefoldProof> BasefoldProof::Parse(ByteSpan bytes, const BasefoldShape& 
   }
   if (entry != nullptr) {
     p.joint = true;
-    p.pair_leaves = entry->leaf_log > entry->arity;
+    p.pair_leaves = entry->PairLeaves();
     size_t n = p.rounds[entry->round].num_leaves;
     size_t depth = s.LeafDepth(entry->round) - (entry->leaf_log - entry->arity);
     size_t w = size_t{1} << entry->leaf_log;

@@ -205,6 +205,8 @@ struct BasefoldEntry {
                         // entering after the round's last fold)
   size_t leaf_log = 1;  // log2 of the secondary's leaf: max(arity, 1)
 
+  // Leaves hold more symbols than a query reads (arity 0): aligned pairs.
+  bool PairLeaves() const { return leaf_log > arity; }
   // Leaf index and offset in the leaf of the coset read for the round's leaf i.
   size_t LeafOf(size_t i) const { return i >> (leaf_log - arity); }
   size_t OffsetOf(size_t i) const { return (i & ((size_t{1} << (leaf_log - arity)) - 1)) << arity; }
