@@ -131,14 +131,14 @@ struct BasefoldParams {
   // Default() / Hiding() with a final polynomial of 2^7 (at t = 29 the
   // byte-minimal final size for the model sizes, docs/zk.md "Conjectured
   // regime").
-  // Their digests keep 26 bytes, and the hiding set grinds 19 bits (t = 28
-  // instead of 29: the zero-knowledge kind 7 is the one against issue 16's
-  // size budgets; docs/zk.md "Compact digests").
+  // Their digests keep 26 bytes. Both grind 16 bits: 19 (kind 7 in sessions
+  // 13-17) saved one query (~2.5 KB) for 2^19 hashes an opening, a fifth of
+  // the kind-7 MLP prover's CPU by session 18 (docs/zk.md "Compact digests").
   static constexpr BasefoldParams Conjectured(unsigned threads = 1) {
     return {100, 4, 3, 7, 16, threads, BasefoldRegime::kConjecturedFp4, 5, false, kCompactDigest};
   }
   static constexpr BasefoldParams HidingConjectured(unsigned threads = 1) {
-    return {100, 4, 3, 7, 19, threads, BasefoldRegime::kConjecturedFp4, 3, true, kCompactDigest,
+    return {100, 4, 3, 7, 16, threads, BasefoldRegime::kConjecturedFp4, 3, true, kCompactDigest,
             true};
   }
   static constexpr int kCompactDigest = 26;
