@@ -292,14 +292,15 @@ E LiftedSum(const std::vector<E>& g, std::span<const Fp2> e, size_t shift) {
   return acc;
 }
 
-// f = sum_k alpha_k f_k (alpha_0 = 1, the f_k base-field tables): each
-// coordinate of f[j] is a dot product over F_p, summed exactly in 128 bits
-// and reduced once (lazy_sum.h; equal to the term-by-term field sum).
+// f = sum_k alpha_k f_k (alpha_0 = 1, the f_k base-field tables) on the
+// first `size` entries: each coordinate of f[j] is a dot product over F_p,
+// summed exactly in 128 bits and reduced once (lazy_sum.h; equal to the
+// term-by-term field sum).
 template <typename E>
 void CombineBatch(const std::vector<std::vector<Fp>>& polys, std::span<const E> alpha,
-                  detail::HugeVector<E>& f, unsigned threads) {
+                  detail::HugeVector<E>& f, unsigned threads, size_t size) {
   constexpr size_t kDeg = Degree(static_cast<const E*>(nullptr));
-  size_t size = polys[0].size(), count = polys.size();
+  size_t count = polys.size();
   std::vector<uint64_t> coef(count * kDeg);
   for (size_t k = 0; k < count; ++k) Coords(alpha[k], &coef[k * kDeg]);
   f.resize(size);
@@ -319,6 +320,52 @@ void CombineBatch(const std::vector<std::vector<Fp>>& polys, std::span<const E> 
         }
       },
       8192);
+}
+
+// Sparse-top batches (docs/zk.md "The sparse pad"). Every word the verifier
+// accepts from a sparse-top set has a top half (last variable 1) equal to
+// its bottom half plus a function of the low log2(P) variables, P = 2^V
+// times the final polynomial's top bound, and folding keeps that form. So
+// the opening holds the batch's bottom half and `delta` = top - bottom over
+// one period, and never forms the top half. Returns P, or 0 where the batch
+// is held whole: a dense set, a single polynomial (it folds from the base
+// table), a point whose last coordinate is not 0 (the sums read the top),
+// or a period too long to gain.
+size_t SparseTopPeriod(const BasefoldShape& s, size_t table_size, bool single,
+                       size_t trailing_zeros) {
+  if (s.top_coeffs == 0 || single || trailing_zeros == 0) return 0;
+  size_t period = s.FinalTopCoeffs() << s.folded_vars;
+  return 4 * period <= table_size ? period : 0;
+}
+
+// delta = sum_k alpha_k (top_k - bottom_k) over the first `period` entries.
+template <typename E>
+std::vector<E> TopDelta(const std::vector<std::vector<Fp>>& polys, std::span<const E> alpha,
+                        size_t period) {
+  size_t half = polys[0].size() / 2;
+  std::vector<E> delta(period);
+  for (size_t k = 0; k < polys.size(); ++k) {
+    for (size_t i = 0; i < period; ++i) delta[i] += alpha[k] * (polys[k][half + i] - polys[k][i]);
+  }
+  return delta;
+}
+
+// delta after the first variable is bound to r (a period of one stays).
+template <typename E>
+void FoldTopDelta(std::vector<E>& delta, E r) {
+  if (delta.size() < 2) return;
+  for (size_t j = 0; j < delta.size() / 2; ++j) {
+    delta[j] = r * (delta[2 * j + 1] - delta[2 * j]) + delta[2 * j];
+  }
+  delta.resize(delta.size() / 2);
+}
+
+// The whole table from its bottom half and delta.
+template <typename E>
+void AppendTop(detail::HugeVector<E>& f, const std::vector<E>& delta) {
+  size_t half = f.size();
+  f.resize(2 * half);
+  for (size_t i = 0; i < half; ++i) f[half + i] = f[i] + delta[i & (delta.size() - 1)];
 }
 
 // Distinct leaves of each round, increasing: round 0 = the queries, round
@@ -798,9 +845,17 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
   // j >= 1 variables the lift ignores x_0: its share of the first half sums is
   // one value for both, and it joins f after the first fold.
   bool single = m1 == 1 && (sec == nullptr || lift >= 1);
-  // f and the buffer the next fold writes (swapped after each fold).
+  size_t table_size = d->polys[0].size();
+  size_t period = SparseTopPeriod(s, table_size, single, trailing_zeros);
+  // f and the buffer the next fold writes (swapped after each fold); with a
+  // period, f is the bottom half and delta the top's difference.
   detail::HugeVector<E> f, spare;
-  if (!single) CombineBatch<E>(d->polys, std::span<const E>(alpha).first(m1), f, threads);
+  std::vector<E> delta;
+  if (!single) {
+    std::span<const E> primary_alpha = std::span<const E>(alpha).first(m1);
+    CombineBatch<E>(d->polys, primary_alpha, f, threads, period ? table_size / 2 : table_size);
+    if (period != 0) delta = TopDelta<E>(d->polys, primary_alpha, period);
+  }
   std::vector<E> g;  // the secondary batch sum_k beta_k s_k (joint openings)
   if (sec != nullptr) {
     std::span<const E> beta = std::span<const E>(alpha).subspan(m1);
@@ -816,6 +871,9 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
         },
         8192);
     if (!single) AddLifted(f, g, lift);
+    for (size_t i = 0; i < delta.size(); ++i) {
+      delta[i] += g[(f.size() + i) >> lift] - g[i >> lift];
+    }
   }
   // A single primary with a secondary: the lifted batch's share of each first
   // half sum, and the batch the first fold adds (nothing without a secondary).
@@ -877,6 +935,7 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
         FoldFirst<E, E>(std::span<const E>(f), c, spare, threads);
       }
       f.swap(spare);
+      FoldTopDelta(delta, c);
       first = false;
     }
     if (r + 1 < s.Rounds()) {
@@ -887,10 +946,14 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
         // The secondary enters in a later round: this round's tree holds the
         // primary's part alone, f minus the still-lifted secondary.
         detail::HugeVector<E> primary_only(f.begin(), f.end());
+        if (period != 0) AppendTop(primary_only, delta);
         size_t shift = lift - var;
         for (size_t b = 0; b < primary_only.size(); ++b) primary_only[b] -= g[b >> shift];
         detail::EncodeMultilinear(std::span<const E>(primary_only), s.LogLen(r + 1), current,
                                   threads);
+      } else if (period != 0) {
+        detail::EncodeSparseTop(std::span<const E>(f), std::span<const E>(delta), s.LogLen(r + 1),
+                                current, threads);
       } else {
         detail::EncodeMultilinear(std::span<const E>(f), s.LogLen(r + 1), current, threads);
       }
@@ -900,6 +963,7 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
       round_cws.push_back(std::move(current));
     }
   }
+  if (period != 0) AppendTop(f, delta);
   detail::ToMonomial(std::span<E>(f));
   AbsorbExt(transcript, "basefold.final", std::span<const E>(f));
   proof.final_poly.assign(f.begin(), f.begin() + static_cast<ptrdiff_t>(s.FinalSent()));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <type_traits>
 
 #include "vinet/zk/field/ntt.h"
 #include "vinet/zk/huge_page_allocator.h"
@@ -83,21 +84,38 @@ void SetCoords(Fp4& v, const Fp* c) {
   v = Fp4(Fp2(c[0], c[1]), Fp2(c[2], c[3]));
 }
 
+// `top_delta` empty: evals is the whole table. Else evals is its bottom half
+// and the top half is evals plus top_delta tiled (a function of the low
+// log2(top_delta.size()) variables), so the top half's monomial coefficients
+// are top_delta's, then zeros: the top half is never formed.
 template <typename E>
-void EncodeMultilinearImpl(std::span<const E> evals, size_t log_len, HugeVector<E>& out,
-                           unsigned threads) {
+void EncodeMultilinearImpl(std::span<const E> evals, std::span<const E> top_delta, size_t log_len,
+                           HugeVector<E>& out, unsigned threads) {
   constexpr size_t kDegree = sizeof(E) / sizeof(Fp);
-  size_t size = evals.size(), len = size_t{1} << log_len;
-  std::vector<HugeVector<Fp>> cols(kDegree);
+  size_t bottom = evals.size(), len = size_t{1} << log_len;
+  size_t size = top_delta.empty() ? bottom : 2 * bottom;
+  // Raw words viewed as Fp (a trivially copyable wrapper of one word): the
+  // padded transform never reads past the message, so nothing is zeroed.
+  static_assert(sizeof(Fp) == sizeof(uint64_t) && std::is_trivially_copyable_v<Fp>);
+  std::vector<HugeUninitVector<uint64_t>> words(kDegree);
+  std::vector<std::span<Fp>> cols(kDegree);
   // The NTT is F_p-linear: each coordinate is encoded on its own.
   ParallelFor(
       kDegree, threads,
       [&](size_t b, size_t e) {
         for (size_t c = b; c < e; ++c) {
-          HugeVector<Fp>& col = cols[c];
-          col.assign(len, Fp::Zero());
-          for (size_t i = 0; i < size; ++i) col[i] = Coord(evals[i], c);
-          ToMonomial(std::span<Fp>(col).first(size));
+          words[c].resize(len);
+          cols[c] = std::span<Fp>(reinterpret_cast<Fp*>(words[c].data()), len);
+          std::span<Fp> col = cols[c];
+          for (size_t i = 0; i < bottom; ++i) col[i] = Coord(evals[i], c);
+          ToMonomial(col.first(bottom));
+          if (!top_delta.empty()) {
+            std::span<Fp> top = col.subspan(bottom, bottom);
+            for (size_t i = 0; i < top_delta.size(); ++i) top[i] = Coord(top_delta[i], c);
+            ToMonomial(top.first(top_delta.size()));
+            std::fill(top.begin() + static_cast<ptrdiff_t>(top_delta.size()), top.end(),
+                      Fp::Zero());
+          }
           NttBitReversedPadded(col, size);
         }
       },
@@ -115,7 +133,7 @@ void EncodeMultilinearImpl(std::span<const E> evals, size_t log_len, HugeVector<
 template <typename E>
 std::vector<E> EncodeMultilinearCopy(std::span<const E> evals, size_t log_len, unsigned threads) {
   HugeVector<E> out;
-  EncodeMultilinearImpl(evals, log_len, out, threads);
+  EncodeMultilinearImpl(evals, {}, log_len, out, threads);
   return std::vector<E>(out.begin(), out.end());
 }
 
@@ -158,11 +176,19 @@ std::vector<Fp4> EncodeMultilinear(std::span<const Fp4> evals, size_t log_len, u
 }
 void EncodeMultilinear(std::span<const Fp2> evals, size_t log_len, HugeVector<Fp2>& out,
                        unsigned threads) {
-  EncodeMultilinearImpl(evals, log_len, out, threads);
+  EncodeMultilinearImpl(evals, {}, log_len, out, threads);
 }
 void EncodeMultilinear(std::span<const Fp4> evals, size_t log_len, HugeVector<Fp4>& out,
                        unsigned threads) {
-  EncodeMultilinearImpl(evals, log_len, out, threads);
+  EncodeMultilinearImpl(evals, {}, log_len, out, threads);
+}
+void EncodeSparseTop(std::span<const Fp2> bottom, std::span<const Fp2> top_delta, size_t log_len,
+                     HugeVector<Fp2>& out, unsigned threads) {
+  EncodeMultilinearImpl(bottom, top_delta, log_len, out, threads);
+}
+void EncodeSparseTop(std::span<const Fp4> bottom, std::span<const Fp4> top_delta, size_t log_len,
+                     HugeVector<Fp4>& out, unsigned threads) {
+  EncodeMultilinearImpl(bottom, top_delta, log_len, out, threads);
 }
 
 template <typename E>

@@ -48,6 +48,14 @@ void EncodeMultilinear(std::span<const Fp2> evals, size_t log_len, HugeVector<Fp
                        unsigned threads);
 void EncodeMultilinear(std::span<const Fp4> evals, size_t log_len, HugeVector<Fp4>& out,
                        unsigned threads);
+// The same for a sparse-top table given as its bottom half and `top_delta`
+// (top half minus bottom half: a function of the low log2(top_delta.size())
+// variables, tiled; 1 <= top_delta.size() <= bottom.size(), both powers of
+// two), without forming the top half. Equals EncodeMultilinear of the table.
+void EncodeSparseTop(std::span<const Fp2> bottom, std::span<const Fp2> top_delta, size_t log_len,
+                     HugeVector<Fp2>& out, unsigned threads);
+void EncodeSparseTop(std::span<const Fp4> bottom, std::span<const Fp4> top_delta, size_t log_len,
+                     HugeVector<Fp4>& out, unsigned threads);
 
 // The verifier's folding of coset leaves of one round: leaves of 2^a symbols
 // of a codeword of length 2^log_len, challenges r_0..r_{a-1}.

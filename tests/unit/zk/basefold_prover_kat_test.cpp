@@ -128,6 +128,58 @@ TEST(BasefoldProverKat, HidingWithSeedIsPinned) {
   }
 }
 
+// The sparse pad (conjectured hiding set, 16 grinding bits named here so the
+// digests do not move with the set's default): a hiding opening of n
+// variables, and hiding joint openings of a primary of n and a secondary of
+// n2 variables (masks and pads from the test generator).
+BasefoldParams SparseSet(unsigned threads) {
+  BasefoldParams p = BasefoldParams::HidingConjectured(threads);
+  p.grinding_bits = 16;
+  return p;
+}
+
+std::string SparseHidingDigest(size_t n, unsigned threads) {
+  BasefoldPcs pcs(SparseSet(threads));
+  EXPECT_GT(pcs.SparsePadCoeffs(n), 0u);
+  PcsCommitted c = pcs.CommitWithMaskSeed({RandomPoly(n, 7), RandomPoly(n, 8)}, Seed()).value();
+  return OpeningDigest(pcs, c, Point(n, 0, 9));
+}
+
+std::string SparseJointDigest(size_t n, size_t n2, unsigned threads) {
+  BasefoldPcs pcs(SparseSet(threads));
+  ScopedSeededMasksForTesting seeded(3);
+  PcsCommitted c1 = pcs.CommitWithMaskSeed({RandomPoly(n, 21)}, Seed()).value();
+  PcsCommitted c2 = pcs.CommitSecondary({RandomPoly(n2, 31), RandomPoly(n2, 32)}, n).value();
+  std::vector<Fp2> z = Point(n, 0, 17);
+  Transcript t("basefold-kat");
+  BasefoldPcs::JointOpening o = pcs.OpenJoint(*c1.data, *c2.data, z, t).value();
+  Transcript tv("basefold-kat");
+  EXPECT_TRUE(pcs.VerifyJoint(c1.commitment, c2.commitment, z, o.primary_evals, o.secondary_evals,
+                              o.proof, tv)
+                  .ok());
+  Bytes all(c1.commitment.root.begin(), c1.commitment.root.end());
+  all.insert(all.end(), c2.commitment.root.begin(), c2.commitment.root.end());
+  all.insert(all.end(), o.proof.begin(), o.proof.end());
+  return ToHex(crypto::Sha256(all));
+}
+
+// Digests taken at 677597f, before the opening held sparse-top batches as a
+// bottom half and a period of the top's difference (session 18).
+TEST(BasefoldProverKat, SparsePadOpeningsArePinned) {
+  const char* kHiding = "e487b04dad631444563337a364e92ff539cd8bd3644ec6f4b78d0d729ba50f90";
+  const char* kJointBoundary =
+      "33fdaee684886d64a90441f06f00970652a33d5a46fa64ecf9e667de2abab93e";  // n2 = n - 3: after
+                                                                           // round 0's last fold
+  const char* kJointMid =
+      "50bd66340852cec2731726b3262c4971c58200cb91a031670c38a6ebb651726b";  // n2 = n - 1: inside
+                                                                           // round 0
+  for (unsigned threads : {1u, 2u}) {
+    EXPECT_EQ(SparseHidingDigest(15, threads), kHiding) << threads;
+    EXPECT_EQ(SparseJointDigest(16, 13, threads), kJointBoundary) << threads;
+    EXPECT_EQ(SparseJointDigest(16, 15, threads), kJointMid) << threads;
+  }
+}
+
 TEST(BasefoldProverKat, PlainOnAPointEndingInZerosIsPinned) {
   const char* kSingle =
       "96de27f33606a7c1f0bd9cbcdfa3f5eafa74a8dbed9770eb460a162a66f000d0";  // one polynomial, two
