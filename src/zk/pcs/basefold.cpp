@@ -445,11 +445,14 @@ Bytes BasefoldPcs::ParametersEncoding() const {
   // 6 = hiding kJohnsonFp4 (first_fold_log follows, whatever its value).
   // 7 / 8 = kConjecturedFp4 plain / hiding (first_fold_log, then log2(1/eta)).
   // 9 / 10 = hiding kJohnsonFp4 / kConjecturedFp4 with the sparse pad.
+  // 11 = 10 with a wider first round from wide_first_from variables (a u32
+  // after log2(1/eta)).
   // Any version: a trailing u32 digest_bytes when it is not 32.
   bool conjectured = params_.regime == BasefoldRegime::kConjecturedFp4;
   bool sparse = params_.hiding && params_.sparse_pad;
+  bool wide = WideFirstApplies();
   if (conjectured) {
-    w.U32(params_.hiding ? (sparse ? 10 : 8) : 7);
+    w.U32(params_.hiding ? (sparse ? (wide ? 11 : 10) : 8) : 7);
   } else if (params_.hiding) {
     w.U32(sparse ? 9 : 6);
   } else if (params_.regime == BasefoldRegime::kUniqueFp2) {
@@ -461,6 +464,7 @@ Bytes BasefoldPcs::ParametersEncoding() const {
     w.U32(static_cast<uint32_t>(params_.first_fold_log));
   }
   if (conjectured) w.U32(static_cast<uint32_t>(ConjecturedLogInvEta()));
+  if (wide && params_.hiding) w.U32(static_cast<uint32_t>(params_.wide_first_from));
   if (params_.digest_bytes != static_cast<int>(kFullDigestBytes)) {
     w.U32(static_cast<uint32_t>(params_.digest_bytes));
   }
@@ -593,7 +597,8 @@ BasefoldShape BasefoldPcs::PlainShapeFor(size_t num_vars) const {
       left -= step;
     }
   } else if (s.folded_vars > 0) {
-    size_t first = std::min(static_cast<size_t>(params_.first_fold_log), s.folded_vars);
+    size_t first =
+        std::min(static_cast<size_t>(params_.first_fold_log + WideFirst(num_vars)), s.folded_vars);
     s.arity.push_back(first);
     size_t rest = s.folded_vars - first;
     size_t rounds = (rest + a - 1) / a;

@@ -177,5 +177,45 @@ TEST(BasefoldSparsePad, OpeningsOfTwoPolynomialsWithTheSameEvaluationAreIndistin
   }
 }
 
+// A wide first round (n = 19: 20 inner variables, the first round folds 4)
+// with a joint secondary entering inside round 0 (n2 = 16: after 3 of its 4
+// folds, cosets of 2) and after its last fold (n2 = 15: pair leaves): the
+// honest openings verify, return the true values, and a flipped byte of each
+// part of the proof is rejected.
+TEST(BasefoldSparsePad, WideFirstRoundJointOpeningsVerify) {
+  constexpr size_t kN = 19;
+  BasefoldPcs pcs(BasefoldParams::HidingConjectured(2));
+  ASSERT_EQ(pcs.ShapeFor(kN).arity[0], 4u);
+  std::mt19937_64 rng(23);
+  auto random_poly = [&](size_t n) {
+    std::vector<Fp> p(size_t{1} << n);
+    for (Fp& x : p) x = Fp(rng() % Fp::kModulus);
+    return p;
+  };
+  std::vector<Fp> w = random_poly(kN);
+  PcsCommitted primary = pcs.Commit({w}).value();
+  std::vector<Fp2> z = testing::FixedPoint(kN);
+  for (size_t n2 : {16u, 15u}) {
+    std::vector<Fp> a = random_poly(n2);
+    PcsCommitted secondary = pcs.CommitSecondary({a}, kN).value();
+    Transcript tp("wide");
+    BasefoldPcs::JointOpening o = pcs.OpenJoint(*primary.data, *secondary.data, z, tp).value();
+    std::span<const Fp2> high = std::span<const Fp2>(z).subspan(kN - n2);
+    EXPECT_EQ(o.primary_evals[0], EvaluateMle(w, z)) << n2;
+    EXPECT_EQ(o.secondary_evals[0], EvaluateMle(a, high)) << n2;
+    auto verify = [&](const Bytes& proof) {
+      Transcript tv("wide");
+      return pcs.VerifyJoint(primary.commitment, secondary.commitment, z, o.primary_evals,
+                             o.secondary_evals, proof, tv);
+    };
+    EXPECT_TRUE(verify(o.proof).ok()) << n2;
+    for (size_t at : {size_t{70}, o.proof.size() / 3, o.proof.size() / 2, o.proof.size() - 9}) {
+      Bytes bad = o.proof;
+      bad[at] ^= 0x10;
+      EXPECT_FALSE(verify(bad).ok()) << n2 << " byte " << at;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace vinet::zk

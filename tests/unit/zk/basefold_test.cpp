@@ -380,9 +380,10 @@ TEST(Basefold, ConjecturedQueriesFollowTheConjecturedBound) {
       EXPECT_LT(t, 30.0) << n;
       // A third fewer queries than the proven (Johnson) regime.
       EXPECT_LE(3 * s.num_queries, 2 * johnson.ShapeFor(n).num_queries + 3) << n;
-      // The schedule: first_fold_log, then rounds of at most fold_log, final 2^7.
+      // The schedule: first_fold_log (+ 1 in a wide first round), then rounds of
+      // at most fold_log, final 2^7.
       EXPECT_EQ(s.final_vars, 7u);
-      EXPECT_EQ(s.arity[0], static_cast<size_t>(p.first_fold_log));
+      EXPECT_EQ(s.arity[0], static_cast<size_t>(p.first_fold_log + pcs.WideFirst(s.num_vars)));
       for (size_t r = 1; r < s.Rounds(); ++r) EXPECT_LE(s.arity[r], 3u) << n;
     }
   }
@@ -465,13 +466,24 @@ TEST(Basefold, ParametersEncodingNamesEveryParameter) {
   Bytes def = BasefoldPcs(def_params).ParametersEncoding();
   Bytes hid = BasefoldPcs(hid_params).ParametersEncoding();
   ASSERT_EQ(conj.size(), def.size() + 4);
-  ASSERT_EQ(hconj.size(), hid.size() + 4);
+  // The hiding set also names its wide first round (version 11: a u32 after
+  // log2(1/eta)); the Johnson-regime copy ignores it.
+  ASSERT_EQ(hconj.size(), hid.size() + 8);
   // ... then the digest width (26 bytes), as every encoding whose width is not 32.
   EXPECT_EQ(conj[conj.size() - 16], 7);
-  EXPECT_EQ(hconj[hconj.size() - 16], 10);
+  EXPECT_EQ(hconj[hconj.size() - 20], 11);
+  EXPECT_EQ(hconj[hconj.size() - 8], BasefoldParams::kWideFirstFrom);
+  BasefoldParams narrow = BasefoldParams::HidingConjectured();
+  narrow.wide_first_from = 0;
+  Bytes narrow_enc = BasefoldPcs(narrow).ParametersEncoding();
+  ASSERT_EQ(narrow_enc.size() + 4, hconj.size());
+  EXPECT_EQ(narrow_enc[narrow_enc.size() - 16], 10);
+  BasefoldParams later = BasefoldParams::HidingConjectured();
+  later.wide_first_from = 21;
+  EXPECT_NE(BasefoldPcs(later).ParametersEncoding(), hconj);
   BasefoldParams whole_pad = BasefoldParams::HidingConjectured();
   whole_pad.sparse_pad = false;
-  EXPECT_EQ(BasefoldPcs(whole_pad).ParametersEncoding()[hconj.size() - 16], 8);
+  EXPECT_EQ(BasefoldPcs(whole_pad).ParametersEncoding()[narrow_enc.size() - 16], 8);
   whole_pad = BasefoldParams::Hiding();
   Bytes hiding = BasefoldPcs(BasefoldParams::Hiding()).ParametersEncoding();
   Bytes hiding_whole = BasefoldPcs(whole_pad).ParametersEncoding();
@@ -524,6 +536,31 @@ TEST(Basefold, DefaultScheduleFoldsFiveThenBalancedRoundsOfAtMostThree) {
   // the remainder last.
   BasefoldPcs legacy({100, 4, 4, 8, 16, 1, BasefoldRegime::kJohnsonFp4, 0});
   EXPECT_EQ(legacy.ShapeFor(17).arity, (std::vector<size_t>{4, 4, 1}));
+}
+
+// The sparse hiding conjectured set folds 4 variables in the first round from
+// kWideFirstFrom inner variables (n >= 19 committed ones), 3 below; the same
+// set without the rule, the plain conjectured set and the Johnson hiding set
+// never widen it.
+TEST(Basefold, HidingConjecturedWidensTheFirstRoundOfLargeOpenings) {
+  BasefoldParams narrow_params = BasefoldParams::HidingConjectured();
+  narrow_params.wide_first_from = 0;
+  BasefoldPcs wide(BasefoldParams::HidingConjectured()), narrow(narrow_params);
+  BasefoldPcs plain(BasefoldParams::Conjectured()), johnson(BasefoldParams::Hiding());
+  for (size_t n = 15; n <= 24; ++n) {
+    size_t inner = n + 1;
+    bool widened = inner >= static_cast<size_t>(BasefoldParams::kWideFirstFrom);
+    BasefoldShape s = wide.ShapeFor(n);
+    EXPECT_EQ(s.num_vars, inner) << n;
+    EXPECT_EQ(s.arity[0], widened ? 4u : 3u) << n;
+    EXPECT_EQ(narrow.ShapeFor(n).arity[0], 3u) << n;
+    EXPECT_EQ(plain.ShapeFor(n).arity[0], 5u) << n;
+    EXPECT_EQ(johnson.ShapeFor(n).arity[0], 3u) << n;
+    size_t folded = 0;
+    for (size_t a : s.arity) folded += a;
+    EXPECT_EQ(folded + s.final_vars, inner) << n;
+    EXPECT_GE(wide.SoundnessBits(n), 100.0) << n;
+  }
 }
 
 }  // namespace

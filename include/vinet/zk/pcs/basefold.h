@@ -109,6 +109,13 @@ struct BasefoldParams {
   // variable is a sparse pad, so the code is Reed-Solomon of degree bound
   // 2^(m-1) + 2^(m-8) on 2^(m-1+k) points (m variables; BasefoldShape::top_coeffs).
   bool sparse_top = false;
+  // Sparse hiding conjectured sets and their inner sets only: shapes of at
+  // least this many (inner) variables fold first_fold_log + 1 variables in
+  // the first round (0: never; ParametersEncoding version 11). The first
+  // round's codeword dominates a large opening's prover; from 2^20 inner
+  // values a wider first round halves the next codeword at no cost in bytes
+  // (docs/zk.md "Round schedule").
+  int wide_first_from = 0;
 
   // The parameters of PcsKind::kBasefold keys (unique decoding over Fp2).
   static constexpr BasefoldParams UniqueDecoding(int security_bits, int log_inv_rate,
@@ -138,9 +145,12 @@ struct BasefoldParams {
     return {100, 4, 3, 7, 16, threads, BasefoldRegime::kConjecturedFp4, 5, false, kCompactDigest};
   }
   static constexpr BasefoldParams HidingConjectured(unsigned threads = 1) {
-    return {100, 4, 3, 7, 16, threads, BasefoldRegime::kConjecturedFp4, 3, true, kCompactDigest,
-            true};
+    BasefoldParams p{
+        100, 4, 3, 7, 16, threads, BasefoldRegime::kConjecturedFp4, 3, true, kCompactDigest, true};
+    p.wide_first_from = kWideFirstFrom;
+    return p;
   }
+  static constexpr int kWideFirstFrom = 20;
   static constexpr int kCompactDigest = 26;
 };
 
@@ -336,6 +346,16 @@ class BasefoldPcs final : public MultilinearPcs {
     return params_.regime == BasefoldRegime::kConjecturedFp4
                ? static_cast<size_t>(std::max(1, params_.log_inv_rate))
                : 0;
+  }
+  // wide_first_from is honoured (and bound by ParametersEncoding) by the
+  // sparse hiding conjectured sets and their inner sets only.
+  bool WideFirstApplies() const {
+    return params_.wide_first_from > 0 && params_.regime == BasefoldRegime::kConjecturedFp4 &&
+           ((params_.hiding && params_.sparse_pad) || params_.sparse_top);
+  }
+  // The extra variable of the first round for a shape of num_vars variables.
+  int WideFirst(size_t num_vars) const {
+    return WideFirstApplies() && num_vars >= static_cast<size_t>(params_.wide_first_from) ? 1 : 0;
   }
   // Grinding bits used for this shape: 0 when every leaf is queried (no
   // query error to reduce; the nonce must then be 0).
