@@ -77,16 +77,10 @@ std::string PlainDigest(size_t n, size_t polys, size_t zeros, unsigned threads) 
   return OpeningDigest(pcs, c, Point(n, zeros, 13));
 }
 
-// hex(SHA-256(both roots || joint opening bytes)) of m1 primary polynomials
-// of n variables and m2 secondary ones of n2, after checking it verifies.
-std::string JointDigest(size_t n, size_t n2, size_t m1, size_t m2, unsigned threads) {
-  BasefoldPcs pcs(BasefoldParams::Default(threads));
-  std::vector<std::vector<Fp>> primary, secondary;
-  for (size_t k = 0; k < m1; ++k) primary.push_back(RandomPoly(n, 21 + k));
-  for (size_t k = 0; k < m2; ++k) secondary.push_back(RandomPoly(n2, 31 + k));
-  PcsCommitted c1 = pcs.Commit(std::move(primary)).value();
-  PcsCommitted c2 = pcs.CommitSecondary(std::move(secondary), n).value();
-  std::vector<Fp2> z = Point(n, 0, 17);
+// hex(SHA-256(both roots || joint opening bytes)) of a joint opening at z,
+// after checking it verifies.
+std::string JointOpeningDigest(const BasefoldPcs& pcs, const PcsCommitted& c1,
+                               const PcsCommitted& c2, std::span<const Fp2> z) {
   Transcript t("basefold-kat");
   BasefoldPcs::JointOpening o = pcs.OpenJoint(*c1.data, *c2.data, z, t).value();
   Transcript tv("basefold-kat");
@@ -97,6 +91,18 @@ std::string JointDigest(size_t n, size_t n2, size_t m1, size_t m2, unsigned thre
   all.insert(all.end(), c2.commitment.root.begin(), c2.commitment.root.end());
   all.insert(all.end(), o.proof.begin(), o.proof.end());
   return ToHex(crypto::Sha256(all));
+}
+
+// The joint opening digest of m1 primary polynomials of n variables and m2
+// secondary ones of n2.
+std::string JointDigest(size_t n, size_t n2, size_t m1, size_t m2, unsigned threads) {
+  BasefoldPcs pcs(BasefoldParams::Default(threads));
+  std::vector<std::vector<Fp>> primary, secondary;
+  for (size_t k = 0; k < m1; ++k) primary.push_back(RandomPoly(n, 21 + k));
+  for (size_t k = 0; k < m2; ++k) secondary.push_back(RandomPoly(n2, 31 + k));
+  PcsCommitted c1 = pcs.Commit(std::move(primary)).value();
+  PcsCommitted c2 = pcs.CommitSecondary(std::move(secondary), n).value();
+  return JointOpeningDigest(pcs, c1, c2, Point(n, 0, 17));
 }
 
 TEST(BasefoldProverKat, JointOpeningsArePinned) {
@@ -150,17 +156,7 @@ std::string SparseJointDigest(size_t n, size_t n2, unsigned threads) {
   ScopedSeededMasksForTesting seeded(3);
   PcsCommitted c1 = pcs.CommitWithMaskSeed({RandomPoly(n, 21)}, Seed()).value();
   PcsCommitted c2 = pcs.CommitSecondary({RandomPoly(n2, 31), RandomPoly(n2, 32)}, n).value();
-  std::vector<Fp2> z = Point(n, 0, 17);
-  Transcript t("basefold-kat");
-  BasefoldPcs::JointOpening o = pcs.OpenJoint(*c1.data, *c2.data, z, t).value();
-  Transcript tv("basefold-kat");
-  EXPECT_TRUE(pcs.VerifyJoint(c1.commitment, c2.commitment, z, o.primary_evals, o.secondary_evals,
-                              o.proof, tv)
-                  .ok());
-  Bytes all(c1.commitment.root.begin(), c1.commitment.root.end());
-  all.insert(all.end(), c2.commitment.root.begin(), c2.commitment.root.end());
-  all.insert(all.end(), o.proof.begin(), o.proof.end());
-  return ToHex(crypto::Sha256(all));
+  return JointOpeningDigest(pcs, c1, c2, Point(n, 0, 17));
 }
 
 // Digests taken at 677597f, before the opening held sparse-top batches as a
