@@ -340,10 +340,10 @@ size_t SparseTopPeriod(const BasefoldShape& s, size_t table_size, bool single,
 
 // delta = sum_k alpha_k (top_k - bottom_k) over the first `period` entries.
 template <typename E>
-std::vector<E> TopDelta(const std::vector<std::vector<Fp>>& polys, std::span<const E> alpha,
-                        size_t period) {
+detail::HugeVector<E> TopDelta(const std::vector<std::vector<Fp>>& polys, std::span<const E> alpha,
+                               size_t period) {
   size_t half = polys[0].size() / 2;
-  std::vector<E> delta(period);
+  detail::HugeVector<E> delta(period);
   for (size_t k = 0; k < polys.size(); ++k) {
     for (size_t i = 0; i < period; ++i) delta[i] += alpha[k] * (polys[k][half + i] - polys[k][i]);
   }
@@ -352,20 +352,11 @@ std::vector<E> TopDelta(const std::vector<std::vector<Fp>>& polys, std::span<con
 
 // delta after the first variable is bound to r (a period of one stays).
 template <typename E>
-void FoldTopDelta(std::vector<E>& delta, E r) {
+void FoldTopDelta(detail::HugeVector<E>& delta, E r) {
   if (delta.size() < 2) return;
-  for (size_t j = 0; j < delta.size() / 2; ++j) {
-    delta[j] = r * (delta[2 * j + 1] - delta[2 * j]) + delta[2 * j];
-  }
-  delta.resize(delta.size() / 2);
-}
-
-// The whole table from its bottom half and delta.
-template <typename E>
-void AppendTop(detail::HugeVector<E>& f, const std::vector<E>& delta) {
-  size_t half = f.size();
-  f.resize(2 * half);
-  for (size_t i = 0; i < half; ++i) f[half + i] = f[i] + delta[i & (delta.size() - 1)];
+  detail::HugeVector<E> folded;
+  FoldFirst<E, E>(std::span<const E>(delta), r, folded, 1);
+  delta.swap(folded);
 }
 
 // Distinct leaves of each round, increasing: round 0 = the queries, round
@@ -855,7 +846,7 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
   // f and the buffer the next fold writes (swapped after each fold); with a
   // period, f is the bottom half and delta the top's difference.
   detail::HugeVector<E> f, spare;
-  std::vector<E> delta;
+  detail::HugeVector<E> delta;
   if (!single) {
     std::span<const E> primary_alpha = std::span<const E>(alpha).first(m1);
     CombineBatch<E>(d->polys, primary_alpha, f, threads, period ? table_size / 2 : table_size);
@@ -951,7 +942,7 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
         // The secondary enters in a later round: this round's tree holds the
         // primary's part alone, f minus the still-lifted secondary.
         detail::HugeVector<E> primary_only(f.begin(), f.end());
-        if (period != 0) AppendTop(primary_only, delta);
+        if (period != 0) detail::AppendTiledTop(primary_only, std::span<const E>(delta));
         size_t shift = lift - var;
         for (size_t b = 0; b < primary_only.size(); ++b) primary_only[b] -= g[b >> shift];
         detail::EncodeMultilinear(std::span<const E>(primary_only), s.LogLen(r + 1), current,
@@ -968,7 +959,7 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
       round_cws.push_back(std::move(current));
     }
   }
-  if (period != 0) AppendTop(f, delta);
+  if (period != 0) detail::AppendTiledTop(f, std::span<const E>(delta));
   detail::ToMonomial(std::span<E>(f));
   AbsorbExt(transcript, "basefold.final", std::span<const E>(f));
   proof.final_poly.assign(f.begin(), f.begin() + static_cast<ptrdiff_t>(s.FinalSent()));

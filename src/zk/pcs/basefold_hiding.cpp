@@ -91,12 +91,14 @@ Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> poly
   // The pad: every value off the slice x_{>=n} = 0 uniform, or (sparse) the
   // top half f + R with R of `top` uniform monomial coefficients.
   auto pad_table = [&](std::vector<Fp>& t) {
-    t.resize(big);
-    if (top == 0) return fill(std::span<Fp>(t).subspan(size));
+    if (top == 0) {
+      t.resize(big);
+      return fill(std::span<Fp>(t).subspan(size));
+    }
     std::vector<Fp> coeffs(top);
     fill(coeffs);
     std::vector<Fp> r = SparseTopValues(std::move(coeffs));
-    for (size_t x = 0; x < size; ++x) t[size + x] = t[x] + r[x & (top - 1)];
+    detail::AppendTiledTop(t, std::span<const Fp>(r));  // pad = 1: big = 2 size
   };
   std::vector<std::vector<Fp>> tables;
   tables.reserve(masks + polys.size());

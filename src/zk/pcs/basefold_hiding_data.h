@@ -20,6 +20,17 @@ struct HidingProverData final : PcsProverData {
   size_t masks = BasefoldPcs::kHidingMasks;  // uniform polynomials placed first
 };
 
+// A sparse-top table from its bottom half: t (the bottom, 2^n entries) is
+// doubled and its top half set to t[x] + delta[x mod delta.size()] (delta a
+// power of two long: one period of top - bottom, a function of the low
+// variables). The hiding commit pads with it; the opening re-forms tables.
+template <typename T, typename Alloc>
+void AppendTiledTop(std::vector<T, Alloc>& t, std::span<const T> delta) {
+  size_t half = t.size();
+  t.resize(2 * half);
+  for (size_t x = 0; x < half; ++x) t[half + x] = t[x] + delta[x & (delta.size() - 1)];
+}
+
 // The plain set of a hiding set's inner batch (sparse_top: its top variable
 // is a sparse pad, BasefoldPcs::SparsePadCoeffs).
 inline BasefoldParams PlainOf(BasefoldParams p, bool sparse_top = false) {

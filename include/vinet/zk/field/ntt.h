@@ -26,8 +26,9 @@ void NttBitReversed(std::span<Fp> a, unsigned threads = 1);
 // NttBitReversed for input whose entries from `prefix_len` (a power of two)
 // on are zero, as in Reed-Solomon encoding: the levels that only multiply by
 // twiddles are done as such, and write those entries before any read, so
-// they need not be zeroed (any content gives the same output). Same output as NttBitReversed;
-// `threads` > 1 splits those levels and then the independent blocks across threads.
+// they need not be zeroed (any content gives the same output). Same output
+// as NttBitReversed; `threads` > 1 splits those levels and then the
+// independent blocks across threads.
 void NttBitReversedPadded(std::span<Fp> a, size_t prefix_len, unsigned threads = 1);
 
 // Reference O(n^2) transform, for tests.
