@@ -89,8 +89,10 @@ size_t AdvicePolys(const ModelSpec& spec, const AdviceLayout& a, const WeightLay
   return 1 + zk::JointBankPolyCount(table_vars, a.num_vars);
 }
 
-std::vector<zk::MaskShape> MaskShapes(const ModelSpec& spec, const AdviceLayout& a,
-                                      const WeightLayout& w, bool joint) {
+namespace {
+
+// The slots of every sumcheck but the claim batches.
+std::vector<zk::MaskShape> LayerMaskShapes(const ModelSpec& spec, const AdviceLayout& a) {
   std::vector<zk::MaskShape> out;
   auto add = [&](size_t n, size_t d) {
     if (n > 0) out.push_back({n, d});
@@ -103,8 +105,23 @@ std::vector<zk::MaskShape> MaskShapes(const ModelSpec& spec, const AdviceLayout&
     for (size_t g = 0; g < sh.gathers; ++g) add(sh.gather_log, 2);
     for (size_t z = 0; z < sh.zeros; ++z) add(sh.zero_log, 3);
   }
-  if (joint) {  // the bank inside the joint batch: its first j = n - n2 rounds
-    add(w.num_vars - a.num_vars, 2);
+  return out;
+}
+
+}  // namespace
+
+size_t JointMaskVarsOf(const ModelSpec& spec, const AdviceLayout& a, const WeightLayout& w) {
+  return zk::JointMaskVars(LayerMaskShapes(spec, a), w.num_vars, a.num_vars);
+}
+
+std::vector<zk::MaskShape> MaskShapes(const ModelSpec& spec, const AdviceLayout& a,
+                                      const WeightLayout& w, bool joint) {
+  std::vector<zk::MaskShape> out = LayerMaskShapes(spec, a);
+  auto add = [&](size_t n, size_t d) {
+    if (n > 0) out.push_back({n, d});
+  };
+  if (joint) {  // the bank inside the joint batch: its first n - k rounds
+    add(w.num_vars - zk::JointMaskVars(out, w.num_vars, a.num_vars), 2);
   } else {
     add(a.num_vars, 2);
     add(w.num_vars, 2);
@@ -235,8 +252,8 @@ Result<ModelProof> ModelProof::Parse(ByteSpan bytes, const ModelSpec& spec, cons
     p.blocks.push_back(std::move(bp));
   }
   if (form.bank_in_joint) {
-    auto jb =
-        zk::JointBankBatchProof::Parse(r, wl.num_vars, advice_polys - 1, wl.num_vars > a.num_vars);
+    auto jb = zk::JointBankBatchProof::Parse(r, wl.num_vars, advice_polys - 1,
+                                             wl.num_vars > JointMaskVarsOf(spec, a, wl));
     if (!jb.ok()) return jb.status().WithContext("joint batch");
     p.joint_bank = std::move(*jb);
     VINET_ASSIGN_OR_RETURN(ByteSpan blob, ReadBlob(r, bytes, "joint opening"));

@@ -101,10 +101,14 @@ struct ModelProof {
 // The masked sumchecks of a proof in transcript order (the lookup batch's
 // layer sumchecks k = 1..L-1; blocks from the last: matmuls, gathers,
 // zero-check; then the advice and weight claim batches, or the joint batch's
-// first weight_vars - advice_vars rounds), those without rounds left out: the
-// mask bank's slots.
+// first weight_vars - JointMaskVarsOf rounds), those without rounds left out:
+// the mask bank's slots.
 std::vector<zk::MaskShape> MaskShapes(const ModelSpec& spec, const AdviceLayout& a,
                                       const WeightLayout& w, bool joint);
+// Joint form with a bank: k, the variables of the bank's masks R1, R2
+// (zk::JointMaskVars of the other slots); the joint batch's slot masks its
+// first weight_vars - k rounds.
+size_t JointMaskVarsOf(const ModelSpec& spec, const AdviceLayout& a, const WeightLayout& w);
 // Joint form with a bank: the polynomials the advice commitment holds (the
 // advice, then the bank's).
 size_t AdvicePolys(const ModelSpec& spec, const AdviceLayout& a, const WeightLayout& w,

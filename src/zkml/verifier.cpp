@@ -105,7 +105,8 @@ Status VerifyInstances(const VerifyingKey& vk, std::span<const runtime::Int8Tens
     std::vector<Fp2> secondary;  // the advice's evaluation, then the bank's
     if (form.bank_in_joint) {
       auto jr =
-          zk::VerifyJointBankBatch(wl.num_vars, wc, al.num_vars, ac, proof.joint_bank, *bank, t);
+          zk::VerifyJointBankBatch(wl.num_vars, wc, al.num_vars, JointMaskVarsOf(spec, al, wl), ac,
+                                   proof.joint_bank, *bank, t);
       if (!jr.ok()) return jr.status().WithContext("joint claims");
       primary = std::move(jr->primary);
       secondary = std::move(jr->secondary_evals);

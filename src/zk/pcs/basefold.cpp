@@ -32,14 +32,16 @@ ByteSpan AsByteSpan(std::span<const F> values) {
 struct BasefoldProverData final : PcsProverData {
   PcsCommitment commitment;
   BasefoldShape shape;
-  std::vector<std::vector<Fp>> polys;             // evaluations
-  std::vector<detail::HugeVector<Fp>> codewords;  // one per polynomial, bit-reversed order
+  std::vector<std::vector<Fp>> polys;  // evaluations
+  // One per polynomial, bit-reversed order (the padded transform writes
+  // every entry, so they are allocated unwritten).
+  std::vector<detail::HugeUninitVector<Fp>> codewords;
   MerkleTree tree;
   size_t leaf_arity = 0;  // log2 of the first tree's leaf coset (a joint secondary's own)
 };
 
 // Leaf i of the first tree: every polynomial's 2^a symbols of coset i.
-void GatherBaseLeaf(const std::vector<detail::HugeVector<Fp>>& codewords, size_t a, size_t i,
+void GatherBaseLeaf(const std::vector<detail::HugeUninitVector<Fp>>& codewords, size_t a, size_t i,
                     std::vector<Fp>& out) {
   size_t w = size_t{1} << a;
   for (const auto& cw : codewords) {
@@ -51,15 +53,13 @@ template <typename E>
 MerkleTree BuildExtTree(const detail::HugeVector<E>& cw, size_t a, unsigned threads,
                         size_t digest_bytes) {
   size_t w = size_t{1} << a, leaves = cw.size() / w;
-  std::vector<Digest> digests(leaves);
-  ParallelFor(
-      leaves, threads,
-      [&](size_t b, size_t e) {
+  return MerkleTree::BuildFromLeaves(
+      leaves,
+      [&](size_t b, size_t e, std::span<Digest> out) {
         MerkleLeafHashes(AsByteSpan(std::span<const E>(cw.data() + b * w, (e - b) * w)),
-                         w * sizeof(E), std::span<Digest>(digests).subspan(b, e - b));
+                         w * sizeof(E), out);
       },
-      256);
-  return MerkleTree::Build(std::move(digests), threads, kNode, digest_bytes);
+      threads, kNode, digest_bytes);
 }
 
 void AbsorbStatement(Transcript& t, const PcsCommitment& c, std::span<const Fp2> point,
@@ -681,45 +681,42 @@ Result<PcsCommitted> BasefoldPcs::CommitPlain(std::vector<std::vector<Fp>> polys
       polys.size(), outer,
       [&](size_t b, size_t e) {
         for (size_t k = b; k < e; ++k) {
-          detail::HugeVector<Fp>& cw = d->codewords[k];
-          cw.assign(len, Fp::Zero());
+          detail::HugeUninitVector<Fp>& cw = d->codewords[k];
+          cw.resize(len);  // beyond `size`: written by the padded transform
           std::copy(polys[k].begin(), polys[k].end(), cw.begin());
           detail::ToMonomial(std::span<Fp>(cw).first(size));
-          if (!inner) NttBitReversedPadded(cw, size, 1);
+          if (!inner) detail::EncodeMonomials(cw, size, 1);
         }
       },
       1);
   if (inner) {
-    for (auto& cw : d->codewords) NttBitReversedPadded(cw, size, params_.threads);
+    for (auto& cw : d->codewords) detail::EncodeMonomials(cw, size, params_.threads);
   }
   size_t a = leaf_arity.value_or(d->shape.arity[0]), leaves = len >> a;
   if (a > d->shape.log_len) return Error(Code::kInvalidArgument, "basefold: leaf arity too large");
   d->leaf_arity = a;
-  std::vector<Digest> digests(leaves);
-  ParallelFor(
-      leaves, params_.threads,
-      [&](size_t b, size_t e) {
-        if (d->codewords.size() == 1) {
-          MerkleLeafHashes(
-              AsByteSpan(std::span<const Fp>(d->codewords[0].data() + (b << a), (e - b) << a)),
-              sizeof(Fp) << a, std::span<Digest>(digests).subspan(b, e - b));
-          return;
-        }
-        // Several polynomials: gather a run of leaves side by side and hash
-        // them four at a time (same digests as one MerkleLeafHash each).
-        constexpr size_t kRun = 64;
-        size_t leaf_bytes = (sizeof(Fp) << a) * d->codewords.size();
-        std::vector<Fp> buf;
-        for (size_t i = b; i < e; i += kRun) {
-          size_t end = std::min(e, i + kRun);
-          buf.clear();
-          for (size_t j = i; j < end; ++j) GatherBaseLeaf(d->codewords, a, j, buf);
-          MerkleLeafHashes(AsByteSpan(std::span<const Fp>(buf)), leaf_bytes,
-                           std::span<Digest>(digests).subspan(i, end - i));
-        }
-      },
-      256);
-  d->tree = MerkleTree::Build(std::move(digests), params_.threads, kNode, d->shape.digest_bytes);
+  auto hash_leaves = [&](size_t b, size_t e, std::span<Digest> out) {
+    if (d->codewords.size() == 1) {
+      MerkleLeafHashes(
+          AsByteSpan(std::span<const Fp>(d->codewords[0].data() + (b << a), (e - b) << a)),
+          sizeof(Fp) << a, out);
+      return;
+    }
+    // Several polynomials: gather a run of leaves side by side and hash
+    // them four at a time (same digests as one MerkleLeafHash each).
+    constexpr size_t kRun = 64;
+    size_t leaf_bytes = (sizeof(Fp) << a) * d->codewords.size();
+    std::vector<Fp> buf;
+    for (size_t i = b; i < e; i += kRun) {
+      size_t end = std::min(e, i + kRun);
+      buf.clear();
+      for (size_t j = i; j < end; ++j) GatherBaseLeaf(d->codewords, a, j, buf);
+      MerkleLeafHashes(AsByteSpan(std::span<const Fp>(buf)), leaf_bytes,
+                       out.subspan(i - b, end - i));
+    }
+  };
+  d->tree = MerkleTree::BuildFromLeaves(leaves, hash_leaves, params_.threads, kNode,
+                                        d->shape.digest_bytes);
   d->polys = std::move(polys);
   d->commitment = {d->tree.root(), static_cast<uint32_t>(n),
                    static_cast<uint32_t>(d->polys.size())};

@@ -241,6 +241,31 @@ void ToMonomial(std::span<Fp4> v) {
   ToMonomialImpl(v);
 }
 
+size_t MonomialStride(std::span<const Fp> coeffs) {
+  size_t size = coeffs.size(), seen = 0;
+  for (size_t i = 1; i < size; ++i) {
+    if (coeffs[i] != Fp::Zero()) {
+      seen |= i;
+      if ((seen & 1) != 0) return 0;
+    }
+  }
+  return seen == 0 ? std::countr_zero(size) : std::countr_zero(seen);
+}
+
+void EncodeMonomials(std::span<Fp> cw, size_t size, unsigned threads) {
+  size_t s = MonomialStride(cw.first(size));
+  if (s == 0) return NttBitReversedPadded(cw, size, threads);
+  detail::HugeUninitVector<Fp> small(cw.size() >> s);
+  for (size_t c = 0; c < (size >> s); ++c) small[c] = cw[c << s];
+  NttBitReversedPadded(small, size >> s, threads);
+  ParallelFor(
+      cw.size(), threads,
+      [&](size_t b, size_t e) {
+        for (size_t p = b; p < e; ++p) cw[p] = small[p >> s];
+      },
+      4096);
+}
+
 Fp2 EvaluateMonomial(std::span<const Fp2> coeffs, std::span<const Fp2> point) {
   return EvaluateMonomialImpl(coeffs, point);
 }

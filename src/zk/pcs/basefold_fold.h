@@ -82,6 +82,20 @@ using LeafFolder = LeafFolderT<Fp2>;
 void ToMonomial(std::span<Fp> v);
 void ToMonomial(std::span<Fp2> v);
 void ToMonomial(std::span<Fp4> v);
+
+// log2 of the largest stride 2^s (s <= log2 of the length) such that every
+// nonzero coefficient sits at a multiple of 2^s: the polynomial is
+// Q(X^(2^s)), a multilinear lift from the last variables with no pad. Stops
+// at the first nonzero coefficient at an odd index (0: no stride).
+size_t MonomialStride(std::span<const Fp> coeffs);
+// The bit-reversed Reed-Solomon codeword over all of `cw` of the monomial
+// coefficients in cw[0, size) (size a power of two); the rest of cw need not
+// be initialized. Same output as NttBitReversedPadded(cw, size); for
+// Q(X^(2^s)) (MonomialStride) it is Q's codeword on cw.size() / 2^s points
+// with every symbol repeated 2^s times (position p reads Q at
+// w^(2^s rev(p)), entry p >> s of Q's own bit-reversed codeword): a
+// transform 2^s times shorter.
+void EncodeMonomials(std::span<Fp> cw, size_t size, unsigned threads);
 // Multilinear monomial form evaluated at a point.
 Fp2 EvaluateMonomial(std::span<const Fp2> coeffs, std::span<const Fp2> point);
 Fp4 EvaluateMonomial(std::span<const Fp4> coeffs, std::span<const Fp4> point);

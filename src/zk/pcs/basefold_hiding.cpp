@@ -51,7 +51,8 @@ std::vector<Fp> SparseTopValues(std::vector<Fp> coeffs) {
 Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> polys,
                                                const Digest* seed, size_t pad_vars,
                                                std::optional<size_t> leaf_arity, size_t masks,
-                                               std::optional<size_t> top_coeffs) const {
+                                               std::optional<size_t> top_coeffs,
+                                               const std::vector<bool>& unpadded) const {
   if (params_.regime == BasefoldRegime::kUniqueFp2) {
     return Error(Code::kInvalidArgument, "basefold: hiding needs the Fp4 challenge field");
   }
@@ -64,6 +65,9 @@ Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> poly
   }
   for (const auto& p : polys) {
     if (p.size() != size) return Error(Code::kInvalidArgument, "basefold: sizes differ");
+  }
+  if (!unpadded.empty() && unpadded.size() != polys.size()) {
+    return Error(Code::kInvalidArgument, "basefold: one unpadded flag per polynomial");
   }
   size_t n = std::countr_zero(size);
   size_t top = top_coeffs.value_or(SparsePadCoeffs(n));
@@ -107,8 +111,14 @@ Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> poly
     fill(tables.back());
     pad_table(tables.back());
   }
-  for (auto& p : polys) {
-    pad_table(p);
+  for (size_t k = 0; k < polys.size(); ++k) {
+    std::vector<Fp>& p = polys[k];
+    if (!unpadded.empty() && unpadded[k]) {
+      p.resize(big);  // no pad: f in every slice of the pad variables
+      for (size_t x = size; x < big; ++x) p[x] = p[x - size];
+    } else {
+      pad_table(p);
+    }
     tables.push_back(std::move(p));
   }
   BasefoldPcs inner(detail::PlainOf(params_, top > 0));

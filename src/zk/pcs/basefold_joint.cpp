@@ -56,7 +56,8 @@ Result<BasefoldEntry> BasefoldPcs::JointEntry(size_t primary_vars, size_t second
 }
 
 Result<PcsCommitted> BasefoldPcs::CommitSecondary(std::vector<std::vector<Fp>> polys,
-                                                  size_t primary_vars) const {
+                                                  size_t primary_vars,
+                                                  const std::vector<bool>& unpadded) const {
   if (polys.empty() || !std::has_single_bit(polys[0].size())) {
     return Invalid("secondary polynomials must have 2^n values");
   }
@@ -76,7 +77,8 @@ Result<PcsCommitted> BasefoldPcs::CommitSecondary(std::vector<std::vector<Fp>> p
                      std::to_string(t) + " secondary leaves");
     }
   }
-  return CommitHiding(std::move(polys), nullptr, pad, entry.leaf_log, 0, in.top_coeffs >> lift);
+  return CommitHiding(std::move(polys), nullptr, pad, entry.leaf_log, 0, in.top_coeffs >> lift,
+                      unpadded);
 }
 
 Result<BasefoldPcs::JointOpening> BasefoldPcs::OpenJoint(const PcsProverData& primary,

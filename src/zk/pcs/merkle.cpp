@@ -74,28 +74,35 @@ void TruncateDigest(Digest& d, size_t digest_bytes) {
 
 MerkleTree MerkleTree::Build(std::vector<Digest> leaf_digests, unsigned threads, MerkleNode kind,
                              size_t digest_bytes) {
-  size_t n = leaf_digests.size();
+  return BuildFromLeaves(
+      leaf_digests.size(),
+      [&](size_t b, size_t e, std::span<Digest> out) {
+        std::copy(leaf_digests.begin() + static_cast<ptrdiff_t>(b),
+                  leaf_digests.begin() + static_cast<ptrdiff_t>(e), out.begin());
+      },
+      threads, kind, digest_bytes);
+}
+
+MerkleTree MerkleTree::BuildFromLeaves(size_t n, const LeafHasher& hash_leaves, unsigned threads,
+                                       MerkleNode kind, size_t digest_bytes) {
   assert(n >= 1 && std::has_single_bit(n));
   bool truncate = digest_bytes < kFullDigestBytes;
   MerkleTree t;
   t.num_leaves_ = n;
-  if (n == 1) {
-    if (truncate) TruncateDigest(leaf_digests[0], digest_bytes);
-    t.nodes_.assign(leaf_digests.begin(), leaf_digests.end());
-    return t;
-  }
-  t.nodes_.resize(2 * n);  // uninitialized: every entry is written below
-  t.nodes_[0] = Digest{};  // unused
+  // nodes_[1] is the root and the leaves sit at [n, 2n); one leaf is its own root.
+  size_t first_leaf = n == 1 ? 0 : n;
+  t.nodes_.resize(n == 1 ? 1 : 2 * n);  // uninitialized: every entry is written below
+  if (n > 1) t.nodes_[0] = Digest{};    // unused
   ParallelFor(
       n, threads,
       [&](size_t b, size_t e) {
-        for (size_t i = b; i < e; ++i) {
-          Digest& d = t.nodes_[n + i];
-          d = leaf_digests[i];
-          if (truncate) TruncateDigest(d, digest_bytes);
+        std::span<Digest> out(t.nodes_.data() + first_leaf + b, e - b);
+        hash_leaves(b, e, out);
+        if (truncate) {
+          for (Digest& d : out) TruncateDigest(d, digest_bytes);
         }
       },
-      4096);
+      256);
   for (size_t level = n / 2; level >= 1; level /= 2) {
     ParallelFor(
         level, threads,

@@ -68,6 +68,15 @@ std::vector<Fp2> FoldFirstVariable(std::span<const Fp> evals, Fp2 r, unsigned th
   return out;
 }
 
+std::vector<Fp> LiftToLastVars(std::span<const Fp> table, size_t num_vars) {
+  size_t k = std::countr_zero(table.size());
+  assert(std::has_single_bit(table.size()) && k <= num_vars);
+  size_t shift = num_vars - k;
+  std::vector<Fp> out(size_t{1} << num_vars);
+  for (size_t i = 0; i < out.size(); ++i) out[i] = table[i >> shift];
+  return out;
+}
+
 std::vector<Fp2> ToExtension(std::span<const Fp> evals) {
   return std::vector<Fp2>(evals.begin(), evals.end());
 }

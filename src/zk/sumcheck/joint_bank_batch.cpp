@@ -97,28 +97,39 @@ Status CheckTables(std::span<const Fp> w, std::span<const Fp2> e_w, std::span<co
   if (bank_polys.size() != want) {
     return Invalid(fmt::format("{} bank polynomials, want {}", bank_polys.size(), want));
   }
-  for (const auto& p : bank_polys) {
-    if (p.size() != a.size()) return Invalid("a bank polynomial is not the secondary's size");
+  size_t masks = bank_polys[0].size();
+  if (!std::has_single_bit(masks) || masks > a.size() || bank_polys[1].size() != masks ||
+      (masks < a.size() && !TableInMask(std::countr_zero(table_size), std::countr_zero(masks)))) {
+    return Invalid("R1 and R2 must be two tables of 2^k <= 2^n2 values that hold T");
+  }
+  for (size_t c = 2; c < bank_polys.size(); ++c) {
+    if (bank_polys[c].size() != a.size())
+      return Invalid("a chunk of T is not the secondary's size");
   }
   return Status();
 }
 
-// Round i < j: the lifted A pair's constant share and the slot's mask.
-Values SlotRound(Fp2 lifted_sum, size_t lift, size_t i, const MaskRounds& masked) {
+// Round i < j: the lifted A pair's constant share.
+Values LiftedShare(Fp2 lifted_sum, size_t lift, size_t i) {
   Fp2 c = lifted_sum * Pow2(lift - i - 1);
-  UnivariatePoly m = masked.Round(i);
-  Values s;
-  for (size_t k = 0; k < 3; ++k) s[k] = c + m.Evaluate(Fp2(Fp(static_cast<uint64_t>(k))));
-  return s;
+  return {c, c, c};
 }
 
-// The bank's entry on the prover's side: draws it and adds the bank's pairs.
+// Adds the slot's mask round i to `s`.
+void AddMaskRound(Values& s, const MaskRounds& masked, size_t i) {
+  UnivariatePoly m = masked.Round(i);
+  for (size_t k = 0; k < 3; ++k) s[k] += m.Evaluate(Fp2(Fp(static_cast<uint64_t>(k))));
+}
+
+// The bank's entry on the prover's side: draws it and adds the bank's pairs
+// (R1, R2 of k variables, T's chunks of n2).
 Result<Entry> EnterBank(std::span<const std::vector<Fp>> polys, size_t n2, MaskBankProver& bank,
                         SecondaryPairs& pairs, Transcript& t, unsigned threads) {
   Entry e;
+  size_t k = std::countr_zero(polys[0].size());
   VINET_ASSIGN_OR_RETURN(e.bank, bank.Claim(t));
-  e.v = t.ChallengeFp2s("jointbank.v", n2);
-  e.u = t.ChallengeFp2s("jointbank.u", n2);
+  e.v = t.ChallengeFp2s("jointbank.v", k);
+  e.u = t.ChallengeFp2s("jointbank.u", k);
   size_t table_vars = std::countr_zero(e.bank.weights.size());
   std::array<std::vector<Fp2>, 2> eqs = {EqTable(e.v, threads), EqTable(e.u, threads)};
   e.r1_sum = EvaluateMle(polys[0], e.v);  // sum_b R1(b) eq(v, b)
@@ -126,8 +137,8 @@ Result<Entry> EnterBank(std::span<const std::vector<Fp>> polys, size_t n2, MaskB
   DrawCombination(e, t);
   for (Fp2& x : eqs[0]) x *= e.rho1;
   for (Fp2& x : eqs[1]) x *= e.rho2;
-  if (TableInMask(table_vars, n2)) {  // T's weights join R1's
-    std::vector<Fp2> wt = ChunkWeights(e.bank.weights, 0, n2, e.beta_t);
+  if (TableInMask(table_vars, k)) {  // T's weights join R1's
+    std::vector<Fp2> wt = ChunkWeights(e.bank.weights, 0, k, e.beta_t);
     for (size_t b = 0; b < wt.size(); ++b) eqs[0][b] += wt[b];
   }
   for (size_t k = 0; k < 2; ++k) {
@@ -156,15 +167,30 @@ size_t JointBankPolyCount(size_t table_vars, size_t secondary_vars) {
   return 2 + JointBankChunks(table_vars, secondary_vars);
 }
 
+size_t JointMaskVars(std::span<const MaskShape> other_slots, size_t num_vars,
+                     size_t secondary_vars) {
+  std::vector<MaskShape> shapes(other_slots.begin(), other_slots.end());
+  for (size_t k = kMinJointMaskVars; k < secondary_vars && k <= num_vars; ++k) {
+    shapes.resize(other_slots.size());
+    if (num_vars > k) shapes.push_back({num_vars - k, 2});
+    if (TableInMask(MaskBankVars(shapes), k)) return k;
+  }
+  return secondary_vars;
+}
+
 Result<std::vector<std::vector<Fp>>> JointBankPolys(std::span<const Fp> table,
-                                                    size_t secondary_vars) {
+                                                    size_t secondary_vars, size_t mask_vars) {
   if (table.empty() || !std::has_single_bit(table.size()) || secondary_vars == 0 ||
-      secondary_vars > 30) {
-    return Invalid("T must have 2^m values and the secondary 1..30 variables");
+      secondary_vars > 30 || mask_vars == 0 || mask_vars > secondary_vars) {
+    return Invalid("T must have 2^m values, the secondary 1..30 variables and R1, R2 1..n2");
   }
   size_t len = size_t{1} << secondary_vars, table_vars = std::countr_zero(table.size());
-  std::vector<std::vector<Fp>> out = {RandomFps(len), RandomFps(len)};  // R1, R2
-  if (TableInMask(table_vars, secondary_vars)) {
+  if (mask_vars < secondary_vars && !TableInMask(table_vars, mask_vars)) {
+    return Invalid("masks smaller than the secondary must hold T");
+  }
+  size_t mask_len = size_t{1} << mask_vars;
+  std::vector<std::vector<Fp>> out = {RandomFps(mask_len), RandomFps(mask_len)};  // R1, R2
+  if (TableInMask(table_vars, mask_vars)) {
     std::copy(table.begin(), table.end(), out[0].begin());
     return out;
   }
@@ -201,12 +227,13 @@ Result<JointBankBatchProof> ProveJointBankTables(std::span<const Fp> w, std::spa
                                                  JointBankClaims* reduced, unsigned threads) {
   VINET_RETURN_IF_ERROR(CheckTables(w, e_w, a, e_a, bank_polys, bank.table().size()));
   size_t n = std::countr_zero(w.size()), n2 = std::countr_zero(a.size()), lift = n - n2;
-  // Rounds 0..j-1: the bank's slot of j variables, constant in the other n2.
+  size_t k = std::countr_zero(bank_polys[0].size()), slot = n - k;
+  // Rounds 0..n-k-1: the bank's slot of n - k variables, constant in the last k.
   std::optional<SumcheckMask> mask;
   std::optional<MaskRounds> masked;
-  if (lift > 0) {
-    VINET_ASSIGN_OR_RETURN(mask, bank.Begin(lift, 2, t));
-    mask->rho *= Pow2(n2);
+  if (slot > 0) {
+    VINET_ASSIGN_OR_RETURN(mask, bank.Begin(slot, 2, t));
+    mask->rho *= Pow2(k);
     masked.emplace(*mask);
   }
   detail::FoldingPair<std::vector<Fp2>> wt{w, e_w};
@@ -218,13 +245,14 @@ Result<JointBankBatchProof> ProveJointBankTables(std::span<const Fp> w, std::spa
   SumcheckProverOutput out;
   Fp2 claim;
   std::optional<Entry> entry;
-  if (lift == 0) {
+  if (slot == 0) {
     VINET_ASSIGN_OR_RETURN(entry, EnterBank(bank_polys, n2, bank, pairs, t, threads));
   }
   for (size_t i = 0; i < n; ++i) {
     Values v = w_values;
-    Values s = i < lift ? SlotRound(lifted_sum, lift, i, *masked) : pairs.Sum(threads);
-    for (size_t k = 0; k < 3; ++k) v[k] += s[k];
+    Values s = i < lift ? LiftedShare(lifted_sum, lift, i) : pairs.Sum(threads);
+    if (i < slot) AddMaskRound(s, *masked, i);
+    for (size_t c = 0; c < 3; ++c) v[c] += s[c];
     if (i == 0) {
       out.claimed_sum = v[0] + v[1];
       t.AbsorbFp2("sumcheck.claim", out.claimed_sum);
@@ -233,9 +261,9 @@ Result<JointBankBatchProof> ProveJointBankTables(std::span<const Fp> w, std::spa
     }
     Fp2 r = SendRound(std::span<const Fp2>(v.data(), 3), t, out, claim);
     w_values = wt.Fold(i, r, threads);
-    if (i < lift) masked->Bind(i, r);
+    if (i < slot) masked->Bind(i, r);
     if (i >= lift) pairs.Fold(r, threads);
-    if (i + 1 == lift) {  // the slot ends; the bank enters
+    if (i + 1 == slot) {  // the slot ends; the bank enters
       bank.End(out.point, t);
       proof.slot_eval = bank.evals().back();
       claim -= mask->rho * *proof.slot_eval;
@@ -275,11 +303,13 @@ Result<JointBankBatchProof> ProveJointBankBatch(
 }
 
 Result<JointBankClaims> VerifyJointBankBatch(size_t num_vars, std::span<const EvalClaim> w_claims,
-                                             size_t secondary_vars,
+                                             size_t secondary_vars, size_t mask_vars,
                                              std::span<const EvalClaim> a_claims,
                                              const JointBankBatchProof& proof,
                                              MaskBankVerifier& bank, Transcript& t) {
-  if (secondary_vars == 0) return Invalid("the secondary has no variables");
+  if (secondary_vars == 0 || mask_vars == 0 || mask_vars > secondary_vars) {
+    return Invalid("the secondary has no variables or the masks do not fit it");
+  }
   VINET_ASSIGN_OR_RETURN(
       detail::JointCombination jc,
       detail::CombineJointClaims(num_vars, w_claims, secondary_vars, a_claims, t));
@@ -287,39 +317,43 @@ Result<JointBankClaims> VerifyJointBankBatch(size_t num_vars, std::span<const Ev
   if (sc.rounds.size() != num_vars) {
     return Error(Code::kVerification, "joint bank batch: wrong number of rounds");
   }
-  size_t lift = jc.lift;
-  if ((lift > 0) != proof.slot_eval.has_value()) {
+  size_t lift = jc.lift, k = mask_vars, slot = num_vars - k;
+  if ((slot > 0) != proof.slot_eval.has_value()) {
     return Error(Code::kVerification, "joint bank batch: the slot's value is missing or extra");
   }
   Fp2 claim = jc.sum, rho;  // the slot's mask sums to zero: the claim stays
-  if (lift > 0) {           // rounds 0..j-1: the bank's slot, constant in the other n2 variables
-    VINET_ASSIGN_OR_RETURN(rho, bank.Begin(lift, 2, t));
-    rho *= Pow2(secondary_vars);
+  if (slot > 0) {           // rounds 0..n-k-1: the bank's slot, constant in the last k variables
+    VINET_ASSIGN_OR_RETURN(rho, bank.Begin(slot, 2, t));
+    rho *= Pow2(k);
   }
   Entry e;
   auto enter = [&]() -> Status {
     VINET_ASSIGN_OR_RETURN(e.bank, bank.Claim(t));
-    size_t polys = JointBankPolyCount(std::countr_zero(e.bank.weights.size()), secondary_vars);
+    size_t table_vars = std::countr_zero(e.bank.weights.size());
+    if (k < secondary_vars && !TableInMask(table_vars, k)) {
+      return Error(Code::kVerification, "joint bank batch: T does not fit the masks");
+    }
+    size_t polys = JointBankPolyCount(table_vars, secondary_vars);
     if (sc.final_evals.size() != 2 + polys) {
       return Error(Code::kVerification,
                    fmt::format("joint bank batch: {} final evaluations, want {}",
                                sc.final_evals.size(), 2 + polys));
     }
-    e.v = t.ChallengeFp2s("jointbank.v", secondary_vars);
-    e.u = t.ChallengeFp2s("jointbank.u", secondary_vars);
+    e.v = t.ChallengeFp2s("jointbank.v", k);
+    e.u = t.ChallengeFp2s("jointbank.u", k);
     e.r1_sum = proof.r1_sum;
     e.r2_sum = proof.r2_sum;
     DrawCombination(e, t);
     claim += EntrySum(e);
     return Status();
   };
-  if (lift == 0) VINET_RETURN_IF_ERROR(enter());
+  if (slot == 0) VINET_RETURN_IF_ERROR(enter());
   t.AbsorbFp2("sumcheck.claim", claim);
   std::vector<Fp2> point;
   for (size_t i = 0; i < num_vars; ++i) {
     VINET_ASSIGN_OR_RETURN(Fp2 r, ReceiveRound(sc.rounds[i], 2, i, t, claim));
     point.push_back(r);
-    if (i + 1 == lift) {  // v_s is sent: the rounds go on past the slot
+    if (i + 1 == slot) {  // v_s is sent: the rounds go on past the slot
       bank.End(point, *proof.slot_eval, t);
       claim -= rho * *proof.slot_eval;
       VINET_RETURN_IF_ERROR(enter());
@@ -329,13 +363,14 @@ Result<JointBankClaims> VerifyJointBankBatch(size_t num_vars, std::span<const Ev
   // The last claim: W E_W + A E_A + rho1 R1 eq(v, .) + rho2 R2 eq(u, .) +
   // beta_T (T's weights on R1, or on each chunk).
   std::span<const Fp2> high = std::span<const Fp2>(point).subspan(lift);
+  std::span<const Fp2> last_k = std::span<const Fp2>(point).subspan(slot);
   std::span<const Fp2> f = sc.final_evals;
   Fp2 want = jc.EwAt(point) * f[0] + jc.EaAt(point) * f[1];
-  Fp2 r1_weight = e.rho1 * EqEval(e.v, high);
-  if (TableInMask(std::countr_zero(e.bank.weights.size()), secondary_vars)) {
-    r1_weight += e.beta_t * ChunkWeightAt(e.bank.weights, 0, high);
+  Fp2 r1_weight = e.rho1 * EqEval(e.v, last_k);
+  if (TableInMask(std::countr_zero(e.bank.weights.size()), k)) {
+    r1_weight += e.beta_t * ChunkWeightAt(e.bank.weights, 0, last_k);
   }
-  want += r1_weight * f[2] + e.rho2 * EqEval(e.u, high) * f[3];
+  want += r1_weight * f[2] + e.rho2 * EqEval(e.u, last_k) * f[3];
   for (size_t c = 0; c + 4 < f.size(); ++c) {
     want += e.beta_t * ChunkWeightAt(e.bank.weights, c, high) * f[4 + c];
   }

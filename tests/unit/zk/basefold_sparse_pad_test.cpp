@@ -12,7 +12,9 @@
 
 #include "unit/zk/chi_square.h"
 #include "unit/zk/same_evaluation.h"
+#include "vinet/zk/field/ntt.h"
 #include "vinet/zk/pcs/basefold.h"
+#include "vinet/zk/poly/multilinear.h"
 #include "vinet/zk/random.h"
 #include "vinet/zk/transcript/transcript.h"
 #include "zk/pcs/basefold_fold.h"
@@ -214,6 +216,63 @@ TEST(BasefoldSparsePad, WideFirstRoundJointOpeningsVerify) {
       bad[at] ^= 0x10;
       EXPECT_FALSE(verify(bad).ok()) << n2 << " byte " << at;
     }
+  }
+}
+
+// A polynomial Q(X^(2^s)) (a lift from the last variables, no pad) is encoded
+// by a transform 2^s times shorter: the same codeword as the full one.
+TEST(BasefoldEncode, StridedCoefficientsEncodeAsTheShortTransform) {
+  std::mt19937_64 rng(31);
+  for (size_t s = 0; s <= 4; ++s) {
+    std::vector<Fp> coeffs(64);
+    for (size_t c = 0; (c << s) < coeffs.size(); ++c) coeffs[c << s] = Fp(1 + rng() % 1000);
+    EXPECT_EQ(detail::MonomialStride(coeffs), s);
+    std::vector<Fp> full(1024), fast(1024, Fp(7));  // fast's tail is never read
+    std::copy(coeffs.begin(), coeffs.end(), full.begin());
+    std::copy(coeffs.begin(), coeffs.end(), fast.begin());
+    NttBitReversedPadded(full, coeffs.size());
+    detail::EncodeMonomials(fast, coeffs.size(), 2);
+    EXPECT_EQ(fast, full) << "stride 2^" << s;
+  }
+  EXPECT_EQ(detail::MonomialStride(std::vector<Fp>(16)), 4u);  // zero: any stride
+}
+
+// Masks lifted to the secondary's last variables and left unpadded
+// (CommitSecondary's `unpadded`): their codewords are the short transform's,
+// the joint opening returns their true values, and flipped bytes are rejected.
+TEST(BasefoldSparsePad, UnpaddedLiftedSecondaryPolynomialsOpen) {
+  constexpr size_t kN = 17, kN2 = 14, kK = 11;
+  BasefoldPcs pcs(BasefoldParams::HidingConjectured(2));
+  std::mt19937_64 rng(37);
+  auto random_poly = [&](size_t n) {
+    std::vector<Fp> p(size_t{1} << n);
+    for (Fp& x : p) x = Fp(rng() % Fp::kModulus);
+    return p;
+  };
+  std::vector<Fp> w = random_poly(kN), a = random_poly(kN2), r = random_poly(kK);
+  PcsCommitted primary = pcs.Commit({w}).value();
+  std::vector<Fp> lifted = LiftToLastVars(r, kN2);
+  EXPECT_EQ(pcs.CommitSecondary({a, lifted}, kN, {false}).status().code(), Code::kInvalidArgument);
+  PcsCommitted secondary = pcs.CommitSecondary({a, lifted}, kN, {false, true}).value();
+  std::vector<Fp2> z = testing::FixedPoint(kN);
+  Transcript tp("unpadded");
+  BasefoldPcs::JointOpening o = pcs.OpenJoint(*primary.data, *secondary.data, z, tp).value();
+  std::span<const Fp2> high = std::span<const Fp2>(z).subspan(kN - kN2);
+  EXPECT_EQ(o.secondary_evals[0], EvaluateMle(a, high));
+  EXPECT_EQ(o.secondary_evals[1], EvaluateMle(r, high.subspan(kN2 - kK)));
+  auto verify = [&](const Bytes& proof, std::vector<Fp2> evals) {
+    Transcript tv("unpadded");
+    return pcs.VerifyJoint(primary.commitment, secondary.commitment, z, o.primary_evals, evals,
+                           proof, tv);
+  };
+  EXPECT_TRUE(verify(o.proof, o.secondary_evals).ok());
+  std::vector<Fp2> wrong = o.secondary_evals;
+  wrong[1] += Fp2::One();
+  EXPECT_EQ(verify(o.proof, wrong).code(), Code::kVerification);
+  for (size_t at = 64; at < o.proof.size(); at += o.proof.size() / 23) {
+    Bytes bad = o.proof;
+    bad[at] ^= 0x04;
+    EXPECT_FALSE(verify(bad, o.secondary_evals).ok()) << "byte " << at;
   }
 }
 

@@ -315,8 +315,14 @@ class BasefoldPcs final : public MultilinearPcs {
   // primary's pad and no masks: the primary's kHidingMasks mask the whole
   // batch, and a leaf of >= 2 padded symbols hashes >= 128 bits of entropy).
   // Its prover data opens only jointly, with a primary that carries the masks.
-  Result<PcsCommitted> CommitSecondary(std::vector<std::vector<Fp>> polys,
-                                       size_t primary_vars) const;
+  // Hiding: a polynomial k with unpadded[k] set gets no pad (its top half is
+  // its bottom half), for uniformly random masks whose opened symbols need
+  // none (the caller's argument: docs/zk.md "Masks lifted to the last
+  // variables"); a lift of a smaller table then encodes 2^(n2-k) times
+  // faster (EncodeMonomials). Empty: every polynomial padded; otherwise one
+  // flag per polynomial (kInvalidArgument).
+  Result<PcsCommitted> CommitSecondary(std::vector<std::vector<Fp>> polys, size_t primary_vars,
+                                       const std::vector<bool>& unpadded = {}) const;
   struct JointOpening {
     std::vector<Fp2> primary_evals, secondary_evals;
     Bytes proof;  // hiding: the primary's kHidingMasks mask values, then the
@@ -367,12 +373,13 @@ class BasefoldPcs final : public MultilinearPcs {
   // pad_vars 0: HidingPadVars(n); no leaf_arity: the shape's first arity;
   // `masks` uniform polynomials first (kHidingMasks but for secondaries);
   // top_coeffs: a sparse pad of that many coefficients (0: the whole-variable
-  // pad; none: SparsePadCoeffs(n)).
+  // pad; none: SparsePadCoeffs(n)); unpadded: as CommitSecondary's.
   Result<PcsCommitted> CommitHiding(std::vector<std::vector<Fp>> polys, const Digest* seed,
                                     size_t pad_vars = 0,
                                     std::optional<size_t> leaf_arity = std::nullopt,
                                     size_t masks = kHidingMasks,
-                                    std::optional<size_t> top_coeffs = std::nullopt) const;
+                                    std::optional<size_t> top_coeffs = std::nullopt,
+                                    const std::vector<bool>& unpadded = {}) const;
   Result<PcsOpening> OpenHiding(const PcsProverData& data, std::span<const Fp2> point,
                                 Transcript& transcript) const;
   Status VerifyHiding(const PcsCommitment& commitment, std::span<const Fp2> point,

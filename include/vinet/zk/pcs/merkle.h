@@ -20,6 +20,7 @@
 // resistance is 4w bits. Build and verification must use the same width.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -48,6 +49,15 @@ class MerkleTree {
   static MerkleTree Build(std::vector<Digest> leaf_digests, unsigned threads = 1,
                           MerkleNode kind = MerkleNode::kSha256,
                           size_t digest_bytes = kFullDigestBytes);
+
+  // The same tree, with the leaf digests written by `hash_leaves(b, e, out)`
+  // straight into the tree's leaf level (out has e - b entries, for leaves
+  // [b, e); called in parallel on disjoint ranges): no separate digest
+  // buffer. `num_leaves` must be a power of two >= 1.
+  using LeafHasher = std::function<void(size_t begin, size_t end, std::span<Digest> out)>;
+  static MerkleTree BuildFromLeaves(size_t num_leaves, const LeafHasher& hash_leaves,
+                                    unsigned threads = 1, MerkleNode kind = MerkleNode::kSha256,
+                                    size_t digest_bytes = kFullDigestBytes);
 
   const Digest& root() const { return nodes_[1 % nodes_.size()]; }
   size_t num_leaves() const { return num_leaves_; }

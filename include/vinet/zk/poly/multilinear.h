@@ -30,6 +30,10 @@ void FoldFirstVariable(std::vector<Fp2>& evals, Fp2 r, unsigned threads = 1);
 // Same for a base-field table; the result lives in the extension.
 std::vector<Fp2> FoldFirstVariable(std::span<const Fp> evals, Fp2 r, unsigned threads = 1);
 
+// The table of n >= k variables that depends on the last k only: entry i is
+// table[i >> (n - k)] (table has 2^k values).
+std::vector<Fp> LiftToLastVars(std::span<const Fp> table, size_t num_vars);
+
 // Lifts a base-field table into the extension.
 std::vector<Fp2> ToExtension(std::span<const Fp> evals);
 
