@@ -79,7 +79,7 @@ void PrintBasefoldBreakdown(const char* what, const zkml::VerifyingKey& vk, size
 // A joint opening's bytes by part (stderr): the rounds as above, then the
 // secondary's leaves and Merkle nodes.
 void PrintJointBreakdown(const zkml::VerifyingKey& vk, size_t n, size_t n2, size_t polys2,
-                         ByteSpan opening) {
+                         ByteSpan opening, zk::SecondaryLifts lifts) {
   std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
   const auto* bf = dynamic_cast<const zk::BasefoldPcs*>(pcs.get());
   if (bf == nullptr) return;
@@ -88,7 +88,8 @@ void PrintJointBreakdown(const zkml::VerifyingKey& vk, size_t n, size_t n2, size
   plain.sparse_top = bf->SparsePadCoeffs(n) > 0;
   zk::BasefoldPcs inner(plain);
   size_t pad = bf->hiding() ? bf->HidingPadVars(n) : 0;
-  auto entry = inner.JointEntry(n + pad, n2 + pad);
+  if (lifts.count > 0) lifts.vars += pad;  // the inner secondary's lifts
+  auto entry = inner.JointEntry(n + pad, n2 + pad, lifts);
   if (!entry.ok()) return;
   size_t masks = bf->hiding() ? zk::BasefoldPcs::kHidingMasks : 0;
   ByteSpan body = opening.subspan(std::min(opening.size(), masks * 16));
@@ -98,12 +99,13 @@ void PrintJointBreakdown(const zkml::VerifyingKey& vk, size_t n, size_t n2, size
   size_t e = 8 * s.ext_degree;
   std::string rounds = RoundsText(*p, e);
   fmt::print(stderr,
-             "  joint opening n={} n2={} t={} arity={} enters round {} after {} folds, total {} B:"
-             " mask values {} B, sumcheck {} B, roots {} B, final {} B,{}; secondary {} B leaf, {} "
-             "B nodes\n",
+             "  joint opening n={} n2={} t={} arity={} enters round {} after {} folds (leaves of "
+             "2^{}, {} compact), total {} B: mask values {} B, sumcheck {} B, roots {} B, final {} "
+             "B,{}; secondary {} B leaf, {} B nodes\n",
              n, n2, s.num_queries, fmt::join(s.arity, ","), entry->round, entry->level,
-             opening.size(), masks * 16, p->sumcheck.size() * e, p->roots.size() * p->digest_bytes,
-             p->final_poly.size() * e, rounds, p->secondary.base_leaves.size() * 8,
+             entry->leaf_log, entry->compact, opening.size(), masks * 16, p->sumcheck.size() * e,
+             p->roots.size() * p->digest_bytes, p->final_poly.size() * e, rounds,
+             p->secondary.base_leaves.size() * 8,
              p->secondary.merkle_nodes.size() * p->digest_bytes);
 }
 
@@ -212,8 +214,13 @@ int main(int argc, char** argv) {
                    parsed->advice_opening.size(), parsed->weight_opening.size(), lookup_bytes,
                    layers, proof_bytes - pcs_bytes - lookup_bytes - layers);
         if (parsed->joint) {
+          zkml::detail::AdviceLayout al = zkml::detail::MakeAdviceLayout(c->vk.spec);
+          zkml::detail::WeightLayout wl = zkml::detail::MakeWeightLayout(c->vk.spec);
+          zk::SecondaryLifts lifts = parsed->bank_in_joint
+                                         ? zkml::detail::JointMaskLifts(c->vk.spec, al, wl)
+                                         : zk::SecondaryLifts{};
           PrintJointBreakdown(c->vk, c->vk.weights.num_vars, parsed->advice.num_vars,
-                              parsed->advice.num_polys, parsed->advice_opening);
+                              parsed->advice.num_polys, parsed->advice_opening, lifts);
         } else {
           PrintBasefoldBreakdown("advice", c->vk, parsed->advice.num_vars, parsed->advice_opening);
           PrintBasefoldBreakdown("weight", c->vk, c->vk.weights.num_vars, parsed->weight_opening);

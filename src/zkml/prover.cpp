@@ -350,24 +350,18 @@ Result<ProvedInstances> ProveInstances(const ProverPackage& pkg,
   std::unique_ptr<zk::MultilinearPcs> bank_pcs;  // outlives the bank
   std::vector<std::vector<Fp>> bank_polys;
   std::vector<std::vector<Fp>> committed = {adv};
-  std::vector<bool> unpadded;
+  zk::SecondaryLifts lifts;
   if (form.bank_in_joint) {
     VINET_ASSIGN_OR_RETURN(bank, zk::MaskBankProver::Draw(MaskShapes(spec, al, wl, true)));
     VINET_ASSIGN_OR_RETURN(
         bank_polys, zk::JointBankPolys(bank->table(), al.num_vars, JointMaskVarsOf(spec, al, wl)));
-    // R1 and R2 lifted to the advice's last k variables; below n2 unpadded
-    // (docs/zk.md "Masks lifted to the last variables").
-    bool lifted = bank_polys[0].size() < adv.size();
-    unpadded.assign(1 + bank_polys.size(), false);
-    for (size_t k = 0; k < bank_polys.size(); ++k) {
-      committed.push_back(k < 2 ? zk::LiftToLastVars(bank_polys[k], al.num_vars) : bank_polys[k]);
-      unpadded[1 + k] = k < 2 && lifted;
-    }
+    committed.insert(committed.end(), bank_polys.begin(), bank_polys.end());
+    lifts = JointMaskLifts(spec, al, wl);  // R1 and R2 below n2: lifts, unpadded
   }
-  VINET_ASSIGN_OR_RETURN(
-      zk::PcsCommitted adv_com,
-      form.joint ? joint_pcs->CommitSecondary(std::move(committed), wl.num_vars, unpadded)
-                 : pcs->Commit(std::move(committed)));
+  VINET_ASSIGN_OR_RETURN(zk::PcsCommitted adv_com,
+                         form.joint
+                             ? joint_pcs->CommitSecondary(std::move(committed), wl.num_vars, lifts)
+                             : pcs->Commit(std::move(committed)));
   laps.Lap(&ProveTimings::advice_commit);
 
   zk::Transcript t = start(res.outputs);

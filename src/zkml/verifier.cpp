@@ -119,9 +119,11 @@ Status VerifyInstances(const VerifyingKey& vk, std::span<const runtime::Int8Tens
     }
     const auto* bf = dynamic_cast<const zk::BasefoldPcs*>(pcs.get());
     if (bf == nullptr) return Error(Code::kInternal, "joint form without Basefold");
+    zk::SecondaryLifts lifts =
+        form.bank_in_joint ? JointMaskLifts(spec, al, wl) : zk::SecondaryLifts{};
     Status st =
         bf->VerifyJoint(vk.weights, proof.advice, primary.point, std::vector<Fp2>{primary.value},
-                        secondary, proof.advice_opening, t);
+                        secondary, proof.advice_opening, t, lifts);
     if (!st.ok()) return st.WithContext("joint opening");
     return Status();
   }

@@ -1,6 +1,7 @@
 #include "vinet/zk/pcs/basefold.h"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <string>
@@ -37,15 +38,22 @@ struct BasefoldProverData final : PcsProverData {
   // every entry, so they are allocated unwritten).
   std::vector<detail::HugeUninitVector<Fp>> codewords;
   MerkleTree tree;
-  size_t leaf_arity = 0;  // log2 of the first tree's leaf coset (a joint secondary's own)
+  size_t leaf_arity = 0;    // log2 of the first tree's leaf coset (a joint secondary's own)
+  size_t compact_tail = 0;  // the last polynomials: one symbol a leaf (constant on leaves)
 };
 
-// Leaf i of the first tree: every polynomial's 2^a symbols of coset i.
+// Leaf i of the first tree: every polynomial's 2^a symbols of coset i; the
+// last `compact` polynomials (constant on the coset) one symbol each.
 void GatherBaseLeaf(const std::vector<detail::HugeUninitVector<Fp>>& codewords, size_t a, size_t i,
-                    std::vector<Fp>& out) {
-  size_t w = size_t{1} << a;
-  for (const auto& cw : codewords) {
-    out.insert(out.end(), cw.begin() + i * w, cw.begin() + (i + 1) * w);
+                    std::vector<Fp>& out, size_t compact = 0) {
+  size_t w = size_t{1} << a, full = codewords.size() - compact;
+  for (size_t k = 0; k < codewords.size(); ++k) {
+    const auto& cw = codewords[k];
+    if (k < full) {
+      out.insert(out.end(), cw.begin() + i * w, cw.begin() + (i + 1) * w);
+    } else {
+      out.push_back(cw[i * w]);
+    }
   }
 }
 
@@ -438,12 +446,15 @@ Bytes BasefoldPcs::ParametersEncoding() const {
   // 9 / 10 = hiding kJohnsonFp4 / kConjecturedFp4 with the sparse pad.
   // 11 = 10 with a wider first round from wide_first_from variables (a u32
   // after log2(1/eta)).
+  // 12 = 11 with wider joint-secondary leaves (a u32 secondary_leaf_log
+  // after wide_first_from).
   // Any version: a trailing u32 digest_bytes when it is not 32.
   bool conjectured = params_.regime == BasefoldRegime::kConjecturedFp4;
   bool sparse = params_.hiding && params_.sparse_pad;
   bool wide = WideFirstApplies();
+  bool wide_leaves = wide && params_.hiding && MinSecondaryLeafLog() > 1;
   if (conjectured) {
-    w.U32(params_.hiding ? (sparse ? (wide ? 11 : 10) : 8) : 7);
+    w.U32(params_.hiding ? (sparse ? (wide ? (wide_leaves ? 12 : 11) : 10) : 8) : 7);
   } else if (params_.hiding) {
     w.U32(sparse ? 9 : 6);
   } else if (params_.regime == BasefoldRegime::kUniqueFp2) {
@@ -456,6 +467,7 @@ Bytes BasefoldPcs::ParametersEncoding() const {
   }
   if (conjectured) w.U32(static_cast<uint32_t>(ConjecturedLogInvEta()));
   if (wide && params_.hiding) w.U32(static_cast<uint32_t>(params_.wide_first_from));
+  if (wide_leaves) w.U32(static_cast<uint32_t>(params_.secondary_leaf_log));
   if (params_.digest_bytes != static_cast<int>(kFullDigestBytes)) {
     w.U32(static_cast<uint32_t>(params_.digest_bytes));
   }
@@ -652,7 +664,8 @@ Result<PcsCommitted> BasefoldPcs::Commit(std::vector<std::vector<Fp>> polys) con
 }
 
 Result<PcsCommitted> BasefoldPcs::CommitPlain(std::vector<std::vector<Fp>> polys,
-                                              std::optional<size_t> leaf_arity) const {
+                                              std::optional<size_t> leaf_arity,
+                                              size_t compact_tail) const {
   if (polys.empty() || polys.size() > (1u << 16)) {
     return Error(Code::kInvalidArgument, "basefold: commit 1 to 65536 polynomials");
   }
@@ -665,12 +678,18 @@ Result<PcsCommitted> BasefoldPcs::CommitPlain(std::vector<std::vector<Fp>> polys
   for (const auto& p : polys) {
     if (p.size() != size) return Error(Code::kInvalidArgument, "basefold: sizes differ");
   }
+  if (compact_tail >= polys.size()) {
+    return Error(Code::kInvalidArgument, "basefold: every polynomial compact");
+  }
   auto d = std::make_shared<BasefoldProverData>();
   size_t n = std::countr_zero(size);
   d->shape = ShapeFor(n);
   size_t len = size_t{1} << d->shape.log_len;
   if (len < size) return Error(Code::kInvalidArgument, "basefold: a sparse top needs rate < 1/2");
+  size_t a = leaf_arity.value_or(d->shape.arity[0]), leaves = len >> a;
+  if (a > d->shape.log_len) return Error(Code::kInvalidArgument, "basefold: leaf arity too large");
   d->codewords.resize(polys.size());
+  std::atomic<bool> not_constant{false};  // a compact polynomial's codeword varies on a leaf
   // Polynomials in parallel when there are many. A few (one, or a hiding
   // batch of five over two threads, which would split 3 : 2) are prepared in
   // parallel (first touch of fresh pages), then transformed one after the
@@ -685,16 +704,22 @@ Result<PcsCommitted> BasefoldPcs::CommitPlain(std::vector<std::vector<Fp>> polys
           cw.resize(len);  // beyond `size`: written by the padded transform
           std::copy(polys[k].begin(), polys[k].end(), cw.begin());
           detail::ToMonomial(std::span<Fp>(cw).first(size));
+          if (k + compact_tail >= polys.size() &&
+              detail::MonomialStride(std::span<const Fp>(cw).first(size)) < a) {
+            not_constant = true;
+          }
           if (!inner) detail::EncodeMonomials(cw, size, 1);
         }
       },
       1);
+  if (not_constant) {
+    return Error(Code::kInvalidArgument, "basefold: a compact polynomial varies on its leaves");
+  }
   if (inner) {
     for (auto& cw : d->codewords) detail::EncodeMonomials(cw, size, params_.threads);
   }
-  size_t a = leaf_arity.value_or(d->shape.arity[0]), leaves = len >> a;
-  if (a > d->shape.log_len) return Error(Code::kInvalidArgument, "basefold: leaf arity too large");
   d->leaf_arity = a;
+  d->compact_tail = compact_tail;
   auto hash_leaves = [&](size_t b, size_t e, std::span<Digest> out) {
     if (d->codewords.size() == 1) {
       MerkleLeafHashes(
@@ -705,12 +730,12 @@ Result<PcsCommitted> BasefoldPcs::CommitPlain(std::vector<std::vector<Fp>> polys
     // Several polynomials: gather a run of leaves side by side and hash
     // them four at a time (same digests as one MerkleLeafHash each).
     constexpr size_t kRun = 64;
-    size_t leaf_bytes = (sizeof(Fp) << a) * d->codewords.size();
+    size_t leaf_bytes = sizeof(Fp) * (((d->codewords.size() - compact_tail) << a) + compact_tail);
     std::vector<Fp> buf;
     for (size_t i = b; i < e; i += kRun) {
       size_t end = std::min(e, i + kRun);
       buf.clear();
-      for (size_t j = i; j < end; ++j) GatherBaseLeaf(d->codewords, a, j, buf);
+      for (size_t j = i; j < end; ++j) GatherBaseLeaf(d->codewords, a, j, buf, compact_tail);
       MerkleLeafHashes(AsByteSpan(std::span<const Fp>(buf)), leaf_bytes,
                        out.subspan(i - b, end - i));
     }
@@ -798,7 +823,7 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
   if (joint != nullptr) {
     sec = dynamic_cast<const BasefoldProverData*>(joint->data);
     if (sec == nullptr || sec->shape.num_vars > s.num_vars ||
-        sec->leaf_arity != joint->entry.leaf_log) {
+        sec->leaf_arity != joint->entry.leaf_log || sec->compact_tail != joint->entry.compact) {
       return Error(Code::kInvalidArgument, "basefold: secondary data does not fit the joint shape");
     }
     lift = s.num_vars - sec->shape.num_vars;
@@ -1003,8 +1028,10 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
     proof.joint = true;
     proof.pair_leaves = joint->entry.PairLeaves();
     proof.secondary.num_leaves = set.size();
-    for (size_t i : set)
-      GatherBaseLeaf(sec->codewords, sec->leaf_arity, i, proof.secondary.base_leaves);
+    for (size_t i : set) {
+      GatherBaseLeaf(sec->codewords, sec->leaf_arity, i, proof.secondary.base_leaves,
+                     sec->compact_tail);
+    }
     proof.secondary.merkle_nodes = sec->tree.MultiProof(set);
     if (joint->evals != nullptr) *joint->evals = std::move(ys2);
   }
@@ -1050,9 +1077,10 @@ Result<std::vector<std::vector<E>>> SecondaryValues(const BasefoldProof::Round& 
                                                     const std::vector<size_t>& set, size_t depth,
                                                     std::span<const E> beta, size_t digest_bytes) {
   std::vector<size_t> leaves = SecondaryLeaves(entry, set);
-  size_t lw = size_t{1} << entry.leaf_log, m = c.num_polys;
+  size_t lw = size_t{1} << entry.leaf_log, m = c.num_polys, per_leaf = entry.LeafSymbols(m);
+  size_t full = m - entry.compact;  // polynomials with 2^leaf_log symbols a leaf
   depth -= entry.leaf_log - entry.arity;
-  if (rd.num_leaves != leaves.size() || rd.base_leaves.size() != leaves.size() * m * lw ||
+  if (rd.num_leaves != leaves.size() || rd.base_leaves.size() != leaves.size() * per_leaf ||
       !rd.ext_leaves.empty()) {
     return Fail("the secondary opens " + std::to_string(rd.num_leaves) +
                 " leaves, the queries need " + std::to_string(leaves.size()));
@@ -1062,8 +1090,8 @@ Result<std::vector<std::vector<E>>> SecondaryValues(const BasefoldProof::Round& 
   }
   std::vector<Digest> digests(leaves.size());
   for (size_t n = 0; n < leaves.size(); ++n) {
-    digests[n] =
-        MerkleLeafHash(AsByteSpan(std::span<const Fp>(rd.base_leaves.data() + n * m * lw, m * lw)));
+    digests[n] = MerkleLeafHash(
+        AsByteSpan(std::span<const Fp>(rd.base_leaves.data() + n * per_leaf, per_leaf)));
   }
   if (!MerkleTree::VerifyMultiProof(c.root, depth, leaves, digests, rd.merkle_nodes, kNode,
                                     digest_bytes)) {
@@ -1073,10 +1101,13 @@ Result<std::vector<std::vector<E>>> SecondaryValues(const BasefoldProof::Round& 
   std::vector<std::vector<E>> values(set.size(), std::vector<E>(w));
   for (size_t q = 0; q < set.size(); ++q) {
     while (leaves[n] != entry.LeafOf(set[q])) ++n;  // both increasing
-    const Fp* leaf = rd.base_leaves.data() + n * m * lw + entry.OffsetOf(set[q]);
+    const Fp* leaf = rd.base_leaves.data() + n * per_leaf;
+    size_t off = entry.OffsetOf(set[q]);
+    E constant;  // the compact polynomials: one symbol, the same at every j
+    for (size_t k = full; k < m; ++k) constant += beta[k] * leaf[full * lw + (k - full)];
     for (size_t j = 0; j < w; ++j) {
-      E acc;
-      for (size_t k = 0; k < m; ++k) acc += beta[k] * leaf[k * lw + j];
+      E acc = constant;
+      for (size_t k = 0; k < full; ++k) acc += beta[k] * leaf[k * lw + off + j];
       values[q][j] = acc;
     }
   }
@@ -1286,6 +1317,7 @@ Result<BasefoldPcs::JointOpening> BasefoldPcs::OpenJointPlain(const PcsProverDat
   const auto* d2 = dynamic_cast<const BasefoldProverData*>(&secondary);
   if (d2 == nullptr) return Error(Code::kInvalidArgument, "basefold joint: secondary data");
   VINET_ASSIGN_OR_RETURN(BasefoldEntry entry, JointEntry(point.size(), d2->shape.num_vars));
+  entry.compact = d2->compact_tail;  // as committed (CommitSecondary checked it fits)
   JointOpening out;
   JointProver joint{&secondary, entry, &out.secondary_evals};
   VINET_ASSIGN_OR_RETURN(BasefoldProof proof,
@@ -1297,13 +1329,14 @@ Result<BasefoldPcs::JointOpening> BasefoldPcs::OpenJointPlain(const PcsProverDat
 Status BasefoldPcs::VerifyJointPlain(const PcsCommitment& c, const PcsCommitment& c2,
                                      std::span<const Fp2> point, std::span<const Fp2> evals,
                                      std::span<const Fp2> evals2, const BasefoldProof& proof,
-                                     Transcript& transcript) const {
+                                     Transcript& transcript, SecondaryLifts lifts) const {
   if (evals2.size() != c2.num_polys) {
     return Error(Code::kInvalidArgument,
                  "basefold: the secondary's evaluations do not fit its commitment");
   }
   VINET_RETURN_IF_ERROR(CheckOpening(c, point.size(), evals.size(), proof, true));
-  VINET_ASSIGN_OR_RETURN(BasefoldEntry entry, JointEntry(c.num_vars, c2.num_vars));
+  if (lifts.count >= c2.num_polys) return Fail("every secondary polynomial is a lift");
+  VINET_ASSIGN_OR_RETURN(BasefoldEntry entry, JointEntry(c.num_vars, c2.num_vars, lifts));
   if (proof.pair_leaves != entry.PairLeaves()) {
     return Fail("the secondary's leaves do not have the entry's width");
   }

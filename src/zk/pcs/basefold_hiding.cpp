@@ -52,7 +52,8 @@ Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> poly
                                                const Digest* seed, size_t pad_vars,
                                                std::optional<size_t> leaf_arity, size_t masks,
                                                std::optional<size_t> top_coeffs,
-                                               const std::vector<bool>& unpadded) const {
+                                               const std::vector<bool>& unpadded,
+                                               size_t compact_tail) const {
   if (params_.regime == BasefoldRegime::kUniqueFp2) {
     return Error(Code::kInvalidArgument, "basefold: hiding needs the Fp4 challenge field");
   }
@@ -122,7 +123,8 @@ Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> poly
     tables.push_back(std::move(p));
   }
   BasefoldPcs inner(detail::PlainOf(params_, top > 0));
-  VINET_ASSIGN_OR_RETURN(PcsCommitted committed, inner.CommitPlain(std::move(tables), leaf_arity));
+  VINET_ASSIGN_OR_RETURN(PcsCommitted committed,
+                         inner.CommitPlain(std::move(tables), leaf_arity, compact_tail));
   auto d = std::make_shared<detail::HidingProverData>();
   d->commitment = {committed.commitment.root, static_cast<uint32_t>(n),
                    static_cast<uint32_t>(polys.size())};

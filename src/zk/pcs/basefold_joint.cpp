@@ -10,6 +10,7 @@
 #include <string>
 
 #include "vinet/zk/pcs/basefold.h"
+#include "vinet/zk/poly/multilinear.h"
 #include "zk/pcs/basefold_hiding_data.h"
 
 namespace vinet::zk {
@@ -21,7 +22,15 @@ Status Invalid(const std::string& what) {
 
 }  // namespace
 
-Result<BasefoldEntry> BasefoldPcs::JointEntry(size_t primary_vars, size_t secondary_vars) const {
+size_t BasefoldPcs::MinSecondaryLeafLog() const {
+  // Version 12 of ParametersEncoding extends 11: the sets with a wide first round.
+  return WideFirstApplies() && params_.secondary_leaf_log > 1
+             ? static_cast<size_t>(params_.secondary_leaf_log)
+             : 1;
+}
+
+Result<BasefoldEntry> BasefoldPcs::JointEntry(size_t primary_vars, size_t secondary_vars,
+                                              SecondaryLifts lifts) const {
   if (secondary_vars == 0 || secondary_vars > primary_vars) {
     return Invalid("a secondary of " + std::to_string(secondary_vars) +
                    " variables cannot join a primary of " + std::to_string(primary_vars));
@@ -39,7 +48,17 @@ Result<BasefoldEntry> BasefoldPcs::JointEntry(size_t primary_vars, size_t second
     bool ends_round = lift > 0 && lift == folded + s.arity[r] && r + 1 < s.Rounds();
     if (inside || ends_round) {
       size_t arity = s.arity[r] - (lift - folded);
-      BasefoldEntry entry{r, lift - folded, arity, std::max<size_t>(arity, 1)};
+      // The wider leaf where the sparse pad left after j folds covers it
+      // (s.top_coeffs: the inner primary's, the same on both sides), else pairs.
+      size_t leaf_log = std::max(arity, BasefoldPcs(in.plain).MinSecondaryLeafLog());
+      if (s.top_coeffs > 0 && (s.num_queries + 1) << leaf_log > s.top_coeffs >> lift) {
+        leaf_log = std::max<size_t>(arity, 1);
+      }
+      BasefoldEntry entry{r, lift - folded, arity, leaf_log};
+      if (lifts.count > 0 && lifts.vars <= secondary_vars &&
+          secondary_vars - lifts.vars >= entry.leaf_log) {
+        entry.compact = lifts.count;  // a lift is constant on every leaf
+      }
       // A sparse pad: after j folds the primary's degree bound leaves the
       // secondary q / 2^j pad coefficients, which must cover its opened leaves.
       if (in.top_coeffs > 0 && (s.num_queries + 1) << entry.leaf_log > in.top_coeffs >> lift) {
@@ -56,14 +75,21 @@ Result<BasefoldEntry> BasefoldPcs::JointEntry(size_t primary_vars, size_t second
 }
 
 Result<PcsCommitted> BasefoldPcs::CommitSecondary(std::vector<std::vector<Fp>> polys,
-                                                  size_t primary_vars,
-                                                  const std::vector<bool>& unpadded) const {
-  if (polys.empty() || !std::has_single_bit(polys[0].size())) {
-    return Invalid("secondary polynomials must have 2^n values");
+                                                  size_t primary_vars, SecondaryLifts lifts) const {
+  if (polys.empty() || lifts.count >= polys.size() || !std::has_single_bit(polys[0].size())) {
+    return Invalid("secondary polynomials must have 2^n values, and one is not a lift");
   }
   size_t n2 = std::countr_zero(polys[0].size()), lift = primary_vars - std::min(primary_vars, n2);
-  VINET_ASSIGN_OR_RETURN(BasefoldEntry entry, JointEntry(primary_vars, n2));
-  if (!params_.hiding) return CommitPlain(std::move(polys), entry.leaf_log);
+  // Lifts: tables of lifts.vars variables, each value repeated over the
+  // secondary's first n2 - vars variables (a stride the encoder detects).
+  for (size_t k = polys.size() - lifts.count; k < polys.size(); ++k) {
+    if (lifts.vars == 0 || lifts.vars > n2 || polys[k].size() != size_t{1} << lifts.vars) {
+      return Invalid("a lift must have 2^vars values, vars in 1.." + std::to_string(n2));
+    }
+    polys[k] = LiftToLastVars(polys[k], n2);
+  }
+  VINET_ASSIGN_OR_RETURN(BasefoldEntry entry, JointEntry(primary_vars, n2, lifts));
+  if (!params_.hiding) return CommitPlain(std::move(polys), entry.leaf_log, entry.compact);
   // The pad must cover the secondary's opened leaves too (docs/zk.md). A
   // sparse one has the primary's coefficients over 2^j: after j folds the
   // primary's degree bound is 2^n2 + q / 2^j.
@@ -77,8 +103,10 @@ Result<PcsCommitted> BasefoldPcs::CommitSecondary(std::vector<std::vector<Fp>> p
                      std::to_string(t) + " secondary leaves");
     }
   }
+  std::vector<bool> unpadded(polys.size(), false);
+  std::fill(unpadded.end() - static_cast<ptrdiff_t>(lifts.count), unpadded.end(), true);
   return CommitHiding(std::move(polys), nullptr, pad, entry.leaf_log, 0, in.top_coeffs >> lift,
-                      unpadded);
+                      unpadded, entry.compact);
 }
 
 Result<BasefoldPcs::JointOpening> BasefoldPcs::OpenJoint(const PcsProverData& primary,
@@ -110,7 +138,7 @@ Result<BasefoldPcs::JointOpening> BasefoldPcs::OpenJoint(const PcsProverData& pr
 Status BasefoldPcs::VerifyJoint(const PcsCommitment& primary, const PcsCommitment& secondary,
                                 std::span<const Fp2> point, std::span<const Fp2> primary_evals,
                                 std::span<const Fp2> secondary_evals, ByteSpan bytes,
-                                Transcript& transcript) const {
+                                Transcript& transcript, SecondaryLifts lifts) const {
   if (point.size() != primary.num_vars || primary_evals.size() != primary.num_polys ||
       secondary_evals.size() != secondary.num_polys) {
     return Invalid("point or evaluations do not fit the commitments");
@@ -121,7 +149,9 @@ Status BasefoldPcs::VerifyJoint(const PcsCommitment& primary, const PcsCommitmen
       primary.num_vars + params_.log_inv_rate + 1 > static_cast<uint32_t>(Fp::kTwoAdicity)) {
     return Error(Code::kVerification, "basefold: commitments have no joint shape");
   }
-  VINET_ASSIGN_OR_RETURN(BasefoldEntry entry, JointEntry(primary.num_vars, secondary.num_vars));
+  if (lifts.count >= secondary.num_polys) return Invalid("every secondary polynomial is a lift");
+  VINET_ASSIGN_OR_RETURN(BasefoldEntry entry,
+                         JointEntry(primary.num_vars, secondary.num_vars, lifts));
   detail::HidingInner in = detail::InnerOf(*this, primary.num_vars);
   size_t pad = in.pad_vars;
   size_t masks1 = params_.hiding ? kHidingMasks : 0;
@@ -139,7 +169,10 @@ Status BasefoldPcs::VerifyJoint(const PcsCommitment& primary, const PcsCommitmen
   }
   m1.insert(m1.end(), primary_evals.begin(), primary_evals.end());
   std::vector<Fp2> z = detail::InnerPoint(point, pad);
-  return inner.VerifyJointPlain(c1, c2, z, m1, secondary_evals, *proof, transcript);
+  // The inner secondary has the pad's variables too (the lifts' stride is the same).
+  SecondaryLifts inner_lifts = lifts;
+  if (lifts.count > 0) inner_lifts.vars += c2.num_vars - secondary.num_vars;
+  return inner.VerifyJointPlain(c1, c2, z, m1, secondary_evals, *proof, transcript, inner_lifts);
 }
 
 }  // namespace vinet::zk

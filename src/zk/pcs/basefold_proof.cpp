@@ -147,20 +147,23 @@ Result<BasefoldProof> BasefoldProof::Parse(ByteSpan bytes, const BasefoldShape& 
     p.pair_leaves = entry->PairLeaves();
     size_t n = p.rounds[entry->round].num_leaves;
     size_t depth = s.LeafDepth(entry->round) - (entry->leaf_log - entry->arity);
-    size_t w = size_t{1} << entry->leaf_log;
-    if (p.pair_leaves) {  // the distinct pairs holding the round's n symbols
-      size_t at = r.offset();
-      VINET_ASSIGN_OR_RETURN(uint32_t pairs, r.U32("basefold.secondary.leaves"));
-      if (pairs > n || 2 * size_t{pairs} < n) {
-        return Error(Code::kParse, "basefold.secondary.leaves: " + std::to_string(pairs) +
-                                       " pairs cannot hold " + std::to_string(n) +
-                                       " symbols at offset " + std::to_string(at));
+    if (entry->compact >= secondary_polys) {
+      return Error(Code::kParse, "basefold joint proof: every secondary polynomial compact");
+    }
+    size_t per_leaf = entry->LeafSymbols(secondary_polys);
+    if (p.pair_leaves) {  // the distinct leaves holding the round's n queried cosets
+      size_t at = r.offset(), group = entry->leaf_log - entry->arity;
+      VINET_ASSIGN_OR_RETURN(uint32_t groups, r.U32("basefold.secondary.leaves"));
+      if (groups > n || (size_t{groups} << group) < n) {
+        return Error(Code::kParse, "basefold.secondary.leaves: " + std::to_string(groups) +
+                                       " leaves cannot hold " + std::to_string(n) +
+                                       " queried cosets at offset " + std::to_string(at));
       }
-      n = pairs;
+      n = groups;
     }
     p.secondary.num_leaves = n;
     VINET_ASSIGN_OR_RETURN(p.secondary.base_leaves,
-                           r.FieldArray<Fp>("basefold.secondary.leaf", n * secondary_polys * w));
+                           r.FieldArray<Fp>("basefold.secondary.leaf", n * per_leaf));
     VINET_ASSIGN_OR_RETURN(p.secondary.merkle_nodes,
                            ReadDigests(r, bytes, "basefold.secondary.merkle_nodes",
                                        MerkleTree::MultiProofMaxSize(depth, n), false, width));

@@ -128,7 +128,10 @@ TEST(BasefoldJoint, OnARoundBoundaryTheSecondaryEntersAfterTheLastFoldFromPairLe
       EXPECT_EQ(entry->round, 0u) << n2;
       EXPECT_EQ(entry->level, level) << n2;
       EXPECT_EQ(entry->arity, arity) << n2;
-      EXPECT_EQ(entry->leaf_log, std::max<size_t>(arity, 1)) << n2;
+      BasefoldParams in = inner_params;  // the set that holds the leaves
+      in.sparse_pad = false;
+      in.sparse_top = set.params.hiding && pcs.SparsePadCoeffs(n) > 0;
+      EXPECT_EQ(entry->leaf_log, std::max(arity, BasefoldPcs(in).MinSecondaryLeafLog())) << n2;
     }
     const size_t n2 = n - a0, m2 = 3;
     Joint j = CommitAndOpen(pcs, n, n2, 2, m2, 91);

@@ -134,13 +134,15 @@ TEST(BasefoldProverKat, HidingWithSeedIsPinned) {
   }
 }
 
-// The sparse pad (conjectured hiding set, 16 grinding bits named here so the
-// digests do not move with the set's default): a hiding opening of n
-// variables, and hiding joint openings of a primary of n and a secondary of
-// n2 variables (masks and pads from the test generator).
+// The sparse pad (conjectured hiding set, 16 grinding bits and secondary
+// leaves of pairs named here so the digests do not move with the set's
+// defaults): a hiding opening of n variables, and hiding joint openings of a
+// primary of n and a secondary of n2 variables (masks and pads from the test
+// generator).
 BasefoldParams SparseSet(unsigned threads) {
   BasefoldParams p = BasefoldParams::HidingConjectured(threads);
   p.grinding_bits = 16;
+  p.secondary_leaf_log = 0;
   return p;
 }
 

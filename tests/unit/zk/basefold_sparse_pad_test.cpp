@@ -237,11 +237,15 @@ TEST(BasefoldEncode, StridedCoefficientsEncodeAsTheShortTransform) {
   EXPECT_EQ(detail::MonomialStride(std::vector<Fp>(16)), 4u);  // zero: any stride
 }
 
-// Masks lifted to the secondary's last variables and left unpadded
-// (CommitSecondary's `unpadded`): their codewords are the short transform's,
-// the joint opening returns their true values, and flipped bytes are rejected.
-TEST(BasefoldSparsePad, UnpaddedLiftedSecondaryPolynomialsOpen) {
-  constexpr size_t kN = 17, kN2 = 14, kK = 11;
+// Masks lifted to the secondary's last variables (CommitSecondary's
+// SecondaryLifts): committed without a pad, encoded by the short transform,
+// and, where the lift is constant on the secondary's leaves (n2 - k >= the
+// leaf's log: 4 symbols in the kind-7 set), one symbol a leaf. The joint
+// opening returns their true values; a wrong value, flipped bytes and a
+// verifier told another layout are rejected; lifts that do not fit are
+// kInvalidArgument.
+TEST(BasefoldSparsePad, LiftedSecondaryPolynomialsOpenCompactly) {
+  constexpr size_t kN = 17, kN2 = 14;
   BasefoldPcs pcs(BasefoldParams::HidingConjectured(2));
   std::mt19937_64 rng(37);
   auto random_poly = [&](size_t n) {
@@ -249,32 +253,49 @@ TEST(BasefoldSparsePad, UnpaddedLiftedSecondaryPolynomialsOpen) {
     for (Fp& x : p) x = Fp(rng() % Fp::kModulus);
     return p;
   };
-  std::vector<Fp> w = random_poly(kN), a = random_poly(kN2), r = random_poly(kK);
+  std::vector<Fp> w = random_poly(kN), a = random_poly(kN2);
   PcsCommitted primary = pcs.Commit({w}).value();
-  std::vector<Fp> lifted = LiftToLastVars(r, kN2);
-  EXPECT_EQ(pcs.CommitSecondary({a, lifted}, kN, {false}).status().code(), Code::kInvalidArgument);
-  PcsCommitted secondary = pcs.CommitSecondary({a, lifted}, kN, {false, true}).value();
   std::vector<Fp2> z = testing::FixedPoint(kN);
-  Transcript tp("unpadded");
-  BasefoldPcs::JointOpening o = pcs.OpenJoint(*primary.data, *secondary.data, z, tp).value();
   std::span<const Fp2> high = std::span<const Fp2>(z).subspan(kN - kN2);
-  EXPECT_EQ(o.secondary_evals[0], EvaluateMle(a, high));
-  EXPECT_EQ(o.secondary_evals[1], EvaluateMle(r, high.subspan(kN2 - kK)));
-  auto verify = [&](const Bytes& proof, std::vector<Fp2> evals) {
-    Transcript tv("unpadded");
-    return pcs.VerifyJoint(primary.commitment, secondary.commitment, z, o.primary_evals, evals,
-                           proof, tv);
-  };
-  EXPECT_TRUE(verify(o.proof, o.secondary_evals).ok());
-  std::vector<Fp2> wrong = o.secondary_evals;
-  wrong[1] += Fp2::One();
-  EXPECT_EQ(verify(o.proof, wrong).code(), Code::kVerification);
-  for (size_t at = 64; at < o.proof.size(); at += o.proof.size() / 23) {
-    Bytes bad = o.proof;
-    bad[at] ^= 0x04;
-    EXPECT_FALSE(verify(bad, o.secondary_evals).ok()) << "byte " << at;
+  ASSERT_EQ(pcs.JointEntry(kN, kN2).value().leaf_log, 2u);
+  // Where the pad left after j folds cannot cover 4-symbol leaves (n = 15,
+  // j = 2: 64 coefficients, 30 leaves), the entry keeps pairs.
+  EXPECT_EQ(pcs.JointEntry(15, 13).value().leaf_log, 1u);
+  for (size_t k : {size_t{0}, size_t{11}, size_t{13}}) {  // none, compact, full leaves
+    SCOPED_TRACE("k = " + std::to_string(k));
+    std::vector<Fp> r1 = random_poly(k == 0 ? kN2 : k), r2 = random_poly(k == 0 ? kN2 : k);
+    SecondaryLifts lifts = k == 0 ? SecondaryLifts{} : SecondaryLifts{2, k};
+    EXPECT_EQ(pcs.JointEntry(kN, kN2, lifts).value().compact, k == 11 ? 2u : 0u);
+    PcsCommitted secondary = pcs.CommitSecondary({a, r1, r2}, kN, lifts).value();
+    Transcript tp("lifted");
+    BasefoldPcs::JointOpening o = pcs.OpenJoint(*primary.data, *secondary.data, z, tp).value();
+    EXPECT_EQ(o.secondary_evals[0], EvaluateMle(a, high));
+    for (size_t i = 0; i < 2; ++i) {
+      const std::vector<Fp>& r = i == 0 ? r1 : r2;
+      size_t vars = std::countr_zero(r.size());
+      EXPECT_EQ(o.secondary_evals[1 + i], EvaluateMle(r, high.subspan(kN2 - vars))) << i;
+    }
+    auto verify = [&](const Bytes& proof, std::vector<Fp2> evals, SecondaryLifts as) {
+      Transcript tv("lifted");
+      return pcs.VerifyJoint(primary.commitment, secondary.commitment, z, o.primary_evals, evals,
+                             proof, tv, as);
+    };
+    EXPECT_TRUE(verify(o.proof, o.secondary_evals, lifts).ok());
+    std::vector<Fp2> wrong = o.secondary_evals;
+    wrong[2] += Fp2::One();
+    EXPECT_EQ(verify(o.proof, wrong, lifts).code(), Code::kVerification);
+    for (size_t at = 64; at < o.proof.size(); at += o.proof.size() / 23) {
+      Bytes bad = o.proof;
+      bad[at] ^= 0x04;
+      EXPECT_FALSE(verify(bad, o.secondary_evals, lifts).ok()) << "byte " << at;
+    }
+    if (k == 11) {  // compact leaves: a verifier told "no lifts" cannot read them
+      EXPECT_FALSE(verify(o.proof, o.secondary_evals, {}).ok());
+    }
   }
+  std::vector<Fp> small = random_poly(11);
+  EXPECT_EQ(pcs.CommitSecondary({a, small}, kN, {1, 12}).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(pcs.CommitSecondary({small}, kN, {1, 11}).status().code(), Code::kInvalidArgument);
 }
-
 }  // namespace
 }  // namespace vinet::zk

@@ -467,16 +467,24 @@ TEST(Basefold, ParametersEncodingNamesEveryParameter) {
   Bytes hid = BasefoldPcs(hid_params).ParametersEncoding();
   ASSERT_EQ(conj.size(), def.size() + 4);
   // The hiding set also names its wide first round (version 11: a u32 after
-  // log2(1/eta)); the Johnson-regime copy ignores it.
-  ASSERT_EQ(hconj.size(), hid.size() + 8);
+  // log2(1/eta)) and its secondary leaves' width (version 12: a u32 after
+  // that); the Johnson-regime copy ignores both.
+  ASSERT_EQ(hconj.size(), hid.size() + 12);
   // ... then the digest width (26 bytes), as every encoding whose width is not 32.
   EXPECT_EQ(conj[conj.size() - 16], 7);
-  EXPECT_EQ(hconj[hconj.size() - 20], 11);
-  EXPECT_EQ(hconj[hconj.size() - 8], BasefoldParams::kWideFirstFrom);
+  EXPECT_EQ(hconj[hconj.size() - 24], 12);
+  EXPECT_EQ(hconj[hconj.size() - 12], BasefoldParams::kWideFirstFrom);
+  EXPECT_EQ(hconj[hconj.size() - 8], BasefoldParams::kSecondaryLeafLog);
+  BasefoldParams pairs = BasefoldParams::HidingConjectured();
+  pairs.secondary_leaf_log = 0;  // aligned pairs: version 11
+  Bytes pairs_enc = BasefoldPcs(pairs).ParametersEncoding();
+  ASSERT_EQ(pairs_enc.size() + 4, hconj.size());
+  EXPECT_EQ(pairs_enc[pairs_enc.size() - 20], 11);
+  EXPECT_EQ(pairs_enc[pairs_enc.size() - 8], BasefoldParams::kWideFirstFrom);
   BasefoldParams narrow = BasefoldParams::HidingConjectured();
-  narrow.wide_first_from = 0;
+  narrow.wide_first_from = 0;  // neither the wide round nor (it extends it) wide leaves
   Bytes narrow_enc = BasefoldPcs(narrow).ParametersEncoding();
-  ASSERT_EQ(narrow_enc.size() + 4, hconj.size());
+  ASSERT_EQ(narrow_enc.size() + 8, hconj.size());
   EXPECT_EQ(narrow_enc[narrow_enc.size() - 16], 10);
   BasefoldParams later = BasefoldParams::HidingConjectured();
   later.wide_first_from = 21;

@@ -116,6 +116,14 @@ struct BasefoldParams {
   // values a wider first round halves the next codeword at no cost in bytes
   // (docs/zk.md "Round schedule").
   int wide_first_from = 0;
+  // Sparse hiding conjectured sets and their inner sets only: a joint
+  // secondary's leaves hold at least 2^secondary_leaf_log symbols of each
+  // polynomial (0: 2^1, aligned pairs; ParametersEncoding version 12). A
+  // secondary entering after its round's last fold reads one symbol a
+  // query; wider leaves halve its tree (a kind-7 proof's advice commit
+  // hashes half as many leaves and nodes) for a few more symbols a query,
+  // which lifted masks no longer pay (SecondaryLifts).
+  int secondary_leaf_log = 0;
 
   // The parameters of PcsKind::kBasefold keys (unique decoding over Fp2).
   static constexpr BasefoldParams UniqueDecoding(int security_bits, int log_inv_rate,
@@ -148,8 +156,10 @@ struct BasefoldParams {
     BasefoldParams p{
         100, 4, 3, 7, 16, threads, BasefoldRegime::kConjecturedFp4, 3, true, kCompactDigest, true};
     p.wide_first_from = kWideFirstFrom;
+    p.secondary_leaf_log = kSecondaryLeafLog;
     return p;
   }
+  static constexpr int kSecondaryLeafLog = 2;
   static constexpr int kWideFirstFrom = 20;
   static constexpr int kCompactDigest = 26;
 };
@@ -213,13 +223,28 @@ struct BasefoldEntry {
   size_t level = 0;     // folds of that round before it enters
   size_t arity = 0;     // log2 of the coset a query reads (0: single symbols,
                         // entering after the round's last fold)
-  size_t leaf_log = 1;  // log2 of the secondary's leaf: max(arity, 1)
+  size_t leaf_log = 1;  // log2 of the secondary's leaf: max(arity, 1, secondary_leaf_log)
+  size_t compact = 0;   // trailing secondary polynomials with ONE symbol a leaf (SecondaryLifts)
 
-  // Leaves hold more symbols than a query reads (arity 0): aligned pairs.
+  // Leaves hold more symbols than a query reads: aligned groups of cosets.
   bool PairLeaves() const { return leaf_log > arity; }
+  // Symbols of one secondary leaf of `polys` polynomials.
+  size_t LeafSymbols(size_t polys) const { return ((polys - compact) << leaf_log) + compact; }
   // Leaf index and offset in the leaf of the coset read for the round's leaf i.
   size_t LeafOf(size_t i) const { return i >> (leaf_log - arity); }
   size_t OffsetOf(size_t i) const { return (i & ((size_t{1} << (leaf_log - arity)) - 1)) << arity; }
+};
+
+// The trailing `count` polynomials of a joint secondary of n2 variables are
+// lifts of tables of `vars` variables to its last variables (value at x is
+// table[x >> (n2 - vars)]), committed without a pad (the caller's
+// zero-knowledge argument: docs/zk.md "Masks lifted to the last
+// variables"). A lift is Q(X^(2^(n2-vars))): its codeword repeats every
+// symbol 2^(n2-vars) times, so it is encoded by a shorter transform and, when
+// n2 - vars >= the leaf's log, a leaf holds one symbol of it (compact).
+struct SecondaryLifts {
+  size_t count = 0;
+  size_t vars = 0;
 };
 
 // The opening proof, as sent. Extension elements are held as Fp4; with
@@ -309,20 +334,22 @@ class BasefoldPcs final : public MultilinearPcs {
   // variables enters the folding of a primary of n (hiding: of the inner
   // n + p and n2 + p variables); kInvalidArgument if n2 > n or the
   // secondary would enter after the last committed round.
-  Result<BasefoldEntry> JointEntry(size_t primary_vars, size_t secondary_vars) const;
+  Result<BasefoldEntry> JointEntry(size_t primary_vars, size_t secondary_vars,
+                                   SecondaryLifts lifts = {}) const;
+  // log2 of a secondary leaf's minimum width: secondary_leaf_log in the sets
+  // with a wide first round (version 12 extends 11), else 1 (pairs). A
+  // hiding set's openings use its inner set's (where the sparse pad fits).
+  size_t MinSecondaryLeafLog() const;
   // Commits polynomials of n2 variables as the secondary of a primary of
   // `primary_vars` variables (leaves of 2^leaf_log symbols; hiding: the
   // primary's pad and no masks: the primary's kHidingMasks mask the whole
   // batch, and a leaf of >= 2 padded symbols hashes >= 128 bits of entropy).
   // Its prover data opens only jointly, with a primary that carries the masks.
-  // Hiding: a polynomial k with unpadded[k] set gets no pad (its top half is
-  // its bottom half), for uniformly random masks whose opened symbols need
-  // none (the caller's argument: docs/zk.md "Masks lifted to the last
-  // variables"); a lift of a smaller table then encodes 2^(n2-k) times
-  // faster (EncodeMonomials). Empty: every polynomial padded; otherwise one
-  // flag per polynomial (kInvalidArgument).
+  // `lifts`: the last lifts.count of `polys` are tables of lifts.vars
+  // variables, committed as their lifts (no pad; one symbol a leaf where the
+  // lift is constant on leaves); kInvalidArgument if they do not fit.
   Result<PcsCommitted> CommitSecondary(std::vector<std::vector<Fp>> polys, size_t primary_vars,
-                                       const std::vector<bool>& unpadded = {}) const;
+                                       SecondaryLifts lifts = {}) const;
   struct JointOpening {
     std::vector<Fp2> primary_evals, secondary_evals;
     Bytes proof;  // hiding: the primary's kHidingMasks mask values, then the
@@ -333,10 +360,11 @@ class BasefoldPcs final : public MultilinearPcs {
   Result<JointOpening> OpenJoint(const PcsProverData& primary, const PcsProverData& secondary,
                                  std::span<const Fp2> point, Transcript& transcript) const;
   // kParse for malformed bytes, kVerification naming the failed check.
+  // `lifts` as committed (the statement fixes it).
   Status VerifyJoint(const PcsCommitment& primary, const PcsCommitment& secondary,
                      std::span<const Fp2> point, std::span<const Fp2> primary_evals,
-                     std::span<const Fp2> secondary_evals, ByteSpan proof,
-                     Transcript& transcript) const;
+                     std::span<const Fp2> secondary_evals, ByteSpan proof, Transcript& transcript,
+                     SecondaryLifts lifts = {}) const;
 
   // Structured forms, used by tests that alter components (plain only).
   Result<BasefoldProof> OpenProof(const PcsProverData& data, std::span<const Fp2> point,
@@ -373,13 +401,16 @@ class BasefoldPcs final : public MultilinearPcs {
   // pad_vars 0: HidingPadVars(n); no leaf_arity: the shape's first arity;
   // `masks` uniform polynomials first (kHidingMasks but for secondaries);
   // top_coeffs: a sparse pad of that many coefficients (0: the whole-variable
-  // pad; none: SparsePadCoeffs(n)); unpadded: as CommitSecondary's.
+  // pad; none: SparsePadCoeffs(n)); unpadded: one flag per polynomial (or
+  // none), set for a polynomial committed without a pad (its top half is its
+  // bottom half); compact_tail: CommitPlain's.
   Result<PcsCommitted> CommitHiding(std::vector<std::vector<Fp>> polys, const Digest* seed,
                                     size_t pad_vars = 0,
                                     std::optional<size_t> leaf_arity = std::nullopt,
                                     size_t masks = kHidingMasks,
                                     std::optional<size_t> top_coeffs = std::nullopt,
-                                    const std::vector<bool>& unpadded = {}) const;
+                                    const std::vector<bool>& unpadded = {},
+                                    size_t compact_tail = 0) const;
   Result<PcsOpening> OpenHiding(const PcsProverData& data, std::span<const Fp2> point,
                                 Transcript& transcript) const;
   Status VerifyHiding(const PcsCommitment& commitment, std::span<const Fp2> point,
@@ -400,8 +431,10 @@ class BasefoldPcs final : public MultilinearPcs {
   // the shape of an opening of it (a joint one when `joint`).
   Status CheckOpening(const PcsCommitment& c, size_t point_vars, size_t num_evals,
                       const BasefoldProof& proof, bool joint) const;
+  // compact_tail: the last polynomials, whose codewords are constant on
+  // every leaf (checked), hash one symbol a leaf.
   Result<PcsCommitted> CommitPlain(std::vector<std::vector<Fp>> polys,
-                                   std::optional<size_t> leaf_arity) const;
+                                   std::optional<size_t> leaf_arity, size_t compact_tail = 0) const;
   template <typename E>
   Result<BasefoldProof> OpenAs(const PcsProverData& data, std::span<const Fp2> point,
                                Transcript& transcript, std::vector<Fp2>* evals,
@@ -415,7 +448,7 @@ class BasefoldPcs final : public MultilinearPcs {
   Status VerifyJointPlain(const PcsCommitment& primary, const PcsCommitment& secondary,
                           std::span<const Fp2> point, std::span<const Fp2> primary_evals,
                           std::span<const Fp2> secondary_evals, const BasefoldProof& proof,
-                          Transcript& transcript) const;
+                          Transcript& transcript, SecondaryLifts lifts = {}) const;
 
   BasefoldParams params_;
 };
