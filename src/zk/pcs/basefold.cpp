@@ -6,6 +6,7 @@
 #include <cmath>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 #include "vinet/zk/field/ntt.h"
 #include "vinet/zk/huge_page_allocator.h"
@@ -30,13 +31,23 @@ ByteSpan AsByteSpan(std::span<const F> values) {
   return {reinterpret_cast<const uint8_t*>(values.data()), values.size() * sizeof(F)};
 }
 
+// A codeword's storage: 64-bit words viewed as Fp, allocated unwritten (a
+// HugeUninitVector<Fp> would still zero them: Fp's member initializer).
+struct Codeword {
+  detail::HugeUninitVector<uint64_t> words;
+  std::span<Fp> fps() { return {reinterpret_cast<Fp*>(words.data()), words.size()}; }
+  std::span<const Fp> fps() const {
+    return {reinterpret_cast<const Fp*>(words.data()), words.size()};
+  }
+};
+
 struct BasefoldProverData final : PcsProverData {
   PcsCommitment commitment;
   BasefoldShape shape;
   std::vector<std::vector<Fp>> polys;  // evaluations
   // One per polynomial, bit-reversed order (the padded transform writes
   // every entry, so they are allocated unwritten).
-  std::vector<detail::HugeUninitVector<Fp>> codewords;
+  std::vector<Codeword> codewords;
   MerkleTree tree;
   size_t leaf_arity = 0;    // log2 of the first tree's leaf coset (a joint secondary's own)
   size_t compact_tail = 0;  // the last polynomials: one symbol a leaf (constant on leaves)
@@ -44,11 +55,11 @@ struct BasefoldProverData final : PcsProverData {
 
 // Leaf i of the first tree: every polynomial's 2^a symbols of coset i; the
 // last `compact` polynomials (constant on the coset) one symbol each.
-void GatherBaseLeaf(const std::vector<detail::HugeUninitVector<Fp>>& codewords, size_t a, size_t i,
+void GatherBaseLeaf(const std::vector<Codeword>& codewords, size_t a, size_t i,
                     std::vector<Fp>& out, size_t compact = 0) {
   size_t w = size_t{1} << a, full = codewords.size() - compact;
   for (size_t k = 0; k < codewords.size(); ++k) {
-    const auto& cw = codewords[k];
+    std::span<const Fp> cw = codewords[k].fps();
     if (k < full) {
       out.insert(out.end(), cw.begin() + i * w, cw.begin() + (i + 1) * w);
     } else {
@@ -700,12 +711,11 @@ Result<PcsCommitted> BasefoldPcs::CommitPlain(std::vector<std::vector<Fp>> polys
       polys.size(), outer,
       [&](size_t b, size_t e) {
         for (size_t k = b; k < e; ++k) {
-          detail::HugeUninitVector<Fp>& cw = d->codewords[k];
-          cw.resize(len);  // beyond `size`: written by the padded transform
+          d->codewords[k].words.resize(len);  // beyond `size`: written by the transform
+          std::span<Fp> cw = d->codewords[k].fps();
           std::copy(polys[k].begin(), polys[k].end(), cw.begin());
-          detail::ToMonomial(std::span<Fp>(cw).first(size));
-          if (k + compact_tail >= polys.size() &&
-              detail::MonomialStride(std::span<const Fp>(cw).first(size)) < a) {
+          detail::ToMonomial(cw.first(size));
+          if (k + compact_tail >= polys.size() && detail::MonomialStride(cw.first(size)) < a) {
             not_constant = true;
           }
           if (!inner) detail::EncodeMonomials(cw, size, 1);
@@ -716,14 +726,14 @@ Result<PcsCommitted> BasefoldPcs::CommitPlain(std::vector<std::vector<Fp>> polys
     return Error(Code::kInvalidArgument, "basefold: a compact polynomial varies on its leaves");
   }
   if (inner) {
-    for (auto& cw : d->codewords) detail::EncodeMonomials(cw, size, params_.threads);
+    for (auto& cw : d->codewords) detail::EncodeMonomials(cw.fps(), size, params_.threads);
   }
   d->leaf_arity = a;
   d->compact_tail = compact_tail;
   auto hash_leaves = [&](size_t b, size_t e, std::span<Digest> out) {
     if (d->codewords.size() == 1) {
       MerkleLeafHashes(
-          AsByteSpan(std::span<const Fp>(d->codewords[0].data() + (b << a), (e - b) << a)),
+          AsByteSpan(std::as_const(*d).codewords[0].fps().subspan(b << a, (e - b) << a)),
           sizeof(Fp) << a, out);
       return;
     }

@@ -255,7 +255,8 @@ size_t MonomialStride(std::span<const Fp> coeffs) {
 void EncodeMonomials(std::span<Fp> cw, size_t size, unsigned threads) {
   size_t s = MonomialStride(cw.first(size));
   if (s == 0) return NttBitReversedPadded(cw, size, threads);
-  detail::HugeUninitVector<Fp> small(cw.size() >> s);
+  detail::HugeUninitVector<uint64_t> words(cw.size() >> s);  // unwritten (Fp would zero)
+  std::span<Fp> small(reinterpret_cast<Fp*>(words.data()), words.size());
   for (size_t c = 0; c < (size >> s); ++c) small[c] = cw[c << s];
   NttBitReversedPadded(small, size >> s, threads);
   ParallelFor(
