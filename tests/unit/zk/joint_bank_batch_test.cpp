@@ -424,6 +424,36 @@ size_t Rank(std::vector<std::vector<Fp2>> rows) {
   return rank;
 }
 
+// The eq vectors of the points a mask of k variables is read at,
+// w_i = (r_<i, v_>=i) for i = 0..k, and of their conjugates.
+std::vector<std::vector<Fp2>> MaskReadRows(std::span<const Fp2> v, std::span<const Fp2> r) {
+  std::vector<std::vector<Fp2>> rows;
+  for (bool conjugate : {false, true}) {
+    for (size_t i = 0; i <= v.size(); ++i) {
+      std::vector<Fp2> w(r.begin(), r.begin() + static_cast<ptrdiff_t>(i));
+      w.insert(w.end(), v.begin() + static_cast<ptrdiff_t>(i), v.end());
+      if (conjugate) {
+        for (Fp2& x : w) x = Fp2(x.c0(), -x.c1());
+      }
+      rows.push_back(EqTable(w));
+    }
+  }
+  return rows;
+}
+
+// The rows restricted to R1's entries that T (inside R1) leaves free: at
+// worst M takes every even entry of R1's first half.
+std::vector<std::vector<Fp2>> WithoutTableEntries(const std::vector<std::vector<Fp2>>& rows) {
+  std::vector<std::vector<Fp2>> out;
+  for (const auto& row : rows) {
+    std::vector<Fp2>& kept = out.emplace_back();
+    for (size_t b = 0; b < row.size(); ++b) {
+      if (b % 2 == 1 || b >= row.size() / 2) kept.push_back(row[b]);
+    }
+  }
+  return out;
+}
+
 // The masks' zero-knowledge condition (docs/zk.md): a base-field R is read at
 // the points w_i = (r_<i, v_>=i), i = 0..n2 (G = R(v), each round's line, the
 // final R(r)); those values are uniform in F_p^2 when the eq vectors of the
@@ -434,29 +464,13 @@ TEST(JointBankBatch, MaskEvaluationPointsAndTheirConjugatesAreIndependent) {
   std::mt19937_64 rng(21);
   for (size_t k = 3; k <= 12; ++k) {
     std::vector<Fp2> v = Point(rng, k), r = Point(rng, k);
-    std::vector<std::vector<Fp2>> rows;
-    for (bool conjugate : {false, true}) {
-      for (size_t i = 0; i <= k; ++i) {
-        std::vector<Fp2> w(r.begin(), r.begin() + static_cast<ptrdiff_t>(i));
-        w.insert(w.end(), v.begin() + static_cast<ptrdiff_t>(i), v.end());
-        if (conjugate) {
-          for (Fp2& x : w) x = Fp2(x.c0(), -x.c1());
-        }
-        rows.push_back(EqTable(w));
-      }
-    }
+    std::vector<std::vector<Fp2>> rows = MaskReadRows(v, r);
     EXPECT_EQ(Rank(rows), 2 * k + 2) << "n2 = " << k;
     // T inside R1 (m <= n2 - 1): without M's entries (at worst every even
     // position of R1's first half) the rank stays full.
     if (k >= 4) {
-      std::vector<std::vector<Fp2>> free_rows;
-      for (const auto& row : rows) {
-        std::vector<Fp2>& out = free_rows.emplace_back();
-        for (size_t b = 0; b < row.size(); ++b) {
-          if (b % 2 == 1 || b >= row.size() / 2) out.push_back(row[b]);
-        }
-      }
-      EXPECT_EQ(Rank(free_rows), 2 * k + 2) << "n2 = " << k << ", M's entries left out";
+      EXPECT_EQ(Rank(WithoutTableEntries(rows)), 2 * k + 2)
+          << "n2 = " << k << ", M's entries left out";
     }
     // Control: base-field points (no conjugates to add) give half the rank.
     std::vector<std::vector<Fp2>> base;
@@ -483,17 +497,7 @@ TEST(JointBankBatch, LiftedMaskSymbolsAndEvaluationsAreIndependent) {
   for (size_t k = 7; k <= 11; ++k) {
     size_t len = size_t{1} << k, domain = len << kLogInvRate;
     std::vector<Fp2> v = Point(rng, k), r = Point(rng, k);
-    std::vector<std::vector<Fp2>> rows;
-    for (bool conjugate : {false, true}) {
-      for (size_t i = 0; i <= k; ++i) {
-        std::vector<Fp2> w(r.begin(), r.begin() + static_cast<ptrdiff_t>(i));
-        w.insert(w.end(), v.begin() + static_cast<ptrdiff_t>(i), v.end());
-        if (conjugate) {
-          for (Fp2& x : w) x = Fp2(x.c0(), -x.c1());
-        }
-        rows.push_back(EqTable(w));
-      }
-    }
+    std::vector<std::vector<Fp2>> rows = MaskReadRows(v, r);
     std::vector<size_t> positions;
     while (positions.size() < kQueries) {
       size_t p = rng() % domain;
@@ -510,14 +514,7 @@ TEST(JointBankBatch, LiftedMaskSymbolsAndEvaluationsAreIndependent) {
       for (size_t q = 0; q < kQueries; ++q) symbol_rows[q][b] = Fp2(cw[positions[q]]);
     }
     rows.insert(rows.end(), symbol_rows.begin(), symbol_rows.end());
-    std::vector<std::vector<Fp2>> free_rows;
-    for (const auto& row : rows) {
-      std::vector<Fp2>& out = free_rows.emplace_back();
-      for (size_t b = 0; b < row.size(); ++b) {
-        if (b % 2 == 1 || b >= row.size() / 2) out.push_back(row[b]);
-      }
-    }
-    EXPECT_EQ(Rank(free_rows), 2 * k + 2 + kQueries) << "k = " << k;
+    EXPECT_EQ(Rank(WithoutTableEntries(rows)), 2 * k + 2 + kQueries) << "k = " << k;
   }
 }
 
