@@ -442,6 +442,11 @@ double BatchSoundnessBits(const VerifyingKey& vk, size_t k) {
     // joint opening, already counted.
     if (joint) {
       err += std::exp2(std::log2(3.0) - f);
+      // Lifted masks (docs/zk.md "Masks lifted to the last variables"): a
+      // committed R that is not a lift acts as a fixed mask one degree higher
+      // in the slot's last n2 - k variables, and T as a fixed combination of
+      // its slices: at most n2 + n more points of failure over F.
+      err += std::exp2(std::log2(static_cast<double>(a.num_vars + wl.num_vars)) - f);
       return -std::log2(err);
     }
     size_t m = zk::MaskBankVars(shapes);  // the inner product: sigma, a sumcheck, one opening
