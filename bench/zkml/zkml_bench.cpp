@@ -216,9 +216,10 @@ int main(int argc, char** argv) {
         if (parsed->joint) {
           zkml::detail::AdviceLayout al = zkml::detail::MakeAdviceLayout(c->vk.spec);
           zkml::detail::WeightLayout wl = zkml::detail::MakeWeightLayout(c->vk.spec);
-          zk::SecondaryLifts lifts = parsed->bank_in_joint
-                                         ? zkml::detail::JointMaskLifts(c->vk.spec, al, wl)
-                                         : zk::SecondaryLifts{};
+          zk::SecondaryLifts lifts =
+              parsed->bank_in_joint ? zkml::detail::JointMaskLifts(
+                                          zkml::detail::JointMaskVarsOf(c->vk.spec, al, wl), al)
+                                    : zk::SecondaryLifts{};
           PrintJointBreakdown(c->vk, c->vk.weights.num_vars, parsed->advice.num_vars,
                               parsed->advice.num_polys, parsed->advice_opening, lifts);
         } else {

@@ -114,10 +114,8 @@ size_t JointMaskVarsOf(const ModelSpec& spec, const AdviceLayout& a, const Weigh
   return zk::JointMaskVars(LayerMaskShapes(spec, a), w.num_vars, a.num_vars);
 }
 
-zk::SecondaryLifts JointMaskLifts(const ModelSpec& spec, const AdviceLayout& a,
-                                  const WeightLayout& w) {
-  size_t k = JointMaskVarsOf(spec, a, w);
-  return k < a.num_vars ? zk::SecondaryLifts{2, k} : zk::SecondaryLifts{};
+zk::SecondaryLifts JointMaskLifts(size_t mask_vars, const AdviceLayout& a) {
+  return mask_vars < a.num_vars ? zk::SecondaryLifts{2, mask_vars} : zk::SecondaryLifts{};
 }
 
 std::vector<zk::MaskShape> MaskShapes(const ModelSpec& spec, const AdviceLayout& a,

@@ -110,10 +110,10 @@ std::vector<zk::MaskShape> MaskShapes(const ModelSpec& spec, const AdviceLayout&
 // (zk::JointMaskVars of the other slots); the joint batch's slot masks its
 // first weight_vars - k rounds.
 size_t JointMaskVarsOf(const ModelSpec& spec, const AdviceLayout& a, const WeightLayout& w);
-// The advice commitment's lifted polynomials: R1 and R2 when k < n2 (docs/zk.md
-// "Masks lifted to the last variables"), none otherwise.
-zk::SecondaryLifts JointMaskLifts(const ModelSpec& spec, const AdviceLayout& a,
-                                  const WeightLayout& w);
+// The advice commitment's lifted polynomials for masks of k = mask_vars
+// variables: R1 and R2 when k < n2 (docs/zk.md "Masks lifted to the last
+// variables"), none otherwise.
+zk::SecondaryLifts JointMaskLifts(size_t mask_vars, const AdviceLayout& a);
 // Joint form with a bank: the polynomials the advice commitment holds (the
 // advice, then the bank's).
 size_t AdvicePolys(const ModelSpec& spec, const AdviceLayout& a, const WeightLayout& w,

@@ -353,10 +353,10 @@ Result<ProvedInstances> ProveInstances(const ProverPackage& pkg,
   zk::SecondaryLifts lifts;
   if (form.bank_in_joint) {
     VINET_ASSIGN_OR_RETURN(bank, zk::MaskBankProver::Draw(MaskShapes(spec, al, wl, true)));
-    VINET_ASSIGN_OR_RETURN(
-        bank_polys, zk::JointBankPolys(bank->table(), al.num_vars, JointMaskVarsOf(spec, al, wl)));
+    size_t mask_vars = JointMaskVarsOf(spec, al, wl);
+    VINET_ASSIGN_OR_RETURN(bank_polys, zk::JointBankPolys(bank->table(), al.num_vars, mask_vars));
     committed.insert(committed.end(), bank_polys.begin(), bank_polys.end());
-    lifts = JointMaskLifts(spec, al, wl);  // R1 and R2 below n2: lifts, unpadded
+    lifts = JointMaskLifts(mask_vars, al);  // R1 and R2 below n2: lifts, unpadded
   }
   VINET_ASSIGN_OR_RETURN(zk::PcsCommitted adv_com,
                          form.joint

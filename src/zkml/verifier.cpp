@@ -103,10 +103,12 @@ Status VerifyInstances(const VerifyingKey& vk, std::span<const runtime::Int8Tens
   if (form.joint) {
     EvalClaim primary;
     std::vector<Fp2> secondary;  // the advice's evaluation, then the bank's
+    zk::SecondaryLifts lifts;
     if (form.bank_in_joint) {
-      auto jr =
-          zk::VerifyJointBankBatch(wl.num_vars, wc, al.num_vars, JointMaskVarsOf(spec, al, wl), ac,
-                                   proof.joint_bank, *bank, t);
+      size_t mask_vars = JointMaskVarsOf(spec, al, wl);
+      lifts = JointMaskLifts(mask_vars, al);
+      auto jr = zk::VerifyJointBankBatch(wl.num_vars, wc, al.num_vars, mask_vars, ac,
+                                         proof.joint_bank, *bank, t);
       if (!jr.ok()) return jr.status().WithContext("joint claims");
       primary = std::move(jr->primary);
       secondary = std::move(jr->secondary_evals);
@@ -119,8 +121,6 @@ Status VerifyInstances(const VerifyingKey& vk, std::span<const runtime::Int8Tens
     }
     const auto* bf = dynamic_cast<const zk::BasefoldPcs*>(pcs.get());
     if (bf == nullptr) return Error(Code::kInternal, "joint form without Basefold");
-    zk::SecondaryLifts lifts =
-        form.bank_in_joint ? JointMaskLifts(spec, al, wl) : zk::SecondaryLifts{};
     Status st =
         bf->VerifyJoint(vk.weights, proof.advice, primary.point, std::vector<Fp2>{primary.value},
                         secondary, proof.advice_opening, t, lifts);

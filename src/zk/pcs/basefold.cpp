@@ -31,23 +31,13 @@ ByteSpan AsByteSpan(std::span<const F> values) {
   return {reinterpret_cast<const uint8_t*>(values.data()), values.size() * sizeof(F)};
 }
 
-// A codeword's storage: 64-bit words viewed as Fp, allocated unwritten (a
-// HugeUninitVector<Fp> would still zero them: Fp's member initializer).
-struct Codeword {
-  detail::HugeUninitVector<uint64_t> words;
-  std::span<Fp> fps() { return {reinterpret_cast<Fp*>(words.data()), words.size()}; }
-  std::span<const Fp> fps() const {
-    return {reinterpret_cast<const Fp*>(words.data()), words.size()};
-  }
-};
-
 struct BasefoldProverData final : PcsProverData {
   PcsCommitment commitment;
   BasefoldShape shape;
   std::vector<std::vector<Fp>> polys;  // evaluations
   // One per polynomial, bit-reversed order (the padded transform writes
   // every entry, so they are allocated unwritten).
-  std::vector<Codeword> codewords;
+  std::vector<detail::FpWords> codewords;
   MerkleTree tree;
   size_t leaf_arity = 0;    // log2 of the first tree's leaf coset (a joint secondary's own)
   size_t compact_tail = 0;  // the last polynomials: one symbol a leaf (constant on leaves)
@@ -55,7 +45,7 @@ struct BasefoldProverData final : PcsProverData {
 
 // Leaf i of the first tree: every polynomial's 2^a symbols of coset i; the
 // last `compact` polynomials (constant on the coset) one symbol each.
-void GatherBaseLeaf(const std::vector<Codeword>& codewords, size_t a, size_t i,
+void GatherBaseLeaf(const std::vector<detail::FpWords>& codewords, size_t a, size_t i,
                     std::vector<Fp>& out, size_t compact = 0) {
   size_t w = size_t{1} << a, full = codewords.size() - compact;
   for (size_t k = 0; k < codewords.size(); ++k) {
@@ -740,12 +730,12 @@ Result<PcsCommitted> BasefoldPcs::CommitPlain(std::vector<std::vector<Fp>> polys
     // Several polynomials: gather a run of leaves side by side and hash
     // them four at a time (same digests as one MerkleLeafHash each).
     constexpr size_t kRun = 64;
-    size_t leaf_bytes = sizeof(Fp) * (((d->codewords.size() - compact_tail) << a) + compact_tail);
     std::vector<Fp> buf;
     for (size_t i = b; i < e; i += kRun) {
       size_t end = std::min(e, i + kRun);
       buf.clear();
       for (size_t j = i; j < end; ++j) GatherBaseLeaf(d->codewords, a, j, buf, compact_tail);
+      size_t leaf_bytes = buf.size() / (end - i) * sizeof(Fp);  // GatherBaseLeaf's layout
       MerkleLeafHashes(AsByteSpan(std::span<const Fp>(buf)), leaf_bytes,
                        out.subspan(i - b, end - i));
     }

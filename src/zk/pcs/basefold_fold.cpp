@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
-#include <type_traits>
 
 #include "vinet/zk/field/ntt.h"
 #include "vinet/zk/huge_page_allocator.h"
@@ -94,18 +93,16 @@ void EncodeMultilinearImpl(std::span<const E> evals, std::span<const E> top_delt
   constexpr size_t kDegree = sizeof(E) / sizeof(Fp);
   size_t bottom = evals.size(), len = size_t{1} << log_len;
   size_t size = top_delta.empty() ? bottom : 2 * bottom;
-  // Raw words viewed as Fp (a trivially copyable wrapper of one word): the
-  // padded transform never reads past the message, so nothing is zeroed.
-  static_assert(sizeof(Fp) == sizeof(uint64_t) && std::is_trivially_copyable_v<Fp>);
-  std::vector<HugeUninitVector<uint64_t>> words(kDegree);
+  // Unwritten columns: the padded transform never reads past the message.
+  std::vector<FpWords> words(kDegree);
   std::vector<std::span<Fp>> cols(kDegree);
   // The NTT is F_p-linear: each coordinate is encoded on its own.
   ParallelFor(
       kDegree, threads,
       [&](size_t b, size_t e) {
         for (size_t c = b; c < e; ++c) {
-          words[c].resize(len);
-          cols[c] = std::span<Fp>(reinterpret_cast<Fp*>(words[c].data()), len);
+          words[c].words.resize(len);
+          cols[c] = words[c].fps();
           std::span<Fp> col = cols[c];
           for (size_t i = 0; i < bottom; ++i) col[i] = Coord(evals[i], c);
           ToMonomial(col.first(bottom));
@@ -255,8 +252,8 @@ size_t MonomialStride(std::span<const Fp> coeffs) {
 void EncodeMonomials(std::span<Fp> cw, size_t size, unsigned threads) {
   size_t s = MonomialStride(cw.first(size));
   if (s == 0) return NttBitReversedPadded(cw, size, threads);
-  detail::HugeUninitVector<uint64_t> words(cw.size() >> s);  // unwritten (Fp would zero)
-  std::span<Fp> small(reinterpret_cast<Fp*>(words.data()), words.size());
+  FpWords words(cw.size() >> s);
+  std::span<Fp> small = words.fps();
   for (size_t c = 0; c < (size >> s); ++c) small[c] = cw[c << s];
   NttBitReversedPadded(small, size >> s, threads);
   ParallelFor(

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include "vinet/zk/codec.h"
@@ -21,6 +22,22 @@
 #include "vinet/zk/huge_page_allocator.h"
 
 namespace vinet::zk::detail {
+
+// Prover storage of F_p values that is allocated unwritten: 64-bit words in
+// huge-page blocks viewed as Fp (a HugeUninitVector<Fp> would still zero
+// them: Fp's member initializer). For buffers written in full before they
+// are read (codewords, the transforms' columns).
+struct FpWords {
+  static_assert(sizeof(Fp) == sizeof(uint64_t) && std::is_trivially_copyable_v<Fp>);
+  HugeUninitVector<uint64_t> words;
+
+  FpWords() = default;
+  explicit FpWords(size_t size) : words(size) {}
+  std::span<Fp> fps() { return {reinterpret_cast<Fp*>(words.data()), words.size()}; }
+  std::span<const Fp> fps() const {
+    return {reinterpret_cast<const Fp*>(words.data()), words.size()};
+  }
+};
 
 size_t BitReverse(size_t x, size_t bits);
 

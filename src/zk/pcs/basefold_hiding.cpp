@@ -52,8 +52,7 @@ Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> poly
                                                const Digest* seed, size_t pad_vars,
                                                std::optional<size_t> leaf_arity, size_t masks,
                                                std::optional<size_t> top_coeffs,
-                                               const std::vector<bool>& unpadded,
-                                               size_t compact_tail) const {
+                                               size_t unpadded_tail, size_t compact_tail) const {
   if (params_.regime == BasefoldRegime::kUniqueFp2) {
     return Error(Code::kInvalidArgument, "basefold: hiding needs the Fp4 challenge field");
   }
@@ -67,8 +66,8 @@ Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> poly
   for (const auto& p : polys) {
     if (p.size() != size) return Error(Code::kInvalidArgument, "basefold: sizes differ");
   }
-  if (!unpadded.empty() && unpadded.size() != polys.size()) {
-    return Error(Code::kInvalidArgument, "basefold: one unpadded flag per polynomial");
+  if (unpadded_tail > polys.size()) {
+    return Error(Code::kInvalidArgument, "basefold: more unpadded polynomials than polynomials");
   }
   size_t n = std::countr_zero(size);
   size_t top = top_coeffs.value_or(SparsePadCoeffs(n));
@@ -114,7 +113,7 @@ Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> poly
   }
   for (size_t k = 0; k < polys.size(); ++k) {
     std::vector<Fp>& p = polys[k];
-    if (!unpadded.empty() && unpadded[k]) {
+    if (k + unpadded_tail >= polys.size()) {
       p.resize(big);  // no pad: f in every slice of the pad variables
       for (size_t x = size; x < big; ++x) p[x] = p[x - size];
     } else {

@@ -103,10 +103,8 @@ Result<PcsCommitted> BasefoldPcs::CommitSecondary(std::vector<std::vector<Fp>> p
                      std::to_string(t) + " secondary leaves");
     }
   }
-  std::vector<bool> unpadded(polys.size(), false);
-  std::fill(unpadded.end() - static_cast<ptrdiff_t>(lifts.count), unpadded.end(), true);
   return CommitHiding(std::move(polys), nullptr, pad, entry.leaf_log, 0, in.top_coeffs >> lift,
-                      unpadded, entry.compact);
+                      lifts.count, entry.compact);
 }
 
 Result<BasefoldPcs::JointOpening> BasefoldPcs::OpenJoint(const PcsProverData& primary,

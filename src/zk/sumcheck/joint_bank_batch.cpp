@@ -98,8 +98,9 @@ Status CheckTables(std::span<const Fp> w, std::span<const Fp2> e_w, std::span<co
     return Invalid(fmt::format("{} bank polynomials, want {}", bank_polys.size(), want));
   }
   size_t masks = bank_polys[0].size();
-  if (!std::has_single_bit(masks) || masks > a.size() || bank_polys[1].size() != masks ||
-      (masks < a.size() && !TableInMask(std::countr_zero(table_size), std::countr_zero(masks)))) {
+  if (!std::has_single_bit(masks) || bank_polys[1].size() != masks ||
+      !JointMasksFit(std::countr_zero(table_size), std::countr_zero(masks),
+                     std::countr_zero(a.size()))) {
     return Invalid("R1 and R2 must be two tables of 2^k <= 2^n2 values that hold T");
   }
   for (size_t c = 2; c < bank_polys.size(); ++c) {
@@ -167,6 +168,11 @@ size_t JointBankPolyCount(size_t table_vars, size_t secondary_vars) {
   return 2 + JointBankChunks(table_vars, secondary_vars);
 }
 
+bool JointMasksFit(size_t table_vars, size_t mask_vars, size_t secondary_vars) {
+  return mask_vars >= 1 && mask_vars <= secondary_vars &&
+         (mask_vars == secondary_vars || TableInMask(table_vars, mask_vars));
+}
+
 size_t JointMaskVars(std::span<const MaskShape> other_slots, size_t num_vars,
                      size_t secondary_vars) {
   std::vector<MaskShape> shapes(other_slots.begin(), other_slots.end());
@@ -181,12 +187,12 @@ size_t JointMaskVars(std::span<const MaskShape> other_slots, size_t num_vars,
 Result<std::vector<std::vector<Fp>>> JointBankPolys(std::span<const Fp> table,
                                                     size_t secondary_vars, size_t mask_vars) {
   if (table.empty() || !std::has_single_bit(table.size()) || secondary_vars == 0 ||
-      secondary_vars > 30 || mask_vars == 0 || mask_vars > secondary_vars) {
-    return Invalid("T must have 2^m values, the secondary 1..30 variables and R1, R2 1..n2");
+      secondary_vars > 30) {
+    return Invalid("T must have 2^m values and the secondary 1..30 variables");
   }
   size_t len = size_t{1} << secondary_vars, table_vars = std::countr_zero(table.size());
-  if (mask_vars < secondary_vars && !TableInMask(table_vars, mask_vars)) {
-    return Invalid("masks smaller than the secondary must hold T");
+  if (!JointMasksFit(table_vars, mask_vars, secondary_vars)) {
+    return Invalid("R1, R2 must have 1..n2 variables and, below n2, hold T");
   }
   size_t mask_len = size_t{1} << mask_vars;
   std::vector<std::vector<Fp>> out = {RandomFps(mask_len), RandomFps(mask_len)};  // R1, R2
@@ -330,7 +336,7 @@ Result<JointBankClaims> VerifyJointBankBatch(size_t num_vars, std::span<const Ev
   auto enter = [&]() -> Status {
     VINET_ASSIGN_OR_RETURN(e.bank, bank.Claim(t));
     size_t table_vars = std::countr_zero(e.bank.weights.size());
-    if (k < secondary_vars && !TableInMask(table_vars, k)) {
+    if (!JointMasksFit(table_vars, k, secondary_vars)) {
       return Error(Code::kVerification, "joint bank batch: T does not fit the masks");
     }
     size_t polys = JointBankPolyCount(table_vars, secondary_vars);

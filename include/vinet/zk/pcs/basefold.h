@@ -401,16 +401,15 @@ class BasefoldPcs final : public MultilinearPcs {
   // pad_vars 0: HidingPadVars(n); no leaf_arity: the shape's first arity;
   // `masks` uniform polynomials first (kHidingMasks but for secondaries);
   // top_coeffs: a sparse pad of that many coefficients (0: the whole-variable
-  // pad; none: SparsePadCoeffs(n)); unpadded: one flag per polynomial (or
-  // none), set for a polynomial committed without a pad (its top half is its
-  // bottom half); compact_tail: CommitPlain's.
+  // pad; none: SparsePadCoeffs(n)); unpadded_tail: the last polynomials,
+  // committed without a pad (their top half is their bottom half);
+  // compact_tail: CommitPlain's.
   Result<PcsCommitted> CommitHiding(std::vector<std::vector<Fp>> polys, const Digest* seed,
                                     size_t pad_vars = 0,
                                     std::optional<size_t> leaf_arity = std::nullopt,
                                     size_t masks = kHidingMasks,
                                     std::optional<size_t> top_coeffs = std::nullopt,
-                                    const std::vector<bool>& unpadded = {},
-                                    size_t compact_tail = 0) const;
+                                    size_t unpadded_tail = 0, size_t compact_tail = 0) const;
   Result<PcsOpening> OpenHiding(const PcsProverData& data, std::span<const Fp2> point,
                                 Transcript& transcript) const;
   Status VerifyHiding(const PcsCommitment& commitment, std::span<const Fp2> point,

@@ -62,6 +62,9 @@ namespace vinet::zk {
 // T of m variables rides inside R1 of k variables (m < k, k >= 4).
 bool TableInMask(size_t table_vars, size_t mask_vars);
 inline constexpr size_t kMinJointMaskVars = 4;
+// R1, R2 of k = mask_vars variables fit a secondary of n2 and a table T of m
+// variables: 1 <= k <= n2, and below n2 they hold T (TableInMask(m, k)).
+bool JointMasksFit(size_t table_vars, size_t mask_vars, size_t secondary_vars);
 // k, the variables of R1 and R2 in a joint batch of n variables with a
 // secondary of n2: the smallest k in [4, n2) such that T fits inside R1
 // (m < k, m the bank's variables once this batch's slot of n - k rounds
