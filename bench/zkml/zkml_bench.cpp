@@ -83,10 +83,7 @@ void PrintJointBreakdown(const zkml::VerifyingKey& vk, size_t n, size_t n2, size
   std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
   const auto* bf = dynamic_cast<const zk::BasefoldPcs*>(pcs.get());
   if (bf == nullptr) return;
-  zk::BasefoldParams plain = bf->params();
-  plain.hiding = plain.sparse_pad = false;
-  plain.sparse_top = bf->SparsePadCoeffs(n) > 0;
-  zk::BasefoldPcs inner(plain);
+  zk::BasefoldPcs inner(bf->InnerParamsFor(n));
   size_t pad = bf->hiding() ? bf->HidingPadVars(n) : 0;
   if (lifts.count > 0) lifts.vars += pad;  // the inner secondary's lifts
   auto entry = inner.JointEntry(n + pad, n2 + pad, lifts);

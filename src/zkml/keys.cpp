@@ -268,11 +268,12 @@ void AddBasefoldSchemeCost(const zk::BasefoldPcs& bf, size_t n, VerifyCost& c) {
   // An Fp4 product is three Fp2 products (Karatsuba): count Fp2-equivalent operations.
   size_t ext = s.ext_degree == 4 ? 3 : 1;
   size_t ops = 8 * s.folded_vars + 2 * (size_t{1} << s.final_vars);
-  // Hiding: the first-round leaves also hold the mask polynomials.
+  // Hiding: the first-round leaves also hold the mask polynomials (lifted
+  // masks: 1 + a symbols each, each mask symbol a product per point).
   size_t polys = bf.hiding() ? 1 + zk::BasefoldPcs::kHidingMasks : 1;
   for (size_t r = 0; r < s.Rounds(); ++r) {
     size_t w = size_t{1} << s.arity[r];
-    size_t leaf_bytes = r == 0 ? 8 * w * polys : 8 * s.ext_degree * w;
+    size_t leaf_bytes = r == 0 ? 8 * s.FirstLeafSymbols(polys) : 8 * s.ext_degree * w;
     if (r == 0) ops += t * 4 * w * (polys - 1);  // the batch combination per symbol
     ops += t * (4 * w + 64);
     c.hashes +=

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <bit>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -15,6 +16,7 @@
 #include "zk/field/lazy_sum.h"
 #include "zk/pcs/basefold_fold.h"
 #include "zk/pcs/basefold_hiding_data.h"
+#include "zk/pcs/basefold_lifted_masks.h"
 
 namespace vinet::zk {
 namespace {
@@ -41,6 +43,10 @@ struct BasefoldProverData final : PcsProverData {
   MerkleTree tree;
   size_t leaf_arity = 0;    // log2 of the first tree's leaf coset (a joint secondary's own)
   size_t compact_tail = 0;  // the last polynomials: one symbol a leaf (constant on leaves)
+  // Lifted masks, first in the batch before `polys` (lifted_masks sets).
+  std::shared_ptr<const detail::LiftedMasks> masks;
+
+  size_t BatchSize() const { return (masks ? masks->Masks() : 0) + polys.size(); }
 };
 
 // Leaf i of the first tree: every polynomial's 2^a symbols of coset i; the
@@ -56,6 +62,13 @@ void GatherBaseLeaf(const std::vector<detail::FpWords>& codewords, size_t a, siz
       out.push_back(cw[i * w]);
     }
   }
+}
+
+// Leaf i of a commitment's first tree: the lifted masks' symbols, then
+// every polynomial's.
+void GatherFirstLeaf(const BasefoldProverData& d, size_t i, std::vector<Fp>& out) {
+  if (d.masks) detail::AppendLiftedLeaf(*d.masks, i, out);
+  GatherBaseLeaf(d.codewords, d.leaf_arity, i, out, d.compact_tail);
 }
 
 template <typename E>
@@ -301,13 +314,16 @@ E LiftedSum(const std::vector<E>& g, std::span<const Fp2> e, size_t shift) {
   return acc;
 }
 
-// f = sum_k alpha_k f_k (alpha_0 = 1, the f_k base-field tables) on the
+// f = sum_k alpha_k f_k (the f_k base-field tables; alpha_0 = 1 unless lifted
+// masks come first, whose combination is then added) on the
 // first `size` entries: each coordinate of f[j] is a dot product over F_p,
 // summed exactly in 128 bits and reduced once (lazy_sum.h; equal to the
 // term-by-term field sum).
 template <typename E>
 void CombineBatch(const std::vector<std::vector<Fp>>& polys, std::span<const E> alpha,
-                  detail::HugeVector<E>& f, unsigned threads, size_t size) {
+                  detail::HugeVector<E>& f, unsigned threads, size_t size,
+                  const detail::CombinedLiftedMasks<E>* masks = nullptr) {
+  bool first_is_one = masks == nullptr;  // lifted masks come first in the batch
   constexpr size_t kDeg = Degree(static_cast<const E*>(nullptr));
   size_t count = polys.size();
   std::vector<uint64_t> coef(count * kDeg);
@@ -318,14 +334,15 @@ void CombineBatch(const std::vector<std::vector<Fp>>& polys, std::span<const E> 
       [&](size_t b, size_t e) {
         for (size_t j = b; j < e; ++j) {
           detail::WideSum acc[kDeg];
-          for (size_t k = 1; k < count; ++k) {
+          for (size_t k = first_is_one ? 1 : 0; k < count; ++k) {
             uint64_t v = polys[k][j].value();
             for (size_t c = 0; c < kDeg; ++c) acc[c].Add(coef[k * kDeg + c], v);
           }
           Fp out[kDeg];
           for (size_t c = 0; c < kDeg; ++c) out[c] = acc[c].Value();
-          out[0] += polys[0][j];
+          if (first_is_one) out[0] += polys[0][j];
           FromCoords(out, f[j]);
+          if (masks != nullptr) f[j] += masks->At(j);
         }
       },
       8192);
@@ -449,12 +466,17 @@ Bytes BasefoldPcs::ParametersEncoding() const {
   // after log2(1/eta)).
   // 12 = 11 with wider joint-secondary leaves (a u32 secondary_leaf_log
   // after wide_first_from).
+  // 13 = a sparse hiding kConjecturedFp4 set with lifted masks (the fields
+  // of its version without them, then a u32 lifted_mask_first).
   // Any version: a trailing u32 digest_bytes when it is not 32.
   bool conjectured = params_.regime == BasefoldRegime::kConjecturedFp4;
   bool sparse = params_.hiding && params_.sparse_pad;
   bool wide = WideFirstApplies();
   bool wide_leaves = wide && params_.hiding && MinSecondaryLeafLog() > 1;
-  if (conjectured) {
+  bool lifted = LiftedMasksConfigured();
+  if (lifted) {
+    w.U32(13);
+  } else if (conjectured) {
     w.U32(params_.hiding ? (sparse ? (wide ? (wide_leaves ? 12 : 11) : 10) : 8) : 7);
   } else if (params_.hiding) {
     w.U32(sparse ? 9 : 6);
@@ -469,6 +491,7 @@ Bytes BasefoldPcs::ParametersEncoding() const {
   if (conjectured) w.U32(static_cast<uint32_t>(ConjecturedLogInvEta()));
   if (wide && params_.hiding) w.U32(static_cast<uint32_t>(params_.wide_first_from));
   if (wide_leaves) w.U32(static_cast<uint32_t>(params_.secondary_leaf_log));
+  if (lifted) w.U32(static_cast<uint32_t>(params_.lifted_mask_first));
   if (params_.digest_bytes != static_cast<int>(kFullDigestBytes)) {
     w.U32(static_cast<uint32_t>(params_.digest_bytes));
   }
@@ -547,7 +570,31 @@ BasefoldShape BasefoldPcs::ShapeFor(size_t num_vars) const {
   return BasefoldPcs(in.plain).PlainShapeFor(num_vars + in.pad_vars);
 }
 
+size_t BasefoldPcs::LiftedMaskArity(size_t n) const {
+  if (!LiftedMasksConfigured() || params_.log_inv_rate < 1 ||
+      n + static_cast<size_t>(params_.log_inv_rate) > static_cast<size_t>(Fp::kTwoAdicity)) {
+    return 0;
+  }
+  BasefoldShape s = BasefoldPcs(detail::LiftedPlainOf(params_)).PlainShapeFor(n + 1);
+  if (s.arity.empty() || s.top_coeffs == 0) return 0;
+  size_t a = s.arity[0], t = s.num_queries, leaves = size_t{1} << s.LeafDepth(0);
+  // The pad covers the opened symbols and one more leaf's (docs/zk.md "The
+  // sparse pad"), and the slope tables sit above the first a variables.
+  bool covers = t < leaves && (t + 1) << a <= s.top_coeffs;
+  bool fits = a + detail::SlopeVars(t) <= n;
+  return covers && fits ? a : 0;
+}
+
+BasefoldParams BasefoldPcs::InnerParamsFor(size_t n) const {
+  if (!params_.hiding) return params_;
+  if (LiftedMaskArity(n) > 0) return detail::LiftedPlainOf(params_);
+  return detail::PlainOf(params_, SparsePadCoeffs(n) > 0);
+}
+
 size_t BasefoldPcs::SparsePadCoeffs(size_t n) const {
+  if (LiftedMaskArity(n) > 0) {
+    return BasefoldPcs(detail::LiftedPlainOf(params_)).PlainShapeFor(n + 1).top_coeffs;
+  }
   if (!params_.hiding || !params_.sparse_pad || params_.log_inv_rate < 1 ||
       n + static_cast<size_t>(params_.log_inv_rate) > static_cast<size_t>(Fp::kTwoAdicity)) {
     return 0;
@@ -593,6 +640,7 @@ BasefoldShape BasefoldPcs::PlainShapeFor(size_t num_vars) const {
   s.digest_bytes =
       static_cast<size_t>(std::clamp(params_.digest_bytes, 1, static_cast<int>(kFullDigestBytes)));
   s.implicit_symbols = params_.first_fold_log > 0;
+  s.lifted_masks = params_.lifted_masks ? kHidingMasks : 0;
   size_t a = static_cast<size_t>(std::max(1, params_.fold_log));
   if (params_.first_fold_log <= 0) {
     for (size_t left = s.folded_vars; left > 0;) {
@@ -665,8 +713,8 @@ Result<PcsCommitted> BasefoldPcs::Commit(std::vector<std::vector<Fp>> polys) con
 }
 
 Result<PcsCommitted> BasefoldPcs::CommitPlain(std::vector<std::vector<Fp>> polys,
-                                              std::optional<size_t> leaf_arity,
-                                              size_t compact_tail) const {
+                                              std::optional<size_t> leaf_arity, size_t compact_tail,
+                                              std::shared_ptr<detail::LiftedMasks> masks) const {
   if (polys.empty() || polys.size() > (1u << 16)) {
     return Error(Code::kInvalidArgument, "basefold: commit 1 to 65536 polynomials");
   }
@@ -720,8 +768,18 @@ Result<PcsCommitted> BasefoldPcs::CommitPlain(std::vector<std::vector<Fp>> polys
   }
   d->leaf_arity = a;
   d->compact_tail = compact_tail;
+  if (masks != nullptr) {
+    if (!params_.lifted_masks || masks->vars != n || masks->arity != a || masks->SlopeShift() < a ||
+        leaf_arity.has_value() || compact_tail != 0) {
+      return Error(Code::kInvalidArgument, "basefold: lifted masks do not fit the shape");
+    }
+    detail::EncodeLiftedMasks(*masks, d->shape.log_len, params_.threads);
+    d->masks = std::move(masks);
+  } else if (params_.lifted_masks) {
+    return Error(Code::kInvalidArgument, "basefold: a lifted-mask set commits with its masks");
+  }
   auto hash_leaves = [&](size_t b, size_t e, std::span<Digest> out) {
-    if (d->codewords.size() == 1) {
+    if (d->codewords.size() == 1 && !d->masks) {
       MerkleLeafHashes(
           AsByteSpan(std::as_const(*d).codewords[0].fps().subspan(b << a, (e - b) << a)),
           sizeof(Fp) << a, out);
@@ -734,7 +792,7 @@ Result<PcsCommitted> BasefoldPcs::CommitPlain(std::vector<std::vector<Fp>> polys
     for (size_t i = b; i < e; i += kRun) {
       size_t end = std::min(e, i + kRun);
       buf.clear();
-      for (size_t j = i; j < end; ++j) GatherBaseLeaf(d->codewords, a, j, buf, compact_tail);
+      for (size_t j = i; j < end; ++j) GatherFirstLeaf(*d, j, buf);
       size_t leaf_bytes = buf.size() / (end - i) * sizeof(Fp);  // GatherBaseLeaf's layout
       MerkleLeafHashes(AsByteSpan(std::span<const Fp>(buf)), leaf_bytes,
                        out.subspan(i - b, end - i));
@@ -743,8 +801,7 @@ Result<PcsCommitted> BasefoldPcs::CommitPlain(std::vector<std::vector<Fp>> polys
   d->tree = MerkleTree::BuildFromLeaves(leaves, hash_leaves, params_.threads, kNode,
                                         d->shape.digest_bytes);
   d->polys = std::move(polys);
-  d->commitment = {d->tree.root(), static_cast<uint32_t>(n),
-                   static_cast<uint32_t>(d->polys.size())};
+  d->commitment = {d->tree.root(), static_cast<uint32_t>(n), static_cast<uint32_t>(d->BatchSize())};
   PcsCommitted out{d->commitment, d};
   return out;
 }
@@ -836,12 +893,15 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
   while (trailing_zeros < point.size() && point[point.size() - 1 - trailing_zeros] == Fp2::Zero()) {
     ++trailing_zeros;
   }
-  std::vector<Fp2> ys(d->polys.size());
+  // The batch: lifted masks (their values from their small tables), then polys.
+  size_t num_masks = d->masks ? d->masks->Masks() : 0;
+  std::vector<Fp2> ys(d->BatchSize());
+  for (size_t j = 0; j < num_masks; ++j) ys[j] = detail::EvaluateLiftedMask(*d->masks, j, point);
   std::pair<Fp2, Fp2> first_sums;
-  for (size_t k = 0; k < ys.size(); ++k) {
+  for (size_t k = 0; k < d->polys.size(); ++k) {
     first_sums = HalfSums<Fp, Fp2>(d->polys[k], e_table,
                                    LiveEntries(e_table.size(), trailing_zeros), threads);
-    ys[k] = (Fp2::One() - point[0]) * first_sums.first + point[0] * first_sums.second;
+    ys[num_masks + k] = (Fp2::One() - point[0]) * first_sums.first + point[0] * first_sums.second;
   }
   AbsorbStatement(transcript, d->commitment, point, ys);
   std::vector<Fp2> ys2;  // the secondary's values at the suffix point
@@ -855,7 +915,7 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
     }
     AbsorbStatement(transcript, sec->commitment, high, ys2);
   }
-  size_t m1 = d->polys.size();
+  size_t m1 = d->BatchSize();
   std::vector<E> alpha = BatchCoefficients<E>(transcript, m1 + (sec ? sec->polys.size() : 0));
 
   // f = sum_k alpha_k f_k (+ the lifted secondary batch); a single polynomial
@@ -870,9 +930,16 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
   detail::HugeVector<E> f, spare;
   detail::HugeVector<E> delta;
   if (!single) {
-    std::span<const E> primary_alpha = std::span<const E>(alpha).first(m1);
-    CombineBatch<E>(d->polys, primary_alpha, f, threads, period ? table_size / 2 : table_size);
-    if (period != 0) delta = TopDelta<E>(d->polys, primary_alpha, period);
+    std::span<const E> mask_alpha = std::span<const E>(alpha).first(num_masks);
+    std::span<const E> poly_alpha = std::span<const E>(alpha).subspan(num_masks, m1 - num_masks);
+    std::optional<detail::CombinedLiftedMasks<E>> masks;
+    if (d->masks) masks = detail::CombineLiftedMasks(*d->masks, mask_alpha);
+    CombineBatch<E>(d->polys, poly_alpha, f, threads, period ? table_size / 2 : table_size,
+                    masks ? &*masks : nullptr);
+    if (period != 0) {
+      delta = TopDelta<E>(d->polys, poly_alpha, period);
+      for (size_t i = 0; masks && i < period; ++i) delta[i] += masks->TopDelta(i);
+    }
   }
   std::vector<E> g;  // the secondary batch sum_k beta_k s_k (joint openings)
   if (sec != nullptr) {
@@ -998,7 +1065,7 @@ Result<BasefoldProof> BasefoldPcs::OpenAs(const PcsProverData& data, std::span<c
     out.num_leaves = sets[r].size();
     size_t w = size_t{1} << s.arity[r];
     if (r == 0) {
-      for (size_t i : sets[0]) GatherBaseLeaf(d->codewords, s.arity[0], i, out.base_leaves);
+      for (size_t i : sets[0]) GatherFirstLeaf(*d, i, out.base_leaves);
       out.merkle_nodes = d->tree.MultiProof(sets[0]);
     } else {
       const detail::HugeVector<E>& c = round_cws[r - 1];
@@ -1052,8 +1119,8 @@ bool ShapeMatches(const BasefoldProof& p, const BasefoldShape& s, size_t num_pol
     const BasefoldProof::Round& rd = p.rounds[r];
     size_t w = size_t{1} << s.arity[r];
     if (rd.num_leaves > s.num_queries) return false;
-    if (r == 0 &&
-        (rd.base_leaves.size() != rd.num_leaves * num_polys * w || !rd.ext_leaves.empty())) {
+    if (r == 0 && (rd.base_leaves.size() != rd.num_leaves * s.FirstLeafSymbols(num_polys) ||
+                   !rd.ext_leaves.empty())) {
       return false;
     }
     if (r > 0) {
@@ -1245,12 +1312,22 @@ Status BasefoldPcs::VerifyAs(const PcsCommitment& c, std::span<const Fp2> point,
     std::vector<std::vector<E>> values(set.size(), std::vector<E>(w));
     for (size_t n = 0; n < set.size(); ++n) {
       if (r == 0) {
-        std::span<const Fp> leaf(rd.base_leaves.data() + n * c.num_polys * w, c.num_polys * w);
+        size_t per_leaf = s.FirstLeafSymbols(c.num_polys), masks = s.lifted_masks;
+        std::span<const Fp> leaf(rd.base_leaves.data() + n * per_leaf, per_leaf);
         digests[n] = MerkleLeafHash(AsByteSpan(leaf));
+        // Lifted masks: 1 + a symbols each, then every polynomial's 2^a.
+        std::span<const Fp> polys = leaf.subspan(masks * (1 + a));
         for (size_t j = 0; j < w; ++j) {
-          E acc = E(leaf[j]);
-          for (size_t k = 1; k < c.num_polys; ++k) acc += alpha[k] * leaf[k * w + j];
+          E acc;
+          for (size_t k = masks; k < c.num_polys; ++k) {
+            acc += alpha[k] * polys[(k - masks) * w + j];
+          }
           values[n][j] = acc;
+        }
+        if (masks > 0) {
+          detail::AddLiftedLeafValues(leaf.first(masks * (1 + a)),
+                                      std::span<const E>(alpha).first(masks), masks, a, s.LogLen(0),
+                                      set[n], std::span<E>(values[n]));
         }
       } else {
         std::span<const E> leaf(ext_leaves[r].data() + n * w, w);

@@ -12,6 +12,7 @@
 #include "vinet/zk/pcs/basefold.h"
 #include "vinet/zk/random.h"
 #include "zk/pcs/basefold_hiding_data.h"
+#include "zk/pcs/basefold_lifted_masks.h"
 
 namespace vinet::zk {
 namespace {
@@ -29,24 +30,6 @@ Result<PcsCommitted> BasefoldPcs::CommitWithMaskSeed(std::vector<std::vector<Fp>
   }
   return CommitHiding(std::move(polys), &seed);
 }
-
-namespace {
-
-// The values on the hypercube of n variables of the polynomial whose
-// monomial coefficients are `coeffs` (2^b of them, b <= n) and zero beyond:
-// the subset-sum (zeta) transform over the low b variables, constant in the
-// others, so it is returned once (2^b values, tiled by the caller).
-std::vector<Fp> SparseTopValues(std::vector<Fp> coeffs) {
-  size_t len = coeffs.size();
-  for (size_t bit = 1; bit < len; bit <<= 1) {
-    for (size_t x = 0; x < len; ++x) {
-      if ((x & bit) != 0) coeffs[x] += coeffs[x ^ bit];
-    }
-  }
-  return coeffs;
-}
-
-}  // namespace
 
 Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> polys,
                                                const Digest* seed, size_t pad_vars,
@@ -101,9 +84,22 @@ Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> poly
     }
     std::vector<Fp> coeffs(top);
     fill(coeffs);
-    std::vector<Fp> r = SparseTopValues(std::move(coeffs));
+    std::vector<Fp> r = detail::SparseTopValues(std::move(coeffs));
     detail::AppendTiledTop(t, std::span<const Fp>(r));  // pad = 1: big = 2 size
   };
+  // Lifted masks where they apply (a primary with the sparse pad; docs/zk.md
+  // "Lifted masks"): drawn first, committed in their own form.
+  size_t lifted_arity =
+      masks == kHidingMasks && top > 0 && !top_coeffs.has_value() && !leaf_arity.has_value()
+          ? LiftedMaskArity(n)
+          : 0;
+  std::shared_ptr<detail::LiftedMasks> lifted;
+  if (lifted_arity > 0) {
+    BasefoldShape s = ShapeFor(n);
+    lifted = std::make_shared<detail::LiftedMasks>(detail::DrawLiftedMasks(
+        masks, n + 1, lifted_arity, detail::SlopeVars(s.num_queries), top, fill));
+    masks = 0;
+  }
   std::vector<std::vector<Fp>> tables;
   tables.reserve(masks + polys.size());
   for (size_t j = 0; j < masks; ++j) {
@@ -121,15 +117,16 @@ Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> poly
     }
     tables.push_back(std::move(p));
   }
-  BasefoldPcs inner(detail::PlainOf(params_, top > 0));
-  VINET_ASSIGN_OR_RETURN(PcsCommitted committed,
-                         inner.CommitPlain(std::move(tables), leaf_arity, compact_tail));
+  BasefoldPcs inner(lifted ? detail::LiftedPlainOf(params_) : detail::PlainOf(params_, top > 0));
+  VINET_ASSIGN_OR_RETURN(
+      PcsCommitted committed,
+      inner.CommitPlain(std::move(tables), leaf_arity, compact_tail, std::move(lifted)));
   auto d = std::make_shared<detail::HidingProverData>();
   d->commitment = {committed.commitment.root, static_cast<uint32_t>(n),
                    static_cast<uint32_t>(polys.size())};
   d->inner = std::move(committed);
   d->pad_vars = pad;
-  d->masks = masks;
+  d->masks = lifted_arity > 0 ? kHidingMasks : masks;
   PcsCommitted out{d->commitment, d};
   return out;
 }

@@ -31,12 +31,27 @@ void AppendTiledTop(std::vector<T, Alloc>& t, std::span<const T> delta) {
   for (size_t x = 0; x < half; ++x) t[half + x] = t[x] + delta[x & (delta.size() - 1)];
 }
 
+// The values on the hypercube of n variables of the polynomial whose
+// monomial coefficients are `coeffs` (2^b of them, b <= n) and zero beyond:
+// the subset-sum (zeta) transform over the low b variables, constant in the
+// others, so it is returned once (2^b values, tiled by the caller).
+inline std::vector<Fp> SparseTopValues(std::vector<Fp> coeffs) {
+  size_t len = coeffs.size();
+  for (size_t bit = 1; bit < len; bit <<= 1) {
+    for (size_t x = 0; x < len; ++x) {
+      if ((x & bit) != 0) coeffs[x] += coeffs[x ^ bit];
+    }
+  }
+  return coeffs;
+}
+
 // The plain set of a hiding set's inner batch (sparse_top: its top variable
 // is a sparse pad, BasefoldPcs::SparsePadCoeffs).
 inline BasefoldParams PlainOf(BasefoldParams p, bool sparse_top = false) {
   p.hiding = false;
   p.sparse_pad = false;
   p.sparse_top = sparse_top;
+  p.lifted_masks = false;
   return p;
 }
 
@@ -49,10 +64,20 @@ struct HidingInner {
   size_t top_coeffs = 0;
 };
 
+// The inner set of a hiding commitment with lifted masks (BasefoldPcs::
+// LiftedMaskArity): sparse top, the first round of lifted_mask_first
+// variables, the first kHidingMasks batch members lifted masks.
+inline BasefoldParams LiftedPlainOf(BasefoldParams p) {
+  p = PlainOf(p, true);
+  p.first_fold_log = p.lifted_mask_first;
+  p.lifted_masks = true;
+  return p;
+}
+
 inline HidingInner InnerOf(const BasefoldPcs& pcs, size_t n) {
   if (!pcs.hiding()) return {pcs.params(), 0, 0};
   size_t top = pcs.SparsePadCoeffs(n);
-  return {PlainOf(pcs.params(), top > 0), top > 0 ? 1 : pcs.HidingPadVars(n), top};
+  return {pcs.InnerParamsFor(n), top > 0 ? 1 : pcs.HidingPadVars(n), top};
 }
 
 inline PcsCommitment InnerCommitment(const PcsCommitment& c, size_t pad_vars,

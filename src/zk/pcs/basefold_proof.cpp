@@ -123,8 +123,8 @@ Result<BasefoldProof> BasefoldProof::Parse(ByteSpan bytes, const BasefoldShape& 
     }
     rd.num_leaves = n;
     if (i == 0) {
-      VINET_ASSIGN_OR_RETURN(rd.base_leaves,
-                             r.FieldArray<Fp>("basefold.round.leaf", n * num_polys * w));
+      VINET_ASSIGN_OR_RETURN(rd.base_leaves, r.FieldArray<Fp>("basefold.round.leaf",
+                                                              n * s.FirstLeafSymbols(num_polys)));
     } else {
       // Version 4: the previous round's folded symbols are not sent.
       size_t implicit = s.implicit_symbols ? prev_leaves : 0;

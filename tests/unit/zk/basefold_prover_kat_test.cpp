@@ -143,6 +143,7 @@ BasefoldParams SparseSet(unsigned threads) {
   BasefoldParams p = BasefoldParams::HidingConjectured(threads);
   p.grinding_bits = 16;
   p.secondary_leaf_log = 0;
+  p.lifted_mask_first = 0;  // whole masks: the pins predate lifted ones
   return p;
 }
 

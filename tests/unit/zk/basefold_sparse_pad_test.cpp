@@ -179,15 +179,15 @@ TEST(BasefoldSparsePad, OpeningsOfTwoPolynomialsWithTheSameEvaluationAreIndistin
   }
 }
 
-// A wide first round (n = 19: 20 inner variables, the first round folds 4)
-// with a joint secondary entering inside round 0 (n2 = 16: after 3 of its 4
-// folds, cosets of 2) and after its last fold (n2 = 15: pair leaves): the
-// honest openings verify, return the true values, and a flipped byte of each
-// part of the proof is rejected.
-TEST(BasefoldSparsePad, WideFirstRoundJointOpeningsVerify) {
+// A wide first round (n = 19: 20 inner variables, the first round folds 4
+// with whole masks, 5 with lifted ones) with a joint secondary entering
+// inside round 0 (after all but one of its folds, cosets of 2) and after its
+// last fold (pair leaves): the honest openings verify, return the true
+// values, and a flipped byte of each part of the proof is rejected.
+void ExpectWideFirstRoundJointOpeningsVerify(const BasefoldParams& params, size_t first_arity) {
   constexpr size_t kN = 19;
-  BasefoldPcs pcs(BasefoldParams::HidingConjectured(2));
-  ASSERT_EQ(pcs.ShapeFor(kN).arity[0], 4u);
+  BasefoldPcs pcs(params);
+  ASSERT_EQ(pcs.ShapeFor(kN).arity[0], first_arity);
   std::mt19937_64 rng(23);
   auto random_poly = [&](size_t n) {
     std::vector<Fp> p(size_t{1} << n);
@@ -197,7 +197,7 @@ TEST(BasefoldSparsePad, WideFirstRoundJointOpeningsVerify) {
   std::vector<Fp> w = random_poly(kN);
   PcsCommitted primary = pcs.Commit({w}).value();
   std::vector<Fp2> z = testing::FixedPoint(kN);
-  for (size_t n2 : {16u, 15u}) {
+  for (size_t n2 : {kN + 1 - first_arity, kN - first_arity}) {
     std::vector<Fp> a = random_poly(n2);
     PcsCommitted secondary = pcs.CommitSecondary({a}, kN).value();
     Transcript tp("wide");
@@ -216,6 +216,15 @@ TEST(BasefoldSparsePad, WideFirstRoundJointOpeningsVerify) {
       bad[at] ^= 0x10;
       EXPECT_FALSE(verify(bad).ok()) << n2 << " byte " << at;
     }
+  }
+}
+
+TEST(BasefoldSparsePad, WideFirstRoundJointOpeningsVerify) {
+  for (bool lifted : {false, true}) {
+    SCOPED_TRACE(lifted ? "lifted masks" : "whole masks");
+    BasefoldParams params = BasefoldParams::HidingConjectured(2);
+    if (!lifted) params.lifted_mask_first = 0;
+    ExpectWideFirstRoundJointOpeningsVerify(params, lifted ? 5u : 4u);
   }
 }
 

@@ -380,10 +380,12 @@ TEST(Basefold, ConjecturedQueriesFollowTheConjecturedBound) {
       EXPECT_LT(t, 30.0) << n;
       // A third fewer queries than the proven (Johnson) regime.
       EXPECT_LE(3 * s.num_queries, 2 * johnson.ShapeFor(n).num_queries + 3) << n;
-      // The schedule: first_fold_log (+ 1 in a wide first round), then rounds of
-      // at most fold_log, final 2^7.
+      // The schedule: first_fold_log (lifted_mask_first where lifted masks
+      // apply; + 1 in a wide first round), then rounds of at most fold_log,
+      // final 2^7.
       EXPECT_EQ(s.final_vars, 7u);
-      EXPECT_EQ(s.arity[0], static_cast<size_t>(p.first_fold_log + pcs.WideFirst(s.num_vars)));
+      int first = pcs.LiftedMaskArity(n) > 0 ? p.lifted_mask_first : p.first_fold_log;
+      EXPECT_EQ(s.arity[0], static_cast<size_t>(first + pcs.WideFirst(s.num_vars)));
       for (size_t r = 1; r < s.Rounds(); ++r) EXPECT_LE(s.arity[r], 3u) << n;
     }
   }
@@ -467,29 +469,37 @@ TEST(Basefold, ParametersEncodingNamesEveryParameter) {
   Bytes hid = BasefoldPcs(hid_params).ParametersEncoding();
   ASSERT_EQ(conj.size(), def.size() + 4);
   // The hiding set also names its wide first round (version 11: a u32 after
-  // log2(1/eta)) and its secondary leaves' width (version 12: a u32 after
-  // that); the Johnson-regime copy ignores both.
-  ASSERT_EQ(hconj.size(), hid.size() + 12);
+  // log2(1/eta)), its secondary leaves' width (version 12: a u32 after that)
+  // and its lifted masks' first round (version 13: a u32 after that); the
+  // Johnson-regime copy ignores all three.
+  ASSERT_EQ(hconj.size(), hid.size() + 16);
   // ... then the digest width (26 bytes), as every encoding whose width is not 32.
   EXPECT_EQ(conj[conj.size() - 16], 7);
+  EXPECT_EQ(hconj[hconj.size() - 28], 13);
+  EXPECT_EQ(hconj[hconj.size() - 16], BasefoldParams::kWideFirstFrom);
+  EXPECT_EQ(hconj[hconj.size() - 12], BasefoldParams::kSecondaryLeafLog);
+  EXPECT_EQ(hconj[hconj.size() - 8], BasefoldParams::kLiftedMaskFirst);
+  // Without lifted masks: the version-12 encoding, byte for byte.
+  BasefoldParams whole_masks = BasefoldParams::HidingConjectured();
+  whole_masks.lifted_mask_first = 0;
+  hconj = BasefoldPcs(whole_masks).ParametersEncoding();
+  ASSERT_EQ(hconj.size(), hid.size() + 12);
   EXPECT_EQ(hconj[hconj.size() - 24], 12);
-  EXPECT_EQ(hconj[hconj.size() - 12], BasefoldParams::kWideFirstFrom);
-  EXPECT_EQ(hconj[hconj.size() - 8], BasefoldParams::kSecondaryLeafLog);
-  BasefoldParams pairs = BasefoldParams::HidingConjectured();
+  BasefoldParams pairs = whole_masks;
   pairs.secondary_leaf_log = 0;  // aligned pairs: version 11
   Bytes pairs_enc = BasefoldPcs(pairs).ParametersEncoding();
   ASSERT_EQ(pairs_enc.size() + 4, hconj.size());
   EXPECT_EQ(pairs_enc[pairs_enc.size() - 20], 11);
   EXPECT_EQ(pairs_enc[pairs_enc.size() - 8], BasefoldParams::kWideFirstFrom);
-  BasefoldParams narrow = BasefoldParams::HidingConjectured();
+  BasefoldParams narrow = whole_masks;
   narrow.wide_first_from = 0;  // neither the wide round nor (it extends it) wide leaves
   Bytes narrow_enc = BasefoldPcs(narrow).ParametersEncoding();
   ASSERT_EQ(narrow_enc.size() + 8, hconj.size());
   EXPECT_EQ(narrow_enc[narrow_enc.size() - 16], 10);
-  BasefoldParams later = BasefoldParams::HidingConjectured();
+  BasefoldParams later = whole_masks;
   later.wide_first_from = 21;
   EXPECT_NE(BasefoldPcs(later).ParametersEncoding(), hconj);
-  BasefoldParams whole_pad = BasefoldParams::HidingConjectured();
+  BasefoldParams whole_pad = whole_masks;
   whole_pad.sparse_pad = false;
   EXPECT_EQ(BasefoldPcs(whole_pad).ParametersEncoding()[narrow_enc.size() - 16], 8);
   whole_pad = BasefoldParams::Hiding();
@@ -546,8 +556,9 @@ TEST(Basefold, DefaultScheduleFoldsFiveThenBalancedRoundsOfAtMostThree) {
   EXPECT_EQ(legacy.ShapeFor(17).arity, (std::vector<size_t>{4, 4, 1}));
 }
 
-// The sparse hiding conjectured set folds 4 variables in the first round from
-// kWideFirstFrom inner variables (n >= 19 committed ones), 3 below; the same
+// The sparse hiding conjectured set folds one more variable in the first
+// round from kWideFirstFrom inner variables (n >= 19 committed ones): 3 + 1
+// with whole masks, kLiftedMaskFirst + 1 where lifted masks apply; the same
 // set without the rule, the plain conjectured set and the Johnson hiding set
 // never widen it.
 TEST(Basefold, HidingConjecturedWidensTheFirstRoundOfLargeOpenings) {
@@ -559,9 +570,11 @@ TEST(Basefold, HidingConjecturedWidensTheFirstRoundOfLargeOpenings) {
     size_t inner = n + 1;
     bool widened = inner >= static_cast<size_t>(BasefoldParams::kWideFirstFrom);
     BasefoldShape s = wide.ShapeFor(n);
+    size_t first = wide.LiftedMaskArity(n) > 0 ? BasefoldParams::kLiftedMaskFirst : 3u;
+    size_t narrow_first = narrow.LiftedMaskArity(n) > 0 ? BasefoldParams::kLiftedMaskFirst : 3u;
     EXPECT_EQ(s.num_vars, inner) << n;
-    EXPECT_EQ(s.arity[0], widened ? 4u : 3u) << n;
-    EXPECT_EQ(narrow.ShapeFor(n).arity[0], 3u) << n;
+    EXPECT_EQ(s.arity[0], first + (widened ? 1 : 0)) << n;
+    EXPECT_EQ(narrow.ShapeFor(n).arity[0], narrow_first) << n;
     EXPECT_EQ(plain.ShapeFor(n).arity[0], 5u) << n;
     EXPECT_EQ(johnson.ShapeFor(n).arity[0], 3u) << n;
     size_t folded = 0;

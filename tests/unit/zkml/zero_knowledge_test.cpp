@@ -11,6 +11,7 @@
 
 #include "unit/zk/chi_square.h"
 #include "vinet/zk/lookup/logup_gkr.h"
+#include "vinet/zk/pcs/basefold.h"
 #include "vinet/zk/poly/multilinear.h"
 #include "vinet/zk/random.h"
 #include "vinet/zkml/zkml.h"
@@ -164,8 +165,8 @@ TEST_P(ZkmlZeroKnowledge, SumcheckMessagesOfTwoModelsWithTheSameOutputsAreIndist
 // The joint form (kinds 5 and 7 when the weights have at least the advice's
 // variables: the mask bank rides in the advice commitment and the joint batch,
 // docs/zk.md "The mask bank inside the joint opening"), with kind 7 on a
-// weight-heavy MLP: the same test, the joint batch's rounds among the shown
-// values; power check with the plain kind 6.
+// weight-heavy MLP (2^16 weights: lifted weight masks): the same test, the joint batch's rounds
+// among the shown values; power check with the plain kind 6.
 TEST(ZkmlZeroKnowledgeJoint, SumcheckMessagesOfTwoModelsWithTheSameOutputsAreIndistinguishable) {
   const std::vector<int64_t> dims = {256, 128, 10};
   ZkmlParams hiding = testing::HidingParams(PcsKind::kHidingBasefoldConjectured);
@@ -177,6 +178,11 @@ TEST(ZkmlZeroKnowledgeJoint, SumcheckMessagesOfTwoModelsWithTheSameOutputsAreInd
     ASSERT_TRUE(
         detail::FormOf(c->vk, detail::MakeAdviceLayout(spec), detail::MakeWeightLayout(spec))
             .bank_in_joint);
+    // The weights' masks are lifted (docs/zk.md "Lifted masks").
+    std::unique_ptr<zk::MultilinearPcs> pcs = c->vk.Pcs();
+    const auto* bf = dynamic_cast<const zk::BasefoldPcs*>(pcs.get());
+    ASSERT_NE(bf, nullptr);
+    EXPECT_GT(bf->LiftedMaskArity(c->vk.weights.num_vars), 0u);
   }
   zk::testing::ExpectDistinguisherVerdictOverSeeds(
       true, 48, 23,

@@ -70,6 +70,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <optional>
 
 #include "vinet/zk/field/quartic.h"
@@ -77,6 +78,9 @@
 #include "vinet/zk/pcs/pcs.h"
 
 namespace vinet::zk {
+namespace detail {
+struct LiftedMasks;  // src/zk/pcs/basefold_lifted_masks.h
+}  // namespace detail
 
 enum class BasefoldRegime : uint32_t { kUniqueFp2 = 0, kJohnsonFp4 = 1, kConjecturedFp4 = 2 };
 
@@ -124,6 +128,16 @@ struct BasefoldParams {
   // hashes half as many leaves and nodes) for a few more symbols a query,
   // which lifted masks no longer pay (SecondaryLifts).
   int secondary_leaf_log = 0;
+  // Sparse hiding conjectured sets: where the sparse pad still covers a first
+  // round of lifted_mask_first (+ the wide round's 1) variables, the masks are
+  // LIFTED (0: never; ParametersEncoding version 13; docs/zk.md "Lifted
+  // masks"): mask j is h_j(x_a, ..) + sum_{l<a} x_l c_jl(last variables), so
+  // a first-round leaf holds 1 + a symbols of it instead of 2^a, and the first
+  // round can fold a variables for the bytes of 3 with whole masks.
+  int lifted_mask_first = 0;
+  // Plain inner sets of such a commitment only: the first kHidingMasks batch
+  // members are lifted masks (BasefoldShape::lifted_masks).
+  bool lifted_masks = false;
 
   // The parameters of PcsKind::kBasefold keys (unique decoding over Fp2).
   static constexpr BasefoldParams UniqueDecoding(int security_bits, int log_inv_rate,
@@ -157,9 +171,11 @@ struct BasefoldParams {
         100, 4, 3, 7, 16, threads, BasefoldRegime::kConjecturedFp4, 3, true, kCompactDigest, true};
     p.wide_first_from = kWideFirstFrom;
     p.secondary_leaf_log = kSecondaryLeafLog;
+    p.lifted_mask_first = kLiftedMaskFirst;
     return p;
   }
   static constexpr int kSecondaryLeafLog = 2;
+  static constexpr int kLiftedMaskFirst = 4;
   static constexpr int kWideFirstFrom = 20;
   static constexpr int kCompactDigest = 26;
 };
@@ -187,8 +203,17 @@ struct BasefoldShape {
   // then log_len = num_vars - 1 + k and the final polynomial's top half is
   // zero beyond ceil(top_coeffs / 2^folded_vars).
   size_t top_coeffs = 0;
+  // Lifted masks (BasefoldParams::lifted_masks): the first this-many batch
+  // members are masks whose first-round leaf part is 1 + arity[0] symbols
+  // (H, C_0..C_{a-1}; the symbol at point x is H + sum_l x^(2^l) C_l).
+  size_t lifted_masks = 0;
 
   size_t Rounds() const { return arity.size(); }
+  // Base-field symbols of one first-round leaf of a batch of num_polys.
+  size_t FirstLeafSymbols(size_t num_polys) const {
+    size_t a = arity.empty() ? 0 : arity[0];
+    return lifted_masks * (1 + a) + ((num_polys - std::min(num_polys, lifted_masks)) << a);
+  }
   // The code's rate: degree bound over the first domain's size (with a
   // sparse top, the bound the final polynomial enforces).
   double Rate() const;
@@ -312,6 +337,15 @@ class BasefoldPcs final : public MultilinearPcs {
   // they cover (t + 1) first-round cosets of the sparse shape, else 0 (the
   // whole-variable pad of HidingPadVars).
   size_t SparsePadCoeffs(size_t num_vars) const;
+  // Hiding with lifted_mask_first: the first round's arity a of the lifted-mask
+  // inner shape of n + 1 variables when its sparse pad covers (t + 1) 2^a
+  // symbols and the masks' slope tables fit below the pad variable; else 0
+  // (whole masks, the usual first round).
+  size_t LiftedMaskArity(size_t num_vars) const;
+  // The plain set a commitment of n variables is opened with: itself when
+  // plain; a hiding set's inner set (sparse top where the sparse pad fits,
+  // lifted masks where they apply).
+  BasefoldParams InnerParamsFor(size_t num_vars) const;
   // Hiding opening bytes: kHidingMasks Fp2 mask values at z, then the plain
   // opening of the (n + p)-variable batch.
   struct HidingProof {
@@ -387,6 +421,12 @@ class BasefoldPcs final : public MultilinearPcs {
     return params_.wide_first_from > 0 && params_.regime == BasefoldRegime::kConjecturedFp4 &&
            ((params_.hiding && params_.sparse_pad) || params_.sparse_top);
   }
+  // lifted_mask_first is honoured (and bound by ParametersEncoding version
+  // 13) by the sparse hiding conjectured sets only.
+  bool LiftedMasksConfigured() const {
+    return params_.lifted_mask_first > 0 && params_.hiding && params_.sparse_pad &&
+           params_.regime == BasefoldRegime::kConjecturedFp4;
+  }
   // The extra variable of the first round for a shape of num_vars variables.
   int WideFirst(size_t num_vars) const {
     return WideFirstApplies() && num_vars >= static_cast<size_t>(params_.wide_first_from) ? 1 : 0;
@@ -431,9 +471,11 @@ class BasefoldPcs final : public MultilinearPcs {
   Status CheckOpening(const PcsCommitment& c, size_t point_vars, size_t num_evals,
                       const BasefoldProof& proof, bool joint) const;
   // compact_tail: the last polynomials, whose codewords are constant on
-  // every leaf (checked), hash one symbol a leaf.
+  // every leaf (checked), hash one symbol a leaf. `masks` (lifted_masks sets
+  // only): lifted masks committed first in the batch (encoded here).
   Result<PcsCommitted> CommitPlain(std::vector<std::vector<Fp>> polys,
-                                   std::optional<size_t> leaf_arity, size_t compact_tail = 0) const;
+                                   std::optional<size_t> leaf_arity, size_t compact_tail = 0,
+                                   std::shared_ptr<detail::LiftedMasks> masks = nullptr) const;
   template <typename E>
   Result<BasefoldProof> OpenAs(const PcsProverData& data, std::span<const Fp2> point,
                                Transcript& transcript, std::vector<Fp2>* evals,

@@ -1,0 +1,372 @@
+// Lifted masks of hiding Basefold (BasefoldParams::lifted_mask_first,
+// docs/zk.md "Lifted masks"): the masks' algebra against whole tables, when
+// they apply, complete and bound openings (alone and joint), fresh and
+// seed-determined masks, and the distinguishing test on every shown value
+// and on the first round's sumcheck messages.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <random>
+#include <unordered_map>
+
+#include "unit/zk/chi_square.h"
+#include "unit/zk/same_evaluation.h"
+#include "vinet/zk/field/ntt.h"
+#include "vinet/zk/pcs/basefold.h"
+#include "vinet/zk/poly/multilinear.h"
+#include "vinet/zk/random.h"
+#include "vinet/zk/transcript/transcript.h"
+#include "zk/pcs/basefold_fold.h"
+#include "zk/pcs/basefold_lifted_masks.h"
+
+namespace vinet::zk {
+namespace {
+
+constexpr size_t kMasks = BasefoldPcs::kHidingMasks;
+
+// A small set where lifted masks apply from n = 15: rate 1/32 (22 queries)
+// and a first round of 3 variables, (22 + 1) 2^3 <= 2^(15-7).
+BasefoldParams SmallLiftedSet() {
+  BasefoldParams p = BasefoldParams::HidingConjectured();
+  p.log_inv_rate = 5;
+  p.lifted_mask_first = 3;
+  return p;
+}
+
+Fp RandomFp(std::mt19937_64& rng) {
+  uint64_t w;
+  do w = rng();
+  while (w >= Fp::kModulus);
+  return Fp(w);
+}
+
+std::vector<Fp> RandomTable(std::mt19937_64& rng, size_t vars) {
+  std::vector<Fp> t(size_t{1} << vars);
+  for (Fp& x : t) x = RandomFp(rng);
+  return t;
+}
+
+// Mask j as a whole table of N variables: h_j(x >> a) + sum_l x_l c_jl(slope bits).
+std::vector<Fp> WholeMask(const detail::LiftedMasks& m, size_t j) {
+  size_t a = m.arity, s = m.SlopeShift(), cs = size_t{1} << m.slope_vars;
+  std::vector<Fp> t(size_t{1} << m.vars);
+  for (size_t x = 0; x < t.size(); ++x) {
+    Fp v = m.h[j][x >> a];
+    for (size_t l = 0; l < a; ++l) {
+      if (((x >> l) & 1) != 0) v += m.c[j * a + l][(x >> s) & (cs - 1)];
+    }
+    t[x] = v;
+  }
+  return t;
+}
+
+// Every helper of the lifted form agrees with the whole tables: leaf symbols
+// reconstruct the whole codeword on every coset, the values at a point, the
+// combined table and its top half's difference; the whole table has the
+// sparse top's degree bound.
+TEST(LiftedMasks, TheLiftedFormAgreesWithTheWholeTables) {
+  constexpr size_t kN = 12, kA = 3, kSlope = 4, kTop = 32, kRate = 3;
+  constexpr size_t kLogLen = kN - 1 + kRate;
+  std::mt19937_64 rng(41);
+  detail::LiftedMasks m =
+      detail::DrawLiftedMasks(kMasks, kN, kA, kSlope, kTop, [&](std::span<Fp> out) {
+        for (Fp& x : out) x = RandomFp(rng);
+      });
+  detail::EncodeLiftedMasks(m, kLogLen, 2);
+  ASSERT_EQ(m.LeafSymbols(), kMasks * (1 + kA));
+  std::vector<Fp4> alpha;
+  for (size_t j = 0; j < kMasks; ++j)
+    alpha.emplace_back(Fp2(RandomFp(rng), RandomFp(rng)), Fp2(RandomFp(rng), RandomFp(rng)));
+  std::vector<std::vector<Fp>> whole, codewords;
+  for (size_t j = 0; j < kMasks; ++j) {
+    whole.push_back(WholeMask(m, j));
+    std::vector<Fp> coeffs = whole.back();
+    detail::ToMonomial(coeffs);
+    // The sparse top: beyond the bottom half only kTop coefficients.
+    for (size_t i = (size_t{1} << (kN - 1)) + kTop; i < coeffs.size(); ++i) {
+      ASSERT_EQ(coeffs[i], Fp::Zero()) << j << " " << i;
+    }
+    std::vector<Fp> cw(size_t{1} << kLogLen);
+    std::copy(coeffs.begin(), coeffs.end(), cw.begin());
+    NttBitReversedPadded(cw, coeffs.size());
+    codewords.push_back(std::move(cw));
+  }
+  size_t w = size_t{1} << kA;
+  for (size_t leaf = 0; leaf < (size_t{1} << (kLogLen - kA)); ++leaf) {
+    std::vector<Fp> syms;
+    detail::AppendLiftedLeaf(m, leaf, syms);
+    std::vector<Fp4> values(w);
+    detail::AddLiftedLeafValues(syms, alpha, kMasks, kA, kLogLen, leaf, values);
+    for (size_t j = 0; j < w; ++j) {
+      Fp4 want;
+      for (size_t k = 0; k < kMasks; ++k) want += alpha[k] * codewords[k][leaf * w + j];
+      ASSERT_EQ(values[j], want) << "leaf " << leaf << " symbol " << j;
+    }
+  }
+  std::vector<Fp2> point = testing::FixedPoint(kN);
+  for (size_t j = 0; j < kMasks; ++j) {
+    EXPECT_EQ(detail::EvaluateLiftedMask(m, j, point),
+              EvaluateMle(std::span<const Fp>(whole[j]), point));
+  }
+  detail::CombinedLiftedMasks<Fp4> combined = detail::CombineLiftedMasks(m, alpha);
+  size_t half = size_t{1} << (kN - 1);
+  for (size_t x = 0; x < (size_t{1} << kN); ++x) {
+    Fp4 want;
+    for (size_t k = 0; k < kMasks; ++k) want += alpha[k] * whole[k][x];
+    ASSERT_EQ(combined.At(x), want) << x;
+    if (x < half) {
+      Fp4 top;
+      for (size_t k = 0; k < kMasks; ++k) top += alpha[k] * (whole[k][half + x] - whole[k][x]);
+      ASSERT_EQ(combined.TopDelta(x), top) << x;
+    }
+  }
+}
+
+// Where they apply: the kind-7 set from n = 17 (rate 1/16 and 1/32), first
+// round kLiftedMaskFirst (+ 1 wide from 20 inner variables), 1 + a symbols a
+// mask in a first-round leaf; never without the parameter, below the sizes
+// whose pad covers the wider round, or in the Johnson hiding set.
+TEST(LiftedMasks, ApplyWhereTheSparsePadCoversTheWiderRound) {
+  for (int rate : {4, 5}) {
+    BasefoldParams p = BasefoldParams::HidingConjectured();
+    p.log_inv_rate = rate;
+    BasefoldPcs pcs(p);
+    BasefoldParams off = p;
+    off.lifted_mask_first = 0;
+    for (size_t n = 10; n <= 24; ++n) {
+      size_t a = pcs.LiftedMaskArity(n);
+      BasefoldShape s = pcs.ShapeFor(n);
+      EXPECT_EQ(BasefoldPcs(off).LiftedMaskArity(n), 0u);
+      if (n >= 17) {
+        ASSERT_GT(a, 0u) << n;
+      }
+      if (a == 0) {
+        EXPECT_EQ(s.lifted_masks, 0u) << n;
+        continue;
+      }
+      EXPECT_EQ(a, static_cast<size_t>(p.lifted_mask_first) + (n + 1 >= 20 ? 1 : 0)) << n;
+      EXPECT_EQ(s.arity[0], a) << n;
+      EXPECT_EQ(s.lifted_masks, kMasks) << n;
+      EXPECT_EQ(s.FirstLeafSymbols(kMasks + 2), kMasks * (1 + a) + (size_t{2} << a)) << n;
+      EXPECT_LE((s.num_queries + 1) << a, pcs.SparsePadCoeffs(n)) << n;
+      EXPECT_GE(pcs.SoundnessBits(n), 100.0) << n;
+    }
+  }
+  EXPECT_EQ(BasefoldPcs(BasefoldParams::Hiding()).LiftedMaskArity(20), 0u);
+  EXPECT_EQ(BasefoldPcs(BasefoldParams::Conjectured()).LiftedMaskArity(20), 0u);
+}
+
+// Openings with lifted masks, alone and joint, return the true values and
+// verify; a flipped byte anywhere and a truncation are rejected.
+TEST(LiftedMasks, OpeningsVerifyAndBindEveryByte) {
+  constexpr size_t kN = 15;
+  BasefoldPcs pcs(SmallLiftedSet());
+  ASSERT_EQ(pcs.LiftedMaskArity(kN), 3u);
+  std::mt19937_64 rng(7);
+  std::vector<std::vector<Fp>> polys{RandomTable(rng, kN), RandomTable(rng, kN)};
+  auto committed = pcs.Commit(polys);
+  ASSERT_TRUE(committed.ok()) << committed.status().ToString();
+  PcsCommitted c = *committed;
+  std::vector<Fp2> z = testing::FixedPoint(kN);
+  Transcript tp("lifted");
+  auto opened = pcs.Open(*c.data, z, tp);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  PcsOpening op = *opened;
+  for (size_t k = 0; k < polys.size(); ++k) {
+    EXPECT_EQ(op.evals[k], EvaluateMle(std::span<const Fp>(polys[k]), z));
+  }
+  auto verify = [&](const Bytes& proof) {
+    Transcript tv("lifted");
+    return pcs.Verify(c.commitment, z, op.evals, proof, tv);
+  };
+  ASSERT_TRUE(verify(op.proof).ok()) << verify(op.proof).ToString();
+  auto parsed_or = pcs.ParseHidingProof(op.proof, kN, 2);
+  ASSERT_TRUE(parsed_or.ok()) << parsed_or.status().ToString();
+  BasefoldPcs::HidingProof parsed = *parsed_or;
+  BasefoldShape s = pcs.ShapeFor(kN);
+  EXPECT_EQ(parsed.inner.rounds[0].base_leaves.size(),
+            parsed.inner.rounds[0].num_leaves * (kMasks * 4 + 2 * 8));
+  for (size_t i = 0; i < op.proof.size(); i += op.proof.size() / 300 + 1) {
+    Bytes bad = op.proof;
+    bad[i] ^= static_cast<uint8_t>(1u << (i % 8));
+    Status st = verify(bad);
+    EXPECT_TRUE(st.code() == Code::kParse || st.code() == Code::kVerification)
+        << "byte " << i << ": " << st.ToString();
+  }
+  Bytes cut(op.proof.begin(), op.proof.end() - 1);
+  EXPECT_EQ(verify(cut).code(), Code::kParse);
+  std::vector<Fp2> wrong = op.evals;
+  wrong[1] += Fp2::One();
+  Transcript tw("lifted");
+  EXPECT_FALSE(pcs.Verify(c.commitment, z, wrong, op.proof, tw).ok());
+
+  // Joint: secondaries entering after one and two of the first round's folds
+  // (after its last one the sparse pad of n = 15 is too small to hide them).
+  for (size_t n2 : {kN - 1, kN - 2}) {
+    std::vector<Fp> a = RandomTable(rng, n2);
+    auto sec_or = pcs.CommitSecondary({a}, kN);
+    ASSERT_TRUE(sec_or.ok()) << n2 << ": " << sec_or.status().ToString();
+    PcsCommitted sec = *sec_or;
+    Transcript jp("lifted-joint");
+    auto joint = pcs.OpenJoint(*c.data, *sec.data, z, jp);
+    ASSERT_TRUE(joint.ok()) << n2 << ": " << joint.status().ToString();
+    BasefoldPcs::JointOpening o = *joint;
+    EXPECT_EQ(o.secondary_evals[0],
+              EvaluateMle(std::span<const Fp>(a), std::span<const Fp2>(z).subspan(kN - n2)));
+    auto verify_joint = [&](const Bytes& proof) {
+      Transcript jv("lifted-joint");
+      return pcs.VerifyJoint(c.commitment, sec.commitment, z, o.primary_evals, o.secondary_evals,
+                             proof, jv);
+    };
+    EXPECT_TRUE(verify_joint(o.proof).ok()) << n2 << ": " << verify_joint(o.proof).ToString();
+    for (size_t i = 0; i < o.proof.size(); i += o.proof.size() / 60 + 1) {
+      Bytes bad = o.proof;
+      bad[i] ^= 0x04;
+      EXPECT_FALSE(verify_joint(bad).ok()) << n2 << " byte " << i;
+    }
+  }
+}
+
+// Fresh masks per commitment; a seed recomputes its commitment.
+TEST(LiftedMasks, MasksAreFreshAndASeedRecomputesItsCommitment) {
+  constexpr size_t kN = 15;
+  BasefoldPcs pcs(SmallLiftedSet());
+  std::mt19937_64 rng(9);
+  std::vector<Fp> f = RandomTable(rng, kN);
+  EXPECT_NE(pcs.Commit({f}).value().commitment.root, pcs.Commit({f}).value().commitment.root);
+  Digest seed{}, other{};
+  seed[0] = 1;
+  other[0] = 2;
+  Digest r1 = pcs.CommitWithMaskSeed({f}, seed).value().commitment.root;
+  EXPECT_EQ(r1, pcs.CommitWithMaskSeed({f}, seed).value().commitment.root);
+  EXPECT_NE(r1, pcs.CommitWithMaskSeed({f}, other).value().commitment.root);
+}
+
+// The batching coefficients of a hiding opening of one polynomial (masks
+// first), replaying the verifier's transcript up to the batch challenge.
+std::vector<Fp4> BatchCoefficients(const PcsCommitment& c, std::span<const Fp2> z,
+                                   std::span<const Fp2> mask_evals, Fp2 eval) {
+  PcsCommitment inner{c.root, c.num_vars + 1, static_cast<uint32_t>(1 + kMasks)};
+  std::vector<Fp2> point(z.begin(), z.end());
+  point.push_back(Fp2::Zero());
+  std::vector<Fp2> evals(mask_evals.begin(), mask_evals.end());
+  evals.push_back(eval);
+  Transcript t("lifted-zk");
+  inner.AbsorbInto(t);
+  t.AbsorbFp2s("basefold.point", point);
+  t.AbsorbFp2s("basefold.evals", evals);
+  std::vector<Fp2> halves = t.ChallengeFp2s("basefold.batch", 2 * kMasks);
+  std::vector<Fp4> alpha{Fp4::One()};
+  for (size_t i = 0; i < kMasks; ++i) alpha.push_back(Fp4(halves[2 * i], halves[2 * i + 1]));
+  return alpha;
+}
+
+// Distinguishing test at n = 15 on the small lifted set: A != B with
+// A(z) = B(z), 40 openings each. The classifier knows both candidates and
+// (1) predicts the first sumcheck message as if the masks did not depend on
+// x_0, (1 - z_0)(c A(0, z_{>0}) + sum_j alpha_j v_j), which is exact without
+// the slope tables, and (2) looks for the opened first-round symbols of the
+// polynomial in each candidate's unpadded codeword; a seeded coin when
+// neither decides. Every shown value feeds the chi-square. Power check: plain
+// sparse openings of the unpadded tables (no masks: both tests are exact).
+TEST(LiftedMasks, OpeningsOfTwoPolynomialsWithTheSameEvaluationAreIndistinguishable) {
+  constexpr size_t kN = 15, kProofs = 40;
+  BasefoldPcs hiding(SmallLiftedSet());
+  ASSERT_GT(hiding.LiftedMaskArity(kN), 0u);
+  BasefoldParams plain_params = BasefoldParams::Conjectured();
+  plain_params.log_inv_rate = 5;
+  plain_params.first_fold_log = 3;
+  plain_params.sparse_top = true;
+  BasefoldPcs plain(plain_params);
+  BasefoldShape s = hiding.ShapeFor(kN);
+  ASSERT_EQ(plain.ShapeFor(kN + 1).arity[0], s.arity[0]);
+  std::vector<Fp2> z = testing::FixedPoint(kN);
+  auto pair = testing::SameEvaluationPair(z);
+  std::vector<Fp2> z_inner(z);
+  z_inner.push_back(Fp2::Zero());
+  size_t w = size_t{1} << s.arity[0];
+  std::array<std::vector<Fp>, 2> unpadded;
+  std::array<Fp2, 2> first_half;  // A(0, z_{>0})
+  std::array<std::unordered_map<uint64_t, size_t>, 2> coset_of;
+  std::array<std::vector<Fp>, 2> codewords;
+  for (size_t k = 0; k < 2; ++k) {
+    unpadded[k] = pair[k];
+    unpadded[k].insert(unpadded[k].end(), pair[k].begin(), pair[k].end());
+    std::vector<Fp> coeffs = unpadded[k];
+    detail::ToMonomial(coeffs);
+    codewords[k].assign(size_t{1} << s.log_len, Fp::Zero());
+    std::copy(coeffs.begin(), coeffs.end(), codewords[k].begin());
+    NttBitReversedPadded(codewords[k], coeffs.size());
+    for (size_t i = 0; i < codewords[k].size(); i += w) coset_of[k][codewords[k][i].value()] = i;
+    std::vector<Fp> even(pair[k].size() / 2);
+    for (size_t j = 0; j < even.size(); ++j) even[j] = pair[k][2 * j];
+    first_half[k] = EvaluateMle(std::span<const Fp>(even), std::span<const Fp2>(z).subspan(1));
+  }
+  auto holds = [&](size_t k, const Fp* col) {
+    auto it = coset_of[k].find(col[0].value());
+    if (it == coset_of[k].end()) return false;
+    for (size_t j = 0; j < w; ++j)
+      if (codewords[k][it->second + j] != col[j]) return false;
+    return true;
+  };
+  for (bool hidden : {true, false}) {
+    SCOPED_TRACE(hidden ? "lifted masks" : "plain");
+    size_t proofs = hidden ? kProofs : 4;
+    testing::ExpectDistinguisherVerdictOverSeeds(
+        hidden, 2 * proofs, 2041,
+        [&](uint64_t seed, size_t& correct, std::array<std::vector<uint64_t>, 2>& shown) {
+          ScopedSeededMasksForTesting seeded(seed);
+          std::mt19937_64 coin(5);
+          for (size_t p = 0; p < proofs; ++p) {
+            for (size_t side = 0; side < 2; ++side) {
+              const BasefoldPcs& pcs = hidden ? hiding : plain;
+              PcsCommitted c = pcs.Commit({hidden ? pair[side] : unpadded[side]}).value();
+              Transcript t("lifted-zk");
+              PcsOpening op = pcs.Open(*c.data, hidden ? z : z_inner, t).value();
+              BasefoldProof proof;
+              std::vector<Fp2> mask_evals;
+              std::vector<Fp4> alpha{Fp4::One()};
+              if (hidden) {
+                BasefoldPcs::HidingProof h = hiding.ParseHidingProof(op.proof, kN, 1).value();
+                proof = std::move(h.inner);
+                mask_evals = h.mask_evals;
+                alpha = BatchCoefficients(c.commitment, z, mask_evals, op.evals[0]);
+              } else {
+                proof = BasefoldProof::Parse(op.proof, plain.ShapeFor(kN + 1), 1).value();
+              }
+              // (1) the first message without slopes.
+              std::array<bool, 2> first{};
+              for (size_t k = 0; k < 2; ++k) {
+                Fp4 masks;
+                for (size_t j = 0; j < mask_evals.size(); ++j) masks += alpha[j] * mask_evals[j];
+                Fp4 predicted = Fp4(Fp2::One() - z[0]) * (alpha.back() * first_half[k] + masks);
+                first[k] = predicted == proof.sumcheck[0];
+              }
+              // (2) the opened symbols: the polynomial's w after the masks' part.
+              const BasefoldProof::Round& r0 = proof.rounds[0];
+              size_t per_leaf = r0.base_leaves.size() / r0.num_leaves;
+              std::array<bool, 2> opened{true, true};
+              for (size_t l = 0; l < r0.num_leaves; ++l) {
+                const Fp* col = r0.base_leaves.data() + l * per_leaf + (per_leaf - w);
+                for (size_t k = 0; k < 2; ++k) opened[k] = opened[k] && holds(k, col);
+              }
+              size_t guess = first[0] != first[1]     ? (first[0] ? 0 : 1)
+                             : opened[0] != opened[1] ? (opened[0] ? 0 : 1)
+                                                      : (coin() & 1);
+              correct += guess == side;
+              std::vector<uint64_t>& v = shown[side];
+              for (const Fp2& x : mask_evals) v.push_back(x.c0().value());
+              for (Fp4 x : proof.sumcheck) v.push_back(x.c0().c0().value());
+              for (Fp4 x : proof.final_poly) v.push_back(x.c1().c0().value());
+              for (const auto& rd : proof.rounds) {
+                for (Fp x : rd.base_leaves) v.push_back(x.value());
+                for (Fp4 x : rd.ext_leaves) v.push_back(x.c0().c1().value());
+              }
+            }
+          }
+        });
+  }
+}
+
+}  // namespace
+}  // namespace vinet::zk
