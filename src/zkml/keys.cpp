@@ -109,6 +109,25 @@ Result<VerifyingKey> VerifyingKey::Parse(ByteSpan bytes, KeyPolicy policy) {
   return vk;
 }
 
+namespace {
+
+// Kind 7's lifted weight masks (docs/zk.md "Lifted masks"): the first round
+// folds 5 variables where the advice joins the opening after two folds or
+// more and the sparse pad covers that round, else 4: an advice joining
+// earlier has leaves of 2^(a - j) symbols (LeNet-5, advice as large as its
+// weights: 91.6 KB at 5 against 75.3 at 4; the MLP 54.3-55.0 against
+// 56.1-56.4 KB and a round-1 codeword half as long). A function of the spec
+// and the set, so the key's parameters (and model id) follow from the key.
+int LiftedMaskFirstFor(const ModelSpec& spec, zk::BasefoldParams p) {
+  size_t n = detail::MakeWeightLayout(spec).num_vars;
+  size_t n2 = detail::MakeAdviceLayout(spec).num_vars;
+  p.lifted_mask_first = 5;
+  bool wide = n2 + 2 <= n && zk::BasefoldPcs(p).LiftedMaskArity(n) > 0;
+  return wide ? 5 : zk::BasefoldParams::kLiftedMaskFirst;
+}
+
+}  // namespace
+
 std::unique_ptr<zk::MultilinearPcs> VerifyingKey::Pcs(unsigned threads) const {
   if (pcs == PcsKind::kLigero || pcs == PcsKind::kHidingLigero) {
     return std::make_unique<zk::LigeroPcs>(
@@ -127,6 +146,7 @@ std::unique_ptr<zk::MultilinearPcs> VerifyingKey::Pcs(unsigned threads) const {
   p.security_bits = security_bits;
   p.log_inv_rate = log_inv_rate;
   p.threads = threads;
+  if (pcs == PcsKind::kHidingBasefoldConjectured) p.lifted_mask_first = LiftedMaskFirstFor(spec, p);
   return std::make_unique<zk::BasefoldPcs>(p);
 }
 

@@ -6,6 +6,7 @@
 
 #include "vinet/zk/pcs/basefold.h"
 #include "vinet/zkml/zkml.h"
+#include "zkml/layout.h"
 #include "zkml_test_util.h"
 
 namespace vinet::zkml {
@@ -120,6 +121,40 @@ TEST(ZkmlConjecturedRegime, RateOneThirtySecondIsForBasefoldOverFp4Only) {
   six.pcs = PcsKind::kBasefoldFp4Conjectured;
   six.log_inv_rate = 6;
   EXPECT_EQ(Commit(q, six).status().code(), Code::kInvalidArgument);
+}
+
+// Kind 7 keys lift the weight masks (docs/zk.md "Lifted masks"); their first
+// round folds 5 variables where the advice joins the joint opening after two
+// folds or more and the sparse pad covers that round (784-128-10: 17 weight
+// variables, 14 advice ones), else 4 (256-128-10: 16 weight variables, whose
+// pad covers 4 only; 120-100-10: none at 14 weight variables), and
+// the choice is bound by the model id.
+TEST(ZkmlConjecturedRegime, KindSevenLiftsTheWeightMasksAsTheAdviceAllows) {
+  struct Case {
+    std::vector<int64_t> dims;
+    int log_inv_rate;
+    size_t first;  // 0: whole masks
+  };
+  for (const Case& c :
+       {Case{{784, 128, 10}, 4, 5}, Case{{256, 128, 10}, 4, 4}, Case{{120, 100, 10}, 5, 0}}) {
+    auto circuit = SpecFromModel(RandomMlp(c.dims, 5));
+    ASSERT_TRUE(circuit.ok()) << circuit.status().ToString();
+    VerifyingKey vk;
+    vk.spec = circuit->spec;
+    vk.pcs = PcsKind::kHidingBasefoldConjectured;
+    vk.log_inv_rate = c.log_inv_rate;
+    vk.weights.num_vars = static_cast<uint32_t>(detail::MakeWeightLayout(vk.spec).num_vars);
+    std::unique_ptr<zk::MultilinearPcs> pcs = vk.Pcs();
+    const auto& bf = static_cast<const zk::BasefoldPcs&>(*pcs);
+    SCOPED_TRACE(vk.weights.num_vars);
+    EXPECT_EQ(bf.LiftedMaskArity(vk.weights.num_vars), c.first);
+    if (c.first > 0) {
+      EXPECT_EQ(bf.params().lifted_mask_first, static_cast<int>(c.first));
+    }
+    VerifyingKey other = vk;
+    other.pcs = PcsKind::kHidingBasefold;
+    EXPECT_NE(vk.ModelId(), other.ModelId());
+  }
 }
 
 }  // namespace

@@ -64,7 +64,10 @@
 // Reed-Solomon of degree bound 2^n + 2^V ceil(q / 2^V) on 2^(n+k) points (half
 // the domain); the verifier fills the final polynomial's unsent top with
 // zeros, and the soundness uses that code's rate (docs/zk.md "The sparse
-// pad"). One opening per commitment is covered by the simulator argument.
+// pad"). With lifted_mask_first (kind 7) the masks are lifted where the pad
+// covers a wider first round: h_j(x_a, ..) + sum_{l<a} x_l c_jl(..), 1 + a
+// symbols of a first-round leaf each (docs/zk.md "Lifted masks"). One opening
+// per commitment is covered by the simulator argument.
 // Thread-safe: the scheme object is immutable.
 #pragma once
 
