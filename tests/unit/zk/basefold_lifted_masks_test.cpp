@@ -7,8 +7,8 @@
 
 #include <array>
 #include <random>
-#include <unordered_map>
 
+#include "unit/zk/candidate_openings.h"
 #include "unit/zk/chi_square.h"
 #include "unit/zk/same_evaluation.h"
 #include "vinet/zk/field/ntt.h"
@@ -251,7 +251,7 @@ std::vector<Fp4> BatchCoefficients(const PcsCommitment& c, std::span<const Fp2> 
   point.push_back(Fp2::Zero());
   std::vector<Fp2> evals(mask_evals.begin(), mask_evals.end());
   evals.push_back(eval);
-  Transcript t("lifted-zk");
+  Transcript t(testing::kCandidateTranscript);
   inner.AbsorbInto(t);
   t.AbsorbFp2s("basefold.point", point);
   t.AbsorbFp2s("basefold.evals", evals);
@@ -285,30 +285,16 @@ TEST(LiftedMasks, OpeningsOfTwoPolynomialsWithTheSameEvaluationAreIndistinguisha
   std::vector<Fp2> z_inner(z);
   z_inner.push_back(Fp2::Zero());
   size_t w = size_t{1} << s.arity[0];
-  std::array<std::vector<Fp>, 2> unpadded;
+  std::array<std::vector<Fp>, 2> unpadded{testing::Unpadded(pair[0]), testing::Unpadded(pair[1])};
+  std::array<testing::CandidateCosets, 2> cosets{
+      testing::CandidateCosets(unpadded[0], s.log_len, s.arity[0]),
+      testing::CandidateCosets(unpadded[1], s.log_len, s.arity[0])};
   std::array<Fp2, 2> first_half;  // A(0, z_{>0})
-  std::array<std::unordered_map<uint64_t, size_t>, 2> coset_of;
-  std::array<std::vector<Fp>, 2> codewords;
   for (size_t k = 0; k < 2; ++k) {
-    unpadded[k] = pair[k];
-    unpadded[k].insert(unpadded[k].end(), pair[k].begin(), pair[k].end());
-    std::vector<Fp> coeffs = unpadded[k];
-    detail::ToMonomial(coeffs);
-    codewords[k].assign(size_t{1} << s.log_len, Fp::Zero());
-    std::copy(coeffs.begin(), coeffs.end(), codewords[k].begin());
-    NttBitReversedPadded(codewords[k], coeffs.size());
-    for (size_t i = 0; i < codewords[k].size(); i += w) coset_of[k][codewords[k][i].value()] = i;
     std::vector<Fp> even(pair[k].size() / 2);
     for (size_t j = 0; j < even.size(); ++j) even[j] = pair[k][2 * j];
     first_half[k] = EvaluateMle(std::span<const Fp>(even), std::span<const Fp2>(z).subspan(1));
   }
-  auto holds = [&](size_t k, const Fp* col) {
-    auto it = coset_of[k].find(col[0].value());
-    if (it == coset_of[k].end()) return false;
-    for (size_t j = 0; j < w; ++j)
-      if (codewords[k][it->second + j] != col[j]) return false;
-    return true;
-  };
   for (bool hidden : {true, false}) {
     SCOPED_TRACE(hidden ? "lifted masks" : "plain");
     size_t proofs = hidden ? kProofs : 4;
@@ -317,53 +303,43 @@ TEST(LiftedMasks, OpeningsOfTwoPolynomialsWithTheSameEvaluationAreIndistinguisha
         [&](uint64_t seed, size_t& correct, std::array<std::vector<uint64_t>, 2>& shown) {
           ScopedSeededMasksForTesting seeded(seed);
           std::mt19937_64 coin(5);
-          for (size_t p = 0; p < proofs; ++p) {
-            for (size_t side = 0; side < 2; ++side) {
-              const BasefoldPcs& pcs = hidden ? hiding : plain;
-              PcsCommitted c = pcs.Commit({hidden ? pair[side] : unpadded[side]}).value();
-              Transcript t("lifted-zk");
-              PcsOpening op = pcs.Open(*c.data, hidden ? z : z_inner, t).value();
-              BasefoldProof proof;
-              std::vector<Fp2> mask_evals;
-              std::vector<Fp4> alpha{Fp4::One()};
-              if (hidden) {
-                BasefoldPcs::HidingProof h = hiding.ParseHidingProof(op.proof, kN, 1).value();
-                proof = std::move(h.inner);
-                mask_evals = h.mask_evals;
-                alpha = BatchCoefficients(c.commitment, z, mask_evals, op.evals[0]);
-              } else {
-                proof = BasefoldProof::Parse(op.proof, plain.ShapeFor(kN + 1), 1).value();
-              }
-              // (1) the first message without slopes.
-              std::array<bool, 2> first{};
-              for (size_t k = 0; k < 2; ++k) {
+          testing::OpenEachCandidate(
+              hidden ? hiding : plain, hidden ? pair : unpadded, hidden ? z : z_inner, proofs,
+              [&](size_t side, const PcsOpening& op, const PcsCommitment& c) {
+                BasefoldProof proof;
+                std::vector<Fp2> mask_evals;
+                std::vector<Fp4> alpha{Fp4::One()};
+                if (hidden) {
+                  BasefoldPcs::HidingProof h = hiding.ParseHidingProof(op.proof, kN, 1).value();
+                  proof = std::move(h.inner);
+                  mask_evals = h.mask_evals;
+                  alpha = BatchCoefficients(c, z, mask_evals, op.evals[0]);
+                } else {
+                  proof = BasefoldProof::Parse(op.proof, plain.ShapeFor(kN + 1), 1).value();
+                }
+                // (1) the first message without slopes.
                 Fp4 masks;
                 for (size_t j = 0; j < mask_evals.size(); ++j) masks += alpha[j] * mask_evals[j];
-                Fp4 predicted = Fp4(Fp2::One() - z[0]) * (alpha.back() * first_half[k] + masks);
-                first[k] = predicted == proof.sumcheck[0];
-              }
-              // (2) the opened symbols: the polynomial's w after the masks' part.
-              const BasefoldProof::Round& r0 = proof.rounds[0];
-              size_t per_leaf = r0.base_leaves.size() / r0.num_leaves;
-              std::array<bool, 2> opened{true, true};
-              for (size_t l = 0; l < r0.num_leaves; ++l) {
-                const Fp* col = r0.base_leaves.data() + l * per_leaf + (per_leaf - w);
-                for (size_t k = 0; k < 2; ++k) opened[k] = opened[k] && holds(k, col);
-              }
-              size_t guess = first[0] != first[1]     ? (first[0] ? 0 : 1)
-                             : opened[0] != opened[1] ? (opened[0] ? 0 : 1)
-                                                      : (coin() & 1);
-              correct += guess == side;
-              std::vector<uint64_t>& v = shown[side];
-              for (const Fp2& x : mask_evals) v.push_back(x.c0().value());
-              for (Fp4 x : proof.sumcheck) v.push_back(x.c0().c0().value());
-              for (Fp4 x : proof.final_poly) v.push_back(x.c1().c0().value());
-              for (const auto& rd : proof.rounds) {
-                for (Fp x : rd.base_leaves) v.push_back(x.value());
-                for (Fp4 x : rd.ext_leaves) v.push_back(x.c0().c1().value());
-              }
-            }
-          }
+                std::array<bool, 2> first{};
+                for (size_t k = 0; k < 2; ++k) {
+                  Fp4 predicted = Fp4(Fp2::One() - z[0]) * (alpha.back() * first_half[k] + masks);
+                  first[k] = predicted == proof.sumcheck[0];
+                }
+                // (2) the opened symbols: the polynomial's w after the masks' part.
+                const BasefoldProof::Round& r0 = proof.rounds[0];
+                size_t per_leaf = r0.base_leaves.size() / r0.num_leaves;
+                std::array<bool, 2> opened{true, true};
+                for (size_t l = 0; l < r0.num_leaves; ++l) {
+                  const Fp* col = r0.base_leaves.data() + l * per_leaf + (per_leaf - w);
+                  for (size_t k = 0; k < 2; ++k) opened[k] = opened[k] && cosets[k].Holds(col);
+                }
+                size_t guess = first[0] != first[1]     ? (first[0] ? 0 : 1)
+                               : opened[0] != opened[1] ? (opened[0] ? 0 : 1)
+                                                        : (coin() & 1);
+                correct += guess == side;
+                for (const Fp2& x : mask_evals) shown[side].push_back(x.c0().value());
+                testing::AppendShownValues(proof, shown[side]);
+              });
         });
   }
 }

@@ -8,8 +8,8 @@
 
 #include <array>
 #include <random>
-#include <unordered_map>
 
+#include "unit/zk/candidate_openings.h"
 #include "unit/zk/chi_square.h"
 #include "unit/zk/same_evaluation.h"
 #include "vinet/zk/field/ntt.h"
@@ -112,34 +112,20 @@ TEST(BasefoldSparsePad, OpeningsOfTwoPolynomialsWithTheSameEvaluationAreIndistin
   constexpr size_t kN = 15, kProofs = 40;
   BasefoldPcs hiding(BasefoldParams::HidingConjectured());
   ASSERT_GT(hiding.SparsePadCoeffs(kN), 0u);
+  ASSERT_EQ(hiding.LiftedMaskArity(kN), 0u);  // whole masks at n = 15
   BasefoldParams plain_params = BasefoldParams::Conjectured();
   plain_params.sparse_top = true;
   BasefoldPcs plain(plain_params);
   BasefoldShape s = hiding.ShapeFor(kN);
   std::vector<Fp2> z = testing::FixedPoint(kN);
   auto pair = testing::SameEvaluationPair(z);
-  std::array<std::vector<Fp>, 2> unpadded;
-  std::array<std::vector<Fp2>, 2> codewords;
-  for (size_t k = 0; k < 2; ++k) {
-    unpadded[k] = SparseTop(pair[k], 1, nullptr);
-    std::vector<Fp2> evals(unpadded[k].begin(), unpadded[k].end());
-    codewords[k] = detail::EncodeMultilinear(std::span<const Fp2>(evals), s.log_len, 1);
-  }
+  std::array<std::vector<Fp>, 2> unpadded{testing::Unpadded(pair[0]), testing::Unpadded(pair[1])};
+  std::array<testing::CandidateCosets, 2> cosets{
+      testing::CandidateCosets(unpadded[0], s.log_len, s.arity[0]),
+      testing::CandidateCosets(unpadded[1], s.log_len, s.arity[0])};
   std::vector<Fp2> z_inner(z);
   z_inner.push_back(Fp2::Zero());
   size_t w = size_t{1} << s.arity[0];
-  // Each candidate's cosets by their first symbol.
-  std::array<std::unordered_map<uint64_t, size_t>, 2> coset_of;
-  for (size_t k = 0; k < 2; ++k)
-    for (size_t i = 0; i < codewords[k].size(); i += w)
-      coset_of[k][codewords[k][i].c0().value()] = i;
-  auto holds = [&](size_t k, const Fp* col) {
-    auto it = coset_of[k].find(col[0].value());
-    if (it == coset_of[k].end()) return false;
-    for (size_t j = 0; j < w; ++j)
-      if (codewords[k][it->second + j] != Fp2(col[j])) return false;
-    return true;
-  };
   for (bool hidden : {true, false}) {
     SCOPED_TRACE(hidden ? "hiding" : "plain");
     size_t proofs = hidden ? kProofs : 4, masks = hidden ? BasefoldPcs::kHidingMasks : 0;
@@ -148,33 +134,23 @@ TEST(BasefoldSparsePad, OpeningsOfTwoPolynomialsWithTheSameEvaluationAreIndistin
         [&](uint64_t seed, size_t& correct, std::array<std::vector<uint64_t>, 2>& shown) {
           ScopedSeededMasksForTesting seeded(seed);
           std::mt19937_64 coin(5);
-          for (size_t p = 0; p < proofs; ++p) {
-            for (size_t side = 0; side < 2; ++side) {
-              const BasefoldPcs& pcs = hidden ? hiding : plain;
-              PcsCommitted c = pcs.Commit({hidden ? pair[side] : unpadded[side]}).value();
-              Transcript t("sparse-zk");
-              PcsOpening op = pcs.Open(*c.data, hidden ? z : z_inner, t).value();
-              BasefoldProof proof =
-                  hidden ? hiding.ParseHidingProof(op.proof, kN, 1).value().inner
-                         : BasefoldProof::Parse(op.proof, plain.ShapeFor(kN + 1), 1).value();
-              // Round 0's leaves: masks first, the polynomial's w symbols last.
-              const BasefoldProof::Round& r0 = proof.rounds[0];
-              std::array<bool, 2> match{true, true};
-              for (size_t l = 0; l < r0.num_leaves; ++l) {
-                const Fp* col = r0.base_leaves.data() + (l * (masks + 1) + masks) * w;
-                for (size_t k = 0; k < 2; ++k) match[k] = match[k] && holds(k, col);
-              }
-              size_t guess = match[0] != match[1] ? (match[0] ? 0 : 1) : (coin() & 1);
-              correct += guess == side;
-              std::vector<uint64_t>& v = shown[side];
-              for (Fp4 x : proof.sumcheck) v.push_back(x.c0().c0().value());
-              for (Fp4 x : proof.final_poly) v.push_back(x.c1().c0().value());
-              for (const auto& rd : proof.rounds) {
-                for (Fp x : rd.base_leaves) v.push_back(x.value());
-                for (Fp4 x : rd.ext_leaves) v.push_back(x.c0().c1().value());
-              }
-            }
-          }
+          testing::OpenEachCandidate(
+              hidden ? hiding : plain, hidden ? pair : unpadded, hidden ? z : z_inner, proofs,
+              [&](size_t side, const PcsOpening& op, const PcsCommitment&) {
+                BasefoldProof proof =
+                    hidden ? hiding.ParseHidingProof(op.proof, kN, 1).value().inner
+                           : BasefoldProof::Parse(op.proof, plain.ShapeFor(kN + 1), 1).value();
+                // Round 0's leaves: masks first, the polynomial's w symbols last.
+                const BasefoldProof::Round& r0 = proof.rounds[0];
+                std::array<bool, 2> match{true, true};
+                for (size_t l = 0; l < r0.num_leaves; ++l) {
+                  const Fp* col = r0.base_leaves.data() + (l * (masks + 1) + masks) * w;
+                  for (size_t k = 0; k < 2; ++k) match[k] = match[k] && cosets[k].Holds(col);
+                }
+                size_t guess = match[0] != match[1] ? (match[0] ? 0 : 1) : (coin() & 1);
+                correct += guess == side;
+                testing::AppendShownValues(proof, shown[side]);
+              });
         });
   }
 }
