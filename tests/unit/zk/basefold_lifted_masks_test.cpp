@@ -242,33 +242,54 @@ TEST(LiftedMasks, MasksAreFreshAndASeedRecomputesItsCommitment) {
   EXPECT_NE(r1, pcs.CommitWithMaskSeed({f}, other).value().commitment.root);
 }
 
-// The batching coefficients of a hiding opening of one polynomial (masks
-// first), replaying the verifier's transcript up to the batch challenge.
-std::vector<Fp4> BatchCoefficients(const PcsCommitment& c, std::span<const Fp2> z,
-                                   std::span<const Fp2> mask_evals, Fp2 eval) {
-  PcsCommitment inner{c.root, c.num_vars + 1, static_cast<uint32_t>(1 + kMasks)};
-  std::vector<Fp2> point(z.begin(), z.end());
-  point.push_back(Fp2::Zero());
-  std::vector<Fp2> evals(mask_evals.begin(), mask_evals.end());
-  evals.push_back(eval);
+// An opening of one polynomial (hiding: its masks first) as the verifier's
+// transcript has it through its first `rounds` sumcheck rounds: the batching
+// coefficients (alpha_0 = 1) and the folding challenges.
+struct Replayed {
+  std::vector<Fp4> alpha{Fp4::One()};
+  std::vector<Fp4> r;
+};
+
+Replayed Replay(const PcsCommitment& inner, std::span<const Fp2> inner_point,
+                std::span<const Fp2> evals, const BasefoldProof& proof, size_t rounds) {
   Transcript t(testing::kCandidateTranscript);
   inner.AbsorbInto(t);
-  t.AbsorbFp2s("basefold.point", point);
+  t.AbsorbFp2s("basefold.point", inner_point);
   t.AbsorbFp2s("basefold.evals", evals);
-  std::vector<Fp2> halves = t.ChallengeFp2s("basefold.batch", 2 * kMasks);
-  std::vector<Fp4> alpha{Fp4::One()};
-  for (size_t i = 0; i < kMasks; ++i) alpha.push_back(Fp4(halves[2 * i], halves[2 * i + 1]));
-  return alpha;
+  Replayed out;
+  if (evals.size() > 1) {
+    std::vector<Fp2> h = t.ChallengeFp2s("basefold.batch", 2 * (evals.size() - 1));
+    for (size_t i = 0; i + 1 < evals.size(); ++i) out.alpha.push_back(Fp4(h[2 * i], h[2 * i + 1]));
+  }
+  for (size_t i = 0; i < rounds; ++i) {
+    Fp4 s0 = proof.sumcheck[2 * i], s2 = proof.sumcheck[2 * i + 1];
+    std::vector<Fp2> flat{s0.c0(), s0.c1(), s2.c0(), s2.c1()};
+    t.AbsorbFp2s("basefold.sumcheck", flat);
+    std::vector<Fp2> h = t.ChallengeFp2s("basefold.fold", 2);
+    out.r.push_back(Fp4(h[0], h[1]));
+  }
+  return out;
 }
 
-// Distinguishing test at n = 15 on the small lifted set: A != B with
-// A(z) = B(z), 40 openings each. The classifier knows both candidates and
-// (1) predicts the first sumcheck message as if the masks did not depend on
-// x_0, (1 - z_0)(c A(0, z_{>0}) + sum_j alpha_j v_j), which is exact without
-// the slope tables, and (2) looks for the opened first-round symbols of the
-// polynomial in each candidate's unpadded codeword; a seeded coin when
-// neither decides. Every shown value feeds the chi-square. Power check: plain
-// sparse openings of the unpadded tables (no masks: both tests are exact).
+// The multilinear extension of f at a point over Fp4.
+Fp4 EvaluateAt(const std::vector<Fp>& f, const std::vector<Fp4>& point) {
+  std::vector<Fp4> t(f.begin(), f.end());
+  for (Fp4 c : point) {
+    for (size_t j = 0; j < t.size() / 2; ++j) t[j] = t[2 * j] + c * (t[2 * j + 1] - t[2 * j]);
+    t.resize(t.size() / 2);
+  }
+  return t[0];
+}
+
+// Distinguishing test at n = 15 on the small lifted set (a = 3): A != B with
+// A(z) = B(z), 40 openings each. The classifier knows both candidates,
+// replays the transcript, and (1) predicts the first round's a sumcheck
+// messages g_i(0) as if the masks did not depend on x_0..x_{a-1}: exact
+// without the slope tables (80 of 80 right when they are zeroed), and (2)
+// looks for the opened first-round symbols of the polynomial in each
+// candidate's unpadded codeword; a seeded coin when neither decides. Every
+// shown value feeds the chi-square. Power check: plain sparse openings of the
+// unpadded tables (no masks: both tests are exact).
 TEST(LiftedMasks, OpeningsOfTwoPolynomialsWithTheSameEvaluationAreIndistinguishable) {
   constexpr size_t kN = 15, kProofs = 40;
   BasefoldPcs hiding(SmallLiftedSet());
@@ -284,17 +305,11 @@ TEST(LiftedMasks, OpeningsOfTwoPolynomialsWithTheSameEvaluationAreIndistinguisha
   auto pair = testing::SameEvaluationPair(z);
   std::vector<Fp2> z_inner(z);
   z_inner.push_back(Fp2::Zero());
-  size_t w = size_t{1} << s.arity[0];
+  size_t a = s.arity[0], w = size_t{1} << a;
   std::array<std::vector<Fp>, 2> unpadded{testing::Unpadded(pair[0]), testing::Unpadded(pair[1])};
   std::array<testing::CandidateCosets, 2> cosets{
       testing::CandidateCosets(unpadded[0], s.log_len, s.arity[0]),
       testing::CandidateCosets(unpadded[1], s.log_len, s.arity[0])};
-  std::array<Fp2, 2> first_half;  // A(0, z_{>0})
-  for (size_t k = 0; k < 2; ++k) {
-    std::vector<Fp> even(pair[k].size() / 2);
-    for (size_t j = 0; j < even.size(); ++j) even[j] = pair[k][2 * j];
-    first_half[k] = EvaluateMle(std::span<const Fp>(even), std::span<const Fp2>(z).subspan(1));
-  }
   for (bool hidden : {true, false}) {
     SCOPED_TRACE(hidden ? "lifted masks" : "plain");
     size_t proofs = hidden ? kProofs : 4;
@@ -307,23 +322,33 @@ TEST(LiftedMasks, OpeningsOfTwoPolynomialsWithTheSameEvaluationAreIndistinguisha
               hidden ? hiding : plain, hidden ? pair : unpadded, hidden ? z : z_inner, proofs,
               [&](size_t side, const PcsOpening& op, const PcsCommitment& c) {
                 BasefoldProof proof;
-                std::vector<Fp2> mask_evals;
-                std::vector<Fp4> alpha{Fp4::One()};
+                std::vector<Fp2> evals;  // the inner statement: mask values, then y
                 if (hidden) {
                   BasefoldPcs::HidingProof h = hiding.ParseHidingProof(op.proof, kN, 1).value();
                   proof = std::move(h.inner);
-                  mask_evals = h.mask_evals;
-                  alpha = BatchCoefficients(c, z, mask_evals, op.evals[0]);
+                  evals = h.mask_evals;
                 } else {
                   proof = BasefoldProof::Parse(op.proof, plain.ShapeFor(kN + 1), 1).value();
                 }
-                // (1) the first message without slopes.
+                evals.push_back(op.evals[0]);
+                PcsCommitment inner{c.root, kN + 1, static_cast<uint32_t>(evals.size())};
+                Replayed rp = Replay(inner, z_inner, evals, proof, a);
+                // (1) the first a messages without slopes: g_i(0) = prefix (1 - z_i)
+                // (alpha_f A(r_<i, 0, z_>i) + sum_j alpha_j v_j).
                 Fp4 masks;
-                for (size_t j = 0; j < mask_evals.size(); ++j) masks += alpha[j] * mask_evals[j];
-                std::array<bool, 2> first{};
+                for (size_t j = 0; j + 1 < evals.size(); ++j) masks += rp.alpha[j] * evals[j];
+                std::array<bool, 2> first{true, true};
                 for (size_t k = 0; k < 2; ++k) {
-                  Fp4 predicted = Fp4(Fp2::One() - z[0]) * (alpha.back() * first_half[k] + masks);
-                  first[k] = predicted == proof.sumcheck[0];
+                  Fp4 prefix = Fp4::One();
+                  for (size_t i = 0; i < a; ++i) {
+                    std::vector<Fp4> at(rp.r.begin(), rp.r.begin() + static_cast<ptrdiff_t>(i));
+                    at.push_back(Fp4());
+                    for (size_t v = i + 1; v < kN; ++v) at.push_back(Fp4(z[v]));
+                    Fp4 predicted = prefix * Fp4(Fp2::One() - z[i]) *
+                                    (rp.alpha.back() * EvaluateAt(pair[k], at) + masks);
+                    first[k] = first[k] && predicted == proof.sumcheck[2 * i];
+                    prefix *= Fp4(z[i]) * rp.r[i] + Fp4(Fp2::One() - z[i]) * (Fp4::One() - rp.r[i]);
+                  }
                 }
                 // (2) the opened symbols: the polynomial's w after the masks' part.
                 const BasefoldProof::Round& r0 = proof.rounds[0];
@@ -337,7 +362,9 @@ TEST(LiftedMasks, OpeningsOfTwoPolynomialsWithTheSameEvaluationAreIndistinguisha
                                : opened[0] != opened[1] ? (opened[0] ? 0 : 1)
                                                         : (coin() & 1);
                 correct += guess == side;
-                for (const Fp2& x : mask_evals) shown[side].push_back(x.c0().value());
+                for (size_t j = 0; j + 1 < evals.size(); ++j) {
+                  shown[side].push_back(evals[j].c0().value());
+                }
                 testing::AppendShownValues(proof, shown[side]);
               });
         });
