@@ -289,7 +289,7 @@ void AddBasefoldSchemeCost(const zk::BasefoldPcs& bf, size_t n, VerifyCost& c) {
   size_t ext = s.ext_degree == 4 ? 3 : 1;
   size_t ops = 8 * s.folded_vars + 2 * (size_t{1} << s.final_vars);
   // Hiding: the first-round leaves also hold the mask polynomials (lifted
-  // masks: 1 + a symbols each, each mask symbol a product per point).
+  // masks: LiftedMaskSymbols, each mask symbol a product per point).
   size_t polys = bf.hiding() ? 1 + zk::BasefoldPcs::kHidingMasks : 1;
   for (size_t r = 0; r < s.Rounds(); ++r) {
     size_t w = size_t{1} << s.arity[r];

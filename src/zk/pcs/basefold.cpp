@@ -1315,8 +1315,8 @@ Status BasefoldPcs::VerifyAs(const PcsCommitment& c, std::span<const Fp2> point,
         size_t per_leaf = s.FirstLeafSymbols(c.num_polys), masks = s.lifted_masks;
         std::span<const Fp> leaf(rd.base_leaves.data() + n * per_leaf, per_leaf);
         digests[n] = MerkleLeafHash(AsByteSpan(leaf));
-        // Lifted masks: 1 + a symbols each, then every polynomial's 2^a.
-        std::span<const Fp> polys = leaf.subspan(masks * (1 + a));
+        // The lifted masks' symbols, then every polynomial's 2^a.
+        std::span<const Fp> polys = leaf.subspan(s.LiftedMaskSymbols());
         for (size_t j = 0; j < w; ++j) {
           E acc;
           for (size_t k = masks; k < c.num_polys; ++k) {
@@ -1325,7 +1325,7 @@ Status BasefoldPcs::VerifyAs(const PcsCommitment& c, std::span<const Fp2> point,
           values[n][j] = acc;
         }
         if (masks > 0) {
-          detail::AddLiftedLeafValues(leaf.first(masks * (1 + a)),
+          detail::AddLiftedLeafValues(leaf.first(s.LiftedMaskSymbols()),
                                       std::span<const E>(alpha).first(masks), masks, a, s.LogLen(0),
                                       set[n], std::span<E>(values[n]));
         }

@@ -31,7 +31,7 @@ CombinedLiftedMasks<E> CombineImpl(const LiftedMasks& m, std::span<const E> alph
   size_t a = m.arity, lows = size_t{1} << a, cs = size_t{1} << m.slope_vars;
   out.slopes.resize(lows * cs);
   for (size_t l = 0; l < a; ++l) {
-    std::vector<E> cl = Combine<E>(m.c, l, a, alpha);
+    std::vector<E> cl = Combine<E>(m.c, l, a, alpha.first(m.slope_masks));
     for (size_t low = 0; low < lows; ++low) {
       if (((low >> l) & 1) == 0) continue;
       for (size_t ci = 0; ci < cs; ++ci) out.slopes[low * cs + ci] += cl[ci];
@@ -48,11 +48,12 @@ void AddLeafValuesImpl(std::span<const Fp> syms, std::span<const E> alpha, size_
   Fp omega = w.Pow(BitReverse(leaf << a, log_len));
   Fp mu = Fp::RootOfUnity(static_cast<int>(a));
   E base;                   // sum_m alpha_m H_m
-  std::vector<E> slope(a);  // sum_m alpha_m C_ml
+  std::vector<E> slope(a);  // sum_m alpha_m C_ml over the slope masks
+  const Fp* s = syms.data();
   for (size_t m = 0; m < masks; ++m) {
-    const Fp* s = syms.data() + m * (1 + a);
-    base += alpha[m] * s[0];
-    for (size_t l = 0; l < a; ++l) slope[l] += alpha[m] * s[1 + l];
+    base += alpha[m] * *s++;
+    if (m >= kLiftedSlopeMasks) continue;
+    for (size_t l = 0; l < a; ++l) slope[l] += alpha[m] * *s++;
   }
   for (size_t j = 0; j < values.size(); ++j) {
     Fp x = omega * mu.Pow(BitReverse(j, a));
@@ -74,6 +75,7 @@ LiftedMasks DrawLiftedMasks(size_t masks, size_t vars, size_t arity, size_t slop
   m.vars = vars;
   m.arity = arity;
   m.slope_vars = slope_vars;
+  m.slope_masks = std::min(masks, kLiftedSlopeMasks);
   size_t bottom = size_t{1} << (vars - 1 - arity);
   size_t pad = std::max<size_t>(1, top_coeffs >> arity);
   for (size_t j = 0; j < masks; ++j) {
@@ -84,7 +86,7 @@ LiftedMasks DrawLiftedMasks(size_t masks, size_t vars, size_t arity, size_t slop
     std::vector<Fp> top = SparseTopValues(std::move(coeffs));
     AppendTiledTop(h, std::span<const Fp>(top));
     m.h.push_back(std::move(h));
-    for (size_t l = 0; l < arity; ++l) {
+    for (size_t l = 0; j < m.slope_masks && l < arity; ++l) {
       m.c.emplace_back(size_t{1} << slope_vars);
       fill(m.c.back());
     }
@@ -111,6 +113,7 @@ void AppendLiftedLeaf(const LiftedMasks& m, size_t leaf, std::vector<Fp>& out) {
   size_t ci = leaf >> (m.SlopeShift() - m.arity);
   for (size_t j = 0; j < m.Masks(); ++j) {
     out.push_back(m.h_cw[j].fps()[leaf]);
+    if (j >= m.slope_masks) continue;
     for (size_t l = 0; l < m.arity; ++l) out.push_back(m.c_cw[j * m.arity + l].fps()[ci]);
   }
 }
@@ -118,7 +121,7 @@ void AppendLiftedLeaf(const LiftedMasks& m, size_t leaf, std::vector<Fp>& out) {
 Fp2 EvaluateLiftedMask(const LiftedMasks& m, size_t j, std::span<const Fp2> point) {
   Fp2 v = EvaluateMle(std::span<const Fp>(m.h[j]), point.subspan(m.arity));
   std::span<const Fp2> slope_point = point.subspan(m.SlopeShift(), m.slope_vars);
-  for (size_t l = 0; l < m.arity; ++l) {
+  for (size_t l = 0; j < m.slope_masks && l < m.arity; ++l) {
     v += point[l] * EvaluateMle(std::span<const Fp>(m.c[j * m.arity + l]), slope_point);
   }
   return v;

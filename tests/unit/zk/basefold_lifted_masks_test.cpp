@@ -53,7 +53,7 @@ std::vector<Fp> WholeMask(const detail::LiftedMasks& m, size_t j) {
   for (size_t x = 0; x < t.size(); ++x) {
     Fp v = m.h[j][x >> a];
     for (size_t l = 0; l < a; ++l) {
-      if (((x >> l) & 1) != 0) v += m.c[j * a + l][(x >> s) & (cs - 1)];
+      if (j < m.slope_masks && ((x >> l) & 1) != 0) v += m.c[j * a + l][(x >> s) & (cs - 1)];
     }
     t[x] = v;
   }
@@ -73,7 +73,8 @@ TEST(LiftedMasks, TheLiftedFormAgreesWithTheWholeTables) {
         for (Fp& x : out) x = RandomFp(rng);
       });
   detail::EncodeLiftedMasks(m, kLogLen, 2);
-  ASSERT_EQ(m.LeafSymbols(), kMasks * (1 + kA));
+  ASSERT_EQ(m.slope_masks, kLiftedSlopeMasks);
+  ASSERT_EQ(m.LeafSymbols(), kMasks + kLiftedSlopeMasks * kA);
   std::vector<Fp4> alpha;
   for (size_t j = 0; j < kMasks; ++j)
     alpha.emplace_back(Fp2(RandomFp(rng), RandomFp(rng)), Fp2(RandomFp(rng), RandomFp(rng)));
@@ -147,7 +148,8 @@ TEST(LiftedMasks, ApplyWhereTheSparsePadCoversTheWiderRound) {
       EXPECT_EQ(a, static_cast<size_t>(p.lifted_mask_first) + (n + 1 >= 20 ? 1 : 0)) << n;
       EXPECT_EQ(s.arity[0], a) << n;
       EXPECT_EQ(s.lifted_masks, kMasks) << n;
-      EXPECT_EQ(s.FirstLeafSymbols(kMasks + 2), kMasks * (1 + a) + (size_t{2} << a)) << n;
+      EXPECT_EQ(s.FirstLeafSymbols(kMasks + 2), kMasks + kLiftedSlopeMasks * a + (size_t{2} << a))
+          << n;
       EXPECT_LE((s.num_queries + 1) << a, pcs.SparsePadCoeffs(n)) << n;
       EXPECT_GE(pcs.SoundnessBits(n), 100.0) << n;
     }
@@ -185,7 +187,7 @@ TEST(LiftedMasks, OpeningsVerifyAndBindEveryByte) {
   BasefoldPcs::HidingProof parsed = *parsed_or;
   BasefoldShape s = pcs.ShapeFor(kN);
   EXPECT_EQ(parsed.inner.rounds[0].base_leaves.size(),
-            parsed.inner.rounds[0].num_leaves * (kMasks * 4 + 2 * 8));
+            parsed.inner.rounds[0].num_leaves * (kMasks + kLiftedSlopeMasks * 3 + 2 * 8));
   for (size_t i = 0; i < op.proof.size(); i += op.proof.size() / 300 + 1) {
     Bytes bad = op.proof;
     bad[i] ^= static_cast<uint8_t>(1u << (i % 8));

@@ -183,6 +183,10 @@ struct BasefoldParams {
   static constexpr int kCompactDigest = 26;
 };
 
+// Lifted masks: how many of the kHidingMasks carry slope tables (docs/zk.md
+// "Lifted masks": three leave the simulator's equations room).
+inline constexpr size_t kLiftedSlopeMasks = 3;
+
 // The rounds of one opening, derived from n and the parameters.
 struct BasefoldShape {
   size_t num_vars = 0;        // n
@@ -207,15 +211,21 @@ struct BasefoldShape {
   // zero beyond ceil(top_coeffs / 2^folded_vars).
   size_t top_coeffs = 0;
   // Lifted masks (BasefoldParams::lifted_masks): the first this-many batch
-  // members are masks whose first-round leaf part is 1 + arity[0] symbols
-  // (H, C_0..C_{a-1}; the symbol at point x is H + sum_l x^(2^l) C_l).
+  // members are masks whose first-round leaf part is H, then (the first
+  // kLiftedSlopeMasks of them) C_0..C_{a-1}; the symbol at point x is
+  // H + sum_l x^(2^l) C_l.
   size_t lifted_masks = 0;
 
   size_t Rounds() const { return arity.size(); }
   // Base-field symbols of one first-round leaf of a batch of num_polys.
   size_t FirstLeafSymbols(size_t num_polys) const {
     size_t a = arity.empty() ? 0 : arity[0];
-    return lifted_masks * (1 + a) + ((num_polys - std::min(num_polys, lifted_masks)) << a);
+    return LiftedMaskSymbols() + ((num_polys - std::min(num_polys, lifted_masks)) << a);
+  }
+  // The lifted masks' part of a first-round leaf.
+  size_t LiftedMaskSymbols() const {
+    size_t a = arity.empty() ? 0 : arity[0];
+    return lifted_masks + std::min(lifted_masks, kLiftedSlopeMasks) * a;
   }
   // The code's rate: degree bound over the first domain's size (with a
   // sparse top, the bound the final polynomial enforces).
