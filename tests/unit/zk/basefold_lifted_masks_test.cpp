@@ -123,6 +123,101 @@ TEST(LiftedMasks, TheLiftedFormAgreesWithTheWholeTables) {
   }
 }
 
+// F_p coordinates of an Fp4 element.
+std::array<Fp, 4> Coords(Fp4 x) {
+  return {x.c0().c0(), x.c0().c1(), x.c1().c0(), x.c1().c1()};
+}
+
+// x = sum_j coeffs_j b_j with coeffs_j in F_p (b an F_p-basis of Fp4), by
+// Gauss-Jordan on the 4 x 4 system.
+std::array<Fp, 4> CoordsIn(const std::array<Fp4, 4>& b, Fp4 x) {
+  std::array<std::array<Fp, 5>, 4> m;
+  for (size_t i = 0; i < 4; ++i) {
+    for (size_t j = 0; j < 4; ++j) m[i][j] = Coords(b[j])[i];
+    m[i][4] = Coords(x)[i];
+  }
+  for (size_t col = 0; col < 4; ++col) {
+    size_t piv = col;
+    while (m[piv][col] == Fp::Zero()) ++piv;
+    std::swap(m[piv], m[col]);
+    Fp inv = m[col][col].Inverse();
+    for (Fp& v : m[col]) v *= inv;
+    for (size_t i = 0; i < 4; ++i) {
+      if (i == col) continue;
+      Fp f = m[i][col];
+      for (size_t j = 0; j < 5; ++j) m[i][j] -= f * m[col][j];
+    }
+  }
+  return {m[0][4], m[1][4], m[2][4], m[3][4]};
+}
+
+// Rank of a matrix over F_p2.
+size_t Rank(std::vector<std::vector<Fp2>> m) {
+  size_t rank = 0, cols = m.empty() ? 0 : m[0].size();
+  for (size_t col = 0; col < cols && rank < m.size(); ++col) {
+    size_t piv = rank;
+    while (piv < m.size() && m[piv][col] == Fp2()) ++piv;
+    if (piv == m.size()) continue;
+    std::swap(m[piv], m[rank]);
+    Fp2 inv = m[rank][col].Inverse();
+    for (size_t i = 0; i < m.size(); ++i) {
+      if (i == rank) continue;
+      Fp2 f = m[i][col] * inv;
+      for (size_t j = 0; j < cols; ++j) m[i][j] -= f * m[rank][j];
+    }
+    ++rank;
+  }
+  return rank;
+}
+
+// The simulator's slope system (docs/zk.md "Lifted masks", step 1) has room:
+// per l, (B) sum_{j<3} alpha_j w_jl = e_l leaves the line w_.l + t_l kappa_l
+// (kappa_l spans the kernel of F_p2^3 -> Fp4), and (C), the four mask values,
+// is then a 4 x a system in t whose alpha-combination vanishes identically
+// and whose rank is 2, so every consistent right-hand side is solved. With
+// two slope masks (B) leaves no freedom (the map F_p2^2 -> Fp4 is onto and
+// one to one), and (C)'s two remaining equations would go unmet.
+TEST(LiftedMasks, TheSimulatorsSlopeSystemHasRoom) {
+  ASSERT_EQ(kLiftedSlopeMasks, 3u);
+  std::mt19937_64 rng(77);
+  auto fp2 = [&] { return Fp2(RandomFp(rng), RandomFp(rng)); };
+  auto fp4 = [&] { return Fp4(fp2(), fp2()); };
+  for (size_t trial = 0; trial < 10; ++trial) {
+    std::array<Fp4, 4> alpha{Fp4::One(), fp4(), fp4(), fp4()};
+    // kappa = (p_0, p_1, p_2) x (q_0, q_1, q_2), alpha_j = p_j + q_j u.
+    std::array<Fp2, 3> kappa{alpha[1].c0() * alpha[2].c1() - alpha[2].c0() * alpha[1].c1(),
+                             alpha[2].c0() * alpha[0].c1() - alpha[0].c0() * alpha[2].c1(),
+                             alpha[0].c0() * alpha[1].c1() - alpha[1].c0() * alpha[0].c1()};
+    Fp4 image;
+    for (size_t j = 0; j < 3; ++j) image += alpha[j] * kappa[j];
+    ASSERT_EQ(image, Fp4());
+    ASSERT_NE(kappa[0], Fp2());
+    for (size_t a = 2; a <= 6; ++a) {
+      std::vector<std::vector<Fp2>> rows(4, std::vector<Fp2>(a));
+      for (size_t l = 0; l < a; ++l) {
+        Fp4 r = fp4();
+        Fp2 z = fp2();
+        // d(E^h_j(z))/dt_l = -sum_{j'} coord_j(r alpha_j') kappa_j'; d(sum_l z_l w_jl)/dt_l = z
+        // kappa_j.
+        std::array<std::array<Fp, 4>, 3> c;
+        for (size_t jp = 0; jp < 3; ++jp) c[jp] = CoordsIn(alpha, r * alpha[jp]);
+        for (size_t j = 0; j < 4; ++j) {
+          Fp2 v = j < 3 ? z * kappa[j] : Fp2();
+          for (size_t jp = 0; jp < 3; ++jp) v -= Fp2(c[jp][j]) * kappa[jp];
+          rows[j][l] = v;
+        }
+        Fp4 combined;
+        for (size_t j = 0; j < 4; ++j) combined += alpha[j] * rows[j][l];
+        EXPECT_EQ(combined, Fp4()) << "a=" << a << " l=" << l;
+      }
+      EXPECT_EQ(Rank(rows), 2u) << "a=" << a;
+    }
+    // Two slope masks: (w_0, w_1) -> alpha_0 w_0 + alpha_1 w_1 is one to one.
+    Fp2 det = alpha[0].c0() * alpha[1].c1() - alpha[1].c0() * alpha[0].c1();
+    EXPECT_NE(det, Fp2());
+  }
+}
+
 // Where they apply: the kind-7 set from n = 17 (rate 1/16 and 1/32), first
 // round kLiftedMaskFirst (+ 1 wide from 20 inner variables), 1 + a symbols a
 // mask in a first-round leaf; never without the parameter, below the sizes
