@@ -1297,6 +1297,9 @@ Status BasefoldPcs::VerifyAs(const PcsCommitment& c, std::span<const Fp2> point,
     }
   }
   size_t chal_at = 0;
+  // First-round leaves: the lifted masks' symbols, then every polynomial's.
+  size_t first_leaf = s.FirstLeafSymbols(c.num_polys), masks = s.lifted_masks;
+  size_t mask_syms = s.LiftedMaskSymbols();
   for (size_t r = 0; r < s.Rounds(); ++r) {
     const BasefoldProof::Round& rd = proof.rounds[r];
     const std::vector<size_t>& set = sets[r];
@@ -1312,22 +1315,16 @@ Status BasefoldPcs::VerifyAs(const PcsCommitment& c, std::span<const Fp2> point,
     std::vector<std::vector<E>> values(set.size(), std::vector<E>(w));
     for (size_t n = 0; n < set.size(); ++n) {
       if (r == 0) {
-        size_t per_leaf = s.FirstLeafSymbols(c.num_polys), masks = s.lifted_masks;
-        std::span<const Fp> leaf(rd.base_leaves.data() + n * per_leaf, per_leaf);
+        std::span<const Fp> leaf(rd.base_leaves.data() + n * first_leaf, first_leaf);
         digests[n] = MerkleLeafHash(AsByteSpan(leaf));
-        // The lifted masks' symbols, then every polynomial's 2^a.
-        std::span<const Fp> polys = leaf.subspan(s.LiftedMaskSymbols());
+        // The lifted masks' symbols (folded below), then every polynomial's 2^a.
+        std::span<const Fp> polys = leaf.subspan(mask_syms);
         for (size_t j = 0; j < w; ++j) {
           E acc;
           for (size_t k = masks; k < c.num_polys; ++k) {
             acc += alpha[k] * polys[(k - masks) * w + j];
           }
           values[n][j] = acc;
-        }
-        if (masks > 0) {
-          detail::AddLiftedLeafValues(leaf.first(s.LiftedMaskSymbols()),
-                                      std::span<const E>(alpha).first(masks), masks, a, s.LogLen(0),
-                                      set[n], std::span<E>(values[n]));
         }
       } else {
         std::span<const E> leaf(ext_leaves[r].data() + n * w, w);
@@ -1360,6 +1357,11 @@ Status BasefoldPcs::VerifyAs(const PcsCommitment& c, std::span<const Fp2> point,
     for (size_t n = 0; n < set.size(); ++n) {
       E folded = entering ? folder.Fold(values[n], set[n], joint->entry.level, injected[n])
                           : folder.Fold(values[n], set[n]);
+      if (r == 0 && masks > 0) {  // the lifted masks' folded share (linear in the leaf)
+        folded += detail::FoldedLiftedMasks(
+            std::span<const Fp>(rd.base_leaves).subspan(n * first_leaf, mask_syms),
+            std::span<const E>(alpha).first(masks), round_chals);
+      }
       E want;
       if (last) {
         Fp x = final_root.Pow(detail::BitReverse(set[n], final_log));

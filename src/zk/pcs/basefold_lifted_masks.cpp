@@ -41,26 +41,17 @@ CombinedLiftedMasks<E> CombineImpl(const LiftedMasks& m, std::span<const E> alph
 }
 
 template <typename E>
-void AddLeafValuesImpl(std::span<const Fp> syms, std::span<const E> alpha, size_t masks, size_t a,
-                       size_t log_len, size_t leaf, std::span<E> values) {
-  // The leaf's points: x_j = w^rev_L(leaf 2^a + j) = omega mu^rev_a(j), mu of order 2^a.
-  Fp w = Fp::RootOfUnity(static_cast<int>(log_len));
-  Fp omega = w.Pow(BitReverse(leaf << a, log_len));
-  Fp mu = Fp::RootOfUnity(static_cast<int>(a));
-  E base;                   // sum_m alpha_m H_m
-  std::vector<E> slope(a);  // sum_m alpha_m C_ml over the slope masks
+E FoldedImpl(std::span<const Fp> syms, std::span<const E> alpha, std::span<const E> challenges) {
+  E acc;
   const Fp* s = syms.data();
-  for (size_t m = 0; m < masks; ++m) {
-    base += alpha[m] * *s++;
-    if (m >= kLiftedSlopeMasks) continue;
-    for (size_t l = 0; l < a; ++l) slope[l] += alpha[m] * *s++;
+  for (size_t m = 0; m < alpha.size(); ++m) {
+    E mask = E(*s++);  // H_m
+    for (size_t l = 0; m < kLiftedSlopeMasks && l < challenges.size(); ++l) {
+      mask += challenges[l] * *s++;
+    }
+    acc += alpha[m] * mask;
   }
-  for (size_t j = 0; j < values.size(); ++j) {
-    Fp x = omega * mu.Pow(BitReverse(j, a));
-    E acc = base;
-    for (size_t l = 0; l < a; ++l, x *= x) acc += slope[l] * x;
-    values[j] += acc;
-  }
+  return acc;
 }
 
 }  // namespace
@@ -81,10 +72,7 @@ LiftedMasks DrawLiftedMasks(size_t masks, size_t vars, size_t arity, size_t slop
   for (size_t j = 0; j < masks; ++j) {
     std::vector<Fp> h(bottom);
     fill(h);
-    std::vector<Fp> coeffs(pad);
-    fill(coeffs);
-    std::vector<Fp> top = SparseTopValues(std::move(coeffs));
-    AppendTiledTop(h, std::span<const Fp>(top));
+    AppendSparsePad(h, pad, fill);
     m.h.push_back(std::move(h));
     for (size_t l = 0; j < m.slope_masks && l < arity; ++l) {
       m.c.emplace_back(size_t{1} << slope_vars);
@@ -133,13 +121,13 @@ CombinedLiftedMasks<Fp4> CombineLiftedMasks(const LiftedMasks& m, std::span<cons
 CombinedLiftedMasks<Fp2> CombineLiftedMasks(const LiftedMasks& m, std::span<const Fp2> alpha) {
   return CombineImpl<Fp2>(m, alpha);
 }
-void AddLiftedLeafValues(std::span<const Fp> syms, std::span<const Fp4> alpha, size_t masks,
-                         size_t arity, size_t log_len, size_t leaf, std::span<Fp4> values) {
-  AddLeafValuesImpl<Fp4>(syms, alpha, masks, arity, log_len, leaf, values);
+Fp4 FoldedLiftedMasks(std::span<const Fp> syms, std::span<const Fp4> alpha,
+                      std::span<const Fp4> challenges) {
+  return FoldedImpl<Fp4>(syms, alpha, challenges);
 }
-void AddLiftedLeafValues(std::span<const Fp> syms, std::span<const Fp2> alpha, size_t masks,
-                         size_t arity, size_t log_len, size_t leaf, std::span<Fp2> values) {
-  AddLeafValuesImpl<Fp2>(syms, alpha, masks, arity, log_len, leaf, values);
+Fp2 FoldedLiftedMasks(std::span<const Fp> syms, std::span<const Fp2> alpha,
+                      std::span<const Fp2> challenges) {
+  return FoldedImpl<Fp2>(syms, alpha, challenges);
 }
 
 }  // namespace vinet::zk::detail

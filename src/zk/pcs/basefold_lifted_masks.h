@@ -10,7 +10,8 @@
 // Its univariate form is H_j(X^(2^a)) + sum_l X^(2^l) C_jl(X^(2^s)), so on a
 // first-round coset (x^(2^a) and x^(2^s) constant) its codeword is
 // H + sum_l x^(2^l) C_l: a leaf holds 1 + a symbols of it (1 without
-// slopes), not 2^a. Every
+// slopes), not 2^a, and folding the coset with r_0..r_{a-1} gives
+// H + sum_l r_l C_l. Every
 // mask value is uniform (the CSPRNG or a seed's stream); h_j masks every
 // round after the first, the slopes c_jl the first round's a sumcheck
 // messages. Owns its tables and short codewords.
@@ -77,12 +78,13 @@ struct CombinedLiftedMasks {
 };
 CombinedLiftedMasks<Fp4> CombineLiftedMasks(const LiftedMasks& m, std::span<const Fp4> alpha);
 CombinedLiftedMasks<Fp2> CombineLiftedMasks(const LiftedMasks& m, std::span<const Fp2> alpha);
-// The verifier: values[j] += sum_m alpha_m (H_m + sum_l x_j^(2^l) C_ml) over
-// the 2^a points x_j of first-round leaf `leaf` (codeword of 2^log_len),
-// `syms` that leaf's LeafSymbols() mask symbols.
-void AddLiftedLeafValues(std::span<const Fp> syms, std::span<const Fp4> alpha, size_t masks,
-                         size_t arity, size_t log_len, size_t leaf, std::span<Fp4> values);
-void AddLiftedLeafValues(std::span<const Fp> syms, std::span<const Fp2> alpha, size_t masks,
-                         size_t arity, size_t log_len, size_t leaf, std::span<Fp2> values);
+// The verifier: the masks' share of a first-round leaf folded with the
+// round's challenges r_0..r_{a-1}, sum_m alpha_m (H_m + sum_l r_l C_ml) (the
+// fold is linear and folds x^(2^l) C to r_l C; `syms` the leaf's
+// LiftedMaskSymbols, H_m then the slope masks' C_m0..C_m,a-1).
+Fp4 FoldedLiftedMasks(std::span<const Fp> syms, std::span<const Fp4> alpha,
+                      std::span<const Fp4> challenges);
+Fp2 FoldedLiftedMasks(std::span<const Fp> syms, std::span<const Fp2> alpha,
+                      std::span<const Fp2> challenges);
 
 }  // namespace vinet::zk::detail

@@ -61,7 +61,8 @@ std::vector<Fp> WholeMask(const detail::LiftedMasks& m, size_t j) {
 }
 
 // Every helper of the lifted form agrees with the whole tables: leaf symbols
-// reconstruct the whole codeword on every coset, the values at a point, the
+// reconstruct the whole codeword on every coset and fold as the verifier
+// folds them, the values at a point, the
 // combined table and its top half's difference; the whole table has the
 // sparse top's degree bound.
 TEST(LiftedMasks, TheLiftedFormAgreesWithTheWholeTables) {
@@ -93,16 +94,31 @@ TEST(LiftedMasks, TheLiftedFormAgreesWithTheWholeTables) {
     codewords.push_back(std::move(cw));
   }
   size_t w = size_t{1} << kA;
+  std::vector<Fp4> r;  // the first round's challenges
+  for (size_t l = 0; l < kA; ++l)
+    r.emplace_back(Fp2(RandomFp(rng), RandomFp(rng)), Fp2(RandomFp(rng), RandomFp(rng)));
+  detail::LeafFolderT<Fp4> folder(kLogLen, r);
+  Fp root = Fp::RootOfUnity(static_cast<int>(kLogLen));
   for (size_t leaf = 0; leaf < (size_t{1} << (kLogLen - kA)); ++leaf) {
     std::vector<Fp> syms;
     detail::AppendLiftedLeaf(m, leaf, syms);
-    std::vector<Fp4> values(w);
-    detail::AddLiftedLeafValues(syms, alpha, kMasks, kA, kLogLen, leaf, values);
+    ASSERT_EQ(syms.size(), m.LeafSymbols());
+    // Each symbol is H + sum_l x^(2^l) C_l at its point x.
     for (size_t j = 0; j < w; ++j) {
-      Fp4 want;
-      for (size_t k = 0; k < kMasks; ++k) want += alpha[k] * codewords[k][leaf * w + j];
-      ASSERT_EQ(values[j], want) << "leaf " << leaf << " symbol " << j;
+      Fp x = root.Pow(detail::BitReverse(leaf * w + j, kLogLen));
+      const Fp* at = syms.data();
+      for (size_t k = 0; k < kMasks; ++k) {
+        Fp v = *at++, xp = x;
+        for (size_t l = 0; k < kLiftedSlopeMasks && l < kA; ++l, xp *= xp) v += xp * *at++;
+        ASSERT_EQ(v, codewords[k][leaf * w + j]) << "leaf " << leaf << " symbol " << j;
+      }
     }
+    // Folding the coset gives H + sum_l r_l C_l, combined.
+    std::vector<Fp4> values(w);
+    for (size_t j = 0; j < w; ++j)
+      for (size_t k = 0; k < kMasks; ++k) values[j] += alpha[k] * codewords[k][leaf * w + j];
+    ASSERT_EQ(folder.Fold(values, leaf), detail::FoldedLiftedMasks(syms, alpha, r))
+        << "leaf " << leaf;
   }
   std::vector<Fp2> point = testing::FixedPoint(kN);
   for (size_t j = 0; j < kMasks; ++j) {
@@ -409,61 +425,53 @@ TEST(LiftedMasks, OpeningsOfTwoPolynomialsWithTheSameEvaluationAreIndistinguisha
       testing::CandidateCosets(unpadded[1], s.log_len, s.arity[0])};
   for (bool hidden : {true, false}) {
     SCOPED_TRACE(hidden ? "lifted masks" : "plain");
-    size_t proofs = hidden ? kProofs : 4;
-    testing::ExpectDistinguisherVerdictOverSeeds(
-        hidden, 2 * proofs, 2041,
-        [&](uint64_t seed, size_t& correct, std::array<std::vector<uint64_t>, 2>& shown) {
-          ScopedSeededMasksForTesting seeded(seed);
-          std::mt19937_64 coin(5);
-          testing::OpenEachCandidate(
-              hidden ? hiding : plain, hidden ? pair : unpadded, hidden ? z : z_inner, proofs,
-              [&](size_t side, const PcsOpening& op, const PcsCommitment& c) {
-                BasefoldProof proof;
-                std::vector<Fp2> evals;  // the inner statement: mask values, then y
-                if (hidden) {
-                  BasefoldPcs::HidingProof h = hiding.ParseHidingProof(op.proof, kN, 1).value();
-                  proof = std::move(h.inner);
-                  evals = h.mask_evals;
-                } else {
-                  proof = BasefoldProof::Parse(op.proof, plain.ShapeFor(kN + 1), 1).value();
-                }
-                evals.push_back(op.evals[0]);
-                PcsCommitment inner{c.root, kN + 1, static_cast<uint32_t>(evals.size())};
-                Replayed rp = Replay(inner, z_inner, evals, proof, a);
-                // (1) the first a messages without slopes: g_i(0) = prefix (1 - z_i)
-                // (alpha_f A(r_<i, 0, z_>i) + sum_j alpha_j v_j).
-                Fp4 masks;
-                for (size_t j = 0; j + 1 < evals.size(); ++j) masks += rp.alpha[j] * evals[j];
-                std::array<bool, 2> first{true, true};
-                for (size_t k = 0; k < 2; ++k) {
-                  Fp4 prefix = Fp4::One();
-                  for (size_t i = 0; i < a; ++i) {
-                    std::vector<Fp4> at(rp.r.begin(), rp.r.begin() + static_cast<ptrdiff_t>(i));
-                    at.push_back(Fp4());
-                    for (size_t v = i + 1; v < kN; ++v) at.push_back(Fp4(z[v]));
-                    Fp4 predicted = prefix * Fp4(Fp2::One() - z[i]) *
-                                    (rp.alpha.back() * EvaluateAt(pair[k], at) + masks);
-                    first[k] = first[k] && predicted == proof.sumcheck[2 * i];
-                    prefix *= Fp4(z[i]) * rp.r[i] + Fp4(Fp2::One() - z[i]) * (Fp4::One() - rp.r[i]);
-                  }
-                }
-                // (2) the opened symbols: the polynomial's w after the masks' part.
-                const BasefoldProof::Round& r0 = proof.rounds[0];
-                size_t per_leaf = r0.base_leaves.size() / r0.num_leaves;
-                std::array<bool, 2> opened{true, true};
-                for (size_t l = 0; l < r0.num_leaves; ++l) {
-                  const Fp* col = r0.base_leaves.data() + l * per_leaf + (per_leaf - w);
-                  for (size_t k = 0; k < 2; ++k) opened[k] = opened[k] && cosets[k].Holds(col);
-                }
-                size_t guess = first[0] != first[1]     ? (first[0] ? 0 : 1)
-                               : opened[0] != opened[1] ? (opened[0] ? 0 : 1)
-                                                        : (coin() & 1);
-                correct += guess == side;
-                for (size_t j = 0; j + 1 < evals.size(); ++j) {
-                  shown[side].push_back(evals[j].c0().value());
-                }
-                testing::AppendShownValues(proof, shown[side]);
-              });
+    testing::ExpectCandidateVerdict(
+        hidden, hidden ? hiding : plain, hidden ? pair : unpadded, hidden ? z : z_inner,
+        hidden ? kProofs : 4, 2041,
+        [&](size_t, const PcsOpening& op, const PcsCommitment& c, std::mt19937_64& coin,
+            std::vector<uint64_t>& shown) {
+          BasefoldProof proof;
+          std::vector<Fp2> evals;  // the inner statement: mask values, then y
+          if (hidden) {
+            BasefoldPcs::HidingProof h = hiding.ParseHidingProof(op.proof, kN, 1).value();
+            proof = std::move(h.inner);
+            evals = h.mask_evals;
+          } else {
+            proof = BasefoldProof::Parse(op.proof, plain.ShapeFor(kN + 1), 1).value();
+          }
+          evals.push_back(op.evals[0]);
+          PcsCommitment inner{c.root, kN + 1, static_cast<uint32_t>(evals.size())};
+          Replayed rp = Replay(inner, z_inner, evals, proof, a);
+          // (1) the first a messages without slopes: g_i(0) = prefix (1 - z_i)
+          // (alpha_f A(r_<i, 0, z_>i) + sum_j alpha_j v_j).
+          Fp4 masks;
+          for (size_t j = 0; j + 1 < evals.size(); ++j) masks += rp.alpha[j] * evals[j];
+          std::array<bool, 2> first{true, true};
+          for (size_t k = 0; k < 2; ++k) {
+            Fp4 prefix = Fp4::One();
+            for (size_t i = 0; i < a; ++i) {
+              std::vector<Fp4> at(rp.r.begin(), rp.r.begin() + static_cast<ptrdiff_t>(i));
+              at.push_back(Fp4());
+              for (size_t v = i + 1; v < kN; ++v) at.push_back(Fp4(z[v]));
+              Fp4 predicted = prefix * Fp4(Fp2::One() - z[i]) *
+                              (rp.alpha.back() * EvaluateAt(pair[k], at) + masks);
+              first[k] = first[k] && predicted == proof.sumcheck[2 * i];
+              prefix *= Fp4(z[i]) * rp.r[i] + Fp4(Fp2::One() - z[i]) * (Fp4::One() - rp.r[i]);
+            }
+          }
+          // (2) the opened symbols: the polynomial's w after the masks' part.
+          const BasefoldProof::Round& r0 = proof.rounds[0];
+          size_t per_leaf = r0.base_leaves.size() / r0.num_leaves;
+          std::array<bool, 2> opened{true, true};
+          for (size_t l = 0; l < r0.num_leaves; ++l) {
+            const Fp* col = r0.base_leaves.data() + l * per_leaf + (per_leaf - w);
+            for (size_t k = 0; k < 2; ++k) opened[k] = opened[k] && cosets[k].Holds(col);
+          }
+          for (size_t j = 0; j + 1 < evals.size(); ++j) shown.push_back(evals[j].c0().value());
+          testing::AppendShownValues(proof, shown);
+          return first[0] != first[1]     ? (first[0] ? size_t{0} : size_t{1})
+                 : opened[0] != opened[1] ? (opened[0] ? size_t{0} : size_t{1})
+                                          : static_cast<size_t>(coin() & 1);
         });
   }
 }
