@@ -82,10 +82,7 @@ Result<PcsCommitted> BasefoldPcs::CommitHiding(std::vector<std::vector<Fp>> poly
       t.resize(big);
       return fill(std::span<Fp>(t).subspan(size));
     }
-    std::vector<Fp> coeffs(top);
-    fill(coeffs);
-    std::vector<Fp> r = detail::SparseTopValues(std::move(coeffs));
-    detail::AppendTiledTop(t, std::span<const Fp>(r));  // pad = 1: big = 2 size
+    detail::AppendSparsePad(t, top, fill);  // pad = 1: big = 2 size
   };
   // Lifted masks where they apply (a primary with the sparse pad; docs/zk.md
   // "Lifted masks"): drawn first, committed in their own form.

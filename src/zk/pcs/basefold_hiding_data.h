@@ -45,6 +45,16 @@ inline std::vector<Fp> SparseTopValues(std::vector<Fp> coeffs) {
   return coeffs;
 }
 
+// t (a bottom half) becomes [t | t + R], R the polynomial of `coeffs`
+// uniform monomial coefficients drawn by fill(std::span<Fp>): a sparse pad.
+template <typename Fill>
+void AppendSparsePad(std::vector<Fp>& t, size_t coeffs, Fill&& fill) {
+  std::vector<Fp> c(coeffs);
+  fill(std::span<Fp>(c));
+  std::vector<Fp> top = SparseTopValues(std::move(c));
+  AppendTiledTop(t, std::span<const Fp>(top));
+}
+
 // The plain set of a hiding set's inner batch (sparse_top: its top variable
 // is a sparse pad, BasefoldPcs::SparsePadCoeffs).
 inline BasefoldParams PlainOf(BasefoldParams p, bool sparse_top = false) {

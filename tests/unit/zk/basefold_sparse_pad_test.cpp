@@ -128,29 +128,25 @@ TEST(BasefoldSparsePad, OpeningsOfTwoPolynomialsWithTheSameEvaluationAreIndistin
   size_t w = size_t{1} << s.arity[0];
   for (bool hidden : {true, false}) {
     SCOPED_TRACE(hidden ? "hiding" : "plain");
-    size_t proofs = hidden ? kProofs : 4, masks = hidden ? BasefoldPcs::kHidingMasks : 0;
-    testing::ExpectDistinguisherVerdictOverSeeds(
-        hidden, 2 * proofs, 2031,
-        [&](uint64_t seed, size_t& correct, std::array<std::vector<uint64_t>, 2>& shown) {
-          ScopedSeededMasksForTesting seeded(seed);
-          std::mt19937_64 coin(5);
-          testing::OpenEachCandidate(
-              hidden ? hiding : plain, hidden ? pair : unpadded, hidden ? z : z_inner, proofs,
-              [&](size_t side, const PcsOpening& op, const PcsCommitment&) {
-                BasefoldProof proof =
-                    hidden ? hiding.ParseHidingProof(op.proof, kN, 1).value().inner
-                           : BasefoldProof::Parse(op.proof, plain.ShapeFor(kN + 1), 1).value();
-                // Round 0's leaves: masks first, the polynomial's w symbols last.
-                const BasefoldProof::Round& r0 = proof.rounds[0];
-                std::array<bool, 2> match{true, true};
-                for (size_t l = 0; l < r0.num_leaves; ++l) {
-                  const Fp* col = r0.base_leaves.data() + (l * (masks + 1) + masks) * w;
-                  for (size_t k = 0; k < 2; ++k) match[k] = match[k] && cosets[k].Holds(col);
-                }
-                size_t guess = match[0] != match[1] ? (match[0] ? 0 : 1) : (coin() & 1);
-                correct += guess == side;
-                testing::AppendShownValues(proof, shown[side]);
-              });
+    size_t masks = hidden ? BasefoldPcs::kHidingMasks : 0;
+    testing::ExpectCandidateVerdict(
+        hidden, hidden ? hiding : plain, hidden ? pair : unpadded, hidden ? z : z_inner,
+        hidden ? kProofs : 4, 2031,
+        [&](size_t, const PcsOpening& op, const PcsCommitment&, std::mt19937_64& coin,
+            std::vector<uint64_t>& shown) {
+          BasefoldProof proof =
+              hidden ? hiding.ParseHidingProof(op.proof, kN, 1).value().inner
+                     : BasefoldProof::Parse(op.proof, plain.ShapeFor(kN + 1), 1).value();
+          // Round 0's leaves: masks first, the polynomial's w symbols last.
+          const BasefoldProof::Round& r0 = proof.rounds[0];
+          std::array<bool, 2> match{true, true};
+          for (size_t l = 0; l < r0.num_leaves; ++l) {
+            const Fp* col = r0.base_leaves.data() + (l * (masks + 1) + masks) * w;
+            for (size_t k = 0; k < 2; ++k) match[k] = match[k] && cosets[k].Holds(col);
+          }
+          testing::AppendShownValues(proof, shown);
+          return match[0] != match[1] ? (match[0] ? size_t{0} : size_t{1})
+                                      : static_cast<size_t>(coin() & 1);
         });
   }
 }

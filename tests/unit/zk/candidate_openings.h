@@ -5,13 +5,16 @@
 #pragma once
 
 #include <array>
+#include <random>
 #include <span>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "unit/zk/chi_square.h"
 #include "vinet/zk/field/ntt.h"
 #include "vinet/zk/pcs/basefold.h"
+#include "vinet/zk/random.h"
 #include "vinet/zk/transcript/transcript.h"
 #include "zk/pcs/basefold_fold.h"
 
@@ -78,6 +81,28 @@ void OpenEachCandidate(const BasefoldPcs& pcs, const std::array<std::vector<Fp>,
       visit(side, op, c.commitment);
     }
   }
+}
+
+// The distinguishing test over OpenEachCandidate's openings, masks from a
+// generator seeded per run: classify(side, opening, commitment, coin, shown)
+// answers a candidate and appends the values the opening shows; judged by
+// ExpectDistinguisherVerdictOverSeeds (hidden: chance and homogeneous values;
+// else always right).
+template <typename Classify>
+void ExpectCandidateVerdict(bool hidden, const BasefoldPcs& pcs,
+                            const std::array<std::vector<Fp>, 2>& tables,
+                            std::span<const Fp2> point, size_t proofs, uint64_t seed,
+                            Classify classify) {
+  ExpectDistinguisherVerdictOverSeeds(
+      hidden, 2 * proofs, seed,
+      [&](uint64_t run_seed, size_t& correct, std::array<std::vector<uint64_t>, 2>& shown) {
+        ScopedSeededMasksForTesting seeded(run_seed);
+        std::mt19937_64 coin(5);
+        OpenEachCandidate(pcs, tables, point, proofs,
+                          [&](size_t side, const PcsOpening& op, const PcsCommitment& c) {
+                            correct += classify(side, op, c, coin, shown[side]) == side;
+                          });
+      });
 }
 
 }  // namespace vinet::zk::testing
